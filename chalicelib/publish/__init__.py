@@ -1,0 +1,1 @@
+"""Publishing an artifact to a target: plan (pure diff), then apply (S3, CloudFront, search)."""
