@@ -1,0 +1,214 @@
+"""The presslift theme renders a converted-WordPress-like blog, under a sub-path baseURL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SUB_PATH_BASE_URL, Built, parse
+
+BASE_PATH = "/sites/demo/staging/"
+BLOG = Path(__file__).parent / "sites" / "blog"
+LINKING_ATTRIBUTES = [("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("form", "action")]
+EMBEDDING_TAGS = ["img", "script", "iframe", "video", "audio", "source"]
+
+
+def titles(page: Any) -> list[str]:
+    return [a.get_text(strip=True) for a in page.select(".summary-title a")]
+
+
+def test_builds_without_warnings_or_errors(blog: Built) -> None:
+    assert blog.problems() == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "404.html",
+        "posts/",
+        "posts/with-comments/",
+        "tags/",
+        "tags/rye/",
+        "categories/baking/",
+        "authors/alice-baker/",
+        "about/",
+        "index.xml",
+        "sitemap.xml",
+    ],
+)
+def test_renders_every_kind_of_page(blog: Built, path: str) -> None:
+    file = blog.out / path / "index.html" if path == "" or path.endswith("/") else blog.out / path
+    assert file.is_file()
+
+
+def test_home_shows_sticky_posts_first_then_newest(blog: Built) -> None:
+    home = blog.html("")
+    assert titles(home) == ["An old sticky post", "A post with a discussion"]
+    assert home.select_one(".summary.sticky .badge") is not None
+    assert titles(blog.html("page/2/")) == ["A post whose reply lost its parent", "Plain post 4"]
+
+
+def test_home_paginates_with_pager_size(blog: Built) -> None:
+    # 7 published posts (the draft is left out) at pagerSize 2.
+    assert blog.html("").select_one(".pagination .page-number").get_text(strip=True) == "Page 1 of 4"
+    assert titles(blog.html("page/4/")) == ["Plain post 1"]
+    assert "A draft that must not appear" not in (blog.out / "index.html").read_text()
+
+
+def test_summaries_use_front_matter_summary(blog: Built) -> None:
+    text = blog.html("page/3/").select(".summary-text")[0].get_text(strip=True)
+    assert text == "Summary of plain post 3."
+
+
+def test_site_title_and_description_in_header(blog: Built) -> None:
+    header = blog.html("posts/").select_one("header.site-header")
+    assert header.select_one(".site-title").get_text(strip=True) == "Presslift Test Blog"
+    description = header.select_one(".site-description").get_text(strip=True)
+    assert description == "A blog that moved here from WordPress"
+    assert blog.html("posts/plain-post-1/").title.get_text() == "Plain post 1 · Presslift Test Blog"
+
+
+def test_main_menu_has_children_and_marks_current_page(blog: Built) -> None:
+    nav = blog.html("about/").select_one("nav.site-nav-main")
+    top = [a.get_text(strip=True) for a in nav.select(".menu > li > a")]
+    assert top == ["Home", "About", "Archive"]
+    about = nav.select(".menu > li")[1]
+    assert [a.get_text(strip=True) for a in about.select(".sub-menu a")] == ["Team"]
+    assert about.select_one("a")["aria-current"] == "page"
+    assert about.select_one(".sub-menu a")["href"] == f"{BASE_PATH}team/"
+
+
+def test_single_post_shows_meta_terms_image_and_neighbours(blog: Built) -> None:
+    post = blog.html("posts/sticky-old/")
+    assert post.select_one("h1.entry-title").get_text(strip=True) == "An old sticky post"
+    assert post.select_one(".entry-meta time")["datetime"] == "2019-05-01T09:00:00Z"
+    assert [a.get_text() for a in post.select(".byline a")] == ["Bob Miller", "Alice Baker"]
+    assert [a.get_text() for a in post.select(".terms-categories a")] == ["News"]
+    assert [a.get_text() for a in post.select(".terms-tags a")] == ["Announcements"]
+    assert post.select_one(".entry-image img")["src"] == f"{BASE_PATH}images/loaf.svg"
+    assert post.select_one(".prev-next a[rel=next]")["href"] == f"{BASE_PATH}posts/plain-post-1/"
+    assert post.select_one(".prev-next a[rel=prev]") is None
+
+
+def test_standalone_pages_have_no_date_or_neighbours(blog: Built) -> None:
+    page = blog.html("about/")
+    assert page.select_one(".entry-meta") is None
+    assert page.select_one(".prev-next") is None
+
+
+def test_comments_render_as_a_nested_thread(blog: Built) -> None:
+    comments = blog.html("posts/with-comments/").select_one("section#comments")
+    assert comments.select_one("h2").get_text(strip=True) == "5 comments"
+
+    def tree(ol: Any) -> list[tuple[str, Any]]:
+        return [
+            (li["id"], tree(li.select_one(":scope > ol")) if li.select_one(":scope > ol") else [])
+            for li in ol.select(":scope > li")
+        ]
+
+    assert tree(comments.select_one(":scope > ol")) == [
+        ("comment-11", [("comment-12", [("comment-13", [])]), ("comment-1234567", [])]),
+        ("comment-14", []),
+    ]
+    carol = comments.select_one("#comment-11 .comment-author a")
+    assert (carol.get_text(), carol["href"]) == ("Carol", "https://carol.example.net")
+    assert "ugc" in carol["rel"]
+    assert comments.select_one("#comment-12 .comment-content p").get_text() == "A reply to Carol."
+
+
+def test_reply_whose_parent_is_missing_is_shown_at_top_level(blog: Built) -> None:
+    comments = blog.html("posts/orphan-reply/").select_one("section#comments")
+    assert [li["id"] for li in comments.select(":scope > ol > li")] == ["comment-21"]
+
+
+def test_posts_without_comments_have_no_comment_section(blog: Built) -> None:
+    assert blog.html("posts/plain-post-1/").select_one("#comments") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("tags/", {"Rye": "5", "Announcements": "1", "Tag-1": "1"}),
+        ("categories/", {"Baking": "5", "News": "1"}),
+        ("authors/", {"Alice Baker": "6", "Bob Miller": "1"}),
+    ],
+)
+def test_taxonomy_lists_terms_with_counts(blog: Built, path: str, expected: dict[str, str]) -> None:
+    items = blog.html(path).select(".term-list li")
+    counts = {li.a.get_text(): li.select_one(".count [aria-hidden]").get_text() for li in items}
+    assert expected.items() <= counts.items()
+
+
+def test_term_page_lists_its_posts_and_names_its_taxonomy(blog: Built) -> None:
+    term = blog.html("categories/news/")
+    assert term.select_one("h1").get_text(strip=True) == "News"
+    assert term.select_one(".eyebrow a")["href"] == f"{BASE_PATH}categories/"
+    assert titles(term) == ["An old sticky post"]
+
+
+def test_every_internal_link_and_asset_stays_under_the_sub_path(blog: Built) -> None:
+    for file in blog.out.rglob("*.html"):
+        page = parse(file)
+        for tag, attr in LINKING_ATTRIBUTES:
+            for el in page.find_all(tag, attrs={attr: True}):
+                url = el[attr]
+                if url.startswith("/"):
+                    assert url.startswith(BASE_PATH), f"{file}: {url}"
+
+
+def test_no_assets_from_other_hosts(blog: Built) -> None:
+    for file in blog.out.rglob("*.html"):
+        page = parse(file)
+        assets = [el.get("src") for el in page.find_all(EMBEDDING_TAGS)]
+        assets += [el.get("href") for el in page.find_all("link") if "alternate" not in el.get("rel", [])]
+        assets += [el.get("href") for el in page.find_all("link", rel="canonical")]
+        for url in filter(None, assets):
+            if re.match(r"(https?:)?//", url):
+                assert url.startswith(SUB_PATH_BASE_URL), f"{file}: {url}"
+
+
+def test_css_is_minified_fingerprinted_and_has_integrity(blog: Built) -> None:
+    link = blog.html("").select_one('link[rel="stylesheet"]')
+    assert re.fullmatch(rf"{BASE_PATH}css/main\.min\.[0-9a-f]{{64}}\.css", link["href"])
+    assert link["integrity"].startswith("sha256-")
+    css = (blog.out / link["href"].removeprefix(BASE_PATH)).read_text()
+    assert "\n" not in css.strip() and "prefers-color-scheme:dark" in css
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", css)
+
+
+def test_pages_have_landmarks_skip_link_and_language(blog: Built) -> None:
+    page = blog.html("posts/plain-post-2/")
+    assert page.html["lang"] == "en"
+    skip = page.select_one("body > a.skip-link")
+    assert skip["href"] == "#main" and page.select_one("main#main") is not None
+    assert page.select_one("header.site-header") and page.select_one("footer.site-footer")
+    assert all(img.has_attr("alt") for img in page.find_all("img"))
+
+
+def test_contact_form_falls_back_to_mailto_of_site_email(blog: Built) -> None:
+    form = blog.html("about/").select_one("form.contact-form")
+    assert form["action"] == "mailto:owner@example.org"
+    assert sorted(f["name"] for f in form.select("input, textarea")) == ["email", "message", "name"]
+    assert all(form.select_one(f'label[for="{f["id"]}"]') for f in form.select("input, textarea"))
+
+
+def test_contact_form_posts_to_configured_action(build: Callable[..., Built]) -> None:
+    built = build(BLOG, None, '[params]\ncontact_form_action = "/api/contact"\nsearch = true')
+    form = built.html("about/").select_one("form.contact-form")
+    assert form["action"] == "/api/contact" and not form.has_attr("enctype")
+    # The same build checks the search hook: a header link appears only when params.search is set.
+    assert built.html("").select_one("a.search-link")["href"] == "/search/"
+    assert built.problems() == []
+
+
+def test_aliases_redirect_to_the_post(blog: Built) -> None:
+    alias = (blog.out / "2019/05/old-sticky/index.html").read_text()
+    assert f"{SUB_PATH_BASE_URL}posts/sticky-old/" in alias
+
+
+def test_no_search_link_unless_enabled(blog: Built) -> None:
+    assert blog.html("").select_one("a.search-link") is None
