@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SUB_PATH_BASE_URL, Built, parse
+
+from tests.functional.theme.theme_build import SUB_PATH_BASE_URL, Built, parse
 
 BASE_PATH = "/sites/demo/staging/"
 BLOG = Path(__file__).parent / "sites" / "blog"
@@ -53,9 +54,9 @@ def test_home_shows_sticky_posts_first_then_newest(blog: Built) -> None:
 
 
 def test_home_paginates_with_pager_size(blog: Built) -> None:
-    # 7 published posts (the draft is left out) at pagerSize 2.
+    # 8 published posts (the draft is left out) at pagerSize 2.
     assert blog.html("").select_one(".pagination .page-number").get_text(strip=True) == "Page 1 of 4"
-    assert titles(blog.html("page/4/")) == ["Plain post 1"]
+    assert titles(blog.html("page/4/")) == ["Plain post 1", "A post with links and images"]
     assert "A draft that must not appear" not in (blog.out / "index.html").read_text()
 
 
@@ -90,8 +91,26 @@ def test_single_post_shows_meta_terms_image_and_neighbours(blog: Built) -> None:
     assert [a.get_text() for a in post.select(".terms-categories a")] == ["News"]
     assert [a.get_text() for a in post.select(".terms-tags a")] == ["Announcements"]
     assert post.select_one(".entry-image img")["src"] == f"{BASE_PATH}images/loaf.svg"
-    assert post.select_one(".prev-next a[rel=next]")["href"] == f"{BASE_PATH}posts/plain-post-1/"
+    assert post.select_one(".prev-next a[rel=next]")["href"] == f"{BASE_PATH}posts/linked/"
     assert post.select_one(".prev-next a[rel=prev]") is None
+
+
+@pytest.mark.parametrize(
+    ("selector", "attr", "expected"),
+    [
+        ('a[title="Old news"]', "href", f"{BASE_PATH}posts/sticky-old/"),
+        ('a:-soup-contains("a section")', "href", f"{BASE_PATH}posts/#top"),
+        ('a:-soup-contains("elsewhere")', "href", "https://example.com/x"),
+        ('a:-soup-contains("call us")', "href", "tel:+15551234"),
+        ('a:-soup-contains("notes")', "href", f"{BASE_PATH}posts/linked/notes.txt"),
+        ('img[alt="A loaf of bread"]', "src", f"{BASE_PATH}images/loaf.svg"),
+        ('img[alt="The crumb"]', "src", f"{BASE_PATH}posts/linked/crumb.svg"),
+    ],
+)
+def test_markdown_links_and_images_resolve_under_the_sub_path(
+    blog: Built, selector: str, attr: str, expected: str
+) -> None:
+    assert blog.html("posts/linked/").select_one(f".entry-content {selector}")[attr] == expected
 
 
 def test_standalone_pages_have_no_date_or_neighbours(blog: Built) -> None:
@@ -132,7 +151,7 @@ def test_posts_without_comments_have_no_comment_section(blog: Built) -> None:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("tags/", {"Rye": "5", "Announcements": "1", "Tag-1": "1"}),
+        ("tags/", {"Rye": "6", "Announcements": "1", "Tag-1": "1"}),
         ("categories/", {"Baking": "5", "News": "1"}),
         ("authors/", {"Alice Baker": "6", "Bob Miller": "1"}),
     ],
@@ -196,8 +215,8 @@ def test_contact_form_falls_back_to_mailto_of_site_email(blog: Built) -> None:
     assert all(form.select_one(f'label[for="{f["id"]}"]') for f in form.select("input, textarea"))
 
 
-def test_contact_form_posts_to_configured_action(build: Callable[..., Built]) -> None:
-    built = build(BLOG, None, '[params]\ncontact_form_action = "/api/contact"\nsearch = true')
+def test_contact_form_posts_to_configured_action(build_with_theme: Callable[..., Built]) -> None:
+    built = build_with_theme(BLOG, None, '[params]\ncontact_form_action = "/api/contact"\nsearch = true')
     form = built.html("about/").select_one("form.contact-form")
     assert form["action"] == "/api/contact" and not form.has_attr("enctype")
     # The same build checks the search hook: a header link appears only when params.search is set.

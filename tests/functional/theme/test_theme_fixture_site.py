@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import SHARED_FIXTURES, Built
+
+from tests.functional.theme.theme_build import SHARED_FIXTURES, Built
 
 ANANKE = SHARED_FIXTURES / "hugo-sites" / "ananke-example"
 
 
 @pytest.fixture(scope="module")
-def ananke(build: Callable[..., Built]) -> Built:
+def ananke(build_with_theme: Callable[..., Built]) -> Built:
     if not ANANKE.is_dir():
         pytest.skip(f"shared fixture site not found at {ANANKE} (the ../shared folder is absent)")
-    return build(ANANKE, "http://127.0.0.1:8000/sites/ananke/staging/")
+    return build_with_theme(ANANKE, "http://127.0.0.1:8000/sites/ananke/staging/")
 
 
 def test_builds_with_only_the_sites_own_deprecations(ananke: Built) -> None:
