@@ -1,0 +1,40 @@
+# Presslift: `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: demo up test lint typecheck format layer clean bench-publish
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)  ## the sample WordPress export through the whole pipeline, on the local cloud
+	$(VENV)/bin/presslift demo $(DEMO_ARGS)
+
+up: $(STAMP)  ## start the local cloud and keep it running
+	$(VENV)/bin/presslift up
+
+test: $(STAMP)  ## the whole test suite
+	$(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy chalicelib presslift app.py
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench-publish: $(STAMP)
+	$(PY) -m bench.publish.run
+
+clean:
+	rm -rf $(VENV) .presslift .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,156 @@
+"""Presslift's Lambda functions and API routes: wiring only.
+
+Each handler adapts its event and calls one function in `chalicelib`; `PipelineError`s become HTTP
+error responses or failed stages. Resource names come from environment variables (see
+`chalicelib/resources.py`) that `.chalice/config.json` and the local cloud set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from chalice.app import Chalice, Request, Response, SQSEvent
+
+from chalicelib import events, pipeline, web
+from chalicelib.approvals import Decision
+from chalicelib.batch import process_batch
+from chalicelib.config import Settings
+from chalicelib.errors import PipelineError
+from chalicelib.services import services
+
+app = Chalice(app_name="presslift")
+_settings = Settings.from_env()
+
+
+def _batch(event: SQSEvent, handle: Any) -> dict[str, Any]:
+    return process_batch(event.to_dict(), handle, max_receive_count=services().settings.max_receive_count)
+
+
+def _ingest(body: str, final_attempt: bool) -> None:
+    for created in events.s3_objects_created(body):
+        pipeline.start_import(services(), created.bucket, created.key, final_attempt=final_attempt)
+
+
+def _build(body: str, final_attempt: bool) -> None:
+    request = events.decode(body)
+    assert isinstance(request, events.BuildRequest), f"build queue got {request!r}"
+    pipeline.build(services(), request, final_attempt=final_attempt)
+
+
+def _deploy(body: str, final_attempt: bool) -> None:
+    request = events.decode(body)
+    assert isinstance(request, events.DeployRequest), f"deploy queue got {request!r}"
+    pipeline.deploy(services(), request, final_attempt=final_attempt)
+
+
+@app.on_sqs_message(queue=_settings.queues["ingest"], batch_size=1)
+def convert(event: SQSEvent) -> dict[str, Any]:
+    return _batch(event, _ingest)
+
+
+@app.on_sqs_message(queue=_settings.queues["build"], batch_size=1)
+def build(event: SQSEvent) -> dict[str, Any]:
+    return _batch(event, _build)
+
+
+@app.on_sqs_message(queue=_settings.queues["deploy"], batch_size=1)
+def deploy(event: SQSEvent) -> dict[str, Any]:
+    return _batch(event, _deploy)
+
+
+def _request() -> Request:
+    request = _request()
+    assert request is not None, "a route handler always has a current request"
+    return request
+
+
+def _html(body: str, status: int = 200) -> Response:
+    return Response(
+        body=body,
+        status_code=status,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+def _error_page(exc: PipelineError, title: str) -> Response:
+    return _html(
+        web.render("message.html", title=title, message=str(exc), tone="bad", run=None), exc.http_status
+    )
+
+
+def _json_error(exc: PipelineError) -> Response:
+    return Response(body={"error": type(exc).__name__, "message": str(exc)}, status_code=exc.http_status)
+
+
+@app.route("/api/runs", methods=["GET"])
+def list_runs() -> Any:
+    params = _request().query_params or {}
+    svc = services()
+    runs = svc.runs.list(limit=min(int(params.get("limit", "50")), 200), site=params.get("site"))
+    return {"runs": [web.run_json(run, svc.settings.run_url(run.id)) for run in runs]}
+
+
+@app.route("/api/runs/{run_id}", methods=["GET"])
+def get_run(run_id: str) -> Any:
+    svc = services()
+    try:
+        return web.run_json(svc.runs.get(run_id), svc.settings.run_url(run_id))
+    except PipelineError as exc:
+        return _json_error(exc)
+
+
+@app.route("/approvals/{run_id}", methods=["GET"])
+def show_approval(run_id: str) -> Response:
+    svc = services()
+    token = (_request().query_params or {}).get("token")
+    try:
+        run = pipeline.check_approvable(svc, run_id, token)
+    except PipelineError as exc:
+        return _error_page(exc, "This approval link cannot be used")
+    return _html(
+        web.render(
+            "approval.html",
+            run=run,
+            token=token,
+            action=f"/approvals/{run_id}",
+            run_url=svc.settings.run_url(run_id),
+        )
+    )
+
+
+@app.route("/approvals/{run_id}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def decide_approval(run_id: str) -> Response:
+    request = _request()
+    form = {
+        key: values[0] for key, values in parse_qs(bytes(request.raw_body or b"").decode("utf-8")).items()
+    }
+    identity = (request.context or {}).get("identity", {})
+    decision = Decision(
+        form.get("decision", ""), identity.get("sourceIp", ""), request.headers.get("user-agent", "")
+    )
+    svc = services()
+    try:
+        run = pipeline.decide(svc, run_id, form.get("token"), decision)
+    except PipelineError as exc:
+        return _error_page(exc, "This approval cannot be decided")
+    approved = decision.decision == "approve"
+    message = (
+        f"Approved: run {run.id} is being deployed to prod ({run.urls.get('prod')})."
+        if approved
+        else f"Rejected: run {run.id} will not be deployed."
+    )
+    return _html(
+        web.render(
+            "message.html",
+            title="Approved" if approved else "Rejected",
+            message=message,
+            tone="ok" if approved else "bad",
+            run=run,
+            run_url=svc.settings.run_url(run.id),
+        )
+    )

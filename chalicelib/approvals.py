@@ -1,0 +1,99 @@
+"""Manual approval before prod: tokens, the email, and the rules of a decision.
+
+The approval lives on its run (`run.approval`); its id is the run's id. The token is 256 random bits,
+sent only in the email and stored only as its SHA-256, so a leaked table does not leak approvals.
+Opening the link (GET) only shows what will happen: mail scanners open every link. Only a POST that
+carries the token decides, once. Pure rules here; storing and enqueuing happen in `pipeline.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
+from chalicelib.runs import Run
+
+DEFAULT_TTL = timedelta(hours=72)
+DECISIONS = ("approve", "reject")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_approval(now: datetime, ttl: timedelta = DEFAULT_TTL) -> tuple[dict[str, Any], str]:
+    """A pending approval record and the token to send (never stored)."""
+    token = secrets.token_urlsafe(32)
+    record = {
+        "status": "pending",
+        "token_sha256": hash_token(token),
+        "requested_at": now.isoformat(),
+        "expires_at": (now + ttl).isoformat(),
+    }
+    return record, token
+
+
+def check_token(run: Run, token: str | None, now: datetime) -> None:
+    """Raise unless `token` opens a pending, unexpired approval of `run`."""
+    approval = run.approval
+    if not approval:
+        raise NotFoundError(f"run {run.id} has no approval")
+    if not token:
+        raise UnauthorizedError("this approval link has no token; open the link from the email")
+    if not hmac.compare_digest(hash_token(token), str(approval.get("token_sha256", ""))):
+        raise UnauthorizedError("this approval token is not valid for this run")
+    status = approval.get("status")
+    if status == "pending" and run.status == "superseded":
+        newer = approval.get("superseded_by", "a newer run")
+        raise ConflictError(f"run {run.id} was superseded by {newer}; approve that run instead")
+    if status != "pending":
+        raise ConflictError(f"this approval was already decided: {status} at {approval.get('decided_at')}")
+    if datetime.fromisoformat(str(approval["expires_at"])) <= now:
+        raise ForbiddenError(f"this approval expired at {approval['expires_at']}")
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str
+    source_ip: str = ""
+    user_agent: str = ""
+
+
+def record_decision(run: Run, decision: Decision, now: datetime) -> None:
+    """Mark the approval decided (call inside a run update, after `check_token`)."""
+    if decision.decision not in DECISIONS:
+        raise UnauthorizedError(f"decision must be one of {', '.join(DECISIONS)}, not {decision.decision!r}")
+    run.approval.update(
+        status="approved" if decision.decision == "approve" else "rejected",
+        decided_at=now.isoformat(),
+        source_ip=decision.source_ip,
+        user_agent=decision.user_agent[:300],
+    )
+
+
+def email(run: Run, *, approval_url: str, staging_url: str, plan_text: str) -> tuple[str, str]:
+    """Subject and plain-text body of the approval email."""
+    trigger = run.trigger.get("summary") or run.trigger.get("type", "a change")
+    subject = f"[Presslift] Approve {run.site} for prod? ({trigger})"[:100]
+    body = "\n".join(
+        [
+            f"Run {run.id} of site {run.site} is on staging and waits for your approval to go to prod.",
+            "",
+            f"Triggered by: {trigger}",
+            f"Staging:      {staging_url}",
+            "",
+            "What will change on prod:",
+            plan_text,
+            "",
+            "Review and decide (opening the link changes nothing; you confirm on the page):",
+            approval_url,
+            "",
+            f"This approval expires at {run.approval.get('expires_at')}.",
+        ]
+    )
+    return subject, body

@@ -1,0 +1,136 @@
+"""Immutable run artifacts in the artifacts bucket: site sources, built stage trees, manifests, logs.
+
+Layout (all keys under the artifacts bucket):
+    sources/<site>/<run>.tar.gz                 the site source a run builds (converted or fetched)
+    artifacts/<site>/<run>/<stage>.tar.gz       one built tree per stage
+    artifacts/<site>/<run>/<stage>.manifest.json
+    logs/<site>/<run>/<name>.log                build logs, conversion reports
+
+A tree is stored as one gzip'd tarball (one PUT, one GET) rather than object by object: the deploy
+stage needs the whole tree on local disk anyway. Artifacts are written once and never changed; deploy,
+promotion and rollback only read them. Extraction refuses members that would land outside the target.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+from pathlib import Path
+from typing import Any
+
+from chalicelib.errors import InputError, NotFoundError
+from chalicelib.manifest import Manifest, scan_tree
+
+# Hugo's alias pages: a tiny HTML page with a canonical link and a zero-second meta refresh.
+_ALIAS = re.compile(
+    rb'<meta http-equiv="?refresh"? content="?0; url=([^"\s>]+)"?',
+    re.IGNORECASE,
+)
+_ALIAS_MAX_BYTES = 1024
+
+
+def source_key(site: str, run_id: str) -> str:
+    return f"sources/{site}/{run_id}.tar.gz"
+
+
+def tree_key(site: str, run_id: str, stage: str) -> str:
+    return f"artifacts/{site}/{run_id}/{stage}.tar.gz"
+
+
+def manifest_key(site: str, run_id: str, stage: str) -> str:
+    return f"artifacts/{site}/{run_id}/{stage}.manifest.json"
+
+
+def log_key(site: str, run_id: str, name: str) -> str:
+    return f"logs/{site}/{run_id}/{name}"
+
+
+def pack(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=6) as tar:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                tar.add(path, arcname=path.relative_to(folder).as_posix(), recursive=False)
+    return buffer.getvalue()
+
+
+def unpack(data: bytes, into: Path) -> None:
+    """Extract a tarball we wrote; the `data` filter refuses absolute paths, `..` and links outward."""
+    into.mkdir(parents=True, exist_ok=True)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+            tar.extractall(into, filter="data")
+    except (tarfile.TarError, OSError) as exc:
+        raise InputError(f"artifact archive cannot be extracted: {exc}") from exc
+
+
+def find_redirects(tree: Path, manifest: Manifest) -> dict[str, str]:
+    """Hugo alias pages in the tree, as {path: target URL}."""
+    redirects: dict[str, str] = {}
+    for entry in manifest.files:
+        if not entry.path.endswith(".html") or entry.size > _ALIAS_MAX_BYTES:
+            continue
+        head = (tree / entry.path).read_bytes()
+        if b"canonical" not in head:
+            continue
+        match = _ALIAS.search(head)
+        if match:
+            redirects[entry.path] = match.group(1).decode("utf-8", "replace")
+    return redirects
+
+
+def build_manifest(tree: Path, *, site: str, run_id: str, stage: str, base_url: str) -> Manifest:
+    manifest = Manifest(site=site, run_id=run_id, stage=stage, base_url=base_url, files=scan_tree(tree))
+    manifest.redirects = find_redirects(tree, manifest)
+    return manifest
+
+
+class ArtifactStore:
+    """Reads and writes a run's artifacts in one bucket."""
+
+    def __init__(self, s3: Any, bucket: str) -> None:
+        self._s3 = s3
+        self.bucket = bucket
+
+    def _put(self, key: str, body: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
+
+    def _get(self, key: str, what: str) -> bytes:
+        try:
+            return bytes(self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        except self._s3.exceptions.NoSuchKey as exc:
+            raise NotFoundError(f"{what} is missing: s3://{self.bucket}/{key}") from exc
+
+    def put_source(self, site: str, run_id: str, folder: Path) -> str:
+        key = source_key(site, run_id)
+        self._put(key, pack(folder), "application/gzip")
+        return key
+
+    def get_source(self, key: str, into: Path) -> None:
+        unpack(self._get(key, "site source"), into)
+
+    def put_tree(self, tree: Path, manifest: Manifest) -> str:
+        key = tree_key(manifest.site, manifest.run_id, manifest.stage)
+        self._put(key, pack(tree), "application/gzip")
+        self._put(
+            manifest_key(manifest.site, manifest.run_id, manifest.stage),
+            manifest.to_json().encode(),
+            "application/json",
+        )
+        return key
+
+    def get_manifest(self, site: str, run_id: str, stage: str) -> Manifest:
+        key = manifest_key(site, run_id, stage)
+        return Manifest.from_json(self._get(key, f"the {stage} manifest of run {run_id}"))
+
+    def get_tree(self, site: str, run_id: str, stage: str, into: Path) -> Manifest:
+        manifest = self.get_manifest(site, run_id, stage)
+        unpack(self._get(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}"), into)
+        return manifest
+
+    def put_log(self, site: str, run_id: str, name: str, text: str) -> str:
+        key = log_key(site, run_id, name)
+        content_type = "application/json" if name.endswith(".json") else "text/plain; charset=utf-8"
+        self._put(key, text.encode("utf-8"), content_type)
+        return key

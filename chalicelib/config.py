@@ -1,0 +1,63 @@
+"""Settings from the environment, read once per cold start.
+
+Every resource name reaches the code through an environment variable (see `resources.py`), so the
+same code runs in Lambda and against the local cloud. Nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from chalicelib import resources
+from chalicelib.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    ingest_bucket: str
+    artifacts_bucket: str
+    table: str
+    approvals_topic_arn: str
+    api_url: str
+    max_receive_count: int
+    queues: Mapping[str, str] = field(default_factory=dict)
+    site_buckets: Mapping[str, str] = field(default_factory=dict)
+    distributions: Mapping[str, str] = field(default_factory=dict)
+    site_urls: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(var: resources.Variable) -> str:
+            return env.get(var.name) or var.default
+
+        try:
+            max_receive = int(get(resources.MAX_RECEIVE_COUNT))
+        except ValueError as exc:
+            raise ConfigError(f"{resources.MAX_RECEIVE_COUNT.name} must be a whole number: {exc}") from exc
+        return cls(
+            ingest_bucket=get(resources.INGEST_BUCKET),
+            artifacts_bucket=get(resources.ARTIFACTS_BUCKET),
+            table=get(resources.TABLE),
+            approvals_topic_arn=get(resources.APPROVALS_TOPIC),
+            api_url=get(resources.API_URL).rstrip("/"),
+            max_receive_count=max_receive,
+            queues={role: get(var) for role, var in resources.QUEUES.items()},
+            site_buckets={stage: get(var) for stage, var in resources.SITE_BUCKETS.items()},
+            distributions={stage: get(var) for stage, var in resources.DISTRIBUTIONS.items()},
+            site_urls={stage: get(var) for stage, var in resources.SITE_URLS.items()},
+        )
+
+    def site_url(self, site: str, stage: str) -> str:
+        """The public URL of `site` on `stage`, always ending with a slash."""
+        url = self.site_urls[stage].replace("{site}", site)
+        return url if url.endswith("/") else url + "/"
+
+    def approval_url(self, approval_id: str, token: str) -> str:
+        return f"{self.api_url}/approvals/{approval_id}?token={token}"
+
+    def run_url(self, run_id: str) -> str:
+        return f"{self.api_url}/api/runs/{run_id}"

@@ -1,0 +1,93 @@
+"""Typed views of incoming events and of the pipeline's own SQS messages.
+
+Handlers in `app.py` only adapt: they turn a Lambda event into these types and hand them to
+`pipeline.py`. Parsing here is strict: a message we cannot read is an `InputError` that names the
+field, never a KeyError deep in a stage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import unquote_plus
+
+from chalicelib.errors import InputError
+
+
+@dataclass(frozen=True)
+class ObjectCreated:
+    """One S3 object that arrived in a bucket (from an S3 notification delivered through SQS)."""
+
+    bucket: str
+    key: str
+    size: int = 0
+    etag: str = ""
+
+
+def s3_objects_created(body: str) -> list[ObjectCreated]:
+    """The created objects in an S3 notification message body; S3's test event gives none."""
+    try:
+        message = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"S3 notification is not JSON: {exc}") from exc
+    if not isinstance(message, dict):
+        raise InputError("S3 notification is not a JSON object")
+    if message.get("Event") == "s3:TestEvent":
+        return []
+    created = []
+    for record in message.get("Records", []):
+        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        try:
+            s3 = record["s3"]
+            created.append(
+                ObjectCreated(
+                    bucket=s3["bucket"]["name"],
+                    # S3 notifications URL-encode keys with '+' for spaces.
+                    key=unquote_plus(s3["object"]["key"]),
+                    size=int(s3["object"].get("size", 0)),
+                    etag=str(s3["object"].get("eTag", "")),
+                )
+            )
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"S3 notification record lacks {exc}") from exc
+    return created
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """Build the site source of a run."""
+
+    run_id: str
+    site: str
+    source_key: str
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    """Deploy a run's artifact to one stage (`staging` or `prod`)."""
+
+    run_id: str
+    site: str
+    stage: str
+
+
+_MESSAGES: dict[str, type[BuildRequest] | type[DeployRequest]] = {
+    "build": BuildRequest,
+    "deploy": DeployRequest,
+}
+
+
+def encode(message: BuildRequest | DeployRequest) -> str:
+    kind = next(name for name, cls in _MESSAGES.items() if isinstance(message, cls))
+    return json.dumps({"type": kind, **asdict(message)}, sort_keys=True)
+
+
+def decode(body: str) -> BuildRequest | DeployRequest:
+    try:
+        data: dict[str, Any] = json.loads(body)
+        cls = _MESSAGES[data.pop("type")]
+        return cls(**data)
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"not a Presslift pipeline message ({exc}): {body[:200]!r}") from exc

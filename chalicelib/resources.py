@@ -1,0 +1,56 @@
+"""The names of every AWS resource Presslift uses, and the environment variables that carry them.
+
+This is the one source of truth: the Lambda functions read these variables (set by
+`.chalice/config.json` and the deployment template), and the local cloud creates the resources and
+sets the same variables from the defaults here. Pure data; no AWS calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The stages a site is published to, in promotion order.
+SITE_STAGES: tuple[str, ...] = ("staging", "prod")
+
+#: The pipeline's own queues (each with a dead-letter queue named `<name>-dlq`).
+QUEUE_ROLES: tuple[str, ...] = ("ingest", "build", "deploy")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An environment variable with its default (the local cloud's value)."""
+
+    name: str
+    default: str
+
+
+INGEST_BUCKET = Variable("PRESSLIFT_INGEST_BUCKET", "presslift-ingest")
+ARTIFACTS_BUCKET = Variable("PRESSLIFT_ARTIFACTS_BUCKET", "presslift-artifacts")
+TABLE = Variable("PRESSLIFT_TABLE", "presslift")
+APPROVALS_TOPIC = Variable(
+    "PRESSLIFT_APPROVALS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:presslift-approvals"
+)
+API_URL = Variable("PRESSLIFT_API_URL", "http://127.0.0.1:8000")
+MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
+QUEUES = {role: Variable(f"PRESSLIFT_{role.upper()}_QUEUE", f"presslift-{role}") for role in QUEUE_ROLES}
+SITE_BUCKETS = {
+    stage: Variable(f"PRESSLIFT_SITE_BUCKET_{stage.upper()}", f"presslift-site-{stage}")
+    for stage in SITE_STAGES
+}
+#: CloudFront distribution ids per stage; empty means "none" (the local cloud fills them in).
+DISTRIBUTIONS = {stage: Variable(f"PRESSLIFT_DISTRIBUTION_{stage.upper()}", "") for stage in SITE_STAGES}
+#: The public URL of a site's stage; `{site}` is replaced by the site's name.
+SITE_URLS = {
+    stage: Variable(f"PRESSLIFT_SITE_URL_{stage.upper()}", f"http://127.0.0.1:8000/sites/{{site}}/{stage}/")
+    for stage in SITE_STAGES
+}
+
+
+def all_variables() -> list[Variable]:
+    """Every variable, for the local cloud's environment and for checks of the deployment config."""
+    fixed = [INGEST_BUCKET, ARTIFACTS_BUCKET, TABLE, APPROVALS_TOPIC, API_URL, MAX_RECEIVE_COUNT]
+    return [*fixed, *QUEUES.values(), *SITE_BUCKETS.values(), *DISTRIBUTIONS.values(), *SITE_URLS.values()]
+
+
+def dead_letter_queue(queue_name: str) -> str:
+    return f"{queue_name}-dlq"

@@ -1,0 +1,207 @@
+"""Runs and their stages, kept in DynamoDB.
+
+A run is one trip through the pipeline for one site. Its record is one item whose `doc` attribute holds
+the run as JSON and whose `version` attribute guards every write: an update reads, changes and writes
+back on the condition that nobody else wrote in between (optimistic locking), so concurrent Lambda
+invocations never lose each other's changes. Run ids sort by creation time, so the newest-first
+listing is one query on a global secondary index.
+
+This module knows the shape of a run and how to store it; what happens after each stage is decided in
+`pipeline.py`, never here.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.errors import ConflictError, NotFoundError
+
+STAGE_STATUSES = ("pending", "running", "waiting", "succeeded", "failed", "skipped")
+RUN_STATUSES = ("running", "awaiting_approval", "succeeded", "failed", "rejected", "expired", "superseded")
+FINISHED_RUN_STATUSES = frozenset({"succeeded", "failed", "rejected", "expired", "superseded"})
+
+LIST_INDEX = "runs-by-time"
+LIST_PARTITION = "RUNS"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A run id that sorts by creation time: `20261129-101512-123-a1b2c3`."""
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class Stage:
+    name: str
+    status: str = "pending"
+    started_at: str | None = None
+    finished_at: str | None = None
+    error: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Run:
+    id: str
+    site: str
+    kind: str
+    trigger: dict[str, Any]
+    stages: list[Stage]
+    status: str = "running"
+    created_at: str = field(default_factory=utc_now)
+    updated_at: str = field(default_factory=utc_now)
+    urls: dict[str, str] = field(default_factory=dict)
+    artifact: dict[str, Any] = field(default_factory=dict)
+    approval: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+    def stage(self, name: str) -> Stage:
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        raise NotFoundError(f"run {self.id} has no stage {name!r} (stages: {[s.name for s in self.stages]})")
+
+    def stages_after(self, name: str) -> list[Stage]:
+        names = [stage.name for stage in self.stages]
+        return self.stages[names.index(name) + 1 :]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_RUN_STATUSES
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("version")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], version: int = 0) -> Run:
+        data = dict(data)
+        stages = [Stage(**stage) for stage in data.pop("stages")]
+        return cls(stages=stages, version=version, **data)
+
+
+class RunStore:
+    """Run records in one DynamoDB table (pk/sk, plus the `runs-by-time` index)."""
+
+    def __init__(self, dynamodb: Any, table: str) -> None:
+        self._db = dynamodb
+        self._table = table
+
+    @staticmethod
+    def _key(run_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"RUN#{run_id}"}, "sk": {"S": "RUN"}}
+
+    def create(self, run: Run) -> Run:
+        item = {
+            **self._key(run.id),
+            "doc": {"S": json.dumps(run.to_dict(), sort_keys=True)},
+            "version": {"N": "1"},
+            "list_pk": {"S": LIST_PARTITION},
+            "list_sk": {"S": run.id},
+            "site": {"S": run.site},
+        }
+        try:
+            self._db.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+        except self._db.exceptions.ConditionalCheckFailedException as exc:
+            raise ConflictError(f"run {run.id} already exists") from exc
+        run.version = 1
+        return run
+
+    def get(self, run_id: str) -> Run:
+        response = self._db.get_item(TableName=self._table, Key=self._key(run_id), ConsistentRead=True)
+        item = response.get("Item")
+        if not item:
+            raise NotFoundError(f"no run with id {run_id!r}")
+        return Run.from_dict(json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+
+    def update(self, run_id: str, change: Callable[[Run], None], *, attempts: int = 8) -> Run:
+        """Apply `change` to the stored run and write it back, retrying when another writer won."""
+        for _ in range(attempts):
+            run = self.get(run_id)
+            change(run)
+            run.updated_at = utc_now()
+            try:
+                self._db.update_item(
+                    TableName=self._table,
+                    Key=self._key(run_id),
+                    UpdateExpression="SET #doc = :doc, #version = :new",
+                    ConditionExpression="#version = :old",
+                    ExpressionAttributeNames={"#doc": "doc", "#version": "version"},
+                    ExpressionAttributeValues={
+                        ":doc": {"S": json.dumps(run.to_dict(), sort_keys=True)},
+                        ":new": {"N": str(run.version + 1)},
+                        ":old": {"N": str(run.version)},
+                    },
+                )
+            except self._db.exceptions.ConditionalCheckFailedException:
+                continue
+            run.version += 1
+            return run
+        raise ConflictError(f"run {run_id} changed under us {attempts} times in a row; try again")
+
+    def list(self, *, limit: int = 50, site: str | None = None) -> list[Run]:
+        """Runs newest first; with `site`, only that site's."""
+        runs: list[Run] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": LIST_INDEX,
+            "KeyConditionExpression": "list_pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": LIST_PARTITION}},
+            "ScanIndexForward": False,
+        }
+        if site:
+            kwargs["FilterExpression"] = "site = :site"
+            kwargs["ExpressionAttributeValues"][":site"] = {"S": site}
+        for item in self._query_items(kwargs):
+            runs.append(Run.from_dict(json.loads(item["doc"]["S"]), version=int(item["version"]["N"])))
+            if len(runs) >= limit:
+                break
+        return runs
+
+    def _query_items(self, kwargs: dict[str, Any]) -> Iterable[dict[str, Any]]:
+        while True:
+            response = self._db.query(**kwargs)
+            yield from response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                return
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def table_definition(name: str) -> dict[str, Any]:
+    """The table's schema, shared by the local cloud and the deployment template's checks."""
+    return {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "list_pk", "AttributeType": "S"},
+            {"AttributeName": "list_sk", "AttributeType": "S"},
+        ],
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": LIST_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "list_pk", "KeyType": "HASH"},
+                    {"AttributeName": "list_sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    }

@@ -1,0 +1,82 @@
+"""The one factory that builds the pipeline's collaborators (AWS clients, stores, clock).
+
+Clients are created on first use, not at import, to keep cold starts short. boto3 picks the endpoint
+from the environment (`AWS_ENDPOINT_URL` points it at the local cloud), so nothing here knows whether
+it talks to AWS or to moto. Tests and the local cloud build their own `Services` instead of patching.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from chalicelib.config import Settings
+from chalicelib.runs import RunStore
+
+
+class Services:
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._lock = threading.Lock()
+        self._queue_urls: dict[str, str] = {}
+
+    def _client(self, name: str) -> Any:
+        import boto3  # imported lazily: the API handlers that need no AWS client stay fast
+
+        # boto3's default session is not thread-safe to create clients from concurrently.
+        with self._lock:
+            return boto3.session.Session().client(name)
+
+    @cached_property
+    def s3(self) -> Any:
+        return self._client("s3")
+
+    @cached_property
+    def sqs(self) -> Any:
+        return self._client("sqs")
+
+    @cached_property
+    def sns(self) -> Any:
+        return self._client("sns")
+
+    @cached_property
+    def dynamodb(self) -> Any:
+        return self._client("dynamodb")
+
+    @cached_property
+    def cloudfront(self) -> Any:
+        return self._client("cloudfront")
+
+    @cached_property
+    def runs(self) -> RunStore:
+        return RunStore(self.dynamodb, self.settings.table)
+
+    def queue_url(self, role: str) -> str:
+        if role not in self._queue_urls:
+            name = self.settings.queues[role]
+            self._queue_urls[role] = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        return self._queue_urls[role]
+
+    def send(self, role: str, body: str) -> None:
+        self.sqs.send_message(QueueUrl=self.queue_url(role), MessageBody=body)
+
+
+_services: Services | None = None
+
+
+def services() -> Services:
+    """The process-wide services, built from the environment on first use."""
+    global _services
+    if _services is None:
+        _services = Services(Settings.from_env())
+    return _services
+
+
+def use_services(value: Services | None) -> None:
+    """Replace the process-wide services (the local cloud and tests do this)."""
+    global _services
+    _services = value

@@ -1,0 +1,41 @@
+"""HTML and JSON views served by the API: the run listing and the approval confirm page.
+
+Views render; they never decide. Deciding an approval is `pipeline.decide`, called only from a POST.
+Templates are Jinja2 with autoescaping, in `chalicelib/templates/`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from chalicelib.runs import Run
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def _environment() -> Any:
+    import jinja2  # only the HTML views pay for it
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    return str(_environment().get_template(template).render(**context))
+
+
+def run_json(run: Run, run_url: str) -> dict[str, Any]:
+    """The public shape of a run (the API contract); never includes the approval token's hash."""
+    data = run.to_dict()
+    approval = dict(data.pop("approval") or {})
+    approval.pop("token_sha256", None)
+    data["approval"] = approval
+    data["links"] = {"self": run_url}
+    return data

@@ -1,0 +1,96 @@
+"""A small client of Presslift's HTTP API (runs, approvals), for the CLI and the demo.
+
+It speaks only the public contract (`GET /api/runs`, `GET /api/runs/{id}`, the approval form), so it
+works the same against the local cloud and a deployed API.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+WAITING_STATES = ("running",)
+
+
+class ApiError(RuntimeError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+
+
+class ApiClient:
+    def __init__(self, base_url: str, timeout: float = 30) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def request(self, method: str, path: str, *, form: dict[str, str] | None = None) -> tuple[int, str]:
+        url = path if path.startswith("http") else self.base_url + path
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        req = urllib.request.Request(url, data=data, method=method)
+        if form is not None:
+            req.add_header("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+    def json(self, path: str) -> Any:
+        status, body = self.request("GET", path)
+        if status != 200:
+            raise ApiError(status, body[:500])
+        return json.loads(body)
+
+    def runs(self, site: str | None = None) -> list[dict[str, Any]]:
+        query = f"?site={urllib.parse.quote(site)}" if site else ""
+        return list(self.json(f"/api/runs{query}")["runs"])
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        return dict(self.json(f"/api/runs/{run_id}"))
+
+    def wait_for_run(
+        self,
+        run_id: str,
+        until: Callable[[dict[str, Any]], bool],
+        *,
+        timeout: float,
+        on_change: Callable[[dict[str, Any]], None] | None = None,
+        interval: float = 0.3,
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        last: Any = None
+        while True:
+            run = self.run(run_id)
+            snapshot = (run["status"], [(s["name"], s["status"]) for s in run["stages"]])
+            if on_change and snapshot != last:
+                on_change(run)
+                last = snapshot
+            if until(run):
+                return run
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"run {run_id} is still {run['status']} after {timeout:.0f} s")
+            time.sleep(interval)
+
+    def wait_for_new_run(self, site: str, known: set[str], *, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for run in self.runs(site):
+                if run["id"] not in known:
+                    return run
+            time.sleep(0.3)
+        raise TimeoutError(f"no new run of site {site!r} appeared within {timeout:.0f} s")
+
+    def decide(self, approval_url: str, decision: str) -> tuple[int, str]:
+        """POST the decision as the confirm page's form does (token in the form, not only the query)."""
+        parts = urllib.parse.urlsplit(approval_url)
+        token = urllib.parse.parse_qs(parts.query).get("token", [""])[0]
+        return self.request(
+            "POST",
+            urllib.parse.urlunsplit(parts._replace(query="")),
+            form={"token": token, "decision": decision},
+        )

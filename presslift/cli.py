@@ -1,0 +1,143 @@
+"""The `presslift` command: operate the pipeline from a terminal.
+
+Each command parses its arguments, calls one library function, and turns library errors into a
+message and an exit code at the edge. Commands that act on a pipeline talk to the local cloud unless
+told otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from rich.console import Console
+
+from chalicelib.errors import PipelineError
+
+console = Console()
+err = Console(stderr=True)
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from presslift.localcloud import LocalCloud, LocalCloudOptions
+    from presslift.localcloud.outbox import Email
+
+    def show(email: Email) -> None:
+        console.print(f"[bold]✉ {email.subject}[/bold]  ({email.path})")
+        for link in email.links:
+            console.print(f"   {link}")
+
+    cloud = LocalCloud(LocalCloudOptions(state_dir=args.state_dir), on_email=show)
+    cloud.start()
+    print(cloud.banner(), flush=True)
+    console.print("Press Ctrl-C to stop.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        console.print("Stopping…")
+    finally:
+        cloud.stop()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from presslift.demo import run_demo
+
+    return run_demo(approve=args.approve, exit_when_live=args.exit, state_dir=args.state_dir)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from chalicelib.wordpress import convert_export
+
+    with Progress(
+        TextColumn("converting {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(args.export.name, total=None)
+        report = convert_export(
+            args.export,
+            args.out,
+            uploads=args.uploads,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    console.print(report.summary())
+    if args.report:
+        args.report.write_text(report.to_json(), encoding="utf-8")
+    console.print(f"Hugo site written to {args.out} (build it with: hugo --source {args.out})")
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from presslift.api_client import ApiClient
+
+    api = ApiClient(args.api)
+    for run in api.runs(args.site):
+        stages = " ".join(f"{s['name']}:{s['status']}" for s in run["stages"])
+        console.print(f"{run['id']}  {run['site']:<16} {run['status']:<18} {stages}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from presslift.localcloud import LocalCloudOptions
+
+    defaults = LocalCloudOptions()
+    top = argparse.ArgumentParser(prog="presslift", description=__doc__.splitlines()[0] if __doc__ else None)
+    top.add_argument("-v", "--verbose", action="store_true", help="log what the pipeline does")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start the local cloud and keep it running until Ctrl-C")
+    up.add_argument("--state-dir", type=Path, default=defaults.state_dir, help="where local state lives")
+    up.set_defaults(func=cmd_up)
+
+    demo = sub.add_parser("demo", help="run the sample WordPress export through the whole pipeline locally")
+    demo.add_argument("--state-dir", type=Path, default=defaults.state_dir)
+    demo.add_argument(
+        "--approve", action="store_true", help="approve the prod deploy without waiting for a click"
+    )
+    demo.add_argument("--exit", action="store_true", help="stop once prod is live instead of serving")
+    demo.set_defaults(func=cmd_demo)
+
+    convert = sub.add_parser("convert", help="convert a WordPress export (WXR) into a Hugo site, offline")
+    convert.add_argument("export", type=Path, help="the WXR file (WordPress: Tools > Export)")
+    convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
+    convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
+    convert.add_argument("--report", type=Path, help="also write the conversion report as JSON here")
+    convert.set_defaults(func=cmd_convert)
+
+    runs = sub.add_parser("runs", help="list runs, newest first")
+    runs.add_argument("--site")
+    runs.add_argument("--api", default=defaults.api_url, help="the API's base URL (default: the local cloud)")
+    runs.set_defaults(func=cmd_runs)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.func(args))
+    except PipelineError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 2
+    except Exception as exc:
+        from presslift.localcloud import LocalCloudError
+
+        if isinstance(exc, LocalCloudError):
+            err.print(f"[red]error:[/red] {exc}")
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

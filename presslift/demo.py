@@ -1,0 +1,139 @@
+"""`presslift demo`: the whole pipeline on the local cloud with the sample WordPress export.
+
+It does what a user would: drops the export (and its uploads archive) into the ingest bucket, follows
+the run through the public API, prints the approval link from the email, and either waits for a
+person's click or (with `--approve`) opens the link and posts the confirm form itself.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from presslift.api_client import ApiClient
+from presslift.localcloud import LocalCloud, LocalCloudOptions
+from presslift.localcloud.outbox import Email
+
+SAMPLE = Path(__file__).parent / "samples" / "demo"
+SITE = "demo"
+STYLES = {
+    "pending": "dim",
+    "running": "yellow",
+    "waiting": "cyan",
+    "succeeded": "green",
+    "failed": "red",
+    "skipped": "dim",
+}
+
+
+def zip_folder(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def drop_sample(s3: Any, bucket: str, site: str = SITE, sample: Path = SAMPLE) -> str:
+    """Put the sample's uploads archive, then its export, into the ingest bucket; the export's key."""
+    uploads = sample / "uploads"
+    if uploads.is_dir():
+        s3.put_object(Bucket=bucket, Key=f"imports/{site}/uploads.zip", Body=zip_folder(uploads))
+    key = f"imports/{site}/export.xml"
+    s3.put_object(
+        Bucket=bucket, Key=key, Body=(sample / "export.xml").read_bytes(), ContentType="application/xml"
+    )
+    return key
+
+
+def stage_table(run: dict[str, Any]) -> Table:
+    table = Table(title=f"run {run['id']} · site {run['site']} · {run['status']}", title_justify="left")
+    table.add_column("stage")
+    table.add_column("status")
+    table.add_column("detail", overflow="fold")
+    for stage in run["stages"]:
+        detail = stage.get("error") or ""
+        table.add_row(stage["name"], f"[{STYLES.get(stage['status'], '')}]{stage['status']}", detail)
+    return table
+
+
+def follow(
+    api: ApiClient, run_id: str, until: Callable[[dict[str, Any]], bool], console: Console, timeout: float
+) -> dict[str, Any]:
+    with Live(console=console, refresh_per_second=8, transient=not console.is_terminal) as live:
+        run = api.wait_for_run(
+            run_id, until, timeout=timeout, on_change=lambda r: live.update(stage_table(r))
+        )
+    if not console.is_terminal:
+        console.print(stage_table(run))
+    return run
+
+
+def run_demo(
+    *,
+    approve: bool,
+    exit_when_live: bool,
+    state_dir: Path,
+    console: Console | None = None,
+    timeout: float = 600,
+) -> int:
+    console = console or Console()
+    emails: list[Email] = []
+    cloud = LocalCloud(LocalCloudOptions(state_dir=state_dir), on_email=emails.append)
+    console.print("Starting the local cloud…")
+    cloud.start()
+    try:
+        print(cloud.banner(), flush=True)
+        assert cloud.services is not None and cloud.settings is not None
+        api = ApiClient(cloud.options.api_url)
+        known = {run["id"] for run in api.runs(SITE)}
+        key = drop_sample(cloud.services.s3, cloud.settings.ingest_bucket)
+        console.print(f"\nDropped the sample export at s3://{cloud.settings.ingest_bucket}/{key}")
+        run = api.wait_for_new_run(SITE, known, timeout=60)
+        run = follow(api, run["id"], lambda r: r["status"] != "running", console, timeout)
+        if run["status"] != "awaiting_approval":
+            console.print(
+                f"[red]The run ended {run['status']}.[/red] Details: {api.base_url}/api/runs/{run['id']}"
+            )
+            return 1
+        email = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30)
+        link = next(link for link in email.links if "/approvals/" in link)
+        console.print(f"\n[bold]Staging is live:[/bold] {run['urls']['staging']}")
+        console.print(f"Approval email: {email.path}")
+        console.print(f"[bold]Approve here:[/bold] {link}")
+        if approve:
+            status, _ = api.request("GET", link)
+            console.print(
+                f"Opened the link (HTTP {status}: it only shows the plan), now confirming with a POST…"
+            )
+            status, _ = api.decide(link, "approve")
+            if status != 200:
+                console.print(f"[red]The approval was refused (HTTP {status}).[/red]")
+                return 1
+        else:
+            console.print("Waiting for your click (open the link, press Approve)…")
+        run = follow(
+            api, run["id"], lambda r: r["status"] not in ("running", "awaiting_approval"), console, timeout
+        )
+        if run["status"] != "succeeded":
+            console.print(f"[red]The run ended {run['status']}.[/red]")
+            return 1
+        console.print(f"\n[bold green]Prod is live:[/bold green] {run['urls']['prod']}")
+        if exit_when_live:
+            return 0
+        console.print("Serving until Ctrl-C.")
+        threading.Event().wait()
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        cloud.stop()

@@ -1,0 +1,127 @@
+"""Feeding SQS messages to the Chalice app's handlers, as Lambda's event source mappings would.
+
+The wiring (which queue goes to which handler, with what batch size) is read from the handlers the
+app registers (`app.event_sources`), never from a table of our own. Each queue gets a poller thread
+that long-polls, builds a real-shaped SQS event, calls the handler and deletes what succeeded; records
+named in `batchItemFailures` (or all of them, if the handler raised) stay on the queue and come back
+after a short back-off, and SQS moves them to the dead-letter queue after `maxReceiveCount`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chalice.app import Chalice, SQSEventConfig
+from chalice.local import LambdaContext
+
+log = logging.getLogger(__name__)
+
+RETRY_BACKOFF_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """One event source mapping: a queue and the handler Lambda would invoke for it."""
+
+    function: str
+    queue: str
+    batch_size: int
+    handler: Callable[[dict[str, Any], Any], Any]
+
+
+def sqs_wiring(app: Chalice) -> list[Wiring]:
+    wiring = []
+    for source in app.event_sources:
+        if isinstance(source, SQSEventConfig):
+            queue = source.queue or (source.queue_arn or "").rsplit(":", 1)[-1]
+            wiring.append(
+                Wiring(source.name, queue, min(source.batch_size, 10), app.handler_map[source.name])
+            )
+    return wiring
+
+
+def lambda_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
+    """The event Lambda passes to a function for a batch of SQS messages."""
+    return {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": message.get("Attributes", {}),
+                "messageAttributes": message.get("MessageAttributes", {}),
+                "md5OfBody": message.get("MD5OfBody") or hashlib.md5(message["Body"].encode()).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": region,
+            }
+            for message in messages
+        ]
+    }
+
+
+class QueuePoller(threading.Thread):
+    def __init__(self, sqs: Any, wiring: Wiring, stop: threading.Event, *, region: str = "us-east-1") -> None:
+        super().__init__(name=f"poll-{wiring.queue}", daemon=True)
+        self._sqs = sqs
+        self.wiring = wiring
+        self._stop = stop
+        self._region = region
+        self.url = sqs.get_queue_url(QueueName=wiring.queue)["QueueUrl"]
+        self.arn = sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        self.busy = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once(wait_seconds=1)
+            except Exception:  # the local cloud must survive a handler's or moto's hiccup
+                if not self._stop.is_set():
+                    log.exception("poller for %s failed; continuing", self.wiring.queue)
+                    self._stop.wait(1)
+
+    def poll_once(self, wait_seconds: int = 0) -> int:
+        """Receive one batch and hand it to the function; the number of messages handled."""
+        response = self._sqs.receive_message(
+            QueueUrl=self.url,
+            MaxNumberOfMessages=self.wiring.batch_size,
+            WaitTimeSeconds=wait_seconds,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            return 0
+        self.busy.set()
+        try:
+            failed = self._invoke(messages)
+        finally:
+            self.busy.clear()
+        for message in messages:
+            if message["MessageId"] in failed:
+                self._sqs.change_message_visibility(
+                    QueueUrl=self.url,
+                    ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=RETRY_BACKOFF_SECONDS,
+                )
+            else:
+                self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+    def _invoke(self, messages: list[dict[str, Any]]) -> set[str]:
+        event = lambda_event(messages, self.arn, self._region)
+        context = LambdaContext(self.wiring.function, memory_size=1024, max_runtime_ms=900_000)
+        try:
+            result = self.wiring.handler(event, context)
+        except Exception:
+            log.exception("function %s raised; the whole batch will be retried", self.wiring.function)
+            return {message["MessageId"] for message in messages}
+        failures = (result or {}).get("batchItemFailures", []) if isinstance(result, dict) else []
+        return {failure["itemIdentifier"] for failure in failures}

@@ -1,0 +1,90 @@
+"""Serving published sites from the local cloud's buckets, as S3 website hosting behind CloudFront would.
+
+moto has no S3 website endpoint, so this reads objects with boto3 and answers like one:
+`/sites/<site>/<stage>/<path>` maps to `s3://<stage bucket>/<site>/<path>`; a folder serves its
+`index.html`, a folder without its trailing slash redirects to it, an object with a website redirect
+location answers 301, a missing key serves the site's `404.html` with status 404. Stored
+Content-Type, Cache-Control and ETag are sent as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from chalicelib.config import Settings
+
+PREFIX = "/sites/"
+
+
+@dataclass
+class SiteResponse:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+def _get(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
+    try:
+        return dict(s3.get_object(Bucket=bucket, Key=key))
+    except (s3.exceptions.NoSuchKey, s3.exceptions.NoSuchBucket):
+        return None
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+
+
+def _respond(obj: dict[str, Any], status: int = 200) -> SiteResponse:
+    body = obj["Body"].read()
+    headers = {"Content-Type": obj.get("ContentType") or "application/octet-stream"}
+    if obj.get("CacheControl"):
+        headers["Cache-Control"] = obj["CacheControl"]
+    if obj.get("ETag"):
+        headers["ETag"] = obj["ETag"]
+    return SiteResponse(status, headers, body)
+
+
+def serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
+    path = unquote(urlsplit(raw_path).path)
+    parts = path[len(PREFIX) :].split("/", 2)
+    if len(parts) < 2 or parts[1] not in settings.site_buckets or not parts[0]:
+        return SiteResponse(
+            404,
+            {"Content-Type": "text/plain; charset=utf-8"},
+            b"Not found: sites are served at /sites/<site>/<stage>/ (stages: "
+            + ", ".join(settings.site_buckets).encode()
+            + b")\n",
+        )
+    site, stage = parts[0], parts[1]
+    if len(parts) == 2:
+        return SiteResponse(301, {"Location": f"{PREFIX}{site}/{stage}/"})
+    rest = parts[2]
+    if ".." in rest.split("/"):
+        return SiteResponse(400, {"Content-Type": "text/plain"}, b"Bad path\n")
+    bucket = settings.site_buckets[stage]
+    key = f"{site}/{rest}"
+    if key.endswith("/"):
+        key += "index.html"
+    obj = _get(s3, bucket, key)
+    if obj is None and not rest.endswith("/") and _get_head(s3, bucket, key + "/index.html"):
+        return SiteResponse(301, {"Location": f"{PREFIX}{site}/{stage}/{rest}/"})
+    if obj is not None and obj.get("WebsiteRedirectLocation"):
+        return SiteResponse(301, {"Location": obj["WebsiteRedirectLocation"]})
+    if obj is None:
+        missing = _get(s3, bucket, f"{site}/404.html")
+        if missing is not None:
+            return _respond(missing, 404)
+        return SiteResponse(
+            404, {"Content-Type": "text/plain; charset=utf-8"}, f"Not found: {path}\n".encode()
+        )
+    return _respond(obj)
+
+
+def _get_head(s3: Any, bucket: str, key: str) -> bool:
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+        return True
+    except s3.exceptions.ClientError:
+        return False

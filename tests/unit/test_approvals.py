@@ -1,0 +1,79 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib import approvals
+from chalicelib.errors import ConflictError, ForbiddenError, UnauthorizedError
+from chalicelib.runs import Run, Stage
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+def waiting_run() -> tuple[Run, str]:
+    record, token = approvals.new_approval(NOW, timedelta(hours=1))
+    run = Run(
+        id="r1", site="demo", kind="hugo", trigger={"type": "import"}, stages=[Stage("approval", "waiting")]
+    )
+    run.approval = record
+    run.status = "awaiting_approval"
+    return run, token
+
+
+def test_the_token_is_stored_only_as_a_hash():
+    run, token = waiting_run()
+    assert token not in str(run.to_dict())
+    assert run.approval["token_sha256"] == approvals.hash_token(token)
+    assert len(token) >= 43  # 256 bits, URL-safe base64
+
+
+def test_the_right_token_opens_a_pending_approval():
+    run, token = waiting_run()
+    approvals.check_token(run, token, NOW + timedelta(minutes=59))
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_missing_or_forged_tokens_are_refused(token):
+    run, _ = waiting_run()
+    with pytest.raises(UnauthorizedError):
+        approvals.check_token(run, token, NOW)
+
+
+def test_an_expired_approval_is_refused():
+    run, token = waiting_run()
+    with pytest.raises(ForbiddenError, match="expired"):
+        approvals.check_token(run, token, NOW + timedelta(hours=1))
+
+
+def test_an_approval_decides_once():
+    run, token = waiting_run()
+    approvals.record_decision(run, approvals.Decision("approve", "127.0.0.1", "pytest"), NOW)
+    assert run.approval["status"] == "approved"
+    assert run.approval["source_ip"] == "127.0.0.1"
+    with pytest.raises(ConflictError, match="already decided"):
+        approvals.check_token(run, token, NOW)
+
+
+def test_a_superseded_run_names_the_newer_run():
+    run, token = waiting_run()
+    run.status = "superseded"
+    run.approval["superseded_by"] = "r2"
+    with pytest.raises(ConflictError, match="r2"):
+        approvals.check_token(run, token, NOW)
+
+
+def test_the_email_carries_the_links_and_the_expiry():
+    run, _ = waiting_run()
+    subject, body = approvals.email(
+        run,
+        approval_url="http://x/approvals/r1?token=t",
+        staging_url="http://x/sites/demo/staging/",
+        plan_text="3 uploads",
+    )
+    assert "demo" in subject and len(subject) <= 100
+    for text in (
+        "http://x/approvals/r1?token=t",
+        "http://x/sites/demo/staging/",
+        "3 uploads",
+        run.approval["expires_at"],
+    ):
+        assert text in body
