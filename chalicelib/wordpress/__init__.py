@@ -1,0 +1,15 @@
+"""WordPress export (WXR) to Hugo site source: the converter's public interface.
+
+`convert_export(export, out_dir, uploads=..., options=..., progress=...)` reads a WXR 1.0-1.2 file
+and writes a complete Hugo site into `out_dir` (hugo.toml, content as page bundles, data, static
+media, and the default theme), returning a `ConversionReport`. Bad input raises
+`chalicelib.errors.ConversionError` naming the problem and the line, and leaves `out_dir` untouched.
+
+This package must never import the operator CLI (`presslift`) or the local cloud, and never publish.
+"""
+
+from chalicelib.wordpress.convert import convert_export
+from chalicelib.wordpress.options import ConvertOptions
+from chalicelib.wordpress.report import ConversionReport, ConversionWarning
+
+__all__ = ["ConversionReport", "ConversionWarning", "ConvertOptions", "convert_export"]

@@ -1,0 +1,70 @@
+"""Approved comments of a post, threaded, as the data file the default theme renders.
+
+Comment bodies are visitor input from a site that may have been attacked: they are reduced to a
+small allow-list of tags and attributes, and their links are marked `nofollow ugc`.
+This module must never keep unapproved comments, pingbacks or trackbacks, or any markup outside the
+allow-list.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from chalicelib.wordpress.dates import iso_date
+from chalicelib.wordpress.html import wpautop
+from chalicelib.wordpress.wxr import Comment
+
+ALLOWED_TAGS = frozenset("a p br em strong b i u s code pre blockquote ul ol li q cite abbr del ins".split())
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "/")
+
+
+def sanitise(html_text: str) -> str:
+    soup = BeautifulSoup(wpautop(html_text), "html.parser")
+    for node in soup.find_all(True):
+        if node.decomposed:
+            continue
+        if node.name in ("script", "style", "iframe", "object", "embed", "form"):
+            node.decompose()
+            continue
+        if node.name not in ALLOWED_TAGS:
+            node.unwrap()
+            continue
+        href = str(node.get("href") or "") if node.name == "a" else ""
+        node.attrs = {}
+        if node.name == "a":
+            if href.strip().lower().startswith(SAFE_SCHEMES):
+                node["href"] = href.strip()
+            node["rel"] = "nofollow ugc"
+    return str(soup).strip()
+
+
+def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, Any]]:
+    """Approved comments in thread order: each followed by its replies, oldest first."""
+    kept = {c.id: c for c in comments if c.approved == "1" and c.type in ("", "comment")}
+    children: dict[int, list[Comment]] = {}
+    for c in kept.values():
+        parent = c.parent if c.parent in kept else 0
+        children.setdefault(parent, []).append(c)
+    for replies in children.values():
+        replies.sort(key=lambda c: (c.date_gmt or c.date, c.id))
+    ordered: list[dict[str, Any]] = []
+    stack = list(reversed(children.get(0, [])))
+    while stack:
+        c = stack.pop()
+        ordered.append({
+            "id": c.id,
+            "parent": c.parent if c.parent in kept else 0,
+            "author": c.author,
+            "author_url": c.author_url if c.author_url.startswith(("http://", "https://")) else "",
+            "date": iso_date(c.date, c.date_gmt, fallback_offset),
+            "content": sanitise(c.content),
+        })
+        stack.extend(reversed(children.get(c.id, [])))
+    return ordered
+
+
+def comments_json(entries: list[dict[str, Any]]) -> str:
+    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"

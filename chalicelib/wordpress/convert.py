@@ -1,0 +1,365 @@
+"""Converting one WordPress export into a Hugo site source: the entry point and its two passes.
+
+Pass one reads the export lightly to plan where everything goes; pass two reads it again and writes
+each item as it arrives, so memory stays flat. Everything is written into a temporary folder beside
+`out_dir` and moved into place only when the whole conversion succeeded: a failed conversion leaves
+nothing behind.
+
+This module must never publish, build or upload anything, and never leave a half-written site.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from chalicelib.errors import ConversionError
+from chalicelib.wordpress.comments import comments_json, threaded
+from chalicelib.wordpress.dates import iso_date
+from chalicelib.wordpress.html import BodyContext, convert_body
+from chalicelib.wordpress.links import LOCAL_UPLOADS_PREFIX, SiteMap
+from chalicelib.wordpress.media import UploadsArchive, fetch
+from chalicelib.wordpress.menus import menu_entries
+from chalicelib.wordpress.options import ConvertOptions
+from chalicelib.wordpress.plan import Placement, Plan, Planner
+from chalicelib.wordpress.report import ConversionReport, SiteInfo
+from chalicelib.wordpress.shortcodes import GalleryImage
+from chalicelib.wordpress.slugs import hugo_term_path
+from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, safe_path, write_text
+from chalicelib.wordpress.wxr import ExportReader, Item
+
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _plain(text: str) -> str:
+    return " ".join(htmllib.unescape(TAG_RE.sub(" ", text)).split())
+
+
+def _language(code: str) -> str:
+    code = code.strip().replace("_", "-").lower()
+    return code if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", code) else "en-us"
+
+
+def _base_url(reader: ExportReader) -> str:
+    site = reader.site
+    url = site.base_blog_url or site.link or site.base_site_url
+    if not url.startswith(("http://", "https://")):
+        return "/"
+    return url.rstrip("/") + "/"
+
+
+class Conversion:
+    """One conversion run: the plan, the report, and the site folder being written."""
+
+    def __init__(self, export: Path, work: Path, uploads: UploadsArchive | None,
+                 options: ConvertOptions, progress: Callable[[int], None] | None) -> None:
+        self.export = export
+        self.work = work
+        self.uploads = uploads
+        self.options = options
+        self.progress = progress
+        self.report = ConversionReport(source=export.name)
+        self.plan: Plan | None = None
+        self.titles: dict[int, str] = {}
+
+    # -- pass one -------------------------------------------------------------------------------
+    def make_plan(self) -> Plan:
+        reader = ExportReader(self.export)
+        planner: Planner | None = None
+        for item in reader.items():
+            if planner is None:
+                planner = Planner(reader.site, self.options)
+            planner.add(item)
+            if item.type != "attachment":
+                self.titles[item.id] = _plain(item.title)
+        if planner is None:
+            planner = Planner(reader.site, self.options)
+        plan = planner.finish()
+        if self.uploads is not None:
+            plan.sitemap.available = self.uploads.files
+        site = reader.site
+        self.report.wxr_version = site.wxr_version
+        self.report.site = SiteInfo(_plain(site.title), _plain(site.description), site.language,
+                                    _base_url(reader))
+        if reader.repairs:
+            self.report.warn("repaired-xml", f"{reader.repairs} raw '&' or nested CDATA sections were read "
+                             "the way WordPress's importer reads them")
+        for item_id, wanted, slug in plan.renamed:
+            self.report.warn("duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}",
+                             f"{item_id}")
+        self.plan = plan
+        return plan
+
+    # -- pass two -------------------------------------------------------------------------------
+    def write_items(self) -> None:
+        assert self.plan is not None
+        done = 0
+        for item in ExportReader(self.export).items():
+            placement = self.plan.placements.get(item.id)
+            if placement is not None and item.type not in ("attachment", "nav_menu_item"):
+                self.write_item(item, placement)
+            done += 1
+            if self.progress is not None:
+                self.progress(done)
+
+    def _gallery_images(self, item: Item) -> Callable[[list[int]], list[GalleryImage]]:
+        plan = self.plan
+        assert plan is not None
+
+        def images(ids: list[int]) -> list[GalleryImage]:
+            chosen = ids or sorted(m.id for m in plan.media.values() if m.parent == item.id)
+            out = []
+            for media_id in chosen:
+                media = plan.media.get(media_id)
+                if media is None:
+                    continue
+                plan.sitemap.referenced_media.add(media.rel)
+                out.append(GalleryImage(LOCAL_UPLOADS_PREFIX + media.rel, media.alt or _plain(media.title),
+                                        _plain(media.caption)))
+            return out
+
+        return images
+
+    def write_item(self, item: Item, placement: Placement) -> None:
+        plan = self.plan
+        assert plan is not None
+        label = f"{item.type} {item.id} {_plain(item.title)!r}"
+        sitemap: SiteMap = plan.sitemap
+
+        def warn(code: str, message: str) -> None:
+            self.report.warn(code, message, label)
+
+        def rewrite(url: str) -> str:
+            return sitemap.rewrite(url) or url
+
+        policy = self.options.hacked_content
+        body = convert_body(item.content, BodyContext(
+            rewrite_url=rewrite, gallery_images=self._gallery_images(item), warn=warn,
+            iframe_hosts=self.options.iframe_hosts, strip=policy != "keep",
+        ))
+        draft = placement.status == "draft"
+        for finding in body.findings:
+            code = "hacked-content" if policy == "keep" else "stripped-content"
+            warn(code, f"{finding.kind}: {finding.detail}")
+        if body.findings and policy == "quarantine":
+            draft = True
+            warn("quarantined", "kept out of the site for review because of injected content")
+        if item.password:
+            warn("password-protected", "password-protected in WordPress; written as a draft, not published")
+        date = iso_date(item.date, item.date_gmt, plan.offset)
+        lastmod = iso_date(item.modified, item.modified_gmt, plan.offset)
+        meta: dict[str, Any] = {
+            "title": _plain(item.title) or placement.slug,
+            "date": date,
+            "lastmod": lastmod if lastmod and date and lastmod > date else "",
+            "slug": placement.slug,
+            "draft": draft,
+        }
+        if placement.status == "future" and date:
+            meta["publishDate"] = date
+        self._taxonomy_params(item, meta)
+        if item.sticky:
+            meta["sticky"] = True
+        excerpt = _plain(item.excerpt)
+        if excerpt:
+            meta["summary"] = excerpt
+        if placement.aliases:
+            meta["aliases"] = sorted(set(placement.aliases))
+        thumbnail = plan.media.get(_int(item.meta.get("_thumbnail_id", "")))
+        if thumbnail is not None:
+            sitemap.referenced_media.add(thumbnail.rel)
+            meta["featured_image"] = LOCAL_UPLOADS_PREFIX + thumbnail.rel
+            if thumbnail.alt:
+                meta["featured_image_alt"] = thumbnail.alt
+        if item.type not in ("post", "page"):
+            meta["wordpress_type"] = item.type
+        if item.menu_order and item.type == "page":
+            meta["weight"] = item.menu_order
+        meta["wordpress_id"] = item.id
+        name = "_index.md" if placement.branch else "index.md"
+        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, body.markdown))
+        comments = threaded(item.comments, plan.offset)
+        if comments:
+            write_text(self.work, f"content/{placement.folder}/comments.json", comments_json(comments))
+        self.report.count("comment", "approved", len(comments))
+        if len(item.comments) > len(comments):
+            self.report.count("comment", "skipped", len(item.comments) - len(comments))
+
+    def _taxonomy_params(self, item: Item, meta: dict[str, Any]) -> None:
+        plan = self.plan
+        assert plan is not None
+        values: dict[str, list[str]] = {}
+        for term in item.terms:
+            if term.taxonomy == "category":
+                key = "categories"
+            elif term.taxonomy == "post_tag":
+                key = "tags"
+            elif term.taxonomy == "author":
+                key = "authors"
+            else:
+                key = plan.taxonomies.get(term.taxonomy, "")
+                if not key or key not in plan.taxonomies.values():
+                    continue
+            name = _plain(term.name) or term.slug
+            if name and name not in values.setdefault(key, []):
+                values[key].append(name)
+        if "authors" not in values and item.creator:
+            author = plan.site.authors.get(item.creator)
+            values["authors"] = [_plain(author.display_name) if author else item.creator]
+        for key in ("tags", "categories", "authors"):
+            if values.get(key):
+                meta[key] = values.pop(key)
+        for key in sorted(values):
+            meta[key] = values[key]
+
+    # -- site-wide files ------------------------------------------------------------------------
+    def write_site(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        site = self.report.site
+        entries = menu_entries(plan, self.titles)
+        write_text(self.work, "hugo.toml", hugo_toml(
+            title=site.title or "Site", base_url=site.base_url, language=_language(site.language),
+            description=site.description, theme=self.options.theme, taxonomies=plan.taxonomies,
+            menus={}, menu_entries=entries,
+        ))
+        # Old ?p=ID links all reach the home page of a static site; its script sends them on.
+        write_text(self.work, "content/_index.md", content_file(
+            {"title": site.title or "Home", "description": site.description,
+             "aliases": sorted(set(plan.home_aliases))}, "{{< wordpress-redirects >}}\n"))
+        for page in sorted(plan.term_pages.values(), key=lambda p: (p.taxonomy, p.folder)):
+            write_text(self.work, f"content/{page.taxonomy}/{page.folder}/_index.md", content_file(
+                {"title": _plain(page.title), "description": _plain(page.description),
+                 "aliases": page.aliases}, ""))
+        self._author_pages()
+        self._write_media()
+        redirects = {
+            "p": {str(i): p.url for i, p in sorted(plan.placements.items())
+                  if p.type != "page" and p.status == "published"},
+            "page_id": {str(i): p.url for i, p in sorted(plan.placements.items())
+                        if p.type == "page" and p.status == "published"},
+            "attachment_id": {str(m.id): self._attachment_target(m.id) for m in
+                              sorted(plan.media.values(), key=lambda m: m.id)},
+        }
+        write_text(self.work, "data/wordpress_redirects.json",
+                   json.dumps(redirects, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        copy_theme(self.work, self.options.theme)
+        for key, n in sorted(plan.counts.items()):
+            kind, _, status = key.partition("/")
+            self.report.count(kind, status, n)
+        self.report.count("attachment", "media", len(plan.media))
+        menu_count = sum(len(v) for v in entries.values())
+        if plan.menu_items:
+            self.report.count("nav_menu_item", "menu-entry", menu_count)
+            if len(plan.menu_items) > menu_count:
+                self.report.count("nav_menu_item", "skipped", len(plan.menu_items) - menu_count)
+
+    def _attachment_target(self, media_id: int) -> str:
+        plan = self.plan
+        assert plan is not None
+        media = plan.media[media_id]
+        parent = plan.placements.get(media.parent)
+        if parent is not None and parent.status == "published":
+            return parent.url
+        return LOCAL_UPLOADS_PREFIX + media.rel
+
+    def _author_pages(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        for login, author in sorted(plan.site.authors.items()):
+            name = _plain(author.display_name) or login
+            folder = hugo_term_path(name)
+            if not folder or ("authors", folder) in plan.term_pages:
+                continue
+            alias = f"/author/{login}/" if re.fullmatch(r"[\w.@-]+", login) else ""
+            write_text(self.work, f"content/authors/{folder}/_index.md",
+                       content_file({"title": name, "aliases": [alias] if alias else []}, ""))
+
+    def _write_media(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        sitemap = plan.sitemap
+        wanted = sorted({m.rel for m in plan.media.values()} | sitemap.referenced_media)
+        missing: list[str] = []
+        for rel in wanted:
+            dest = safe_path(self.work, f"static/wp-content/uploads/{rel}")
+            if self.uploads is not None and rel in sitemap.available:
+                self.uploads.copy(rel, dest)
+                continue
+            source_url = next((m.url for m in plan.media.values() if m.rel == rel), "")
+            if self.options.fetch_missing_media and source_url and fetch(
+                    source_url, dest, timeout=self.options.fetch_timeout_seconds,
+                    max_bytes=self.options.fetch_max_bytes):
+                continue
+            missing.append(rel)
+        for rel in missing:
+            self.report.warn("missing-media", f"wp-content/uploads/{rel} is not in the uploads archive", rel)
+        self.report.count("media-file", "copied", len(wanted) - len(missing))
+        if missing:
+            self.report.count("media-file", "missing", len(missing))
+        if self.uploads is not None:
+            for name in sorted(self.uploads.skipped):
+                self.report.warn("skipped-upload", f"{name} in the uploads archive is not a media file "
+                                 "(or has an unsafe name) and was not copied", name)
+        library = [
+            {"id": m.id, "url": LOCAL_UPLOADS_PREFIX + m.rel, "title": _plain(m.title), "alt": m.alt,
+             "caption": _plain(m.caption), "parent": m.parent, "missing": m.rel in missing}
+            for m in sorted(plan.media.values(), key=lambda m: m.id)
+        ]
+        write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value.strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _replace_dir(work: Path, out_dir: Path) -> None:
+    if out_dir.exists() and any(out_dir.iterdir()):
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.replace(out_dir, old / "site")
+        os.replace(work, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        if out_dir.exists():
+            out_dir.rmdir()
+        os.replace(work, out_dir)
+
+
+def convert_export(export: Path, out_dir: Path, *, uploads: Path | None = None,
+                   options: ConvertOptions | None = None,
+                   progress: Callable[[int], None] | None = None) -> ConversionReport:
+    """Converts a WordPress export into a Hugo site source in `out_dir`; see the package docstring."""
+    export = Path(export)
+    out_dir = Path(out_dir)
+    options = options or ConvertOptions()
+    if options.hacked_content not in ("strip", "quarantine", "keep"):
+        raise ConversionError(f"unknown hacked-content policy {options.hacked_content!r} "
+                              "(choose strip, quarantine or keep)", source=export.name)
+    if not export.is_file():
+        raise ConversionError("the export file does not exist", source=str(export))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    archive = UploadsArchive(Path(uploads)) if uploads is not None else None
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))
+    try:
+        conversion = Conversion(export, work, archive, options, progress)
+        conversion.make_plan()
+        conversion.write_items()
+        conversion.write_site()
+        _replace_dir(work, out_dir)
+        return conversion.report
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        if archive is not None:
+            archive.close()

@@ -1,0 +1,58 @@
+"""WordPress dates (local time plus GMT, "YYYY-MM-DD HH:MM:SS") as ISO 8601 with the site's offset.
+
+This module must never read the clock: the same export gives the same dates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+WP_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _parse(value: str) -> datetime | None:
+    value = value.strip()
+    if not value or value.startswith("0000"):
+        return None
+    for fmt in (WP_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def offset_of(local: str, gmt: str) -> str | None:
+    """The UTC offset ("+01:00") that turns `gmt` into `local`, rounded to a quarter hour."""
+    lt, gt = _parse(local), _parse(gmt)
+    if lt is None or gt is None:
+        return None
+    minutes = round((lt - gt).total_seconds() / 60 / 15) * 15
+    if abs(minutes) > 14 * 60:
+        return None
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def iso_date(local: str, gmt: str, fallback_offset: str = "+00:00") -> str:
+    """ISO 8601 with offset, or "" when the export has no usable date."""
+    lt = _parse(local)
+    if lt is None:
+        gt = _parse(gmt)
+        if gt is None:
+            return ""
+        return gt.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00"
+    offset = offset_of(local, gmt) or fallback_offset
+    return lt.strftime("%Y-%m-%dT%H:%M:%S") + offset
+
+
+def is_after(a: str, b: str) -> bool:
+    """True when ISO date `a` is later than ISO date `b` (both with offsets)."""
+    try:
+        return datetime.fromisoformat(a) > datetime.fromisoformat(b)
+    except ValueError:
+        return False
+
+
+def plus_seconds(iso: str, seconds: int) -> str:
+    return (datetime.fromisoformat(iso) + timedelta(seconds=seconds)).isoformat()

@@ -1,0 +1,188 @@
+"""A WordPress post body (classic or block editor HTML with shortcodes) to Hugo Markdown.
+
+The steps, in order: drop Gutenberg block comments, keep `<!--more-->` as Hugo's summary divider,
+swap shortcodes and bare video URLs for placeholders, apply WordPress's paragraph rules (wpautop) to
+classic-editor bodies, scan for injected content, rewrite links and media to their new homes, convert
+to Markdown, and put the Hugo shortcodes in place of the placeholders.
+
+This module must never fetch anything or write files; what it finds goes to the callbacks it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+from markdownify import MarkdownConverter
+
+from chalicelib.wordpress.scan import Finding, scan
+from chalicelib.wordpress.shortcodes import (
+    Placeholders,
+    ShortcodeContext,
+    convert_bare_embeds,
+    convert_shortcodes,
+    embed_markdown,
+)
+
+BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
+MORE = re.compile(r"<!--\s*more\b.*?-->", re.S)
+NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->")
+MORE_TOKEN = "ZQXMOREZQX"
+BLOCK_TAGS = (
+    "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|"
+    "blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|"
+    "footer|nav|figure|figcaption|details|menu|summary|iframe|audio|video|object|noscript|script"
+)
+BLOCK_OPEN = re.compile(rf"(<(?:{BLOCK_TAGS})[\s/>])", re.I)
+BLOCK_CLOSE = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.I)
+STARTS_WITH_BLOCK = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})[\s/>]", re.I)
+PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
+PROTECTED_TOKEN = "ZQXPRE{}ZQX"
+URL_ATTRS = {"a": ("href",), "img": ("src",), "source": ("src",), "audio": ("src",),
+             "video": ("src", "poster"), "track": ("src",)}
+
+
+def wpautop(text: str) -> str:
+    """WordPress's paragraph rules: blank lines separate paragraphs, a single newline is a line break."""
+    if not text.strip():
+        return ""
+    protected: list[str] = []
+
+    def protect(m: re.Match[str]) -> str:
+        protected.append(m.group(0))
+        return "\n\n" + PROTECTED_TOKEN.format(len(protected) - 1) + "\n\n"
+
+    text = PRE.sub(protect, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = BLOCK_OPEN.sub(r"\n\n\1", text)
+    text = BLOCK_CLOSE.sub(r"\1\n\n", text)
+    out: list[str] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        chunk = chunk.strip("\n")
+        if not chunk.strip():
+            continue
+        if STARTS_WITH_BLOCK.match(chunk) or re.fullmatch(r"\s*ZQXPRE\d+ZQX\s*", chunk):
+            out.append(chunk)
+        else:
+            out.append("<p>" + re.sub(r"\s*\n\s*", "<br />\n", chunk.strip()) + "</p>")
+    result = "\n\n".join(out)
+    return re.sub(r"ZQXPRE(\d+)ZQX", lambda m: protected[int(m.group(1))], result)
+
+
+def _code_language(el: Any) -> str:
+    for node in (el, el.find("code")):
+        if node is None:
+            continue
+        for cls in node.get("class") or []:
+            for prefix in ("language-", "lang-", "brush:"):
+                if cls.startswith(prefix):
+                    return str(cls[len(prefix):])
+    return ""
+
+
+class HugoMarkdown(MarkdownConverter):  # type: ignore[misc]
+    """markdownify, with the choices that suit Hugo's Goldmark."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(
+            heading_style="atx",
+            bullets="-",
+            newline_style="backslash",
+            code_language_callback=_code_language,
+            table_infer_header=True,
+            escape_misc=False,
+            **options,
+        )
+
+    def convert_figcaption(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return f"\n\n{text.strip()}\n\n" if text.strip() else ""
+
+
+_CONVERTER = HugoMarkdown()
+
+
+def markdown_of(soup: BeautifulSoup) -> str:
+    return str(_CONVERTER.convert_soup(soup))
+
+
+@dataclass
+class BodyContext:
+    rewrite_url: Callable[[str], str]
+    gallery_images: Callable[[list[int]], Any]
+    warn: Callable[[str, str], None]
+    iframe_hosts: Iterable[str]
+    strip: bool = True
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Body:
+    markdown: str
+    findings: list[Finding]
+    has_more: bool
+
+
+def _soup(html_text: str) -> BeautifulSoup:
+    return BeautifulSoup(html_text, "lxml")
+
+
+def _rewrite_links(soup: BeautifulSoup, rewrite: Callable[[str], str]) -> None:
+    for tag_name, attrs in URL_ATTRS.items():
+        for node in soup.find_all(tag_name):
+            for attr in attrs:
+                value = node.get(attr)
+                if isinstance(value, str) and value.strip():
+                    node[attr] = rewrite(value)
+            if tag_name == "img":
+                # Resized variants in srcset point at the old host; the one src is enough.
+                for attr in ("srcset", "sizes"):
+                    if attr in node.attrs:
+                        del node[attr]
+
+
+def _iframes_to_embeds(soup: BeautifulSoup, ctx: ShortcodeContext, placeholders: Placeholders) -> None:
+    for node in soup.find_all("iframe"):
+        src = str(node.get("src") or "")
+        if src:
+            node.replace_with(soup.new_string(placeholders.add(embed_markdown(src, ctx), block=True)))
+        else:
+            node.decompose()
+
+
+def convert_body(html_text: str, ctx: BodyContext) -> Body:
+    placeholders = Placeholders()
+    findings: list[Finding] = []
+
+    def inline_markdown(fragment: str) -> str:
+        soup = _soup(fragment)
+        findings.extend(scan(soup, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
+        _rewrite_links(soup, ctx.rewrite_url)
+        return " ".join(markdown_of(soup).split())
+
+    sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn)
+    text = html_text.replace("\r\n", "\n").replace("\r", "\n")
+    is_blocks = "<!-- wp:" in text
+    text = BLOCK_COMMENT.sub("", text)
+    has_more = bool(MORE.search(text))
+    text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
+    text = MORE.sub("", text)
+    text = NEXTPAGE.sub("", text)
+    text = convert_shortcodes(text, sc, placeholders)
+    text = convert_bare_embeds(text, sc, placeholders)
+    if not is_blocks:
+        text = wpautop(text)
+    soup = _soup(text)
+    findings.extend(scan(soup, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
+    _rewrite_links(soup, ctx.rewrite_url)
+    _iframes_to_embeds(soup, sc, placeholders)
+    markdown = markdown_of(soup)
+    markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
+    markdown = placeholders.restore(markdown)
+    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+    return Body(markdown, findings, has_more)
+
+
+def is_tag(node: Any) -> bool:
+    return isinstance(node, Tag)

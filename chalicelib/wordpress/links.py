@@ -1,0 +1,157 @@
+"""Where every old URL of the WordPress site goes in the Hugo site.
+
+`SiteMap` is built from the whole export before any body is written: it knows each item's new path,
+each media-library file's local path (with its resized variants), and the old hosts. It answers
+"what does this old URL become?" and lists the old URLs each page must keep as aliases.
+
+This module must never fetch anything or touch the file system.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urlsplit
+
+UPLOADS_MARKER = "/wp-content/uploads/"
+LOCAL_UPLOADS_PREFIX = "/wp-content/uploads/"
+RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
+QUERY_KEYS = ("p", "page_id", "attachment_id")
+
+
+def url_host(url: str) -> str:
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+def url_path(url: str) -> str:
+    """The path of a URL, decoded, with one trailing slash for directory-like paths."""
+    try:
+        path = unquote(urlsplit(url.strip()).path or "/")
+    except ValueError:
+        return ""
+    path = posixpath.normpath("/" + path.lstrip("/"))
+    if path == "/":
+        return "/"
+    return path + "/" if "." not in path.rsplit("/", 1)[-1] else path
+
+
+def uploads_relative(url: str) -> str:
+    """The path of an uploaded file below the uploads folder ("2025/03/x.png"), or ""."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return ""
+    path = unquote(parts.path)
+    if UPLOADS_MARKER in path:
+        rel = path.split(UPLOADS_MARKER, 1)[1]
+    elif (parts.hostname or "").endswith(".files.wordpress.com"):
+        # WordPress.com serves uploads from its own host, without the wp-content folder.
+        rel = path.lstrip("/")
+    else:
+        return ""
+    rel = posixpath.normpath(rel)
+    if rel.startswith(("..", "/")) or rel == ".":
+        return ""
+    return rel
+
+
+def original_of(rel: str) -> str:
+    """The original of a resized variant: 2025/03/x-580x300.png -> 2025/03/x.png."""
+    return RESIZED.sub("", rel, count=1)
+
+
+@dataclass
+class Target:
+    """The new home of an old item."""
+
+    url: str  # "/posts/harbour-day/"
+    page_ref: str  # "/posts/harbour-day" (Hugo's path of the page)
+    published: bool
+
+
+@dataclass
+class SiteMap:
+    hosts: set[str] = field(default_factory=set)
+    by_id: dict[int, Target] = field(default_factory=dict)
+    by_path: dict[str, Target] = field(default_factory=dict)
+    # uploads-relative path of every media-library file and every referenced upload
+    media: dict[str, str] = field(default_factory=dict)  # rel -> local URL
+    attachment_by_id: dict[int, str] = field(default_factory=dict)  # id -> rel
+    term_urls: dict[tuple[str, str], str] = field(default_factory=dict)  # (taxonomy, wp slug) -> url
+    referenced_media: set[str] = field(default_factory=set)
+    available: set[str] = field(default_factory=set)  # files the uploads archive holds
+
+    def add_host(self, url: str) -> None:
+        host = url_host(url)
+        if host:
+            self.hosts.add(host)
+
+    def is_old_site(self, url: str) -> bool:
+        stripped = url.strip()
+        if stripped.startswith(("#", "mailto:", "tel:", "data:")):
+            return False
+        host = url_host(stripped)
+        return host in self.hosts if host else stripped.startswith("/") or stripped.startswith("?")
+
+    def add_media(self, rel: str) -> str:
+        local = LOCAL_UPLOADS_PREFIX + rel
+        self.media.setdefault(rel, local)
+        return local
+
+    def media_url(self, url: str) -> str | None:
+        """The local URL of an uploaded file, preferring the exact size when the archive has it."""
+        rel = uploads_relative(url)
+        if not rel:
+            return None
+        host = url_host(url)
+        if host and host not in self.hosts and not host.endswith(".files.wordpress.com") \
+                and rel not in self.media and original_of(rel) not in self.media:
+            return None
+        if rel not in self.available and original_of(rel) in self.available:
+            rel = original_of(rel)
+        elif rel not in self.available and rel not in self.media and original_of(rel) in self.media:
+            rel = original_of(rel)
+        self.referenced_media.add(rel)
+        return LOCAL_UPLOADS_PREFIX + rel
+
+    def rewrite(self, url: str) -> str | None:
+        """The new URL for an old one, or None to leave it as it is (external or unknown)."""
+        media = self.media_url(url)
+        if media is not None:
+            return media
+        if not self.is_old_site(url):
+            return None
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            return None
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        query = parse_qs(parts.query)
+        for key in QUERY_KEYS:
+            if key in query:
+                try:
+                    target = self.by_id.get(int(query[key][0]))
+                except ValueError:
+                    target = None
+                if target is not None and target.published:
+                    return target.url + fragment
+        path = url_path(url)
+        target = self.by_path.get(path)
+        if target is not None and target.published:
+            return target.url + fragment
+        return self._archive_url(path, fragment)
+
+    def _archive_url(self, path: str, fragment: str) -> str | None:
+        segments = [s for s in path.split("/") if s]
+        if len(segments) >= 2:
+            kind = {"category": "category", "tag": "post_tag", "author": "author"}.get(segments[0])
+            if kind:
+                url = self.term_urls.get((kind, segments[-1]))
+                if url:
+                    return url + fragment
+        return None

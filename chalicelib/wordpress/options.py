@@ -1,0 +1,52 @@
+"""Choices a site owner can make about a conversion, with the defaults in one place.
+
+This module must never read the environment or files: options are passed in by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_IFRAME_HOSTS = (
+    "youtube.com",
+    "www.youtube.com",
+    "youtube-nocookie.com",
+    "www.youtube-nocookie.com",
+    "player.vimeo.com",
+    "vimeo.com",
+    "w.soundcloud.com",
+    "open.spotify.com",
+    "www.google.com",
+    "maps.google.com",
+    "docs.google.com",
+    "embed.ted.com",
+    "player.twitch.tv",
+)
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """How to convert.
+
+    `hacked_content`: what to do with injected scripts, hidden links, foreign iframes and payloads:
+    "strip" removes them (default), "quarantine" also keeps the item out of the site (draft) for a
+    person to review, "keep" only reports them.
+    `custom_types`: post type -> content section; types not listed get a section named after them.
+    `skip_types`: post types never written as content (WordPress internals).
+    `fetch_missing_media`: download media missing from the uploads archive from the old host.
+    """
+
+    hacked_content: str = "strip"
+    iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
+    custom_types: dict[str, str] = field(default_factory=dict)
+    skip_types: tuple[str, ...] = (
+        "revision", "nav_menu_item", "customize_changeset", "custom_css", "oembed_cache",
+        "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles",
+        "wp_navigation", "wp_font_family", "wp_font_face", "attachment",
+    )
+    posts_section: str = "posts"
+    main_menu: str = ""
+    fetch_missing_media: bool = False
+    fetch_timeout_seconds: float = 10.0
+    fetch_max_bytes: int = 50 * 1024 * 1024
+    theme: str = "presslift"

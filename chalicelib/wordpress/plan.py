@@ -1,0 +1,331 @@
+"""The plan of a conversion: from a first, light pass over the export, where every item goes.
+
+For each item it decides its status in Hugo (published, draft, future, skipped), its section, its
+safe unique slug and folder (pages nested under their parents), its new URL and the old URLs that
+must redirect to it. It also records the media library, the terms and the menu items.
+
+This module must never write files or keep item bodies: the plan stays small however large the export.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from chalicelib.wordpress.dates import iso_date, offset_of
+from chalicelib.wordpress.links import SiteMap, Target, uploads_relative, url_host, url_path
+from chalicelib.wordpress.options import ConvertOptions
+from chalicelib.wordpress.slugs import SlugRegistry, hugo_term_path, slugify
+from chalicelib.wordpress.wxr import Item, Site, Term
+
+TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
+SKIPPED_TAXONOMIES = frozenset({"nav_menu", "post_format", "link_category", "wp_theme",
+                                "wp_template_part_area", "wp_pattern_category"})
+DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
+SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
+
+
+@dataclass
+class Placement:
+    """Where one content item goes and how it is published."""
+
+    id: int
+    type: str
+    section: str
+    slug: str
+    folder: str  # content-relative: "posts/harbour-day", "about/team"
+    url: str
+    status: str  # "published", "draft", "future"
+    branch: bool = False  # has child pages: written as _index.md
+    aliases: list[str] = field(default_factory=list)
+    renamed_from: str = ""
+
+
+@dataclass
+class MediaItem:
+    id: int
+    rel: str
+    url: str
+    title: str
+    alt: str
+    caption: str
+    parent: int
+    link: str
+
+
+@dataclass
+class MenuItem:
+    id: int
+    menu: str
+    menu_name: str
+    title: str
+    order: int
+    parent: int
+    kind: str  # custom, post_type, taxonomy
+    object: str
+    object_id: int
+    url: str
+
+
+@dataclass
+class TermPage:
+    taxonomy: str  # Hugo taxonomy plural: categories, tags, authors, or a custom one
+    folder: str
+    title: str
+    description: str
+    aliases: list[str]
+
+
+@dataclass
+class Plan:
+    site: Site
+    options: ConvertOptions
+    sitemap: SiteMap = field(default_factory=SiteMap)
+    placements: dict[int, Placement] = field(default_factory=dict)
+    skipped: dict[int, str] = field(default_factory=dict)  # id -> why
+    media: dict[int, MediaItem] = field(default_factory=dict)
+    menu_items: list[MenuItem] = field(default_factory=list)
+    term_pages: dict[tuple[str, str], TermPage] = field(default_factory=dict)
+    taxonomies: dict[str, str] = field(default_factory=dict)  # singular -> plural
+    children_by_parent: dict[int, list[int]] = field(default_factory=dict)
+    home_aliases: list[str] = field(default_factory=list)
+    offset: str = "+00:00"
+    counts: Counter[str] = field(default_factory=Counter)
+    renamed: list[tuple[int, str, str]] = field(default_factory=list)
+    password_protected: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Light:
+    id: int
+    type: str
+    title: str
+    slug: str
+    status: str
+    parent: int
+    password: str
+    link: str
+    guid: str
+    date: str
+    date_gmt: str
+
+
+def item_status(item: Item | _Light) -> str:
+    """published, draft, future or skipped (trash, auto-drafts, revisions' inherit)."""
+    if item.status in SKIPPED_STATUSES and item.type != "attachment":
+        return "skipped"
+    if item.password:
+        return "draft"
+    if item.status in DRAFT_STATUSES:
+        return "draft"
+    if item.status == "future":
+        return "future"
+    return "published"
+
+
+class Planner:
+    """Collects the light facts of each item (first pass), then decides the placements."""
+
+    def __init__(self, site: Site, options: ConvertOptions) -> None:
+        self.plan = Plan(site, options)
+        self._items: list[_Light] = []
+        self._offsets: Counter[str] = Counter()
+        self._item_terms: list[Term] = []
+
+    def add(self, item: Item) -> None:
+        plan = self.plan
+        offset = offset_of(item.date, item.date_gmt)
+        if offset:
+            self._offsets[offset] += 1
+        if item.link:
+            plan.sitemap.add_host(item.link)
+        if item.type == "attachment":
+            self._add_media(item)
+            return
+        if item.type == "nav_menu_item":
+            self._add_menu_item(item)
+            return
+        for term in item.terms:
+            if term.taxonomy not in SKIPPED_TAXONOMIES and term.slug:
+                self._item_terms.append(term)
+        self._items.append(_Light(item.id, item.type, item.title, item.slug, item.status, item.parent,
+                                  item.password, item.link, item.guid, item.date, item.date_gmt))
+
+    def _add_media(self, item: Item) -> None:
+        url = item.attachment_url or item.guid
+        rel = uploads_relative(url)
+        if not rel:
+            path = url_path(url).lstrip("/")
+            rel = f"external/{path}" if path and not path.startswith("..") and "." in path else ""
+        if not rel:
+            return
+        self.plan.sitemap.add_media(rel)
+        self.plan.sitemap.attachment_by_id[item.id] = rel
+        self.plan.media[item.id] = MediaItem(
+            item.id, rel, url, item.title, item.meta.get("_wp_attachment_image_alt", "").strip(),
+            item.excerpt.strip(), item.parent, item.link,
+        )
+        host = url_host(url)
+        if host:
+            self.plan.sitemap.hosts.add(host)
+
+    def _add_menu_item(self, item: Item) -> None:
+        menu = next((t for t in item.terms if t.taxonomy == "nav_menu"), None)
+        if menu is None:
+            return
+        self.plan.menu_items.append(MenuItem(
+            id=item.id, menu=slugify(menu.slug) or "main", menu_name=menu.name, title=item.title,
+            order=item.menu_order, parent=_int(item.meta.get("_menu_item_menu_item_parent", "0")),
+            kind=item.meta.get("_menu_item_type", "custom"), object=item.meta.get("_menu_item_object", ""),
+            object_id=_int(item.meta.get("_menu_item_object_id", "0")),
+            url=item.meta.get("_menu_item_url", "").strip(),
+        ))
+
+    def finish(self) -> Plan:
+        plan = self.plan
+        site = plan.site
+        for url in (site.link, site.base_blog_url):
+            plan.sitemap.add_host(url)
+        if not site.base_blog_url and not site.link:
+            plan.sitemap.add_host(site.base_site_url)
+        if self._offsets:
+            plan.offset = sorted(self._offsets.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        self._place_items()
+        self._place_terms()
+        self._place_attachment_pages()
+        return plan
+
+    def _section_for(self, item_type: str) -> str:
+        options = self.plan.options
+        if item_type == "post":
+            return options.posts_section
+        return options.custom_types.get(item_type) or slugify(item_type) or "items"
+
+    def _place_items(self) -> None:
+        plan = self.plan
+        registry = SlugRegistry()
+        by_id = {i.id: i for i in self._items}
+        statuses: dict[int, str] = {}
+        for light in self._items:
+            status = item_status(light)
+            if light.type in plan.options.skip_types:
+                status = "skipped"
+            statuses[light.id] = status
+            plan.counts[f"{light.type}/{status}"] += 1
+            if status == "skipped":
+                plan.skipped[light.id] = light.status
+            if light.password and status != "skipped":
+                plan.password_protected.append(light.id)
+        written = {i for i, s in statuses.items() if s != "skipped"}
+        for light in self._items:
+            if light.type == "page" and light.id in written and light.parent in written \
+                    and by_id[light.parent].type == "page":
+                plan.children_by_parent.setdefault(light.parent, []).append(light.id)
+        # Top-level names that belong to sections and taxonomies are not free for pages.
+        for reserved in {plan.options.posts_section, *TAXONOMY_SECTIONS.values(),
+                         *(self._section_for(i.type) for i in self._items if i.type not in ("post", "page"))}:
+            registry.reserve("", reserved)
+        folders: dict[int, str] = {}
+
+        def page_folder(light: _Light, trail: tuple[int, ...] = ()) -> str:
+            if light.id in folders:
+                return folders[light.id]
+            parent_folder = ""
+            if light.parent in written and light.parent not in trail and light.parent != light.id \
+                    and by_id[light.parent].type == "page":
+                parent_folder = page_folder(by_id[light.parent], (*trail, light.id))
+            slug, renamed = registry.claim(parent_folder, light.slug or light.title, f"page-{light.id}")
+            if renamed:
+                plan.renamed.append((light.id, light.slug or light.title, slug))
+            folders[light.id] = f"{parent_folder}/{slug}".lstrip("/")
+            return folders[light.id]
+
+        for light in self._items:
+            if light.id not in written:
+                continue
+            if light.type == "page":
+                folder = page_folder(light)
+                section = folder.split("/", 1)[0]
+                slug = folder.rsplit("/", 1)[-1]
+            else:
+                section = self._section_for(light.type)
+                slug, renamed = registry.claim(section, light.slug or light.title, f"{light.type}-{light.id}")
+                if renamed:
+                    plan.renamed.append((light.id, light.slug or light.title, slug))
+                folder = f"{section}/{slug}"
+            url = f"/{folder}/"
+            placement = Placement(light.id, light.type, section, slug, folder, url, statuses[light.id],
+                                  branch=light.id in plan.children_by_parent)
+            plan.placements[light.id] = placement
+            target = Target(url, "/" + folder, statuses[light.id] == "published")
+            plan.sitemap.by_id[light.id] = target
+            for old in (light.link, light.guid):
+                if old and plan.sitemap.is_old_site(old) and "?" not in old:
+                    old_path = url_path(old)
+                    plan.sitemap.by_path.setdefault(old_path, target)
+                    if old_path not in ("/", url) and old_path not in placement.aliases:
+                        placement.aliases.append(old_path)
+
+    def _place_terms(self) -> None:
+        plan = self.plan
+        terms: dict[tuple[str, str], Term] = {}
+        for term in [*plan.site.terms, *self._item_terms]:
+            if term.taxonomy in SKIPPED_TAXONOMIES or not term.slug:
+                continue
+            key = (term.taxonomy, term.slug)
+            if key not in terms or (not terms[key].name and term.name):
+                terms[key] = term
+        parents = {t.slug: t.parent for (tax, _), t in terms.items() if tax == "category"}
+        for (taxonomy, slug), term in sorted(terms.items()):
+            plural = TAXONOMY_SECTIONS.get(taxonomy) or slugify(taxonomy)
+            if not plural:
+                continue
+            plan.taxonomies[taxonomy if taxonomy in TAXONOMY_SECTIONS else plural] = plural
+            name = term.name or slug
+            folder = hugo_term_path(name) or slugify(slug)
+            if not folder:
+                continue
+            archive = {"category": "category", "post_tag": "tag", "author": "author"}.get(taxonomy, taxonomy)
+            aliases = [f"/{archive}/{slugify(slug) or slug}/"]
+            if taxonomy == "category":
+                chain = [slug]
+                seen = {slug}
+                while parents.get(chain[0]) and parents[chain[0]] not in seen:
+                    seen.add(parents[chain[0]])
+                    chain.insert(0, parents[chain[0]])
+                if len(chain) > 1:
+                    aliases.append("/category/" + "/".join(chain) + "/")
+            url = f"/{plural}/{folder}/"
+            aliases = [a for a in aliases if a != url]
+            plan.term_pages[(plural, folder)] = TermPage(plural, folder, name, term.description, aliases)
+            plan.sitemap.term_urls[(taxonomy, slug)] = url
+            if term.id:
+                plan.sitemap.term_urls[(taxonomy, str(term.id))] = url
+        plan.taxonomies.setdefault("category", "categories")
+        plan.taxonomies.setdefault("tag", "tags")
+        plan.taxonomies.setdefault("author", "authors")
+
+    def _place_attachment_pages(self) -> None:
+        plan = self.plan
+        for media in plan.media.values():
+            aliases = []
+            if media.link and plan.sitemap.is_old_site(media.link) and "?" not in media.link:
+                aliases.append(url_path(media.link))
+            parent = plan.placements.get(media.parent)
+            target = parent.aliases if parent is not None and parent.status == "published" \
+                else plan.home_aliases
+            for alias in aliases:
+                if alias not in target and alias != "/" and (parent is None or alias != parent.url):
+                    target.append(alias)
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value.strip() or 0)
+    except ValueError:
+        return 0
+
+
+def date_of(item: Item, plan: Plan) -> str:
+    return iso_date(item.date, item.date_gmt, plan.offset)
+

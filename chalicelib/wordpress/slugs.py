@@ -1,0 +1,87 @@
+"""Safe, unique path segments for content: slugs from WordPress post names, titles and term names.
+
+A slug here is one path segment a file system and a URL both accept: Unicode letters and digits are
+kept, anything else becomes a hyphen, and no slug can climb out of its folder, be absolute, hidden
+or a reserved name. This module must never touch the file system.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import unquote
+
+MAX_SLUG_CHARS = 80
+# Names that a file system or Hugo gives a meaning of their own.
+RESERVED = frozenset(
+    {"index", "_index", "con", "prn", "aux", "nul", "static", "themes", "layouts", "data", "assets"}
+    | {f"com{n}" for n in range(10)}
+    | {f"lpt{n}" for n in range(10)}
+)
+HTML_SUFFIX = re.compile(r"\.html?$", re.IGNORECASE)
+
+
+def _allowed(ch: str) -> bool:
+    return ch in "-_" or unicodedata.category(ch)[0] in ("L", "N", "M")
+
+
+def slugify(text: str) -> str:
+    """One safe lower-case path segment, or "" when nothing usable is left."""
+    text = unicodedata.normalize("NFC", unquote(text)).strip().lower()
+    text = HTML_SUFFIX.sub("", text)
+    out: list[str] = []
+    for ch in text:
+        if _allowed(ch):
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    slug = re.sub(r"-{2,}", "-", "".join(out)).strip("-_")
+    slug = slug[:MAX_SLUG_CHARS].rstrip("-_")
+    if slug in RESERVED:
+        slug = f"{slug}-page"
+    return slug
+
+
+def hugo_term_path(name: str) -> str:
+    """The folder Hugo uses for a taxonomy term (its `urlize`), so a term page lands on the term.
+
+    Hugo keeps letters, digits, marks and `._~+#@-`, turns runs of spaces and hyphens into one hyphen
+    and drops the rest; we also drop `/`, `\\` and `.`-only names, which would leave the folder.
+    """
+    out: list[str] = []
+    pending_hyphen = False
+    for ch in name.lower():
+        keep = unicodedata.category(ch)[0] in ("L", "N", "M") or ch in "._~+#@-"
+        if keep:
+            if pending_hyphen and out and out[-1] != "-":
+                out.append("-")
+            pending_hyphen = False
+            out.append(ch)
+        elif out and (ch.isspace() or ch == "-"):
+            pending_hyphen = True
+    path = "".join(out)
+    if path.strip(".") == "":
+        return ""
+    return path
+
+
+class SlugRegistry:
+    """Hands out slugs unique within each section, first come first served."""
+
+    def __init__(self) -> None:
+        self._taken: dict[str, set[str]] = {}
+
+    def reserve(self, section: str, slug: str) -> None:
+        self._taken.setdefault(section, set()).add(slug)
+
+    def claim(self, section: str, wanted: str, fallback: str) -> tuple[str, bool]:
+        """Returns (slug, was_renamed). `fallback` is used when `wanted` sanitises to nothing."""
+        taken = self._taken.setdefault(section, set())
+        base = slugify(wanted) or slugify(fallback) or "item"
+        slug = base
+        n = 2
+        while slug in taken:
+            slug = f"{base}-{n}"
+            n += 1
+        taken.add(slug)
+        return slug, slug != base

@@ -1,0 +1,92 @@
+"""Writing the Hugo site source: hugo.toml, content files (page bundles), data files and the theme.
+
+Everything written is deterministic (sorted, no timestamps), so the same export gives the same bytes.
+This module must never write outside the folder it is given.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+from chalicelib.wordpress.plan import MenuItem
+
+THEME_SOURCE = Path(__file__).resolve().parent.parent / "theme"
+
+
+def toml_string(value: str) -> str:
+    # JSON string escaping is valid TOML basic-string escaping.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return toml_string(str(value))
+
+
+def safe_path(root: Path, relative: str) -> Path:
+    """`root / relative`, refusing anything that would leave `root`."""
+    path = (root / relative).resolve()
+    if root.resolve() not in path.parents and path != root.resolve():
+        raise ValueError(f"refusing to write outside the site: {relative!r}")
+    return path
+
+
+def write_text(root: Path, relative: str, text: str) -> None:
+    path = safe_path(root, relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def content_file(metadata: dict[str, Any], body: str) -> str:
+    post = frontmatter.Post(body, **{k: v for k, v in metadata.items() if v not in (None, "", [], {})})
+    return str(frontmatter.dumps(post, sort_keys=False)) + "\n"
+
+
+def hugo_toml(
+    *,
+    title: str,
+    base_url: str,
+    language: str,
+    description: str,
+    theme: str,
+    taxonomies: dict[str, str],
+    menus: dict[str, list[MenuItem]],
+    menu_entries: dict[str, list[dict[str, Any]]],
+) -> str:
+    lines = [
+        f"baseURL = {toml_string(base_url)}",
+        f"languageCode = {toml_string(language)}",
+        f"title = {toml_string(title)}",
+        f"theme = {toml_string(theme)}",
+        "# Content links are root-relative; this keeps them working when the site is served below a path.",
+        "relativeURLs = true",
+        "",
+        "[params]",
+        f"description = {toml_string(description)}",
+        "",
+        "[taxonomies]",
+    ]
+    for singular, plural in sorted(taxonomies.items()):
+        lines.append(f"{toml_string(singular) if not singular.isidentifier() else singular} = {toml_string(plural)}")
+    lines += ["", "[markup.goldmark.renderer]", "unsafe = false"]
+    for menu in sorted(menu_entries):
+        for entry in menu_entries[menu]:
+            lines += ["", f"[[menus.{toml_string(menu) if not menu.isidentifier() else menu}]]"]
+            lines += [f"{key} = {toml_value(value)}" for key, value in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+def copy_theme(out_dir: Path, name: str) -> None:
+    dest = out_dir / "themes" / name
+    if THEME_SOURCE.is_dir():
+        shutil.copytree(THEME_SOURCE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    else:
+        dest.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,367 @@
+"""Stream a WordPress export (WXR 1.0, 1.1, 1.2) into typed records: the site, its authors and terms,
+and one `Item` per `<item>` (posts, pages, attachments, menu items, custom types) with comments.
+
+Elements are matched by namespace URI, never by prefix. The parse is incremental and each `<item>` is
+freed once read, so memory stays flat however large the export is.
+
+This module must never resolve entities, load a DTD, touch the network, or write anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.errors import ConversionError
+from chalicelib.wordpress.xmlrepair import StrictXmlStream
+
+# WordPress.com writes its namespaces with https; both spellings name the same vocabulary.
+WP_NAMESPACES = frozenset(f"{scheme}://wordpress.org/export/1.{n}/" for n in range(3) for scheme in ("http", "https"))
+EXCERPT_NAMESPACES = frozenset(ns + "excerpt/" for ns in WP_NAMESPACES)
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
+VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
+
+
+@dataclass(frozen=True)
+class Author:
+    login: str
+    display_name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A category, tag, or term of another taxonomy (nav menus included)."""
+
+    taxonomy: str
+    slug: str
+    name: str
+    parent: str = ""
+    description: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    parent: int
+    author: str
+    author_url: str
+    date: str
+    date_gmt: str
+    content: str
+    approved: str
+    type: str
+
+
+@dataclass
+class Item:
+    """One `<item>` of the export, whatever its post type."""
+
+    id: int
+    type: str
+    title: str
+    link: str
+    guid: str
+    creator: str
+    content: str
+    excerpt: str
+    date: str
+    date_gmt: str
+    modified: str
+    modified_gmt: str
+    slug: str
+    status: str
+    parent: int
+    menu_order: int
+    password: str
+    sticky: bool
+    attachment_url: str
+    line: int
+    terms: list[Term] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    comments: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    title: str = ""
+    link: str = ""
+    description: str = ""
+    language: str = ""
+    base_site_url: str = ""
+    base_blog_url: str = ""
+    wxr_version: str = ""
+    authors: dict[str, Author] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+
+
+def _local(el: Any) -> tuple[str, str]:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return "", ""
+    if tag.startswith("{"):
+        ns, _, name = tag[1:].partition("}")
+        return ns, name
+    return "", tag
+
+
+def _text(el: Any) -> str:
+    return "".join(el.itertext()) if len(el) else (el.text or "")
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value.strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _term_from_channel(el: Any, kind: str) -> Term | None:
+    values: dict[str, str] = {}
+    for child in el:
+        ns, name = _local(child)
+        if ns in WP_NAMESPACES:
+            values[name] = _text(child).strip()
+    if kind == "category":
+        return Term("category", values.get("category_nicename", ""), values.get("cat_name", ""),
+                    values.get("category_parent", ""), values.get("category_description", ""),
+                    _int(values.get("term_id", "0")))
+    if kind == "tag":
+        return Term("post_tag", values.get("tag_slug", ""), values.get("tag_name", ""),
+                    "", values.get("tag_description", ""), _int(values.get("term_id", "0")))
+    return Term(values.get("term_taxonomy", ""), values.get("term_slug", ""), values.get("term_name", ""),
+                values.get("term_parent", ""), values.get("term_description", ""),
+                _int(values.get("term_id", "0")))
+
+
+def _author(el: Any) -> Author:
+    values: dict[str, str] = {}
+    for child in el:
+        ns, name = _local(child)
+        if ns in WP_NAMESPACES:
+            values[name] = _text(child).strip()
+    login = values.get("author_login", "")
+    return Author(login, values.get("author_display_name", "") or login, values.get("author_email", ""))
+
+
+def _comment(el: Any) -> Comment:
+    values: dict[str, str] = {}
+    for child in el:
+        ns, name = _local(child)
+        if ns in WP_NAMESPACES:
+            values[name] = _text(child)
+    return Comment(
+        id=_int(values.get("comment_id", "0")),
+        parent=_int(values.get("comment_parent", "0")),
+        author=values.get("comment_author", "").strip(),
+        author_url=values.get("comment_author_url", "").strip(),
+        date=values.get("comment_date", "").strip(),
+        date_gmt=values.get("comment_date_gmt", "").strip(),
+        content=values.get("comment_content", ""),
+        approved=values.get("comment_approved", "").strip(),
+        type=values.get("comment_type", "").strip(),
+    )
+
+
+def _item(el: Any) -> Item:
+    values: dict[str, str] = {}
+    terms: list[Term] = []
+    meta: dict[str, str] = {}
+    comments: list[Comment] = []
+    for child in el:
+        ns, name = _local(child)
+        if ns == "":
+            if name == "category":
+                domain = child.get("domain", "category")
+                terms.append(Term(domain, (child.get("nicename") or "").strip(), _text(child).strip()))
+            else:
+                values[name] = _text(child)
+        elif ns in WP_NAMESPACES:
+            if name == "postmeta":
+                key = value = ""
+                for sub in child:
+                    sub_ns, sub_name = _local(sub)
+                    if sub_ns in WP_NAMESPACES and sub_name == "meta_key":
+                        key = _text(sub).strip()
+                    elif sub_ns in WP_NAMESPACES and sub_name == "meta_value":
+                        value = _text(sub)
+                if key:
+                    meta[key] = value
+            elif name == "comment":
+                comments.append(_comment(child))
+            else:
+                values["wp:" + name] = _text(child)
+        elif ns == CONTENT_NS and name == "encoded":
+            values["content"] = _text(child)
+        elif ns in EXCERPT_NAMESPACES and name == "encoded":
+            values["excerpt"] = _text(child)
+        elif ns == DC_NS and name == "creator":
+            values["creator"] = _text(child)
+
+    def wp(name: str) -> str:
+        return values.get("wp:" + name, "").strip()
+
+    return Item(
+        id=_int(wp("post_id")),
+        type=wp("post_type") or "post",
+        title=values.get("title", "").strip(),
+        link=values.get("link", "").strip(),
+        guid=values.get("guid", "").strip(),
+        creator=values.get("creator", "").strip(),
+        content=values.get("content", ""),
+        excerpt=values.get("excerpt", ""),
+        date=wp("post_date"),
+        date_gmt=wp("post_date_gmt"),
+        modified=wp("post_modified"),
+        modified_gmt=wp("post_modified_gmt"),
+        slug=wp("post_name"),
+        status=wp("status") or "publish",
+        parent=_int(wp("post_parent")),
+        menu_order=_int(wp("menu_order")),
+        password=wp("post_password"),
+        sticky=wp("is_sticky") == "1",
+        attachment_url=wp("attachment_url"),
+        line=el.sourceline or 0,
+        terms=terms,
+        meta=meta,
+        comments=comments,
+    )
+
+
+class ExportReader:
+    """Reads one export: `site` fills in as the channel is read, `items()` yields each item once.
+
+    Items are yielded as soon as they end; the channel fields a WXR file writes before its items
+    (title, version, authors, terms) are therefore known by the time the first item arrives.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.site = Site()
+        self.repairs = 0
+
+    def _fail(self, message: str, line: int | None) -> ConversionError:
+        return ConversionError(message, line=line, source=self.path.name)
+
+    def _check_version(self, line: int | None) -> None:
+        version = self.site.wxr_version
+        if not version:
+            raise self._fail("this does not appear to be a WordPress export (WXR): no <wp:wxr_version>", line)
+        if not VERSION_SHAPE.match(version):
+            raise self._fail(
+                f"this does not appear to be a WordPress export (WXR): invalid WXR version {version!r}", line
+            )
+        if version not in SUPPORTED_VERSIONS:
+            raise self._fail(
+                f"WXR version {version} is not supported (supported: {', '.join(SUPPORTED_VERSIONS)})", line
+            )
+
+    def items(self) -> Iterator[Item]:
+        parser = etree.XMLPullParser(
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=True,
+            remove_comments=True,
+            remove_pis=True,
+            strip_cdata=True,
+        )
+        stream_line = 1
+        depth = 0
+        saw_root = False
+        with self.path.open("rb") as handle:
+            stream = StrictXmlStream(handle, name=self.path.name)
+            try:
+                for chunk in stream.chunks():
+                    stream_line += chunk.count(b"\n")
+                    parser.feed(chunk)
+                    for event, el in parser.read_events():
+                        if event == "start":
+                            depth += 1
+                            if depth == 1:
+                                saw_root = True
+                                if _local(el) != ("", "rss"):
+                                    raise self._fail(
+                                        "this does not appear to be a WordPress export (WXR): the root "
+                                        f"element is <{etree.QName(el).localname}>, not <rss>",
+                                        el.sourceline,
+                                    )
+                            elif depth == 3 and _local(el) == ("", "item"):
+                                self._check_version(el.sourceline)
+                            continue
+                        depth -= 1
+                        item = self._on_end(el, depth)
+                        if item is not None:
+                            yield item
+                parser.close()
+            except etree.XMLSyntaxError as error:
+                raise self._syntax_error(error, stream_line) from None
+            self.repairs = stream.repairs
+        if not saw_root:
+            raise self._fail("the export is empty", 1)
+        self._check_version(stream_line)
+
+    def _on_end(self, el: Any, depth: int) -> Item | None:
+        # depth is the element's own depth below the root: rss=0, channel=1, channel children=2.
+        if depth != 2:
+            return None
+        ns, name = _local(el)
+        item: Item | None = None
+        if ns == "" and name == "item":
+            item = _item(el)
+        elif ns == "":
+            if name in ("title", "link", "description", "language"):
+                setattr(self.site, name, _text(el).strip())
+        elif ns in WP_NAMESPACES:
+            self._on_wp_channel_field(el, name)
+        el.clear(keep_tail=False)
+        parent = el.getparent()
+        if parent is not None:
+            # Drop the siblings already read so the tree never holds more than one item.
+            while el.getprevious() is not None:
+                del parent[0]
+        return item
+
+    def _on_wp_channel_field(self, el: Any, name: str) -> None:
+        if name == "wxr_version":
+            self.site.wxr_version = _text(el).strip()
+        elif name == "base_site_url":
+            self.site.base_site_url = _text(el).strip()
+        elif name == "base_blog_url":
+            self.site.base_blog_url = _text(el).strip()
+        elif name == "author":
+            author = _author(el)
+            if author.login:
+                self.site.authors[author.login] = author
+        elif name in ("category", "tag", "term"):
+            term = _term_from_channel(el, name)
+            if term is not None and term.slug:
+                self.site.terms.append(term)
+
+    def _syntax_error(self, error: etree.XMLSyntaxError, stream_line: int) -> ConversionError:
+        line = error.lineno or stream_line
+        message = str(error.msg or error)
+        message = re.sub(r",? line \d+, column \d+$", "", message)
+        lowered = message.lower()
+        if "encoding" in lowered or "utf-8" in lowered or "char out of range" in lowered:
+            reason = f"the export is not valid in its declared encoding ({message})"
+        elif "premature end" in lowered or "end of data" in lowered or "not closed" in lowered \
+                or "extra content" not in lowered and "eof" in lowered:
+            reason = f"the export is truncated or unfinished ({message})"
+        elif "document is empty" in lowered or "start tag expected" in lowered:
+            reason = f"the export is not XML ({message})"
+        elif "entity" in lowered:
+            reason = f"the export uses an undeclared or refused entity ({message})"
+        else:
+            reason = f"the export is not well-formed XML ({message})"
+        return self._fail(reason, line)
