@@ -1,0 +1,38 @@
+"""End-to-end tests: the local cloud on free ports, driven over S3 and HTTP as a user would."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from presslift.api_client import ApiClient
+from presslift.localcloud import LocalCloud, LocalCloudOptions
+from tests.conftest import free_port
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
+    saved = dict(os.environ)
+    options = LocalCloudOptions(
+        state_dir=tmp_path_factory.mktemp("presslift-state"), aws_port=free_port(), api_port=free_port()
+    )
+    local = LocalCloud(options)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture(scope="module")
+def api(cloud: LocalCloud) -> ApiClient:
+    return ApiClient(cloud.options.api_url)
+
+
+def outbox_files(cloud: LocalCloud) -> list[Path]:
+    return sorted(cloud.outbox_dir.glob("*.eml"))

@@ -1,0 +1,114 @@
+"""A WordPress export dropped into the ingest bucket ends on prod after one approval POST."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+import xml.etree.ElementTree as ET
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from presslift.demo import SAMPLE, drop_sample
+
+pytestmark = pytest.mark.e2e
+
+WP = "{http://wordpress.org/export/1.2/}"
+
+
+def items_by_status(export: Path) -> dict[str, list[str]]:
+    """Titles of posts and pages by status, read straight from the export (not through our parser)."""
+    found: dict[str, list[str]] = {}
+    for item in ET.parse(export).getroot().iter("item"):
+        if item.findtext(f"{WP}post_type") in ("post", "page"):
+            found.setdefault(item.findtext(f"{WP}status") or "", []).append(item.findtext("title") or "")
+    return found
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def crawl_text(sitemap_url: str) -> str:
+    status, sitemap = fetch(sitemap_url)
+    assert status == 200, f"{sitemap_url} -> {status}"
+    pages = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert pages, "the sitemap lists no pages"
+    return "\n".join(fetch(url)[1] for url in pages)
+
+
+def approval_link(email: Message) -> str:
+    body = email.get_payload(decode=True).decode()
+    return next(link for link in re.findall(r"https?://\S+", body) if "/approvals/" in link)
+
+
+def test_an_export_goes_to_staging_then_prod_after_one_approval_post(cloud, api):
+    known = {run["id"] for run in api.runs("demo")}
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket)
+    run = api.wait_for_new_run("demo", known, timeout=60)
+    assert run["trigger"]["type"] == "import"
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+    assert [(s["name"], s["status"]) for s in run["stages"]] == [
+        ("convert", "succeeded"),
+        ("build", "succeeded"),
+        ("deploy-staging", "succeeded"),
+        ("approval", "waiting"),
+        ("deploy-prod", "pending"),
+    ]
+    titles = items_by_status(SAMPLE / "export.xml")
+    staging_text = crawl_text(run["urls"]["staging"] + "sitemap.xml")
+    for title in titles["publish"]:
+        assert title in staging_text
+
+    email_path = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30).path
+    email = message_from_bytes(email_path.read_bytes())
+    assert "demo" in email["Subject"]
+    link = approval_link(email)
+
+    # A mail scanner opens every link: GETs must change nothing.
+    for _ in range(3):
+        status, page = fetch(link)
+        assert status == 200 and "Approve" in page
+    assert api.run(run["id"])["status"] == "awaiting_approval"
+    status, prod_home = fetch(run["urls"]["prod"])
+    assert status == 404
+
+    status, page = api.decide(link, "approve")
+    assert status == 200, page
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=120)
+    assert run["status"] == "succeeded", run
+    assert run["approval"]["status"] == "approved"
+    assert "token_sha256" not in run["approval"]
+
+    prod_text = crawl_text(run["urls"]["prod"] + "sitemap.xml")
+    for title in titles["publish"]:
+        assert title in prod_text
+    for title in titles.get("draft", []):
+        assert title not in prod_text
+
+    status, _ = api.decide(link, "approve")
+    assert status == 409
+
+
+def test_a_broken_export_fails_the_run_and_publishes_nothing(cloud, api):
+    s3 = cloud.services.s3
+    known = {run["id"] for run in api.runs("broken")}
+    s3.put_object(Bucket=cloud.settings.ingest_bucket, Key="imports/broken/export.xml", Body=b"<rss><channel><item>")
+    run = api.wait_for_new_run("broken", known, timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=60)
+    assert run["status"] == "failed"
+    convert = run["stages"][0]
+    assert convert["name"] == "convert" and convert["status"] == "failed"
+    assert "line" in convert["error"] and "imports-failed/broken/export.xml" in convert["error"]
+    assert all(stage["status"] == "skipped" for stage in run["stages"][1:])
+    failed = s3.get_object(Bucket=cloud.settings.ingest_bucket, Key="imports-failed/broken/export.xml.error.txt")
+    assert b"line" in failed["Body"].read()
+    listing = s3.list_objects_v2(Bucket=cloud.settings.site_buckets["staging"], Prefix="broken/")
+    assert listing.get("KeyCount", 0) == 0
