@@ -113,6 +113,28 @@ def test_markdown_links_and_images_resolve_under_the_sub_path(
     assert blog.html("posts/linked/").select_one(f".entry-content {selector}")[attr] == expected
 
 
+def test_a_later_lastmod_shows_as_updated(blog: Built) -> None:
+    updated = blog.html("posts/plain-post-1/").select_one(".entry-meta .updated time")
+    assert updated["datetime"] == "2022-03-01T09:00:00Z"
+    assert blog.html("posts/plain-post-2/").select_one(".entry-meta .updated") is None
+
+
+def test_not_found_page_links_home_and_recent_posts(blog: Built) -> None:
+    page = blog.html("404.html")
+    assert page.select_one("h1").get_text(strip=True) == "Page not found"
+    assert page.select_one(".recent a")["href"] == f"{BASE_PATH}posts/with-comments/"
+
+
+def test_languages_without_theme_strings_fall_back_to_english(build_with_theme: Callable[..., Built]) -> None:
+    built = build_with_theme(BLOG, None, 'defaultContentLanguage = "nl"\nlocale = "nl"')
+    home = built.html("")
+    assert home.html["lang"] == "nl"
+    assert home.select_one("a.skip-link").get_text() == "Skip to content"
+    assert home.select_one(".pagination .page-number").get_text(strip=True) == "Page 1 of 4"
+    assert built.html("posts/with-comments/").select_one("#comments-title").get_text() == "5 comments"
+    assert "mei" in home.select_one(".entry-meta time").get_text()
+
+
 def test_standalone_pages_have_no_date_or_neighbours(blog: Built) -> None:
     page = blog.html("about/")
     assert page.select_one(".entry-meta") is None
