@@ -60,9 +60,17 @@ def deploy(event: SQSEvent) -> dict[str, Any]:
 
 
 def _request() -> Request:
-    request = _request()
+    request = app.current_request
     assert request is not None, "a route handler always has a current request"
     return request
+
+
+def _text(body: str | bytes | None) -> str:
+    return body.decode("utf-8") if isinstance(body, bytes) else (body or "")
+
+
+def _query() -> dict[str, str]:
+    return dict(_request().query_params or {})
 
 
 def _html(body: str, status: int = 200) -> Response:
@@ -89,7 +97,7 @@ def _json_error(exc: PipelineError) -> Response:
 
 @app.route("/api/runs", methods=["GET"])
 def list_runs() -> Any:
-    params = _request().query_params or {}
+    params = _query()
     svc = services()
     runs = svc.runs.list(limit=min(int(params.get("limit", "50")), 200), site=params.get("site"))
     return {"runs": [web.run_json(run, svc.settings.run_url(run.id)) for run in runs]}
@@ -107,7 +115,7 @@ def get_run(run_id: str) -> Any:
 @app.route("/approvals/{run_id}", methods=["GET"])
 def show_approval(run_id: str) -> Response:
     svc = services()
-    token = (_request().query_params or {}).get("token")
+    token = _query().get("token")
     try:
         run = pipeline.check_approvable(svc, run_id, token)
     except PipelineError as exc:
@@ -127,7 +135,7 @@ def show_approval(run_id: str) -> Response:
 def decide_approval(run_id: str) -> Response:
     request = _request()
     form = {
-        key: values[0] for key, values in parse_qs(bytes(request.raw_body or b"").decode("utf-8")).items()
+        key: values[0] for key, values in parse_qs(_text(request.raw_body)).items()
     }
     identity = (request.context or {}).get("identity", {})
     decision = Decision(
