@@ -201,7 +201,8 @@ class LocalCloud:
             "Presslift local cloud is up",
             f"  AWS (moto)      {self.options.aws_url}",
             f"  API             {self.options.api_url}/api/runs",
-            f"  Sites           {self.options.api_url}/sites/<site>/<stage>/   (stages: {', '.join(s.site_buckets)})",
+            f"  Sites           {self.options.api_url}/sites/<site>/<stage>/"
+            f"   (stages: {', '.join(s.site_buckets)})",
             f"  Drop an export  s3://{s.ingest_bucket}/imports/<site>/<name>.xml"
             f"  (media: imports/<site>/uploads.zip, put first)",
             f"  Buckets         {', '.join(self.provisioned.buckets)}",

@@ -70,7 +70,7 @@ class QueuePoller(threading.Thread):
         super().__init__(name=f"poll-{wiring.queue}", daemon=True)
         self._sqs = sqs
         self.wiring = wiring
-        self._stop = stop
+        self._halt = stop
         self._region = region
         self.url = sqs.get_queue_url(QueueName=wiring.queue)["QueueUrl"]
         self.arn = sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"][
@@ -79,13 +79,13 @@ class QueuePoller(threading.Thread):
         self.busy = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 self.poll_once(wait_seconds=1)
             except Exception:  # the local cloud must survive a handler's or moto's hiccup
-                if not self._stop.is_set():
+                if not self._halt.is_set():
                     log.exception("poller for %s failed; continuing", self.wiring.queue)
-                    self._stop.wait(1)
+                    self._halt.wait(1)
 
     def poll_once(self, wait_seconds: int = 0) -> int:
         """Receive one batch and hand it to the function; the number of messages handled."""

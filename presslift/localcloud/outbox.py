@@ -45,17 +45,17 @@ class Outbox(threading.Thread):
         self._sqs = sqs
         self._url = queue_url
         self.folder = folder
-        self._stop = stop
+        self._halt = stop
         self._on_email = on_email
         self._count = len(list(folder.glob("*.eml"))) if folder.exists() else 0
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 self.poll_once(wait_seconds=1)
             except Exception:
-                if not self._stop.is_set():
-                    self._stop.wait(1)
+                if not self._halt.is_set():
+                    self._halt.wait(1)
 
     def poll_once(self, wait_seconds: int = 0) -> list[Email]:
         response = self._sqs.receive_message(
