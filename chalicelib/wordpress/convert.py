@@ -33,7 +33,7 @@ from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.slugs import hugo_term_path
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, safe_path, write_text
-from chalicelib.wordpress.wxr import ExportReader, Item
+from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
 TAG_RE = re.compile(r"<[^>]+>")
 
@@ -100,12 +100,10 @@ class Conversion:
     # -- pass two -------------------------------------------------------------------------------
     def write_items(self) -> None:
         assert self.plan is not None
-        done = 0
-        for item in ExportReader(self.export).items():
+        for done, item in enumerate(ExportReader(self.export).items(), start=1):
             placement = self.plan.placements.get(item.id)
             if placement is not None and item.type not in ("attachment", "nav_menu_item"):
                 self.write_item(item, placement)
-            done += 1
             if self.progress is not None:
                 self.progress(done)
 
@@ -120,8 +118,9 @@ class Conversion:
                 media = plan.media.get(media_id)
                 if media is None:
                     continue
-                plan.sitemap.referenced_media.add(media.rel)
-                out.append(GalleryImage(LOCAL_UPLOADS_PREFIX + media.rel, media.alt or _plain(media.title),
+                if media.rel:
+                    plan.sitemap.referenced_media.add(media.rel)
+                out.append(GalleryImage(media.local_url, media.alt or _plain(media.title),
                                         _plain(media.caption)))
             return out
 
@@ -172,10 +171,11 @@ class Conversion:
             meta["summary"] = excerpt
         if placement.aliases:
             meta["aliases"] = sorted(set(placement.aliases))
-        thumbnail = plan.media.get(_int(item.meta.get("_thumbnail_id", "")))
+        thumbnail = plan.media.get(as_int(item.meta.get("_thumbnail_id", "")))
         if thumbnail is not None:
-            sitemap.referenced_media.add(thumbnail.rel)
-            meta["featured_image"] = LOCAL_UPLOADS_PREFIX + thumbnail.rel
+            if thumbnail.rel:
+                sitemap.referenced_media.add(thumbnail.rel)
+            meta["featured_image"] = thumbnail.local_url
             if thumbnail.alt:
                 meta["featured_image_alt"] = thumbnail.alt
         if item.type not in ("post", "page"):
@@ -268,7 +268,7 @@ class Conversion:
         parent = plan.placements.get(media.parent)
         if parent is not None and parent.status == "published":
             return parent.url
-        return LOCAL_UPLOADS_PREFIX + media.rel
+        return media.local_url
 
     def _author_pages(self) -> None:
         plan = self.plan
@@ -286,7 +286,7 @@ class Conversion:
         plan = self.plan
         assert plan is not None
         sitemap = plan.sitemap
-        wanted = sorted({m.rel for m in plan.media.values()} | sitemap.referenced_media)
+        wanted = sorted(({m.rel for m in plan.media.values()} | sitemap.referenced_media) - {""})
         missing: list[str] = []
         for rel in wanted:
             dest = safe_path(self.work, f"static/wp-content/uploads/{rel}")
@@ -309,18 +309,11 @@ class Conversion:
                 self.report.warn("skipped-upload", f"{name} in the uploads archive is not a media file "
                                  "(or has an unsafe name) and was not copied", name)
         library = [
-            {"id": m.id, "url": LOCAL_UPLOADS_PREFIX + m.rel, "title": _plain(m.title), "alt": m.alt,
+            {"id": m.id, "url": m.local_url, "title": _plain(m.title), "alt": m.alt,
              "caption": _plain(m.caption), "parent": m.parent, "missing": m.rel in missing}
             for m in sorted(plan.media.values(), key=lambda m: m.id)
         ]
         write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value.strip() or 0)
-    except ValueError:
-        return 0
 
 
 def _replace_dir(work: Path, out_dir: Path) -> None:

@@ -82,7 +82,7 @@ def _code_language(el: Any) -> str:
     return ""
 
 
-class HugoMarkdown(MarkdownConverter):  # type: ignore[misc]
+class HugoMarkdown(MarkdownConverter):
     """markdownify, with the choices that suit Hugo's Goldmark."""
 
     def __init__(self, **options: Any) -> None:

@@ -112,9 +112,8 @@ class SiteMap:
         if host and host not in self.hosts and not host.endswith(".files.wordpress.com") \
                 and rel not in self.media and original_of(rel) not in self.media:
             return None
-        if rel not in self.available and original_of(rel) in self.available:
-            rel = original_of(rel)
-        elif rel not in self.available and rel not in self.media and original_of(rel) in self.media:
+        known = self.available or self.media
+        if rel not in known and original_of(rel) in known:
             rel = original_of(rel)
         self.referenced_media.add(rel)
         return LOCAL_UPLOADS_PREFIX + rel
@@ -141,6 +140,8 @@ class SiteMap:
                 if target is not None and target.published:
                     return target.url + fragment
         path = url_path(url)
+        if path == "/" and not parts.query:
+            return "/" + fragment
         target = self.by_path.get(path)
         if target is not None and target.published:
             return target.url + fragment

@@ -22,12 +22,16 @@ from typing import IO
 
 from chalicelib.errors import ConversionError
 
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp", ".tif", ".tiff",
+                  ".heic"}
+AUDIO_SUFFIXES = {".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".aac", ".wma"}
+VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".webm", ".ogv", ".avi", ".wmv", ".flv", ".mkv", ".3gp"}
+DOCUMENT_SUFFIXES = {".pdf", ".txt", ".csv", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt",
+                     ".ods", ".odp", ".rtf", ".epub", ".zip", ".key", ".pages", ".numbers", ".vtt", ".srt",
+                     ".json"}
+FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".otf"}
 MEDIA_SUFFIXES = frozenset(
-    ".jpg .jpeg .png .gif .webp .avif .svg .ico .bmp .tif .tiff .heic "
-    ".mp3 .m4a .ogg .oga .wav .flac .aac .wma "
-    ".mp4 .m4v .mov .webm .ogv .avi .wmv .flv .mkv .3gp "
-    ".pdf .txt .csv .doc .docx .xls .xlsx .ppt .pptx .odt .ods .odp .rtf .epub .zip "
-    ".woff .woff2 .ttf .otf .vtt .srt .json .key .pages .numbers".split()
+    IMAGE_SUFFIXES | AUDIO_SUFFIXES | VIDEO_SUFFIXES | DOCUMENT_SUFFIXES | FONT_SUFFIXES
 )
 UPLOAD_ROOTS = ("wp-content/uploads/", "uploads/")
 
@@ -69,7 +73,7 @@ class UploadsArchive:
                     if not info.is_dir():
                         self._add(info.filename)
             elif tarfile.is_tarfile(path):
-                self._tar = tarfile.open(path, "r:*")
+                self._tar = tarfile.open(path, "r:*")  # noqa: SIM115 - kept open for copy(), closed by close()
                 for member in self._tar.getmembers():
                     if member.isfile():
                         self._add(member.name)
@@ -102,11 +106,11 @@ class UploadsArchive:
                 yield handle
         else:
             assert self._tar is not None
-            handle = self._tar.extractfile(name)
-            if handle is None:
+            member = self._tar.extractfile(name)
+            if member is None:
                 raise ConversionError(f"{name} is not a regular file", source=self.path.name)
-            with handle:
-                yield handle
+            with member:
+                yield member
 
     def close(self) -> None:
         if self._zip is not None:
@@ -120,7 +124,7 @@ def fetch(url: str, dest: Path, *, timeout: float, max_bytes: int) -> bool:
     if not url.startswith(("http://", "https://")):
         return False
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - scheme checked
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             data = response.read(max_bytes + 1)
     except (OSError, ValueError):
         return False

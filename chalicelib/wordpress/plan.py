@@ -12,11 +12,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from chalicelib.wordpress.dates import iso_date, offset_of
-from chalicelib.wordpress.links import SiteMap, Target, uploads_relative, url_host, url_path
+from chalicelib.wordpress.dates import offset_of
+from chalicelib.wordpress.links import (
+    LOCAL_UPLOADS_PREFIX,
+    SiteMap,
+    Target,
+    uploads_relative,
+    url_host,
+    url_path,
+)
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.slugs import SlugRegistry, hugo_term_path, slugify
-from chalicelib.wordpress.wxr import Item, Site, Term
+from chalicelib.wordpress.wxr import Item, Site, Term, as_int
 
 TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
 SKIPPED_TAXONOMIES = frozenset({"nav_menu", "post_format", "link_category", "wp_theme",
@@ -51,6 +58,11 @@ class MediaItem:
     caption: str
     parent: int
     link: str
+
+    @property
+    def local_url(self) -> str:
+        """Where the file is served from in the new site (its old URL when it was not an upload)."""
+        return LOCAL_UPLOADS_PREFIX + self.rel if self.rel else self.url
 
 
 @dataclass
@@ -153,14 +165,11 @@ class Planner:
 
     def _add_media(self, item: Item) -> None:
         url = item.attachment_url or item.guid
+        # Media kept on another host (a CDN, Unsplash) has no uploads path; it stays where it is.
         rel = uploads_relative(url)
-        if not rel:
-            path = url_path(url).lstrip("/")
-            rel = f"external/{path}" if path and not path.startswith("..") and "." in path else ""
-        if not rel:
-            return
-        self.plan.sitemap.add_media(rel)
-        self.plan.sitemap.attachment_by_id[item.id] = rel
+        if rel:
+            self.plan.sitemap.add_media(rel)
+            self.plan.sitemap.attachment_by_id[item.id] = rel
         self.plan.media[item.id] = MediaItem(
             item.id, rel, url, item.title, item.meta.get("_wp_attachment_image_alt", "").strip(),
             item.excerpt.strip(), item.parent, item.link,
@@ -175,9 +184,9 @@ class Planner:
             return
         self.plan.menu_items.append(MenuItem(
             id=item.id, menu=slugify(menu.slug) or "main", menu_name=menu.name, title=item.title,
-            order=item.menu_order, parent=_int(item.meta.get("_menu_item_menu_item_parent", "0")),
+            order=item.menu_order, parent=as_int(item.meta.get("_menu_item_menu_item_parent", "0")),
             kind=item.meta.get("_menu_item_type", "custom"), object=item.meta.get("_menu_item_object", ""),
-            object_id=_int(item.meta.get("_menu_item_object_id", "0")),
+            object_id=as_int(item.meta.get("_menu_item_object_id", "0")),
             url=item.meta.get("_menu_item_url", "").strip(),
         ))
 
@@ -280,7 +289,8 @@ class Planner:
             plural = TAXONOMY_SECTIONS.get(taxonomy) or slugify(taxonomy)
             if not plural:
                 continue
-            plan.taxonomies[taxonomy if taxonomy in TAXONOMY_SECTIONS else plural] = plural
+            singular = {"category": "category", "post_tag": "tag", "author": "author"}.get(taxonomy, plural)
+            plan.taxonomies[singular] = plural
             name = term.name or slug
             folder = hugo_term_path(name) or slugify(slug)
             if not folder:
@@ -319,13 +329,4 @@ class Planner:
                     target.append(alias)
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value.strip() or 0)
-    except ValueError:
-        return 0
-
-
-def date_of(item: Item, plan: Plan) -> str:
-    return iso_date(item.date, item.date_gmt, plan.offset)
 

@@ -103,7 +103,8 @@ def scan(soup: BeautifulSoup, *, allowed_iframe_hosts: Iterable[str], strip: boo
         parent = text_node.parent
         if parent is None or _in_code(parent):
             continue
-        findings.append(Finding("payload", "script or encoded payload in the text: " + _short(str(text_node))))
+        detail = "script or encoded payload in the text: " + _short(str(text_node))
+        findings.append(Finding("payload", detail))
         if strip:
             text_node.extract()
     spam = [a for a in soup.find_all("a") if not a.decomposed and

@@ -238,7 +238,7 @@ def convert_bare_embeds(text: str, ctx: ShortcodeContext, placeholders: Placehol
 
     def replace(m: re.Match[str]) -> str:
         url = html.unescape(m.group(1))
-        if YOUTUBE.match(url) and youtube_id(url) or VIMEO.match(url):
+        if (YOUTUBE.match(url) and youtube_id(url)) or VIMEO.match(url):
             return placeholders.add(embed_markdown(url, ctx), block=True)
         return m.group(0)
 

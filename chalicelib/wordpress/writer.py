@@ -75,7 +75,8 @@ def hugo_toml(
         "[taxonomies]",
     ]
     for singular, plural in sorted(taxonomies.items()):
-        lines.append(f"{toml_string(singular) if not singular.isidentifier() else singular} = {toml_string(plural)}")
+        key = singular if singular.isidentifier() else toml_string(singular)
+        lines.append(f"{key} = {toml_string(plural)}")
     lines += ["", "[markup.goldmark.renderer]", "unsafe = false"]
     for menu in sorted(menu_entries):
         for entry in menu_entries[menu]:

@@ -21,7 +21,9 @@ from chalicelib.errors import ConversionError
 from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
 # WordPress.com writes its namespaces with https; both spellings name the same vocabulary.
-WP_NAMESPACES = frozenset(f"{scheme}://wordpress.org/export/1.{n}/" for n in range(3) for scheme in ("http", "https"))
+WP_NAMESPACES = frozenset(
+    f"{scheme}://wordpress.org/export/1.{n}/" for n in range(3) for scheme in ("http", "https")
+)
 EXCERPT_NAMESPACES = frozenset(ns + "excerpt/" for ns in WP_NAMESPACES)
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -117,7 +119,8 @@ def _text(el: Any) -> str:
     return "".join(el.itertext()) if len(el) else (el.text or "")
 
 
-def _int(value: str) -> int:
+def as_int(value: str) -> int:
+    """A WXR number field, 0 when it is empty or not a number."""
     try:
         return int(value.strip() or 0)
     except ValueError:
@@ -133,13 +136,13 @@ def _term_from_channel(el: Any, kind: str) -> Term | None:
     if kind == "category":
         return Term("category", values.get("category_nicename", ""), values.get("cat_name", ""),
                     values.get("category_parent", ""), values.get("category_description", ""),
-                    _int(values.get("term_id", "0")))
+                    as_int(values.get("term_id", "0")))
     if kind == "tag":
         return Term("post_tag", values.get("tag_slug", ""), values.get("tag_name", ""),
-                    "", values.get("tag_description", ""), _int(values.get("term_id", "0")))
+                    "", values.get("tag_description", ""), as_int(values.get("term_id", "0")))
     return Term(values.get("term_taxonomy", ""), values.get("term_slug", ""), values.get("term_name", ""),
                 values.get("term_parent", ""), values.get("term_description", ""),
-                _int(values.get("term_id", "0")))
+                as_int(values.get("term_id", "0")))
 
 
 def _author(el: Any) -> Author:
@@ -159,8 +162,8 @@ def _comment(el: Any) -> Comment:
         if ns in WP_NAMESPACES:
             values[name] = _text(child)
     return Comment(
-        id=_int(values.get("comment_id", "0")),
-        parent=_int(values.get("comment_parent", "0")),
+        id=as_int(values.get("comment_id", "0")),
+        parent=as_int(values.get("comment_parent", "0")),
         author=values.get("comment_author", "").strip(),
         author_url=values.get("comment_author_url", "").strip(),
         date=values.get("comment_date", "").strip(),
@@ -210,7 +213,7 @@ def _item(el: Any) -> Item:
         return values.get("wp:" + name, "").strip()
 
     return Item(
-        id=_int(wp("post_id")),
+        id=as_int(wp("post_id")),
         type=wp("post_type") or "post",
         title=values.get("title", "").strip(),
         link=values.get("link", "").strip(),
@@ -224,8 +227,8 @@ def _item(el: Any) -> Item:
         modified_gmt=wp("post_modified_gmt"),
         slug=wp("post_name"),
         status=wp("status") or "publish",
-        parent=_int(wp("post_parent")),
-        menu_order=_int(wp("menu_order")),
+        parent=as_int(wp("post_parent")),
+        menu_order=as_int(wp("menu_order")),
         password=wp("post_password"),
         sticky=wp("is_sticky") == "1",
         attachment_url=wp("attachment_url"),
@@ -276,6 +279,8 @@ class ExportReader:
             remove_pis=True,
             strip_cdata=True,
         )
+        if self.path.stat().st_size == 0:
+            raise self._fail("the export is empty (0 bytes)", 1)
         stream_line = 1
         depth = 0
         saw_root = False
@@ -356,7 +361,7 @@ class ExportReader:
         if "encoding" in lowered or "utf-8" in lowered or "char out of range" in lowered:
             reason = f"the export is not valid in its declared encoding ({message})"
         elif "premature end" in lowered or "end of data" in lowered or "not closed" in lowered \
-                or "extra content" not in lowered and "eof" in lowered:
+                or ("extra content" not in lowered and "eof" in lowered):
             reason = f"the export is truncated or unfinished ({message})"
         elif "document is empty" in lowered or "start tag expected" in lowered:
             reason = f"the export is not XML ({message})"

@@ -1,0 +1,145 @@
+import pytest
+
+from chalicelib.wordpress.html import BodyContext, convert_body, wpautop
+from chalicelib.wordpress.shortcodes import GalleryImage
+
+OLD = "https://old.example"
+
+
+def rewrite(url: str) -> str:
+    return url.removeprefix(OLD) if url.startswith(OLD) else url
+
+
+def body(html: str, *, strip: bool = True, gallery=None) -> tuple[str, list, list]:
+    warnings: list[tuple[str, str]] = []
+    result = convert_body(
+        html,
+        BodyContext(
+            rewrite_url=rewrite,
+            gallery_images=gallery or (lambda ids: []),
+            warn=lambda code, message: warnings.append((code, message)),
+            iframe_hosts=("youtube.com", "player.vimeo.com"),
+            strip=strip,
+        ),
+    )
+    return result.markdown, result.findings, warnings
+
+
+def test_wpautop_makes_paragraphs_and_line_breaks():
+    assert wpautop("one\ntwo\n\nthree") == "<p>one<br />\ntwo</p>\n\n<p>three</p>"
+
+
+def test_wpautop_leaves_preformatted_text_alone():
+    assert "<pre>a\n\n  b</pre>" in wpautop("x\n<pre>a\n\n  b</pre>")
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<h2>Title</h2>", "## Title"),
+        ("<ul><li>a</li><li>b</li></ul>", "- a\n- b"),
+        ("<ol><li>a</li><li>b</li></ol>", "1. a\n2. b"),
+        ("<blockquote>quoted</blockquote>", "> quoted"),
+        ("<strong>bold</strong> and <em>it</em>", "**bold** and *it*"),
+        ('<pre><code class="language-python">x = 1</code></pre>', "```python\nx = 1\n```"),
+        ("<table><tr><th>A</th></tr><tr><td>1</td></tr></table>", "| A |\n| --- |\n| 1 |"),
+    ],
+)
+def test_keeps_structure(html, markdown):
+    assert markdown in body(html)[0]
+
+
+def test_block_editor_comments_go_and_their_content_stays():
+    markdown = body("<!-- wp:paragraph -->\n<p>Hello</p>\n<!-- /wp:paragraph -->")[0]
+    assert markdown == "Hello\n"
+
+
+def test_more_becomes_the_hugo_summary_divider():
+    assert "first\n\n<!--more-->\n\nsecond" in body("first\n<!--more-->\nsecond")[0]
+
+
+def test_caption_becomes_a_figure_with_local_image():
+    html = (
+        f'[caption id="a1" align="alignleft" width="300"]<a href="{OLD}/x/"><img src="{OLD}'
+        '/wp-content/uploads/2025/03/a.png" alt="Alt" /></a> The caption[/caption]'
+    )
+    markdown = body(html)[0]
+    assert '{{< figure src="/wp-content/uploads/2025/03/a.png" alt="Alt" link="/x/" ' in markdown
+    assert 'caption="The caption"' in markdown
+
+
+def test_gallery_lists_its_images():
+    images = lambda ids: [GalleryImage(f"/wp-content/uploads/{i}.png", f"alt {i}") for i in ids]  # noqa: E731
+    markdown = body('[gallery ids="1,2" columns="2"]', gallery=images)[0]
+    assert markdown.startswith('{{< gallery columns="2" >}}\n/wp-content/uploads/1.png | alt 1 | ')
+    assert markdown.rstrip().endswith("{{< /gallery >}}")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            '[audio mp3="https://old.example/wp-content/uploads/a.mp3"]',
+            '{{< audio src="/wp-content/uploads/a.mp3" >}}',
+        ),
+        (
+            '[video src="https://old.example/v.mp4" poster="https://old.example/p.png"]',
+            '{{< video src="/v.mp4" poster="/p.png" >}}',
+        ),
+        ("[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]", '{{< youtube id="dQw4w9WgXcQ" >}}'),
+        ("https://vimeo.com/123456", '{{< vimeo id="123456" >}}'),
+        (
+            '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>',
+            '{{< youtube id="dQw4w9WgXcQ" >}}',
+        ),
+        ('[code lang="php"]<?php echo "a &lt; b"; ?>[/code]', '```php\n<?php echo "a < b"; ?>\n```'),
+    ],
+)
+def test_media_and_code_shortcodes_become_hugo_shortcodes(html, expected):
+    assert expected in body(html)[0]
+
+
+def test_unknown_shortcode_is_kept_verbatim_and_reported():
+    markdown, _, warnings = body('Before [contact-form-7 id="5" title="Contact"] after')
+    assert '[contact-form-7 id="5" title="Contact"]' in markdown
+    assert warnings[0][0] == "unknown-shortcode"
+
+
+def test_bracketed_text_is_not_a_shortcode():
+    markdown, _, warnings = body("A footnote [1] and [sic].")
+    assert "[1]" in markdown and warnings == []
+
+
+def test_links_to_the_old_site_are_rewritten():
+    assert "[there](/about/)" in body(f'<a href="{OLD}/about/">there</a>')[0]
+
+
+@pytest.mark.parametrize(
+    ("html", "kind", "left_over"),
+    [
+        ("ok<script>alert(1)</script>", "script", "alert"),
+        ('ok<iframe src="https://evil.example/x"></iframe>', "iframe", "evil"),
+        ('ok<div style="display:none"><a href="https://spam.example">cheap</a></div>', "hidden-link", "spam"),
+        ('<a href="#" onclick="steal()">ok</a>', "event-handler", "steal"),
+        ("<p>ok</p><p>eval(base64_decode('aGVsbG8='))</p>", "payload", "eval"),
+        (
+            '<a href="https://a.example">viagra</a> <a href="https://b.example">casino</a> ok',
+            "spam-links",
+            "viagra",
+        ),
+    ],
+)
+def test_injected_content_is_stripped_and_reported(html, kind, left_over):
+    markdown, findings, _ = body(html)
+    assert kind in [f.kind for f in findings]
+    assert left_over not in markdown
+    assert "ok" in markdown
+
+
+def test_report_only_policy_keeps_the_content():
+    markdown, findings, _ = body("ok eval(x)", strip=False)
+    assert findings and "eval(x)" in markdown
+
+
+def test_code_that_shows_eval_is_not_a_payload():
+    assert body("<pre><code>eval(x)</code></pre>")[1] == []
