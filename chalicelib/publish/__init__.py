@@ -1,1 +1,35 @@
-"""Publishing an artifact to a target: plan (pure diff), then apply (S3, CloudFront, search)."""
+"""Publishing an artifact to a target: plan (pure diff), then apply (S3 uploads and deletes, CloudFront).
+
+The pipeline calls `plan_publish` (pure) and `publish_tree` (does the work); everything else here is
+how. Nothing in this package creates AWS clients: they are passed in.
+"""
+
+from chalicelib.publish.apply import PublishResult, current_plan, publish_tree
+from chalicelib.publish.bucket import S3Client
+from chalicelib.publish.cloudfront import CloudFrontClient
+from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule, cache_control_for, content_type_for
+from chalicelib.publish.plan import Group, PublishPlan, Upload, UploadReason, plan_publish
+from chalicelib.publish.remote import ObjectHeaders, RemoteObject
+from chalicelib.publish.target import PublishOptions, PublishTarget, RetryPolicy
+
+__all__ = [
+    "DEFAULT_CACHE_RULES",
+    "CacheRule",
+    "CloudFrontClient",
+    "Group",
+    "ObjectHeaders",
+    "PublishOptions",
+    "PublishPlan",
+    "PublishResult",
+    "PublishTarget",
+    "RemoteObject",
+    "RetryPolicy",
+    "S3Client",
+    "Upload",
+    "UploadReason",
+    "cache_control_for",
+    "content_type_for",
+    "current_plan",
+    "plan_publish",
+    "publish_tree",
+]

@@ -1,0 +1,188 @@
+"""Apply a publish plan: ordered, bounded-concurrency uploads, deletes last, the record, the invalidation.
+
+The order is what keeps a live site whole while it changes: assets first, then pages, then the home
+page, sitemap and feeds; deletes only after every upload succeeded; the publish record and the CDN
+invalidation last. A run that stops midway leaves the old pages pointing at assets that still exist,
+and a re-run converges (what was uploaded is found unchanged). Never plans here and never skips a guard
+the plan refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.errors import PublishError
+from chalicelib.publish import bucket, cloudfront
+from chalicelib.publish.bucket import S3Client
+from chalicelib.publish.cloudfront import CloudFrontClient
+from chalicelib.publish.plan import PublishPlan, UploadReason, plan_publish
+from chalicelib.publish.remote import RecordEntry, RemoteObject, merge_record
+from chalicelib.publish.target import PublishOptions, PublishTarget
+
+if TYPE_CHECKING:
+    # chalicelib.manifest imports this package (for content types), so importing it back at
+    # run time would be circular; only annotations need it.
+    from chalicelib.manifest import Manifest
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish did, next to the plan's summary; `to_dict()` is what run records store."""
+
+    summary: dict[str, Any]
+    dry_run: bool
+    uploaded: int = 0
+    uploaded_bytes: int = 0
+    deleted: int = 0
+    invalidation_id: str | None = None
+    invalidation_status: str | None = None
+    seconds: float = 0.0
+    plan: PublishPlan | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("plan")
+        return data
+
+
+def current_plan(
+    s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions
+) -> PublishPlan:
+    """List the bucket, trust the publish record where it still holds, HEAD only what stays unknown."""
+    remote = merge_record(
+        bucket.list_objects(s3, target, options.retry), bucket.read_record(s3, target, options.retry)
+    )
+    plan = plan_publish(manifest, remote, target, options)
+    live = {obj.key: obj for obj in remote}
+    unknown = [
+        live[upload.key]
+        for upload in plan.uploads
+        if _unknown_but_maybe_same(upload.reason, live.get(upload.key))
+    ]
+    if not unknown:
+        return plan
+    looked = bucket.look_at(s3, target, unknown, options.retry, options.concurrency)
+    return plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
+
+
+def publish_tree(
+    *,
+    s3: S3Client,
+    cloudfront: CloudFrontClient | None,
+    tree: Path,
+    manifest: Manifest,
+    target: PublishTarget,
+    options: PublishOptions,
+    dry_run: bool = False,
+) -> PublishResult:
+    """Publish a built stage tree to its target; with `dry_run`, only read the bucket and return the plan."""
+    started = time.monotonic()
+    plan = current_plan(s3, manifest, target, options)
+    if dry_run:
+        return PublishResult(plan.summary(), dry_run=True, seconds=time.monotonic() - started, plan=plan)
+    if plan.refusals:
+        raise PublishError(
+            f"refusing to publish {manifest.site} ({manifest.stage}) to {target.where(target.prefix)}: "
+            + "; ".join(plan.refusals)
+            + ". Nothing was changed. If this is intended, publish again with force (or allow_deletes)."
+        )
+    _check_tree(tree, plan)
+    etags = _upload_in_order(s3, tree, plan, options)
+    deleted = bucket.delete(s3, target, list(plan.deletes), options.retry)
+    if not plan.changes_nothing:
+        bucket.write_record(s3, target, _record_after(plan, etags), options.retry)
+    invalidation_id, status = _invalidate(cloudfront, plan, manifest, options)
+    return PublishResult(
+        plan.summary(),
+        dry_run=False,
+        uploaded=len(etags),
+        uploaded_bytes=sum(upload.size for upload in plan.uploads),
+        deleted=deleted,
+        invalidation_id=invalidation_id,
+        invalidation_status=status,
+        seconds=time.monotonic() - started,
+        plan=plan,
+    )
+
+
+def _unknown_but_maybe_same(reason: UploadReason, live: RemoteObject | None) -> bool:
+    if live is None:
+        return False
+    return (reason is UploadReason.CONTENT and live.md5 is None) or (
+        reason is UploadReason.HEADERS and live.headers is None
+    )
+
+
+def _check_tree(tree: Path, plan: PublishPlan) -> None:
+    """Refuse before writing anything if the tree does not hold what the manifest promised."""
+    for upload in plan.uploads:
+        if upload.is_redirect:
+            continue
+        path = tree / upload.path
+        if not path.is_file():
+            raise PublishError(
+                f"the tree {tree} lacks {upload.path}, which its manifest lists; nothing was changed"
+            )
+        if path.stat().st_size != upload.size:
+            raise PublishError(
+                f"{path} is {path.stat().st_size} bytes but its manifest says {upload.size}; "
+                "the artifact is damaged, rebuild it; nothing was changed"
+            )
+
+
+def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: PublishOptions) -> dict[str, str]:
+    """Each group completes before the next starts; the first failure stops everything before deletes."""
+    etags: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
+        for _group, uploads in plan.in_order():
+            futures = {
+                pool.submit(bucket.put, s3, plan.target, tree, upload, options.retry): upload
+                for upload in uploads
+            }
+            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in pending:
+                future.cancel()
+            for future in done:
+                if future.exception() is None:
+                    etags[futures[future].key] = future.result()
+            failure = next((f.exception() for f in done if f.exception() is not None), None)
+            if failure is not None:
+                raise PublishError(
+                    f"{failure}. {len(etags)} of {len(plan.uploads)} uploads were done, nothing was "
+                    "deleted; publishing again resumes where this stopped"
+                ) from failure
+    return etags
+
+
+def _record_after(plan: PublishPlan, etags: dict[str, str]) -> dict[str, RecordEntry]:
+    entries = {
+        obj.key: RecordEntry(obj.etag, obj.md5, obj.headers)
+        for obj in plan.unchanged
+        if obj.md5 is not None and obj.headers is not None
+    }
+    for upload in plan.uploads:
+        entries[upload.key] = RecordEntry(etags[upload.key], upload.md5, upload.headers)
+    return entries
+
+
+def _invalidate(
+    client: CloudFrontClient | None, plan: PublishPlan, manifest: Manifest, options: PublishOptions
+) -> tuple[str | None, str | None]:
+    distribution_id = plan.target.distribution_id
+    if client is None or distribution_id is None or not plan.invalidations:
+        return None, None
+    digest = hashlib.sha256("\n".join(plan.invalidations).encode()).hexdigest()[:12]
+    # A fresh reference each publish: CloudFront treats a repeated reference as the same invalidation.
+    reference = f"presslift-{manifest.site}-{manifest.run_id}-{time.time_ns()}-{digest}"[:128]
+    invalidation_id = cloudfront.invalidate(client, distribution_id, plan.invalidations, reference)
+    if not options.wait_for_invalidation:
+        return invalidation_id, None
+    status = cloudfront.wait_until_complete(
+        client, distribution_id, invalidation_id, options.invalidation_timeout_seconds
+    )
+    return invalidation_id, status

@@ -1,0 +1,152 @@
+"""The S3 side of publishing: list the target, look at unknown objects, put, delete, keep the record.
+
+Every call goes through `with_retries`; failures a user can act on become `PublishError`s that name
+the bucket and key. The client is passed in (a boto3 S3 client): nothing here creates clients or knows
+which endpoint they reach.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.errors import PublishError
+from chalicelib.publish.plan import Upload
+from chalicelib.publish.remote import ObjectHeaders, RecordEntry, RemoteObject, decode_record, encode_record
+from chalicelib.publish.retry import with_retries
+from chalicelib.publish.target import PublishTarget, RetryPolicy
+
+S3Client = Any  # a boto3 S3 client; typed loosely because boto3-stubs are not a dependency
+DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
+MD5_METADATA = "md5"
+T = TypeVar("T")
+
+
+def list_objects(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> list[RemoteObject]:
+    def listing() -> list[RemoteObject]:
+        found = []
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=target.prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                found.append(RemoteObject.listed(item["Key"], item["Size"], item["ETag"]))
+        return found
+
+    return _calling(lambda: with_retries(listing, policy), f"list {target.where(target.prefix)}")
+
+
+def read_record(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> dict[str, RecordEntry]:
+    """The record of the last publish to this prefix; empty if there is none yet."""
+
+    def fetch() -> bytes:
+        body: bytes = s3.get_object(Bucket=target.bucket, Key=target.record_key)["Body"].read()
+        return body
+
+    try:
+        return decode_record(with_retries(fetch, policy))
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return {}
+        raise _publish_error(f"read the publish record {target.where(target.record_key)}", error) from error
+
+
+def write_record(
+    s3: S3Client, target: PublishTarget, entries: Mapping[str, RecordEntry], policy: RetryPolicy
+) -> None:
+    blob = encode_record(entries)
+    _calling(
+        lambda: with_retries(
+            lambda: s3.put_object(
+                Bucket=target.bucket, Key=target.record_key, Body=blob, ContentType="application/gzip"
+            ),
+            policy,
+        ),
+        f"write the publish record {target.where(target.record_key)}",
+    )
+
+
+def look_at(
+    s3: S3Client,
+    target: PublishTarget,
+    objects: Iterable[RemoteObject],
+    policy: RetryPolicy,
+    concurrency: int,
+) -> dict[str, RemoteObject]:
+    """HEAD each object to learn its MD5 (ours, from metadata) and headers: for objects the record lacks."""
+
+    def head(obj: RemoteObject) -> RemoteObject:
+        meta = _calling(
+            lambda: with_retries(lambda: s3.head_object(Bucket=target.bucket, Key=obj.key), policy),
+            f"read the headers of {target.where(obj.key)}",
+        )
+        headers = ObjectHeaders(
+            meta.get("ContentType", ""), meta.get("CacheControl", ""), meta.get("WebsiteRedirectLocation", "")
+        )
+        md5 = meta.get("Metadata", {}).get(MD5_METADATA) or obj.md5
+        return RemoteObject(obj.key, obj.size, obj.etag, md5, headers)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return {obj.key: obj for obj in pool.map(head, objects)}
+
+
+def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, policy: RetryPolicy) -> str:
+    """Upload one object and return its ETag; S3 checks the bytes against the manifest's MD5."""
+    params: dict[str, Any] = {
+        "Bucket": target.bucket,
+        "Key": upload.key,
+        "ContentType": upload.headers.content_type,
+        "CacheControl": upload.headers.cache_control,
+        "Metadata": {MD5_METADATA: upload.md5},
+        "ContentMD5": base64.b64encode(bytes.fromhex(upload.md5)).decode(),
+    }
+    if upload.is_redirect:
+        params["WebsiteRedirectLocation"] = upload.headers.redirect
+
+    def send() -> str:
+        if upload.is_redirect:
+            etag: str = s3.put_object(Body=b"", **params)["ETag"]
+            return etag.strip('"')
+        with (tree / upload.path).open("rb") as body:
+            etag = s3.put_object(Body=body, **params)["ETag"]
+            return etag.strip('"')
+
+    return _calling(lambda: with_retries(send, policy), f"upload {target.where(upload.key)}")
+
+
+def delete(s3: S3Client, target: PublishTarget, keys: list[str], policy: RetryPolicy) -> int:
+    for start in range(0, len(keys), DELETE_BATCH):
+        batch = [{"Key": key} for key in keys[start : start + DELETE_BATCH]]
+        request = {"Objects": batch, "Quiet": True}
+        response: dict[str, Any] = _calling(
+            partial(with_retries, partial(s3.delete_objects, Bucket=target.bucket, Delete=request), policy),
+            f"delete {len(batch)} objects from {target.where(target.prefix)}",
+        )
+        errors = response.get("Errors", [])
+        if errors:
+            first = errors[0]
+            raise PublishError(
+                f"could not delete {len(errors)} objects from {target.where(target.prefix)}, first "
+                f"{first.get('Key')}: {first.get('Code')} {first.get('Message', '')}; re-run the publish"
+            )
+    return len(keys)
+
+
+def _calling(call: Callable[[], T], what: str) -> T:
+    try:
+        return call()
+    except (ClientError, BotoCoreError) as error:
+        raise _publish_error(what, error) from error
+
+
+def _publish_error(what: str, error: Exception) -> PublishError:
+    if isinstance(error, ClientError):
+        info = error.response.get("Error", {})
+        reason = f"{info.get('Code', 'error')}: {info.get('Message', '')}".rstrip(": ")
+    else:
+        reason = str(error)
+    return PublishError(f"could not {what}: {reason}")

@@ -1,0 +1,82 @@
+"""Where an artifact is published and how: the target (bucket, prefix, CDN) and the publish options.
+
+Plain, frozen data only: no AWS calls and no reading of configuration files here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.errors import ConfigError
+from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule
+
+# The publish record of each prefix lives outside every site's prefix, so a site's listing never shows it.
+RECORD_FOLDER = ".presslift/published/"
+
+
+@dataclass(frozen=True)
+class PublishTarget:
+    """One bucket and prefix (one site in one stage), and the CloudFront distribution in front of it."""
+
+    bucket: str
+    prefix: str  # "" or "<site>/" (one bucket per stage, a prefix per site, by default)
+    distribution_id: str | None
+    origin_path: str = ""  # the distribution's origin path, for invalidation paths
+
+    def __post_init__(self) -> None:
+        if not self.bucket:
+            raise ConfigError("a publish target needs a bucket name")
+        if self.prefix and (not self.prefix.endswith("/") or self.prefix.startswith("/")):
+            raise ConfigError(f"publish prefix {self.prefix!r} must be empty or look like 'site/'")
+        if self.origin_path and (not self.origin_path.startswith("/") or self.origin_path.endswith("/")):
+            raise ConfigError(f"origin path {self.origin_path!r} must be empty or look like '/site'")
+
+    def key_for(self, path: str) -> str:
+        return f"{self.prefix}{path}"
+
+    def path_of(self, key: str) -> str:
+        return key[len(self.prefix) :]
+
+    @property
+    def record_key(self) -> str:
+        return f"{RECORD_FOLDER}{self.prefix.rstrip('/') or '_root'}.json.gz"
+
+    def where(self, key: str = "") -> str:
+        return f"s3://{self.bucket}/{key}"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff for throttling and server errors: `attempts` tries, delays doubling from `base_seconds`."""
+
+    attempts: int = 6
+    base_seconds: float = 0.25
+    max_seconds: float = 8.0
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """How to publish.
+
+    `force` re-uploads every file and overrides the safety guards; `allow_deletes` overrides only the
+    guards (max deletes, missing index.html, removing most of the site), for a deliberate shrink or rollback.
+    """
+
+    force: bool = False
+    max_deletes: int = 256
+    cache_rules: tuple[CacheRule, ...] = DEFAULT_CACHE_RULES
+    concurrency: int = 16
+    allow_deletes: bool = False
+    wait_for_invalidation: bool = False
+    invalidation_timeout_seconds: float = 600.0
+    retry: RetryPolicy = RetryPolicy()
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ConfigError(f"publish concurrency must be at least 1, not {self.concurrency}")
+        if self.max_deletes < 0:
+            raise ConfigError(f"max_deletes must not be negative, not {self.max_deletes}")
+
+    @property
+    def guards_overridden(self) -> bool:
+        return self.force or self.allow_deletes

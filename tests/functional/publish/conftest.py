@@ -1,0 +1,101 @@
+"""Helpers for publish tests against moto: a bucket, a distribution, and small built trees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib.manifest import Manifest, scan_tree
+from chalicelib.publish import PublishTarget
+
+BUCKET = "presslift-staging"
+
+
+@pytest.fixture
+def clients() -> Iterator[dict[str, Any]]:
+    with mock_aws():
+        session = boto3.session.Session(region_name="us-east-1")
+        s3 = session.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        yield {"s3": s3, "cloudfront": session.client("cloudfront")}
+
+
+@pytest.fixture
+def distribution_id(clients: dict[str, Any]) -> str:
+    config = {
+        "CallerReference": "publish-tests",
+        "Comment": "",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "site",
+                    "DomainName": f"{BUCKET}.s3.amazonaws.com",
+                    "OriginPath": "/blog",
+                    "S3OriginConfig": {"OriginAccessIdentity": ""},
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "site",
+            "ViewerProtocolPolicy": "allow-all",
+            "MinTTL": 0,
+            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+            "TrustedSigners": {"Enabled": False, "Quantity": 0},
+        },
+    }
+    response = clients["cloudfront"].create_distribution(DistributionConfig=config)
+    return str(response["Distribution"]["Id"])
+
+
+def target(distribution_id: str | None = None) -> PublishTarget:
+    return PublishTarget(BUCKET, "blog/", distribution_id, origin_path="/blog" if distribution_id else "")
+
+
+def write_tree(
+    root: Path, files: dict[str, bytes | str], redirects: dict[str, str] | None = None
+) -> Manifest:
+    """Replace `root` with exactly `files` and return the tree's manifest."""
+    if root.exists():
+        for old in sorted(root.rglob("*"), reverse=True):
+            old.unlink() if old.is_file() else old.rmdir()
+    root.mkdir(parents=True, exist_ok=True)
+    for path, body in files.items():
+        full = root / path
+        full.parent.mkdir(parents=True, exist_ok=True)
+        full.write_bytes(body.encode() if isinstance(body, str) else body)
+    return Manifest(
+        site="blog",
+        run_id="run-1",
+        stage="staging",
+        base_url="https://blog.example/",
+        files=scan_tree(root),
+        redirects=dict(redirects or {}),
+    )
+
+
+def bucket_contents(s3: Any, prefix: str = "blog/") -> dict[str, bytes]:
+    keys = [
+        item["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
+        for item in page.get("Contents", [])
+    ]
+    return {key[len(prefix) :]: s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() for key in keys}
+
+
+SITE_V1: dict[str, bytes | str] = {
+    "index.html": "<h1>home</h1><p>first post</p>",
+    "posts/first/index.html": "<h1>first</h1>",
+    "posts/second/index.html": "<h1>second</h1>",
+    "posts/index.html": "<ul><li>first</li><li>second</li></ul>",
+    "index.xml": "<rss>first second</rss>",
+    "sitemap.xml": "<urlset>2</urlset>",
+    "css/main.css": "body { color: black }",
+    "images/logo.png": b"\x89PNG\r\n\x1a\n" + bytes(range(64)),
+}
