@@ -83,6 +83,14 @@ def test_main_menu_has_children_and_marks_current_page(blog: Built) -> None:
     assert about.select_one(".sub-menu a")["href"] == f"{BASE_PATH}team/"
 
 
+def test_menu_with_children_folds_into_a_disclosure_for_phones(blog: Built) -> None:
+    header = blog.html("").select_one("header.site-header")
+    folded = header.select_one("details.menu-disclosure nav.site-nav-main")
+    wide = header.select_one(".menu-wide nav.site-nav-main")
+    assert folded is not None and wide is not None
+    assert [a["href"] for a in folded.select("a")] == [a["href"] for a in wide.select("a")]
+
+
 def test_single_post_shows_meta_terms_image_and_neighbours(blog: Built) -> None:
     post = blog.html("posts/sticky-old/")
     assert post.select_one("h1.entry-title").get_text(strip=True) == "An old sticky post"
