@@ -24,7 +24,7 @@ from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, threaded
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.html import BodyContext, convert_body
-from chalicelib.wordpress.links import LOCAL_UPLOADS_PREFIX, SiteMap
+from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.media import UploadsArchive, fetch
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.options import ConvertOptions
