@@ -272,8 +272,9 @@ def _deploy(svc: Services, run: Run, stage: str, *, dry_run: bool = False) -> di
             options=PublishOptions(),
             dry_run=dry_run,
         )
+    assert result.plan is not None, "publish_tree always returns its plan"
     return {
-        "plan": result.plan.summary(),
+        "publish": result.to_dict(),
         "plan_text": result.plan.describe(),
         "url": svc.settings.site_url(run.site, stage),
     }
@@ -294,7 +295,7 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     except PipelineError as exc:
         return _fail(svc, run_id, "approval", f"cannot plan the prod deploy: {exc}")
     record, token = approvals.new_approval(svc.clock())
-    record["plan"] = prod["plan"]
+    record["plan"] = prod["publish"]["summary"]
     record["plan_text"] = prod["plan_text"]
 
     def change(r: Run) -> None:
