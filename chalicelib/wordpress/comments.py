@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.html import wpautop
+from chalicelib.wordpress.scan import is_removed
 from chalicelib.wordpress.wxr import Comment
 
 ALLOWED_TAGS = frozenset(
@@ -26,7 +27,7 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:", "/")
 def sanitise(html_text: str) -> str:
     soup = BeautifulSoup(wpautop(html_text), "html.parser")
     for node in soup.find_all(True):
-        if node.decomposed:
+        if is_removed(node):
             continue
         if node.name in ("script", "style", "iframe", "object", "embed", "form"):
             node.decompose()

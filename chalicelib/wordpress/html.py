@@ -71,6 +71,20 @@ def wpautop(text: str) -> str:
     return re.sub(r"ZQXPRE(\d+)ZQX", lambda m: protected[int(m.group(1))], result)
 
 
+HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])")
+
+
+def escape_hugo_shortcodes(markdown: str) -> str:
+    """Text that looks like a Hugo shortcode (a post about Hugo, say) is shown, never run."""
+
+    def escape(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return "{ {"  # an opening with no end: break it so Hugo does not look for one
+        return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
+
+    return HUGO_SHORTCODE.sub(escape, markdown)
+
+
 def _code_language(el: Any) -> str:
     for node in (el, el.find("code")):
         if node is None:
@@ -177,7 +191,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     findings.extend(scan(soup, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
     _rewrite_links(soup, ctx.rewrite_url)
     _iframes_to_embeds(soup, sc, placeholders)
-    markdown = markdown_of(soup)
+    markdown = escape_hugo_shortcodes(markdown_of(soup))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"

@@ -202,7 +202,17 @@ class Planner:
         self._place_items()
         self._place_terms()
         self._place_attachment_pages()
+        self._drop_aliases_that_are_pages()
         return plan
+
+    def _drop_aliases_that_are_pages(self) -> None:
+        # An alias on a URL that a page lives at would replace that page with a redirect.
+        plan = self.plan
+        taken = {p.url for p in plan.placements.values()} | {
+            f"/{t.taxonomy}/{t.folder}/" for t in plan.term_pages.values()} | {"/"}
+        for placement in plan.placements.values():
+            placement.aliases = [a for a in placement.aliases if a not in taken]
+        plan.home_aliases = [a for a in plan.home_aliases if a not in taken]
 
     def _section_for(self, item_type: str) -> str:
         options = self.plan.options

@@ -46,6 +46,11 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def is_removed(node: Tag) -> bool:
+    """True once `node` was removed with its parent; bs4 clears such nodes, so look at their dict."""
+    return bool(node.__dict__.get("_decomposed")) or "attrs" not in node.__dict__
+
+
 def _in_code(node: Tag) -> bool:
     return node.find_parent(["pre", "code"]) is not None
 
@@ -66,26 +71,30 @@ def scan(soup: BeautifulSoup, *, allowed_iframe_hosts: Iterable[str], strip: boo
         if strip:
             node.decompose()
 
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        # Comments left in a body are invisible to readers and a favourite hiding place.
-        comment.extract()
-    for node in soup.find_all(PLUGIN_TAGS):
-        if node.decomposed:
+    # One walk of the tree; every check below works on this list.
+    nodes = list(soup.descendants)
+    for node in nodes:
+        if isinstance(node, Comment):
+            # Comments left in a body are invisible to readers and a favourite hiding place.
+            node.extract()
+    tags = [n for n in nodes if isinstance(n, Tag)]
+    for node in [t for t in tags if t.name in PLUGIN_TAGS]:
+        if is_removed(node):
             continue
         detail = node.get("src") or node.get("data") or node.get_text() or str(node)[:80]
         remove(node, Finding("script" if node.name == "script" else node.name, _short(str(detail))))
-    for node in soup.find_all("iframe"):
+    for node in [t for t in tags if t.name == "iframe" and not is_removed(t)]:
         src = str(node.get("src") or "")
         if not _allowed_iframe(src, allowed):
             remove(node, Finding("iframe", f"iframe to a host not on the allow-list: {_short(src)}"))
-    for node in soup.find_all(style=HIDDEN_STYLE):
-        if node.decomposed:
+    for node in [t for t in tags if "style" in t.__dict__.get("attrs", {})]:
+        if is_removed(node) or not HIDDEN_STYLE.search(str(node.get("style"))):
             continue
         if node.name == "a" or node.find("a") is not None:
             links = [str(a.get("href") or "") for a in ([node] if node.name == "a" else node.find_all("a"))]
             remove(node, Finding("hidden-link", "links hidden with CSS: " + _short(", ".join(links))))
-    for node in soup.find_all(True):
-        if node.decomposed:
+    for node in tags:
+        if is_removed(node):
             continue
         for attr in list(node.attrs):
             value = node.attrs[attr]
@@ -107,7 +116,7 @@ def scan(soup: BeautifulSoup, *, allowed_iframe_hosts: Iterable[str], strip: boo
         findings.append(Finding("payload", detail))
         if strip:
             text_node.extract()
-    spam = [a for a in soup.find_all("a") if not a.decomposed and
+    spam = [a for a in tags if a.name == "a" and not is_removed(a) and
             (SPAM_WORDS.search(a.get_text()) or SPAM_WORDS.search(str(a.get("href") or "")))]
     if len(spam) >= SPAM_LINKS_THRESHOLD:
         hosts = sorted({url_host(str(a.get("href") or "")) for a in spam})

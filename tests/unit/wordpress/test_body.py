@@ -143,3 +143,8 @@ def test_report_only_policy_keeps_the_content():
 
 def test_code_that_shows_eval_is_not_a_payload():
     assert body("<pre><code>eval(x)</code></pre>")[1] == []
+
+
+def test_hugo_shortcodes_written_in_a_post_are_shown_not_run():
+    markdown = body("<p>Write {{< youtube abc >}} in Hugo.</p>")[0]
+    assert "{{</* youtube abc */>}}" in markdown
