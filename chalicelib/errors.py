@@ -80,3 +80,8 @@ class ForbiddenError(PipelineError):
     """The caller is known but may not do this (an expired approval, for instance)."""
 
     http_status = 403
+
+
+class SearchSyncError(PublishError):
+    """Syncing a stage's search records to its Algolia index failed; the message names the index and
+    the step, never a key. A re-run converges: the sync diffs against whatever the index holds."""

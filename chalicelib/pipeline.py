@@ -178,12 +178,18 @@ def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[st
             ) from exc
         report_key = store.put_log(run.site, run.id, "conversion-report.json", report.to_json())
         source_key = store.put_source(run.site, run.id, work / "site")
+    counts = report.counts
     return {
         "source_key": source_key,
         "report_key": report_key,
         "uploads_key": uploads_key,
-        "summary": report.summary(),
+        "counts": counts,
         "warnings": len(report.warnings),
+        "summary": (
+            f"{counts.get('post/published', 0)} posts, {counts.get('page/published', 0)} pages published; "
+            f"{sum(n for key, n in counts.items() if key.endswith('/draft'))} drafts; "
+            f"{len(report.warnings)} warnings"
+        ),
     }
 
 
@@ -224,7 +230,14 @@ def _build(svc: Services, run: Run, request: events.BuildRequest) -> dict[str, A
             store.put_log(run.site, run.id, "build.log", "\n".join(logs))
             raise
         log_key = store.put_log(run.site, run.id, "build.log", "\n".join(logs))
-    return {"log_key": log_key, "hugo": hugo.hugo_version(), "trees": trees, "artifact_run": run.id}
+    files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
+    return {
+        "log_key": log_key,
+        "hugo": hugo.hugo_version(),
+        "trees": trees,
+        "artifact_run": run.id,
+        "summary": f"Hugo {hugo.hugo_version()}: {files}",
+    }
 
 
 # --- deploy: publish an artifact's stage tree ------------------------------------------------------
@@ -276,6 +289,11 @@ def _deploy(svc: Services, run: Run, stage: str, *, dry_run: bool = False) -> di
     return {
         "publish": result.to_dict(),
         "plan_text": result.plan.describe(),
+        "summary": (
+            f"{result.uploaded} uploaded, {result.deleted} deleted, "
+            f"{result.summary.get('unchanged', 0)} unchanged"
+            + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
+        ),
         "url": svc.settings.site_url(run.site, stage),
     }
 
@@ -301,6 +319,7 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     def change(r: Run) -> None:
         r.approval = record
         r.stage("approval").status = "waiting"
+        r.stage("approval").detail["summary"] = f"waiting for a person until {record['expires_at'][:16]}"
         r.status = "awaiting_approval"
 
     run = svc.runs.update(run_id, change)
@@ -327,6 +346,7 @@ def decide(svc: Services, run_id: str, token: str | None, decision: approvals.De
             stage.status = "succeeded"
             stage.finished_at = utc_now()
             stage.detail["decision"] = "approved"
+            stage.detail["summary"] = f"approved from {decision.source_ip or 'an unknown address'}"
             run.status = "running"
         else:
             fail_run(run, stage, "rejected by the approver", status="rejected")

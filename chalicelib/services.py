@@ -26,10 +26,14 @@ class Services:
 
     def _client(self, name: str) -> Any:
         import boto3  # imported lazily: the API handlers that need no AWS client stay fast
+        from botocore.config import Config
 
+        # Publishing uploads with many threads: the pool must be at least that large. Standard retry
+        # mode backs off on throttling and 5xx for every call.
+        config = Config(max_pool_connections=64, retries={"mode": "standard", "max_attempts": 5})
         # boto3's default session is not thread-safe to create clients from concurrently.
         with self._lock:
-            return boto3.session.Session().client(name)
+            return boto3.session.Session().client(name, config=config)
 
     @cached_property
     def s3(self) -> Any:

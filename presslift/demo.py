@@ -8,6 +8,7 @@ person's click or (with `--approve`) opens the link and posts the confirm form i
 from __future__ import annotations
 
 import io
+import sys
 import threading
 import zipfile
 from collections.abc import Callable
@@ -61,7 +62,7 @@ def stage_table(run: dict[str, Any]) -> Table:
     table.add_column("status")
     table.add_column("detail", overflow="fold")
     for stage in run["stages"]:
-        detail = stage.get("error") or ""
+        detail = stage.get("error") or stage.get("detail", {}).get("summary") or ""
         table.add_row(stage["name"], f"[{STYLES.get(stage['status'], '')}]{stage['status']}", detail)
     return table
 
@@ -86,7 +87,7 @@ def run_demo(
     console: Console | None = None,
     timeout: float = 600,
 ) -> int:
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
     emails: list[Email] = []
     cloud = LocalCloud(LocalCloudOptions(state_dir=state_dir), on_email=emails.append)
     console.print("Starting the local cloud…")
@@ -107,9 +108,10 @@ def run_demo(
             return 1
         email = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30)
         link = next(link for link in email.links if "/approvals/" in link)
-        console.print(f"\n[bold]Staging is live:[/bold] {run['urls']['staging']}")
-        console.print(f"Approval email: {email.path}")
-        console.print(f"[bold]Approve here:[/bold] {link}")
+        # Plain prints: links must never be wrapped, so they stay clickable and copyable.
+        print(f"\nStaging is live: {run['urls']['staging']}")
+        print(f"Approval email:  {email.path}")
+        print(f"Approve here:    {link}", flush=True)
         if approve:
             status, _ = api.request("GET", link)
             console.print(
@@ -127,7 +129,7 @@ def run_demo(
         if run["status"] != "succeeded":
             console.print(f"[red]The run ended {run['status']}.[/red]")
             return 1
-        console.print(f"\n[bold green]Prod is live:[/bold green] {run['urls']['prod']}")
+        print(f"\nProd is live: {run['urls']['prod']}", flush=True)
         if exit_when_live:
             return 0
         console.print("Serving until Ctrl-C.")

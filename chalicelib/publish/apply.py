@@ -10,8 +10,9 @@ the plan refused.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from chalicelib.errors import PublishError
 from chalicelib.publish import bucket, cloudfront
 from chalicelib.publish.bucket import S3Client
 from chalicelib.publish.cloudfront import CloudFrontClient
-from chalicelib.publish.plan import PublishPlan, UploadReason, plan_publish
+from chalicelib.publish.plan import PublishPlan, Upload, UploadReason, plan_publish
 from chalicelib.publish.remote import RecordEntry, RemoteObject, merge_record
 from chalicelib.publish.target import PublishOptions, PublishTarget
 
@@ -138,19 +139,26 @@ def _check_tree(tree: Path, plan: PublishPlan) -> None:
 def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: PublishOptions) -> dict[str, str]:
     """Each group completes before the next starts; the first failure stops everything before deletes."""
     etags: dict[str, str] = {}
+    stop = threading.Event()
+
+    def put(upload: Upload) -> str | None:
+        if stop.is_set():
+            return None
+        try:
+            return bucket.put(s3, plan.target, tree, upload, options.retry)
+        except BaseException:
+            stop.set()
+            raise
+
     with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
         for _group, uploads in plan.in_order():
-            futures = {
-                pool.submit(bucket.put, s3, plan.target, tree, upload, options.retry): upload
-                for upload in uploads
-            }
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in pending:
-                future.cancel()
-            for future in done:
-                if future.exception() is None:
-                    etags[futures[future].key] = future.result()
-            failure = next((f.exception() for f in done if f.exception() is not None), None)
+            futures = {pool.submit(put, upload): upload for upload in uploads}
+            wait(futures)
+            failure = next((f.exception() for f in futures if f.exception() is not None), None)
+            for future, upload in futures.items():
+                etag = None if future.exception() else future.result()
+                if etag is not None:
+                    etags[upload.key] = etag
             if failure is not None:
                 raise PublishError(
                     f"{failure}. {len(etags)} of {len(plan.uploads)} uploads were done, nothing was "

@@ -8,6 +8,7 @@ which endpoint they reach.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -95,7 +96,11 @@ def look_at(
 
 
 def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, policy: RetryPolicy) -> str:
-    """Upload one object and return its ETag; S3 checks the bytes against the manifest's MD5."""
+    """Upload one object and return its ETag.
+
+    The bytes are checked against the manifest's MD5 here and again by S3 (Content-MD5), so a damaged
+    artifact never reaches the site.
+    """
     params: dict[str, Any] = {
         "Bucket": target.bucket,
         "Key": upload.key,
@@ -107,15 +112,24 @@ def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, policy:
     if upload.is_redirect:
         params["WebsiteRedirectLocation"] = upload.headers.redirect
 
+    body = b"" if upload.is_redirect else _checked_bytes(target, tree, upload)
+
     def send() -> str:
-        if upload.is_redirect:
-            etag: str = s3.put_object(Body=b"", **params)["ETag"]
-            return etag.strip('"')
-        with (tree / upload.path).open("rb") as body:
-            etag = s3.put_object(Body=body, **params)["ETag"]
-            return etag.strip('"')
+        etag: str = s3.put_object(Body=body, **params)["ETag"]
+        return etag.strip('"')
 
     return _calling(lambda: with_retries(send, policy), f"upload {target.where(upload.key)}")
+
+
+def _checked_bytes(target: PublishTarget, tree: Path, upload: Upload) -> bytes:
+    # Site files are small (pages, images); reading each once keeps retries simple and the hash exact.
+    data = (tree / upload.path).read_bytes()
+    if hashlib.md5(data, usedforsecurity=False).hexdigest() != upload.md5:
+        raise PublishError(
+            f"{tree / upload.path} differs from its manifest (MD5), so it was not uploaded to "
+            f"{target.where(upload.key)}; the artifact is damaged, rebuild it"
+        )
+    return data
 
 
 def delete(s3: S3Client, target: PublishTarget, keys: list[str], policy: RetryPolicy) -> int:
