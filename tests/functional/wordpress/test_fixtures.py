@@ -102,3 +102,32 @@ def test_a_site_split_across_exports_converts_each_part(wxr, tmp_path):
     for part in ("posts-only", "pages-only", "attachments-only"):
         convert_export(wxr / f"ghost-multiple-{part}.xml", tmp_path / part)
     assert json.loads((tmp_path / "attachments-only/data/media.json").read_text())[0]["id"]
+
+
+def test_custom_post_types_get_their_own_section(wxr, tmp_path):
+    convert_export(wxr / "ghost-sample.xml", tmp_path / "site")
+    assert list((tmp_path / "site/content/customcpt").glob("*/index.md"))
+
+
+def test_custom_post_type_section_is_configurable(wxr, tmp_path):
+    from chalicelib.wordpress import ConvertOptions
+
+    convert_export(
+        wxr / "ghost-sample.xml",
+        tmp_path / "site",
+        options=ConvertOptions(custom_types={"customcpt": "work"}),
+    )
+    assert list((tmp_path / "site/content/work").glob("*/index.md"))
+
+
+def test_co_authors_become_the_author_taxonomy(wxr, tmp_path):
+    convert_export(wxr / "ghost-co-authors-plus.xml", tmp_path / "site")
+    authors = [p.metadata.get("authors", []) for p in published(tmp_path / "site")]
+    assert any(len(a) > 1 for a in authors)
+
+
+def test_theme_unit_test_menus_and_hierarchy(wxr, tmp_path):
+    convert_export(wxr / "wptrt-themeunittestdata.wordpress.xml", tmp_path / "site")
+    toml = (tmp_path / "site/hugo.toml").read_text()
+    assert "[[menus.main]]" in toml and 'parent = "wp-' in toml
+    assert (tmp_path / "site/content/level-1/level-2/level-3/index.md").is_file()
