@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.manifest import Manifest, scan_tree
-from chalicelib.publish import PublishTarget
+from chalicelib.publish import PublishOptions, PublishResult, PublishTarget, RetryPolicy, publish_tree
 
 BUCKET = "presslift-staging"
 
@@ -56,6 +56,30 @@ def distribution_id(clients: dict[str, Any]) -> str:
 
 def target(distribution_id: str | None = None) -> PublishTarget:
     return PublishTarget(BUCKET, "blog/", distribution_id, origin_path="/blog" if distribution_id else "")
+
+
+FAST_RETRY = RetryPolicy(attempts=4, base_seconds=0.0, max_seconds=0.0)
+
+
+def publish(
+    s3: Any,
+    tree: Path,
+    manifest: Manifest,
+    *,
+    cloudfront: Any = None,
+    dist: str | None = None,
+    **options: Any,
+) -> PublishResult:
+    """Publish `tree` to the test bucket's `blog/` prefix with PublishOptions(**options)."""
+    options.setdefault("retry", FAST_RETRY)
+    return publish_tree(
+        s3=s3,
+        cloudfront=cloudfront,
+        tree=tree,
+        manifest=manifest,
+        target=target(dist),
+        options=PublishOptions(**options),
+    )
 
 
 def write_tree(

@@ -9,26 +9,13 @@ import pytest
 
 from chalicelib.errors import PublishError
 from chalicelib.publish import PublishOptions, publish_tree
-from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, target, write_tree
-
-
-def publish(
-    clients: dict[str, Any], tree: Path, manifest: Any, dist: str | None = None, **options: Any
-) -> Any:
-    return publish_tree(
-        s3=clients["s3"],
-        cloudfront=clients["cloudfront"],
-        tree=tree,
-        manifest=manifest,
-        target=target(dist),
-        options=PublishOptions(**options),
-    )
+from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, target, write_tree
 
 
 def test_first_publish_uploads_every_file_with_its_headers(clients: dict[str, Any], tmp_path: Path) -> None:
     manifest = write_tree(tmp_path / "site", SITE_V1)
 
-    result = publish(clients, tmp_path / "site", manifest)
+    result = publish(clients["s3"], tmp_path / "site", manifest)
 
     assert result.uploaded == len(SITE_V1)
     assert result.summary["uploads_by_reason"] == {"new": len(SITE_V1)}
@@ -45,9 +32,9 @@ def test_first_publish_uploads_every_file_with_its_headers(clients: dict[str, An
 
 def test_publishing_the_same_tree_again_changes_nothing(clients: dict[str, Any], tmp_path: Path) -> None:
     manifest = write_tree(tmp_path / "site", SITE_V1)
-    publish(clients, tmp_path / "site", manifest)
+    publish(clients["s3"], tmp_path / "site", manifest)
 
-    again = publish(clients, tmp_path / "site", manifest)
+    again = publish(clients["s3"], tmp_path / "site", manifest)
 
     assert (again.uploaded, again.deleted) == (0, 0)
     assert again.summary["unchanged"] == len(SITE_V1)
@@ -56,11 +43,11 @@ def test_publishing_the_same_tree_again_changes_nothing(clients: dict[str, Any],
 def test_an_edit_uploads_only_the_changed_files_and_deletes_the_removed(
     clients: dict[str, Any], tmp_path: Path
 ) -> None:
-    publish(clients, tmp_path / "site", write_tree(tmp_path / "site", SITE_V1))
+    publish(clients["s3"], tmp_path / "site", write_tree(tmp_path / "site", SITE_V1))
     edited = dict(SITE_V1, **{"posts/first/index.html": "<h1>first, edited</h1>"})
     del edited["posts/second/index.html"]
 
-    result = publish(clients, tmp_path / "site", write_tree(tmp_path / "site", edited))
+    result = publish(clients["s3"], tmp_path / "site", write_tree(tmp_path / "site", edited))
 
     assert result.summary["uploads_by_reason"] == {"size": 1}
     assert result.deleted == 1
@@ -86,10 +73,10 @@ def test_dry_run_reports_the_plan_and_writes_nothing(clients: dict[str, Any], tm
 
 
 def test_an_empty_build_is_refused_and_nothing_is_deleted(clients: dict[str, Any], tmp_path: Path) -> None:
-    publish(clients, tmp_path / "site", write_tree(tmp_path / "site", SITE_V1))
+    publish(clients["s3"], tmp_path / "site", write_tree(tmp_path / "site", SITE_V1))
     empty = write_tree(tmp_path / "empty", {})
 
     with pytest.raises(PublishError, match=r"no index\.html.*force"):
-        publish(clients, tmp_path / "empty", empty)
+        publish(clients["s3"], tmp_path / "empty", empty)
 
     assert len(bucket_contents(clients["s3"])) == len(SITE_V1)
