@@ -1,0 +1,106 @@
+"""Static search for sites without Algolia: run Pagefind over a built stage tree.
+
+Pagefind writes its index and its small JavaScript into `<tree>/pagefind/`, so the index ships with
+the site, is part of the artifact, and a rollback restores it. The binary comes from the Lambda layer
+(`/opt/bin/pagefind`), or `$PRESSLIFT_PAGEFIND_BIN`, or the `pagefind_bin` wheel on a developer's
+machine. This module only runs the binary on a tree it is given: it never writes anywhere else and
+never changes the site's own pages.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from chalicelib.errors import BuildError
+
+LAYER_BINARY = Path("/opt/bin/pagefind")
+ENV_BINARY = "PRESSLIFT_PAGEFIND_BIN"
+OUTPUT_FOLDER = "pagefind"
+# The theme's chrome repeats on every page; searching it would match every page for "Home".
+EXCLUDE_SELECTORS = (".site-header", ".site-footer", ".skip-link", "nav", "[data-search-ignore]")
+_PAGES = re.compile(r"Indexed (\d+) pages?")
+_WORDS = re.compile(r"Indexed (\d+) words?")
+
+
+@dataclass(frozen=True)
+class PagefindResult:
+    """What one Pagefind run produced: its bundle folder, counts from its log, and its log."""
+
+    bundle: Path
+    pages: int
+    words: int
+    seconds: float
+    log: str
+
+    def summary(self) -> dict[str, object]:
+        return {"pages": self.pages, "words": self.words, "seconds": round(self.seconds, 3)}
+
+    def describe(self) -> str:
+        return f"Pagefind indexed {self.pages} pages ({self.words} words) in {self.seconds:.2f} s"
+
+
+def find_pagefind() -> Path:
+    """The Pagefind binary: `$PRESSLIFT_PAGEFIND_BIN`, the layer's, the wheel's, or one on PATH."""
+    override = os.environ.get(ENV_BINARY)
+    if override:
+        return Path(override)
+    if LAYER_BINARY.exists():
+        return LAYER_BINARY
+    spec = importlib.util.find_spec("pagefind_bin")
+    if spec and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            for name in ("pagefind_extended", "pagefind"):
+                candidate = Path(location) / name
+                if candidate.is_file():
+                    return candidate
+    found = shutil.which("pagefind")
+    if found:
+        return Path(found)
+    raise BuildError(
+        "Pagefind is not installed: expected /opt/bin/pagefind (the Lambda layer) or the `pagefind_bin` "
+        "Python package"
+    )
+
+
+def index_with_pagefind(tree: Path, *, timeout: float = 300) -> PagefindResult:
+    """Index the built site at `tree` into `tree/pagefind/`; BuildError when Pagefind fails."""
+    if not tree.is_dir():
+        raise BuildError(f"cannot index {tree} with Pagefind: no such folder")
+    binary = find_pagefind()
+    args = [str(binary), "--site", str(tree), "--output-subdir", OUTPUT_FOLDER]
+    for selector in EXCLUDE_SELECTORS:
+        args += ["--exclude-selectors", selector]
+    # Pagefind writes nothing but its bundle; HOME under /tmp keeps Lambda's read-only home out of it.
+    env = {**os.environ, "HOME": os.environ.get("TMPDIR", "/tmp")}
+    started = time.monotonic()
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise BuildError(f"Pagefind did not finish indexing {tree.name} within {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise BuildError(f"Pagefind could not be started from {binary}: {exc}") from exc
+    log = done.stdout + done.stderr
+    if done.returncode != 0:
+        tail = "\n".join(log.strip().splitlines()[-5:])
+        raise BuildError(f"Pagefind failed (exit {done.returncode}) on {tree.name}: {tail}", log_tail=tail)
+    pages = _PAGES.search(log)
+    words = _WORDS.search(log)
+    bundle = tree / OUTPUT_FOLDER
+    if not (bundle / "pagefind.js").is_file():
+        raise BuildError(
+            f"Pagefind ran on {tree.name} but wrote no {OUTPUT_FOLDER}/pagefind.js", log_tail=log[-500:]
+        )
+    return PagefindResult(
+        bundle=bundle,
+        pages=int(pages.group(1)) if pages else 0,
+        words=int(words.group(1)) if words else 0,
+        seconds=time.monotonic() - started,
+        log=log,
+    )

@@ -1,0 +1,656 @@
+"""A local Algolia: a real HTTP server speaking the REST endpoints the `algoliasearch` client uses.
+
+For tests, the benchmark and the local cloud, never for production. It holds indexes in memory and
+serves what the sync and the search page call: batch writes, browse with a cursor, get and set
+settings, copy and move, task status, delete, clear, search (one query or several). It checks the
+application ID and keys (the search-only key may only search) and answers CORS, so a browser can
+query it as it would query Algolia.
+
+Besides serving, it observes: it counts requests and record operations, can fail the next requests
+with a chosen status (to test retries), and records every state each live index passes through, so a
+test or the benchmark can tell how long searchers would have seen an empty or a partially written
+index. A live index is any index whose name does not mark it as temporary. It is "empty" while it is
+missing or holds no records after having held some, and "partial" from a clear or delete of a
+non-empty index until it holds as many records again. It never touches the network beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from chalicelib.search.algolia import AlgoliaTarget
+
+DEFAULT_APP_ID = "LOCALAPP"
+DEFAULT_ADMIN_KEY = "local-admin-key"
+DEFAULT_SEARCH_KEY = "local-search-key"
+_TEMPORARY = re.compile(r"_tmp(_|$)|_temp(_|$)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SEARCH_KINDS = frozenset({"query", "queries"})
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _record_digest(record: dict[str, Any]) -> int:
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def is_temporary(name: str) -> bool:
+    return bool(_TEMPORARY.search(name))
+
+
+@dataclass
+class Index:
+    """One in-memory index; `fingerprint` is the XOR of its records' digests, kept as they change."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    digests: dict[str, int] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
+    synonyms: dict[str, Any] = field(default_factory=dict)
+    fingerprint: int = 0
+
+    def put(self, record: dict[str, Any]) -> None:
+        object_id = record["objectID"]
+        self.remove(object_id)
+        digest = _record_digest(record)
+        self.records[object_id] = record
+        self.digests[object_id] = digest
+        self.fingerprint ^= digest
+
+    def remove(self, object_id: str) -> None:
+        if object_id in self.records:
+            del self.records[object_id]
+            self.fingerprint ^= self.digests.pop(object_id)
+
+    def clear(self) -> None:
+        self.records.clear()
+        self.digests.clear()
+        self.fingerprint = 0
+
+
+@dataclass(frozen=True)
+class State:
+    """What searchers of a live index could see from `at` until the next state."""
+
+    at: float
+    exists: bool
+    count: int
+    fingerprint: int
+    request: int
+    cause: str
+    empty: bool
+    partial: bool
+
+
+@dataclass
+class _Watch:
+    """Per live index: its states and whether a clear/delete left it rebuilding toward `target`."""
+
+    states: list[State] = field(default_factory=list)
+    high_water: int = 0
+    rebuilding_target: int = 0
+
+
+@dataclass
+class _Failure:
+    remaining: int
+    status: int
+    path_contains: str
+
+
+class AlgoliaError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class LocalAlgolia:
+    """The server and its in-memory indexes. Use as a context manager, or `start()` / `stop()`."""
+
+    def __init__(
+        self,
+        *,
+        app_id: str = DEFAULT_APP_ID,
+        admin_key: str = DEFAULT_ADMIN_KEY,
+        search_key: str = DEFAULT_SEARCH_KEY,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.app_id = app_id
+        self.admin_key = admin_key
+        self.search_key = search_key
+        self.indexes: dict[str, Index] = {}
+        self.requests: Counter[str] = Counter()
+        self.record_operations: Counter[str] = Counter()
+        self.log: list[tuple[str, str, int]] = []
+        self._watches: dict[str, _Watch] = {}
+        self._failures: list[_Failure] = []
+        self._lock = threading.RLock()
+        self._task = 0
+        self._request_number = 0
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return (self.url,)
+
+    def target(self, index_name: str) -> AlgoliaTarget:
+        """An AlgoliaTarget for `index_name` on this server, with the admin key."""
+        return AlgoliaTarget(self.app_id, index_name, self.admin_key, self.hosts)
+
+    def start(self) -> LocalAlgolia:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="local-algolia", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> LocalAlgolia:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- test controls and observations ----------------------------------------------------------
+
+    def fail_next(self, count: int, status: int = 503, *, path_contains: str = "") -> None:
+        """Answer the next `count` requests whose path contains `path_contains` with `status`."""
+        with self._lock:
+            self._failures.append(_Failure(count, status, path_contains))
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.record_operations.clear()
+            self.log.clear()
+
+    def records(self, index: str) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            found = self.indexes.get(index)
+            return copy.deepcopy(found.records) if found else {}
+
+    def settings(self, index: str) -> dict[str, Any]:
+        with self._lock:
+            found = self.indexes.get(index)
+            return copy.deepcopy(found.settings) if found else {}
+
+    def history(self, index: str) -> list[State]:
+        """Every state the live index `index` went through, oldest first."""
+        with self._lock:
+            watch = self._watches.get(index)
+            return list(watch.states) if watch else []
+
+    def report(self, index: str, *, since: float = 0.0) -> dict[str, Any]:
+        """How long (seconds) and how often the live `index` was empty or partial since `since`."""
+        with self._lock:
+            states = self.history(index)
+            now = time.monotonic()
+        empty_seconds = partial_seconds = 0.0
+        empty_moments = partial_moments = 0
+        for number, state in enumerate(states):
+            end = states[number + 1].at if number + 1 < len(states) else now
+            if end < since:
+                continue
+            seconds = end - max(state.at, since)
+            if state.empty:
+                empty_seconds += seconds
+                empty_moments += 1
+            elif state.partial:
+                partial_seconds += seconds
+                partial_moments += 1
+        return {
+            "empty_seconds": empty_seconds,
+            "partial_seconds": partial_seconds,
+            "empty_moments": empty_moments,
+            "partial_moments": partial_moments,
+            "dark_seconds": empty_seconds + partial_seconds,
+        }
+
+    # -- the protocol ----------------------------------------------------------------------------
+
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+        """One request: (status, JSON body). Called by the HTTP handler; usable directly in tests."""
+        parts = urlsplit(raw_path)
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        path = parts.path
+        with self._lock:
+            self._request_number += 1
+            for failure in self._failures:
+                if failure.remaining > 0 and failure.path_contains in path:
+                    failure.remaining -= 1
+                    self.log.append((method, path, failure.status))
+                    return failure.status, {"message": "injected failure", "status": failure.status}
+        try:
+            kind, index, rest = _route(method, path)
+            key = headers.get("x-algolia-api-key") or query.get("x-algolia-api-key", "")
+            app_id = headers.get("x-algolia-application-id") or query.get("x-algolia-application-id", "")
+            self._authorize(app_id, key, kind)
+            payload = json.loads(body) if body else {}
+            with self._lock:
+                self.requests[kind] += 1
+                status, answer = 200, self._dispatch(kind, index, rest, payload, query)
+        except AlgoliaError as error:
+            status, answer = error.status, {"message": error.message, "status": error.status}
+        except ValueError as error:
+            status, answer = 400, {"message": f"invalid JSON: {error}", "status": 400}
+        with self._lock:
+            self.log.append((method, path, status))
+        return status, answer
+
+    def _authorize(self, app_id: str, key: str, kind: str) -> None:
+        if app_id != self.app_id or key not in (self.admin_key, self.search_key):
+            raise AlgoliaError(403, "Invalid Application-ID or API key")
+        if key == self.search_key and kind not in _SEARCH_KINDS:
+            raise AlgoliaError(403, "Method not allowed with this API key")
+
+    def _next_task(self) -> int:
+        self._task += 1
+        return self._task
+
+    def _index(self, name: str, *, create: bool = False) -> Index:
+        found = self.indexes.get(name)
+        if found is None:
+            if not create:
+                raise AlgoliaError(404, "Index does not exist")
+            found = self.indexes[name] = Index()
+        return found
+
+    def _dispatch(
+        self, kind: str, index: str, rest: str, payload: dict[str, Any], query: dict[str, str]
+    ) -> Any:
+        if kind == "list":
+            items = [
+                {"name": name, "entries": len(found.records), "updatedAt": _now_iso()}
+                for name, found in sorted(self.indexes.items())
+            ]
+            return {"items": items, "nbPages": 1}
+        if kind == "task":
+            return {"status": "published", "pendingTask": False}
+        if kind == "batch":
+            return self._batch(index, payload.get("requests", []))
+        if kind == "browse":
+            return self._browse(index, payload or query)
+        if kind == "settings_get":
+            return {"hitsPerPage": 20, **self._index(index).settings}
+        if kind == "settings_set":
+            found = self._index(index, create=True)
+            for key, value in payload.items():
+                if value is None:
+                    found.settings.pop(key, None)
+                else:
+                    found.settings[key] = value
+            self._observe(index, "settings")
+            return {"taskID": self._next_task(), "updatedAt": _now_iso()}
+        if kind == "operation":
+            return self._operation(index, payload)
+        if kind == "delete_index":
+            self._watch_clear(index)
+            self.indexes.pop(index, None)
+            self._observe(index, "delete index")
+            return {"taskID": self._next_task(), "deletedAt": _now_iso()}
+        if kind == "clear":
+            self._watch_clear(index)
+            self._index(index, create=True).clear()
+            self._observe(index, "clear")
+            return {"taskID": self._next_task(), "updatedAt": _now_iso()}
+        if kind == "get_object":
+            record = self._index(index).records.get(unquote(rest))
+            if record is None:
+                raise AlgoliaError(404, "ObjectID does not exist")
+            return record
+        if kind == "query":
+            return self._search(index, payload, query)
+        if kind == "queries":
+            results = [self._search(item["indexName"], item, {}) for item in payload.get("requests", [])]
+            return {"results": results}
+        raise AlgoliaError(404, f"no such endpoint: {kind}")
+
+    def _batch(self, index: str, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        found = self._index(index, create=True)
+        object_ids: list[str] = []
+        for request in requests:
+            action, body = request.get("action"), dict(request.get("body") or {})
+            self.record_operations[str(action)] += 1
+            if action in ("addObject", "updateObject"):
+                if "objectID" not in body:
+                    if action == "updateObject":
+                        raise AlgoliaError(400, "updateObject needs an objectID")
+                    body["objectID"] = hashlib.sha1(json.dumps(body).encode()).hexdigest()
+                found.put(body)
+            elif action in ("partialUpdateObject", "partialUpdateObjectNoCreate"):
+                current = found.records.get(body["objectID"])
+                if current is None and action == "partialUpdateObjectNoCreate":
+                    continue
+                found.put({**(current or {}), **body})
+            elif action == "deleteObject":
+                found.remove(str(body.get("objectID")))
+            elif action == "clear":
+                self._watch_clear(index)
+                found.clear()
+            else:
+                raise AlgoliaError(400, f"unknown batch action {action!r}")
+            object_ids.append(str(body.get("objectID", "")))
+        self._observe(index, f"batch of {len(requests)}")
+        return {"taskID": self._next_task(), "objectIDs": object_ids}
+
+    def _browse(self, index: str, params: dict[str, Any]) -> dict[str, Any]:
+        found = self._index(index)
+        if isinstance(params.get("params"), str):
+            params = {**params, **{k: v[-1] for k, v in parse_qs(params["params"]).items()}}
+        per_page = min(int(params.get("hitsPerPage", 1000)), 1000)
+        offset = 0
+        if params.get("cursor"):
+            offset = int(json.loads(base64.b64decode(params["cursor"]))["offset"])
+        ids = sorted(found.records)
+        page = [copy.deepcopy(found.records[object_id]) for object_id in ids[offset : offset + per_page]]
+        answer: dict[str, Any] = {
+            "hits": page,
+            "nbHits": len(ids),
+            "page": 0,
+            "nbPages": 1,
+            "hitsPerPage": per_page,
+            "processingTimeMS": 1,
+            "query": "",
+            "params": "",
+        }
+        if offset + per_page < len(ids):
+            answer["cursor"] = base64.b64encode(json.dumps({"offset": offset + per_page}).encode()).decode()
+        return answer
+
+    def _operation(self, source: str, payload: dict[str, Any]) -> dict[str, Any]:
+        operation, destination = payload.get("operation"), payload.get("destination")
+        if operation not in ("copy", "move") or not isinstance(destination, str):
+            raise AlgoliaError(400, "operation must be copy or move, with a destination")
+        origin = self.indexes.get(source)
+        scope = payload.get("scope")
+        if operation == "move":
+            if origin is not None:  # Algolia ignores a move from a missing index
+                self.indexes[destination] = self.indexes.pop(source)
+                self._rebuilt(destination)
+                self._observe(destination, f"move from {source}")
+                self._observe(source, f"moved to {destination}")
+        elif scope:
+            target = self._index(destination, create=True)
+            for part in scope:
+                if part in ("settings", "rules", "synonyms"):
+                    setattr(target, part, copy.deepcopy(getattr(origin, part)) if origin else {})
+            self._observe(destination, f"copy of {','.join(scope)} from {source}")
+        else:
+            self.indexes[destination] = copy.deepcopy(origin) if origin else Index()
+            self._rebuilt(destination)
+            self._observe(destination, f"copy from {source}")
+        return {"taskID": self._next_task(), "updatedAt": _now_iso()}
+
+    # -- observing live indexes ------------------------------------------------------------------
+
+    def _watch_clear(self, index: str) -> None:
+        """A clear or delete: if the live index held records, it is partial until it holds them again."""
+        found = self.indexes.get(index)
+        if found is not None and found.records and not is_temporary(index):
+            watch = self._watches.setdefault(index, _Watch())
+            watch.rebuilding_target = max(watch.rebuilding_target, len(found.records))
+
+    def _rebuilt(self, index: str) -> None:
+        """A whole index landed at once (move, full copy): whatever it holds is complete."""
+        if index in self._watches:
+            self._watches[index].rebuilding_target = 0
+
+    def _observe(self, index: str, cause: str) -> None:
+        if is_temporary(index):
+            return
+        watch = self._watches.setdefault(index, _Watch())
+        found = self.indexes.get(index)
+        count = len(found.records) if found else 0
+        if watch.rebuilding_target and count >= watch.rebuilding_target:
+            watch.rebuilding_target = 0
+        empty = count == 0 and watch.high_water > 0
+        partial = not empty and 0 < count < watch.rebuilding_target
+        watch.high_water = max(watch.high_water, count)
+        watch.states.append(
+            State(
+                at=time.monotonic(),
+                exists=found is not None,
+                count=count,
+                fingerprint=found.fingerprint if found else 0,
+                request=self._request_number,
+                cause=cause,
+                empty=empty,
+                partial=partial,
+            )
+        )
+
+    # -- search ----------------------------------------------------------------------------------
+
+    def _search(self, index: str, payload: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+        found = self._index(index)
+        params = {**query, **payload}
+        if isinstance(params.get("params"), str):
+            params.update({k: v[-1] for k, v in parse_qs(params["params"]).items()})
+        text = str(params.get("query", ""))
+        per_page = int(params.get("hitsPerPage", found.settings.get("hitsPerPage", 20)))
+        page = int(params.get("page", 0))
+        words = [word.lower() for word in _WORD.findall(text)]
+        searchable = [_attribute_name(a) for a in found.settings.get("searchableAttributes") or []]
+        distinct_attribute = found.settings.get("attributeForDistinct")
+        distinct = params.get("distinct", found.settings.get("distinct", False))
+        scored: list[tuple[int, int, str, dict[str, Any]]] = []
+        for object_id, record in found.records.items():
+            fields = [_values(record, name) for name in searchable] if searchable else [_all_text(record)]
+            haystack = [set(_WORD.findall(" ".join(values).lower())) for values in fields]
+            rank = _match_rank(words, haystack)
+            if rank is not None:
+                scored.append((rank, int(record.get("level") or 0), object_id, record))
+        scored.sort(key=lambda item: item[:3])
+        hits: list[dict[str, Any]] = []
+        seen: set[Any] = set()
+        for _, _, _, record in scored:
+            if distinct and distinct_attribute:
+                key = record.get(distinct_attribute)
+                if key in seen:
+                    continue
+                seen.add(key)
+            hits.append(_with_highlights(record, words))
+        start = page * per_page
+        return {
+            "hits": hits[start : start + per_page],
+            "nbHits": len(hits),
+            "page": page,
+            "nbPages": (len(hits) + per_page - 1) // per_page if per_page else 0,
+            "hitsPerPage": per_page,
+            "processingTimeMS": 1,
+            "exhaustiveNbHits": True,
+            "query": text,
+            "params": "",
+            "index": index,
+        }
+
+
+def _route(method: str, path: str) -> tuple[str, str, str]:
+    """(kind of request, index name, the rest of the path) for an Algolia REST path."""
+    segments = [unquote(part) for part in path.strip("/").split("/")]
+    if segments[:1] != ["1"]:
+        raise AlgoliaError(404, f"no such path: {path}")
+    if segments[1:2] == ["task"] and len(segments) == 3:
+        return "task", "", segments[2]
+    if segments[1:2] != ["indexes"]:
+        raise AlgoliaError(404, f"no such path: {path}")
+    if len(segments) == 2:
+        return "list", "", ""
+    index = segments[2]
+    tail = segments[3:]
+    if index == "*" and tail == ["queries"] and method == "POST":
+        return "queries", "", ""
+    if not tail:
+        if method == "DELETE":
+            return "delete_index", index, ""
+        if method in ("GET", "POST"):
+            return "query", index, ""
+    routes = {
+        ("POST", "batch"): "batch",
+        ("POST", "browse"): "browse",
+        ("GET", "browse"): "browse",
+        ("GET", "settings"): "settings_get",
+        ("PUT", "settings"): "settings_set",
+        ("POST", "operation"): "operation",
+        ("POST", "clear"): "clear",
+        ("POST", "query"): "query",
+    }
+    if len(tail) == 1 and (method, tail[0]) in routes:
+        return routes[(method, tail[0])], index, ""
+    if len(tail) == 2 and tail[0] == "task" and method == "GET":
+        return "task", index, tail[1]
+    if len(tail) == 1 and method == "GET":
+        return "get_object", index, tail[0]
+    raise AlgoliaError(404, f"no such endpoint: {method} {path}")
+
+
+def _attribute_name(setting: str) -> str:
+    match = re.fullmatch(r"\w+\((.+)\)", setting)
+    return match.group(1) if match else setting
+
+
+def _values(record: dict[str, Any], dotted: str) -> list[str]:
+    values: list[str] = []
+    for name in (part.strip() for part in dotted.split(",")):
+        value: Any = record
+        for step in name.split("."):
+            value = value.get(step) if isinstance(value, dict) else None
+        values.extend(_flatten(value))
+    return values
+
+
+def _flatten(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _flatten(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _flatten(item)]
+    return [str(value)]
+
+
+def _all_text(record: dict[str, Any]) -> list[str]:
+    return _flatten({key: value for key, value in record.items() if key != "objectID"})
+
+
+def _match_rank(words: list[str], fields: list[set[str]]) -> int | None:
+    """None unless every word (the last as a prefix) is in some field; else the best field's rank."""
+    if not words:
+        return 0
+    best = 0
+    for number, word in enumerate(words):
+        last = number == len(words) - 1
+        ranks = [
+            rank
+            for rank, tokens in enumerate(fields)
+            if word in tokens or (last and any(token.startswith(word) for token in tokens))
+        ]
+        if not ranks:
+            return None
+        best = max(best, min(ranks))
+    return best
+
+
+def _with_highlights(record: dict[str, Any], words: list[str]) -> dict[str, Any]:
+    def mark(text: str) -> str:
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for word in words:
+            escaped = re.sub(rf"\b({re.escape(word)}\w*)", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE)
+        return escaped
+
+    hit = copy.deepcopy(record)
+    highlight: dict[str, Any] = {}
+    for name in ("title", "content", "summary"):
+        if isinstance(record.get(name), str):
+            highlight[name] = {"value": mark(record[name]), "matchLevel": "full" if words else "none"}
+    hit["_highlightResult"] = highlight
+    content = record.get("content")
+    if isinstance(content, str):
+        hit["_snippetResult"] = {"content": {"value": mark(_snippet(content, words)), "matchLevel": "full"}}
+    return hit
+
+
+def _snippet(text: str, words: list[str], size: int = 30) -> str:
+    tokens = text.split()
+    start = 0
+    for number, token in enumerate(tokens):
+        if any(token.lower().startswith(word) for word in words):
+            start = max(0, number - 5)
+            break
+    piece = " ".join(tokens[start : start + size])
+    return ("… " if start else "") + piece + (" …" if start + size < len(tokens) else "")
+
+
+def _handler_for(server: LocalAlgolia) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read `server.log`
+            return
+
+        def _answer(self, status: int, body: Any) -> None:
+            data = json.dumps(body).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Access-Control-Allow-Origin", "*")
+            if status == 429:
+                self.send_header("Retry-After", "0")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if self.headers.get("Content-Encoding") == "gzip":
+                import gzip
+
+                body = gzip.decompress(body)
+            headers = {key.lower(): value for key, value in self.headers.items()}
+            status, answer = server.handle(self.command, self.path, headers, body)
+            self._answer(status, answer)
+
+        def do_OPTIONS(self) -> None:
+            self.send_response(204)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+            self.send_header(
+                "Access-Control-Allow-Headers",
+                "content-type, x-algolia-api-key, x-algolia-application-id, x-algolia-agent",
+            )
+            self.send_header("Access-Control-Max-Age", "600")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+    return Handler
