@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -21,6 +22,16 @@ console = Console()
 err = Console(stderr=True)
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop the local cloud cleanly, even when started in the background."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from presslift.localcloud import LocalCloud, LocalCloudOptions
     from presslift.localcloud.outbox import Email
@@ -30,6 +41,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         for link in email.links:
             console.print(f"   {link}")
 
+    _stop_on_signals()
     cloud = LocalCloud(LocalCloudOptions(state_dir=args.state_dir), on_email=show)
     cloud.start()
     print(cloud.banner(), flush=True)
@@ -40,12 +52,14 @@ def cmd_up(args: argparse.Namespace) -> int:
         console.print("Stopping…")
     finally:
         cloud.stop()
+        console.print("Stopped.")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from presslift.demo import run_demo
 
+    _stop_on_signals()
     return run_demo(approve=args.approve, exit_when_live=args.exit, state_dir=args.state_dir)
 
 

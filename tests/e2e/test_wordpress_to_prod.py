@@ -77,7 +77,7 @@ def test_an_export_goes_to_staging_then_prod_after_one_approval_post(cloud, api)
         status, page = fetch(link)
         assert status == 200 and "Approve" in page
     assert api.run(run["id"])["status"] == "awaiting_approval"
-    status, prod_home = fetch(run["urls"]["prod"])
+    status, _ = fetch(run["urls"]["prod"])
     assert status == 404
 
     status, page = api.decide(link, "approve")
@@ -100,7 +100,9 @@ def test_an_export_goes_to_staging_then_prod_after_one_approval_post(cloud, api)
 def test_a_broken_export_fails_the_run_and_publishes_nothing(cloud, api):
     s3 = cloud.services.s3
     known = {run["id"] for run in api.runs("broken")}
-    s3.put_object(Bucket=cloud.settings.ingest_bucket, Key="imports/broken/export.xml", Body=b"<rss><channel><item>")
+    s3.put_object(
+        Bucket=cloud.settings.ingest_bucket, Key="imports/broken/export.xml", Body=b"<rss><channel><item>"
+    )
     run = api.wait_for_new_run("broken", known, timeout=60)
     run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=60)
     assert run["status"] == "failed"
@@ -108,7 +110,9 @@ def test_a_broken_export_fails_the_run_and_publishes_nothing(cloud, api):
     assert convert["name"] == "convert" and convert["status"] == "failed"
     assert "line" in convert["error"] and "imports-failed/broken/export.xml" in convert["error"]
     assert all(stage["status"] == "skipped" for stage in run["stages"][1:])
-    failed = s3.get_object(Bucket=cloud.settings.ingest_bucket, Key="imports-failed/broken/export.xml.error.txt")
+    failed = s3.get_object(
+        Bucket=cloud.settings.ingest_bucket, Key="imports-failed/broken/export.xml.error.txt"
+    )
     assert b"line" in failed["Body"].read()
     listing = s3.list_objects_v2(Bucket=cloud.settings.site_buckets["staging"], Prefix="broken/")
     assert listing.get("KeyCount", 0) == 0

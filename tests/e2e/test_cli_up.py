@@ -1,0 +1,58 @@
+"""`presslift up` as a user runs it: a banner with every endpoint, a working API, Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_up_prints_the_banner_serves_and_stops_on_ctrl_c(tmp_path):
+    aws_port, api_port = free_port(), free_port()
+    env = {**os.environ, "PRESSLIFT_AWS_PORT": str(aws_port), "PRESSLIFT_API_PORT": str(api_port)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "presslift.cli", "up", "--state-dir", str(tmp_path / "state")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "Press Ctrl-C" in line or not line:
+                break
+        banner = "".join(lines)
+        for expected in (
+            f"http://127.0.0.1:{aws_port}",
+            f"http://127.0.0.1:{api_port}/api/runs",
+            "presslift-ingest",
+            "presslift-artifacts",
+            "presslift-site-staging",
+            "presslift-deploy",
+            "outbox",
+            "efs",
+        ):
+            assert expected in banner, banner
+        with urllib.request.urlopen(f"http://127.0.0.1:{api_port}/api/runs", timeout=10) as response:
+            assert response.status == 200
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+        assert "Stopped." in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{api_port}/api/runs", timeout=2)
