@@ -1,6 +1,6 @@
 """WordPress shortcodes to Hugo shortcodes.
 
-`[caption]` becomes Hugo's `figure`; `[gallery]`, `[audio]`, `[video]` and `[embed]` become the
+`[caption]`, `[gallery]`, `[audio]`, `[video]` and `[embed]` become the
 default theme's shortcodes of the same names; YouTube and Vimeo become Hugo's `youtube` and `vimeo`;
 `[code]`/`[sourcecode]` become fenced code blocks. Any other shortcode is kept verbatim and reported.
 
@@ -153,7 +153,9 @@ def _caption(attrs: dict[str, str], content: str, ctx: ShortcodeContext) -> str:
         params["width"] = attrs["width"]
     if not params.get("src"):
         return params["caption"]
-    return hugo_shortcode("figure", params)
+    # The theme's own `caption`, not Hugo's `figure`: `figure` leaves "/wp-content/…" unprefixed under a
+    # sub-path baseURL.
+    return hugo_shortcode("caption", params)
 
 
 def _gallery(attrs: dict[str, str], ctx: ShortcodeContext) -> str:

@@ -63,11 +63,10 @@ def hugo_toml(
 ) -> str:
     lines = [
         f"baseURL = {toml_string(base_url)}",
-        f"languageCode = {toml_string(language)}",
+        # `locale` replaced `languageCode` in Hugo 0.158; the theme needs 0.158 anyway.
+        f"locale = {toml_string(language)}",
         f"title = {toml_string(title)}",
         f"theme = {toml_string(theme)}",
-        "# Content links are root-relative; this keeps them working when the site is served below a path.",
-        "relativeURLs = true",
         "",
         "[params]",
         f"description = {toml_string(description)}",

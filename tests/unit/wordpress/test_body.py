@@ -58,13 +58,13 @@ def test_more_becomes_the_hugo_summary_divider():
     assert "first\n\n<!--more-->\n\nsecond" in body("first\n<!--more-->\nsecond")[0]
 
 
-def test_caption_becomes_a_figure_with_local_image():
+def test_caption_becomes_the_theme_caption_with_local_image():
     html = (
         f'[caption id="a1" align="alignleft" width="300"]<a href="{OLD}/x/"><img src="{OLD}'
         '/wp-content/uploads/2025/03/a.png" alt="Alt" /></a> The caption[/caption]'
     )
     markdown = body(html)[0]
-    assert '{{< figure src="/wp-content/uploads/2025/03/a.png" alt="Alt" link="/x/" ' in markdown
+    assert '{{< caption src="/wp-content/uploads/2025/03/a.png" alt="Alt" link="/x/" ' in markdown
     assert 'caption="The caption"' in markdown
 
 
