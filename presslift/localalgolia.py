@@ -187,6 +187,10 @@ class LocalAlgolia:
         with self._lock:
             self._failures.append(_Failure(count, status, path_contains))
 
+    def clear_failures(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()

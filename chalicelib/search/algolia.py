@@ -276,7 +276,7 @@ class _Session:
                         "Algolia %s on %s failed (%s), retry %d of %d",
                         step,
                         self.target.index_name,
-                        self.redact(str(error)),
+                        self._reason(error),
                         attempt,
                         self.policy.attempts - 1,
                     )
@@ -286,13 +286,18 @@ class _Session:
                         host.reset()
                     self.sleep(random.uniform(ceiling / 2, ceiling))
                     continue
-                status = getattr(error, "status_code", None)
                 raise SearchSyncError(
                     f"Algolia index {self.target.index_name!r} (application {self.target.app_id}): "
-                    f"{step} failed after {attempt} attempt(s)"
-                    f"{f' with HTTP {status}' if status else ''}: {self.redact(str(error))}"
+                    f"{step} failed after {attempt} attempt(s): {self._reason(error)}"
                 ) from None
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _reason(self, error: AlgoliaException) -> str:
+        if isinstance(error, AlgoliaUnreachableHostException):
+            # The client's own text points at Algolia's help center; say what happened instead.
+            return "no Algolia host answered (server errors, timeouts or network failures)"
+        status = getattr(error, "status_code", None)
+        return f"HTTP {status}: {self.redact(str(error))}" if status else self.redact(str(error))
 
     def raw(self, response: Any) -> Any:
         return json.loads(response.raw_data) if response.raw_data else {}
