@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -21,9 +22,12 @@ WP = "{http://wordpress.org/export/1.2/}"
 def items_by_status(export: Path) -> dict[str, list[str]]:
     """Titles of posts and pages by status, read straight from the export (not through our parser)."""
     found: dict[str, list[str]] = {}
-    for item in ET.parse(export).getroot().iter("item"):
-        if item.findtext(f"{WP}post_type") in ("post", "page"):
-            found.setdefault(item.findtext(f"{WP}status") or "", []).append(item.findtext("title") or "")
+    root = ET.parse(export).getroot()
+    wp = WP.replace("1.2", root.findtext(".//{*}wxr_version") or "1.2")
+    for item in root.iter("item"):
+        if item.findtext(f"{wp}post_type") in ("post", "page") and not item.findtext(f"{wp}post_password"):
+            title = " ".join(html.unescape(item.findtext("title") or "").split())
+            found.setdefault(item.findtext(f"{wp}status") or "", []).append(title)
     return found
 
 
@@ -40,7 +44,7 @@ def crawl_text(sitemap_url: str) -> str:
     assert status == 200, f"{sitemap_url} -> {status}"
     pages = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert pages, "the sitemap lists no pages"
-    return "\n".join(fetch(url)[1] for url in pages)
+    return " ".join(html.unescape("\n".join(fetch(url)[1] for url in pages)).split())
 
 
 def approval_link(email: Message) -> str:
@@ -116,3 +120,33 @@ def test_a_broken_export_fails_the_run_and_publishes_nothing(cloud, api):
     assert b"line" in failed["Body"].read()
     listing = s3.list_objects_v2(Bucket=cloud.settings.site_buckets["staging"], Prefix="broken/")
     assert listing.get("KeyCount", 0) == 0
+
+
+def drop_and_approve(cloud, api, site: str, export: bytes) -> dict:
+    known = {run["id"] for run in api.runs(site)}
+    cloud.services.s3.put_object(
+        Bucket=cloud.settings.ingest_bucket, Key=f"imports/{site}/export.xml", Body=export
+    )
+    run = api.wait_for_new_run(site, known, timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=300)
+    assert run["status"] == "awaiting_approval", run
+    email = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30)
+    link = next(link for link in email.links if "/approvals/" in link)
+    status, page = api.decide(link, "approve")
+    assert status == 200, page
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=300)
+    assert run["status"] == "succeeded", run
+    return run
+
+
+@pytest.mark.parametrize(
+    "name", ["wptrt-themeunittestdata.wordpress.xml", "importer-small-export.xml", "ghost-sample.xml"]
+)
+def test_real_exports_reach_prod_with_every_published_post(cloud, api, shared_fixtures, name):
+    export = shared_fixtures / "wxr" / name
+    site = re.sub(r"[^a-z0-9]+", "-", name.lower().removesuffix(".xml"))[:40].strip("-")
+    run = drop_and_approve(cloud, api, site, export.read_bytes())
+    prod_text = crawl_text(run["urls"]["prod"] + "sitemap.xml")
+    titles = items_by_status(export) if name != "ghost-sample.xml" else {}
+    missing = [title for title in titles.get("publish", []) if title and title not in prod_text]
+    assert not missing, f"published titles not found on prod: {missing}"
