@@ -1,0 +1,63 @@
+"""Whether a webhook delivery should build a site, and why: one pure function.
+
+`should_build` looks only at the parsed event and the site's `SiteConfig`; whether the repository is
+registered, and whether the delivery was seen before, are the caller's questions (they need the
+table). Every answer carries a reason that a person can read in the webhook's response.
+Never: read the network, the table or the clock here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.github.paths import matches_name, matching
+from chalicelib.github.webhook import Event, OtherEvent, PingEvent, PushEvent
+from chalicelib.siteconfig import FILE_NAME, SiteConfig
+
+
+@dataclass(frozen=True)
+class BuildDecision:
+    build: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.build
+
+
+def should_build(event: Event, config: SiteConfig) -> BuildDecision:
+    if isinstance(event, PingEvent):
+        return BuildDecision(False, "ping: the webhook works; nothing to build")
+    if isinstance(event, OtherEvent):
+        action = f" ({event.action})" if event.action else ""
+        return BuildDecision(False, f"{event.event}{action} events do not build; only push does")
+    return _push(event, config)
+
+
+def _push(push: PushEvent, config: SiteConfig) -> BuildDecision:
+    if push.deleted:
+        return BuildDecision(False, f"{push.ref} was deleted; there is nothing to build")
+    if push.tag is not None:
+        if not any(matches_name(p, push.tag) for p in config.tags):
+            return BuildDecision(
+                False, f"tag {push.tag} is not built (set tags in {FILE_NAME} to build tags)"
+            )
+        where = f"tag {push.tag}"
+    elif push.branch is not None:
+        if not any(matches_name(p, push.branch) for p in config.branches):
+            configured = ", ".join(config.branches)
+            return BuildDecision(False, f"branch {push.branch} is not configured (branches: {configured})")
+        where = f"branch {push.branch}"
+    else:
+        return BuildDecision(False, f"{push.ref} is neither a branch nor a tag")
+    at = f"{where} at {push.short_sha}"
+    if not config.watch_paths:
+        return BuildDecision(True, f"push to {at}")
+    if not push.paths_complete:
+        return BuildDecision(True, f"push to {at}; building everything because {push.paths_incomplete}")
+    # The config itself shapes the build, so a change to it always counts.
+    watched = matching((*config.watch_paths, FILE_NAME), push.changed_paths)
+    if not watched:
+        shown = ", ".join(config.watch_paths)
+        return BuildDecision(False, f"push to {at} touches no watched path ({shown})")
+    more = f" and {len(watched) - 3} more" if len(watched) > 3 else ""
+    return BuildDecision(True, f"push to {at} touches {', '.join(watched[:3])}{more}")

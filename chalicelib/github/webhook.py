@@ -1,0 +1,288 @@
+"""GitHub webhook deliveries: the signature check and the typed events a delivery carries.
+
+`receive_webhook` is the one call the route needs: it refuses an oversized body, checks
+`X-Hub-Signature-256` (HMAC-SHA256 of the raw body, constant-time compare) BEFORE reading anything
+else, and only then parses the payload (JSON, or the form-encoded `payload=` field) into a
+`PushEvent`, `PingEvent` or `OtherEvent`.
+
+Never: trust the legacy SHA-1 `X-Hub-Signature` alone, parse a body before its signature is checked,
+put the secret or the expected signature in a message, or talk to the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from chalicelib.errors import ConfigError, InputError, UnauthorizedError
+
+# Lambda refuses invocation payloads over 6 MB, so a larger body could never be handled anyway.
+MAX_WEBHOOK_BYTES = 6 * 1024 * 1024
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+NULL_SHA = "0" * 40
+# GitHub documents the `commits` array of a push as holding at most 20 entries in some payloads;
+# a push that reaches the cap may have changed paths we are not told about.
+COMMITS_CAP = 20
+
+
+class PayloadTooLargeError(InputError):
+    http_status = 413
+
+
+@dataclass(frozen=True)
+class PushEvent:
+    repository: str
+    ref: str
+    before: str
+    after: str
+    created: bool
+    deleted: bool
+    forced: bool
+    base_ref: str | None
+    changed_paths: frozenset[str]
+    # Why `changed_paths` may miss some paths (then the push counts as touching everything); None
+    # when the payload lists every commit of the push.
+    paths_incomplete: str | None
+    head_commit_id: str | None
+    head_commit_message: str | None
+    pusher: str
+    compare_url: str
+    private: bool = False
+
+    @property
+    def branch(self) -> str | None:
+        return self.ref.removeprefix("refs/heads/") if self.ref.startswith("refs/heads/") else None
+
+    @property
+    def tag(self) -> str | None:
+        return self.ref.removeprefix("refs/tags/") if self.ref.startswith("refs/tags/") else None
+
+    @property
+    def short_sha(self) -> str:
+        return self.after[:7]
+
+    @property
+    def paths_complete(self) -> bool:
+        return self.paths_incomplete is None
+
+    def summary(self) -> dict[str, Any]:
+        """What a run's `trigger` should record about this push (small, JSON-ready)."""
+        return {
+            "type": "github-push",
+            "repository": self.repository,
+            "ref": self.ref,
+            "sha": self.after,
+            "before": self.before,
+            "forced": self.forced,
+            "pusher": self.pusher,
+            "message": (self.head_commit_message or "").splitlines()[0][:200]
+            if self.head_commit_message
+            else "",
+            "compare": self.compare_url,
+        }
+
+
+@dataclass(frozen=True)
+class PingEvent:
+    zen: str
+    hook_id: int | None
+    repository: str | None
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OtherEvent:
+    event: str
+    action: str | None
+    repository: str | None
+
+
+Event = PushEvent | PingEvent | OtherEvent
+
+
+@dataclass(frozen=True)
+class Webhook:
+    event: str
+    delivery_id: str
+    payload: Event
+
+    @property
+    def repository(self) -> str | None:
+        return self.payload.repository
+
+
+def signature(secret: str | bytes, body: bytes) -> str:
+    """The `X-Hub-Signature-256` value GitHub sends for `body`."""
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(
+    secret: str | bytes, body: bytes, header: str | None, *, legacy: str | None = None
+) -> None:
+    """Raise `UnauthorizedError` unless `header` is the HMAC-SHA256 of exactly these bytes."""
+    if not secret:
+        raise ConfigError(
+            "the webhook secret is empty; refusing to accept deliveries signed with an empty key"
+        )
+    if not header:
+        if legacy:
+            raise UnauthorizedError(
+                f"only the SHA-1 X-Hub-Signature was sent; Presslift needs {SIGNATURE_HEADER} (SHA-256)"
+            )
+        raise UnauthorizedError(
+            f"the {SIGNATURE_HEADER} header is missing; set the webhook's secret on GitHub"
+        )
+    given = header.strip().encode("utf-8", "replace")
+    if not hmac.compare_digest(signature(secret, body).encode("ascii"), given.lower()):
+        raise UnauthorizedError(f"the {SIGNATURE_HEADER} signature does not match the body")
+
+
+def receive_webhook(
+    headers: Mapping[str, str], body: bytes, secret: str | bytes, *, max_bytes: int = MAX_WEBHOOK_BYTES
+) -> Webhook:
+    """Check and parse one delivery. Raises PayloadTooLargeError, UnauthorizedError or InputError."""
+    if len(body) > max_bytes:
+        raise PayloadTooLargeError(f"the webhook body is {len(body)} bytes; the limit is {max_bytes}")
+    lower = {name.lower(): value for name, value in headers.items()}
+    verify_signature(secret, body, lower.get(SIGNATURE_HEADER.lower()), legacy=lower.get("x-hub-signature"))
+    event = (lower.get("x-github-event") or "").strip()
+    if not event:
+        raise InputError("the X-GitHub-Event header is missing")
+    delivery = (lower.get("x-github-delivery") or "").strip()
+    if not delivery:
+        raise InputError("the X-GitHub-Delivery header is missing")
+    data = decode_payload(body, lower.get("content-type", "application/json"))
+    return Webhook(event=event, delivery_id=delivery, payload=parse_event(event, data))
+
+
+def decode_payload(body: bytes, content_type: str) -> dict[str, Any]:
+    """The JSON object of a delivery, sent as JSON or as the form field `payload=`."""
+    if content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        try:
+            fields = parse_qs(body.decode("ascii"), strict_parsing=True)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"the form-encoded webhook body cannot be read: {exc}") from exc
+        if "payload" not in fields:
+            raise InputError("the form-encoded webhook body has no payload= field")
+        text: str | bytes = fields["payload"][0]
+    else:
+        text = body
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"the webhook payload is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"the webhook payload must be a JSON object, not {type(data).__name__}")
+    return data
+
+
+def parse_event(event: str, data: Mapping[str, Any]) -> Event:
+    if event == "push":
+        return parse_push(data)
+    if event == "ping":
+        hook = data.get("hook") if isinstance(data.get("hook"), dict) else {}
+        return PingEvent(
+            zen=str(data.get("zen") or ""),
+            hook_id=data.get("hook_id") if isinstance(data.get("hook_id"), int) else None,
+            repository=_repository(data, required=False),
+            events=tuple(str(e) for e in (hook or {}).get("events") or ()),
+        )
+    action = data.get("action")
+    return OtherEvent(
+        event=event,
+        action=action if isinstance(action, str) else None,
+        repository=_repository(data, required=False),
+    )
+
+
+def parse_push(data: Mapping[str, Any]) -> PushEvent:
+    ref = _field(data, "ref", str)
+    before = _field(data, "before", str)
+    after = _field(data, "after", str)
+    created = bool(data.get("created", before == NULL_SHA))
+    deleted = bool(data.get("deleted", after == NULL_SHA))
+    forced = bool(data.get("forced", False))
+    commits = data.get("commits") or []
+    if not isinstance(commits, list):
+        raise InputError("push payload: commits must be a list")
+    head = data.get("head_commit") if isinstance(data.get("head_commit"), dict) else None
+    paths: set[str] = set()
+    for i, commit in enumerate(commits):
+        if not isinstance(commit, dict):
+            raise InputError(f"push payload: commits[{i}] must be an object")
+        for kind in ("added", "modified", "removed"):
+            paths.update(p for p in commit.get(kind) or () if isinstance(p, str))
+    if not commits and head is not None:
+        for kind in ("added", "modified", "removed"):
+            paths.update(p for p in head.get(kind) or () if isinstance(p, str))
+    pusher = data.get("pusher") if isinstance(data.get("pusher"), dict) else {}
+    repo = data.get("repository") if isinstance(data.get("repository"), dict) else {}
+    return PushEvent(
+        repository=_repository(data, required=True) or "",
+        ref=ref,
+        before=before,
+        after=after,
+        created=created,
+        deleted=deleted,
+        forced=forced,
+        base_ref=data.get("base_ref") if isinstance(data.get("base_ref"), str) else None,
+        changed_paths=frozenset(paths),
+        paths_incomplete=_why_incomplete(
+            commits, head, after, created=created, forced=forced, deleted=deleted
+        ),
+        head_commit_id=str(head["id"]) if head and head.get("id") else None,
+        head_commit_message=str(head["message"]) if head and head.get("message") is not None else None,
+        pusher=str((pusher or {}).get("name") or (pusher or {}).get("login") or ""),
+        compare_url=str(data.get("compare") or ""),
+        private=bool((repo or {}).get("private", False)),
+    )
+
+
+def _why_incomplete(
+    commits: list[Any],
+    head: Mapping[str, Any] | None,
+    after: str,
+    *,
+    created: bool,
+    forced: bool,
+    deleted: bool,
+) -> str | None:
+    if deleted:
+        return None  # nothing to build, so nothing is missing
+    if forced:
+        return "a forced push may drop commits the payload does not list"
+    if head is None:
+        return "the payload has no head_commit"
+    if not commits:
+        # A new branch (or tag) whose commits already exist elsewhere lists none; its tree is new to us.
+        return "the payload lists no commits" + (" (a new branch or tag)" if created else "")
+    if len(commits) >= COMMITS_CAP:
+        return f"the payload lists {len(commits)} commits, which GitHub may have truncated"
+    if created:
+        return "a new branch is compared with nothing we have built"
+    if commits[-1].get("id") != after:
+        return "the payload's last commit is not the pushed one"
+    return None
+
+
+def _repository(data: Mapping[str, Any], *, required: bool) -> str | None:
+    repo = data.get("repository")
+    name = repo.get("full_name") if isinstance(repo, dict) else None
+    if isinstance(name, str) and name:
+        return name
+    if required:
+        raise InputError("push payload: repository.full_name is missing")
+    return None
+
+
+def _field(data: Mapping[str, Any], name: str, kind: type[str]) -> str:
+    value = data.get(name)
+    if not isinstance(value, kind):
+        raise InputError(f"push payload: {name} is missing or not a {kind.__name__}")
+    return value

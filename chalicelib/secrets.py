@@ -1,0 +1,167 @@
+"""Secrets (the webhook secret, GitHub tokens, search admin keys) from SSM or Secrets Manager.
+
+A secret is named by where it lives: `/presslift/github/webhook-secret` is an SSM Parameter Store
+parameter (read with decryption); `secretsmanager:NAME-OR-ARN` is a Secrets Manager secret, and
+`secretsmanager:NAME#field` picks one field of a JSON secret. Values are cached per cold start for
+`ttl_seconds`, so a webhook does not pay an SSM round trip each time, and a rotated secret is seen
+within the TTL.
+
+Never: put a secret's value in an exception, a log line or a repr. Errors name the secret only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.errors import ConfigError
+
+WEBHOOK_SECRET_PARAMETER = "/presslift/github/webhook-secret"
+WEBHOOK_SECRET_ENV = "PRESSLIFT_WEBHOOK_SECRET_PARAMETER"
+GITHUB_TOKEN_PARAMETER = "/presslift/github/token"
+GITHUB_TOKEN_ENV = "PRESSLIFT_GITHUB_TOKEN_PARAMETER"
+SECRETS_MANAGER_PREFIX = "secretsmanager:"
+DEFAULT_TTL_SECONDS = 300.0
+
+_MISSING = {"ParameterNotFound", "ResourceNotFoundException"}
+_DENIED = {"AccessDeniedException", "AccessDenied", "UnrecognizedClientException"}
+
+
+class SecretNotFound(ConfigError):
+    """The named secret does not exist (a ConfigError: someone has to create it)."""
+
+
+class Secrets:
+    """Reads and caches secrets. Clients are passed in (tests, the local cloud) or made on first use."""
+
+    def __init__(
+        self,
+        *,
+        ssm: Any = None,
+        secretsmanager: Any = None,
+        client_factory: Callable[[str], Any] | None = None,
+        ttl_seconds: float = DEFAULT_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._clients: dict[str, Any] = {"ssm": ssm, "secretsmanager": secretsmanager}
+        self._client_factory = client_factory or _boto3_client
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._cache: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Secrets(cached={sorted(self._cache)}, ttl_seconds={self._ttl})"
+
+    def get(self, name: str) -> str:
+        """The secret's value; SecretNotFound or ConfigError (naming it, never showing it) if unreadable."""
+        now = self._clock()
+        with self._lock:
+            cached = self._cache.get(name)
+        if cached and now - cached[0] < self._ttl:
+            return cached[1]
+        value = self._read(name)
+        with self._lock:
+            self._cache[name] = (now, value)
+        return value
+
+    def get_optional(self, name: str) -> str | None:
+        """Like `get`, but None when the secret does not exist (an optional token, for instance)."""
+        try:
+            return self.get(name)
+        except SecretNotFound:
+            return None
+
+    def forget(self, name: str | None = None) -> None:
+        """Drop one cached value (or all): the next `get` reads it again."""
+        with self._lock:
+            if name is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(name, None)
+
+    def _client(self, service: str) -> Any:
+        with self._lock:
+            if self._clients.get(service) is None:
+                self._clients[service] = self._client_factory(service)
+            return self._clients[service]
+
+    def _read(self, name: str) -> str:
+        if not name:
+            raise ConfigError("a secret name is empty")
+        if name.startswith(SECRETS_MANAGER_PREFIX):
+            return self._read_secrets_manager(name)
+        try:
+            response = self._client("ssm").get_parameter(Name=name, WithDecryption=True)
+        except Exception as exc:
+            raise _error(exc, f"SSM parameter {name}") from None
+        return str(response["Parameter"]["Value"])
+
+    def _read_secrets_manager(self, name: str) -> str:
+        secret_id, _, field = name.removeprefix(SECRETS_MANAGER_PREFIX).partition("#")
+        try:
+            response = self._client("secretsmanager").get_secret_value(SecretId=secret_id)
+        except Exception as exc:
+            raise _error(exc, f"Secrets Manager secret {secret_id}") from None
+        if "SecretString" in response:
+            value = str(response["SecretString"])
+        else:
+            value = bytes(response["SecretBinary"]).decode("utf-8")
+        if not field:
+            return value
+        try:
+            fields = json.loads(value)
+            return str(fields[field])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            # Deliberately not chained: the decode error would quote the secret.
+            raise ConfigError(
+                f"Secrets Manager secret {secret_id} is not a JSON object with a {field!r} field"
+            ) from None
+
+
+def _error(exc: Exception, what: str) -> Exception:
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "") if hasattr(exc, "response") else ""
+    if code in _MISSING:
+        return SecretNotFound(f"{what} does not exist; create it (see the README) or set its name")
+    if code in _DENIED:
+        return ConfigError(f"{what} cannot be read: access denied; the function's role needs permission")
+    if code:
+        return ConfigError(f"{what} cannot be read: {code}")
+    return exc  # not an AWS answer (a network fault, say): let it propagate and the caller retry
+
+
+def _boto3_client(service: str) -> Any:
+    import boto3  # imported lazily: most handlers never read a secret
+
+    return boto3.session.Session().client(service)
+
+
+_process_secrets: Secrets | None = None
+
+
+def secrets() -> Secrets:
+    """The process-wide reader, so the cache lives as long as the Lambda container."""
+    global _process_secrets
+    if _process_secrets is None:
+        _process_secrets = Secrets()
+    return _process_secrets
+
+
+def use_secrets(value: Secrets | None) -> None:
+    """Replace the process-wide reader (tests and the local cloud)."""
+    global _process_secrets
+    _process_secrets = value
+
+
+def webhook_secret_name(env: dict[str, str] | None = None) -> str:
+    env = dict(os.environ) if env is None else env
+    return env.get(WEBHOOK_SECRET_ENV) or WEBHOOK_SECRET_PARAMETER
+
+
+def github_token_name(env: dict[str, str] | None = None) -> str:
+    env = dict(os.environ) if env is None else env
+    return env.get(GITHUB_TOKEN_ENV) or GITHUB_TOKEN_PARAMETER

@@ -1,0 +1,513 @@
+"""A local stand-in for GitHub's API: repository tarballs and commit statuses over real HTTP.
+
+`LocalGitHub` is a ThreadingHTTPServer on 127.0.0.1 (a free port) that answers as GitHub does:
+
+- `GET /repos/{o}/{r}/tarball/{ref}` → 302 to a codeload-like URL on the same server, which serves a
+  gzip tarball whose single top folder is `{o}-{r}-{sha7}/` (and whose pax header holds the commit,
+  as `git archive` writes it);
+- private repositories: no token or a token without access → 404 `Not Found` (GitHub hides private
+  repositories), an unknown token → 401 `Bad credentials`;
+- `POST /repos/{o}/{r}/statuses/{sha}` → 201 and the status recorded (401 without a token, 422 for
+  a bad state); `GET /repos/{o}/{r}/commits/{ref}/statuses` lists them, newest first.
+
+Tests set the repository state in memory (`add_commit`), make a repository slow (`set_delay`, for
+"latest wins"), or serve hand-made archives (`set_tarball`, for extraction attacks). `sign` and
+`push_payload` build webhook deliveries shaped like GitHub's (see shared/fixtures/github-webhooks).
+
+Runs on an operator's machine or in tests only; never imported by `chalicelib`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import re
+import secrets
+import tarfile
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from chalicelib.github.webhook import NULL_SHA, signature
+
+HOST = "127.0.0.1"
+STATES = ("pending", "success", "failure", "error")
+
+
+def sign(secret: str | bytes, body: bytes) -> str:
+    """The `X-Hub-Signature-256` header GitHub would send for `body`."""
+    return signature(secret, body)
+
+
+@dataclass
+class Status:
+    repo: str
+    sha: str
+    state: str
+    context: str
+    description: str | None
+    target_url: str | None
+    id: int = 0
+    created_at: str = ""
+
+
+@dataclass
+class Request:
+    """One request the server received, for tests to check what a client sent (header names lowercased)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class _Repo:
+    owner: str
+    name: str
+    private: bool = False
+    tokens: set[str] = field(default_factory=set)
+    delay: float = 0.0
+    commits: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    branches: dict[str, str] = field(default_factory=dict)
+    raw_tarballs: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+
+class LocalGitHub:
+    def __init__(self, host: str = HOST, port: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._repos: dict[str, _Repo] = {}
+        self._statuses: list[Status] = []
+        self.requests: list[Request] = []
+        self._codeload_tokens: dict[str, tuple[str, str]] = {}
+        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="local-github",
+            daemon=True,
+        )
+
+    # Life cycle.
+
+    @property
+    def url(self) -> str:
+        """The API base to use as PRESSLIFT_GITHUB_API."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> LocalGitHub:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> LocalGitHub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # Repository state.
+
+    def add_repo(self, repo: str, *, private: bool = False, tokens: Iterable[str] = ()) -> None:
+        """Create (or change) `repo`; a private one is readable only with one of `tokens`."""
+        with self._lock:
+            state = self._repo(repo, create=True)
+            state.private = private
+            state.tokens.update(tokens)
+
+    def add_commit(self, repo: str, files: Mapping[str, bytes | str], *, branch: str = "main") -> str:
+        """A new commit on `branch` holding exactly `files`; returns its 40-character SHA."""
+        tree = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
+        with self._lock:
+            state = self._repo(repo, create=True)
+            digest = hashlib.sha1(usedforsecurity=False)
+            digest.update(state.branches.get(branch, NULL_SHA).encode())
+            digest.update(str(len(state.commits)).encode())
+            for path in sorted(tree):
+                digest.update(
+                    path.encode() + b"\0" + hashlib.sha1(tree[path], usedforsecurity=False).digest()
+                )
+            sha = digest.hexdigest()
+            state.commits[sha] = tree
+            state.branches[branch] = sha
+        return sha
+
+    def set_tarball(self, repo: str, sha: str, archive: bytes) -> None:
+        """Serve `archive` as-is for `sha` (hand-made archives for extraction tests)."""
+        with self._lock:
+            self._repo(repo, create=True).raw_tarballs[sha] = archive
+
+    def set_delay(self, repo: str, seconds: float) -> None:
+        """Make the tarball download of `repo` take at least `seconds` (a slow fetch)."""
+        with self._lock:
+            self._repo(repo, create=True).delay = seconds
+
+    def statuses(self, repo: str, sha: str | None = None) -> list[Status]:
+        """Statuses posted to `repo` (on `sha` if given), oldest first."""
+        with self._lock:
+            return [
+                s for s in self._statuses if s.repo.lower() == repo.lower() and (sha is None or s.sha == sha)
+            ]
+
+    def _repo(self, repo: str, *, create: bool = False) -> _Repo:
+        owner, _, name = repo.partition("/")
+        key = repo.lower()
+        if key not in self._repos:
+            if not create:
+                raise KeyError(repo)
+            self._repos[key] = _Repo(owner, name)
+        return self._repos[key]
+
+    # What the handler asks.
+
+    def _resolve(self, state: _Repo, ref: str) -> str | None:
+        ref = ref.removeprefix("refs/heads/")
+        if ref in state.branches:
+            return state.branches[ref]
+        known = list(state.commits) + list(state.raw_tarballs)
+        if ref in known:
+            return ref
+        if len(ref) >= 7:
+            matches = [sha for sha in known if sha.startswith(ref)]
+            if len(matches) == 1:
+                return matches[0]
+        return None
+
+    def _archive(self, state: _Repo, sha: str) -> bytes:
+        if sha in state.raw_tarballs:
+            return state.raw_tarballs[sha]
+        return build_tarball(f"{state.owner}-{state.name}-{sha[:7]}", state.commits[sha], commit=sha)
+
+    def _record_status(self, repo: _Repo, sha: str, body: dict[str, Any]) -> Status:
+        with self._lock:
+            status = Status(
+                repo=repo.full_name,
+                sha=sha,
+                state=body["state"],
+                context=str(body.get("context") or "default"),
+                description=body.get("description"),
+                target_url=body.get("target_url"),
+                id=len(self._statuses) + 1,
+                created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            )
+            self._statuses.append(status)
+        return status
+
+
+def build_tarball(top: str, files: Mapping[str, bytes], *, commit: str | None = None) -> bytes:
+    """A gzip tarball laid out as GitHub's: `top/` then every file below it, folders included."""
+    buffer = io.BytesIO()
+    pax = {"comment": commit} if commit else {}
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers=pax) as tar:
+        folders = {top}
+        for path in sorted(files):
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                folders.add("/".join([top, *parts[:depth]]))
+        for folder in sorted(folders):
+            info = tarfile.TarInfo(folder + "/")
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o775, 0
+            tar.addfile(info)
+        for path in sorted(files):
+            info = tarfile.TarInfo(f"{top}/{path}")
+            info.size, info.mode, info.mtime = len(files[path]), 0o664, 0
+            tar.addfile(info, io.BytesIO(files[path]))
+    return buffer.getvalue()
+
+
+_TARBALL = re.compile(r"^/repos/([^/]+)/([^/]+)/tarball(?:/(.+))?$")
+_CODELOAD = re.compile(r"^/_codeload/([^/]+)/([^/]+)/legacy\.tar\.gz/(.+)$")
+_STATUSES = re.compile(r"^/repos/([^/]+)/([^/]+)/statuses/([0-9a-fA-F]+)$")
+_LIST_STATUSES = re.compile(r"^/repos/([^/]+)/([^/]+)/commits/([^/]+)/statuses$")
+
+
+def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # tests read `github.requests` instead
+
+        def do_GET(self) -> None:
+            self._record()
+            path = urlsplit(self.path).path
+            if found := _TARBALL.match(path):
+                self._tarball(*found.groups())
+            elif found := _CODELOAD.match(path):
+                self._codeload(*found.groups())
+            elif found := _LIST_STATUSES.match(path):
+                self._list_statuses(*found.groups())
+            else:
+                self._json(404, {"message": "Not Found"})
+
+        def do_POST(self) -> None:
+            self._record()
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if found := _STATUSES.match(urlsplit(self.path).path):
+                owner, name, sha = found.groups()
+                self._post_status(owner, name, sha, raw)
+            else:
+                self._json(404, {"message": "Not Found"})
+
+        def _record(self) -> None:
+            with github._lock:
+                github.requests.append(
+                    Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+                )
+
+        def _repo_for(self, owner: str, name: str) -> _Repo | None:
+            """The repository if the caller may see it; otherwise answers as GitHub does and returns None."""
+            token = _bearer(self.headers.get("Authorization"))
+            with github._lock:
+                state = github._repos.get(f"{owner}/{name}".lower())
+                known_tokens = {t for repo in github._repos.values() for t in repo.tokens}
+            if token is not None and token not in known_tokens:
+                self._json(401, {"message": "Bad credentials", "status": "401"})
+                return None
+            if state is None or (state.private and token not in state.tokens):
+                self._json(404, {"message": "Not Found", "status": "404"})
+                return None
+            return state
+
+        def _tarball(self, owner: str, name: str, ref: str | None) -> None:
+            state = self._repo_for(owner, name)
+            if state is None:
+                return
+            with github._lock:
+                sha = github._resolve(state, ref or "main")
+            if sha is None:
+                self._json(404, {"message": "Not Found", "status": "404"})
+                return
+            # Like codeload, the redirect carries its own short-lived token instead of the caller's.
+            grant = secrets.token_urlsafe(12)
+            with github._lock:
+                github._codeload_tokens[grant] = (state.full_name.lower(), sha)
+            self.send_response(302)
+            self.send_header(
+                "Location", f"{github.url}/_codeload/{owner}/{name}/legacy.tar.gz/{sha}?token={grant}"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _codeload(self, owner: str, name: str, sha: str) -> None:
+            grant = (parse_qs(urlsplit(self.path).query).get("token") or [""])[0]
+            with github._lock:
+                state = github._repos.get(f"{owner}/{name}".lower())
+                allowed = github._codeload_tokens.get(grant) == (f"{owner}/{name}".lower(), sha)
+            if (
+                state is None
+                or (state.private and not allowed)
+                or sha not in {*state.commits, *state.raw_tarballs}
+            ):
+                self._json(404, {"message": "Not Found"})
+                return
+            if state.delay:
+                time.sleep(state.delay)
+            with github._lock:
+                archive = github._archive(state, sha)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-gzip")
+            self.send_header(
+                "Content-Disposition", f"attachment; filename={state.owner}-{state.name}-{sha[:7]}.tar.gz"
+            )
+            self.send_header("Content-Length", str(len(archive)))
+            self.end_headers()
+            self.wfile.write(archive)
+
+        def _post_status(self, owner: str, name: str, sha: str, raw: bytes) -> None:
+            if _bearer(self.headers.get("Authorization")) is None:
+                self._json(401, {"message": "Requires authentication", "status": "401"})
+                return
+            state = self._repo_for(owner, name)
+            if state is None:
+                return
+            try:
+                body = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                self._json(400, {"message": "Problems parsing JSON", "status": "400"})
+                return
+            if not isinstance(body, dict) or body.get("state") not in STATES:
+                self._json(
+                    422, {"message": "Validation Failed", "errors": [{"field": "state", "code": "invalid"}]}
+                )
+                return
+            if len(str(body.get("description") or "")) > 140:
+                self._json(422, {"message": "Validation Failed", "errors": [{"field": "description"}]})
+                return
+            with github._lock:
+                known = sha in state.commits or sha in state.raw_tarballs
+            if not known:
+                self._json(422, {"message": f"No commit found for SHA: {sha}", "status": "422"})
+                return
+            status = github._record_status(state, sha, body)
+            self._json(201, {**asdict(status), "url": f"{github.url}/repos/{state.full_name}/statuses/{sha}"})
+
+        def _list_statuses(self, owner: str, name: str, ref: str) -> None:
+            state = self._repo_for(owner, name)
+            if state is None:
+                return
+            with github._lock:
+                sha = github._resolve(state, ref)
+            found = github.statuses(state.full_name, sha) if sha else []
+            self._json(200, [asdict(s) for s in reversed(found)])
+
+        def _json(self, code: int, body: Any) -> None:
+            data = json.dumps(body).encode("utf-8")
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def _bearer(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() in ("bearer", "token") and value.strip() else None
+
+
+# Webhook deliveries.
+
+
+def push_payload(
+    repo: str,
+    ref: str,
+    before: str,
+    after: str,
+    files_changed: Iterable[str] = (),
+    *,
+    added: Iterable[str] = (),
+    removed: Iterable[str] = (),
+    message: str = "Update site",
+    pusher: str = "octocat",
+    forced: bool = False,
+    commits: int = 1,
+    private: bool = False,
+) -> dict[str, Any]:
+    """A push event body shaped like GitHub's (see shared/fixtures/github-webhooks/push-*.json).
+
+    `files_changed` are modified paths; `commits` is how many entries `commits` lists (GitHub may cap
+    it), the last being the pushed one. A ref whose `after` is all zeros is a deletion.
+    """
+    owner, _, name = repo.partition("/")
+    created = before == NULL_SHA
+    deleted = after == NULL_SHA
+    compare = (
+        f"https://github.com/{repo}/commit/{after}"
+        if created
+        else f"https://github.com/{repo}/compare/{before[:12]}...{after[:12]}"
+    )
+    entries = []
+    if not deleted:
+        modified, new, gone = sorted(files_changed), sorted(added), sorted(removed)
+        for i in range(commits):
+            last = i == commits - 1
+            entries.append(
+                _commit(repo, after if last else _fake_sha(after, i), message, pusher, new, gone, modified)
+            )
+    head = entries[-1] if entries else None
+    return {
+        "ref": ref,
+        "before": before,
+        "after": after,
+        "repository": _repository(owner, name, private),
+        "pusher": {"name": pusher, "email": f"{pusher}@users.noreply.github.com"},
+        "sender": {"login": pusher, "id": 1, "type": "User", "site_admin": False},
+        "created": created,
+        "deleted": deleted,
+        "forced": forced,
+        "base_ref": None,
+        "compare": compare,
+        "commits": entries,
+        "head_commit": head,
+    }
+
+
+def ping_payload(repo: str, *, hook_id: int = 1, events: Iterable[str] = ("push",)) -> dict[str, Any]:
+    owner, _, name = repo.partition("/")
+    return {
+        "zen": "Keep it logically awesome.",
+        "hook_id": hook_id,
+        "hook": {"type": "Repository", "id": hook_id, "active": True, "events": list(events)},
+        "repository": _repository(owner, name, False),
+        "sender": {"login": owner, "id": 1, "type": "User", "site_admin": False},
+    }
+
+
+def webhook_request(
+    event: str, payload: Mapping[str, Any] | bytes, secret: str | None, *, delivery: str | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """(body, headers) as GitHub would POST them; with `secret` None the delivery is unsigned."""
+    body = payload if isinstance(payload, bytes) else json.dumps(payload, indent=2).encode("utf-8")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "GitHub-Hookshot/presslift-test",
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "X-GitHub-Hook-ID": "1",
+    }
+    if secret is not None:
+        headers["X-Hub-Signature-256"] = sign(secret, body)
+        # The legacy SHA-1 header too, as GitHub sends both; receivers must not rely on it.
+        headers["X-Hub-Signature"] = "sha1=" + hmac.new(secret.encode(), body, "sha1").hexdigest()
+    return body, headers
+
+
+def _commit(
+    repo: str, sha: str, message: str, author: str, added: list[str], removed: list[str], modified: list[str]
+) -> dict[str, Any]:
+    person = {"name": author, "email": f"{author}@users.noreply.github.com", "username": author}
+    return {
+        "id": sha,
+        "tree_id": hashlib.sha1(sha.encode(), usedforsecurity=False).hexdigest(),
+        "distinct": True,
+        "message": message,
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "url": f"https://github.com/{repo}/commit/{sha}",
+        "author": person,
+        "committer": person,
+        "added": added,
+        "removed": removed,
+        "modified": modified,
+    }
+
+
+def _fake_sha(seed: str, i: int) -> str:
+    return hashlib.sha1(f"{seed}:{i}".encode(), usedforsecurity=False).hexdigest()
+
+
+def _repository(owner: str, name: str, private: bool) -> dict[str, Any]:
+    full = f"{owner}/{name}"
+    return {
+        "id": int(hashlib.sha1(full.encode(), usedforsecurity=False).hexdigest()[:8], 16),
+        "name": name,
+        "full_name": full,
+        "private": private,
+        "owner": {"name": owner, "login": owner, "type": "User"},
+        "html_url": f"https://github.com/{full}",
+        "url": f"https://github.com/{full}",
+        "clone_url": f"https://github.com/{full}.git",
+        "default_branch": "main",
+        "master_branch": "main",
+    }

@@ -1,0 +1,130 @@
+"""SiteStore against moto: the registry, generations for "latest wins", and delivery de-duplication."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from chalicelib.errors import ConflictError, InputError, NotFoundError
+from chalicelib.runs import Run, RunStore, Stage
+from chalicelib.services import Services
+from chalicelib.sites import Site, SiteStore
+
+
+@pytest.fixture
+def store(provisioned: Services) -> SiteStore:
+    return SiteStore(provisioned.dynamodb, provisioned.settings.table)
+
+
+def test_add_get_and_list(store: SiteStore) -> None:
+    store.add(Site("blog", repo="Acme/Blog", branch="main"))
+    store.add(Site("docs", repo="acme/docs", branch="gh-pages", kind="hugo"))
+    store.add(Site("bakery", source="import"))
+    assert store.get("blog").repo == "Acme/Blog"
+    assert [site.name for site in store.list()] == ["bakery", "blog", "docs"]
+    assert store.get("bakery").repo is None and store.get("bakery").source == "import"
+
+
+def test_a_name_is_registered_once(store: SiteStore) -> None:
+    store.add(Site("blog", repo="acme/blog"))
+    with pytest.raises(ConflictError, match="'blog' already exists"):
+        store.add(Site("blog", repo="acme/other"))
+    assert store.get("blog").repo == "acme/blog"
+
+
+def test_unknown_site_is_not_found(store: SiteStore) -> None:
+    with pytest.raises(NotFoundError, match="presslift site add nope"):
+        store.get("nope")
+
+
+def test_find_by_repo_ignores_case_and_finds_every_site(store: SiteStore) -> None:
+    store.add(Site("www", repo="Acme/Site", branch="main"))
+    store.add(Site("www-next", repo="acme/site", branch="next"))
+    store.add(Site("other", repo="acme/other"))
+    assert sorted(s.name for s in store.find_by_repo("ACME/site")) == ["www", "www-next"]
+    assert store.find_by_repo("acme/none") == []
+
+
+def test_sites_do_not_show_up_as_runs(provisioned: Services, store: SiteStore) -> None:
+    store.add(Site("blog", repo="acme/blog"))
+    provisioned.runs.create(
+        Run(id="20261129-000000-000-aaaaaa", site="blog", kind="hugo", trigger={}, stages=[Stage("build")])
+    )
+    assert [run.id for run in RunStore(provisioned.dynamodb, provisioned.settings.table).list()] == [
+        "20261129-000000-000-aaaaaa"
+    ]
+    assert [site.name for site in store.list()] == ["blog"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"name": "Blog", "repo": "a/b"}, "lowercase"),
+        ({"name": "-blog", "repo": "a/b"}, "lowercase"),
+        ({"name": "blog"}, "needs --repo"),
+        ({"name": "blog", "repo": "acme"}, "OWNER/REPO"),
+        ({"name": "blog", "repo": "a/b", "branch": "bad..branch"}, "not a valid branch"),
+        ({"name": "blog", "repo": "a/b", "branch": "with space"}, "not a valid branch"),
+        ({"name": "blog", "repo": "a/b", "kind": "jekyll"}, "kind must be"),
+        ({"name": "blog", "repo": "a/b", "source": "gitlab"}, "source must be"),
+    ],
+)
+def test_invalid_sites_are_refused(kwargs: dict[str, str], words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        Site(**kwargs)
+
+
+def test_generations_only_grow_even_when_concurrent(store: SiteStore) -> None:
+    assert store.current_generation("blog") == 0
+    with ThreadPoolExecutor(8) as pool:
+        handed = list(pool.map(lambda _: store.next_generation("blog"), range(20)))
+    assert sorted(handed) == list(range(1, 21))
+    assert store.current_generation("blog") == 20
+    assert store.next_generation("docs") == 1  # per site
+
+
+def test_an_older_generation_cannot_deploy_after_a_newer_one(store: SiteStore) -> None:
+    older, newer = store.next_generation("blog"), store.next_generation("blog")
+    assert store.claim_deploy("blog", "staging", newer)
+    assert not store.claim_deploy("blog", "staging", older)
+    assert store.deployed_generation("blog", "staging") == newer
+    assert store.claim_deploy("blog", "staging", newer)  # a retried deploy of the same run
+    assert store.claim_deploy("blog", "prod", older)  # stages are independent
+
+
+def test_in_order_deploys_all_succeed(store: SiteStore) -> None:
+    generations = [store.next_generation("blog") for _ in range(3)]
+    assert all(store.claim_deploy("blog", "staging", g) for g in generations)
+
+
+def test_a_delivery_is_remembered_once(store: SiteStore) -> None:
+    assert store.remember_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958", 3600)
+    assert not store.remember_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958", 3600)
+    assert store.remember_delivery("another-delivery", 3600)
+
+
+def test_concurrent_redeliveries_let_exactly_one_through(store: SiteStore) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store.remember_delivery("same", 3600), range(16)))
+    assert results.count(True) == 1
+
+
+def test_an_expired_delivery_record_no_longer_counts(provisioned: Services) -> None:
+    now = [1_000_000.0]
+    store = SiteStore(provisioned.dynamodb, provisioned.settings.table, clock=lambda: now[0])
+    assert store.remember_delivery("d1", ttl_seconds=60)
+    now[0] += 30
+    assert not store.remember_delivery("d1", ttl_seconds=60)
+    now[0] += 61  # past expires_at, though DynamoDB may not have deleted the item yet
+    assert store.remember_delivery("d1", ttl_seconds=60)
+    item = provisioned.dynamodb.get_item(
+        TableName=provisioned.settings.table, Key={"pk": {"S": "DELIVERY#d1"}, "sk": {"S": "DELIVERY"}}
+    )["Item"]
+    assert int(item["expires_at"]["N"]) == 1_000_091 + 60
+
+
+def test_forgetting_a_delivery_lets_githubs_retry_through(store: SiteStore) -> None:
+    assert store.remember_delivery("d2", 3600)
+    store.forget_delivery("d2")
+    assert store.remember_delivery("d2", 3600)
