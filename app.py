@@ -14,6 +14,7 @@ from chalice.app import Chalice, Request, Response, SQSEvent
 
 from chalicelib import events, pipeline, web
 from chalicelib.approvals import Decision
+from chalicelib.artifacts import ArtifactStore
 from chalicelib.batch import process_batch
 from chalicelib.config import Settings
 from chalicelib.errors import PipelineError
@@ -95,6 +96,28 @@ def _json_error(exc: PipelineError) -> Response:
     return Response(body={"error": type(exc).__name__, "message": str(exc)}, status_code=exc.http_status)
 
 
+@app.route("/", methods=["GET"])
+def show_dashboard() -> Response:
+    svc = services()
+    runs = svc.runs.list(limit=100)
+    return _html(
+        web.dashboard(runs, api_url=svc.settings.api_url, now=svc.clock().isoformat(timespec="seconds"))
+    )
+
+
+@app.route("/api/runs/{run_id}/logs/{name}", methods=["GET"])
+def get_run_log(run_id: str, name: str) -> Response:
+    svc = services()
+    try:
+        run = svc.runs.get(run_id)
+        body, content_type = ArtifactStore(svc.s3, svc.settings.artifacts_bucket).get_log(
+            run.site, run.id, name
+        )
+    except PipelineError as exc:
+        return _json_error(exc)
+    return Response(body=body, status_code=200, headers={"Content-Type": content_type})
+
+
 @app.route("/api/runs", methods=["GET"])
 def list_runs() -> Any:
     params = _query()
@@ -134,9 +157,7 @@ def show_approval(run_id: str) -> Response:
 @app.route("/approvals/{run_id}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def decide_approval(run_id: str) -> Response:
     request = _request()
-    form = {
-        key: values[0] for key, values in parse_qs(_text(request.raw_body)).items()
-    }
+    form = {key: values[0] for key, values in parse_qs(_text(request.raw_body)).items()}
     identity = (request.context or {}).get("identity", {})
     decision = Decision(
         form.get("decision", ""), identity.get("sourceIp", ""), request.headers.get("user-agent", "")

@@ -129,6 +129,14 @@ class ArtifactStore:
         unpack(self._get(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}"), into)
         return manifest
 
+    def get_log(self, site: str, run_id: str, name: str) -> tuple[str, str]:
+        """A run's log or report by file name (no folders), with its content type."""
+        if "/" in name or name.startswith("."):
+            raise NotFoundError(f"no log named {name!r}")
+        body = self._get(log_key(site, run_id, name), f"log {name} of run {run_id}")
+        content_type = "application/json" if name.endswith(".json") else "text/plain; charset=utf-8"
+        return body.decode("utf-8", "replace"), content_type
+
     def put_log(self, site: str, run_id: str, name: str, text: str) -> str:
         key = log_key(site, run_id, name)
         content_type = "application/json" if name.endswith(".json") else "text/plain; charset=utf-8"

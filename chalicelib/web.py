@@ -39,3 +39,12 @@ def run_json(run: Run, run_url: str) -> dict[str, Any]:
     data["approval"] = approval
     data["links"] = {"self": run_url}
     return data
+
+
+def dashboard(runs: list[Run], *, api_url: str, now: str) -> str:
+    """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first."""
+    sites: dict[str, list[Run]] = {}
+    for run in runs:
+        sites.setdefault(run.site, []).append(run)
+    pending = [run for run in runs if run.status == "awaiting_approval"]
+    return render("dashboard.html", sites=list(sites.items()), pending=pending, api=api_url, now=now)

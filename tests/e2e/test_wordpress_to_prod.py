@@ -150,3 +150,18 @@ def test_real_exports_reach_prod_with_every_published_post(cloud, api, shared_fi
     titles = items_by_status(export) if name != "ghost-sample.xml" else {}
     missing = [title for title in titles.get("publish", []) if title and title not in prod_text]
     assert not missing, f"published titles not found on prod: {missing}"
+
+
+def test_the_dashboard_lists_runs_with_their_stages_and_logs(cloud, api):
+    run = api.runs("demo")[0] if api.runs("demo") else None
+    if run is None:
+        drop_sample(cloud.services.s3, cloud.settings.ingest_bucket)
+        run = api.wait_for_new_run("demo", set(), timeout=60)
+        run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    status, page = fetch(api.base_url + "/")
+    assert status == 200
+    assert run["id"] in page and "deploy-staging" in page
+    status, log = fetch(f"{api.base_url}/api/runs/{run['id']}/logs/build.log")
+    assert status == 200 and "== staging" in log
+    status, _ = fetch(f"{api.base_url}/api/runs/{run['id']}/logs/..%2Fsecret")
+    assert status == 404
