@@ -14,11 +14,14 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.errors import BuildError
+from chalicelib.search.records import content_pages
 
 LAYER_BINARY = Path("/opt/bin/pagefind")
 ENV_BINARY = "PRESSLIFT_PAGEFIND_BIN"
@@ -69,15 +72,57 @@ def find_pagefind() -> Path:
     )
 
 
-def index_with_pagefind(tree: Path, *, timeout: float = 300) -> PagefindResult:
-    """Index the built site at `tree` into `tree/pagefind/`; BuildError when Pagefind fails."""
+def index_with_pagefind(
+    tree: Path, *, timeout: float = 300, pages: Iterable[str] | None = None
+) -> PagefindResult:
+    """Index the built site at `tree` into `tree/pagefind/`; BuildError when Pagefind fails.
+
+    Only content pages are indexed (`pages`, relative paths; by default the ones search records are
+    made from): lists, tag pages and the search page itself would otherwise crowd out the posts.
+    Pagefind reads them from a mirror of hard links, so the result URLs are the tree's own.
+    """
     if not tree.is_dir():
         raise BuildError(f"cannot index {tree} with Pagefind: no such folder")
+    selected = list(content_pages(tree) if pages is None else pages)
     binary = find_pagefind()
-    args = [str(binary), "--site", str(tree), "--output-subdir", OUTPUT_FOLDER]
-    for selector in EXCLUDE_SELECTORS:
-        args += ["--exclude-selectors", selector]
-    # Pagefind writes nothing but its bundle; HOME under /tmp keeps Lambda's read-only home out of it.
+    bundle = tree / OUTPUT_FOLDER
+    if bundle.exists():
+        shutil.rmtree(bundle)  # a stale bundle from an earlier run would keep removed pages findable
+    with tempfile.TemporaryDirectory(dir=tree.parent, prefix=".pagefind-") as scratch:
+        mirror = Path(scratch)
+        for path in selected:
+            _link(tree / path, mirror / path)
+        # A site with no content pages yet still gets a (small) index: its search page then works.
+        source = mirror if selected else tree
+        args = [str(binary), "--site", str(source), "--output-path", str(bundle)]
+        for selector in EXCLUDE_SELECTORS:
+            args += ["--exclude-selectors", selector]
+        log, seconds = _run(args, tree, timeout)
+    pages_found = _PAGES.search(log)
+    words = _WORDS.search(log)
+    if not (bundle / "pagefind.js").is_file():
+        raise BuildError(
+            f"Pagefind ran on {tree.name} but wrote no {OUTPUT_FOLDER}/pagefind.js", log_tail=log[-500:]
+        )
+    return PagefindResult(
+        bundle=bundle,
+        pages=int(pages_found.group(1)) if pages_found else 0,
+        words=int(words.group(1)) if words else 0,
+        seconds=seconds,
+        log=log,
+    )
+
+
+def _link(source: Path, destination: Path) -> None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
+
+
+def _run(args: list[str], tree: Path, timeout: float) -> tuple[str, float]:
+    # HOME under /tmp: Lambda's home is read-only, and Pagefind must write nothing outside its bundle.
     env = {**os.environ, "HOME": os.environ.get("TMPDIR", "/tmp")}
     started = time.monotonic()
     try:
@@ -85,22 +130,9 @@ def index_with_pagefind(tree: Path, *, timeout: float = 300) -> PagefindResult:
     except subprocess.TimeoutExpired as exc:
         raise BuildError(f"Pagefind did not finish indexing {tree.name} within {timeout:.0f} s") from exc
     except OSError as exc:
-        raise BuildError(f"Pagefind could not be started from {binary}: {exc}") from exc
+        raise BuildError(f"Pagefind could not be started from {args[0]}: {exc}") from exc
     log = done.stdout + done.stderr
     if done.returncode != 0:
         tail = "\n".join(log.strip().splitlines()[-5:])
         raise BuildError(f"Pagefind failed (exit {done.returncode}) on {tree.name}: {tail}", log_tail=tail)
-    pages = _PAGES.search(log)
-    words = _WORDS.search(log)
-    bundle = tree / OUTPUT_FOLDER
-    if not (bundle / "pagefind.js").is_file():
-        raise BuildError(
-            f"Pagefind ran on {tree.name} but wrote no {OUTPUT_FOLDER}/pagefind.js", log_tail=log[-500:]
-        )
-    return PagefindResult(
-        bundle=bundle,
-        pages=int(pages.group(1)) if pages else 0,
-        words=int(words.group(1)) if words else 0,
-        seconds=time.monotonic() - started,
-        log=log,
-    )
+    return log, time.monotonic() - started

@@ -89,6 +89,27 @@ def searchable_paths(manifest: Manifest) -> list[str]:
     ]
 
 
+def content_pages(tree: Path) -> list[str]:
+    """The tree's pages that records are made from (same rules as build_records), without a manifest.
+
+    Pagefind indexes these too, so both search backends find the same pages.
+    """
+    paths = sorted(
+        file.relative_to(tree).as_posix() for file in tree.rglob("*.html") if not file.is_symlink()
+    )
+    kept: list[str] = []
+    for path in paths:
+        if path == "404.html" or path.startswith("pagefind/") or _PAGINATION.search(path):
+            continue
+        try:
+            root = lxml.html.fromstring((tree / path).read_bytes())
+        except (ParserError, ValueError):
+            continue  # Pagefind reads what it can; records report a broken page
+        if _is_content_page(root):
+            kept.append(path)
+    return kept
+
+
 def page_url(base_url: str, path: str) -> str:
     """The public URL of a page file: `posts/a/index.html` -> `<base>posts/a/`."""
     base = base_url if base_url.endswith("/") else base_url + "/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ def algolia() -> Iterator[LocalAlgolia]:
         yield server
 
 
-def make_records(count: int, text: str = "text") -> list[dict]:
+def make_records(count: int, text: str = "text") -> list[dict[str, Any]]:
     return [
         {
             "objectID": f"posts/p{n}/",

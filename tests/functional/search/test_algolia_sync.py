@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from algoliasearch.search.client import SearchClientSync
@@ -18,7 +19,7 @@ INDEX = "demo_staging"
 FAST = RetryPolicy(attempts=4, base_seconds=0.01, max_seconds=0.02)
 
 
-def sync(algolia: LocalAlgolia, records: list[dict], **kwargs):
+def sync(algolia: LocalAlgolia, records: list[dict[str, Any]], **kwargs):
     return sync_index(algolia.target(INDEX), records, settings=index_settings(), retry=FAST, **kwargs)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from chalicelib.search.algolia import AlgoliaTarget, parse_host, plan_sync, sett
 SETTINGS = {"distinct": True, "attributeForDistinct": "url_without_anchor"}
 
 
-def make_records(count: int, text: str = "text") -> list[dict]:
+def make_records(count: int, text: str = "text") -> list[dict[str, Any]]:
     return [{"objectID": f"p{n}/", "title": f"Post {n}", "content": text} for n in range(count)]
 
 
@@ -91,7 +92,9 @@ def test_duplicate_object_ids_are_refused() -> None:
         ({}, True),
     ],
 )
-def test_settings_count_as_changed_only_when_one_we_manage_differs(remote: dict, changed: bool) -> None:
+def test_settings_count_as_changed_only_when_one_we_manage_differs(
+    remote: dict[str, Any], changed: bool
+) -> None:
     assert settings_changed(SETTINGS, remote) is changed
 
 

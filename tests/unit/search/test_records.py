@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ BREAD = """<p>Intro about bread.</p>
 <h2 id="baking">Baking</h2><p>Bake it hot.</p>"""
 
 
-def by_id(records: list[dict]) -> dict[str, dict]:
+def by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {record["objectID"]: record for record in records}
 
 
