@@ -38,15 +38,11 @@ def new_approval(now: datetime, ttl: timedelta = DEFAULT_TTL) -> tuple[dict[str,
     return record, token
 
 
-def check_token(run: Run, token: str | None, now: datetime) -> None:
-    """Raise unless `token` opens a pending, unexpired approval of `run`."""
+def check_pending(run: Run, now: datetime) -> None:
+    """Raise unless `run` has an approval that can still be decided."""
     approval = run.approval
     if not approval:
         raise NotFoundError(f"run {run.id} has no approval")
-    if not token:
-        raise UnauthorizedError("this approval link has no token; open the link from the email")
-    if not hmac.compare_digest(hash_token(token), str(approval.get("token_sha256", ""))):
-        raise UnauthorizedError("this approval token is not valid for this run")
     status = approval.get("status")
     if status == "pending" and run.status == "superseded":
         newer = approval.get("superseded_by", "a newer run")
@@ -55,6 +51,17 @@ def check_token(run: Run, token: str | None, now: datetime) -> None:
         raise ConflictError(f"this approval was already decided: {status} at {approval.get('decided_at')}")
     if datetime.fromisoformat(str(approval["expires_at"])) <= now:
         raise ForbiddenError(f"this approval expired at {approval['expires_at']}")
+
+
+def check_token(run: Run, token: str | None, now: datetime) -> None:
+    """Raise unless `token` opens a pending, unexpired approval of `run`."""
+    if not run.approval:
+        raise NotFoundError(f"run {run.id} has no approval")
+    if not token:
+        raise UnauthorizedError("this approval link has no token; open the link from the email")
+    if not hmac.compare_digest(hash_token(token), str(run.approval.get("token_sha256", ""))):
+        raise UnauthorizedError("this approval token is not valid for this run")
+    check_pending(run, now)
 
 
 @dataclass(frozen=True)

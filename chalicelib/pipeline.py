@@ -334,12 +334,21 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     return run
 
 
-def decide(svc: Services, run_id: str, token: str | None, decision: approvals.Decision) -> Run:
-    """A person's POST from the confirm page: approve (enqueue prod) or reject (end the run)."""
+def decide(
+    svc: Services, run_id: str, token: str | None, decision: approvals.Decision, *, operator: bool = False
+) -> Run:
+    """A person's POST from the confirm page: approve (enqueue prod) or reject (end the run).
+
+    `operator=True` is for `presslift approve`: an operator with the pipeline's AWS credentials needs no
+    emailed token, but the approval must still be pending, unexpired and not superseded.
+    """
 
     def change(run: Run) -> None:
         now = svc.clock()
-        approvals.check_token(run, token, now)
+        if operator:
+            approvals.check_pending(run, now)
+        else:
+            approvals.check_token(run, token, now)
         approvals.record_decision(run, decision, now)
         stage = run.stage("approval")
         if decision.decision == "approve":

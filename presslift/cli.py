@@ -100,8 +100,24 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_decide(args: argparse.Namespace) -> int:
+    import getpass
+
+    from chalicelib import pipeline
+    from chalicelib.approvals import Decision
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    who = f"operator {getpass.getuser()} (presslift CLI)"
+    run = pipeline.decide(svc, args.run, None, Decision(args.decision, "cli", who), operator=True)
+    verb = "approved: the prod deploy is queued" if args.decision == "approve" else "rejected"
+    console.print(f"Run {run.id} of {run.site} {verb}.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from presslift.localcloud import LocalCloudOptions
+    from presslift.target import add_target_options
 
     defaults = LocalCloudOptions()
     top = argparse.ArgumentParser(prog="presslift", description=__doc__.splitlines()[0] if __doc__ else None)
@@ -126,6 +142,15 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
     convert.add_argument("--report", type=Path, help="also write the conversion report as JSON here")
     convert.set_defaults(func=cmd_convert)
+
+    for decision, text in (
+        ("approve", "approve a run's prod deploy"),
+        ("reject", "reject a run's prod deploy"),
+    ):
+        decide = sub.add_parser(decision, help=f"{text} (as an operator, without the emailed link)")
+        decide.add_argument("run", help="the run id")
+        add_target_options(decide)
+        decide.set_defaults(func=cmd_decide, decision=decision)
 
     runs = sub.add_parser("runs", help="list runs, newest first")
     runs.add_argument("--site")

@@ -165,3 +165,52 @@ def test_the_dashboard_lists_runs_with_their_stages_and_logs(cloud, api):
     assert status == 200 and "== staging" in log
     status, _ = fetch(f"{api.base_url}/api/runs/{run['id']}/logs/..%2Fsecret")
     assert status == 404
+
+
+def wait_for_approval(cloud, api, site: str) -> dict:
+    known = {run["id"] for run in api.runs(site)}
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site=site)
+    run = api.wait_for_new_run(site, known, timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+    return run
+
+
+def test_an_operator_approves_from_the_terminal(cloud, api, monkeypatch):
+    from presslift.cli import main
+
+    run = wait_for_approval(cloud, api, "cli-approve")
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    assert main(["approve", run["id"]]) == 0
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=120)
+    assert run["status"] == "succeeded"
+    assert "presslift CLI" in run["approval"]["user_agent"]
+    assert main(["reject", run["id"]]) == 2  # already decided: a clear error, exit 2
+
+
+def test_rejecting_ends_the_run_and_deploys_nothing(cloud, api):
+    run = wait_for_approval(cloud, api, "rejected")
+    email = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30)
+    link = next(link for link in email.links if "/approvals/" in link)
+    status, page = api.decide(link, "reject")
+    assert status == 200 and "Rejected" in page
+    run = api.run(run["id"])
+    assert run["status"] == "rejected"
+    assert [s["status"] for s in run["stages"]][-2:] == ["failed", "skipped"]
+    listing = cloud.services.s3.list_objects_v2(
+        Bucket=cloud.settings.site_buckets["prod"], Prefix="rejected/"
+    )
+    assert listing.get("KeyCount", 0) == 0
+
+
+def test_forged_and_missing_tokens_get_a_clear_page_and_no_deploy(cloud, api):
+    run = wait_for_approval(cloud, api, "forged")
+    base = f"{api.base_url}/approvals/{run['id']}"
+    status, page = fetch(base + "?token=not-the-token")
+    assert status == 401 and "not valid" in page
+    status, page = api.request("POST", base, form={"token": "not-the-token", "decision": "approve"})
+    assert status == 401
+    status, page = api.request("POST", base, form={"decision": "approve"})
+    assert status == 401 and "no token" in page
+    assert api.run(run["id"])["status"] == "awaiting_approval"

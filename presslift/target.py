@@ -1,0 +1,44 @@
+"""Which pipeline a CLI command acts on: the local cloud by default, AWS when given a stage or profile.
+
+Locally, the same ports and variables as `presslift up` (`PRESSLIFT_AWS_PORT`, `PRESSLIFT_API_PORT`).
+With `--profile` or `--stage`, boto3 talks to AWS with that profile, and resource names come from the
+deployed stage's environment in `.chalice/config.json`, the same values the Lambda functions get.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from chalicelib.config import Settings
+from chalicelib.services import Services
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("which pipeline (default: the local cloud)")
+    group.add_argument("--stage", help="a deployed Chalice stage (dev, prod) on AWS")
+    group.add_argument("--profile", help="the AWS profile to use (implies AWS)")
+
+
+def stage_environment(stage: str, config: Path = PROJECT_ROOT / ".chalice" / "config.json") -> dict[str, str]:
+    stages = json.loads(config.read_text())["stages"]
+    if stage not in stages:
+        raise SystemExit(f"no stage {stage!r} in {config} (stages: {', '.join(stages)})")
+    return dict(stages[stage].get("environment_variables", {}))
+
+
+def pipeline_services(args: argparse.Namespace) -> Services:
+    if getattr(args, "stage", None) or getattr(args, "profile", None):
+        if args.profile:
+            os.environ["AWS_PROFILE"] = args.profile
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        env = {**os.environ, **(stage_environment(args.stage) if args.stage else {})}
+        return Services(Settings.from_env(env))
+    from presslift.localcloud import LocalCloudOptions, client_environment
+
+    os.environ.update(client_environment(LocalCloudOptions()))
+    return Services(Settings.from_env())
