@@ -17,7 +17,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -145,16 +145,36 @@ class SiteConfig:
     def target(self, stage: str) -> Target:
         return self.targets.get(stage, Target())
 
+    def accepts_hugo(self, version: str) -> bool:
+        """Whether Hugo `version` (as `hugo version` prints it, e.g. "v0.168.0+extended") is the one
+        wanted: "0.168" accepts any 0.168.x, "0.168.0" only itself; no wanted version accepts all."""
+        if self.hugo_version is None:
+            return True
+        found = re.match(r"^v?(\d+(?:\.\d+)*)", version.strip())
+        if not found:
+            return False
+        wanted, actual = self.hugo_version.split("."), found.group(1).split(".")
+        return actual[: len(wanted)] == wanted
 
-def load_site_config(root: Path) -> SiteConfig:
-    """The config of the repository checked out at `root`; the defaults when it has no presslift.toml."""
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for a run's record and the API."""
+        return asdict(self)
+
+
+def load_site_config(root: Path, *, default_branch: str = "main") -> SiteConfig:
+    """The config of the repository checked out at `root`; the defaults when it has no presslift.toml.
+
+    `default_branch` (the branch the site was registered with) applies when the file sets no `branches`.
+    """
     path = root / FILE_NAME
     if not path.is_file():
-        return SiteConfig()
-    return parse_site_config(path.read_bytes())
+        return SiteConfig(branches=(default_branch,))
+    return parse_site_config(path.read_bytes(), default_branch=default_branch)
 
 
-def parse_site_config(text: str | bytes, *, source: str = FILE_NAME) -> SiteConfig:
+def parse_site_config(
+    text: str | bytes, *, source: str = FILE_NAME, default_branch: str = "main"
+) -> SiteConfig:
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -164,7 +184,7 @@ def parse_site_config(text: str | bytes, *, source: str = FILE_NAME) -> SiteConf
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    return _Table(data, "", source).site_config()
+    return _Table(data, "", source).site_config(default_branch)
 
 
 class _Table:
@@ -277,11 +297,11 @@ class _Table:
 
     # Sections.
 
-    def site_config(self) -> SiteConfig:
+    def site_config(self, default_branch: str) -> SiteConfig:
         kind = self.take("kind", self.choice(KINDS), "hugo")
         config = SiteConfig(
             kind=kind,
-            branches=self.take("branches", self.strings, ("main",)),
+            branches=self.take("branches", self.strings, (default_branch,)),
             tags=self.take("tags", self.tag_patterns, ()),
             hugo_version=self.take("hugo_version", self.hugo_version, None),
             build_flags=self.take("build_flags", self.build_flags, ()),

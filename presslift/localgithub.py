@@ -7,6 +7,7 @@
   as `git archive` writes it);
 - private repositories: no token or a token without access → 404 `Not Found` (GitHub hides private
   repositories), an unknown token → 401 `Bad credentials`;
+- `GET /repos/{o}/{r}/contents/{path}?ref=` with the raw media type → the file's bytes;
 - `POST /repos/{o}/{r}/statuses/{sha}` → 201 and the status recorded (401 without a token, 422 for
   a bad state); `GET /repos/{o}/{r}/commits/{ref}/statuses` lists them, newest first.
 
@@ -34,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib.github.webhook import NULL_SHA, signature
 
@@ -78,6 +79,7 @@ class _Repo:
     commits: dict[str, dict[str, bytes]] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)
     raw_tarballs: dict[str, bytes] = field(default_factory=dict)
+    commit_delays: dict[str, float] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
@@ -154,10 +156,14 @@ class LocalGitHub:
         with self._lock:
             self._repo(repo, create=True).raw_tarballs[sha] = archive
 
-    def set_delay(self, repo: str, seconds: float) -> None:
-        """Make the tarball download of `repo` take at least `seconds` (a slow fetch)."""
+    def set_delay(self, repo: str, seconds: float, *, sha: str | None = None) -> None:
+        """Make tarball downloads of `repo` (or of one commit) take at least `seconds` (a slow fetch)."""
         with self._lock:
-            self._repo(repo, create=True).delay = seconds
+            state = self._repo(repo, create=True)
+            if sha is None:
+                state.delay = seconds
+            else:
+                state.commit_delays[sha] = seconds
 
     def statuses(self, repo: str, sha: str | None = None) -> list[Status]:
         """Statuses posted to `repo` (on `sha` if given), oldest first."""
@@ -235,6 +241,7 @@ def build_tarball(top: str, files: Mapping[str, bytes], *, commit: str | None = 
 _TARBALL = re.compile(r"^/repos/([^/]+)/([^/]+)/tarball(?:/(.+))?$")
 _CODELOAD = re.compile(r"^/_codeload/([^/]+)/([^/]+)/legacy\.tar\.gz/(.+)$")
 _STATUSES = re.compile(r"^/repos/([^/]+)/([^/]+)/statuses/([0-9a-fA-F]+)$")
+_CONTENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/contents/(.+)$")
 _LIST_STATUSES = re.compile(r"^/repos/([^/]+)/([^/]+)/commits/([^/]+)/statuses$")
 
 
@@ -252,6 +259,8 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
                 self._tarball(*found.groups())
             elif found := _CODELOAD.match(path):
                 self._codeload(*found.groups())
+            elif found := _CONTENTS.match(path):
+                self._contents(*found.groups())
             elif found := _LIST_STATUSES.match(path):
                 self._list_statuses(*found.groups())
             else:
@@ -319,8 +328,9 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
             ):
                 self._json(404, {"message": "Not Found"})
                 return
-            if state.delay:
-                time.sleep(state.delay)
+            delay = state.commit_delays.get(sha, state.delay)
+            if delay:
+                time.sleep(delay)
             with github._lock:
                 archive = github._archive(state, sha)
             self.send_response(200)
@@ -331,6 +341,24 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(archive)))
             self.end_headers()
             self.wfile.write(archive)
+
+        def _contents(self, owner: str, name: str, path: str) -> None:
+            """Answers with the raw media type only, which is all that Presslift asks for."""
+            state = self._repo_for(owner, name)
+            if state is None:
+                return
+            ref = (parse_qs(urlsplit(self.path).query).get("ref") or ["main"])[0]
+            with github._lock:
+                sha = github._resolve(state, ref)
+                data = state.commits.get(sha or "", {}).get(unquote(path))
+            if data is None:
+                self._json(404, {"message": "Not Found", "status": "404"})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.github.raw+json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def _post_status(self, owner: str, name: str, sha: str, raw: bytes) -> None:
             if _bearer(self.headers.get("Authorization")) is None:

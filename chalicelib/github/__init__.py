@@ -1,11 +1,13 @@
 """GitHub as a source of sites: verified webhooks, build decisions, repository tarballs, statuses.
 
-The route calls `receive_webhook` then `should_build`; the fetch stage calls `download_tarball`; the
+The route calls `receive_webhook`, `fetch_site_config` (presslift.toml at the pushed commit) and
+`should_build`; the fetch stage calls `download_tarball`; the
 build posts progress with `post_status`. Each lives in its own module; this one only re-exports them.
 Nothing in this package talks to AWS.
 """
 
 from chalicelib.github.api import API_ENV, DEFAULT_API, GitHubUnavailable, api_base
+from chalicelib.github.contents import fetch_site_config
 from chalicelib.github.decide import BuildDecision, should_build
 from chalicelib.github.statuses import STATES, post_status
 from chalicelib.github.tarball import (
@@ -50,6 +52,7 @@ __all__ = [
     "decode_payload",
     "download_tarball",
     "extract_tarball",
+    "fetch_site_config",
     "parse_event",
     "post_status",
     "receive_webhook",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import stat
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -195,3 +197,31 @@ def test_empty_archive_is_refused(dest: Path) -> None:
     buffer.seek(0)
     with pytest.raises(InputError, match="empty"):
         extract_tarball(buffer, dest)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git to make an archive as GitHub does")
+def test_a_git_archive_like_githubs_is_extracted(tmp_path: Path, dest: Path) -> None:
+    """GitHub's tarballs are `git archive` output: pax header with the commit, links, modes."""
+    repo = tmp_path / "repo"
+    (repo / "content").mkdir(parents=True)
+    (repo / "content" / "a.md").write_text("# A\n")
+    (repo / "build.sh").write_text("#!/bin/sh\n")
+    (repo / "build.sh").chmod(0o755)
+    (repo / "index.md").symlink_to("content/a.md")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "first"], check=True)
+    sha = subprocess.run(
+        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    archive_path = tmp_path / "repo.tar.gz"
+    prefix = f"acme-site-{sha[:7]}/"
+    subprocess.run(
+        [*git, "archive", "--format=tar.gz", f"--prefix={prefix}", "-o", str(archive_path), sha], check=True
+    )
+    with archive_path.open("rb") as stream:
+        source = extract_tarball(stream, dest)
+    assert (source.commit, source.top_folder, source.files, source.symlinks) == (sha, prefix[:-1], 2, 1)
+    assert (dest / "index.md").read_text() == "# A\n"
+    assert stat.S_IMODE((dest / "build.sh").stat().st_mode) == 0o755

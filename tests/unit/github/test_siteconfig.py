@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,28 @@ def test_the_config_is_frozen() -> None:
     config = parse_site_config(FULL)
     with pytest.raises(AttributeError):
         config.kind = "code"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "binary", "accepted"),
+    [
+        (None, "v0.168.0+extended", True),
+        ("0.168.0", "v0.168.0+extended", True),
+        ("0.168", "0.168.2", True),
+        ("0.168.0", "v0.168.1", False),
+        ("0.16", "v0.168.0", False),
+        ("0.168.0", "garbage", False),
+    ],
+)
+def test_hugo_version_check(wanted: str | None, binary: str, accepted: bool) -> None:
+    assert SiteConfig(hugo_version=wanted).accepts_hugo(binary) is accepted
+
+
+def test_the_config_is_json_ready() -> None:
+    data = parse_site_config(FULL).to_dict()
+    assert json.loads(json.dumps(data))["targets"]["prod"]["bucket"] == "acme-www"
+
+
+def test_the_registered_branch_is_the_default() -> None:
+    assert parse_site_config("tags = true", default_branch="gh-pages").branches == ("gh-pages",)
+    assert parse_site_config("branches = ['x']", default_branch="gh-pages").branches == ("x",)
