@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo up test lint typecheck format layer clean bench-publish
+.PHONY: demo up test lint format layer clean install bench-publish bench-codedrop bench-search
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench-publish: $(STAMP)
+bench-publish: $(STAMP)  ## publish vs aws s3 sync and hugo deploy, against the local cloud
 	$(PY) -m bench.publish.run
+
+bench-codedrop: $(STAMP)  ## EFS code drop vs rsync -a --delete
+	$(PY) -m bench.codedrop.run
+
+bench-search: $(STAMP)  ## Algolia diff sync vs clear-and-add, against the local Algolia server
+	$(PY) -m bench.search.run
 
 clean:
 	rm -rf $(VENV) .presslift .pytest_cache .mypy_cache .ruff_cache
