@@ -91,12 +91,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from presslift.api_client import ApiClient
+    from presslift.target import pipeline_services
 
-    api = ApiClient(args.api)
-    for run in api.runs(args.site):
-        stages = " ".join(f"{s['name']}:{s['status']}" for s in run["stages"])
-        console.print(f"{run['id']}  {run['site']:<16} {run['status']:<18} {stages}")
+    svc = pipeline_services(args)
+    for run in svc.runs.list(limit=args.limit, site=args.site):
+        stages = " ".join(f"{s.name}:{s.status}" for s in run.stages)
+        console.print(f"{run.id}  {run.site:<16} {run.status:<18} {stages}", highlight=False)
     return 0
 
 
@@ -153,8 +153,9 @@ def parser() -> argparse.ArgumentParser:
         decide.set_defaults(func=cmd_decide, decision=decision)
 
     runs = sub.add_parser("runs", help="list runs, newest first")
-    runs.add_argument("--site")
-    runs.add_argument("--api", default=defaults.api_url, help="the API's base URL (default: the local cloud)")
+    runs.add_argument("--site", help="only this site's runs")
+    runs.add_argument("--limit", type=int, default=20)
+    add_target_options(runs)
     runs.set_defaults(func=cmd_runs)
     return top
 

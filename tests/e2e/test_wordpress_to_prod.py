@@ -214,3 +214,14 @@ def test_forged_and_missing_tokens_get_a_clear_page_and_no_deploy(cloud, api):
     status, page = api.request("POST", base, form={"decision": "approve"})
     assert status == 401 and "no token" in page
     assert api.run(run["id"])["status"] == "awaiting_approval"
+
+
+def test_presslift_runs_lists_the_local_clouds_runs(cloud, api, monkeypatch, capsys):
+    from presslift.cli import main
+
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    newest = api.runs()
+    assert main(["runs", "--limit", "50"]) == 0
+    out = capsys.readouterr().out
+    assert all(run["id"] in out for run in newest)
