@@ -11,37 +11,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 from chalicelib.wordpress.dates import iso_date
+from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node, unwrap
 from chalicelib.wordpress.html import wpautop
-from chalicelib.wordpress.scan import is_removed
 from chalicelib.wordpress.wxr import Comment
 
 ALLOWED_TAGS = frozenset(
     "a p br em strong b i u s code pre blockquote ul ol li q cite abbr del ins".split()  # noqa: SIM905
 )
+DROPPED_TAGS = frozenset(["script", "style", "iframe", "object", "embed", "form"])
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "/")
 
 
 def sanitise(html_text: str) -> str:
-    soup = BeautifulSoup(wpautop(html_text), "html.parser")
-    for node in soup.find_all(True):
-        if is_removed(node):
+    root = parse_fragment(wpautop(html_text))
+    for node in list(root.iterdescendants()):
+        if not isinstance(node.tag, str) or node.tag in DROPPED_TAGS:
+            remove_node(node)  # comments and PHP included; children of a removed node go with it
             continue
-        if node.name in ("script", "style", "iframe", "object", "embed", "form"):
-            node.decompose()
+        if node.tag not in ALLOWED_TAGS:
+            unwrap(node)
             continue
-        if node.name not in ALLOWED_TAGS:
-            node.unwrap()
-            continue
-        href = str(node.get("href") or "") if node.name == "a" else ""
-        node.attrs = {}
-        if node.name == "a":
+        href = node.get("href") or "" if node.tag == "a" else ""
+        node.attrib.clear()
+        if node.tag == "a":
             if href.strip().lower().startswith(SAFE_SCHEMES):
-                node["href"] = href.strip()
-            node["rel"] = "nofollow ugc"
-    return str(soup).strip()
+                node.set("href", href.strip())
+            node.set("rel", "nofollow ugc")
+    return inner_html(root).strip()
 
 
 def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, Any]]:

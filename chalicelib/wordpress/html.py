@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
+from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
+from chalicelib.wordpress.markdown import can_convert, to_markdown
 from chalicelib.wordpress.scan import Finding, scan
 from chalicelib.wordpress.shortcodes import (
     Placeholders,
@@ -117,8 +119,11 @@ class HugoMarkdown(MarkdownConverter):
 _CONVERTER = HugoMarkdown()
 
 
-def markdown_of(soup: BeautifulSoup) -> str:
-    return str(_CONVERTER.convert_soup(soup))
+def markdown_of(root: Any) -> str:
+    """Markdown of the lxml element `root`: our own fast writer, or markdownify for rare markup."""
+    if can_convert(root):
+        return to_markdown(root)
+    return str(_CONVERTER.convert_soup(BeautifulSoup(inner_html(root), "lxml")))
 
 
 @dataclass
@@ -138,31 +143,27 @@ class Body:
     has_more: bool
 
 
-def _soup(html_text: str) -> BeautifulSoup:
-    return BeautifulSoup(html_text, "lxml")
+def _rewrite_links(root: Any, rewrite: Callable[[str], str]) -> None:
+    for node in root.iter(*URL_ATTRS):
+        for attr in URL_ATTRS[node.tag]:
+            value = node.get(attr)
+            if value and value.strip():
+                node.set(attr, rewrite(value))
+        if node.tag == "img":
+            # Resized variants in srcset point at the old host; the one src is enough.
+            for attr in ("srcset", "sizes"):
+                node.attrib.pop(attr, None)
 
 
-def _rewrite_links(soup: BeautifulSoup, rewrite: Callable[[str], str]) -> None:
-    for tag_name, attrs in URL_ATTRS.items():
-        for node in soup.find_all(tag_name):
-            for attr in attrs:
-                value = node.get(attr)
-                if isinstance(value, str) and value.strip():
-                    node[attr] = rewrite(value)
-            if tag_name == "img":
-                # Resized variants in srcset point at the old host; the one src is enough.
-                for attr in ("srcset", "sizes"):
-                    if attr in node.attrs:
-                        del node[attr]
+def _replace_with_text(node: Any, text: str) -> None:
+    node.tail = text + (node.tail or "")
+    remove_node(node)
 
 
-def _iframes_to_embeds(soup: BeautifulSoup, ctx: ShortcodeContext, placeholders: Placeholders) -> None:
-    for node in soup.find_all("iframe"):
-        src = str(node.get("src") or "")
-        if src:
-            node.replace_with(soup.new_string(placeholders.add(embed_markdown(src, ctx), block=True)))
-        else:
-            node.decompose()
+def _iframes_to_embeds(root: Any, ctx: ShortcodeContext, placeholders: Placeholders) -> None:
+    for node in list(root.iter("iframe")):
+        src = node.get("src") or ""
+        _replace_with_text(node, placeholders.add(embed_markdown(src, ctx), block=True) if src else "")
 
 
 def convert_body(html_text: str, ctx: BodyContext) -> Body:
@@ -170,10 +171,10 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     findings: list[Finding] = []
 
     def inline_markdown(fragment: str) -> str:
-        soup = _soup(fragment)
-        findings.extend(scan(soup, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
-        _rewrite_links(soup, ctx.rewrite_url)
-        return " ".join(markdown_of(soup).split())
+        root = parse_fragment(fragment)
+        findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
+        _rewrite_links(root, ctx.rewrite_url)
+        return " ".join(markdown_of(root).split())
 
     sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn)
     text = html_text.replace("\r\n", "\n").replace("\r", "\n")
@@ -187,16 +188,13 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     text = convert_bare_embeds(text, sc, placeholders)
     if not is_blocks:
         text = wpautop(text)
-    soup = _soup(text)
-    findings.extend(scan(soup, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
-    _rewrite_links(soup, ctx.rewrite_url)
-    _iframes_to_embeds(soup, sc, placeholders)
-    markdown = escape_hugo_shortcodes(markdown_of(soup))
+    root = parse_fragment(text)
+    findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
+    _rewrite_links(root, ctx.rewrite_url)
+    _iframes_to_embeds(root, sc, placeholders)
+    markdown = escape_hugo_shortcodes(markdown_of(root))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     return Body(markdown, findings, has_more)
 
-
-def is_tag(node: Any) -> bool:
-    return isinstance(node, Tag)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from bs4 import BeautifulSoup, Comment, Tag
+from lxml import etree
 
+from chalicelib.wordpress.fragment import remove_node
 from chalicelib.wordpress.links import url_host
 
 HIDDEN_STYLE = re.compile(
@@ -31,6 +33,7 @@ SPAM_WORDS = re.compile(
     r"online pills|escort|hacked by|bitcoin doubler|essay writing service",
     re.I,
 )
+SCRIPT_URL = re.compile(r"\s*(?:javascript|vbscript|data:text/html)", re.I)
 PLUGIN_TAGS = ("script", "object", "embed", "applet", "base", "meta", "link", "form")
 SPAM_LINKS_THRESHOLD = 2
 
@@ -46,82 +49,105 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def is_removed(node: Tag) -> bool:
-    """True once `node` was removed with its parent; bs4 clears such nodes, so look at their dict."""
-    return bool(node.__dict__.get("_decomposed")) or "attrs" not in node.__dict__
+def _attached(node: Any, root: Any) -> bool:
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
 
 
-def _in_code(node: Tag) -> bool:
-    return node.find_parent(["pre", "code"]) is not None
+def _in_code(node: Any) -> bool:
+    while node is not None:
+        if node.tag in ("pre", "code"):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _allowed_iframe(src: str, allowed_hosts: Iterable[str]) -> bool:
     host = url_host(src if "//" in src[:8] else "https:" + src)
-    return any(host == h.removeprefix("www.") or host.endswith("." + h.removeprefix("www."))
-               for h in allowed_hosts)
+    return any(
+        host == h.removeprefix("www.") or host.endswith("." + h.removeprefix("www.")) for h in allowed_hosts
+    )
 
 
-def scan(soup: BeautifulSoup, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list[Finding]:
-    """Finds injected content in `soup`, removing it from the tree when `strip` is true."""
+def _payload_texts(root: Any) -> list[tuple[Any, str]]:
+    """(element, "text" or "tail") for every text of the tree that looks like a payload."""
+    found = []
+    for el in root.iter():
+        if el.text and PAYLOAD.search(el.text) and isinstance(el.tag, str):
+            found.append((el, "text"))
+        if el is not root and el.tail and PAYLOAD.search(el.tail):
+            found.append((el, "tail"))
+    return found
+
+
+def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list[Finding]:
+    """Finds injected content below the lxml element `root`, removing it when `strip` is true."""
     findings: list[Finding] = []
     allowed = tuple(allowed_iframe_hosts)
 
-    def remove(node: Tag, finding: Finding) -> None:
+    def remove(node: Any, finding: Finding) -> None:
         findings.append(finding)
         if strip:
-            node.decompose()
+            remove_node(node)
 
-    # One walk of the tree; every check below works on this list.
-    nodes = list(soup.descendants)
-    for node in nodes:
-        if isinstance(node, Comment):
-            # Comments left in a body are invisible to readers and a favourite hiding place.
-            node.extract()
-    tags = [n for n in nodes if isinstance(n, Tag)]
-    for node in [t for t in tags if t.name in PLUGIN_TAGS]:
-        if is_removed(node):
-            continue
-        detail = node.get("src") or node.get("data") or node.get_text() or str(node)[:80]
-        remove(node, Finding("script" if node.name == "script" else node.name, _short(str(detail))))
-    for node in [t for t in tags if t.name == "iframe" and not is_removed(t)]:
-        src = str(node.get("src") or "")
-        if not _allowed_iframe(src, allowed):
-            remove(node, Finding("iframe", f"iframe to a host not on the allow-list: {_short(src)}"))
-    for node in [t for t in tags if "style" in t.__dict__.get("attrs", {})]:
-        if is_removed(node) or not HIDDEN_STYLE.search(str(node.get("style"))):
-            continue
-        if node.name == "a" or node.find("a") is not None:
-            links = [str(a.get("href") or "") for a in ([node] if node.name == "a" else node.find_all("a"))]
-            remove(node, Finding("hidden-link", "links hidden with CSS: " + _short(", ".join(links))))
+    # Comments left in a body are invisible to readers and a favourite hiding place; a processing
+    # instruction in HTML is PHP that an attacker wrote into the post.
+    for node in [n for n in root.iter() if not isinstance(n.tag, str)]:
+        if isinstance(node, etree._ProcessingInstruction):
+            findings.append(Finding("payload", "script or encoded payload in the text: " + _short(str(node))))
+        remove_node(node)
+    tags = list(root.iter())
     for node in tags:
-        if is_removed(node):
+        if node.tag in PLUGIN_TAGS and _attached(node, root):
+            detail = node.get("src") or node.get("data") or node.text_content() or etree.tostring(
+                node, encoding="unicode", with_tail=False)[:80]
+            remove(node, Finding("script" if node.tag == "script" else node.tag, _short(str(detail))))
+    for node in tags:
+        if node.tag == "iframe" and _attached(node, root):
+            src = node.get("src") or ""
+            if not _allowed_iframe(src, allowed):
+                remove(node, Finding("iframe", f"iframe to a host not on the allow-list: {_short(src)}"))
+    for node in tags:
+        style = node.get("style")
+        if style is None or not HIDDEN_STYLE.search(style) or not _attached(node, root):
             continue
-        for attr in list(node.attrs):
-            value = node.attrs[attr]
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            if attr.lower().startswith("on"):
-                findings.append(Finding("event-handler", f"{attr} on <{node.name}>: {_short(text)}"))
-                if strip:
-                    del node.attrs[attr]
-            elif attr.lower() in ("href", "src", "action", "formaction", "xlink:href") and \
-                    re.match(r"\s*(?:javascript|vbscript|data:text/html)", text, re.I):
-                findings.append(Finding("script-url", f"{attr} on <{node.name}>: {_short(text)}"))
-                if strip:
-                    del node.attrs[attr]
-    for text_node in soup.find_all(string=PAYLOAD):
-        parent = text_node.parent
-        if parent is None or _in_code(parent):
+        links = [node] if node.tag == "a" else list(node.iter("a"))
+        if links:
+            hrefs = [a.get("href") or "" for a in links]
+            remove(node, Finding("hidden-link", "links hidden with CSS: " + _short(", ".join(hrefs))))
+    for node in tags:
+        if not node.attrib or not _attached(node, root):
             continue
-        detail = "script or encoded payload in the text: " + _short(str(text_node))
-        findings.append(Finding("payload", detail))
+        for attr, text in list(node.attrib.items()):
+            name = attr.lower()
+            if name.startswith("on"):
+                findings.append(Finding("event-handler", f"{attr} on <{node.tag}>: {_short(text)}"))
+                if strip:
+                    del node.attrib[attr]
+            elif name in ("href", "src", "action", "formaction", "xlink:href") and SCRIPT_URL.match(text):
+                findings.append(Finding("script-url", f"{attr} on <{node.tag}>: {_short(text)}"))
+                if strip:
+                    del node.attrib[attr]
+    for el, where in _payload_texts(root):
+        holder = el if where == "text" else el.getparent()
+        if holder is None or _in_code(holder) or not _attached(el, root):
+            continue
+        text = el.text if where == "text" else el.tail
+        findings.append(Finding("payload", "script or encoded payload in the text: " + _short(text or "")))
         if strip:
-            text_node.extract()
-    spam = [a for a in tags if a.name == "a" and not is_removed(a) and
-            (SPAM_WORDS.search(a.get_text()) or SPAM_WORDS.search(str(a.get("href") or "")))]
+            setattr(el, where, None)
+    spam = [
+        a
+        for a in root.iter("a")
+        if SPAM_WORDS.search(a.text_content()) or SPAM_WORDS.search(a.get("href") or "")
+    ]
     if len(spam) >= SPAM_LINKS_THRESHOLD:
-        hosts = sorted({url_host(str(a.get("href") or "")) for a in spam})
+        hosts = sorted({url_host(a.get("href") or "") for a in spam})
         findings.append(Finding("spam-links", f"{len(spam)} spam links to {', '.join(hosts)[:120]}"))
         if strip:
             for a in spam:
-                a.decompose()
+                remove_node(a)
     return findings

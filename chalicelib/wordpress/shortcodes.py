@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from bs4 import BeautifulSoup
+from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
 
 KNOWN = ("caption", "wp_caption", "gallery", "audio", "video", "embed", "code", "sourcecode",
          "playlist", "youtube", "vimeo")
@@ -131,20 +131,17 @@ def youtube_id(url: str) -> str:
 
 
 def _caption(attrs: dict[str, str], content: str, ctx: ShortcodeContext) -> str:
-    soup = BeautifulSoup(content, "html.parser")
-    img = soup.find("img")
+    root = parse_fragment(content)
+    img = root.find(".//img")
     params: dict[str, str] = {}
     if img is not None:
-        params["src"] = ctx.rewrite_url(str(img.get("src") or ""))
-        params["alt"] = str(img.get("alt") or "")
-        link = img.find_parent("a")
+        params["src"] = ctx.rewrite_url(img.get("src") or "")
+        params["alt"] = img.get("alt") or ""
+        link = next((a for a in img.iterancestors("a")), None)
         if link is not None and link.get("href"):
-            params["link"] = ctx.rewrite_url(str(link.get("href")))
-        if link is not None:
-            link.decompose()
-        else:
-            img.decompose()
-    caption_html = attrs.get("caption") or str(soup).strip()
+            params["link"] = ctx.rewrite_url(link.get("href") or "")
+        remove_node(link if link is not None else img)
+    caption_html = attrs.get("caption") or inner_html(root).strip()
     params["caption"] = ctx.inline_markdown(caption_html)
     align = attrs.get("align", "")
     if align:

@@ -1,0 +1,75 @@
+"""HTML fragments as lxml trees: parsing a post body however broken, removing nodes, serialising.
+
+A fragment is held as the children of one `<div>`, so text before the first tag is kept.
+This module must never fetch anything, resolve entities from a DTD, or change what it serialises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+
+def parse_fragment(html_text: str) -> Any:
+    """The HTML fragment as the children of one `<div>` (lxml), however broken the markup is."""
+    root = lxml_html.fragment_fromstring("", create_parent="div")
+    if not html_text.strip():
+        return root
+    try:
+        body = lxml_html.document_fromstring(f"<html><body>{html_text}</body></html>").find("body")
+    except (etree.ParserError, ValueError):
+        return root
+    if body is not None:
+        root.text = body.text
+        root.extend(list(body))
+    return root
+
+
+def remove_node(node: Any) -> None:
+    """Takes `node` out of its tree, keeping the text that follows it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail or ""
+    if tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+def unwrap(node: Any) -> None:
+    """Replaces `node` with its children and text."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    index = parent.index(node)
+    previous = node.getprevious()
+    lead = node.text or ""
+    if lead:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + lead
+        else:
+            parent.text = (parent.text or "") + lead
+    children = list(node)
+    tail = node.tail or ""
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    if children:
+        last = children[-1]
+        last.tail = (last.tail or "") + tail
+        parent.remove(node)
+    else:
+        node.text = None
+        remove_node(node)
+
+
+def inner_html(root: Any) -> str:
+    """The HTML of what is inside `root`."""
+    parts = [root.text or ""]
+    parts += [etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in root]
+    return "".join(parts)

@@ -1,0 +1,189 @@
+"""HTML (an lxml tree) to Markdown for the tags WordPress posts are mostly made of, fast.
+
+Paragraphs, headings, lists, quotes, code, links, images, emphasis and line breaks are written here
+in one walk of the tree. A body with any other tag (tables, definition lists, forms…) is handed to
+markdownify whole, so rare markup keeps markdownify's careful handling; `can_convert` says which.
+Output follows the same choices as the markdownify set-up in `html.py` (ATX headings, `-` bullets,
+backslash line breaks, `*`/`_` escaped in text), so both paths give the same Markdown for the same
+markup.
+
+This module must never change the tree it is given, fetch anything, or decide what is safe: the
+hacked-content scan has already run.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+INLINE = frozenset(
+    ["a", "abbr", "acronym", "b", "big", "br", "cite", "code", "del", "em", "i", "img", "ins", "kbd", "mark",
+     "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var"]
+)
+BLOCK = frozenset(
+    ["address", "article", "aside", "blockquote", "body", "center", "div", "figcaption", "figure", "footer",
+     "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "ol", "p", "pre", "section",
+     "ul"]
+)
+HANDLED = INLINE | BLOCK
+WHITESPACE = re.compile(r"[ \t\r\n\f]+")
+ESCAPE = re.compile(r"([*_])")
+TRAILING_SPACE = re.compile(r"[ \t]+\n")
+# Blank lines around block output; collapsed to exactly one blank line at the end.
+BLOCK_GAP = "\n\n"
+
+
+def can_convert(root: Any) -> bool:
+    """True when every element below `root` is one this module writes itself."""
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue  # comments were removed by the scan; a stray one is skipped when writing
+        if tag not in HANDLED:
+            return False
+    return True
+
+
+def _text(text: str | None, ctx: _Context) -> str:
+    if not text:
+        return ""
+    if ctx.pre:
+        return text
+    text = WHITESPACE.sub(" ", text)
+    return text if ctx.code else ESCAPE.sub(r"\\\1", text)
+
+
+class _Context:
+    __slots__ = ("code", "list_depth", "pre")
+
+    def __init__(self) -> None:
+        self.pre = False
+        self.code = False
+        self.list_depth = 0
+
+
+def _children(el: Any, ctx: _Context) -> str:
+    parts = [_text(el.text, ctx)]
+    for child in el:
+        if isinstance(child.tag, str):
+            parts.append(_element(child, ctx))
+        parts.append(_text(child.tail, ctx))
+    return "".join(parts)
+
+
+def _wrap(mark: str, inner: str) -> str:
+    # Goldmark only sees emphasis when the marks touch the text: keep the spaces outside.
+    stripped = inner.strip()
+    if not stripped:
+        return inner
+    lead = " " if inner[:1].isspace() else ""
+    trail = " " if inner[-1:].isspace() else ""
+    return f"{lead}{mark}{stripped}{mark}{trail}"
+
+
+def _code_language(el: Any) -> str:
+    for node in (el, el.find("code")):
+        if node is None:
+            continue
+        for cls in (node.get("class") or "").split():
+            for prefix in ("language-", "lang-", "brush:"):
+                if cls.startswith(prefix):
+                    return cls[len(prefix):]
+    return ""
+
+
+def _list(el: Any, ctx: _Context) -> str:
+    ordered = el.tag == "ol"
+    start = el.get("start", "1")
+    number = int(start) if start.isdigit() else 1
+    ctx.list_depth += 1
+    items = []
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag != "li":
+            items.append(_element(child, ctx).strip())
+            continue
+        bullet = f"{number}." if ordered else "-"
+        number += 1
+        body = _children(child, ctx).strip()
+        body = re.sub(r"\n{3,}", "\n\n", body)
+        indent = " " * (len(bullet) + 1)
+        lines = body.split("\n")
+        rest = "".join(f"\n{indent}{line}" if line else "\n" for line in lines[1:])
+        items.append(f"{bullet} {lines[0]}{rest}")
+    ctx.list_depth -= 1
+    text = "\n".join(items)
+    return f"\n{text}\n" if ctx.list_depth else f"{BLOCK_GAP}{text}{BLOCK_GAP}"
+
+
+def _element(el: Any, ctx: _Context) -> str:
+    tag = el.tag
+    if tag == "br":
+        return "\\\n" if not ctx.pre else "\n"
+    if tag == "img":
+        alt = " ".join((el.get("alt") or "").split())
+        src = el.get("src") or ""
+        title = el.get("title")
+        title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
+        return f"![{alt}]({src}{title_part})" if src else ""
+    if tag == "hr":
+        return f"{BLOCK_GAP}---{BLOCK_GAP}"
+    if tag == "pre":
+        ctx.pre = True
+        code = "".join(el.itertext())
+        ctx.pre = False
+        fence = "```"
+        while fence in code:
+            fence += "`"
+        return f"{BLOCK_GAP}{fence}{_code_language(el)}\n{code.strip(chr(10))}\n{fence}{BLOCK_GAP}"
+    if tag in ("ul", "ol"):
+        return _list(el, ctx)
+    if tag in ("code", "kbd", "samp", "tt"):
+        if ctx.pre:
+            return _children(el, ctx)
+        ctx.code = True
+        inner = _children(el, ctx)
+        ctx.code = False
+        if not inner.strip():
+            return inner
+        tick = "``" if "`" in inner else "`"
+        return _wrap(tick, inner) if tick == "`" else f"`` {inner.strip()} ``"
+    inner = _children(el, ctx)
+    if tag in ("strong", "b"):
+        return _wrap("**", inner)
+    if tag in ("em", "i", "cite", "var"):
+        return _wrap("*", inner)
+    if tag in ("del", "s", "strike"):
+        return _wrap("~~", inner)
+    if tag == "a":
+        href = el.get("href") or ""
+        if not href:
+            return inner
+        title = el.get("title")
+        text = inner.strip()
+        if text == ESCAPE.sub(r"\\\1", href) and not title:
+            return f"<{href}>"
+        title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
+        return f"[{text}]({href.replace(' ', '%20')}{title_part})"
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        text = " ".join(inner.replace("\\\n", " ").split())
+        return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{BLOCK_GAP}" if text else ""
+    if tag == "blockquote":
+        text = re.sub(r"\n{3,}", "\n\n", inner.strip())
+        if not text:
+            return ""
+        quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+        return f"{BLOCK_GAP}{quoted}{BLOCK_GAP}"
+    if tag in BLOCK and tag != "li":
+        text = inner.strip(" ")
+        return f"{BLOCK_GAP}{text.strip()}{BLOCK_GAP}" if text.strip() else ""
+    return inner
+
+
+def to_markdown(root: Any) -> str:
+    """The Markdown of everything inside `root` (the element itself is a container)."""
+    text = _children(root, _Context())
+    text = TRAILING_SPACE.sub("\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n" if text.strip() else ""
+

@@ -1,0 +1,49 @@
+"""The fast lxml Markdown writer: common markup written directly, rare markup left to markdownify."""
+
+import pytest
+
+from chalicelib.wordpress.fragment import parse_fragment
+from chalicelib.wordpress.html import markdown_of
+from chalicelib.wordpress.markdown import can_convert, to_markdown
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>one</p><p>two</p>", "one\n\ntwo\n"),
+        ("<p>a<br />b</p>", "a\\\nb\n"),
+        ("<h3>  Title  <em>here</em></h3>", "### Title *here*\n"),
+        ("<p><strong>bold </strong>text</p>", "**bold** text\n"),
+        ("<p>snake_case and 2*3</p>", "snake\\_case and 2\\*3\n"),
+        ("<p><code>a_b</code></p>", "`a_b`\n"),
+        ('<p><a href="/x/" title="T">go</a></p>', '[go](/x/ "T")\n'),
+        ('<p><a href="https://a.example/">https://a.example/</a></p>', "<https://a.example/>\n"),
+        ('<img src="/a.png" alt="An  image">', "![An image](/a.png)\n"),
+        ("<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", "- a\n  - b\n- c\n"),
+        ('<ol start="3"><li>x</li><li>y</li></ol>', "3. x\n4. y\n"),
+        ("<blockquote><p>q1</p><p>q2</p></blockquote>", "> q1\n>\n> q2\n"),
+        ("<pre>a\n\n  b_c</pre>", "```\na\n\n  b_c\n```\n"),
+        ("<p>x</p><hr><p>y</p>", "x\n\n---\n\ny\n"),
+        ("<p><del>old</del> <tt>mono</tt></p>", "~~old~~ `mono`\n"),
+    ],
+)
+def test_common_markup(html, markdown):
+    root = parse_fragment(html)
+    assert can_convert(root)
+    assert to_markdown(root) == markdown
+
+
+@pytest.mark.parametrize("html", ["<table><tr><td>1</td></tr></table>", "<dl><dt>a</dt><dd>b</dd></dl>"])
+def test_rare_markup_goes_to_markdownify(html):
+    root = parse_fragment(html)
+    assert not can_convert(root)
+    assert markdown_of(root).strip()
+
+
+def test_text_before_the_first_tag_is_kept():
+    assert to_markdown(parse_fragment("lead <b>in</b>")) == "lead **in**\n"
+
+
+def test_empty_and_broken_bodies_give_empty_or_some_text():
+    assert to_markdown(parse_fragment("")) == ""
+    assert "text" in to_markdown(parse_fragment("<p>text<div></span>"))
