@@ -221,7 +221,13 @@ def test_presslift_runs_lists_the_local_clouds_runs(cloud, api, monkeypatch, cap
 
     monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
     monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    from chalicelib.runs import Run, Stage, new_run_id
+
+    cloud.services.runs.create(
+        Run(id=new_run_id(), site="listed", kind="hugo", trigger={"type": "import"}, stages=[Stage("convert")])
+    )
     newest = api.runs()
+    assert newest
     assert main(["runs", "--limit", "50"]) == 0
     out = capsys.readouterr().out
     assert all(run["id"] in out for run in newest)
