@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -234,35 +235,45 @@ def _truncate_bytes(text: str, limit: int) -> str:
 
 
 def _json_len(text: str) -> int:
-    return len(json.dumps(text, ensure_ascii=False).encode("utf-8")) - 2
+    """Bytes of `text` inside a JSON string (escapes included): the C encoder, called per word."""
+    return len(encode_basestring(text).encode("utf-8")) - 2
 
 
 def _split_words(text: str, room: int) -> Iterator[str]:
-    """Pieces of `text`, each at most `room` bytes once JSON-escaped, cut between words."""
-    piece: list[str] = []
-    used = 0
-    for word in text.split(" "):
-        size = _json_len(word)
-        while size > room:  # a "word" longer than a whole record: cut it by characters
-            if piece:
-                yield " ".join(piece)
-                piece, used = [], 0
-            cut = len(word)
-            while _json_len(word[:cut]) > room:
-                cut = max(1, cut * room // _json_len(word[:cut]) - 1)
-            yield word[:cut]
-            word = word[cut:]
-            size = _json_len(word)
-        extra = size + (1 if piece else 0)
-        if piece and used + extra > room:
-            yield " ".join(piece)
-            piece, used = [], 0
-            extra = size
-        if word:
-            piece.append(word)
-            used += extra
-    if piece:
-        yield " ".join(piece)
+    """Pieces of `text`, each at most `room` bytes once JSON-escaped, cut between words.
+
+    Works on the escaped bytes: a space is never part of an escape sequence or of a multi-byte
+    character, so cutting there is always safe, and one pass over the text is enough.
+    """
+    escaped = encode_basestring(text)[1:-1].encode("utf-8")
+    start, size = 0, len(escaped)
+    while start < size:
+        if size - start <= room:
+            yield _unescape(escaped[start:])
+            return
+        cut = escaped.rfind(b" ", start, start + room + 1)
+        if cut > start:
+            yield _unescape(escaped[start:cut])
+            start = cut + 1
+            continue
+        # One "word" longer than a whole record (a URL, a base64 blob): cut it by characters.
+        word_end = escaped.find(b" ", start)
+        word_end = size if word_end < 0 else word_end
+        yield from _split_characters(_unescape(escaped[start:word_end]), room)
+        start = word_end + 1
+
+
+def _unescape(escaped: bytes) -> str:
+    return str(json.loads(b'"' + escaped + b'"'))
+
+
+def _split_characters(word: str, room: int) -> Iterator[str]:
+    while word:
+        cut = len(word)
+        while _json_len(word[:cut]) > room:
+            cut = max(1, cut * room // _json_len(word[:cut]) - 1)
+        yield word[:cut]
+        word = word[cut:]
 
 
 def _object_id(path: str, anchor: str) -> str:
@@ -276,7 +287,7 @@ def _object_id(path: str, anchor: str) -> str:
 
 
 def _is_content_page(root: _Element) -> bool:
-    for meta in root.iter("meta"):
+    for meta in _head_metas(root):
         if (meta.get("name") or "").lower() == "robots" and "noindex" in (meta.get("content") or "").lower():
             return False
         if (meta.get("http-equiv") or "").lower() == "refresh":
@@ -288,6 +299,12 @@ def _is_content_page(root: _Element) -> bool:
     return not root.xpath("//*[@data-search-ignore-page]")
 
 
+def _head_metas(root: _Element) -> list[_Element]:
+    """The page's <meta> elements; only the head's, so a long body is not walked for each lookup."""
+    head = root.find("head")
+    return list(head.iter("meta")) if head is not None else []
+
+
 def _text(element: _Element | None) -> str:
     if element is None:
         return ""
@@ -295,7 +312,7 @@ def _text(element: _Element | None) -> str:
 
 
 def _meta(root: _Element, attribute: str, name: str) -> str:
-    for meta in root.iter("meta"):
+    for meta in _head_metas(root):
         if meta.get(attribute) == name:
             return (meta.get("content") or "").strip()
     return ""
@@ -340,7 +357,7 @@ def _terms(root: _Element, taxonomy: str) -> list[str]:
 
 
 def _meta_all(root: _Element, attribute: str, name: str) -> Iterable[str]:
-    for meta in root.iter("meta"):
+    for meta in _head_metas(root):
         if meta.get(attribute) == name and meta.get("content"):
             yield meta.get("content", "").strip()
 
