@@ -1,7 +1,8 @@
 """Converting one WordPress export into a Hugo site source: the entry point and its two passes.
 
-Pass one reads the export lightly to plan where everything goes; pass two reads it again and writes
-each item as it arrives, so memory stays flat. Everything is written into a temporary folder beside
+Pass one reads the export once to plan where everything goes, setting aside each item that becomes a
+page in a spool file beside the site; pass two reads the spool back one item at a time and writes it,
+so the XML is parsed once and memory stays flat. Everything is written into a temporary folder beside
 `out_dir` and moved into place only when the whole conversion succeeded: a failed conversion leaves
 nothing behind.
 
@@ -13,10 +14,11 @@ from __future__ import annotations
 import html as htmllib
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +70,24 @@ class Conversion:
         self.report = ConversionReport(source=export.name)
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
+        self._attached: dict[int, list[int]] | None = None
+        # Written items wait here between the passes; it lives in the work folder's parent so a
+        # failed run removes it with the rest.
+        self.spool = work.with_name(work.name + ".items")
 
     # -- pass one -------------------------------------------------------------------------------
     def make_plan(self) -> Plan:
         reader = ExportReader(self.export)
         planner: Planner | None = None
-        for item in reader.items():
-            if planner is None:
-                planner = Planner(reader.site, self.options)
-            planner.add(item)
-            if item.type != "attachment":
-                self.titles[item.id] = _plain(item.title)
+        with self.spool.open("wb") as spool:
+            for item in reader.items():
+                if planner is None:
+                    planner = Planner(reader.site, self.options)
+                planner.add(item)
+                if item.type != "attachment":
+                    self.titles[item.id] = _plain(item.title)
+                if item.type not in ("attachment", "nav_menu_item"):
+                    pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
         if planner is None:
             planner = Planner(reader.site, self.options)
         plan = planner.finish()
@@ -98,21 +107,39 @@ class Conversion:
         return plan
 
     # -- pass two -------------------------------------------------------------------------------
+    def spooled_items(self) -> Iterator[Item]:
+        with self.spool.open("rb") as spool:
+            while True:
+                try:
+                    yield pickle.load(spool)
+                except EOFError:
+                    return
+
     def write_items(self) -> None:
         assert self.plan is not None
-        for done, item in enumerate(ExportReader(self.export).items(), start=1):
+        for done, item in enumerate(self.spooled_items(), start=1):
             placement = self.plan.placements.get(item.id)
-            if placement is not None and item.type not in ("attachment", "nav_menu_item"):
+            if placement is not None:
                 self.write_item(item, placement)
             if self.progress is not None:
                 self.progress(done)
+        self.spool.unlink()
+
+    def _media_of(self, parent: int) -> list[int]:
+        """IDs of the media attached to `parent`, indexed once so galleries stay linear."""
+        if self._attached is None:
+            self._attached = {}
+            assert self.plan is not None
+            for media in sorted(self.plan.media.values(), key=lambda m: m.id):
+                self._attached.setdefault(media.parent, []).append(media.id)
+        return self._attached.get(parent, [])
 
     def _gallery_images(self, item: Item) -> Callable[[list[int]], list[GalleryImage]]:
         plan = self.plan
         assert plan is not None
 
         def images(ids: list[int]) -> list[GalleryImage]:
-            chosen = ids or sorted(m.id for m in plan.media.values() if m.parent == item.id)
+            chosen = ids or self._media_of(item.id)
             out = []
             for media_id in chosen:
                 media = plan.media.get(media_id)
@@ -288,12 +315,15 @@ class Conversion:
         sitemap = plan.sitemap
         wanted = sorted(({m.rel for m in plan.media.values()} | sitemap.referenced_media) - {""})
         missing: list[str] = []
+        source_urls: dict[str, str] = {}
+        for media in plan.media.values():
+            source_urls.setdefault(media.rel, media.url)
         for rel in wanted:
             dest = safe_path(self.work, f"static/wp-content/uploads/{rel}")
             if self.uploads is not None and rel in sitemap.available:
                 self.uploads.copy(rel, dest)
                 continue
-            source_url = next((m.url for m in plan.media.values() if m.rel == rel), "")
+            source_url = source_urls.get(rel, "")
             if self.options.fetch_missing_media and source_url and fetch(
                     source_url, dest, timeout=self.options.fetch_timeout_seconds,
                     max_bytes=self.options.fetch_max_bytes):
@@ -308,9 +338,10 @@ class Conversion:
             for name in sorted(self.uploads.skipped):
                 self.report.warn("skipped-upload", f"{name} in the uploads archive is not a media file "
                                  "(or has an unsafe name) and was not copied", name)
+        missing_set = set(missing)
         library = [
             {"id": m.id, "url": m.local_url, "title": _plain(m.title), "alt": m.alt,
-             "caption": _plain(m.caption), "parent": m.parent, "missing": m.rel in missing}
+             "caption": _plain(m.caption), "parent": m.parent, "missing": m.rel in missing_set}
             for m in sorted(plan.media.values(), key=lambda m: m.id)
         ]
         write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
@@ -352,6 +383,7 @@ def convert_export(export: Path, out_dir: Path, *, uploads: Path | None = None,
         return conversion.report
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        work.with_name(work.name + ".items").unlink(missing_ok=True)
         raise
     finally:
         if archive is not None:
