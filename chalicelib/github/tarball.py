@@ -114,6 +114,7 @@ class _Extraction:
         self.files = 0
         self.bytes = 0
         self.links: list[tuple[PurePosixPath, str]] = []
+        self.folders: set[PurePosixPath] = {PurePosixPath(".")}
 
     def refuse(self, member: str, why: str) -> InputError:
         return InputError(f"{self.name}: {member!r} {why}; nothing was extracted")
@@ -148,7 +149,7 @@ class _Extraction:
         if relative is None:
             return
         if member.isdir():
-            self.directory(relative, member.name)
+            self.folder(relative, member.name)
         elif member.isfile():
             self.file(tar, member, relative)
         elif member.issym():
@@ -181,30 +182,29 @@ class _Extraction:
             return None
         return PurePosixPath(*parts[1:])
 
-    def target(self, relative: PurePosixPath, member: str) -> Path:
-        path = self.dest.joinpath(*relative.parts)
+    def folder(self, folder: PurePosixPath, member: str) -> None:
+        if folder in self.folders:
+            return  # made already: one syscall less per file, which is most of the time on big trees
+        path = self.dest.joinpath(*folder.parts)
         # Links are made only after every file, so a real path differing from the plain one means
         # something on disk was not made by us; refuse rather than write through it.
-        if os.path.realpath(path.parent) != os.path.join(self.real_dest, *relative.parts[:-1]).rstrip(os.sep):
+        if os.path.realpath(path) != os.path.join(self.real_dest, *folder.parts):
             raise self.refuse(member, "would be written through a link")
-        return path
-
-    def directory(self, relative: PurePosixPath, member: str) -> None:
-        path = self.target(relative, member)
         try:
             path.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError) as exc:
-            raise self.refuse(member, "is a folder where the archive already put a file") from exc
+            raise self.refuse(member, "is below a file, or is a folder where the archive put a file") from exc
+        self.folders.update((folder, *folder.parents))
 
     def file(self, tar: tarfile.TarFile, member: tarfile.TarInfo, relative: PurePosixPath) -> None:
         if self.bytes + member.size > self.max_bytes:
             raise self.refuse(member.name, f"takes the source past the limit of {self.max_bytes} bytes")
-        path = self.target(relative, member.name)
+        self.folder(relative.parent, member.name)
+        path = self.dest.joinpath(*relative.parts)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             out = open(path, "xb")  # noqa: SIM115 - closed below; "x" refuses a second member of the same name
-        except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
-            raise self.refuse(member.name, "appears twice, or below a file") from exc
+        except (FileExistsError, IsADirectoryError) as exc:
+            raise self.refuse(member.name, "appears twice") from exc
         with out:
             source = tar.extractfile(member)
             assert source is not None  # a regular file always has a body

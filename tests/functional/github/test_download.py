@@ -40,6 +40,16 @@ def test_sends_githubs_headers(github: LocalGitHub, tmp_path: Path) -> None:
     assert sent["user-agent"].startswith("presslift")
 
 
+def test_the_token_does_not_follow_a_redirect_to_another_host(tmp_path: Path) -> None:
+    with LocalGitHub(codeload_host="localhost") as github:
+        github.add_repo(REPO, private=True, tokens=["t0ken"])
+        sha = github.add_commit(REPO, FILES)
+        assert download_tarball(github.url, REPO, sha, tmp_path / "src", token="t0ken").files == 3
+        api, codeload = github.requests
+    assert api.headers["authorization"] == "Bearer t0ken" and api.headers["host"].startswith("127.0.0.1")
+    assert "authorization" not in codeload.headers and codeload.headers["host"].startswith("localhost")
+
+
 def test_an_older_commit_is_still_served(github: LocalGitHub, tmp_path: Path) -> None:
     first = github.add_commit(REPO, {"a.txt": b"one"})
     github.add_commit(REPO, {"a.txt": b"two"})
