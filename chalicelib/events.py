@@ -73,18 +73,26 @@ class DeployRequest:
     stage: str
 
 
+Message = BuildRequest | DeployRequest
+
 _MESSAGES: dict[str, type[BuildRequest] | type[DeployRequest]] = {
     "build": BuildRequest,
     "deploy": DeployRequest,
 }
 
 
-def encode(message: BuildRequest | DeployRequest) -> str:
+def dedup_id(message: Message) -> str:
+    """One message per run and step: a repeated send (a retried handler) is dropped by FIFO queues."""
+    step = message.stage if isinstance(message, DeployRequest) else type(message).__name__
+    return f"{message.run_id}-{step}"
+
+
+def encode(message: Message) -> str:
     kind = next(name for name, cls in _MESSAGES.items() if isinstance(message, cls))
     return json.dumps({"type": kind, **asdict(message)}, sort_keys=True)
 
 
-def decode(body: str) -> BuildRequest | DeployRequest:
+def decode(body: str) -> Message:
     try:
         data: dict[str, Any] = json.loads(body)
         cls = _MESSAGES[data.pop("type")]

@@ -39,6 +39,11 @@ def _work_dir() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="presslift-")
 
 
+def _enqueue(svc: Services, role: str, message: events.Message) -> None:
+    """Send the next step; ordered per site where the queue is FIFO, at most once per run and step."""
+    svc.send(role, events.encode(message), group=message.site, dedup=events.dedup_id(message))
+
+
 # --- stage bookkeeping ---------------------------------------------------------------------------
 
 
@@ -148,9 +153,7 @@ def start_import(svc: Services, bucket: str, key: str, *, final_attempt: bool = 
     )
     if done is not None:
         source_key = done.stage("convert").detail["source_key"]
-        svc.send(
-            "build", events.encode(events.BuildRequest(run_id=run.id, site=run.site, source_key=source_key))
-        )
+        _enqueue(svc, "build", events.BuildRequest(run_id=run.id, site=run.site, source_key=source_key))
     return svc.runs.get(run.id)
 
 
@@ -201,9 +204,7 @@ def build(svc: Services, request: events.BuildRequest, *, final_attempt: bool = 
         svc, request.run_id, "build", lambda run: _build(svc, run, request), final_attempt=final_attempt
     )
     if done is not None:
-        svc.send(
-            "deploy", events.encode(events.DeployRequest(run_id=done.id, site=done.site, stage="staging"))
-        )
+        _enqueue(svc, "deploy", events.DeployRequest(run_id=done.id, site=done.site, stage="staging"))
     return done
 
 
@@ -362,7 +363,7 @@ def decide(
 
     run = svc.runs.update(run_id, change)
     if decision.decision == "approve":
-        svc.send("deploy", events.encode(events.DeployRequest(run_id=run.id, site=run.site, stage="prod")))
+        _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=run.site, stage="prod"))
     return run
 
 

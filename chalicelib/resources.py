@@ -32,7 +32,15 @@ APPROVALS_TOPIC = Variable(
 )
 API_URL = Variable("PRESSLIFT_API_URL", "http://127.0.0.1:8000")
 MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
-QUEUES = {role: Variable(f"PRESSLIFT_{role.upper()}_QUEUE", f"presslift-{role}") for role in QUEUE_ROLES}
+#: Queues whose messages are ordered per site: FIFO, MessageGroupId = the site. Deploys of one site never
+#: run at the same time or out of order, while different sites deploy in parallel.
+FIFO_ROLES: frozenset[str] = frozenset({"deploy"})
+QUEUES = {
+    role: Variable(
+        f"PRESSLIFT_{role.upper()}_QUEUE", f"presslift-{role}" + (".fifo" if role in FIFO_ROLES else "")
+    )
+    for role in QUEUE_ROLES
+}
 SITE_BUCKETS = {
     stage: Variable(f"PRESSLIFT_SITE_BUCKET_{stage.upper()}", f"presslift-site-{stage}")
     for stage in SITE_STAGES
@@ -52,5 +60,12 @@ def all_variables() -> list[Variable]:
     return [*fixed, *QUEUES.values(), *SITE_BUCKETS.values(), *DISTRIBUTIONS.values(), *SITE_URLS.values()]
 
 
+def is_fifo(queue_name: str) -> bool:
+    return queue_name.endswith(".fifo")
+
+
 def dead_letter_queue(queue_name: str) -> str:
+    """`presslift-build` -> `presslift-build-dlq`; a FIFO queue's DLQ must be FIFO too."""
+    if is_fifo(queue_name):
+        return queue_name.removesuffix(".fifo") + "-dlq.fifo"
     return f"{queue_name}-dlq"

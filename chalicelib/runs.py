@@ -13,7 +13,9 @@ This module knows the shape of a run and how to store it; what happens after eac
 from __future__ import annotations
 
 import json
+import random
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -128,7 +130,10 @@ class RunStore:
 
     def update(self, run_id: str, change: Callable[[Run], None], *, attempts: int = 8) -> Run:
         """Apply `change` to the stored run and write it back, retrying when another writer won."""
-        for _ in range(attempts):
+        for attempt in range(attempts):
+            if attempt:
+                # Another writer won the race: back off a little, with jitter, before reading again.
+                time.sleep(random.uniform(0, 0.01 * min(attempt, 10)))
             run = self.get(run_id)
             change(run)
             run.updated_at = utc_now()

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from chalicelib.config import Settings
+from chalicelib.resources import is_fifo
 from chalicelib.runs import RunStore
 
 
@@ -65,8 +66,12 @@ class Services:
             self._queue_urls[role] = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
         return self._queue_urls[role]
 
-    def send(self, role: str, body: str) -> None:
-        self.sqs.send_message(QueueUrl=self.queue_url(role), MessageBody=body)
+    def send(self, role: str, body: str, *, group: str, dedup: str) -> None:
+        """Enqueue `body`; on FIFO queues `group` orders messages (the site) and `dedup` drops repeats."""
+        kwargs: dict[str, Any] = {"QueueUrl": self.queue_url(role), "MessageBody": body}
+        if is_fifo(self.settings.queues[role]):
+            kwargs.update(MessageGroupId=group, MessageDeduplicationId=dedup[:128])
+        self.sqs.send_message(**kwargs)
 
 
 _services: Services | None = None

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib.config import Settings
 from chalicelib.ingest import IMPORTS
-from chalicelib.resources import dead_letter_queue
+from chalicelib.resources import dead_letter_queue, is_fifo
 from chalicelib.runs import table_definition
 
 OUTBOX_QUEUE = "presslift-local-outbox"
@@ -32,14 +32,15 @@ class Provisioned:
 
 
 def _queue(sqs: Any, name: str, max_receive_count: int) -> tuple[str, str]:
-    dlq_url = sqs.create_queue(QueueName=dead_letter_queue(name))["QueueUrl"]
+    fifo = {"FifoQueue": "true"} if is_fifo(name) else {}
+    dlq_url = sqs.create_queue(QueueName=dead_letter_queue(name), Attributes=fifo)["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
     redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)})
     url = sqs.create_queue(
         QueueName=name,
-        Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": str(VISIBILITY_TIMEOUT)},
+        Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": str(VISIBILITY_TIMEOUT), **fifo},
     )["QueueUrl"]
     return url, dlq_url
 
