@@ -177,6 +177,12 @@ def plan_sync(
             raise SearchSyncError(f"two search records share the objectID {object_id!r}")
         local[object_id] = record
     remote_hashes = {item["objectID"]: record_hash(_visible(item)) for item in remote}
+    if not local and remote_hashes:
+        # A build that found no pages is far likelier broken than a site that deleted every page.
+        raise SearchSyncError(
+            f"the build has no search records but the index holds {len(remote_hashes)}: refusing to empty "
+            "the live index (check that the site built its pages)"
+        )
     adds = [record for object_id, record in local.items() if object_id not in remote_hashes]
     updates = [
         record
@@ -369,8 +375,17 @@ class _Session:
         self.wait(source, response.task_id, f"the {operation}")
 
     def delete_index(self, index: str) -> None:
-        response = self.call(f"deleting {index}", lambda: self.client.delete_index(index))
-        self.wait(index, response.task_id, "the deletion")
+        def delete() -> Any:
+            try:
+                return self.client.delete_index(index)
+            except RequestException as error:
+                if error.status_code == 404:  # already gone: that is what we wanted
+                    return None
+                raise
+
+        response = self.call(f"deleting {index}", delete)
+        if response is not None:
+            self.wait(index, response.task_id, "the deletion")
 
 
 def sync_index(

@@ -228,3 +228,9 @@ def _config(algolia: LocalAlgolia):
     config = SearchConfig(algolia.app_id, ADMIN_KEY)
     config.hosts = HostsCollection([parse_host(algolia.url)])
     return config
+
+
+def test_a_temporary_index_that_is_already_gone_is_not_an_error(algolia: LocalAlgolia) -> None:
+    algolia.fail_next(1, 404, path_contains="_tmp_presslift")  # Algolia may answer 404 to the cleanup
+    result = sync(algolia, make_records(5))
+    assert result.plan.full_replace and len(algolia.records(INDEX)) == 5

@@ -22,7 +22,9 @@ def stores() -> Iterator[dict[str, Any]]:
         ssm = boto3.client("ssm", region_name="us-east-1")
         secrets = boto3.client("secretsmanager", region_name="us-east-1")
         ssm.put_parameter(Name="/presslift/demo/algolia-admin-key", Value=ADMIN_KEY, Type="SecureString")
-        secrets.create_secret(Name="presslift/demo/algolia", SecretString=json.dumps({"admin_key": ADMIN_KEY}))
+        secrets.create_secret(
+            Name="presslift/demo/algolia", SecretString=json.dumps({"admin_key": ADMIN_KEY})
+        )
         secrets.create_secret(Name="presslift/demo/plain", SecretString=ADMIN_KEY)
         yield {"ssm": ssm, "secretsmanager": secrets}
     forget_secrets()

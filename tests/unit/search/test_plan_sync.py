@@ -79,6 +79,12 @@ def test_attributes_algolia_adds_do_not_count_as_changes() -> None:
     assert plan_sync(remote, records, {}, {}).changes == 0
 
 
+def test_an_empty_build_never_empties_a_live_index() -> None:
+    with pytest.raises(SearchSyncError, match="refusing to empty"):
+        plan_sync(make_records(5), [], SETTINGS, SETTINGS)
+    assert plan_sync([], [], SETTINGS, SETTINGS).operations == 0
+
+
 def test_duplicate_object_ids_are_refused() -> None:
     with pytest.raises(SearchSyncError, match="p1/"):
         plan_sync([], make_records(2) + make_records(2)[1:], {}, {})
