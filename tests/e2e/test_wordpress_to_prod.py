@@ -224,7 +224,9 @@ def test_presslift_runs_lists_the_local_clouds_runs(cloud, api, monkeypatch, cap
     from chalicelib.runs import Run, Stage, new_run_id
 
     cloud.services.runs.create(
-        Run(id=new_run_id(), site="listed", kind="hugo", trigger={"type": "import"}, stages=[Stage("convert")])
+        Run(
+            id=new_run_id(), site="listed", kind="hugo", trigger={"type": "import"}, stages=[Stage("convert")]
+        )
     )
     newest = api.runs()
     assert newest

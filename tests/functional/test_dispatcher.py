@@ -10,7 +10,11 @@ def test_the_wiring_comes_from_the_app_handlers():
     import app
 
     wiring = {w.function: w.queue for w in sqs_wiring(app.app)}
-    assert wiring == {"convert": "presslift-ingest", "build": "presslift-build", "deploy": "presslift-deploy.fifo"}
+    assert wiring == {
+        "convert": "presslift-ingest",
+        "build": "presslift-build",
+        "deploy": "presslift-deploy.fifo",
+    }
 
 
 def make_app(seen: list[str], fail_on: str) -> Chalice:
