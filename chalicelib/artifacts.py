@@ -4,6 +4,7 @@ Layout (all keys under the artifacts bucket):
     sources/<site>/<run>.tar.gz                 the site source a run builds (converted or fetched)
     artifacts/<site>/<run>/<stage>.tar.gz       one built tree per stage
     artifacts/<site>/<run>/<stage>.manifest.json
+    artifacts/<site>/<run>/<stage>.records.json search records built from that tree
     logs/<site>/<run>/<name>.log                build logs, conversion reports
 
 A tree is stored as one gzip'd tarball (one PUT, one GET) rather than object by object: the deploy
@@ -40,6 +41,10 @@ def tree_key(site: str, run_id: str, stage: str) -> str:
 
 def manifest_key(site: str, run_id: str, stage: str) -> str:
     return f"artifacts/{site}/{run_id}/{stage}.manifest.json"
+
+
+def records_key(site: str, run_id: str, stage: str) -> str:
+    return f"artifacts/{site}/{run_id}/{stage}.records.json"
 
 
 def log_key(site: str, run_id: str, name: str) -> str:
@@ -128,6 +133,15 @@ class ArtifactStore:
         manifest = self.get_manifest(site, run_id, stage)
         unpack(self._get(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}"), into)
         return manifest
+
+    def put_records(self, site: str, run_id: str, stage: str, data: bytes) -> str:
+        """A stage tree's search records: beside the tree, never in it (so they are not published)."""
+        key = records_key(site, run_id, stage)
+        self._put(key, data, "application/json")
+        return key
+
+    def get_records(self, site: str, run_id: str, stage: str) -> bytes:
+        return self._get(records_key(site, run_id, stage), f"the {stage} search records of run {run_id}")
 
     def get_log(self, site: str, run_id: str, name: str) -> tuple[str, str]:
         """A run's log or report by file name (no folders), with its content type."""

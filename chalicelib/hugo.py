@@ -57,6 +57,7 @@ def build_site(
     work_dir: Path,
     timeout: float = 600,
     extra_args: tuple[str, ...] = (),
+    params: dict[str, str] | None = None,
 ) -> HugoBuild:
     """Build `source` into `destination` with `base_url`; raise BuildError with Hugo's errors."""
     binary = find_hugo()
@@ -68,6 +69,8 @@ def build_site(
         "HUGO_CACHEDIR": str(cache),
         "HUGO_RESOURCEDIR": str(work_dir / "hugo-resources"),
         "HUGO_ENVIRONMENT": "production",
+        # Site params the pipeline sets without touching the site's own config (HUGO_PARAMS_<NAME>).
+        **{f"HUGO_PARAMS_{name.upper()}": value for name, value in (params or {}).items()},
     }
     args = [
         str(binary),

@@ -208,6 +208,29 @@ def build(svc: Services, request: events.BuildRequest, *, final_attempt: bool = 
     return done
 
 
+def _build_stage_tree(
+    svc: Services, run: Run, source: Path, work: Path, stage: str, logs: list[str]
+) -> dict[str, int]:
+    """Render one stage's tree, index it for search, and store it with its manifest and records."""
+    from chalicelib.search.pagefind import index_with_pagefind
+    from chalicelib.search.records import build_records, records_json
+
+    store = _artifacts(svc)
+    base_url = svc.settings.site_url(run.site, stage)
+    result = hugo.build_site(
+        source, work / "public" / stage, base_url=base_url, work_dir=work, params={"search": "true"}
+    )
+    search = index_with_pagefind(result.destination)
+    logs.append(f"== {stage} ({base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}")
+    manifest = build_manifest(
+        result.destination, site=run.site, run_id=run.id, stage=stage, base_url=base_url
+    )
+    records = build_records(result.destination, manifest)
+    store.put_tree(result.destination, manifest)
+    store.put_records(run.site, run.id, stage, records_json(records))
+    return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}
+
+
 def _build(svc: Services, run: Run, request: events.BuildRequest) -> dict[str, Any]:
     store = _artifacts(svc)
     logs: list[str] = []
@@ -218,14 +241,7 @@ def _build(svc: Services, run: Run, request: events.BuildRequest) -> dict[str, A
         store.get_source(request.source_key, source)
         try:
             for stage in SITE_STAGES:
-                base_url = svc.settings.site_url(run.site, stage)
-                result = hugo.build_site(source, work / "public" / stage, base_url=base_url, work_dir=work)
-                logs.append(f"== {stage} ({base_url}) in {result.seconds:.2f} s\n{result.log}")
-                manifest = build_manifest(
-                    result.destination, site=run.site, run_id=run.id, stage=stage, base_url=base_url
-                )
-                store.put_tree(result.destination, manifest)
-                trees[stage] = {"files": len(manifest.files), "bytes": manifest.total_bytes}
+                trees[stage] = _build_stage_tree(svc, run, source, work, stage, logs)
         except PipelineError as exc:
             logs.append(f"== failed\n{getattr(exc, 'log_tail', '')}")
             store.put_log(run.site, run.id, "build.log", "\n".join(logs))
