@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 from chalicelib.errors import InputError
 from chalicelib.manifest import Manifest, ManifestEntry
@@ -85,21 +84,25 @@ def check_paths(manifest: Manifest) -> None:
     """Manifest paths become paths under the release folder: refuse anything that could escape it."""
     seen: set[str] = set()
     for entry in manifest.files:
-        parts = PurePosixPath(entry.path).parts
+        path = entry.path
         if (
-            not entry.path
-            or entry.path.startswith("/")
-            or "\\" in entry.path
-            or "\0" in entry.path
-            or any(part in ("", ".", "..") for part in parts)
-            or "/".join(parts) != entry.path
+            not path
+            or path.startswith("/")
+            or "\\" in path
+            or "\0" in path
+            or any(part in ("", ".", "..") for part in path.split("/"))
         ):
-            raise InputError(
-                f"manifest of run {manifest.run_id}: path {entry.path!r} is not a plain relative path"
-            )
+            raise InputError(f"manifest of run {manifest.run_id}: path {path!r} is not a plain relative path")
         if entry.path in seen:
             raise InputError(f"manifest of run {manifest.run_id}: path {entry.path!r} is listed twice")
         seen.add(entry.path)
+    folders = {path[:index] for path in seen for index, char in enumerate(path) if char == "/"}
+    clashes = sorted(folders & seen)
+    if clashes:
+        raise InputError(
+            f"manifest of run {manifest.run_id}: {clashes[0]!r} is listed as a file and as a folder "
+            "of other files"
+        )
 
 
 def plan_release(

@@ -78,6 +78,12 @@ def test_a_path_listed_twice_is_refused():
         plan_release("r1", Manifest("app", "r1", "code", "", [entry("a", "x"), entry("a", "y")]), None)
 
 
+def test_a_path_that_is_both_a_file_and_a_folder_is_refused():
+    files = [entry("lib", "x"), entry("lib/mod.py", "y")]
+    with pytest.raises(InputError, match="'lib' is listed as a file and as a folder"):
+        plan_release("r1", Manifest("app", "r1", "code", "", files), None)
+
+
 def test_describe_names_what_is_copied_linked_and_left_out():
     current = manifest("r1", {"same.py": "x", "old.py": "o"})
     text = plan_release("r2", manifest("r2", {"same.py": "x", "new.py": "n"}), current, "r1").describe()
