@@ -7,7 +7,6 @@ CI=true, where a missing browser is a failure (CI must prove the page works).
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,48 +20,12 @@ from chalicelib.search.algolia import sync_index
 from chalicelib.search.pagefind import index_with_pagefind
 from chalicelib.search.records import build_records, index_settings
 from presslift.localalgolia import LocalAlgolia
+from tests.conftest import save_screenshot
 from tests.functional.search.site import POSTS, build_blog
 
 pytestmark = pytest.mark.chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 SUB_PATH = "sites/demo/staging/"
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
-    if missing:
-        message = (
-            f"headless browser test needs {' and '.join(missing)} (apt-get install chromium chromium-driver)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_window_size(1100, 900)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -104,8 +67,7 @@ def search_for(driver: Any, page_url: str, text: str, screenshot: str) -> list[A
     box.send_keys(text)
     locator = (By.CSS_SELECTOR, "#search-results .search-result a")
     WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located(locator))
-    ARTIFACTS.mkdir(exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / screenshot))
+    save_screenshot(driver, screenshot)
     return list(driver.find_elements(*locator))
 
 

@@ -1,0 +1,61 @@
+"""What a person sees, in headless Chromium: the published demo's search, the dashboard, the confirm page."""
+
+from __future__ import annotations
+
+import pytest
+
+from presslift.demo import drop_sample
+from tests.conftest import save_screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.chromium]
+
+
+def by_css(driver, css: str, timeout: float = 15):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+def test_a_person_reviews_approves_and_then_searches_prod(cloud, api, browser):
+    known = {run["id"] for run in api.runs("browser")}
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site="browser")
+    run = api.wait_for_new_run("browser", known, timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+
+    browser.get(api.base_url + "/")
+    by_css(browser, "section.site")
+    save_screenshot(browser, "dashboard.png")
+    page = browser.find_element("tag name", "body").text
+    assert "Waiting for approval" in page and run["id"] in page and "deploy-staging" in page
+
+    link = next(
+        url for url in cloud.wait_for_email(lambda e: run["id"] in e.body, 30).links if "/approvals/" in url
+    )
+    browser.get(link)
+    button = by_css(browser, "button.approve")
+    save_screenshot(browser, "approval-confirm.png")
+    text = browser.find_element("tag name", "body").text
+    assert "Opening this page changed nothing" in text and "What will change on prod" in text
+    assert "upload" in browser.find_element("css selector", "pre").text
+    assert api.run(run["id"])["status"] == "awaiting_approval"
+    button.click()
+    by_css(browser, ".notice.ok")
+    save_screenshot(browser, "approval-approved.png")
+    assert "Approved" in browser.find_element("tag name", "h1").text
+
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=120)
+    assert run["status"] == "succeeded"
+    assert run["approval"]["user_agent"].startswith("Mozilla/")
+
+    browser.get(run["urls"]["prod"] + "search/")
+    box = by_css(browser, "#search-input")
+    box.send_keys("Lemon Drizzle Loaf")
+    result = by_css(browser, "#search-results .search-result a")
+    save_screenshot(browser, "prod-search.png")
+    assert result.text == "Lemon Drizzle Loaf Recipe"
+    assert result.get_attribute("href").startswith(run["urls"]["prod"])
