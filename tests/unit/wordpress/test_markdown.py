@@ -25,6 +25,12 @@ from chalicelib.wordpress.markdown import can_convert, to_markdown
         ("<pre>a\n\n  b_c</pre>", "```\na\n\n  b_c\n```\n"),
         ("<p>x</p><hr><p>y</p>", "x\n\n---\n\ny\n"),
         ("<p><del>old</del> <tt>mono</tt></p>", "~~old~~ `mono`\n"),
+        (
+            "<table><tr><th>A</th><th>B|c</th></tr><tr><td>1</td></tr></table>",
+            "| A | B\\|c |\n| --- | --- |\n| 1 |  |\n",
+        ),
+        ("<dl><dt>Term</dt><dd>one</dd><dd>two</dd></dl>", "Term\n:   one\n:   two\n"),
+        ('<video src="/v.mp4">Get <a href="/v.mp4">the video</a></video>', "Get [the video](/v.mp4)\n"),
     ],
 )
 def test_common_markup(html, markdown):
@@ -33,7 +39,9 @@ def test_common_markup(html, markdown):
     assert to_markdown(root) == markdown
 
 
-@pytest.mark.parametrize("html", ["<table><tr><td>1</td></tr></table>", "<dl><dt>a</dt><dd>b</dd></dl>"])
+@pytest.mark.parametrize(
+    "html", ["<table><tr><td><table><tr><td>1</td></tr></table></td></tr></table>", "<form>Name</form>"]
+)
 def test_rare_markup_goes_to_markdownify(html):
     root = parse_fragment(html)
     assert not can_convert(root)
