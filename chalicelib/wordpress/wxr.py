@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from chalicelib.errors import ConversionError
+from chalicelib.wordpress.encoding import utf8_source
 from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
 # WordPress.com writes its namespaces with https; both spellings name the same vocabulary.
@@ -285,7 +286,7 @@ class ExportReader:
         depth = 0
         saw_root = False
         with self.path.open("rb") as handle:
-            stream = StrictXmlStream(handle, name=self.path.name)
+            stream = StrictXmlStream(utf8_source(handle, name=self.path.name), name=self.path.name)
             try:
                 for chunk in stream.chunks():
                     stream_line += chunk.count(b"\n")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Protocol
 
 from chalicelib.errors import ConversionError
 
@@ -31,10 +31,14 @@ LOOKAHEAD = 64
 CHUNK = 1 << 20
 
 
+class ByteSource(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class StrictXmlStream:
     """Yields chunks of repaired XML from a binary export file."""
 
-    def __init__(self, source: BinaryIO, *, name: str) -> None:
+    def __init__(self, source: ByteSource, *, name: str) -> None:
         self._source = source
         self._name = name
         self._buffer = b""
