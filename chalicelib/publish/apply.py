@@ -54,10 +54,20 @@ class PublishResult:
 def current_plan(
     s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions
 ) -> PublishPlan:
+    """The plan for publishing `manifest` to `target` now (reads the bucket, writes nothing)."""
+    return _read_bucket(s3, manifest, target, options)[0]
+
+
+def _read_bucket(
+    s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions
+) -> tuple[PublishPlan, dict[str, RecordEntry]]:
     """List the bucket, trust the publish record where it still holds, HEAD only what stays unknown."""
-    remote = merge_record(
-        bucket.list_objects(s3, target, options.retry), bucket.read_record(s3, target, options.retry)
-    )
+    # The record and the listing are independent reads: overlapping them saves a round trip per publish.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reading = pool.submit(bucket.read_record, s3, target, options.retry)
+        listing = bucket.list_objects(s3, target, options.retry)
+        record = reading.result()
+    remote = merge_record(listing, record)
     plan = plan_publish(manifest, remote, target, options)
     live = {obj.key: obj for obj in remote}
     unknown = [
@@ -65,10 +75,10 @@ def current_plan(
         for upload in plan.uploads
         if _unknown_but_maybe_same(upload.reason, live.get(upload.key))
     ]
-    if not unknown:
-        return plan
-    looked = bucket.look_at(s3, target, unknown, options.retry, options.concurrency)
-    return plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
+    if unknown:
+        looked = bucket.look_at(s3, target, unknown, options.retry, options.concurrency)
+        plan = plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
+    return plan, record
 
 
 def publish_tree(
@@ -83,7 +93,7 @@ def publish_tree(
 ) -> PublishResult:
     """Publish a built stage tree to its target; with `dry_run`, only read the bucket and return the plan."""
     started = time.monotonic()
-    plan = current_plan(s3, manifest, target, options)
+    plan, previous_record = _read_bucket(s3, manifest, target, options)
     if dry_run:
         return PublishResult(plan.summary(), dry_run=True, seconds=time.monotonic() - started, plan=plan)
     if plan.refusals:
@@ -95,9 +105,18 @@ def publish_tree(
     _check_tree(tree, plan)
     etags = _upload_in_order(s3, tree, plan, options)
     deleted = bucket.delete(s3, target, list(plan.deletes), options.retry)
-    if not plan.changes_nothing:
-        bucket.write_record(s3, target, _record_after(plan, etags), options.retry)
-    invalidation_id, status = _invalidate(cloudfront, plan, manifest, options)
+    record = _record_after(plan, etags)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Rewritten only when it changes, so an idle re-publish writes nothing at all; the CDN
+        # invalidation does not depend on it, so the two run side by side.
+        writing = (
+            pool.submit(bucket.write_record, s3, target, record, options.retry)
+            if record != previous_record
+            else None
+        )
+        invalidation_id, status = _invalidate(cloudfront, plan, manifest, options)
+        if writing is not None:
+            writing.result()
     return PublishResult(
         plan.summary(),
         dry_run=False,

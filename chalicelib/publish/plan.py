@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +67,11 @@ class Upload:
 
 @dataclass(frozen=True)
 class PublishPlan:
+    """What publishing an artifact will do; `refusals` non-empty means apply must not run.
+
+    `overridden` lists the guards that would have refused but were forced, so the record shows them.
+    """
+
     target: PublishTarget
     uploads: tuple[Upload, ...]
     deletes: tuple[str, ...]
@@ -74,7 +79,7 @@ class PublishPlan:
     invalidations: tuple[str, ...]
     refusals: tuple[str, ...] = ()
     live_objects: int = 0
-    overridden: tuple[str, ...] = field(default=())
+    overridden: tuple[str, ...] = ()
 
     @property
     def changes_nothing(self) -> bool:

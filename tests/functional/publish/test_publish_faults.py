@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.errors import PublishError
-from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, write_tree
+from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, target, write_tree
 
 
 class FaultyS3:
@@ -169,3 +169,33 @@ def test_objects_written_by_another_tool_are_looked_at_once_then_trusted(
 
     assert first.summary["uploads_by_reason"] == {"headers": len(SITE_V1)}
     assert publish(s3, tmp_path / "site", manifest).summary["uploads"] == 0
+
+
+class CountingS3:
+    """Delegates to a real client and counts HEAD requests."""
+
+    def __init__(self, s3: Any) -> None:
+        self._s3, self.heads = s3, 0
+
+    def head_object(self, **params: Any) -> Any:
+        self.heads += 1
+        return self._s3.head_object(**params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._s3, name)
+
+
+def test_a_lost_publish_record_costs_one_look_at_each_object_and_no_uploads(
+    clients: dict[str, Any], tmp_path: Path
+) -> None:
+    s3 = CountingS3(clients["s3"])
+    manifest = write_tree(tmp_path / "site", SITE_V1)
+    publish(s3, tmp_path / "site", manifest)
+    clients["s3"].delete_object(Bucket=BUCKET, Key=target().record_key)
+
+    relearned = publish(s3, tmp_path / "site", manifest)
+    heads_after_loss = s3.heads
+    settled = publish(s3, tmp_path / "site", manifest)
+
+    assert (relearned.uploaded, heads_after_loss) == (0, len(SITE_V1))
+    assert (settled.uploaded, s3.heads) == (0, len(SITE_V1))

@@ -1,0 +1,1 @@
+"""The publish benchmark: Presslift vs `aws s3 sync --delete` vs `hugo deploy` on one moto server."""
