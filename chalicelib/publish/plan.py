@@ -86,7 +86,12 @@ class PublishPlan:
         return not self.uploads and not self.deletes
 
     def in_order(self) -> list[tuple[Group, list[Upload]]]:
-        groups = [(group, [u for u in self.uploads if u.group is group]) for group in GROUP_ORDER]
+        """The uploads by group, in upload order; largest first within a group, so no big file
+        starts last and holds up the next group alone."""
+        groups = [
+            (group, sorted((u for u in self.uploads if u.group is group), key=lambda u: (-u.size, u.key)))
+            for group in GROUP_ORDER
+        ]
         return [(group, uploads) for group, uploads in groups if uploads]
 
     def summary(self) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def test_pages_wait_until_their_assets_are_uploaded(clients: dict[str, Any], tmp
     with pytest.raises(PublishError, match="1 of 8 uploads were done"):
         publish(faulty, tmp_path / "site", write_tree(tmp_path / "site", SITE_V1), concurrency=1)
 
-    assert sorted(bucket_contents(clients["s3"])) == ["css/main.css"]
+    assert sorted(bucket_contents(clients["s3"])) == ["images/logo.png"]
 
 
 def test_throttling_and_server_errors_are_retried(clients: dict[str, Any], tmp_path: Path) -> None:

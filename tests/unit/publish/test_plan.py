@@ -124,13 +124,15 @@ def test_uploads_are_grouped_assets_then_pages_then_home_and_feeds(path: str, gr
     assert group_for(path) is group
 
 
-def test_plan_lists_groups_in_upload_order() -> None:
-    manifest = make_local(("index.html", 1, MD5_A), ("p/index.html", 1, MD5_A), ("a.css", 1, MD5_A))
+def test_plan_lists_groups_in_upload_order_largest_first_within_a_group() -> None:
+    manifest = make_local(
+        ("index.html", 1, MD5_A), ("p/index.html", 1, MD5_A), ("a.css", 1, MD5_A), ("big.jpg", 9, MD5_A)
+    )
 
     plan = plan_publish(manifest, [], TARGET, PublishOptions())
 
     assert [(group, [u.path for u in uploads]) for group, uploads in plan.in_order()] == [
-        (Group.ASSETS, ["a.css"]),
+        (Group.ASSETS, ["big.jpg", "a.css"]),
         (Group.PAGES, ["p/index.html"]),
         (Group.HOME, ["index.html"]),
     ]
