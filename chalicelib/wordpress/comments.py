@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node, unwrap
 from chalicelib.wordpress.html import wpautop
+from chalicelib.wordpress.scan import SPAM_WORDS, scan
 from chalicelib.wordpress.wxr import Comment
 
 ALLOWED_TAGS = frozenset(
@@ -39,6 +40,35 @@ def sanitise(html_text: str) -> str:
                 node.set("href", href.strip())
             node.set("rel", "nofollow ugc")
     return inner_html(root).strip()
+
+
+def spam_reason(comment: Comment) -> str:
+    """Why an approved comment is spam or injected content ("" when it is not).
+
+    Comments are held to a stricter rule than posts: one link about pills or casinos is enough.
+    """
+    root = parse_fragment(comment.content)
+    findings = scan(root, allowed_iframe_hosts=(), strip=False)
+    spammy = [a.get("href") or "" for a in root.iter("a")
+              if SPAM_WORDS.search(a.text_content()) or SPAM_WORDS.search(a.get("href") or "")]
+    if SPAM_WORDS.search(comment.author_url):
+        spammy.append(comment.author_url)
+    if spammy:
+        return "spam links: " + ", ".join(sorted(set(spammy)))[:120]
+    return "; ".join(f"{f.kind}: {f.detail}" for f in findings)
+
+
+def screen(comments: list[Comment]) -> tuple[list[Comment], list[tuple[Comment, str]]]:
+    """The comments to keep, and the spam ones with the reason each was left out."""
+    kept: list[Comment] = []
+    spam: list[tuple[Comment, str]] = []
+    for comment in comments:
+        reason = spam_reason(comment) if comment.approved == "1" else ""
+        if reason:
+            spam.append((comment, reason))
+        else:
+            kept.append(comment)
+    return kept, spam
 
 
 def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, Any]]:

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.errors import ConversionError
-from chalicelib.wordpress.comments import comments_json, threaded
+from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
-from chalicelib.wordpress.html import BodyContext, convert_body
+from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.media import UploadsArchive, fetch
 from chalicelib.wordpress.menus import menu_entries
@@ -170,11 +170,14 @@ class Conversion:
             rewrite_url=rewrite, gallery_images=self._gallery_images(item), warn=warn,
             iframe_hosts=self.options.iframe_hosts, strip=policy != "keep",
         ))
+        title, title_findings = clean_title(item.title, iframe_hosts=self.options.iframe_hosts,
+                                            strip=policy != "keep")
+        findings = [*title_findings, *body.findings]
         draft = placement.status == "draft"
-        for finding in body.findings:
+        for finding in findings:
             code = "hacked-content" if policy == "keep" else "stripped-content"
             warn(code, f"{finding.kind}: {finding.detail}")
-        if body.findings and policy == "quarantine":
+        if findings and policy == "quarantine":
             draft = True
             warn("quarantined", "kept out of the site for review because of injected content")
         if item.password:
@@ -182,7 +185,7 @@ class Conversion:
         date = iso_date(item.date, item.date_gmt, plan.offset)
         lastmod = iso_date(item.modified, item.modified_gmt, plan.offset)
         meta: dict[str, Any] = {
-            "title": _plain(item.title) or placement.slug,
+            "title": title or placement.slug,
             "date": date,
             "lastmod": lastmod if lastmod and date and lastmod > date else "",
             "slug": placement.slug,
@@ -212,12 +215,17 @@ class Conversion:
         meta["wordpress_id"] = item.id
         name = "_index.md" if placement.branch else "index.md"
         write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, body.markdown))
-        comments = threaded(item.comments, plan.offset)
+        clean_comments, spam = screen(item.comments)
+        for comment, reason in spam:
+            self.report.warn("spam-comment", f"comment {comment.id} left out: {reason}", label)
+        comments = threaded(clean_comments, plan.offset)
         if comments:
             write_text(self.work, f"content/{placement.folder}/comments.json", comments_json(comments))
         self.report.count("comment", "approved", len(comments))
-        if len(item.comments) > len(comments):
-            self.report.count("comment", "skipped", len(item.comments) - len(comments))
+        if spam:
+            self.report.count("comment", "spam", len(spam))
+        if len(item.comments) > len(comments) + len(spam):
+            self.report.count("comment", "skipped", len(item.comments) - len(comments) - len(spam))
 
     def _taxonomy_params(self, item: Item, meta: dict[str, Any]) -> None:
         plan = self.plan

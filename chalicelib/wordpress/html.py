@@ -166,6 +166,13 @@ def _iframes_to_embeds(root: Any, ctx: ShortcodeContext, placeholders: Placehold
         _replace_with_text(node, placeholders.add(embed_markdown(src, ctx), block=True) if src else "")
 
 
+def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) -> tuple[str, list[Finding]]:
+    """A title as plain text, and what the scan found in it (an injected `<script>` loses its text too)."""
+    root = parse_fragment(title_html)
+    findings = scan(root, allowed_iframe_hosts=iframe_hosts, strip=strip)
+    return " ".join(root.text_content().split()), findings
+
+
 def convert_body(html_text: str, ctx: BodyContext) -> Body:
     placeholders = Placeholders()
     findings: list[Finding] = []

@@ -130,3 +130,40 @@ def test_quarantine_keeps_hacked_items_out_of_the_site(tmp_path, demo):
     post = frontmatter.load(tmp_path / "site/content/posts/croissant-week/index.md")
     assert post["draft"] is True and "evil.example" not in post.content
     assert {"stripped-content", "quarantined"} <= {w.code for w in report.warnings}
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "expected"),
+    [
+        ('Croissant Week<script src="https://evil.example/x">alert(1)</script>', "script", "Croissant Week"),
+        ("Croissant Week <img src=x onerror=steal()>", "event-handler", "Croissant Week"),
+    ],
+)
+def test_hacked_titles_are_cleaned_and_reported(tmp_path, demo, title, kind, expected):
+    export = tmp_path / "export.xml"
+    text = (demo / "export.xml").read_text()
+    original = "<title><![CDATA[Croissant Week at the Bakery]]></title>"
+    assert original in text
+    export.write_text(text.replace(original, f"<title><![CDATA[{title}]]></title>"))
+    report = convert_export(export, tmp_path / "site")
+    post = frontmatter.load(tmp_path / "site/content/posts/croissant-week/index.md")
+    assert post["title"] == expected
+    assert any(w.code == "stripped-content" and kind in w.message for w in report.warnings)
+
+
+def test_spam_comments_are_left_out_and_reported(tmp_path, demo):
+    export = tmp_path / "export.xml"
+    text = (demo / "export.xml").read_text()
+    spam = '<a href="https://pills.example/">cheap viagra</a>'
+    marker = "<wp:comment_id>502</wp:comment_id>"
+    start = text.index(marker)
+    content_at = text.index("<wp:comment_content><![CDATA[", start) + len("<wp:comment_content><![CDATA[")
+    export.write_text(text[:content_at] + spam + text[content_at:])
+    report = convert_export(export, tmp_path / "site")
+    comments_file = tmp_path / "site/content/posts/harbour-sourdough-recipe/comments.json"
+    comments = json.loads(comments_file.read_text())
+    assert [(c["id"], c["parent"]) for c in comments] == [(501, 0), (503, 0)]
+    assert [w.message for w in report.warnings if w.code == "spam-comment"] == [
+        "comment 502 left out: spam links: https://pills.example/"
+    ]
+    assert report.counts["comment/spam"] == 1
