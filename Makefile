@@ -47,3 +47,7 @@ clean:
 
 layer: $(STAMP)  ## the Hugo Lambda layer zips in hugo_layer/dist/
 	$(PY) -m hugo_layer.build
+
+.PHONY: bench-convert
+bench-convert: $(STAMP)  ## presslift convert vs wordpress-export-to-markdown (npm), on a 10,000-item export
+	$(PY) -m bench.convert.run
