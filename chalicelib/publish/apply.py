@@ -3,8 +3,8 @@
 The order is what keeps a live site whole while it changes: assets first, then pages, then the home
 page, sitemap and feeds; deletes only after every upload succeeded; the publish record and the CDN
 invalidation last. A run that stops midway leaves the old pages pointing at assets that still exist,
-and a re-run converges (what was uploaded is found unchanged). Never plans here and never skips a guard
-the plan refused.
+and a re-run converges (what was uploaded is found unchanged). The diff itself is plan.py's (pure):
+this module only reads the bucket for it and carries it out, and never writes past a refusal.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _read_bucket(
         if _unknown_but_maybe_same(upload.reason, live.get(upload.key))
     ]
     if unknown:
-        looked = bucket.look_at(s3, target, unknown, options.retry, options.concurrency)
+        looked = bucket.look_at(s3, target, unknown, options.retry, workers_for(s3, options))
         plan = plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
     return plan, record
 
@@ -130,6 +130,16 @@ def publish_tree(
     )
 
 
+def workers_for(s3: S3Client, options: PublishOptions) -> int:
+    """The concurrency, capped at the client's connection pool (botocore's default is 10).
+
+    More workers than pooled connections would open and drop a connection per request; create the
+    client with `Config(max_pool_connections=options.concurrency)` to get the full concurrency.
+    """
+    pool = getattr(getattr(getattr(s3, "meta", None), "config", None), "max_pool_connections", None)
+    return min(options.concurrency, pool) if isinstance(pool, int) and pool > 0 else options.concurrency
+
+
 def _unknown_but_maybe_same(reason: UploadReason, live: RemoteObject | None) -> bool:
     if live is None:
         return False
@@ -169,7 +179,7 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
             stop.set()
             raise
 
-    with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
+    with ThreadPoolExecutor(max_workers=workers_for(s3, options)) as pool:
         for _group, uploads in plan.in_order():
             futures = {pool.submit(put, upload): upload for upload in uploads}
             wait(futures)

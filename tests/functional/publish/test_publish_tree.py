@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 
 from chalicelib.errors import PublishError
 from chalicelib.publish import PublishOptions, publish_tree
+from chalicelib.publish.apply import workers_for
 from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, target, write_tree
 
 
@@ -80,3 +83,15 @@ def test_an_empty_build_is_refused_and_nothing_is_deleted(clients: dict[str, Any
         publish(clients["s3"], tmp_path / "empty", empty)
 
     assert len(bucket_contents(clients["s3"])) == len(SITE_V1)
+
+
+@pytest.mark.parametrize(
+    ("pool", "concurrency", "workers"), [(None, 16, 10), (None, 4, 4), (10, 16, 10), (32, 16, 16)]
+)
+def test_workers_never_outnumber_the_clients_connections(
+    pool: int | None, concurrency: int, workers: int
+) -> None:
+    config = Config(max_pool_connections=pool) if pool else None  # botocore's default pool is 10
+    s3 = boto3.client("s3", region_name="us-east-1", config=config)
+
+    assert workers_for(s3, PublishOptions(concurrency=concurrency)) == workers
