@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-from chalice.app import Chalice, Request, Response, SQSEvent
+from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
-from chalicelib import events, pipeline, web
+from chalicelib import events, pipeline, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.batch import process_batch
 from chalicelib.config import Settings
-from chalicelib.errors import PipelineError
+from chalicelib.errors import InputError, PipelineError
 from chalicelib.services import services
 
 app = Chalice(app_name="presslift")
@@ -30,24 +30,34 @@ def _batch(event: SQSEvent, handle: Any) -> dict[str, Any]:
 
 def _ingest(body: str, final_attempt: bool) -> None:
     for created in events.s3_objects_created(body):
-        pipeline.start_import(services(), created.bucket, created.key, final_attempt=final_attempt)
+        pipeline.start_import(services(), created, final_attempt=final_attempt)
 
 
 def _build(body: str, final_attempt: bool) -> None:
     request = events.decode(body)
-    assert isinstance(request, events.BuildRequest), f"build queue got {request!r}"
-    pipeline.build(services(), request, final_attempt=final_attempt)
+    if isinstance(request, events.FetchRequest):
+        pipeline.fetch(services(), request, final_attempt=final_attempt)
+    elif isinstance(request, events.BuildRequest):
+        pipeline.build(services(), request, final_attempt=final_attempt)
+    else:
+        raise InputError(f"the build queue does not take {type(request).__name__} messages")
 
 
 def _deploy(body: str, final_attempt: bool) -> None:
     request = events.decode(body)
-    assert isinstance(request, events.DeployRequest), f"deploy queue got {request!r}"
+    if not isinstance(request, events.DeployRequest):
+        raise InputError(f"the deploy queue does not take {type(request).__name__} messages")
     pipeline.deploy(services(), request, final_attempt=final_attempt)
 
 
 @app.on_sqs_message(queue=_settings.queues["ingest"], batch_size=1)
 def convert(event: SQSEvent) -> dict[str, Any]:
     return _batch(event, _ingest)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
+    return {"expired": pipeline.expire_approvals(services())}
 
 
 @app.on_sqs_message(queue=_settings.queues["build"], batch_size=1)
@@ -183,3 +193,34 @@ def decide_approval(run_id: str) -> Response:
             run_url=svc.settings.run_url(run.id),
         )
     )
+
+
+@app.route(
+    "/webhooks/github",
+    methods=["POST"],
+    content_types=["application/json", "application/x-www-form-urlencoded"],
+)
+def github_webhook() -> Response:
+    request = _request()
+    body = request.raw_body if isinstance(request.raw_body, bytes) else _text(request.raw_body).encode()
+    try:
+        reply = webhooks.github_webhook(services(), dict(request.headers), body)
+    except PipelineError as exc:
+        return _json_error(exc)
+    return Response(body=reply.body, status_code=reply.status)
+
+
+@app.route("/api/sites", methods=["GET"])
+def list_sites() -> Any:
+    return {"sites": [site.to_dict() for site in services().sites.list()]}
+
+
+@app.route("/api/sites/{site}/{stage}/rollback", methods=["POST"], content_types=["application/json"])
+def rollback(site: str, stage: str) -> Response:
+    body = _request().json_body or {}
+    try:
+        run = pipeline.rollback(services(), site, stage, body.get("run") or None, who="API")
+    except PipelineError as exc:
+        return _json_error(exc)
+    svc = services()
+    return Response(body=web.run_json(run, svc.settings.run_url(run.id)), status_code=202)

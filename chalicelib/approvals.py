@@ -22,6 +22,16 @@ DEFAULT_TTL = timedelta(hours=72)
 DECISIONS = ("approve", "reject")
 
 
+def ttl(hours: int | float | None) -> timedelta:
+    """How long an approval stays open: the site's `approval_ttl_hours`, else 72 hours."""
+    return timedelta(hours=hours) if hours else DEFAULT_TTL
+
+
+def is_expired(run: Run, now: datetime) -> bool:
+    expires = run.approval.get("expires_at")
+    return bool(expires) and datetime.fromisoformat(str(expires)) <= now
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -47,9 +57,11 @@ def check_pending(run: Run, now: datetime) -> None:
     if status == "pending" and run.status == "superseded":
         newer = approval.get("superseded_by", "a newer run")
         raise ConflictError(f"run {run.id} was superseded by {newer}; approve that run instead")
+    if status == "expired":
+        raise ForbiddenError(f"this approval expired at {approval['expires_at']}")
     if status != "pending":
         raise ConflictError(f"this approval was already decided: {status} at {approval.get('decided_at')}")
-    if datetime.fromisoformat(str(approval["expires_at"])) <= now:
+    if is_expired(run, now):
         raise ForbiddenError(f"this approval expired at {approval['expires_at']}")
 
 

@@ -26,6 +26,7 @@ class Settings:
     site_buckets: Mapping[str, str] = field(default_factory=dict)
     distributions: Mapping[str, str] = field(default_factory=dict)
     site_urls: Mapping[str, str] = field(default_factory=dict)
+    algolia_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +50,9 @@ class Settings:
             site_buckets={stage: get(var) for stage, var in resources.SITE_BUCKETS.items()},
             distributions={stage: get(var) for stage, var in resources.DISTRIBUTIONS.items()},
             site_urls={stage: get(var) for stage, var in resources.SITE_URLS.items()},
+            algolia_hosts=tuple(
+                host.strip() for host in get(resources.ALGOLIA_HOSTS).split(",") if host.strip()
+            ),
         )
 
     def site_url(self, site: str, stage: str) -> str:

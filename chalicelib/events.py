@@ -8,7 +8,8 @@ field, never a KeyError deep in a stage.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -17,12 +18,18 @@ from chalicelib.errors import InputError
 
 @dataclass(frozen=True)
 class ObjectCreated:
-    """One S3 object that arrived in a bucket (from an S3 notification delivered through SQS)."""
+    """One S3 object that arrived in a bucket (from an S3 notification delivered through SQS).
+
+    `sequencer` orders events of one key and, with the key, identifies the event: a retried message
+    carries the same one.
+    """
 
     bucket: str
     key: str
     size: int = 0
     etag: str = ""
+    sequencer: str = ""
+    event_time: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def s3_objects_created(body: str) -> list[ObjectCreated]:
@@ -48,11 +55,31 @@ def s3_objects_created(body: str) -> list[ObjectCreated]:
                     key=unquote_plus(s3["object"]["key"]),
                     size=int(s3["object"].get("size", 0)),
                     etag=str(s3["object"].get("eTag", "")),
+                    sequencer=str(s3["object"].get("sequencer", "")),
+                    event_time=_event_time(record.get("eventTime")),
                 )
             )
         except (KeyError, TypeError) as exc:
             raise InputError(f"S3 notification record lacks {exc}") from exc
     return created
+
+
+def _event_time(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """Fetch a repository at a commit, then build it (a push)."""
+
+    run_id: str
+    site: str
+    repository: str
+    sha: str
+    branch: str = "main"
 
 
 @dataclass(frozen=True)
@@ -73,9 +100,10 @@ class DeployRequest:
     stage: str
 
 
-Message = BuildRequest | DeployRequest
+Message = FetchRequest | BuildRequest | DeployRequest
 
-_MESSAGES: dict[str, type[BuildRequest] | type[DeployRequest]] = {
+_MESSAGES: dict[str, type[FetchRequest] | type[BuildRequest] | type[DeployRequest]] = {
+    "fetch": FetchRequest,
     "build": BuildRequest,
     "deploy": DeployRequest,
 }

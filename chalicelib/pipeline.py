@@ -1,42 +1,40 @@
 """What happens after each stage: the pipeline's state machine, in one place.
 
 Each public function is the whole work of one Lambda invocation for one message or request: it moves
-a run's stages forward, does the stage's work through the collaborators in `Services`, and enqueues the
-next step. Every step is safe to repeat (SQS delivers at least once): a stage that already finished is
-not run again.
+a run's stages forward (`stages.py` records), has the stage's work done (`work/`), and enqueues the
+next step. Every step is safe to repeat (SQS delivers at least once): a finished stage is not run again.
 
-A `PipelineError` fails the stage and the run with its message and nothing after it runs; any other
-exception is a fault to retry, and is recorded as the stage's error only on the message's last attempt.
+Latest wins: every run takes the site's next generation when it starts. A deploy to staging goes ahead
+only if no newer run of the site has started since, and the deploy queue is FIFO per site, so two
+pushes in quick succession never deploy out of order; a newer staging deploy supersedes older runs
+still waiting for approval.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from chalicelib import approvals, events, hugo
-from chalicelib.artifacts import ArtifactStore, build_manifest
-from chalicelib.errors import BuildError, ConversionError, PipelineError
-from chalicelib.ingest import ExportKey, find_uploads, parse_export_key, quarantine
+from chalicelib import approvals, events, notify
+from chalicelib.errors import ConflictError, NotFoundError, PipelineError
+from chalicelib.ingest import parse_export_key
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
 from chalicelib.services import Services
+from chalicelib.sites import Site
+from chalicelib.stages import begin, end_run, fail, run_stage
+from chalicelib.work import build as build_work
+from chalicelib.work import convert as convert_work
+from chalicelib.work import deploy as deploy_work
+from chalicelib.work import fetch as fetch_work
+from chalicelib.work import site_config
 
 log = logging.getLogger(__name__)
 
-IMPORT_STAGES = ("convert", "build", "deploy-staging", "approval", "deploy-prod")
-
-
-def _artifacts(svc: Services) -> ArtifactStore:
-    return ArtifactStore(svc.s3, svc.settings.artifacts_bucket)
-
-
-def _work_dir() -> tempfile.TemporaryDirectory[str]:
-    # Lambda's only writable place is /tmp; the default temp dir is there.
-    return tempfile.TemporaryDirectory(prefix="presslift-")
+AFTER_SOURCE = ("build", "deploy-staging", "approval", "deploy-prod")
+IMPORT_STAGES = ("convert", *AFTER_SOURCE)
+PUSH_STAGES = ("fetch", *AFTER_SOURCE)
 
 
 def _enqueue(svc: Services, role: str, message: events.Message) -> None:
@@ -44,294 +42,242 @@ def _enqueue(svc: Services, role: str, message: events.Message) -> None:
     svc.send(role, events.encode(message), group=message.site, dedup=events.dedup_id(message))
 
 
-# --- stage bookkeeping ---------------------------------------------------------------------------
+def _create(svc: Services, run: Run) -> Run:
+    """Store a new run with the site's next generation; a retried creation returns the stored run."""
+    try:
+        existing = svc.runs.get(run.id)
+    except NotFoundError:
+        run.generation = svc.sites.next_generation(run.site)
+        return svc.runs.create(run)
+    return existing
 
 
-def _begin(svc: Services, run_id: str, name: str) -> Run | None:
-    """Mark a stage running; None when it must not run (already done, or the run has ended)."""
-    allowed = {"pending", "running", "waiting"}  # "running": a crashed attempt being retried
+def _after_failure(svc: Services, run_id: str) -> None:
+    """Tell the world a run failed: a notification, and the commit status for pushes."""
+    run = svc.runs.get(run_id)
+    if run.status == "failed":
+        notify.run_failed(svc, run)
+        notify.commit_status(svc, run, "failure", "the Presslift run failed")
 
-    state: dict[str, bool] = {}
 
-    def change(run: Run) -> None:
-        stage = run.stage(name)
-        state["go"] = not run.finished and stage.status in allowed
-        if state["go"]:
-            stage.status = "running"
-            stage.started_at = stage.started_at or utc_now()
-            stage.error = None
+# --- import: a WordPress export arrived ----------------------------------------------------------
 
-    run = svc.runs.update(run_id, change)
-    if not state["go"]:
-        log.info(
-            "run %s: stage %s not started (stage %s, run %s)",
-            run_id,
-            name,
-            run.stage(name).status,
-            run.status,
-        )
+
+def import_run_id(created: events.ObjectCreated) -> str:
+    """The same S3 event always names the same run, so a retried message continues it."""
+    digest = hashlib.sha256(f"{created.bucket}/{created.key}/{created.sequencer}".encode()).hexdigest()[:6]
+    return f"{created.event_time:%Y%m%d-%H%M%S}-{created.event_time.microsecond // 1000:03d}-{digest}"
+
+
+def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt: bool = True) -> Run | None:
+    """An object arrived in the ingest bucket: when it is an export, convert it and enqueue the build."""
+    export = parse_export_key(created.key)
+    if export is None:
+        log.info("ignoring s3://%s/%s: not an export", created.bucket, created.key)
         return None
+    run = _create(
+        svc,
+        Run(
+            id=import_run_id(created) if created.sequencer else new_run_id(svc.clock()),
+            site=export.site,
+            kind="hugo",
+            trigger={
+                "type": "import",
+                "bucket": created.bucket,
+                "key": created.key,
+                "summary": f"import of {export.name}",
+            },
+            stages=[Stage(name) for name in IMPORT_STAGES],
+            urls={stage: svc.settings.site_url(export.site, stage) for stage in SITE_STAGES},
+        ),
+    )
+    done = run_stage(
+        svc,
+        run.id,
+        "convert",
+        lambda r: convert_work.convert(svc, r, created.bucket, export),
+        final_attempt=final_attempt,
+    )
+    if done is None:
+        _after_failure(svc, run.id)
+        return svc.runs.get(run.id)
+    source_key = done.stage("convert").detail["source_key"]
+    _enqueue(svc, "build", events.BuildRequest(run_id=run.id, site=run.site, source_key=source_key))
+    return done
+
+
+# --- push: a GitHub push to a registered site ------------------------------------------------------
+
+
+def start_push(svc: Services, site: Site, push: Any) -> Run:
+    """Record a run for a push that should build, and queue its fetch (the webhook answers at once)."""
+    message = (push.head_commit_message or "").strip().splitlines()
+    summary = f"push {push.short_sha} to {push.branch} by {push.pusher}" + (
+        f": {message[0][:80]}" if message else ""
+    )
+    run = _create(
+        svc,
+        Run(
+            id=new_run_id(svc.clock()),
+            site=site.name,
+            kind=site.kind,
+            trigger={**push.summary(), "type": "push", "branch": push.branch, "summary": summary},
+            stages=[Stage(name) for name in PUSH_STAGES],
+            urls={stage: svc.settings.site_url(site.name, stage) for stage in SITE_STAGES},
+        ),
+    )
+    request = events.FetchRequest(run.id, site.name, push.repository, push.after, push.branch or site.branch)
+    _enqueue(svc, "build", request)
     return run
 
 
-def _succeed(
-    svc: Services, run_id: str, name: str, detail: dict[str, Any], after: Callable[[Run], None] | None = None
-) -> Run:
-    def change(run: Run) -> None:
-        stage = run.stage(name)
-        stage.status = "succeeded"
-        stage.finished_at = utc_now()
-        stage.detail.update(detail)
-        if after:
-            after(run)
-
-    return svc.runs.update(run_id, change)
-
-
-def fail_run(run: Run, stage: Stage, error: str, status: str = "failed") -> None:
-    """Record a stage's failure on `run`: the stage fails, the run ends, later stages are skipped."""
-    stage.status = "failed"
-    stage.error = error
-    stage.finished_at = utc_now()
-    run.status = status
-    for later in run.stages_after(stage.name):
-        if later.status in ("pending", "waiting", "running"):
-            later.status = "skipped"
-
-
-def _fail(svc: Services, run_id: str, name: str, error: str, detail: dict[str, Any] | None = None) -> Run:
-    def change(run: Run) -> None:
-        stage = run.stage(name)
-        stage.detail.update(detail or {})
-        fail_run(run, stage, error)
-
-    log.warning("run %s: stage %s failed: %s", run_id, name, error)
-    return svc.runs.update(run_id, change)
-
-
-def _run_stage(
-    svc: Services, run_id: str, name: str, work: Callable[[Run], dict[str, Any]], *, final_attempt: bool
-) -> Run | None:
-    """Run one stage's work with the bookkeeping around it; the finished run, or None if not done."""
-    run = _begin(svc, run_id, name)
-    if run is None:
-        return None
-    try:
-        detail = work(run)
-    except PipelineError as exc:
-        extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
-        _fail(svc, run_id, name, str(exc), extra)
-        return None
-    except Exception as exc:
-        if final_attempt:
-            _fail(svc, run_id, name, f"internal error (gave up after retries): {exc!r}")
-        raise
-    return _succeed(svc, run_id, name, detail)
-
-
-# --- convert: a WordPress export arrived ----------------------------------------------------------
-
-
-def start_import(svc: Services, bucket: str, key: str, *, final_attempt: bool = True) -> Run | None:
-    """An object arrived in the ingest bucket: when it is an export, convert it and enqueue the build."""
-    export = parse_export_key(key)
-    if export is None:
-        log.info("ignoring s3://%s/%s: not an export", bucket, key)
-        return None
-    run = svc.runs.create(
-        Run(
-            id=new_run_id(svc.clock()),
-            site=export.site,
-            kind="hugo",
-            trigger={"type": "import", "bucket": bucket, "key": key, "summary": f"import of {export.name}"},
-            stages=[Stage(name) for name in IMPORT_STAGES],
-            urls={stage: svc.settings.site_url(export.site, stage) for stage in SITE_STAGES},
-        )
+def fetch(svc: Services, request: events.FetchRequest, *, final_attempt: bool = True) -> Run | None:
+    """Fetch the pushed commit, keep its presslift.toml with the run, then build it."""
+    notify.commit_status(svc, svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
+    done = run_stage(
+        svc, request.run_id, "fetch", lambda r: fetch_work.fetch(svc, r, request), final_attempt=final_attempt
     )
-    done = _run_stage(
-        svc, run.id, "convert", lambda r: _convert(svc, r, bucket, export), final_attempt=final_attempt
+    if done is None:
+        _after_failure(svc, request.run_id)
+        return None
+    detail = done.stage("fetch").detail
+    svc.runs.update(done.id, lambda r: r.artifact.update(presslift_toml=detail.pop("presslift_toml", "")))
+    return build(
+        svc, events.BuildRequest(done.id, done.site, detail["source_key"]), final_attempt=final_attempt
     )
-    if done is not None:
-        source_key = done.stage("convert").detail["source_key"]
-        _enqueue(svc, "build", events.BuildRequest(run_id=run.id, site=run.site, source_key=source_key))
-    return svc.runs.get(run.id)
-
-
-def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str, Any]:
-    from chalicelib.wordpress import convert_export  # heavy (lxml, markdownify): only the convert stage
-
-    store = _artifacts(svc)
-    with _work_dir() as tmp:
-        work = Path(tmp)
-        local_export = work / export.name
-        svc.s3.download_file(bucket, export.key, str(local_export))
-        uploads_key = find_uploads(svc.s3, bucket, export)
-        uploads = None
-        if uploads_key:
-            uploads = work / uploads_key.rsplit("/", 1)[-1]
-            svc.s3.download_file(bucket, uploads_key, str(uploads))
-        try:
-            report = convert_export(local_export, work / "site", uploads=uploads)
-        except ConversionError as exc:
-            failed_key = quarantine(svc.s3, bucket, export, str(exc))
-            raise ConversionError(
-                f"{exc.reason} (the export was moved to s3://{bucket}/{failed_key})",
-                line=exc.line,
-                source=exc.source,
-            ) from exc
-        report_key = store.put_log(run.site, run.id, "conversion-report.json", report.to_json())
-        source_key = store.put_source(run.site, run.id, work / "site")
-    counts = report.counts
-    return {
-        "source_key": source_key,
-        "report_key": report_key,
-        "uploads_key": uploads_key,
-        "counts": counts,
-        "warnings": len(report.warnings),
-        "summary": (
-            f"{counts.get('post/published', 0)} posts, {counts.get('page/published', 0)} pages published; "
-            f"{sum(n for key, n in counts.items() if key.endswith('/draft'))} drafts; "
-            f"{len(report.warnings)} warnings"
-        ),
-    }
 
 
 # --- build: one tree per stage from the same source ----------------------------------------------
 
 
 def build(svc: Services, request: events.BuildRequest, *, final_attempt: bool = True) -> Run | None:
-    done = _run_stage(
-        svc, request.run_id, "build", lambda run: _build(svc, run, request), final_attempt=final_attempt
+    done = run_stage(
+        svc,
+        request.run_id,
+        "build",
+        lambda r: build_work.build(svc, r, request.source_key),
+        final_attempt=final_attempt,
     )
-    if done is not None:
-        _enqueue(svc, "deploy", events.DeployRequest(run_id=done.id, site=done.site, stage="staging"))
+    if done is None:
+        _after_failure(svc, request.run_id)
+        return None
+    done = svc.runs.update(done.id, lambda r: r.artifact.update(artifact_run=r.id))
+    _enqueue(svc, "deploy", events.DeployRequest(run_id=done.id, site=done.site, stage="staging"))
     return done
-
-
-def _build_stage_tree(
-    svc: Services, run: Run, source: Path, work: Path, stage: str, logs: list[str]
-) -> dict[str, int]:
-    """Render one stage's tree, index it for search, and store it with its manifest and records."""
-    from chalicelib.search.pagefind import index_with_pagefind
-    from chalicelib.search.records import build_records, records_json
-
-    store = _artifacts(svc)
-    base_url = svc.settings.site_url(run.site, stage)
-    result = hugo.build_site(
-        source, work / "public" / stage, base_url=base_url, work_dir=work, params={"search": "true"}
-    )
-    search = index_with_pagefind(result.destination)
-    logs.append(f"== {stage} ({base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}")
-    manifest = build_manifest(
-        result.destination, site=run.site, run_id=run.id, stage=stage, base_url=base_url
-    )
-    records = build_records(result.destination, manifest)
-    store.put_tree(result.destination, manifest)
-    store.put_records(run.site, run.id, stage, records_json(records))
-    return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}
-
-
-def _build(svc: Services, run: Run, request: events.BuildRequest) -> dict[str, Any]:
-    store = _artifacts(svc)
-    logs: list[str] = []
-    trees: dict[str, dict[str, int]] = {}
-    with _work_dir() as tmp:
-        work = Path(tmp)
-        source = work / "source"
-        store.get_source(request.source_key, source)
-        try:
-            for stage in SITE_STAGES:
-                trees[stage] = _build_stage_tree(svc, run, source, work, stage, logs)
-        except PipelineError as exc:
-            logs.append(f"== failed\n{getattr(exc, 'log_tail', '')}")
-            store.put_log(run.site, run.id, "build.log", "\n".join(logs))
-            raise
-        log_key = store.put_log(run.site, run.id, "build.log", "\n".join(logs))
-    files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
-    return {
-        "log_key": log_key,
-        "hugo": hugo.hugo_version(),
-        "trees": trees,
-        "artifact_run": run.id,
-        "summary": f"Hugo {hugo.hugo_version()}: {files}",
-    }
 
 
 # --- deploy: publish an artifact's stage tree ------------------------------------------------------
 
 
+def _superseded(svc: Services, run: Run, stage: str) -> bool:
+    """Latest wins: a run older than the site's newest may not deploy to staging; nobody may deploy a
+    generation older than the one a stage already has. Marks the run superseded when so."""
+    newest = svc.sites.current_generation(run.site)
+    older = stage == "staging" and run.generation < newest
+    if not older and svc.sites.claim_deploy(run.site, stage, run.generation):
+        return False
+
+    def change(r: Run) -> None:
+        if not r.finished:
+            end_run(
+                r,
+                r.stage(f"deploy-{stage}"),
+                f"superseded by a newer run of {r.site}",
+                status="superseded",
+                stage_status="skipped",
+            )
+
+    svc.runs.update(run.id, change)
+    log.info(
+        "run %s (generation %d) superseded: the site is at generation %d", run.id, run.generation, newest
+    )
+    return True
+
+
 def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool = True) -> Run | None:
     name = f"deploy-{request.stage}"
-    done = _run_stage(
-        svc, request.run_id, name, lambda run: _deploy(svc, run, request.stage), final_attempt=final_attempt
+    run = svc.runs.get(request.run_id)
+    if run.finished or run.stage(name).status == "succeeded":
+        return run
+    if _superseded(svc, run, request.stage):
+        return None
+    done = run_stage(
+        svc, run.id, name, lambda r: deploy_work.deploy(svc, r, request.stage), final_attempt=final_attempt
     )
-    if request.stage == "staging":
-        return request_approval(svc, request.run_id, final_attempt=final_attempt)
-    if done is not None:
-        return svc.runs.update(done.id, _finish)
+    if done is None:
+        _after_failure(svc, run.id)
+        return None
+    if request.stage == "staging" and done.trigger.get("type") != "rollback":
+        notify.commit_status(svc, done, "success", "deployed to staging", url=done.urls.get("staging"))
+        return after_staging(svc, done.id, final_attempt=final_attempt)
+
+    def finish(r: Run) -> None:
+        if not r.finished:
+            r.status = "succeeded"
+
+    done = svc.runs.update(done.id, finish)
+    notify.deployed(svc, done, request.stage)
     return done
-
-
-def _finish(run: Run) -> None:
-    if not run.finished:
-        run.status = "succeeded"
-
-
-def _target(svc: Services, site: str, stage: str) -> Any:
-    from chalicelib.publish import PublishTarget
-
-    distribution = svc.settings.distributions.get(stage) or None
-    return PublishTarget(
-        bucket=svc.settings.site_buckets[stage], prefix=f"{site}/", distribution_id=distribution
-    )
-
-
-def _deploy(svc: Services, run: Run, stage: str, *, dry_run: bool = False) -> dict[str, Any]:
-    from chalicelib.publish import PublishOptions, publish_tree
-
-    artifact_run = run.stage("build").detail.get("artifact_run", run.id)
-    with _work_dir() as tmp:
-        tree = Path(tmp) / "tree"
-        manifest = _artifacts(svc).get_tree(run.site, artifact_run, stage, tree)
-        result = publish_tree(
-            s3=svc.s3,
-            cloudfront=svc.cloudfront if svc.settings.distributions.get(stage) else None,
-            tree=tree,
-            manifest=manifest,
-            target=_target(svc, run.site, stage),
-            options=PublishOptions(),
-            dry_run=dry_run,
-        )
-    assert result.plan is not None, "publish_tree always returns its plan"
-    return {
-        "publish": result.to_dict(),
-        "plan_text": result.plan.describe(),
-        "summary": (
-            f"{result.uploaded} uploaded, {result.deleted} deleted, "
-            f"{result.summary.get('unchanged', 0)} unchanged"
-            + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
-        ),
-        "url": svc.settings.site_url(run.site, stage),
-    }
 
 
 # --- approval ------------------------------------------------------------------------------------
 
 
+def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> Run | None:
+    """Staging is live: ask a person (the default for prod), or promote at once when the site says so."""
+    run = svc.runs.get(run_id)
+    config = site_config(run)
+    _supersede_waiting(svc, run)
+    if config.approval.required("prod") and not config.approval.auto_promote:
+        return request_approval(svc, run_id, final_attempt=final_attempt)
+
+    def skip(r: Run) -> None:
+        stage = r.stage("approval")
+        if stage.status in ("pending", "running"):
+            stage.status = "skipped"
+            stage.detail["summary"] = "prod needs no approval for this site (presslift.toml)"
+
+    run = svc.runs.update(run_id, skip)
+    _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=run.site, stage="prod"))
+    return run
+
+
+def _supersede_waiting(svc: Services, newer: Run) -> None:
+    """Older runs of the site still waiting for approval can no longer be approved."""
+    for run in svc.runs.list(site=newer.site, limit=20):
+        if run.id != newer.id and run.status == "awaiting_approval" and run.generation < newer.generation:
+
+            def change(r: Run) -> None:
+                if r.status == "awaiting_approval":
+                    r.approval["superseded_by"] = newer.id
+                    end_run(
+                        r,
+                        r.stage("approval"),
+                        f"superseded by run {newer.id}",
+                        status="superseded",
+                        stage_status="skipped",
+                    )
+
+            svc.runs.update(run.id, change)
+
+
 def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) -> Run | None:
     """After staging: plan prod, open an approval, and email its link."""
-    run = _begin(svc, run_id, "approval")
+    run = begin(svc, run_id, "approval")
     if run is None:
         return None
-    if run.stage("deploy-staging").status != "succeeded":
-        return run
     try:
-        prod = _deploy(svc, run, "prod", dry_run=True)
+        prod = deploy_work.deploy(svc, run, "prod", dry_run=True)
     except PipelineError as exc:
-        return _fail(svc, run_id, "approval", f"cannot plan the prod deploy: {exc}")
-    record, token = approvals.new_approval(svc.clock())
+        fail(svc, run_id, "approval", f"cannot plan the prod deploy: {exc}")
+        _after_failure(svc, run_id)
+        return None
+    config = site_config(run)
+    record, token = approvals.new_approval(svc.clock(), approvals.ttl(config.approval_ttl_hours))
     record["plan"] = prod["publish"]["summary"]
-    record["plan_text"] = prod["plan_text"]
+    record["plan_text"] = prod["plan_text"] + (
+        f"\n  search: {prod['search']['describe']}" if "search" in prod else ""
+    )
 
     def change(r: Run) -> None:
         r.approval = record
@@ -340,14 +286,7 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
         r.status = "awaiting_approval"
 
     run = svc.runs.update(run_id, change)
-    approval_url = svc.settings.approval_url(run.id, token)
-    subject, body = approvals.email(
-        run,
-        approval_url=approval_url,
-        staging_url=svc.settings.site_url(run.site, "staging"),
-        plan_text=prod["plan_text"],
-    )
-    svc.sns.publish(TopicArn=svc.settings.approvals_topic_arn, Subject=subject, Message=body)
+    notify.approval_requested(svc, run, svc.settings.approval_url(run.id, token))
     return run
 
 
@@ -375,7 +314,7 @@ def decide(
             stage.detail["summary"] = f"approved from {decision.source_ip or 'an unknown address'}"
             run.status = "running"
         else:
-            fail_run(run, stage, "rejected by the approver", status="rejected")
+            end_run(run, stage, "rejected by the approver", status="rejected")
 
     run = svc.runs.update(run_id, change)
     if decision.decision == "approve":
@@ -388,3 +327,90 @@ def check_approvable(svc: Services, run_id: str, token: str | None) -> Run:
     run = svc.runs.get(run_id)
     approvals.check_token(run, token, svc.clock())
     return run
+
+
+def expire_approvals(svc: Services) -> list[str]:
+    """Mark runs whose approval expired as expired (the scheduled sweep); the ids it expired."""
+    now = svc.clock()
+    expired = []
+    for run in svc.runs.list(limit=200):
+        if run.status != "awaiting_approval" or not run.approval:
+            continue
+        if approvals.is_expired(run, now):
+
+            def change(r: Run) -> None:
+                if r.status == "awaiting_approval" and approvals.is_expired(r, now):
+                    r.approval["status"] = "expired"
+                    end_run(
+                        r,
+                        r.stage("approval"),
+                        f"nobody decided before {r.approval['expires_at']}",
+                        status="expired",
+                    )
+
+            try:
+                svc.runs.update(run.id, change)
+            except ConflictError:
+                continue
+            expired.append(run.id)
+    return expired
+
+
+# --- rollback ------------------------------------------------------------------------------------
+
+
+def rollback(svc: Services, site: str, stage: str, to_run: str | None = None, *, who: str = "") -> Run:
+    """Deploy an earlier run's artifact to `stage` again, through the same plan and apply.
+
+    Without `to_run`, the artifact deployed to `stage` before the current one. The rollback is a run of
+    its own (trigger "rollback"), so the history shows it; it needs no approval.
+    """
+    if stage not in SITE_STAGES:
+        raise PipelineError(f"cannot roll back stage {stage!r}: stages are {', '.join(SITE_STAGES)}")
+    deployed = [run for run in svc.runs.list(site=site, limit=200) if _deployed_artifact(run, stage)]
+    if not deployed:
+        raise NotFoundError(f"site {site} has never been deployed to {stage}")
+    if to_run is None:
+        if len(deployed) < 2:
+            raise NotFoundError(
+                f"site {site} has only one deploy to {stage}: there is nothing earlier to roll back to"
+            )
+        target = deployed[1]
+    else:
+        found = [run for run in deployed if run.id == to_run]
+        if not found:
+            raise NotFoundError(f"run {to_run} never deployed site {site} to {stage}")
+        target = found[0]
+    artifact_run = _deployed_artifact(target, stage)
+    assert artifact_run
+    run = _create(
+        svc,
+        Run(
+            id=new_run_id(svc.clock()),
+            site=site,
+            kind=target.kind,
+            trigger={
+                "type": "rollback",
+                "to_run": target.id,
+                "stage": stage,
+                "by": who,
+                "summary": f"rollback of {stage} to run {target.id}",
+            },
+            stages=[Stage(f"deploy-{stage}")],
+            urls={stage: svc.settings.site_url(site, stage)},
+            artifact={
+                "artifact_run": artifact_run,
+                "presslift_toml": target.artifact.get("presslift_toml", ""),
+            },
+        ),
+    )
+    _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=site, stage=stage))
+    return run
+
+
+def _deployed_artifact(run: Run, stage: str) -> str | None:
+    """The artifact a run put on `stage`, if it deployed there."""
+    name = f"deploy-{stage}"
+    if not any(s.name == name and s.status == "succeeded" for s in run.stages):
+        return None
+    return str(run.stage(name).detail.get("artifact_run") or run.artifact.get("artifact_run") or run.id)

@@ -32,6 +32,8 @@ APPROVALS_TOPIC = Variable(
 )
 API_URL = Variable("PRESSLIFT_API_URL", "http://127.0.0.1:8000")
 MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
+#: Algolia hosts to use instead of Algolia's own (comma-separated URLs): tests and the local cloud.
+ALGOLIA_HOSTS = Variable("PRESSLIFT_ALGOLIA_HOSTS", "")
 #: Queues whose messages are ordered per site: FIFO, MessageGroupId = the site. Deploys of one site never
 #: run at the same time or out of order, while different sites deploy in parallel.
 FIFO_ROLES: frozenset[str] = frozenset({"deploy"})
@@ -56,7 +58,15 @@ SITE_URLS = {
 
 def all_variables() -> list[Variable]:
     """Every variable, for the local cloud's environment and for checks of the deployment config."""
-    fixed = [INGEST_BUCKET, ARTIFACTS_BUCKET, TABLE, APPROVALS_TOPIC, API_URL, MAX_RECEIVE_COUNT]
+    fixed = [
+        INGEST_BUCKET,
+        ARTIFACTS_BUCKET,
+        TABLE,
+        APPROVALS_TOPIC,
+        API_URL,
+        MAX_RECEIVE_COUNT,
+        ALGOLIA_HOSTS,
+    ]
     return [*fixed, *QUEUES.values(), *SITE_BUCKETS.values(), *DISTRIBUTIONS.values(), *SITE_URLS.values()]
 
 

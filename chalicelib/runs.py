@@ -28,6 +28,8 @@ RUN_STATUSES = ("running", "awaiting_approval", "succeeded", "failed", "rejected
 FINISHED_RUN_STATUSES = frozenset({"succeeded", "failed", "rejected", "expired", "superseded"})
 
 LIST_INDEX = "runs-by-time"
+#: Items with this attribute (epoch seconds) are deleted by DynamoDB's TTL: webhook deliveries.
+TTL_ATTRIBUTE = "expires_at"
 LIST_PARTITION = "RUNS"
 
 
@@ -64,6 +66,8 @@ class Run:
     urls: dict[str, str] = field(default_factory=dict)
     artifact: dict[str, Any] = field(default_factory=dict)
     approval: dict[str, Any] = field(default_factory=dict)
+    #: The site's generation when the run started: a run older than the site's newest is superseded.
+    generation: int = 0
     version: int = 0
 
     def stage(self, name: str) -> Stage:

@@ -16,6 +16,8 @@ from typing import Any
 from chalicelib.config import Settings
 from chalicelib.resources import is_fifo
 from chalicelib.runs import RunStore
+from chalicelib.secrets import Secrets, github_token_name
+from chalicelib.sites import SiteStore
 
 
 class Services:
@@ -59,6 +61,18 @@ class Services:
     @cached_property
     def runs(self) -> RunStore:
         return RunStore(self.dynamodb, self.settings.table)
+
+    @cached_property
+    def sites(self) -> SiteStore:
+        return SiteStore(self.dynamodb, self.settings.table)
+
+    @cached_property
+    def secrets(self) -> Secrets:
+        return Secrets(client_factory=self._client)
+
+    def github_token(self) -> str | None:
+        """The token for private repositories and commit statuses, if one is configured."""
+        return self.secrets.get_optional(github_token_name())
 
     def queue_url(self, role: str) -> str:
         if role not in self._queue_urls:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import secrets
 import socket
 import sys
 import threading
@@ -23,8 +24,10 @@ from typing import Any
 
 from chalicelib import resources
 from chalicelib.config import Settings
+from chalicelib.github import api_base
+from chalicelib.secrets import github_token_name, webhook_secret_name
 from chalicelib.services import Services, use_services
-from presslift.localcloud.dispatcher import QueuePoller, sqs_wiring
+from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
 from presslift.localcloud.outbox import Email, Outbox
 from presslift.localcloud.provision import Provisioned, provision
 from presslift.localcloud.server import ApiServer
@@ -51,6 +54,16 @@ class LocalCloudOptions:
     state_dir: Path = field(default_factory=lambda: Path(".presslift"))
     aws_port: int = field(default_factory=lambda: _port("PRESSLIFT_AWS_PORT", 4566))
     api_port: int = field(default_factory=lambda: _port("PRESSLIFT_API_PORT", 8000))
+    #: GitHub's webhook secret: `PRESSLIFT_WEBHOOK_SECRET`, else a new random one (printed in the banner).
+    webhook_secret: str = field(
+        default_factory=lambda: os.environ.get("PRESSLIFT_WEBHOOK_SECRET") or secrets.token_urlsafe(24)
+    )
+    #: A GitHub token for private repositories and commit statuses (optional).
+    github_token: str = field(default_factory=lambda: os.environ.get("PRESSLIFT_GITHUB_TOKEN", ""))
+    #: How often scheduled functions (the approval expiry sweep) run locally.
+    schedule_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("PRESSLIFT_SCHEDULE_SECONDS", "60"))
+    )
 
     @property
     def aws_url(self) -> str:
@@ -107,6 +120,7 @@ class LocalCloud:
         self._moto: Any = None
         self._api: ApiServer | None = None
         self.pollers: list[QueuePoller] = []
+        self.schedules: list[Schedule] = []
         self.outbox: Outbox | None = None
         self.provisioned = Provisioned()
         self.settings: Settings | None = None
@@ -139,8 +153,13 @@ class LocalCloud:
         import boto3
 
         session = boto3.session.Session()
-        clients = {name: session.client(name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront")}
-        self.provisioned = provision(base, clients)
+        clients = {
+            name: session.client(name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm")
+        }
+        parameters = {webhook_secret_name(): self.options.webhook_secret}
+        if self.options.github_token:
+            parameters[github_token_name()] = self.options.github_token
+        self.provisioned = provision(base, clients, secrets=parameters)
         for stage, distribution in self.provisioned.distributions.items():
             os.environ[resources.DISTRIBUTIONS[stage].name] = distribution
         self.settings = Settings.from_env()
@@ -151,11 +170,14 @@ class LocalCloud:
         for wiring in sqs_wiring(app):
             poller = QueuePoller(clients["sqs"], wiring, self._stop, region=REGION)
             self.pollers.append(poller)
+        self.schedules = [
+            Schedule(wiring, self._stop, self.options.schedule_seconds) for wiring in scheduled_wiring(app)
+        ]
         self.outbox = Outbox(
             clients["sqs"], self.provisioned.outbox_url, self.outbox_dir, self._stop, on_email=self._received
         )
         self._api = ApiServer(app, self.settings, clients["s3"], HOST, self.options.api_port)
-        for thread in [*self.pollers, self.outbox]:
+        for thread in [*self.pollers, *self.schedules, self.outbox]:
             thread.start()
         self._api.start()
         return self
@@ -210,6 +232,9 @@ class LocalCloud:
             f"  Table           {s.table}",
             f"  Approvals       {s.approvals_topic_arn} -> {self.outbox_dir}/",
             f"  CloudFront      {', '.join(f'{k}={v}' for k, v in self.provisioned.distributions.items())}",
+            f"  GitHub webhook  POST {self.options.api_url}/webhooks/github",
+            f"                  secret {self.options.webhook_secret} (SSM {webhook_secret_name()})",
+            f"                  GitHub API {api_base()} (PRESSLIFT_GITHUB_API overrides)",
             f"  EFS             {self.efs_dir}/",
             f"  State           {self.state_dir}/",
         ]

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chalice.app import Chalice, SQSEventConfig
+from chalice.app import Chalice, CloudWatchEventConfig, ScheduledEventConfig, SQSEventConfig
 from chalice.local import LambdaContext
 
 log = logging.getLogger(__name__)
@@ -125,3 +127,53 @@ class QueuePoller(threading.Thread):
             return {message["MessageId"] for message in messages}
         failures = (result or {}).get("batchItemFailures", []) if isinstance(result, dict) else []
         return {failure["itemIdentifier"] for failure in failures}
+
+
+def scheduled_wiring(app: Chalice) -> list[Wiring]:
+    """The app's scheduled functions (`@app.schedule`); `queue` holds the schedule expression."""
+    return [
+        Wiring(source.name, str(getattr(source, "schedule_expression", "")), 1, app.handler_map[source.name])
+        for source in app.event_sources
+        if isinstance(source, ScheduledEventConfig | CloudWatchEventConfig)
+    ]
+
+
+def scheduled_event(function: str, region: str) -> dict[str, Any]:
+    """The event EventBridge sends a function on its schedule."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": now,
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:123456789012:rule/{function}"],
+        "detail": {},
+    }
+
+
+class Schedule(threading.Thread):
+    """Runs one scheduled function every `seconds` (locally faster than its real rate, so it is seen)."""
+
+    def __init__(
+        self, wiring: Wiring, stop: threading.Event, seconds: float, *, region: str = "us-east-1"
+    ) -> None:
+        super().__init__(name=f"schedule-{wiring.function}", daemon=True)
+        self.wiring = wiring
+        self._halt = stop
+        self._seconds = seconds
+        self._region = region
+
+    def run(self) -> None:
+        while not self._halt.wait(self._seconds):
+            self.fire()
+
+    def fire(self) -> Any:
+        context = LambdaContext(self.wiring.function, memory_size=512, max_runtime_ms=300_000)
+        try:
+            return self.wiring.handler(scheduled_event(self.wiring.function, self._region), context)
+        except Exception:
+            log.exception("scheduled function %s failed", self.wiring.function)
+            return None

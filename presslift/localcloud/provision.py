@@ -13,7 +13,7 @@ from typing import Any
 from chalicelib.config import Settings
 from chalicelib.ingest import IMPORTS
 from chalicelib.resources import dead_letter_queue, is_fifo
-from chalicelib.runs import table_definition
+from chalicelib.runs import TTL_ATTRIBUTE, table_definition
 
 OUTBOX_QUEUE = "presslift-local-outbox"
 VISIBILITY_TIMEOUT = 60
@@ -82,8 +82,11 @@ def _distribution(cloudfront: Any, stage: str, bucket: str) -> tuple[str, str]:
     return created["Id"], created["DomainName"]
 
 
-def provision(settings: Settings, clients: dict[str, Any]) -> Provisioned:
-    """Create buckets, queues (with DLQs), the topic and its local outbox, the table, distributions."""
+def provision(
+    settings: Settings, clients: dict[str, Any], *, secrets: dict[str, str] | None = None
+) -> Provisioned:
+    """Create buckets, queues (with DLQs), the topic and its local outbox, the table, distributions,
+    and the SSM parameters in `secrets` (name -> value)."""
     s3, sqs, sns, dynamodb, cloudfront = (
         clients[name] for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront")
     )
@@ -120,6 +123,12 @@ def provision(settings: Settings, clients: dict[str, Any]) -> Provisioned:
     existing = dynamodb.list_tables()["TableNames"]
     if settings.table not in existing:
         dynamodb.create_table(**table_definition(settings.table))
+        dynamodb.update_time_to_live(
+            TableName=settings.table,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
+    for name, value in (secrets or {}).items():
+        clients["ssm"].put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
 
     for stage, bucket in settings.site_buckets.items():
         done.distributions[stage], done.distribution_domains[stage] = _distribution(cloudfront, stage, bucket)

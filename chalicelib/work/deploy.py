@@ -1,0 +1,108 @@
+"""Deploy: publish one stage tree of a run's artifact to that stage's target, and sync its search.
+
+The target is the site's own bucket and distribution when presslift.toml names them, else the
+pipeline's bucket for the stage with a prefix per site. Publishing plans first (`publish`), so a dry run
+(the approval's "what will change") shows exactly what the real deploy will do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from chalicelib.github.paths import compile_pattern
+from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions, PublishTarget, publish_tree
+from chalicelib.runs import Run
+from chalicelib.services import Services
+from chalicelib.siteconfig import SiteConfig
+from chalicelib.work import artifacts, site_config, work_dir
+
+
+def target(svc: Services, site: str, stage: str, config: SiteConfig) -> PublishTarget:
+    own = config.target(stage)
+    bucket = own.bucket or svc.settings.site_buckets[stage]
+    prefix = own.prefix if own.prefix is not None else ("" if own.bucket else f"{site}/")
+    distribution = own.distribution or svc.settings.distributions.get(stage) or None
+    return PublishTarget(
+        bucket=bucket, prefix=prefix, distribution_id=distribution, origin_path=own.origin_path or ""
+    )
+
+
+def options(config: SiteConfig, *, force: bool = False) -> PublishOptions:
+    """The site's Cache-Control rules (globs in presslift.toml) first, then the defaults."""
+    rules = tuple(
+        CacheRule("^(?:" + compile_pattern(rule.pattern, subtree=False).pattern + ")$", rule.cache_control)
+        for rule in config.cache
+    )
+    return PublishOptions(force=force, cache_rules=rules + DEFAULT_CACHE_RULES)
+
+
+def deploy(
+    svc: Services,
+    run: Run,
+    stage: str,
+    *,
+    artifact_run: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Publish `artifact_run`'s tree for `stage` (by default the run's own build)."""
+    config = site_config(run)
+    artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
+    publish_to = target(svc, run.site, stage, config)
+    with work_dir() as tmp:
+        tree = Path(tmp) / "tree"
+        manifest = artifacts(svc).get_tree(run.site, artifact_run, stage, tree)
+        result = publish_tree(
+            s3=svc.s3,
+            cloudfront=svc.cloudfront if publish_to.distribution_id else None,
+            tree=tree,
+            manifest=manifest,
+            target=publish_to,
+            options=options(config, force=force),
+            dry_run=dry_run,
+        )
+    assert result.plan is not None, "publish_tree always returns its plan"
+    detail: dict[str, Any] = {
+        "publish": result.to_dict(),
+        "plan_text": result.plan.describe(),
+        "artifact_run": artifact_run,
+        "url": svc.settings.site_url(run.site, stage),
+        "summary": (
+            f"{result.uploaded} uploaded, {result.deleted} deleted, "
+            f"{result.summary.get('unchanged', 0)} unchanged"
+            + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
+        ),
+    }
+    if config.search.backend == "algolia":
+        detail["search"] = sync_search(svc, run, stage, config, artifact_run, dry_run=dry_run)
+        detail["summary"] += f"; search {detail['search']['describe']}"
+    return detail
+
+
+def algolia_index(config: SiteConfig, stage: str) -> str:
+    """Prod uses the configured index; other stages get their own beside it."""
+    assert config.search.index_name
+    return config.search.index_name if stage == "prod" else f"{config.search.index_name}_{stage}"
+
+
+def sync_search(
+    svc: Services, run: Run, stage: str, config: SiteConfig, artifact_run: str, *, dry_run: bool
+) -> dict[str, Any]:
+    """Make the stage's Algolia index hold the artifact's records (only the differences are sent)."""
+    from chalicelib.search.algolia import AlgoliaTarget, sync_index
+    from chalicelib.search.records import index_settings, load_records
+
+    search = config.search
+    assert search.app_id and search.admin_key_parameter
+    records = load_records(artifacts(svc).get_records(run.site, artifact_run, stage))
+    index = AlgoliaTarget(
+        app_id=search.app_id,
+        index_name=algolia_index(config, stage),
+        admin_key=svc.secrets.get(search.admin_key_parameter),
+        hosts=svc.settings.algolia_hosts,
+    )
+    if dry_run:
+        return {"records": len(records), "describe": f"{len(records)} records for index {index.index_name}"}
+    result = sync_index(index, records, settings=index_settings())
+    return {**result.summary(), "describe": result.describe()}
