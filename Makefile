@@ -22,7 +22,7 @@ up: $(STAMP)  ## start the local cloud and keep it running
 	$(VENV)/bin/presslift up
 
 test: $(STAMP)  ## the whole test suite
-	$(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,7 @@ import logging
 from typing import Any
 
 from chalicelib import approvals, events, notify
-from chalicelib.errors import ConflictError, NotFoundError, PipelineError
+from chalicelib.errors import ConflictError, InputError, NotFoundError, PipelineError
 from chalicelib.ingest import parse_export_key
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
@@ -360,29 +360,24 @@ def expire_approvals(svc: Services) -> list[str]:
 
 
 def rollback(svc: Services, site: str, stage: str, to_run: str | None = None, *, who: str = "") -> Run:
-    """Deploy an earlier run's artifact to `stage` again, through the same plan and apply.
-
-    Without `to_run`, the artifact deployed to `stage` before the current one. The rollback is a run of
-    its own (trigger "rollback"), so the history shows it; it needs no approval.
-    """
+    """Deploy an earlier artifact to `stage` again, through the same plan and apply (only what differs
+    moves). Without `to_run`: the artifact that `stage` had before its current one. The rollback is a run
+    of its own (trigger "rollback"), so the history shows it, and it needs no approval."""
     if stage not in SITE_STAGES:
-        raise PipelineError(f"cannot roll back stage {stage!r}: stages are {', '.join(SITE_STAGES)}")
-    deployed = [run for run in svc.runs.list(site=site, limit=200) if _deployed_artifact(run, stage)]
-    if not deployed:
-        raise NotFoundError(f"site {site} has never been deployed to {stage}")
+        raise InputError(f"cannot roll back stage {stage!r}: the stages are {', '.join(SITE_STAGES)}")
+    history = svc.runs.list(site=site, limit=200)
+    deployed = [run for run in history if _deployed_artifact(run, stage)]
     if to_run is None:
         if len(deployed) < 2:
             raise NotFoundError(
-                f"site {site} has only one deploy to {stage}: there is nothing earlier to roll back to"
+                f"site {site} has fewer than two deploys to {stage}: nothing earlier to roll back to"
             )
-        target = deployed[1]
+        target, artifact_run = deployed[1], _deployed_artifact(deployed[1], stage)
     else:
-        found = [run for run in deployed if run.id == to_run]
-        if not found:
-            raise NotFoundError(f"run {to_run} never deployed site {site} to {stage}")
-        target = found[0]
-    artifact_run = _deployed_artifact(target, stage)
-    assert artifact_run
+        found = [run for run in history if run.id == to_run]
+        if not found or not found[0].artifact.get("artifact_run"):
+            raise NotFoundError(f"run {to_run} of site {site} has no built artifact to deploy")
+        target, artifact_run = found[0], str(found[0].artifact["artifact_run"])
     run = _create(
         svc,
         Run(

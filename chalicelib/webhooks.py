@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib import pipeline
+from chalicelib.errors import ConfigError
 from chalicelib.github import (
     GitHubUnavailable,
     PingEvent,
@@ -79,9 +80,10 @@ def _config_at_push(svc: Services, site: Site, event: Any) -> SiteConfig:
         return fetch_site_config(
             api_base(), event.repository, event.after, token=svc.github_token(), default_branch=site.branch
         )
-    except GitHubUnavailable as exc:
-        # Better to build once too often than to miss a push: the fetch stage reads the file again.
+    except (GitHubUnavailable, ConfigError) as exc:
+        # Better to build once too often than to miss a push: the fetch stage reads the file again, and a
+        # broken presslift.toml then fails the run where its owner sees it (dashboard, commit status).
         log.warning(
-            "cannot read presslift.toml of %s at %s (%s); deciding with defaults", site.repo, event.after, exc
+            "cannot use presslift.toml of %s at %s (%s); deciding with defaults", site.repo, event.after, exc
         )
         return default

@@ -115,6 +115,63 @@ def cmd_decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site_add(args: argparse.Namespace) -> int:
+    from chalicelib.sites import Site
+    from presslift.target import pipeline_services
+
+    site = pipeline_services(args).sites.add(
+        Site(args.name, repo=args.repo, branch=args.branch, kind=args.kind)
+    )
+    console.print(f"Site {site.name} added: pushes to {site.repo} ({site.branch}) build it.", highlight=False)
+    console.print(
+        "Point the repository's webhook at POST <api>/webhooks/github (content type application/json)."
+    )
+    return 0
+
+
+def cmd_site_list(args: argparse.Namespace) -> int:
+    from presslift.target import pipeline_services
+
+    for site in pipeline_services(args).sites.list():
+        console.print(
+            f"{site.name:<24} {site.kind:<5} {site.repo or '(imports)':<40} {site.branch}", highlight=False
+        )
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    import getpass
+
+    from chalicelib import pipeline
+    from presslift.target import pipeline_services
+
+    run = pipeline.rollback(pipeline_services(args), args.site, args.stage, args.run, who=getpass.getuser())
+    console.print(f"Rollback queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from chalicelib import pipeline
+    from chalicelib.work import deploy as deploy_work
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    runs = [run for run in svc.runs.list(site=args.site, limit=200) if run.artifact.get("artifact_run")]
+    if args.run:
+        runs = [run for run in runs if run.id == args.run]
+    if not runs:
+        err.print(f"[red]error:[/red] site {args.site} has no built run{' ' + args.run if args.run else ''}")
+        return 2
+    if args.dry_run:
+        detail = deploy_work.deploy(svc, runs[0], args.stage, dry_run=True)
+        console.print(f"Run {runs[0].id} to {args.stage} (dry run, nothing changed):", highlight=False)
+        console.print(detail["plan_text"], highlight=False)
+        return 0
+    run = pipeline.rollback(svc, args.site, args.stage, runs[0].id, who="presslift publish")
+    console.print(f"Publish queued as run {run.id}.", highlight=False)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from presslift.localcloud import LocalCloudOptions
     from presslift.target import add_target_options
@@ -151,6 +208,38 @@ def parser() -> argparse.ArgumentParser:
         decide.add_argument("run", help="the run id")
         add_target_options(decide)
         decide.set_defaults(func=cmd_decide, decision=decision)
+
+    site = sub.add_parser("site", help="register and list sites built from GitHub")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    add = site_sub.add_parser("add", help="register a site whose pushes build it")
+    add.add_argument("name", help="the site's name: lower-case letters, digits and dashes")
+    add.add_argument("--repo", required=True, help="OWNER/REPO on GitHub")
+    add.add_argument("--branch", default="main", help="the branch that deploys (default: main)")
+    add.add_argument("--kind", choices=("hugo", "code"), default="hugo")
+    add_target_options(add)
+    add.set_defaults(func=cmd_site_add)
+    listing = site_sub.add_parser("list", help="the registered sites")
+    add_target_options(listing)
+    listing.set_defaults(func=cmd_site_list)
+
+    roll = sub.add_parser(
+        "rollback", help="deploy an earlier artifact to a stage again (only changed files move)"
+    )
+    roll.add_argument("site")
+    roll.add_argument("stage", choices=("staging", "prod"))
+    roll.add_argument("run", nargs="?", help="the run whose artifact to restore (default: the one before)")
+    add_target_options(roll)
+    roll.set_defaults(func=cmd_rollback)
+
+    publish = sub.add_parser(
+        "publish", help="publish a run's artifact to a stage, or show the plan with --dry-run"
+    )
+    publish.add_argument("site")
+    publish.add_argument("stage", choices=("staging", "prod"))
+    publish.add_argument("--run", help="the run whose artifact to publish (default: the newest built)")
+    publish.add_argument("--dry-run", action="store_true", help="only print what would change")
+    add_target_options(publish)
+    publish.set_defaults(func=cmd_publish)
 
     runs = sub.add_parser("runs", help="list runs, newest first")
     runs.add_argument("--site", help="only this site's runs")

@@ -20,7 +20,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("which pipeline (default: the local cloud)")
-    group.add_argument("--stage", help="a deployed Chalice stage (dev, prod) on AWS")
+    group.add_argument(
+        "--stage", dest="aws_stage", metavar="STAGE", help="a deployed Chalice stage (dev, prod) on AWS"
+    )
     group.add_argument("--profile", help="the AWS profile to use (implies AWS)")
 
 
@@ -32,11 +34,11 @@ def stage_environment(stage: str, config: Path = PROJECT_ROOT / ".chalice" / "co
 
 
 def pipeline_services(args: argparse.Namespace) -> Services:
-    if getattr(args, "stage", None) or getattr(args, "profile", None):
+    if getattr(args, "aws_stage", None) or getattr(args, "profile", None):
         if args.profile:
             os.environ["AWS_PROFILE"] = args.profile
         os.environ.pop("AWS_ENDPOINT_URL", None)
-        env = {**os.environ, **(stage_environment(args.stage) if args.stage else {})}
+        env = {**os.environ, **(stage_environment(args.aws_stage) if args.aws_stage else {})}
         return Services(Settings.from_env(env))
     from presslift.localcloud import LocalCloudOptions, client_environment
 

@@ -17,7 +17,12 @@ from tests.conftest import free_port
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     saved = dict(os.environ)
     options = LocalCloudOptions(
-        state_dir=tmp_path_factory.mktemp("presslift-state"), aws_port=free_port(), api_port=free_port()
+        state_dir=tmp_path_factory.mktemp("presslift-state"),
+        aws_port=free_port(),
+        api_port=free_port(),
+        webhook_secret="e2e-webhook-secret",
+        github_token="e2e-github-token",
+        schedule_seconds=3600,
     )
     local = LocalCloud(options)
     local.start()

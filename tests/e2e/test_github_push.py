@@ -1,0 +1,205 @@
+"""GitHub pushes, as GitHub sends them, through the local cloud: only a signed push to the site's
+branch builds; redeliveries, pings, tags, deletions and other events build nothing; latest wins."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from chalicelib.github.webhook import NULL_SHA
+from chalicelib.sites import Site
+from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
+
+pytestmark = pytest.mark.e2e
+
+REPO = "acme/harbour-site"
+CONFIG = b'watch_paths = ["content", "static", "hugo.toml"]\n\n[approval]\nprod = true\n'
+
+
+def site_files(title: str, body: str = "Fresh from the oven.") -> dict[str, bytes]:
+    """A small Hugo site of our own with no theme: the pipeline renders it with its default theme."""
+    return {
+        "presslift.toml": CONFIG,
+        "hugo.toml": b'title = "Harbour Git Site"\n',
+        "content/_index.md": b"---\ntitle: Home\n---\nWelcome.\n",
+        "content/posts/news.md": f"---\ntitle: {title}\ndate: 2026-01-02\n---\n{body}\n".encode(),
+        "content/about.md": b"---\ntitle: About the Harbour\n---\nWho we are.\n",
+    }
+
+
+@pytest.fixture(scope="module")
+def github(cloud):
+    with LocalGitHub() as server:
+        server.add_repo(REPO, private=True, tokens=["e2e-github-token"])
+        saved = os.environ.get("PRESSLIFT_GITHUB_API")
+        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+        cloud.services.sites.add(Site("gitsite", repo=REPO))
+        yield server
+        if saved is None:
+            os.environ.pop("PRESSLIFT_GITHUB_API", None)
+        else:
+            os.environ["PRESSLIFT_GITHUB_API"] = saved
+
+
+def post(api, event: str, payload, *, secret: str | None = "e2e-webhook-secret", delivery: str | None = None):
+    body, headers = webhook_request(event, payload, secret, delivery=delivery)
+    request = urllib.request.Request(
+        api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
+    )
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        status, text = exc.code, exc.read().decode()
+    return status, json.loads(text or "{}"), time.monotonic() - started
+
+
+def push(github, api, title: str, *, delivery: str | None = None, delay: float = 0):
+    before = github.add_commit(REPO, site_files("Previous"))
+    after = github.add_commit(REPO, site_files(title))
+    if delay:
+        github.set_delay(REPO, delay, sha=after)
+    payload = push_payload(REPO, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
+    return after, post(api, "push", payload, delivery=delivery)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def test_a_signed_push_builds_and_reaches_staging(cloud, api, github):
+    sha, (status, body, seconds) = push(github, api, "Harbour News From Git")
+    assert status == 202, body
+    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+    assert run["trigger"]["sha"] == sha and run["trigger"]["type"] == "push"
+    assert [s["name"] for s in run["stages"]][:2] == ["fetch", "build"]
+    assert "theme presslift" in run["stages"][1]["detail"]["summary"]  # the repo has no theme of its own
+    status, page = fetch(run["urls"]["staging"] + "posts/news/")
+    assert status == 200 and "Harbour News From Git" in page
+    states = [s.state for s in github.statuses(REPO, sha)]
+    assert states[0] == "pending" and states[-1] == "success"
+    assert seconds < 5  # answered from the queue, not after the build
+
+
+@pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
+def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
+    before = len(api.runs("gitsite"))
+    after = github.add_commit(REPO, site_files("Forged"))
+    payload = push_payload(REPO, "refs/heads/main", NULL_SHA, after, ["content/posts/news.md"])
+    body, headers = webhook_request("push", payload, "wrong-secret" if signature == "wrong-secret" else None)
+    if signature and signature != "wrong-secret":
+        headers["X-Hub-Signature-256"] = signature
+    request = urllib.request.Request(
+        api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 401
+    assert len(api.runs("gitsite")) == before
+
+
+@pytest.mark.parametrize(
+    ("event", "payload", "status", "words"),
+    [
+        ("ping", ping_payload(REPO), 200, "zen"),
+        ("pull_request", {"action": "opened", "repository": {"full_name": REPO}}, 202, "ignored"),
+        ("push", push_payload(REPO, "refs/tags/v1.0", NULL_SHA, "c" * 40, ["content/a.md"]), 202, "tag"),
+        ("push", push_payload(REPO, "refs/heads/main", "c" * 40, NULL_SHA), 202, "deleted"),
+        ("push", push_payload(REPO, "refs/heads/feature", "c" * 40, "d" * 40, ["content/a.md"]), 202, "not"),
+        ("push", push_payload("acme/unknown", "refs/heads/main", "c" * 40, "d" * 40), 202, "not registered"),
+    ],
+)
+def test_pings_other_events_tags_deletions_and_strangers_build_nothing(
+    cloud, api, github, event, payload, status, words
+):
+    before = len(api.runs("gitsite"))
+    got, body, _ = post(api, event, payload)
+    assert got == status, body
+    assert words in json.dumps(body)
+    assert len(api.runs("gitsite")) == before
+
+
+def test_a_redelivery_builds_nothing(cloud, api, github):
+    _, (status, first, _) = push(github, api, "Delivered Once", delivery="fixed-delivery-id")
+    assert status == 202 and first["run_id"]
+    before = len(api.runs("gitsite"))
+    _, (status, again, _) = push(github, api, "Delivered Once", delivery="fixed-delivery-id")
+    assert status == 200 and "already handled" in again["ignored"]
+    assert len(api.runs("gitsite")) == before
+    api.wait_for_run(first["run_id"], lambda r: r["status"] != "running", timeout=240)
+
+
+def test_two_quick_pushes_deploy_in_order_latest_wins(cloud, api, github):
+    _, (status, slow, _) = push(github, api, "Older Slow Push", delay=6)
+    assert status == 202
+    _, (status, fast, _) = push(github, api, "Newer Fast Push")
+    assert status == 202
+    newer = api.wait_for_run(fast["run_id"], lambda r: r["status"] != "running", timeout=240)
+    older = api.wait_for_run(slow["run_id"], lambda r: r["status"] != "running", timeout=240)
+    assert newer["status"] == "awaiting_approval", newer
+    assert older["status"] == "superseded", older
+    staging = newer["urls"]["staging"] + "posts/news/"
+    status, page = fetch(staging)
+    assert "Newer Fast Push" in page and "Older Slow Push" not in page
+
+
+def test_a_broken_presslift_toml_fails_the_run_with_the_key_named(cloud, api, github):
+    files = {**site_files("Broken Config"), "presslift.toml": b"[targets.prod]\nbucket = 42\n"}
+    before = github.add_commit(REPO, site_files("Previous"))
+    after = github.add_commit(REPO, files)
+    status, body, _ = post(
+        api, "push", push_payload(REPO, "refs/heads/main", before, after, ["presslift.toml"])
+    )
+    assert status == 202, body
+    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=120)
+    assert run["status"] == "failed"
+    assert run["stages"][0]["name"] == "fetch" and "targets.prod.bucket" in run["stages"][0]["error"]
+    assert github.statuses(REPO, after)[-1].state == "failure"
+
+
+def test_rollback_restores_the_earlier_staging_site_byte_for_byte(cloud, api, github, monkeypatch):
+    from presslift.cli import main
+
+    deployed = []
+    for title in ("Rollback Target Edition", "Edition To Roll Back"):
+        _, (status, body, _) = push(github, api, title)
+        assert status == 202, body
+        deployed.append(api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240))
+    earlier, current = deployed
+    page_url = current["urls"]["staging"] + "posts/news/"
+    assert "Edition To Roll Back" in fetch(page_url)[1]
+
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    assert main(["rollback", "gitsite", "staging"]) == 0
+    rollback = api.runs("gitsite")[0]
+    assert rollback["trigger"]["type"] == "rollback" and rollback["trigger"]["to_run"] == earlier["id"]
+    rollback = api.wait_for_run(rollback["id"], lambda r: r["status"] != "running", timeout=120)
+    assert rollback["status"] == "succeeded", rollback
+    assert "Rollback Target Edition" in fetch(page_url)[1]
+
+    s3 = cloud.services.s3
+    manifest_key = f"artifacts/gitsite/{earlier['artifact']['artifact_run']}/staging.manifest.json"
+    manifest = json.loads(
+        s3.get_object(Bucket=cloud.settings.artifacts_bucket, Key=manifest_key)["Body"].read()
+    )
+    bucket = cloud.settings.site_buckets["staging"]
+    for entry in manifest["files"]:
+        if entry["path"] in manifest.get("redirects", {}):
+            continue
+        live = s3.get_object(Bucket=bucket, Key="gitsite/" + entry["path"])["Body"].read()
+        assert hashlib.md5(live).hexdigest() == entry["md5"], entry["path"]
+    publish = rollback["stages"][0]["detail"]["publish"]
+    assert 0 < publish["uploaded"] < len(manifest["files"])  # only what differs moved
