@@ -132,10 +132,19 @@ class QueuePoller(threading.Thread):
 def scheduled_wiring(app: Chalice) -> list[Wiring]:
     """The app's scheduled functions (`@app.schedule`); `queue` holds the schedule expression."""
     return [
-        Wiring(source.name, str(getattr(source, "schedule_expression", "")), 1, app.handler_map[source.name])
+        Wiring(
+            source.name,
+            _expression(getattr(source, "schedule_expression", "")),
+            1,
+            app.handler_map[source.name],
+        )
         for source in app.event_sources
         if isinstance(source, ScheduledEventConfig | CloudWatchEventConfig)
     ]
+
+
+def _expression(schedule: Any) -> str:
+    return str(schedule.to_string()) if hasattr(schedule, "to_string") else str(schedule)
 
 
 def scheduled_event(function: str, region: str) -> dict[str, Any]:

@@ -56,3 +56,17 @@ def test_failed_records_are_retried_then_dead_lettered(aws, monkeypatch):
     assert seen.count("bad") == 2  # maxReceiveCount attempts, then the dead-letter queue
     dead = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", [])
     assert [m["Body"] for m in dead] == ["bad"]
+
+
+def test_scheduled_functions_come_from_the_app_and_get_a_scheduled_event():
+    import app
+    from presslift.localcloud.dispatcher import Schedule, scheduled_wiring
+
+    (wiring,) = scheduled_wiring(app.app)
+    assert wiring.function == "expire_approvals" and wiring.queue.startswith("rate(15 minutes")
+    seen = []
+    fake = type(wiring)(
+        wiring.function, wiring.queue, 1, lambda event, context: seen.append(event) or {"ok": 1}
+    )
+    assert Schedule(fake, threading.Event(), 3600).fire() == {"ok": 1}
+    assert seen[0]["detail-type"] == "Scheduled Event" and seen[0]["source"] == "aws.events"

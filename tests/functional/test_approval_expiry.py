@@ -1,0 +1,42 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib import approvals, pipeline
+from chalicelib.errors import ForbiddenError
+from chalicelib.runs import Run, Stage, new_run_id
+
+
+def waiting(svc, *, expires_in: timedelta) -> tuple[Run, str]:
+    record, token = approvals.new_approval(datetime.now(UTC), expires_in)
+    run = Run(
+        id=new_run_id(),
+        site="demo",
+        kind="hugo",
+        trigger={"type": "import"},
+        stages=[Stage("deploy-staging", "succeeded"), Stage("approval", "waiting"), Stage("deploy-prod")],
+        status="awaiting_approval",
+        approval=record,
+    )
+    return svc.runs.create(run), token
+
+
+def test_the_sweep_expires_only_approvals_past_their_time(provisioned):
+    old, token = waiting(provisioned, expires_in=timedelta(seconds=-1))
+    fresh, _ = waiting(provisioned, expires_in=timedelta(hours=1))
+    assert pipeline.expire_approvals(provisioned) == [old.id]
+    expired = provisioned.runs.get(old.id)
+    assert expired.status == "expired"
+    assert [s.status for s in expired.stages] == ["succeeded", "failed", "skipped"]
+    assert "nobody decided" in expired.stage("approval").error
+    assert provisioned.runs.get(fresh.id).status == "awaiting_approval"
+    with pytest.raises(ForbiddenError, match="expired"):
+        pipeline.check_approvable(provisioned, old.id, token)
+    assert pipeline.expire_approvals(provisioned) == []  # a second sweep changes nothing
+
+
+def test_an_expired_approval_cannot_be_decided(provisioned):
+    run, token = waiting(provisioned, expires_in=timedelta(seconds=-1))
+    with pytest.raises(ForbiddenError, match="expired"):
+        pipeline.decide(provisioned, run.id, token, approvals.Decision("approve"))
+    assert provisioned.runs.get(run.id).status == "awaiting_approval"  # the sweep will mark it
