@@ -70,8 +70,20 @@ def build_site(source: Path, tmp: Path, base_url: str | None = None, config: str
     themes.mkdir()
     (themes / THEME_NAME).symlink_to(theme_dir())
     out = tmp / "public"
-    args = [str(HUGO), "--source", str(site), "--themesDir", str(themes), "--destination", str(out),
-            "--config", f"{config_file},{extra}", "--noBuildLock", "--logLevel", "warn"]
+    args = [
+        str(HUGO),
+        "--source",
+        str(site),
+        "--themesDir",
+        str(themes),
+        "--destination",
+        str(out),
+        "--config",
+        f"{config_file},{extra}",
+        "--noBuildLock",
+        "--logLevel",
+        "warn",
+    ]
     if base_url:
         args += ["--baseURL", base_url]
     env = {**os.environ, "HUGO_RESOURCEDIR": str(tmp / "resources"), "HUGO_CACHEDIR": str(tmp / "cache")}
