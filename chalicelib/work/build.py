@@ -18,6 +18,7 @@ from chalicelib.errors import BuildError, PipelineError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
 from chalicelib.services import Services
+from chalicelib.siteconfig import SiteConfig
 from chalicelib.theme_path import THEME_NAME, theme_dir
 from chalicelib.work import artifacts, site_config, work_dir
 
@@ -66,7 +67,9 @@ def _stage_tree(
 
     base_url = svc.settings.site_url(run.site, stage)
     dest = work / "public" / stage
-    result, flags = _render(source, dest, base_url, work, flags, logs)
+    result, flags = _render(
+        source, dest, base_url, work, flags, logs, search_params(svc, site_config(run), stage)
+    )
     search = index_with_pagefind(result.destination)
     logs.append(f"== {stage} ({base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}")
     manifest = build_manifest(
@@ -79,10 +82,33 @@ def _stage_tree(
     return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}, flags
 
 
-def _render(
-    source: Path, dest: Path, base_url: str, work: Path, flags: tuple[str, ...], logs: list[str]
-) -> tuple[hugo.HugoBuild, tuple[str, ...]]:
+def search_params(svc: Services, config: SiteConfig, stage: str) -> dict[str, str]:
+    """Site params for the theme's search page: the backend, and for Algolia only public values (the
+    search-only key; the admin key never reaches a site)."""
     params = {"search": "true"}
+    search = config.search
+    if search.backend == "algolia" and search.app_id and search.index_name and search.search_key:
+        from chalicelib.work.deploy import algolia_index
+
+        params.update(
+            algolia_appId=search.app_id,
+            algolia_indexName=algolia_index(config, stage),
+            algolia_searchKey=search.search_key,
+        )
+        if svc.settings.algolia_hosts:
+            params["algolia_host"] = svc.settings.algolia_hosts[0]
+    return params
+
+
+def _render(
+    source: Path,
+    dest: Path,
+    base_url: str,
+    work: Path,
+    flags: tuple[str, ...],
+    logs: list[str],
+    params: dict[str, str],
+) -> tuple[hugo.HugoBuild, tuple[str, ...]]:
     try:
         result = hugo.build_site(
             source, dest, base_url=base_url, work_dir=work, extra_args=flags, params=params
