@@ -183,10 +183,10 @@ def build_report(sizes: dict[str, Any], args: argparse.Namespace) -> dict[str, A
     big, small = sizes[str(args.files)]["median"], sizes[str(args.files // 10)]["median"]
     changed_size = int(big["changed_file"]["bytes"])
     speedup = big["rsync_rebuild"]["seconds"] / big["presslift_rebuild"]["seconds"]
-    switch_big, switch_small = (
-        big["presslift_rebuild"]["switch_seconds"],
-        small["presslift_rebuild"]["switch_seconds"],
-    )
+    # The switch is the same symlink and rename in a drop and a rollback; the rollbacks give
+    # 2 x ROLLBACK_SWITCHES samples per repetition instead of one.
+    switch_big = big["presslift_rollback"]["switch_seconds"]
+    switch_small = small["presslift_rollback"]["switch_seconds"]
     checks = {
         "rebuild_writes_only_the_changed_file": big["presslift_rebuild"]["bytes_written"] == changed_size,
         "rebuild_at_least_2x_faster_than_rsync": speedup >= SPEEDUP_TARGET,
