@@ -51,3 +51,26 @@ layer: $(STAMP)  ## the Hugo Lambda layer zips in hugo_layer/dist/
 .PHONY: bench-convert
 bench-convert: $(STAMP)  ## presslift convert vs wordpress-export-to-markdown (npm), on a 10,000-item export
 	$(PY) -m bench.convert.run
+
+# ---- Deploying to AWS (presslift/packaging, infra/) ----
+STAGE ?= prod
+STACK ?= presslift-$(STAGE)
+PACKAGE_DIR := build/package/$(STAGE)
+.PHONY: package deploy bench-package
+
+package: $(STAMP)  ## chalice package + infra/, SAM-transformed and checked offline, in build/package/$(STAGE)/
+	$(PY) -m presslift.packaging package --stage $(STAGE)
+
+deploy: package  ## upload and deploy build/package/$(STAGE) (needs AWS credentials, DEPLOY_BUCKET, NOTIFICATION_EMAIL)
+	@test -n "$(DEPLOY_BUCKET)" || { echo "set DEPLOY_BUCKET=<an S3 bucket of yours for the code>" >&2; exit 2; }
+	@test -n "$(NOTIFICATION_EMAIL)" || { echo "set NOTIFICATION_EMAIL=<who approves and gets alarms>" >&2; exit 2; }
+	$(PY) -m presslift.packaging secrets --stage $(STAGE)
+	$(VENV)/bin/aws cloudformation package --template-file $(PACKAGE_DIR)/sam.json --s3-bucket $(DEPLOY_BUCKET) \
+	  --s3-prefix $(STACK) --use-json --output-template-file $(PACKAGE_DIR)/packaged.json
+	$(VENV)/bin/aws cloudformation deploy --template-file $(PACKAGE_DIR)/packaged.json --stack-name $(STACK) \
+	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
+	  --parameter-overrides NotificationEmail=$(NOTIFICATION_EMAIL)
+	$(VENV)/bin/aws cloudformation describe-stacks --stack-name $(STACK) --query 'Stacks[0].Outputs' --output table
+
+bench-package: $(STAMP)  ## deployment package and layer sizes, handler import time
+	$(PY) -m bench.package.run

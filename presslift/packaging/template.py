@@ -1,0 +1,428 @@
+"""The merge template: `infra/base.yaml` plus everything that repeats per queue, per site stage and
+per function, generated from the Chalice app and `chalicelib/resources.py`.
+
+Chalice's merge is a deep merge by logical id, so the function entries here only add or replace
+properties of the functions Chalice writes (role, runtime, layers, environment, VPC and EFS, the SQS
+event's queue and ReportBatchItemFailures). Pure: builds a dict, reads only files under `infra/`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chalicelib import resources
+from chalicelib.ingest import IMPORTS
+from chalicelib.runs import table_definition
+from chalicelib.secrets import GITHUB_TOKEN_ENV, WEBHOOK_SECRET_ENV
+from presslift.packaging import grants, logical
+from presslift.packaging.appmodel import Function
+from presslift.packaging.logical import arn, ref, sub
+from presslift.packaging.ssm_secrets import parameter_names
+from presslift.packaging.stage import PROJECT_ROOT, Stage
+
+INFRA = PROJECT_ROOT / "infra"
+BASE = INFRA / "base.yaml"
+RUNTIME = "python3.12"
+ARCHITECTURE = "x86_64"
+EFS_MOUNT = "/mnt/efs"  # Lambda requires a mount path under /mnt
+#: The item attribute DynamoDB expires records by (webhook deliveries, see chalicelib/sites.py).
+TTL_ATTRIBUTE = "expires_at"
+#: Lambda lets an SQS message reappear only after the function's timeout; AWS asks for six times it.
+VISIBILITY_FACTOR = 6
+INTERFACE_ENDPOINTS = ("sqs", "sns", "ssm")
+DEAD_LETTER_RETENTION = 14 * 24 * 3600
+QUEUE_RETENTION = 4 * 24 * 3600
+#: Queues and logs go with the stack; the run table, artifacts and the code-drop file system stay.
+DELETE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
+RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+LOG_RETENTION_DAYS = 30
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
+_FILE = re.compile(r"^@file (\S+)$")
+
+
+def load_base(path: Path = BASE) -> dict[str, Any]:
+    """The fixed resources; `@file <path>` values are replaced by that file's text (CloudFront code)."""
+    template: dict[str, Any] = yaml.safe_load(path.read_text())
+
+    def inline(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: inline(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [inline(item) for item in value]
+        if isinstance(value, str) and (match := _FILE.match(value)):
+            return (path.parent / match.group(1)).read_text()
+        return value
+
+    return dict(inline(template))
+
+
+def _private_bucket(name: str, *, retain: bool = False) -> dict[str, Any]:
+    bucket: dict[str, Any] = {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {
+            "BucketName": name,
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                ]
+            },
+        },
+    }
+    return bucket | (RETAIN if retain else DELETE)
+
+
+def _bucket_arn(name: str) -> Any:
+    # Built from the name, not GetAtt: the ingest bucket's notification needs the queue policy first.
+    return sub(f"arn:${{AWS::Partition}}:s3:::{name}")
+
+
+def _tls_only(bucket_id: str, name: str) -> dict[str, Any]:
+    return {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [_bucket_arn(name), sub(f"arn:${{AWS::Partition}}:s3:::{name}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def _bucket_policy(bucket_id: str, name: str, *extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": ref(bucket_id),
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [_tls_only(bucket_id, name), *extra]},
+        },
+    }
+
+
+def buckets(stage: Stage) -> dict[str, Any]:
+    """Ingest (notifying the ingest queue), artifacts, and one private bucket per site stage."""
+    ingest = stage.names[resources.INGEST_BUCKET.name]
+    artifacts = stage.names[resources.ARTIFACTS_BUCKET.name]
+    out: dict[str, Any] = {
+        logical.INGEST_BUCKET: _private_bucket(ingest),
+        logical.ARTIFACTS_BUCKET: _private_bucket(artifacts, retain=True),
+        f"{logical.INGEST_BUCKET}Policy": _bucket_policy(logical.INGEST_BUCKET, ingest),
+        f"{logical.ARTIFACTS_BUCKET}Policy": _bucket_policy(logical.ARTIFACTS_BUCKET, artifacts),
+    }
+    out[logical.INGEST_BUCKET]["DependsOn"] = [f"{logical.queue('ingest')}Policy"]
+    out[logical.INGEST_BUCKET]["Properties"]["NotificationConfiguration"] = {
+        "QueueConfigurations": [
+            {
+                "Event": "s3:ObjectCreated:*",
+                "Queue": arn(logical.queue("ingest")),
+                "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": IMPORTS}]}},
+            }
+        ]
+    }
+    for site_stage in resources.SITE_STAGES:
+        bucket_id = logical.site_bucket(site_stage)
+        name = stage.names[resources.SITE_BUCKETS[site_stage].name]
+        out[bucket_id] = _private_bucket(name)
+        # Readable only by this stage's distribution, through origin access control.
+        out[f"{bucket_id}Policy"] = _bucket_policy(
+            bucket_id,
+            name,
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudfront.amazonaws.com"},
+                "Action": "s3:GetObject",
+                "Resource": sub(f"arn:${{AWS::Partition}}:s3:::{name}/*"),
+                "Condition": {
+                    "StringEquals": {
+                        "AWS:SourceArn": sub(
+                            "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/"
+                            f"${{{logical.distribution(site_stage)}}}"
+                        )
+                    }
+                },
+            },
+        )
+        out[logical.distribution(site_stage)] = _distribution(site_stage, bucket_id)
+    return out
+
+
+def _distribution(site_stage: str, bucket_id: str) -> dict[str, Any]:
+    origin = f"s3-{site_stage}"
+    return {
+        "Type": "AWS::CloudFront::Distribution",
+        "Properties": {
+            "DistributionConfig": {
+                "Comment": f"presslift-{site_stage}",
+                "Enabled": True,
+                "DefaultRootObject": "index.html",
+                "HttpVersion": "http2and3",
+                "IPV6Enabled": True,
+                "PriceClass": ref("PriceClass"),
+                "Origins": [
+                    {
+                        "Id": origin,
+                        "DomainName": {"Fn::GetAtt": [bucket_id, "RegionalDomainName"]},
+                        "S3OriginConfig": {"OriginAccessIdentity": ""},
+                        "OriginAccessControlId": {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]},
+                    }
+                ],
+                "DefaultCacheBehavior": {
+                    "TargetOriginId": origin,
+                    "ViewerProtocolPolicy": "redirect-to-https",
+                    "AllowedMethods": ["GET", "HEAD"],
+                    "CachedMethods": ["GET", "HEAD"],
+                    "Compress": True,
+                    "CachePolicyId": CACHING_OPTIMIZED,
+                    "ResponseHeadersPolicyId": ref("SiteSecurityHeaders"),
+                    "FunctionAssociations": [
+                        {
+                            "EventType": "viewer-request",
+                            "FunctionARN": {"Fn::GetAtt": ["IndexDocumentFunction", "FunctionARN"]},
+                        },
+                        {
+                            "EventType": "viewer-response",
+                            "FunctionARN": {"Fn::GetAtt": ["WebsiteRedirectFunction", "FunctionARN"]},
+                        },
+                    ],
+                },
+            }
+        },
+    }
+
+
+def _visibility_timeout(role: str, functions: list[Function]) -> int:
+    consumers = [f.timeout for f in functions if f.trigger == "sqs" and f.role == role]
+    # A queue nobody consumes yet still gets the longest Lambda timeout's worth.
+    return VISIBILITY_FACTOR * max(consumers or [900])
+
+
+def queues(stage: Stage, functions: list[Function]) -> dict[str, Any]:
+    """Each queue of resources.QUEUE_ROLES with its DLQ, redrive and an alarm on the DLQ's depth."""
+    out: dict[str, Any] = {}
+    for role in resources.QUEUE_ROLES:
+        name = stage.queue(role)
+        fifo = {"FifoQueue": True} if resources.is_fifo(name) else {}
+        queue_id, dlq_id = logical.queue(role), logical.dead_letter_queue(role)
+        out[dlq_id] = {
+            "Type": "AWS::SQS::Queue",
+            **DELETE,
+            "Properties": {
+                "QueueName": resources.dead_letter_queue(name),
+                "MessageRetentionPeriod": DEAD_LETTER_RETENTION,
+                "SqsManagedSseEnabled": True,
+                **fifo,
+            },
+        }
+        out[queue_id] = {
+            "Type": "AWS::SQS::Queue",
+            **DELETE,
+            "Properties": {
+                "QueueName": name,
+                "MessageRetentionPeriod": QUEUE_RETENTION,
+                "VisibilityTimeout": _visibility_timeout(role, functions),
+                "SqsManagedSseEnabled": True,
+                "RedrivePolicy": {
+                    "deadLetterTargetArn": arn(dlq_id),
+                    "maxReceiveCount": stage.max_receive_count,
+                },
+                **fifo,
+            },
+        }
+        out[f"{dlq_id}Alarm"] = {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "AlarmDescription": (
+                    f"Messages the {role} stage gave up on wait in {resources.dead_letter_queue(name)}"
+                ),
+                "Namespace": "AWS/SQS",
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq_id, "QueueName"]}}],
+                "Statistic": "Maximum",
+                "Period": 300,
+                "EvaluationPeriods": 1,
+                "Threshold": 0,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": "notBreaching",
+                "AlarmActions": [ref(logical.ALARMS_TOPIC)],
+            },
+        }
+    ingest = stage.names[resources.INGEST_BUCKET.name]
+    out[f"{logical.queue('ingest')}Policy"] = {
+        "Type": "AWS::SQS::QueuePolicy",
+        "Properties": {
+            "Queues": [ref(logical.queue("ingest"))],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "s3.amazonaws.com"},
+                        "Action": "sqs:SendMessage",
+                        "Resource": arn(logical.queue("ingest")),
+                        "Condition": {
+                            "ArnEquals": {"aws:SourceArn": _bucket_arn(ingest)},
+                            "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
+                        },
+                    }
+                ],
+            },
+        },
+    }
+    return out
+
+
+def table(stage: Stage) -> dict[str, Any]:
+    definition = table_definition(stage.names[resources.TABLE.name])
+    return {
+        logical.TABLE: {
+            "Type": "AWS::DynamoDB::Table",
+            **RETAIN,
+            "Properties": {
+                **definition,
+                "TimeToLiveSpecification": {"AttributeName": TTL_ATTRIBUTE, "Enabled": True},
+                "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                "SSESpecification": {"SSEEnabled": True},
+            },
+        }
+    }
+
+
+def layer(layer_file: str) -> dict[str, Any]:
+    return {
+        logical.HUGO_LAYER: {
+            "Type": "AWS::Serverless::LayerVersion",
+            "Properties": {
+                "LayerName": sub("${AWS::StackName}-hugo"),
+                "Description": "Hugo and Pagefind as /opt/bin/hugo and /opt/bin/pagefind",
+                "ContentUri": layer_file,
+                "CompatibleRuntimes": [RUNTIME],
+                "CompatibleArchitectures": [ARCHITECTURE],
+                "RetentionPolicy": "Delete",
+            },
+        }
+    }
+
+
+def interface_endpoints() -> dict[str, Any]:
+    return {
+        f"{logical.camel(service)}InterfaceEndpoint": {
+            "Type": "AWS::EC2::VPCEndpoint",
+            "Properties": {
+                "VpcEndpointType": "Interface",
+                "VpcId": ref("Vpc"),
+                "ServiceName": sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
+                "PrivateDnsEnabled": True,
+                "SubnetIds": [ref(s) for s in logical.SUBNETS],
+                "SecurityGroupIds": [ref(logical.ENDPOINT_SECURITY_GROUP)],
+            },
+        }
+        for service in INTERFACE_ENDPOINTS
+    }
+
+
+def environment(stage: Stage, function: Function) -> dict[str, Any]:
+    """Every variable of chalicelib/resources.py, with the stack's values for what the stack makes."""
+    env: dict[str, Any] = dict(stage.names)
+    env[resources.APPROVALS_TOPIC.name] = ref(logical.APPROVALS_TOPIC)
+    for site_stage in resources.SITE_STAGES:
+        distribution = logical.distribution(site_stage)
+        env[resources.DISTRIBUTIONS[site_stage].name] = ref(distribution)
+        env[resources.SITE_URLS[site_stage].name] = sub(f"https://${{{distribution}.DomainName}}/{{site}}/")
+    if function.trigger != "api":
+        # The API handler itself cannot see its own URL: the API's definition refers to the function.
+        env[resources.API_URL.name] = sub(
+            f"https://${{{logical.REST_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/api"
+        )
+    env[WEBHOOK_SECRET_ENV] = ref("WebhookSecretParameter")
+    env[GITHUB_TOKEN_ENV] = ref("GitHubTokenParameter")
+    return env
+
+
+def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
+    """The properties merged over Chalice's own entry for `function`, plus its role and log group."""
+    properties: dict[str, Any] = {
+        "FunctionName": sub(f"${{AWS::StackName}}-{function.name.replace('_', '-')}"),
+        "Role": arn(logical.role(function.logical_id)),
+        "Runtime": RUNTIME,
+        "Architectures": [ARCHITECTURE],
+        "Environment": {"Variables": environment(stage, function)},
+    }
+    capabilities = grants.capabilities(function)
+    if "hugo" in capabilities:
+        properties["Layers"] = [ref(logical.HUGO_LAYER)]
+        properties["EphemeralStorage"] = {"Size": 10240}
+    entry: dict[str, Any] = {"Properties": properties}
+    if "efs" in capabilities:
+        properties["VpcConfig"] = {
+            "SubnetIds": [ref(s) for s in logical.SUBNETS],
+            "SecurityGroupIds": [ref(logical.FUNCTION_SECURITY_GROUP)],
+        }
+        properties["FileSystemConfigs"] = [{"Arn": arn(logical.ACCESS_POINT), "LocalMountPath": EFS_MOUNT}]
+        entry["DependsOn"] = [
+            *logical.MOUNT_TARGETS,
+            *(f"{logical.camel(s)}InterfaceEndpoint" for s in INTERFACE_ENDPOINTS),
+        ]
+    if function.trigger == "sqs":
+        properties["Events"] = {
+            function.event: {
+                "Type": "SQS",
+                "Properties": {
+                    # Chalice writes an Fn::Sub of the name and the merge is by key: replacing the Sub's
+                    # text keeps one intrinsic and makes the queue a dependency of the mapping.
+                    "Queue": sub(f"${{{logical.queue(function.role)}.Arn}}"),
+                    "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                },
+            }
+        }
+    return {
+        function.logical_id: entry,
+        logical.role(function.logical_id): grants.role(function),
+        logical.log_group(function.logical_id): {
+            "Type": "AWS::Logs::LogGroup",
+            **DELETE,
+            "Properties": {
+                "LogGroupName": sub(f"/aws/lambda/${{AWS::StackName}}-{function.name.replace('_', '-')}"),
+                "RetentionInDays": LOG_RETENTION_DAYS,
+            },
+        },
+    }
+
+
+def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> dict[str, Any]:
+    """The whole merge template for `chalice package --merge-template`."""
+    template = load_base()
+    generated: dict[str, Any] = {
+        **queues(stage, functions),
+        **buckets(stage),
+        **table(stage),
+        **layer(layer_file),
+        **interface_endpoints(),
+    }
+    for function in functions:
+        generated.update(function_overrides(stage, function))
+    clashes = sorted(set(generated) & set(template["Resources"]))
+    if clashes:
+        raise ValueError(f"infra/base.yaml and the generated resources both define {', '.join(clashes)}")
+    template["Resources"].update(generated)
+    for parameter, default in parameter_names(stage.name).items():
+        template["Parameters"][parameter]["Default"] = default
+    template["Outputs"].update(
+        {
+            "IngestBucket": {"Value": ref(logical.INGEST_BUCKET)},
+            **{
+                f"Site{logical.camel(s)}Url": {
+                    "Value": sub(f"https://${{{logical.distribution(s)}.DomainName}}/")
+                }
+                for s in resources.SITE_STAGES
+            },
+        }
+    )
+    return template
