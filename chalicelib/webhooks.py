@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib import pipeline
-from chalicelib.errors import ConfigError
+from chalicelib.errors import PipelineError
 from chalicelib.github import (
     GitHubUnavailable,
     PingEvent,
@@ -80,9 +80,10 @@ def _config_at_push(svc: Services, site: Site, event: Any) -> SiteConfig:
         return fetch_site_config(
             api_base(), event.repository, event.after, token=svc.github_token(), default_branch=site.branch
         )
-    except (GitHubUnavailable, ConfigError) as exc:
+    except (GitHubUnavailable, PipelineError) as exc:
         # Better to build once too often than to miss a push: the fetch stage reads the file again, and a
-        # broken presslift.toml then fails the run where its owner sees it (dashboard, commit status).
+        # broken presslift.toml or a refused token then fails the run where its owner sees it (dashboard,
+        # commit status) instead of in GitHub's delivery log.
         log.warning(
             "cannot use presslift.toml of %s at %s (%s); deciding with defaults", site.repo, event.after, exc
         )
