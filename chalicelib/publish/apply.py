@@ -65,7 +65,8 @@ def _read_bucket(
     # The record and the listing are independent reads: overlapping them saves a round trip per publish.
     with ThreadPoolExecutor(max_workers=2) as pool:
         reading = pool.submit(bucket.read_record, s3, target, options.retry)
-        listing = bucket.list_objects(s3, target, options.retry)
+        expected = [target.key_for(entry.path) for entry in manifest.files]
+        listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
         record = reading.result()
     remote = merge_record(listing, record)
     plan = plan_publish(manifest, remote, target, options)
