@@ -46,10 +46,12 @@ class Run:
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
+    load_average_before: float
 
 
 def timed(command: list[str], cwd: Path) -> Run:
     """Runs `command` under GNU time; fails loudly when it fails."""
+    load = os.getloadavg()[0]
     with tempfile.NamedTemporaryFile("r", suffix=".time", dir=WORK) as out:
         result = subprocess.run(
             [str(TIME), "-f", "%e %U %S %M", "-o", out.name, *command],
@@ -64,7 +66,7 @@ def timed(command: list[str], cwd: Path) -> Run:
                 f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
             )
         wall, user, system, rss_kb = out.read().split()[-4:]
-    return Run(float(wall), float(user) + float(system), int(rss_kb) / 1024)
+    return Run(float(wall), float(user) + float(system), int(rss_kb) / 1024, load)
 
 
 def presslift_command(export: Path, out: Path) -> list[str]:

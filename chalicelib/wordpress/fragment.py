@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 def parse_fragment(html_text: str) -> Any:
     """The HTML fragment as the children of one `<div>` (lxml), however broken the markup is."""
-    root = lxml_html.fragment_fromstring("", create_parent="div")
+    root = lxml_html.html_parser.makeelement("div")
     if not html_text.strip():
         return root
     try:

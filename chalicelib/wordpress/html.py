@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -20,7 +21,7 @@ from markdownify import MarkdownConverter
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
 from chalicelib.wordpress.markdown import can_convert, to_markdown
-from chalicelib.wordpress.scan import Finding, scan
+from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
 from chalicelib.wordpress.shortcodes import (
     Placeholders,
     ShortcodeContext,
@@ -168,6 +169,8 @@ def _iframes_to_embeds(root: Any, ctx: ShortcodeContext, placeholders: Placehold
 
 def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) -> tuple[str, list[Finding]]:
     """A title as plain text, and what the scan found in it (an injected `<script>` loses its text too)."""
+    if "<" not in title_html and not PAYLOAD.search(title_html):
+        return " ".join(unescape(title_html).split()), []
     root = parse_fragment(title_html)
     findings = scan(root, allowed_iframe_hosts=iframe_hosts, strip=strip)
     return " ".join(root.text_content().split()), findings

@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
+import yaml
 
 from chalicelib.wordpress.plan import MenuItem
 
+# libyaml's dumper writes the same YAML as the pure-Python one, several times faster.
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 THEME_SOURCE = Path(__file__).resolve().parent.parent / "theme"
 
 
@@ -54,7 +57,7 @@ def write_text(root: Path, relative: str, text: str) -> None:
 
 def content_file(metadata: dict[str, Any], body: str) -> str:
     post = frontmatter.Post(body, **{k: v for k, v in metadata.items() if v not in (None, "", [], {})})
-    return str(frontmatter.dumps(post, sort_keys=False)) + "\n"
+    return str(frontmatter.dumps(post, sort_keys=False, Dumper=YAML_DUMPER)) + "\n"
 
 
 def hugo_toml(
