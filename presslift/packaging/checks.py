@@ -249,3 +249,23 @@ def package_contents(deployment_zip: Path) -> list[str]:
         for top in sorted(tops)
         if top in FORBIDDEN_IN_PACKAGE or top.split("-", 1)[0].lower() in FORBIDDEN_IN_PACKAGE
     ]
+
+
+#: What the build function runs from the layer, at /opt/bin/.
+LAYER_BINARIES = ("bin/hugo", "bin/pagefind")
+
+
+def layer_contents(layer_zip: Path) -> list[str]:
+    """The layer holds Hugo and Pagefind as regular files with mode 0755."""
+    with zipfile.ZipFile(layer_zip) as archive:
+        entries = {info.filename: info for info in archive.infolist()}
+    found: list[str] = []
+    for name in LAYER_BINARIES:
+        info = entries.get(name)
+        if info is None:
+            found.append(f"{layer_zip.name} has no {name}")
+        elif (info.external_attr >> 16) & 0o777 != 0o755:
+            found.append(
+                f"{layer_zip.name}: {name} has mode {oct((info.external_attr >> 16) & 0o777)}, not 0o755"
+            )
+    return found

@@ -54,7 +54,7 @@ def build_layer(out: Path) -> Path:
 
     arch = template.ARCHITECTURE
     built = layer_build.layer_path(layer_build.pinned_version(), arch)
-    if not built.exists():
+    if not built.exists() or checks.layer_contents(built):  # missing, or built before it held Pagefind
         subprocess.run(
             [sys.executable, "-m", "hugo_layer.build", "--arch", arch], check=True, cwd=PROJECT_ROOT
         )
@@ -113,6 +113,7 @@ def check(packaged: Packaged, app: Any) -> dict[str, list[str]]:
         "event sources": checks.event_sources(cfn, app, packaged.functions) if cfn else [],
         "queues": checks.queues(cfn or sam, packaged.functions),
         "deployment package": checks.package_contents(packaged.out / "deployment.zip"),
+        "layer": checks.layer_contents(packaged.out / LAYER_FILE),
     }
     packaged.seconds["checks"] = time.perf_counter() - started
     return findings

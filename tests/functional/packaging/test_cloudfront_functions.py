@@ -1,0 +1,58 @@
+"""The CloudFront Functions, run with Node on CloudFront-shaped events: folders get their
+index.html, and S3's website redirect header becomes a 301."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+
+from presslift.packaging.template import INFRA
+
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js is not installed (apt-get install nodejs)")
+
+
+def _run(function: str, event: dict[str, Any]) -> dict[str, Any]:
+    code = (INFRA / "cloudfront" / function).read_text()
+    script = code + "\nconsole.log(JSON.stringify(handler(JSON.parse(process.argv[1]))));"
+    done = subprocess.run(
+        [str(NODE), "-e", script, json.dumps(event)], capture_output=True, text=True, check=True, timeout=30
+    )
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("/", "/index.html"),
+        ("/mysite/", "/mysite/index.html"),
+        ("/mysite/posts/hello", "/mysite/posts/hello/index.html"),
+        ("/mysite/posts/hello/", "/mysite/posts/hello/index.html"),
+        ("/mysite/css/site.css", "/mysite/css/site.css"),
+        ("/mysite/pagefind/pagefind.js", "/mysite/pagefind/pagefind.js"),
+    ],
+)
+def test_folders_ask_for_their_index_document(uri: str, expected: str) -> None:
+    request = _run("viewer-request.js", {"request": {"uri": uri, "headers": {}}})
+    assert request["uri"] == expected
+
+
+def test_a_website_redirect_object_becomes_a_permanent_redirect() -> None:
+    event = {
+        "response": {
+            "statusCode": 200,
+            "headers": {"x-amz-website-redirect-location": {"value": "/mysite/2019/hello/"}},
+        }
+    }
+    response = _run("viewer-response.js", event)
+    assert response["statusCode"] == 301
+    assert response["headers"]["location"] == {"value": "/mysite/2019/hello/"}
+
+
+def test_other_responses_pass_unchanged() -> None:
+    event = {"response": {"statusCode": 200, "headers": {"content-type": {"value": "text/html"}}}}
+    assert _run("viewer-response.js", event) == event["response"]
