@@ -19,18 +19,30 @@ from presslift.packaging.logical import arn, ref, sub
 
 Statement = dict[str, Any]
 
-#: What the pipeline's stages do, in the DESIGN's words, by trigger and queue role.
+#: What the pipeline's stages do, in the DESIGN's words, by trigger and queue role. Every stage may
+#: fail a run, which mails the approvals topic and posts a GitHub status (hence approvals, github).
 CAPABILITIES: dict[tuple[str, str], frozenset[str]] = {
-    ("sqs", "ingest"): frozenset({"runs", "ingest", "artifacts", "send:build"}),
-    ("sqs", "build"): frozenset({"runs", "artifacts", "send:deploy", "github", "hugo"}),
+    ("sqs", "ingest"): frozenset({"runs", "ingest", "artifacts", "approvals", "github", "send:build"}),
+    ("sqs", "build"): frozenset({"runs", "artifacts", "approvals", "github", "hugo", "send:deploy"}),
     ("sqs", "deploy"): frozenset(
-        {"runs", "artifacts", "sites", "cdn", "approvals", "search-keys", "github", "send:codedrop"}
+        {
+            "runs",
+            "artifacts",
+            "sites",
+            "cdn",
+            "approvals",
+            "github",
+            "search-keys",
+            # prod follows staging at once when a site needs no approval; code runs go to EFS
+            "send:deploy",
+            "send:codedrop",
+        }
     ),
-    ("sqs", "codedrop"): frozenset({"runs", "artifacts", "efs", "approvals", "github", "send:deploy"}),
+    ("sqs", "codedrop"): frozenset({"runs", "artifacts", "efs", "approvals", "github", "send:codedrop"}),
     ("api", ""): frozenset(
         {"runs", "artifacts-read", "webhook", "github", *(f"send:{role}" for role in resources.QUEUE_ROLES)}
     ),
-    ("schedule", ""): frozenset({"runs", "approvals"}),
+    ("schedule", ""): frozenset({"runs", "approvals", "github"}),
 }
 BASE: frozenset[str] = frozenset({"runs"})
 #: Actions AWS grants only on Resource "*"; the least-privilege check allows exactly these.

@@ -22,13 +22,12 @@ from presslift.packaging import grants, logical
 from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import arn, ref, sub
 from presslift.packaging.ssm_secrets import parameter_names
-from presslift.packaging.stage import PROJECT_ROOT, Stage
+from presslift.packaging.stage import PROJECT_ROOT, Stage, StageError
 
 INFRA = PROJECT_ROOT / "infra"
 BASE = INFRA / "base.yaml"
 RUNTIME = "python3.12"
 ARCHITECTURE = "x86_64"
-EFS_MOUNT = "/mnt/efs"  # Lambda requires a mount path under /mnt
 #: The item attribute DynamoDB expires records by (webhook deliveries, see chalicelib/sites.py).
 TTL_ATTRIBUTE = "expires_at"
 #: Lambda lets an SQS message reappear only after the function's timeout; AWS asks for six times it.
@@ -346,6 +345,14 @@ def environment(stage: Stage, function: Function) -> dict[str, Any]:
     return env
 
 
+def efs_mount(stage: Stage) -> str:
+    """Where functions mount the code-drop file system: the stage's PRESSLIFT_EFS_MOUNT."""
+    mount = stage.names.get(resources.EFS_MOUNT.name) or resources.EFS_MOUNT.default
+    if not mount.startswith("/mnt/"):
+        raise StageError(f"{resources.EFS_MOUNT.name} is {mount!r}: Lambda mounts file systems under /mnt/")
+    return mount
+
+
 def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
     """The properties merged over Chalice's own entry for `function`, plus its role and log group."""
     properties: dict[str, Any] = {
@@ -365,7 +372,10 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
             "SubnetIds": [ref(s) for s in logical.SUBNETS],
             "SecurityGroupIds": [ref(logical.FUNCTION_SECURITY_GROUP)],
         }
-        properties["FileSystemConfigs"] = [{"Arn": arn(logical.ACCESS_POINT), "LocalMountPath": EFS_MOUNT}]
+        properties["FileSystemConfigs"] = [
+            {"Arn": arn(logical.ACCESS_POINT), "LocalMountPath": efs_mount(stage)}
+        ]
+        properties["Environment"]["Variables"][resources.EFS_MOUNT.name] = efs_mount(stage)
         entry["DependsOn"] = [
             *logical.MOUNT_TARGETS,
             *(f"{logical.camel(s)}InterfaceEndpoint" for s in INTERFACE_ENDPOINTS),

@@ -81,8 +81,9 @@ def test_a_code_drop_function_is_in_the_vpc_with_efs_mounted(stage: Stage) -> No
     properties = merged["DropCode"]["Properties"]
     assert properties["VpcConfig"]["SecurityGroupIds"] == [{"Ref": "FunctionSecurityGroup"}]
     assert properties["FileSystemConfigs"] == [
-        {"Arn": {"Fn::GetAtt": ["AccessPoint", "Arn"]}, "LocalMountPath": template.EFS_MOUNT}
+        {"Arn": {"Fn::GetAtt": ["AccessPoint", "Arn"]}, "LocalMountPath": "/mnt/efs"}
     ]
+    assert properties["Environment"]["Variables"]["PRESSLIFT_EFS_MOUNT"] == "/mnt/efs"
     assert {"MountTargetA", "MountTargetB"} <= set(merged["DropCode"]["DependsOn"])
     efs = [s for s in grants.policy(codedrop) if "elasticfilesystem:ClientMount" in s["Action"]]
     assert efs[0]["Condition"] == {
@@ -97,6 +98,11 @@ def test_a_code_drop_function_is_in_the_vpc_with_efs_mounted(stage: Stage) -> No
         (Function("deploy", "sqs", role="deploy"), {"SiteProdBucket", "sns:Publish"}, {"IngestBucket"}),
         (Function("api_handler", "api"), {"WebhookSecretParameter"}, {"SiteProdBucket", "s3:PutObject"}),
         (Function("expire", "schedule"), {"sns:Publish", "dynamodb:UpdateItem"}, {"s3:GetObject"}),
+        (
+            Function("codedrop", "sqs", role="codedrop"),
+            {"elasticfilesystem:ClientWrite", "send:CodedropQueue"},
+            {"SiteProdBucket", "send:BuildQueue"},
+        ),
     ],
 )
 def test_each_kind_of_function_is_granted_what_its_stage_does_and_no_more(
@@ -113,7 +119,7 @@ def test_each_kind_of_function_is_granted_what_its_stage_does_and_no_more(
     for thing in may:
         assert thing in text or thing in sends, f"{function.name} should reach {thing}"
     for thing in may_not:
-        assert thing not in text, f"{function.name} should not reach {thing}"
+        assert thing not in text and thing not in sends, f"{function.name} should not reach {thing}"
 
 
 def test_config_with_trailing_commas_is_read(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from chalice.app import Chalice
 
 from chalicelib import resources
 from chalicelib.runs import table_definition
-from presslift.packaging import logical
+from presslift.packaging import grants, logical
+from presslift.packaging.package import Packaged
 from presslift.packaging.stage import Stage, stage_name
 from presslift.packaging.template import TTL_ATTRIBUTE, VISIBILITY_FACTOR
 
@@ -214,3 +215,17 @@ def test_the_code_drop_network_has_efs_and_every_endpoint(cfn: dict[str, Any]) -
             "Description": "NFS from Presslift functions",
         }
     ]
+
+
+def test_functions_that_drop_code_mount_efs_from_the_vpc(cfn: dict[str, Any], packaged: Packaged) -> None:
+    droppers = [f for f in packaged.functions if "efs" in grants.capabilities(f)]
+    if not droppers:
+        pytest.skip("the app registers no code-drop handler yet")
+    for function in droppers:
+        resource = cfn["Resources"][function.logical_id]
+        properties = resource["Properties"]
+        assert properties["VpcConfig"]["SubnetIds"] == [{"Ref": s} for s in logical.SUBNETS]
+        (mount,) = properties["FileSystemConfigs"]
+        assert mount["Arn"] == {"Fn::GetAtt": [logical.ACCESS_POINT, "Arn"]}
+        assert mount["LocalMountPath"].startswith("/mnt/")
+        assert set(logical.MOUNT_TARGETS) <= set(resource["DependsOn"])
