@@ -3,10 +3,11 @@
 Reports the deployment package's and the Hugo layer's sizes (zipped and unzipped, against Lambda's
 250 MB unzipped limit for a function and its layers), the largest entries of the package, and the
 import time of the handler module `app` under Python 3.12 from the unpacked package, as Lambda
-imports it: `python -X importtime`, bytecode neither read nor written (Lambda's /var/task is
-read-only, so the package's modules are compiled on every cold start), median of several runs.
+imports it: `python -X importtime`, no bytecode written (Lambda's /var/task is read-only), median of
+several runs; once as deployed (with the .pyc that `make package` adds) and once from the sources
+alone (as Chalice ships it: compiled on every cold start).
 
-    .venv/bin/python -m bench.package.run [--stage prod] [--reps 7] [--no-package]
+    .venv/bin/python -m bench.package.run [--stage prod] [--reps 15] [--no-package]
 
 Writes bench/results/package.json and prints a table. Work files go to bench/work/package/.
 """
@@ -14,11 +15,12 @@ Writes bench/results/package.json and prints a table. Work files go to bench/wor
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import re
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import zipfile
@@ -33,14 +35,13 @@ _IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)$")
 
 
 def python312() -> str:
-    """An interpreter of Lambda's version: $PRESSLIFT_PYTHON312, python3.12 on PATH, or pyenv's."""
-    candidates = [os.environ.get("PRESSLIFT_PYTHON312", ""), shutil.which("python3.12") or ""]
-    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.12*/bin/python3.12")))
-    for candidate in filter(None, candidates):
-        done = subprocess.run([candidate, "--version"], capture_output=True, text=True)
-        if done.returncode == 0 and done.stdout.startswith("Python 3.12"):
-            return candidate
-    raise SystemExit("no Python 3.12 found: set PRESSLIFT_PYTHON312 to one")
+    """An interpreter of Lambda's version, found as packaging finds it."""
+    from presslift.packaging.bytecode import find_python312
+
+    found = find_python312()
+    if found is None:
+        raise SystemExit("no Python 3.12 found: set PRESSLIFT_PYTHON312 to one")
+    return found
 
 
 def lambda_runtime_sdk(python: str, target: Path) -> Path:
@@ -88,53 +89,75 @@ def zip_sizes(path: Path) -> dict[str, Any]:
     }
 
 
-def import_times(python: str, task: Path, runtime: Path, reps: int, *, bytecode: bool) -> dict[str, Any]:
-    """Median cumulative import time of `app`, and the slowest modules of the median run."""
+def unpack(deployment: Path, task: Path, *, bytecode: bool) -> Path:
+    shutil.rmtree(task, ignore_errors=True)
+    with zipfile.ZipFile(deployment) as archive:
+        names = [name for name in archive.namelist() if bytecode or "__pycache__/" not in name]
+        archive.extractall(task, members=names)
+    return task
+
+
+def _one_import(python: str, task: Path, runtime: Path) -> tuple[int, float, list[tuple[int, str]]]:
+    """(microseconds importing app, CPU seconds of the whole process, top-level modules' times)."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": f"{task}{os.pathsep}{runtime}",
         "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
     }
-    flags = [] if bytecode else ["-B"]
-    if bytecode:  # warm the caches once, as a package with compiled modules would ship them
-        subprocess.run([python, "-c", "import app"], cwd=task, env=env, check=True)
-    runs: list[tuple[int, list[tuple[int, str]]]] = []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [python, "-B", "-X", "importtime", "-c", "import app"],
+        cwd=task,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    modules: list[tuple[int, str]] = []
+    total = 0
+    for line in done.stderr.splitlines():
+        match = _IMPORT_LINE.match(line)
+        if not match:
+            continue
+        cumulative, depth, name = int(match.group(2)), len(match.group(3)), match.group(4)
+        if depth <= 3:
+            modules.append((cumulative, name))
+        if name == "app" and depth == 1:
+            total = cumulative
+    return total, cpu, modules
+
+
+def import_times(python: str, tasks: dict[str, Path], runtime: Path, reps: int) -> dict[str, Any]:
+    """Per variant: median and spread of the import time of `app` and of the process's CPU time.
+    The variants alternate run by run, so a busy machine slows them alike."""
+    runs: dict[str, list[tuple[int, float, list[tuple[int, str]]]]] = {name: [] for name in tasks}
     for _ in range(reps):
-        done = subprocess.run(
-            [python, *flags, "-X", "importtime", "-c", "import app"],
-            cwd=task,
-            env={**env, **({} if bytecode else {"PYTHONDONTWRITEBYTECODE": "1"})},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        modules: list[tuple[int, str]] = []
-        total = 0
-        for line in done.stderr.splitlines():
-            match = _IMPORT_LINE.match(line)
-            if not match:
-                continue
-            cumulative, depth, name = int(match.group(2)), len(match.group(3)), match.group(4)
-            if depth <= 3:
-                modules.append((cumulative, name))
-            if name == "app" and depth == 1:
-                total = cumulative
-        runs.append((total, modules))
-    runs.sort(key=lambda run: run[0])
-    total, modules = runs[len(runs) // 2]
-    slowest = sorted(modules, reverse=True)[:10]
-    return {
-        "median_ms": round(total / 1000, 1),
-        "min_ms": round(runs[0][0] / 1000, 1),
-        "max_ms": round(runs[-1][0] / 1000, 1),
-        "slowest_top_level": [{"module": name, "cumulative_ms": round(us / 1000, 1)} for us, name in slowest],
-    }
+        for name, task in tasks.items():
+            runs[name].append(_one_import(python, task, runtime))
+    result: dict[str, Any] = {}
+    for name, measured in runs.items():
+        measured.sort(key=lambda run: run[0])
+        total, _, modules = measured[len(measured) // 2]
+        result[name] = {
+            "median_ms": round(total / 1000, 1),
+            "min_ms": round(measured[0][0] / 1000, 1),
+            "max_ms": round(measured[-1][0] / 1000, 1),
+            "process_cpu_median_ms": round(statistics.median(run[1] for run in measured) * 1000, 1),
+            "slowest_top_level": [
+                {"module": module, "cumulative_ms": round(us / 1000, 1)}
+                for us, module in sorted(modules, reverse=True)[:10]
+            ],
+        }
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--stage", default="prod")
-    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--reps", type=int, default=15)
     parser.add_argument("--no-package", action="store_true", help="measure build/package/<stage> as it is")
     args = parser.parse_args(argv)
     out = ROOT / "build" / "package" / args.stage
@@ -144,10 +167,6 @@ def main(argv: list[str] | None = None) -> int:
         packaged = package(args.stage, run_checks=False)
         out = packaged.out
     deployment, layer = out / "deployment.zip", out / "hugo-layer-x86_64.zip"
-    task = WORK / "task"
-    shutil.rmtree(task, ignore_errors=True)
-    with zipfile.ZipFile(deployment) as archive:
-        archive.extractall(task)
     python = python312()
     runtime = lambda_runtime_sdk(python, WORK / "runtime")
     sizes = {"deployment_package": zip_sizes(deployment), "layer": zip_sizes(layer)}
@@ -158,8 +177,15 @@ def main(argv: list[str] | None = None) -> int:
         **sizes,
         "function_plus_layer_unzipped_bytes": combined,
         "lambda_unzipped_limit_bytes": LAMBDA_UNZIPPED_LIMIT,
-        "import_app_as_deployed": import_times(python, task, runtime, args.reps, bytecode=False),
-        "import_app_with_bytecode": import_times(python, task, runtime, args.reps, bytecode=True),
+        "import_app": import_times(
+            python,
+            {
+                "as_deployed": unpack(deployment, WORK / "task", bytecode=True),
+                "from_sources_only": unpack(deployment, WORK / "task-sources", bytecode=False),
+            },
+            runtime,
+            args.reps,
+        ),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1) + "\n")
@@ -182,20 +208,18 @@ def main(argv: list[str] | None = None) -> int:
             for e in sizes["deployment_package"]["largest"][:5]
         )
     )
-    for key, label in (
-        ("import_app_as_deployed", "no bytecode (as Lambda)"),
-        ("import_app_with_bytecode", "with .pyc"),
-    ):
-        timing = result[key]
+    for key, label in (("as_deployed", "as deployed (.pyc)"), ("from_sources_only", "from sources only")):
+        timing = result["import_app"][key]
         print(
-            f"import app, {label:24} median {timing['median_ms']:6.1f} ms"
-            f" (min {timing['min_ms']}, max {timing['max_ms']}, {args.reps} runs, {result['python']})"
+            f"import app, {label:19} median {timing['median_ms']:6.1f} ms"
+            f" (min {timing['min_ms']}, max {timing['max_ms']};"
+            f" process CPU {timing['process_cpu_median_ms']} ms; {args.reps} runs, {result['python']})"
         )
     print(
-        "slowest imports (as Lambda): "
+        "slowest imports as deployed: "
         + ", ".join(
             f"{m['module']} {m['cumulative_ms']} ms"
-            for m in result["import_app_as_deployed"]["slowest_top_level"][:6]
+            for m in result["import_app"]["as_deployed"]["slowest_top_level"][:6]
         )
     )
     print(f"wrote {RESULTS.relative_to(ROOT)}")

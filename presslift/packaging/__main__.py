@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except (StageError, subprocess.CalledProcessError) as exc:
         print(f"packaging stage {args.stage} failed: {exc}", file=sys.stderr)
         return 2
-    for note in packaged.stage.notes:
+    for note in [*packaged.stage.notes, *packaged.notes]:
         print(f"note: {note}")
     for function in packaged.functions:
         where = f" <- {function.queue}" if function.queue else ""

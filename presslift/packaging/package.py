@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from presslift.packaging import appmodel, checks, dependencies, project, template
+from presslift.packaging import appmodel, bytecode, checks, dependencies, project, template
 from presslift.packaging.stage import PROJECT_ROOT, Stage, load_stage
 
 OUT = PROJECT_ROOT / "build" / "package"
@@ -37,6 +37,7 @@ class Packaged:
     out: Path
     functions: list[appmodel.Function]
     findings: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -136,6 +137,12 @@ def package(stage_name: str, out: Path | None = None, *, run_checks: bool = True
     dependencies.vendor(PROJECT_ROOT / "requirements.txt", project_dir, OUT / "wheels-cp312")
     run_chalice(project_dir, out, merge, stage_name)
     packaged = Packaged(stage=stage, out=out, functions=functions)
+    python312 = bytecode.find_python312()
+    if python312 is None:
+        packaged.notes.append("no Python 3.12 here: the package ships without .pyc (slower cold starts)")
+    else:
+        count = bytecode.add_bytecode(out / "deployment.zip", python312)
+        packaged.notes.append(f"{count} modules precompiled for Python 3.12 (unchecked-hash .pyc)")
     packaged.seconds["package"] = time.perf_counter() - started
     if run_checks:
         packaged.findings = check(packaged, app)

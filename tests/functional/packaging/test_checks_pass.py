@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
+from presslift.packaging.bytecode import find_python312
 from presslift.packaging.package import Packaged
 
 pytestmark = pytest.mark.xdist_group("packaging")
@@ -34,3 +37,17 @@ def test_every_check_that_ran_is_listed_here(packaged: Packaged) -> None:
 def test_the_output_folder_holds_what_deploy_uploads(packaged: Packaged) -> None:
     names = {path.name for path in packaged.out.iterdir()}
     assert {"sam.json", "deployment.zip", "hugo-layer-x86_64.zip", "cloudformation.json"} <= names
+
+
+def test_the_package_ships_unchecked_python_312_bytecode_when_a_312_is_here(packaged: Packaged) -> None:
+    if find_python312() is None:
+        pytest.skip("no Python 3.12 on this machine: the package ships sources only")
+    with zipfile.ZipFile(packaged.out / "deployment.zip") as archive:
+        names = archive.namelist()
+        pyc = "__pycache__/app.cpython-312.pyc"
+        assert pyc in names
+        # PEP 552: flags 0b01 = hash-based and not checked against the source (which never changes).
+        assert int.from_bytes(archive.read(pyc)[4:8], "little") == 0b01
+        modules = [n for n in names if n.startswith("chalicelib/") and n.endswith(".py")]
+        compiled = [n for n in names if n.startswith("chalicelib/") and n.endswith(".cpython-312.pyc")]
+        assert len(compiled) == len(modules)
