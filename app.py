@@ -25,7 +25,15 @@ _settings = Settings.from_env()
 
 
 def _batch(event: SQSEvent, handle: Any) -> dict[str, Any]:
-    return process_batch(event.to_dict(), handle, max_receive_count=services().settings.max_receive_count)
+    def safely(body: str, final_attempt: bool) -> None:
+        try:
+            handle(body, final_attempt)
+        except Exception as exc:
+            if final_attempt:
+                pipeline.give_up(services(), body, exc)
+            raise
+
+    return process_batch(event.to_dict(), safely, max_receive_count=services().settings.max_receive_count)
 
 
 def _ingest(body: str, final_attempt: bool) -> None:
@@ -55,6 +63,18 @@ def convert(event: SQSEvent) -> dict[str, Any]:
     return _batch(event, _ingest)
 
 
+def _codedrop(body: str, final_attempt: bool) -> None:
+    request = events.decode(body)
+    if not isinstance(request, events.DeployRequest):
+        raise InputError(f"the codedrop queue does not take {type(request).__name__} messages")
+    pipeline.codedrop(services(), request, final_attempt=final_attempt)
+
+
+@app.on_sqs_message(queue=_settings.queues["codedrop"], batch_size=1)
+def codedrop(event: SQSEvent) -> dict[str, Any]:
+    return _batch(event, _codedrop)
+
+
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
     return {"expired": pipeline.expire_approvals(services())}
@@ -76,41 +96,15 @@ def _request() -> Request:
     return request
 
 
-def _text(body: str | bytes | None) -> str:
-    return body.decode("utf-8") if isinstance(body, bytes) else (body or "")
-
-
 def _query() -> dict[str, str]:
     return dict(_request().query_params or {})
-
-
-def _html(body: str, status: int = 200) -> Response:
-    return Response(
-        body=body,
-        status_code=status,
-        headers={
-            "Content-Type": "text/html; charset=utf-8",
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-        },
-    )
-
-
-def _error_page(exc: PipelineError, title: str) -> Response:
-    return _html(
-        web.render("message.html", title=title, message=str(exc), tone="bad", run=None), exc.http_status
-    )
-
-
-def _json_error(exc: PipelineError) -> Response:
-    return Response(body={"error": type(exc).__name__, "message": str(exc)}, status_code=exc.http_status)
 
 
 @app.route("/", methods=["GET"])
 def show_dashboard() -> Response:
     svc = services()
     runs = svc.runs.list(limit=100)
-    return _html(
+    return web.html(
         web.dashboard(runs, api_url=svc.settings.api_url, now=svc.clock().isoformat(timespec="seconds"))
     )
 
@@ -124,7 +118,7 @@ def get_run_log(run_id: str, name: str) -> Response:
             run.site, run.id, name
         )
     except PipelineError as exc:
-        return _json_error(exc)
+        return web.json_error(exc)
     return Response(body=body, status_code=200, headers={"Content-Type": content_type})
 
 
@@ -142,7 +136,7 @@ def get_run(run_id: str) -> Any:
     try:
         return web.run_json(svc.runs.get(run_id), svc.settings.run_url(run_id))
     except PipelineError as exc:
-        return _json_error(exc)
+        return web.json_error(exc)
 
 
 @app.route("/approvals/{run_id}", methods=["GET"])
@@ -152,8 +146,8 @@ def show_approval(run_id: str) -> Response:
     try:
         run = pipeline.check_approvable(svc, run_id, token)
     except PipelineError as exc:
-        return _error_page(exc, "This approval link cannot be used")
-    return _html(
+        return web.error_page(exc, "This approval link cannot be used")
+    return web.html(
         web.render(
             "approval.html",
             run=run,
@@ -167,7 +161,7 @@ def show_approval(run_id: str) -> Response:
 @app.route("/approvals/{run_id}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def decide_approval(run_id: str) -> Response:
     request = _request()
-    form = {key: values[0] for key, values in parse_qs(_text(request.raw_body)).items()}
+    form = {key: values[0] for key, values in parse_qs(web.text(request.raw_body)).items()}
     identity = (request.context or {}).get("identity", {})
     decision = Decision(
         form.get("decision", ""), identity.get("sourceIp", ""), request.headers.get("user-agent", "")
@@ -176,14 +170,14 @@ def decide_approval(run_id: str) -> Response:
     try:
         run = pipeline.decide(svc, run_id, form.get("token"), decision)
     except PipelineError as exc:
-        return _error_page(exc, "This approval cannot be decided")
+        return web.error_page(exc, "This approval cannot be decided")
     approved = decision.decision == "approve"
     message = (
         f"Approved: run {run.id} is being deployed to prod ({run.urls.get('prod')})."
         if approved
         else f"Rejected: run {run.id} will not be deployed."
     )
-    return _html(
+    return web.html(
         web.render(
             "message.html",
             title="Approved" if approved else "Rejected",
@@ -202,11 +196,11 @@ def decide_approval(run_id: str) -> Response:
 )
 def github_webhook() -> Response:
     request = _request()
-    body = request.raw_body if isinstance(request.raw_body, bytes) else _text(request.raw_body).encode()
+    body = request.raw_body if isinstance(request.raw_body, bytes) else web.text(request.raw_body).encode()
     try:
         reply = webhooks.github_webhook(services(), dict(request.headers), body)
     except PipelineError as exc:
-        return _json_error(exc)
+        return web.json_error(exc)
     return Response(body=reply.body, status_code=reply.status)
 
 
@@ -221,6 +215,6 @@ def rollback(site: str, stage: str) -> Response:
     try:
         run = pipeline.rollback(services(), site, stage, body.get("run") or None, who="API")
     except PipelineError as exc:
-        return _json_error(exc)
+        return web.json_error(exc)
     svc = services()
     return Response(body=web.run_json(run, svc.settings.run_url(run.id)), status_code=202)

@@ -27,6 +27,7 @@ class Settings:
     distributions: Mapping[str, str] = field(default_factory=dict)
     site_urls: Mapping[str, str] = field(default_factory=dict)
     algolia_hosts: tuple[str, ...] = ()
+    efs_mount: str = "/mnt/efs"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +51,7 @@ class Settings:
             site_buckets={stage: get(var) for stage, var in resources.SITE_BUCKETS.items()},
             distributions={stage: get(var) for stage, var in resources.DISTRIBUTIONS.items()},
             site_urls={stage: get(var) for stage, var in resources.SITE_URLS.items()},
+            efs_mount=get(resources.EFS_MOUNT),
             algolia_hosts=tuple(
                 host.strip() for host in get(resources.ALGOLIA_HOSTS).split(",") if host.strip()
             ),

@@ -19,12 +19,13 @@ from typing import Any
 from chalicelib import approvals, events, notify
 from chalicelib.errors import ConflictError, InputError, NotFoundError, PipelineError
 from chalicelib.ingest import parse_export_key
-from chalicelib.resources import SITE_STAGES
+from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
 from chalicelib.services import Services
 from chalicelib.sites import Site
 from chalicelib.stages import begin, end_run, fail, run_stage
 from chalicelib.work import build as build_work
+from chalicelib.work import codedrop as codedrop_work
 from chalicelib.work import convert as convert_work
 from chalicelib.work import deploy as deploy_work
 from chalicelib.work import fetch as fetch_work
@@ -35,6 +36,18 @@ log = logging.getLogger(__name__)
 AFTER_SOURCE = ("build", "deploy-staging", "approval", "deploy-prod")
 IMPORT_STAGES = ("convert", *AFTER_SOURCE)
 PUSH_STAGES = ("fetch", *AFTER_SOURCE)
+CODE_PUSH_STAGES = ("fetch", "build", "codedrop-dev", "codedrop-stage", "approval", "codedrop-prod")
+
+
+def stage_name(kind: str, stage: str) -> str:
+    """`deploy-staging` for a site's stage, `codedrop-dev` for a code site's EFS stage."""
+    return f"codedrop-{stage}" if kind == "code" else f"deploy-{stage}"
+
+
+def _promote(svc: Services, run: Run, stage: str) -> None:
+    """Queue the deploy (sites) or the code drop (code) of `run` to `stage`."""
+    role = "codedrop" if run.kind == "code" else "deploy"
+    _enqueue(svc, role, events.DeployRequest(run_id=run.id, site=run.site, stage=stage))
 
 
 def _enqueue(svc: Services, role: str, message: events.Message) -> None:
@@ -58,6 +71,28 @@ def _after_failure(svc: Services, run_id: str) -> None:
     if run.status == "failed":
         notify.run_failed(svc, run)
         notify.commit_status(svc, run, "failure", "the Presslift run failed")
+
+
+def give_up(svc: Services, body: str, error: BaseException) -> None:
+    """A message failed its last attempt outside any stage's own handling: end its run as failed, so
+    no run is left "running" while its message sits in the dead-letter queue."""
+    try:
+        message = events.decode(body)
+        run = svc.runs.get(message.run_id)
+    except PipelineError:
+        return
+    if run.finished:
+        return
+    where = next((stage for stage in run.stages if stage.status in ("running", "waiting", "pending")), None)
+    if where is None:
+        return
+
+    def change(r: Run) -> None:
+        if not r.finished:
+            end_run(r, r.stage(where.name), f"internal error (gave up after retries): {error!r}")
+
+    svc.runs.update(run.id, change)
+    _after_failure(svc, run.id)
 
 
 # --- import: a WordPress export arrived ----------------------------------------------------------
@@ -122,8 +157,10 @@ def start_push(svc: Services, site: Site, push: Any) -> Run:
             site=site.name,
             kind=site.kind,
             trigger={**push.summary(), "type": "push", "branch": push.branch, "summary": summary},
-            stages=[Stage(name) for name in PUSH_STAGES],
-            urls={stage: svc.settings.site_url(site.name, stage) for stage in SITE_STAGES},
+            stages=[Stage(name) for name in (CODE_PUSH_STAGES if site.kind == "code" else PUSH_STAGES)],
+            urls={}
+            if site.kind == "code"
+            else {stage: svc.settings.site_url(site.name, stage) for stage in SITE_STAGES},
         ),
     )
     request = events.FetchRequest(run.id, site.name, push.repository, push.after, push.branch or site.branch)
@@ -151,25 +188,24 @@ def fetch(svc: Services, request: events.FetchRequest, *, final_attempt: bool = 
 
 
 def build(svc: Services, request: events.BuildRequest, *, final_attempt: bool = True) -> Run | None:
-    done = run_stage(
-        svc,
-        request.run_id,
-        "build",
-        lambda r: build_work.build(svc, r, request.source_key),
-        final_attempt=final_attempt,
-    )
+    def work(run: Run) -> dict[str, Any]:
+        if run.kind == "code":
+            return codedrop_work.build(svc, run, request.source_key)
+        return build_work.build(svc, run, request.source_key)
+
+    done = run_stage(svc, request.run_id, "build", work, final_attempt=final_attempt)
     if done is None:
         _after_failure(svc, request.run_id)
         return None
     done = svc.runs.update(done.id, lambda r: r.artifact.update(artifact_run=r.id))
-    _enqueue(svc, "deploy", events.DeployRequest(run_id=done.id, site=done.site, stage="staging"))
+    _promote(svc, done, CODE_STAGES[0] if done.kind == "code" else "staging")
     return done
 
 
 # --- deploy: publish an artifact's stage tree ------------------------------------------------------
 
 
-def _superseded(svc: Services, run: Run, stage: str) -> bool:
+def _superseded(svc: Services, run: Run, stage: str, *, name: str | None = None) -> bool:
     """Latest wins: a run older than the site's newest may not deploy to staging; nobody may deploy a
     generation older than the one a stage already has. Marks the run superseded when so."""
     newest = svc.sites.current_generation(run.site)
@@ -211,12 +247,46 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
         notify.commit_status(svc, done, "success", "deployed to staging", url=done.urls.get("staging"))
         return after_staging(svc, done.id, final_attempt=final_attempt)
 
+    return _finish(svc, done, request.stage)
+
+
+# --- code drop: a code site's bundle onto EFS ----------------------------------------------------
+
+
+def codedrop(svc: Services, request: events.DeployRequest, *, final_attempt: bool = True) -> Run | None:
+    """Drop a code run's bundle onto one EFS stage (dev, stage, prod), then promote it onward."""
+    if request.stage not in CODE_STAGES:
+        raise InputError(f"code drops go to {', '.join(CODE_STAGES)}, not {request.stage!r}")
+    name = stage_name("code", request.stage)
+    run = svc.runs.get(request.run_id)
+    if run.finished or run.stage(name).status == "succeeded":
+        return run
+    if run.trigger.get("type") == "rollback":
+        work = lambda r: codedrop_work.rollback(svc, r, request.stage, r.trigger.get("to_release"))  # noqa: E731
+    else:
+        if _superseded(svc, run, request.stage, name=name):
+            return None
+        work = lambda r: codedrop_work.drop(svc, r, request.stage)  # noqa: E731
+    done = run_stage(svc, run.id, name, work, final_attempt=final_attempt)
+    if done is None:
+        _after_failure(svc, run.id)
+        return None
+    if done.trigger.get("type") == "rollback" or request.stage == "prod":
+        return _finish(svc, done, request.stage)
+    if request.stage == "dev":
+        _promote(svc, done, "stage")
+        return done
+    notify.commit_status(svc, done, "success", "dropped on dev and stage")
+    return after_staging(svc, done.id, final_attempt=final_attempt)
+
+
+def _finish(svc: Services, run: Run, stage: str) -> Run:
     def finish(r: Run) -> None:
         if not r.finished:
             r.status = "succeeded"
 
-    done = svc.runs.update(done.id, finish)
-    notify.deployed(svc, done, request.stage)
+    done = svc.runs.update(run.id, finish)
+    notify.deployed(svc, done, stage)
     return done
 
 
@@ -238,7 +308,7 @@ def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> 
             stage.detail["summary"] = "prod needs no approval for this site (presslift.toml)"
 
     run = svc.runs.update(run_id, skip)
-    _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=run.site, stage="prod"))
+    _promote(svc, run, "prod")
     return run
 
 
@@ -267,7 +337,11 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     if run is None:
         return None
     try:
-        prod = deploy_work.deploy(svc, run, "prod", dry_run=True)
+        prod: dict[str, Any]
+        if run.kind == "code":
+            prod = {"publish": {"summary": {}}, "plan_text": codedrop_work.plan(svc, run, "prod")}
+        else:
+            prod = deploy_work.deploy(svc, run, "prod", dry_run=True)
     except PipelineError as exc:
         fail(svc, run_id, "approval", f"cannot plan the prod deploy: {exc}")
         _after_failure(svc, run_id)
@@ -318,7 +392,7 @@ def decide(
 
     run = svc.runs.update(run_id, change)
     if decision.decision == "approve":
-        _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=run.site, stage="prod"))
+        _promote(svc, run, "prod")
     return run
 
 
@@ -363,9 +437,11 @@ def rollback(svc: Services, site: str, stage: str, to_run: str | None = None, *,
     """Deploy an earlier artifact to `stage` again, through the same plan and apply (only what differs
     moves). Without `to_run`: the artifact that `stage` had before its current one. The rollback is a run
     of its own (trigger "rollback"), so the history shows it, and it needs no approval."""
+    history = svc.runs.list(site=site, limit=200)
+    if history and history[0].kind == "code":
+        return _rollback_code(svc, history, stage, to_run, who=who)
     if stage not in SITE_STAGES:
         raise InputError(f"cannot roll back stage {stage!r}: the stages are {', '.join(SITE_STAGES)}")
-    history = svc.runs.list(site=site, limit=200)
     deployed = [run for run in history if _deployed_artifact(run, stage)]
     if to_run is None:
         if len(deployed) < 2:
@@ -400,6 +476,35 @@ def rollback(svc: Services, site: str, stage: str, to_run: str | None = None, *,
         ),
     )
     _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=site, stage=stage))
+    return run
+
+
+def _rollback_code(svc: Services, history: list[Run], stage: str, to_run: str | None, *, who: str) -> Run:
+    """Switch a code site's `current` on `stage` back: one rename on the EFS mount, nothing copied."""
+    if stage not in CODE_STAGES:
+        raise InputError(
+            f"cannot roll back stage {stage!r} of a code site: the stages are {', '.join(CODE_STAGES)}"
+        )
+    latest = history[0]
+    target = f"release {to_run}" if to_run else "the previous release"
+    run = _create(
+        svc,
+        Run(
+            id=new_run_id(svc.clock()),
+            site=latest.site,
+            kind="code",
+            trigger={
+                "type": "rollback",
+                "stage": stage,
+                "to_release": to_run,
+                "by": who,
+                "summary": f"rollback of {stage} to {target}",
+            },
+            stages=[Stage(stage_name("code", stage))],
+            artifact={"presslift_toml": latest.artifact.get("presslift_toml", "")},
+        ),
+    )
+    _promote(svc, run, stage)
     return run
 
 

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 SITE_STAGES: tuple[str, ...] = ("staging", "prod")
 
 #: The pipeline's own queues (each with a dead-letter queue named `<name>-dlq`).
-QUEUE_ROLES: tuple[str, ...] = ("ingest", "build", "deploy")
+QUEUE_ROLES: tuple[str, ...] = ("ingest", "build", "deploy", "codedrop")
+
+#: The stages a code site's releases are dropped to, in promotion order (EFS folders of the same names).
+CODE_STAGES: tuple[str, ...] = ("dev", "stage", "prod")
 
 
 @dataclass(frozen=True)
@@ -32,11 +35,13 @@ APPROVALS_TOPIC = Variable(
 )
 API_URL = Variable("PRESSLIFT_API_URL", "http://127.0.0.1:8000")
 MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
+#: Where the code-drop function mounts EFS (an access point in the template); locally .presslift/efs.
+EFS_MOUNT = Variable("PRESSLIFT_EFS_MOUNT", "/mnt/efs")
 #: Algolia hosts to use instead of Algolia's own (comma-separated URLs): tests and the local cloud.
 ALGOLIA_HOSTS = Variable("PRESSLIFT_ALGOLIA_HOSTS", "")
 #: Queues whose messages are ordered per site: FIFO, MessageGroupId = the site. Deploys of one site never
 #: run at the same time or out of order, while different sites deploy in parallel.
-FIFO_ROLES: frozenset[str] = frozenset({"deploy"})
+FIFO_ROLES: frozenset[str] = frozenset({"deploy", "codedrop"})
 QUEUES = {
     role: Variable(
         f"PRESSLIFT_{role.upper()}_QUEUE", f"presslift-{role}" + (".fifo" if role in FIFO_ROLES else "")

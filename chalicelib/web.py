@@ -10,6 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chalice.app import Response
+
+from chalicelib.errors import PipelineError
 from chalicelib.runs import Run
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -25,6 +28,28 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def text(body: str | bytes | None) -> str:
+    return body.decode("utf-8") if isinstance(body, bytes) else (body or "")
+
+
+def html(body: str, status: int = 200) -> Response:
+    """An HTML page that no cache keeps and that leaks no token through the Referer header."""
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+    }
+    return Response(body=body, status_code=status, headers=headers)
+
+
+def error_page(exc: PipelineError, title: str) -> Response:
+    return html(render("message.html", title=title, message=str(exc), tone="bad", run=None), exc.http_status)
+
+
+def json_error(exc: PipelineError) -> Response:
+    return Response(body={"error": type(exc).__name__, "message": str(exc)}, status_code=exc.http_status)
 
 
 def render(template: str, **context: Any) -> str:

@@ -226,7 +226,11 @@ def parser() -> argparse.ArgumentParser:
         "rollback", help="deploy an earlier artifact to a stage again (only changed files move)"
     )
     roll.add_argument("site")
-    roll.add_argument("stage", choices=("staging", "prod"))
+    roll.add_argument(
+        "stage",
+        choices=("staging", "prod", "dev", "stage"),
+        help="staging/prod; dev/stage/prod for code sites",
+    )
     roll.add_argument("run", nargs="?", help="the run whose artifact to restore (default: the one before)")
     add_target_options(roll)
     roll.set_defaults(func=cmd_rollback)

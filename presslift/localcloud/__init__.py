@@ -149,6 +149,7 @@ class LocalCloud:
 
         os.environ.update(client_environment(self.options))
         os.environ["TMPDIR"] = str(self.state_dir / "tmp")
+        os.environ[resources.EFS_MOUNT.name] = str(self.efs_dir)
         base = Settings.from_env()
         import boto3
 

@@ -14,6 +14,7 @@ def test_the_wiring_comes_from_the_app_handlers():
         "convert": "presslift-ingest",
         "build": "presslift-build",
         "deploy": "presslift-deploy.fifo",
+        "codedrop": "presslift-codedrop.fifo",
     }
 
 

@@ -1,0 +1,98 @@
+"""Code sites: build a bundle from the fetched source, and drop it onto the EFS mount for a stage.
+
+The bundle is the artifact (one tarball plus its manifest, like a site's stage tree); every stage gets
+the same bundle. Dropping writes a new release beside the live one and switches `current` in one
+rename (`chalicelib.codedrop`), so machines reading the mount never see a half-written release.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from chalicelib.bundle import BundleSpec, build_bundle
+from chalicelib.codedrop import drop_release, plan_drop
+from chalicelib.codedrop import rollback as switch_back
+from chalicelib.errors import ConfigError
+from chalicelib.manifest import Manifest
+from chalicelib.runs import Run
+from chalicelib.services import Services
+from chalicelib.siteconfig import CodeConfig
+from chalicelib.work import artifacts, site_config, work_dir
+
+BUNDLE = "code"
+
+
+def code_config(run: Run) -> CodeConfig:
+    config = site_config(run)
+    if config.code is None:
+        raise ConfigError(
+            f"presslift.toml: site {run.site} is a code site and needs a [code] table with code.app"
+        )
+    return config.code
+
+
+def spec(code: CodeConfig) -> BundleSpec:
+    defaults = BundleSpec()
+    return BundleSpec(
+        include=code.include or defaults.include,
+        exclude=defaults.exclude + code.exclude,
+        requirements=code.requirements,
+        wheelhouse=code.wheelhouse,
+        check=code.check or None,
+        check_timeout=code.check_timeout,
+    )
+
+
+def build(svc: Services, run: Run, source_key: str) -> dict[str, Any]:
+    """Bundle the source (globs, wheelhouse, the check command) and store it as the run's artifact."""
+    code = code_config(run)
+    store = artifacts(svc)
+    with work_dir() as tmp:
+        source, out = Path(tmp) / "source", Path(tmp) / "bundle"
+        store.get_source(source_key, source)
+        manifest = build_bundle(source, out, spec(code), site=run.site, run_id=run.id)
+        manifest.stage = BUNDLE
+        store.put_tree(out, manifest)
+    return {
+        "app": code.app,
+        "artifact_run": run.id,
+        "trees": {BUNDLE: {"files": len(manifest.files), "bytes": manifest.total_bytes}},
+        "summary": f"bundle of {code.app}: {len(manifest.files)} files, {manifest.total_bytes / 1e6:.1f} MB",
+    }
+
+
+def _bundle(svc: Services, run: Run, into: Path) -> Manifest:
+    artifact_run = str(run.artifact.get("artifact_run") or run.id)
+    return artifacts(svc).get_tree(run.site, artifact_run, BUNDLE, into)
+
+
+def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[str, Any]:
+    code = code_config(run)
+    with work_dir() as tmp:
+        bundle = Path(tmp) / "bundle"
+        manifest = _bundle(svc, run, bundle)
+        result = drop_release(
+            Path(svc.settings.efs_mount),
+            stage,
+            code.app,
+            manifest.run_id,
+            bundle,
+            manifest,
+            keep=code.keep,
+            force=force,
+        )
+    return {"drop": result.summary(), "summary": result.describe(), "release": str(result.release)}
+
+
+def plan(svc: Services, run: Run, stage: str) -> str:
+    """What dropping the run's bundle onto `stage` would do (the approval email shows it)."""
+    code = code_config(run)
+    with work_dir() as tmp:
+        manifest = _bundle(svc, run, Path(tmp) / "bundle")
+    return plan_drop(Path(svc.settings.efs_mount), stage, code.app, manifest.run_id, manifest).describe()
+
+
+def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[str, Any]:
+    result = switch_back(Path(svc.settings.efs_mount), stage, code_config(run).app, to_run)
+    return {"drop": result.summary(), "summary": result.describe(), "release": str(result.release)}
