@@ -8,7 +8,7 @@ error responses or failed stages. Resource names come from environment variables
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
@@ -209,12 +209,33 @@ def list_sites() -> Any:
     return {"sites": [site.to_dict() for site in services().sites.list()]}
 
 
-@app.route("/api/sites/{site}/{stage}/rollback", methods=["POST"], content_types=["application/json"])
+@app.route(
+    "/api/sites/{site}/{stage}/rollback",
+    methods=["POST"],
+    content_types=["application/json", "application/x-www-form-urlencoded"],
+)
 def rollback(site: str, stage: str) -> Response:
-    body = _request().json_body or {}
+    """JSON `{"run": id}` (optional) from scripts; the dashboard's form gets a page back."""
+    request, svc = _request(), services()
+    from_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+    fields = dict(parse_qsl(web.text(request.raw_body))) if from_form else (request.json_body or {})
     try:
-        run = pipeline.rollback(services(), site, stage, body.get("run") or None, who="API")
+        run = pipeline.rollback(
+            svc, site, stage, fields.get("run") or None, who="dashboard" if from_form else "API"
+        )
     except PipelineError as exc:
-        return web.json_error(exc)
-    svc = services()
+        return web.error_page(exc, "Rollback refused") if from_form else web.json_error(exc)
+    if from_form:
+        message = f"Rollback of {site} {stage} queued as run {run.id}: {run.trigger['summary']}."
+        return web.html(
+            web.render(
+                "message.html",
+                title="Rollback queued",
+                message=message,
+                tone="ok",
+                run=run,
+                run_url=svc.settings.run_url(run.id),
+            ),
+            202,
+        )
     return Response(body=web.run_json(run, svc.settings.run_url(run.id)), status_code=202)

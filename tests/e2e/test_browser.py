@@ -59,3 +59,19 @@ def test_a_person_reviews_approves_and_then_searches_prod(cloud, api, browser):
     save_screenshot(browser, "prod-search.png")
     assert result.text == "Lemon Drizzle Loaf Recipe"
     assert result.get_attribute("href").startswith(run["urls"]["prod"])
+
+
+def test_the_dashboards_rollback_button_explains_a_refusal(cloud, api, browser):
+    known = {run["id"] for run in api.runs("one-deploy")}
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site="one-deploy")
+    run = api.wait_for_new_run("one-deploy", known, timeout=60)
+    api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    browser.set_window_size(420, 900)  # a phone
+    browser.get(api.base_url + "/")
+    button = by_css(browser, 'form[action$="/api/sites/one-deploy/staging/rollback"] button')
+    save_screenshot(browser, "dashboard-phone.png")
+    button.click()
+    by_css(browser, ".notice.bad")
+    save_screenshot(browser, "rollback-refused.png")
+    assert "nothing earlier to roll back to" in browser.find_element("tag name", "body").text
+    assert [r["trigger"]["type"] for r in api.runs("one-deploy")] == ["import"]
