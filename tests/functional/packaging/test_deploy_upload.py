@@ -1,0 +1,71 @@
+"""`make deploy`'s upload step: `aws cloudformation package` (the CLI the Makefile runs) against
+moto's S3 uploads the code and the layer and rewrites their locations, so the packaged template
+refers to nothing on this machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from presslift.packaging.package import Packaged
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.xdist_group("packaging")
+AWS = Path(sys.executable).parent / "aws"
+
+
+@pytest.fixture
+def s3_endpoint() -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def test_aws_cloudformation_package_uploads_code_and_layer(
+    packaged: Packaged, s3_endpoint: str, tmp_path: Path
+) -> None:
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket="deploy-bucket")
+    output = tmp_path / "packaged.json"
+    subprocess.run(
+        [
+            str(AWS),
+            "cloudformation",
+            "package",
+            "--template-file",
+            str(packaged.sam),
+            "--s3-bucket",
+            "deploy-bucket",
+            "--s3-prefix",
+            "presslift-prod",
+            "--use-json",
+            "--output-template-file",
+            str(output),
+        ],
+        check=True,
+        capture_output=True,
+        # `package` talks only to S3; the service-specific variable points just S3 at moto.
+        env={**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": s3_endpoint},
+        timeout=300,
+    )
+    template = json.loads(output.read_text())
+    locations = [
+        resource["Properties"].get("CodeUri") or resource["Properties"].get("ContentUri")
+        for resource in template["Resources"].values()
+        if resource["Type"] in ("AWS::Serverless::Function", "AWS::Serverless::LayerVersion")
+    ]
+    assert locations and all(str(uri).startswith("s3://deploy-bucket/presslift-prod/") for uri in locations)
+    uploaded = {o["Key"] for o in s3.list_objects_v2(Bucket="deploy-bucket")["Contents"]}
+    assert {uri.removeprefix("s3://deploy-bucket/") for uri in locations} <= uploaded
