@@ -1,5 +1,5 @@
-"""Logical ids of the resources Presslift adds to Chalice's template, in one place, so the
-generator, the grants and the checks cannot disagree. Pure naming."""
+"""Logical ids of the resources Presslift adds to Chalice's template, and small CloudFormation
+helpers, in one place, so the generators, the grants and the checks cannot disagree. Pure."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ SUBNETS = ("PrivateSubnetA", "PrivateSubnetB")
 FUNCTION_SECURITY_GROUP = "FunctionSecurityGroup"
 ENDPOINT_SECURITY_GROUP = "EndpointSecurityGroup"
 REST_API = "RestAPI"
+#: Queues and logs go with the stack; the run table, artifacts and the code-drop file system stay.
+DELETE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
+RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 
 
 def camel(name: str) -> str:

@@ -1,5 +1,6 @@
 """The merge template: `infra/base.yaml` plus everything that repeats per queue, per site stage and
-per function, generated from the Chalice app and `chalicelib/resources.py`.
+per function, generated from the Chalice app and `chalicelib/resources.py` (buckets and
+distributions come from `storage`).
 
 Chalice's merge is a deep merge by logical id, so the function entries here only add or replace
 properties of the functions Chalice writes (role, runtime, layers, environment, VPC and EFS, the SQS
@@ -15,14 +16,14 @@ from typing import Any
 import yaml
 
 from chalicelib import resources
-from chalicelib.ingest import IMPORTS
 from chalicelib.runs import table_definition
 from chalicelib.secrets import GITHUB_TOKEN_ENV, WEBHOOK_SECRET_ENV
 from presslift.packaging import grants, logical
 from presslift.packaging.appmodel import Function
-from presslift.packaging.logical import arn, ref, sub
+from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
 from presslift.packaging.ssm_secrets import parameter_names
 from presslift.packaging.stage import PROJECT_ROOT, Stage, StageError
+from presslift.packaging.storage import bucket_arn, buckets
 
 INFRA = PROJECT_ROOT / "infra"
 BASE = INFRA / "base.yaml"
@@ -35,11 +36,7 @@ VISIBILITY_FACTOR = 6
 INTERFACE_ENDPOINTS = ("sqs", "sns", "ssm")
 DEAD_LETTER_RETENTION = 14 * 24 * 3600
 QUEUE_RETENTION = 4 * 24 * 3600
-#: Queues and logs go with the stack; the run table, artifacts and the code-drop file system stay.
-DELETE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
-RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 LOG_RETENTION_DAYS = 30
-CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
 _FILE = re.compile(r"^@file (\S+)$")
 
 
@@ -57,144 +54,6 @@ def load_base(path: Path = BASE) -> dict[str, Any]:
         return value
 
     return dict(inline(template))
-
-
-def _private_bucket(name: str, *, retain: bool = False) -> dict[str, Any]:
-    bucket: dict[str, Any] = {
-        "Type": "AWS::S3::Bucket",
-        "Properties": {
-            "BucketName": name,
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-        },
-    }
-    return bucket | (RETAIN if retain else DELETE)
-
-
-def _bucket_arn(name: str) -> Any:
-    # Built from the name, not GetAtt: the ingest bucket's notification needs the queue policy first.
-    return sub(f"arn:${{AWS::Partition}}:s3:::{name}")
-
-
-def _tls_only(bucket_id: str, name: str) -> dict[str, Any]:
-    return {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [_bucket_arn(name), sub(f"arn:${{AWS::Partition}}:s3:::{name}/*")],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
-def _bucket_policy(bucket_id: str, name: str, *extra: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "Type": "AWS::S3::BucketPolicy",
-        "Properties": {
-            "Bucket": ref(bucket_id),
-            "PolicyDocument": {"Version": "2012-10-17", "Statement": [_tls_only(bucket_id, name), *extra]},
-        },
-    }
-
-
-def buckets(stage: Stage) -> dict[str, Any]:
-    """Ingest (notifying the ingest queue), artifacts, and one private bucket per site stage."""
-    ingest = stage.names[resources.INGEST_BUCKET.name]
-    artifacts = stage.names[resources.ARTIFACTS_BUCKET.name]
-    out: dict[str, Any] = {
-        logical.INGEST_BUCKET: _private_bucket(ingest),
-        logical.ARTIFACTS_BUCKET: _private_bucket(artifacts, retain=True),
-        f"{logical.INGEST_BUCKET}Policy": _bucket_policy(logical.INGEST_BUCKET, ingest),
-        f"{logical.ARTIFACTS_BUCKET}Policy": _bucket_policy(logical.ARTIFACTS_BUCKET, artifacts),
-    }
-    out[logical.INGEST_BUCKET]["DependsOn"] = [f"{logical.queue('ingest')}Policy"]
-    out[logical.INGEST_BUCKET]["Properties"]["NotificationConfiguration"] = {
-        "QueueConfigurations": [
-            {
-                "Event": "s3:ObjectCreated:*",
-                "Queue": arn(logical.queue("ingest")),
-                "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": IMPORTS}]}},
-            }
-        ]
-    }
-    for site_stage in resources.SITE_STAGES:
-        bucket_id = logical.site_bucket(site_stage)
-        name = stage.names[resources.SITE_BUCKETS[site_stage].name]
-        out[bucket_id] = _private_bucket(name)
-        # Readable only by this stage's distribution, through origin access control.
-        out[f"{bucket_id}Policy"] = _bucket_policy(
-            bucket_id,
-            name,
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudfront.amazonaws.com"},
-                "Action": "s3:GetObject",
-                "Resource": sub(f"arn:${{AWS::Partition}}:s3:::{name}/*"),
-                "Condition": {
-                    "StringEquals": {
-                        "AWS:SourceArn": sub(
-                            "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/"
-                            f"${{{logical.distribution(site_stage)}}}"
-                        )
-                    }
-                },
-            },
-        )
-        out[logical.distribution(site_stage)] = _distribution(site_stage, bucket_id)
-    return out
-
-
-def _distribution(site_stage: str, bucket_id: str) -> dict[str, Any]:
-    origin = f"s3-{site_stage}"
-    return {
-        "Type": "AWS::CloudFront::Distribution",
-        "Properties": {
-            "DistributionConfig": {
-                "Comment": f"presslift-{site_stage}",
-                "Enabled": True,
-                "DefaultRootObject": "index.html",
-                "HttpVersion": "http2and3",
-                "IPV6Enabled": True,
-                "PriceClass": ref("PriceClass"),
-                "Origins": [
-                    {
-                        "Id": origin,
-                        "DomainName": {"Fn::GetAtt": [bucket_id, "RegionalDomainName"]},
-                        "S3OriginConfig": {"OriginAccessIdentity": ""},
-                        "OriginAccessControlId": {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]},
-                    }
-                ],
-                "DefaultCacheBehavior": {
-                    "TargetOriginId": origin,
-                    "ViewerProtocolPolicy": "redirect-to-https",
-                    "AllowedMethods": ["GET", "HEAD"],
-                    "CachedMethods": ["GET", "HEAD"],
-                    "Compress": True,
-                    "CachePolicyId": CACHING_OPTIMIZED,
-                    "ResponseHeadersPolicyId": ref("SiteSecurityHeaders"),
-                    "FunctionAssociations": [
-                        {
-                            "EventType": "viewer-request",
-                            "FunctionARN": {"Fn::GetAtt": ["IndexDocumentFunction", "FunctionARN"]},
-                        },
-                        {
-                            "EventType": "viewer-response",
-                            "FunctionARN": {"Fn::GetAtt": ["WebsiteRedirectFunction", "FunctionARN"]},
-                        },
-                    ],
-                },
-            }
-        },
-    }
 
 
 def _visibility_timeout(role: str, functions: list[Function]) -> int:
@@ -267,7 +126,7 @@ def queues(stage: Stage, functions: list[Function]) -> dict[str, Any]:
                         "Action": "sqs:SendMessage",
                         "Resource": arn(logical.queue("ingest")),
                         "Condition": {
-                            "ArnEquals": {"aws:SourceArn": _bucket_arn(ingest)},
+                            "ArnEquals": {"aws:SourceArn": bucket_arn(ingest)},
                             "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
                         },
                     }

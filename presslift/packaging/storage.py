@@ -1,0 +1,157 @@
+"""The pipeline's buckets and the published sites' CloudFront distributions, as CloudFormation.
+
+Ingest (notifying the ingest queue for `imports/`), artifacts, and one bucket per site stage; all
+private with Block Public Access on and TLS required, the site buckets readable only by their own
+distribution through origin access control. Names come from the stage (chalicelib/resources.py).
+Pure: builds dicts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import resources
+from chalicelib.ingest import IMPORTS
+from presslift.packaging import logical
+from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
+from presslift.packaging.stage import Stage
+
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
+
+
+def _private_bucket(name: str, *, retain: bool = False) -> dict[str, Any]:
+    bucket: dict[str, Any] = {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {
+            "BucketName": name,
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                ]
+            },
+        },
+    }
+    return bucket | (RETAIN if retain else DELETE)
+
+
+def bucket_arn(name: str) -> Any:
+    # Built from the name, not GetAtt: the ingest bucket's notification needs the queue policy first.
+    return sub(f"arn:${{AWS::Partition}}:s3:::{name}")
+
+
+def _tls_only(name: str) -> dict[str, Any]:
+    return {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn(name), sub(f"arn:${{AWS::Partition}}:s3:::{name}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def _bucket_policy(bucket_id: str, name: str, *extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": ref(bucket_id),
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [_tls_only(name), *extra]},
+        },
+    }
+
+
+def buckets(stage: Stage) -> dict[str, Any]:
+    """Ingest (notifying the ingest queue), artifacts, and one private bucket per site stage."""
+    ingest = stage.names[resources.INGEST_BUCKET.name]
+    artifacts = stage.names[resources.ARTIFACTS_BUCKET.name]
+    out: dict[str, Any] = {
+        logical.INGEST_BUCKET: _private_bucket(ingest),
+        logical.ARTIFACTS_BUCKET: _private_bucket(artifacts, retain=True),
+        f"{logical.INGEST_BUCKET}Policy": _bucket_policy(logical.INGEST_BUCKET, ingest),
+        f"{logical.ARTIFACTS_BUCKET}Policy": _bucket_policy(logical.ARTIFACTS_BUCKET, artifacts),
+    }
+    out[logical.INGEST_BUCKET]["DependsOn"] = [f"{logical.queue('ingest')}Policy"]
+    out[logical.INGEST_BUCKET]["Properties"]["NotificationConfiguration"] = {
+        "QueueConfigurations": [
+            {
+                "Event": "s3:ObjectCreated:*",
+                "Queue": arn(logical.queue("ingest")),
+                "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": IMPORTS}]}},
+            }
+        ]
+    }
+    for site_stage in resources.SITE_STAGES:
+        bucket_id = logical.site_bucket(site_stage)
+        name = stage.names[resources.SITE_BUCKETS[site_stage].name]
+        out[bucket_id] = _private_bucket(name)
+        # Readable only by this stage's distribution, through origin access control.
+        out[f"{bucket_id}Policy"] = _bucket_policy(
+            bucket_id,
+            name,
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudfront.amazonaws.com"},
+                "Action": "s3:GetObject",
+                "Resource": sub(f"arn:${{AWS::Partition}}:s3:::{name}/*"),
+                "Condition": {
+                    "StringEquals": {
+                        "AWS:SourceArn": sub(
+                            "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/"
+                            f"${{{logical.distribution(site_stage)}}}"
+                        )
+                    }
+                },
+            },
+        )
+        out[logical.distribution(site_stage)] = _distribution(site_stage, bucket_id)
+    return out
+
+
+def _distribution(site_stage: str, bucket_id: str) -> dict[str, Any]:
+    origin = f"s3-{site_stage}"
+    return {
+        "Type": "AWS::CloudFront::Distribution",
+        "Properties": {
+            "DistributionConfig": {
+                "Comment": f"presslift-{site_stage}",
+                "Enabled": True,
+                "DefaultRootObject": "index.html",
+                "HttpVersion": "http2and3",
+                "IPV6Enabled": True,
+                "PriceClass": ref("PriceClass"),
+                "Origins": [
+                    {
+                        "Id": origin,
+                        "DomainName": {"Fn::GetAtt": [bucket_id, "RegionalDomainName"]},
+                        "S3OriginConfig": {"OriginAccessIdentity": ""},
+                        "OriginAccessControlId": {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]},
+                    }
+                ],
+                "DefaultCacheBehavior": {
+                    "TargetOriginId": origin,
+                    "ViewerProtocolPolicy": "redirect-to-https",
+                    "AllowedMethods": ["GET", "HEAD"],
+                    "CachedMethods": ["GET", "HEAD"],
+                    "Compress": True,
+                    "CachePolicyId": CACHING_OPTIMIZED,
+                    "ResponseHeadersPolicyId": ref("SiteSecurityHeaders"),
+                    "FunctionAssociations": [
+                        {
+                            "EventType": "viewer-request",
+                            "FunctionARN": {"Fn::GetAtt": ["IndexDocumentFunction", "FunctionARN"]},
+                        },
+                        {
+                            "EventType": "viewer-response",
+                            "FunctionARN": {"Fn::GetAtt": ["WebsiteRedirectFunction", "FunctionARN"]},
+                        },
+                    ],
+                },
+            }
+        },
+    }
