@@ -38,7 +38,7 @@ def test_the_layers_binary_wins_over_the_wheel(monkeypatch, tmp_path):
 def test_a_missing_binary_says_where_it_was_looked_for(monkeypatch, tmp_path):
     monkeypatch.setattr(binaries, "LAYER_BIN", tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BuildError, match="not installed.*Lambda layer"):
+    with pytest.raises(BuildError, match=r"not installed.*Lambda layer"):
         binaries.find_binary(
             "nothing-here", env_var="PRESSLIFT_NOPE", wheel="no_such_wheel", wheel_paths=("x",)
         )
