@@ -49,8 +49,11 @@ def spam_reason(comment: Comment) -> str:
     """
     root = parse_fragment(comment.content)
     findings = scan(root, allowed_iframe_hosts=(), strip=False)
-    spammy = [a.get("href") or "" for a in root.iter("a")
-              if SPAM_WORDS.search(a.text_content()) or SPAM_WORDS.search(a.get("href") or "")]
+    spammy = [
+        a.get("href") or ""
+        for a in root.iter("a")
+        if SPAM_WORDS.search(a.text_content()) or SPAM_WORDS.search(a.get("href") or "")
+    ]
     if SPAM_WORDS.search(comment.author_url):
         spammy.append(comment.author_url)
     if spammy:
@@ -84,14 +87,16 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
     stack = list(reversed(children.get(0, [])))
     while stack:
         c = stack.pop()
-        ordered.append({
-            "id": c.id,
-            "parent": c.parent if c.parent in kept else 0,
-            "author": c.author,
-            "author_url": c.author_url if c.author_url.startswith(("http://", "https://")) else "",
-            "date": iso_date(c.date, c.date_gmt, fallback_offset),
-            "content": sanitise(c.content),
-        })
+        ordered.append(
+            {
+                "id": c.id,
+                "parent": c.parent if c.parent in kept else 0,
+                "author": c.author,
+                "author_url": c.author_url if c.author_url.startswith(("http://", "https://")) else "",
+                "date": iso_date(c.date, c.date_gmt, fallback_offset),
+                "content": sanitise(c.content),
+            }
+        )
         stack.extend(reversed(children.get(c.id, [])))
     return ordered
 

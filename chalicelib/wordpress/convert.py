@@ -60,8 +60,14 @@ def _base_url(reader: ExportReader) -> str:
 class Conversion:
     """One conversion run: the plan, the report, and the site folder being written."""
 
-    def __init__(self, export: Path, work: Path, uploads: UploadsArchive | None,
-                 options: ConvertOptions, progress: Callable[[int], None] | None) -> None:
+    def __init__(
+        self,
+        export: Path,
+        work: Path,
+        uploads: UploadsArchive | None,
+        options: ConvertOptions,
+        progress: Callable[[int], None] | None,
+    ) -> None:
         self.export = export
         self.work = work
         self.uploads = uploads
@@ -95,14 +101,19 @@ class Conversion:
             plan.sitemap.available = self.uploads.files
         site = reader.site
         self.report.wxr_version = site.wxr_version
-        self.report.site = SiteInfo(_plain(site.title), _plain(site.description), site.language,
-                                    _base_url(reader))
+        self.report.site = SiteInfo(
+            _plain(site.title), _plain(site.description), site.language, _base_url(reader)
+        )
         if reader.repairs:
-            self.report.warn("repaired-xml", f"{reader.repairs} raw '&' or nested CDATA sections were read "
-                             "the way WordPress's importer reads them")
+            self.report.warn(
+                "repaired-xml",
+                f"{reader.repairs} raw '&' or nested CDATA sections were read "
+                "the way WordPress's importer reads them",
+            )
         for item_id, wanted, slug in plan.renamed:
-            self.report.warn("duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}",
-                             f"{item_id}")
+            self.report.warn(
+                "duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}", f"{item_id}"
+            )
         self.plan = plan
         return plan
 
@@ -147,8 +158,9 @@ class Conversion:
                     continue
                 if media.rel:
                     plan.sitemap.referenced_media.add(media.rel)
-                out.append(GalleryImage(media.local_url, media.alt or _plain(media.title),
-                                        _plain(media.caption)))
+                out.append(
+                    GalleryImage(media.local_url, media.alt or _plain(media.title), _plain(media.caption))
+                )
             return out
 
         return images
@@ -166,12 +178,19 @@ class Conversion:
             return sitemap.rewrite(url) or url
 
         policy = self.options.hacked_content
-        body = convert_body(item.content, BodyContext(
-            rewrite_url=rewrite, gallery_images=self._gallery_images(item), warn=warn,
-            iframe_hosts=self.options.iframe_hosts, strip=policy != "keep",
-        ))
-        title, title_findings = clean_title(item.title, iframe_hosts=self.options.iframe_hosts,
-                                            strip=policy != "keep")
+        body = convert_body(
+            item.content,
+            BodyContext(
+                rewrite_url=rewrite,
+                gallery_images=self._gallery_images(item),
+                warn=warn,
+                iframe_hosts=self.options.iframe_hosts,
+                strip=policy != "keep",
+            ),
+        )
+        title, title_findings = clean_title(
+            item.title, iframe_hosts=self.options.iframe_hosts, strip=policy != "keep"
+        )
         findings = [*title_findings, *body.findings]
         draft = placement.status == "draft"
         for finding in findings:
@@ -260,31 +279,69 @@ class Conversion:
         assert plan is not None
         site = self.report.site
         entries = menu_entries(plan, self.titles)
-        write_text(self.work, "hugo.toml", hugo_toml(
-            title=site.title or "Site", base_url=site.base_url, language=_language(site.language),
-            description=site.description, theme=self.options.theme, taxonomies=plan.taxonomies,
-            menus={}, menu_entries=entries,
-        ))
+        write_text(
+            self.work,
+            "hugo.toml",
+            hugo_toml(
+                title=site.title or "Site",
+                base_url=site.base_url,
+                language=_language(site.language),
+                description=site.description,
+                theme=self.options.theme,
+                taxonomies=plan.taxonomies,
+                menus={},
+                menu_entries=entries,
+            ),
+        )
         # Old ?p=ID links all reach the home page of a static site; its script sends them on.
-        write_text(self.work, "content/_index.md", content_file(
-            {"title": site.title or "Home", "description": site.description,
-             "aliases": sorted(set(plan.home_aliases))}, "{{< wordpress-redirects >}}\n"))
+        write_text(
+            self.work,
+            "content/_index.md",
+            content_file(
+                {
+                    "title": site.title or "Home",
+                    "description": site.description,
+                    "aliases": sorted(set(plan.home_aliases)),
+                },
+                "{{< wordpress-redirects >}}\n",
+            ),
+        )
         for page in sorted(plan.term_pages.values(), key=lambda p: (p.taxonomy, p.folder)):
-            write_text(self.work, f"content/{page.taxonomy}/{page.folder}/_index.md", content_file(
-                {"title": _plain(page.title), "description": _plain(page.description),
-                 "aliases": page.aliases}, ""))
+            write_text(
+                self.work,
+                f"content/{page.taxonomy}/{page.folder}/_index.md",
+                content_file(
+                    {
+                        "title": _plain(page.title),
+                        "description": _plain(page.description),
+                        "aliases": page.aliases,
+                    },
+                    "",
+                ),
+            )
         self._author_pages()
         self._write_media()
         redirects = {
-            "p": {str(i): p.url for i, p in sorted(plan.placements.items())
-                  if p.type != "page" and p.status == "published"},
-            "page_id": {str(i): p.url for i, p in sorted(plan.placements.items())
-                        if p.type == "page" and p.status == "published"},
-            "attachment_id": {str(m.id): self._attachment_target(m.id) for m in
-                              sorted(plan.media.values(), key=lambda m: m.id)},
+            "p": {
+                str(i): p.url
+                for i, p in sorted(plan.placements.items())
+                if p.type != "page" and p.status == "published"
+            },
+            "page_id": {
+                str(i): p.url
+                for i, p in sorted(plan.placements.items())
+                if p.type == "page" and p.status == "published"
+            },
+            "attachment_id": {
+                str(m.id): self._attachment_target(m.id)
+                for m in sorted(plan.media.values(), key=lambda m: m.id)
+            },
         }
-        write_text(self.work, "data/wordpress_redirects.json",
-                   json.dumps(redirects, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        write_text(
+            self.work,
+            "data/wordpress_redirects.json",
+            json.dumps(redirects, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+        )
         copy_theme(self.work, self.options.theme)
         for key, n in sorted(plan.counts.items()):
             kind, _, status = key.partition("/")
@@ -314,8 +371,11 @@ class Conversion:
             if not folder or ("authors", folder) in plan.term_pages:
                 continue
             alias = f"/author/{login}/" if re.fullmatch(r"[\w.@-]+", login) else ""
-            write_text(self.work, f"content/authors/{folder}/_index.md",
-                       content_file({"title": name, "aliases": [alias] if alias else []}, ""))
+            write_text(
+                self.work,
+                f"content/authors/{folder}/_index.md",
+                content_file({"title": name, "aliases": [alias] if alias else []}, ""),
+            )
 
     def _write_media(self) -> None:
         plan = self.plan
@@ -332,9 +392,16 @@ class Conversion:
                 self.uploads.copy(rel, dest)
                 continue
             source_url = source_urls.get(rel, "")
-            if self.options.fetch_missing_media and source_url and fetch(
-                    source_url, dest, timeout=self.options.fetch_timeout_seconds,
-                    max_bytes=self.options.fetch_max_bytes):
+            if (
+                self.options.fetch_missing_media
+                and source_url
+                and fetch(
+                    source_url,
+                    dest,
+                    timeout=self.options.fetch_timeout_seconds,
+                    max_bytes=self.options.fetch_max_bytes,
+                )
+            ):
                 continue
             missing.append(rel)
         for rel in missing:
@@ -344,12 +411,23 @@ class Conversion:
             self.report.count("media-file", "missing", len(missing))
         if self.uploads is not None:
             for name in sorted(self.uploads.skipped):
-                self.report.warn("skipped-upload", f"{name} in the uploads archive is not a media file "
-                                 "(or has an unsafe name) and was not copied", name)
+                self.report.warn(
+                    "skipped-upload",
+                    f"{name} in the uploads archive is not a media file "
+                    "(or has an unsafe name) and was not copied",
+                    name,
+                )
         missing_set = set(missing)
         library = [
-            {"id": m.id, "url": m.local_url, "title": _plain(m.title), "alt": m.alt,
-             "caption": _plain(m.caption), "parent": m.parent, "missing": m.rel in missing_set}
+            {
+                "id": m.id,
+                "url": m.local_url,
+                "title": _plain(m.title),
+                "alt": m.alt,
+                "caption": _plain(m.caption),
+                "parent": m.parent,
+                "missing": m.rel in missing_set,
+            }
             for m in sorted(plan.media.values(), key=lambda m: m.id)
         ]
         write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
@@ -367,16 +445,23 @@ def _replace_dir(work: Path, out_dir: Path) -> None:
         os.replace(work, out_dir)
 
 
-def convert_export(export: Path, out_dir: Path, *, uploads: Path | None = None,
-                   options: ConvertOptions | None = None,
-                   progress: Callable[[int], None] | None = None) -> ConversionReport:
+def convert_export(
+    export: Path,
+    out_dir: Path,
+    *,
+    uploads: Path | None = None,
+    options: ConvertOptions | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ConversionReport:
     """Converts a WordPress export into a Hugo site source in `out_dir`; see the package docstring."""
     export = Path(export)
     out_dir = Path(out_dir)
     options = options or ConvertOptions()
     if options.hacked_content not in ("strip", "quarantine", "keep"):
-        raise ConversionError(f"unknown hacked-content policy {options.hacked_content!r} "
-                              "(choose strip, quarantine or keep)", source=export.name)
+        raise ConversionError(
+            f"unknown hacked-content policy {options.hacked_content!r} (choose strip, quarantine or keep)",
+            source=export.name,
+        )
     if not export.is_file():
         raise ConversionError("the export file does not exist", source=str(export))
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,8 @@ class Utf8Reader:
         except UnicodeDecodeError as error:
             raise ConversionError(
                 f"the export is not valid in its declared encoding ({self._codec.upper()}: {error.reason})",
-                line=self._line, source=self._name,
+                line=self._line,
+                source=self._name,
             ) from None
         if self._first and text:
             self._first = False

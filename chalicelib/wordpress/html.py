@@ -44,8 +44,14 @@ BLOCK_CLOSE = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.I)
 STARTS_WITH_BLOCK = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})[\s/>]", re.I)
 PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
 PROTECTED_TOKEN = "ZQXPRE{}ZQX"
-URL_ATTRS = {"a": ("href",), "img": ("src",), "source": ("src",), "audio": ("src",),
-             "video": ("src", "poster"), "track": ("src",)}
+URL_ATTRS = {
+    "a": ("href",),
+    "img": ("src",),
+    "source": ("src",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+}
 
 
 def wpautop(text: str) -> str:
@@ -95,7 +101,7 @@ def _code_language(el: Any) -> str:
         for cls in node.get("class") or []:
             for prefix in ("language-", "lang-", "brush:"):
                 if cls.startswith(prefix):
-                    return str(cls[len(prefix):])
+                    return str(cls[len(prefix) :])
     return ""
 
 
@@ -207,4 +213,3 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     markdown = placeholders.restore(markdown)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     return Body(markdown, findings, has_more)
-

@@ -109,8 +109,13 @@ class SiteMap:
         if not rel:
             return None
         host = url_host(url)
-        if host and host not in self.hosts and not host.endswith(".files.wordpress.com") \
-                and rel not in self.media and original_of(rel) not in self.media:
+        if (
+            host
+            and host not in self.hosts
+            and not host.endswith(".files.wordpress.com")
+            and rel not in self.media
+            and original_of(rel) not in self.media
+        ):
             return None
         known = self.available or self.media
         if rel not in known and original_of(rel) in known:

@@ -18,13 +18,65 @@ import re
 from typing import Any
 
 INLINE = frozenset(
-    ["a", "abbr", "acronym", "b", "big", "br", "cite", "code", "del", "em", "i", "img", "ins", "kbd", "mark",
-     "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var"]
+    [
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "big",
+        "br",
+        "cite",
+        "code",
+        "del",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "tt",
+        "u",
+        "var",
+    ]
 )
 BLOCK = frozenset(
-    ["address", "article", "aside", "blockquote", "body", "center", "div", "figcaption", "figure", "footer",
-     "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "ol", "p", "pre", "section",
-     "ul"]
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "div",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "ul",
+    ]
 )
 TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"])
 DEFINITIONS = frozenset(["dl", "dt", "dd"])
@@ -95,7 +147,7 @@ def _code_language(el: Any) -> str:
         for cls in (node.get("class") or "").split():
             for prefix in ("language-", "lang-", "brush:"):
                 if cls.startswith(prefix):
-                    return cls[len(prefix):]
+                    return cls[len(prefix) :]
     return ""
 
 
@@ -224,4 +276,3 @@ def to_markdown(root: Any) -> str:
     text = _children(root, _Context())
     text = TRAILING_SPACE.sub("\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n" if text.strip() else ""
-

@@ -22,13 +22,45 @@ from typing import IO
 
 from chalicelib.errors import ConversionError
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp", ".tif", ".tiff",
-                  ".heic"}
+IMAGE_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".svg",
+    ".ico",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".heic",
+}
 AUDIO_SUFFIXES = {".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".aac", ".wma"}
 VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".webm", ".ogv", ".avi", ".wmv", ".flv", ".mkv", ".3gp"}
-DOCUMENT_SUFFIXES = {".pdf", ".txt", ".csv", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt",
-                     ".ods", ".odp", ".rtf", ".epub", ".zip", ".key", ".pages", ".numbers", ".vtt", ".srt",
-                     ".json"}
+DOCUMENT_SUFFIXES = {
+    ".pdf",
+    ".txt",
+    ".csv",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".rtf",
+    ".epub",
+    ".zip",
+    ".key",
+    ".pages",
+    ".numbers",
+    ".vtt",
+    ".srt",
+    ".json",
+}
 FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".otf"}
 MEDIA_SUFFIXES = frozenset(
     IMAGE_SUFFIXES | AUDIO_SUFFIXES | VIDEO_SUFFIXES | DOCUMENT_SUFFIXES | FONT_SUFFIXES
@@ -47,7 +79,7 @@ def uploads_key(name: str) -> str | None:
     for root in UPLOAD_ROOTS:
         index = (norm + "/").find(root)
         if index >= 0:
-            norm = (norm + "/")[index + len(root):].rstrip("/")
+            norm = (norm + "/")[index + len(root) :].rstrip("/")
             break
     parts = norm.split("/")
     if not norm or any(p in ("", ".", "..") or p.startswith(".") for p in parts):

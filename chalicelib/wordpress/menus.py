@@ -58,8 +58,12 @@ def menu_entries(plan: Plan, titles: dict[int, str]) -> dict[str, list[dict[str,
         kept.add(item.id)
     for item, key, value in sorted(resolved, key=lambda r: (r[0].menu, r[0].order, r[0].id)):
         name = item.title or titles.get(item.object_id, "") or value
-        entry: dict[str, Any] = {"name": name, key: value, "weight": item.order,
-                                 "identifier": f"wp-{item.id}"}
+        entry: dict[str, Any] = {
+            "name": name,
+            key: value,
+            "weight": item.order,
+            "identifier": f"wp-{item.id}",
+        }
         if item.parent and item.parent in kept:
             entry["parent"] = f"wp-{item.parent}"
         entries.setdefault("main" if item.menu == main else item.menu, []).append(entry)

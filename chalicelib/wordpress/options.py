@@ -40,9 +40,20 @@ class ConvertOptions:
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
     custom_types: dict[str, str] = field(default_factory=dict)
     skip_types: tuple[str, ...] = (
-        "revision", "nav_menu_item", "customize_changeset", "custom_css", "oembed_cache",
-        "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles",
-        "wp_navigation", "wp_font_family", "wp_font_face", "attachment",
+        "revision",
+        "nav_menu_item",
+        "customize_changeset",
+        "custom_css",
+        "oembed_cache",
+        "user_request",
+        "wp_block",
+        "wp_template",
+        "wp_template_part",
+        "wp_global_styles",
+        "wp_navigation",
+        "wp_font_family",
+        "wp_font_face",
+        "attachment",
     )
     posts_section: str = "posts"
     main_menu: str = ""

@@ -26,8 +26,9 @@ from chalicelib.wordpress.slugs import SlugRegistry, hugo_term_path, slugify
 from chalicelib.wordpress.wxr import Item, Site, Term, as_int
 
 TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
-SKIPPED_TAXONOMIES = frozenset({"nav_menu", "post_format", "link_category", "wp_theme",
-                                "wp_template_part_area", "wp_pattern_category"})
+SKIPPED_TAXONOMIES = frozenset(
+    {"nav_menu", "post_format", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
+)
 DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 
@@ -160,8 +161,21 @@ class Planner:
         for term in item.terms:
             if term.taxonomy not in SKIPPED_TAXONOMIES and term.slug:
                 self._item_terms.append(term)
-        self._items.append(_Light(item.id, item.type, item.title, item.slug, item.status, item.parent,
-                                  item.password, item.link, item.guid, item.date, item.date_gmt))
+        self._items.append(
+            _Light(
+                item.id,
+                item.type,
+                item.title,
+                item.slug,
+                item.status,
+                item.parent,
+                item.password,
+                item.link,
+                item.guid,
+                item.date,
+                item.date_gmt,
+            )
+        )
 
     def _add_media(self, item: Item) -> None:
         url = item.attachment_url or item.guid
@@ -171,8 +185,14 @@ class Planner:
             self.plan.sitemap.add_media(rel)
             self.plan.sitemap.attachment_by_id[item.id] = rel
         self.plan.media[item.id] = MediaItem(
-            item.id, rel, url, item.title, item.meta.get("_wp_attachment_image_alt", "").strip(),
-            item.excerpt.strip(), item.parent, item.link,
+            item.id,
+            rel,
+            url,
+            item.title,
+            item.meta.get("_wp_attachment_image_alt", "").strip(),
+            item.excerpt.strip(),
+            item.parent,
+            item.link,
         )
         host = url_host(url)
         if host:
@@ -182,13 +202,20 @@ class Planner:
         menu = next((t for t in item.terms if t.taxonomy == "nav_menu"), None)
         if menu is None:
             return
-        self.plan.menu_items.append(MenuItem(
-            id=item.id, menu=slugify(menu.slug) or "main", menu_name=menu.name, title=item.title,
-            order=item.menu_order, parent=as_int(item.meta.get("_menu_item_menu_item_parent", "0")),
-            kind=item.meta.get("_menu_item_type", "custom"), object=item.meta.get("_menu_item_object", ""),
-            object_id=as_int(item.meta.get("_menu_item_object_id", "0")),
-            url=item.meta.get("_menu_item_url", "").strip(),
-        ))
+        self.plan.menu_items.append(
+            MenuItem(
+                id=item.id,
+                menu=slugify(menu.slug) or "main",
+                menu_name=menu.name,
+                title=item.title,
+                order=item.menu_order,
+                parent=as_int(item.meta.get("_menu_item_menu_item_parent", "0")),
+                kind=item.meta.get("_menu_item_type", "custom"),
+                object=item.meta.get("_menu_item_object", ""),
+                object_id=as_int(item.meta.get("_menu_item_object_id", "0")),
+                url=item.meta.get("_menu_item_url", "").strip(),
+            )
+        )
 
     def finish(self) -> Plan:
         plan = self.plan
@@ -208,8 +235,11 @@ class Planner:
     def _drop_aliases_that_are_pages(self) -> None:
         # An alias on a URL that a page lives at would replace that page with a redirect.
         plan = self.plan
-        taken = {p.url for p in plan.placements.values()} | {
-            f"/{t.taxonomy}/{t.folder}/" for t in plan.term_pages.values()} | {"/"}
+        taken = (
+            {p.url for p in plan.placements.values()}
+            | {f"/{t.taxonomy}/{t.folder}/" for t in plan.term_pages.values()}
+            | {"/"}
+        )
         for placement in plan.placements.values():
             placement.aliases = [a for a in placement.aliases if a not in taken]
         plan.home_aliases = [a for a in plan.home_aliases if a not in taken]
@@ -237,12 +267,19 @@ class Planner:
                 plan.password_protected.append(light.id)
         written = {i for i, s in statuses.items() if s != "skipped"}
         for light in self._items:
-            if light.type == "page" and light.id in written and light.parent in written \
-                    and by_id[light.parent].type == "page":
+            if (
+                light.type == "page"
+                and light.id in written
+                and light.parent in written
+                and by_id[light.parent].type == "page"
+            ):
                 plan.children_by_parent.setdefault(light.parent, []).append(light.id)
         # Top-level names that belong to sections and taxonomies are not free for pages.
-        for reserved in {plan.options.posts_section, *TAXONOMY_SECTIONS.values(),
-                         *(self._section_for(i.type) for i in self._items if i.type not in ("post", "page"))}:
+        for reserved in {
+            plan.options.posts_section,
+            *TAXONOMY_SECTIONS.values(),
+            *(self._section_for(i.type) for i in self._items if i.type not in ("post", "page")),
+        }:
             registry.reserve("", reserved)
         folders: dict[int, str] = {}
 
@@ -250,8 +287,12 @@ class Planner:
             if light.id in folders:
                 return folders[light.id]
             parent_folder = ""
-            if light.parent in written and light.parent not in trail and light.parent != light.id \
-                    and by_id[light.parent].type == "page":
+            if (
+                light.parent in written
+                and light.parent not in trail
+                and light.parent != light.id
+                and by_id[light.parent].type == "page"
+            ):
                 parent_folder = page_folder(by_id[light.parent], (*trail, light.id))
             slug, renamed = registry.claim(parent_folder, light.slug or light.title, f"page-{light.id}")
             if renamed:
@@ -273,8 +314,16 @@ class Planner:
                     plan.renamed.append((light.id, light.slug or light.title, slug))
                 folder = f"{section}/{slug}"
             url = f"/{folder}/"
-            placement = Placement(light.id, light.type, section, slug, folder, url, statuses[light.id],
-                                  branch=light.id in plan.children_by_parent)
+            placement = Placement(
+                light.id,
+                light.type,
+                section,
+                slug,
+                folder,
+                url,
+                statuses[light.id],
+                branch=light.id in plan.children_by_parent,
+            )
             plan.placements[light.id] = placement
             target = Target(url, "/" + folder, statuses[light.id] == "published")
             plan.sitemap.by_id[light.id] = target
@@ -332,11 +381,9 @@ class Planner:
             if media.link and plan.sitemap.is_old_site(media.link) and "?" not in media.link:
                 aliases.append(url_path(media.link))
             parent = plan.placements.get(media.parent)
-            target = parent.aliases if parent is not None and parent.status == "published" \
-                else plan.home_aliases
+            target = (
+                parent.aliases if parent is not None and parent.status == "published" else plan.home_aliases
+            )
             for alias in aliases:
                 if alias not in target and alias != "/" and (parent is None or alias != parent.url):
                     target.append(alias)
-
-
-

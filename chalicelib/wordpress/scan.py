@@ -102,8 +102,12 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
     tags = list(root.iter())
     for node in tags:
         if node.tag in PLUGIN_TAGS and _attached(node, root):
-            detail = node.get("src") or node.get("data") or node.text_content() or etree.tostring(
-                node, encoding="unicode", with_tail=False)[:80]
+            detail = (
+                node.get("src")
+                or node.get("data")
+                or node.text_content()
+                or etree.tostring(node, encoding="unicode", with_tail=False)[:80]
+            )
             remove(node, Finding("script" if node.tag == "script" else node.tag, _short(str(detail))))
     for node in tags:
         if node.tag == "iframe" and _attached(node, root):

@@ -20,8 +20,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
 
-KNOWN = ("caption", "wp_caption", "gallery", "audio", "video", "embed", "code", "sourcecode",
-         "playlist", "youtube", "vimeo")
+KNOWN = (
+    "caption",
+    "wp_caption",
+    "gallery",
+    "audio",
+    "video",
+    "embed",
+    "code",
+    "sourcecode",
+    "playlist",
+    "youtube",
+    "vimeo",
+)
 # A shortcode name as WordPress allows it; the closing form must repeat it.
 SHORTCODE = re.compile(
     r"\[(?P<esc>\[?)(?P<name>[A-Za-z][\w-]*)(?![\w-])(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
@@ -37,8 +48,10 @@ VIMEO = re.compile(r"^(?:https?:)?//(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d
 BARE_EMBED_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.M)
 TOKEN = "ZQXSHORTCODE{}ZQX"
 TOKEN_RE = re.compile(r"ZQXSHORTCODE(\d+)ZQX")
-MEDIA_KEYS = {"audio": ("src", "mp3", "m4a", "ogg", "wav", "wma", "flac"),
-              "video": ("src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mov")}
+MEDIA_KEYS = {
+    "audio": ("src", "mp3", "m4a", "ogg", "wav", "wma", "flac"),
+    "video": ("src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mov"),
+}
 
 
 @dataclass
@@ -161,8 +174,10 @@ def _gallery(attrs: dict[str, str], ctx: ShortcodeContext) -> str:
     if not images:
         ctx.warn("missing-media", "a [gallery] lists no images this export has; it was left out")
         return ""
-    lines = [" | ".join(part.replace("|", "/").replace("\n", " ") for part in (i.src, i.alt, i.caption))
-             for i in images]
+    lines = [
+        " | ".join(part.replace("|", "/").replace("\n", " ") for part in (i.src, i.alt, i.caption))
+        for i in images
+    ]
     params = {"columns": attrs.get("columns", "3"), "link": attrs.get("link", "")}
     return hugo_shortcode("gallery", params, "\n".join(lines))
 
@@ -176,8 +191,13 @@ def _media(name: str, attrs: dict[str, str], ctx: ShortcodeContext) -> str:
     if name == "video":
         if YOUTUBE.match(src) or VIMEO.match(src):
             return embed_markdown(src, ctx)
-        params.update({"poster": ctx.rewrite_url(attrs["poster"]) if attrs.get("poster") else "",
-                       "width": attrs.get("width", ""), "height": attrs.get("height", "")})
+        params.update(
+            {
+                "poster": ctx.rewrite_url(attrs["poster"]) if attrs.get("poster") else "",
+                "width": attrs.get("width", ""),
+                "height": attrs.get("height", ""),
+            }
+        )
     for flag in ("loop", "autoplay"):
         if attrs.get(flag) in ("on", "1", "true"):
             params[flag] = "true"
@@ -212,8 +232,9 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         if name in ("audio", "video"):
             return placeholders.add(_media(name, attrs, ctx), block=True)
         if name == "embed":
-            return placeholders.add(embed_markdown(html.unescape(content or attrs.get("0", "")), ctx),
-                                    block=True)
+            return placeholders.add(
+                embed_markdown(html.unescape(content or attrs.get("0", "")), ctx), block=True
+            )
         if name in ("youtube", "vimeo"):
             url = content or attrs.get("0", "") or attrs.get("id", "")
             if name == "youtube" and not url.startswith("http"):

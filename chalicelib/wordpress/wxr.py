@@ -135,15 +135,31 @@ def _term_from_channel(el: Any, kind: str) -> Term | None:
         if ns in WP_NAMESPACES:
             values[name] = _text(child).strip()
     if kind == "category":
-        return Term("category", values.get("category_nicename", ""), values.get("cat_name", ""),
-                    values.get("category_parent", ""), values.get("category_description", ""),
-                    as_int(values.get("term_id", "0")))
+        return Term(
+            "category",
+            values.get("category_nicename", ""),
+            values.get("cat_name", ""),
+            values.get("category_parent", ""),
+            values.get("category_description", ""),
+            as_int(values.get("term_id", "0")),
+        )
     if kind == "tag":
-        return Term("post_tag", values.get("tag_slug", ""), values.get("tag_name", ""),
-                    "", values.get("tag_description", ""), as_int(values.get("term_id", "0")))
-    return Term(values.get("term_taxonomy", ""), values.get("term_slug", ""), values.get("term_name", ""),
-                values.get("term_parent", ""), values.get("term_description", ""),
-                as_int(values.get("term_id", "0")))
+        return Term(
+            "post_tag",
+            values.get("tag_slug", ""),
+            values.get("tag_name", ""),
+            "",
+            values.get("tag_description", ""),
+            as_int(values.get("term_id", "0")),
+        )
+    return Term(
+        values.get("term_taxonomy", ""),
+        values.get("term_slug", ""),
+        values.get("term_name", ""),
+        values.get("term_parent", ""),
+        values.get("term_description", ""),
+        as_int(values.get("term_id", "0")),
+    )
 
 
 def _author(el: Any) -> Author:
@@ -361,8 +377,12 @@ class ExportReader:
         lowered = message.lower()
         if "encoding" in lowered or "utf-8" in lowered or "char out of range" in lowered:
             reason = f"the export is not valid in its declared encoding ({message})"
-        elif "premature end" in lowered or "end of data" in lowered or "not closed" in lowered \
-                or ("extra content" not in lowered and "eof" in lowered):
+        elif (
+            "premature end" in lowered
+            or "end of data" in lowered
+            or "not closed" in lowered
+            or ("extra content" not in lowered and "eof" in lowered)
+        ):
             reason = f"the export is truncated or unfinished ({message})"
         elif "document is empty" in lowered or "start tag expected" in lowered:
             reason = f"the export is not XML ({message})"
