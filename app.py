@@ -7,87 +7,48 @@ error responses or failed stages. Resource names come from environment variables
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
-from chalicelib import events, pipeline, web, webhooks
+from chalicelib import pipeline, queues, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
-from chalicelib.batch import process_batch
 from chalicelib.config import Settings
-from chalicelib.errors import InputError, PipelineError
-from chalicelib.services import services
+from chalicelib.errors import PipelineError
+from chalicelib.resources import API_URL
+from chalicelib.services import Services, services
 
 app = Chalice(app_name="presslift")
 _settings = Settings.from_env()
 
 
-def _batch(event: SQSEvent, handle: Any) -> dict[str, Any]:
-    def safely(body: str, final_attempt: bool) -> None:
-        try:
-            handle(body, final_attempt)
-        except Exception as exc:
-            if final_attempt:
-                pipeline.give_up(services(), body, exc)
-            raise
-
-    return process_batch(event.to_dict(), safely, max_receive_count=services().settings.max_receive_count)
-
-
-def _ingest(body: str, final_attempt: bool) -> None:
-    for created in events.s3_objects_created(body):
-        pipeline.start_import(services(), created, final_attempt=final_attempt)
-
-
-def _build(body: str, final_attempt: bool) -> None:
-    request = events.decode(body)
-    if isinstance(request, events.FetchRequest):
-        pipeline.fetch(services(), request, final_attempt=final_attempt)
-    elif isinstance(request, events.BuildRequest):
-        pipeline.build(services(), request, final_attempt=final_attempt)
-    else:
-        raise InputError(f"the build queue does not take {type(request).__name__} messages")
-
-
-def _deploy(body: str, final_attempt: bool) -> None:
-    request = events.decode(body)
-    if not isinstance(request, events.DeployRequest):
-        raise InputError(f"the deploy queue does not take {type(request).__name__} messages")
-    pipeline.deploy(services(), request, final_attempt=final_attempt)
-
-
 @app.on_sqs_message(queue=_settings.queues["ingest"], batch_size=1)
 def convert(event: SQSEvent) -> dict[str, Any]:
-    return _batch(event, _ingest)
+    return queues.batch(event.to_dict(), queues.ingest)
 
 
-def _codedrop(body: str, final_attempt: bool) -> None:
-    request = events.decode(body)
-    if not isinstance(request, events.DeployRequest):
-        raise InputError(f"the codedrop queue does not take {type(request).__name__} messages")
-    pipeline.codedrop(services(), request, final_attempt=final_attempt)
+@app.on_sqs_message(queue=_settings.queues["build"], batch_size=1)
+def build(event: SQSEvent) -> dict[str, Any]:
+    return queues.batch(event.to_dict(), queues.build)
+
+
+@app.on_sqs_message(queue=_settings.queues["deploy"], batch_size=1)
+def deploy(event: SQSEvent) -> dict[str, Any]:
+    return queues.batch(event.to_dict(), queues.deploy)
 
 
 @app.on_sqs_message(queue=_settings.queues["codedrop"], batch_size=1)
 def codedrop(event: SQSEvent) -> dict[str, Any]:
-    return _batch(event, _codedrop)
+    return queues.batch(event.to_dict(), queues.codedrop)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
     return {"expired": pipeline.expire_approvals(services())}
-
-
-@app.on_sqs_message(queue=_settings.queues["build"], batch_size=1)
-def build(event: SQSEvent) -> dict[str, Any]:
-    return _batch(event, _build)
-
-
-@app.on_sqs_message(queue=_settings.queues["deploy"], batch_size=1)
-def deploy(event: SQSEvent) -> dict[str, Any]:
-    return _batch(event, _deploy)
 
 
 def _request() -> Request:
@@ -96,13 +57,26 @@ def _request() -> Request:
     return request
 
 
+def _route_services() -> Services:
+    """The services, with the API's own URL taken from the request when the environment has none (the
+    packaged API function cannot be told its own URL: the API's definition refers to the function)."""
+    svc = services()
+    if not os.environ.get(API_URL.name):
+        context = _request().context or {}
+        if context.get("domainName") and context.get("stage"):
+            svc.settings = replace(
+                svc.settings, api_url=f"https://{context['domainName']}/{context['stage']}"
+            )
+    return svc
+
+
 def _query() -> dict[str, str]:
     return dict(_request().query_params or {})
 
 
 @app.route("/", methods=["GET"])
 def show_dashboard() -> Response:
-    svc = services()
+    svc = _route_services()
     runs = svc.runs.list(limit=100)
     return web.html(
         web.dashboard(runs, api_url=svc.settings.api_url, now=svc.clock().isoformat(timespec="seconds"))
@@ -111,7 +85,7 @@ def show_dashboard() -> Response:
 
 @app.route("/api/runs/{run_id}/logs/{name}", methods=["GET"])
 def get_run_log(run_id: str, name: str) -> Response:
-    svc = services()
+    svc = _route_services()
     try:
         run = svc.runs.get(run_id)
         body, content_type = ArtifactStore(svc.s3, svc.settings.artifacts_bucket).get_log(
@@ -125,14 +99,14 @@ def get_run_log(run_id: str, name: str) -> Response:
 @app.route("/api/runs", methods=["GET"])
 def list_runs() -> Any:
     params = _query()
-    svc = services()
+    svc = _route_services()
     runs = svc.runs.list(limit=min(int(params.get("limit", "50")), 200), site=params.get("site"))
     return {"runs": [web.run_json(run, svc.settings.run_url(run.id)) for run in runs]}
 
 
 @app.route("/api/runs/{run_id}", methods=["GET"])
 def get_run(run_id: str) -> Any:
-    svc = services()
+    svc = _route_services()
     try:
         return web.run_json(svc.runs.get(run_id), svc.settings.run_url(run_id))
     except PipelineError as exc:
@@ -141,7 +115,7 @@ def get_run(run_id: str) -> Any:
 
 @app.route("/approvals/{run_id}", methods=["GET"])
 def show_approval(run_id: str) -> Response:
-    svc = services()
+    svc = _route_services()
     token = _query().get("token")
     try:
         run = pipeline.check_approvable(svc, run_id, token)
@@ -166,7 +140,7 @@ def decide_approval(run_id: str) -> Response:
     decision = Decision(
         form.get("decision", ""), identity.get("sourceIp", ""), request.headers.get("user-agent", "")
     )
-    svc = services()
+    svc = _route_services()
     try:
         run = pipeline.decide(svc, run_id, form.get("token"), decision)
     except PipelineError as exc:
@@ -198,7 +172,7 @@ def github_webhook() -> Response:
     request = _request()
     body = request.raw_body if isinstance(request.raw_body, bytes) else web.text(request.raw_body).encode()
     try:
-        reply = webhooks.github_webhook(services(), dict(request.headers), body)
+        reply = webhooks.github_webhook(_route_services(), dict(request.headers), body)
     except PipelineError as exc:
         return web.json_error(exc)
     return Response(body=reply.body, status_code=reply.status)
@@ -206,7 +180,7 @@ def github_webhook() -> Response:
 
 @app.route("/api/sites", methods=["GET"])
 def list_sites() -> Any:
-    return {"sites": [site.to_dict() for site in services().sites.list()]}
+    return {"sites": [site.to_dict() for site in _route_services().sites.list()]}
 
 
 @app.route(
@@ -216,7 +190,7 @@ def list_sites() -> Any:
 )
 def rollback(site: str, stage: str) -> Response:
     """JSON `{"run": id}` (optional) from scripts; the dashboard's form gets a page back."""
-    request, svc = _request(), services()
+    request, svc = _request(), _route_services()
     from_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
     fields = dict(parse_qsl(web.text(request.raw_body))) if from_form else (request.json_body or {})
     try:

@@ -29,7 +29,7 @@ class Variable:
 
 INGEST_BUCKET = Variable("PRESSLIFT_INGEST_BUCKET", "presslift-ingest")
 ARTIFACTS_BUCKET = Variable("PRESSLIFT_ARTIFACTS_BUCKET", "presslift-artifacts")
-TABLE = Variable("PRESSLIFT_TABLE", "presslift")
+TABLE = Variable("PRESSLIFT_TABLE", "presslift-runs")
 APPROVALS_TOPIC = Variable(
     "PRESSLIFT_APPROVALS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:presslift-approvals"
 )

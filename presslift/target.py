@@ -1,21 +1,17 @@
 """Which pipeline a CLI command acts on: the local cloud by default, AWS when given a stage or profile.
 
 Locally, the same ports and variables as `presslift up` (`PRESSLIFT_AWS_PORT`, `PRESSLIFT_API_PORT`).
-With `--profile` or `--stage`, boto3 talks to AWS with that profile, and resource names come from the
-deployed stage's environment in `.chalice/config.json`, the same values the Lambda functions get.
+With `--profile` or `--stage`, boto3 talks to AWS with that profile, and resource names are the
+deployed stage's, derived from `chalicelib/resources.py` exactly as the packaged template names them.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-from pathlib import Path
 
 from chalicelib.config import Settings
 from chalicelib.services import Services
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -26,11 +22,15 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", help="the AWS profile to use (implies AWS)")
 
 
-def stage_environment(stage: str, config: Path = PROJECT_ROOT / ".chalice" / "config.json") -> dict[str, str]:
-    stages = json.loads(config.read_text())["stages"]
-    if stage not in stages:
-        raise SystemExit(f"no stage {stage!r} in {config} (stages: {', '.join(stages)})")
-    return dict(stages[stage].get("environment_variables", {}))
+def stage_environment(stage: str) -> dict[str, str]:
+    """The resource names of a deployed stage, derived as packaging derives them (one source of truth:
+    `chalicelib/resources.py`, with the stage in each name, unless `.chalice/config.json` overrides)."""
+    from presslift.packaging.stage import StageError, load_stage
+
+    try:
+        return dict(load_stage(stage).names)
+    except StageError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def pipeline_services(args: argparse.Namespace) -> Services:
