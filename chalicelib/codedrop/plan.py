@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from chalicelib.errors import InputError
 from chalicelib.manifest import Manifest, ManifestEntry
+from chalicelib.units import human_size
 
 # "Far smaller": the new bundle has less than this share of the current release's files or bytes.
 # Releases smaller than SHRINK_GUARD_MIN_FILES are not guarded, so a 3-file app may lose a file.
@@ -154,12 +155,3 @@ def _refusals(new: Manifest, current: Manifest | None, current_run: str | None) 
             f"{human_size(current.total_bytes)} in the current release {current_run}"
         )
     return reasons
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from chalicelib.codedrop.plan import human_size
+from chalicelib.units import human_size
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from chalicelib.publish.headers import cache_control_for, content_type_for
 from chalicelib.publish.invalidation import invalidation_paths
 from chalicelib.publish.remote import ObjectHeaders, RemoteObject
 from chalicelib.publish.target import RECORD_FOLDER, PublishOptions, PublishTarget
+from chalicelib.units import human_size
 
 if TYPE_CHECKING:
     # chalicelib.manifest imports this package (for content types), so importing it back at
@@ -120,7 +121,7 @@ class PublishPlan:
         reasons = ", ".join(f"{n} {reason}" for reason, n in s["uploads_by_reason"].items()) or "none"
         lines = [
             f"Publish to s3://{s['bucket']}/{s['prefix']}",
-            f"  upload {s['uploads']} objects ({_human_bytes(s['upload_bytes'])}; {reasons}),"
+            f"  upload {s['uploads']} objects ({human_size(s['upload_bytes'])}; {reasons}),"
             f" of which {s['redirects']} redirects",
             f"  delete {s['deletes']}, unchanged {s['unchanged']}",
         ]
@@ -240,12 +241,3 @@ def _guard_failures(manifest: Manifest, deletes: int, live: int, options: Publis
 
 def _is_record(key: str) -> bool:
     return key.startswith(RECORD_FOLDER)
-
-
-def _human_bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"

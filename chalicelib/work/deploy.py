@@ -28,13 +28,13 @@ def target(svc: Services, site: str, stage: str, config: SiteConfig) -> PublishT
     )
 
 
-def options(config: SiteConfig, *, force: bool = False) -> PublishOptions:
+def options(config: SiteConfig, *, force: bool = False, allow_deletes: bool = False) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml) first, then the defaults."""
     rules = tuple(
         CacheRule("^(?:" + compile_pattern(rule.pattern, subtree=False).pattern + ")$", rule.cache_control)
         for rule in config.cache
     )
-    return PublishOptions(force=force, cache_rules=rules + DEFAULT_CACHE_RULES)
+    return PublishOptions(force=force, allow_deletes=allow_deletes, cache_rules=rules + DEFAULT_CACHE_RULES)
 
 
 def deploy(
@@ -59,7 +59,8 @@ def deploy(
             tree=tree,
             manifest=manifest,
             target=publish_to,
-            options=options(config, force=force),
+            # A rollback restores what the stage had, even when that was a much smaller site.
+            options=options(config, force=force, allow_deletes=run.trigger.get("type") == "rollback"),
             dry_run=dry_run,
         )
     assert result.plan is not None, "publish_tree always returns its plan"
