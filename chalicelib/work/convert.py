@@ -16,6 +16,10 @@ from chalicelib.services import Services
 from chalicelib.work import artifacts, work_dir
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str, Any]:
     from chalicelib.wordpress import convert_export  # heavy (lxml, markdownify): only this stage pays
 
@@ -49,7 +53,8 @@ def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str
         "counts": counts,
         "warnings": len(report.warnings),
         "summary": (
-            f"{counts.get('post/published', 0)} posts, {counts.get('page/published', 0)} pages published; "
-            f"{drafts} drafts; {len(report.warnings)} warnings"
+            f"{plural(counts.get('post/published', 0), 'post')}, "
+            f"{plural(counts.get('page/published', 0), 'page')} published; "
+            f"{plural(drafts, 'draft')}; {plural(len(report.warnings), 'warning')}"
         ),
     }
