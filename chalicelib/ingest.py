@@ -70,13 +70,18 @@ def find_uploads(s3: Any, bucket: str, export: ExportKey) -> str | None:
 
 def quarantine(s3: Any, bucket: str, export: ExportKey, error: str) -> str:
     """Move a failed export to imports-failed/ with the error beside it; returns the new key."""
-    dest = export.failed_key
-    s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": export.key})
+    return quarantine_key(s3, bucket, export.key, error)
+
+
+def quarantine_key(s3: Any, bucket: str, key: str, error: str) -> str:
+    """Move any object under imports/ to imports-failed/ with the error beside it; the new key."""
+    dest = FAILED + key.removeprefix(IMPORTS)
+    s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": key})
     s3.put_object(
         Bucket=bucket,
         Key=dest + ".error.txt",
         Body=error.encode("utf-8"),
         ContentType="text/plain; charset=utf-8",
     )
-    s3.delete_object(Bucket=bucket, Key=export.key)
+    s3.delete_object(Bucket=bucket, Key=key)
     return dest

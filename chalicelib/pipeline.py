@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib import approvals, events, notify
 from chalicelib.errors import ConflictError, InputError, NotFoundError, PipelineError
-from chalicelib.ingest import parse_export_key
+from chalicelib.ingest import parse_export_key, quarantine_key
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
 from chalicelib.services import Services
@@ -106,7 +106,15 @@ def import_run_id(created: events.ObjectCreated) -> str:
 
 def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt: bool = True) -> Run | None:
     """An object arrived in the ingest bucket: when it is an export, convert it and enqueue the build."""
-    export = parse_export_key(created.key)
+    try:
+        export = parse_export_key(created.key)
+    except InputError as exc:
+        # No site can be named from this key, so no run can show the error: it waits beside the file.
+        moved = quarantine_key(svc.s3, created.bucket, created.key, str(exc))
+        log.warning(
+            "s3://%s/%s is not a valid export key (%s); moved to %s", created.bucket, created.key, exc, moved
+        )
+        return None
     if export is None:
         log.info("ignoring s3://%s/%s: not an export", created.bucket, created.key)
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from email import message_from_bytes
@@ -233,3 +234,17 @@ def test_presslift_runs_lists_the_local_clouds_runs(cloud, api, monkeypatch, cap
     assert main(["runs", "--limit", "50"]) == 0
     out = capsys.readouterr().out
     assert all(run["id"] in out for run in newest)
+
+
+def test_an_export_under_a_bad_site_name_waits_in_imports_failed_with_the_reason(cloud, api):
+    s3, bucket = cloud.services.s3, cloud.settings.ingest_bucket
+    s3.put_object(Bucket=bucket, Key="imports/Bad_Site/export.xml", Body=b"<rss/>")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix="imports-failed/Bad_Site/").get("Contents", [])
+        if len(listed) == 2:
+            break
+        time.sleep(0.3)
+    reason = s3.get_object(Bucket=bucket, Key="imports-failed/Bad_Site/export.xml.error.txt")["Body"].read()
+    assert b"site name 'Bad_Site' is not valid" in reason
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="imports/Bad_Site/").get("KeyCount", 0) == 0
