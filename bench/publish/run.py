@@ -23,13 +23,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import boto3
 import moto
-from botocore.config import Config
 
 from bench.publish import peers, site
 from chalicelib.manifest import Manifest
 from chalicelib.publish import PublishOptions, PublishTarget, publish_tree
+from chalicelib.services import make_client
 
 WORK = site.ROOT / "bench" / "work" / "publish"
 RESULTS = site.ROOT / "bench" / "results" / "publish.json"
@@ -69,14 +68,11 @@ class BenchServer:
 
 
 def clients(endpoint: str, concurrency: int) -> tuple[Any, Any]:
-    """The clients the pipeline would pass in: a connection per worker, standard retries."""
-    session = boto3.session.Session(
-        aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1"
-    )
-    config = Config(max_pool_connections=concurrency, retries={"mode": "standard", "max_attempts": 5})
+    """The clients the pipeline passes in (its own factory): a connection per worker, standard retries."""
+    credentials = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench", "region_name": "us-east-1"}
     return (
-        session.client("s3", endpoint_url=endpoint, config=config),
-        session.client("cloudfront", endpoint_url=endpoint, config=config),
+        make_client("s3", max_pool_connections=concurrency, endpoint_url=endpoint, **credentials),
+        make_client("cloudfront", max_pool_connections=concurrency, endpoint_url=endpoint, **credentials),
     )
 
 
