@@ -1,18 +1,4 @@
-"""A local Algolia: a real HTTP server speaking the REST endpoints the `algoliasearch` client uses.
-
-For tests, the benchmark and the local cloud, never for production. It holds indexes in memory and
-serves what the sync and the search page call: batch writes, browse with a cursor, get and set
-settings, copy and move, task status, delete, clear, search (one query or several). It checks the
-application ID and keys (the search-only key may only search) and answers CORS, so a browser can
-query it as it would query Algolia.
-
-Besides serving, it observes: it counts requests and record operations, can fail the next requests
-with a chosen status (to test retries), and records every state each live index passes through, so a
-test or the benchmark can tell how long searchers would have seen an empty or a partially written
-index. A live index is any index whose name does not mark it as temporary. It is "empty" while it is
-missing or holds no records after having held some, and "partial" from a clear or delete of a
-non-empty index until it holds as many records again. It never touches the network beyond 127.0.0.1.
-"""
+"""The local Algolia's HTTP server and the REST protocol it speaks."""
 
 from __future__ import annotations
 
@@ -20,104 +6,35 @@ import base64
 import copy
 import hashlib
 import json
-import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib.search.algolia import AlgoliaTarget
-
-DEFAULT_APP_ID = "LOCALAPP"
-DEFAULT_ADMIN_KEY = "local-admin-key"
-DEFAULT_SEARCH_KEY = "local-search-key"
-_TEMPORARY = re.compile(r"_tmp(_|$)|_temp(_|$)")
-_WORD = re.compile(r"\w+", re.UNICODE)
-_SEARCH_KINDS = frozenset({"query", "queries"})
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def _record_digest(record: dict[str, Any]) -> int:
-    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
-
-
-def is_temporary(name: str) -> bool:
-    return bool(_TEMPORARY.search(name))
-
-
-@dataclass
-class Index:
-    """One in-memory index; `fingerprint` is the XOR of its records' digests, kept as they change."""
-
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)
-    digests: dict[str, int] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
-    rules: dict[str, Any] = field(default_factory=dict)
-    synonyms: dict[str, Any] = field(default_factory=dict)
-    fingerprint: int = 0
-
-    def put(self, record: dict[str, Any]) -> None:
-        object_id = record["objectID"]
-        self.remove(object_id)
-        digest = _record_digest(record)
-        self.records[object_id] = record
-        self.digests[object_id] = digest
-        self.fingerprint ^= digest
-
-    def remove(self, object_id: str) -> None:
-        if object_id in self.records:
-            del self.records[object_id]
-            self.fingerprint ^= self.digests.pop(object_id)
-
-    def clear(self) -> None:
-        self.records.clear()
-        self.digests.clear()
-        self.fingerprint = 0
-
-
-@dataclass(frozen=True)
-class State:
-    """What searchers of a live index could see from `at` until the next state."""
-
-    at: float
-    exists: bool
-    count: int
-    fingerprint: int
-    request: int
-    cause: str
-    empty: bool
-    partial: bool
-
-
-@dataclass
-class _Watch:
-    """Per live index: its states and whether a clear/delete left it rebuilding toward `target`."""
-
-    states: list[State] = field(default_factory=list)
-    high_water: int = 0
-    rebuilding_target: int = 0
-
-
-@dataclass
-class _Failure:
-    remaining: int
-    status: int
-    path_contains: str
-
-
-class AlgoliaError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+from presslift.localalgolia.index import (
+    DEFAULT_ADMIN_KEY,
+    DEFAULT_APP_ID,
+    DEFAULT_SEARCH_KEY,
+    SEARCH_KINDS,
+    WORD,
+    AlgoliaError,
+    Failure,
+    Index,
+    State,
+    Watch,
+    is_temporary,
+    now_iso,
+)
+from presslift.localalgolia.ranking import (
+    all_text,
+    attribute_name,
+    match_rank,
+    values,
+    with_highlights,
+)
 
 
 class LocalAlgolia:
@@ -139,8 +56,8 @@ class LocalAlgolia:
         self.requests: Counter[str] = Counter()
         self.record_operations: Counter[str] = Counter()
         self.log: list[tuple[str, str, int]] = []
-        self._watches: dict[str, _Watch] = {}
-        self._failures: list[_Failure] = []
+        self._watches: dict[str, Watch] = {}
+        self._failures: list[Failure] = []
         self._lock = threading.RLock()
         self._task = 0
         self._request_number = 0
@@ -185,7 +102,7 @@ class LocalAlgolia:
     def fail_next(self, count: int, status: int = 503, *, path_contains: str = "") -> None:
         """Answer the next `count` requests whose path contains `path_contains` with `status`."""
         with self._lock:
-            self._failures.append(_Failure(count, status, path_contains))
+            self._failures.append(Failure(count, status, path_contains))
 
     def clear_failures(self) -> None:
         with self._lock:
@@ -273,7 +190,7 @@ class LocalAlgolia:
     def _authorize(self, app_id: str, key: str, kind: str) -> None:
         if app_id != self.app_id or key not in (self.admin_key, self.search_key):
             raise AlgoliaError(403, "Invalid Application-ID or API key")
-        if key == self.search_key and kind not in _SEARCH_KINDS:
+        if key == self.search_key and kind not in SEARCH_KINDS:
             raise AlgoliaError(403, "Method not allowed with this API key")
 
     def _next_task(self) -> int:
@@ -293,7 +210,7 @@ class LocalAlgolia:
     ) -> Any:
         if kind == "list":
             items = [
-                {"name": name, "entries": len(found.records), "updatedAt": _now_iso()}
+                {"name": name, "entries": len(found.records), "updatedAt": now_iso()}
                 for name, found in sorted(self.indexes.items())
             ]
             return {"items": items, "nbPages": 1}
@@ -313,19 +230,19 @@ class LocalAlgolia:
                 else:
                     found.settings[key] = value
             self._observe(index, "settings")
-            return {"taskID": self._next_task(), "updatedAt": _now_iso()}
+            return {"taskID": self._next_task(), "updatedAt": now_iso()}
         if kind == "operation":
             return self._operation(index, payload)
         if kind == "delete_index":
             self._watch_clear(index)
             self.indexes.pop(index, None)
             self._observe(index, "delete index")
-            return {"taskID": self._next_task(), "deletedAt": _now_iso()}
+            return {"taskID": self._next_task(), "deletedAt": now_iso()}
         if kind == "clear":
             self._watch_clear(index)
             self._index(index, create=True).clear()
             self._observe(index, "clear")
-            return {"taskID": self._next_task(), "updatedAt": _now_iso()}
+            return {"taskID": self._next_task(), "updatedAt": now_iso()}
         if kind == "get_object":
             record = self._index(index).records.get(unquote(rest))
             if record is None:
@@ -412,7 +329,7 @@ class LocalAlgolia:
             self.indexes[destination] = copy.deepcopy(origin) if origin else Index()
             self._rebuilt(destination)
             self._observe(destination, f"copy from {source}")
-        return {"taskID": self._next_task(), "updatedAt": _now_iso()}
+        return {"taskID": self._next_task(), "updatedAt": now_iso()}
 
     # -- observing live indexes ------------------------------------------------------------------
 
@@ -420,7 +337,7 @@ class LocalAlgolia:
         """A clear or delete: if the live index held records, it is partial until it holds them again."""
         found = self.indexes.get(index)
         if found is not None and found.records and not is_temporary(index):
-            watch = self._watches.setdefault(index, _Watch())
+            watch = self._watches.setdefault(index, Watch())
             watch.rebuilding_target = max(watch.rebuilding_target, len(found.records))
 
     def _rebuilt(self, index: str) -> None:
@@ -431,7 +348,7 @@ class LocalAlgolia:
     def _observe(self, index: str, cause: str) -> None:
         if is_temporary(index):
             return
-        watch = self._watches.setdefault(index, _Watch())
+        watch = self._watches.setdefault(index, Watch())
         found = self.indexes.get(index)
         count = len(found.records) if found else 0
         if watch.rebuilding_target and count >= watch.rebuilding_target:
@@ -462,15 +379,15 @@ class LocalAlgolia:
         text = str(params.get("query", ""))
         per_page = int(params.get("hitsPerPage", found.settings.get("hitsPerPage", 20)))
         page = int(params.get("page", 0))
-        words = [word.lower() for word in _WORD.findall(text)]
-        searchable = [_attribute_name(a) for a in found.settings.get("searchableAttributes") or []]
+        words = [word.lower() for word in WORD.findall(text)]
+        searchable = [attribute_name(a) for a in found.settings.get("searchableAttributes") or []]
         distinct_attribute = found.settings.get("attributeForDistinct")
         distinct = params.get("distinct", found.settings.get("distinct", False))
         scored: list[tuple[int, int, str, dict[str, Any]]] = []
         for object_id, record in found.records.items():
-            fields = [_values(record, name) for name in searchable] if searchable else [_all_text(record)]
-            haystack = [set(_WORD.findall(" ".join(values).lower())) for values in fields]
-            rank = _match_rank(words, haystack)
+            fields = [values(record, name) for name in searchable] if searchable else [all_text(record)]
+            haystack = [set(WORD.findall(" ".join(values).lower())) for values in fields]
+            rank = match_rank(words, haystack)
             if rank is not None:
                 scored.append((rank, int(record.get("level") or 0), object_id, record))
         scored.sort(key=lambda item: item[:3])
@@ -482,7 +399,7 @@ class LocalAlgolia:
                 if key in seen:
                     continue
                 seen.add(key)
-            hits.append(_with_highlights(record, words))
+            hits.append(with_highlights(record, words))
         start = page * per_page
         return {
             "hits": hits[start : start + per_page],
@@ -535,83 +452,6 @@ def _route(method: str, path: str) -> tuple[str, str, str]:
     if len(tail) == 1 and method == "GET":
         return "get_object", index, tail[0]
     raise AlgoliaError(404, f"no such endpoint: {method} {path}")
-
-
-def _attribute_name(setting: str) -> str:
-    match = re.fullmatch(r"\w+\((.+)\)", setting)
-    return match.group(1) if match else setting
-
-
-def _values(record: dict[str, Any], dotted: str) -> list[str]:
-    values: list[str] = []
-    for name in (part.strip() for part in dotted.split(",")):
-        value: Any = record
-        for step in name.split("."):
-            value = value.get(step) if isinstance(value, dict) else None
-        values.extend(_flatten(value))
-    return values
-
-
-def _flatten(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in _flatten(item)]
-    if isinstance(value, list):
-        return [text for item in value for text in _flatten(item)]
-    return [str(value)]
-
-
-def _all_text(record: dict[str, Any]) -> list[str]:
-    return _flatten({key: value for key, value in record.items() if key != "objectID"})
-
-
-def _match_rank(words: list[str], fields: list[set[str]]) -> int | None:
-    """None unless every word (the last as a prefix) is in some field; else the best field's rank."""
-    if not words:
-        return 0
-    best = 0
-    for number, word in enumerate(words):
-        last = number == len(words) - 1
-        ranks = [
-            rank
-            for rank, tokens in enumerate(fields)
-            if word in tokens or (last and any(token.startswith(word) for token in tokens))
-        ]
-        if not ranks:
-            return None
-        best = max(best, min(ranks))
-    return best
-
-
-def _with_highlights(record: dict[str, Any], words: list[str]) -> dict[str, Any]:
-    def mark(text: str) -> str:
-        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        for word in words:
-            escaped = re.sub(rf"\b({re.escape(word)}\w*)", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE)
-        return escaped
-
-    hit = copy.deepcopy(record)
-    highlight: dict[str, Any] = {}
-    for name in ("title", "content", "summary"):
-        if isinstance(record.get(name), str):
-            highlight[name] = {"value": mark(record[name]), "matchLevel": "full" if words else "none"}
-    hit["_highlightResult"] = highlight
-    content = record.get("content")
-    if isinstance(content, str):
-        hit["_snippetResult"] = {"content": {"value": mark(_snippet(content, words)), "matchLevel": "full"}}
-    return hit
-
-
-def _snippet(text: str, words: list[str], size: int = 30) -> str:
-    tokens = text.split()
-    start = 0
-    for number, token in enumerate(tokens):
-        if any(token.lower().startswith(word) for word in words):
-            start = max(0, number - 5)
-            break
-    piece = " ".join(tokens[start : start + size])
-    return ("… " if start else "") + piece + (" …" if start + size < len(tokens) else "")
 
 
 def _handler_for(server: LocalAlgolia) -> type[BaseHTTPRequestHandler]:
