@@ -14,8 +14,6 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-WAITING_STATES = ("running",)
-
 
 class ApiError(RuntimeError):
     def __init__(self, status: int, message: str) -> None:

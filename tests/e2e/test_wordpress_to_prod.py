@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.runs import RUN_STATUSES, STAGE_STATUSES
 from presslift.demo import SAMPLE, drop_sample
 
 pytestmark = pytest.mark.e2e
@@ -91,6 +92,10 @@ def test_an_export_goes_to_staging_then_prod_after_one_approval_post(cloud, api)
     assert run["status"] == "succeeded", run
     assert run["approval"]["status"] == "approved"
     assert "token_sha256" not in run["approval"]
+    for listed in api.runs():  # the API contract's vocabulary of statuses
+        assert listed["status"] in RUN_STATUSES
+        assert all(stage["status"] in STAGE_STATUSES for stage in listed["stages"])
+        assert {"name", "status", "started_at", "finished_at", "error"} <= set(listed["stages"][0])
 
     prod_text = crawl_text(run["urls"]["prod"] + "sitemap.xml")
     for title in titles["publish"]:
