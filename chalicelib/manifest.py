@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from chalicelib.publish.headers import content_type_for
+from chalicelib.contenttypes import content_type_for
 
 MANIFEST_VERSION = 1
 

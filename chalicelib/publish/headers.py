@@ -7,56 +7,14 @@ plan can compare it with what the bucket holds.
 from __future__ import annotations
 
 import functools
-import mimetypes
-import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from chalicelib.contenttypes import content_type_for
 from chalicelib.errors import ConfigError
 
-# Types Hugo sites emit that Python's table lacks or gets wrong; the charset matters for text.
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".rss": "application/rss+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".webmanifest": "application/manifest+json",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/vnd.microsoft.icon",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-    ".ogg": "audio/ogg",
-    ".wav": "audio/wav",
-    ".pdf": "application/pdf",
-    ".wasm": "application/wasm",
-    ".pf_meta": "application/octet-stream",
-}
-
-
-def content_type_for(path: str) -> str:
-    """The Content-Type to serve `path` with (a key or file name; only its extension counts)."""
-    ext = posixpath.splitext(path.lower())[1]
-    if ext in _TYPES:
-        return _TYPES[ext]
-    guessed, _ = mimetypes.guess_type(path, strict=False)
-    return guessed or "application/octet-stream"
+__all__ = ["DEFAULT_CACHE_RULES", "CacheRule", "cache_control_for", "content_type_for"]
 
 
 @functools.cache

@@ -8,17 +8,21 @@ rename (`chalicelib.codedrop`), so machines reading the mount never see a half-w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.bundle import BundleSpec, build_bundle
-from chalicelib.codedrop import drop_release, plan_drop
-from chalicelib.codedrop import rollback as switch_back
 from chalicelib.errors import ConfigError
 from chalicelib.manifest import Manifest
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import CodeConfig
 from chalicelib.work import artifacts, site_config, work_dir
+
+if TYPE_CHECKING:
+    from chalicelib.bundle import BundleSpec
+
+# Bundling and dropping are imported inside the functions: only the build and code-drop functions use
+# them (wheel installation pulls in `installer` and `packaging`), and the pipeline imports this module
+# in every function.
 
 BUNDLE = "code"
 
@@ -33,6 +37,8 @@ def code_config(run: Run) -> CodeConfig:
 
 
 def spec(code: CodeConfig) -> BundleSpec:
+    from chalicelib.bundle import BundleSpec
+
     defaults = BundleSpec()
     return BundleSpec(
         include=code.include or defaults.include,
@@ -46,6 +52,8 @@ def spec(code: CodeConfig) -> BundleSpec:
 
 def build(svc: Services, run: Run, source_key: str) -> dict[str, Any]:
     """Bundle the source (globs, wheelhouse, the check command) and store it as the run's artifact."""
+    from chalicelib.bundle import build_bundle
+
     code = code_config(run)
     store = artifacts(svc)
     with work_dir() as tmp:
@@ -68,6 +76,8 @@ def _bundle(svc: Services, run: Run, into: Path) -> Manifest:
 
 
 def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[str, Any]:
+    from chalicelib.codedrop import drop_release
+
     code = code_config(run)
     with work_dir() as tmp:
         bundle = Path(tmp) / "bundle"
@@ -87,6 +97,8 @@ def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[st
 
 def plan(svc: Services, run: Run, stage: str) -> str:
     """What dropping the run's bundle onto `stage` would do (the approval email shows it)."""
+    from chalicelib.codedrop import plan_drop
+
     code = code_config(run)
     with work_dir() as tmp:
         manifest = _bundle(svc, run, Path(tmp) / "bundle")
@@ -94,5 +106,7 @@ def plan(svc: Services, run: Run, stage: str) -> str:
 
 
 def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[str, Any]:
+    from chalicelib.codedrop import rollback as switch_back
+
     result = switch_back(Path(svc.settings.efs_mount), stage, code_config(run).app, to_run)
     return {"drop": result.summary(), "summary": result.describe(), "release": str(result.release)}

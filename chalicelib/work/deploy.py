@@ -8,17 +8,23 @@ pipeline's bucket for the stage with a prefix per site. Publishing plans first (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.github.paths import compile_pattern
-from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions, PublishTarget, publish_tree
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.work import artifacts, site_config, work_dir
 
+if TYPE_CHECKING:
+    from chalicelib.publish import PublishOptions, PublishTarget
+
+# The publish machinery is imported inside the functions: only the deploy function uses it, and every
+# other function's cold start would pay for it (this module is imported by the pipeline everywhere).
+
 
 def target(svc: Services, site: str, stage: str, config: SiteConfig) -> PublishTarget:
+    from chalicelib.publish import PublishTarget
+
     own = config.target(stage)
     bucket = own.bucket or svc.settings.site_buckets[stage]
     prefix = own.prefix if own.prefix is not None else ("" if own.bucket else f"{site}/")
@@ -30,6 +36,9 @@ def target(svc: Services, site: str, stage: str, config: SiteConfig) -> PublishT
 
 def options(config: SiteConfig, *, force: bool = False, allow_deletes: bool = False) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml) first, then the defaults."""
+    from chalicelib.github.paths import compile_pattern
+    from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions
+
     rules = tuple(
         CacheRule("^(?:" + compile_pattern(rule.pattern, subtree=False).pattern + ")$", rule.cache_control)
         for rule in config.cache
@@ -47,6 +56,8 @@ def deploy(
     force: bool = False,
 ) -> dict[str, Any]:
     """Publish `artifact_run`'s tree for `stage` (by default the run's own build)."""
+    from chalicelib.publish import publish_tree
+
     config = site_config(run)
     artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
     publish_to = target(svc, run.site, stage, config)
