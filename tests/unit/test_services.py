@@ -1,0 +1,46 @@
+"""The pipeline's AWS clients: how their requests look on the wire (captured before sending)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from chalicelib.services import EXPECT_CONTINUE_FROM, make_client
+
+
+class EmptyBody:
+    def stream(self, **_: Any) -> Any:
+        yield b""
+
+
+class Captured:
+    def __init__(self) -> None:
+        self.headers: list[dict[str, str]] = []
+
+    def __call__(self, request: Any, **_: Any) -> AWSResponse:
+        self.headers.append(dict(request.headers))
+        return AWSResponse(request.url, 200, {"ETag": '"x"'}, EmptyBody())
+
+
+def put(s3: Any, size: int) -> dict[str, Any]:
+    captured = Captured()
+    s3.meta.events.register("before-send.s3", captured)
+    s3.put_object(Bucket="site", Key="index.html", Body=b"x" * size)
+    return {key.lower(): value for key, value in captured.headers[-1].items()}
+
+
+@pytest.mark.parametrize("endpoint", [None, "http://127.0.0.1:4566"], ids=["aws-https", "local-http"])
+@pytest.mark.parametrize(("size", "expect"), [(0, False), (20_000, False), (EXPECT_CONTINUE_FROM, True)])
+def test_small_uploads_send_their_body_without_waiting_for_100_continue(
+    endpoint: str | None, size: int, expect: bool
+) -> None:
+    credentials = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
+    plain = boto3.client("s3", endpoint_url=endpoint, **credentials)
+
+    sent = put(make_client("s3", endpoint_url=endpoint, **credentials), size)
+
+    assert "expect" in put(plain, size), "botocore no longer asks for 100-continue: drop the handler"
+    assert ("expect" in sent) is expect
