@@ -1,4 +1,4 @@
-"""Sizes as people read them in plans, emails and logs (pure)."""
+"""Sizes and durations as people read them in plans, emails and logs (pure)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,12 @@ def human_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1000
     return f"{value:.1f} TB"
+
+
+def human_duration(seconds: float) -> str:
+    """`12 s`, `5 min`, `3 h`, `2 days`: the largest whole unit, rounded down."""
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {'day' if unit == 'days' and count == 1 else unit}"
+    return f"{int(seconds)} s"

@@ -163,7 +163,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         err.print(f"[red]error:[/red] site {args.site} has no built run{' ' + args.run if args.run else ''}")
         return 2
     if args.dry_run:
-        detail = deploy_work.deploy(svc, runs[0], args.stage, dry_run=True)
+        detail = deploy_work.deploy(svc, runs[0], args.stage, dry_run=True, verify=args.verify)
         console.print(f"Run {runs[0].id} to {args.stage} (dry run, nothing changed):", highlight=False)
         console.print(detail["plan_text"], highlight=False)
         return 0
@@ -242,6 +242,11 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("stage", choices=("staging", "prod"))
     publish.add_argument("--run", help="the run whose artifact to publish (default: the newest built)")
     publish.add_argument("--dry-run", action="store_true", help="only print what would change")
+    publish.add_argument(
+        "--verify",
+        action="store_true",
+        help="compare with a listing of the bucket, not the record of the last publish (finds hand edits)",
+    )
     add_target_options(publish)
     publish.set_defaults(func=cmd_publish)
 

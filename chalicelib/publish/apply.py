@@ -1,10 +1,12 @@
 """Apply a publish plan: ordered, bounded-concurrency uploads, deletes last, the record, the invalidation.
 
-The order is what keeps a live site whole while it changes: assets first, then pages, then the home
-page, sitemap and feeds; deletes only after every upload succeeded; the publish record and the CDN
-invalidation last. A run that stops midway leaves the old pages pointing at assets that still exist,
-and a re-run converges (what was uploaded is found unchanged). The diff itself is plan.py's (pure):
-this module only reads the bucket for it and carries it out, and never writes past a refusal.
+The order is what keeps a live site whole while it changes: a marker that the prefix is being changed,
+assets, then pages, then the home page, sitemap and feeds; deletes only after every upload succeeded;
+the publish record and the CDN invalidation last, then the marker goes. A run that stops midway leaves
+the old pages pointing at assets that still exist, and the marker makes the next run list the bucket
+instead of trusting the record, so it converges whatever it publishes. The diff itself is plan.py's
+(pure), and what it compares with is basis.py's: this module reads the bucket for them and carries the
+plan out, and never writes past a refusal.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import hashlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import PublishError
 from chalicelib.publish import bucket, cloudfront
+from chalicelib.publish.basis import Basis, choose_basis
 from chalicelib.publish.bucket import S3Client
 from chalicelib.publish.cloudfront import CloudFrontClient
 from chalicelib.publish.plan import PublishPlan, Upload, UploadReason, plan_publish
-from chalicelib.publish.remote import RecordEntry, RemoteObject, merge_record
+from chalicelib.publish.remote import PublishRecord, RecordEntry, RemoteObject, merge_record
 from chalicelib.publish.target import PublishOptions, PublishTarget
 
 if TYPE_CHECKING:
@@ -55,20 +58,34 @@ def current_plan(
     s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions
 ) -> PublishPlan:
     """The plan for publishing `manifest` to `target` now (reads the bucket, writes nothing)."""
-    return _read_bucket(s3, manifest, target, options)[0]
+    return _read_bucket(s3, manifest, target, options).plan
+
+
+@dataclass(frozen=True)
+class _Reading:
+    plan: PublishPlan
+    record: PublishRecord | None
+    basis: Basis
+    read_at: float
 
 
 def _read_bucket(
     s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions
-) -> tuple[PublishPlan, dict[str, RecordEntry]]:
-    """List the bucket, trust the publish record where it still holds, HEAD only what stays unknown."""
-    # The record and the listing are independent reads: overlapping them saves a round trip per publish.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        reading = pool.submit(bucket.read_record, s3, target, options.retry)
-        expected = [target.key_for(entry.path) for entry in manifest.files]
-        listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
-        record = reading.result()
-    remote = merge_record(listing, record)
+) -> _Reading:
+    """Plan from the record when it can stand in for the bucket; else list, trusting the record where
+    it still holds, and HEAD only what stays unknown."""
+    read_at = time.time()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The record and the marker are independent reads: overlapping them saves a round trip.
+        unfinished = pool.submit(bucket.publish_unfinished, s3, target, options.retry)
+        record = bucket.read_record(s3, target, options.retry)
+        basis = choose_basis(record, unfinished.result(), options, read_at)
+    if not basis.listing and record is not None:
+        plan = plan_publish(manifest, record.objects(), target, options)
+        return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at)
+    expected = [target.key_for(entry.path) for entry in manifest.files]
+    listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
+    remote = merge_record(listing, record.entries if record is not None else {})
     plan = plan_publish(manifest, remote, target, options)
     live = {obj.key: obj for obj in remote}
     unknown = [
@@ -79,7 +96,7 @@ def _read_bucket(
     if unknown:
         looked = bucket.look_at(s3, target, unknown, options.retry, workers_for(s3, options))
         plan = plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
-    return plan, record
+    return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at)
 
 
 def publish_tree(
@@ -94,7 +111,8 @@ def publish_tree(
 ) -> PublishResult:
     """Publish a built stage tree to its target; with `dry_run`, only read the bucket and return the plan."""
     started = time.monotonic()
-    plan, previous_record = _read_bucket(s3, manifest, target, options)
+    reading = _read_bucket(s3, manifest, target, options)
+    plan = reading.plan
     if dry_run:
         return PublishResult(plan.summary(), dry_run=True, seconds=time.monotonic() - started, plan=plan)
     if plan.refusals:
@@ -104,20 +122,18 @@ def publish_tree(
             + ". Nothing was changed. If this is intended, publish again with force (or allow_deletes)."
         )
     _check_tree(tree, plan)
+    if not plan.changes_nothing:
+        about = {"site": manifest.site, "run": manifest.run_id, "stage": manifest.stage}
+        bucket.mark_unfinished(s3, target, about, options.retry)
     etags = _upload_in_order(s3, tree, plan, options)
     deleted = bucket.delete(s3, target, list(plan.deletes), options.retry)
-    record = _record_after(plan, etags)
+    record = _record_after(plan, etags, reading)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # Rewritten only when it changes, so an idle re-publish writes nothing at all; the CDN
-        # invalidation does not depend on it, so the two run side by side.
-        writing = (
-            pool.submit(bucket.write_record, s3, target, record, options.retry)
-            if record != previous_record
-            else None
-        )
+        # The CDN invalidation does not depend on the record, so the two run side by side; the record
+        # is rewritten only when it changes, so an idle re-publish writes nothing at all.
+        recording = pool.submit(_record, s3, target, plan, record, reading, options)
         invalidation_id, status = _invalidate(cloudfront, plan, manifest, options)
-        if writing is not None:
-            writing.result()
+        recording.result()
     return PublishResult(
         plan.summary(),
         dry_run=False,
@@ -129,6 +145,21 @@ def publish_tree(
         seconds=time.monotonic() - started,
         plan=plan,
     )
+
+
+def _record(
+    s3: S3Client,
+    target: PublishTarget,
+    plan: PublishPlan,
+    record: PublishRecord,
+    reading: _Reading,
+    options: PublishOptions,
+) -> None:
+    """Write the record of what the prefix now holds, then clear the marker (in that order)."""
+    if record != reading.record:
+        bucket.write_record(s3, target, record, options.retry)
+    if not plan.changes_nothing:
+        bucket.mark_finished(s3, target, options.retry)
 
 
 def workers_for(s3: S3Client, options: PublishOptions) -> int:
@@ -197,15 +228,17 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
     return etags
 
 
-def _record_after(plan: PublishPlan, etags: dict[str, str]) -> dict[str, RecordEntry]:
+def _record_after(plan: PublishPlan, etags: dict[str, str], reading: _Reading) -> PublishRecord:
+    """Every object the prefix holds after the apply; confirmed as of this run's listing, if it listed."""
     entries = {
-        obj.key: RecordEntry(obj.etag, obj.md5, obj.headers)
+        obj.key: RecordEntry(obj.etag, obj.md5, obj.headers, obj.size)
         for obj in plan.unchanged
         if obj.md5 is not None and obj.headers is not None
     }
     for upload in plan.uploads:
-        entries[upload.key] = RecordEntry(etags[upload.key], upload.md5, upload.headers)
-    return entries
+        entries[upload.key] = RecordEntry(etags[upload.key], upload.md5, upload.headers, upload.size)
+    previous = reading.record.verified_at if reading.record is not None else None
+    return PublishRecord(entries, reading.read_at if reading.basis.listing else previous)
 
 
 def _invalidate(

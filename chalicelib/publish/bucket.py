@@ -1,4 +1,5 @@
-"""The S3 side of publishing: list the target, look at unknown objects, put, delete, keep the record.
+"""The S3 side of publishing: list the target, look at unknown objects, put, delete, keep the record
+and the marker that a publish is under way.
 
 Every call goes through `with_retries`; failures a user can act on become `PublishError`s that name
 the bucket and key. The client is passed in (a boto3 S3 client): nothing here creates clients or knows
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -19,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import PublishError
 from chalicelib.publish.plan import Upload
-from chalicelib.publish.remote import ObjectHeaders, RecordEntry, RemoteObject, decode_record, encode_record
+from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
 from chalicelib.publish.retry import with_retries
 from chalicelib.publish.target import PublishTarget, RetryPolicy
 
@@ -78,8 +80,8 @@ def _list_range(
     return found
 
 
-def read_record(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> dict[str, RecordEntry]:
-    """The record of the last publish to this prefix; empty if there is none yet."""
+def read_record(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> PublishRecord | None:
+    """The record of the last complete publish to this prefix; None if there is none (or unreadable)."""
 
     def fetch() -> bytes:
         body: bytes = s3.get_object(Bucket=target.bucket, Key=target.record_key)["Body"].read()
@@ -88,23 +90,49 @@ def read_record(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> dic
     try:
         return decode_record(with_retries(fetch, policy))
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-            return {}
+        if _not_found(error):
+            return None
         raise _publish_error(f"read the publish record {target.where(target.record_key)}", error) from error
 
 
-def write_record(
-    s3: S3Client, target: PublishTarget, entries: Mapping[str, RecordEntry], policy: RetryPolicy
+def write_record(s3: S3Client, target: PublishTarget, record: PublishRecord, policy: RetryPolicy) -> None:
+    what = f"write the publish record {target.where(target.record_key)}"
+    _put_state(s3, target.bucket, target.record_key, encode_record(record), "application/gzip", policy, what)
+
+
+def publish_unfinished(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> bool:
+    """Whether a publish to this prefix began changing it and never recorded the result."""
+    try:
+        with_retries(lambda: s3.head_object(Bucket=target.bucket, Key=target.applying_key), policy)
+    except ClientError as error:
+        if _not_found(error):
+            return False
+        raise _publish_error(f"read {target.where(target.applying_key)}", error) from error
+    return True
+
+
+def mark_unfinished(s3: S3Client, target: PublishTarget, about: dict[str, str], policy: RetryPolicy) -> None:
+    """Before the first change: until `mark_finished`, the record no longer describes the prefix."""
+    body = json.dumps(about, sort_keys=True).encode()
+    what = f"mark {target.where(target.prefix)} as being published ({target.applying_key})"
+    _put_state(s3, target.bucket, target.applying_key, body, "application/json", policy, what)
+
+
+def _put_state(
+    s3: S3Client, bucket: str, key: str, body: bytes, content_type: str, policy: RetryPolicy, what: str
 ) -> None:
-    blob = encode_record(entries)
     _calling(
         lambda: with_retries(
-            lambda: s3.put_object(
-                Bucket=target.bucket, Key=target.record_key, Body=blob, ContentType="application/gzip"
-            ),
-            policy,
+            lambda: s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type), policy
         ),
-        f"write the publish record {target.where(target.record_key)}",
+        what,
+    )
+
+
+def mark_finished(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> None:
+    _calling(
+        lambda: with_retries(lambda: s3.delete_object(Bucket=target.bucket, Key=target.applying_key), policy),
+        f"remove {target.where(target.applying_key)}",
     )
 
 
@@ -185,6 +213,10 @@ def delete(s3: S3Client, target: PublishTarget, keys: list[str], policy: RetryPo
                 f"{first.get('Key')}: {first.get('Code')} {first.get('Message', '')}; re-run the publish"
             )
     return len(keys)
+
+
+def _not_found(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound")
 
 
 def _calling(call: Callable[[], T], what: str) -> T:

@@ -18,7 +18,7 @@ from chalicelib.errors import PublishError
 from chalicelib.publish.headers import cache_control_for, content_type_for
 from chalicelib.publish.invalidation import invalidation_paths
 from chalicelib.publish.remote import ObjectHeaders, RemoteObject
-from chalicelib.publish.target import RECORD_FOLDER, PublishOptions, PublishTarget
+from chalicelib.publish.target import STATE_FOLDER, PublishOptions, PublishTarget
 from chalicelib.units import human_size
 
 if TYPE_CHECKING:
@@ -70,7 +70,8 @@ class Upload:
 class PublishPlan:
     """What publishing an artifact will do; `refusals` non-empty means apply must not run.
 
-    `overridden` lists the guards that would have refused but were forced, so the record shows them.
+    `overridden` lists the guards that would have refused but were forced, so the record shows them;
+    `basis` says what the artifact was compared with (the bucket's listing or the publish record).
     """
 
     target: PublishTarget
@@ -81,6 +82,7 @@ class PublishPlan:
     refusals: tuple[str, ...] = ()
     live_objects: int = 0
     overridden: tuple[str, ...] = ()
+    basis: str = ""
 
     @property
     def changes_nothing(self) -> bool:
@@ -113,6 +115,7 @@ class PublishPlan:
             "invalidation_paths": list(self.invalidations),
             "refusals": list(self.refusals),
             "overridden": list(self.overridden),
+            "compared_with": self.basis,
         }
 
     def describe(self) -> str:
@@ -128,6 +131,8 @@ class PublishPlan:
         if self.target.distribution_id:
             paths = ", ".join(s["invalidation_paths"]) or "nothing"
             lines.append(f"  invalidate on {self.target.distribution_id}: {paths}")
+        if self.basis:
+            lines.append(f"  compared with {self.basis}")
         lines += [f"  REFUSED: {reason}" for reason in self.refusals]
         lines += [f"  overridden (forced): {reason}" for reason in self.overridden]
         return "\n".join(lines)
@@ -137,7 +142,7 @@ def plan_publish(
     manifest: Manifest, remote: Iterable[RemoteObject], target: PublishTarget, options: PublishOptions
 ) -> PublishPlan:
     """Compare the artifact with the bucket's objects under the target's prefix; pure."""
-    live = {obj.key: obj for obj in remote if obj.key.startswith(target.prefix) and not _is_record(obj.key)}
+    live = {obj.key: obj for obj in remote if obj.key.startswith(target.prefix) and not _is_state(obj.key)}
     wanted = _wanted_objects(manifest, target, options)
     uploads: list[Upload] = []
     unchanged: list[RemoteObject] = []
@@ -239,5 +244,6 @@ def _guard_failures(manifest: Manifest, deletes: int, live: int, options: Publis
     return failures
 
 
-def _is_record(key: str) -> bool:
-    return key.startswith(RECORD_FOLDER)
+def _is_state(key: str) -> bool:
+    """Presslift's own publish state (the record, the marker) is never part of a site."""
+    return key.startswith(STATE_FOLDER)

@@ -1,9 +1,11 @@
 """What the bucket holds, as plain data: listed objects, their headers, and the publish record.
 
 S3's listing gives each key's size and ETag but not its headers, and a multipart upload's ETag is not
-an MD5. After each publish we store a record (key -> ETag, MD5, headers) beside the site; an entry is
-trusted only while the listed ETag still equals the recorded one, so an object changed by anyone else
-(or by a crashed run) falls back to "unknown" and is looked at again. Pure functions only: no I/O.
+an MD5. After each publish we store a record (key -> ETag, MD5, headers, size) beside the site. When
+the bucket is listed, an entry is trusted only while the listed ETag still equals the recorded one, so
+an object changed by anyone else (or by a crashed run) falls back to "unknown" and is looked at again.
+When the record can stand in for the listing (basis.py decides), its entries are the bucket. Pure
+functions only: no I/O.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-RECORD_VERSION = 1
+# Version 2 added each object's size and the time of the last full listing (so the record can stand in
+# for a listing); a version 1 record reads as none, which costs one listing.
+RECORD_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,26 @@ class RecordEntry:
     etag: str
     md5: str
     headers: ObjectHeaders
+    size: int
+
+
+@dataclass(frozen=True)
+class PublishRecord:
+    """What the last complete publish left under a prefix: every object, exactly.
+
+    `verified_at` (seconds since the epoch) is when a full listing of the bucket last confirmed it;
+    publishes planned from the record carry it forward unchanged.
+    """
+
+    entries: Mapping[str, RecordEntry] = field(default_factory=dict)
+    verified_at: float | None = None
+
+    def objects(self) -> list[RemoteObject]:
+        """The record as the bucket's objects, for planning without a listing."""
+        return [
+            RemoteObject(key, entry.size, entry.etag, entry.md5, entry.headers)
+            for key, entry in sorted(self.entries.items())
+        ]
 
 
 def merge_record(listing: Iterable[RemoteObject], record: Mapping[str, RecordEntry]) -> list[RemoteObject]:
@@ -54,30 +78,32 @@ def merge_record(listing: Iterable[RemoteObject], record: Mapping[str, RecordEnt
     merged = []
     for obj in listing:
         entry = record.get(obj.key)
-        if entry is not None and entry.etag == obj.etag:
+        if entry is not None and entry.etag == obj.etag and entry.size == obj.size:
             obj = replace(obj, md5=entry.md5, headers=entry.headers)
         merged.append(obj)
     return merged
 
 
-def encode_record(entries: Mapping[str, RecordEntry]) -> bytes:
+def encode_record(record: PublishRecord) -> bytes:
     objects = {
-        key: [e.etag, e.md5, e.headers.content_type, e.headers.cache_control, e.headers.redirect]
-        for key, e in sorted(entries.items())
+        key: [e.etag, e.md5, e.headers.content_type, e.headers.cache_control, e.headers.redirect, e.size]
+        for key, e in sorted(record.entries.items())
     }
-    text = json.dumps({"version": RECORD_VERSION, "objects": objects}, separators=(",", ":"))
-    return gzip.compress(text.encode(), mtime=0)
+    data = {"version": RECORD_VERSION, "verified_at": record.verified_at, "objects": objects}
+    return gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0)
 
 
-def decode_record(blob: bytes) -> dict[str, RecordEntry]:
-    """The record's entries; an unreadable or foreign record is treated as empty (everything unknown)."""
+def decode_record(blob: bytes) -> PublishRecord | None:
+    """The record; None when it is unreadable or of another version (the bucket is listed instead)."""
     try:
         data = json.loads(gzip.decompress(blob))
         if data.get("version") != RECORD_VERSION:
-            return {}
-        return {
-            key: RecordEntry(etag, md5, ObjectHeaders(content_type, cache_control, redirect))
-            for key, (etag, md5, content_type, cache_control, redirect) in data["objects"].items()
+            return None
+        verified_at = data.get("verified_at")
+        entries = {
+            key: RecordEntry(etag, md5, ObjectHeaders(content_type, cache_control, redirect), int(size))
+            for key, (etag, md5, content_type, cache_control, redirect, size) in data["objects"].items()
         }
+        return PublishRecord(entries, float(verified_at) if verified_at is not None else None)
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
+        return None

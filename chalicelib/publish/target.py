@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from chalicelib.errors import ConfigError
 from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule
 
-# The publish record of each prefix lives outside every site's prefix, so a site's listing never shows it.
-RECORD_FOLDER = ".presslift/published/"
+# Publish state lives outside every site's prefix, so a site's listing never shows it: the record of
+# each prefix's last complete publish, and a marker that a publish is changing the prefix right now.
+STATE_FOLDER = ".presslift/"
+RECORD_FOLDER = f"{STATE_FOLDER}published/"
+APPLYING_FOLDER = f"{STATE_FOLDER}applying/"
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,15 @@ class PublishTarget:
 
     @property
     def record_key(self) -> str:
-        return f"{RECORD_FOLDER}{self.prefix.rstrip('/') or '_root'}.json.gz"
+        return f"{RECORD_FOLDER}{self._state_name}.json.gz"
+
+    @property
+    def applying_key(self) -> str:
+        return f"{APPLYING_FOLDER}{self._state_name}.json"
+
+    @property
+    def _state_name(self) -> str:
+        return self.prefix.rstrip("/") or "_root"
 
     def where(self, key: str = "") -> str:
         return f"s3://{self.bucket}/{key}"
@@ -60,9 +71,15 @@ class PublishOptions:
 
     `force` re-uploads every file and overrides the safety guards; `allow_deletes` overrides only the
     guards (max deletes, missing index.html, removing most of the site), for a deliberate shrink or rollback.
+
+    The plan compares with the record of the last complete publish instead of listing the bucket,
+    unless `verify` (or `force`) asks for a listing or a listing last confirmed the record more than
+    `verify_every_seconds` ago (see basis.py).
     """
 
     force: bool = False
+    verify: bool = False
+    verify_every_seconds: float = 24 * 3600.0
     max_deletes: int = 256
     cache_rules: tuple[CacheRule, ...] = DEFAULT_CACHE_RULES
     concurrency: int = 16
@@ -76,6 +93,8 @@ class PublishOptions:
             raise ConfigError(f"publish concurrency must be at least 1, not {self.concurrency}")
         if self.max_deletes < 0:
             raise ConfigError(f"max_deletes must not be negative, not {self.max_deletes}")
+        if self.verify_every_seconds < 0:
+            raise ConfigError(f"verify_every_seconds must not be negative, not {self.verify_every_seconds}")
 
     @property
     def guards_overridden(self) -> bool:

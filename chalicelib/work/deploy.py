@@ -34,7 +34,9 @@ def target(svc: Services, site: str, stage: str, config: SiteConfig) -> PublishT
     )
 
 
-def options(config: SiteConfig, *, force: bool = False, allow_deletes: bool = False) -> PublishOptions:
+def options(
+    config: SiteConfig, *, force: bool = False, allow_deletes: bool = False, verify: bool = False
+) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml) first, then the defaults."""
     from chalicelib.github.paths import compile_pattern
     from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions
@@ -43,7 +45,9 @@ def options(config: SiteConfig, *, force: bool = False, allow_deletes: bool = Fa
         CacheRule("^(?:" + compile_pattern(rule.pattern, subtree=False).pattern + ")$", rule.cache_control)
         for rule in config.cache
     )
-    return PublishOptions(force=force, allow_deletes=allow_deletes, cache_rules=rules + DEFAULT_CACHE_RULES)
+    return PublishOptions(
+        force=force, allow_deletes=allow_deletes, verify=verify, cache_rules=rules + DEFAULT_CACHE_RULES
+    )
 
 
 def deploy(
@@ -54,11 +58,17 @@ def deploy(
     artifact_run: str | None = None,
     dry_run: bool = False,
     force: bool = False,
+    verify: bool = False,
 ) -> dict[str, Any]:
-    """Publish `artifact_run`'s tree for `stage` (by default the run's own build)."""
+    """Publish `artifact_run`'s tree for `stage` (by default the run's own build).
+
+    `verify` lists the bucket instead of trusting the record of the last publish; rollbacks always do,
+    so a restore is exact even after someone edited the bucket by hand.
+    """
     from chalicelib.publish import publish_tree
 
     config = site_config(run)
+    rollback = run.trigger.get("type") == "rollback"
     artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
     publish_to = target(svc, run.site, stage, config)
     with work_dir() as tmp:
@@ -71,7 +81,7 @@ def deploy(
             manifest=manifest,
             target=publish_to,
             # A rollback restores what the stage had, even when that was a much smaller site.
-            options=options(config, force=force, allow_deletes=run.trigger.get("type") == "rollback"),
+            options=options(config, force=force, allow_deletes=rollback, verify=verify or rollback),
             dry_run=dry_run,
         )
     assert result.plan is not None, "publish_tree always returns its plan"

@@ -68,6 +68,7 @@ def publish(
     *,
     cloudfront: Any = None,
     dist: str | None = None,
+    dry_run: bool = False,
     **options: Any,
 ) -> PublishResult:
     """Publish `tree` to the test bucket's `blog/` prefix with PublishOptions(**options)."""
@@ -79,6 +80,7 @@ def publish(
         manifest=manifest,
         target=target(dist),
         options=PublishOptions(**options),
+        dry_run=dry_run,
     )
 
 

@@ -10,11 +10,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.errors import PublishError
+from chalicelib.publish.target import STATE_FOLDER
 from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, target, write_tree
 
 
 class FaultyS3:
-    """Delegates to a real client but fails chosen put_object calls, as a network or S3 would."""
+    """Delegates to a real client but fails chosen uploads of site files (counted from 1), as a network
+    or S3 would; Presslift's own state objects (record, marker) go through untouched."""
 
     def __init__(self, s3: Any, fail_on: set[int], code: str = "AccessDenied", status: int = 403) -> None:
         self._s3, self._fail_on, self._code, self._status = s3, fail_on, code, status
@@ -22,6 +24,8 @@ class FaultyS3:
         self.puts = 0
 
     def put_object(self, **params: Any) -> Any:
+        if params["Key"].startswith(STATE_FOLDER):
+            return self._s3.put_object(**params)
         with self._lock:
             self.puts += 1
             number = self.puts
@@ -172,14 +176,20 @@ def test_objects_written_by_another_tool_are_looked_at_once_then_trusted(
 
 
 class CountingS3:
-    """Delegates to a real client and counts HEAD requests."""
+    """Delegates to a real client and counts HEAD requests for site files, and listings."""
 
     def __init__(self, s3: Any) -> None:
-        self._s3, self.heads = s3, 0
+        self._s3, self.heads, self.listings = s3, 0, 0
 
     def head_object(self, **params: Any) -> Any:
-        self.heads += 1
+        if not params["Key"].startswith(STATE_FOLDER):
+            self.heads += 1
         return self._s3.head_object(**params)
+
+    def get_paginator(self, name: str) -> Any:
+        if name == "list_objects_v2":
+            self.listings += 1
+        return self._s3.get_paginator(name)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._s3, name)

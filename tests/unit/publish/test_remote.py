@@ -1,4 +1,4 @@
-"""The bucket as data: listed ETags, and the publish record trusted only while the ETag holds."""
+"""The bucket as data: listed ETags, and the publish record (in a listing, trusted while its ETag holds)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib.publish.remote import (
     ObjectHeaders,
+    PublishRecord,
     RecordEntry,
     RemoteObject,
     decode_record,
@@ -23,13 +24,23 @@ def test_a_multipart_etag_is_not_an_md5(etag: str, md5: str | None) -> None:
     assert RemoteObject.listed("k", 1, etag).md5 == md5
 
 
-def test_record_round_trips() -> None:
-    entries = {
-        "blog/a.html": RecordEntry("e1", "m1", HTML),
-        "blog/old/": RecordEntry("e2", "m2", ObjectHeaders("t", "c", "/new/")),
-    }
+@pytest.mark.parametrize("verified_at", [None, 1_700_000_000.5])
+def test_record_round_trips(verified_at: float | None) -> None:
+    record = PublishRecord(
+        {
+            "blog/a.html": RecordEntry("e1", "m1", HTML, 12),
+            "blog/old/index.html": RecordEntry("e2", "m2", ObjectHeaders("t", "c", "/new/"), 0),
+        },
+        verified_at,
+    )
 
-    assert decode_record(encode_record(entries)) == entries
+    assert decode_record(encode_record(record)) == record
+
+
+def test_a_record_stands_for_the_objects_it_lists() -> None:
+    record = PublishRecord({"blog/a.html": RecordEntry("e1", "m1", HTML, 12)}, 1.0)
+
+    assert record.objects() == [RemoteObject("blog/a.html", 12, "e1", "m1", HTML)]
 
 
 @pytest.mark.parametrize(
@@ -38,19 +49,27 @@ def test_record_round_trips() -> None:
         b"not gzip",
         gzip.compress(b"{}", mtime=0),
         gzip.compress(b'{"version": 99, "objects": {}}', mtime=0),
+        # Version 1 had no sizes and no verification time: it must be listed once, not trusted.
+        gzip.compress(b'{"version": 1, "objects": {"a": ["e", "m", "t", "c", ""]}}', mtime=0),
+        gzip.compress(b'{"version": 2, "objects": {"a": ["e", "m", "t", "c", ""]}}', mtime=0),
         gzip.compress(b"[1]", mtime=0),
     ],
 )
-def test_an_unreadable_record_counts_as_empty(blob: bytes) -> None:
-    assert decode_record(blob) == {}
+def test_an_unreadable_record_counts_as_none(blob: bytes) -> None:
+    assert decode_record(blob) is None
 
 
-def test_record_fills_in_only_objects_whose_etag_still_matches() -> None:
-    record = {"a": RecordEntry("e1", "m1", HTML), "b": RecordEntry("old", "m2", HTML)}
+def test_record_fills_in_only_objects_whose_etag_and_size_still_match() -> None:
+    record = {
+        "a": RecordEntry("e1", "m1", HTML, 1),
+        "b": RecordEntry("old", "m2", HTML, 1),
+        "d": RecordEntry("e4-2", "m4", HTML, 5),
+    }
     listing = [
         RemoteObject.listed("a", 1, '"e1"'),
         RemoteObject.listed("b", 1, '"new-2"'),
         RemoteObject.listed("c", 1, '"e3"'),
+        RemoteObject.listed("d", 6, '"e4-2"'),
     ]
 
     merged = {obj.key: obj for obj in merge_record(listing, record)}
@@ -58,3 +77,4 @@ def test_record_fills_in_only_objects_whose_etag_still_matches() -> None:
     assert (merged["a"].md5, merged["a"].headers) == ("m1", HTML)
     assert (merged["b"].md5, merged["b"].headers) == (None, None)
     assert (merged["c"].md5, merged["c"].headers) == ("e3", None)
+    assert (merged["d"].md5, merged["d"].headers) == (None, None)
