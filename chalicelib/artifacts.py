@@ -99,7 +99,10 @@ class ArtifactStore:
         self.bucket = bucket
 
     def _put(self, key: str, body: bytes, content_type: str) -> None:
-        self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
+        # Artifacts cross from one function to the next: S3 checks their bytes against this CRC32.
+        self._s3.put_object(
+            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, ChecksumAlgorithm="CRC32"
+        )
 
     def _get(self, key: str, what: str) -> bytes:
         try:

@@ -44,3 +44,19 @@ def test_small_uploads_send_their_body_without_waiting_for_100_continue(
 
     assert "expect" in put(plain, size), "botocore no longer asks for 100-continue: drop the handler"
     assert ("expect" in sent) is expect
+
+
+def test_uploads_are_checksummed_once_by_the_md5_they_carry_or_the_crc32_they_ask_for() -> None:
+    credentials = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
+    s3 = make_client("s3", **credentials)
+    captured = Captured()
+    s3.meta.events.register("before-send.s3", captured)
+
+    s3.put_object(Bucket="site", Key="a.html", Body=b"<p>", ContentMD5="uQ2ZN0FbgUKt5tHBD8pHlg==")
+    s3.put_object(Bucket="artifacts", Key="tree.tar.gz", Body=b"x", ChecksumAlgorithm="CRC32")
+    s3.delete_objects(Bucket="site", Delete={"Objects": [{"Key": "a.html"}]})
+
+    page, artifact, deletes = ({k.lower() for k in headers} for headers in captured.headers)
+    assert "content-md5" in page and not any(h.startswith("x-amz-checksum") for h in page)
+    assert any(h.startswith("x-amz-checksum") or h == "x-amz-trailer" for h in artifact)
+    assert any(h.startswith("x-amz-checksum") or h == "content-md5" for h in deletes), "S3 requires one"
