@@ -67,6 +67,7 @@ class _Reading:
     record: PublishRecord | None
     basis: Basis
     read_at: float
+    unfinished: bool  # a marker of an earlier publish that never finished is in the bucket
 
 
 def _read_bucket(
@@ -79,10 +80,11 @@ def _read_bucket(
         # The record and the marker are independent reads: overlapping them saves a round trip.
         unfinished = pool.submit(bucket.publish_unfinished, s3, target, options.retry)
         record = bucket.read_record(s3, target, options.retry)
-        basis = choose_basis(record, unfinished.result(), options, read_at)
+        marked = unfinished.result()
+    basis = choose_basis(record, marked, options, read_at)
     if not basis.listing and record is not None:
         plan = plan_publish(manifest, record.objects(), target, options)
-        return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at)
+        return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
     expected = [target.key_for(entry.path) for entry in manifest.files]
     listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
     remote = merge_record(listing, record.entries if record is not None else {})
@@ -96,7 +98,7 @@ def _read_bucket(
     if unknown:
         looked = bucket.look_at(s3, target, unknown, options.retry, workers_for(s3, options))
         plan = plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
-    return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at)
+    return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
 
 
 def publish_tree(
@@ -155,10 +157,11 @@ def _record(
     reading: _Reading,
     options: PublishOptions,
 ) -> None:
-    """Write the record of what the prefix now holds, then clear the marker (in that order)."""
+    """Write the record of what the prefix now holds, then clear the marker (in that order): ours, or
+    one an earlier publish left, now that a listing has caught the record up with the bucket."""
     if record != reading.record:
         bucket.write_record(s3, target, record, options.retry)
-    if not plan.changes_nothing:
+    if not plan.changes_nothing or reading.unfinished:
         bucket.mark_finished(s3, target, options.retry)
 
 

@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.errors import PublishError
+from chalicelib.manifest import Manifest
 from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, target, write_tree
 from tests.functional.publish.test_publish_faults import V2_EDIT, CountingS3, FaultyS3
 
@@ -24,6 +25,13 @@ def marker_exists(s3: Any) -> bool:
     except ClientError:
         return False
     return True
+
+
+def published_site(clients: dict[str, Any], tmp_path: Path) -> tuple[Any, Manifest]:
+    """The test bucket with SITE_V1 published (and so recorded), and that build's manifest."""
+    manifest = write_tree(tmp_path / "site", SITE_V1)
+    publish(clients["s3"], tmp_path / "site", manifest)
+    return clients["s3"], manifest
 
 
 def test_an_edit_after_a_complete_publish_compares_with_the_record_and_lists_nothing(
@@ -70,9 +78,7 @@ def test_a_crashed_publish_makes_the_next_one_list_so_republishing_the_old_site_
 def test_a_hand_edit_of_the_bucket_is_found_when_verifying_or_once_the_record_is_a_day_old(
     clients: dict[str, Any], tmp_path: Path
 ) -> None:
-    s3 = clients["s3"]
-    manifest = write_tree(tmp_path / "site", SITE_V1)
-    publish(s3, tmp_path / "site", manifest)
+    s3, manifest = published_site(clients, tmp_path)
     s3.put_object(Bucket=BUCKET, Key="blog/css/main.css", Body=b"body { color: red }")
     s3.put_object(Bucket=BUCKET, Key="blog/stray.html", Body=b"left by hand")
 
@@ -91,9 +97,7 @@ def test_a_hand_edit_of_the_bucket_is_found_when_verifying_or_once_the_record_is
 
 
 def test_publishing_nothing_new_writes_nothing_at_all(clients: dict[str, Any], tmp_path: Path) -> None:
-    s3 = clients["s3"]
-    manifest = write_tree(tmp_path / "site", SITE_V1)
-    publish(s3, tmp_path / "site", manifest)
+    s3, manifest = published_site(clients, tmp_path)
     record_before = s3.head_object(Bucket=BUCKET, Key=target().record_key)["ETag"]
     faulty = FaultyS3(s3, fail_on=set(range(1, 100)))
 
@@ -102,3 +106,18 @@ def test_publishing_nothing_new_writes_nothing_at_all(clients: dict[str, Any], t
     assert (again.uploaded, faulty.puts) == (0, 0)
     assert s3.head_object(Bucket=BUCKET, Key=target().record_key)["ETag"] == record_before
     assert not marker_exists(s3)
+
+
+def test_a_marker_left_behind_is_cleared_by_the_next_publish_even_when_it_changes_nothing(
+    clients: dict[str, Any], tmp_path: Path
+) -> None:
+    s3, manifest = published_site(clients, tmp_path)
+    # As a publish that died after its uploads leaves the bucket:
+    s3.put_object(Bucket=BUCKET, Key=target().applying_key, Body=b"{}")
+
+    caught_up = publish(s3, tmp_path / "site", manifest)
+    after = publish(s3, tmp_path / "site", manifest)
+
+    assert "did not finish" in caught_up.summary["compared_with"] and caught_up.uploaded == 0
+    assert not marker_exists(s3)
+    assert after.summary["compared_with"].startswith("the publish record")
