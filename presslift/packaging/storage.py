@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib import resources
 from chalicelib.ingest import IMPORTS
+from chalicelib.publish.target import STATE_FOLDER
 from presslift.packaging import logical
 from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
 from presslift.packaging.stage import Stage
@@ -107,6 +108,14 @@ def buckets(stage: Stage) -> dict[str, Any]:
                         )
                     }
                 },
+            },
+            {
+                # Presslift's publish state (the record of each prefix, the in-progress marker) is
+                # for the deploy function only, never for viewers.
+                "Effect": "Deny",
+                "Principal": {"Service": "cloudfront.amazonaws.com"},
+                "Action": "s3:GetObject",
+                "Resource": sub(f"arn:${{AWS::Partition}}:s3:::{name}/{STATE_FOLDER}*"),
             },
         )
         out[logical.distribution(site_stage)] = _distribution(site_stage, bucket_id)

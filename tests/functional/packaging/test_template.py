@@ -138,6 +138,9 @@ def test_site_buckets_are_private_and_read_only_by_their_distribution(
     assert allows[0]["Principal"] == {"Service": "cloudfront.amazonaws.com"}
     assert allows[0]["Action"] == "s3:GetObject"
     assert logical.distribution(stage_) in json.dumps(allows[0]["Condition"])
+    (hidden,) = [s for s in statements if s["Effect"] == "Deny" and s["Principal"] == allows[0]["Principal"]]
+    assert hidden["Action"] == "s3:GetObject"
+    assert json.dumps(hidden["Resource"]).endswith('/.presslift/*"}')
 
 
 @pytest.mark.parametrize("stage_", resources.SITE_STAGES)
