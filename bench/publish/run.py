@@ -1,9 +1,13 @@
 """`make bench-publish`: Presslift's publish vs `aws s3 sync --delete` vs `hugo deploy`, on one moto server.
 
 A generated Hugo site (5,000 posts by default) is built twice: as is, and after a one-post edit. For each
-tool and repetition, on a fresh bucket: publish the first build, then the edited build. We count the
-requests and request bytes the server received and time each step, take medians, and write everything
-to bench/results/publish.json. Benchmark-only code: never imported by chalicelib.
+tool and repetition, on a fresh bucket: publish the first build, then the edited build. Presslift's edit
+is timed twice: as the pipeline runs it (planned from the record of its last publish) and with
+`verify` (planned from a listing of the bucket, as the peers always are), after putting the first build
+back. The tools take turns going first from one repetition to the next. We count the requests and
+request bytes the server received and time each step, take medians (and the median of each
+repetition's ratio), and write everything to bench/results/publish.json. Benchmark-only code: never
+imported by chalicelib.
 """
 
 from __future__ import annotations
@@ -113,7 +117,7 @@ def one_repetition(
     server.call("/moto-api/reset", "POST")
     s3, cloudfront = clients(server.endpoint, concurrency)
     runs: dict[str, Any] = {}
-    for tool in TOOLS:
+    for tool in TOOLS[rep % len(TOOLS) :] + TOOLS[: rep % len(TOOLS)]:
         bucket = f"bench-{tool.replace('_', '-')}-{rep}"
         s3.create_bucket(Bucket=bucket)
         step = publisher(tool, server.endpoint, bucket, s3, cloudfront, concurrency)
@@ -121,29 +125,46 @@ def one_repetition(
         touch(v2.tree)
         edit, outcome = measure(server, partial(step, v2))
         runs[tool] = {"first": first, "edit": edit}
-        print(
-            f"  run {rep + 1} {tool}: first {first['seconds']} s, edit {edit['seconds']} s", file=sys.stderr
-        )
         if tool == "presslift":
             runs[tool]["edit_uploads"] = outcome.uploaded
             runs[tool]["edit_invalidation_paths"] = outcome.summary["invalidation_paths"]
+            runs[tool]["edit_compared_with"] = outcome.summary["compared_with"]
             runs[tool]["bucket_matches_edit"] = bucket_matches(s3, bucket, v2.manifest)
+            step(v1)  # back to the first build, untimed
+            verified, outcome = measure(server, partial(step, v2, verify=True))
+            runs[tool]["edit_verified"] = verified
+            runs[tool]["edit_verified_uploads"] = outcome.uploaded
+            runs[tool]["bucket_matches_edit"] &= bucket_matches(s3, bucket, v2.manifest)
+        print(
+            f"  run {rep + 1} {tool}: first {first['seconds']} s, edit {edit['seconds']} s"
+            + (f", edit verified {runs[tool]['edit_verified']['seconds']} s" if tool == "presslift" else ""),
+            file=sys.stderr,
+        )
     return runs
 
 
 def publisher(
     tool: str, endpoint: str, bucket: str, s3: Any, cloudfront: Any, concurrency: int
-) -> Callable[[site.BuiltSite], Any]:
+) -> Callable[..., Any]:
     """How `tool` publishes a build to `bucket`."""
     if tool == "aws_s3_sync":
         return lambda built: peers.aws_s3_sync(endpoint, bucket, built.tree, WORK)
     if tool == "hugo_deploy":
         return lambda built: peers.hugo_deploy(endpoint, bucket, built.tree, WORK)
     target = PublishTarget(bucket, "", create_distribution(cloudfront, bucket))
-    options = PublishOptions(concurrency=concurrency)
-    return lambda built: publish_tree(
-        s3=s3, cloudfront=cloudfront, tree=built.tree, manifest=built.manifest, target=target, options=options
-    )
+
+    def presslift(built: site.BuiltSite, verify: bool = False) -> Any:
+        options = PublishOptions(concurrency=concurrency, verify=verify)
+        return publish_tree(
+            s3=s3,
+            cloudfront=cloudfront,
+            tree=built.tree,
+            manifest=built.manifest,
+            target=target,
+            options=options,
+        )
+
+    return presslift
 
 
 def touch(tree: Path) -> None:
@@ -174,7 +195,7 @@ def changed_files(old: Manifest, new: Manifest) -> int:
 
 def summarise(runs: list[dict[str, Any]], tool: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for phase in ("first", "edit"):
+    for phase in ("first", "edit", "edit_verified") if tool == "presslift" else ("first", "edit"):
         samples = [run[tool][phase] for run in runs]
         out[phase] = {
             "seconds_median": round(statistics.median(s["seconds"] for s in samples), 3),
@@ -202,8 +223,13 @@ def report(
     press, hugo, sync = tools["presslift"], tools["hugo_deploy"], tools["aws_s3_sync"]
     changed = changed_files(v1.manifest, v2.manifest)
     edit_uploads = [run["presslift"]["edit_uploads"] for run in runs]
+    verified_uploads = [run["presslift"]["edit_verified_uploads"] for run in runs]
+    paired = {
+        phase: _paired(runs, "hugo_deploy", "presslift", phase)
+        for phase in ("first", "edit", "edit_verified")
+    }
     targets = {
-        "edit_uploads_exactly_the_changed_files": all(n == changed for n in edit_uploads),
+        "edit_uploads_exactly_the_changed_files": all(n == changed for n in edit_uploads + verified_uploads),
         "bucket_matches_the_edited_build": all(run["presslift"]["bucket_matches_edit"] for run in runs),
         "edit_faster_than_hugo_deploy": press["edit"]["seconds_median"] < hugo["edit"]["seconds_median"],
         "first_publish_no_slower_than_hugo_deploy": press["first"]["seconds_median"]
@@ -231,14 +257,23 @@ def report(
         "tools": tools,
         "presslift_edit": {
             "uploads": edit_uploads,
+            "uploads_when_verified": verified_uploads,
+            "compared_with": runs[-1]["presslift"]["edit_compared_with"],
             "invalidation_paths": runs[-1]["presslift"]["edit_invalidation_paths"],
         },
+        "paired_ratios_hugo_deploy_over_presslift": paired,
+        # How far one tool's own first publishes spread: differences inside it are noise, not speed.
+        "first_spread_of_hugo_deploy": _spread(hugo["first"]["seconds_all"]),
+        "first_spread_of_presslift": _spread(press["first"]["seconds_all"]),
         "ratios": {
             "first_seconds_hugo_deploy_over_presslift": _ratio(
                 hugo["first"]["seconds_median"], press["first"]["seconds_median"]
             ),
             "edit_seconds_hugo_deploy_over_presslift": _ratio(
                 hugo["edit"]["seconds_median"], press["edit"]["seconds_median"]
+            ),
+            "edit_verified_seconds_hugo_deploy_over_presslift": _ratio(
+                hugo["edit"]["seconds_median"], press["edit_verified"]["seconds_median"]
             ),
             "first_seconds_aws_s3_sync_over_presslift": _ratio(
                 sync["first"]["seconds_median"], press["first"]["seconds_median"]
@@ -255,8 +290,14 @@ def report(
         "notes": [
             "Presslift is timed around publish_tree with clients already created (a warm Lambda); the peers "
             "are timed as processes, start-up included (aws ~0.5 s of Python start, hugo ~0.1 s).",
-            "Presslift's figures include its publish record (1 GET, 1 PUT) and one CloudFront "
-            "invalidation on moto; the peers invalidate nothing and set no Cache-Control.",
+            "Presslift's figures include its publish state (the record: 1 GET, 1 PUT; the in-progress "
+            "marker: 1 HEAD, 1 PUT, 1 DELETE) and one CloudFront invalidation on moto; the peers "
+            "invalidate nothing and set no Cache-Control.",
+            "Presslift's 'edit' is planned from the record of its last publish, as the pipeline does; "
+            "'edit_verified' lists the bucket first (publish --verify, rollbacks, and once a day), as "
+            "the peers always do.",
+            "Tools take turns going first; paired ratios are the median of each repetition's "
+            "hugo deploy / Presslift.",
             "Presslift's manifest is made by the build stage (hashing is not in its time); hugo deploy "
             "hashes the tree itself on every run.",
             "Requests and bytes are counted by the moto server (bytes = request payloads).",
@@ -271,10 +312,22 @@ def print_table(result: dict[str, Any]) -> None:
         f"\nPublish benchmark: {site_info['files']} files, {site_info['bytes'] / 1e6:.1f} MB; the edit "
         f"changes {site_info['files_changed_by_the_edit']} files; medians of {result['repetitions']} runs\n"
     )
-    print(f"{'tool':<14}{'first s':>9}{'requests':>10}{'MB':>8}   {'edit s':>9}{'requests':>10}{'MB':>8}")
+    print(f"{'tool':<22}{'first s':>9}{'requests':>10}{'MB':>8}   {'edit s':>9}{'requests':>10}{'MB':>8}")
     for tool, figures in result["tools"].items():
         first, edit = figures["first"], figures["edit"]
-        print(f"{tool:<14}{_row(first, 1)}   {_row(edit, 2)}")
+        print(f"{tool:<22}{_row(first, 1)}   {_row(edit, 2)}")
+        if "edit_verified" in figures:
+            print(f"{'  edit with --verify':<22}{'':>27}   {_row(figures['edit_verified'], 2)}")
+    print()
+    paired = result["paired_ratios_hugo_deploy_over_presslift"]
+    print(
+        "hugo deploy / Presslift, median of paired runs: "
+        + ", ".join(f"{phase} {ratio}x" for phase, ratio in paired.items())
+    )
+    print(
+        f"first publishes of one tool spread by {result['first_spread_of_hugo_deploy']:.0%} (hugo deploy) "
+        f"and {result['first_spread_of_presslift']:.0%} (Presslift) from run to run"
+    )
     print()
     for name, met in result["targets"].items():
         print(f"  {'ok  ' if met else 'MISS'} {name}")
@@ -285,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--images", type=int, default=40)
-    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args(argv)
     print(
@@ -307,6 +360,17 @@ def main(argv: list[str] | None = None) -> int:
 def _row(phase: dict[str, Any], digits: int) -> str:
     megabytes = phase["bytes_median"] / 1e6
     return f"{phase['seconds_median']:>9.2f}{phase['requests_median']:>10.0f}{megabytes:>8.{digits}f}"
+
+
+def _paired(runs: list[dict[str, Any]], peer: str, tool: str, phase: str) -> float | None:
+    peer_phase = "edit" if phase == "edit_verified" else phase
+    ratios = [run[peer][peer_phase]["seconds"] / run[tool][phase]["seconds"] for run in runs]
+    return round(statistics.median(ratios), 2) if ratios else None
+
+
+def _spread(seconds: list[float]) -> float:
+    """(slowest - fastest) / median."""
+    return round((max(seconds) - min(seconds)) / statistics.median(seconds), 2)
 
 
 def _ratio(a: float, b: float) -> float | None:
