@@ -33,6 +33,7 @@ from bench.publish import peers, site
 from chalicelib.manifest import Manifest
 from chalicelib.publish import PublishOptions, PublishTarget, publish_tree
 from chalicelib.services import make_client
+from presslift.localcloud.provision import distribution_config
 
 WORK = site.ROOT / "bench" / "work" / "publish"
 RESULTS = site.ROOT / "bench" / "results" / "publish.json"
@@ -81,24 +82,7 @@ def clients(endpoint: str, concurrency: int) -> tuple[Any, Any]:
 
 
 def create_distribution(cloudfront: Any, bucket: str) -> str:
-    origin = {
-        "Id": "site",
-        "DomainName": f"{bucket}.s3.amazonaws.com",
-        "S3OriginConfig": {"OriginAccessIdentity": ""},
-    }
-    config = {
-        "CallerReference": bucket,
-        "Comment": "bench",
-        "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [origin]},
-        "DefaultCacheBehavior": {
-            "TargetOriginId": "site",
-            "ViewerProtocolPolicy": "allow-all",
-            "MinTTL": 0,
-            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-            "TrustedSigners": {"Enabled": False, "Quantity": 0},
-        },
-    }
+    config = distribution_config(bucket, bucket)
     return str(cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
 
 

@@ -49,37 +49,38 @@ def _queue_arn(sqs: Any, url: str) -> str:
     return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
 
 
+def distribution_config(reference: str, bucket: str, origin_path: str = "") -> dict[str, Any]:
+    """A CloudFront distribution in front of `bucket` (origin path `origin_path`), as moto takes it:
+    the local cloud's, and the one publish tests and benchmarks invalidate."""
+    origin_id = f"s3-{bucket}"
+    origin = {
+        "Id": origin_id,
+        "DomainName": f"{bucket}.s3.amazonaws.com",
+        "OriginPath": origin_path,
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+    }
+    return {
+        "CallerReference": reference,
+        "Comment": reference,
+        "Enabled": True,
+        "DefaultRootObject": "index.html",
+        "Origins": {"Quantity": 1, "Items": [origin]},
+        "DefaultCacheBehavior": {
+            "TargetOriginId": origin_id,
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "MinTTL": 0,
+            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+        },
+    }
+
+
 def _distribution(cloudfront: Any, stage: str, bucket: str) -> tuple[str, str]:
     reference = f"presslift-{stage}"
     for summary in cloudfront.list_distributions().get("DistributionList", {}).get("Items", []) or []:
         if summary.get("Comment") == reference:
             return summary["Id"], summary["DomainName"]
-    origin_id = f"s3-{bucket}"
-    created = cloudfront.create_distribution(
-        DistributionConfig={
-            "CallerReference": reference,
-            "Comment": reference,
-            "Enabled": True,
-            "DefaultRootObject": "index.html",
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": origin_id,
-                        "DomainName": f"{bucket}.s3.amazonaws.com",
-                        "S3OriginConfig": {"OriginAccessIdentity": ""},
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": origin_id,
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "MinTTL": 0,
-                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-            },
-        }
-    )["Distribution"]
-    return created["Id"], created["DomainName"]
+    created = cloudfront.create_distribution(DistributionConfig=distribution_config(reference, bucket))
+    return created["Distribution"]["Id"], created["Distribution"]["DomainName"]
 
 
 def provision(

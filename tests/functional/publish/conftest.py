@@ -12,6 +12,7 @@ from moto import mock_aws
 
 from chalicelib.manifest import Manifest, scan_tree
 from chalicelib.publish import PublishOptions, PublishResult, PublishTarget, RetryPolicy, publish_tree
+from presslift.localcloud.provision import distribution_config
 
 BUCKET = "presslift-staging"
 
@@ -27,31 +28,8 @@ def clients() -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def distribution_id(clients: dict[str, Any]) -> str:
-    config = {
-        "CallerReference": "publish-tests",
-        "Comment": "",
-        "Enabled": True,
-        "Origins": {
-            "Quantity": 1,
-            "Items": [
-                {
-                    "Id": "site",
-                    "DomainName": f"{BUCKET}.s3.amazonaws.com",
-                    "OriginPath": "/blog",
-                    "S3OriginConfig": {"OriginAccessIdentity": ""},
-                }
-            ],
-        },
-        "DefaultCacheBehavior": {
-            "TargetOriginId": "site",
-            "ViewerProtocolPolicy": "allow-all",
-            "MinTTL": 0,
-            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-            "TrustedSigners": {"Enabled": False, "Quantity": 0},
-        },
-    }
-    response = clients["cloudfront"].create_distribution(DistributionConfig=config)
-    return str(response["Distribution"]["Id"])
+    config = distribution_config("publish-tests", BUCKET, origin_path="/blog")
+    return str(clients["cloudfront"].create_distribution(DistributionConfig=config)["Distribution"]["Id"])
 
 
 def target(distribution_id: str | None = None) -> PublishTarget:
