@@ -169,6 +169,39 @@ def test_a_broken_presslift_toml_fails_the_run_with_the_key_named(cloud, api, gi
     assert github.statuses(REPO, after)[-1].state == "failure"
 
 
+def artifact_manifest(cloud, run) -> dict:
+    key = f"artifacts/gitsite/{run['artifact']['artifact_run']}/staging.manifest.json"
+    body = cloud.services.s3.get_object(Bucket=cloud.settings.artifacts_bucket, Key=key)["Body"].read()
+    return json.loads(body)
+
+
+def test_a_one_post_edit_uploads_only_what_changed_and_invalidates_only_its_urls(cloud, api, github):
+    deployed = []
+    for body_text in ("The first telling.", "The second telling, edited."):
+        before = github.add_commit(REPO, site_files("Previous"))
+        after = github.add_commit(REPO, site_files("An Edited Post", body=body_text))
+        payload = push_payload(
+            REPO, "refs/heads/main", before, after, ["content/posts/news.md"], private=True
+        )
+        status, body, _ = post(api, "push", payload)
+        assert status == 202, body
+        deployed.append(api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240))
+    first, edit = deployed
+    assert edit["status"] == "awaiting_approval", edit
+    old = {f["path"]: f["md5"] for f in artifact_manifest(cloud, first)["files"]}
+    new = {f["path"]: f["md5"] for f in artifact_manifest(cloud, edit)["files"]}
+    changed = sorted(path for path, md5 in new.items() if old.get(path) != md5) + sorted(old.keys() - new)
+
+    publish = next(s for s in edit["stages"] if s["name"] == "deploy-staging")["detail"]["publish"]
+
+    assert "posts/news/index.html" in changed and len(changed) < len(new) / 2
+    assert publish["uploaded"] + publish["deleted"] == len(changed)
+    assert publish["summary"]["compared_with"].startswith("the publish record")
+    paths = publish["summary"]["invalidation_paths"]
+    assert "/*" not in paths and any(path.startswith("/gitsite/posts/news/") for path in paths), paths
+    assert "The second telling, edited." in fetch(edit["urls"]["staging"] + "posts/news/")[1]
+
+
 def test_rollback_restores_the_earlier_staging_site_byte_for_byte(cloud, api, github, monkeypatch):
     from presslift.cli import main
 
