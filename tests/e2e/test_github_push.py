@@ -236,3 +236,28 @@ def test_rollback_restores_the_earlier_staging_site_byte_for_byte(cloud, api, gi
         assert hashlib.md5(live).hexdigest() == entry["md5"], entry["path"]
     publish = rollback["stages"][0]["detail"]["publish"]
     assert 0 < publish["uploaded"] < len(manifest["files"])  # only what differs moved
+
+
+def test_publish_dry_run_prints_the_plan_from_the_record_or_a_listing_and_changes_nothing(
+    cloud, api, github, monkeypatch, capsys
+):
+    from presslift.cli import main
+
+    _, (status, body, _) = push(github, api, "Dry Run Edition")
+    assert status == 202, body
+    api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    runs_before = len(api.runs("gitsite"))
+    capsys.readouterr()
+
+    assert main(["publish", "gitsite", "prod", "--dry-run"]) == 0
+    to_prod = capsys.readouterr().out
+    assert main(["publish", "gitsite", "staging", "--dry-run", "--verify"]) == 0
+    to_staging = capsys.readouterr().out
+
+    assert "(dry run, nothing changed)" in to_prod and "Publish to s3://" in to_prod
+    assert "upload 0 objects" not in to_prod  # prod never had this build
+    assert "upload 0 objects" in to_staging and "delete 0" in to_staging  # staging has it already
+    assert "compared with the bucket's listing (verification asked for)" in to_staging
+    assert len(api.runs("gitsite")) == runs_before

@@ -82,6 +82,10 @@ def test_an_export_goes_to_staging_then_prod_after_one_approval_post(cloud, api)
     for _ in range(3):
         status, page = fetch(link)
         assert status == 200 and "Approve" in page
+    # The page and the email show the plan a dry run prints: what prod will get, and against what.
+    plan_head = f"Publish to s3://{cloud.settings.site_buckets['prod']}/demo/"
+    assert plan_head in page and "compared with the bucket" in page
+    assert plan_head in email.get_payload(decode=True).decode()
     assert api.run(run["id"])["status"] == "awaiting_approval"
     status, _ = fetch(run["urls"]["prod"])
     assert status == 404
