@@ -21,6 +21,10 @@ demo: $(STAMP)  ## the sample WordPress export through the whole pipeline, on th
 up: $(STAMP)  ## start the local cloud and keep it running
 	$(VENV)/bin/presslift up
 
+.PHONY: up-packaged
+up-packaged: package  ## the local cloud running what `make package` wrote (Python 3.12, per-function roles)
+	$(VENV)/bin/presslift up --packaged --package-dir $(PACKAGE_DIR)
+
 test: $(STAMP)  ## the whole test suite
 	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 

@@ -42,7 +42,14 @@ def cmd_up(args: argparse.Namespace) -> int:
             console.print(f"   {link}")
 
     _stop_on_signals()
-    cloud = LocalCloud(LocalCloudOptions(state_dir=args.state_dir), on_email=show)
+    if args.packaged:
+        from presslift.localcloud.packaged.cloud import PackagedCloud, PackagedOptions
+
+        cloud: LocalCloud = PackagedCloud(
+            PackagedOptions(state_dir=args.state_dir, package_dir=args.package_dir), on_email=show
+        )
+    else:
+        cloud = LocalCloud(LocalCloudOptions(state_dir=args.state_dir), on_email=show)
     cloud.start()
     print(cloud.banner(), flush=True)
     console.print("Press Ctrl-C to stop.")
@@ -183,6 +190,18 @@ def parser() -> argparse.ArgumentParser:
 
     up = sub.add_parser("up", help="start the local cloud and keep it running until Ctrl-C")
     up.add_argument("--state-dir", type=Path, default=defaults.state_dir, help="where local state lives")
+    up.add_argument(
+        "--packaged",
+        action="store_true",
+        help="run what `make package` wrote: each function in its own Python 3.12 process, under its "
+        "own role, with IAM enforced",
+    )
+    up.add_argument(
+        "--package-dir",
+        type=Path,
+        default=Path("build/package/prod"),
+        help="the packaged stack to run with --packaged (default: build/package/prod)",
+    )
     up.set_defaults(func=cmd_up)
 
     demo = sub.add_parser("demo", help="run the sample WordPress export through the whole pipeline locally")

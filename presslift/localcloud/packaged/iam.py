@@ -1,0 +1,100 @@
+"""IAM in packaged mode: each function's own role from the packaged template, its credentials, and
+moto's enforcement switched on.
+
+moto evaluates identity policies, but matches resources only for S3 and SQS; for every other service
+a statement's `Resource` would never match moto's idea of the resource. So the local copy keeps S3
+and SQS statements exactly as the template has them and widens the others' resources to `*`, keeping
+their actions: a function still gets AccessDenied for any action its role lacks. Never used on AWS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+#: Services whose statements moto matches by resource: kept exact.
+EXACT_SERVICES = frozenset({"s3", "sqs"})
+OPERATOR = "presslift-operator"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    access_key_id: str
+    secret_access_key: str
+    session_token: str = ""
+
+    def environment(self) -> dict[str, str]:
+        env = {"AWS_ACCESS_KEY_ID": self.access_key_id, "AWS_SECRET_ACCESS_KEY": self.secret_access_key}
+        if self.session_token:
+            env["AWS_SESSION_TOKEN"] = self.session_token
+        return env
+
+
+def _services(actions: Any) -> set[str]:
+    listed = actions if isinstance(actions, list) else [actions]
+    return {str(action).split(":", 1)[0].lower() for action in listed}
+
+
+def localise(statement: dict[str, Any]) -> dict[str, Any]:
+    """The statement as moto can evaluate it (see the module docstring)."""
+    if _services(statement.get("Action", [])) <= EXACT_SERVICES:
+        return statement
+    return {**statement, "Resource": "*"}
+
+
+def widen_unmatched(policy_document: dict[str, Any]) -> dict[str, Any]:
+    """A policy whose non-S3/SQS statements are widened to `Resource: *` (before intrinsics resolve,
+    so ARNs of resources that moto cannot create need no value)."""
+    statements = policy_document.get("Statement", [])
+    listed = statements if isinstance(statements, list) else [statements]
+    return {**policy_document, "Statement": [localise(s) for s in listed]}
+
+
+def create_role(iam: Any, name: str, properties: dict[str, Any]) -> str:
+    """The role with its inline policies (already resolved); returns its ARN."""
+    try:
+        arn = iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"])
+        )["Role"]["Arn"]
+    except iam.exceptions.EntityAlreadyExistsException:
+        arn = iam.get_role(RoleName=name)["Role"]["Arn"]
+    for policy in properties.get("Policies", []):
+        iam.put_role_policy(
+            RoleName=name,
+            PolicyName=policy["PolicyName"],
+            PolicyDocument=json.dumps(policy["PolicyDocument"]),
+        )
+    return str(arn)
+
+
+def operator_credentials(iam: Any) -> Credentials:
+    """An IAM user that may do anything: the operator's machine, the test harness, the dispatcher."""
+    with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
+        iam.create_user(UserName=OPERATOR)
+    iam.put_user_policy(
+        UserName=OPERATOR,
+        PolicyName="operate-the-local-cloud",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        ),
+    )
+    key = iam.create_access_key(UserName=OPERATOR)["AccessKey"]
+    return Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+
+
+def role_credentials(sts: Any, role_arn: str, session: str) -> Credentials:
+    """What Lambda hands a function: temporary credentials of its execution role."""
+    found = sts.assume_role(RoleArn=role_arn, RoleSessionName=session, DurationSeconds=43200)["Credentials"]
+    return Credentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"])
+
+
+def enforce(aws_url: str) -> None:
+    """Switch moto's IAM enforcement on from the next request (`/moto-api/reset-auth`)."""
+    request = urllib.request.Request(
+        f"{aws_url}/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()

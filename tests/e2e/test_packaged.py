@@ -1,0 +1,307 @@
+"""What AWS runs, run here: `make package`'s output on the packaged local cloud.
+
+Each function runs from the unzipped deployment package in its own Python 3.12 process with only
+boto3 at the supported floor, the layer's binaries, the template's environment and its own role's
+credentials, with moto's IAM enforcement on; the API is served under API Gateway's stage (`/api`).
+Every road a user takes goes through it: a WordPress import approved from the emailed link and the
+page's own form, a GitHub push site searched with Algolia, a code site onto EFS, a site with its own
+bucket and distribution, and a rollback. No function may be refused anything it does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from email import message_from_bytes
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.sites import Site
+from presslift.api_client import ApiClient
+from presslift.demo import SAMPLE, drop_sample
+from presslift.localalgolia import LocalAlgolia
+from presslift.localcloud.packaged.cloud import PackagedCloud, PackagedOptions
+from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from presslift.packaging.bytecode import find_python312
+from tests.conftest import free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("packaged")]
+
+SECRET = "packaged-webhook-secret"
+TOKEN = "packaged-github-token"
+OWN_BUCKET = "acme-brochure-www"
+
+
+@pytest.fixture(scope="module")
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if find_python312() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("packaged mode needs a Python 3.12 (Lambda's runtime); CI must provide one")
+        pytest.skip("packaged mode needs a Python 3.12 (Lambda's runtime): none found (pyenv install 3.12)")
+    from presslift.packaging.package import package
+
+    packaged = package("prod", tmp_path_factory.mktemp("package") / "prod")
+    assert packaged.ok, packaged.findings
+    return packaged.out
+
+
+@pytest.fixture(scope="module")
+def outside() -> Iterator[tuple[LocalGitHub, LocalAlgolia]]:
+    """The services outside AWS, on loopback: GitHub's API and Algolia."""
+    with LocalGitHub() as github, LocalAlgolia() as algolia:
+        yield github, algolia
+
+
+@pytest.fixture(scope="module")
+def cloud(
+    package_dir: Path, outside: tuple[LocalGitHub, LocalAlgolia], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PackagedCloud]:
+    github, algolia = outside
+    saved = dict(os.environ)
+    options = PackagedOptions(
+        state_dir=tmp_path_factory.mktemp("packaged-state"),
+        aws_port=free_port(),
+        api_port=free_port(),
+        webhook_secret=SECRET,
+        github_token=TOKEN,
+        schedule_seconds=3600,
+        package_dir=package_dir,
+        extra_environment={
+            "PRESSLIFT_GITHUB_API": github.url,
+            "PRESSLIFT_ALGOLIA_HOSTS": ",".join(algolia.hosts),
+        },
+    )
+    template = json.loads((package_dir / "cloudformation.json").read_text())
+    if "SiteOwnedBuckets" in template.get("Parameters", {}):
+        options.parameters["SiteOwnedBuckets"] = OWN_BUCKET
+    local = PackagedCloud(options)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def as_operator(cloud: PackagedCloud, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The harness signs as the operator (moto refuses the suite's default fake keys once enforcing)."""
+    assert cloud.operator is not None
+    for name, value in cloud.operator.environment().items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(scope="module")
+def api(cloud: PackagedCloud) -> ApiClient:
+    return ApiClient(f"http://127.0.0.1:{cloud.options.api_port}/api")
+
+
+class Forms(HTMLParser):
+    """Every form of a page: its action, method and the fields a browser would submit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.forms.append(
+                {
+                    "action": found.get("action", ""),
+                    "method": found.get("method", "get"),
+                    "fields": {},
+                    "buttons": [],
+                }
+            )
+        elif tag in ("input", "button") and self.forms:
+            kind = found.get("type", "submit" if tag == "button" else "text")
+            if kind == "submit" and "name" in found:
+                self.forms[-1]["buttons"].append((found["name"], found.get("value", "")))
+            elif "name" in found:
+                self.forms[-1]["fields"][found["name"]] = found.get("value", "")
+
+
+def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def approve_from_email(cloud: PackagedCloud, run_id: str) -> str:
+    """Follow the emailed link, then submit the page's own form with its Approve button."""
+    email = cloud.wait_for_email(lambda e: run_id in e.body and "/approvals/" in e.body, timeout=60)
+    message = message_from_bytes(email.path.read_bytes())
+    body = message.get_payload(decode=True).decode()
+    link = next(link for link in re.findall(r"https?://\S+", body) if "/approvals/" in link)
+    assert urllib.parse.urlsplit(link).path.startswith("/api/approvals/"), link
+    status, page = http(link)
+    assert status == 200, page
+    parser = Forms()
+    parser.feed(page)
+    form = next(f for f in parser.forms if f["method"].lower() == "post")
+    action = urllib.parse.urljoin(link, form["action"])
+    assert urllib.parse.urlsplit(action).path.startswith("/api/approvals/"), action
+    approve = next(button for button in form["buttons"] if button[1] == "approve")
+    data = urllib.parse.urlencode({**form["fields"], approve[0]: approve[1]}).encode()
+    status, answer = http(action, data, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200, answer
+    return answer
+
+
+def push(api: ApiClient, github: LocalGitHub, repo: str, files: dict[str, bytes]) -> dict[str, Any]:
+    before = github.add_commit(repo, {"README.md": b"old"})
+    after = github.add_commit(repo, files)
+    body, headers = webhook_request(
+        "push", push_payload(repo, "refs/heads/main", before, after, sorted(files)), SECRET
+    )
+    status, answer = http(f"{api.base_url}/webhooks/github", body, headers)
+    assert status in (200, 202), answer
+    return api.wait_for_run(json.loads(answer)["run_id"], lambda r: r["status"] != "running", timeout=300)
+
+
+def finished(api: ApiClient, run_id: str) -> dict[str, Any]:
+    return api.wait_for_run(
+        run_id, lambda r: r["status"] not in ("running", "awaiting_approval"), timeout=300
+    )
+
+
+def test_a_wordpress_import_reaches_prod_through_the_emailed_link_and_the_pages_form(cloud, api):
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket)
+    run = api.wait_for_new_run("demo", set(), timeout=120)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=300)
+    assert run["status"] == "awaiting_approval", run
+    answer = approve_from_email(cloud, run["id"])
+    assert "Approved" in answer
+    run = finished(api, run["id"])
+    assert run["status"] == "succeeded", run
+    status, home = http(run["urls"]["prod"])
+    assert status == 200 and "<html" in home.lower()
+
+
+def test_a_rollback_through_the_api_restores_the_earlier_prod(cloud, api):
+    first = api.runs("demo")[0]
+    edited = (SAMPLE / "export.xml").read_text().replace("</title>", " (edited)</title>", 3)
+    cloud.services.s3.put_object(
+        Bucket=cloud.settings.ingest_bucket, Key="imports/demo/edited.xml", Body=edited.encode()
+    )
+    second = api.wait_for_new_run("demo", {first["id"]}, timeout=120)
+    second = api.wait_for_run(second["id"], lambda r: r["status"] != "running", timeout=300)
+    assert second["status"] == "awaiting_approval", second
+    approve_from_email(cloud, second["id"])
+    assert finished(api, second["id"])["status"] == "succeeded"
+    assert "(edited)" in http(second["urls"]["prod"])[1]
+
+    status, answer = http(
+        f"{api.base_url}/sites/demo/prod/rollback",
+        json.dumps({"run": first["id"]}).encode(),
+        {"Content-Type": "application/json"},
+    )
+    assert status == 202, answer
+    rollback = finished(api, json.loads(answer)["id"])
+    assert rollback["status"] == "succeeded", rollback
+    assert "(edited)" not in http(first["urls"]["prod"])[1]
+
+
+def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
+    github, algolia = outside
+    repo = "acme/searchable"
+    search_path = (
+        cloud.stack.scope.parameters.get("SearchKeysPath", "/presslift/search") if cloud.stack else ""
+    )
+    admin_parameter = f"{search_path}/searchable/algolia-admin-key"
+    cloud.services.sites.add(Site("searchable", repo=repo))
+    github.add_repo(repo, tokens=[TOKEN])
+    cloud.services.secrets  # noqa: B018  (the operator writes the key, as `make deploy`'s secrets step does)
+    __import__("boto3").client("ssm").put_parameter(
+        Name=admin_parameter, Value=algolia.admin_key, Type="SecureString", Overwrite=True
+    )
+    config = (
+        '[search]\nbackend = "algolia"\n'
+        f'app_id = "{algolia.app_id}"\nindex_name = "searchable"\nsearch_key = "{algolia.search_key}"\n'
+        f'admin_key_parameter = "{admin_parameter}"\n'
+    )
+    files = {"presslift.toml": config.encode(), "hugo.toml": b'title = "Searchable"\n'}
+    for n in range(4):
+        files[f"content/posts/post-{n}.md"] = (
+            f"---\ntitle: Post {n}\ndate: 2026-01-0{n + 1}\n---\nHarbour {n}.\n".encode()
+        )
+    run = push(api, github, repo, files)
+    assert run["status"] == "awaiting_approval", run
+    assert {r["title"] for r in algolia.records("searchable_staging").values()} >= {
+        f"Post {n}" for n in range(4)
+    }
+    approve_from_email(cloud, run["id"])
+    assert finished(api, run["id"])["status"] == "succeeded"
+    assert {r["title"] for r in algolia.records("searchable_prod").values()} >= {
+        f"Post {n}" for n in range(4)
+    }
+    statuses = {s.state for s in github.statuses(repo)}
+    assert "success" in statuses
+
+
+def test_a_code_site_reaches_efs_prod(cloud, api, outside):
+    github, _ = outside
+    repo = "acme/worker"
+    cloud.services.sites.add(Site("worker", repo=repo, kind="code"))
+    github.add_repo(repo, tokens=[TOKEN])
+    files = {
+        "presslift.toml": b'kind = "code"\n\n[code]\napp = "worker"\n',
+        "worker/__init__.py": b'VERSION = "1.0"\n',
+    }
+    run = push(api, github, repo, files)
+    assert run["status"] == "awaiting_approval", run
+    assert '"1.0"' in (cloud.efs_dir / "stage" / "worker" / "current" / "worker" / "__init__.py").read_text()
+    approve_from_email(cloud, run["id"])
+    assert finished(api, run["id"])["status"] == "succeeded"
+    assert '"1.0"' in (cloud.efs_dir / "prod" / "worker" / "current" / "worker" / "__init__.py").read_text()
+
+
+def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside):
+    github, _ = outside
+    repo = "acme/brochure"
+    s3 = cloud.services.s3
+    s3.create_bucket(Bucket=OWN_BUCKET)
+    from presslift.localcloud.provision import distribution_config
+
+    distribution = cloud.services.cloudfront.create_distribution(
+        DistributionConfig=distribution_config("acme-brochure", OWN_BUCKET)
+    )["Distribution"]["Id"]
+    cloud.services.sites.add(Site("brochure", repo=repo))
+    github.add_repo(repo, tokens=[TOKEN])
+    config = f'[targets.prod]\nbucket = "{OWN_BUCKET}"\ndistribution = "{distribution}"\nprefix = ""\n'
+    files = {
+        "presslift.toml": config.encode(),
+        "hugo.toml": b'title = "Brochure"\n',
+        "content/about.md": b"---\ntitle: About us\n---\nWe make brochures.\n",
+    }
+    run = push(api, github, repo, files)
+    assert run["status"] == "awaiting_approval", run
+    approve_from_email(cloud, run["id"])
+    run = finished(api, run["id"])
+    assert run["status"] == "succeeded", run
+    keys = {item["Key"] for item in s3.list_objects_v2(Bucket=OWN_BUCKET).get("Contents", [])}
+    assert "index.html" in keys
+    invalidations = cloud.services.cloudfront.list_invalidations(DistributionId=distribution)
+    assert invalidations["InvalidationList"]["Quantity"] >= 1
+
+
+def test_no_function_was_refused_anything(cloud):
+    """Last in this file: every function did its work with its own role and nothing more."""
+    assert cloud.aws_errors() == {}
+    calls = cloud.aws_calls()
+    assert calls, "the functions' logs record no AWS call: the tracer saw nothing"
+    for function, made in calls.items():
+        assert made, function
