@@ -16,6 +16,7 @@ import importlib
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 
@@ -43,6 +44,12 @@ def _trace_aws_calls() -> None:
     except ImportError:
         return
     original = BaseClient._make_api_call
+    lock = threading.Lock()
+
+    def note(line: str) -> None:
+        with lock:  # one whole line per call, whatever the function's threads do
+            sys.stderr.write(line)
+            sys.stderr.flush()
 
     def traced(self, operation_name, api_params):  # type: ignore[no-untyped-def]
         service = self.meta.service_model.service_name
@@ -50,9 +57,9 @@ def _trace_aws_calls() -> None:
             result = original(self, operation_name, api_params)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
-            print(f"[aws] {service}:{operation_name} failed: {code}", file=sys.stderr, flush=True)
+            note(f"[aws] {service}:{operation_name} failed: {code}\n")
             raise
-        print(f"[aws] {service}:{operation_name}", file=sys.stderr, flush=True)
+        note(f"[aws] {service}:{operation_name}\n")
         return result
 
     BaseClient._make_api_call = traced

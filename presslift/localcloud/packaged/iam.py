@@ -17,6 +17,10 @@ from typing import Any
 
 #: Services whose statements moto matches by resource: kept exact.
 EXACT_SERVICES = frozenset({"s3", "sqs"})
+#: ...except these, whose resource moto cannot tell from the request (GetQueueUrl names the queue in
+#: `QueueName`, and moto looks only at `QueueUrl`, so it asks about "*"): moved to a statement of their
+#: own on `*`. AWS checks them against the queue's ARN, as the template says.
+UNATTRIBUTED_ACTIONS = frozenset({"sqs:getqueueurl"})
 OPERATOR = "presslift-operator"
 
 
@@ -38,11 +42,18 @@ def _services(actions: Any) -> set[str]:
     return {str(action).split(":", 1)[0].lower() for action in listed}
 
 
-def localise(statement: dict[str, Any]) -> dict[str, Any]:
-    """The statement as moto can evaluate it (see the module docstring)."""
-    if _services(statement.get("Action", [])) <= EXACT_SERVICES:
-        return statement
-    return {**statement, "Resource": "*"}
+def localise(statement: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statement as moto can evaluate it (see the module docstring), as one or two statements."""
+    if not _services(statement.get("Action", [])) <= EXACT_SERVICES:
+        return [{**statement, "Resource": "*"}]
+    actions = statement.get("Action", [])
+    listed = [str(a) for a in (actions if isinstance(actions, list) else [actions])]
+    unattributed = [a for a in listed if a.lower() in UNATTRIBUTED_ACTIONS]
+    if not unattributed or statement.get("Effect") != "Allow":
+        return [statement]
+    kept = [a for a in listed if a not in unattributed]
+    widened = {**statement, "Action": unattributed, "Resource": "*"}
+    return [{**statement, "Action": kept}, widened] if kept else [widened]
 
 
 def widen_unmatched(policy_document: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +61,7 @@ def widen_unmatched(policy_document: dict[str, Any]) -> dict[str, Any]:
     so ARNs of resources that moto cannot create need no value)."""
     statements = policy_document.get("Statement", [])
     listed = statements if isinstance(statements, list) else [statements]
-    return {**policy_document, "Statement": [localise(s) for s in listed]}
+    return {**policy_document, "Statement": [local for s in listed for local in localise(s)]}
 
 
 def create_role(iam: Any, name: str, properties: dict[str, Any]) -> str:
