@@ -93,11 +93,14 @@ def cloud(
 
 
 @pytest.fixture(autouse=True)
-def as_operator(cloud: PackagedCloud, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The harness signs as the operator (moto refuses the suite's default fake keys once enforcing)."""
+def as_operator(cloud: PackagedCloud, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The harness signs as the operator (moto refuses the suite's default fake keys once enforcing);
+    after each test, no function may have logged an AccessDenied."""
     assert cloud.operator is not None
     for name, value in cloud.operator.environment().items():
         monkeypatch.setenv(name, value)
+    yield
+    assert cloud.aws_errors() == {}, "a function was refused an AWS call by its own role"
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ from presslift.packaging.lambda_runtime import LambdaRuntime, RuntimeMissing, la
 PACKAGED_STAGE = "prod"
 #: Passed from the operator's environment to every function, when set: stand-ins for services
 #: outside AWS, and the retry schedule (short locally, so a failing test does not wait minutes).
-PASSTHROUGH = ("PRESSLIFT_GITHUB_API", "PRESSLIFT_RETRY_DELAYS")
+PASSTHROUGH = ("PRESSLIFT_GITHUB_API", "PRESSLIFT_RETRY_BACKOFF")
 
 
 @dataclass
