@@ -100,17 +100,38 @@ class DeployRequest:
     stage: str
 
 
-Message = FetchRequest | BuildRequest | DeployRequest
+@dataclass(frozen=True)
+class CommitStatus:
+    """A GitHub commit status for a push run, for the deploy function to post (the deploy queue).
 
-_MESSAGES: dict[str, type[FetchRequest] | type[BuildRequest] | type[DeployRequest]] = {
+    Stages hand their statuses over instead of posting them: the code-drop function runs in a VPC with
+    no route to GitHub. The message carries all the post needs, so posting reads no run record; never
+    the token, which only the posting function reads.
+    """
+
+    run_id: str
+    site: str
+    repository: str
+    sha: str
+    state: str
+    description: str
+    target_url: str
+
+
+Message = FetchRequest | BuildRequest | DeployRequest | CommitStatus
+
+_MESSAGES: dict[str, type[Message]] = {
     "fetch": FetchRequest,
     "build": BuildRequest,
     "deploy": DeployRequest,
+    "commit-status": CommitStatus,
 }
 
 
 def dedup_id(message: Message) -> str:
     """One message per run and step: a repeated send (a retried handler) is dropped by FIFO queues."""
+    if isinstance(message, CommitStatus):
+        return f"{message.run_id}-status-{message.state}"
     step = message.stage if isinstance(message, DeployRequest) else type(message).__name__
     return f"{message.run_id}-{step}"
 

@@ -1,16 +1,20 @@
 """Telling people what happened: SNS messages (approval requests, failures, prod deploys) and GitHub
 commit statuses.
 
-Notifications never fail a stage: a status that cannot be posted is logged and the run goes on. The
-approval request is the exception: without its email nobody can approve, so its failure propagates and
-the step is retried.
+Notifications never fail a stage: one that cannot be sent is logged and the run goes on. The approval
+request is the exception: without its email nobody can approve, so its failure propagates and the step
+is retried.
+
+Never: post a commit status from a stage. Stages hand statuses over (`commit_status`) to the deploy
+function, the one function that posts them (`post_commit_status`): the code-drop function runs in a
+VPC with no route to GitHub.
 """
 
 from __future__ import annotations
 
 import logging
 
-from chalicelib import approvals
+from chalicelib import approvals, events
 from chalicelib.runs import Run
 from chalicelib.services import Services
 
@@ -69,9 +73,33 @@ def _quietly(svc: Services, subject: str, body: str) -> None:
 
 
 def commit_status(svc: Services, run: Run, state: str, description: str, *, url: str | None = None) -> None:
-    """Post a GitHub commit status for a push run, when a token is configured."""
+    """Hand a push run's commit status to the deploy function, which posts it (`post_commit_status`).
+
+    Stages never post themselves: the code-drop function sits in a VPC with no route to GitHub, and one
+    poster keeps a commit's statuses in order. They go on the deploy queue in a group of their own per
+    site (FIFO: in the order sent, never held up behind a deploy), one message per run and state.
+    """
     if run.trigger.get("type") != "push":
         return
+    message = events.CommitStatus(
+        run_id=run.id,
+        site=run.site,
+        repository=str(run.trigger["repository"]),
+        sha=str(run.trigger["sha"]),
+        state=state,
+        description=description,
+        target_url=url or svc.settings.run_url(run.id),
+    )
+    try:
+        svc.send(
+            "deploy", events.encode(message), group=f"{run.site}/statuses", dedup=events.dedup_id(message)
+        )
+    except Exception:
+        log.exception("could not hand over the %s status of run %s", state, run.id)
+
+
+def post_commit_status(svc: Services, status: events.CommitStatus) -> None:
+    """Post a handed-over status to GitHub, when a token is configured (the deploy function only)."""
     from chalicelib.github import api_base, post_status
 
     try:
@@ -80,13 +108,13 @@ def commit_status(svc: Services, run: Run, state: str, description: str, *, url:
             return
         post_status(
             api_base(),
-            str(run.trigger["repository"]),
-            str(run.trigger["sha"]),
-            state,
-            target_url=url or svc.settings.run_url(run.id),
-            description=description,
+            status.repository,
+            status.sha,
+            status.state,
+            target_url=status.target_url,
+            description=status.description,
             context="presslift",
             token=token,
         )
     except Exception:
-        log.exception("could not post the %s status of run %s", state, run.id)
+        log.exception("could not post the %s status of run %s", status.state, status.run_id)

@@ -78,6 +78,8 @@ def give_up(svc: Services, body: str, error: BaseException) -> None:
     no run is left "running" while its message sits in the dead-letter queue."""
     try:
         message = events.decode(body)
+        if isinstance(message, events.CommitStatus):
+            return  # a status belongs to no stage: losing one fails no run
         run = svc.runs.get(message.run_id)
     except PipelineError:
         return
@@ -256,6 +258,12 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
         return after_staging(svc, done.id, final_attempt=final_attempt)
 
     return _finish(svc, done, request.stage)
+
+
+def post_commit_status(svc: Services, status: events.CommitStatus) -> None:
+    """Post a commit status that a stage handed over: the deploy function, outside the VPC, is the one
+    function that talks to GitHub's status API (see `notify.commit_status`)."""
+    notify.post_commit_status(svc, status)
 
 
 # --- code drop: a code site's bundle onto EFS ----------------------------------------------------

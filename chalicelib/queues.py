@@ -53,7 +53,11 @@ def build(body: str, final_attempt: bool) -> None:
 
 
 def deploy(body: str, final_attempt: bool) -> None:
-    pipeline.deploy(services(), _expect(body, (events.DeployRequest,), "deploy"), final_attempt=final_attempt)
+    message = _expect(body, (events.DeployRequest, events.CommitStatus), "deploy")
+    if isinstance(message, events.CommitStatus):
+        pipeline.post_commit_status(services(), message)
+    else:
+        pipeline.deploy(services(), message, final_attempt=final_attempt)
 
 
 def codedrop(body: str, final_attempt: bool) -> None:

@@ -71,6 +71,8 @@ def browser() -> Iterator[Any]:
     options.binary_location = str(CHROMIUM)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    # The console, for tests that look for Content-Security-Policy violations (`driver.get_log`).
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.set_window_size(1100, 900)
     try:

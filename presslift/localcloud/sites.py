@@ -4,7 +4,9 @@ moto has no S3 website endpoint, so this reads objects with boto3 and answers li
 `/sites/<site>/<stage>/<path>` maps to `s3://<stage bucket>/<site>/<path>`; a folder serves its
 `index.html`, a folder without its trailing slash redirects to it, an object with a website redirect
 location answers 301, a missing key serves the site's `404.html` with status 404. Stored
-Content-Type, Cache-Control and ETag are sent as they are.
+Content-Type, Cache-Control and ETag are sent as they are, and every answer carries the security headers
+of the distributions' response headers policy (`presslift.packaging.security_headers`), so a page that
+CloudFront's Content-Security-Policy would break breaks here too.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.config import Settings
+from presslift.packaging.security_headers import http_headers
 
 PREFIX = "/sites/"
+SECURITY_HEADERS = http_headers()
 
 
 @dataclass
@@ -47,6 +51,13 @@ def _respond(obj: dict[str, Any], status: int = 200) -> SiteResponse:
 
 
 def serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
+    """The answer for `raw_path`, with the headers CloudFront's policy adds (overriding, as it does)."""
+    response = _serve(s3, settings, raw_path)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
     path = unquote(urlsplit(raw_path).path)
     parts = path[len(PREFIX) :].split("/", 2)
     if len(parts) < 2 or parts[1] not in settings.site_buckets or not parts[0]:

@@ -38,7 +38,8 @@ CAPABILITIES: dict[tuple[str, str], frozenset[str]] = {
             "send:codedrop",
         }
     ),
-    ("sqs", "codedrop"): frozenset({"runs", "artifacts", "efs", "approvals", "github", "send:codedrop"}),
+    # no "github": in its VPC it cannot reach GitHub, so it hands commit statuses to the deploy function
+    ("sqs", "codedrop"): frozenset({"runs", "artifacts", "efs", "approvals", "send:codedrop", "send:deploy"}),
     ("api", ""): frozenset(
         {"runs", "artifacts-read", "webhook", "github", *(f"send:{role}" for role in resources.QUEUE_ROLES)}
     ),

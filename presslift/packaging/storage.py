@@ -13,7 +13,7 @@ from typing import Any
 from chalicelib import resources
 from chalicelib.ingest import IMPORTS
 from chalicelib.publish.target import STATE_FOLDER
-from presslift.packaging import logical
+from presslift.packaging import logical, security_headers
 from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
 from presslift.packaging.stage import Stage
 
@@ -119,6 +119,7 @@ def buckets(stage: Stage) -> dict[str, Any]:
             },
         )
         out[logical.distribution(site_stage)] = _distribution(site_stage, bucket_id)
+    out[security_headers.POLICY] = security_headers.policy_resource()
     return out
 
 
@@ -149,7 +150,7 @@ def _distribution(site_stage: str, bucket_id: str) -> dict[str, Any]:
                     "CachedMethods": ["GET", "HEAD"],
                     "Compress": True,
                     "CachePolicyId": CACHING_OPTIMIZED,
-                    "ResponseHeadersPolicyId": ref("SiteSecurityHeaders"),
+                    "ResponseHeadersPolicyId": ref(security_headers.POLICY),
                     "FunctionAssociations": [
                         {
                             "EventType": "viewer-request",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from presslift.api_client import ApiClient
 from presslift.localcloud import LocalCloud, LocalCloudOptions
+from presslift.localgithub import LocalGitHub
 from tests.conftest import free_port
 
 
@@ -41,3 +43,16 @@ def api(cloud: LocalCloud) -> ApiClient:
 
 def outbox_files(cloud: LocalCloud) -> list[Path]:
     return sorted(cloud.outbox_dir.glob("*.eml"))
+
+
+def wait_for_commit_states(
+    github: LocalGitHub, repo: str, sha: str, done: Callable[[list[str]], bool], timeout: float = 30
+) -> list[str]:
+    """The states posted on `sha`, oldest first, once `done` holds for them: statuses arrive after the
+    stage that handed them over, when the deploy function has posted them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        states = [s.state for s in github.statuses(repo, sha)]
+        if done(states) or time.monotonic() > deadline:
+            return states
+        time.sleep(0.2)

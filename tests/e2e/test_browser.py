@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 
 from presslift.demo import drop_sample
+from presslift.packaging.security_headers import content_security_policy
 from tests.conftest import save_screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.chromium]
@@ -75,3 +78,31 @@ def test_the_dashboards_rollback_button_explains_a_refusal(cloud, api, browser):
     save_screenshot(browser, "rollback-refused.png")
     assert "nothing earlier to roll back to" in browser.find_element("tag name", "body").text
     assert [r["trigger"]["type"] for r in api.runs("one-deploy")] == ["import"]
+
+
+def test_an_old_wordpress_link_lands_on_the_post_under_the_sites_security_headers(cloud, api, browser):
+    """`/?p=11` of the converted demo reaches the post's new URL on the local site server, which sends
+    CloudFront's Content-Security-Policy, and the browser reports no violation of it."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    known = {run["id"] for run in api.runs("old-links")}
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site="old-links")
+    run = api.wait_for_new_run("old-links", known, timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    staging = run["urls"]["staging"]
+    with urllib.request.urlopen(staging, timeout=30) as response:
+        assert response.headers["Content-Security-Policy"] == content_security_policy()
+
+    browser.get_log("browser")  # start from an empty console
+    browser.get(staging + "?p=11")
+    target = staging + "posts/harbour-sourdough-recipe/"
+    WebDriverWait(browser, 15).until(lambda driver: driver.current_url == target)
+    assert "Harbour Sourdough" in browser.find_element("tag name", "h1").text
+    console = [entry["message"] for entry in browser.get_log("browser")]
+    assert [line for line in console if "Content Security Policy" in line] == []
+
+    browser.get(staging + "?p=999999")  # an ID the map does not know: the home page stays
+    assert browser.current_url == staging + "?p=999999"
+    assert [
+        e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]
+    ] == []

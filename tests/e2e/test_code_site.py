@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.sites import Site
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from tests.e2e.conftest import wait_for_commit_states
 
 pytestmark = pytest.mark.e2e
 
@@ -82,6 +83,11 @@ def test_a_push_drops_dev_and_stage_then_prod_after_approval_and_rolls_back(clou
     assert '"1.0"' in live_version(cloud, "dev") and '"1.0"' in live_version(cloud, "stage")
     assert not (cloud.efs_dir / "prod" / "worker" / "current").exists()
     assert not (cloud.efs_dir / "dev" / "worker" / "current" / "tests").exists()  # excluded
+    # The code-drop function cannot reach GitHub: the deploy function posts what it handed over.
+    sha = first["trigger"]["sha"]
+    states = wait_for_commit_states(github, REPO, sha, lambda states: "success" in states)
+    assert states == ["pending", "success"]
+    assert github.statuses(REPO, sha)[-1].description == "dropped on dev and stage"
     email = cloud.wait_for_email(lambda e: first["id"] in e.body and "/approvals/" in e.body, timeout=30)
     assert "prod" in email.body and "worker" in email.body
 

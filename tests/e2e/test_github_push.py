@@ -15,6 +15,7 @@ import pytest
 from chalicelib.github.webhook import NULL_SHA
 from chalicelib.sites import Site
 from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
+from tests.e2e.conftest import wait_for_commit_states
 
 pytestmark = pytest.mark.e2e
 
@@ -88,8 +89,8 @@ def test_a_signed_push_builds_and_reaches_staging(cloud, api, github):
     assert "theme presslift" in run["stages"][1]["detail"]["summary"]  # the repo has no theme of its own
     status, page = fetch(run["urls"]["staging"] + "posts/news/")
     assert status == 200 and "Harbour News From Git" in page
-    states = [s.state for s in github.statuses(REPO, sha)]
-    assert states[0] == "pending" and states[-1] == "success"
+    states = wait_for_commit_states(github, REPO, sha, lambda states: "success" in states)
+    assert states == ["pending", "success"]
     assert seconds < 5  # answered from the queue, not after the build
 
 
