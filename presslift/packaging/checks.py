@@ -1,5 +1,5 @@
 """Offline checks of a packaged stack: cfn-lint, the SAM transform, least privilege, event sources,
-queues and the deployment package's contents.
+queues, the deployment package's contents and imports, and the layer's contents.
 
 Each check returns a list of findings (empty when all is well), phrased as what is wrong and where,
 so `make package` can print them and tests can assert on them. Never talks to AWS: the SAM transform
@@ -18,9 +18,10 @@ from typing import Any
 
 from chalice import app as chalice_app
 
-from presslift.packaging import logical
+from presslift.packaging import imports, logical
 from presslift.packaging.appmodel import API_HANDLER, Function
 from presslift.packaging.grants import UNSCOPED_ACTIONS
+from presslift.packaging.lambda_runtime import lambda_runtime
 from presslift.packaging.project import PLACEHOLDER_ROLE
 from presslift.packaging.template import VISIBILITY_FACTOR
 
@@ -249,6 +250,13 @@ def package_contents(deployment_zip: Path) -> list[str]:
         for top in sorted(tops)
         if top in FORBIDDEN_IN_PACKAGE or top.split("-", 1)[0].lower() in FORBIDDEN_IN_PACKAGE
     ]
+
+
+def package_imports(deployment_zip: Path) -> list[str]:
+    """Every module of chalicelib/ and app, and every import in them, imports in the Lambda runtime
+    stand-in from the unzipped package (see `imports`). Raises `lambda_runtime.RuntimeMissing`
+    without a Python 3.12: the caller reports the check as skipped, never as passed."""
+    return imports.failures(deployment_zip, lambda_runtime())
 
 
 #: What the build function runs from the layer, at /opt/bin/.
