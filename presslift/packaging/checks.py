@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -263,8 +264,13 @@ def package_imports(deployment_zip: Path) -> list[str]:
 LAYER_BINARIES = ("bin/hugo", "bin/pagefind")
 
 
+#: What Hugo extended links against and Lambda's python3.12 image lacks, at /opt/lib/ (on LD_LIBRARY_PATH).
+LAYER_LIBRARIES = ("lib/libgcc_s.so.1", "lib/libstdc++.so.6")
+
+
 def layer_contents(layer_zip: Path) -> list[str]:
-    """The layer holds Hugo and Pagefind as regular files with mode 0755."""
+    """The layer holds Hugo and Pagefind as regular files with mode 0755, and the C++ runtime Hugo
+    needs as regular files (not symlinks: a zip entry's link would not survive the layer)."""
     with zipfile.ZipFile(layer_zip) as archive:
         entries = {info.filename: info for info in archive.infolist()}
     found: list[str] = []
@@ -276,4 +282,10 @@ def layer_contents(layer_zip: Path) -> list[str]:
             found.append(
                 f"{layer_zip.name}: {name} has mode {oct((info.external_attr >> 16) & 0o777)}, not 0o755"
             )
+    for name in LAYER_LIBRARIES:
+        info = entries.get(name)
+        if info is None:
+            found.append(f"{layer_zip.name} has no {name} (Hugo extended will not start on Lambda)")
+        elif not stat.S_ISREG(info.external_attr >> 16) or info.file_size == 0:
+            found.append(f"{layer_zip.name}: {name} is not a regular, non-empty file")
     return found
