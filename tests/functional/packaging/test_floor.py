@@ -138,3 +138,50 @@ def test_dynamodb_sqs_sns_ssm_and_cloudfront_work_at_the_floor(seen: Any) -> Non
     assert seen["received"] == ["{}"]
     assert seen["secret"] == "s3cret"
     assert seen["distributions"] == 0
+
+
+# Runs in the runtime's Python: every `x.operation(Param=...)` call in the package's own code whose
+# name is an operation of a service the pipeline uses must name one the floor's botocore has, with
+# parameters it knows. Prints the calls that match no operation's input.
+OPERATIONS = r"""
+import ast, json, pathlib, sys
+import botocore.session
+from botocore import xform_name
+session = botocore.session.get_session()
+operations = {}
+for service in sys.argv[2:]:
+    model = session.get_service_model(service)
+    for name in model.operation_names:
+        shape = model.operation_model(name).input_shape
+        operations.setdefault(xform_name(name), []).append(set(shape.members) if shape else set())
+task = pathlib.Path(sys.argv[1])
+checked, unknown = 0, []
+for path in sorted([task / "app.py", *(task / "chalicelib").rglob("*.py")]):
+    for node in ast.walk(ast.parse(path.read_text())):
+        call = node.func if isinstance(node, ast.Call) else None
+        if isinstance(call, ast.Attribute) and call.attr in operations:
+            params = {k.arg for k in node.keywords if k.arg and k.arg[:1].isupper()}
+            checked += 1
+            if not any(params <= known for known in operations[call.attr]):
+                where = f"{path.relative_to(task)}:{node.lineno}"
+                unknown.append(f"{where} {call.attr}({', '.join(sorted(params))})")
+print(json.dumps({"checked": checked, "unknown": unknown}))
+"""
+SERVICES = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm", "secretsmanager")
+
+
+def test_every_aws_call_in_the_package_is_known_to_the_floor_botocore(
+    runtime: LambdaRuntime, task_root: Path, tmp_path: Path
+) -> None:
+    script = tmp_path / "operations.py"
+    script.write_text(OPERATIONS)
+    done = subprocess.run(
+        [str(runtime.python), "-I", "-B", str(script), str(task_root), *SERVICES],
+        env=lambda_environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(done.stdout)
+    assert seen["checked"] > 20, "the scan found too few AWS calls to mean anything"
+    assert seen["unknown"] == []
