@@ -93,7 +93,7 @@ def make_client(name: str, *, max_pool_connections: int = 64, **session_args: An
     off on throttling and 5xx. S3 responses keep their timestamps as text: nothing here reads them, and
     parsing every LastModified of a listing costs five times the rest of the parse (86 ms against 16 ms
     per page of 1,000 keys), which dominates a small publish. Small uploads skip `Expect: 100-continue`
-    (see `_send_small_bodies_at_once`), and uploads are checksummed once, not twice (see the config).
+    (see `_send_small_bodies_at_once`), and uploads are checksummed once, not twice (see `_checksum_once`).
     """
     import boto3  # imported lazily: the API handlers that need no AWS client stay fast
     import botocore.session
@@ -107,15 +107,25 @@ def make_client(name: str, *, max_pool_connections: int = 64, **session_args: An
     config = Config(
         max_pool_connections=max_pool_connections,
         retries={"mode": "standard", "max_attempts": 5},
-        # Checksums where S3 requires them or the caller asks (ChecksumAlgorithm): publish uploads carry
-        # the Content-MD5 the build already computed, so a CRC32 on top (botocore's default since 1.36,
-        # streamed as aws-chunked over HTTPS) would be a second checksum of every file for nothing.
-        request_checksum_calculation="when_required",
+        **_checksum_once(Config),
     )
     client = session.client(name, config=config, endpoint_url=endpoint)
     if name == "s3":
         client.meta.events.register("before-sign.s3.PutObject", _send_small_bodies_at_once)
     return client
+
+
+def _checksum_once(config: Any) -> dict[str, str]:
+    """Checksums where S3 requires them or the caller asks (ChecksumAlgorithm): publish uploads carry
+    the Content-MD5 the build already computed, so a CRC32 on top (botocore's default since 1.36,
+    streamed as aws-chunked over HTTPS) would be a second checksum of every file for nothing.
+
+    The option came with that default: a botocore without it (the Lambda runtime may carry one as old
+    as the floor, 1.34) already checksums only when required or asked, and would reject the keyword.
+    """
+    if "request_checksum_calculation" in config.OPTION_DEFAULTS:
+        return {"request_checksum_calculation": "when_required"}
+    return {}
 
 
 def _send_small_bodies_at_once(request: Any, **_: Any) -> None:

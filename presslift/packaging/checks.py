@@ -1,5 +1,5 @@
 """Offline checks of a packaged stack: cfn-lint, the SAM transform, least privilege, event sources,
-queues and the deployment package's contents.
+queues, the deployment package's contents and imports, and the layer's contents.
 
 Each check returns a list of findings (empty when all is well), phrased as what is wrong and where,
 so `make package` can print them and tests can assert on them. Never talks to AWS: the SAM transform
@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +19,10 @@ from typing import Any
 
 from chalice import app as chalice_app
 
-from presslift.packaging import logical
+from presslift.packaging import imports, logical
 from presslift.packaging.appmodel import API_HANDLER, Function
 from presslift.packaging.grants import UNSCOPED_ACTIONS
+from presslift.packaging.lambda_runtime import lambda_runtime
 from presslift.packaging.project import PLACEHOLDER_ROLE
 from presslift.packaging.template import VISIBILITY_FACTOR
 
@@ -251,12 +253,24 @@ def package_contents(deployment_zip: Path) -> list[str]:
     ]
 
 
+def package_imports(deployment_zip: Path) -> list[str]:
+    """Every module of chalicelib/ and app, and every import in them, imports in the Lambda runtime
+    stand-in from the unzipped package (see `imports`). Raises `lambda_runtime.RuntimeMissing`
+    without a Python 3.12: the caller reports the check as skipped, never as passed."""
+    return imports.failures(deployment_zip, lambda_runtime())
+
+
 #: What the build function runs from the layer, at /opt/bin/.
 LAYER_BINARIES = ("bin/hugo", "bin/pagefind")
 
 
+#: What Hugo extended links against and Lambda's python3.12 image lacks, at /opt/lib/ (on LD_LIBRARY_PATH).
+LAYER_LIBRARIES = ("lib/libgcc_s.so.1", "lib/libstdc++.so.6")
+
+
 def layer_contents(layer_zip: Path) -> list[str]:
-    """The layer holds Hugo and Pagefind as regular files with mode 0755."""
+    """The layer holds Hugo and Pagefind as regular files with mode 0755, and the C++ runtime Hugo
+    needs as regular files (not symlinks: a zip entry's link would not survive the layer)."""
     with zipfile.ZipFile(layer_zip) as archive:
         entries = {info.filename: info for info in archive.infolist()}
     found: list[str] = []
@@ -268,4 +282,10 @@ def layer_contents(layer_zip: Path) -> list[str]:
             found.append(
                 f"{layer_zip.name}: {name} has mode {oct((info.external_attr >> 16) & 0o777)}, not 0o755"
             )
+    for name in LAYER_LIBRARIES:
+        info = entries.get(name)
+        if info is None:
+            found.append(f"{layer_zip.name} has no {name} (Hugo extended will not start on Lambda)")
+        elif not stat.S_ISREG(info.external_attr >> 16) or info.file_size == 0:
+            found.append(f"{layer_zip.name}: {name} is not a regular, non-empty file")
     return found

@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from presslift.packaging import appmodel, bytecode, checks, dependencies, project, template
+from presslift.packaging.lambda_runtime import BOTO3_FLOOR, RuntimeMissing
 from presslift.packaging.stage import PROJECT_ROOT, Stage, load_stage
 
 OUT = PROJECT_ROOT / "build" / "package"
 LAYER_FILE = f"hugo-layer-{template.ARCHITECTURE}.zip"
+IMPORTS_CHECK = "imports in the Lambda runtime"
 
 
 @dataclass
@@ -114,8 +116,12 @@ def check(packaged: Packaged, app: Any) -> dict[str, list[str]]:
         "event sources": checks.event_sources(cfn, app, packaged.functions) if cfn else [],
         "queues": checks.queues(cfn or sam, packaged.functions),
         "deployment package": checks.package_contents(packaged.out / "deployment.zip"),
-        "layer": checks.layer_contents(packaged.out / LAYER_FILE),
     }
+    try:
+        findings[IMPORTS_CHECK] = checks.package_imports(packaged.out / "deployment.zip")
+    except RuntimeMissing as exc:
+        packaged.notes.append(f"{IMPORTS_CHECK} (Python 3.12, boto3 {BOTO3_FLOOR}) skipped: {exc}")
+    findings["layer"] = checks.layer_contents(packaged.out / LAYER_FILE)
     packaged.seconds["checks"] = time.perf_counter() - started
     return findings
 

