@@ -95,13 +95,14 @@ def test_a_code_drop_function_is_in_the_vpc_with_efs_mounted(stage: Stage) -> No
     ("function", "may", "may_not"),
     [
         (Function("convert", "sqs", role="ingest"), {"IngestBucket", "send:BuildQueue"}, {"SiteProdBucket"}),
+        (Function("build", "sqs", role="build"), {"send:CodedropQueue", "ArtifactsBucket"}, {"IngestBucket"}),
         (Function("deploy", "sqs", role="deploy"), {"SiteProdBucket", "sns:Publish"}, {"IngestBucket"}),
         (Function("api_handler", "api"), {"WebhookSecretParameter"}, {"SiteProdBucket", "s3:PutObject"}),
-        (Function("expire", "schedule"), {"sns:Publish", "dynamodb:UpdateItem"}, {"s3:GetObject"}),
+        (Function("expire_approvals", "schedule"), {"dynamodb:UpdateItem"}, {"s3:GetObject"}),
         (
             Function("codedrop", "sqs", role="codedrop"),
             {"elasticfilesystem:ClientWrite", "send:CodedropQueue"},
-            {"SiteProdBucket", "send:BuildQueue"},
+            {"IngestBucket"},
         ),
     ],
 )
