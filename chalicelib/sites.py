@@ -239,6 +239,6 @@ def check_site_owned(
         if value not in allowed:
             raise ConfigError(
                 f"site {site}: [targets.{stage}] {what} {value!r} "
-                f"is not one the stack may deploy to (allowed: {', '.join(allowed) or 'none'}); add it to the "
-                f"stack parameter {parameter} (make deploy ... {parameter}=...) and deploy the stack again"
+                f"is not one the stack may deploy to (allowed: {', '.join(allowed) or 'none'}); "
+                f"add it to the stack parameter {parameter} and deploy the stack again"
             )

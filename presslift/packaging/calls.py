@@ -29,6 +29,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from presslift.packaging.stage import PROJECT_ROOT
 
@@ -449,10 +450,9 @@ class CodeBase:
             if not changed:
                 return
 
-    def _join(
-        self, table: dict[tuple[str, str], set[str]] | dict[str, set[str]], key: object, value: set[str]
-    ) -> bool:
-        current: set[str] = table.setdefault(key, set())  # type: ignore[call-overload]
+    @staticmethod
+    def _join(table: dict[Any, set[str]], key: Any, value: set[str]) -> bool:
+        current = table.setdefault(key, set())
         if value <= current:
             return False
         current |= value
@@ -571,10 +571,14 @@ class CodeBase:
             if not isinstance(node, ast.FunctionDef):
                 continue
             for decorator in node.decorator_list:
-                if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
-                    if isinstance(decorator.func.value, ast.Name) and decorator.func.value.id == "app":
-                        name = "api_handler" if decorator.func.attr in _ROUTE_DECORATORS else node.name
-                        found.setdefault(name, []).append(f"{app_module}.{node.name}")
+                func = decorator.func if isinstance(decorator, ast.Call) else None
+                if (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "app"
+                ):
+                    name = "api_handler" if func.attr in _ROUTE_DECORATORS else node.name
+                    found.setdefault(name, []).append(f"{app_module}.{node.name}")
         return found
 
     def reach(self, function: str, handlers: list[str]) -> Reach:

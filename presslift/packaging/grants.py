@@ -235,8 +235,8 @@ def _from_calls(function: Function, reach: calls.Reach) -> list[Statement]:
             targets = select(frozenset(reach.names), function, action)
             if not targets:
                 raise GrantError(
-                    f"{function.name} calls {call.service}:{call.operation} at {call.where}, but its code reads "
-                    f"none of the settings that name a {call.service} resource (grants.py RESOURCES)"
+                    f"{function.name} calls {call.service}:{call.operation} at {call.where}, but its code "
+                    f"reads none of the settings that name a {call.service} resource (grants.py RESOURCES)"
                 )
             for group in (
                 [t for t in targets if not isinstance(t, SiteOwned)],
