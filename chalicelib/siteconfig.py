@@ -445,7 +445,9 @@ class _Table:
         path = os.environ.get(resources.SEARCH_KEYS_PATH.name) or resources.SEARCH_KEYS_PATH.default
         prefix = path.rstrip("/") + "/"
         if text.startswith("secretsmanager:"):
-            raise self.error(key, f"Secrets Manager is not supported: store the key in SSM under {prefix}")
+            raise self.error(
+                key, f"is in Secrets Manager, which is not supported: store the key in SSM under {prefix}"
+            )
         if not text.startswith(prefix):
             raise self.error(
                 key, f"must name an SSM parameter under {prefix} (the only path granted), not {text!r}"

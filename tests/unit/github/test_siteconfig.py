@@ -161,9 +161,12 @@ MISTAKES = [
     ),
     (
         "[search]\nadmin_key_parameter = '/presslift/www/algolia-admin-key'",
-        "under /presslift/search/ (the only path granted)",
+        r"search.admin_key_parameter must name an SSM parameter under /presslift/search/ \(the only path granted\)",
     ),
-    ("[search]\nadmin_key_parameter = 'secretsmanager:k'", "Secrets Manager is not supported"),
+    (
+        "[search]\nadmin_key_parameter = 'secretsmanager:k'",
+        "search.admin_key_parameter is in Secrets Manager, which is not supported",
+    ),
     ("[[cache]]\npattern = '*.css'", r"cache\[0\].cache_control is required"),
     ("[[cache]]\ncache_control = 'no-cache'", r"cache\[0\].pattern is required"),
     ("[[cache]]\npattern = '*.css'\ncache_control = \"a\\nb\"", r"cache\[0\].cache_control must be one line"),
