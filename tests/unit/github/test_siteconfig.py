@@ -161,7 +161,7 @@ MISTAKES = [
     ),
     (
         "[search]\nadmin_key_parameter = '/presslift/www/algolia-admin-key'",
-        r"search.admin_key_parameter must name an SSM parameter under /presslift/search/ \(the only path granted\)",
+        r"search.admin_key_parameter must name an SSM parameter under /presslift/search/ \(the only path",
     ),
     (
         "[search]\nadmin_key_parameter = 'secretsmanager:k'",
