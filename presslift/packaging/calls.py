@@ -88,6 +88,18 @@ _PROPERTY_DECORATORS = {"property", "cached_property"}
 _ROUTE_DECORATORS = {"route"}
 #: Calls that call their first argument with the rest: functools.partial, Executor.submit.
 _PASS_ALONG = {"partial", "submit"}
+_LITERALS = (
+    ast.Dict,
+    ast.List,
+    ast.Set,
+    ast.Tuple,
+    ast.DictComp,
+    ast.ListComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+    ast.JoinedStr,
+    ast.Constant,
+)
 #: Values whose attributes resolve without guessing (external: a type from outside the code base).
 _TYPED = ("module", "class", "classref", "client", "external")
 
@@ -402,7 +414,8 @@ class CodeBase:
             for value in receiver:
                 kind, _, name = value.partition(":")
                 if kind == "module":
-                    found |= self._symbol(name, node.attr)
+                    # os.environ, boto3.client: a module from outside the code base has no methods of ours.
+                    found |= self._symbol(name, node.attr) or {"external:"}
                 elif kind in ("class", "classref"):
                     found |= self._attribute(name, node.attr, instance=kind == "class")
                 elif kind in ("client", "external"):
@@ -437,6 +450,8 @@ class CodeBase:
             return set().union(*(self._eval(function, v, env) for v in node.values))
         if isinstance(node, ast.NamedExpr):
             return self._eval(function, node.value, env)
+        if isinstance(node, _LITERALS):
+            return {"external:"}  # a dict, list, str...: its methods are Python's, never ours
         if isinstance(node, ast.Subscript) and "external:" in self._eval(function, node.value, env):
             return {"external:"}
         return set()
@@ -537,13 +552,15 @@ class CodeBase:
         )
         for node in body:
             if isinstance(node, ast.Name):
-                names.add(node.id)
+                if isinstance(node.ctx, ast.Load):  # a read; a dataclass field's declaration is not
+                    names.add(node.id)
                 # A function that reaches a local name through a parameter (a callback) was referred
                 # to, and so reached, where it was passed: following the parameter's joined value
                 # would make every caller of `batch(event, handler)` reach every handler.
                 values = set() if node.id in env else self._eval(function, node, env)
             elif isinstance(node, ast.Attribute):
-                names.add(node.attr)
+                if isinstance(node.ctx, ast.Load):
+                    names.add(node.attr)
                 values = self._eval(function, node, env)
                 receiver = self._eval(function, node.value, env)
                 where = f"{function.module}:{node.lineno}"

@@ -133,7 +133,8 @@ def site_owned_parameters() -> tuple[dict[str, Any], dict[str, Any]]:
 def _buckets(names: frozenset[str]) -> list[tuple[Any, bool]]:
     """(bucket logical id or site-owned marker, site-owned?) for the buckets the code names."""
     found: list[tuple[Any, bool]] = []
-    if "ingest_bucket" in names:
+    # The ingest bucket is named by the S3 notification, which the code reads with parse_export_key.
+    if "ingest_bucket" in names or "parse_export_key" in names:
         found.append((logical.INGEST_BUCKET, False))
     if "artifacts_bucket" in names:
         found.append((logical.ARTIFACTS_BUCKET, False))
