@@ -59,8 +59,8 @@ bench-convert: $(STAMP)  ## presslift convert vs wordpress-export-to-markdown (n
 # ---- Deploying to AWS (presslift/packaging, infra/) ----
 STAGE ?= prod
 STACK ?= presslift-$(STAGE)
-PACKAGE_DIR := build/package/$(STAGE)
-.PHONY: package deploy bench-package
+PACKAGE_DIR ?= build/package/$(STAGE)
+.PHONY: package deploy deploy-upload bench-package
 
 package: $(STAMP)  ## chalice package + infra/, SAM-transformed and checked offline, in build/package/$(STAGE)/
 	$(PY) -m presslift.packaging package --stage $(STAGE)
@@ -69,12 +69,27 @@ deploy: package  ## upload and deploy build/package/$(STAGE) (needs AWS credenti
 	@test -n "$(DEPLOY_BUCKET)" || { echo "set DEPLOY_BUCKET=<an S3 bucket of yours for the code>" >&2; exit 2; }
 	@test -n "$(NOTIFICATION_EMAIL)" || { echo "set NOTIFICATION_EMAIL=<who approves and gets alarms>" >&2; exit 2; }
 	$(PY) -m presslift.packaging secrets --stage $(STAGE)
-	$(VENV)/bin/aws cloudformation package --template-file $(PACKAGE_DIR)/sam.json --s3-bucket $(DEPLOY_BUCKET) \
-	  --s3-prefix $(STACK) --use-json --output-template-file $(PACKAGE_DIR)/packaged.json
-	$(VENV)/bin/aws cloudformation deploy --template-file $(PACKAGE_DIR)/packaged.json --stack-name $(STACK) \
-	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
-	  --parameter-overrides NotificationEmail=$(NOTIFICATION_EMAIL)
+	$(DEPLOY_COMMANDS)
 	$(VENV)/bin/aws cloudformation describe-stacks --stack-name $(STACK) --query 'Stacks[0].Outputs' --output table
+
+# The template is over CloudFormation's 51,200-byte limit for an inline body, so `deploy` uploads it to
+# DEPLOY_BUCKET too (--s3-bucket) and creates the change set from its URL. tests/functional/packaging
+# runs exactly these two commands against a moto server.
+SITE_OWNED_BUCKETS ?=
+SITE_OWNED_DISTRIBUTIONS ?=
+AWS ?= $(VENV)/bin/aws
+define DEPLOY_COMMANDS
+$(AWS) cloudformation package --template-file $(PACKAGE_DIR)/sam.json --s3-bucket $(DEPLOY_BUCKET) \
+	  --s3-prefix $(STACK) --use-json --output-template-file $(PACKAGE_DIR)/packaged.json
+	$(AWS) cloudformation deploy --template-file $(PACKAGE_DIR)/packaged.json --stack-name $(STACK) \
+	  --s3-bucket $(DEPLOY_BUCKET) --s3-prefix $(STACK)/templates \
+	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
+	  --parameter-overrides NotificationEmail=$(NOTIFICATION_EMAIL) \
+	  "SiteOwnedBuckets=$(SITE_OWNED_BUCKETS)" "SiteOwnedDistributions=$(SITE_OWNED_DISTRIBUTIONS)"
+endef
+
+deploy-upload:  ## package + deploy commands only, on an existing build/package/$(STAGE) (tests use it)
+	$(DEPLOY_COMMANDS)
 
 bench-package: $(STAMP)  ## deployment package and layer sizes, handler import time
 	$(PY) -m bench.package.run

@@ -39,6 +39,12 @@ MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
 EFS_MOUNT = Variable("PRESSLIFT_EFS_MOUNT", "/mnt/efs")
 #: Algolia hosts to use instead of Algolia's own (comma-separated URLs): tests and the local cloud.
 ALGOLIA_HOSTS = Variable("PRESSLIFT_ALGOLIA_HOSTS", "")
+#: Buckets and distributions that sites may own (comma-separated), from the stack's SiteOwnedBuckets and
+#: SiteOwnedDistributions parameters. Unset (the local cloud) means any; set, only those listed.
+SITE_OWNED_BUCKETS = Variable("PRESSLIFT_SITE_OWNED_BUCKETS", "")
+SITE_OWNED_DISTRIBUTIONS = Variable("PRESSLIFT_SITE_OWNED_DISTRIBUTIONS", "")
+#: The SSM path under which search admin keys live (the stack's SearchKeysPath); the only one granted.
+SEARCH_KEYS_PATH = Variable("PRESSLIFT_SEARCH_KEYS_PATH", "/presslift/search")
 #: Queues whose messages are ordered per site: FIFO, MessageGroupId = the site. Deploys of one site never
 #: run at the same time or out of order, while different sites deploy in parallel.
 FIFO_ROLES: frozenset[str] = frozenset({"deploy", "codedrop"})

@@ -1,17 +1,16 @@
-"""Secrets (the webhook secret, GitHub tokens, search admin keys) from SSM or Secrets Manager.
+"""Secrets (the webhook secret, GitHub tokens, search admin keys) from SSM Parameter Store.
 
-A secret is named by where it lives: `/presslift/github/webhook-secret` is an SSM Parameter Store
-parameter (read with decryption); `secretsmanager:NAME-OR-ARN` is a Secrets Manager secret, and
-`secretsmanager:NAME#field` picks one field of a JSON secret. Values are cached per cold start for
-`ttl_seconds`, so a webhook does not pay an SSM round trip each time, and a rotated secret is seen
-within the TTL.
+A secret is an SSM parameter, read with decryption (`/presslift/github/webhook-secret`). Secrets
+Manager names (`secretsmanager:...`) are refused with a message: the stack grants no Secrets Manager
+access (one store, one grant per path, and the code-drop function's VPC has an SSM endpoint but none
+for Secrets Manager). Values are cached per cold start for `ttl_seconds`, so a webhook does not pay
+an SSM round trip each time, and a rotated secret is seen within the TTL.
 
 Never: put a secret's value in an exception, a log line or a repr. Errors name the secret only.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -42,12 +41,11 @@ class Secrets:
         self,
         *,
         ssm: Any = None,
-        secretsmanager: Any = None,
         client_factory: Callable[[str], Any] | None = None,
         ttl_seconds: float = DEFAULT_TTL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._clients: dict[str, Any] = {"ssm": ssm, "secretsmanager": secretsmanager}
+        self._clients: dict[str, Any] = {"ssm": ssm}
         self._client_factory = client_factory or _boto3_client
         self._ttl = ttl_seconds
         self._clock = clock
@@ -93,34 +91,21 @@ class Secrets:
     def _read(self, name: str) -> str:
         if not name:
             raise ConfigError("a secret name is empty")
-        if name.startswith(SECRETS_MANAGER_PREFIX):
-            return self._read_secrets_manager(name)
+        refuse_secrets_manager(name)
         try:
             response = self._client("ssm").get_parameter(Name=name, WithDecryption=True)
         except Exception as exc:
             raise _error(exc, f"SSM parameter {name}") from None
         return str(response["Parameter"]["Value"])
 
-    def _read_secrets_manager(self, name: str) -> str:
-        secret_id, _, field = name.removeprefix(SECRETS_MANAGER_PREFIX).partition("#")
-        try:
-            response = self._client("secretsmanager").get_secret_value(SecretId=secret_id)
-        except Exception as exc:
-            raise _error(exc, f"Secrets Manager secret {secret_id}") from None
-        if "SecretString" in response:
-            value = str(response["SecretString"])
-        else:
-            value = bytes(response["SecretBinary"]).decode("utf-8")
-        if not field:
-            return value
-        try:
-            fields = json.loads(value)
-            return str(fields[field])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            # Deliberately not chained: the decode error would quote the secret.
-            raise ConfigError(
-                f"Secrets Manager secret {secret_id} is not a JSON object with a {field!r} field"
-            ) from None
+
+def refuse_secrets_manager(name: str, where: str = "a secret") -> None:
+    """ConfigError for a `secretsmanager:` name: Presslift reads secrets from SSM only."""
+    if name.startswith(SECRETS_MANAGER_PREFIX):
+        raise ConfigError(
+            f"{where} is {name!r}: Secrets Manager is not supported; store it as an SSM SecureString "
+            "parameter and name that (the functions are granted SSM only)"
+        )
 
 
 def _error(exc: Exception, what: str) -> Exception:

@@ -14,6 +14,7 @@ parameter that holds them).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
+from chalicelib import resources
 from chalicelib.errors import ConfigError
 
 FILE_NAME = "presslift.toml"
@@ -438,10 +440,17 @@ class _Table:
         return search
 
     def parameter_name(self, key: str, value: Any) -> str | None:
+        """An SSM parameter under the stack's search keys path, the only one the deploy may read."""
         text = self.string(key, value)
-        if not (text.startswith("/") or text.startswith("secretsmanager:")):
+        path = os.environ.get(resources.SEARCH_KEYS_PATH.name) or resources.SEARCH_KEYS_PATH.default
+        prefix = path.rstrip("/") + "/"
+        if text.startswith("secretsmanager:"):
             raise self.error(
-                key, f'must name an SSM parameter ("/presslift/...") or "secretsmanager:NAME", not {text!r}'
+                key, f"is in Secrets Manager, which is not supported: store the key in SSM under {prefix}"
+            )
+        if not text.startswith(prefix):
+            raise self.error(
+                key, f"must name an SSM parameter under {prefix} (the only path granted), not {text!r}"
             )
         return text
 

@@ -18,13 +18,15 @@ condition (two Lambdas run at once).
 from __future__ import annotations
 
 import builtins
+import os
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from chalicelib.errors import ConflictError, InputError, NotFoundError
+from chalicelib import resources
+from chalicelib.errors import ConfigError, ConflictError, InputError, NotFoundError
 from chalicelib.runs import LIST_INDEX, utc_now
 
 SITES_PARTITION = "SITES"
@@ -217,3 +219,26 @@ def _site(item: dict[str, Any]) -> Site:
         created_at=item["created_at"]["S"],
         source=item["source"]["S"],
     )
+
+
+def check_site_owned(
+    site: str, stage: str, bucket: str | None, distribution: str | None, env: Mapping[str, str] | None = None
+) -> None:
+    """ConfigError unless the stack allows a site's own bucket and distribution. The stack grants the
+    deploy function only the buckets and distributions listed in its SiteOwnedBuckets and
+    SiteOwnedDistributions parameters (given to the functions as environment variables); where the
+    variables are unset (the local cloud), every bucket and distribution is allowed."""
+    env = os.environ if env is None else env
+    for what, value, variable, parameter in (
+        ("bucket", bucket, resources.SITE_OWNED_BUCKETS, "SiteOwnedBuckets"),
+        ("distribution", distribution, resources.SITE_OWNED_DISTRIBUTIONS, "SiteOwnedDistributions"),
+    ):
+        if not value or variable.name not in env:
+            continue
+        allowed = [item.strip() for item in env[variable.name].split(",") if item.strip()]
+        if value not in allowed:
+            raise ConfigError(
+                f"site {site}: [targets.{stage}] {what} {value!r} "
+                f"is not one the stack may deploy to (allowed: {', '.join(allowed) or 'none'}); "
+                f"add it to the stack parameter {parameter} and deploy the stack again"
+            )

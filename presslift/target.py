@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from chalicelib.config import Settings
 from chalicelib.services import Services
@@ -33,12 +34,34 @@ def stage_environment(stage: str) -> dict[str, str]:
         raise SystemExit(str(exc)) from exc
 
 
+def stack_names(stack: str, cloudformation: Any = None) -> dict[str, str]:
+    """The bucket names a deployed stack generated (unique per stack), from its Outputs: each bucket
+    output's description is the variable it fills. Empty when the stack cannot be read."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client = cloudformation or boto3.client("cloudformation")
+        stacks = client.describe_stacks(StackName=stack)["Stacks"]
+    except (BotoCoreError, ClientError):
+        return {}
+    outputs = stacks[0].get("Outputs", []) if stacks else []
+    return {
+        o["Description"]: o["OutputValue"]
+        for o in outputs
+        if o.get("Description", "").startswith("PRESSLIFT_")
+    }
+
+
 def pipeline_services(args: argparse.Namespace) -> Services:
     if getattr(args, "aws_stage", None) or getattr(args, "profile", None):
         if args.profile:
             os.environ["AWS_PROFILE"] = args.profile
         os.environ.pop("AWS_ENDPOINT_URL", None)
-        env = {**os.environ, **(stage_environment(args.aws_stage) if args.aws_stage else {})}
+        env = {**os.environ}
+        if args.aws_stage:
+            env.update(stage_environment(args.aws_stage))
+            env.update(stack_names(os.environ.get("PRESSLIFT_STACK", f"presslift-{args.aws_stage}")))
         return Services(Settings.from_env(env))
     from presslift.localcloud import LocalCloudOptions, client_environment
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
+from chalicelib.sites import check_site_owned
 from chalicelib.work import artifacts, site_config, work_dir
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ def target(svc: Services, site: str, stage: str, config: SiteConfig) -> PublishT
     from chalicelib.publish import PublishTarget
 
     own = config.target(stage)
+    # A site's own bucket must be one the stack grants, or the deploy would end in AccessDenied.
+    check_site_owned(site, stage, own.bucket, own.distribution)
     bucket = own.bucket or svc.settings.site_buckets[stage]
     prefix = own.prefix if own.prefix is not None else ("" if own.bucket else f"{site}/")
     distribution = own.distribution or svc.settings.distributions.get(stage) or None

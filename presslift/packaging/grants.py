@@ -1,73 +1,64 @@
 """What each Lambda function may do: one IAM role per function, every action named, every resource
-one of the stack's own ARNs.
+one of the stack's own ARNs (or one the operator allowed through a stack parameter).
 
-A function's grants follow from what it is (its trigger, and for SQS handlers its queue's role),
-not from its name, so a new handler on a known queue is granted correctly without an edit here; a
-handler on a queue this module does not know gets the base grants only (its logs, its queue, the run
-table) and the checks say so. The only `Resource: "*"` is the one AWS requires for Lambda's VPC
-networking (`ec2:DescribeNetworkInterfaces` has no resource-level permissions).
+The actions come from the code (`calls.py`: the AWS operations each handler can reach); the
+resources from `RESOURCES`, which says which of the stack's resources each service's actions apply
+to, selected by the setting a function's code reads to find them (a function that never reads
+`artifacts_bucket` gets no grant on the artifacts bucket, whatever it calls). Nothing here says which
+actions a function has. What Lambda itself does for a function follows from its trigger and
+placement: its log group, polling its own queue, and for the code-drop function mounting EFS in the
+VPC. The only `Resource: "*"` is the one AWS requires for Lambda's VPC networking
+(`ec2:DescribeNetworkInterfaces` has no resource-level permissions).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import resources
-from presslift.packaging import logical
+from presslift.packaging import calls, logical
 from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import arn, ref, sub
 
 Statement = dict[str, Any]
+Resource = Any  # a CloudFormation value: an ARN string or an intrinsic
 
-#: What the pipeline's stages do, in the DESIGN's words, by trigger and queue role. Every stage may
-#: fail a run, which mails the approvals topic and posts a GitHub status (hence approvals, github).
-CAPABILITIES: dict[tuple[str, str], frozenset[str]] = {
-    ("sqs", "ingest"): frozenset({"runs", "ingest", "artifacts", "approvals", "github", "send:build"}),
-    ("sqs", "build"): frozenset({"runs", "artifacts", "approvals", "github", "hugo", "send:deploy"}),
-    ("sqs", "deploy"): frozenset(
-        {
-            "runs",
-            "artifacts",
-            "sites",
-            "cdn",
-            "approvals",
-            "github",
-            "search-keys",
-            # prod follows staging at once when a site needs no approval; code runs go to EFS
-            "send:deploy",
-            "send:codedrop",
-        }
-    ),
-    # no "github": in its VPC it cannot reach GitHub, so it hands commit statuses to the deploy function
-    ("sqs", "codedrop"): frozenset({"runs", "artifacts", "efs", "approvals", "send:codedrop", "send:deploy"}),
-    ("api", ""): frozenset(
-        {"runs", "artifacts-read", "webhook", "github", *(f"send:{role}" for role in resources.QUEUE_ROLES)}
-    ),
-    ("schedule", ""): frozenset({"runs", "approvals", "github"}),
+#: Where a function runs, beyond its code: the Hugo layer for the build, EFS in the VPC for code drops.
+#: Configuration, not grants: the EFS and network grants follow from it because Lambda mounts for it.
+PLACEMENT: dict[tuple[str, str], frozenset[str]] = {
+    ("sqs", "build"): frozenset({"hugo"}),
+    ("sqs", "codedrop"): frozenset({"efs"}),
 }
-BASE: frozenset[str] = frozenset({"runs"})
 #: Actions AWS grants only on Resource "*"; the least-privilege check allows exactly these.
 UNSCOPED_ACTIONS: frozenset[str] = frozenset({"ec2:DescribeNetworkInterfaces"})
+#: What Lambda's SQS poller does with the function's credentials on its own queue.
+POLLER_ACTIONS: tuple[str, ...] = (
+    "sqs:ChangeMessageVisibility",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+)
+#: Bucket-level S3 actions (on the bucket's ARN); every other S3 action is on its objects (`/*`).
+BUCKET_ACTIONS: frozenset[str] = frozenset({"s3:ListBucket", "s3:ListBucketMultipartUploads"})
+#: SQS actions that send; the others (read, delete, change visibility, attributes) consume.
+SEND_ACTIONS: frozenset[str] = frozenset({"sqs:SendMessage", "sqs:GetQueueUrl"})
+#: Stack parameters (comma-delimited lists, empty by default) of buckets and distributions that sites
+#: own and the deploy function may publish to; see README "Stack parameters".
+SITE_OWNED_BUCKETS = "SiteOwnedBuckets"
+SITE_OWNED_DISTRIBUTIONS = "SiteOwnedDistributions"
+HAS_SITE_OWNED_BUCKETS = "HasSiteOwnedBuckets"
+HAS_SITE_OWNED_DISTRIBUTIONS = "HasSiteOwnedDistributions"
 
 
 def capabilities(function: Function) -> frozenset[str]:
-    return CAPABILITIES.get((function.trigger, function.role), BASE)
+    """Where the function runs beyond its code ("hugo": the layer; "efs": the VPC and file system)."""
+    return PLACEMENT.get((function.trigger, function.role), frozenset())
 
 
 def _allow(actions: list[str], resources_: list[Any], **extra: Any) -> Statement:
     return {"Effect": "Allow", "Action": sorted(actions), "Resource": resources_, **extra}
-
-
-def _bucket(logical_id: str, *, write: bool) -> list[Statement]:
-    objects = sub(f"${{{logical_id}.Arn}}/*")
-    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] if write else ["s3:GetObject"]
-    return [_allow(actions, [objects]), _allow(["s3:ListBucket"], [arn(logical_id)])]
-
-
-def _queue_send(role: str) -> list[Statement]:
-    if role not in resources.QUEUE_ROLES:
-        return []
-    return [_allow(["sqs:GetQueueUrl", "sqs:SendMessage"], [arn(logical.queue(role))])]
 
 
 def _parameter(parameter: str, suffix: str = "") -> Any:
@@ -77,107 +68,243 @@ def _parameter(parameter: str, suffix: str = "") -> Any:
     )
 
 
-def _capability(name: str, site_stages: tuple[str, ...]) -> list[Statement]:
-    if name.startswith("send:"):
-        return _queue_send(name.removeprefix("send:"))
-    table = arn(logical.TABLE)
-    statements: dict[str, list[Statement]] = {
-        "runs": [
-            _allow(
-                [
-                    "dynamodb:ConditionCheckItem",
-                    "dynamodb:DeleteItem",
-                    "dynamodb:GetItem",
-                    "dynamodb:PutItem",
-                    "dynamodb:Query",
-                    "dynamodb:UpdateItem",
-                ],
-                [table, sub(f"${{{logical.TABLE}.Arn}}/index/*")],
-            )
-        ],
-        "ingest": _bucket(logical.INGEST_BUCKET, write=True),
-        "artifacts": _bucket(logical.ARTIFACTS_BUCKET, write=True),
-        "artifacts-read": _bucket(logical.ARTIFACTS_BUCKET, write=False),
-        "sites": [s for stage in site_stages for s in _bucket(logical.site_bucket(stage), write=True)],
-        "cdn": [
-            _allow(
-                ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
-                [
-                    sub(
-                        f"arn:${{AWS::Partition}}:cloudfront::${{AWS::AccountId}}:distribution/"
-                        f"${{{logical.distribution(stage)}}}"
-                    )
-                    for stage in site_stages
-                ],
-            )
-        ],
-        "approvals": [_allow(["sns:Publish"], [ref(logical.APPROVALS_TOPIC)])],
-        "webhook": [_allow(["ssm:GetParameter"], [_parameter("WebhookSecretParameter")])],
-        "github": [_allow(["ssm:GetParameter"], [_parameter("GitHubTokenParameter")])],
-        "search-keys": [_allow(["ssm:GetParameter"], [_parameter("SearchKeysPath", "/*")])],
-        "hugo": [],  # the layer needs no permission; listed so the capability is explicit
-        "efs": [
-            _allow(
-                ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                [arn(logical.FILE_SYSTEM)],
-                Condition={"StringEquals": {"elasticfilesystem:AccessPointArn": arn(logical.ACCESS_POINT)}},
-            ),
-            _allow(
-                ["ec2:CreateNetworkInterface"],
-                [
-                    sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*"),
-                    *(
-                        sub(
-                            f"arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:${{AWS::AccountId}}:subnet/${{{s}}}"
-                        )
-                        for s in logical.SUBNETS
-                    ),
-                    sub(
-                        "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/"
-                        f"${{{logical.FUNCTION_SECURITY_GROUP}}}"
-                    ),
-                ],
-            ),
-            _allow(
-                [
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                [sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")],
-            ),
-            _allow(sorted(UNSCOPED_ACTIONS), ["*"]),
-        ],
+def _distribution_arn(distribution: Any) -> Any:
+    return {
+        "Fn::Sub": [
+            "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Id}",
+            {"Id": distribution},
+        ]
     }
-    return statements[name]
 
 
-def policy(function: Function, site_stages: tuple[str, ...] = resources.SITE_STAGES) -> list[Statement]:
-    """The statements of `function`'s role: its own log group, its own queue, then its capabilities."""
-    found: list[Statement] = [
-        _allow(
-            ["logs:CreateLogStream", "logs:PutLogEvents"],
-            [arn(logical.log_group(function.logical_id))],
-        )
-    ]
-    if function.trigger == "sqs":
-        found.append(
-            _allow(
+@dataclass(frozen=True)
+class SiteOwned:
+    """The entries of a comma-delimited list parameter as ARNs (`prefix + entry + suffix`)."""
+
+    parameter: str
+    condition: str
+    prefix: str
+    suffix: str = ""
+
+    def resource(self) -> Any:
+        # CloudFormation has no map: joining with `suffix,prefix` and splitting again is the idiom. A
+        # Join's delimiter cannot hold `${AWS::Partition}` or the account, hence the commercial
+        # partition, and `*` for the account of a distribution (its id is globally unique anyway).
+        joined = {
+            "Fn::Join": [
+                "",
                 [
-                    "sqs:ChangeMessageVisibility",
-                    "sqs:DeleteMessage",
-                    "sqs:GetQueueAttributes",
-                    "sqs:ReceiveMessage",
+                    self.prefix,
+                    {"Fn::Join": [f"{self.suffix},{self.prefix}", ref(self.parameter)]},
+                    self.suffix,
                 ],
-                [arn(logical.queue(function.role))],
-            )
+            ]
+        }
+        return {"Fn::Split": [",", joined]}
+
+
+def site_owned_parameters() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stack parameters that let the deploy function publish to sites' own buckets and
+    distributions, and the conditions that leave the grant out while they are empty."""
+    parameters = {
+        SITE_OWNED_BUCKETS: {
+            "Type": "CommaDelimitedList",
+            "Default": "",
+            "Description": "S3 buckets that sites own and the deploy function may publish to (names, "
+            "comma-separated; presslift site add refuses any other)",
+        },
+        SITE_OWNED_DISTRIBUTIONS: {
+            "Type": "CommaDelimitedList",
+            "Default": "",
+            "Description": "CloudFront distribution ids in front of those buckets that the deploy function "
+            "may invalidate (comma-separated)",
+        },
+    }
+    conditions = {
+        condition: {"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", ref(parameter)]}, ""]}]}
+        for parameter, condition in (
+            (SITE_OWNED_BUCKETS, HAS_SITE_OWNED_BUCKETS),
+            (SITE_OWNED_DISTRIBUTIONS, HAS_SITE_OWNED_DISTRIBUTIONS),
         )
-    for name in sorted(capabilities(function)):
-        found.extend(_capability(name, site_stages))
+    }
+    return parameters, conditions
+
+
+def _buckets(names: frozenset[str]) -> list[tuple[Any, bool]]:
+    """(bucket logical id or site-owned marker, site-owned?) for the buckets the code names."""
+    found: list[tuple[Any, bool]] = []
+    # The ingest bucket is named by the S3 notification, which the code reads with parse_export_key.
+    if "ingest_bucket" in names or "parse_export_key" in names:
+        found.append((logical.INGEST_BUCKET, False))
+    if "artifacts_bucket" in names:
+        found.append((logical.ARTIFACTS_BUCKET, False))
+    if "site_buckets" in names:
+        found.extend((logical.site_bucket(stage), False) for stage in resources.SITE_STAGES)
+        found.append((SITE_OWNED_BUCKETS, True))
     return found
 
 
-def role(function: Function, site_stages: tuple[str, ...] = resources.SITE_STAGES) -> dict[str, Any]:
+def _s3(names: frozenset[str], function: Function, action: str) -> list[Resource]:
+    found: list[Resource] = []
+    for bucket, owned in _buckets(names):
+        if owned:
+            suffix = "" if action in BUCKET_ACTIONS else "/*"
+            found.append(SiteOwned(SITE_OWNED_BUCKETS, HAS_SITE_OWNED_BUCKETS, "arn:aws:s3:::", suffix))
+        elif action in BUCKET_ACTIONS:
+            found.append(arn(bucket))
+        else:
+            found.append(sub(f"${{{bucket}.Arn}}/*"))
+    return found
+
+
+def _sqs(names: frozenset[str], function: Function, action: str) -> list[Resource]:
+    found: list[Resource] = []
+    if "queues" in names:  # Settings.queues: the work queues, by role
+        found.extend(arn(logical.queue(role)) for role in resources.QUEUE_ROLES)
+    if "dead_letter_queue" in names:  # resources.dead_letter_queue(): each work queue's DLQ
+        found.extend(arn(logical.dead_letter_queue(role)) for role in resources.QUEUE_ROLES)
+    if action not in SEND_ACTIONS:
+        # Consuming in code (a retry's visibility, a sweep): the function's own queue and the DLQs.
+        dead = {logical.dead_letter_queue(role) for role in resources.QUEUE_ROLES}
+        found = [r for r in found if r["Fn::GetAtt"][0] in dead]
+        if function.trigger == "sqs":
+            found.insert(0, arn(logical.queue(function.role)))
+    return found
+
+
+def _dynamodb(names: frozenset[str], function: Function, action: str) -> list[Resource]:
+    if "table" not in names:
+        return []
+    return [arn(logical.TABLE), sub(f"${{{logical.TABLE}.Arn}}/index/*")]
+
+
+def _sns(names: frozenset[str], function: Function, action: str) -> list[Resource]:
+    return [ref(logical.APPROVALS_TOPIC)] if "approvals_topic_arn" in names else []
+
+
+def _cloudfront(names: frozenset[str], function: Function, action: str) -> list[Resource]:
+    if "distributions" not in names:
+        return []
+    own: list[Resource] = [_distribution_arn(ref(logical.distribution(s))) for s in resources.SITE_STAGES]
+    owned = SiteOwned(
+        SITE_OWNED_DISTRIBUTIONS, HAS_SITE_OWNED_DISTRIBUTIONS, "arn:aws:cloudfront::*:distribution/"
+    )
+    return [*own, owned]
+
+
+#: SSM parameters, each selected by the function that names it in chalicelib.
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "webhook_secret_name": ("WebhookSecretParameter", ""),
+    "github_token_name": ("GitHubTokenParameter", ""),
+    "admin_key_parameter": ("SearchKeysPath", "/*"),
+}
+
+
+def _ssm(names: frozenset[str], function: Function, action: str) -> list[Resource]:
+    return [
+        _parameter(parameter, suffix) for name, (parameter, suffix) in PARAMETERS.items() if name in names
+    ]
+
+
+#: Which of the stack's resources each service's actions apply to (never which actions a function has).
+RESOURCES: dict[str, Callable[[frozenset[str], Function, str], list[Resource]]] = {
+    "s3": _s3,
+    "sqs": _sqs,
+    "dynamodb": _dynamodb,
+    "sns": _sns,
+    "cloudfront": _cloudfront,
+    "ssm": _ssm,
+}
+
+
+class GrantError(ValueError):
+    """A function calls a service on no resource the stack knows: the message says which and where."""
+
+
+def _from_calls(function: Function, reach: calls.Reach) -> list[Statement]:
+    """One statement per set of resources; a site-owned list gets its own statement, present only
+    when its parameter is not empty."""
+    by_resources: dict[str, tuple[list[Resource], set[str]]] = {}
+    for call in sorted(reach.calls):
+        select = RESOURCES.get(call.service)
+        if select is None:
+            raise GrantError(
+                f"{function.name} calls {call.service}:{call.operation} at {call.where}, a service the stack "
+                "grants nothing of (presslift/packaging/grants.py RESOURCES)"
+            )
+        for action in call.actions:
+            targets = select(frozenset(reach.names), function, action)
+            if not targets:
+                raise GrantError(
+                    f"{function.name} calls {call.service}:{call.operation} at {call.where}, but its code "
+                    f"reads none of the settings that name a {call.service} resource (grants.py RESOURCES)"
+                )
+            for group in (
+                [t for t in targets if not isinstance(t, SiteOwned)],
+                *([t] for t in targets if isinstance(t, SiteOwned)),
+            ):
+                if group:
+                    by_resources.setdefault(repr(group), (group, set()))[1].add(action)
+    statements: list[Statement] = []
+    for targets, actions in by_resources.values():
+        if isinstance(targets[0], SiteOwned):
+            owned = targets[0]
+            statement = _allow(sorted(actions), [])
+            statement["Resource"] = owned.resource()
+            statements.append({"Fn::If": [owned.condition, statement, ref("AWS::NoValue")]})
+        else:
+            statements.append(_allow(sorted(actions), targets))
+    return statements
+
+
+def _efs() -> list[Statement]:
+    return [
+        _allow(
+            ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            [arn(logical.FILE_SYSTEM)],
+            Condition={"StringEquals": {"elasticfilesystem:AccessPointArn": arn(logical.ACCESS_POINT)}},
+        ),
+        _allow(
+            ["ec2:CreateNetworkInterface"],
+            [
+                sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*"),
+                *(
+                    sub(f"arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:${{AWS::AccountId}}:subnet/${{{s}}}")
+                    for s in logical.SUBNETS
+                ),
+                sub(
+                    "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/"
+                    f"${{{logical.FUNCTION_SECURITY_GROUP}}}"
+                ),
+            ],
+        ),
+        _allow(
+            ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"],
+            [sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")],
+        ),
+        _allow(sorted(UNSCOPED_ACTIONS), ["*"]),
+    ]
+
+
+def runtime_statements(function: Function) -> list[Statement]:
+    """What Lambda does with the function's role, whatever its code: logs, its queue, its mounts."""
+    found = [
+        _allow(["logs:CreateLogStream", "logs:PutLogEvents"], [arn(logical.log_group(function.logical_id))])
+    ]
+    if function.trigger == "sqs":
+        found.append(_allow(list(POLLER_ACTIONS), [arn(logical.queue(function.role))]))
+    if "efs" in capabilities(function):
+        found.extend(_efs())
+    return found
+
+
+def policy(function: Function, reach: calls.Reach | None = None) -> list[Statement]:
+    """The statements of `function`'s role: what Lambda does for it, then what its code calls."""
+    reach = calls.reach_of(function.name) if reach is None else reach
+    return [*runtime_statements(function), *_from_calls(function, reach)]
+
+
+def role(function: Function, reach: calls.Reach | None = None) -> dict[str, Any]:
     """The function's own IAM role resource."""
     return {
         "Type": "AWS::IAM::Role",
@@ -195,7 +322,7 @@ def role(function: Function, site_stages: tuple[str, ...] = resources.SITE_STAGE
             "Policies": [
                 {
                     "PolicyName": f"{function.logical_id}Policy",
-                    "PolicyDocument": {"Version": "2012-10-17", "Statement": policy(function, site_stages)},
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": policy(function, reach)},
                 }
             ],
         },

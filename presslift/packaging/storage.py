@@ -2,8 +2,15 @@
 
 Ingest (notifying the ingest queue for `imports/`), artifacts, and one bucket per site stage; all
 private with Block Public Access on and TLS required, the site buckets readable only by their own
-distribution through origin access control. Names come from the stage (chalicelib/resources.py).
-Pure: builds dicts.
+distribution through origin access control.
+
+Bucket names are unique per stack, because bucket names are global: the artifacts and site buckets
+have none in the template, so CloudFormation generates one (`<stack>-<logical id>-<random>`) that no
+other installation, and no bucket this stack retained after a failed first create, can hold. The
+ingest bucket alone is named, `<stack>-ingest-<account>-<region>`, because the queue policy that its
+notification needs must name it before it exists (a generated name would be a circular reference).
+The functions get the names through their environment and the stack lists them in its Outputs; the
+local cloud keeps the fixed `presslift-*` names of chalicelib/resources.py. Pure: builds dicts.
 """
 
 from __future__ import annotations
@@ -20,11 +27,16 @@ from presslift.packaging.stage import Stage
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
 
 
-def _private_bucket(name: str, *, retain: bool = False) -> dict[str, Any]:
+#: The ingest bucket's name (lower case: CloudFormation stack names allow capitals, buckets do not).
+INGEST_BUCKET_NAME = sub("${AWS::StackName}-ingest-${AWS::AccountId}-${AWS::Region}")
+
+
+def _private_bucket(name: Any = None, *, retain: bool = False) -> dict[str, Any]:
+    named = {"BucketName": name} if name is not None else {}
     bucket: dict[str, Any] = {
         "Type": "AWS::S3::Bucket",
         "Properties": {
-            "BucketName": name,
+            **named,
             "PublicAccessBlockConfiguration": {
                 "BlockPublicAcls": True,
                 "BlockPublicPolicy": True,
@@ -42,40 +54,38 @@ def _private_bucket(name: str, *, retain: bool = False) -> dict[str, Any]:
     return bucket | (RETAIN if retain else DELETE)
 
 
-def bucket_arn(name: str) -> Any:
+def ingest_bucket_arn() -> Any:
     # Built from the name, not GetAtt: the ingest bucket's notification needs the queue policy first.
-    return sub(f"arn:${{AWS::Partition}}:s3:::{name}")
+    return sub("arn:${AWS::Partition}:s3:::${AWS::StackName}-ingest-${AWS::AccountId}-${AWS::Region}")
 
 
-def _tls_only(name: str) -> dict[str, Any]:
+def _tls_only(bucket_id: str) -> dict[str, Any]:
     return {
         "Effect": "Deny",
         "Principal": "*",
         "Action": "s3:*",
-        "Resource": [bucket_arn(name), sub(f"arn:${{AWS::Partition}}:s3:::{name}/*")],
+        "Resource": [arn(bucket_id), sub(f"${{{bucket_id}.Arn}}/*")],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
 
 
-def _bucket_policy(bucket_id: str, name: str, *extra: dict[str, Any]) -> dict[str, Any]:
+def _bucket_policy(bucket_id: str, *extra: dict[str, Any]) -> dict[str, Any]:
     return {
         "Type": "AWS::S3::BucketPolicy",
         "Properties": {
             "Bucket": ref(bucket_id),
-            "PolicyDocument": {"Version": "2012-10-17", "Statement": [_tls_only(name), *extra]},
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [_tls_only(bucket_id), *extra]},
         },
     }
 
 
 def buckets(stage: Stage) -> dict[str, Any]:
     """Ingest (notifying the ingest queue), artifacts, and one private bucket per site stage."""
-    ingest = stage.names[resources.INGEST_BUCKET.name]
-    artifacts = stage.names[resources.ARTIFACTS_BUCKET.name]
     out: dict[str, Any] = {
-        logical.INGEST_BUCKET: _private_bucket(ingest),
-        logical.ARTIFACTS_BUCKET: _private_bucket(artifacts, retain=True),
-        f"{logical.INGEST_BUCKET}Policy": _bucket_policy(logical.INGEST_BUCKET, ingest),
-        f"{logical.ARTIFACTS_BUCKET}Policy": _bucket_policy(logical.ARTIFACTS_BUCKET, artifacts),
+        logical.INGEST_BUCKET: _private_bucket(INGEST_BUCKET_NAME),
+        logical.ARTIFACTS_BUCKET: _private_bucket(retain=True),
+        f"{logical.INGEST_BUCKET}Policy": _bucket_policy(logical.INGEST_BUCKET),
+        f"{logical.ARTIFACTS_BUCKET}Policy": _bucket_policy(logical.ARTIFACTS_BUCKET),
     }
     out[logical.INGEST_BUCKET]["DependsOn"] = [f"{logical.queue('ingest')}Policy"]
     out[logical.INGEST_BUCKET]["Properties"]["NotificationConfiguration"] = {
@@ -89,17 +99,15 @@ def buckets(stage: Stage) -> dict[str, Any]:
     }
     for site_stage in resources.SITE_STAGES:
         bucket_id = logical.site_bucket(site_stage)
-        name = stage.names[resources.SITE_BUCKETS[site_stage].name]
-        out[bucket_id] = _private_bucket(name)
+        out[bucket_id] = _private_bucket()
         # Readable only by this stage's distribution, through origin access control.
         out[f"{bucket_id}Policy"] = _bucket_policy(
             bucket_id,
-            name,
             {
                 "Effect": "Allow",
                 "Principal": {"Service": "cloudfront.amazonaws.com"},
                 "Action": "s3:GetObject",
-                "Resource": sub(f"arn:${{AWS::Partition}}:s3:::{name}/*"),
+                "Resource": sub(f"${{{bucket_id}.Arn}}/*"),
                 "Condition": {
                     "StringEquals": {
                         "AWS:SourceArn": sub(
@@ -115,7 +123,7 @@ def buckets(stage: Stage) -> dict[str, Any]:
                 "Effect": "Deny",
                 "Principal": {"Service": "cloudfront.amazonaws.com"},
                 "Action": "s3:GetObject",
-                "Resource": sub(f"arn:${{AWS::Partition}}:s3:::{name}/{STATE_FOLDER}*"),
+                "Resource": sub(f"${{{bucket_id}.Arn}}/{STATE_FOLDER}*"),
             },
         )
         out[logical.distribution(site_stage)] = _distribution(site_stage, bucket_id)

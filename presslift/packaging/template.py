@@ -23,7 +23,7 @@ from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
 from presslift.packaging.ssm_secrets import parameter_names
 from presslift.packaging.stage import PROJECT_ROOT, Stage, StageError
-from presslift.packaging.storage import bucket_arn, buckets
+from presslift.packaging.storage import buckets, ingest_bucket_arn
 
 INFRA = PROJECT_ROOT / "infra"
 BASE = INFRA / "base.yaml"
@@ -38,6 +38,15 @@ DEAD_LETTER_RETENTION = 14 * 24 * 3600
 QUEUE_RETENTION = 4 * 24 * 3600
 LOG_RETENTION_DAYS = 30
 _FILE = re.compile(r"^@file (\S+)$")
+#: Stack outputs naming the buckets (unique per stack, see storage.py), with the variable they fill.
+OUTPUT_BUCKETS: dict[str, tuple[str, str]] = {
+    "IngestBucket": (logical.INGEST_BUCKET, resources.INGEST_BUCKET.name),
+    "ArtifactsBucket": (logical.ARTIFACTS_BUCKET, resources.ARTIFACTS_BUCKET.name),
+    **{
+        f"Site{logical.camel(s)}Bucket": (logical.site_bucket(s), resources.SITE_BUCKETS[s].name)
+        for s in resources.SITE_STAGES
+    },
+}
 
 
 def load_base(path: Path = BASE) -> dict[str, Any]:
@@ -112,7 +121,6 @@ def queues(stage: Stage, functions: list[Function]) -> dict[str, Any]:
                 "AlarmActions": [ref(logical.ALARMS_TOPIC)],
             },
         }
-    ingest = stage.names[resources.INGEST_BUCKET.name]
     out[f"{logical.queue('ingest')}Policy"] = {
         "Type": "AWS::SQS::QueuePolicy",
         "Properties": {
@@ -126,7 +134,7 @@ def queues(stage: Stage, functions: list[Function]) -> dict[str, Any]:
                         "Action": "sqs:SendMessage",
                         "Resource": arn(logical.queue("ingest")),
                         "Condition": {
-                            "ArnEquals": {"aws:SourceArn": bucket_arn(ingest)},
+                            "ArnEquals": {"aws:SourceArn": ingest_bucket_arn()},
                             "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
                         },
                     }
@@ -199,6 +207,14 @@ def environment(stage: Stage, function: Function) -> dict[str, Any]:
         env[resources.API_URL.name] = sub(
             f"https://${{{logical.REST_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/api"
         )
+    # Bucket names are the stack's own (storage.py); the lists of site-owned ones come from parameters.
+    env[resources.INGEST_BUCKET.name] = ref(logical.INGEST_BUCKET)
+    env[resources.ARTIFACTS_BUCKET.name] = ref(logical.ARTIFACTS_BUCKET)
+    for site_stage in resources.SITE_STAGES:
+        env[resources.SITE_BUCKETS[site_stage].name] = ref(logical.site_bucket(site_stage))
+    env[resources.SITE_OWNED_BUCKETS.name] = {"Fn::Join": [",", ref(grants.SITE_OWNED_BUCKETS)]}
+    env[resources.SITE_OWNED_DISTRIBUTIONS.name] = {"Fn::Join": [",", ref(grants.SITE_OWNED_DISTRIBUTIONS)]}
+    env[resources.SEARCH_KEYS_PATH.name] = ref("SearchKeysPath")
     env[WEBHOOK_SECRET_ENV] = ref("WebhookSecretParameter")
     env[GITHUB_TOKEN_ENV] = ref("GitHubTokenParameter")
     return env
@@ -283,9 +299,15 @@ def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> 
     template["Resources"].update(generated)
     for parameter, default in parameter_names(stage.name).items():
         template["Parameters"][parameter]["Default"] = default
+    parameters, conditions = grants.site_owned_parameters()
+    template["Parameters"].update(parameters)
+    template.setdefault("Conditions", {}).update(conditions)
     template["Outputs"].update(
         {
-            "IngestBucket": {"Value": ref(logical.INGEST_BUCKET)},
+            **{
+                name: {"Value": ref(bucket_id), "Description": description}
+                for name, (bucket_id, description) in OUTPUT_BUCKETS.items()
+            },
             **{
                 f"Site{logical.camel(s)}Url": {
                     "Value": sub(f"https://${{{logical.distribution(s)}.DomainName}}/")

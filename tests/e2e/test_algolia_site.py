@@ -18,7 +18,7 @@ from presslift.localgithub import LocalGitHub, push_payload, webhook_request
 pytestmark = pytest.mark.e2e
 
 REPO = "acme/searchable"
-ADMIN_PARAMETER = "/presslift/searchable/algolia-admin-key"
+ADMIN_PARAMETER = "/presslift/search/searchable/algolia-admin-key"
 
 
 def files(posts: dict[str, str], algolia: LocalAlgolia) -> dict[str, bytes]:

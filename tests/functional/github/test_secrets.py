@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +19,7 @@ VALUE = "s3cr3t-webhook-value"
 def clients() -> Iterator[dict[str, Any]]:
     with mock_aws():
         session = boto3.session.Session(region_name="us-east-1")
-        yield {"ssm": session.client("ssm"), "secretsmanager": session.client("secretsmanager")}
+        yield {"ssm": session.client("ssm")}
 
 
 class CountingSSM:
@@ -53,36 +52,19 @@ def test_values_are_cached_until_the_ttl(clients: dict[str, Any]) -> None:
     assert reader.get("/p") == "two" and ssm.calls == 3
 
 
-def test_reads_secrets_manager_by_name_arn_and_field(clients: dict[str, Any]) -> None:
-    sm = clients["secretsmanager"]
-    arn = sm.create_secret(Name="presslift/github", SecretString=json.dumps({"token": "ghp_x", "other": 1}))[
-        "ARN"
-    ]
-    sm.create_secret(Name="plain", SecretString=VALUE)
-    reader = Secrets(secretsmanager=sm)
-    assert reader.get("secretsmanager:plain") == VALUE
-    assert reader.get(f"secretsmanager:{arn}#token") == "ghp_x"
-    assert reader.get("secretsmanager:presslift/github#token") == "ghp_x"
+def test_secrets_manager_names_are_refused_with_what_to_do_instead(clients: dict[str, Any]) -> None:
+    # The stack grants SSM only: a Secrets Manager name would fail with AccessDenied on AWS.
+    with pytest.raises(
+        ConfigError, match="Secrets Manager is not supported; store it as an SSM SecureString"
+    ):
+        Secrets(ssm=clients["ssm"]).get("secretsmanager:presslift/github#token")
 
 
 def test_missing_secrets_are_named_and_optional_ones_are_none(clients: dict[str, Any]) -> None:
-    reader = Secrets(ssm=clients["ssm"], secretsmanager=clients["secretsmanager"])
+    reader = Secrets(ssm=clients["ssm"])
     with pytest.raises(SecretNotFound, match="SSM parameter /presslift/nope does not exist"):
         reader.get("/presslift/nope")
-    with pytest.raises(SecretNotFound, match="Secrets Manager secret nope does not exist"):
-        reader.get("secretsmanager:nope")
     assert reader.get_optional("/presslift/github/token") is None
-
-
-def test_a_missing_field_names_the_field_but_never_the_value(clients: dict[str, Any]) -> None:
-    clients["secretsmanager"].create_secret(Name="json", SecretString=json.dumps({"token": VALUE}))
-    clients["secretsmanager"].create_secret(Name="text", SecretString=VALUE)
-    reader = Secrets(secretsmanager=clients["secretsmanager"])
-    for name in ("secretsmanager:json#missing", "secretsmanager:text#token"):
-        with pytest.raises(ConfigError) as raised:
-            reader.get(name)
-        assert VALUE not in str(raised.value) and raised.value.__cause__ is None
-        assert "field" in str(raised.value)
 
 
 def test_the_value_is_not_in_the_readers_repr(clients: dict[str, Any]) -> None:

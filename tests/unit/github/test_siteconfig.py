@@ -37,7 +37,7 @@ backend = "algolia"
 app_id = "APPID"
 index_name = "acme"
 search_key = "public-search-only"
-admin_key_parameter = "/presslift/acme/algolia-admin"
+admin_key_parameter = "/presslift/search/acme/algolia-admin"
 
 [[cache]]
 pattern = "**/*.css"
@@ -87,7 +87,7 @@ def test_full_hugo_config() -> None:
     assert config.target("prod") == Target(
         bucket="acme-www", distribution="E2QWRUHAPOMQZL", origin_path="/live"
     )
-    assert config.search.admin_key_parameter == "/presslift/acme/algolia-admin"
+    assert config.search.admin_key_parameter == "/presslift/search/acme/algolia-admin"
     assert [rule.cache_control for rule in config.cache] == [
         "public, max-age=31536000, immutable",
         "no-cache",
@@ -155,7 +155,18 @@ MISTAKES = [
     ("[search]\nbackend = 'elastic'", "search.backend must be one of 'pagefind', 'algolia'"),
     ("[search]\nbackend = 'algolia'\napp_id = 'A'", "search.index_name is required when"),
     ("[search]\nadmin_key = 'sekrit'", "search.admin_key must never be in presslift.toml"),
-    ("[search]\nadmin_key_parameter = 'sekrit'", "search.admin_key_parameter must name an SSM parameter"),
+    (
+        "[search]\nadmin_key_parameter = 'sekrit'",
+        "search.admin_key_parameter must name an SSM parameter under /presslift/search/",
+    ),
+    (
+        "[search]\nadmin_key_parameter = '/presslift/www/algolia-admin-key'",
+        r"search.admin_key_parameter must name an SSM parameter under /presslift/search/ \(the only path",
+    ),
+    (
+        "[search]\nadmin_key_parameter = 'secretsmanager:k'",
+        "search.admin_key_parameter is in Secrets Manager, which is not supported",
+    ),
     ("[[cache]]\npattern = '*.css'", r"cache\[0\].cache_control is required"),
     ("[[cache]]\ncache_control = 'no-cache'", r"cache\[0\].pattern is required"),
     ("[[cache]]\npattern = '*.css'\ncache_control = \"a\\nb\"", r"cache\[0\].cache_control must be one line"),

@@ -1,0 +1,673 @@
+"""Which AWS operations each Lambda function can reach: a static analysis (`ast`) of `app.py` and
+`chalicelib/`, so the role grants follow from the code instead of a hand-written list.
+
+The entry points are the handlers the app registers (`@app.on_sqs_message`, `@app.schedule`, ...:
+one function each, by its name) and every `@app.route` view (together the API handler). From them the
+analysis follows names through imports, modules, classes and methods, and records each attribute of
+an AWS client that is a botocore operation (`s3.put_object`, also as a reference: `partial(s3.delete_
+objects, ...)`), `get_paginator("list_objects_v2")`, and s3transfer's managed transfers.
+
+How it knows what a name is, and where it over-approximates (grants more, never less):
+- values are sets of what an expression may be: a class instance (from annotations, constructors and
+  `self.x = ...`), a function, a module, or an AWS client. A client is made by a call whose callee's
+  name contains `client` and whose first argument is a service's name (`make_client("s3")`,
+  `self._client("ssm")`); clients then flow through assignments, attributes, returns and arguments
+  (every call site's arguments join the parameter, flow-insensitively, over the whole code base);
+- a method called on a value of unknown type resolves to every method of that name in the code base;
+- a function referred to (a callback, a handler passed along) counts as called; a nested function
+  or lambda is part of its enclosing function; a class that is built brings all its dunder methods;
+- a module's top-level code runs for every function that reaches anything in it.
+An attribute that reads like an operation (`put_object`) on a value the analysis cannot type is
+reported in `Reach.unresolved`, so code it cannot follow fails the grants test instead of going
+ungranted. Never imports the code it reads; pure apart from reading the files.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from presslift.packaging.stage import PROJECT_ROOT
+
+SERVICES: tuple[str, ...] = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm", "secretsmanager")
+#: s3transfer's methods that boto3 injects into S3 clients, and the operations each may send.
+TRANSFERS: dict[str, tuple[str, ...]] = {
+    "download_file": ("HeadObject", "GetObject"),
+    "download_fileobj": ("HeadObject", "GetObject"),
+    "upload_file": (
+        "PutObject",
+        "CreateMultipartUpload",
+        "UploadPart",
+        "CompleteMultipartUpload",
+        "AbortMultipartUpload",
+    ),
+    "upload_fileobj": (
+        "PutObject",
+        "CreateMultipartUpload",
+        "UploadPart",
+        "CompleteMultipartUpload",
+        "AbortMultipartUpload",
+    ),
+    "copy": (
+        "HeadObject",
+        "CopyObject",
+        "CreateMultipartUpload",
+        "UploadPartCopy",
+        "CompleteMultipartUpload",
+        "AbortMultipartUpload",
+    ),
+}
+#: Operations whose IAM action is not `<service>:<Operation>` (AWS's "Actions defined by" pages).
+IAM_EXCEPTIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("s3", "ListObjectsV2"): ("s3:ListBucket",),
+    ("s3", "ListObjects"): ("s3:ListBucket",),
+    ("s3", "HeadBucket"): ("s3:ListBucket",),
+    ("s3", "HeadObject"): ("s3:GetObject",),
+    ("s3", "CopyObject"): ("s3:GetObject", "s3:PutObject"),  # reads the source, writes the copy
+    ("s3", "DeleteObjects"): ("s3:DeleteObject",),
+    ("s3", "CreateMultipartUpload"): ("s3:PutObject",),
+    ("s3", "UploadPart"): ("s3:PutObject",),
+    ("s3", "UploadPartCopy"): ("s3:GetObject", "s3:PutObject"),
+    ("s3", "CompleteMultipartUpload"): ("s3:PutObject",),
+    ("s3", "ListParts"): ("s3:ListMultipartUploadParts",),
+    ("s3", "ListMultipartUploads"): ("s3:ListBucketMultipartUploads",),
+    # A transaction needs the permission of each item operation it may hold.
+    ("dynamodb", "TransactWriteItems"): (
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+    ),
+    ("dynamodb", "TransactGetItems"): ("dynamodb:GetItem",),
+}
+_PROPERTY_DECORATORS = {"property", "cached_property"}
+_ROUTE_DECORATORS = {"route"}
+#: Calls that call their first argument with the rest: functools.partial, Executor.submit.
+_PASS_ALONG = {"partial", "submit"}
+_LITERALS = (
+    ast.Dict,
+    ast.List,
+    ast.Set,
+    ast.Tuple,
+    ast.DictComp,
+    ast.ListComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+    ast.JoinedStr,
+    ast.Constant,
+)
+#: Values whose attributes resolve without guessing (external: a type from outside the code base).
+_TYPED = ("module", "class", "classref", "client", "external")
+
+
+@dataclass(frozen=True, order=True)
+class Call:
+    """One AWS operation a function may send, with where in the code."""
+
+    service: str
+    operation: str  # botocore's name: PutObject
+    where: str  # module:line
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return iam_actions(self.service, self.operation)
+
+
+@dataclass
+class Reach:
+    """What one Lambda function's code can reach."""
+
+    function: str  # Chalice's function name (the handler's name, or api_handler)
+    calls: set[Call] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # every name and attribute its reachable code reads
+    unresolved: set[str] = field(default_factory=set)
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return frozenset(action for call in self.calls for action in call.actions)
+
+    def services(self) -> frozenset[str]:
+        return frozenset(call.service for call in self.calls)
+
+
+def iam_actions(service: str, operation: str) -> tuple[str, ...]:
+    return IAM_EXCEPTIONS.get((service, operation), (f"{service}:{operation}",))
+
+
+@functools.cache
+def operations(service: str) -> dict[str, str]:
+    """snake_case method -> botocore operation name, from botocore's service model."""
+    import botocore.session
+    from botocore import xform_name
+
+    model = botocore.session.get_session().get_service_model(service)
+    return {xform_name(name): name for name in model.operation_names}
+
+
+def _distinctive(name: str) -> bool:
+    """An operation name that no ordinary object would have (`put_object`, not `copy` or `publish`)."""
+    return "_" in name.strip("_") and any(name in operations(s) for s in SERVICES)
+
+
+# ---- the code base ----------------------------------------------------------------------------------
+
+Value = frozenset[str]  # "class:Q", "classref:Q", "func:Q", "module:M", "client:S", "external:", "any:"
+EMPTY: Value = frozenset()
+
+
+@dataclass
+class _Function:
+    qualname: str
+    module: str
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Module
+    cls: str | None = None  # qualname of the class it is a method of
+
+    @property
+    def params(self) -> list[str]:
+        if isinstance(self.node, ast.Module):
+            return []
+        args = self.node.args
+        return [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+
+    @property
+    def is_property(self) -> bool:
+        return not isinstance(self.node, ast.Module) and any(
+            _last_name(d) in _PROPERTY_DECORATORS for d in self.node.decorator_list
+        )
+
+
+@dataclass
+class _Class:
+    qualname: str
+    module: str
+    node: ast.ClassDef
+    methods: dict[str, str] = field(default_factory=dict)  # name -> function qualname
+    fields: dict[str, ast.expr] = field(default_factory=dict)  # class-level annotations
+
+
+@dataclass
+class _Module:
+    name: str
+    tree: ast.Module
+    symbols: dict[str, str] = field(
+        default_factory=dict
+    )  # name -> "module:M" | "func:Q" | "class:Q" | "symbol:M.N"
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+class CodeBase:
+    """The modules of app.py and chalicelib/, their functions and classes, and what flows where."""
+
+    def __init__(
+        self, root: Path = PROJECT_ROOT, app_file: str = "app.py", package: str = "chalicelib"
+    ) -> None:
+        self.root = root
+        self.modules: dict[str, _Module] = {}
+        self.functions: dict[str, _Function] = {}
+        self.classes: dict[str, _Class] = {}
+        self.by_method_name: dict[str, set[str]] = {}
+        self._mro_cache: dict[str, list[str]] = {}
+        self._subclass_cache: dict[str, list[str]] = {}
+        paths = [root / app_file, *sorted((root / package).rglob("*.py"))]
+        for path in paths:
+            self._index(_module_name(path, root), ast.parse(path.read_text(), str(path)))
+        for module in self.modules.values():
+            self._imports(module)
+        self.params: dict[tuple[str, str], set[str]] = {}
+        self.returns: dict[str, set[str]] = {}
+        self.attributes: dict[tuple[str, str], set[str]] = {}
+        self._solve()
+
+    # -- indexing
+    def _index(self, name: str, tree: ast.Module) -> None:
+        module = _Module(name, tree)
+        self.modules[name] = module
+        self.functions[name] = _Function(name, name, tree)  # the module's top-level code
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[f"{name}.{node.name}"] = _Function(f"{name}.{node.name}", name, node)
+                module.symbols[node.name] = f"func:{name}.{node.name}"
+            elif isinstance(node, ast.ClassDef):
+                self._index_class(module, node)
+            elif isinstance(node, ast.Assign) and _last_name(node.value) == "Any":
+                # `S3Client = Any`: an alias that says nothing about the value.
+                module.symbols.update({t.id: "any:" for t in node.targets if isinstance(t, ast.Name)})
+
+    def _index_class(self, module: _Module, node: ast.ClassDef) -> None:
+        qual = f"{module.name}.{node.name}"
+        cls = _Class(qual, module.name, node)
+        self.classes[qual] = cls
+        module.symbols[node.name] = f"classref:{qual}"
+        for item in node.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                method = f"{qual}.{item.name}"
+                self.functions[method] = _Function(method, module.name, item, cls=qual)
+                cls.methods[item.name] = method
+                self.by_method_name.setdefault(item.name, set()).add(method)
+            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                cls.fields[item.target.id] = item.annotation
+
+    def _imports(self, module: _Module) -> None:
+        # Imports anywhere in the module (lazy ones inside functions too) bind module-wide.
+        package = module.name if module.name in self._packages() else module.name.rpartition(".")[0]
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        module.symbols.setdefault(alias.asname, f"module:{alias.name}")
+                    else:
+                        top = alias.name.split(".")[0]
+                        module.symbols.setdefault(top, f"module:{top}")
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parts, *([base] if base else [])])
+                for alias in node.names:
+                    target = f"{base}.{alias.name}"
+                    kind = "module" if target in self.modules else "symbol"
+                    module.symbols.setdefault(alias.asname or alias.name, f"{kind}:{target}")
+
+    @functools.cache  # noqa: B019 - the code base lives as long as one analysis
+    def _packages(self) -> frozenset[str]:
+        return frozenset(
+            name for name in self.modules if (self.root / name.replace(".", "/") / "__init__.py").exists()
+        )
+
+    def _symbol(self, module: str, name: str, depth: int = 0) -> Value:
+        """What `name` means at the top level of `module`, following re-exports."""
+        if module not in self.modules:
+            return frozenset({f"module:{module}.{name}"}) if f"{module}.{name}" in self.modules else EMPTY
+        found = self.modules[module].symbols.get(name)
+        if found is None:
+            return frozenset({f"module:{module}.{name}"}) if f"{module}.{name}" in self.modules else EMPTY
+        if found.startswith("symbol:") and depth < 10:
+            # `from chalicelib.publish.bucket import S3Client`: follow it to what it is there.
+            owner, _, attr = found.removeprefix("symbol:").rpartition(".")
+            return self._symbol(owner, attr, depth + 1)
+        return frozenset({found})
+
+    # -- classes
+    def _mro(self, qual: str) -> list[str]:
+        if qual in self._mro_cache:
+            return self._mro_cache[qual]
+        seen: list[str] = []
+        todo = [qual]
+        while todo:
+            current = todo.pop(0)
+            if current in seen or current not in self.classes:
+                continue
+            seen.append(current)
+            cls = self.classes[current]
+            for base in cls.node.bases:
+                todo.extend(
+                    v.split(":", 1)[1]
+                    for v in self._eval_static(cls.module, base)
+                    if v.startswith("classref:")
+                )
+        self._mro_cache[qual] = seen
+        return seen
+
+    def _subclasses(self, qual: str) -> list[str]:
+        if qual not in self._subclass_cache:
+            self._subclass_cache[qual] = [q for q in self.classes if q != qual and qual in self._mro(q)]
+        return self._subclass_cache[qual]
+
+    def _attribute(self, qual: str, attr: str, *, instance: bool) -> set[str]:
+        found: set[str] = set()
+        for cls_name in [*self._mro(qual), *self._subclasses(qual)]:
+            cls = self.classes[cls_name]
+            if attr in cls.methods:
+                method = self.functions[cls.methods[attr]]
+                found.add(f"func:{method.qualname}")
+                if instance and method.is_property:
+                    found |= self.returns.get(method.qualname, set())
+            if attr in cls.fields:
+                found |= self._annotation(cls.module, cls.fields[attr])
+            found |= self.attributes.get((cls_name, attr), set())
+        return found
+
+    def _annotation(self, module: str, node: ast.expr | None) -> set[str]:
+        if node is None:
+            return set()
+        if isinstance(node, ast.BinOp):
+            return self._annotation(module, node.left) | self._annotation(module, node.right)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return set()
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            static = self._eval_static(module, node)
+            if _last_name(node) == "Any" or "any:" in static:
+                return set()  # unknown: the value's own flow decides
+            classes = {f"class:{v.split(':', 1)[1]}" for v in static if v.startswith("classref:")}
+            return classes or {"external:"}
+        # dict[str, X], Callable[..., Y], Mapping[...]: not a class of the code base.
+        return {"external:"}
+
+    def _eval_static(self, module: str, node: ast.expr) -> Value:
+        if isinstance(node, ast.Name):
+            return self._symbol(module, node.id)
+        if isinstance(node, ast.Attribute):
+            found: set[str] = set()
+            for value in self._eval_static(module, node.value):
+                if value.startswith("module:"):
+                    found |= self._symbol(value.removeprefix("module:"), node.attr)
+            return frozenset(found)
+        return EMPTY
+
+    # -- values
+    def _locals(self, function: _Function) -> dict[str, set[str]]:
+        env: dict[str, set[str]] = {}
+        if isinstance(function.node, ast.Module):
+            return env
+        for index, name in enumerate(function.params):
+            env[name] = set(self.params.get((function.qualname, name), set()))
+            if index == 0 and function.cls and name in ("self", "cls"):
+                env[name].add(f"{'classref' if name == 'cls' else 'class'}:{function.cls}")
+        args = function.node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            env[arg.arg] |= self._annotation(function.module, arg.annotation)
+        for _ in range(2):  # flow-insensitive: every assignment of a name joins its value
+            for node in ast.walk(function.node):
+                if isinstance(node, ast.Assign):
+                    value = self._eval(function, node.value, env)
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            env.setdefault(target.id, set()).update(value)
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    value = self._annotation(function.module, node.annotation)
+                    if node.value is not None:
+                        value |= self._eval(function, node.value, env)
+                    env.setdefault(node.target.id, set()).update(value)
+                elif isinstance(node, ast.NamedExpr):
+                    env.setdefault(node.target.id, set()).update(self._eval(function, node.value, env))
+                elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
+                    value = self._eval(function, node.context_expr, env)
+                    env.setdefault(node.optional_vars.id, set()).update(value)
+        return env
+
+    def _eval(self, function: _Function, node: ast.expr, env: dict[str, set[str]]) -> set[str]:
+        if isinstance(node, ast.Name):
+            if node.id in env:
+                return set(env[node.id])
+            return set(self._symbol(function.module, node.id))
+        if isinstance(node, ast.Attribute):
+            found: set[str] = set()
+            receiver = self._eval(function, node.value, env)
+            for value in receiver:
+                kind, _, name = value.partition(":")
+                if kind == "module":
+                    # os.environ, boto3.client: a module from outside the code base has no methods of ours.
+                    found |= self._symbol(name, node.attr) or {"external:"}
+                elif kind in ("class", "classref"):
+                    found |= self._attribute(name, node.attr, instance=kind == "class")
+                elif kind in ("client", "external"):
+                    found.add("external:")  # botocore's methods and what they answer
+            if not any(v.split(":", 1)[0] in _TYPED for v in receiver):
+                # Unknown receiver: every method of that name, and every typed attribute of that name.
+                found |= {f"func:{m}" for m in self.by_method_name.get(node.attr, ())}
+                for cls in self.classes:
+                    if node.attr in self.classes[cls].fields or (cls, node.attr) in self.attributes:
+                        found |= self._attribute(cls, node.attr, instance=True)
+            return found
+        if isinstance(node, ast.Call):
+            service = _client_literal(node)
+            if service:
+                return {f"client:{service}"}
+            found = set()
+            for value in self._eval(function, node.func, env):
+                kind, _, name = value.partition(":")
+                if kind == "classref":
+                    found.add(f"class:{name}")
+                elif kind == "external":
+                    found.add("external:")
+                elif kind == "func":
+                    callee = self.functions[name]
+                    found |= self.returns.get(name, set())
+                    if not isinstance(callee.node, ast.Module):
+                        found |= self._annotation(callee.module, callee.node.returns)
+            return found
+        if isinstance(node, ast.IfExp):
+            return self._eval(function, node.body, env) | self._eval(function, node.orelse, env)
+        if isinstance(node, ast.BoolOp):
+            return set().union(*(self._eval(function, v, env) for v in node.values))
+        if isinstance(node, ast.NamedExpr):
+            return self._eval(function, node.value, env)
+        if isinstance(node, _LITERALS):
+            return {"external:"}  # a dict, list, str...: its methods are Python's, never ours
+        if isinstance(node, ast.Subscript) and "external:" in self._eval(function, node.value, env):
+            return {"external:"}
+        return set()
+
+    # -- flow: arguments into parameters, returns, `self.x = ...`
+    def _solve(self) -> None:
+        for _ in range(12):
+            changed = False
+            for function in self.functions.values():
+                changed |= self._flow(function)
+            if not changed:
+                return
+
+    @staticmethod
+    def _join(table: dict[Any, set[str]], key: Any, value: set[str]) -> bool:
+        current = table.setdefault(key, set())
+        if value <= current:
+            return False
+        current |= value
+        return True
+
+    def _flow(self, function: _Function) -> bool:
+        env = self._locals(function)
+        changed = False
+        for node in ast.walk(function.node):
+            if (
+                isinstance(node, ast.Return)
+                and node.value is not None
+                and not isinstance(function.node, ast.Module)
+            ):
+                changed |= self._join(self.returns, function.qualname, self._eval(function, node.value, env))
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and function.cls:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                        and node.value is not None
+                    ):
+                        value = self._eval(function, node.value, env)
+                        changed |= self._join(self.attributes, (function.cls, target.attr), value)
+            elif isinstance(node, ast.Call):
+                changed |= self._arguments(function, node, env)
+        return changed
+
+    def _arguments(self, function: _Function, call: ast.Call, env: dict[str, set[str]]) -> bool:
+        changed = False
+        targets = self._eval(function, call.func, env)
+        if _last_name(call.func) in _PASS_ALONG and call.args:
+            targets = self._eval(function, call.args[0], env)  # partial(f, a, b=...) calls f(a, b=...)
+            call = ast.Call(func=call.args[0], args=call.args[1:], keywords=call.keywords)
+        for value in targets:
+            kind, _, name = value.partition(":")
+            if kind == "classref":
+                init = self._attribute(name, "__init__", instance=False)
+                callees = [v.removeprefix("func:") for v in init if v.startswith("func:")]
+                bound = True
+            elif kind == "func":
+                callees, bound = [name], False
+            else:
+                continue
+            for qual in callees:
+                callee = self.functions[qual]
+                params = callee.params
+                skip = (
+                    1
+                    if callee.cls and params[:1] in (["self"], ["cls"]) and (bound or self._is_bound(call))
+                    else 0
+                )
+                for index, arg in enumerate(call.args):
+                    if isinstance(arg, ast.Starred) or index + skip >= len(params):
+                        break
+                    value_ = self._eval(function, arg, env)
+                    changed |= self._join(self.params, (qual, params[index + skip]), value_)
+                for keyword in call.keywords:
+                    if keyword.arg in params:
+                        value_ = self._eval(function, keyword.value, env)
+                        changed |= self._join(self.params, (qual, keyword.arg), value_)
+        return changed
+
+    @staticmethod
+    def _is_bound(call: ast.Call) -> bool:
+        return isinstance(call.func, ast.Attribute)
+
+    # -- what one function does
+    def edges(self, function: _Function) -> tuple[set[str], set[Call], set[str], set[str]]:
+        """Functions it may call, AWS operations it may send, names it reads, unresolved operations."""
+        env = self._locals(function)
+        callees: set[str] = set()
+        calls: set[Call] = set()
+        names: set[str] = set()
+        unresolved: set[str] = set()
+        body: Iterable[ast.AST] = (
+            _top_level_nodes(function.node)
+            if isinstance(function.node, ast.Module)
+            else ast.walk(function.node)
+        )
+        for node in body:
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load):  # a read; a dataclass field's declaration is not
+                    names.add(node.id)
+                # A function that reaches a local name through a parameter (a callback) was referred
+                # to, and so reached, where it was passed: following the parameter's joined value
+                # would make every caller of `batch(event, handler)` reach every handler.
+                values = set() if node.id in env else self._eval(function, node, env)
+            elif isinstance(node, ast.Attribute):
+                if isinstance(node.ctx, ast.Load):
+                    names.add(node.attr)
+                values = self._eval(function, node, env)
+                receiver = self._eval(function, node.value, env)
+                where = f"{function.module}:{node.lineno}"
+                clients = [v.removeprefix("client:") for v in receiver if v.startswith("client:")]
+                for service in clients:
+                    calls |= _operations_at(service, node, where)
+                if not receiver and _distinctive(node.attr):
+                    unresolved.add(f"{where}: .{node.attr} on a value the analysis cannot type")
+            else:
+                continue
+            for value in values:
+                kind, _, name = value.partition(":")
+                if kind == "func":
+                    callees.add(name)
+                elif kind == "classref":
+                    # Building a class may run any of its dunder methods (__init__, __enter__, ...).
+                    for cls in self._mro(name):
+                        callees |= {q for m, q in self.classes[cls].methods.items() if m.startswith("__")}
+        return callees, calls, names, unresolved
+
+    def entry_points(self, app_module: str = "app") -> dict[str, list[str]]:
+        """Chalice function name -> the app's handler functions behind it (every route: api_handler)."""
+        found: dict[str, list[str]] = {}
+        for node in self.modules[app_module].tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for decorator in node.decorator_list:
+                func = decorator.func if isinstance(decorator, ast.Call) else None
+                if (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "app"
+                ):
+                    name = "api_handler" if func.attr in _ROUTE_DECORATORS else node.name
+                    found.setdefault(name, []).append(f"{app_module}.{node.name}")
+        return found
+
+    def reach(self, function: str, handlers: list[str]) -> Reach:
+        found = Reach(function)
+        seen: set[str] = set()
+        todo = list(handlers)
+        while todo:
+            qual = todo.pop()
+            if qual in seen or qual not in self.functions:
+                continue
+            seen.add(qual)
+            current = self.functions[qual]
+            todo.append(current.module)  # its module's top-level code ran when it was imported
+            callees, calls, names, unresolved = self.edges(current)
+            found.calls |= calls
+            found.names |= names
+            found.unresolved |= unresolved
+            todo.extend(callees - seen)
+        return found
+
+
+def _top_level_nodes(tree: ast.Module) -> Iterator[ast.AST]:
+    """A module's own code: everything but function bodies (decorators and defaults do run)."""
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            todo.extend([*node.decorator_list, *node.args.defaults])
+            todo.extend(d for d in node.args.kw_defaults if d is not None)
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _client_literal(call: ast.Call) -> str | None:
+    if "client" not in _last_name(call.func).lower() or not call.args:
+        return None
+    first = call.args[0]
+    if isinstance(first, ast.Constant) and first.value in SERVICES:
+        return str(first.value)
+    return None
+
+
+def _operations_at(service: str, node: ast.Attribute, where: str) -> set[Call]:
+    ops = operations(service)
+    if node.attr in ops:
+        return {Call(service, ops[node.attr], where)}
+    if service == "s3" and node.attr in TRANSFERS:
+        return {Call(service, op, where) for op in TRANSFERS[node.attr]}
+    parent = getattr(node, "parent_call", None)
+    if node.attr == "get_paginator" and isinstance(parent, ast.Call) and parent.args:
+        name = parent.args[0]
+        if isinstance(name, ast.Constant) and name.value in ops:
+            return {Call(service, ops[name.value], where)}
+    return set()
+
+
+def _link_calls(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node.func.parent_call = node  # type: ignore[attr-defined]
+
+
+@functools.cache
+def analyse(root: Path = PROJECT_ROOT) -> dict[str, Reach]:
+    """Chalice function name -> what its code can reach, for the app in `root`."""
+    code = CodeBase(root)
+    for module in code.modules.values():
+        _link_calls(module.tree)
+    return {name: code.reach(name, handlers) for name, handlers in code.entry_points().items()}
+
+
+def reach_of(function: str, root: Path = PROJECT_ROOT) -> Reach:
+    """What `function` reaches; a function the app's source does not define reaches nothing."""
+    return analyse(root).get(function, Reach(function))

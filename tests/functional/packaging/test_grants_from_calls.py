@@ -1,0 +1,53 @@
+"""Each role grants exactly the AWS actions its function's code can reach: nothing missing, nothing
+unused (besides what Lambda itself does with the role: logs, polling its queue, mounting EFS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from presslift.packaging import calls, grants
+from presslift.packaging.package import Packaged
+
+pytestmark = pytest.mark.xdist_group("packaging")
+
+
+def _actions(statements: list[Any]) -> set[str]:
+    found: set[str] = set()
+    for statement in statements:
+        if "Fn::If" in statement:  # a site-owned grant, present when its parameter is set
+            statement = statement["Fn::If"][1]
+        found |= set(statement["Action"])
+    return found
+
+
+def test_every_role_grants_what_its_code_calls_and_nothing_else(
+    packaged: Packaged, sam: dict[str, Any]
+) -> None:
+    for function in packaged.functions:
+        role = sam["Resources"][f"{function.logical_id}Role"]["Properties"]["Policies"][0]
+        granted = _actions(role["PolicyDocument"]["Statement"]) - _actions(
+            grants.runtime_statements(function)
+        )
+        reach = calls.reach_of(function.name)
+        assert not reach.unresolved, reach.unresolved
+        assert granted - reach.actions == set(), f"{function.name}: granted but never called"
+        assert reach.actions - granted == set(), f"{function.name}: called but not granted"
+
+
+def test_the_build_may_send_to_the_code_drop_queue() -> None:
+    # A code site's build hands over to codedrop: without the grant its run stays running forever.
+    reach = calls.reach_of("build")
+    assert "sqs:SendMessage" in reach.actions and "queues" in reach.names
+
+
+def test_the_analysis_follows_clients_through_constructors_and_helpers() -> None:
+    api = calls.reach_of("api_handler")
+    # ArtifactStore(svc.s3, ...).get_log -> self._s3.get_object; RunStore(self.dynamodb).get
+    assert {"s3:GetObject", "dynamodb:GetItem", "ssm:GetParameter"} <= api.actions
+    assert "s3:PutObject" not in api.actions and "cloudfront:CreateInvalidation" not in api.actions
+    deploy = calls.reach_of("deploy")
+    # publish.bucket's partial(s3.delete_objects) and the paginator of list_objects_v2
+    assert {"s3:DeleteObject", "s3:ListBucket", "cloudfront:CreateInvalidation"} <= deploy.actions
+    assert not any(a.startswith("secretsmanager:") for r in calls.analyse().values() for a in r.actions)
