@@ -148,6 +148,12 @@ def operations(service: str) -> dict[str, str]:
     return {xform_name(name): name for name in model.operation_names}
 
 
+#: Methods of Python's containers and strings (see `CodeBase._eval`).
+_BUILTIN_METHODS: frozenset[str] = frozenset(
+    name for kind in (dict, list, set, str, bytes, tuple) for name in dir(kind) if not name.startswith("_")
+)
+
+
 def _distinctive(name: str) -> bool:
     """An operation name that no ordinary object would have (`put_object`, not `copy` or `publish`)."""
     return "_" in name.strip("_") and any(name in operations(s) for s in SERVICES)
@@ -401,7 +407,36 @@ class CodeBase:
                 elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
                     value = self._eval(function, node.context_expr, env)
                     env.setdefault(node.optional_vars.id, set()).update(value)
+                elif isinstance(node, ast.ExceptHandler) and node.name:
+                    # the exception caught: one of the code base's classes, or else botocore's or Python's
+                    caught = {
+                        f"class:{v.split(':', 1)[1]}"
+                        for v in (self._eval(function, node.type, env) if node.type else set())
+                        if v.startswith("classref:")
+                    }
+                    env.setdefault(node.name, set()).update(caught or {"external:"})
+                elif isinstance(node, (ast.For, ast.comprehension)) and self._plain_data(
+                    function, node.iter, env
+                ):
+                    for target in ast.walk(node.target):
+                        if isinstance(target, ast.Name):
+                            env.setdefault(target.id, set()).add("external:")
         return env
+
+    def _plain_data(self, function: _Function, node: ast.expr, env: dict[str, set[str]]) -> bool:
+        """Whether `node` takes a container out of plain data (`message.get("Records", [])`,
+        `record["s3"]`, `data.items()` on what `json.loads` gave): what it yields is plain data too, so
+        `record.get(...)` in the loop is a dict's method, not every `get` of the code base. Iterating
+        anything else (a list a function is annotated to return) leaves the loop variable unknown."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr not in ("get", "items", "values", "keys"):
+                return False
+            receiver = node.func.value
+        elif isinstance(node, ast.Subscript):
+            receiver = node.value
+        else:
+            return False
+        return self._eval(function, receiver, env) == {"external:"}
 
     def _eval(self, function: _Function, node: ast.expr, env: dict[str, set[str]]) -> set[str]:
         if isinstance(node, ast.Name):
@@ -420,8 +455,11 @@ class CodeBase:
                     found |= self._attribute(name, node.attr, instance=kind == "class")
                 elif kind in ("client", "external"):
                     found.add("external:")  # botocore's methods and what they answer
-            if not any(v.split(":", 1)[0] in _TYPED for v in receiver):
+            if not any(v.split(":", 1)[0] in _TYPED for v in receiver) and node.attr not in _BUILTIN_METHODS:
                 # Unknown receiver: every method of that name, and every typed attribute of that name.
+                # Not for the methods of Python's own containers (`.get`, `.items`, `.split`): on an
+                # untyped value those are a dict's or a str's, and resolving them to every `get` of
+                # the code base made any JSON read reach the secrets store.
                 found |= {f"func:{m}" for m in self.by_method_name.get(node.attr, ())}
                 for cls in self.classes:
                     if node.attr in self.classes[cls].fields or (cls, node.attr) in self.attributes:
@@ -431,6 +469,10 @@ class CodeBase:
             service = _client_literal(node)
             if service:
                 return {f"client:{service}"}
+            if isinstance(node.func, ast.Name) and node.func.id == "super" and function.cls:
+                # super(): the bases of the method's class, or Python's own (Exception, object)
+                bases = self._mro(function.cls)[1:]
+                return {f"class:{base}" for base in bases} or {"external:"}
             found = set()
             for value in self._eval(function, node.func, env):
                 kind, _, name = value.partition(":")

@@ -49,7 +49,7 @@ def test_intrinsics_resolve_as_cloudformation_does(template, expected):
 def test_an_unknown_reference_is_named_not_guessed():
     with pytest.raises(Unresolved, match="Ref Missing"):
         resolve({"Ref": "Missing"}, scope())
-    with pytest.raises(Unresolved, match="Fn::GetAtt Bucket.DomainName"):
+    with pytest.raises(Unresolved, match=r"Fn::GetAtt Bucket\.DomainName"):
         resolve({"Fn::Sub": "https://${Bucket.DomainName}/"}, scope())
 
 
