@@ -62,11 +62,10 @@ def _route_services() -> Services:
     packaged API function cannot be told its own URL: the API's definition refers to the function)."""
     svc = services()
     if not os.environ.get(API_URL.name):
-        context = _request().context or {}
-        if context.get("domainName") and context.get("stage"):
-            svc.settings = replace(
-                svc.settings, api_url=f"https://{context['domainName']}/{context['stage']}"
-            )
+        request = _request()
+        api_url = web.request_base_url(request.context or {}, request.headers)
+        if api_url:
+            svc.settings = replace(svc.settings, api_url=api_url)
     return svc
 
 
@@ -79,11 +78,11 @@ def show_dashboard() -> Response:
     svc = _route_services()
     runs = svc.runs.list(limit=100)
     return web.html(
-        web.dashboard(runs, api_url=svc.settings.api_url, now=svc.clock().isoformat(timespec="seconds"))
+        web.dashboard(runs, links=svc.settings.links, now=svc.clock().isoformat(timespec="seconds"))
     )
 
 
-@app.route("/api/runs/{run_id}/logs/{name}", methods=["GET"])
+@app.route("/runs/{run_id}/logs/{name}", methods=["GET"])
 def get_run_log(run_id: str, name: str) -> Response:
     svc = _route_services()
     try:
@@ -96,7 +95,7 @@ def get_run_log(run_id: str, name: str) -> Response:
     return Response(body=body, status_code=200, headers={"Content-Type": content_type})
 
 
-@app.route("/api/runs", methods=["GET"])
+@app.route("/runs", methods=["GET"])
 def list_runs() -> Any:
     params = _query()
     svc = _route_services()
@@ -104,7 +103,7 @@ def list_runs() -> Any:
     return {"runs": [web.run_json(run, svc.settings.run_url(run.id)) for run in runs]}
 
 
-@app.route("/api/runs/{run_id}", methods=["GET"])
+@app.route("/runs/{run_id}", methods=["GET"])
 def get_run(run_id: str) -> Any:
     svc = _route_services()
     try:
@@ -126,7 +125,7 @@ def show_approval(run_id: str) -> Response:
             "approval.html",
             run=run,
             token=token,
-            action=f"/approvals/{run_id}",
+            action=svc.settings.links.approval(run_id),
             run_url=svc.settings.run_url(run_id),
         )
     )
@@ -178,13 +177,13 @@ def github_webhook() -> Response:
     return Response(body=reply.body, status_code=reply.status)
 
 
-@app.route("/api/sites", methods=["GET"])
+@app.route("/sites", methods=["GET"])
 def list_sites() -> Any:
     return {"sites": [site.to_dict() for site in _route_services().sites.list()]}
 
 
 @app.route(
-    "/api/sites/{site}/{stage}/rollback",
+    "/sites/{site}/{stage}/rollback",
     methods=["POST"],
     content_types=["application/json", "application/x-www-form-urlencoded"],
 )
@@ -198,7 +197,9 @@ def rollback(site: str, stage: str) -> Response:
             svc, site, stage, fields.get("run") or None, who="dashboard" if from_form else "API"
         )
     except PipelineError as exc:
-        return web.error_page(exc, "Rollback refused") if from_form else web.json_error(exc)
+        if from_form:
+            return web.error_page(exc, "Rollback refused", home_url=svc.settings.links.dashboard())
+        return web.json_error(exc)
     if from_form:
         message = f"Rollback of {site} {stage} queued as run {run.id}: {run.trigger['summary']}."
         return web.html(
@@ -209,6 +210,7 @@ def rollback(site: str, stage: str) -> Response:
                 tone="ok",
                 run=run,
                 run_url=svc.settings.run_url(run.id),
+                home_url=svc.settings.links.dashboard(),
             ),
             202,
         )

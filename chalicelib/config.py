@@ -1,7 +1,8 @@
 """Settings from the environment, read once per cold start.
 
 Every resource name reaches the code through an environment variable (see `resources.py`), so the
-same code runs in Lambda and against the local cloud. Nothing here talks to AWS.
+same code runs in Lambda and against the local cloud. Nothing here talks to AWS, and no API URL is
+built anywhere but `ApiLinks`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
 
 from chalicelib import resources
 from chalicelib.errors import ConfigError
@@ -62,8 +64,49 @@ class Settings:
         url = self.site_urls[stage].replace("{site}", site)
         return url if url.endswith("/") else url + "/"
 
+    @property
+    def links(self) -> ApiLinks:
+        return ApiLinks(self.api_url)
+
     def approval_url(self, approval_id: str, token: str) -> str:
-        return f"{self.api_url}/approvals/{approval_id}?token={token}"
+        return self.links.approval(approval_id, token)
 
     def run_url(self, run_id: str) -> str:
-        return f"{self.api_url}/api/runs/{run_id}"
+        return self.links.run(run_id)
+
+
+@dataclass(frozen=True)
+class ApiLinks:
+    """Every URL of the API that pages and emails emit, from the one base URL.
+
+    `base` is the API's URL with its stage (`https://abc.execute-api.us-east-1.amazonaws.com/api`,
+    locally `http://127.0.0.1:8000/api`): routes are declared without the stage, so a link built from a
+    bare route path (`/approvals/...`) would miss it. Links must never be built any other way.
+    """
+
+    base: str
+
+    def _url(self, *segments: str, query: Mapping[str, str] | None = None) -> str:
+        path = "/".join(quote(segment, safe="") for segment in segments)
+        return f"{self.base.rstrip('/')}/{path}" + (f"?{urlencode(query)}" if query else "")
+
+    def dashboard(self) -> str:
+        return self._url("")
+
+    def runs(self) -> str:
+        return self._url("runs")
+
+    def run(self, run_id: str) -> str:
+        return self._url("runs", run_id)
+
+    def log(self, run_id: str, name: str) -> str:
+        return self._url("runs", run_id, "logs", name)
+
+    def rollback(self, site: str, stage: str) -> str:
+        return self._url("sites", site, stage, "rollback")
+
+    def approval(self, run_id: str, token: str | None = None) -> str:
+        return self._url("approvals", run_id, query={"token": token} if token else None)
+
+    def webhook(self) -> str:
+        return self._url("webhooks", "github")

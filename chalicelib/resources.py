@@ -33,7 +33,8 @@ TABLE = Variable("PRESSLIFT_TABLE", "presslift-runs")
 APPROVALS_TOPIC = Variable(
     "PRESSLIFT_APPROVALS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:presslift-approvals"
 )
-API_URL = Variable("PRESSLIFT_API_URL", "http://127.0.0.1:8000")
+#: The API's URL with its API Gateway stage: every route lives under it (`<API_URL>/runs`).
+API_URL = Variable("PRESSLIFT_API_URL", "http://127.0.0.1:8000/api")
 MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
 #: Where the code-drop function mounts EFS (an access point in the template); locally .presslift/efs.
 EFS_MOUNT = Variable("PRESSLIFT_EFS_MOUNT", "/mnt/efs")

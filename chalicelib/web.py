@@ -1,17 +1,21 @@
 """HTML and JSON views served by the API: the run listing and the approval confirm page.
 
 Views render; they never decide. Deciding an approval is `pipeline.decide`, called only from a POST.
-Templates are Jinja2 with autoescaping, in `chalicelib/templates/`.
+Templates are Jinja2 with autoescaping, in `chalicelib/templates/`. A page must never carry a link or
+form action built from a bare route path: the API lives under its stage (`/api/...`), so every URL comes
+from `config.ApiLinks`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from chalice.app import Response
 
+from chalicelib.config import ApiLinks
 from chalicelib.errors import PipelineError
 from chalicelib.runs import Run
 
@@ -44,8 +48,19 @@ def html(body: str, status: int = 200) -> Response:
     return Response(body=body, status_code=status, headers=headers)
 
 
-def error_page(exc: PipelineError, title: str) -> Response:
-    return html(render("message.html", title=title, message=str(exc), tone="bad", run=None), exc.http_status)
+def error_page(exc: PipelineError, title: str, *, home_url: str | None = None) -> Response:
+    page = render("message.html", title=title, message=str(exc), tone="bad", run=None, home_url=home_url)
+    return html(page, exc.http_status)
+
+
+def request_base_url(context: Mapping[str, Any], headers: Mapping[str, str]) -> str | None:
+    """The API's URL as the request reached it: `{X-Forwarded-Proto}://{domainName}/{stage}` (https when
+    API Gateway's header is missing); None for an event without a domain or stage."""
+    domain, stage = context.get("domainName"), context.get("stage")
+    if not domain or not stage:
+        return None
+    proto = (headers.get("x-forwarded-proto") or "https").split(",", 1)[0].strip()
+    return f"{proto}://{domain}/{stage}"
 
 
 def json_error(exc: PipelineError) -> Response:
@@ -66,10 +81,10 @@ def run_json(run: Run, run_url: str) -> dict[str, Any]:
     return data
 
 
-def dashboard(runs: list[Run], *, api_url: str, now: str) -> str:
+def dashboard(runs: list[Run], *, links: ApiLinks, now: str) -> str:
     """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first."""
     sites: dict[str, list[Run]] = {}
     for run in runs:
         sites.setdefault(run.site, []).append(run)
     pending = [run for run in runs if run.status == "awaiting_approval"]
-    return render("dashboard.html", sites=list(sites.items()), pending=pending, api=api_url, now=now)
+    return render("dashboard.html", sites=list(sites.items()), pending=pending, links=links, now=now)

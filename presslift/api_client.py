@@ -1,7 +1,9 @@
 """A small client of Presslift's HTTP API (runs, approvals), for the CLI and the demo.
 
 It speaks only the public contract (`GET /api/runs`, `GET /api/runs/{id}`, the approval form), so it
-works the same against the local cloud and a deployed API.
+works the same against the local cloud and a deployed API. `base_url` is the API's URL with its stage
+(`http://127.0.0.1:8000/api`, `https://<id>.execute-api.<region>.amazonaws.com/api`): request paths are
+relative to it and must never repeat the stage.
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ class ApiClient:
 
     def runs(self, site: str | None = None) -> list[dict[str, Any]]:
         query = f"?site={urllib.parse.quote(site)}" if site else ""
-        return list(self.json(f"/api/runs{query}")["runs"])
+        return list(self.json(f"/runs{query}")["runs"])
 
     def run(self, run_id: str) -> dict[str, Any]:
-        return dict(self.json(f"/api/runs/{run_id}"))
+        return dict(self.json(f"/runs/{urllib.parse.quote(run_id, safe='')}"))
 
     def wait_for_run(
         self,

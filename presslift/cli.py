@@ -126,12 +126,18 @@ def cmd_site_add(args: argparse.Namespace) -> int:
     from chalicelib.sites import Site
     from presslift.target import pipeline_services
 
-    site = pipeline_services(args).sites.add(
-        Site(args.name, repo=args.repo, branch=args.branch, kind=args.kind)
-    )
+    svc = pipeline_services(args)
+    site = svc.sites.add(Site(args.name, repo=args.repo, branch=args.branch, kind=args.kind))
     console.print(f"Site {site.name} added: pushes to {site.repo} ({site.branch}) build it.", highlight=False)
+    on_aws = bool(getattr(args, "aws_stage", None) or getattr(args, "profile", None))
+    # On AWS the stack knows the API's URL, not the stage config: say where it is instead of guessing.
+    webhook = (
+        "<api>/webhooks/github (<api>: the stack's API URL, ending in /api)"
+        if on_aws
+        else svc.settings.links.webhook()
+    )
     console.print(
-        "Point the repository's webhook at POST <api>/webhooks/github (content type application/json)."
+        f"Point the repository's webhook at POST {webhook}, content type application/json.", highlight=False
     )
     return 0
 

@@ -103,7 +103,7 @@ def run_demo(
         run = follow(api, run["id"], lambda r: r["status"] != "running", console, timeout)
         if run["status"] != "awaiting_approval":
             console.print(
-                f"[red]The run ended {run['status']}.[/red] Details: {api.base_url}/api/runs/{run['id']}"
+                f"[red]The run ended {run['status']}.[/red] Details: {api.base_url}/runs/{run['id']}"
             )
             return 1
         email = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30)

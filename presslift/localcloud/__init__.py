@@ -28,9 +28,10 @@ from chalicelib.github import api_base
 from chalicelib.secrets import github_token_name, webhook_secret_name
 from chalicelib.services import Services, use_services
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
+from presslift.localcloud.gateway import STAGE as API_STAGE
 from presslift.localcloud.outbox import Email, Outbox
 from presslift.localcloud.provision import Provisioned, provision
-from presslift.localcloud.server import ApiServer
+from presslift.localcloud.server import ApiServer, app_routes, in_process
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -70,8 +71,14 @@ class LocalCloudOptions:
         return f"http://{HOST}:{self.aws_port}"
 
     @property
-    def api_url(self) -> str:
+    def base_url(self) -> str:
+        """The front door: the API under `/api/`, the published sites under `/sites/`."""
         return f"http://{HOST}:{self.api_port}"
+
+    @property
+    def api_url(self) -> str:
+        """The API's URL with its stage, as API Gateway serves it: every route lives under it."""
+        return f"{self.base_url}/{API_STAGE}"
 
 
 def client_environment(options: LocalCloudOptions) -> dict[str, str]:
@@ -83,7 +90,7 @@ def client_environment(options: LocalCloudOptions) -> dict[str, str]:
         "AWS_DEFAULT_REGION": REGION,
         resources.API_URL.name: options.api_url,
         **{
-            var.name: f"{options.api_url}/sites/{{site}}/{stage}/"
+            var.name: f"{options.base_url}/sites/{{site}}/{stage}/"
             for stage, var in resources.SITE_URLS.items()
         },
     }
@@ -177,7 +184,9 @@ class LocalCloud:
         self.outbox = Outbox(
             clients["sqs"], self.provisioned.outbox_url, self.outbox_dir, self._stop, on_email=self._received
         )
-        self._api = ApiServer(app, self.settings, clients["s3"], HOST, self.options.api_port)
+        self._api = ApiServer(
+            in_process(app), app_routes(app), self.settings, clients["s3"], HOST, self.options.api_port
+        )
         for thread in [*self.pollers, *self.schedules, self.outbox]:
             thread.start()
         self._api.start()
@@ -223,8 +232,8 @@ class LocalCloud:
         lines = [
             "Presslift local cloud is up",
             f"  AWS (moto)      {self.options.aws_url}",
-            f"  API             {self.options.api_url}/api/runs",
-            f"  Sites           {self.options.api_url}/sites/<site>/<stage>/"
+            f"  API             {self.options.api_url}/runs   (dashboard {self.options.api_url}/)",
+            f"  Sites           {self.options.base_url}/sites/<site>/<stage>/"
             f"   (stages: {', '.join(s.site_buckets)})",
             f"  Drop an export  s3://{s.ingest_bucket}/imports/<site>/<name>.xml"
             f"  (media: imports/<site>/uploads.zip, put first)",

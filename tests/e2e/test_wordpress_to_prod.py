@@ -171,9 +171,9 @@ def test_the_dashboard_lists_runs_with_their_stages_and_logs(cloud, api):
     status, page = fetch(api.base_url + "/")
     assert status == 200
     assert run["id"] in page and "deploy-staging" in page
-    status, log = fetch(f"{api.base_url}/api/runs/{run['id']}/logs/build.log")
+    status, log = fetch(f"{api.base_url}/runs/{run['id']}/logs/build.log")
     assert status == 200 and "== staging" in log
-    status, _ = fetch(f"{api.base_url}/api/runs/{run['id']}/logs/..%2Fsecret")
+    status, _ = fetch(f"{api.base_url}/runs/{run['id']}/logs/..%2Fsecret")
     assert status == 404
 
 
