@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 from chalicelib import approvals, events, notify
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConflictError, InputError, NotFoundError, PipelineError
 from chalicelib.ingest import parse_export_key, quarantine_key
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
@@ -176,11 +177,21 @@ def start_push(svc: Services, site: Site, push: Any) -> Run:
     return run
 
 
-def fetch(svc: Services, request: events.FetchRequest, *, final_attempt: bool = True) -> Run | None:
+def fetch(
+    svc: Services,
+    request: events.FetchRequest,
+    *,
+    final_attempt: bool = True,
+    budget: TimeBudget | None = None,
+) -> Run | None:
     """Fetch the pushed commit, keep its presslift.toml with the run, then build it."""
     notify.commit_status(svc, svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
     done = run_stage(
-        svc, request.run_id, "fetch", lambda r: fetch_work.fetch(svc, r, request), final_attempt=final_attempt
+        svc,
+        request.run_id,
+        "fetch",
+        lambda r: fetch_work.fetch(svc, r, request, budget=budget),
+        final_attempt=final_attempt,
     )
     if done is None:
         _after_failure(svc, request.run_id)
@@ -188,18 +199,29 @@ def fetch(svc: Services, request: events.FetchRequest, *, final_attempt: bool = 
     detail = done.stage("fetch").detail
     svc.runs.update(done.id, lambda r: r.artifact.update(presslift_toml=detail.pop("presslift_toml", "")))
     return build(
-        svc, events.BuildRequest(done.id, done.site, detail["source_key"]), final_attempt=final_attempt
+        svc,
+        events.BuildRequest(done.id, done.site, detail["source_key"]),
+        final_attempt=final_attempt,
+        budget=budget,
     )
 
 
 # --- build: one tree per stage from the same source ----------------------------------------------
 
 
-def build(svc: Services, request: events.BuildRequest, *, final_attempt: bool = True) -> Run | None:
+def build(
+    svc: Services,
+    request: events.BuildRequest,
+    *,
+    final_attempt: bool = True,
+    budget: TimeBudget | None = None,
+) -> Run | None:
+    budget = budget or TimeBudget.from_context(None)
+
     def work(run: Run) -> dict[str, Any]:
         if run.kind == "code":
-            return codedrop_work.build(svc, run, request.source_key)
-        return build_work.build(svc, run, request.source_key)
+            return codedrop_work.build(svc, run, request.source_key, budget)
+        return build_work.build(svc, run, request.source_key, budget)
 
     done = run_stage(svc, request.run_id, "build", work, final_attempt=final_attempt)
     if done is None:
