@@ -48,7 +48,9 @@ def codedrop(event: SQSEvent) -> dict[str, Any]:
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
-    return {"expired": pipeline.expire_approvals(services())}
+    """The scheduled sweep: approvals past their time expire; runs whose message reached a DLQ fail."""
+    svc = services()
+    return {"expired": pipeline.expire_approvals(svc), "dead_lettered": pipeline.fail_dead_lettered(svc)}
 
 
 def _request() -> Request:

@@ -42,7 +42,8 @@ CAPABILITIES: dict[tuple[str, str], frozenset[str]] = {
     ("api", ""): frozenset(
         {"runs", "artifacts-read", "webhook", "github", *(f"send:{role}" for role in resources.QUEUE_ROLES)}
     ),
-    ("schedule", ""): frozenset({"runs", "approvals", "github"}),
+    # The sweep: approvals expire; runs whose message reached a DLQ fail (chalicelib/deadletters.py).
+    ("schedule", ""): frozenset({"runs", "approvals", "github", "dead-letters"}),
 }
 BASE: frozenset[str] = frozenset({"runs"})
 #: Actions AWS grants only on Resource "*"; the least-privilege check allows exactly these.
@@ -114,6 +115,12 @@ def _capability(name: str, site_stages: tuple[str, ...]) -> list[Statement]:
         "webhook": [_allow(["ssm:GetParameter"], [_parameter("WebhookSecretParameter")])],
         "github": [_allow(["ssm:GetParameter"], [_parameter("GitHubTokenParameter")])],
         "search-keys": [_allow(["ssm:GetParameter"], [_parameter("SearchKeysPath", "/*")])],
+        "dead-letters": [
+            _allow(
+                ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+                [arn(logical.dead_letter_queue(role)) for role in resources.QUEUE_ROLES],
+            )
+        ],
         "hugo": [],  # the layer needs no permission; listed so the capability is explicit
         "efs": [
             _allow(
