@@ -28,27 +28,29 @@ _settings = Settings.from_env()
 
 @app.on_sqs_message(queue=_settings.queues["ingest"], batch_size=1)
 def convert(event: SQSEvent) -> dict[str, Any]:
-    return queues.batch(event.to_dict(), queues.ingest)
+    return queues.batch(event.to_dict(), queues.ingest, event.context)
 
 
 @app.on_sqs_message(queue=_settings.queues["build"], batch_size=1)
 def build(event: SQSEvent) -> dict[str, Any]:
-    return queues.batch(event.to_dict(), queues.build)
+    return queues.batch(event.to_dict(), queues.build, event.context)
 
 
 @app.on_sqs_message(queue=_settings.queues["deploy"], batch_size=1)
 def deploy(event: SQSEvent) -> dict[str, Any]:
-    return queues.batch(event.to_dict(), queues.deploy)
+    return queues.batch(event.to_dict(), queues.deploy, event.context)
 
 
 @app.on_sqs_message(queue=_settings.queues["codedrop"], batch_size=1)
 def codedrop(event: SQSEvent) -> dict[str, Any]:
-    return queues.batch(event.to_dict(), queues.codedrop)
+    return queues.batch(event.to_dict(), queues.codedrop, event.context)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
-    return {"expired": pipeline.expire_approvals(services())}
+    """The scheduled sweep: approvals past their time expire; runs whose message reached a DLQ fail."""
+    svc = services()
+    return {"expired": pipeline.expire_approvals(svc), "dead_lettered": pipeline.fail_dead_lettered(svc)}
 
 
 def _request() -> Request:

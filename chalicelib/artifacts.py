@@ -7,18 +7,26 @@ Layout (all keys under the artifacts bucket):
     artifacts/<site>/<run>/<stage>.records.json search records built from that tree
     logs/<site>/<run>/<name>.log                build logs, conversion reports
 
-A tree is stored as one gzip'd tarball (one PUT, one GET) rather than object by object: the deploy
-stage needs the whole tree on local disk anyway. Artifacts are written once and never changed; deploy,
-promotion and rollback only read them. Extraction refuses members that would land outside the target.
+A tree is stored as one gzip'd tarball rather than object by object: the deploy stage needs the whole
+tree on local disk anyway. Tarballs never pass through memory whole: they are packed into a file in the
+temporary directory and uploaded from it (s3transfer: multipart past 8 MB, each part checksummed), and
+downloaded into a file and extracted from it, so a function's memory does not grow with its site (its
+ephemeral storage does: see presslift/packaging/template.py). Artifacts are written once and never
+changed; deploy, promotion and rollback only read them. Extraction refuses members that would land
+outside the target.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from chalicelib.errors import InputError, NotFoundError
 from chalicelib.manifest import Manifest, scan_tree
@@ -51,23 +59,35 @@ def log_key(site: str, run_id: str, name: str) -> str:
     return f"logs/{site}/{run_id}/{name}"
 
 
-def pack(folder: Path) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=6) as tar:
+#: Uploads and downloads of tarballs name the S3 checksum they carry: artifacts cross from one function
+#: to the next, and S3 checks their bytes (each part's, for multipart uploads) against it.
+CHECKSUM = "CRC32"
+
+
+def pack(folder: Path, archive: Path) -> Path:
+    """Write `folder`'s files into the tar.gz file `archive`, streaming (memory does not grow with it)."""
+    with tarfile.open(archive, mode="w:gz", compresslevel=6) as tar:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 tar.add(path, arcname=path.relative_to(folder).as_posix(), recursive=False)
-    return buffer.getvalue()
+    return archive
 
 
-def unpack(data: bytes, into: Path) -> None:
+def unpack(archive: Path, into: Path) -> None:
     """Extract a tarball we wrote; the `data` filter refuses absolute paths, `..` and links outward."""
     into.mkdir(parents=True, exist_ok=True)
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+        with tarfile.open(archive, mode="r:*") as tar:
             tar.extractall(into, filter="data")
     except (tarfile.TarError, OSError) as exc:
         raise InputError(f"artifact archive cannot be extracted: {exc}") from exc
+
+
+@contextmanager
+def scratch_archive() -> Iterator[Path]:
+    """A path for one tarball in the temporary directory (Lambda's /tmp), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="presslift-artifact-") as folder:
+        yield Path(folder) / "artifact.tar.gz"
 
 
 def find_redirects(tree: Path, manifest: Manifest) -> dict[str, str]:
@@ -99,9 +119,9 @@ class ArtifactStore:
         self.bucket = bucket
 
     def _put(self, key: str, body: bytes, content_type: str) -> None:
-        # Artifacts cross from one function to the next: S3 checks their bytes against this CRC32.
+        # Small JSON and logs (manifests, records, reports): one request, checksummed like the tarballs.
         self._s3.put_object(
-            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, ChecksumAlgorithm="CRC32"
+            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, ChecksumAlgorithm=CHECKSUM
         )
 
     def _get(self, key: str, what: str) -> bytes:
@@ -110,17 +130,38 @@ class ArtifactStore:
         except self._s3.exceptions.NoSuchKey as exc:
             raise NotFoundError(f"{what} is missing: s3://{self.bucket}/{key}") from exc
 
+    def _put_folder(self, key: str, folder: Path) -> None:
+        with scratch_archive() as archive:
+            pack(folder, archive)
+            self._s3.upload_file(
+                str(archive),
+                self.bucket,
+                key,
+                ExtraArgs={"ContentType": "application/gzip", "ChecksumAlgorithm": CHECKSUM},
+            )
+
+    def _get_folder(self, key: str, what: str, into: Path) -> None:
+        with scratch_archive() as archive:
+            try:
+                self._s3.download_file(self.bucket, key, str(archive))
+            except ClientError as exc:
+                # download_file asks HeadObject first, whose "not found" is a bare 404.
+                if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                    raise NotFoundError(f"{what} is missing: s3://{self.bucket}/{key}") from exc
+                raise
+            unpack(archive, into)
+
     def put_source(self, site: str, run_id: str, folder: Path) -> str:
         key = source_key(site, run_id)
-        self._put(key, pack(folder), "application/gzip")
+        self._put_folder(key, folder)
         return key
 
     def get_source(self, key: str, into: Path) -> None:
-        unpack(self._get(key, "site source"), into)
+        self._get_folder(key, "site source", into)
 
     def put_tree(self, tree: Path, manifest: Manifest) -> str:
         key = tree_key(manifest.site, manifest.run_id, manifest.stage)
-        self._put(key, pack(tree), "application/gzip")
+        self._put_folder(key, tree)
         self._put(
             manifest_key(manifest.site, manifest.run_id, manifest.stage),
             manifest.to_json().encode(),
@@ -134,7 +175,7 @@ class ArtifactStore:
 
     def get_tree(self, site: str, run_id: str, stage: str, into: Path) -> Manifest:
         manifest = self.get_manifest(site, run_id, stage)
-        unpack(self._get(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}"), into)
+        self._get_folder(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}", into)
         return manifest
 
     def put_records(self, site: str, run_id: str, stage: str, data: bytes) -> str:

@@ -34,6 +34,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import BuildError, InputError
 from chalicelib.manifest import Manifest, scan_tree
 
@@ -53,7 +54,9 @@ class BundleSpec:
     check_timeout: float = 300
 
 
-def build_bundle(source: Path, out: Path, spec: BundleSpec, *, site: str, run_id: str) -> Manifest:
+def build_bundle(
+    source: Path, out: Path, spec: BundleSpec, *, site: str, run_id: str, budget: TimeBudget | None = None
+) -> Manifest:
     """Fill the empty (or absent) folder `out` from the checkout `source`; return its manifest."""
     source = source.resolve()
     out = out.resolve()
@@ -69,7 +72,7 @@ def build_bundle(source: Path, out: Path, spec: BundleSpec, *, site: str, run_id
     elif spec.wheelhouse is not None:
         raise InputError(f"site {site}: [code] names wheelhouse {spec.wheelhouse!r} but no requirements file")
     if spec.check:
-        run_check(spec.check, out, spec.check_timeout)
+        run_check(spec.check, out, spec.check_timeout, budget or TimeBudget.from_context(None))
         # Excludes describe the finished bundle, so what the check left behind (caches) goes too.
         _remove_excluded(out, exclude)
     return Manifest(site=site, run_id=run_id, stage=BUNDLE_STAGE, base_url="", files=scan_tree(out))
@@ -352,8 +355,10 @@ def _sha256(path: Path) -> str:
 # --- the check command ---------------------------------------------------------------------------
 
 
-def run_check(command: tuple[str, ...], bundle: Path, timeout: float) -> None:
+def run_check(command: tuple[str, ...], bundle: Path, check_timeout: float, budget: TimeBudget) -> None:
     """Run `command` in the bundle with the bundle importable; BuildError on failure or timeout.
+
+    It may take the site's `check_timeout` or what is left of the function's time, whichever is less.
 
     `python` means the interpreter running Presslift (Lambda has no `python` on PATH). Bytecode goes
     to a scratch folder so the check leaves no __pycache__ in the bundle. The command gets its own
@@ -363,6 +368,7 @@ def run_check(command: tuple[str, ...], bundle: Path, timeout: float) -> None:
     if argv[0] in ("python", "python3"):
         argv[0] = sys.executable
     shown = " ".join(command)
+    timeout = budget.allow(f"the check command `{shown}`", cap=check_timeout)
     with (
         tempfile.TemporaryDirectory(prefix="presslift-check-") as scratch,
         open(Path(scratch) / "output.log", "w+b") as log,
@@ -389,11 +395,13 @@ def run_check(command: tuple[str, ...], bundle: Path, timeout: float) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            raise BuildError(
+            message = (
                 f"the check command `{shown}` did not finish within {timeout:g} s; raise check_timeout "
-                "in presslift.toml [code] or make the check faster",
-                log_tail=_tail(log),
-            ) from None
+                "in presslift.toml [code] or make the check faster"
+                if timeout >= check_timeout
+                else budget.exhausted(f"the check command `{shown}`", timeout)
+            )
+            raise BuildError(message, log_tail=_tail(log)) from None
         if code != 0:
             raise BuildError(f"the check command `{shown}` failed with exit code {code}", log_tail=_tail(log))
 

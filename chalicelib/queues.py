@@ -1,8 +1,9 @@
 """What a message on each of the pipeline's queues means: the body in, one pipeline step out.
 
-Each function takes one SQS message body and whether this is its last attempt, so `app.py` can wire a
-queue to it in one line. A message that ran out of attempts ends its run as failed before it goes to
-the dead-letter queue, so no run is left "running".
+Each function takes one SQS message body, whether this is its last attempt and the invocation's time
+budget, so `app.py` can wire a queue to it in one line. A message that ran out of attempts ends its run
+as failed before it goes to the dead-letter queue, so no run is left "running"; a failed message comes
+back after the settings' backoff (`batch.Backoff`), not the queue's 90-minute visibility timeout.
 """
 
 from __future__ import annotations
@@ -11,25 +12,37 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib import events, pipeline
-from chalicelib.batch import process_batch
+from chalicelib.batch import Backoff, hide_with, process_batch
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import InputError
 from chalicelib.services import services
 
-Handler = Callable[[str, bool], None]
+Handler = Callable[[str, bool, TimeBudget], None]
 
 
-def batch(event: dict[str, Any], handle: Handler) -> dict[str, Any]:
-    """Handle an SQS event record by record; failures go back as `batchItemFailures`."""
+def batch(event: dict[str, Any], handle: Handler, context: Any = None) -> dict[str, Any]:
+    """Handle an SQS event record by record; failures are backed off and go back as `batchItemFailures`.
+
+    `context` is the Lambda context: every step's time budget comes from its remaining time.
+    """
+    svc = services()
+    budget = TimeBudget.from_context(context)
 
     def safely(body: str, final_attempt: bool) -> None:
         try:
-            handle(body, final_attempt)
+            handle(body, final_attempt, budget)
         except Exception as exc:
             if final_attempt:
                 pipeline.give_up(services(), body, exc)
             raise
 
-    return process_batch(event, safely, max_receive_count=services().settings.max_receive_count)
+    return process_batch(
+        event,
+        safely,
+        max_receive_count=svc.settings.max_receive_count,
+        backoff=Backoff(svc.settings.retry_backoff),
+        retry_later=hide_with(svc.sqs),
+    )
 
 
 def _expect(body: str, kinds: tuple[type, ...], queue: str) -> Any:
@@ -39,20 +52,22 @@ def _expect(body: str, kinds: tuple[type, ...], queue: str) -> Any:
     return message
 
 
-def ingest(body: str, final_attempt: bool) -> None:
+def ingest(body: str, final_attempt: bool, budget: TimeBudget) -> None:
+    # Converting is Python work in this process: no external step to bound.
     for created in events.s3_objects_created(body):
         pipeline.start_import(services(), created, final_attempt=final_attempt)
 
 
-def build(body: str, final_attempt: bool) -> None:
+def build(body: str, final_attempt: bool, budget: TimeBudget) -> None:
     message = _expect(body, (events.FetchRequest, events.BuildRequest), "build")
     if isinstance(message, events.FetchRequest):
-        pipeline.fetch(services(), message, final_attempt=final_attempt)
+        pipeline.fetch(services(), message, final_attempt=final_attempt, budget=budget)
     else:
-        pipeline.build(services(), message, final_attempt=final_attempt)
+        pipeline.build(services(), message, final_attempt=final_attempt, budget=budget)
 
 
-def deploy(body: str, final_attempt: bool) -> None:
+def deploy(body: str, final_attempt: bool, budget: TimeBudget) -> None:
+    # Publishing waits for no step with a timeout of its own (not even the CloudFront invalidation).
     message = _expect(body, (events.DeployRequest, events.CommitStatus), "deploy")
     if isinstance(message, events.CommitStatus):
         pipeline.post_commit_status(services(), message)
@@ -60,7 +75,7 @@ def deploy(body: str, final_attempt: bool) -> None:
         pipeline.deploy(services(), message, final_attempt=final_attempt)
 
 
-def codedrop(body: str, final_attempt: bool) -> None:
-    pipeline.codedrop(
-        services(), _expect(body, (events.DeployRequest,), "codedrop"), final_attempt=final_attempt
-    )
+def codedrop(body: str, final_attempt: bool, budget: TimeBudget) -> None:
+    message = _expect(body, (events.DeployRequest,), "codedrop")
+    # Dropping is file copies onto EFS in this process: no external step to bound.
+    pipeline.codedrop(services(), message, final_attempt=final_attempt)

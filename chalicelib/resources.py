@@ -36,6 +36,9 @@ APPROVALS_TOPIC = Variable(
 #: The API's URL with its API Gateway stage: every route lives under it (`<API_URL>/runs`).
 API_URL = Variable("PRESSLIFT_API_URL", "http://127.0.0.1:8000/api")
 MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
+#: Seconds a failed message stays hidden before its next attempt, by attempt (the last one repeats); the
+#: production schedule (see chalicelib/batch.py for why), which the local cloud may shorten.
+RETRY_BACKOFF = Variable("PRESSLIFT_RETRY_BACKOFF", "10,30,90,270")
 #: Where the code-drop function mounts EFS (an access point in the template); locally .presslift/efs.
 EFS_MOUNT = Variable("PRESSLIFT_EFS_MOUNT", "/mnt/efs")
 #: Algolia hosts to use instead of Algolia's own (comma-separated URLs): tests and the local cloud.
@@ -77,6 +80,7 @@ def all_variables() -> list[Variable]:
         APPROVALS_TOPIC,
         API_URL,
         MAX_RECEIVE_COUNT,
+        RETRY_BACKOFF,
         ALGOLIA_HOSTS,
     ]
     return [*fixed, *QUEUES.values(), *SITE_BUCKETS.values(), *DISTRIBUTIONS.values(), *SITE_URLS.values()]

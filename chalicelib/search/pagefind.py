@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.binaries import find_binary
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import BuildError
 from chalicelib.search.records import content_pages
 
@@ -56,13 +57,14 @@ def find_pagefind() -> Path:
 
 
 def index_with_pagefind(
-    tree: Path, *, timeout: float = 300, pages: Iterable[str] | None = None
+    tree: Path, *, budget: TimeBudget | None = None, pages: Iterable[str] | None = None
 ) -> PagefindResult:
     """Index the built site at `tree` into `tree/pagefind/`; BuildError when Pagefind fails.
 
     Only content pages are indexed (`pages`, relative paths; by default the ones search records are
     made from): lists, tag pages and the search page itself would otherwise crowd out the posts.
-    Pagefind reads them from a mirror of hard links, so the result URLs are the tree's own.
+    Pagefind reads them from a mirror of hard links, so the result URLs are the tree's own. It may take
+    what is left of `budget` (by default a fresh function's).
     """
     if not tree.is_dir():
         raise BuildError(f"cannot index {tree} with Pagefind: no such folder")
@@ -80,7 +82,7 @@ def index_with_pagefind(
         args = [str(binary), "--site", str(source), "--output-path", str(bundle)]
         for selector in EXCLUDE_SELECTORS:
             args += ["--exclude-selectors", selector]
-        log, seconds = _run(args, tree, timeout)
+        log, seconds = _run(args, tree, budget or TimeBudget.from_context(None))
     pages_found = _PAGES.search(log)
     words = _WORDS.search(log)
     if not (bundle / "pagefind.js").is_file():
@@ -104,14 +106,16 @@ def _link(source: Path, destination: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def _run(args: list[str], tree: Path, timeout: float) -> tuple[str, float]:
+def _run(args: list[str], tree: Path, budget: TimeBudget) -> tuple[str, float]:
     # HOME under /tmp: Lambda's home is read-only, and Pagefind must write nothing outside its bundle.
     env = {**os.environ, "HOME": os.environ.get("TMPDIR", "/tmp")}
+    what = f"Pagefind (indexing {tree.name})"
+    timeout = budget.allow(what)
     started = time.monotonic()
     try:
         done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise BuildError(f"Pagefind did not finish indexing {tree.name} within {timeout:.0f} s") from exc
+        raise BuildError(budget.exhausted(what, timeout)) from exc
     except OSError as exc:
         raise BuildError(f"Pagefind could not be started from {args[0]}: {exc}") from exc
     log = done.stdout + done.stderr

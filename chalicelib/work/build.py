@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib import hugo
 from chalicelib.artifacts import build_manifest
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
@@ -23,7 +24,8 @@ from chalicelib.theme_path import THEME_NAME, theme_dir
 from chalicelib.work import artifacts, site_config, work_dir
 
 
-def build(svc: Services, run: Run, source_key: str) -> dict[str, Any]:
+def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
+    """Render, index and store every stage's tree; each Hugo and Pagefind run takes what `budget` has left."""
     config = site_config(run)
     version = hugo.hugo_version()
     if not config.accepts_hugo(version):
@@ -41,7 +43,7 @@ def build(svc: Services, run: Run, source_key: str) -> dict[str, Any]:
         flags = tuple(config.build_flags)
         try:
             for stage in SITE_STAGES:
-                trees[stage], flags = _stage_tree(svc, run, source, work, stage, flags, logs)
+                trees[stage], flags = _stage_tree(svc, run, source, work, stage, flags, logs, budget)
         except PipelineError as exc:
             logs.append(f"== failed\n{exc}\n{getattr(exc, 'log_tail', '')}")
             store.put_log(run.site, run.id, "build.log", "\n".join(logs))
@@ -59,7 +61,14 @@ def build(svc: Services, run: Run, source_key: str) -> dict[str, Any]:
 
 
 def _stage_tree(
-    svc: Services, run: Run, source: Path, work: Path, stage: str, flags: tuple[str, ...], logs: list[str]
+    svc: Services,
+    run: Run,
+    source: Path,
+    work: Path,
+    stage: str,
+    flags: tuple[str, ...],
+    logs: list[str],
+    budget: TimeBudget,
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Render, index and store one stage's tree; the flags that worked (with the theme fallback)."""
     from chalicelib.search.pagefind import index_with_pagefind
@@ -68,9 +77,9 @@ def _stage_tree(
     base_url = svc.settings.site_url(run.site, stage)
     dest = work / "public" / stage
     result, flags = _render(
-        source, dest, base_url, work, flags, logs, search_params(svc, site_config(run), stage)
+        source, dest, base_url, work, flags, logs, search_params(svc, site_config(run), stage), budget
     )
-    search = index_with_pagefind(result.destination)
+    search = index_with_pagefind(result.destination, budget=budget)
     logs.append(f"== {stage} ({base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}")
     manifest = build_manifest(
         result.destination, site=run.site, run_id=run.id, stage=stage, base_url=base_url
@@ -108,10 +117,11 @@ def _render(
     flags: tuple[str, ...],
     logs: list[str],
     params: dict[str, str],
+    budget: TimeBudget,
 ) -> tuple[hugo.HugoBuild, tuple[str, ...]]:
     try:
         result = hugo.build_site(
-            source, dest, base_url=base_url, work_dir=work, extra_args=flags, params=params
+            source, dest, base_url=base_url, work_dir=work, budget=budget, extra_args=flags, params=params
         )
         if (dest / "index.html").is_file() or "--theme" in flags:
             return result, flags
@@ -126,5 +136,5 @@ def _render(
         shutil.copytree(theme_dir(), themes)
     flags = (*flags, "--theme", THEME_NAME)
     return hugo.build_site(
-        source, dest, base_url=base_url, work_dir=work, extra_args=flags, params=params
+        source, dest, base_url=base_url, work_dir=work, budget=budget, extra_args=flags, params=params
     ), flags

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConfigError
 from chalicelib.manifest import Manifest
 from chalicelib.runs import Run
@@ -50,8 +51,8 @@ def spec(code: CodeConfig) -> BundleSpec:
     )
 
 
-def build(svc: Services, run: Run, source_key: str) -> dict[str, Any]:
-    """Bundle the source (globs, wheelhouse, the check command) and store it as the run's artifact."""
+def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
+    """Bundle the source (globs, wheelhouse, the check command within `budget`) as the run's artifact."""
     from chalicelib.bundle import build_bundle
 
     code = code_config(run)
@@ -59,7 +60,7 @@ def build(svc: Services, run: Run, source_key: str) -> dict[str, Any]:
     with work_dir() as tmp:
         source, out = Path(tmp) / "source", Path(tmp) / "bundle"
         store.get_source(source_key, source)
-        manifest = build_bundle(source, out, spec(code), site=run.site, run_id=run.id)
+        manifest = build_bundle(source, out, spec(code), site=run.site, run_id=run.id, budget=budget)
         manifest.stage = BUNDLE
         store.put_tree(out, manifest)
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConfigError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, download_tarball
@@ -19,12 +20,22 @@ from chalicelib.siteconfig import load_site_config
 from chalicelib.work import artifacts, work_dir
 
 CONFIG_FILE = "presslift.toml"
+#: The longest a repository download may take, when the function has that much left.
+DOWNLOAD_SECONDS = 60.0
 
 
-def fetch(svc: Services, run: Run, request: FetchRequest) -> dict[str, Any]:
+def fetch(
+    svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget | None = None
+) -> dict[str, Any]:
+    budget = budget or TimeBudget.from_context(None)
     with work_dir() as tmp:
         source = download_tarball(
-            api_base(), request.repository, request.sha, Path(tmp) / "repo", token=svc.github_token()
+            api_base(),
+            request.repository,
+            request.sha,
+            Path(tmp) / "repo",
+            token=svc.github_token(),
+            timeout=budget.allow(f"downloading {request.repository}", cap=DOWNLOAD_SECONDS),
         )
         config = load_site_config(
             source.root, default_branch=request.branch

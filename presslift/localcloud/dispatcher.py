@@ -3,8 +3,12 @@
 The wiring (which queue goes to which handler, with what batch size) is read from the handlers the
 app registers (`app.event_sources`), never from a table of our own. Each queue gets a poller thread
 that long-polls, builds a real-shaped SQS event, calls the handler and deletes what succeeded; records
-named in `batchItemFailures` (or all of them, if the handler raised) stay on the queue and come back
-after a short back-off, and SQS moves them to the dead-letter queue after `maxReceiveCount`.
+named in `batchItemFailures` (or all of them, if the handler raised) are left alone, as Lambda leaves
+them: they come back when their visibility ends (the function's own backoff, or the queue's timeout),
+and SQS moves them to the dead-letter queue after `maxReceiveCount`.
+
+Each call gets a Lambda context whose remaining time counts down from the function's configured
+timeout (`.chalice/config.json`), so time budgets behave as they do in Lambda.
 """
 
 from __future__ import annotations
@@ -19,11 +23,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalice.app import Chalice, CloudWatchEventConfig, ScheduledEventConfig, SQSEventConfig
+from chalice.config import Config
 from chalice.local import LambdaContext
+
+from presslift.packaging.stage import read_config
 
 log = logging.getLogger(__name__)
 
-RETRY_BACKOFF_SECONDS = 2
+#: The Chalice stage whose function settings (timeout, memory) the local cloud runs with.
+LOCAL_STAGE = "dev"
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,22 @@ class Wiring:
     queue: str
     batch_size: int
     handler: Callable[[dict[str, Any], Any], Any]
+    timeout: int = 900  # seconds, as configured for the function
+    memory: int = 1024  # MB
+
+    def context(self) -> LambdaContext:
+        """A fresh invocation's context: its remaining time counts down from the function's timeout."""
+        return LambdaContext(self.function, memory_size=self.memory, max_runtime_ms=self.timeout * 1000)
+
+
+def function_settings(name: str, config: dict[str, Any] | None = None) -> tuple[int, int]:
+    """(timeout s, memory MB) of function `name` in the local stage of `.chalice/config.json`."""
+    try:
+        loaded = read_config() if config is None else config
+    except (OSError, ValueError):
+        loaded = {}  # an app outside this project (tests' own apps): Chalice's defaults
+    scoped = Config(chalice_stage=LOCAL_STAGE, config_from_disk=loaded).scope(LOCAL_STAGE, name)
+    return int(scoped.lambda_timeout or 60), int(scoped.lambda_memory_size or 128)
 
 
 def sqs_wiring(app: Chalice) -> list[Wiring]:
@@ -41,8 +65,16 @@ def sqs_wiring(app: Chalice) -> list[Wiring]:
     for source in app.event_sources:
         if isinstance(source, SQSEventConfig):
             queue = source.queue or (source.queue_arn or "").rsplit(":", 1)[-1]
+            timeout, memory = function_settings(source.name)
             wiring.append(
-                Wiring(source.name, queue, min(source.batch_size, 10), app.handler_map[source.name])
+                Wiring(
+                    source.name,
+                    queue,
+                    min(source.batch_size, 10),
+                    app.handler_map[source.name],
+                    timeout=timeout,
+                    memory=memory,
+                )
             )
     return wiring
 
@@ -107,21 +139,15 @@ class QueuePoller(threading.Thread):
         finally:
             self.busy.clear()
         for message in messages:
-            if message["MessageId"] in failed:
-                self._sqs.change_message_visibility(
-                    QueueUrl=self.url,
-                    ReceiptHandle=message["ReceiptHandle"],
-                    VisibilityTimeout=RETRY_BACKOFF_SECONDS,
-                )
-            else:
+            # Lambda deletes what succeeded and leaves the failed alone: their backoff is the function's.
+            if message["MessageId"] not in failed:
                 self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
 
     def _invoke(self, messages: list[dict[str, Any]]) -> set[str]:
         event = lambda_event(messages, self.arn, self._region)
-        context = LambdaContext(self.wiring.function, memory_size=1024, max_runtime_ms=900_000)
         try:
-            result = self.wiring.handler(event, context)
+            result = self.wiring.handler(event, self.wiring.context())
         except Exception:
             log.exception("function %s raised; the whole batch will be retried", self.wiring.function)
             return {message["MessageId"] for message in messages}
@@ -137,6 +163,7 @@ def scheduled_wiring(app: Chalice) -> list[Wiring]:
             _expression(getattr(source, "schedule_expression", "")),
             1,
             app.handler_map[source.name],
+            *function_settings(source.name),
         )
         for source in app.event_sources
         if isinstance(source, ScheduledEventConfig | CloudWatchEventConfig)
@@ -180,9 +207,10 @@ class Schedule(threading.Thread):
             self.fire()
 
     def fire(self) -> Any:
-        context = LambdaContext(self.wiring.function, memory_size=512, max_runtime_ms=300_000)
         try:
-            return self.wiring.handler(scheduled_event(self.wiring.function, self._region), context)
+            return self.wiring.handler(
+                scheduled_event(self.wiring.function, self._region), self.wiring.context()
+            )
         except Exception:
             log.exception("scheduled function %s failed", self.wiring.function)
             return None

@@ -37,6 +37,7 @@ class Function:
     event: str = ""  # logical name of its event in the function's Events
     timeout: int = 60
     memory: int = 128
+    ephemeral_storage: int = 512  # MB of /tmp; Lambda's default
 
     @property
     def logical_id(self) -> str:
@@ -77,6 +78,33 @@ def _settings(stage: Stage, name: str) -> tuple[int, int]:
     return int(config.lambda_timeout or 60), int(config.lambda_memory_size or 128)
 
 
+#: Lambda's bounds for a function's /tmp, in MB.
+EPHEMERAL_STORAGE_RANGE = (512, 10240)
+
+
+def _ephemeral_storage(stage: Stage, name: str) -> int:
+    """`ephemeral_storage` (MB of /tmp) beside the function's memory and timeout in .chalice/config.json.
+
+    Chalice has no such setting, so it is read here and written by the merge template. The sizes there
+    follow what each stage holds in /tmp at once (artifacts stream through files, see artifacts.py):
+    convert: the export (up to about 1 GB), uploads.zip, the converted site and its source tarball,
+    about 1 GB + 3x the media: 10,240. build: the source, Hugo's cache, one tree per stage and one
+    tarball, about 4.5x the site, so 10,240 builds sites up to about 2 GB. deploy: one stage's tarball
+    and its unpacked tree, 2x such a site plus slack: 5,120. codedrop: a bundle's tarball and its unpacked
+    tree, from sources of at most 512 MB (fetch's cap) plus wheels: 2,048. The rest keep the default 512.
+    Past 512 MB, /tmp costs about 0.03 USD per million GB-seconds: a 15-minute convert with 10 GB, 0.03
+    cents.
+    """
+    functions = stage.config.get("stages", {}).get(stage.name, {}).get("lambda_functions", {})
+    size = int(functions.get(name, {}).get("ephemeral_storage", EPHEMERAL_STORAGE_RANGE[0]))
+    low, high = EPHEMERAL_STORAGE_RANGE
+    if not low <= size <= high:
+        raise StageError(
+            f".chalice/config.json: {name}'s ephemeral_storage is {size} MB; Lambda allows {low} to {high}"
+        )
+    return size
+
+
 def functions(app: chalice_app.Chalice, stage: Stage) -> list[Function]:
     """Every function Chalice will package for `app`, in the order Chalice registers them."""
     found: list[Function] = []
@@ -84,7 +112,10 @@ def functions(app: chalice_app.Chalice, stage: Stage) -> list[Function]:
 
     def add(name: str, trigger: str, **extra: str) -> None:
         timeout, memory = _settings(stage, name)
-        found.append(Function(name, trigger, timeout=timeout, memory=memory, **extra))
+        storage = _ephemeral_storage(stage, name)
+        found.append(
+            Function(name, trigger, timeout=timeout, memory=memory, ephemeral_storage=storage, **extra)
+        )
 
     for source in app.event_sources:
         event = to_cfn_resource_name(f"{source.name}-event")

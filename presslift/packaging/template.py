@@ -236,11 +236,12 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
         "Runtime": RUNTIME,
         "Architectures": [ARCHITECTURE],
         "Environment": {"Variables": environment(stage, function)},
+        # Sized per function in .chalice/config.json; why each size, see appmodel._ephemeral_storage.
+        "EphemeralStorage": {"Size": function.ephemeral_storage},
     }
     capabilities = grants.capabilities(function)
     if "hugo" in capabilities:
         properties["Layers"] = [ref(logical.HUGO_LAYER)]
-        properties["EphemeralStorage"] = {"Size": 10240}
     entry: dict[str, Any] = {"Properties": properties}
     if "efs" in capabilities:
         properties["VpcConfig"] = {

@@ -1,0 +1,20 @@
+"""The scheduled sweep's role may read and clear every pipeline DLQ, and only the DLQs."""
+
+from chalicelib.resources import QUEUE_ROLES
+from presslift.packaging import grants, logical
+from presslift.packaging.appmodel import Function
+
+
+def test_the_sweep_may_receive_and_delete_on_every_dead_letter_queue_only():
+    statements = grants.policy(Function("expire_approvals", "schedule"))
+    dlq_statements = [s for s in statements if "sqs:ReceiveMessage" in s["Action"]]
+    assert len(dlq_statements) == 1
+    (statement,) = dlq_statements
+    assert statement["Action"] == ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"]
+    assert statement["Resource"] == [logical.arn(logical.dead_letter_queue(role)) for role in QUEUE_ROLES]
+
+
+def test_queue_functions_get_no_dead_letter_grants():
+    build = Function("build", "sqs", queue="presslift-prod-build", role="build")
+    resources = [str(r) for s in grants.policy(build) for r in s["Resource"]]
+    assert not any("DeadLetterQueue" in r for r in resources)
