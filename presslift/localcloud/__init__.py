@@ -65,6 +65,9 @@ class LocalCloudOptions:
     schedule_seconds: float = field(
         default_factory=lambda: float(os.environ.get("PRESSLIFT_SCHEDULE_SECONDS", "60"))
     )
+    #: Seconds before each retry of a failed message (`PRESSLIFT_RETRY_BACKOFF`): short locally, so a
+    #: failing stage is retried while you watch; the stack's default is minutes.
+    retry_backoff: str = field(default_factory=lambda: os.environ.get(resources.RETRY_BACKOFF.name, "2"))
 
     @property
     def aws_url(self) -> str:
@@ -155,6 +158,7 @@ class LocalCloud:
         self._moto.start()
 
         os.environ.update(client_environment(self.options))
+        os.environ[resources.RETRY_BACKOFF.name] = self.options.retry_backoff
         os.environ["TMPDIR"] = str(self.state_dir / "tmp")
         os.environ[resources.EFS_MOUNT.name] = str(self.efs_dir)
         base = Settings.from_env()

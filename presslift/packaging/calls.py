@@ -418,9 +418,9 @@ class CodeBase:
                 elif isinstance(node, (ast.For, ast.comprehension)) and self._plain_data(
                     function, node.iter, env
                 ):
-                    for target in ast.walk(node.target):
-                        if isinstance(target, ast.Name):
-                            env.setdefault(target.id, set()).add("external:")
+                    for bound in ast.walk(node.target):
+                        if isinstance(bound, ast.Name):
+                            env.setdefault(bound.id, set()).add("external:")
         return env
 
     def _plain_data(self, function: _Function, node: ast.expr, env: dict[str, set[str]]) -> bool:

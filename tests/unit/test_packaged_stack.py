@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from presslift.localcloud.packaged.iam import localise, widen_unmatched
+from presslift.localcloud.packaged.iam import localise, localise_policy
 from presslift.localcloud.packaged.intrinsics import Scope, Unresolved, resolve
 from presslift.localcloud.packaged.stack import parameters_of
 
@@ -80,5 +80,17 @@ def test_s3_and_sqs_statements_stay_exact_and_others_widen_to_any_resource():
         {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": ["arn:q"]},
         {"Effect": "Allow", "Action": ["sqs:GetQueueUrl"], "Resource": "*"},
     ]
-    document = widen_unmatched({"Version": "2012-10-17", "Statement": [s3, ssm]})
+    document = localise_policy({"Version": "2012-10-17", "Statement": [s3, ssm]})
     assert [s["Resource"] for s in document["Statement"]] == [["arn:aws:s3:::b/*"], "*"]
+
+
+def test_object_deletes_also_name_the_bucket_because_moto_checks_a_batch_delete_there():
+    delete = {
+        "Effect": "Allow",
+        "Action": ["s3:DeleteObject", "s3:PutObject"],
+        "Resource": ["arn:aws:s3:::b/*"],
+    }
+    assert localise(delete) == [
+        delete,
+        {"Effect": "Allow", "Action": ["s3:DeleteObject"], "Resource": ["arn:aws:s3:::b"]},
+    ]

@@ -19,6 +19,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,17 +33,20 @@ from chalicelib.config import Settings
 from chalicelib.services import Services, use_services
 from presslift.localcloud import HOST, REGION, LocalCloud, LocalCloudError, LocalCloudOptions, _check_free
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, Wiring
+from presslift.localcloud.gateway import binary_types_from_template, route_methods_from_template
 from presslift.localcloud.outbox import Outbox
 from presslift.localcloud.packaged import iam
 from presslift.localcloud.packaged.process import FunctionPool, Launch
 from presslift.localcloud.packaged.stack import FunctionSpec, LocalStack, deploy
+from presslift.localcloud.packaged.stack import update as stack_update
 from presslift.localcloud.provision import OUTBOX_QUEUE, Provisioned
+from presslift.localcloud.server import ApiServer
 from presslift.packaging.lambda_runtime import LambdaRuntime, RuntimeMissing, lambda_runtime
 
 PACKAGED_STAGE = "prod"
 #: Passed from the operator's environment to every function, when set: stand-ins for services
-#: outside AWS, and the retry schedule (short locally, so a failing test does not wait minutes).
-PASSTHROUGH = ("PRESSLIFT_GITHUB_API", "PRESSLIFT_RETRY_BACKOFF")
+#: outside AWS.
+PASSTHROUGH = ("PRESSLIFT_GITHUB_API",)
 
 
 @dataclass
@@ -52,6 +59,41 @@ class PackagedOptions(LocalCloudOptions):
     extra_environment: dict[str, str] = field(default_factory=dict)
     #: warm processes per function at most (Lambda's concurrency)
     concurrency: int = 3
+
+
+class MotoProcess:
+    """moto's server in a child process, on loopback."""
+
+    def __init__(self, port: int, log: Path) -> None:
+        self.port = port
+        self.log = log
+        self._popen: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30) -> None:
+        with self.log.open("ab") as out:
+            self._popen = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._popen.poll() is not None:
+                raise LocalCloudError(f"moto's server exited at start: see {self.log}")
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise LocalCloudError(f"moto's server did not answer on {HOST}:{self.port} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self._popen and self._popen.poll() is None:
+            self._popen.terminate()
+            try:
+                self._popen.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._popen.kill()
 
 
 def unpack(zip_path: Path, target: Path) -> Path:
@@ -110,8 +152,6 @@ class PackagedCloud(LocalCloud):
         return json.loads(template_path.read_text()), task, opt
 
     def start(self) -> PackagedCloud:
-        from moto.server import ThreadedMotoServer
-
         _check_free(self.options.aws_port, "the local AWS (moto)", "PRESSLIFT_AWS_PORT")
         _check_free(self.options.api_port, "the API", "PRESSLIFT_API_PORT")
         for folder in (self.state_dir, self.outbox_dir, self.efs_dir, self.packaged_dir, self.logs_dir):
@@ -121,7 +161,9 @@ class PackagedCloud(LocalCloud):
         except RuntimeMissing as exc:
             raise LocalCloudError(f"packaged mode needs Lambda's Python: {exc}") from exc
         template, task, opt = self._files()
-        self._moto = ThreadedMotoServer(ip_address=HOST, port=self.options.aws_port, verbose=False)
+        # Its own process: IAM enforcement is a switch of moto's module, which would otherwise reach every
+        # other moto of this process (tests that mock AWS in-process).
+        self._moto = MotoProcess(self.options.aws_port, self.packaged_dir / "moto.log")
         self._moto.start()
 
         import boto3
@@ -131,6 +173,7 @@ class PackagedCloud(LocalCloud):
         )
         names = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm", "iam", "sts")
         clients = {name: setup.client(name, endpoint_url=self.options.aws_url) for name in names}
+        self._template, self._task, self._opt = template, task, opt
         self.stack = stack = deploy(
             template,
             clients,
@@ -140,10 +183,12 @@ class PackagedCloud(LocalCloud):
         )
         self._put_secrets(clients["ssm"], stack)
         self.operator = iam.operator_credentials(clients["iam"])
+        self._credentials = {
+            spec.logical_id: iam.role_credentials(clients["sts"], spec.role_arn, spec.name)
+            for spec in stack.functions.values()
+        }
         launches = {
-            spec.logical_id: self._launch(
-                spec, task, opt, iam.role_credentials(clients["sts"], spec.role_arn, spec.name)
-            )
+            spec.logical_id: self._launch(spec, task, opt, self._credentials[spec.logical_id])
             for spec in stack.functions.values()
         }
         api = stack.function_by_handler("app.app")
@@ -175,20 +220,31 @@ class PackagedCloud(LocalCloud):
         self.outbox = Outbox(
             sqs, self.provisioned.outbox_url, self.outbox_dir, self._stop, on_email=self._received
         )
-        from presslift.localcloud.server import ApiServer, routes_from_template
-
         self._api = ApiServer(
-            invoke=self.pools[api.logical_id].invoke,
-            routes=routes_from_template(template),
-            settings=self.settings,
-            s3=s3,
-            host=HOST,
-            port=self.options.api_port,
+            self.pools[api.logical_id].invoke,
+            route_methods_from_template(template),
+            self.settings,
+            s3,
+            HOST,
+            self.options.api_port,
+            binary_types=binary_types_from_template(template),
         )
         for thread in [*self.pollers, *self.schedules, self.outbox]:
             thread.start()
         self._api.start()
         return self
+
+    def update_stack(self, **parameters: str) -> None:
+        """Deploy the stack again with new parameter values: roles and environments change, warm
+        functions are replaced (as `make deploy` with new `--parameter-overrides` would)."""
+        import boto3
+
+        assert self.stack is not None
+        self.options.parameters.update(parameters)
+        stack_update(self._template, boto3.client("iam"), self.stack, self.options.parameters)
+        for spec in self.stack.functions.values():
+            launch = self._launch(spec, self._task, self._opt, self._credentials[spec.logical_id])
+            self.pools[spec.logical_id].relaunch(launch)
 
     def _put_secrets(self, ssm: Any, stack: LocalStack) -> None:
         parameters = stack.scope.parameters
@@ -227,6 +283,7 @@ class PackagedCloud(LocalCloud):
             # the local copy's stand-ins (see the module docstring)
             "AWS_ENDPOINT_URL": self.options.aws_url,
             "TMPDIR": str(tmp),
+            resources.RETRY_BACKOFF.name: self.options.retry_backoff,
             **self._local_urls(spec.environment),
             **{name: os.environ[name] for name in PASSTHROUGH if os.environ.get(name)},
             **self.options.extra_environment,

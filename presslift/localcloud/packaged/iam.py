@@ -21,6 +21,10 @@ EXACT_SERVICES = frozenset({"s3", "sqs"})
 #: `QueueName`, and moto looks only at `QueueUrl`, so it asks about "*"): moved to a statement of their
 #: own on `*`. AWS checks them against the queue's ARN, as the template says.
 UNATTRIBUTED_ACTIONS = frozenset({"sqs:getqueueurl"})
+#: moto authorises a batch delete (DeleteObjects) as `s3:DeleteObject` on the bucket's ARN before it
+#: checks each key; AWS checks only each object's ARN. So the local copy also names the bucket itself
+#: wherever the template grants `s3:DeleteObject` on `<bucket>/*` (which grants nothing more on AWS).
+BUCKET_CHECKED_ACTIONS = frozenset({"s3:deleteobject"})
 OPERATOR = "presslift-operator"
 
 
@@ -48,17 +52,31 @@ def localise(statement: dict[str, Any]) -> list[dict[str, Any]]:
         return [{**statement, "Resource": "*"}]
     actions = statement.get("Action", [])
     listed = [str(a) for a in (actions if isinstance(actions, list) else [actions])]
-    unattributed = [a for a in listed if a.lower() in UNATTRIBUTED_ACTIONS]
-    if not unattributed or statement.get("Effect") != "Allow":
+    if statement.get("Effect") != "Allow":
         return [statement]
-    kept = [a for a in listed if a not in unattributed]
-    widened = {**statement, "Action": unattributed, "Resource": "*"}
-    return [{**statement, "Action": kept}, widened] if kept else [widened]
+    found = [statement]
+    bucket_checked = [a for a in listed if a.lower() in BUCKET_CHECKED_ACTIONS]
+    resources = statement.get("Resource", [])
+    buckets = [
+        str(r).removesuffix("/*")
+        for r in (resources if isinstance(resources, list) else [resources])
+        if str(r).endswith("/*")
+    ]
+    if bucket_checked and buckets:
+        found.append({**statement, "Action": bucket_checked, "Resource": buckets})
+    unattributed = [a for a in listed if a.lower() in UNATTRIBUTED_ACTIONS]
+    if unattributed:
+        kept = [a for a in listed if a not in unattributed]
+        widened = {**statement, "Action": unattributed, "Resource": "*"}
+        found[0] = {**statement, "Action": kept}
+        found.append(widened)
+        if not kept:
+            found.pop(0)
+    return found
 
 
-def widen_unmatched(policy_document: dict[str, Any]) -> dict[str, Any]:
-    """A policy whose non-S3/SQS statements are widened to `Resource: *` (before intrinsics resolve,
-    so ARNs of resources that moto cannot create need no value)."""
+def localise_policy(policy_document: dict[str, Any]) -> dict[str, Any]:
+    """A resolved policy as moto can evaluate it: each statement through `localise`."""
     statements = policy_document.get("Statement", [])
     listed = statements if isinstance(statements, list) else [statements]
     return {**policy_document, "Statement": [local for s in listed for local in localise(s)]}

@@ -148,3 +148,13 @@ class FunctionPool:
             processes, self._all, self._idle = list(self._all), [], []
         for process in processes:
             process.close()
+
+    def relaunch(self, launch: Launch) -> None:
+        """New configuration (a stack update): idle processes end, later invocations start fresh."""
+        with self._lock:
+            self.launch = launch
+            idle, self._idle = self._idle, []
+            for process in idle:
+                self._all.remove(process)
+        for process in idle:
+            process.close()

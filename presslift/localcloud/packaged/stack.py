@@ -301,15 +301,24 @@ def deploy(
                 clients["cloudfront"], logical_id, resolve(resource["Properties"], scope), scope
             )
             stack.distributions[logical_id] = scope.refs[logical_id]
-    for logical_id, resource in resources.items():
+    configure(template, clients["iam"], stack)
+    return stack
+
+
+def configure(template: dict[str, Any], iam_client: Any, stack: LocalStack) -> None:
+    """Roles, functions, their triggers and the outputs, from the stack's current parameters: what a
+    stack update with new parameters changes (`update`)."""
+    scope = stack.scope
+    stack.functions, stack.queue_sources, stack.schedules = {}, [], []
+    for logical_id, resource in template["Resources"].items():
         if resource["Type"] == "AWS::IAM::Role":
-            properties = dict(resource["Properties"])
+            properties = resolve(resource["Properties"], scope)
             properties["Policies"] = [
-                {**policy, "PolicyDocument": iam.widen_unmatched(policy["PolicyDocument"])}
+                {**policy, "PolicyDocument": iam.localise_policy(policy["PolicyDocument"])}
                 for policy in properties.get("Policies", [])
             ]
-            iam.create_role(clients["iam"], scope.refs[logical_id], resolve(properties, scope))
-    for logical_id, resource in resources.items():
+            iam.create_role(iam_client, scope.refs[logical_id], properties)
+    for logical_id, resource in template["Resources"].items():
         kind, properties = resource["Type"], resource.get("Properties", {})
         if kind == "AWS::Lambda::Function":
             stack.functions[logical_id] = _function(logical_id, properties, scope)
@@ -326,6 +335,10 @@ def deploy(
         elif kind == "AWS::Events::Rule" and "ScheduleExpression" in properties:
             for target in properties.get("Targets", []):
                 stack.schedules.append((_logical(target["Arn"]), str(properties["ScheduleExpression"])))
-    for name, output in template.get("Outputs", {}).items():
-        stack.outputs[name] = resolve(output["Value"], scope)
-    return stack
+    stack.outputs = {name: resolve(o["Value"], scope) for name, o in template.get("Outputs", {}).items()}
+
+
+def update(template: dict[str, Any], iam_client: Any, stack: LocalStack, parameters: dict[str, str]) -> None:
+    """New parameter values, as `aws cloudformation deploy --parameter-overrides` would apply them."""
+    stack.scope.parameters = parameters_of(template, parameters)
+    configure(template, iam_client, stack)
