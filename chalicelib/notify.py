@@ -79,13 +79,14 @@ def commit_status(svc: Services, run: Run, state: str, description: str, *, url:
     poster keeps a commit's statuses in order. They go on the deploy queue in a group of their own per
     site (FIFO: in the order sent, never held up behind a deploy), one message per run and state.
     """
-    if run.trigger.get("type") != "push":
+    repository, sha = run.trigger.get("repository"), run.trigger.get("sha")
+    if run.trigger.get("type") != "push" or not repository or not sha:
         return
     message = events.CommitStatus(
         run_id=run.id,
         site=run.site,
-        repository=str(run.trigger["repository"]),
-        sha=str(run.trigger["sha"]),
+        repository=str(repository),
+        sha=str(sha),
         state=state,
         description=description,
         target_url=url or svc.settings.run_url(run.id),

@@ -163,6 +163,10 @@ def _sqs(names: frozenset[str], function: Function, action: str) -> list[Resourc
         found.extend(arn(logical.queue(role)) for role in resources.QUEUE_ROLES)
     if "dead_letter_queue" in names:  # resources.dead_letter_queue(): each work queue's DLQ
         found.extend(arn(logical.dead_letter_queue(role)) for role in resources.QUEUE_ROLES)
+    if action == "sqs:SendMessage":
+        # SQS itself moves messages to a dead-letter queue: code only ever sends to the work queues.
+        dead = {logical.dead_letter_queue(role) for role in resources.QUEUE_ROLES}
+        found = [r for r in found if r["Fn::GetAtt"][0] not in dead]
     if action not in SEND_ACTIONS:
         # Consuming in code (a retry's visibility, a sweep): the function's own queue and the DLQs.
         dead = {logical.dead_letter_queue(role) for role in resources.QUEUE_ROLES}

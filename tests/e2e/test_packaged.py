@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from chalicelib.sites import Site
@@ -232,8 +233,8 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
     admin_parameter = f"{search_path}/searchable/algolia-admin-key"
     cloud.services.sites.add(Site("searchable", repo=repo))
     github.add_repo(repo, tokens=[TOKEN])
-    cloud.services.secrets  # noqa: B018  (the operator writes the key, as `make deploy`'s secrets step does)
-    __import__("boto3").client("ssm").put_parameter(
+    # the operator writes the key, as `make deploy`'s secrets step does
+    boto3.session.Session().client("ssm").put_parameter(
         Name=admin_parameter, Value=algolia.admin_key, Type="SecureString", Overwrite=True
     )
     config = (

@@ -241,7 +241,8 @@ class PackagedCloud(LocalCloud):
 
         assert self.stack is not None
         self.options.parameters.update(parameters)
-        stack_update(self._template, boto3.client("iam"), self.stack, self.options.parameters)
+        iam_client = boto3.session.Session(region_name=REGION).client("iam")  # the operator's keys, now
+        stack_update(self._template, iam_client, self.stack, self.options.parameters)
         for spec in self.stack.functions.values():
             launch = self._launch(spec, self._task, self._opt, self._credentials[spec.logical_id])
             self.pools[spec.logical_id].relaunch(launch)

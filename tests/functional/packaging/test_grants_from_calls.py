@@ -27,13 +27,14 @@ def test_every_role_grants_what_its_code_calls_and_nothing_else(
 ) -> None:
     for function in packaged.functions:
         role = sam["Resources"][f"{function.logical_id}Role"]["Properties"]["Policies"][0]
-        granted = _actions(role["PolicyDocument"]["Statement"]) - _actions(
-            grants.runtime_statements(function)
-        )
+        everything = _actions(role["PolicyDocument"]["Statement"])
+        # what Lambda does with the role may also be what the code does (a retry's visibility change on
+        # its own queue): it counts as granted, but never as unused
+        beyond_runtime = everything - _actions(grants.runtime_statements(function))
         reach = calls.reach_of(function.name)
         assert not reach.unresolved, reach.unresolved
-        assert granted - reach.actions == set(), f"{function.name}: granted but never called"
-        assert reach.actions - granted == set(), f"{function.name}: called but not granted"
+        assert beyond_runtime - reach.actions == set(), f"{function.name}: granted but never called"
+        assert reach.actions - everything == set(), f"{function.name}: called but not granted"
 
 
 def test_the_build_may_send_to_the_code_drop_queue() -> None:
