@@ -367,6 +367,9 @@ class PackagedCloud(LocalCloud):
             f"  Package         {self.options.package_dir.resolve()}/ (stack {self.options.stack_name})",
             f"  Runtime         {self.runtime.python} (boto3 floor only), IAM enforced per function role",
             f"  Function logs   {self.logs_dir}/",
+            "  Operator keys   IAM is enforced: sign as the operator with",
+            f"                  export AWS_ACCESS_KEY_ID={self.operator.access_key_id if self.operator else ''}"
+            f" AWS_SECRET_ACCESS_KEY={self.operator.secret_access_key if self.operator else ''}",
         ]
         return "\n".join(lines)
 
