@@ -361,15 +361,16 @@ class PackagedCloud(LocalCloud):
         return calls
 
     def banner(self) -> str:
-        assert self.stack is not None and self.runtime is not None
+        assert self.stack is not None and self.runtime is not None and self.operator is not None
+        key = self.operator
         lines = [
             super().banner().replace("Presslift local cloud is up", "Presslift local cloud is up (packaged)"),
             f"  Package         {self.options.package_dir.resolve()}/ (stack {self.options.stack_name})",
             f"  Runtime         {self.runtime.python} (boto3 floor only), IAM enforced per function role",
             f"  Function logs   {self.logs_dir}/",
             "  Operator keys   IAM is enforced: sign as the operator with",
-            f"                  export AWS_ACCESS_KEY_ID={self.operator.access_key_id if self.operator else ''}"
-            f" AWS_SECRET_ACCESS_KEY={self.operator.secret_access_key if self.operator else ''}",
+            f"                  export AWS_ACCESS_KEY_ID={key.access_key_id}"
+            f" AWS_SECRET_ACCESS_KEY={key.secret_access_key}",
         ]
         return "\n".join(lines)
 
