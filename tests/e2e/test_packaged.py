@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -310,6 +313,56 @@ def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside):
     assert any("cloudfront:CreateInvalidation" in calls for calls in cloud.aws_calls().values())
     default_prod = cloud.settings.site_buckets["prod"]
     assert not s3.list_objects_v2(Bucket=default_prod, Prefix="brochure/").get("Contents")
+
+
+def test_presslift_up_packaged_serves_the_package_under_api_and_stops_on_ctrl_c(package_dir, tmp_path):
+    aws_port, api_port = free_port(), free_port()
+    env = {**os.environ, "PRESSLIFT_AWS_PORT": str(aws_port), "PRESSLIFT_API_PORT": str(api_port)}
+    command = [sys.executable, "-m", "presslift.cli", "up", "--packaged", "--state-dir", str(tmp_path / "s")]
+    proc = subprocess.Popen(
+        [*command, "--package-dir", str(package_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = []
+        while line := proc.stdout.readline():
+            lines.append(line)
+            if "Press Ctrl-C" in line:
+                break
+        banner = "".join(lines)
+        assert "(packaged)" in banner and "IAM is enforced" in banner, banner
+        assert http(f"http://127.0.0.1:{api_port}/api/runs")[0] == 200
+        assert http(f"http://127.0.0.1:{api_port}/runs")[0] == 403  # API Gateway's answer off the stage
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_presslift_up_packaged_without_a_package_says_what_to_run(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "presslift.cli",
+            "up",
+            "--packaged",
+            "--package-dir",
+            str(tmp_path / "none"),
+            "--state-dir",
+            str(tmp_path / "s"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PRESSLIFT_AWS_PORT": str(free_port()), "PRESSLIFT_API_PORT": str(free_port())},
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "make package" in done.stderr and "Traceback" not in done.stderr + done.stdout
 
 
 def test_no_function_was_refused_anything(cloud):

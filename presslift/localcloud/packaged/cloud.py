@@ -156,11 +156,11 @@ class PackagedCloud(LocalCloud):
         _check_free(self.options.api_port, "the API", "PRESSLIFT_API_PORT")
         for folder in (self.state_dir, self.outbox_dir, self.efs_dir, self.packaged_dir, self.logs_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        template, task, opt = self._files()
         try:
             self.runtime = lambda_runtime()
         except RuntimeMissing as exc:
             raise LocalCloudError(f"packaged mode needs Lambda's Python: {exc}") from exc
-        template, task, opt = self._files()
         # Its own process: IAM enforcement is a switch of moto's module, which would otherwise reach every
         # other moto of this process (tests that mock AWS in-process).
         self._moto = MotoProcess(self.options.aws_port, self.packaged_dir / "moto.log")
