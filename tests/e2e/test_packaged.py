@@ -28,6 +28,9 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib import events
+from chalicelib.resources import dead_letter_queue
+from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sites import Site
 from presslift.api_client import ApiClient
 from presslift.demo import SAMPLE, drop_sample
@@ -313,6 +316,28 @@ def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside):
     assert any("cloudfront:CreateInvalidation" in calls for calls in cloud.aws_calls().values())
     default_prod = cloud.settings.site_buckets["prod"]
     assert not s3.list_objects_v2(Bucket=default_prod, Prefix="brochure/").get("Contents")
+
+
+def test_the_scheduled_sweep_fails_a_run_whose_message_was_dead_lettered(cloud):
+    """The sweep runs in its own function, with its own role, over the stack's own dead-letter queues."""
+    svc = cloud.services
+    run = svc.runs.create(
+        Run(
+            id=new_run_id(),
+            site="stuck",
+            kind="hugo",
+            trigger={"type": "import"},
+            stages=[Stage("convert", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
+        )
+    )
+    body = events.encode(events.BuildRequest(run.id, "stuck", "sources/stuck/export.tar.gz"))
+    dlq = svc.sqs.get_queue_url(QueueName=dead_letter_queue(cloud.settings.queues["build"]))["QueueUrl"]
+    svc.sqs.send_message(QueueUrl=dlq, MessageBody=body)  # what SQS does after the last attempt
+    (sweep,) = cloud.schedules
+    assert sweep.fire() is not None, "the scheduled function failed: see its log"
+    failed = svc.runs.get(run.id)
+    assert failed.status == "failed"
+    assert "gave up after" in (failed.stage("build").error or "")
 
 
 def test_presslift_up_packaged_serves_the_package_under_api_and_stops_on_ctrl_c(package_dir, tmp_path):
