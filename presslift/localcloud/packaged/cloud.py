@@ -96,10 +96,12 @@ class MotoProcess:
                 self._popen.kill()
 
 
-def unpack(zip_path: Path, target: Path) -> Path:
-    """Unzip, keeping the execute bits (zipfile drops them; Lambda keeps them)."""
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+def unpack(zip_path: Path, target: Path, *, fresh: bool = True) -> Path:
+    """Unzip, keeping the execute bits (zipfile drops them; Lambda keeps them). `fresh=False` adds to
+    what `target` holds, as Lambda lays layers over each other in /opt."""
+    if fresh:
+        shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path) as archive:
         for info in archive.infolist():
             archive.extract(info, target)
@@ -143,12 +145,7 @@ class PackagedCloud(LocalCloud):
         opt = self.packaged_dir / "opt"
         shutil.rmtree(opt, ignore_errors=True)
         for layer in layers:
-            with zipfile.ZipFile(layer) as archive:
-                for info in archive.infolist():
-                    archive.extract(info, opt)
-                    mode = (info.external_attr >> 16) & 0o777
-                    if mode:
-                        os.chmod(opt / info.filename, mode)
+            unpack(layer, opt, fresh=False)
         return json.loads(template_path.read_text()), task, opt
 
     def start(self) -> PackagedCloud:
