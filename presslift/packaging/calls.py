@@ -13,7 +13,10 @@ How it knows what a name is, and where it over-approximates (grants more, never 
   name contains `client` and whose first argument is a service's name (`make_client("s3")`,
   `self._client("ssm")`); clients then flow through assignments, attributes, returns and arguments
   (every call site's arguments join the parameter, flow-insensitively, over the whole code base);
-- a method called on a value of unknown type resolves to every method of that name in the code base;
+- a method called on a value of unknown type resolves to every method of that name in the code base,
+  except the methods of Python's own containers and strings (`.get`, `.items`): on a value of unknown
+  type those are a dict's; values from plain data (`json.loads`, an annotated `dict`, a loop over
+  `message.get("Records", [])`, a caught exception, `super()`) are typed as such;
 - a function referred to (a callback, a handler passed along) counts as called; a nested function
   or lambda is part of its enclosing function; a class that is built brings all its dunder methods;
 - a module's top-level code runs for every function that reaches anything in it.
@@ -31,59 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from presslift.packaging.aws_actions import SERVICES, TRANSFERS, iam_actions, operations
 from presslift.packaging.stage import PROJECT_ROOT
 
-SERVICES: tuple[str, ...] = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm", "secretsmanager")
-#: s3transfer's methods that boto3 injects into S3 clients, and the operations each may send.
-TRANSFERS: dict[str, tuple[str, ...]] = {
-    "download_file": ("HeadObject", "GetObject"),
-    "download_fileobj": ("HeadObject", "GetObject"),
-    "upload_file": (
-        "PutObject",
-        "CreateMultipartUpload",
-        "UploadPart",
-        "CompleteMultipartUpload",
-        "AbortMultipartUpload",
-    ),
-    "upload_fileobj": (
-        "PutObject",
-        "CreateMultipartUpload",
-        "UploadPart",
-        "CompleteMultipartUpload",
-        "AbortMultipartUpload",
-    ),
-    "copy": (
-        "HeadObject",
-        "CopyObject",
-        "CreateMultipartUpload",
-        "UploadPartCopy",
-        "CompleteMultipartUpload",
-        "AbortMultipartUpload",
-    ),
-}
-#: Operations whose IAM action is not `<service>:<Operation>` (AWS's "Actions defined by" pages).
-IAM_EXCEPTIONS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("s3", "ListObjectsV2"): ("s3:ListBucket",),
-    ("s3", "ListObjects"): ("s3:ListBucket",),
-    ("s3", "HeadBucket"): ("s3:ListBucket",),
-    ("s3", "HeadObject"): ("s3:GetObject",),
-    ("s3", "CopyObject"): ("s3:GetObject", "s3:PutObject"),  # reads the source, writes the copy
-    ("s3", "DeleteObjects"): ("s3:DeleteObject",),
-    ("s3", "CreateMultipartUpload"): ("s3:PutObject",),
-    ("s3", "UploadPart"): ("s3:PutObject",),
-    ("s3", "UploadPartCopy"): ("s3:GetObject", "s3:PutObject"),
-    ("s3", "CompleteMultipartUpload"): ("s3:PutObject",),
-    ("s3", "ListParts"): ("s3:ListMultipartUploadParts",),
-    ("s3", "ListMultipartUploads"): ("s3:ListBucketMultipartUploads",),
-    # A transaction needs the permission of each item operation it may hold.
-    ("dynamodb", "TransactWriteItems"): (
-        "dynamodb:ConditionCheckItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-    ),
-    ("dynamodb", "TransactGetItems"): ("dynamodb:GetItem",),
-}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
 _ROUTE_DECORATORS = {"route"}
 #: Calls that call their first argument with the rest: functools.partial, Executor.submit.
@@ -132,20 +85,6 @@ class Reach:
 
     def services(self) -> frozenset[str]:
         return frozenset(call.service for call in self.calls)
-
-
-def iam_actions(service: str, operation: str) -> tuple[str, ...]:
-    return IAM_EXCEPTIONS.get((service, operation), (f"{service}:{operation}",))
-
-
-@functools.cache
-def operations(service: str) -> dict[str, str]:
-    """snake_case method -> botocore operation name, from botocore's service model."""
-    import botocore.session
-    from botocore import xform_name
-
-    model = botocore.session.get_session().get_service_model(service)
-    return {xform_name(name): name for name in model.operation_names}
 
 
 #: Methods of Python's containers and strings (see `CodeBase._eval`).
