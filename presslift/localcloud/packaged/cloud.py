@@ -273,8 +273,11 @@ class PackagedCloud(LocalCloud):
             "_HANDLER": spec.handler,
             "TZ": ":UTC",
             "LANG": "en_US.UTF-8",
-            "PATH": f"{opt / 'bin'}:/usr/local/bin:/usr/bin:/bin",
-            "LD_LIBRARY_PATH": f"{opt / 'lib'}",
+            # /opt holds a function's layers only if the template gives it any (the build's Hugo)
+            "PATH": ":".join(
+                [*([str(opt / "bin")] if spec.layers else []), "/usr/local/bin", "/usr/bin", "/bin"]
+            ),
+            "LD_LIBRARY_PATH": str(opt / "lib") if spec.layers else "",
             **credentials.environment(),
             # the template's
             **spec.environment,
