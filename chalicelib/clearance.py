@@ -63,6 +63,14 @@ def live_artifact(run: Run, stage: str) -> str | None:
     return str(done.detail.get("artifact_run") or run.artifact.get("artifact_run") or run.id)
 
 
+def live_history(history: list[Run], stage: str) -> list[tuple[Run, str]]:
+    """The runs that made an artifact live on `stage`, with it, the last to do so first (by when its
+    deploy finished: a run approved late deploys after newer runs, a rollback after the run it restores)."""
+    live = [(run, artifact) for run in history if (artifact := live_artifact(run, stage))]
+    name = {run.id: stage_name(run.kind, stage) for run, _ in live}
+    return sorted(live, key=lambda pair: str(pair[0].stage(name[pair[0].id]).finished_at or ""), reverse=True)
+
+
 def never_live_because(run: Run, stage: str) -> str:
     """Why `run` never made its artifact live on `stage`, in a few words."""
     if stage == GUARDED and (why := not_approved_because(run)) and run.status != "succeeded":

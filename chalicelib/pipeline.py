@@ -635,9 +635,8 @@ def check_publish(svc: Services, source: Run, artifact: str, stage: str) -> str:
     try:
         return clearance.check_restore(svc, "publish", source, artifact, stage)
     except ForbiddenError as exc:
-        history = svc.runs.list(site=source.site, limit=200)
-        live = next((run for run in history if clearance.live_artifact(run, stage)), None)
-        hint = f"; {stage} has run {live.id}'s build (--run {live.id})" if live else ""
+        live = clearance.live_history(svc.runs.list(site=source.site, limit=200), stage)
+        hint = f"; {stage} has run {live[0][0].id}'s build (--run {live[0][0].id})" if live else ""
         raise ForbiddenError(f"cannot publish run {source.id} to {stage}: {exc}{hint}") from exc
 
 
@@ -673,7 +672,7 @@ def _find(site: str, run_id: str, history: list[Run]) -> Run:
 
 def _before_current(site: str, stage: str, history: list[Run]) -> tuple[Run, str]:
     """The newest run that put on `stage` an artifact other than the one it has now, and that artifact."""
-    live = [(run, artifact) for run in history if (artifact := clearance.live_artifact(run, stage))]
+    live = clearance.live_history(history, stage)
     if not live:
         raise NotFoundError(f"site {site} has never deployed to {stage}: nothing to roll back to")
     current = live[0][1]

@@ -218,7 +218,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def _confirm(question: str) -> bool:
     """Ask on the terminal; without one (a script, CI), refuse: prod changes only when someone says so."""
     if not sys.stdin.isatty():
-        err.print(f"[red]error:[/red] {question} needs a yes: run it in a terminal, or pass --yes")
+        err.print(
+            f"[red]error:[/red] {question} needs a yes: run it in a terminal, or pass --yes", soft_wrap=True
+        )
         return False
     answer = console.input(f"{question} [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
