@@ -518,6 +518,7 @@ _AGAIN = {
     "import": "upload the export again",
     "push": "push again",
     "rollback": "start the rollback again",
+    "publish": "publish again",
 }
 
 
