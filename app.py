@@ -190,13 +190,20 @@ def list_sites() -> Any:
     content_types=["application/json", "application/x-www-form-urlencoded"],
 )
 def rollback(site: str, stage: str) -> Response:
-    """JSON `{"run": id}` (optional) from scripts; the dashboard's form gets a page back."""
+    """JSON `{"run": id, "allow_deletes": false}` (both optional) from scripts; the dashboard's form
+    gets a page back."""
     request, svc = _request(), _route_services()
     from_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
     fields = dict(parse_qsl(web.text(request.raw_body))) if from_form else (request.json_body or {})
     try:
         run = pipeline.rollback(
-            svc, site, stage, fields.get("run") or None, who="dashboard" if from_form else "API"
+            svc,
+            site,
+            stage,
+            fields.get("run") or None,
+            who="dashboard" if from_form else "API",
+            # JSON true, or a checked form box ("on")
+            allow_deletes=str(fields.get("allow_deletes", "")).lower() in ("true", "on", "1"),
         )
     except PipelineError as exc:
         if from_form:

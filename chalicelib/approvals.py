@@ -57,6 +57,11 @@ def check_pending(run: Run, now: datetime) -> None:
     if status == "pending" and run.status == "superseded":
         newer = approval.get("superseded_by", "a newer run")
         raise ConflictError(f"run {run.id} was superseded by {newer}; approve that run instead")
+    if status == "pending" and run.finished:
+        # Approving a run that has ended would answer "being deployed" and deploy nothing.
+        ended = next((s for s in run.stages if s.error), None)
+        why = f" at {ended.name}: {ended.error}" if ended else ""
+        raise ConflictError(f"run {run.id} has ended ({run.status}{why}); it can no longer be approved")
     if status == "expired":
         raise ForbiddenError(f"this approval expired at {approval['expires_at']}")
     if status != "pending":
@@ -74,6 +79,29 @@ def check_token(run: Run, token: str | None, now: datetime) -> None:
     if not hmac.compare_digest(hash_token(token), str(run.approval.get("token_sha256", ""))):
         raise UnauthorizedError("this approval token is not valid for this run")
     check_pending(run, now)
+
+
+def not_approved_because(run: Run) -> str | None:
+    """None when a person approved `run` (the decision and its time are on the run); else why not, in
+    the few words that finish "run X is not approved for prod (...)"."""
+    approval = run.approval
+    status = approval.get("status")
+    stage = next((s for s in run.stages if s.name == "approval"), None)
+    approved = status == "approved" and approval.get("decided_at")
+    if approved and stage is not None and stage.status == "succeeded":
+        return None
+    if run.status == "superseded":
+        return f"superseded by {approval.get('superseded_by') or 'a newer run'}"
+    if not approval:
+        where = "it has no approval stage" if stage is None else f"the approval stage is {stage.status}"
+        return f"no approval was asked for: {where}"
+    if status == "pending":
+        return "awaiting approval"
+    if status == "rejected":
+        return f"rejected by the approver at {approval.get('decided_at')}"
+    if status == "expired":
+        return f"its approval expired at {approval.get('expires_at')}"
+    return f"approval {status}"
 
 
 @dataclass(frozen=True)

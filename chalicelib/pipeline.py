@@ -8,6 +8,11 @@ Latest wins: every run takes the site's next generation when it starts. A deploy
 only if no newer run of the site has started since, and the deploy queue is FIFO per site, so two
 pushes in quick succession never deploy out of order; a newer staging deploy supersedes older runs
 still waiting for approval.
+
+Prod changes only for a run that `clearance` clears from the run records (a person's approval, the
+site's policy, or an artifact prod had before), checked before anything else happens, the latest-wins
+claim included. Rollbacks and publishes restore an artifact instead of building one: they take no new
+generation, so they never supersede a run that waits for approval.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import hashlib
 import logging
 from typing import Any
 
-from chalicelib import approvals, deadletters, events, notify
+from chalicelib import approvals, clearance, deadletters, events, notify
 from chalicelib.budget import TimeBudget
-from chalicelib.errors import ConflictError, InputError, NotFoundError, PipelineError
+from chalicelib.clearance import stage_name
+from chalicelib.errors import ConflictError, ForbiddenError, InputError, NotFoundError, PipelineError
 from chalicelib.ingest import parse_export_key, quarantine_key
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
@@ -40,11 +46,6 @@ PUSH_STAGES = ("fetch", *AFTER_SOURCE)
 CODE_PUSH_STAGES = ("fetch", "build", "codedrop-dev", "codedrop-stage", "approval", "codedrop-prod")
 
 
-def stage_name(kind: str, stage: str) -> str:
-    """`deploy-staging` for a site's stage, `codedrop-dev` for a code site's EFS stage."""
-    return f"codedrop-{stage}" if kind == "code" else f"deploy-{stage}"
-
-
 def _promote(svc: Services, run: Run, stage: str) -> None:
     """Queue the deploy (sites) or the code drop (code) of `run` to `stage`."""
     role = "codedrop" if run.kind == "code" else "deploy"
@@ -56,12 +57,19 @@ def _enqueue(svc: Services, role: str, message: events.Message) -> None:
     svc.send(role, events.encode(message), group=message.site, dedup=events.dedup_id(message))
 
 
-def _create(svc: Services, run: Run) -> Run:
-    """Store a new run with the site's next generation; a retried creation returns the stored run."""
+def _create(svc: Services, run: Run, *, newer_build: bool = True) -> Run:
+    """Store a new run with the site's next generation; a retried creation returns the stored run.
+
+    A run that restores an earlier artifact (`newer_build=False`) keeps the site's current generation:
+    it is no newer build, so it must not supersede a run that waits for approval.
+    """
     try:
         existing = svc.runs.get(run.id)
     except NotFoundError:
-        run.generation = svc.sites.next_generation(run.site)
+        sites = svc.sites
+        run.generation = (
+            sites.next_generation(run.site) if newer_build else sites.current_generation(run.site)
+        )
         return svc.runs.create(run)
     return existing
 
@@ -270,12 +278,39 @@ def _superseded(svc: Services, run: Run, stage: str, *, name: str | None = None)
     return True
 
 
+def _refused(svc: Services, run: Run, stage: str, name: str) -> bool:
+    """Whether `run` may not change `stage` (see `clearance`); when so, its stage fails saying why, the
+    run ends, and nothing else happens (no retry: the message itself is what is wrong)."""
+    try:
+        clearance.check(svc, run, stage)
+    except ForbiddenError as exc:
+        reason = str(exc)
+    else:
+        return False
+    log.warning("run %s: refused a message to %s: %s", run.id, name, reason)
+
+    def change(r: Run) -> None:
+        if not r.finished:
+            end_run(r, r.stage(name), reason)
+            for waiting in r.stages:  # the approval it jumped: nobody can decide an ended run
+                if waiting.status == "waiting":
+                    waiting.status = "skipped"
+
+    svc.runs.update(run.id, change)
+    _after_failure(svc, run.id)
+    return True
+
+
 def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool = True) -> Run | None:
     name = f"deploy-{request.stage}"
     run = svc.runs.get(request.run_id)
     if run.finished or run.stage(name).status == "succeeded":
         return run
-    if _superseded(svc, run, request.stage):
+    if _refused(svc, run, request.stage, name):
+        return None
+    restoring = run.trigger.get("type") in clearance.RESTORING
+    # A restore deploys what it was asked to, ordered by the FIFO queue; it claims no generation.
+    if not restoring and _superseded(svc, run, request.stage):
         return None
     done = run_stage(
         svc, run.id, name, lambda r: deploy_work.deploy(svc, r, request.stage), final_attempt=final_attempt
@@ -283,7 +318,7 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
     if done is None:
         _after_failure(svc, run.id)
         return None
-    if request.stage == "staging" and done.trigger.get("type") != "rollback":
+    if request.stage == "staging" and not restoring:
         notify.commit_status(svc, done, "success", "deployed to staging", url=done.urls.get("staging"))
         return after_staging(svc, done.id, final_attempt=final_attempt)
 
@@ -308,9 +343,10 @@ def codedrop(svc: Services, request: events.DeployRequest, *, final_attempt: boo
     if run.finished or run.stage(name).status == "succeeded":
         return run
     if run.trigger.get("type") == "rollback":
+        # The release to switch to is found on the mount; the work checks it was live there before.
         work = lambda r: codedrop_work.rollback(svc, r, request.stage, r.trigger.get("to_release"))  # noqa: E731
     else:
-        if _superseded(svc, run, request.stage, name=name):
+        if _refused(svc, run, request.stage, name) or _superseded(svc, run, request.stage, name=name):
             return None
         work = lambda r: codedrop_work.drop(svc, r, request.stage)  # noqa: E731
     done = run_stage(svc, run.id, name, work, final_attempt=final_attempt)
@@ -342,16 +378,15 @@ def _finish(svc: Services, run: Run, stage: str) -> Run:
 def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> Run | None:
     """Staging is live: ask a person (the default for prod), or promote at once when the site says so."""
     run = svc.runs.get(run_id)
-    config = site_config(run)
     _supersede_waiting(svc, run)
-    if config.approval.required("prod") and not config.approval.auto_promote:
+    if clearance.person_needed(clearance.approval_policy(svc, run)):
         return request_approval(svc, run_id, final_attempt=final_attempt)
 
     def skip(r: Run) -> None:
         stage = r.stage("approval")
         if stage.status in ("pending", "running"):
             stage.status = "skipped"
-            stage.detail["summary"] = "prod needs no approval for this site (presslift.toml)"
+            stage.detail["summary"] = "prod needs no approval for this site (its approval policy)"
 
     run = svc.runs.update(run_id, skip)
     _promote(svc, run, "prod")
@@ -483,6 +518,7 @@ _AGAIN = {
     "import": "upload the export again",
     "push": "push again",
     "rollback": "start the rollback again",
+    "publish": "publish again",
 }
 
 
@@ -546,49 +582,144 @@ def fail_dead_lettered(svc: Services) -> list[str]:
 # --- rollback ------------------------------------------------------------------------------------
 
 
-def rollback(svc: Services, site: str, stage: str, to_run: str | None = None, *, who: str = "") -> Run:
-    """Deploy an earlier artifact to `stage` again, through the same plan and apply (only what differs
-    moves). Without `to_run`: the artifact that `stage` had before its current one. The rollback is a run
-    of its own (trigger "rollback"), so the history shows it, and it needs no approval."""
+def rollback(
+    svc: Services,
+    site: str,
+    stage: str,
+    to_run: str | None = None,
+    *,
+    who: str = "",
+    allow_deletes: bool = False,
+) -> Run:
+    """Deploy an artifact that `stage` had before again, through the same plan and apply (only what
+    differs moves). Without `to_run`: the newest one `stage` had before its current one.
+
+    Only an artifact that an earlier run deployed to `stage` successfully comes back, never a rejected
+    or never-approved build. The rollback is a run of its own (trigger "rollback"), so the history shows
+    it; it needs no approval, keeps the delete limits unless `allow_deletes`, and supersedes nothing: a
+    run waiting for approval stays approvable, and approving it deploys it over the rollback.
+    """
     history = svc.runs.list(site=site, limit=200)
     if history and history[0].kind == "code":
         return _rollback_code(svc, history, stage, to_run, who=who)
     if stage not in SITE_STAGES:
         raise InputError(f"cannot roll back stage {stage!r}: the stages are {', '.join(SITE_STAGES)}")
-    deployed = [run for run in history if _deployed_artifact(run, stage)]
     if to_run is None:
-        if len(deployed) < 2:
-            raise NotFoundError(
-                f"site {site} has fewer than two deploys to {stage}: nothing earlier to roll back to"
-            )
-        target, artifact_run = deployed[1], _deployed_artifact(deployed[1], stage)
+        target, artifact_run = _before_current(site, stage, history)
     else:
-        found = [run for run in history if run.id == to_run]
-        if not found or not found[0].artifact.get("artifact_run"):
-            raise NotFoundError(f"run {to_run} of site {site} has no built artifact to deploy")
-        target, artifact_run = found[0], str(found[0].artifact["artifact_run"])
+        target = _find(site, to_run, history)
+        live = clearance.live_artifact(target, stage)
+        if live is None:
+            raise ForbiddenError(
+                f"cannot roll {site} {stage} back to run {to_run}: it was never live on {stage} "
+                f"({clearance.never_live_because(target, stage)}); a rollback goes back only to a build "
+                f"{stage} has had"
+            )
+        artifact_run = live
+    summary = f"rollback of {stage} to run {target.id}"
+    return _restore(svc, "rollback", target, artifact_run, stage, summary, who, allow_deletes)
+
+
+def publishable(svc: Services, site: str, stage: str, to_run: str | None = None) -> tuple[Run, str]:
+    """What `presslift publish` puts on `stage`: `to_run`'s build, else the newest built run's (a
+    rollback's: the artifact it restored), with that artifact. `check_publish` says whether it may."""
+    history = [run for run in svc.runs.list(site=site, limit=200) if run.artifact.get("artifact_run")]
+    if not history:
+        raise NotFoundError(f"site {site} has no built run to publish")
+    source = _find(site, to_run, history) if to_run else history[0]
+    return source, clearance.live_artifact(source, stage) or str(source.artifact["artifact_run"])
+
+
+def check_publish(svc: Services, source: Run, artifact: str, stage: str) -> str:
+    """Why `source`'s `artifact` may be published to `stage`; ForbiddenError naming the run, why not,
+    and the run whose build the stage has (the one to publish to put the stage right)."""
+    try:
+        return clearance.check_restore(svc, "publish", source, artifact, stage)
+    except ForbiddenError as exc:
+        live = clearance.live_history(svc.runs.list(site=source.site, limit=200), stage)
+        hint = f"; {stage} has run {live[0][0].id}'s build (--run {live[0][0].id})" if live else ""
+        raise ForbiddenError(f"cannot publish run {source.id} to {stage}: {exc}{hint}") from exc
+
+
+def publish(
+    svc: Services,
+    site: str,
+    stage: str,
+    to_run: str | None = None,
+    *,
+    who: str = "",
+    allow_deletes: bool = False,
+) -> Run:
+    """Publish a build to `stage` again (`publishable`, refused unless `check_publish` allows it),
+    comparing with a listing of the target, so hand edits are put right. Like a rollback, it supersedes
+    nothing."""
+    history = svc.runs.list(site=site, limit=1)
+    if history and history[0].kind == "code":
+        raise InputError(f"site {site} is a code site: `presslift rollback` switches its releases")
+    if stage not in SITE_STAGES:
+        raise InputError(f"cannot publish to stage {stage!r}: the stages are {', '.join(SITE_STAGES)}")
+    target, artifact_run = publishable(svc, site, stage, to_run)
+    check_publish(svc, target, artifact_run, stage)
+    summary = f"publish of run {target.id} to {stage}"
+    return _restore(svc, "publish", target, artifact_run, stage, summary, who, allow_deletes)
+
+
+def _find(site: str, run_id: str, history: list[Run]) -> Run:
+    found = next((run for run in history if run.id == run_id), None)
+    if found is None:
+        raise NotFoundError(f"site {site} has no built run {run_id} (among its newest 200 runs)")
+    return found
+
+
+def _before_current(site: str, stage: str, history: list[Run]) -> tuple[Run, str]:
+    """The newest run that put on `stage` an artifact other than the one it has now, and that artifact."""
+    live = clearance.live_history(history, stage)
+    if not live:
+        raise NotFoundError(f"site {site} has never deployed to {stage}: nothing to roll back to")
+    current = live[0][1]
+    earlier = next(((run, artifact) for run, artifact in live[1:] if artifact != current), None)
+    if earlier is None:
+        raise NotFoundError(
+            f"site {site} has had one build on {stage} (run {current}): nothing earlier to roll back to"
+        )
+    return earlier
+
+
+def _restore(
+    svc: Services,
+    trigger: str,
+    target: Run,
+    artifact_run: str,
+    stage: str,
+    summary: str,
+    who: str,
+    allow_deletes: bool,
+) -> Run:
+    """Record a run that deploys `target`'s artifact to `stage` again, and queue its deploy."""
     run = _create(
         svc,
         Run(
             id=new_run_id(svc.clock()),
-            site=site,
+            site=target.site,
             kind=target.kind,
             trigger={
-                "type": "rollback",
+                "type": trigger,
                 "to_run": target.id,
                 "stage": stage,
                 "by": who,
-                "summary": f"rollback of {stage} to run {target.id}",
+                "allow_deletes": allow_deletes,
+                "summary": summary + (" (deletes allowed)" if allow_deletes else ""),
             },
             stages=[Stage(f"deploy-{stage}")],
-            urls={stage: svc.settings.site_url(site, stage)},
+            urls={stage: svc.settings.site_url(target.site, stage)},
             artifact={
                 "artifact_run": artifact_run,
                 "presslift_toml": target.artifact.get("presslift_toml", ""),
             },
         ),
+        newer_build=False,
     )
-    _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=site, stage=stage))
+    _enqueue(svc, "deploy", events.DeployRequest(run_id=run.id, site=run.site, stage=stage))
     return run
 
 
@@ -600,6 +731,11 @@ def _rollback_code(svc: Services, history: list[Run], stage: str, to_run: str | 
         )
     latest = history[0]
     target = f"release {to_run}" if to_run else "the previous release"
+    if to_run and not any(clearance.live_artifact(run, stage) == to_run for run in history):
+        raise ForbiddenError(
+            f"cannot roll {latest.site} {stage} back to release {to_run}: no run made it live on {stage}; "
+            f"a rollback goes back only to a release {stage} has had"
+        )
     run = _create(
         svc,
         Run(
@@ -616,14 +752,7 @@ def _rollback_code(svc: Services, history: list[Run], stage: str, to_run: str | 
             stages=[Stage(stage_name("code", stage))],
             artifact={"presslift_toml": latest.artifact.get("presslift_toml", "")},
         ),
+        newer_build=False,
     )
     _promote(svc, run, stage)
     return run
-
-
-def _deployed_artifact(run: Run, stage: str) -> str | None:
-    """The artifact a run put on `stage`, if it deployed there."""
-    name = f"deploy-{stage}"
-    if not any(s.name == name and s.status == "succeeded" for s in run.stages):
-        return None
-    return str(run.stage(name).detail.get("artifact_run") or run.artifact.get("artifact_run") or run.id)

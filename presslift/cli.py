@@ -21,6 +21,11 @@ from chalicelib.errors import PipelineError
 console = Console()
 err = Console(stderr=True)
 
+ALLOW_DELETES_HELP = (
+    "lift the delete limits (at most 256 deletes, never most of the site) for this deploy; "
+    "without it, a deploy that would delete that much is refused with nothing changed"
+)
+
 
 def _stop_on_signals() -> None:
     """Ctrl-C and SIGTERM both stop the local cloud cleanly, even when started in the background."""
@@ -158,31 +163,70 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from chalicelib import pipeline
     from presslift.target import pipeline_services
 
-    run = pipeline.rollback(pipeline_services(args), args.site, args.stage, args.run, who=getpass.getuser())
+    run = pipeline.rollback(
+        pipeline_services(args),
+        args.site,
+        args.stage,
+        args.run,
+        who=getpass.getuser(),
+        allow_deletes=args.allow_deletes,
+    )
     console.print(f"Rollback queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
     return 0
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    import getpass
+
     from chalicelib import pipeline
+    from chalicelib.errors import ForbiddenError
     from chalicelib.work import deploy as deploy_work
     from presslift.target import pipeline_services
 
     svc = pipeline_services(args)
-    runs = [run for run in svc.runs.list(site=args.site, limit=200) if run.artifact.get("artifact_run")]
-    if args.run:
-        runs = [run for run in runs if run.id == args.run]
-    if not runs:
-        err.print(f"[red]error:[/red] site {args.site} has no built run{' ' + args.run if args.run else ''}")
-        return 2
+    source, artifact = pipeline.publishable(svc, args.site, args.stage, args.run)
     if args.dry_run:
-        detail = deploy_work.deploy(svc, runs[0], args.stage, dry_run=True, verify=args.verify)
-        console.print(f"Run {runs[0].id} to {args.stage} (dry run, nothing changed):", highlight=False)
+        detail = deploy_work.deploy(
+            svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=args.verify
+        )
+        console.print(f"Run {source.id} to {args.stage} (dry run, nothing changed):", highlight=False)
         console.print(detail["plan_text"], highlight=False)
+        try:
+            pipeline.check_publish(svc, source, artifact, args.stage)
+        except ForbiddenError as exc:
+            console.print(f"Publishing it would be refused: {exc}", highlight=False)
         return 0
-    run = pipeline.rollback(svc, args.site, args.stage, runs[0].id, who="presslift publish")
-    console.print(f"Publish queued as run {run.id}.", highlight=False)
+    why = pipeline.check_publish(svc, source, artifact, args.stage)  # refused before anything is asked
+    if args.stage == "prod" and not args.yes:
+        detail = deploy_work.deploy(svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=True)
+        console.print(f"Run {source.id} to prod ({why}):", highlight=False)
+        console.print(detail["plan_text"], highlight=False)
+        if not _confirm(f"Publish run {source.id} to prod?"):
+            return 2
+    run = pipeline.publish(
+        svc,
+        args.site,
+        args.stage,
+        source.id,
+        who=f"{getpass.getuser()} (presslift publish)",
+        allow_deletes=args.allow_deletes,
+    )
+    console.print(f"Publish queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
     return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; without one (a script, CI), refuse: prod changes only when someone says so."""
+    if not sys.stdin.isatty():
+        err.print(
+            f"[red]error:[/red] {question} needs a yes: run it in a terminal, or pass --yes", soft_wrap=True
+        )
+        return False
+    answer = console.input(f"{question} [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        err.print("Nothing published.")
+        return False
+    return True
 
 
 def parser() -> argparse.ArgumentParser:
@@ -256,7 +300,12 @@ def parser() -> argparse.ArgumentParser:
         choices=("staging", "prod", "dev", "stage"),
         help="staging/prod; dev/stage/prod for code sites",
     )
-    roll.add_argument("run", nargs="?", help="the run whose artifact to restore (default: the one before)")
+    roll.add_argument(
+        "run",
+        nargs="?",
+        help="the run whose artifact to restore, one that was live on the stage (default: the one before)",
+    )
+    roll.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
     add_target_options(roll)
     roll.set_defaults(func=cmd_rollback)
 
@@ -265,8 +314,14 @@ def parser() -> argparse.ArgumentParser:
     )
     publish.add_argument("site")
     publish.add_argument("stage", choices=("staging", "prod"))
-    publish.add_argument("--run", help="the run whose artifact to publish (default: the newest built)")
+    publish.add_argument(
+        "--run",
+        help="the run whose artifact to publish (default: the newest built); prod takes only a build "
+        "that was approved or live on prod before",
+    )
     publish.add_argument("--dry-run", action="store_true", help="only print what would change")
+    publish.add_argument("--yes", action="store_true", help="publish to prod without asking")
+    publish.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
     publish.add_argument(
         "--verify",
         action="store_true",

@@ -3,6 +3,8 @@
 The bundle is the artifact (one tarball plus its manifest, like a site's stage tree); every stage gets
 the same bundle. Dropping writes a new release beside the live one and switches `current` in one
 rename (`chalicelib.codedrop`), so machines reading the mount never see a half-written release.
+
+Never: touch prod before `clearance` has read from the run records that the run may go there.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import clearance
 from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConfigError
 from chalicelib.manifest import Manifest
@@ -79,6 +82,7 @@ def _bundle(svc: Services, run: Run, into: Path) -> Manifest:
 def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[str, Any]:
     from chalicelib.codedrop import drop_release
 
+    cleared = clearance.check(svc, run, stage)
     code = code_config(run)
     with work_dir() as tmp:
         bundle = Path(tmp) / "bundle"
@@ -93,7 +97,12 @@ def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[st
             keep=code.keep,
             force=force,
         )
-    return {"drop": result.summary(), "summary": result.describe(), "release": str(result.release)}
+    return {
+        "drop": result.summary(),
+        "summary": result.describe(),
+        "release": str(result.release),
+        "cleared": cleared,
+    }
 
 
 def plan(svc: Services, run: Run, stage: str) -> str:
@@ -107,7 +116,29 @@ def plan(svc: Services, run: Run, stage: str) -> str:
 
 
 def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[str, Any]:
+    """Switch `stage` back to `to_run`'s release (default: the one dropped before the current); on prod
+    only to a release that the run records show was live there before."""
+    from chalicelib.codedrop import releases
     from chalicelib.codedrop import rollback as switch_back
 
-    result = switch_back(Path(svc.settings.efs_mount), stage, code_config(run).app, to_run)
-    return {"drop": result.summary(), "summary": result.describe(), "release": str(result.release)}
+    mount, app = Path(svc.settings.efs_mount), code_config(run).app
+    if to_run is None:
+        to_run = _release_before_current([(r.run_id, r.current) for r in releases(mount, stage, app)])
+    cleared = clearance.check_release_live(svc, run, stage, to_run) if to_run else None
+    result = switch_back(mount, stage, app, to_run)
+    return {
+        "drop": result.summary(),
+        "summary": result.describe(),
+        "release": str(result.release),
+        "cleared": cleared,
+    }
+
+
+def _release_before_current(found: list[tuple[str, bool]]) -> str | None:
+    """The release dropped just before the current one (newest first), or None to let the switch say
+    why there is none."""
+    order = [run_id for run_id, _ in found]
+    current = next((run_id for run_id, is_current in found if is_current), None)
+    if current is None or order.index(current) + 1 >= len(order):
+        return None
+    return order[order.index(current) + 1]

@@ -3,6 +3,9 @@
 The target is the site's own bucket and distribution when presslift.toml names them, else the
 pipeline's bucket for the stage with a prefix per site. Publishing plans first (`publish`), so a dry run
 (the approval's "what will change") shows exactly what the real deploy will do.
+
+Never: change prod before `clearance.check` has read, from the run record, that the run may go there
+(approved by a person, promoted by the site's policy, or restoring what prod had before).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import clearance
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
@@ -65,13 +69,18 @@ def deploy(
 ) -> dict[str, Any]:
     """Publish `artifact_run`'s tree for `stage` (by default the run's own build).
 
-    `verify` lists the bucket instead of trusting the record of the last publish; rollbacks always do,
-    so a restore is exact even after someone edited the bucket by hand.
+    `verify` lists the bucket instead of trusting the record of the last publish; rollbacks and
+    publishes always do, so a restore is exact even after someone edited the bucket by hand. The delete
+    limits (at most so many deletes, no gutting the site) hold for them too, unless the operator who
+    asked passed `allow_deletes` (recorded on the run's trigger).
     """
     from chalicelib.publish import publish_tree
 
+    # Before anything is read or written: a dry run changes nothing, so only a real deploy is checked.
+    cleared = None if dry_run else clearance.check(svc, run, stage)
     config = site_config(run)
-    rollback = run.trigger.get("type") == "rollback"
+    restoring = run.trigger.get("type") in clearance.RESTORING
+    allow_deletes = restoring and bool(run.trigger.get("allow_deletes"))
     artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
     publish_to = target(svc, run.site, stage, config)
     with work_dir() as tmp:
@@ -83,8 +92,7 @@ def deploy(
             tree=tree,
             manifest=manifest,
             target=publish_to,
-            # A rollback restores what the stage had, even when that was a much smaller site.
-            options=options(config, force=force, allow_deletes=rollback, verify=verify or rollback),
+            options=options(config, force=force, allow_deletes=allow_deletes, verify=verify or restoring),
             dry_run=dry_run,
         )
     assert result.plan is not None, "publish_tree always returns its plan"
@@ -99,6 +107,8 @@ def deploy(
             + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
         ),
     }
+    if cleared:
+        detail["cleared"] = cleared
     if config.search.backend == "algolia":
         detail["search"] = sync_search(svc, run, stage, config, artifact_run, dry_run=dry_run)
         detail["summary"] += f"; search {detail['search']['describe']}"
