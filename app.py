@@ -84,9 +84,8 @@ def show_dashboard() -> Response:
     runs = svc.runs.list(limit=100)
     guard = web.FormGuard.from_headers(_request().headers)
     now = svc.clock().isoformat(timespec="seconds")
-    return web.html(
-        web.dashboard(runs, links=svc.settings.links, now=now, guard=guard), cookie=guard.cookie()
-    )
+    page = web.dashboard(runs, links=svc.settings.links, now=now, guard=guard)
+    return web.html(page, cookie=guard.cookie(), referrer=web.OPERATOR_REFERRER)
 
 
 @app.route("/runs/{run_id}/logs/{name}", methods=["GET"], authorizer=operators)
