@@ -249,7 +249,8 @@ class LocalCloud:
         lines = [
             "Presslift local cloud is up",
             f"  AWS (moto)      {self.options.aws_url}",
-            f"  API             {self.options.api_url}/runs   (dashboard {self.options.api_url}/)",
+            f"  API             {self.options.api_url}/runs   (operators sign: SigV4 with the local keys)",
+            "  Dashboard       presslift dashboard   (a local proxy that signs for your browser)",
             f"  Sites           {self.options.base_url}/sites/<site>/<stage>/"
             f"   (stages: {', '.join(s.site_buckets)})",
             f"  Drop an export  s3://{s.ingest_bucket}/imports/<site>/<name>.xml"

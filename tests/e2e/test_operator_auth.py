@@ -8,6 +8,10 @@ signing proxy.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -285,3 +289,29 @@ def test_approvers_ip_and_user_agent_reach_only_operators(
         "GET", f"/runs/{run_id}"
     )
     assert status == 403
+
+
+def test_presslift_dashboard_prints_a_url_that_serves_the_dashboard_signed(
+    cloud: LocalCloud, awaiting: dict[str, Any]
+) -> None:
+    env = {**os.environ, "PRESSLIFT_API_PORT": str(cloud.options.api_port)}
+    command = [sys.executable, "-m", "presslift.cli", "dashboard", "--local"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        lines = []
+        while line := proc.stdout.readline():
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+        url = next((line.strip() for line in lines if line.startswith("http://127.0.0.1:")), None)
+        assert url, "".join(lines)
+        home = send("GET", url)
+        assert home.status == 200 and awaiting["id"] in home.body
+        links = [link for link in Page(home.body).links if link.startswith(url)]
+        assert links and all(send("GET", link).status == 200 for link in links)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
