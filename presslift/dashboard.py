@@ -10,7 +10,7 @@ alone.
 The proxy must never listen beyond 127.0.0.1, answer a request addressed to another host name (a DNS
 rebinding page would otherwise borrow the operator's keys), forward a state-changing request that
 another origin's page sent (its `Origin` is not the proxy's), or pass on any credential but its own
-signature.
+signature (of the browser's cookies, only the dashboard's own goes on).
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from chalicelib.web import CSRF_COOKIE
 from presslift import signing
 
 HOST = "127.0.0.1"
 #: The browser's headers that reach the API (and are signed); everything else stays behind.
-FORWARDED = ("accept", "accept-language", "content-type", "cookie", "user-agent")
+FORWARDED = ("accept", "accept-language", "content-type", "user-agent")
 #: Not passed back: hop-by-hop, or recomputed for the rewritten body.
 DROPPED = {"connection", "keep-alive", "transfer-encoding", "content-length", "x-amzn-requestid"}
 REWRITTEN_TYPES = ("text/html", "application/json", "text/plain")
@@ -87,6 +89,9 @@ class SigningProxy:
         """The API's answer to the browser's request, signed on the way and rewritten on the way back."""
         url = self.upstream + (target if target.startswith("/") else "/" + target)
         kept = {name: value for name, value in headers.items() if name.lower() in FORWARDED}
+        cookie = _dashboard_cookie(headers)
+        if cookie:
+            kept["Cookie"] = cookie
         signed = signing.sign(self.credentials, method, url, kept, body, region=self.region)
         request = urllib.request.Request(url, data=body or None, method=method, headers=signed)
         opener = urllib.request.build_opener(_NoRedirects)
@@ -95,6 +100,9 @@ class SigningProxy:
                 status, reply_headers, data = response.status, response.headers, response.read()
         except urllib.error.HTTPError as exc:
             status, reply_headers, data = exc.code, exc.headers, exc.read()
+        except (urllib.error.URLError, OSError) as exc:
+            message = f"The API at {self.upstream} did not answer: {exc}\n"
+            return 502, [("Content-Type", "text/plain; charset=utf-8")], message.encode()
         out = [
             (name, self.rewrite(value) if name.lower() == "location" else value)
             for name, value in reply_headers.items()
@@ -108,6 +116,16 @@ class SigningProxy:
     def rewrite(self, text: str) -> str:
         """The API's own URLs in `text` pointed at the proxy (links to anything else untouched)."""
         return text.replace(self.upstream + "/", self.origin + "/").replace(self.upstream, self.origin)
+
+
+def _dashboard_cookie(headers: Mapping[str, str]) -> str | None:
+    """Only the dashboard's own cookie goes on: other local apps' cookies share the host (not the port)."""
+    raw = next((value for name, value in headers.items() if name.lower() == "cookie"), "")
+    try:
+        morsel = SimpleCookie(raw).get(CSRF_COOKIE)
+    except CookieError:
+        return None
+    return f"{CSRF_COOKIE}={morsel.value}" if morsel is not None and morsel.value else None
 
 
 class _Handler(BaseHTTPRequestHandler):
