@@ -8,7 +8,7 @@ from `config.ApiLinks`.
 State-changing dashboard forms (rollback) are protected against cross-site requests with a double-submit
 token: the dashboard sets a random secret in an `HttpOnly; SameSite=Strict` cookie, and each form
 carries the HMAC of its own action under that secret; a POST whose token does not match its cookie is
-refused with 403 before anything is read or queued. A form's first POST only shows a confirm page; the
+refused with 403 before the pipeline is called. A form's first POST only shows a confirm page; the
 change happens on the confirm page's own POST (`confirm=yes`). No page may carry inline script: the
 sites' CSP forbids it and the dashboard follows the same rule. The approval pages (public, behind a
 token) must never show what only operators see: the approvers' IP and user agent, the run's JSON.
