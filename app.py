@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
-from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
+from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
 from chalicelib import pipeline, queues, web, webhooks
 from chalicelib.approvals import Decision
@@ -23,6 +23,9 @@ from chalicelib.resources import API_URL
 from chalicelib.services import Services, services
 
 app = Chalice(app_name="presslift")
+#: Operators only: the request must be SigV4-signed by an IAM principal of the account. The webhook
+#: (its HMAC) and the approval pages (their token) are the only routes without it.
+operators = IAMAuthorizer()
 _settings = Settings.from_env()
 
 
@@ -75,16 +78,17 @@ def _query() -> dict[str, str]:
     return dict(_request().query_params or {})
 
 
-@app.route("/", methods=["GET"])
+@app.route("/", methods=["GET"], authorizer=operators)
 def show_dashboard() -> Response:
     svc = _route_services()
     runs = svc.runs.list(limit=100)
-    return web.html(
-        web.dashboard(runs, links=svc.settings.links, now=svc.clock().isoformat(timespec="seconds"))
-    )
+    guard = web.FormGuard.from_headers(_request().headers)
+    now = svc.clock().isoformat(timespec="seconds")
+    page = web.dashboard(runs, links=svc.settings.links, now=now, guard=guard)
+    return web.html(page, cookie=guard.cookie(), referrer=web.OPERATOR_REFERRER)
 
 
-@app.route("/runs/{run_id}/logs/{name}", methods=["GET"])
+@app.route("/runs/{run_id}/logs/{name}", methods=["GET"], authorizer=operators)
 def get_run_log(run_id: str, name: str) -> Response:
     svc = _route_services()
     try:
@@ -97,7 +101,7 @@ def get_run_log(run_id: str, name: str) -> Response:
     return Response(body=body, status_code=200, headers={"Content-Type": content_type})
 
 
-@app.route("/runs", methods=["GET"])
+@app.route("/runs", methods=["GET"], authorizer=operators)
 def list_runs() -> Any:
     params = _query()
     svc = _route_services()
@@ -105,7 +109,7 @@ def list_runs() -> Any:
     return {"runs": [web.run_json(run, svc.settings.run_url(run.id)) for run in runs]}
 
 
-@app.route("/runs/{run_id}", methods=["GET"])
+@app.route("/runs/{run_id}", methods=["GET"], authorizer=operators)
 def get_run(run_id: str) -> Any:
     svc = _route_services()
     try:
@@ -128,7 +132,6 @@ def show_approval(run_id: str) -> Response:
             run=run,
             token=token,
             action=svc.settings.links.approval(run_id),
-            run_url=svc.settings.run_url(run_id),
         )
     )
 
@@ -159,7 +162,7 @@ def decide_approval(run_id: str) -> Response:
             message=message,
             tone="ok" if approved else "bad",
             run=run,
-            run_url=svc.settings.run_url(run.id),
+            run_url=None,  # the run's JSON is operators' (it shows approvers' IP and user agent)
         )
     )
 
@@ -179,7 +182,7 @@ def github_webhook() -> Response:
     return Response(body=reply.body, status_code=reply.status)
 
 
-@app.route("/sites", methods=["GET"])
+@app.route("/sites", methods=["GET"], authorizer=operators)
 def list_sites() -> Any:
     return {"sites": [site.to_dict() for site in _route_services().sites.list()]}
 
@@ -187,14 +190,21 @@ def list_sites() -> Any:
 @app.route(
     "/sites/{site}/{stage}/rollback",
     methods=["POST"],
+    authorizer=operators,
     content_types=["application/json", "application/x-www-form-urlencoded"],
 )
 def rollback(site: str, stage: str) -> Response:
-    """JSON `{"run": id, "allow_deletes": false}` (both optional) from scripts; the dashboard's form
-    gets a page back."""
+    """JSON `{"run": id, "allow_deletes": false}` (both optional) from scripts (SigV4-signed); the
+    dashboard's form gets a page back, and acts only with its CSRF token and once confirmed."""
     request, svc = _request(), _route_services()
     from_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
     fields = dict(parse_qsl(web.text(request.raw_body))) if from_form else (request.json_body or {})
+    if from_form:
+        refused_or_confirm = web.rollback_guard(
+            request.headers, fields, site=site, stage=stage, links=svc.settings.links
+        )
+        if refused_or_confirm is not None:
+            return refused_or_confirm
     try:
         run = pipeline.rollback(
             svc,

@@ -4,12 +4,25 @@ Views render; they never decide. Deciding an approval is `pipeline.decide`, call
 Templates are Jinja2 with autoescaping, in `chalicelib/templates/`. A page must never carry a link or
 form action built from a bare route path: the API lives under its stage (`/api/...`), so every URL comes
 from `config.ApiLinks`.
+
+State-changing dashboard forms (rollback) are protected against cross-site requests with a double-submit
+token: the dashboard sets a random secret in an `HttpOnly; SameSite=Strict` cookie, and each form
+carries the HMAC of its own action under that secret; a POST whose token does not match its cookie is
+refused with 403 before the pipeline is called. A form's first POST only shows a confirm page; the
+change happens on the confirm page's own POST (`confirm=yes`). No page may carry inline script: the
+sites' CSP forbids it and the dashboard follows the same rule. The approval pages (public, behind a
+token) must never show what only operators see: the approvers' IP and user agent, the run's JSON.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +51,78 @@ def text(body: str | bytes | None) -> str:
     return body.decode("utf-8") if isinstance(body, bytes) else (body or "")
 
 
-def html(body: str, status: int = 200) -> Response:
-    """An HTML page that no cache keeps and that leaks no token through the Referer header."""
+#: Operators' pages with forms: their URLs hold no token, and a POST from them must carry its Origin
+#: (with `no-referrer` browsers send `Origin: null`, which the signing proxy cannot tell from a hostile
+#: sandboxed page's).
+OPERATOR_REFERRER = "same-origin"
+
+
+def html(
+    body: str, status: int = 200, *, cookie: str | None = None, referrer: str = "no-referrer"
+) -> Response:
+    """An HTML page that no cache keeps, no other site frames, and that by default leaks no token
+    through the Referer header; `cookie`, a `Set-Cookie` value."""
     headers: dict[str, str | list[str]] = {
         "Content-Type": "text/html; charset=utf-8",
         "Cache-Control": "no-store",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": referrer,
+        # The dashboard's own rule, as the sites': no script at all, inline or not; no framing.
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+        "frame-ancestors 'none'; base-uri 'none'",
+        "X-Frame-Options": "DENY",
     }
+    if cookie:
+        headers["Set-Cookie"] = cookie
     return Response(body=body, status_code=status, headers=headers)
+
+
+# --- cross-site request forgery ------------------------------------------------------------------------
+
+#: The cookie that holds the dashboard's CSRF secret (one per browser, random, never shown in a page).
+CSRF_COOKIE = "presslift_csrf"
+CSRF_FIELD = "csrf"
+
+
+@dataclass(frozen=True)
+class FormGuard:
+    """The browser's CSRF secret; `new` when this request set it (the page then sends the cookie)."""
+
+    secret: str
+    new: bool = False
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> FormGuard:
+        found = _cookie(headers, CSRF_COOKIE)
+        return cls(found, False) if found else cls(secrets.token_urlsafe(32), True)
+
+    def token(self, action: str) -> str:
+        """The token of the form whose action is `action`: valid for that action only."""
+        return hmac.new(self.secret.encode(), action.encode(), hashlib.sha256).hexdigest()
+
+    def cookie(self) -> str | None:
+        """The `Set-Cookie` value when this request chose the secret; None when the browser has it."""
+        if not self.new:
+            return None
+        # No Path (the page's own directory covers /api/... and a proxy's /...), no Secure: the browser
+        # reaches the dashboard over the loopback proxy's plain http.
+        return f"{CSRF_COOKIE}={self.secret}; HttpOnly; SameSite=Strict; Max-Age=43200"
+
+
+def csrf_valid(headers: Mapping[str, str], action: str, token: str | None) -> bool:
+    """Whether `token` is the one the dashboard gave this browser for the form posting to `action`."""
+    secret = _cookie(headers, CSRF_COOKIE)
+    if not secret or not token:
+        return False
+    return hmac.compare_digest(FormGuard(secret).token(action), token)
+
+
+def _cookie(headers: Mapping[str, str], name: str) -> str | None:
+    raw = next((value for key, value in headers.items() if key.lower() == "cookie"), "")
+    try:
+        morsel = SimpleCookie(raw).get(name)
+    except CookieError:
+        return None
+    return morsel.value if morsel is not None and morsel.value else None
 
 
 def error_page(exc: PipelineError, title: str, *, home_url: str | None = None) -> Response:
@@ -72,7 +149,8 @@ def render(template: str, **context: Any) -> str:
 
 
 def run_json(run: Run, run_url: str) -> dict[str, Any]:
-    """The public shape of a run (the API contract); never includes the approval token's hash."""
+    """The operators' shape of a run (the API contract; with the approver's IP and user agent, which
+    only operator routes may show); never includes the approval token's hash."""
     data = run.to_dict()
     approval = dict(data.pop("approval") or {})
     approval.pop("token_sha256", None)
@@ -81,10 +159,46 @@ def run_json(run: Run, run_url: str) -> dict[str, Any]:
     return data
 
 
-def dashboard(runs: list[Run], *, links: ApiLinks, now: str) -> str:
-    """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first."""
+def dashboard(runs: list[Run], *, links: ApiLinks, now: str, guard: FormGuard | None = None) -> str:
+    """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first;
+    each rollback form carries `guard`'s token for its action."""
     sites: dict[str, list[Run]] = {}
     for run in runs:
         sites.setdefault(run.site, []).append(run)
     pending = [run for run in runs if run.status == "awaiting_approval"]
-    return render("dashboard.html", sites=list(sites.items()), pending=pending, links=links, now=now)
+    guard = guard or FormGuard(secrets.token_urlsafe(32))
+    return render(
+        "dashboard.html", sites=list(sites.items()), pending=pending, links=links, now=now, guard=guard
+    )
+
+
+def rollback_guard(
+    headers: Mapping[str, str], fields: Mapping[str, str], *, site: str, stage: str, links: ApiLinks
+) -> Response | None:
+    """What a dashboard rollback POST gets before anything changes: 403 without its form's token, the
+    confirm page until it carries `confirm=yes`; None when the rollback may go ahead."""
+    action = links.rollback(site, stage)
+    token = fields.get(CSRF_FIELD)
+    if not csrf_valid(headers, action, token):
+        page = render(
+            "message.html",
+            title="Rollback refused",
+            message="This form is not one the dashboard gave you (its token is missing or wrong), so "
+            "nothing was changed. Open the dashboard again and use its button.",
+            tone="bad",
+            run=None,
+            home_url=links.dashboard(),
+        )
+        return html(page, 403)
+    if fields.get("confirm") != "yes":
+        page = render(
+            "confirm_rollback.html",
+            site=site,
+            stage=stage,
+            run_id=fields.get("run") or "",
+            action=action,
+            token=token,
+            home_url=links.dashboard(),
+        )
+        return html(page, referrer=OPERATOR_REFERRER)
+    return None

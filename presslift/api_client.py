@@ -4,6 +4,11 @@ It speaks only the public contract (`GET /api/runs`, `GET /api/runs/{id}`, the a
 works the same against the local cloud and a deployed API. `base_url` is the API's URL with its stage
 (`http://127.0.0.1:8000/api`, `https://<id>.execute-api.<region>.amazonaws.com/api`): request paths are
 relative to it and must never repeat the stage.
+
+Every request is signed (SigV4, service `execute-api`) with the operator's credentials as boto3 finds
+them (the environment, a profile): the operator routes require it, and the public ones (the webhook, the
+approval pages) ignore it. The client must never send a request unsigned when it has credentials, nor
+put the credentials anywhere but the signature.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
+from presslift import signing
+
 
 class ApiError(RuntimeError):
     def __init__(self, status: int, message: str) -> None:
@@ -24,16 +31,51 @@ class ApiError(RuntimeError):
 
 
 class ApiClient:
-    def __init__(self, base_url: str, timeout: float = 30) -> None:
+    """`credentials` are botocore credentials (default: the boto3 session's); `region` the API's."""
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 30,
+        *,
+        credentials: Any = None,
+        region: str | None = None,
+        profile: str | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self._credentials = credentials
+        self.profile = profile
+        self.region = region or signing.REGION
 
-    def request(self, method: str, path: str, *, form: dict[str, str] | None = None) -> tuple[int, str]:
+    @property
+    def credentials(self) -> Any:
+        """The given credentials, else the session's as they are now (a test or a shell may change them)."""
+        if self._credentials is not None:
+            return self._credentials
+        return signing.session_credentials(self.profile)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict[str, str] | None = None,
+        json_body: Any = None,
+    ) -> tuple[int, str]:
         url = path if path.startswith("http") else self.base_url + path
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
-        req = urllib.request.Request(url, data=data, method=method)
+        headers: dict[str, str] = {}
+        data = b""
         if form is not None:
-            req.add_header("Content-Type", "application/x-www-form-urlencoded")
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            data = json.dumps(json_body).encode()
+            headers["Content-Type"] = "application/json"
+        credentials = self.credentials
+        if credentials is not None:
+            headers = signing.sign(credentials, method, url, headers, data, region=self.region)
+        req = urllib.request.Request(url, data=data or None, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as response:
                 return response.status, response.read().decode("utf-8")

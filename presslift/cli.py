@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -175,6 +176,54 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve the dashboard on 127.0.0.1 through a proxy that signs every request as the operator."""
+    from presslift import signing
+    from presslift.dashboard import SigningProxy, api_url_of_stack
+
+    if not args.local and (args.api_url or args.aws_stage or args.profile):
+        credentials = signing.session_credentials(args.profile)
+        upstream = args.api_url
+        if not upstream:
+            stack = os.environ.get("PRESSLIFT_STACK", f"presslift-{args.aws_stage or 'prod'}")
+            upstream = api_url_of_stack(stack)
+            if not upstream:
+                err.print(f"[red]error:[/red] cannot read the API URL of stack {stack}; pass --api-url")
+                return 2
+        region = (
+            args.region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or signing.REGION
+        )
+    else:
+        from botocore.credentials import Credentials
+
+        from presslift.localcloud import LocalCloudOptions, local_identity
+
+        ((key_id, secret),) = local_identity().items()
+        credentials, upstream, region = (
+            Credentials(key_id, secret),
+            LocalCloudOptions().api_url,
+            signing.REGION,
+        )
+    if credentials is None:
+        err.print("[red]error:[/red] no AWS credentials found (environment, profile): the API needs them")
+        return 2
+    proxy = SigningProxy(upstream, credentials, region=region, port=args.port).start()
+    _stop_on_signals()
+    console.print(f"Dashboard of {upstream}, signed as {credentials.access_key}:", highlight=False)
+    print(proxy.url, flush=True)
+    console.print("Open it in your browser. Press Ctrl-C to stop.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proxy.stop()
+    return 0
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     import getpass
 
@@ -329,6 +378,17 @@ def parser() -> argparse.ArgumentParser:
     )
     add_target_options(publish)
     publish.set_defaults(func=cmd_publish)
+
+    dash = sub.add_parser(
+        "dashboard",
+        help="serve the dashboard on 127.0.0.1 through a local proxy that signs as you (kubectl proxy-style)",
+    )
+    dash.add_argument("--local", action="store_true", help="the local cloud's API (the default)")
+    dash.add_argument("--api-url", help="the API's URL with its stage (default: the stack's EndpointURL)")
+    dash.add_argument("--region", help="the API's region (default: us-east-1)")
+    dash.add_argument("--port", type=int, default=0, help="the local port (default: a free one)")
+    add_target_options(dash)
+    dash.set_defaults(func=cmd_dashboard)
 
     runs = sub.add_parser("runs", help="list runs, newest first")
     runs.add_argument("--site", help="only this site's runs")

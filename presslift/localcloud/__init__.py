@@ -84,12 +84,19 @@ class LocalCloudOptions:
         return f"{self.base_url}/{API_STAGE}"
 
 
+def local_identity() -> dict[str, str]:
+    """The local cloud's operator identity (access key id -> secret): its own test keys, the only ones
+    its front door accepts on operator routes."""
+    return {os.environ.get("PRESSLIFT_LOCAL_KEY_ID", "testing"): "testing"}
+
+
 def client_environment(options: LocalCloudOptions) -> dict[str, str]:
     """What a process needs in its environment to talk to this local cloud (boto3, the AWS CLI)."""
+    ((key_id, secret),) = local_identity().items()
     return {
         "AWS_ENDPOINT_URL": options.aws_url,
-        "AWS_ACCESS_KEY_ID": os.environ.get("PRESSLIFT_LOCAL_KEY_ID", "testing"),
-        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_ACCESS_KEY_ID": key_id,
+        "AWS_SECRET_ACCESS_KEY": secret,
         "AWS_DEFAULT_REGION": REGION,
         resources.API_URL.name: options.api_url,
         **{
@@ -189,7 +196,13 @@ class LocalCloud:
             clients["sqs"], self.provisioned.outbox_url, self.outbox_dir, self._stop, on_email=self._received
         )
         self._api = ApiServer(
-            in_process(app), app_routes(app), self.settings, clients["s3"], HOST, self.options.api_port
+            in_process(app),
+            app_routes(app),
+            self.settings,
+            clients["s3"],
+            HOST,
+            self.options.api_port,
+            identities=local_identity(),
         )
         for thread in [*self.pollers, *self.schedules, self.outbox]:
             thread.start()
@@ -236,7 +249,8 @@ class LocalCloud:
         lines = [
             "Presslift local cloud is up",
             f"  AWS (moto)      {self.options.aws_url}",
-            f"  API             {self.options.api_url}/runs   (dashboard {self.options.api_url}/)",
+            f"  API             {self.options.api_url}/runs   (operators sign: SigV4 with the local keys)",
+            "  Dashboard       presslift dashboard   (a local proxy that signs for your browser)",
             f"  Sites           {self.options.base_url}/sites/<site>/<stage>/"
             f"   (stages: {', '.join(s.site_buckets)})",
             f"  Drop an export  s3://{s.ingest_bucket}/imports/<site>/<name>.xml"

@@ -4,8 +4,11 @@ An HTTP request becomes the Lambda proxy event (payload format 1.0) that API Gat
 stage `api`: the stage prefix is part of the URL (`/api/runs`) and of `requestContext.path`, while
 `resource`, `path` and `requestContext.resourcePath` are the route's own (`/runs`). A path that no
 route matches, or a method the route does not define, gets API Gateway's own 403 `Missing
-Authentication Token` and never reaches the function. The function's proxy response becomes status,
-headers and bytes, merged as API Gateway merges `headers` and `multiValueHeaders`.
+Authentication Token` and never reaches the function. A method whose authorization is `AWS_IAM` (an
+operator route: Chalice's `IAMAuthorizer`) reaches it only with a valid SigV4 signature (service
+`execute-api`) by a key the gateway knows, else API Gateway's 403; the event then carries the caller in
+`requestContext.identity`. The function's proxy response becomes status, headers and bytes, merged as
+API Gateway merges `headers` and `multiValueHeaders`.
 
 This module must never call the app or import `chalicelib`: the function is whatever `invoke` runs (the
 app in this process, or the packaged function in another one), so both modes see the same events.
@@ -26,6 +29,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chalice.local import RouteMatcher
+
+from presslift import signing
 
 STAGE = "api"
 #: The account and API id that local events carry (moto's default account; an id in API Gateway's form).
@@ -51,9 +56,14 @@ DEFAULT_BINARY_TYPES: tuple[str, ...] = (
     "video/webm",
 )
 ANY_METHOD = "*"
+#: A method's `authorizationType`, as API Gateway names it.
+IAM = "AWS_IAM"
+NONE = "NONE"
 
 ProxyEvent = dict[str, Any]
 Invoke = Callable[[ProxyEvent], Mapping[str, Any]]
+#: Route pattern -> its methods, each with its authorization type (`AWS_IAM` or `NONE`).
+Routes = Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class Match:
     resource: str
     path: str
     path_parameters: dict[str, str]
+    authorization: str = NONE
 
 
 def missing_token(request_id: str) -> HttpResponse:
@@ -97,6 +108,11 @@ def bad_gateway(request_id: str) -> HttpResponse:
     return _error(502, "Internal server error", "InternalServerErrorException", request_id)
 
 
+def refused(refusal: signing.Refusal, request_id: str) -> HttpResponse:
+    """API Gateway's 403 for an `AWS_IAM` method called unsigned, or signed wrongly or by a stranger."""
+    return _error(403, refusal.message, refusal.error_type, request_id)
+
+
 def _error(status: int, message: str, error_type: str, request_id: str) -> HttpResponse:
     headers = [
         ("Content-Type", "application/json"),
@@ -106,17 +122,26 @@ def _error(status: int, message: str, error_type: str, request_id: str) -> HttpR
     return HttpResponse(status, headers, json.dumps({"message": message}).encode())
 
 
-def _route_table(routes: Iterable[str] | Mapping[str, Collection[str]]) -> dict[str, frozenset[str]]:
+def _route_table(routes: Iterable[str] | Mapping[str, Collection[str]]) -> dict[str, dict[str, str]]:
+    """Each path's methods with their authorization (`NONE` unless a mapping of methods says otherwise)."""
     if isinstance(routes, Mapping):
-        return {path: frozenset(method.upper() for method in methods) for path, methods in routes.items()}
-    return {path: frozenset({ANY_METHOD}) for path in routes}
+        return {
+            path: {
+                method.upper(): (methods[method] if isinstance(methods, Mapping) else NONE)
+                for method in methods
+            }
+            for path, methods in routes.items()
+        }
+    return {path: {ANY_METHOD: NONE} for path in routes}
 
 
 class Gateway:
     """A REST API with one stage whose every route is a proxy integration of one function.
 
-    `routes` are the route patterns (`/runs/{run_id}`), optionally with the methods each defines; with
-    a plain list, every method of a known path reaches the function (which then answers 405 itself).
+    `routes` are the route patterns (`/runs/{run_id}`), optionally with the methods each defines (and,
+    as a mapping, each method's authorization type); with a plain list, every method of a known path
+    reaches the function (which then answers 405 itself). `identities` are the keys that may sign
+    `AWS_IAM` methods (access key id -> secret); with none, every such request is refused.
     """
 
     def __init__(
@@ -125,9 +150,11 @@ class Gateway:
         *,
         stage: str = STAGE,
         binary_types: Iterable[str] = DEFAULT_BINARY_TYPES,
+        identities: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.routes = _route_table(routes)
+        self.identities = dict(identities or {})
         self.stage = stage
         self.binary_types = tuple(binary_types)
         self._matcher = RouteMatcher(list(self.routes))
@@ -144,12 +171,13 @@ class Gateway:
         except ValueError:
             return None
         methods = self.routes[found.route]
-        if ANY_METHOD not in methods and method.upper() not in methods:
+        authorization = methods.get(method.upper(), methods.get(ANY_METHOD))
+        if authorization is None:
             return None
         parameters = {name: unquote(value) for name, value in found.captured.items()}
         if any(not value for value in parameters.values()):
             return None  # API Gateway never matches an empty path segment to a parameter
-        return Match(found.route, unquote(resource_path), parameters)
+        return Match(found.route, unquote(resource_path), parameters, authorization)
 
     def handle(self, request: HttpRequest, invoke: Invoke) -> HttpResponse:
         """What API Gateway answers: its own 403, or the function's response (502 if it fails)."""
@@ -157,15 +185,36 @@ class Gateway:
         match = self.match(request.method, urlsplit(request.target).path)
         if match is None:
             return missing_token(request_id)
-        event = self.event(request, match, request_id=request_id)
+        caller = None
+        if match.authorization == IAM:
+            verified = self.verify(request)
+            if isinstance(verified, signing.Refusal):
+                return refused(verified, request_id)
+            caller = verified
+        event = self.event(request, match, request_id=request_id, caller=caller)
         try:
             reply = invoke(event)
         except Exception:
             return bad_gateway(request_id)
         return http_response(reply, request_id)
 
-    def event(self, request: HttpRequest, match: Match, *, request_id: str | None = None) -> ProxyEvent:
-        """The proxy event API Gateway sends for `request` on `match`."""
+    def verify(self, request: HttpRequest) -> signing.Caller | signing.Refusal:
+        """Whether a known identity signed `request` (for the URL it was sent to, at this front door)."""
+        host = next((value for name, value in request.headers if name.lower() == "host"), "")
+        url = f"{request.scheme}://{host}{request.target}"
+        return signing.verify(
+            request.method, url, request.headers, request.body, self.identities, clock=self._clock
+        )
+
+    def event(
+        self,
+        request: HttpRequest,
+        match: Match,
+        *,
+        request_id: str | None = None,
+        caller: signing.Caller | None = None,
+    ) -> ProxyEvent:
+        """The proxy event API Gateway sends for `request` on `match` (signed by `caller`, if IAM)."""
         request_id = request_id or str(uuid.uuid4())
         now = self._clock()
         headers = forwarded_headers(request, now)
@@ -186,7 +235,7 @@ class Gateway:
             "domainPrefix": host.split(".", 1)[0],
             "requestTimeEpoch": int(now * 1000),
             "requestId": request_id,
-            "identity": _identity(request.source_ip, single),
+            "identity": _identity(request.source_ip, single, caller),
             "domainName": host,
             "apiId": API_ID,
         }
@@ -223,7 +272,9 @@ def _request_time(now: float) -> str:
     return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now))
 
 
-def _identity(source_ip: str, headers: Mapping[str, str]) -> dict[str, Any]:
+def _identity(
+    source_ip: str, headers: Mapping[str, str], caller: signing.Caller | None = None
+) -> dict[str, Any]:
     user_agent = next((v for k, v in headers.items() if k.lower() == "user-agent"), None)
     empty = (
         "cognitoIdentityPoolId",
@@ -238,7 +289,18 @@ def _identity(source_ip: str, headers: Mapping[str, str]) -> dict[str, Any]:
         "userArn",
         "user",
     )
-    return {**dict.fromkeys(empty), "sourceIp": source_ip, "userAgent": user_agent}
+    identity = {**dict.fromkeys(empty), "sourceIp": source_ip, "userAgent": user_agent}
+    if caller is not None:
+        # What API Gateway adds for an IAM-authorized call. The local cloud knows keys, not IAM user names:
+        # the key id stands in for the user id, as the caller's name in its ARN.
+        identity.update(
+            accountId=ACCOUNT_ID,
+            accessKey=caller.access_key,
+            caller=caller.access_key,
+            user=caller.access_key,
+            userArn=f"arn:aws:iam::{ACCOUNT_ID}:user/{caller.access_key}",
+        )
+    return identity
 
 
 def forwarded_headers(request: HttpRequest, now: float) -> list[tuple[str, str]]:
@@ -319,11 +381,27 @@ def routes_from_template(sam: Mapping[str, Any]) -> list[str]:
     return list(_definition(sam)["paths"])
 
 
-def route_methods_from_template(sam: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Each route pattern with the methods the packaged API defines for it."""
+def route_methods_from_template(sam: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """Each route pattern with the methods the packaged API defines for it, each with its authorization:
+    `AWS_IAM` when the method's `security` names a scheme whose `x-amazon-apigateway-authtype` is
+    `awsSigv4` (what Chalice writes for `IAMAuthorizer`), else `NONE`."""
+    definition = _definition(sam)
+    schemes = definition.get("securityDefinitions", {})
+    sigv4 = {
+        name for name, scheme in schemes.items() if scheme.get("x-amazon-apigateway-authtype") == "awsSigv4"
+    }
+
+    def authorization(operation: Mapping[str, Any]) -> str:
+        named = {name for requirement in operation.get("security", []) for name in requirement}
+        return IAM if named & sigv4 else NONE
+
     return {
-        path: [method.upper() for method in operations if not method.startswith("x-")]
-        for path, operations in _definition(sam)["paths"].items()
+        path: {
+            method.upper(): authorization(operation)
+            for method, operation in operations.items()
+            if not method.startswith("x-")
+        }
+        for path, operations in definition["paths"].items()
     }
 
 

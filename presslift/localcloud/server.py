@@ -1,7 +1,8 @@
 """The local cloud's HTTP front door on 127.0.0.1:8000: the API under its stage, and the published sites.
 
-`/api/...` goes through `gateway.Gateway`, which plays API Gateway's REST API for the stage `api` and
-hands the proxy event to `invoke`, the API function (the app in this process, or the packaged function
+`/api/...` goes through `gateway.Gateway`, which plays API Gateway's REST API for the stage `api`
+(refusing an operator route unless a known identity signed the request) and hands the proxy event to
+`invoke`, the API function (the app in this process, or the packaged function
 in another). `/sites/...` is answered by `sites.serve`; `GET /` redirects to the dashboard at `/api/`;
 anything else gets API Gateway's 403, as on AWS.
 
@@ -16,13 +17,15 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from chalice.app import Chalice
+from chalice.app import Chalice, IAMAuthorizer
 from chalice.local import CustomLocalChalice, LambdaContext, LocalChalice
 
 from chalicelib.config import Settings
 from presslift.localcloud import sites
 from presslift.localcloud.gateway import (
     DEFAULT_BINARY_TYPES,
+    IAM,
+    NONE,
     STAGE,
     Gateway,
     HttpRequest,
@@ -53,9 +56,16 @@ def in_process(app: Chalice) -> Invoke:
     return invoke
 
 
-def app_routes(app: Chalice) -> dict[str, list[str]]:
-    """The app's route patterns with their methods, as `chalice package` writes them into the API."""
-    return {path: sorted(methods) for path, methods in app.routes.items()}
+def app_routes(app: Chalice) -> dict[str, dict[str, str]]:
+    """The app's route patterns with their methods and each method's authorization (`AWS_IAM` for an
+    `IAMAuthorizer`), as `chalice package` writes them into the API."""
+    return {
+        path: {
+            method: IAM if isinstance(methods[method].authorizer, IAMAuthorizer) else NONE
+            for method in sorted(methods)
+        }
+        for path, methods in app.routes.items()
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -109,7 +119,8 @@ class ApiServer:
     """Serves the API and the sites on background threads (one per connection); `stop()` shuts down.
 
     `invoke` is the API function (proxy event in, proxy response out); `routes` its route patterns
-    (`/runs/{run_id}`), optionally with their methods.
+    (`/runs/{run_id}`), optionally with their methods and their authorization; `identities` the keys
+    that may sign operator (`AWS_IAM`) routes, access key id -> secret.
     """
 
     def __init__(
@@ -122,8 +133,9 @@ class ApiServer:
         port: int,
         *,
         binary_types: Iterable[str] = DEFAULT_BINARY_TYPES,
+        identities: Mapping[str, str] | None = None,
     ) -> None:
-        gateway = Gateway(routes, binary_types=binary_types)
+        gateway = Gateway(routes, binary_types=binary_types, identities=identities)
         attributes = {"gateway": gateway, "invoke": staticmethod(invoke), "s3": s3, "settings": settings}
         handler = type("Handler", (_Handler,), attributes)
         self.server = ThreadingHTTPServer((host, port), handler)

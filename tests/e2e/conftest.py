@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from botocore.credentials import Credentials
 
 from presslift.api_client import ApiClient
-from presslift.localcloud import LocalCloud, LocalCloudOptions
+from presslift.dashboard import SigningProxy
+from presslift.localcloud import LocalCloud, LocalCloudOptions, local_identity
 from presslift.localgithub import LocalGitHub
 from tests.conftest import free_port
 
@@ -39,6 +41,17 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
 @pytest.fixture(scope="module")
 def api(cloud: LocalCloud) -> ApiClient:
     return ApiClient(cloud.options.api_url)
+
+
+@pytest.fixture(scope="module")
+def dashboard(cloud: LocalCloud) -> Iterator[SigningProxy]:
+    """`presslift dashboard --local`: the signing proxy a browser reaches the dashboard through."""
+    ((key_id, secret),) = local_identity().items()
+    proxy = SigningProxy(cloud.options.api_url, Credentials(key_id, secret)).start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
 
 
 def outbox_files(cloud: LocalCloud) -> list[Path]:

@@ -1,5 +1,7 @@
 """The API as API Gateway serves it: under the stage prefix `/api/...`, with every link and form action
 that pages and emails emit followed through the local front door, as a person (or a mail client) would.
+Operator routes are called signed with the local cloud's own identity; the approval pages unsigned, as an
+approver's browser calls them.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from botocore.credentials import Credentials
 
+from presslift import signing
 from presslift.demo import drop_sample
-from presslift.localcloud import LocalCloud
+from presslift.localcloud import LocalCloud, local_identity
 from presslift.localcloud.server import ApiServer, app_routes, in_process
 from tests.conftest import free_port
 
@@ -73,12 +77,28 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def http(method: str, url: str, form: dict[str, str] | None = None) -> Reply:
-    """One request as a browser would send it (no redirects followed, errors returned, not raised)."""
-    data = urllib.parse.urlencode(form).encode() if form is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    if form is not None:
-        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+def operator() -> Credentials:
+    ((key_id, secret),) = local_identity().items()
+    return Credentials(key_id, secret)
+
+
+def http(
+    method: str,
+    url: str,
+    form: dict[str, str] | None = None,
+    *,
+    signed: bool = False,
+    cookie: str | None = None,
+) -> Reply:
+    """One request as a browser would send it (no redirects followed, errors returned, not raised);
+    `signed`, as the operator's signing proxy sends it."""
+    data = urllib.parse.urlencode(form).encode() if form is not None else b""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
+    if cookie:
+        headers["Cookie"] = cookie
+    if signed:
+        headers = signing.sign(operator(), method, url, headers, data)
+    req = urllib.request.Request(url, data=data or None, method=method, headers=headers)
     req.add_header("User-Agent", "Mozilla/5.0 (api-paths test)")
     opener = urllib.request.build_opener(_NoRedirects)
     try:
@@ -89,21 +109,24 @@ def http(method: str, url: str, form: dict[str, str] | None = None) -> Reply:
     return Reply(status, {k.lower(): v for k, v in headers.items()}, body.decode("utf-8", "replace"))
 
 
-def submit(form: Form, button: tuple[str, str] | None = None) -> Reply:
+def submit(
+    form: Form, button: tuple[str, str] | None = None, *, signed: bool = False, cookie: str | None = None
+) -> Reply:
     """Submit `form` as the browser does: to its own action, with its hidden fields and the pressed button."""
     fields = dict(form.fields)
     if button:
         fields[button[0]] = button[1]
-    return http(form.method.upper(), form.action, fields)
+    return http(form.method.upper(), form.action, fields, signed=signed, cookie=cookie)
 
 
-def follow_links(cloud: LocalCloud, links: list[str]) -> dict[str, Reply]:
-    """GET every link of the API and of the published sites; each must be absolute and answer."""
+def follow_links(cloud: LocalCloud, links: list[str], *, signed: bool = False) -> dict[str, Reply]:
+    """GET every link of the API and of the published sites; each must be absolute and answer (unsigned
+    unless `signed`: an approver's page may link only to what an approver can open)."""
     replies = {}
     for link in links:
         assert link.startswith(("http://", "https://")), f"a relative link misses the stage: {link}"
         if link.startswith(cloud.options.api_url + "/"):
-            replies[link] = reply = http("GET", link)
+            replies[link] = reply = http("GET", link, signed=signed)
             assert reply.status == 200, f"{link} -> {reply.status} {reply.body[:200]}"
         elif "/staging/" in link:
             replies[link] = reply = http("GET", link)
@@ -132,7 +155,7 @@ def test_the_local_api_url_carries_the_stage(cloud: LocalCloud, api: Any) -> Non
 def test_the_front_doors_root_redirects_to_the_dashboard(cloud: LocalCloud) -> None:
     reply = http("GET", cloud.options.base_url + "/")
     assert reply.status == 302 and reply.headers["location"] == "/api/"
-    assert http("GET", cloud.options.base_url + "/api/").is_html
+    assert http("GET", cloud.options.base_url + "/api/", signed=True).is_html
 
 
 @pytest.mark.parametrize(
@@ -160,22 +183,28 @@ def test_paths_the_api_does_not_define_get_api_gateways_403(
 def test_every_dashboard_link_and_form_answers_under_the_stage(
     cloud: LocalCloud, api: Any, awaiting: dict[str, Any]
 ) -> None:
-    reply = http("GET", api.base_url + "/")
+    reply = http("GET", api.base_url + "/", signed=True)
     assert reply.status == 200 and reply.is_html
+    cookie = reply.headers["set-cookie"].split(";", 1)[0]
     page = Page(reply.body)
     base = cloud.options.api_url
     run_id = awaiting["id"]
     assert f"{base}/runs/{run_id}" in page.links
     assert f"{base}/runs/{run_id}/logs/build.log" in page.links
-    replies = follow_links(cloud, page.links)
+    replies = follow_links(cloud, page.links, signed=True)
     assert replies[f"{base}/runs/{run_id}"].json()["id"] == run_id
     assert "== staging" in replies[f"{base}/runs/{run_id}/logs/build.log"].body
 
     actions = {form.action for form in page.forms}
     assert actions == {f"{base}/sites/{SITE}/{stage}/rollback" for stage in ("staging", "prod")}
     for form in page.forms:
-        assert form.method == "post"
-        reply = submit(form)
+        assert form.method == "post" and set(form.fields) == {"csrf"}
+        confirm = submit(form, signed=True, cookie=cookie)
+        assert confirm.status == 200 and "Nothing has changed yet" in confirm.body, confirm.body[:300]
+        (second,) = Page(confirm.body).forms
+        assert second.action == form.action and second.fields["confirm"] == "yes"
+        follow_links(cloud, Page(confirm.body).links, signed=True)
+        reply = submit(second, signed=True, cookie=cookie)
         # Nothing earlier to roll back to: the app's own refusal page, not API Gateway's 403.
         assert reply.is_html and "Rollback refused" in reply.body, (
             form.action,
@@ -184,7 +213,7 @@ def test_every_dashboard_link_and_form_answers_under_the_stage(
         )
         back = Page(reply.body).links
         assert back == [f"{base}/"]
-        follow_links(cloud, back)
+        follow_links(cloud, back, signed=True)
     assert api.run(run_id)["status"] == "awaiting_approval"
 
 
@@ -195,7 +224,7 @@ def test_the_emailed_link_opens_the_page_whose_own_form_approves(
     email = cloud.wait_for_email(lambda e: run_id in e.body and "/approvals/" in e.body, timeout=30)
     link = next(link for link in email.links if "/approvals/" in link)
     assert link.startswith(f"{cloud.options.api_url}/approvals/{run_id}?token=")
-    follow_links(cloud, [other for other in email.links if other != link])
+    follow_links(cloud, [other for other in email.links if other != link], signed=True)
 
     reply = http("GET", link)
     assert reply.status == 200 and reply.is_html and "Opening this page changed nothing" in reply.body
@@ -219,7 +248,9 @@ def test_the_emailed_link_opens_the_page_whose_own_form_approves(
         follow_links(cloud, Page(reply.body).links)
 
     deployed = cloud.wait_for_email(lambda e: run_id in e.body and "deployed to prod" in e.subject, 60)
-    follow_links(cloud, [link for link in deployed.links if link.startswith(cloud.options.api_url)])
+    follow_links(
+        cloud, [link for link in deployed.links if link.startswith(cloud.options.api_url)], signed=True
+    )
 
 
 def test_a_forged_token_gets_the_apps_error_page(cloud: LocalCloud, awaiting: dict[str, Any]) -> None:
@@ -239,7 +270,7 @@ def test_the_failure_emails_link_answers(cloud: LocalCloud, api: Any) -> None:
     email = cloud.wait_for_email(lambda e: run["id"] in e.body and "failed" in e.subject, timeout=30)
     (details,) = email.links
     assert details == f"{cloud.options.api_url}/runs/{run['id']}"
-    assert follow_links(cloud, [details])[details].json()["status"] == "failed"
+    assert follow_links(cloud, [details], signed=True)[details].json()["status"] == "failed"
 
 
 def test_the_app_gets_api_gateways_event_and_builds_its_links_from_it(
@@ -257,12 +288,20 @@ def test_the_app_gets_api_gateways_event_and_builds_its_links_from_it(
         return invoke(event)
 
     port = free_port()
-    server = ApiServer(recording, app_routes(app), cloud.settings, cloud.services.s3, "127.0.0.1", port)
+    server = ApiServer(
+        recording,
+        app_routes(app),
+        cloud.settings,
+        cloud.services.s3,
+        "127.0.0.1",
+        port,
+        identities=local_identity(),
+    )
     server.start()
     monkeypatch.delenv("PRESSLIFT_API_URL")
     try:
         base = f"http://127.0.0.1:{port}/api"
-        reply = http("GET", f"{base}/runs?site={SITE}")
+        reply = http("GET", f"{base}/runs?site={SITE}", signed=True)
         assert reply.status == 200
         (event,) = events
         context = event["requestContext"]
@@ -270,9 +309,11 @@ def test_the_app_gets_api_gateways_event_and_builds_its_links_from_it(
         assert (event["resource"], event["path"], context["path"]) == ("/runs", "/runs", "/api/runs")
         assert event["queryStringParameters"] == {"site": SITE}
         assert event["headers"]["X-Forwarded-Proto"] == "http"
+        ((key_id, _),) = local_identity().items()
+        assert context["identity"]["accessKey"] == key_id and context["identity"]["userArn"].endswith(key_id)
         assert [run["links"]["self"] for run in reply.json()["runs"]] == [f"{base}/runs/{awaiting['id']}"]
 
-        page = Page(http("GET", f"{base}/").body)
+        page = Page(http("GET", f"{base}/", signed=True).body)
         assert page.links and all(
             link.startswith((f"{base}/", cloud.options.base_url + "/sites/")) for link in page.links
         )

@@ -23,14 +23,14 @@ def by_css(driver, css: str, timeout: float = 15):
     )
 
 
-def test_a_person_reviews_approves_and_then_searches_prod(cloud, api, browser):
+def test_a_person_reviews_approves_and_then_searches_prod(cloud, api, browser, dashboard):
     known = {run["id"] for run in api.runs("browser")}
     drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site="browser")
     run = api.wait_for_new_run("browser", known, timeout=60)
     run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
     assert run["status"] == "awaiting_approval", run
 
-    browser.get(api.base_url + "/")
+    browser.get(dashboard.url)  # the operator's signing proxy: the API itself refuses a browser
     by_css(browser, "section.site")
     save_screenshot(browser, "dashboard.png")
     page = browser.find_element("tag name", "body").text
@@ -64,16 +64,21 @@ def test_a_person_reviews_approves_and_then_searches_prod(cloud, api, browser):
     assert result.get_attribute("href").startswith(run["urls"]["prod"])
 
 
-def test_the_dashboards_rollback_button_explains_a_refusal(cloud, api, browser):
+def test_the_dashboards_rollback_button_confirms_then_explains_a_refusal(cloud, api, browser, dashboard):
     known = {run["id"] for run in api.runs("one-deploy")}
     drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site="one-deploy")
     run = api.wait_for_new_run("one-deploy", known, timeout=60)
     api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
     browser.set_window_size(420, 900)  # a phone
-    browser.get(api.base_url + "/")
-    button = by_css(browser, 'form[action$="/api/sites/one-deploy/staging/rollback"] button')
+    browser.get(dashboard.url)
+    button = by_css(browser, f'form[action="{dashboard.origin}/sites/one-deploy/staging/rollback"] button')
     save_screenshot(browser, "dashboard-phone.png")
     button.click()
+    confirm = by_css(browser, 'input[name="confirm"][value="yes"] ~ .actions button')
+    save_screenshot(browser, "rollback-confirm.png")
+    assert "Nothing has changed yet" in browser.find_element("tag name", "body").text
+    assert [r["trigger"]["type"] for r in api.runs("one-deploy")] == ["import"]
+    confirm.click()
     by_css(browser, ".notice.bad")
     save_screenshot(browser, "rollback-refused.png")
     assert "nothing earlier to roll back to" in browser.find_element("tag name", "body").text

@@ -7,10 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
+from botocore.credentials import Credentials
 
+from presslift.api_client import ApiClient
+from presslift.localcloud import local_identity
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.e2e
@@ -46,8 +50,12 @@ def test_up_prints_the_banner_serves_and_stops_on_ctrl_c(tmp_path):
             "efs",
         ):
             assert expected in banner, banner
-        with urllib.request.urlopen(f"http://127.0.0.1:{api_port}/api/runs", timeout=10) as response:
-            assert response.status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:  # operators only
+            urllib.request.urlopen(f"http://127.0.0.1:{api_port}/api/runs", timeout=10)
+        assert refused.value.code == 403
+        ((key_id, secret),) = local_identity().items()
+        operator = ApiClient(f"http://127.0.0.1:{api_port}/api", credentials=Credentials(key_id, secret))
+        assert operator.request("GET", "/runs")[0] == 200  # signed with the local cloud's own keys
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
         assert "Stopped." in proc.stdout.read()

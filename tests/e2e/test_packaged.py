@@ -27,6 +27,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.credentials import Credentials
 
 from chalicelib import events
 from chalicelib.resources import dead_letter_queue
@@ -109,7 +110,10 @@ def as_operator(cloud: PackagedCloud, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 @pytest.fixture(scope="module")
 def api(cloud: PackagedCloud) -> ApiClient:
-    return ApiClient(f"http://127.0.0.1:{cloud.options.api_port}/api")
+    """Signs as the operator: the packaged API's operator routes require AWS_IAM."""
+    assert cloud.operator is not None
+    operator = Credentials(cloud.operator.access_key_id, cloud.operator.secret_access_key)
+    return ApiClient(f"http://127.0.0.1:{cloud.options.api_port}/api", credentials=operator)
 
 
 class Forms(HTMLParser):
@@ -219,11 +223,14 @@ def test_a_rollback_through_the_api_restores_the_earlier_prod(cloud, api):
     assert finished(api, second["id"])["status"] == "succeeded"
     assert "(edited)" in http(second["urls"]["prod"])[1]  # the home page lists the newest posts
 
+    rollback_url = f"{api.base_url}/sites/demo/prod/rollback"
+    # Unsigned, the packaged API refuses it before the function runs (AWS_IAM in its definition).
     status, answer = http(
-        f"{api.base_url}/sites/demo/prod/rollback",
-        json.dumps({"run": first["id"]}).encode(),
-        {"Content-Type": "application/json"},
+        rollback_url, json.dumps({"run": first["id"]}).encode(), {"Content-Type": "application/json"}
     )
+    assert (status, json.loads(answer)) == (403, {"message": "Missing Authentication Token"})
+    assert api.runs("demo")[0]["id"] == second["id"]
+    status, answer = api.request("POST", rollback_url, json_body={"run": first["id"]})
     assert status == 202, answer
     rollback = finished(api, json.loads(answer)["id"])
     assert rollback["status"] == "succeeded", rollback
@@ -359,7 +366,10 @@ def test_presslift_up_packaged_serves_the_package_under_api_and_stops_on_ctrl_c(
                 break
         banner = "".join(lines)
         assert "(packaged)" in banner and "IAM is enforced" in banner, banner
-        assert http(f"http://127.0.0.1:{api_port}/api/runs")[0] == 200
+        key_id, secret = re.search(r"AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)", banner).groups()
+        assert http(f"http://127.0.0.1:{api_port}/api/runs")[0] == 403  # operators only
+        operator = ApiClient(f"http://127.0.0.1:{api_port}/api", credentials=Credentials(key_id, secret))
+        assert operator.request("GET", "/runs")[0] == 200  # signed with the keys the banner prints
         assert http(f"http://127.0.0.1:{api_port}/runs")[0] == 403  # API Gateway's answer off the stage
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0

@@ -303,8 +303,16 @@ def test_routes_and_binary_types_come_from_the_packaged_template() -> None:
                     "StageName": "api",
                     "DefinitionBody": {
                         "paths": {
-                            "/": {"get": {}},
+                            "/": {"get": {"security": [{"sigv4": []}]}},
                             "/approvals/{run_id}": {"get": {}, "post": {}},
+                        },
+                        "securityDefinitions": {
+                            "sigv4": {
+                                "in": "header",
+                                "type": "apiKey",
+                                "name": "Authorization",
+                                "x-amazon-apigateway-authtype": "awsSigv4",
+                            }
                         },
                         "x-amazon-apigateway-binary-media-types": ["image/png"],
                     },
@@ -313,5 +321,8 @@ def test_routes_and_binary_types_come_from_the_packaged_template() -> None:
         }
     }
     assert routes_from_template(sam) == ["/", "/approvals/{run_id}"]
-    assert route_methods_from_template(sam) == {"/": ["GET"], "/approvals/{run_id}": ["GET", "POST"]}
+    assert route_methods_from_template(sam) == {
+        "/": {"GET": "AWS_IAM"},
+        "/approvals/{run_id}": {"GET": "NONE", "POST": "NONE"},
+    }
     assert binary_types_from_template(sam) == ["image/png"]

@@ -225,6 +225,7 @@ class PackagedCloud(LocalCloud):
             HOST,
             self.options.api_port,
             binary_types=binary_types_from_template(template),
+            identities={self.operator.access_key_id: self.operator.secret_access_key},
         )
         for thread in [*self.pollers, *self.schedules, self.outbox]:
             thread.start()
