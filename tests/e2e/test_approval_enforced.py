@@ -65,17 +65,9 @@ def cli(cloud, monkeypatch):
 
 
 def post_json(api, path: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        api.base_url + path,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
+    """An operator's signed JSON POST (the route needs IAM)."""
+    status, text = api.request("POST", path, json_body=body)
+    return status, json.loads(text or "{}")
 
 
 def awaiting(github, api, title: str, extra_pages: int = 0) -> dict:
