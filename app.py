@@ -46,6 +46,14 @@ def codedrop(event: SQSEvent) -> dict[str, Any]:
     return queues.batch(event.to_dict(), queues.codedrop, event.context)
 
 
+@app.lambda_function(name="build_runner")
+def build_runner(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Where a repository's Hugo config and templates run: no key, no setting; a job in, a result out."""
+    from chalicelib.buildrunner.render import handle
+
+    return handle(event)
+
+
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
     """The scheduled sweep: approvals past their time expire; runs whose message reached a DLQ fail."""

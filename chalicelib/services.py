@@ -11,13 +11,16 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
 from chalicelib.resources import is_fifo
 from chalicelib.runs import RunStore
 from chalicelib.secrets import Secrets, github_token_name
 from chalicelib.sites import SiteStore
+
+if TYPE_CHECKING:
+    from chalicelib.buildrunner.invoke import BuildRunner
 
 
 class Services:
@@ -63,6 +66,13 @@ class Services:
     @cached_property
     def secrets(self) -> Secrets:
         return Secrets(client_factory=self._client)
+
+    @cached_property
+    def build_runner(self) -> BuildRunner:
+        """Where repository code runs: the runner function, or a keyless child process."""
+        from chalicelib.buildrunner.invoke import runner_for
+
+        return runner_for(self.settings.build_runner, self._client)
 
     def github_token(self) -> str | None:
         """The token for private repositories and commit statuses, if one is configured."""
