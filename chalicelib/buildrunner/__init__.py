@@ -1,7 +1,7 @@
 """The build runner: where a repository's code (Hugo with its config and templates, Pagefind over what
 they rendered) runs, apart from everything the pipeline holds.
 
-The trusted build stage writes a `HugoJob` (`job.py`): presigned URLs to GET the source tarball and to
+The trusted build stage writes a `BuildJob` (`job.py`): presigned URLs to GET the source tarball and to
 PUT the rendered trees' tarball and the log, what to render, and how long it may take. A runner
 (`invoke.py`) carries it out: on AWS a Lambda function of its own whose role can only write its logs
 and whose environment holds nothing, locally a child process with an allowlisted environment. The
@@ -10,3 +10,8 @@ work itself is `render.py`; the result is a small `RunnerResult`.
 Nothing in this package may read a setting, a secret or a credential, make an AWS client call from
 inside the runner, or trust what the runner returns beyond its own run (the build stage checks it).
 """
+
+from __future__ import annotations
+
+#: The runner function's name in the app (`app.py`), the template and its grants.
+FUNCTION = "build_runner"

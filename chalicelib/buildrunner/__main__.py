@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from chalicelib.buildrunner.job import HugoJob
+from chalicelib.buildrunner.job import BuildJob
 from chalicelib.buildrunner.render import run_job
 
 
 def main() -> int:
-    job = HugoJob.from_json(sys.stdin.read())
+    job = BuildJob.from_json(sys.stdin.read())
     sys.stdout.write(run_job(job).to_json())
     return 0
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import chalicelib
-from chalicelib.buildrunner.job import HugoJob, RunnerResult
+from chalicelib.buildrunner.job import BuildJob, RunnerResult
 from chalicelib.childenv import child_environment
 from chalicelib.errors import BuildError
 
@@ -28,14 +28,14 @@ CODE_ROOT = Path(chalicelib.__file__).resolve().parent.parent
 
 
 class BuildRunner(Protocol):
-    def run(self, job: HugoJob) -> RunnerResult: ...
+    def run(self, job: BuildJob) -> RunnerResult: ...
 
 
 class ProcessRunner:
     """The runner as a child process: `python -m chalicelib.buildrunner`, nothing of ours in its
     environment (not the AWS keys, not the pipeline's settings), the job on stdin."""
 
-    def run(self, job: HugoJob) -> RunnerResult:
+    def run(self, job: BuildJob) -> RunnerResult:
         with tempfile.TemporaryDirectory(prefix="presslift-runner-home-") as home:
             env = child_environment(Path(home), {"PYTHONPATH": str(CODE_ROOT)})
             try:
@@ -64,7 +64,7 @@ class FunctionRunner:
         self.function_name = function_name
         self._client_factory = client_factory
 
-    def run(self, job: HugoJob) -> RunnerResult:
+    def run(self, job: BuildJob) -> RunnerResult:
         client = self._client_factory("lambda")
         reply = client.invoke(
             FunctionName=self.function_name,
@@ -92,7 +92,7 @@ def _parse(payload: str | bytes) -> RunnerResult:
         raise BuildError(f"the build runner answered something that is not a result: {exc}") from exc
 
 
-def runner_for(function_name: str, client_factory: Callable[[str], Any]) -> BuildRunner:
+def runner_for(function_name: str, client_factory: Callable[[str], Any]) -> FunctionRunner | ProcessRunner:
     """The runner function when the stack names one, else a child process."""
     if function_name:
         return FunctionRunner(function_name, client_factory)

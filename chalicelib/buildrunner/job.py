@@ -1,8 +1,9 @@
 """What the build stage asks of the build runner, and what the runner answers: plain JSON both ways.
 
-A job carries only what one render needs: short-lived presigned URLs (GET the source, PUT the trees
-and the log), each stage's base URL and public site params, the site's Hugo flags and wanted version,
-and the seconds the runner may use. It must never carry a credential, a secret, a resource name or
+A job carries only what one build needs: short-lived presigned URLs (GET the source, PUT the output
+and the log), and either (kind "hugo") each stage's base URL and public site params, the site's Hugo
+flags and wanted version, or (kind "bundle") a code site's bundle settings (globs, wheelhouse, check
+command); and the seconds the runner may use. It must never carry a credential, a secret, a resource name or
 anything of another site.
 """
 
@@ -23,20 +24,35 @@ class StageRender:
 
 
 @dataclass(frozen=True)
-class HugoJob:
+class BundleSettings:
+    """A code site's bundle: `chalicelib.bundle.BundleSpec` as plain data."""
+
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    requirements: str | None = None
+    wheelhouse: str | None = None
+    check: tuple[str, ...] | None = None
+    check_timeout: float = 300
+
+
+@dataclass(frozen=True)
+class BuildJob:
     source_url: str  # GET: the site's source tarball
-    trees_url: str  # PUT: one tarball of every stage's tree, `<stage>/...`
+    trees_url: str  # PUT: one tarball of the output: every stage's tree (`<stage>/...`), or the bundle
     log_url: str  # PUT: the build log (text)
     stages: tuple[StageRender, ...]
     flags: tuple[str, ...] = ()
     hugo_version: str | None = None  # what presslift.toml asks for; the runner refuses another
     seconds: float = 600
+    kind: str = "hugo"  # or "bundle"
+    bundle: BundleSettings | None = None
+    site: str = ""  # for messages only
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> HugoJob:
+    def from_json(cls, text: str | bytes) -> BuildJob:
         data: dict[str, Any] = json.loads(text)
         return cls(
             source_url=str(data["source_url"]),
@@ -46,7 +62,24 @@ class HugoJob:
             flags=tuple(str(flag) for flag in data.get("flags", ())),
             hugo_version=data.get("hugo_version"),
             seconds=float(data.get("seconds", 600)),
+            kind=str(data.get("kind", "hugo")),
+            bundle=_bundle(data.get("bundle")),
+            site=str(data.get("site", "")),
         )
+
+
+def _bundle(data: dict[str, Any] | None) -> BundleSettings | None:
+    if data is None:
+        return None
+    check = data.get("check")
+    return BundleSettings(
+        include=tuple(data["include"]),
+        exclude=tuple(data["exclude"]),
+        requirements=data.get("requirements"),
+        wheelhouse=data.get("wheelhouse"),
+        check=tuple(check) if check else None,
+        check_timeout=float(data.get("check_timeout", 300)),
+    )
 
 
 @dataclass(frozen=True)

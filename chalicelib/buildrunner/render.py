@@ -22,7 +22,7 @@ from typing import Any
 from chalicelib import hugo
 from chalicelib.artifacts import pack, unpack
 from chalicelib.budget import TimeBudget
-from chalicelib.buildrunner.job import HugoJob, RunnerResult, StageRender
+from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.theme_path import THEME_NAME, theme_dir
@@ -36,11 +36,11 @@ MARGIN_SECONDS = 5.0
 
 def handle(event: dict[str, Any]) -> dict[str, Any]:
     """The runner function's handler: the job as its event, the result as its answer."""
-    result: dict[str, Any] = json.loads(run_job(HugoJob.from_json(json.dumps(event))).to_json())
+    result: dict[str, Any] = json.loads(run_job(BuildJob.from_json(json.dumps(event))).to_json())
     return result
 
 
-def run_job(job: HugoJob) -> RunnerResult:
+def run_job(job: BuildJob) -> RunnerResult:
     """Carry out `job`; failures a repository can cause come back as a result, never as a crash."""
     budget = TimeBudget.starting_now(job.seconds, margin=MARGIN_SECONDS)
     logs: list[str] = []
@@ -59,18 +59,16 @@ def run_job(job: HugoJob) -> RunnerResult:
     return result
 
 
-def _render_all(job: HugoJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
+def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
+    if job.kind == "bundle":
+        return _bundle(job, work, logs, budget)
     version = hugo.hugo_version()
     if job.hugo_version and not SiteConfig(hugo_version=job.hugo_version).accepts_hugo(version):
         raise BuildError(
             f"presslift.toml asks for Hugo {job.hugo_version}, but this build has Hugo {version}: "
             "change hugo_version, or deploy the Hugo layer of that version"
         )
-    source = work / "source"
-    archive = work / "source.tar.gz"
-    _get(job.source_url, archive)
-    unpack(archive, source)
-    archive.unlink()
+    source = _fetch_source(job, work)
     public = work / "public"
     flags = job.flags
     stages: dict[str, dict[str, object]] = {}
@@ -137,6 +135,39 @@ def _render(
         shutil.copytree(theme_dir(), themes)
     flags = (*flags, "--theme", THEME_NAME)
     return build(flags), flags
+
+
+def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
+    """A code site's bundle: the selected files, its wheels, then its check command, in the runner."""
+    from chalicelib.bundle import BundleSpec, build_bundle
+
+    if job.bundle is None:
+        raise BuildError("a bundle job without bundle settings")
+    settings = job.bundle
+    source, out = _fetch_source(job, work), work / "bundle"
+    spec = BundleSpec(
+        include=settings.include,
+        exclude=settings.exclude,
+        requirements=settings.requirements,
+        wheelhouse=settings.wheelhouse,
+        check=settings.check,
+        check_timeout=settings.check_timeout,
+    )
+    manifest = build_bundle(source, out, spec, site=job.site, run_id="", budget=budget)
+    logs.append(f"== bundle: {len(manifest.files)} files, {manifest.total_bytes} bytes")
+    archive = work / "bundle.tar.gz"
+    pack(out, archive)
+    _put_file(job.trees_url, archive, TARBALL_TYPE)
+    return RunnerResult(ok=True, stages={"code": {"files": len(manifest.files)}})
+
+
+def _fetch_source(job: BuildJob, work: Path) -> Path:
+    source = work / "source"
+    archive = work / "source.tar.gz"
+    _get(job.source_url, archive)
+    unpack(archive, source)
+    archive.unlink()
+    return source
 
 
 # --- the job's URLs ------------------------------------------------------------------------------

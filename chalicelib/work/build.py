@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.artifacts import build_manifest, log_key, runner_output_key, unpack
 from chalicelib.budget import TimeBudget
-from chalicelib.buildrunner.job import HugoJob, StageRender
+from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
@@ -33,35 +33,24 @@ URL_GRACE_SECONDS = 60
 def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
     """Have the runner render every stage's tree, then store each with its manifest and records."""
     config = site_config(run)
-    store = artifacts(svc)
-    allowed = budget.allow("the build runner")
-    seconds = max(1.0, allowed - min(STORE_MAX_SECONDS, allowed * STORE_SHARE))
-    expires = int(seconds) + URL_GRACE_SECONDS
-    trees_key = runner_output_key(run.site, run.id, "trees.tar.gz")
-    job = HugoJob(
-        source_url=store.presign_get(source_key, expires),
-        trees_url=store.presign_put(trees_key, "application/gzip", expires),
-        log_url=store.presign_put(
-            log_key(run.site, run.id, "build.log"), "text/plain; charset=utf-8", expires
-        ),
-        stages=tuple(
-            StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, config, stage))
-            for stage in SITE_STAGES
-        ),
-        flags=tuple(config.build_flags),
-        hugo_version=config.hugo_version,
-        seconds=seconds,
+    stages = tuple(
+        StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, config, stage))
+        for stage in SITE_STAGES
     )
-    result = svc.build_runner.run(job)
-    if not result.ok:
-        raise BuildError(result.error or "the build runner failed", log_tail=result.log_tail)
     trees: dict[str, dict[str, Any]] = {}
     with work_dir() as tmp:
         work = Path(tmp)
-        archive = work / "trees.tar.gz"
-        store.get_object_file(trees_key, archive, "the build runner's trees")
-        unpack(archive, work / "public")
-        for stage in job.stages:
+        result = hand_off(
+            svc,
+            run,
+            source_key,
+            budget,
+            work / "public",
+            stages=stages,
+            flags=tuple(config.build_flags),
+            hugo_version=config.hugo_version,
+        )
+        for stage in stages:
             trees[stage.stage] = _store_tree(svc, run, work / "public" / stage.stage, stage)
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
     fallback = f"; theme {THEME_NAME} (the site's own was missing)" if "--theme" in result.flags else ""
@@ -72,6 +61,36 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
         "artifact_run": run.id,
         "summary": f"Hugo {result.hugo}: {files}{fallback}",
     }
+
+
+def hand_off(
+    svc: Services, run: Run, source_key: str, budget: TimeBudget, into: Path, **job: Any
+) -> RunnerResult:
+    """Give the runner a job for this run's source (`job`: what to build), wait for it, and unpack
+    what it returned into `into`; BuildError with the runner's own message when it failed."""
+    store = artifacts(svc)
+    allowed = budget.allow("the build runner")
+    seconds = max(1.0, allowed - min(STORE_MAX_SECONDS, allowed * STORE_SHARE))
+    expires = int(seconds) + URL_GRACE_SECONDS
+    output_key = runner_output_key(run.site, run.id, "output.tar.gz")
+    request = BuildJob(
+        source_url=store.presign_get(source_key, expires),
+        trees_url=store.presign_put(output_key, "application/gzip", expires),
+        log_url=store.presign_put(
+            log_key(run.site, run.id, "build.log"), "text/plain; charset=utf-8", expires
+        ),
+        seconds=seconds,
+        site=run.site,
+        **{"stages": (), **job},
+    )
+    result = svc.build_runner.run(request)
+    if not result.ok:
+        raise BuildError(result.error or "the build runner failed", log_tail=result.log_tail)
+    archive = into.parent / f"{into.name}.tar.gz"
+    store.get_object_file(output_key, archive, "the build runner's output")
+    unpack(archive, into)
+    archive.unlink()
+    return result
 
 
 def _store_tree(svc: Services, run: Run, tree: Path, stage: StageRender) -> dict[str, Any]:
