@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
-from chalicelib import pipeline, queues, web, webhooks
+from chalicelib import buildrunner, pipeline, queues, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
@@ -46,7 +46,7 @@ def codedrop(event: SQSEvent) -> dict[str, Any]:
     return queues.batch(event.to_dict(), queues.codedrop, event.context)
 
 
-@app.lambda_function(name="build_runner")
+@app.lambda_function(name=buildrunner.FUNCTION)
 def build_runner(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Where a repository's Hugo config and templates run: no key, no setting; a job in, a result out."""
     from chalicelib.buildrunner.render import handle

@@ -195,7 +195,13 @@ def interface_endpoints() -> dict[str, Any]:
 
 
 def environment(stage: Stage, function: Function) -> dict[str, Any]:
-    """Every variable of chalicelib/resources.py, with the stack's values for what the stack makes."""
+    """Every variable of chalicelib/resources.py, with the stack's values for what the stack makes.
+
+    A function invoked directly (the build runner) gets none: its event tells it all it needs, and
+    what repository code runs there must find no name, secret or parameter of the stack.
+    """
+    if function.trigger == "invoke":
+        return {}
     env: dict[str, Any] = dict(stage.names)
     env[resources.APPROVALS_TOPIC.name] = ref(logical.APPROVALS_TOPIC)
     for site_stage in resources.SITE_STAGES:
@@ -217,6 +223,7 @@ def environment(stage: Stage, function: Function) -> dict[str, Any]:
     env[resources.SEARCH_KEYS_PATH.name] = ref("SearchKeysPath")
     env[WEBHOOK_SECRET_ENV] = ref("WebhookSecretParameter")
     env[GITHUB_TOKEN_ENV] = ref("GitHubTokenParameter")
+    env[resources.BUILD_RUNNER.name] = ref(logical.BUILD_RUNNER)
     return env
 
 
