@@ -390,6 +390,47 @@ def test_presslift_up_packaged_without_a_package_says_what_to_run(tmp_path):
     assert "make package" in done.stderr and "Traceback" not in done.stderr + done.stdout
 
 
+def test_the_build_runner_is_a_function_whose_role_can_do_nothing(cloud):
+    """The runner's own credentials (what repository code could reach there) are refused everything."""
+    from botocore.exceptions import ClientError
+
+    keys = cloud.function_credentials("BuildRunner")
+    session = boto3.session.Session(
+        aws_access_key_id=keys.access_key_id,
+        aws_secret_access_key=keys.secret_access_key,
+        aws_session_token=keys.session_token or None,
+        region_name="us-east-1",
+    )
+    endpoint = cloud.options.aws_url
+    settings = cloud.settings
+    assert settings is not None
+    attempts = {
+        "s3": lambda c: c.list_objects_v2(Bucket=settings.artifacts_bucket),
+        "sqs": lambda c: c.get_queue_url(QueueName=settings.queues["build"]),
+        "dynamodb": lambda c: c.get_item(TableName=settings.table, Key={"pk": {"S": "x"}, "sk": {"S": "x"}}),
+        "ssm": lambda c: c.get_parameter(Name="/presslift/github/webhook-secret", WithDecryption=True),
+    }
+    for service, attempt in attempts.items():
+        with pytest.raises(ClientError) as refused:
+            attempt(session.client(service, endpoint_url=endpoint))
+        assert "AccessDenied" in refused.value.response["Error"]["Code"], (service, refused.value.response)
+
+
+def test_a_pushed_environ_mount_fails_in_the_runner_function(cloud, api, outside):
+    github, _ = outside
+    repo = "acme/packaged-hostile"
+    github.add_repo(repo, tokens=[TOKEN])
+    cloud.services.sites.add(Site("pkghostile", repo=repo))
+    before = cloud.pools["BuildRunner"].invocations
+    mount = b'[[module.mounts]]\nsource = "/proc/self/environ"\ntarget = "static/env.txt"\n'
+    run = push(api, github, repo, {"hugo.toml": mount, "content/a.md": b"---\ntitle: A\n---\nA\n"})
+    assert run["status"] == "failed", run
+    assert any("module.mounts.source = '/proc/self/environ' is an absolute path" in e for _, e in errors(run))
+    assert cloud.pools["BuildRunner"].invocations == before + 1
+    for value in (SECRET, TOKEN):
+        assert value not in json.dumps(run)
+
+
 def test_no_function_was_refused_anything(cloud):
     """Last in this file: every function did its work with its own role and nothing more."""
     assert cloud.aws_errors() == {}
