@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib.artifacts import pack
 from chalicelib.buildrunner import invoke
-from chalicelib.buildrunner.job import HugoJob, RunnerResult, StageRender
+from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError
 
 
@@ -81,7 +81,7 @@ def bucket(tmp_path: Path) -> Iterator[Bucket]:
     served.server.shutdown()
 
 
-def job(bucket: Bucket, **extra: Any) -> HugoJob:
+def job(bucket: Bucket, **extra: Any) -> BuildJob:
     fields: dict[str, Any] = {
         "source_url": bucket.url("source"),
         "trees_url": bucket.url("trees"),
@@ -93,7 +93,7 @@ def job(bucket: Bucket, **extra: Any) -> HugoJob:
         "seconds": 120,
         **extra,
     }
-    return HugoJob(**fields)
+    return BuildJob(**fields)
 
 
 def test_the_runner_renders_every_stage_and_hands_back_trees_and_log(bucket, monkeypatch):
@@ -144,7 +144,7 @@ def test_the_runner_process_gets_none_of_the_parents_environment(monkeypatch):
         return subprocess.CompletedProcess(args, 0, RunnerResult(ok=True).to_json(), "")
 
     monkeypatch.setattr(invoke.subprocess, "run", fake_run)
-    invoke.ProcessRunner().run(HugoJob("http://s", "http://t", "http://l", ()))
+    invoke.ProcessRunner().run(BuildJob("http://s", "http://t", "http://l", ()))
     assert seen["args"][1:] == ["-m", "chalicelib.buildrunner"]
     assert not [name for name in seen["env"] if name.startswith(("AWS_", "PRESSLIFT_"))]
     assert seen["env"]["PYTHONPATH"] == str(invoke.CODE_ROOT)
@@ -156,4 +156,4 @@ def test_a_runner_that_answers_garbage_fails_the_build(monkeypatch):
 
     monkeypatch.setattr(invoke.subprocess, "run", fake_run)
     with pytest.raises(BuildError, match="answered something that is not a result"):
-        invoke.ProcessRunner().run(HugoJob("http://s", "http://t", "http://l", ()))
+        invoke.ProcessRunner().run(BuildJob("http://s", "http://t", "http://l", ()))
