@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib.artifacts import pack
 from chalicelib.buildrunner import invoke
-from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
+from chalicelib.buildrunner.job import BuildJob, BundleSettings, RunnerResult, StageRender
 from chalicelib.errors import BuildError
 
 
@@ -157,3 +157,36 @@ def test_a_runner_that_answers_garbage_fails_the_build(monkeypatch):
     monkeypatch.setattr(invoke.subprocess, "run", fake_run)
     with pytest.raises(BuildError, match="answered something that is not a result"):
         invoke.ProcessRunner().run(BuildJob("http://s", "http://t", "http://l", ()))
+
+
+def test_a_bundle_and_its_check_are_built_in_the_runner(tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-test-secret")
+    served = Bucket(source_tarball(tmp_path, {"app.py": "X = 1\n", "tests/test_app.py": "\n"}))
+    settings = BundleSettings(include=("**/*",), exclude=("tests/**",), check=("python", "-c", "import app"))
+    try:
+        result = invoke.ProcessRunner().run(
+            job(served, stages=(), kind="bundle", bundle=settings, site="tools")
+        )
+    finally:
+        served.server.shutdown()
+    assert result.ok, result
+    with tarfile.open(fileobj=io.BytesIO(served.put["trees"][1])) as tar:
+        assert {name.removeprefix("./") for name in tar.getnames() if tar.getmember(name).isfile()} == {
+            "app.py"
+        }
+
+
+def test_a_check_in_the_runner_sees_no_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-test-secret")
+    served = Bucket(source_tarball(tmp_path, {"app.py": "X = 1\n"}))
+    check = ("sh", "-c", "env; cat /proc/$PPID/environ | tr '\\0' '\\n'; exit 1")
+    settings = BundleSettings(include=("**/*",), exclude=(), check=check)
+    try:
+        result = invoke.ProcessRunner().run(
+            job(served, stages=(), kind="bundle", bundle=settings, site="tools")
+        )
+    finally:
+        served.server.shutdown()
+    assert not result.ok and "the check command" in result.error
+    assert "PYTHONPATH=" in result.log_tail
+    assert "runner-test-secret" not in result.log_tail and "AWS_" not in result.log_tail
