@@ -7,8 +7,9 @@ PUT the rendered trees' tarball and the log, what to render, and how long it may
 and whose environment holds nothing, locally a child process with an allowlisted environment. The
 work itself is `render.py`; the result is a small `RunnerResult`.
 
-Nothing in this package may read a setting, a secret or a credential, make an AWS client call from
-inside the runner, or trust what the runner returns beyond its own run (the build stage checks it).
+The runner side of this package must never read a setting, a secret or a credential, nor make an AWS
+client call; the build stage's side must never trust what the runner returns beyond parsing and
+checking it.
 """
 
 from __future__ import annotations

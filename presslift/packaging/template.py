@@ -289,6 +289,14 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
     }
 
 
+def keep_runner_environment_empty(sam: dict[str, Any], functions: list[Function]) -> None:
+    """Drop what Chalice wrote into a directly invoked function's environment (the stage's names: its
+    config gives them to every function, and a merge can add keys but never remove them)."""
+    for function in functions:
+        if function.trigger == "invoke":
+            sam["Resources"][function.logical_id]["Properties"].pop("Environment", None)
+
+
 def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> dict[str, Any]:
     """The whole merge template for `chalice package --merge-template`."""
     template = load_base()
