@@ -9,7 +9,8 @@ and routes. The operator side (the dispatcher, the outbox, the site server, test
 operator user that may do anything.
 
 What the local copy changes, and only here (the README lists it): the endpoints (`AWS_ENDPOINT_URL`, and
-`AWS_ENDPOINT_URL_LAMBDA` for the local Invoke API of `invoke.py`),
+`AWS_ENDPOINT_URL_LAMBDA` for the local Invoke API of `invoke.py`), the build's runner (a child
+process: moto cannot authorize presigned URLs under IAM enforcement),
 the API and site URLs (the local front door and site server stand in for API Gateway's domain and
 CloudFront's), the EFS mount (a folder), `/tmp` (a folder per function), and the hosts of the
 services outside AWS that a test stands in for (GitHub's API, Algolia).
@@ -207,9 +208,9 @@ class PackagedCloud(LocalCloud):
             logical_id: FunctionPool(launch, concurrency=self.options.concurrency)
             for logical_id, launch in launches.items()
         }
-        self._invoke.pools.update(
-            {spec.name: self.pools[spec.logical_id] for spec in stack.functions.values()}
-        )
+        for spec in stack.functions.values():  # FunctionName: the name, or (here) the logical id
+            pool = self.pools[spec.logical_id]
+            self._invoke.pools.update({spec.name: pool, spec.logical_id: pool})
         self._invoke.start()
         for source in stack.queue_sources:
             pool = self.pools[source.function]
@@ -291,13 +292,24 @@ class PackagedCloud(LocalCloud):
             "AWS_ENDPOINT_URL": self.options.aws_url,
             "AWS_ENDPOINT_URL_LAMBDA": self._invoke.url if self._invoke else self.options.aws_url,
             "TMPDIR": str(tmp),
-            resources.RETRY_BACKOFF.name: self.options.retry_backoff,
-            **self._local_urls(spec.environment),
-            **{name: os.environ[name] for name in PASSTHROUGH if os.environ.get(name)},
-            **self.options.extra_environment,
         }
+        if spec.environment:
+            # Stand-ins for what the template tells a function; one it tells nothing (the build runner)
+            # gets none of them either.
+            environment.update(
+                {
+                    resources.RETRY_BACKOFF.name: self.options.retry_backoff,
+                    **self._local_urls(spec.environment),
+                    **{name: os.environ[name] for name in PASSTHROUGH if os.environ.get(name)},
+                    **self.options.extra_environment,
+                }
+            )
         if spec.mounts:
             environment[resources.EFS_MOUNT.name] = str(self.efs_dir)
+        # moto cannot authorize presigned URLs while it enforces IAM (it expects an Authorization
+        # header), so the build hands its jobs to a keyless child process here instead of the runner
+        # function; the runner function itself is served by the Invoke API (tests invoke it there).
+        environment.pop(resources.BUILD_RUNNER.name, None)
         return Launch(
             spec.name, self.runtime.python, environment, spec.timeout_s, self.function_log(spec.name)
         )
