@@ -33,7 +33,11 @@ class BuildRunner(Protocol):
 
 class ProcessRunner:
     """The runner as a child process: `python -m chalicelib.buildrunner`, nothing of ours in its
-    environment (not the AWS keys, not the pipeline's settings), the job on stdin."""
+    environment (not the AWS keys, not the pipeline's settings), the job on stdin. It shares the
+    build's disk, so the build hands it files (`file://` URLs) instead of presigned URLs (the local
+    cloud's moto cannot authorize presigned URLs while it enforces IAM)."""
+
+    shares_disk = True
 
     def run(self, job: BuildJob) -> RunnerResult:
         with tempfile.TemporaryDirectory(prefix="presslift-runner-home-") as home:
@@ -59,6 +63,8 @@ class ProcessRunner:
 
 class FunctionRunner:
     """The runner as its own Lambda function, invoked synchronously with the job as its payload."""
+
+    shares_disk = False
 
     def __init__(self, function_name: str, client_factory: Callable[[str], Any]) -> None:
         self.function_name = function_name

@@ -67,27 +67,39 @@ def hand_off(
     svc: Services, run: Run, source_key: str, budget: TimeBudget, into: Path, **job: Any
 ) -> RunnerResult:
     """Give the runner a job for this run's source (`job`: what to build), wait for it, and unpack
-    what it returned into `into`; BuildError with the runner's own message when it failed."""
+    what it returned into `into`; BuildError with the runner's own message when it failed.
+
+    The runner function gets presigned URLs; a child process on this machine (no runner function)
+    gets files in this stage's scratch folder, and this stage moves them to and from S3 itself.
+    """
     store = artifacts(svc)
+    runner = svc.build_runner
     allowed = budget.allow("the build runner")
     seconds = max(1.0, allowed - min(STORE_MAX_SECONDS, allowed * STORE_SHARE))
     expires = int(seconds) + URL_GRACE_SECONDS
     output_key = runner_output_key(run.site, run.id, "output.tar.gz")
-    request = BuildJob(
-        source_url=store.presign_get(source_key, expires),
-        trees_url=store.presign_put(output_key, "application/gzip", expires),
-        log_url=store.presign_put(
-            log_key(run.site, run.id, "build.log"), "text/plain; charset=utf-8", expires
-        ),
-        seconds=seconds,
-        site=run.site,
-        **{"stages": (), **job},
-    )
-    result = svc.build_runner.run(request)
+    build_log = log_key(run.site, run.id, "build.log")
+    archive = into.parent / f"{into.name}.tar.gz"
+    if runner.shares_disk:
+        source, log = into.parent / f"{into.name}.source.tar.gz", into.parent / f"{into.name}.log"
+        store.get_object_file(source_key, source, "site source")
+        urls = (source.as_uri(), archive.as_uri(), log.as_uri())
+    else:
+        urls = (
+            store.presign_get(source_key, expires),
+            store.presign_put(output_key, "application/gzip", expires),
+            store.presign_put(build_log, "text/plain; charset=utf-8", expires),
+        )
+    request = BuildJob(*urls, seconds=seconds, site=run.site, **{"stages": (), **job})
+    result = runner.run(request)
+    if runner.shares_disk:
+        source.unlink(missing_ok=True)
+        if log.exists():
+            store.put_log(run.site, run.id, "build.log", log.read_text(encoding="utf-8", errors="replace"))
     if not result.ok:
         raise BuildError(result.error or "the build runner failed", log_tail=result.log_tail)
-    archive = into.parent / f"{into.name}.tar.gz"
-    store.get_object_file(output_key, archive, "the build runner's output")
+    if not runner.shares_disk:
+        store.get_object_file(output_key, archive, "the build runner's output")
     unpack(archive, into)
     archive.unlink()
     return result
