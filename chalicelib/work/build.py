@@ -1,94 +1,122 @@
 """Build: one tree per stage from the same source (each with its own baseURL), as the run's artifact.
 
-Each tree is rendered by Hugo, indexed for search (Pagefind, records for Algolia), hashed into a
-manifest and stored; deploys only ever read these artifacts. A site whose theme is not in its source
-(GitHub's tarballs leave out git submodules) or that has no layouts at all is built with Presslift's
-default theme, and the run says so.
+The rendering itself (Hugo with the repository's config and templates, Pagefind) runs in the build
+runner (`chalicelib/buildrunner`), which holds no key: this stage hands it presigned URLs to fetch the
+source and to return the trees and the log, and then, trusted again, hashes each returned tree into a
+manifest, makes its search records and stores it; deploys only ever read these artifacts. This stage
+must never run repository code itself, nor hand the runner anything but the job.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from chalicelib import hugo
-from chalicelib.artifacts import build_manifest
+from chalicelib.artifacts import build_manifest, log_key, runner_output_key, unpack
 from chalicelib.budget import TimeBudget
-from chalicelib.errors import BuildError, PipelineError
+from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
+from chalicelib.errors import BuildError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
-from chalicelib.theme_path import THEME_NAME, theme_dir
+from chalicelib.theme_path import THEME_NAME
 from chalicelib.work import artifacts, site_config, work_dir
+
+# Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
+STORE_SHARE = 0.25
+STORE_MAX_SECONDS = 120
+# Presigned URLs outlive the runner's time by this much, and no more.
+URL_GRACE_SECONDS = 60
 
 
 def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
-    """Render, index and store every stage's tree; each Hugo and Pagefind run takes what `budget` has left."""
+    """Have the runner render every stage's tree, then store each with its manifest and records."""
     config = site_config(run)
-    version = hugo.hugo_version()
-    if not config.accepts_hugo(version):
-        raise BuildError(
-            f"presslift.toml asks for Hugo {config.hugo_version}, but this build has Hugo {version}: "
-            "change hugo_version, or deploy the Hugo layer of that version"
-        )
-    store = artifacts(svc)
-    logs: list[str] = []
+    stages = tuple(
+        StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, config, stage))
+        for stage in SITE_STAGES
+    )
     trees: dict[str, dict[str, Any]] = {}
     with work_dir() as tmp:
         work = Path(tmp)
-        source = work / "source"
-        store.get_source(source_key, source)
-        flags = tuple(config.build_flags)
-        try:
-            for stage in SITE_STAGES:
-                trees[stage], flags = _stage_tree(svc, run, source, work, stage, flags, logs, budget)
-        except PipelineError as exc:
-            logs.append(f"== failed\n{exc}\n{getattr(exc, 'log_tail', '')}")
-            store.put_log(run.site, run.id, "build.log", "\n".join(logs))
-            raise
-        log_key = store.put_log(run.site, run.id, "build.log", "\n".join(logs))
+        result = hand_off(
+            svc,
+            run,
+            source_key,
+            budget,
+            work / "public",
+            stages=stages,
+            flags=tuple(config.build_flags),
+            hugo_version=config.hugo_version,
+        )
+        for stage in stages:
+            trees[stage.stage] = _store_tree(svc, run, work / "public" / stage.stage, stage)
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
-    fallback = f"; theme {THEME_NAME} (the site's own was missing)" if "--theme" in flags else ""
+    fallback = f"; theme {THEME_NAME} (the site's own was missing)" if "--theme" in result.flags else ""
     return {
-        "log_key": log_key,
-        "hugo": version,
+        "log_key": log_key(run.site, run.id, "build.log"),
+        "hugo": result.hugo,
         "trees": trees,
         "artifact_run": run.id,
-        "summary": f"Hugo {version}: {files}{fallback}",
+        "summary": f"Hugo {result.hugo}: {files}{fallback}",
     }
 
 
-def _stage_tree(
-    svc: Services,
-    run: Run,
-    source: Path,
-    work: Path,
-    stage: str,
-    flags: tuple[str, ...],
-    logs: list[str],
-    budget: TimeBudget,
-) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Render, index and store one stage's tree; the flags that worked (with the theme fallback)."""
-    from chalicelib.search.pagefind import index_with_pagefind
+def hand_off(
+    svc: Services, run: Run, source_key: str, budget: TimeBudget, into: Path, **job: Any
+) -> RunnerResult:
+    """Give the runner a job for this run's source (`job`: what to build), wait for it, and unpack
+    what it returned into `into`; BuildError with the runner's own message when it failed.
+
+    The runner function gets presigned URLs; a child process on this machine (no runner function)
+    gets files in this stage's scratch folder, and this stage moves them to and from S3 itself.
+    """
+    store = artifacts(svc)
+    runner = svc.build_runner
+    allowed = budget.allow("the build runner")
+    seconds = max(1.0, allowed - min(STORE_MAX_SECONDS, allowed * STORE_SHARE))
+    expires = int(seconds) + URL_GRACE_SECONDS
+    output_key = runner_output_key(run.site, run.id, "output.tar.gz")
+    build_log = log_key(run.site, run.id, "build.log")
+    archive = into.parent / f"{into.name}.tar.gz"
+    if runner.shares_disk:
+        source, log = into.parent / f"{into.name}.source.tar.gz", into.parent / f"{into.name}.log"
+        store.get_object_file(source_key, source, "site source")
+        urls = (source.as_uri(), archive.as_uri(), log.as_uri())
+    else:
+        urls = (
+            store.presign_get(source_key, expires),
+            store.presign_put(output_key, "application/gzip", expires),
+            store.presign_put(build_log, "text/plain; charset=utf-8", expires),
+        )
+    request = BuildJob(*urls, seconds=seconds, site=run.site, **{"stages": (), **job})
+    result = runner.run(request)
+    if runner.shares_disk:
+        source.unlink(missing_ok=True)
+        if log.exists():
+            store.put_log(run.site, run.id, "build.log", log.read_text(encoding="utf-8", errors="replace"))
+    if not result.ok:
+        raise BuildError(result.error or "the build runner failed", log_tail=result.log_tail)
+    if not runner.shares_disk:
+        store.get_object_file(output_key, archive, "the build runner's output")
+    unpack(archive, into)
+    archive.unlink()
+    return result
+
+
+def _store_tree(svc: Services, run: Run, tree: Path, stage: StageRender) -> dict[str, Any]:
+    """Hash, index and store one returned tree; the runner's output is checked, never trusted."""
     from chalicelib.search.records import build_records, records_json
 
-    base_url = svc.settings.site_url(run.site, stage)
-    dest = work / "public" / stage
-    result, flags = _render(
-        source, dest, base_url, work, flags, logs, search_params(svc, site_config(run), stage), budget
-    )
-    search = index_with_pagefind(result.destination, budget=budget)
-    logs.append(f"== {stage} ({base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}")
-    manifest = build_manifest(
-        result.destination, site=run.site, run_id=run.id, stage=stage, base_url=base_url
-    )
-    records = build_records(result.destination, manifest)
+    if not tree.is_dir() or tree.is_symlink():
+        raise BuildError(f"the build runner returned no {stage.stage} tree")
+    manifest = build_manifest(tree, site=run.site, run_id=run.id, stage=stage.stage, base_url=stage.base_url)
+    records = build_records(tree, manifest)
     store = artifacts(svc)
-    store.put_tree(result.destination, manifest)
-    store.put_records(run.site, run.id, stage, records_json(records))
-    return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}, flags
+    store.put_tree(tree, manifest)
+    store.put_records(run.site, run.id, stage.stage, records_json(records))
+    return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}
 
 
 def search_params(svc: Services, config: SiteConfig, stage: str) -> dict[str, str]:
@@ -107,34 +135,3 @@ def search_params(svc: Services, config: SiteConfig, stage: str) -> dict[str, st
         if svc.settings.algolia_hosts:
             params["algolia_host"] = svc.settings.algolia_hosts[0]
     return params
-
-
-def _render(
-    source: Path,
-    dest: Path,
-    base_url: str,
-    work: Path,
-    flags: tuple[str, ...],
-    logs: list[str],
-    params: dict[str, str],
-    budget: TimeBudget,
-) -> tuple[hugo.HugoBuild, tuple[str, ...]]:
-    try:
-        result = hugo.build_site(
-            source, dest, base_url=base_url, work_dir=work, budget=budget, extra_args=flags, params=params
-        )
-        if (dest / "index.html").is_file() or "--theme" in flags:
-            return result, flags
-        reason = "the site rendered no home page (it has no layouts or theme)"
-    except BuildError as exc:
-        if "--theme" in flags or "failed to load modules" not in exc.log_tail:
-            raise
-        reason = f"its theme is not in the source ({exc.log_tail.strip().splitlines()[-1][:200]})"
-    logs.append(f"== using the {THEME_NAME} theme: {reason}")
-    themes = source / "themes" / THEME_NAME
-    if not themes.exists():
-        shutil.copytree(theme_dir(), themes)
-    flags = (*flags, "--theme", THEME_NAME)
-    return hugo.build_site(
-        source, dest, base_url=base_url, work_dir=work, budget=budget, extra_args=flags, params=params
-    ), flags

@@ -1,4 +1,5 @@
-"""Code sites: build a bundle from the fetched source, and drop it onto the EFS mount for a stage.
+"""Code sites: build a bundle from the fetched source (in the build runner: the repository's check
+command is its code), and drop it onto the EFS mount for a stage.
 
 The bundle is the artifact (one tarball plus its manifest, like a site's stage tree); every stage gets
 the same bundle. Dropping writes a new release beside the live one and switches `current` in one
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clearance
+from chalicelib.artifacts import log_key
 from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConfigError
 from chalicelib.manifest import Manifest
@@ -55,20 +57,26 @@ def spec(code: CodeConfig) -> BundleSpec:
 
 
 def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
-    """Bundle the source (globs, wheelhouse, the check command within `budget`) as the run's artifact."""
-    from chalicelib.bundle import build_bundle
+    """Have the build runner bundle the source (globs, wheelhouse, the check command within `budget`),
+    then hash what it returned, here, and store it as the run's artifact."""
+    from dataclasses import asdict
+
+    from chalicelib.buildrunner.job import BundleSettings
+    from chalicelib.manifest import scan_tree
+    from chalicelib.work.build import hand_off
 
     code = code_config(run)
     store = artifacts(svc)
     with work_dir() as tmp:
-        source, out = Path(tmp) / "source", Path(tmp) / "bundle"
-        store.get_source(source_key, source)
-        manifest = build_bundle(source, out, spec(code), site=run.site, run_id=run.id, budget=budget)
-        manifest.stage = BUNDLE
+        out = Path(tmp) / "bundle"
+        settings = BundleSettings(**asdict(spec(code)))
+        hand_off(svc, run, source_key, budget, out, kind="bundle", bundle=settings)
+        manifest = Manifest(site=run.site, run_id=run.id, stage=BUNDLE, base_url="", files=scan_tree(out))
         store.put_tree(out, manifest)
     return {
         "app": code.app,
         "artifact_run": run.id,
+        "log_key": log_key(run.site, run.id, "build.log"),
         "trees": {BUNDLE: {"files": len(manifest.files), "bytes": manifest.total_bytes}},
         "summary": f"bundle of {code.app}: {len(manifest.files)} files, {manifest.total_bytes / 1e6:.1f} MB",
     }

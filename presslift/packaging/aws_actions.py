@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-SERVICES: tuple[str, ...] = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm", "secretsmanager")
+SERVICES: tuple[str, ...] = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm", "secretsmanager", "lambda")
 #: s3transfer's methods that boto3 injects into S3 clients, and the operations each may send.
 TRANSFERS: dict[str, tuple[str, ...]] = {
     "download_file": ("HeadObject", "GetObject"),
@@ -56,6 +56,7 @@ IAM_EXCEPTIONS: dict[tuple[str, str], tuple[str, ...]] = {
         "dynamodb:UpdateItem",
     ),
     ("dynamodb", "TransactGetItems"): ("dynamodb:GetItem",),
+    ("lambda", "Invoke"): ("lambda:InvokeFunction",),
 }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import resources
+from chalicelib import buildrunner, resources
 from presslift.packaging import calls, logical
 from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import arn, ref, sub
@@ -25,10 +25,12 @@ from presslift.packaging.logical import arn, ref, sub
 Statement = dict[str, Any]
 Resource = Any  # a CloudFormation value: an ARN string or an intrinsic
 
-#: Where a function runs, beyond its code: the Hugo layer for the build, EFS in the VPC for code drops.
-#: Configuration, not grants: the EFS and network grants follow from it because Lambda mounts for it.
+#: Where a function runs, beyond its code: the Hugo layer for the build runner (the only function that
+#: runs Hugo), EFS in the VPC for code drops. Keyed by trigger and queue role (a directly invoked
+#: function: its name). Configuration, not grants: the EFS and network grants follow from it because
+#: Lambda mounts for it.
 PLACEMENT: dict[tuple[str, str], frozenset[str]] = {
-    ("sqs", "build"): frozenset({"hugo"}),
+    ("invoke", buildrunner.FUNCTION): frozenset({"hugo"}),
     ("sqs", "codedrop"): frozenset({"efs"}),
 }
 #: Actions AWS grants only on Resource "*"; the least-privilege check allows exactly these.
@@ -54,7 +56,7 @@ HAS_SITE_OWNED_DISTRIBUTIONS = "HasSiteOwnedDistributions"
 
 def capabilities(function: Function) -> frozenset[str]:
     """Where the function runs beyond its code ("hugo": the layer; "efs": the VPC and file system)."""
-    return PLACEMENT.get((function.trigger, function.role), frozenset())
+    return PLACEMENT.get((function.trigger, function.role or function.name), frozenset())
 
 
 def _allow(actions: list[str], resources_: list[Any], **extra: Any) -> Statement:
@@ -210,6 +212,11 @@ def _ssm(names: frozenset[str], function: Function, action: str) -> list[Resourc
     ]
 
 
+def _lambda(names: frozenset[str], function: Function, action: str) -> list[Resource]:
+    # Settings.build_runner: the one function any other function invokes.
+    return [arn(logical.BUILD_RUNNER)] if "build_runner" in names else []
+
+
 #: Which of the stack's resources each service's actions apply to (never which actions a function has).
 RESOURCES: dict[str, Callable[[frozenset[str], Function, str], list[Resource]]] = {
     "s3": _s3,
@@ -218,6 +225,7 @@ RESOURCES: dict[str, Callable[[frozenset[str], Function, str], list[Resource]]] 
     "sns": _sns,
     "cloudfront": _cloudfront,
     "ssm": _ssm,
+    "lambda": _lambda,
 }
 
 

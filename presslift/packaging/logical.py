@@ -7,6 +7,8 @@ from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
+from chalicelib import buildrunner
+
 TABLE = "RunsTable"
 APPROVALS_TOPIC = "ApprovalsTopic"
 ALARMS_TOPIC = "AlarmsTopic"
@@ -20,6 +22,7 @@ SUBNETS = ("PrivateSubnetA", "PrivateSubnetB")
 FUNCTION_SECURITY_GROUP = "FunctionSecurityGroup"
 ENDPOINT_SECURITY_GROUP = "EndpointSecurityGroup"
 REST_API = "RestAPI"
+BUILD_RUNNER = to_cfn_resource_name(buildrunner.FUNCTION)
 #: Queues and logs go with the stack; the run table, artifacts and the code-drop file system stay.
 DELETE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}

@@ -143,6 +143,9 @@ def package(stage_name: str, out: Path | None = None, *, run_checks: bool = True
     dependencies.vendor(PROJECT_ROOT / "requirements.txt", project_dir, OUT / "wheels-cp312")
     run_chalice(project_dir, out, merge, stage_name)
     packaged = Packaged(stage=stage, out=out, functions=functions)
+    sam = json.loads(packaged.sam.read_text())
+    template.keep_runner_environment_empty(sam, functions)
+    packaged.sam.write_text(json.dumps(sam, indent=2) + "\n")
     python312 = bytecode.find_python312()
     if python312 is None:
         packaged.notes.append("no Python 3.12 here: the package ships without .pyc (slower cold starts)")

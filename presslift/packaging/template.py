@@ -195,7 +195,13 @@ def interface_endpoints() -> dict[str, Any]:
 
 
 def environment(stage: Stage, function: Function) -> dict[str, Any]:
-    """Every variable of chalicelib/resources.py, with the stack's values for what the stack makes."""
+    """Every variable of chalicelib/resources.py, with the stack's values for what the stack makes.
+
+    A function invoked directly (the build runner) gets none: its event tells it all it needs, and
+    what repository code runs there must find no name, secret or parameter of the stack.
+    """
+    if function.trigger == "invoke":
+        return {}
     env: dict[str, Any] = dict(stage.names)
     env[resources.APPROVALS_TOPIC.name] = ref(logical.APPROVALS_TOPIC)
     for site_stage in resources.SITE_STAGES:
@@ -217,6 +223,7 @@ def environment(stage: Stage, function: Function) -> dict[str, Any]:
     env[resources.SEARCH_KEYS_PATH.name] = ref("SearchKeysPath")
     env[WEBHOOK_SECRET_ENV] = ref("WebhookSecretParameter")
     env[GITHUB_TOKEN_ENV] = ref("GitHubTokenParameter")
+    env[resources.BUILD_RUNNER.name] = ref(logical.BUILD_RUNNER)
     return env
 
 
@@ -280,6 +287,14 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
             },
         },
     }
+
+
+def keep_runner_environment_empty(sam: dict[str, Any], functions: list[Function]) -> None:
+    """Drop what Chalice wrote into a directly invoked function's environment (the stage's names: its
+    config gives them to every function, and a merge can add keys but never remove them)."""
+    for function in functions:
+        if function.trigger == "invoke":
+            sam["Resources"][function.logical_id]["Properties"].pop("Environment", None)
 
 
 def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> dict[str, Any]:

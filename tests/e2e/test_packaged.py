@@ -400,6 +400,72 @@ def test_presslift_up_packaged_without_a_package_says_what_to_run(tmp_path):
     assert "make package" in done.stderr and "Traceback" not in done.stderr + done.stdout
 
 
+def test_the_build_runner_is_a_function_whose_role_can_do_nothing(cloud):
+    """The runner's own credentials (what repository code could reach there) are refused everything."""
+    from botocore.exceptions import ClientError
+
+    keys = cloud.function_credentials("BuildRunner")
+    session = boto3.session.Session(
+        aws_access_key_id=keys.access_key_id,
+        aws_secret_access_key=keys.secret_access_key,
+        aws_session_token=keys.session_token or None,
+        region_name="us-east-1",
+    )
+    endpoint = cloud.options.aws_url
+    settings = cloud.settings
+    assert settings is not None
+    attempts = {
+        "s3": lambda c: c.list_objects_v2(Bucket=settings.artifacts_bucket),
+        "sqs": lambda c: c.get_queue_url(QueueName=settings.queues["build"]),
+        "dynamodb": lambda c: c.get_item(TableName=settings.table, Key={"pk": {"S": "x"}, "sk": {"S": "x"}}),
+        "ssm": lambda c: c.get_parameter(Name="/presslift/github/webhook-secret", WithDecryption=True),
+    }
+    for service, attempt in attempts.items():
+        with pytest.raises(ClientError) as refused:
+            attempt(session.client(service, endpoint_url=endpoint))
+        # moto answers SQS's JSON protocol with its XML error, so the code may read as the status
+        assert "AccessDenied" in str(refused.value.response), (service, refused.value.response)
+
+
+def test_the_runner_function_builds_through_the_invoke_api_with_nothing_in_its_environment(cloud, tmp_path):
+    """The packaged runner function, invoked as the build function invokes it on AWS: the job's URLs
+    (a stand-in for presigned S3 URLs) are all it reaches; a template reading a key finds none."""
+    from tests.functional.test_build_runner import SITE, Bucket, job, source_tarball
+
+    template = '{{ getenv "AWS_SECRET_ACCESS_KEY" }}|{{ getenv "HUGO_ENVIRONMENT" }}'
+    served = Bucket(source_tarball(tmp_path, {**SITE, "layouts/home.html": template}))
+    try:
+        client = boto3.client("lambda", endpoint_url=cloud._invoke.url, region_name="us-east-1")
+        reply = client.invoke(FunctionName="BuildRunner", Payload=job(served).to_json().encode())
+        result = json.loads(reply["Payload"].read())
+        assert "FunctionError" not in reply, result
+        assert result["ok"] is False and "security.funcs.getenv" in result["log_tail"]
+        assert b"== failed" in served.put["log"][1]
+        good = Bucket(source_tarball(tmp_path / "good", SITE))
+        reply = client.invoke(FunctionName="BuildRunner", Payload=job(good).to_json().encode())
+        result = json.loads(reply["Payload"].read())
+        assert result["ok"] is True, result
+        assert "trees" in good.put
+        good.server.shutdown()
+    finally:
+        served.server.shutdown()
+    runner_env = cloud.pools["BuildRunner"].launch.environment
+    assert not [name for name in runner_env if name.startswith("PRESSLIFT_")]
+
+
+def test_a_pushed_environ_mount_fails_in_the_runner_function(cloud, api, outside):
+    github, _ = outside
+    repo = "acme/packaged-hostile"
+    github.add_repo(repo, tokens=[TOKEN])
+    cloud.services.sites.add(Site("pkghostile", repo=repo))
+    mount = b'[[module.mounts]]\nsource = "/proc/self/environ"\ntarget = "static/env.txt"\n'
+    run = push(api, github, repo, {"hugo.toml": mount, "content/a.md": b"---\ntitle: A\n---\nA\n"})
+    assert run["status"] == "failed", run
+    assert any("module.mounts.source = '/proc/self/environ' is an absolute path" in e for _, e in errors(run))
+    for value in (SECRET, TOKEN):
+        assert value not in json.dumps(run)
+
+
 def test_no_function_was_refused_anything(cloud):
     """Last in this file: every function did its work with its own role and nothing more."""
     assert cloud.aws_errors() == {}

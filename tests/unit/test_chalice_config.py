@@ -14,6 +14,7 @@ def test_the_chalice_config_is_strict_json_and_configures_every_function():
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     assert set(config["stages"]) == {"dev", "prod"}
     functions = {source.name for source in app.app.event_sources} | {"api_handler"}
+    functions |= {function.name for function in app.app.pure_lambda_functions}
     for name, stage in config["stages"].items():
         assert set(stage["lambda_functions"]) == functions, name
         assert stage["environment_variables"] == {}, "names are derived from chalicelib/resources.py"

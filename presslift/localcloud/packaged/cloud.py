@@ -8,7 +8,9 @@ schedules and the API reach the functions through the template's own event sourc
 and routes. The operator side (the dispatcher, the outbox, the site server, tests) signs as an
 operator user that may do anything.
 
-What the local copy changes, and only here (the README lists it): the endpoint (`AWS_ENDPOINT_URL`),
+What the local copy changes, and only here (the README lists it): the endpoints (`AWS_ENDPOINT_URL`, and
+`AWS_ENDPOINT_URL_LAMBDA` for the local Invoke API of `invoke.py`), the build's runner (a child
+process: moto cannot authorize presigned URLs under IAM enforcement),
 the API and site URLs (the local front door and site server stand in for API Gateway's domain and
 CloudFront's), the EFS mount (a folder), `/tmp` (a folder per function), and the hosts of the
 services outside AWS that a test stands in for (GitHub's API, Algolia).
@@ -36,6 +38,7 @@ from presslift.localcloud.dispatcher import QueuePoller, Schedule, Wiring
 from presslift.localcloud.gateway import binary_types_from_template, route_methods_from_template
 from presslift.localcloud.outbox import Outbox
 from presslift.localcloud.packaged import iam
+from presslift.localcloud.packaged.invoke import InvokeServer
 from presslift.localcloud.packaged.process import FunctionPool, Launch
 from presslift.localcloud.packaged.stack import FunctionSpec, LocalStack, deploy
 from presslift.localcloud.packaged.stack import update as stack_update
@@ -120,6 +123,7 @@ class PackagedCloud(LocalCloud):
         self.pools: dict[str, FunctionPool] = {}
         self.operator: iam.Credentials | None = None
         self.runtime: LambdaRuntime | None = None
+        self._invoke: InvokeServer | None = None
 
     @property
     def packaged_dir(self) -> Path:
@@ -184,6 +188,8 @@ class PackagedCloud(LocalCloud):
             spec.logical_id: iam.role_credentials(clients["sts"], spec.role_arn, spec.name)
             for spec in stack.functions.values()
         }
+        # Lambda's Invoke API (the build function invokes the build runner), served by the pools below.
+        self._invoke = InvokeServer({}, HOST)
         launches = {
             spec.logical_id: self._launch(spec, task, opt, self._credentials[spec.logical_id])
             for spec in stack.functions.values()
@@ -202,6 +208,10 @@ class PackagedCloud(LocalCloud):
             logical_id: FunctionPool(launch, concurrency=self.options.concurrency)
             for logical_id, launch in launches.items()
         }
+        for spec in stack.functions.values():  # FunctionName: the name, or (here) the logical id
+            pool = self.pools[spec.logical_id]
+            self._invoke.pools.update({spec.name: pool, spec.logical_id: pool})
+        self._invoke.start()
         for source in stack.queue_sources:
             pool = self.pools[source.function]
             wiring = Wiring(source.function, source.queue_name, source.batch_size, _handler(pool))
@@ -284,14 +294,26 @@ class PackagedCloud(LocalCloud):
             **spec.environment,
             # the local copy's stand-ins (see the module docstring)
             "AWS_ENDPOINT_URL": self.options.aws_url,
+            "AWS_ENDPOINT_URL_LAMBDA": self._invoke.url if self._invoke else self.options.aws_url,
             "TMPDIR": str(tmp),
-            resources.RETRY_BACKOFF.name: self.options.retry_backoff,
-            **self._local_urls(spec.environment),
-            **{name: os.environ[name] for name in PASSTHROUGH if os.environ.get(name)},
-            **self.options.extra_environment,
         }
+        if spec.environment:
+            # Stand-ins for what the template tells a function; one it tells nothing (the build runner)
+            # gets none of them either.
+            environment.update(
+                {
+                    resources.RETRY_BACKOFF.name: self.options.retry_backoff,
+                    **self._local_urls(spec.environment),
+                    **{name: os.environ[name] for name in PASSTHROUGH if os.environ.get(name)},
+                    **self.options.extra_environment,
+                }
+            )
         if spec.mounts:
             environment[resources.EFS_MOUNT.name] = str(self.efs_dir)
+        # moto cannot authorize presigned URLs while it enforces IAM (it expects an Authorization
+        # header), so the build hands its jobs to a keyless child process here instead of the runner
+        # function; the runner function itself is served by the Invoke API (tests invoke it there).
+        environment.pop(resources.BUILD_RUNNER.name, None)
         return Launch(
             spec.name, self.runtime.python, environment, spec.timeout_s, self.function_log(spec.name)
         )
@@ -340,8 +362,16 @@ class PackagedCloud(LocalCloud):
 
     def stop(self) -> None:
         super().stop()
+        if self._invoke:
+            self._invoke.stop()
         for pool in self.pools.values():
             pool.close()
+
+    def function_credentials(self, name: str) -> iam.Credentials:
+        """The role credentials a function runs with (tests check what they may do)."""
+        assert self.stack is not None
+        spec = next(s for s in self.stack.functions.values() if s.name == name or s.logical_id == name)
+        return self._credentials[spec.logical_id]
 
     def aws_errors(self) -> dict[str, list[str]]:
         """Failed AWS calls each function logged, by function name (`[aws] s3:PutObject failed: …`)."""

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.xdist_group("packaging")
 
 EXPECTED_MB = {
     "Convert": 10240,  # the export, uploads.zip, the converted site and its tarball
-    "Build": 10240,  # the source, Hugo's cache, a tree per stage and a tarball
+    "Build": 10240,  # the runner's tarball of every stage's tree, and those trees unpacked
+    "BuildRunner": 10240,  # the source, Hugo's cache, a tree per stage and a tarball
     "Deploy": 5120,  # one stage's tarball and its unpacked tree
     "Codedrop": 2048,  # a bundle's tarball and its unpacked tree
     "ExpireApprovals": 512,  # the sweep writes nothing

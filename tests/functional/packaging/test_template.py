@@ -110,6 +110,8 @@ def test_names_are_the_local_clouds_with_the_stage_in_them_unless_config_says_ot
 
 def test_every_function_gets_every_resource_variable(cfn: dict[str, Any]) -> None:
     for name, function in _functions(cfn).items():
+        if name == logical.BUILD_RUNNER:
+            continue  # told nothing: see test_the_build_runner_is_told_nothing_and_may_do_nothing_but_log
         variables = function["Properties"]["Environment"]["Variables"]
         missing = {var.name for var in resources.all_variables() if var.name not in variables} - (
             {resources.API_URL.name} if name == "APIHandler" else set()
@@ -185,12 +187,44 @@ def test_the_approvals_topic_mails_the_address_given_at_deploy(cfn: dict[str, An
     }
 
 
-def test_the_build_function_has_the_hugo_layer(cfn: dict[str, Any]) -> None:
+def test_only_the_build_runner_has_the_hugo_layer(cfn: dict[str, Any]) -> None:
     layers = of_type(cfn, "AWS::Lambda::LayerVersion")
     assert list(layers) != []
-    build = _functions(cfn)["Build"]["Properties"]
-    assert build["Layers"] == [{"Ref": next(iter(layers))}]
-    assert build["Runtime"] == "python3.12"
+    functions = _functions(cfn)
+    runner = functions[logical.BUILD_RUNNER]["Properties"]
+    assert runner["Layers"] == [{"Ref": next(iter(layers))}]
+    assert runner["Runtime"] == "python3.12"
+    assert [name for name, f in functions.items() if f["Properties"].get("Layers")] == [logical.BUILD_RUNNER]
+
+
+def test_the_build_runner_is_told_nothing_and_may_do_nothing_but_log(cfn: dict[str, Any]) -> None:
+    runner = _functions(cfn)[logical.BUILD_RUNNER]["Properties"]
+    assert runner.get("Environment", {}).get("Variables", {}) == {}
+    role = cfn["Resources"][logical.role(logical.BUILD_RUNNER)]["Properties"]
+    statements = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    assert statements == [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [{"Fn::GetAtt": [logical.log_group(logical.BUILD_RUNNER), "Arn"]}],
+        }
+    ]
+    assert not role.get("ManagedPolicyArns")
+
+
+def test_only_the_build_function_may_invoke_the_runner_and_nothing_else(cfn: dict[str, Any]) -> None:
+    invokers = {}
+    for name, resource in of_type(cfn, "AWS::IAM::Role").items():
+        for policy in resource["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                statement = statement.get("Fn::If", [None, statement])[1]
+                if any(action.startswith("lambda:") for action in statement.get("Action", [])):
+                    invokers[name] = (statement["Action"], statement["Resource"])
+    assert invokers == {
+        logical.role("Build"): (["lambda:InvokeFunction"], [{"Fn::GetAtt": [logical.BUILD_RUNNER, "Arn"]}])
+    }
+    build = _functions(cfn)["Build"]["Properties"]["Environment"]["Variables"]
+    assert build[resources.BUILD_RUNNER.name] == {"Ref": logical.BUILD_RUNNER}
 
 
 def test_the_code_drop_network_has_efs_and_every_endpoint(cfn: dict[str, Any]) -> None:

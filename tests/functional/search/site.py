@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,10 @@ def build_blog(
     source = tmp / "source"
     folder = source / "content" / "posts"
     folder.mkdir(parents=True)
-    themes = tmp / "themes"
-    themes.mkdir()
-    (themes / THEME_NAME).symlink_to(theme_dir())
+    # The theme is copied into the source, as the build does: Hugo may not read outside the source.
+    shutil.copytree(theme_dir(), source / "themes" / THEME_NAME)
     (source / "hugo.toml").write_text(
-        f'title = "Bakery Notes"\ntheme = "{THEME_NAME}"\nthemesDir = "{themes}"\n'
+        f'title = "Bakery Notes"\ntheme = "{THEME_NAME}"\n'
         '[[menus.main]]\nname = "Home"\nurl = "/"\n'
         f"[params]\nsearch = true\n{extra_config}\n",
         encoding="utf-8",

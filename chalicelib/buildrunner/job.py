@@ -1,0 +1,111 @@
+"""What the build stage asks of the build runner, and what the runner answers: plain JSON both ways.
+
+A job carries only what one build needs: short-lived presigned URLs (GET the source, PUT the output
+and the log), and either (kind "hugo") each stage's base URL and public site params, the site's Hugo
+flags and wanted version, or (kind "bundle") a code site's bundle settings (globs, wheelhouse, check
+command); and the seconds the runner may use. It must never carry a credential, a secret, a resource name or
+anything of another site.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StageRender:
+    """One stage's tree: where it will be served, and the public params its pages get."""
+
+    stage: str
+    base_url: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BundleSettings:
+    """A code site's bundle: `chalicelib.bundle.BundleSpec` as plain data."""
+
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    requirements: str | None = None
+    wheelhouse: str | None = None
+    check: tuple[str, ...] | None = None
+    check_timeout: float = 300
+
+
+@dataclass(frozen=True)
+class BuildJob:
+    source_url: str  # GET: the site's source tarball
+    trees_url: str  # PUT: one tarball of the output: every stage's tree (`<stage>/...`), or the bundle
+    log_url: str  # PUT: the build log (text)
+    stages: tuple[StageRender, ...]
+    flags: tuple[str, ...] = ()
+    hugo_version: str | None = None  # what presslift.toml asks for; the runner refuses another
+    seconds: float = 600
+    kind: str = "hugo"  # or "bundle"
+    bundle: BundleSettings | None = None
+    site: str = ""  # for messages only
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> BuildJob:
+        data: dict[str, Any] = json.loads(text)
+        return cls(
+            source_url=str(data["source_url"]),
+            trees_url=str(data["trees_url"]),
+            log_url=str(data["log_url"]),
+            stages=tuple(StageRender(**stage) for stage in data["stages"]),
+            flags=tuple(str(flag) for flag in data.get("flags", ())),
+            hugo_version=data.get("hugo_version"),
+            seconds=float(data.get("seconds", 600)),
+            kind=str(data.get("kind", "hugo")),
+            bundle=_bundle(data.get("bundle")),
+            site=str(data.get("site", "")),
+        )
+
+
+def _bundle(data: dict[str, Any] | None) -> BundleSettings | None:
+    if data is None:
+        return None
+    check = data.get("check")
+    return BundleSettings(
+        include=tuple(data["include"]),
+        exclude=tuple(data["exclude"]),
+        requirements=data.get("requirements"),
+        wheelhouse=data.get("wheelhouse"),
+        check=tuple(check) if check else None,
+        check_timeout=float(data.get("check_timeout", 300)),
+    )
+
+
+@dataclass(frozen=True)
+class RunnerResult:
+    """The runner's answer: success with what it rendered, or the error and Hugo's lines about it."""
+
+    ok: bool
+    error: str = ""
+    log_tail: str = ""
+    hugo: str = ""
+    flags: tuple[str, ...] = ()
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> RunnerResult:
+        data: dict[str, Any] = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("ok"), bool):
+            raise ValueError("a build runner's result needs a boolean 'ok'")
+        return cls(
+            ok=data["ok"],
+            error=str(data.get("error", ""))[:4000],
+            log_tail=str(data.get("log_tail", ""))[:8000],
+            hugo=str(data.get("hugo", ""))[:40],
+            flags=tuple(str(flag) for flag in data.get("flags", ())),
+            stages={str(k): dict(v) for k, v in dict(data.get("stages", {})).items()},
+        )

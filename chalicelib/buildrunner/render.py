@@ -1,0 +1,209 @@
+"""The runner's work: fetch the source, render each stage's tree with Hugo, index it with Pagefind,
+and hand the trees and the log back, all through the job's presigned URLs.
+
+A site whose theme is not in its source (GitHub's tarballs leave out git submodules) or that has no
+layouts at all is built with Presslift's default theme, and the log says so. Each Hugo and Pagefind
+run takes what is left of the job's seconds.
+
+This module runs inside the runner: it must never read the environment for anything, never make an
+AWS client call, and never send anything anywhere but the job's own URLs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from chalicelib import hugo
+from chalicelib.artifacts import pack, unpack
+from chalicelib.budget import TimeBudget
+from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
+from chalicelib.errors import BuildError, PipelineError
+from chalicelib.siteconfig import SiteConfig
+from chalicelib.theme_path import THEME_NAME, theme_dir
+
+TARBALL_TYPE = "application/gzip"
+LOG_TYPE = "text/plain; charset=utf-8"
+_CHUNK = 1024 * 1024
+# The runner keeps a few seconds to hand back its log and result after the last step.
+MARGIN_SECONDS = 5.0
+
+
+def handle(event: dict[str, Any]) -> dict[str, Any]:
+    """The runner function's handler: the job as its event, the result as its answer."""
+    result: dict[str, Any] = json.loads(run_job(BuildJob.from_json(json.dumps(event))).to_json())
+    return result
+
+
+def run_job(job: BuildJob) -> RunnerResult:
+    """Carry out `job`; failures a repository can cause come back as a result, never as a crash."""
+    budget = TimeBudget.starting_now(job.seconds, margin=MARGIN_SECONDS)
+    logs: list[str] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="presslift-runner-") as tmp:
+            result = _render_all(job, Path(tmp), logs, budget)
+    except PipelineError as exc:
+        tail = getattr(exc, "log_tail", "")
+        logs.append(f"== failed\n{exc}\n{tail}")
+        try:
+            _put_text(job.log_url, "\n".join(logs))
+        except BuildError as lost:
+            tail = f"{tail}\n(and the log was lost: {lost})"
+        return RunnerResult(ok=False, error=str(exc), log_tail=tail)
+    _put_text(job.log_url, "\n".join(logs))
+    return result
+
+
+def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
+    if job.kind == "bundle":
+        return _bundle(job, work, logs, budget)
+    version = hugo.hugo_version()
+    if job.hugo_version and not SiteConfig(hugo_version=job.hugo_version).accepts_hugo(version):
+        raise BuildError(
+            f"presslift.toml asks for Hugo {job.hugo_version}, but this build has Hugo {version}: "
+            "change hugo_version, or deploy the Hugo layer of that version"
+        )
+    source = _fetch_source(job, work)
+    public = work / "public"
+    flags = job.flags
+    stages: dict[str, dict[str, object]] = {}
+    for stage in job.stages:
+        stages[stage.stage], flags = _stage_tree(source, public, work, stage, flags, logs, budget)
+    trees = work / "trees.tar.gz"
+    pack(public, trees)
+    _put_file(job.trees_url, trees, TARBALL_TYPE)
+    return RunnerResult(ok=True, hugo=version, flags=flags, stages=stages)
+
+
+def _stage_tree(
+    source: Path,
+    public: Path,
+    work: Path,
+    stage: StageRender,
+    flags: tuple[str, ...],
+    logs: list[str],
+    budget: TimeBudget,
+) -> tuple[dict[str, object], tuple[str, ...]]:
+    from chalicelib.search.pagefind import index_with_pagefind
+
+    dest = public / stage.stage
+    result, flags = _render(source, dest, stage, work, flags, logs, budget)
+    search = index_with_pagefind(result.destination, budget=budget)
+    logs.append(
+        f"== {stage.stage} ({stage.base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}"
+    )
+    return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags
+
+
+def _render(
+    source: Path,
+    dest: Path,
+    stage: StageRender,
+    work: Path,
+    flags: tuple[str, ...],
+    logs: list[str],
+    budget: TimeBudget,
+) -> tuple[hugo.HugoBuild, tuple[str, ...]]:
+    def build(with_flags: tuple[str, ...]) -> hugo.HugoBuild:
+        return hugo.build_site(
+            source,
+            dest,
+            base_url=stage.base_url,
+            work_dir=work,
+            budget=budget,
+            extra_args=with_flags,
+            params=stage.params,
+        )
+
+    try:
+        result = build(flags)
+        if (dest / "index.html").is_file() or "--theme" in flags:
+            return result, flags
+        reason = "the site rendered no home page (it has no layouts or theme)"
+    except BuildError as exc:
+        if "--theme" in flags or "failed to load modules" not in exc.log_tail:
+            raise
+        reason = f"its theme is not in the source ({exc.log_tail.strip().splitlines()[-1][:200]})"
+    logs.append(f"== using the {THEME_NAME} theme: {reason}")
+    themes = source / "themes" / THEME_NAME
+    if not themes.exists():
+        shutil.copytree(theme_dir(), themes)
+    flags = (*flags, "--theme", THEME_NAME)
+    return build(flags), flags
+
+
+def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
+    """A code site's bundle: the selected files, its wheels, then its check command, in the runner."""
+    from chalicelib.bundle import BundleSpec, build_bundle
+
+    if job.bundle is None:
+        raise BuildError("a bundle job without bundle settings")
+    settings = job.bundle
+    source, out = _fetch_source(job, work), work / "bundle"
+    spec = BundleSpec(
+        include=settings.include,
+        exclude=settings.exclude,
+        requirements=settings.requirements,
+        wheelhouse=settings.wheelhouse,
+        check=settings.check,
+        check_timeout=settings.check_timeout,
+    )
+    manifest = build_bundle(source, out, spec, site=job.site, run_id="", budget=budget)
+    logs.append(f"== bundle: {len(manifest.files)} files, {manifest.total_bytes} bytes")
+    archive = work / "bundle.tar.gz"
+    pack(out, archive)
+    _put_file(job.trees_url, archive, TARBALL_TYPE)
+    return RunnerResult(ok=True, stages={"code": {"files": len(manifest.files)}})
+
+
+def _fetch_source(job: BuildJob, work: Path) -> Path:
+    source = work / "source"
+    archive = work / "source.tar.gz"
+    _get(job.source_url, archive)
+    unpack(archive, source)
+    archive.unlink()
+    return source
+
+
+# --- the job's URLs ------------------------------------------------------------------------------
+
+
+def _get(url: str, into: Path) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, into.open("wb") as out:
+            shutil.copyfileobj(response, out, _CHUNK)
+    except OSError as exc:
+        raise BuildError(f"the build runner could not fetch its source: {exc}") from exc
+
+
+def _put_file(url: str, path: Path, content_type: str) -> None:
+    with path.open("rb") as body:
+        _put(url, body, path.stat().st_size, content_type)
+
+
+def _put_text(url: str, text: str) -> None:
+    data = text.encode("utf-8")
+    _put(url, io.BytesIO(data), len(data), LOG_TYPE)
+
+
+def _put(url: str, body: object, size: int, content_type: str) -> None:
+    if url.startswith("file://"):  # a child process on the build's own machine (see invoke.ProcessRunner)
+        with open(urllib.request.url2pathname(url.removeprefix("file://")), "wb") as out:
+            shutil.copyfileobj(body, out, _CHUNK)  # type: ignore[arg-type,type-var]
+        return
+    request = urllib.request.Request(
+        url,
+        data=body,  # type: ignore[arg-type]
+        method="PUT",
+        headers={"Content-Type": content_type, "Content-Length": str(size)},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            response.read()
+    except OSError as exc:
+        raise BuildError(f"the build runner could not hand back its output: {exc}") from exc

@@ -1,0 +1,250 @@
+"""Presslift's own limits on what a repository's Hugo config may do, forced whatever that config says.
+
+Two parts:
+
+- `SECURITY_ENV`: Hugo's `security` settings as `HUGO_SECURITY_*` variables. Hugo applies its
+  environment over every config file and config folder (`hugo.toml`, `config/_default/`,
+  `config/production/`), so a repository cannot loosen them: no program may be run (`exec.allow`
+  none, which also refuses Dart Sass, Babel and PostCSS), templates read only `HUGO_*` variables
+  (`getenv`), and no remote resource is fetched (`http.urls` none, until a site's operator allows
+  hosts: `security_env(allowed_hosts)` is the hook).
+- `check_source_paths`: before Hugo runs, every config file Hugo would read (the project's, its config
+  folder's, each theme's and vendored module's) is parsed, and any path it gives (module mounts,
+  imports, replacements, `staticDir` and the other folder settings, caches) that leaves the source
+  tree, absolutely, by `..` or through a symbolic link, is refused with an error naming the file and
+  the setting. Hugo would otherwise mount `/proc/self/environ` or `../..` into the published site.
+
+This module must never run Hugo, never loosen a setting for a repository, and never accept a config
+file it cannot read (a file Hugo would read but this module cannot parse is refused, not skipped).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from chalicelib.errors import BuildError
+
+# Config files Hugo reads at a component's root (project, theme or module), and its config folder.
+CONFIG_NAMES = ("hugo", "config")
+CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+CONFIG_DIR = "config"
+VENDOR_DIR = "_vendor"
+DEFAULT_THEMES_DIR = "themes"
+# Settings (lower-case: Hugo's keys are case-insensitive) whose value is a folder Hugo reads or writes.
+FOLDER_KEYS = frozenset(
+    {
+        "contentdir",
+        "layoutdir",
+        "datadir",
+        "assetdir",
+        "i18ndir",
+        "archetypedir",
+        "themesdir",
+        "publishdir",
+        "resourcedir",
+        "cachedir",
+        "workingdir",
+        "staticdir",
+        *(f"staticdir{n}" for n in range(11)),
+    }
+)
+# Subtrees that hold the site's own data, never paths Hugo opens.
+_DATA_KEYS = frozenset({"params", "menus", "menu", "taxonomies", "outputformats", "mediatypes"})
+_CACHE_PLACEHOLDER = re.compile(r"^:(cacheDir|resourceDir|project)\b", re.IGNORECASE)
+
+
+def security_env(allowed_hosts: Iterable[str] = ()) -> dict[str, str]:
+    """Hugo's security settings as environment variables; `allowed_hosts` (an operator's, never a
+    repository's) opens `resources.GetRemote` to exactly those https hosts."""
+    hosts = [re.escape(host) for host in allowed_hosts]
+    urls = rf"^https://({'|'.join(hosts)})(/|$)" if hosts else "none"
+    return {
+        "HUGO_SECURITY_EXEC_ALLOW": "none",
+        "HUGO_SECURITY_EXEC_OSENV": "none",
+        "HUGO_SECURITY_FUNCS_GETENV": "^HUGO_",
+        "HUGO_SECURITY_HTTP_URLS": urls,
+        "HUGO_SECURITY_HTTP_METHODS": "(?i)GET" if hosts else "none",
+        "HUGO_SECURITY_ENABLEINLINESHORTCODES": "false",
+    }
+
+
+SECURITY_ENV = security_env()
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """One path-valued setting found in a config file, with where it came from for the error."""
+
+    file: Path
+    key: str
+    value: str
+    base: Path  # the folder a relative value is read from
+
+
+def check_source_paths(source: Path) -> None:
+    """Refuse (BuildError) any config setting under `source` that points Hugo outside `source`."""
+    root = source.resolve()
+    for setting in _settings(root):
+        problem = _leaves(root, setting)
+        if problem:
+            shown = setting.file.relative_to(root) if setting.file.is_relative_to(root) else setting.file
+            raise BuildError(
+                f"{shown}: {setting.key} = {setting.value!r} {problem}; Presslift builds only from the "
+                "repository's own files, so mounts and folders must stay inside the source tree"
+            )
+
+
+def _leaves(root: Path, setting: _Setting) -> str | None:
+    value = setting.value.strip()
+    if setting.key.endswith("replacements"):
+        value = value.split("->", 1)[-1].strip()
+    if setting.key.startswith("caches.") and _CACHE_PLACEHOLDER.match(value):
+        value = _CACHE_PLACEHOLDER.sub("", value).lstrip("/") or "."
+        if ".." in PurePosixPath(value).parts:
+            return "climbs out of Presslift's cache folder"
+        return None
+    if not value:
+        return None
+    if value.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", value):
+        return "is an absolute path"
+    target = (setting.base / value).resolve()
+    if not target.is_relative_to(root):
+        via = "through a symbolic link" if ".." not in PurePosixPath(value).parts else "with '..'"
+        return f"leaves the source tree {via}"
+    return None
+
+
+def _settings(root: Path) -> Iterator[_Setting]:
+    project = list(_component_files(root))
+    yield from _from_files(project, root)
+    themes_dir = root / DEFAULT_THEMES_DIR
+    for _, config in project:
+        for key, value in config.items():
+            if key.lower() == "themesdir" and isinstance(value, str) and not _absolute(value):
+                themes_dir = root / value
+    components: list[Path] = []
+    if themes_dir.resolve().is_relative_to(root) and themes_dir.is_dir():
+        components += [child for child in themes_dir.iterdir() if child.is_dir()]
+    vendor = root / VENDOR_DIR
+    if vendor.is_dir():
+        components += [path.parent for path in vendor.rglob("*") if _is_root_config(path)]
+    for component in components:
+        yield from _from_files(list(_component_files(component)), component)
+
+
+def _absolute(value: str) -> bool:
+    return value.startswith(("/", "\\", "~"))
+
+
+def _is_root_config(path: Path) -> bool:
+    return path.is_file() and path.stem in CONFIG_NAMES and path.suffix in CONFIG_SUFFIXES
+
+
+def _component_files(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each config file of one component, as a dict rooted like a whole config."""
+    for name in CONFIG_NAMES:
+        for suffix in CONFIG_SUFFIXES:
+            path = folder / f"{name}{suffix}"
+            if path.is_file():
+                yield path, _read(path)
+    config_dir = folder / CONFIG_DIR
+    if not config_dir.is_dir():
+        return
+    for path in sorted(config_dir.rglob("*")):
+        if not path.is_file() or path.suffix not in CONFIG_SUFFIXES:
+            continue
+        data = _read(path)
+        # config/_default/module.toml holds what hugo.toml's [module] would; hugo.toml the whole config.
+        yield path, (data if path.stem in CONFIG_NAMES else {path.stem: data})
+
+
+def _read(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        if path.suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        elif path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path.name}: Presslift cannot read this Hugo config file: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def _from_files(files: list[tuple[Path, dict[str, Any]]], base: Path) -> Iterator[_Setting]:
+    for path, config in files:
+        yield from _walk(config, path, base, "")
+
+
+def _walk(node: Any, file: Path, base: Path, where: str) -> Iterator[_Setting]:
+    if not isinstance(node, dict):
+        return
+    for raw_key, value in node.items():
+        key = str(raw_key).lower()
+        here = f"{where}.{key}" if where else key
+        if key in _DATA_KEYS:
+            continue
+        if key in FOLDER_KEYS:
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    yield _Setting(file, here, item, base)
+        elif key == "module" and isinstance(value, dict):
+            yield from _module(value, file, base, here)
+        elif key == "caches" and isinstance(value, dict):
+            for name, cache in value.items():
+                if isinstance(cache, dict) and isinstance(cache.get("dir"), str):
+                    yield _Setting(file, f"caches.{name}.dir", cache["dir"], base)
+        elif key == "theme":
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    yield _Setting(file, here, item, base / DEFAULT_THEMES_DIR)
+        elif isinstance(value, dict):
+            yield from _walk(value, file, base, here)
+
+
+def _module(module: dict[str, Any], file: Path, base: Path, where: str) -> Iterator[_Setting]:
+    lowered = {str(key).lower(): value for key, value in module.items()}
+    for mount in _items(lowered.get("mounts")):
+        if isinstance(mount, dict):
+            source = {str(k).lower(): v for k, v in mount.items()}.get("source")
+            if isinstance(source, str):
+                yield _Setting(file, f"{where}.mounts.source", source, base)
+    for item in _items(lowered.get("imports")):
+        if not isinstance(item, dict):
+            continue
+        imported = {str(k).lower(): v for k, v in item.items()}
+        path = imported.get("path")
+        if isinstance(path, str):
+            yield _Setting(file, f"{where}.imports.path", path, base / DEFAULT_THEMES_DIR)
+        for mount in _items(imported.get("mounts")):
+            if isinstance(mount, dict):
+                source = {str(k).lower(): v for k, v in mount.items()}.get("source")
+                if isinstance(source, str):
+                    # Relative to the imported module, which lives inside the tree (themes/, _vendor/).
+                    yield _Setting(file, f"{where}.imports.mounts.source", source, base / DEFAULT_THEMES_DIR)
+    replacements = lowered.get("replacements")
+    for item in _items(replacements):
+        if isinstance(item, str):
+            for part in item.split(","):
+                yield _Setting(file, f"{where}.replacements", part, base)
+    workspace = lowered.get("workspace")
+    if isinstance(workspace, str) and workspace.strip().lower() not in ("", "off"):
+        raise BuildError(
+            f"{file.name}: {where}.workspace = {workspace!r}: Presslift builds without Go workspaces; "
+            'remove the setting (or set it to "off")'
+        )
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,134 @@
+"""The issue's attacks, pushed as a repository would push them, through the local cloud: a hugo.toml
+that mounts /proc/self/environ, a template that reads a key with getenv, a code site's check that
+prints its environment. Each run fails clearly, and no secret of the pipeline (the webhook secret, the
+GitHub token, the local cloud's AWS settings) is in any bucket or run record afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.request
+
+import boto3
+import pytest
+
+from chalicelib.sites import Site
+from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+
+pytestmark = pytest.mark.e2e
+
+HUGO_REPO = "acme/hostile-site"
+CODE_REPO = "acme/hostile-code"
+WEBHOOK_SECRET = "e2e-webhook-secret"
+GITHUB_TOKEN = "e2e-github-token"
+# What a leak of the function's environment would show: an `env` dump's lines (the local keys are the
+# word "testing", so their names with "=" stand for them), the secrets' values, moto's address.
+ENV_LINE = re.compile(rb"\b(AWS|PRESSLIFT)_[A-Z_]+=")
+HOME = "<html><body>{{ range site.RegularPages }}<p>{{ .Title }}</p>{{ end }}</body></html>"
+
+
+@pytest.fixture(scope="module")
+def github(cloud):
+    with LocalGitHub() as server:
+        server.add_repo(HUGO_REPO, tokens=[GITHUB_TOKEN])
+        server.add_repo(CODE_REPO, tokens=[GITHUB_TOKEN])
+        saved = os.environ.get("PRESSLIFT_GITHUB_API")
+        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+        cloud.services.sites.add(Site("hostile", repo=HUGO_REPO))
+        cloud.services.sites.add(Site("hostilecode", repo=CODE_REPO, kind="code"))
+        yield server
+        if saved is None:
+            os.environ.pop("PRESSLIFT_GITHUB_API", None)
+        else:
+            os.environ["PRESSLIFT_GITHUB_API"] = saved
+
+
+def push(api, github, repo: str, files: dict[str, bytes]) -> dict:
+    before = github.add_commit(repo, {"README.md": b"old"})
+    after = github.add_commit(repo, files)
+    body, headers = webhook_request(
+        "push", push_payload(repo, "refs/heads/main", before, after, ["hugo.toml"]), WEBHOOK_SECRET
+    )
+    request = urllib.request.Request(
+        api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        run_id = json.loads(response.read())["run_id"]
+    return api.wait_for_run(run_id, lambda r: r["status"] != "running", timeout=240)
+
+
+def logs(api, run: dict) -> str:
+    texts = []
+    for stage in run["stages"]:
+        key = (stage.get("detail") or {}).get("log_key")
+        if key:
+            name = key.rsplit("/", 1)[-1]
+            with urllib.request.urlopen(
+                f"{api.base_url}/runs/{run['id']}/logs/{name}", timeout=30
+            ) as response:
+                texts.append(response.read().decode())
+    return "\n".join(texts)
+
+
+def hugo_site(**files: bytes) -> dict[str, bytes]:
+    return {
+        "hugo.toml": b'title = "Hostile"\n',
+        "layouts/home.html": HOME.encode(),
+        "content/post.md": b"---\ntitle: A post\n---\nHi\n",
+        **{name.replace("__", "/"): text for name, text in files.items()},
+    }
+
+
+def build_stage(run: dict) -> dict:
+    return next(stage for stage in run["stages"] if stage["name"] == "build")
+
+
+def leaks(cloud, data: bytes) -> list[str]:
+    values = (WEBHOOK_SECRET, GITHUB_TOKEN, cloud.options.aws_url)
+    return [value for value in values if value.encode() in data] + [
+        match.group().decode() for match in ENV_LINE.finditer(data)
+    ]
+
+
+def assert_nothing_secret_stored(cloud, run: dict) -> None:
+    assert leaks(cloud, json.dumps(run).encode()) == []
+    s3 = boto3.client("s3")
+    for bucket in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for item in page.get("Contents", []):
+                data = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+                assert leaks(cloud, data) == [], f"s3://{bucket}/{item['Key']}"
+
+
+def test_a_mount_of_the_process_environment_fails_the_build_and_publishes_nothing(cloud, api, github):
+    mount = b'[[module.mounts]]\nsource = "/proc/self/environ"\ntarget = "static/env.txt"\n'
+    run = push(api, github, HUGO_REPO, hugo_site(**{"hugo.toml": mount}))
+    assert run["status"] == "failed", run
+    error = build_stage(run)["error"]
+    assert "module.mounts.source = '/proc/self/environ' is an absolute path" in error
+    assert_nothing_secret_stored(cloud, run)
+
+
+def test_a_template_reading_a_key_fails_the_build(cloud, api, github):
+    template = b'{{ getenv "AWS_SECRET_ACCESS_KEY" }}{{ getenv "PRESSLIFT_WEBHOOK_SECRET" }}'
+    run = push(api, github, HUGO_REPO, hugo_site(**{"layouts/home.html": template}))
+    assert run["status"] == "failed", run
+    assert "security.funcs.getenv" in build_stage(run)["error"]
+    assert_nothing_secret_stored(cloud, run)
+
+
+def test_a_check_that_prints_the_environment_shows_no_key(cloud, api, github):
+    config = b"""kind = "code"
+
+[code]
+app = "hostile"
+check = ["sh", "-c", "env; tr '\\\\0' '\\\\n' < /proc/self/environ; exit 1"]
+"""
+    run = push(api, github, CODE_REPO, {"presslift.toml": config, "app.py": b"X = 1\n"})
+    assert run["status"] == "failed", run
+    failed = next(stage for stage in run["stages"] if stage["status"] == "failed")
+    assert "the check command" in failed["error"]
+    # The check's output is kept (so a leak would show): it printed an environment, with no key in it.
+    assert "PYTHONPATH=" in json.dumps(run) + logs(api, run)
+    assert_nothing_secret_stored(cloud, run)

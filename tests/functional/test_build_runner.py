@@ -1,0 +1,192 @@
+"""The build runner as a child process, with the real Hugo: it fetches its source and returns its
+trees and log only through the job's URLs (here a small HTTP server standing in for presigned S3
+URLs), and it is started with nothing of the parent's environment."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.artifacts import pack
+from chalicelib.buildrunner import invoke
+from chalicelib.buildrunner.job import BuildJob, BundleSettings, RunnerResult, StageRender
+from chalicelib.errors import BuildError
+
+
+class Bucket:
+    """GET /source, PUT anything else: what the runner fetched and handed back."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.put: dict[str, tuple[str, bytes]] = {}
+        handler = self._handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/{path}"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        bucket = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if self.path != "/source":
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(bucket.source)))
+                self.end_headers()
+                self.wfile.write(bucket.source)
+
+            def do_PUT(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                bucket.put[self.path.lstrip("/")] = (self.headers["Content-Type"], body)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        return Handler
+
+
+def source_tarball(tmp_path: Path, files: dict[str, str]) -> bytes:
+    root = tmp_path / "site"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return pack(root, tmp_path / "source.tar.gz").read_bytes()
+
+
+SITE = {
+    "hugo.toml": 'title = "Runner"\n',
+    "layouts/home.html": "<html><body><h1>{{ site.Title }} {{ site.Params.search }}</h1></body></html>",
+}
+
+
+@pytest.fixture
+def bucket(tmp_path: Path) -> Iterator[Bucket]:
+    served = Bucket(source_tarball(tmp_path, SITE))
+    yield served
+    served.server.shutdown()
+
+
+def job(bucket: Bucket, **extra: Any) -> BuildJob:
+    fields: dict[str, Any] = {
+        "source_url": bucket.url("source"),
+        "trees_url": bucket.url("trees"),
+        "log_url": bucket.url("log"),
+        "stages": (
+            StageRender("staging", "https://staging.test/", {"search": "true"}),
+            StageRender("prod", "https://prod.test/", {"search": "true"}),
+        ),
+        "seconds": 120,
+        **extra,
+    }
+    return BuildJob(**fields)
+
+
+def test_the_runner_renders_every_stage_and_hands_back_trees_and_log(bucket, monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-test-secret")
+    result = invoke.ProcessRunner().run(job(bucket))
+    assert result.ok, result
+    assert result.hugo.startswith("0.")
+    assert set(result.stages) == {"staging", "prod"}
+    content_type, trees = bucket.put["trees"]
+    assert content_type == "application/gzip"
+    with tarfile.open(fileobj=io.BytesIO(trees)) as tar:
+        names = {name.removeprefix("./") for name in tar.getnames()}
+        home = tar.extractfile("prod/index.html")
+        assert home is not None and b"Runner true" in home.read()
+    assert any(name.endswith("staging/pagefind/pagefind.js") for name in names)
+    content_type, log = bucket.put["log"]
+    assert content_type.startswith("text/plain") and b"== prod (https://prod.test/)" in log
+    assert b"runner-test-secret" not in trees + log
+
+
+def test_a_failed_render_comes_back_as_a_result_with_hugos_lines(tmp_path):
+    served = Bucket(
+        source_tarball(tmp_path, {**SITE, "layouts/home.html": '{{ getenv "AWS_SECRET_ACCESS_KEY" }}'})
+    )
+    try:
+        result = invoke.ProcessRunner().run(job(served))
+    finally:
+        served.server.shutdown()
+    assert not result.ok
+    assert result.error.startswith("Hugo failed (exit 1)")
+    assert "security.funcs.getenv" in result.log_tail
+    assert b"== failed" in served.put["log"][1]
+    assert "trees" not in served.put
+
+
+def test_a_wrong_hugo_version_is_refused_by_the_runner(bucket):
+    result = invoke.ProcessRunner().run(job(bucket, hugo_version="0.99"))
+    assert not result.ok and "asks for Hugo 0.99" in result.error
+
+
+def test_the_runner_process_gets_none_of_the_parents_environment(monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-test-secret")
+    monkeypatch.setenv("PRESSLIFT_ARTIFACTS_BUCKET", "presslift-artifacts")
+    seen: dict[str, Any] = {}
+
+    def fake_run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        seen.update(kwargs, args=args)
+        return subprocess.CompletedProcess(args, 0, RunnerResult(ok=True).to_json(), "")
+
+    monkeypatch.setattr(invoke.subprocess, "run", fake_run)
+    invoke.ProcessRunner().run(BuildJob("http://s", "http://t", "http://l", ()))
+    assert seen["args"][1:] == ["-m", "chalicelib.buildrunner"]
+    assert not [name for name in seen["env"] if name.startswith(("AWS_", "PRESSLIFT_"))]
+    assert seen["env"]["PYTHONPATH"] == str(invoke.CODE_ROOT)
+
+
+def test_a_runner_that_answers_garbage_fails_the_build(monkeypatch):
+    def fake_run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(args, 0, '{"files": 3}', "")
+
+    monkeypatch.setattr(invoke.subprocess, "run", fake_run)
+    with pytest.raises(BuildError, match="answered something that is not a result"):
+        invoke.ProcessRunner().run(BuildJob("http://s", "http://t", "http://l", ()))
+
+
+def test_a_bundle_and_its_check_are_built_in_the_runner(tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-test-secret")
+    served = Bucket(source_tarball(tmp_path, {"app.py": "X = 1\n", "tests/test_app.py": "\n"}))
+    settings = BundleSettings(include=("**/*",), exclude=("tests/**",), check=("python", "-c", "import app"))
+    try:
+        result = invoke.ProcessRunner().run(
+            job(served, stages=(), kind="bundle", bundle=settings, site="tools")
+        )
+    finally:
+        served.server.shutdown()
+    assert result.ok, result
+    with tarfile.open(fileobj=io.BytesIO(served.put["trees"][1])) as tar:
+        assert {name.removeprefix("./") for name in tar.getnames() if tar.getmember(name).isfile()} == {
+            "app.py"
+        }
+
+
+def test_a_check_in_the_runner_sees_no_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-test-secret")
+    served = Bucket(source_tarball(tmp_path, {"app.py": "X = 1\n"}))
+    check = ("sh", "-c", "env; cat /proc/$PPID/environ | tr '\\0' '\\n'; exit 1")
+    settings = BundleSettings(include=("**/*",), exclude=(), check=check)
+    try:
+        result = invoke.ProcessRunner().run(
+            job(served, stages=(), kind="bundle", bundle=settings, site="tools")
+        )
+    finally:
+        served.server.shutdown()
+    assert not result.ok and "the check command" in result.error
+    assert "PYTHONPATH=" in result.log_tail
+    assert "runner-test-secret" not in result.log_tail and "AWS_" not in result.log_tail

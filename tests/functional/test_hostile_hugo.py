@@ -1,0 +1,248 @@
+"""Hostile Hugo configs and templates through the real Hugo binary: each build either fails clearly
+or publishes nothing secret. The function's environment holds the secrets a build must never see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chalicelib import hugo
+from chalicelib.errors import BuildError
+from chalicelib.hugo import build_site
+
+SECRETS = {
+    "AWS_ACCESS_KEY_ID": "AKIAHOSTILETESTKEY01",
+    "AWS_SECRET_ACCESS_KEY": "hostile-test-secret-access-key",
+    "PRESSLIFT_WEBHOOK_SECRET": "hostile-test-webhook-secret",
+    "PRESSLIFT_GITHUB_TOKEN": "ghp_hostiletesttoken",
+}
+HOME = "<html><body><h1>{{ site.Title }}</h1>{{ range site.RegularPages }}<p>{{ .Title }}</p>{{ end }}"
+
+
+@pytest.fixture(autouse=True)
+def secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def site(tmp_path: Path, files: dict[str, str]) -> Path:
+    base = {
+        "hugo.toml": 'title = "Hostile"\n',
+        "layouts/home.html": HOME,
+        "content/post.md": "---\ntitle: A post\n---\nHi\n",
+    }
+    return write(tmp_path / "source", {**base, **files})
+
+
+def build(tmp_path: Path, source: Path) -> Path:
+    public = tmp_path / "public"
+    build_site(source, public, base_url="https://example.test/", work_dir=tmp_path / "work")
+    return public
+
+
+def assert_no_secret_in(folder: Path) -> None:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    for path in files:
+        data = path.read_bytes()
+        for value in SECRETS.values():
+            assert value.encode() not in data, f"{value} found in {path}"
+
+
+ENVIRON_MOUNT = '[[module.mounts]]\nsource = "/proc/self/environ"\ntarget = "static/env.txt"\n'
+REFUSED = {
+    "an absolute mount in hugo.toml": (
+        {"hugo.toml": ENVIRON_MOUNT},
+        "hugo.toml: module.mounts.source = '/proc/self/environ' is an absolute path",
+    ),
+    "a mount of ../.. in hugo.toml": (
+        {"hugo.toml": '[[module.mounts]]\nsource = "../.."\ntarget = "static"\n'},
+        "hugo.toml: module.mounts.source = '../..' leaves the source tree with '..'",
+    ),
+    "a mount in config/_default/module.toml": (
+        {"config/_default/module.toml": '[[mounts]]\nsource = "/proc/self/environ"\ntarget = "static/e"\n'},
+        "config/_default/module.toml: module.mounts.source = '/proc/self/environ' is an absolute path",
+    ),
+    "a mount in config/production/hugo.yaml": (
+        {
+            "config/production/hugo.yaml": (
+                "module:\n  mounts:\n    - source: /proc/self\n      target: static\n"
+            )
+        },
+        "config/production/hugo.yaml: module.mounts.source = '/proc/self' is an absolute path",
+    ),
+    "a staticDir outside in hugo.json": (
+        {"hugo.toml": "", "hugo.json": '{"staticDir": ["static", "../../outside"]}'},
+        "hugo.json: staticdir = '../../outside' leaves the source tree",
+    ),
+    "a language's contentDir": (
+        {"config/_default/languages.toml": '[fr]\ncontentDir = "/etc"\n'},
+        "config/_default/languages.toml: languages.fr.contentdir = '/etc' is an absolute path",
+    ),
+    "a theme's own mount": (
+        {"hugo.toml": 'theme = "evil"\n', "themes/evil/hugo.toml": ENVIRON_MOUNT},
+        "themes/evil/hugo.toml: module.mounts.source = '/proc/self/environ' is an absolute path",
+    ),
+    "a theme outside the tree": (
+        {"hugo.toml": 'theme = "../../../etc"\n'},
+        "hugo.toml: theme = '../../../etc' leaves the source tree",
+    ),
+    "an import's mount": (
+        {
+            "hugo.toml": '[[module.imports]]\npath = "x"\n'
+            '[[module.imports.mounts]]\nsource = "/proc"\ntarget = "static"\n'
+        },
+        "hugo.toml: module.imports.mounts.source = '/proc' is an absolute path",
+    ),
+    "a replacement to an absolute folder": (
+        {"hugo.toml": '[module]\nreplacements = "github.com/a/b -> /proc/self"\n'},
+        "hugo.toml: module.replacements = 'github.com/a/b -> /proc/self' is an absolute path",
+    ),
+    "a cache folder outside": (
+        {"hugo.toml": '[caches.images]\ndir = ":cacheDir/../../../tmp/x"\n'},
+        "caches.images.dir = ':cacheDir/../../../tmp/x' climbs out of Presslift's cache folder",
+    ),
+}
+
+
+@pytest.mark.parametrize("files, message", REFUSED.values(), ids=REFUSED.keys())
+def test_a_config_that_reaches_outside_the_source_is_refused_before_hugo_runs(tmp_path, files, message):
+    source = site(tmp_path, files)
+    with pytest.raises(BuildError) as refused:
+        build(tmp_path, source)
+    assert message in str(refused.value)
+    assert not (tmp_path / "public").exists()
+
+
+def test_a_mount_through_a_symbolic_link_out_of_the_tree_is_refused(tmp_path):
+    outside = write(tmp_path / "outside", {"secret.txt": "x"})
+    source = site(tmp_path, {"hugo.toml": '[[module.mounts]]\nsource = "link"\ntarget = "static"\n'})
+    (source / "link").symlink_to(outside)
+    with pytest.raises(
+        BuildError, match=r"module\.mounts\.source = 'link' leaves the source tree through a symbolic link"
+    ):
+        build(tmp_path, source)
+
+
+def test_mounts_and_folders_inside_the_tree_still_build(tmp_path):
+    source = site(
+        tmp_path,
+        {
+            "hugo.toml": 'title = "Fine"\ntheme = "plain"\n[caches.images]\ndir = ":cacheDir/:project"\n'
+            '[[module.mounts]]\nsource = "layouts"\ntarget = "layouts"\n'
+            '[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
+            '[[module.mounts]]\nsource = "docs/../notes"\ntarget = "static/notes"\n',
+            "themes/plain/hugo.toml": '[[module.mounts]]\nsource = "static"\ntarget = "static"\n',
+            "themes/plain/static/robots.txt": "User-agent: *\n",
+            "notes/a.txt": "note\n",
+        },
+    )
+    public = build(tmp_path, source)
+    assert "A post" in (public / "index.html").read_text()
+    assert (public / "robots.txt").is_file()
+    assert (public / "notes" / "a.txt").read_text() == "note\n"
+
+
+def test_an_unreadable_config_file_is_refused(tmp_path):
+    source = site(tmp_path, {"config/_default/module.toml": "[[mounts]\nsource = "})
+    with pytest.raises(BuildError, match=r"module\.toml: Presslift cannot read this Hugo config file"):
+        build(tmp_path, source)
+
+
+FAILING_TEMPLATES = {
+    "getenv of an AWS key": (
+        '{{ getenv "AWS_SECRET_ACCESS_KEY" }}',
+        'not whitelisted in policy "security.funcs.getenv"',
+    ),
+    "getenv of the webhook secret": ('{{ os.Getenv "PRESSLIFT_WEBHOOK_SECRET" }}', "security.funcs.getenv"),
+    "resources.GetRemote": (
+        '{{ with resources.GetRemote "https://example.com/" }}{{ .Content }}{{ end }}',
+        'not whitelisted in policy "security.http.urls"',
+    ),
+    "js.Babel (runs a program)": (
+        '{{ with resources.Get "a.js" | js.Babel }}{{ .Content }}{{ end }}',
+        'not whitelisted in policy "security.exec.allow"',
+    ),
+}
+
+
+@pytest.mark.parametrize("template, message", FAILING_TEMPLATES.values(), ids=FAILING_TEMPLATES.keys())
+def test_a_template_that_reaches_for_the_environment_network_or_programs_fails(tmp_path, template, message):
+    source = site(tmp_path, {"layouts/home.html": template, "assets/a.js": "const f = () => 1;\n"})
+    with pytest.raises(BuildError) as failed:
+        build(tmp_path, source)
+    assert message in failed.value.log_tail
+    for value in SECRETS.values():
+        assert value not in str(failed.value) + failed.value.log_tail
+
+
+def test_the_repository_cannot_loosen_the_security_settings(tmp_path):
+    loose = (
+        '[security.funcs]\ngetenv = [".*"]\n[security.exec]\nallow = [".*"]\n[security.http]\nurls = [".*"]\n'
+    )
+    source = site(
+        tmp_path,
+        {
+            "hugo.toml": loose,
+            "config/production/security.toml": '[funcs]\ngetenv = [".*"]\n',
+            "layouts/home.html": '{{ getenv "AWS_SECRET_ACCESS_KEY" }}',
+        },
+    )
+    with pytest.raises(BuildError) as failed:
+        build(tmp_path, source)
+    assert "security.funcs.getenv" in failed.value.log_tail
+
+
+def test_dart_sass_is_not_run(tmp_path):
+    template = (
+        '{{ with resources.Get "a.scss" | css.Sass (dict "transpiler" "dartsass") }}{{ .Content }}{{ end }}'
+    )
+    source = site(tmp_path, {"layouts/home.html": template, "assets/a.scss": "$c: red; body { color: $c }\n"})
+    with pytest.raises(BuildError, match="Hugo failed"):
+        build(tmp_path, source)
+
+
+def test_hugo_variables_that_presslift_sets_are_still_readable(tmp_path):
+    source = site(tmp_path, {"layouts/home.html": '{{ getenv "HUGO_ENVIRONMENT" }}|{{ hugo.Environment }}'})
+    public = build(tmp_path, source)
+    assert (public / "index.html").read_text().strip() == "production|production"
+
+
+def test_reading_the_process_environment_from_a_template_finds_nothing(tmp_path):
+    template = (
+        '[{{ readFile "/proc/self/environ" }}][{{ with os.Stat "/proc/self/environ" }}{{ .Size }}{{ end }}]'
+    )
+    source = site(tmp_path, {"layouts/home.html": template})
+    try:
+        public = build(tmp_path, source)
+    except BuildError as failed:
+        for value in SECRETS.values():
+            assert value not in str(failed) + failed.log_tail
+    else:
+        assert_no_secret_in(public)
+
+
+def test_hugo_is_started_with_the_allowlist_and_presslifts_settings_only(tmp_path, monkeypatch):
+    # A stand-in Hugo that writes the environment it was started with into its destination.
+    script = tmp_path / "hugo"
+    script.write_text(
+        '#!/bin/sh\nwhile [ "$1" != "--destination" ]; do shift; done\nmkdir -p "$2"\nenv > "$2/env.txt"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv(hugo.ENV_BINARY, str(script))
+    public = build(tmp_path, site(tmp_path, {}))
+    env = dict(line.split("=", 1) for line in (public / "env.txt").read_text().splitlines() if "=" in line)
+    assert_no_secret_in(public)
+    assert not [name for name in env if name.startswith(("AWS_", "PRESSLIFT_"))]
+    assert env["HUGO_SECURITY_FUNCS_GETENV"] == "^HUGO_"
+    assert env["HUGO_SECURITY_EXEC_ALLOW"] == "none"
+    assert env["HUGO_SECURITY_HTTP_URLS"] == "none"
+    assert env["HOME"].startswith(str(tmp_path / "work"))
