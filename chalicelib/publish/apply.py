@@ -90,9 +90,9 @@ def _read_bucket(
     basis = choose_basis(record, marked, options, read_at)
     if not basis.listing and record is not None:
         basis = after_spot_check(basis, _spot_check(s3, manifest, target, record, options, tree))
-    if not basis.listing and record is not None:
-        plan = plan_publish(manifest, record.objects(), target, options)
-        return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
+        if not basis.listing:
+            plan = plan_publish(manifest, record.objects(), target, options)
+            return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
     expected = [target.key_for(entry.path) for entry in manifest.files]
     listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
     remote = merge_record(listing, record.entries if record is not None else {})
