@@ -87,10 +87,10 @@ class ArchiveLimits:
     text documents never trips it.
     """
 
-    max_bytes: int = 5 * 1024**3
+    max_bytes: int = 5_000_000_000  # decimal, as messages print sizes (human_size): "5.0 GB"
     max_members: int = 100_000
     max_ratio: int = 100
-    ratio_floor_bytes: int = 16 * 1024**2
+    ratio_floor_bytes: int = 16_000_000
 
 
 UPLOADS_LIMITS = ArchiveLimits()
