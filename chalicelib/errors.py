@@ -7,6 +7,8 @@ is not a `PipelineError` is a bug or a transient fault and is retried.
 
 from __future__ import annotations
 
+import errno
+
 
 class PipelineError(Exception):
     """Base of every error the pipeline reports to a user."""
@@ -44,6 +46,18 @@ class ConversionError(InputError):
             where = f"line {line}: "
         super().__init__(f"{where}{message}")
         self.reason = message
+
+
+class DiskFullError(InputError):
+    """The input needs more disk than the function's /tmp has (ENOSPC).
+
+    An input error, not a fault: the same input fills the same disk again, so retrying cannot help.
+    """
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether `error` is the operating system's "no space left on device" (errno 28)."""
+    return isinstance(error, OSError) and error.errno == errno.ENOSPC
 
 
 class BuildError(PipelineError):

@@ -3,9 +3,11 @@
 GitHub's archive has one top-level folder (`owner-repo-sha7/`) that we strip. The archive is read as
 a stream (nothing is buffered whole) and every member is checked before it touches the disk: no
 absolute paths, no `..`, no hard links, devices or FIFOs, and caps on the number of entries and the
-bytes written. Symbolic links are made last, after every regular file, each one checked against the
-real (resolved) paths on disk, so no file is ever written through a link and no link may resolve
-outside the source. On any refusal the destination is removed, so a half-extracted tree never builds.
+bytes written (an import's uploads archive has caps of the same kind: wordpress/media.py). Symbolic
+links are made last, after every regular file, each one checked against the real (resolved) paths on
+disk, so no file is ever written through a link and no link may resolve outside the source. On any
+refusal the destination is removed, so a half-extracted tree never builds; a full /tmp is an input
+error too (DiskFullError), so the stage fails at once instead of retrying into the same wall.
 
 Never: follow a link while writing, trust a member's declared size, or leave a partial tree behind.
 """
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from chalicelib.errors import InputError
+from chalicelib.errors import DiskFullError, InputError, is_disk_full
 from chalicelib.github.api import GitHubUnavailable, api_base, check_repo, headers, open_url
 
 MAX_SOURCE_BYTES = 512 * 1024 * 1024
@@ -87,8 +89,15 @@ def extract_tarball(
     dest.mkdir(parents=True, exist_ok=True)
     try:
         return _Extraction(dest, max_bytes, max_files, allow_symlinks, name).run(fileobj)
-    except BaseException:
+    except BaseException as exc:
         _empty(dest)
+        if is_disk_full(exc):
+            # The same source fills the same disk again: an input error, not a fault to retry.
+            megabytes = shutil.disk_usage(dest).total // 2**20
+            raise DiskFullError(
+                f"{name} needs more than the function's /tmp (ephemeral storage, {megabytes:,} MB); "
+                "nothing was extracted"
+            ) from exc
         raise
 
 

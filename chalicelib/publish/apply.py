@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import PublishError
 from chalicelib.publish import bucket, cloudfront
-from chalicelib.publish.basis import Basis, choose_basis
+from chalicelib.publish.basis import Basis, after_spot_check, choose_basis
 from chalicelib.publish.bucket import S3Client
 from chalicelib.publish.cloudfront import CloudFrontClient
 from chalicelib.publish.plan import PublishPlan, Upload, UploadReason, plan_publish
 from chalicelib.publish.remote import PublishRecord, RecordEntry, RemoteObject, merge_record
+from chalicelib.publish.spotcheck import SpotCheck, compare, keys_to_check, needed_paths
 from chalicelib.publish.target import PublishOptions, PublishTarget
 
 if TYPE_CHECKING:
@@ -55,10 +56,15 @@ class PublishResult:
 
 
 def current_plan(
-    s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions
+    s3: S3Client,
+    manifest: Manifest,
+    target: PublishTarget,
+    options: PublishOptions,
+    tree: Path | None = None,
 ) -> PublishPlan:
-    """The plan for publishing `manifest` to `target` now (reads the bucket, writes nothing)."""
-    return _read_bucket(s3, manifest, target, options).plan
+    """The plan for publishing `manifest` to `target` now (reads the bucket, writes nothing); with the
+    built `tree`, the spot check also covers what its home page links."""
+    return _read_bucket(s3, manifest, target, options, tree).plan
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,10 @@ class _Reading:
 
 
 def _read_bucket(
-    s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions
+    s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions, tree: Path | None
 ) -> _Reading:
-    """Plan from the record when it can stand in for the bucket; else list, trusting the record where
-    it still holds, and HEAD only what stays unknown."""
+    """Plan from the record when it can stand in for the bucket and a spot check agrees; else list,
+    trusting the record where it still holds, and HEAD only what stays unknown."""
     read_at = time.time()
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The record and the marker are independent reads: overlapping them saves a round trip.
@@ -83,8 +89,10 @@ def _read_bucket(
         marked = unfinished.result()
     basis = choose_basis(record, marked, options, read_at)
     if not basis.listing and record is not None:
-        plan = plan_publish(manifest, record.objects(), target, options)
-        return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
+        basis = after_spot_check(basis, _spot_check(s3, manifest, target, record, options, tree))
+        if not basis.listing:
+            plan = plan_publish(manifest, record.objects(), target, options)
+            return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
     expected = [target.key_for(entry.path) for entry in manifest.files]
     listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
     remote = merge_record(listing, record.entries if record is not None else {})
@@ -101,6 +109,25 @@ def _read_bucket(
     return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
 
 
+def _spot_check(
+    s3: S3Client,
+    manifest: Manifest,
+    target: PublishTarget,
+    record: PublishRecord,
+    options: PublishOptions,
+    tree: Path | None,
+) -> SpotCheck:
+    """HEAD what every visit needs and a sample of the rest (spotcheck.py), against the record."""
+    home = tree / "index.html" if tree is not None else None
+    home_html = home.read_text(encoding="utf-8", errors="replace") if home and home.is_file() else None
+    needed = needed_paths({entry.path for entry in manifest.files}, home_html, manifest.base_url)
+    # Seeded by the run and the target: a retried deploy checks the same objects, prod other ones.
+    seed = f"{manifest.run_id} {target.where(target.prefix)}"
+    keys = keys_to_check(record.entries, target, needed, options.spot_check_sample, seed)
+    seen = bucket.head_many(s3, target, keys, options.retry, workers_for(s3, options))
+    return compare(record.entries, target, seen)
+
+
 def publish_tree(
     *,
     s3: S3Client,
@@ -113,7 +140,7 @@ def publish_tree(
 ) -> PublishResult:
     """Publish a built stage tree to its target; with `dry_run`, only read the bucket and return the plan."""
     started = time.monotonic()
-    reading = _read_bucket(s3, manifest, target, options)
+    reading = _read_bucket(s3, manifest, target, options, tree)
     plan = reading.plan
     if dry_run:
         return PublishResult(plan.summary(), dry_run=True, seconds=time.monotonic() - started, plan=plan)

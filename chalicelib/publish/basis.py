@@ -8,7 +8,10 @@ every object after each complete publish, so the record is the bucket, provided 
 - no publish is half done (a marker is written before the first change and removed after the record);
 - nobody asked for a listing (`verify`, or `force`, which trusts nothing);
 - a listing confirmed the record recently (`verify_every_seconds`, a day by default), which bounds how
-  long a hand edit of the bucket can go unnoticed.
+  long a hand edit of the bucket can go unnoticed;
+- a spot check of the record's objects (spotcheck.py: the site's entry points and what the home page
+  links, plus a seeded sample) finds each one as recorded, so a deleted asset or a hand edit of the
+  home page is found by the next deploy, not a day later.
 
 Otherwise the bucket is listed, as hugo deploy and s3deploy always do. Pure: no I/O.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.publish.remote import PublishRecord
+from chalicelib.publish.spotcheck import SpotCheck
 from chalicelib.publish.target import PublishOptions
 from chalicelib.units import human_duration
 
@@ -51,3 +55,10 @@ def choose_basis(
     if age > options.verify_every_seconds or age < 0:
         return Basis(True, f"last confirmed by a listing {human_duration(max(age, 0))} ago")
     return Basis(False, f"confirmed by a listing {human_duration(age)} ago")
+
+
+def after_spot_check(basis: Basis, check: SpotCheck) -> Basis:
+    """A trusted basis, kept only when the spot check found every object as the record has it."""
+    if check.passed:
+        return Basis(False, f"{basis.reason}; {check.describe()}")
+    return Basis(True, f"publish record not trusted: {check.describe()}")

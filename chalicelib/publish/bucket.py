@@ -23,6 +23,7 @@ from chalicelib.errors import PublishError
 from chalicelib.publish.plan import Upload
 from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
 from chalicelib.publish.retry import with_retries
+from chalicelib.publish.spotcheck import Seen
 from chalicelib.publish.target import PublishTarget, RetryPolicy
 
 S3Client = Any  # a boto3 S3 client; typed loosely because boto3-stubs are not a dependency
@@ -158,6 +159,29 @@ def look_at(
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         return {obj.key: obj for obj in pool.map(head, objects)}
+
+
+def head_many(
+    s3: S3Client, target: PublishTarget, keys: Iterable[str], policy: RetryPolicy, concurrency: int
+) -> dict[str, Seen | None]:
+    """HEAD each key, side by side: its ETag and size, or None when it is not there."""
+
+    def head(key: str) -> Seen | None:
+        try:
+            meta = with_retries(lambda: s3.head_object(Bucket=target.bucket, Key=key), policy)
+        except ClientError as error:
+            if _not_found(error):
+                return None
+            raise _publish_error(f"read the headers of {target.where(key)}", error) from error
+        except BotoCoreError as error:
+            raise _publish_error(f"read the headers of {target.where(key)}", error) from error
+        return Seen(str(meta["ETag"]).strip('"'), int(meta["ContentLength"]))
+
+    keys = list(keys)
+    if not keys:
+        return {}
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(keys)))) as pool:
+        return dict(zip(keys, pool.map(head, keys), strict=True))
 
 
 def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, policy: RetryPolicy) -> str:

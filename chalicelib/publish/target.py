@@ -74,12 +74,15 @@ class PublishOptions:
 
     The plan compares with the record of the last complete publish instead of listing the bucket,
     unless `verify` (or `force`) asks for a listing or a listing last confirmed the record more than
-    `verify_every_seconds` ago (see basis.py).
+    `verify_every_seconds` ago (see basis.py). Before trusting the record, the site's entry points,
+    what its home page links and `spot_check_sample` other recorded objects are checked with HEAD
+    requests (see spotcheck.py); 0 checks only the entry points.
     """
 
     force: bool = False
     verify: bool = False
     verify_every_seconds: float = 24 * 3600.0
+    spot_check_sample: int = 16
     max_deletes: int = 256
     cache_rules: tuple[CacheRule, ...] = DEFAULT_CACHE_RULES
     concurrency: int = 16
@@ -93,6 +96,8 @@ class PublishOptions:
             raise ConfigError(f"publish concurrency must be at least 1, not {self.concurrency}")
         if self.max_deletes < 0:
             raise ConfigError(f"max_deletes must not be negative, not {self.max_deletes}")
+        if self.spot_check_sample < 0:
+            raise ConfigError(f"spot_check_sample must not be negative, not {self.spot_check_sample}")
         if self.verify_every_seconds < 0:
             raise ConfigError(f"verify_every_seconds must not be negative, not {self.verify_every_seconds}")
 

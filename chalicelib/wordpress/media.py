@@ -4,6 +4,12 @@ Only media are taken: files whose type a static site serves as content (images, 
 documents, fonts). Scripts and PHP that attackers drop into uploads folders are never copied.
 Entry names are checked so that nothing can land outside the uploads folder.
 
+The archive is refused before anything is copied out of it when it is past one of its caps
+(`ArchiveLimits`, like the GitHub source tarball's): its entries, the bytes they expand to, and how
+many times its own size that is (a zip bomb: 597 kB that writes 600 MB). The declared sizes are what
+the copies write, never more: zipfile stops a member at its declared size (and checks its CRC), and a
+tar member's data is exactly its size.
+
 This module must never extract an archive wholesale or follow links inside it; fetching from the old
 host happens only when asked, with a bounded timeout and size.
 """
@@ -17,10 +23,12 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from chalicelib.errors import ConversionError
+from chalicelib.units import human_size
 
 IMAGE_SUFFIXES = {
     ".jpg",
@@ -68,6 +76,26 @@ MEDIA_SUFFIXES = frozenset(
 UPLOAD_ROOTS = ("wp-content/uploads/", "uploads/")
 
 
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Caps on an uploads archive, checked as its entries are read.
+
+    The defaults hold a large WordPress site's media (tens of thousands of images, a few GB) within
+    Lambda's largest /tmp (10 GB) beside the export and the site. Media barely compress (JPEG, PNG,
+    MP4 are compressed already), so an archive expanding past `max_ratio` times its size is not a
+    media library; below `ratio_floor_bytes` expanded, the ratio is not judged, so a small archive of
+    text documents never trips it.
+    """
+
+    max_bytes: int = 5_000_000_000  # decimal, as messages print sizes (human_size): "5.0 GB"
+    max_members: int = 100_000
+    max_ratio: int = 100
+    ratio_floor_bytes: int = 16_000_000
+
+
+UPLOADS_LIMITS = ArchiveLimits()
+
+
 def uploads_key(name: str) -> str | None:
     """The uploads-relative path of an archive entry ("2025/03/x.png"), or None if it must be skipped."""
     name = name.replace("\\", "/")
@@ -92,27 +120,66 @@ def uploads_key(name: str) -> str | None:
 class UploadsArchive:
     """A read-only view of an uploads archive: which media it holds, and copying one out."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: ArchiveLimits = UPLOADS_LIMITS) -> None:
         self.path = path
+        self.limits = limits
         self.skipped: list[str] = []
         self._entries: dict[str, str] = {}
         self._zip: zipfile.ZipFile | None = None
         self._tar: tarfile.TarFile | None = None
+        self._members = 0
+        self._expanded = 0
         try:
+            self._size = path.stat().st_size
             if zipfile.is_zipfile(path):
                 self._zip = zipfile.ZipFile(path)
                 for info in self._zip.infolist():
+                    self._count(info.file_size)
                     if not info.is_dir():
                         self._add(info.filename)
             elif tarfile.is_tarfile(path):
                 self._tar = tarfile.open(path, "r:*")  # noqa: SIM115 - kept open for copy(), closed by close()
-                for member in self._tar.getmembers():
+                # Member by member, so a bomb is refused at its first cap, not after decompressing it whole.
+                for member in self._tar:
+                    self._count(member.size if member.isfile() else 0)
                     if member.isfile():
                         self._add(member.name)
             else:
                 raise ConversionError("the uploads archive is neither a .zip nor a .tar.gz", source=path.name)
-        except (OSError, zipfile.BadZipFile, tarfile.TarError) as error:
+        except ConversionError:
+            self.close()
+            raise
+        except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as error:
+            self.close()
             raise ConversionError(f"the uploads archive cannot be read ({error})", source=path.name) from None
+
+    def _count(self, size: int) -> None:
+        """One more entry of `size` bytes expanded: refuse the archive as soon as it passes a cap."""
+        self._members += 1
+        self._expanded += size
+        limits = self.limits
+        if self._members > limits.max_members:
+            self._refuse(
+                f"it has more than {limits.max_members:,} entries, the cap on an uploads archive's entries"
+            )
+        if self._expanded > limits.max_bytes:
+            self._refuse(
+                f"it expands to more than {human_size(limits.max_bytes)}, the cap on an uploads archive's "
+                "uncompressed size"
+            )
+        if self._expanded > limits.ratio_floor_bytes and self._expanded > limits.max_ratio * self._size:
+            self._refuse(
+                f"it expands to more than {limits.max_ratio} times its size ({human_size(self._expanded)} "
+                f"so far from {human_size(self._size)}), the cap on an uploads archive's compression "
+                "ratio; media barely compress, so this is not a media library (a zip bomb?)"
+            )
+
+    def _refuse(self, why: str) -> None:
+        raise ConversionError(
+            f"the uploads archive was refused: {why}. Nothing was taken from it; an uploads archive "
+            "holds the site's wp-content/uploads (its media) and nothing else",
+            source=self.path.name,
+        )
 
     def _add(self, name: str) -> None:
         key = uploads_key(name)

@@ -1,15 +1,19 @@
 """Convert: a WordPress export in the ingest bucket becomes a Hugo site source in the artifacts bucket.
 
 A bad export fails the stage with the converter's message (what and which line), and the export moves
-to `imports-failed/` with the error beside it, so nothing is built or published from it.
+to `imports-failed/` with the error beside it, so nothing is built or published from it. So does an
+export (with its uploads archive) too big for the function's /tmp: a full disk is the input's size,
+not a passing fault, so it fails the run at once instead of being retried into the same wall.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from chalicelib.errors import ConversionError
+from chalicelib.errors import ConversionError, DiskFullError, is_disk_full
 from chalicelib.ingest import ExportKey, find_uploads, quarantine
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -21,29 +25,38 @@ def plural(count: int, noun: str) -> str:
 
 
 def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str, Any]:
+    try:
+        return _convert(svc, run, bucket, export)
+    except (ConversionError, DiskFullError) as exc:
+        # The temporary folder is gone by now, so a full disk has room again for what follows.
+        failed_key = quarantine(svc.s3, bucket, export, str(exc))
+        moved = f" (the export was moved to s3://{bucket}/{failed_key})"
+        if isinstance(exc, ConversionError):
+            raise ConversionError(exc.reason + moved, line=exc.line, source=exc.source) from exc
+        raise DiskFullError(f"{exc}{moved}") from exc
+
+
+def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str, Any]:
     from chalicelib.wordpress import convert_export  # heavy (lxml, markdownify): only this stage pays
 
     store = artifacts(svc)
-    with work_dir() as tmp:
-        work = Path(tmp)
-        local_export = work / export.name
-        svc.s3.download_file(bucket, export.key, str(local_export))
-        uploads_key = find_uploads(svc.s3, bucket, export)
-        uploads = None
-        if uploads_key:
-            uploads = work / uploads_key.rsplit("/", 1)[-1]
-            svc.s3.download_file(bucket, uploads_key, str(uploads))
-        try:
+    try:
+        with work_dir() as tmp:
+            work = Path(tmp)
+            local_export = work / export.name
+            svc.s3.download_file(bucket, export.key, str(local_export))
+            uploads_key = find_uploads(svc.s3, bucket, export)
+            uploads = None
+            if uploads_key:
+                uploads = work / uploads_key.rsplit("/", 1)[-1]
+                svc.s3.download_file(bucket, uploads_key, str(uploads))
             report = convert_export(local_export, work / "site", uploads=uploads)
-        except ConversionError as exc:
-            failed_key = quarantine(svc.s3, bucket, export, str(exc))
-            raise ConversionError(
-                f"{exc.reason} (the export was moved to s3://{bucket}/{failed_key})",
-                line=exc.line,
-                source=exc.source,
-            ) from exc
-        report_key = store.put_log(run.site, run.id, "conversion-report.json", report.to_json())
-        source_key = store.put_source(run.site, run.id, work / "site")
+            report_key = store.put_log(run.site, run.id, "conversion-report.json", report.to_json())
+            source_key = store.put_source(run.site, run.id, work / "site")
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise _disk_full(exc) from exc
     counts = report.counts
     drafts = sum(n for key, n in counts.items() if key.endswith("/draft"))
     return {
@@ -58,3 +71,14 @@ def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str
             f"{plural(drafts, 'draft')}; {plural(len(report.warnings), 'warning')}"
         ),
     }
+
+
+def _disk_full(error: OSError) -> DiskFullError:
+    megabytes = shutil.disk_usage(tempfile.gettempdir()).total // 2**20
+    where = f" writing {error.filename}" if error.filename else ""
+    return DiskFullError(
+        f"the export and its media need more than the function's /tmp (ephemeral storage, "
+        f"{megabytes:,} MB): {error.strerror or 'no space left on device'}{where}. Give the convert "
+        "function more ephemeral_storage in .chalice/config.json (at most 10,240 MB), or import the "
+        "media in a smaller uploads archive"
+    )

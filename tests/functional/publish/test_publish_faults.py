@@ -180,10 +180,12 @@ class CountingS3:
 
     def __init__(self, s3: Any) -> None:
         self._s3, self.heads, self.listings = s3, 0, 0
+        self._lock = threading.Lock()  # HEADs run side by side; `+=` is not atomic across threads
 
     def head_object(self, **params: Any) -> Any:
         if not params["Key"].startswith(STATE_FOLDER):
-            self.heads += 1
+            with self._lock:
+                self.heads += 1
         return self._s3.head_object(**params)
 
     def get_paginator(self, name: str) -> Any:
@@ -208,4 +210,6 @@ def test_a_lost_publish_record_costs_one_look_at_each_object_and_no_uploads(
     settled = publish(s3, tmp_path / "site", manifest)
 
     assert (relearned.uploaded, heads_after_loss) == (0, len(SITE_V1))
-    assert (settled.uploaded, s3.heads) == (0, len(SITE_V1))
+    # Once relearned, only the spot check looks (a site this small is checked whole).
+    assert (settled.uploaded, s3.heads - heads_after_loss) == (0, len(SITE_V1))
+    assert "all as recorded" in settled.summary["compared_with"]

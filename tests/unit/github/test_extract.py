@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.errors import InputError
+from chalicelib.errors import DiskFullError, InputError
 from chalicelib.github import extract_tarball
 from presslift.localgithub import build_tarball
 
@@ -225,3 +226,25 @@ def test_a_git_archive_like_githubs_is_extracted(tmp_path: Path, dest: Path) -> 
     assert (source.commit, source.top_folder, source.files, source.symlinks) == (sha, prefix[:-1], 2, 1)
     assert (dest / "index.md").read_text() == "# A\n"
     assert stat.S_IMODE((dest / "build.sh").stat().st_mode) == 0o755
+
+
+def test_a_full_disk_is_an_input_error_and_leaves_nothing_behind(
+    dest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_chmod = os.chmod
+    written: list[str] = []
+
+    def disk_full(path: str | Path, mode: int) -> None:
+        # The first file is on disk; writing the second finds /tmp full.
+        written.append(str(path))
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_chmod(path, mode)
+
+    monkeypatch.setattr(os, "chmod", disk_full)
+    source = archive((f"{TOP}/a.md", "file", "a"), (f"{TOP}/b.md", "file", "b"))
+
+    with pytest.raises(DiskFullError, match=r"the tarball needs more than the function's /tmp \(ephemeral"):
+        extract_tarball(source, dest, name="the tarball")
+    assert isinstance(DiskFullError("x"), InputError)
+    assert list(dest.iterdir()) == []

@@ -1,0 +1,101 @@
+"""An import too big for the convert function (a full /tmp, an uploads archive past its caps) fails the run
+at once, with no retry, and the export waits in imports-failed/ with the reason beside it."""
+
+from __future__ import annotations
+
+import errno
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib import pipeline
+from chalicelib.events import ObjectCreated
+from chalicelib.services import Services
+from chalicelib.wordpress import convert as wordpress_convert
+
+DEMO_EXPORT = Path(__file__).resolve().parents[2] / "presslift" / "samples" / "demo" / "export.xml"
+EXPORT_KEY = "imports/demo/export.xml"
+
+
+def put_export(svc: Services) -> str:
+    bucket = svc.settings.ingest_bucket
+    svc.s3.put_object(Bucket=bucket, Key=EXPORT_KEY, Body=DEMO_EXPORT.read_bytes())
+    return bucket
+
+
+def keys(svc: Services, prefix: str) -> list[str]:
+    listed = svc.s3.list_objects_v2(Bucket=svc.settings.ingest_bucket, Prefix=prefix)
+    return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def error_beside(svc: Services) -> str:
+    body = svc.s3.get_object(
+        Bucket=svc.settings.ingest_bucket, Key="imports-failed/demo/export.xml.error.txt"
+    )
+    return str(body["Body"].read().decode())
+
+
+def test_a_full_disk_while_converting_fails_the_run_once_and_moves_the_export_aside(
+    provisioned: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bucket = put_export(provisioned)
+    writes: list[str] = []
+
+    def disk_full(root: Path, relative: str, text: str) -> None:
+        writes.append(relative)
+        raise OSError(errno.ENOSPC, "No space left on device", str(root / relative))
+
+    monkeypatch.setattr(wordpress_convert, "write_text", disk_full)
+
+    # Not the message's last attempt: a fault would be re-raised for SQS to retry; an input error is not.
+    run = pipeline.start_import(provisioned, ObjectCreated(bucket, EXPORT_KEY), final_attempt=False)
+
+    assert run is not None and run.status == "failed"
+    convert = run.stage("convert")
+    assert convert.status == "failed"
+    assert convert.error.startswith("the export and its media need more than the function's /tmp (ephemeral")
+    assert "No space left on device writing" in convert.error
+    assert f"(the export was moved to s3://{bucket}/imports-failed/demo/export.xml)" in convert.error
+    assert run.stage("build").status in ("pending", "skipped")
+    assert len(writes) == 1, "the conversion stopped at the first full write"
+    assert keys(provisioned, "imports/") == []
+    assert keys(provisioned, "imports-failed/") == [
+        "imports-failed/demo/export.xml",
+        "imports-failed/demo/export.xml.error.txt",
+    ]
+    assert error_beside(provisioned).startswith("the export and its media need more than the function's /tmp")
+
+
+def test_other_os_errors_stay_faults_that_are_retried(
+    provisioned: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bucket = put_export(provisioned)
+
+    def broken(root: Path, relative: str, text: str) -> None:
+        raise OSError(errno.EIO, "Input/output error", str(root / relative))
+
+    monkeypatch.setattr(wordpress_convert, "write_text", broken)
+
+    with pytest.raises(OSError, match="Input/output error"):
+        pipeline.start_import(provisioned, ObjectCreated(bucket, EXPORT_KEY), final_attempt=False)
+    assert keys(provisioned, "imports/") == [EXPORT_KEY], "a fault leaves the export for the retry"
+
+
+def test_a_zip_bomb_beside_the_export_fails_the_run_and_moves_the_export_aside(
+    provisioned: Services, tmp_path: Path
+) -> None:
+    bucket = put_export(provisioned)
+    bomb = tmp_path / "uploads.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("wp-content/uploads/2025/03/a.png", bytes(32 * 1024 * 1024))
+    provisioned.s3.upload_file(str(bomb), bucket, "imports/demo/uploads.zip")
+
+    run: Any = pipeline.start_import(provisioned, ObjectCreated(bucket, EXPORT_KEY), final_attempt=False)
+
+    error = run.stage("convert").error
+    assert run.status == "failed"
+    assert error.startswith("uploads.zip: the uploads archive was refused: it expands to more than 100 times")
+    assert "imports-failed/demo/export.xml" in error
+    assert "compression ratio" in error_beside(provisioned)
