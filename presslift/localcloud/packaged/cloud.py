@@ -271,6 +271,9 @@ class PackagedCloud(LocalCloud):
         assert self.runtime is not None
         tmp = self.packaged_dir / "tmp" / spec.name
         tmp.mkdir(parents=True, exist_ok=True)
+        # /opt holds a function's layers only if the template gives it any (the runner's Hugo); the
+        # build, which stands in for the runner here (see below), gets the runner's layer with it
+        layered = bool(spec.layers) or resources.BUILD_RUNNER.name in spec.environment
         environment = {
             # what Lambda's runtime sets
             "AWS_LAMBDA_FUNCTION_NAME": spec.name,
@@ -284,11 +287,10 @@ class PackagedCloud(LocalCloud):
             "_HANDLER": spec.handler,
             "TZ": ":UTC",
             "LANG": "en_US.UTF-8",
-            # /opt holds a function's layers only if the template gives it any (the build's Hugo)
             "PATH": ":".join(
-                [*([str(opt / "bin")] if spec.layers else []), "/usr/local/bin", "/usr/bin", "/bin"]
+                [*([str(opt / "bin")] if layered else []), "/usr/local/bin", "/usr/bin", "/bin"]
             ),
-            "LD_LIBRARY_PATH": str(opt / "lib") if spec.layers else "",
+            "LD_LIBRARY_PATH": str(opt / "lib") if layered else "",
             **credentials.environment(),
             # the template's
             **spec.environment,
