@@ -23,14 +23,13 @@ from chalicelib.ingest import parse_export_key, quarantine_key
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
 from chalicelib.services import Services
-from chalicelib.sites import Site
+from chalicelib.sites import Site, approval_policy
 from chalicelib.stages import begin, end_run, fail, run_stage
 from chalicelib.work import build as build_work
 from chalicelib.work import codedrop as codedrop_work
 from chalicelib.work import convert as convert_work
 from chalicelib.work import deploy as deploy_work
 from chalicelib.work import fetch as fetch_work
-from chalicelib.work import site_config
 
 log = logging.getLogger(__name__)
 
@@ -342,16 +341,15 @@ def _finish(svc: Services, run: Run, stage: str) -> Run:
 def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> Run | None:
     """Staging is live: ask a person (the default for prod), or promote at once when the site says so."""
     run = svc.runs.get(run_id)
-    config = site_config(run)
     _supersede_waiting(svc, run)
-    if config.approval.required("prod") and not config.approval.auto_promote:
+    if approval_policy(svc, run.site).prod_needs_approval:
         return request_approval(svc, run_id, final_attempt=final_attempt)
 
     def skip(r: Run) -> None:
         stage = r.stage("approval")
         if stage.status in ("pending", "running"):
             stage.status = "skipped"
-            stage.detail["summary"] = "prod needs no approval for this site (presslift.toml)"
+            stage.detail["summary"] = "prod needs no approval for this site (its registration)"
 
     run = svc.runs.update(run_id, skip)
     _promote(svc, run, "prod")
@@ -392,8 +390,8 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
         fail(svc, run_id, "approval", f"cannot plan the prod deploy: {exc}")
         _after_failure(svc, run_id)
         return None
-    config = site_config(run)
-    record, token = approvals.new_approval(svc.clock(), approvals.ttl(config.approval_ttl_hours))
+    policy = approval_policy(svc, run.site)
+    record, token = approvals.new_approval(svc.clock(), approvals.ttl(policy.ttl_hours))
     record["plan"] = prod["publish"]["summary"]
     record["plan_text"] = prod["plan_text"] + (
         f"\n  search: {prod['search']['describe']}" if "search" in prod else ""

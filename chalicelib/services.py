@@ -58,7 +58,9 @@ class Services:
 
     @cached_property
     def sites(self) -> SiteStore:
-        return SiteStore(self.dynamodb, self.settings.table)
+        return SiteStore(
+            self.dynamodb, self.settings.table, shared_buckets=self.settings.site_buckets.values()
+        )
 
     @cached_property
     def secrets(self) -> Secrets:

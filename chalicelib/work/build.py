@@ -19,7 +19,7 @@ from chalicelib.errors import BuildError, PipelineError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
 from chalicelib.services import Services
-from chalicelib.siteconfig import SiteConfig
+from chalicelib.sites import Site
 from chalicelib.theme_path import THEME_NAME, theme_dir
 from chalicelib.work import artifacts, site_config, work_dir
 
@@ -77,7 +77,14 @@ def _stage_tree(
     base_url = svc.settings.site_url(run.site, stage)
     dest = work / "public" / stage
     result, flags = _render(
-        source, dest, base_url, work, flags, logs, search_params(svc, site_config(run), stage), budget
+        source,
+        dest,
+        base_url,
+        work,
+        flags,
+        logs,
+        search_params(svc, svc.sites.registration(run.site), stage),
+        budget,
     )
     search = index_with_pagefind(result.destination, budget=budget)
     logs.append(f"== {stage} ({base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}")
@@ -91,17 +98,17 @@ def _stage_tree(
     return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}, flags
 
 
-def search_params(svc: Services, config: SiteConfig, stage: str) -> dict[str, str]:
+def search_params(svc: Services, site: Site, stage: str) -> dict[str, str]:
     """Site params for the theme's search page: the backend, and for Algolia only public values (the
     search-only key; the admin key never reaches a site)."""
     params = {"search": "true"}
-    search = config.search
+    search = site.search  # the registration's, never the repository's
     if search.backend == "algolia" and search.app_id and search.index_name and search.search_key:
         from chalicelib.work.deploy import algolia_index
 
         params.update(
             algolia_appId=search.app_id,
-            algolia_indexName=algolia_index(config, stage),
+            algolia_indexName=algolia_index(site, stage),
             algolia_searchKey=search.search_key,
         )
         if svc.settings.algolia_hosts:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.budget import TimeBudget
-from chalicelib.errors import ConfigError
 from chalicelib.manifest import Manifest
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -29,12 +28,13 @@ BUNDLE = "code"
 
 
 def code_config(run: Run) -> CodeConfig:
-    config = site_config(run)
-    if config.code is None:
-        raise ConfigError(
-            f"presslift.toml: site {run.site} is a code site and needs a [code] table with code.app"
-        )
-    return config.code
+    """How the bundle is built: the repository's [code] table (the defaults without one)."""
+    return site_config(run).code or CodeConfig()
+
+
+def app_name(svc: Services, run: Run) -> str:
+    """The code site's folder on the EFS mount points: its operator's choice, never the repository's."""
+    return svc.sites.registration(run.site).app
 
 
 def spec(code: CodeConfig) -> BundleSpec:
@@ -55,7 +55,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
     """Bundle the source (globs, wheelhouse, the check command within `budget`) as the run's artifact."""
     from chalicelib.bundle import build_bundle
 
-    code = code_config(run)
+    code, app = code_config(run), app_name(svc, run)
     store = artifacts(svc)
     with work_dir() as tmp:
         source, out = Path(tmp) / "source", Path(tmp) / "bundle"
@@ -64,10 +64,10 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
         manifest.stage = BUNDLE
         store.put_tree(out, manifest)
     return {
-        "app": code.app,
+        "app": app,
         "artifact_run": run.id,
         "trees": {BUNDLE: {"files": len(manifest.files), "bytes": manifest.total_bytes}},
-        "summary": f"bundle of {code.app}: {len(manifest.files)} files, {manifest.total_bytes / 1e6:.1f} MB",
+        "summary": f"bundle of {app}: {len(manifest.files)} files, {manifest.total_bytes / 1e6:.1f} MB",
     }
 
 
@@ -86,7 +86,7 @@ def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[st
         result = drop_release(
             Path(svc.settings.efs_mount),
             stage,
-            code.app,
+            app_name(svc, run),
             manifest.run_id,
             bundle,
             manifest,
@@ -100,14 +100,15 @@ def plan(svc: Services, run: Run, stage: str) -> str:
     """What dropping the run's bundle onto `stage` would do (the approval email shows it)."""
     from chalicelib.codedrop import plan_drop
 
-    code = code_config(run)
     with work_dir() as tmp:
         manifest = _bundle(svc, run, Path(tmp) / "bundle")
-    return plan_drop(Path(svc.settings.efs_mount), stage, code.app, manifest.run_id, manifest).describe()
+    return plan_drop(
+        Path(svc.settings.efs_mount), stage, app_name(svc, run), manifest.run_id, manifest
+    ).describe()
 
 
 def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[str, Any]:
     from chalicelib.codedrop import rollback as switch_back
 
-    result = switch_back(Path(svc.settings.efs_mount), stage, code_config(run).app, to_run)
+    result = switch_back(Path(svc.settings.efs_mount), stage, app_name(svc, run), to_run)
     return {"drop": result.summary(), "summary": result.describe(), "release": str(result.release)}

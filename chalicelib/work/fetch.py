@@ -37,9 +37,7 @@ def fetch(
             token=svc.github_token(),
             timeout=budget.allow(f"downloading {request.repository}", cap=DOWNLOAD_SECONDS),
         )
-        config = load_site_config(
-            source.root, default_branch=request.branch
-        )  # validates: errors name the key
+        config = load_site_config(source.root)  # validates: errors name the key
         site_root = (source.root / config.source_dir).resolve()
         if not site_root.is_dir() or not site_root.is_relative_to(source.root.resolve()):
             raise ConfigError(
