@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from chalicelib import resources
 from chalicelib.errors import ConfigError, ConflictError, InputError, NotFoundError
 from chalicelib.runs import LIST_INDEX, utc_now
+from chalicelib.secrets import Secrets, new_webhook_secret, webhook_secret_name
 
 SITES_PARTITION = "SITES"
 SOURCES = ("github", "import")
@@ -353,6 +354,33 @@ def site_from_dict(data: Mapping[str, Any]) -> Site:
 class _HasSites(Protocol):
     @property
     def sites(self) -> SiteStore: ...
+
+
+class _Operator(Protocol):
+    @property
+    def sites(self) -> SiteStore: ...
+
+    @property
+    def secrets(self) -> Secrets: ...
+
+
+def register(svc: _Operator, site: Site) -> str:
+    """Register `site` and give it its own webhook secret; returns the secret (shown once).
+
+    The site is written first: a refused registration (name taken, shared target) never touches an
+    existing site's secret. If writing the secret fails, `rotate_webhook_secret` makes a new one.
+    """
+    svc.sites.add(site)
+    return rotate_webhook_secret(svc, site.name)
+
+
+def rotate_webhook_secret(svc: _Operator, name: str) -> str:
+    """A new webhook secret for a registered site; the old one stops working at once on this
+    function (other API instances see the new one within the secrets cache's TTL)."""
+    svc.sites.get(name)  # NotFoundError for a site nobody registered
+    secret = new_webhook_secret()
+    svc.secrets.store(webhook_secret_name(name), secret)
+    return secret
 
 
 def approval_policy(svc_or_store: SiteStore | _HasSites, site: str | Site) -> ApprovalPolicy:
