@@ -193,7 +193,13 @@ def fetch(
     final_attempt: bool = True,
     budget: TimeBudget | None = None,
 ) -> Run | None:
-    """Fetch the pushed commit, keep its presslift.toml with the run, then build it."""
+    """Fetch the pushed commit, keep its presslift.toml with the run, then build it; a push that is no
+    longer its branch's head ends `superseded` with the reason, having built nothing."""
+    run = svc.runs.get(request.run_id)
+    reason = None if run.finished else fetch_work.stale(svc, run, request)
+    if reason:
+        _end_stale(svc, run.id, reason)
+        return None
     notify.commit_status(svc, svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
     done = run_stage(
         svc,
@@ -213,6 +219,15 @@ def fetch(
         final_attempt=final_attempt,
         budget=budget,
     )
+
+
+def _end_stale(svc: Services, run_id: str, reason: str) -> None:
+    def change(r: Run) -> None:
+        if not r.finished:
+            end_run(r, r.stage("fetch"), reason, status="superseded", stage_status="skipped")
+
+    svc.runs.update(run_id, change)
+    log.info("run %s builds nothing: %s", run_id, reason)
 
 
 # --- build: one tree per stage from the same source ----------------------------------------------

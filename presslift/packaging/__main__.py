@@ -29,11 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         from presslift.packaging.ssm_secrets import write_secrets
 
         written = write_secrets(args.stage, boto3.client("ssm"))
-        print(
-            f"wrote {', '.join(written)}"
-            if written
-            else "no PRESSLIFT_GITHUB_TOKEN set: SSM unchanged"
-        )
+        print(f"wrote {', '.join(written)}" if written else "no PRESSLIFT_GITHUB_TOKEN set: SSM unchanged")
         return 0
     try:
         packaged = package(args.stage, args.out)
