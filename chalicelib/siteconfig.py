@@ -33,16 +33,27 @@ FILE_NAME = "presslift.toml"
 STAGES = ("staging", "prod")
 KINDS = ("hugo", "code")
 
-#: Keys that belong to the site's registration, with the `presslift site update` option that sets each.
+#: Keys that belong to the site's registration, with the `presslift site update` option that sets each
+#: (a table's keys are named one by one where the option differs).
 OPERATOR_KEYS: dict[str, str] = {
     "branches": "--branches",
     "tags": "--tags",
-    "targets": "--staging-bucket/--prod-bucket (and -prefix, -distribution, -origin-path)",
+    "targets": "--staging-bucket/--prod-bucket (and -prefix, -distribution, -origin-path, --own-bucket)",
     "approval": "--prod-approval/--no-prod-approval, --auto-promote",
+    "approval.prod": "--prod-approval/--no-prod-approval",
+    "approval.auto_promote": "--auto-promote",
     "approval_ttl_hours": "--approval-ttl-hours",
-    "search": "--search algolia --algolia-app-id/-index-name/-search-key/-admin-key-parameter",
+    "search": "--search algolia with --algolia-app-id, --algolia-index-name, --algolia-search-key, "
+    "--algolia-admin-key-parameter",
+    "search.backend": "--search",
+    "search.app_id": "--algolia-app-id",
+    "search.index_name": "--algolia-index-name",
+    "search.search_key": "--algolia-search-key",
+    "search.admin_key_parameter": "--algolia-admin-key-parameter",
+    "search.admin_key": "--algolia-admin-key-parameter (the key itself goes in SSM)",
     "code.app": "--code-app",
 }
+_TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
 
 T = TypeVar("T")
 
@@ -265,14 +276,24 @@ class _Table:
     # Sections.
 
     def operator_owned(self, name: str) -> ConfigError | None:
-        """The error for a key the site's registration owns, if `name` is one."""
-        key = self.key(name)
+        """The error for a key the site's registration owns, if `name` is one; inside a table it names
+        the first key set (`targets.prod.bucket`) and the option that sets it."""
+        key, value = self.key(name), self._data.get(name)
         if key not in OPERATOR_KEYS:
             return None
+        while isinstance(value, dict) and value:
+            inner, value = next(iter(value.items()))
+            key = f"{key}.{inner}"
+        found = _TARGET_KEY.match(key)
+        option = (
+            f"--{found.group(1)}-{found.group(2).replace('_', '-')}"
+            if found
+            else OPERATOR_KEYS.get(key) or OPERATOR_KEYS[self.key(name)]
+        )
         return self.error(
             key,
             "is set by the site's operator, not the repository: remove it from presslift.toml; an "
-            f"operator sets it with `presslift site update SITE {OPERATOR_KEYS[key]}`",
+            f"operator sets it with `presslift site update SITE {option}`",
         )
 
     def site_config(self) -> SiteConfig:
