@@ -58,9 +58,7 @@ class Services:
 
     @cached_property
     def sites(self) -> SiteStore:
-        return SiteStore(
-            self.dynamodb, self.settings.table, shared_buckets=self.settings.site_buckets.values()
-        )
+        return SiteStore(self.dynamodb, self.settings.table)
 
     @cached_property
     def secrets(self) -> Secrets:

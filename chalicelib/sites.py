@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from chalicelib import resources
+from chalicelib.config import Settings
 from chalicelib.errors import ConfigError, ConflictError, InputError, NotFoundError
 from chalicelib.runs import LIST_INDEX, utc_now
 from chalicelib.secrets import Secrets, new_webhook_secret, webhook_secret_name
@@ -363,6 +364,9 @@ class _Operator(Protocol):
     @property
     def secrets(self) -> Secrets: ...
 
+    @property
+    def settings(self) -> Settings: ...
+
 
 def register(svc: _Operator, site: Site) -> str:
     """Register `site` and give it its own webhook secret; returns the secret (shown once).
@@ -370,8 +374,13 @@ def register(svc: _Operator, site: Site) -> str:
     The site is written first: a refused registration (name taken, shared target) never touches an
     existing site's secret. If writing the secret fails, `rotate_webhook_secret` makes a new one.
     """
-    svc.sites.add(site)
+    svc.sites.add(site, shared_buckets=svc.settings.site_buckets.values())
     return rotate_webhook_secret(svc, site.name)
+
+
+def update(svc: _Operator, name: str, **changes: Any) -> Site:
+    """Change a registered site's operator-owned settings, checked as `register` checks them."""
+    return svc.sites.update(name, shared_buckets=svc.settings.site_buckets.values(), **changes)
 
 
 def rotate_webhook_secret(svc: _Operator, name: str) -> str:
@@ -396,23 +405,12 @@ def approval_policy(svc_or_store: SiteStore | _HasSites, site: str | Site) -> Ap
 
 
 class SiteStore:
-    """Sites, generations, deploy claims, pushed heads and delivery records in one DynamoDB table.
+    """Sites, generations, deploy claims, pushed heads and delivery records in one DynamoDB table."""
 
-    `shared_buckets` are the pipeline's own site buckets: no site may name one as its own.
-    """
-
-    def __init__(
-        self,
-        dynamodb: Any,
-        table: str,
-        *,
-        clock: Callable[[], float] = time.time,
-        shared_buckets: Iterable[str] = (),
-    ) -> None:
+    def __init__(self, dynamodb: Any, table: str, *, clock: Callable[[], float] = time.time) -> None:
         self._db = dynamodb
         self._table = table
         self._clock = clock
-        self._shared = tuple(shared_buckets)
 
     # Sites.
 
@@ -420,10 +418,11 @@ class SiteStore:
     def _key(name: str, sort: str = "SITE") -> dict[str, Any]:
         return {"pk": {"S": f"SITE#{name}"}, "sk": {"S": sort}}
 
-    def add(self, site: Site) -> Site:
+    def add(self, site: Site, *, shared_buckets: Iterable[str] = ()) -> Site:
         """Register `site`; ConflictError if the name is taken or it would share a target or code app
-        with another site (the message names that site)."""
-        self._check(site)
+        with another site (the message names that site). `shared_buckets`: the pipeline's own site
+        buckets, which no site may name as its own."""
+        self._check(site, shared_buckets)
         try:
             self._db.put_item(
                 TableName=self._table,
@@ -434,7 +433,7 @@ class SiteStore:
             raise ConflictError(f"a site named {site.name!r} already exists") from exc
         return site
 
-    def update(self, name: str, **changes: Any) -> Site:
+    def update(self, name: str, *, shared_buckets: Iterable[str] = (), **changes: Any) -> Site:
         """Change operator-owned settings (`SETTINGS`) of a registered site, checked as `add` checks;
         ConflictError if someone changed it at the same time (nothing is written then)."""
         unknown = set(changes) - set(SETTINGS)
@@ -443,7 +442,7 @@ class SiteStore:
         item = self._item_of(name)
         current = _site(item)
         site = replace(current, **changes)
-        self._check(site)
+        self._check(site, shared_buckets)
         version = int(item.get("version", {}).get("N", "0"))
         try:
             self._db.put_item(
@@ -457,14 +456,14 @@ class SiteStore:
             raise ConflictError(f"site {name} was changed by someone else meanwhile; try again") from exc
         return site
 
-    def _check(self, site: Site) -> None:
+    def _check(self, site: Site, shared_buckets: Iterable[str]) -> None:
         for stage in STAGES:
             target = site.target(stage)
             try:
                 check_site_owned(site.name, stage, target.bucket, target.distribution)
             except ConfigError as exc:
                 raise InputError(str(exc)) from None
-        reason = conflict(site, self.list(), self._shared)
+        reason = conflict(site, self.list(), shared_buckets)
         if reason:
             raise ConflictError(reason)
 

@@ -141,6 +141,7 @@ def cmd_site_add(args: argparse.Namespace) -> int:
 
 
 def cmd_site_update(args: argparse.Namespace) -> int:
+    from chalicelib.sites import update
     from presslift.siteoptions import describe, settings_from_args
     from presslift.target import pipeline_services
 
@@ -152,7 +153,7 @@ def cmd_site_update(args: argparse.Namespace) -> int:
             "[red]error:[/red] nothing to change: give at least one option (see presslift site update -h)"
         )
         return 2
-    site = svc.sites.update(args.name, **changes)
+    site = update(svc, args.name, **changes)
     console.print(f"Site {site.name} updated:", highlight=False)
     console.print(describe(site), highlight=False)
     return 0
