@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.sites import Site
+from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
 from presslift.localcloud import LocalCloud, LocalCloudOptions
 from presslift.localgithub import LocalGitHub
@@ -22,7 +24,6 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
         state_dir=tmp_path_factory.mktemp("presslift-state"),
         aws_port=free_port(),
         api_port=free_port(),
-        webhook_secret="e2e-webhook-secret",
         github_token="e2e-github-token",
         schedule_seconds=3600,
     )
@@ -39,6 +40,12 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
 @pytest.fixture(scope="module")
 def api(cloud: LocalCloud) -> ApiClient:
     return ApiClient(cloud.options.api_url)
+
+
+def register(cloud: LocalCloud, site: Site) -> str:
+    """`presslift site add` through the library, as the CLI does it: the site's own webhook secret."""
+    assert cloud.services is not None
+    return register_site(cloud.services, site)
 
 
 def outbox_files(cloud: LocalCloud) -> list[Path]:
