@@ -36,6 +36,8 @@ def files(title: str) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def github(cloud):
     with LocalGitHub() as server:
+        for repo in (ALPHA, BETA):
+            server.add_repo(repo, tokens=["e2e-github-token"])
         saved = os.environ.get("PRESSLIFT_GITHUB_API")
         os.environ["PRESSLIFT_GITHUB_API"] = server.url
         SECRETS["alpha"] = register(cloud, Site("alpha", repo=ALPHA))
