@@ -27,6 +27,11 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
         github_token="e2e-github-token",
         schedule_seconds=3600,
     )
+    # moto keeps its backends per process, not per server: without a reset, an earlier module's runs
+    # (in the same table name) would show up in this module's cloud.
+    from moto.moto_api import _internal
+
+    _internal.moto_api_backend.reset()
     local = LocalCloud(options)
     local.start()
     try:
