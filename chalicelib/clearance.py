@@ -21,8 +21,8 @@ from chalicelib.approvals import not_approved_because
 from chalicelib.errors import ForbiddenError, NotFoundError
 from chalicelib.runs import Run
 from chalicelib.services import Services
-from chalicelib.siteconfig import Approval
-from chalicelib.work import site_config
+from chalicelib.sites import ApprovalPolicy
+from chalicelib.sites import approval_policy as sites_approval_policy
 
 #: The only stage that waits for a person.
 GUARDED = "prod"
@@ -30,19 +30,15 @@ GUARDED = "prod"
 RESTORING = ("rollback", "publish")
 
 
-def approval_policy(svc: Services, run: Run) -> Approval:
-    """The site's approval policy, read here and nowhere else.
-
-    Today it comes from presslift.toml as the run's source had it; once the operator's site registration
-    owns it, this becomes `svc.sites.get(run.site).approval` and every check follows.
-    """
-    del svc  # the registration will be read through it
-    return site_config(run).approval
+def approval_policy(svc: Services, run: Run) -> ApprovalPolicy:
+    """The site's approval policy, read here and nowhere else: the operator's registration of the site
+    (a repository's presslift.toml cannot set it)."""
+    return sites_approval_policy(svc, run.site)
 
 
-def person_needed(policy: Approval) -> bool:
+def person_needed(policy: ApprovalPolicy) -> bool:
     """Whether prod waits for a person under `policy` (else staging goes on to prod by itself)."""
-    return policy.required(GUARDED) and not policy.auto_promote
+    return policy.prod_needs_approval
 
 
 def stage_name(kind: str, stage: str) -> str:

@@ -29,14 +29,13 @@ from chalicelib.ingest import parse_export_key, quarantine_key
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
 from chalicelib.services import Services
-from chalicelib.sites import Site
+from chalicelib.sites import Site, approval_policy
 from chalicelib.stages import begin, end_run, fail, run_stage
 from chalicelib.work import build as build_work
 from chalicelib.work import codedrop as codedrop_work
 from chalicelib.work import convert as convert_work
 from chalicelib.work import deploy as deploy_work
 from chalicelib.work import fetch as fetch_work
-from chalicelib.work import site_config
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +201,13 @@ def fetch(
     final_attempt: bool = True,
     budget: TimeBudget | None = None,
 ) -> Run | None:
-    """Fetch the pushed commit, keep its presslift.toml with the run, then build it."""
+    """Fetch the pushed commit, keep its presslift.toml with the run, then build it; a push that is no
+    longer its branch's head ends `superseded` with the reason, having built nothing."""
+    run = svc.runs.get(request.run_id)
+    reason = None if run.finished else fetch_work.stale(svc, run, request)
+    if reason:
+        _end_stale(svc, run.id, reason)
+        return None
     notify.commit_status(svc, svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
     done = run_stage(
         svc,
@@ -222,6 +227,15 @@ def fetch(
         final_attempt=final_attempt,
         budget=budget,
     )
+
+
+def _end_stale(svc: Services, run_id: str, reason: str) -> None:
+    def change(r: Run) -> None:
+        if not r.finished:
+            end_run(r, r.stage("fetch"), reason, status="superseded", stage_status="skipped")
+
+    svc.runs.update(run_id, change)
+    log.info("run %s builds nothing: %s", run_id, reason)
 
 
 # --- build: one tree per stage from the same source ----------------------------------------------
@@ -386,7 +400,7 @@ def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> 
         stage = r.stage("approval")
         if stage.status in ("pending", "running"):
             stage.status = "skipped"
-            stage.detail["summary"] = "prod needs no approval for this site (its approval policy)"
+            stage.detail["summary"] = "prod needs no approval for this site (its registration)"
 
     run = svc.runs.update(run_id, skip)
     _promote(svc, run, "prod")
@@ -427,8 +441,8 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
         fail(svc, run_id, "approval", f"cannot plan the prod deploy: {exc}")
         _after_failure(svc, run_id)
         return None
-    config = site_config(run)
-    record, token = approvals.new_approval(svc.clock(), approvals.ttl(config.approval_ttl_hours))
+    policy = approval_policy(svc, run.site)
+    record, token = approvals.new_approval(svc.clock(), approvals.ttl(policy.ttl_hours))
     record["plan"] = prod["publish"]["summary"]
     record["plan_text"] = prod["plan_text"] + (
         f"\n  search: {prod['search']['describe']}" if "search" in prod else ""

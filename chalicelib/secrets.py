@@ -1,6 +1,9 @@
-"""Secrets (the webhook secret, GitHub tokens, search admin keys) from SSM Parameter Store.
+"""Secrets (each site's webhook secret, GitHub tokens, search admin keys) from SSM Parameter Store.
 
-A secret is an SSM parameter, read with decryption (`/presslift/github/webhook-secret`). Secrets
+A secret is an SSM parameter, read with decryption. Each site has its own webhook secret, under the
+stack's webhook secrets path (`/presslift/<stage>/github/webhook-secret/<site>`, locally
+`/presslift/github/webhook-secret/<site>`): the operator's `presslift site add` generates it and
+writes it (`Secrets.store`), the API function only reads it. Secrets
 Manager names (`secretsmanager:...`) are refused with a message: the stack grants no Secrets Manager
 access (one store, one grant per path, and the code-drop function's VPC has an SSM endpoint but none
 for Secrets Manager). Values are cached per cold start for `ttl_seconds`, so a webhook does not pay
@@ -15,12 +18,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from secrets import token_hex
 from typing import Any
 
 from chalicelib.errors import ConfigError
 
-WEBHOOK_SECRET_PARAMETER = "/presslift/github/webhook-secret"
-WEBHOOK_SECRET_ENV = "PRESSLIFT_WEBHOOK_SECRET_PARAMETER"
+#: The SSM path under which each site's webhook secret lives (`<path>/<site>`).
+WEBHOOK_SECRETS_PATH = "/presslift/github/webhook-secret"
+WEBHOOK_SECRETS_ENV = "PRESSLIFT_WEBHOOK_SECRETS_PATH"
 GITHUB_TOKEN_PARAMETER = "/presslift/github/token"
 GITHUB_TOKEN_ENV = "PRESSLIFT_GITHUB_TOKEN_PARAMETER"
 SECRETS_MANAGER_PREFIX = "secretsmanager:"
@@ -66,6 +71,12 @@ class Secrets:
         with self._lock:
             self._cache[name] = (now, value)
         return value
+
+    def store(self, name: str, value: str) -> None:
+        """Write `name` as a SecureString (operators only: `presslift site add/rotate-secret`)."""
+        refuse_secrets_manager(name)
+        self._client("ssm").put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
+        self.forget(name)
 
     def get_optional(self, name: str) -> str | None:
         """Like `get`, but None when the secret does not exist (an optional token, for instance)."""
@@ -142,9 +153,16 @@ def use_secrets(value: Secrets | None) -> None:
     _process_secrets = value
 
 
-def webhook_secret_name(env: dict[str, str] | None = None) -> str:
+def webhook_secret_name(site: str, env: dict[str, str] | None = None) -> str:
+    """The SSM parameter holding `site`'s own webhook secret."""
     env = dict(os.environ) if env is None else env
-    return env.get(WEBHOOK_SECRET_ENV) or WEBHOOK_SECRET_PARAMETER
+    path = env.get(WEBHOOK_SECRETS_ENV) or WEBHOOK_SECRETS_PATH
+    return f"{path.rstrip('/')}/{site}"
+
+
+def new_webhook_secret() -> str:
+    """256 random bits, as hex (what GitHub's webhook form accepts)."""
+    return token_hex(32)
 
 
 def github_token_name(env: dict[str, str] | None = None) -> str:

@@ -2,9 +2,15 @@
 
 `parse_site_config` turns the file's text into a frozen `SiteConfig`; a repository without the file
 gets `SiteConfig()` (the defaults live in the dataclasses, in one place). Every problem is a
-`ConfigError` whose message names the key (`presslift.toml: targets.prod.bucket must be a string`),
-and a key we do not know is an error with a "did you mean" suggestion, because a misspelt key that is
-silently ignored is a deploy to the wrong place.
+`ConfigError` whose message names the key (`presslift.toml: hugo_version must be a string`), and a
+key we do not know is an error with a "did you mean" suggestion, because a misspelt key that is
+silently ignored is a build nobody asked for.
+
+A repository describes only how its site builds (Hugo version, flags, watch paths, source dir, cache
+headers, a code site's bundle). Where it publishes, who approves, which code app it is, its search
+credentials and which branches build are the operator's (`chalicelib.sites.Site`): a repository that
+sets one of those keys gets a ConfigError naming the key and the `presslift site update` option that
+sets it now (`OPERATOR_KEYS`).
 
 This module reads text only: it never touches the network, AWS or the file system beyond reading the
 one file in `load_site_config`, and it never holds a secret (search keys are referenced by the SSM
@@ -14,21 +20,40 @@ parameter that holds them).
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from chalicelib import resources
 from chalicelib.errors import ConfigError
 
 FILE_NAME = "presslift.toml"
 STAGES = ("staging", "prod")
 KINDS = ("hugo", "code")
-SEARCH_BACKENDS = ("pagefind", "algolia")
+
+#: Keys that belong to the site's registration, with the `presslift site update` option that sets each
+#: (a table's keys are named one by one where the option differs).
+OPERATOR_KEYS: dict[str, str] = {
+    "branches": "--branches",
+    "tags": "--tags",
+    "targets": "--staging-bucket/--prod-bucket (and -prefix, -distribution, -origin-path, --own-bucket)",
+    "approval": "--prod-approval/--no-prod-approval, --auto-promote",
+    "approval.prod": "--prod-approval/--no-prod-approval",
+    "approval.auto_promote": "--auto-promote",
+    "approval_ttl_hours": "--approval-ttl-hours",
+    "search": "--search algolia with --algolia-app-id, --algolia-index-name, --algolia-search-key, "
+    "--algolia-admin-key-parameter",
+    "search.backend": "--search",
+    "search.app_id": "--algolia-app-id",
+    "search.index_name": "--algolia-index-name",
+    "search.search_key": "--algolia-search-key",
+    "search.admin_key_parameter": "--algolia-admin-key-parameter",
+    "search.admin_key": "--algolia-admin-key-parameter (the key itself goes in SSM)",
+    "code.app": "--code-app",
+}
+_TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
 
 T = TypeVar("T")
 
@@ -71,41 +96,7 @@ _PATH_FLAGS = frozenset(
      "source", "s", "themesDir", "trace", "logFile"}
 )  # fmt: skip
 
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_DISTRIBUTION = re.compile(r"^[A-Z0-9]{10,20}$")
 _HUGO_VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)$")
-_APP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where one stage publishes: all optional; unset fields fall back to the pipeline's defaults."""
-
-    bucket: str | None = None
-    prefix: str | None = None
-    distribution: str | None = None
-    origin_path: str | None = None
-
-
-@dataclass(frozen=True)
-class Approval:
-    """Which stages wait for a person. `auto_promote`: staging goes on to prod with no one asked."""
-
-    staging: bool = False
-    prod: bool = True
-    auto_promote: bool = False
-
-    def required(self, stage: str) -> bool:
-        return bool(getattr(self, stage))
-
-
-@dataclass(frozen=True)
-class Search:
-    backend: str = "pagefind"
-    app_id: str | None = None
-    index_name: str | None = None
-    search_key: str | None = None
-    admin_key_parameter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,9 +107,8 @@ class CacheRule:
 
 @dataclass(frozen=True)
 class CodeConfig:
-    """A `kind = "code"` site: a Python app dropped onto the EFS mount points."""
+    """A `kind = "code"` site: how its Python bundle is built (the app it becomes is the operator's)."""
 
-    app: str
     include: tuple[str, ...] = ("**",)
     exclude: tuple[str, ...] = ()
     requirements: str | None = None
@@ -131,21 +121,12 @@ class CodeConfig:
 @dataclass(frozen=True)
 class SiteConfig:
     kind: str = "hugo"
-    branches: tuple[str, ...] = ("main",)
-    tags: tuple[str, ...] = ()
     hugo_version: str | None = None
     build_flags: tuple[str, ...] = ()
     watch_paths: tuple[str, ...] = ()
     source_dir: str = "."
-    targets: Mapping[str, Target] = field(default_factory=dict)
-    approval: Approval = field(default_factory=Approval)
-    approval_ttl_hours: int = 72
-    search: Search = field(default_factory=Search)
     cache: tuple[CacheRule, ...] = ()
     code: CodeConfig | None = None
-
-    def target(self, stage: str) -> Target:
-        return self.targets.get(stage, Target())
 
     def accepts_hugo(self, version: str) -> bool:
         """Whether Hugo `version` (as `hugo version` prints it, e.g. "v0.168.0+extended") is the one
@@ -163,20 +144,15 @@ class SiteConfig:
         return asdict(self)
 
 
-def load_site_config(root: Path, *, default_branch: str = "main") -> SiteConfig:
-    """The config of the repository checked out at `root`; the defaults when it has no presslift.toml.
-
-    `default_branch` (the branch the site was registered with) applies when the file sets no `branches`.
-    """
+def load_site_config(root: Path) -> SiteConfig:
+    """The config of the repository checked out at `root`; the defaults when it has no presslift.toml."""
     path = root / FILE_NAME
     if not path.is_file():
-        return SiteConfig(branches=(default_branch,))
-    return parse_site_config(path.read_bytes(), default_branch=default_branch)
+        return SiteConfig()
+    return parse_site_config(path.read_bytes())
 
 
-def parse_site_config(
-    text: str | bytes, *, source: str = FILE_NAME, default_branch: str = "main"
-) -> SiteConfig:
+def parse_site_config(text: str | bytes, *, source: str = FILE_NAME) -> SiteConfig:
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -186,7 +162,7 @@ def parse_site_config(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    return _Table(data, "", source).site_config(default_branch)
+    return _Table(data, "", source).site_config()
 
 
 class _Table:
@@ -299,32 +275,43 @@ class _Table:
 
     # Sections.
 
-    def site_config(self, default_branch: str) -> SiteConfig:
+    def operator_owned(self, name: str) -> ConfigError | None:
+        """The error for a key the site's registration owns, if `name` is one; inside a table it names
+        the first key set (`targets.prod.bucket`) and the option that sets it."""
+        key, value = self.key(name), self._data.get(name)
+        if key not in OPERATOR_KEYS:
+            return None
+        while isinstance(value, dict) and value:
+            inner, value = next(iter(value.items()))
+            key = f"{key}.{inner}"
+        found = _TARGET_KEY.match(key)
+        option = (
+            f"--{found.group(1)}-{found.group(2).replace('_', '-')}"
+            if found
+            else OPERATOR_KEYS.get(key) or OPERATOR_KEYS[self.key(name)]
+        )
+        return self.error(
+            key,
+            "is set by the site's operator, not the repository: remove it from presslift.toml; an "
+            f"operator sets it with `presslift site update SITE {option}`",
+        )
+
+    def site_config(self) -> SiteConfig:
+        for name in ("branches", "tags", "targets", "approval", "approval_ttl_hours", "search"):
+            if name in self._data and (error := self.operator_owned(name)):
+                raise error
         kind = self.take("kind", self.choice(KINDS), "hugo")
         config = SiteConfig(
             kind=kind,
-            branches=self.take("branches", self.strings, (default_branch,)),
-            tags=self.take("tags", self.tag_patterns, ()),
             hugo_version=self.take("hugo_version", self.hugo_version, None),
             build_flags=self.take("build_flags", self.build_flags, ()),
             watch_paths=self.take("watch_paths", self.globs, ()),
             source_dir=self.take("source_dir", self.relative_path, "."),
-            targets=self.targets(),
-            approval=self.approval(),
-            approval_ttl_hours=self.take("approval_ttl_hours", self.whole(1, 24 * 30), 72),
-            search=self.search(),
             cache=self.take("cache", self.cache_rules, ()),
             code=self.code(kind),
         )
-        if not config.branches:
-            raise self.error("branches", "must name at least one branch")
         self.done()
         return config
-
-    def tag_patterns(self, key: str, value: Any) -> tuple[str, ...]:
-        if isinstance(value, bool):
-            return ("*",) if value else ()
-        return self.strings(key, value)
 
     def hugo_version(self, key: str, value: Any) -> str | None:
         text = self.string(key, value)
@@ -358,102 +345,6 @@ class _Table:
             raise self.error(f"{key}[{len(flags) - 1}]", f"{flags[-1]!r} needs a value")
         return flags
 
-    def targets(self) -> dict[str, Target]:
-        table = self.table("targets")
-        if table is None:
-            return {}
-        targets = {}
-        for stage in STAGES:
-            stage_table = table.table(stage)
-            if stage_table is not None:
-                targets[stage] = stage_table.target()
-        table.done()
-        return targets
-
-    def target(self) -> Target:
-        target = Target(
-            bucket=self.take("bucket", self.matching(_BUCKET, "an S3 bucket name"), None),
-            prefix=self.take("prefix", self.prefix, None),
-            distribution=self.take(
-                "distribution",
-                self.matching(_DISTRIBUTION, "a CloudFront distribution id like E2QWRUHAPOMQZL"),
-                None,
-            ),
-            origin_path=self.take("origin_path", self.origin_path, None),
-        )
-        self.done()
-        return target
-
-    def prefix(self, key: str, value: Any) -> str | None:
-        if value == "":
-            return ""
-        return self.relative_path(key, value.strip("/") if isinstance(value, str) else value)
-
-    def origin_path(self, key: str, value: Any) -> str | None:
-        if value == "":
-            return ""
-        text = self.string(key, value)
-        if not text.startswith("/") or text.endswith("/") or ".." in text.split("/"):
-            raise self.error(
-                key, f"must start with '/' and not end with one (CloudFront's rule), not {text!r}"
-            )
-        return text
-
-    def approval(self) -> Approval:
-        table = self.table("approval")
-        if table is None:
-            return Approval()
-        approval = Approval(
-            staging=table.take("staging", table.boolean, False),
-            prod=table.take("prod", table.boolean, True),
-            auto_promote=table.take("auto_promote", table.boolean, False),
-        )
-        table.done()
-        if approval.auto_promote and approval.prod:
-            raise self.error(
-                "approval.auto_promote",
-                "= true needs approval.prod = false (prod cannot both wait and not wait)",
-            )
-        return approval
-
-    def search(self) -> Search:
-        table = self.table("search")
-        if table is None:
-            return Search()
-        if "admin_key" in table._data:
-            raise self.error(
-                "search.admin_key",
-                "must never be in presslift.toml: store the key in SSM and set search.admin_key_parameter",
-            )
-        search = Search(
-            backend=table.take("backend", table.choice(SEARCH_BACKENDS), "pagefind"),
-            app_id=table.take("app_id", table.optional_string, None),
-            index_name=table.take("index_name", table.optional_string, None),
-            search_key=table.take("search_key", table.optional_string, None),
-            admin_key_parameter=table.take("admin_key_parameter", table.parameter_name, None),
-        )
-        table.done()
-        if search.backend == "algolia":
-            for name in ("app_id", "index_name", "search_key", "admin_key_parameter"):
-                if getattr(search, name) is None:
-                    raise self.error(f"search.{name}", 'is required when search.backend = "algolia"')
-        return search
-
-    def parameter_name(self, key: str, value: Any) -> str | None:
-        """An SSM parameter under the stack's search keys path, the only one the deploy may read."""
-        text = self.string(key, value)
-        path = os.environ.get(resources.SEARCH_KEYS_PATH.name) or resources.SEARCH_KEYS_PATH.default
-        prefix = path.rstrip("/") + "/"
-        if text.startswith("secretsmanager:"):
-            raise self.error(
-                key, f"is in Secrets Manager, which is not supported: store the key in SSM under {prefix}"
-            )
-        if not text.startswith(prefix):
-            raise self.error(
-                key, f"must name an SSM parameter under {prefix} (the only path granted), not {text!r}"
-            )
-        return text
-
     def cache_rules(self, key: str, value: Any) -> tuple[CacheRule, ...]:
         if not isinstance(value, list):
             raise self.error(key, f"must be a list of tables ([[cache]]), not {_describe(value)}")
@@ -483,14 +374,12 @@ class _Table:
     def code(self, kind: str) -> CodeConfig | None:
         table = self.table("code")
         if table is None:
-            if kind == "code":
-                raise self.error("code", 'is required when kind = "code" (at least code.app)')
-            return None
+            return CodeConfig() if kind == "code" else None
         if kind != "code":
             raise self.error("code", f'is only for kind = "code" sites; this one is kind = {kind!r}')
-        app = table.take("app", table.matching(_APP_NAME, "a name of letters, digits, '.', '_' or '-'"), None)
+        if "app" in table._data and (error := table.operator_owned("app")):
+            raise error
         code = CodeConfig(
-            app=app or "",
             include=table.take("include", table.globs, ("**",)),
             exclude=table.take("exclude", table.globs, ()),
             requirements=table.take("requirements", table.optional_relative_path, None),
@@ -500,8 +389,6 @@ class _Table:
             keep=table.take("keep", table.whole(1, 100), 5),
         )
         table.done()
-        if not code.app:
-            raise self.error("code.app", "is required")
         return code
 
 

@@ -1,9 +1,13 @@
 """`POST /webhooks/github`: from one GitHub delivery to queued runs, or a reason why nothing builds.
 
-The order is what keeps it safe: the signature is checked before anything else happens (a forged
-request changes nothing), a redelivery is recognised by its delivery id before any run is made, and
-the site's own `presslift.toml` at the pushed commit decides what builds. Only enqueuing happens here,
-so GitHub gets its answer in well under a second; fetching and building run from the queue.
+The order is what keeps it safe. Every site has its own webhook secret: the delivery's claimed
+repository only says whose secrets to try, and a delivery is for exactly the registered sites whose
+secret signed it; if none did (forged, unsigned, signed with another site's secret, or from a
+repository nobody registered) the answer is 401 and nothing changes. Then a redelivery is recognised
+by its delivery id, a replayed or stale push by the head the site last accepted (`accept_push`), and
+the operator's branches and the repository's watch paths at the pushed commit decide what builds.
+Only enqueuing happens here, so GitHub gets its answer in well under a second; fetching and building
+run from the queue (where the fetch checks once more that the commit is still the branch's head).
 """
 
 from __future__ import annotations
@@ -13,17 +17,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib import pipeline
-from chalicelib.errors import PipelineError
+from chalicelib.errors import PipelineError, UnauthorizedError
 from chalicelib.github import (
     GitHubUnavailable,
     PingEvent,
     PushEvent,
+    Webhook,
     api_base,
+    claimed_repository,
     fetch_site_config,
     receive_webhook,
     should_build,
 )
-from chalicelib.secrets import webhook_secret_name
+from chalicelib.secrets import SecretNotFound, webhook_secret_name
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.sites import Site
@@ -41,26 +47,29 @@ class WebhookReply:
 
 def github_webhook(svc: Services, headers: dict[str, str], body: bytes) -> WebhookReply:
     """Handle one delivery; raises UnauthorizedError (401), InputError (400) or PayloadTooLarge (413)."""
-    webhook = receive_webhook(headers, body, svc.secrets.get(webhook_secret_name()))
+    webhook, sites = verify(svc, headers, body)
     event = webhook.payload
     if isinstance(event, PingEvent):
         return WebhookReply(200, {"ok": True, "zen": event.zen, "hook_id": event.hook_id})
-    sites = svc.sites.find_by_repo(webhook.repository or "")
-    if not sites:
-        return WebhookReply(
-            202, {"ignored": f"repository {webhook.repository} is not registered with Presslift"}
-        )
     if not svc.sites.remember_delivery(webhook.delivery_id, DELIVERY_TTL_SECONDS):
         return WebhookReply(200, {"ignored": f"delivery {webhook.delivery_id} was already handled"})
     try:
         runs, reasons = [], []
         for site in sites:
-            decision = should_build(event, _config_at_push(svc, site, event))
+            decision = should_build(event, site, _config_at_push(svc, site, event))
             if not decision.build:
                 reasons.append(f"{site.name}: {decision.reason}")
                 continue
             assert isinstance(event, PushEvent), "only pushes build"
-            runs.append(pipeline.start_push(svc, site, event).id)
+            stale = svc.sites.accept_push(site.name, event.ref, event.after, event.pushed_at)
+            if stale:
+                reasons.append(f"{site.name}: {stale}")
+                continue
+            try:
+                runs.append(pipeline.start_push(svc, site, event).id)
+            except Exception:
+                svc.sites.forget_push(site.name, event.ref, event.after)
+                raise
     except Exception:
         svc.sites.forget_delivery(webhook.delivery_id)  # GitHub's retry must not be dropped as a repeat
         raise
@@ -71,15 +80,41 @@ def github_webhook(svc: Services, headers: dict[str, str], body: bytes) -> Webho
     )
 
 
+def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook, list[Site]]:
+    """The delivery, checked, and the sites whose own secret signed it; UnauthorizedError if none did.
+
+    The answer is the same for a repository nobody registered as for a bad signature, so the webhook
+    tells an anonymous caller nothing about which repositories are registered.
+    """
+    repo = claimed_repository(headers, body)
+    candidates = svc.sites.find_by_repo(repo) if repo else []
+    verified: list[tuple[Webhook, Site]] = []
+    for site in candidates:
+        try:
+            secret = svc.secrets.get(webhook_secret_name(site.name))
+        except SecretNotFound:
+            log.warning(
+                "site %s has no webhook secret; run presslift site rotate-secret %s", site.name, site.name
+            )
+            continue
+        try:
+            verified.append((receive_webhook(headers, body, secret), site))
+        except UnauthorizedError:
+            continue  # another site of the same repository may have signed it
+    if not verified:
+        raise UnauthorizedError(
+            "the X-Hub-Signature-256 signature matches no secret of a site registered for this repository"
+        )
+    return verified[0][0], [site for _, site in verified]
+
+
 def _config_at_push(svc: Services, site: Site, event: Any) -> SiteConfig:
-    """The site's presslift.toml at the pushed commit (its watch paths and branches decide)."""
-    default = SiteConfig(branches=(site.branch,))
+    """The site's presslift.toml at the pushed commit (its watch paths decide)."""
+    default = SiteConfig()
     if not isinstance(event, PushEvent) or event.deleted:
         return default
     try:
-        return fetch_site_config(
-            api_base(), event.repository, event.after, token=svc.github_token(), default_branch=site.branch
-        )
+        return fetch_site_config(api_base(), event.repository, event.after, token=svc.github_token())
     except (GitHubUnavailable, PipelineError) as exc:
         # Better to build once too often than to miss a push: the fetch stage reads the file again, and a
         # broken presslift.toml or a refused token then fails the run where its owner sees it (dashboard,

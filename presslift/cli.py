@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -129,12 +130,53 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_site_add(args: argparse.Namespace) -> int:
-    from chalicelib.sites import Site
+    from chalicelib.sites import Site, register
+    from presslift.siteoptions import settings_from_args
     from presslift.target import pipeline_services
 
     svc = pipeline_services(args)
-    site = svc.sites.add(Site(args.name, repo=args.repo, branch=args.branch, kind=args.kind))
-    console.print(f"Site {site.name} added: pushes to {site.repo} ({site.branch}) build it.", highlight=False)
+    settings = settings_from_args(args, None)
+    site = Site(args.name, repo=args.repo, kind=args.kind, **settings)
+    secret = register(svc, site)
+    console.print(
+        f"Site {site.name} added: pushes to {site.repo} ({', '.join(site.allowed_branches)}) build it.",
+        highlight=False,
+    )
+    _print_webhook(args, svc, site.name, secret)
+    return 0
+
+
+def cmd_site_update(args: argparse.Namespace) -> int:
+    from chalicelib.sites import update
+    from presslift.siteoptions import describe, settings_from_args
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    current = svc.sites.get(args.name)
+    changes = settings_from_args(args, current)
+    if not changes:
+        err.print(
+            "[red]error:[/red] nothing to change: give at least one option (see presslift site update -h)"
+        )
+        return 2
+    site = update(svc, args.name, **changes)
+    console.print(f"Site {site.name} updated:", highlight=False)
+    console.print(describe(site), highlight=False)
+    return 0
+
+
+def cmd_site_rotate_secret(args: argparse.Namespace) -> int:
+    from chalicelib.sites import rotate_webhook_secret
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    secret = rotate_webhook_secret(svc, args.name)
+    console.print(f"Site {args.name} has a new webhook secret; the old one no longer verifies pushes.")
+    _print_webhook(args, svc, args.name, secret)
+    return 0
+
+
+def _print_webhook(args: argparse.Namespace, svc: Any, site: str, secret: str) -> None:
     on_aws = bool(getattr(args, "aws_stage", None) or getattr(args, "profile", None))
     # On AWS the stack knows the API's URL, not the stage config: say where it is instead of guessing.
     webhook = (
@@ -143,9 +185,10 @@ def cmd_site_add(args: argparse.Namespace) -> int:
         else svc.settings.links.webhook()
     )
     console.print(
-        f"Point the repository's webhook at POST {webhook}, content type application/json.", highlight=False
+        f"Point the repository's webhook at POST {webhook}, content type application/json,", highlight=False
     )
-    return 0
+    console.print(f"with this secret (shown once; presslift site rotate-secret {site} makes a new one):")
+    console.print(f"  {secret}", highlight=False)
 
 
 def cmd_site_list(args: argparse.Namespace) -> int:
@@ -280,6 +323,7 @@ def _confirm(question: str) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     from presslift.localcloud import LocalCloudOptions
+    from presslift.siteoptions import add_site_options
     from presslift.target import add_target_options
 
     defaults = LocalCloudOptions()
@@ -329,13 +373,26 @@ def parser() -> argparse.ArgumentParser:
 
     site = sub.add_parser("site", help="register and list sites built from GitHub")
     site_sub = site.add_subparsers(dest="site_command", required=True)
-    add = site_sub.add_parser("add", help="register a site whose pushes build it")
+    add = site_sub.add_parser(
+        "add", help="register a site whose pushes build it; prints its own webhook secret, once"
+    )
     add.add_argument("name", help="the site's name: lower-case letters, digits and dashes")
     add.add_argument("--repo", required=True, help="OWNER/REPO on GitHub")
-    add.add_argument("--branch", default="main", help="the branch that deploys (default: main)")
     add.add_argument("--kind", choices=("hugo", "code"), default="hugo")
+    add_site_options(add, adding=True)
     add_target_options(add)
     add.set_defaults(func=cmd_site_add)
+    update = site_sub.add_parser("update", help="change a site's operator-owned settings")
+    update.add_argument("name", help="the registered site")
+    add_site_options(update, adding=False)
+    add_target_options(update)
+    update.set_defaults(func=cmd_site_update)
+    rotate = site_sub.add_parser(
+        "rotate-secret", help="give a site a new webhook secret (printed once); the old one stops working"
+    )
+    rotate.add_argument("name", help="the registered site")
+    add_target_options(rotate)
+    rotate.set_defaults(func=cmd_site_rotate_secret)
     listing = site_sub.add_parser("list", help="the registered sites")
     add_target_options(listing)
     listing.set_defaults(func=cmd_site_list)

@@ -260,6 +260,7 @@ _TARBALL = re.compile(r"^/repos/([^/]+)/([^/]+)/tarball(?:/(.+))?$")
 _CODELOAD = re.compile(r"^/_codeload/([^/]+)/([^/]+)/legacy\.tar\.gz/(.+)$")
 _STATUSES = re.compile(r"^/repos/([^/]+)/([^/]+)/statuses/([0-9a-fA-F]+)$")
 _CONTENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/contents/(.+)$")
+_BRANCH = re.compile(r"^/repos/([^/]+)/([^/]+)/branches/(.+)$")
 _LIST_STATUSES = re.compile(r"^/repos/([^/]+)/([^/]+)/commits/([^/]+)/statuses$")
 
 
@@ -281,6 +282,8 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
                 self._contents(*found.groups())
             elif found := _LIST_STATUSES.match(path):
                 self._list_statuses(*found.groups())
+            elif found := _BRANCH.match(path):
+                self._branch(*found.groups())
             else:
                 self._json(404, {"message": "Not Found"})
 
@@ -358,6 +361,19 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(archive)))
             self.end_headers()
             self.wfile.write(archive)
+
+        def _branch(self, owner: str, name: str, branch: str) -> None:
+            """`GET /repos/{o}/{r}/branches/{branch}`: the branch and its head commit, as GitHub answers."""
+            state = self._repo_for(owner, name)
+            if state is None:
+                return
+            branch = unquote(branch)
+            with github._lock:
+                sha = state.branches.get(branch)
+            if sha is None:
+                self._json(404, {"message": "Branch not found", "status": "404"})
+                return
+            self._json(200, {"name": branch, "commit": {"sha": sha}, "protected": False})
 
         def _contents(self, owner: str, name: str, path: str) -> None:
             """Answers with the raw media type only, which is all that Presslift asks for."""
@@ -449,11 +465,13 @@ def push_payload(
     forced: bool = False,
     commits: int = 1,
     private: bool = False,
+    pushed_at: int | None = None,
 ) -> dict[str, Any]:
     """A push event body shaped like GitHub's (see shared/fixtures/github-webhooks/push-*.json).
 
     `files_changed` are modified paths; `commits` is how many entries `commits` lists (GitHub may cap
-    it), the last being the pushed one. A ref whose `after` is all zeros is a deletion.
+    it), the last being the pushed one. A ref whose `after` is all zeros is a deletion. `pushed_at`
+    (GitHub's `repository.pushed_at`, Unix seconds) defaults to now.
     """
     owner, _, name = repo.partition("/")
     created = before == NULL_SHA
@@ -476,7 +494,10 @@ def push_payload(
         "ref": ref,
         "before": before,
         "after": after,
-        "repository": _repository(owner, name, private),
+        "repository": {
+            **_repository(owner, name, private),
+            "pushed_at": int(time.time()) if pushed_at is None else pushed_at,
+        },
         "pusher": {"name": pusher, "email": f"{pusher}@users.noreply.github.com"},
         "sender": {"login": pusher, "id": 1, "type": "User", "site_admin": False},
         "created": created,

@@ -9,6 +9,7 @@ Nothing in this package talks to AWS.
 from chalicelib.github.api import API_ENV, DEFAULT_API, GitHubUnavailable, api_base
 from chalicelib.github.contents import fetch_site_config
 from chalicelib.github.decide import BuildDecision, should_build
+from chalicelib.github.heads import branch_head
 from chalicelib.github.statuses import STATES, post_status
 from chalicelib.github.tarball import (
     MAX_SOURCE_BYTES,
@@ -25,6 +26,7 @@ from chalicelib.github.webhook import (
     PingEvent,
     PushEvent,
     Webhook,
+    claimed_repository,
     decode_payload,
     parse_event,
     receive_webhook,
@@ -49,6 +51,8 @@ __all__ = [
     "Source",
     "Webhook",
     "api_base",
+    "branch_head",
+    "claimed_repository",
     "decode_payload",
     "download_tarball",
     "extract_tarball",

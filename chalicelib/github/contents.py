@@ -1,7 +1,7 @@
 """A site's presslift.toml at one commit, read with GitHub's contents API (one small request).
 
 The webhook must answer within a few hundred milliseconds, too soon to download the whole tarball,
-yet its decision needs the site's branches, tags and watch paths as of the pushed commit. GitHub
+yet its decision needs the site's watch paths as of the pushed commit. GitHub
 answers 404 both for a missing file and for a repository the token cannot see; we read both as
 "no presslift.toml" (defaults), because the fetch stage downloads the repository next and reports
 an unreadable one clearly there.
@@ -28,13 +28,9 @@ def fetch_site_config(
     ref: str,
     *,
     token: str | None = None,
-    default_branch: str = "main",
     timeout: float = 5.0,
 ) -> SiteConfig:
-    """The `SiteConfig` of `repo` at `ref`: parsed presslift.toml, or the defaults when it has none.
-
-    `default_branch` (the site's registered branch) applies when the file sets no `branches`.
-    """
+    """The `SiteConfig` of `repo` at `ref`: parsed presslift.toml, or the defaults when it has none."""
     check_repo(repo)
     url = f"{(api or api_base()).rstrip('/')}/repos/{repo}/contents/{FILE_NAME}?ref={quote(ref, safe='')}"
     request = urllib.request.Request(url, headers={**headers(token), "Accept": RAW}, method="GET")
@@ -43,7 +39,7 @@ def fetch_site_config(
         with open_url(request, timeout=timeout, what=what) as response:
             raw = response.read(MAX_CONFIG_BYTES + 1)
     except NotFoundError:
-        return SiteConfig(branches=(default_branch,))
+        return SiteConfig()
     if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError(f"{what} is over {MAX_CONFIG_BYTES} bytes; a site's config is a few lines")
-    return parse_site_config(raw, source=f"{FILE_NAME} at {ref[:7]}", default_branch=default_branch)
+    return parse_site_config(raw, source=f"{FILE_NAME} at {ref[:7]}")

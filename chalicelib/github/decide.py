@@ -1,8 +1,9 @@
 """Whether a webhook delivery should build a site, and why: one pure function.
 
-`should_build` looks only at the parsed event and the site's `SiteConfig`; whether the repository is
-registered, and whether the delivery was seen before, are the caller's questions (they need the
-table). Every answer carries a reason that a person can read in the webhook's response.
+`should_build` looks only at the parsed event, the branches and tags the site's operator registered
+(`Site`) and the watch paths of its `SiteConfig`; whether the repository is registered, and whether
+the delivery was seen before, are the caller's questions (they need the table). Every answer
+carries a reason that a person can read in the webhook's response.
 Never: read the network, the table or the clock here.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from chalicelib.github.paths import matches_name, matching
 from chalicelib.github.webhook import Event, OtherEvent, PingEvent, PushEvent
 from chalicelib.siteconfig import FILE_NAME, SiteConfig
+from chalicelib.sites import Site
 
 
 @dataclass(frozen=True)
@@ -24,27 +26,27 @@ class BuildDecision:
         return self.build
 
 
-def should_build(event: Event, config: SiteConfig) -> BuildDecision:
+def should_build(event: Event, site: Site, config: SiteConfig) -> BuildDecision:
     if isinstance(event, PingEvent):
         return BuildDecision(False, "ping: the webhook works; nothing to build")
     if isinstance(event, OtherEvent):
         action = f" ({event.action})" if event.action else ""
         return BuildDecision(False, f"{event.event}{action} events do not build; only push does")
-    return _push(event, config)
+    return _push(event, site, config)
 
 
-def _push(push: PushEvent, config: SiteConfig) -> BuildDecision:
+def _push(push: PushEvent, site: Site, config: SiteConfig) -> BuildDecision:
     if push.deleted:
         return BuildDecision(False, f"{push.ref} was deleted; there is nothing to build")
     if push.tag is not None:
-        if not any(matches_name(p, push.tag) for p in config.tags):
+        if not any(matches_name(p, push.tag) for p in site.tags):
             return BuildDecision(
-                False, f"tag {push.tag} is not built (set tags in {FILE_NAME} to build tags)"
+                False, f"tag {push.tag} is not built (an operator sets tags with presslift site update)"
             )
         where = f"tag {push.tag}"
     elif push.branch is not None:
-        if not any(matches_name(p, push.branch) for p in config.branches):
-            configured = ", ".join(config.branches)
+        if not any(matches_name(p, push.branch) for p in site.allowed_branches):
+            configured = ", ".join(site.allowed_branches)
             return BuildDecision(False, f"branch {push.branch} is not configured (branches: {configured})")
         where = f"branch {push.branch}"
     else:

@@ -1,11 +1,13 @@
 """GitHub webhook deliveries: the signature check and the typed events a delivery carries.
 
-`receive_webhook` is the one call the route needs: it refuses an oversized body, checks
-`X-Hub-Signature-256` (HMAC-SHA256 of the raw body, constant-time compare) BEFORE reading anything
-else, and only then parses the payload (JSON, or the form-encoded `payload=` field) into a
-`PushEvent`, `PingEvent` or `OtherEvent`.
+Each site has its own secret, so the route first needs to know which sites a delivery may be for:
+`claimed_repository` reads only `repository.full_name` from the unverified body, and that name is used
+for nothing but choosing whose secrets to try. `receive_webhook` then refuses an oversized body, checks
+`X-Hub-Signature-256` (HMAC-SHA256 of the raw body, constant-time compare) with one site's secret
+BEFORE acting on anything else, and only then parses the payload (JSON, or the form-encoded
+`payload=` field) into a `PushEvent`, `PingEvent` or `OtherEvent`.
 
-Never: trust the legacy SHA-1 `X-Hub-Signature` alone, parse a body before its signature is checked,
+Never: trust the legacy SHA-1 `X-Hub-Signature` alone, act on a body before its signature is checked,
 put the secret or the expected signature in a message, or talk to the network.
 """
 
@@ -53,6 +55,9 @@ class PushEvent:
     pusher: str
     compare_url: str
     private: bool = False
+    # GitHub's `repository.pushed_at` (Unix seconds) in a push event: when this push happened. A replayed
+    # body carries it unchanged, so it orders pushes where delivery ids cannot.
+    pushed_at: int | None = None
 
     @property
     def branch(self) -> str | None:
@@ -130,17 +135,22 @@ def verify_signature(
         raise ConfigError(
             "the webhook secret is empty; refusing to accept deliveries signed with an empty key"
         )
-    if not header:
-        if legacy:
-            raise UnauthorizedError(
-                f"only the SHA-1 X-Hub-Signature was sent; Presslift needs {SIGNATURE_HEADER} (SHA-256)"
-            )
-        raise UnauthorizedError(
-            f"the {SIGNATURE_HEADER} header is missing; set the webhook's secret on GitHub"
-        )
+    require_signature(header, legacy)
+    assert header
     given = header.strip().encode("utf-8", "replace")
     if not hmac.compare_digest(signature(secret, body).encode("ascii"), given.lower()):
         raise UnauthorizedError(f"the {SIGNATURE_HEADER} signature does not match the body")
+
+
+def require_signature(header: str | None, legacy: str | None = None) -> None:
+    """UnauthorizedError when a delivery carries no `X-Hub-Signature-256` (unsigned, or SHA-1 only)."""
+    if header:
+        return
+    if legacy:
+        raise UnauthorizedError(
+            f"only the SHA-1 X-Hub-Signature was sent; Presslift needs {SIGNATURE_HEADER} (SHA-256)"
+        )
+    raise UnauthorizedError(f"the {SIGNATURE_HEADER} header is missing; set the webhook's secret on GitHub")
 
 
 def receive_webhook(
@@ -159,6 +169,22 @@ def receive_webhook(
         raise InputError("the X-GitHub-Delivery header is missing")
     data = decode_payload(body, lower.get("content-type", "application/json"))
     return Webhook(event=event, delivery_id=delivery, payload=parse_event(event, data))
+
+
+def claimed_repository(
+    headers: Mapping[str, str], body: bytes, *, max_bytes: int = MAX_WEBHOOK_BYTES
+) -> str | None:
+    """The OWNER/REPO a delivery says it is from, unverified: only to choose whose secrets to try.
+    Refuses an oversized or unsigned delivery first (the same answer whoever it claims to be from)."""
+    if len(body) > max_bytes:
+        raise PayloadTooLargeError(f"the webhook body is {len(body)} bytes; the limit is {max_bytes}")
+    lower = {name.lower(): value for name, value in headers.items()}
+    require_signature(lower.get(SIGNATURE_HEADER.lower()), lower.get("x-hub-signature"))
+    try:
+        data = decode_payload(body, lower.get("content-type", "application/json"))
+    except InputError:
+        return None
+    return _repository(data, required=False)
 
 
 def decode_payload(body: bytes, content_type: str) -> dict[str, Any]:
@@ -241,7 +267,12 @@ def parse_push(data: Mapping[str, Any]) -> PushEvent:
         pusher=str((pusher or {}).get("name") or (pusher or {}).get("login") or ""),
         compare_url=str(data.get("compare") or ""),
         private=bool((repo or {}).get("private", False)),
+        pushed_at=_pushed_at((repo or {}).get("pushed_at")),
     )
+
+
+def _pushed_at(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _why_incomplete(

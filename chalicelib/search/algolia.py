@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +47,22 @@ TEMPORARY_SUFFIX = "_tmp_presslift"
 _RESERVED = ("_highlightResult", "_snippetResult", "_rankingInfo", "_distinctSeqID")
 
 
+_APP_ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
+
+
+def default_hosts(app_id: str) -> tuple[str, ...]:
+    """Algolia's own hosts for an application, as the algoliasearch client derives them: the admin key
+    goes nowhere else (a site's operator registers the app id; the local cloud's operator environment
+    may replace the hosts with `PRESSLIFT_ALGOLIA_HOSTS`)."""
+    if not _APP_ID.match(app_id):
+        raise ConfigError(f"Algolia application id {app_id!r} must be letters and digits")
+    return (
+        f"{app_id}-dsn.algolia.net",
+        f"{app_id}.algolia.net",
+        *(f"{app_id}-{n}.algolianet.com" for n in (1, 2, 3)),
+    )
+
+
 @dataclass(frozen=True)
 class AlgoliaTarget:
     """One Algolia index to sync. `hosts` (like `http://127.0.0.1:9300`) replace Algolia's own, for tests."""
@@ -58,6 +75,11 @@ class AlgoliaTarget:
     @property
     def temporary_index(self) -> str:
         return self.index_name + TEMPORARY_SUFFIX
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Where requests go: the operator's override, else the hosts derived from the app id."""
+        return self.hosts or default_hosts(self.app_id)
 
 
 @dataclass(frozen=True)
@@ -253,10 +275,10 @@ class _Session:
         self.sleep = sleep
         self.requests = 0
         config = SearchConfig(target.app_id, target.admin_key)
-        self.hosts = [parse_host(address) for address in target.hosts]
-        if self.hosts:
-            config.hosts = HostsCollection(self.hosts)
-            config.proxies = {}
+        self.hosts = [parse_host(address) for address in target.addresses]
+        config.hosts = HostsCollection(self.hosts)
+        if target.hosts:
+            config.proxies = {}  # the local cloud's stand-in is on this machine
         self.client = SearchClientSync.create_with_config(config)
 
     def close(self) -> None:

@@ -27,5 +27,4 @@ def work_dir() -> tempfile.TemporaryDirectory[str]:
 def site_config(run: Run) -> SiteConfig:
     """The site's presslift.toml as the run's source had it (the defaults for imports and repos without)."""
     text = str(run.artifact.get("presslift_toml") or "")
-    branch = str(run.trigger.get("branch") or "main")
-    return parse_site_config(text, default_branch=branch) if text else SiteConfig(branches=(branch,))
+    return parse_site_config(text) if text else SiteConfig()

@@ -19,7 +19,7 @@ from chalicelib.errors import BuildError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
 from chalicelib.services import Services
-from chalicelib.siteconfig import SiteConfig
+from chalicelib.sites import Site
 from chalicelib.theme_path import THEME_NAME
 from chalicelib.work import artifacts, site_config, work_dir
 
@@ -33,8 +33,9 @@ URL_GRACE_SECONDS = 60
 def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
     """Have the runner render every stage's tree, then store each with its manifest and records."""
     config = site_config(run)
+    site = svc.sites.registration(run.site)
     stages = tuple(
-        StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, config, stage))
+        StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, site, stage))
         for stage in SITE_STAGES
     )
     trees: dict[str, dict[str, Any]] = {}
@@ -119,17 +120,17 @@ def _store_tree(svc: Services, run: Run, tree: Path, stage: StageRender) -> dict
     return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}
 
 
-def search_params(svc: Services, config: SiteConfig, stage: str) -> dict[str, str]:
+def search_params(svc: Services, site: Site, stage: str) -> dict[str, str]:
     """Site params for the theme's search page: the backend, and for Algolia only public values (the
     search-only key; the admin key never reaches a site)."""
     params = {"search": "true"}
-    search = config.search
+    search = site.search  # the registration's, never the repository's
     if search.backend == "algolia" and search.app_id and search.index_name and search.search_key:
         from chalicelib.work.deploy import algolia_index
 
         params.update(
             algolia_appId=search.app_id,
-            algolia_indexName=algolia_index(config, stage),
+            algolia_indexName=algolia_index(site, stage),
             algolia_searchKey=search.search_key,
         )
         if svc.settings.algolia_hosts:

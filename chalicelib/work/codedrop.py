@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clearance
 from chalicelib.artifacts import log_key
 from chalicelib.budget import TimeBudget
-from chalicelib.errors import ConfigError
 from chalicelib.manifest import Manifest
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -34,12 +33,13 @@ BUNDLE = "code"
 
 
 def code_config(run: Run) -> CodeConfig:
-    config = site_config(run)
-    if config.code is None:
-        raise ConfigError(
-            f"presslift.toml: site {run.site} is a code site and needs a [code] table with code.app"
-        )
-    return config.code
+    """How the bundle is built: the repository's [code] table (the defaults without one)."""
+    return site_config(run).code or CodeConfig()
+
+
+def app_name(svc: Services, run: Run) -> str:
+    """The code site's folder on the EFS mount points: its operator's choice, never the repository's."""
+    return svc.sites.registration(run.site).app
 
 
 def spec(code: CodeConfig) -> BundleSpec:
@@ -65,7 +65,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
     from chalicelib.manifest import scan_tree
     from chalicelib.work.build import hand_off
 
-    code = code_config(run)
+    code, app = code_config(run), app_name(svc, run)
     store = artifacts(svc)
     with work_dir() as tmp:
         out = Path(tmp) / "bundle"
@@ -74,11 +74,11 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
         manifest = Manifest(site=run.site, run_id=run.id, stage=BUNDLE, base_url="", files=scan_tree(out))
         store.put_tree(out, manifest)
     return {
-        "app": code.app,
+        "app": app,
         "artifact_run": run.id,
         "log_key": log_key(run.site, run.id, "build.log"),
         "trees": {BUNDLE: {"files": len(manifest.files), "bytes": manifest.total_bytes}},
-        "summary": f"bundle of {code.app}: {len(manifest.files)} files, {manifest.total_bytes / 1e6:.1f} MB",
+        "summary": f"bundle of {app}: {len(manifest.files)} files, {manifest.total_bytes / 1e6:.1f} MB",
     }
 
 
@@ -98,7 +98,7 @@ def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[st
         result = drop_release(
             Path(svc.settings.efs_mount),
             stage,
-            code.app,
+            app_name(svc, run),
             manifest.run_id,
             bundle,
             manifest,
@@ -117,10 +117,11 @@ def plan(svc: Services, run: Run, stage: str) -> str:
     """What dropping the run's bundle onto `stage` would do (the approval email shows it)."""
     from chalicelib.codedrop import plan_drop
 
-    code = code_config(run)
     with work_dir() as tmp:
         manifest = _bundle(svc, run, Path(tmp) / "bundle")
-    return plan_drop(Path(svc.settings.efs_mount), stage, code.app, manifest.run_id, manifest).describe()
+    return plan_drop(
+        Path(svc.settings.efs_mount), stage, app_name(svc, run), manifest.run_id, manifest
+    ).describe()
 
 
 def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[st
     from chalicelib.codedrop import releases
     from chalicelib.codedrop import rollback as switch_back
 
-    mount, app = Path(svc.settings.efs_mount), code_config(run).app
+    mount, app = Path(svc.settings.efs_mount), app_name(svc, run)
     if to_run is None:
         to_run = _release_before_current([(r.run_id, r.current) for r in releases(mount, stage, app)])
     cleared = clearance.check_release_live(svc, run, stage, to_run) if to_run else None

@@ -1,6 +1,7 @@
 """Deploy: publish one stage tree of a run's artifact to that stage's target, and sync its search.
 
-The target is the site's own bucket and distribution when presslift.toml names them, else the
+The target and the search credentials are the site's registration (`presslift site add/update`),
+never its presslift.toml: the site's own bucket and distribution when its operator gave them, else the
 pipeline's bucket for the stage with a prefix per site. Publishing plans first (`publish`), so a dry run
 (the approval's "what will change") shows exactly what the real deploy will do.
 
@@ -17,7 +18,7 @@ from chalicelib import clearance
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
-from chalicelib.sites import check_site_owned
+from chalicelib.sites import Site, check_site_owned, placement
 from chalicelib.work import artifacts, site_config, work_dir
 
 if TYPE_CHECKING:
@@ -27,17 +28,18 @@ if TYPE_CHECKING:
 # other function's cold start would pay for it (this module is imported by the pipeline everywhere).
 
 
-def target(svc: Services, site: str, stage: str, config: SiteConfig) -> PublishTarget:
+def target(svc: Services, site: Site, stage: str) -> PublishTarget:
+    """Where `site` publishes `stage`, from its registration."""
     from chalicelib.publish import PublishTarget
 
-    own = config.target(stage)
+    place = placement(site, stage)
     # A site's own bucket must be one the stack grants, or the deploy would end in AccessDenied.
-    check_site_owned(site, stage, own.bucket, own.distribution)
-    bucket = own.bucket or svc.settings.site_buckets[stage]
-    prefix = own.prefix if own.prefix is not None else ("" if own.bucket else f"{site}/")
-    distribution = own.distribution or svc.settings.distributions.get(stage) or None
+    check_site_owned(site.name, stage, place.bucket, place.distribution)
     return PublishTarget(
-        bucket=bucket, prefix=prefix, distribution_id=distribution, origin_path=own.origin_path or ""
+        bucket=place.bucket or svc.settings.site_buckets[stage],
+        prefix=place.prefix,
+        distribution_id=place.distribution or svc.settings.distributions.get(stage) or None,
+        origin_path=place.origin_path,
     )
 
 
@@ -81,8 +83,9 @@ def deploy(
     config = site_config(run)
     restoring = run.trigger.get("type") in clearance.RESTORING
     allow_deletes = restoring and bool(run.trigger.get("allow_deletes"))
+    site = svc.sites.registration(run.site)
     artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
-    publish_to = target(svc, run.site, stage, config)
+    publish_to = target(svc, site, stage)
     with work_dir() as tmp:
         tree = Path(tmp) / "tree"
         manifest = artifacts(svc).get_tree(run.site, artifact_run, stage, tree)
@@ -109,31 +112,31 @@ def deploy(
     }
     if cleared:
         detail["cleared"] = cleared
-    if config.search.backend == "algolia":
-        detail["search"] = sync_search(svc, run, stage, config, artifact_run, dry_run=dry_run)
+    if site.search.backend == "algolia":
+        detail["search"] = sync_search(svc, run, stage, site, artifact_run, dry_run=dry_run)
         detail["summary"] += f"; search {detail['search']['describe']}"
     return detail
 
 
-def algolia_index(config: SiteConfig, stage: str) -> str:
-    """Prod uses the configured index; other stages get their own beside it."""
-    assert config.search.index_name
-    return config.search.index_name if stage == "prod" else f"{config.search.index_name}_{stage}"
+def algolia_index(site: Site, stage: str) -> str:
+    """Prod uses the registered index; other stages get their own beside it."""
+    assert site.search.index_name
+    return site.search.index_name if stage == "prod" else f"{site.search.index_name}_{stage}"
 
 
 def sync_search(
-    svc: Services, run: Run, stage: str, config: SiteConfig, artifact_run: str, *, dry_run: bool
+    svc: Services, run: Run, stage: str, site: Site, artifact_run: str, *, dry_run: bool
 ) -> dict[str, Any]:
     """Make the stage's Algolia index hold the artifact's records (only the differences are sent)."""
     from chalicelib.search.algolia import AlgoliaTarget, sync_index
     from chalicelib.search.records import index_settings, load_records
 
-    search = config.search
+    search = site.search
     assert search.app_id and search.admin_key_parameter
     records = load_records(artifacts(svc).get_records(run.site, artifact_run, stage))
     index = AlgoliaTarget(
         app_id=search.app_id,
-        index_name=algolia_index(config, stage),
+        index_name=algolia_index(site, stage),
         admin_key=svc.secrets.get(search.admin_key_parameter),
         hosts=svc.settings.algolia_hosts,
     )

@@ -1,8 +1,10 @@
 """Fetch: the repository at the pushed commit, from GitHub's tarball API, becomes a site source.
 
-The tarball is extracted safely (no path outside the target, no links pointing out, caps on size and
-file count); the site's `presslift.toml` is read and kept with the run, so every later stage uses the
-settings of exactly this commit.
+Before anything is downloaded, `stale` asks GitHub which commit the pushed branch points at now: a
+push that is no longer the branch's head (overtaken by a newer push, or a captured body replayed)
+builds nothing and says why. The tarball is extracted safely (no path outside the target, no links
+pointing out, caps on size and file count); the site's `presslift.toml` is read and kept with the run,
+so every later stage uses the build settings of exactly this commit.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.budget import TimeBudget
-from chalicelib.errors import ConfigError
+from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
-from chalicelib.github import api_base, download_tarball
+from chalicelib.github import api_base, branch_head, download_tarball
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -22,6 +24,30 @@ from chalicelib.work import artifacts, work_dir
 CONFIG_FILE = "presslift.toml"
 #: The longest a repository download may take, when the function has that much left.
 DOWNLOAD_SECONDS = 60.0
+
+
+def stale(svc: Services, run: Run, request: FetchRequest, *, timeout: float = 10.0) -> str | None:
+    """Why this push must not build (its commit is no longer the branch's head), or None.
+
+    Only branch pushes are checked (a tag does not move). A refused token is left for the download to
+    report as the stage's error; GitHub being unavailable raises, so the message is retried.
+    """
+    ref = str(run.trigger.get("ref") or "")
+    if not ref.startswith("refs/heads/"):
+        return None
+    branch = ref.removeprefix("refs/heads/")
+    try:
+        head = branch_head(api_base(), request.repository, branch, token=svc.github_token(), timeout=timeout)
+    except NotFoundError:
+        return f"branch {branch} of {request.repository} no longer exists; nothing to build"
+    except PipelineError:
+        return None
+    if head != request.sha:
+        return (
+            f"{request.sha[:7]} is no longer the head of {branch} (GitHub reports {head[:7]}): "
+            "a newer push or a replayed one; nothing to build"
+        )
+    return None
 
 
 def fetch(
@@ -37,9 +63,7 @@ def fetch(
             token=svc.github_token(),
             timeout=budget.allow(f"downloading {request.repository}", cap=DOWNLOAD_SECONDS),
         )
-        config = load_site_config(
-            source.root, default_branch=request.branch
-        )  # validates: errors name the key
+        config = load_site_config(source.root)  # validates: errors name the key
         site_root = (source.root / config.source_dir).resolve()
         if not site_root.is_dir() or not site_root.is_relative_to(source.root.resolve()):
             raise ConfigError(

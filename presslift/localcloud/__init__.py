@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import secrets
 import socket
 import sys
 import threading
@@ -25,7 +24,7 @@ from typing import Any
 from chalicelib import resources
 from chalicelib.config import Settings
 from chalicelib.github import api_base
-from chalicelib.secrets import github_token_name, webhook_secret_name
+from chalicelib.secrets import WEBHOOK_SECRETS_PATH, github_token_name
 from chalicelib.services import Services, use_services
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
 from presslift.localcloud.gateway import STAGE as API_STAGE
@@ -55,10 +54,6 @@ class LocalCloudOptions:
     state_dir: Path = field(default_factory=lambda: Path(".presslift"))
     aws_port: int = field(default_factory=lambda: _port("PRESSLIFT_AWS_PORT", 4566))
     api_port: int = field(default_factory=lambda: _port("PRESSLIFT_API_PORT", 8000))
-    #: GitHub's webhook secret: `PRESSLIFT_WEBHOOK_SECRET`, else a new random one (printed in the banner).
-    webhook_secret: str = field(
-        default_factory=lambda: os.environ.get("PRESSLIFT_WEBHOOK_SECRET") or secrets.token_urlsafe(24)
-    )
     #: A GitHub token for private repositories and commit statuses (optional).
     github_token: str = field(default_factory=lambda: os.environ.get("PRESSLIFT_GITHUB_TOKEN", ""))
     #: How often scheduled functions (the approval expiry sweep) run locally.
@@ -175,7 +170,7 @@ class LocalCloud:
         clients = {
             name: session.client(name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm")
         }
-        parameters = {webhook_secret_name(): self.options.webhook_secret}
+        parameters: dict[str, str] = {}  # webhook secrets are per site: `presslift site add` writes each
         if self.options.github_token:
             parameters[github_token_name()] = self.options.github_token
         self.provisioned = provision(base, clients, secrets=parameters)
@@ -261,7 +256,8 @@ class LocalCloud:
             f"  Approvals       {s.approvals_topic_arn} -> {self.outbox_dir}/",
             f"  CloudFront      {', '.join(f'{k}={v}' for k, v in self.provisioned.distributions.items())}",
             f"  GitHub webhook  POST {self.options.api_url}/webhooks/github",
-            f"                  secret {self.options.webhook_secret} (SSM {webhook_secret_name()})",
+            f"                  one secret per site, printed once by presslift site add"
+            f" (SSM {WEBHOOK_SECRETS_PATH}/<site>)",
             f"                  GitHub API {api_base()} (PRESSLIFT_GITHUB_API overrides)",
             f"  EFS             {self.efs_dir}/",
             f"  State           {self.state_dir}/",

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("package", help="chalice package + infra/, the SAM transform and the checks")
     run.add_argument("--stage", default="prod")
     run.add_argument("--out", type=Path, default=None, help="default: build/package/<stage>")
-    secrets = commands.add_parser("secrets", help="write PRESSLIFT_WEBHOOK_SECRET/GITHUB_TOKEN to SSM (AWS)")
+    secrets = commands.add_parser("secrets", help="write PRESSLIFT_GITHUB_TOKEN to SSM (AWS)")
     secrets.add_argument("--stage", default="prod")
     args = parser.parse_args(argv)
     if args.command == "secrets":
@@ -29,11 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         from presslift.packaging.ssm_secrets import write_secrets
 
         written = write_secrets(args.stage, boto3.client("ssm"))
-        print(
-            f"wrote {', '.join(written)}"
-            if written
-            else "no PRESSLIFT_WEBHOOK_SECRET/GITHUB_TOKEN set: SSM unchanged"
-        )
+        print(f"wrote {', '.join(written)}" if written else "no PRESSLIFT_GITHUB_TOKEN set: SSM unchanged")
         return 0
     try:
         packaged = package(args.stage, args.out)

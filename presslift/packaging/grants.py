@@ -200,7 +200,8 @@ def _cloudfront(names: frozenset[str], function: Function, action: str) -> list[
 
 #: SSM parameters, each selected by the function that names it in chalicelib.
 PARAMETERS: dict[str, tuple[str, str]] = {
-    "webhook_secret_name": ("WebhookSecretParameter", ""),
+    # One webhook secret per site, `<WebhookSecretsPath>/<site>`: the path's children, not the path.
+    "webhook_secret_name": ("WebhookSecretsPath", "/*"),
     "github_token_name": ("GitHubTokenParameter", ""),
     "admin_key_parameter": ("SearchKeysPath", "/*"),
 }

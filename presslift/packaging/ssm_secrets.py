@@ -1,10 +1,10 @@
-"""`make deploy`'s first step: the stage's secrets into SSM Parameter Store as SecureString values.
+"""`make deploy`'s first step: the stage's GitHub token into SSM Parameter Store as a SecureString.
 
-CloudFormation cannot create SecureString parameters, so the stack only names them (parameters
-`WebhookSecretParameter`, `GitHubTokenParameter`) and grants reading exactly those; this writes
-their values from the deployer's environment (`PRESSLIFT_WEBHOOK_SECRET`, `PRESSLIFT_GITHUB_TOKEN`)
-when set, and leaves existing values alone otherwise. The only module here that talks to AWS; it
-never prints or logs a value.
+CloudFormation cannot create SecureString parameters, so the stack only names them (parameter
+`GitHubTokenParameter`) and grants reading exactly those; this writes the token from the deployer's
+environment (`PRESSLIFT_GITHUB_TOKEN`) when set, and leaves an existing value alone otherwise. Webhook
+secrets are per site, under `WebhookSecretsPath`: `presslift site add` generates and writes each.
+The only module here that talks to AWS; it never prints or logs a value.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 
 #: environment variable with the value -> the stack parameter naming where it is kept
 SECRETS: dict[str, str] = {
-    "PRESSLIFT_WEBHOOK_SECRET": "WebhookSecretParameter",
     "PRESSLIFT_GITHUB_TOKEN": "GitHubTokenParameter",
 }
 
@@ -23,7 +22,7 @@ SECRETS: dict[str, str] = {
 def parameter_names(stage: str) -> dict[str, str]:
     """The stack parameters' defaults for `stage`: where its secrets and search keys live."""
     return {
-        "WebhookSecretParameter": f"/presslift/{stage}/github/webhook-secret",
+        "WebhookSecretsPath": f"/presslift/{stage}/github/webhook-secret",
         "GitHubTokenParameter": f"/presslift/{stage}/github/token",
         "SearchKeysPath": f"/presslift/{stage}/search",
     }

@@ -17,7 +17,7 @@ import yaml
 
 from chalicelib import resources
 from chalicelib.runs import table_definition
-from chalicelib.secrets import GITHUB_TOKEN_ENV, WEBHOOK_SECRET_ENV
+from chalicelib.secrets import GITHUB_TOKEN_ENV, WEBHOOK_SECRETS_ENV
 from presslift.packaging import grants, logical
 from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
@@ -221,7 +221,7 @@ def environment(stage: Stage, function: Function) -> dict[str, Any]:
     env[resources.SITE_OWNED_BUCKETS.name] = {"Fn::Join": [",", ref(grants.SITE_OWNED_BUCKETS)]}
     env[resources.SITE_OWNED_DISTRIBUTIONS.name] = {"Fn::Join": [",", ref(grants.SITE_OWNED_DISTRIBUTIONS)]}
     env[resources.SEARCH_KEYS_PATH.name] = ref("SearchKeysPath")
-    env[WEBHOOK_SECRET_ENV] = ref("WebhookSecretParameter")
+    env[WEBHOOK_SECRETS_ENV] = ref("WebhookSecretsPath")
     env[GITHUB_TOKEN_ENV] = ref("GitHubTokenParameter")
     env[resources.BUILD_RUNNER.name] = ref(logical.BUILD_RUNNER)
     return env

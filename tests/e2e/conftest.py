@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from botocore.credentials import Credentials
 
+from chalicelib.sites import Site
+from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy
 from presslift.localcloud import LocalCloud, LocalCloudOptions, local_identity
@@ -24,10 +26,14 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
         state_dir=tmp_path_factory.mktemp("presslift-state"),
         aws_port=free_port(),
         api_port=free_port(),
-        webhook_secret="e2e-webhook-secret",
         github_token="e2e-github-token",
         schedule_seconds=3600,
     )
+    # moto keeps its backends per process, not per server: without a reset, an earlier module's runs
+    # (in the same table name) would show up in this module's cloud.
+    from moto.moto_api import _internal
+
+    _internal.moto_api_backend.reset()
     local = LocalCloud(options)
     local.start()
     try:
@@ -52,6 +58,12 @@ def dashboard(cloud: LocalCloud) -> Iterator[SigningProxy]:
         yield proxy
     finally:
         proxy.stop()
+
+
+def register(cloud: LocalCloud, site: Site) -> str:
+    """`presslift site add` through the library, as the CLI does it: the site's own webhook secret."""
+    assert cloud.services is not None
+    return register_site(cloud.services, site)
 
 
 def outbox_files(cloud: LocalCloud) -> list[Path]:

@@ -11,23 +11,21 @@ import urllib.request
 
 import pytest
 
-from chalicelib.sites import Site
+from chalicelib.sites import SearchBackend, Site
 from presslift.localalgolia import LocalAlgolia
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from tests.e2e.conftest import register
 
 pytestmark = pytest.mark.e2e
 
 REPO = "acme/searchable"
 ADMIN_PARAMETER = "/presslift/search/searchable/algolia-admin-key"
+SECRETS: dict[str, str] = {}
 
 
-def files(posts: dict[str, str], algolia: LocalAlgolia) -> dict[str, bytes]:
-    config = (
-        '[search]\nbackend = "algolia"\n'
-        f'app_id = "{algolia.app_id}"\nindex_name = "searchable"\nsearch_key = "{algolia.search_key}"\n'
-        f'admin_key_parameter = "{ADMIN_PARAMETER}"\n'
-    )
-    tree = {"presslift.toml": config.encode(), "hugo.toml": b'title = "Searchable"\n'}
+def files(posts: dict[str, str]) -> dict[str, bytes]:
+    # Search credentials are the site's registration; the repository only builds.
+    tree = {"hugo.toml": b'title = "Searchable"\n'}
     for slug, body in posts.items():
         tree[f"content/posts/{slug}.md"] = (
             f"---\ntitle: {slug.title()}\ndate: 2026-01-01\n---\n{body}\n".encode()
@@ -44,7 +42,8 @@ def servers(cloud):
         svc.settings = dataclasses.replace(svc.settings, algolia_hosts=algolia.hosts)
         boto = __import__("boto3").session.Session().client("ssm")
         boto.put_parameter(Name=ADMIN_PARAMETER, Value=algolia.admin_key, Type="SecureString", Overwrite=True)
-        svc.sites.add(Site("searchable", repo=REPO))
+        search = SearchBackend("algolia", algolia.app_id, "searchable", algolia.search_key, ADMIN_PARAMETER)
+        SECRETS["searchable"] = register(cloud, Site("searchable", repo=REPO, search=search))
         github.add_repo(REPO, tokens=["e2e-github-token"])
         yield github, algolia
         os.environ.pop("PRESSLIFT_GITHUB_API", None) if saved is None else os.environ.update(
@@ -54,11 +53,11 @@ def servers(cloud):
 
 def push(api, github, algolia, posts: dict[str, str]) -> dict:
     before = github.add_commit(REPO, {"README.md": b"old"})
-    after = github.add_commit(REPO, files(posts, algolia))
+    after = github.add_commit(REPO, files(posts))
     body, headers = webhook_request(
         "push",
         push_payload(REPO, "refs/heads/main", before, after, ["content/posts/a.md"]),
-        "e2e-webhook-secret",
+        SECRETS["searchable"],
     )
     request = urllib.request.Request(
         api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"

@@ -11,15 +11,16 @@ import pytest
 
 from chalicelib.sites import Site
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
-from tests.e2e.conftest import wait_for_commit_states
+from tests.e2e.conftest import register, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e
 
 REPO = "acme/worker"
+SECRETS: dict[str, str] = {}
+APP = "worker-app"  # the operator names the EFS folder (the repository cannot)
 CONFIG = b"""kind = "code"
 
 [code]
-app = "worker"
 exclude = ["tests/**"]
 check = ["python", "-m", "compileall", "-q", "."]
 """
@@ -31,7 +32,7 @@ def github(cloud):
         server.add_repo(REPO, tokens=["e2e-github-token"])
         saved = os.environ.get("PRESSLIFT_GITHUB_API")
         os.environ["PRESSLIFT_GITHUB_API"] = server.url
-        cloud.services.sites.add(Site("worker", repo=REPO, kind="code"))
+        SECRETS["worker"] = register(cloud, Site("worker", repo=REPO, kind="code", code_app=APP))
         yield server
         if saved is None:
             os.environ.pop("PRESSLIFT_GITHUB_API", None)
@@ -51,7 +52,7 @@ def push(api, github, version: str) -> dict:
     body, headers = webhook_request(
         "push",
         push_payload(REPO, "refs/heads/main", before, after, ["worker/__init__.py"]),
-        "e2e-webhook-secret",
+        SECRETS["worker"],
     )
     request = urllib.request.Request(
         api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
@@ -62,7 +63,7 @@ def push(api, github, version: str) -> dict:
 
 
 def live_version(cloud, stage: str) -> str:
-    current = cloud.efs_dir / stage / "worker" / "current"
+    current = cloud.efs_dir / stage / APP / "current"
     assert current.is_symlink() and not os.path.isabs(os.readlink(current))
     return (current / "worker" / "__init__.py").read_text()
 
@@ -81,8 +82,8 @@ def test_a_push_drops_dev_and_stage_then_prod_after_approval_and_rolls_back(clou
         "codedrop-prod",
     ]
     assert '"1.0"' in live_version(cloud, "dev") and '"1.0"' in live_version(cloud, "stage")
-    assert not (cloud.efs_dir / "prod" / "worker" / "current").exists()
-    assert not (cloud.efs_dir / "dev" / "worker" / "current" / "tests").exists()  # excluded
+    assert not (cloud.efs_dir / "prod" / APP / "current").exists()
+    assert not (cloud.efs_dir / "dev" / APP / "current" / "tests").exists()  # excluded
     # The code-drop function cannot reach GitHub: the deploy function posts what it handed over.
     sha = first["trigger"]["sha"]
     states = wait_for_commit_states(github, REPO, sha, lambda states: "success" in states)

@@ -1,5 +1,6 @@
-"""GitHub pushes, as GitHub sends them, through the local cloud: only a signed push to the site's
-branch builds; redeliveries, pings, tags, deletions and other events build nothing; latest wins."""
+"""GitHub pushes, as GitHub sends them, through the local cloud: only a push signed with the site's own
+secret to its registered branch builds; redeliveries, pings, tags, deletions and other events build
+nothing; latest wins; a repository that sets an operator-owned key gets an error naming it."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ import pytest
 from chalicelib.github.webhook import NULL_SHA
 from chalicelib.sites import Site
 from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
-from tests.e2e.conftest import wait_for_commit_states
+from tests.e2e.conftest import register, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e
 
 REPO = "acme/harbour-site"
-CONFIG = b'watch_paths = ["content", "static", "hugo.toml"]\n\n[approval]\nprod = true\n'
+CONFIG = b'watch_paths = ["content", "static", "hugo.toml"]\n'
+SECRETS: dict[str, str] = {}
+SITE_SECRET = "<the site's own secret>"
 
 
 def site_files(title: str, body: str = "Fresh from the oven.") -> dict[str, bytes]:
@@ -40,7 +43,7 @@ def github(cloud):
         server.add_repo(REPO, private=True, tokens=["e2e-github-token"])
         saved = os.environ.get("PRESSLIFT_GITHUB_API")
         os.environ["PRESSLIFT_GITHUB_API"] = server.url
-        cloud.services.sites.add(Site("gitsite", repo=REPO))
+        SECRETS["gitsite"] = register(cloud, Site("gitsite", repo=REPO))
         yield server
         if saved is None:
             os.environ.pop("PRESSLIFT_GITHUB_API", None)
@@ -48,7 +51,8 @@ def github(cloud):
             os.environ["PRESSLIFT_GITHUB_API"] = saved
 
 
-def post(api, event: str, payload, *, secret: str | None = "e2e-webhook-secret", delivery: str | None = None):
+def post(api, event: str, payload, *, secret: str | None = SITE_SECRET, delivery: str | None = None):
+    secret = SECRETS["gitsite"] if secret == SITE_SECRET else secret
     body, headers = webhook_request(event, payload, secret, delivery=delivery)
     request = urllib.request.Request(
         api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
@@ -119,7 +123,12 @@ def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, gith
         ("push", push_payload(REPO, "refs/tags/v1.0", NULL_SHA, "c" * 40, ["content/a.md"]), 202, "tag"),
         ("push", push_payload(REPO, "refs/heads/main", "c" * 40, NULL_SHA), 202, "deleted"),
         ("push", push_payload(REPO, "refs/heads/feature", "c" * 40, "d" * 40, ["content/a.md"]), 202, "not"),
-        ("push", push_payload("acme/unknown", "refs/heads/main", "c" * 40, "d" * 40), 202, "not registered"),
+        (
+            "push",
+            push_payload("acme/unknown", "refs/heads/main", "c" * 40, "d" * 40),
+            401,
+            "matches no secret",
+        ),
     ],
 )
 def test_pings_other_events_tags_deletions_and_strangers_build_nothing(
@@ -156,8 +165,20 @@ def test_two_quick_pushes_deploy_in_order_latest_wins(cloud, api, github):
     assert "Newer Fast Push" in page and "Older Slow Push" not in page
 
 
-def test_a_broken_presslift_toml_fails_the_run_with_the_key_named(cloud, api, github):
-    files = {**site_files("Broken Config"), "presslift.toml": b"[targets.prod]\nbucket = 42\n"}
+OPERATOR_OWNED = [
+    (b'[targets.prod]\nbucket = "another-site"\nprefix = ""\n', "targets.prod.bucket", "--prod-bucket"),
+    (b"[approval]\nprod = false\nauto_promote = true\n", "approval.prod", "--prod-approval"),
+    (
+        b'[search]\napp_id = "EVIL"\nadmin_key_parameter = "/presslift/search/x"\n',
+        "search.app_id",
+        "--algolia",
+    ),
+]
+
+
+@pytest.mark.parametrize(("toml", "key", "option"), OPERATOR_OWNED, ids=[o[1] for o in OPERATOR_OWNED])
+def test_a_repository_setting_an_operator_owned_key_fails_naming_it(cloud, api, github, toml, key, option):
+    files = {**site_files("Taking Over"), "presslift.toml": toml}
     before = github.add_commit(REPO, site_files("Previous"))
     after = github.add_commit(REPO, files)
     status, body, _ = post(
@@ -166,7 +187,25 @@ def test_a_broken_presslift_toml_fails_the_run_with_the_key_named(cloud, api, gi
     assert status == 202, body
     run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=120)
     assert run["status"] == "failed"
-    assert run["stages"][0]["name"] == "fetch" and "targets.prod.bucket" in run["stages"][0]["error"]
+    fetch_stage = run["stages"][0]
+    assert fetch_stage["name"] == "fetch" and f"{key} is set by the site's operator" in fetch_stage["error"]
+    assert f"presslift site update SITE {option}" in fetch_stage["error"]
+    assert all(s["status"] == "skipped" for s in run["stages"][1:])
+
+
+def test_a_broken_presslift_toml_fails_the_run_with_the_key_named(cloud, api, github):
+    files = {**site_files("Broken Config"), "presslift.toml": b"hugo_version = 42\n"}
+    before = github.add_commit(REPO, site_files("Previous"))
+    after = github.add_commit(REPO, files)
+    status, body, _ = post(
+        api, "push", push_payload(REPO, "refs/heads/main", before, after, ["presslift.toml"])
+    )
+    assert status == 202, body
+    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=120)
+    assert run["status"] == "failed"
+    assert (
+        run["stages"][0]["name"] == "fetch" and "hugo_version must be a string" in run["stages"][0]["error"]
+    )
     assert github.statuses(REPO, after)[-1].state == "failure"
 
 

@@ -29,10 +29,10 @@ import boto3
 import pytest
 from botocore.credentials import Credentials
 
-from chalicelib import events
+from chalicelib import events, resources
 from chalicelib.resources import dead_letter_queue
 from chalicelib.runs import Run, Stage, new_run_id
-from chalicelib.sites import Site
+from chalicelib.sites import SearchBackend, Site, Target, register
 from presslift.api_client import ApiClient
 from presslift.demo import SAMPLE, drop_sample
 from presslift.localalgolia import LocalAlgolia
@@ -43,7 +43,7 @@ from tests.conftest import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("packaged")]
 
-SECRET = "packaged-webhook-secret"
+SECRETS: dict[str, str] = {}  # each site's own webhook secret, as `presslift site add` printed it
 TOKEN = "packaged-github-token"
 OWN_BUCKET = "acme-brochure-www"
 
@@ -78,7 +78,6 @@ def cloud(
         state_dir=tmp_path_factory.mktemp("packaged-state"),
         aws_port=free_port(),
         api_port=free_port(),
-        webhook_secret=SECRET,
         github_token=TOKEN,
         schedule_seconds=3600,
         package_dir=package_dir,
@@ -172,11 +171,12 @@ def approve_from_email(cloud: PackagedCloud, run_id: str) -> str:
     return answer
 
 
-def push(api: ApiClient, github: LocalGitHub, repo: str, files: dict[str, bytes]) -> dict[str, Any]:
+def push(api: ApiClient, github: LocalGitHub, site: Site, files: dict[str, bytes]) -> dict[str, Any]:
+    repo, secret = site.repo or "", SECRETS[site.name]
     before = github.add_commit(repo, {"README.md": b"old"})
     after = github.add_commit(repo, files)
     body, headers = webhook_request(
-        "push", push_payload(repo, "refs/heads/main", before, after, sorted(files)), SECRET
+        "push", push_payload(repo, "refs/heads/main", before, after, sorted(files)), secret
     )
     status, answer = http(f"{api.base_url}/webhooks/github", body, headers)
     assert status in (200, 202), answer
@@ -244,23 +244,20 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
         cloud.stack.scope.parameters.get("SearchKeysPath", "/presslift/search") if cloud.stack else ""
     )
     admin_parameter = f"{search_path}/searchable/algolia-admin-key"
-    cloud.services.sites.add(Site("searchable", repo=repo))
+    # The operator registers the search credentials (the repository only builds) and writes the key.
+    search = SearchBackend("algolia", algolia.app_id, "searchable", algolia.search_key, admin_parameter)
+    site = Site("searchable", repo=repo, search=search)
+    SECRETS[site.name] = register(cloud.services, site)
     github.add_repo(repo, tokens=[TOKEN])
-    # the operator writes the key, as `make deploy`'s secrets step does
     boto3.session.Session().client("ssm").put_parameter(
         Name=admin_parameter, Value=algolia.admin_key, Type="SecureString", Overwrite=True
     )
-    config = (
-        '[search]\nbackend = "algolia"\n'
-        f'app_id = "{algolia.app_id}"\nindex_name = "searchable"\nsearch_key = "{algolia.search_key}"\n'
-        f'admin_key_parameter = "{admin_parameter}"\n'
-    )
-    files = {"presslift.toml": config.encode(), "hugo.toml": b'title = "Searchable"\n'}
+    files = {"hugo.toml": b'title = "Searchable"\n'}
     for n in range(4):
         files[f"content/posts/post-{n}.md"] = (
             f"---\ntitle: Post {n}\ndate: 2026-01-0{n + 1}\n---\nHarbour {n}.\n".encode()
         )
-    run = push(api, github, repo, files)
+    run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
     assert {r["title"] for r in algolia.records("searchable_staging").values()} >= {
         f"Post {n}" for n in range(4)
@@ -275,13 +272,11 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
 def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     github, _ = outside
     repo = "acme/worker"
-    cloud.services.sites.add(Site("worker", repo=repo, kind="code"))
+    site = Site("worker", repo=repo, kind="code", code_app="worker")
+    SECRETS[site.name] = register(cloud.services, site)
     github.add_repo(repo, tokens=[TOKEN])
-    files = {
-        "presslift.toml": b'kind = "code"\n\n[code]\napp = "worker"\n',
-        "worker/__init__.py": b'VERSION = "1.0"\n',
-    }
-    run = push(api, github, repo, files)
+    files = {"presslift.toml": b'kind = "code"\n', "worker/__init__.py": b'VERSION = "1.0"\n'}
+    run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
     assert '"1.0"' in (cloud.efs_dir / "stage" / "worker" / "current" / "worker" / "__init__.py").read_text()
     approve_from_email(cloud, run["id"])
@@ -289,7 +284,7 @@ def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     assert '"1.0"' in (cloud.efs_dir / "prod" / "worker" / "current" / "worker" / "__init__.py").read_text()
 
 
-def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside):
+def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside, monkeypatch):
     github, _ = outside
     repo = "acme/brochure"
     s3 = cloud.services.s3
@@ -301,15 +296,19 @@ def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside):
     )["Distribution"]["Id"]
     # The operator allows the site's own target, as the README says: the stack's parameters, deployed.
     cloud.update_stack(SiteOwnedBuckets=OWN_BUCKET, SiteOwnedDistributions=distribution)
-    cloud.services.sites.add(Site("brochure", repo=repo))
+    # ... which the operator's `presslift site add` then checks against, as the functions do.
+    monkeypatch.setenv(resources.SITE_OWNED_BUCKETS.name, OWN_BUCKET)
+    monkeypatch.setenv(resources.SITE_OWNED_DISTRIBUTIONS.name, distribution)
+    # The operator gives the site its own bucket (at its root) and distribution; the repository cannot.
+    own = Target(bucket=OWN_BUCKET, distribution=distribution, own_bucket=True)
+    site = Site("brochure", repo=repo, targets={"prod": own})
+    SECRETS[site.name] = register(cloud.services, site)
     github.add_repo(repo, tokens=[TOKEN])
-    config = f'[targets.prod]\nbucket = "{OWN_BUCKET}"\ndistribution = "{distribution}"\nprefix = ""\n'
     files = {
-        "presslift.toml": config.encode(),
         "hugo.toml": b'title = "Brochure"\n',
         "content/about.md": b"---\ntitle: About us\n---\nWe make brochures.\n",
     }
-    run = push(api, github, repo, files)
+    run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", errors(run)
     approve_from_email(cloud, run["id"])
     run = finished(api, run["id"])
@@ -418,7 +417,7 @@ def test_the_build_runner_is_a_function_whose_role_can_do_nothing(cloud):
         "s3": lambda c: c.list_objects_v2(Bucket=settings.artifacts_bucket),
         "sqs": lambda c: c.get_queue_url(QueueName=settings.queues["build"]),
         "dynamodb": lambda c: c.get_item(TableName=settings.table, Key={"pk": {"S": "x"}, "sk": {"S": "x"}}),
-        "ssm": lambda c: c.get_parameter(Name="/presslift/github/webhook-secret", WithDecryption=True),
+        "ssm": lambda c: c.get_parameter(Name="/presslift/github/token", WithDecryption=True),
     }
     for service, attempt in attempts.items():
         with pytest.raises(ClientError) as refused:
@@ -457,12 +456,13 @@ def test_a_pushed_environ_mount_fails_in_the_runner_function(cloud, api, outside
     github, _ = outside
     repo = "acme/packaged-hostile"
     github.add_repo(repo, tokens=[TOKEN])
-    cloud.services.sites.add(Site("pkghostile", repo=repo))
+    site = Site("pkghostile", repo=repo)
+    SECRETS[site.name] = register(cloud.services, site)
     mount = b'[[module.mounts]]\nsource = "/proc/self/environ"\ntarget = "static/env.txt"\n'
-    run = push(api, github, repo, {"hugo.toml": mount, "content/a.md": b"---\ntitle: A\n---\nA\n"})
+    run = push(api, github, site, {"hugo.toml": mount, "content/a.md": b"---\ntitle: A\n---\nA\n"})
     assert run["status"] == "failed", run
     assert any("module.mounts.source = '/proc/self/environ' is an absolute path" in e for _, e in errors(run))
-    for value in (SECRET, TOKEN):
+    for value in (SECRETS[site.name], TOKEN):
         assert value not in json.dumps(run)
 
 

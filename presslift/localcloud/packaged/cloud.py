@@ -258,7 +258,6 @@ class PackagedCloud(LocalCloud):
     def _put_secrets(self, ssm: Any, stack: LocalStack) -> None:
         parameters = stack.scope.parameters
         values = {
-            "WebhookSecretParameter": self.options.webhook_secret,
             "GitHubTokenParameter": self.options.github_token,
         }
         for parameter, value in values.items():

@@ -41,10 +41,10 @@ def handle(github: LocalGitHub, sites: SiteStore, headers: dict[str, str], body:
     if not sites.remember_delivery(webhook.delivery_id, 3600):
         return Outcome(False, f"delivery {webhook.delivery_id} was already handled")
     site, event = matched[0], webhook.payload
-    config = SiteConfig(branches=(site.branch,))
+    config = SiteConfig()
     if isinstance(event, PushEvent) and not event.deleted:
-        config = fetch_site_config(github.url, event.repository, event.after, default_branch=site.branch)
-    decision = should_build(event, config)
+        config = fetch_site_config(github.url, event.repository, event.after)
+    decision = should_build(event, site, config)
     if not decision.build:
         return Outcome(False, decision.reason)
     return Outcome(True, decision.reason, sites.next_generation(site.name))

@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.errors import ConfigError
-from chalicelib.secrets import WEBHOOK_SECRET_PARAMETER, SecretNotFound, Secrets
+from chalicelib.secrets import SecretNotFound, Secrets, webhook_secret_name
 
 VALUE = "s3cr3t-webhook-value"
 
@@ -32,8 +32,10 @@ class CountingSSM:
 
 
 def test_reads_a_secure_string_parameter(clients: dict[str, Any]) -> None:
-    clients["ssm"].put_parameter(Name=WEBHOOK_SECRET_PARAMETER, Value=VALUE, Type="SecureString")
-    assert Secrets(ssm=clients["ssm"]).get(WEBHOOK_SECRET_PARAMETER) == VALUE
+    name = webhook_secret_name("www", {})
+    assert name == "/presslift/github/webhook-secret/www"
+    clients["ssm"].put_parameter(Name=name, Value=VALUE, Type="SecureString")
+    assert Secrets(ssm=clients["ssm"]).get(name) == VALUE
 
 
 def test_values_are_cached_until_the_ttl(clients: dict[str, Any]) -> None:

@@ -127,3 +127,57 @@ def test_forgetting_a_delivery_lets_githubs_retry_through(store: SiteStore) -> N
     assert store.remember_delivery("d2", 3600)
     store.forget_delivery("d2")
     assert store.remember_delivery("d2", 3600)
+
+
+def test_the_registration_round_trips_through_the_table(store: SiteStore) -> None:
+    from chalicelib.sites import ApprovalPolicy, SearchBackend, Target
+
+    site = Site(
+        "www",
+        repo="acme/www",
+        branches=("main", "release/*"),
+        tags=("v*",),
+        targets={"prod": Target(bucket="www-example-com", distribution="E2ABCDEF123456", own_bucket=True)},
+        approval=ApprovalPolicy(prod=False, ttl_hours=12),
+        search=SearchBackend("algolia", "ABCDEF1234", "www", "search-only", "/presslift/search/www/admin"),
+    )
+    store.add(site)
+    assert store.get("www") == site
+
+
+def test_update_changes_only_what_it_is_given_and_refuses_a_shared_prefix(store: SiteStore) -> None:
+    from chalicelib.sites import ApprovalPolicy, Target
+
+    store.add(Site("blog", repo="acme/blog", targets={"prod": Target(bucket="acme-web", prefix="blog")}))
+    store.add(Site("www", repo="acme/www"))
+    updated = store.update("www", approval=ApprovalPolicy(auto_promote=True))
+    assert updated.approval.auto_promote and store.get("www").repo == "acme/www"
+    with pytest.raises(ConflictError, match="overlaps site blog's prod target s3://acme-web/blog/"):
+        store.update("www", targets={"prod": Target(bucket="acme-web", prefix="blog/www")})
+    assert store.get("www").target("prod") == Target()
+    with pytest.raises(ConflictError, match="site blog"):
+        store.add(Site("news", repo="acme/news", targets={"prod": Target(bucket="acme-web", prefix="blog")}))
+
+
+def test_two_code_sites_cannot_share_an_app(store: SiteStore) -> None:
+    store.add(Site("billing", repo="acme/billing", kind="code"))
+    with pytest.raises(ConflictError, match="code app 'billing' is already site billing's"):
+        store.add(Site("worker", repo="acme/worker", kind="code", code_app="billing"))
+
+
+def test_an_unregistered_site_gets_the_default_approval_policy(store: SiteStore) -> None:
+    from chalicelib.sites import approval_policy
+
+    assert approval_policy(store, "imported").prod_needs_approval
+
+
+def test_a_replayed_or_older_push_is_refused(store: SiteStore) -> None:
+    ref = "refs/heads/main"
+    assert store.accept_push("www", ref, "a" * 40, 100) is None
+    assert store.accept_push("www", ref, "b" * 40, 200) is None
+    assert "older than bbbbbbb" in (store.accept_push("www", ref, "a" * 40, 100) or "")
+    assert "a replay" in (store.accept_push("www", ref, "b" * 40, 200) or "")
+    assert store.accept_push("www", ref, "c" * 40, 200) is None  # a second push in the same second
+    assert store.accept_push("www", "refs/heads/dev", "a" * 40, 100) is None  # another branch
+    store.forget_push("www", ref, "c" * 40)
+    assert store.last_push("www", ref) is None

@@ -28,7 +28,7 @@ from presslift.localgithub import LocalGitHub
 
 REPO = "acme/worker"
 TOKEN = "t0ken"
-CODE_TOML = 'kind = "code"\n\n[code]\napp = "worker"\n'
+CODE_TOML = 'kind = "code"\n'
 
 
 class Unreachable:

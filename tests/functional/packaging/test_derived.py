@@ -97,7 +97,7 @@ def test_a_code_drop_function_is_in_the_vpc_with_efs_mounted(stage: Stage) -> No
         (Function("convert", "sqs", role="ingest"), {"IngestBucket", "send:BuildQueue"}, {"SiteProdBucket"}),
         (Function("build", "sqs", role="build"), {"send:CodedropQueue", "ArtifactsBucket"}, {"IngestBucket"}),
         (Function("deploy", "sqs", role="deploy"), {"SiteProdBucket", "sns:Publish"}, {"IngestBucket"}),
-        (Function("api_handler", "api"), {"WebhookSecretParameter"}, {"SiteProdBucket", "s3:PutObject"}),
+        (Function("api_handler", "api"), {"WebhookSecretsPath}/*"}, {"SiteProdBucket", "s3:PutObject"}),
         (Function("expire_approvals", "schedule"), {"dynamodb:UpdateItem"}, {"s3:GetObject"}),
         (
             Function("codedrop", "sqs", role="codedrop"),

@@ -1,4 +1,5 @@
-"""`make deploy` writes the secrets it is given to SSM as SecureStrings and leaves the rest alone."""
+"""`make deploy` writes the GitHub token it is given to SSM as a SecureString and leaves the rest alone;
+webhook secrets are per site (`presslift site add` writes each), so it writes none."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ def ssm() -> Iterator[Any]:
 
 
 def test_given_secrets_are_written_as_securestrings_under_the_stage(ssm: Any) -> None:
-    written = write_secrets("prod", ssm, {"PRESSLIFT_WEBHOOK_SECRET": "s3cret"})
-    assert written == ["/presslift/prod/github/webhook-secret"]
+    written = write_secrets(
+        "prod", ssm, {"PRESSLIFT_GITHUB_TOKEN": "t0ken", "PRESSLIFT_WEBHOOK_SECRET": "old"}
+    )
+    assert written == ["/presslift/prod/github/token"]
     parameter = ssm.get_parameter(Name=written[0], WithDecryption=True)["Parameter"]
-    assert (parameter["Type"], parameter["Value"]) == ("SecureString", "s3cret")
+    assert (parameter["Type"], parameter["Value"]) == ("SecureString", "t0ken")
+    assert [p["Name"] for p in ssm.describe_parameters()["Parameters"]] == written
 
 
 def test_no_secrets_given_changes_nothing(ssm: Any) -> None:

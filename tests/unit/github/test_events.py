@@ -11,8 +11,10 @@ import pytest
 from chalicelib.errors import InputError
 from chalicelib.github import OtherEvent, PingEvent, PushEvent, decode_payload, parse_event, should_build
 from chalicelib.siteconfig import SiteConfig
+from chalicelib.sites import Site
 
-MASTER = SiteConfig(branches=("master",))
+MASTER = Site("www", repo="acme/www", branch="master")
+DEFAULTS = SiteConfig()
 
 # file → (the decision with a site that builds `master`, words the reason must contain)
 EXPECTED = {
@@ -45,7 +47,7 @@ def test_every_fixture_is_covered(webhooks: Path) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_is_decided(webhooks: Path, name: str) -> None:
     event, data = load(webhooks, name)
-    decision = should_build(parse_event(event, data), MASTER)
+    decision = should_build(parse_event(event, data), MASTER, DEFAULTS)
     build, words = EXPECTED[name]
     assert decision.build is build
     assert words in decision.reason
@@ -72,7 +74,7 @@ def test_new_branch_counts_as_touching_everything(webhooks: Path) -> None:
     assert isinstance(push, PushEvent)
     assert push.created and push.changed_paths == {"README.md"}
     assert not push.paths_complete
-    decision = should_build(push, SiteConfig(branches=("master",), watch_paths=("content",)))
+    decision = should_build(push, MASTER, SiteConfig(watch_paths=("content",)))
     assert decision.build and "building everything" in decision.reason
 
 
@@ -80,8 +82,8 @@ def test_tag_push_builds_when_tags_are_configured(webhooks: Path) -> None:
     _, data = load(webhooks, "push-tag-created.drone.json")
     push = parse_event("push", data)
     assert isinstance(push, PushEvent) and push.tag == "v0.0.1" and push.base_ref == "refs/heads/master"
-    assert should_build(push, SiteConfig(tags=("v*",))).build
-    assert not should_build(push, SiteConfig(tags=("release-*",))).build
+    assert should_build(push, Site("www", repo="acme/www", tags=("v*",)), DEFAULTS).build
+    assert not should_build(push, Site("www", repo="acme/www", tags=("release-*",)), DEFAULTS).build
 
 
 @pytest.mark.parametrize("name", ["push-branch-deleted.drone.json", "push-tag-deleted.octokit.json"])
@@ -89,7 +91,7 @@ def test_deletions_have_no_head_commit_and_never_build(webhooks: Path, name: str
     _, data = load(webhooks, name)
     push = parse_event("push", data)
     assert isinstance(push, PushEvent) and push.deleted and push.head_commit_id is None
-    assert not should_build(push, SiteConfig(branches=("*",), tags=("*",))).build
+    assert not should_build(push, Site("www", repo="acme/www", branches=("*",), tags=("*",)), DEFAULTS).build
 
 
 def test_ping_and_other_events_are_typed(webhooks: Path) -> None:

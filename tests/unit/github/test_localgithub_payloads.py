@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from chalicelib.github import PushEvent, receive_webhook, should_build, signature, verify_signature
 from chalicelib.siteconfig import SiteConfig
+from chalicelib.sites import Site
 from presslift.localgithub import ping_payload, push_payload, sign, webhook_request
 
 OLD, NEW = "a" * 40, "b" * 40
@@ -47,7 +48,7 @@ def test_webhook_request_round_trips_through_receive_webhook() -> None:
     webhook = receive_webhook(headers, body, "s3cret")
     assert isinstance(webhook.payload, PushEvent)
     assert (webhook.delivery_id, webhook.payload.head_commit_message) == ("d-1", "Post A")
-    assert should_build(webhook.payload, SiteConfig()).build
+    assert should_build(webhook.payload, Site("www", repo=webhook.payload.repository), SiteConfig()).build
 
 
 def test_deletion_payload_matches_githubs_deletions() -> None:

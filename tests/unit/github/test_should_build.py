@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from chalicelib.github import should_build
 from chalicelib.github.webhook import NULL_SHA, PushEvent, parse_push
 from chalicelib.siteconfig import SiteConfig
+from chalicelib.sites import Site
 from presslift.localgithub import push_payload
 
 REPO = "acme/site"
@@ -22,38 +25,65 @@ def push(
 
 
 WATCH = SiteConfig(watch_paths=("content", "static/**", "hugo.toml"))
+SITE = Site("www", repo=REPO)
+
+
+def registered(**settings: Any) -> Site:
+    """The site as its operator registered it (branches and tags are the registration's)."""
+    return Site("www", repo=REPO, **settings)
+
 
 CASES = [
-    # (name, push, config, builds, words in the reason)
-    ("main builds", push(), SiteConfig(), True, "push to branch main at 2222222"),
-    ("other branch", push("refs/heads/dev"), SiteConfig(), False, "branch dev is not configured"),
-    ("branch glob", push("refs/heads/release/1.2"), SiteConfig(branches=("release/*",)), True, "release/1.2"),
+    # (name, push, (registration, presslift.toml), builds, words in the reason)
+    ("main builds", push(), (SITE, SiteConfig()), True, "push to branch main at 2222222"),
+    ("other branch", push("refs/heads/dev"), (SITE, SiteConfig()), False, "branch dev is not configured"),
+    (
+        "branch glob",
+        push("refs/heads/release/1.2"),
+        (registered(branches=("release/*",)), SiteConfig()),
+        True,
+        "release/1.2",
+    ),
     (
         "glob is whole-name",
         push("refs/heads/release"),
-        SiteConfig(branches=("release/*",)),
+        (registered(branches=("release/*",)), SiteConfig()),
         False,
         "not config",
     ),
-    ("tag by default", push("refs/tags/v1"), SiteConfig(), False, "tag v1 is not built"),
-    ("tag configured", push("refs/tags/v1"), SiteConfig(tags=("*",)), True, "tag v1"),
-    ("branch deleted", push(after=NULL_SHA), SiteConfig(), False, "was deleted"),
-    ("odd ref", push("refs/notes/x"), SiteConfig(), False, "neither a branch nor a tag"),
-    ("watched path", push(files=("content/post.md",)), WATCH, True, "touches content/post.md"),
-    ("deep glob", push(files=("static/img/a.png",)), WATCH, True, "static/img/a.png"),
-    ("unwatched path", push(files=("README.md", ".github/x.yml")), WATCH, False, "touches no watched path"),
-    ("config always counts", push(files=("presslift.toml",)), WATCH, True, "presslift.toml"),
-    ("removed path counts", push(files=(), removed=("content/old.md",)), WATCH, True, "content/old.md"),
-    ("forced push", push(files=("README.md",), forced=True), WATCH, True, "building everything"),
-    ("20 commits", push(files=("README.md",), commits=20), WATCH, True, "may have truncated"),
-    ("19 commits", push(files=("README.md",), commits=19), WATCH, False, "no watched path"),
-    ("new branch", push(files=("README.md",), before=NULL_SHA), WATCH, True, "new branch"),
+    ("tag by default", push("refs/tags/v1"), (SITE, SiteConfig()), False, "tag v1 is not built"),
+    ("tag configured", push("refs/tags/v1"), (registered(tags=("*",)), SiteConfig()), True, "tag v1"),
+    ("branch deleted", push(after=NULL_SHA), (SITE, SiteConfig()), False, "was deleted"),
+    ("odd ref", push("refs/notes/x"), (SITE, SiteConfig()), False, "neither a branch nor a tag"),
+    ("watched path", push(files=("content/post.md",)), (SITE, WATCH), True, "touches content/post.md"),
+    ("deep glob", push(files=("static/img/a.png",)), (SITE, WATCH), True, "static/img/a.png"),
+    (
+        "unwatched path",
+        push(files=("README.md", ".github/x.yml")),
+        (SITE, WATCH),
+        False,
+        "touches no watched path",
+    ),
+    ("config always counts", push(files=("presslift.toml",)), (SITE, WATCH), True, "presslift.toml"),
+    (
+        "removed path counts",
+        push(files=(), removed=("content/old.md",)),
+        (SITE, WATCH),
+        True,
+        "content/old.md",
+    ),
+    ("forced push", push(files=("README.md",), forced=True), (SITE, WATCH), True, "building everything"),
+    ("20 commits", push(files=("README.md",), commits=20), (SITE, WATCH), True, "may have truncated"),
+    ("19 commits", push(files=("README.md",), commits=19), (SITE, WATCH), False, "no watched path"),
+    ("new branch", push(files=("README.md",), before=NULL_SHA), (SITE, WATCH), True, "new branch"),
 ]
 
 
-@pytest.mark.parametrize(("name", "event", "config", "builds", "words"), CASES, ids=[c[0] for c in CASES])
-def test_should_build(name: str, event: PushEvent, config: SiteConfig, builds: bool, words: str) -> None:
-    decision = should_build(event, config)
+@pytest.mark.parametrize(("name", "event", "setup", "builds", "words"), CASES, ids=[c[0] for c in CASES])
+def test_should_build(
+    name: str, event: PushEvent, setup: tuple[Site, SiteConfig], builds: bool, words: str
+) -> None:
+    decision = should_build(event, *setup)
     assert decision.build is builds, decision.reason
     assert words in decision.reason
 
@@ -63,10 +93,10 @@ def test_a_push_without_head_commit_touches_everything() -> None:
     data["head_commit"] = None
     event = parse_push(data)
     assert event.paths_incomplete == "the payload has no head_commit"
-    assert should_build(event, WATCH).build
+    assert should_build(event, SITE, WATCH).build
 
 
 def test_many_watched_paths_are_summarised() -> None:
     files = tuple(f"content/{i}.md" for i in range(10))
-    reason = should_build(push(files=files), WATCH).reason
+    reason = should_build(push(files=files), SITE, WATCH).reason
     assert reason.endswith("and 7 more")

@@ -1,0 +1,144 @@
+"""The operator-owned settings of a site as `presslift site add/update` options, to and from `Site`.
+
+One table of options, read the same way by `add` (starting from the defaults) and `update` (starting
+from the registration): where it publishes per stage, who approves, the code app, the search backend
+and its credentials, and the branches and tags that build. The checks themselves are the library's
+(`chalicelib.sites`); this only turns options into values.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.sites import STAGES, ApprovalPolicy, SearchBackend, Site, Target, placement
+
+_TARGET_FIELDS = ("bucket", "prefix", "distribution", "origin_path")
+_SEARCH_FIELDS = ("app_id", "index_name", "search_key", "admin_key_parameter")
+
+
+def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
+    parser.add_argument(
+        "--branch", default="main" if adding else None, help="the branch a push fetches by default (main)"
+    )
+    parser.add_argument(
+        "--branches", help="comma-separated branches (globs) whose pushes build (default: --branch)"
+    )
+    parser.add_argument("--tags", help="comma-separated tag patterns whose pushes build (default: none)")
+    for stage in STAGES:
+        parser.add_argument(
+            f"--{stage}-bucket", help=f"the site's own {stage} bucket ('' for the pipeline's)"
+        )
+        parser.add_argument(f"--{stage}-prefix", help=f"the {stage} prefix (default <site>/)")
+        parser.add_argument(
+            f"--{stage}-distribution", help=f"the site's own {stage} CloudFront distribution id"
+        )
+        parser.add_argument(f"--{stage}-origin-path", help=f"the {stage} distribution's origin path")
+    parser.add_argument(
+        "--own-bucket",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the site's buckets are its alone: it may publish at their root and no other site may use them",
+    )
+    parser.add_argument(
+        "--prod-approval",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="prod waits for a person (the default)",
+    )
+    parser.add_argument(
+        "--auto-promote",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="staging goes on to prod with no one asked",
+    )
+    parser.add_argument("--approval-ttl-hours", type=int, help="how long an approval link stays open (72)")
+    parser.add_argument("--code-app", help="a code site's folder on the EFS mount points (default: its name)")
+    parser.add_argument("--search", choices=("pagefind", "algolia"), help="the search backend (pagefind)")
+    for name in _SEARCH_FIELDS:
+        parser.add_argument(f"--algolia-{name.replace('_', '-')}")
+
+
+def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[str, Any]:
+    """The settings the options give: for `add` (no `current`) all of them, for `update` the changed."""
+    base = current or Site("placeholder", source="import")
+    changes: dict[str, Any] = {}
+    if args.branch is not None and args.branch != base.branch:
+        changes["branch"] = args.branch
+    if args.branches is not None:
+        changes["branches"] = _list(args.branches)
+    if args.tags is not None:
+        changes["tags"] = _list(args.tags)
+    targets = {stage: _target(args, stage, base.target(stage)) for stage in STAGES}
+    targets = {stage: target for stage, target in targets.items() if target != Target()}
+    if targets != dict(base.targets):
+        changes["targets"] = targets
+    approval = base.approval
+    if args.prod_approval is not None:
+        approval = replace(approval, prod=args.prod_approval)
+    if args.auto_promote is not None:
+        approval = replace(approval, auto_promote=args.auto_promote)
+    if args.approval_ttl_hours is not None:
+        approval = replace(approval, ttl_hours=args.approval_ttl_hours)
+    if approval != base.approval:
+        changes["approval"] = approval
+    if args.code_app is not None:
+        changes["code_app"] = args.code_app or None
+    search = base.search
+    if args.search is not None:
+        search = replace(search, backend=args.search)
+    given = {name: getattr(args, f"algolia_{name}") for name in _SEARCH_FIELDS}
+    search = SearchBackend(
+        backend=search.backend,
+        **{name: getattr(search, name) if given[name] is None else (given[name] or None) for name in given},
+    )
+    if search.backend == "pagefind" and search != SearchBackend():
+        search = SearchBackend()  # pagefind needs no credentials; keep none around
+    if search != base.search:
+        changes["search"] = search
+    return changes if current else {"branch": args.branch or "main", **changes}
+
+
+def _target(args: argparse.Namespace, stage: str, target: Target) -> Target:
+    values = {name: getattr(target, name) for name in _TARGET_FIELDS}
+    for name in _TARGET_FIELDS:
+        given = getattr(args, f"{stage}_{name.replace('-', '_')}")
+        if given is None:
+            continue
+        # An empty prefix is a bucket's root (it needs --own-bucket); empty elsewhere means "the default".
+        values[name] = given if name == "prefix" else (given or None)
+    own = target.own_bucket if args.own_bucket is None else args.own_bucket
+    return Target(**values, own_bucket=bool(own and values["bucket"]))
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def describe(site: Site) -> str:
+    """The registration as an operator reads it (never a secret: the admin key is a parameter name)."""
+    lines = [
+        f"  repo {site.repo or '(imports)'}, kind {site.kind}, branches {', '.join(site.allowed_branches)}"
+    ]
+    if site.tags:
+        lines.append(f"  tags {', '.join(site.tags)}")
+    for stage in STAGES:
+        place = placement(site, stage)
+        bucket = place.bucket or "(the pipeline's bucket)"
+        own = " (its own)" if place.own_bucket else ""
+        cdn = f", distribution {place.distribution}" if place.distribution else ""
+        lines.append(f"  {stage}: s3://{bucket}/{place.prefix}{own}{cdn}")
+    policy: ApprovalPolicy = site.approval
+    lines.append(
+        f"  prod approval: {'a person decides' if policy.prod_needs_approval else 'none (auto-promote)'}, "
+        f"links open {policy.ttl_hours} h"
+    )
+    if site.kind == "code":
+        lines.append(f"  code app: {site.app}")
+    if site.search.backend == "algolia":
+        lines.append(
+            f"  search: algolia app {site.search.app_id}, index {site.search.index_name}, "
+            f"admin key in SSM {site.search.admin_key_parameter}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,158 @@
+"""Webhooks as an attacker would send them, through the local cloud: each site has its own secret, so
+forged, cross-site (signed with another site's secret), replayed-with-a-new-delivery-id and stale pushes
+build nothing; rotating a secret retires the old one; the operator's `presslift site` commands refuse
+two sites on one target or code app."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from chalicelib.errors import ConflictError
+from chalicelib.sites import Site, Target, rotate_webhook_secret
+from presslift.cli import main
+from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from tests.e2e.conftest import register
+
+pytestmark = pytest.mark.e2e
+
+ALPHA, BETA = "acme/alpha", "acme/beta"
+SECRETS: dict[str, str] = {}
+
+
+def files(title: str) -> dict[str, bytes]:
+    return {
+        "hugo.toml": b'title = "Trust"\n',
+        "content/_index.md": f"---\ntitle: {title}\n---\n{title}\n".encode(),
+    }
+
+
+@pytest.fixture(scope="module")
+def github(cloud):
+    with LocalGitHub() as server:
+        for repo in (ALPHA, BETA):
+            server.add_repo(repo, tokens=["e2e-github-token"])
+        saved = os.environ.get("PRESSLIFT_GITHUB_API")
+        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+        SECRETS["alpha"] = register(cloud, Site("alpha", repo=ALPHA))
+        SECRETS["beta"] = register(cloud, Site("beta", repo=BETA))
+        yield server
+        if saved is None:
+            os.environ.pop("PRESSLIFT_GITHUB_API", None)
+        else:
+            os.environ["PRESSLIFT_GITHUB_API"] = saved
+
+
+def send(api, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def signed_push(github, repo: str, title: str, secret: str, *, pushed_at: int | None = None):
+    before = github.add_commit(repo, files("Before"))
+    after = github.add_commit(repo, files(title))
+    payload = push_payload(repo, "refs/heads/main", before, after, ["content/_index.md"], pushed_at=pushed_at)
+    body, headers = webhook_request("push", payload, secret)
+    return after, body, headers
+
+
+def test_a_push_signed_with_a_made_up_secret_builds_nothing(cloud, api, github):
+    _, body, headers = signed_push(github, ALPHA, "Forged", "not-the-secret")
+    assert send(api, body, headers)[0] == 401
+    assert api.runs("alpha") == []
+
+
+def test_a_push_signed_with_another_sites_secret_is_refused(cloud, api, github):
+    """Whoever administers beta's webhook cannot sign pushes for alpha."""
+    _, body, headers = signed_push(github, ALPHA, "Cross Site", SECRETS["beta"])
+    status, answer = send(api, body, headers)
+    assert status == 401 and "matches no secret" in json.dumps(answer)
+    assert api.runs("alpha") == [] and api.runs("beta") == []
+
+
+def test_a_replayed_body_with_a_new_delivery_id_neither_builds_nor_supersedes(cloud, api, github):
+    _, old_body, old_headers = signed_push(github, BETA, "First", SECRETS["beta"], pushed_at=1_000)
+    status, first = send(api, old_body, old_headers)
+    assert status == 202, first
+    api.wait_for_run(first["run_id"], lambda r: r["status"] != "running", timeout=240)
+    _, body, headers = signed_push(github, BETA, "Second", SECRETS["beta"], pushed_at=2_000)
+    status, second = send(api, body, headers)
+    assert status == 202, second
+    newer = api.wait_for_run(second["run_id"], lambda r: r["status"] != "running", timeout=240)
+    assert newer["status"] == "awaiting_approval", newer
+
+    replay = {**old_headers, "X-GitHub-Delivery": str(uuid.uuid4())}
+    status, answer = send(api, old_body, replay)
+    assert status == 202 and "older than" in answer["ignored"], answer
+    assert [run["id"] for run in api.runs("beta")] == [second["run_id"], first["run_id"]]
+    assert api.run(second["run_id"])["status"] == "awaiting_approval"
+
+
+def test_a_push_that_is_no_longer_the_branch_head_builds_nothing_and_says_why(cloud, api, github):
+    stale, body, headers = signed_push(github, ALPHA, "Overtaken", SECRETS["alpha"], pushed_at=3_000)
+    github.add_commit(ALPHA, files("Newer, not yet delivered"))  # the branch has moved on
+    status, answer = send(api, body, headers)
+    assert status == 202, answer
+    run = api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=120)
+    assert run["status"] == "superseded", run
+    fetch, *later = run["stages"]
+    assert fetch["status"] == "skipped" and f"{stale[:7]} is no longer the head of main" in fetch["error"]
+    assert all(stage["status"] == "skipped" for stage in later)
+
+
+def test_rotating_a_secret_retires_the_old_one(cloud, api, github):
+    old = SECRETS["alpha"]
+    new = rotate_webhook_secret(cloud.services, "alpha")
+    assert new != old and re.fullmatch(r"[0-9a-f]{64}", new)
+    _, body, headers = signed_push(github, ALPHA, "Old Secret", old)
+    assert send(api, body, headers)[0] == 401
+    _, body, headers = signed_push(github, ALPHA, "New Secret", new)
+    status, answer = send(api, body, headers)
+    assert status == 202 and answer["run_id"], answer
+    SECRETS["alpha"] = new
+
+
+def test_sites_sharing_a_prefix_or_a_code_app_are_refused(cloud, github):
+    register(
+        cloud, Site("shop", repo="acme/shop", targets={"prod": Target(bucket="acme-web", prefix="shop")})
+    )
+    with pytest.raises(ConflictError, match="overlaps site shop's prod target s3://acme-web/shop/"):
+        register(
+            cloud,
+            Site("sale", repo="acme/sale", targets={"prod": Target(bucket="acme-web", prefix="shop/sale")}),
+        )
+    register(cloud, Site("jobs", repo="acme/jobs", kind="code", code_app="jobs"))
+    with pytest.raises(ConflictError, match="code app 'jobs' is already site jobs's"):
+        register(cloud, Site("cron", repo="acme/cron", kind="code", code_app="jobs"))
+    assert {"sale", "cron"}.isdisjoint(site.name for site in cloud.services.sites.list())
+
+
+def test_the_cli_adds_updates_and_refuses_as_an_operator(cloud, github, monkeypatch, capsys):
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    assert main(["site", "add", "brochure", "--repo", "acme/brochure", "--prod-bucket", "acme-brochure",
+                 "--own-bucket"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert re.search(r"^\s+[0-9a-f]{64}$", out, re.M), out  # the secret, shown once
+    assert main(["site", "update", "brochure", "--no-prod-approval", "--approval-ttl-hours", "8"]) == 0
+    site = cloud.services.sites.get("brochure")
+    assert not site.approval.prod_needs_approval and site.approval.ttl_hours == 8
+    assert site.target("prod") == Target(bucket="acme-brochure", own_bucket=True)
+    assert main(["site", "add", "leaflet", "--repo", "acme/leaflet", "--prod-bucket", "acme-brochure",
+                 "--prod-prefix", "leaflet"]) == 2  # fmt: skip
+    assert "site brochure owns it (--own-bucket)" in capsys.readouterr().err
+    assert main(["site", "add", "flyer", "--repo", "acme/flyer", "--prod-bucket", "acme-flyer",
+                 "--prod-prefix", ""]) == 2  # fmt: skip
+    assert "pass --own-bucket" in capsys.readouterr().err
