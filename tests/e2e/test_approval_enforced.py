@@ -21,12 +21,14 @@ import pytest
 from chalicelib import events
 from chalicelib.sites import Site
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from tests.e2e.conftest import register
 
 pytestmark = pytest.mark.e2e
 
 REPO = "acme/guarded-site"
 SITE = "guarded"
-CONFIG = b"[approval]\nprod = true\n"
+SECRETS: dict[str, str] = {}  # each site's own webhook secret, as `presslift site add` printed it
+CONFIG = b"build_flags = []\n"  # the approval policy is the registration's (prod waits: the default)
 
 
 def site_files(title: str, extra_pages: int = 0) -> dict[str, bytes]:
@@ -47,7 +49,7 @@ def github(cloud):
         server.add_repo(REPO, private=True, tokens=["e2e-github-token"])
         saved = os.environ.get("PRESSLIFT_GITHUB_API")
         os.environ["PRESSLIFT_GITHUB_API"] = server.url
-        cloud.services.sites.add(Site(SITE, repo=REPO))
+        SECRETS[SITE] = register(cloud, Site(SITE, repo=REPO))
         yield server
         if saved is None:
             os.environ.pop("PRESSLIFT_GITHUB_API", None)
@@ -75,7 +77,7 @@ def awaiting(github, api, title: str, extra_pages: int = 0) -> dict:
     before = github.add_commit(REPO, site_files("Previous"))
     after = github.add_commit(REPO, site_files(title, extra_pages))
     payload = push_payload(REPO, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
-    body, headers = webhook_request("push", payload, "e2e-webhook-secret")
+    body, headers = webhook_request("push", payload, SECRETS[SITE])
     request = urllib.request.Request(api.base_url + "/webhooks/github", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         run_id = json.loads(response.read())["run_id"]

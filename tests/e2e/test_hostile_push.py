@@ -15,12 +15,13 @@ import pytest
 
 from chalicelib.sites import Site
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from tests.e2e.conftest import register
 
 pytestmark = pytest.mark.e2e
 
 HUGO_REPO = "acme/hostile-site"
 CODE_REPO = "acme/hostile-code"
-WEBHOOK_SECRET = "e2e-webhook-secret"
+SECRETS: dict[str, str] = {}  # each repository's site's own webhook secret
 GITHUB_TOKEN = "e2e-github-token"
 # What a leak of the function's environment would show: an `env` dump's lines (the local keys are the
 # word "testing", so their names with "=" stand for them), the secrets' values, moto's address.
@@ -35,8 +36,10 @@ def github(cloud):
         server.add_repo(CODE_REPO, tokens=[GITHUB_TOKEN])
         saved = os.environ.get("PRESSLIFT_GITHUB_API")
         os.environ["PRESSLIFT_GITHUB_API"] = server.url
-        cloud.services.sites.add(Site("hostile", repo=HUGO_REPO))
-        cloud.services.sites.add(Site("hostilecode", repo=CODE_REPO, kind="code"))
+        SECRETS[HUGO_REPO] = register(cloud, Site("hostile", repo=HUGO_REPO))
+        SECRETS[CODE_REPO] = register(
+            cloud, Site("hostilecode", repo=CODE_REPO, kind="code", code_app="hostile")
+        )
         yield server
         if saved is None:
             os.environ.pop("PRESSLIFT_GITHUB_API", None)
@@ -48,7 +51,7 @@ def push(api, github, repo: str, files: dict[str, bytes]) -> dict:
     before = github.add_commit(repo, {"README.md": b"old"})
     after = github.add_commit(repo, files)
     body, headers = webhook_request(
-        "push", push_payload(repo, "refs/heads/main", before, after, ["hugo.toml"]), WEBHOOK_SECRET
+        "push", push_payload(repo, "refs/heads/main", before, after, ["hugo.toml"]), SECRETS[repo]
     )
     request = urllib.request.Request(
         api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
@@ -64,10 +67,9 @@ def logs(api, run: dict) -> str:
         key = (stage.get("detail") or {}).get("log_key")
         if key:
             name = key.rsplit("/", 1)[-1]
-            with urllib.request.urlopen(
-                f"{api.base_url}/runs/{run['id']}/logs/{name}", timeout=30
-            ) as response:
-                texts.append(response.read().decode())
+            status, text = api.request("GET", f"/runs/{run['id']}/logs/{name}")  # an operator's, signed
+            assert status == 200, text
+            texts.append(text)
     return "\n".join(texts)
 
 
@@ -85,7 +87,7 @@ def build_stage(run: dict) -> dict:
 
 
 def leaks(cloud, data: bytes) -> list[str]:
-    values = (WEBHOOK_SECRET, GITHUB_TOKEN, cloud.options.aws_url)
+    values = (*SECRETS.values(), GITHUB_TOKEN, cloud.options.aws_url)
     return [value for value in values if value.encode() in data] + [
         match.group().decode() for match in ENV_LINE.finditer(data)
     ]
@@ -122,7 +124,6 @@ def test_a_check_that_prints_the_environment_shows_no_key(cloud, api, github):
     config = b"""kind = "code"
 
 [code]
-app = "hostile"
 check = ["sh", "-c", "env; tr '\\\\0' '\\\\n' < /proc/self/environ; exit 1"]
 """
     run = push(api, github, CODE_REPO, {"presslift.toml": config, "app.py": b"X = 1\n"})

@@ -15,9 +15,14 @@ import pytest
 from chalicelib import approvals, clearance, events, pipeline
 from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.sites import ApprovalPolicy, Site
 
 SITE = "guarded"
-AUTO_PROMOTE = "[approval]\nprod = false\nauto_promote = true\n"
+
+
+def auto_promote(svc) -> None:
+    """The site's operator lets staging go on to prod by itself (`presslift site update --auto-promote`)."""
+    svc.sites.add(Site(SITE, repo="acme/guarded", approval=ApprovalPolicy(prod=False, auto_promote=True)))
 
 
 def stored(svc, status: str, *, stages: dict[str, str], approval: dict | None = None, **fields) -> Run:
@@ -87,11 +92,11 @@ def ready_for_prod(svc, case: str) -> Run:
             approval=decided("approved"),
         )
     if case == "auto-promote":
+        auto_promote(svc)
         return stored(
             svc,
             "running",
             stages={**before, "approval": "skipped", "deploy-prod": "pending"},
-            artifact={"presslift_toml": AUTO_PROMOTE},
         )
     if case == "awaiting":
         return awaiting(svc)
@@ -155,10 +160,10 @@ def test_staging_needs_no_approval(provisioned):
 
 
 def test_the_approval_policy_is_read_in_one_place(provisioned):
-    run = ready_for_prod(provisioned, "auto-promote")
+    assert clearance.person_needed(clearance.approval_policy(provisioned, awaiting(provisioned)))
+    run = ready_for_prod(provisioned, "auto-promote")  # the operator's registration changes the policy
     policy = clearance.approval_policy(provisioned, run)
     assert policy.auto_promote and not clearance.person_needed(policy)
-    assert clearance.person_needed(clearance.approval_policy(provisioned, awaiting(provisioned)))
 
 
 def test_a_deploy_message_for_a_run_awaiting_approval_fails_it_and_changes_nothing(provisioned):
