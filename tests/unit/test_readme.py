@@ -7,7 +7,6 @@ from chalicelib.siteconfig import OPERATOR_KEYS, parse_site_config
 from tests.conftest import ROOT
 
 
-
 def readme_example() -> str:
     found = re.search(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
     assert found, "the README has no ```toml example"
