@@ -346,6 +346,34 @@ def test_the_scheduled_sweep_fails_a_run_whose_message_was_dead_lettered(cloud):
     assert "gave up after" in (failed.stage("build").error or "")
 
 
+def test_the_attacks_of_a_pusher_fail_against_the_packaged_functions(cloud, api, outside):
+    """As a pusher to one registered repository, under the functions' own roles: a push signed with
+    another site's secret, an anonymous read of the runs, and a template reading a key all fail."""
+    github, _ = outside
+    repo = "acme/packaged-pusher"
+    github.add_repo(repo, tokens=[TOKEN])
+    site = Site("pkgpusher", repo=repo)
+    SECRETS[site.name] = register(cloud.services, site)
+    other = next(name for name in SECRETS if name != site.name)
+
+    before = github.add_commit(repo, {"README.md": b"old"})
+    after = github.add_commit(repo, {"content/a.md": b"---\ntitle: A\n---\nA\n"})
+    payload = push_payload(repo, "refs/heads/main", before, after, ["content/a.md"])
+    body, headers = webhook_request("push", payload, SECRETS[other])  # another site's secret
+    known = {run["id"] for run in api.runs(site.name)}
+    assert http(f"{api.base_url}/webhooks/github", body, headers)[0] == 401
+    assert {run["id"] for run in api.runs(site.name)} == known  # nothing started
+
+    assert http(f"{api.base_url}/runs")[0] == 403  # anonymous: API Gateway's refusal, no function runs
+
+    template = b'<p>{{ getenv "AWS_SECRET_ACCESS_KEY" }}{{ getenv "AWS_SESSION_TOKEN" }}</p>'
+    run = push(api, github, site, {"hugo.toml": b'title = "P"\n', "layouts/home.html": template})
+    assert run["status"] == "failed", run
+    assert any("getenv" in error for _, error in errors(run)), errors(run)
+    bucket = cloud.settings.site_buckets["staging"]
+    assert not cloud.services.s3.list_objects_v2(Bucket=bucket, Prefix=f"{site.name}/").get("Contents")
+
+
 def test_presslift_up_packaged_serves_the_package_under_api_and_stops_on_ctrl_c(package_dir, tmp_path):
     aws_port, api_port = free_port(), free_port()
     env = {**os.environ, "PRESSLIFT_AWS_PORT": str(aws_port), "PRESSLIFT_API_PORT": str(api_port)}
