@@ -13,10 +13,9 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from presslift.packaging.package import Packaged
-from tests.conftest import free_port
+from tests.conftest import moto_server
 
 pytestmark = pytest.mark.xdist_group("packaging")
 AWS = Path(sys.executable).parent / "aws"
@@ -24,13 +23,8 @@ AWS = Path(sys.executable).parent / "aws"
 
 @pytest.fixture
 def s3_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 def test_aws_cloudformation_package_uploads_code_and_layer(

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from presslift.packaging.imports import lambda_environment
 from presslift.packaging.lambda_runtime import BOTO3_FLOOR, LambdaRuntime
-from tests.conftest import free_port
+from tests.conftest import moto_server
 
 pytestmark = pytest.mark.xdist_group("packaging")
 
@@ -80,13 +79,8 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="module")
