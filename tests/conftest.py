@@ -32,12 +32,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
-    """A moto server of this process on a free loopback port; its endpoint URL."""
+    """A moto server of this process on a free loopback port; its endpoint URL. It shares moto's
+    in-process state with any earlier test on this worker, so it starts from a reset: what a test
+    lists is what it made."""
+    from moto.moto_api import _internal
     from moto.server import ThreadedMotoServer
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    _internal.moto_api_backend.reset()
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
