@@ -3,7 +3,7 @@
 The approval lives on its run (`run.approval`); its id is the run's id. The token is 256 random bits,
 sent only in the email and stored only as its SHA-256, so a leaked table does not leak approvals.
 Opening the link (GET) only shows what will happen: mail scanners open every link. Only a POST that
-carries the token decides, once. Pure rules here; storing and enqueuing happen in `pipeline.py`.
+carries the token decides, once. Pure rules here; storing and enqueuing happen in `pipeline`.
 """
 
 from __future__ import annotations

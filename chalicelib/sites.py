@@ -18,7 +18,7 @@ Same DynamoDB table as the runs (keys `pk`/`sk`), other item kinds:
   `pushed_at`), so a replayed or stale push builds nothing;
 - `DELIVERY#<id>` / `DELIVERY`: a webhook delivery we have seen, with `expires_at` as the table's TTL.
 
-Never: decide what happens to a run here (that is `pipeline.py`), or read-then-write without a
+Never: decide what happens to a run here (that is `pipeline`), or read-then-write without a
 condition (two Lambdas run at once).
 """
 
