@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-
-from chalicelib.errors import PipelineError
+from rich.markup import escape
 
 console = Console()
 err = Console(stderr=True)
@@ -104,14 +103,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_runs(args: argparse.Namespace) -> int:
+def cmd_read(args: argparse.Namespace) -> int:
+    """`runs`, `show`, `logs`, `watch`: read-only views of the runs (`presslift.runlog`)."""
     from presslift.target import pipeline_services
 
-    svc = pipeline_services(args)
-    for run in svc.runs.list(limit=args.limit, site=args.site):
-        stages = " ".join(f"{s.name}:{s.status}" for s in run.stages)
-        console.print(f"{run.id}  {run.site:<16} {run.status:<18} {stages}", highlight=False)
-    return 0
+    return int(args.read(args, pipeline_services(args), console))
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -322,6 +318,7 @@ def _confirm(question: str) -> bool:
 
 
 def parser() -> argparse.ArgumentParser:
+    from presslift import __version__, runlog
     from presslift.localcloud import LocalCloudOptions
     from presslift.siteoptions import add_site_options
     from presslift.target import add_target_options
@@ -329,6 +326,8 @@ def parser() -> argparse.ArgumentParser:
     defaults = LocalCloudOptions()
     top = argparse.ArgumentParser(prog="presslift", description=__doc__.splitlines()[0] if __doc__ else None)
     top.add_argument("-v", "--verbose", action="store_true", help="log what the pipeline does")
+    top.add_argument("--debug", action="store_true", help="show the full traceback when a command fails")
+    top.add_argument("--version", action="version", version=f"presslift {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="start the local cloud and keep it running until Ctrl-C")
@@ -447,31 +446,30 @@ def parser() -> argparse.ArgumentParser:
     add_target_options(dash)
     dash.set_defaults(func=cmd_dashboard)
 
-    runs = sub.add_parser("runs", help="list runs, newest first")
-    runs.add_argument("--site", help="only this site's runs")
-    runs.add_argument("--limit", type=int, default=20)
-    add_target_options(runs)
-    runs.set_defaults(func=cmd_runs)
+    runlog.add_parsers(sub, add_target_options)
+    for name in ("runs", "show", "logs", "watch"):
+        sub.choices[name].set_defaults(func=cmd_read)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
+    from presslift.failures import explain
+
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
         return int(args.func(args))
-    except PipelineError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
     except Exception as exc:
-        from presslift.localcloud import LocalCloudError
-
-        if isinstance(exc, LocalCloudError):
-            err.print(f"[red]error:[/red] {exc}")
-            return 2
-        raise
+        failure = explain(exc)
+        if failure is None or args.debug:
+            raise
+        err.print(f"[red]error:[/red] {escape(failure.message)}", highlight=False, soft_wrap=True)
+        return failure.exit_code
 
 
 if __name__ == "__main__":
