@@ -8,6 +8,7 @@ told otherwise.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -118,6 +119,13 @@ def cmd_decide(args: argparse.Namespace) -> int:
     from presslift.target import pipeline_services
 
     svc = pipeline_services(args)
+    if args.decision == "approve" and not args.yes:
+        run = svc.runs.get(args.run)
+        plan = str(run.approval.get("plan_text") or "(no plan recorded)")
+        console.print(f"Approving run {run.id} of {run.site} puts this on prod:", highlight=False)
+        console.print(plan, highlight=False, soft_wrap=True)
+        if not _confirm(f"Approve run {run.id} for prod?"):
+            return 2
     who = f"operator {getpass.getuser()} (presslift CLI)"
     run = pipeline.decide(svc, args.run, None, Decision(args.decision, "cli", who), operator=True)
     verb = "approved: the prod deploy is queued" if args.decision == "approve" else "rejected"
@@ -203,8 +211,15 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from chalicelib import pipeline
     from presslift.target import pipeline_services
 
+    svc = pipeline_services(args)
+    if args.stage == "prod" and not args.yes:
+        target = f"run {args.run}'s build" if args.run else "the build it had before the current one"
+        deletes = "; the delete limits are lifted" if args.allow_deletes else ""
+        console.print(f"Roll {args.site} prod back to {target}{deletes}.", highlight=False)
+        if not _confirm(f"Roll {args.site} prod back?"):
+            return 2
     run = pipeline.rollback(
-        pipeline_services(args),
+        svc,
         args.site,
         args.stage,
         args.run,
@@ -273,24 +288,46 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     svc = pipeline_services(args)
     source, artifact = pipeline.publishable(svc, args.site, args.stage, args.run)
+    what = f"run {source.id}'s build" + ("" if args.run else f" (what {args.stage} holds now)")
     if args.dry_run:
         detail = deploy_work.deploy(
             svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=args.verify
         )
-        console.print(f"Run {source.id} to {args.stage} (dry run, nothing changed):", highlight=False)
-        console.print(detail["plan_text"], highlight=False)
         try:
-            pipeline.check_publish(svc, source, artifact, args.stage)
+            allowed: str | None = pipeline.check_publish(svc, source, artifact, args.stage)
+            refusal = ""
         except ForbiddenError as exc:
-            console.print(f"Publishing it would be refused: {exc}", highlight=False)
+            allowed, refusal = None, str(exc)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "run": source.id,
+                        "artifact_run": artifact,
+                        "allowed": allowed,
+                        "refused": refusal,
+                        **detail,
+                    },
+                    default=str,
+                    indent=2,
+                )
+            )
+            return 0
+        console.print(
+            f"Publish {what} to {args.stage} (dry run, nothing changed):", highlight=False, soft_wrap=True
+        )
+        _print_plan(detail, listing=args.list)
+        if refusal:
+            console.print(f"Publishing it would be refused: {refusal}", highlight=False, soft_wrap=True)
         return 0
     why = pipeline.check_publish(svc, source, artifact, args.stage)  # refused before anything is asked
-    if args.stage == "prod" and not args.yes:
+    if not args.yes:
         detail = deploy_work.deploy(svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=True)
-        console.print(f"Run {source.id} to prod ({why}):", highlight=False)
-        console.print(detail["plan_text"], highlight=False)
-        if not _confirm(f"Publish run {source.id} to prod?"):
-            return 2
+        if args.stage == "prod" or detail["publish"]["summary"].get("deletes"):
+            console.print(f"Publish {what} to {args.stage} ({why}):", highlight=False, soft_wrap=True)
+            _print_plan(detail, listing=args.list)
+            if not _confirm(f"Publish run {source.id}'s build to {args.stage}?"):
+                return 2
     run = pipeline.publish(
         svc,
         args.site,
@@ -303,6 +340,21 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_plan(detail: dict[str, Any], *, listing: bool) -> None:
+    """The plan's lines; with `listing`, every file it changes and why (as `hugo deploy --dryRun`)."""
+    from chalicelib.units import human_size
+
+    console.print(detail["plan_text"], highlight=False, soft_wrap=True)
+    if listing:
+        for row in detail.get("files", []):
+            size = human_size(row["size"]) if row["action"] == "upload" else ""
+            console.print(
+                f"  {row['action']:<8} {row['reason']:<16} {size:>9}  {row['key']}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
 def _confirm(question: str) -> bool:
     """Ask on the terminal; without one (a script, CI), refuse: prod changes only when someone says so."""
     if not sys.stdin.isatty():
@@ -312,7 +364,7 @@ def _confirm(question: str) -> bool:
         return False
     answer = console.input(f"{question} [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
-        err.print("Nothing published.")
+        err.print("Nothing changed.")
         return False
     return True
 
@@ -367,6 +419,10 @@ def parser() -> argparse.ArgumentParser:
     ):
         decide = sub.add_parser(decision, help=f"{text} (as an operator, without the emailed link)")
         decide.add_argument("run", help="the run id")
+        if decision == "approve":
+            decide.add_argument(
+                "--yes", action="store_true", help="approve without showing the plan and asking"
+            )
         add_target_options(decide)
         decide.set_defaults(func=cmd_decide, decision=decision)
 
@@ -411,20 +467,24 @@ def parser() -> argparse.ArgumentParser:
         help="the run whose artifact to restore, one that was live on the stage (default: the one before)",
     )
     roll.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
+    roll.add_argument("--yes", action="store_true", help="roll prod back without asking")
     add_target_options(roll)
     roll.set_defaults(func=cmd_rollback)
 
     publish = sub.add_parser(
-        "publish", help="publish a run's artifact to a stage, or show the plan with --dry-run"
+        "publish",
+        help="publish the build a stage holds again (repairs hand edits); --dry-run shows the plan",
     )
     publish.add_argument("site")
     publish.add_argument("stage", choices=("staging", "prod"))
     publish.add_argument(
         "--run",
-        help="the run whose artifact to publish (default: the newest built); prod takes only a build "
-        "that was approved or live on prod before",
+        help="the run whose build to publish (default: the one the stage holds now, to repair drift); "
+        "prod takes only a build that was approved for it or live on it before",
     )
     publish.add_argument("--dry-run", action="store_true", help="only print what would change")
+    publish.add_argument("--list", action="store_true", help="list every file the plan changes, and why")
+    publish.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
     publish.add_argument("--yes", action="store_true", help="publish to prod without asking")
     publish.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
     publish.add_argument(

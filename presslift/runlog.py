@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from chalicelib import runview
+from chalicelib import pipeline, runview
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.errors import NotFoundError
 from chalicelib.runs import Run
@@ -75,7 +75,8 @@ def runs_table(runs: list[Run], now: datetime) -> Table:
 def cmd_runs(args: argparse.Namespace, svc: Services, console: Console) -> int:
     if getattr(args, "run", None):
         return cmd_show(args, svc, console)
-    _known_site(svc, args.site)
+    if args.site:
+        pipeline.check_known_site(svc, args.site)
     runs = svc.runs.list(limit=args.limit, site=args.site)
     now = _now()
     if args.json:
@@ -86,11 +87,6 @@ def cmd_runs(args: argparse.Namespace, svc: Services, console: Console) -> int:
         return 0
     _print_table(console, runs_table(runs, now))
     return 0
-
-
-def _known_site(svc: Services, site: str | None) -> None:
-    if site and site not in {s.name for s in svc.sites.list()} and not svc.runs.list(limit=1, site=site):
-        raise NotFoundError(f"unknown site {site!r}: `presslift site list` shows the registered sites")
 
 
 def _warnings(svc: Services, run: Run) -> list[dict[str, str]]:

@@ -31,12 +31,14 @@ from chalicelib.pipeline.flow import (
     start_push,
 )
 from chalicelib.pipeline.restore import check_publish, publish, publishable, rollback
+from chalicelib.pipeline.steps import check_known_site
 from chalicelib.pipeline.sweep import dead_letter_runs, fail_dead_lettered, give_up
 
 __all__ = [
     "after_staging",
     "build",
     "check_approvable",
+    "check_known_site",
     "check_publish",
     "codedrop",
     "dead_letter_runs",

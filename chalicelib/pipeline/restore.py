@@ -10,7 +10,7 @@ from __future__ import annotations
 from chalicelib import clearance, events
 from chalicelib.clearance import stage_name
 from chalicelib.errors import ForbiddenError, InputError, NotFoundError
-from chalicelib.pipeline.steps import create, enqueue, promote
+from chalicelib.pipeline.steps import check_known_site, create, enqueue, promote
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
@@ -34,6 +34,7 @@ def rollback(
     run waiting for approval stays approvable, and approving it deploys it over the rollback.
     """
     history = svc.runs.list(site=site, limit=200)
+    check_known_site(svc, site, history)
     if history and history[0].kind == "code":
         return _rollback_code(svc, history, stage, to_run, who=who)
     if stage not in SITE_STAGES:
@@ -55,13 +56,22 @@ def rollback(
 
 
 def publishable(svc: Services, site: str, stage: str, to_run: str | None = None) -> tuple[Run, str]:
-    """What `presslift publish` puts on `stage`: `to_run`'s build, else the newest built run's (a
-    rollback's: the artifact it restored), with that artifact. `check_publish` says whether it may."""
-    history = [run for run in svc.runs.list(site=site, limit=200) if run.artifact.get("artifact_run")]
-    if not history:
-        raise NotFoundError(f"site {site} has no built run to publish")
-    source = _find(site, to_run, history) if to_run else history[0]
-    return source, clearance.live_artifact(source, stage) or str(source.artifact["artifact_run"])
+    """What `presslift publish` puts on `stage`, with that artifact: by default the build the stage holds
+    now (publishing it again repairs drift: hand edits, deleted files); with `to_run`, that run's build
+    (a rollback's: the artifact it restored), which `check_publish` then has to allow. Something new
+    reaches prod only through an approval, never by a publish."""
+    history = svc.runs.list(site=site, limit=200)
+    if to_run:
+        source = _find(site, to_run, [run for run in history if run.artifact.get("artifact_run")])
+        return source, clearance.live_artifact(source, stage) or str(source.artifact["artifact_run"])
+    live = clearance.live_history(history, stage)
+    if not live:
+        check_known_site(svc, site, history)
+        raise NotFoundError(
+            f"{stage} of {site} has no build yet, so there is nothing to publish again; builds reach "
+            f"{stage} by a push or an import{' and an approval' if stage == 'prod' else ''}"
+        )
+    return live[0]
 
 
 def check_publish(svc: Services, source: Run, artifact: str, stage: str) -> str:

@@ -38,6 +38,16 @@ class UploadReason(StrEnum):
     FORCED = "forced"
 
 
+#: Why a file is uploaded, in the words a listing shows.
+REASON_WORDS = {
+    UploadReason.NEW: "new",
+    UploadReason.SIZE: "size changed",
+    UploadReason.CONTENT: "content changed",
+    UploadReason.HEADERS: "headers changed",
+    UploadReason.FORCED: "forced",
+}
+
+
 class Group(StrEnum):
     """Upload order: what pages link to arrives before the pages, and the entry points come last."""
 
@@ -117,6 +127,24 @@ class PublishPlan:
             "overridden": list(self.overridden),
             "compared_with": self.basis,
         }
+
+    def files(self) -> list[dict[str, Any]]:
+        """Every object the publish changes, in upload order then deletes, each with why (as `hugo
+        deploy --dryRun` lists them): `{"action", "key", "reason", "size"}`."""
+        rows = [
+            {
+                "action": "redirect" if upload.is_redirect else "upload",
+                "key": upload.key,
+                "reason": REASON_WORDS[upload.reason],
+                "size": upload.size,
+            }
+            for _, uploads in self.in_order()
+            for upload in uploads
+        ]
+        rows += [
+            {"action": "delete", "key": key, "reason": "not in the build", "size": 0} for key in self.deletes
+        ]
+        return rows
 
     def describe(self) -> str:
         """A few lines of text saying what the publish will do (or why it is refused)."""

@@ -110,6 +110,8 @@ def deploy(
             + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
         ),
     }
+    if dry_run:  # the whole list only for whoever asked: a run record has no room for it
+        detail["files"] = result.plan.files()
     if cleared:
         detail["cleared"] = cleared
     if site.search.backend == "algolia":

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -134,6 +135,18 @@ def test_unknown_runs_sites_and_stages_are_one_line_errors(cli, imported) -> Non
         assert code == 2, (argv, out, err)
         assert words in err
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_commands_that_change_prod_show_what_and_ask_first(cli, imported, api, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal, as in a script: no yes to give
+    code, out, err = cli(["approve", imported["id"]])
+    assert code == 2
+    assert f"Approving run {imported['id']} of {SITE} puts this on prod:" in out
+    assert "Publish to s3://" in out  # the approval's own plan
+    assert "needs a yes: run it in a terminal, or pass --yes" in " ".join(err.split())
+    code, out, err = cli(["rollback", SITE, "prod"])
+    assert code == 2 and "Roll logbook prod back to the build it had before" in out
+    assert api.run(imported["id"])["status"] == "awaiting_approval"
 
 
 def _presslift(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
