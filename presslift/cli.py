@@ -340,6 +340,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    from presslift.completion import bash_script
+
+    print(bash_script(args.parser), end="")
+    return 0
+
+
 def _print_plan(detail: dict[str, Any], *, listing: bool) -> None:
     """The plan's lines; with `listing`, every file it changes and why (as `hugo deploy --dryRun`)."""
     from chalicelib.units import human_size
@@ -505,6 +512,14 @@ def parser() -> argparse.ArgumentParser:
     dash.add_argument("--port", type=int, default=0, help="the local port (default: a free one)")
     add_target_options(dash)
     dash.set_defaults(func=cmd_dashboard)
+
+    complete = sub.add_parser(
+        "completion", help="print shell completion: source <(presslift completion bash)"
+    )
+    complete.add_argument(
+        "shell", choices=("bash", "zsh"), help="zsh: after autoload -U bashcompinit && bashcompinit"
+    )
+    complete.set_defaults(func=cmd_completion, parser=top)
 
     runlog.add_parsers(sub, add_target_options)
     for name in ("runs", "show", "logs", "watch"):
