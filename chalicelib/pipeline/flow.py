@@ -144,14 +144,27 @@ def fetch(
     if done is None:
         after_failure(svc, request.run_id)
         return None
+    keep_fetched_config(svc, done.id)
     detail = done.stage("fetch").detail
-    svc.runs.update(done.id, lambda r: r.artifact.update(presslift_toml=detail.pop("presslift_toml", "")))
     return build(
         svc,
         events.BuildRequest(done.id, done.site, detail["source_key"]),
         final_attempt=final_attempt,
         budget=budget,
     )
+
+
+def keep_fetched_config(svc: Services, run_id: str) -> None:
+    """Move the fetched presslift.toml from the fetch stage onto the run's artifact (rollbacks and the
+    deploy read it there). The change reads only the record it is given, so a retried update (after a
+    write conflict) moves it again instead of losing it."""
+
+    def keep(r: Run) -> None:
+        fetched = r.stage("fetch").detail.pop("presslift_toml", None)
+        if fetched is not None:
+            r.artifact["presslift_toml"] = fetched
+
+    svc.runs.update(run_id, keep)
 
 
 def _end_stale(svc: Services, run_id: str, reason: str) -> None:
@@ -204,7 +217,7 @@ def _superseded(svc: Services, run: Run, stage: str, *, name: str | None = None)
         if not r.finished:
             end_run(
                 r,
-                r.stage(f"deploy-{stage}"),
+                r.stage(name or f"deploy-{stage}"),
                 f"superseded by a newer run of {r.site}",
                 status="superseded",
                 stage_status="skipped",
