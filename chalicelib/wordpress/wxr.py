@@ -1,8 +1,11 @@
 """Stream a WordPress export (WXR 1.0, 1.1, 1.2) into typed records: the site, its authors and terms,
 and one `Item` per `<item>` (posts, pages, attachments, menu items, custom types) with comments.
 
-Elements are matched by namespace URI, never by prefix. The parse is incremental and each `<item>` is
-freed once read, so memory stays flat however large the export is.
+Elements are matched by namespace URI, never by prefix, so any prefix (or a default namespace) bound
+to WordPress's URIs reads the same. Namespace names are opaque strings as XML Namespaces 1.0 says: a
+URI libxml2 finds "not valid" (non-ASCII, spaces) is accepted, as expat and WordPress accept it; every
+other parse error is still refused. The parse is incremental and each `<item>` is freed once read, so
+memory stays flat however large the export is.
 
 This module must never resolve entities, load a DTD, touch the network, or write anything.
 """
@@ -18,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from chalicelib.errors import ConversionError
+from chalicelib.wordpress.dates import from_pubdate
 from chalicelib.wordpress.encoding import utf8_source
 from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
@@ -28,6 +32,12 @@ WP_NAMESPACES = frozenset(
 EXCERPT_NAMESPACES = frozenset(ns + "excerpt/" for ns in WP_NAMESPACES)
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+# RSS 2.0 has no namespace, but some writers put its elements under one of these as a default namespace.
+RSS_NAMESPACES = frozenset({"", "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss"})
+# libxml2 reports a namespace name that is not a valid (or not an absolute) URI as an error; XML
+# Namespaces 1.0 treats namespace names as strings compared character by character, so these are not.
+TOLERATED_ERRORS = frozenset({"WAR_NS_URI", "WAR_NS_URI_RELATIVE"})
+XML_DOMAINS = frozenset({"PARSER", "NAMESPACE", "IO", "I18N", "MEMORY"})
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
 VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
 
@@ -112,12 +122,37 @@ def _local(el: Any) -> tuple[str, str]:
         return "", ""
     if tag.startswith("{"):
         ns, _, name = tag[1:].partition("}")
-        return ns, name
+        return ("" if ns in RSS_NAMESPACES else ns), name
     return "", tag
 
 
 def _text(el: Any) -> str:
     return "".join(el.itertext()) if len(el) else (el.text or "")
+
+
+def _first_real_error(error: etree.XMLSyntaxError) -> Any:
+    """The first logged XML error that is not a tolerated namespace-name complaint, or None.
+
+    The log is lxml's per-thread one (cleared when a parse starts); HTML fragment parses that run
+    between two items log there too, so only the XML parser's own domains count.
+    """
+    for entry in error.error_log:
+        if (
+            entry.domain_name in XML_DOMAINS
+            and entry.level >= etree.ErrorLevels.ERROR
+            and entry.type_name not in TOLERATED_ERRORS
+        ):
+            return entry
+    return None
+
+
+def _close(parser: Any) -> None:
+    # libxml2 reports namespace-name complaints when the document closes, after every event was read.
+    try:
+        parser.close()
+    except etree.XMLSyntaxError as error:
+        if _first_real_error(error) is not None or not len(error.error_log):
+            raise
 
 
 def as_int(value: str) -> int:
@@ -229,6 +264,10 @@ def _item(el: Any) -> Item:
     def wp(name: str) -> str:
         return values.get("wp:" + name, "").strip()
 
+    date, date_gmt = wp("post_date"), wp("post_date_gmt")
+    if not date and not date_gmt and values.get("pubDate", "").strip():
+        date, date_gmt = from_pubdate(values["pubDate"])
+
     return Item(
         id=as_int(wp("post_id")),
         type=wp("post_type") or "post",
@@ -238,8 +277,8 @@ def _item(el: Any) -> Item:
         creator=values.get("creator", "").strip(),
         content=values.get("content", ""),
         excerpt=values.get("excerpt", ""),
-        date=wp("post_date"),
-        date_gmt=wp("post_date_gmt"),
+        date=date,
+        date_gmt=date_gmt,
         modified=wp("post_modified"),
         modified_gmt=wp("post_modified_gmt"),
         slug=wp("post_name"),
@@ -298,6 +337,7 @@ class ExportReader:
         )
         if self.path.stat().st_size == 0:
             raise self._fail("the export is empty (0 bytes)", 1)
+        etree.clear_error_log()
         stream_line = 1
         depth = 0
         saw_root = False
@@ -325,7 +365,7 @@ class ExportReader:
                         item = self._on_end(el, depth)
                         if item is not None:
                             yield item
-                parser.close()
+                _close(parser)
             except etree.XMLSyntaxError as error:
                 raise self._syntax_error(error, stream_line) from None
             self.repairs = stream.repairs
@@ -371,8 +411,11 @@ class ExportReader:
                 self.site.terms.append(term)
 
     def _syntax_error(self, error: etree.XMLSyntaxError, stream_line: int) -> ConversionError:
-        line = error.lineno or stream_line
-        message = str(error.msg or error)
+        entry = _first_real_error(error)
+        if entry is not None:
+            line, message = entry.line or stream_line, entry.message.strip()
+        else:
+            line, message = error.lineno or stream_line, str(error.msg or error)
         message = re.sub(r",? line \d+, column \d+$", "", message)
         lowered = message.lower()
         if "encoding" in lowered or "utf-8" in lowered or "char out of range" in lowered:
