@@ -19,8 +19,9 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
+from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
-from chalicelib.wordpress.markdown import can_convert, to_markdown
+from chalicelib.wordpress.markdown import can_convert, fenced_code, release, to_markdown
 from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
 from chalicelib.wordpress.shortcodes import (
     Placeholders,
@@ -80,7 +81,7 @@ def wpautop(text: str) -> str:
     return re.sub(r"ZQXPRE(\d+)ZQX", lambda m: protected[int(m.group(1))], result)
 
 
-HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])")
+HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])", re.S)
 
 
 def escape_hugo_shortcodes(markdown: str) -> str:
@@ -122,15 +123,35 @@ class HugoMarkdown(MarkdownConverter):
     def convert_figcaption(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
         return f"\n\n{text.strip()}\n\n" if text.strip() else ""
 
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        # The same block as the fast path writes, so code survives byte for byte on both paths.
+        code = text[1:] if text.startswith("\n") else text
+        return f"\n\n{fenced_code(code, _code_language(el))}\n\n" if code.strip("\n") else ""
+
+    def convert_sup(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return f"^{' '.join(text.split())}^" if text.strip() else text
+
+    def convert_sub(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return f"~{' '.join(text.split())}~" if text.strip() else text
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        # ^ and ~ mark superscript and subscript in the site's Markdown: literal ones are escaped.
+        escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]
+        return re.sub(r"([\^~])", r"\\\1", escaped) if escaped and "_noformat" not in parent_tags else escaped
+
 
 _CONVERTER = HugoMarkdown()
 
 
-def markdown_of(root: Any) -> str:
-    """Markdown of the lxml element `root`: our own fast writer, or markdownify for rare markup."""
+def markdown_of(root: Any, *, marked: bool = False) -> str:
+    """Markdown of the lxml element `root`: our own fast writer, or markdownify for rare markup.
+
+    With `marked`, code lines keep their marks for the caller's clean-ups (see markdown.release).
+    """
     if can_convert(root):
-        return to_markdown(root)
-    return str(_CONVERTER.convert_soup(BeautifulSoup(inner_html(root), "lxml")))
+        return to_markdown(root, marked=marked)
+    text = str(_CONVERTER.convert_soup(BeautifulSoup(inner_html(root), "lxml")))
+    return text if marked else release(text)
 
 
 @dataclass
@@ -140,6 +161,8 @@ class BodyContext:
     warn: Callable[[str, str], None]
     iframe_hosts: Iterable[str]
     strip: bool = True
+    # The item's `footnotes` meta: the block editor's JSON list of {"id", "content"}.
+    footnotes: str = ""
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -208,8 +231,10 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
     _rewrite_links(root, ctx.rewrite_url)
     _iframes_to_embeds(root, sc, placeholders)
-    markdown = escape_hugo_shortcodes(markdown_of(root))
+    galleries_to_shortcodes(root, placeholders, markdown_of)
+    notes = footnotes_to_markdown(root, ctx.footnotes, placeholders, inline_markdown)
+    markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
-    markdown = placeholders.restore(markdown)
+    markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
-    return Body(markdown, findings, has_more)
+    return Body(release(markdown), findings, has_more)

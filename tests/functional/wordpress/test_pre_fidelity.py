@@ -1,0 +1,86 @@
+"""`<pre>` and code blocks show exactly what WordPress showed once converted and built by Hugo, and
+the rest of the markup that Markdown tends to flatten (sup/sub, footnotes, galleries) survives."""
+
+import frontmatter
+import pytest
+
+from chalicelib.wordpress import convert_export
+from chalicelib.wordpress.fidelity import pre_blocks
+from chalicelib.wordpress.wxr import ExportReader
+from tests.functional.wordpress.exports import Post, write_export
+
+PRE_CASES = {
+    "blank-runs": "<pre>first\n\n\n\nafter three blank lines\n\n</pre>",
+    "trailing-spaces": "<pre>two spaces  \ntab\t\n   \nend</pre>",
+    "tabs": "<pre>\tindented\n\t\tmore\tinside</pre>",
+    "brackets": "<pre>[[ -f x ]] &amp;&amp; [[wiki link]] [[gallery]] [not-a-shortcode] a[i][j]</pre>",
+    "entities": "<pre>&lt;div class=&quot;x&quot;&gt;&amp;nbsp;&#169;&lt;/div&gt; &amp;amp;</pre>",
+    "hugo-looking": (
+        "<pre>{{&lt; youtube abc &gt;}} {{% note %}} {{ .Title }} {{&lt;x&gt;}}\n{{&lt; a\n b &gt;}}</pre>"
+    ),
+    "markdown-looking": "<pre># not a heading\n* not a list\n1. nor this\n&gt; quote\n```\n_x_ **y**</pre>",
+    "leading-newline": "<pre>\n\nstarts after one blank line</pre>",
+    "br-and-spans": ('<pre class="lang-php"><span class="k">echo</span> 1;<br>echo <b>2</b>;<br />  </pre>'),
+    "block-code": (
+        '<!-- wp:code -->\n<pre class="wp-block-code"><code class="language-python">'
+        "def f():\n\n\n    return 1  \n</code></pre>\n<!-- /wp:code -->"
+    ),
+    "in-list": "<ul><li>step<pre>a\n\n\n  b  </pre></li></ul>",
+    "in-quote": "<blockquote><pre>q\n\n\nr </pre></blockquote>",
+    "classic-paragraphs": "Intro line\n\n<pre>kept\n\n\nas is</pre>\n\nOutro",
+}
+
+
+def built_page(site, public, item_id):
+    for index in (site / "content").rglob("*index.md"):
+        if frontmatter.load(index).get("wordpress_id") == item_id:
+            folder = index.parent.relative_to(site / "content")
+            return (public / folder / "index.html").read_text()
+    raise AssertionError(f"item {item_id} was not written")
+
+
+@pytest.fixture(scope="module")
+def pre_site(tmp_path_factory):
+    from tests.functional.wordpress.conftest import build
+
+    tmp = tmp_path_factory.mktemp("pre")
+    posts = [Post(10 + n, name, content) for n, (name, content) in enumerate(PRE_CASES.items())]
+    export = write_export(tmp / "export.xml", posts)
+    site = tmp / "site"
+    convert_export(export, site)
+    return site, build(site, tmp), {p.slug: p for p in posts}
+
+
+@pytest.mark.parametrize("name", sorted(PRE_CASES))
+def test_pre_text_is_identical_after_hugo(pre_site, name):
+    site, public, posts = pre_site
+    post = posts[name]
+    blocks = pre_blocks(post.content, built_page(site, public, post.id))
+    assert blocks and all(b.identical for b in blocks), blocks
+
+
+def test_the_measure_sees_a_changed_block():
+    page = "<html><body><pre>a\n\nb</pre></body></html>"
+    assert [b.identical for b in pre_blocks("<pre>a\n\n\nb</pre><pre>a\n\nb</pre>", page)] == [False, True]
+    assert [b.identical for b in pre_blocks("<pre>x</pre><pre>x</pre>", "<pre>x\n</pre>")] == [True, False]
+    assert pre_blocks("<p>no code</p>", "") == []
+
+
+def test_wptrt_pre_blocks_are_identical(wxr, tmp_path, hugo_build):
+    export = wxr / "wptrt-themeunittestdata.wordpress.xml"
+    site = tmp_path / "site"
+    convert_export(export, site)
+    public = hugo_build(site, tmp_path)
+    checked = 0
+    for item in ExportReader(export).items():
+        if (
+            item.type not in ("post", "page")
+            or item.status != "publish"
+            or item.password
+            or "<pre" not in item.content
+        ):
+            continue
+        blocks = pre_blocks(item.content, built_page(site, public, item.id))
+        assert all(b.identical for b in blocks), (item.id, item.title, [b for b in blocks if not b.identical])
+        checked += len(blocks)
+    assert checked
