@@ -128,6 +128,31 @@ class HugoMarkdown(MarkdownConverter):
         code = text[1:] if text.startswith("\n") else text
         return f"\n\n{fenced_code(code, _code_language(el))}\n\n" if code.strip("\n") else ""
 
+    # The fast path's choices for the same tags, so a body reads the same whichever path wrote it.
+    def convert_tt(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(self.convert_code(el, text, parent_tags))  # type: ignore[attr-defined]
+
+    def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if el.get("alt"):
+            el["alt"] = " ".join(str(el["alt"]).split())
+        return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "pre" in parent_tags:
+            return "\n"
+        return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_video(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return text  # a player's fallback text is what Markdown keeps of it (the fast path does the same)
+
+    convert_audio = convert_video
+
     def convert_sup(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
         return f"^{' '.join(text.split())}^" if text.strip() else text
 

@@ -5,9 +5,10 @@ lists are written here in one walk of the tree. A body with any other tag (forms
 SVG…) is handed to markdownify whole, so rare markup keeps markdownify's careful handling;
 `can_convert` says which.
 Output follows the same choices as the markdownify set-up in `html.py` (ATX headings, `-` bullets,
-backslash line breaks, `*`/`_` escaped in text) and both write `<pre>` with `fenced_code`; they are
-not identical otherwise (markdownify spaces nested lists and escapes a few more characters), which
-is why a body goes to one path whole, never half to each.
+backslash line breaks, `*`/`_`/`^`/`~` escaped in text, `<pre>` through `fenced_code`), so both paths
+give the same Markdown for the markup this module handles, with one difference that renders the
+same: a table row with fewer cells is padded here and left short by markdownify (Goldmark fills it).
+tests/unit/wordpress/test_markdown.py holds both paths to this over its whole table.
 
 `<pre>` text survives byte for byte: blank-line runs, trailing spaces and tabs are marked with `KEEP`
 so no clean-up (here or in `html.py`) touches them, and `release` removes the marks last.
