@@ -72,7 +72,8 @@ def from_pubdate(value: str) -> tuple[str, str]:
     date fields, for items that carry no `<wp:post_date>`.
 
     The local field is left empty when the offset is +0000 (WordPress's exporter always writes GMT
-    there), so the item takes the site's usual offset instead of claiming UTC; ("", "") when unreadable.
+    there), so the item is dated at that instant without counting as a vote for a +00:00 site
+    offset; ("", "") when unreadable.
     """
     try:
         parsed = parsedate_to_datetime(value.strip())
