@@ -84,3 +84,25 @@ def test_wptrt_pre_blocks_are_identical(wxr, tmp_path, hugo_build):
         assert all(b.identical for b in blocks), (item.id, item.title, [b for b in blocks if not b.identical])
         checked += len(blocks)
     assert checked
+
+
+def test_wptrt_block_galleries_and_untitled_menu_entries(wxr, tmp_path, hugo_build):
+    export = wxr / "wptrt-themeunittestdata.wordpress.xml"
+    site = tmp_path / "site"
+    convert_export(export, site)
+    public = hugo_build(site, tmp_path)
+    items = {item.id: item for item in ExportReader(export).items()}
+    galleries = 0
+    for item in items.values():
+        if item.status == "publish" and "wp-block-gallery" in item.content:
+            html = built_page(site, public, item.id)
+            expected = item.content.count('class="wp-block-gallery')
+            assert html.count('<div class="wp-gallery ') == expected, item.title
+            galleries += expected
+    assert galleries >= 9
+    config = (site / "hugo.toml").read_text()
+    names = [line.split(" = ", 1)[1] for line in config.splitlines() if line.startswith("name = ")]
+    untitled = [i for i in items.values() if i.type == "nav_menu_item" and not i.title]
+    assert untitled and names
+    # An untitled entry shows its page's or term's name, never a bare path or URL.
+    assert not [n for n in names if n.strip('"').startswith(("/", "http"))]
