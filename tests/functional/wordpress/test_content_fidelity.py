@@ -270,5 +270,7 @@ def test_woocommerce_products_keep_price_sku_stock_and_attributes(converted):
     assert product["gallery"] == ["/wp-content/uploads/2024/03/pic.jpg"]
     variation = frontmatter.load(site / "content/product_variation/scarf-red/index.md")["product"]
     assert variation == {"price": "15", "variation_attributes": {"Color": "red"}}
+    # WooCommerce's internal product_type taxonomy is data, not a public archive.
+    assert not (site / "content/product_type").exists()
     dropped = [w.message for w in report.warnings if w.code == "product-meta-dropped"]
     assert dropped == ["WooCommerce data not carried over: _upsell_ids, _wc_average_rating, total_sales"]
