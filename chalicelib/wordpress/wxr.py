@@ -30,6 +30,7 @@ WP_NAMESPACES = frozenset(
     f"{scheme}://wordpress.org/export/1.{n}/" for n in range(3) for scheme in ("http", "https")
 )
 EXCERPT_NAMESPACES = frozenset(ns + "excerpt/" for ns in WP_NAMESPACES)
+CANONICAL_WP = "http://wordpress.org/export/1.2/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 # RSS 2.0 has no namespace, but some writers put its elements under one of these as a default namespace.
@@ -128,6 +129,31 @@ def _local(el: Any) -> tuple[str, str]:
 
 def _text(el: Any) -> str:
     return "".join(el.itertext()) if len(el) else (el.text or "")
+
+
+def _prefix_aliases(nsmap: dict[str | None, str]) -> dict[str, str]:
+    """Namespace URIs to read as WordPress's because the root binds them to `wp:` or `excerpt:`.
+
+    WordPress's importer takes the `wp` and `excerpt` namespaces from whatever URIs the document binds
+    those prefixes to (SimpleXML's getDocNamespaces), so an exporter that wrote, say, a version without
+    the trailing slash still imports; content: and dc: it reads by their fixed URIs only.
+    """
+    aliases: dict[str, str] = {}
+    wp = nsmap.get("wp") or ""
+    if wp and wp not in WP_NAMESPACES:
+        aliases[wp] = CANONICAL_WP
+    excerpt = nsmap.get("excerpt") or ""
+    if excerpt and excerpt not in EXCERPT_NAMESPACES and excerpt not in aliases:
+        aliases[excerpt] = CANONICAL_WP + "excerpt/"
+    return aliases
+
+
+def _rename(node: Any, aliases: dict[str, str]) -> None:
+    tag = node.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        ns, _, name = tag[1:].partition("}")
+        if ns in aliases:
+            node.tag = f"{{{aliases[ns]}}}{name}"
 
 
 def _first_real_error(error: etree.XMLSyntaxError) -> Any:
@@ -306,6 +332,7 @@ class ExportReader:
         self.path = path
         self.site = Site()
         self.repairs = 0
+        self._aliases: dict[str, str] = {}
 
     def _fail(self, message: str, line: int | None) -> ConversionError:
         return ConversionError(message, line=line, source=self.path.name)
@@ -358,6 +385,7 @@ class ExportReader:
                                         f"element is <{etree.QName(el).localname}>, not <rss>",
                                         el.sourceline,
                                     )
+                                self._aliases = _prefix_aliases(el.nsmap)
                             elif depth == 3 and _local(el) == ("", "item"):
                                 self._check_version(el.sourceline)
                             continue
@@ -377,6 +405,9 @@ class ExportReader:
         # depth is the element's own depth below the root: rss=0, channel=1, channel children=2.
         if depth != 2:
             return None
+        if self._aliases:
+            for node in el.iter():
+                _rename(node, self._aliases)
         ns, name = _local(el)
         item: Item | None = None
         if ns == "" and name == "item":

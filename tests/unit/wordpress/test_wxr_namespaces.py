@@ -140,3 +140,33 @@ def test_a_truncated_export_is_still_refused(tmp_path):
     )
     with pytest.raises(ConversionError, match="truncated"):
         list(ExportReader(path).items())
+
+
+@pytest.mark.parametrize(
+    "wp",
+    ["http://wordpress.org/export/1.2", "http://wordpress.org/export/1.3/", "https://example.com/my-export/"],
+)
+def test_wp_and_excerpt_prefixes_bound_to_other_uris_are_read_as_the_importer_reads_them(tmp_path, wp):
+    attrs = (
+        f'xmlns:wp="{wp}" xmlns:excerpt="{wp}/excerpt" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    )
+    reader, item = read_one(export(tmp_path, attrs, "wp:", "content:", "excerpt:", "dc:", "1.2"))
+    assert reader.site.wxr_version == "1.2"
+    assert_read(item)
+
+
+def test_an_unknown_uri_under_another_prefix_is_not_wordpress(tmp_path):
+    attrs = (
+        'xmlns:wp="http://wordpress.org/export/1.2/" xmlns:other="http://example.com/not-wp/" '
+        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    )
+    path = export(tmp_path, attrs, "wp:", "content:", "excerpt:", "dc:", "1.2")
+    path.write_text(
+        path.read_text().replace(
+            "<wp:post_name>hello", "<other:post_name>x</other:post_name><wp:post_name>hello"
+        )
+    )
+    _, item = read_one(path)
+    assert item.slug == "hello"
