@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.wordpress.fragment import remove_node
+from chalicelib.wordpress.markdown import escape_hugo_shortcodes
 from chalicelib.wordpress.shortcodes import GalleryImage, Placeholders, gallery_markdown
 
 COLUMNS = re.compile(r"^columns-(\d+)$")
@@ -102,5 +103,8 @@ def footnotes_to_markdown(
         number = numbers.setdefault(note, len(numbers) + 1)
         sup.tail = placeholders.add(f"[^{number}]", block=False) + (sup.tail or "")
         remove_node(sup)
-    definitions = [f"[^{n}]: {inline_markdown(texts[note]) or ' '}" for note, n in numbers.items()]
+    definitions = [
+        f"[^{n}]: {escape_hugo_shortcodes(inline_markdown(texts[note])) or '&nbsp;'}"
+        for note, n in numbers.items()
+    ]
     return "\n\n".join(definitions)

@@ -21,7 +21,13 @@ from markdownify import MarkdownConverter
 
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
-from chalicelib.wordpress.markdown import can_convert, fenced_code, release, to_markdown
+from chalicelib.wordpress.markdown import (
+    can_convert,
+    escape_hugo_shortcodes,
+    fenced_code,
+    release,
+    to_markdown,
+)
 from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
 from chalicelib.wordpress.shortcodes import (
     Placeholders,
@@ -79,20 +85,6 @@ def wpautop(text: str) -> str:
             out.append("<p>" + re.sub(r"\s*\n\s*", "<br />\n", chunk.strip()) + "</p>")
     result = "\n\n".join(out)
     return re.sub(r"ZQXPRE(\d+)ZQX", lambda m: protected[int(m.group(1))], result)
-
-
-HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])", re.S)
-
-
-def escape_hugo_shortcodes(markdown: str) -> str:
-    """Text that looks like a Hugo shortcode (a post about Hugo, say) is shown, never run."""
-
-    def escape(m: re.Match[str]) -> str:
-        if m.group(1) is None:
-            return "{ {"  # an opening with no end: break it so Hugo does not look for one
-        return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
-
-    return HUGO_SHORTCODE.sub(escape, markdown)
 
 
 def _code_language(el: Any) -> str:

@@ -112,6 +112,24 @@ def fenced_code(code: str, language: str = "") -> str:
     return f"{fence}{SAFE_LANGUAGE.sub('', language)}\n" + "\n".join(lines) + f"\n{fence}"
 
 
+HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])", re.S)
+
+
+def escape_hugo_shortcodes(markdown: str) -> str:
+    """Text that looks like a Hugo shortcode (a post about Hugo, say) is shown, never run.
+
+    `{{< x >}}` becomes Hugo's comment form `{{</* x */>}}`, which Hugo shows as `{{< x >}}` (in code
+    blocks too). An opening with no end has no such form and is broken to `{ {<`.
+    """
+
+    def escape(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return "{ {"  # an opening with no end: break it so Hugo does not look for one
+        return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
+
+    return HUGO_SHORTCODE.sub(escape, markdown)
+
+
 def release(markdown: str) -> str:
     """The Markdown without the `KEEP` marks that protected code lines from clean-ups."""
     return markdown.replace(KEEP, "")

@@ -3,6 +3,7 @@ the rest of the markup that Markdown tends to flatten (sup/sub, footnotes, galle
 
 import frontmatter
 import pytest
+from lxml import html as lxml_html
 
 from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.fidelity import pre_blocks
@@ -31,6 +32,15 @@ PRE_CASES = {
 }
 
 
+# Hugo-looking text everywhere a converter puts user text: a [code] block, an unknown shortcode kept as
+# written, a caption (a shortcode parameter, where Hugo has no escape) and a footnote-free paragraph.
+HUGO_TEXT = (
+    '[code lang="go"]t := `{{< hi >}}`[/code]\n\n[mystery a="{{&lt;b&gt;}}"]\n\n'
+    '[caption id="c1" width="300"]<img src="https://old.example/wp-content/uploads/x.png" alt="A }} B"> '
+    "Cap {{< x >}} tion[/caption]\n\nText {{% y %}} here"
+)
+
+
 def built_page(site, public, item_id):
     for index in (site / "content").rglob("*index.md"):
         if frontmatter.load(index).get("wordpress_id") == item_id:
@@ -45,6 +55,7 @@ def pre_site(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("pre")
     posts = [Post(10 + n, name, content) for n, (name, content) in enumerate(PRE_CASES.items())]
+    posts.append(Post(99, "hugo-text", HUGO_TEXT))
     export = write_export(tmp / "export.xml", posts)
     site = tmp / "site"
     convert_export(export, site)
@@ -106,3 +117,11 @@ def test_wptrt_block_galleries_and_untitled_menu_entries(wxr, tmp_path, hugo_bui
     assert untitled and names
     # An untitled entry shows its page's or term's name, never a bare path or URL.
     assert not [n for n in names if n.strip('"').startswith(("/", "http"))]
+
+
+def test_hugo_looking_text_outside_pre_is_shown_never_run(pre_site):
+    site, public, _ = pre_site
+    page = lxml_html.document_fromstring(built_page(site, public, 99))
+    text = " ".join(page.text_content().replace("\u200b", "").split())
+    for shown in ("t := `{{< hi >}}`", '[mystery a="{{<b>}}"]', "Cap {{< x >}} tion", "Text {{% y %}} here"):
+        assert shown in text
