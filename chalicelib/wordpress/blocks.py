@@ -1,9 +1,10 @@
 """Block-editor structures that plain HTML-to-Markdown would flatten: galleries and footnotes.
 
-A Gutenberg gallery (`<figure class="wp-block-gallery">` with nested image figures, or the older
-`<ul class="blocks-gallery-grid">`) becomes the theme's `gallery` shortcode, not a bullet list of
-images. Block footnotes (`<sup data-fn="…">` anchors, their text in the item's `footnotes` meta)
-become Markdown footnotes `[^n]`, numbered in the order WordPress numbers them.
+A Gutenberg gallery (`<figure class="wp-block-gallery">` with nested image figures, the older
+`<ul class="blocks-gallery-grid">`, or Jetpack's tiled gallery and slideshow blocks) becomes the
+theme's `gallery` shortcode, not a bullet list of images. Block footnotes (`<sup data-fn="…">`
+anchors, their text in the item's `footnotes` meta) become Markdown footnotes `[^n]`, numbered in
+the order WordPress numbers them.
 
 This module must never fetch anything or emit markup the hacked-content scan has not seen: it runs
 on the scanned, link-rewritten tree and reads only from it and the item's meta.
@@ -21,6 +22,7 @@ from chalicelib.wordpress.markdown import escape_hugo_shortcodes
 from chalicelib.wordpress.shortcodes import GalleryImage, Placeholders, gallery_markdown
 
 COLUMNS = re.compile(r"^columns-(\d+)$")
+JETPACK_GALLERIES = frozenset({"wp-block-jetpack-tiled-gallery", "wp-block-jetpack-slideshow"})
 
 
 def _classes(node: Any) -> list[str]:
@@ -47,14 +49,20 @@ def _gallery_image(img: Any, gallery: Any) -> GalleryImage:
     return GalleryImage(img.get("src") or "", " ".join((img.get("alt") or "").split()), _text(caption))
 
 
+def _is_gallery(node: Any) -> bool:
+    classes = _classes(node)
+    if node.tag == "figure" and "wp-block-gallery" in classes:
+        return True
+    if node.tag == "ul" and "blocks-gallery-grid" in classes:
+        return True
+    # WordPress.com and Jetpack sites: the tiled gallery and slideshow blocks are galleries too.
+    return node.tag in ("div", "figure") and bool(JETPACK_GALLERIES.intersection(classes))
+
+
 def _gallery_roots(root: Any) -> list[Any]:
     found: list[Any] = []
-    for node in root.iter("figure", "ul"):
-        classes = _classes(node)
-        is_gallery = "blocks-gallery-grid" in classes or (
-            "wp-block-gallery" in classes and node.tag == "figure"
-        )
-        if is_gallery and not any(a in found for a in node.iterancestors()):
+    for node in root.iter("figure", "ul", "div"):
+        if _is_gallery(node) and not any(a in found for a in node.iterancestors()):
             found.append(node)
     return found
 

@@ -26,6 +26,7 @@ from chalicelib.wordpress.markdown import (
     escape_hugo_shortcodes,
     fenced_code,
     release,
+    script,
     to_markdown,
 )
 from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
@@ -98,6 +99,13 @@ def _code_language(el: Any) -> str:
     return ""
 
 
+def _script(mark: str, el: Any) -> str:
+    children = el.find_all(True, recursive=False)
+    outside = "".join(el.find_all(string=True, recursive=False)).strip()
+    link = children[0] if len(children) == 1 and children[0].name == "a" and not outside else None
+    return script(mark, el.get_text(), str(link.get("href") or "") if link is not None else "")
+
+
 class HugoMarkdown(MarkdownConverter):
     """markdownify, with the choices that suit Hugo's Goldmark."""
 
@@ -146,10 +154,10 @@ class HugoMarkdown(MarkdownConverter):
     convert_audio = convert_video
 
     def convert_sup(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
-        return f"^{' '.join(text.split())}^" if text.strip() else text
+        return _script("^", el)
 
     def convert_sub(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
-        return f"~{' '.join(text.split())}~" if text.strip() else text
+        return _script("~", el)
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         # ^ and ~ mark superscript and subscript in the site's Markdown: literal ones are escaped.

@@ -130,6 +130,16 @@ def escape_hugo_shortcodes(markdown: str) -> str:
     return HUGO_SHORTCODE.sub(escape, markdown)
 
 
+def script(mark: str, text: str, href: str = "") -> str:
+    """`<sup>`/`<sub>` as Hugo's `^x^`/`~x~`, which hold plain text only: inner formatting is dropped,
+    and a superscript link (a classic footnote marker) becomes a link around the mark, `[^1^](#fn1)`."""
+    plain = ESCAPE.sub(r"\\\1", " ".join(text.split()))
+    if not plain:
+        return ""
+    marked = f"{mark}{plain}{mark}"
+    return f"[{marked}]({href.replace(' ', '%20')})" if href else marked
+
+
 def release(markdown: str) -> str:
     """The Markdown without the `KEEP` marks that protected code lines from clean-ups."""
     return markdown.replace(KEEP, "")
@@ -293,10 +303,12 @@ def _element(el: Any, ctx: _Context) -> str:
         return _wrap(tick, inner) if tick == "`" else f"`` {inner.strip()} ``"
     inner = _children(el, ctx)
     if tag in ("sup", "sub"):
-        # Hugo's extras read ^x^ and ~x~; a mark inside would end the span early, so it is escaped.
-        text = " ".join(inner.replace("\\\n", " ").split())
-        mark = "^" if tag == "sup" else "~"
-        return f"{mark}{text}{mark}" if text else inner
+        children = [c for c in el if isinstance(c.tag, str)]
+        outside = (el.text or "").strip() or any((c.tail or "").strip() for c in children)
+        link = children[0] if len(children) == 1 and children[0].tag == "a" and not outside else None
+        return script(
+            "^" if tag == "sup" else "~", el.text_content(), link.get("href") if link is not None else ""
+        )
     if tag in ("strong", "b"):
         return _wrap("**", inner)
     if tag in ("em", "i", "cite", "var"):

@@ -65,7 +65,12 @@ def menu_item(item_id, kind, obj, object_id, title="", url=""):
 
 
 POSTS = [
-    Post(1, "marks", "<p>H<sub>2</sub>O and E = mc<sup>2</sup>, a~b c~d and 2^10^ <del>gone</del></p>"),
+    Post(
+        1,
+        "marks",
+        "<p>H<sub>2</sub>O and E = mc<sup>2</sup>, a~b c~d and 2^10^ <del>gone</del></p>"
+        '<p>Classic note<sup><a href="#fn1">1</a></sup></p>',
+    ),
     Post(
         2,
         "notes",
@@ -181,6 +186,7 @@ def test_sup_and_sub_render_and_literal_marks_stay(converted):
     assert "H~2~O" in post.content and "mc^2^" in post.content
     assert "H<sub>2</sub>O" in html and "mc<sup>2</sup>" in html
     assert "a~b c~d and 2^10^" in html and "<del>gone</del>" in html
+    assert 'note<a href="#fn1"><sup>1</sup></a>' in html
 
 
 def test_block_footnotes_become_markdown_footnotes_in_order(converted):

@@ -34,6 +34,10 @@ COMMON = pytest.mark.parametrize(
         ("<dl><dt>Term</dt><dd>one</dd><dd>two</dd></dl>", "Term\n:   one\n:   two\n"),
         ('<video src="/v.mp4">Get <a href="/v.mp4">the video</a></video>', "Get [the video](/v.mp4)\n"),
         ("<p>H<sub>2</sub>O, x<sup>2 n</sup>, a~b^c</p>", "H~2~O, x^2 n^, a\\~b\\^c\n"),
+        (
+            '<p>Claim<sup><a href="#fn1">1</a></sup> x<sup><em>e</em>_2</sup></p>',
+            "Claim[^1^](#fn1) x^e\\_2^\n",
+        ),
         ("<pre>\nx  \n\n\n\ty</pre>", "```\nx  \n\n\n\ty\n```\n"),
         ('<pre>a<br>b <span class="k">c</span></pre>', "```\na\nb c\n```\n"),
     ],
