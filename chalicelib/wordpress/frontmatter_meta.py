@@ -28,10 +28,10 @@ def plugin_params(
     media_url: Callable[[int], str],
     warn: Callable[[str, str], None],
 ) -> dict[str, Any]:
-    """The `seo_title`, `description` and `product` parameters of `item` (only those it has)."""
+    """The `seo_title`, `description`, `noindex` and `product` parameters of `item` (those it has)."""
     category = next((t.name for t in item.terms if t.taxonomy == "category" and t.name), "")
     facts = SeoFacts(title, site_title, site_description, excerpt, html.unescape(category), author)
-    params: dict[str, Any] = dict(seo_params(item.meta, facts))
+    params = seo_params(item.meta, facts)
     product = product_params(item.type, item.meta, item.terms, media_url)
     if product is not None:
         params["product"] = product.params

@@ -1,10 +1,11 @@
 """SEO plugins' per-item title and description (Yoast, Rank Math, All in One SEO) as front matter.
 
 The title goes to `seo_title` (the theme's `<title>` uses it as written, since these titles already
-carry the site name where the author wanted it) and the description to `description` (the theme's
-meta description). The plugins' template variables are expanded from what the export knows (title,
-site name and tagline, excerpt, separator) and the ones it cannot know (page numbers, the current
-year, custom fields) are dropped, never shown raw.
+carry the site name where the author wanted it), the description to `description` (the theme's
+meta description) and a "noindex" setting to `noindex` (the theme's robots meta). The plugins'
+template variables are expanded from what the export knows (title, site name and tagline, excerpt,
+separator) and the ones it cannot know (page numbers, the current year, custom fields) are dropped,
+never shown raw.
 
 This module must never read anything but the item's meta and the facts it is given.
 """
@@ -14,6 +15,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.wordpress.phpdata import NotPhpData, php_unserialize
 
 # (title key, description key) per plugin, the first with a value wins: an item edited with several
 # plugins over the years keeps the newest plugin's words.
@@ -95,9 +99,22 @@ def _is_aioseo_tag(name: str) -> bool:
     return name in AIOSEO_TAGS or name.startswith(("post_", "site_", "separator", "author_", "taxonomy_"))
 
 
-def seo_params(meta: dict[str, str], facts: SeoFacts) -> dict[str, str]:
-    """`seo_title` and `description` for the item's front matter (empty when no plugin set them)."""
-    params: dict[str, str] = {}
+def noindex(meta: dict[str, str]) -> bool:
+    """True when an SEO plugin told search engines not to index the item (the theme's head says so too)."""
+    if meta.get("_yoast_wpseo_meta-robots-noindex", "").strip() == "1":  # "2" means index explicitly
+        return True
+    if meta.get("_aioseop_noindex", "").strip() in ("on", "1"):
+        return True
+    try:
+        robots = php_unserialize(meta.get("rank_math_robots", "")) if meta.get("rank_math_robots") else None
+    except NotPhpData:
+        return False
+    return isinstance(robots, dict) and "noindex" in robots.values()
+
+
+def seo_params(meta: dict[str, str], facts: SeoFacts) -> dict[str, Any]:
+    """`seo_title`, `description` and `noindex` for the item's front matter (only those a plugin set)."""
+    params: dict[str, Any] = {"noindex": True} if noindex(meta) else {}
     for title_key, description_key in SOURCES:
         if "seo_title" not in params and meta.get(title_key, "").strip():
             title = expand(meta[title_key], facts)

@@ -100,6 +100,7 @@ POSTS = [
         meta={
             "_yoast_wpseo_title": "%%title%% %%sep%% %%sitename%% %%page%%",
             "_yoast_wpseo_metadesc": "All about %%title%% on %%sitename%%.",
+            "_yoast_wpseo_meta-robots-noindex": "1",
         },
     ),
     Post(
@@ -255,6 +256,7 @@ def test_seo_plugin_titles_and_descriptions_reach_the_head(converted, folder, ti
         assert post["description"] == description
         assert f'<meta name="description" content="{description}">' in html
         assert '<p class="lead">' not in html
+    assert ('<meta name="robots" content="noindex">' in html) is (folder == "posts/yoast")
 
 
 def test_featured_images_keep_alt_and_caption(converted):

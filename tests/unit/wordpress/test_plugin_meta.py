@@ -75,6 +75,22 @@ def test_the_first_plugin_with_a_value_wins_per_field():
 
 
 @pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({"_yoast_wpseo_meta-robots-noindex": "1"}, True),
+        ({"_yoast_wpseo_meta-robots-noindex": "2"}, False),
+        ({"rank_math_robots": 'a:2:{i:0;s:7:"noindex";i:1;s:8:"nofollow";}'}, True),
+        ({"rank_math_robots": 'a:1:{i:0;s:5:"index";}'}, False),
+        ({"rank_math_robots": "garbage"}, False),
+        ({"_aioseop_noindex": "on"}, True),
+        ({}, False),
+    ],
+)
+def test_plugins_noindex_setting_is_kept(meta, expected):
+    assert seo_params(meta, FACTS).get("noindex", False) is expected
+
+
+@pytest.mark.parametrize(
     ("pubdate", "local", "gmt"),
     [
         ("Tue, 05 Mar 2024 09:30:00 +0000", "", "2024-03-05 09:30:00"),
