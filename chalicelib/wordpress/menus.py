@@ -69,7 +69,7 @@ def menu_entries(plan: Plan, titles: dict[int, str]) -> dict[str, list[dict[str,
         resolved.append((item, key, value))
         kept.add(item.id)
     for item, key, value in sorted(resolved, key=lambda r: (r[0].menu, r[0].order, r[0].id)):
-        name = item.title or _linked_name(item, term_names, titles) or value
+        name = " ".join(html.unescape(item.title).split()) or _linked_name(item, term_names, titles) or value
         entry: dict[str, Any] = {
             "name": name,
             key: value,

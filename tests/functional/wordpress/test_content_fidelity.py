@@ -160,7 +160,7 @@ POSTS = [
     ),
     menu_item(50, "taxonomy", "category", 7),
     menu_item(51, "post_type", "page", 5),
-    menu_item(52, "custom", "custom", 0, title="Elsewhere", url="https://elsewhere.example/"),
+    menu_item(52, "custom", "custom", 0, title="Elsewhere &amp; beyond", url="https://elsewhere.example/"),
 ]
 
 
@@ -228,7 +228,7 @@ def test_menu_entries_without_titles_take_the_linked_name(converted):
     site, public, _ = converted
     config = (site / "hugo.toml").read_text()
     assert 'name = "News & Views"' in config and 'name = "About Us"' in config
-    assert 'name = "Elsewhere"' in config and "Not The Category" not in config
+    assert 'name = "Elsewhere & beyond"' in config and "Not The Category" not in config
     home = (public / "index.html").read_text()
     assert "News &amp; Views" in home and "About Us" in home
 
