@@ -32,7 +32,7 @@ def plugin_params(
     category = next((t.name for t in item.terms if t.taxonomy == "category" and t.name), "")
     facts = SeoFacts(title, site_title, site_description, excerpt, html.unescape(category), author)
     params = seo_params(item.meta, facts)
-    product = product_params(item.type, item.meta, item.terms, media_url)
+    product = product_params(item.type, item.meta, item.terms, media_url, item.repeated_meta)
     if product is not None:
         params["product"] = product.params
         if product.dropped:

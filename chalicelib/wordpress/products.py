@@ -1,9 +1,10 @@
 """WooCommerce products (`product`, `product_variation`) as a `product` map in the item's front matter.
 
-Kept: SKU, prices (regular, sale, current, sale dates), stock (status, quantity when managed,
-backorders), weight and dimensions, attributes (from the PHP-serialized `_product_attributes` meta,
-with the values of taxonomy attributes read from the item's `pa_*` terms), a variation's own
-attribute choices, the product type, external products' URL and button text, and the image gallery.
+Kept: SKU, prices (regular, sale, current, sale dates, a variable product's price range), stock
+(status, quantity when managed, backorders), weight and dimensions, attributes (from the
+PHP-serialized `_product_attributes` meta, with the values of taxonomy attributes read from the
+item's `pa_*` terms), a variation's own attribute choices, the product type, external products' URL
+and button text, and the image gallery.
 Every other WooCommerce meta key the item carries is named in `dropped`, so the report can say
 exactly what did not come across.
 
@@ -98,8 +99,24 @@ def _attributes(meta: dict[str, str], terms: list[Term]) -> list[dict[str, Any]]
     return [a for _, a in sorted(attributes, key=lambda pair: pair[0])]
 
 
+def _price_range(prices: list[str]) -> tuple[str, str] | None:
+    numbers = []
+    for price in prices:
+        try:
+            numbers.append((float(price), price.strip()))
+        except ValueError:
+            continue
+    if len(numbers) < 2:
+        return None
+    return min(numbers)[1], max(numbers)[1]
+
+
 def product_params(
-    item_type: str, meta: dict[str, str], terms: list[Term], media_url: Callable[[int], str]
+    item_type: str,
+    meta: dict[str, str],
+    terms: list[Term],
+    media_url: Callable[[int], str],
+    repeated_meta: dict[str, list[str]] | None = None,
 ) -> Product | None:
     """The `product` front matter of a WooCommerce item (None for any other item)."""
     if item_type not in PRODUCT_TYPES:
@@ -109,6 +126,10 @@ def product_params(
     for key, name in PLAIN.items():
         if meta.get(key, "").strip():
             params[name] = meta[key].strip()
+    # A variable product carries one `_price` per variation price: keep the range, as its shop page shows.
+    price_range = _price_range((repeated_meta or {}).get("_price", []))
+    if price_range is not None:
+        params["price_min"], params["price_max"] = price_range
     for key, name in FLAGS.items():
         if meta.get(key, "").strip() == "yes":
             params[name] = True

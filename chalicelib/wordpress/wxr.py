@@ -101,6 +101,9 @@ class Item:
     line: int
     terms: list[Term] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # Every value of a meta key written more than once (`meta` holds the last, as get_post_meta's
+    # single form would); WooCommerce writes one `_price` row per price of a variable product.
+    repeated_meta: dict[str, list[str]] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
 
 
@@ -256,6 +259,7 @@ def _item(el: Any) -> Item:
     values: dict[str, str] = {}
     terms: list[Term] = []
     meta: dict[str, str] = {}
+    repeated_meta: dict[str, list[str]] = {}
     comments: list[Comment] = []
     for child in el:
         ns, name = _local(child)
@@ -275,6 +279,8 @@ def _item(el: Any) -> Item:
                     elif sub_ns in WP_NAMESPACES and sub_name == "meta_value":
                         value = _text(sub)
                 if key:
+                    if key in meta:
+                        repeated_meta.setdefault(key, [meta[key]]).append(value)
                     meta[key] = value
             elif name == "comment":
                 comments.append(_comment(child))
@@ -317,6 +323,7 @@ def _item(el: Any) -> Item:
         line=el.sourceline or 0,
         terms=terms,
         meta=meta,
+        repeated_meta=repeated_meta,
         comments=comments,
     )
 

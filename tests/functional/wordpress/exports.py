@@ -38,7 +38,7 @@ class Post:
     attachment_url: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, nicename, name)
-    extra: str = ""  # raw XML inside <item>, e.g. a <pubDate>
+    extra: str = ""  # raw XML inside <item>, e.g. a <pubDate> or a repeated <wp:postmeta>
 
     def xml(self) -> str:
         meta = "".join(

@@ -130,6 +130,10 @@ POSTS = [
         "scarf",
         "<p>A scarf</p>",
         type="product",
+        extra=(
+            "<wp:postmeta><wp:meta_key>_price</wp:meta_key><wp:meta_value>9.5</wp:meta_value></wp:postmeta>"
+            "<wp:postmeta><wp:meta_key>_price</wp:meta_key><wp:meta_value>120</wp:meta_value></wp:postmeta>"
+        ),
         terms=[
             ("product_type", "variable", "variable"),
             ("pa_color", "red", "Red"),
@@ -276,6 +280,7 @@ def test_woocommerce_products_keep_price_sku_stock_and_attributes(converted):
         {"name": "Color", "values": ["Red", "Blue"], "visible": True, "variation": True},
     ]
     assert product["gallery"] == ["/wp-content/uploads/2024/03/pic.jpg"]
+    assert (product["price_min"], product["price_max"]) == ("9.5", "120")
     variation = frontmatter.load(site / "content/product_variation/scarf-red/index.md")["product"]
     assert variation == {"price": "15", "variation_attributes": {"Color": "red"}}
     # WooCommerce's internal product_type taxonomy is data, not a public archive.
