@@ -76,8 +76,12 @@ def galleries_to_shortcodes(root: Any, placeholders: Placeholders, markdown_of: 
         parts = [gallery_markdown(images, columns)] if images else []
         if caption is not None and caption.text_content().strip():
             parts.append(" ".join(markdown_of(caption).split()))
-        gallery.tail = placeholders.add("\n\n".join(parts), block=True) + (gallery.tail or "")
-        remove_node(gallery)
+        # The token stands in a paragraph of its own: as bare text the writers would fold its
+        # surrounding blank lines into spaces and the shortcode would share a line with the text.
+        holder = gallery.makeelement("p", {})
+        holder.text = placeholders.add("\n\n".join(parts), block=False)
+        holder.tail, gallery.tail = gallery.tail, None
+        gallery.getparent().replace(gallery, holder)
 
 
 def _footnote_texts(meta_json: str) -> dict[str, str]:

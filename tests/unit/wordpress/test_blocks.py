@@ -62,3 +62,13 @@ def test_a_footnote_referenced_twice_is_one_note():
         '<a href="#n">1</a></sup></p>'
     )
     assert convert(html, json.dumps([{"id": "n", "content": "Note"}])) == "A[^1] B[^1]\n\n[^1]: Note\n"
+
+
+def test_a_gallery_stands_on_its_own_lines_between_text():
+    gallery = '<figure class="wp-block-gallery columns-2"><figure><img src="/a.jpg" alt="A"/></figure>'
+    gallery += '<figcaption class="blocks-gallery-caption">Cap</figcaption></figure>'
+    markdown = convert(f"<p>Before</p>{gallery}After {gallery}<p>End</p>")
+    assert markdown == (
+        'Before\n\n{{< gallery columns="2" >}}\n/a.jpg | A | \n{{< /gallery >}}\n\nCap\n\n'
+        'After\n\n{{< gallery columns="2" >}}\n/a.jpg | A | \n{{< /gallery >}}\n\nCap\n\nEnd\n'
+    )
