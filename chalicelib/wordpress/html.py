@@ -2,8 +2,10 @@
 
 The steps, in order: drop Gutenberg block comments, keep `<!--more-->` as Hugo's summary divider,
 swap shortcodes and bare video URLs for placeholders, apply WordPress's paragraph rules (wpautop) to
-classic-editor bodies, scan for injected content, rewrite links and media to their new homes, convert
-to Markdown, and put the Hugo shortcodes in place of the placeholders.
+classic-editor bodies, scan for injected content, rewrite links and media to their new homes, turn
+block galleries and footnotes into placeholders too (blocks.py), convert to Markdown, escape text
+that Hugo would read as a shortcode, and put the Hugo shortcodes in place of the placeholders.
+`<pre>` text is kept byte for byte all the way (markdown.KEEP).
 
 This module must never fetch anything or write files; what it finds goes to the callbacks it is given.
 """
