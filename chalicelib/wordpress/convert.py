@@ -25,6 +25,7 @@ from typing import Any
 from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
+from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.media import UploadsArchive, fetch
@@ -186,6 +187,7 @@ class Conversion:
                 warn=warn,
                 iframe_hosts=self.options.iframe_hosts,
                 strip=policy != "keep",
+                footnotes=item.meta.get("footnotes", ""),
             ),
         )
         title, title_findings = clean_title(
@@ -227,6 +229,20 @@ class Conversion:
             meta["featured_image"] = thumbnail.local_url
             if thumbnail.alt:
                 meta["featured_image_alt"] = thumbnail.alt
+            if _plain(thumbnail.caption):
+                meta["featured_image_caption"] = _plain(thumbnail.caption)
+        meta.update(
+            plugin_params(
+                item,
+                title=meta["title"],
+                excerpt=excerpt or _plain(item.content)[:300],
+                site_title=self.report.site.title,
+                site_description=self.report.site.description,
+                author=(meta.get("authors") or [""])[0],
+                media_url=self._referenced_media_url,
+                warn=warn,
+            )
+        )
         if item.type not in ("post", "page"):
             meta["wordpress_type"] = item.type
         if item.menu_order and item.type == "page":
@@ -245,6 +261,16 @@ class Conversion:
             self.report.count("comment", "spam", len(spam))
         if len(item.comments) > len(comments) + len(spam):
             self.report.count("comment", "skipped", len(item.comments) - len(comments) - len(spam))
+
+    def _referenced_media_url(self, media_id: int) -> str:
+        """The new URL of a media item the page uses (its file is then copied), or ""."""
+        assert self.plan is not None
+        media = self.plan.media.get(media_id)
+        if media is None:
+            return ""
+        if media.rel:
+            self.plan.sitemap.referenced_media.add(media.rel)
+        return media.local_url
 
     def _taxonomy_params(self, item: Item, meta: dict[str, Any]) -> None:
         plan = self.plan

@@ -28,6 +28,8 @@ from chalicelib.wordpress.wxr import Item, Site, Term, as_int
 TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
 SKIPPED_TAXONOMIES = frozenset(
     {"nav_menu", "post_format", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
+    # WooCommerce's internal taxonomies (registered with public => false; products.py reads them).
+    | {"product_type", "product_visibility", "product_shipping_class"}
 )
 DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})

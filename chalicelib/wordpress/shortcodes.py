@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
+from chalicelib.wordpress.markdown import escape_hugo_shortcodes, fenced_code
 
 KNOWN = (
     "caption",
@@ -105,9 +106,15 @@ def parse_attrs(text: str) -> dict[str, str]:
     return attrs
 
 
+def inert(text: str) -> str:
+    """Text for a shortcode parameter or gallery line: Hugo ends a shortcode at the first `>}}` even
+    inside quotes and has no escape there, so braces pairs get an invisible zero-width space."""
+    return text.replace("{{", "{\u200b{").replace("}}", "}\u200b}") if "{{" in text or "}}" in text else text
+
+
 def quote(value: str) -> str:
     """A Hugo shortcode parameter value, double-quoted."""
-    value = " ".join(value.split())
+    value = inert(" ".join(value.split()))
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -174,12 +181,17 @@ def _gallery(attrs: dict[str, str], ctx: ShortcodeContext) -> str:
     if not images:
         ctx.warn("missing-media", "a [gallery] lists no images this export has; it was left out")
         return ""
+    return gallery_markdown(images, attrs.get("columns", "3"), attrs.get("link", ""))
+
+
+def gallery_markdown(images: list[GalleryImage], columns: str = "3", link: str = "") -> str:
+    """The theme's `gallery` shortcode: one "src | alt | caption" line per image."""
     lines = [
-        " | ".join(part.replace("|", "/").replace("\n", " ") for part in (i.src, i.alt, i.caption))
+        " | ".join(inert(" ".join(part.replace("|", "/").split())) for part in (i.src, i.alt, i.caption))
         for i in images
     ]
-    params = {"columns": attrs.get("columns", "3"), "link": attrs.get("link", "")}
-    return hugo_shortcode("gallery", params, "\n".join(lines))
+    columns = columns if columns.isdigit() and 0 < int(columns) <= 9 else "3"
+    return hugo_shortcode("gallery", {"columns": columns, "link": link}, "\n".join(lines))
 
 
 def _media(name: str, attrs: dict[str, str], ctx: ShortcodeContext) -> str:
@@ -207,11 +219,7 @@ def _media(name: str, attrs: dict[str, str], ctx: ShortcodeContext) -> str:
 def _code(attrs: dict[str, str], content: str) -> str:
     language = attrs.get("language") or attrs.get("lang") or attrs.get("0", "")
     language = re.sub(r"[^\w+#-]", "", language)
-    body = html.unescape(content).strip("\n")
-    fence = "```"
-    while fence in body:
-        fence += "`"
-    return f"{fence}{language}\n{body}\n{fence}"
+    return escape_hugo_shortcodes(fenced_code(html.unescape(content).strip("\n"), language))
 
 
 def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placeholders) -> str:
@@ -219,10 +227,13 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
 
     def replace(m: re.Match[str]) -> str:
         whole = m.group(0)
-        if m.group("esc") and m.group("esc2"):
-            # [[name]] is WordPress's way of writing a literal [name].
-            return placeholders.add(whole[1:-1], block=False)
         name = m.group("name").lower()
+        if m.group("esc") and m.group("esc2"):
+            # [[name]] is WordPress's way of writing a literal [name], but only for a registered
+            # shortcode: any other [[text]] (a wiki link, a Bash test) is left exactly as written.
+            return placeholders.add(
+                escape_hugo_shortcodes(whole[1:-1] if name in KNOWN else whole), block=False
+            )
         attrs = parse_attrs(m.group("attrs") or "")
         content = m.group("content") or ""
         if name in ("caption", "wp_caption"):
@@ -248,7 +259,7 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             # "[note]" with no attributes and no closing tag is ordinary bracketed text.
             return whole
         ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
-        return placeholders.add(whole, block=False)
+        return placeholders.add(escape_hugo_shortcodes(whole), block=False)
 
     return SHORTCODE.sub(replace, text)
 

@@ -87,6 +87,11 @@ def hugo_toml(
         key = singular if singular.isidentifier() else toml_string(singular)
         lines.append(f"{key} = {toml_string(plural)}")
     lines += ["", "[markup.goldmark.renderer]", "unsafe = false"]
+    # <sup>/<sub> are written ^x^ and ~x~ (Hugo's Goldmark extras). Subscript needs single tildes, so
+    # strikethrough moves to the extras' `delete` (~~x~~ only), as Hugo's documentation prescribes.
+    lines += ["", "[markup.goldmark.extensions]", "strikethrough = false"]
+    for extra in ("delete", "subscript", "superscript"):
+        lines += ["", f"[markup.goldmark.extensions.extras.{extra}]", "enable = true"]
     for menu in sorted(menu_entries):
         for entry in menu_entries[menu]:
             lines += ["", f"[[menus.{toml_string(menu) if not menu.isidentifier() else menu}]]"]
