@@ -7,19 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.wordpress.providers import PLAYER_HOSTS
+
+# The media providers' players (shown as players), and maps and documents (shown as links).
 DEFAULT_IFRAME_HOSTS = (
-    "youtube.com",
-    "www.youtube.com",
-    "youtube-nocookie.com",
-    "www.youtube-nocookie.com",
-    "player.vimeo.com",
-    "vimeo.com",
-    "w.soundcloud.com",
-    "open.spotify.com",
+    *PLAYER_HOSTS,
     "www.google.com",
     "maps.google.com",
     "docs.google.com",
-    "embed.ted.com",
     "player.twitch.tv",
 )
 
