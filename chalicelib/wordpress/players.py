@@ -94,11 +94,15 @@ def _field(value: str) -> str:
     return " ".join(value.split()).replace("|", "/")
 
 
+# The theme's shortcodes that read inner lines: Hugo wants those closed (or self-closed), the others not.
+WITH_INNER = ("audio", "video", "playlist")
+
+
 def shortcode(name: str, params: dict[str, str], lines: list[str] | None = None) -> str:
-    """A theme shortcode: self-closed, or closed around `lines` (Hugo refuses an unclosed one with inner)."""
+    """A theme shortcode: closed around `lines`, self-closed when it reads inner lines but has none."""
     args = "".join(f" {k}={_quote(v)}" for k, v in params.items() if v)
-    if lines is None:
-        return "{{< " + name + args + " />}}"
+    if not lines:
+        return "{{< " + name + args + (" />}}" if name in WITH_INNER else " >}}")
     return "{{< " + name + args + " >}}\n" + "\n".join(lines) + "\n{{< /" + name + " >}}"
 
 
@@ -115,7 +119,7 @@ class Media:
         src, mime = self.sources[0]
         lines = [f"source | {_field(u)} | {_field(t)}" for u, t in self.sources[1:]]
         lines += [f"track | {' | '.join(_field(v) for v in track)}" for track in self.tracks]
-        return shortcode(self.kind, {"src": src, "type": mime, **self.params}, lines or None)
+        return shortcode(self.kind, {"src": src, "type": mime, **self.params}, lines)
 
 
 def _provider_embed(player: Player) -> str:
@@ -323,9 +327,9 @@ def enclosure(value: str) -> Enclosure | None:
     return Enclosure(lines[0], length, mime.lower())
 
 
-def enclosure_player(found: Enclosure, ctx: PlayerContext) -> tuple[str, dict[str, Any]]:
+def enclosure_player(found: Enclosure, rewrite_url: Callable[[str], str]) -> tuple[str, dict[str, Any]]:
     """The player for an enclosure and its front matter (`enclosure: {url, length, type}`)."""
-    url = ctx.rewrite_url(found.url)
+    url = rewrite_url(found.url)
     kind = (
         found.type.split("/")[0]
         if found.type.startswith(("audio/", "video/"))
