@@ -52,6 +52,7 @@ OPERATOR_KEYS: dict[str, str] = {
     "search.admin_key_parameter": "--algolia-admin-key-parameter",
     "search.admin_key": "--algolia-admin-key-parameter (the key itself goes in SSM)",
     "code.app": "--code-app",
+    "fetch_media": "--fetch-media",
 }
 _TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
 

@@ -236,7 +236,10 @@ def element_player(node: Any) -> str:
 
 
 def _replace(node: Any, text: str) -> None:
-    node.tail = text + (node.tail or "")
+    """`node` gives way to `text` (a placeholder block, parsed as HTML) or to nothing."""
+    fragment = parse_fragment(text.strip()) if text.strip() else None
+    for new in list(fragment) if fragment is not None else []:
+        node.addprevious(new)
     remove_node(node)
 
 

@@ -75,7 +75,9 @@ class Placeholders:
     def add(self, markdown: str, *, block: bool) -> str:
         token = TOKEN.format(len(self.values))
         self.values.append(markdown)
-        return f"\n\n{token}\n\n" if block else token
+        # A block token stands in its own <div>, so the Markdown writer gives it a paragraph of its own
+        # in block-editor bodies too (there, no wpautop separates paragraphs).
+        return f"\n\n<div>{token}</div>\n\n" if block else token
 
     def restore(self, text: str) -> str:
         return TOKEN_RE.sub(lambda m: self.values[int(m.group(1))], text)
