@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import Path
 
 import frontmatter
 
@@ -14,54 +15,11 @@ from tests.functional.wordpress.wxr_builder import Post, write_export
 
 SITE = "https://old.example"
 UP = f"{SITE}/wp-content/uploads/2024/01"
+EPISODE = f"{UP}/episode.mp3"
+LOCAL = "/wp-content/uploads/2024/01"
 
-BLOCK_VIDEO = f"""<!-- wp:video {{"id":31}} -->
-<figure class="wp-block-video"><video controls poster="{UP}/poster.jpg" src="{UP}/clip.mp4"><track src="{UP}/clip-en.vtt" kind="captions" srclang="en" label="English"/></video><figcaption class="wp-element-caption">Harbour at dawn</figcaption></figure>
-<!-- /wp:video -->
-
-<!-- wp:audio {{"id":32}} -->
-<figure class="wp-block-audio"><audio controls src="{UP}/song.mp3"></audio></figure>
-<!-- /wp:audio -->
-
-<!-- wp:embed {{"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video","providerNameSlug":"youtube","responsive":true}} -->
-<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube"><div class="wp-block-embed__wrapper">
-https://www.youtube.com/watch?v=dQw4w9WgXcQ
-</div><figcaption class="wp-element-caption">The talk</figcaption></figure>
-<!-- /wp:embed -->
-
-<!-- wp:embed {{"url":"https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk","type":"rich","providerNameSlug":"spotify"}} -->
-<figure class="wp-block-embed is-type-rich is-provider-spotify"><div class="wp-block-embed__wrapper">
-https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk
-</div></figure>
-<!-- /wp:embed -->
-
-<!-- wp:embed {{"url":"https://twitter.com/WordPress/status/1","type":"rich","providerNameSlug":"twitter"}} -->
-<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">
-https://twitter.com/WordPress/status/1
-</div></figure>
-<!-- /wp:embed -->"""
-
-CLASSIC = f"""Raw tags:
-
-<video width="640" height="360" controls><source src="{UP}/raw.webm" type="video/webm"><source src="{UP}/raw.mp4" type="video/mp4">Your browser cannot play this.</video>
-
-[audio mp3="{UP}/talk.mp3" ogg="{UP}/talk.ogg" loop="on"]
-
-[video mp4="{UP}/film.mp4" webm="{UP}/film.webm" poster="{UP}/poster.jpg" width="480" height="270"][/video]
-
-[playlist ids="41,42"]
-
-https://soundcloud.com/artist/a-track
-
-[embed]https://vimeo.com/76979871[/embed]
-
-<iframe src="https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ" width="560" height="315"></iframe>
-
-<iframe src="https://html5-player.libsyn.com/embed/episode/id/123/" height="90"></iframe>
-
-<iframe src="https://evil.example/miner.html" width="1" height="1"></iframe>
-
-<img src="{SITE}/files/2010/05/old.jpg" alt="Multisite era">"""
+# Post bodies as WordPress stores them: a block-editor post, and a classic one (wpautop's input).
+BODIES = Path(__file__).parent / "media"
 
 FILES = [
     "2024/01/poster.jpg",
@@ -82,8 +40,8 @@ FILES = [
 
 def media_export(tmp_path):
     posts = [
-        Post(10, "blocks", BLOCK_VIDEO, "Blocks"),
-        Post(11, "classic", CLASSIC, "Classic"),
+        Post(10, "blocks", (BODIES / "blocks.html").read_text(), "Blocks"),
+        Post(11, "classic", (BODIES / "classic.html").read_text(), "Classic"),
         Post(
             12,
             "episode-1",
