@@ -1,0 +1,176 @@
+"""With no uploads archive, media come from the export's own site over real HTTP (a server on
+127.0.0.1): only from hosts the export names, within the caps, through the cache; what cannot be
+fetched keeps its original URL and is reported, and no link points at a file the site lacks."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from chalicelib.wordpress import ConvertOptions, convert_export
+from chalicelib.wordpress.fetchmedia import FetchLimits
+from tests.functional.wordpress.wxr_builder import Post, write_export
+
+JPEG = b"\xff\xd8\xff\xe0 a small jpeg"
+
+
+class OldSite:
+    """The old WordPress host: path -> (status, headers, body), and how often each was asked for."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.hits: Counter[str] = Counter()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.hits[self.path] += 1
+                status, headers, body = site.routes.get(
+                    self.path, (404, {"Content-Type": "text/html"}, b"nope")
+                )
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def route(self, path: str, body: bytes, content_type: str, status: int = 200, **headers: str) -> None:
+        self.routes[path] = (status, {"Content-Type": content_type, **headers}, body)
+
+
+@pytest.fixture
+def old_site() -> Iterator[OldSite]:
+    site = OldSite()
+    site.thread.start()
+    yield site
+    site.server.shutdown()
+    site.server.server_close()
+
+
+UP = "/wp-content/uploads/2024/01"
+
+
+def media_post(site: str) -> str:
+    return f"""<p><img src="{site}{UP}/a.jpg" alt="A"></p>
+<p><img src="{UP}/rel.gif" alt="root-relative"></p>
+[audio mp3="{site}{UP}/song.mp3"]
+<p><img src="{site}{UP}/gone.png"></p>
+<p><img src="{site}{UP}/login.jpg"></p>
+<p><a href="{site}{UP}/big.pdf">The big file</a></p>
+<p><img src="{site}{UP}/moved.jpg"></p>
+<p><img src="{site}{UP}/away.jpg"></p>
+<p><img src="http://elsewhere.example{UP}/x.jpg"></p>"""
+
+
+def serve_media(old: OldSite) -> None:
+    old.route(f"{UP}/a.jpg", JPEG, "image/jpeg")
+    old.route(f"{UP}/rel.gif", b"GIF89a", "image/gif")
+    old.route(f"{UP}/song.mp3", b"ID3 mp3 bytes", "audio/mpeg")
+    old.route(f"{UP}/login.jpg", b"<html>log in</html>", "text/html; charset=UTF-8")
+    old.route(f"{UP}/big.pdf", b"%PDF" + b"x" * 5000, "application/pdf")
+    old.route(f"{UP}/moved.jpg", b"", "text/html", 301, Location=f"{UP}/moved-here.jpg")
+    old.route(f"{UP}/moved-here.jpg", JPEG, "image/jpeg")
+    # localhost is the same machine, but not a host the export names.
+    port = old.url.rsplit(":", 1)[1]
+    old.route(f"{UP}/away.jpg", b"", "text/html", 302, Location=f"http://localhost:{port}{UP}/a.jpg")
+
+
+def convert(tmp_path: Path, old: OldSite, name: str = "site", **options: object) -> tuple[Path, object]:
+    export = write_export(tmp_path / "export.xml", old.url, [Post(10, "media", media_post(old.url), "Media")])
+    settings: dict[str, object] = {
+        "fetch_missing_media": True,
+        "fetch_private_hosts": ("127.0.0.1",),
+        "fetch_limits": FetchLimits(max_file_bytes=1000),
+        "fetch_cache_dir": str(tmp_path / "cache"),
+        **options,
+    }
+    site = tmp_path / name
+    return site, convert_export(export, site, options=ConvertOptions(**settings))  # type: ignore[arg-type]
+
+
+def local_paths(site: Path) -> list[str]:
+    text = (site / "content/posts/media/index.md").read_text()
+    return re.findall(r"(?<![\w:/.])/wp-content/uploads/[^\s\")]+", text)
+
+
+def test_media_are_fetched_from_the_old_site_and_what_fails_keeps_its_url(tmp_path, old_site, hugo_build):
+    serve_media(old_site)
+    site, report = convert(tmp_path, old_site)
+    uploads = site / "static/wp-content/uploads/2024/01"
+    assert (uploads / "a.jpg").read_bytes() == JPEG
+    assert (uploads / "rel.gif").read_bytes() == b"GIF89a"
+    assert (uploads / "song.mp3").exists() and (uploads / "moved.jpg").read_bytes() == JPEG
+    assert sorted(p.name for p in uploads.iterdir()) == ["a.jpg", "moved.jpg", "rel.gif", "song.mp3"]
+    # Every local path in the content is a file the site has; the rest keep their old absolute URL.
+    for path in local_paths(site):
+        assert (site / "static" / path.lstrip("/")).is_file(), path
+    body = (site / "content/posts/media/index.md").read_text()
+    for name in ("gone.png", "login.jpg", "big.pdf", "away.jpg"):
+        assert f"{old_site.url}{UP}/{name}" in body
+    assert f"http://elsewhere.example{UP}/x.jpg" in body
+    reasons = {w.item.rsplit("/", 1)[1]: w.message for w in report.warnings if w.code == "unfetched-media"}
+    assert sorted(reasons) == ["away.jpg", "big.pdf", "gone.png", "login.jpg"]
+    assert "HTTP 404" in reasons["gone.png"]
+    assert "text/html, not a media file" in reasons["login.jpg"]
+    assert "cap on one file" in reasons["big.pdf"]
+    assert "localhost is not a host the export names" in reasons["away.jpg"]
+    assert old_site.hits[f"{UP}/x.jpg"] == 0  # never asked: elsewhere.example is not the export's
+    assert report.counts["media-file/fetched"] == 4 and report.counts["media-file/not-fetched"] == 4
+    assert (report.media.local, report.media.remote, report.media.lost) == (4, 5, 0)
+    public = hugo_build(site, tmp_path)
+    html = (public / "posts/media/index.html").read_text()
+    assert 'src="/wp-content/uploads/2024/01/a.jpg"' in html
+    assert f'src="{old_site.url}{UP}/gone.png"' in html
+    assert (public / "wp-content/uploads/2024/01/song.mp3").exists()
+
+
+def test_a_second_run_takes_fetched_media_from_the_cache(tmp_path, old_site):
+    serve_media(old_site)
+    convert(tmp_path, old_site, "one")
+    first = dict(old_site.hits)
+    site, report = convert(tmp_path, old_site, "two")
+    assert old_site.hits[f"{UP}/a.jpg"] == first[f"{UP}/a.jpg"] == 1
+    assert old_site.hits[f"{UP}/gone.png"] == 2  # failures are not cached: they are asked again
+    assert (site / "static/wp-content/uploads/2024/01/a.jpg").read_bytes() == JPEG
+    assert report.counts["media-file/fetched"] == 4
+
+
+def test_private_addresses_are_refused_unless_named_for_tests(tmp_path, old_site):
+    serve_media(old_site)
+    site, report = convert(tmp_path, old_site, fetch_private_hosts=())
+    assert not (site / "static/wp-content/uploads").exists()
+    assert sum(old_site.hits.values()) == 0
+    reasons = [w.message for w in report.warnings if w.code == "unfetched-media"]
+    assert len(reasons) == 8 and all("127.0.0.1 resolves to a private or local address" in r for r in reasons)
+    assert local_paths(site) == []
+
+
+def test_the_count_cap_stops_fetching_and_says_so(tmp_path, old_site):
+    serve_media(old_site)
+    site, report = convert(tmp_path, old_site, fetch_limits=FetchLimits(max_files=2))
+    reasons = [w.message for w in report.warnings if w.code == "unfetched-media"]
+    assert sum("past the cap of 2 fetched files" in r for r in reasons) == 6
+    assert len(list((site / "static/wp-content/uploads").rglob("*.*"))) <= 2
+    for path in local_paths(site):
+        assert (site / "static" / path.lstrip("/")).is_file(), path
+
+
+def test_without_fetching_nothing_is_asked_for(tmp_path, old_site):
+    serve_media(old_site)
+    site, report = convert(tmp_path, old_site, fetch_missing_media=False)
+    assert sum(old_site.hits.values()) == 0 and local_paths(site) == []
+    assert report.media.local == 0 and report.media.lost == 0
