@@ -141,3 +141,31 @@ def test_without_an_archive_media_keep_their_original_urls(tmp_path, hugo_build)
     assert report.media.local == 0 and report.media.lost == 0 and report.media.remote == report.media.found
     missing = {w.item for w in report.warnings if w.code == "missing-media"}
     assert {"2024/01/one.mp3", "2024/01/two.mp3"} <= missing
+
+
+def test_the_theme_unit_test_data_loses_no_media(wxr, tmp_path, hugo_build):
+    site = tmp_path / "site"
+    report = convert_export(wxr / "wptrt-themeunittestdata.wordpress.xml", site)
+    public = hugo_build(site, tmp_path)
+    assert report.media.found > 400 and report.media.lost == 0 and report.media.kept == report.media.found
+    assert not [w for w in report.warnings if w.code in ("lost-media", "stripped-content")]
+    audio = (public / "posts/post-format-audio/index.html").read_text()
+    stlouis = (
+        "https://wpthemetestdata.files.wordpress.com/2008/06/"
+        "originaldixielandjazzbandwithalbernard-stlouisblues.mp3"
+    )
+    assert f'<source src="{stlouis}" type="audio/mpeg">' in audio and f'<a href="{stlouis}">' in audio
+    youtube = (public / "posts/post-format-video-youtube/index.html").read_text()
+    assert '<iframe src="https://www.youtube-nocookie.com/embed/' in youtube
+    embeds = (public / "posts/blocks-embeds/index.html").read_text()
+    assert '<iframe src="https://www.youtube-nocookie.com/embed/ex8fMxXJDJw"' in embeds
+    for link in (
+        "https://twitter.com/WordPress/status/",
+        "https://www.facebook.com/",
+        "https://wordpress.tv/",
+    ):
+        assert f'href="{link}' in embeds  # providers with no player here: a link each
+    # With no archive nothing points into the site's uploads folder.
+    assert not list(public.glob("wp-content/uploads/**/*.*"))
+    for page in (site / "content").rglob("index.md"):
+        assert "](/wp-content/uploads/" not in page.read_text()
