@@ -298,7 +298,15 @@ class _Table:
         )
 
     def site_config(self) -> SiteConfig:
-        for name in ("branches", "tags", "targets", "approval", "approval_ttl_hours", "search"):
+        for name in (
+            "branches",
+            "tags",
+            "targets",
+            "approval",
+            "approval_ttl_hours",
+            "search",
+            "fetch_media",
+        ):
             if name in self._data and (error := self.operator_owned(name)):
                 raise error
         kind = self.take("kind", self.choice(KINDS), "hugo")
