@@ -4,6 +4,7 @@ fetched keeps its original URL and is reported, and no link points at a file the
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import Counter
@@ -174,3 +175,20 @@ def test_without_fetching_nothing_is_asked_for(tmp_path, old_site):
     site, report = convert(tmp_path, old_site, fetch_missing_media=False)
     assert sum(old_site.hits.values()) == 0 and local_paths(site) == []
     assert report.media.local == 0 and report.media.lost == 0
+
+
+def test_presslift_convert_fetch_media_refuses_a_loopback_site_and_reports_every_url(tmp_path, old_site):
+    from presslift.cli import main
+
+    serve_media(old_site)
+    export = write_export(
+        tmp_path / "export.xml", old_site.url, [Post(10, "media", media_post(old_site.url))]
+    )
+    out, report_file = tmp_path / "site", tmp_path / "report.json"
+    argv = ["convert", str(export), "--out", str(out), "--report", str(report_file), "--fetch-media"]
+    assert main([*argv, "--media-cache", str(tmp_path / "cache")]) == 0
+    report = json.loads(report_file.read_text())
+    refused = [w for w in report["warnings"] if w["code"] == "unfetched-media"]
+    assert len(refused) == 8 and all("private or local address" in w["message"] for w in refused)
+    assert sum(old_site.hits.values()) == 0 and local_paths(out) == []
+    assert report["media"] == {"found": 9, "local": 0, "remote": 9, "lost": 0, "kept": 9}
