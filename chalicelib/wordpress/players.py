@@ -56,6 +56,7 @@ EMBED_BLOCK = re.compile(
     re.S,
 )
 FIGCAPTION = re.compile(r"<figcaption[^>]*>.*?</figcaption>", re.S | re.I)
+CODE = re.compile(r"(<pre[\s>].*?</pre>|<code[\s>].*?</code>)", re.I | re.S)
 BARE_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.M)
 
 
@@ -310,7 +311,9 @@ def bare_embeds(text: str, add: Callable[[str], str], ctx: PlayerContext) -> str
             return add(embed_markdown(url, ctx))
         return m.group(0)
 
-    return BARE_LINE.sub(replace, text)
+    # Code is shown as written: a URL on its own line inside <pre> or <code> stays text.
+    parts = CODE.split(text)
+    return "".join(part if i % 2 else BARE_LINE.sub(replace, part) for i, part in enumerate(parts))
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,11 @@ def test_multisite_archive_entries_are_uploads(entry, rel):
 def test_bare_media_urls_and_old_object_embeds_become_players(html, expected):
     markdown, findings, _ = body(html)
     assert expected in markdown and not findings
+
+
+def test_a_url_alone_on_its_line_in_code_stays_text():
+    markdown, _, _ = body(
+        "<pre>\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n</pre>\n\nhttps://youtu.be/dQw4w9WgXcQ"
+    )
+    assert "```\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n```" in markdown
+    assert markdown.count("{{< embed") == 1
