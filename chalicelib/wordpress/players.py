@@ -194,6 +194,35 @@ def playlist(attrs: dict[str, str], ctx: PlayerContext) -> str:
     return shortcode("playlist", {"type": kind}, [f"{_field(u)} | {_field(t)}" for u, t in tracks])
 
 
+#: WordPress.com's (Jetpack's) media shortcodes: how each names its media, as a page URL.
+JETPACK_URLS = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://vimeo.com/{}",
+    "dailymotion": "https://www.dailymotion.com/video/{}",
+    "wpvideo": "https://videopress.com/v/{}",
+    "videopress": "https://videopress.com/v/{}",
+    "spotify": "https://open.spotify.com/{}",
+    "soundcloud": "{}",
+    "ted": "https://www.ted.com/talks/view/id/{}",
+}
+
+
+def provider_shortcode(name: str, attrs: dict[str, str], content: str, ctx: PlayerContext) -> str:
+    """`[youtube=URL&w=640]`, `[vimeo 123]`, `[dailymotion id=x]`, `[wpvideo GUID]`, `[soundcloud url=…]`,
+    `[spotify id="spotify:track:…"]`, `[ted id=…]`: the provider's player (or its link)."""
+    value = (content or attrs.get("url", "") or attrs.get("id", "") or attrs.get("0", "")).strip()
+    value = value.lstrip("=").strip()
+    if name == "youtube" and value.startswith("http"):
+        value = value.split("&w=", 1)[0].split("&amp;w=", 1)[0]
+    if name == "spotify" and value.startswith("spotify:"):
+        value = "/".join(value.split(":")[1:3])
+    if not value:
+        ctx.warn("lost-media", f"a [{name}] shortcode names no media")
+        return ""
+    url = value if value.startswith(("http://", "https://")) else JETPACK_URLS[name].format(value)
+    return embed_markdown(url, ctx)
+
+
 def _add_children(node: Any, media: Media, rewrite: Callable[[str], str]) -> None:
     for child in node.iter("source", "track"):
         src = (child.get("src") or "").strip()

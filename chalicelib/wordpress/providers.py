@@ -78,17 +78,23 @@ def _dailymotion(url: str) -> str:
 
 
 def _ted(url: str) -> str:
-    m = re.search(r"/talks/([\w-]+)", _parts(url)[1])
+    m = re.search(r"/talks/(?!view/)([\w-]+)", _parts(url)[1])
     return f"https://embed.ted.com/talks/{m.group(1)}" if m else ""
+
+
+def _videopress(url: str) -> str:
+    m = re.search(r"/(?:v|embed)/([A-Za-z0-9]{6,})", _parts(url)[1])
+    return f"https://videopress.com/embed/{m.group(1)}" if m else ""
 
 
 def _soundcloud(url: str) -> str:
     host, path, _ = _parts(url)
     if host == "w.soundcloud.com" or len([p for p in path.split("/") if p]) < 1:
         return ""
-    return "https://w.soundcloud.com/player/?url=" + quote(
-        f"https://soundcloud.com{path.rstrip('/')}", safe=""
-    )
+    # An API URL (WordPress.com's [soundcloud url=…]) is what the player takes as it is.
+    api = "api." if host == "api.soundcloud.com" else ""
+    page = f"https://{api}soundcloud.com{path.rstrip('/')}"
+    return "https://w.soundcloud.com/player/?url=" + quote(page, safe="")
 
 
 def _spotify(url: str) -> str:
@@ -156,7 +162,7 @@ PROVIDERS: tuple[Provider, ...] = (
         "VideoPress",
         ("videopress.com", "video.wordpress.com"),
         ("videopress.com", "video.wordpress.com"),
-        _link_only,
+        _videopress,
     ),
     Provider("wordpress-tv", "WordPress.tv", ("wordpress.tv",), (), _link_only),
     Provider("twitch", "Twitch", ("twitch.tv",), (), _link_only),  # its player needs the site's own host

@@ -18,7 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
-from chalicelib.wordpress.players import PlayerContext, embed_markdown, playlist, shortcode_player
+from chalicelib.wordpress.players import (
+    JETPACK_URLS,
+    PlayerContext,
+    embed_markdown,
+    playlist,
+    provider_shortcode,
+    shortcode_player,
+)
 
 KNOWN = (
     "caption",
@@ -30,8 +37,7 @@ KNOWN = (
     "code",
     "sourcecode",
     "playlist",
-    "youtube",
-    "vimeo",
+    *JETPACK_URLS,
 )
 # A shortcode name as WordPress allows it; the closing form must repeat it.
 SHORTCODE = re.compile(
@@ -186,13 +192,8 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         if name == "embed":
             url = html.unescape(content or attrs.get("src", "") or attrs.get("0", ""))
             return placeholders.add(embed_markdown(url, ctx.players), block=True)
-        if name in ("youtube", "vimeo"):
-            url = content or attrs.get("0", "") or attrs.get("id", "")
-            if name == "youtube" and not url.startswith("http"):
-                url = f"https://www.youtube.com/watch?v={url}"
-            elif name == "vimeo" and url.isdigit():
-                url = f"https://vimeo.com/{url}"
-            return placeholders.add(embed_markdown(html.unescape(url), ctx.players), block=True)
+        if name in JETPACK_URLS:
+            return placeholders.add(provider_shortcode(name, attrs, content, ctx.players), block=True)
         if name in ("code", "sourcecode"):
             return placeholders.add(_code(attrs, content), block=True)
         if not attrs and m.group("content") is None and not m.group("self"):

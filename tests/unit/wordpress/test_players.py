@@ -194,3 +194,36 @@ def test_a_url_alone_on_its_line_in_code_stays_text():
     )
     assert "```\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n```" in markdown
     assert markdown.count("{{< embed") == 1
+
+
+@pytest.mark.parametrize(
+    ("shortcode", "player"),
+    [
+        (
+            "[youtube=http://www.youtube.com/watch?v=JaNH56Vpg-A&w=640&h=385]",
+            "www.youtube-nocookie.com/embed/JaNH56Vpg-A",
+        ),
+        ("[youtube JaNH56Vpg-A]", "www.youtube-nocookie.com/embed/JaNH56Vpg-A"),
+        ("[vimeo 141358]", "player.vimeo.com/video/141358"),
+        ("[vimeo http://vimeo.com/141358]", "player.vimeo.com/video/141358"),
+        ("[dailymotion id=x8oma9]", "www.dailymotion.com/embed/video/x8oma9"),
+        ("[wpvideo OcobLTqC w=640]", "videopress.com/embed/OcobLTqC"),
+        (
+            '[soundcloud url="https://api.soundcloud.com/tracks/156661852" params="auto_play=false"]',
+            "w.soundcloud.com/player/?url=https%3A%2F%2Fapi.soundcloud.com%2Ftracks%2F156661852",
+        ),
+        (
+            '[spotify id="spotify:track:4bz7uB4edifWKJXSDxwHcs"]',
+            "open.spotify.com/embed/track/4bz7uB4edifWKJXSDxwHcs",
+        ),
+    ],
+)
+def test_wordpress_com_media_shortcodes_become_players(shortcode, player):
+    markdown, _, warnings = body(shortcode)
+    assert f'player="https://{player}"' in markdown and not warnings
+
+
+def test_a_ted_talk_by_number_is_a_link():
+    markdown, _, warnings = body("[ted id=981]")
+    assert '{{< embed url="https://www.ted.com/talks/view/id/981" provider="ted"' in markdown
+    assert "player=" not in markdown and not warnings
