@@ -482,7 +482,7 @@ class Conversion:
         library = [
             {
                 "id": m.id,
-                "url": m.local_url,
+                "url": m.local_url if m.rel not in missing_set else m.url,
                 "title": _plain(m.title),
                 "alt": m.alt,
                 "caption": _plain(m.caption),

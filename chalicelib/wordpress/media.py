@@ -11,7 +11,7 @@ the copies write, never more: zipfile stops a member at its declared size (and c
 tar member's data is exactly its size.
 
 This module must never extract an archive wholesale or follow links inside it; fetching from the old
-host happens only when asked, with a bounded timeout and size.
+host is `fetchmedia.py`'s, and happens only when asked.
 """
 
 from __future__ import annotations

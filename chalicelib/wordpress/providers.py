@@ -63,10 +63,17 @@ def _youtube(url: str) -> str:
 
 
 def _vimeo(url: str) -> str:
+    _, path, query = _parts(url)
     m = re.search(
-        r"/(?:video/|channels/[\w-]+/|groups/[\w-]+/videos/)?(\d{5,12})(?:[/?#]|$)", _parts(url)[1] + "/"
+        r"/(?:video/|channels/[\w-]+/|groups/[\w-]+/videos/)?(\d{5,12})(?:/([0-9a-f]{6,}))?/?$", path
     )
-    return f"https://player.vimeo.com/video/{m.group(1)}" if m else ""
+    if not m:
+        return ""
+    # An unlisted video's page URL carries its privacy hash after the id; its player needs it as ?h=.
+    secret = m.group(2) or query.get("h", [""])[0]
+    return f"https://player.vimeo.com/video/{m.group(1)}" + (
+        f"?h={secret}" if re.fullmatch(r"[0-9a-f]+", secret) else ""
+    )
 
 
 def _dailymotion(url: str) -> str:

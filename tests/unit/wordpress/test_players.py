@@ -40,6 +40,11 @@ from tests.unit.wordpress.test_body import body
             "https://player.vimeo.com/video/76979871",
         ),
         (
+            "https://vimeo.com/76979871/8a6b3c2d1e",
+            "vimeo",
+            "https://player.vimeo.com/video/76979871?h=8a6b3c2d1e",
+        ),
+        (
             "https://www.dailymotion.com/video/x7tgad0",
             "dailymotion",
             "https://www.dailymotion.com/embed/video/x7tgad0",
