@@ -239,7 +239,8 @@ def _add_children(node: Any, media: Media, rewrite: Callable[[str], str]) -> Non
             )
 
 
-def _same(url: str) -> str:
+def _as_written(url: str) -> str:
+    """For an element's children, whose URLs the body's link rewrite has already set."""
     return url
 
 
@@ -249,7 +250,7 @@ def element_player(node: Any) -> str:
     src = (node.get("src") or "").strip()
     if src:
         media.sources.append((src, _mime(src)))
-    _add_children(node, media, _same)
+    _add_children(node, media, _as_written)
     if not media.sources:
         return ""
     if node.tag == "video":
@@ -276,6 +277,12 @@ def _replace(node: Any, text: str) -> None:
 def elements_to_players(root: Any, add: Callable[[str], str], ctx: PlayerContext) -> None:
     """Every `<audio>`, `<video>` and `<iframe>` below `root` becomes a player placeholder (`add`)."""
     for node in list(root.iter("audio", "video")):
+        provider = player_for(node.get("src") or "")
+        if provider is not None and provider.player:
+            # A <video src> that names a provider's page (it never plays): that provider's player.
+            ctx.remote_player(provider.url)
+            _replace(node, add(_provider_embed(provider)))
+            continue
         markdown = element_player(node)
         if not markdown:
             ctx.warn("lost-media", f"an <{node.tag}> element has no source")

@@ -232,3 +232,8 @@ def test_a_ted_talk_by_number_is_a_link():
     markdown, _, warnings = body("[ted id=981]")
     assert '{{< embed url="https://www.ted.com/talks/view/id/981" provider="ted"' in markdown
     assert "player=" not in markdown and not warnings
+
+
+def test_a_video_element_naming_a_provider_page_becomes_its_player():
+    markdown, _, _ = body('<video src="https://www.youtube.com/watch?v=dQw4w9WgXcQ" controls></video>')
+    assert 'player="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in markdown
