@@ -71,7 +71,7 @@ class PlayerContext:
 
 
 def media_kind(url: str) -> str:
-    """ "audio", "video" or "" by the file name's extension."""
+    """The kind of player a file needs by its extension: "audio", "video", or "" for neither."""
     try:
         suffix = posixpath.splitext(unquote(urlsplit(url.strip()).path))[1].lower()
     except ValueError:
