@@ -80,8 +80,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from chalicelib.wordpress import convert_export
+    from chalicelib.wordpress import ConvertOptions, convert_export
 
+    options = ConvertOptions(
+        fetch_missing_media=args.fetch_media,
+        fetch_cache_dir=str(args.media_cache) if args.fetch_media else "",
+    )
     with Progress(
         TextColumn("converting {task.description}"),
         BarColumn(),
@@ -95,6 +99,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             args.export,
             args.out,
             uploads=args.uploads,
+            options=options,
             progress=lambda done: progress.update(task, completed=done),
         )
     console.print(report.summary())
@@ -418,6 +423,17 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
     convert.add_argument("--report", type=Path, help="also write the conversion report as JSON here")
+    convert.add_argument(
+        "--fetch-media",
+        action="store_true",
+        help="fetch media the uploads archive lacks (or all, with none) from the hosts the export names",
+    )
+    convert.add_argument(
+        "--media-cache",
+        type=Path,
+        default=Path.home() / ".cache" / "presslift" / "media",
+        help="where fetched media are kept for the next run (default: ~/.cache/presslift/media)",
+    )
     convert.set_defaults(func=cmd_convert)
 
     for decision, text in (

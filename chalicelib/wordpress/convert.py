@@ -25,13 +25,22 @@ from typing import Any
 from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
+from chalicelib.wordpress.fetchmedia import FetchPolicy, MediaFetcher
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
-from chalicelib.wordpress.links import SiteMap
-from chalicelib.wordpress.media import UploadsArchive, fetch
+from chalicelib.wordpress.links import (
+    LOCAL_UPLOADS_PREFIX,
+    SiteMap,
+    is_media_url,
+    upload_urls_in,
+    uploads_relative,
+    url_host,
+)
+from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.plan import Placement, Plan, Planner
+from chalicelib.wordpress.plan import MediaItem, Placement, Plan, Planner
+from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.slugs import hugo_term_path
@@ -78,6 +87,8 @@ class Conversion:
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
+        self.upload_urls: dict[str, str] = {}  # uploads-relative path -> a URL the content names it by
+        self.fetched: set[str] = set()
         # Written items wait here between the passes; it lives in the work folder's parent so a
         # failed run removes it with the rest.
         self.spool = work.with_name(work.name + ".items")
@@ -95,6 +106,7 @@ class Conversion:
                     self.titles[item.id] = _plain(item.title)
                 if item.type not in ("attachment", "nav_menu_item"):
                     pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                    self._note_uploads(item)
         if planner is None:
             planner = Planner(reader.site, self.options)
         plan = planner.finish()
@@ -116,7 +128,54 @@ class Conversion:
                 "duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}", f"{item_id}"
             )
         self.plan = plan
+        self._gather_media(plan)
         return plan
+
+    def _note_uploads(self, item: Item) -> None:
+        found = enclosure(item.meta.get("enclosure", ""))
+        for url in [*upload_urls_in(item.content), *([found.url] if found else [])]:
+            rel = uploads_relative(url)
+            if rel:
+                self.upload_urls.setdefault(rel, url)
+
+    def _gather_media(self, plan: Plan) -> None:
+        """Decides which uploads the new site will have (the archive's, and those fetched when asked),
+        before any body is written, so no link is ever rewritten to a file the site lacks."""
+        sitemap = plan.sitemap
+        sitemap.origin = self.report.site.base_url if self.report.site.base_url != "/" else ""
+        present = set(sitemap.available) if self.uploads is not None else set()
+        for media in plan.media.values():
+            if media.rel:
+                self.upload_urls[media.rel] = media.url
+        if self.options.fetch_missing_media:
+            wanted: dict[str, Path] = {}
+            for rel, url in sorted(self.upload_urls.items()):
+                host = url_host(sitemap.absolute(url))
+                if rel not in present and host in sitemap.hosts:
+                    wanted[sitemap.absolute(url)] = safe_path(self.work, f"static/wp-content/uploads/{rel}")
+            cache = self.options.fetch_cache_dir
+            fetcher = MediaFetcher(
+                FetchPolicy(frozenset(sitemap.hosts), frozenset(self.options.fetch_private_hosts)),
+                self.options.fetch_limits,
+                Path(cache) if cache else None,
+            )
+            result = fetcher.fetch_all(wanted)
+            uploads_dir = self.work / "static" / "wp-content" / "uploads"
+            self.fetched = {dest.relative_to(uploads_dir).as_posix() for dest in result.fetched.values()}
+            present |= self.fetched
+            for url, why in sorted(result.failed.items()):
+                self.report.warn(
+                    "unfetched-media", f"{url} could not be fetched: {why}; its original URL is kept", url
+                )
+            self.report.count("media-file", "fetched", len(self.fetched))
+            if result.failed:
+                self.report.count("media-file", "not-fetched", len(result.failed))
+        sitemap.local_files = present
+
+    def _media_src(self, media: MediaItem) -> str:
+        """Where a library file is served from: the new site when it has the file, else its old URL."""
+        src = self.plan.sitemap.media_url(media.url) if self.plan is not None and media.rel else None
+        return src or media.url
 
     # -- pass two -------------------------------------------------------------------------------
     def spooled_items(self) -> Iterator[Item]:
@@ -157,11 +216,9 @@ class Conversion:
                 media = plan.media.get(media_id)
                 if media is None:
                     continue
-                if media.rel:
-                    plan.sitemap.referenced_media.add(media.rel)
-                out.append(
-                    GalleryImage(media.local_url, media.alt or _plain(media.title), _plain(media.caption))
-                )
+                src = self._media_src(media)
+                self.report.media.add("local" if src.startswith(LOCAL_UPLOADS_PREFIX) else "remote")
+                out.append(GalleryImage(src, media.alt or _plain(media.title), _plain(media.caption)))
             return out
 
         return images
@@ -173,10 +230,15 @@ class Conversion:
         sitemap: SiteMap = plan.sitemap
 
         def warn(code: str, message: str) -> None:
+            if code == "lost-media":
+                self.report.media.add("lost")
             self.report.warn(code, message, label)
 
         def rewrite(url: str) -> str:
-            return sitemap.rewrite(url) or url
+            new = sitemap.rewrite(url) or url
+            if is_media_url(url):
+                self.report.media.add("local" if new.startswith(LOCAL_UPLOADS_PREFIX) else "remote")
+            return new
 
         policy = self.options.hacked_content
         body = convert_body(
@@ -188,8 +250,10 @@ class Conversion:
                 iframe_hosts=self.options.iframe_hosts,
                 strip=policy != "keep",
                 footnotes=item.meta.get("footnotes", ""),
+                remote_player=lambda url: self.report.media.add("remote"),
             ),
         )
+        markdown = body.markdown
         title, title_findings = clean_title(
             item.title, iframe_hosts=self.options.iframe_hosts, strip=policy != "keep"
         )
@@ -222,11 +286,14 @@ class Conversion:
             meta["summary"] = excerpt
         if placement.aliases:
             meta["aliases"] = sorted(set(placement.aliases))
+        podcast = enclosure(item.meta.get("enclosure", ""))
+        if podcast is not None:
+            player, meta["enclosure"] = enclosure_player(podcast, rewrite)
+            if meta["enclosure"]["url"] not in markdown:
+                markdown = f"{markdown.rstrip()}\n\n{player}\n".lstrip()
         thumbnail = plan.media.get(as_int(item.meta.get("_thumbnail_id", "")))
         if thumbnail is not None:
-            if thumbnail.rel:
-                sitemap.referenced_media.add(thumbnail.rel)
-            meta["featured_image"] = thumbnail.local_url
+            meta["featured_image"] = rewrite(self._media_src(thumbnail))
             if thumbnail.alt:
                 meta["featured_image_alt"] = thumbnail.alt
             if _plain(thumbnail.caption):
@@ -249,7 +316,7 @@ class Conversion:
             meta["weight"] = item.menu_order
         meta["wordpress_id"] = item.id
         name = "_index.md" if placement.branch else "index.md"
-        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, body.markdown))
+        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, markdown))
         clean_comments, spam = screen(item.comments)
         for comment, reason in spam:
             self.report.warn("spam-comment", f"comment {comment.id} left out: {reason}", label)
@@ -263,14 +330,10 @@ class Conversion:
             self.report.count("comment", "skipped", len(item.comments) - len(comments) - len(spam))
 
     def _referenced_media_url(self, media_id: int) -> str:
-        """The new URL of a media item the page uses (its file is then copied), or ""."""
+        """Where a media item the page uses is served from (see `_media_src`), or "" when unknown."""
         assert self.plan is not None
         media = self.plan.media.get(media_id)
-        if media is None:
-            return ""
-        if media.rel:
-            self.plan.sitemap.referenced_media.add(media.rel)
-        return media.local_url
+        return "" if media is None else self._media_src(media)
 
     def _taxonomy_params(self, item: Item, meta: dict[str, Any]) -> None:
         plan = self.plan
@@ -386,7 +449,7 @@ class Conversion:
         parent = plan.placements.get(media.parent)
         if parent is not None and parent.status == "published":
             return parent.url
-        return media.local_url
+        return self._media_src(media)
 
     def _author_pages(self) -> None:
         plan = self.plan
@@ -416,22 +479,16 @@ class Conversion:
             dest = safe_path(self.work, f"static/wp-content/uploads/{rel}")
             if self.uploads is not None and rel in sitemap.available:
                 self.uploads.copy(rel, dest)
-                continue
-            source_url = source_urls.get(rel, "")
-            if (
-                self.options.fetch_missing_media
-                and source_url
-                and fetch(
-                    source_url,
-                    dest,
-                    timeout=self.options.fetch_timeout_seconds,
-                    max_bytes=self.options.fetch_max_bytes,
-                )
-            ):
-                continue
-            missing.append(rel)
+            elif rel not in self.fetched:
+                missing.append(rel)
         for rel in missing:
-            self.report.warn("missing-media", f"wp-content/uploads/{rel} is not in the uploads archive", rel)
+            where = "in the uploads archive" if self.uploads is not None else "fetched (no uploads archive)"
+            self.report.warn(
+                "missing-media",
+                f"wp-content/uploads/{rel} was not {where}; pages keep its original URL "
+                f"{source_urls.get(rel, '')}".rstrip(),
+                rel,
+            )
         self.report.count("media-file", "copied", len(wanted) - len(missing))
         if missing:
             self.report.count("media-file", "missing", len(missing))
@@ -447,7 +504,7 @@ class Conversion:
         library = [
             {
                 "id": m.id,
-                "url": m.local_url,
+                "url": m.local_url if m.rel not in missing_set else m.url,
                 "title": _plain(m.title),
                 "alt": m.alt,
                 "caption": _plain(m.caption),

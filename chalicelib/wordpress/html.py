@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes
-from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
+from chalicelib.wordpress.fragment import inner_html, parse_fragment
 from chalicelib.wordpress.markdown import (
     can_convert,
     escape_hugo_shortcodes,
@@ -31,14 +31,15 @@ from chalicelib.wordpress.markdown import (
     script,
     to_markdown,
 )
-from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
-from chalicelib.wordpress.shortcodes import (
-    Placeholders,
-    ShortcodeContext,
-    convert_bare_embeds,
-    convert_shortcodes,
-    embed_markdown,
+from chalicelib.wordpress.players import (
+    PlayerContext,
+    bare_embeds,
+    elements_to_players,
+    embed_blocks,
+    plugin_players,
 )
+from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
+from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, convert_shortcodes
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
 MORE = re.compile(r"<!--\s*more\b.*?-->", re.S)
@@ -190,6 +191,7 @@ class BodyContext:
     strip: bool = True
     # The item's `footnotes` meta: the block editor's JSON list of {"id", "content"}.
     footnotes: str = ""
+    remote_player: Callable[[str], None] = field(default=lambda url: None)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -212,17 +214,6 @@ def _rewrite_links(root: Any, rewrite: Callable[[str], str]) -> None:
                 node.attrib.pop(attr, None)
 
 
-def _replace_with_text(node: Any, text: str) -> None:
-    node.tail = text + (node.tail or "")
-    remove_node(node)
-
-
-def _iframes_to_embeds(root: Any, ctx: ShortcodeContext, placeholders: Placeholders) -> None:
-    for node in list(root.iter("iframe")):
-        src = node.get("src") or ""
-        _replace_with_text(node, placeholders.add(embed_markdown(src, ctx), block=True) if src else "")
-
-
 def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) -> tuple[str, list[Finding]]:
     """A title as plain text, and what the scan found in it (an injected `<script>` loses its text too)."""
     if "<" not in title_html and not PAYLOAD.search(title_html):
@@ -242,22 +233,31 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         _rewrite_links(root, ctx.rewrite_url)
         return " ".join(markdown_of(root).split())
 
-    sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn)
+    def attached_media(ids: list[int]) -> list[tuple[str, str]]:
+        return [(image.src, image.alt) for image in ctx.gallery_images(ids)]
+
+    def add_player(markdown: str) -> str:
+        return placeholders.add(markdown, block=True)
+
+    pc = PlayerContext(ctx.rewrite_url, attached_media, ctx.warn, ctx.remote_player)
+    sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn, pc)
     text = html_text.replace("\r\n", "\n").replace("\r", "\n")
     is_blocks = "<!-- wp:" in text
+    text = embed_blocks(text, add_player, pc)
     text = BLOCK_COMMENT.sub("", text)
     has_more = bool(MORE.search(text))
     text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
     text = MORE.sub("", text)
     text = NEXTPAGE.sub("", text)
     text = convert_shortcodes(text, sc, placeholders)
-    text = convert_bare_embeds(text, sc, placeholders)
+    text = bare_embeds(text, add_player, pc)
     if not is_blocks:
         text = wpautop(text)
     root = parse_fragment(text)
+    plugin_players(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
     _rewrite_links(root, ctx.rewrite_url)
-    _iframes_to_embeds(root, sc, placeholders)
+    elements_to_players(root, add_player, pc)
     galleries_to_shortcodes(root, placeholders, markdown_of)
     notes = footnotes_to_markdown(root, ctx.footnotes, placeholders, inline_markdown)
     markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
