@@ -80,7 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from chalicelib.wordpress import convert_export
+    from chalicelib.wordpress import ConvertOptions, convert_export
 
     with Progress(
         TextColumn("converting {task.description}"),
@@ -95,7 +95,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
             args.export,
             args.out,
             uploads=args.uploads,
+            options=ConvertOptions(theme=args.theme),
             progress=lambda done: progress.update(task, completed=done),
+            force=args.force,
         )
     console.print(report.summary())
     if args.report:
@@ -360,6 +362,16 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
     convert.add_argument("--report", type=Path, help="also write the conversion report as JSON here")
+    convert.add_argument(
+        "--theme",
+        default="presslift",
+        help="the Hugo theme the site names: presslift (default, written in) or one you put in themes/",
+    )
+    convert.add_argument(
+        "--force",
+        action="store_true",
+        help="convert into a non-empty --out, replacing only the files an earlier conversion wrote there",
+    )
     convert.set_defaults(func=cmd_convert)
 
     for decision, text in (
@@ -463,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except PipelineError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         return 2
     except Exception as exc:
         from presslift.localcloud import LocalCloudError
