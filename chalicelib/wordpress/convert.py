@@ -460,6 +460,8 @@ def convert_export(
     if not export.is_file():
         raise ConversionError("the export file does not exist", source=str(export))
     refuse_unless_empty(out_dir, force=force)
+    # The work folder goes beside the real folder (out_dir may be a link to it), on its filesystem.
+    out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     archive = UploadsArchive(Path(uploads)) if uploads is not None else None
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path, PurePosixPath
 
 from chalicelib.errors import ConversionError
@@ -27,7 +28,9 @@ NEVER_TOUCHED = (".git",)
 
 def refuse_unless_empty(out_dir: Path, *, force: bool) -> None:
     """Raises unless `out_dir` is missing, empty, or `force` is given (checked before converting)."""
-    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise ConversionError(f"{out_dir} is a symbolic link to nothing")
+    if out_dir.exists() and not out_dir.is_dir():
         raise ConversionError(f"{out_dir} is not a folder")
     if not out_dir.exists() or force:
         return
@@ -121,7 +124,8 @@ def place(work: Path, out_dir: Path) -> list[str]:
     for relative in written:
         dest = out_dir / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(work / relative, dest)
+        # A rename where it can (the work folder is beside DIR), a copy when DIR is another mount.
+        shutil.move(work / relative, dest)
     keep = set(written)
     for relative in old:
         if relative not in keep:

@@ -135,3 +135,19 @@ def test_the_cli_says_so_in_one_line_and_force_converts(tmp_path, owned, capsys)
     )
     assert main(["convert", str(export), "--out", str(owned), "--force"]) == 0
     assert (owned / "content/posts/one/index.md").is_file() and (owned / "README.md").is_file()
+
+
+def test_a_link_to_a_folder_is_written_through_and_stays_a_link(tmp_path, owned):
+    link = tmp_path / "link"
+    link.symlink_to(owned)
+    convert_export(export_of(tmp_path, "one"), link, force=True)
+    assert link.is_symlink() and (owned / "content/posts/one/index.md").is_file()
+    assert (owned / "README.md").is_file()
+
+
+def test_a_folder_where_a_file_goes_is_refused_before_anything_moves(tmp_path, owned):
+    (owned / "hugo.toml").mkdir()
+    before = listing(owned)
+    with pytest.raises(ConversionError, match=r"hugo\.toml is a folder"):
+        convert_export(export_of(tmp_path, "one"), owned, force=True)
+    assert listing(owned) == before
