@@ -24,6 +24,7 @@ from bench.fidelity.site import BuiltSite
 MAX_FAILURES = 25
 PUBLISHED_TIME = re.compile(r'<meta property="article:published_time" content="([^"]+)"')
 TIME_TAG = re.compile(r'<time[^>]+datetime="([^"]+)"')
+H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S | re.I)
 PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S | re.I)
 ATTR_URL = re.compile(r'\b(?:src|href|poster|srcset|data-src)="([^"]+)"', re.I)
 MEDIA_URL = re.compile(
@@ -84,8 +85,10 @@ def _label(item: ExportItem) -> str:
 
 def find_pages(export: Export, site: BuiltSite) -> dict[str, Path]:
     """Each public item's page: where its old link, else `?p=ID`, leads, if that page carries its
-    title (an item with no title is taken at its URL's word)."""
+    title (an item with no title is taken at its URL's word); else the one page headed (`<h1>`) with
+    its title, so a site that lost the old URLs still has its pages counted."""
     home = site.file_for("/")
+    headed = _pages_by_heading(site)
     found: dict[str, Path] = {}
     for item in export.public_items:
         candidates = []
@@ -102,7 +105,21 @@ def find_pages(export: Export, site: BuiltSite) -> dict[str, Path]:
             if not item.title or compact(item.title) in page_compact(page):
                 found[item.id] = page
                 break
+        else:
+            same = headed.get(compact(item.title), []) if item.title else []
+            if len(same) == 1:
+                found[item.id] = same[0]
     return found
+
+
+def _pages_by_heading(site: BuiltSite) -> dict[str, list[Path]]:
+    """Pages by their first `<h1>` (a listing's later ones are the listed pages' titles)."""
+    headed: dict[str, list[Path]] = {}
+    for page in site.pages():
+        first = H1.search(page.read_text("utf-8", errors="replace"))
+        if first is not None:
+            headed.setdefault(compact(plain(first.group(1))), []).append(page)
+    return headed
 
 
 def built_items(export: Export, pages: dict[str, Path]) -> Iterator[tuple[ExportItem, Path]]:

@@ -82,4 +82,4 @@ class BuiltSite:
         return self.follow(path)
 
     def pages(self) -> list[Path]:
-        return sorted(self.public.rglob("*.html"))
+        return sorted(p for p in self.public.rglob("*.html") if p.is_file())

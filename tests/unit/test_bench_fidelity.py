@@ -161,3 +161,10 @@ def test_report_counts_are_checked_against_the_export_and_the_pages(tmp_path, ex
     assert measures.report_counts(export, {"post/published": 1, "post/draft": 1}, pages).met
     wrong = measures.report_counts(export, {"post/published": 2}, pages)
     assert wrong.failures == ["post: the report says 2 published, 1 built"]
+
+
+def test_a_page_that_lost_its_old_urls_is_still_found_by_its_heading(tmp_path, export):
+    site = make_site(tmp_path, alias=False)
+    (site.public / "map.json").write_text("{}")
+    assert not measures.old_urls(export, site).met
+    assert measures.find_pages(export, site) == {"5": site.public / "posts/hello/index.html"}
