@@ -39,6 +39,8 @@ from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, saf
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
 TAG_RE = re.compile(r"<[^>]+>")
+# What hugo.toml's `theme` may say: a folder under themes/ or a Hugo module path.
+THEME_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)*")
 
 
 def _plain(text: str) -> str:
@@ -456,6 +458,11 @@ def convert_export(
         raise ConversionError(
             f"unknown hacked-content policy {options.hacked_content!r} (choose strip, quarantine or keep)",
             source=export.name,
+        )
+    if not THEME_NAME_RE.fullmatch(options.theme) or ".." in options.theme.split("/"):
+        raise ConversionError(
+            f"{options.theme!r} is not a theme name (a folder in themes/ or a module path such as "
+            "github.com/owner/theme)"
         )
     if not export.is_file():
         raise ConversionError("the export file does not exist", source=str(export))

@@ -7,6 +7,7 @@ import shutil
 import frontmatter
 import pytest
 
+from chalicelib.errors import ConversionError
 from chalicelib.wordpress import ConvertOptions, convert_export
 from chalicelib.wordpress.outdir import MANIFEST
 from tests.conftest import SHARED_FIXTURES
@@ -143,3 +144,12 @@ def test_the_default_theme_still_builds_the_same_content(tmp_path, hugo_build):
     public = hugo_build(site, tmp_path)
     page = (public / "posts/everything/index.html").read_text()
     assert page.count('class="wp-gallery-item"') == 2 and '<figure class="wp-caption' in page
+
+
+@pytest.mark.parametrize("theme", ["", "../outside", "/abs", 'a"b', "x/../../y"])
+def test_a_theme_name_that_is_not_one_is_refused(tmp_path, theme):
+    export = tmp_path / "export.xml"
+    export.write_text(EXPORT, encoding="utf-8")
+    with pytest.raises(ConversionError, match="is not a theme name"):
+        convert_export(export, tmp_path / "site", options=ConvertOptions(theme=theme))
+    assert not (tmp_path / "site").exists()
