@@ -103,6 +103,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.report:
         args.report.write_text(report.to_json(), encoding="utf-8")
     console.print(f"Hugo site written to {args.out} (build it with: hugo --source {args.out})")
+    if args.theme != "presslift":
+        console.print(
+            f"It names the theme {args.theme!r}: put it in {args.out / 'themes' / args.theme} "
+            "or add it as a Hugo module."
+        )
     return 0
 
 
