@@ -85,6 +85,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     options = ConvertOptions(
         fetch_missing_media=args.fetch_media,
         fetch_cache_dir=str(args.media_cache) if args.fetch_media else "",
+        theme=args.theme,
     )
     with Progress(
         TextColumn("converting {task.description}"),
@@ -101,11 +102,17 @@ def cmd_convert(args: argparse.Namespace) -> int:
             uploads=args.uploads,
             options=options,
             progress=lambda done: progress.update(task, completed=done),
+            force=args.force,
         )
     console.print(report.summary())
     if args.report:
         args.report.write_text(report.to_json(), encoding="utf-8")
     console.print(f"Hugo site written to {args.out} (build it with: hugo --source {args.out})")
+    if args.theme != "presslift":
+        console.print(
+            f"It names the theme {args.theme!r}: put it in {args.out / 'themes' / args.theme} "
+            "or add it as a Hugo module."
+        )
     return 0
 
 
@@ -433,6 +440,16 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path.home() / ".cache" / "presslift" / "media",
         help="where fetched media are kept for the next run (default: ~/.cache/presslift/media)",
+    )
+    convert.add_argument(
+        "--theme",
+        default="presslift",
+        help="the Hugo theme the site names: presslift (default, written in) or one you put in themes/",
+    )
+    convert.add_argument(
+        "--force",
+        action="store_true",
+        help="convert into a non-empty --out, replacing only the files an earlier conversion wrote there",
     )
     convert.set_defaults(func=cmd_convert)
 

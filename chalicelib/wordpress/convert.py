@@ -3,8 +3,8 @@
 Pass one reads the export once to plan where everything goes, setting aside each item that becomes a
 page in a spool file beside the site; pass two reads the spool back one item at a time and writes it,
 so the XML is parsed once and memory stays flat. Everything is written into a temporary folder beside
-`out_dir` and moved into place only when the whole conversion succeeded: a failed conversion leaves
-nothing behind.
+`out_dir` and moved into place (outdir.py) only when the whole conversion succeeded: a failed
+conversion leaves nothing behind, and a non-empty `out_dir` is refused unless `force`.
 
 This module must never publish, build or upload anything, and never leave a half-written site.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html as htmllib
 import json
-import os
 import pickle
 import re
 import shutil
@@ -39,8 +38,14 @@ from chalicelib.wordpress.links import (
 from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.options import ConvertOptions
+<<<<<<< HEAD
 from chalicelib.wordpress.plan import MediaItem, Placement, Plan, Planner
 from chalicelib.wordpress.players import enclosure, enclosure_player
+=======
+from chalicelib.wordpress.outdir import place, refuse_unless_empty
+from chalicelib.wordpress.plan import Placement, Plan, Planner
+from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
+>>>>>>> fid-portable
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.slugs import hugo_term_path
@@ -48,6 +53,8 @@ from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, saf
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
 TAG_RE = re.compile(r"<[^>]+>")
+# What hugo.toml's `theme` may say: a folder under themes/ or a Hugo module path.
+THEME_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)*")
 
 
 def _plain(text: str) -> str:
@@ -87,8 +94,13 @@ class Conversion:
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
+<<<<<<< HEAD
         self.upload_urls: dict[str, str] = {}  # uploads-relative path -> a URL the content names it by
         self.fetched: set[str] = set()
+=======
+        # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
+        self.shortcodes: set[str] = set()
+>>>>>>> fid-portable
         # Written items wait here between the passes; it lives in the work folder's parent so a
         # failed run removes it with the rest.
         self.spool = work.with_name(work.name + ".items")
@@ -316,7 +328,12 @@ class Conversion:
             meta["weight"] = item.menu_order
         meta["wordpress_id"] = item.id
         name = "_index.md" if placement.branch else "index.md"
+<<<<<<< HEAD
         write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, markdown))
+=======
+        self.shortcodes |= shortcodes_called(body.markdown)
+        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, body.markdown))
+>>>>>>> fid-portable
         clean_comments, spam = screen(item.comments)
         for comment, reason in spam:
             self.report.warn("spam-comment", f"comment {comment.id} left out: {reason}", label)
@@ -383,6 +400,7 @@ class Conversion:
             ),
         )
         # Old ?p=ID links all reach the home page of a static site; its script sends them on.
+        self.shortcodes.add("wordpress-redirects")
         write_text(
             self.work,
             "content/_index.md",
@@ -432,6 +450,7 @@ class Conversion:
             json.dumps(redirects, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
         )
         copy_theme(self.work, self.options.theme)
+        PortableLayouts().write(self.work, self.shortcodes)
         for key, n in sorted(plan.counts.items()):
             kind, _, status = key.partition("/")
             self.report.count(kind, status, n)
@@ -516,18 +535,6 @@ class Conversion:
         write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
 
 
-def _replace_dir(work: Path, out_dir: Path) -> None:
-    if out_dir.exists() and any(out_dir.iterdir()):
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.replace(out_dir, old / "site")
-        os.replace(work, out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        if out_dir.exists():
-            out_dir.rmdir()
-        os.replace(work, out_dir)
-
-
 def convert_export(
     export: Path,
     out_dir: Path,
@@ -535,6 +542,7 @@ def convert_export(
     uploads: Path | None = None,
     options: ConvertOptions | None = None,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> ConversionReport:
     """Converts a WordPress export into a Hugo site source in `out_dir`; see the package docstring."""
     export = Path(export)
@@ -545,8 +553,16 @@ def convert_export(
             f"unknown hacked-content policy {options.hacked_content!r} (choose strip, quarantine or keep)",
             source=export.name,
         )
+    if not THEME_NAME_RE.fullmatch(options.theme) or ".." in options.theme.split("/"):
+        raise ConversionError(
+            f"{options.theme!r} is not a theme name (a folder in themes/ or a module path such as "
+            "github.com/owner/theme)"
+        )
     if not export.is_file():
         raise ConversionError("the export file does not exist", source=str(export))
+    refuse_unless_empty(out_dir, force=force)
+    # The work folder goes beside the real folder (out_dir may be a link to it), on its filesystem.
+    out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     archive = UploadsArchive(Path(uploads)) if uploads is not None else None
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))
@@ -555,12 +571,10 @@ def convert_export(
         conversion.make_plan()
         conversion.write_items()
         conversion.write_site()
-        _replace_dir(work, out_dir)
+        place(work, out_dir)
         return conversion.report
-    except BaseException:
+    finally:
         shutil.rmtree(work, ignore_errors=True)
         work.with_name(work.name + ".items").unlink(missing_ok=True)
-        raise
-    finally:
         if archive is not None:
             archive.close()

@@ -279,7 +279,9 @@ def test_woocommerce_products_keep_price_sku_stock_and_attributes(converted):
         {"name": "Material", "values": ["Wool", "Café silk"], "visible": True, "variation": False},
         {"name": "Color", "values": ["Red", "Blue"], "visible": True, "variation": True},
     ]
-    assert product["gallery"] == ["https://old.example/wp-content/uploads/2024/03/pic.jpg"]  # no archive: kept
+    assert product["gallery"] == [
+        "https://old.example/wp-content/uploads/2024/03/pic.jpg"
+    ]  # no archive: kept
     assert (product["price_min"], product["price_max"]) == ("9.5", "120")
     variation = frontmatter.load(site / "content/product_variation/scarf-red/index.md")["product"]
     assert variation == {"price": "15", "variation_attributes": {"Color": "red"}}
