@@ -38,14 +38,10 @@ from chalicelib.wordpress.links import (
 from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.options import ConvertOptions
-<<<<<<< HEAD
+from chalicelib.wordpress.outdir import place, refuse_unless_empty
 from chalicelib.wordpress.plan import MediaItem, Placement, Plan, Planner
 from chalicelib.wordpress.players import enclosure, enclosure_player
-=======
-from chalicelib.wordpress.outdir import place, refuse_unless_empty
-from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
->>>>>>> fid-portable
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.slugs import hugo_term_path
@@ -94,13 +90,10 @@ class Conversion:
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
-<<<<<<< HEAD
         self.upload_urls: dict[str, str] = {}  # uploads-relative path -> a URL the content names it by
         self.fetched: set[str] = set()
-=======
         # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
         self.shortcodes: set[str] = set()
->>>>>>> fid-portable
         # Written items wait here between the passes; it lives in the work folder's parent so a
         # failed run removes it with the rest.
         self.spool = work.with_name(work.name + ".items")
@@ -328,12 +321,8 @@ class Conversion:
             meta["weight"] = item.menu_order
         meta["wordpress_id"] = item.id
         name = "_index.md" if placement.branch else "index.md"
-<<<<<<< HEAD
+        self.shortcodes |= shortcodes_called(markdown)
         write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, markdown))
-=======
-        self.shortcodes |= shortcodes_called(body.markdown)
-        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, body.markdown))
->>>>>>> fid-portable
         clean_comments, spam = screen(item.comments)
         for comment, reason in spam:
             self.report.warn("spam-comment", f"comment {comment.id} left out: {reason}", label)

@@ -10,7 +10,7 @@ Only the shortcodes the content uses, not all of Presslift's: a site's own `layo
 theme's, so every extra file would silently replace a template the chosen theme ships (Ananke has its
 own `form-contact`, which converted content never calls). The partials go under
 `layouts/_partials/presslift/` for the same reason: a theme's own `site-url.html` or `t.html` must
-keep working for the theme. Hugo's built-in shortcodes (`youtube`, `vimeo`) need nothing.
+keep working for the theme.
 
 This module must never write outside the site folder or change the theme it copies from.
 """
