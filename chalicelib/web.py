@@ -21,6 +21,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 from chalice.app import Response
 
+from chalicelib import runview
 from chalicelib.config import ApiLinks
 from chalicelib.errors import PipelineError
 from chalicelib.runs import Run
@@ -159,17 +161,37 @@ def run_json(run: Run, run_url: str) -> dict[str, Any]:
     return data
 
 
-def dashboard(runs: list[Run], *, links: ApiLinks, now: str, guard: FormGuard | None = None) -> str:
+#: Seconds between reloads of the dashboard while a run is unfinished (a meta refresh: no script).
+REFRESH_SECONDS = 5
+
+
+def dashboard(runs: list[Run], *, links: ApiLinks, now: datetime, guard: FormGuard | None = None) -> str:
     """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first;
-    each rollback form carries `guard`'s token for its action."""
+    each rollback form carries `guard`'s token for its action. It reloads itself while a run is
+    running (not while one only waits for a person: nothing changes until they decide)."""
+
     sites: dict[str, list[Run]] = {}
     for run in runs:
         sites.setdefault(run.site, []).append(run)
     pending = [run for run in runs if run.status == "awaiting_approval"]
     guard = guard or FormGuard(secrets.token_urlsafe(32))
+    active = any(run.status == "running" for run in runs)
     return render(
-        "dashboard.html", sites=list(sites.items()), pending=pending, links=links, now=now, guard=guard
+        "dashboard.html",
+        sites=list(sites.items()),
+        pending=pending,
+        links=links,
+        now=now,
+        guard=guard,
+        view=runview,
+        refresh=REFRESH_SECONDS if active else None,
     )
+
+
+def approval_page(run: Run, *, token: str | None, action: str, now: datetime) -> str:
+    """The approver's confirm page (public, behind its token): what goes to prod; it changes nothing."""
+
+    return render("approval.html", run=run, token=token, action=action, now=now, view=runview)
 
 
 def rollback_guard(

@@ -75,6 +75,7 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     policy = approval_policy(svc, run.site)
     record, token = approvals.new_approval(svc.clock(), approvals.ttl(policy.ttl_hours))
     record["plan"] = prod["publish"]["summary"]
+    record["plan_files"] = prod.get("plan_files") or {"files": [], "more": 0}
     record["plan_text"] = prod["plan_text"] + (
         f"\n  search: {prod['search']['describe']}" if "search" in prod else ""
     )

@@ -102,6 +102,7 @@ def deploy(
     detail: dict[str, Any] = {
         "publish": result.to_dict(),
         "plan_text": result.plan.describe(),
+        "plan_files": result.plan.files(),
         "artifact_run": artifact_run,
         "url": svc.settings.site_url(run.site, stage),
         "summary": (

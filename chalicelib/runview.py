@@ -1,0 +1,153 @@
+"""A run as a person reads it: times in UTC and "3 min ago", durations, a status line that counts the
+warnings, the tone a status is drawn in, and the commit and compare links of a push.
+
+Pure: the dashboard, its run page and the emails all describe runs through these functions, so a run
+reads the same everywhere. Nothing here talks to AWS or renders HTML, and nothing here decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from chalicelib.runs import Run, Stage
+from chalicelib.units import human_duration, stopwatch
+
+#: How a status is drawn: a superseded run or a skipped stage is no error, so it is drawn neutrally.
+TONES = {
+    "succeeded": "ok",
+    "failed": "bad",
+    "rejected": "bad",
+    "expired": "bad",
+    "running": "active",
+    "waiting": "active",
+    "awaiting_approval": "active",
+    "superseded": "neutral",
+    "skipped": "neutral",
+    "pending": "neutral",
+}
+
+REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+")
+SHA = re.compile(r"[0-9a-fA-F]{4,64}")
+#: GitHub (or GitHub Enterprise) pages that a push may link to; anything else is not made a link.
+LINK_SCHEMES = ("https", "http")
+
+
+def parse_time(value: object) -> datetime | None:
+    """A stored ISO 8601 time (`...Z` or with an offset) as an aware UTC datetime; None when absent or
+    not a time (a hand-edited record must not break a page)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def when(value: object) -> str:
+    """`2026-11-30 14:05 UTC`; empty for no time."""
+    moment = parse_time(value)
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else ""
+
+
+def ago(value: object, now: datetime) -> str:
+    """`just now`, `3 min ago`, `2 h ago`, `in 5 min` (a time ahead of `now`); empty for no time."""
+    moment = parse_time(value)
+    if moment is None:
+        return ""
+    seconds = (now - moment).total_seconds()
+    if abs(seconds) < 10:
+        return "just now"
+    span = human_duration(abs(seconds))
+    return f"{span} ago" if seconds > 0 else f"in {span}"
+
+
+def took(started: object, finished: object, now: datetime) -> str:
+    """`1 m 12 s` from start to finish; `1 m 12 s so far` while it runs; empty when it never started."""
+    start = parse_time(started)
+    if start is None:
+        return ""
+    end = parse_time(finished)
+    if end is None:
+        return f"{stopwatch((now - start).total_seconds())} so far"
+    return stopwatch((end - start).total_seconds())
+
+
+def run_started(run: Run) -> str:
+    return next((s.started_at for s in run.stages if s.started_at), None) or run.created_at
+
+
+def run_finished(run: Run) -> str | None:
+    """When a finished run ended (its last stage's finish, else its last write); None while it runs."""
+    if not run.finished:
+        return None
+    ends = [stage.finished_at for stage in run.stages if stage.finished_at]
+    return max(ends, key=lambda end: parse_time(end) or datetime.min.replace(tzinfo=UTC), default=None) or (
+        run.updated_at
+    )
+
+
+def run_took(run: Run, now: datetime) -> str:
+    return took(run_started(run), run_finished(run), now)
+
+
+def stage_warnings(stage: Stage) -> int:
+    count = stage.detail.get("warnings")
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 0
+
+
+def warnings(run: Run) -> int:
+    return sum(stage_warnings(stage) for stage in run.stages)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def status_line(run: Run) -> str:
+    """`succeeded`, `succeeded, 39 warnings`, `awaiting approval, 1 warning`."""
+    status = run.status.replace("_", " ")
+    count = warnings(run)
+    return f"{status}, {plural(count, 'warning')}" if count else status
+
+
+def tone(status: str) -> str:
+    return TONES.get(status, "neutral")
+
+
+@dataclass(frozen=True)
+class PushLinks:
+    """Where a push run's commit and its compare view live on GitHub (either may be empty)."""
+
+    commit: str = ""
+    compare: str = ""
+    short_sha: str = ""
+
+
+def push_links(run: Run) -> PushLinks:
+    """The commit and compare URLs of a push run, from what its trigger kept of the push payload
+    (`repository` as `owner/name`, `sha`, and GitHub's own `compare` URL); empty for other runs.
+
+    The compare URL is the payload's, so it is shown only when it is an http(s) URL on the same host as
+    the commit link (its host, or github.com): a payload is input, and a page must not turn it into a
+    `javascript:` link.
+    """
+    trigger = run.trigger
+    repository, sha = str(trigger.get("repository") or ""), str(trigger.get("sha") or "")
+    compare = str(trigger.get("compare") or "")
+    if not repository or not sha:
+        return PushLinks()
+    origin = _origin(compare)
+    commit = ""
+    if REPOSITORY.fullmatch(repository) and ".." not in repository and SHA.fullmatch(sha):
+        commit = f"{origin or 'https://github.com'}/{repository}/commit/{sha}"
+    return PushLinks(commit, compare if origin else "", sha[:7])
+
+
+def _origin(url: str) -> str:
+    """`https://github.com` of an http(s) URL; empty for anything else."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in LINK_SCHEMES and parts.netloc else ""
