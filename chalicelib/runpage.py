@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from chalicelib import runview, web
 from chalicelib.artifacts import ArtifactStore
@@ -105,55 +104,12 @@ def _read_report(reads: RunReads, name: str, text: str) -> None:
     reads.warnings.extend(found[: max(0, WARNINGS_LISTED - len(reads.warnings))])
 
 
-def changed_pages(site_url: str, files: list[dict[str, Any]]) -> list[str]:
-    """The URLs of the HTML pages a plan uploads (`posts/x/index.html` -> `{site_url}posts/x/`)."""
-    pages = []
-    for entry in files:
-        path = str(entry.get("path", ""))
-        if entry.get("reason") == "delete" or not path.endswith((".html", ".htm")):
-            continue
-        pages.append(site_url + (path.removesuffix("index.html") if path.endswith("index.html") else path))
-    return pages
-
-
-@dataclass(frozen=True)
-class Plan:
-    """One deploy's plan as the page lists it."""
-
-    title: str
-    text: str
-    files: list[dict[str, Any]]
-    more: int
-    pages: list[str]
-
-
-def plans(run: Run) -> list[Plan]:
-    """The plans a run carries: each deploy stage's, then prod's at approval time (while it waits)."""
-    found = []
-    for stage in run.stages:
-        detail = stage.detail
-        if "plan_text" in detail:
-            found.append(_plan(stage.name, detail, str(detail.get("url") or "")))
-    if run.approval.get("plan_text") and not any(p.title == "deploy-prod" for p in found):
-        prod_url = str(run.urls.get("prod") or "")
-        found.append(_plan("prod, as planned for the approval", run.approval, prod_url))
-    return found
-
-
-def _plan(title: str, record: dict[str, Any], site_url: str) -> Plan:
-    found = record.get("plan_files")
-    listed: dict[str, Any] = found if isinstance(found, dict) else {}
-    files = [entry for entry in listed.get("files", []) if isinstance(entry, dict)]
-    more = listed.get("more", 0) if isinstance(listed.get("more"), int) else 0
-    return Plan(title, str(record.get("plan_text") or ""), files, more, changed_pages(site_url, files))
-
-
 def render(run: Run, reads: RunReads, *, links: ApiLinks, now: datetime) -> str:
     return web.render(
         "run.html",
         run=run,
         reads=reads,
-        plans=plans(run),
+        plans=runview.plans(run),
         push=runview.push_links(run),
         links=links,
         now=now,

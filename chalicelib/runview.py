@@ -1,5 +1,6 @@
 """A run as a person reads it: times in UTC and "3 min ago", durations, a status line that counts the
-warnings, the tone a status is drawn in, and the commit and compare links of a push.
+warnings, the tone a status is drawn in, the commit and compare links of a push, and its plans file by
+file with the pages they change.
 
 Pure: the dashboard, its run page and the emails all describe runs through these functions, so a run
 reads the same everywhere. Nothing here talks to AWS or renders HTML, and nothing here decides.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from chalicelib.runs import Run, Stage
@@ -151,3 +153,53 @@ def _origin(url: str) -> str:
     """`https://github.com` of an http(s) URL; empty for anything else."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in LINK_SCHEMES and parts.netloc else ""
+
+
+def changed_pages(site_url: str, files: list[dict[str, Any]]) -> list[str]:
+    """The URLs of the HTML pages a plan uploads (`posts/x/index.html` -> `{site_url}posts/x/`)."""
+    pages = []
+    for entry in files:
+        path = str(entry.get("path", ""))
+        if entry.get("reason") == "delete" or not path.endswith((".html", ".htm")):
+            continue
+        pages.append(site_url + (path.removesuffix("index.html") if path.endswith("index.html") else path))
+    return pages
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One deploy's plan as the page lists it."""
+
+    title: str
+    text: str
+    files: list[dict[str, Any]]
+    more: int
+    pages: list[str]
+
+
+def plans(run: Run) -> list[Plan]:
+    """The plans a run carries: each deploy stage's, then prod's at approval time (while it waits)."""
+    found = []
+    for stage in run.stages:
+        detail = stage.detail
+        if "plan_text" in detail:
+            found.append(_plan(stage.name, detail, str(detail.get("url") or "")))
+    planned = approval_plan(run)
+    if planned and not any(p.title == "deploy-prod" for p in found):
+        found.append(planned)
+    return found
+
+
+def approval_plan(run: Run) -> Plan | None:
+    """Prod's plan as the approval showed it; None for a run that never asked for one."""
+    if not run.approval.get("plan_text"):
+        return None
+    return _plan("prod, as planned for the approval", run.approval, str(run.urls.get("prod") or ""))
+
+
+def _plan(title: str, record: dict[str, Any], site_url: str) -> Plan:
+    found = record.get("plan_files")
+    listed: dict[str, Any] = found if isinstance(found, dict) else {}
+    files = [entry for entry in listed.get("files", []) if isinstance(entry, dict)]
+    more = listed.get("more", 0) if isinstance(listed.get("more"), int) else 0
+    return Plan(title, str(record.get("plan_text") or ""), files, more, changed_pages(site_url, files))

@@ -191,7 +191,8 @@ def dashboard(runs: list[Run], *, links: ApiLinks, now: datetime, guard: FormGua
 def approval_page(run: Run, *, token: str | None, action: str, now: datetime) -> str:
     """The approver's confirm page (public, behind its token): what goes to prod; it changes nothing."""
 
-    return render("approval.html", run=run, token=token, action=action, now=now, view=runview)
+    plan = runview.approval_plan(run)
+    return render("approval.html", run=run, token=token, action=action, now=now, view=runview, plan=plan)
 
 
 def rollback_guard(
