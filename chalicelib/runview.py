@@ -156,11 +156,12 @@ def _origin(url: str) -> str:
 
 
 def changed_pages(site_url: str, files: list[dict[str, Any]]) -> list[str]:
-    """The URLs of the HTML pages a plan uploads (`posts/x/index.html` -> `{site_url}posts/x/`)."""
+    """The URLs of the HTML pages a plan uploads (`posts/x/index.html` -> `{site_url}posts/x/`); an
+    alias's redirect object is no page."""
     pages = []
     for entry in files:
         path = str(entry.get("path", ""))
-        if entry.get("reason") == "delete" or not path.endswith((".html", ".htm")):
+        if entry.get("reason") == "delete" or entry.get("redirect") or not path.endswith((".html", ".htm")):
             continue
         pages.append(site_url + (path.removesuffix("index.html") if path.endswith("index.html") else path))
     return pages

@@ -38,6 +38,12 @@ def stored_run(svc: Services, status: str = "succeeded") -> Run:
             {"path": "img/cake.jpg", "reason": "new", "size": 3},
             {"path": "posts/lemon-loaf/index.html", "reason": "content", "size": 9},
             {"path": "index.html", "reason": "content", "size": 9},
+            {
+                "path": "2019/05/lemon-loaf/index.html",
+                "reason": "new",
+                "size": 0,
+                "redirect": "/posts/lemon-loaf/",
+            },
             {"path": "old/index.html", "reason": "delete"},
         ],
         "more": 12,
@@ -106,6 +112,8 @@ def test_the_run_page_tells_the_runs_story(provisioned: Services) -> None:
     assert "https://github.com/acme/blog/compare/aaaaaaaaaaaa...0123456789ab" in links
     assert "https://staging.example/demo/posts/lemon-loaf/" in links  # a changed page
     assert "https://staging.example/demo/" in links  # the home page changed too
+    assert "https://staging.example/demo/2019/05/lemon-loaf/" not in links  # a redirect is no page
+    assert "→ /posts/lemon-loaf/" in html
     assert f"{LINKS.base}/runs/r1/logs/build.log" in links
     assert f"{LINKS.base}/runs/r1/logs/conversion-report.json" in links
     assert f"{LINKS.base}/" in links

@@ -266,7 +266,12 @@ def test_summary_is_plain_json_with_uploads_by_reason_and_bytes() -> None:
 
 
 def test_the_plan_lists_every_file_with_its_reason_in_upload_order_then_deletes() -> None:
-    manifest = make_local(("index.html", 10, MD5_B), ("p/index.html", 4, MD5_A), ("a.css", 5, MD5_A))
+    manifest = make_local(
+        ("index.html", 10, MD5_B),
+        ("p/index.html", 4, MD5_A),
+        ("a.css", 5, MD5_A),
+        redirects={"old/": "/p/"},
+    )
     remote = [
         make_remote("index.html", 10, MD5_A),
         make_remote("a.css", 5, MD5_A),
@@ -278,9 +283,10 @@ def test_the_plan_lists_every_file_with_its_reason_in_upload_order_then_deletes(
     assert plan.files() == {
         "files": [
             {"path": "p/index.html", "reason": "new", "size": 4},
+            {"path": "old/index.html", "reason": "new", "size": 0, "redirect": "/p/"},
             {"path": "index.html", "reason": "content", "size": 10},
             {"path": "old.css", "reason": "delete"},
         ],
         "more": 0,
     }
-    assert plan.files(limit=1) == {"files": [{"path": "p/index.html", "reason": "new", "size": 4}], "more": 2}
+    assert plan.files(limit=1) == {"files": [{"path": "p/index.html", "reason": "new", "size": 4}], "more": 3}
