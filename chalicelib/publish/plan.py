@@ -122,8 +122,8 @@ class PublishPlan:
 
     def files(self, limit: int = FILES_LISTED) -> dict[str, Any]:
         """Every change file by file, as `hugo deploy --dryRun` lists them: uploads with their reason
-        (in upload order; an alias's redirect object with where it points), then deletes; at most `limit` (a run record is one DynamoDB item, 400 KB),
-        with how many more there were."""
+        (in upload order; an alias's redirect object with where it points), then deletes; at most
+        `limit` (a run record is one DynamoDB item, 400 KB), with how many more there were."""
         changes = [
             {"path": upload.path, "reason": upload.reason.value, "size": upload.size}
             | ({"redirect": upload.headers.redirect} if upload.is_redirect else {})
