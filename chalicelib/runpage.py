@@ -113,6 +113,5 @@ def render(run: Run, reads: RunReads, *, links: ApiLinks, now: datetime) -> str:
         push=runview.push_links(run),
         links=links,
         now=now,
-        view=runview,
         refresh=REFRESH_SECONDS if run.status == "running" else None,
     )

@@ -41,12 +41,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 def _environment() -> Any:
     import jinja2  # only the HTML views pay for it
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every page reads runs the same way: times, durations, status lines (see runview).
+    environment.globals["view"] = runview
+    return environment
 
 
 def text(body: str | bytes | None) -> str:
@@ -183,7 +186,6 @@ def dashboard(runs: list[Run], *, links: ApiLinks, now: datetime, guard: FormGua
         links=links,
         now=now,
         guard=guard,
-        view=runview,
         refresh=REFRESH_SECONDS if active else None,
     )
 
@@ -192,7 +194,7 @@ def approval_page(run: Run, *, token: str | None, action: str, now: datetime) ->
     """The approver's confirm page (public, behind its token): what goes to prod; it changes nothing."""
 
     plan = runview.approval_plan(run)
-    return render("approval.html", run=run, token=token, action=action, now=now, view=runview, plan=plan)
+    return render("approval.html", run=run, token=token, action=action, now=now, plan=plan)
 
 
 def rollback_guard(
