@@ -125,7 +125,7 @@ def list_runs() -> Any:
     params = _query()
     svc = _route_services()
     runs = svc.runs.list(limit=min(int(params.get("limit", "50")), 200), site=params.get("site"))
-    return {"runs": [web.run_json(run, svc.settings.run_url(run.id)) for run in runs]}
+    return {"runs": [web.run_json(run, svc.settings.run_url(run.id), listed=True) for run in runs]}
 
 
 @app.route("/runs/{run_id}", methods=["GET"], authorizer=operators)

@@ -153,13 +153,19 @@ def render(template: str, **context: Any) -> str:
     return str(_environment().get_template(template).render(**context))
 
 
-def run_json(run: Run, run_url: str) -> dict[str, Any]:
+def run_json(run: Run, run_url: str, *, listed: bool = False) -> dict[str, Any]:
     """The operators' shape of a run (the API contract; with the approver's IP and user agent, which
-    only operator routes may show); never includes the approval token's hash."""
+    only operator routes may show); never includes the approval token's hash. `listed` (in a listing
+    of runs) leaves out the plans' file lists: up to 200 runs must fit one Lambda response (6 MB),
+    and the run's own URL has them."""
     data = run.to_dict()
     approval = dict(data.pop("approval") or {})
     approval.pop("token_sha256", None)
     data["approval"] = approval
+    if listed:
+        approval.pop("plan_files", None)
+        for stage in data["stages"]:
+            stage["detail"].pop("plan_files", None)
     data["links"] = {"self": run_url}
     return data
 

@@ -71,3 +71,16 @@ def test_the_approval_page_wraps_its_plan_and_lists_every_file_without_script() 
     assert "2026-12-03 14:10 UTC (in 3 days)" in html
     assert "https://www.example/posts/a/" in Page(html).links and "<details" in html
     assert "<script" not in html
+
+
+def test_a_listing_of_runs_leaves_out_the_plans_file_lists_that_the_run_itself_has() -> None:
+    files = {"files": [{"path": "index.html", "reason": "new", "size": 1}], "more": 0}
+    run = a_run("r1", "awaiting_approval", Stage("deploy-staging", "succeeded", detail={"plan_files": files}))
+    run.approval = {"plan_text": "upload 1", "plan_files": files, "token_sha256": "secret-hash"}
+    alone = web.run_json(run, LINKS.run("r1"))
+    listed = web.run_json(run, LINKS.run("r1"), listed=True)
+    assert alone["approval"]["plan_files"] == files and alone["stages"][0]["detail"]["plan_files"] == files
+    assert "plan_files" not in listed["approval"] and "plan_files" not in listed["stages"][0]["detail"]
+    assert listed["approval"]["plan_text"] == "upload 1"
+    assert "token_sha256" not in alone["approval"] and "token_sha256" not in listed["approval"]
+    assert run.approval["plan_files"] == files  # the run itself is untouched
