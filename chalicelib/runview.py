@@ -93,6 +93,12 @@ def run_finished(run: Run) -> str | None:
 
 
 def run_took(run: Run, now: datetime) -> str:
+    """How long the run took; while it waits for a person, how long it took to get there (the wait is
+    the approver's, shown by its expiry, not the pipeline's)."""
+    if run.status == "awaiting_approval":
+        asked = next((s.started_at for s in run.stages if s.status == "waiting" and s.started_at), None)
+        if asked:
+            return f"{took(run_started(run), asked, now)} to reach approval"
     return took(run_started(run), run_finished(run), now)
 
 

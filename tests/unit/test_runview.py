@@ -84,6 +84,12 @@ def test_a_run_took_from_its_first_start_to_its_last_finish() -> None:
     assert runview.run_took(running, NOW) == "5 m 0 s so far"
 
 
+def test_a_run_waiting_for_a_person_took_what_it_took_to_get_there() -> None:
+    run = a_run("awaiting_approval")
+    run.stages.append(Stage("approval", "waiting", "2026-11-30T14:06:53.000Z"))
+    assert runview.run_took(run, NOW) == "1 m 53 s to reach approval"
+
+
 def test_the_status_line_counts_warnings() -> None:
     assert runview.status_line(a_run()) == "succeeded, 39 warnings"
     run = a_run("awaiting_approval")
