@@ -29,7 +29,8 @@ STAGE_LOGS = {"convert": ("conversion-report.json",), "build": ("build.log",)}
 POLL_SECONDS = 2.0
 #: Width of a table when the output is not a terminal: as wide as its rows need.
 UNFOLDED_WIDTH = 1000
-STYLES = {"succeeded": "green", "failed": "red", "running": "yellow", "awaiting_approval": "cyan"}
+#: How each tone of `runview.tone` is drawn on a terminal.
+STYLES = {"ok": "green", "bad": "red", "active": "yellow", "neutral": "dim"}
 
 
 def _now() -> datetime:
@@ -37,7 +38,7 @@ def _now() -> datetime:
 
 
 def _style(status: str) -> str:
-    return STYLES.get(status, "dim" if status in runview.NEUTRAL else "")
+    return STYLES[runview.tone(status)]
 
 
 def _print_json(console: Console, data: Any) -> None:
@@ -60,14 +61,15 @@ def runs_table(runs: list[Run], now: datetime) -> Table:
         table.add_column(column, overflow="fold", no_wrap=column in ("RUN", "STATUS"))
     for run in runs:
         status = runview.status_line(run).split(",")[0]
+        style = _style(run.status)
         table.add_row(
             run.id,
             run.site,
             escape(runview.trigger_text(run)[:60]),
-            f"[{_style(run.status)}]{escape(status)}[/]" if _style(run.status) else escape(status),
-            runview.ago(run.created_at, now),
-            runview.duration(runview.run_seconds(run, now)),
-            str(runview.warning_count(run) or ""),
+            f"[{style}]{escape(status)}[/]",
+            runview.ago(runview.run_started(run), now) or "-",
+            runview.run_took(run, now) or "-",
+            str(runview.warnings(run) or ""),
         )
     return table
 
@@ -94,7 +96,7 @@ def _warnings(svc: Services, run: Run) -> list[dict[str, str]]:
     store = ArtifactStore(svc.s3, svc.settings.artifacts_bucket)
     found: list[dict[str, str]] = []
     for stage, names in STAGE_LOGS.items():
-        if not any(runview.warnings_of(s) for s in run.stages if s.name == stage):
+        if not any(runview.stage_warnings(s) for s in run.stages if s.name == stage):
             continue
         for name in names:
             if not name.endswith(".json"):
@@ -115,25 +117,29 @@ def cmd_show(args: argparse.Namespace, svc: Services, console: Console) -> int:
     if args.json:
         _print_json(console, {**runview.as_json(run, now), "warning_list": warnings})
         return 0
-    style = _style(run.status)
-    status = escape(runview.status_line(run))
-    status = f"[{style}]{status}[/]" if style else status
+    status = f"[{_style(run.status)}]{escape(runview.status_line(run))}[/]"
     console.print(f"[bold]Run {run.id}[/bold] of {run.site}: {status}")
     console.print(f"  {escape(runview.trigger_text(run))}", highlight=False)
+    started = runview.run_started(run)
     console.print(
-        f"  started {runview.when(run.created_at)} ({runview.ago(run.created_at, now)}), "
-        f"took {runview.duration(runview.run_seconds(run, now))}",
+        f"  started {runview.when(started)} ({runview.ago(started, now)}), took {runview.run_took(run, now)}",
         highlight=False,
     )
-    for stage, url in run.urls.items():
-        console.print(f"  {stage}: {url}", highlight=False, soft_wrap=True)
+    for where, url in run.urls.items():
+        console.print(f"  {where}: {url}", highlight=False, soft_wrap=True)
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("STAGE", "STATUS", "STARTED", "TOOK", "WARNINGS", "WHAT HAPPENED"):
         table.add_column(column, overflow="fold")
-    for row in runview.stage_rows(run, now):
-        what = row.error or row.summary
-        status = f"[{_style(row.status)}]{row.status}[/]" if _style(row.status) else row.status
-        table.add_row(row.name, status, row.started, row.took, str(row.warnings or ""), escape(what))
+    for stage in run.stages:
+        what = stage.error or str(stage.detail.get("summary", ""))
+        table.add_row(
+            stage.name,
+            f"[{_style(stage.status)}]{stage.status}[/]",
+            runview.when(stage.started_at) or "-",
+            runview.took(stage.started_at, stage.finished_at, now) or "-",
+            str(runview.stage_warnings(stage) or ""),
+            escape(what),
+        )
     _print_table(console, table)
     if warnings:
         console.print(f"[bold]{len(warnings)} warning(s)[/bold]")
@@ -206,7 +212,7 @@ def cmd_watch(
         while keep_going():
             runs = svc.runs.list(limit=args.limit, site=args.site)
             live.update(runs_table(runs, _now()), refresh=True)
-            if args.until_idle and not any(r.status in runview.ACTIVE for r in runs):
+            if args.until_idle and not any(r.status == "running" for r in runs):
                 return 0
             time.sleep(POLL_SECONDS)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import approvals, clearance, notify
+from chalicelib import approvals, clearance, notify, runview
 from chalicelib.errors import ConflictError, PipelineError
 from chalicelib.pipeline.steps import after_failure, promote
 from chalicelib.runs import Run, utc_now
@@ -75,6 +75,7 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     policy = approval_policy(svc, run.site)
     record, token = approvals.new_approval(svc.clock(), approvals.ttl(policy.ttl_hours))
     record["plan"] = prod["publish"]["summary"]
+    record["plan_files"] = prod.get("plan_files") or {"files": [], "more": 0}
     record["plan_text"] = prod["plan_text"] + (
         f"\n  search: {prod['search']['describe']}" if "search" in prod else ""
     )
@@ -82,7 +83,9 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     def change(r: Run) -> None:
         r.approval = record
         r.stage("approval").status = "waiting"
-        r.stage("approval").detail["summary"] = f"waiting for a person until {record['expires_at'][:16]}"
+        r.stage("approval").detail["summary"] = (
+            f"waiting for a person until {runview.when(record['expires_at'])}"
+        )
         r.status = "awaiting_approval"
 
     run = svc.runs.update(run_id, change)

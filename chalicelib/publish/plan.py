@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 EMPTY_MD5 = hashlib.md5(b"", usedforsecurity=False).hexdigest()
 REDIRECT_SCHEMES = ("/", "http://", "https://")
+#: Files a run record lists per plan: about 100 bytes each, so a few plans stay far below 400 KB.
+FILES_LISTED = 300
 
 
 class UploadReason(StrEnum):
@@ -36,16 +38,6 @@ class UploadReason(StrEnum):
     CONTENT = "content"
     HEADERS = "headers"
     FORCED = "forced"
-
-
-#: Why a file is uploaded, in the words a listing shows.
-REASON_WORDS = {
-    UploadReason.NEW: "new",
-    UploadReason.SIZE: "size changed",
-    UploadReason.CONTENT: "content changed",
-    UploadReason.HEADERS: "headers changed",
-    UploadReason.FORCED: "forced",
-}
 
 
 class Group(StrEnum):
@@ -128,23 +120,20 @@ class PublishPlan:
             "compared_with": self.basis,
         }
 
-    def files(self) -> list[dict[str, Any]]:
-        """Every object the publish changes, in upload order then deletes, each with why (as `hugo
-        deploy --dryRun` lists them): `{"action", "key", "reason", "size"}`."""
-        rows = [
-            {
-                "action": "redirect" if upload.is_redirect else "upload",
-                "key": upload.key,
-                "reason": REASON_WORDS[upload.reason],
-                "size": upload.size,
-            }
+    def files(self, limit: int = FILES_LISTED) -> dict[str, Any]:
+        """Every change file by file, as `hugo deploy --dryRun` lists them: uploads with their reason
+        (in upload order; an alias's redirect object with where it points), then deletes; at most
+        `limit` (a run record is one DynamoDB item, 400 KB), with how many more there were."""
+        changes = [
+            {"path": upload.path, "reason": upload.reason.value, "size": upload.size}
+            | ({"redirect": upload.headers.redirect} if upload.is_redirect else {})
             for _, uploads in self.in_order()
             for upload in uploads
         ]
-        rows += [
-            {"action": "delete", "key": key, "reason": "not in the build", "size": 0} for key in self.deletes
+        changes += [
+            {"path": key.removeprefix(self.target.prefix), "reason": "delete"} for key in self.deletes
         ]
-        return rows
+        return {"files": changes[:limit], "more": max(0, len(changes) - limit)}
 
     def describe(self) -> str:
         """A few lines of text saying what the publish will do (or why it is refused)."""

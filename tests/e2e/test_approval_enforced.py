@@ -209,7 +209,7 @@ def test_publish_refuses_a_build_awaiting_approval_and_asks_before_changing_prod
     assert (
         f"run {published['id']}'s build (what prod holds now)" in plan or f"run {live['id']}'s build" in plan
     )
-    assert re.search(r"upload\s+new\s+.*" + re.escape(key), plan), plan
+    assert re.search(r"\n  new\s+[\d.]+ \w?B\s+posts/news/index\.html\n", plan), plan
     assert cli(["publish", SITE, "prod", "--yes"]) == 0
     repaired = ended(api, api.runs(SITE)[0]["id"])
     assert repaired["status"] == "succeeded", repaired
