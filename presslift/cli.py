@@ -365,12 +365,11 @@ def _print_plan(detail: dict[str, Any], *, listing: bool) -> None:
 
     console.print(detail["plan_text"], highlight=False, soft_wrap=True)
     if listing:
-        for row in detail.get("files", []):
-            size = human_size(row["size"]) if row["action"] == "upload" else ""
+        for row in detail.get("all_files", {}).get("files", []):
+            size = human_size(row["size"]) if "size" in row else ""
+            target = f" -> {row['redirect']}" if row.get("redirect") else ""
             console.print(
-                f"  {row['action']:<8} {row['reason']:<16} {size:>9}  {row['key']}",
-                highlight=False,
-                soft_wrap=True,
+                f"  {row['reason']:<8} {size:>9}  {row['path']}{target}", highlight=False, soft_wrap=True
             )
 
 

@@ -92,6 +92,7 @@ class Conversion:
         self._attached: dict[int, list[int]] | None = None
         self.upload_urls: dict[str, str] = {}  # uploads-relative path -> a URL the content names it by
         self.fetched: set[str] = set()
+        self.unfetched: set[str] = set()  # uploads a fetch failed for (each already reported)
         # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
         self.shortcodes: set[str] = set()
         # Written items wait here between the passes; it lives in the work folder's parent so a
@@ -168,6 +169,7 @@ class Conversion:
             uploads_dir = self.work / "static" / "wp-content" / "uploads"
             self.fetched = {dest.relative_to(uploads_dir).as_posix() for dest in result.fetched.values()}
             present |= self.fetched
+            self.unfetched = {uploads_relative(url) for url in result.failed}
             for url, why in sorted(result.failed.items()):
                 self.report.warn(
                     "unfetched-media", f"{url} could not be fetched: {why}; its original URL is kept", url
@@ -478,9 +480,12 @@ class Conversion:
         plan = self.plan
         assert plan is not None
         sitemap = plan.sitemap
-        wanted = sorted(({m.rel for m in plan.media.values()} | sitemap.referenced_media) - {""})
+        wanted = sorted(
+            ({m.rel for m in plan.media.values()} | sitemap.referenced_media | set(sitemap.kept_remote))
+            - {""}
+        )
         missing: list[str] = []
-        source_urls: dict[str, str] = {}
+        source_urls: dict[str, str] = dict(sitemap.kept_remote)
         for media in plan.media.values():
             source_urls.setdefault(media.rel, media.url)
         for rel in wanted:
@@ -490,7 +495,14 @@ class Conversion:
             elif rel not in self.fetched:
                 missing.append(rel)
         for rel in missing:
-            where = "in the uploads archive" if self.uploads is not None else "fetched (no uploads archive)"
+            if rel in self.unfetched:
+                continue  # its `unfetched-media` warning says why
+            if self.uploads is not None:
+                where = "in the uploads archive"
+            elif self.options.fetch_missing_media:
+                where = "fetched (and there is no uploads archive)"
+            else:
+                where = "in an uploads archive (none was given; --fetch-media fetches from the old site)"
             self.report.warn(
                 "missing-media",
                 f"wp-content/uploads/{rel} was not {where}; pages keep its original URL "

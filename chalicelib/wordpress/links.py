@@ -128,6 +128,8 @@ class SiteMap:
     # Files the new site will have (archive and fetched); None: every upload the export knows.
     local_files: set[str] | None = None
     origin: str = ""  # the old site's root URL: where a site-root media path it lacks still lives
+    # Referenced uploads the new site lacks, kept at their old URL: rel -> that URL (each is reported).
+    kept_remote: dict[str, str] = field(default_factory=dict)
 
     def add_host(self, url: str) -> None:
         host = url_host(url)
@@ -164,8 +166,9 @@ class SiteMap:
         if rel not in known and original_of(rel) in known:
             rel = original_of(rel)
         if self.local_files is not None and rel not in known:
-            # Never a path the new site does not have: the file stays where it is.
-            return self.absolute(url)
+            # Never a path the new site does not have: the file stays where it is, and is reported.
+            self.kept_remote.setdefault(rel, self.absolute(url))
+            return self.kept_remote[rel]
         self.referenced_media.add(rel)
         return LOCAL_UPLOADS_PREFIX + rel
 

@@ -71,5 +71,8 @@ def test_the_failure_email_names_the_stage_and_its_error(provisioned: Services) 
     notify.run_failed(svc, finished_run("failed", "deploy-staging"))
     subject, body = received(svc, url)
     assert subject == "[Presslift] demo: deploy-staging failed"
-    assert "Error: S3 refused the upload" in body and "Status:       failed, 39 warnings" in body
+    assert (
+        "Error: S3 refused the upload" in body
+        and "Status:       failed at deploy-staging, 39 warnings" in body
+    )
     assert f"{svc.settings.api_url}/runs/r1/page" in body and "Took:         1 m 12 s" in body
