@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,6 +47,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("packaged")]
 SECRETS: dict[str, str] = {}  # each site's own webhook secret, as `presslift site add` printed it
 TOKEN = "packaged-github-token"
 OWN_BUCKET = "acme-brochure-www"
+RUNNER = "BuildRunner"  # the runner function's logical id
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +185,11 @@ def push(api: ApiClient, github: LocalGitHub, site: Site, files: dict[str, bytes
     return api.wait_for_run(json.loads(answer)["run_id"], lambda r: r["status"] != "running", timeout=300)
 
 
+def runner_jobs(cloud: PackagedCloud) -> int:
+    """How many jobs the build runner function has been given (through the local Invoke API)."""
+    return cloud.pools[RUNNER].invocations
+
+
 def errors(run: dict[str, Any]) -> list[tuple[str, str]]:
     return [(stage["name"], stage["error"]) for stage in run["stages"] if stage.get("error")]
 
@@ -257,8 +264,10 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
         files[f"content/posts/post-{n}.md"] = (
             f"---\ntitle: Post {n}\ndate: 2026-01-0{n + 1}\n---\nHarbour {n}.\n".encode()
         )
+    jobs = runner_jobs(cloud)
     run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
+    assert runner_jobs(cloud) == jobs + 1  # Hugo ran in the runner function, on presigned URLs
     assert {r["title"] for r in algolia.records("searchable_staging").values()} >= {
         f"Post {n}" for n in range(4)
     }
@@ -276,8 +285,10 @@ def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     SECRETS[site.name] = register(cloud.services, site)
     github.add_repo(repo, tokens=[TOKEN])
     files = {"presslift.toml": b'kind = "code"\n', "worker/__init__.py": b'VERSION = "1.0"\n'}
+    jobs = runner_jobs(cloud)
     run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
+    assert runner_jobs(cloud) == jobs + 1  # the bundle was built in the runner function
     assert '"1.0"' in (cloud.efs_dir / "stage" / "worker" / "current" / "worker" / "__init__.py").read_text()
     approve_from_email(cloud, run["id"])
     assert finished(api, run["id"])["status"] == "succeeded"
@@ -492,6 +503,25 @@ def test_a_pushed_environ_mount_fails_in_the_runner_function(cloud, api, outside
     assert any("module.mounts.source = '/proc/self/environ' is an absolute path" in e for _, e in errors(run))
     for value in (SECRETS[site.name], TOKEN):
         assert value not in json.dumps(run)
+
+
+def test_the_build_function_handed_every_build_to_the_runner_function_and_ran_none_itself(cloud):
+    """The build function has no Hugo (no layer, none in its package) and invoked the runner; the
+    runner, which reached S3 only through the job's presigned URLs, made no AWS call of its own."""
+    assert cloud.stack is not None
+    build = cloud.stack.function_by_handler("app.build")
+    launch = cloud.pools[build.logical_id].launch
+    assert shutil.which("hugo", path=launch.environment["PATH"]) is None
+    task = Path(launch.environment["LAMBDA_TASK_ROOT"])
+    assert not [path for path in task.rglob("hugo") if path.is_file()]
+    assert resources.BUILD_RUNNER.name in launch.environment
+    calls = cloud.aws_calls()
+    assert "lambda:Invoke" in calls[build.name]
+    runner = cloud.pools[RUNNER].launch
+    assert runner_jobs(cloud) >= 4  # the imports and pushes above
+    assert runner.name not in calls  # no AWS client call: only the presigned URLs
+    log = cloud.function_log(runner.name).read_text(errors="replace")
+    assert log.count("START RequestId") == runner_jobs(cloud)
 
 
 def test_no_function_was_refused_anything(cloud):
