@@ -16,9 +16,10 @@ runs moto's server), authenticates such a request as S3 does:
 - the action (GetObject, PutObject...) is then authorised against the signer's own policies, as moto
   does for a signed header: a URL presigned by a role that may not write that key writes nothing.
 
-A request with neither an `Authorization` header nor a query signature is anonymous, and refused
-(403 `AccessDenied`), as S3 refuses it on a private bucket. Requests signed in the header go through
-moto unchanged. Never used outside the local cloud.
+A request with neither an `Authorization` header nor a SigV4 query signature is anonymous, and
+refused (403 `AccessDenied`), as S3 refuses it on a private bucket; a SigV2 query signature
+(`AWSAccessKeyId`, `Signature`) counts as none here (the pipeline presigns with SigV4). Requests
+signed in the header go through moto unchanged. Never used outside the local cloud.
 """
 
 from __future__ import annotations
@@ -83,13 +84,8 @@ def presigned_request_class(access_control: Any) -> type:
                 super().__init__(account_id, method, path, data, body, headers, action)
                 return
             self.account_id = account_id
-            self._method, self._path, self._data, self._body, self._headers = (
-                method,
-                path,
-                data,
-                body,
-                headers,
-            )
+            self._method, self._path, self._data = method, path, data
+            self._body, self._headers = body, headers
             missing = [name for name in (*REQUIRED, SIGNATURE) if not self._query.get(name)]
             if missing:
                 raise S3ClientError(
