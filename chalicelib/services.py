@@ -133,6 +133,8 @@ def make_client(
         retries={"mode": "standard", "max_attempts": max_attempts},
         read_timeout=read_timeout,
         **_checksum_once(Config),
+        # presigned URLs signed with SigV4 (botocore would presign S3 URLs with SigV2, which S3 is retiring)
+        **({"signature_version": "s3v4"} if name == "s3" else {}),
     )
     client = session.client(name, config=config, endpoint_url=endpoint)
     if name == "s3":

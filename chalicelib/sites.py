@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
-from chalicelib import resources
+from chalicelib import resources, siteclaims
 from chalicelib.config import Settings
 from chalicelib.errors import ConfigError, ConflictError, InputError, NotFoundError
 from chalicelib.runs import LIST_INDEX, utc_now
@@ -337,6 +337,15 @@ def conflict(site: Site, others: Iterable[Site], shared_buckets: Iterable[str] =
     return None
 
 
+def claims(site: Site) -> siteclaims.Claims:
+    """The claim items `site`'s registration holds (see `siteclaims`)."""
+    places = [placement(site, stage) for stage in STAGES]
+    return siteclaims.claims_for(
+        [siteclaims.Place(p.bucket, p.prefix, p.own_bucket) for p in places if p.bucket is not None],
+        site.app if site.kind == "code" else None,
+    )
+
+
 def site_from_dict(data: Mapping[str, Any]) -> Site:
     """A `Site` from its `to_dict()` form (the table keeps the settings as JSON)."""
     targets = {stage: Target(**value) for stage, value in (data.get("targets") or {}).items()}
@@ -428,14 +437,10 @@ class SiteStore:
         with another site (the message names that site). `shared_buckets`: the pipeline's own site
         buckets, which no site may name as its own."""
         self._check(site, shared_buckets)
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item=self._item(site, version=1),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except self._db.exceptions.ConditionalCheckFailedException as exc:
-            raise ConflictError(f"a site named {site.name!r} already exists") from exc
+        put = {"TableName": self._table, "Item": self._item(site, version=1)}
+        put["ConditionExpression"] = "attribute_not_exists(pk)"
+        taken = f"a site named {site.name!r} already exists"
+        self._write(site, put, claims(site), siteclaims.Claims(), shared_buckets, refused=taken)
         return site
 
     def update(self, name: str, *, shared_buckets: Iterable[str] = (), **changes: Any) -> Site:
@@ -449,17 +454,40 @@ class SiteStore:
         site = replace(current, **changes)
         self._check(site, shared_buckets)
         version = int(item.get("version", {}).get("N", "0"))
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item=self._item(site, version=version + 1),
-                ConditionExpression="attribute_exists(pk) AND "
-                + ("version = :v" if version else "attribute_not_exists(version)"),
-                **({"ExpressionAttributeValues": {":v": {"N": str(version)}}} if version else {}),
-            )
-        except self._db.exceptions.ConditionalCheckFailedException as exc:
-            raise ConflictError(f"site {name} was changed by someone else meanwhile; try again") from exc
+        put = {
+            "TableName": self._table,
+            "Item": self._item(site, version=version + 1),
+            "ConditionExpression": "attribute_exists(pk) AND "
+            + ("version = :v" if version else "attribute_not_exists(version)"),
+            **({"ExpressionAttributeValues": {":v": {"N": str(version)}}} if version else {}),
+        }
+        changed = f"site {name} was changed by someone else meanwhile; try again"
+        self._write(site, put, claims(site), claims(current), shared_buckets, refused=changed)
         return site
+
+    def _write(
+        self,
+        site: Site,
+        put: dict[str, Any],
+        new: siteclaims.Claims,
+        old: siteclaims.Claims,
+        shared_buckets: Iterable[str],
+        *,
+        refused: str,
+    ) -> None:
+        """The site's item (`put`, conditional) and its claims (`siteclaims`) in one transaction:
+        ConflictError, with nothing written, if the item's condition fails (`refused` says why) or
+        another site holds a claim (a registration that won a race `_check` could not see)."""
+        try:
+            siteclaims.write(self._db, self._table, site.name, put, new, old)
+        except siteclaims.ItemRefused as exc:
+            raise ConflictError(refused) from exc
+        except siteclaims.ClaimTaken as exc:
+            # The site that won now shows in the list: the same message as the check gives.
+            reason = conflict(site, self.list(), shared_buckets)
+            raise ConflictError(
+                reason or f"site {site.name}: {exc} was just claimed by another site"
+            ) from exc
 
     def _check(self, site: Site, shared_buckets: Iterable[str]) -> None:
         for stage in STAGES:

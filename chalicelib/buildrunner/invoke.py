@@ -34,8 +34,9 @@ class BuildRunner(Protocol):
 class ProcessRunner:
     """The runner as a child process: `python -m chalicelib.buildrunner`, nothing of ours in its
     environment (not the AWS keys, not the pipeline's settings), the job on stdin. It shares the
-    build's disk, so the build hands it files (`file://` URLs) instead of presigned URLs (the local
-    cloud's moto cannot authorize presigned URLs while it enforces IAM)."""
+    build's disk, so the build hands it files (`file://` URLs) instead of presigned URLs. It serves
+    where the stack names no runner function: the local cloud's in-process mode (packaged mode, as
+    AWS, invokes the runner function with presigned URLs)."""
 
     shares_disk = True
 

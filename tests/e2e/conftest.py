@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
-from collections.abc import Callable, Iterator
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore.credentials import Credentials
@@ -15,7 +21,7 @@ from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy
 from presslift.localcloud import LocalCloud, LocalCloudOptions, local_identity
-from presslift.localgithub import LocalGitHub
+from presslift.localgithub import LocalGitHub, push_payload, webhook_request
 from tests.conftest import free_port
 
 
@@ -81,3 +87,114 @@ def wait_for_commit_states(
         if done(states) or time.monotonic() > deadline:
             return states
         time.sleep(0.2)
+
+
+# What a leak of a function's environment would show in a run or a log: an `env` dump's lines.
+ENV_LINE = re.compile(rb"\b(AWS|PRESSLIFT)_[A-Z_]+=")
+
+#: A code site's presslift.toml whose check prints its whole environment (both ways) and fails.
+PRINTS_ITS_ENVIRONMENT = b"""kind = "code"
+
+[code]
+check = ["sh", "-c", "env; tr '\\\\0' '\\\\n' < /proc/self/environ; exit 1"]
+"""
+
+
+def leaks(secrets: Iterable[str], data: bytes) -> list[str]:
+    """The `secrets` found in `data`, and any environment lines (`ENV_LINE`)."""
+    found = [value for value in secrets if value and value.encode() in data]
+    return found + [match.group().decode() for match in ENV_LINE.finditer(data)]
+
+
+def send_webhook(api: ApiClient, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """POST a delivery to the webhook, unsigned by AWS (as GitHub sends it): status and JSON answer."""
+    request = urllib.request.Request(
+        api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def signed_push(
+    github: LocalGitHub,
+    repo: str,
+    files: dict[str, bytes],
+    secret: str,
+    *,
+    pushed_at: int | None = None,
+    before: dict[str, bytes] | None = None,
+) -> tuple[str, bytes, dict[str, str]]:
+    """Two new commits on main (`before`, then `files`) and the push delivery for them, signed with
+    `secret`: the pushed commit, the body and the headers."""
+    first = github.add_commit(repo, before or {"README.md": b"before"})
+    after = github.add_commit(repo, files)
+    payload = push_payload(repo, "refs/heads/main", first, after, sorted(files), pushed_at=pushed_at)
+    body, headers = webhook_request("push", payload, secret)
+    return after, body, headers
+
+
+def run_logs(api: ApiClient, run: dict[str, Any]) -> str:
+    """Every log a run's stages kept, read as an operator (signed)."""
+    texts = []
+    for stage in run["stages"]:
+        key = (stage.get("detail") or {}).get("log_key")
+        if key:
+            name = key.rsplit("/", 1)[-1]
+            status, text = api.request("GET", f"/runs/{run['id']}/logs/{name}")
+            assert status == 200, text
+            texts.append(text)
+    return "\n".join(texts)
+
+
+def push_and_wait(
+    api: ApiClient, body: bytes, headers: dict[str, str], timeout: float = 300
+) -> dict[str, Any]:
+    """Deliver a push the webhook accepts (202), and the run it started once it stops running."""
+    status, answer = send_webhook(api, body, headers)
+    assert status == 202, answer
+    return dict(api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=timeout))
+
+
+def assert_a_replayed_push_builds_nothing(
+    api: ApiClient,
+    github: LocalGitHub,
+    repo: str,
+    site: str,
+    secret: str,
+    page: Callable[[str], dict[str, bytes]],
+) -> None:
+    """A push, a newer push, then the first delivery's signed body again with a new delivery id: the
+    replay is ignored as older than the head the site last built, and the newer run keeps its
+    approval."""
+    _, old_body, old_headers = signed_push(
+        github, repo, page("First"), secret, pushed_at=1_000, before=page("Before")
+    )
+    first = push_and_wait(api, old_body, old_headers)
+    _, body, headers = signed_push(
+        github, repo, page("Second"), secret, pushed_at=2_000, before=page("Before")
+    )
+    newer = push_and_wait(api, body, headers)
+    assert newer["status"] == "awaiting_approval", newer
+    status, answer = send_webhook(api, old_body, {**old_headers, "X-GitHub-Delivery": str(uuid.uuid4())})
+    assert status == 202 and "older than" in answer["ignored"], answer
+    assert [run["id"] for run in api.runs(site)] == [newer["id"], first["id"]]
+    assert api.run(newer["id"])["status"] == "awaiting_approval"
+
+
+def assert_a_stale_push_builds_nothing(
+    api: ApiClient, github: LocalGitHub, repo: str, secret: str, page: Callable[[str], dict[str, bytes]]
+) -> None:
+    """A push delivered after the branch moved on: its run is superseded at the fetch, which says why,
+    and every later stage is skipped."""
+    stale, body, headers = signed_push(
+        github, repo, page("Overtaken"), secret, pushed_at=3_000, before=page("Before")
+    )
+    github.add_commit(repo, page("Newer, not yet delivered"))  # the branch has moved on
+    run = push_and_wait(api, body, headers, timeout=120)
+    assert run["status"] == "superseded", run
+    fetch, *later = run["stages"]
+    assert fetch["status"] == "skipped" and f"{stale[:7]} is no longer the head of main" in fetch["error"]
+    assert all(stage["status"] == "skipped" for stage in later)

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import urllib.request
 
 import boto3
 import pytest
 
 from chalicelib.sites import Site
-from presslift.localgithub import LocalGitHub, push_payload, webhook_request
-from tests.e2e.conftest import register
+from presslift.localgithub import LocalGitHub
+from tests.e2e.conftest import PRINTS_ITS_ENVIRONMENT, leaks, register, run_logs, send_webhook, signed_push
 
 pytestmark = pytest.mark.e2e
 
@@ -23,9 +21,8 @@ HUGO_REPO = "acme/hostile-site"
 CODE_REPO = "acme/hostile-code"
 SECRETS: dict[str, str] = {}  # each repository's site's own webhook secret
 GITHUB_TOKEN = "e2e-github-token"
-# What a leak of the function's environment would show: an `env` dump's lines (the local keys are the
-# word "testing", so their names with "=" stand for them), the secrets' values, moto's address.
-ENV_LINE = re.compile(rb"\b(AWS|PRESSLIFT)_[A-Z_]+=")
+# A leak of the function's environment would show an `env` dump's lines (`leaks`: the local keys are
+# the word "testing", so their names with "=" stand for them), the secrets' values, moto's address.
 HOME = "<html><body>{{ range site.RegularPages }}<p>{{ .Title }}</p>{{ end }}</body></html>"
 
 
@@ -48,29 +45,10 @@ def github(cloud):
 
 
 def push(api, github, repo: str, files: dict[str, bytes]) -> dict:
-    before = github.add_commit(repo, {"README.md": b"old"})
-    after = github.add_commit(repo, files)
-    body, headers = webhook_request(
-        "push", push_payload(repo, "refs/heads/main", before, after, ["hugo.toml"]), SECRETS[repo]
-    )
-    request = urllib.request.Request(
-        api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        run_id = json.loads(response.read())["run_id"]
-    return api.wait_for_run(run_id, lambda r: r["status"] != "running", timeout=240)
-
-
-def logs(api, run: dict) -> str:
-    texts = []
-    for stage in run["stages"]:
-        key = (stage.get("detail") or {}).get("log_key")
-        if key:
-            name = key.rsplit("/", 1)[-1]
-            status, text = api.request("GET", f"/runs/{run['id']}/logs/{name}")  # an operator's, signed
-            assert status == 200, text
-            texts.append(text)
-    return "\n".join(texts)
+    _, body, headers = signed_push(github, repo, files, SECRETS[repo], before={"README.md": b"old"})
+    status, answer = send_webhook(api, body, headers)
+    assert status == 202, answer
+    return api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=240)
 
 
 def hugo_site(**files: bytes) -> dict[str, bytes]:
@@ -86,21 +64,18 @@ def build_stage(run: dict) -> dict:
     return next(stage for stage in run["stages"] if stage["name"] == "build")
 
 
-def leaks(cloud, data: bytes) -> list[str]:
-    values = (*SECRETS.values(), GITHUB_TOKEN, cloud.options.aws_url)
-    return [value for value in values if value.encode() in data] + [
-        match.group().decode() for match in ENV_LINE.finditer(data)
-    ]
+def secrets(cloud) -> tuple[str, ...]:
+    return (*SECRETS.values(), GITHUB_TOKEN, cloud.options.aws_url)
 
 
 def assert_nothing_secret_stored(cloud, run: dict) -> None:
-    assert leaks(cloud, json.dumps(run).encode()) == []
+    assert leaks(secrets(cloud), json.dumps(run).encode()) == []
     s3 = boto3.client("s3")
     for bucket in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
             for item in page.get("Contents", []):
                 data = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
-                assert leaks(cloud, data) == [], f"s3://{bucket}/{item['Key']}"
+                assert leaks(secrets(cloud), data) == [], f"s3://{bucket}/{item['Key']}"
 
 
 def test_a_mount_of_the_process_environment_fails_the_build_and_publishes_nothing(cloud, api, github):
@@ -121,15 +96,10 @@ def test_a_template_reading_a_key_fails_the_build(cloud, api, github):
 
 
 def test_a_check_that_prints_the_environment_shows_no_key(cloud, api, github):
-    config = b"""kind = "code"
-
-[code]
-check = ["sh", "-c", "env; tr '\\\\0' '\\\\n' < /proc/self/environ; exit 1"]
-"""
-    run = push(api, github, CODE_REPO, {"presslift.toml": config, "app.py": b"X = 1\n"})
+    run = push(api, github, CODE_REPO, {"presslift.toml": PRINTS_ITS_ENVIRONMENT, "app.py": b"X = 1\n"})
     assert run["status"] == "failed", run
     failed = next(stage for stage in run["stages"] if stage["status"] == "failed")
     assert "the check command" in failed["error"]
     # The check's output is kept (so a leak would show): it printed an environment, with no key in it.
-    assert "PYTHONPATH=" in json.dumps(run) + logs(api, run)
+    assert "PYTHONPATH=" in json.dumps(run) + run_logs(api, run)
     assert_nothing_secret_stored(cloud, run)

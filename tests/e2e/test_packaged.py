@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,9 +31,10 @@ import pytest
 from botocore.credentials import Credentials
 
 from chalicelib import events, resources
+from chalicelib.errors import ConflictError
 from chalicelib.resources import dead_letter_queue
 from chalicelib.runs import Run, Stage, new_run_id
-from chalicelib.sites import SearchBackend, Site, Target, register
+from chalicelib.sites import SearchBackend, Site, SiteStore, Target, register
 from presslift.api_client import ApiClient
 from presslift.demo import SAMPLE, drop_sample
 from presslift.localalgolia import LocalAlgolia
@@ -40,12 +42,22 @@ from presslift.localcloud.packaged.cloud import PackagedCloud, PackagedOptions
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
 from presslift.packaging.bytecode import find_python312
 from tests.conftest import free_port
+from tests.e2e.conftest import (
+    PRINTS_ITS_ENVIRONMENT,
+    assert_a_replayed_push_builds_nothing,
+    assert_a_stale_push_builds_nothing,
+    leaks,
+    run_logs,
+    send_webhook,
+    signed_push,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("packaged")]
 
 SECRETS: dict[str, str] = {}  # each site's own webhook secret, as `presslift site add` printed it
 TOKEN = "packaged-github-token"
 OWN_BUCKET = "acme-brochure-www"
+RUNNER = "BuildRunner"  # the runner function's logical id
 
 
 @pytest.fixture(scope="module")
@@ -172,15 +184,17 @@ def approve_from_email(cloud: PackagedCloud, run_id: str) -> str:
 
 
 def push(api: ApiClient, github: LocalGitHub, site: Site, files: dict[str, bytes]) -> dict[str, Any]:
-    repo, secret = site.repo or "", SECRETS[site.name]
-    before = github.add_commit(repo, {"README.md": b"old"})
-    after = github.add_commit(repo, files)
-    body, headers = webhook_request(
-        "push", push_payload(repo, "refs/heads/main", before, after, sorted(files)), secret
+    _, body, headers = signed_push(
+        github, site.repo or "", files, SECRETS[site.name], before={"README.md": b"old"}
     )
-    status, answer = http(f"{api.base_url}/webhooks/github", body, headers)
+    status, answer = send_webhook(api, body, headers)
     assert status in (200, 202), answer
-    return api.wait_for_run(json.loads(answer)["run_id"], lambda r: r["status"] != "running", timeout=300)
+    return api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=300)
+
+
+def runner_jobs(cloud: PackagedCloud) -> int:
+    """How many jobs the build runner function has been given (through the local Invoke API)."""
+    return cloud.pools[RUNNER].invocations
 
 
 def errors(run: dict[str, Any]) -> list[tuple[str, str]]:
@@ -257,8 +271,10 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
         files[f"content/posts/post-{n}.md"] = (
             f"---\ntitle: Post {n}\ndate: 2026-01-0{n + 1}\n---\nHarbour {n}.\n".encode()
         )
+    jobs = runner_jobs(cloud)
     run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
+    assert runner_jobs(cloud) == jobs + 1  # Hugo ran in the runner function, on presigned URLs
     assert {r["title"] for r in algolia.records("searchable_staging").values()} >= {
         f"Post {n}" for n in range(4)
     }
@@ -276,8 +292,10 @@ def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     SECRETS[site.name] = register(cloud.services, site)
     github.add_repo(repo, tokens=[TOKEN])
     files = {"presslift.toml": b'kind = "code"\n', "worker/__init__.py": b'VERSION = "1.0"\n'}
+    jobs = runner_jobs(cloud)
     run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
+    assert runner_jobs(cloud) == jobs + 1  # the bundle was built in the runner function
     assert '"1.0"' in (cloud.efs_dir / "stage" / "worker" / "current" / "worker" / "__init__.py").read_text()
     approve_from_email(cloud, run["id"])
     assert finished(api, run["id"])["status"] == "succeeded"
@@ -492,6 +510,113 @@ def test_a_pushed_environ_mount_fails_in_the_runner_function(cloud, api, outside
     assert any("module.mounts.source = '/proc/self/environ' is an absolute path" in e for _, e in errors(run))
     for value in (SECRETS[site.name], TOKEN):
         assert value not in json.dumps(run)
+
+
+def test_a_replayed_or_stale_push_builds_nothing_in_the_packaged_functions(cloud, api, outside):
+    """A captured signed body replayed with a new delivery id neither builds nor supersedes the newer
+    run; a push that is no longer the branch head builds nothing and says why."""
+    github, _ = outside
+    repo = "acme/packaged-replay"
+    github.add_repo(repo, tokens=[TOKEN])
+    site = Site("pkgreplay", repo=repo)
+    SECRETS[site.name] = register(cloud.services, site)
+
+    def page(title: str) -> dict[str, bytes]:
+        return {"hugo.toml": b'title = "R"\n', "content/_index.md": f"---\ntitle: {title}\n---\n".encode()}
+
+    jobs = runner_jobs(cloud)
+    assert_a_replayed_push_builds_nothing(api, github, repo, site.name, SECRETS[site.name], page)
+    assert runner_jobs(cloud) == jobs + 2  # the first push and the newer one, not the replay
+    assert_a_stale_push_builds_nothing(api, github, repo, SECRETS[site.name], page)
+    assert runner_jobs(cloud) == jobs + 2  # the stale push built nothing
+
+
+def test_a_check_that_prints_the_environment_shows_no_key_in_the_packaged_functions(cloud, api, outside):
+    github, _ = outside
+    repo = "acme/packaged-check"
+    github.add_repo(repo, tokens=[TOKEN])
+    site = Site("pkgcheck", repo=repo, kind="code", code_app="pkgcheck")
+    SECRETS[site.name] = register(cloud.services, site)
+    run = push(api, github, site, {"presslift.toml": PRINTS_ITS_ENVIRONMENT, "app.py": b"X = 1\n"})
+    assert run["status"] == "failed", run
+    failed = next(stage for stage in run["stages"] if stage["status"] == "failed")
+    assert "the check command" in failed["error"]
+    seen = json.dumps(run) + run_logs(api, run)
+    assert "PYTHONPATH=" in seen  # the check's output is kept, so a leak would show: it printed an env
+    assert cloud.operator is not None and cloud.stack is not None
+    keys = [cloud.operator, *(cloud.function_credentials(s.name) for s in cloud.stack.functions.values())]
+    secrets = [
+        *SECRETS.values(),
+        TOKEN,
+        *(k.secret_access_key for k in keys),
+        *(k.session_token for k in keys),
+    ]
+    assert leaks(secrets, seen.encode()) == []
+
+
+def test_sites_sharing_a_prefix_or_a_code_app_are_refused_in_packaged_mode(cloud, monkeypatch):
+    """`presslift site add` as the operator against the packaged stack: the claims' transaction
+    (TransactWriteItems, under IAM enforcement) refuses a shared prefix or code app."""
+    monkeypatch.setenv(resources.SITE_OWNED_BUCKETS.name, "acme-pkg-web")  # the operator allows the bucket
+    shop = Site(
+        "pkgshop", repo="acme/pkgshop", targets={"prod": Target(bucket="acme-pkg-web", prefix="shop")}
+    )
+    register(cloud.services, shop)
+    sale = Site(
+        "pkgsale", repo="acme/pkgsale", targets={"prod": Target(bucket="acme-pkg-web", prefix="shop/sale")}
+    )
+    with pytest.raises(ConflictError, match="overlaps site pkgshop's prod target s3://acme-pkg-web/shop/"):
+        register(cloud.services, sale)
+    with pytest.raises(ConflictError, match="code app 'worker' is already site worker's"):
+        register(cloud.services, Site("pkgcron", repo="acme/pkgcron", kind="code", code_app="worker"))
+    # An operator whose check read the sites before pkgshop was written: the claims still refuse it.
+    racing = SiteStore(cloud.services.dynamodb, cloud.settings.table)
+    racing.list = lambda: []
+    with pytest.raises(ConflictError, match="target s3://acme-pkg-web/shop/ was just claimed"):
+        racing.add(sale)
+    assert {"pkgsale", "pkgcron"}.isdisjoint(site.name for site in cloud.services.sites.list())
+
+
+def test_the_dashboard_rollback_without_its_csrf_token_is_refused_in_packaged_mode(cloud, api):
+    """The packaged API function serves the dashboard to a signed operator; its rollback form without
+    the form's token (or with another's) changes nothing."""
+    from tests.e2e.test_api_paths import Page
+    from tests.e2e.test_operator_auth import form, send
+
+    assert cloud.operator is not None
+    operator = Credentials(cloud.operator.access_key_id, cloud.operator.secret_access_key)
+    dashboard = send("GET", f"{api.base_url}/", signer=operator)
+    assert dashboard.status == 200, dashboard.body
+    cookie = dashboard.headers["set-cookie"].split(";", 1)[0]
+    forms = {f.action: f for f in Page(dashboard.body).forms}
+    action = f"{api.base_url}/sites/demo/prod/rollback"
+    other_token = forms[f"{api.base_url}/sites/demo/staging/rollback"].fields["csrf"]
+    before = [run["id"] for run in api.runs("demo")]
+    for fields in ({"confirm": "yes"}, {"csrf": other_token, "confirm": "yes"}):
+        body, headers = form(fields)
+        reply = send("POST", action, body, {**headers, "Cookie": cookie}, signer=operator)
+        assert reply.status == 403 and not reply.from_api_gateway, (fields, reply.status)
+        assert "Rollback refused" in reply.body and "token" in reply.body
+    assert [run["id"] for run in api.runs("demo")] == before
+
+
+def test_the_build_function_handed_every_build_to_the_runner_function_and_ran_none_itself(cloud):
+    """The build function has no Hugo (no layer, none in its package) and invoked the runner; the
+    runner, which reached S3 only through the job's presigned URLs, made no AWS call of its own."""
+    assert cloud.stack is not None
+    build = cloud.stack.function_by_handler("app.build")
+    launch = cloud.pools[build.logical_id].launch
+    assert shutil.which("hugo", path=launch.environment["PATH"]) is None
+    task = Path(launch.environment["LAMBDA_TASK_ROOT"])
+    assert not [path for path in task.rglob("hugo") if path.is_file()]
+    assert resources.BUILD_RUNNER.name in launch.environment
+    calls = cloud.aws_calls()
+    assert "lambda:Invoke" in calls[build.name]
+    runner = cloud.pools[RUNNER].launch
+    assert runner_jobs(cloud) >= 4  # the imports and pushes above
+    assert runner.name not in calls  # no AWS client call: only the presigned URLs
+    log = cloud.function_log(runner.name).read_text(errors="replace")
+    assert log.count("START RequestId") == runner_jobs(cloud)
 
 
 def test_no_function_was_refused_anything(cloud):

@@ -8,17 +8,20 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.error
-import urllib.request
-import uuid
 
 import pytest
 
 from chalicelib.errors import ConflictError
 from chalicelib.sites import Site, Target, rotate_webhook_secret
 from presslift.cli import main
-from presslift.localgithub import LocalGitHub, push_payload, webhook_request
-from tests.e2e.conftest import register
+from presslift.localgithub import LocalGitHub
+from tests.e2e.conftest import (
+    assert_a_replayed_push_builds_nothing,
+    assert_a_stale_push_builds_nothing,
+    register,
+    send_webhook,
+    signed_push,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -49,77 +52,40 @@ def github(cloud):
             os.environ["PRESSLIFT_GITHUB_API"] = saved
 
 
-def send(api, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        api.base_url + "/webhooks/github", data=body, headers=headers, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
-
-
-def signed_push(github, repo: str, title: str, secret: str, *, pushed_at: int | None = None):
-    before = github.add_commit(repo, files("Before"))
-    after = github.add_commit(repo, files(title))
-    payload = push_payload(repo, "refs/heads/main", before, after, ["content/_index.md"], pushed_at=pushed_at)
-    body, headers = webhook_request("push", payload, secret)
-    return after, body, headers
+def signed(github, repo: str, title: str, secret: str, *, pushed_at: int | None = None):
+    return signed_push(github, repo, files(title), secret, pushed_at=pushed_at, before=files("Before"))
 
 
 def test_a_push_signed_with_a_made_up_secret_builds_nothing(cloud, api, github):
-    _, body, headers = signed_push(github, ALPHA, "Forged", "not-the-secret")
-    assert send(api, body, headers)[0] == 401
+    _, body, headers = signed(github, ALPHA, "Forged", "not-the-secret")
+    assert send_webhook(api, body, headers)[0] == 401
     assert api.runs("alpha") == []
 
 
 def test_a_push_signed_with_another_sites_secret_is_refused(cloud, api, github):
     """Whoever administers beta's webhook cannot sign pushes for alpha."""
-    _, body, headers = signed_push(github, ALPHA, "Cross Site", SECRETS["beta"])
-    status, answer = send(api, body, headers)
+    _, body, headers = signed(github, ALPHA, "Cross Site", SECRETS["beta"])
+    status, answer = send_webhook(api, body, headers)
     assert status == 401 and "matches no secret" in json.dumps(answer)
     assert api.runs("alpha") == [] and api.runs("beta") == []
 
 
 def test_a_replayed_body_with_a_new_delivery_id_neither_builds_nor_supersedes(cloud, api, github):
-    _, old_body, old_headers = signed_push(github, BETA, "First", SECRETS["beta"], pushed_at=1_000)
-    status, first = send(api, old_body, old_headers)
-    assert status == 202, first
-    api.wait_for_run(first["run_id"], lambda r: r["status"] != "running", timeout=240)
-    _, body, headers = signed_push(github, BETA, "Second", SECRETS["beta"], pushed_at=2_000)
-    status, second = send(api, body, headers)
-    assert status == 202, second
-    newer = api.wait_for_run(second["run_id"], lambda r: r["status"] != "running", timeout=240)
-    assert newer["status"] == "awaiting_approval", newer
-
-    replay = {**old_headers, "X-GitHub-Delivery": str(uuid.uuid4())}
-    status, answer = send(api, old_body, replay)
-    assert status == 202 and "older than" in answer["ignored"], answer
-    assert [run["id"] for run in api.runs("beta")] == [second["run_id"], first["run_id"]]
-    assert api.run(second["run_id"])["status"] == "awaiting_approval"
+    assert_a_replayed_push_builds_nothing(api, github, BETA, "beta", SECRETS["beta"], files)
 
 
 def test_a_push_that_is_no_longer_the_branch_head_builds_nothing_and_says_why(cloud, api, github):
-    stale, body, headers = signed_push(github, ALPHA, "Overtaken", SECRETS["alpha"], pushed_at=3_000)
-    github.add_commit(ALPHA, files("Newer, not yet delivered"))  # the branch has moved on
-    status, answer = send(api, body, headers)
-    assert status == 202, answer
-    run = api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=120)
-    assert run["status"] == "superseded", run
-    fetch, *later = run["stages"]
-    assert fetch["status"] == "skipped" and f"{stale[:7]} is no longer the head of main" in fetch["error"]
-    assert all(stage["status"] == "skipped" for stage in later)
+    assert_a_stale_push_builds_nothing(api, github, ALPHA, SECRETS["alpha"], files)
 
 
 def test_rotating_a_secret_retires_the_old_one(cloud, api, github):
     old = SECRETS["alpha"]
     new = rotate_webhook_secret(cloud.services, "alpha")
     assert new != old and re.fullmatch(r"[0-9a-f]{64}", new)
-    _, body, headers = signed_push(github, ALPHA, "Old Secret", old)
-    assert send(api, body, headers)[0] == 401
-    _, body, headers = signed_push(github, ALPHA, "New Secret", new)
-    status, answer = send(api, body, headers)
+    _, body, headers = signed(github, ALPHA, "Old Secret", old)
+    assert send_webhook(api, body, headers)[0] == 401
+    _, body, headers = signed(github, ALPHA, "New Secret", new)
+    status, answer = send_webhook(api, body, headers)
     assert status == 202 and answer["run_id"], answer
     SECRETS["alpha"] = new
 

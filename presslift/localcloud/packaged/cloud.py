@@ -9,11 +9,12 @@ and routes. The operator side (the dispatcher, the outbox, the site server, test
 operator user that may do anything.
 
 What the local copy changes, and only here (the README lists it): the endpoints (`AWS_ENDPOINT_URL`, and
-`AWS_ENDPOINT_URL_LAMBDA` for the local Invoke API of `invoke.py`), the build's runner (a child
-process: moto cannot authorize presigned URLs under IAM enforcement),
-the API and site URLs (the local front door and site server stand in for API Gateway's domain and
-CloudFront's), the EFS mount (a folder), `/tmp` (a folder per function), and the hosts of the
-services outside AWS that a test stands in for (GitHub's API, Algolia).
+`AWS_ENDPOINT_URL_LAMBDA` for the local Invoke API of `invoke.py`), moto's S3 authentication of
+presigned URLs (`presigned_s3.py`: moto authenticates only an `Authorization` header, and the build
+hands its runner function presigned URLs, as on AWS), the API and site URLs (the local front door and
+site server stand in for API Gateway's domain and CloudFront's), the EFS mount (a folder), `/tmp` (a
+folder per function), and the hosts of the services outside AWS that a test stands in for (GitHub's
+API, Algolia).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from presslift.localcloud import HOST, REGION, LocalCloud, LocalCloudError, Loca
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, Wiring
 from presslift.localcloud.gateway import binary_types_from_template, route_methods_from_template
 from presslift.localcloud.outbox import Outbox
-from presslift.localcloud.packaged import iam
+from presslift.localcloud.packaged import iam, presigned_s3
 from presslift.localcloud.packaged.invoke import InvokeServer
 from presslift.localcloud.packaged.process import FunctionPool, Launch
 from presslift.localcloud.packaged.stack import FunctionSpec, LocalStack, deploy
@@ -65,7 +66,8 @@ class PackagedOptions(LocalCloudOptions):
 
 
 class MotoProcess:
-    """moto's server in a child process, on loopback."""
+    """moto's server in a child process, on loopback, authenticating presigned S3 URLs as S3 does
+    (`presigned_s3.py`)."""
 
     def __init__(self, port: int, log: Path) -> None:
         self.port = port
@@ -75,7 +77,7 @@ class MotoProcess:
     def start(self, timeout: float = 30) -> None:
         with self.log.open("ab") as out:
             self._popen = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
+                [sys.executable, "-m", presigned_s3.__name__, "-H", HOST, "-p", str(self.port)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -270,9 +272,9 @@ class PackagedCloud(LocalCloud):
         assert self.runtime is not None
         tmp = self.packaged_dir / "tmp" / spec.name
         tmp.mkdir(parents=True, exist_ok=True)
-        # /opt holds a function's layers only if the template gives it any (the runner's Hugo); the
-        # build, which stands in for the runner here (see below), gets the runner's layer with it
-        layered = bool(spec.layers) or resources.BUILD_RUNNER.name in spec.environment
+        # /opt holds a function's layers only if the template gives it any (the runner's Hugo): the
+        # build function has no Hugo to run a repository's code with, as on AWS
+        layered = bool(spec.layers)
         environment = {
             # what Lambda's runtime sets
             "AWS_LAMBDA_FUNCTION_NAME": spec.name,
@@ -311,10 +313,6 @@ class PackagedCloud(LocalCloud):
             )
         if spec.mounts:
             environment[resources.EFS_MOUNT.name] = str(self.efs_dir)
-        # moto cannot authorize presigned URLs while it enforces IAM (it expects an Authorization
-        # header), so the build hands its jobs to a keyless child process here instead of the runner
-        # function; the runner function itself is served by the Invoke API (tests invoke it there).
-        environment.pop(resources.BUILD_RUNNER.name, None)
         return Launch(
             spec.name, self.runtime.python, environment, spec.timeout_s, self.function_log(spec.name)
         )
