@@ -78,6 +78,17 @@ class Secrets:
         self._client("ssm").put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
         self.forget(name)
 
+    def delete(self, name: str) -> bool:
+        """Remove `name` (operators only: `presslift site remove`); whether it existed."""
+        refuse_secrets_manager(name)
+        client = self._client("ssm")
+        self.forget(name)
+        try:
+            client.delete_parameter(Name=name)
+        except client.exceptions.ParameterNotFound:
+            return False
+        return True
+
     def get_optional(self, name: str) -> str | None:
         """Like `get`, but None when the secret does not exist (an optional token, for instance)."""
         try:

@@ -136,10 +136,19 @@ class ClaimTaken(Exception):
     """Another site holds a claim the registration needs; the message describes the claim."""
 
 
-def write(db: Any, table: str, site: str, put: dict[str, Any], new: Claims, old: Claims = Claims()) -> None:
-    """The site's item (`put`, a conditional Put) and its claims in one TransactWriteItems, all or
-    nothing: ItemRefused or ClaimTaken when a condition fails."""
-    transaction = [{"Put": put}, *operations(table, site, new, old)]
+def write(
+    db: Any,
+    table: str,
+    site: str,
+    put: dict[str, Any],
+    new: Claims,
+    old: Claims = Claims(),
+    *,
+    verb: str = "Put",
+) -> None:
+    """The site's item (`put`, a conditional Put; with `verb="Delete"`, its removal) and its claims in
+    one TransactWriteItems, all or nothing: ItemRefused or ClaimTaken when a condition fails."""
+    transaction = [{verb: put}, *operations(table, site, new, old)]
     if len(transaction) > MAX_OPERATIONS:
         raise InputError(
             f"site {site}: its targets' prefixes are too deep to claim "

@@ -418,6 +418,16 @@ def approval_policy(svc_or_store: SiteStore | _HasSites, site: str | Site) -> Ap
     return store.registration(site).approval
 
 
+def _unchanged_since(version: int) -> dict[str, Any]:
+    """The condition that the site item is still at `version` (a write's optimistic lock)."""
+    if not version:
+        return {"ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(version)"}
+    return {
+        "ConditionExpression": "attribute_exists(pk) AND version = :v",
+        "ExpressionAttributeValues": {":v": {"N": str(version)}},
+    }
+
+
 class SiteStore:
     """Sites, generations, deploy claims, pushed heads and delivery records in one DynamoDB table."""
 
@@ -457,13 +467,31 @@ class SiteStore:
         put = {
             "TableName": self._table,
             "Item": self._item(site, version=version + 1),
-            "ConditionExpression": "attribute_exists(pk) AND "
-            + ("version = :v" if version else "attribute_not_exists(version)"),
-            **({"ExpressionAttributeValues": {":v": {"N": str(version)}}} if version else {}),
+            **_unchanged_since(version),
         }
         changed = f"site {name} was changed by someone else meanwhile; try again"
         self._write(site, put, claims(site), claims(current), shared_buckets, refused=changed)
         return site
+
+    def remove(self, name: str) -> Site:
+        """Unregister a site and release its claims, in one transaction; the site as it was. Its runs,
+        generations and pushed heads stay (a site added again under the name carries on from them).
+        ConflictError if someone changed it meanwhile (nothing is removed then)."""
+        item = self._item_of(name)
+        current = _site(item)
+        version = int(item.get("version", {}).get("N", "0"))
+        delete = {
+            "TableName": self._table,
+            "Key": self._key(name),
+            **_unchanged_since(version),
+        }
+        try:
+            siteclaims.write(
+                self._db, self._table, name, delete, siteclaims.Claims(), claims(current), verb="Delete"
+            )
+        except siteclaims.ItemRefused as exc:
+            raise ConflictError(f"site {name} was changed by someone else meanwhile; try again") from exc
+        return current
 
     def _write(
         self,

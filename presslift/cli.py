@@ -193,18 +193,46 @@ def cmd_site_rotate_secret(args: argparse.Namespace) -> int:
 
 
 def _print_webhook(args: argparse.Namespace, svc: Any, site: str, secret: str) -> None:
-    on_aws = bool(getattr(args, "aws_stage", None) or getattr(args, "profile", None))
-    # On AWS the stack knows the API's URL, not the stage config: say where it is instead of guessing.
-    webhook = (
-        "<api>/webhooks/github (<api>: the stack's API URL, ending in /api)"
-        if on_aws
-        else svc.settings.links.webhook()
-    )
+    from chalicelib.secrets import webhook_secret_name
+
+    webhook = svc.settings.links.webhook()
+    if getattr(args, "aws_stage", None) or getattr(args, "profile", None):
+        from presslift.dashboard import api_url_of_stack
+
+        # On AWS the deployed stack knows its API's URL (its EndpointURL output), the settings do not.
+        stack = os.environ.get("PRESSLIFT_STACK", f"presslift-{args.aws_stage or 'prod'}")
+        api = api_url_of_stack(stack)
+        webhook = (
+            f"{api.rstrip('/')}/webhooks/github"
+            if api
+            else f"<API>/webhooks/github (stack {stack} has no EndpointURL output to read: use its API URL)"
+        )
+    console.print(f"Point the repository's webhook at POST {webhook}", highlight=False, soft_wrap=True)
     console.print(
-        f"Point the repository's webhook at POST {webhook}, content type application/json,", highlight=False
+        "(content type application/json, the push event) with this secret, shown once and kept as the SSM "
+        f"SecureString {webhook_secret_name(site)} (`presslift site rotate-secret {site}` makes a new one):",
+        highlight=False,
+        soft_wrap=True,
     )
-    console.print(f"with this secret (shown once; presslift site rotate-secret {site} makes a new one):")
     console.print(f"  {secret}", highlight=False)
+
+
+def cmd_site_remove(args: argparse.Namespace) -> int:
+    from chalicelib.siteremoval import apply_removal, plan_removal
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    plan = plan_removal(svc, args.name, delete_files=args.delete_files)
+    console.print(plan.describe(), highlight=False, soft_wrap=True)
+    if args.dry_run:
+        console.print("(dry run, nothing changed)")
+        return 0
+    if not args.yes and not _confirm(f"Remove site {args.name}?"):
+        return 2
+    done = apply_removal(svc, plan)
+    files = ", ".join(f"{n} object(s) deleted from {stage}" for stage, n in done["deleted"].items())
+    console.print(f"Site {args.name} removed" + (f"; {files}" if files else "") + ".", highlight=False)
+    return 0
 
 
 def cmd_site_list(args: argparse.Namespace) -> int:
@@ -487,6 +515,16 @@ def parser() -> argparse.ArgumentParser:
     rotate.add_argument("name", help="the registered site")
     add_target_options(rotate)
     rotate.set_defaults(func=cmd_site_rotate_secret)
+    remove = site_sub.add_parser("remove", help="unregister a site; its published files stay unless asked")
+    remove.add_argument("name")
+    remove.add_argument(
+        "--delete-files", action="store_true", help="also delete what it published on staging and prod"
+    )
+    remove.add_argument("--dry-run", action="store_true", help="only print what would be removed")
+    remove.add_argument("--yes", action="store_true", help="remove without asking")
+    add_target_options(remove)
+    remove.set_defaults(func=cmd_site_remove)
+
     listing = site_sub.add_parser("list", help="the registered sites")
     add_target_options(listing)
     listing.set_defaults(func=cmd_site_list)
