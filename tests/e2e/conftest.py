@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -81,3 +83,24 @@ def wait_for_commit_states(
         if done(states) or time.monotonic() > deadline:
             return states
         time.sleep(0.2)
+
+
+def presslift_up(env: dict[str, str], *args: str, timeout: float = 90) -> tuple[subprocess.Popen[str], str]:
+    """`presslift up ARGS` in a subprocess whose output is a pipe (not a terminal), and the banner it
+    printed up to "Press Ctrl-C" (or all it printed, if it ended first)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "presslift.cli", "up", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    lines = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line)
+        if "Press Ctrl-C" in line or not line:
+            break
+    return proc, "".join(lines)
