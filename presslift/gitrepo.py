@@ -81,6 +81,14 @@ class GitRepo:
                 return sha
         return None
 
+    def revision(self, revision: str) -> str | None:
+        """The commit an operator's revision names (`HEAD~1`, a tag, a SHA): for the command line only;
+        what arrives over HTTP goes through `resolve`."""
+        if not revision or revision.startswith("-"):
+            return None
+        sha = self._text("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+        return sha if sha and _SHA.match(sha) else None
+
     def branch_head(self, branch: str) -> str | None:
         if not _REF.match(branch):
             return None

@@ -71,8 +71,8 @@ def _login(name: str) -> str:
 
 def push(svc: Services, state_dir: Path, site_name: str, commit: str | None = None) -> Pushed:
     """Send the push webhook for `commit` (default: the head of the site's branch) of `site_name`."""
+    served = Served.load(state_dir)  # first: with no local GitHub, the local cloud is likely down too
     site = svc.sites.get(site_name)  # NotFoundError names an unknown site
-    served = Served.load(state_dir)
     if not site.repo:
         raise InputError(f"site {site.name} is built from imports, not from a repository: nothing to push")
     folder = next((path for name, path in served.repos.items() if name.lower() == site.repo.lower()), None)
@@ -83,7 +83,7 @@ def push(svc: Services, state_dir: Path, site_name: str, commit: str | None = No
         )
     git = GitRepo(folder)
     head = git.branch_head(site.branch)
-    sha = git.resolve(commit) if commit else head
+    sha = git.revision(commit) if commit else head
     if sha is None:
         what = f"commit {commit!r}" if commit else f"branch {site.branch!r}"
         raise NotFoundError(f"{what} is not in {folder}")

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -104,3 +106,12 @@ def presslift_up(env: dict[str, str], *args: str, timeout: float = 90) -> tuple[
         if "Press Ctrl-C" in line or not line:
             break
     return proc, "".join(lines)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """GET `url` unsigned, as a visitor's browser: (status, text), errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
