@@ -166,6 +166,23 @@ def cmd_read(args: argparse.Namespace) -> int:
     return int(args.read(args, pipeline_services(args), console))
 
 
+def cmd_imports(args: argparse.Namespace) -> int:
+    from presslift.rejected import rejected, waiting
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    bucket = svc.settings.ingest_bucket
+    pending, failed = waiting(svc), rejected(svc)
+    console.print(f"Waiting under s3://{bucket}/imports/: {len(pending) or 'nothing'}", highlight=False)
+    for item in pending:
+        console.print(f"  {item.modified[:16]}  {item.key}  ({item.size} bytes)", highlight=False)
+    console.print(f"Rejected, in s3://{bucket}/imports-failed/: {len(failed) or 'nothing'}", highlight=False)
+    for item in failed:
+        console.print(f"  {item.modified[:16]}  {item.key}", highlight=False)
+        console.print(f"      {item.reason}", highlight=False)
+    return 0
+
+
 def cmd_decide(args: argparse.Namespace) -> int:
     import getpass
 
@@ -622,6 +639,12 @@ def parser() -> argparse.ArgumentParser:
     runlog.add_parsers(sub, add_target_options)
     for name in ("runs", "show", "logs", "watch"):
         sub.choices[name].set_defaults(func=cmd_read)
+
+    imports = sub.add_parser(
+        "imports", help="files waiting in the ingest bucket, and those rejected with the reason"
+    )
+    add_target_options(imports)
+    imports.set_defaults(func=cmd_imports)
     return top
 
 
