@@ -52,6 +52,18 @@ class Served:
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path} cannot be read ({exc}); restart presslift up --github DIR") from exc
 
+    def check_answering(self) -> None:
+        """InputError unless the local GitHub answers (a `presslift up` killed with -9 leaves its file)."""
+        try:
+            urllib.request.urlopen(self.url + "/", timeout=5).close()
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError as exc:
+            raise InputError(
+                f"the local GitHub at {self.url} does not answer ({exc}): start the local cloud with "
+                "presslift up --github DIR"
+            ) from exc
+
 
 @dataclass(frozen=True)
 class Pushed:
@@ -72,6 +84,7 @@ def _login(name: str) -> str:
 def push(svc: Services, state_dir: Path, site_name: str, commit: str | None = None) -> Pushed:
     """Send the push webhook for `commit` (default: the head of the site's branch) of `site_name`."""
     served = Served.load(state_dir)  # first: with no local GitHub, the local cloud is likely down too
+    served.check_answering()
     site = svc.sites.get(site_name)  # NotFoundError names an unknown site
     if not site.repo:
         raise InputError(f"site {site.name} is built from imports, not from a repository: nothing to push")

@@ -38,6 +38,7 @@ from presslift.localcloud.state import (
     MotoServer,
     Snapshots,
     StateError,
+    hold_state_lock,
     load_backends,
     start_fresh,
 )
@@ -169,6 +170,7 @@ class LocalCloud:
         self._stop = threading.Event()
         self._moto: Any = None
         self._snapshots: Snapshots | None = None
+        self._state_lock: Any = None
         self.restored = 0
         self.set_aside: Path | None = None
         self._api: ApiServer | None = None
@@ -218,6 +220,11 @@ class LocalCloud:
             _check_free(self.options.dashboard_port, "the dashboard", "PRESSLIFT_DASHBOARD_PORT")
         for folder in (self.state_dir, self.outbox_dir, self.efs_dir, self.state_dir / "tmp"):
             folder.mkdir(parents=True, exist_ok=True)
+        if self.options.keep_state:
+            try:
+                self._state_lock = hold_state_lock(self.state_dir)
+            except StateError as exc:
+                raise LocalCloudError(str(exc)) from exc
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         if self.options.github_dir is not None:
             self._start_github(self.options.github_dir)
@@ -329,6 +336,9 @@ class LocalCloud:
             thread.join(timeout=5)
         if self._snapshots:
             self._snapshots.stop()
+        if self._state_lock is not None:
+            self._state_lock.close()  # closing the file releases the lock
+            self._state_lock = None
         if self._moto:
             self._moto.stop()
         if self.github:
@@ -356,7 +366,7 @@ class LocalCloud:
         return lines
 
     def _state_line(self) -> str:
-        if not self.options.keep_state:
+        if self._snapshots is None:
             return f"{self.state_dir}/ (cloud state not kept: every start is empty)"
         kept = f"{self.state_file} (kept across restarts; presslift up --fresh starts empty)"
         if self.set_aside:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import parse_qs
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 #: The moto services the local cloud uses; only they are kept.
 SERVICES = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm")
 STATE_FILE = "cloud.state"
+LOCK_FILE = "cloud.lock"
 FORMAT = 1
 READ_PREFIXES = ("Get", "List", "Describe", "Scan", "Query", "Receive", "Head", "BatchGet")
 
@@ -286,6 +287,23 @@ class Snapshots(threading.Thread):
         if self.is_alive():
             self.join(timeout=30)
         self.save()
+
+
+def hold_state_lock(state_dir: Path) -> IO[bytes]:
+    """An exclusive lock on `state_dir` for this process's life (closing the file releases it): two
+    local clouds saving into one state would overwrite each other's snapshots."""
+    import fcntl
+
+    handle = open(state_dir / LOCK_FILE, "wb")  # noqa: SIM115 - held open until stop
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        handle.close()
+        raise StateError(
+            f"another presslift up is using the state in {state_dir}: stop it, or give this one "
+            "its own --state-dir"
+        ) from exc
+    return handle
 
 
 def start_fresh(state_dir: Path) -> Path | None:

@@ -138,6 +138,18 @@ def _up(state: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     return presslift_up(env, "--state-dir", str(state))
 
 
+def test_two_local_clouds_cannot_share_one_state(tmp_path, environment):
+    first = _start(tmp_path / "state")
+    try:
+        second = LocalCloud(
+            LocalCloudOptions(state_dir=tmp_path / "state", aws_port=free_port(), api_port=free_port())
+        )
+        with pytest.raises(LocalCloudError, match="another presslift up is using the state"):
+            second.start()
+    finally:
+        first.stop()
+
+
 def _cli(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "presslift.cli", *args], capture_output=True, text=True, env=env, timeout=120
