@@ -263,6 +263,8 @@ class Snapshots(threading.Thread):
         self._halt = threading.Event()
         self._write_lock = threading.Lock()
         self.saved = 0
+        #: The last snapshot's error, "" while snapshots succeed.
+        self.failing = ""
 
     def run(self) -> None:
         while not self._halt.wait(self._seconds):
@@ -275,11 +277,14 @@ class Snapshots(threading.Thread):
                 with self._gate.exclusive():
                     self._changed.clear()
                     data = dump_backends()
-            except Exception:
+            except Exception as exc:
                 self._changed.set()  # try again next time; the previous snapshot stays as it was
-                log.exception("could not snapshot the local cloud's state to %s", self.path)
+                if self.failing != repr(exc):  # once per cause, not every second
+                    log.exception("could not snapshot the local cloud's state to %s", self.path)
+                self.failing = repr(exc)
                 return
             write_atomically(self.path, data)
+            self.failing = ""
             self.saved += 1
 
     def stop(self) -> None:
