@@ -5,10 +5,13 @@ reaches staging with the committed page; the local GitHub serves the repository 
 from __future__ import annotations
 
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,25 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "presslift.cli", *args], capture_output=True, text=True, env=env, timeout=120
     )
+
+
+def _printed_line(proc: subprocess.Popen[str], pattern: re.Pattern[str], timeout: float = 60) -> str:
+    """The first line `proc` prints that matches `pattern` (what it printed, if none did in time). A
+    thread reads the pipe: the text wrapper buffers lines that a select() on the pipe would not see."""
+    assert proc.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        if pattern.match(line.rstrip("\n")):
+            return line.strip()
+        seen.append(line)
+    return "".join(seen)
 
 
 def test_up_github_site_add_commit_push_reaches_staging(tmp_path):
@@ -102,6 +124,11 @@ def test_up_github_site_add_commit_push_reaches_staging(tmp_path):
         assert "Tide tables are back" in run["trigger"]["summary"]
         status, page = fetch(run["urls"]["staging"] + "posts/news/")
         assert status == 200 and "Tide Tables Are Back" in page
+        # `presslift up` prints the approval email's links; piped, each stays whole on its line.
+        link = _printed_line(
+            proc, re.compile(r"^\s+http://127\.0\.0\.1:\d+/api/approvals/\S+\?token=\S{16,}$")
+        )
+        assert run_id in link, link
 
         # An older commit is not the branch's head: the command says so, as the run will end superseded.
         older = cli(env, "push", "quayside", "--commit", "HEAD~1", "--state-dir", str(state))
