@@ -5,11 +5,11 @@ which would create new distribution ids and new secrets), so the local cloud kee
 themselves: buckets with their objects, queues with their messages (in flight too), topics and
 subscriptions, the table with its items, distributions with their ids, and SSM parameters.
 
-Every request to moto passes a `Gate` (shared); a snapshot waits for the requests in progress and holds
-new ones back (exclusive) while it pickles, so no backend is caught half-changed. A snapshot is taken
-shortly after anything changed (`Snapshots`, a thread) and on stop, and is written to a temporary file,
-flushed to disk and renamed over the old one: a kill -9 leaves either the previous snapshot or the new
-one, never a torn file.
+Every request to moto but a receive passes a `Gate` (shared); a snapshot waits for the requests in
+progress and holds new ones back (exclusive) while it pickles, so no backend is caught half-changed.
+A snapshot is taken within a second of any change (`Snapshots`, a thread) and on stop, and is written
+to a temporary file, flushed to disk and renamed over the old one: a kill -9 leaves either the
+previous snapshot or the new one, never a torn file.
 
 The state file is a pickle: it is the operator's own file in their own folder, read by their own
 process; a file that cannot be read is refused with the way out (`presslift up --fresh`).
@@ -114,6 +114,11 @@ class GatedApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length > 0 else b""
         environ["wsgi.input"] = io.BytesIO(body)
+        if _operation(environ, body) == "ReceiveMessage":
+            # Long polls wait up to their WaitTimeSeconds: behind the gate, every snapshot would stall
+            # all requests that long. A receive only marks a message in flight, which a snapshot may
+            # catch either way (SQS delivers at least once); a pickle it disturbs is retried.
+            return list(self._app(environ, start_response))
         with self._gate.shared():
             if changes_state(environ, body):
                 self.changed.set()
