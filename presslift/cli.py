@@ -173,6 +173,16 @@ def cmd_imports(args: argparse.Namespace) -> int:
     svc = pipeline_services(args)
     bucket = svc.settings.ingest_bucket
     pending, failed = waiting(svc), rejected(svc)
+    if args.json:
+        from dataclasses import asdict
+
+        listing = {
+            "bucket": bucket,
+            "waiting": [asdict(d) for d in pending],
+            "rejected": [asdict(d) for d in failed],
+        }
+        print(json.dumps(listing, indent=2))
+        return 0
     console.print(f"Waiting under s3://{bucket}/imports/: {len(pending) or 'nothing'}", highlight=False)
     for item in pending:
         console.print(f"  {item.modified[:16]}  {item.key}  ({item.size} bytes)", highlight=False)
@@ -643,6 +653,7 @@ def parser() -> argparse.ArgumentParser:
     imports = sub.add_parser(
         "imports", help="files waiting in the ingest bucket, and those rejected with the reason"
     )
+    imports.add_argument("--json", action="store_true", help="the listing as JSON")
     add_target_options(imports)
     imports.set_defaults(func=cmd_imports)
     return top

@@ -4,6 +4,7 @@ imports-failed/ with the reason beside it; `presslift imports` lists both with t
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -55,3 +56,8 @@ def test_an_object_at_the_bucket_root_waits_in_imports_failed_and_is_listed(clou
     lines = out.splitlines()
     at = lines.index(next(line for line in lines if line.endswith("  imports-failed/export.xml")))
     assert "is outside imports/" in lines[at + 1]
+    assert main(["imports", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    (root,) = [item for item in listing["rejected"] if item["key"] == "imports-failed/export.xml"]
+    assert "is outside imports/" in root["reason"]
+    assert "imports/quay/uploads.zip" in [item["key"] for item in listing["waiting"]]
