@@ -5,6 +5,13 @@
     imports-failed/<site>/<name>.xml    an export that could not be converted, with
     imports-failed/<site>/<name>.xml.error.txt   the error beside it
 
+Every object that arrives anywhere in the bucket gets an answer (`classify`): an export starts a run; an
+uploads archive waits for its export; anything else (a `.txt` under imports/, a file at the bucket
+root, a folder too deep) is rejected: moved to imports-failed/ with the reason beside it, and, when
+its key names a site, recorded as a failed run of that site, so it shows where runs show. Only what
+Presslift wrote itself (imports-failed/) and S3 console folder markers (keys ending in `/`) are
+passed over.
+
 Key parsing is pure; the two S3 helpers only copy and delete in the ingest bucket.
 """
 
@@ -45,6 +52,48 @@ def check_site_name(site: str) -> str:
     return site
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """An object in the ingest bucket that is not an export nor an uploads archive, and why; `site` is
+    the site its key names (None when it names none)."""
+
+    key: str
+    reason: str
+    site: str | None = None
+
+
+def _valid_site(name: str) -> str | None:
+    return name if SITE_NAME.match(name) else None
+
+
+def classify(key: str) -> ExportKey | Rejected | None:
+    """What an object that arrived in the ingest bucket is: an export, something to reject (with the
+    reason), or None for what waits or is Presslift's own (uploads archives, imports-failed/, folders)."""
+    if key.startswith(FAILED) or key.endswith("/"):
+        return None
+    expected = "exports go to imports/<site>/<name>.xml (media: imports/<site>/uploads.zip)"
+    if not key.startswith(IMPORTS):
+        return Rejected(key, f"{key!r} is outside imports/: {expected}")
+    parts = key[len(IMPORTS) :].split("/")
+    site = _valid_site(parts[0]) if len(parts) >= 2 else None
+    if len(parts) != 2:
+        return Rejected(key, f"{key!r} is not in a site's folder: {expected}", site)
+    try:
+        export = parse_export_key(key)
+    except InputError as exc:
+        return Rejected(key, str(exc), site)
+    if export is not None:
+        return export
+    if parts[1] in UPLOADS_NAMES:
+        return None
+    return Rejected(
+        key,
+        f"{parts[1]!r} is neither a WordPress export (.xml) nor a media archive "
+        f"({', '.join(UPLOADS_NAMES)}): {expected}",
+        site,
+    )
+
+
 def parse_export_key(key: str) -> ExportKey | None:
     """The export a key names, or None for keys that are not exports (uploads archives, other files)."""
     if not key.startswith(IMPORTS) or not key.lower().endswith(".xml"):
@@ -76,7 +125,12 @@ def quarantine(s3: Any, bucket: str, export: ExportKey, error: str) -> str:
 def quarantine_key(s3: Any, bucket: str, key: str, error: str) -> str:
     """Move any object under imports/ to imports-failed/ with the error beside it; the new key."""
     dest = FAILED + key.removeprefix(IMPORTS)
-    s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": key})
+    try:
+        s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": key})
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
+            raise
+        return dest  # moved already (a retried message), or removed by its owner since
     s3.put_object(
         Bucket=bucket,
         Key=dest + ".error.txt",

@@ -20,8 +20,16 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-console = Console()
-err = Console(stderr=True)
+
+def _console(stderr: bool = False) -> Console:
+    """Rich output that a terminal may wrap, but piped or logged output never does (nohup, CI): there,
+    a URL, an approval link or a token stays whole on its line."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, soft_wrap=not stream.isatty())
+
+
+console = _console()
+err = _console(stderr=True)
 
 ALLOW_DELETES_HELP = (
     "lift the delete limits (at most 256 deletes, never most of the site) for this deploy; "
@@ -40,7 +48,7 @@ def _stop_on_signals() -> None:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from presslift.localcloud import LocalCloud, LocalCloudOptions
+    from presslift.localcloud import LocalCloud, LocalCloudOptions, dashboard_port
     from presslift.localcloud.outbox import Email
 
     def show(email: Email) -> None:
@@ -56,7 +64,13 @@ def cmd_up(args: argparse.Namespace) -> int:
             PackagedOptions(state_dir=args.state_dir, package_dir=args.package_dir), on_email=show
         )
     else:
-        cloud = LocalCloud(LocalCloudOptions(state_dir=args.state_dir), on_email=show)
+        options = LocalCloudOptions(
+            state_dir=args.state_dir,
+            fresh=args.fresh,
+            github_dir=args.github,
+            dashboard_port=dashboard_port(),
+        )
+        cloud = LocalCloud(options, on_email=show)
     cloud.start()
     print(cloud.banner(), flush=True)
     console.print("Press Ctrl-C to stop.")
@@ -67,6 +81,35 @@ def cmd_up(args: argparse.Namespace) -> int:
     finally:
         cloud.stop()
         console.print("Stopped.")
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from presslift.localpush import push
+    from presslift.target import pipeline_services
+
+    pushed = push(pipeline_services(args), args.state_dir, args.site, args.commit)
+    if pushed.head and pushed.sha != pushed.head:
+        err.print(
+            f"[yellow]note:[/yellow] {pushed.sha[:7]} is not the head of {pushed.branch} "
+            f"({pushed.head[:7]}): "
+            "the run will end superseded, as on GitHub",
+            highlight=False,
+        )
+    where = f"{pushed.repo}@{pushed.sha[:7]} to {pushed.branch} of site {pushed.site}"
+    if pushed.status >= 300:
+        reason = pushed.answer.get("message") or pushed.answer.get("Message") or ""
+        err.print(
+            f"[red]error:[/red] the API refused the push of {where}: {pushed.status} {reason}",
+            highlight=False,
+        )
+        return 1
+    if pushed.answer.get("run_id"):
+        console.print(f"Pushed {where}: run {pushed.answer['run_id']}", highlight=False)
+        for link in pushed.answer.get("links") or []:
+            console.print(f"  {link}", highlight=False)
+    else:
+        console.print(f"Pushed {where}: nothing builds ({pushed.answer.get('ignored', '')})", highlight=False)
     return 0
 
 
@@ -121,6 +164,33 @@ def cmd_read(args: argparse.Namespace) -> int:
     from presslift.target import pipeline_services
 
     return int(args.read(args, pipeline_services(args), console))
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    from presslift.rejected import rejected, waiting
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    bucket = svc.settings.ingest_bucket
+    pending, failed = waiting(svc), rejected(svc)
+    if args.json:
+        from dataclasses import asdict
+
+        listing = {
+            "bucket": bucket,
+            "waiting": [asdict(d) for d in pending],
+            "rejected": [asdict(d) for d in failed],
+        }
+        print(json.dumps(listing, indent=2))
+        return 0
+    console.print(f"Waiting under s3://{bucket}/imports/: {len(pending) or 'nothing'}", highlight=False)
+    for item in pending:
+        console.print(f"  {item.modified[:16]}  {item.key}  ({item.size} bytes)", highlight=False)
+    console.print(f"Rejected, in s3://{bucket}/imports-failed/: {len(failed) or 'nothing'}", highlight=False)
+    for item in failed:
+        console.print(f"  {item.modified[:16]}  {item.key}", highlight=False)
+        console.print(f"      {item.reason}", highlight=False)
+    return 0
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -442,7 +512,29 @@ def parser() -> argparse.ArgumentParser:
         default=Path("build/package/prod"),
         help="the packaged stack to run with --packaged (default: build/package/prod)",
     )
+    up.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start empty; the saved state is set aside as cloud.state.previous in the state dir",
+    )
+    up.add_argument(
+        "--github",
+        type=Path,
+        metavar="DIR",
+        help="serve the git repositories in DIR (or the repository DIR) through a local GitHub, as "
+        "local/<folder name>; then presslift push SITE sends GitHub's push webhook",
+    )
     up.set_defaults(func=cmd_up)
+
+    push = sub.add_parser(
+        "push", help="send a signed GitHub push webhook for a commit served by presslift up --github"
+    )
+    push.add_argument("site", help="the registered site (presslift site add SITE --repo local/<folder>)")
+    push.add_argument("--commit", help="the commit, branch or tag to push (default: the site's branch head)")
+    push.add_argument(
+        "--state-dir", type=Path, default=defaults.state_dir, help="the local cloud's state dir"
+    )
+    push.set_defaults(func=cmd_push, aws_stage=None, profile=None)
 
     demo = sub.add_parser("demo", help="run the sample WordPress export through the whole pipeline locally")
     demo.add_argument("--state-dir", type=Path, default=defaults.state_dir)
@@ -594,6 +686,13 @@ def parser() -> argparse.ArgumentParser:
     runlog.add_parsers(sub, add_target_options)
     for name in ("runs", "show", "logs", "watch"):
         sub.choices[name].set_defaults(func=cmd_read)
+
+    imports = sub.add_parser(
+        "imports", help="files waiting in the ingest bucket, and those rejected with the reason"
+    )
+    imports.add_argument("--json", action="store_true", help="the listing as JSON")
+    add_target_options(imports)
+    imports.set_defaults(func=cmd_imports)
     return top
 
 

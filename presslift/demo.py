@@ -87,7 +87,9 @@ def run_demo(
     console: Console | None = None,
     timeout: float = 600,
 ) -> int:
-    console = console or Console(width=None if sys.stdout.isatty() else 120)
+    # Piped or logged, text is never wrapped (approval links stay whole); tables keep 120 columns.
+    tty = sys.stdout.isatty()
+    console = console or Console(width=None if tty else 120, soft_wrap=not tty)
     emails: list[Email] = []
     cloud = LocalCloud(LocalCloudOptions(state_dir=state_dir), on_email=emails.append)
     console.print("Starting the local cloud…")

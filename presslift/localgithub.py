@@ -11,6 +11,8 @@
 - `POST /repos/{o}/{r}/statuses/{sha}` → 201 and the status recorded (401 without a token, 422 for
   a bad state); `GET /repos/{o}/{r}/commits/{ref}/statuses` lists them, newest first.
 
+Repositories are either in memory, set by tests (`add_commit`), or local git repositories served as
+they are on disk (`add_git_repo`, `presslift up --github DIR`): a commit made there is served at once.
 Tests set the repository state in memory (`add_commit`), make a repository slow (`set_delay`, for
 "latest wins"), or serve hand-made archives (`set_tarball`, for extraction attacks). `sign` and
 `push_payload` build webhook deliveries shaped like GitHub's (see shared/fixtures/github-webhooks).
@@ -39,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib.github.webhook import NULL_SHA, signature
+from presslift.gitrepo import GitRepo
 
 HOST = "127.0.0.1"
 STATES = ("pending", "success", "failure", "error")
@@ -81,6 +84,7 @@ class _Repo:
     branches: dict[str, str] = field(default_factory=dict)
     raw_tarballs: dict[str, bytes] = field(default_factory=dict)
     commit_delays: dict[str, float] = field(default_factory=dict)
+    git: GitRepo | None = None
 
     @property
     def full_name(self) -> str:
@@ -160,6 +164,13 @@ class LocalGitHub:
             state.branches[branch] = sha
         return sha
 
+    def add_git_repo(self, repo: str, git: GitRepo, *, tokens: Iterable[str] = ()) -> None:
+        """Serve the local git repository `git` as public `repo` (`tokens` are accepted, not needed)."""
+        with self._lock:
+            state = self._repo(repo, create=True)
+            state.git = git
+            state.tokens.update(tokens)
+
     def set_tarball(self, repo: str, sha: str, archive: bytes) -> None:
         """Serve `archive` as-is for `sha` (hand-made archives for extraction tests)."""
         with self._lock:
@@ -193,6 +204,8 @@ class LocalGitHub:
     # What the handler asks.
 
     def _resolve(self, state: _Repo, ref: str) -> str | None:
+        if state.git is not None:
+            return state.git.resolve(ref)
         ref = ref.removeprefix("refs/heads/")
         if ref in state.branches:
             return state.branches[ref]
@@ -205,9 +218,25 @@ class LocalGitHub:
                 return matches[0]
         return None
 
+    def _knows(self, state: _Repo, sha: str) -> bool:
+        if state.git is not None:
+            return state.git.has_commit(sha)
+        return sha in state.commits or sha in state.raw_tarballs
+
+    def _branch_head(self, state: _Repo, branch: str) -> str | None:
+        return state.git.branch_head(branch) if state.git is not None else state.branches.get(branch)
+
+    def _file(self, state: _Repo, ref: str, path: str) -> bytes | None:
+        sha = self._resolve(state, ref)
+        if state.git is not None:
+            return state.git.file(sha, path) if sha else None
+        return state.commits.get(sha or "", {}).get(path)
+
     def _archive(self, state: _Repo, sha: str) -> bytes:
         if sha in state.raw_tarballs:
             return state.raw_tarballs[sha]
+        if state.git is not None:
+            return state.git.tarball(sha, f"{state.owner}-{state.name}-{sha[:7]}")
         return build_tarball(f"{state.owner}-{state.name}-{sha[:7]}", state.commits[sha], commit=sha)
 
     def _record_status(self, repo: _Repo, sha: str, body: dict[str, Any]) -> Status:
@@ -341,11 +370,7 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
             with github._lock:
                 state = github._repos.get(f"{owner}/{name}".lower())
                 allowed = github._codeload_tokens.get(grant) == (f"{owner}/{name}".lower(), sha)
-            if (
-                state is None
-                or (state.private and not allowed)
-                or sha not in {*state.commits, *state.raw_tarballs}
-            ):
+            if state is None or (state.private and not allowed) or not github._knows(state, sha):
                 self._json(404, {"message": "Not Found"})
                 return
             delay = state.commit_delays.get(sha, state.delay)
@@ -369,7 +394,7 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
                 return
             branch = unquote(branch)
             with github._lock:
-                sha = state.branches.get(branch)
+                sha = github._branch_head(state, branch)
             if sha is None:
                 self._json(404, {"message": "Branch not found", "status": "404"})
                 return
@@ -382,8 +407,7 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
                 return
             ref = (parse_qs(urlsplit(self.path).query).get("ref") or ["main"])[0]
             with github._lock:
-                sha = github._resolve(state, ref)
-                data = state.commits.get(sha or "", {}).get(unquote(path))
+                data = github._file(state, ref, unquote(path))
             if data is None:
                 self._json(404, {"message": "Not Found", "status": "404"})
                 return
@@ -414,7 +438,7 @@ def _handler(github: LocalGitHub) -> type[BaseHTTPRequestHandler]:
                 self._json(422, {"message": "Validation Failed", "errors": [{"field": "description"}]})
                 return
             with github._lock:
-                known = sha in state.commits or sha in state.raw_tarballs
+                known = github._knows(state, sha)
             if not known:
                 self._json(422, {"message": f"No commit found for SHA: {sha}", "status": "422"})
                 return

@@ -17,7 +17,7 @@ from chalicelib import clearance, events, notify
 from chalicelib.budget import TimeBudget
 from chalicelib.clearance import stage_name
 from chalicelib.errors import ForbiddenError, InputError
-from chalicelib.ingest import parse_export_key, quarantine_key
+from chalicelib.ingest import Rejected, classify, quarantine_key
 from chalicelib.pipeline.approval import after_staging
 from chalicelib.pipeline.steps import after_failure, create, enqueue, promote
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
@@ -48,35 +48,15 @@ def import_run_id(created: events.ObjectCreated) -> str:
 
 
 def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt: bool = True) -> Run | None:
-    """An object arrived in the ingest bucket: when it is an export, convert it and enqueue the build."""
-    try:
-        export = parse_export_key(created.key)
-    except InputError as exc:
-        # No site can be named from this key, so no run can show the error: it waits beside the file.
-        moved = quarantine_key(svc.s3, created.bucket, created.key, str(exc))
-        log.warning(
-            "s3://%s/%s is not a valid export key (%s); moved to %s", created.bucket, created.key, exc, moved
-        )
-        return None
+    """An object arrived in the ingest bucket: an export is converted and its build enqueued; anything
+    else but an uploads archive is rejected where the operator will see it (`reject`)."""
+    export = classify(created.key)
     if export is None:
-        log.info("ignoring s3://%s/%s: not an export", created.bucket, created.key)
+        log.info("s3://%s/%s waits or is Presslift's own: nothing to do", created.bucket, created.key)
         return None
-    run = create(
-        svc,
-        Run(
-            id=import_run_id(created) if created.sequencer else new_run_id(svc.clock()),
-            site=export.site,
-            kind="hugo",
-            trigger={
-                "type": "import",
-                "bucket": created.bucket,
-                "key": created.key,
-                "summary": f"import of {export.name}",
-            },
-            stages=[Stage(name) for name in IMPORT_STAGES],
-            urls={stage: svc.settings.site_url(export.site, stage) for stage in SITE_STAGES},
-        ),
-    )
+    if isinstance(export, Rejected):
+        return reject(svc, created, export, final_attempt=final_attempt)
+    run = _import_run(svc, created, export.site, export.name)
     done = run_stage(
         svc,
         run.id,
@@ -90,6 +70,47 @@ def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt:
     source_key = done.stage("convert").detail["source_key"]
     enqueue(svc, "build", events.BuildRequest(run_id=run.id, site=run.site, source_key=source_key))
     return done
+
+
+def _import_run(svc: Services, created: events.ObjectCreated, site: str, name: str) -> Run:
+    return create(
+        svc,
+        Run(
+            id=import_run_id(created) if created.sequencer else new_run_id(svc.clock()),
+            site=site,
+            kind="hugo",
+            trigger={
+                "type": "import",
+                "bucket": created.bucket,
+                "key": created.key,
+                "summary": f"import of {name}",
+            },
+            stages=[Stage(stage) for stage in IMPORT_STAGES],
+            urls={stage: svc.settings.site_url(site, stage) for stage in SITE_STAGES},
+        ),
+    )
+
+
+def reject(
+    svc: Services, created: events.ObjectCreated, rejected: Rejected, *, final_attempt: bool
+) -> Run | None:
+    """Move an object that is no export to imports-failed/ with the reason beside it; when its key
+    names a site, also record a failed import run for that site, so `presslift runs`, the dashboard
+    and the failure email show it. Nothing that arrives vanishes without a trace."""
+    # The run first: by the time the file has left imports/, the run that explains it is there.
+    run = _import_run(svc, created, rejected.site, created.key.rsplit("/", 1)[-1]) if rejected.site else None
+    moved = quarantine_key(svc.s3, created.bucket, created.key, rejected.reason)
+    log.warning("s3://%s/%s rejected (%s); moved to %s", created.bucket, created.key, rejected.reason, moved)
+    if run is None:
+        return None  # no site to show it under: it waits in imports-failed/ with its reason
+    reason = f"{rejected.reason} (moved to s3://{created.bucket}/{moved})"
+
+    def refuse(_: Run) -> dict[str, Any]:
+        raise InputError(reason)
+
+    if run_stage(svc, run.id, "convert", refuse, final_attempt=final_attempt) is None:
+        after_failure(svc, run.id)
+    return svc.runs.get(run.id)
 
 
 # --- push: a GitHub push to a registered site ------------------------------------------------------

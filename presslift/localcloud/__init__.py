@@ -24,6 +24,7 @@ from typing import Any
 from chalicelib import resources
 from chalicelib.config import Settings
 from chalicelib.github import api_base
+from chalicelib.github.api import API_ENV as GITHUB_API_ENV
 from chalicelib.secrets import WEBHOOK_SECRETS_PATH, github_token_name
 from chalicelib.services import Services, use_services
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
@@ -31,10 +32,21 @@ from presslift.localcloud.gateway import STAGE as API_STAGE
 from presslift.localcloud.outbox import Email, Outbox
 from presslift.localcloud.provision import Provisioned, provision
 from presslift.localcloud.server import ApiServer, app_routes, in_process
+from presslift.localcloud.state import (
+    STATE_FILE,
+    Gate,
+    MotoServer,
+    Snapshots,
+    StateError,
+    hold_state_lock,
+    load_backends,
+    start_fresh,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 REGION = "us-east-1"
+DASHBOARD_PORT = 8001
 
 
 class LocalCloudError(RuntimeError):
@@ -63,6 +75,18 @@ class LocalCloudOptions:
     #: Seconds before each retry of a failed message (`PRESSLIFT_RETRY_BACKOFF`): short locally, so a
     #: failing stage is retried while you watch; the stack's default is minutes.
     retry_backoff: str = field(default_factory=lambda: os.environ.get(resources.RETRY_BACKOFF.name, "2"))
+    #: Keep moto's state in `<state dir>/cloud.state` across restarts (`presslift up`); off, every
+    #: start is empty and nothing is written.
+    keep_state: bool = True
+    #: Start empty, setting any saved state aside (`presslift up --fresh`).
+    fresh: bool = False
+    #: Serve the dashboard through a proxy that signs as the local operator on this port (0: a free
+    #: one; None: no dashboard, `presslift dashboard` serves it on demand).
+    dashboard_port: int | None = None
+    #: Serve the git repositories in this folder (or this repository) through the local GitHub
+    #: (`presslift up --github DIR`), for `presslift push`.
+    github_dir: Path | None = None
+    github_port: int = field(default_factory=lambda: _port("PRESSLIFT_GITHUB_PORT", 0))
 
     @property
     def aws_url(self) -> str:
@@ -113,6 +137,21 @@ def _check_free(port: int, what: str, env_name: str) -> None:
             ) from exc
 
 
+def _is_free(port: int) -> bool:
+    try:
+        _check_free(port, "", "")
+    except LocalCloudError:
+        return False
+    return True
+
+
+def dashboard_port() -> int:
+    """`presslift up`'s dashboard port: PRESSLIFT_DASHBOARD_PORT if set (it must be free), else 8001,
+    or any free port when 8001 is taken (the banner says which)."""
+    port = _port("PRESSLIFT_DASHBOARD_PORT", 0)
+    return port or (DASHBOARD_PORT if _is_free(DASHBOARD_PORT) else 0)
+
+
 def load_app() -> Any:
     """The Chalice app object from the project's app.py (imported after the environment is set)."""
     if str(PROJECT_ROOT) not in sys.path:
@@ -130,7 +169,14 @@ class LocalCloud:
         self._on_email = on_email or (lambda email: None)
         self._stop = threading.Event()
         self._moto: Any = None
+        self._snapshots: Snapshots | None = None
+        self._state_lock: Any = None
+        self.restored = 0
+        self.set_aside: Path | None = None
         self._api: ApiServer | None = None
+        self.dashboard: Any = None
+        self.github: Any = None
+        self.github_repos: dict[str, Path] = {}
         self.pollers: list[QueuePoller] = []
         self.schedules: list[Schedule] = []
         self.outbox: Outbox | None = None
@@ -148,16 +194,41 @@ class LocalCloud:
     def efs_dir(self) -> Path:
         return self.state_dir / "efs"
 
-    def start(self) -> LocalCloud:
-        from moto.server import ThreadedMotoServer
+    @property
+    def state_file(self) -> Path:
+        return self.state_dir / STATE_FILE
 
+    def _start_moto(self) -> None:
+        """moto's server, with the saved state put back first (unless told to start fresh)."""
+        gate = Gate()
+        if self.options.fresh:
+            self.set_aside = start_fresh(self.state_dir)
+        if self.options.keep_state and self.state_file.exists():
+            try:
+                self.restored = load_backends(self.state_file)
+            except StateError as exc:
+                raise LocalCloudError(str(exc)) from exc
+        self._moto = MotoServer(HOST, self.options.aws_port, gate)
+        self._moto.start()
+        if self.options.keep_state:
+            self._snapshots = Snapshots(self.state_file, gate, self._moto.app.changed)
+
+    def start(self) -> LocalCloud:
         _check_free(self.options.aws_port, "the local AWS (moto)", "PRESSLIFT_AWS_PORT")
         _check_free(self.options.api_port, "the API", "PRESSLIFT_API_PORT")
+        if self.options.dashboard_port:
+            _check_free(self.options.dashboard_port, "the dashboard", "PRESSLIFT_DASHBOARD_PORT")
         for folder in (self.state_dir, self.outbox_dir, self.efs_dir, self.state_dir / "tmp"):
             folder.mkdir(parents=True, exist_ok=True)
+        if self.options.keep_state:
+            try:
+                self._state_lock = hold_state_lock(self.state_dir)
+            except StateError as exc:
+                raise LocalCloudError(str(exc)) from exc
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._moto = ThreadedMotoServer(ip_address=HOST, port=self.options.aws_port, verbose=False)
-        self._moto.start()
+        if self.options.github_dir is not None:
+            self._start_github(self.options.github_dir)
+        self._start_moto()
 
         os.environ.update(client_environment(self.options))
         os.environ[resources.RETRY_BACKOFF.name] = self.options.retry_backoff
@@ -199,10 +270,43 @@ class LocalCloud:
             self.options.api_port,
             identities=local_identity(),
         )
+        if self._snapshots:
+            self._snapshots.save()  # what provisioning made is kept even if the first run is killed
+            self._snapshots.start()
         for thread in [*self.pollers, *self.schedules, self.outbox]:
             thread.start()
         self._api.start()
+        if self.options.dashboard_port is not None:
+            self.dashboard = self._start_dashboard(self.options.dashboard_port)
         return self
+
+    def _start_github(self, folder: Path) -> None:
+        """The local GitHub serving `folder`'s repositories; the pipeline's GitHub API from now on."""
+        from presslift.gitrepo import GitError, repositories
+        from presslift.localgithub import LocalGitHub
+        from presslift.localpush import Served
+
+        try:
+            found = repositories(folder)
+        except GitError as exc:
+            raise LocalCloudError(f"--github: {exc}") from exc
+        if self.options.github_port:
+            _check_free(self.options.github_port, "the local GitHub", "PRESSLIFT_GITHUB_PORT")
+        self.github = LocalGitHub(HOST, self.options.github_port).start()
+        tokens = [self.options.github_token] if self.options.github_token else []
+        for name, git in found.items():
+            self.github.add_git_repo(name, git, tokens=tokens)
+        self.github_repos = {name: git.path for name, git in found.items()}
+        os.environ[GITHUB_API_ENV] = self.github.url
+        Served(self.github.url, self.github_repos).save(self.state_dir)
+
+    def _start_dashboard(self, port: int) -> Any:
+        from botocore.credentials import Credentials
+
+        from presslift.dashboard import SigningProxy
+
+        ((key_id, secret),) = local_identity().items()
+        return SigningProxy(self.options.api_url, Credentials(key_id, secret), port=port).start()
 
     def _received(self, email: Email) -> None:
         with self._email_lock:
@@ -224,12 +328,24 @@ class LocalCloud:
 
     def stop(self) -> None:
         self._stop.set()
+        if self.dashboard:
+            self.dashboard.stop()
         if self._api:
             self._api.stop()
         for thread in [*self.pollers, *([self.outbox] if self.outbox else [])]:
             thread.join(timeout=5)
+        if self._snapshots:
+            self._snapshots.stop()
+        if self._state_lock is not None:
+            self._state_lock.close()  # closing the file releases the lock
+            self._state_lock = None
         if self._moto:
             self._moto.stop()
+        if self.github:
+            from presslift.localpush import SERVED_FILE
+
+            (self.state_dir / SERVED_FILE).unlink(missing_ok=True)
+            self.github.stop()
         use_services(None)
 
     def __enter__(self) -> LocalCloud:
@@ -238,6 +354,25 @@ class LocalCloud:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _github_lines(self) -> list[str]:
+        if not self.github:
+            return []
+        lines = [f"  Local GitHub    {self.github.url}  serving:"]
+        lines += [f"                  {name}  ({path})" for name, path in self.github_repos.items()]
+        example = next(iter(self.github_repos))
+        lines.append(
+            f"                  presslift site add <site> --repo {example}; commit; presslift push <site>"
+        )
+        return lines
+
+    def _state_line(self) -> str:
+        if self._snapshots is None:
+            return f"{self.state_dir}/ (cloud state not kept: every start is empty)"
+        kept = f"{self.state_file} (kept across restarts; presslift up --fresh starts empty)"
+        if self.set_aside:
+            return f"{kept}; the previous state was set aside as {self.set_aside}"
+        return f"{kept}; restored" if self.restored else kept
+
     def banner(self) -> str:
         assert self.settings is not None
         s = self.settings
@@ -245,7 +380,11 @@ class LocalCloud:
             "Presslift local cloud is up",
             f"  AWS (moto)      {self.options.aws_url}",
             f"  API             {self.options.api_url}/runs   (operators sign: SigV4 with the local keys)",
-            "  Dashboard       presslift dashboard   (a local proxy that signs for your browser)",
+            (
+                f"  Dashboard       {self.dashboard.url}   (a local proxy that signs for your browser)"
+                if self.dashboard
+                else "  Dashboard       presslift dashboard   (a local proxy that signs for your browser)"
+            ),
             f"  Sites           {self.options.base_url}/sites/<site>/<stage>/"
             f"   (stages: {', '.join(s.site_buckets)})",
             f"  Drop an export  s3://{s.ingest_bucket}/imports/<site>/<name>.xml"
@@ -259,7 +398,8 @@ class LocalCloud:
             f"                  one secret per site, printed once by presslift site add"
             f" (SSM {WEBHOOK_SECRETS_PATH}/<site>)",
             f"                  GitHub API {api_base()} (PRESSLIFT_GITHUB_API overrides)",
+            *self._github_lines(),
             f"  EFS             {self.efs_dir}/",
-            f"  State           {self.state_dir}/",
+            f"  State           {self._state_line()}",
         ]
         return "\n".join(lines)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.config import Settings
-from chalicelib.ingest import IMPORTS
 from chalicelib.resources import dead_letter_queue, is_fifo
 from chalicelib.runs import TTL_ATTRIBUTE, table_definition
 
@@ -105,8 +104,8 @@ def provision(
                 {
                     "Id": "exports-to-ingest-queue",
                     "QueueArn": _queue_arn(sqs, done.queue_urls["ingest"]),
+                    # Every object, not only imports/: one dropped at the root must not vanish unseen.
                     "Events": ["s3:ObjectCreated:*"],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": IMPORTS}]}},
                 }
             ]
         },

@@ -1,6 +1,6 @@
 """The pipeline's buckets and the published sites' CloudFront distributions, as CloudFormation.
 
-Ingest (notifying the ingest queue for `imports/`), artifacts, and one bucket per site stage; all
+Ingest (notifying the ingest queue of every object), artifacts, and one bucket per site stage; all
 private with Block Public Access on and TLS required, the site buckets readable only by their own
 distribution through origin access control.
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import resources
-from chalicelib.ingest import IMPORTS
 from chalicelib.publish.target import STATE_FOLDER
 from presslift.packaging import logical, security_headers
 from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
@@ -93,7 +92,8 @@ def buckets(stage: Stage) -> dict[str, Any]:
             {
                 "Event": "s3:ObjectCreated:*",
                 "Queue": arn(logical.queue("ingest")),
-                "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": IMPORTS}]}},
+                # No prefix filter: an object dropped at the bucket root (or beside imports/) is
+                # rejected to imports-failed/ with its reason instead of vanishing unseen.
             }
         ]
     }

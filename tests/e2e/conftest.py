@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -198,3 +200,33 @@ def assert_a_stale_push_builds_nothing(
     fetch, *later = run["stages"]
     assert fetch["status"] == "skipped" and f"{stale[:7]} is no longer the head of main" in fetch["error"]
     assert all(stage["status"] == "skipped" for stage in later)
+
+
+def presslift_up(env: dict[str, str], *args: str, timeout: float = 90) -> tuple[subprocess.Popen[str], str]:
+    """`presslift up ARGS` in a subprocess whose output is a pipe (not a terminal), and the banner it
+    printed up to "Press Ctrl-C" (or all it printed, if it ended first)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "presslift.cli", "up", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    lines = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line)
+        if "Press Ctrl-C" in line or not line:
+            break
+    return proc, "".join(lines)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """GET `url` unsigned, as a visitor's browser: (status, text), errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -16,32 +13,26 @@ from botocore.credentials import Credentials
 from presslift.api_client import ApiClient
 from presslift.localcloud import local_identity
 from tests.conftest import free_port
+from tests.e2e.conftest import presslift_up
 
 pytestmark = pytest.mark.e2e
 
 
 def test_up_prints_the_banner_serves_and_stops_on_ctrl_c(tmp_path):
     aws_port, api_port = free_port(), free_port()
-    env = {**os.environ, "PRESSLIFT_AWS_PORT": str(aws_port), "PRESSLIFT_API_PORT": str(api_port)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "presslift.cli", "up", "--state-dir", str(tmp_path / "state")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    dashboard_port = free_port()
+    env = {
+        **os.environ,
+        "PRESSLIFT_AWS_PORT": str(aws_port),
+        "PRESSLIFT_API_PORT": str(api_port),
+        "PRESSLIFT_DASHBOARD_PORT": str(dashboard_port),
+    }
+    proc, banner = presslift_up(env, "--state-dir", str(tmp_path / "state"))
     try:
-        lines = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            lines.append(line)
-            if "Press Ctrl-C" in line or not line:
-                break
-        banner = "".join(lines)
         for expected in (
             f"http://127.0.0.1:{aws_port}",
             f"http://127.0.0.1:{api_port}/api/runs",
+            f"http://127.0.0.1:{dashboard_port}/",
             "presslift-ingest",
             "presslift-artifacts",
             "presslift-site-staging",

@@ -16,7 +16,7 @@ import pytest
 from chalicelib.github.webhook import NULL_SHA
 from chalicelib.sites import Site
 from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
-from tests.e2e.conftest import register, wait_for_commit_states
+from tests.e2e.conftest import fetch, register, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e
 
@@ -73,14 +73,6 @@ def push(github, api, title: str, *, delivery: str | None = None, delay: float =
         github.set_delay(REPO, delay, sha=after)
     payload = push_payload(REPO, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
     return after, post(api, "push", payload, delivery=delivery)
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", "replace")
 
 
 def test_a_signed_push_builds_and_reaches_staging(cloud, api, github):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from email import message_from_bytes
 from email.message import Message
@@ -15,6 +14,7 @@ import pytest
 
 from chalicelib.runs import RUN_STATUSES, STAGE_STATUSES
 from presslift.demo import SAMPLE, drop_sample
+from tests.e2e.conftest import fetch
 
 pytestmark = pytest.mark.e2e
 
@@ -31,14 +31,6 @@ def items_by_status(export: Path) -> dict[str, list[str]]:
             title = " ".join(html.unescape(item.findtext("title") or "").split())
             found.setdefault(item.findtext(f"{wp}status") or "", []).append(title)
     return found
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", "replace")
 
 
 def crawl_text(sitemap_url: str) -> str:

@@ -1,0 +1,63 @@
+"""Nothing dropped in the ingest bucket vanishes: a file under a site's imports/ folder that is no
+export becomes a failed run of that site with the reason; a file at the bucket root waits in
+imports-failed/ with the reason beside it; `presslift imports` lists both with their reasons."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from presslift.cli import main
+
+pytestmark = pytest.mark.e2e
+
+
+def _wait_for_keys(cloud, prefix: str, count: int) -> list[str]:
+    s3, bucket = cloud.services.s3, cloud.settings.ingest_bucket
+    deadline = time.monotonic() + 60
+    while True:
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+        if len(keys) >= count or time.monotonic() > deadline:
+            return sorted(keys)
+        time.sleep(0.3)
+
+
+def test_a_txt_under_imports_becomes_a_failed_run_with_the_reason(cloud, api):
+    s3, bucket = cloud.services.s3, cloud.settings.ingest_bucket
+    s3.put_object(Bucket=bucket, Key="imports/harbour/readme.txt", Body=b"not an export")
+    keys = _wait_for_keys(cloud, "imports-failed/harbour/", 2)
+    assert keys == ["imports-failed/harbour/readme.txt", "imports-failed/harbour/readme.txt.error.txt"]
+    (listed,) = api.runs("harbour")
+    run = api.wait_for_run(listed["id"], lambda r: r["status"] != "running", timeout=60)
+    assert run["status"] == "failed" and run["trigger"]["key"] == "imports/harbour/readme.txt"
+    convert = next(stage for stage in run["stages"] if stage["name"] == "convert")
+    assert "'readme.txt' is neither a WordPress export (.xml) nor a media archive" in convert["error"]
+    assert f"moved to s3://{bucket}/imports-failed/harbour/readme.txt" in convert["error"]
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="imports/harbour/").get("KeyCount", 0) == 0
+
+
+def test_an_object_at_the_bucket_root_waits_in_imports_failed_and_is_listed(cloud, capsys, monkeypatch):
+    s3, bucket = cloud.services.s3, cloud.settings.ingest_bucket
+    s3.put_object(Bucket=bucket, Key="export.xml", Body=b"<rss/>")
+    s3.put_object(Bucket=bucket, Key="imports/quay/uploads.zip", Body=b"PK")  # waits for its export
+    keys = _wait_for_keys(cloud, "imports-failed/export.xml", 2)
+    assert keys == ["imports-failed/export.xml", "imports-failed/export.xml.error.txt"]
+    reason = s3.get_object(Bucket=bucket, Key="imports-failed/export.xml.error.txt")["Body"].read()
+    assert b"'export.xml' is outside imports/: exports go to imports/<site>/<name>.xml" in reason
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="export.xml").get("KeyCount", 0) == 0
+
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    assert main(["imports"]) == 0
+    out = capsys.readouterr().out
+    assert "imports/quay/uploads.zip" in out
+    lines = out.splitlines()
+    at = lines.index(next(line for line in lines if line.endswith("  imports-failed/export.xml")))
+    assert "is outside imports/" in lines[at + 1]
+    assert main(["imports", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    (root,) = [item for item in listing["rejected"] if item["key"] == "imports-failed/export.xml"]
+    assert "is outside imports/" in root["reason"]
+    assert "imports/quay/uploads.zip" in [item["key"] for item in listing["waiting"]]
