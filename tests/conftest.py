@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,10 +25,23 @@ def shared_fixtures() -> Path:
     return SHARED_FIXTURES
 
 
+#: Where test servers listen: below the kernel's ephemeral range (Linux: 32768-60999), which outgoing
+#: connections draw their local ports from. A port taken from that range by binding port 0 can be
+#: handed to some client's connection before the server binds it ("Address already in use").
+SERVER_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on, outside the ephemeral range (see SERVER_PORTS)."""
+    for _ in range(200):
+        port = random.choice(SERVER_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {SERVER_PORTS}")
 
 
 @contextlib.contextmanager

@@ -186,7 +186,7 @@ def test_piped_up_keeps_urls_whole_and_a_kill_9_keeps_what_was_saved(tmp_path):
         added = _cli(env, "site", "add", "survivor", "--repo", "acme/survivor-site-with-a-long-name")
         webhook = f"http://127.0.0.1:{env['PRESSLIFT_API_PORT']}/api/webhooks/github"
         # Rich wrapped this at 80 columns when piped; now the sentence and its URL stay on one line.
-        sentence = f"Point the repository's webhook at POST {webhook}, content type application/json,"
+        sentence = f"Point the repository's webhook at POST {webhook}"
         assert sentence in added.splitlines(), added
         secret = re.search(r"^\s+([0-9a-f]{32,})\s*$", added, re.MULTILINE)
         assert secret, added
