@@ -26,6 +26,7 @@ from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
+from chalicelib.wordpress.identity import ItemIdentities, describe
 from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.media import UploadsArchive, fetch
 from chalicelib.wordpress.menus import menu_entries
@@ -77,6 +78,7 @@ class Conversion:
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
+        self.identities = ItemIdentities()
         # Written items wait here between the passes; it lives in the work folder's parent so a
         # failed run removes it with the rest.
         self.spool = work.with_name(work.name + ".items")
@@ -89,6 +91,8 @@ class Conversion:
             for item in reader.items():
                 if planner is None:
                     planner = Planner(reader.site, self.options)
+                if not self._settle_identity(item):
+                    continue
                 planner.add(item)
                 if item.type != "attachment":
                     self.titles[item.id] = _plain(item.title)
@@ -116,6 +120,20 @@ class Conversion:
             )
         self.plan = plan
         return plan
+
+    def _settle_identity(self, item: Item) -> bool:
+        """Whether the item is converted; an item without an id or with a taken one gets a new id."""
+        settled = self.identities.settle(item)
+        if not settled.kept:
+            self.report.warn("duplicate-item", settled.message, describe(item))
+            self.report.count(item.type, "duplicate")
+        elif settled.message:
+            self.report.warn("duplicate-id", settled.message, describe(item))
+        elif settled.new_id:
+            self.report.warn(
+                "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
+            )
+        return settled.kept
 
     # -- pass two -------------------------------------------------------------------------------
     def spooled_items(self) -> Iterator[Item]:
@@ -199,6 +217,10 @@ class Conversion:
         if findings and policy == "quarantine":
             draft = True
             warn("quarantined", "kept out of the site for review because of injected content")
+            if placement.status != "draft":  # the report counts what is written: a draft, not a page
+                plan.counts[f"{item.type}/{placement.status}"] -= 1
+                plan.counts[f"{item.type}/quarantined"] += 1
+                placement.status = "quarantined"
         if item.password:
             warn("password-protected", "password-protected in WordPress; written as a draft, not published")
         date = iso_date(item.date, item.date_gmt, plan.offset)
@@ -345,7 +367,8 @@ class Conversion:
         copy_theme(self.work, self.options.theme)
         for key, n in sorted(plan.counts.items()):
             kind, _, status = key.partition("/")
-            self.report.count(kind, status, n)
+            if n:
+                self.report.count(kind, status, n)
         self.report.count("attachment", "media", len(plan.media))
         menu_count = sum(len(v) for v in entries.values())
         if plan.menu_items:
