@@ -30,6 +30,7 @@ from chalicelib.wordpress.identity import ItemIdentities, describe
 from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.media import UploadsArchive, fetch
 from chalicelib.wordpress.menus import menu_entries
+from chalicelib.wordpress.oldurls import feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
@@ -113,6 +114,12 @@ class Conversion:
                 "repaired-xml",
                 f"{reader.repairs} raw '&' or nested CDATA sections were read "
                 "the way WordPress's importer reads them",
+            )
+        for alias, whose in plan.dropped_aliases:
+            self.report.warn(
+                "alias-collides-with-file",
+                f"old URL {alias} of {whose} is a file of the site; no redirect made",
+                alias,
             )
         for item_id, wanted, slug in plan.renamed:
             self.report.warn(
@@ -283,7 +290,7 @@ class Conversion:
                 key = plan.taxonomies.get(term.taxonomy, "")
                 if not key or key not in plan.taxonomies.values():
                     continue
-            name = _plain(term.name) or term.slug
+            name = plan.term_value(term) or _plain(term.name) or term.slug
             if name and name not in values.setdefault(key, []):
                 values[key].append(name)
         if "authors" not in values and item.creator:
@@ -343,27 +350,15 @@ class Conversion:
             )
         self._author_pages()
         self._write_media()
-        redirects = {
-            "p": {
-                str(i): p.url
-                for i, p in sorted(plan.placements.items())
-                if p.type != "page" and p.status == "published"
-            },
-            "page_id": {
-                str(i): p.url
-                for i, p in sorted(plan.placements.items())
-                if p.type == "page" and p.status == "published"
-            },
-            "attachment_id": {
-                str(m.id): self._attachment_target(m.id)
-                for m in sorted(plan.media.values(), key=lambda m: m.id)
-            },
-        }
-        write_text(
-            self.work,
-            "data/wordpress_redirects.json",
-            json.dumps(redirects, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-        )
+        for name, data in (
+            ("wordpress_redirects", query_map(plan, self.media_present())),
+            ("wordpress_feeds", feed_map(plan)),
+        ):
+            write_text(
+                self.work,
+                f"data/{name}.json",
+                json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+            )
         copy_theme(self.work, self.options.theme)
         for key, n in sorted(plan.counts.items()):
             kind, _, status = key.partition("/")
@@ -376,14 +371,11 @@ class Conversion:
             if len(plan.menu_items) > menu_count:
                 self.report.count("nav_menu_item", "skipped", len(plan.menu_items) - menu_count)
 
-    def _attachment_target(self, media_id: int) -> str:
-        plan = self.plan
-        assert plan is not None
-        media = plan.media[media_id]
-        parent = plan.placements.get(media.parent)
-        if parent is not None and parent.status == "published":
-            return parent.url
-        return media.local_url
+    def media_present(self) -> set[str]:
+        """The uploads-relative paths of the media files this conversion wrote."""
+        assert self.plan is not None
+        uploads = self.work / "static/wp-content/uploads"
+        return {m.rel for m in self.plan.media.values() if m.rel and (uploads / m.rel).is_file()}
 
     def _author_pages(self) -> None:
         plan = self.plan

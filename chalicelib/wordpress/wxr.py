@@ -37,6 +37,7 @@ class Author:
     login: str
     display_name: str
     email: str = ""
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,15 @@ class Item:
     terms: list[Term] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
+    # every value of a meta key the item has more than once (`meta` holds the last), such as the
+    # `_wp_old_slug` WordPress adds at each rename
+    meta_repeats: dict[str, list[str]] = field(default_factory=dict)
+
+    def meta_values(self, key: str) -> list[str]:
+        """Every value of a meta key, in export order."""
+        if key in self.meta_repeats:
+            return self.meta_repeats[key]
+        return [self.meta[key]] if key in self.meta else []
 
 
 @dataclass
@@ -169,7 +179,12 @@ def _author(el: Any) -> Author:
         if ns in WP_NAMESPACES:
             values[name] = _text(child).strip()
     login = values.get("author_login", "")
-    return Author(login, values.get("author_display_name", "") or login, values.get("author_email", ""))
+    return Author(
+        login,
+        values.get("author_display_name", "") or login,
+        values.get("author_email", ""),
+        as_int(values.get("author_id", "0")),
+    )
 
 
 def _comment(el: Any) -> Comment:
@@ -195,6 +210,7 @@ def _item(el: Any) -> Item:
     values: dict[str, str] = {}
     terms: list[Term] = []
     meta: dict[str, str] = {}
+    meta_repeats: dict[str, list[str]] = {}
     comments: list[Comment] = []
     for child in el:
         ns, name = _local(child)
@@ -213,6 +229,8 @@ def _item(el: Any) -> Item:
                         key = _text(sub).strip()
                     elif sub_ns in WP_NAMESPACES and sub_name == "meta_value":
                         value = _text(sub)
+                if key in meta:
+                    meta_repeats.setdefault(key, [meta[key]]).append(value)
                 if key:
                     meta[key] = value
             elif name == "comment":
@@ -253,6 +271,7 @@ def _item(el: Any) -> Item:
         terms=terms,
         meta=meta,
         comments=comments,
+        meta_repeats=meta_repeats,
     )
 
 

@@ -73,3 +73,12 @@ def item(
 def write_export(path: Path, items: list[str], channel: str = "") -> Path:
     path.write_text(HEAD + channel + "\n".join(items) + "\n</channel></rss>\n", encoding="utf-8")
     return path
+
+
+def category(term_id: int, slug: str, name: str, parent: str = "") -> str:
+    """A channel's `<wp:category>`, as WordPress writes it."""
+    return (
+        f"<wp:category><wp:term_id>{term_id}</wp:term_id><wp:category_nicename>{escape(slug)}"
+        f"</wp:category_nicename><wp:category_parent>{escape(parent)}</wp:category_parent>"
+        f"<wp:cat_name>{escape(name)}</wp:cat_name></wp:category>"
+    )

@@ -1,0 +1,165 @@
+"""The old URLs of a WordPress site that the new site must still answer, beyond each item's own link.
+
+WordPress answers more addresses than an item's permalink: the permalinks it had before a rename
+(`_wp_old_slug`, `_wp_old_date`, which `wp_old_slug_redirect` still sends on), ID queries (`?p=`,
+`?page_id=`, `?attachment_id=`, `?cat=`, `?tag=`, `?author=`, `?feed=`) and feeds (`/feed/`,
+`/category/x/feed/`, `/comments/feed/` and their `rss2`/`atom` variants). A static site answers the
+paths with Hugo aliases and the feeds with redirect pages to Hugo's RSS; the query forms all reach the
+home page, where one script looks them up in one map: `QUERY_FORMS` here is the only list of them
+(the theme reads the keys from the map the converter writes).
+
+This module must never touch the file system; it only computes paths and maps.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from chalicelib.wordpress.links import LOCAL_UPLOADS_PREFIX, url_path
+from chalicelib.wordpress.slugs import hugo_term_path, plain_text
+
+if TYPE_CHECKING:
+    from chalicelib.wordpress.plan import Plan
+    from chalicelib.wordpress.wxr import Author, Item
+
+# query key -> the table of the map it is looked up in
+QUERY_FORMS = {
+    "p": "ids",
+    "page_id": "ids",
+    "attachment_id": "ids",
+    "cat": "categories",
+    "tag": "tags",
+    "author": "authors",
+    "feed": "feeds",
+}
+# WordPress serves each feed at these paths below the archive (`feed/` is RSS 2.0).
+FEED_SUFFIXES = ("feed/", "feed/rss2/", "feed/rss/", "feed/atom/", "feed/rdf/")
+FEED_TYPES = ("rss2", "rss", "atom", "rdf", "comments-rss2", "comments-atom")
+# Paths Hugo or the site writes itself: an alias there would replace a real file.
+HUGO_FILES = frozenset({"/index.xml", "/sitemap.xml", "/robots.txt", "/404.html"})
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+MAX_RENAMED_PATHS = 64  # a post renamed a hundred times keeps its most recent names
+
+
+def renamed_paths(link: str, slug: str, date: str, old_slugs: list[str], old_dates: list[str]) -> list[str]:
+    """The old permalinks of an item WordPress still redirects after a rename or a date change.
+
+    The permalink structure is read off the item's own link: its last segment is the slug, and the
+    segments that spell the post's year, month and day are the date. Like WordPress, an old slug is
+    looked up under the current date and under old dates, and the current slug under old dates.
+    """
+    path = url_path(link)
+    segments = path.strip("/").split("/")
+    current = unquote(slug).lower()
+    if not current or not segments or segments[-1].lower() != current or not path.endswith("/"):
+        return []
+    match = DATE.match(date)
+    slots: dict[int, int] = {}  # segment index -> date group (1 year, 2 month, 3 day)
+    if match:
+        group = 1
+        for index, segment in enumerate(segments[:-1]):
+            if group <= 3 and segment == match.group(group):
+                slots[index] = group
+                group += 1
+    dates = [match] if match else []
+    if slots:
+        dates += [m for m in (DATE.match(d) for d in old_dates) if m is not None]
+    slugs = [current] + [unquote(s).strip().lower() for s in old_slugs if s.strip()]
+    found: list[str] = []
+    for when in dates:
+        for name in slugs:
+            parts = [when.group(slots[i]) if i in slots else s for i, s in enumerate(segments[:-1])]
+            candidate = "/" + "/".join([*parts, name]) + "/"
+            if candidate != path and candidate not in found and "/" not in name:
+                found.append(candidate)
+    return found[-MAX_RENAMED_PATHS:]
+
+
+def links_to_file(item: Item) -> bool:
+    """Whether an attachment's link is its file itself (WordPress.com, CDNs) rather than its page."""
+    return item.type == "attachment" and item.link.strip() in (item.attachment_url.strip(), item.guid.strip())
+
+
+def guid_id(guid: str) -> int:
+    """The post id a WordPress guid spells (`https://site/?p=12`), or 0."""
+    try:
+        query = parse_qs(urlsplit(guid.strip()).query)
+    except ValueError:
+        return 0
+    for key in ("p", "page_id", "attachment_id"):
+        value = query.get(key, [""])[0]
+        if value.isdigit():
+            return int(value)
+    return 0
+
+
+def feed_paths(archive: str) -> list[str]:
+    """Where WordPress serves the feed of an archive path ("/" or "/category/news/")."""
+    base = archive if archive.endswith("/") else archive + "/"
+    return [base + suffix for suffix in FEED_SUFFIXES]
+
+
+def collides_with_file(path: str, media_urls: set[str]) -> bool:
+    """Whether an alias at `path` would be written over a file the site serves (media, feeds)."""
+    return path.startswith(LOCAL_UPLOADS_PREFIX) or path in media_urls or path in HUGO_FILES
+
+
+def author_url(author: Author) -> str:
+    """The author's archive in the new site ("" when the name gives no path)."""
+    folder = hugo_term_path(plain_text(author.display_name) or author.login)
+    return f"/authors/{folder}/" if folder else ""
+
+
+def query_map(plan: Plan, media_present: set[str]) -> dict[str, Any]:
+    """The map the home page's script reads: which table each query key uses, and the tables.
+
+    An attachment goes to the page it is attached to, else to its file when the site has it (by its
+    uploads-relative path in `media_present`) or it lives on another host, else to the home page.
+    """
+    ids: dict[str, str] = {}
+    for item_id, placement in sorted(plan.placements.items()):
+        if placement.status == "published":
+            ids[str(item_id)] = placement.url
+    for media_id, media in sorted(plan.media.items()):
+        parent = plan.placements.get(media.parent)
+        if parent is not None and parent.status == "published":
+            target = parent.url
+        elif media.rel in media_present or not media.rel:
+            target = media.local_url
+        else:
+            target = "/"
+        ids.setdefault(str(media_id), target)
+    for old_id, item_id in sorted(plan.guid_ids.items()):
+        if str(item_id) in ids:
+            ids.setdefault(str(old_id), ids[str(item_id)])
+    terms = plan.sitemap.term_urls
+    return {
+        "params": QUERY_FORMS,
+        "ids": ids,
+        "categories": {str(n): url for (tax, n), url in sorted(plan.term_ids.items()) if tax == "category"},
+        "tags": {slug: url for (tax, slug), url in sorted(terms.items()) if tax == "post_tag"},
+        "authors": {
+            str(a.id): author_url(a)
+            for a in sorted(plan.site.authors.values(), key=lambda a: a.id)
+            if a.id and author_url(a)
+        },
+        "feeds": dict.fromkeys(FEED_TYPES, "/index.xml"),
+    }
+
+
+def feed_map(plan: Plan) -> dict[str, str]:
+    """Old feed path -> the Hugo page whose RSS it redirects to ("/" is the home page)."""
+    feeds = {path: "/" for path in feed_paths("/") + feed_paths("/comments/")}
+    for page in plan.term_pages.values():
+        for alias in page.archives:
+            for path in feed_paths(alias):
+                feeds.setdefault(path, f"/{page.taxonomy}/{page.folder}")
+    for author in plan.site.authors.values():
+        url = author_url(author)
+        if url and re.fullmatch(r"[\w.@-]+", author.login):
+            for path in feed_paths(f"/author/{author.login}/"):
+                feeds.setdefault(path, url.rstrip("/"))
+    taken = {p.url for p in plan.placements.values()}
+    return {path: page for path, page in sorted(feeds.items()) if path not in taken}
