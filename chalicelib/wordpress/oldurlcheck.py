@@ -20,7 +20,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from chalicelib.wordpress.links import url_host, url_path
-from chalicelib.wordpress.oldurls import QUERY_FORMS, feed_paths, links_to_file, renamed_paths
+from chalicelib.wordpress.oldurls import (
+    QUERY_FORMS,
+    feed_paths,
+    links_to_file,
+    renamed_paths,
+    site_base_path,
+    site_relative,
+)
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import SKIPPED_TAXONOMIES, item_status
 from chalicelib.wordpress.slugs import slugify
@@ -115,8 +122,9 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
     hosts |= {url_host(site.link), url_host(site.base_blog_url)}
     hosts.discard("")
     found: dict[str, OldUrl] = {}
+    base = site_base_path(site)
     for url, source, kind in candidates:
-        local = _local(url, hosts)
+        local = site_relative(_local(url, hosts), base)
         if local and local not in found:
             found[local] = OldUrl(local, source, "query" if "?" in local and kind == "page" else kind)
     return sorted(found.values(), key=lambda u: u.url)

@@ -22,7 +22,7 @@ from chalicelib.wordpress.slugs import hugo_term_path, plain_text
 
 if TYPE_CHECKING:
     from chalicelib.wordpress.plan import Plan
-    from chalicelib.wordpress.wxr import Author, Item
+    from chalicelib.wordpress.wxr import Author, Item, Site
 
 # query key -> the table of the map it is looked up in
 QUERY_FORMS = {
@@ -75,6 +75,24 @@ def renamed_paths(link: str, slug: str, date: str, old_slugs: list[str], old_dat
             if candidate != path and candidate not in found and "/" not in name:
                 found.append(candidate)
     return found[-MAX_RENAMED_PATHS:]
+
+
+def site_base_path(site: Site) -> str:
+    """The path the old site lived under ("/blog" for https://example.com/blog), "" at the root."""
+    url = site.base_blog_url or site.link or site.base_site_url
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return ""
+    return url_path(path).rstrip("/") if path.strip("/") else ""
+
+
+def site_relative(path: str, base: str) -> str:
+    """An old path as the new site serves it: below the old site's base path, which the new site's
+    baseURL takes over (`/blog/2024/hello/` of a site at /blog is the new site's `/2024/hello/`)."""
+    if base and (path == base or path.startswith(base + "/")):
+        return path[len(base) :] or "/"
+    return path
 
 
 def links_to_file(item: Item) -> bool:

@@ -21,7 +21,14 @@ from chalicelib.wordpress.links import (
     url_host,
     url_path,
 )
-from chalicelib.wordpress.oldurls import collides_with_file, guid_id, links_to_file, renamed_paths
+from chalicelib.wordpress.oldurls import (
+    collides_with_file,
+    guid_id,
+    links_to_file,
+    renamed_paths,
+    site_base_path,
+    site_relative,
+)
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.slugs import SlugRegistry, slugify
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
@@ -261,8 +268,10 @@ class Planner:
             | {"/"}
         )
         media_urls = {m.local_url for m in plan.media.values()}
+        base = site_base_path(plan.site)
 
         def kept(aliases: list[str], whose: str) -> list[str]:
+            aliases = list(dict.fromkeys(site_relative(a, base) for a in aliases))
             for alias in aliases:
                 if alias not in taken and collides_with_file(alias, media_urls):
                     plan.dropped_aliases.append((alias, whose))

@@ -10,13 +10,13 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 SITE = "https://old.example"
-HEAD = f"""<?xml version="1.0" encoding="UTF-8"?>
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
  xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:wp="http://wordpress.org/export/1.2/">
-<channel><title>Old site</title><link>{SITE}</link><language>en-US</language>
-<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>{SITE}</wp:base_site_url>
-<wp:base_blog_url>{SITE}</wp:base_blog_url>
+<channel><title>Old site</title><link>{site}</link><language>en-US</language>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>{site}</wp:base_site_url>
+<wp:base_blog_url>{site}</wp:base_blog_url>
 """
 
 
@@ -70,8 +70,9 @@ def item(
     return "".join(parts)
 
 
-def write_export(path: Path, items: list[str], channel: str = "") -> Path:
-    path.write_text(HEAD + channel + "\n".join(items) + "\n</channel></rss>\n", encoding="utf-8")
+def write_export(path: Path, items: list[str], channel: str = "", site: str = SITE) -> Path:
+    head = HEAD.format(site=site)
+    path.write_text(head + channel + "\n".join(items) + "\n</channel></rss>\n", encoding="utf-8")
     return path
 
 

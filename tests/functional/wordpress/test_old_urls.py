@@ -202,3 +202,27 @@ def test_terms_that_share_a_display_name_keep_their_own_pages(tmp_path, hugo_bui
     assert {"/category/kids/", "/category/kids-cakes/", "/?cat=6"} <= urls
     query_map = json.loads(next(public.glob("wordpress-redirects.*.json")).read_text())
     assert query_map["categories"]["6"] == "/categories/kids-cakes/"
+
+
+def test_a_site_that_lived_under_a_path_keeps_its_urls_below_the_new_base(tmp_path, hugo_build):
+    blog = f"{SITE}/blog"
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "Hello",
+                post_id=3,
+                link=f"{blog}/2024/05/hello/",
+                guid=f"{blog}/?p=3",
+                slug="hello",
+                meta=(("_wp_old_slug", "hi"),),
+            )
+        ],
+        site=blog,
+    )
+    convert_export(export, tmp_path / "site")
+    post = frontmatter.load(tmp_path / "site/content/posts/hello/index.md")
+    assert set(post["aliases"]) == {"/2024/05/hello/", "/2024/05/hi/"}
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert {u.url for u in old_urls(export)} >= {"/2024/05/hello/", "/2024/05/hi/", "/?p=3", "/feed/"}
+    assert unanswered(export, public) == []
