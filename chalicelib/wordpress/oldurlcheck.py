@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from chalicelib.wordpress.links import url_host, url_path
 from chalicelib.wordpress.oldurls import (
@@ -31,9 +31,9 @@ from chalicelib.wordpress.oldurls import (
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import SKIPPED_TAXONOMIES, item_status
 from chalicelib.wordpress.slugs import slugify
+from chalicelib.wordpress.terms import archive_paths, category_parents
 from chalicelib.wordpress.wxr import ExportReader
 
-ARCHIVES = {"category": "category", "post_tag": "tag"}
 MAP_ATTRIBUTE = re.compile(r'data-map="([^"]+)"')
 
 
@@ -97,15 +97,16 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
     site = reader.site
     for term in site.terms:
         terms.add((term.taxonomy, term.slug, term.id))
+    parents = category_parents(site.terms)
     for taxonomy, slug, term_id in sorted(terms):
         # WordPress sanitises a nicename before it becomes a URL ("Company News" -> company-news)
         clean = slugify(slug)
         if taxonomy in SKIPPED_TAXONOMIES or not clean:
             continue
-        archive = f"/{ARCHIVES.get(taxonomy, taxonomy)}/{clean}/"
-        add(archive, f"{taxonomy} {slug}")
-        for feed in feed_paths(archive):
-            add(feed, f"{taxonomy} {slug} feed", "feed")
+        for archive in archive_paths(taxonomy, clean, parents):
+            add(archive, f"{taxonomy} {slug}")
+            for feed in feed_paths(archive):
+                add(feed, f"{taxonomy} {slug} feed", "feed")
         if taxonomy == "category" and term_id:
             add(f"/?cat={term_id}", f"{taxonomy} {slug} id", "query")
         if taxonomy == "post_tag":
@@ -131,7 +132,7 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
 
 
 def _serves(public: Path, path: str) -> bool:
-    relative = unquote(path).lstrip("/")
+    relative = path.lstrip("/")
     if relative.startswith("..") or "/../" in relative:
         return False
     candidate = public / relative

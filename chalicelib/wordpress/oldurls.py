@@ -40,6 +40,8 @@ FEED_TYPES = ("rss2", "rss", "atom", "rdf", "comments-rss2", "comments-atom")
 # Paths Hugo or the site writes itself: an alias there would replace a real file.
 HUGO_FILES = frozenset({"/index.xml", "/sitemap.xml", "/robots.txt", "/404.html"})
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# one path segment that cannot climb out of its folder (an old slug is visitor-editable text)
+SAFE_SEGMENT = re.compile(r"(?!\.{1,2}$)[^/\\?#\x00-\x1f]{1,200}")
 MAX_RENAMED_PATHS = 64  # a post renamed a hundred times keeps its most recent names
 
 
@@ -72,7 +74,7 @@ def renamed_paths(link: str, slug: str, date: str, old_slugs: list[str], old_dat
         for name in slugs:
             parts = [when.group(slots[i]) if i in slots else s for i, s in enumerate(segments[:-1])]
             candidate = "/" + "/".join([*parts, name]) + "/"
-            if candidate != path and candidate not in found and "/" not in name:
+            if candidate != path and candidate not in found and SAFE_SEGMENT.fullmatch(name):
                 found.append(candidate)
     return found[-MAX_RENAMED_PATHS:]
 

@@ -48,6 +48,25 @@ def term_key(taxonomy: str, slug: str) -> tuple[str, str]:
     return taxonomy, slugify(slug) or slug
 
 
+def category_parents(terms: list[Term]) -> dict[str, str]:
+    """Each category's parent, by their sanitised slugs."""
+    return {slugify(t.slug): slugify(t.parent) for t in terms if t.taxonomy == "category" and t.parent}
+
+
+def archive_paths(taxonomy: str, slug: str, parents: dict[str, str]) -> list[str]:
+    """Where WordPress served a term's archive: `/category/child/`, and `/category/parent/child/`
+    for a subcategory. `slug` is sanitised; a custom taxonomy's archive base is its name."""
+    paths = [f"/{SINGULAR.get(taxonomy) or slugify(taxonomy)}/{slug}/"]
+    if taxonomy == "category":
+        chain, seen = [slug], {slug}
+        while parents.get(chain[0]) and parents[chain[0]] not in seen:
+            seen.add(parents[chain[0]])
+            chain.insert(0, parents[chain[0]])
+        if len(chain) > 1:
+            paths.append("/category/" + "/".join(chain) + "/")
+    return paths
+
+
 def _merged(terms: list[Term]) -> dict[tuple[str, str], Term]:
     """One term per key; a later mention fills what an earlier one lacked (name, id, parent)."""
     merged: dict[tuple[str, str], Term] = {}
@@ -100,7 +119,7 @@ def place_terms(
     plurals = {tax: TAXONOMY_SECTIONS.get(tax) or slugify(tax) for tax, _ in merged}
     merged = {key: term for key, term in merged.items() if plurals[key[0]]}
     folders = _folders(merged, plurals)
-    parents = {key[1]: slugify(t.parent) for key, t in merged.items() if key[0] == "category"}
+    parents = category_parents(list(merged.values()))
     pages: dict[tuple[str, str], TermPage] = {}
     placed: list[PlacedTerm] = []
     taxonomies: dict[str, str] = {}
@@ -112,14 +131,7 @@ def place_terms(
         plural = plurals[taxonomy]
         taxonomies[SINGULAR.get(taxonomy, plural)] = plural
         name = plain_text(term.name) or slug
-        archives = [f"/{SINGULAR.get(taxonomy, taxonomy)}/{slug}/"]
-        if taxonomy == "category":
-            chain, seen = [slug], {slug}
-            while parents.get(chain[0]) and parents[chain[0]] not in seen:
-                seen.add(parents[chain[0]])
-                chain.insert(0, parents[chain[0]])
-            if len(chain) > 1:
-                archives.append("/category/" + "/".join(chain) + "/")
+        archives = archive_paths(taxonomy, slug, parents)
         url = f"/{plural}/{folder}/"
         aliases = [a for a in archives if a != url]
         pages[(plural, folder)] = TermPage(plural, folder, name, term.description, aliases, archives)
