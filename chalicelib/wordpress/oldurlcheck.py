@@ -26,6 +26,7 @@ from chalicelib.wordpress.oldurls import (
     links_to_file,
     renamed_paths,
     site_base_path,
+    site_feed_paths,
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
@@ -117,7 +118,7 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             add(f"/author/{author.login}/feed/", f"author {author.login} feed", "feed")
         if author.id:
             add(f"/?author={author.id}", f"author {author.login} id", "query")
-    for feed in (*feed_paths("/"), *feed_paths("/comments/")):
+    for feed in site_feed_paths():
         add(feed, "feed", "feed")
     add("/?feed=rss2", "feed", "query")
     hosts |= {url_host(site.link), url_host(site.base_blog_url)}

@@ -34,8 +34,10 @@ QUERY_FORMS = {
     "author": "authors",
     "feed": "feeds",
 }
-# WordPress serves each feed at these paths below the archive (`feed/` is RSS 2.0).
-FEED_SUFFIXES = ("feed/", "feed/rss2/", "feed/rss/", "feed/atom/", "feed/rdf/")
+# WordPress serves each feed at these paths below the archive (`feed/` is RSS 2.0); the site's own
+# feed is also linked as RSS 0.92 and RDF by old themes. Each is one small redirect object.
+FEED_SUFFIXES = ("feed/", "feed/rss2/", "feed/atom/")
+SITE_FEED_SUFFIXES = (*FEED_SUFFIXES, "feed/rss/", "feed/rdf/")
 FEED_TYPES = ("rss2", "rss", "atom", "rdf", "comments-rss2", "comments-atom")
 # Paths Hugo or the site writes itself: an alias there would replace a real file.
 HUGO_FILES = frozenset({"/index.xml", "/sitemap.xml", "/robots.txt", "/404.html"})
@@ -115,10 +117,15 @@ def guid_id(guid: str) -> int:
     return 0
 
 
-def feed_paths(archive: str) -> list[str]:
+def feed_paths(archive: str, suffixes: tuple[str, ...] = FEED_SUFFIXES) -> list[str]:
     """Where WordPress serves the feed of an archive path ("/" or "/category/news/")."""
     base = archive if archive.endswith("/") else archive + "/"
-    return [base + suffix for suffix in FEED_SUFFIXES]
+    return [base + suffix for suffix in suffixes]
+
+
+def site_feed_paths() -> list[str]:
+    """The site's posts and comments feeds."""
+    return feed_paths("/", SITE_FEED_SUFFIXES) + feed_paths("/comments/", SITE_FEED_SUFFIXES)
 
 
 def collides_with_file(path: str, media_urls: set[str]) -> bool:
@@ -171,7 +178,7 @@ def query_map(plan: Plan, media_present: set[str]) -> dict[str, Any]:
 
 def feed_map(plan: Plan) -> dict[str, str]:
     """Old feed path -> the Hugo page whose RSS it redirects to ("/" is the home page)."""
-    feeds = {path: "/" for path in feed_paths("/") + feed_paths("/comments/")}
+    feeds = dict.fromkeys(site_feed_paths(), "/")
     for page in plan.term_pages.values():
         for alias in page.archives:
             for path in feed_paths(alias):

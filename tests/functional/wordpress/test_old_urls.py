@@ -7,6 +7,8 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+from chalicelib.artifacts import find_redirects, scan_tree
+from chalicelib.manifest import Manifest
 from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.oldurlcheck import OldUrl, answer, old_urls, unanswered
 from chalicelib.wordpress.oldurls import renamed_paths
@@ -131,6 +133,11 @@ def test_renames_ids_terms_feeds_and_attachments_answer_in_the_build(tmp_path, h
     feed = (public / "category/news/feed/index.html").read_text()
     assert 'content="0; url=https://old.example/categories/news/index.xml"' in feed
     assert (public / "categories/news/index.xml").is_file()
+    # publishing makes the feed pages real redirects, as it does Hugo's aliases
+    manifest = Manifest(site="s", run_id="r", stage="staging", base_url=SITE + "/", files=scan_tree(public))
+    redirects = find_redirects(public, manifest)
+    assert redirects["feed/index.html"] == "https://old.example/index.xml"
+    assert redirects["tag/rye/feed/atom/index.html"] == "https://old.example/tags/rye/index.xml"
 
 
 def test_the_query_map_sends_pages_posts_terms_and_authors_on(tmp_path, hugo_build):
