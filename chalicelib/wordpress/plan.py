@@ -267,7 +267,10 @@ class Planner:
             | {f"/{p.section}/" for p in plan.placements.values()}
             | {"/"}
         )
-        media_urls = {m.local_url for m in plan.media.values()}
+        # where each file is served now, and where it was (an alias there would stand in for the file)
+        media_urls = {m.local_url for m in plan.media.values()} | {
+            url_path(m.url) for m in plan.media.values() if plan.sitemap.is_old_site(m.url)
+        }
         base = site_base_path(plan.site)
 
         def kept(aliases: list[str], whose: str) -> list[str]:
