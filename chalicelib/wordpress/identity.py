@@ -2,7 +2,8 @@
 
 The importer (`WP_Import::process_posts`) imports an item with an empty or missing `<wp:post_id>` as
 a new post, and does not create a post that "already exists": one of the same type with the same
-title and date (`post_exists`). Nav menu items are not checked that way (the importer handles them
+title and date (`post_exists`; here also the same status, so a trashed or draft copy never hides the
+published post). Nav menu items are not checked that way (the importer handles them
 before the check). An item whose id was already used by a different item is a second post that the
 importer would drop without a word; here it is kept as its own page with a new identity and reported,
 naming both items.
@@ -44,13 +45,20 @@ class ItemIdentities:
 
     def __init__(self) -> None:
         self._by_id: dict[int, str] = {}  # id -> description of the item that holds it
-        # (type, title, date, attachment file) -> description; the file keeps distinct media apart
-        self._existing: dict[tuple[str, str, str, str], str] = {}
+        # (type, title, date, status, attachment file) -> description. The status and the file go
+        # beyond `post_exists`: a trashed copy never hides the published post, nor one image another.
+        self._existing: dict[tuple[str, ...], str] = {}
 
     def settle(self, item: Item) -> Settled:
         """Decides the item's identity; sets `item.id` when it needs a new one."""
         label = describe(item)
-        exists_key = (item.type, item.title.strip(), item.date.strip(), item.attachment_url.strip())
+        exists_key = (
+            item.type,
+            item.title.strip(),
+            item.date.strip(),
+            item.status.strip(),
+            item.attachment_url.strip(),
+        )
         if item.type != "nav_menu_item" and all(exists_key[:3]) and exists_key in self._existing:
             other = self._existing[exists_key]
             return Settled(
@@ -68,7 +76,7 @@ class ItemIdentities:
         self._hold(item, exists_key, describe(item))
         return Settled(True, new_id=True, message=message)
 
-    def _hold(self, item: Item, exists_key: tuple[str, str, str, str], label: str) -> None:
+    def _hold(self, item: Item, exists_key: tuple[str, ...], label: str) -> None:
         self._by_id[item.id] = label
         if item.type != "nav_menu_item" and all(exists_key[:3]):
             self._existing.setdefault(exists_key, label)

@@ -6,10 +6,12 @@ from chalicelib.wordpress.identity import SYNTHETIC_BASE, ItemIdentities
 from chalicelib.wordpress.wxr import Item
 
 
-def make(item_id, title="Hello", date="2024-01-02 03:04:05", item_type="post", guid="", file=""):
+def make(
+    item_id, title="Hello", date="2024-01-02 03:04:05", item_type="post", guid="", file="", status="publish"
+):
     return Item(
         id=item_id, type=item_type, title=title, link="", guid=guid, creator="", content="", excerpt="",
-        date=date, date_gmt="", modified="", modified_gmt="", slug="", status="publish", parent=0,
+        date=date, date_gmt="", modified="", modified_gmt="", slug="", status=status, parent=0,
         menu_order=0, password="", sticky=False, attachment_url=file, line=7,
     )  # fmt: skip
 
@@ -43,6 +45,7 @@ def test_a_taken_id_gets_a_new_one_and_names_both_items():
         (make(13, item_type="page"), True),
         (make(13, date="2024-01-03 00:00:00"), True),
         (make(13, title=""), True),  # no title: nothing to compare
+        (make(13, status="trash"), True),  # a trashed copy is not the published post
         (make(13, item_type="nav_menu_item"), True),
     ],
 )
