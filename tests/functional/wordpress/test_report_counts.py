@@ -150,3 +150,19 @@ def test_new_ids_are_stable_from_one_run_to_the_next(tmp_path):
         )
 
     assert ids(tmp_path / "one") == ids(tmp_path / "two")
+
+
+def test_private_plugin_records_are_never_published(tmp_path):
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item("Contact form response", post_id=20, post_type="feedback", content="jane@example.com wrote"),
+            item("Order &ndash; May 6", post_id=21, post_type="shop_order", status="wc-completed"),
+            item("A post", post_id=22, slug="a-post"),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    assert report.counts["feedback/skipped"] == 1 and report.counts["shop_order/skipped"] == 1
+    written = "\n".join(p.read_text() for p in (tmp_path / "site/content").rglob("*.md"))
+    assert "jane@example.com" not in written and "Order" not in written
+    assert reported_written(report.counts) == written_counts(tmp_path / "site")
