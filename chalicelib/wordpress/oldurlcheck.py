@@ -3,10 +3,11 @@
 `old_urls(export)` lists what the old site answered and a reader may have kept: each published item's
 link and guid (`?p=` forms included), the permalinks before a rename, attachment pages
 (`?attachment_id=` and the attachment's own link), category, tag and author archives with their ID
-queries (`?cat=`, `?tag=`, `?author=`), and the feeds. `unanswered(export, public)` checks them
-against a Hugo build (`public/`): a path answers when the build has a file or an alias page there; a
-query answers when the home page carries the redirect script and its published map sends the query
-to a page the build has. `make bench-fidelity` and the tests call these two.
+queries (`?cat=`, `?tag=`, `?author=`), and the feeds. `check_old_urls(export, public)` checks them
+against a Hugo build (`public/`) and counts them (`N/M`); `unanswered` lists the ones that fail. A
+path answers when the build has a file or an alias page there; a query answers when the home page
+carries the redirect script and its published map sends the query to a page the build has.
+`make bench-fidelity` and the tests call these.
 
 This module only reads the export and the build; it never writes or fetches anything.
 """
@@ -169,16 +170,36 @@ def answer(url: OldUrl, public: Path, query_map: dict[str, dict[str, str]]) -> s
     return path if _serves(public, path) else ""
 
 
-def unanswered(
+@dataclass(frozen=True)
+class OldUrlCheck:
+    """The outcome of checking an export's old URLs against a build."""
+
+    checked: tuple[OldUrl, ...]
+    unanswered: tuple[OldUrl, ...]
+
+    @property
+    def answered(self) -> int:
+        return len(self.checked) - len(self.unanswered)
+
+    def summary(self) -> str:
+        """`N/M` old URLs answered, as `make bench-fidelity` prints a measure."""
+        return f"{self.answered}/{len(self.checked)}"
+
+
+def check_old_urls(
     export: Path, public: Path, options: ConvertOptions | None = None, *, with_files: bool = True
-) -> list[OldUrl]:
-    """The old URLs of `export` that the Hugo build in `public` does not answer (empty: all answer).
+) -> OldUrlCheck:
+    """Checks every old URL of `export` against the Hugo build in `public` (its `public/` folder).
 
     `with_files=False` leaves out uploads (kind "file"), for a site converted without its media.
     """
     query_map = _query_map(public)
-    return [
-        url
-        for url in old_urls(export, options)
-        if (with_files or url.kind != "file") and not answer(url, public, query_map)
-    ]
+    checked = tuple(u for u in old_urls(export, options) if with_files or u.kind != "file")
+    return OldUrlCheck(checked, tuple(u for u in checked if not answer(u, public, query_map)))
+
+
+def unanswered(
+    export: Path, public: Path, options: ConvertOptions | None = None, *, with_files: bool = True
+) -> list[OldUrl]:
+    """The old URLs of `export` that the Hugo build in `public` does not answer (empty: all answer)."""
+    return list(check_old_urls(export, public, options, with_files=with_files).unanswered)
