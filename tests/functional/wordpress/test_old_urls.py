@@ -14,7 +14,7 @@ from chalicelib.wordpress.oldurlcheck import OldUrl, answer, check_old_urls, old
 from chalicelib.wordpress.oldurls import renamed_paths
 
 from .exports import SITE, category, item, write_export
-from .test_report_counts import SHARED_WXR, shared_exports
+from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
 
 
 @pytest.mark.parametrize("name", shared_exports() or ["(none)"])
@@ -128,6 +128,7 @@ def test_renames_ids_terms_feeds_and_attachments_answer_in_the_build(tmp_path, h
     } <= urls
     assert unanswered(export, public) == []
     assert (public / "wp-content/uploads/2024/05/photo.png").read_bytes().startswith(b"\x89PNG")
+    assert reported_written(report.counts) == written_counts(tmp_path / "site")  # media files included
     assert [w.code for w in report.warnings if w.code == "alias-collides-with-file"] == [
         "alias-collides-with-file"
     ]
