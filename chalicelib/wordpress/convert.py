@@ -26,7 +26,7 @@ from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
-from chalicelib.wordpress.identity import ItemIdentities, describe
+from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
 from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.media import UploadsArchive, fetch
 from chalicelib.wordpress.menus import menu_entries
@@ -92,7 +92,9 @@ class Conversion:
             for item in reader.items():
                 if planner is None:
                     planner = Planner(reader.site, self.options)
-                if not self._settle_identity(item):
+                settled = self._settle_identity(item)
+                if not settled.kept:
+                    planner.add_repeat(item, settled.same_as)
                     continue
                 planner.add(item)
                 if item.type != "attachment":
@@ -128,7 +130,7 @@ class Conversion:
         self.plan = plan
         return plan
 
-    def _settle_identity(self, item: Item) -> bool:
+    def _settle_identity(self, item: Item) -> Settled:
         """Whether the item is converted; an item without an id or with a taken one gets a new id."""
         settled = self.identities.settle(item)
         if not settled.kept:
@@ -140,7 +142,7 @@ class Conversion:
             self.report.warn(
                 "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
             )
-        return settled.kept
+        return settled
 
     # -- pass two -------------------------------------------------------------------------------
     def spooled_items(self) -> Iterator[Item]:

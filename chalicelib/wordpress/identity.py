@@ -34,6 +34,7 @@ class Settled:
     kept: bool
     new_id: bool = False
     message: str = ""
+    same_as: int = 0  # a repeat: the id of the item it repeats
 
 
 def describe(item: Item) -> str:
@@ -47,7 +48,7 @@ class ItemIdentities:
         self._by_id: dict[int, str] = {}  # id -> description of the item that holds it
         # (type, title, date, status, attachment file) -> description. The status and the file go
         # beyond `post_exists`: a trashed copy never hides the published post, nor one image another.
-        self._existing: dict[tuple[str, ...], str] = {}
+        self._existing: dict[tuple[str, ...], tuple[str, int]] = {}
 
     def settle(self, item: Item) -> Settled:
         """Decides the item's identity; sets `item.id` when it needs a new one."""
@@ -60,10 +61,9 @@ class ItemIdentities:
             item.attachment_url.strip(),
         )
         if item.type != "nav_menu_item" and all(exists_key[:3]) and exists_key in self._existing:
-            other = self._existing[exists_key]
-            return Settled(
-                False, message=f"{label} already exists as {other} (same title and date); left out"
-            )
+            other, other_id = self._existing[exists_key]
+            message = f"{label} already exists as {other} (same title and date); left out"
+            return Settled(False, message=message, same_as=other_id)
         original = item.id
         if original > 0 and original not in self._by_id:
             self._hold(item, exists_key, label)
@@ -79,7 +79,7 @@ class ItemIdentities:
     def _hold(self, item: Item, exists_key: tuple[str, ...], label: str) -> None:
         self._by_id[item.id] = label
         if item.type != "nav_menu_item" and all(exists_key[:3]):
-            self._existing.setdefault(exists_key, label)
+            self._existing.setdefault(exists_key, (label, item.id))
 
     def _new_id(self, item: Item) -> int:
         source = item.guid or item.link or f"{item.type}\n{item.title}\n{item.date}\n{item.slug}"

@@ -158,7 +158,7 @@ def query_map(plan: Plan, media_present: set[str]) -> dict[str, Any]:
         else:
             target = "/"
         ids.setdefault(str(media_id), target)
-    for old_id, item_id in sorted(plan.guid_ids.items()):
+    for old_id, item_id in sorted(plan.id_aliases.items()):
         if str(item_id) in ids:
             ids.setdefault(str(old_id), ids[str(item_id)])
     terms = plan.sitemap.term_urls

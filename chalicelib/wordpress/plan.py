@@ -112,7 +112,8 @@ class Plan:
     counts: Counter[str] = field(default_factory=Counter)
     renamed: list[tuple[int, str, str]] = field(default_factory=list)
     password_protected: list[int] = field(default_factory=list)
-    guid_ids: dict[int, int] = field(default_factory=dict)  # id a guid spells (?p=N) -> the item's id
+    # an id that leads to another item's page (a guid's ?p=N, a repeat's own id) -> that item's id
+    id_aliases: dict[int, int] = field(default_factory=dict)
     term_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, term id) -> url
     dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
@@ -159,6 +160,14 @@ class Planner:
         self._items: list[_Light] = []
         self._offsets: Counter[str] = Counter()
         self._item_terms: list[Term] = []
+        self._repeat_links: dict[int, list[str]] = {}
+
+    def add_repeat(self, item: Item, same_as: int) -> None:
+        """An item left out as a repeat of another: its id and addresses lead to that item's page."""
+        for old_id in (item.id, guid_id(item.guid)):
+            if old_id > 0 and old_id != same_as:
+                self.plan.id_aliases.setdefault(old_id, same_as)
+        self._repeat_links.setdefault(same_as, []).extend(link for link in (item.link, item.guid) if link)
 
     def add(self, item: Item) -> None:
         plan = self.plan
@@ -169,7 +178,7 @@ class Planner:
             plan.sitemap.add_host(item.link)
         spelled = guid_id(item.guid)
         if spelled and spelled != item.id:
-            plan.guid_ids.setdefault(spelled, item.id)
+            plan.id_aliases.setdefault(spelled, item.id)
         if item.type == "attachment":
             self._add_media(item)
             return
@@ -367,7 +376,7 @@ class Planner:
             plan.placements[light.id] = placement
             target = Target(url, "/" + folder, statuses[light.id] == "published")
             plan.sitemap.by_id[light.id] = target
-            for old in (light.link, light.guid):
+            for old in (light.link, light.guid, *self._repeat_links.get(light.id, ())):
                 if old and plan.sitemap.is_old_site(old) and "?" not in old:
                     old_path = url_path(old)
                     plan.sitemap.by_path.setdefault(old_path, target)

@@ -37,6 +37,8 @@ def edge_export(path: Path) -> Path:
             item("Reused id", post_id=10, link=f"{SITE}/reused-id/", slug="reused-id", comments=1),
             # the same post listed twice (a merged export): the importer says it "already exists"
             item("Has an id", post_id=10, link=f"{SITE}/has-an-id/", slug="has-an-id"),
+            # the same post under another id and address (exports of two copies of a site, merged)
+            item("Has an id", post_id=13, link=f"{SITE}/has-an-id-copy/", slug="has-an-id-copy"),
             item("Draft without id", post_id=0, status="draft", slug="draft-without-id"),
             item("A page", post_id=0, post_type="page", slug="a-page"),
             item("A page", post_id=0, post_type="page", slug="a-page-2", date="2024-01-01 00:00:00"),
@@ -62,7 +64,7 @@ def test_items_without_or_with_a_taken_id_are_each_their_own_page(tmp_path):
     report = convert_export(edge_export(tmp_path / "export.xml"), tmp_path / "site")
     site = tmp_path / "site"
     assert reported_written(report.counts) == written_counts(site)
-    assert report.counts["post/published"] == 5 and report.counts["post/duplicate"] == 1
+    assert report.counts["post/published"] == 5 and report.counts["post/duplicate"] == 2
     assert report.counts["page/published"] == 2 and report.counts["attachment/media"] == 2
     titles = {
         frontmatter.load(p)["title"]: frontmatter.load(p)["wordpress_id"] for p in site.rglob("index.md")
@@ -76,7 +78,12 @@ def test_items_without_or_with_a_taken_id_are_each_their_own_page(tmp_path):
     messages = [w.message for w in report.warnings if w.code == "duplicate-id"]
     assert len(messages) == 1 and "'Reused id'" in messages[0] and "'Has an id'" in messages[0]
     duplicate = [w.message for w in report.warnings if w.code == "duplicate-item"]
-    assert len(duplicate) == 1 and "already exists" in duplicate[0]
+    assert len(duplicate) == 2 and all("already exists" in d for d in duplicate)
+    # what the left-out copy answered leads to the post it repeats
+    kept = frontmatter.load(site / "content/posts/has-an-id/index.md")
+    assert "/has-an-id-copy/" in kept["aliases"]
+    ids = json.loads((site / "data/wordpress_redirects.json").read_text())["ids"]
+    assert ids["13"] == ids["10"] == "/posts/has-an-id/"
     assert sum(1 for w in report.warnings if w.code == "missing-id") == 8
 
 
