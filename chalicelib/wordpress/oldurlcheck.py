@@ -119,6 +119,7 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             add(f"/author/{author.login}/feed/", f"author {author.login} feed", "feed")
         if author.id:
             add(f"/?author={author.id}", f"author {author.login} id", "query")
+    add(site.link or site.base_blog_url or "/", "home page")
     for feed in site_feed_paths():
         add(feed, "feed", "feed")
     add("/?feed=rss2", "feed", "query")
