@@ -42,7 +42,7 @@ FEED_TYPES = ("rss2", "rss", "atom", "rdf", "comments-rss2", "comments-atom")
 # Paths Hugo or the site writes itself: an alias there would replace a real file.
 HUGO_FILES = frozenset({"/index.xml", "/sitemap.xml", "/robots.txt", "/404.html"})
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-# one path segment that cannot climb out of its folder (an old slug is visitor-editable text)
+# one path segment that cannot climb out of its folder (an old slug is text from the export)
 SAFE_SEGMENT = re.compile(r"(?!\.{1,2}$)[^/\\?#\x00-\x1f]{1,200}")
 MAX_RENAMED_PATHS = 64  # a post renamed a hundred times keeps its most recent names
 
