@@ -36,7 +36,8 @@ from chalicelib.wordpress.slugs import slugify
 from chalicelib.wordpress.terms import archive_paths, category_parents
 from chalicelib.wordpress.wxr import ExportReader
 
-MAP_ATTRIBUTE = re.compile(r'data-map="([^"]+)"')
+# quoted as Hugo writes it, or bare as its minifier may leave it
+MAP_ATTRIBUTE = re.compile(r'data-map=(?:"([^"]+)"|([^"\s>]+))')
 
 
 @dataclass(frozen=True)
@@ -144,13 +145,13 @@ def _serves(public: Path, path: str) -> bool:
     return candidate.is_file()
 
 
-def _query_map(public: Path) -> dict[str, dict[str, str]]:
+def published_query_map(public: Path) -> dict[str, dict[str, str]]:
     """The map the home page's redirect script uses, as published ({} when the page has no script)."""
     home = public / "index.html"
     match = MAP_ATTRIBUTE.search(home.read_text(errors="replace")) if home.is_file() else None
     if match is None:
         return {}
-    name = match.group(1).rsplit("/", 1)[-1]
+    name = (match.group(1) or match.group(2)).rsplit("/", 1)[-1]
     published = public / name
     return json.loads(published.read_text()) if published.is_file() else {}
 
@@ -194,7 +195,7 @@ def check_old_urls(
 
     `with_files=False` leaves out uploads (kind "file"), for a site converted without its media.
     """
-    query_map = _query_map(public)
+    query_map = published_query_map(public)
     checked = tuple(u for u in old_urls(export, options) if with_files or u.kind != "file")
     return OldUrlCheck(checked, tuple(u for u in checked if not answer(u, public, query_map)))
 

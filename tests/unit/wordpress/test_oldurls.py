@@ -2,6 +2,7 @@
 
 import pytest
 
+from chalicelib.wordpress.oldurlcheck import OldUrl, answer, published_query_map
 from chalicelib.wordpress.oldurls import feed_paths, guid_id, site_base_path, site_feed_paths, site_relative
 from chalicelib.wordpress.wxr import Site
 
@@ -37,3 +38,14 @@ def test_old_paths_are_relative_to_the_old_sites_base(url, path, expected):
 def test_feed_paths():
     assert feed_paths("/tag/rye/") == ["/tag/rye/feed/", "/tag/rye/feed/rss2/", "/tag/rye/feed/atom/"]
     assert {"/feed/", "/feed/rdf/", "/comments/feed/", "/comments/feed/atom/"} <= set(site_feed_paths())
+
+
+@pytest.mark.parametrize("attribute", ['data-map="/m.1.json"', "data-map=/m.1.json"])  # --minify drops quotes
+def test_the_checker_finds_the_published_query_map(tmp_path, attribute):
+    (tmp_path / "index.html").write_text(f"<script src=/js/r.js {attribute} data-keys=p></script>")
+    (tmp_path / "m.1.json").write_text('{"params": {"p": "ids"}, "ids": {"5": "/posts/x/"}}')
+    (tmp_path / "posts/x").mkdir(parents=True)
+    (tmp_path / "posts/x/index.html").write_text("x")
+    query_map = published_query_map(tmp_path)
+    assert answer(OldUrl("/?p=5", "post 5 id", "query"), tmp_path, query_map) == "/posts/x/"
+    assert answer(OldUrl("/?p=6", "post 6 id", "query"), tmp_path, query_map) == ""
