@@ -235,3 +235,26 @@ def test_a_site_that_lived_under_a_path_keeps_its_urls_below_the_new_base(tmp_pa
     public = hugo_build(tmp_path / "site", tmp_path)
     assert {u.url for u in old_urls(export)} >= {"/2024/05/hello/", "/2024/05/hi/", "/?p=3", "/feed/"}
     assert unanswered(export, public) == []
+
+
+def test_a_term_whose_name_has_an_underscore_or_an_entity_gets_its_own_page(tmp_path, hugo_build):
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "Post",
+                post_id=1,
+                link=f"{SITE}/post/",
+                slug="post",
+                terms=(
+                    ("post_tag", "snake_case", "Snake_Case"),
+                    ("category", "news-events", "News &amp; Events"),
+                ),
+            )
+        ],
+    )
+    convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert "Snake_Case" in (public / "tags/snake_case/index.html").read_text()
+    assert "News &amp; Events" in (public / "categories/news-events/index.html").read_text()
+    assert unanswered(export, public) == []
