@@ -22,6 +22,8 @@ TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "au
 SINGULAR = {"category": "category", "post_tag": "tag", "author": "author"}
 SKIPPED_TAXONOMIES = frozenset(
     {"nav_menu", "post_format", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
+    # WooCommerce's internal taxonomies (registered with public => false; products.py reads them).
+    | {"product_type", "product_visibility", "product_shipping_class"}
 )
 
 
