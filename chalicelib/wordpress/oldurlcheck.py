@@ -161,9 +161,8 @@ def answer(url: OldUrl, public: Path, query_map: dict[str, dict[str, str]]) -> s
     path, _, query = url.url.partition("?")
     if query:
         params = parse_qs(query)
-        forms = query_map.get("params", {})
         for key, values in params.items():
-            target = query_map.get(forms.get(key, ""), {}).get(values[0]) if key in QUERY_FORMS else None
+            target = query_map.get(key, {}).get(values[0]) if key in QUERY_FORMS else None
             if target and (target.startswith(("http://", "https://")) or _serves(public, target)):
                 return target
         if path == "/" and not any(key in QUERY_FORMS for key in params) and _serves(public, path):

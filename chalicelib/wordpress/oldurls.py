@@ -6,7 +6,7 @@ WordPress answers more addresses than an item's permalink: the permalinks it had
 `/category/x/feed/`, `/comments/feed/` and their `rss2`/`atom` variants). A static site answers the
 paths with Hugo aliases and the feeds with redirect pages to Hugo's RSS; the query forms all reach the
 home page, where one script looks them up in one map: `QUERY_FORMS` here is the only list of them
-(the theme reads the keys from the map the converter writes).
+(the map has one table per key, and the theme reads the keys off the map the converter writes).
 
 This module must never touch the file system; it only computes paths and maps.
 """
@@ -14,7 +14,7 @@ This module must never touch the file system; it only computes paths and maps.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib.wordpress.links import LOCAL_UPLOADS_PREFIX, url_path
@@ -24,16 +24,8 @@ if TYPE_CHECKING:
     from chalicelib.wordpress.plan import Plan
     from chalicelib.wordpress.wxr import Author, Item, Site
 
-# query key -> the table of the map it is looked up in
-QUERY_FORMS = {
-    "p": "ids",
-    "page_id": "ids",
-    "attachment_id": "ids",
-    "cat": "categories",
-    "tag": "tags",
-    "author": "authors",
-    "feed": "feeds",
-}
+# the query keys the home page's script sends on; the map has one table per key
+QUERY_FORMS = ("p", "page_id", "attachment_id", "cat", "tag", "author", "feed")
 # WordPress serves each feed at these paths below the archive (`feed/` is RSS 2.0); the site's own
 # feed is also linked as RSS 0.92 and RDF by old themes. Each is one small redirect object.
 FEED_SUFFIXES = ("feed/", "feed/rss2/", "feed/atom/")
@@ -139,41 +131,50 @@ def author_url(author: Author) -> str:
     return f"/authors/{folder}/" if folder else ""
 
 
-def query_map(plan: Plan, media_present: set[str]) -> dict[str, Any]:
-    """The map the home page's script reads: which table each query key uses, and the tables.
+def query_map(plan: Plan, media_present: set[str]) -> dict[str, dict[str, str]]:
+    """The map the home page's script reads: for each query key of `QUERY_FORMS`, value -> new URL.
 
-    An attachment goes to the page it is attached to, else to its file when the site has it (by its
-    uploads-relative path in `media_present`) or it lives on another host, else to the home page.
+    `?p=` takes any item's id, `?page_id=` a page's, `?attachment_id=` an attachment's, as WordPress
+    reads them. An attachment goes to the page it is attached to, else to its file when the site has
+    it (by its uploads-relative path in `media_present`) or it lives on another host, else home.
     """
-    ids: dict[str, str] = {}
+    items: dict[str, str] = {}
+    pages: dict[str, str] = {}
     for item_id, placement in sorted(plan.placements.items()):
         if placement.status == "published":
-            ids[str(item_id)] = placement.url
+            items[str(item_id)] = placement.url
+            if placement.type == "page":
+                pages[str(item_id)] = placement.url
+    attachments: dict[str, str] = {}
     for media_id, media in sorted(plan.media.items()):
         parent = plan.placements.get(media.parent)
         if parent is not None and parent.status == "published":
-            target = parent.url
+            attachments[str(media_id)] = parent.url
         elif media.rel in media_present or not media.rel:
-            target = media.local_url
+            attachments[str(media_id)] = media.local_url
         else:
-            target = "/"
-        ids.setdefault(str(media_id), target)
+            attachments[str(media_id)] = "/"
+        items.setdefault(str(media_id), attachments[str(media_id)])
     for old_id, item_id in sorted(plan.id_aliases.items()):
-        if str(item_id) in ids:
-            ids.setdefault(str(old_id), ids[str(item_id)])
+        for table in (items, pages, attachments):
+            if str(item_id) in table:
+                table.setdefault(str(old_id), table[str(item_id)])
     terms = plan.sitemap.term_urls
-    return {
-        "params": QUERY_FORMS,
-        "ids": ids,
-        "categories": {str(n): url for (tax, n), url in sorted(plan.term_ids.items()) if tax == "category"},
-        "tags": {slug: url for (tax, slug), url in sorted(terms.items()) if tax == "post_tag"},
-        "authors": {
+    tables = {
+        "p": items,
+        "page_id": pages,
+        "attachment_id": attachments,
+        "cat": {str(n): url for (tax, n), url in sorted(plan.term_ids.items()) if tax == "category"},
+        "tag": {slug: url for (tax, slug), url in sorted(terms.items()) if tax == "post_tag"},
+        "author": {
             str(a.id): author_url(a)
             for a in sorted(plan.site.authors.values(), key=lambda a: a.id)
             if a.id and author_url(a)
         },
-        "feeds": dict.fromkeys(FEED_TYPES, "/index.xml"),
+        "feed": dict.fromkeys(FEED_TYPES, "/index.xml"),
     }
+    assert tuple(tables) == QUERY_FORMS
+    return tables
 
 
 def feed_map(plan: Plan) -> dict[str, str]:

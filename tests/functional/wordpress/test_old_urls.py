@@ -210,7 +210,7 @@ def test_terms_that_share_a_display_name_keep_their_own_pages(tmp_path, hugo_bui
     urls = {u.url for u in old_urls(export)}
     assert {"/category/kids/", "/category/kids-cakes/", "/?cat=6"} <= urls
     query_map = json.loads(next(public.glob("wordpress-redirects.*.json")).read_text())
-    assert query_map["categories"]["6"] == "/categories/kids-cakes/"
+    assert query_map["cat"]["6"] == "/categories/kids-cakes/"
 
 
 def test_a_site_that_lived_under_a_path_keeps_its_urls_below_the_new_base(tmp_path, hugo_build):

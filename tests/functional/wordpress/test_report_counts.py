@@ -82,7 +82,7 @@ def test_items_without_or_with_a_taken_id_are_each_their_own_page(tmp_path):
     # what the left-out copy answered leads to the post it repeats
     kept = frontmatter.load(site / "content/posts/has-an-id/index.md")
     assert "/has-an-id-copy/" in kept["aliases"]
-    ids = json.loads((site / "data/wordpress_redirects.json").read_text())["ids"]
+    ids = json.loads((site / "data/wordpress_redirects.json").read_text())["p"]
     assert ids["13"] == ids["10"] == "/posts/has-an-id/"
     assert sum(1 for w in report.warnings if w.code == "missing-id") == 8
 

@@ -43,7 +43,7 @@ def test_feed_paths():
 @pytest.mark.parametrize("attribute", ['data-map="/m.1.json"', "data-map=/m.1.json"])  # --minify drops quotes
 def test_the_checker_finds_the_published_query_map(tmp_path, attribute):
     (tmp_path / "index.html").write_text(f"<script src=/js/r.js {attribute} data-keys=p></script>")
-    (tmp_path / "m.1.json").write_text('{"params": {"p": "ids"}, "ids": {"5": "/posts/x/"}}')
+    (tmp_path / "m.1.json").write_text('{"p": {"5": "/posts/x/"}}')
     (tmp_path / "posts/x").mkdir(parents=True)
     (tmp_path / "posts/x/index.html").write_text("x")
     query_map = published_query_map(tmp_path)

@@ -2,9 +2,9 @@
 // /?author=2, /?feed=rss2) all reach the home page of the static site; this sends them on to the new
 // URL. It is a file, not an inline script, because the sites' Content-Security-Policy runs only the
 // site's own script files (script-src 'self'). The query keys (data-keys) and the map (data-map) both
-// come from the converter's data/wordpress_redirects.json: its "params" say which table each key is
-// looked up in. The map is fetched only when the address carries one of the keys, so an ordinary
-// visit to the home page costs this one small cached file.
+// come from the converter's data/wordpress_redirects.json, which has one table per key (value -> new
+// URL). The map is fetched only when the address carries one of the keys, so an ordinary visit to
+// the home page costs this one small cached file.
 (function () {
   var script = document.currentScript;
   var params = new URLSearchParams(window.location.search);
@@ -20,9 +20,8 @@
       return response.ok ? response.json() : {};
     })
     .then(function (map) {
-      var forms = map.params || {};
       for (var i = 0; i < keys.length; i++) {
-        var table = map[forms[keys[i]]];
+        var table = map[keys[i]];
         var target = table && table[params.get(keys[i])];
         if (target) {
           // Media kept on another host (a CDN) is named by its full URL.
