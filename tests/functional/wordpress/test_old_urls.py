@@ -13,8 +13,8 @@ from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.oldurlcheck import OldUrl, answer, check_old_urls, old_urls, unanswered
 from chalicelib.wordpress.oldurls import renamed_paths
 
-from .exports import SITE, category, item, write_export
 from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
+from .wxr_items import SITE, category, item, write_export
 
 
 @pytest.mark.parametrize("name", shared_exports() or ["(none)"])

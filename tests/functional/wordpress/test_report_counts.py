@@ -1,6 +1,6 @@
 """The conversion report counts what was written: every kind and status, over every export we have.
 
-Counted by sitecounts.written_counts; exports built by exports.item.
+Counted by sitecounts.written_counts; exports built by wxr_items.item.
 """
 
 import json
@@ -12,8 +12,8 @@ import pytest
 from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.identity import SYNTHETIC_BASE
 
-from .exports import SITE, item, write_export
 from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
+from .wxr_items import SITE, item, write_export
 
 
 @pytest.mark.parametrize("name", shared_exports() or ["(none)"])
