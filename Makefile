@@ -56,6 +56,10 @@ layer: $(STAMP)  ## the Hugo Lambda layer zips in hugo_layer/dist/
 bench-convert: $(STAMP)  ## presslift convert vs wordpress-export-to-markdown (npm), on a 10,000-item export
 	$(PY) -m bench.convert.run
 
+.PHONY: bench-fidelity
+bench-fidelity: $(STAMP)  ## convert and build every shared WXR fixture; items, URLs, dates, media... kept (N/M)
+	$(PY) -m bench.fidelity.run
+
 # ---- Deploying to AWS (presslift/packaging, infra/) ----
 STAGE ?= prod
 STACK ?= presslift-$(STAGE)

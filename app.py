@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
-from chalicelib import buildrunner, pipeline, queues, web, webhooks
+from chalicelib import buildrunner, pipeline, queues, runpage, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
@@ -91,8 +91,7 @@ def show_dashboard() -> Response:
     svc = _route_services()
     runs = svc.runs.list(limit=100)
     guard = web.FormGuard.from_headers(_request().headers)
-    now = svc.clock().isoformat(timespec="seconds")
-    page = web.dashboard(runs, links=svc.settings.links, now=now, guard=guard)
+    page = web.dashboard(runs, links=svc.settings.links, now=svc.clock(), guard=guard)
     return web.html(page, cookie=guard.cookie(), referrer=web.OPERATOR_REFERRER)
 
 
@@ -109,12 +108,24 @@ def get_run_log(run_id: str, name: str) -> Response:
     return Response(body=body, status_code=200, headers={"Content-Type": content_type})
 
 
+@app.route("/runs/{run_id}/page", methods=["GET"], authorizer=operators)
+def show_run(run_id: str) -> Response:
+    svc = _route_services()
+    try:
+        run = svc.runs.get(run_id)
+    except PipelineError as exc:
+        return web.error_page(exc, "No such run", home_url=svc.settings.links.dashboard())
+    reads = runpage.gather(ArtifactStore(svc.s3, svc.settings.artifacts_bucket), run)
+    page = runpage.render(run, reads, links=svc.settings.links, now=svc.clock())
+    return web.html(page, referrer=web.OPERATOR_REFERRER)
+
+
 @app.route("/runs", methods=["GET"], authorizer=operators)
 def list_runs() -> Any:
     params = _query()
     svc = _route_services()
     runs = svc.runs.list(limit=min(int(params.get("limit", "50")), 200), site=params.get("site"))
-    return {"runs": [web.run_json(run, svc.settings.run_url(run.id)) for run in runs]}
+    return {"runs": [web.run_json(run, svc.settings.run_url(run.id), listed=True) for run in runs]}
 
 
 @app.route("/runs/{run_id}", methods=["GET"], authorizer=operators)
@@ -134,14 +145,8 @@ def show_approval(run_id: str) -> Response:
         run = pipeline.check_approvable(svc, run_id, token)
     except PipelineError as exc:
         return web.error_page(exc, "This approval link cannot be used")
-    return web.html(
-        web.render(
-            "approval.html",
-            run=run,
-            token=token,
-            action=svc.settings.links.approval(run_id),
-        )
-    )
+    action = svc.settings.links.approval(run_id)
+    return web.html(web.approval_page(run, token=token, action=action, now=svc.clock()))
 
 
 @app.route("/approvals/{run_id}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
@@ -236,7 +241,7 @@ def rollback(site: str, stage: str) -> Response:
                 message=message,
                 tone="ok",
                 run=run,
-                run_url=svc.settings.run_url(run.id),
+                run_url=svc.settings.links.run_page(run.id),
                 home_url=svc.settings.links.dashboard(),
             ),
             202,

@@ -3,7 +3,7 @@
 The approval lives on its run (`run.approval`); its id is the run's id. The token is 256 random bits,
 sent only in the email and stored only as its SHA-256, so a leaked table does not leak approvals.
 Opening the link (GET) only shows what will happen: mail scanners open every link. Only a POST that
-carries the token decides, once. Pure rules here; storing and enqueuing happen in `pipeline.py`.
+carries the token decides, once. Pure rules here; storing and enqueuing happen in `pipeline`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib import runview
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
 from chalicelib.runs import Run
 
@@ -123,8 +124,10 @@ def record_decision(run: Run, decision: Decision, now: datetime) -> None:
     )
 
 
-def email(run: Run, *, approval_url: str, staging_url: str, plan_text: str) -> tuple[str, str]:
-    """Subject and plain-text body of the approval email."""
+def email(
+    run: Run, *, approval_url: str, staging_url: str, plan_text: str, run_page_url: str
+) -> tuple[str, str]:
+    """Subject and plain-text body of the approval email; `run_page_url`, the run's dashboard page."""
     trigger = run.trigger.get("summary") or run.trigger.get("type", "a change")
     subject = f"[Presslift] Approve {run.site} for prod? ({trigger})"[:100]
     body = "\n".join(
@@ -133,6 +136,8 @@ def email(run: Run, *, approval_url: str, staging_url: str, plan_text: str) -> t
             "",
             f"Triggered by: {trigger}",
             f"Staging:      {staging_url}",
+            f"Run details:  {run_page_url}",
+            "              (operators: open it through `presslift dashboard`)",
             "",
             "What will change on prod:",
             plan_text,
@@ -140,7 +145,7 @@ def email(run: Run, *, approval_url: str, staging_url: str, plan_text: str) -> t
             "Review and decide (opening the link changes nothing; you confirm on the page):",
             approval_url,
             "",
-            f"This approval expires at {run.approval.get('expires_at')}.",
+            f"This approval expires at {runview.when(run.approval.get('expires_at')) or 'an unknown time'}.",
         ]
     )
     return subject, body

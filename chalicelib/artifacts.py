@@ -222,6 +222,13 @@ class ArtifactStore:
         content_type = "application/json" if name.endswith(".json") else "text/plain; charset=utf-8"
         return body.decode("utf-8", "replace"), content_type
 
+    def list_logs(self, site: str, run_id: str) -> list[str]:
+        """The names of a run's logs and reports, in the order they were written."""
+        prefix = log_key(site, run_id, "")
+        pages = self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        found = [obj for page in pages for obj in page.get("Contents", [])]
+        return [obj["Key"][len(prefix) :] for obj in sorted(found, key=lambda o: o["LastModified"])]
+
     def put_log(self, site: str, run_id: str, name: str, text: str) -> str:
         key = log_key(site, run_id, name)
         content_type = "application/json" if name.endswith(".json") else "text/plain; charset=utf-8"

@@ -86,21 +86,35 @@ def process_batch(
         final = attempts >= max_receive_count
         try:
             handle(record["body"], final)
-        except Exception:
-            log.exception(
-                "message %s failed (attempt %d of %d)", record.get("messageId"), attempts, max_receive_count
-            )
-            if backoff is not None and retry_later is not None:
-                _retry_later(record, backoff.delay(attempts, final=final), retry_later)
+        except Exception as exc:
+            seconds = backoff.delay(attempts, final=final) if backoff is not None else None
+            _log_failure(record, exc, attempts, max_receive_count, seconds)
+            if seconds is not None and retry_later is not None:
+                _retry_later(record, seconds, retry_later)
             failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
+
+
+def _log_failure(
+    record: dict[str, Any], exc: Exception, attempts: int, max_receive_count: int, seconds: int | None
+) -> None:
+    """One line per failed attempt; the traceback only with the last one (when it is given up)."""
+    again = "given up" if attempts >= max_receive_count else (f"again in {seconds} s" if seconds else "again")
+    log.warning(
+        "message %s failed (attempt %d of %d, %s): %s: %s",
+        record.get("messageId"),
+        attempts,
+        max_receive_count,
+        again,
+        type(exc).__name__,
+        str(exc).splitlines()[0] if str(exc) else "",
+        exc_info=attempts >= max_receive_count,
+    )
 
 
 def _retry_later(record: dict[str, Any], seconds: int, retry_later: RetryLater) -> None:
     try:
         retry_later(record, seconds)
-    except Exception:
+    except Exception as exc:
         # The record is still reported: it comes back after the queue's own timeout instead.
-        log.exception("could not hide message %s for %d s", record.get("messageId"), seconds)
-    else:
-        log.info("message %s comes back in %d s", record.get("messageId"), seconds)
+        log.warning("could not hide message %s for %d s: %s", record.get("messageId"), seconds, exc)

@@ -104,6 +104,10 @@ class ApiLinks:
     def run(self, run_id: str) -> str:
         return self._url("runs", run_id)
 
+    def run_page(self, run_id: str) -> str:
+        """The dashboard's HTML page of a run (`run` is its JSON, the API contract)."""
+        return self._url("runs", run_id, "page")
+
     def log(self, run_id: str, name: str) -> str:
         return self._url("runs", run_id, "logs", name)
 

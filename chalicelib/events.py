@@ -1,7 +1,7 @@
 """Typed views of incoming events and of the pipeline's own SQS messages.
 
 Handlers in `app.py` only adapt: they turn a Lambda event into these types and hand them to
-`pipeline.py`. Parsing here is strict: a message we cannot read is an `InputError` that names the
+`pipeline`. Parsing here is strict: a message we cannot read is an `InputError` that names the
 field, never a KeyError deep in a stage.
 """
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from chalicelib import approvals, events
+from chalicelib import approvals, events, runview
 from chalicelib.runs import Run
 from chalicelib.services import Services
 
@@ -31,8 +31,23 @@ def approval_requested(svc: Services, run: Run, approval_url: str) -> None:
         approval_url=approval_url,
         staging_url=svc.settings.site_url(run.site, "staging"),
         plan_text=str(run.approval.get("plan_text", "")),
+        run_page_url=svc.settings.links.run_page(run.id),
     )
     _publish(svc, subject, body)
+
+
+def _story(svc: Services, run: Run) -> list[str]:
+    """The lines every email tells about a run: trigger, status, when, how long, and its page."""
+    now = svc.clock()
+    started = runview.run_started(run)
+    return [
+        f"Triggered by: {run.trigger.get('summary') or run.trigger.get('type')}",
+        f"Status:       {runview.status_line(run)}",
+        f"Started:      {runview.when(started)} ({runview.ago(started, now)})",
+        f"Took:         {runview.run_took(run, now)}",
+        f"Details:      {svc.settings.links.run_page(run.id)}",
+        "              (operators: open it through `presslift dashboard`)",
+    ]
 
 
 def run_failed(svc: Services, run: Run) -> None:
@@ -42,10 +57,10 @@ def run_failed(svc: Services, run: Run) -> None:
         [
             f"Run {run.id} of site {run.site} failed at {where}.",
             "",
-            f"Triggered by: {run.trigger.get('summary') or run.trigger.get('type')}",
+            *_story(svc, run),
+            "",
             f"Error: {failed.error if failed else 'unknown'}",
             "",
-            f"Details: {svc.settings.run_url(run.id)}",
             "Nothing from this run was published past the failed stage.",
         ]
     )
@@ -58,8 +73,7 @@ def deployed(svc: Services, run: Run, stage: str) -> None:
         [
             f"Run {run.id} of site {run.site} is live on {stage}: {url}",
             "",
-            f"Triggered by: {run.trigger.get('summary') or run.trigger.get('type')}",
-            f"Details: {svc.settings.run_url(run.id)}",
+            *_story(svc, run),
         ]
     )
     _quietly(svc, f"[Presslift] {run.site} deployed to {stage}", body)
@@ -89,7 +103,7 @@ def commit_status(svc: Services, run: Run, state: str, description: str, *, url:
         sha=str(sha),
         state=state,
         description=description,
-        target_url=url or svc.settings.run_url(run.id),
+        target_url=url or svc.settings.links.run_page(run.id),
     )
     try:
         svc.send(

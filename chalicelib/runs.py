@@ -7,7 +7,7 @@ invocations never lose each other's changes. Run ids sort by creation time, so t
 listing is one query on a global secondary index.
 
 This module knows the shape of a run and how to store it; what happens after each stage is decided in
-`pipeline.py`, never here.
+`pipeline`, never here.
 """
 
 from __future__ import annotations

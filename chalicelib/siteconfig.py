@@ -52,6 +52,7 @@ OPERATOR_KEYS: dict[str, str] = {
     "search.admin_key_parameter": "--algolia-admin-key-parameter",
     "search.admin_key": "--algolia-admin-key-parameter (the key itself goes in SSM)",
     "code.app": "--code-app",
+    "fetch_media": "--fetch-media",
 }
 _TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
 
@@ -297,7 +298,15 @@ class _Table:
         )
 
     def site_config(self) -> SiteConfig:
-        for name in ("branches", "tags", "targets", "approval", "approval_ttl_hours", "search"):
+        for name in (
+            "branches",
+            "tags",
+            "targets",
+            "approval",
+            "approval_ttl_hours",
+            "search",
+            "fetch_media",
+        ):
             if name in self._data and (error := self.operator_owned(name)):
                 raise error
         kind = self.take("kind", self.choice(KINDS), "hugo")

@@ -18,7 +18,7 @@ Same DynamoDB table as the runs (keys `pk`/`sk`), other item kinds:
   `pushed_at`), so a replayed or stale push builds nothing;
 - `DELIVERY#<id>` / `DELIVERY`: a webhook delivery we have seen, with `expires_at` as the table's TTL.
 
-Never: decide what happens to a run here (that is `pipeline.py`), or read-then-write without a
+Never: decide what happens to a run here (that is `pipeline`), or read-then-write without a
 condition (two Lambdas run at once).
 """
 
@@ -121,6 +121,10 @@ class Site:
     approval: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     code_app: str | None = None
     search: SearchBackend = field(default_factory=SearchBackend)
+    # An imported site's media missing from its uploads archive are fetched from the old host (the
+    # hosts its export names only, within the converter's caps): the operator's call, since it makes
+    # the pipeline reach out to a server it does not run.
+    fetch_media: bool = False
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -163,7 +167,7 @@ class Site:
 
 
 #: The operator-owned settings beside name, repo, kind and source.
-SETTINGS = ("branch", "branches", "tags", "targets", "approval", "code_app", "search")
+SETTINGS = ("branch", "branches", "tags", "targets", "approval", "code_app", "search", "fetch_media")
 
 
 def validate(site: Site) -> None:
@@ -349,6 +353,7 @@ def site_from_dict(data: Mapping[str, Any]) -> Site:
         approval=ApprovalPolicy(**(data.get("approval") or {})),
         code_app=data.get("code_app"),
         search=SearchBackend(**(data.get("search") or {})),
+        fetch_media=bool(data.get("fetch_media", False)),
     )
 
 

@@ -2,7 +2,7 @@
 
 Every transition is one conditional write of the run (see `runs.py`), so a message delivered twice, or
 two functions racing, cannot run a stage twice or lose a result. What comes after which stage is
-decided in `pipeline.py`; this module only records.
+decided in `pipeline`; this module only records.
 """
 
 from __future__ import annotations

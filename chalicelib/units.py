@@ -20,3 +20,13 @@ def human_duration(seconds: float) -> str:
             count = int(seconds // size)
             return f"{count} {'day' if unit == 'days' and count == 1 else unit}"
     return f"{int(seconds)} s"
+
+
+def stopwatch(seconds: float) -> str:
+    """`0 s`, `45 s`, `1 m 12 s`, `2 h 5 m`: how long a stage or run took, to the second under an hour."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} m"
+    return f"{minutes} m {secs} s" if minutes else f"{secs} s"

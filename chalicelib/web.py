@@ -21,6 +21,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 from chalice.app import Response
 
+from chalicelib import runview
 from chalicelib.config import ApiLinks
 from chalicelib.errors import PipelineError
 from chalicelib.runs import Run
@@ -39,12 +41,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 def _environment() -> Any:
     import jinja2  # only the HTML views pay for it
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every page reads runs the same way: times, durations, status lines (see runview).
+    environment.globals["view"] = runview
+    return environment
 
 
 def text(body: str | bytes | None) -> str:
@@ -148,28 +153,54 @@ def render(template: str, **context: Any) -> str:
     return str(_environment().get_template(template).render(**context))
 
 
-def run_json(run: Run, run_url: str) -> dict[str, Any]:
+def run_json(run: Run, run_url: str, *, listed: bool = False) -> dict[str, Any]:
     """The operators' shape of a run (the API contract; with the approver's IP and user agent, which
-    only operator routes may show); never includes the approval token's hash."""
+    only operator routes may show); never includes the approval token's hash. `listed` (in a listing
+    of runs) leaves out the plans' file lists: up to 200 runs must fit one Lambda response (6 MB),
+    and the run's own URL has them."""
     data = run.to_dict()
     approval = dict(data.pop("approval") or {})
     approval.pop("token_sha256", None)
     data["approval"] = approval
+    if listed:
+        approval.pop("plan_files", None)
+        for stage in data["stages"]:
+            stage["detail"].pop("plan_files", None)
     data["links"] = {"self": run_url}
     return data
 
 
-def dashboard(runs: list[Run], *, links: ApiLinks, now: str, guard: FormGuard | None = None) -> str:
+#: Seconds between reloads of the dashboard while a run is unfinished (a meta refresh: no script).
+REFRESH_SECONDS = 5
+
+
+def dashboard(runs: list[Run], *, links: ApiLinks, now: datetime, guard: FormGuard | None = None) -> str:
     """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first;
-    each rollback form carries `guard`'s token for its action."""
+    each rollback form carries `guard`'s token for its action. It reloads itself while a run is
+    running (not while one only waits for a person: nothing changes until they decide)."""
+
     sites: dict[str, list[Run]] = {}
     for run in runs:
         sites.setdefault(run.site, []).append(run)
     pending = [run for run in runs if run.status == "awaiting_approval"]
     guard = guard or FormGuard(secrets.token_urlsafe(32))
+    active = any(run.status == "running" for run in runs)
     return render(
-        "dashboard.html", sites=list(sites.items()), pending=pending, links=links, now=now, guard=guard
+        "dashboard.html",
+        sites=list(sites.items()),
+        pending=pending,
+        links=links,
+        now=now,
+        guard=guard,
+        refresh=REFRESH_SECONDS if active else None,
     )
+
+
+def approval_page(run: Run, *, token: str | None, action: str, now: datetime) -> str:
+    """The approver's confirm page (public, behind its token): what goes to prod; it changes nothing."""
+
+    plan = runview.approval_plan(run)
+    return render("approval.html", run=run, token=token, action=action, now=now, plan=plan)
 
 
 def rollback_guard(

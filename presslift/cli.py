@@ -8,6 +8,7 @@ told otherwise.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -17,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-
-from chalicelib.errors import PipelineError
+from rich.markup import escape
 
 console = Console()
 err = Console(stderr=True)
@@ -80,8 +80,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from chalicelib.wordpress import convert_export
+    from chalicelib.wordpress import ConvertOptions, convert_export
 
+    options = ConvertOptions(
+        fetch_missing_media=args.fetch_media,
+        fetch_cache_dir=str(args.media_cache) if args.fetch_media else "",
+        theme=args.theme,
+    )
     with Progress(
         TextColumn("converting {task.description}"),
         BarColumn(),
@@ -95,23 +100,27 @@ def cmd_convert(args: argparse.Namespace) -> int:
             args.export,
             args.out,
             uploads=args.uploads,
+            options=options,
             progress=lambda done: progress.update(task, completed=done),
+            force=args.force,
         )
     console.print(report.summary())
     if args.report:
         args.report.write_text(report.to_json(), encoding="utf-8")
     console.print(f"Hugo site written to {args.out} (build it with: hugo --source {args.out})")
+    if args.theme != "presslift":
+        console.print(
+            f"It names the theme {args.theme!r}: put it in {args.out / 'themes' / args.theme} "
+            "or add it as a Hugo module."
+        )
     return 0
 
 
-def cmd_runs(args: argparse.Namespace) -> int:
+def cmd_read(args: argparse.Namespace) -> int:
+    """`runs`, `show`, `logs`, `watch`: read-only views of the runs (`presslift.runlog`)."""
     from presslift.target import pipeline_services
 
-    svc = pipeline_services(args)
-    for run in svc.runs.list(limit=args.limit, site=args.site):
-        stages = " ".join(f"{s.name}:{s.status}" for s in run.stages)
-        console.print(f"{run.id}  {run.site:<16} {run.status:<18} {stages}", highlight=False)
-    return 0
+    return int(args.read(args, pipeline_services(args), console))
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -122,6 +131,13 @@ def cmd_decide(args: argparse.Namespace) -> int:
     from presslift.target import pipeline_services
 
     svc = pipeline_services(args)
+    if args.decision == "approve" and not args.yes:
+        run = svc.runs.get(args.run)
+        plan = str(run.approval.get("plan_text") or "(no plan recorded)")
+        console.print(f"Approving run {run.id} of {run.site} puts this on prod:", highlight=False)
+        console.print(plan, highlight=False, soft_wrap=True)
+        if not _confirm(f"Approve run {run.id} for prod?"):
+            return 2
     who = f"operator {getpass.getuser()} (presslift CLI)"
     run = pipeline.decide(svc, args.run, None, Decision(args.decision, "cli", who), operator=True)
     verb = "approved: the prod deploy is queued" if args.decision == "approve" else "rejected"
@@ -207,8 +223,15 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from chalicelib import pipeline
     from presslift.target import pipeline_services
 
+    svc = pipeline_services(args)
+    if args.stage == "prod" and not args.yes:
+        target = f"run {args.run}'s build" if args.run else "the build it had before the current one"
+        deletes = "; the delete limits are lifted" if args.allow_deletes else ""
+        console.print(f"Roll {args.site} prod back to {target}{deletes}.", highlight=False)
+        if not _confirm(f"Roll {args.site} prod back?"):
+            return 2
     run = pipeline.rollback(
-        pipeline_services(args),
+        svc,
         args.site,
         args.stage,
         args.run,
@@ -277,24 +300,46 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     svc = pipeline_services(args)
     source, artifact = pipeline.publishable(svc, args.site, args.stage, args.run)
+    what = f"run {source.id}'s build" + ("" if args.run else f" (what {args.stage} holds now)")
     if args.dry_run:
         detail = deploy_work.deploy(
             svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=args.verify
         )
-        console.print(f"Run {source.id} to {args.stage} (dry run, nothing changed):", highlight=False)
-        console.print(detail["plan_text"], highlight=False)
         try:
-            pipeline.check_publish(svc, source, artifact, args.stage)
+            allowed: str | None = pipeline.check_publish(svc, source, artifact, args.stage)
+            refusal = ""
         except ForbiddenError as exc:
-            console.print(f"Publishing it would be refused: {exc}", highlight=False)
+            allowed, refusal = None, str(exc)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "run": source.id,
+                        "artifact_run": artifact,
+                        "allowed": allowed,
+                        "refused": refusal,
+                        **detail,
+                    },
+                    default=str,
+                    indent=2,
+                )
+            )
+            return 0
+        console.print(
+            f"Publish {what} to {args.stage} (dry run, nothing changed):", highlight=False, soft_wrap=True
+        )
+        _print_plan(detail, listing=args.list)
+        if refusal:
+            console.print(f"Publishing it would be refused: {refusal}", highlight=False, soft_wrap=True)
         return 0
     why = pipeline.check_publish(svc, source, artifact, args.stage)  # refused before anything is asked
-    if args.stage == "prod" and not args.yes:
+    if not args.yes:
         detail = deploy_work.deploy(svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=True)
-        console.print(f"Run {source.id} to prod ({why}):", highlight=False)
-        console.print(detail["plan_text"], highlight=False)
-        if not _confirm(f"Publish run {source.id} to prod?"):
-            return 2
+        if args.stage == "prod" or detail["publish"]["summary"].get("deletes"):
+            console.print(f"Publish {what} to {args.stage} ({why}):", highlight=False, soft_wrap=True)
+            _print_plan(detail, listing=args.list)
+            if not _confirm(f"Publish run {source.id}'s build to {args.stage}?"):
+                return 2
     run = pipeline.publish(
         svc,
         args.site,
@@ -307,6 +352,28 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    from presslift.completion import bash_script
+
+    print(bash_script(args.parser), end="")
+    return 0
+
+
+def _print_plan(detail: dict[str, Any], *, listing: bool) -> None:
+    """The plan's lines; with `listing`, every file it changes and why (as `hugo deploy --dryRun`)."""
+    from chalicelib.units import human_size
+
+    console.print(detail["plan_text"], highlight=False, soft_wrap=True)
+    if listing:
+        for row in detail.get("files", []):
+            size = human_size(row["size"]) if row["action"] == "upload" else ""
+            console.print(
+                f"  {row['action']:<8} {row['reason']:<16} {size:>9}  {row['key']}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
 def _confirm(question: str) -> bool:
     """Ask on the terminal; without one (a script, CI), refuse: prod changes only when someone says so."""
     if not sys.stdin.isatty():
@@ -316,12 +383,13 @@ def _confirm(question: str) -> bool:
         return False
     answer = console.input(f"{question} [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
-        err.print("Nothing published.")
+        err.print("Nothing changed.")
         return False
     return True
 
 
 def parser() -> argparse.ArgumentParser:
+    from presslift import __version__, runlog
     from presslift.localcloud import LocalCloudOptions
     from presslift.siteoptions import add_site_options
     from presslift.target import add_target_options
@@ -329,6 +397,8 @@ def parser() -> argparse.ArgumentParser:
     defaults = LocalCloudOptions()
     top = argparse.ArgumentParser(prog="presslift", description=__doc__.splitlines()[0] if __doc__ else None)
     top.add_argument("-v", "--verbose", action="store_true", help="log what the pipeline does")
+    top.add_argument("--debug", action="store_true", help="show the full traceback when a command fails")
+    top.add_argument("--version", action="version", version=f"presslift {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="start the local cloud and keep it running until Ctrl-C")
@@ -360,6 +430,27 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
     convert.add_argument("--report", type=Path, help="also write the conversion report as JSON here")
+    convert.add_argument(
+        "--fetch-media",
+        action="store_true",
+        help="fetch media the uploads archive lacks (or all, with none) from the hosts the export names",
+    )
+    convert.add_argument(
+        "--media-cache",
+        type=Path,
+        default=Path.home() / ".cache" / "presslift" / "media",
+        help="where fetched media are kept for the next run (default: ~/.cache/presslift/media)",
+    )
+    convert.add_argument(
+        "--theme",
+        default="presslift",
+        help="the Hugo theme the site names: presslift (default, written in) or one you put in themes/",
+    )
+    convert.add_argument(
+        "--force",
+        action="store_true",
+        help="convert into a non-empty --out, replacing only the files an earlier conversion wrote there",
+    )
     convert.set_defaults(func=cmd_convert)
 
     for decision, text in (
@@ -368,6 +459,10 @@ def parser() -> argparse.ArgumentParser:
     ):
         decide = sub.add_parser(decision, help=f"{text} (as an operator, without the emailed link)")
         decide.add_argument("run", help="the run id")
+        if decision == "approve":
+            decide.add_argument(
+                "--yes", action="store_true", help="approve without showing the plan and asking"
+            )
         add_target_options(decide)
         decide.set_defaults(func=cmd_decide, decision=decision)
 
@@ -412,20 +507,24 @@ def parser() -> argparse.ArgumentParser:
         help="the run whose artifact to restore, one that was live on the stage (default: the one before)",
     )
     roll.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
+    roll.add_argument("--yes", action="store_true", help="roll prod back without asking")
     add_target_options(roll)
     roll.set_defaults(func=cmd_rollback)
 
     publish = sub.add_parser(
-        "publish", help="publish a run's artifact to a stage, or show the plan with --dry-run"
+        "publish",
+        help="publish the build a stage holds again (repairs hand edits); --dry-run shows the plan",
     )
     publish.add_argument("site")
     publish.add_argument("stage", choices=("staging", "prod"))
     publish.add_argument(
         "--run",
-        help="the run whose artifact to publish (default: the newest built); prod takes only a build "
-        "that was approved or live on prod before",
+        help="the run whose build to publish (default: the one the stage holds now, to repair drift); "
+        "prod takes only a build that was approved for it or live on it before",
     )
     publish.add_argument("--dry-run", action="store_true", help="only print what would change")
+    publish.add_argument("--list", action="store_true", help="list every file the plan changes, and why")
+    publish.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
     publish.add_argument("--yes", action="store_true", help="publish to prod without asking")
     publish.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
     publish.add_argument(
@@ -447,31 +546,38 @@ def parser() -> argparse.ArgumentParser:
     add_target_options(dash)
     dash.set_defaults(func=cmd_dashboard)
 
-    runs = sub.add_parser("runs", help="list runs, newest first")
-    runs.add_argument("--site", help="only this site's runs")
-    runs.add_argument("--limit", type=int, default=20)
-    add_target_options(runs)
-    runs.set_defaults(func=cmd_runs)
+    complete = sub.add_parser(
+        "completion", help="print shell completion: source <(presslift completion bash)"
+    )
+    complete.add_argument(
+        "shell", choices=("bash", "zsh"), help="zsh: after autoload -U bashcompinit && bashcompinit"
+    )
+    complete.set_defaults(func=cmd_completion, parser=top)
+
+    runlog.add_parsers(sub, add_target_options)
+    for name in ("runs", "show", "logs", "watch"):
+        sub.choices[name].set_defaults(func=cmd_read)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
+    from presslift.failures import explain
+
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
         return int(args.func(args))
-    except PipelineError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
     except Exception as exc:
-        from presslift.localcloud import LocalCloudError
-
-        if isinstance(exc, LocalCloudError):
-            err.print(f"[red]error:[/red] {exc}")
-            return 2
-        raise
+        failure = explain(exc)
+        if failure is None or args.debug:
+            raise
+        err.print(f"[red]error:[/red] {escape(failure.message)}", highlight=False, soft_wrap=True)
+        return failure.exit_code
 
 
 if __name__ == "__main__":

@@ -55,6 +55,12 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     )
     parser.add_argument("--approval-ttl-hours", type=int, help="how long an approval link stays open (72)")
     parser.add_argument("--code-app", help="a code site's folder on the EFS mount points (default: its name)")
+    parser.add_argument(
+        "--fetch-media",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="an imported export's media missing from its uploads archive are fetched from its old host",
+    )
     parser.add_argument("--search", choices=("pagefind", "algolia"), help="the search backend (pagefind)")
     for name in _SEARCH_FIELDS:
         parser.add_argument(f"--algolia-{name.replace('_', '-')}")
@@ -85,6 +91,8 @@ def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[s
         changes["approval"] = approval
     if args.code_app is not None:
         changes["code_app"] = args.code_app or None
+    if args.fetch_media is not None and args.fetch_media != base.fetch_media:
+        changes["fetch_media"] = args.fetch_media
     search = base.search
     if args.search is not None:
         search = replace(search, backend=args.search)
@@ -136,6 +144,8 @@ def describe(site: Site) -> str:
     )
     if site.kind == "code":
         lines.append(f"  code app: {site.app}")
+    if site.fetch_media:
+        lines.append("  media: fetched from the old host when the uploads archive lacks them")
     if site.search.backend == "algolia":
         lines.append(
             f"  search: algolia app {site.search.app_id}, index {site.search.index_name}, "

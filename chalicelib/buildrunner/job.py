@@ -92,6 +92,7 @@ class RunnerResult:
     hugo: str = ""
     flags: tuple[str, ...] = ()
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    theme_fallback: str = ""  # why the runner built with Presslift's theme ("" when it did not)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -108,4 +109,5 @@ class RunnerResult:
             hugo=str(data.get("hugo", ""))[:40],
             flags=tuple(str(flag) for flag in data.get("flags", ())),
             stages={str(k): dict(v) for k, v in dict(data.get("stages", {})).items()},
+            theme_fallback=str(data.get("theme_fallback", ""))[:400],
         )

@@ -72,12 +72,14 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
     public = work / "public"
     flags = job.flags
     stages: dict[str, dict[str, object]] = {}
+    fallback = ""
     for stage in job.stages:
-        stages[stage.stage], flags = _stage_tree(source, public, work, stage, flags, logs, budget)
+        stages[stage.stage], flags, why = _stage_tree(source, public, work, stage, flags, logs, budget)
+        fallback = fallback or why
     trees = work / "trees.tar.gz"
     pack(public, trees)
     _put_file(job.trees_url, trees, TARBALL_TYPE)
-    return RunnerResult(ok=True, hugo=version, flags=flags, stages=stages)
+    return RunnerResult(ok=True, hugo=version, flags=flags, stages=stages, theme_fallback=fallback)
 
 
 def _stage_tree(
@@ -88,16 +90,16 @@ def _stage_tree(
     flags: tuple[str, ...],
     logs: list[str],
     budget: TimeBudget,
-) -> tuple[dict[str, object], tuple[str, ...]]:
+) -> tuple[dict[str, object], tuple[str, ...], str]:
     from chalicelib.search.pagefind import index_with_pagefind
 
     dest = public / stage.stage
-    result, flags = _render(source, dest, stage, work, flags, logs, budget)
+    result, flags, fallback = _render(source, dest, stage, work, flags, logs, budget)
     search = index_with_pagefind(result.destination, budget=budget)
     logs.append(
         f"== {stage.stage} ({stage.base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}"
     )
-    return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags
+    return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
 
 
 def _render(
@@ -108,7 +110,10 @@ def _render(
     flags: tuple[str, ...],
     logs: list[str],
     budget: TimeBudget,
-) -> tuple[hugo.HugoBuild, tuple[str, ...]]:
+) -> tuple[hugo.HugoBuild, tuple[str, ...], str]:
+    """Hugo's render of one stage, the flags it took, and why it fell back to Presslift's theme ("" when
+    it did not: a site's own theme, even one named by its own `--theme` flag, is never replaced)."""
+
     def build(with_flags: tuple[str, ...]) -> hugo.HugoBuild:
         return hugo.build_site(
             source,
@@ -123,7 +128,7 @@ def _render(
     try:
         result = build(flags)
         if (dest / "index.html").is_file() or "--theme" in flags:
-            return result, flags
+            return result, flags, ""
         reason = "the site rendered no home page (it has no layouts or theme)"
     except BuildError as exc:
         if "--theme" in flags or "failed to load modules" not in exc.log_tail:
@@ -134,7 +139,7 @@ def _render(
     if not themes.exists():
         shutil.copytree(theme_dir(), themes)
     flags = (*flags, "--theme", THEME_NAME)
-    return build(flags), flags
+    return build(flags), flags, reason
 
 
 def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 EMPTY_MD5 = hashlib.md5(b"", usedforsecurity=False).hexdigest()
 REDIRECT_SCHEMES = ("/", "http://", "https://")
+#: Files a run record lists per plan: about 100 bytes each, so a few plans stay far below 400 KB.
+FILES_LISTED = 300
 
 
 class UploadReason(StrEnum):
@@ -117,6 +119,21 @@ class PublishPlan:
             "overridden": list(self.overridden),
             "compared_with": self.basis,
         }
+
+    def files(self, limit: int = FILES_LISTED) -> dict[str, Any]:
+        """Every change file by file, as `hugo deploy --dryRun` lists them: uploads with their reason
+        (in upload order; an alias's redirect object with where it points), then deletes; at most
+        `limit` (a run record is one DynamoDB item, 400 KB), with how many more there were."""
+        changes = [
+            {"path": upload.path, "reason": upload.reason.value, "size": upload.size}
+            | ({"redirect": upload.headers.redirect} if upload.is_redirect else {})
+            for _, uploads in self.in_order()
+            for upload in uploads
+        ]
+        changes += [
+            {"path": key.removeprefix(self.target.prefix), "reason": "delete"} for key in self.deletes
+        ]
+        return {"files": changes[:limit], "more": max(0, len(changes) - limit)}
 
     def describe(self) -> str:
         """A few lines of text saying what the publish will do (or why it is refused)."""

@@ -3,8 +3,8 @@
 Pass one reads the export once to plan where everything goes, setting aside each item that becomes a
 page in a spool file beside the site; pass two reads the spool back one item at a time and writes it,
 so the XML is parsed once and memory stays flat. Everything is written into a temporary folder beside
-`out_dir` and moved into place only when the whole conversion succeeded: a failed conversion leaves
-nothing behind.
+`out_dir` and moved into place (outdir.py) only when the whole conversion succeeded: a failed
+conversion leaves nothing behind, and a non-empty `out_dir` is refused unless `force`.
 
 This module must never publish, build or upload anything, and never leave a half-written site.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html as htmllib
 import json
-import os
 import pickle
 import re
 import shutil
@@ -25,14 +24,26 @@ from typing import Any
 from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
+from chalicelib.wordpress.fetchmedia import FetchPolicy, MediaFetcher
+from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
-from chalicelib.wordpress.links import SiteMap
-from chalicelib.wordpress.media import UploadsArchive, fetch
+from chalicelib.wordpress.links import (
+    LOCAL_UPLOADS_PREFIX,
+    SiteMap,
+    is_media_url,
+    upload_urls_in,
+    uploads_relative,
+    url_host,
+)
+from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.oldurls import feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.plan import Placement, Plan, Planner
+from chalicelib.wordpress.outdir import place, refuse_unless_empty
+from chalicelib.wordpress.plan import MediaItem, Placement, Plan, Planner
+from chalicelib.wordpress.players import enclosure, enclosure_player
+from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.slugs import hugo_term_path
@@ -40,6 +51,8 @@ from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, saf
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
 TAG_RE = re.compile(r"<[^>]+>")
+# What hugo.toml's `theme` may say: a folder under themes/ or a Hugo module path.
+THEME_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)*")
 
 
 def _plain(text: str) -> str:
@@ -80,6 +93,10 @@ class Conversion:
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
         self.identities = ItemIdentities()
+        self.upload_urls: dict[str, str] = {}  # uploads-relative path -> a URL the content names it by
+        self.fetched: set[str] = set()
+        # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
+        self.shortcodes: set[str] = set()
         # Written items wait here between the passes; it lives in the work folder's parent so a
         # failed run removes it with the rest.
         self.spool = work.with_name(work.name + ".items")
@@ -101,6 +118,7 @@ class Conversion:
                     self.titles[item.id] = _plain(item.title)
                 if item.type not in ("attachment", "nav_menu_item"):
                     pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                    self._note_uploads(item)
         if planner is None:
             planner = Planner(reader.site, self.options)
         plan = planner.finish()
@@ -128,6 +146,7 @@ class Conversion:
                 "duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}", f"{item_id}"
             )
         self.plan = plan
+        self._gather_media(plan)
         return plan
 
     def _settle_identity(self, item: Item) -> Settled:
@@ -143,6 +162,52 @@ class Conversion:
                 "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
             )
         return settled
+
+    def _note_uploads(self, item: Item) -> None:
+        found = enclosure(item.meta.get("enclosure", ""))
+        for url in [*upload_urls_in(item.content), *([found.url] if found else [])]:
+            rel = uploads_relative(url)
+            if rel:
+                self.upload_urls.setdefault(rel, url)
+
+    def _gather_media(self, plan: Plan) -> None:
+        """Decides which uploads the new site will have (the archive's, and those fetched when asked),
+        before any body is written, so no link is ever rewritten to a file the site lacks."""
+        sitemap = plan.sitemap
+        sitemap.origin = self.report.site.base_url if self.report.site.base_url != "/" else ""
+        present = set(sitemap.available) if self.uploads is not None else set()
+        for media in plan.media.values():
+            if media.rel:
+                self.upload_urls[media.rel] = media.url
+        if self.options.fetch_missing_media:
+            wanted: dict[str, Path] = {}
+            for rel, url in sorted(self.upload_urls.items()):
+                host = url_host(sitemap.absolute(url))
+                if rel not in present and host in sitemap.hosts:
+                    wanted[sitemap.absolute(url)] = safe_path(self.work, f"static/wp-content/uploads/{rel}")
+            cache = self.options.fetch_cache_dir
+            fetcher = MediaFetcher(
+                FetchPolicy(frozenset(sitemap.hosts), frozenset(self.options.fetch_private_hosts)),
+                self.options.fetch_limits,
+                Path(cache) if cache else None,
+            )
+            result = fetcher.fetch_all(wanted)
+            uploads_dir = self.work / "static" / "wp-content" / "uploads"
+            self.fetched = {dest.relative_to(uploads_dir).as_posix() for dest in result.fetched.values()}
+            present |= self.fetched
+            for url, why in sorted(result.failed.items()):
+                self.report.warn(
+                    "unfetched-media", f"{url} could not be fetched: {why}; its original URL is kept", url
+                )
+            self.report.count("media-file", "fetched", len(self.fetched))
+            if result.failed:
+                self.report.count("media-file", "not-fetched", len(result.failed))
+        sitemap.local_files = present
+
+    def _media_src(self, media: MediaItem) -> str:
+        """Where a library file is served from: the new site when it has the file, else its old URL."""
+        src = self.plan.sitemap.media_url(media.url) if self.plan is not None and media.rel else None
+        return src or media.url
 
     # -- pass two -------------------------------------------------------------------------------
     def spooled_items(self) -> Iterator[Item]:
@@ -183,11 +248,9 @@ class Conversion:
                 media = plan.media.get(media_id)
                 if media is None:
                     continue
-                if media.rel:
-                    plan.sitemap.referenced_media.add(media.rel)
-                out.append(
-                    GalleryImage(media.local_url, media.alt or _plain(media.title), _plain(media.caption))
-                )
+                src = self._media_src(media)
+                self.report.media.add("local" if src.startswith(LOCAL_UPLOADS_PREFIX) else "remote")
+                out.append(GalleryImage(src, media.alt or _plain(media.title), _plain(media.caption)))
             return out
 
         return images
@@ -199,10 +262,15 @@ class Conversion:
         sitemap: SiteMap = plan.sitemap
 
         def warn(code: str, message: str) -> None:
+            if code == "lost-media":
+                self.report.media.add("lost")
             self.report.warn(code, message, label)
 
         def rewrite(url: str) -> str:
-            return sitemap.rewrite(url) or url
+            new = sitemap.rewrite(url) or url
+            if is_media_url(url):
+                self.report.media.add("local" if new.startswith(LOCAL_UPLOADS_PREFIX) else "remote")
+            return new
 
         policy = self.options.hacked_content
         body = convert_body(
@@ -213,8 +281,11 @@ class Conversion:
                 warn=warn,
                 iframe_hosts=self.options.iframe_hosts,
                 strip=policy != "keep",
+                footnotes=item.meta.get("footnotes", ""),
+                remote_player=lambda url: self.report.media.add("remote"),
             ),
         )
+        markdown = body.markdown
         title, title_findings = clean_title(
             item.title, iframe_hosts=self.options.iframe_hosts, strip=policy != "keep"
         )
@@ -251,20 +322,38 @@ class Conversion:
             meta["summary"] = excerpt
         if placement.aliases:
             meta["aliases"] = sorted(set(placement.aliases))
+        podcast = enclosure(item.meta.get("enclosure", ""))
+        if podcast is not None:
+            player, meta["enclosure"] = enclosure_player(podcast, rewrite)
+            if meta["enclosure"]["url"] not in markdown:
+                markdown = f"{markdown.rstrip()}\n\n{player}\n".lstrip()
         thumbnail = plan.media.get(as_int(item.meta.get("_thumbnail_id", "")))
         if thumbnail is not None:
-            if thumbnail.rel:
-                sitemap.referenced_media.add(thumbnail.rel)
-            meta["featured_image"] = thumbnail.local_url
+            meta["featured_image"] = rewrite(self._media_src(thumbnail))
             if thumbnail.alt:
                 meta["featured_image_alt"] = thumbnail.alt
+            if _plain(thumbnail.caption):
+                meta["featured_image_caption"] = _plain(thumbnail.caption)
+        meta.update(
+            plugin_params(
+                item,
+                title=meta["title"],
+                excerpt=excerpt or _plain(item.content)[:300],
+                site_title=self.report.site.title,
+                site_description=self.report.site.description,
+                author=(meta.get("authors") or [""])[0],
+                media_url=self._referenced_media_url,
+                warn=warn,
+            )
+        )
         if item.type not in ("post", "page"):
             meta["wordpress_type"] = item.type
         if item.menu_order and item.type == "page":
             meta["weight"] = item.menu_order
         meta["wordpress_id"] = item.id
         name = "_index.md" if placement.branch else "index.md"
-        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, body.markdown))
+        self.shortcodes |= shortcodes_called(markdown)
+        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, markdown))
         clean_comments, spam = screen(item.comments)
         for comment, reason in spam:
             self.report.warn("spam-comment", f"comment {comment.id} left out: {reason}", label)
@@ -276,6 +365,12 @@ class Conversion:
             self.report.count("comment", "spam", len(spam))
         if len(item.comments) > len(comments) + len(spam):
             self.report.count("comment", "skipped", len(item.comments) - len(comments) - len(spam))
+
+    def _referenced_media_url(self, media_id: int) -> str:
+        """Where a media item the page uses is served from (see `_media_src`), or "" when unknown."""
+        assert self.plan is not None
+        media = self.plan.media.get(media_id)
+        return "" if media is None else self._media_src(media)
 
     def _taxonomy_params(self, item: Item, meta: dict[str, Any]) -> None:
         plan = self.plan
@@ -325,6 +420,7 @@ class Conversion:
             ),
         )
         # Old ?p=ID links all reach the home page of a static site; its script sends them on.
+        self.shortcodes.add("wordpress-redirects")
         write_text(
             self.work,
             "content/_index.md",
@@ -353,7 +449,7 @@ class Conversion:
         self._author_pages()
         self._write_media()
         for name, data in (
-            ("wordpress_redirects", query_map(plan, self.media_present())),
+            ("wordpress_redirects", query_map(plan, plan.sitemap.local_files or set())),
             ("wordpress_feeds", feed_map(plan)),
         ):
             write_text(
@@ -362,6 +458,7 @@ class Conversion:
                 json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
             )
         copy_theme(self.work, self.options.theme)
+        PortableLayouts().write(self.work, self.shortcodes)
         for key, n in sorted(plan.counts.items()):
             kind, _, status = key.partition("/")
             if n:
@@ -372,12 +469,6 @@ class Conversion:
             self.report.count("nav_menu_item", "menu-entry", menu_count)
             if len(plan.menu_items) > menu_count:
                 self.report.count("nav_menu_item", "skipped", len(plan.menu_items) - menu_count)
-
-    def media_present(self) -> set[str]:
-        """The uploads-relative paths of the media files this conversion wrote."""
-        assert self.plan is not None
-        uploads = self.work / "static/wp-content/uploads"
-        return {m.rel for m in self.plan.media.values() if m.rel and (uploads / m.rel).is_file()}
 
     def _author_pages(self) -> None:
         plan = self.plan
@@ -407,22 +498,16 @@ class Conversion:
             dest = safe_path(self.work, f"static/wp-content/uploads/{rel}")
             if self.uploads is not None and rel in sitemap.available:
                 self.uploads.copy(rel, dest)
-                continue
-            source_url = source_urls.get(rel, "")
-            if (
-                self.options.fetch_missing_media
-                and source_url
-                and fetch(
-                    source_url,
-                    dest,
-                    timeout=self.options.fetch_timeout_seconds,
-                    max_bytes=self.options.fetch_max_bytes,
-                )
-            ):
-                continue
-            missing.append(rel)
+            elif rel not in self.fetched:
+                missing.append(rel)
         for rel in missing:
-            self.report.warn("missing-media", f"wp-content/uploads/{rel} is not in the uploads archive", rel)
+            where = "in the uploads archive" if self.uploads is not None else "fetched (no uploads archive)"
+            self.report.warn(
+                "missing-media",
+                f"wp-content/uploads/{rel} was not {where}; pages keep its original URL "
+                f"{source_urls.get(rel, '')}".rstrip(),
+                rel,
+            )
         self.report.count("media-file", "copied", len(wanted) - len(missing))
         if missing:
             self.report.count("media-file", "missing", len(missing))
@@ -438,7 +523,7 @@ class Conversion:
         library = [
             {
                 "id": m.id,
-                "url": m.local_url,
+                "url": m.local_url if m.rel not in missing_set else m.url,
                 "title": _plain(m.title),
                 "alt": m.alt,
                 "caption": _plain(m.caption),
@@ -450,18 +535,6 @@ class Conversion:
         write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
 
 
-def _replace_dir(work: Path, out_dir: Path) -> None:
-    if out_dir.exists() and any(out_dir.iterdir()):
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.replace(out_dir, old / "site")
-        os.replace(work, out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        if out_dir.exists():
-            out_dir.rmdir()
-        os.replace(work, out_dir)
-
-
 def convert_export(
     export: Path,
     out_dir: Path,
@@ -469,6 +542,7 @@ def convert_export(
     uploads: Path | None = None,
     options: ConvertOptions | None = None,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> ConversionReport:
     """Converts a WordPress export into a Hugo site source in `out_dir`; see the package docstring."""
     export = Path(export)
@@ -479,8 +553,16 @@ def convert_export(
             f"unknown hacked-content policy {options.hacked_content!r} (choose strip, quarantine or keep)",
             source=export.name,
         )
+    if not THEME_NAME_RE.fullmatch(options.theme) or ".." in options.theme.split("/"):
+        raise ConversionError(
+            f"{options.theme!r} is not a theme name (a folder in themes/ or a module path such as "
+            "github.com/owner/theme)"
+        )
     if not export.is_file():
         raise ConversionError("the export file does not exist", source=str(export))
+    refuse_unless_empty(out_dir, force=force)
+    # The work folder goes beside the real folder (out_dir may be a link to it), on its filesystem.
+    out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     archive = UploadsArchive(Path(uploads)) if uploads is not None else None
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))
@@ -489,12 +571,10 @@ def convert_export(
         conversion.make_plan()
         conversion.write_items()
         conversion.write_site()
-        _replace_dir(work, out_dir)
+        place(work, out_dir)
         return conversion.report
-    except BaseException:
+    finally:
         shutil.rmtree(work, ignore_errors=True)
         work.with_name(work.name + ".items").unlink(missing_ok=True)
-        raise
-    finally:
         if archive is not None:
             archive.close()

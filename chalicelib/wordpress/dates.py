@@ -6,7 +6,8 @@ This module must never read the clock: the same export gives the same dates.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 WP_FORMAT = "%Y-%m-%d %H:%M:%S"
 # The shapes WordPress writes; fromisoformat reads them many times faster than strptime.
@@ -64,3 +65,23 @@ def is_after(a: str, b: str) -> bool:
 
 def plus_seconds(iso: str, seconds: int) -> str:
     return (datetime.fromisoformat(iso) + timedelta(seconds=seconds)).isoformat()
+
+
+def from_pubdate(value: str) -> tuple[str, str]:
+    """An RSS `<pubDate>` (RFC 822, "Tue, 02 Jan 2024 09:30:00 +0100") as WordPress's local and GMT
+    date fields, for items that carry no `<wp:post_date>`.
+
+    The local field is left empty when the offset is +0000 (WordPress's exporter always writes GMT
+    there), so the item is dated at that instant without counting as a vote for a +00:00 site
+    offset; ("", "") when unreadable.
+    """
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return "", ""
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    gmt = parsed.astimezone(UTC).strftime(WP_FORMAT)
+    offset = parsed.utcoffset()
+    local = parsed.strftime(WP_FORMAT) if offset else ""
+    return local, gmt

@@ -2,8 +2,10 @@
 
 The steps, in order: drop Gutenberg block comments, keep `<!--more-->` as Hugo's summary divider,
 swap shortcodes and bare video URLs for placeholders, apply WordPress's paragraph rules (wpautop) to
-classic-editor bodies, scan for injected content, rewrite links and media to their new homes, convert
-to Markdown, and put the Hugo shortcodes in place of the placeholders.
+classic-editor bodies, scan for injected content, rewrite links and media to their new homes, turn
+block galleries and footnotes into placeholders too (blocks.py), convert to Markdown, escape text
+that Hugo would read as a shortcode, and put the Hugo shortcodes in place of the placeholders.
+`<pre>` text is kept byte for byte all the way (markdown.KEEP).
 
 This module must never fetch anything or write files; what it finds goes to the callbacks it is given.
 """
@@ -19,16 +21,25 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
-from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
-from chalicelib.wordpress.markdown import can_convert, to_markdown
-from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
-from chalicelib.wordpress.shortcodes import (
-    Placeholders,
-    ShortcodeContext,
-    convert_bare_embeds,
-    convert_shortcodes,
-    embed_markdown,
+from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes
+from chalicelib.wordpress.fragment import inner_html, parse_fragment
+from chalicelib.wordpress.markdown import (
+    can_convert,
+    escape_hugo_shortcodes,
+    fenced_code,
+    release,
+    script,
+    to_markdown,
 )
+from chalicelib.wordpress.players import (
+    PlayerContext,
+    bare_embeds,
+    elements_to_players,
+    embed_blocks,
+    plugin_players,
+)
+from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
+from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, convert_shortcodes
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
 MORE = re.compile(r"<!--\s*more\b.*?-->", re.S)
@@ -80,20 +91,6 @@ def wpautop(text: str) -> str:
     return re.sub(r"ZQXPRE(\d+)ZQX", lambda m: protected[int(m.group(1))], result)
 
 
-HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])")
-
-
-def escape_hugo_shortcodes(markdown: str) -> str:
-    """Text that looks like a Hugo shortcode (a post about Hugo, say) is shown, never run."""
-
-    def escape(m: re.Match[str]) -> str:
-        if m.group(1) is None:
-            return "{ {"  # an opening with no end: break it so Hugo does not look for one
-        return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
-
-    return HUGO_SHORTCODE.sub(escape, markdown)
-
-
 def _code_language(el: Any) -> str:
     for node in (el, el.find("code")):
         if node is None:
@@ -103,6 +100,13 @@ def _code_language(el: Any) -> str:
                 if cls.startswith(prefix):
                     return str(cls[len(prefix) :])
     return ""
+
+
+def _script(mark: str, el: Any) -> str:
+    children = el.find_all(True, recursive=False)
+    outside = "".join(el.find_all(string=True, recursive=False)).strip()
+    link = children[0] if len(children) == 1 and children[0].name == "a" and not outside else None
+    return script(mark, el.get_text(), str(link.get("href") or "") if link is not None else "")
 
 
 class HugoMarkdown(MarkdownConverter):
@@ -122,15 +126,60 @@ class HugoMarkdown(MarkdownConverter):
     def convert_figcaption(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
         return f"\n\n{text.strip()}\n\n" if text.strip() else ""
 
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        # The same block as the fast path writes, so code survives byte for byte on both paths.
+        code = text[1:] if text.startswith("\n") else text
+        return f"\n\n{fenced_code(code, _code_language(el))}\n\n" if code.strip("\n") else ""
+
+    # The fast path's choices for the same tags, so a body reads the same whichever path wrote it.
+    def convert_tt(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(self.convert_code(el, text, parent_tags))  # type: ignore[attr-defined]
+
+    def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if el.get("alt"):
+            el["alt"] = " ".join(str(el["alt"]).split())
+        return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "pre" in parent_tags:
+            return "\n"
+        return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_video(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return text  # a player's fallback text is what Markdown keeps of it (the fast path does the same)
+
+    convert_audio = convert_video
+
+    def convert_sup(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return _script("^", el)
+
+    def convert_sub(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return _script("~", el)
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        # ^ and ~ mark superscript and subscript in the site's Markdown: literal ones are escaped.
+        escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]
+        return re.sub(r"([\^~])", r"\\\1", escaped) if escaped and "_noformat" not in parent_tags else escaped
+
 
 _CONVERTER = HugoMarkdown()
 
 
-def markdown_of(root: Any) -> str:
-    """Markdown of the lxml element `root`: our own fast writer, or markdownify for rare markup."""
+def markdown_of(root: Any, *, marked: bool = False) -> str:
+    """Markdown of the lxml element `root`: our own fast writer, or markdownify for rare markup.
+
+    With `marked`, code lines keep their marks for the caller's clean-ups (see markdown.release).
+    """
     if can_convert(root):
-        return to_markdown(root)
-    return str(_CONVERTER.convert_soup(BeautifulSoup(inner_html(root), "lxml")))
+        return to_markdown(root, marked=marked)
+    text = str(_CONVERTER.convert_soup(BeautifulSoup(inner_html(root), "lxml")))
+    return text if marked else release(text)
 
 
 @dataclass
@@ -140,6 +189,9 @@ class BodyContext:
     warn: Callable[[str, str], None]
     iframe_hosts: Iterable[str]
     strip: bool = True
+    # The item's `footnotes` meta: the block editor's JSON list of {"id", "content"}.
+    footnotes: str = ""
+    remote_player: Callable[[str], None] = field(default=lambda url: None)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -162,17 +214,6 @@ def _rewrite_links(root: Any, rewrite: Callable[[str], str]) -> None:
                 node.attrib.pop(attr, None)
 
 
-def _replace_with_text(node: Any, text: str) -> None:
-    node.tail = text + (node.tail or "")
-    remove_node(node)
-
-
-def _iframes_to_embeds(root: Any, ctx: ShortcodeContext, placeholders: Placeholders) -> None:
-    for node in list(root.iter("iframe")):
-        src = node.get("src") or ""
-        _replace_with_text(node, placeholders.add(embed_markdown(src, ctx), block=True) if src else "")
-
-
 def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) -> tuple[str, list[Finding]]:
     """A title as plain text, and what the scan found in it (an injected `<script>` loses its text too)."""
     if "<" not in title_html and not PAYLOAD.search(title_html):
@@ -192,24 +233,35 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         _rewrite_links(root, ctx.rewrite_url)
         return " ".join(markdown_of(root).split())
 
-    sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn)
+    def attached_media(ids: list[int]) -> list[tuple[str, str]]:
+        return [(image.src, image.alt) for image in ctx.gallery_images(ids)]
+
+    def add_player(markdown: str) -> str:
+        return placeholders.add(markdown, block=True)
+
+    pc = PlayerContext(ctx.rewrite_url, attached_media, ctx.warn, ctx.remote_player)
+    sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn, pc)
     text = html_text.replace("\r\n", "\n").replace("\r", "\n")
     is_blocks = "<!-- wp:" in text
+    text = embed_blocks(text, add_player, pc)
     text = BLOCK_COMMENT.sub("", text)
     has_more = bool(MORE.search(text))
     text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
     text = MORE.sub("", text)
     text = NEXTPAGE.sub("", text)
     text = convert_shortcodes(text, sc, placeholders)
-    text = convert_bare_embeds(text, sc, placeholders)
+    text = bare_embeds(text, add_player, pc)
     if not is_blocks:
         text = wpautop(text)
     root = parse_fragment(text)
+    plugin_players(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
     _rewrite_links(root, ctx.rewrite_url)
-    _iframes_to_embeds(root, sc, placeholders)
-    markdown = escape_hugo_shortcodes(markdown_of(root))
+    elements_to_players(root, add_player, pc)
+    galleries_to_shortcodes(root, placeholders, markdown_of)
+    notes = footnotes_to_markdown(root, ctx.footnotes, placeholders, inline_markdown)
+    markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
-    markdown = placeholders.restore(markdown)
+    markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
-    return Body(markdown, findings, has_more)
+    return Body(release(markdown), findings, has_more)

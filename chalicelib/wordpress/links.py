@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlsplit
+from html import unescape
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+
+from chalicelib.wordpress.media import MEDIA_SUFFIXES
 
 UPLOADS_MARKER = "/wp-content/uploads/"
+# Multisite's own upload paths, older and newer: a subsite's files under blogs.dir (before WordPress
+# 3.5) or uploads/sites/N, and the /files/YYYY/MM/name URLs its rewrite rule served them at.
+MULTISITE_UPLOADS = re.compile(r"^(?:sites/\d+|blogs\.dir/\d+/files)/")
+BLOGS_DIR = re.compile(r"/wp-content/blogs\.dir/\d+/files/(.+)$")
+FILES_PATH = re.compile(r"(?:^|/)files/(\d{4}/\d{2}/[^/]+)$")
 LOCAL_UPLOADS_PREFIX = "/wp-content/uploads/"
 RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 QUERY_KEYS = ("p", "page_id", "attachment_id")
@@ -47,8 +56,14 @@ def uploads_relative(url: str) -> str:
     except ValueError:
         return ""
     path = unquote(parts.path)
+    blogs_dir = BLOGS_DIR.search(path)
+    files = FILES_PATH.search(path)
     if UPLOADS_MARKER in path:
-        rel = path.split(UPLOADS_MARKER, 1)[1]
+        rel = MULTISITE_UPLOADS.sub("", path.split(UPLOADS_MARKER, 1)[1], count=1)
+    elif blogs_dir:
+        rel = blogs_dir.group(1)
+    elif files and posixpath.splitext(files.group(1))[1].lower() in MEDIA_SUFFIXES:
+        rel = files.group(1)
     elif (parts.hostname or "").endswith(".files.wordpress.com"):
         # WordPress.com serves uploads from its own host, without the wp-content folder.
         rel = path.lstrip("/")
@@ -58,6 +73,31 @@ def uploads_relative(url: str) -> str:
     if rel.startswith(("..", "/")) or rel == ".":
         return ""
     return rel
+
+
+# Absolute URLs, and site-root paths into an uploads folder, as they appear in HTML and shortcodes.
+MEDIA_URL_IN_TEXT = re.compile(
+    r"""(?:https?:)?//[^\s"'<>()\[\]\\]+|(?<![\w/.])/(?:[\w.-]+/)*(?:wp-content|files)/[^\s"'<>()\[\]\\]+"""
+)
+
+
+def upload_urls_in(text: str) -> Iterator[str]:
+    """The URLs in a post body (HTML, shortcodes) that name an uploaded file: what a fetch may need."""
+    for m in MEDIA_URL_IN_TEXT.finditer(text):
+        url = unescape(m.group(0)).rstrip(".,;:!?")
+        if uploads_relative(url):
+            yield url
+
+
+def is_media_url(url: str) -> bool:
+    """True for an uploaded file's URL or any URL whose name is a media file's (a.mp3, b.pdf)."""
+    if uploads_relative(url):
+        return True
+    try:
+        path = unquote(urlsplit(url.strip()).path)
+    except ValueError:
+        return False
+    return posixpath.splitext(path)[1].lower() in MEDIA_SUFFIXES
 
 
 def original_of(rel: str) -> str:
@@ -85,6 +125,9 @@ class SiteMap:
     term_urls: dict[tuple[str, str], str] = field(default_factory=dict)  # (taxonomy, wp slug) -> url
     referenced_media: set[str] = field(default_factory=set)
     available: set[str] = field(default_factory=set)  # files the uploads archive holds
+    # Files the new site will have (archive and fetched); None: every upload the export knows.
+    local_files: set[str] | None = None
+    origin: str = ""  # the old site's root URL: where a site-root media path it lacks still lives
 
     def add_host(self, url: str) -> None:
         host = url_host(url)
@@ -117,11 +160,23 @@ class SiteMap:
             and original_of(rel) not in self.media
         ):
             return None
-        known = self.available or self.media
+        known = self.available or self.media if self.local_files is None else self.local_files
         if rel not in known and original_of(rel) in known:
             rel = original_of(rel)
+        if self.local_files is not None and rel not in known:
+            # Never a path the new site does not have: the file stays where it is.
+            return self.absolute(url)
         self.referenced_media.add(rel)
         return LOCAL_UPLOADS_PREFIX + rel
+
+    def absolute(self, url: str) -> str:
+        """`url` as an absolute URL on the old site (site-root paths resolve against `origin`)."""
+        url = url.strip()
+        if url.startswith("//"):
+            return "https:" + url
+        if url.startswith(("http://", "https://")) or not self.origin:
+            return url
+        return urljoin(self.origin, url)
 
     def rewrite(self, url: str) -> str | None:
         """The new URL for an old one, or None to leave it as it is (external or unknown)."""

@@ -5,8 +5,15 @@ lists are written here in one walk of the tree. A body with any other tag (forms
 SVG…) is handed to markdownify whole, so rare markup keeps markdownify's careful handling;
 `can_convert` says which.
 Output follows the same choices as the markdownify set-up in `html.py` (ATX headings, `-` bullets,
-backslash line breaks, `*`/`_` escaped in text), so both paths give the same Markdown for the same
-markup.
+backslash line breaks, `*`/`_`/`^`/`~` escaped in text, `<pre>` through `fenced_code`), so both paths
+give the same Markdown for the markup this module handles, with one difference that renders the
+same: a table row with fewer cells is padded here and left short by markdownify (Goldmark fills it).
+tests/unit/wordpress/test_markdown.py holds both paths to this over its whole table.
+
+`<pre>` text survives byte for byte: blank-line runs, trailing spaces and tabs are marked with `KEEP`
+so no clean-up (here or in `html.py`) touches them, and `release` removes the marks last.
+`<sup>`/`<sub>` become `^x^`/`~x~` (Hugo's Goldmark extras, enabled by the site's hugo.toml), so a
+literal `^` or `~` in text is escaped.
 
 This module must never change the tree it is given, fetch anything, or decide what is safe: the
 hacked-content scan has already run.
@@ -84,10 +91,76 @@ DEFINITIONS = frozenset(["dl", "dt", "dd"])
 TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
 HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
-ESCAPE = re.compile(r"([*_])")
+ESCAPE = re.compile(r"([*_^~])")
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
 # Blank lines around block output; collapsed to exactly one blank line at the end.
 BLOCK_GAP = "\n\n"
+# U+FFFF can never come from an export (XML 1.0 forbids the character): it ends each code line that is
+# blank or ends in whitespace, so the clean-ups that squeeze blank lines and trailing spaces leave
+# code alone. `release` takes the marks out once the Markdown is final.
+KEEP = "\uffff"
+SAFE_LANGUAGE = re.compile(r"[^\w+#.-]")
+
+
+def fenced_code(code: str, language: str = "") -> str:
+    """A fenced code block that renders exactly `code` (trailing newlines are invisible in a <pre>)."""
+    code = code.replace(KEEP, "").rstrip("\n")
+    fence = "```"
+    while fence in code:
+        fence += "`"
+    lines = [line + KEEP if not line.strip() or line[-1].isspace() else line for line in code.split("\n")]
+    return f"{fence}{SAFE_LANGUAGE.sub('', language)}\n" + "\n".join(lines) + f"\n{fence}"
+
+
+HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])", re.S)
+
+
+def escape_hugo_shortcodes(markdown: str) -> str:
+    """Text that looks like a Hugo shortcode (a post about Hugo, say) is shown, never run.
+
+    `{{< x >}}` becomes Hugo's comment form `{{</* x */>}}`, which Hugo shows as `{{< x >}}` (in code
+    blocks too). An opening with no end has no such form and is broken to `{ {<`.
+    """
+
+    def escape(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return "{ {"  # an opening with no end: break it so Hugo does not look for one
+        return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
+
+    return HUGO_SHORTCODE.sub(escape, markdown)
+
+
+def script(mark: str, text: str, href: str = "") -> str:
+    """`<sup>`/`<sub>` as Hugo's `^x^`/`~x~`, which hold plain text only: inner formatting is dropped,
+    and a superscript link (a classic footnote marker) becomes a link around the mark, `[^1^](#fn1)`."""
+    plain = ESCAPE.sub(r"\\\1", " ".join(text.split()))
+    if not plain:
+        return ""
+    marked = f"{mark}{plain}{mark}"
+    return f"[{marked}]({href.replace(' ', '%20')})" if href else marked
+
+
+def release(markdown: str) -> str:
+    """The Markdown without the `KEEP` marks that protected code lines from clean-ups."""
+    return markdown.replace(KEEP, "")
+
+
+def pre_text(el: Any) -> str:
+    """The text a browser shows for a `<pre>`: `<br>` as a newline, a newline right after `<pre>` dropped."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if child.tag == "br":
+                parts.append("\n")
+            elif isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    text = "".join(parts)
+    return text[1:] if (el.text or "").startswith("\n") else text
 
 
 def can_convert(root: Any) -> bool:
@@ -106,17 +179,14 @@ def can_convert(root: Any) -> bool:
 def _text(text: str | None, ctx: _Context) -> str:
     if not text:
         return ""
-    if ctx.pre:
-        return text
     text = WHITESPACE.sub(" ", text)
     return text if ctx.code else ESCAPE.sub(r"\\\1", text)
 
 
 class _Context:
-    __slots__ = ("code", "list_depth", "pre")
+    __slots__ = ("code", "list_depth")
 
     def __init__(self) -> None:
-        self.pre = False
         self.code = False
         self.list_depth = 0
 
@@ -210,7 +280,7 @@ def _element(el: Any, ctx: _Context) -> str:
     if tag == "dl":
         return _definitions(el, ctx)
     if tag == "br":
-        return "\\\n" if not ctx.pre else "\n"
+        return "\\\n"
     if tag == "img":
         alt = " ".join((el.get("alt") or "").split())
         src = el.get("src") or ""
@@ -220,18 +290,10 @@ def _element(el: Any, ctx: _Context) -> str:
     if tag == "hr":
         return f"{BLOCK_GAP}---{BLOCK_GAP}"
     if tag == "pre":
-        ctx.pre = True
-        code = "".join(el.itertext())
-        ctx.pre = False
-        fence = "```"
-        while fence in code:
-            fence += "`"
-        return f"{BLOCK_GAP}{fence}{_code_language(el)}\n{code.strip(chr(10))}\n{fence}{BLOCK_GAP}"
+        return f"{BLOCK_GAP}{fenced_code(pre_text(el), _code_language(el))}{BLOCK_GAP}"
     if tag in ("ul", "ol"):
         return _list(el, ctx)
     if tag in ("code", "kbd", "samp", "tt"):
-        if ctx.pre:
-            return _children(el, ctx)
         ctx.code = True
         inner = _children(el, ctx)
         ctx.code = False
@@ -240,6 +302,13 @@ def _element(el: Any, ctx: _Context) -> str:
         tick = "``" if "`" in inner else "`"
         return _wrap(tick, inner) if tick == "`" else f"`` {inner.strip()} ``"
     inner = _children(el, ctx)
+    if tag in ("sup", "sub"):
+        children = [c for c in el if isinstance(c.tag, str)]
+        outside = (el.text or "").strip() or any((c.tail or "").strip() for c in children)
+        link = children[0] if len(children) == 1 and children[0].tag == "a" and not outside else None
+        return script(
+            "^" if tag == "sup" else "~", el.text_content(), link.get("href") if link is not None else ""
+        )
     if tag in ("strong", "b"):
         return _wrap("**", inner)
     if tag in ("em", "i", "cite", "var"):
@@ -271,8 +340,12 @@ def _element(el: Any, ctx: _Context) -> str:
     return inner
 
 
-def to_markdown(root: Any) -> str:
-    """The Markdown of everything inside `root` (the element itself is a container)."""
+def to_markdown(root: Any, *, marked: bool = False) -> str:
+    """The Markdown of everything inside `root` (the element itself is a container).
+
+    With `marked`, code lines keep their `KEEP` marks for the caller's own clean-ups (see `release`).
+    """
     text = _children(root, _Context())
     text = TRAILING_SPACE.sub("\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n" if text.strip() else ""
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n" if text.strip() else ""
+    return text if marked else release(text)

@@ -11,12 +11,13 @@ the copies write, never more: zipfile stops a member at its declared size (and c
 tar member's data is exactly its size.
 
 This module must never extract an archive wholesale or follow links inside it; fetching from the old
-host happens only when asked, with a bounded timeout and size.
+host is `fetchmedia.py`'s, and happens only when asked.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 import tarfile
 import urllib.request
@@ -73,7 +74,9 @@ FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".otf"}
 MEDIA_SUFFIXES = frozenset(
     IMAGE_SUFFIXES | AUDIO_SUFFIXES | VIDEO_SUFFIXES | DOCUMENT_SUFFIXES | FONT_SUFFIXES
 )
-UPLOAD_ROOTS = ("wp-content/uploads/", "uploads/")
+UPLOAD_ROOTS = ("wp-content/uploads/", "uploads/", "wp-content/blogs.dir/", "blogs.dir/")
+# A multisite subsite's own folder below the uploads root, as its URLs name it (links.uploads_relative).
+SUBSITE_FOLDER = re.compile(r"^(?:sites/\d+/|\d+/files/)(?=.)")
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ def uploads_key(name: str) -> str | None:
         if index >= 0:
             norm = (norm + "/")[index + len(root) :].rstrip("/")
             break
+    norm = SUBSITE_FOLDER.sub("", norm, count=1)
     parts = norm.split("/")
     if not norm or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
         return None

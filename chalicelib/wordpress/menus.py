@@ -7,6 +7,7 @@ This module must never invent entries: each one comes from a nav_menu_item of th
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from chalicelib.wordpress.links import SiteMap
@@ -44,11 +45,22 @@ def _target(item: MenuItem, plan: Plan, sitemap: SiteMap) -> tuple[str, str, str
     return "url", rewritten or item.url, ""
 
 
+def _linked_name(item: MenuItem, term_names: dict[tuple[str, int], str], titles: dict[int, str]) -> str:
+    """What WordPress shows for an entry saved without a title: the linked page's or term's name."""
+    if item.kind == "taxonomy":
+        # A term id is not a post id: look it up among the terms, never in the titles of posts.
+        return " ".join(html.unescape(term_names.get((item.object, item.object_id), "")).split())
+    if item.kind == "post_type":
+        return titles.get(item.object_id, "")
+    return ""
+
+
 def menu_entries(plan: Plan, titles: dict[int, str]) -> dict[str, list[dict[str, Any]]]:
     main = main_menu_slug(plan.menu_items, plan.options.main_menu)
     entries: dict[str, list[dict[str, Any]]] = {}
     kept: set[int] = set()
     resolved: list[tuple[MenuItem, str, str]] = []
+    term_names = {(t.taxonomy, t.id): t.name for t in plan.site.terms if t.id}
     for item in plan.menu_items:
         target = _target(item, plan, plan.sitemap)
         if target is None:
@@ -57,7 +69,7 @@ def menu_entries(plan: Plan, titles: dict[int, str]) -> dict[str, list[dict[str,
         resolved.append((item, key, value))
         kept.add(item.id)
     for item, key, value in sorted(resolved, key=lambda r: (r[0].menu, r[0].order, r[0].id)):
-        name = item.title or titles.get(item.object_id, "") or value
+        name = " ".join(html.unescape(item.title).split()) or _linked_name(item, term_names, titles) or value
         entry: dict[str, Any] = {
             "name": name,
             key: value,

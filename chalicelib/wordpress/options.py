@@ -7,19 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.wordpress.fetchmedia import FetchLimits
+from chalicelib.wordpress.providers import PLAYER_HOSTS
+
+# The media providers' players (shown as players), and maps and documents (shown as links).
 DEFAULT_IFRAME_HOSTS = (
-    "youtube.com",
-    "www.youtube.com",
-    "youtube-nocookie.com",
-    "www.youtube-nocookie.com",
-    "player.vimeo.com",
-    "vimeo.com",
-    "w.soundcloud.com",
-    "open.spotify.com",
+    *PLAYER_HOSTS,
     "www.google.com",
     "maps.google.com",
     "docs.google.com",
-    "embed.ted.com",
     "player.twitch.tv",
 )
 
@@ -33,7 +29,10 @@ class ConvertOptions:
     person to review, "keep" only reports them.
     `custom_types`: post type -> content section; types not listed get a section named after them.
     `skip_types`: post types never written as content (WordPress internals).
-    `fetch_missing_media`: download media missing from the uploads archive from the old host.
+    `fetch_missing_media`: download media missing from the uploads archive (or all of it, with no
+    archive) from the hosts the export names, within `fetch_limits`, through the cache folder
+    `fetch_cache_dir` ("" for none). `fetch_private_hosts`: hosts allowed to resolve to private or
+    loopback addresses, for tests that serve media on 127.0.0.1; never set it for a real site.
     """
 
     hacked_content: str = "strip"
@@ -73,6 +72,7 @@ class ConvertOptions:
     posts_section: str = "posts"
     main_menu: str = ""
     fetch_missing_media: bool = False
-    fetch_timeout_seconds: float = 10.0
-    fetch_max_bytes: int = 50 * 1024 * 1024
+    fetch_limits: FetchLimits = field(default_factory=FetchLimits)
+    fetch_cache_dir: str = ""
+    fetch_private_hosts: tuple[str, ...] = ()
     theme: str = "presslift"

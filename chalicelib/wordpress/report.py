@@ -29,6 +29,30 @@ class SiteInfo:
 
 
 @dataclass
+class MediaTally:
+    """Every media reference the conversion met (images, files, players), and where each ended up.
+
+    `local`: served by the new site (its file was written); `remote`: kept at its original URL (a
+    provider's player, another host's file, or an upload that could not be had); `lost`: nothing in
+    the site refers to it any more, each with a warning. `kept` + `lost` = `found`.
+    """
+
+    found: int = 0
+    local: int = 0
+    remote: int = 0
+    lost: int = 0
+
+    @property
+    def kept(self) -> int:
+        return self.local + self.remote
+
+    def add(self, outcome: str) -> None:
+        """One reference: "local", "remote" or "lost"."""
+        self.found += 1
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+@dataclass
 class ConversionReport:
     source: str = ""
     wxr_version: str = ""
@@ -36,6 +60,7 @@ class ConversionReport:
     # "post/published", "page/draft", "attachment/media", "comment/approved", ...
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[ConversionWarning] = field(default_factory=list)
+    media: MediaTally = field(default_factory=MediaTally)
 
     def count(self, kind: str, status: str, n: int = 1) -> None:
         key = f"{kind}/{status}"
@@ -50,6 +75,7 @@ class ConversionReport:
     def to_json(self) -> str:
         data = asdict(self)
         data["counts"] = dict(sorted(self.counts.items()))
+        data["media"]["kept"] = self.media.kept
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
     def summary(self) -> str:
@@ -60,6 +86,12 @@ class ConversionReport:
             by_kind.setdefault(kind, []).append(f"{n} {status}")
         for kind, parts in by_kind.items():
             lines.append(f"  {kind}: {', '.join(parts)}")
+        tally = self.media
+        if tally.found:
+            lines.append(
+                f"  media: {tally.found} found, {tally.local} in the site, {tally.remote} kept at their "
+                f"original URL, {tally.lost} lost"
+            )
         codes = self.warning_codes()
         if codes:
             lines.append(

@@ -1,7 +1,7 @@
 """WordPress shortcodes to Hugo shortcodes.
 
-`[caption]`, `[gallery]`, `[audio]`, `[video]` and `[embed]` become the
-default theme's shortcodes of the same names; YouTube and Vimeo become Hugo's `youtube` and `vimeo`;
+`[caption]` and `[gallery]` become the default theme's shortcodes of the same names; `[audio]`,
+`[video]`, `[playlist]`, `[embed]`, `[youtube]` and `[vimeo]` become players (see `players.py`);
 `[code]`/`[sourcecode]` become fenced code blocks. Any other shortcode is kept verbatim and reported.
 
 Each shortcode is swapped for a placeholder token before the HTML is converted, and the token for
@@ -16,9 +16,17 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
+from chalicelib.wordpress.markdown import escape_hugo_shortcodes, fenced_code
+from chalicelib.wordpress.players import (
+    JETPACK_URLS,
+    PlayerContext,
+    embed_markdown,
+    playlist,
+    provider_shortcode,
+    shortcode_player,
+)
 
 KNOWN = (
     "caption",
@@ -30,8 +38,7 @@ KNOWN = (
     "code",
     "sourcecode",
     "playlist",
-    "youtube",
-    "vimeo",
+    *JETPACK_URLS,
 )
 # A shortcode name as WordPress allows it; the closing form must repeat it.
 SHORTCODE = re.compile(
@@ -43,15 +50,8 @@ ATTR = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)"""
     r"""|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)"""
 )
-YOUTUBE = re.compile(r"^(?:https?:)?//(?:www\.|m\.)?(?:youtube\.com|youtube-nocookie\.com|youtu\.be)/", re.I)
-VIMEO = re.compile(r"^(?:https?:)?//(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d+)", re.I)
-BARE_EMBED_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.M)
 TOKEN = "ZQXSHORTCODE{}ZQX"
 TOKEN_RE = re.compile(r"ZQXSHORTCODE(\d+)ZQX")
-MEDIA_KEYS = {
-    "audio": ("src", "mp3", "m4a", "ogg", "wav", "wma", "flac"),
-    "video": ("src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mov"),
-}
 
 
 @dataclass
@@ -69,6 +69,7 @@ class ShortcodeContext:
     gallery_images: Callable[[list[int]], list[GalleryImage]]
     inline_markdown: Callable[[str], str]
     warn: Callable[[str, str], None]
+    players: PlayerContext
     parent_id: int = 0
 
 
@@ -81,7 +82,9 @@ class Placeholders:
     def add(self, markdown: str, *, block: bool) -> str:
         token = TOKEN.format(len(self.values))
         self.values.append(markdown)
-        return f"\n\n{token}\n\n" if block else token
+        # A block token stands in its own <div>, so the Markdown writer gives it a paragraph of its own
+        # in block-editor bodies too (there, no wpautop separates paragraphs).
+        return f"\n\n<div>{token}</div>\n\n" if block else token
 
     def restore(self, text: str) -> str:
         return TOKEN_RE.sub(lambda m: self.values[int(m.group(1))], text)
@@ -105,9 +108,15 @@ def parse_attrs(text: str) -> dict[str, str]:
     return attrs
 
 
+def inert(text: str) -> str:
+    """Text for a shortcode parameter or gallery line: Hugo ends a shortcode at the first `>}}` even
+    inside quotes and has no escape there, so braces pairs get an invisible zero-width space."""
+    return text.replace("{{", "{\u200b{").replace("}}", "}\u200b}") if "{{" in text or "}}" in text else text
+
+
 def quote(value: str) -> str:
     """A Hugo shortcode parameter value, double-quoted."""
-    value = " ".join(value.split())
+    value = inert(" ".join(value.split()))
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -117,30 +126,6 @@ def hugo_shortcode(name: str, params: dict[str, str], inner: str | None = None) 
     if inner is None:
         return opening
     return f"{opening}\n{inner}\n{{{{< /{name} >}}}}"
-
-
-def embed_markdown(url: str, ctx: ShortcodeContext) -> str:
-    url = url.strip()
-    if YOUTUBE.match(url):
-        video_id = youtube_id(url)
-        if video_id:
-            return hugo_shortcode("youtube", {"id": video_id})
-    vimeo = VIMEO.match(url)
-    if vimeo:
-        return hugo_shortcode("vimeo", {"id": vimeo.group(1)})
-    return hugo_shortcode("embed", {"url": ctx.rewrite_url(url)})
-
-
-def youtube_id(url: str) -> str:
-    parts = urlsplit(url if "//" in url[:8] else "https:" + url)
-    host = (parts.hostname or "").lower()
-    if host.endswith("youtu.be"):
-        candidate = parts.path.strip("/").split("/")[0]
-    elif parts.path.startswith(("/embed/", "/v/", "/shorts/", "/live/")):
-        candidate = parts.path.split("/")[2]
-    else:
-        candidate = parse_qs(parts.query).get("v", [""])[0]
-    return candidate if re.fullmatch(r"[\w-]{6,20}", candidate) else ""
 
 
 def _caption(attrs: dict[str, str], content: str, ctx: ShortcodeContext) -> str:
@@ -174,44 +159,23 @@ def _gallery(attrs: dict[str, str], ctx: ShortcodeContext) -> str:
     if not images:
         ctx.warn("missing-media", "a [gallery] lists no images this export has; it was left out")
         return ""
+    return gallery_markdown(images, attrs.get("columns", "3"), attrs.get("link", ""))
+
+
+def gallery_markdown(images: list[GalleryImage], columns: str = "3", link: str = "") -> str:
+    """The theme's `gallery` shortcode: one "src | alt | caption" line per image."""
     lines = [
-        " | ".join(part.replace("|", "/").replace("\n", " ") for part in (i.src, i.alt, i.caption))
+        " | ".join(inert(" ".join(part.replace("|", "/").split())) for part in (i.src, i.alt, i.caption))
         for i in images
     ]
-    params = {"columns": attrs.get("columns", "3"), "link": attrs.get("link", "")}
-    return hugo_shortcode("gallery", params, "\n".join(lines))
-
-
-def _media(name: str, attrs: dict[str, str], ctx: ShortcodeContext) -> str:
-    src = next((attrs[k] for k in MEDIA_KEYS[name] if attrs.get(k)), attrs.get("0", ""))
-    if not src:
-        ctx.warn("unknown-shortcode", f"an [{name}] shortcode without a source was left out")
-        return ""
-    params = {"src": ctx.rewrite_url(src)}
-    if name == "video":
-        if YOUTUBE.match(src) or VIMEO.match(src):
-            return embed_markdown(src, ctx)
-        params.update(
-            {
-                "poster": ctx.rewrite_url(attrs["poster"]) if attrs.get("poster") else "",
-                "width": attrs.get("width", ""),
-                "height": attrs.get("height", ""),
-            }
-        )
-    for flag in ("loop", "autoplay"):
-        if attrs.get(flag) in ("on", "1", "true"):
-            params[flag] = "true"
-    return hugo_shortcode(name, params)
+    columns = columns if columns.isdigit() and 0 < int(columns) <= 9 else "3"
+    return hugo_shortcode("gallery", {"columns": columns, "link": link}, "\n".join(lines))
 
 
 def _code(attrs: dict[str, str], content: str) -> str:
     language = attrs.get("language") or attrs.get("lang") or attrs.get("0", "")
     language = re.sub(r"[^\w+#-]", "", language)
-    body = html.unescape(content).strip("\n")
-    fence = "```"
-    while fence in body:
-        fence += "`"
-    return f"{fence}{language}\n{body}\n{fence}"
+    return escape_hugo_shortcodes(fenced_code(html.unescape(content).strip("\n"), language))
 
 
 def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placeholders) -> str:
@@ -219,10 +183,13 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
 
     def replace(m: re.Match[str]) -> str:
         whole = m.group(0)
-        if m.group("esc") and m.group("esc2"):
-            # [[name]] is WordPress's way of writing a literal [name].
-            return placeholders.add(whole[1:-1], block=False)
         name = m.group("name").lower()
+        if m.group("esc") and m.group("esc2"):
+            # [[name]] is WordPress's way of writing a literal [name], but only for a registered
+            # shortcode: any other [[text]] (a wiki link, a Bash test) is left exactly as written.
+            return placeholders.add(
+                escape_hugo_shortcodes(whole[1:-1] if name in KNOWN else whole), block=False
+            )
         attrs = parse_attrs(m.group("attrs") or "")
         content = m.group("content") or ""
         if name in ("caption", "wp_caption"):
@@ -230,36 +197,20 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         if name == "gallery":
             return placeholders.add(_gallery(attrs, ctx), block=True)
         if name in ("audio", "video"):
-            return placeholders.add(_media(name, attrs, ctx), block=True)
+            return placeholders.add(shortcode_player(name, attrs, content, ctx.players), block=True)
+        if name == "playlist":
+            return placeholders.add(playlist(attrs, ctx.players), block=True)
         if name == "embed":
-            return placeholders.add(
-                embed_markdown(html.unescape(content or attrs.get("0", "")), ctx), block=True
-            )
-        if name in ("youtube", "vimeo"):
-            url = content or attrs.get("0", "") or attrs.get("id", "")
-            if name == "youtube" and not url.startswith("http"):
-                url = f"https://www.youtube.com/watch?v={url}"
-            elif name == "vimeo" and url.isdigit():
-                url = f"https://vimeo.com/{url}"
-            return placeholders.add(embed_markdown(html.unescape(url), ctx), block=True)
+            url = html.unescape(content or attrs.get("src", "") or attrs.get("0", ""))
+            return placeholders.add(embed_markdown(url, ctx.players), block=True)
+        if name in JETPACK_URLS:
+            return placeholders.add(provider_shortcode(name, attrs, content, ctx.players), block=True)
         if name in ("code", "sourcecode"):
             return placeholders.add(_code(attrs, content), block=True)
         if not attrs and m.group("content") is None and not m.group("self"):
             # "[note]" with no attributes and no closing tag is ordinary bracketed text.
             return whole
         ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
-        return placeholders.add(whole, block=False)
+        return placeholders.add(escape_hugo_shortcodes(whole), block=False)
 
     return SHORTCODE.sub(replace, text)
-
-
-def convert_bare_embeds(text: str, ctx: ShortcodeContext, placeholders: Placeholders) -> str:
-    """A YouTube or Vimeo URL alone on its line is an embed in WordPress (oEmbed); so it is here."""
-
-    def replace(m: re.Match[str]) -> str:
-        url = html.unescape(m.group(1))
-        if (YOUTUBE.match(url) and youtube_id(url)) or VIMEO.match(url):
-            return placeholders.add(embed_markdown(url, ctx), block=True)
-        return m.group(0)
-
-    return BARE_EMBED_LINE.sub(replace, text)

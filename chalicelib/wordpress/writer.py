@@ -15,11 +15,12 @@ from typing import Any
 import frontmatter
 import yaml
 
+from chalicelib.theme_path import THEME_NAME, theme_dir
 from chalicelib.wordpress.plan import MenuItem
 
 # libyaml's dumper writes the same YAML as the pure-Python one, several times faster.
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-THEME_SOURCE = Path(__file__).resolve().parent.parent / "theme"
+THEME_SOURCE = theme_dir()
 
 
 def toml_string(value: str) -> str:
@@ -87,6 +88,11 @@ def hugo_toml(
         key = singular if singular.isidentifier() else toml_string(singular)
         lines.append(f"{key} = {toml_string(plural)}")
     lines += ["", "[markup.goldmark.renderer]", "unsafe = false"]
+    # <sup>/<sub> are written ^x^ and ~x~ (Hugo's Goldmark extras). Subscript needs single tildes, so
+    # strikethrough moves to the extras' `delete` (~~x~~ only), as Hugo's documentation prescribes.
+    lines += ["", "[markup.goldmark.extensions]", "strikethrough = false"]
+    for extra in ("delete", "subscript", "superscript"):
+        lines += ["", f"[markup.goldmark.extensions.extras.{extra}]", "enable = true"]
     for menu in sorted(menu_entries):
         for entry in menu_entries[menu]:
             lines += ["", f"[[menus.{toml_string(menu) if not menu.isidentifier() else menu}]]"]
@@ -95,6 +101,11 @@ def hugo_toml(
 
 
 def copy_theme(out_dir: Path, name: str) -> None:
+    """Presslift's own theme into `themes/presslift`; any other theme is the site owner's to put in
+    `themes/<name>` (or a module), so nothing is written for it: copying Presslift's files under
+    another theme's name would only hide that the chosen theme is missing."""
+    if name != THEME_NAME:
+        return
     dest = out_dir / "themes" / name
     if THEME_SOURCE.is_dir():
         shutil.copytree(THEME_SOURCE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

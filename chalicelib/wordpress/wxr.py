@@ -1,8 +1,11 @@
 """Stream a WordPress export (WXR 1.0, 1.1, 1.2) into typed records: the site, its authors and terms,
 and one `Item` per `<item>` (posts, pages, attachments, menu items, custom types) with comments.
 
-Elements are matched by namespace URI, never by prefix. The parse is incremental and each `<item>` is
-freed once read, so memory stays flat however large the export is.
+Elements are matched by namespace URI, never by prefix, so any prefix (or a default namespace) bound
+to WordPress's URIs reads the same. Namespace names are opaque strings as XML Namespaces 1.0 says: a
+URI libxml2 finds "not valid" (non-ASCII, spaces) is accepted, as expat and WordPress accept it; every
+other parse error is still refused. The parse is incremental and each `<item>` is freed once read, so
+memory stays flat however large the export is.
 
 This module must never resolve entities, load a DTD, touch the network, or write anything.
 """
@@ -18,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from chalicelib.errors import ConversionError
+from chalicelib.wordpress.dates import from_pubdate
 from chalicelib.wordpress.encoding import utf8_source
 from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
@@ -26,8 +30,15 @@ WP_NAMESPACES = frozenset(
     f"{scheme}://wordpress.org/export/1.{n}/" for n in range(3) for scheme in ("http", "https")
 )
 EXCERPT_NAMESPACES = frozenset(ns + "excerpt/" for ns in WP_NAMESPACES)
+CANONICAL_WP = "http://wordpress.org/export/1.2/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+# RSS 2.0 has no namespace, but some writers put its elements under one of these as a default namespace.
+RSS_NAMESPACES = frozenset({"", "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss"})
+# libxml2 reports a namespace name that is not a valid (or not an absolute) URI as an error; XML
+# Namespaces 1.0 treats namespace names as strings compared character by character, so these are not.
+TOLERATED_ERRORS = frozenset({"WAR_NS_URI", "WAR_NS_URI_RELATIVE"})
+XML_DOMAINS = frozenset({"PARSER", "NAMESPACE", "IO", "I18N", "MEMORY"})
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
 VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
 
@@ -91,15 +102,15 @@ class Item:
     line: int
     terms: list[Term] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # Every value of a meta key written more than once (`meta` holds the last, as get_post_meta's
+    # single form would); WooCommerce writes one `_price` row per price of a variable product.
+    repeated_meta: dict[str, list[str]] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
-    # every value of a meta key the item has more than once (`meta` holds the last), such as the
-    # `_wp_old_slug` WordPress adds at each rename
-    meta_repeats: dict[str, list[str]] = field(default_factory=dict)
 
     def meta_values(self, key: str) -> list[str]:
-        """Every value of a meta key, in export order."""
-        if key in self.meta_repeats:
-            return self.meta_repeats[key]
+        """Every value of a meta key, in export order (`_wp_old_slug` has one per rename)."""
+        if key in self.repeated_meta:
+            return self.repeated_meta[key]
         return [self.meta[key]] if key in self.meta else []
 
 
@@ -122,12 +133,62 @@ def _local(el: Any) -> tuple[str, str]:
         return "", ""
     if tag.startswith("{"):
         ns, _, name = tag[1:].partition("}")
-        return ns, name
+        return ("" if ns in RSS_NAMESPACES else ns), name
     return "", tag
 
 
 def _text(el: Any) -> str:
     return "".join(el.itertext()) if len(el) else (el.text or "")
+
+
+def _prefix_aliases(nsmap: dict[str | None, str]) -> dict[str, str]:
+    """Namespace URIs to read as WordPress's because the root binds them to `wp:` or `excerpt:`.
+
+    WordPress's importer takes the `wp` and `excerpt` namespaces from whatever URIs the document binds
+    those prefixes to (SimpleXML's getDocNamespaces), so an exporter that wrote, say, a version without
+    the trailing slash still imports; content: and dc: it reads by their fixed URIs only.
+    """
+    aliases: dict[str, str] = {}
+    wp = nsmap.get("wp") or ""
+    if wp and wp not in WP_NAMESPACES:
+        aliases[wp] = CANONICAL_WP
+    excerpt = nsmap.get("excerpt") or ""
+    if excerpt and excerpt not in EXCERPT_NAMESPACES and excerpt not in aliases:
+        aliases[excerpt] = CANONICAL_WP + "excerpt/"
+    return aliases
+
+
+def _rename(node: Any, aliases: dict[str, str]) -> None:
+    tag = node.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        ns, _, name = tag[1:].partition("}")
+        if ns in aliases:
+            node.tag = f"{{{aliases[ns]}}}{name}"
+
+
+def _first_real_error(error: etree.XMLSyntaxError) -> Any:
+    """The first logged XML error that is not a tolerated namespace-name complaint, or None.
+
+    The log is lxml's per-thread one (cleared when a parse starts); HTML fragment parses that run
+    between two items log there too, so only the XML parser's own domains count.
+    """
+    for entry in error.error_log:
+        if (
+            entry.domain_name in XML_DOMAINS
+            and entry.level >= etree.ErrorLevels.ERROR
+            and entry.type_name not in TOLERATED_ERRORS
+        ):
+            return entry
+    return None
+
+
+def _close(parser: Any) -> None:
+    # libxml2 reports namespace-name complaints when the document closes, after every event was read.
+    try:
+        parser.close()
+    except etree.XMLSyntaxError as error:
+        if _first_real_error(error) is not None or not len(error.error_log):
+            raise
 
 
 def as_int(value: str) -> int:
@@ -210,7 +271,7 @@ def _item(el: Any) -> Item:
     values: dict[str, str] = {}
     terms: list[Term] = []
     meta: dict[str, str] = {}
-    meta_repeats: dict[str, list[str]] = {}
+    repeated_meta: dict[str, list[str]] = {}
     comments: list[Comment] = []
     for child in el:
         ns, name = _local(child)
@@ -229,9 +290,9 @@ def _item(el: Any) -> Item:
                         key = _text(sub).strip()
                     elif sub_ns in WP_NAMESPACES and sub_name == "meta_value":
                         value = _text(sub)
-                if key in meta:
-                    meta_repeats.setdefault(key, [meta[key]]).append(value)
                 if key:
+                    if key in meta:
+                        repeated_meta.setdefault(key, [meta[key]]).append(value)
                     meta[key] = value
             elif name == "comment":
                 comments.append(_comment(child))
@@ -247,6 +308,10 @@ def _item(el: Any) -> Item:
     def wp(name: str) -> str:
         return values.get("wp:" + name, "").strip()
 
+    date, date_gmt = wp("post_date"), wp("post_date_gmt")
+    if not date and not date_gmt and values.get("pubDate", "").strip():
+        date, date_gmt = from_pubdate(values["pubDate"])
+
     return Item(
         id=as_int(wp("post_id")),
         type=wp("post_type") or "post",
@@ -256,8 +321,8 @@ def _item(el: Any) -> Item:
         creator=values.get("creator", "").strip(),
         content=values.get("content", ""),
         excerpt=values.get("excerpt", ""),
-        date=wp("post_date"),
-        date_gmt=wp("post_date_gmt"),
+        date=date,
+        date_gmt=date_gmt,
         modified=wp("post_modified"),
         modified_gmt=wp("post_modified_gmt"),
         slug=wp("post_name"),
@@ -270,8 +335,8 @@ def _item(el: Any) -> Item:
         line=el.sourceline or 0,
         terms=terms,
         meta=meta,
+        repeated_meta=repeated_meta,
         comments=comments,
-        meta_repeats=meta_repeats,
     )
 
 
@@ -286,6 +351,7 @@ class ExportReader:
         self.path = path
         self.site = Site()
         self.repairs = 0
+        self._aliases: dict[str, str] = {}
 
     def _fail(self, message: str, line: int | None) -> ConversionError:
         return ConversionError(message, line=line, source=self.path.name)
@@ -317,6 +383,7 @@ class ExportReader:
         )
         if self.path.stat().st_size == 0:
             raise self._fail("the export is empty (0 bytes)", 1)
+        etree.clear_error_log()
         stream_line = 1
         depth = 0
         saw_root = False
@@ -337,6 +404,7 @@ class ExportReader:
                                         f"element is <{etree.QName(el).localname}>, not <rss>",
                                         el.sourceline,
                                     )
+                                self._aliases = _prefix_aliases(el.nsmap)
                             elif depth == 3 and _local(el) == ("", "item"):
                                 self._check_version(el.sourceline)
                             continue
@@ -344,7 +412,7 @@ class ExportReader:
                         item = self._on_end(el, depth)
                         if item is not None:
                             yield item
-                parser.close()
+                _close(parser)
             except etree.XMLSyntaxError as error:
                 raise self._syntax_error(error, stream_line) from None
             self.repairs = stream.repairs
@@ -356,6 +424,9 @@ class ExportReader:
         # depth is the element's own depth below the root: rss=0, channel=1, channel children=2.
         if depth != 2:
             return None
+        if self._aliases:
+            for node in el.iter():
+                _rename(node, self._aliases)
         ns, name = _local(el)
         item: Item | None = None
         if ns == "" and name == "item":
@@ -390,8 +461,11 @@ class ExportReader:
                 self.site.terms.append(term)
 
     def _syntax_error(self, error: etree.XMLSyntaxError, stream_line: int) -> ConversionError:
-        line = error.lineno or stream_line
-        message = str(error.msg or error)
+        entry = _first_real_error(error)
+        if entry is not None:
+            line, message = entry.line or stream_line, entry.message.strip()
+        else:
+            line, message = error.lineno or stream_line, str(error.msg or error)
         message = re.sub(r",? line \d+, column \d+$", "", message)
         lowered = message.lower()
         if "encoding" in lowered or "utf-8" in lowered or "char out of range" in lowered:

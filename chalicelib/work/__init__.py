@@ -2,7 +2,7 @@
 
 These functions do one stage's job through the collaborators in `Services` and return a small,
 JSON-ready dict for the run record (with a one-line `summary`). They never move a run from stage to
-stage: that is `pipeline.py`'s job.
+stage: that is `pipeline`'s job.
 """
 
 from __future__ import annotations

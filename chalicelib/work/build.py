@@ -54,7 +54,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
         for stage in stages:
             trees[stage.stage] = _store_tree(svc, run, work / "public" / stage.stage, stage)
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
-    fallback = f"; theme {THEME_NAME} (the site's own was missing)" if "--theme" in result.flags else ""
+    fallback = f"; theme {THEME_NAME} ({result.theme_fallback})" if result.theme_fallback else ""
     return {
         "log_key": log_key(run.site, run.id, "build.log"),
         "hugo": result.hugo,

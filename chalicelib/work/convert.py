@@ -19,6 +19,8 @@ from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.work import artifacts, work_dir
 
+MEDIA_LISTED = 100  # on the run; the conversion report lists them all
+
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
@@ -37,9 +39,13 @@ def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str
 
 
 def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str, Any]:
-    from chalicelib.wordpress import convert_export  # heavy (lxml, markdownify): only this stage pays
+    from chalicelib.wordpress import ConvertOptions, convert_export  # heavy: only this stage pays
 
     store = artifacts(svc)
+    fetch = svc.sites.registration(run.site).fetch_media
+    # A warm function keeps its /tmp: the next import of the same site reuses what was fetched.
+    cache = Path(tempfile.gettempdir()) / "presslift-media-cache" / run.site
+    options = ConvertOptions(fetch_missing_media=fetch, fetch_cache_dir=str(cache) if fetch else "")
     try:
         with work_dir() as tmp:
             work = Path(tmp)
@@ -50,7 +56,7 @@ def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[st
             if uploads_key:
                 uploads = work / uploads_key.rsplit("/", 1)[-1]
                 svc.s3.download_file(bucket, uploads_key, str(uploads))
-            report = convert_export(local_export, work / "site", uploads=uploads)
+            report = convert_export(local_export, work / "site", uploads=uploads, options=options)
             report_key = store.put_log(run.site, run.id, "conversion-report.json", report.to_json())
             source_key = store.put_source(run.site, run.id, work / "site")
     except OSError as exc:
@@ -59,16 +65,23 @@ def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[st
         raise _disk_full(exc) from exc
     counts = report.counts
     drafts = sum(n for key, n in counts.items() if key.endswith("/draft"))
+    media = report.media
+    # What a reader will not find in the new site, listed on the run (the report has every warning).
+    elsewhere = [w.item for w in report.warnings if w.code in ("unfetched-media", "missing-media")]
     return {
         "source_key": source_key,
         "report_key": report_key,
         "uploads_key": uploads_key,
         "counts": counts,
         "warnings": len(report.warnings),
+        "media": {"found": media.found, "kept": media.kept, "remote": media.remote, "lost": media.lost},
+        "media_not_in_site": elsewhere[:MEDIA_LISTED],
         "summary": (
             f"{plural(counts.get('post/published', 0), 'post')}, "
             f"{plural(counts.get('page/published', 0), 'page')} published; "
             f"{plural(drafts, 'draft')}; {plural(len(report.warnings), 'warning')}"
+            + (f"; {plural(len(elsewhere), 'media file')} left at the old site's URL" if elsewhere else "")
+            + (f"; {media.lost} media lost" if media.lost else "")
         ),
     }
 

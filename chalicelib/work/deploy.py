@@ -102,6 +102,7 @@ def deploy(
     detail: dict[str, Any] = {
         "publish": result.to_dict(),
         "plan_text": result.plan.describe(),
+        "plan_files": result.plan.files(),
         "artifact_run": artifact_run,
         "url": svc.settings.site_url(run.site, stage),
         "summary": (
@@ -110,6 +111,8 @@ def deploy(
             + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
         ),
     }
+    if dry_run:  # every file for whoever asked (`publish --dry-run --list`): a run record has no room
+        detail["all_files"] = result.plan.files(limit=len(result.plan.uploads) + len(result.plan.deletes))
     if cleared:
         detail["cleared"] = cleared
     if site.search.backend == "algolia":

@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from presslift.packaging.aws_actions import SERVICES, TRANSFERS, iam_actions, operations
+from presslift.packaging.codeindex import CodeIndex, Function, last_name, top_level_nodes
 from presslift.packaging.stage import PROJECT_ROOT
 
-_PROPERTY_DECORATORS = {"property", "cached_property"}
 _ROUTE_DECORATORS = {"route"}
 #: Calls that call their first argument with the rest: functools.partial, Executor.submit.
 _PASS_ALONG = {"partial", "submit"}
@@ -98,183 +98,17 @@ def _distinctive(name: str) -> bool:
     return "_" in name.strip("_") and any(name in operations(s) for s in SERVICES)
 
 
-# ---- the code base ----------------------------------------------------------------------------------
-
-Value = frozenset[str]  # "class:Q", "classref:Q", "func:Q", "module:M", "client:S", "external:", "any:"
-EMPTY: Value = frozenset()
-
-
-@dataclass
-class _Function:
-    qualname: str
-    module: str
-    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Module
-    cls: str | None = None  # qualname of the class it is a method of
-
-    @property
-    def params(self) -> list[str]:
-        if isinstance(self.node, ast.Module):
-            return []
-        args = self.node.args
-        return [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
-
-    @property
-    def is_property(self) -> bool:
-        return not isinstance(self.node, ast.Module) and any(
-            _last_name(d) in _PROPERTY_DECORATORS for d in self.node.decorator_list
-        )
-
-
-@dataclass
-class _Class:
-    qualname: str
-    module: str
-    node: ast.ClassDef
-    methods: dict[str, str] = field(default_factory=dict)  # name -> function qualname
-    fields: dict[str, ast.expr] = field(default_factory=dict)  # class-level annotations
-
-
-@dataclass
-class _Module:
-    name: str
-    tree: ast.Module
-    symbols: dict[str, str] = field(
-        default_factory=dict
-    )  # name -> "module:M" | "func:Q" | "class:Q" | "symbol:M.N"
-
-
-def _last_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
-
-
-def _module_name(path: Path, root: Path) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-class CodeBase:
-    """The modules of app.py and chalicelib/, their functions and classes, and what flows where."""
+class CodeBase(CodeIndex):
+    """What flows where in the code base: the values of names, arguments, returns and attributes."""
 
     def __init__(
         self, root: Path = PROJECT_ROOT, app_file: str = "app.py", package: str = "chalicelib"
     ) -> None:
-        self.root = root
-        self.modules: dict[str, _Module] = {}
-        self.functions: dict[str, _Function] = {}
-        self.classes: dict[str, _Class] = {}
-        self.by_method_name: dict[str, set[str]] = {}
-        self._mro_cache: dict[str, list[str]] = {}
-        self._subclass_cache: dict[str, list[str]] = {}
-        paths = [root / app_file, *sorted((root / package).rglob("*.py"))]
-        for path in paths:
-            self._index(_module_name(path, root), ast.parse(path.read_text(), str(path)))
-        for module in self.modules.values():
-            self._imports(module)
+        super().__init__(root, app_file, package)
         self.params: dict[tuple[str, str], set[str]] = {}
         self.returns: dict[str, set[str]] = {}
         self.attributes: dict[tuple[str, str], set[str]] = {}
         self._solve()
-
-    # -- indexing
-    def _index(self, name: str, tree: ast.Module) -> None:
-        module = _Module(name, tree)
-        self.modules[name] = module
-        self.functions[name] = _Function(name, name, tree)  # the module's top-level code
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.functions[f"{name}.{node.name}"] = _Function(f"{name}.{node.name}", name, node)
-                module.symbols[node.name] = f"func:{name}.{node.name}"
-            elif isinstance(node, ast.ClassDef):
-                self._index_class(module, node)
-            elif isinstance(node, ast.Assign) and _last_name(node.value) == "Any":
-                # `S3Client = Any`: an alias that says nothing about the value.
-                module.symbols.update({t.id: "any:" for t in node.targets if isinstance(t, ast.Name)})
-
-    def _index_class(self, module: _Module, node: ast.ClassDef) -> None:
-        qual = f"{module.name}.{node.name}"
-        cls = _Class(qual, module.name, node)
-        self.classes[qual] = cls
-        module.symbols[node.name] = f"classref:{qual}"
-        for item in node.body:
-            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                method = f"{qual}.{item.name}"
-                self.functions[method] = _Function(method, module.name, item, cls=qual)
-                cls.methods[item.name] = method
-                self.by_method_name.setdefault(item.name, set()).add(method)
-            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                cls.fields[item.target.id] = item.annotation
-
-    def _imports(self, module: _Module) -> None:
-        # Imports anywhere in the module (lazy ones inside functions too) bind module-wide.
-        package = module.name if module.name in self._packages() else module.name.rpartition(".")[0]
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        module.symbols.setdefault(alias.asname, f"module:{alias.name}")
-                    else:
-                        top = alias.name.split(".")[0]
-                        module.symbols.setdefault(top, f"module:{top}")
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join([*parts, *([base] if base else [])])
-                for alias in node.names:
-                    target = f"{base}.{alias.name}"
-                    kind = "module" if target in self.modules else "symbol"
-                    module.symbols.setdefault(alias.asname or alias.name, f"{kind}:{target}")
-
-    @functools.cache  # noqa: B019 - the code base lives as long as one analysis
-    def _packages(self) -> frozenset[str]:
-        return frozenset(
-            name for name in self.modules if (self.root / name.replace(".", "/") / "__init__.py").exists()
-        )
-
-    def _symbol(self, module: str, name: str, depth: int = 0) -> Value:
-        """What `name` means at the top level of `module`, following re-exports."""
-        if module not in self.modules:
-            return frozenset({f"module:{module}.{name}"}) if f"{module}.{name}" in self.modules else EMPTY
-        found = self.modules[module].symbols.get(name)
-        if found is None:
-            return frozenset({f"module:{module}.{name}"}) if f"{module}.{name}" in self.modules else EMPTY
-        if found.startswith("symbol:") and depth < 10:
-            # `from chalicelib.publish.bucket import S3Client`: follow it to what it is there.
-            owner, _, attr = found.removeprefix("symbol:").rpartition(".")
-            return self._symbol(owner, attr, depth + 1)
-        return frozenset({found})
-
-    # -- classes
-    def _mro(self, qual: str) -> list[str]:
-        if qual in self._mro_cache:
-            return self._mro_cache[qual]
-        seen: list[str] = []
-        todo = [qual]
-        while todo:
-            current = todo.pop(0)
-            if current in seen or current not in self.classes:
-                continue
-            seen.append(current)
-            cls = self.classes[current]
-            for base in cls.node.bases:
-                todo.extend(
-                    v.split(":", 1)[1]
-                    for v in self._eval_static(cls.module, base)
-                    if v.startswith("classref:")
-                )
-        self._mro_cache[qual] = seen
-        return seen
-
-    def _subclasses(self, qual: str) -> list[str]:
-        if qual not in self._subclass_cache:
-            self._subclass_cache[qual] = [q for q in self.classes if q != qual and qual in self._mro(q)]
-        return self._subclass_cache[qual]
 
     def _attribute(self, qual: str, attr: str, *, instance: bool) -> set[str]:
         found: set[str] = set()
@@ -299,26 +133,15 @@ class CodeBase:
             return set()
         if isinstance(node, (ast.Name, ast.Attribute)):
             static = self._eval_static(module, node)
-            if _last_name(node) == "Any" or "any:" in static:
+            if last_name(node) == "Any" or "any:" in static:
                 return set()  # unknown: the value's own flow decides
             classes = {f"class:{v.split(':', 1)[1]}" for v in static if v.startswith("classref:")}
             return classes or {"external:"}
         # dict[str, X], Callable[..., Y], Mapping[...]: not a class of the code base.
         return {"external:"}
 
-    def _eval_static(self, module: str, node: ast.expr) -> Value:
-        if isinstance(node, ast.Name):
-            return self._symbol(module, node.id)
-        if isinstance(node, ast.Attribute):
-            found: set[str] = set()
-            for value in self._eval_static(module, node.value):
-                if value.startswith("module:"):
-                    found |= self._symbol(value.removeprefix("module:"), node.attr)
-            return frozenset(found)
-        return EMPTY
-
     # -- values
-    def _locals(self, function: _Function) -> dict[str, set[str]]:
+    def _locals(self, function: Function) -> dict[str, set[str]]:
         env: dict[str, set[str]] = {}
         if isinstance(function.node, ast.Module):
             return env
@@ -362,7 +185,7 @@ class CodeBase:
                             env.setdefault(bound.id, set()).add("external:")
         return env
 
-    def _plain_data(self, function: _Function, node: ast.expr, env: dict[str, set[str]]) -> bool:
+    def _plain_data(self, function: Function, node: ast.expr, env: dict[str, set[str]]) -> bool:
         """Whether `node` takes a container out of plain data (`message.get("Records", [])`,
         `record["s3"]`, `data.items()` on what `json.loads` gave): what it yields is plain data too, so
         `record.get(...)` in the loop is a dict's method, not every `get` of the code base. Iterating
@@ -377,7 +200,7 @@ class CodeBase:
             return False
         return self._eval(function, receiver, env) == {"external:"}
 
-    def _eval(self, function: _Function, node: ast.expr, env: dict[str, set[str]]) -> set[str]:
+    def _eval(self, function: Function, node: ast.expr, env: dict[str, set[str]]) -> set[str]:
         if isinstance(node, ast.Name):
             if node.id in env:
                 return set(env[node.id])
@@ -454,7 +277,7 @@ class CodeBase:
         current |= value
         return True
 
-    def _flow(self, function: _Function) -> bool:
+    def _flow(self, function: Function) -> bool:
         env = self._locals(function)
         changed = False
         for node in ast.walk(function.node):
@@ -479,10 +302,10 @@ class CodeBase:
                 changed |= self._arguments(function, node, env)
         return changed
 
-    def _arguments(self, function: _Function, call: ast.Call, env: dict[str, set[str]]) -> bool:
+    def _arguments(self, function: Function, call: ast.Call, env: dict[str, set[str]]) -> bool:
         changed = False
         targets = self._eval(function, call.func, env)
-        if _last_name(call.func) in _PASS_ALONG and call.args:
+        if last_name(call.func) in _PASS_ALONG and call.args:
             targets = self._eval(function, call.args[0], env)  # partial(f, a, b=...) calls f(a, b=...)
             call = ast.Call(func=call.args[0], args=call.args[1:], keywords=call.keywords)
         for value in targets:
@@ -519,7 +342,7 @@ class CodeBase:
         return isinstance(call.func, ast.Attribute)
 
     # -- what one function does
-    def edges(self, function: _Function) -> tuple[set[str], set[Call], set[str], set[str]]:
+    def edges(self, function: Function) -> tuple[set[str], set[Call], set[str], set[str]]:
         """Functions it may call, AWS operations it may send, names it reads, unresolved operations."""
         env = self._locals(function)
         callees: set[str] = set()
@@ -527,7 +350,7 @@ class CodeBase:
         names: set[str] = set()
         unresolved: set[str] = set()
         body: Iterable[ast.AST] = (
-            _top_level_nodes(function.node)
+            top_level_nodes(function.node)
             if isinstance(function.node, ast.Module)
             else ast.walk(function.node)
         )
@@ -598,21 +421,8 @@ class CodeBase:
         return found
 
 
-def _top_level_nodes(tree: ast.Module) -> Iterator[ast.AST]:
-    """A module's own code: everything but function bodies (decorators and defaults do run)."""
-    todo: list[ast.AST] = list(tree.body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            todo.extend([*node.decorator_list, *node.args.defaults])
-            todo.extend(d for d in node.args.kw_defaults if d is not None)
-        else:
-            todo.extend(ast.iter_child_nodes(node))
-
-
 def _client_literal(call: ast.Call) -> str | None:
-    if "client" not in _last_name(call.func).lower() or not call.args:
+    if "client" not in last_name(call.func).lower() or not call.args:
         return None
     first = call.args[0]
     if isinstance(first, ast.Constant) and first.value in SERVICES:

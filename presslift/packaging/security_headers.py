@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.wordpress.providers import PLAYER_HOSTS
 from presslift.packaging.logical import sub
 
 #: The logical ID of the policy every site distribution refers to.
@@ -28,9 +29,9 @@ CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     # WordPress media may stay remote.
     "img-src": ("'self'", "https:", "data:"),
     "media-src": ("'self'", "https:"),
-    # The only frames a converted site shows: Hugo's youtube and vimeo players (every other embed
-    # becomes a link, see the theme's embed shortcode).
-    "frame-src": ("https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"),
+    # The only frames a converted site shows: the known media providers' players (every other embed
+    # becomes a link, see the theme's embed shortcode), from the converter's one table of them.
+    "frame-src": tuple(f"https://{host}" for host in PLAYER_HOSTS),
     "style-src": ("'self'", "'unsafe-inline'"),
     # Pagefind's search compiles WebAssembly.
     "script-src": ("'self'", "'wasm-unsafe-eval'"),

@@ -189,11 +189,13 @@ def test_every_dashboard_link_and_form_answers_under_the_stage(
     page = Page(reply.body)
     base = cloud.options.api_url
     run_id = awaiting["id"]
-    assert f"{base}/runs/{run_id}" in page.links
-    assert f"{base}/runs/{run_id}/logs/build.log" in page.links
+    run_page = f"{base}/runs/{run_id}/page"
+    assert run_page in page.links
     replies = follow_links(cloud, page.links, signed=True)
-    assert replies[f"{base}/runs/{run_id}"].json()["id"] == run_id
-    assert "== staging" in replies[f"{base}/runs/{run_id}/logs/build.log"].body
+    assert replies[run_page].is_html and run_id in replies[run_page].body
+    # The run page in turn links the raw log, under the stage too.
+    inner = follow_links(cloud, Page(replies[run_page].body).links, signed=True)
+    assert "== staging" in inner[f"{base}/runs/{run_id}/logs/build.log"].body
 
     actions = {form.action for form in page.forms}
     assert actions == {f"{base}/sites/{SITE}/{stage}/rollback" for stage in ("staging", "prod")}
@@ -269,8 +271,9 @@ def test_the_failure_emails_link_answers(cloud: LocalCloud, api: Any) -> None:
     assert run["status"] == "failed", run
     email = cloud.wait_for_email(lambda e: run["id"] in e.body and "failed" in e.subject, timeout=30)
     (details,) = email.links
-    assert details == f"{cloud.options.api_url}/runs/{run['id']}"
-    assert follow_links(cloud, [details], signed=True)[details].json()["status"] == "failed"
+    assert details == f"{cloud.options.api_url}/runs/{run['id']}/page"
+    page = follow_links(cloud, [details], signed=True)[details]
+    assert page.is_html and "failed" in page.body and run["id"] in page.body
 
 
 def test_the_app_gets_api_gateways_event_and_builds_its_links_from_it(

@@ -182,7 +182,7 @@ def test_publish_refuses_a_build_awaiting_approval_and_asks_before_changing_prod
     live = next(r for r in api.runs(SITE) if r["trigger"]["type"] == "push" and r["status"] == "succeeded")
     capsys.readouterr()
 
-    assert cli(["publish", SITE, "prod"]) == 2
+    assert cli(["publish", SITE, "prod", "--run", waiting["id"]]) == 2
     refusal = " ".join(capsys.readouterr().err.split())  # as one line, however the terminal wraps it
     assert f"run {waiting['id']} is not approved for prod (awaiting approval)" in refusal
     assert f"prod has run {live['id']}'s build (--run {live['id']})" in refusal
@@ -199,6 +199,23 @@ def test_publish_refuses_a_build_awaiting_approval_and_asks_before_changing_prod
     assert api.run(waiting["id"])["status"] == "awaiting_approval"
     assert "Newer Edition" in prod_page(cloud)
 
+    # Without --run: what prod holds, published again (a hand-deleted page comes back); never the
+    # build that waits for approval.
+    bucket, key = cloud.settings.site_buckets["prod"], f"{SITE}/posts/news/index.html"
+    cloud.services.s3.delete_object(Bucket=bucket, Key=key)
+    capsys.readouterr()
+    assert cli(["publish", SITE, "prod", "--dry-run", "--list"]) == 0
+    plan = capsys.readouterr().out
+    assert (
+        f"run {published['id']}'s build (what prod holds now)" in plan or f"run {live['id']}'s build" in plan
+    )
+    assert re.search(r"\n  new\s+[\d.]+ \w?B\s+posts/news/index\.html\n", plan), plan
+    assert cli(["publish", SITE, "prod", "--yes"]) == 0
+    repaired = ended(api, api.runs(SITE)[0]["id"])
+    assert repaired["status"] == "succeeded", repaired
+    assert "Newer Edition" in prod_page(cloud)
+    assert api.run(waiting["id"])["status"] == "awaiting_approval"
+
 
 def test_a_rollback_keeps_the_delete_limits_unless_the_operator_lifts_them(cloud, api, github, cli):
     # Last: the big build stays on staging, and a smaller push would meet the same limits there.
@@ -214,7 +231,7 @@ def test_a_rollback_keeps_the_delete_limits_unless_the_operator_lifts_them(cloud
     assert "most of the site" in stage(refused, "deploy-prod")["error"]
     assert "Big Edition" in prod_page(cloud)
 
-    assert cli(["rollback", SITE, "prod", small["id"], "--allow-deletes"]) == 0
+    assert cli(["rollback", SITE, "prod", small["id"], "--allow-deletes", "--yes"]) == 0
     lifted = ended(api, api.runs(SITE)[0]["id"])
     assert lifted["status"] == "succeeded", lifted
     assert lifted["trigger"]["allow_deletes"] is True

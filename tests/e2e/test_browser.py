@@ -111,3 +111,69 @@ def test_an_old_wordpress_link_lands_on_the_post_under_the_sites_security_header
     assert [
         e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]
     ] == []
+
+
+def test_a_runs_page_tells_its_story_and_names_each_missing_image(cloud, api, browser, dashboard):
+    """The export without its uploads archive: the run says how many warnings it has wherever its status
+    shows, and its page (HTML, reached from the dashboard) names each missing file, lists the stages with
+    their times, the plan file by file and the build log, all under the dashboard's no-script CSP."""
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    from presslift.demo import SAMPLE
+
+    known = {run["id"] for run in api.runs("no-media")}
+    cloud.services.s3.put_object(
+        Bucket=cloud.settings.ingest_bucket,
+        Key="imports/no-media/export.xml",
+        Body=(SAMPLE / "export.xml").read_bytes(),
+    )
+    run = api.wait_for_new_run("no-media", known, timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+
+    browser.set_window_size(900, 820)
+    browser.get_log("browser")  # start from an empty console
+    browser.get(dashboard.url)
+    badge = by_css(browser, "#site-no-media ~ ol.runs .badge")
+    assert badge.text == "awaiting approval, 5 warnings"
+    home = browser.find_element("tag name", "body").text
+    assert re.search(r"started (just now|\d+ (s|min) ago)", home), home
+    save_screenshot(browser, "dashboard-home.png")
+    by_css(browser, f'a.run-link[href="{dashboard.origin}/runs/{run["id"]}/page"]').click()
+
+    by_css(browser, "ol.stages")
+    save_screenshot(browser, "run-page.png")
+    text = browser.find_element("tag name", "body").text
+    assert "awaiting approval, 5 warnings" in text
+    for image in ("harbour.png", "sourdough.png", "croissants.png", "market-stall.png", "team.png"):
+        assert f"{image} is not in the uploads archive" in text
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", text) and re.search(r"\b\d+ (m \d+ )?s\b", text)
+    assert [
+        li.find_element(By.CSS_SELECTOR, ".name").text
+        for li in browser.find_elements(By.CSS_SELECTOR, "ol.stages li")
+    ] == [stage["name"] for stage in run["stages"]]
+    files = browser.find_elements(By.CSS_SELECTOR, "table.files td")
+    assert any(cell.text == "index.html" for cell in files)
+    assert any(
+        link.get_attribute("href") == run["urls"]["staging"]
+        for link in browser.find_elements(By.CSS_SELECTOR, "ul.pages a")
+    )
+    assert "build.log" in text and browser.find_element(By.CSS_SELECTOR, "section.log pre").text.strip()
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "section.plan pre").value_of_css_property("white-space")
+        == "pre-wrap"
+    )
+    assert not browser.find_elements(By.CSS_SELECTOR, 'meta[http-equiv="refresh"]')  # waits for a person
+    assert [
+        e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]
+    ] == []
+
+    email = cloud.wait_for_email(lambda e: run["id"] in e.body, 30)
+    link = next(url for url in email.links if "/approvals/" in url)
+    assert f"{cloud.options.api_url}/runs/{run['id']}/page" in email.body
+    assert re.search(r"expires at \d{4}-\d\d-\d\d \d\d:\d\d UTC", email.body)
+    browser.get(link)
+    plan = by_css(browser, "pre.approval-plan")
+    assert plan.value_of_css_property("white-space") == "pre-wrap"

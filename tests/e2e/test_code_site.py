@@ -94,19 +94,19 @@ def test_a_push_drops_dev_and_stage_then_prod_after_approval_and_rolls_back(clou
 
     monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
     monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
-    assert main(["approve", first["id"]]) == 0
+    assert main(["approve", first["id"], "--yes"]) == 0
     first = api.wait_for_run(first["id"], lambda r: r["status"] != "running", timeout=120)
     assert first["status"] == "succeeded", first
     assert '"1.0"' in live_version(cloud, "prod")
 
     second = push(api, github, "2.0")
-    assert main(["approve", second["id"]]) == 0
+    assert main(["approve", second["id"], "--yes"]) == 0
     second = api.wait_for_run(second["id"], lambda r: r["status"] != "running", timeout=120)
     assert second["status"] == "succeeded" and '"2.0"' in live_version(cloud, "prod")
     drop = second["stages"][-1]["detail"]["drop"]
     assert drop["files_copied"] == 1  # only the changed file is written; the rest is hard-linked
 
-    assert main(["rollback", "worker", "prod"]) == 0
+    assert main(["rollback", "worker", "prod", "--yes"]) == 0
     rollback = api.runs("worker")[0]
     rollback = api.wait_for_run(rollback["id"], lambda r: r["status"] != "running", timeout=120)
     assert rollback["status"] == "succeeded", rollback

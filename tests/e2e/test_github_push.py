@@ -291,8 +291,11 @@ def test_publish_dry_run_prints_the_plan_from_the_record_or_a_listing_and_change
     runs_before = len(api.runs("gitsite"))
     capsys.readouterr()
 
-    assert main(["publish", "gitsite", "prod", "--dry-run"]) == 0
+    assert main(["publish", "gitsite", "prod", "--dry-run"]) == 2  # prod holds no build to publish again
+    assert "prod of gitsite has no build yet" in capsys.readouterr().err
+    assert main(["publish", "gitsite", "prod", "--dry-run", "--run", body["run_id"]]) == 0
     to_prod = capsys.readouterr().out
+    assert "Publishing it would be refused" in to_prod  # it waits for approval
     assert main(["publish", "gitsite", "staging", "--dry-run", "--verify"]) == 0
     to_staging = capsys.readouterr().out
 

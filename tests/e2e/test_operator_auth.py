@@ -103,6 +103,8 @@ def operator_urls(base: str, run_id: str) -> list[str]:
         f"{base}/runs/{run_id}",
         f"{base}/runs/{run_id}/logs/build.log",
         f"{base}/runs/{run_id}/logs/x",
+        f"{base}/runs/{run_id}/page",
+        f"{base}/runs/no-such-run/page",
         f"{base}/sites",
     ]
 
@@ -122,7 +124,7 @@ def test_signed_reads_of_operator_routes_answer(cloud: LocalCloud, awaiting: dic
     for url in operator_urls(base, awaiting["id"]):
         reply = send("GET", url, signer=operator())
         assert not reply.from_api_gateway, (url, reply.status, reply.body[:200])
-        expected = 404 if url.endswith("/logs/x") else 200
+        expected = 404 if url.endswith(("/logs/x", "/no-such-run/page")) else 200
         assert reply.status == expected, (url, reply.body[:200])
     assert send("GET", f"{base}/runs/{awaiting['id']}", signer=operator()).json()["id"] == awaiting["id"]
 

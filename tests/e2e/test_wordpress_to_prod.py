@@ -193,7 +193,7 @@ def test_an_operator_approves_from_the_terminal(cloud, api, monkeypatch):
     run = wait_for_approval(cloud, api, "cli-approve")
     monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
     monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
-    assert main(["approve", run["id"]]) == 0
+    assert main(["approve", run["id"], "--yes"]) == 0
     run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=120)
     assert run["status"] == "succeeded"
     assert "presslift CLI" in run["approval"]["user_agent"]

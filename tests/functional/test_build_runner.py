@@ -129,6 +129,35 @@ def test_a_failed_render_comes_back_as_a_result_with_hugos_lines(tmp_path):
     assert "trees" not in served.put
 
 
+def test_the_runner_says_when_and_why_it_used_presslifts_theme(tmp_path):
+    served = Bucket(
+        source_tarball(tmp_path, {"hugo.toml": 'title = "No Layouts"\n', "content/_index.md": "Hi\n"})
+    )
+    try:
+        result = invoke.ProcessRunner().run(job(served))
+    finally:
+        served.server.shutdown()
+    assert result.ok, result
+    assert result.theme_fallback == "the site rendered no home page (it has no layouts or theme)"
+
+
+def test_a_site_that_names_its_own_theme_keeps_it_and_hears_of_no_fallback(tmp_path):
+    own = {
+        "hugo.toml": 'title = "Own Theme"\n',
+        "themes/plain/layouts/home.html": "<html><body>{{ site.Title }} by plain</body></html>",
+    }
+    served = Bucket(source_tarball(tmp_path, own))
+    try:
+        result = invoke.ProcessRunner().run(job(served, flags=("--theme", "plain")))
+    finally:
+        served.server.shutdown()
+    assert result.ok, result
+    assert result.theme_fallback == ""
+    with tarfile.open(fileobj=io.BytesIO(served.put["trees"][1])) as tar:
+        home = tar.extractfile("prod/index.html")
+        assert home is not None and b"Own Theme by plain" in home.read()
+
+
 def test_a_wrong_hugo_version_is_refused_by_the_runner(bucket):
     result = invoke.ProcessRunner().run(job(bucket, hugo_version="0.99"))
     assert not result.ok and "asks for Hugo 0.99" in result.error

@@ -287,9 +287,9 @@ def test_publish_refuses_a_build_awaiting_approval_and_names_the_build_prod_has(
     live = live_on_prod(provisioned)
     waiting = awaiting(provisioned)
     source, artifact = pipeline.publishable(provisioned, SITE, "prod")
-    assert (source.id, artifact) == (waiting.id, waiting.id)  # by default the newest build
+    assert (source.id, artifact) == (live.id, live.id)  # by default what prod holds: never a new build
     with pytest.raises(ForbiddenError) as refused:
-        pipeline.publish(provisioned, SITE, "prod")
+        pipeline.publish(provisioned, SITE, "prod", waiting.id)
     assert str(refused.value) == (
         f"cannot publish run {waiting.id} to prod: run {waiting.id} is not approved for prod "
         f"(awaiting approval); prod has run {live.id}'s build (--run {live.id})"

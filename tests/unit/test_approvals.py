@@ -68,12 +68,15 @@ def test_the_email_carries_the_links_and_the_expiry():
         approval_url="http://x/approvals/r1?token=t",
         staging_url="http://x/sites/demo/staging/",
         plan_text="3 uploads",
+        run_page_url="http://x/runs/r1/page",
     )
     assert "demo" in subject and len(subject) <= 100
+    expires = run.approval["expires_at"]
     for text in (
         "http://x/approvals/r1?token=t",
         "http://x/sites/demo/staging/",
+        "http://x/runs/r1/page",
         "3 uploads",
-        run.approval["expires_at"],
+        f"expires at {expires[:10]} {expires[11:16]} UTC.",
     ):
         assert text in body

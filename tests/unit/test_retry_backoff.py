@@ -80,3 +80,20 @@ def test_a_failing_visibility_change_still_reports_the_record():
         {"Records": [record("1", "x", 1)]}, fail, max_receive_count=3, backoff=PRODUCTION, retry_later=refuse
     )
     assert result == {"batchItemFailures": [{"itemIdentifier": "1"}]}
+
+
+def test_each_failed_attempt_logs_one_line_and_only_the_last_its_traceback(caplog):
+    def fail(body: str, final: bool) -> None:
+        raise RuntimeError(f"{body} went wrong\nsecond line")
+
+    event = {"Records": [record("1", "early", 1), record("2", "late", 3)]}
+    with caplog.at_level("WARNING", logger="chalicelib.batch"):
+        process_batch(event, fail, max_receive_count=3, backoff=PRODUCTION, retry_later=lambda rec, s: None)
+    early, late = caplog.records
+    assert (
+        early.getMessage()
+        == "message 1 failed (attempt 1 of 3, again in 10 s): RuntimeError: early went wrong"
+    )
+    assert not early.exc_info
+    assert late.getMessage() == "message 2 failed (attempt 3 of 3, given up): RuntimeError: late went wrong"
+    assert late.exc_info and late.exc_info[0] is RuntimeError

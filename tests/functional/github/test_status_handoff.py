@@ -154,7 +154,7 @@ def test_code_drops_hand_their_statuses_to_the_deploy_function(
         "dropped on dev and stage",
         "presslift",
     )
-    assert status.target_url == svc.settings.run_url(run.id)
+    assert status.target_url == svc.settings.links.run_page(run.id)
     assert unreachable.attempts == 0
 
 

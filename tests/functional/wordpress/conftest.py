@@ -53,7 +53,9 @@ def build(site: Path, tmp_path: Path, base_url: str | None = None) -> Path:
     return build_with_log(site, tmp_path, base_url)[0]
 
 
-def build_with_log(site: Path, tmp_path: Path, base_url: str | None = None) -> tuple[Path, str]:
+def build_with_log(
+    site: Path, tmp_path: Path, base_url: str | None = None, extra_args: tuple[str, ...] = ()
+) -> tuple[Path, str]:
     """Builds `site` (under `base_url` when given); returns public/ and Hugo's log, warnings included."""
     binary = hugo_binary()
     if not binary.exists():
@@ -67,6 +69,7 @@ def build_with_log(site: Path, tmp_path: Path, base_url: str | None = None) -> t
     args = [str(binary), "--source", str(site), "--destination", str(public), "--noBuildLock"]
     if base_url:
         args += ["--baseURL", base_url]
+    args += extra_args
     result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=240, check=False)
     log = result.stderr + result.stdout
     assert result.returncode == 0, log

@@ -63,11 +63,11 @@ def test_theme_unit_test_under_a_sub_path_has_no_broken_link(wxr, tmp_path):
             [f'src="{BASE_PATH}wp-content/uploads/a.png"', f'href="{BASE_PATH}wp-content/uploads/a.png"'],
         ),
         (
-            '{{< video src="/wp-content/uploads/v.mp4" poster="/wp-content/uploads/a.png" >}}',
+            '{{< video src="/wp-content/uploads/v.mp4" poster="/wp-content/uploads/a.png" />}}',
             [f'src="{BASE_PATH}wp-content/uploads/v.mp4"', f'poster="{BASE_PATH}wp-content/uploads/a.png"'],
         ),
-        ('{{< audio src="/wp-content/uploads/s.mp3" >}}', [f'src="{BASE_PATH}wp-content/uploads/s.mp3"']),
-        ('{{< audio src="https://cdn.example/s.mp3" >}}', ['src="https://cdn.example/s.mp3"']),
+        ('{{< audio src="/wp-content/uploads/s.mp3" />}}', [f'src="{BASE_PATH}wp-content/uploads/s.mp3"']),
+        ('{{< audio src="https://cdn.example/s.mp3" />}}', ['src="https://cdn.example/s.mp3"']),
     ],
 )
 def test_media_shortcodes_put_site_paths_under_the_sub_path(tmp_path, demo, shortcode, expected):

@@ -92,6 +92,7 @@ OPERATOR_OWNED = [
     ),
     ('[search]\nadmin_key = "sekrit"', "search.admin_key", "the key itself goes in SSM"),
     ("kind = 'code'\n[code]\napp = 'billing'", "code.app", "--code-app"),
+    ("fetch_media = true", "fetch_media", "--fetch-media"),
 ]
 
 

@@ -263,3 +263,30 @@ def test_summary_is_plain_json_with_uploads_by_reason_and_bytes() -> None:
     assert summary["uploads_by_reason"] == {"new": 1, "content": 1}
     assert (summary["upload_bytes"], summary["deletes"], summary["unchanged"]) == (17, 1, 1)
     assert summary["invalidation_paths"] == ["/", "/b.css", "/index.html", "/old.css"]
+
+
+def test_the_plan_lists_every_file_with_its_reason_in_upload_order_then_deletes() -> None:
+    manifest = make_local(
+        ("index.html", 10, MD5_B),
+        ("p/index.html", 4, MD5_A),
+        ("a.css", 5, MD5_A),
+        redirects={"old/": "/p/"},
+    )
+    remote = [
+        make_remote("index.html", 10, MD5_A),
+        make_remote("a.css", 5, MD5_A),
+        make_remote("old.css", 1, MD5_A),
+    ]
+
+    plan = plan_publish(manifest, remote, TARGET, PublishOptions())
+
+    assert plan.files() == {
+        "files": [
+            {"path": "p/index.html", "reason": "new", "size": 4},
+            {"path": "old/index.html", "reason": "new", "size": 0, "redirect": "/p/"},
+            {"path": "index.html", "reason": "content", "size": 10},
+            {"path": "old.css", "reason": "delete"},
+        ],
+        "more": 0,
+    }
+    assert plan.files(limit=1) == {"files": [{"path": "p/index.html", "reason": "new", "size": 4}], "more": 3}

@@ -80,17 +80,20 @@ def test_gallery_lists_its_images():
     [
         (
             '[audio mp3="https://old.example/wp-content/uploads/a.mp3"]',
-            '{{< audio src="/wp-content/uploads/a.mp3" >}}',
+            '{{< audio src="/wp-content/uploads/a.mp3" type="audio/mpeg" />}}',
         ),
         (
             '[video src="https://old.example/v.mp4" poster="https://old.example/p.png"]',
-            '{{< video src="/v.mp4" poster="/p.png" >}}',
+            '{{< video src="/v.mp4" type="video/mp4" poster="/p.png" />}}',
         ),
-        ("[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]", '{{< youtube id="dQw4w9WgXcQ" >}}'),
-        ("https://vimeo.com/123456", '{{< vimeo id="123456" >}}'),
+        (
+            "[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]",
+            'player="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"',
+        ),
+        ("https://vimeo.com/123456", 'player="https://player.vimeo.com/video/123456"'),
         (
             '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>',
-            '{{< youtube id="dQw4w9WgXcQ" >}}',
+            '{{< embed url="https://www.youtube.com/watch?v=dQw4w9WgXcQ" provider="youtube"',
         ),
         ('[code lang="php"]<?php echo "a &lt; b"; ?>[/code]', '```php\n<?php echo "a < b"; ?>\n```'),
     ],

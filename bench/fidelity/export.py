@@ -1,0 +1,184 @@
+"""What a WordPress export says, read independently of the converter (lxml in recover mode, the way
+a forgiving reader sees the file), so the fidelity measures check the converter instead of trusting
+it. Benchmark-only code: never imported by chalicelib.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+# Post types that are WordPress's own machinery, never a page of the site. Written out here, not
+# taken from the converter's skip_types option, so that a type the converter wrongly skips shows up.
+INTERNAL_TYPES = frozenset(
+    {
+        "attachment",
+        "nav_menu_item",
+        "revision",
+        "customize_changeset",
+        "custom_css",
+        "oembed_cache",
+        "user_request",
+        "wp_block",
+        "wp_template",
+        "wp_template_part",
+        "wp_global_styles",
+        "wp_navigation",
+        "wp_font_family",
+        "wp_font_face",
+    }
+)
+TAG = re.compile(r"<[^>]+>")
+NO_DATE = ("", "0000-00-00 00:00:00")
+
+
+@dataclass
+class Comment:
+    id: str
+    content: str
+    approved: bool
+
+
+@dataclass
+class ExportItem:
+    id: str
+    type: str
+    status: str
+    password: str
+    title: str
+    link: str
+    slug: str
+    post_date: str
+    post_date_gmt: str
+    content: str
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    # (taxonomy, slug) of each category and tag, for their archive URLs.
+    term_slugs: list[tuple[str, str]] = field(default_factory=list)
+    old_slugs: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    attachment_url: str = ""
+    parent: str = ""
+
+    @property
+    def public(self) -> bool:
+        """WordPress shows it to anyone: published, not password-protected, a content type."""
+        return self.status == "publish" and not self.password and self.type not in INTERNAL_TYPES
+
+    @property
+    def hidden(self) -> bool:
+        """WordPress shows it to no visitor (drafts, pending, private, trash, scheduled)."""
+        return self.type not in INTERNAL_TYPES and self.status in {
+            "draft",
+            "pending",
+            "private",
+            "trash",
+            "future",
+            "auto-draft",
+        }
+
+
+@dataclass
+class Export:
+    path: Path
+    base_url: str
+    items: list[ExportItem]
+
+    @property
+    def public_items(self) -> list[ExportItem]:
+        return [i for i in self.items if i.public]
+
+
+def plain(text: str) -> str:
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+
+
+def _text(node: etree._Element, name: str, ns: dict[str, str]) -> str:
+    found = node.find(name, ns)
+    return (found.text or "") if found is not None else ""
+
+
+def read_export(path: Path) -> Export:
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.parse(str(path), parser).getroot()
+    if root is None:
+        return Export(path, "", [])
+    ns = {k: v for k, v in root.nsmap.items() if k}
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.tag.startswith("{"):
+            uri, _, local = node.tag[1:].partition("}")
+            if local == "wxr_version":
+                ns["wp"] = uri
+                break
+    ns.setdefault("wp", "http://wordpress.org/export/1.2/")
+    ns.setdefault("content", "http://purl.org/rss/1.0/modules/content/")
+    channel = root.find("channel")
+    if channel is None:
+        return Export(path, "", [])
+    base = (
+        _text(channel, "wp:base_blog_url", ns)
+        or _text(channel, "link", ns)
+        or _text(channel, "wp:base_site_url", ns)
+    )
+    items = []
+    for node in channel.findall("item"):
+        item = ExportItem(
+            id=_text(node, "wp:post_id", ns).strip(),
+            type=_text(node, "wp:post_type", ns).strip() or "post",
+            status=_text(node, "wp:status", ns).strip(),
+            password=_text(node, "wp:post_password", ns),
+            title=plain(_text(node, "title", ns)),
+            link=_text(node, "link", ns).strip(),
+            slug=_text(node, "wp:post_name", ns).strip(),
+            post_date=_text(node, "wp:post_date", ns).strip(),
+            post_date_gmt=_text(node, "wp:post_date_gmt", ns).strip(),
+            content=_text(node, "content:encoded", ns),
+            attachment_url=_text(node, "wp:attachment_url", ns).strip(),
+            parent=_text(node, "wp:post_parent", ns).strip(),
+        )
+        for meta in node.findall("wp:postmeta", ns):
+            if _text(meta, "wp:meta_key", ns).strip() == "_wp_old_slug":
+                item.old_slugs.append(_text(meta, "wp:meta_value", ns).strip())
+        for category in node.findall("category"):
+            name = plain(category.text or "")
+            slug = (category.get("nicename") or "").strip()
+            if category.get("domain") in ("category", "post_tag") and slug:
+                item.term_slugs.append((category.get("domain") or "", slug))
+            if category.get("domain") == "category" and name:
+                item.categories.append(name)
+            elif category.get("domain") == "post_tag" and name:
+                item.tags.append(name)
+        for comment in node.findall("wp:comment", ns):
+            item.comments.append(
+                Comment(
+                    _text(comment, "wp:comment_id", ns).strip(),
+                    _text(comment, "wp:comment_content", ns),
+                    _text(comment, "wp:comment_approved", ns).strip() == "1",
+                )
+            )
+        items.append(item)
+    return Export(path, base.strip(), items)
+
+
+def old_path(url: str, base_url: str) -> tuple[str, str]:
+    """The path and query of an old URL, relative to the old site's root (its base URL's path)."""
+    parts = urlsplit(url)
+    base_path = urlsplit(base_url).path.rstrip("/")
+    path = parts.path or "/"
+    if base_path and (path == base_path or path.startswith(base_path + "/")):
+        path = path[len(base_path) :] or "/"
+    return path, parts.query
+
+
+def gmt_date(item: ExportItem) -> tuple[str, bool]:
+    """The item's date as WordPress stored it, and whether it is UTC (else local time)."""
+    if item.post_date_gmt not in NO_DATE:
+        return item.post_date_gmt, True
+    if item.post_date not in NO_DATE:
+        return item.post_date, False
+    return "", False

@@ -1,0 +1,370 @@
+"""The fidelity measures, one small function each: the export's facts against the built HTML.
+
+Each returns a `Measure` (passed of total, and the first few failures with what failed and where).
+None of them reads the converter's own report except `report_counts`, whose job is to check it.
+These are the bench's own plain implementations, written so that chalicelib's old-URL, media and
+`<pre>` checks can replace them one function at a time. Benchmark-only code: never imported by
+chalicelib.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from bench.fidelity.export import Export, ExportItem, gmt_date, old_path, plain
+from bench.fidelity.site import BuiltSite
+
+MAX_FAILURES = 25
+PUBLISHED_TIME = re.compile(r'<meta property="article:published_time" content="([^"]+)"')
+TIME_TAG = re.compile(r'<time[^>]+datetime="([^"]+)"')
+H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S | re.I)
+PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S | re.I)
+ATTR_URL = re.compile(r'\b(?:src|href|poster|srcset|data-src)="([^"]+)"', re.I)
+MEDIA_URL = re.compile(
+    r"""(?:https?:)?//[^\s"'<>\[\]]+?\.(?:jpe?g|png|gif|webp|avif|svg|bmp|ico|mp3|m4a|ogg|oga|wav|flac|"""
+    r"""mp4|m4v|webm|ogv|mov|pdf)(?=[\s"'<>\[\]?#]|$)|/wp-content/uploads/[^\s"'<>\[\]?#]+""",
+    re.I,
+)
+GALLERY = re.compile(r"\[gallery\b([^\]]*)\]")
+SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
+QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\xa0": " "})
+
+
+@dataclass
+class Measure:
+    name: str
+    passed: int = 0
+    total: int = 0
+    failures: list[str] = field(default_factory=list)
+    # Cases the export cannot decide, left out of `total` (and named in the results' notes).
+    not_counted: int = 0
+
+    def check(self, ok: bool, failure: str) -> None:
+        self.total += 1
+        if ok:
+            self.passed += 1
+        elif len(self.failures) < MAX_FAILURES:
+            self.failures.append(failure)
+
+    @property
+    def met(self) -> bool:
+        return self.passed == self.total
+
+
+def loose(text: str) -> str:
+    """Text as compared across the export and the page: entities decoded, typographic quotes and
+    dashes (which Hugo's typographer adds) made plain, spaces collapsed, case folded."""
+    return " ".join(html.unescape(text).translate(QUOTES).split()).casefold()
+
+
+def compact(text: str) -> str:
+    """`loose` without any spaces: titles with inline markup (`Mark<sup>up</sup>`) compare equal."""
+    return "".join(loose(text).split())
+
+
+@cache
+def page_text(path: Path) -> str:
+    return loose(plain(path.read_text("utf-8", errors="replace")))
+
+
+@cache
+def page_compact(path: Path) -> str:
+    return "".join(page_text(path).split())
+
+
+def _label(item: ExportItem) -> str:
+    return f"{item.type} {item.id} {item.title[:40]!r}"
+
+
+def find_pages(export: Export, site: BuiltSite) -> dict[str, Path]:
+    """Each public item's page: where its old link, else `?p=ID`, leads, if that page carries its
+    title (an item with no title is taken at its URL's word); else the one page headed (`<h1>`) with
+    its title, so a site that lost the old URLs still has its pages counted."""
+    home = site.file_for("/")
+    headed = _pages_by_heading(site)
+    found: dict[str, Path] = {}
+    for item in export.public_items:
+        candidates = []
+        if item.link:
+            candidates.append(old_path(item.link, export.base_url))
+        if item.id:
+            candidates.append(("/", f"p={item.id}"))
+        for path, query in candidates:
+            page = site.answer(path, query)
+            if page is None or page.suffix != ".html":
+                continue
+            if page == home and not (path in ("", "/") and not query):
+                continue
+            if not item.title or compact(item.title) in page_compact(page):
+                found[item.id] = page
+                break
+        else:
+            same = headed.get(compact(item.title), []) if item.title else []
+            if len(same) == 1:
+                found[item.id] = same[0]
+    return found
+
+
+def _pages_by_heading(site: BuiltSite) -> dict[str, list[Path]]:
+    """Pages by their first `<h1>` (a listing's later ones are the listed pages' titles)."""
+    headed: dict[str, list[Path]] = {}
+    for page in site.pages():
+        first = H1.search(page.read_text("utf-8", errors="replace"))
+        if first is not None:
+            headed.setdefault(compact(plain(first.group(1))), []).append(page)
+    return headed
+
+
+def built_items(export: Export, pages: dict[str, Path]) -> Iterator[tuple[ExportItem, Path]]:
+    """The public items whose page was found, with it: the per-item measures count only these."""
+    for item in export.public_items:
+        page = pages.get(item.id)
+        if page is not None:
+            yield item, page
+
+
+def items_built(export: Export, pages: dict[str, Path]) -> Measure:
+    m = Measure("items built")
+    for item in export.public_items:
+        m.check(item.id in pages, f"{_label(item)}: no page at its old URL or ?p={item.id}")
+    return m
+
+
+def unpublished_leaked(export: Export, site: BuiltSite) -> Measure:
+    """Passed = hidden items that do not appear: not at `?p=ID`, not by their body text, not as a
+    page titled like them (text shared with a public item proves nothing and is not used)."""
+    m = Measure("unpublished not leaked")
+    public_text = " ".join(loose(plain(i.content)) for i in export.public_items)
+    public_titles = {loose(i.title) for i in export.public_items}
+    pages = site.pages()
+    titles = {p: _title(p) for p in pages}
+    for item in export.items:
+        if not item.hidden:
+            continue
+        snippet = loose(plain(item.content))[:80]
+        if len(snippet) < 30 or snippet in public_text:
+            snippet = ""
+        title = loose(item.title)
+        where = ""
+        if item.id and site.answer("/", f"p={item.id}") is not None:
+            where = f"?p={item.id} answers"
+        for page in pages:
+            if where:
+                break
+            if snippet and snippet in page_text(page):
+                where = f"its text is in {page.relative_to(site.public)}"
+            elif title and title not in public_titles and titles[page].startswith(title):
+                where = f"{page.relative_to(site.public)} is titled like it"
+        m.check(not where, f"{item.status} {_label(item)}: {where}")
+    return m
+
+
+def _title(page: Path) -> str:
+    match = re.search(r"<title>(.*?)</title>", page.read_text("utf-8", errors="replace"), re.S)
+    return loose(match.group(1)) if match else ""
+
+
+def report_counts(export: Export, report_counts: dict[str, int], pages: dict[str, Path]) -> Measure:
+    """Per content type: the report's published count equals the pages built, and its counts add up
+    to the export's items of that type."""
+    m = Measure("report counts match")
+    types = sorted({i.type for i in export.items if i.type not in ("attachment", "nav_menu_item")})
+    for kind in types:
+        built = sum(1 for i in export.public_items if i.type == kind and i.id in pages)
+        said = report_counts.get(f"{kind}/published", 0)
+        m.check(said == built, f"{kind}: the report says {said} published, {built} built")
+        total = sum(1 for i in export.items if i.type == kind)
+        reported = sum(n for key, n in report_counts.items() if key.partition("/")[0] == kind)
+        m.check(reported == total, f"{kind}: the report counts {reported} items, the export has {total}")
+    return m
+
+
+def page_date(page: Path) -> str:
+    """The date a page gives itself: its `article:published_time`, else a `<time>` by its title
+    (before any `<h2>`: the dates under a listing's headings are the listed pages')."""
+    text = page.read_text("utf-8", errors="replace")
+    shown = PUBLISHED_TIME.findall(text) or TIME_TAG.findall(text.split("<h2", 1)[0])
+    return html.unescape(shown[0]) if shown else ""
+
+
+def dates(export: Export, pages: dict[str, Path]) -> Measure:
+    """Public items' pages show the export's date. A WordPress page (which WordPress itself shows
+    without a date) whose page gives no date of its own is not counted; any other item is."""
+    m = Measure("dates")
+    for item, page in built_items(export, pages):
+        wanted, is_utc = gmt_date(item)
+        if not wanted:
+            continue
+        shown = page_date(page)
+        if not shown:
+            if item.type == "page":
+                m.not_counted += 1
+            else:
+                m.check(False, f"{_label(item)}: its page shows no date of its own")
+            continue
+        try:
+            value = datetime.fromisoformat(shown)
+        except ValueError:
+            m.check(False, f"{_label(item)}: its page's date {shown!r} is not a date")
+            continue
+        if is_utc and value.tzinfo is not None:
+            got = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        else:
+            got = value.strftime("%Y-%m-%d %H:%M:%S")
+        m.check(got == wanted, f"{_label(item)}: page {got}, export {wanted}{' UTC' if is_utc else ''}")
+    return m
+
+
+def old_urls(export: Export, site: BuiltSite) -> Measure:
+    """The old URLs of the site answer in the built one: each public item's link, its `?p=ID` (and
+    `?page_id=ID` for pages), its link under each `_wp_old_slug`; attachment pages of public items;
+    the archives and feeds of the categories and tags public items use (at WordPress's default
+    bases, /category/ and /tag/), and the site's /feed/ and /comments/feed/. A link to another host
+    (an attachment whose link is a CDN file) is not one of the site's URLs."""
+    m = Measure("old URLs answer")
+    public = {i.id for i in export.public_items}
+    host = urlsplit(export.base_url).netloc.casefold()
+
+    def own(url: str) -> bool:
+        return bool(url) and urlsplit(url).netloc.casefold() in ("", host)
+
+    site_urls: dict[tuple[str, str], str] = {
+        ("/feed/", ""): "the site's feed",
+        ("/comments/feed/", ""): "comments feed",
+    }
+    for item in export.items:
+        urls: list[tuple[str, str]] = []
+        if item.public:
+            if own(item.link):
+                path, query = old_path(item.link, export.base_url)
+                urls.append((path, query))
+                for old in item.old_slugs:
+                    if item.slug and not query and f"/{item.slug}/" in path + "/":
+                        head, _, tail = (path.rstrip("/") + "/").rpartition(f"/{item.slug}/")
+                        urls.append((f"{head}/{old}/{tail}", ""))
+            if item.id:
+                urls.append(("/", f"p={item.id}"))
+            if item.type == "page" and item.id:
+                urls.append(("/", f"page_id={item.id}"))
+            for taxonomy, slug in item.term_slugs:
+                base = "/category/" if taxonomy == "category" else "/tag/"
+                site_urls[(f"{base}{slug}/", "")] = f"{taxonomy} {slug}"
+                site_urls[(f"{base}{slug}/feed/", "")] = f"{taxonomy} {slug} feed"
+        elif item.type == "attachment" and item.parent in public and own(item.link):
+            urls.append(old_path(item.link, export.base_url))
+        for path, query in dict.fromkeys(urls):
+            url = path + (f"?{query}" if query else "")
+            m.check(site.answer(path, query) is not None, f"{_label(item)}: {url} does not answer")
+    for (path, query), what in sorted(site_urls.items()):
+        m.check(site.answer(path, query) is not None, f"{what}: {path} does not answer")
+    return m
+
+
+def taxonomies(export: Export, pages: dict[str, Path]) -> Measure:
+    m = Measure("taxonomies")
+    for item, page in built_items(export, pages):
+        terms = item.categories + item.tags
+        if not terms:
+            continue
+        text = page_text(page)
+        missing = [t for t in terms if loose(t) not in text]
+        m.check(not missing, f"{_label(item)}: {', '.join(missing[:5])} not on its page")
+    return m
+
+
+def _media_key(url: str) -> str:
+    """A medium's name without WordPress's resized-copy suffix (photo-300x200.jpg is photo.jpg)."""
+    return SIZE_SUFFIX.sub("", PurePosixPath(urlsplit(url).path).name).casefold()
+
+
+def media_named(item: ExportItem, export: Export) -> dict[str, str]:
+    """The media files an item's content shows, by name: URLs of media files in the content (under
+    wp-content/uploads, multisite /files/, WordPress.com's files host, or any attachment's file), and
+    the images of its galleries (`ids`, else the attachments of the item, as WordPress does)."""
+    attachments = {i.id: i for i in export.items if i.type == "attachment" and i.attachment_url}
+    known = {_media_key(a.attachment_url) for a in attachments.values()}
+    content = html.unescape(item.content)
+    named = {}
+    for url in MEDIA_URL.findall(content):
+        key = _media_key(url)
+        path = urlsplit(url).path
+        if key in known or "/wp-content/uploads/" in path or "/files/" in path or ".files.wordpress." in url:
+            named[key] = url
+    for gallery in GALLERY.finditer(content):
+        listed = re.search(r"""\b(?:ids|include)\s*=\s*["']?([\d,\s]+)""", gallery.group(1))
+        ids = re.findall(r"\d+", listed.group(1)) if listed else []
+        chosen = (
+            [attachments[i] for i in ids if i in attachments]
+            if ids
+            else [a for a in attachments.values() if a.parent == item.id]
+        )
+        for attachment in chosen:
+            named.setdefault(_media_key(attachment.attachment_url), attachment.attachment_url)
+    return named
+
+
+def media_kept(export: Export, site: BuiltSite, pages: dict[str, Path]) -> Measure:
+    """Each medium a public item's content shows is on its page, either as a file the built site
+    serves or still at an absolute URL; a local link to a missing file is lost."""
+    m = Measure("media kept")
+    for item, page in built_items(export, pages):
+        named = media_named(item, export)
+        if not named:
+            continue
+        links: dict[str, list[str]] = {}
+        for value in ATTR_URL.findall(page.read_text("utf-8", errors="replace")):
+            for url in html.unescape(value).split(","):
+                url = url.strip().split(" ")[0]
+                if url:
+                    links.setdefault(_media_key(url), []).append(url)
+        for key, source in sorted(named.items()):
+            urls = links.get(key, [])
+            ok = any(_served(site, url) for url in urls)
+            why = "not on its page" if not urls else f"{urls[0]} is not served"
+            m.check(ok, f"{_label(item)}: {source} {why}")
+    return m
+
+
+def _served(site: BuiltSite, url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https"):
+        return True  # kept at its original address: not the built site's to serve
+    return site.file_for(parts.path) is not None
+
+
+def _pre_texts(markup: str) -> list[str]:
+    texts = []
+    for block in PRE.findall(markup):
+        text = html.unescape(re.sub(r"<[^>]+>", "", block))
+        # HTML drops one newline right after <pre>; a Markdown code fence ends with one.
+        text = text.removeprefix("\n").removesuffix("\n")
+        texts.append(text)
+    return texts
+
+
+def pre_identical(export: Export, pages: dict[str, Path]) -> Measure:
+    m = Measure("<pre> identical")
+    for item, page in built_items(export, pages):
+        built = _pre_texts(page.read_text("utf-8", errors="replace"))
+        for n, text in enumerate(_pre_texts(item.content), start=1):
+            m.check(text in built, f"{_label(item)}: <pre> #{n} {text[:40]!r} differs or is gone")
+    return m
+
+
+def comments(export: Export, pages: dict[str, Path]) -> Measure:
+    m = Measure("comments")
+    for item, page in built_items(export, pages):
+        for comment in item.comments:
+            snippet = loose(plain(comment.content))[:60]
+            if comment.approved and snippet:
+                m.check(
+                    snippet in page_text(page), f"{_label(item)}: comment {comment.id} is not on its page"
+                )
+    return m

@@ -1,0 +1,232 @@
+"""A run as a person reads it: times in UTC and "3 min ago", durations, a status line that counts the
+warnings, the tone a status is drawn in, the commit and compare links of a push, and its plans file by
+file with the pages they change.
+
+Pure: the dashboard, its run page and the emails all describe runs through these functions, so a run
+reads the same everywhere. Nothing here talks to AWS or renders HTML, and nothing here decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from chalicelib.runs import Run, Stage
+from chalicelib.units import human_duration, stopwatch
+
+#: How a status is drawn: a superseded run or a skipped stage is no error, so it is drawn neutrally.
+TONES = {
+    "succeeded": "ok",
+    "failed": "bad",
+    "rejected": "bad",
+    "expired": "bad",
+    "running": "active",
+    "waiting": "active",
+    "awaiting_approval": "active",
+    "superseded": "neutral",
+    "skipped": "neutral",
+    "pending": "neutral",
+}
+
+REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+")
+SHA = re.compile(r"[0-9a-fA-F]{4,64}")
+#: GitHub (or GitHub Enterprise) pages that a push may link to; anything else is not made a link.
+LINK_SCHEMES = ("https", "http")
+
+
+def parse_time(value: object) -> datetime | None:
+    """A stored ISO 8601 time (`...Z` or with an offset) as an aware UTC datetime; None when absent or
+    not a time (a hand-edited record must not break a page)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def when(value: object) -> str:
+    """`2026-11-30 14:05 UTC`; empty for no time."""
+    moment = parse_time(value)
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else ""
+
+
+def ago(value: object, now: datetime) -> str:
+    """`just now`, `3 min ago`, `2 h ago`, `in 5 min` (a time ahead of `now`); empty for no time."""
+    moment = parse_time(value)
+    if moment is None:
+        return ""
+    seconds = (now - moment).total_seconds()
+    if abs(seconds) < 10:
+        return "just now"
+    span = human_duration(abs(seconds))
+    return f"{span} ago" if seconds > 0 else f"in {span}"
+
+
+def took(started: object, finished: object, now: datetime) -> str:
+    """`1 m 12 s` from start to finish; `1 m 12 s so far` while it runs; empty when it never started."""
+    start = parse_time(started)
+    if start is None:
+        return ""
+    end = parse_time(finished)
+    if end is None:
+        return f"{stopwatch((now - start).total_seconds())} so far"
+    return stopwatch((end - start).total_seconds())
+
+
+def run_started(run: Run) -> str:
+    return next((s.started_at for s in run.stages if s.started_at), None) or run.created_at
+
+
+def run_finished(run: Run) -> str | None:
+    """When a finished run ended (its last stage's finish, else its last write); None while it runs."""
+    if not run.finished:
+        return None
+    ends = [stage.finished_at for stage in run.stages if stage.finished_at]
+    return max(ends, key=lambda end: parse_time(end) or datetime.min.replace(tzinfo=UTC), default=None) or (
+        run.updated_at
+    )
+
+
+def run_took(run: Run, now: datetime) -> str:
+    """How long the run took; while it waits for a person, how long it took to get there (the wait is
+    the approver's, shown by its expiry, not the pipeline's)."""
+    if run.status == "awaiting_approval":
+        asked = next((s.started_at for s in run.stages if s.status == "waiting" and s.started_at), None)
+        if asked:
+            return f"{took(run_started(run), asked, now)} to reach approval"
+    return took(run_started(run), run_finished(run), now)
+
+
+def stage_warnings(stage: Stage) -> int:
+    count = stage.detail.get("warnings")
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 0
+
+
+def warnings(run: Run) -> int:
+    return sum(stage_warnings(stage) for stage in run.stages)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def status_line(run: Run) -> str:
+    """`succeeded`, `succeeded, 39 warnings`, `awaiting approval, 1 warning`, `failed at build`."""
+    status = run.status.replace("_", " ")
+    failed = next((stage.name for stage in run.stages if stage.status == "failed"), "")
+    if run.status == "failed" and failed:
+        status += f" at {failed}"
+    count = warnings(run)
+    return f"{status}, {plural(count, 'warning')}" if count else status
+
+
+def tone(status: str) -> str:
+    return TONES.get(status, "neutral")
+
+
+@dataclass(frozen=True)
+class PushLinks:
+    """Where a push run's commit and its compare view live on GitHub (either may be empty)."""
+
+    commit: str = ""
+    compare: str = ""
+    short_sha: str = ""
+
+
+def push_links(run: Run) -> PushLinks:
+    """The commit and compare URLs of a push run, from what its trigger kept of the push payload
+    (`repository` as `owner/name`, `sha`, and GitHub's own `compare` URL); empty for other runs.
+
+    The compare URL is the payload's, so it is shown only when it is an http(s) URL on the same host as
+    the commit link (its host, or github.com): a payload is input, and a page must not turn it into a
+    `javascript:` link.
+    """
+    trigger = run.trigger
+    repository, sha = str(trigger.get("repository") or ""), str(trigger.get("sha") or "")
+    compare = str(trigger.get("compare") or "")
+    if not repository or not sha:
+        return PushLinks()
+    origin = _origin(compare)
+    commit = ""
+    if REPOSITORY.fullmatch(repository) and ".." not in repository and SHA.fullmatch(sha):
+        commit = f"{origin or 'https://github.com'}/{repository}/commit/{sha}"
+    return PushLinks(commit, compare if origin else "", sha[:7])
+
+
+def _origin(url: str) -> str:
+    """`https://github.com` of an http(s) URL; empty for anything else."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in LINK_SCHEMES and parts.netloc else ""
+
+
+def changed_pages(site_url: str, files: list[dict[str, Any]]) -> list[str]:
+    """The URLs of the HTML pages a plan uploads (`posts/x/index.html` -> `{site_url}posts/x/`); an
+    alias's redirect object is no page."""
+    pages = []
+    for entry in files:
+        path = str(entry.get("path", ""))
+        if entry.get("reason") == "delete" or entry.get("redirect") or not path.endswith((".html", ".htm")):
+            continue
+        pages.append(site_url + (path.removesuffix("index.html") if path.endswith("index.html") else path))
+    return pages
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One deploy's plan as the page lists it."""
+
+    title: str
+    text: str
+    files: list[dict[str, Any]]
+    more: int
+    pages: list[str]
+
+
+def plans(run: Run) -> list[Plan]:
+    """The plans a run carries: each deploy stage's, then prod's at approval time (while it waits)."""
+    found = []
+    for stage in run.stages:
+        detail = stage.detail
+        if "plan_text" in detail:
+            found.append(_plan(stage.name, detail, str(detail.get("url") or "")))
+    planned = approval_plan(run)
+    if planned and not any(p.title == "deploy-prod" for p in found):
+        found.append(planned)
+    return found
+
+
+def approval_plan(run: Run) -> Plan | None:
+    """Prod's plan as the approval showed it; None for a run that never asked for one."""
+    if not run.approval.get("plan_text"):
+        return None
+    return _plan("prod, as planned for the approval", run.approval, str(run.urls.get("prod") or ""))
+
+
+def _plan(title: str, record: dict[str, Any], site_url: str) -> Plan:
+    found = record.get("plan_files")
+    listed: dict[str, Any] = found if isinstance(found, dict) else {}
+    files = [entry for entry in listed.get("files", []) if isinstance(entry, dict)]
+    more = listed.get("more", 0) if isinstance(listed.get("more"), int) else 0
+    return Plan(title, str(record.get("plan_text") or ""), files, more, changed_pages(site_url, files))
+
+
+def trigger_text(run: Run) -> str:
+    """What started the run, in a line: `push a1b2c3d to main by ana: Fix typo`, `import of blog.xml`."""
+    summary = str(run.trigger.get("summary") or run.trigger.get("type") or "")
+    return summary.splitlines()[0] if summary.strip() else "-"
+
+
+def as_json(run: Run, now: datetime) -> dict[str, Any]:
+    """The run's record with what people read added (the terminal's `--json`)."""
+    return {
+        **run.to_dict(),
+        "status_line": status_line(run),
+        "warnings": warnings(run),
+        "started": when(run_started(run)),
+        "took": run_took(run, now),
+    }

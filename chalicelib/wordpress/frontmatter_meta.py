@@ -1,0 +1,40 @@
+"""Front matter that plugins kept in an item's meta: SEO titles and descriptions, WooCommerce products.
+
+One call from the writer gathers them (see `seo` and `products` for the rules of each); what a
+product loses on the way is reported through `warn`, key by key.
+
+This module must never write files or read anything but the item and the facts it is given.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.wordpress.products import product_params
+from chalicelib.wordpress.seo import SeoFacts, seo_params
+from chalicelib.wordpress.wxr import Item
+
+
+def plugin_params(
+    item: Item,
+    *,
+    title: str,
+    excerpt: str,
+    site_title: str,
+    site_description: str,
+    author: str,
+    media_url: Callable[[int], str],
+    warn: Callable[[str, str], None],
+) -> dict[str, Any]:
+    """The `seo_title`, `description`, `noindex` and `product` parameters of `item` (those it has)."""
+    category = next((t.name for t in item.terms if t.taxonomy == "category" and t.name), "")
+    facts = SeoFacts(title, site_title, site_description, excerpt, html.unescape(category), author)
+    params = seo_params(item.meta, facts)
+    product = product_params(item.type, item.meta, item.terms, media_url, item.repeated_meta)
+    if product is not None:
+        params["product"] = product.params
+        if product.dropped:
+            warn("product-meta-dropped", "WooCommerce data not carried over: " + ", ".join(product.dropped))
+    return params

@@ -1,0 +1,96 @@
+"""What went wrong, in one line an operator can act on: the errors a command can meet at its edge (the
+local cloud not running, no credentials, no region, an unknown profile, AWS refusing a call, a run or
+site that does not exist), each with what to do. Anything else is a bug: `explain` returns None and the
+command shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from chalicelib.errors import PipelineError
+
+#: AWS error codes that mean "you may not", and those that mean "these credentials are not valid".
+REFUSED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden"})
+BAD_CREDENTIALS = frozenset(
+    {
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidToken",
+    }
+)
+MISSING = frozenset(
+    {
+        "ResourceNotFoundException",
+        "NoSuchBucket",
+        "AWS.SimpleQueueService.NonExistentQueue",
+        "ParameterNotFound",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    message: str
+    exit_code: int = 2
+
+
+def _local(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def explain(exc: BaseException) -> Failure | None:
+    """The one line for `exc`, or None when it is not an error an operator can fix (a bug)."""
+    from botocore import exceptions as boto
+
+    from presslift.localcloud import LocalCloudError
+
+    if isinstance(exc, (PipelineError, LocalCloudError)):
+        return Failure(str(exc))
+    if isinstance(exc, boto.EndpointConnectionError):
+        url = str(exc.kwargs.get("endpoint_url", ""))
+        if _local(url):
+            return Failure(
+                f"the local cloud is not running (nothing answers at {url}): start it with `presslift up`"
+            )
+        return Failure(f"cannot reach {url}: check your network and the region (AWS_DEFAULT_REGION)")
+    if isinstance(exc, boto.ProfileNotFound):
+        profile = exc.kwargs.get("profile")
+        return Failure(f"unknown AWS profile {profile!r}: `aws configure list-profiles` lists yours")
+    if isinstance(exc, (boto.NoCredentialsError, boto.PartialCredentialsError)):
+        return Failure(
+            "no AWS credentials: pass --profile, set AWS_PROFILE, or run `aws configure` "
+            "(against the local cloud, start it with `presslift up`)"
+        )
+    if isinstance(exc, boto.NoRegionError):
+        return Failure("no AWS region: set AWS_DEFAULT_REGION, or give your profile one (`aws configure`)")
+    if isinstance(exc, boto.ClientError):
+        error = exc.response.get("Error", {})
+        code, message = str(error.get("Code", "")), str(error.get("Message", ""))
+        operation = exc.operation_name
+        if code in REFUSED:
+            who = os.environ.get("AWS_PROFILE") or "your credentials"
+            return Failure(
+                f"AWS refused {operation} for {who} ({code}): use an operator's credentials "
+                "(README, Security model)"
+            )
+        if code in BAD_CREDENTIALS:
+            return Failure(f"AWS did not accept your credentials ({code}): check --profile or renew them")
+        if code in MISSING:
+            return Failure(
+                f"{operation}: {message or code}; is the stack deployed (`make deploy`), the --stage right?"
+            )
+        return Failure(f"AWS {operation} failed ({code}): {message}")
+    if isinstance(exc, boto.BotoCoreError):
+        return Failure(f"AWS client error: {exc}")
+    if isinstance(exc, FileNotFoundError):
+        return Failure(f"no such file or folder: {exc.filename}")
+    if isinstance(exc, PermissionError):
+        return Failure(f"permission denied: {exc.filename}")
+    return None

@@ -1,0 +1,64 @@
+"""Two steps of the pipeline that must hold however often SQS delivers: a code drop that a newer run
+superseded ends `superseded` (not failed after its retries), and the presslift.toml a fetch keeps
+moves onto the run's artifact even when the record's update is retried on a write conflict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import events, pipeline
+from chalicelib.pipeline import flow
+from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.sites import Site
+
+SITE = "worker"
+
+
+def code_run(svc) -> Run:
+    run = Run(
+        id=new_run_id(),
+        site=SITE,
+        kind="code",
+        trigger={"type": "push", "branch": "main"},
+        stages=[Stage(n) for n in flow.CODE_PUSH_STAGES],
+        generation=svc.sites.next_generation(SITE),
+    )
+    for stage in ("fetch", "build"):
+        run.stage(stage).status = "succeeded"
+    run.artifact["artifact_run"] = run.id
+    return svc.runs.create(run)
+
+
+def test_a_superseded_code_drop_ends_superseded_at_its_own_stage(provisioned) -> None:
+    provisioned.sites.add(Site(SITE, repo="acme/worker", kind="code"))
+    older, newer = code_run(provisioned), code_run(provisioned)
+    assert provisioned.sites.claim_deploy(SITE, "dev", newer.generation)  # the newer one dropped first
+
+    assert pipeline.codedrop(provisioned, events.DeployRequest(older.id, SITE, "dev")) is None
+    ended = provisioned.runs.get(older.id)
+    assert ended.status == "superseded"
+    assert ended.stage("codedrop-dev").status == "skipped"
+    assert ended.stage("codedrop-dev").error == f"superseded by a newer run of {SITE}"
+
+
+def test_the_fetched_config_survives_a_retried_record_update(provisioned, monkeypatch) -> None:
+    run = provisioned.runs.create(
+        Run(id=new_run_id(), site="blog", kind="hugo", trigger={"type": "push"}, stages=[Stage("fetch")])
+    )
+    provisioned.runs.update(
+        run.id, lambda r: r.stage("fetch").detail.update(presslift_toml='hugo_version = "0.140.0"\n')
+    )
+    real_update = provisioned.runs.update
+    conflicts = {"left": 1}
+
+    def update_with_a_conflict(run_id: str, change: Any, **kwargs: Any) -> Run:
+        if conflicts["left"]:  # RunStore.update re-runs the change on a fresh copy after a conflict
+            conflicts["left"] -= 1
+            change(provisioned.runs.get(run_id))
+        return real_update(run_id, change, **kwargs)
+
+    monkeypatch.setattr(provisioned.runs, "update", update_with_a_conflict)
+    flow.keep_fetched_config(provisioned, run.id)
+    kept = provisioned.runs.get(run.id)
+    assert kept.artifact["presslift_toml"] == 'hugo_version = "0.140.0"\n'
+    assert "presslift_toml" not in kept.stage("fetch").detail

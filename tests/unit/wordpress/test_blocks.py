@@ -1,0 +1,74 @@
+"""Block-editor galleries and footnotes in a converted body (the page-level check is in
+tests/functional/wordpress/test_content_fidelity.py)."""
+
+import json
+
+import pytest
+
+from chalicelib.wordpress.html import BodyContext, convert_body
+
+SLIDESHOW = (
+    '<div class="wp-block-jetpack-slideshow aligncenter" data-effect="slide"><div class="swiper-container">'
+    '<ul class="wp-block-jetpack-slideshow_swiper-wrapper swiper-wrapper">'
+    '<li class="wp-block-jetpack-slideshow_slide swiper-slide"><figure><img alt="One" src="/a.jpg"/>'
+    '<figcaption class="wp-block-jetpack-slideshow_caption gallery-caption">First</figcaption></figure></li>'
+    '<li class="wp-block-jetpack-slideshow_slide swiper-slide"><figure><img alt="" src="/b.jpg"/></figure>'
+    "</li>"
+    '</ul><a class="swiper-button-prev" role="button"></a></div></div>'
+)
+TILED = (
+    '<div class="wp-block-jetpack-tiled-gallery aligncenter is-style-rectangular">'
+    '<div class="tiled-gallery__gallery">'
+    '<div class="tiled-gallery__row"><div class="tiled-gallery__col"><figure class="tiled-gallery__item">'
+    '<img alt="T1" data-id="21" src="/t1.jpg"/></figure></div><div class="tiled-gallery__col">'
+    '<figure class="tiled-gallery__item"><img alt="T2" data-id="22" src="/t2.jpg"/></figure>'
+    "</div></div></div></div>"
+)
+
+
+def convert(html: str, footnotes: str = "") -> str:
+    ctx = BodyContext(lambda url: url, lambda ids: [], lambda code, message: None, (), footnotes=footnotes)
+    return convert_body(html, ctx).markdown
+
+
+@pytest.mark.parametrize(
+    ("html", "lines"),
+    [
+        (SLIDESHOW, ["/a.jpg | One | First", "/b.jpg |  |"]),
+        (TILED, ["/t1.jpg | T1 |", "/t2.jpg | T2 |"]),
+    ],
+)
+def test_jetpack_galleries_are_galleries(html, lines):
+    markdown = convert(html)
+    assert markdown.startswith('{{< gallery columns="3" >}}')
+    assert [line.strip() for line in markdown.splitlines()[1:-1]] == [line.strip() for line in lines]
+
+
+def test_a_gallery_with_no_images_leaves_only_its_caption():
+    html = '<figure class="wp-block-gallery"><figcaption class="blocks-gallery-caption">Empty</figcaption>'
+    html += "</figure>"
+    assert convert(html) == "Empty\n"
+
+
+def test_footnotes_without_meta_or_with_broken_meta_keep_the_visible_number():
+    html = '<p>Claim<sup data-fn="x1" class="fn"><a href="#x1" id="x1-link">1</a></sup></p>'
+    for meta in ("", "{not json", json.dumps({"id": "x1"}), json.dumps([{"id": 5, "content": "n"}])):
+        assert convert(html, meta) == "Claim[^1^](#x1)\n"
+
+
+def test_a_footnote_referenced_twice_is_one_note():
+    html = (
+        '<p>A<sup data-fn="n" class="fn"><a href="#n">1</a></sup> B<sup data-fn="n" class="fn">'
+        '<a href="#n">1</a></sup></p>'
+    )
+    assert convert(html, json.dumps([{"id": "n", "content": "Note"}])) == "A[^1] B[^1]\n\n[^1]: Note\n"
+
+
+def test_a_gallery_stands_on_its_own_lines_between_text():
+    gallery = '<figure class="wp-block-gallery columns-2"><figure><img src="/a.jpg" alt="A"/></figure>'
+    gallery += '<figcaption class="blocks-gallery-caption">Cap</figcaption></figure>'
+    markdown = convert(f"<p>Before</p>{gallery}After {gallery}<p>End</p>")
+    assert markdown == (
+        'Before\n\n{{< gallery columns="2" >}}\n/a.jpg | A | \n{{< /gallery >}}\n\nCap\n\n'
+        'After\n\n{{< gallery columns="2" >}}\n/a.jpg | A | \n{{< /gallery >}}\n\nCap\n\nEnd\n'
+    )

@@ -1,0 +1,172 @@
+"""Any export a conforming XML 1.0 + Namespaces parser accepts is read: elements are matched by namespace
+URI, whatever the prefix, and namespace names libxml2 calls "not a valid URI" are still names."""
+
+from pathlib import Path
+
+import pytest
+
+from chalicelib.errors import ConversionError
+from chalicelib.wordpress.wxr import ExportReader
+
+ITEM = """<item><title>Hello</title><link>https://old.example/hello/</link>
+<{dc}creator>ann</{dc}creator><{content}encoded><![CDATA[<p>Body</p>]]></{content}encoded>
+<{excerpt}encoded><![CDATA[Short]]></{excerpt}encoded>
+<{wp}post_id>7</{wp}post_id><{wp}post_date>2020-01-02 03:04:05</{wp}post_date>
+<{wp}post_name>hello</{wp}post_name><{wp}status>publish</{wp}status><{wp}post_type>post</{wp}post_type>
+<{wp}postmeta><{wp}meta_key>k</{wp}meta_key><{wp}meta_value>v</{wp}meta_value></{wp}postmeta>
+</item>"""
+
+
+def export(
+    tmp_path: Path, root_attrs: str, wp: str, content: str, excerpt: str, dc: str, version: str
+) -> Path:
+    item = ITEM.format(wp=wp, content=content, excerpt=excerpt, dc=dc)
+    text = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" {root_attrs}><channel>'
+        f"<title>Site</title><{wp}wxr_version>{version}</{wp}wxr_version>{item}</channel></rss>"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_one(path: Path):
+    reader = ExportReader(path)
+    items = list(reader.items())
+    assert len(items) == 1
+    return reader, items[0]
+
+
+def assert_read(item) -> None:
+    assert (item.id, item.title, item.slug, item.creator) == (7, "Hello", "hello", "ann")
+    assert item.content == "<p>Body</p>"
+    assert item.excerpt == "Short"
+    assert item.date == "2020-01-02 03:04:05"
+    assert item.meta == {"k": "v"}
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_every_wxr_namespace_version_is_read(tmp_path, version, scheme):
+    ns = f"{scheme}://wordpress.org/export/{version}/"
+    attrs = (
+        f'xmlns:wp="{ns}" xmlns:excerpt="{ns}excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    )
+    reader, item = read_one(export(tmp_path, attrs, "wp:", "content:", "excerpt:", "dc:", version))
+    assert reader.site.wxr_version == version
+    assert_read(item)
+
+
+def test_unusual_prefixes_bound_to_the_same_uris_are_read(tmp_path):
+    attrs = (
+        'xmlns:w="http://wordpress.org/export/1.2/" xmlns:ex="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:c="http://purl.org/rss/1.0/modules/content/" xmlns:creator="http://purl.org/dc/elements/1.1/"'
+    )
+    _, item = read_one(export(tmp_path, attrs, "w:", "c:", "ex:", "creator:", "1.2"))
+    assert_read(item)
+
+
+def test_default_namespaces_on_the_elements_themselves_are_read(tmp_path):
+    text = (
+        '<rss version="2.0"><channel><wxr_version xmlns="http://wordpress.org/export/1.2/">1.2</wxr_version>'
+        "<item><title>Hello</title>"
+        '<creator xmlns="http://purl.org/dc/elements/1.1/">ann</creator>'
+        '<encoded xmlns="http://purl.org/rss/1.0/modules/content/"><![CDATA[<p>Body</p>]]></encoded>'
+        '<encoded xmlns="http://wordpress.org/export/1.2/excerpt/">Short</encoded>'
+        '<wpfields xmlns="http://wordpress.org/export/1.2/" />'
+        '<post_id xmlns="http://wordpress.org/export/1.2/">7</post_id>'
+        '<post_date xmlns="http://wordpress.org/export/1.2/">2020-01-02 03:04:05</post_date>'
+        '<post_name xmlns="http://wordpress.org/export/1.2/">hello</post_name>'
+        '<postmeta xmlns="http://wordpress.org/export/1.2/"><meta_key>k</meta_key><meta_value>v</meta_value>'
+        "</postmeta></item></channel></rss>"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    assert_read(read_one(path)[1])
+
+
+def test_an_rss_default_namespace_on_the_root_is_read(tmp_path):
+    attrs = 'xmlns="http://backend.userland.com/rss2" xmlns:wp="http://wordpress.org/export/1.2/"'
+    attrs += ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"'
+    attrs += ' xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    reader, item = read_one(export(tmp_path, attrs, "wp:", "content:", "excerpt:", "dc:", "1.2"))
+    assert reader.site.title == "Site"
+    assert_read(item)
+
+
+@pytest.mark.parametrize(
+    "uri", ["http://exämple.org/ns/ü", "http://example.org/a b", "urn:日本語", "relative/ns", "http://a/%zz"]
+)
+def test_namespace_names_that_libxml2_calls_invalid_are_still_names(tmp_path, uri):
+    attrs = (
+        f'xmlns:odd="{uri}" xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    )
+    path = export(tmp_path, attrs, "wp:", "content:", "excerpt:", "dc:", "1.2")
+    path.write_text(path.read_text().replace("<title>Hello", "<odd:x>ignored</odd:x><title>Hello"))
+    assert_read(read_one(path)[1])
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("<wp:post_id>1</wp:post_id><undeclared:x>1</undeclared:x>", "not well-formed"),
+        ("<wp:post_id>1</wp:post_id><a></b>", "not well-formed"),
+        ('<wp:post_id>1</wp:post_id><a b="1" b="2"/>', "not well-formed"),
+    ],
+)
+def test_other_errors_are_still_refused_with_their_line(tmp_path, body, reason):
+    attrs = 'xmlns:odd="http://exämple.org/" xmlns:wp="http://wordpress.org/export/1.2/"'
+    text = (
+        f'<rss version="2.0" {attrs}><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
+        f"<item><title>x</title>\n{body}</item></channel></rss>"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConversionError) as caught:
+        list(ExportReader(path).items())
+    assert reason in str(caught.value)
+    assert caught.value.line == 3
+
+
+def test_a_truncated_export_is_still_refused(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_text(
+        '<rss xmlns:odd="http://exämple.org/" xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+        "<wp:wxr_version>1.2</wp:wxr_version><item><title>x</title>",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConversionError, match="truncated"):
+        list(ExportReader(path).items())
+
+
+@pytest.mark.parametrize(
+    "wp",
+    ["http://wordpress.org/export/1.2", "http://wordpress.org/export/1.3/", "https://example.com/my-export/"],
+)
+def test_wp_and_excerpt_prefixes_bound_to_other_uris_are_read_as_the_importer_reads_them(tmp_path, wp):
+    attrs = (
+        f'xmlns:wp="{wp}" xmlns:excerpt="{wp}/excerpt" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    )
+    reader, item = read_one(export(tmp_path, attrs, "wp:", "content:", "excerpt:", "dc:", "1.2"))
+    assert reader.site.wxr_version == "1.2"
+    assert_read(item)
+
+
+def test_an_unknown_uri_under_another_prefix_is_not_wordpress(tmp_path):
+    attrs = (
+        'xmlns:wp="http://wordpress.org/export/1.2/" xmlns:other="http://example.com/not-wp/" '
+        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    )
+    path = export(tmp_path, attrs, "wp:", "content:", "excerpt:", "dc:", "1.2")
+    path.write_text(
+        path.read_text().replace(
+            "<wp:post_name>hello", "<other:post_name>x</other:post_name><wp:post_name>hello"
+        )
+    )
+    _, item = read_one(path)
+    assert item.slug == "hello"
