@@ -135,18 +135,19 @@ class Conversion:
                 f"{reader.repairs} raw '&' or nested CDATA sections were read "
                 "the way WordPress's importer reads them",
             )
-        for alias, whose in plan.dropped_aliases:
-            self.report.warn(
-                "alias-collides-with-file",
-                f"old URL {alias} of {whose} is a file of the site; no redirect made",
-                alias,
-            )
         for item_id, wanted, slug in plan.renamed:
             self.report.warn(
                 "duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}", f"{item_id}"
             )
         self.plan = plan
         self._gather_media(plan)
+        plan.drop_aliases_over_files(plan.sitemap.local_files or set())
+        for alias, whose in plan.dropped_aliases:
+            self.report.warn(
+                "alias-collides-with-file",
+                f"old URL {alias} of {whose} is a file of the site; no redirect made",
+                alias,
+            )
         return plan
 
     def _settle_identity(self, item: Item) -> Settled:

@@ -33,7 +33,7 @@ from chalicelib.wordpress.oldurls import (
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import SKIPPED_TAXONOMIES, item_status
 from chalicelib.wordpress.slugs import slugify
-from chalicelib.wordpress.terms import archive_paths, category_parents
+from chalicelib.wordpress.terms import category_parents, term_archives
 from chalicelib.wordpress.wxr import ExportReader
 
 # quoted as Hugo writes it, or bare as its minifier may leave it
@@ -106,7 +106,7 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
         clean = slugify(slug)
         if taxonomy in SKIPPED_TAXONOMIES or not clean:
             continue
-        for archive in archive_paths(taxonomy, clean, parents):
+        for archive in term_archives(taxonomy, slug, parents):
             add(archive, f"{taxonomy} {slug}")
             for feed in feed_paths(archive):
                 add(feed, f"{taxonomy} {slug} feed", "feed")

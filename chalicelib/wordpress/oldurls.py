@@ -120,9 +120,15 @@ def site_feed_paths() -> list[str]:
     return feed_paths("/", SITE_FEED_SUFFIXES) + feed_paths("/comments/", SITE_FEED_SUFFIXES)
 
 
-def collides_with_file(path: str, media_urls: set[str]) -> bool:
-    """Whether an alias at `path` would be written over a file the site serves (media, feeds)."""
-    return path.startswith(LOCAL_UPLOADS_PREFIX) or path in media_urls or path in HUGO_FILES
+def collides_with_file(path: str, present: set[str], folders: set[str]) -> bool:
+    """Whether an alias at `path` would be written over a file the site serves: an upload it has
+    (`present`, uploads-relative) or a folder of them (`folders`), or a file Hugo writes itself."""
+    if path in HUGO_FILES:
+        return True
+    if not path.startswith(LOCAL_UPLOADS_PREFIX):
+        return False
+    rel = path[len(LOCAL_UPLOADS_PREFIX) :].rstrip("/")
+    return rel == "" or rel in present or rel in folders
 
 
 def author_url(author: Author) -> str:

@@ -118,6 +118,21 @@ class Plan:
     dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
 
+    def drop_aliases_over_files(self, present: set[str]) -> None:
+        """Drops each alias that would be written over a file the site serves: an upload it has (by
+        its uploads-relative path in `present`) or a feed. An upload the site lacks keeps its alias,
+        so its old URL still leads to the page that showed it."""
+        folders = {rel.rsplit("/", n)[0] for rel in present for n in range(1, rel.count("/") + 1)}
+
+        def kept(aliases: list[str], whose: str) -> list[str]:
+            over = [a for a in aliases if collides_with_file(a, present, folders)]
+            self.dropped_aliases += [(alias, whose) for alias in over]
+            return [a for a in aliases if a not in over]
+
+        for item_id, placement in self.placements.items():
+            placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
+        self.home_aliases = kept(self.home_aliases, "the home page")
+
     def term_value(self, term: Term) -> str:
         """What a post's front matter names the term by ("" when it has no page of its own)."""
         return self.term_values.get(term_key(term.taxonomy, term.slug), "")
@@ -267,8 +282,7 @@ class Planner:
         return plan
 
     def _drop_aliases_that_are_pages(self) -> None:
-        # An alias on a URL that a page lives at would replace that page with a redirect; one on a
-        # file the site serves (an attachment whose link is its file) would replace the file.
+        # An alias on a URL that a page lives at would replace that page with a redirect.
         plan = self.plan
         taken = (
             {p.url for p in plan.placements.values()}
@@ -276,22 +290,15 @@ class Planner:
             | {f"/{p.section}/" for p in plan.placements.values()}
             | {"/"}
         )
-        # where each file is served now, and where it was (an alias there would stand in for the file)
-        media_urls = {m.local_url for m in plan.media.values()} | {
-            url_path(m.url) for m in plan.media.values() if plan.sitemap.is_old_site(m.url)
-        }
         base = site_base_path(plan.site)
 
-        def kept(aliases: list[str], whose: str) -> list[str]:
-            aliases = list(dict.fromkeys(site_relative(a, base) for a in aliases))
-            for alias in aliases:
-                if alias not in taken and collides_with_file(alias, media_urls):
-                    plan.dropped_aliases.append((alias, whose))
-            return [a for a in aliases if a not in taken and not collides_with_file(a, media_urls)]
+        def kept(aliases: list[str]) -> list[str]:
+            relative = dict.fromkeys(site_relative(a, base) for a in aliases)
+            return [a for a in relative if a not in taken]
 
-        for item_id, placement in plan.placements.items():
-            placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
-        plan.home_aliases = kept(plan.home_aliases, "the home page")
+        for placement in plan.placements.values():
+            placement.aliases = kept(placement.aliases)
+        plan.home_aliases = kept(plan.home_aliases)
 
     def _section_for(self, item_type: str) -> str:
         options = self.plan.options

@@ -14,7 +14,9 @@ This module must never write files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from urllib.parse import unquote
 
+from chalicelib.wordpress.oldurls import SAFE_SEGMENT
 from chalicelib.wordpress.slugs import hugo_term_path, plain_text, slugify
 from chalicelib.wordpress.wxr import Term
 
@@ -66,6 +68,24 @@ def archive_paths(taxonomy: str, slug: str, parents: dict[str, str]) -> list[str
             chain.insert(0, parents[chain[0]])
         if len(chain) > 1:
             paths.append("/category/" + "/".join(chain) + "/")
+    return paths
+
+
+def term_archives(taxonomy: str, raw_slug: str, parents: dict[str, str]) -> list[str]:
+    """Every path a term's archive answered at: those of its sanitised slug, and the slug as the
+    export spells it when WordPress stored it unsanitised (an importer's test term with a
+    right-to-left mark), as long as that is one lower-case path segment without spaces."""
+    clean = slugify(raw_slug)
+    paths = archive_paths(taxonomy, clean, parents) if clean else []
+    spelled = unquote(raw_slug).strip()
+    if (
+        spelled
+        and spelled != clean
+        and spelled == spelled.lower()
+        and not any(ch.isspace() for ch in spelled)
+        and SAFE_SEGMENT.fullmatch(spelled)
+    ):
+        paths.append(archive_paths(taxonomy, spelled, {})[0])
     return paths
 
 
@@ -133,7 +153,7 @@ def place_terms(
         plural = plurals[taxonomy]
         taxonomies[SINGULAR.get(taxonomy, plural)] = plural
         name = plain_text(term.name) or slug
-        archives = archive_paths(taxonomy, slug, parents)
+        archives = term_archives(taxonomy, term.slug, parents)
         url = f"/{plural}/{folder}/"
         aliases = [a for a in archives if a != url]
         pages[(plural, folder)] = TermPage(plural, folder, name, term.description, aliases, archives)

@@ -27,8 +27,8 @@ def test_every_old_url_of_every_shared_export_answers(tmp_path, hugo_build, name
     public = hugo_build(tmp_path / "site", tmp_path)
     urls = old_urls(SHARED_WXR / name)
     assert any(u.url == "/feed/" for u in urls)
-    # these exports come without their uploads: their files are the media measure's business
-    check = check_old_urls(SHARED_WXR / name, public, with_files=False)
+    # these exports come without their uploads: an attachment whose link is its file leads to its page
+    check = check_old_urls(SHARED_WXR / name, public)
     assert [f"{u.url} ({u.source})" for u in check.unanswered] == []
     assert check.summary() == f"{len(check.checked)}/{len(check.checked)}"
 
@@ -257,4 +257,14 @@ def test_a_term_whose_name_has_an_underscore_or_an_entity_gets_its_own_page(tmp_
     public = hugo_build(tmp_path / "site", tmp_path)
     assert "Snake_Case" in (public / "tags/snake_case/index.html").read_text()
     assert "News &amp; Events" in (public / "categories/news-events/index.html").read_text()
+    assert unanswered(export, public) == []
+
+
+def test_without_its_file_an_attachment_link_to_the_file_still_leads_to_its_page(tmp_path, hugo_build):
+    export = renamed_export(tmp_path / "export.xml")
+    report = convert_export(export, tmp_path / "site")  # no uploads archive
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert not [w for w in report.warnings if w.code == "alias-collides-with-file"]
+    page = (public / "wp-content/uploads/2024/05/photo.png/index.html").read_text()
+    assert 'url=https://old.example/posts/renamed-twice/"' in page
     assert unanswered(export, public) == []
