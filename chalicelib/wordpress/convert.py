@@ -27,6 +27,7 @@ from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.fetchmedia import FetchPolicy, MediaFetcher
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
+from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
     SiteMap,
@@ -37,6 +38,7 @@ from chalicelib.wordpress.links import (
 )
 from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
+from chalicelib.wordpress.oldurls import feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.outdir import place, refuse_unless_empty
 from chalicelib.wordpress.plan import MediaItem, Placement, Plan, Planner
@@ -90,6 +92,7 @@ class Conversion:
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
+        self.identities = ItemIdentities()
         self.upload_urls: dict[str, str] = {}  # uploads-relative path -> a URL the content names it by
         self.fetched: set[str] = set()
         self.unfetched: set[str] = set()  # uploads a fetch failed for (each already reported)
@@ -107,6 +110,10 @@ class Conversion:
             for item in reader.items():
                 if planner is None:
                     planner = Planner(reader.site, self.options)
+                settled = self._settle_identity(item)
+                if not settled.kept:
+                    planner.add_repeat(item, settled.same_as)
+                    continue
                 planner.add(item)
                 if item.type != "attachment":
                     self.titles[item.id] = _plain(item.title)
@@ -135,7 +142,28 @@ class Conversion:
             )
         self.plan = plan
         self._gather_media(plan)
+        plan.drop_aliases_over_files(plan.sitemap.local_files or set())
+        for alias, whose in plan.dropped_aliases:
+            self.report.warn(
+                "alias-collides-with-file",
+                f"old URL {alias} of {whose} is a file of the site; no redirect made",
+                alias,
+            )
         return plan
+
+    def _settle_identity(self, item: Item) -> Settled:
+        """Whether the item is converted; an item without an id or with a taken one gets a new id."""
+        settled = self.identities.settle(item)
+        if not settled.kept:
+            self.report.warn("duplicate-item", settled.message, describe(item))
+            self.report.count(item.type, "duplicate")
+        elif settled.message:
+            self.report.warn("duplicate-id", settled.message, describe(item))
+        elif settled.new_id:
+            self.report.warn(
+                "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
+            )
+        return settled
 
     def _note_uploads(self, item: Item) -> None:
         found = enclosure(item.meta.get("enclosure", ""))
@@ -272,6 +300,10 @@ class Conversion:
         if findings and policy == "quarantine":
             draft = True
             warn("quarantined", "kept out of the site for review because of injected content")
+            if placement.status != "draft":  # the report counts what is written: a draft, not a page
+                plan.counts[f"{item.type}/{placement.status}"] -= 1
+                plan.counts[f"{item.type}/quarantined"] += 1
+                placement.status = "quarantined"
         if item.password:
             warn("password-protected", "password-protected in WordPress; written as a draft, not published")
         date = iso_date(item.date, item.date_gmt, plan.offset)
@@ -358,7 +390,7 @@ class Conversion:
                 key = plan.taxonomies.get(term.taxonomy, "")
                 if not key or key not in plan.taxonomies.values():
                     continue
-            name = _plain(term.name) or term.slug
+            name = plan.term_value(term) or _plain(term.name) or term.slug
             if name and name not in values.setdefault(key, []):
                 values[key].append(name)
         if "authors" not in values and item.creator:
@@ -419,47 +451,27 @@ class Conversion:
             )
         self._author_pages()
         self._write_media()
-        redirects = {
-            "p": {
-                str(i): p.url
-                for i, p in sorted(plan.placements.items())
-                if p.type != "page" and p.status == "published"
-            },
-            "page_id": {
-                str(i): p.url
-                for i, p in sorted(plan.placements.items())
-                if p.type == "page" and p.status == "published"
-            },
-            "attachment_id": {
-                str(m.id): self._attachment_target(m.id)
-                for m in sorted(plan.media.values(), key=lambda m: m.id)
-            },
-        }
-        write_text(
-            self.work,
-            "data/wordpress_redirects.json",
-            json.dumps(redirects, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-        )
+        for name, data in (
+            ("wordpress_redirects", query_map(plan, plan.sitemap.local_files or set())),
+            ("wordpress_feeds", feed_map(plan)),
+        ):
+            write_text(
+                self.work,
+                f"data/{name}.json",
+                json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+            )
         copy_theme(self.work, self.options.theme)
         PortableLayouts().write(self.work, self.shortcodes)
         for key, n in sorted(plan.counts.items()):
             kind, _, status = key.partition("/")
-            self.report.count(kind, status, n)
+            if n:
+                self.report.count(kind, status, n)
         self.report.count("attachment", "media", len(plan.media))
         menu_count = sum(len(v) for v in entries.values())
         if plan.menu_items:
             self.report.count("nav_menu_item", "menu-entry", menu_count)
             if len(plan.menu_items) > menu_count:
                 self.report.count("nav_menu_item", "skipped", len(plan.menu_items) - menu_count)
-
-    def _attachment_target(self, media_id: int) -> str:
-        plan = self.plan
-        assert plan is not None
-        media = plan.media[media_id]
-        parent = plan.placements.get(media.parent)
-        if parent is not None and parent.status == "published":
-            return parent.url
-        return self._media_src(media)
 
     def _author_pages(self) -> None:
         plan = self.plan

@@ -53,6 +53,21 @@ class ConvertOptions:
         "wp_font_family",
         "wp_font_face",
         "attachment",
+        # private records that plugins keep as published posts: contact form responses (Jetpack,
+        # Flamingo), WooCommerce orders, refunds, coupons and webhooks, queued jobs, form and field
+        # definitions. Publishing them would put visitors' names, addresses and messages on the web.
+        "feedback",
+        "flamingo_contact",
+        "flamingo_inbound",
+        "shop_order",
+        "shop_order_refund",
+        "shop_coupon",
+        "shop_webhook",
+        "scheduled-action",
+        "wpcf7_contact_form",
+        "acf-field-group",
+        "acf-field",
+        "jp_pay_order",
     )
     posts_section: str = "posts"
     main_menu: str = ""

@@ -21,16 +21,29 @@ from chalicelib.wordpress.links import (
     url_host,
     url_path,
 )
+from chalicelib.wordpress.oldurls import (
+    collides_with_file,
+    guid_id,
+    links_to_file,
+    renamed_paths,
+    site_base_path,
+    site_relative,
+)
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.slugs import SlugRegistry, hugo_term_path, slugify
+from chalicelib.wordpress.slugs import SlugRegistry, slugify
+from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
 from chalicelib.wordpress.wxr import Item, Site, Term, as_int
 
-TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
-SKIPPED_TAXONOMIES = frozenset(
-    {"nav_menu", "post_format", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
-    # WooCommerce's internal taxonomies (registered with public => false; products.py reads them).
-    | {"product_type", "product_visibility", "product_shipping_class"}
-)
+__all__ = [
+    "SKIPPED_TAXONOMIES",
+    "TAXONOMY_SECTIONS",
+    "Placement",
+    "Plan",
+    "Planner",
+    "TermPage",
+    "item_status",
+]
+
 DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 
@@ -83,15 +96,6 @@ class MenuItem:
 
 
 @dataclass
-class TermPage:
-    taxonomy: str  # Hugo taxonomy plural: categories, tags, authors, or a custom one
-    folder: str
-    title: str
-    description: str
-    aliases: list[str]
-
-
-@dataclass
 class Plan:
     site: Site
     options: ConvertOptions
@@ -108,6 +112,30 @@ class Plan:
     counts: Counter[str] = field(default_factory=Counter)
     renamed: list[tuple[int, str, str]] = field(default_factory=list)
     password_protected: list[int] = field(default_factory=list)
+    # an id that leads to another item's page (a guid's ?p=N, a repeat's own id) -> that item's id
+    id_aliases: dict[int, int] = field(default_factory=dict)
+    term_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, term id) -> url
+    dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
+    term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
+
+    def drop_aliases_over_files(self, present: set[str]) -> None:
+        """Drops each alias that would be written over a file the site serves: an upload it has (by
+        its uploads-relative path in `present`) or a feed. An upload the site lacks keeps its alias,
+        so its old URL still leads to the page that showed it."""
+        folders = {rel.rsplit("/", n)[0] for rel in present for n in range(1, rel.count("/") + 1)}
+
+        def kept(aliases: list[str], whose: str) -> list[str]:
+            over = [a for a in aliases if collides_with_file(a, present, folders)]
+            self.dropped_aliases += [(alias, whose) for alias in over]
+            return [a for a in aliases if a not in over]
+
+        for item_id, placement in self.placements.items():
+            placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
+        self.home_aliases = kept(self.home_aliases, "the home page")
+
+    def term_value(self, term: Term) -> str:
+        """What a post's front matter names the term by ("" when it has no page of its own)."""
+        return self.term_values.get(term_key(term.taxonomy, term.slug), "")
 
 
 @dataclass
@@ -123,6 +151,7 @@ class _Light:
     guid: str
     date: str
     date_gmt: str
+    renamed_paths: list[str]
 
 
 def item_status(item: Item | _Light) -> str:
@@ -146,14 +175,25 @@ class Planner:
         self._items: list[_Light] = []
         self._offsets: Counter[str] = Counter()
         self._item_terms: list[Term] = []
+        self._repeat_links: dict[int, list[str]] = {}
+
+    def add_repeat(self, item: Item, same_as: int) -> None:
+        """An item left out as a repeat of another: its id and addresses lead to that item's page."""
+        for old_id in (item.id, guid_id(item.guid)):
+            if old_id > 0 and old_id != same_as:
+                self.plan.id_aliases.setdefault(old_id, same_as)
+        self._repeat_links.setdefault(same_as, []).extend(link for link in (item.link, item.guid) if link)
 
     def add(self, item: Item) -> None:
         plan = self.plan
         offset = offset_of(item.date, item.date_gmt)
         if offset:
             self._offsets[offset] += 1
-        if item.link:
+        if item.link and not links_to_file(item):  # an attachment's link may be its file on a CDN
             plan.sitemap.add_host(item.link)
+        spelled = guid_id(item.guid)
+        if spelled and spelled != item.id:
+            plan.id_aliases.setdefault(spelled, item.id)
         if item.type == "attachment":
             self._add_media(item)
             return
@@ -176,6 +216,13 @@ class Planner:
                 item.guid,
                 item.date,
                 item.date_gmt,
+                renamed_paths(
+                    item.link,
+                    item.slug,
+                    item.date,
+                    item.meta_values("_wp_old_slug"),
+                    item.meta_values("_wp_old_date"),
+                ),
             )
         )
 
@@ -240,11 +287,18 @@ class Planner:
         taken = (
             {p.url for p in plan.placements.values()}
             | {f"/{t.taxonomy}/{t.folder}/" for t in plan.term_pages.values()}
+            | {f"/{p.section}/" for p in plan.placements.values()}
             | {"/"}
         )
+        base = site_base_path(plan.site)
+
+        def kept(aliases: list[str]) -> list[str]:
+            relative = dict.fromkeys(site_relative(a, base) for a in aliases)
+            return [a for a in relative if a not in taken]
+
         for placement in plan.placements.values():
-            placement.aliases = [a for a in placement.aliases if a not in taken]
-        plan.home_aliases = [a for a in plan.home_aliases if a not in taken]
+            placement.aliases = kept(placement.aliases)
+        plan.home_aliases = kept(plan.home_aliases)
 
     def _section_for(self, item_type: str) -> str:
         options = self.plan.options
@@ -329,49 +383,28 @@ class Planner:
             plan.placements[light.id] = placement
             target = Target(url, "/" + folder, statuses[light.id] == "published")
             plan.sitemap.by_id[light.id] = target
-            for old in (light.link, light.guid):
+            for old in (light.link, light.guid, *self._repeat_links.get(light.id, ())):
                 if old and plan.sitemap.is_old_site(old) and "?" not in old:
                     old_path = url_path(old)
                     plan.sitemap.by_path.setdefault(old_path, target)
                     if old_path not in ("/", url) and old_path not in placement.aliases:
                         placement.aliases.append(old_path)
+            for old_path in light.renamed_paths:
+                if old_path != url and old_path not in placement.aliases:
+                    placement.aliases.append(old_path)
 
     def _place_terms(self) -> None:
         plan = self.plan
-        terms: dict[tuple[str, str], Term] = {}
-        for term in [*plan.site.terms, *self._item_terms]:
-            if term.taxonomy in SKIPPED_TAXONOMIES or not term.slug:
-                continue
-            key = (term.taxonomy, term.slug)
-            if key not in terms or (not terms[key].name and term.name):
-                terms[key] = term
-        parents = {t.slug: t.parent for (tax, _), t in terms.items() if tax == "category"}
-        for (taxonomy, slug), term in sorted(terms.items()):
-            plural = TAXONOMY_SECTIONS.get(taxonomy) or slugify(taxonomy)
-            if not plural:
-                continue
-            singular = {"category": "category", "post_tag": "tag", "author": "author"}.get(taxonomy, plural)
-            plan.taxonomies[singular] = plural
-            name = term.name or slug
-            folder = hugo_term_path(name) or slugify(slug)
-            if not folder:
-                continue
-            archive = {"category": "category", "post_tag": "tag", "author": "author"}.get(taxonomy, taxonomy)
-            aliases = [f"/{archive}/{slugify(slug) or slug}/"]
-            if taxonomy == "category":
-                chain = [slug]
-                seen = {slug}
-                while parents.get(chain[0]) and parents[chain[0]] not in seen:
-                    seen.add(parents[chain[0]])
-                    chain.insert(0, parents[chain[0]])
-                if len(chain) > 1:
-                    aliases.append("/category/" + "/".join(chain) + "/")
-            url = f"/{plural}/{folder}/"
-            aliases = [a for a in aliases if a != url]
-            plan.term_pages[(plural, folder)] = TermPage(plural, folder, name, term.description, aliases)
-            plan.sitemap.term_urls[(taxonomy, slug)] = url
+        pages, placed, taxonomies = place_terms([*plan.site.terms, *self._item_terms])
+        plan.term_pages.update(pages)
+        plan.taxonomies.update(taxonomies)
+        for term in placed:
+            plan.term_values[term_key(term.taxonomy, term.slug)] = term.value
+            plan.sitemap.term_urls[(term.taxonomy, term.slug)] = term.url
+            plan.sitemap.term_urls.setdefault(term_key(term.taxonomy, term.slug), term.url)
             if term.id:
-                plan.sitemap.term_urls[(taxonomy, str(term.id))] = url
+                plan.sitemap.term_urls[(term.taxonomy, str(term.id))] = term.url
+                plan.term_ids[(term.taxonomy, term.id)] = term.url
         plan.taxonomies.setdefault("category", "categories")
         plan.taxonomies.setdefault("tag", "tags")
         plan.taxonomies.setdefault("author", "authors")

@@ -7,6 +7,7 @@ or a reserved name. This module must never touch the file system.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from urllib.parse import unquote
@@ -19,6 +20,7 @@ RESERVED = frozenset(
     | {f"lpt{n}" for n in range(10)}
 )
 HTML_SUFFIX = re.compile(r"\.html?$", re.IGNORECASE)
+TAG = re.compile(r"<[^>]+>")
 
 
 def _allowed(ch: str) -> bool:
@@ -45,13 +47,13 @@ def slugify(text: str) -> str:
 def hugo_term_path(name: str) -> str:
     """The folder Hugo uses for a taxonomy term (its `urlize`), so a term page lands on the term.
 
-    Hugo keeps letters, digits, marks and `._~+#@-`, turns runs of spaces and hyphens into one hyphen
+    Hugo keeps letters, digits, marks and `._~+#@-` and `_`, turns runs of spaces and hyphens into one hyphen
     and drops the rest; we also drop `/`, `\\` and `.`-only names, which would leave the folder.
     """
     out: list[str] = []
     pending_hyphen = False
     for ch in name.lower():
-        keep = unicodedata.category(ch)[0] in ("L", "N", "M") or ch in "._~+#@-"
+        keep = unicodedata.category(ch)[0] in ("L", "N", "M") or ch in "._~+#@-_"
         if keep:
             if pending_hyphen and out and out[-1] != "-":
                 out.append("-")
@@ -63,6 +65,11 @@ def hugo_term_path(name: str) -> str:
     if path.strip(".") == "":
         return ""
     return path
+
+
+def plain_text(text: str) -> str:
+    """The display text of a WordPress name or title: tags dropped, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
 
 
 class SlugRegistry:

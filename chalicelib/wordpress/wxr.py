@@ -48,6 +48,7 @@ class Author:
     login: str
     display_name: str
     email: str = ""
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,12 @@ class Item:
     # single form would); WooCommerce writes one `_price` row per price of a variable product.
     repeated_meta: dict[str, list[str]] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
+
+    def meta_values(self, key: str) -> list[str]:
+        """Every value of a meta key, in export order (`_wp_old_slug` has one per rename)."""
+        if key in self.repeated_meta:
+            return self.repeated_meta[key]
+        return [self.meta[key]] if key in self.meta else []
 
 
 @dataclass
@@ -233,7 +240,12 @@ def _author(el: Any) -> Author:
         if ns in WP_NAMESPACES:
             values[name] = _text(child).strip()
     login = values.get("author_login", "")
-    return Author(login, values.get("author_display_name", "") or login, values.get("author_email", ""))
+    return Author(
+        login,
+        values.get("author_display_name", "") or login,
+        values.get("author_email", ""),
+        as_int(values.get("author_id", "0")),
+    )
 
 
 def _comment(el: Any) -> Comment:

@@ -57,3 +57,4 @@ def test_term_paths_never_leave_the_taxonomy_folder(text):
 def test_term_path_follows_hugo_urlize():
     assert hugo_term_path("News & Events") == "news-events"
     assert hugo_term_path("C++ tips") == "c++-tips"
+    assert hugo_term_path("Snake_Case") == "snake_case"  # Hugo's urlize keeps underscores

@@ -1,13 +1,15 @@
-// Old WordPress links by ID (/?p=12, /?page_id=3, /?attachment_id=7) all reach the home page of the
-// static site; this sends them on to the page's new URL. It is a file, not an inline script, because
-// the sites' Content-Security-Policy runs only the site's own script files (script-src 'self').
-// The map (data-map, the converter's data/wordpress_redirects.json) is fetched only when the address
-// carries one of the keys, so an ordinary visit to the home page costs this one small cached file.
+// Old WordPress links by query (/?p=12, /?page_id=3, /?attachment_id=7, /?cat=4, /?tag=rye,
+// /?author=2, /?feed=rss2) all reach the home page of the static site; this sends them on to the new
+// URL. It is a file, not an inline script, because the sites' Content-Security-Policy runs only the
+// site's own script files (script-src 'self'). The query keys (data-keys) and the map (data-map) both
+// come from the converter's data/wordpress_redirects.json, which has one table per key (value -> new
+// URL). The map is fetched only when the address carries one of the keys, so an ordinary visit to
+// the home page costs this one small cached file.
 (function () {
   var script = document.currentScript;
   var params = new URLSearchParams(window.location.search);
-  var keys = ["p", "page_id", "attachment_id"].filter(function (key) {
-    return params.get(key);
+  var keys = ((script && script.getAttribute("data-keys")) || "").split(" ").filter(function (key) {
+    return key && params.get(key);
   });
   if (!script || !keys.length) {
     return;
@@ -19,9 +21,12 @@
     })
     .then(function (map) {
       for (var i = 0; i < keys.length; i++) {
-        var target = map[keys[i]] && map[keys[i]][params.get(keys[i])];
+        var table = map[keys[i]];
+        var target = table && table[params.get(keys[i])];
         if (target) {
-          window.location.replace(base + target + window.location.hash);
+          // Media kept on another host (a CDN) is named by its full URL.
+          var absolute = /^https?:\/\//.test(target);
+          window.location.replace((absolute ? "" : base) + target + window.location.hash);
           return;
         }
       }

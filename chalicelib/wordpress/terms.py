@@ -1,0 +1,162 @@
+"""Where each category, tag and custom term goes: its Hugo term page, the value posts name it by, and
+the WordPress archive paths that must lead there.
+
+A term is known by its taxonomy and slug (the nicename, compared the way WordPress sanitises it, so a
+channel's "Company News" and an item's "company-news" are one term). Hugo files a term under the
+`urlize` of the value in a post's front matter, so two terms that share a display name (two "Foo"
+categories under different parents) would become one: the term whose slug matches the name keeps the
+name, the others are named in front matter by their own slug-derived folder, and their pages keep the
+display name as their title. No term ever loses its own archive URL.
+
+This module must never write files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import unquote
+
+from chalicelib.wordpress.oldurls import SAFE_SEGMENT
+from chalicelib.wordpress.slugs import hugo_term_path, plain_text, slugify
+from chalicelib.wordpress.wxr import Term
+
+TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
+SINGULAR = {"category": "category", "post_tag": "tag", "author": "author"}
+SKIPPED_TAXONOMIES = frozenset(
+    {"nav_menu", "post_format", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
+    # WooCommerce's internal taxonomies (registered with public => false; products.py reads them).
+    | {"product_type", "product_visibility", "product_shipping_class"}
+)
+
+
+@dataclass
+class TermPage:
+    taxonomy: str  # Hugo taxonomy plural: categories, tags, authors, or a custom one
+    folder: str
+    title: str
+    description: str
+    aliases: list[str]
+    archives: list[str] = field(default_factory=list)  # its WordPress archive paths, its own URL included
+
+
+@dataclass
+class PlacedTerm:
+    taxonomy: str  # WordPress taxonomy: category, post_tag, ...
+    slug: str  # the raw nicename as the export spells it
+    id: int
+    url: str
+    value: str  # what a post's front matter names it by
+
+
+def term_key(taxonomy: str, slug: str) -> tuple[str, str]:
+    return taxonomy, slugify(slug) or slug
+
+
+def category_parents(terms: list[Term]) -> dict[str, str]:
+    """Each category's parent, by their sanitised slugs."""
+    return {slugify(t.slug): slugify(t.parent) for t in terms if t.taxonomy == "category" and t.parent}
+
+
+def archive_paths(taxonomy: str, slug: str, parents: dict[str, str]) -> list[str]:
+    """Where WordPress served a term's archive: `/category/child/`, and `/category/parent/child/`
+    for a subcategory. `slug` is sanitised; a custom taxonomy's archive base is its name."""
+    paths = [f"/{SINGULAR.get(taxonomy) or slugify(taxonomy)}/{slug}/"]
+    if taxonomy == "category":
+        chain, seen = [slug], {slug}
+        while parents.get(chain[0]) and parents[chain[0]] not in seen:
+            seen.add(parents[chain[0]])
+            chain.insert(0, parents[chain[0]])
+        if len(chain) > 1:
+            paths.append("/category/" + "/".join(chain) + "/")
+    return paths
+
+
+def term_archives(taxonomy: str, raw_slug: str, parents: dict[str, str]) -> list[str]:
+    """Every path a term's archive answered at: those of its sanitised slug, and the slug as the
+    export spells it when WordPress stored it unsanitised (an importer's test term with a
+    right-to-left mark), as long as that is one lower-case path segment without spaces."""
+    clean = slugify(raw_slug)
+    paths = archive_paths(taxonomy, clean, parents) if clean else []
+    spelled = unquote(raw_slug).strip()
+    if (
+        spelled
+        and spelled != clean
+        and spelled == spelled.lower()
+        and not any(ch.isspace() for ch in spelled)
+        and SAFE_SEGMENT.fullmatch(spelled)
+    ):
+        paths.append(archive_paths(taxonomy, spelled, {})[0])
+    return paths
+
+
+def _merged(terms: list[Term]) -> dict[tuple[str, str], Term]:
+    """One term per key; a later mention fills what an earlier one lacked (name, id, parent)."""
+    merged: dict[tuple[str, str], Term] = {}
+    for term in terms:
+        if term.taxonomy in SKIPPED_TAXONOMIES or not term.slug:
+            continue
+        key = term_key(term.taxonomy, term.slug)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = term
+        else:
+            merged[key] = replace(
+                known,
+                name=known.name or term.name,
+                id=known.id or term.id,
+                parent=known.parent or term.parent,
+                description=known.description or term.description,
+            )
+    return merged
+
+
+def _folders(terms: dict[tuple[str, str], Term], plurals: dict[str, str]) -> dict[tuple[str, str], str]:
+    """A distinct folder for every term: its name's, or its own slug's when another term has that name."""
+    by_name: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for key, term in sorted(terms.items()):
+        name_folder = hugo_term_path(plain_text(term.name)) or hugo_term_path(key[1])
+        if name_folder:
+            by_name.setdefault((plurals[key[0]], name_folder), []).append(key)
+    taken = set(by_name)
+    folders: dict[tuple[str, str], str] = {}
+    for (plural, name_folder), keys in sorted(by_name.items()):
+        # the term whose slug spells its name keeps the name; otherwise the first by slug does
+        keys.sort(key=lambda k: (hugo_term_path(k[1]) != name_folder, k[1]))
+        folders[keys[0]] = name_folder
+        for key in keys[1:]:
+            base = hugo_term_path(key[1]) or name_folder
+            folder, n = base, 2
+            while (plural, folder) in taken:
+                folder, n = f"{base}-{n}", n + 1
+            taken.add((plural, folder))
+            folders[key] = folder
+    return folders
+
+
+def place_terms(
+    terms: list[Term],
+) -> tuple[dict[tuple[str, str], TermPage], list[PlacedTerm], dict[str, str]]:
+    """The term pages by (plural, folder), every placed term, and the taxonomies (singular -> plural)."""
+    merged = _merged(terms)
+    plurals = {tax: TAXONOMY_SECTIONS.get(tax) or slugify(tax) for tax, _ in merged}
+    merged = {key: term for key, term in merged.items() if plurals[key[0]]}
+    folders = _folders(merged, plurals)
+    parents = category_parents(list(merged.values()))
+    pages: dict[tuple[str, str], TermPage] = {}
+    placed: list[PlacedTerm] = []
+    taxonomies: dict[str, str] = {}
+    for key, term in sorted(merged.items()):
+        taxonomy, slug = key
+        folder = folders.get(key)
+        if not folder:
+            continue
+        plural = plurals[taxonomy]
+        taxonomies[SINGULAR.get(taxonomy, plural)] = plural
+        name = plain_text(term.name) or slug
+        archives = term_archives(taxonomy, term.slug, parents)
+        url = f"/{plural}/{folder}/"
+        aliases = [a for a in archives if a != url]
+        pages[(plural, folder)] = TermPage(plural, folder, name, term.description, aliases, archives)
+        value = name if hugo_term_path(name) == folder else folder
+        placed.append(PlacedTerm(taxonomy, term.slug, term.id, url, value))
+    return pages, placed, taxonomies

@@ -1,0 +1,270 @@
+"""Every old URL of an export answers in the Hugo build of its conversion: links, guids' ?p= forms,
+permalinks before a rename, ID queries, term and author archives, attachment pages and feeds."""
+
+import json
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from chalicelib.artifacts import find_redirects, scan_tree
+from chalicelib.manifest import Manifest
+from chalicelib.wordpress import convert_export
+from chalicelib.wordpress.oldurlcheck import OldUrl, answer, check_old_urls, old_urls, unanswered
+from chalicelib.wordpress.oldurls import renamed_paths
+
+from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
+from .wxr_items import SITE, category, item, write_export
+
+
+@pytest.mark.parametrize("name", shared_exports() or ["(none)"])
+def test_every_old_url_of_every_shared_export_answers(tmp_path, hugo_build, name):
+    if name == "(none)":
+        pytest.skip(
+            f"the shared WXR fixtures are not at {SHARED_WXR} (they come with the team's shared/ folder)"
+        )
+    convert_export(SHARED_WXR / name, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    urls = old_urls(SHARED_WXR / name)
+    assert any(u.url == "/feed/" for u in urls)
+    # these exports come without their uploads: an attachment whose link is its file leads to its page
+    check = check_old_urls(SHARED_WXR / name, public)
+    assert [f"{u.url} ({u.source})" for u in check.unanswered] == []
+    assert check.summary() == f"{len(check.checked)}/{len(check.checked)}"
+
+
+def renamed_export(path: Path) -> Path:
+    return write_export(
+        path,
+        [
+            item(
+                "Renamed twice",
+                post_id=5,
+                link=f"{SITE}/2024/05/06/renamed-twice/",
+                guid=f"{SITE}/?p=5",
+                slug="renamed-twice",
+                meta=(
+                    ("_wp_old_slug", "first-name"),
+                    ("_wp_old_slug", "second-name"),
+                    ("_wp_old_date", "2023-01-02"),
+                ),
+                terms=(("category", "news", "News"), ("post_tag", "rye", "Rye")),
+            ),
+            item(
+                "About",
+                post_id=6,
+                post_type="page",
+                link=f"{SITE}/about/",
+                guid=f"{SITE}/?page_id=6",
+                slug="about",
+            ),
+            item(
+                "Lost id",
+                post_id=None,
+                link=f"{SITE}/2024/05/06/lost-id/",
+                guid=f"{SITE}/?p=77",
+                slug="lost-id",
+            ),
+            # an attachment whose link is its file: no alias may replace the file
+            item(
+                "Photo",
+                post_id=8,
+                post_type="attachment",
+                link=f"{SITE}/wp-content/uploads/2024/05/photo.png",
+                guid=f"{SITE}/wp-content/uploads/2024/05/photo.png",
+                attachment_url=f"{SITE}/wp-content/uploads/2024/05/photo.png",
+                parent=5,
+            ),
+            item(
+                "Chart",
+                post_id=9,
+                post_type="attachment",
+                link=f"{SITE}/2024/05/06/renamed-twice/chart/",
+                attachment_url=f"{SITE}/wp-content/uploads/2024/05/chart.png",
+                parent=5,
+            ),
+        ],
+        channel=(
+            "<wp:author><wp:author_id>3</wp:author_id><wp:author_login>ann</wp:author_login>"
+            "<wp:author_display_name>Ann Lee</wp:author_display_name></wp:author>"
+            + category(4, "news", "News")
+            + "<wp:tag><wp:term_id>7</wp:term_id><wp:tag_slug>rye</wp:tag_slug>"
+            + "<wp:tag_name>Rye</wp:tag_name></wp:tag>"
+        ),
+    )
+
+
+def uploads_zip(tmp_path: Path) -> Path:
+    import zipfile
+
+    archive = tmp_path / "uploads.zip"
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("2024/05/photo.png", png)
+        zf.writestr("2024/05/chart.png", png)
+    return archive
+
+
+def test_renames_ids_terms_feeds_and_attachments_answer_in_the_build(tmp_path, hugo_build):
+    export = renamed_export(tmp_path / "export.xml")
+    report = convert_export(export, tmp_path / "site", uploads=uploads_zip(tmp_path))
+    public = hugo_build(tmp_path / "site", tmp_path)
+    urls = {u.url for u in old_urls(export)}
+    assert {
+        "/2024/05/06/first-name/",
+        "/2023/01/02/renamed-twice/",
+        "/2023/01/02/second-name/",
+        "/?p=77",
+        "/?page_id=6",
+        "/?p=6",
+        "/?cat=4",
+        "/?tag=rye",
+        "/?author=3",
+        "/?attachment_id=8",
+        "/category/news/feed/atom/",
+        "/tag/rye/feed/",
+        "/comments/feed/",
+        "/wp-content/uploads/2024/05/photo.png",
+    } <= urls
+    assert unanswered(export, public) == []
+    assert (public / "wp-content/uploads/2024/05/photo.png").read_bytes().startswith(b"\x89PNG")
+    assert reported_written(report.counts) == written_counts(tmp_path / "site")  # media files included
+    assert [w.code for w in report.warnings if w.code == "alias-collides-with-file"] == [
+        "alias-collides-with-file"
+    ]
+    feed = (public / "category/news/feed/index.html").read_text()
+    assert 'content="0; url=https://old.example/categories/news/index.xml"' in feed
+    assert (public / "categories/news/index.xml").is_file()
+    # publishing makes the feed pages real redirects, as it does Hugo's aliases
+    manifest = Manifest(site="s", run_id="r", stage="staging", base_url=SITE + "/", files=scan_tree(public))
+    redirects = find_redirects(public, manifest)
+    assert redirects["feed/index.html"] == "https://old.example/index.xml"
+    assert redirects["tag/rye/feed/atom/index.html"] == "https://old.example/tags/rye/index.xml"
+
+
+def test_the_query_map_sends_pages_posts_terms_and_authors_on(tmp_path, hugo_build):
+    export = renamed_export(tmp_path / "export.xml")
+    convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    script = (public / "index.html").read_text()
+    assert 'data-keys="attachment_id author cat feed p page_id tag"' in script
+    published = json.loads(next(public.glob("wordpress-redirects.*.json")).read_text())
+    query_map = {key: value for key, value in published.items()}
+    assert answer(OldUrl("/?p=6", ""), public, query_map) == "/about/"
+    assert answer(OldUrl("/?page_id=6", ""), public, query_map) == "/about/"
+    assert answer(OldUrl("/?p=5", ""), public, query_map) == "/posts/renamed-twice/"
+    assert answer(OldUrl("/?cat=4", ""), public, query_map) == "/categories/news/"
+    assert answer(OldUrl("/?author=3", ""), public, query_map) == "/authors/ann-lee/"
+    assert answer(OldUrl("/?p=404", ""), public, query_map) == ""
+    # with no uploads archive, an attachment of a published post still goes to that post
+    assert answer(OldUrl("/?attachment_id=8", ""), public, query_map) == "/posts/renamed-twice/"
+
+
+def test_old_slug_aliases_keep_the_date_path(tmp_path):
+    export = renamed_export(tmp_path / "export.xml")
+    convert_export(export, tmp_path / "site")
+    post = frontmatter.load(tmp_path / "site/content/posts/renamed-twice/index.md")
+    assert {"/2024/05/06/first-name/", "/2024/05/06/second-name/", "/2023/01/02/renamed-twice/"} <= set(
+        post["aliases"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("link", "slug", "date", "old_slugs", "old_dates", "expected"),
+    [
+        ("https://x/2024/05/new/", "new", "2024-05-06 00:00:00", ["old"], [], ["/2024/05/old/"]),
+        ("https://x/new/", "new", "2024-05-06 00:00:00", ["old"], ["2020-01-01"], ["/old/"]),
+        ("https://x/parent/new/", "new", "2024-05-06", ["old"], [], ["/parent/old/"]),
+        ("https://x/?p=5", "new", "2024-05-06", ["old"], [], []),
+        ("https://x/2024/new/", "new", "2024-05-06", [], ["2021-02-03"], ["/2021/new/"]),
+        ("https://x/%e6%97%a5/", "%e6%97%a5", "2024-05-06", ["%e6%9c%88"], [], ["/月/"]),
+    ],
+)
+def test_renamed_paths_follow_the_permalink_structure(link, slug, date, old_slugs, old_dates, expected):
+    assert renamed_paths(link, slug, date, old_slugs, old_dates) == expected
+
+
+def test_terms_that_share_a_display_name_keep_their_own_pages(tmp_path, hugo_build):
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(f"Kids {what}", post_id=n, link=f"{SITE}/kids-{what}/", slug=f"kids-{what}", terms=(term,))
+            for n, what, term in (
+                (1, "bread", ("category", "kids", "Kids")),
+                (2, "cake", ("category", "kids-cakes", "Kids")),
+            )
+        ],
+        channel=category(3, "bread", "Bread")
+        + category(4, "cakes", "Cakes")
+        + category(5, "kids", "Kids", parent="bread")
+        + category(6, "kids-cakes", "Kids", parent="cakes"),
+    )
+    convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    bread = (public / "categories/kids/index.html").read_text()
+    cakes = (public / "categories/kids-cakes/index.html").read_text()
+    assert "Kids bread" in bread and "Kids cake" not in bread
+    assert "Kids cake" in cakes and "Kids bread" not in cakes
+    assert "<title>Kids" in cakes  # the page keeps the display name
+    assert unanswered(export, public) == []
+    urls = {u.url for u in old_urls(export)}
+    assert {"/category/kids/", "/category/kids-cakes/", "/?cat=6"} <= urls
+    query_map = json.loads(next(public.glob("wordpress-redirects.*.json")).read_text())
+    assert query_map["cat"]["6"] == "/categories/kids-cakes/"
+
+
+def test_a_site_that_lived_under_a_path_keeps_its_urls_below_the_new_base(tmp_path, hugo_build):
+    blog = f"{SITE}/blog"
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "Hello",
+                post_id=3,
+                link=f"{blog}/2024/05/hello/",
+                guid=f"{blog}/?p=3",
+                slug="hello",
+                meta=(("_wp_old_slug", "hi"),),
+            )
+        ],
+        site=blog,
+    )
+    convert_export(export, tmp_path / "site")
+    post = frontmatter.load(tmp_path / "site/content/posts/hello/index.md")
+    assert set(post["aliases"]) == {"/2024/05/hello/", "/2024/05/hi/"}
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert {u.url for u in old_urls(export)} >= {"/2024/05/hello/", "/2024/05/hi/", "/?p=3", "/feed/"}
+    assert unanswered(export, public) == []
+
+
+def test_a_term_whose_name_has_an_underscore_or_an_entity_gets_its_own_page(tmp_path, hugo_build):
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "Post",
+                post_id=1,
+                link=f"{SITE}/post/",
+                slug="post",
+                terms=(
+                    ("post_tag", "snake_case", "Snake_Case"),
+                    ("category", "news-events", "News &amp; Events"),
+                ),
+            )
+        ],
+    )
+    convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert "Snake_Case" in (public / "tags/snake_case/index.html").read_text()
+    assert "News &amp; Events" in (public / "categories/news-events/index.html").read_text()
+    assert unanswered(export, public) == []
+
+
+def test_without_its_file_an_attachment_link_to_the_file_still_leads_to_its_page(tmp_path, hugo_build):
+    export = renamed_export(tmp_path / "export.xml")
+    report = convert_export(export, tmp_path / "site")  # no uploads archive
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert not [w for w in report.warnings if w.code == "alias-collides-with-file"]
+    page = (public / "wp-content/uploads/2024/05/photo.png/index.html").read_text()
+    assert 'url=https://old.example/posts/renamed-twice/"' in page
+    assert unanswered(export, public) == []

@@ -1,0 +1,118 @@
+"""The conversion report counts what was written: every kind and status, over every export we have.
+
+Counted by sitecounts.written_counts; exports built by wxr_items.item.
+"""
+
+import json
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from chalicelib.wordpress import convert_export
+from chalicelib.wordpress.identity import SYNTHETIC_BASE
+
+from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
+from .wxr_items import SITE, item, write_export
+
+
+@pytest.mark.parametrize("name", shared_exports() or ["(none)"])
+def test_report_counts_equal_what_was_written_for_every_shared_export(tmp_path, name):
+    if name == "(none)":
+        pytest.skip(
+            f"the shared WXR fixtures are not at {SHARED_WXR} (they come with the team's shared/ folder)"
+        )
+    report = convert_export(SHARED_WXR / name, tmp_path / "site")
+    assert reported_written(report.counts) == written_counts(tmp_path / "site")
+
+
+def edge_export(path: Path) -> Path:
+    return write_export(
+        path,
+        [
+            item("Has an id", post_id=10, link=f"{SITE}/has-an-id/", slug="has-an-id", comments=2),
+            item("No id element", post_id=None, link=f"{SITE}/no-id-element/", guid=f"{SITE}/?p=901"),
+            item("Empty id", post_id=0, link=f"{SITE}/empty-id/", slug="empty-id"),
+            item("Empty id too", post_id=0, slug="empty-id-too", date="2024-05-07 00:00:00"),
+            item("Reused id", post_id=10, link=f"{SITE}/reused-id/", slug="reused-id", comments=1),
+            # the same post listed twice (a merged export): the importer says it "already exists"
+            item("Has an id", post_id=10, link=f"{SITE}/has-an-id/", slug="has-an-id"),
+            # the same post under another id and address (exports of two copies of a site, merged)
+            item("Has an id", post_id=13, link=f"{SITE}/has-an-id-copy/", slug="has-an-id-copy"),
+            item("Draft without id", post_id=0, status="draft", slug="draft-without-id"),
+            item("A page", post_id=0, post_type="page", slug="a-page"),
+            item("A page", post_id=0, post_type="page", slug="a-page-2", date="2024-01-01 00:00:00"),
+            item("Trashed", post_id=11, status="trash"),
+            item("Coming", post_id=12, status="future", date="2099-01-01 00:00:00", slug="coming"),
+            item(
+                "A picture",
+                post_id=0,
+                post_type="attachment",
+                attachment_url=f"{SITE}/wp-content/uploads/a.png",
+            ),
+            item(
+                "A picture",
+                post_id=0,
+                post_type="attachment",
+                attachment_url=f"{SITE}/wp-content/uploads/b.png",
+            ),
+        ],
+    )
+
+
+def test_items_without_or_with_a_taken_id_are_each_their_own_page(tmp_path):
+    report = convert_export(edge_export(tmp_path / "export.xml"), tmp_path / "site")
+    site = tmp_path / "site"
+    assert reported_written(report.counts) == written_counts(site)
+    assert report.counts["post/published"] == 5 and report.counts["post/duplicate"] == 2
+    assert report.counts["page/published"] == 2 and report.counts["attachment/media"] == 2
+    titles = {
+        frontmatter.load(p)["title"]: frontmatter.load(p)["wordpress_id"] for p in site.rglob("index.md")
+    }
+    assert titles["Has an id"] == 10
+    assert all(
+        titles[t] >= SYNTHETIC_BASE for t in ("No id element", "Empty id", "Empty id too", "Reused id")
+    )
+    media_ids = [m["id"] for m in json.loads((site / "data/media.json").read_text())]
+    assert len(set(media_ids)) == 2
+    messages = [w.message for w in report.warnings if w.code == "duplicate-id"]
+    assert len(messages) == 1 and "'Reused id'" in messages[0] and "'Has an id'" in messages[0]
+    duplicate = [w.message for w in report.warnings if w.code == "duplicate-item"]
+    assert len(duplicate) == 2 and all("already exists" in d for d in duplicate)
+    # what the left-out copy answered leads to the post it repeats
+    kept = frontmatter.load(site / "content/posts/has-an-id/index.md")
+    assert "/has-an-id-copy/" in kept["aliases"]
+    ids = json.loads((site / "data/wordpress_redirects.json").read_text())["p"]
+    assert ids["13"] == ids["10"] == "/posts/has-an-id/"
+    assert sum(1 for w in report.warnings if w.code == "missing-id") == 8
+
+
+def test_new_ids_are_stable_from_one_run_to_the_next(tmp_path):
+    export = edge_export(tmp_path / "export.xml")
+    convert_export(export, tmp_path / "one")
+    convert_export(export, tmp_path / "two")
+
+    def ids(site):
+        return sorted(
+            frontmatter.load(p)["wordpress_id"]
+            for p in site.rglob("index.md")
+            if "wordpress_id" in frontmatter.load(p).metadata
+        )
+
+    assert ids(tmp_path / "one") == ids(tmp_path / "two")
+
+
+def test_private_plugin_records_are_never_published(tmp_path):
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item("Contact form response", post_id=20, post_type="feedback", content="jane@example.com wrote"),
+            item("Order &ndash; May 6", post_id=21, post_type="shop_order", status="wc-completed"),
+            item("A post", post_id=22, slug="a-post"),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    assert report.counts["feedback/skipped"] == 1 and report.counts["shop_order/skipped"] == 1
+    written = "\n".join(p.read_text() for p in (tmp_path / "site/content").rglob("*.md"))
+    assert "jane@example.com" not in written and "Order" not in written
+    assert reported_written(report.counts) == written_counts(tmp_path / "site")
