@@ -25,7 +25,6 @@ MAX_FAILURES = 25
 PUBLISHED_TIME = re.compile(r'<meta property="article:published_time" content="([^"]+)"')
 TIME_TAG = re.compile(r'<time[^>]+datetime="([^"]+)"')
 H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S | re.I)
-PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S | re.I)
 ATTR_URL = re.compile(r'\b(?:src|href|poster|srcset|data-src)="([^"]+)"', re.I)
 MEDIA_URL = re.compile(
     r"""(?:https?:)?//[^\s"'<>\[\]]+?\.(?:jpe?g|png|gif|webp|avif|svg|bmp|ico|mp3|m4a|ogg|oga|wav|flac|"""
@@ -339,22 +338,16 @@ def _served(site: BuiltSite, url: str) -> bool:
     return site.file_for(parts.path) is not None
 
 
-def _pre_texts(markup: str) -> list[str]:
-    texts = []
-    for block in PRE.findall(markup):
-        text = html.unescape(re.sub(r"<[^>]+>", "", block))
-        # HTML drops one newline right after <pre>; a Markdown code fence ends with one.
-        text = text.removeprefix("\n").removesuffix("\n")
-        texts.append(text)
-    return texts
-
-
 def pre_identical(export: Export, pages: dict[str, Path]) -> Measure:
+    """Each `<pre>` of a built item, shown unchanged on its page (`chalicelib.wordpress.fidelity`: the
+    text as a browser shows it, a `<br>` as a line break, on both sides)."""
+    from chalicelib.wordpress.fidelity import pre_blocks
+
     m = Measure("<pre> identical")
     for item, page in built_items(export, pages):
-        built = _pre_texts(page.read_text("utf-8", errors="replace"))
-        for n, text in enumerate(_pre_texts(item.content), start=1):
-            m.check(text in built, f"{_label(item)}: <pre> #{n} {text[:40]!r} differs or is gone")
+        built = page.read_text("utf-8", errors="replace")
+        for n, block in enumerate(pre_blocks(item.content, built), start=1):
+            m.check(block.identical, f"{_label(item)}: <pre> #{n} {block.text[:40]!r} differs or is gone")
     return m
 
 

@@ -1,9 +1,10 @@
 """Approved comments of a post, threaded, as the data file the default theme renders.
 
-Comment bodies are visitor input from a site that may have been attacked: they are reduced to a
-small allow-list of tags and attributes, and their links are marked `nofollow ugc`.
-This module must never keep unapproved comments, pingbacks or trackbacks, or any markup outside the
-allow-list.
+Approved pingbacks and trackbacks are kept too, marked with their `type`: WordPress lists them with
+the comments ("Pingback: <the linking post>"), so a migration that dropped them would lose what the
+old page showed. Comment bodies are visitor input from a site that may have been attacked: they are
+reduced to a small allow-list of tags and attributes, and their links are marked `nofollow ugc`.
+This module must never keep unapproved comments or any markup outside the allow-list.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ ALLOWED_TAGS = frozenset(
 )
 DROPPED_TAGS = frozenset(["script", "style", "iframe", "object", "embed", "form"])
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "/")
+#: Comment types a WordPress theme shows with the comments: the notices other sites sent, and comments.
+NOTICES = frozenset({"pingback", "trackback"})
+SHOWN_TYPES = frozenset({"", "comment"}) | NOTICES
 
 
 def sanitise(html_text: str) -> str:
@@ -76,7 +80,7 @@ def screen(comments: list[Comment]) -> tuple[list[Comment], list[tuple[Comment, 
 
 def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, Any]]:
     """Approved comments in thread order: each followed by its replies, oldest first."""
-    kept = {c.id: c for c in comments if c.approved == "1" and c.type in ("", "comment")}
+    kept = {c.id: c for c in comments if c.approved == "1" and c.type in SHOWN_TYPES}
     children: dict[int, list[Comment]] = {}
     for c in kept.values():
         parent = c.parent if c.parent in kept else 0
@@ -95,6 +99,7 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
                 "author_url": c.author_url if c.author_url.startswith(("http://", "https://")) else "",
                 "date": iso_date(c.date, c.date_gmt, fallback_offset),
                 "content": sanitise(c.content),
+                **({"type": c.type} if c.type in NOTICES else {}),
             }
         )
         stack.extend(reversed(children.get(c.id, [])))

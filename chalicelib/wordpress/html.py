@@ -21,7 +21,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
-from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes
+from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment
 from chalicelib.wordpress.markdown import (
     can_convert,
@@ -256,6 +256,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     root = parse_fragment(text)
     plugin_players(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
+    covers_to_images(root)
     _rewrite_links(root, ctx.rewrite_url)
     elements_to_players(root, add_player, pc)
     galleries_to_shortcodes(root, placeholders, markdown_of)

@@ -72,3 +72,35 @@ def test_a_gallery_stands_on_its_own_lines_between_text():
         'Before\n\n{{< gallery columns="2" >}}\n/a.jpg | A | \n{{< /gallery >}}\n\nCap\n\n'
         'After\n\n{{< gallery columns="2" >}}\n/a.jpg | A | \n{{< /gallery >}}\n\nCap\n\nEnd\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("style", "image"),
+    [
+        (
+            "background-image:url(https://old.example/a.jpg);min-height:274px",
+            "![](https://old.example/a.jpg)",
+        ),
+        ("background-image: url('/wp-content/uploads/b.jpg')", "![](/wp-content/uploads/b.jpg)"),
+        ("background-image:url(javascript:alert(1))", None),
+        ("background-image:url(//elsewhere.example/c.jpg)", None),
+    ],
+)
+def test_a_cover_blocks_background_image_becomes_an_image_before_its_text(style, image):
+    markdown = convert(
+        f'<div class="wp-block-cover has-background-dim" style="{style}">'
+        '<div class="wp-block-cover__inner-container"><p>On the cover</p></div></div>'
+    )
+    if image is None:
+        assert "![" not in markdown
+    else:
+        assert markdown.index(image) < markdown.index("On the cover")
+
+
+def test_a_cover_with_its_own_image_gets_no_second_one():
+    markdown = convert(
+        '<div class="wp-block-cover" style="background-image:url(https://old.example/a.jpg)">'
+        '<img class="wp-block-cover__image-background" src="https://old.example/a.jpg" alt="Sea"/>'
+        "<p>Text</p></div>"
+    )
+    assert markdown.count("https://old.example/a.jpg") == 1
