@@ -21,7 +21,7 @@ from chalicelib.approvals import not_approved_because
 from chalicelib.errors import ForbiddenError, NotFoundError
 from chalicelib.runs import Run
 from chalicelib.services import Services
-from chalicelib.sites import ApprovalPolicy
+from chalicelib.sitemodel import ApprovalPolicy
 from chalicelib.sites import approval_policy as sites_approval_policy
 
 #: The only stage that waits for a person.

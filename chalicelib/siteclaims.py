@@ -1,6 +1,6 @@
 """Registration claims: what makes "no two sites share a target prefix or a code app" race-free.
 
-`sites.conflict` reads every site and compares, so two operators registering at the same moment
+`sitemodel.conflict` over every site and compares, so two operators registering at the same moment
 could both pass it. A registration therefore also writes claim items, in the same DynamoDB
 transaction as the site's own item, each with a condition that fails when another site holds it:
 
@@ -31,7 +31,7 @@ _NAMES = {"#owner": "owner", "#below": "below"}  # OWNER is one of DynamoDB's re
 
 @dataclass(frozen=True)
 class Place:
-    """Where one stage of a site lands, as claims see it (`sites.Placement`, a named bucket only)."""
+    """Where one stage of a site lands, as claims see it (`sitemodel.Placement`, a named bucket only)."""
 
     bucket: str
     prefix: str  # "" (the root) or "a/b/"

@@ -8,7 +8,7 @@ silently ignored is a build nobody asked for.
 
 A repository describes only how its site builds (Hugo version, flags, watch paths, source dir, cache
 headers, a code site's bundle). Where it publishes, who approves, which code app it is, its search
-credentials and which branches build are the operator's (`chalicelib.sites.Site`): a repository that
+credentials and which branches build are the operator's (`chalicelib.sitemodel.Site`): a repository that
 sets one of those keys gets a ConfigError naming the key and the `presslift site update` option that
 sets it now (`OPERATOR_KEYS`).
 

@@ -20,7 +20,7 @@ from chalicelib.errors import ConflictError, InputError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.secrets import webhook_secret_name
 from chalicelib.services import Services
-from chalicelib.sites import Site, placement
+from chalicelib.sitemodel import Site, placement
 
 #: S3 DeleteObjects takes at most this many keys per request.
 DELETE_BATCH = 1000

@@ -32,7 +32,7 @@ from chalicelib.github import (
 from chalicelib.secrets import SecretNotFound, webhook_secret_name
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 
 log = logging.getLogger(__name__)
 

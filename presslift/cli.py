@@ -216,7 +216,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_site_add(args: argparse.Namespace) -> int:
-    from chalicelib.sites import Site, register
+    from chalicelib.sitemodel import Site
+    from chalicelib.sites import register
     from presslift.siteoptions import settings_from_args
     from presslift.target import pipeline_services
 

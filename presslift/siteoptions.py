@@ -12,7 +12,7 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from chalicelib.sites import STAGES, ApprovalPolicy, SearchBackend, Site, Target, placement
+from chalicelib.sitemodel import STAGES, ApprovalPolicy, SearchBackend, Site, Target, placement
 
 _TARGET_FIELDS = ("bucket", "prefix", "distribution", "origin_path")
 _SEARCH_FIELDS = ("app_id", "index_name", "search_key", "admin_key_parameter")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from chalicelib.github.paths import matches_name, matching
 from chalicelib.github.webhook import Event, OtherEvent, PingEvent, PushEvent
 from chalicelib.siteconfig import FILE_NAME, SiteConfig
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 
 
 @dataclass(frozen=True)

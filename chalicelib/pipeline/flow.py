@@ -23,7 +23,7 @@ from chalicelib.pipeline.steps import after_failure, create, enqueue, promote
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from chalicelib.stages import end_run, run_stage
 from chalicelib.work import build as build_work
 from chalicelib.work import codedrop as codedrop_work

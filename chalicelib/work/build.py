@@ -19,7 +19,7 @@ from chalicelib.errors import BuildError
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
 from chalicelib.services import Services
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
 from chalicelib.work import artifacts, site_config, work_dir
 

@@ -18,7 +18,7 @@ from chalicelib import clearance
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
-from chalicelib.sites import Site, check_site_owned, placement
+from chalicelib.sitemodel import Site, check_site_owned, placement
 from chalicelib.work import artifacts, site_config, work_dir
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from botocore.credentials import Credentials
 
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy

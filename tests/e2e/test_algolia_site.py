@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from chalicelib.sites import SearchBackend, Site
+from chalicelib.sitemodel import SearchBackend, Site
 from presslift.localalgolia import LocalAlgolia
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
 from tests.e2e.conftest import register

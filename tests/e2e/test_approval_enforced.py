@@ -19,7 +19,7 @@ from email import message_from_bytes
 import pytest
 
 from chalicelib import events
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
 from tests.e2e.conftest import register
 

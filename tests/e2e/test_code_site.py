@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
 from tests.e2e.conftest import register, wait_for_commit_states
 

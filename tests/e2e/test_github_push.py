@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from chalicelib.github.webhook import NULL_SHA
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
 from tests.e2e.conftest import fetch, register, wait_for_commit_states
 

@@ -11,7 +11,7 @@ import os
 import boto3
 import pytest
 
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from presslift.localgithub import LocalGitHub
 from tests.e2e.conftest import PRINTS_ITS_ENVIRONMENT, leaks, register, run_logs, send_webhook, signed_push
 

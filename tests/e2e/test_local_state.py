@@ -19,7 +19,7 @@ import pytest
 from chalicelib.errors import NotFoundError
 from chalicelib.runs import Run, Stage
 from chalicelib.secrets import webhook_secret_name
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from presslift.localcloud import LocalCloud, LocalCloudError, LocalCloudOptions
 from presslift.localcloud.state import STATE_FILE
 from tests.conftest import free_port

@@ -34,7 +34,8 @@ from chalicelib import events, resources
 from chalicelib.errors import ConflictError
 from chalicelib.resources import dead_letter_queue
 from chalicelib.runs import Run, Stage, new_run_id
-from chalicelib.sites import SearchBackend, Site, SiteStore, Target, register
+from chalicelib.sitemodel import SearchBackend, Site, Target
+from chalicelib.sites import SiteStore, register
 from presslift.api_client import ApiClient
 from presslift.demo import SAMPLE, drop_sample
 from presslift.localalgolia import LocalAlgolia

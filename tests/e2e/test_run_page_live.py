@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from presslift.localgithub import LocalGitHub, push_payload, webhook_request
 from tests.conftest import save_screenshot
 from tests.e2e.conftest import register

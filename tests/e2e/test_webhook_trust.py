@@ -12,7 +12,8 @@ import re
 import pytest
 
 from chalicelib.errors import ConflictError
-from chalicelib.sites import Site, Target, rotate_webhook_secret
+from chalicelib.sitemodel import Site, Target
+from chalicelib.sites import rotate_webhook_secret
 from presslift.cli import main
 from presslift.localgithub import LocalGitHub
 from tests.e2e.conftest import (

@@ -15,7 +15,7 @@ import pytest
 from chalicelib import approvals, clearance, events, pipeline
 from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.runs import Run, Stage, new_run_id
-from chalicelib.sites import ApprovalPolicy, Site
+from chalicelib.sitemodel import ApprovalPolicy, Site
 
 SITE = "guarded"
 

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib import events, pipeline
 from chalicelib.pipeline import flow
 from chalicelib.runs import Run, Stage, new_run_id
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 
 SITE = "worker"
 

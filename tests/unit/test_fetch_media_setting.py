@@ -7,7 +7,7 @@ import argparse
 
 import pytest
 
-from chalicelib.sites import Site, site_from_dict
+from chalicelib.sitemodel import Site, site_from_dict
 from presslift.siteoptions import add_site_options, describe, settings_from_args
 
 

@@ -7,15 +7,8 @@ import pytest
 
 from chalicelib.errors import InputError
 from chalicelib.search.algolia import AlgoliaTarget, default_hosts
-from chalicelib.sites import (
-    ApprovalPolicy,
-    SearchBackend,
-    Site,
-    Target,
-    approval_policy,
-    conflict,
-    placement,
-)
+from chalicelib.sitemodel import ApprovalPolicy, SearchBackend, Site, Target, conflict, placement
+from chalicelib.sites import approval_policy
 
 
 def site(name: str, **settings: object) -> Site:

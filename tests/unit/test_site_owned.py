@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import ConfigError
-from chalicelib.sites import check_site_owned
+from chalicelib.sitemodel import check_site_owned
 
 ENV = {"PRESSLIFT_SITE_OWNED_BUCKETS": "www-example-com", "PRESSLIFT_SITE_OWNED_DISTRIBUTIONS": ""}
 

@@ -19,7 +19,8 @@ from chalicelib.github import download_tarball, fetch_site_config, receive_webho
 from chalicelib.github.webhook import NULL_SHA, PushEvent
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
-from chalicelib.sites import Site, SiteStore
+from chalicelib.sitemodel import Site
+from chalicelib.sites import SiteStore
 from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
 
 SECRET = "webhook-s3cret"

@@ -15,7 +15,8 @@ import pytest
 from chalicelib import siteclaims
 from chalicelib.errors import ConflictError
 from chalicelib.services import Services
-from chalicelib.sites import Site, SiteStore, Target, claims
+from chalicelib.sitemodel import Site, Target, claims
+from chalicelib.sites import SiteStore
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import pytest
 from chalicelib.errors import ConflictError, InputError, NotFoundError
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.secrets import webhook_secret_name
+from chalicelib.sitemodel import Site
 from chalicelib.siteremoval import apply_removal, plan_removal
-from chalicelib.sites import Site, register
+from chalicelib.sites import register
 
 
 def publish(svc, bucket: str, keys: list[str]) -> None:

@@ -7,7 +7,8 @@ import pytest
 from chalicelib.errors import ConflictError, InputError, NotFoundError
 from chalicelib.runs import Run, RunStore, Stage
 from chalicelib.services import Services
-from chalicelib.sites import Site, SiteStore
+from chalicelib.sitemodel import Site
+from chalicelib.sites import SiteStore
 
 
 @pytest.fixture
@@ -130,7 +131,7 @@ def test_forgetting_a_delivery_lets_githubs_retry_through(store: SiteStore) -> N
 
 
 def test_the_registration_round_trips_through_the_table(store: SiteStore) -> None:
-    from chalicelib.sites import ApprovalPolicy, SearchBackend, Target
+    from chalicelib.sitemodel import ApprovalPolicy, SearchBackend, Target
 
     site = Site(
         "www",
@@ -146,7 +147,7 @@ def test_the_registration_round_trips_through_the_table(store: SiteStore) -> Non
 
 
 def test_update_changes_only_what_it_is_given_and_refuses_a_shared_prefix(store: SiteStore) -> None:
-    from chalicelib.sites import ApprovalPolicy, Target
+    from chalicelib.sitemodel import ApprovalPolicy, Target
 
     store.add(Site("blog", repo="acme/blog", targets={"prod": Target(bucket="acme-web", prefix="blog")}))
     store.add(Site("www", repo="acme/www"))

@@ -21,7 +21,7 @@ from chalicelib import events
 from chalicelib.manifest import Manifest, scan_tree
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services, use_services
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from chalicelib.work import artifacts
 from presslift.localcloud.dispatcher import lambda_event
 from presslift.localgithub import LocalGitHub

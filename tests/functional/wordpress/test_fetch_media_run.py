@@ -11,7 +11,7 @@ import pytest
 from chalicelib import pipeline
 from chalicelib.events import ObjectCreated
 from chalicelib.services import Services
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from tests.functional.wordpress.oldsite import UP, OldSite, running, serve_media, stop
 from tests.functional.wordpress.wxr_builder import Post, export
 

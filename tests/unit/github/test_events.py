@@ -11,7 +11,7 @@ import pytest
 from chalicelib.errors import InputError
 from chalicelib.github import OtherEvent, PingEvent, PushEvent, decode_payload, parse_event, should_build
 from chalicelib.siteconfig import SiteConfig
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 
 MASTER = Site("www", repo="acme/www", branch="master")
 DEFAULTS = SiteConfig()

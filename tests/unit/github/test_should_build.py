@@ -9,7 +9,7 @@ import pytest
 from chalicelib.github import should_build
 from chalicelib.github.webhook import NULL_SHA, PushEvent, parse_push
 from chalicelib.siteconfig import SiteConfig
-from chalicelib.sites import Site
+from chalicelib.sitemodel import Site
 from presslift.localgithub import push_payload
 
 REPO = "acme/site"
