@@ -15,26 +15,10 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
-from rich.console import Console
 from rich.markup import escape
 
-
-def _console(stderr: bool = False) -> Console:
-    """Rich output that a terminal may wrap, but piped or logged output never does (nohup, CI): there,
-    a URL, an approval link or a token stays whole on its line."""
-    stream = sys.stderr if stderr else sys.stdout
-    return Console(stderr=stderr, soft_wrap=not stream.isatty())
-
-
-console = _console()
-err = _console(stderr=True)
-
-ALLOW_DELETES_HELP = (
-    "lift the delete limits (at most 256 deletes, never most of the site) for this deploy; "
-    "without it, a deploy that would delete that much is refused with nothing changed"
-)
+from presslift.terminal import console, err
 
 
 def _stop_on_signals() -> None:
@@ -193,154 +177,6 @@ def cmd_imports(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_decide(args: argparse.Namespace) -> int:
-    import getpass
-
-    from chalicelib import pipeline
-    from chalicelib.approvals import Decision
-    from presslift.target import pipeline_services
-
-    svc = pipeline_services(args)
-    if args.decision == "approve" and not args.yes:
-        run = svc.runs.get(args.run)
-        plan = str(run.approval.get("plan_text") or "(no plan recorded)")
-        console.print(f"Approving run {run.id} of {run.site} puts this on prod:", highlight=False)
-        console.print(plan, highlight=False, soft_wrap=True)
-        if not _confirm(f"Approve run {run.id} for prod?"):
-            return 2
-    who = f"operator {getpass.getuser()} (presslift CLI)"
-    run = pipeline.decide(svc, args.run, None, Decision(args.decision, "cli", who), operator=True)
-    verb = "approved: the prod deploy is queued" if args.decision == "approve" else "rejected"
-    console.print(f"Run {run.id} of {run.site} {verb}.")
-    return 0
-
-
-def cmd_site_add(args: argparse.Namespace) -> int:
-    from chalicelib.sitemodel import Site
-    from chalicelib.sites import register
-    from presslift.siteoptions import settings_from_args
-    from presslift.target import pipeline_services
-
-    svc = pipeline_services(args)
-    settings = settings_from_args(args, None)
-    site = Site(args.name, repo=args.repo, kind=args.kind, **settings)
-    secret = register(svc, site)
-    console.print(
-        f"Site {site.name} added: pushes to {site.repo} ({', '.join(site.allowed_branches)}) build it.",
-        highlight=False,
-    )
-    _print_webhook(args, svc, site.name, secret)
-    return 0
-
-
-def cmd_site_update(args: argparse.Namespace) -> int:
-    from chalicelib.sites import update
-    from presslift.siteoptions import describe, settings_from_args
-    from presslift.target import pipeline_services
-
-    svc = pipeline_services(args)
-    current = svc.sites.get(args.name)
-    changes = settings_from_args(args, current)
-    if not changes:
-        err.print(
-            "[red]error:[/red] nothing to change: give at least one option (see presslift site update -h)"
-        )
-        return 2
-    site = update(svc, args.name, **changes)
-    console.print(f"Site {site.name} updated:", highlight=False)
-    console.print(describe(site), highlight=False)
-    return 0
-
-
-def cmd_site_rotate_secret(args: argparse.Namespace) -> int:
-    from chalicelib.sites import rotate_webhook_secret
-    from presslift.target import pipeline_services
-
-    svc = pipeline_services(args)
-    secret = rotate_webhook_secret(svc, args.name)
-    console.print(f"Site {args.name} has a new webhook secret; the old one no longer verifies pushes.")
-    _print_webhook(args, svc, args.name, secret)
-    return 0
-
-
-def _print_webhook(args: argparse.Namespace, svc: Any, site: str, secret: str) -> None:
-    from chalicelib.secrets import webhook_secret_name
-
-    webhook = svc.settings.links.webhook()
-    if getattr(args, "aws_stage", None) or getattr(args, "profile", None):
-        from presslift.dashboard import api_url_of_stack
-
-        # On AWS the deployed stack knows its API's URL (its EndpointURL output), the settings do not.
-        stack = os.environ.get("PRESSLIFT_STACK", f"presslift-{args.aws_stage or 'prod'}")
-        api = api_url_of_stack(stack)
-        webhook = (
-            f"{api.rstrip('/')}/webhooks/github"
-            if api
-            else f"<API>/webhooks/github (stack {stack} has no EndpointURL output to read: use its API URL)"
-        )
-    console.print(f"Point the repository's webhook at POST {webhook}", highlight=False, soft_wrap=True)
-    console.print(
-        "(content type application/json, the push event) with this secret, shown once and kept as the SSM "
-        f"SecureString {webhook_secret_name(site)} (`presslift site rotate-secret {site}` makes a new one):",
-        highlight=False,
-        soft_wrap=True,
-    )
-    console.print(f"  {secret}", highlight=False)
-
-
-def cmd_site_remove(args: argparse.Namespace) -> int:
-    from chalicelib.siteremoval import apply_removal, plan_removal
-    from presslift.target import pipeline_services
-
-    svc = pipeline_services(args)
-    plan = plan_removal(svc, args.name, delete_files=args.delete_files)
-    console.print(plan.describe(), highlight=False, soft_wrap=True)
-    if args.dry_run:
-        console.print("(dry run, nothing changed)")
-        return 0
-    if not args.yes and not _confirm(f"Remove site {args.name}?"):
-        return 2
-    done = apply_removal(svc, plan)
-    files = ", ".join(f"{n} object(s) deleted from {stage}" for stage, n in done["deleted"].items())
-    console.print(f"Site {args.name} removed" + (f"; {files}" if files else "") + ".", highlight=False)
-    return 0
-
-
-def cmd_site_list(args: argparse.Namespace) -> int:
-    from presslift.target import pipeline_services
-
-    for site in pipeline_services(args).sites.list():
-        console.print(
-            f"{site.name:<24} {site.kind:<5} {site.repo or '(imports)':<40} {site.branch}", highlight=False
-        )
-    return 0
-
-
-def cmd_rollback(args: argparse.Namespace) -> int:
-    import getpass
-
-    from chalicelib import pipeline
-    from presslift.target import pipeline_services
-
-    svc = pipeline_services(args)
-    if args.stage == "prod" and not args.yes:
-        target = f"run {args.run}'s build" if args.run else "the build it had before the current one"
-        deletes = "; the delete limits are lifted" if args.allow_deletes else ""
-        console.print(f"Roll {args.site} prod back to {target}{deletes}.", highlight=False)
-        if not _confirm(f"Roll {args.site} prod back?"):
-            return 2
-    run = pipeline.rollback(
-        svc,
-        args.site,
-        args.stage,
-        args.run,
-        who=getpass.getuser(),
-        allow_deletes=args.allow_deletes,
-    )
-    console.print(f"Rollback queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
-    return 0
-
-
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve the dashboard on 127.0.0.1 through a proxy that signs every request as the operator."""
     from presslift import signing
@@ -389,68 +225,6 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_publish(args: argparse.Namespace) -> int:
-    import getpass
-
-    from chalicelib import pipeline
-    from chalicelib.errors import ForbiddenError
-    from chalicelib.work import deploy as deploy_work
-    from presslift.target import pipeline_services
-
-    svc = pipeline_services(args)
-    source, artifact = pipeline.publishable(svc, args.site, args.stage, args.run)
-    what = f"run {source.id}'s build" + ("" if args.run else f" (what {args.stage} holds now)")
-    if args.dry_run:
-        detail = deploy_work.deploy(
-            svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=args.verify
-        )
-        try:
-            allowed: str | None = pipeline.check_publish(svc, source, artifact, args.stage)
-            refusal = ""
-        except ForbiddenError as exc:
-            allowed, refusal = None, str(exc)
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "run": source.id,
-                        "artifact_run": artifact,
-                        "allowed": allowed,
-                        "refused": refusal,
-                        **detail,
-                    },
-                    default=str,
-                    indent=2,
-                )
-            )
-            return 0
-        console.print(
-            f"Publish {what} to {args.stage} (dry run, nothing changed):", highlight=False, soft_wrap=True
-        )
-        _print_plan(detail, listing=args.list)
-        if refusal:
-            console.print(f"Publishing it would be refused: {refusal}", highlight=False, soft_wrap=True)
-        return 0
-    why = pipeline.check_publish(svc, source, artifact, args.stage)  # refused before anything is asked
-    if not args.yes:
-        detail = deploy_work.deploy(svc, source, args.stage, artifact_run=artifact, dry_run=True, verify=True)
-        if args.stage == "prod" or detail["publish"]["summary"].get("deletes"):
-            console.print(f"Publish {what} to {args.stage} ({why}):", highlight=False, soft_wrap=True)
-            _print_plan(detail, listing=args.list)
-            if not _confirm(f"Publish run {source.id}'s build to {args.stage}?"):
-                return 2
-    run = pipeline.publish(
-        svc,
-        args.site,
-        args.stage,
-        source.id,
-        who=f"{getpass.getuser()} (presslift publish)",
-        allow_deletes=args.allow_deletes,
-    )
-    console.print(f"Publish queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
-    return 0
-
-
 def cmd_completion(args: argparse.Namespace) -> int:
     from presslift.completion import bash_script
 
@@ -458,38 +232,9 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_plan(detail: dict[str, Any], *, listing: bool) -> None:
-    """The plan's lines; with `listing`, every file it changes and why (as `hugo deploy --dryRun`)."""
-    from chalicelib.units import human_size
-
-    console.print(detail["plan_text"], highlight=False, soft_wrap=True)
-    if listing:
-        for row in detail.get("all_files", {}).get("files", []):
-            size = human_size(row["size"]) if "size" in row else ""
-            target = f" -> {row['redirect']}" if row.get("redirect") else ""
-            console.print(
-                f"  {row['reason']:<8} {size:>9}  {row['path']}{target}", highlight=False, soft_wrap=True
-            )
-
-
-def _confirm(question: str) -> bool:
-    """Ask on the terminal; without one (a script, CI), refuse: prod changes only when someone says so."""
-    if not sys.stdin.isatty():
-        err.print(
-            f"[red]error:[/red] {question} needs a yes: run it in a terminal, or pass --yes", soft_wrap=True
-        )
-        return False
-    answer = console.input(f"{question} [y/N] ").strip().lower()
-    if answer not in ("y", "yes"):
-        err.print("Nothing changed.")
-        return False
-    return True
-
-
 def parser() -> argparse.ArgumentParser:
-    from presslift import __version__, runlog
+    from presslift import __version__, releasecommands, runlog, sitecommands
     from presslift.localcloud import LocalCloudOptions
-    from presslift.siteoptions import add_site_options
     from presslift.target import add_target_options
 
     defaults = LocalCloudOptions()
@@ -573,98 +318,6 @@ def parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(func=cmd_convert)
 
-    for decision, text in (
-        ("approve", "approve a run's prod deploy"),
-        ("reject", "reject a run's prod deploy"),
-    ):
-        decide = sub.add_parser(decision, help=f"{text} (as an operator, without the emailed link)")
-        decide.add_argument("run", help="the run id")
-        if decision == "approve":
-            decide.add_argument(
-                "--yes", action="store_true", help="approve without showing the plan and asking"
-            )
-        add_target_options(decide)
-        decide.set_defaults(func=cmd_decide, decision=decision)
-
-    site = sub.add_parser("site", help="register and list sites built from GitHub")
-    site_sub = site.add_subparsers(dest="site_command", required=True)
-    add = site_sub.add_parser(
-        "add", help="register a site whose pushes build it; prints its own webhook secret, once"
-    )
-    add.add_argument("name", help="the site's name: lower-case letters, digits and dashes")
-    add.add_argument("--repo", required=True, help="OWNER/REPO on GitHub")
-    add.add_argument("--kind", choices=("hugo", "code"), default="hugo")
-    add_site_options(add, adding=True)
-    add_target_options(add)
-    add.set_defaults(func=cmd_site_add)
-    update = site_sub.add_parser("update", help="change a site's operator-owned settings")
-    update.add_argument("name", help="the registered site")
-    add_site_options(update, adding=False)
-    add_target_options(update)
-    update.set_defaults(func=cmd_site_update)
-    rotate = site_sub.add_parser(
-        "rotate-secret", help="give a site a new webhook secret (printed once); the old one stops working"
-    )
-    rotate.add_argument("name", help="the registered site")
-    add_target_options(rotate)
-    rotate.set_defaults(func=cmd_site_rotate_secret)
-    remove = site_sub.add_parser("remove", help="unregister a site; its published files stay unless asked")
-    remove.add_argument("name")
-    remove.add_argument(
-        "--delete-files", action="store_true", help="also delete what it published on staging and prod"
-    )
-    remove.add_argument("--dry-run", action="store_true", help="only print what would be removed")
-    remove.add_argument("--yes", action="store_true", help="remove without asking")
-    add_target_options(remove)
-    remove.set_defaults(func=cmd_site_remove)
-
-    listing = site_sub.add_parser("list", help="the registered sites")
-    add_target_options(listing)
-    listing.set_defaults(func=cmd_site_list)
-
-    roll = sub.add_parser(
-        "rollback", help="deploy an earlier artifact to a stage again (only changed files move)"
-    )
-    roll.add_argument("site")
-    roll.add_argument(
-        "stage",
-        choices=("staging", "prod", "dev", "stage"),
-        help="staging/prod; dev/stage/prod for code sites",
-    )
-    roll.add_argument(
-        "run",
-        nargs="?",
-        help="the run whose artifact to restore, one that was live on the stage (default: the one before)",
-    )
-    roll.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
-    roll.add_argument("--yes", action="store_true", help="roll prod back without asking")
-    add_target_options(roll)
-    roll.set_defaults(func=cmd_rollback)
-
-    publish = sub.add_parser(
-        "publish",
-        help="publish the build a stage holds again (repairs hand edits); --dry-run shows the plan",
-    )
-    publish.add_argument("site")
-    publish.add_argument("stage", choices=("staging", "prod"))
-    publish.add_argument(
-        "--run",
-        help="the run whose build to publish (default: the one the stage holds now, to repair drift); "
-        "prod takes only a build that was approved for it or live on it before",
-    )
-    publish.add_argument("--dry-run", action="store_true", help="only print what would change")
-    publish.add_argument("--list", action="store_true", help="list every file the plan changes, and why")
-    publish.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
-    publish.add_argument("--yes", action="store_true", help="publish to prod without asking")
-    publish.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
-    publish.add_argument(
-        "--verify",
-        action="store_true",
-        help="compare with a listing of the bucket, not the record of the last publish (finds hand edits)",
-    )
-    add_target_options(publish)
-    publish.set_defaults(func=cmd_publish)
-
     dash = sub.add_parser(
         "dashboard",
         help="serve the dashboard on 127.0.0.1 through a local proxy that signs as you (kubectl proxy-style)",
@@ -684,6 +337,8 @@ def parser() -> argparse.ArgumentParser:
     )
     complete.set_defaults(func=cmd_completion, parser=top)
 
+    releasecommands.add_parsers(sub, add_target_options)
+    sitecommands.add_parsers(sub, add_target_options)
     runlog.add_parsers(sub, add_target_options)
     for name in ("runs", "show", "logs", "watch"):
         sub.choices[name].set_defaults(func=cmd_read)

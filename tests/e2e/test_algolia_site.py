@@ -12,8 +12,9 @@ import urllib.request
 import pytest
 
 from chalicelib.sitemodel import SearchBackend, Site
+from presslift.githubpayloads import push_payload, webhook_request
 from presslift.localalgolia import LocalAlgolia
-from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from presslift.localgithub import LocalGitHub
 from tests.e2e.conftest import register
 
 pytestmark = pytest.mark.e2e

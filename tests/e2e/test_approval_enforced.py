@@ -20,7 +20,8 @@ import pytest
 
 from chalicelib import events
 from chalicelib.sitemodel import Site
-from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from presslift.githubpayloads import push_payload, webhook_request
+from presslift.localgithub import LocalGitHub
 from tests.e2e.conftest import register
 
 pytestmark = pytest.mark.e2e

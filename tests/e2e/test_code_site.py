@@ -10,7 +10,8 @@ import urllib.request
 import pytest
 
 from chalicelib.sitemodel import Site
-from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from presslift.githubpayloads import push_payload, webhook_request
+from presslift.localgithub import LocalGitHub
 from tests.e2e.conftest import register, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e

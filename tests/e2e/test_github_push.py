@@ -15,7 +15,8 @@ import pytest
 
 from chalicelib.github.webhook import NULL_SHA
 from chalicelib.sitemodel import Site
-from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
+from presslift.githubpayloads import ping_payload, push_payload, webhook_request
+from presslift.localgithub import LocalGitHub
 from tests.e2e.conftest import fetch, register, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e

@@ -25,8 +25,8 @@ from presslift import signing
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy
 from presslift.demo import drop_sample
+from presslift.githubpayloads import webhook_request
 from presslift.localcloud import LocalCloud, local_identity
-from presslift.localgithub import webhook_request
 from tests.e2e.test_api_paths import Page
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from chalicelib.sitemodel import Site
-from presslift.localgithub import LocalGitHub, push_payload, webhook_request
+from presslift.githubpayloads import push_payload, webhook_request
+from presslift.localgithub import LocalGitHub
 from tests.conftest import save_screenshot
 from tests.e2e.conftest import register
 from tests.e2e.test_operator_auth import send

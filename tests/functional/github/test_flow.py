@@ -21,7 +21,8 @@ from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.sitemodel import Site
 from chalicelib.sites import SiteStore
-from presslift.localgithub import LocalGitHub, ping_payload, push_payload, webhook_request
+from presslift.githubpayloads import ping_payload, push_payload, webhook_request
+from presslift.localgithub import LocalGitHub
 
 SECRET = "webhook-s3cret"
 REPO = "acme/site"

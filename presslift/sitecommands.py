@@ -1,0 +1,153 @@
+"""`presslift site`: register, change, re-key, list and remove the sites built from GitHub (operators
+only; each command talks to the pipeline `presslift.target` names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from typing import Any
+
+from presslift.terminal import confirm, console, err
+
+
+def cmd_site_add(args: argparse.Namespace) -> int:
+    from chalicelib.sitemodel import Site
+    from chalicelib.sites import register
+    from presslift.siteoptions import settings_from_args
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    settings = settings_from_args(args, None)
+    site = Site(args.name, repo=args.repo, kind=args.kind, **settings)
+    secret = register(svc, site)
+    console.print(
+        f"Site {site.name} added: pushes to {site.repo} ({', '.join(site.allowed_branches)}) build it.",
+        highlight=False,
+    )
+    _print_webhook(args, svc, site.name, secret)
+    return 0
+
+
+def cmd_site_update(args: argparse.Namespace) -> int:
+    from chalicelib.sites import update
+    from presslift.siteoptions import describe, settings_from_args
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    current = svc.sites.get(args.name)
+    changes = settings_from_args(args, current)
+    if not changes:
+        err.print(
+            "[red]error:[/red] nothing to change: give at least one option (see presslift site update -h)"
+        )
+        return 2
+    site = update(svc, args.name, **changes)
+    console.print(f"Site {site.name} updated:", highlight=False)
+    console.print(describe(site), highlight=False)
+    return 0
+
+
+def cmd_site_rotate_secret(args: argparse.Namespace) -> int:
+    from chalicelib.sites import rotate_webhook_secret
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    secret = rotate_webhook_secret(svc, args.name)
+    console.print(f"Site {args.name} has a new webhook secret; the old one no longer verifies pushes.")
+    _print_webhook(args, svc, args.name, secret)
+    return 0
+
+
+def _print_webhook(args: argparse.Namespace, svc: Any, site: str, secret: str) -> None:
+    from chalicelib.secrets import webhook_secret_name
+
+    webhook = svc.settings.links.webhook()
+    if getattr(args, "aws_stage", None) or getattr(args, "profile", None):
+        from presslift.dashboard import api_url_of_stack
+
+        # On AWS the deployed stack knows its API's URL (its EndpointURL output), the settings do not.
+        stack = os.environ.get("PRESSLIFT_STACK", f"presslift-{args.aws_stage or 'prod'}")
+        api = api_url_of_stack(stack)
+        webhook = (
+            f"{api.rstrip('/')}/webhooks/github"
+            if api
+            else f"<API>/webhooks/github (stack {stack} has no EndpointURL output to read: use its API URL)"
+        )
+    console.print(f"Point the repository's webhook at POST {webhook}", highlight=False, soft_wrap=True)
+    console.print(
+        "(content type application/json, the push event) with this secret, shown once and kept as the SSM "
+        f"SecureString {webhook_secret_name(site)} (`presslift site rotate-secret {site}` makes a new one):",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(f"  {secret}", highlight=False)
+
+
+def cmd_site_remove(args: argparse.Namespace) -> int:
+    from chalicelib.siteremoval import apply_removal, plan_removal
+    from presslift.target import pipeline_services
+
+    svc = pipeline_services(args)
+    plan = plan_removal(svc, args.name, delete_files=args.delete_files)
+    console.print(plan.describe(), highlight=False, soft_wrap=True)
+    if args.dry_run:
+        console.print("(dry run, nothing changed)")
+        return 0
+    if not args.yes and not confirm(f"Remove site {args.name}?"):
+        return 2
+    done = apply_removal(svc, plan)
+    files = ", ".join(f"{n} object(s) deleted from {stage}" for stage, n in done["deleted"].items())
+    console.print(f"Site {args.name} removed" + (f"; {files}" if files else "") + ".", highlight=False)
+    return 0
+
+
+def cmd_site_list(args: argparse.Namespace) -> int:
+    from presslift.target import pipeline_services
+
+    for site in pipeline_services(args).sites.list():
+        console.print(
+            f"{site.name:<24} {site.kind:<5} {site.repo or '(imports)':<40} {site.branch}", highlight=False
+        )
+    return 0
+
+
+def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    from presslift.siteoptions import add_site_options
+
+    site = sub.add_parser("site", help="register and list sites built from GitHub")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    add = site_sub.add_parser(
+        "add", help="register a site whose pushes build it; prints its own webhook secret, once"
+    )
+    add.add_argument("name", help="the site's name: lower-case letters, digits and dashes")
+    add.add_argument("--repo", required=True, help="OWNER/REPO on GitHub")
+    add.add_argument("--kind", choices=("hugo", "code"), default="hugo")
+    add_site_options(add, adding=True)
+    add_target_options(add)
+    add.set_defaults(func=cmd_site_add)
+    update = site_sub.add_parser("update", help="change a site's operator-owned settings")
+    update.add_argument("name", help="the registered site")
+    add_site_options(update, adding=False)
+    add_target_options(update)
+    update.set_defaults(func=cmd_site_update)
+    rotate = site_sub.add_parser(
+        "rotate-secret", help="give a site a new webhook secret (printed once); the old one stops working"
+    )
+    rotate.add_argument("name", help="the registered site")
+    add_target_options(rotate)
+    rotate.set_defaults(func=cmd_site_rotate_secret)
+    remove = site_sub.add_parser("remove", help="unregister a site; its published files stay unless asked")
+    remove.add_argument("name")
+    remove.add_argument(
+        "--delete-files", action="store_true", help="also delete what it published on staging and prod"
+    )
+    remove.add_argument("--dry-run", action="store_true", help="only print what would be removed")
+    remove.add_argument("--yes", action="store_true", help="remove without asking")
+    add_target_options(remove)
+    remove.set_defaults(func=cmd_site_remove)
+
+    listing = site_sub.add_parser("list", help="the registered sites")
+    add_target_options(listing)
+    listing.set_defaults(func=cmd_site_list)
