@@ -11,7 +11,6 @@ This module must never publish, build or upload anything, and never leave a half
 
 from __future__ import annotations
 
-import html as htmllib
 import json
 import pickle
 import re
@@ -24,7 +23,6 @@ from typing import Any
 from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
-from chalicelib.wordpress.fetchmedia import FetchPolicy, MediaFetcher
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
@@ -32,31 +30,24 @@ from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
     SiteMap,
     is_media_url,
-    upload_urls_in,
-    uploads_relative,
-    url_host,
 )
 from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.oldurls import feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.outdir import place, refuse_unless_empty
-from chalicelib.wordpress.plan import MediaItem, Placement, Plan, Planner
+from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
+from chalicelib.wordpress.sitemedia import SiteMedia, plain
 from chalicelib.wordpress.slugs import hugo_term_path
-from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, safe_path, write_text
+from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
-TAG_RE = re.compile(r"<[^>]+>")
 # What hugo.toml's `theme` may say: a folder under themes/ or a Hugo module path.
 THEME_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)*")
-
-
-def _plain(text: str) -> str:
-    return " ".join(htmllib.unescape(TAG_RE.sub(" ", text)).split())
 
 
 def _language(code: str) -> str:
@@ -93,9 +84,7 @@ class Conversion:
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
         self.identities = ItemIdentities()
-        self.upload_urls: dict[str, str] = {}  # uploads-relative path -> a URL the content names it by
-        self.fetched: set[str] = set()
-        self.unfetched: set[str] = set()  # uploads a fetch failed for (each already reported)
+        self.media = SiteMedia(work, uploads, options, self.report)
         # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
         self.shortcodes: set[str] = set()
         # Written items wait here between the passes; it lives in the work folder's parent so a
@@ -116,10 +105,10 @@ class Conversion:
                     continue
                 planner.add(item)
                 if item.type != "attachment":
-                    self.titles[item.id] = _plain(item.title)
+                    self.titles[item.id] = plain(item.title)
                 if item.type not in ("attachment", "nav_menu_item"):
                     pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                    self._note_uploads(item)
+                    self.media.note(item)
         if planner is None:
             planner = Planner(reader.site, self.options)
         plan = planner.finish()
@@ -128,7 +117,7 @@ class Conversion:
         site = reader.site
         self.report.wxr_version = site.wxr_version
         self.report.site = SiteInfo(
-            _plain(site.title), _plain(site.description), site.language, _base_url(reader)
+            plain(site.title), plain(site.description), site.language, _base_url(reader)
         )
         if reader.repairs:
             self.report.warn(
@@ -141,7 +130,7 @@ class Conversion:
                 "duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}", f"{item_id}"
             )
         self.plan = plan
-        self._gather_media(plan)
+        self.media.gather(plan)
         plan.drop_aliases_over_files(plan.sitemap.local_files or set())
         for alias, whose in plan.dropped_aliases:
             self.report.warn(
@@ -164,53 +153,6 @@ class Conversion:
                 "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
             )
         return settled
-
-    def _note_uploads(self, item: Item) -> None:
-        found = enclosure(item.meta.get("enclosure", ""))
-        for url in [*upload_urls_in(item.content), *([found.url] if found else [])]:
-            rel = uploads_relative(url)
-            if rel:
-                self.upload_urls.setdefault(rel, url)
-
-    def _gather_media(self, plan: Plan) -> None:
-        """Decides which uploads the new site will have (the archive's, and those fetched when asked),
-        before any body is written, so no link is ever rewritten to a file the site lacks."""
-        sitemap = plan.sitemap
-        sitemap.origin = self.report.site.base_url if self.report.site.base_url != "/" else ""
-        present = set(sitemap.available) if self.uploads is not None else set()
-        for media in plan.media.values():
-            if media.rel:
-                self.upload_urls[media.rel] = media.url
-        if self.options.fetch_missing_media:
-            wanted: dict[str, Path] = {}
-            for rel, url in sorted(self.upload_urls.items()):
-                host = url_host(sitemap.absolute(url))
-                if rel not in present and host in sitemap.hosts:
-                    wanted[sitemap.absolute(url)] = safe_path(self.work, f"static/wp-content/uploads/{rel}")
-            cache = self.options.fetch_cache_dir
-            fetcher = MediaFetcher(
-                FetchPolicy(frozenset(sitemap.hosts), frozenset(self.options.fetch_private_hosts)),
-                self.options.fetch_limits,
-                Path(cache) if cache else None,
-            )
-            result = fetcher.fetch_all(wanted)
-            uploads_dir = self.work / "static" / "wp-content" / "uploads"
-            self.fetched = {dest.relative_to(uploads_dir).as_posix() for dest in result.fetched.values()}
-            present |= self.fetched
-            self.unfetched = {uploads_relative(url) for url in result.failed}
-            for url, why in sorted(result.failed.items()):
-                self.report.warn(
-                    "unfetched-media", f"{url} could not be fetched: {why}; its original URL is kept", url
-                )
-            self.report.count("media-file", "fetched", len(self.fetched))
-            if result.failed:
-                self.report.count("media-file", "not-fetched", len(result.failed))
-        sitemap.local_files = present
-
-    def _media_src(self, media: MediaItem) -> str:
-        """Where a library file is served from: the new site when it has the file, else its old URL."""
-        src = self.plan.sitemap.media_url(media.url) if self.plan is not None and media.rel else None
-        return src or media.url
 
     # -- pass two -------------------------------------------------------------------------------
     def spooled_items(self) -> Iterator[Item]:
@@ -251,9 +193,9 @@ class Conversion:
                 media = plan.media.get(media_id)
                 if media is None:
                     continue
-                src = self._media_src(media)
+                src = self.media.src(media)
                 self.report.media.add("local" if src.startswith(LOCAL_UPLOADS_PREFIX) else "remote")
-                out.append(GalleryImage(src, media.alt or _plain(media.title), _plain(media.caption)))
+                out.append(GalleryImage(src, media.alt or plain(media.title), plain(media.caption)))
             return out
 
         return images
@@ -261,7 +203,7 @@ class Conversion:
     def write_item(self, item: Item, placement: Placement) -> None:
         plan = self.plan
         assert plan is not None
-        label = f"{item.type} {item.id} {_plain(item.title)!r}"
+        label = f"{item.type} {item.id} {plain(item.title)!r}"
         sitemap: SiteMap = plan.sitemap
 
         def warn(code: str, message: str) -> None:
@@ -320,7 +262,7 @@ class Conversion:
         self._taxonomy_params(item, meta)
         if item.sticky:
             meta["sticky"] = True
-        excerpt = _plain(item.excerpt)
+        excerpt = plain(item.excerpt)
         if excerpt:
             meta["summary"] = excerpt
         if placement.aliases:
@@ -332,16 +274,16 @@ class Conversion:
                 markdown = f"{markdown.rstrip()}\n\n{player}\n".lstrip()
         thumbnail = plan.media.get(as_int(item.meta.get("_thumbnail_id", "")))
         if thumbnail is not None:
-            meta["featured_image"] = rewrite(self._media_src(thumbnail))
+            meta["featured_image"] = rewrite(self.media.src(thumbnail))
             if thumbnail.alt:
                 meta["featured_image_alt"] = thumbnail.alt
-            if _plain(thumbnail.caption):
-                meta["featured_image_caption"] = _plain(thumbnail.caption)
+            if plain(thumbnail.caption):
+                meta["featured_image_caption"] = plain(thumbnail.caption)
         meta.update(
             plugin_params(
                 item,
                 title=meta["title"],
-                excerpt=excerpt or _plain(item.content)[:300],
+                excerpt=excerpt or plain(item.content)[:300],
                 site_title=self.report.site.title,
                 site_description=self.report.site.description,
                 author=(meta.get("authors") or [""])[0],
@@ -370,10 +312,10 @@ class Conversion:
             self.report.count("comment", "skipped", len(item.comments) - len(comments) - len(spam))
 
     def _referenced_media_url(self, media_id: int) -> str:
-        """Where a media item the page uses is served from (see `_media_src`), or "" when unknown."""
+        """Where a media item the page uses is served from (see `SiteMedia.src`), or "" when unknown."""
         assert self.plan is not None
         media = self.plan.media.get(media_id)
-        return "" if media is None else self._media_src(media)
+        return "" if media is None else self.media.src(media)
 
     def _taxonomy_params(self, item: Item, meta: dict[str, Any]) -> None:
         plan = self.plan
@@ -390,12 +332,12 @@ class Conversion:
                 key = plan.taxonomies.get(term.taxonomy, "")
                 if not key or key not in plan.taxonomies.values():
                     continue
-            name = plan.term_value(term) or _plain(term.name) or term.slug
+            name = plan.term_value(term) or plain(term.name) or term.slug
             if name and name not in values.setdefault(key, []):
                 values[key].append(name)
         if "authors" not in values and item.creator:
             author = plan.site.authors.get(item.creator)
-            values["authors"] = [_plain(author.display_name) if author else item.creator]
+            values["authors"] = [plain(author.display_name) if author else item.creator]
         for key in ("tags", "categories", "authors"):
             if values.get(key):
                 meta[key] = values.pop(key)
@@ -442,15 +384,15 @@ class Conversion:
                 f"content/{page.taxonomy}/{page.folder}/_index.md",
                 content_file(
                     {
-                        "title": _plain(page.title),
-                        "description": _plain(page.description),
+                        "title": plain(page.title),
+                        "description": plain(page.description),
                         "aliases": page.aliases,
                     },
                     "",
                 ),
             )
         self._author_pages()
-        self._write_media()
+        self.media.write(self.plan)
         for name, data in (
             ("wordpress_redirects", query_map(plan, plan.sitemap.local_files or set())),
             ("wordpress_feeds", feed_map(plan)),
@@ -477,7 +419,7 @@ class Conversion:
         plan = self.plan
         assert plan is not None
         for login, author in sorted(plan.site.authors.items()):
-            name = _plain(author.display_name) or login
+            name = plain(author.display_name) or login
             folder = hugo_term_path(name)
             if not folder or ("authors", folder) in plan.term_pages:
                 continue
@@ -487,65 +429,6 @@ class Conversion:
                 f"content/authors/{folder}/_index.md",
                 content_file({"title": name, "aliases": [alias] if alias else []}, ""),
             )
-
-    def _write_media(self) -> None:
-        plan = self.plan
-        assert plan is not None
-        sitemap = plan.sitemap
-        wanted = sorted(
-            ({m.rel for m in plan.media.values()} | sitemap.referenced_media | set(sitemap.kept_remote))
-            - {""}
-        )
-        missing: list[str] = []
-        source_urls: dict[str, str] = dict(sitemap.kept_remote)
-        for media in plan.media.values():
-            source_urls.setdefault(media.rel, media.url)
-        for rel in wanted:
-            dest = safe_path(self.work, f"static/wp-content/uploads/{rel}")
-            if self.uploads is not None and rel in sitemap.available:
-                self.uploads.copy(rel, dest)
-            elif rel not in self.fetched:
-                missing.append(rel)
-        for rel in missing:
-            if rel in self.unfetched:
-                continue  # its `unfetched-media` warning says why
-            if self.uploads is not None:
-                where = "in the uploads archive"
-            elif self.options.fetch_missing_media:
-                where = "fetched (and there is no uploads archive)"
-            else:
-                where = "in an uploads archive (none was given; --fetch-media fetches from the old site)"
-            self.report.warn(
-                "missing-media",
-                f"wp-content/uploads/{rel} was not {where}; pages keep its original URL "
-                f"{source_urls.get(rel, '')}".rstrip(),
-                rel,
-            )
-        self.report.count("media-file", "copied", len(wanted) - len(missing))
-        if missing:
-            self.report.count("media-file", "missing", len(missing))
-        if self.uploads is not None:
-            for name in sorted(self.uploads.skipped):
-                self.report.warn(
-                    "skipped-upload",
-                    f"{name} in the uploads archive is not a media file "
-                    "(or has an unsafe name) and was not copied",
-                    name,
-                )
-        missing_set = set(missing)
-        library = [
-            {
-                "id": m.id,
-                "url": m.local_url if m.rel not in missing_set else m.url,
-                "title": _plain(m.title),
-                "alt": m.alt,
-                "caption": _plain(m.caption),
-                "parent": m.parent,
-                "missing": m.rel in missing_set,
-            }
-            for m in sorted(plan.media.values(), key=lambda m: m.id)
-        ]
-        write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
 
 
 def convert_export(
