@@ -5,6 +5,7 @@ only; each command talks to the pipeline `presslift.target` names).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -106,7 +107,13 @@ def cmd_site_remove(args: argparse.Namespace) -> int:
 def cmd_site_list(args: argparse.Namespace) -> int:
     from presslift.target import pipeline_services
 
-    for site in pipeline_services(args).sites.list():
+    sites = pipeline_services(args).sites.list()
+    if args.json:
+        print(json.dumps([site.to_dict() for site in sites], indent=2, default=str))
+        return 0
+    if not sites:
+        console.print("No sites registered yet: presslift site add NAME --repo OWNER/REPO")
+    for site in sites:
         console.print(
             f"{site.name:<24} {site.kind:<5} {site.repo or '(imports)':<40} {site.branch}", highlight=False
         )
@@ -149,5 +156,6 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     remove.set_defaults(func=cmd_site_remove)
 
     listing = site_sub.add_parser("list", help="the registered sites")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_target_options(listing)
     listing.set_defaults(func=cmd_site_list)

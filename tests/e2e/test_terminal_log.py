@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -196,3 +197,13 @@ def test_version(capsys) -> None:
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out.startswith("presslift 0.1.0")
+
+
+def test_site_list_reads_as_text_and_as_json(cli) -> None:
+    code, out, _ = cli(["site", "add", "listed", "--repo", "acme/listed"])
+    assert code == 0
+    code, out, _ = cli(["site", "list"])
+    assert code == 0 and re.search(r"^listed\s+hugo\s+acme/listed\s+main$", out, re.M), out
+    code, out, _ = cli(["site", "list", "--json"])
+    (listed,) = [site for site in json.loads(out) if site["name"] == "listed"]
+    assert (listed["repo"], listed["branch"], listed["kind"]) == ("acme/listed", "main", "hugo")
