@@ -5,8 +5,7 @@ A bundle is the repository's files that the include globs select and the exclude
 in the repository, then checked by an optional command (compileall, the app's tests) with a timeout.
 Its manifest is scanned last, so it describes exactly the bytes that will be dropped.
 
-Globs follow .gitignore's reading: `*` and `?` stay within one folder, `**` spans folders, a pattern
-with no slash matches a name at any depth, a pattern ending in `/` means everything under it.
+Globs are presslift.toml's one pattern syntax, .gitignore's (`chalicelib.patterns`).
 Symlinked files are copied as files when they point inside the checkout; symlinked folders are not
 followed. This module never reaches the network (wheels come only from the wheelhouse), never
 writes outside `out` and a scratch folder under the system temp dir, and never starts the check
@@ -39,6 +38,7 @@ from chalicelib.budget import TimeBudget
 from chalicelib.childenv import child_environment
 from chalicelib.errors import BuildError, InputError
 from chalicelib.manifest import Manifest, scan_tree
+from chalicelib.patterns import PatternError, Patterns
 
 BUNDLE_STAGE = "code"  # a bundle is one tree promoted unchanged through dev, stage and prod
 LOG_TAIL_BYTES = 4000
@@ -63,10 +63,10 @@ def build_bundle(
     source = source.resolve()
     out = out.resolve()
     _check_folders(source, out)
-    include = GlobSet(spec.include)
+    include = compile_globs(spec.include, "include")
     # The wheelhouse is an input of the build, not part of what runs.
     wheelhouse = (spec.wheelhouse.strip("/") + "/",) if spec.wheelhouse else ()
-    exclude = GlobSet(spec.exclude + wheelhouse)
+    exclude = compile_globs(spec.exclude + wheelhouse, "exclude")
     for rel in select_files(source, include, exclude):
         _copy_file(source, out, rel)
     if spec.requirements is not None:
@@ -83,66 +83,15 @@ def build_bundle(
 # --- selecting files -----------------------------------------------------------------------------
 
 
-class GlobSet:
-    """Compiled globs; a path matches when any of them matches it."""
-
-    def __init__(self, patterns: Iterable[str]) -> None:
-        self.patterns = tuple(patterns)
-        self._regexes = [glob_regex(pattern) for pattern in self.patterns]
-
-    def matches(self, path: str) -> bool:
-        return any(regex.fullmatch(path) for regex in self._regexes)
-
-    def covers_folder(self, folder: str) -> bool:
-        """Whether every path under `folder` matches, so the walk can skip it (.git, caches)."""
-        probes = ("\0a", "\0a/\0b", "\0a/\0b/\0c")
-        return any(all(regex.fullmatch(f"{folder}/{probe}") for probe in probes) for regex in self._regexes)
+def compile_globs(patterns: Iterable[str], key: str) -> Patterns:
+    """The [code] `key` patterns (presslift.toml's one syntax, `chalicelib.patterns`), or an InputError."""
+    try:
+        return Patterns.compile(patterns)
+    except PatternError as exc:
+        raise InputError(f"presslift.toml [code] {key}: {exc}") from exc
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    text = pattern.strip()
-    if not text:
-        raise InputError("an empty glob in the [code] include or exclude list of presslift.toml")
-    if text.endswith("/"):
-        text += "**"
-    anchored = "/" in text
-    segments = text.lstrip("/").split("/")
-    regex = "" if anchored else "(?:[^/]+/)*"
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment == "**":
-            regex += ".*" if last else "(?:[^/]+/)*"
-        else:
-            regex += _segment_regex(segment, pattern) + ("" if last else "/")
-    return re.compile(regex)
-
-
-def _segment_regex(segment: str, pattern: str) -> str:
-    out, index = [], 0
-    while index < len(segment):
-        char = segment[index]
-        if char == "*":
-            out.append("[^/]*")
-            while index + 1 < len(segment) and segment[index + 1] == "*":
-                index += 1
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = segment.find("]", index + 2)
-            if end < 0:
-                raise InputError(f"glob {pattern!r} in presslift.toml [code] has an unclosed '['")
-            body = segment[index + 1 : end]
-            negate = body[:1] in ("!", "^")
-            body = re.escape(body[1:] if negate else body).replace("\\-", "-")
-            out.append(f"[{'^/' if negate else ''}{body}]")
-            index = end
-        else:
-            out.append(re.escape(char))
-        index += 1
-    return "".join(out)
-
-
-def select_files(source: Path, include: GlobSet, exclude: GlobSet) -> Iterator[str]:
+def select_files(source: Path, include: Patterns, exclude: Patterns) -> Iterator[str]:
     """Relative paths of the checkout's files to bundle, in sorted order."""
     for dirpath, dirnames, filenames in os.walk(source):
         folder = Path(dirpath).relative_to(source).as_posix()
@@ -179,7 +128,7 @@ def _copy_file(source: Path, out: Path, rel: str) -> None:
     shutil.copymode(origin, destination)
 
 
-def _remove_excluded(out: Path, exclude: GlobSet) -> None:
+def _remove_excluded(out: Path, exclude: Patterns) -> None:
     for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
         folder = Path(dirpath)
         for name in filenames:

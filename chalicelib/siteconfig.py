@@ -23,11 +23,12 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from chalicelib.errors import ConfigError
+from chalicelib.patterns import PatternError, Patterns
 
 FILE_NAME = "presslift.toml"
 STAGES = ("staging", "prod")
@@ -102,8 +103,14 @@ _HUGO_VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)$")
 
 @dataclass(frozen=True)
 class CacheRule:
-    pattern: str
+    """`[[cache]]`: the Cache-Control of the published files that `pattern` (one or a list) matches."""
+
+    pattern: tuple[str, ...]
     cache_control: str
+
+    def regex(self) -> str:
+        """The publish planner's form of this rule: one regex, from the one pattern matcher."""
+        return Patterns.compile(self.pattern).regex()
 
 
 @dataclass(frozen=True)
@@ -163,242 +170,258 @@ def parse_site_config(text: str | bytes, *, source: str = FILE_NAME) -> SiteConf
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    return _Table(data, "", source).site_config()
+    try:
+        return _site_config(data)
+    except _Invalid as exc:
+        raise ConfigError(f"{source}: {exc.key} {exc.message}") from None
 
 
-class _Table:
-    """One TOML table being read: each `take` consumes a key, `done` refuses what is left."""
+# --- reading: a generic reader of a dataclass from a TOML table ----------------------------------
 
-    def __init__(self, data: Mapping[str, Any], path: str, source: str) -> None:
-        self._data = dict(data)
-        self._path = path
-        self._source = source
-        self._known: list[str] = []
 
-    def key(self, name: str) -> str:
-        return f"{self._path}.{name}" if self._path else name
+class _Invalid(Exception):
+    """A value that is wrong at `key`; `parse_site_config` adds the file's name."""
 
-    def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self._source}: {key} {message}")
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key} {message}")
+        self.key = key
+        self.message = message
 
-    def take(self, name: str, check: Callable[[str, Any], T], default: T) -> T:
-        self._known.append(name)
-        if name not in self._data:
-            return default
-        return check(self.key(name), self._data.pop(name))
 
-    def table(self, name: str) -> _Table | None:
-        self._known.append(name)
-        if name not in self._data:
-            return None
-        value = self._data.pop(name)
-        if not isinstance(value, dict):
-            raise self.error(self.key(name), f"must be a table, not {_describe(value)}")
-        return _Table(value, self.key(name), self._source)
+Check = Callable[[str, Any], Any]  # (the key's full name, its value) -> the value in its final type
 
-    def done(self) -> None:
-        for name in self._data:
-            hint = difflib.get_close_matches(name, self._known, n=1, cutoff=0.6)
-            suggestion = f"; did you mean {self.key(hint[0])!r}?" if hint else ""
-            known = ", ".join(sorted(self._known))
-            raise self.error(self.key(name), f"is not a known key (known here: {known}){suggestion}")
 
-    # The checks below raise with the key in the message; each returns the value in its final type.
+def _read(cls: type[T], data: Mapping[str, Any], path: str, checks: Mapping[str, Check], **given: Any) -> T:
+    """An instance of the dataclass `cls` from the table `data` at `path`: each field's key is checked
+    by `checks[name]`, a key left out takes the field's default (a field without one is required),
+    `given` fields are not read, and a key that is not a field is refused with a suggestion."""
+    names = [item.name for item in fields(cls)]  # type: ignore[arg-type]
+    kwargs: dict[str, Any] = dict(given)
+    for name in names:
+        if name not in given and name in data:
+            kwargs[name] = checks[name](_key(path, name), data[name])
+    for name in data:
+        if name not in names:
+            hint = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            suggestion = f"; did you mean {_key(path, hint[0])!r}?" if hint else ""
+            raise _Invalid(
+                _key(path, name), f"is not a known key (known here: {', '.join(sorted(names))}){suggestion}"
+            )
+    for item in fields(cls):  # type: ignore[arg-type]
+        if item.name not in kwargs and item.default is MISSING and item.default_factory is MISSING:
+            raise _Invalid(_key(path, item.name), "is required")
+    return cls(**kwargs)
 
-    def string(self, key: str, value: Any) -> str:
-        if not isinstance(value, str):
-            raise self.error(key, f"must be a string, not {_describe(value)}")
-        if not value.strip():
-            raise self.error(key, "must not be empty")
-        return value
 
-    def optional_string(self, key: str, value: Any) -> str | None:
-        return self.string(key, value)
+def _key(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
 
-    def boolean(self, key: str, value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.error(key, f"must be true or false, not {_describe(value)}")
-        return value
 
-    def strings(self, key: str, value: Any) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise self.error(key, f"must be a list of strings, not {_describe(value)}")
-        return tuple(self.string(f"{key}[{i}]", item) for i, item in enumerate(value))
+# --- the checks: each raises _Invalid naming the key and returns the value in its final type ------
 
-    def choice(self, options: tuple[str, ...]) -> Callable[[str, Any], str]:
-        def check(key: str, value: Any) -> str:
-            text = self.string(key, value)
-            if text not in options:
-                raise self.error(key, f"must be one of {', '.join(map(repr, options))}, not {text!r}")
-            return text
 
-        return check
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(key, f"must be a string, not {_describe(value)}")
+    if not value.strip():
+        raise _Invalid(key, "must not be empty")
+    return value
 
-    def whole(self, low: int, high: int) -> Callable[[str, Any], int]:
-        def check(key: str, value: Any) -> int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise self.error(key, f"must be a whole number, not {_describe(value)}")
-            if not low <= value <= high:
-                raise self.error(key, f"must be between {low} and {high}, not {value}")
-            return value
 
-        return check
+def _strings(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _Invalid(key, f"must be a list of strings, not {_describe(value)}")
+    return tuple(_string(f"{key}[{i}]", item) for i, item in enumerate(value))
 
-    def matching(self, pattern: re.Pattern[str], what: str) -> Callable[[str, Any], str | None]:
-        def check(key: str, value: Any) -> str | None:
-            text = self.string(key, value)
-            if not pattern.match(text):
-                raise self.error(key, f"must be {what}, not {text!r}")
-            return text
 
-        return check
-
-    def relative_path(self, key: str, value: Any) -> str:
-        text = self.string(key, value)
-        path = PurePosixPath(text)
-        if path.is_absolute() or text.startswith("\\") or ".." in path.parts:
-            raise self.error(key, f"must be a path inside the repository, not {text!r}")
-        return str(path)
-
-    def optional_relative_path(self, key: str, value: Any) -> str | None:
-        return self.relative_path(key, value)
-
-    def globs(self, key: str, value: Any) -> tuple[str, ...]:
-        patterns = self.strings(key, value)
-        for i, pattern in enumerate(patterns):
-            if pattern.startswith("/") or ".." in pattern.split("/"):
-                raise self.error(
-                    f"{key}[{i}]", f"must be a pattern relative to the repository root, not {pattern!r}"
-                )
-        return patterns
-
-    # Sections.
-
-    def operator_owned(self, name: str) -> ConfigError | None:
-        """The error for a key the site's registration owns, if `name` is one; inside a table it names
-        the first key set (`targets.prod.bucket`) and the option that sets it."""
-        key, value = self.key(name), self._data.get(name)
-        if key not in OPERATOR_KEYS:
-            return None
-        while isinstance(value, dict) and value:
-            inner, value = next(iter(value.items()))
-            key = f"{key}.{inner}"
-        found = _TARGET_KEY.match(key)
-        option = (
-            f"--{found.group(1)}-{found.group(2).replace('_', '-')}"
-            if found
-            else OPERATOR_KEYS.get(key) or OPERATOR_KEYS[self.key(name)]
-        )
-        return self.error(
-            key,
-            "is set by the site's operator, not the repository: remove it from presslift.toml; an "
-            f"operator sets it with `presslift site update SITE {option}`",
-        )
-
-    def site_config(self) -> SiteConfig:
-        for name in (
-            "branches",
-            "tags",
-            "targets",
-            "approval",
-            "approval_ttl_hours",
-            "search",
-            "fetch_media",
-        ):
-            if name in self._data and (error := self.operator_owned(name)):
-                raise error
-        kind = self.take("kind", self.choice(KINDS), "hugo")
-        config = SiteConfig(
-            kind=kind,
-            hugo_version=self.take("hugo_version", self.hugo_version, None),
-            build_flags=self.take("build_flags", self.build_flags, ()),
-            watch_paths=self.take("watch_paths", self.globs, ()),
-            source_dir=self.take("source_dir", self.relative_path, "."),
-            cache=self.take("cache", self.cache_rules, ()),
-            code=self.code(kind),
-        )
-        self.done()
-        return config
-
-    def hugo_version(self, key: str, value: Any) -> str | None:
-        text = self.string(key, value)
-        found = _HUGO_VERSION.match(text.strip())
-        if not found:
-            raise self.error(key, f'must be a Hugo version like "0.168.0", not {text!r}')
-        return found.group(1)
-
-    def build_flags(self, key: str, value: Any) -> tuple[str, ...]:
-        flags = self.strings(key, value)
-        expects_value = False
-        for i, flag in enumerate(flags):
-            where = f"{key}[{i}]"
-            if expects_value:
-                expects_value = False
-                continue
-            name, has_value = _flag_name(flag)
-            if name is None:
-                raise self.error(where, f'must be a Hugo flag such as "--minify", not {flag!r}')
-            if name in _PATH_FLAGS:
-                raise self.error(where, f"{flag!r} is not allowed: it would read or write outside the site")
-            if name in _REFUSED_FLAGS:
-                raise self.error(where, f"{flag!r} is not allowed: {_REFUSED_FLAGS[name]}")
-            if name in _VALUE_FLAGS:
-                expects_value = not has_value
-            elif name not in _BOOLEAN_FLAGS:
-                hint = difflib.get_close_matches(name, sorted(_BOOLEAN_FLAGS | _VALUE_FLAGS), n=1)
-                suggestion = f"; did you mean '--{hint[0]}'?" if hint else ""
-                raise self.error(where, f"{flag!r} is not a Hugo build flag we allow{suggestion}")
-        if expects_value:
-            raise self.error(f"{key}[{len(flags) - 1}]", f"{flags[-1]!r} needs a value")
-        return flags
-
-    def cache_rules(self, key: str, value: Any) -> tuple[CacheRule, ...]:
-        if not isinstance(value, list):
-            raise self.error(key, f"must be a list of tables ([[cache]]), not {_describe(value)}")
-        rules: list[CacheRule] = []
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise self.error(
-                    f"{key}[{i}]", f"must be a table with pattern and cache_control, not {_describe(item)}"
-                )
-            table = _Table(item, f"{key}[{i}]", self._source)
-            pattern: tuple[str, ...] = table.take("pattern", table.globs, ())
-            control = table.take("cache_control", table.header_value, "")
-            table.done()
-            if not pattern:
-                raise self.error(f"{key}[{i}].pattern", "is required")
-            if not control:
-                raise self.error(f"{key}[{i}].cache_control", "is required")
-            rules.append(CacheRule(pattern=pattern[0], cache_control=control))
-        return tuple(rules)
-
-    def header_value(self, key: str, value: Any) -> str:
-        text = self.string(key, value)
-        if any(ch in text for ch in "\r\n"):
-            raise self.error(key, "must be one line (it becomes an HTTP header)")
+def _choice(options: tuple[str, ...]) -> Check:
+    def check(key: str, value: Any) -> str:
+        text = _string(key, value)
+        if text not in options:
+            raise _Invalid(key, f"must be one of {', '.join(map(repr, options))}, not {text!r}")
         return text
 
-    def code(self, kind: str) -> CodeConfig | None:
-        table = self.table("code")
-        if table is None:
-            return CodeConfig() if kind == "code" else None
+    return check
+
+
+def _whole(low: int, high: int) -> Check:
+    def check(key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Invalid(key, f"must be a whole number, not {_describe(value)}")
+        if not low <= value <= high:
+            raise _Invalid(key, f"must be between {low} and {high}, not {value}")
+        return value
+
+    return check
+
+
+def _relative_path(key: str, value: Any) -> str:
+    text = _string(key, value)
+    path = PurePosixPath(text)
+    if path.is_absolute() or text.startswith("\\") or ".." in path.parts:
+        raise _Invalid(key, f"must be a path inside the repository, not {text!r}")
+    return str(path)
+
+
+def _patterns(key: str, value: Any) -> tuple[str, ...]:
+    """Path patterns in presslift.toml's one syntax (`chalicelib.patterns`, gitignore's)."""
+    patterns = _strings(key, value)
+    for i, pattern in enumerate(patterns):
+        if ".." in pattern.lstrip("!").split("/"):
+            raise _Invalid(
+                f"{key}[{i}]", f"must be a pattern relative to the repository root, not {pattern!r}"
+            )
+        try:
+            Patterns.compile([pattern])
+        except PatternError as exc:
+            raise _Invalid(f"{key}[{i}]", f"is not a gitignore-style pattern: {exc}") from None
+    return patterns
+
+
+def _required_patterns(key: str, value: Any) -> tuple[str, ...]:
+    patterns = _patterns(key, value)
+    if not patterns:
+        raise _Invalid(key, "is required")
+    return patterns
+
+
+def _header_value(key: str, value: Any) -> str:
+    text = _string(key, value)
+    if any(ch in text for ch in "\r\n"):
+        raise _Invalid(key, "must be one line (it becomes an HTTP header)")
+    return text
+
+
+def _hugo_version(key: str, value: Any) -> str | None:
+    text = _string(key, value)
+    found = _HUGO_VERSION.match(text.strip())
+    if not found:
+        raise _Invalid(key, f'must be a Hugo version like "0.168.0", not {text!r}')
+    return found.group(1)
+
+
+def _build_flags(key: str, value: Any) -> tuple[str, ...]:
+    flags = _strings(key, value)
+    expects_value = False
+    for i, flag in enumerate(flags):
+        where = f"{key}[{i}]"
+        if expects_value:
+            expects_value = False
+            continue
+        name, has_value = _flag_name(flag)
+        if name is None:
+            raise _Invalid(where, f'must be a Hugo flag such as "--minify", not {flag!r}')
+        if name in _PATH_FLAGS:
+            raise _Invalid(where, f"{flag!r} is not allowed: it would read or write outside the site")
+        if name in _REFUSED_FLAGS:
+            raise _Invalid(where, f"{flag!r} is not allowed: {_REFUSED_FLAGS[name]}")
+        if name in _VALUE_FLAGS:
+            expects_value = not has_value
+        elif name not in _BOOLEAN_FLAGS:
+            hint = difflib.get_close_matches(name, sorted(_BOOLEAN_FLAGS | _VALUE_FLAGS), n=1)
+            suggestion = f"; did you mean '--{hint[0]}'?" if hint else ""
+            raise _Invalid(where, f"{flag!r} is not a Hugo build flag we allow{suggestion}")
+    if expects_value:
+        raise _Invalid(f"{key}[{len(flags) - 1}]", f"{flags[-1]!r} needs a value")
+    return flags
+
+
+def _table(key: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(key, f"must be a table, not {_describe(value)}")
+    return value
+
+
+# --- the sections: which check reads each dataclass field -----------------------------------------
+
+_CACHE_RULE: dict[str, Check] = {"pattern": _required_patterns, "cache_control": _header_value}
+
+_CODE: dict[str, Check] = {
+    "include": _patterns,
+    "exclude": _patterns,
+    "requirements": _relative_path,
+    "wheelhouse": _relative_path,
+    "check": _strings,
+    "check_timeout": _whole(1, 900),
+    "keep": _whole(1, 100),
+}
+
+
+def _cache_rules(key: str, value: Any) -> tuple[CacheRule, ...]:
+    if not isinstance(value, list):
+        raise _Invalid(key, f"must be a list of tables ([[cache]]), not {_describe(value)}")
+    rules: list[CacheRule] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _Invalid(
+                f"{key}[{i}]", f"must be a table with pattern and cache_control, not {_describe(item)}"
+            )
+        rules.append(_read(CacheRule, item, f"{key}[{i}]", _CACHE_RULE))
+    return tuple(rules)
+
+
+def _code(kind: str) -> Check:
+    def check(key: str, value: Any) -> CodeConfig:
+        table = _table(key, value)
         if kind != "code":
-            raise self.error("code", f'is only for kind = "code" sites; this one is kind = {kind!r}')
-        if "app" in table._data and (error := table.operator_owned("app")):
-            raise error
-        code = CodeConfig(
-            include=table.take("include", table.globs, ("**",)),
-            exclude=table.take("exclude", table.globs, ()),
-            requirements=table.take("requirements", table.optional_relative_path, None),
-            wheelhouse=table.take("wheelhouse", table.optional_relative_path, None),
-            check=table.take("check", table.strings, ()),
-            check_timeout=table.take("check_timeout", table.whole(1, 900), 300),
-            keep=table.take("keep", table.whole(1, 100), 5),
-        )
-        table.done()
-        return code
+            raise _Invalid(key, f'is only for kind = "code" sites; this one is kind = {kind!r}')
+        if "app" in table:
+            raise _operator_owned(key, "app", table["app"])
+        return _read(CodeConfig, table, key, _CODE)
+
+    return check
+
+
+_SITE: dict[str, Check] = {
+    "hugo_version": _hugo_version,
+    "build_flags": _build_flags,
+    "watch_paths": _patterns,
+    "source_dir": _relative_path,
+    "cache": _cache_rules,
+}
+
+_OPERATOR_TOP_KEYS = (
+    "branches",
+    "tags",
+    "targets",
+    "approval",
+    "approval_ttl_hours",
+    "search",
+    "fetch_media",
+)
+
+
+def _site_config(data: Mapping[str, Any]) -> SiteConfig:
+    for name in _OPERATOR_TOP_KEYS:
+        if name in data:
+            raise _operator_owned("", name, data[name])
+    kind = _choice(KINDS)("kind", data["kind"]) if "kind" in data else SiteConfig.kind
+    config = _read(SiteConfig, data, "", {**_SITE, "code": _code(kind)}, kind=kind)
+    if kind == "code" and config.code is None:
+        config = replace(config, code=CodeConfig())
+    return config
+
+
+def _operator_owned(path: str, name: str, value: Any) -> _Invalid:
+    """The error for a key the site's registration owns; inside a table it names the first key set
+    (`targets.prod.bucket`) and the `presslift site update` option that sets it."""
+    key = top = _key(path, name)
+    while isinstance(value, dict) and value:
+        inner, value = next(iter(value.items()))
+        key = f"{key}.{inner}"
+    found = _TARGET_KEY.match(key)
+    option = (
+        f"--{found.group(1)}-{found.group(2).replace('_', '-')}"
+        if found
+        else OPERATOR_KEYS.get(key) or OPERATOR_KEYS[top]
+    )
+    return _Invalid(
+        key,
+        "is set by the site's operator, not the repository: remove it from presslift.toml; an "
+        f"operator sets it with `presslift site update SITE {option}`",
+    )
 
 
 def _flag_name(flag: str) -> tuple[str | None, bool]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.github.paths import matches_name, matching
+from chalicelib.github.paths import matches_name
 from chalicelib.github.webhook import Event, OtherEvent, PingEvent, PushEvent
+from chalicelib.patterns import Patterns
 from chalicelib.siteconfig import FILE_NAME, SiteConfig
 from chalicelib.sitemodel import Site
 
@@ -56,8 +57,8 @@ def _push(push: PushEvent, site: Site, config: SiteConfig) -> BuildDecision:
         return BuildDecision(True, f"push to {at}")
     if not push.paths_complete:
         return BuildDecision(True, f"push to {at}; building everything because {push.paths_incomplete}")
-    # The config itself shapes the build, so a change to it always counts.
-    watched = matching((*config.watch_paths, FILE_NAME), push.changed_paths)
+    # The config itself (at the root only) shapes the build, so a change to it always counts.
+    watched = Patterns.compile((*config.watch_paths, "/" + FILE_NAME)).matching(push.changed_paths)
     if not watched:
         shown = ", ".join(config.watch_paths)
         return BuildDecision(False, f"push to {at} touches no watched path ({shown})")

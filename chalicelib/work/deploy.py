@@ -47,13 +47,9 @@ def options(
     config: SiteConfig, *, force: bool = False, allow_deletes: bool = False, verify: bool = False
 ) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml) first, then the defaults."""
-    from chalicelib.github.paths import compile_pattern
     from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions
 
-    rules = tuple(
-        CacheRule("^(?:" + compile_pattern(rule.pattern, subtree=False).pattern + ")$", rule.cache_control)
-        for rule in config.cache
-    )
+    rules = tuple(CacheRule(rule.regex(), rule.cache_control) for rule in config.cache)
     return PublishOptions(
         force=force, allow_deletes=allow_deletes, verify=verify, cache_rules=rules + DEFAULT_CACHE_RULES
     )

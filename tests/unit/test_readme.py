@@ -17,7 +17,7 @@ def test_the_readme_presslift_toml_example_parses():
     example = readme_example()
     config = parse_site_config(example)
     assert config.hugo_version == "0.168" and config.watch_paths[0] == "content"
-    assert [rule.pattern for rule in config.cache] == ["downloads/**"]
+    assert [rule.pattern for rule in config.cache] == [("downloads/**",)]
 
 
 def test_the_example_sets_no_operator_owned_key():

@@ -1,61 +1,9 @@
-"""Bundle globs read like .gitignore; requirement lines are pins with optional hashes."""
+"""Requirement lines are pins with optional hashes (bundle globs: tests/unit/test_patterns.py)."""
 
 import pytest
 
-from chalicelib.bundle import GlobSet, glob_regex, parse_requirements
+from chalicelib.bundle import parse_requirements
 from chalicelib.errors import InputError
-
-
-@pytest.mark.parametrize(
-    ("pattern", "path", "matches"),
-    [
-        ("**/*", "a.py", True),
-        ("**/*", "deep/down/a.py", True),
-        ("*.pyc", "a.pyc", True),
-        ("*.pyc", "pkg/sub/a.pyc", True),
-        ("*.pyc", "a.pyc.txt", False),
-        (".git/**", ".git/config", True),
-        (".git/**", ".git/objects/ab/cdef", True),
-        (".git/**", "sub/.git/config", False),
-        ("**/__pycache__/**", "__pycache__/a.pyc", True),
-        ("**/__pycache__/**", "pkg/__pycache__/a.pyc", True),
-        ("src/*.py", "src/a.py", True),
-        ("src/*.py", "src/sub/a.py", False),
-        ("src/**/*.py", "src/a.py", True),
-        ("src/**/*.py", "src/x/y/a.py", True),
-        ("/top.txt", "top.txt", True),
-        ("/top.txt", "sub/top.txt", False),
-        ("docs/", "docs/a/b.md", True),
-        ("file?.txt", "file1.txt", True),
-        ("file?.txt", "file10.txt", False),
-        ("[ab].py", "a.py", True),
-        ("[!ab].py", "a.py", False),
-        ("[!ab].py", "c.py", True),
-        ("a+b(1).py", "a+b(1).py", True),
-    ],
-)
-def test_globs_read_like_gitignore(pattern, path, matches):
-    assert bool(glob_regex(pattern).fullmatch(path)) is matches
-
-
-@pytest.mark.parametrize(
-    ("patterns", "folder", "covered"),
-    [
-        ((".git/**",), ".git", True),
-        (("**/__pycache__/**",), "pkg/__pycache__", True),
-        (("docs/*",), "docs", False),
-        (("*.pyc",), "pkg", False),
-        (("node_modules/",), "node_modules", True),
-    ],
-)
-def test_walk_skips_only_folders_an_exclude_covers_entirely(patterns, folder, covered):
-    assert GlobSet(patterns).covers_folder(folder) is covered
-
-
-@pytest.mark.parametrize("pattern", ["", "  ", "[abc.py"])
-def test_malformed_globs_are_input_errors(pattern):
-    with pytest.raises(InputError):
-        glob_regex(pattern)
 
 
 def test_requirement_lines_keep_pins_hashes_and_line_numbers():

@@ -128,7 +128,6 @@ MISTAKES = [
     ("build_flags = ['--minfy']", r"build_flags\[0\] .*did you mean '--minify'"),
     ("build_flags = ['--environment']", r"build_flags\[0\] '--environment' needs a value"),
     ("build_flags = ['--watch']", r"build_flags\[0\] .*a build must finish"),
-    ("watch_paths = ['/content']", r"watch_paths\[0\] must be a pattern relative to the repository root"),
     ("watch_paths = ['../x']", r"watch_paths\[0\] must be a pattern relative to the repository root"),
     ("source_dir = '../other'", "source_dir must be a path inside the repository"),
     ("source_dir = '/abs'", "source_dir must be a path inside the repository"),
