@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.errors import ConfigError
-from chalicelib.siteconfig import SiteConfig, load_site_config, parse_site_config
+from chalicelib.siteconfig import CodeConfig, SiteConfig, load_site_config, parse_site_config
 
 FULL = """
 kind = "hugo"
@@ -181,3 +181,21 @@ def test_hugo_version_check(wanted: str | None, binary: str, accepted: bool) -> 
 def test_the_config_is_json_ready() -> None:
     data = parse_site_config(FULL).to_dict()
     assert json.loads(json.dumps(data))["source_dir"] == "site"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", SiteConfig()),
+        ("kind = 'code'", SiteConfig(kind="code", code=CodeConfig())),
+        ("kind = 'code'\n[code]\n", SiteConfig(kind="code", code=CodeConfig())),
+        ("kind = 'code'\n[code]\nkeep = 2", SiteConfig(kind="code", code=CodeConfig(keep=2))),
+    ],
+)
+def test_a_key_left_out_takes_the_dataclass_default(text: str, expected: SiteConfig) -> None:
+    assert parse_site_config(text) == expected
+
+
+def test_a_wrong_value_is_reported_before_an_unknown_key() -> None:
+    with pytest.raises(ConfigError, match=r"^presslift.toml: kind must be one of"):
+        parse_site_config("kind = 'x'\nzzz = 1")
