@@ -22,13 +22,26 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import MISSING, asdict, dataclass, fields, replace
-from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
 
 from chalicelib.errors import ConfigError
 from chalicelib.patterns import PatternError, Patterns
+from chalicelib.tomltable import (
+    Check,
+    Invalid,
+    choice,
+    describe,
+    key_of,
+    read_dataclass,
+    relative_path,
+    string,
+    strings,
+    table,
+    whole,
+)
 
 FILE_NAME = "presslift.toml"
 STAGES = ("staging", "prod")
@@ -56,8 +69,6 @@ OPERATOR_KEYS: dict[str, str] = {
     "fetch_media": "--fetch-media",
 }
 _TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
-
-T = TypeVar("T")
 
 # Hugo build flags a site may add. Anything else is refused: flags that take a path could read or
 # write outside the source tree (--destination, --cacheDir, --config ...), the pipeline owns
@@ -172,138 +183,52 @@ def parse_site_config(text: str | bytes, *, source: str = FILE_NAME) -> SiteConf
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
     try:
         return _site_config(data)
-    except _Invalid as exc:
+    except Invalid as exc:
         raise ConfigError(f"{source}: {exc.key} {exc.message}") from None
 
 
-# --- reading: a generic reader of a dataclass from a TOML table ----------------------------------
-
-
-class _Invalid(Exception):
-    """A value that is wrong at `key`; `parse_site_config` adds the file's name."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key} {message}")
-        self.key = key
-        self.message = message
-
-
-Check = Callable[[str, Any], Any]  # (the key's full name, its value) -> the value in its final type
-
-
-def _read(cls: type[T], data: Mapping[str, Any], path: str, checks: Mapping[str, Check], **given: Any) -> T:
-    """An instance of the dataclass `cls` from the table `data` at `path`: each field's key is checked
-    by `checks[name]`, a key left out takes the field's default (a field without one is required),
-    `given` fields are not read, and a key that is not a field is refused with a suggestion."""
-    names = [item.name for item in fields(cls)]  # type: ignore[arg-type]
-    kwargs: dict[str, Any] = dict(given)
-    for name in names:
-        if name not in given and name in data:
-            kwargs[name] = checks[name](_key(path, name), data[name])
-    for name in data:
-        if name not in names:
-            hint = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-            suggestion = f"; did you mean {_key(path, hint[0])!r}?" if hint else ""
-            raise _Invalid(
-                _key(path, name), f"is not a known key (known here: {', '.join(sorted(names))}){suggestion}"
-            )
-    for item in fields(cls):  # type: ignore[arg-type]
-        if item.name not in kwargs and item.default is MISSING and item.default_factory is MISSING:
-            raise _Invalid(_key(path, item.name), "is required")
-    return cls(**kwargs)
-
-
-def _key(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-# --- the checks: each raises _Invalid naming the key and returns the value in its final type ------
-
-
-def _string(key: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(key, f"must be a string, not {_describe(value)}")
-    if not value.strip():
-        raise _Invalid(key, "must not be empty")
-    return value
-
-
-def _strings(key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise _Invalid(key, f"must be a list of strings, not {_describe(value)}")
-    return tuple(_string(f"{key}[{i}]", item) for i, item in enumerate(value))
-
-
-def _choice(options: tuple[str, ...]) -> Check:
-    def check(key: str, value: Any) -> str:
-        text = _string(key, value)
-        if text not in options:
-            raise _Invalid(key, f"must be one of {', '.join(map(repr, options))}, not {text!r}")
-        return text
-
-    return check
-
-
-def _whole(low: int, high: int) -> Check:
-    def check(key: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _Invalid(key, f"must be a whole number, not {_describe(value)}")
-        if not low <= value <= high:
-            raise _Invalid(key, f"must be between {low} and {high}, not {value}")
-        return value
-
-    return check
-
-
-def _relative_path(key: str, value: Any) -> str:
-    text = _string(key, value)
-    path = PurePosixPath(text)
-    if path.is_absolute() or text.startswith("\\") or ".." in path.parts:
-        raise _Invalid(key, f"must be a path inside the repository, not {text!r}")
-    return str(path)
+# --- the checks: each raises Invalid naming the key and returns the value in its final type ------
 
 
 def _patterns(key: str, value: Any) -> tuple[str, ...]:
     """Path patterns in presslift.toml's one syntax (`chalicelib.patterns`, gitignore's)."""
-    patterns = _strings(key, value)
+    patterns = strings(key, value)
     for i, pattern in enumerate(patterns):
         if ".." in pattern.lstrip("!").split("/"):
-            raise _Invalid(
+            raise Invalid(
                 f"{key}[{i}]", f"must be a pattern relative to the repository root, not {pattern!r}"
             )
         try:
             Patterns.compile([pattern])
         except PatternError as exc:
-            raise _Invalid(f"{key}[{i}]", f"is not a gitignore-style pattern: {exc}") from None
+            raise Invalid(f"{key}[{i}]", f"is not a gitignore-style pattern: {exc}") from None
     return patterns
 
 
 def _required_patterns(key: str, value: Any) -> tuple[str, ...]:
     patterns = _patterns(key, value)
     if not patterns:
-        raise _Invalid(key, "is required")
+        raise Invalid(key, "is required")
     return patterns
 
 
 def _header_value(key: str, value: Any) -> str:
-    text = _string(key, value)
+    text = string(key, value)
     if any(ch in text for ch in "\r\n"):
-        raise _Invalid(key, "must be one line (it becomes an HTTP header)")
+        raise Invalid(key, "must be one line (it becomes an HTTP header)")
     return text
 
 
 def _hugo_version(key: str, value: Any) -> str | None:
-    text = _string(key, value)
+    text = string(key, value)
     found = _HUGO_VERSION.match(text.strip())
     if not found:
-        raise _Invalid(key, f'must be a Hugo version like "0.168.0", not {text!r}')
+        raise Invalid(key, f'must be a Hugo version like "0.168.0", not {text!r}')
     return found.group(1)
 
 
 def _build_flags(key: str, value: Any) -> tuple[str, ...]:
-    flags = _strings(key, value)
+    flags = strings(key, value)
     expects_value = False
     for i, flag in enumerate(flags):
         where = f"{key}[{i}]"
@@ -312,26 +237,20 @@ def _build_flags(key: str, value: Any) -> tuple[str, ...]:
             continue
         name, has_value = _flag_name(flag)
         if name is None:
-            raise _Invalid(where, f'must be a Hugo flag such as "--minify", not {flag!r}')
+            raise Invalid(where, f'must be a Hugo flag such as "--minify", not {flag!r}')
         if name in _PATH_FLAGS:
-            raise _Invalid(where, f"{flag!r} is not allowed: it would read or write outside the site")
+            raise Invalid(where, f"{flag!r} is not allowed: it would read or write outside the site")
         if name in _REFUSED_FLAGS:
-            raise _Invalid(where, f"{flag!r} is not allowed: {_REFUSED_FLAGS[name]}")
+            raise Invalid(where, f"{flag!r} is not allowed: {_REFUSED_FLAGS[name]}")
         if name in _VALUE_FLAGS:
             expects_value = not has_value
         elif name not in _BOOLEAN_FLAGS:
             hint = difflib.get_close_matches(name, sorted(_BOOLEAN_FLAGS | _VALUE_FLAGS), n=1)
             suggestion = f"; did you mean '--{hint[0]}'?" if hint else ""
-            raise _Invalid(where, f"{flag!r} is not a Hugo build flag we allow{suggestion}")
+            raise Invalid(where, f"{flag!r} is not a Hugo build flag we allow{suggestion}")
     if expects_value:
-        raise _Invalid(f"{key}[{len(flags) - 1}]", f"{flags[-1]!r} needs a value")
+        raise Invalid(f"{key}[{len(flags) - 1}]", f"{flags[-1]!r} needs a value")
     return flags
-
-
-def _table(key: str, value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _Invalid(key, f"must be a table, not {_describe(value)}")
-    return value
 
 
 # --- the sections: which check reads each dataclass field -----------------------------------------
@@ -341,35 +260,35 @@ _CACHE_RULE: dict[str, Check] = {"pattern": _required_patterns, "cache_control":
 _CODE: dict[str, Check] = {
     "include": _patterns,
     "exclude": _patterns,
-    "requirements": _relative_path,
-    "wheelhouse": _relative_path,
-    "check": _strings,
-    "check_timeout": _whole(1, 900),
-    "keep": _whole(1, 100),
+    "requirements": relative_path,
+    "wheelhouse": relative_path,
+    "check": strings,
+    "check_timeout": whole(1, 900),
+    "keep": whole(1, 100),
 }
 
 
 def _cache_rules(key: str, value: Any) -> tuple[CacheRule, ...]:
     if not isinstance(value, list):
-        raise _Invalid(key, f"must be a list of tables ([[cache]]), not {_describe(value)}")
+        raise Invalid(key, f"must be a list of tables ([[cache]]), not {describe(value)}")
     rules: list[CacheRule] = []
     for i, item in enumerate(value):
         if not isinstance(item, dict):
-            raise _Invalid(
-                f"{key}[{i}]", f"must be a table with pattern and cache_control, not {_describe(item)}"
+            raise Invalid(
+                f"{key}[{i}]", f"must be a table with pattern and cache_control, not {describe(item)}"
             )
-        rules.append(_read(CacheRule, item, f"{key}[{i}]", _CACHE_RULE))
+        rules.append(read_dataclass(CacheRule, item, f"{key}[{i}]", _CACHE_RULE))
     return tuple(rules)
 
 
 def _code(kind: str) -> Check:
     def check(key: str, value: Any) -> CodeConfig:
-        table = _table(key, value)
+        code = table(key, value)
         if kind != "code":
-            raise _Invalid(key, f'is only for kind = "code" sites; this one is kind = {kind!r}')
-        if "app" in table:
-            raise _operator_owned(key, "app", table["app"])
-        return _read(CodeConfig, table, key, _CODE)
+            raise Invalid(key, f'is only for kind = "code" sites; this one is kind = {kind!r}')
+        if "app" in code:
+            raise _operator_owned(key, "app", code["app"])
+        return read_dataclass(CodeConfig, code, key, _CODE)
 
     return check
 
@@ -378,7 +297,7 @@ _SITE: dict[str, Check] = {
     "hugo_version": _hugo_version,
     "build_flags": _build_flags,
     "watch_paths": _patterns,
-    "source_dir": _relative_path,
+    "source_dir": relative_path,
     "cache": _cache_rules,
 }
 
@@ -397,17 +316,17 @@ def _site_config(data: Mapping[str, Any]) -> SiteConfig:
     for name in _OPERATOR_TOP_KEYS:
         if name in data:
             raise _operator_owned("", name, data[name])
-    kind = _choice(KINDS)("kind", data["kind"]) if "kind" in data else SiteConfig.kind
-    config = _read(SiteConfig, data, "", {**_SITE, "code": _code(kind)}, kind=kind)
+    kind = choice(KINDS)("kind", data["kind"]) if "kind" in data else SiteConfig.kind
+    config = read_dataclass(SiteConfig, data, "", {**_SITE, "code": _code(kind)}, kind=kind)
     if kind == "code" and config.code is None:
         config = replace(config, code=CodeConfig())
     return config
 
 
-def _operator_owned(path: str, name: str, value: Any) -> _Invalid:
+def _operator_owned(path: str, name: str, value: Any) -> Invalid:
     """The error for a key the site's registration owns; inside a table it names the first key set
     (`targets.prod.bucket`) and the `presslift site update` option that sets it."""
-    key = top = _key(path, name)
+    key = top = key_of(path, name)
     while isinstance(value, dict) and value:
         inner, value = next(iter(value.items()))
         key = f"{key}.{inner}"
@@ -417,7 +336,7 @@ def _operator_owned(path: str, name: str, value: Any) -> _Invalid:
         if found
         else OPERATOR_KEYS.get(key) or OPERATOR_KEYS[top]
     )
-    return _Invalid(
+    return Invalid(
         key,
         "is set by the site's operator, not the repository: remove it from presslift.toml; an "
         f"operator sets it with `presslift site update SITE {option}`",
@@ -435,19 +354,3 @@ def _flag_name(flag: str) -> tuple[str | None, bool]:
     if dashes == "-" and len(name) > 1:
         return None, False  # combined short flags (-DFd) would hide a refused one
     return _SHORT_FLAGS.get(f"-{name}", name) if dashes == "-" else name, value is not None
-
-
-def _describe(value: Any) -> str:
-    names = {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "a table",
-    }
-    return (
-        f"{names.get(type(value), type(value).__name__)} ({value!r})"
-        if not isinstance(value, dict)
-        else "a table"
-    )
