@@ -14,6 +14,7 @@ import pytest
 
 from chalicelib.artifacts import build_manifest, manifest_key, tree_key
 from chalicelib.errors import NotFoundError
+from chalicelib.pipeline.approval import request_approval
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
@@ -31,8 +32,10 @@ BASE = {
 }
 
 
-def built(svc: Services, tmp_path: Path, files: dict[str, str]) -> Run:
-    """A run whose build stored `files` as its staging tree, the way the build stage stores it."""
+def built(
+    svc: Services, tmp_path: Path, files: dict[str, str], stage: str = STAGE, stages: tuple[Stage, ...] = ()
+) -> Run:
+    """A run whose build stored `files` as its `stage` tree, the way the build stage stores it."""
     if SITE not in {site.name for site in svc.sites.list()}:
         svc.sites.add(Site(SITE, repo="acme/planned"))
     run = Run(
@@ -40,17 +43,17 @@ def built(svc: Services, tmp_path: Path, files: dict[str, str]) -> Run:
         site=SITE,
         kind="hugo",
         trigger={"type": "push", "branch": "main"},
-        stages=[Stage("build", "succeeded"), Stage(f"deploy-{STAGE}", "running")],
+        stages=list(stages) or [Stage("build", "succeeded"), Stage(f"deploy-{STAGE}", "running")],
         status="running",
         generation=svc.sites.next_generation(SITE),
     )
     run.artifact["artifact_run"] = run.id
-    tree = tmp_path / run.id
+    tree = tmp_path / run.id / stage
     for path, text in files.items():
         (tree / path).parent.mkdir(parents=True, exist_ok=True)
         (tree / path).write_text(text, encoding="utf-8")
     manifest = build_manifest(
-        tree, site=SITE, run_id=run.id, stage=STAGE, base_url=svc.settings.site_url(SITE, STAGE)
+        tree, site=SITE, run_id=run.id, stage=stage, base_url=svc.settings.site_url(SITE, stage)
     )
     artifacts(svc).put_tree(tree, manifest)
     return svc.runs.create(run)
@@ -181,3 +184,28 @@ def test_the_deploy_step_records_what_the_run_page_reads(provisioned: Services, 
     assert detail["url"] == provisioned.settings.site_url(SITE, STAGE)
     assert detail["summary"].startswith("4 uploaded, 0 deleted, 0 unchanged")
     assert "replanned" not in detail
+
+
+def test_the_approval_shows_the_prod_plan_without_downloading_the_build(
+    provisioned: Services, tmp_path: Path
+) -> None:
+    waiting = (
+        Stage("build", "succeeded"),
+        Stage("deploy-staging", "succeeded"),
+        Stage("approval", "pending"),
+        Stage("deploy-prod", "pending"),
+    )
+    run = built(provisioned, tmp_path, BASE, stage="prod", stages=waiting)
+    provisioned.s3.delete_object(
+        Bucket=provisioned.settings.artifacts_bucket, Key=tree_key(SITE, run.id, "prod")
+    )
+    reads = artifact_reads(provisioned)
+
+    asked = request_approval(provisioned, run.id)
+
+    assert asked is not None and asked.status == "awaiting_approval"
+    assert reads == [manifest_key(SITE, run.id, "prod")]
+    shown = plan_deploy(provisioned, run, "prod")
+    assert asked.approval["plan_text"] == shown.text
+    assert asked.approval["plan"] == shown.publish.summary()
+    assert {row["path"] for row in asked.approval["plan_files"]["files"]} == set(BASE)
