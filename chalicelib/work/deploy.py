@@ -205,7 +205,7 @@ def apply_deploy(svc: Services, run: Run, plan: DeployPlan) -> DeployResult:
     cleared = clearance.check(svc, run, plan.stage)
     with work_dir() as tmp:
         tree = Path(tmp) / "tree"
-        artifacts(svc).get_tree(run.site, plan.artifact_run, plan.stage, tree)
+        artifacts(svc).download_tree(run.site, plan.artifact_run, plan.stage, tree)
         reading, replanned = recheck(svc.s3, plan.manifest, plan.options, plan.reading, tree)
         result = apply_reading(
             s3=svc.s3,
@@ -229,7 +229,28 @@ def deploy(
     detail its run record keeps. A refused run is refused before anything is read."""
     clearance.check(svc, run, stage)
     plan = plan_deploy(svc, run, stage, artifact_run=artifact_run, verify=verify)
-    return apply_deploy(svc, run, plan).to_dict()
+    detail = apply_deploy(svc, run, plan).to_dict()
+    moved = since_approval(run, plan)
+    if moved:
+        detail["since_approval"] = moved
+        detail["summary"] += f"; {moved}"
+    return detail
+
+
+def since_approval(run: Run, plan: DeployPlan) -> str:
+    """How prod's plan differs from the one the approver was shown ("" when it does not, or none was):
+    another publish to prod in between changes what this deploy uploads and deletes."""
+    shown = run.approval.get("plan") if plan.stage == clearance.GUARDED else None
+    if not isinstance(shown, dict) or "uploads" not in shown:
+        return ""
+    now = plan.publish.summary()
+    figures = ("uploads", "deletes")
+    if all(shown.get(name) == now[name] for name in figures):
+        return ""
+    return (
+        f"prod changed since the approval: it showed {shown.get('uploads')} uploads and "
+        f"{shown.get('deletes')} deletes, the deploy found {now['uploads']} and {now['deletes']}"
+    )
 
 
 def algolia_index(site: Site, stage: str) -> str:

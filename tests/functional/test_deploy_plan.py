@@ -20,7 +20,7 @@ from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.work import artifacts
-from chalicelib.work.deploy import apply_deploy, deploy, plan_deploy
+from chalicelib.work.deploy import apply_deploy, deploy, plan_deploy, since_approval
 
 SITE = "planned"
 STAGE = "staging"
@@ -102,7 +102,7 @@ def test_planning_reads_the_manifest_and_downloads_no_tarball(provisioned: Servi
 
     result = apply_deploy(provisioned, run, plan)
 
-    assert tree_key(SITE, run.id, STAGE) in reads  # only applying downloads the tree
+    assert set(reads[1:]) == {tree_key(SITE, run.id, STAGE)}  # applying downloads the tree alone
     assert result.replanned == ""
     assert live_files(provisioned) == BASE
 
@@ -245,3 +245,25 @@ def test_a_code_drop_is_planned_from_the_bundles_manifest_alone(
     assert reads == [manifest_key("worker", run.id, codedrop_work.BUNDLE)]
     assert text.startswith(f"release {run.id}: 1 files, 12 B")
     assert "+ app/main.py (no current release)" in text
+
+
+@pytest.mark.parametrize(
+    ("shown", "said"),
+    [
+        (None, ""),
+        ({"uploads": 4, "deletes": 0}, ""),
+        (
+            {"uploads": 1, "deletes": 2},
+            "prod changed since the approval: it showed 1 uploads and 2 deletes, the deploy found 4 and 0",
+        ),
+    ],
+    ids=["no approval", "as approved", "prod moved since"],
+)
+def test_a_prod_plan_says_when_it_differs_from_the_approved_one(
+    provisioned: Services, tmp_path: Path, shown: dict[str, int] | None, said: str
+) -> None:
+    run = built(provisioned, tmp_path, BASE, stage="prod")
+    if shown is not None:
+        run.approval = {"plan": shown}
+
+    assert since_approval(run, plan_deploy(provisioned, run, "prod")) == said
