@@ -202,8 +202,12 @@ class ArtifactStore:
 
     def get_tree(self, site: str, run_id: str, stage: str, into: Path) -> Manifest:
         manifest = self.get_manifest(site, run_id, stage)
-        self._get_folder(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}", into)
+        self.download_tree(site, run_id, stage, into)
         return manifest
+
+    def download_tree(self, site: str, run_id: str, stage: str, into: Path) -> None:
+        """The tree alone, for whoever read its manifest already (a deploy's plan)."""
+        self._get_folder(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}", into)
 
     def put_records(self, site: str, run_id: str, stage: str, data: bytes) -> str:
         """A stage tree's search records: beside the tree, never in it (so they are not published)."""

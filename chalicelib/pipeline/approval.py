@@ -7,8 +7,6 @@ site can be approved.
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib import approvals, clearance, notify, runview
 from chalicelib.errors import ConflictError, PipelineError
 from chalicelib.pipeline.steps import after_failure, promote
@@ -63,22 +61,21 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     if run is None:
         return None
     try:
-        prod: dict[str, Any]
         if run.kind == "code":
-            prod = {"publish": {"summary": {}}, "plan_text": codedrop_work.plan(svc, run, "prod")}
+            plan_text, plan_summary, plan_files = codedrop_work.plan(svc, run, "prod"), {}, None
         else:
-            prod = deploy_work.deploy(svc, run, "prod", dry_run=True)
+            # The manifest and the target only: what the approver sees is what prod's deploy applies.
+            prod = deploy_work.plan_deploy(svc, run, "prod")
+            plan_text, plan_summary, plan_files = prod.text, prod.publish.summary(), prod.publish.files()
     except PipelineError as exc:
         fail(svc, run_id, "approval", f"cannot plan the prod deploy: {exc}")
         after_failure(svc, run_id)
         return None
     policy = approval_policy(svc, run.site)
     record, token = approvals.new_approval(svc.clock(), approvals.ttl(policy.ttl_hours))
-    record["plan"] = prod["publish"]["summary"]
-    record["plan_files"] = prod.get("plan_files") or {"files": [], "more": 0}
-    record["plan_text"] = prod["plan_text"] + (
-        f"\n  search: {prod['search']['describe']}" if "search" in prod else ""
-    )
+    record["plan"] = plan_summary
+    record["plan_files"] = plan_files or {"files": [], "more": 0}
+    record["plan_text"] = plan_text
 
     def change(r: Run) -> None:
         r.approval = record

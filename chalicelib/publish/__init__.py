@@ -4,7 +4,15 @@ The pipeline calls `plan_publish` (pure) and `publish_tree` (does the work); eve
 how. Nothing in this package creates AWS clients: they are passed in.
 """
 
-from chalicelib.publish.apply import PublishResult, current_plan, publish_tree
+from chalicelib.publish.apply import (
+    BucketReading,
+    PublishResult,
+    apply_reading,
+    current_plan,
+    publish_tree,
+    read_bucket,
+    recheck,
+)
 from chalicelib.publish.bucket import S3Client
 from chalicelib.publish.cloudfront import CloudFrontClient
 from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule, cache_control_for, content_type_for
@@ -14,6 +22,7 @@ from chalicelib.publish.target import PublishOptions, PublishTarget, RetryPolicy
 
 __all__ = [
     "DEFAULT_CACHE_RULES",
+    "BucketReading",
     "CacheRule",
     "CloudFrontClient",
     "Group",
@@ -27,9 +36,12 @@ __all__ = [
     "S3Client",
     "Upload",
     "UploadReason",
+    "apply_reading",
     "cache_control_for",
     "content_type_for",
     "current_plan",
     "plan_publish",
     "publish_tree",
+    "read_bucket",
+    "recheck",
 ]

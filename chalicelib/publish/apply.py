@@ -6,7 +6,8 @@ the publish record and the CDN invalidation last, then the marker goes. A run th
 the old pages pointing at assets that still exist, and the marker makes the next run list the bucket
 instead of trusting the record, so it converges whatever it publishes. The diff itself is plan.py's
 (pure), and what it compares with is basis.py's: this module reads the bucket for them and carries the
-plan out, and never writes past a refusal.
+plan out, and never writes past a refusal. A plan read earlier (without the tree, say for an approval)
+is `recheck`ed against the bucket before `apply_reading` carries it out.
 """
 
 from __future__ import annotations
@@ -64,11 +65,13 @@ def current_plan(
 ) -> PublishPlan:
     """The plan for publishing `manifest` to `target` now (reads the bucket, writes nothing); with the
     built `tree`, the spot check also covers what its home page links."""
-    return _read_bucket(s3, manifest, target, options, tree).plan
+    return read_bucket(s3, manifest, target, options, tree).plan
 
 
 @dataclass(frozen=True)
-class _Reading:
+class BucketReading:
+    """A plan and what it was read from: `recheck` compares a later reading with it."""
+
     plan: PublishPlan
     record: PublishRecord | None
     basis: Basis
@@ -76,23 +79,19 @@ class _Reading:
     unfinished: bool  # a marker of an earlier publish that never finished is in the bucket
 
 
-def _read_bucket(
+def read_bucket(
     s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions, tree: Path | None
-) -> _Reading:
+) -> BucketReading:
     """Plan from the record when it can stand in for the bucket and a spot check agrees; else list,
     trusting the record where it still holds, and HEAD only what stays unknown."""
     read_at = time.time()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The record and the marker are independent reads: overlapping them saves a round trip.
-        unfinished = pool.submit(bucket.publish_unfinished, s3, target, options.retry)
-        record = bucket.read_record(s3, target, options.retry)
-        marked = unfinished.result()
+    record, marked = _read_state(s3, target, options)
     basis = choose_basis(record, marked, options, read_at)
     if not basis.listing and record is not None:
         basis = after_spot_check(basis, _spot_check(s3, manifest, target, record, options, tree))
         if not basis.listing:
             plan = plan_publish(manifest, record.objects(), target, options)
-            return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
+            return BucketReading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
     expected = [target.key_for(entry.path) for entry in manifest.files]
     listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
     remote = merge_record(listing, record.entries if record is not None else {})
@@ -106,7 +105,18 @@ def _read_bucket(
     if unknown:
         looked = bucket.look_at(s3, target, unknown, options.retry, workers_for(s3, options))
         plan = plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
-    return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
+    return BucketReading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
+
+
+def _read_state(
+    s3: S3Client, target: PublishTarget, options: PublishOptions
+) -> tuple[PublishRecord | None, bool]:
+    """The publish record, and whether a marker says a publish to the prefix is unfinished."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The record and the marker are independent reads: overlapping them saves a round trip.
+        unfinished = pool.submit(bucket.publish_unfinished, s3, target, options.retry)
+        record = bucket.read_record(s3, target, options.retry)
+        return record, unfinished.result()
 
 
 def _spot_check(
@@ -116,16 +126,54 @@ def _spot_check(
     record: PublishRecord,
     options: PublishOptions,
     tree: Path | None,
+    *,
+    home_only: bool = False,
 ) -> SpotCheck:
-    """HEAD what every visit needs and a sample of the rest (spotcheck.py), against the record."""
+    """HEAD what every visit needs and a sample of the rest (spotcheck.py), against the record; with
+    `home_only`, only what the home page links beyond that (a plan read without the tree lacked it)."""
     home = tree / "index.html" if tree is not None else None
     home_html = home.read_text(encoding="utf-8", errors="replace") if home and home.is_file() else None
-    needed = needed_paths({entry.path for entry in manifest.files}, home_html, manifest.base_url)
+    paths = {entry.path for entry in manifest.files}
+    needed = needed_paths(paths, home_html, manifest.base_url)
+    sample = options.spot_check_sample
+    if home_only:
+        checked = set(needed_paths(paths, None, manifest.base_url))
+        needed, sample = [path for path in needed if path not in checked], 0
     # Seeded by the run and the target: a retried deploy checks the same objects, prod other ones.
     seed = f"{manifest.run_id} {target.where(target.prefix)}"
-    keys = keys_to_check(record.entries, target, needed, options.spot_check_sample, seed)
+    keys = keys_to_check(record.entries, target, needed, sample, seed)
     seen = bucket.head_many(s3, target, keys, options.retry, workers_for(s3, options))
     return compare(record.entries, target, seen)
+
+
+def recheck(
+    s3: S3Client,
+    manifest: Manifest,
+    options: PublishOptions,
+    planned: BucketReading,
+    tree: Path,
+) -> tuple[BucketReading, str]:
+    """Whether `planned` still holds now that the built `tree` is at hand: the same `planned` and "",
+    or a fresh reading and why the plan was read again.
+
+    The manifest cannot change (one per artifact), so only the target can: its publish record or marker
+    changed (another publish, a hand repair), or, for a plan trusted from the record, what the home page
+    links (which a plan made without the tree could not know) is not as recorded.
+    """
+    target = planned.plan.target
+    record, marked = _read_state(s3, target, options)
+    reason = ""
+    if record != planned.record:
+        reason = "the publish record changed since planning"
+    elif marked and not planned.unfinished:
+        reason = "a publish to this prefix began since planning"
+    elif not planned.basis.listing and record is not None:
+        check = _spot_check(s3, manifest, target, record, options, tree, home_only=True)
+        if not check.passed:
+            reason = f"what the home page links is not as recorded: {check.describe()}"
+    if not reason:
+        return planned, ""
+    return read_bucket(s3, manifest, target, options, tree), reason
 
 
 def publish_tree(
@@ -140,10 +188,27 @@ def publish_tree(
 ) -> PublishResult:
     """Publish a built stage tree to its target; with `dry_run`, only read the bucket and return the plan."""
     started = time.monotonic()
-    reading = _read_bucket(s3, manifest, target, options, tree)
-    plan = reading.plan
+    reading = read_bucket(s3, manifest, target, options, tree)
     if dry_run:
+        plan = reading.plan
         return PublishResult(plan.summary(), dry_run=True, seconds=time.monotonic() - started, plan=plan)
+    return apply_reading(
+        s3=s3, cloudfront=cloudfront, tree=tree, manifest=manifest, options=options, reading=reading
+    )
+
+
+def apply_reading(
+    *,
+    s3: S3Client,
+    cloudfront: CloudFrontClient | None,
+    tree: Path,
+    manifest: Manifest,
+    options: PublishOptions,
+    reading: BucketReading,
+) -> PublishResult:
+    """Carry out `reading`'s plan with the built `tree` (`recheck` it first when it was read earlier)."""
+    started = time.monotonic()
+    plan, target = reading.plan, reading.plan.target
     if plan.refusals:
         raise PublishError(
             f"refusing to publish {manifest.site} ({manifest.stage}) to {target.where(target.prefix)}: "
@@ -181,7 +246,7 @@ def _record(
     target: PublishTarget,
     plan: PublishPlan,
     record: PublishRecord,
-    reading: _Reading,
+    reading: BucketReading,
     options: PublishOptions,
 ) -> None:
     """Write the record of what the prefix now holds, then clear the marker (in that order): ours, or
@@ -258,7 +323,7 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
     return etags
 
 
-def _record_after(plan: PublishPlan, etags: dict[str, str], reading: _Reading) -> PublishRecord:
+def _record_after(plan: PublishPlan, etags: dict[str, str], reading: BucketReading) -> PublishRecord:
     """Every object the prefix holds after the apply; confirmed as of this run's listing, if it listed."""
     entries = {
         obj.key: RecordEntry(obj.etag, obj.md5, obj.headers, obj.size)

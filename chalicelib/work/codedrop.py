@@ -82,9 +82,12 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
     }
 
 
+def _artifact_run(run: Run) -> str:
+    return str(run.artifact.get("artifact_run") or run.id)
+
+
 def _bundle(svc: Services, run: Run, into: Path) -> Manifest:
-    artifact_run = str(run.artifact.get("artifact_run") or run.id)
-    return artifacts(svc).get_tree(run.site, artifact_run, BUNDLE, into)
+    return artifacts(svc).get_tree(run.site, _artifact_run(run), BUNDLE, into)
 
 
 def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[str, Any]:
@@ -114,11 +117,11 @@ def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[st
 
 
 def plan(svc: Services, run: Run, stage: str) -> str:
-    """What dropping the run's bundle onto `stage` would do (the approval email shows it)."""
+    """What dropping the run's bundle onto `stage` would do (the approval email shows it): from the
+    bundle's manifest and the mount's current release alone, so no bundle is downloaded."""
     from chalicelib.codedrop import plan_drop
 
-    with work_dir() as tmp:
-        manifest = _bundle(svc, run, Path(tmp) / "bundle")
+    manifest = artifacts(svc).get_manifest(run.site, _artifact_run(run), BUNDLE)
     return plan_drop(
         Path(svc.settings.efs_mount), stage, app_name(svc, run), manifest.run_id, manifest
     ).describe()

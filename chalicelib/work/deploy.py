@@ -2,8 +2,10 @@
 
 The target and the search credentials are the site's registration (`presslift site add/update`),
 never its presslift.toml: the site's own bucket and distribution when its operator gave them, else the
-pipeline's bucket for the stage with a prefix per site. Publishing plans first (`publish`), so a dry run
-(the approval's "what will change") shows exactly what the real deploy will do.
+pipeline's bucket for the stage with a prefix per site. Plan, then apply, as `publish/` does:
+`plan_deploy` reads the artifact's manifest and the target (no tarball), which is what the approval and
+`presslift publish --dry-run` show; `apply_deploy` downloads the tree, re-checks the target and carries
+the plan out (re-planning, and saying so, when the target changed since).
 
 Never: change prod before `clearance.check` has read, from the run record, that the run may go there
 (approved by a person, promoted by the site's policy, or restoring what prod had before).
@@ -11,6 +13,7 @@ Never: change prod before `clearance.check` has read, from the run record, that 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +25,8 @@ from chalicelib.sitemodel import Site, check_site_owned, placement
 from chalicelib.work import artifacts, site_config, work_dir
 
 if TYPE_CHECKING:
-    from chalicelib.publish import PublishOptions, PublishTarget
+    from chalicelib.manifest import Manifest
+    from chalicelib.publish import BucketReading, PublishOptions, PublishPlan, PublishResult, PublishTarget
 
 # The publish machinery is imported inside the functions: only the deploy function uses it, and every
 # other function's cold start would pay for it (this module is imported by the pipeline everywhere).
@@ -55,66 +59,194 @@ def options(
     )
 
 
-def deploy(
-    svc: Services,
-    run: Run,
-    stage: str,
-    *,
-    artifact_run: str | None = None,
-    dry_run: bool = False,
-    force: bool = False,
-    verify: bool = False,
-) -> dict[str, Any]:
-    """Publish `artifact_run`'s tree for `stage` (by default the run's own build).
+@dataclass(frozen=True)
+class SearchPlan:
+    """What a deploy will send to the stage's Algolia index: the artifact's records (read beside the
+    tree, never from it), compared with the live index when the sync runs."""
+
+    index_name: str
+    records: tuple[dict[str, Any], ...] = field(repr=False, compare=False)
+
+    def describe(self) -> str:
+        return f"{len(self.records)} records for index {self.index_name}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"records": len(self.records), "describe": self.describe()}
+
+
+@dataclass(frozen=True)
+class DeployPlan:
+    """What deploying `artifact_run`'s `stage` tree will do, read from its manifest and the target alone
+    (no tarball is downloaded); `apply_deploy` carries it out."""
+
+    stage: str
+    artifact_run: str
+    target: PublishTarget
+    publish: PublishPlan
+    search: SearchPlan | None
+    url: str
+    manifest: Manifest = field(repr=False, compare=False)
+    options: PublishOptions = field(repr=False, compare=False)
+    reading: BucketReading = field(repr=False, compare=False)
+
+    @property
+    def summary(self) -> str:
+        s = self.publish.summary()
+        text = f"{s['uploads']} to upload, {s['deletes']} to delete, {s['unchanged']} unchanged"
+        return text + (f"; search {self.search.describe()}" if self.search else "")
+
+    @property
+    def text(self) -> str:
+        """The plan's lines, as the approval page and `publish --dry-run` show them."""
+        return self.publish.describe() + (f"\n  search: {self.search.describe()}" if self.search else "")
+
+    def files(self, limit: int | None = None) -> dict[str, Any]:
+        """The changes file by file (`PublishPlan.files`); every one when `limit` is None."""
+        every = len(self.publish.uploads) + len(self.publish.deletes)
+        return self.publish.files(limit=every if limit is None else limit)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as a dry run, a run record or an approval stores it (the keys `deploy` records)."""
+        detail: dict[str, Any] = {
+            "publish": {"summary": self.publish.summary(), "dry_run": True},
+            "plan_text": self.publish.describe(),
+            "plan_files": self.publish.files(),
+            "artifact_run": self.artifact_run,
+            "url": self.url,
+            "summary": self.summary,
+        }
+        if self.search is not None:
+            detail["search"] = self.search.to_dict()
+        return detail
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What a deploy did: the plan it applied (a fresh one when the target changed since planning,
+    with why in `replanned`), the publish's figures and the search sync's."""
+
+    plan: DeployPlan
+    publish: PublishResult
+    search: dict[str, Any] | None
+    cleared: str
+    replanned: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The detail the run record, the dashboard (runview.py) and the tests read."""
+        result = self.publish
+        detail: dict[str, Any] = {
+            "publish": result.to_dict(),
+            "plan_text": self.plan.publish.describe(),
+            "plan_files": self.plan.publish.files(),
+            "artifact_run": self.plan.artifact_run,
+            "url": self.plan.url,
+            "summary": (
+                f"{result.uploaded} uploaded, {result.deleted} deleted, "
+                f"{result.summary.get('unchanged', 0)} unchanged"
+                + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
+            ),
+        }
+        if self.cleared:
+            detail["cleared"] = self.cleared
+        if self.replanned:
+            detail["replanned"] = self.replanned
+            detail["summary"] += f"; re-planned: {self.replanned}"
+        if self.search is not None:
+            detail["search"] = self.search
+            detail["summary"] += f"; search {self.search['describe']}"
+        return detail
+
+
+def plan_deploy(
+    svc: Services, run: Run, stage: str, *, artifact_run: str | None = None, verify: bool = False
+) -> DeployPlan:
+    """The plan for deploying `artifact_run`'s tree for `stage` (by default the run's own build), from
+    its manifest and the target's state: reads, never writes, and downloads no tarball.
 
     `verify` lists the bucket instead of trusting the record of the last publish; rollbacks and
     publishes always do, so a restore is exact even after someone edited the bucket by hand. The delete
     limits (at most so many deletes, no gutting the site) hold for them too, unless the operator who
     asked passed `allow_deletes` (recorded on the run's trigger).
     """
-    from chalicelib.publish import publish_tree
+    from chalicelib.publish import read_bucket
 
-    # Before anything is read or written: a dry run changes nothing, so only a real deploy is checked.
-    cleared = None if dry_run else clearance.check(svc, run, stage)
     config = site_config(run)
     restoring = run.trigger.get("type") in clearance.RESTORING
     allow_deletes = restoring and bool(run.trigger.get("allow_deletes"))
     site = svc.sites.registration(run.site)
     artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
     publish_to = target(svc, site, stage)
+    publish_options = options(config, allow_deletes=allow_deletes, verify=verify or restoring)
+    manifest = artifacts(svc).get_manifest(run.site, artifact_run, stage)
+    reading = read_bucket(svc.s3, manifest, publish_to, publish_options, None)
+    return DeployPlan(
+        stage=stage,
+        artifact_run=artifact_run,
+        target=publish_to,
+        publish=reading.plan,
+        search=plan_search(svc, run, stage, site, artifact_run),
+        url=svc.settings.site_url(run.site, stage),
+        manifest=manifest,
+        options=publish_options,
+        reading=reading,
+    )
+
+
+def apply_deploy(svc: Services, run: Run, plan: DeployPlan) -> DeployResult:
+    """Carry out `plan`: download the tree, re-check the target (re-plan, and say so, if it changed
+    since planning), upload, delete and invalidate, then sync search. Clearance comes first."""
+    from chalicelib.publish import apply_reading, recheck
+
+    # Before anything is downloaded or written: prod only for a run that may go there.
+    cleared = clearance.check(svc, run, plan.stage)
     with work_dir() as tmp:
         tree = Path(tmp) / "tree"
-        manifest = artifacts(svc).get_tree(run.site, artifact_run, stage, tree)
-        result = publish_tree(
+        artifacts(svc).download_tree(run.site, plan.artifact_run, plan.stage, tree)
+        reading, replanned = recheck(svc.s3, plan.manifest, plan.options, plan.reading, tree)
+        result = apply_reading(
             s3=svc.s3,
-            cloudfront=svc.cloudfront if publish_to.distribution_id else None,
+            cloudfront=svc.cloudfront if plan.target.distribution_id else None,
             tree=tree,
-            manifest=manifest,
-            target=publish_to,
-            options=options(config, force=force, allow_deletes=allow_deletes, verify=verify or restoring),
-            dry_run=dry_run,
+            manifest=plan.manifest,
+            options=plan.options,
+            reading=reading,
         )
-    assert result.plan is not None, "publish_tree always returns its plan"
-    detail: dict[str, Any] = {
-        "publish": result.to_dict(),
-        "plan_text": result.plan.describe(),
-        "plan_files": result.plan.files(),
-        "artifact_run": artifact_run,
-        "url": svc.settings.site_url(run.site, stage),
-        "summary": (
-            f"{result.uploaded} uploaded, {result.deleted} deleted, "
-            f"{result.summary.get('unchanged', 0)} unchanged"
-            + (f"; invalidation {result.invalidation_id}" if result.invalidation_id else "")
-        ),
-    }
-    if dry_run:  # every file for whoever asked (`publish --dry-run --list`): a run record has no room
-        detail["all_files"] = result.plan.files(limit=len(result.plan.uploads) + len(result.plan.deletes))
-    if cleared:
-        detail["cleared"] = cleared
-    if site.search.backend == "algolia":
-        detail["search"] = sync_search(svc, run, stage, site, artifact_run, dry_run=dry_run)
-        detail["summary"] += f"; search {detail['search']['describe']}"
+    applied = replace(plan, publish=reading.plan, reading=reading) if replanned else plan
+    search = None
+    if plan.search is not None:
+        search = sync_search(svc, svc.sites.registration(run.site), plan.search)
+    return DeployResult(applied, result, search, cleared, replanned)
+
+
+def deploy(
+    svc: Services, run: Run, stage: str, *, artifact_run: str | None = None, verify: bool = False
+) -> dict[str, Any]:
+    """Plan, then apply, the deploy of `artifact_run`'s `stage` tree (the pipeline's deploy step); the
+    detail its run record keeps. A refused run is refused before anything is read."""
+    clearance.check(svc, run, stage)
+    plan = plan_deploy(svc, run, stage, artifact_run=artifact_run, verify=verify)
+    detail = apply_deploy(svc, run, plan).to_dict()
+    moved = since_approval(run, plan)
+    if moved:
+        detail["since_approval"] = moved
+        detail["summary"] += f"; {moved}"
     return detail
+
+
+def since_approval(run: Run, plan: DeployPlan) -> str:
+    """How prod's plan differs from the one the approver was shown ("" when it does not, or none was):
+    another publish to prod in between changes what this deploy uploads and deletes."""
+    shown = run.approval.get("plan") if plan.stage == clearance.GUARDED else None
+    if not isinstance(shown, dict) or "uploads" not in shown:
+        return ""
+    now = plan.publish.summary()
+    figures = ("uploads", "deletes")
+    if all(shown.get(name) == now[name] for name in figures):
+        return ""
+    return (
+        f"prod changed since the approval: it showed {shown.get('uploads')} uploads and "
+        f"{shown.get('deletes')} deletes, the deploy found {now['uploads']} and {now['deletes']}"
+    )
 
 
 def algolia_index(site: Site, stage: str) -> str:
@@ -123,23 +255,28 @@ def algolia_index(site: Site, stage: str) -> str:
     return site.search.index_name if stage == "prod" else f"{site.search.index_name}_{stage}"
 
 
-def sync_search(
-    svc: Services, run: Run, stage: str, site: Site, artifact_run: str, *, dry_run: bool
-) -> dict[str, Any]:
-    """Make the stage's Algolia index hold the artifact's records (only the differences are sent)."""
+def plan_search(svc: Services, run: Run, stage: str, site: Site, artifact_run: str) -> SearchPlan | None:
+    """The records a deploy will sync to the stage's Algolia index; None for a site without Algolia."""
+    from chalicelib.search.records import load_records
+
+    if site.search.backend != "algolia":
+        return None
+    records = load_records(artifacts(svc).get_records(run.site, artifact_run, stage))
+    return SearchPlan(algolia_index(site, stage), tuple(records))
+
+
+def sync_search(svc: Services, site: Site, plan: SearchPlan) -> dict[str, Any]:
+    """Make the stage's Algolia index hold the plan's records (only the differences are sent)."""
     from chalicelib.search.algolia import AlgoliaTarget, sync_index
-    from chalicelib.search.records import index_settings, load_records
+    from chalicelib.search.records import index_settings
 
     search = site.search
     assert search.app_id and search.admin_key_parameter
-    records = load_records(artifacts(svc).get_records(run.site, artifact_run, stage))
     index = AlgoliaTarget(
         app_id=search.app_id,
-        index_name=algolia_index(site, stage),
+        index_name=plan.index_name,
         admin_key=svc.secrets.get(search.admin_key_parameter),
         hosts=svc.settings.algolia_hosts,
     )
-    if dry_run:
-        return {"records": len(records), "describe": f"{len(records)} records for index {index.index_name}"}
-    result = sync_index(index, records, settings=index_settings())
+    result = sync_index(index, list(plan.records), settings=index_settings())
     return {**result.summary(), "describe": result.describe()}
