@@ -17,9 +17,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.errors import PublishError
+from chalicelib.manifest import Manifest
 from chalicelib.publish import bucket, cloudfront
 from chalicelib.publish.basis import Basis, after_spot_check, choose_basis
 from chalicelib.publish.bucket import S3Client
@@ -28,11 +29,6 @@ from chalicelib.publish.plan import PublishPlan, Upload, UploadReason, plan_publ
 from chalicelib.publish.remote import PublishRecord, RecordEntry, RemoteObject, merge_record
 from chalicelib.publish.spotcheck import SpotCheck, compare, keys_to_check, needed_paths
 from chalicelib.publish.target import PublishOptions, PublishTarget
-
-if TYPE_CHECKING:
-    # chalicelib.manifest imports this package (for content types), so importing it back at
-    # run time would be circular; only annotations need it.
-    from chalicelib.manifest import Manifest
 
 
 @dataclass(frozen=True)
