@@ -4,24 +4,6 @@ from chalicelib import events, pipeline
 from chalicelib.runs import Run, Stage, new_run_id
 
 
-def test_a_message_that_ran_out_of_attempts_fails_its_run(provisioned):
-    run = provisioned.runs.create(
-        Run(
-            id=new_run_id(),
-            site="demo",
-            kind="hugo",
-            trigger={"type": "import"},
-            stages=[Stage("convert", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
-        )
-    )
-    body = events.encode(events.BuildRequest(run.id, "demo", "sources/demo/x.tar.gz"))
-    pipeline.give_up(provisioned, body, RuntimeError("disk full"))
-    failed = provisioned.runs.get(run.id)
-    assert failed.status == "failed"
-    assert failed.stage("build").status == "failed" and "disk full" in failed.stage("build").error
-    assert failed.stage("deploy-staging").status == "skipped"
-
-
 def running_run(svc) -> Run:
     return svc.runs.create(
         Run(
@@ -32,6 +14,16 @@ def running_run(svc) -> Run:
             stages=[Stage("convert", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
         )
     )
+
+
+def test_a_message_that_ran_out_of_attempts_fails_its_run(provisioned):
+    run = running_run(provisioned)
+    body = events.encode(events.BuildRequest(run.id, "demo", "sources/demo/x.tar.gz"))
+    pipeline.give_up(provisioned, body, RuntimeError("disk full"))
+    failed = provisioned.runs.get(run.id)
+    assert failed.status == "failed"
+    assert failed.stage("build").status == "failed" and "disk full" in failed.stage("build").error
+    assert failed.stage("deploy-staging").status == "skipped"
 
 
 @pytest.mark.parametrize(
