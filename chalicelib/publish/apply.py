@@ -80,8 +80,8 @@ def _read_bucket(
     read_at = time.time()
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The record and the marker are independent reads: overlapping them saves a round trip.
-        unfinished = pool.submit(bucket.publish_unfinished, s3, target, options.retry)
-        record = bucket.read_record(s3, target, options.retry)
+        unfinished = pool.submit(bucket.publish_unfinished, s3, target)
+        record = bucket.read_record(s3, target)
         marked = unfinished.result()
     basis = choose_basis(record, marked, options, read_at)
     if not basis.listing and record is not None:
@@ -90,7 +90,7 @@ def _read_bucket(
             plan = plan_publish(manifest, record.objects(), target, options)
             return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
     expected = [target.key_for(entry.path) for entry in manifest.files]
-    listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
+    listing = bucket.list_objects(s3, target, expected, workers_for(s3, options))
     remote = merge_record(listing, record.entries if record is not None else {})
     plan = plan_publish(manifest, remote, target, options)
     live = {obj.key: obj for obj in remote}
@@ -100,7 +100,7 @@ def _read_bucket(
         if _unknown_but_maybe_same(upload.reason, live.get(upload.key))
     ]
     if unknown:
-        looked = bucket.look_at(s3, target, unknown, options.retry, workers_for(s3, options))
+        looked = bucket.look_at(s3, target, unknown, workers_for(s3, options))
         plan = plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
     return _Reading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
 
@@ -120,7 +120,7 @@ def _spot_check(
     # Seeded by the run and the target: a retried deploy checks the same objects, prod other ones.
     seed = f"{manifest.run_id} {target.where(target.prefix)}"
     keys = keys_to_check(record.entries, target, needed, options.spot_check_sample, seed)
-    seen = bucket.head_many(s3, target, keys, options.retry, workers_for(s3, options))
+    seen = bucket.head_many(s3, target, keys, workers_for(s3, options))
     return compare(record.entries, target, seen)
 
 
@@ -149,9 +149,9 @@ def publish_tree(
     _check_tree(tree, plan)
     if not plan.changes_nothing:
         about = {"site": manifest.site, "run": manifest.run_id, "stage": manifest.stage}
-        bucket.mark_unfinished(s3, target, about, options.retry)
+        bucket.mark_unfinished(s3, target, about)
     etags = _upload_in_order(s3, tree, plan, options)
-    deleted = bucket.delete(s3, target, list(plan.deletes), options.retry)
+    deleted = bucket.delete(s3, target, list(plan.deletes))
     record = _record_after(plan, etags, reading)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The CDN invalidation does not depend on the record, so the two run side by side; the record
@@ -183,9 +183,9 @@ def _record(
     """Write the record of what the prefix now holds, then clear the marker (in that order): ours, or
     one an earlier publish left, now that a listing has caught the record up with the bucket."""
     if record != reading.record:
-        bucket.write_record(s3, target, record, options.retry)
+        bucket.write_record(s3, target, record)
     if not plan.changes_nothing or reading.unfinished:
-        bucket.mark_finished(s3, target, options.retry)
+        bucket.mark_finished(s3, target)
 
 
 def workers_for(s3: S3Client, options: PublishOptions) -> int:
@@ -232,7 +232,7 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
         if stop.is_set():
             return None
         try:
-            return bucket.put(s3, plan.target, tree, upload, options.retry)
+            return bucket.put(s3, plan.target, tree, upload)
         except BaseException:
             stop.set()
             raise
