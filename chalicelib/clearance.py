@@ -123,7 +123,7 @@ def check_release_live(svc: Services, run: Run, stage: str, release: str) -> str
     run records show `release` was live on `stage` before. Only prod is guarded."""
     if stage != GUARDED:
         return f"{stage} needs no approval"
-    for earlier in svc.runs.list(site=run.site, limit=200):
+    for earlier in svc.runs.each(site=run.site):
         if earlier.id != run.id and live_artifact(earlier, stage) == release:
             return f"release {release} was live on {stage} before (run {earlier.id})"
     raise ForbiddenError(

@@ -16,7 +16,7 @@ import json
 import random
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -160,9 +160,18 @@ class RunStore:
             return run
         raise ConflictError(f"run {run_id} changed under us {attempts} times in a row; try again")
 
-    def list(self, *, limit: int = 50, site: str | None = None) -> list[Run]:
-        """Runs newest first; with `site`, only that site's."""
+    def list(self, *, limit: int | None = 50, site: str | None = None) -> list[Run]:
+        """Runs newest first; with `site`, only that site's; with `limit=None`, every one (paged)."""
         runs: list[Run] = []
+        for run in self.each(site=site):
+            runs.append(run)
+            if limit is not None and len(runs) >= limit:
+                break
+        return runs
+
+    def each(self, *, site: str | None = None) -> Iterator[Run]:
+        """Every run newest first (with `site`, only that site's), read page by page as it is consumed:
+        for sweeps and histories that must not stop at a count."""
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": LIST_INDEX,
@@ -174,10 +183,7 @@ class RunStore:
             kwargs["FilterExpression"] = "site = :site"
             kwargs["ExpressionAttributeValues"][":site"] = {"S": site}
         for item in self._query_items(kwargs):
-            runs.append(Run.from_dict(json.loads(item["doc"]["S"]), version=int(item["version"]["N"])))
-            if len(runs) >= limit:
-                break
-        return runs
+            yield Run.from_dict(json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
 
     def _query_items(self, kwargs: dict[str, Any]) -> Iterable[dict[str, Any]]:
         while True:

@@ -147,23 +147,6 @@ def _boto3_client(service: str) -> Any:
     return boto3.session.Session().client(service)
 
 
-_process_secrets: Secrets | None = None
-
-
-def secrets() -> Secrets:
-    """The process-wide reader, so the cache lives as long as the Lambda container."""
-    global _process_secrets
-    if _process_secrets is None:
-        _process_secrets = Secrets()
-    return _process_secrets
-
-
-def use_secrets(value: Secrets | None) -> None:
-    """Replace the process-wide reader (tests and the local cloud)."""
-    global _process_secrets
-    _process_secrets = value
-
-
 def webhook_secret_name(site: str, env: dict[str, str] | None = None) -> str:
     """The SSM parameter holding `site`'s own webhook secret."""
     env = dict(os.environ) if env is None else env

@@ -99,6 +99,9 @@ class Services:
 
 
 RUNNER_READ_TIMEOUT = 960
+#: Tries per AWS call, the first included: botocore's standard retry mode backs off on throttling, 5xx
+#: and connection faults. The one retry policy for AWS calls: nothing retries them again around it.
+AWS_MAX_ATTEMPTS = 5
 # Below this size a PutObject body goes out with its headers; above it, S3 may refuse it first.
 EXPECT_CONTINUE_FROM = 8 * 1024 * 1024
 
@@ -108,7 +111,7 @@ def make_client(
     *,
     max_pool_connections: int = 64,
     read_timeout: float = 60,
-    max_attempts: int = 5,
+    max_attempts: int = AWS_MAX_ATTEMPTS,
     **session_args: Any,
 ) -> Any:
     """A boto3 client as the pipeline uses it (the local cloud and benchmarks use the same).
@@ -130,7 +133,8 @@ def make_client(
     session = boto3.session.Session(botocore_session=core, **session_args)
     config = Config(
         max_pool_connections=max_pool_connections,
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        # `total_max_attempts` counts every try; botocore's `max_attempts` would count retries only.
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
         read_timeout=read_timeout,
         **_checksum_once(Config),
         # presigned URLs signed with SigV4 (botocore would presign S3 URLs with SigV2, which S3 is retiring)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import botocore.endpoint
 import pytest
+from botocore.awsrequest import AWSResponse
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -120,3 +125,46 @@ def save_screenshot(driver: Any, name: str) -> Path:
     path = ARTIFACTS / name
     driver.save_screenshot(str(path))
     return path
+
+
+class _Body:
+    """The raw body of an injected answer, as botocore reads a urllib3 response."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def aws_answers(
+    client: Any, operation: str, status: int, code: str, *, only: set[int] | None = None
+) -> list[str]:
+    """The service answers `client`'s `operation` with `status` and error `code` at the HTTP level (every
+    attempt, or the `only` ones, counted from 1 over all attempts), so botocore's retry policy meets it
+    as it would meet AWS's; the URLs of every attempt sent (the others go on, to moto under mock_aws)."""
+    sent: list[str] = []
+    lock = threading.Lock()
+
+    def answer(request: Any, **_: Any) -> AWSResponse | None:
+        with lock:
+            sent.append(request.url)
+            number = len(sent)
+        if only is not None and number not in only:
+            return None
+        body = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+        if client.meta.service_model.protocol in ("json", "rest-json"):
+            body = json.dumps({"__type": code, "message": "injected"}).encode()
+        return AWSResponse(request.url, status, {"x-amzn-errortype": code}, _Body(body))
+
+    service = client.meta.service_model.service_id.hyphenize()
+    client.meta.events.register_first(f"before-send.{service}.{operation}", answer)
+    return sent
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """botocore's backoff delays, recorded instead of slept."""
+    slept: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=slept.append))
+    return slept

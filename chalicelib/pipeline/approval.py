@@ -38,7 +38,7 @@ def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> 
 
 def _supersede_waiting(svc: Services, newer: Run) -> None:
     """Older runs of the site still waiting for approval can no longer be approved."""
-    for run in svc.runs.list(site=newer.site, limit=20):
+    for run in svc.runs.each(site=newer.site):
         if run.id != newer.id and run.status == "awaiting_approval" and run.generation < newer.generation:
 
             def change(r: Run) -> None:
@@ -133,7 +133,7 @@ def expire_approvals(svc: Services) -> list[str]:
     """Mark runs whose approval expired as expired (the scheduled sweep); the ids it expired."""
     now = svc.clock()
     expired = []
-    for run in svc.runs.list(limit=200):
+    for run in svc.runs.each():
         if run.status != "awaiting_approval" or not run.approval:
             continue
         if approvals.is_expired(run, now):

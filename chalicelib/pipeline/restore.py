@@ -33,7 +33,7 @@ def rollback(
     it; it needs no approval, keeps the delete limits unless `allow_deletes`, and supersedes nothing: a
     run waiting for approval stays approvable, and approving it deploys it over the rollback.
     """
-    history = svc.runs.list(site=site, limit=200)
+    history = svc.runs.list(site=site, limit=None)
     check_known_site(svc, site, history)
     if history and history[0].kind == "code":
         return _rollback_code(svc, history, stage, to_run, who=who)
@@ -60,7 +60,7 @@ def publishable(svc: Services, site: str, stage: str, to_run: str | None = None)
     now (publishing it again repairs drift: hand edits, deleted files); with `to_run`, that run's build
     (a rollback's: the artifact it restored), which `check_publish` then has to allow. Something new
     reaches prod only through an approval, never by a publish."""
-    history = svc.runs.list(site=site, limit=200)
+    history = svc.runs.list(site=site, limit=None)
     if to_run:
         source = _find(site, to_run, [run for run in history if run.artifact.get("artifact_run")])
         return source, clearance.live_artifact(source, stage) or str(source.artifact["artifact_run"])
@@ -80,7 +80,7 @@ def check_publish(svc: Services, source: Run, artifact: str, stage: str) -> str:
     try:
         return clearance.check_restore(svc, "publish", source, artifact, stage)
     except ForbiddenError as exc:
-        live = clearance.live_history(svc.runs.list(site=source.site, limit=200), stage)
+        live = clearance.live_history(svc.runs.list(site=source.site, limit=None), stage)
         hint = f"; {stage} has run {live[0][0].id}'s build (--run {live[0][0].id})" if live else ""
         raise ForbiddenError(f"cannot publish run {source.id} to {stage}: {exc}{hint}") from exc
 

@@ -18,9 +18,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.errors import PublishError
+from chalicelib.manifest import Manifest
 from chalicelib.publish import bucket, cloudfront
 from chalicelib.publish.basis import Basis, after_spot_check, choose_basis
 from chalicelib.publish.bucket import S3Client
@@ -29,11 +30,6 @@ from chalicelib.publish.plan import PublishPlan, Upload, UploadReason, plan_publ
 from chalicelib.publish.remote import PublishRecord, RecordEntry, RemoteObject, merge_record
 from chalicelib.publish.spotcheck import SpotCheck, compare, keys_to_check, needed_paths
 from chalicelib.publish.target import PublishOptions, PublishTarget
-
-if TYPE_CHECKING:
-    # chalicelib.manifest imports this package (for content types), so importing it back at
-    # run time would be circular; only annotations need it.
-    from chalicelib.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ def read_bucket(
     """Plan from the record when it can stand in for the bucket and a spot check agrees; else list,
     trusting the record where it still holds, and HEAD only what stays unknown."""
     read_at = time.time()
-    record, marked = _read_state(s3, target, options)
+    record, marked = _read_state(s3, target)
     basis = choose_basis(record, marked, options, read_at)
     if not basis.listing and record is not None:
         basis = after_spot_check(basis, _spot_check(s3, manifest, target, record, options, tree))
@@ -93,7 +89,7 @@ def read_bucket(
             plan = plan_publish(manifest, record.objects(), target, options)
             return BucketReading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
     expected = [target.key_for(entry.path) for entry in manifest.files]
-    listing = bucket.list_objects(s3, target, options.retry, expected, workers_for(s3, options))
+    listing = bucket.list_objects(s3, target, expected, workers_for(s3, options))
     remote = merge_record(listing, record.entries if record is not None else {})
     plan = plan_publish(manifest, remote, target, options)
     live = {obj.key: obj for obj in remote}
@@ -103,19 +99,17 @@ def read_bucket(
         if _unknown_but_maybe_same(upload.reason, live.get(upload.key))
     ]
     if unknown:
-        looked = bucket.look_at(s3, target, unknown, options.retry, workers_for(s3, options))
+        looked = bucket.look_at(s3, target, unknown, workers_for(s3, options))
         plan = plan_publish(manifest, [looked.get(obj.key, obj) for obj in remote], target, options)
     return BucketReading(replace(plan, basis=basis.describe()), record, basis, read_at, marked)
 
 
-def _read_state(
-    s3: S3Client, target: PublishTarget, options: PublishOptions
-) -> tuple[PublishRecord | None, bool]:
+def _read_state(s3: S3Client, target: PublishTarget) -> tuple[PublishRecord | None, bool]:
     """The publish record, and whether a marker says a publish to the prefix is unfinished."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The record and the marker are independent reads: overlapping them saves a round trip.
-        unfinished = pool.submit(bucket.publish_unfinished, s3, target, options.retry)
-        record = bucket.read_record(s3, target, options.retry)
+        unfinished = pool.submit(bucket.publish_unfinished, s3, target)
+        record = bucket.read_record(s3, target)
         return record, unfinished.result()
 
 
@@ -142,7 +136,7 @@ def _spot_check(
     # Seeded by the run and the target: a retried deploy checks the same objects, prod other ones.
     seed = f"{manifest.run_id} {target.where(target.prefix)}"
     keys = keys_to_check(record.entries, target, needed, sample, seed)
-    seen = bucket.head_many(s3, target, keys, options.retry, workers_for(s3, options))
+    seen = bucket.head_many(s3, target, keys, workers_for(s3, options))
     return compare(record.entries, target, seen)
 
 
@@ -161,7 +155,7 @@ def recheck(
     links (which a plan made without the tree could not know) is not as recorded.
     """
     target = planned.plan.target
-    record, marked = _read_state(s3, target, options)
+    record, marked = _read_state(s3, target)
     reason = ""
     if record != planned.record:
         reason = "the publish record changed since planning"
@@ -218,9 +212,9 @@ def apply_reading(
     _check_tree(tree, plan)
     if not plan.changes_nothing:
         about = {"site": manifest.site, "run": manifest.run_id, "stage": manifest.stage}
-        bucket.mark_unfinished(s3, target, about, options.retry)
+        bucket.mark_unfinished(s3, target, about)
     etags = _upload_in_order(s3, tree, plan, options)
-    deleted = bucket.delete(s3, target, list(plan.deletes), options.retry)
+    deleted = bucket.delete(s3, target, list(plan.deletes))
     record = _record_after(plan, etags, reading)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The CDN invalidation does not depend on the record, so the two run side by side; the record
@@ -252,9 +246,9 @@ def _record(
     """Write the record of what the prefix now holds, then clear the marker (in that order): ours, or
     one an earlier publish left, now that a listing has caught the record up with the bucket."""
     if record != reading.record:
-        bucket.write_record(s3, target, record, options.retry)
+        bucket.write_record(s3, target, record)
     if not plan.changes_nothing or reading.unfinished:
-        bucket.mark_finished(s3, target, options.retry)
+        bucket.mark_finished(s3, target)
 
 
 def workers_for(s3: S3Client, options: PublishOptions) -> int:
@@ -301,7 +295,7 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
         if stop.is_set():
             return None
         try:
-            return bucket.put(s3, plan.target, tree, upload, options.retry)
+            return bucket.put(s3, plan.target, tree, upload)
         except BaseException:
             stop.set()
             raise

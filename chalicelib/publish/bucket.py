@@ -1,9 +1,10 @@
 """The S3 side of publishing: list the target, look at unknown objects, put, delete, keep the record
 and the marker that a publish is under way.
 
-Every call goes through `with_retries`; failures a user can act on become `PublishError`s that name
-the bucket and key. The client is passed in (a boto3 S3 client): nothing here creates clients or knows
-which endpoint they reach.
+Each call is tried by botocore's own retry policy (`services.make_client`: standard mode, throttling
+and 5xx backed off, `AWS_MAX_ATTEMPTS` in all), never again here; failures a user can act on become
+`PublishError`s that name the bucket and key. The client is passed in (a boto3 S3 client): nothing
+here creates clients or knows which endpoint they reach.
 """
 
 from __future__ import annotations
@@ -22,9 +23,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.errors import PublishError
 from chalicelib.publish.plan import Upload
 from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
-from chalicelib.publish.retry import with_retries
 from chalicelib.publish.spotcheck import Seen
-from chalicelib.publish.target import PublishTarget, RetryPolicy
+from chalicelib.publish.target import PublishTarget
 
 S3Client = Any  # a boto3 S3 client; typed loosely because boto3-stubs are not a dependency
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
@@ -38,7 +38,6 @@ T = TypeVar("T")
 def list_objects(
     s3: S3Client,
     target: PublishTarget,
-    policy: RetryPolicy,
     expected_keys: Iterable[str] = (),
     workers: int = 1,
 ) -> list[RemoteObject]:
@@ -53,10 +52,7 @@ def list_objects(
     ranges = list(zip(starts, [*starts[1:], None], strict=True))
 
     def list_range(after: str | None, last: str | None) -> list[RemoteObject]:
-        return _calling(
-            lambda: with_retries(lambda: _list_range(s3, target, after, last), policy),
-            f"list {target.where(target.prefix)}",
-        )
+        return _calling(lambda: _list_range(s3, target, after, last), f"list {target.where(target.prefix)}")
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(ranges)))) as pool:
         parts = list(pool.map(lambda bounds: list_range(*bounds), ranges))
@@ -81,7 +77,7 @@ def _list_range(
     return found
 
 
-def read_record(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> PublishRecord | None:
+def read_record(s3: S3Client, target: PublishTarget) -> PublishRecord | None:
     """The record of the last complete publish to this prefix; None if there is none (or unreadable)."""
 
     def fetch() -> bytes:
@@ -89,22 +85,22 @@ def read_record(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> Pub
         return body
 
     try:
-        return decode_record(with_retries(fetch, policy))
+        return decode_record(fetch())
     except ClientError as error:
         if _not_found(error):
             return None
         raise _publish_error(f"read the publish record {target.where(target.record_key)}", error) from error
 
 
-def write_record(s3: S3Client, target: PublishTarget, record: PublishRecord, policy: RetryPolicy) -> None:
+def write_record(s3: S3Client, target: PublishTarget, record: PublishRecord) -> None:
     what = f"write the publish record {target.where(target.record_key)}"
-    _put_state(s3, target.bucket, target.record_key, encode_record(record), "application/gzip", policy, what)
+    _put_state(s3, target.bucket, target.record_key, encode_record(record), "application/gzip", what)
 
 
-def publish_unfinished(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> bool:
+def publish_unfinished(s3: S3Client, target: PublishTarget) -> bool:
     """Whether a publish to this prefix began changing it and never recorded the result."""
     try:
-        with_retries(lambda: s3.head_object(Bucket=target.bucket, Key=target.applying_key), policy)
+        s3.head_object(Bucket=target.bucket, Key=target.applying_key)
     except ClientError as error:
         if _not_found(error):
             return False
@@ -112,27 +108,20 @@ def publish_unfinished(s3: S3Client, target: PublishTarget, policy: RetryPolicy)
     return True
 
 
-def mark_unfinished(s3: S3Client, target: PublishTarget, about: dict[str, str], policy: RetryPolicy) -> None:
+def mark_unfinished(s3: S3Client, target: PublishTarget, about: dict[str, str]) -> None:
     """Before the first change: until `mark_finished`, the record no longer describes the prefix."""
     body = json.dumps(about, sort_keys=True).encode()
     what = f"mark {target.where(target.prefix)} as being published ({target.applying_key})"
-    _put_state(s3, target.bucket, target.applying_key, body, "application/json", policy, what)
+    _put_state(s3, target.bucket, target.applying_key, body, "application/json", what)
 
 
-def _put_state(
-    s3: S3Client, bucket: str, key: str, body: bytes, content_type: str, policy: RetryPolicy, what: str
-) -> None:
+def _put_state(s3: S3Client, bucket: str, key: str, body: bytes, content_type: str, what: str) -> None:
+    _calling(lambda: s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type), what)
+
+
+def mark_finished(s3: S3Client, target: PublishTarget) -> None:
     _calling(
-        lambda: with_retries(
-            lambda: s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type), policy
-        ),
-        what,
-    )
-
-
-def mark_finished(s3: S3Client, target: PublishTarget, policy: RetryPolicy) -> None:
-    _calling(
-        lambda: with_retries(lambda: s3.delete_object(Bucket=target.bucket, Key=target.applying_key), policy),
+        lambda: s3.delete_object(Bucket=target.bucket, Key=target.applying_key),
         f"remove {target.where(target.applying_key)}",
     )
 
@@ -141,14 +130,13 @@ def look_at(
     s3: S3Client,
     target: PublishTarget,
     objects: Iterable[RemoteObject],
-    policy: RetryPolicy,
     concurrency: int,
 ) -> dict[str, RemoteObject]:
     """HEAD each object to learn its MD5 (ours, from metadata) and headers: for objects the record lacks."""
 
     def head(obj: RemoteObject) -> RemoteObject:
         meta = _calling(
-            lambda: with_retries(lambda: s3.head_object(Bucket=target.bucket, Key=obj.key), policy),
+            lambda: s3.head_object(Bucket=target.bucket, Key=obj.key),
             f"read the headers of {target.where(obj.key)}",
         )
         headers = ObjectHeaders(
@@ -162,13 +150,13 @@ def look_at(
 
 
 def head_many(
-    s3: S3Client, target: PublishTarget, keys: Iterable[str], policy: RetryPolicy, concurrency: int
+    s3: S3Client, target: PublishTarget, keys: Iterable[str], concurrency: int
 ) -> dict[str, Seen | None]:
     """HEAD each key, side by side: its ETag and size, or None when it is not there."""
 
     def head(key: str) -> Seen | None:
         try:
-            meta = with_retries(lambda: s3.head_object(Bucket=target.bucket, Key=key), policy)
+            meta = s3.head_object(Bucket=target.bucket, Key=key)
         except ClientError as error:
             if _not_found(error):
                 return None
@@ -184,7 +172,7 @@ def head_many(
         return dict(zip(keys, pool.map(head, keys), strict=True))
 
 
-def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, policy: RetryPolicy) -> str:
+def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload) -> str:
     """Upload one object and return its ETag.
 
     The bytes are checked against the manifest's MD5 here and again by S3 (Content-MD5), so a damaged
@@ -207,7 +195,7 @@ def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, policy:
         etag: str = s3.put_object(Body=body, **params)["ETag"]
         return etag.strip('"')
 
-    return _calling(lambda: with_retries(send, policy), f"upload {target.where(upload.key)}")
+    return _calling(send, f"upload {target.where(upload.key)}")
 
 
 def _checked_bytes(target: PublishTarget, tree: Path, upload: Upload) -> bytes:
@@ -221,12 +209,12 @@ def _checked_bytes(target: PublishTarget, tree: Path, upload: Upload) -> bytes:
     return data
 
 
-def delete(s3: S3Client, target: PublishTarget, keys: list[str], policy: RetryPolicy) -> int:
+def delete(s3: S3Client, target: PublishTarget, keys: list[str]) -> int:
     for start in range(0, len(keys), DELETE_BATCH):
         batch = [{"Key": key} for key in keys[start : start + DELETE_BATCH]]
         request = {"Objects": batch, "Quiet": True}
         response: dict[str, Any] = _calling(
-            partial(with_retries, partial(s3.delete_objects, Bucket=target.bucket, Delete=request), policy),
+            partial(s3.delete_objects, Bucket=target.bucket, Delete=request),
             f"delete {len(batch)} objects from {target.where(target.prefix)}",
         )
         errors = response.get("Errors", [])

@@ -12,19 +12,15 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.errors import PublishError
+from chalicelib.manifest import Manifest, ManifestEntry
 from chalicelib.publish.headers import cache_control_for, content_type_for
 from chalicelib.publish.invalidation import invalidation_paths
 from chalicelib.publish.remote import ObjectHeaders, RemoteObject
 from chalicelib.publish.target import STATE_FOLDER, PublishOptions, PublishTarget
 from chalicelib.units import human_size
-
-if TYPE_CHECKING:
-    # chalicelib.manifest imports this package (for content types), so importing it back at
-    # run time would be circular; only annotations need it.
-    from chalicelib.manifest import Manifest, ManifestEntry
 
 EMPTY_MD5 = hashlib.md5(b"", usedforsecurity=False).hexdigest()
 REDIRECT_SCHEMES = ("/", "http://", "https://")

@@ -1,7 +1,10 @@
-"""Retrying one AWS call with exponential backoff and full jitter, on throttling and server errors.
+"""The one retry Presslift adds to an AWS call: CloudFront's invalidation rate limit.
 
-Only transient faults are retried: a refusal (access denied, no such bucket, a bad digest) fails at
-once so its message reaches the user. Never retries anything that is not an AWS call.
+Every AWS call is retried by botocore itself (`services.make_client`: standard mode, throttling, 5xx
+and connection faults, `AWS_MAX_ATTEMPTS` tries); retrying those again here would multiply the tries.
+`TooManyInvalidationsInProgress` is the exception: CloudFront answers it (400) while too many earlier
+invalidations are still running, botocore does not retry it, and it clears only as they finish,
+minutes later. So only it is retried here, with exponential backoff and full jitter.
 """
 
 from __future__ import annotations
@@ -11,48 +14,29 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.exceptions import ClientError
 
 from chalicelib.publish.target import RetryPolicy
 
 T = TypeVar("T")
 
-TRANSIENT_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "SlowDown",
-        "RequestLimitExceeded",
-        "TooManyRequestsException",
-        "RequestTimeout",
-        "RequestTimeoutException",
-        "InternalError",
-        "ServiceUnavailable",
-        "TooManyInvalidationsInProgress",
-    }
-)
+#: What botocore leaves to us: an AWS answer that means "later", which its own policy does not retry.
+RATE_LIMIT_CODES = frozenset({"TooManyInvalidationsInProgress"})
 
 
-def is_transient(error: Exception) -> bool:
-    if isinstance(error, ConnectionError | HTTPClientError):
-        return True
-    if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return code in TRANSIENT_CODES or status >= 500
-    return False
+def is_rate_limited(error: Exception) -> bool:
+    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in RATE_LIMIT_CODES
 
 
 def with_retries(
     call: Callable[[], T], policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep
 ) -> T:
-    """`call()`, retried while it fails transiently, at most `policy.attempts` times in all."""
+    """`call()`, retried while it is rate limited, at most `policy.attempts` times in all."""
     for attempt in range(1, policy.attempts + 1):
         try:
             return call()
         except Exception as error:
-            if attempt == policy.attempts or not is_transient(error):
+            if attempt == policy.attempts or not is_rate_limited(error):
                 raise
             ceiling = min(policy.max_seconds, policy.base_seconds * 2 ** (attempt - 1))
             sleep(random.uniform(0, ceiling))

@@ -89,7 +89,6 @@ class PublishOptions:
     allow_deletes: bool = False
     wait_for_invalidation: bool = False
     invalidation_timeout_seconds: float = 600.0
-    retry: RetryPolicy = RetryPolicy()
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:

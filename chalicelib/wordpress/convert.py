@@ -360,7 +360,6 @@ class Conversion:
                 description=site.description,
                 theme=self.options.theme,
                 taxonomies=plan.taxonomies,
-                menus={},
                 menu_entries=entries,
             ),
         )

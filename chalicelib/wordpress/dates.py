@@ -6,7 +6,7 @@ This module must never read the clock: the same export gives the same dates.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 WP_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -53,18 +53,6 @@ def iso_date(local: str, gmt: str, fallback_offset: str = "+00:00") -> str:
         return gt.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00"
     offset = offset_of(local, gmt) or fallback_offset
     return lt.strftime("%Y-%m-%dT%H:%M:%S") + offset
-
-
-def is_after(a: str, b: str) -> bool:
-    """True when ISO date `a` is later than ISO date `b` (both with offsets)."""
-    try:
-        return datetime.fromisoformat(a) > datetime.fromisoformat(b)
-    except ValueError:
-        return False
-
-
-def plus_seconds(iso: str, seconds: int) -> str:
-    return (datetime.fromisoformat(iso) + timedelta(seconds=seconds)).isoformat()
 
 
 def from_pubdate(value: str) -> tuple[str, str]:

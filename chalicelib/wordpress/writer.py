@@ -16,7 +16,6 @@ import frontmatter
 import yaml
 
 from chalicelib.theme_path import THEME_NAME, theme_dir
-from chalicelib.wordpress.plan import MenuItem
 
 # libyaml's dumper writes the same YAML as the pure-Python one, several times faster.
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -69,7 +68,6 @@ def hugo_toml(
     description: str,
     theme: str,
     taxonomies: dict[str, str],
-    menus: dict[str, list[MenuItem]],
     menu_entries: dict[str, list[dict[str, Any]]],
 ) -> str:
     lines = [

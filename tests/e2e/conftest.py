@@ -12,12 +12,14 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.credentials import Credentials
 
+from chalicelib.github.api import API_ENV
 from chalicelib.sitemodel import Site
 from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
@@ -27,6 +29,9 @@ from presslift.localcloud import LocalCloud, LocalCloudOptions, local_identity
 from presslift.localgithub import LocalGitHub
 from tests.conftest import free_port
 
+#: The token the local cloud gives the pipeline for GitHub; `local_github` repositories accept it.
+GITHUB_TOKEN = "e2e-github-token"
+
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
@@ -35,7 +40,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
         state_dir=tmp_path_factory.mktemp("presslift-state"),
         aws_port=free_port(),
         api_port=free_port(),
-        github_token="e2e-github-token",
+        github_token=GITHUB_TOKEN,
         schedule_seconds=3600,
     )
     # moto keeps its backends per process, not per server: without a reset, an earlier module's runs
@@ -107,6 +112,24 @@ def leaks(secrets: Iterable[str], data: bytes) -> list[str]:
     """The `secrets` found in `data`, and any environment lines (`ENV_LINE`)."""
     found = [value for value in secrets if value and value.encode() in data]
     return found + [match.group().decode() for match in ENV_LINE.finditer(data)]
+
+
+@contextmanager
+def local_github(*repos: str, private: bool = False) -> Iterator[LocalGitHub]:
+    """The local GitHub server serving `repos` (readable with `GITHUB_TOKEN`), with the pipeline pointed
+    at it (`PRESSLIFT_GITHUB_API`) until the block ends."""
+    with LocalGitHub() as server:
+        for repo in repos:
+            server.add_repo(repo, private=private, tokens=[GITHUB_TOKEN])
+        saved = os.environ.get(API_ENV)
+        os.environ[API_ENV] = server.url
+        try:
+            yield server
+        finally:
+            if saved is None:
+                os.environ.pop(API_ENV, None)
+            else:
+                os.environ[API_ENV] = saved
 
 
 def send_webhook(api: ApiClient, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:

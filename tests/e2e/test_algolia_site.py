@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import urllib.error
 import urllib.request
 
@@ -14,8 +13,7 @@ import pytest
 from chalicelib.sitemodel import SearchBackend, Site
 from presslift.githubpayloads import push_payload, webhook_request
 from presslift.localalgolia import LocalAlgolia
-from presslift.localgithub import LocalGitHub
-from tests.e2e.conftest import register
+from tests.e2e.conftest import local_github, register
 
 pytestmark = pytest.mark.e2e
 
@@ -36,20 +34,14 @@ def files(posts: dict[str, str]) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def servers(cloud):
-    with LocalGitHub() as github, LocalAlgolia() as algolia:
-        saved = os.environ.get("PRESSLIFT_GITHUB_API")
-        os.environ["PRESSLIFT_GITHUB_API"] = github.url
+    with local_github(REPO) as github, LocalAlgolia() as algolia:
         svc = cloud.services
         svc.settings = dataclasses.replace(svc.settings, algolia_hosts=algolia.hosts)
         boto = __import__("boto3").session.Session().client("ssm")
         boto.put_parameter(Name=ADMIN_PARAMETER, Value=algolia.admin_key, Type="SecureString", Overwrite=True)
         search = SearchBackend("algolia", algolia.app_id, "searchable", algolia.search_key, ADMIN_PARAMETER)
         SECRETS["searchable"] = register(cloud, Site("searchable", repo=REPO, search=search))
-        github.add_repo(REPO, tokens=["e2e-github-token"])
         yield github, algolia
-        os.environ.pop("PRESSLIFT_GITHUB_API", None) if saved is None else os.environ.update(
-            PRESSLIFT_GITHUB_API=saved
-        )
 
 
 def push(api, github, algolia, posts: dict[str, str]) -> dict:

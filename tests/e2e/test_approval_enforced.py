@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import urllib.error
 import urllib.request
@@ -21,8 +20,7 @@ import pytest
 from chalicelib import events
 from chalicelib.sitemodel import Site
 from presslift.githubpayloads import push_payload, webhook_request
-from presslift.localgithub import LocalGitHub
-from tests.e2e.conftest import register
+from tests.e2e.conftest import local_github, register
 
 pytestmark = pytest.mark.e2e
 
@@ -46,16 +44,9 @@ def site_files(title: str, extra_pages: int = 0) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def github(cloud):
-    with LocalGitHub() as server:
-        server.add_repo(REPO, private=True, tokens=["e2e-github-token"])
-        saved = os.environ.get("PRESSLIFT_GITHUB_API")
-        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+    with local_github(REPO, private=True) as server:
         SECRETS[SITE] = register(cloud, Site(SITE, repo=REPO))
         yield server
-        if saved is None:
-            os.environ.pop("PRESSLIFT_GITHUB_API", None)
-        else:
-            os.environ["PRESSLIFT_GITHUB_API"] = saved
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 
 from chalicelib.sitemodel import Site
 from presslift.githubpayloads import push_payload, webhook_request
-from presslift.localgithub import LocalGitHub
-from tests.e2e.conftest import register, wait_for_commit_states
+from tests.e2e.conftest import local_github, register, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e
 
@@ -29,16 +28,9 @@ check = ["python", "-m", "compileall", "-q", "."]
 
 @pytest.fixture(scope="module")
 def github(cloud):
-    with LocalGitHub() as server:
-        server.add_repo(REPO, tokens=["e2e-github-token"])
-        saved = os.environ.get("PRESSLIFT_GITHUB_API")
-        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+    with local_github(REPO) as server:
         SECRETS["worker"] = register(cloud, Site("worker", repo=REPO, kind="code", code_app=APP))
         yield server
-        if saved is None:
-            os.environ.pop("PRESSLIFT_GITHUB_API", None)
-        else:
-            os.environ["PRESSLIFT_GITHUB_API"] = saved
 
 
 def push(api, github, version: str) -> dict:

@@ -6,21 +6,28 @@ GitHub token, the local cloud's AWS settings) is in any bucket or run record aft
 from __future__ import annotations
 
 import json
-import os
 
 import boto3
 import pytest
 
 from chalicelib.sitemodel import Site
-from presslift.localgithub import LocalGitHub
-from tests.e2e.conftest import PRINTS_ITS_ENVIRONMENT, leaks, register, run_logs, send_webhook, signed_push
+from tests.e2e.conftest import (
+    GITHUB_TOKEN,
+    PRINTS_ITS_ENVIRONMENT,
+    leaks,
+    local_github,
+    register,
+    run_logs,
+    send_webhook,
+    signed_push,
+)
 
 pytestmark = pytest.mark.e2e
 
 HUGO_REPO = "acme/hostile-site"
 CODE_REPO = "acme/hostile-code"
 SECRETS: dict[str, str] = {}  # each repository's site's own webhook secret
-GITHUB_TOKEN = "e2e-github-token"
+
 # A leak of the function's environment would show an `env` dump's lines (`leaks`: the local keys are
 # the word "testing", so their names with "=" stand for them), the secrets' values, moto's address.
 HOME = "<html><body>{{ range site.RegularPages }}<p>{{ .Title }}</p>{{ end }}</body></html>"
@@ -28,20 +35,12 @@ HOME = "<html><body>{{ range site.RegularPages }}<p>{{ .Title }}</p>{{ end }}</b
 
 @pytest.fixture(scope="module")
 def github(cloud):
-    with LocalGitHub() as server:
-        server.add_repo(HUGO_REPO, tokens=[GITHUB_TOKEN])
-        server.add_repo(CODE_REPO, tokens=[GITHUB_TOKEN])
-        saved = os.environ.get("PRESSLIFT_GITHUB_API")
-        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+    with local_github(HUGO_REPO, CODE_REPO) as server:
         SECRETS[HUGO_REPO] = register(cloud, Site("hostile", repo=HUGO_REPO))
         SECRETS[CODE_REPO] = register(
             cloud, Site("hostilecode", repo=CODE_REPO, kind="code", code_app="hostile")
         )
         yield server
-        if saved is None:
-            os.environ.pop("PRESSLIFT_GITHUB_API", None)
-        else:
-            os.environ["PRESSLIFT_GITHUB_API"] = saved
 
 
 def push(api, github, repo: str, files: dict[str, bytes]) -> dict:

@@ -4,7 +4,6 @@ it links the pushed commit and GitHub's compare view from the push payload."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ from chalicelib.sitemodel import Site
 from presslift.githubpayloads import push_payload, webhook_request
 from presslift.localgithub import LocalGitHub
 from tests.conftest import save_screenshot
-from tests.e2e.conftest import register
+from tests.e2e.conftest import local_github, register
 from tests.e2e.test_operator_auth import send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.chromium]
@@ -35,15 +34,8 @@ def site_files(title: str) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def github(cloud) -> Iterator[LocalGitHub]:
-    with LocalGitHub() as server:
-        server.add_repo(REPO, tokens=["e2e-github-token"])
-        saved = os.environ.get("PRESSLIFT_GITHUB_API")
-        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+    with local_github(REPO) as server:
         yield server
-        if saved is None:
-            os.environ.pop("PRESSLIFT_GITHUB_API", None)
-        else:
-            os.environ["PRESSLIFT_GITHUB_API"] = saved
 
 
 def test_a_push_runs_page_follows_the_run_live_and_links_the_commit(cloud, api, github, browser, dashboard):

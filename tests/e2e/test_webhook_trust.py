@@ -6,7 +6,6 @@ two sites on one target or code app."""
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
@@ -15,10 +14,10 @@ from chalicelib.errors import ConflictError
 from chalicelib.sitemodel import Site, Target
 from chalicelib.sites import rotate_webhook_secret
 from presslift.cli import main
-from presslift.localgithub import LocalGitHub
 from tests.e2e.conftest import (
     assert_a_replayed_push_builds_nothing,
     assert_a_stale_push_builds_nothing,
+    local_github,
     register,
     send_webhook,
     signed_push,
@@ -39,18 +38,10 @@ def files(title: str) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def github(cloud):
-    with LocalGitHub() as server:
-        for repo in (ALPHA, BETA):
-            server.add_repo(repo, tokens=["e2e-github-token"])
-        saved = os.environ.get("PRESSLIFT_GITHUB_API")
-        os.environ["PRESSLIFT_GITHUB_API"] = server.url
+    with local_github(ALPHA, BETA) as server:
         SECRETS["alpha"] = register(cloud, Site("alpha", repo=ALPHA))
         SECRETS["beta"] = register(cloud, Site("beta", repo=BETA))
         yield server
-        if saved is None:
-            os.environ.pop("PRESSLIFT_GITHUB_API", None)
-        else:
-            os.environ["PRESSLIFT_GITHUB_API"] = saved
 
 
 def signed(github, repo: str, title: str, secret: str, *, pushed_at: int | None = None):

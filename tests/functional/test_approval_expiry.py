@@ -4,13 +4,17 @@ import pytest
 
 from chalicelib import approvals, pipeline
 from chalicelib.errors import ForbiddenError
+from chalicelib.pipeline import approval
 from chalicelib.runs import Run, Stage, new_run_id
 
 
-def waiting(svc, *, expires_in: timedelta) -> tuple[Run, str]:
+def waiting(
+    svc, *, expires_in: timedelta, created: datetime | None = None, generation: int = 0
+) -> tuple[Run, str]:
     record, token = approvals.new_approval(datetime.now(UTC), expires_in)
     run = Run(
-        id=new_run_id(),
+        id=new_run_id(created),
+        generation=generation,
         site="demo",
         kind="hugo",
         trigger={"type": "import"},
@@ -40,3 +44,44 @@ def test_an_expired_approval_cannot_be_decided(provisioned):
     with pytest.raises(ForbiddenError, match="expired"):
         pipeline.decide(provisioned, run.id, token, approvals.Decision("approve"))
     assert provisioned.runs.get(run.id).status == "awaiting_approval"  # the sweep will mark it
+
+
+def finished_runs(svc, count: int) -> list[Run]:
+    """`count` finished runs of the site, newer than any run a test made before them."""
+    return [
+        svc.runs.create(
+            Run(
+                id=new_run_id(),
+                site="demo",
+                kind="hugo",
+                trigger={"type": "push"},
+                stages=[],
+                status="succeeded",
+            )
+        )
+        for _ in range(count)
+    ]
+
+
+def test_an_approval_older_than_two_hundred_newer_runs_still_expires(provisioned):
+    old, _ = waiting(
+        provisioned, expires_in=timedelta(seconds=-1), created=datetime.now(UTC) - timedelta(days=3)
+    )
+    finished_runs(provisioned, 201)
+    assert pipeline.expire_approvals(provisioned) == [old.id]
+    assert provisioned.runs.get(old.id).status == "expired"
+
+
+def test_a_new_staging_build_supersedes_every_waiting_run_however_old(provisioned):
+    day = datetime.now(UTC) - timedelta(days=2)
+    oldest, _ = waiting(provisioned, expires_in=timedelta(hours=1), created=day, generation=1)
+    older, _ = waiting(
+        provisioned, expires_in=timedelta(hours=1), created=day + timedelta(hours=1), generation=2
+    )
+    newer = finished_runs(provisioned, 21)[-1]
+    newer.generation = 3
+    approval._supersede_waiting(provisioned, newer)
+    for run in (oldest, older):
+        ended = provisioned.runs.get(run.id)
+        assert ended.status == "superseded"
+        assert ended.approval["superseded_by"] == newer.id

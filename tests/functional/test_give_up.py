@@ -1,9 +1,11 @@
+import pytest
+
 from chalicelib import events, pipeline
 from chalicelib.runs import Run, Stage, new_run_id
 
 
-def test_a_message_that_ran_out_of_attempts_fails_its_run(provisioned):
-    run = provisioned.runs.create(
+def running_run(svc) -> Run:
+    return svc.runs.create(
         Run(
             id=new_run_id(),
             site="demo",
@@ -12,6 +14,10 @@ def test_a_message_that_ran_out_of_attempts_fails_its_run(provisioned):
             stages=[Stage("convert", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
         )
     )
+
+
+def test_a_message_that_ran_out_of_attempts_fails_its_run(provisioned):
+    run = running_run(provisioned)
     body = events.encode(events.BuildRequest(run.id, "demo", "sources/demo/x.tar.gz"))
     pipeline.give_up(provisioned, body, RuntimeError("disk full"))
     failed = provisioned.runs.get(run.id)
@@ -20,5 +26,27 @@ def test_a_message_that_ran_out_of_attempts_fails_its_run(provisioned):
     assert failed.stage("deploy-staging").status == "skipped"
 
 
-def test_giving_up_on_an_unreadable_message_changes_nothing(provisioned):
-    pipeline.give_up(provisioned, "not a pipeline message", RuntimeError("x"))
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not a pipeline message",
+        events.encode(events.BuildRequest("20200101-000000-000-gone00", "demo", "sources/demo/x.tar.gz")),
+    ],
+    ids=["unreadable", "unknown-run"],
+)
+def test_giving_up_on_a_message_without_a_run_changes_no_run(provisioned, body):
+    bystander = running_run(provisioned)
+    pipeline.give_up(provisioned, body, RuntimeError("x"))
+    unchanged = provisioned.runs.get(bystander.id)
+    assert unchanged.status == "running" and unchanged.version == bystander.version
+    assert [run.id for run in provisioned.runs.list()] == [bystander.id]
+
+
+def test_giving_up_on_a_finished_run_leaves_it_as_it_ended(provisioned):
+    run = running_run(provisioned)
+    body = events.encode(events.BuildRequest(run.id, "demo", "sources/demo/x.tar.gz"))
+    pipeline.give_up(provisioned, body, RuntimeError("disk full"))
+    failed = provisioned.runs.get(run.id)
+    pipeline.give_up(provisioned, body, RuntimeError("again"))
+    again = provisioned.runs.get(run.id)
+    assert again.version == failed.version and "again" not in (again.stage("build").error or "")

@@ -7,8 +7,10 @@ from typing import Any
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
 
-from chalicelib.services import EXPECT_CONTINUE_FROM, make_client
+from chalicelib.services import AWS_MAX_ATTEMPTS, EXPECT_CONTINUE_FROM, make_client
+from tests.conftest import aws_answers
 
 
 class EmptyBody:
@@ -60,3 +62,22 @@ def test_uploads_are_checksummed_once_by_the_md5_they_carry_or_the_crc32_they_as
     assert "content-md5" in page and not any(h.startswith("x-amz-checksum") for h in page)
     assert any(h.startswith("x-amz-checksum") or h == "x-amz-trailer" for h in artifact)
     assert any(h.startswith("x-amz-checksum") or h == "content-md5" for h in deletes), "S3 requires one"
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "call", "attempts"),
+    [
+        ("s3", "GetObject", lambda c: c.get_object(Bucket="site", Key="index.html"), AWS_MAX_ATTEMPTS),
+        ("lambda", "Invoke", lambda c: c.invoke(FunctionName="runner"), 1),  # the build runner's: never twice
+    ],
+    ids=["default", "one-try"],
+)
+def test_a_failing_call_is_tried_exactly_as_often_as_asked(
+    no_backoff: list[float], service: str, operation: str, call: Any, attempts: int
+) -> None:
+    client = make_client(service, region_name="us-east-1", max_attempts=attempts)
+    sent = aws_answers(client, operation, 503, "ServiceUnavailable")
+    with pytest.raises(ClientError, match="ServiceUnavailable"):
+        call(client)
+    assert len(sent) == attempts
+    assert len(no_backoff) == attempts - 1

@@ -197,7 +197,7 @@ def test_rollback_is_one_rename_and_writes_nothing(mount, make_bundle, monkeypat
     monkeypatch.setattr(shutil, "copyfile", lambda *args, **kw: calls.append(("copyfile", args)))
     result = rollback(mount, "dev", "app")
     assert [name for name, _ in calls] == ["replace"]
-    assert result.bytes_written == 0 and result.switch_seconds < 0.5
+    assert result.bytes_written == 0
     assert os.readlink(app_root(mount) / "current") == "releases/r1"
 
 

@@ -1,24 +1,27 @@
-"""The library calls a webhook and a fetch make, in order, against moto and the local GitHub server.
+"""`POST /webhooks/github` through the real route (Chalice's test client and app.py's `app`), against
+moto and the local GitHub server.
 
-`handle` is what `POST /webhooks/github` does with these modules (the route itself lives in app.py):
-signature, repository lookup, de-duplication, the decision, a generation. The cases are the ones the
-issue will be checked with: signed push builds, bad signatures change nothing, pings / other events /
-tags / deletions / redeliveries build nothing, and two quick pushes deploy in order.
+The cases are the ones the issue will be checked with: a signed push queues a run that fetches the
+commit, bad signatures change nothing, pings / other events / tags / deletions / redeliveries build
+nothing, and two quick pushes deploy in order.
 """
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from chalice.test import Client
 
-from chalicelib.errors import UnauthorizedError
-from chalicelib.github import download_tarball, fetch_site_config, receive_webhook, should_build
-from chalicelib.github.webhook import NULL_SHA, PushEvent
-from chalicelib.services import Services
-from chalicelib.siteconfig import SiteConfig
+from chalicelib.github import download_tarball
+from chalicelib.github.api import API_ENV
+from chalicelib.github.webhook import NULL_SHA
+from chalicelib.secrets import webhook_secret_name
+from chalicelib.services import Services, services, use_services
 from chalicelib.sitemodel import Site
 from chalicelib.sites import SiteStore
 from presslift.githubpayloads import ping_payload, push_payload, webhook_request
@@ -30,33 +33,46 @@ REPO = "acme/site"
 
 @dataclass
 class Outcome:
-    build: bool
-    reason: str
+    status: int
+    reply: dict[str, object]
     generation: int = 0
 
+    @property
+    def build(self) -> bool:
+        return self.status == 202 and "run_id" in self.reply
 
-def handle(github: LocalGitHub, sites: SiteStore, headers: dict[str, str], body: bytes) -> Outcome:
-    webhook = receive_webhook(headers, body, SECRET)  # raises before any side effect
-    matched = sites.find_by_repo(webhook.repository or "")
-    if not matched:
-        return Outcome(False, f"repository {webhook.repository} is not registered")
-    if not sites.remember_delivery(webhook.delivery_id, 3600):
-        return Outcome(False, f"delivery {webhook.delivery_id} was already handled")
-    site, event = matched[0], webhook.payload
-    config = SiteConfig()
-    if isinstance(event, PushEvent) and not event.deleted:
-        config = fetch_site_config(github.url, event.repository, event.after)
-    decision = should_build(event, site, config)
-    if not decision.build:
-        return Outcome(False, decision.reason)
-    return Outcome(True, decision.reason, sites.next_generation(site.name))
+    @property
+    def reason(self) -> str:
+        return str(self.reply.get("ignored") or self.reply.get("message") or self.reply)
+
+
+@pytest.fixture
+def route(provisioned: Services, github: LocalGitHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    """The app's own route, with the test's services, talking to the local GitHub server."""
+    import app
+
+    monkeypatch.setenv(API_ENV, github.url)
+    use_services(provisioned)
+    try:
+        with Client(app.app) as client:
+            yield client
+    finally:
+        use_services(None)
 
 
 @pytest.fixture
 def sites(provisioned: Services) -> SiteStore:
-    store = SiteStore(provisioned.dynamodb, provisioned.settings.table)
-    store.add(Site("www", repo=REPO, branch="main"))
-    return store
+    provisioned.sites.add(Site("www", repo=REPO, branch="main"))
+    provisioned.secrets.store(webhook_secret_name("www"), SECRET)
+    return provisioned.sites
+
+
+def handle(route: Client, headers: dict[str, str], body: bytes) -> Outcome:
+    response = route.http.post("/webhooks/github", headers=headers, body=body)
+    outcome = Outcome(response.status_code, json.loads(response.body or b"{}"))
+    if outcome.build:
+        outcome.generation = services().runs.get(str(outcome.reply["run_id"])).generation
+    return outcome
 
 
 def push(
@@ -69,31 +85,32 @@ def push(
 
 
 def test_a_signed_push_builds_and_fetches_the_commit(
-    github: LocalGitHub, sites: SiteStore, tmp_path: Path
+    route: Client, github: LocalGitHub, sites: SiteStore, tmp_path: Path
 ) -> None:
     sha, body, headers = push(github, {"content/a.md": b"# A"})
-    outcome = handle(github, sites, headers, body)
+    outcome = handle(route, headers, body)
     assert outcome.build and outcome.generation == 1
     source = download_tarball(github.url, REPO, sha, tmp_path / "src")
     assert (source.root / "content" / "a.md").read_bytes() == b"# A"
 
 
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64])
-def test_bad_signatures_change_nothing(github: LocalGitHub, sites: SiteStore, signature: str | None) -> None:
+def test_bad_signatures_change_nothing(
+    route: Client, github: LocalGitHub, sites: SiteStore, signature: str | None
+) -> None:
     _, body, headers = push(github, {"content/a.md": b"# A"})
     headers.pop("X-Hub-Signature-256")
     if signature:
         headers["X-Hub-Signature-256"] = signature
-    with pytest.raises(UnauthorizedError):
-        handle(github, sites, headers, body)
+    assert handle(route, headers, body).status == 401
     assert sites.remember_delivery(headers["X-GitHub-Delivery"], 3600)  # it was never recorded
     assert sites.current_generation("www") == 0
 
 
-def test_a_redelivery_builds_nothing(github: LocalGitHub, sites: SiteStore) -> None:
+def test_a_redelivery_builds_nothing(route: Client, github: LocalGitHub, sites: SiteStore) -> None:
     _, body, headers = push(github, {"content/a.md": b"# A"})
-    assert handle(github, sites, headers, body).build
-    again = handle(github, sites, headers, body)
+    assert handle(route, headers, body).build
+    again = handle(route, headers, body)
     assert not again.build and "already handled" in again.reason
     assert sites.current_generation("www") == 1
 
@@ -101,7 +118,6 @@ def test_a_redelivery_builds_nothing(github: LocalGitHub, sites: SiteStore) -> N
 @pytest.mark.parametrize(
     ("event", "payload", "words"),
     [
-        ("ping", ping_payload(REPO), "ping"),
         (
             "issues",
             {"action": "opened", "repository": {"full_name": REPO}},
@@ -118,29 +134,46 @@ def test_a_redelivery_builds_nothing(github: LocalGitHub, sites: SiteStore) -> N
             push_payload(REPO, "refs/heads/dev", "c" * 40, "d" * 40, ["content/a.md"]),
             "not configured",
         ),
-        ("push", push_payload("acme/unknown", "refs/heads/main", "c" * 40, "d" * 40), "not registered"),
     ],
 )
 def test_nothing_else_builds(
-    github: LocalGitHub, sites: SiteStore, event: str, payload: dict[str, object], words: str
+    route: Client, github: LocalGitHub, sites: SiteStore, event: str, payload: dict[str, object], words: str
 ) -> None:
     body, headers = webhook_request(event, payload, SECRET)
-    outcome = handle(github, sites, headers, body)
+    outcome = handle(route, headers, body)
     assert not outcome.build and words in outcome.reason
 
 
-def test_a_push_outside_the_watch_paths_builds_nothing(github: LocalGitHub, sites: SiteStore) -> None:
+def test_a_ping_answers_and_builds_nothing(route: Client, sites: SiteStore) -> None:
+    body, headers = webhook_request("ping", ping_payload(REPO), SECRET)
+    outcome = handle(route, headers, body)
+    assert outcome.status == 200 and outcome.reply["ok"] is True
+    assert sites.current_generation("www") == 0
+
+
+def test_a_repository_nobody_registered_is_refused(route: Client, sites: SiteStore) -> None:
+    payload = push_payload("acme/unknown", "refs/heads/main", "c" * 40, "d" * 40)
+    body, headers = webhook_request("push", payload, SECRET)
+    assert handle(route, headers, body).status == 401
+    assert sites.current_generation("www") == 0
+
+
+def test_a_push_outside_the_watch_paths_builds_nothing(
+    route: Client, github: LocalGitHub, sites: SiteStore
+) -> None:
     _, body, headers = push(github, {"README.md": b"docs"})
-    outcome = handle(github, sites, headers, body)
+    outcome = handle(route, headers, body)
     assert not outcome.build and "touches no watched path (content)" in outcome.reason
 
 
-def test_two_quick_pushes_deploy_in_order(github: LocalGitHub, sites: SiteStore, tmp_path: Path) -> None:
+def test_two_quick_pushes_deploy_in_order(
+    route: Client, github: LocalGitHub, sites: SiteStore, tmp_path: Path
+) -> None:
     """The first push's fetch is slow; it finishes after the second one and must not deploy."""
     first_sha, body1, headers1 = push(github, {"content/a.md": b"first"})
     second_sha, body2, headers2 = push(github, {"content/a.md": b"second"})
     github.set_delay(REPO, 0.5, sha=first_sha)
-    first, second = handle(github, sites, headers1, body1), handle(github, sites, headers2, body2)
+    first, second = handle(route, headers1, body1), handle(route, headers2, body2)
     deployed: list[tuple[int, bool]] = []
 
     def fetch_and_deploy(sha: str, generation: int) -> None:

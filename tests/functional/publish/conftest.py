@@ -11,7 +11,8 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.manifest import Manifest, scan_tree
-from chalicelib.publish import PublishOptions, PublishResult, PublishTarget, RetryPolicy, publish_tree
+from chalicelib.publish import PublishOptions, PublishResult, PublishTarget, publish_tree
+from chalicelib.services import make_client
 from presslift.localcloud.provision import distribution_config
 
 BUCKET = "presslift-staging"
@@ -21,7 +22,7 @@ BUCKET = "presslift-staging"
 def clients() -> Iterator[dict[str, Any]]:
     with mock_aws():
         session = boto3.session.Session(region_name="us-east-1")
-        s3 = session.client("s3")
+        s3 = make_client("s3", region_name="us-east-1")  # the pipeline's own client: its retry policy
         s3.create_bucket(Bucket=BUCKET)
         yield {"s3": s3, "cloudfront": session.client("cloudfront")}
 
@@ -36,9 +37,6 @@ def target(distribution_id: str | None = None) -> PublishTarget:
     return PublishTarget(BUCKET, "blog/", distribution_id, origin_path="/blog" if distribution_id else "")
 
 
-FAST_RETRY = RetryPolicy(attempts=4, base_seconds=0.0, max_seconds=0.0)
-
-
 def publish(
     s3: Any,
     tree: Path,
@@ -50,7 +48,6 @@ def publish(
     **options: Any,
 ) -> PublishResult:
     """Publish `tree` to the test bucket's `blog/` prefix with PublishOptions(**options)."""
-    options.setdefault("retry", FAST_RETRY)
     return publish_tree(
         s3=s3,
         cloudfront=cloudfront,

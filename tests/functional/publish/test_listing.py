@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from chalicelib.publish import bucket
-from chalicelib.publish.target import RetryPolicy
 from tests.functional.publish.conftest import BUCKET, target
 
 LIVE = [f"blog/{name}" for name in ("a", "b/1", "b/2", "b/3", "c", "é", "z/9", "zz")] + ["other/x", "blog"]
@@ -37,7 +36,7 @@ def test_ranged_listing_finds_every_object_once(
         s3.put_object(Bucket=BUCKET, Key=key, Body=key.encode())
     monkeypatch.setattr(bucket, "RANGE_KEYS", 2)  # many small ranges over a handful of keys
 
-    found = bucket.list_objects(s3, target(), RetryPolicy(), expected, workers=4)
+    found = bucket.list_objects(s3, target(), expected, workers=4)
 
     assert [obj.key for obj in found] == plain_listing(s3)
     assert len(found) == 8

@@ -10,7 +10,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.errors import PublishError
+from chalicelib.publish import bucket
 from chalicelib.publish.target import STATE_FOLDER
+from chalicelib.services import AWS_MAX_ATTEMPTS
+from tests.conftest import aws_answers
 from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, target, write_tree
 
 
@@ -79,13 +82,38 @@ def test_pages_wait_until_their_assets_are_uploaded(clients: dict[str, Any], tmp
     assert sorted(bucket_contents(clients["s3"])) == ["images/logo.png"]
 
 
-def test_throttling_and_server_errors_are_retried(clients: dict[str, Any], tmp_path: Path) -> None:
-    faulty = FaultyS3(clients["s3"], fail_on={1, 2, 5}, code="SlowDown", status=503)
+def test_throttling_and_server_errors_are_retried(
+    clients: dict[str, Any], tmp_path: Path, no_backoff: list[float]
+) -> None:
+    aws_answers(clients["s3"], "PutObject", 503, "SlowDown", only={1, 2, 5})
 
-    result = publish(faulty, tmp_path / "site", write_tree(tmp_path / "site", SITE_V1), concurrency=2)
+    result = publish(clients["s3"], tmp_path / "site", write_tree(tmp_path / "site", SITE_V1), concurrency=2)
 
     assert result.uploaded == len(SITE_V1)
     assert len(bucket_contents(clients["s3"])) == len(SITE_V1)
+    assert len(no_backoff) == 3  # one backoff per refused attempt
+
+
+def test_a_failing_s3_call_is_tried_aws_max_attempts_times_in_all(
+    clients: dict[str, Any], no_backoff: list[float]
+) -> None:
+    """botocore's retries are the only ones: no loop of Presslift's own multiplies them."""
+    sent = aws_answers(clients["s3"], "GetObject", 503, "SlowDown")
+
+    with pytest.raises(PublishError, match="SlowDown"):
+        bucket.read_record(clients["s3"], target())
+
+    assert len(sent) == AWS_MAX_ATTEMPTS
+    assert len(no_backoff) == AWS_MAX_ATTEMPTS - 1
+
+
+def test_a_refusal_is_not_retried(clients: dict[str, Any], no_backoff: list[float]) -> None:
+    sent = aws_answers(clients["s3"], "GetObject", 403, "AccessDenied")
+
+    with pytest.raises(PublishError, match="AccessDenied"):
+        bucket.read_record(clients["s3"], target())
+
+    assert len(sent) == 1 and no_backoff == []
 
 
 @pytest.mark.parametrize(

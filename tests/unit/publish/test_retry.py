@@ -1,4 +1,5 @@
-"""Retries: transient AWS faults are retried with growing delays; refusals fail at once."""
+"""The one retry of our own: CloudFront's rate limit, with growing delays; everything else (botocore
+retries throttling and server errors itself) and every refusal fails at once."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from collections.abc import Callable
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from chalicelib.publish.retry import is_transient, with_retries
+from chalicelib.publish.retry import is_rate_limited, with_retries
 from chalicelib.publish.target import RetryPolicy
+
+BUSY = "TooManyInvalidationsInProgress"
 
 
 def client_error(code: str, status: int) -> ClientError:
@@ -18,20 +21,21 @@ def client_error(code: str, status: int) -> ClientError:
 
 
 @pytest.mark.parametrize(
-    ("error", "transient"),
+    ("error", "ours"),
     [
-        (client_error("SlowDown", 503), True),
-        (client_error("Throttling", 400), True),
-        (client_error("InternalError", 500), True),
         (client_error("TooManyInvalidationsInProgress", 400), True),
-        (EndpointConnectionError(endpoint_url="http://x"), True),
+        # botocore's own policy retries these already: retrying them again would multiply the tries
+        (client_error("SlowDown", 503), False),
+        (client_error("Throttling", 400), False),
+        (client_error("InternalError", 500), False),
+        (EndpointConnectionError(endpoint_url="http://x"), False),
         (client_error("AccessDenied", 403), False),
         (client_error("BadDigest", 400), False),
         (ValueError("bug"), False),
     ],
 )
-def test_which_errors_are_transient(error: Exception, transient: bool) -> None:
-    assert is_transient(error) is transient
+def test_only_the_rate_limit_botocore_leaves_is_retried_here(error: Exception, ours: bool) -> None:
+    assert is_rate_limited(error) is ours
 
 
 def failing(times: int, error: Exception) -> Callable[[], str]:
@@ -46,11 +50,13 @@ def failing(times: int, error: Exception) -> Callable[[], str]:
     return call
 
 
-def test_throttling_is_retried_with_backoff_until_it_succeeds() -> None:
+def test_the_rate_limit_is_retried_with_backoff_until_it_clears() -> None:
     delays: list[float] = []
 
     result = with_retries(
-        failing(3, client_error("SlowDown", 503)), RetryPolicy(attempts=5, base_seconds=1.0), delays.append
+        failing(3, client_error(BUSY, 400)),
+        RetryPolicy(attempts=5, base_seconds=1.0),
+        delays.append,
     )
 
     assert result == "ok after 4"
@@ -58,13 +64,18 @@ def test_throttling_is_retried_with_backoff_until_it_succeeds() -> None:
 
 
 def test_gives_up_after_the_last_attempt() -> None:
-    with pytest.raises(ClientError, match="SlowDown"):
-        with_retries(failing(9, client_error("SlowDown", 503)), RetryPolicy(attempts=3), lambda _: None)
+    with pytest.raises(ClientError, match=BUSY):
+        with_retries(
+            failing(9, client_error(BUSY, 400)),
+            RetryPolicy(attempts=3),
+            lambda _: None,
+        )
 
 
-def test_a_refusal_is_not_retried() -> None:
+@pytest.mark.parametrize("code", ["AccessDenied", "SlowDown"])
+def test_a_refusal_or_a_fault_botocore_gave_up_on_is_not_retried(code: str) -> None:
     delays: list[float] = []
 
-    with pytest.raises(ClientError, match="AccessDenied"):
-        with_retries(failing(1, client_error("AccessDenied", 403)), RetryPolicy(), delays.append)
+    with pytest.raises(ClientError, match=code):
+        with_retries(failing(1, client_error(code, 403)), RetryPolicy(), delays.append)
     assert delays == []
