@@ -361,7 +361,9 @@ class CodeBase(CodeIndex):
                 # A function that reaches a local name through a parameter (a callback) was referred
                 # to, and so reached, where it was passed: following the parameter's joined value
                 # would make every caller of `batch(event, handler)` reach every handler.
-                values = set() if node.id in env else self._eval(function, node, env)
+                # A name being bound (a dataclass field `target: X`, an assignment) calls nothing.
+                loads = isinstance(node.ctx, ast.Load)
+                values = set() if node.id in env or not loads else self._eval(function, node, env)
             elif isinstance(node, ast.Attribute):
                 if isinstance(node.ctx, ast.Load):
                     names.add(node.attr)

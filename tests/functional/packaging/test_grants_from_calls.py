@@ -52,3 +52,28 @@ def test_the_analysis_follows_clients_through_constructors_and_helpers() -> None
     # publish.bucket's partial(s3.delete_objects) and the paginator of list_objects_v2
     assert {"s3:DeleteObject", "s3:ListBucket", "cloudfront:CreateInvalidation"} <= deploy.actions
     assert not any(a.startswith("secretsmanager:") for r in calls.analyse().values() for a in r.actions)
+
+
+def test_a_field_or_assignment_named_like_a_function_calls_nothing(tmp_path) -> None:
+    """A dataclass field `target: X` beside a function `target()` binds a name; it calls nothing, so
+    the module does not reach what `target()` reaches (that spread S3 grants to every function)."""
+    from presslift.packaging import calls
+
+    (tmp_path / "chalicelib").mkdir()
+    (tmp_path / "chalicelib" / "__init__.py").write_text("")
+    (tmp_path / "chalicelib" / "work.py").write_text(
+        "from dataclasses import dataclass\n"
+        "import boto3\n\n"
+        "def target():\n"
+        "    boto3.client('s3').put_object(Bucket='b', Key='k', Body=b'')\n\n"
+        "@dataclass\n"
+        "class Plan:\n"
+        "    target: str = ''\n\n"
+        "    def text(self) -> str:\n"
+        "        return self.target\n"
+    )
+    (tmp_path / "app.py").write_text(
+        "from chalice import Chalice\nfrom chalicelib.work import Plan\napp = Chalice('x')\n\n"
+        "@app.lambda_function()\ndef handler(event, context):\n    return Plan().text()\n"
+    )
+    assert calls.analyse(tmp_path)["handler"].calls == set()
