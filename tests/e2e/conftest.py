@@ -254,3 +254,14 @@ def fetch(url: str) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def sample_awaiting_approval(cloud: LocalCloud, api: ApiClient, site: str) -> dict[str, Any]:
+    """The sample export dropped for `site`, and its run once it is on staging, waiting for approval."""
+    from presslift.demo import drop_sample
+
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site=site)
+    run = api.wait_for_new_run(site, set(), timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+    return dict(run)

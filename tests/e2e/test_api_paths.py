@@ -18,10 +18,10 @@ import pytest
 from botocore.credentials import Credentials
 
 from presslift import signing
-from presslift.demo import drop_sample
 from presslift.localcloud import LocalCloud, local_identity
 from presslift.localcloud.server import ApiServer, app_routes, in_process
 from tests.conftest import free_port
+from tests.e2e.conftest import sample_awaiting_approval
 
 pytestmark = pytest.mark.e2e
 
@@ -139,11 +139,7 @@ def follow_links(cloud: LocalCloud, links: list[str], *, signed: bool = False) -
 @pytest.fixture(scope="module")
 def awaiting(cloud: LocalCloud, api: Any) -> dict[str, Any]:
     """A run of the sample export on staging, waiting for its approval."""
-    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site=SITE)
-    run = api.wait_for_new_run(SITE, set(), timeout=60)
-    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
-    assert run["status"] == "awaiting_approval", run
-    return dict(run)
+    return sample_awaiting_approval(cloud, api, SITE)
 
 
 def test_the_local_api_url_carries_the_stage(cloud: LocalCloud, api: Any) -> None:

@@ -24,9 +24,9 @@ from botocore.credentials import Credentials
 from presslift import signing
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy
-from presslift.demo import drop_sample
 from presslift.githubpayloads import webhook_request
 from presslift.localcloud import LocalCloud, local_identity
+from tests.e2e.conftest import sample_awaiting_approval
 from tests.e2e.test_api_paths import Page
 
 pytestmark = pytest.mark.e2e
@@ -88,11 +88,7 @@ def form(fields: dict[str, str]) -> tuple[bytes, dict[str, str]]:
 @pytest.fixture(scope="module")
 def awaiting(cloud: LocalCloud, api: ApiClient) -> dict[str, Any]:
     """A run of the sample export on staging, waiting for its approval."""
-    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site=SITE)
-    run = api.wait_for_new_run(SITE, set(), timeout=60)
-    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
-    assert run["status"] == "awaiting_approval", run
-    return dict(run)
+    return sample_awaiting_approval(cloud, api, SITE)
 
 
 def operator_urls(base: str, run_id: str) -> list[str]:
