@@ -38,7 +38,7 @@ def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> 
 
 def _supersede_waiting(svc: Services, newer: Run) -> None:
     """Older runs of the site still waiting for approval can no longer be approved."""
-    for run in svc.runs.each(site=newer.site):
+    for run in svc.runs.open_runs(site=newer.site):
         if run.id != newer.id and run.status == "awaiting_approval" and run.generation < newer.generation:
 
             def change(r: Run) -> None:
@@ -133,7 +133,8 @@ def expire_approvals(svc: Services) -> list[str]:
     """Mark runs whose approval expired as expired (the scheduled sweep); the ids it expired."""
     now = svc.clock()
     expired = []
-    for run in svc.runs.each():
+    svc.runs.index_open_runs()  # once, for runs stored before the open-runs index existed
+    for run in svc.runs.open_runs():
         if run.status != "awaiting_approval" or not run.approval:
             continue
         if approvals.is_expired(run, now):

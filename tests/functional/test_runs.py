@@ -1,7 +1,7 @@
 import pytest
 
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.runs import OPEN_BACKFILLED_KEY, Run, Stage, new_run_id
 
 
 def make_run(site: str = "demo") -> Run:
@@ -66,3 +66,40 @@ def test_an_update_gives_up_after_its_attempts(provisioned):
 
     with pytest.raises(ConflictError, match="changed under us 3 times"):
         provisioned.runs.update(run.id, always_raced, attempts=3)
+
+
+def _ended(run: Run) -> None:
+    run.status = "succeeded"
+
+
+def test_open_runs_are_read_from_the_sparse_index_and_leave_it_when_they_end(provisioned):
+    store = provisioned.runs
+    assert store.index_open_runs() == 0  # a new table: nothing to index, the index is complete
+    first, second = store.create(make_run("a")), store.create(make_run("b"))
+    store.update(first.id, _ended)
+    assert [run.id for run in store.open_runs()] == [second.id]
+    assert [run.id for run in store.open_runs(site="a")] == []
+    indexed = provisioned.dynamodb.query(
+        TableName=provisioned.settings.table,
+        IndexName="runs-open",
+        KeyConditionExpression="open_pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "OPEN"}},
+    )["Items"]
+    assert [item["list_sk"]["S"] for item in indexed] == [second.id]  # the ended run is off the index
+
+
+def test_open_runs_stored_before_the_index_are_found_then_indexed_once(provisioned):
+    store = provisioned.runs
+    legacy = store.create(make_run("a"))
+    provisioned.dynamodb.update_item(  # as an older stack stored it: no open_pk
+        TableName=provisioned.settings.table,
+        Key={"pk": {"S": f"RUN#{legacy.id}"}, "sk": {"S": "RUN"}},
+        UpdateExpression="REMOVE open_pk",
+    )
+    provisioned.dynamodb.delete_item(TableName=provisioned.settings.table, Key=OPEN_BACKFILLED_KEY)
+    fresh = type(store)(provisioned.dynamodb, provisioned.settings.table)
+    assert [run.id for run in fresh.open_runs(site="a")] == [legacy.id]  # read the long way meanwhile
+    assert fresh.index_open_runs() == 1
+    assert fresh.index_open_runs() == 0  # once
+    again = type(store)(provisioned.dynamodb, provisioned.settings.table)
+    assert [run.id for run in again.open_runs(site="a")] == [legacy.id]  # now from the index
