@@ -24,8 +24,8 @@ from chalicelib.secrets import webhook_secret_name
 from chalicelib.services import Services, services, use_services
 from chalicelib.sitemodel import Site
 from chalicelib.sites import SiteStore
-from presslift.githubpayloads import ping_payload, push_payload, webhook_request
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
+from standins.github.payloads import ping_payload, push_payload, webhook_request
 
 SECRET = "webhook-s3cret"
 REPO = "acme/site"
