@@ -7,7 +7,9 @@ search API, for the local cloud and the tests; never deployed.
   (`LocalAlgolia`), with the observations the search tests and `make bench-search` read.
 
 Each is a Flask app served over real HTTP on loopback by Werkzeug's server in a thread
-(`standins.serving`). `presslift up` starts them for the local cloud, so they are installed with the
-project, but `make package` leaves them out of the Lambda package (`presslift.packaging.checks`
-refuses a package that holds them). Nothing in `chalicelib` or `presslift` imports them at module level.
+(`standins.serving`). `presslift up --github` starts the GitHub one for the local cloud, so they are
+installed with the project, but `make package` leaves them out of the Lambda package
+(`presslift.packaging.checks` refuses a package that holds them). `chalicelib` and `app.py` never
+import them; `presslift` only where it starts or drives the local cloud's stand-ins (`localcloud`,
+`localpush`).
 """
