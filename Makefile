@@ -31,7 +31,7 @@ test: $(STAMP)  ## the whole test suite
 lint: $(STAMP)  ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy chalicelib presslift app.py
+	$(VENV)/bin/mypy chalicelib presslift standins app.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -1,4 +1,4 @@
-"""The commands that change what a stage serves: `approve`/`reject`, `rollback` and `publish`. Each
+"""The commands that change what a target serves: `approve`/`reject`, `rollback` and `publish`. Each
 shows what will change and asks before it touches prod (`--yes` for scripts); nothing new reaches prod
 but through an approval.
 """
@@ -156,18 +156,19 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
         decide.set_defaults(func=cmd_decide, decision=decision)
 
     roll = sub.add_parser(
-        "rollback", help="deploy an earlier artifact to a stage again (only changed files move)"
+        "rollback", help="deploy an earlier artifact to a target again (only changed files move)"
     )
     roll.add_argument("site")
     roll.add_argument(
         "stage",
+        metavar="target",
         choices=("staging", "prod", "dev", "stage"),
-        help="staging/prod; dev/stage/prod for code sites",
+        help="where to roll back: staging or prod; dev, stage or prod for code sites",
     )
     roll.add_argument(
         "run",
         nargs="?",
-        help="the run whose artifact to restore, one that was live on the stage (default: the one before)",
+        help="the run whose artifact to restore, one that was live on the target (default: the one before)",
     )
     roll.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
     roll.add_argument("--yes", action="store_true", help="roll prod back without asking")
@@ -176,13 +177,13 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
 
     publish = sub.add_parser(
         "publish",
-        help="publish the build a stage holds again (repairs hand edits); --dry-run shows the plan",
+        help="publish the build a target holds again (repairs hand edits); --dry-run shows the plan",
     )
     publish.add_argument("site")
-    publish.add_argument("stage", choices=("staging", "prod"))
+    publish.add_argument("stage", metavar="target", choices=("staging", "prod"), help="staging or prod")
     publish.add_argument(
         "--run",
-        help="the run whose build to publish (default: the one the stage holds now, to repair drift); "
+        help="the run whose build to publish (default: the one the target holds now, to repair drift); "
         "prod takes only a build that was approved for it or live on it before",
     )
     publish.add_argument("--dry-run", action="store_true", help="only print what would change")

@@ -27,10 +27,11 @@ from presslift.packaging.project import PLACEHOLDER_ROLE
 from presslift.packaging.template import VISIBILITY_FACTOR
 
 REGION = "us-east-1"
-#: Top-level names that must never be in the deployment package: operator code, tests, test and
-#: build tools, and what the Lambda runtime already provides.
+#: Top-level names that must never be in the deployment package: operator code, the stand-ins, tests,
+#: test and build tools, and what the Lambda runtime already provides.
 FORBIDDEN_IN_PACKAGE: tuple[str, ...] = (
     "presslift",
+    "standins",
     "tests",
     "bench",
     "hugo_layer",

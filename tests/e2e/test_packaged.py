@@ -38,11 +38,11 @@ from chalicelib.sitemodel import SearchBackend, Site, Target
 from chalicelib.sites import SiteStore, register
 from presslift.api_client import ApiClient
 from presslift.demo import SAMPLE, drop_sample
-from presslift.githubpayloads import push_payload, webhook_request
-from presslift.localalgolia import LocalAlgolia
 from presslift.localcloud.packaged.cloud import PackagedCloud, PackagedOptions
-from presslift.localgithub import LocalGitHub
 from presslift.packaging.bytecode import find_python312
+from standins.algolia import LocalAlgolia
+from standins.github import LocalGitHub
+from standins.github.payloads import push_payload, webhook_request
 from tests.conftest import free_port
 from tests.e2e.conftest import (
     PRINTS_ITS_ENVIRONMENT,

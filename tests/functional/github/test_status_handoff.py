@@ -24,7 +24,7 @@ from chalicelib.services import Services, use_services
 from chalicelib.sitemodel import Site
 from chalicelib.work import artifacts
 from presslift.localcloud.dispatcher import lambda_event
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
 
 REPO = "acme/worker"
 TOKEN = "t0ken"

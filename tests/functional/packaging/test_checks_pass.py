@@ -42,6 +42,13 @@ def test_every_check_that_ran_is_listed_here(packaged: Packaged) -> None:
     assert sorted(packaged.findings) == sorted(c for c in CHECKS if ran(c))
 
 
+def test_the_package_holds_no_stand_ins_and_no_operator_code(packaged: Packaged) -> None:
+    with zipfile.ZipFile(packaged.out / "deployment.zip") as archive:
+        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+    assert {"app.py", "chalicelib"} <= tops
+    assert not tops & {"standins", "presslift", "tests"}
+
+
 def test_a_skipped_check_says_so_and_why(packaged: Packaged) -> None:
     skipped = [note for note in packaged.notes if note.startswith(f"{IMPORTS_CHECK} ")]
     assert (IMPORTS_CHECK in packaged.findings) != bool(skipped)

@@ -12,7 +12,7 @@ from algoliasearch.search.client import SearchClientSync
 from chalicelib.errors import SearchSyncError
 from chalicelib.search.algolia import RetryPolicy, sync_index
 from chalicelib.search.records import index_settings
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
 from tests.functional.search.conftest import ADMIN_KEY, make_records
 
 INDEX = "demo_staging"
