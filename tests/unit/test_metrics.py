@@ -133,3 +133,20 @@ def test_a_wrong_figure_is_refused(args: tuple[Any, ...], message: str) -> None:
 def test_a_wrong_attempt_is_refused() -> None:
     with pytest.raises(ValueError, match="attempt must be a whole number"):
         metrics.emit("build", "failed", 1.0, "blog", attempt=0)
+
+
+def test_the_demo_prints_the_collected_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from presslift.demo import print_metrics
+
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    out = io.StringIO()
+    print_metrics(Console(file=out, width=120))
+    assert out.getvalue() == ""  # nothing emitted: no heading either
+    metrics.emit("deploy-prod", "succeeded", 1.25, "sample")
+    print_metrics(Console(file=out, width=120))
+    assert out.getvalue().splitlines()[1:] == [
+        "Stage metrics (on AWS: CloudWatch, namespace Presslift/<stack>):",
+        "  deploy-prod succeeded  1 x, 1.2 s in all, longest 1.2 s",
+    ]
