@@ -132,14 +132,15 @@ def prepare(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_text = redact(record.exc_text)
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
-    for name, value in _context.get().items():
-        setattr(record, name, value)
+    # One attribute of our own, not one per field: a caller's `extra={"site": ...}` must not clash.
+    record.presslift_context = dict(_context.get())
     record._presslift_prepared = True
     return record
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in FIELDS if getattr(record, name, None) is not None}
+    context = getattr(record, "presslift_context", None) or {}
+    return {name: context[name] for name in FIELDS if context.get(name) is not None}
 
 
 class JsonFormatter(logging.Formatter):

@@ -205,3 +205,10 @@ def test_a_secret_read_from_ssm_never_reaches_a_log_line(monkeypatch: pytest.Mon
     log.error("Algolia refused key %s", value)
     assert "e1f2a3b4c5d6e7f8" not in out.getvalue()
     assert parsed(out)[-1]["message"] == "Algolia refused key [redacted]"
+
+
+def test_a_callers_extra_fields_do_not_clash_with_the_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = lambda_lines(monkeypatch)
+    with logs.log_context(site="blog"):
+        log.info("with extra", extra={"site": "other"})
+    assert parsed(out)[0]["site"] == "blog"
