@@ -16,7 +16,8 @@ from moto import mock_aws
 from chalicelib import batch, logs
 from chalicelib.secrets import Secrets
 
-log = logging.getLogger("presslift.test")
+# Not under "presslift": Chalice gives the app's logger (named after the app) a handler, no propagation.
+log = logging.getLogger("chalicelib.test_logs")
 GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 FINE_GRAINED = "github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -55,7 +56,11 @@ def test_on_lambda_each_line_is_one_json_object_with_the_context(monkeypatch: py
         log.info("built %d pages", 12)
     (line,) = parsed(out)
     assert set(line) == {"timestamp", "level", "logger", "message", "run_id", "site", "stage", "attempt"}
-    assert (line["level"], line["logger"], line["message"]) == ("INFO", "presslift.test", "built 12 pages")
+    assert (line["level"], line["logger"], line["message"]) == (
+        "INFO",
+        "chalicelib.test_logs",
+        "built 12 pages",
+    )
     assert (line["run_id"], line["site"], line["stage"], line["attempt"]) == ("r-42", "blog", "build", 2)
     assert line["timestamp"].endswith("+00:00") and "T" in line["timestamp"]
 
@@ -98,7 +103,7 @@ def test_locally_a_line_is_readable_with_the_same_fields(monkeypatch: pytest.Mon
         log.warning("slow %s", "repository")
     text = out.getvalue()
     assert text.count("\n") == 1
-    assert "WARNING presslift.test [run=r-7 site=shop stage=fetch attempt=3]: slow repository" in text
+    assert "WARNING chalicelib.test_logs [run=r-7 site=shop stage=fetch attempt=3]: slow repository" in text
 
 
 def test_locally_logging_set_up_by_someone_else_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
