@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
-from chalicelib import buildrunner, pipeline, queues, runpage, web, webhooks
+from chalicelib import buildrunner, logs, pipeline, queues, runpage, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
@@ -22,6 +22,7 @@ from chalicelib.errors import InputError, PipelineError
 from chalicelib.resources import API_URL
 from chalicelib.services import Services, services
 
+logs.setup()  # JSON lines with the run id on Lambda, readable lines locally; secrets redacted
 app = Chalice(app_name="presslift")
 #: Operators only: the request must be SigV4-signed by an IAM principal of the account. The webhook
 #: (its HMAC) and the approval pages (their token) are the only routes without it.
