@@ -30,7 +30,7 @@ def approval_requested(svc: Services, run: Run, approval_url: str) -> None:
         run,
         approval_url=approval_url,
         staging_url=svc.settings.site_url(run.site, "staging"),
-        plan_text=str(run.approval.get("plan_text", "")),
+        plan_text=run.approval.plan_text if run.approval else "",
         run_page_url=svc.settings.links.run_page(run.id),
     )
     _publish(svc, subject, body)
@@ -41,7 +41,7 @@ def _story(svc: Services, run: Run) -> list[str]:
     now = svc.clock()
     started = runview.run_started(run)
     return [
-        f"Triggered by: {run.trigger.get('summary') or run.trigger.get('type')}",
+        f"Triggered by: {run.trigger.text}",
         f"Status:       {runview.status_line(run)}",
         f"Started:      {runview.when(started)} ({runview.ago(started, now)})",
         f"Took:         {runview.run_took(run, now)}",
@@ -93,14 +93,14 @@ def commit_status(svc: Services, run: Run, state: str, description: str, *, url:
     poster keeps a commit's statuses in order. They go on the deploy queue in a group of their own per
     site (FIFO: in the order sent, never held up behind a deploy), one message per run and state.
     """
-    repository, sha = run.trigger.get("repository"), run.trigger.get("sha")
-    if run.trigger.get("type") != "push" or not repository or not sha:
+    repository, sha = run.trigger.repository, run.trigger.sha
+    if run.trigger.type != "push" or not repository or not sha:
         return
     message = events.CommitStatus(
         run_id=run.id,
         site=run.site,
-        repository=str(repository),
-        sha=str(sha),
+        repository=repository,
+        sha=sha,
         state=state,
         description=description,
         target_url=url or svc.settings.links.run_page(run.id),

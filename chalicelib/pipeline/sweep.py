@@ -50,7 +50,7 @@ def dead_letter_runs(role: str, body: str) -> list[str]:
 
 
 def _gave_up(svc: Services, run: Run, letter: deadletters.DeadLetter) -> str:
-    again = _AGAIN.get(str(run.trigger.get("type")), "start it again")
+    again = _AGAIN.get(run.trigger.type, "start it again")
     return (
         f"gave up after {svc.settings.max_receive_count} attempts: the {letter.role} function never "
         f"recorded an outcome (it ran out of time or memory); fix the cause, then {again}"

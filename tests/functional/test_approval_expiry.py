@@ -5,6 +5,7 @@ import pytest
 from chalicelib import approvals, pipeline
 from chalicelib.errors import ForbiddenError
 from chalicelib.pipeline import approval
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 
 
@@ -17,7 +18,7 @@ def waiting(
         generation=generation,
         site="demo",
         kind="hugo",
-        trigger={"type": "import"},
+        trigger=Trigger("import"),
         stages=[Stage("deploy-staging", "succeeded"), Stage("approval", "waiting"), Stage("deploy-prod")],
         status="awaiting_approval",
         approval=record,
@@ -54,7 +55,7 @@ def finished_runs(svc, count: int) -> list[Run]:
                 id=new_run_id(),
                 site="demo",
                 kind="hugo",
-                trigger={"type": "push"},
+                trigger=Trigger("push"),
                 stages=[],
                 status="succeeded",
             )
@@ -84,4 +85,4 @@ def test_a_new_staging_build_supersedes_every_waiting_run_however_old(provisione
     for run in (oldest, older):
         ended = provisioned.runs.get(run.id)
         assert ended.status == "superseded"
-        assert ended.approval["superseded_by"] == newer.id
+        assert ended.approval.superseded_by == newer.id

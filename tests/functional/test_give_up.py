@@ -1,6 +1,7 @@
 import pytest
 
 from chalicelib import events, pipeline
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 
 
@@ -10,7 +11,7 @@ def running_run(svc) -> Run:
             id=new_run_id(),
             site="demo",
             kind="hugo",
-            trigger={"type": "import"},
+            trigger=Trigger("import"),
             stages=[Stage("convert", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
         )
     )

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from chalicelib import notify
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage
 from chalicelib.services import Services
 
@@ -38,7 +39,7 @@ def finished_run(status: str, failed_stage: str | None = None) -> Run:
         id="r1",
         site="demo",
         kind="hugo",
-        trigger={"type": "import", "summary": "import of demo.xml"},
+        trigger=Trigger("import", summary="import of demo.xml"),
         status=status,
         stages=[
             Stage(

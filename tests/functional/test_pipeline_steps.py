@@ -1,15 +1,19 @@
 """Two steps of the pipeline that must hold however often SQS delivers: a code drop that a newer run
 superseded ends `superseded` (not failed after its retries), and the presslift.toml a fetch keeps
-moves onto the run's artifact even when the record's update is retried on a write conflict."""
+goes onto the run's artifact with the stage's success, even when the record's update is retried on a
+write conflict."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from chalicelib import events, pipeline
+from chalicelib import events, pipeline, stages
 from chalicelib.pipeline import flow
+from chalicelib.runparts import ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import Site
+from chalicelib.work.fetch import Fetched
 
 SITE = "worker"
 
@@ -19,13 +23,13 @@ def code_run(svc) -> Run:
         id=new_run_id(),
         site=SITE,
         kind="code",
-        trigger={"type": "push", "branch": "main"},
+        trigger=Trigger("push", branch="main"),
         stages=[Stage(n) for n in flow.CODE_PUSH_STAGES],
         generation=svc.sites.next_generation(SITE),
     )
     for stage in ("fetch", "build"):
         run.stage(stage).status = "succeeded"
-    run.artifact["artifact_run"] = run.id
+    run.artifact = ArtifactRef(artifact_run=run.id)
     return svc.runs.create(run)
 
 
@@ -43,13 +47,12 @@ def test_a_superseded_code_drop_ends_superseded_at_its_own_stage(provisioned) ->
 
 def test_the_fetched_config_survives_a_retried_record_update(provisioned, monkeypatch) -> None:
     run = provisioned.runs.create(
-        Run(id=new_run_id(), site="blog", kind="hugo", trigger={"type": "push"}, stages=[Stage("fetch")])
+        Run(id=new_run_id(), site="blog", kind="hugo", trigger=Trigger("push"), stages=[Stage("fetch")])
     )
-    provisioned.runs.update(
-        run.id, lambda r: r.stage("fetch").detail.update(presslift_toml='hugo_version = "0.140.0"\n')
-    )
+    toml = 'hugo_version = "0.140.0"\n'
+    fetched = Fetched("sources/blog/x.tar.gz", "a" * 40, 3, 300, toml, "acme/blog@aaaaaaa: 3 files")
     real_update = provisioned.runs.update
-    conflicts = {"left": 1}
+    conflicts = {"left": 2}
 
     def update_with_a_conflict(run_id: str, change: Any, **kwargs: Any) -> Run:
         if conflicts["left"]:  # RunStore.update re-runs the change on a fresh copy after a conflict
@@ -58,7 +61,16 @@ def test_the_fetched_config_survives_a_retried_record_update(provisioned, monkey
         return real_update(run_id, change, **kwargs)
 
     monkeypatch.setattr(provisioned.runs, "update", update_with_a_conflict)
-    flow.keep_fetched_config(provisioned, run.id)
+    done = stages.run_stage(
+        provisioned.runs,
+        run.id,
+        "fetch",
+        lambda _: fetched,
+        final_attempt=True,
+        artifact=lambda r, result: replace(r.artifact, presslift_toml=result.presslift_toml),
+    )
+    assert done is not None and done[1] is fetched
     kept = provisioned.runs.get(run.id)
-    assert kept.artifact["presslift_toml"] == 'hugo_version = "0.140.0"\n'
-    assert "presslift_toml" not in kept.stage("fetch").detail
+    assert kept.artifact.presslift_toml == toml
+    assert kept.stage("fetch").status == "succeeded"
+    assert kept.stage("fetch").detail == fetched.detail() and "presslift_toml" not in fetched.detail()

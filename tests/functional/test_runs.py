@@ -1,6 +1,7 @@
 import pytest
 
 from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 
 
@@ -9,7 +10,7 @@ def make_run(site: str = "demo") -> Run:
         id=new_run_id(),
         site=site,
         kind="hugo",
-        trigger={"type": "import"},
+        trigger=Trigger("import"),
         stages=[Stage("convert"), Stage("build")],
     )
 
