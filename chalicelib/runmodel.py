@@ -209,12 +209,6 @@ class Run:
         if artifact is not None:
             self.artifact = artifact
 
-    def keep_artifact(self, artifact: ArtifactRef) -> None:
-        """Record the build the run deploys (no change of status: any unended run)."""
-        if self.finished:
-            self._refuse("keep_artifact", "an ended run keeps the artifact it had")
-        self.artifact = artifact
-
     def fail(self, name: str, reason: str, detail: dict[str, Any] | None = None) -> None:
         """Stage `name` failed (its work did, or it was refused): the run ends failed."""
         stage = self._stage_for("fail", name, UNFINISHED_STAGE_STATUSES)
