@@ -49,7 +49,7 @@ def dead_letter_runs(role: str, body: str) -> list[str]:
         return []
 
 
-def _gave_up(svc: Services, run: Run, letter: deadletters.DeadLetter) -> str:
+def gave_up_reason(svc: Services, run: Run, letter: deadletters.DeadLetter) -> str:
     again = _AGAIN.get(run.trigger.type, "start it again")
     return (
         f"gave up after {svc.settings.max_receive_count} attempts: the {letter.role} function never "
@@ -89,7 +89,7 @@ def fail_dead_lettered(svc: Services) -> list[str]:
                     "body": letter.body[:4000],
                 }
             }
-            if not run.finished and end_unfinished(svc, run.id, _gave_up(svc, run, letter), detail):
+            if not run.finished and end_unfinished(svc, run.id, gave_up_reason(svc, run, letter), detail):
                 failed.append(run.id)
                 after_failure(svc, run.id)
         deadletters.remove(svc.sqs, letter)

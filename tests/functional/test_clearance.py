@@ -7,17 +7,21 @@ before the work, and the messages that would follow are read off the queue).
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rich.console import Console
 
-from chalicelib import approvals, clearance, events, pipeline
+from chalicelib import approvals, clearance, deadletters, events, pipeline, runview
 from chalicelib.errors import ConflictError, ForbiddenError
+from chalicelib.pipeline.sweep import gave_up_reason
 from chalicelib.runparts import Approval, ApprovalStatus, ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import ApprovalPolicy, Site
+from presslift.runlog import runs_table
 
 SITE = "guarded"
 
@@ -310,3 +314,26 @@ def test_publish_takes_an_approved_build_that_prod_never_had(provisioned):
         f"approved at {approved.approval.decided_at}"
     )
     assert pipeline.publish(provisioned, SITE, "staging", awaiting(provisioned).id).trigger.type == "publish"
+
+
+def test_a_publish_is_recorded_and_shown_as_a_publish_not_a_rollback(provisioned):
+    live = live_on_prod(provisioned)
+    published = pipeline.publish(provisioned, SITE, "prod", who="ana")
+    stored_doc = provisioned.runs.get(published.id).to_dict()
+    assert stored_doc["trigger"]["type"] == "publish" and stored_doc["format"] == 2
+    assert (published.trigger.target, published.trigger.to_run, published.trigger.by) == (
+        "prod",
+        live.id,
+        "ana",
+    )
+    assert published.stages[0].name == "deploy-prod" and published.artifact.artifact_run == live.id
+
+    now = datetime.now(UTC)
+    row = runview.trigger_text(published)
+    assert row == f"publish of run {live.id} to prod" and "rollback" not in row
+    table = io.StringIO()
+    Console(file=table, width=300).print(runs_table([published], now))
+    assert f"publish of run {live.id} to prod" in table.getvalue() and "rollback" not in table.getvalue()
+    assert runview.as_json(published, now)["trigger"]["type"] == "publish"
+    letter = deadletters.DeadLetter("deploy", "deploy-dlq", "m1", "h1", "{}")
+    assert gave_up_reason(provisioned, published, letter).endswith("then publish again")
