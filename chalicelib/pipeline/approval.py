@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from chalicelib import approvals, clearance, notify, runview
 from chalicelib.errors import ConflictError, PipelineError
-from chalicelib.pipeline.collaborators import Records, RecordsAndClock
+from chalicelib.pipeline.collaborators import Deciding, Records, RecordsAndClock
 from chalicelib.pipeline.steps import after_failure, promote
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -79,7 +79,7 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
 
 
 def decide(
-    svc: Services, run_id: str, token: str | None, decision: approvals.Decision, *, operator: bool = False
+    svc: Deciding, run_id: str, token: str | None, decision: approvals.Decision, *, operator: bool = False
 ) -> Run:
     """A person's POST from the confirm page: approve (enqueue prod) or reject (end the run).
 

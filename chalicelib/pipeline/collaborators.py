@@ -33,7 +33,11 @@ class Records(Protocol):
 
 
 class RecordsAndClock(Records, Protocol):
-    """The records, and the time the moves that expire or create runs read."""
+    """The records, and the time the moves that expire or decide approvals read."""
 
     @property
     def clock(self) -> Clock: ...
+
+
+class Deciding(RecordsAndClock, Queue, Protocol):
+    """What a person's decision needs: the records, the time, and the queue prod's deploy goes on."""
