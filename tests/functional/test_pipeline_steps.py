@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from chalicelib import events, pipeline, stages
 from chalicelib.pipeline import flow
 from chalicelib.runparts import ArtifactRef, Trigger
@@ -33,6 +35,19 @@ def code_run(svc) -> Run:
     return svc.runs.create(run)
 
 
+def blog_push(svc, *stages: str) -> Run:
+    """A push run of a Hugo site with just `stages`, stored."""
+    return svc.runs.create(
+        Run(
+            id=new_run_id(),
+            site="blog",
+            kind="hugo",
+            trigger=Trigger("push"),
+            stages=[Stage(n) for n in stages],
+        )
+    )
+
+
 def test_a_superseded_code_drop_ends_superseded_at_its_own_stage(provisioned) -> None:
     provisioned.sites.add(Site(SITE, repo="acme/worker", kind="code"))
     older, newer = code_run(provisioned), code_run(provisioned)
@@ -46,9 +61,7 @@ def test_a_superseded_code_drop_ends_superseded_at_its_own_stage(provisioned) ->
 
 
 def test_the_fetched_config_survives_a_retried_record_update(provisioned, monkeypatch) -> None:
-    run = provisioned.runs.create(
-        Run(id=new_run_id(), site="blog", kind="hugo", trigger=Trigger("push"), stages=[Stage("fetch")])
-    )
+    run = blog_push(provisioned, "fetch")
     toml = 'hugo_version = "0.140.0"\n'
     fetched = Fetched("sources/blog/x.tar.gz", "a" * 40, 3, 300, toml, "acme/blog@aaaaaaa: 3 files")
     real_update = provisioned.runs.update
@@ -74,3 +87,46 @@ def test_the_fetched_config_survives_a_retried_record_update(provisioned, monkey
     assert kept.artifact.presslift_toml == toml
     assert kept.stage("fetch").status == "succeeded"
     assert kept.stage("fetch").detail == fetched.detail() and "presslift_toml" not in fetched.detail()
+
+
+def test_a_stage_that_crashed_runs_again_on_the_retried_message_and_records_once(provisioned) -> None:
+    run = blog_push(provisioned, "fetch")
+    fetched = Fetched("sources/blog/x.tar.gz", "a" * 40, 3, 300, "", "acme/blog@aaaaaaa: 3 files")
+    attempts: list[str] = []
+
+    def crash_once(r: Run) -> Fetched:
+        attempts.append(r.stage("fetch").status)
+        if len(attempts) == 1:
+            raise OSError("connection reset")  # a fault: SQS delivers the message again
+        return fetched
+
+    with pytest.raises(OSError):
+        stages.run_stage(provisioned.runs, run.id, "fetch", crash_once, final_attempt=False)
+    crashed = provisioned.runs.get(run.id)
+    assert (crashed.status, crashed.stage("fetch").status, crashed.stage("fetch").error) == (
+        "running",
+        "running",
+        None,
+    )
+
+    done = stages.run_stage(provisioned.runs, run.id, "fetch", crash_once, final_attempt=True)
+    assert done is not None and attempts == ["running", "running"]
+    assert done[0].stage("fetch").started_at == crashed.stage("fetch").started_at
+    # The message delivered once more finds the stage done and runs nothing.
+    assert stages.run_stage(provisioned.runs, run.id, "fetch", crash_once, final_attempt=True) is None
+    assert len(attempts) == 2 and provisioned.runs.get(run.id).stage("fetch").status == "succeeded"
+
+
+def test_a_crash_on_the_last_attempt_fails_the_stage_saying_so(provisioned) -> None:
+    run = blog_push(provisioned, "fetch", "build")
+
+    def crash(_: Run) -> Fetched:
+        raise OSError("connection reset")
+
+    with pytest.raises(OSError):
+        stages.run_stage(provisioned.runs, run.id, "fetch", crash, final_attempt=True)
+    failed = provisioned.runs.get(run.id)
+    assert failed.status == "failed" and failed.stage("build").status == "skipped"
+    assert (
+        failed.stage("fetch").error == "internal error (gave up after retries): OSError('connection reset')"
+    )
