@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chalicelib import approvals, clearance, notify, runview
+from chalicelib import approvals, clearance, runview
+from chalicelib.collaborators import Deciding, Records, RecordsAndClock
 from chalicelib.errors import ConflictError, PipelineError
-from chalicelib.pipeline.collaborators import Deciding, Records, RecordsAndClock
 from chalicelib.pipeline.steps import after_failure, promote
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -74,7 +74,7 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
     )
     waiting = f"waiting for a person until {runview.when(approval.expires_at)}"
     run = svc.runs.update(run_id, lambda r: r.await_approval(approval, waiting))
-    notify.approval_requested(svc, run, svc.settings.approval_url(run.id, token))
+    svc.notifier.approval_requested(run, svc.settings.approval_url(run.id, token))
     return run
 
 

@@ -146,7 +146,7 @@ def fetch(
     if reason:
         _end_stale(svc, run.id, reason)
         return None
-    notify.commit_status(svc, svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
+    svc.notifier.commit_status(svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
     done = run_stage(
         svc.runs,
         request.run_id,
@@ -266,7 +266,7 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
         return None
     done, _ = deployed
     if request.stage == "staging" and not restoring:
-        notify.commit_status(svc, done, "success", "deployed to staging", url=done.urls.get("staging"))
+        svc.notifier.commit_status(done, "success", "deployed to staging", url=done.urls.get("staging"))
         return after_staging(svc, done.id, final_attempt=final_attempt)
 
     return _finish(svc, done, request.stage)
@@ -274,7 +274,7 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
 
 def post_commit_status(svc: Services, status: events.CommitStatus) -> None:
     """Post a commit status that a stage handed over: the deploy function, outside the VPC, is the one
-    function that talks to GitHub's status API (see `notify.commit_status`)."""
+    function that talks to GitHub's status API (see `notify.Notifier.commit_status`)."""
     notify.post_commit_status(svc, status)
 
 
@@ -309,11 +309,11 @@ def codedrop(svc: Services, request: events.DeployRequest, *, final_attempt: boo
     if request.stage == "dev":
         promote(svc, done, "stage")
         return done
-    notify.commit_status(svc, done, "success", "dropped on dev and stage")
+    svc.notifier.commit_status(done, "success", "dropped on dev and stage")
     return after_staging(svc, done.id, final_attempt=final_attempt)
 
 
 def _finish(svc: Services, run: Run, stage: str) -> Run:
     done = svc.runs.update(run.id, lambda r: r.finish() if r.may("finish") else None)
-    notify.deployed(svc, done, stage)
+    svc.notifier.deployed(done, stage)
     return done

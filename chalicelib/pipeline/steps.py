@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import events, notify
+from chalicelib import events
+from chalicelib.collaborators import Queue, Records, Reporting
 from chalicelib.errors import NotFoundError
-from chalicelib.pipeline.collaborators import Queue, Records
 from chalicelib.runmodel import IllegalTransition
 from chalicelib.runs import Run
-from chalicelib.services import Services
 
 
 def promote(queue: Queue, run: Run, stage: str) -> None:
@@ -44,12 +43,12 @@ def create(svc: Records, run: Run, *, newer_build: bool = True) -> Run:
     return existing
 
 
-def after_failure(svc: Services, run_id: str) -> None:
+def after_failure(svc: Reporting, run_id: str) -> None:
     """Tell the world a run failed: a notification, and the commit status for pushes."""
     run = svc.runs.get(run_id)
     if run.status == "failed":
-        notify.run_failed(svc, run)
-        notify.commit_status(svc, run, "failure", "the Presslift run failed")
+        svc.notifier.run_failed(run)
+        svc.notifier.commit_status(run, "failure", "the Presslift run failed")
 
 
 def end_unfinished(svc: Records, run_id: str, reason: str, detail: dict[str, Any] | None = None) -> bool:

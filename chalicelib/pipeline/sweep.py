@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from chalicelib import deadletters, events
+from chalicelib.collaborators import Reporting
 from chalicelib.errors import NotFoundError, PipelineError
 from chalicelib.pipeline.flow import import_run_id
 from chalicelib.pipeline.steps import after_failure, end_unfinished
@@ -16,7 +17,7 @@ from chalicelib.services import Services
 log = logging.getLogger(__name__)
 
 
-def give_up(svc: Services, body: str, error: BaseException) -> None:
+def give_up(svc: Reporting, body: str, error: BaseException) -> None:
     """A message failed its last attempt outside any stage's own handling: end its run as failed, so
     no run is left "running" while its message sits in the dead-letter queue."""
     try:
