@@ -245,7 +245,7 @@ def rollback(site: str, stage: str) -> Response:
             return web.error_page(exc, "Rollback refused", home_url=svc.settings.links.dashboard())
         return web.json_error(exc)
     if from_form:
-        message = f"Rollback of {site} {stage} queued as run {run.id}: {run.trigger['summary']}."
+        message = f"Rollback of {site} {stage} queued as run {run.id}: {run.trigger.summary}."
         return web.html(
             web.render(
                 "message.html",

@@ -10,8 +10,8 @@ sweeps and the supersede check read the open runs only, so their cost follows ho
 flight, not how long the history is. (CloudFormation adds one index per stack update: a release adds at
 most one.)
 
-This module knows the shape of a run and how to store it; what happens after each stage is decided in
-`pipeline`, never here.
+This module knows how to store a run (its shape and transitions are `runmodel`'s, its record's format
+`runformat`'s); what happens after each stage is decided in `pipeline`, never here.
 """
 
 from __future__ import annotations
@@ -19,18 +19,31 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.runmodel import (
+    FINISHED_RUN_STATUSES,
+    RUN_STATUSES,
+    STAGE_STATUSES,
+    Run,
+    Stage,
+    new_run_id,
+    utc_now,
+)
 
-STAGE_STATUSES = ("pending", "running", "waiting", "succeeded", "failed", "skipped")
-RUN_STATUSES = ("running", "awaiting_approval", "succeeded", "failed", "rejected", "expired", "superseded")
-FINISHED_RUN_STATUSES = frozenset({"succeeded", "failed", "rejected", "expired", "superseded"})
+__all__ = [
+    "FINISHED_RUN_STATUSES",
+    "RUN_STATUSES",
+    "STAGE_STATUSES",
+    "Run",
+    "RunStore",
+    "Stage",
+    "new_run_id",
+    "utc_now",
+]
 
 LIST_INDEX = "runs-by-time"
 OPEN_INDEX = "runs-open"
@@ -40,69 +53,6 @@ OPEN_BACKFILLED_KEY = {"pk": {"S": "RUNS#open-index"}, "sk": {"S": "BACKFILLED"}
 #: Items with this attribute (epoch seconds) are deleted by DynamoDB's TTL: webhook deliveries.
 TTL_ATTRIBUTE = "expires_at"
 LIST_PARTITION = "RUNS"
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    """A run id that sorts by creation time: `20261129-101512-123-a1b2c3`."""
-    now = now or datetime.now(UTC)
-    return f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
-
-
-@dataclass
-class Stage:
-    name: str
-    status: str = "pending"
-    started_at: str | None = None
-    finished_at: str | None = None
-    error: str | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Run:
-    id: str
-    site: str
-    kind: str
-    trigger: dict[str, Any]
-    stages: list[Stage]
-    status: str = "running"
-    created_at: str = field(default_factory=utc_now)
-    updated_at: str = field(default_factory=utc_now)
-    urls: dict[str, str] = field(default_factory=dict)
-    artifact: dict[str, Any] = field(default_factory=dict)
-    approval: dict[str, Any] = field(default_factory=dict)
-    #: The site's generation when the run started: a run older than the site's newest is superseded.
-    generation: int = 0
-    version: int = 0
-
-    def stage(self, name: str) -> Stage:
-        for stage in self.stages:
-            if stage.name == name:
-                return stage
-        raise NotFoundError(f"run {self.id} has no stage {name!r} (stages: {[s.name for s in self.stages]})")
-
-    def stages_after(self, name: str) -> list[Stage]:
-        names = [stage.name for stage in self.stages]
-        return self.stages[names.index(name) + 1 :]
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED_RUN_STATUSES
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("version")
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], version: int = 0) -> Run:
-        data = dict(data)
-        stages = [Stage(**stage) for stage in data.pop("stages")]
-        return cls(stages=stages, version=version, **data)
 
 
 class RunStore:
@@ -144,7 +94,7 @@ class RunStore:
             raise NotFoundError(f"no run with id {run_id!r}")
         return _run_of(item)
 
-    def update(self, run_id: str, change: Callable[[Run], None], *, attempts: int = 8) -> Run:
+    def update(self, run_id: str, change: Callable[[Run], object], *, attempts: int = 8) -> Run:
         """Apply `change` to the stored run and write it back, retrying when another writer won."""
         for attempt in range(attempts):
             if attempt:

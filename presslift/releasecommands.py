@@ -28,7 +28,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     svc = pipeline_services(args)
     if args.decision == "approve" and not args.yes:
         run = svc.runs.get(args.run)
-        plan = str(run.approval.get("plan_text") or "(no plan recorded)")
+        plan = (run.approval.plan_text if run.approval else "") or "(no plan recorded)"
         console.print(f"Approving run {run.id} of {run.site} puts this on prod:", highlight=False)
         console.print(plan, highlight=False, soft_wrap=True)
         if not confirm(f"Approve run {run.id} for prod?"):
@@ -61,7 +61,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         who=getpass.getuser(),
         allow_deletes=args.allow_deletes,
     )
-    console.print(f"Rollback queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
+    console.print(f"Rollback queued as run {run.id}: {run.trigger.summary}.", highlight=False)
     return 0
 
 
@@ -123,7 +123,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         who=f"{getpass.getuser()} (presslift publish)",
         allow_deletes=args.allow_deletes,
     )
-    console.print(f"Publish queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
+    console.print(f"Publish queued as run {run.id}: {run.trigger.summary}.", highlight=False)
     return 0
 
 

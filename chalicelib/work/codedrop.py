@@ -83,7 +83,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
 
 
 def _artifact_run(run: Run) -> str:
-    return str(run.artifact.get("artifact_run") or run.id)
+    return run.artifact.artifact_run or run.id
 
 
 def _bundle(svc: Services, run: Run, into: Path) -> Manifest:

@@ -33,6 +33,7 @@ from botocore.credentials import Credentials
 from chalicelib import events, resources
 from chalicelib.errors import ConflictError
 from chalicelib.resources import dead_letter_queue
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import SearchBackend, Site, Target
 from chalicelib.sites import SiteStore, register
@@ -352,7 +353,7 @@ def test_the_scheduled_sweep_fails_a_run_whose_message_was_dead_lettered(cloud):
             id=new_run_id(),
             site="stuck",
             kind="hugo",
-            trigger={"type": "import"},
+            trigger=Trigger("import"),
             stages=[Stage("convert", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
         )
     )

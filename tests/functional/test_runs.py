@@ -1,6 +1,11 @@
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 
 from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.runparts import Trigger
 from chalicelib.runs import OPEN_BACKFILLED_KEY, Run, Stage, new_run_id
 
 
@@ -9,7 +14,7 @@ def make_run(site: str = "demo") -> Run:
         id=new_run_id(),
         site=site,
         kind="hugo",
-        trigger={"type": "import"},
+        trigger=Trigger("import"),
         stages=[Stage("convert"), Stage("build")],
     )
 
@@ -103,3 +108,35 @@ def test_open_runs_stored_before_the_index_are_found_then_indexed_once(provision
     assert fresh.index_open_runs() == 0  # once
     again = type(store)(provisioned.dynamodb, provisioned.settings.table)
     assert [run.id for run in again.open_runs(site="a")] == [legacy.id]  # now from the index
+
+
+def test_a_run_stored_in_version_1_loads_typed_and_is_rewritten_in_version_2(provisioned):
+    """An item as the version-1 code wrote it, in the table: it lists, decides and is written back."""
+    doc = (Path(__file__).parent.parent / "unit" / "records" / "push-pending.json").read_text(
+        encoding="utf-8"
+    )
+    run_id = json.loads(doc)["id"]
+    provisioned.dynamodb.put_item(
+        TableName=provisioned.settings.table,
+        Item={
+            "pk": {"S": f"RUN#{run_id}"},
+            "sk": {"S": "RUN"},
+            "doc": {"S": doc.strip()},
+            "version": {"N": "7"},
+            "list_pk": {"S": "RUNS"},
+            "list_sk": {"S": run_id},
+            "site": {"S": "blog"},
+        },
+    )
+    [listed] = provisioned.runs.list(site="blog")
+    assert listed.approval is not None and listed.approval.status == "pending" and listed.format == 1
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    provisioned.runs.update(run_id, lambda r: r.approve(now, "203.0.113.9"))
+    stored = provisioned.dynamodb.get_item(
+        TableName=provisioned.settings.table, Key={"pk": {"S": f"RUN#{run_id}"}, "sk": {"S": "RUN"}}
+    )["Item"]
+    written = json.loads(stored["doc"]["S"])
+    assert written["format"] == 2 and stored["version"]["N"] == "8"
+    assert written["approval"]["status"] == "approved" and written["trigger"]["sha"] == listed.trigger.sha
+    assert provisioned.runs.get(run_id).stage("approval").status == "succeeded"
