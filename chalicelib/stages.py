@@ -8,11 +8,14 @@ decided in `pipeline`; this module only records.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from chalicelib import metrics
 from chalicelib.errors import BuildError, PipelineError
+from chalicelib.logs import current_context, log_context
 from chalicelib.runparts import ArtifactRef
 from chalicelib.runs import Run, RunStore
 
@@ -72,17 +75,36 @@ def run_stage(
     run = begin(runs, run_id, name)
     if run is None:
         return None
-    try:
-        result = work(run)
-    except PipelineError as exc:
-        extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
-        fail(runs, run_id, name, str(exc), extra)
-        return None
-    except Exception as exc:
-        if final_attempt:
-            fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}")
-        raise
-    done = runs.update(
-        run_id, lambda r: r.succeed(name, result.detail(), artifact=artifact(r, result) if artifact else None)
-    )
+    started = time.monotonic()
+    with log_context(run_id=run_id, site=run.site, stage=name):
+        try:
+            result = work(run)
+        except PipelineError as exc:
+            extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
+            fail(runs, run_id, name, str(exc), extra)
+            _measure(run, name, "failed", started)
+            return None
+        except Exception as exc:
+            if final_attempt:
+                fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}")
+                _measure(run, name, "failed", started)
+            raise
+        done = runs.update(
+            run_id,
+            lambda r: r.succeed(name, result.detail(), artifact=artifact(r, result) if artifact else None),
+        )
+        _measure(run, name, "succeeded", started)
     return done, result
+
+
+def _measure(run: Run, name: str, outcome: str, started: float) -> None:
+    """The stage's duration and outcome as a metric (an EMF line on Lambda; see `metrics`)."""
+    attempt = current_context().get("attempt", 1)
+    metrics.emit(
+        name,
+        outcome,
+        time.monotonic() - started,
+        run.site,
+        run_id=run.id,
+        attempt=attempt if isinstance(attempt, int) else 1,
+    )

@@ -8,8 +8,9 @@ site can be approved.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
-from chalicelib import approvals, clearance, runview
+from chalicelib import approvals, clearance, metrics, runview
 from chalicelib.collaborators import Deciding, Records, RecordsAndClock
 from chalicelib.errors import ConflictError, PipelineError
 from chalicelib.pipeline.steps import after_failure, promote
@@ -96,9 +97,17 @@ def decide(
         approvals.record_decision(run, decision, now)
 
     run = svc.runs.update(run_id, change)
+    _waited(run, "succeeded" if decision.decision == "approve" else "rejected", svc.clock())
     if decision.decision == "approve":
         promote(svc, run, "prod")
     return run
+
+
+def _waited(run: Run, outcome: str, now: datetime) -> None:
+    """How long the approval waited, and how it ended, as a metric (the expired-approval alarm's)."""
+    requested = run.approval.requested_at if run.approval else ""
+    waited = (now - datetime.fromisoformat(requested)).total_seconds() if requested else 0.0
+    metrics.emit("approval", outcome, max(waited, 0.0), run.site, run_id=run.id)
 
 
 def check_approvable(svc: RecordsAndClock, run_id: str, token: str | None) -> Run:
@@ -118,8 +127,9 @@ def expire_approvals(svc: RecordsAndClock) -> list[str]:
             continue
         try:
             # Decided, superseded or expired meanwhile: IllegalTransition (a ConflictError), left as it is.
-            svc.runs.update(run.id, lambda r: r.expire(now))
+            done = svc.runs.update(run.id, lambda r: r.expire(now))
         except ConflictError:
             continue
+        _waited(done, "expired", now)
         expired.append(run.id)
     return expired

@@ -118,3 +118,16 @@ def test_deciding_and_expiring_need_only_the_records_a_clock_and_a_queue(provisi
     later = JustEnough(provisioned.runs, provisioned.sites, lambda: datetime.now(UTC) + timedelta(hours=2))
     assert pipeline.expire_approvals(later) == [left.id]
     assert later.sent == [] and provisioned.runs.get(approved.id).status == "running"
+
+
+def test_an_expired_approval_and_a_decision_are_measured_for_the_alarm(provisioned):
+    from chalicelib.metrics import COLLECTOR
+
+    COLLECTOR.clear()
+    expired, _ = waiting(provisioned, expires_in=timedelta(seconds=-1))
+    pipeline.expire_approvals(provisioned)
+    rejected, token = waiting(provisioned, expires_in=timedelta(hours=1), generation=1)
+    pipeline.decide(provisioned, rejected.id, token, approvals.Decision("reject"))
+    figures = {(f.run_id, f.stage, f.outcome) for f in COLLECTOR.figures()}
+    assert figures == {(expired.id, "approval", "expired"), (rejected.id, "approval", "rejected")}
+    assert all(f.seconds >= 0 and f.site == "demo" for f in COLLECTOR.figures())

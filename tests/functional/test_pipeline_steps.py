@@ -130,3 +130,31 @@ def test_a_crash_on_the_last_attempt_fails_the_stage_saying_so(provisioned) -> N
     assert (
         failed.stage("fetch").error == "internal error (gave up after retries): OSError('connection reset')"
     )
+
+
+def test_each_stage_outcome_is_measured_once_and_its_log_lines_carry_the_run(provisioned, caplog) -> None:
+    from chalicelib.logs import current_context
+    from chalicelib.metrics import COLLECTOR
+
+    COLLECTOR.clear()
+    run = blog_push(provisioned, "fetch", "build")
+    fetched = Fetched("sources/blog/x.tar.gz", "a" * 40, 3, 300, "", "acme/blog@aaaaaaa: 3 files")
+    seen: list[dict[str, Any]] = []
+
+    def fetch(_: Run) -> Fetched:
+        seen.append(current_context())
+        return fetched
+
+    def crash(_: Run) -> Fetched:
+        raise OSError("connection reset")
+
+    stages.run_stage(provisioned.runs, run.id, "fetch", fetch, final_attempt=True)
+    with pytest.raises(OSError):  # not the last attempt: a retry follows, no outcome yet
+        stages.run_stage(provisioned.runs, run.id, "build", crash, final_attempt=False)
+    with pytest.raises(OSError):
+        stages.run_stage(provisioned.runs, run.id, "build", crash, final_attempt=True)
+    assert seen == [{"run_id": run.id, "site": "blog", "stage": "fetch"}]
+    assert [(f.stage, f.outcome, f.run_id) for f in COLLECTOR.figures()] == [
+        ("fetch", "succeeded", run.id),
+        ("build", "failed", run.id),
+    ]
