@@ -2,7 +2,8 @@
 and the marker that a publish is under way.
 
 Each call is tried by botocore's own retry policy (`services.make_client`: standard mode, throttling
-and 5xx backed off, `AWS_MAX_ATTEMPTS` in all), never again here; failures a user can act on become
+and 5xx backed off, `AWS_MAX_ATTEMPTS` in all), never again here (a site file's direct PUT that fails,
+direct.py, is handed to that policy once); failures a user can act on become
 `PublishError`s that name the bucket and key. The client is passed in (a boto3 S3 client): nothing
 here creates clients or knows which endpoint they reach.
 """
