@@ -54,7 +54,10 @@ class DirectPuts:
         if getattr(signer, "_credentials", None) is None:
             return None
         # The client's own endpoint rules name the bucket's URL; presigning sends nothing.
-        presigned = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": _PROBE_KEY})
+        try:
+            presigned = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": _PROBE_KEY})
+        except BotoCoreError:
+            return None  # put_object will meet the same problem and say what it is
         probe = urlsplit(presigned)
         if not probe.path.endswith("/" + _PROBE_KEY):
             return None

@@ -138,6 +138,7 @@ def test_clients_it_cannot_read_are_left_to_put_object(clients: dict[str, Any]) 
     assert DirectPuts.for_bucket(Wrapper(), BUCKET) is None
     assert DirectPuts.for_bucket(unsigned, BUCKET) is None
     assert DirectPuts.for_bucket(clients["cloudfront"], BUCKET) is None
+    assert DirectPuts.for_bucket(clients["s3"], "Not A Bucket!") is None
     assert DirectPuts.for_bucket(clients["s3"], BUCKET) is not None
 
 
