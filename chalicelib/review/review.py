@@ -12,11 +12,12 @@ Never: read a file whose checksum did not change, or change anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.manifest import Manifest
-from chalicelib.review.compare import SITE_WIDE_KINDS, AssetKind, FileChange, RedirectChange, compare
+from chalicelib.review.compare import SITE_WIDE_KINDS, AssetKind, FileChange, RedirectChange, compare, is_page
 from chalicelib.review.pages import PageText, read_page
 from chalicelib.review.sitewide import (
     SiteWidePart,
@@ -196,8 +197,10 @@ def review_builds(
     diff = compare(old.manifest, new.manifest)
     sample = diff.pages_markup_only[:SITE_WIDE_SAMPLE]
     titled_added, titled_removed = diff.pages_added[:MAX_TITLES], diff.pages_removed[:MAX_TITLES]
-    new_bytes = new.source.read([*diff.pages_changed, *sample, *titled_added])
-    old_bytes = old.source.read([*diff.pages_changed, *sample, *titled_removed])
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two sides are read at the same time
+        reading_new = pool.submit(new.source.read, [*diff.pages_changed, *sample, *titled_added])
+        reading_old = pool.submit(old.source.read, [*diff.pages_changed, *sample, *titled_removed])
+        new_bytes, old_bytes = reading_new.result(), reading_old.result()
 
     def urls(path: str, side: Side) -> tuple[str, str]:
         staging = page_url(side.staging_base_url, path) if side.staging_base_url else ""
@@ -208,7 +211,11 @@ def review_builds(
 
     pages = {path: (read(old_bytes, path), read(new_bytes, path)) for path in diff.pages_changed}
     changes = {path: text_changes(before.lines, after.lines) for path, (before, after) in pages.items()}
-    removed_shapes, added_shapes = site_wide_lines([c for c in changes.values() if c])
+    old_pages = {entry.path for entry in old.manifest.files if is_page(entry.path, old.manifest)}
+    in_both = sum(
+        1 for entry in new.manifest.files if entry.path in old_pages and is_page(entry.path, new.manifest)
+    )
+    removed_shapes, added_shapes = site_wide_lines([c for c in changes.values() if c], pages_in_site=in_both)
     changed: list[PageChange] = []
     only_site_wide = len(diff.pages_markup_only)
     for path, (before, after) in pages.items():

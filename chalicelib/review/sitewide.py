@@ -68,8 +68,12 @@ class SiteWidePart:
     pages: int
 
 
-def site_wide_lines(changes: Sequence[Sequence[TextChange]]) -> tuple[frozenset[str], frozenset[str]]:
-    """The shapes of removed and of added lines that are site-wide among these pages' changes."""
+def site_wide_lines(
+    changes: Sequence[Sequence[TextChange]], *, pages_in_site: int = 0
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The shapes of removed and of added lines that are site-wide among these pages' changes: on
+    `SHARE` of them and of the `pages_in_site` (so the same paragraph added to a few posts of a large
+    site is listed on each of them, not hidden as site-wide)."""
     if len(changes) < MIN_PAGES:
         return frozenset(), frozenset()
     removed: Counter[str] = Counter()
@@ -77,7 +81,7 @@ def site_wide_lines(changes: Sequence[Sequence[TextChange]]) -> tuple[frozenset[
     for page in changes:
         removed.update({shape(line) for change in page for line in change.removed})
         added.update({shape(line) for change in page for line in change.added})
-    needed = max(MIN_PAGES, SHARE * len(changes))
+    needed = max(MIN_PAGES, SHARE * max(len(changes), pages_in_site))
     return (
         frozenset(s for s, n in removed.items() if n >= needed),
         frozenset(s for s, n in added.items() if n >= needed),

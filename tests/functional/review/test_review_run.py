@@ -133,3 +133,22 @@ def test_unknown_runs_and_runs_of_other_sites_are_refused(provisioned: Services,
     code = provisioned.runs.create(Run(new_run_id(), "worker", "code", {}, []))
     with pytest.raises(InputError, match="code site's run"):
         review_run(provisioned, code.id)
+
+
+def test_a_published_file_of_another_build_is_not_taken_for_this_ones(
+    provisioned: Services, seeded: Seeded, tmp_path: Path
+) -> None:
+    """Staging was re-published behind the run records' back: every page there fails the MD5 check,
+    and the review reads the build's own tarball instead."""
+    svc = provisioned
+    publish(svc, tmp_path, seeded.manifests[(seeded.live.id, "staging")])
+    review = review_run(svc, seeded.new.id)
+    assert [(c.removed, c.added) for c in review.changed[0].changes] == [
+        (("Words of post 3.",), ("Words of post 3, corrected.",))
+    ]
+    sides = {reading.side: reading for reading in review.read_from}
+    assert (
+        sides["new"].where == f"s3://{svc.settings.artifacts_bucket}/{tree_key(SITE, seeded.new.id, 'prod')}"
+    )
+    assert sides["new"].files_read == 4
+    assert sides["new"].requests == 4 + 1  # four GETs refused by their MD5, then the one tarball

@@ -178,3 +178,13 @@ def test_the_first_pages_then_how_many_more(tmp_path: Path) -> None:
     new = new_site() | {"posts/zeta/index.html": page("Zeta", "Z.", nav=SHOP, css=NEW_CSS)}
     result, _, _ = review(tmp_path, old_site(), new)
     assert "  ... and 1 more" in result.text(max_pages=1)
+
+
+def test_the_same_paragraph_added_to_a_few_posts_of_a_larger_site_is_listed_on_each(tmp_path: Path) -> None:
+    old = {f"posts/p{n}/index.html": page(f"P{n}", f"Words {n}.") for n in range(10)}
+    new = dict(old)
+    for n in range(3):
+        new[f"posts/p{n}/index.html"] = page(f"P{n}", f"Words {n}.", "Sponsored by the harbour.")
+    result, _, _ = review(tmp_path, old, new)
+    assert [p.path for p in result.changed] == [f"posts/p{n}/index.html" for n in range(3)]
+    assert result.site_wide == ()
