@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.manifest import Manifest
@@ -49,6 +49,8 @@ class PageChange:
     old_title: str = ""
     changes: tuple[TextChange, ...] = ()
     truncated: bool = False
+    #: The page could not be read on one side (so its text changes are unknown).
+    unread: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "url": self.url, "title": self.title}
@@ -59,6 +61,8 @@ class PageChange:
         if self.changes or self.truncated:
             data["changes"] = [change.to_dict() for change in self.changes]
             data["truncated"] = self.truncated
+        if self.unread:
+            data["unread"] = True
         return data
 
 
@@ -220,6 +224,10 @@ def review_builds(
     only_site_wide = len(diff.pages_markup_only)
     for path, (before, after) in pages.items():
         kept = without(changes[path], removed_shapes, added_shapes)
+        if path not in old_bytes or path not in new_bytes:
+            # Neither the target nor the tarball had it as the manifest says: listed, not guessed at.
+            changed.append(replace(_changed_page(path, before, after, kept, urls(path, new)), unread=True))
+            continue
         if not kept and before.title == after.title:
             only_site_wide += 1
             continue
@@ -228,20 +236,9 @@ def review_builds(
     in_main = describe(list(changes.values()), removed_shapes, added_shapes)
     if in_main is not None:
         site_wide.append(_site_wide("main content", in_main))
-    around = common_changes(
-        [
-            text_changes(
-                read_page(old_bytes[p], whole_page=True).page_lines,
-                read_page(new_bytes[p], whole_page=True).page_lines,
-            )
-            for p in sample
-            if p in old_bytes and p in new_bytes
-        ]
-    )
+    around = _around_main_content(sample, old_bytes, new_bytes, len(diff.pages_markup_only))
     if around is not None:
-        # Told from a sample of the pages changed only in markup: it stands for all of them.
-        where = "around the main content (navigation, header, footer)"
-        site_wide.append(SiteWideChange(where, around.removed, around.added, len(diff.pages_markup_only)))
+        site_wide.append(around)
     added = [
         PageChange(path, url, title=read(new_bytes, path).title, staging_url=staging)
         for path in diff.pages_added
@@ -291,6 +288,28 @@ def _changed_page(
         old_title=before.title,
         changes=tuple(shown),
         truncated=len(shown) < len(kept),
+    )
+
+
+def _around_main_content(
+    sample: tuple[str, ...], old_bytes: dict[str, bytes], new_bytes: dict[str, bytes], pages: int
+) -> SiteWideChange | None:
+    """What changed around the main content of the `pages` pages changed only in markup, told from a
+    sample of them: what every sampled page's whole visible text has in common."""
+    part = common_changes(
+        [
+            text_changes(
+                read_page(old_bytes[path], whole_page=True).page_lines,
+                read_page(new_bytes[path], whole_page=True).page_lines,
+            )
+            for path in sample
+            if path in old_bytes and path in new_bytes
+        ]
+    )
+    if part is None:
+        return None
+    return SiteWideChange(
+        "around the main content (navigation, header, footer)", part.removed, part.added, pages
     )
 
 

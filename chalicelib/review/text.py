@@ -66,6 +66,8 @@ def _pages(
             for change in page.changes:
                 lines += [f"    - {line}" for line in change.removed]
                 lines += [f"    + {line}" for line in change.added]
+            if page.unread:
+                lines.append("    (could not be read on one side: its text changes are unknown)")
             if page.truncated:
                 lines.append("    ... (more changes: see the JSON or the approval page)")
     if len(shown) < len(pages):

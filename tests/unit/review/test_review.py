@@ -188,3 +188,20 @@ def test_the_same_paragraph_added_to_a_few_posts_of_a_larger_site_is_listed_on_e
     result, _, _ = review(tmp_path, old, new)
     assert [p.path for p in result.changed] == [f"posts/p{n}/index.html" for n in range(3)]
     assert result.site_wide == ()
+
+
+def test_a_changed_page_that_cannot_be_read_is_listed_not_dropped(tmp_path: Path) -> None:
+    old_manifest = write_build(tmp_path / "v1", old_site(), run_id="v1")
+    new_manifest = write_build(tmp_path / "v2", new_site(), run_id="v2")
+    (tmp_path / "v2" / "posts/alpha/index.html").unlink()  # the manifest names it; the source lacks it
+    result = review_builds(
+        site="blog",
+        run="v2",
+        against="prod",
+        against_run="v1",
+        old=Side(old_manifest, FolderPages(tmp_path / "v1")),
+        new=Side(new_manifest, FolderPages(tmp_path / "v2")),
+    )
+    (alpha,) = result.changed
+    assert alpha.unread and alpha.to_dict()["unread"] is True
+    assert "could not be read on one side" in result.text()
