@@ -131,17 +131,18 @@ class ChangeReview:
         return tuple(c for kind in AssetKind if kind in SITE_WIDE_KINDS for c in self.assets.get(kind, ()))
 
     def summary(self) -> str:
-        """One line: `3 pages changed, 1 added, 0 removed; 2 redirects; 4 assets; site-wide: 1 stylesheet`."""
+        """One line: `3 pages changed, 1 added, 0 removed; 40 changed only site-wide; 4 assets`."""
         if not self.changed_files:
             return "no changes"
-        parts = [f"{len(self.changed)} pages changed, {len(self.added)} added, {len(self.removed)} removed"]
+        changed = _count(len(self.changed), "page")
+        parts = [f"{changed} changed, {len(self.added)} added, {len(self.removed)} removed"]
         if self.changed_site_wide_only:
             parts.append(f"{self.changed_site_wide_only} changed only site-wide")
         if self.redirects:
-            parts.append(f"{len(self.redirects)} redirects")
+            parts.append(_count(len(self.redirects), "redirect"))
         assets = sum(len(group) for group in self.assets.values())
         if assets:
-            parts.append(f"{assets} assets")
+            parts.append(_count(assets, "asset"))
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -173,6 +174,10 @@ class ChangeReview:
         from chalicelib.review.text import review_text
 
         return review_text(self, max_pages=max_pages)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _asset_dict(change: FileChange) -> dict[str, str]:

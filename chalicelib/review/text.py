@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.review.compare import SITE_WIDE_KINDS
+
 if TYPE_CHECKING:
     from chalicelib.review.review import ChangeReview, PageChange
 
@@ -33,13 +35,16 @@ def review_text(review: ChangeReview, *, max_pages: int | None = None) -> str:
     if review.redirects:
         lines.append(f"Redirects ({len(review.redirects)}):")
         for change in review.redirects:
+            old_url = "/" + change.path.removesuffix("index.html")
             if change.old is None:
-                lines.append(f"  + /{change.path} -> {change.new}")
+                lines.append(f"  + {old_url} -> {change.new}")
             elif change.new is None:
-                lines.append(f"  - /{change.path} (was -> {change.old})")
+                lines.append(f"  - {old_url} (was -> {change.old})")
             else:
-                lines.append(f"  ~ /{change.path} -> {change.new} (was {change.old})")
+                lines.append(f"  ~ {old_url} -> {change.new} (was {change.old})")
     for kind, group in review.assets.items():
+        if kind in SITE_WIDE_KINDS:
+            continue  # listed above, as site-wide
         lines.append(f"{kind.value.capitalize()} ({len(group)}):")
         shown = group if max_pages is None else group[:max_pages]
         lines += [f"  {_asset_line(c.path, c.change, c.old_path)}" for c in shown]

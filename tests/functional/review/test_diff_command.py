@@ -54,7 +54,7 @@ def test_diff_prints_the_review_as_text(seeded: Seeded, capsys: pytest.CaptureFi
     assert "    - Words of post 3." in out
     assert "    + Words of post 3, corrected." in out
     assert "8 pages changed only in site-wide parts" in out
-    assert "  + /old-p3/index.html -> https://harbour.example/posts/p3/" in out
+    assert "  + /old-p3/ -> https://harbour.example/posts/p3/" in out
     assert "Read 8 of" in out
 
 

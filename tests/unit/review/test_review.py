@@ -148,14 +148,14 @@ def test_text_and_json_renderings_carry_every_part(tmp_path: Path) -> None:
     result, _, _ = review(tmp_path, old_site(), new_site())
     text = result.text()
     for expected in (
-        "Changes in run v2 of blog against prod: 1 pages changed, 1 added, 1 removed",
+        "Changes in run v2 of blog against prod: 1 page changed, 1 added, 1 removed",
         "+ Shop",
         "Alpha · Blog  https://blog.example/posts/alpha/",
         "    - The harbour opens at nine.",
         "    + The harbour opens at ten.",
         "Added pages (1):",
         "Removed pages (1):",
-        "~ /old-alpha/index.html -> https://blog.example/posts/alpha-2/",
+        "~ /old-alpha/ -> https://blog.example/posts/alpha-2/",
         f"~ {NEW_CSS} (replaces {OLD_CSS})",
         "Images (1):",
         "Read 10 of",
