@@ -75,7 +75,7 @@ def _live(history: list[Run], stage: str) -> list[str]:
 
 
 def _build(run: Run, live: dict[str, list[str]]) -> Build:
-    artifact = str(run.artifact.get("artifact_run") or run.id)
+    artifact = run.artifact.artifact_run or run.id
     on = tuple(stage for stage, builds in live.items() if builds and builds[0] == artifact)
     return Build(run.site, artifact, on)
 

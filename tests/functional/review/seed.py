@@ -9,6 +9,7 @@ from pathlib import Path
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.manifest import Manifest
 from chalicelib.publish import PublishOptions, publish_tree
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 from chalicelib.work.deploy import target
@@ -66,7 +67,7 @@ def publish(svc: Services, tmp: Path, manifest: Manifest) -> None:
 def deployed_run(svc: Services, run_id: str, targets: tuple[str, ...], finished_at: str) -> Run:
     stages = [Stage("build", "succeeded")]
     stages += [Stage(f"deploy-{t}", "succeeded", finished_at=finished_at) for t in targets]
-    return svc.runs.create(Run(run_id, SITE, "hugo", {"type": "push"}, stages))
+    return svc.runs.create(Run(run_id, SITE, "hugo", Trigger("push"), stages))
 
 
 def seed(svc: Services, tmp: Path) -> Seeded:

@@ -11,6 +11,7 @@ import pytest
 from chalicelib.artifacts import tree_key
 from chalicelib.errors import InputError, NotFoundError
 from chalicelib.review import AssetKind, review_run
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 from tests.functional.review.seed import SITE, Seeded, publish, seed, store_build
@@ -76,7 +77,7 @@ def test_a_build_no_target_holds_any_more_is_read_from_its_tarball(
             later,
             SITE,
             "hugo",
-            {},
+            Trigger("push"),
             [Stage("deploy-staging", "succeeded", finished_at="2026-11-30T12:00:00Z")],
         )
     )
@@ -117,7 +118,7 @@ def test_a_run_live_on_prod_is_compared_with_the_build_before_it(
 def test_a_first_build_adds_every_page(provisioned: Services, tmp_path: Path) -> None:
     first = new_run_id()
     store_build(provisioned, tmp_path, first, edited=False)
-    provisioned.runs.create(Run(first, SITE, "hugo", {}, [Stage("build", "succeeded")]))
+    provisioned.runs.create(Run(first, SITE, "hugo", Trigger("push"), [Stage("build", "succeeded")]))
     review = review_run(provisioned, first)
     assert review.against == "prod (nothing live on prod yet)"
     assert len(review.added) == 9 and not review.changed
@@ -127,10 +128,10 @@ def test_a_first_build_adds_every_page(provisioned: Services, tmp_path: Path) ->
 def test_unknown_runs_and_runs_of_other_sites_are_refused(provisioned: Services, seeded: Seeded) -> None:
     with pytest.raises(NotFoundError, match="no run with id 'nope'"):
         review_run(provisioned, "nope")
-    other = provisioned.runs.create(Run(new_run_id(), "elsewhere", "hugo", {}, []))
+    other = provisioned.runs.create(Run(new_run_id(), "elsewhere", "hugo", Trigger("push"), []))
     with pytest.raises(InputError, match=f"run {other.id} is of site elsewhere, not {SITE}"):
         review_run(provisioned, seeded.new.id, other.id)
-    code = provisioned.runs.create(Run(new_run_id(), "worker", "code", {}, []))
+    code = provisioned.runs.create(Run(new_run_id(), "worker", "code", Trigger("push"), []))
     with pytest.raises(InputError, match="code site's run"):
         review_run(provisioned, code.id)
 
