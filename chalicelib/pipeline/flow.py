@@ -286,7 +286,11 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
     if not restoring and _superseded(svc, run, request.stage):
         return None
     done = run_stage(
-        svc, run.id, name, lambda r: deploy_work.deploy(svc, r, request.stage), final_attempt=final_attempt
+        svc,
+        run.id,
+        name,
+        lambda r: deploy_work.deploy(svc, r, request.stage).detail(),
+        final_attempt=final_attempt,
     )
     if done is None:
         after_failure(svc, run.id)

@@ -7,7 +7,6 @@ artifacts bucket is counted through botocore's own event hooks.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +167,7 @@ def test_a_plan_the_target_outgrew_is_planned_again_and_the_result_says_so(
     result = apply_deploy(provisioned, first, stale)
 
     assert result.replanned == "the publish record changed since planning"
-    detail = result.to_dict()
+    detail = result.detail()
     assert detail["replanned"] == result.replanned and "re-planned" in detail["summary"]
     assert result.plan.publish.deletes == (f"{SITE}/extra.html",)
     assert [row["path"] for row in detail["plan_files"]["files"]] == ["about/index.html", "extra.html"]
@@ -178,7 +177,7 @@ def test_a_plan_the_target_outgrew_is_planned_again_and_the_result_says_so(
 def test_the_deploy_step_records_what_the_run_page_reads(provisioned: Services, tmp_path: Path) -> None:
     run = built(provisioned, tmp_path, BASE)
 
-    detail = deploy(provisioned, run, STAGE)
+    detail = deploy(provisioned, run, STAGE).detail()
 
     assert {"publish", "plan_text", "plan_files", "artifact_run", "url", "summary", "cleared"} <= set(detail)
     assert detail["publish"]["dry_run"] is False and detail["publish"]["uploaded"] == len(BASE)
@@ -210,41 +209,6 @@ def test_the_approval_shows_the_prod_plan_without_downloading_the_build(
     assert asked.approval["plan_text"] == shown.text
     assert asked.approval["plan"] == shown.publish.summary()
     assert {row["path"] for row in asked.approval["plan_files"]["files"]} == set(BASE)
-
-
-def test_a_code_drop_is_planned_from_the_bundles_manifest_alone(
-    provisioned: Services, tmp_path: Path
-) -> None:
-    from chalicelib.work import codedrop as codedrop_work
-
-    svc = Services(replace(provisioned.settings, efs_mount=str(tmp_path / "efs")))
-    svc.sites.add(Site("worker", repo="acme/worker", kind="code"))
-    run = svc.runs.create(
-        Run(
-            id=new_run_id(),
-            site="worker",
-            kind="code",
-            trigger={"type": "push", "branch": "main"},
-            stages=[Stage("build", "succeeded"), Stage("approval", "pending")],
-            status="running",
-            generation=svc.sites.next_generation("worker"),
-        )
-    )
-    bundle = tmp_path / "bundle"
-    (bundle / "app").mkdir(parents=True)
-    (bundle / "app" / "main.py").write_text("print('hi')\n", encoding="utf-8")
-    manifest = build_manifest(bundle, site="worker", run_id=run.id, stage=codedrop_work.BUNDLE, base_url="/")
-    artifacts(svc).put_tree(bundle, manifest)
-    svc.s3.delete_object(
-        Bucket=svc.settings.artifacts_bucket, Key=tree_key("worker", run.id, codedrop_work.BUNDLE)
-    )
-    reads = artifact_reads(svc)
-
-    text = codedrop_work.plan(svc, run, "prod")
-
-    assert reads == [manifest_key("worker", run.id, codedrop_work.BUNDLE)]
-    assert text.startswith(f"release {run.id}: 1 files, 12 B")
-    assert "+ app/main.py (no current release)" in text
 
 
 @pytest.mark.parametrize(
