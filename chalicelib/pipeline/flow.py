@@ -211,7 +211,7 @@ def build(
 
     def work(run: Run) -> dict[str, Any]:
         if run.kind == "code":
-            return codedrop_work.build(svc, run, request.source_key, budget)
+            return codedrop_work.build(svc, run, request.source_key, budget).detail()
         return build_work.build(svc, run, request.source_key, budget)
 
     done = run_stage(svc, request.run_id, "build", work, final_attempt=final_attempt)
@@ -321,11 +321,11 @@ def codedrop(svc: Services, request: events.DeployRequest, *, final_attempt: boo
         return run
     if run.trigger.get("type") == "rollback":
         # The release to switch to is found on the mount; the work checks it was live there before.
-        work = lambda r: codedrop_work.rollback(svc, r, request.stage, r.trigger.get("to_release"))  # noqa: E731
+        work = lambda r: codedrop_work.rollback(svc, r, request.stage, r.trigger.get("to_release")).detail()  # noqa: E731
     else:
         if _refused(svc, run, request.stage, name) or _superseded(svc, run, request.stage, name=name):
             return None
-        work = lambda r: codedrop_work.drop(svc, r, request.stage)  # noqa: E731
+        work = lambda r: codedrop_work.drop(svc, r, request.stage).detail()  # noqa: E731
     done = run_stage(svc, run.id, name, work, final_attempt=final_attempt)
     if done is None:
         after_failure(svc, run.id)
