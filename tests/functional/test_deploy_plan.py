@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.artifacts import build_manifest, manifest_key, tree_key
+from chalicelib.artifacts import build_manifest, manifest_key, records_key, tree_key
 from chalicelib.errors import NotFoundError
 from chalicelib.pipeline.approval import request_approval
 from chalicelib.runs import Run, Stage, new_run_id
@@ -231,3 +231,42 @@ def test_a_prod_plan_says_when_it_differs_from_the_approved_one(
         run.approval = {"plan": shown}
 
     assert since_approval(run, plan_deploy(provisioned, run, "prod")) == said
+
+
+def test_a_deploys_plan_says_what_the_search_sync_will_do_without_asking_algolia(
+    provisioned: Services, tmp_path: Path
+) -> None:
+    from chalicelib.search.records import records_json
+    from chalicelib.sitemodel import SearchBackend
+
+    search = SearchBackend("algolia", "APP1", "planned", "search-key", "/presslift/search/planned/admin")
+    provisioned.sites.add(Site(SITE, repo="acme/planned", search=search))
+    store = artifacts(provisioned)
+    pages = [{"objectID": f"{name}/", "title": name, "content": name} for name in ("about", "a", "b", "c")]
+    first = built(provisioned, tmp_path, BASE)
+    store.put_records(SITE, first.id, STAGE, records_json(pages))
+    reads = artifact_reads(provisioned)
+
+    unknown = plan_deploy(provisioned, first, STAGE)
+
+    assert unknown.search is not None and unknown.search.expected is None
+    assert "search: 4 records for index planned_staging; what changes is computed against the live " in (
+        unknown.text
+    )
+    assert sorted(reads) == sorted([manifest_key(SITE, first.id, STAGE), records_key(SITE, first.id, STAGE)])
+
+    # The first run's deploy succeeded (its search synced with it): the next plan diffs against it.
+    def deployed(run: Run) -> None:
+        run.stage(f"deploy-{STAGE}").status = "succeeded"
+
+    provisioned.runs.update(first.id, deployed)
+    second = built(provisioned, tmp_path, CHANGED)
+    store.put_records(SITE, second.id, STAGE, records_json([{**pages[0], "content": "about us"}, *pages[1:]]))
+
+    known = plan_deploy(provisioned, second, STAGE)
+
+    assert known.search is not None and known.search.expected is not None
+    assert known.search.expected.counts()["update"] == 1
+    assert "expected diff: 0 to add, 1 to update, 0 to delete, 3 unchanged" in known.text
+    assert f"against the records of run {first.id}, live on {STAGE}" in known.text
+    assert known.to_dict()["search"]["expected"]["updates"] == 1
