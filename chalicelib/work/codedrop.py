@@ -120,6 +120,7 @@ class CodeDropResult:
     cleared: str | None
     plan: CodeDropPlan | None = None
     replanned: str = ""
+    since_approval: str = ""
 
     def detail(self) -> dict[str, Any]:
         """The detail the run record keeps (`clearance.live_artifact` reads `drop.run_id`)."""
@@ -134,6 +135,9 @@ class CodeDropResult:
         if self.replanned:
             detail["replanned"] = self.replanned
             detail["summary"] += f"\n  re-planned: {self.replanned}"
+        if self.since_approval:
+            detail["since_approval"] = self.since_approval
+            detail["summary"] += f"\n  {self.since_approval}"
         return detail
 
 
@@ -244,7 +248,20 @@ def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> CodeDro
     """Plan, then apply, the drop of the run's bundle onto the `stage` target (the pipeline's code-drop
     step). A refused run is refused before anything is read."""
     clearance.check(svc, run, stage)
-    return apply_codedrop(svc, run, plan_codedrop(svc, run, stage), force=force)
+    result = apply_codedrop(svc, run, plan_codedrop(svc, run, stage), force=force)
+    return replace(result, since_approval=since_approval(run, result.plan))
+
+
+def since_approval(run: Run, plan: CodeDropPlan | None) -> str:
+    """How prod's drop differs from the one the approver was shown ("" when it does not, or none was):
+    another drop or a rollback on prod in between changes what this drop links from and copies."""
+    shown = run.approval.get("plan") if plan is not None and plan.target == clearance.GUARDED else None
+    if plan is None or not isinstance(shown, dict) or "link_from" not in shown:
+        return ""
+    if shown["link_from"] == plan.drop.link_from:
+        return ""
+    was, now = shown["link_from"] or "(none)", plan.drop.link_from or "no release"
+    return f"prod changed since the approval: it showed a drop against release {was}, the drop found {now}"
 
 
 def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> CodeDropResult:

@@ -168,7 +168,7 @@ def test_the_approval_of_a_code_run_shows_the_drop_plan_it_will_apply(svc: Servi
     assert asked is not None and asked.status == "awaiting_approval"
     assert reads == [manifest_key(SITE, run.id, codedrop_work.BUNDLE)]
     shown = codedrop_work.plan_codedrop(svc, run, "prod")
-    assert asked.approval["plan_text"] == shown.text
+    assert asked.approval["plan_text"] == shown.text and asked.approval["plan"] == shown.summary()
     assert "+ app/main.py (no current release)" in shown.text
 
 
@@ -183,3 +183,25 @@ def test_a_rollback_returns_a_typed_result_with_the_detail_the_run_records(
     assert result.result.action == "rollback" and result.plan is None
     assert result.detail()["drop"]["run_id"] == first.id and current(svc, "dev") == first.id
     assert result.detail()["cleared"] == "dev needs no approval"
+
+
+@pytest.mark.parametrize(
+    ("shown", "said"),
+    [
+        (None, ""),
+        ({"link_from": None}, ""),
+        (
+            {"link_from": "r0"},
+            "prod changed since the approval: it showed a drop against release r0, the drop found no release",
+        ),
+    ],
+    ids=["no approval", "as approved", "prod moved since"],
+)
+def test_a_prod_drop_says_when_it_differs_from_the_approved_one(
+    svc: Services, tmp_path: Path, shown: dict[str, str | None] | None, said: str
+) -> None:
+    run = bundled(svc, tmp_path, FILES)
+    if shown is not None:
+        run.approval = {"plan": shown}
+
+    assert codedrop_work.since_approval(run, codedrop_work.plan_codedrop(svc, run, "prod")) == said
