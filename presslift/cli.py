@@ -290,11 +290,13 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--exit", action="store_true", help="stop once prod is live instead of serving")
     demo.set_defaults(func=cmd_demo)
 
-    convert = sub.add_parser("convert", help="convert a WordPress export (WXR) into a Hugo site, offline")
+    convert = sub.add_parser(
+        "convert", help="import a WordPress export (WXR) as a Hugo site, offline (no pipeline, no AWS)"
+    )
     convert.add_argument("export", type=Path, help="the WXR file (WordPress: Tools > Export)")
     convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
-    convert.add_argument("--report", type=Path, help="also write the conversion report as JSON here")
+    convert.add_argument("--report", type=Path, help="also write the import report as JSON here")
     convert.add_argument(
         "--fetch-media",
         action="store_true",
@@ -314,7 +316,7 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--force",
         action="store_true",
-        help="convert into a non-empty --out, replacing only the files an earlier conversion wrote there",
+        help="import into a non-empty --out, replacing only the files an earlier import wrote there",
     )
     convert.set_defaults(func=cmd_convert)
 
@@ -344,7 +346,7 @@ def parser() -> argparse.ArgumentParser:
         sub.choices[name].set_defaults(func=cmd_read)
 
     imports = sub.add_parser(
-        "imports", help="files waiting in the ingest bucket, and those rejected with the reason"
+        "imports", help="WordPress exports waiting in the import bucket, and those refused with the reason"
     )
     imports.add_argument("--json", action="store_true", help="the listing as JSON")
     add_target_options(imports)

@@ -164,7 +164,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Bundl
 
 
 def _artifact_run(run: Run) -> str:
-    return str(run.artifact.get("artifact_run") or run.id)
+    return run.artifact.artifact_run or run.id
 
 
 def plan_codedrop(svc: Services, run: Run, target: str) -> CodeDropPlan:
@@ -255,8 +255,10 @@ def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> CodeDro
 def since_approval(run: Run, plan: CodeDropPlan | None) -> str:
     """How prod's drop differs from the one the approver was shown ("" when it does not, or none was):
     another drop or a rollback on prod in between changes what this drop links from and copies."""
-    shown = run.approval.get("plan") if plan is not None and plan.target == clearance.GUARDED else None
-    if plan is None or not isinstance(shown, dict) or "link_from" not in shown:
+    if plan is None or plan.target != clearance.GUARDED or run.approval is None:
+        return ""
+    shown = run.approval.plan
+    if "link_from" not in shown:
         return ""
     if shown["link_from"] == plan.drop.link_from:
         return ""

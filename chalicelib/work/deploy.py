@@ -164,10 +164,10 @@ def plan_deploy(
     from chalicelib.publish import read_bucket
 
     config = site_config(run)
-    restoring = run.trigger.get("type") in clearance.RESTORING
-    allow_deletes = restoring and bool(run.trigger.get("allow_deletes"))
+    restoring = run.trigger.restoring
+    allow_deletes = restoring and run.trigger.allow_deletes
     site = svc.sites.registration(run.site)
-    artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
+    artifact_run = artifact_run or run.artifact.artifact_run or run.id
     publish_to = target(svc, site, stage)
     publish_options = options(config, allow_deletes=allow_deletes, verify=verify or restoring)
     manifest = artifacts(svc).get_manifest(run.site, artifact_run, stage)
@@ -224,7 +224,7 @@ def deploy(
 def since_approval(run: Run, plan: DeployPlan) -> str:
     """How prod's plan differs from the one the approver was shown ("" when it does not, or none was):
     another publish to prod in between changes what this deploy uploads and deletes."""
-    shown = run.approval.get("plan") if plan.stage == clearance.GUARDED else None
+    shown = run.approval.plan if run.approval and plan.stage == clearance.GUARDED else None
     if not isinstance(shown, dict) or "uploads" not in shown:
         return ""
     now = plan.publish.summary()

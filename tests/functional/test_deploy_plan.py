@@ -15,6 +15,7 @@ import pytest
 from chalicelib.artifacts import build_manifest, manifest_key, records_key, tree_key
 from chalicelib.errors import NotFoundError
 from chalicelib.pipeline.approval import request_approval
+from chalicelib.runparts import Approval, ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
@@ -42,12 +43,12 @@ def built(
         id=new_run_id(),
         site=SITE,
         kind="hugo",
-        trigger={"type": "push", "branch": "main"},
+        trigger=Trigger("push", branch="main"),
         stages=list(stages) or [Stage("build", "succeeded"), Stage(f"deploy-{STAGE}", "running")],
         status="running",
         generation=svc.sites.next_generation(SITE),
     )
-    run.artifact["artifact_run"] = run.id
+    run.artifact = ArtifactRef(artifact_run=run.id)
     tree = tmp_path / run.id / stage
     for path, text in files.items():
         (tree / path).parent.mkdir(parents=True, exist_ok=True)
@@ -206,9 +207,9 @@ def test_the_approval_shows_the_prod_plan_without_downloading_the_build(
     assert asked is not None and asked.status == "awaiting_approval"
     assert reads == [manifest_key(SITE, run.id, "prod")]
     shown = plan_deploy(provisioned, run, "prod")
-    assert asked.approval["plan_text"] == shown.text
-    assert asked.approval["plan"] == shown.publish.summary()
-    assert {row["path"] for row in asked.approval["plan_files"]["files"]} == set(BASE)
+    assert asked.approval.plan_text == shown.text
+    assert asked.approval.plan == shown.publish.summary()
+    assert {row["path"] for row in asked.approval.plan_files["files"]} == set(BASE)
 
 
 @pytest.mark.parametrize(
@@ -228,7 +229,7 @@ def test_a_prod_plan_says_when_it_differs_from_the_approved_one(
 ) -> None:
     run = built(provisioned, tmp_path, BASE, stage="prod")
     if shown is not None:
-        run.approval = {"plan": shown}
+        run.approval = Approval(plan=shown)
 
     assert since_approval(run, plan_deploy(provisioned, run, "prod")) == said
 

@@ -16,6 +16,7 @@ import pytest
 
 from chalicelib.artifacts import build_manifest, manifest_key, tree_key
 from chalicelib.pipeline.approval import request_approval
+from chalicelib.runparts import Approval, ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id, utc_now
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
@@ -40,12 +41,12 @@ def bundled(svc: Services, tmp_path: Path, files: dict[str, str], stages: tuple[
         id=new_run_id(),
         site=SITE,
         kind="code",
-        trigger={"type": "push", "branch": "main"},
+        trigger=Trigger("push", branch="main"),
         stages=list(stages) or [Stage("build", "succeeded"), Stage("codedrop-dev", "running")],
         status="running",
         generation=svc.sites.next_generation(SITE),
     )
-    run.artifact["artifact_run"] = run.id
+    run.artifact = ArtifactRef(artifact_run=run.id)
     bundle = tmp_path / "bundles" / run.id
     for path, text in files.items():
         (bundle / path).parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +169,7 @@ def test_the_approval_of_a_code_run_shows_the_drop_plan_it_will_apply(svc: Servi
     assert asked is not None and asked.status == "awaiting_approval"
     assert reads == [manifest_key(SITE, run.id, codedrop_work.BUNDLE)]
     shown = codedrop_work.plan_codedrop(svc, run, "prod")
-    assert asked.approval["plan_text"] == shown.text and asked.approval["plan"] == shown.summary()
+    assert asked.approval.plan_text == shown.text and asked.approval.plan == shown.summary()
     assert "+ app/main.py (no current release)" in shown.text
 
 
@@ -202,6 +203,6 @@ def test_a_prod_drop_says_when_it_differs_from_the_approved_one(
 ) -> None:
     run = bundled(svc, tmp_path, FILES)
     if shown is not None:
-        run.approval = {"plan": shown}
+        run.approval = Approval(plan=shown)
 
     assert codedrop_work.since_approval(run, codedrop_work.plan_codedrop(svc, run, "prod")) == said

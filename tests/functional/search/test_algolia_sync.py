@@ -13,7 +13,7 @@ from chalicelib.errors import SearchSyncError
 from chalicelib.search.algolia import RetryPolicy
 from chalicelib.search.apply import sync_index
 from chalicelib.search.records import index_settings
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
 from tests.functional.search.conftest import ADMIN_KEY, make_records
 
 INDEX = "demo_staging"

@@ -19,7 +19,7 @@ import pytest
 from chalicelib.search.apply import sync_index
 from chalicelib.search.pagefind import index_with_pagefind
 from chalicelib.search.records import build_records, index_settings
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
 from tests.conftest import save_screenshot
 from tests.functional.search.site import POSTS, build_blog
 
