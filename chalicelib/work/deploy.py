@@ -97,7 +97,7 @@ class DeployPlan:
         """The plan as a dry run, a run record or an approval stores it (the keys `deploy` records)."""
         detail: dict[str, Any] = {
             "publish": {"summary": self.publish.summary(), "dry_run": True},
-            "plan_text": self.publish.describe(),
+            "plan_text": self.text,
             "plan_files": self.publish.files(),
             "artifact_run": self.artifact_run,
             "url": self.url,

@@ -271,3 +271,4 @@ def test_a_deploys_plan_says_what_the_search_sync_will_do_without_asking_algolia
     assert "expected diff: 0 to add, 1 to update, 0 to delete, 3 unchanged" in known.text
     assert f"against the records of run {first.id}, live on {STAGE}" in known.text
     assert known.to_dict()["search"]["expected"]["updates"] == 1
+    assert known.to_dict()["plan_text"] == known.text  # what `presslift publish --dry-run` prints
