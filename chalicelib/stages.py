@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from chalicelib import metrics
@@ -29,17 +28,6 @@ class StageResult(Protocol):
 
 
 R = TypeVar("R", bound=StageResult)
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """A stage result that is still a dict (the deploy and code-drop work until they return their own
-    typed results)."""
-
-    recorded: dict[str, Any]
-
-    def detail(self) -> dict[str, Any]:
-        return self.recorded
 
 
 def begin(runs: RunStore, run_id: str, name: str) -> Run | None:

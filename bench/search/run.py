@@ -28,7 +28,8 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.search.site import ROOT, write_site
-from chalicelib.search.algolia import parse_host, sync_index
+from chalicelib.search.algolia import parse_host
+from chalicelib.search.apply import sync_index
 from chalicelib.search.records import build_records, index_settings
 from standins.algolia import LocalAlgolia
 

@@ -59,7 +59,8 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
         return None
     try:
         if run.kind == "code":
-            plan_text, plan_summary, plan_files = codedrop_work.plan(svc, run, "prod"), {}, None
+            drop = codedrop_work.plan_codedrop(svc, run, "prod")
+            plan_text, plan_summary, plan_files = drop.text, drop.summary(), None
         else:
             # The manifest and the target only: what the approver sees is what prod's deploy applies.
             prod = deploy_work.plan_deploy(svc, run, "prod")

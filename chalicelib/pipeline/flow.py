@@ -26,7 +26,7 @@ from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, new_run_id
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
-from chalicelib.stages import Recorded, StageResult, run_stage
+from chalicelib.stages import StageResult, run_stage
 from chalicelib.work import build as build_work
 from chalicelib.work import codedrop as codedrop_work
 from chalicelib.work import convert as convert_work
@@ -188,7 +188,7 @@ def build(
 
     def work(run: Run) -> StageResult:
         if run.kind == "code":
-            return Recorded(codedrop_work.build(svc, run, request.source_key, budget))
+            return codedrop_work.build(svc, run, request.source_key, budget)
         return build_work.build(svc, run, request.source_key, budget)
 
     done = run_stage(
@@ -258,7 +258,7 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
         svc.runs,
         run.id,
         name,
-        lambda r: Recorded(deploy_work.deploy(svc, r, request.stage)),
+        lambda r: deploy_work.deploy(svc, r, request.stage),
         final_attempt=final_attempt,
     )
     if deployed is None:
@@ -292,13 +292,11 @@ def codedrop(svc: Services, request: events.DeployRequest, *, final_attempt: boo
     rollback = run.trigger.type == "rollback"
     if rollback:
         # The release to switch to is found on the mount; the work checks it was live there before.
-        work = lambda r: Recorded(  # noqa: E731
-            codedrop_work.rollback(svc, r, request.stage, r.trigger.to_release or None)
-        )
+        work = lambda r: codedrop_work.rollback(svc, r, request.stage, r.trigger.to_release or None)  # noqa: E731
     else:
         if _refused(svc, run, request.stage, name) or _superseded(svc, run, request.stage, name=name):
             return None
-        work = lambda r: Recorded(codedrop_work.drop(svc, r, request.stage))  # noqa: E731
+        work = lambda r: codedrop_work.drop(svc, r, request.stage)  # noqa: E731
     dropped = run_stage(svc.runs, run.id, name, work, final_attempt=final_attempt)
     if dropped is None:
         after_failure(svc, run.id)

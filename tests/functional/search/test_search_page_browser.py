@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.search.algolia import sync_index
+from chalicelib.search.apply import sync_index
 from chalicelib.search.pagefind import index_with_pagefind
 from chalicelib.search.records import build_records, index_settings
 from standins.algolia import LocalAlgolia
