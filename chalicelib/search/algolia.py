@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from algoliasearch.search.client import SearchClientSync
 from algoliasearch.search.config import SearchConfig
 
 from chalicelib.errors import ConfigError, SearchSyncError
+from chalicelib.retry import RetryPolicy, call_with_retries
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,13 +69,8 @@ class AlgoliaTarget:
         return self.hosts or default_hosts(self.app_id)
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry one request that failed transiently."""
-
-    attempts: int = 5
-    base_seconds: float = 0.5
-    max_seconds: float = 8.0
+#: Algolia's answers that mean "later" (429, 5xx, no host answering): tried again under this policy.
+ALGOLIA_RETRIES = RetryPolicy(attempts=5, base_seconds=0.5, max_seconds=8.0)
 
 
 def parse_host(address: str) -> Host:
@@ -84,6 +79,12 @@ def parse_host(address: str) -> Host:
     if not parts.hostname:
         raise ConfigError(f"Algolia host {address!r} is not a host name or URL")
     return Host(url=parts.hostname, scheme=parts.scheme or "https", port=parts.port)
+
+
+def _transient(error: Exception) -> bool:
+    return isinstance(error, AlgoliaUnreachableHostException) or (
+        isinstance(error, RequestException) and (error.status_code == 429 or (error.status_code or 0) >= 500)
+    )
 
 
 class Session:
@@ -116,38 +117,39 @@ class Session:
 
     def call(self, step: str, request: Callable[[], T], requests: int = 1) -> T:
         """`request()`, retried on 429, 5xx and unreachable hosts; SearchSyncError when it gives up."""
-        for attempt in range(1, self.policy.attempts + 1):
-            try:
-                self.requests += requests
-                return request()
-            except AlgoliaException as error:
-                transient = isinstance(error, AlgoliaUnreachableHostException) or (
-                    isinstance(error, RequestException)
-                    and (error.status_code == 429 or (error.status_code or 0) >= 500)
-                )
-                if transient and attempt < self.policy.attempts:
-                    ceiling = min(self.policy.max_seconds, self.policy.base_seconds * 2 ** (attempt - 1))
-                    log.warning(
-                        "Algolia %s on %s failed (%s), retry %d of %d",
-                        step,
-                        self.target.index_name,
-                        self._reason(error),
-                        attempt,
-                        self.policy.attempts - 1,
-                    )
-                    # The client marks a host that answered 5xx as down for minutes; with a single
-                    # custom host that would fail every later request at once.
-                    for host in self.hosts:
-                        host.reset()
-                    self.sleep(random.uniform(ceiling / 2, ceiling))
-                    continue
-                raise SearchSyncError(
-                    f"Algolia index {self.target.index_name!r} (application {self.target.app_id}): "
-                    f"{step} failed after {attempt} attempt(s): {self._reason(error)}"
-                ) from None
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        tries = 0
 
-    def _reason(self, error: AlgoliaException) -> str:
+        def attempt() -> T:
+            nonlocal tries
+            tries += 1
+            self.requests += requests
+            return request()
+
+        def before_retry(error: Exception, attempt: int) -> None:
+            log.warning(
+                "Algolia %s on %s failed (%s), retry %d of %d",
+                step,
+                self.target.index_name,
+                self._reason(error),
+                attempt,
+                self.policy.attempts - 1,
+            )
+            # The client marks a host that answered 5xx as down for minutes; with a single custom
+            # host that would fail every later request at once.
+            for host in self.hosts:
+                host.reset()
+
+        try:
+            return call_with_retries(
+                attempt, self.policy, _transient, sleep=self.sleep, before_retry=before_retry
+            )
+        except AlgoliaException as error:
+            raise SearchSyncError(
+                f"Algolia index {self.target.index_name!r} (application {self.target.app_id}): "
+                f"{step} failed after {tries} attempt(s): {self._reason(error)}"
+            ) from None
+
+    def _reason(self, error: Exception) -> str:
         if isinstance(error, AlgoliaUnreachableHostException):
             # The client's own text points at Algolia's help center; say what happened instead.
             return "no Algolia host answered (server errors, timeouts or network failures)"

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.errors import SearchSyncError
-from chalicelib.search.algolia import AlgoliaTarget, RetryPolicy, Session
+from chalicelib.retry import RetryPolicy
+from chalicelib.search.algolia import ALGOLIA_RETRIES, AlgoliaTarget, Session
 from chalicelib.search.plan import REPLACE_RATIO, LiveIndex, SearchSyncPlan, plan_sync
 from chalicelib.search.records import record_hash
 
@@ -87,7 +88,7 @@ def sync_index(
     finishes the job.
     """
     started = time.monotonic()
-    session = Session(target, retry or RetryPolicy(), sleep)
+    session = Session(target, retry or ALGOLIA_RETRIES, sleep)
     try:
         live = read_live(session, target.index_name)
         plan = plan_sync(records, live, settings or {}, replace_ratio=replace_ratio)

@@ -10,7 +10,7 @@ import pytest
 from algoliasearch.search.client import SearchClientSync
 
 from chalicelib.errors import SearchSyncError
-from chalicelib.search.algolia import RetryPolicy
+from chalicelib.retry import RetryPolicy
 from chalicelib.search.apply import sync_index
 from chalicelib.search.records import index_settings
 from standins.algolia import LocalAlgolia
