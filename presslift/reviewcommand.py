@@ -15,7 +15,7 @@ from chalicelib.services import Services
 
 
 def cmd_diff(args: argparse.Namespace, svc: Services, console: Console) -> int:
-    from chalicelib.review import review_run
+    from chalicelib.review.builds import review_run
 
     review = review_run(svc, args.run, args.against)
     if args.json:

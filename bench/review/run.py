@@ -32,7 +32,7 @@ from chalicelib.artifacts import ArtifactStore, build_manifest, page_text_digest
 from chalicelib.config import Settings
 from chalicelib.manifest import Manifest
 from chalicelib.publish import PublishOptions, publish_tree
-from chalicelib.review import review_run
+from chalicelib.review.builds import review_run
 from chalicelib.review.compare import compare
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services, make_client

@@ -4,22 +4,7 @@
 `ChangeReview`: pages added, removed and changed with their URLs, titles and the text that changed in
 their main content; site-wide changes told once; redirects; assets grouped by kind. Only files whose
 checksums differ are read (see review.py). `compare` is the pure manifest diff underneath.
+
+Import from the modules (`review.builds`, `review.review`, `review.compare`): the build imports
+`review.pages` for the manifest's text checksums, and must not pull in the readers of published files.
 """
-
-from chalicelib.review.builds import review_run
-from chalicelib.review.compare import AssetKind, FileChange, ManifestDiff, RedirectChange, compare
-from chalicelib.review.review import ChangeReview, PageChange, Side, SiteWideChange, review_builds
-
-__all__ = [
-    "AssetKind",
-    "ChangeReview",
-    "FileChange",
-    "ManifestDiff",
-    "PageChange",
-    "RedirectChange",
-    "Side",
-    "SiteWideChange",
-    "compare",
-    "review_builds",
-    "review_run",
-]

@@ -207,8 +207,8 @@ def review_builds(
     sample = diff.pages_markup_only[:SITE_WIDE_SAMPLE]
     titled_added, titled_removed = diff.pages_added[:MAX_TITLES], diff.pages_removed[:MAX_TITLES]
     with ThreadPoolExecutor(max_workers=2) as pool:  # the two sides are read at the same time
-        reading_new = pool.submit(new.source.read, [*diff.pages_changed, *sample, *titled_added])
-        reading_old = pool.submit(old.source.read, [*diff.pages_changed, *sample, *titled_removed])
+        reading_new = pool.submit(new.source.read_pages, [*diff.pages_changed, *sample, *titled_added])
+        reading_old = pool.submit(old.source.read_pages, [*diff.pages_changed, *sample, *titled_removed])
         new_bytes, old_bytes = reading_new.result(), reading_old.result()
 
     def urls(path: str, side: Side) -> tuple[str, str]:

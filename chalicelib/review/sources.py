@@ -40,7 +40,7 @@ class PageSource(Protocol):
     @property
     def requests(self) -> int: ...
 
-    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+    def read_pages(self, paths: Iterable[str]) -> dict[str, bytes]:
         """The bytes of each path this source holds in the expected version; the others are left out."""
         ...
 
@@ -62,7 +62,7 @@ class PublishedPages:
     def where(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}" + (f" ({self.label})" if self.label else "")
 
-    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+    def read_pages(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = [path for path in paths if path in self.md5s]
         with ThreadPoolExecutor(max_workers=READ_CONCURRENCY) as pool:
             found = dict(zip(wanted, pool.map(self._get, wanted), strict=True))
@@ -101,7 +101,7 @@ class TarballPages:
     def where(self) -> str:
         return f"s3://{self.bucket}/{self.key}"
 
-    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+    def read_pages(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = set(paths)
         if not wanted:
             return {}
@@ -149,8 +149,8 @@ class EitherSource:
     def requests(self) -> int:
         return (self.published.requests if self.published else 0) + self.tarball.requests
 
-    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+    def read_pages(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = list(paths)
-        found = self.published.read(wanted) if self.published else {}
+        found = self.published.read_pages(wanted) if self.published else {}
         missing = [path for path in wanted if path not in found]
-        return found | self.tarball.read(missing) if missing else found
+        return found | self.tarball.read_pages(missing) if missing else found

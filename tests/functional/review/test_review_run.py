@@ -10,7 +10,8 @@ import pytest
 
 from chalicelib.artifacts import tree_key
 from chalicelib.errors import InputError, NotFoundError
-from chalicelib.review import AssetKind, review_run
+from chalicelib.review.builds import review_run
+from chalicelib.review.compare import AssetKind
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services

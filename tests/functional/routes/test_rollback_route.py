@@ -44,7 +44,7 @@ def test_a_scripted_rollback_queues_a_run_restoring_the_earlier_artifact(
     status, body = post_json(api, SITE, "prod", {})
     assert status == 202
     rollback = provisioned.runs.get(str(body["id"]))
-    assert rollback.trigger["to_run"] == earlier.id and rollback.trigger["allow_deletes"] is False
+    assert rollback.trigger.to_run == earlier.id and rollback.trigger.allow_deletes is False
     assert body["links"] == {"self": provisioned.settings.run_url(rollback.id)}
     assert [message["run_id"] for message in queued(provisioned)] == [rollback.id]
 
@@ -89,5 +89,5 @@ def test_the_dashboards_form_asks_for_confirmation_then_queues(api: Client, prov
     status, page = post_form(api, provisioned, {"confirm": "yes"})
     assert status == 202 and "Rollback queued" in page
     (message,) = queued(provisioned)
-    assert provisioned.runs.get(message["run_id"]).trigger["type"] == "rollback"
+    assert provisioned.runs.get(message["run_id"]).trigger.type == "rollback"
     assert message["run_id"] in page

@@ -52,7 +52,7 @@ def test_a_run_reads_back_with_its_plans(api: Client, provisioned: Services) -> 
     run = stored_run(provisioned)
     status, body = get_json(api, f"/runs/{run.id}")
     assert status == 200
-    assert body["id"] == run.id and body["trigger"]["sha"] == run.trigger["sha"]
+    assert body["id"] == run.id and body["trigger"]["sha"] == run.trigger.sha
     staging = next(stage for stage in body["stages"] if stage["name"] == "deploy-staging")
     assert staging["detail"]["plan_files"]["more"] == 12
     assert body["links"] == {"self": provisioned.settings.run_url(run.id)}

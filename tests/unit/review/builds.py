@@ -67,7 +67,7 @@ class FolderPages:
     def where(self) -> str:
         return str(self.root)
 
-    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+    def read_pages(self, paths: Iterable[str]) -> dict[str, bytes]:
         found = {}
         for path in paths:
             self.asked.append(path)

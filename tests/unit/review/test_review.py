@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chalicelib.review import AssetKind, ChangeReview, FileChange, RedirectChange, Side, review_builds
+from chalicelib.review.compare import AssetKind, FileChange, RedirectChange
+from chalicelib.review.review import ChangeReview, Side, review_builds
 from tests.unit.review.builds import NEW_CSS, OLD_CSS, FolderPages, alias, page, write_build
 
 SHOP = ("Home", "Posts", "Shop")
