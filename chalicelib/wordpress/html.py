@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
-from chalicelib.wordpress.fragment import inner_html, parse_fragment
+from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.markdown import (
     can_convert,
     escape_hugo_shortcodes,
@@ -220,7 +220,7 @@ def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) ->
         return " ".join(unescape(title_html).split()), []
     root = parse_fragment(title_html)
     findings = scan(root, allowed_iframe_hosts=iframe_hosts, strip=strip)
-    return " ".join(root.text_content().split()), findings
+    return " ".join(text_content(root).split()), findings
 
 
 def convert_body(html_text: str, ctx: BodyContext) -> Body:
