@@ -28,7 +28,7 @@ def _allowed(ch: str) -> bool:
     return ch in "-_" or unicodedata.category(ch)[0] in ("L", "N", "M")
 
 
-@functools.lru_cache(maxsize=4096)  # term slugs and names repeat on every post that has them
+@functools.lru_cache(maxsize=2048)  # term slugs and names repeat on every post that has them
 def slugify(text: str) -> str:
     """One safe lower-case path segment, or "" when nothing usable is left."""
     text = unicodedata.normalize("NFC", unquote(text)).strip().lower()
