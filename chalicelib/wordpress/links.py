@@ -30,7 +30,7 @@ RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 QUERY_KEYS = ("p", "page_id", "attachment_id")
 # A site names the same hosts and files over and over (its own host, an image in every size): the pure
 # URL readers below remember their last answers.
-URL_CACHE = 2048
+URL_CACHE = 8192
 
 
 @functools.lru_cache(maxsize=URL_CACHE)
