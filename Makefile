@@ -31,7 +31,7 @@ test: $(STAMP)  ## the whole test suite
 lint: $(STAMP)  ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy chalicelib presslift app.py
+	$(VENV)/bin/mypy chalicelib presslift standins app.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
@@ -45,6 +45,10 @@ bench-codedrop: $(STAMP)  ## EFS code drop vs rsync -a --delete
 
 bench-search: $(STAMP)  ## Algolia diff sync vs clear-and-add, against the local Algolia server
 	$(PY) -m bench.search.run
+
+.PHONY: bench-review
+bench-review: $(STAMP)  ## the change review of 10 edited posts and a CSS change on 5,000 pages vs diff -r
+	$(PY) -m bench.review.run
 
 clean:
 	rm -rf $(VENV) .presslift .pytest_cache .mypy_cache .ruff_cache
@@ -81,6 +85,8 @@ deploy: package  ## upload and deploy build/package/$(STAGE) (needs AWS credenti
 # runs exactly these two commands against a moto server.
 SITE_OWNED_BUCKETS ?=
 SITE_OWNED_DISTRIBUTIONS ?=
+# X-Ray active tracing of every function: Active, or PassThrough (the default: no traces, no cost).
+TRACING ?= PassThrough
 AWS ?= $(VENV)/bin/aws
 define DEPLOY_COMMANDS
 $(AWS) cloudformation package --template-file $(PACKAGE_DIR)/sam.json --s3-bucket $(DEPLOY_BUCKET) \
@@ -89,7 +95,8 @@ $(AWS) cloudformation package --template-file $(PACKAGE_DIR)/sam.json --s3-bucke
 	  --s3-bucket $(DEPLOY_BUCKET) --s3-prefix $(STACK)/templates \
 	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
 	  --parameter-overrides NotificationEmail=$(NOTIFICATION_EMAIL) \
-	  "SiteOwnedBuckets=$(SITE_OWNED_BUCKETS)" "SiteOwnedDistributions=$(SITE_OWNED_DISTRIBUTIONS)"
+	  "SiteOwnedBuckets=$(SITE_OWNED_BUCKETS)" "SiteOwnedDistributions=$(SITE_OWNED_DISTRIBUTIONS)" \
+	  "Tracing=$(TRACING)"
 endef
 
 deploy-upload:  ## package + deploy commands only, on an existing build/package/$(STAGE) (tests use it)

@@ -14,14 +14,15 @@ from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
-from chalicelib import buildrunner, pipeline, queues, runpage, web, webhooks
+from chalicelib import buildrunner, logs, pipeline, queues, runpage, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
-from chalicelib.errors import PipelineError
+from chalicelib.errors import InputError, PipelineError
 from chalicelib.resources import API_URL
 from chalicelib.services import Services, services
 
+logs.setup()  # JSON lines with the run id on Lambda, readable lines locally; secrets redacted
 app = Chalice(app_name="presslift")
 #: Operators only: the request must be SigV4-signed by an IAM principal of the account. The webhook
 #: (its HMAC) and the approval pages (their token) are the only routes without it.
@@ -120,11 +121,22 @@ def show_run(run_id: str) -> Response:
     return web.html(page, referrer=web.OPERATOR_REFERRER)
 
 
+def _limit(params: dict[str, str]) -> int:
+    """`?limit=` of a listing: a whole number from 1 (at most 200 are listed), 50 when absent."""
+    raw = params.get("limit", "50")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise InputError(f"?limit= must be a whole number of runs, 1 or more, not {raw[:40]!r}")
+    return min(int(raw), 200)
+
+
 @app.route("/runs", methods=["GET"], authorizer=operators)
 def list_runs() -> Any:
     params = _query()
     svc = _route_services()
-    runs = svc.runs.list(limit=min(int(params.get("limit", "50")), 200), site=params.get("site"))
+    try:
+        runs = svc.runs.list(limit=_limit(params), site=params.get("site"))
+    except PipelineError as exc:
+        return web.json_error(exc)
     return {"runs": [web.run_json(run, svc.settings.run_url(run.id), listed=True) for run in runs]}
 
 
@@ -233,7 +245,7 @@ def rollback(site: str, stage: str) -> Response:
             return web.error_page(exc, "Rollback refused", home_url=svc.settings.links.dashboard())
         return web.json_error(exc)
     if from_form:
-        message = f"Rollback of {site} {stage} queued as run {run.id}: {run.trigger['summary']}."
+        message = f"Rollback of {site} {stage} queued as run {run.id}: {run.trigger.summary}."
         return web.html(
             web.render(
                 "message.html",

@@ -13,10 +13,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from chalicelib import runview
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
+from chalicelib.runparts import Approval
 from chalicelib.runs import Run
 
 DEFAULT_TTL = timedelta(hours=72)
@@ -29,34 +29,32 @@ def ttl(hours: int | float | None) -> timedelta:
 
 
 def is_expired(run: Run, now: datetime) -> bool:
-    expires = run.approval.get("expires_at")
-    return bool(expires) and datetime.fromisoformat(str(expires)) <= now
+    return run.approval is not None and run.approval.is_expired(now)
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def new_approval(now: datetime, ttl: timedelta = DEFAULT_TTL) -> tuple[dict[str, Any], str]:
-    """A pending approval record and the token to send (never stored)."""
+def new_approval(now: datetime, ttl: timedelta = DEFAULT_TTL) -> tuple[Approval, str]:
+    """A pending approval and the token to send (never stored)."""
     token = secrets.token_urlsafe(32)
-    record = {
-        "status": "pending",
-        "token_sha256": hash_token(token),
-        "requested_at": now.isoformat(),
-        "expires_at": (now + ttl).isoformat(),
-    }
-    return record, token
+    approval = Approval(
+        token_sha256=hash_token(token),
+        requested_at=now.isoformat(),
+        expires_at=(now + ttl).isoformat(),
+    )
+    return approval, token
 
 
 def check_pending(run: Run, now: datetime) -> None:
     """Raise unless `run` has an approval that can still be decided."""
     approval = run.approval
-    if not approval:
+    if approval is None:
         raise NotFoundError(f"run {run.id} has no approval")
-    status = approval.get("status")
+    status = approval.status
     if status == "pending" and run.status == "superseded":
-        newer = approval.get("superseded_by", "a newer run")
+        newer = approval.superseded_by or "a newer run"
         raise ConflictError(f"run {run.id} was superseded by {newer}; approve that run instead")
     if status == "pending" and run.finished:
         # Approving a run that has ended would answer "being deployed" and deploy nothing.
@@ -64,20 +62,20 @@ def check_pending(run: Run, now: datetime) -> None:
         why = f" at {ended.name}: {ended.error}" if ended else ""
         raise ConflictError(f"run {run.id} has ended ({run.status}{why}); it can no longer be approved")
     if status == "expired":
-        raise ForbiddenError(f"this approval expired at {approval['expires_at']}")
+        raise ForbiddenError(f"this approval expired at {approval.expires_at}")
     if status != "pending":
-        raise ConflictError(f"this approval was already decided: {status} at {approval.get('decided_at')}")
-    if is_expired(run, now):
-        raise ForbiddenError(f"this approval expired at {approval['expires_at']}")
+        raise ConflictError(f"this approval was already decided: {status} at {approval.decided_at}")
+    if approval.is_expired(now):
+        raise ForbiddenError(f"this approval expired at {approval.expires_at}")
 
 
 def check_token(run: Run, token: str | None, now: datetime) -> None:
     """Raise unless `token` opens a pending, unexpired approval of `run`."""
-    if not run.approval:
+    if run.approval is None:
         raise NotFoundError(f"run {run.id} has no approval")
     if not token:
         raise UnauthorizedError("this approval link has no token; open the link from the email")
-    if not hmac.compare_digest(hash_token(token), str(run.approval.get("token_sha256", ""))):
+    if not hmac.compare_digest(hash_token(token), run.approval.token_sha256):
         raise UnauthorizedError("this approval token is not valid for this run")
     check_pending(run, now)
 
@@ -86,23 +84,22 @@ def not_approved_because(run: Run) -> str | None:
     """None when a person approved `run` (the decision and its time are on the run); else why not, in
     the few words that finish "run X is not approved for prod (...)"."""
     approval = run.approval
-    status = approval.get("status")
     stage = next((s for s in run.stages if s.name == "approval"), None)
-    approved = status == "approved" and approval.get("decided_at")
+    approved = approval is not None and approval.status == "approved" and approval.decided_at
     if approved and stage is not None and stage.status == "succeeded":
         return None
     if run.status == "superseded":
-        return f"superseded by {approval.get('superseded_by') or 'a newer run'}"
-    if not approval:
+        return f"superseded by {(approval.superseded_by if approval else '') or 'a newer run'}"
+    if approval is None:
         where = "it has no approval stage" if stage is None else f"the approval stage is {stage.status}"
         return f"no approval was asked for: {where}"
-    if status == "pending":
+    if approval.status == "pending":
         return "awaiting approval"
-    if status == "rejected":
-        return f"rejected by the approver at {approval.get('decided_at')}"
-    if status == "expired":
-        return f"its approval expired at {approval.get('expires_at')}"
-    return f"approval {status}"
+    if approval.status == "rejected":
+        return f"rejected by the approver at {approval.decided_at}"
+    if approval.status == "expired":
+        return f"its approval expired at {approval.expires_at}"
+    return f"approval {approval.status}"
 
 
 @dataclass(frozen=True)
@@ -113,22 +110,19 @@ class Decision:
 
 
 def record_decision(run: Run, decision: Decision, now: datetime) -> None:
-    """Mark the approval decided (call inside a run update, after `check_token`)."""
+    """Approve or reject the run (call inside a run update, after `check_token`)."""
     if decision.decision not in DECISIONS:
         raise UnauthorizedError(f"decision must be one of {', '.join(DECISIONS)}, not {decision.decision!r}")
-    run.approval.update(
-        status="approved" if decision.decision == "approve" else "rejected",
-        decided_at=now.isoformat(),
-        source_ip=decision.source_ip,
-        user_agent=decision.user_agent[:300],
-    )
+    decide = run.approve if decision.decision == "approve" else run.reject
+    decide(now, decision.source_ip, decision.user_agent[:300])
 
 
 def email(
     run: Run, *, approval_url: str, staging_url: str, plan_text: str, run_page_url: str
 ) -> tuple[str, str]:
     """Subject and plain-text body of the approval email; `run_page_url`, the run's dashboard page."""
-    trigger = run.trigger.get("summary") or run.trigger.get("type", "a change")
+    expires = run.approval.expires_at if run.approval else ""
+    trigger = run.trigger.text
     subject = f"[Presslift] Approve {run.site} for prod? ({trigger})"[:100]
     body = "\n".join(
         [
@@ -145,7 +139,7 @@ def email(
             "Review and decide (opening the link changes nothing; you confirm on the page):",
             approval_url,
             "",
-            f"This approval expires at {runview.when(run.approval.get('expires_at')) or 'an unknown time'}.",
+            f"This approval expires at {runview.when(expires) or 'an unknown time'}.",
         ]
     )
     return subject, body

@@ -113,7 +113,19 @@ def find_redirects(tree: Path, manifest: Manifest) -> dict[str, str]:
 def build_manifest(tree: Path, *, site: str, run_id: str, stage: str, base_url: str) -> Manifest:
     manifest = Manifest(site=site, run_id=run_id, stage=stage, base_url=base_url, files=scan_tree(tree))
     manifest.redirects = find_redirects(tree, manifest)
+    manifest.text_md5 = page_text_digests(tree, manifest)
     return manifest
+
+
+def page_text_digests(tree: Path, manifest: Manifest) -> dict[str, str]:
+    """The MD5 of each page's title and visible main text, {path: digest} (alias pages left out)."""
+    from chalicelib.review.pages import read_page
+
+    return {
+        entry.path: read_page((tree / entry.path).read_bytes()).digest
+        for entry in manifest.files
+        if entry.path.endswith(".html") and entry.path not in manifest.redirects
+    }
 
 
 class ArtifactStore:

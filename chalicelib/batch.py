@@ -14,14 +14,19 @@ It never deletes a record (Lambda does that for the ones not reported) and never
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.logs import log_context
+
 log = logging.getLogger(__name__)
 
 RecordHandler = Callable[[str, bool], None]
+#: A run id or site longer than this is not one (a hostile body): its lines go without it.
+MAX_CONTEXT_VALUE = 200
 #: Hide one record (the Lambda event's record) for so many seconds.
 RetryLater = Callable[[dict[str, Any], int], None]
 
@@ -84,15 +89,32 @@ def process_batch(
     for record in event.get("Records", []):
         attempts = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
         final = attempts >= max_receive_count
-        try:
-            handle(record["body"], final)
-        except Exception as exc:
-            seconds = backoff.delay(attempts, final=final) if backoff is not None else None
-            _log_failure(record, exc, attempts, max_receive_count, seconds)
-            if seconds is not None and retry_later is not None:
-                _retry_later(record, seconds, retry_later)
-            failures.append({"itemIdentifier": record["messageId"]})
+        with log_context(**message_context(record.get("body")), attempt=attempts):
+            try:
+                handle(record["body"], final)
+            except Exception as exc:
+                seconds = backoff.delay(attempts, final=final) if backoff is not None else None
+                _log_failure(record, exc, attempts, max_receive_count, seconds)
+                if seconds is not None and retry_later is not None:
+                    _retry_later(record, seconds, retry_later)
+                failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
+
+
+def message_context(body: Any) -> dict[str, str]:
+    """The run id and site a message body names, for its log lines; {} for a body that names none
+    (an S3 notification, or one that is not JSON: the handler reports what is wrong with it)."""
+    try:
+        message = json.loads(body) if isinstance(body, str) else None
+    except ValueError:
+        return {}
+    if not isinstance(message, dict):
+        return {}
+    return {
+        key: value
+        for key in ("run_id", "site")
+        if isinstance(value := message.get(key), str) and 0 < len(value) <= MAX_CONTEXT_VALUE
+    }
 
 
 def _log_failure(

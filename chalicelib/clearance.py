@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from chalicelib.approvals import not_approved_because
 from chalicelib.errors import ForbiddenError, NotFoundError
+from chalicelib.runparts import TriggerType
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.sitemodel import ApprovalPolicy
@@ -26,8 +27,6 @@ from chalicelib.sites import approval_policy as sites_approval_policy
 
 #: The only stage that waits for a person.
 GUARDED = "prod"
-#: Runs that restore an artifact rather than build one; they carry the run they restore in `to_run`.
-RESTORING = ("rollback", "publish")
 
 
 def approval_policy(svc: Services, run: Run) -> ApprovalPolicy:
@@ -56,7 +55,7 @@ def live_artifact(run: Run, stage: str) -> str | None:
     dropped = done.detail.get("drop")
     if isinstance(dropped, dict) and dropped.get("run_id"):
         return str(dropped["run_id"])
-    return str(done.detail.get("artifact_run") or run.artifact.get("artifact_run") or run.id)
+    return str(done.detail.get("artifact_run") or run.artifact.artifact_run or run.id)
 
 
 def live_history(history: list[Run], stage: str) -> list[tuple[Run, str]]:
@@ -80,9 +79,9 @@ def cleared_by_approval(svc: Services, run: Run) -> str:
     """Why `run`'s own build may go to prod: a person's approval or the site's policy; else ForbiddenError."""
     why_not = not_approved_because(run)
     if why_not is None:
-        return f"approved at {run.approval['decided_at']}"
+        return f"approved at {run.approval.decided_at if run.approval else ''}"
     # The policy clears only a run that asked nobody: once an approval is asked for, a person decides.
-    if not run.approval and not run.finished and not person_needed(approval_policy(svc, run)):
+    if run.approval is None and not run.finished and not person_needed(approval_policy(svc, run)):
         return "the site's approval policy promotes staging to prod"
     raise ForbiddenError(f"run {run.id} is not approved for {GUARDED} ({why_not})")
 
@@ -92,14 +91,12 @@ def check(svc: Services, run: Run, stage: str) -> str:
     not. Only prod is guarded; this reads records and changes nothing."""
     if stage != GUARDED:
         return f"{stage} needs no approval"
-    trigger = str(run.trigger.get("type") or "")
-    if trigger not in RESTORING:
+    if not run.trigger.restoring:
         return cleared_by_approval(svc, run)
-    artifact = str(run.artifact.get("artifact_run") or "")
-    return check_restore(svc, trigger, _restored_run(svc, run), artifact, stage)
+    return check_restore(svc, run.trigger.type, _restored_run(svc, run), run.artifact.artifact_run, stage)
 
 
-def check_restore(svc: Services, trigger: str, source: Run, artifact: str, stage: str) -> str:
+def check_restore(svc: Services, trigger: TriggerType, source: Run, artifact: str, stage: str) -> str:
     """Why `artifact`, taken from run `source`, may go back on `stage` by a rollback or a publish;
     ForbiddenError naming `source` and why not.
 
@@ -110,7 +107,7 @@ def check_restore(svc: Services, trigger: str, source: Run, artifact: str, stage
         return f"{stage} needs no approval"
     if artifact and live_artifact(source, stage) == artifact:
         return f"restores {artifact}, live on {stage} before (run {source.id})"
-    if trigger == "publish" and artifact and artifact == str(source.artifact.get("artifact_run") or ""):
+    if trigger == "publish" and artifact and artifact == source.artifact.artifact_run:
         return f"publishes run {source.id}: " + cleared_by_approval(svc, source)
     raise ForbiddenError(
         f"run {source.id} was never live on {stage} ({never_live_because(source, stage)}): "
@@ -133,10 +130,10 @@ def check_release_live(svc: Services, run: Run, stage: str, release: str) -> str
 
 
 def _restored_run(svc: Services, run: Run) -> Run:
-    to_run = run.trigger.get("to_run")
+    to_run = run.trigger.to_run
     if not to_run:
-        raise ForbiddenError(f"run {run.id} ({run.trigger.get('type')}) names no run to restore")
+        raise ForbiddenError(f"run {run.id} ({run.trigger.type}) names no run to restore")
     try:
-        return svc.runs.get(str(to_run))
+        return svc.runs.get(to_run)
     except NotFoundError as exc:
         raise ForbiddenError(f"run {run.id} restores run {to_run}, which does not exist") from exc

@@ -33,7 +33,9 @@ class Manifest:
     """What one stage tree of an artifact holds.
 
     `redirects` maps a path (relative, like an entry's) to the URL it should redirect to: Hugo's alias
-    pages, published as S3 website redirects.
+    pages, published as S3 website redirects. `text_md5` maps each HTML page to the MD5 of its title
+    and visible main text (chalicelib/review/pages.py), so the change review reads only pages whose
+    text changed, not every page a new stylesheet fingerprint touched (empty in older manifests).
     """
 
     site: str
@@ -42,6 +44,7 @@ class Manifest:
     base_url: str
     files: list[ManifestEntry] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)
+    text_md5: dict[str, str] = field(default_factory=dict)
 
     @property
     def total_bytes(self) -> int:

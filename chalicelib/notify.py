@@ -13,104 +13,119 @@ VPC with no route to GitHub.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib import approvals, events, runview
+from chalicelib.collaborators import Clock, Queue
+from chalicelib.config import Settings
 from chalicelib.runs import Run
-from chalicelib.services import Services
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 log = logging.getLogger(__name__)
 
 
-def _publish(svc: Services, subject: str, body: str) -> None:
-    svc.sns.publish(TopicArn=svc.settings.approvals_topic_arn, Subject=subject[:100], Message=body)
+class Topics(Protocol):
+    """Where the SNS client comes from: made on first use, so a function that only hands over statuses
+    never makes one."""
+
+    @property
+    def sns(self) -> Any: ...
 
 
-def approval_requested(svc: Services, run: Run, approval_url: str) -> None:
-    subject, body = approvals.email(
-        run,
-        approval_url=approval_url,
-        staging_url=svc.settings.site_url(run.site, "staging"),
-        plan_text=str(run.approval.get("plan_text", "")),
-        run_page_url=svc.settings.links.run_page(run.id),
-    )
-    _publish(svc, subject, body)
+class Notifier:
+    """What the pipeline tells people, through the approvals topic and the deploy queue."""
 
+    def __init__(self, settings: Settings, clock: Clock, queue: Queue, topics: Topics) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._queue = queue
+        self._topics = topics
 
-def _story(svc: Services, run: Run) -> list[str]:
-    """The lines every email tells about a run: trigger, status, when, how long, and its page."""
-    now = svc.clock()
-    started = runview.run_started(run)
-    return [
-        f"Triggered by: {run.trigger.get('summary') or run.trigger.get('type')}",
-        f"Status:       {runview.status_line(run)}",
-        f"Started:      {runview.when(started)} ({runview.ago(started, now)})",
-        f"Took:         {runview.run_took(run, now)}",
-        f"Details:      {svc.settings.links.run_page(run.id)}",
-        "              (operators: open it through `presslift dashboard`)",
-    ]
-
-
-def run_failed(svc: Services, run: Run) -> None:
-    failed = next((stage for stage in run.stages if stage.status == "failed"), None)
-    where = failed.name if failed else "a stage"
-    body = "\n".join(
-        [
-            f"Run {run.id} of site {run.site} failed at {where}.",
-            "",
-            *_story(svc, run),
-            "",
-            f"Error: {failed.error if failed else 'unknown'}",
-            "",
-            "Nothing from this run was published past the failed stage.",
-        ]
-    )
-    _quietly(svc, f"[Presslift] {run.site}: {where} failed", body)
-
-
-def deployed(svc: Services, run: Run, stage: str) -> None:
-    url = svc.settings.site_url(run.site, stage)
-    body = "\n".join(
-        [
-            f"Run {run.id} of site {run.site} is live on {stage}: {url}",
-            "",
-            *_story(svc, run),
-        ]
-    )
-    _quietly(svc, f"[Presslift] {run.site} deployed to {stage}", body)
-
-
-def _quietly(svc: Services, subject: str, body: str) -> None:
-    try:
-        _publish(svc, subject, body)
-    except Exception:
-        log.exception("could not publish the notification %r", subject)
-
-
-def commit_status(svc: Services, run: Run, state: str, description: str, *, url: str | None = None) -> None:
-    """Hand a push run's commit status to the deploy function, which posts it (`post_commit_status`).
-
-    Stages never post themselves: the code-drop function sits in a VPC with no route to GitHub, and one
-    poster keeps a commit's statuses in order. They go on the deploy queue in a group of their own per
-    site (FIFO: in the order sent, never held up behind a deploy), one message per run and state.
-    """
-    repository, sha = run.trigger.get("repository"), run.trigger.get("sha")
-    if run.trigger.get("type") != "push" or not repository or not sha:
-        return
-    message = events.CommitStatus(
-        run_id=run.id,
-        site=run.site,
-        repository=str(repository),
-        sha=str(sha),
-        state=state,
-        description=description,
-        target_url=url or svc.settings.links.run_page(run.id),
-    )
-    try:
-        svc.send(
-            "deploy", events.encode(message), group=f"{run.site}/statuses", dedup=events.dedup_id(message)
+    def _publish(self, subject: str, body: str) -> None:
+        self._topics.sns.publish(
+            TopicArn=self._settings.approvals_topic_arn, Subject=subject[:100], Message=body
         )
-    except Exception:
-        log.exception("could not hand over the %s status of run %s", state, run.id)
+
+    def approval_requested(self, run: Run, approval_url: str) -> None:
+        subject, body = approvals.email(
+            run,
+            approval_url=approval_url,
+            staging_url=self._settings.site_url(run.site, "staging"),
+            plan_text=run.approval.plan_text if run.approval else "",
+            run_page_url=self._settings.links.run_page(run.id),
+        )
+        self._publish(subject, body)
+
+    def _story(self, run: Run) -> list[str]:
+        """The lines every email tells about a run: trigger, status, when, how long, and its page."""
+        now = self._clock()
+        started = runview.run_started(run)
+        return [
+            f"Triggered by: {run.trigger.text}",
+            f"Status:       {runview.status_line(run)}",
+            f"Started:      {runview.when(started)} ({runview.ago(started, now)})",
+            f"Took:         {runview.run_took(run, now)}",
+            f"Details:      {self._settings.links.run_page(run.id)}",
+            "              (operators: open it through `presslift dashboard`)",
+        ]
+
+    def run_failed(self, run: Run) -> None:
+        failed = next((stage for stage in run.stages if stage.status == "failed"), None)
+        where = failed.name if failed else "a stage"
+        body = "\n".join(
+            [
+                f"Run {run.id} of site {run.site} failed at {where}.",
+                "",
+                *self._story(run),
+                "",
+                f"Error: {failed.error if failed else 'unknown'}",
+                "",
+                "Nothing from this run was published past the failed stage.",
+            ]
+        )
+        self._quietly(f"[Presslift] {run.site}: {where} failed", body)
+
+    def deployed(self, run: Run, stage: str) -> None:
+        url = self._settings.site_url(run.site, stage)
+        body = "\n".join(
+            [f"Run {run.id} of site {run.site} is live on {stage}: {url}", "", *self._story(run)]
+        )
+        self._quietly(f"[Presslift] {run.site} deployed to {stage}", body)
+
+    def _quietly(self, subject: str, body: str) -> None:
+        try:
+            self._publish(subject, body)
+        except Exception:
+            log.exception("could not publish the notification %r", subject)
+
+    def commit_status(self, run: Run, state: str, description: str, *, url: str | None = None) -> None:
+        """Hand a push run's commit status to the deploy function, which posts it (`post_commit_status`).
+
+        Stages never post themselves: the code-drop function sits in a VPC with no route to GitHub, and
+        one poster keeps a commit's statuses in order. They go on the deploy queue in a group of their
+        own per site (FIFO: in the order sent, never held up behind a deploy), one message per run and
+        state.
+        """
+        repository, sha = run.trigger.repository, run.trigger.sha
+        if run.trigger.type != "push" or not repository or not sha:
+            return
+        message = events.CommitStatus(
+            run_id=run.id,
+            site=run.site,
+            repository=repository,
+            sha=sha,
+            state=state,
+            description=description,
+            target_url=url or self._settings.links.run_page(run.id),
+        )
+        try:
+            self._queue.send(
+                "deploy", events.encode(message), group=f"{run.site}/statuses", dedup=events.dedup_id(message)
+            )
+        except Exception:
+            log.exception("could not hand over the %s status of run %s", state, run.id)
 
 
 def post_commit_status(svc: Services, status: events.CommitStatus) -> None:

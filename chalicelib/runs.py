@@ -3,97 +3,56 @@
 A run is one trip through the pipeline for one site. Its record is one item whose `doc` attribute holds
 the run as JSON and whose `version` attribute guards every write: an update reads, changes and writes
 back on the condition that nobody else wrote in between (optimistic locking), so concurrent Lambda
-invocations never lose each other's changes. Run ids sort by creation time, so the newest-first
-listing is one query on a global secondary index.
+invocations never lose each other's changes. Run ids sort by creation time, so every listing is one
+query, newest first, on a global secondary index: `runs-by-time` (every run) and `runs-open`, a sparse
+index holding only the runs that have not ended (an item carries `open_pk` while its run is open). The
+sweeps and the supersede check read the open runs only, so their cost follows how many runs are in
+flight, not how long the history is. (CloudFormation adds one index per stack update: a release adds at
+most one.)
 
-This module knows the shape of a run and how to store it; what happens after each stage is decided in
-`pipeline`, never here.
+This module knows how to store a run (its shape and transitions are `runmodel`'s, its record's format
+`runformat`'s); what happens after each stage is decided in `pipeline`, never here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.runmodel import (
+    FINISHED_RUN_STATUSES,
+    RUN_STATUSES,
+    STAGE_STATUSES,
+    Run,
+    Stage,
+    new_run_id,
+    utc_now,
+)
 
-STAGE_STATUSES = ("pending", "running", "waiting", "succeeded", "failed", "skipped")
-RUN_STATUSES = ("running", "awaiting_approval", "succeeded", "failed", "rejected", "expired", "superseded")
-FINISHED_RUN_STATUSES = frozenset({"succeeded", "failed", "rejected", "expired", "superseded"})
+__all__ = [
+    "FINISHED_RUN_STATUSES",
+    "RUN_STATUSES",
+    "STAGE_STATUSES",
+    "Run",
+    "RunStore",
+    "Stage",
+    "new_run_id",
+    "utc_now",
+]
 
 LIST_INDEX = "runs-by-time"
+OPEN_INDEX = "runs-open"
+OPEN_PARTITION = "OPEN"
+#: The item that records that every run stored before `runs-open` existed has been indexed.
+OPEN_BACKFILLED_KEY = {"pk": {"S": "RUNS#open-index"}, "sk": {"S": "BACKFILLED"}}
 #: Items with this attribute (epoch seconds) are deleted by DynamoDB's TTL: webhook deliveries.
 TTL_ATTRIBUTE = "expires_at"
 LIST_PARTITION = "RUNS"
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    """A run id that sorts by creation time: `20261129-101512-123-a1b2c3`."""
-    now = now or datetime.now(UTC)
-    return f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
-
-
-@dataclass
-class Stage:
-    name: str
-    status: str = "pending"
-    started_at: str | None = None
-    finished_at: str | None = None
-    error: str | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Run:
-    id: str
-    site: str
-    kind: str
-    trigger: dict[str, Any]
-    stages: list[Stage]
-    status: str = "running"
-    created_at: str = field(default_factory=utc_now)
-    updated_at: str = field(default_factory=utc_now)
-    urls: dict[str, str] = field(default_factory=dict)
-    artifact: dict[str, Any] = field(default_factory=dict)
-    approval: dict[str, Any] = field(default_factory=dict)
-    #: The site's generation when the run started: a run older than the site's newest is superseded.
-    generation: int = 0
-    version: int = 0
-
-    def stage(self, name: str) -> Stage:
-        for stage in self.stages:
-            if stage.name == name:
-                return stage
-        raise NotFoundError(f"run {self.id} has no stage {name!r} (stages: {[s.name for s in self.stages]})")
-
-    def stages_after(self, name: str) -> list[Stage]:
-        names = [stage.name for stage in self.stages]
-        return self.stages[names.index(name) + 1 :]
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED_RUN_STATUSES
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("version")
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], version: int = 0) -> Run:
-        data = dict(data)
-        stages = [Stage(**stage) for stage in data.pop("stages")]
-        return cls(stages=stages, version=version, **data)
 
 
 class RunStore:
@@ -102,6 +61,7 @@ class RunStore:
     def __init__(self, dynamodb: Any, table: str) -> None:
         self._db = dynamodb
         self._table = table
+        self._open_complete = False
 
     @staticmethod
     def _key(run_id: str) -> dict[str, Any]:
@@ -116,6 +76,8 @@ class RunStore:
             "list_sk": {"S": run.id},
             "site": {"S": run.site},
         }
+        if not run.finished:
+            item["open_pk"] = {"S": OPEN_PARTITION}
         try:
             self._db.put_item(
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
@@ -130,9 +92,9 @@ class RunStore:
         item = response.get("Item")
         if not item:
             raise NotFoundError(f"no run with id {run_id!r}")
-        return Run.from_dict(json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+        return _run_of(item)
 
-    def update(self, run_id: str, change: Callable[[Run], None], *, attempts: int = 8) -> Run:
+    def update(self, run_id: str, change: Callable[[Run], object], *, attempts: int = 8) -> Run:
         """Apply `change` to the stored run and write it back, retrying when another writer won."""
         for attempt in range(attempts):
             if attempt:
@@ -145,20 +107,59 @@ class RunStore:
                 self._db.update_item(
                     TableName=self._table,
                     Key=self._key(run_id),
-                    UpdateExpression="SET #doc = :doc, #version = :new",
                     ConditionExpression="#version = :old",
-                    ExpressionAttributeNames={"#doc": "doc", "#version": "version"},
-                    ExpressionAttributeValues={
-                        ":doc": {"S": json.dumps(run.to_dict(), sort_keys=True)},
-                        ":new": {"N": str(run.version + 1)},
-                        ":old": {"N": str(run.version)},
-                    },
+                    **_write(run),
                 )
             except self._db.exceptions.ConditionalCheckFailedException:
                 continue
             run.version += 1
             return run
         raise ConflictError(f"run {run_id} changed under us {attempts} times in a row; try again")
+
+    def open_runs(self, *, site: str | None = None) -> Iterator[Run]:
+        """The runs that have not ended (running, awaiting approval), newest first: one query on the
+        sparse `runs-open` index, whatever the length of the history. Until the stored runs of an
+        older stack are indexed (`index_open_runs`, by the scheduled sweep), every run is read."""
+        if not self._open_index_complete():
+            yield from (run for run in self.each(site=site) if not run.finished)
+            return
+        for item in self._query_items(self._listing(OPEN_INDEX, "open_pk", OPEN_PARTITION, site)):
+            run = _run_of(item)
+            if not run.finished:  # the index is eventually consistent: an ended run may linger a moment
+                yield run
+
+    def index_open_runs(self) -> int:
+        """Put the open runs stored before `runs-open` existed on it, once (the sweep calls this); how
+        many it indexed. Afterwards every write keeps the index itself."""
+        if self._open_index_complete():
+            return 0
+        indexed = 0
+        for item in self._query_items(self._listing(LIST_INDEX, "list_pk", LIST_PARTITION)):
+            run = _run_of(item)
+            if not run.finished and "open_pk" not in item:
+                # A write since then set the attribute as the run stands now: nothing to do.
+                with contextlib.suppress(self._db.exceptions.ConditionalCheckFailedException):
+                    self._db.update_item(
+                        TableName=self._table,
+                        Key=self._key(run.id),
+                        UpdateExpression="SET open_pk = :pk",
+                        ConditionExpression="#version = :version",
+                        ExpressionAttributeNames={"#version": "version"},
+                        ExpressionAttributeValues={
+                            ":pk": {"S": OPEN_PARTITION},
+                            ":version": item["version"],
+                        },
+                    )
+                indexed += 1
+        self._db.put_item(TableName=self._table, Item={**OPEN_BACKFILLED_KEY, "at": {"S": utc_now()}})
+        self._open_complete = True
+        return indexed
+
+    def _open_index_complete(self) -> bool:
+        if not self._open_complete:
+            item = self._db.get_item(TableName=self._table, Key=OPEN_BACKFILLED_KEY).get("Item")
+            self._open_complete = bool(item)
+        return self._open_complete
 
     def list(self, *, limit: int | None = 50, site: str | None = None) -> list[Run]:
         """Runs newest first; with `site`, only that site's; with `limit=None`, every one (paged)."""
@@ -172,18 +173,22 @@ class RunStore:
     def each(self, *, site: str | None = None) -> Iterator[Run]:
         """Every run newest first (with `site`, only that site's), read page by page as it is consumed:
         for sweeps and histories that must not stop at a count."""
-        kwargs: dict[str, Any] = {
+        for item in self._query_items(self._listing(LIST_INDEX, "list_pk", LIST_PARTITION, site)):
+            yield _run_of(item)
+
+    def _listing(self, index: str, key: str, partition: str, site: str | None = None) -> dict[str, Any]:
+        """The query of one index's partition, newest first; with `site`, only that site's runs."""
+        query: dict[str, Any] = {
             "TableName": self._table,
-            "IndexName": LIST_INDEX,
-            "KeyConditionExpression": "list_pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": LIST_PARTITION}},
+            "IndexName": index,
+            "KeyConditionExpression": f"{key} = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
             "ScanIndexForward": False,
         }
         if site:
-            kwargs["FilterExpression"] = "site = :site"
-            kwargs["ExpressionAttributeValues"][":site"] = {"S": site}
-        for item in self._query_items(kwargs):
-            yield Run.from_dict(json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+            query["FilterExpression"] = "site = :site"
+            query["ExpressionAttributeValues"][":site"] = {"S": site}
+        return query
 
     def _query_items(self, kwargs: dict[str, Any]) -> Iterable[dict[str, Any]]:
         while True:
@@ -192,6 +197,40 @@ class RunStore:
             if "LastEvaluatedKey" not in response:
                 return
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _run_of(item: dict[str, Any]) -> Run:
+    return Run.from_dict(json.loads(item["doc"]["S"]), version=int(item["version"]["N"]))
+
+
+def _write(run: Run) -> dict[str, Any]:
+    """The update that stores `run` at its next version, keeping the open-runs index in step."""
+    values = {
+        ":doc": {"S": json.dumps(run.to_dict(), sort_keys=True)},
+        ":new": {"N": str(run.version + 1)},
+        ":old": {"N": str(run.version)},
+    }
+    if run.finished:
+        expression = "SET #doc = :doc, #version = :new REMOVE open_pk"
+    else:
+        expression = "SET #doc = :doc, #version = :new, open_pk = :open"
+        values[":open"] = {"S": OPEN_PARTITION}
+    return {
+        "UpdateExpression": expression,
+        "ExpressionAttributeNames": {"#doc": "doc", "#version": "version"},
+        "ExpressionAttributeValues": values,
+    }
+
+
+def _index(name: str, hash_key: str) -> dict[str, Any]:
+    return {
+        "IndexName": name,
+        "KeySchema": [
+            {"AttributeName": hash_key, "KeyType": "HASH"},
+            {"AttributeName": "list_sk", "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }
 
 
 def table_definition(name: str) -> dict[str, Any]:
@@ -204,19 +243,14 @@ def table_definition(name: str) -> dict[str, Any]:
             {"AttributeName": "sk", "AttributeType": "S"},
             {"AttributeName": "list_pk", "AttributeType": "S"},
             {"AttributeName": "list_sk", "AttributeType": "S"},
+            {"AttributeName": "open_pk", "AttributeType": "S"},
         ],
         "KeySchema": [
             {"AttributeName": "pk", "KeyType": "HASH"},
             {"AttributeName": "sk", "KeyType": "RANGE"},
         ],
         "GlobalSecondaryIndexes": [
-            {
-                "IndexName": LIST_INDEX,
-                "KeySchema": [
-                    {"AttributeName": "list_pk", "KeyType": "HASH"},
-                    {"AttributeName": "list_sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
+            _index(LIST_INDEX, "list_pk"),
+            _index(OPEN_INDEX, "open_pk"),
         ],
     }

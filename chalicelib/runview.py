@@ -146,9 +146,7 @@ def push_links(run: Run) -> PushLinks:
     the commit link (its host, or github.com): a payload is input, and a page must not turn it into a
     `javascript:` link.
     """
-    trigger = run.trigger
-    repository, sha = str(trigger.get("repository") or ""), str(trigger.get("sha") or "")
-    compare = str(trigger.get("compare") or "")
+    repository, sha, compare = run.trigger.repository, run.trigger.sha, run.trigger.compare
     if not repository or not sha:
         return PushLinks()
     origin = _origin(compare)
@@ -193,7 +191,14 @@ def plans(run: Run) -> list[Plan]:
     for stage in run.stages:
         detail = stage.detail
         if "plan_text" in detail:
-            found.append(_plan(stage.name, detail, str(detail.get("url") or "")))
+            found.append(
+                _plan(
+                    stage.name,
+                    detail.get("plan_text"),
+                    detail.get("plan_files"),
+                    str(detail.get("url") or ""),
+                )
+            )
     planned = approval_plan(run)
     if planned and not any(p.title == "deploy-prod" for p in found):
         found.append(planned)
@@ -202,22 +207,24 @@ def plans(run: Run) -> list[Plan]:
 
 def approval_plan(run: Run) -> Plan | None:
     """Prod's plan as the approval showed it; None for a run that never asked for one."""
-    if not run.approval.get("plan_text"):
+    approval = run.approval
+    if approval is None or not approval.plan_text:
         return None
-    return _plan("prod, as planned for the approval", run.approval, str(run.urls.get("prod") or ""))
+    return _plan(
+        "prod, as planned for the approval", approval.plan_text, approval.plan_files, run.urls.get("prod", "")
+    )
 
 
-def _plan(title: str, record: dict[str, Any], site_url: str) -> Plan:
-    found = record.get("plan_files")
+def _plan(title: str, text: object, found: object, site_url: str) -> Plan:
     listed: dict[str, Any] = found if isinstance(found, dict) else {}
     files = [entry for entry in listed.get("files", []) if isinstance(entry, dict)]
     more = listed.get("more", 0) if isinstance(listed.get("more"), int) else 0
-    return Plan(title, str(record.get("plan_text") or ""), files, more, changed_pages(site_url, files))
+    return Plan(title, str(text or ""), files, more, changed_pages(site_url, files))
 
 
 def trigger_text(run: Run) -> str:
     """What started the run, in a line: `push a1b2c3d to main by ana: Fix typo`, `import of blog.xml`."""
-    summary = str(run.trigger.get("summary") or run.trigger.get("type") or "")
+    summary = run.trigger.text
     return summary.splitlines()[0] if summary.strip() else "-"
 
 

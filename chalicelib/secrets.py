@@ -21,6 +21,7 @@ from collections.abc import Callable
 from secrets import token_hex
 from typing import Any
 
+from chalicelib import logs
 from chalicelib.errors import ConfigError
 
 #: The SSM path under which each site's webhook secret lives (`<path>/<site>`).
@@ -118,7 +119,9 @@ class Secrets:
             response = self._client("ssm").get_parameter(Name=name, WithDecryption=True)
         except Exception as exc:
             raise _error(exc, f"SSM parameter {name}") from None
-        return str(response["Parameter"]["Value"])
+        value = str(response["Parameter"]["Value"])
+        logs.register_secret(value)  # from now on no log line of this process can show it
+        return value
 
 
 def refuse_secrets_manager(name: str, where: str = "a secret") -> None:

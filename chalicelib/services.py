@@ -21,6 +21,7 @@ from chalicelib.sites import SiteStore
 
 if TYPE_CHECKING:
     from chalicelib.buildrunner.invoke import FunctionRunner, ProcessRunner
+    from chalicelib.notify import Notifier
 
 
 class Services:
@@ -62,6 +63,12 @@ class Services:
     @cached_property
     def sites(self) -> SiteStore:
         return SiteStore(self.dynamodb, self.settings.table)
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        from chalicelib.notify import Notifier
+
+        return Notifier(self.settings, self.clock, self, self)
 
     @cached_property
     def secrets(self) -> Secrets:

@@ -62,7 +62,7 @@ class RemovalPlan:
 def plan_removal(svc: Services, name: str, *, delete_files: bool) -> RemovalPlan:
     """What removing `name` would do; NotFoundError for an unknown site, ConflictError while it runs."""
     site = svc.sites.get(name)
-    running = [run.id for run in svc.runs.each(site=name) if run.status == "running"]
+    running = [run.id for run in svc.runs.open_runs(site=name) if run.status == "running"]
     if running:
         raise ConflictError(
             f"site {name} has a run in progress ({', '.join(running)}): wait for it to end, then remove"

@@ -1,4 +1,4 @@
-"""A run's stages move pending -> running -> succeeded | failed (| waiting | skipped): the bookkeeping.
+"""Running one stage's work with its bookkeeping: begin, then succeed or fail (see `runmodel`).
 
 Every transition is one conditional write of the run (see `runs.py`), so a message delivered twice, or
 two functions racing, cannot run a stage twice or lose a result. What comes after which stage is
@@ -8,96 +8,91 @@ decided in `pipeline`; this module only records.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
+from chalicelib import metrics
 from chalicelib.errors import BuildError, PipelineError
-from chalicelib.runs import Run, Stage, utc_now
-from chalicelib.services import Services
+from chalicelib.logs import current_context, log_context
+from chalicelib.runparts import ArtifactRef
+from chalicelib.runs import Run, RunStore
 
 log = logging.getLogger(__name__)
 
-#: "running" too: a crashed attempt is retried; "waiting": an approval resumes.
-STARTABLE = frozenset({"pending", "running", "waiting"})
+
+class StageResult(Protocol):
+    """What a stage's work returns: a typed result whose `detail()` goes on the stage's record."""
+
+    def detail(self) -> dict[str, Any]: ...
 
 
-def begin(svc: Services, run_id: str, name: str) -> Run | None:
+R = TypeVar("R", bound=StageResult)
+
+
+def begin(runs: RunStore, run_id: str, name: str) -> Run | None:
     """Mark a stage running; None when it must not run (already done, or the run has ended)."""
-    state: dict[str, bool] = {}
-
-    def change(run: Run) -> None:
-        stage = run.stage(name)
-        state["go"] = not run.finished and stage.status in STARTABLE
-        if state["go"]:
-            stage.status = "running"
-            stage.started_at = stage.started_at or utc_now()
-            stage.error = None
-
-    run = svc.runs.update(run_id, change)
-    if not state["go"]:
-        log.info(
-            "run %s: stage %s not started (stage %s, run %s)",
-            run_id,
-            name,
-            run.stage(name).status,
-            run.status,
-        )
+    run = runs.update(run_id, lambda r: r.begin(name) if r.may_begin(name) else None)
+    stage = run.stage(name)
+    if stage.status != "running" or run.finished:
+        log.info("run %s: stage %s not started (stage %s, run %s)", run_id, name, stage.status, run.status)
         return None
     return run
 
 
-def succeed(svc: Services, run_id: str, name: str, detail: dict[str, Any]) -> Run:
-    def change(run: Run) -> None:
-        stage = run.stage(name)
-        stage.status = "succeeded"
-        stage.finished_at = utc_now()
-        stage.detail.update(detail)
-
-    return svc.runs.update(run_id, change)
-
-
-def end_run(
-    run: Run, stage: Stage, error: str, *, status: str = "failed", stage_status: str = "failed"
-) -> None:
-    """Record how a run ended at `stage`: later stages are skipped, nothing after it runs."""
-    stage.status = stage_status
-    stage.error = error
-    stage.finished_at = utc_now()
-    run.status = status
-    for later in run.stages_after(stage.name):
-        if later.status in ("pending", "waiting", "running"):
-            later.status = "skipped"
-
-
-def fail(svc: Services, run_id: str, name: str, error: str, detail: dict[str, Any] | None = None) -> Run:
-    def change(run: Run) -> None:
-        stage = run.stage(name)
-        stage.detail.update(detail or {})
-        end_run(run, stage, error)
-
+def fail(runs: RunStore, run_id: str, name: str, error: str, detail: dict[str, Any] | None = None) -> Run:
     log.warning("run %s: stage %s failed: %s", run_id, name, error)
-    return svc.runs.update(run_id, change)
+    return runs.update(run_id, lambda r: r.fail(name, error, detail))
 
 
 def run_stage(
-    svc: Services, run_id: str, name: str, work: Callable[[Run], dict[str, Any]], *, final_attempt: bool
-) -> Run | None:
-    """Run one stage's work with the bookkeeping around it; the run after success, else None.
+    runs: RunStore,
+    run_id: str,
+    name: str,
+    work: Callable[[Run], R],
+    *,
+    final_attempt: bool,
+    artifact: Callable[[Run, R], ArtifactRef] | None = None,
+) -> tuple[Run, R] | None:
+    """Run one stage's work with the bookkeeping around it; the run and the work's result after
+    success, else None. `artifact`: the build the run deploys from now on, recorded with the success.
 
     A PipelineError fails the stage with its message (the user's to fix: no retry). Anything else is a
     fault: re-raised so SQS retries it, and recorded on the run only on the message's last attempt.
     """
-    run = begin(svc, run_id, name)
+    run = begin(runs, run_id, name)
     if run is None:
         return None
-    try:
-        detail = work(run)
-    except PipelineError as exc:
-        extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
-        fail(svc, run_id, name, str(exc), extra)
-        return None
-    except Exception as exc:
-        if final_attempt:
-            fail(svc, run_id, name, f"internal error (gave up after retries): {exc!r}")
-        raise
-    return succeed(svc, run_id, name, detail)
+    started = time.monotonic()
+    with log_context(run_id=run_id, site=run.site, stage=name):
+        try:
+            result = work(run)
+        except PipelineError as exc:
+            extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
+            fail(runs, run_id, name, str(exc), extra)
+            _measure(run, name, "failed", started)
+            return None
+        except Exception as exc:
+            if final_attempt:
+                fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}")
+                _measure(run, name, "failed", started)
+            raise
+        done = runs.update(
+            run_id,
+            lambda r: r.succeed(name, result.detail(), artifact=artifact(r, result) if artifact else None),
+        )
+        _measure(run, name, "succeeded", started)
+    return done, result
+
+
+def _measure(run: Run, name: str, outcome: str, started: float) -> None:
+    """The stage's duration and outcome as a metric (an EMF line on Lambda; see `metrics`)."""
+    attempt = current_context().get("attempt", 1)
+    metrics.emit(
+        name,
+        outcome,
+        time.monotonic() - started,
+        run.site,
+        run_id=run.id,
+        attempt=attempt if isinstance(attempt, int) else 1,
+    )

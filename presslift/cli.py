@@ -252,11 +252,13 @@ def convert_parser() -> argparse.ArgumentParser:
 
 
 def _add_convert(sub: Any) -> None:
-    convert = sub.add_parser("convert", help="convert a WordPress export (WXR) into a Hugo site, offline")
+    convert = sub.add_parser(
+        "convert", help="import a WordPress export (WXR) as a Hugo site, offline (no pipeline, no AWS)"
+    )
     convert.add_argument("export", type=Path, help="the WXR file (WordPress: Tools > Export)")
     convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
-    convert.add_argument("--report", type=Path, help="also write the conversion report as JSON here")
+    convert.add_argument("--report", type=Path, help="also write the import report as JSON here")
     convert.add_argument(
         "--fetch-media",
         action="store_true",
@@ -276,13 +278,13 @@ def _add_convert(sub: Any) -> None:
     convert.add_argument(
         "--force",
         action="store_true",
-        help="convert into a non-empty --out, replacing only the files an earlier conversion wrote there",
+        help="import into a non-empty --out, replacing only the files an earlier import wrote there",
     )
     convert.set_defaults(func=cmd_convert)
 
 
 def parser() -> argparse.ArgumentParser:
-    from presslift import __version__, releasecommands, runlog, sitecommands
+    from presslift import __version__, releasecommands, reviewcommand, runlog, sitecommands
     from presslift.localcloud import LocalCloudOptions
     from presslift.target import add_target_options
 
@@ -360,11 +362,12 @@ def parser() -> argparse.ArgumentParser:
     releasecommands.add_parsers(sub, add_target_options)
     sitecommands.add_parsers(sub, add_target_options)
     runlog.add_parsers(sub, add_target_options)
-    for name in ("runs", "show", "logs", "watch"):
+    reviewcommand.add_parsers(sub, add_target_options)
+    for name in ("runs", "show", "logs", "watch", "diff"):
         sub.choices[name].set_defaults(func=cmd_read)
 
     imports = sub.add_parser(
-        "imports", help="files waiting in the ingest bucket, and those rejected with the reason"
+        "imports", help="WordPress exports waiting in the import bucket, and those refused with the reason"
     )
     imports.add_argument("--json", action="store_true", help="the listing as JSON")
     add_target_options(imports)

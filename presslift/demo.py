@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from chalicelib import metrics
 from presslift.api_client import ApiClient
 from presslift.localcloud import LocalCloud, LocalCloudOptions
 from presslift.localcloud.outbox import Email
@@ -79,6 +80,15 @@ def follow(
     return run
 
 
+def print_metrics(console: Console) -> None:
+    """The stage metrics this process emitted (on AWS CloudWatch has them; locally, the collector)."""
+    lines = metrics.COLLECTOR.summary()
+    if lines:
+        console.print("\nStage metrics (on AWS: CloudWatch, namespace Presslift/<stack>):")
+        for line in lines:
+            console.print(f"  {line}", highlight=False)
+
+
 def run_demo(
     *,
     approve: bool,
@@ -132,6 +142,7 @@ def run_demo(
             console.print(f"[red]The run ended {run['status']}.[/red]")
             return 1
         print(f"\nProd is live: {run['urls']['prod']}", flush=True)
+        print_metrics(console)
         if exit_when_live:
             return 0
         console.print("Serving until Ctrl-C.")

@@ -20,9 +20,9 @@ from typing import Any
 from chalicelib.errors import InputError, NotFoundError
 from chalicelib.secrets import webhook_secret_name
 from chalicelib.services import Services
-from presslift.githubpayloads import push_payload, webhook_request
 from presslift.gitrepo import GitRepo
 from presslift.localcloud.state import write_atomically
+from standins.github.payloads import push_payload, webhook_request
 
 SERVED_FILE = "github.json"
 

@@ -1,4 +1,4 @@
-"""The commands that change what a stage serves: `approve`/`reject`, `rollback` and `publish`. Each
+"""The commands that change what a target serves: `approve`/`reject`, `rollback` and `publish`. Each
 shows what will change and asks before it touches prod (`--yes` for scripts); nothing new reaches prod
 but through an approval.
 """
@@ -28,7 +28,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     svc = pipeline_services(args)
     if args.decision == "approve" and not args.yes:
         run = svc.runs.get(args.run)
-        plan = str(run.approval.get("plan_text") or "(no plan recorded)")
+        plan = (run.approval.plan_text if run.approval else "") or "(no plan recorded)"
         console.print(f"Approving run {run.id} of {run.site} puts this on prod:", highlight=False)
         console.print(plan, highlight=False, soft_wrap=True)
         if not confirm(f"Approve run {run.id} for prod?"):
@@ -61,7 +61,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         who=getpass.getuser(),
         allow_deletes=args.allow_deletes,
     )
-    console.print(f"Rollback queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
+    console.print(f"Rollback queued as run {run.id}: {run.trigger.summary}.", highlight=False)
     return 0
 
 
@@ -123,7 +123,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         who=f"{getpass.getuser()} (presslift publish)",
         allow_deletes=args.allow_deletes,
     )
-    console.print(f"Publish queued as run {run.id}: {run.trigger['summary']}.", highlight=False)
+    console.print(f"Publish queued as run {run.id}: {run.trigger.summary}.", highlight=False)
     return 0
 
 
@@ -156,18 +156,19 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
         decide.set_defaults(func=cmd_decide, decision=decision)
 
     roll = sub.add_parser(
-        "rollback", help="deploy an earlier artifact to a stage again (only changed files move)"
+        "rollback", help="deploy an earlier artifact to a target again (only changed files move)"
     )
     roll.add_argument("site")
     roll.add_argument(
         "stage",
+        metavar="target",
         choices=("staging", "prod", "dev", "stage"),
-        help="staging/prod; dev/stage/prod for code sites",
+        help="where to roll back: staging or prod; dev, stage or prod for code sites",
     )
     roll.add_argument(
         "run",
         nargs="?",
-        help="the run whose artifact to restore, one that was live on the stage (default: the one before)",
+        help="the run whose artifact to restore, one that was live on the target (default: the one before)",
     )
     roll.add_argument("--allow-deletes", action="store_true", help=ALLOW_DELETES_HELP)
     roll.add_argument("--yes", action="store_true", help="roll prod back without asking")
@@ -176,13 +177,13 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
 
     publish = sub.add_parser(
         "publish",
-        help="publish the build a stage holds again (repairs hand edits); --dry-run shows the plan",
+        help="publish the build a target holds again (repairs hand edits); --dry-run shows the plan",
     )
     publish.add_argument("site")
-    publish.add_argument("stage", choices=("staging", "prod"))
+    publish.add_argument("stage", metavar="target", choices=("staging", "prod"), help="staging or prod")
     publish.add_argument(
         "--run",
-        help="the run whose build to publish (default: the one the stage holds now, to repair drift); "
+        help="the run whose build to publish (default: the one the target holds now, to repair drift); "
         "prod takes only a build that was approved for it or live on it before",
     )
     publish.add_argument("--dry-run", action="store_true", help="only print what would change")

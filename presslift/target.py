@@ -18,7 +18,10 @@ from chalicelib.services import Services
 def add_target_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("which pipeline (default: the local cloud)")
     group.add_argument(
-        "--stage", dest="aws_stage", metavar="STAGE", help="a deployed Chalice stage (dev, prod) on AWS"
+        "--stage",
+        dest="aws_stage",
+        metavar="DEPLOYMENT",
+        help="a deployment on AWS: its Chalice stage (dev, prod)",
     )
     group.add_argument("--profile", help="the AWS profile to use (implies AWS)")
 

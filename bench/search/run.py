@@ -2,7 +2,7 @@
 
 A generated 5,000-page site (bench/search/site.py) gives the records of a first deploy and of a
 one-post edit. For each way of syncing and each repetition, on a fresh local Algolia-protocol server
-(presslift/localalgolia.py, the real algoliasearch client over HTTP): sync the first records, then the
+(standins/algolia/, the real algoliasearch client over HTTP): sync the first records, then the
 edited ones. The server counts requests and record operations and times every moment the live index
 was empty or partially written. Medians go to bench/results/search.json and a table.
 
@@ -28,9 +28,10 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.search.site import ROOT, write_site
-from chalicelib.search.algolia import parse_host, sync_index
+from chalicelib.search.algolia import parse_host
+from chalicelib.search.apply import sync_index
 from chalicelib.search.records import build_records, index_settings
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
 
 WORK = ROOT / "bench" / "work" / "search"
 RESULTS = ROOT / "bench" / "results" / "search.json"

@@ -46,8 +46,12 @@ def drop_release(
     *,
     keep: int = DEFAULT_KEEP,
     force: bool = False,
+    plan: DropPlan | None = None,
 ) -> DropResult:
-    """Make `releases/<run_id>` from `bundle`, switch `current` to it, keep the newest `keep`."""
+    """Make `releases/<run_id>` from `bundle`, switch `current` to it, keep the newest `keep`.
+
+    `plan` is one made earlier from the same manifest; it is carried out only while it links from the
+    release that is current now (releases never change), else the drop plans again."""
     started = time.perf_counter()
     if keep < 1:
         raise InputError(f"keep must be at least 1 release (got {keep})")
@@ -61,7 +65,8 @@ def drop_release(
             "switch it to a release with `presslift rollback` first"
         )
     _clear_leftovers(tree, run_id, previous)
-    plan = plan_drop(mount, stage, app, run_id, manifest)
+    if plan is None or plan.run_id != run_id or plan.link_from != previous:
+        plan = plan_drop(mount, stage, app, run_id, manifest)
     if plan.refusals and not force:
         raise PublishError(
             f"refusing to drop run {run_id} onto {tree.root}: {'; '.join(plan.refusals)}. "

@@ -75,22 +75,6 @@ class PushEvent:
     def paths_complete(self) -> bool:
         return self.paths_incomplete is None
 
-    def summary(self) -> dict[str, Any]:
-        """What a run's `trigger` should record about this push (small, JSON-ready)."""
-        return {
-            "type": "github-push",
-            "repository": self.repository,
-            "ref": self.ref,
-            "sha": self.after,
-            "before": self.before,
-            "forced": self.forced,
-            "pusher": self.pusher,
-            "message": (self.head_commit_message or "").splitlines()[0][:200]
-            if self.head_commit_message
-            else "",
-            "compare": self.compare_url,
-        }
-
 
 @dataclass(frozen=True)
 class PingEvent:

@@ -1,8 +1,10 @@
 """What happens after each stage: the pipeline's state machine, in one place.
 
 Each public function is the whole work of one Lambda invocation for one message or request: it moves
-a run's stages forward (`stages.py` records), has the stage's work done (`work/`), and enqueues the
-next step. Every step is safe to repeat (SQS delivers at least once): a finished stage is not run again.
+the run by one of its transitions (`runmodel.Run`: `begin`, `succeed`, `supersede`, `approve` ...,
+each allowed only from the statuses `runmodel.TRANSITIONS` names), has the stage's work done (`work/`,
+which returns a typed result), and enqueues the next step. Every step is safe to repeat (SQS delivers
+at least once): a finished stage is not run again.
 
 Latest wins: every run takes the site's next generation when it starts. A deploy to staging goes ahead
 only if no newer run of the site has started since, and the deploy queue is FIFO per site, so two

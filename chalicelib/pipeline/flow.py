@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 from chalicelib import clearance, events, notify
@@ -21,10 +22,11 @@ from chalicelib.ingest import Rejected, classify, quarantine_key
 from chalicelib.pipeline.approval import after_staging
 from chalicelib.pipeline.steps import after_failure, create, enqueue, promote
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
-from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.runparts import Trigger
+from chalicelib.runs import Run, new_run_id
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
-from chalicelib.stages import end_run, run_stage
+from chalicelib.stages import StageResult, run_stage
 from chalicelib.work import build as build_work
 from chalicelib.work import codedrop as codedrop_work
 from chalicelib.work import convert as convert_work
@@ -58,7 +60,7 @@ def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt:
         return reject(svc, created, export, final_attempt=final_attempt)
     run = _import_run(svc, created, export.site, export.name)
     done = run_stage(
-        svc,
+        svc.runs,
         run.id,
         "convert",
         lambda r: convert_work.convert(svc, r, created.bucket, export),
@@ -67,25 +69,19 @@ def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt:
     if done is None:
         after_failure(svc, run.id)
         return svc.runs.get(run.id)
-    source_key = done.stage("convert").detail["source_key"]
-    enqueue(svc, "build", events.BuildRequest(run_id=run.id, site=run.site, source_key=source_key))
-    return done
+    converted, result = done
+    enqueue(svc, "build", events.BuildRequest(run_id=run.id, site=run.site, source_key=result.source_key))
+    return converted
 
 
 def _import_run(svc: Services, created: events.ObjectCreated, site: str, name: str) -> Run:
     return create(
         svc,
-        Run(
-            id=import_run_id(created) if created.sequencer else new_run_id(svc.clock()),
-            site=site,
-            kind="hugo",
-            trigger={
-                "type": "import",
-                "bucket": created.bucket,
-                "key": created.key,
-                "summary": f"import of {name}",
-            },
-            stages=[Stage(stage) for stage in IMPORT_STAGES],
+        Run.for_import(
+            import_run_id(created) if created.sequencer else new_run_id(svc.clock()),
+            site,
+            Trigger.of_import(created.bucket, created.key, name),
+            IMPORT_STAGES,
             urls={stage: svc.settings.site_url(site, stage) for stage in SITE_STAGES},
         ),
     )
@@ -105,10 +101,10 @@ def reject(
         return None  # no site to show it under: it waits in imports-failed/ with its reason
     reason = f"{rejected.reason} (moved to s3://{created.bucket}/{moved})"
 
-    def refuse(_: Run) -> dict[str, Any]:
+    def refuse(_: Run) -> StageResult:
         raise InputError(reason)
 
-    if run_stage(svc, run.id, "convert", refuse, final_attempt=final_attempt) is None:
+    if run_stage(svc.runs, run.id, "convert", refuse, final_attempt=final_attempt) is None:
         after_failure(svc, run.id)
     return svc.runs.get(run.id)
 
@@ -118,18 +114,14 @@ def reject(
 
 def start_push(svc: Services, site: Site, push: Any) -> Run:
     """Record a run for a push that should build, and queue its fetch (the webhook answers at once)."""
-    message = (push.head_commit_message or "").strip().splitlines()
-    summary = f"push {push.short_sha} to {push.branch} by {push.pusher}" + (
-        f": {message[0][:80]}" if message else ""
-    )
     run = create(
         svc,
-        Run(
-            id=new_run_id(svc.clock()),
-            site=site.name,
-            kind=site.kind,
-            trigger={**push.summary(), "type": "push", "branch": push.branch, "summary": summary},
-            stages=[Stage(name) for name in (CODE_PUSH_STAGES if site.kind == "code" else PUSH_STAGES)],
+        Run.for_push(
+            new_run_id(svc.clock()),
+            site.name,
+            site.kind,
+            Trigger.of_push(push),
+            CODE_PUSH_STAGES if site.kind == "code" else PUSH_STAGES,
             urls={}
             if site.kind == "code"
             else {stage: svc.settings.site_url(site.name, stage) for stage in SITE_STAGES},
@@ -154,46 +146,31 @@ def fetch(
     if reason:
         _end_stale(svc, run.id, reason)
         return None
-    notify.commit_status(svc, svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
+    svc.notifier.commit_status(svc.runs.get(request.run_id), "pending", "Presslift is building this commit")
     done = run_stage(
-        svc,
+        svc.runs,
         request.run_id,
         "fetch",
         lambda r: fetch_work.fetch(svc, r, request, budget=budget),
         final_attempt=final_attempt,
+        # The commit's presslift.toml goes on the run's artifact with the stage's success, in one write:
+        # every later stage (and a rollback) builds or deploys with exactly this commit's settings.
+        artifact=lambda r, fetched: replace(r.artifact, presslift_toml=fetched.presslift_toml),
     )
     if done is None:
         after_failure(svc, request.run_id)
         return None
-    keep_fetched_config(svc, done.id)
-    detail = done.stage("fetch").detail
+    run, fetched = done
     return build(
         svc,
-        events.BuildRequest(done.id, done.site, detail["source_key"]),
+        events.BuildRequest(run.id, run.site, fetched.source_key),
         final_attempt=final_attempt,
         budget=budget,
     )
 
 
-def keep_fetched_config(svc: Services, run_id: str) -> None:
-    """Move the fetched presslift.toml from the fetch stage onto the run's artifact (rollbacks and the
-    deploy read it there). The change reads only the record it is given, so a retried update (after a
-    write conflict) moves it again instead of losing it."""
-
-    def keep(r: Run) -> None:
-        fetched = r.stage("fetch").detail.pop("presslift_toml", None)
-        if fetched is not None:
-            r.artifact["presslift_toml"] = fetched
-
-    svc.runs.update(run_id, keep)
-
-
 def _end_stale(svc: Services, run_id: str, reason: str) -> None:
-    def change(r: Run) -> None:
-        if not r.finished:
-            end_run(r, r.stage("fetch"), reason, status="superseded", stage_status="skipped")
-
-    svc.runs.update(run_id, change)
+    svc.runs.update(run_id, lambda r: r.supersede("fetch", reason) if r.may("supersede") else None)
     log.info("run %s builds nothing: %s", run_id, reason)
 
 
@@ -209,18 +186,25 @@ def build(
 ) -> Run | None:
     budget = budget or TimeBudget.from_context(None)
 
-    def work(run: Run) -> dict[str, Any]:
+    def work(run: Run) -> StageResult:
         if run.kind == "code":
             return codedrop_work.build(svc, run, request.source_key, budget)
         return build_work.build(svc, run, request.source_key, budget)
 
-    done = run_stage(svc, request.run_id, "build", work, final_attempt=final_attempt)
+    done = run_stage(
+        svc.runs,
+        request.run_id,
+        "build",
+        work,
+        final_attempt=final_attempt,
+        artifact=lambda r, _: replace(r.artifact, artifact_run=r.id),  # from now on, deploys take this build
+    )
     if done is None:
         after_failure(svc, request.run_id)
         return None
-    done = svc.runs.update(done.id, lambda r: r.artifact.update(artifact_run=r.id))
-    promote(svc, done, CODE_STAGES[0] if done.kind == "code" else "staging")
-    return done
+    built, _ = done
+    promote(svc, built, CODE_STAGES[0] if built.kind == "code" else "staging")
+    return built
 
 
 # --- deploy: publish an artifact's stage tree ------------------------------------------------------
@@ -233,18 +217,10 @@ def _superseded(svc: Services, run: Run, stage: str, *, name: str | None = None)
     older = stage == "staging" and run.generation < newest
     if not older and svc.sites.claim_deploy(run.site, stage, run.generation):
         return False
-
-    def change(r: Run) -> None:
-        if not r.finished:
-            end_run(
-                r,
-                r.stage(name or f"deploy-{stage}"),
-                f"superseded by a newer run of {r.site}",
-                status="superseded",
-                stage_status="skipped",
-            )
-
-    svc.runs.update(run.id, change)
+    reason = f"superseded by a newer run of {run.site}"
+    svc.runs.update(
+        run.id, lambda r: r.supersede(name or f"deploy-{stage}", reason) if r.may("supersede") else None
+    )
     log.info(
         "run %s (generation %d) superseded: the site is at generation %d", run.id, run.generation, newest
     )
@@ -261,15 +237,8 @@ def _refused(svc: Services, run: Run, stage: str, name: str) -> bool:
     else:
         return False
     log.warning("run %s: refused a message to %s: %s", run.id, name, reason)
-
-    def change(r: Run) -> None:
-        if not r.finished:
-            end_run(r, r.stage(name), reason)
-            for waiting in r.stages:  # the approval it jumped: nobody can decide an ended run
-                if waiting.status == "waiting":
-                    waiting.status = "skipped"
-
-    svc.runs.update(run.id, change)
+    # Ending the run skips the approval it jumped too: nobody can decide an ended run.
+    svc.runs.update(run.id, lambda r: r.fail(name, reason) if r.may("fail") else None)
     after_failure(svc, run.id)
     return True
 
@@ -281,18 +250,23 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
         return run
     if _refused(svc, run, request.stage, name):
         return None
-    restoring = run.trigger.get("type") in clearance.RESTORING
+    restoring = run.trigger.restoring
     # A restore deploys what it was asked to, ordered by the FIFO queue; it claims no generation.
     if not restoring and _superseded(svc, run, request.stage):
         return None
-    done = run_stage(
-        svc, run.id, name, lambda r: deploy_work.deploy(svc, r, request.stage), final_attempt=final_attempt
+    deployed = run_stage(
+        svc.runs,
+        run.id,
+        name,
+        lambda r: deploy_work.deploy(svc, r, request.stage),
+        final_attempt=final_attempt,
     )
-    if done is None:
+    if deployed is None:
         after_failure(svc, run.id)
         return None
+    done, _ = deployed
     if request.stage == "staging" and not restoring:
-        notify.commit_status(svc, done, "success", "deployed to staging", url=done.urls.get("staging"))
+        svc.notifier.commit_status(done, "success", "deployed to staging", url=done.urls.get("staging"))
         return after_staging(svc, done.id, final_attempt=final_attempt)
 
     return _finish(svc, done, request.stage)
@@ -300,7 +274,7 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
 
 def post_commit_status(svc: Services, status: events.CommitStatus) -> None:
     """Post a commit status that a stage handed over: the deploy function, outside the VPC, is the one
-    function that talks to GitHub's status API (see `notify.commit_status`)."""
+    function that talks to GitHub's status API (see `notify.Notifier.commit_status`)."""
     notify.post_commit_status(svc, status)
 
 
@@ -315,31 +289,29 @@ def codedrop(svc: Services, request: events.DeployRequest, *, final_attempt: boo
     run = svc.runs.get(request.run_id)
     if run.finished or run.stage(name).status == "succeeded":
         return run
-    if run.trigger.get("type") == "rollback":
+    rollback = run.trigger.type == "rollback"
+    if rollback:
         # The release to switch to is found on the mount; the work checks it was live there before.
-        work = lambda r: codedrop_work.rollback(svc, r, request.stage, r.trigger.get("to_release"))  # noqa: E731
+        work = lambda r: codedrop_work.rollback(svc, r, request.stage, r.trigger.to_release or None)  # noqa: E731
     else:
         if _refused(svc, run, request.stage, name) or _superseded(svc, run, request.stage, name=name):
             return None
         work = lambda r: codedrop_work.drop(svc, r, request.stage)  # noqa: E731
-    done = run_stage(svc, run.id, name, work, final_attempt=final_attempt)
-    if done is None:
+    dropped = run_stage(svc.runs, run.id, name, work, final_attempt=final_attempt)
+    if dropped is None:
         after_failure(svc, run.id)
         return None
-    if done.trigger.get("type") == "rollback" or request.stage == "prod":
+    done, _ = dropped
+    if rollback or request.stage == "prod":
         return _finish(svc, done, request.stage)
     if request.stage == "dev":
         promote(svc, done, "stage")
         return done
-    notify.commit_status(svc, done, "success", "dropped on dev and stage")
+    svc.notifier.commit_status(done, "success", "dropped on dev and stage")
     return after_staging(svc, done.id, final_attempt=final_attempt)
 
 
 def _finish(svc: Services, run: Run, stage: str) -> Run:
-    def finish(r: Run) -> None:
-        if not r.finished:
-            r.status = "succeeded"
-
-    done = svc.runs.update(run.id, finish)
-    notify.deployed(svc, done, stage)
+    done = svc.runs.update(run.id, lambda r: r.finish() if r.may("finish") else None)
+    svc.notifier.deployed(done, stage)
     return done

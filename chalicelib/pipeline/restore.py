@@ -12,7 +12,8 @@ from chalicelib.clearance import stage_name
 from chalicelib.errors import ForbiddenError, InputError, NotFoundError
 from chalicelib.pipeline.steps import check_known_site, create, enqueue, promote
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
-from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.runparts import Trigger, TriggerType
+from chalicelib.runs import Run, new_run_id
 from chalicelib.services import Services
 
 
@@ -62,8 +63,8 @@ def publishable(svc: Services, site: str, stage: str, to_run: str | None = None)
     reaches prod only through an approval, never by a publish."""
     history = svc.runs.list(site=site, limit=None)
     if to_run:
-        source = _find(site, to_run, [run for run in history if run.artifact.get("artifact_run")])
-        return source, clearance.live_artifact(source, stage) or str(source.artifact["artifact_run"])
+        source = _find(site, to_run, [run for run in history if run.artifact.artifact_run])
+        return source, clearance.live_artifact(source, stage) or source.artifact.artifact_run
     live = clearance.live_history(history, stage)
     if not live:
         check_known_site(svc, site, history)
@@ -131,7 +132,7 @@ def _before_current(site: str, stage: str, history: list[Run]) -> tuple[Run, str
 
 def _restore(
     svc: Services,
-    trigger: str,
+    trigger: TriggerType,
     target: Run,
     artifact_run: str,
     stage: str,
@@ -140,26 +141,23 @@ def _restore(
     allow_deletes: bool,
 ) -> Run:
     """Record a run that deploys `target`'s artifact to `stage` again, and queue its deploy."""
+    restore = Trigger(
+        trigger,
+        summary + (" (deletes allowed)" if allow_deletes else ""),
+        target=stage,
+        to_run=target.id,
+        by=who,
+        allow_deletes=allow_deletes,
+    )
     run = create(
         svc,
-        Run(
-            id=new_run_id(svc.clock()),
-            site=target.site,
-            kind=target.kind,
-            trigger={
-                "type": trigger,
-                "to_run": target.id,
-                "stage": stage,
-                "by": who,
-                "allow_deletes": allow_deletes,
-                "summary": summary + (" (deletes allowed)" if allow_deletes else ""),
-            },
-            stages=[Stage(f"deploy-{stage}")],
+        Run.for_restore(
+            new_run_id(svc.clock()),
+            target,
+            restore,
+            f"deploy-{stage}",
+            artifact_run=artifact_run,
             urls={stage: svc.settings.site_url(target.site, stage)},
-            artifact={
-                "artifact_run": artifact_run,
-                "presslift_toml": target.artifact.get("presslift_toml", ""),
-            },
         ),
         newer_build=False,
     )
@@ -180,22 +178,12 @@ def _rollback_code(svc: Services, history: list[Run], stage: str, to_run: str | 
             f"cannot roll {latest.site} {stage} back to release {to_run}: no run made it live on {stage}; "
             f"a rollback goes back only to a release {stage} has had"
         )
+    switch = Trigger(
+        "rollback", f"rollback of {stage} to {target}", target=stage, to_release=to_run or "", by=who
+    )
     run = create(
         svc,
-        Run(
-            id=new_run_id(svc.clock()),
-            site=latest.site,
-            kind="code",
-            trigger={
-                "type": "rollback",
-                "stage": stage,
-                "to_release": to_run,
-                "by": who,
-                "summary": f"rollback of {stage} to {target}",
-            },
-            stages=[Stage(stage_name("code", stage))],
-            artifact={"presslift_toml": latest.artifact.get("presslift_toml", "")},
-        ),
+        Run.for_restore(new_run_id(svc.clock()), latest, switch, stage_name("code", stage)),
         newer_build=False,
     )
     promote(svc, run, stage)

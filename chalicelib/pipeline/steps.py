@@ -8,25 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import events, notify
+from chalicelib import events
+from chalicelib.collaborators import Queue, Records, Reporting
 from chalicelib.errors import NotFoundError
+from chalicelib.runmodel import IllegalTransition
 from chalicelib.runs import Run
-from chalicelib.services import Services
-from chalicelib.stages import end_run
 
 
-def promote(svc: Services, run: Run, stage: str) -> None:
+def promote(queue: Queue, run: Run, stage: str) -> None:
     """Queue the deploy (sites) or the code drop (code) of `run` to `stage`."""
     role = "codedrop" if run.kind == "code" else "deploy"
-    enqueue(svc, role, events.DeployRequest(run_id=run.id, site=run.site, stage=stage))
+    enqueue(queue, role, events.DeployRequest(run_id=run.id, site=run.site, stage=stage))
 
 
-def enqueue(svc: Services, role: str, message: events.Message) -> None:
+def enqueue(queue: Queue, role: str, message: events.Message) -> None:
     """Send the next step; ordered per site where the queue is FIFO, at most once per run and step."""
-    svc.send(role, events.encode(message), group=message.site, dedup=events.dedup_id(message))
+    queue.send(role, events.encode(message), group=message.site, dedup=events.dedup_id(message))
 
 
-def create(svc: Services, run: Run, *, newer_build: bool = True) -> Run:
+def create(svc: Records, run: Run, *, newer_build: bool = True) -> Run:
     """Store a new run with the site's next generation; a retried creation returns the stored run.
 
     A run that restores an earlier artifact (`newer_build=False`) keeps the site's current generation:
@@ -43,31 +43,28 @@ def create(svc: Services, run: Run, *, newer_build: bool = True) -> Run:
     return existing
 
 
-def after_failure(svc: Services, run_id: str) -> None:
+def after_failure(svc: Reporting, run_id: str) -> None:
     """Tell the world a run failed: a notification, and the commit status for pushes."""
     run = svc.runs.get(run_id)
     if run.status == "failed":
-        notify.run_failed(svc, run)
-        notify.commit_status(svc, run, "failure", "the Presslift run failed")
+        svc.notifier.run_failed(run)
+        svc.notifier.commit_status(run, "failure", "the Presslift run failed")
 
 
-def end_unfinished(svc: Services, run_id: str, reason: str, detail: dict[str, Any] | None = None) -> bool:
+def end_unfinished(svc: Records, run_id: str, reason: str, detail: dict[str, Any] | None = None) -> bool:
     """Fail a run that has not ended at its current stage (running, else the next to run); whether it
     did (False: it had already ended, or has no stage left)."""
-    ended: dict[str, bool] = {}
-
-    def change(r: Run) -> None:
-        where = next((s for s in r.stages if s.status in ("running", "waiting", "pending")), None)
-        ended["now"] = not r.finished and where is not None
-        if where is not None and ended["now"]:
-            where.detail.update(detail or {})
-            end_run(r, where, reason)
-
-    svc.runs.update(run_id, change)
-    return ended["now"]
+    run = svc.runs.get(run_id)
+    if not run.may("give_up") or run.current_stage() is None:
+        return False
+    try:
+        svc.runs.update(run_id, lambda r: r.give_up(reason, detail))
+    except IllegalTransition:  # it ended meanwhile, as it ended
+        return False
+    return True
 
 
-def check_known_site(svc: Services, site: str, history: list[Run] | None = None) -> None:
+def check_known_site(svc: Records, site: str, history: list[Run] | None = None) -> None:
     """NotFoundError for a site with no run and no registration: a typo, not an empty history.
     `history`: the site's runs when the caller has them."""
     runs = svc.runs.list(site=site, limit=1) if history is None else history

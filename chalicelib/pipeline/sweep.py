@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from chalicelib import deadletters, events
+from chalicelib.collaborators import Reporting
 from chalicelib.errors import NotFoundError, PipelineError
 from chalicelib.pipeline.flow import import_run_id
 from chalicelib.pipeline.steps import after_failure, end_unfinished
@@ -16,7 +17,7 @@ from chalicelib.services import Services
 log = logging.getLogger(__name__)
 
 
-def give_up(svc: Services, body: str, error: BaseException) -> None:
+def give_up(svc: Reporting, body: str, error: BaseException) -> None:
     """A message failed its last attempt outside any stage's own handling: end its run as failed, so
     no run is left "running" while its message sits in the dead-letter queue."""
     try:
@@ -49,8 +50,8 @@ def dead_letter_runs(role: str, body: str) -> list[str]:
         return []
 
 
-def _gave_up(svc: Services, run: Run, letter: deadletters.DeadLetter) -> str:
-    again = _AGAIN.get(str(run.trigger.get("type")), "start it again")
+def gave_up_reason(svc: Services, run: Run, letter: deadletters.DeadLetter) -> str:
+    again = _AGAIN.get(run.trigger.type, "start it again")
     return (
         f"gave up after {svc.settings.max_receive_count} attempts: the {letter.role} function never "
         f"recorded an outcome (it ran out of time or memory); fix the cause, then {again}"
@@ -89,7 +90,7 @@ def fail_dead_lettered(svc: Services) -> list[str]:
                     "body": letter.body[:4000],
                 }
             }
-            if not run.finished and end_unfinished(svc, run.id, _gave_up(svc, run, letter), detail):
+            if not run.finished and end_unfinished(svc, run.id, gave_up_reason(svc, run, letter), detail):
                 failed.append(run.id)
                 after_failure(svc, run.id)
         deadletters.remove(svc.sqs, letter)

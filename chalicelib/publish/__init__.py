@@ -18,7 +18,8 @@ from chalicelib.publish.cloudfront import CloudFrontClient
 from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule, cache_control_for, content_type_for
 from chalicelib.publish.plan import Group, PublishPlan, Upload, UploadReason, plan_publish
 from chalicelib.publish.remote import ObjectHeaders, RemoteObject
-from chalicelib.publish.target import PublishOptions, PublishTarget, RetryPolicy
+from chalicelib.publish.target import PublishOptions, PublishTarget
+from chalicelib.retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_CACHE_RULES",

@@ -26,6 +26,7 @@ from chalicelib.publish import bucket, cloudfront
 from chalicelib.publish.basis import Basis, after_spot_check, choose_basis
 from chalicelib.publish.bucket import S3Client
 from chalicelib.publish.cloudfront import CloudFrontClient
+from chalicelib.publish.direct import DirectPuts
 from chalicelib.publish.plan import PublishPlan, Upload, UploadReason, plan_publish
 from chalicelib.publish.remote import PublishRecord, RecordEntry, RemoteObject, merge_record
 from chalicelib.publish.spotcheck import SpotCheck, compare, keys_to_check, needed_paths
@@ -290,12 +291,13 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
     """Each group completes before the next starts; the first failure stops everything before deletes."""
     etags: dict[str, str] = {}
     stop = threading.Event()
+    direct = DirectPuts.for_bucket(s3, plan.target.bucket) if plan.uploads else None
 
     def put(upload: Upload) -> str | None:
         if stop.is_set():
             return None
         try:
-            return bucket.put(s3, plan.target, tree, upload)
+            return bucket.put(s3, plan.target, tree, upload, direct)
         except BaseException:
             stop.set()
             raise

@@ -2,7 +2,8 @@
 and the marker that a publish is under way.
 
 Each call is tried by botocore's own retry policy (`services.make_client`: standard mode, throttling
-and 5xx backed off, `AWS_MAX_ATTEMPTS` in all), never again here; failures a user can act on become
+and 5xx backed off, `AWS_MAX_ATTEMPTS` in all), never again here (a site file's direct PUT that fails,
+direct.py, is handed to that policy once); failures a user can act on become
 `PublishError`s that name the bucket and key. The client is passed in (a boto3 S3 client): nothing
 here creates clients or knows which endpoint they reach.
 """
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import PublishError
+from chalicelib.publish.direct import DirectPuts
 from chalicelib.publish.plan import Upload
 from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
 from chalicelib.publish.spotcheck import Seen
@@ -172,8 +174,10 @@ def head_many(
         return dict(zip(keys, pool.map(head, keys), strict=True))
 
 
-def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload) -> str:
-    """Upload one object and return its ETag.
+def put(
+    s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, direct: DirectPuts | None = None
+) -> str:
+    """Upload one object and return its ETag: through `direct` when it can, else the client's call.
 
     The bytes are checked against the manifest's MD5 here and again by S3 (Content-MD5), so a damaged
     artifact never reaches the site.
@@ -190,12 +194,29 @@ def put(s3: S3Client, target: PublishTarget, tree: Path, upload: Upload) -> str:
         params["WebsiteRedirectLocation"] = upload.headers.redirect
 
     body = b"" if upload.is_redirect else _checked_bytes(target, tree, upload)
+    if direct is not None:
+        etag = direct.put(upload.key, body, _put_headers(params))
+        if etag is not None:
+            return etag
 
     def send() -> str:
         etag: str = s3.put_object(Body=body, **params)["ETag"]
         return etag.strip('"')
 
     return _calling(send, f"upload {target.where(upload.key)}")
+
+
+def _put_headers(params: dict[str, Any]) -> dict[str, str]:
+    """The HTTP headers PutObject sends for `params` (the names in botocore's S3 model)."""
+    headers = {
+        "Content-Type": params["ContentType"],
+        "Cache-Control": params["CacheControl"],
+        "Content-MD5": params["ContentMD5"],
+        **{f"x-amz-meta-{name}": value for name, value in params["Metadata"].items()},
+    }
+    if "WebsiteRedirectLocation" in params:
+        headers["x-amz-website-redirect-location"] = params["WebsiteRedirectLocation"]
+    return headers
 
 
 def _checked_bytes(target: PublishTarget, tree: Path, upload: Upload) -> bytes:

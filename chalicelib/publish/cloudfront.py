@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import PublishError
 from chalicelib.publish.retry import with_retries
-from chalicelib.publish.target import RetryPolicy
+from chalicelib.retry import RetryPolicy
 
 CloudFrontClient = Any  # a boto3 CloudFront client; typed loosely because boto3-stubs are not a dependency
 

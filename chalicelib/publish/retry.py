@@ -1,22 +1,19 @@
-"""The one retry Presslift adds to an AWS call: CloudFront's invalidation rate limit.
+"""CloudFront's invalidation rate limit, the one AWS answer Presslift retries itself.
 
-Every AWS call is retried by botocore itself (`services.make_client`: standard mode, throttling, 5xx
-and connection faults, `AWS_MAX_ATTEMPTS` tries); retrying those again here would multiply the tries.
-`TooManyInvalidationsInProgress` is the exception: CloudFront answers it (400) while too many earlier
-invalidations are still running, botocore does not retry it, and it clears only as they finish,
-minutes later. So only it is retried here, with exponential backoff and full jitter.
+`TooManyInvalidationsInProgress` (400) comes while too many earlier invalidations are still running;
+botocore does not retry it, and it clears only as they finish, minutes later. Every other AWS fault is
+botocore's to retry (see `chalicelib.retry`, the one policy for answers that mean "later").
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from botocore.exceptions import ClientError
 
-from chalicelib.publish.target import RetryPolicy
+from chalicelib.retry import RetryPolicy, call_with_retries
 
 T = TypeVar("T")
 
@@ -32,12 +29,4 @@ def with_retries(
     call: Callable[[], T], policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep
 ) -> T:
     """`call()`, retried while it is rate limited, at most `policy.attempts` times in all."""
-    for attempt in range(1, policy.attempts + 1):
-        try:
-            return call()
-        except Exception as error:
-            if attempt == policy.attempts or not is_rate_limited(error):
-                raise
-            ceiling = min(policy.max_seconds, policy.base_seconds * 2 ** (attempt - 1))
-            sleep(random.uniform(0, ceiling))
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return call_with_retries(call, policy, is_rate_limited, sleep=sleep)

@@ -57,15 +57,6 @@ class PublishTarget:
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    """Backoff for throttling and server errors: `attempts` tries, delays doubling from `base_seconds`."""
-
-    attempts: int = 6
-    base_seconds: float = 0.25
-    max_seconds: float = 8.0
-
-
-@dataclass(frozen=True)
 class PublishOptions:
     """How to publish.
 

@@ -1,5 +1,7 @@
-"""Site search: records from a built stage tree, Algolia diff sync, and Pagefind's static index.
+"""Site search: records from a built stage tree, Algolia sync as plan then apply, and Pagefind's index.
 
-`records` reads built HTML only (never the site's source), `algolia` talks to Algolia only through the
-official client, `pagefind` runs only the Pagefind binary. Nothing here imports `presslift` or moto.
+`records` reads built HTML only (never the site's source); `plan` is the pure diff of records against
+the live index's state; `apply` reads the live index and sends a plan through `algolia`, the client
+(hosts, the admin key, retries); `pagefind` runs only the Pagefind binary. Nothing here imports
+`presslift` or moto.
 """

@@ -1,8 +1,8 @@
-"""The work of each stage: convert, fetch, build, deploy. Each takes a run and returns its detail.
+"""The work of each stage: convert, fetch, build, deploy. Each takes a run and returns its result.
 
-These functions do one stage's job through the collaborators in `Services` and return a small,
-JSON-ready dict for the run record (with a one-line `summary`). They never move a run from stage to
-stage: that is `pipeline`'s job.
+These functions do one stage's job through the collaborators in `Services` and return a typed result
+whose `detail()` is a small, JSON-ready dict for the run record (with a one-line `summary`). They never
+move a run from stage to stage: that is `pipeline`'s job.
 """
 
 from __future__ import annotations
@@ -26,5 +26,5 @@ def work_dir() -> tempfile.TemporaryDirectory[str]:
 
 def site_config(run: Run) -> SiteConfig:
     """The site's presslift.toml as the run's source had it (the defaults for imports and repos without)."""
-    text = str(run.artifact.get("presslift_toml") or "")
+    text = run.artifact.presslift_toml
     return parse_site_config(text) if text else SiteConfig()

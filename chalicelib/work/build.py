@@ -9,6 +9,7 @@ must never run repository code itself, nor hand the runner anything but the job.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,28 @@ STORE_MAX_SECONDS = 120
 URL_GRACE_SECONDS = 60
 
 
-def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Built:
+    """The build stage's result: a stored tree per target (`trees`: their files, bytes and search
+    records), all from this run (`artifact_run`), and the build log's key."""
+
+    log_key: str
+    hugo: str
+    trees: dict[str, dict[str, Any]]
+    artifact_run: str
+    summary: str
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "log_key": self.log_key,
+            "hugo": self.hugo,
+            "trees": self.trees,
+            "artifact_run": self.artifact_run,
+            "summary": self.summary,
+        }
+
+
+def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built:
     """Have the runner render every stage's tree, then store each with its manifest and records."""
     config = site_config(run)
     site = svc.sites.registration(run.site)
@@ -55,13 +77,13 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
             trees[stage.stage] = _store_tree(svc, run, work / "public" / stage.stage, stage)
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
     fallback = f"; theme {THEME_NAME} ({result.theme_fallback})" if result.theme_fallback else ""
-    return {
-        "log_key": log_key(run.site, run.id, "build.log"),
-        "hugo": result.hugo,
-        "trees": trees,
-        "artifact_run": run.id,
-        "summary": f"Hugo {result.hugo}: {files}{fallback}",
-    }
+    return Built(
+        log_key=log_key(run.site, run.id, "build.log"),
+        hugo=result.hugo,
+        trees=trees,
+        artifact_run=run.id,
+        summary=f"Hugo {result.hugo}: {files}{fallback}",
+    )
 
 
 def hand_off(

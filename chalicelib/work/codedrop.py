@@ -10,6 +10,7 @@ Never: touch prod before `clearance` has read from the run records that the run 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from chalicelib.work import artifacts, site_config, work_dir
 
 if TYPE_CHECKING:
     from chalicelib.bundle import BundleSpec
+    from chalicelib.codedrop import AppTree, DropPlan, DropResult
 
 # Bundling and dropping are imported inside the functions: only the build and code-drop functions use
 # them (wheel installation pulls in `installer` and `packaging`), and the pipeline imports this module
@@ -56,7 +58,90 @@ def spec(code: CodeConfig) -> BundleSpec:
     )
 
 
-def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BundleResult:
+    """What a code build stored: the bundle of `app` as run `artifact_run`'s artifact."""
+
+    app: str
+    artifact_run: str
+    log_key: str
+    files: int
+    bytes: int
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "app": self.app,
+            "artifact_run": self.artifact_run,
+            "log_key": self.log_key,
+            "trees": {BUNDLE: {"files": self.files, "bytes": self.bytes}},
+            "summary": f"bundle of {self.app}: {self.files} files, {self.bytes / 1e6:.1f} MB",
+        }
+
+
+@dataclass(frozen=True)
+class CodeDropPlan:
+    """What dropping a run's bundle onto `target` will do, from the bundle's manifest (no bundle is
+    downloaded) and the target's current release: the mount's, when this function has the mount, else
+    the release the run records show was last made live there. `apply_codedrop` carries it out."""
+
+    target: str
+    app: str
+    artifact_run: str
+    drop: DropPlan
+    current_run: str | None
+    compared_with: str
+    on_mount: bool
+    manifest: Manifest = field(repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The plan's lines, as the approval page and email show them."""
+        return f"{self.app} on {self.target}: {self.drop.describe()}\n  compared with {self.compared_with}"
+
+    def describe(self) -> str:
+        """One line for a run record's summary."""
+        s = self.drop.summary()
+        refused = f"; REFUSED: {'; '.join(self.drop.refusals)}" if self.drop.refusals else ""
+        return (
+            f"release {self.artifact_run} of {self.app} on {self.target}: copy {s['copy']} files, "
+            f"link {s['link']}, leave out {s['removed']} (against {self.compared_with}){refused}"
+        )
+
+    def summary(self) -> dict[str, Any]:
+        return {**self.drop.summary(), "target": self.target, "compared_with": self.compared_with}
+
+
+@dataclass(frozen=True)
+class CodeDropResult:
+    """What a drop or a rollback did on one target, with the plan a drop carried out (re-planned, with
+    why in `replanned`, when the target's current release changed since planning)."""
+
+    result: DropResult
+    cleared: str | None
+    plan: CodeDropPlan | None = None
+    replanned: str = ""
+    since_approval: str = ""
+
+    def detail(self) -> dict[str, Any]:
+        """The detail the run record keeps (`clearance.live_artifact` reads `drop.run_id`)."""
+        detail: dict[str, Any] = {
+            "drop": self.result.summary(),
+            "summary": self.result.describe(),
+            "release": str(self.result.release),
+            "cleared": self.cleared,
+        }
+        if self.plan is not None:
+            detail["plan_text"] = self.plan.text
+        if self.replanned:
+            detail["replanned"] = self.replanned
+            detail["summary"] += f"\n  re-planned: {self.replanned}"
+        if self.since_approval:
+            detail["since_approval"] = self.since_approval
+            detail["summary"] += f"\n  {self.since_approval}"
+        return detail
+
+
+def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> BundleResult:
     """Have the build runner bundle the source (globs, wheelhouse, the check command within `budget`),
     then hash what it returned, here, and store it as the run's artifact."""
     from dataclasses import asdict
@@ -73,61 +158,115 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> dict[
         hand_off(svc, run, source_key, budget, out, kind="bundle", bundle=settings)
         manifest = Manifest(site=run.site, run_id=run.id, stage=BUNDLE, base_url="", files=scan_tree(out))
         store.put_tree(out, manifest)
-    return {
-        "app": app,
-        "artifact_run": run.id,
-        "log_key": log_key(run.site, run.id, "build.log"),
-        "trees": {BUNDLE: {"files": len(manifest.files), "bytes": manifest.total_bytes}},
-        "summary": f"bundle of {app}: {len(manifest.files)} files, {manifest.total_bytes / 1e6:.1f} MB",
-    }
+    return BundleResult(
+        app, run.id, log_key(run.site, run.id, "build.log"), len(manifest.files), manifest.total_bytes
+    )
 
 
 def _artifact_run(run: Run) -> str:
-    return str(run.artifact.get("artifact_run") or run.id)
+    return run.artifact.artifact_run or run.id
 
 
-def _bundle(svc: Services, run: Run, into: Path) -> Manifest:
-    return artifacts(svc).get_tree(run.site, _artifact_run(run), BUNDLE, into)
+def plan_codedrop(svc: Services, run: Run, target: str) -> CodeDropPlan:
+    """What dropping the run's bundle onto `target` would do: from the bundle's manifest alone (no
+    bundle is downloaded) and the target's current release. Where the mount is absent (the approval
+    can run outside the VPC) the current release is the one the run records last show live on
+    `target`, compared by its manifest in the artifacts bucket. Reads, never writes."""
+    from chalicelib.codedrop import AppTree, plan_release
+
+    manifest = artifacts(svc).get_manifest(run.site, _artifact_run(run), BUNDLE)
+    mount, app = Path(svc.settings.efs_mount), app_name(svc, run)
+    if mount.is_dir():
+        current_run, current, compared_with = _mounted_release(AppTree(mount, target, app))
+    else:
+        current_run, current, compared_with = _recorded_release(svc, run, target)
+    drop = plan_release(manifest.run_id, manifest, current, current_run)
+    return CodeDropPlan(
+        target, app, _artifact_run(run), drop, current_run, compared_with, mount.is_dir(), manifest
+    )
 
 
-def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> dict[str, Any]:
-    from chalicelib.codedrop import drop_release
+def _mounted_release(tree: AppTree) -> tuple[str | None, Manifest | None, str]:
+    """The release `current` points at on the mount, its manifest, and a phrase saying so."""
+    current_run = tree.current_run()
+    if current_run is None:
+        return None, None, f"no release on the mount ({tree.root} has none)"
+    return current_run, tree.manifest(current_run), f"the current release {current_run} on the mount"
 
-    cleared = clearance.check(svc, run, stage)
-    code = code_config(run)
+
+def _recorded_release(svc: Services, run: Run, target: str) -> tuple[str | None, Manifest | None, str]:
+    """The release the run records last show live on `target`, its bundle's manifest, and a phrase."""
+    history = clearance.live_history([r for r in svc.runs.each(site=run.site) if r.id != run.id], target)
+    if not history:
+        return None, None, f"no release recorded on {target} (the mount is not reachable here)"
+    earlier, release = history[0]
+    manifest = artifacts(svc).get_manifest(run.site, release, BUNDLE)
+    return (
+        release,
+        manifest,
+        f"release {release}, live on {target} by run {earlier.id} (the run records)",
+    )
+
+
+def apply_codedrop(svc: Services, run: Run, plan: CodeDropPlan, *, force: bool = False) -> CodeDropResult:
+    """Carry out `plan`: download the bundle and drop it as a new release. Clearance comes first; a plan
+    made against another current release than the mount's now (another drop or a rollback since, or a
+    plan made from the run records) is made again, and the result says so."""
+    from chalicelib.codedrop import AppTree, drop_release, plan_release
+
+    cleared = clearance.check(svc, run, plan.target)
+    tree = AppTree(Path(svc.settings.efs_mount), plan.target, plan.app)
+    replanned = ""
+    if tree.current_run() != plan.current_run:
+        # Releases never change, so the same current release means the same plan.
+        current_run, current, compared_with = _mounted_release(tree)
+        replanned = (
+            f"{plan.target}'s current release is {current_run or 'none'}, "
+            f"the plan compared with {plan.compared_with}"
+        )
+        drop = plan_release(plan.manifest.run_id, plan.manifest, current, current_run)
+        plan = replace(plan, drop=drop, current_run=current_run, compared_with=compared_with, on_mount=True)
     with work_dir() as tmp:
         bundle = Path(tmp) / "bundle"
-        manifest = _bundle(svc, run, bundle)
+        artifacts(svc).download_tree(run.site, plan.artifact_run, BUNDLE, bundle)
+        manifest = plan.manifest
         result = drop_release(
             Path(svc.settings.efs_mount),
-            stage,
-            app_name(svc, run),
+            plan.target,
+            plan.app,
             manifest.run_id,
             bundle,
             manifest,
-            keep=code.keep,
+            keep=code_config(run).keep,
             force=force,
+            plan=plan.drop,
         )
-    return {
-        "drop": result.summary(),
-        "summary": result.describe(),
-        "release": str(result.release),
-        "cleared": cleared,
-    }
+    return CodeDropResult(result, cleared, plan, replanned)
 
 
-def plan(svc: Services, run: Run, stage: str) -> str:
-    """What dropping the run's bundle onto `stage` would do (the approval email shows it): from the
-    bundle's manifest and the mount's current release alone, so no bundle is downloaded."""
-    from chalicelib.codedrop import plan_drop
-
-    manifest = artifacts(svc).get_manifest(run.site, _artifact_run(run), BUNDLE)
-    return plan_drop(
-        Path(svc.settings.efs_mount), stage, app_name(svc, run), manifest.run_id, manifest
-    ).describe()
+def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> CodeDropResult:
+    """Plan, then apply, the drop of the run's bundle onto the `stage` target (the pipeline's code-drop
+    step). A refused run is refused before anything is read."""
+    clearance.check(svc, run, stage)
+    result = apply_codedrop(svc, run, plan_codedrop(svc, run, stage), force=force)
+    return replace(result, since_approval=since_approval(run, result.plan))
 
 
-def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[str, Any]:
+def since_approval(run: Run, plan: CodeDropPlan | None) -> str:
+    """How prod's drop differs from the one the approver was shown ("" when it does not, or none was):
+    another drop or a rollback on prod in between changes what this drop links from and copies."""
+    if plan is None or plan.target != clearance.GUARDED or run.approval is None:
+        return ""
+    shown = run.approval.plan
+    if "link_from" not in shown:
+        return ""
+    if shown["link_from"] == plan.drop.link_from:
+        return ""
+    was, now = shown["link_from"] or "(none)", plan.drop.link_from or "no release"
+    return f"prod changed since the approval: it showed a drop against release {was}, the drop found {now}"
+
+
+def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> CodeDropResult:
     """Switch `stage` back to `to_run`'s release (default: the one dropped before the current); on prod
     only to a release that the run records show was live there before."""
     from chalicelib.codedrop import releases
@@ -137,13 +276,7 @@ def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> dict[st
     if to_run is None:
         to_run = _release_before_current([(r.run_id, r.current) for r in releases(mount, stage, app)])
     cleared = clearance.check_release_live(svc, run, stage, to_run) if to_run else None
-    result = switch_back(mount, stage, app, to_run)
-    return {
-        "drop": result.summary(),
-        "summary": result.describe(),
-        "release": str(result.release),
-        "cleared": cleared,
-    }
+    return CodeDropResult(switch_back(mount, stage, app, to_run), cleared)
 
 
 def _release_before_current(found: list[tuple[str, bool]]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,29 @@ from chalicelib.work import artifacts, work_dir
 MEDIA_LISTED = 100  # on the run; the conversion report lists them all
 
 
+@dataclass(frozen=True)
+class Converted:
+    """The import's conversion: the Hugo site source it stored, its report, and what a reader will not
+    find in the new site (`media_not_in_site`, the first `MEDIA_LISTED`)."""
+
+    source_key: str
+    report_key: str
+    uploads_key: str | None
+    counts: dict[str, int]
+    warnings: int
+    media: dict[str, int]
+    media_not_in_site: list[str]
+    summary: str
+
+    def detail(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str, Any]:
+def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> Converted:
     try:
         return _convert(svc, run, bucket, export)
     except (ConversionError, DiskFullError) as exc:
@@ -38,7 +57,7 @@ def convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str
         raise DiskFullError(f"{exc}{moved}") from exc
 
 
-def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[str, Any]:
+def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> Converted:
     from chalicelib.wordpress import ConvertOptions, convert_export  # heavy: only this stage pays
 
     store = artifacts(svc)
@@ -68,22 +87,22 @@ def _convert(svc: Services, run: Run, bucket: str, export: ExportKey) -> dict[st
     media = report.media
     # What a reader will not find in the new site, listed on the run (the report has every warning).
     elsewhere = [w.item for w in report.warnings if w.code in ("unfetched-media", "missing-media")]
-    return {
-        "source_key": source_key,
-        "report_key": report_key,
-        "uploads_key": uploads_key,
-        "counts": counts,
-        "warnings": len(report.warnings),
-        "media": {"found": media.found, "kept": media.kept, "remote": media.remote, "lost": media.lost},
-        "media_not_in_site": elsewhere[:MEDIA_LISTED],
-        "summary": (
+    return Converted(
+        source_key=source_key,
+        report_key=report_key,
+        uploads_key=uploads_key,
+        counts=dict(counts),
+        warnings=len(report.warnings),
+        media={"found": media.found, "kept": media.kept, "remote": media.remote, "lost": media.lost},
+        media_not_in_site=elsewhere[:MEDIA_LISTED],
+        summary=(
             f"{plural(counts.get('post/published', 0), 'post')}, "
             f"{plural(counts.get('page/published', 0), 'page')} published; "
             f"{plural(drafts, 'draft')}; {plural(len(report.warnings), 'warning')}"
             + (f"; {plural(len(elsewhere), 'media file')} left at the old site's URL" if elsewhere else "")
             + (f"; {media.lost} media lost" if media.lost else "")
         ),
-    }
+    )
 
 
 def _disk_full(error: OSError) -> DiskFullError:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clearance
+from chalicelib.errors import PipelineError
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
@@ -27,6 +28,8 @@ from chalicelib.work import artifacts, site_config, work_dir
 if TYPE_CHECKING:
     from chalicelib.manifest import Manifest
     from chalicelib.publish import BucketReading, PublishOptions, PublishPlan, PublishResult, PublishTarget
+    from chalicelib.search.apply import SyncResult
+    from chalicelib.search.plan import SearchPlan
 
 # The publish machinery is imported inside the functions: only the deploy function uses it, and every
 # other function's cold start would pay for it (this module is imported by the pipeline everywhere).
@@ -57,21 +60,6 @@ def options(
     return PublishOptions(
         force=force, allow_deletes=allow_deletes, verify=verify, cache_rules=rules + DEFAULT_CACHE_RULES
     )
-
-
-@dataclass(frozen=True)
-class SearchPlan:
-    """What a deploy will send to the stage's Algolia index: the artifact's records (read beside the
-    tree, never from it), compared with the live index when the sync runs."""
-
-    index_name: str
-    records: tuple[dict[str, Any], ...] = field(repr=False, compare=False)
-
-    def describe(self) -> str:
-        return f"{len(self.records)} records for index {self.index_name}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"records": len(self.records), "describe": self.describe()}
 
 
 @dataclass(frozen=True)
@@ -109,7 +97,7 @@ class DeployPlan:
         """The plan as a dry run, a run record or an approval stores it (the keys `deploy` records)."""
         detail: dict[str, Any] = {
             "publish": {"summary": self.publish.summary(), "dry_run": True},
-            "plan_text": self.publish.describe(),
+            "plan_text": self.text,
             "plan_files": self.publish.files(),
             "artifact_run": self.artifact_run,
             "url": self.url,
@@ -123,15 +111,17 @@ class DeployPlan:
 @dataclass(frozen=True)
 class DeployResult:
     """What a deploy did: the plan it applied (a fresh one when the target changed since planning,
-    with why in `replanned`), the publish's figures and the search sync's."""
+    with why in `replanned`), the publish's figures and the search sync's; `since_approval` says how
+    prod's plan differed from the one its approver was shown."""
 
     plan: DeployPlan
     publish: PublishResult
-    search: dict[str, Any] | None
+    search: SyncResult | None
     cleared: str
     replanned: str = ""
+    since_approval: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """The detail the run record, the dashboard (runview.py) and the tests read."""
         result = self.publish
         detail: dict[str, Any] = {
@@ -152,8 +142,11 @@ class DeployResult:
             detail["replanned"] = self.replanned
             detail["summary"] += f"; re-planned: {self.replanned}"
         if self.search is not None:
-            detail["search"] = self.search
-            detail["summary"] += f"; search {self.search['describe']}"
+            detail["search"] = {**self.search.summary(), "describe": self.search.describe()}
+            detail["summary"] += f"; search {self.search.describe()}"
+        if self.since_approval:
+            detail["since_approval"] = self.since_approval
+            detail["summary"] += f"; {self.since_approval}"
         return detail
 
 
@@ -171,10 +164,10 @@ def plan_deploy(
     from chalicelib.publish import read_bucket
 
     config = site_config(run)
-    restoring = run.trigger.get("type") in clearance.RESTORING
-    allow_deletes = restoring and bool(run.trigger.get("allow_deletes"))
+    restoring = run.trigger.restoring
+    allow_deletes = restoring and run.trigger.allow_deletes
     site = svc.sites.registration(run.site)
-    artifact_run = artifact_run or str(run.artifact.get("artifact_run") or run.id)
+    artifact_run = artifact_run or run.artifact.artifact_run or run.id
     publish_to = target(svc, site, stage)
     publish_options = options(config, allow_deletes=allow_deletes, verify=verify or restoring)
     manifest = artifacts(svc).get_manifest(run.site, artifact_run, stage)
@@ -220,23 +213,18 @@ def apply_deploy(svc: Services, run: Run, plan: DeployPlan) -> DeployResult:
 
 def deploy(
     svc: Services, run: Run, stage: str, *, artifact_run: str | None = None, verify: bool = False
-) -> dict[str, Any]:
-    """Plan, then apply, the deploy of `artifact_run`'s `stage` tree (the pipeline's deploy step); the
-    detail its run record keeps. A refused run is refused before anything is read."""
+) -> DeployResult:
+    """Plan, then apply, the deploy of `artifact_run`'s `stage` tree (the pipeline's deploy step). A
+    refused run is refused before anything is read."""
     clearance.check(svc, run, stage)
     plan = plan_deploy(svc, run, stage, artifact_run=artifact_run, verify=verify)
-    detail = apply_deploy(svc, run, plan).to_dict()
-    moved = since_approval(run, plan)
-    if moved:
-        detail["since_approval"] = moved
-        detail["summary"] += f"; {moved}"
-    return detail
+    return replace(apply_deploy(svc, run, plan), since_approval=since_approval(run, plan))
 
 
 def since_approval(run: Run, plan: DeployPlan) -> str:
     """How prod's plan differs from the one the approver was shown ("" when it does not, or none was):
     another publish to prod in between changes what this deploy uploads and deletes."""
-    shown = run.approval.get("plan") if plan.stage == clearance.GUARDED else None
+    shown = run.approval.plan if run.approval and plan.stage == clearance.GUARDED else None
     if not isinstance(shown, dict) or "uploads" not in shown:
         return ""
     now = plan.publish.summary()
@@ -256,18 +244,32 @@ def algolia_index(site: Site, stage: str) -> str:
 
 
 def plan_search(svc: Services, run: Run, stage: str, site: Site, artifact_run: str) -> SearchPlan | None:
-    """The records a deploy will sync to the stage's Algolia index; None for a site without Algolia."""
-    from chalicelib.search.records import load_records
+    """The records a deploy will sync to the stage's Algolia index (None for a site without Algolia),
+    with the diff expected against the records of the build last deployed to `stage`, when the run
+    records name one: Algolia is not asked, so the sync checks that against the live index."""
+    from chalicelib.search.plan import LiveIndex, SearchPlan, plan_sync
+    from chalicelib.search.records import index_settings, load_records
 
     if site.search.backend != "algolia":
         return None
-    records = load_records(artifacts(svc).get_records(run.site, artifact_run, stage))
-    return SearchPlan(algolia_index(site, stage), tuple(records))
+    store = artifacts(svc)
+    records = load_records(store.get_records(run.site, artifact_run, stage))
+    plan = SearchPlan(algolia_index(site, stage), tuple(records))
+    last = next(iter(clearance.live_history(list(svc.runs.each(site=run.site)), stage)), None)
+    if last is None:
+        return plan
+    try:
+        synced = load_records(store.get_records(run.site, last[1], stage))
+        expected = plan_sync(records, LiveIndex.of_records(synced, index_settings()), index_settings())
+    except PipelineError:
+        return plan  # those records are gone or broken: the sync will say what the live index needs
+    return replace(plan, expected=expected, compared_with=f"the records of run {last[1]}, live on {stage}")
 
 
-def sync_search(svc: Services, site: Site, plan: SearchPlan) -> dict[str, Any]:
+def sync_search(svc: Services, site: Site, plan: SearchPlan) -> SyncResult:
     """Make the stage's Algolia index hold the plan's records (only the differences are sent)."""
-    from chalicelib.search.algolia import AlgoliaTarget, sync_index
+    from chalicelib.search.algolia import AlgoliaTarget
+    from chalicelib.search.apply import sync_index
     from chalicelib.search.records import index_settings
 
     search = site.search
@@ -278,5 +280,4 @@ def sync_search(svc: Services, site: Site, plan: SearchPlan) -> dict[str, Any]:
         admin_key=svc.secrets.get(search.admin_key_parameter),
         hosts=svc.settings.algolia_hosts,
     )
-    result = sync_index(index, list(plan.records), settings=index_settings())
-    return {**result.summary(), "describe": result.describe()}
+    return sync_index(index, list(plan.records), settings=index_settings(), expected=plan.expected)

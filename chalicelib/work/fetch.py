@@ -9,6 +9,7 @@ so every later stage uses the build settings of exactly this commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,35 @@ CONFIG_FILE = "presslift.toml"
 DOWNLOAD_SECONDS = 60.0
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """The fetch stage's result: the site source it stored and the commit's presslift.toml (kept with
+    the run's artifact, not on the stage: every later stage builds with it)."""
+
+    source_key: str
+    commit: str
+    files: int
+    bytes: int
+    presslift_toml: str
+    summary: str
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "source_key": self.source_key,
+            "commit": self.commit,
+            "files": self.files,
+            "bytes": self.bytes,
+            "summary": self.summary,
+        }
+
+
 def stale(svc: Services, run: Run, request: FetchRequest, *, timeout: float = 10.0) -> str | None:
     """Why this push must not build (its commit is no longer the branch's head), or None.
 
     Only branch pushes are checked (a tag does not move). A refused token is left for the download to
     report as the stage's error; GitHub being unavailable raises, so the message is retried.
     """
-    ref = str(run.trigger.get("ref") or "")
+    ref = run.trigger.ref
     if not ref.startswith("refs/heads/"):
         return None
     branch = ref.removeprefix("refs/heads/")
@@ -50,9 +73,7 @@ def stale(svc: Services, run: Run, request: FetchRequest, *, timeout: float = 10
     return None
 
 
-def fetch(
-    svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget | None = None
-) -> dict[str, Any]:
+def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget | None = None) -> Fetched:
     budget = budget or TimeBudget.from_context(None)
     with work_dir() as tmp:
         source = download_tarball(
@@ -72,11 +93,11 @@ def fetch(
         config_file = source.root / CONFIG_FILE
         toml = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
-    return {
-        "source_key": source_key,
-        "commit": request.sha,
-        "files": source.files,
-        "bytes": source.bytes,
-        "presslift_toml": toml,
-        "summary": f"{request.repository}@{request.sha[:7]}: {source.files} files",
-    }
+    return Fetched(
+        source_key=source_key,
+        commit=request.sha,
+        files=source.files,
+        bytes=source.bytes,
+        presslift_toml=toml,
+        summary=f"{request.repository}@{request.sha[:7]}: {source.files} files",
+    )

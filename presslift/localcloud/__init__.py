@@ -283,8 +283,8 @@ class LocalCloud:
     def _start_github(self, folder: Path) -> None:
         """The local GitHub serving `folder`'s repositories; the pipeline's GitHub API from now on."""
         from presslift.gitrepo import GitError, repositories
-        from presslift.localgithub import LocalGitHub
         from presslift.localpush import Served
+        from standins.github import LocalGitHub
 
         try:
             found = repositories(folder)

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib.config import Settings
 from chalicelib.resources import dead_letter_queue, is_fifo
-from chalicelib.runs import TTL_ATTRIBUTE, table_definition
+from chalicelib.runs import TTL_ATTRIBUTE, RunStore, table_definition
 
 OUTBOX_QUEUE = "presslift-local-outbox"
 VISIBILITY_TIMEOUT = 60
@@ -127,6 +127,7 @@ def provision(
             TableName=settings.table,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
         )
+        RunStore(dynamodb, settings.table).index_open_runs()  # a new table: nothing stored to index
     for name, value in (secrets or {}).items():
         clients["ssm"].put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
 

@@ -45,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'ok  ' if not findings else 'FAIL'} {check}" + (f": {len(findings)}" if findings else ""))
         for finding in findings:
             print(f"       {finding}")
+    if packaged.idle is not None:
+        print(packaged.idle.summary())
+        for line in packaged.idle.breakdown():
+            print(f"       {line}")
+    if packaged.idle_warning:
+        print(packaged.idle_warning)
     print(f"{packaged.out}/sam.json ({', '.join(f'{k} {v:.1f} s' for k, v in packaged.seconds.items())})")
     return 0 if packaged.ok else 1
 

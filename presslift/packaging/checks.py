@@ -27,10 +27,11 @@ from presslift.packaging.project import PLACEHOLDER_ROLE
 from presslift.packaging.template import VISIBILITY_FACTOR
 
 REGION = "us-east-1"
-#: Top-level names that must never be in the deployment package: operator code, tests, test and
-#: build tools, and what the Lambda runtime already provides.
+#: Top-level names that must never be in the deployment package: operator code, the stand-ins, tests,
+#: test and build tools, and what the Lambda runtime already provides.
 FORBIDDEN_IN_PACKAGE: tuple[str, ...] = (
     "presslift",
+    "standins",
     "tests",
     "bench",
     "hugo_layer",
@@ -111,7 +112,7 @@ def _policy_documents(template: dict[str, Any]) -> Iterator[tuple[str, dict[str,
     for name, resource in template.get("Resources", {}).items():
         properties = resource.get("Properties", {})
         if resource.get("Type") == "AWS::IAM::Role":
-            for policy in properties.get("Policies", []):
+            for policy in _branches(properties.get("Policies", [])):
                 yield f"{name}/{policy.get('PolicyName')}", policy.get("PolicyDocument", {})
             if properties.get("ManagedPolicyArns"):
                 yield (
@@ -120,6 +121,17 @@ def _policy_documents(template: dict[str, Any]) -> Iterator[tuple[str, dict[str,
                 )
         elif resource.get("Type") in POLICY_TYPES:
             yield name, properties.get("PolicyDocument", {})
+
+
+def _branches(policies: list[Any]) -> Iterator[dict[str, Any]]:
+    """Each policy of a role, and both branches of a conditional (`Fn::If`) one: either may be deployed."""
+    for policy in policies:
+        if isinstance(policy, dict) and "Fn::If" in policy:
+            yield from _branches(
+                [branch for branch in policy["Fn::If"][1:] if branch != {"Ref": "AWS::NoValue"}]
+            )
+        elif isinstance(policy, dict):
+            yield policy
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -7,8 +7,9 @@ to, selected by the setting a function's code reads to find them (a function tha
 `artifacts_bucket` gets no grant on the artifacts bucket, whatever it calls). Nothing here says which
 actions a function has. What Lambda itself does for a function follows from its trigger and
 placement: its log group, polling its own queue, and for the code-drop function mounting EFS in the
-VPC. The only `Resource: "*"` is the one AWS requires for Lambda's VPC networking
-(`ec2:DescribeNetworkInterfaces` has no resource-level permissions).
+VPC. The only `Resource: "*"` grants are the ones AWS requires: for Lambda's VPC networking
+(`ec2:DescribeNetworkInterfaces` has no resource-level permissions) and, only while the stack's
+Tracing parameter is Active, X-Ray's two write actions (tracing.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import buildrunner, resources
-from presslift.packaging import calls, logical
+from presslift.packaging import calls, logical, tracing
 from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import arn, ref, sub
 
@@ -33,8 +34,11 @@ PLACEMENT: dict[tuple[str, str], frozenset[str]] = {
     ("invoke", buildrunner.FUNCTION): frozenset({"hugo"}),
     ("sqs", "codedrop"): frozenset({"efs"}),
 }
-#: Actions AWS grants only on Resource "*"; the least-privilege check allows exactly these.
-UNSCOPED_ACTIONS: frozenset[str] = frozenset({"ec2:DescribeNetworkInterfaces"})
+#: What Lambda's VPC networking needs on Resource "*" (it has no resource-level permissions).
+VPC_UNSCOPED_ACTIONS: tuple[str, ...] = ("ec2:DescribeNetworkInterfaces",)
+#: Actions AWS grants only on Resource "*"; the least-privilege check allows exactly these. The X-Ray
+#: ones are granted only while the stack's Tracing parameter is Active (see tracing.py).
+UNSCOPED_ACTIONS: frozenset[str] = frozenset({*VPC_UNSCOPED_ACTIONS, *tracing.ACTIONS})
 #: What Lambda's SQS poller does with the function's credentials on its own queue.
 POLLER_ACTIONS: tuple[str, ...] = (
     "sqs:ChangeMessageVisibility",
@@ -295,7 +299,7 @@ def _efs() -> list[Statement]:
             ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"],
             [sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")],
         ),
-        _allow(sorted(UNSCOPED_ACTIONS), ["*"]),
+        _allow(list(VPC_UNSCOPED_ACTIONS), ["*"]),
     ]
 
 

@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from presslift.packaging import appmodel, bytecode, checks, dependencies, project, template
+from chalicelib.prices import PriceTableError
+from presslift.packaging import appmodel, bytecode, checks, dependencies, idlecost, project, template
 from presslift.packaging.lambda_runtime import BOTO3_FLOOR, RuntimeMissing
 from presslift.packaging.stage import PROJECT_ROOT, Stage, load_stage
 
 OUT = PROJECT_ROOT / "build" / "package"
 LAYER_FILE = f"hugo-layer-{template.ARCHITECTURE}.zip"
 IMPORTS_CHECK = "imports in the Lambda runtime"
+IDLE_CHECK = "no hourly-billed resources"
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Packaged:
     findings: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    idle: idlecost.IdleCost | None = None
+    idle_warning: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -122,6 +126,12 @@ def check(packaged: Packaged, app: Any) -> dict[str, list[str]]:
     except RuntimeMissing as exc:
         packaged.notes.append(f"{IMPORTS_CHECK} (Python 3.12, boto3 {BOTO3_FLOOR}) skipped: {exc}")
     findings["layer"] = checks.layer_contents(packaged.out / LAYER_FILE)
+    findings[IDLE_CHECK] = idlecost.findings(cfn or sam)
+    packaged.idle_warning = idlecost.warning(cfn or sam)
+    try:
+        packaged.idle = idlecost.idle_cost(cfn or sam)
+    except PriceTableError as exc:
+        findings[IDLE_CHECK].append(str(exc))
     packaged.seconds["checks"] = time.perf_counter() - started
     return findings
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from chalicelib import resources
+from chalicelib import metrics, resources
 from chalicelib.runs import table_definition
 from chalicelib.secrets import GITHUB_TOKEN_ENV, WEBHOOK_SECRETS_ENV
-from presslift.packaging import grants, logical
+from presslift.packaging import alarms, grants, logical, tracing
 from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
 from presslift.packaging.ssm_secrets import parameter_names
@@ -224,6 +224,7 @@ def environment(stage: Stage, function: Function) -> dict[str, Any]:
     env[WEBHOOK_SECRETS_ENV] = ref("WebhookSecretsPath")
     env[GITHUB_TOKEN_ENV] = ref("GitHubTokenParameter")
     env[resources.BUILD_RUNNER.name] = ref(logical.BUILD_RUNNER)
+    env[metrics.NAMESPACE.name] = alarms.namespace()
     return env
 
 
@@ -245,6 +246,7 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
         "Environment": {"Variables": environment(stage, function)},
         # Sized per function in .chalice/config.json; why each size, see appmodel._ephemeral_storage.
         "EphemeralStorage": {"Size": function.ephemeral_storage},
+        **tracing.function_properties(),
     }
     capabilities = grants.capabilities(function)
     if "hugo" in capabilities:
@@ -275,9 +277,11 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
                 },
             }
         }
+    role = grants.role(function)
+    role["Properties"]["Policies"].append(tracing.role_policy(function.logical_id))
     return {
         function.logical_id: entry,
-        logical.role(function.logical_id): grants.role(function),
+        logical.role(function.logical_id): role,
         logical.log_group(function.logical_id): {
             "Type": "AWS::Logs::LogGroup",
             **DELETE,
@@ -306,6 +310,7 @@ def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> 
         **table(stage),
         **layer(layer_file),
         **interface_endpoints(),
+        **alarms.signals([f"{logical.dead_letter_queue(role)}Alarm" for role in resources.QUEUE_ROLES]),
     }
     for function in functions:
         generated.update(function_overrides(stage, function))
@@ -315,9 +320,9 @@ def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> 
     template["Resources"].update(generated)
     for parameter, default in parameter_names(stage.name).items():
         template["Parameters"][parameter]["Default"] = default
-    parameters, conditions = grants.site_owned_parameters()
-    template["Parameters"].update(parameters)
-    template.setdefault("Conditions", {}).update(conditions)
+    for parameters, conditions in (grants.site_owned_parameters(), tracing.parameters()):
+        template["Parameters"].update(parameters)
+        template.setdefault("Conditions", {}).update(conditions)
     template["Outputs"].update(
         {
             **{

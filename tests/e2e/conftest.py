@@ -24,9 +24,9 @@ from chalicelib.sitemodel import Site
 from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy
-from presslift.githubpayloads import push_payload, webhook_request
 from presslift.localcloud import LocalCloud, LocalCloudOptions, local_identity
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
+from standins.github.payloads import push_payload, webhook_request
 from tests.conftest import free_port
 
 #: The token the local cloud gives the pipeline for GitHub; `local_github` repositories accept it.

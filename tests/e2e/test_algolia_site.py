@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from chalicelib.sitemodel import SearchBackend, Site
-from presslift.githubpayloads import push_payload, webhook_request
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
+from standins.github.payloads import push_payload, webhook_request
 from tests.e2e.conftest import local_github, register
 
 pytestmark = pytest.mark.e2e

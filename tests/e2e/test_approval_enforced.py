@@ -19,7 +19,7 @@ import pytest
 
 from chalicelib import events
 from chalicelib.sitemodel import Site
-from presslift.githubpayloads import push_payload, webhook_request
+from standins.github.payloads import push_payload, webhook_request
 from tests.e2e.conftest import local_github, register
 
 pytestmark = pytest.mark.e2e

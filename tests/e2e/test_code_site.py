@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from chalicelib.sitemodel import Site
-from presslift.githubpayloads import push_payload, webhook_request
+from standins.github.payloads import push_payload, webhook_request
 from tests.e2e.conftest import local_github, register, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e

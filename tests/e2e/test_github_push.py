@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.github.webhook import NULL_SHA
 from chalicelib.sitemodel import Site
-from presslift.githubpayloads import ping_payload, push_payload, webhook_request
+from standins.github.payloads import ping_payload, push_payload, webhook_request
 from tests.e2e.conftest import fetch, local_github, register, send_webhook, wait_for_commit_states
 
 pytestmark = pytest.mark.e2e

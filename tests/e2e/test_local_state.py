@@ -17,6 +17,7 @@ import boto3
 import pytest
 
 from chalicelib.errors import NotFoundError
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage
 from chalicelib.secrets import webhook_secret_name
 from chalicelib.sitemodel import Site
@@ -76,7 +77,7 @@ def test_restart_keeps_sites_secrets_runs_objects_messages_and_distributions(tmp
                 id="20260101-000000-000-abcdef",
                 site="keeper",
                 kind="hugo",
-                trigger={"type": "push", "summary": "a kept run"},
+                trigger=Trigger("push", summary="a kept run"),
                 stages=[Stage("fetch")],
             )
         )

@@ -24,8 +24,8 @@ from botocore.credentials import Credentials
 from presslift import signing
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy
-from presslift.githubpayloads import webhook_request
 from presslift.localcloud import LocalCloud, local_identity
+from standins.github.payloads import webhook_request
 from tests.e2e.conftest import sample_awaiting_approval
 from tests.e2e.test_api_paths import Page
 

@@ -33,16 +33,17 @@ from botocore.credentials import Credentials
 from chalicelib import events, resources
 from chalicelib.errors import ConflictError
 from chalicelib.resources import dead_letter_queue
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import SearchBackend, Site, Target
 from chalicelib.sites import SiteStore, register
 from presslift.api_client import ApiClient
 from presslift.demo import SAMPLE, drop_sample
-from presslift.githubpayloads import push_payload, webhook_request
-from presslift.localalgolia import LocalAlgolia
 from presslift.localcloud.packaged.cloud import PackagedCloud, PackagedOptions
-from presslift.localgithub import LocalGitHub
 from presslift.packaging.bytecode import find_python312
+from standins.algolia import LocalAlgolia
+from standins.github import LocalGitHub
+from standins.github.payloads import push_payload, webhook_request
 from tests.conftest import free_port
 from tests.e2e.conftest import (
     PRINTS_ITS_ENVIRONMENT,
@@ -352,7 +353,7 @@ def test_the_scheduled_sweep_fails_a_run_whose_message_was_dead_lettered(cloud):
             id=new_run_id(),
             site="stuck",
             kind="hugo",
-            trigger={"type": "import"},
+            trigger=Trigger("import"),
             stages=[Stage("convert", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
         )
     )

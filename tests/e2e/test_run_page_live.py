@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from chalicelib.sitemodel import Site
-from presslift.githubpayloads import push_payload, webhook_request
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
+from standins.github.payloads import push_payload, webhook_request
 from tests.conftest import save_screenshot
 from tests.e2e.conftest import local_github, register
 from tests.e2e.test_operator_auth import send

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.runparts import Trigger
 from chalicelib.runs import RUN_STATUSES, STAGE_STATUSES
 from presslift.demo import SAMPLE, drop_sample
 from tests.e2e.conftest import fetch
@@ -227,9 +228,7 @@ def test_presslift_runs_lists_the_local_clouds_runs(cloud, api, monkeypatch, cap
     from chalicelib.runs import Run, Stage, new_run_id
 
     cloud.services.runs.create(
-        Run(
-            id=new_run_id(), site="listed", kind="hugo", trigger={"type": "import"}, stages=[Stage("convert")]
-        )
+        Run(id=new_run_id(), site="listed", kind="hugo", trigger=Trigger("import"), stages=[Stage("convert")])
     )
     newest = api.runs()
     assert newest

@@ -7,10 +7,11 @@ from typing import Any
 
 import boto3
 import pytest
+from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib.config import Settings
-from chalicelib.services import Services
+from chalicelib.services import Services, use_services
 
 
 @pytest.fixture
@@ -27,3 +28,16 @@ def provisioned(aws: dict[str, Any]) -> Services:
     settings = Settings.from_env({})
     provision(settings, aws)
     return Services(settings)
+
+
+@pytest.fixture
+def api(provisioned: Services) -> Iterator[Client]:
+    """app.py's own routes through Chalice's test client, with the test's services (moto)."""
+    import app
+
+    use_services(provisioned)
+    try:
+        with Client(app.app) as client:
+            yield client
+    finally:
+        use_services(None)

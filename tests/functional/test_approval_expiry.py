@@ -1,11 +1,17 @@
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from chalicelib import approvals, pipeline
 from chalicelib.errors import ForbiddenError
 from chalicelib.pipeline import approval
-from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.runparts import Trigger
+from chalicelib.runs import Run, RunStore, Stage, new_run_id
+from chalicelib.sites import SiteStore
 
 
 def waiting(
@@ -17,7 +23,7 @@ def waiting(
         generation=generation,
         site="demo",
         kind="hugo",
-        trigger={"type": "import"},
+        trigger=Trigger("import"),
         stages=[Stage("deploy-staging", "succeeded"), Stage("approval", "waiting"), Stage("deploy-prod")],
         status="awaiting_approval",
         approval=record,
@@ -54,7 +60,7 @@ def finished_runs(svc, count: int) -> list[Run]:
                 id=new_run_id(),
                 site="demo",
                 kind="hugo",
-                trigger={"type": "push"},
+                trigger=Trigger("push"),
                 stages=[],
                 status="succeeded",
             )
@@ -84,4 +90,44 @@ def test_a_new_staging_build_supersedes_every_waiting_run_however_old(provisione
     for run in (oldest, older):
         ended = provisioned.runs.get(run.id)
         assert ended.status == "superseded"
-        assert ended.approval["superseded_by"] == newer.id
+        assert ended.approval.superseded_by == newer.id
+
+
+@dataclass
+class JustEnough:
+    """Only what deciding and expiring approvals declare they need: the records, a clock, a queue."""
+
+    runs: RunStore
+    sites: SiteStore
+    clock: Callable[[], datetime]
+    sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def send(self, role: str, body: str, *, group: str, dedup: str) -> None:
+        self.sent.append((role, json.loads(body)))
+
+
+def test_deciding_and_expiring_need_only_the_records_a_clock_and_a_queue(provisioned):
+    approved, _ = waiting(provisioned, expires_in=timedelta(hours=1))
+    left, _ = waiting(provisioned, expires_in=timedelta(hours=1))
+    narrow = JustEnough(provisioned.runs, provisioned.sites, lambda: datetime.now(UTC))
+
+    pipeline.decide(narrow, approved.id, None, approvals.Decision("approve", "cli"), operator=True)
+    assert [(role, message["run_id"], message["stage"]) for role, message in narrow.sent] == [
+        ("deploy", approved.id, "prod")
+    ]
+    later = JustEnough(provisioned.runs, provisioned.sites, lambda: datetime.now(UTC) + timedelta(hours=2))
+    assert pipeline.expire_approvals(later) == [left.id]
+    assert later.sent == [] and provisioned.runs.get(approved.id).status == "running"
+
+
+def test_an_expired_approval_and_a_decision_are_measured_for_the_alarm(provisioned):
+    from chalicelib.metrics import COLLECTOR
+
+    COLLECTOR.clear()
+    expired, _ = waiting(provisioned, expires_in=timedelta(seconds=-1))
+    pipeline.expire_approvals(provisioned)
+    rejected, token = waiting(provisioned, expires_in=timedelta(hours=1), generation=1)
+    pipeline.decide(provisioned, rejected.id, token, approvals.Decision("reject"))
+    figures = {(f.run_id, f.stage, f.outcome) for f in COLLECTOR.figures()}
+    assert figures == {(expired.id, "approval", "expired"), (rejected.id, "approval", "rejected")}
+    assert all(f.seconds >= 0 and f.site == "demo" for f in COLLECTOR.figures())

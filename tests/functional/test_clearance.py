@@ -7,15 +7,21 @@ before the work, and the messages that would follow are read off the queue).
 
 from __future__ import annotations
 
+import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rich.console import Console
 
-from chalicelib import approvals, clearance, events, pipeline
+from chalicelib import approvals, clearance, deadletters, events, pipeline, runview
 from chalicelib.errors import ConflictError, ForbiddenError
+from chalicelib.pipeline.sweep import gave_up_reason
+from chalicelib.runparts import Approval, ApprovalStatus, ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import ApprovalPolicy, Site
+from presslift.runlog import runs_table
 
 SITE = "guarded"
 
@@ -25,30 +31,30 @@ def auto_promote(svc) -> None:
     svc.sites.add(Site(SITE, repo="acme/guarded", approval=ApprovalPolicy(prod=False, auto_promote=True)))
 
 
-def stored(svc, status: str, *, stages: dict[str, str], approval: dict | None = None, **fields) -> Run:
+def stored(svc, status: str, *, stages: dict[str, str], approval: Approval | None = None, **fields) -> Run:
     """A build run of SITE as the pipeline leaves it, with the site's next generation."""
     run = Run(
         id=new_run_id(),
         site=SITE,
         kind=fields.pop("kind", "hugo"),
-        trigger=fields.pop("trigger", {"type": "push", "branch": "main"}),
+        trigger=fields.pop("trigger", Trigger("push", branch="main")),
         stages=[Stage(name, state) for name, state in stages.items()],
         status=status,
-        approval=approval or {},
+        approval=approval,
         generation=svc.sites.next_generation(SITE),
         **fields,
     )
-    run.artifact.setdefault("artifact_run", run.id)
+    run.artifact = ArtifactRef(artifact_run=run.artifact.artifact_run or run.id)
     return svc.runs.create(run)
 
 
-def pending(expires_in: timedelta = timedelta(hours=1)) -> dict:
+def pending(expires_in: timedelta = timedelta(hours=1)) -> Approval:
     record, _ = approvals.new_approval(datetime.now(UTC), expires_in)
     return record
 
 
-def decided(status: str) -> dict:
-    return {**pending(), "status": status, "decided_at": datetime.now(UTC).isoformat()}
+def decided(status: ApprovalStatus) -> Approval:
+    return replace(pending(), status=status, decided_at=datetime.now(UTC).isoformat())
 
 
 def awaiting(svc) -> Run:
@@ -69,7 +75,7 @@ def live_on_prod(svc, approval: str = "succeeded") -> Run:
         "deploy-prod": "succeeded",
     }
     run = stored(
-        svc, "succeeded", stages=stages, approval=decided("approved") if approval == "succeeded" else {}
+        svc, "succeeded", stages=stages, approval=decided("approved") if approval == "succeeded" else None
     )
     return svc.runs.update(run.id, lambda r: r.stage("deploy-prod").detail.update(artifact_run=r.id))
 
@@ -112,14 +118,14 @@ def ready_for_prod(svc, case: str) -> Run:
             svc,
             "expired",
             stages={**before, "approval": "failed", "deploy-prod": "skipped"},
-            approval={**pending(timedelta(seconds=-1)), "status": "expired"},
+            approval=replace(pending(timedelta(seconds=-1)), status="expired"),
         )
     if case == "superseded":
         return stored(
             svc,
             "superseded",
             stages={**before, "approval": "skipped", "deploy-prod": "skipped"},
-            approval={**pending(), "superseded_by": "20261130-000000-000-newer1"},
+            approval=replace(pending(), superseded_by="20261130-000000-000-newer1"),
         )
     if case == "no approval asked":  # the policy wants a person, but nobody was asked
         return stored(svc, "running", stages={**before, "approval": "skipped", "deploy-prod": "pending"})
@@ -234,8 +240,8 @@ def test_a_rollback_supersedes_no_pending_approval(provisioned):
 
     rollback = pipeline.rollback(provisioned, SITE, "prod")
 
-    assert rollback.trigger["to_run"] == earlier.id and rollback.artifact["artifact_run"] == earlier.id
-    assert rollback.trigger["allow_deletes"] is False
+    assert rollback.trigger.to_run == earlier.id and rollback.artifact.artifact_run == earlier.id
+    assert rollback.trigger.allow_deletes is False
     assert provisioned.sites.current_generation(SITE) == generation  # no newer build
     assert rollback.generation <= waiting.generation
     assert clearance.check(provisioned, rollback, "prod").startswith(f"restores {earlier.id}, live on prod")
@@ -254,7 +260,7 @@ def test_a_rollback_with_no_run_skips_builds_that_are_live_already(provisioned):
     provisioned.runs.update(back.id, lambda r: setattr(r.stage("deploy-prod"), "status", "succeeded"))
     provisioned.runs.update(back.id, lambda r: r.stage("deploy-prod").detail.update(artifact_run=first.id))
     # prod has `first` again: the one before it is `second`, not `first` once more
-    assert pipeline.rollback(provisioned, SITE, "prod").trigger["to_run"] == second.id
+    assert pipeline.rollback(provisioned, SITE, "prod").trigger.to_run == second.id
 
 
 def test_a_rollback_keeps_the_delete_limits_unless_the_operator_lifts_them(provisioned):
@@ -262,8 +268,8 @@ def test_a_rollback_keeps_the_delete_limits_unless_the_operator_lifts_them(provi
     live_on_prod(provisioned)
     kept = pipeline.rollback(provisioned, SITE, "prod", earlier.id)
     lifted = pipeline.rollback(provisioned, SITE, "prod", earlier.id, allow_deletes=True)
-    assert kept.trigger["allow_deletes"] is False
-    assert lifted.trigger["allow_deletes"] is True and "(deletes allowed)" in lifted.trigger["summary"]
+    assert kept.trigger.allow_deletes is False
+    assert lifted.trigger.allow_deletes is True and "(deletes allowed)" in lifted.trigger.summary
 
 
 def test_a_forged_rollback_record_of_a_rejected_build_is_refused_at_the_deploy(provisioned):
@@ -273,9 +279,9 @@ def test_a_forged_rollback_record_of_a_rejected_build_is_refused_at_the_deploy(p
             id=new_run_id(),
             site=SITE,
             kind="hugo",
-            trigger={"type": "rollback", "to_run": rejected.id, "stage": "prod"},
+            trigger=Trigger("rollback", to_run=rejected.id, target="prod"),
             stages=[Stage("deploy-prod")],
-            artifact={"artifact_run": rejected.id},
+            artifact=ArtifactRef(artifact_run=rejected.id),
         )
     )
     assert pipeline.deploy(provisioned, events.DeployRequest(forged.id, SITE, "prod")) is None
@@ -296,7 +302,7 @@ def test_publish_refuses_a_build_awaiting_approval_and_names_the_build_prod_has(
     )
     assert queued(provisioned) == []
     published = pipeline.publish(provisioned, SITE, "prod", live.id)
-    assert published.trigger["type"] == "publish" and published.trigger["to_run"] == live.id
+    assert published.trigger.type == "publish" and published.trigger.to_run == live.id
     assert provisioned.runs.get(waiting.id).status == "awaiting_approval"  # superseded by nothing
 
 
@@ -305,8 +311,29 @@ def test_publish_takes_an_approved_build_that_prod_never_had(provisioned):
     approved = ready_for_prod(provisioned, "approved")
     run = pipeline.publish(provisioned, SITE, "prod", approved.id)
     assert clearance.check(provisioned, run, "prod") == f"publishes run {approved.id}: " + (
-        f"approved at {approved.approval['decided_at']}"
+        f"approved at {approved.approval.decided_at}"
     )
-    assert (
-        pipeline.publish(provisioned, SITE, "staging", awaiting(provisioned).id).trigger["type"] == "publish"
+    assert pipeline.publish(provisioned, SITE, "staging", awaiting(provisioned).id).trigger.type == "publish"
+
+
+def test_a_publish_is_recorded_and_shown_as_a_publish_not_a_rollback(provisioned):
+    live = live_on_prod(provisioned)
+    published = pipeline.publish(provisioned, SITE, "prod", who="ana")
+    stored_doc = provisioned.runs.get(published.id).to_dict()
+    assert stored_doc["trigger"]["type"] == "publish" and stored_doc["format"] == 2
+    assert (published.trigger.target, published.trigger.to_run, published.trigger.by) == (
+        "prod",
+        live.id,
+        "ana",
     )
+    assert published.stages[0].name == "deploy-prod" and published.artifact.artifact_run == live.id
+
+    now = datetime.now(UTC)
+    row = runview.trigger_text(published)
+    assert row == f"publish of run {live.id} to prod" and "rollback" not in row
+    table = io.StringIO()
+    Console(file=table, width=300).print(runs_table([published], now))
+    assert f"publish of run {live.id} to prod" in table.getvalue() and "rollback" not in table.getvalue()
+    assert runview.as_json(published, now)["trigger"]["type"] == "publish"
+    letter = deadletters.DeadLetter("deploy", "deploy-dlq", "m1", "h1", "{}")
+    assert gave_up_reason(provisioned, published, letter).endswith("then publish again")

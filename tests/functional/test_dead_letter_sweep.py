@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalicelib import events, pipeline
 from chalicelib.resources import dead_letter_queue
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 
@@ -15,7 +16,7 @@ def build_run(svc: Services, trigger: str = "push") -> Run:
             id=new_run_id(),
             site="demo",
             kind="hugo",
-            trigger={"type": trigger},
+            trigger=Trigger(trigger),
             stages=[Stage("fetch", "succeeded"), Stage("build", "running"), Stage("deploy-staging")],
         )
     )

@@ -7,15 +7,15 @@ artifacts bucket is counted through botocore's own event hooks.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chalicelib.artifacts import build_manifest, manifest_key, tree_key
+from chalicelib.artifacts import build_manifest, manifest_key, records_key, tree_key
 from chalicelib.errors import NotFoundError
 from chalicelib.pipeline.approval import request_approval
+from chalicelib.runparts import Approval, ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
@@ -43,12 +43,12 @@ def built(
         id=new_run_id(),
         site=SITE,
         kind="hugo",
-        trigger={"type": "push", "branch": "main"},
+        trigger=Trigger("push", branch="main"),
         stages=list(stages) or [Stage("build", "succeeded"), Stage(f"deploy-{STAGE}", "running")],
         status="running",
         generation=svc.sites.next_generation(SITE),
     )
-    run.artifact["artifact_run"] = run.id
+    run.artifact = ArtifactRef(artifact_run=run.id)
     tree = tmp_path / run.id / stage
     for path, text in files.items():
         (tree / path).parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +168,7 @@ def test_a_plan_the_target_outgrew_is_planned_again_and_the_result_says_so(
     result = apply_deploy(provisioned, first, stale)
 
     assert result.replanned == "the publish record changed since planning"
-    detail = result.to_dict()
+    detail = result.detail()
     assert detail["replanned"] == result.replanned and "re-planned" in detail["summary"]
     assert result.plan.publish.deletes == (f"{SITE}/extra.html",)
     assert [row["path"] for row in detail["plan_files"]["files"]] == ["about/index.html", "extra.html"]
@@ -178,7 +178,7 @@ def test_a_plan_the_target_outgrew_is_planned_again_and_the_result_says_so(
 def test_the_deploy_step_records_what_the_run_page_reads(provisioned: Services, tmp_path: Path) -> None:
     run = built(provisioned, tmp_path, BASE)
 
-    detail = deploy(provisioned, run, STAGE)
+    detail = deploy(provisioned, run, STAGE).detail()
 
     assert {"publish", "plan_text", "plan_files", "artifact_run", "url", "summary", "cleared"} <= set(detail)
     assert detail["publish"]["dry_run"] is False and detail["publish"]["uploaded"] == len(BASE)
@@ -207,44 +207,9 @@ def test_the_approval_shows_the_prod_plan_without_downloading_the_build(
     assert asked is not None and asked.status == "awaiting_approval"
     assert reads == [manifest_key(SITE, run.id, "prod")]
     shown = plan_deploy(provisioned, run, "prod")
-    assert asked.approval["plan_text"] == shown.text
-    assert asked.approval["plan"] == shown.publish.summary()
-    assert {row["path"] for row in asked.approval["plan_files"]["files"]} == set(BASE)
-
-
-def test_a_code_drop_is_planned_from_the_bundles_manifest_alone(
-    provisioned: Services, tmp_path: Path
-) -> None:
-    from chalicelib.work import codedrop as codedrop_work
-
-    svc = Services(replace(provisioned.settings, efs_mount=str(tmp_path / "efs")))
-    svc.sites.add(Site("worker", repo="acme/worker", kind="code"))
-    run = svc.runs.create(
-        Run(
-            id=new_run_id(),
-            site="worker",
-            kind="code",
-            trigger={"type": "push", "branch": "main"},
-            stages=[Stage("build", "succeeded"), Stage("approval", "pending")],
-            status="running",
-            generation=svc.sites.next_generation("worker"),
-        )
-    )
-    bundle = tmp_path / "bundle"
-    (bundle / "app").mkdir(parents=True)
-    (bundle / "app" / "main.py").write_text("print('hi')\n", encoding="utf-8")
-    manifest = build_manifest(bundle, site="worker", run_id=run.id, stage=codedrop_work.BUNDLE, base_url="/")
-    artifacts(svc).put_tree(bundle, manifest)
-    svc.s3.delete_object(
-        Bucket=svc.settings.artifacts_bucket, Key=tree_key("worker", run.id, codedrop_work.BUNDLE)
-    )
-    reads = artifact_reads(svc)
-
-    text = codedrop_work.plan(svc, run, "prod")
-
-    assert reads == [manifest_key("worker", run.id, codedrop_work.BUNDLE)]
-    assert text.startswith(f"release {run.id}: 1 files, 12 B")
-    assert "+ app/main.py (no current release)" in text
+    assert asked.approval.plan_text == shown.text
+    assert asked.approval.plan == shown.publish.summary()
+    assert {row["path"] for row in asked.approval.plan_files["files"]} == set(BASE)
 
 
 @pytest.mark.parametrize(
@@ -264,6 +229,46 @@ def test_a_prod_plan_says_when_it_differs_from_the_approved_one(
 ) -> None:
     run = built(provisioned, tmp_path, BASE, stage="prod")
     if shown is not None:
-        run.approval = {"plan": shown}
+        run.approval = Approval(plan=shown)
 
     assert since_approval(run, plan_deploy(provisioned, run, "prod")) == said
+
+
+def test_a_deploys_plan_says_what_the_search_sync_will_do_without_asking_algolia(
+    provisioned: Services, tmp_path: Path
+) -> None:
+    from chalicelib.search.records import records_json
+    from chalicelib.sitemodel import SearchBackend
+
+    search = SearchBackend("algolia", "APP1", "planned", "search-key", "/presslift/search/planned/admin")
+    provisioned.sites.add(Site(SITE, repo="acme/planned", search=search))
+    store = artifacts(provisioned)
+    pages = [{"objectID": f"{name}/", "title": name, "content": name} for name in ("about", "a", "b", "c")]
+    first = built(provisioned, tmp_path, BASE)
+    store.put_records(SITE, first.id, STAGE, records_json(pages))
+    reads = artifact_reads(provisioned)
+
+    unknown = plan_deploy(provisioned, first, STAGE)
+
+    assert unknown.search is not None and unknown.search.expected is None
+    assert "search: 4 records for index planned_staging; what changes is computed against the live " in (
+        unknown.text
+    )
+    assert sorted(reads) == sorted([manifest_key(SITE, first.id, STAGE), records_key(SITE, first.id, STAGE)])
+
+    # The first run's deploy succeeded (its search synced with it): the next plan diffs against it.
+    def deployed(run: Run) -> None:
+        run.stage(f"deploy-{STAGE}").status = "succeeded"
+
+    provisioned.runs.update(first.id, deployed)
+    second = built(provisioned, tmp_path, CHANGED)
+    store.put_records(SITE, second.id, STAGE, records_json([{**pages[0], "content": "about us"}, *pages[1:]]))
+
+    known = plan_deploy(provisioned, second, STAGE)
+
+    assert known.search is not None and known.search.expected is not None
+    assert known.search.expected.counts()["update"] == 1
+    assert "expected diff: 0 to add, 1 to update, 0 to delete, 3 unchanged" in known.text
+    assert f"against the records of run {first.id}, live on {STAGE}" in known.text
+    assert known.to_dict()["search"]["expected"]["updates"] == 1
+    assert known.to_dict()["plan_text"] == known.text  # what `presslift publish --dry-run` prints

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from chalicelib import notify
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage
 from chalicelib.services import Services
 
@@ -38,7 +38,7 @@ def finished_run(status: str, failed_stage: str | None = None) -> Run:
         id="r1",
         site="demo",
         kind="hugo",
-        trigger={"type": "import", "summary": "import of demo.xml"},
+        trigger=Trigger("import", summary="import of demo.xml"),
         status=status,
         stages=[
             Stage(
@@ -56,7 +56,7 @@ def finished_run(status: str, failed_stage: str | None = None) -> Run:
 def test_the_deployed_email_tells_when_how_long_and_links_the_run_page(provisioned: Services) -> None:
     svc = Services(provisioned.settings, clock=lambda: NOW)
     url = mailbox(svc)
-    notify.deployed(svc, finished_run("succeeded"), "staging")
+    svc.notifier.deployed(finished_run("succeeded"), "staging")
     subject, body = received(svc, url)
     assert subject == "[Presslift] demo deployed to staging"
     assert "Status:       succeeded, 39 warnings" in body
@@ -68,7 +68,7 @@ def test_the_deployed_email_tells_when_how_long_and_links_the_run_page(provision
 def test_the_failure_email_names_the_stage_and_its_error(provisioned: Services) -> None:
     svc = Services(provisioned.settings, clock=lambda: NOW)
     url = mailbox(svc)
-    notify.run_failed(svc, finished_run("failed", "deploy-staging"))
+    svc.notifier.run_failed(finished_run("failed", "deploy-staging"))
     subject, body = received(svc, url)
     assert subject == "[Presslift] demo: deploy-staging failed"
     assert (

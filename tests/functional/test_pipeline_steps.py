@@ -1,15 +1,21 @@
 """Two steps of the pipeline that must hold however often SQS delivers: a code drop that a newer run
 superseded ends `superseded` (not failed after its retries), and the presslift.toml a fetch keeps
-moves onto the run's artifact even when the record's update is retried on a write conflict."""
+goes onto the run's artifact with the stage's success, even when the record's update is retried on a
+write conflict."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from chalicelib import events, pipeline
+import pytest
+
+from chalicelib import events, pipeline, stages
 from chalicelib.pipeline import flow
+from chalicelib.runparts import ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import Site
+from chalicelib.work.fetch import Fetched
 
 SITE = "worker"
 
@@ -19,14 +25,27 @@ def code_run(svc) -> Run:
         id=new_run_id(),
         site=SITE,
         kind="code",
-        trigger={"type": "push", "branch": "main"},
+        trigger=Trigger("push", branch="main"),
         stages=[Stage(n) for n in flow.CODE_PUSH_STAGES],
         generation=svc.sites.next_generation(SITE),
     )
     for stage in ("fetch", "build"):
         run.stage(stage).status = "succeeded"
-    run.artifact["artifact_run"] = run.id
+    run.artifact = ArtifactRef(artifact_run=run.id)
     return svc.runs.create(run)
+
+
+def blog_push(svc, *stages: str) -> Run:
+    """A push run of a Hugo site with just `stages`, stored."""
+    return svc.runs.create(
+        Run(
+            id=new_run_id(),
+            site="blog",
+            kind="hugo",
+            trigger=Trigger("push"),
+            stages=[Stage(n) for n in stages],
+        )
+    )
 
 
 def test_a_superseded_code_drop_ends_superseded_at_its_own_stage(provisioned) -> None:
@@ -42,14 +61,11 @@ def test_a_superseded_code_drop_ends_superseded_at_its_own_stage(provisioned) ->
 
 
 def test_the_fetched_config_survives_a_retried_record_update(provisioned, monkeypatch) -> None:
-    run = provisioned.runs.create(
-        Run(id=new_run_id(), site="blog", kind="hugo", trigger={"type": "push"}, stages=[Stage("fetch")])
-    )
-    provisioned.runs.update(
-        run.id, lambda r: r.stage("fetch").detail.update(presslift_toml='hugo_version = "0.140.0"\n')
-    )
+    run = blog_push(provisioned, "fetch")
+    toml = 'hugo_version = "0.140.0"\n'
+    fetched = Fetched("sources/blog/x.tar.gz", "a" * 40, 3, 300, toml, "acme/blog@aaaaaaa: 3 files")
     real_update = provisioned.runs.update
-    conflicts = {"left": 1}
+    conflicts = {"left": 2}
 
     def update_with_a_conflict(run_id: str, change: Any, **kwargs: Any) -> Run:
         if conflicts["left"]:  # RunStore.update re-runs the change on a fresh copy after a conflict
@@ -58,7 +74,87 @@ def test_the_fetched_config_survives_a_retried_record_update(provisioned, monkey
         return real_update(run_id, change, **kwargs)
 
     monkeypatch.setattr(provisioned.runs, "update", update_with_a_conflict)
-    flow.keep_fetched_config(provisioned, run.id)
+    done = stages.run_stage(
+        provisioned.runs,
+        run.id,
+        "fetch",
+        lambda _: fetched,
+        final_attempt=True,
+        artifact=lambda r, result: replace(r.artifact, presslift_toml=result.presslift_toml),
+    )
+    assert done is not None and done[1] is fetched
     kept = provisioned.runs.get(run.id)
-    assert kept.artifact["presslift_toml"] == 'hugo_version = "0.140.0"\n'
-    assert "presslift_toml" not in kept.stage("fetch").detail
+    assert kept.artifact.presslift_toml == toml
+    assert kept.stage("fetch").status == "succeeded"
+    assert kept.stage("fetch").detail == fetched.detail() and "presslift_toml" not in fetched.detail()
+
+
+def test_a_stage_that_crashed_runs_again_on_the_retried_message_and_records_once(provisioned) -> None:
+    run = blog_push(provisioned, "fetch")
+    fetched = Fetched("sources/blog/x.tar.gz", "a" * 40, 3, 300, "", "acme/blog@aaaaaaa: 3 files")
+    attempts: list[str] = []
+
+    def crash_once(r: Run) -> Fetched:
+        attempts.append(r.stage("fetch").status)
+        if len(attempts) == 1:
+            raise OSError("connection reset")  # a fault: SQS delivers the message again
+        return fetched
+
+    with pytest.raises(OSError):
+        stages.run_stage(provisioned.runs, run.id, "fetch", crash_once, final_attempt=False)
+    crashed = provisioned.runs.get(run.id)
+    assert (crashed.status, crashed.stage("fetch").status, crashed.stage("fetch").error) == (
+        "running",
+        "running",
+        None,
+    )
+
+    done = stages.run_stage(provisioned.runs, run.id, "fetch", crash_once, final_attempt=True)
+    assert done is not None and attempts == ["running", "running"]
+    assert done[0].stage("fetch").started_at == crashed.stage("fetch").started_at
+    # The message delivered once more finds the stage done and runs nothing.
+    assert stages.run_stage(provisioned.runs, run.id, "fetch", crash_once, final_attempt=True) is None
+    assert len(attempts) == 2 and provisioned.runs.get(run.id).stage("fetch").status == "succeeded"
+
+
+def test_a_crash_on_the_last_attempt_fails_the_stage_saying_so(provisioned) -> None:
+    run = blog_push(provisioned, "fetch", "build")
+
+    def crash(_: Run) -> Fetched:
+        raise OSError("connection reset")
+
+    with pytest.raises(OSError):
+        stages.run_stage(provisioned.runs, run.id, "fetch", crash, final_attempt=True)
+    failed = provisioned.runs.get(run.id)
+    assert failed.status == "failed" and failed.stage("build").status == "skipped"
+    assert (
+        failed.stage("fetch").error == "internal error (gave up after retries): OSError('connection reset')"
+    )
+
+
+def test_each_stage_outcome_is_measured_once_and_its_log_lines_carry_the_run(provisioned, caplog) -> None:
+    from chalicelib.logs import current_context
+    from chalicelib.metrics import COLLECTOR
+
+    COLLECTOR.clear()
+    run = blog_push(provisioned, "fetch", "build")
+    fetched = Fetched("sources/blog/x.tar.gz", "a" * 40, 3, 300, "", "acme/blog@aaaaaaa: 3 files")
+    seen: list[dict[str, Any]] = []
+
+    def fetch(_: Run) -> Fetched:
+        seen.append(current_context())
+        return fetched
+
+    def crash(_: Run) -> Fetched:
+        raise OSError("connection reset")
+
+    stages.run_stage(provisioned.runs, run.id, "fetch", fetch, final_attempt=True)
+    with pytest.raises(OSError):  # not the last attempt: a retry follows, no outcome yet
+        stages.run_stage(provisioned.runs, run.id, "build", crash, final_attempt=False)
+    with pytest.raises(OSError):
+        stages.run_stage(provisioned.runs, run.id, "build", crash, final_attempt=True)
+    assert seen == [{"run_id": run.id, "site": "blog", "stage": "fetch"}]
+    assert [(f.stage, f.outcome, f.run_id) for f in COLLECTOR.figures()] == [
+        ("fetch", "succeeded", run.id),
+        ("build", "failed", run.id),
+    ]

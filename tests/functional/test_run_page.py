@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from chalicelib import runpage
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import ApiLinks
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage
 from chalicelib.services import Services
 from tests.e2e.test_api_paths import Page
@@ -53,14 +54,14 @@ def stored_run(svc: Services, status: str = "succeeded") -> Run:
         site="demo",
         kind="hugo",
         status=status,
-        trigger={
-            "type": "push",
-            "summary": "push to main",
-            "repository": "acme/blog",
-            "sha": SHA,
-            "message": "Lemon loaf",
-            "compare": "https://github.com/acme/blog/compare/aaaaaaaaaaaa...0123456789ab",
-        },
+        trigger=Trigger(
+            "push",
+            "push to main",
+            repository="acme/blog",
+            sha=SHA,
+            message="Lemon loaf",
+            compare="https://github.com/acme/blog/compare/aaaaaaaaaaaa...0123456789ab",
+        ),
         urls={"staging": "https://staging.example/demo/", "prod": "https://www.example/demo/"},
         stages=[
             Stage(
@@ -140,7 +141,7 @@ def stored_run_running(svc: Services) -> Run:
         id="r9",
         site="demo",
         kind="hugo",
-        trigger={"type": "import"},
+        trigger=Trigger("import"),
         status="running",
         stages=[Stage("convert", "running", "2026-11-30T14:09:00Z"), Stage("build")],
     )

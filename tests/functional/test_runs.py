@@ -1,7 +1,12 @@
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.runparts import Trigger
+from chalicelib.runs import OPEN_BACKFILLED_KEY, Run, Stage, new_run_id
 
 
 def make_run(site: str = "demo") -> Run:
@@ -9,7 +14,7 @@ def make_run(site: str = "demo") -> Run:
         id=new_run_id(),
         site=site,
         kind="hugo",
-        trigger={"type": "import"},
+        trigger=Trigger("import"),
         stages=[Stage("convert"), Stage("build")],
     )
 
@@ -66,3 +71,72 @@ def test_an_update_gives_up_after_its_attempts(provisioned):
 
     with pytest.raises(ConflictError, match="changed under us 3 times"):
         provisioned.runs.update(run.id, always_raced, attempts=3)
+
+
+def _ended(run: Run) -> None:
+    run.status = "succeeded"
+
+
+def test_open_runs_are_read_from_the_sparse_index_and_leave_it_when_they_end(provisioned):
+    store = provisioned.runs
+    assert store.index_open_runs() == 0  # a new table: nothing to index, the index is complete
+    first, second = store.create(make_run("a")), store.create(make_run("b"))
+    store.update(first.id, _ended)
+    assert [run.id for run in store.open_runs()] == [second.id]
+    assert [run.id for run in store.open_runs(site="a")] == []
+    indexed = provisioned.dynamodb.query(
+        TableName=provisioned.settings.table,
+        IndexName="runs-open",
+        KeyConditionExpression="open_pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "OPEN"}},
+    )["Items"]
+    assert [item["list_sk"]["S"] for item in indexed] == [second.id]  # the ended run is off the index
+
+
+def test_open_runs_stored_before_the_index_are_found_then_indexed_once(provisioned):
+    store = provisioned.runs
+    legacy = store.create(make_run("a"))
+    provisioned.dynamodb.update_item(  # as an older stack stored it: no open_pk
+        TableName=provisioned.settings.table,
+        Key={"pk": {"S": f"RUN#{legacy.id}"}, "sk": {"S": "RUN"}},
+        UpdateExpression="REMOVE open_pk",
+    )
+    provisioned.dynamodb.delete_item(TableName=provisioned.settings.table, Key=OPEN_BACKFILLED_KEY)
+    fresh = type(store)(provisioned.dynamodb, provisioned.settings.table)
+    assert [run.id for run in fresh.open_runs(site="a")] == [legacy.id]  # read the long way meanwhile
+    assert fresh.index_open_runs() == 1
+    assert fresh.index_open_runs() == 0  # once
+    again = type(store)(provisioned.dynamodb, provisioned.settings.table)
+    assert [run.id for run in again.open_runs(site="a")] == [legacy.id]  # now from the index
+
+
+def test_a_run_stored_in_version_1_loads_typed_and_is_rewritten_in_version_2(provisioned):
+    """An item as the version-1 code wrote it, in the table: it lists, decides and is written back."""
+    doc = (Path(__file__).parent.parent / "unit" / "records" / "push-pending.json").read_text(
+        encoding="utf-8"
+    )
+    run_id = json.loads(doc)["id"]
+    provisioned.dynamodb.put_item(
+        TableName=provisioned.settings.table,
+        Item={
+            "pk": {"S": f"RUN#{run_id}"},
+            "sk": {"S": "RUN"},
+            "doc": {"S": doc.strip()},
+            "version": {"N": "7"},
+            "list_pk": {"S": "RUNS"},
+            "list_sk": {"S": run_id},
+            "site": {"S": "blog"},
+        },
+    )
+    [listed] = provisioned.runs.list(site="blog")
+    assert listed.approval is not None and listed.approval.status == "pending" and listed.format == 1
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    provisioned.runs.update(run_id, lambda r: r.approve(now, "203.0.113.9"))
+    stored = provisioned.dynamodb.get_item(
+        TableName=provisioned.settings.table, Key={"pk": {"S": f"RUN#{run_id}"}, "sk": {"S": "RUN"}}
+    )["Item"]
+    written = json.loads(stored["doc"]["S"])
+    assert written["format"] == 2 and stored["version"]["N"] == "8"
+    assert written["approval"]["status"] == "approved" and written["trigger"]["sha"] == listed.trigger.sha
+    assert provisioned.runs.get(run_id).stage("approval").status == "succeeded"

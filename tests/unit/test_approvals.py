@@ -1,9 +1,11 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib import approvals
 from chalicelib.errors import ConflictError, ForbiddenError, UnauthorizedError
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -12,7 +14,7 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 def waiting_run() -> tuple[Run, str]:
     record, token = approvals.new_approval(NOW, timedelta(hours=1))
     run = Run(
-        id="r1", site="demo", kind="hugo", trigger={"type": "import"}, stages=[Stage("approval", "waiting")]
+        id="r1", site="demo", kind="hugo", trigger=Trigger("import"), stages=[Stage("approval", "waiting")]
     )
     run.approval = record
     run.status = "awaiting_approval"
@@ -22,7 +24,7 @@ def waiting_run() -> tuple[Run, str]:
 def test_the_token_is_stored_only_as_a_hash():
     run, token = waiting_run()
     assert token not in str(run.to_dict())
-    assert run.approval["token_sha256"] == approvals.hash_token(token)
+    assert run.approval.token_sha256 == approvals.hash_token(token)
     assert len(token) >= 43  # 256 bits, URL-safe base64
 
 
@@ -47,8 +49,8 @@ def test_an_expired_approval_is_refused():
 def test_an_approval_decides_once():
     run, token = waiting_run()
     approvals.record_decision(run, approvals.Decision("approve", "127.0.0.1", "pytest"), NOW)
-    assert run.approval["status"] == "approved"
-    assert run.approval["source_ip"] == "127.0.0.1"
+    assert run.approval.status == "approved"
+    assert run.approval.source_ip == "127.0.0.1"
     with pytest.raises(ConflictError, match="already decided"):
         approvals.check_token(run, token, NOW)
 
@@ -56,7 +58,7 @@ def test_an_approval_decides_once():
 def test_a_superseded_run_names_the_newer_run():
     run, token = waiting_run()
     run.status = "superseded"
-    run.approval["superseded_by"] = "r2"
+    run.approval = replace(run.approval, superseded_by="r2")
     with pytest.raises(ConflictError, match="r2"):
         approvals.check_token(run, token, NOW)
 
@@ -71,7 +73,7 @@ def test_the_email_carries_the_links_and_the_expiry():
         run_page_url="http://x/runs/r1/page",
     )
     assert "demo" in subject and len(subject) <= 100
-    expires = run.approval["expires_at"]
+    expires = run.approval.expires_at
     for text in (
         "http://x/approvals/r1?token=t",
         "http://x/sites/demo/staging/",

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from chalicelib import web
 from chalicelib.config import ApiLinks
+from chalicelib.runparts import Approval, Trigger
 from chalicelib.runs import Run, Stage
 from tests.e2e.test_api_paths import Page
 
@@ -16,7 +17,7 @@ LINKS = ApiLinks("https://abc.execute-api.us-east-1.amazonaws.com/api")
 
 def a_run(run_id: str, status: str, *stages: Stage) -> Run:
     return Run(
-        id=run_id, site="demo", kind="hugo", trigger={"type": "import"}, status=status, stages=list(stages)
+        id=run_id, site="demo", kind="hugo", trigger=Trigger("import"), status=status, stages=list(stages)
     )
 
 
@@ -61,11 +62,11 @@ def test_the_home_page_reloads_only_while_a_run_is_running() -> None:
 def test_the_approval_page_wraps_its_plan_and_lists_every_file_without_script() -> None:
     run = a_run("r1", "awaiting_approval", Stage("approval", "waiting"))
     run.urls = {"prod": "https://www.example/"}
-    run.approval = {
-        "expires_at": "2026-12-03T14:10:00+00:00",
-        "plan_text": "Publish to s3://b/demo/ " + "very-long-" * 40,
-        "plan_files": {"files": [{"path": "posts/a/index.html", "reason": "new", "size": 1}], "more": 0},
-    }
+    run.approval = Approval(
+        expires_at="2026-12-03T14:10:00+00:00",
+        plan_text="Publish to s3://b/demo/ " + "very-long-" * 40,
+        plan_files={"files": [{"path": "posts/a/index.html", "reason": "new", "size": 1}], "more": 0},
+    )
     html = web.approval_page(run, token="t0k", action=LINKS.approval("r1"), now=NOW)
     assert '<pre class="approval-plan">' in html
     assert "2026-12-03 14:10 UTC (in 3 days)" in html
@@ -76,11 +77,11 @@ def test_the_approval_page_wraps_its_plan_and_lists_every_file_without_script() 
 def test_a_listing_of_runs_leaves_out_the_plans_file_lists_that_the_run_itself_has() -> None:
     files = {"files": [{"path": "index.html", "reason": "new", "size": 1}], "more": 0}
     run = a_run("r1", "awaiting_approval", Stage("deploy-staging", "succeeded", detail={"plan_files": files}))
-    run.approval = {"plan_text": "upload 1", "plan_files": files, "token_sha256": "secret-hash"}
+    run.approval = Approval(plan_text="upload 1", plan_files=files, token_sha256="secret-hash")
     alone = web.run_json(run, LINKS.run("r1"))
     listed = web.run_json(run, LINKS.run("r1"), listed=True)
     assert alone["approval"]["plan_files"] == files and alone["stages"][0]["detail"]["plan_files"] == files
     assert "plan_files" not in listed["approval"] and "plan_files" not in listed["stages"][0]["detail"]
     assert listed["approval"]["plan_text"] == "upload 1"
     assert "token_sha256" not in alone["approval"] and "token_sha256" not in listed["approval"]
-    assert run.approval["plan_files"] == files  # the run itself is untouched
+    assert run.approval.plan_files == files  # the run itself is untouched

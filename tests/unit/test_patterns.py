@@ -17,7 +17,7 @@ from chalicelib.publish import cache_control_for
 from chalicelib.siteconfig import SiteConfig, parse_site_config
 from chalicelib.sitemodel import Site
 from chalicelib.work.deploy import options
-from presslift.githubpayloads import push_payload
+from standins.github.payloads import push_payload
 
 REPO = "acme/site"
 MARK = "public, max-age=7"  # the test rule's Cache-Control, which no default rule gives

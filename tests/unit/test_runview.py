@@ -7,18 +7,19 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib import runview
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage
 from chalicelib.units import stopwatch
 
 NOW = datetime(2026, 11, 30, 14, 10, 0, tzinfo=UTC)
 
 
-def a_run(status: str = "succeeded", **trigger: object) -> Run:
+def a_run(status: str = "succeeded", **trigger: str) -> Run:
     return Run(
         id="20261130-140500-000-abcdef",
         site="demo",
         kind="hugo",
-        trigger={"type": "import", "summary": "import of demo.xml", **trigger},
+        trigger=Trigger(**{"type": "import", "summary": "import of demo.xml", **trigger}),  # type: ignore[arg-type]
         status=status,
         stages=[
             Stage(
@@ -117,7 +118,7 @@ def test_superseded_and_skipped_are_drawn_neutrally(status: str, tone: str) -> N
 def test_a_push_links_its_commit_and_githubs_compare_view() -> None:
     sha = "0123456789abcdef0123456789abcdef01234567"
     compare = "https://github.com/acme/blog/compare/aaaaaaaaaaaa...0123456789ab"
-    links = runview.push_links(a_run(type="github-push", repository="acme/blog", sha=sha, compare=compare))
+    links = runview.push_links(a_run(type="push", repository="acme/blog", sha=sha, compare=compare))
     assert links == runview.PushLinks(f"https://github.com/acme/blog/commit/{sha}", compare, "0123456")
 
 
@@ -139,7 +140,7 @@ def test_a_push_links_its_commit_and_githubs_compare_view() -> None:
 def test_push_links_from_a_hostile_payload_are_not_links(
     repository: str, sha: str, compare: str, commit: str, shown_compare: str
 ) -> None:
-    links = runview.push_links(a_run(type="github-push", repository=repository, sha=sha, compare=compare))
+    links = runview.push_links(a_run(type="push", repository=repository, sha=sha, compare=compare))
     assert (links.commit, links.compare) == (commit, shown_compare)
 
 
@@ -157,7 +158,7 @@ def test_the_trigger_reads_as_its_first_line() -> None:
     assert runview.trigger_text(a_run(summary="push a1b2c3d to main by ana: Fix typo\nmore")) == (
         "push a1b2c3d to main by ana: Fix typo"
     )
-    assert runview.trigger_text(Run("r", "s", "hugo", {}, [])) == "-"
+    assert runview.trigger_text(Run("r", "s", "hugo", Trigger("import", " \n"), [])) == "-"
 
 
 def test_the_json_of_a_run_adds_what_people_read() -> None:

@@ -257,3 +257,18 @@ def test_the_plan_and_the_result_describe_the_release(mount, make_bundle):
     summary = result.summary()
     assert summary["files_copied"] == 1 and summary["files_linked"] == 29 and summary["previous"] == "r1"
     assert "current r1 -> r2" in result.describe()
+
+
+@pytest.mark.parametrize(("moved", "copied", "linked"), [(False, 1, 29), (True, 2, 28)])
+def test_a_plan_given_to_the_drop_is_carried_out_only_while_current_is_what_it_linked_from(
+    mount, make_bundle, moved, copied, linked
+):
+    drop_release(mount, "dev", "app", "r1", *make_bundle("r1", BASE))
+    bundle, manifest = make_bundle("r3", dict(BASE, **{"pkg/mod3.py": b"value = 'three'\n"}))
+    planned = plan_drop(mount, "dev", "app", "r3", manifest)  # links 29 files from r1
+    if moved:
+        drop_release(mount, "dev", "app", "r2", *make_bundle("r2", dict(BASE, **{"pkg/mod5.py": b"5\n"})))
+    result = drop_release(mount, "dev", "app", "r3", bundle, manifest, plan=planned)
+    assert (result.files_copied, result.files_linked) == (copied, linked)
+    assert read_current(mount, "pkg/mod5.py") == BASE["pkg/mod5.py"]  # never r2's file
+    assert result.previous == ("r2" if moved else "r1")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from chalicelib.errors import ConfigError
 from chalicelib.github import fetch_site_config
 from chalicelib.siteconfig import SiteConfig
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
 
 REPO = "acme/site"
 

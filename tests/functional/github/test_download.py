@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.errors import InputError, NotFoundError, UnauthorizedError
 from chalicelib.github import GitHubUnavailable, download_tarball
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
 
 REPO = "acme/site"
 FILES = {"hugo.toml": b"title = 'Acme'\n", "content/_index.md": b"# Home\n", "static/app.js": b"alert(1)\n"}

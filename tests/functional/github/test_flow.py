@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +20,11 @@ from chalicelib.github import download_tarball
 from chalicelib.github.api import API_ENV
 from chalicelib.github.webhook import NULL_SHA
 from chalicelib.secrets import webhook_secret_name
-from chalicelib.services import Services, services, use_services
+from chalicelib.services import Services, services
 from chalicelib.sitemodel import Site
 from chalicelib.sites import SiteStore
-from presslift.githubpayloads import ping_payload, push_payload, webhook_request
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
+from standins.github.payloads import ping_payload, push_payload, webhook_request
 
 SECRET = "webhook-s3cret"
 REPO = "acme/site"
@@ -47,17 +46,10 @@ class Outcome:
 
 
 @pytest.fixture
-def route(provisioned: Services, github: LocalGitHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+def route(api: Client, github: LocalGitHub, monkeypatch: pytest.MonkeyPatch) -> Client:
     """The app's own route, with the test's services, talking to the local GitHub server."""
-    import app
-
     monkeypatch.setenv(API_ENV, github.url)
-    use_services(provisioned)
-    try:
-        with Client(app.app) as client:
-            yield client
-    finally:
-        use_services(None)
+    return api
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import ConflictError, InputError, NotFoundError
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.secrets import webhook_secret_name
 from chalicelib.sitemodel import Site
@@ -67,7 +68,9 @@ def test_removing_without_files_keeps_what_was_published(two_sites) -> None:
 
 
 def test_a_site_with_a_run_in_progress_is_not_removed(two_sites) -> None:
-    two_sites.runs.create(Run(id=new_run_id(), site="blog", kind="hugo", trigger={}, stages=[Stage("build")]))
+    two_sites.runs.create(
+        Run(id=new_run_id(), site="blog", kind="hugo", trigger=Trigger("import"), stages=[Stage("build")])
+    )
     with pytest.raises(ConflictError, match="has a run in progress"):
         plan_removal(two_sites, "blog", delete_files=True)
 

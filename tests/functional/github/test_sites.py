@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import ConflictError, InputError, NotFoundError
+from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, RunStore, Stage
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
@@ -48,7 +49,13 @@ def test_find_by_repo_ignores_case_and_finds_every_site(store: SiteStore) -> Non
 def test_sites_do_not_show_up_as_runs(provisioned: Services, store: SiteStore) -> None:
     store.add(Site("blog", repo="acme/blog"))
     provisioned.runs.create(
-        Run(id="20261129-000000-000-aaaaaa", site="blog", kind="hugo", trigger={}, stages=[Stage("build")])
+        Run(
+            id="20261129-000000-000-aaaaaa",
+            site="blog",
+            kind="hugo",
+            trigger=Trigger("import"),
+            stages=[Stage("build")],
+        )
     )
     assert [run.id for run in RunStore(provisioned.dynamodb, provisioned.settings.table).list()] == [
         "20261129-000000-000-aaaaaa"

@@ -19,12 +19,13 @@ import pytest
 
 from chalicelib import events
 from chalicelib.manifest import Manifest, scan_tree
+from chalicelib.runparts import ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services, use_services
 from chalicelib.sitemodel import Site
 from chalicelib.work import artifacts
 from presslift.localcloud.dispatcher import lambda_event
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
 
 REPO = "acme/worker"
 TOKEN = "t0ken"
@@ -90,13 +91,13 @@ def code_run(svc: Services, sha: str, *, bundle: Path | None) -> Run:
         id=run_id,
         site="worker",
         kind="code",
-        trigger={"type": "push", "repository": REPO, "sha": sha, "branch": "main"},
+        trigger=Trigger("push", repository=REPO, sha=sha, branch="main"),
         stages=[
             Stage("fetch", "succeeded"),
             Stage("build", "succeeded"),
             *(Stage(name) for name in ("codedrop-dev", "codedrop-stage", "approval", "codedrop-prod")),
         ],
-        artifact={"artifact_run": run_id, "presslift_toml": CODE_TOML},
+        artifact=ArtifactRef(artifact_run=run_id, presslift_toml=CODE_TOML),
         generation=svc.sites.next_generation("worker"),
     )
     return svc.runs.create(run)
@@ -180,24 +181,22 @@ def test_a_failed_code_drop_hands_over_its_failure(
 def test_a_handed_over_status_is_sent_once_per_run_and_state(
     svc: Services, github: LocalGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import notify
 
     sha = github.add_commit(REPO, {"a": b"a"})
     run = code_run(svc, sha, bundle=None)
     for _ in range(2):  # a retried stage hands the same status over again
-        notify.commit_status(svc, run, "pending", "building")
+        svc.notifier.commit_status(run, "pending", "building")
     monkeypatch.setenv("PRESSLIFT_GITHUB_API", github.url)
     assert len(deliver(svc, "deploy")) == 1
     assert [s.state for s in github.statuses(REPO, sha)] == ["pending"]
 
 
 def test_statuses_of_runs_not_pushed_are_never_handed_over(svc: Services) -> None:
-    from chalicelib import notify
 
     run = svc.runs.create(
-        Run(id=new_run_id(), site="worker", kind="code", trigger={"type": "rollback"}, stages=[])
+        Run(id=new_run_id(), site="worker", kind="code", trigger=Trigger("rollback"), stages=[])
     )
-    notify.commit_status(svc, run, "success", "rolled back")
+    svc.notifier.commit_status(run, "success", "rolled back")
     assert deliver(svc, "deploy") == []
 
 

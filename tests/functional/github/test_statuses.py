@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.errors import InputError, NotFoundError, UnauthorizedError
 from chalicelib.github import post_status
-from presslift.localgithub import LocalGitHub
+from standins.github import LocalGitHub
 
 REPO = "acme/site"
 

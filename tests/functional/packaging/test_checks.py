@@ -116,6 +116,7 @@ def test_operator_code_tests_and_dev_tools_in_the_package_are_found(tmp_path: Pa
             "app.py",
             "chalicelib/x.py",
             "presslift/cli.py",
+            "standins/github/api.py",
             "tests/t.py",
             "moto/__init__.py",
             "boto3-1.0.dist-info/M",
@@ -125,6 +126,7 @@ def test_operator_code_tests_and_dev_tools_in_the_package_are_found(tmp_path: Pa
         "deployment.zip holds boto3-1.0.dist-info/",
         "deployment.zip holds moto/",
         "deployment.zip holds presslift/",
+        "deployment.zip holds standins/",
         "deployment.zip holds tests/",
     ]
 

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from presslift.packaging.bytecode import find_python312
-from presslift.packaging.package import IMPORTS_CHECK, Packaged
+from presslift.packaging.package import IDLE_CHECK, IMPORTS_CHECK, Packaged
 
 pytestmark = pytest.mark.xdist_group("packaging")
 
@@ -22,6 +22,7 @@ CHECKS = [
     "deployment package",
     IMPORTS_CHECK,
     "layer",
+    IDLE_CHECK,
 ]
 
 
@@ -40,6 +41,21 @@ def test_the_packaged_stack_passes(packaged: Packaged, check: str) -> None:
 
 def test_every_check_that_ran_is_listed_here(packaged: Packaged) -> None:
     assert sorted(packaged.findings) == sorted(c for c in CHECKS if ran(c))
+
+
+def test_the_package_holds_no_stand_ins_and_no_operator_code(packaged: Packaged) -> None:
+    with zipfile.ZipFile(packaged.out / "deployment.zip") as archive:
+        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+    assert {"app.py", "chalicelib"} <= tops
+    assert not tops & {"standins", "presslift", "tests"}
+
+
+def test_the_idle_cost_is_priced_and_every_hourly_resource_named(packaged: Packaged) -> None:
+    assert packaged.idle is not None
+    assert packaged.idle.summary().startswith("idle cost: ")
+    assert (packaged.idle_warning is None) == (packaged.idle.hourly == ())
+    for hourly in packaged.idle.hourly:
+        assert hourly.logical_id in str(packaged.idle_warning)
 
 
 def test_a_skipped_check_says_so_and_why(packaged: Packaged) -> None:

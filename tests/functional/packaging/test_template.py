@@ -11,7 +11,7 @@ from chalice.app import Chalice
 
 from chalicelib import resources
 from chalicelib.runs import table_definition
-from presslift.packaging import grants, logical
+from presslift.packaging import grants, logical, tracing
 from presslift.packaging.package import Packaged
 from presslift.packaging.stage import Stage, stage_name
 from presslift.packaging.template import TTL_ATTRIBUTE, VISIBILITY_FACTOR
@@ -201,7 +201,15 @@ def test_the_build_runner_is_told_nothing_and_may_do_nothing_but_log(cfn: dict[s
     runner = _functions(cfn)[logical.BUILD_RUNNER]["Properties"]
     assert runner.get("Environment", {}).get("Variables", {}) == {}
     role = cfn["Resources"][logical.role(logical.BUILD_RUNNER)]["Properties"]
-    statements = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    # Besides logging, only X-Ray's write actions, and only while the Tracing parameter is Active.
+    conditional = [policy for policy in role["Policies"] if "PolicyDocument" not in policy]
+    assert conditional == [tracing.role_policy(logical.BUILD_RUNNER)]
+    statements = [
+        s
+        for policy in role["Policies"]
+        if "PolicyDocument" in policy
+        for s in policy["PolicyDocument"]["Statement"]
+    ]
     assert statements == [
         {
             "Effect": "Allow",
@@ -216,6 +224,7 @@ def test_only_the_build_function_may_invoke_the_runner_and_nothing_else(cfn: dic
     invokers = {}
     for name, resource in of_type(cfn, "AWS::IAM::Role").items():
         for policy in resource["Properties"].get("Policies", []):
+            policy = policy.get("Fn::If", [None, policy])[1]  # the tracing grant, when Active
             for statement in policy["PolicyDocument"]["Statement"]:
                 statement = statement.get("Fn::If", [None, statement])[1]
                 if any(action.startswith("lambda:") for action in statement.get("Action", [])):

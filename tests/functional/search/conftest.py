@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
 
 ADMIN_KEY = "adm1n-k3y-never-leaks-7f3a"
 

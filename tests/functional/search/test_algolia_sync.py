@@ -10,9 +10,10 @@ import pytest
 from algoliasearch.search.client import SearchClientSync
 
 from chalicelib.errors import SearchSyncError
-from chalicelib.search.algolia import RetryPolicy, sync_index
+from chalicelib.retry import RetryPolicy
+from chalicelib.search.apply import sync_index
 from chalicelib.search.records import index_settings
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
 from tests.functional.search.conftest import ADMIN_KEY, make_records
 
 INDEX = "demo_staging"
@@ -234,3 +235,25 @@ def test_a_temporary_index_that_is_already_gone_is_not_an_error(algolia: LocalAl
     algolia.fail_next(1, 404, path_contains="_tmp_presslift")  # Algolia may answer 404 to the cleanup
     result = sync(algolia, make_records(5))
     assert result.plan.full_replace and len(algolia.records(INDEX)) == 5
+
+
+def test_a_sync_says_when_the_live_index_is_not_what_the_plan_expected(algolia: LocalAlgolia) -> None:
+    from chalicelib.search.plan import LiveIndex, plan_sync
+
+    records = make_records(20)
+    sync(algolia, records)
+    algolia.indexes[INDEX].remove("posts/p5/")  # a hand edit the run records cannot know
+    records[0] = {**records[0], "content": "edited"}
+    expected = plan_sync(records, LiveIndex.of_records(make_records(20), index_settings()), index_settings())
+    algolia.reset_counts()
+
+    result = sync(algolia, records, expected=expected)
+
+    assert result.plan.counts()["add"] == 1 and result.plan.counts()["update"] == 1
+    assert result.replanned.startswith(
+        "the live index differs from what was expected: expected diff: 0 to add"
+    )
+    assert "re-planned" in result.describe() and result.summary()["replanned"] == result.replanned
+    assert algolia.records(INDEX)["posts/p5/"]["content"] == "text"
+    as_now = plan_sync(records, LiveIndex.of_records(records, index_settings()), index_settings())
+    assert sync(algolia, records, expected=as_now).replanned == ""

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.search.algolia import sync_index
+from chalicelib.search.apply import sync_index
 from chalicelib.search.pagefind import index_with_pagefind
 from chalicelib.search.records import build_records, index_settings
-from presslift.localalgolia import LocalAlgolia
+from standins.algolia import LocalAlgolia
 from tests.conftest import save_screenshot
 from tests.functional.search.site import POSTS, build_blog
 

@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib.errors import InputError
 from chalicelib.github import OtherEvent, PingEvent, PushEvent, decode_payload, parse_event, should_build
+from chalicelib.runparts import Trigger
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.sitemodel import Site
 
@@ -65,7 +66,15 @@ def test_ordinary_push_is_parsed_in_full(webhooks: Path) -> None:
     assert push.head_commit_message == "Update README"
     assert push.pusher == "Codertocat"
     assert push.compare_url.startswith("https://github.com/Codertocat/Hello-World/compare/")
-    assert push.summary()["sha"] == push.after
+    trigger = Trigger.of_push(push)  # what a run keeps of the push
+    assert (trigger.type, trigger.sha, trigger.branch, trigger.pusher) == (
+        "push",
+        push.after,
+        "master",
+        "Codertocat",
+    )
+    assert trigger.summary == "push 199eddf to master by Codertocat: Update README"
+    assert (trigger.message, trigger.compare) == ("Update README", push.compare_url)
 
 
 def test_new_branch_counts_as_touching_everything(webhooks: Path) -> None:

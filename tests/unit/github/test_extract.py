@@ -15,7 +15,7 @@ import pytest
 
 from chalicelib.errors import DiskFullError, InputError
 from chalicelib.github import extract_tarball
-from presslift.localgithub import build_tarball
+from standins.github import build_tarball
 
 TOP = "acme-site-abc1234"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from chalicelib.github import PushEvent, receive_webhook, should_build, signature, verify_signature
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.sitemodel import Site
-from presslift.githubpayloads import ping_payload, push_payload, sign, webhook_request
+from standins.github.payloads import ping_payload, push_payload, sign, webhook_request
 
 OLD, NEW = "a" * 40, "b" * 40
 

@@ -10,7 +10,7 @@ from chalicelib.github import should_build
 from chalicelib.github.webhook import NULL_SHA, PushEvent, parse_push
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.sitemodel import Site
-from presslift.githubpayloads import push_payload
+from standins.github.payloads import push_payload
 
 REPO = "acme/site"
 OLD, NEW = "1" * 40, "2" * 40

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.errors import PublishError
 from chalicelib.publish.cloudfront import invalidate, wait_until_complete
-from chalicelib.publish.target import RetryPolicy
+from chalicelib.retry import RetryPolicy
 
 
 class FakeCloudFront:

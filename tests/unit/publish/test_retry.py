@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from chalicelib.publish.retry import is_rate_limited, with_retries
-from chalicelib.publish.target import RetryPolicy
+from chalicelib.retry import RetryPolicy
 
 BUSY = "TooManyInvalidationsInProgress"
 

@@ -1,4 +1,4 @@
-"""The local Algolia's HTTP server and the REST protocol it speaks."""
+"""The local Algolia's indexes and the REST protocol it speaks (served by `standins.algolia.api`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import json
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib.search.algolia import AlgoliaTarget
-from presslift.localalgolia.index import (
+from standins.algolia.api import algolia_api
+from standins.algolia.index import (
     DEFAULT_ADMIN_KEY,
     DEFAULT_APP_ID,
     DEFAULT_SEARCH_KEY,
@@ -28,16 +28,17 @@ from presslift.localalgolia.index import (
     is_temporary,
     now_iso,
 )
-from presslift.localalgolia.ranking import (
+from standins.algolia.ranking import (
     all_text,
     attribute_name,
     match_rank,
     values,
     with_highlights,
 )
+from standins.serving import Served, StandIn
 
 
-class LocalAlgolia:
+class LocalAlgolia(StandIn):
     """The server and its in-memory indexes. Use as a context manager, or `start()` / `stop()`."""
 
     def __init__(
@@ -61,16 +62,9 @@ class LocalAlgolia:
         self._lock = threading.RLock()
         self._task = 0
         self._request_number = 0
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._served = Served(algolia_api(self), host, port, name="local-algolia")
 
     # -- lifecycle -----------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -79,23 +73,6 @@ class LocalAlgolia:
     def target(self, index_name: str) -> AlgoliaTarget:
         """An AlgoliaTarget for `index_name` on this server, with the admin key."""
         return AlgoliaTarget(self.app_id, index_name, self.admin_key, self.hosts)
-
-    def start(self) -> LocalAlgolia:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-algolia", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> LocalAlgolia:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- test controls and observations ----------------------------------------------------------
 
@@ -452,49 +429,3 @@ def _route(method: str, path: str) -> tuple[str, str, str]:
     if len(tail) == 1 and method == "GET":
         return "get_object", index, tail[0]
     raise AlgoliaError(404, f"no such endpoint: {method} {path}")
-
-
-def _handler_for(server: LocalAlgolia) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read `server.log`
-            return
-
-        def _answer(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            if status == 429:
-                self.send_header("Retry-After", "0")
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if self.headers.get("Content-Encoding") == "gzip":
-                import gzip
-
-                body = gzip.decompress(body)
-            headers = {key.lower(): value for key, value in self.headers.items()}
-            status, answer = server.handle(self.command, self.path, headers, body)
-            self._answer(status, answer)
-
-        def do_OPTIONS(self) -> None:
-            self.send_response(204)
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
-            self.send_header(
-                "Access-Control-Allow-Headers",
-                "content-type, x-algolia-api-key, x-algolia-application-id, x-algolia-agent",
-            )
-            self.send_header("Access-Control-Max-Age", "600")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-    return Handler

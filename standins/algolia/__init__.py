@@ -14,7 +14,7 @@ missing or holds no records after having held some, and "partial" from a clear o
 non-empty index until it holds as many records again. It never touches the network beyond 127.0.0.1.
 """
 
-from presslift.localalgolia.index import (
+from standins.algolia.index import (
     DEFAULT_ADMIN_KEY,
     DEFAULT_APP_ID,
     DEFAULT_SEARCH_KEY,
@@ -23,7 +23,7 @@ from presslift.localalgolia.index import (
     State,
     is_temporary,
 )
-from presslift.localalgolia.server import LocalAlgolia
+from standins.algolia.server import LocalAlgolia
 
 __all__ = [
     "DEFAULT_ADMIN_KEY",

@@ -1,0 +1,122 @@
+"""What a run carries between its stages, typed: what started it (`Trigger`), the build it deploys
+(`ArtifactRef`) and the approval prod waits for (`Approval`).
+
+Plain frozen values: a stage reads `run.trigger.sha`, never `run.trigger.get("sha")`, and a change
+makes a new value (`dataclasses.replace`). How they are stored is `runformat`'s business; this module
+must never talk to a store or decide what a run does next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+if TYPE_CHECKING:
+    from chalicelib.github.webhook import PushEvent
+
+TriggerType = Literal["import", "push", "rollback", "publish"]
+TRIGGER_TYPES: tuple[TriggerType, ...] = get_args(TriggerType)
+#: Runs that put back an artifact a target had (or publish one again) instead of building one.
+RESTORING: tuple[TriggerType, ...] = ("rollback", "publish")
+
+ApprovalStatus = Literal["pending", "approved", "rejected", "expired"]
+APPROVAL_STATUSES: tuple[ApprovalStatus, ...] = get_args(ApprovalStatus)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What started a run, with the fields its type has (the others stay empty).
+
+    import: `bucket`, `key` of the export. push: `repository`, `ref`, `branch`, `sha`, `before`,
+    `forced`, `pusher`, `message` (the head commit's first line), `compare` (GitHub's URL).
+    rollback and publish: the `target` they change, `to_run` (the run whose build comes back; a code
+    rollback names `to_release` instead, empty for "the previous one"), `by` whom, `allow_deletes`.
+    """
+
+    type: TriggerType
+    summary: str = ""
+    bucket: str = ""
+    key: str = ""
+    repository: str = ""
+    ref: str = ""
+    branch: str = ""
+    sha: str = ""
+    before: str = ""
+    forced: bool = False
+    pusher: str = ""
+    message: str = ""
+    compare: str = ""
+    target: str = ""
+    to_run: str = ""
+    to_release: str = ""
+    by: str = ""
+    allow_deletes: bool = False
+
+    @property
+    def restoring(self) -> bool:
+        """Whether the run puts back an artifact instead of building one (a rollback or a publish)."""
+        return self.type in RESTORING
+
+    @property
+    def text(self) -> str:
+        """What started the run, in the words the run was given (its type when it has no summary)."""
+        return self.summary or self.type
+
+    @classmethod
+    def of_import(cls, bucket: str, key: str, name: str) -> Trigger:
+        return cls("import", f"import of {name}", bucket=bucket, key=key)
+
+    @classmethod
+    def of_push(cls, push: PushEvent) -> Trigger:
+        """The trigger of a GitHub push (`github.webhook.PushEvent`): what a run keeps of the payload."""
+        lines = (push.head_commit_message or "").strip().splitlines()
+        summary = f"push {push.short_sha} to {push.branch} by {push.pusher}" + (
+            f": {lines[0][:80]}" if lines else ""
+        )
+        return cls(
+            "push",
+            summary,
+            repository=push.repository,
+            ref=push.ref,
+            branch=push.branch or "",
+            sha=push.after,
+            before=push.before or "",
+            forced=bool(push.forced),
+            pusher=push.pusher or "",
+            message=lines[0][:200] if lines else "",
+            compare=push.compare_url or "",
+        )
+
+
+@dataclass(frozen=True)
+class ArtifactRef:
+    """The build a run deploys: the run that built it (`artifact_run`: the run's own after its build, an
+    earlier run's for a rollback or a publish) and the presslift.toml it was built with."""
+
+    artifact_run: str = ""
+    presslift_toml: str = ""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The approval prod waits for; its id is the run's. Only the token's SHA-256 is kept.
+
+    `plan`, `plan_files` and `plan_text` are prod's deploy plan as the approver was shown it (its
+    summary, its file list, its text); `superseded_by` names the newer run that made it undecidable.
+    """
+
+    token_sha256: str = ""
+    requested_at: str = ""
+    expires_at: str = ""
+    status: ApprovalStatus = "pending"
+    decided_at: str = ""
+    source_ip: str = ""
+    user_agent: str = ""
+    superseded_by: str = ""
+    plan: dict[str, Any] = field(default_factory=dict)
+    plan_files: dict[str, Any] = field(default_factory=dict)
+    plan_text: str = ""
+
+    def is_expired(self, now: datetime) -> bool:
+        return bool(self.expires_at) and datetime.fromisoformat(self.expires_at) <= now
