@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.wordpress.fragment import remove_node
+from chalicelib.wordpress.fragment import remove_node, text_content
 from chalicelib.wordpress.markdown import escape_hugo_shortcodes
 from chalicelib.wordpress.shortcodes import GalleryImage, Placeholders, gallery_markdown
 
@@ -47,7 +47,7 @@ def _classes(node: Any) -> list[str]:
 
 
 def _text(node: Any) -> str:
-    return " ".join(node.text_content().split()) if node is not None else ""
+    return " ".join(text_content(node).split()) if node is not None else ""
 
 
 def _own_caption(node: Any) -> Any:
@@ -91,7 +91,7 @@ def galleries_to_shortcodes(root: Any, placeholders: Placeholders, markdown_of: 
         columns = next((m.group(1) for c in _classes(gallery) if (m := COLUMNS.match(c))), "3")
         caption = _own_caption(gallery)
         parts = [gallery_markdown(images, columns)] if images else []
-        if caption is not None and caption.text_content().strip():
+        if caption is not None and text_content(caption).strip():
             parts.append(" ".join(markdown_of(caption).split()))
         # The token stands in a paragraph of its own: as bare text the writers would fold its
         # surrounding blank lines into spaces and the shortcode would share a line with the text.

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from chalicelib.wordpress.dates import iso_date
-from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node, unwrap
+from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node, text_content, unwrap
 from chalicelib.wordpress.html import wpautop
 from chalicelib.wordpress.scan import SPAM_WORDS, scan
 from chalicelib.wordpress.wxr import Comment
@@ -56,7 +56,7 @@ def spam_reason(comment: Comment) -> str:
     spammy = [
         a.get("href") or ""
         for a in root.iter("a")
-        if SPAM_WORDS.search(a.text_content()) or SPAM_WORDS.search(a.get("href") or "")
+        if SPAM_WORDS.search(text_content(a)) or SPAM_WORDS.search(a.get("href") or "")
     ]
     if SPAM_WORDS.search(comment.author_url):
         spammy.append(comment.author_url)

@@ -9,18 +9,28 @@ from __future__ import annotations
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
+
+# libxml2's HTML parser as lxml.html sets it up, less lxml.html's element classes: their Python-level
+# class lookup ran for every element a conversion touched, and nothing here needs their methods.
+HTML_PARSER = etree.HTMLParser()
+_STRING = etree.XPath("string()")
+
+
+def text_content(el: Any) -> str:
+    """What lxml.html's `text_content()` gives: every text below `el` (not comments), in order."""
+    return str(_STRING(el))
 
 
 def parse_fragment(html_text: str) -> Any:
     """The HTML fragment as the children of one `<div>` (lxml), however broken the markup is."""
-    root = lxml_html.html_parser.makeelement("div")
+    root = HTML_PARSER.makeelement("div")
     if not html_text.strip():
         return root
     try:
-        body = lxml_html.document_fromstring(f"<html><body>{html_text}</body></html>").find("body")
+        document = etree.fromstring(f"<html><body>{html_text}</body></html>", HTML_PARSER)
     except (etree.ParserError, ValueError):
         return root
+    body = document.find("body") if document is not None else None
     if body is not None:
         root.text = body.text
         root.extend(list(body))

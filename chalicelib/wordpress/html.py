@@ -18,17 +18,12 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 
-from bs4 import BeautifulSoup
-from markdownify import MarkdownConverter
-
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
-from chalicelib.wordpress.fragment import inner_html, parse_fragment
+from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.markdown import (
     can_convert,
     escape_hugo_shortcodes,
-    fenced_code,
     release,
-    script,
     to_markdown,
 )
 from chalicelib.wordpress.players import (
@@ -91,86 +86,6 @@ def wpautop(text: str) -> str:
     return re.sub(r"ZQXPRE(\d+)ZQX", lambda m: protected[int(m.group(1))], result)
 
 
-def _code_language(el: Any) -> str:
-    for node in (el, el.find("code")):
-        if node is None:
-            continue
-        for cls in node.get("class") or []:
-            for prefix in ("language-", "lang-", "brush:"):
-                if cls.startswith(prefix):
-                    return str(cls[len(prefix) :])
-    return ""
-
-
-def _script(mark: str, el: Any) -> str:
-    children = el.find_all(True, recursive=False)
-    outside = "".join(el.find_all(string=True, recursive=False)).strip()
-    link = children[0] if len(children) == 1 and children[0].name == "a" and not outside else None
-    return script(mark, el.get_text(), str(link.get("href") or "") if link is not None else "")
-
-
-class HugoMarkdown(MarkdownConverter):
-    """markdownify, with the choices that suit Hugo's Goldmark."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(
-            heading_style="atx",
-            bullets="-",
-            newline_style="backslash",
-            code_language_callback=_code_language,
-            table_infer_header=True,
-            escape_misc=False,
-            **options,
-        )
-
-    def convert_figcaption(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
-        return f"\n\n{text.strip()}\n\n" if text.strip() else ""
-
-    def convert_pre(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
-        # The same block as the fast path writes, so code survives byte for byte on both paths.
-        code = text[1:] if text.startswith("\n") else text
-        return f"\n\n{fenced_code(code, _code_language(el))}\n\n" if code.strip("\n") else ""
-
-    # The fast path's choices for the same tags, so a body reads the same whichever path wrote it.
-    def convert_tt(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        return str(self.convert_code(el, text, parent_tags))  # type: ignore[attr-defined]
-
-    def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
-
-    def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
-
-    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        if el.get("alt"):
-            el["alt"] = " ".join(str(el["alt"]).split())
-        return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
-
-    def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        if "pre" in parent_tags:
-            return "\n"
-        return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
-
-    def convert_video(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        return text  # a player's fallback text is what Markdown keeps of it (the fast path does the same)
-
-    convert_audio = convert_video
-
-    def convert_sup(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
-        return _script("^", el)
-
-    def convert_sub(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
-        return _script("~", el)
-
-    def escape(self, text: str, parent_tags: set[str]) -> str:
-        # ^ and ~ mark superscript and subscript in the site's Markdown: literal ones are escaped.
-        escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]
-        return re.sub(r"([\^~])", r"\\\1", escaped) if escaped and "_noformat" not in parent_tags else escaped
-
-
-_CONVERTER = HugoMarkdown()
-
-
 def markdown_of(root: Any, *, marked: bool = False) -> str:
     """Markdown of the lxml element `root`: our own fast writer, or markdownify for rare markup.
 
@@ -178,7 +93,11 @@ def markdown_of(root: Any, *, marked: bool = False) -> str:
     """
     if can_convert(root):
         return to_markdown(root, marked=marked)
-    text = str(_CONVERTER.convert_soup(BeautifulSoup(inner_html(root), "lxml")))
+    # Imported here: BeautifulSoup and markdownify cost a conversion time and memory only when a body
+    # needs them.
+    from chalicelib.wordpress.rare_markdown import rare_markdown
+
+    text = rare_markdown(inner_html(root))
     return text if marked else release(text)
 
 
@@ -220,7 +139,7 @@ def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) ->
         return " ".join(unescape(title_html).split()), []
     root = parse_fragment(title_html)
     findings = scan(root, allowed_iframe_hosts=iframe_hosts, strip=strip)
-    return " ".join(root.text_content().split()), findings
+    return " ".join(text_content(root).split()), findings
 
 
 def convert_body(html_text: str, ctx: BodyContext) -> Body:

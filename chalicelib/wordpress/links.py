@@ -9,6 +9,7 @@ This module must never fetch anything or touch the file system.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -27,8 +28,12 @@ FILES_PATH = re.compile(r"(?:^|/)files/(\d{4}/\d{2}/[^/]+)$")
 LOCAL_UPLOADS_PREFIX = "/wp-content/uploads/"
 RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 QUERY_KEYS = ("p", "page_id", "attachment_id")
+# A site names the same hosts and files over and over (its own host, an image in every size): the pure
+# URL readers below remember their last answers.
+URL_CACHE = 8192
 
 
+@functools.lru_cache(maxsize=URL_CACHE)
 def url_host(url: str) -> str:
     try:
         host = urlsplit(url.strip()).hostname or ""
@@ -49,6 +54,7 @@ def url_path(url: str) -> str:
     return path + "/" if "." not in path.rsplit("/", 1)[-1] else path
 
 
+@functools.lru_cache(maxsize=URL_CACHE)
 def uploads_relative(url: str) -> str:
     """The path of an uploaded file below the uploads folder ("2025/03/x.png"), or ""."""
     try:
@@ -76,8 +82,11 @@ def uploads_relative(url: str) -> str:
 
 
 # Absolute URLs, and site-root paths into an uploads folder, as they appear in HTML and shortcodes.
+# Every alternative starts with a literal ("h" or "/", the lookbehind after the slash), which lets the
+# regex engine skip straight to where a URL can start.
 MEDIA_URL_IN_TEXT = re.compile(
-    r"""(?:https?:)?//[^\s"'<>()\[\]\\]+|(?<![\w/.])/(?:[\w.-]+/)*(?:wp-content|files)/[^\s"'<>()\[\]\\]+"""
+    r"""https?://[^\s"'<>()\[\]\\]+|//[^\s"'<>()\[\]\\]+"""
+    r"""|/(?<![\w/.]/)(?:[\w.-]+/)*(?:wp-content|files)/[^\s"'<>()\[\]\\]+"""
 )
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chalicelib.wordpress.fragment import text_content
+
 INLINE = frozenset(
     [
         "a",
@@ -92,6 +94,8 @@ TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
 HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 ESCAPE = re.compile(r"([*_^~])")
+MARKS = re.compile(r"[*_^~]")
+NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
 # Blank lines around block output; collapsed to exactly one blank line at the end.
 BLOCK_GAP = "\n\n"
@@ -176,11 +180,17 @@ def can_convert(root: Any) -> bool:
     return True
 
 
+def _escaped(m: re.Match[str]) -> str:
+    return "\\" + m.group(1)
+
+
 def _text(text: str | None, ctx: _Context) -> str:
     if not text:
         return ""
-    text = WHITESPACE.sub(" ", text)
-    return text if ctx.code else ESCAPE.sub(r"\\\1", text)
+    # Most texts need neither substitution: a search is cheaper than a substitution that finds nothing.
+    if NEEDS_SPACES.search(text):
+        text = WHITESPACE.sub(" ", text)
+    return text if ctx.code or not MARKS.search(text) else ESCAPE.sub(_escaped, text)
 
 
 class _Context:
@@ -307,7 +317,7 @@ def _element(el: Any, ctx: _Context) -> str:
         outside = (el.text or "").strip() or any((c.tail or "").strip() for c in children)
         link = children[0] if len(children) == 1 and children[0].tag == "a" and not outside else None
         return script(
-            "^" if tag == "sup" else "~", el.text_content(), link.get("href") if link is not None else ""
+            "^" if tag == "sup" else "~", text_content(el), link.get("href") if link is not None else ""
         )
     if tag in ("strong", "b"):
         return _wrap("**", inner)

@@ -43,11 +43,18 @@ def refuse_unless_empty(out_dir: Path, *, force: bool) -> None:
 
 
 def files_under(folder: Path) -> list[str]:
-    """Every file under `folder`, as sorted POSIX paths relative to it."""
-    found = []
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            found.append(Path(root, name).relative_to(folder).as_posix())
+    """Every file under `folder`, as sorted POSIX paths relative to it (symbolic links count as files,
+    as `os.walk` lists them; a conversion writes none)."""
+    found: list[str] = []
+    pending = [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found.append(prefix + entry.name)
     return sorted(found)
 
 
@@ -119,13 +126,18 @@ def place(work: Path, out_dir: Path) -> list[str]:
     if MANIFEST in written:
         raise ConversionError(f"the conversion wrote its own {MANIFEST}")
     old = previous_files(out_dir) if out_dir.is_dir() else []
-    _refuse_unsafe_targets(out_dir, written)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for relative in written:
-        dest = out_dir / relative
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        # A rename where it can (the work folder is beside DIR), a copy when DIR is another mount.
-        shutil.move(work / relative, dest)
+    if _is_empty_folder(out_dir):
+        # Nothing there to keep, check or overwrite: each top-level entry moves in whole.
+        for entry in sorted(os.listdir(work)):
+            # A rename where it can (the work folder is beside DIR), a copy when DIR is another mount.
+            shutil.move(work / entry, out_dir / entry)
+    else:
+        _refuse_unsafe_targets(out_dir, written)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for relative in written:
+            dest = out_dir / relative
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(work / relative, dest)
     keep = set(written)
     for relative in old:
         if relative not in keep:
@@ -135,6 +147,17 @@ def place(work: Path, out_dir: Path) -> list[str]:
     tmp.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, out_dir / MANIFEST)
     return written
+
+
+def _is_empty_folder(out_dir: Path) -> bool:
+    """True when `out_dir` is missing (it is then made, with the usual mode) or an empty real folder."""
+    if not out_dir.exists() and not out_dir.is_symlink():
+        out_dir.mkdir(parents=True)
+        return True
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        return False
+    with os.scandir(out_dir) as entries:
+        return next(entries, None) is None
 
 
 def _remove_file(out_dir: Path, relative: str) -> None:

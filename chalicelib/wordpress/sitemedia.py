@@ -28,6 +28,8 @@ TAG_RE = re.compile(r"<[^>]+>")
 
 def plain(text: str) -> str:
     """`text` without its tags and entities, its whitespace collapsed."""
+    if "<" not in text and "&" not in text:  # most titles and captions: nothing to take out
+        return " ".join(text.split())
     return " ".join(htmllib.unescape(TAG_RE.sub(" ", text)).split())
 
 

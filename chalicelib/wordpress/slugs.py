@@ -7,6 +7,7 @@ or a reserved name. This module must never touch the file system.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -27,6 +28,7 @@ def _allowed(ch: str) -> bool:
     return ch in "-_" or unicodedata.category(ch)[0] in ("L", "N", "M")
 
 
+@functools.lru_cache(maxsize=2048)  # term slugs and names repeat on every post that has them
 def slugify(text: str) -> str:
     """One safe lower-case path segment, or "" when nothing usable is left."""
     text = unicodedata.normalize("NFC", unquote(text)).strip().lower()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 from chalicelib.theme_path import THEME_NAME, theme_dir
@@ -35,29 +35,109 @@ def toml_value(value: Any) -> str:
     return toml_string(str(value))
 
 
+def _safe(root: Path, relative: str) -> str:
+    base = os.path.abspath(root)
+    path = os.path.normpath(os.path.join(base, relative))
+    if not path.startswith(base + os.sep):
+        raise ValueError(f"refusing to write outside the site: {relative!r}")
+    return path
+
+
 def safe_path(root: Path, relative: str) -> Path:
     """`root / relative`, refusing anything that would leave `root`.
 
     Lexical on purpose (no symlink resolution, which costs a system call per path component): the
     site folder is one this run created and it never holds a symlink.
     """
-    base = os.path.abspath(root)
-    path = os.path.normpath(os.path.join(base, relative))
-    if not path.startswith(base + os.sep):
-        raise ValueError(f"refusing to write outside the site: {relative!r}")
-    return Path(path)
+    return Path(_safe(root, relative))
 
 
 def write_text(root: Path, relative: str, text: str) -> None:
-    path = safe_path(root, relative)
-    os.makedirs(path.parent, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    path = _safe(root, relative)
+    folder = os.path.dirname(path)
+    # One mkdir for a page's own folder, which is the common case; its parents only when missing.
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(text.encode("utf-8"))
 
 
 def content_file(metadata: dict[str, Any], body: str) -> str:
-    post = frontmatter.Post(body, **{k: v for k, v in metadata.items() if v not in (None, "", [], {})})
-    return str(frontmatter.dumps(post, sort_keys=False, Dumper=YAML_DUMPER)) + "\n"
+    """A content file: YAML front matter (as python-frontmatter writes it with libyaml) and the body."""
+    kept = {k: v for k, v in metadata.items() if v not in (None, "", [], {})}
+    return ("---\n" + front_matter(kept).strip() + "\n---\n\n" + body).rstrip() + "\n"
+
+
+def front_matter(data: dict[str, Any]) -> str:
+    """`data` as libyaml's block-style YAML (what python-frontmatter writes). The entries of a block
+    mapping are written independently of each other, so the short scalars and lists of them that most
+    pages have are written here directly, and only the other entries by libyaml, one at a time."""
+    if not data or _shared_containers(data):  # a list or mapping given twice becomes an anchor and alias
+        return _yaml(data)
+    return "".join(_yaml_entry(key, value) or _yaml({key: value}) for key, value in data.items())
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    return str(
+        yaml.dump(data, Dumper=YAML_DUMPER, default_flow_style=False, allow_unicode=True, sort_keys=False)
+    )
+
+
+def _shared_containers(data: dict[str, Any]) -> bool:
+    seen: set[int] = set()
+    pending: list[Any] = list(data.values())
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict | list | tuple | set):
+            if id(value) in seen:
+                return True
+            seen.add(id(value))
+            pending.extend(value.values() if isinstance(value, dict) else value)
+            if isinstance(value, dict):
+                pending.extend(value)
+    return False
+
+
+# A scalar written as it is (or single-quoted): letters and digits of any script, "_", and punctuation
+# that no YAML emitter treats specially after the first character (": " and " #" are checked apart).
+_SIMPLE = re.compile(r"[\w/(][\w .,()/+!?&%$=;@':#-]*")
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+_MAX_LINE = 76  # below libyaml's folding width (80): the line is never folded
+
+
+def _yaml_scalar(text: str, indent: int) -> str | None:
+    """A string as libyaml writes it `indent` characters into a line, or None when it is not short and
+    simple enough to tell here."""
+    if indent + len(text) > _MAX_LINE - 2 or not _SIMPLE.fullmatch(text) or text[-1] == " " or text[0] == "_":
+        return None
+    # Plain when it reads back as the same string; single-quoted when it would read as another type
+    # (true, 12, 2024-01-02) or holds an indicator.
+    plain = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]
+    if plain and not (": " in text or text.endswith(":") or " #" in text):
+        return text
+    quoted = "'" + text.replace("'", "''") + "'"
+    return quoted if indent + len(quoted) <= _MAX_LINE else None
+
+
+def _yaml_entry(key: str, value: Any) -> str | None:
+    if _yaml_scalar(key, 0) != key:
+        return None
+    if isinstance(value, bool):
+        return f"{key}: {'true' if value else 'false'}\n"
+    if isinstance(value, int):
+        return f"{key}: {value}\n"
+    if isinstance(value, str):
+        scalar = _yaml_scalar(value, len(key) + 2)
+        return None if scalar is None else f"{key}: {scalar}\n"
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        items = [_yaml_scalar(v, 2) for v in value]
+        return None if None in items else f"{key}:\n" + "".join(f"- {item}\n" for item in items)
+    return None
 
 
 def hugo_toml(

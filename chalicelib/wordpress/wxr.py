@@ -409,9 +409,10 @@ class ExportReader:
                                 self._check_version(el.sourceline)
                             continue
                         depth -= 1
-                        item = self._on_end(el, depth)
-                        if item is not None:
-                            yield item
+                        if depth == 2:  # only the channel's own children are read (_on_end)
+                            item = self._on_end(el, depth)
+                            if item is not None:
+                                yield item
                 _close(parser)
             except etree.XMLSyntaxError as error:
                 raise self._syntax_error(error, stream_line) from None

@@ -6,8 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment
-from chalicelib.wordpress.html import _CONVERTER, markdown_of
+from chalicelib.wordpress.html import markdown_of
 from chalicelib.wordpress.markdown import can_convert, to_markdown
+from chalicelib.wordpress.rare_markdown import _CONVERTER
 
 COMMON = pytest.mark.parametrize(
     ("html", "markdown"),

@@ -1,0 +1,103 @@
+"""markdownify, set up for Hugo's Goldmark: the writer for the rare markup `markdown.py` does not handle.
+
+`html.markdown_of` sends a body here only when `markdown.can_convert` says no (forms, nested tables,
+SVG…); the choices match markdown.py's, so a body reads the same whichever path wrote it. This module
+is imported only when such a body comes: BeautifulSoup and markdownify cost time and memory.
+
+This module must never fetch anything or decide what is safe: the hacked-content scan has already run.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bs4 import BeautifulSoup
+from markdownify import MarkdownConverter
+
+from chalicelib.wordpress.markdown import fenced_code, script
+
+
+def _code_language(el: Any) -> str:
+    for node in (el, el.find("code")):
+        if node is None:
+            continue
+        for cls in node.get("class") or []:
+            for prefix in ("language-", "lang-", "brush:"):
+                if cls.startswith(prefix):
+                    return str(cls[len(prefix) :])
+    return ""
+
+
+def _script(mark: str, el: Any) -> str:
+    children = el.find_all(True, recursive=False)
+    outside = "".join(el.find_all(string=True, recursive=False)).strip()
+    link = children[0] if len(children) == 1 and children[0].name == "a" and not outside else None
+    return script(mark, el.get_text(), str(link.get("href") or "") if link is not None else "")
+
+
+class HugoMarkdown(MarkdownConverter):
+    """markdownify, with the choices that suit Hugo's Goldmark."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(
+            heading_style="atx",
+            bullets="-",
+            newline_style="backslash",
+            code_language_callback=_code_language,
+            table_infer_header=True,
+            escape_misc=False,
+            **options,
+        )
+
+    def convert_figcaption(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return f"\n\n{text.strip()}\n\n" if text.strip() else ""
+
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        # The same block as the fast path writes, so code survives byte for byte on both paths.
+        code = text[1:] if text.startswith("\n") else text
+        return f"\n\n{fenced_code(code, _code_language(el))}\n\n" if code.strip("\n") else ""
+
+    # The fast path's choices for the same tags, so a body reads the same whichever path wrote it.
+    def convert_tt(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(self.convert_code(el, text, parent_tags))  # type: ignore[attr-defined]
+
+    def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if el.get("alt"):
+            el["alt"] = " ".join(str(el["alt"]).split())
+        return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "pre" in parent_tags:
+            return "\n"
+        return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_video(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return text  # a player's fallback text is what Markdown keeps of it (the fast path does the same)
+
+    convert_audio = convert_video
+
+    def convert_sup(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return _script("^", el)
+
+    def convert_sub(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
+        return _script("~", el)
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        # ^ and ~ mark superscript and subscript in the site's Markdown: literal ones are escaped.
+        escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]
+        return re.sub(r"([\^~])", r"\\\1", escaped) if escaped and "_noformat" not in parent_tags else escaped
+
+
+_CONVERTER = HugoMarkdown()
+
+
+def rare_markdown(html_text: str) -> str:
+    """The Markdown of an HTML fragment, with code lines still marked (see markdown.release)."""
+    return str(_CONVERTER.convert_soup(BeautifulSoup(html_text, "lxml")))
