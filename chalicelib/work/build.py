@@ -22,6 +22,7 @@ from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
+from chalicelib.usage import Usage
 from chalicelib.work import artifacts, site_config, work_dir
 
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
@@ -50,6 +51,13 @@ class Built:
             "artifact_run": self.artifact_run,
             "summary": self.summary,
         }
+
+    def usage(self) -> Usage:
+        """The trees it stored: their bytes (the requests that stored them are not counted)."""
+        stored = sum(
+            tree.get("bytes", 0) for tree in self.trees.values() if isinstance(tree.get("bytes"), int)
+        )
+        return Usage(bytes_stored=stored)
 
 
 def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built:
