@@ -242,13 +242,22 @@ def run_usage(run: Run) -> Usage | None:
 def run_cost(run: Run) -> cost.Cost | None:
     """The run's cost at the price table's list prices; None when nothing was recorded, or the table
     does not load (its one-line error is in the log)."""
-    used = run_usage(run)
+    return _priced(run_usage(run), f"run {run.id}")
+
+
+def stage_cost(stage: Stage) -> cost.Cost | None:
+    """One stage's cost, as `run_cost`; None for a stage that recorded no usage."""
+    recorded = Usage.from_dict(stage.detail["usage"]) if "usage" in stage.detail else None
+    return _priced(recorded, f"stage {stage.name}")
+
+
+def _priced(used: Usage | None, where: str) -> cost.Cost | None:
     if used is None:
         return None
     try:
         return cost.price(used, cost.table())
     except prices.PriceTableError as exc:
-        log.warning("run %s: no cost: %s", run.id, exc)
+        log.warning("%s: no cost: %s", where, exc)
         return None
 
 

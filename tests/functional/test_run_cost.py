@@ -4,15 +4,19 @@ real Hugo) ends with a cost on each stage, and `presslift cost` adds them up."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from argparse import Namespace
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 
-from chalicelib import events, pipeline, runview, stages
+from chalicelib import events, pipeline, runpage, runview, stages
+from chalicelib.artifacts import ArtifactStore
+from chalicelib.config import ApiLinks
 from chalicelib.events import ObjectCreated
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
@@ -71,10 +75,20 @@ def test_an_import_run_ends_with_a_cost_on_every_stage_and_presslift_cost_shows_
     for stage in ran:
         used = Usage.from_dict(stage.detail["usage"])
         assert used.lambda_requests == 1 and (used.lambda_gb_seconds or 0) > 0, stage.name
+        stage_cost = runview.stage_cost(stage)
+        assert stage_cost is not None and stage_cost.total > 0, stage.name
     assert Usage.from_dict(done.stage("build").detail["usage"]).bytes_stored
     assert Usage.from_dict(done.stage("deploy-staging").detail["usage"]).s3_puts
     priced = runview.run_cost(done)
     assert priced is not None and priced.total > 0
+
+    page = runpage.render(
+        done,
+        runpage.gather(ArtifactStore(svc.s3, svc.settings.artifacts_bucket), done),
+        links=ApiLinks("https://abc.execute-api.us-east-1.amazonaws.com/api"),
+        now=datetime.now(UTC),
+    )
+    assert f'<dt>Cost</dt><dd class="cost">{html.escape(runview.cost_line(done))}</dd>' in page
 
     out = io.StringIO()
     shown = Namespace(run=run.id, json=False)
