@@ -3,14 +3,19 @@ month; what was not measured is named, not guessed; and the cost line a person r
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from chalicelib import cost, prices, runview, sitecost
+from chalicelib.buildrunner import render
+from chalicelib.buildrunner.job import BuildJob, RunnerResult
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage
 from chalicelib.usage import Usage, function_for, lambda_usage, memory_mb
+from chalicelib.work.build import runner_usage
 
 TABLE = prices.parse(
     """
@@ -188,3 +193,22 @@ def test_a_month_ends_where_the_next_begins() -> None:
         "2026-12-01T00:00:00+00:00",
         "2027-01-01T00:00:00+00:00",
     )
+
+
+def test_the_runner_function_says_its_memory_and_its_time_counts_at_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3008")  # as Lambda sets it from MemorySize
+    missing = (tmp_path / "source.tar.gz").as_uri()
+    job = BuildJob(missing, (tmp_path / "out.tgz").as_uri(), (tmp_path / "log").as_uri(), (), seconds=30)
+    answer = render.handle(json.loads(job.to_json()))  # the runner function's real handler
+    result = RunnerResult.from_json(json.dumps(answer))
+    assert not result.ok and result.memory_mb == 3008
+    waited = replace(result, seconds=10.0)  # FunctionRunner.run sets how long it waited
+    assert runner_usage(waited) == Usage(lambda_gb_seconds=10.0 * 3008 / 1024, lambda_requests=1)
+    assert runner_usage(result) == Usage()  # a child process: its time is the stage function's own
+
+
+@pytest.mark.parametrize("reported", [64, 20000, "3008", True, None])
+def test_a_runner_memory_lambda_does_not_allow_is_unknown(reported: object) -> None:
+    result = RunnerResult.from_json(json.dumps({"ok": True, "memory_mb": reported}))
+    assert result.memory_mb == 0
+    assert runner_usage(replace(result, seconds=2.0)) == Usage(lambda_requests=1)
