@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import prices
@@ -54,7 +54,7 @@ class Cost:
     read_on: str
     unmeasured: tuple[str, ...] = ()
     not_priced: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:

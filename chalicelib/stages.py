@@ -69,12 +69,15 @@ def run_stage(
             result = work(run)
         except PipelineError as exc:
             extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
-            fail(runs, run_id, name, str(exc), extra)
+            fail(runs, run_id, name, str(exc), {**extra, "usage": _used(name, None, started).to_dict()})
             _measure(run, name, "failed", started)
             return None
         except Exception as exc:
             if final_attempt:
-                fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}")
+                used = {
+                    "usage": _used(name, None, started).to_dict()
+                }  # this attempt's; earlier ones are lost
+                fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}", used)
                 _measure(run, name, "failed", started)
             raise
         detail = {**result.detail(), "usage": _used(name, result, started).to_dict()}

@@ -17,6 +17,7 @@ from rich.console import Console
 from chalicelib import events, pipeline, runpage, runview, stages
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import ApiLinks
+from chalicelib.errors import BuildError
 from chalicelib.events import ObjectCreated
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
@@ -121,3 +122,16 @@ def test_presslift_cost_json_sums_the_site_runs(provisioned, capsys) -> None:
         {"lambda_requests": 2, "s3_puts": 400},
     )
     assert report["estimate_usd"] > 0 and report["period"] == "the last 30 days"
+
+
+def test_a_failed_stage_still_records_the_lambda_time_it_used(provisioned) -> None:
+    run = provisioned.runs.create(Run(new_run_id(), "blog", "hugo", Trigger("push"), [Stage("build")]))
+
+    def broken(_: Run) -> Uploaded:
+        raise BuildError("hugo: template error", log_tail="line 3")
+
+    assert stages.run_stage(provisioned.runs, run.id, "build", broken, final_attempt=True) is None
+    failed = provisioned.runs.get(run.id).stage("build")
+    assert failed.status == "failed" and failed.detail["log_tail"] == "line 3"
+    used = Usage.from_dict(failed.detail["usage"])
+    assert used.lambda_requests == 1 and (used.lambda_gb_seconds or 0) > 0  # at build's 3,008 MB
