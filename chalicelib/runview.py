@@ -8,14 +8,19 @@ reads the same everywhere. Nothing here talks to AWS or renders HTML, and nothin
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from chalicelib import cost, prices
 from chalicelib.runs import Run, Stage
 from chalicelib.units import human_duration, stopwatch
+from chalicelib.usage import Usage
+
+log = logging.getLogger(__name__)
 
 #: How a status is drawn: a superseded run or a skipped stage is no error, so it is drawn neutrally.
 TONES = {
@@ -228,12 +233,50 @@ def trigger_text(run: Run) -> str:
     return summary.splitlines()[0] if summary.strip() else "-"
 
 
+def run_usage(run: Run) -> Usage | None:
+    """What the run's stages used, summed; None when no stage recorded any (a run from before)."""
+    found = [Usage.from_dict(stage.detail["usage"]) for stage in run.stages if "usage" in stage.detail]
+    return cost.total_usage(found) if found else None
+
+
+def run_cost(run: Run) -> cost.Cost | None:
+    """The run's cost at the price table's list prices; None when nothing was recorded, or the table
+    does not load (its one-line error is in the log)."""
+    return _priced(run_usage(run), f"run {run.id}")
+
+
+def stage_cost(stage: Stage) -> cost.Cost | None:
+    """One stage's cost, as `run_cost`; None for a stage that recorded no usage."""
+    recorded = Usage.from_dict(stage.detail["usage"]) if "usage" in stage.detail else None
+    return _priced(recorded, f"stage {stage.name}")
+
+
+def _priced(used: Usage | None, where: str) -> cost.Cost | None:
+    if used is None:
+        return None
+    try:
+        return cost.price(used, cost.table())
+    except prices.PriceTableError as exc:
+        log.warning("%s: no cost: %s", where, exc)
+        return None
+
+
+def cost_line(run: Run) -> str:
+    """`$0.0012 (Lambda GB-seconds $0.0010, S3 PUTs $0.0002; us-east-1 list prices of 2026-11-30)`;
+    empty when the run recorded no usage."""
+    priced = run_cost(run)
+    return cost.line(priced) if priced is not None else ""
+
+
 def as_json(run: Run, now: datetime) -> dict[str, Any]:
     """The run's record with what people read added (the terminal's `--json`)."""
+    priced = run_cost(run)
     return {
         **run.to_dict(),
         "status_line": status_line(run),
         "warnings": warnings(run),
         "started": when(run_started(run)),
         "took": run_took(run, now),
+        "cost": priced.to_dict() if priced is not None else None,
+        "cost_line": cost.line(priced) if priced is not None else "",
     }

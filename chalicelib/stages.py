@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from chalicelib import metrics
+from chalicelib import metrics, usage
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.logs import current_context, log_context
 from chalicelib.runparts import ArtifactRef
@@ -69,20 +69,29 @@ def run_stage(
             result = work(run)
         except PipelineError as exc:
             extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
-            fail(runs, run_id, name, str(exc), extra)
+            fail(runs, run_id, name, str(exc), {**extra, "usage": _used(name, None, started).to_dict()})
             _measure(run, name, "failed", started)
             return None
         except Exception as exc:
             if final_attempt:
-                fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}")
+                used = {
+                    "usage": _used(name, None, started).to_dict()
+                }  # this attempt's; earlier ones are lost
+                fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}", used)
                 _measure(run, name, "failed", started)
             raise
+        detail = {**result.detail(), "usage": _used(name, result, started).to_dict()}
         done = runs.update(
             run_id,
-            lambda r: r.succeed(name, result.detail(), artifact=artifact(r, result) if artifact else None),
+            lambda r: r.succeed(name, detail, artifact=artifact(r, result) if artifact else None),
         )
         _measure(run, name, "succeeded", started)
     return done, result
+
+
+def _used(name: str, result: object, started: float) -> usage.Usage:
+    """What the stage used: its Lambda time and request, and what its result reports (see `usage`)."""
+    return usage.lambda_usage(name, time.monotonic() - started) + usage.of_result(result)
 
 
 def _measure(run: Run, name: str, outcome: str, started: float) -> None:

@@ -284,7 +284,7 @@ def _add_convert(sub: Any) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    from presslift import __version__, releasecommands, reviewcommand, runlog, sitecommands
+    from presslift import __version__, costcommand, releasecommands, reviewcommand, runlog, sitecommands
     from presslift.localcloud import LocalCloudOptions
     from presslift.target import add_target_options
 
@@ -363,7 +363,8 @@ def parser() -> argparse.ArgumentParser:
     sitecommands.add_parsers(sub, add_target_options)
     runlog.add_parsers(sub, add_target_options)
     reviewcommand.add_parsers(sub, add_target_options)
-    for name in ("runs", "show", "logs", "watch", "diff"):
+    costcommand.add_parsers(sub, add_target_options)
+    for name in ("runs", "show", "logs", "watch", "diff", "cost"):
         sub.choices[name].set_defaults(func=cmd_read)
 
     imports = sub.add_parser(

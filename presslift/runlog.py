@@ -125,6 +125,9 @@ def cmd_show(args: argparse.Namespace, svc: Services, console: Console) -> int:
         f"  started {runview.when(started)} ({runview.ago(started, now)}), took {runview.run_took(run, now)}",
         highlight=False,
     )
+    cost = runview.cost_line(run)
+    if cost:
+        console.print(f"  cost {escape(cost)}", highlight=False, soft_wrap=True)
     for where, url in run.urls.items():
         console.print(f"  {where}: {url}", highlight=False, soft_wrap=True)
     table = Table(box=None, pad_edge=False, header_style="bold")

@@ -12,7 +12,9 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -73,6 +75,7 @@ class FunctionRunner:
 
     def run(self, job: BuildJob) -> RunnerResult:
         client = self._client_factory("lambda")
+        started = time.monotonic()
         reply = client.invoke(
             FunctionName=self.function_name,
             InvocationType="RequestResponse",
@@ -82,7 +85,7 @@ class FunctionRunner:
         if reply.get("FunctionError"):
             detail = _error_message(payload)
             raise BuildError(f"the build runner failed ({reply['FunctionError']}): {detail}")
-        return _parse(payload)
+        return replace(_parse(payload), seconds=time.monotonic() - started)
 
 
 def _error_message(payload: bytes) -> str:

@@ -93,6 +93,10 @@ class RunnerResult:
     flags: tuple[str, ...] = ()
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     theme_fallback: str = ""  # why the runner built with Presslift's theme ("" when it did not)
+    #: The runner function's own memory (MB) and how long its caller waited for it, for the run's cost;
+    #: 0 for a child process, which the stage's own function pays for.
+    memory_mb: int = 0
+    seconds: float = 0.0
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -110,4 +114,10 @@ class RunnerResult:
             flags=tuple(str(flag) for flag in data.get("flags", ())),
             stages={str(k): dict(v) for k, v in dict(data.get("stages", {})).items()},
             theme_fallback=str(data.get("theme_fallback", ""))[:400],
+            memory_mb=_memory(data.get("memory_mb")),
         )
+
+
+def _memory(value: object) -> int:
+    """A runner's reported memory when it is one Lambda allows (128 to 10,240 MB), else 0 (unknown)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 128 <= value <= 10240 else 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import tempfile
 import urllib.request
@@ -37,6 +38,8 @@ MARGIN_SECONDS = 5.0
 def handle(event: dict[str, Any]) -> dict[str, Any]:
     """The runner function's handler: the job as its event, the result as its answer."""
     result: dict[str, Any] = json.loads(run_job(BuildJob.from_json(json.dumps(event))).to_json())
+    memory = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "")  # Lambda's, from its MemorySize
+    result["memory_mb"] = int(memory) if memory.isdigit() else 0
     return result
 
 

@@ -9,7 +9,7 @@ must never run repository code itself, nor hand the runner anything but the job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
+from chalicelib.usage import Usage
 from chalicelib.work import artifacts, site_config, work_dir
 
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
@@ -41,6 +42,7 @@ class Built:
     trees: dict[str, dict[str, Any]]
     artifact_run: str
     summary: str
+    runner: Usage = field(default_factory=Usage)  # the runner function's, when it is one
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,13 @@ class Built:
             "artifact_run": self.artifact_run,
             "summary": self.summary,
         }
+
+    def usage(self) -> Usage:
+        """The trees it stored: their bytes (the requests that stored them are not counted)."""
+        stored = sum(
+            tree.get("bytes", 0) for tree in self.trees.values() if isinstance(tree.get("bytes"), int)
+        )
+        return Usage(bytes_stored=stored) + self.runner
 
 
 def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built:
@@ -83,7 +92,17 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         trees=trees,
         artifact_run=run.id,
         summary=f"Hugo {result.hugo}: {files}{fallback}",
+        runner=runner_usage(result),
     )
+
+
+def runner_usage(result: RunnerResult) -> Usage:
+    """The runner function's time at its memory and its one request; nothing for a child process (its
+    time is the stage function's own). A runner that did not say its memory adds only the request."""
+    if result.seconds <= 0:
+        return Usage()
+    gb_seconds = result.seconds * result.memory_mb / 1024 if result.memory_mb else None
+    return Usage(lambda_gb_seconds=gb_seconds, lambda_requests=1)
 
 
 def hand_off(

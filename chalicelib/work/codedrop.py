@@ -21,6 +21,7 @@ from chalicelib.manifest import Manifest
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import CodeConfig
+from chalicelib.usage import Usage
 from chalicelib.work import artifacts, site_config, work_dir
 
 if TYPE_CHECKING:
@@ -76,6 +77,9 @@ class BundleResult:
             "trees": {BUNDLE: {"files": self.files, "bytes": self.bytes}},
             "summary": f"bundle of {self.app}: {self.files} files, {self.bytes / 1e6:.1f} MB",
         }
+
+    def usage(self) -> Usage:
+        return Usage(bytes_stored=self.bytes)
 
 
 @dataclass(frozen=True)

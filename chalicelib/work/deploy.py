@@ -23,6 +23,7 @@ from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.sitemodel import Site, check_site_owned, placement
+from chalicelib.usage import Usage
 from chalicelib.work import artifacts, site_config, work_dir
 
 if TYPE_CHECKING:
@@ -148,6 +149,17 @@ class DeployResult:
             detail["since_approval"] = self.since_approval
             detail["summary"] += f"; {self.since_approval}"
         return detail
+
+    def usage(self) -> Usage:
+        """Its uploads (S3 PUTs; deletes are free), the paths it invalidated, the search sync's record
+        operations; the reads that planned it are not counted."""
+        publish = self.publish
+        paths = len(publish.plan.invalidations) if publish.plan is not None and publish.invalidation_id else 0
+        return Usage(
+            s3_puts=0 if publish.dry_run else publish.uploaded,
+            invalidation_paths=paths,
+            algolia_operations=self.search.plan.operations if self.search is not None else None,
+        )
 
 
 def plan_deploy(
