@@ -22,6 +22,7 @@ from chalicelib.artifacts import ArtifactStore
 from chalicelib.errors import NotFoundError
 from chalicelib.runs import Run
 from chalicelib.services import Services
+from presslift.functionlogs import function_logs, print_function_lines
 
 #: Which logs belong to which stage, for `presslift logs RUN STAGE`.
 STAGE_LOGS = {"convert": ("conversion-report.json",), "build": ("build.log",)}
@@ -164,9 +165,12 @@ def cmd_logs(args: argparse.Namespace, svc: Services, console: Console) -> int:
     store = ArtifactStore(svc.s3, svc.settings.artifacts_bucket)
     shown: dict[str, int] = {}
     seen_stages: dict[str, str] = {}
+    lines = function_logs(args, run, console)
     while True:
         run = svc.runs.get(args.run)
         _print_stage_changes(run, args.stage, seen_stages, console, args.json)
+        if lines is not None:
+            print_function_lines(lines, run, args.stage, console, args.json)
         for name in store.list_logs(run.site, run.id):
             if args.stage and name not in STAGE_LOGS.get(args.stage, ()):
                 continue
