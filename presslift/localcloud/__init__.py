@@ -28,7 +28,7 @@ from chalicelib.github.api import API_ENV as GITHUB_API_ENV
 from chalicelib.secrets import WEBHOOK_SECRETS_PATH, github_token_name
 from chalicelib.services import Services, use_services
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
-from presslift.localcloud.functionlogs import FunctionLogFile
+from presslift.localcloud.functionlogs import FunctionLogCapture
 from presslift.localcloud.gateway import STAGE as API_STAGE
 from presslift.localcloud.outbox import Email, Outbox
 from presslift.localcloud.provision import Provisioned, provision
@@ -186,7 +186,7 @@ class LocalCloud:
         self.services: Services | None = None
         self.emails: list[Email] = []
         self._email_lock = threading.Condition()
-        self._function_log: FunctionLogFile | None = None
+        self._function_log: FunctionLogCapture | None = None
 
     @property
     def outbox_dir(self) -> Path:
@@ -274,8 +274,8 @@ class LocalCloud:
         )
         functions = {p.name: p.wiring.function for p in self.pollers}
         functions.update({s.name: s.wiring.function for s in self.schedules})
-        self._function_log = FunctionLogFile(self.state_dir, functions)
-        logging.getLogger().addHandler(self._function_log)
+        self._function_log = FunctionLogCapture(self.state_dir, functions)
+        self._function_log.start()
         if self._snapshots:
             self._snapshots.save()  # what provisioning made is kept even if the first run is killed
             self._snapshots.start()
@@ -346,8 +346,7 @@ class LocalCloud:
             self._state_lock.close()  # closing the file releases the lock
             self._state_lock = None
         if self._function_log:
-            logging.getLogger().removeHandler(self._function_log)
-            self._function_log.close()
+            self._function_log.stop()
         if self._moto:
             self._moto.stop()
         if self.github:

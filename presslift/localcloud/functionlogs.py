@@ -1,6 +1,10 @@
 """The local cloud's function logs: every log line a function writes for a run, kept in one JSON-lines
 file under the state dir, so `presslift logs RUN` can show them as CloudWatch Logs shows them on AWS.
 
+The pipeline logs at INFO, as on Lambda, even when the terminal shows only warnings (`presslift up`
+without `--verbose`): `FunctionLogCapture` lowers the pipeline's loggers to INFO for the file and keeps
+the terminal's handlers at the level they showed before.
+
 Each line is the Lambda JSON line (`chalicelib.logs.JsonFormatter`: timestamp, level, logger, message,
 run_id, site, stage, attempt), redacted as every record is, plus `function`: the function whose thread
 wrote it. Only lines that carry a run id are kept; the rest belong to no run.
@@ -17,6 +21,8 @@ from typing import Any
 
 from chalicelib.logs import JsonFormatter, prepare
 
+#: The loggers of the code that runs as Lambda functions.
+PIPELINE_LOGGERS = ("chalicelib",)
 #: Where the lines go, under the local cloud's state dir.
 FUNCTION_LOG = Path("logs") / "functions.jsonl"
 
@@ -49,6 +55,48 @@ class FunctionLogFile(logging.FileHandler):
         super().__init__(path, encoding="utf-8", delay=True)
         self.setFormatter(_FunctionLineFormatter(dict(functions)))
         self.addFilter(_has_run)
+
+
+class FunctionLogCapture:
+    """While started: the pipeline's lines go to the file at INFO, the terminal shows what it did."""
+
+    def __init__(self, state_dir: Path, functions: Mapping[str, str]) -> None:
+        self.file = FunctionLogFile(state_dir, functions)
+        self._lowered: list[tuple[logging.Logger, int]] = []
+        self._quieted: list[tuple[logging.Handler, logging.Filter]] = []
+
+    def start(self) -> None:
+        root = logging.getLogger()
+        shown = root.getEffectiveLevel()
+        for name in PIPELINE_LOGGERS:
+            logger = logging.getLogger(name)
+            if logger.getEffectiveLevel() > logging.INFO:
+                self._lowered.append((logger, logger.level))
+                logger.setLevel(logging.INFO)
+        if self._lowered:
+            quiet = _AtLeast(shown)
+            for handler in root.handlers:
+                handler.addFilter(quiet)
+                self._quieted.append((handler, quiet))
+        root.addHandler(self.file)
+
+    def stop(self) -> None:
+        logging.getLogger().removeHandler(self.file)
+        self.file.close()
+        for handler, quiet in self._quieted:
+            handler.removeFilter(quiet)
+        for logger, level in self._lowered:
+            logger.setLevel(level)
+        self._quieted, self._lowered = [], []
+
+
+class _AtLeast(logging.Filter):
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
 
 
 class LocalFunctionLogs:

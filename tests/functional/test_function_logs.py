@@ -22,7 +22,7 @@ from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
 from presslift import runlog
 from presslift.functionlogs import CloudWatchFunctionLogs, filter_pattern, readable
-from presslift.localcloud.functionlogs import FunctionLogFile, LocalFunctionLogs
+from presslift.localcloud.functionlogs import FunctionLogCapture, FunctionLogFile, LocalFunctionLogs
 
 FUNCTIONS = ("presslift-dev-import-export", "presslift-dev-build-site")
 
@@ -204,3 +204,30 @@ def test_locally_the_function_lines_of_the_run_are_kept_in_a_file_and_shown(
     only_build = io.StringIO()
     runlog.cmd_logs(_args(run, stage="build"), provisioned, Console(file=only_build, width=200))
     assert "converted 3 posts" not in only_build.getvalue()
+
+
+def test_the_local_file_gets_the_pipeline_info_lines_while_the_terminal_keeps_showing_warnings(
+    tmp_path: Path,
+) -> None:
+    root, pipeline = logging.getLogger(), logging.getLogger("chalicelib")
+    terminal_text = io.StringIO()
+    terminal = logging.StreamHandler(terminal_text)
+    saved = root.level, pipeline.level
+    root.setLevel(logging.WARNING)
+    pipeline.setLevel(logging.NOTSET)
+    root.addHandler(terminal)
+    capture = FunctionLogCapture(tmp_path, {})
+    try:
+        capture.start()
+        with log_context(run_id="20261130-000000-000-bbbbbb", stage="build"):
+            logging.getLogger("chalicelib.stages").info("stage build started")
+            logging.getLogger("chalicelib.stages").warning("hugo warned")
+        capture.stop()
+        assert pipeline.level == logging.NOTSET and not terminal.filters
+    finally:
+        root.removeHandler(terminal)
+        root.setLevel(saved[0])
+        pipeline.setLevel(saved[1])
+    kept = LocalFunctionLogs(tmp_path, "20261130-000000-000-bbbbbb").new_lines()
+    assert [line["message"] for line in kept] == ["stage build started", "hugo warned"]
+    assert "hugo warned" in terminal_text.getvalue() and "started" not in terminal_text.getvalue()
