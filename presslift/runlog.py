@@ -232,7 +232,10 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     runs.add_argument("--limit", type=int, default=20)
     show = sub.add_parser("show", help="one run's story: every stage, its times, error and warnings")
     show.add_argument("run", help="the run id (see `presslift runs`)")
-    logs = sub.add_parser("logs", help="a run's logs and reports; --follow until it ends")
+    logs = sub.add_parser(
+        "logs",
+        help="a run's function log lines (CloudWatch on AWS), logs and reports; --follow until it ends",
+    )
     logs.add_argument("run", help="the run id")
     logs.add_argument("stage", nargs="?", help="only this stage's logs (convert, build, ...)")
     logs.add_argument("-f", "--follow", action="store_true", help="keep printing until the run ends")
