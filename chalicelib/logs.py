@@ -66,6 +66,12 @@ def register_secret(value: str | None) -> None:
         _secrets.add(value)
 
 
+def registered_secrets() -> frozenset[str]:
+    """The values registered so far (tests check that none reached a log)."""
+    with _secrets_lock:
+        return frozenset(_secrets)
+
+
 def forget_secrets() -> None:
     """Drop every registered value (tests)."""
     with _secrets_lock:

@@ -65,6 +65,7 @@ def run_stage(
         return None
     started = time.monotonic()
     with log_context(run_id=run_id, site=run.site, stage=name):
+        log.info("stage %s started", name)
         try:
             result = work(run)
         except PipelineError as exc:
@@ -86,6 +87,7 @@ def run_stage(
             lambda r: r.succeed(name, detail, artifact=artifact(r, result) if artifact else None),
         )
         _measure(run, name, "succeeded", started)
+        log.info("stage %s succeeded: %s", name, detail.get("summary") or "done")
     return done, result
 
 

@@ -22,6 +22,7 @@ from chalicelib.artifacts import ArtifactStore
 from chalicelib.errors import NotFoundError
 from chalicelib.runs import Run
 from chalicelib.services import Services
+from presslift.functionlogs import function_logs, print_function_lines
 
 #: Which logs belong to which stage, for `presslift logs RUN STAGE`.
 STAGE_LOGS = {"convert": ("conversion-report.json",), "build": ("build.log",)}
@@ -164,9 +165,12 @@ def cmd_logs(args: argparse.Namespace, svc: Services, console: Console) -> int:
     store = ArtifactStore(svc.s3, svc.settings.artifacts_bucket)
     shown: dict[str, int] = {}
     seen_stages: dict[str, str] = {}
+    lines = function_logs(args, run, console)
     while True:
         run = svc.runs.get(args.run)
         _print_stage_changes(run, args.stage, seen_stages, console, args.json)
+        if lines is not None:
+            print_function_lines(lines, run, args.stage, console, args.json)
         for name in store.list_logs(run.site, run.id):
             if args.stage and name not in STAGE_LOGS.get(args.stage, ()):
                 continue
@@ -228,7 +232,10 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     runs.add_argument("--limit", type=int, default=20)
     show = sub.add_parser("show", help="one run's story: every stage, its times, error and warnings")
     show.add_argument("run", help="the run id (see `presslift runs`)")
-    logs = sub.add_parser("logs", help="a run's logs and reports; --follow until it ends")
+    logs = sub.add_parser(
+        "logs",
+        help="a run's function log lines (CloudWatch on AWS), logs and reports; --follow until it ends",
+    )
     logs.add_argument("run", help="the run id")
     logs.add_argument("stage", nargs="?", help="only this stage's logs (convert, build, ...)")
     logs.add_argument("-f", "--follow", action="store_true", help="keep printing until the run ends")

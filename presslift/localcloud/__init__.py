@@ -28,6 +28,7 @@ from chalicelib.github.api import API_ENV as GITHUB_API_ENV
 from chalicelib.secrets import WEBHOOK_SECRETS_PATH, github_token_name
 from chalicelib.services import Services, use_services
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
+from presslift.localcloud.functionlogs import FunctionLogCapture
 from presslift.localcloud.gateway import STAGE as API_STAGE
 from presslift.localcloud.outbox import Email, Outbox
 from presslift.localcloud.provision import Provisioned, provision
@@ -185,6 +186,7 @@ class LocalCloud:
         self.services: Services | None = None
         self.emails: list[Email] = []
         self._email_lock = threading.Condition()
+        self._function_log: FunctionLogCapture | None = None
 
     @property
     def outbox_dir(self) -> Path:
@@ -270,6 +272,10 @@ class LocalCloud:
             self.options.api_port,
             identities=local_identity(),
         )
+        functions = {p.name: p.wiring.function for p in self.pollers}
+        functions.update({s.name: s.wiring.function for s in self.schedules})
+        self._function_log = FunctionLogCapture(self.state_dir, functions)
+        self._function_log.start()
         if self._snapshots:
             self._snapshots.save()  # what provisioning made is kept even if the first run is killed
             self._snapshots.start()
@@ -339,6 +345,8 @@ class LocalCloud:
         if self._state_lock is not None:
             self._state_lock.close()  # closing the file releases the lock
             self._state_lock = None
+        if self._function_log:
+            self._function_log.stop()
         if self._moto:
             self._moto.stop()
         if self.github:

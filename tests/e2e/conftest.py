@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -25,12 +26,40 @@ from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
 from presslift.dashboard import SigningProxy
 from presslift.localcloud import LocalCloud, LocalCloudOptions, local_identity
+from presslift.localcloud.functionlogs import FUNCTION_LOG
 from standins.github import LocalGitHub
 from standins.github.payloads import push_payload, webhook_request
 from tests.conftest import free_port
+from tests.e2e import logsecrets
 
 #: The token the local cloud gives the pipeline for GitHub; `local_github` repositories accept it.
 GITHUB_TOKEN = "e2e-github-token"
+logsecrets.remember("the GitHub token", GITHUB_TOKEN)
+
+
+@pytest.fixture(scope="session")
+def captured_logs() -> Iterator[logsecrets.LogCapture]:
+    """Every log record of the session, at INFO and above (the pipeline's own level on Lambda)."""
+    root = logging.getLogger()
+    capture, level = logsecrets.LogCapture(), root.level
+    root.addHandler(capture)
+    root.setLevel(min(level or logging.WARNING, logging.INFO))
+    try:
+        yield capture
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_logs(request: pytest.FixtureRequest, captured_logs: logsecrets.LogCapture) -> Iterator[None]:
+    """Fails a test whose log lines show a known secret, naming it and where (never its value)."""
+    start = len(captured_logs.lines)
+    yield
+    lines = [line for line, _ in captured_logs.lines[start:]]
+    leaks = logsecrets.leaks_in(lines, f"the logs of {request.node.nodeid}")
+    if leaks:
+        pytest.fail("; ".join(leaks), pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +77,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     from moto.moto_api import _internal
 
     _internal.moto_api_backend.reset()
-    local = LocalCloud(options)
+    local = LocalCloud(options, on_email=lambda email: logsecrets.remember_approval_tokens(email.links))
     local.start()
     try:
         yield local
@@ -56,6 +85,10 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
         local.stop()
         os.environ.clear()
         os.environ.update(saved)
+        function_log = local.state_dir / FUNCTION_LOG
+        leaks = logsecrets.leaks_in(logsecrets.file_lines(function_log), str(function_log))
+        if leaks:
+            pytest.fail("; ".join(leaks), pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +110,9 @@ def dashboard(cloud: LocalCloud) -> Iterator[SigningProxy]:
 def register(cloud: LocalCloud, site: Site) -> str:
     """`presslift site add` through the library, as the CLI does it: the site's own webhook secret."""
     assert cloud.services is not None
-    return register_site(cloud.services, site)
+    secret = register_site(cloud.services, site)
+    logsecrets.remember(f"the webhook secret of site {site.name}", secret)
+    return secret
 
 
 def outbox_files(cloud: LocalCloud) -> list[Path]:
