@@ -256,11 +256,16 @@ def _replan(svc: Services, run: Run, plan: CodeDropPlan, current_run: str | None
     """`plan` made again against `current_run`, as the mount function did (releases never change, so
     the release's manifest in the artifacts bucket is the one on the mount)."""
     from chalicelib.codedrop import plan_release
+    from chalicelib.errors import NotFoundError
 
-    current = artifacts(svc).get_manifest(run.site, current_run, BUNDLE) if current_run else None
     compared_with = (
         f"the current release {current_run} on the mount" if current_run else "no release on the mount"
     )
+    try:
+        current = artifacts(svc).get_manifest(run.site, current_run, BUNDLE) if current_run else None
+    except NotFoundError:
+        # The drop is done; only its record's plan cannot be shown again (the bundle's artifacts went).
+        return replace(plan, current_run=current_run, compared_with=compared_with, on_mount=True)
     drop = plan_release(plan.manifest.run_id, plan.manifest, current, current_run)
     return replace(plan, drop=drop, current_run=current_run, compared_with=compared_with, on_mount=True)
 

@@ -145,3 +145,24 @@ def test_the_stage_hands_the_mount_function_no_setting_and_no_secret(
         text = job.to_json()
         assert "secret-key-that-must-stay-here" not in text
         assert not any(name in text for name in stack_names), text[:300]
+
+
+def test_a_drop_whose_replan_finds_no_manifest_still_records_what_it_did(
+    svc: Services, tmp_path: Path
+) -> None:
+    from chalicelib.artifacts import manifest_key
+
+    first = bundled(svc, tmp_path, FILES)
+    codedrop_work.drop(svc, first, "dev")
+    second = bundled(svc, tmp_path, {**FILES, "README": "v2\n"})
+    # planned as if dev had no release; the first release's manifest has since left the bucket
+    plan = replace(codedrop_work.plan_codedrop(svc, second, "dev"), current_run=None)
+    key = manifest_key(SITE, first.id, codedrop_work.BUNDLE)
+    svc.s3.delete_object(Bucket=svc.settings.artifacts_bucket, Key=key)
+
+    result = codedrop_work.apply_codedrop(svc, second, plan)
+
+    assert result.result.run_id == second.id and result.result.previous == first.id
+    assert f"current release is {first.id}" in result.replanned
+    assert result.plan is not None and result.plan.current_run == first.id
+    assert result.detail()["release"].endswith(second.id)
