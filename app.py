@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
-from chalicelib import buildrunner, logs, pipeline, queues, runpage, web, webhooks
+from chalicelib import buildrunner, codemount, logs, pipeline, queues, runpage, web, webhooks
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
@@ -54,6 +54,14 @@ def codedrop(event: SQSEvent) -> dict[str, Any]:
 def build_runner(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Where a repository's Hugo config and templates run: no key, no setting; a job in, a result out."""
     from chalicelib.buildrunner.render import handle
+
+    return handle(event)
+
+
+@app.lambda_function(name=codemount.FUNCTION)
+def codedrop_mount(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The one function in the VPC with the EFS mount: a mount job in, what it did out; no key, no call."""
+    from chalicelib.codemount.work import handle
 
     return handle(event)
 

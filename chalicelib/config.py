@@ -33,6 +33,7 @@ class Settings:
     algolia_hosts: tuple[str, ...] = ()
     efs_mount: str = "/mnt/efs"
     build_runner: str = ""  # the runner function; empty: a child process (see chalicelib/buildrunner)
+    codedrop_mount: str = ""  # the mount function; empty: in this process (see chalicelib/codemount)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +60,7 @@ class Settings:
             site_urls={stage: get(var) for stage, var in resources.SITE_URLS.items()},
             efs_mount=get(resources.EFS_MOUNT),
             build_runner=get(resources.BUILD_RUNNER),
+            codedrop_mount=get(resources.CODEDROP_MOUNT),
             algolia_hosts=tuple(
                 host.strip() for host in get(resources.ALGOLIA_HOSTS).split(",") if host.strip()
             ),

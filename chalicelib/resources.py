@@ -39,7 +39,7 @@ MAX_RECEIVE_COUNT = Variable("PRESSLIFT_MAX_RECEIVE_COUNT", "3")
 #: Seconds a failed message stays hidden before its next attempt, by attempt (the last one repeats); the
 #: production schedule (see chalicelib/batch.py for why), which the local cloud may shorten.
 RETRY_BACKOFF = Variable("PRESSLIFT_RETRY_BACKOFF", "10,30,90,270")
-#: Where the code-drop function mounts EFS (an access point in the template); locally .presslift/efs.
+#: Where the code-drop mount function mounts EFS (an access point in the template); locally .presslift/efs.
 EFS_MOUNT = Variable("PRESSLIFT_EFS_MOUNT", "/mnt/efs")
 #: Algolia hosts to use instead of Algolia's own (comma-separated URLs): tests and the local cloud.
 ALGOLIA_HOSTS = Variable("PRESSLIFT_ALGOLIA_HOSTS", "")
@@ -52,6 +52,9 @@ SEARCH_KEYS_PATH = Variable("PRESSLIFT_SEARCH_KEYS_PATH", "/presslift/search")
 #: The build runner function (its name or ARN) that the build stage invokes; unset (the local cloud's
 #: in-process mode), the build stage runs the same code as a child process with an allowlisted environment.
 BUILD_RUNNER = Variable("PRESSLIFT_BUILD_RUNNER", "")
+#: The code-drop mount function (its name or ARN) that the code-drop stage invokes; unset (the local
+#: cloud's in-process mode), the stage does the same mount work itself on PRESSLIFT_EFS_MOUNT.
+CODEDROP_MOUNT = Variable("PRESSLIFT_CODEDROP_MOUNT", "")
 #: Queues whose messages are ordered per site: FIFO, MessageGroupId = the site. Deploys of one site never
 #: run at the same time or out of order, while different sites deploy in parallel.
 FIFO_ROLES: frozenset[str] = frozenset({"deploy", "codedrop"})

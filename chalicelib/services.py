@@ -21,6 +21,7 @@ from chalicelib.sites import SiteStore
 
 if TYPE_CHECKING:
     from chalicelib.buildrunner.invoke import FunctionRunner, ProcessRunner
+    from chalicelib.codemount.invoke import Mount
     from chalicelib.notify import Notifier
 
 
@@ -80,6 +81,15 @@ class Services:
         from chalicelib.buildrunner.invoke import runner_for
 
         return runner_for(self.settings.build_runner, self._runner_client)
+
+    @cached_property
+    def codedrop_mount(self) -> Mount:
+        """Where code drops touch EFS: the mount function, or this process on the local mount folder."""
+        from pathlib import Path
+
+        from chalicelib.codemount.invoke import mount_for
+
+        return mount_for(self.settings.codedrop_mount, Path(self.settings.efs_mount), self._runner_client)
 
     def _runner_client(self, name: str) -> Any:
         # A build waits for the runner as long as the runner may take (Lambda's longest, 15 minutes),

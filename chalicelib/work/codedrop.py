@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clearance
-from chalicelib.artifacts import log_key
+from chalicelib.artifacts import log_key, tree_key
 from chalicelib.budget import TimeBudget
 from chalicelib.manifest import Manifest
 from chalicelib.runs import Run
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 # in every function.
 
 BUNDLE = "code"
+#: How long the mount function's presigned GET of a bundle lasts: its Lambda timeout, and no more.
+BUNDLE_URL_SECONDS = 900
 
 
 def code_config(run: Run) -> CodeConfig:
@@ -213,39 +215,63 @@ def _recorded_release(svc: Services, run: Run, target: str) -> tuple[str | None,
 
 
 def apply_codedrop(svc: Services, run: Run, plan: CodeDropPlan, *, force: bool = False) -> CodeDropResult:
-    """Carry out `plan`: download the bundle and drop it as a new release. Clearance comes first; a plan
-    made against another current release than the mount's now (another drop or a rollback since, or a
-    plan made from the run records) is made again, and the result says so."""
-    from chalicelib.codedrop import AppTree, drop_release, plan_release
+    """Carry out `plan` through the mount function: it fetches the bundle and drops it as a new release.
+    Clearance comes first; the mount function plans against the release current on the mount, and
+    when that is another than `plan` compared with (another drop or a rollback since, or a plan made
+    from the run records), the plan is made again here from that release's manifest, and the result
+    says so."""
+    from chalicelib.codemount.invoke import checked
+    from chalicelib.codemount.job import MountJob
 
     cleared = clearance.check(svc, run, plan.target)
-    tree = AppTree(Path(svc.settings.efs_mount), plan.target, plan.app)
-    replanned = ""
-    if tree.current_run() != plan.current_run:
-        # Releases never change, so the same current release means the same plan.
-        current_run, current, compared_with = _mounted_release(tree)
-        replanned = (
-            f"{plan.target}'s current release is {current_run or 'none'}, "
-            f"the plan compared with {plan.compared_with}"
-        )
-        drop = plan_release(plan.manifest.run_id, plan.manifest, current, current_run)
-        plan = replace(plan, drop=drop, current_run=current_run, compared_with=compared_with, on_mount=True)
+    mount, store = svc.codedrop_mount, artifacts(svc)
+    key = tree_key(run.site, plan.artifact_run, BUNDLE)
     with work_dir() as tmp:
-        bundle = Path(tmp) / "bundle"
-        artifacts(svc).download_tree(run.site, plan.artifact_run, BUNDLE, bundle)
-        manifest = plan.manifest
-        result = drop_release(
-            Path(svc.settings.efs_mount),
+        if mount.shares_disk:
+            archive = Path(tmp) / "bundle.tar.gz"
+            store.get_object_file(key, archive, f"the bundle of run {plan.artifact_run}")
+            url = archive.as_uri()
+        else:
+            url = store.presign_get(key, BUNDLE_URL_SECONDS)
+        job = MountJob(
+            "drop",
             plan.target,
             plan.app,
-            manifest.run_id,
-            bundle,
-            manifest,
+            release=plan.manifest.run_id,
+            manifest=plan.manifest.to_json(),
+            bundle_url=url,
+            expected_current=plan.current_run,
             keep=code_config(run).keep,
             force=force,
-            plan=plan.drop,
+            run_id=run.id,
         )
-    return CodeDropResult(result, cleared, plan, replanned)
+        reply = checked(mount.run(job))
+    replanned = ""
+    if reply.current_run != plan.current_run:
+        replanned = (
+            f"{plan.target}'s current release is {reply.current_run or 'none'}, "
+            f"the plan compared with {plan.compared_with}"
+        )
+        plan = _replan(svc, run, plan, reply.current_run)
+    return CodeDropResult(reply.drop_result(), cleared, plan, replanned)
+
+
+def _replan(svc: Services, run: Run, plan: CodeDropPlan, current_run: str | None) -> CodeDropPlan:
+    """`plan` made again against `current_run`, as the mount function did (releases never change, so
+    the release's manifest in the artifacts bucket is the one on the mount)."""
+    from chalicelib.codedrop import plan_release
+    from chalicelib.errors import NotFoundError
+
+    compared_with = (
+        f"the current release {current_run} on the mount" if current_run else "no release on the mount"
+    )
+    try:
+        current = artifacts(svc).get_manifest(run.site, current_run, BUNDLE) if current_run else None
+    except NotFoundError:
+        # The drop is done; only its record's plan cannot be shown again (the bundle's artifacts went).
+        return replace(plan, current_run=current_run, compared_with=compared_with, on_mount=True)
+    drop = plan_release(plan.manifest.run_id, plan.manifest, current, current_run)
+    return replace(plan, drop=drop, current_run=current_run, compared_with=compared_with, on_mount=True)
 
 
 def drop(svc: Services, run: Run, stage: str, *, force: bool = False) -> CodeDropResult:
@@ -272,15 +298,18 @@ def since_approval(run: Run, plan: CodeDropPlan | None) -> str:
 
 def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> CodeDropResult:
     """Switch `stage` back to `to_run`'s release (default: the one dropped before the current); on prod
-    only to a release that the run records show was live there before."""
-    from chalicelib.codedrop import releases
-    from chalicelib.codedrop import rollback as switch_back
+    only to a release that the run records show was live there before. The mount function lists the
+    releases and switches; clearance is checked here, between the two."""
+    from chalicelib.codemount.invoke import checked
+    from chalicelib.codemount.job import MountJob
 
-    mount, app = Path(svc.settings.efs_mount), app_name(svc, run)
+    mount, app = svc.codedrop_mount, app_name(svc, run)
     if to_run is None:
-        to_run = _release_before_current([(r.run_id, r.current) for r in releases(mount, stage, app)])
+        found = checked(mount.run(MountJob("releases", stage, app, run_id=run.id))).releases
+        to_run = _release_before_current(list(found))
     cleared = clearance.check_release_live(svc, run, stage, to_run) if to_run else None
-    return CodeDropResult(switch_back(mount, stage, app, to_run), cleared)
+    reply = checked(mount.run(MountJob("rollback", stage, app, release=to_run or "", run_id=run.id)))
+    return CodeDropResult(reply.drop_result(), cleared)
 
 
 def _release_before_current(found: list[tuple[str, bool]]) -> str | None:

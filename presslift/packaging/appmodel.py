@@ -90,8 +90,9 @@ def _ephemeral_storage(stage: Stage, name: str) -> int:
     convert: the export (up to about 1 GB), uploads.zip, the converted site and its source tarball,
     about 1 GB + 3x the media: 10,240. build: the source, Hugo's cache, one tree per stage and one
     tarball, about 4.5x the site, so 10,240 builds sites up to about 2 GB. deploy: one stage's tarball
-    and its unpacked tree, 2x such a site plus slack: 5,120. codedrop: a bundle's tarball and its unpacked
-    tree, from sources of at most 512 MB (fetch's cap) plus wheels: 2,048. The rest keep the default 512.
+    and its unpacked tree, 2x such a site plus slack: 5,120. codedrop_mount: a bundle's tarball and its
+    unpacked tree, from sources of at most 512 MB (fetch's cap) plus wheels: 2,048. The rest keep the
+    default 512.
     Past 512 MB, /tmp costs about 0.03 USD per million GB-seconds: a 15-minute convert with 10 GB, 0.03
     cents.
     """

@@ -6,8 +6,8 @@ resources from `RESOURCES`, which says which of the stack's resources each servi
 to, selected by the setting a function's code reads to find them (a function that never reads
 `artifacts_bucket` gets no grant on the artifacts bucket, whatever it calls). Nothing here says which
 actions a function has. What Lambda itself does for a function follows from its trigger and
-placement: its log group, polling its own queue, and for the code-drop function mounting EFS in the
-VPC. The only `Resource: "*"` grants are the ones AWS requires: for Lambda's VPC networking
+placement: its log group, polling its own queue, and for the code-drop mount function mounting EFS in
+the VPC. The only `Resource: "*"` grants are the ones AWS requires: for Lambda's VPC networking
 (`ec2:DescribeNetworkInterfaces` has no resource-level permissions) and, only while the stack's
 Tracing parameter is Active, X-Ray's two write actions (tracing.py).
 """
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import buildrunner, resources
+from chalicelib import buildrunner, codemount, resources
 from presslift.packaging import calls, logical, tracing
 from presslift.packaging.appmodel import Function
 from presslift.packaging.logical import arn, ref, sub
@@ -27,12 +27,12 @@ Statement = dict[str, Any]
 Resource = Any  # a CloudFormation value: an ARN string or an intrinsic
 
 #: Where a function runs, beyond its code: the Hugo layer for the build runner (the only function that
-#: runs Hugo), EFS in the VPC for code drops. Keyed by trigger and queue role (a directly invoked
-#: function: its name). Configuration, not grants: the EFS and network grants follow from it because
-#: Lambda mounts for it.
+#: runs Hugo), EFS in the VPC for the code-drop mount function (the only one in the VPC). Keyed by
+#: trigger and queue role (a directly invoked function: its name). Configuration, not grants: the EFS
+#: and network grants follow from it because Lambda mounts for it.
 PLACEMENT: dict[tuple[str, str], frozenset[str]] = {
     ("invoke", buildrunner.FUNCTION): frozenset({"hugo"}),
-    ("sqs", "codedrop"): frozenset({"efs"}),
+    ("invoke", codemount.FUNCTION): frozenset({"efs"}),
 }
 #: What Lambda's VPC networking needs on Resource "*" (it has no resource-level permissions).
 VPC_UNSCOPED_ACTIONS: tuple[str, ...] = ("ec2:DescribeNetworkInterfaces",)
@@ -217,9 +217,12 @@ def _ssm(names: frozenset[str], function: Function, action: str) -> list[Resourc
     ]
 
 
+#: The functions others invoke, each selected by the Settings field that names it.
+INVOKED: dict[str, str] = {"build_runner": logical.BUILD_RUNNER, "codedrop_mount": logical.CODEDROP_MOUNT}
+
+
 def _lambda(names: frozenset[str], function: Function, action: str) -> list[Resource]:
-    # Settings.build_runner: the one function any other function invokes.
-    return [arn(logical.BUILD_RUNNER)] if "build_runner" in names else []
+    return [arn(target) for name, target in INVOKED.items() if name in names]
 
 
 #: Which of the stack's resources each service's actions apply to (never which actions a function has).

@@ -17,9 +17,9 @@ from typing import Any
 from chalicelib import prices
 from chalicelib.prices import PriceTable
 
-#: Fail `make package` when the template holds an hourly-billed resource. Off until the code-drop split
-#: (issue 20) removes the interface endpoints; until then the check warns.
-FAIL_ON_HOURLY = False
+#: Fail `make package` when the template holds an hourly-billed resource (issue 20: the code-drop mount
+#: function needs no interface endpoint, so nothing in the stack is billed by the hour).
+FAIL_ON_HOURLY = True
 #: Monthly-billed resource types and their price in `[monthly]`.
 MONTHLY: dict[str, str] = {
     "AWS::CloudWatch::Alarm": "alarm",

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
-from chalicelib import buildrunner
+from chalicelib import buildrunner, codemount
 
 TABLE = "RunsTable"
 APPROVALS_TOPIC = "ApprovalsTopic"
@@ -20,9 +20,9 @@ ACCESS_POINT = "AccessPoint"
 MOUNT_TARGETS = ("MountTargetA", "MountTargetB")
 SUBNETS = ("PrivateSubnetA", "PrivateSubnetB")
 FUNCTION_SECURITY_GROUP = "FunctionSecurityGroup"
-ENDPOINT_SECURITY_GROUP = "EndpointSecurityGroup"
 REST_API = "RestAPI"
 BUILD_RUNNER = to_cfn_resource_name(buildrunner.FUNCTION)
+CODEDROP_MOUNT = to_cfn_resource_name(codemount.FUNCTION)
 #: Queues and logs go with the stack; the run table, artifacts and the code-drop file system stay.
 DELETE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}

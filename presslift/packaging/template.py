@@ -33,7 +33,6 @@ ARCHITECTURE = "x86_64"
 TTL_ATTRIBUTE = "expires_at"
 #: Lambda lets an SQS message reappear only after the function's timeout; AWS asks for six times it.
 VISIBILITY_FACTOR = 6
-INTERFACE_ENDPOINTS = ("sqs", "sns", "ssm")
 DEAD_LETTER_RETENTION = 14 * 24 * 3600
 QUEUE_RETENTION = 4 * 24 * 3600
 LOG_RETENTION_DAYS = 30
@@ -177,23 +176,6 @@ def layer(layer_file: str) -> dict[str, Any]:
     }
 
 
-def interface_endpoints() -> dict[str, Any]:
-    return {
-        f"{logical.camel(service)}InterfaceEndpoint": {
-            "Type": "AWS::EC2::VPCEndpoint",
-            "Properties": {
-                "VpcEndpointType": "Interface",
-                "VpcId": ref("Vpc"),
-                "ServiceName": sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
-                "PrivateDnsEnabled": True,
-                "SubnetIds": [ref(s) for s in logical.SUBNETS],
-                "SecurityGroupIds": [ref(logical.ENDPOINT_SECURITY_GROUP)],
-            },
-        }
-        for service in INTERFACE_ENDPOINTS
-    }
-
-
 def environment(stage: Stage, function: Function) -> dict[str, Any]:
     """Every variable of chalicelib/resources.py, with the stack's values for what the stack makes.
 
@@ -224,6 +206,7 @@ def environment(stage: Stage, function: Function) -> dict[str, Any]:
     env[WEBHOOK_SECRETS_ENV] = ref("WebhookSecretsPath")
     env[GITHUB_TOKEN_ENV] = ref("GitHubTokenParameter")
     env[resources.BUILD_RUNNER.name] = ref(logical.BUILD_RUNNER)
+    env[resources.CODEDROP_MOUNT.name] = ref(logical.CODEDROP_MOUNT)
     env[metrics.NAMESPACE.name] = alarms.namespace()
     return env
 
@@ -261,10 +244,7 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
             {"Arn": arn(logical.ACCESS_POINT), "LocalMountPath": efs_mount(stage)}
         ]
         properties["Environment"]["Variables"][resources.EFS_MOUNT.name] = efs_mount(stage)
-        entry["DependsOn"] = [
-            *logical.MOUNT_TARGETS,
-            *(f"{logical.camel(s)}InterfaceEndpoint" for s in INTERFACE_ENDPOINTS),
-        ]
+        entry["DependsOn"] = list(logical.MOUNT_TARGETS)
     if function.trigger == "sqs":
         properties["Events"] = {
             function.event: {
@@ -295,10 +275,15 @@ def function_overrides(stage: Stage, function: Function) -> dict[str, Any]:
 
 def keep_runner_environment_empty(sam: dict[str, Any], functions: list[Function]) -> None:
     """Drop what Chalice wrote into a directly invoked function's environment (the stage's names: its
-    config gives them to every function, and a merge can add keys but never remove them)."""
+    config gives them to every function, and a merge can add keys but never remove them). The mount
+    function keeps one variable: where its file system is mounted."""
     for function in functions:
         if function.trigger == "invoke":
-            sam["Resources"][function.logical_id]["Properties"].pop("Environment", None)
+            properties = sam["Resources"][function.logical_id]["Properties"]
+            mount = properties.get("Environment", {}).get("Variables", {}).get(resources.EFS_MOUNT.name)
+            properties.pop("Environment", None)
+            if "efs" in grants.capabilities(function) and mount:
+                properties["Environment"] = {"Variables": {resources.EFS_MOUNT.name: mount}}
 
 
 def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> dict[str, Any]:
@@ -309,7 +294,6 @@ def merge_template(stage: Stage, functions: list[Function], layer_file: str) -> 
         **buckets(stage),
         **table(stage),
         **layer(layer_file),
-        **interface_endpoints(),
         **alarms.signals([f"{logical.dead_letter_queue(role)}Alarm" for role in resources.QUEUE_ROLES]),
     }
     for function in functions:

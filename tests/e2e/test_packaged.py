@@ -61,6 +61,7 @@ SECRETS: dict[str, str] = {}  # each site's own webhook secret, as `presslift si
 TOKEN = "packaged-github-token"
 OWN_BUCKET = "acme-brochure-www"
 RUNNER = "BuildRunner"  # the runner function's logical id
+MOUNT = "CodedropMount"  # the code-drop mount function's
 
 
 @pytest.fixture(scope="module")
@@ -295,7 +296,7 @@ def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     SECRETS[site.name] = register(cloud.services, site)
     github.add_repo(repo, tokens=[TOKEN])
     files = {"presslift.toml": b'kind = "code"\n', "worker/__init__.py": b'VERSION = "1.0"\n'}
-    jobs = runner_jobs(cloud)
+    jobs, drops = runner_jobs(cloud), cloud.pools[MOUNT].invocations
     run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
     assert runner_jobs(cloud) == jobs + 1  # the bundle was built in the runner function
@@ -303,6 +304,11 @@ def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     approve_from_email(cloud, run["id"])
     assert finished(api, run["id"])["status"] == "succeeded"
     assert '"1.0"' in (cloud.efs_dir / "prod" / "worker" / "current" / "worker" / "__init__.py").read_text()
+    # dev, stage and prod were written by the mount function, the one function given the mount
+    assert cloud.pools[MOUNT].invocations == drops + 3
+    mount = resources.EFS_MOUNT.name
+    mounted = {name for name, pool in cloud.pools.items() if mount in pool.launch.environment}
+    assert mounted == {MOUNT}
 
 
 def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside, monkeypatch):

@@ -300,9 +300,9 @@ class PackagedCloud(LocalCloud):
             "AWS_ENDPOINT_URL_LAMBDA": self._invoke.url if self._invoke else self.options.aws_url,
             "TMPDIR": str(tmp),
         }
-        if spec.environment:
+        if set(spec.environment) - {resources.EFS_MOUNT.name}:
             # Stand-ins for what the template tells a function; one it tells nothing (the build runner)
-            # gets none of them either.
+            # or only where its mount is (the code-drop mount function) gets none of them either.
             environment.update(
                 {
                     resources.RETRY_BACKOFF.name: self.options.retry_backoff,

@@ -73,18 +73,16 @@ def test_a_handler_that_cannot_be_packaged_is_refused_with_the_reason(
     assert "odd" in str(raised.value)
 
 
-def test_a_code_drop_function_is_in_the_vpc_with_efs_mounted(stage: Stage) -> None:
-    codedrop = Function(
-        "drop_code", "sqs", queue="q", role="codedrop", event="DropCodeSqsEventSource", timeout=300
-    )
+def test_the_code_drop_mount_function_is_in_the_vpc_with_efs_mounted(stage: Stage) -> None:
+    codedrop = Function("codedrop_mount", "invoke", timeout=900)
     merged = template.function_overrides(stage, codedrop)
-    properties = merged["DropCode"]["Properties"]
+    properties = merged["CodedropMount"]["Properties"]
     assert properties["VpcConfig"]["SecurityGroupIds"] == [{"Ref": "FunctionSecurityGroup"}]
     assert properties["FileSystemConfigs"] == [
         {"Arn": {"Fn::GetAtt": ["AccessPoint", "Arn"]}, "LocalMountPath": "/mnt/efs"}
     ]
     assert properties["Environment"]["Variables"]["PRESSLIFT_EFS_MOUNT"] == "/mnt/efs"
-    assert {"MountTargetA", "MountTargetB"} <= set(merged["DropCode"]["DependsOn"])
+    assert merged["CodedropMount"]["DependsOn"] == ["MountTargetA", "MountTargetB"]
     efs = [s for s in grants.policy(codedrop) if "elasticfilesystem:ClientMount" in s["Action"]]
     assert efs[0]["Condition"] == {
         "StringEquals": {"elasticfilesystem:AccessPointArn": {"Fn::GetAtt": ["AccessPoint", "Arn"]}}
@@ -101,8 +99,13 @@ def test_a_code_drop_function_is_in_the_vpc_with_efs_mounted(stage: Stage) -> No
         (Function("expire_approvals", "schedule"), {"dynamodb:UpdateItem"}, {"s3:GetObject"}),
         (
             Function("codedrop", "sqs", role="codedrop"),
-            {"elasticfilesystem:ClientWrite", "send:CodedropQueue"},
-            {"IngestBucket"},
+            {"lambda:InvokeFunction", "CodedropMount", "send:CodedropQueue"},
+            {"IngestBucket", "elasticfilesystem:", "ec2:"},
+        ),
+        (
+            Function("codedrop_mount", "invoke"),
+            {"elasticfilesystem:ClientWrite", "ec2:CreateNetworkInterface"},
+            {"s3:", "sqs:", "sns:", "dynamodb:", "ssm:", "lambda:", "Bucket"},
         ),
     ],
 )

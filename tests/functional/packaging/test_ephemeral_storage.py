@@ -18,7 +18,8 @@ EXPECTED_MB = {
     "Build": 10240,  # the runner's tarball of every stage's tree, and those trees unpacked
     "BuildRunner": 10240,  # the source, Hugo's cache, a tree per stage and a tarball
     "Deploy": 5120,  # one stage's tarball and its unpacked tree
-    "Codedrop": 2048,  # a bundle's tarball and its unpacked tree
+    "Codedrop": 512,  # hands the mount function a presigned URL: no bundle passes through it
+    "CodedropMount": 2048,  # a bundle's tarball and its unpacked tree
     "ExpireApprovals": 512,  # the sweep writes nothing
     "APIHandler": 512,
 }

@@ -110,8 +110,8 @@ def test_names_are_the_local_clouds_with_the_stage_in_them_unless_config_says_ot
 
 def test_every_function_gets_every_resource_variable(cfn: dict[str, Any]) -> None:
     for name, function in _functions(cfn).items():
-        if name == logical.BUILD_RUNNER:
-            continue  # told nothing: see test_the_build_runner_is_told_nothing_and_may_do_nothing_but_log
+        if name in (logical.BUILD_RUNNER, logical.CODEDROP_MOUNT):
+            continue  # told nothing (the mount function: its mount), see the tests of each below
         variables = function["Properties"]["Environment"]["Variables"]
         missing = {var.name for var in resources.all_variables() if var.name not in variables} - (
             {resources.API_URL.name} if name == "APIHandler" else set()
@@ -220,6 +220,32 @@ def test_the_build_runner_is_told_nothing_and_may_do_nothing_but_log(cfn: dict[s
     assert not role.get("ManagedPolicyArns")
 
 
+def test_the_mount_function_is_told_its_mount_alone_and_may_mount_and_log(cfn: dict[str, Any]) -> None:
+    mount = _functions(cfn)[logical.CODEDROP_MOUNT]["Properties"]
+    assert mount["Environment"]["Variables"] == {resources.EFS_MOUNT.name: "/mnt/efs"}
+    role = cfn["Resources"][logical.role(logical.CODEDROP_MOUNT)]["Properties"]
+    statements = [
+        s
+        for policy in role["Policies"]
+        if "PolicyDocument" in policy
+        for s in policy["PolicyDocument"]["Statement"]
+    ]
+    actions = {action for statement in statements for action in statement["Action"]}
+    # Its log group, the file system through the access point, and Lambda's network interfaces: the
+    # bundle comes by a presigned URL, so not one S3, queue, table, topic or parameter action.
+    assert actions == {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "elasticfilesystem:ClientMount",
+        "elasticfilesystem:ClientWrite",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+    }
+
+
 def test_only_the_build_function_may_invoke_the_runner_and_nothing_else(cfn: dict[str, Any]) -> None:
     invokers = {}
     for name, resource in of_type(cfn, "AWS::IAM::Role").items():
@@ -230,25 +256,30 @@ def test_only_the_build_function_may_invoke_the_runner_and_nothing_else(cfn: dic
                 if any(action.startswith("lambda:") for action in statement.get("Action", [])):
                     invokers[name] = (statement["Action"], statement["Resource"])
     assert invokers == {
-        logical.role("Build"): (["lambda:InvokeFunction"], [{"Fn::GetAtt": [logical.BUILD_RUNNER, "Arn"]}])
+        logical.role("Build"): (["lambda:InvokeFunction"], [{"Fn::GetAtt": [logical.BUILD_RUNNER, "Arn"]}]),
+        # the code-drop stage, outside the VPC, hands the mount work to the mount function
+        logical.role("Codedrop"): (
+            ["lambda:InvokeFunction"],
+            [{"Fn::GetAtt": [logical.CODEDROP_MOUNT, "Arn"]}],
+        ),
     }
     build = _functions(cfn)["Build"]["Properties"]["Environment"]["Variables"]
     assert build[resources.BUILD_RUNNER.name] == {"Ref": logical.BUILD_RUNNER}
+    codedrop = _functions(cfn)["Codedrop"]["Properties"]["Environment"]["Variables"]
+    assert codedrop[resources.CODEDROP_MOUNT.name] == {"Ref": logical.CODEDROP_MOUNT}
 
 
-def test_the_code_drop_network_has_efs_and_every_endpoint(cfn: dict[str, Any]) -> None:
+def test_the_code_drop_network_has_efs_and_the_free_s3_gateway_alone(cfn: dict[str, Any]) -> None:
     endpoints = of_type(cfn, "AWS::EC2::VPCEndpoint").values()
     services = {
         (e["Properties"]["VpcEndpointType"], e["Properties"]["ServiceName"]["Fn::Sub"].rsplit(".", 1)[-1])
         for e in endpoints
     }
-    assert services == {
-        ("Gateway", "s3"),
-        ("Gateway", "dynamodb"),
-        ("Interface", "sqs"),
-        ("Interface", "sns"),
-        ("Interface", "ssm"),
-    }
+    # The mount function's one way out: the bundle's presigned GET (no interface endpoint, no NAT).
+    assert services == {("Gateway", "s3")}
+    assert of_type(cfn, "AWS::EC2::NatGateway") == {}
+    assert of_type(cfn, "AWS::EC2::InternetGateway") == {}
+    assert of_type(cfn, "AWS::EC2::EIP") == {}
     assert len(of_type(cfn, "AWS::EFS::MountTarget")) == 2
     assert len(of_type(cfn, "AWS::EFS::AccessPoint")) == 1
     nfs = cfn["Resources"]["FileSystemSecurityGroup"]["Properties"]["SecurityGroupIngress"]
@@ -261,6 +292,12 @@ def test_the_code_drop_network_has_efs_and_every_endpoint(cfn: dict[str, Any]) -
             "Description": "NFS from Presslift functions",
         }
     ]
+
+
+def test_no_function_but_the_mount_function_is_in_the_vpc(cfn: dict[str, Any]) -> None:
+    in_vpc = {name for name, f in _functions(cfn).items() if "VpcConfig" in f["Properties"]}
+    mounted = {name for name, f in _functions(cfn).items() if "FileSystemConfigs" in f["Properties"]}
+    assert in_vpc == mounted == {logical.CODEDROP_MOUNT}
 
 
 def test_functions_that_drop_code_mount_efs_from_the_vpc(cfn: dict[str, Any], packaged: Packaged) -> None:
