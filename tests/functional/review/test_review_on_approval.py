@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from chalice.test import Client
 
-from chalicelib import events, pipeline
+from chalicelib import events, pipeline, runpage
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import manifest_key, review_key
+from chalicelib.config import ApiLinks
 from chalicelib.events import ObjectCreated
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -23,6 +25,7 @@ from tests.functional.test_notify_emails import mailbox
 from tests.functional.wordpress.wxr_builder import Post, export
 
 SITE = "blog"
+LINKS = ApiLinks("https://abc.execute-api.us-east-1.amazonaws.com/api")
 #: Each post's first paragraph is long enough to be all its summary on the list pages, so an edit of
 #: its last paragraph changes the post's own page only.
 OPENING = " ".join(["The harbour wakes slowly and the gulls circle the quay."] * 12)
@@ -107,6 +110,9 @@ def test_an_edited_post_is_the_one_page_the_approver_sees_with_its_change_and_li
     assert "- Boats leave at noon." in page and "+ Boats leave at one." in page
     assert "post-1/" not in page and "post-3/" not in page
     assert "Approve and deploy" in page
+
+    run_page = html.unescape(runpage.render(second, runpage.RunReads(), links=LINKS, now=datetime.now(UTC)))
+    assert "<dt>Change review</dt>" in run_page and "1 page changed, 0 added, 0 removed" in run_page
 
 
 def test_a_review_that_cannot_be_made_says_why_and_the_approval_still_works(
