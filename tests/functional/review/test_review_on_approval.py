@@ -111,6 +111,12 @@ def test_an_edited_post_is_the_one_page_the_approver_sees_with_its_change_and_li
     assert "post-1/" not in page and "post-3/" not in page
     assert "Approve and deploy" in page
 
+    # Without the whole review's artifact, the page falls back to the brief on the record, and says so.
+    svc.s3.delete_object(Bucket=svc.settings.artifacts_bucket, Key=brief["key"])
+    fallback = approval_page(api, email)
+    assert "only the first pages are shown: the whole review cannot be read" in fallback
+    assert f'href="{staging_url}"' in fallback and "+ Boats leave at one." in fallback
+
     run_page = html.unescape(runpage.render(second, runpage.RunReads(), links=LINKS, now=datetime.now(UTC)))
     assert "<dt>Change review</dt>" in run_page and "1 page changed, 0 added, 0 removed" in run_page
 
