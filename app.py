@@ -20,6 +20,7 @@ from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
 from chalicelib.errors import InputError, PipelineError
 from chalicelib.resources import API_URL
+from chalicelib.review.approval import stored_review
 from chalicelib.services import Services, services
 
 logs.setup()  # JSON lines with the run id on Lambda, readable lines locally; secrets redacted
@@ -166,7 +167,9 @@ def show_approval(run_id: str) -> Response:
     except PipelineError as exc:
         return web.error_page(exc, "This approval link cannot be used")
     action = svc.settings.links.approval(run_id)
-    return web.html(web.approval_page(run, token=token, action=action, now=svc.clock()))
+    review, note = stored_review(svc, run)
+    page = web.approval_page(run, token=token, action=action, now=svc.clock(), review=review, note=note)
+    return web.html(page)
 
 
 @app.route("/approvals/{run_id}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])

@@ -133,6 +133,7 @@ def email(
             f"Run details:  {run_page_url}",
             "              (operators: open it through `presslift dashboard`)",
             "",
+            *_review_lines(run),
             "What will change on prod:",
             plan_text,
             "",
@@ -143,3 +144,19 @@ def email(
         ]
     )
     return subject, body
+
+
+def _review_lines(run: Run) -> list[str]:
+    """The change review's first pages in the email (a Hugo site's; see `review.approval`), or why there
+    is none; nothing for a run without one."""
+    review = run.approval.review if run.approval else {}
+    if "unavailable" in review:
+        return [f"Change review unavailable: {review['unavailable']}", ""]
+    if not review.get("text"):
+        return []
+    return [
+        "What changed on the site (the first pages of each list; the approval page below has them all,",
+        "with links to each page on staging and prod):",
+        str(review["text"]),
+        "",
+    ]

@@ -5,6 +5,7 @@ Layout (all keys under the artifacts bucket):
     artifacts/<site>/<run>/<stage>.tar.gz       one built tree per stage
     artifacts/<site>/<run>/<stage>.manifest.json
     artifacts/<site>/<run>/<stage>.records.json search records built from that tree
+    artifacts/<site>/<run>/review.json          the change review the run's approver sees
     logs/<site>/<run>/<name>.log                build logs, conversion reports
 
 A tree is stored as one gzip'd tarball rather than object by object: the deploy stage needs the whole
@@ -53,6 +54,10 @@ def manifest_key(site: str, run_id: str, stage: str) -> str:
 
 def records_key(site: str, run_id: str, stage: str) -> str:
     return f"artifacts/{site}/{run_id}/{stage}.records.json"
+
+
+def review_key(site: str, run_id: str) -> str:
+    return f"artifacts/{site}/{run_id}/review.json"
 
 
 def log_key(site: str, run_id: str, name: str) -> str:
@@ -229,6 +234,13 @@ class ArtifactStore:
 
     def get_records(self, site: str, run_id: str, stage: str) -> bytes:
         return self._get(records_key(site, run_id, stage), f"the {stage} search records of run {run_id}")
+
+    def put_review(self, key: str, data: bytes) -> None:
+        """A run's whole change review (JSON, see `review.approval`), at `review_key`."""
+        self._put(key, data, "application/json")
+
+    def get_review(self, key: str) -> bytes:
+        return self._get(key, "the change review")
 
     def get_log(self, site: str, run_id: str, name: str) -> tuple[str, str]:
         """A run's log or report by file name (no folders), with its content type."""

@@ -104,6 +104,8 @@ class Approval:
 
     `plan`, `plan_files` and `plan_text` are prod's deploy plan as the approver was shown it (its
     summary, its file list, its text); `superseded_by` names the newer run that made it undecidable.
+    `review` is the change review's brief (Hugo sites; see `review.approval`): its summary, its first
+    pages and the key of the whole review's artifact, or `{"unavailable": reason}`; empty without one.
     """
 
     token_sha256: str = ""
@@ -117,6 +119,7 @@ class Approval:
     plan: dict[str, Any] = field(default_factory=dict)
     plan_files: dict[str, Any] = field(default_factory=dict)
     plan_text: str = ""
+    review: dict[str, Any] = field(default_factory=dict)
 
     def is_expired(self, now: datetime) -> bool:
         return bool(self.expires_at) and datetime.fromisoformat(self.expires_at) <= now

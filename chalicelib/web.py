@@ -196,11 +196,23 @@ def dashboard(runs: list[Run], *, links: ApiLinks, now: datetime, guard: FormGua
     )
 
 
-def approval_page(run: Run, *, token: str | None, action: str, now: datetime) -> str:
-    """The approver's confirm page (public, behind its token): what goes to prod; it changes nothing."""
+def approval_page(
+    run: Run,
+    *,
+    token: str | None,
+    action: str,
+    now: datetime,
+    review: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> str:
+    """The approver's confirm page (public, behind its token): what goes to prod; it changes nothing.
+    `review`, the change review (`ChangeReview.to_dict()`'s shape, whole or in brief); `note`, what is
+    missing from it (or why there is none)."""
 
     plan = runview.approval_plan(run)
-    return render("approval.html", run=run, token=token, action=action, now=now, plan=plan)
+    return render(
+        "approval.html", run=run, token=token, action=action, now=now, plan=plan, review=review, note=note
+    )
 
 
 def rollback_guard(

@@ -14,6 +14,7 @@ from chalicelib import approvals, clearance, metrics, runview
 from chalicelib.collaborators import Deciding, Records, RecordsAndClock
 from chalicelib.errors import ConflictError, PipelineError
 from chalicelib.pipeline.steps import after_failure, promote
+from chalicelib.review.approval import review_for_approval
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.sites import approval_policy
@@ -53,7 +54,8 @@ def _supersede_waiting(svc: Records, newer: Run) -> None:
 
 
 def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) -> Run | None:
-    """After staging: plan prod, open an approval, and email its link."""
+    """After staging: plan prod, review a Hugo site's changes against prod, open an approval, and email
+    its link. A review that cannot be made says why on the approval, which opens all the same."""
     run = begin(svc.runs, run_id, "approval")
     if run is None:
         return None
@@ -69,10 +71,15 @@ def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) 
         fail(svc.runs, run_id, "approval", f"cannot plan the prod deploy: {exc}")
         after_failure(svc, run_id)
         return None
+    review = review_for_approval(svc, run) if run.kind == "hugo" else {}
     policy = approval_policy(svc, run.site)
     asked, token = approvals.new_approval(svc.clock(), approvals.ttl(policy.ttl_hours))
     approval = replace(
-        asked, plan=plan_summary, plan_files=plan_files or {"files": [], "more": 0}, plan_text=plan_text
+        asked,
+        plan=plan_summary,
+        plan_files=plan_files or {"files": [], "more": 0},
+        plan_text=plan_text,
+        review=review,
     )
     waiting = f"waiting for a person until {runview.when(approval.expires_at)}"
     run = svc.runs.update(run_id, lambda r: r.await_approval(approval, waiting))
