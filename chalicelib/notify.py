@@ -6,8 +6,8 @@ request is the exception: without its email nobody can approve, so its failure p
 is retried.
 
 Never: post a commit status from a stage. Stages hand statuses over (`commit_status`) to the deploy
-function, the one function that posts them (`post_commit_status`): the code-drop function runs in a
-VPC with no route to GitHub.
+function, the one function that posts them (`post_commit_status`): one poster keeps a commit's
+statuses in order, and only the deploy function's role reads the GitHub token.
 """
 
 from __future__ import annotations
@@ -103,8 +103,8 @@ class Notifier:
     def commit_status(self, run: Run, state: str, description: str, *, url: str | None = None) -> None:
         """Hand a push run's commit status to the deploy function, which posts it (`post_commit_status`).
 
-        Stages never post themselves: the code-drop function sits in a VPC with no route to GitHub, and
-        one poster keeps a commit's statuses in order. They go on the deploy queue in a group of their
+        Stages never post themselves: one poster keeps a commit's statuses in order, and only its role
+        reads the GitHub token. They go on the deploy queue in a group of their
         own per site (FIFO: in the order sent, never held up behind a deploy), one message per run and
         state.
         """
