@@ -83,16 +83,24 @@ def redact(text: str) -> str:
     with _secrets_lock:
         known = sorted(_secrets, key=len, reverse=True)  # a longer secret first, if one contains another
     for secret in known:
-        if secret not in text:
-            continue
-        if len(secret) >= MIN_SECRET_LENGTH:
-            text = text.replace(secret, REDACTED)
-        else:
-            text = re.sub(rf"(?<!\w){re.escape(secret)}(?!\w)", REDACTED, text)
+        if shows(text, secret):
+            text = _where(secret).sub(REDACTED, text)
     text = _GITHUB_TOKEN.sub(REDACTED, text)
     text = _AUTHORIZATION.sub(lambda m: m.group(1) + REDACTED, text)
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + "@", text)
     return _AWS_SECRET.sub(_aws_secret, text)
+
+
+def shows(text: str, secret: str) -> bool:
+    """Whether `text` shows `secret` as `redact` would hide it: anywhere when it is long, only as a
+    word of its own when short (a short value inside a longer word is not that value)."""
+    return secret in text and bool(_where(secret).search(text))
+
+
+def _where(secret: str) -> re.Pattern[str]:
+    if len(secret) >= MIN_SECRET_LENGTH:
+        return re.compile(re.escape(secret))
+    return re.compile(rf"(?<!\w){re.escape(secret)}(?!\w)")
 
 
 @contextmanager

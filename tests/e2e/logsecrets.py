@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote
 
-from chalicelib.logs import FIELDS, TextFormatter, prepare, registered_secrets
+from chalicelib.logs import FIELDS, TextFormatter, prepare, registered_secrets, shows
 
 _TOKEN = re.compile(r"[?&]token=([^&#\s]+)")
 
@@ -63,7 +63,7 @@ def leaks_in(lines: list[str], where: str) -> list[str]:
     found = []
     for number, line in enumerate(lines, 1):
         for value, name in secrets.items():
-            if value in line:
+            if shows(line, value):
                 found.append(f"{name} appeared in {where}, line {number}")
     return found
 
