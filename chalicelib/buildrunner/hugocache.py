@@ -3,8 +3,11 @@
 Hugo keeps its file caches in two folders (gohugo.io/configuration/caches): `:resourceDir/_gen` (the
 `images` and `assets` caches: every resized image and processed asset) and `:cacheDir` (`modules`, and
 `getresource`/`getjson`/`getcsv`/`misc` under `:cacheDir/:project`). The runner gives Hugo both as
-folders of its scratch directory (`hugo.CACHE_DIR`, `hugo.RESOURCE_DIR`); this module packs them, with
-a marker naming the Hugo version that wrote them, into one tarball that the build stage keeps per site.
+folders of its scratch directory (`hugo.CACHE_DIR`, `hugo.RESOURCE_DIR`); this module packs the
+resource folder and the module cache (`KEPT`), with a marker naming the Hugo version that wrote them,
+into one tarball that the build stage keeps per site. What `resources.GetRemote` fetched is not kept:
+Hugo never refetches a cached remote resource (`maxAge` -1), and a build must see today's data, as a
+fresh checkout would.
 
 A kept cache was written by an earlier run of the same site's code, so it is checked, never trusted: an
 archive that cannot be read, that holds anything but regular files and folders under those two
@@ -33,6 +36,8 @@ MAX_BYTES = 1024 * 1024 * 1024
 #: The archive's own member naming the Hugo version that wrote it.
 MARKER = "presslift-cache.json"
 FOLDERS = (CACHE_DIR, RESOURCE_DIR)
+#: What a kept cache may hold, as paths under the runner's scratch directory.
+KEPT = (RESOURCE_DIR, f"{CACHE_DIR}/modules")
 #: Where Hugo's `images` cache writes a processed image, inside the resource folder.
 IMAGES = f"{RESOURCE_DIR}/_gen/images/"
 _CHUNK = 1024 * 1024
@@ -88,7 +93,7 @@ def keep(url: str, work: Path, version: str, restored: Restored, upload: Callabl
         return ""
     now = snapshot(work)
     if now == restored.before and not restored.note.startswith("cache ignored"):
-        return "cache unchanged"
+        return "cache unchanged" if now else "nothing to keep"
     total = sum(size for size, _ in now.values())
     if total > MAX_BYTES:
         return f"cache not kept: {megabytes(total)} is over the {megabytes(MAX_BYTES)} limit"
@@ -112,7 +117,7 @@ def written(before: Snapshot, after: Snapshot) -> str:
 
 def snapshot(work: Path) -> Snapshot:
     found: Snapshot = {}
-    for folder in FOLDERS:
+    for folder in KEPT:
         for path in sorted((work / folder).rglob("*")):
             if path.is_file() and not path.is_symlink():
                 stat = path.stat()
@@ -155,7 +160,7 @@ def _check_members(members: list[tarfile.TarInfo]) -> int:
         path = PurePosixPath(member.name)
         if path.is_absolute() or ".." in path.parts or "\\" in member.name:
             raise CacheRefused(f"{member.name!r} is outside the cache")
-        if member.name != MARKER and path.parts[0] not in FOLDERS:
+        if member.name != MARKER and not any(path.is_relative_to(kept) for kept in KEPT):
             raise CacheRefused(f"{member.name!r} is not in Hugo's cache folders")
         total += member.size
         if total > MAX_BYTES:

@@ -17,11 +17,16 @@ import pytest
 from chalicelib.artifacts import ArtifactStore, cache_key
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner.hugocache import MARKER
+from chalicelib.buildrunner.invoke import ProcessRunner
+from chalicelib.config import Settings
 from chalicelib.hugo import hugo_version
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
+from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.work.build import build
+from presslift.localcloud.provision import provision
+from tests.conftest import moto_server
 
 SITE = "photos"
 LAYOUT = """<html><body>{{ range site.RegularPages }}{{ with .Resources.GetMatch "*.png" }}
@@ -127,6 +132,8 @@ def test_a_corrupt_cache_is_ignored_and_replaced(site, tmp_path):
         ("hugo-resources/../../escaped.txt", "is outside the cache"),
         ("/tmp/escaped.txt", "'/tmp/escaped.txt' is outside the cache"),
         ("source/content/injected.md", "'source/content/injected.md' is not in Hugo's cache folders"),
+        # What resources.GetRemote fetched is never kept, so never restored either.
+        ("hugo-cache/source/filecache/getresource/x", "is not in Hugo's cache folders"),
     ],
 )
 def test_a_hostile_cache_is_ignored_with_the_reason(site, tmp_path, name, reason):
@@ -160,3 +167,27 @@ def test_a_cache_from_another_hugo_version_is_discarded(site, tmp_path):
     )
     assert "(3 processed images)" in detail["cache"]["written"]
     assert detail["cache"]["kept"].startswith("cache kept (")
+
+
+class PresignedRunner(ProcessRunner):
+    """The runner as the runner function gets its job: presigned URLs only (a child process here)."""
+
+    shares_disk = False
+
+
+def test_the_runner_function_gets_and_leaves_the_cache_by_presigned_urls(tmp_path, monkeypatch):
+    with moto_server() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        settings = Settings.from_env({})
+        svc = Services(settings)
+        provision(
+            settings, {name: getattr(svc, name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront")}
+        )
+        svc.__dict__["build_runner"] = PresignedRunner()
+        svc.sites.add(Site(SITE, repo="acme/photos", kind="hugo"))
+
+        first = build_once(svc, tmp_path)
+        second = build_once(svc, tmp_path, edited=True)
+    assert first["cache"]["kept"].startswith("cache kept ("), first["cache"]
+    assert second["cache"]["restored"].startswith("cache restored ("), second["cache"]
+    assert second["cache"]["written"].endswith("(0 processed images)")
