@@ -142,30 +142,31 @@ def unpack_cache(archive: Path, work: Path, version: str) -> int:
     CacheRefused (nothing unpacked) when it is unreadable, hostile, too big or another Hugo's."""
     try:
         with tarfile.open(archive, mode="r:gz") as tar:
-            members = tar.getmembers()
-            total = _check_members(members)
+            total = 0
+            for member in tar:  # one at a time: a bomb is refused at its first oversized member
+                total = _check_member(member, total)
             _check_marker(tar, version)
-            files = [member for member in members if member.name != MARKER]
+            files = [member for member in tar.getmembers() if member.name != MARKER]
             tar.extractall(work, members=files, filter="data")
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise CacheRefused(f"it cannot be read ({type(exc).__name__}: {exc})") from exc
     return total
 
 
-def _check_members(members: list[tarfile.TarInfo]) -> int:
-    total = 0
-    for member in members:
-        if not (member.isfile() or member.isdir()):
-            raise CacheRefused(f"{member.name!r} is not a file or a folder")
-        path = PurePosixPath(member.name)
-        if path.is_absolute() or ".." in path.parts or "\\" in member.name:
-            raise CacheRefused(f"{member.name!r} is outside the cache")
-        if member.name != MARKER and not any(path.is_relative_to(kept) for kept in KEPT):
-            raise CacheRefused(f"{member.name!r} is not in Hugo's cache folders")
-        total += member.size
-        if total > MAX_BYTES:
-            raise CacheRefused(f"it unpacks to more than {megabytes(MAX_BYTES)}")
-    return total
+def _check_member(member: tarfile.TarInfo, total: int) -> int:
+    """The bytes unpacked so far with `member`; CacheRefused when it is no cache file."""
+    if not (member.isfile() or member.isdir()):
+        raise CacheRefused(f"{member.name!r} is not a file or a folder")
+    path = PurePosixPath(member.name)
+    if path.is_absolute() or ".." in path.parts or "\\" in member.name:
+        raise CacheRefused(f"{member.name!r} is outside the cache")
+    if member.name == MARKER:
+        return total
+    if not any(path.is_relative_to(kept) for kept in KEPT):
+        raise CacheRefused(f"{member.name!r} is not in Hugo's cache folders")
+    if total + member.size > MAX_BYTES:
+        raise CacheRefused(f"it unpacks to more than {megabytes(MAX_BYTES)}")
+    return total + member.size
 
 
 def _check_marker(tar: tarfile.TarFile, version: str) -> None:

@@ -55,7 +55,13 @@ class Built:
             "artifact_run": self.artifact_run,
             "summary": self.summary,
             "cache": self.cache,
+            # A cache that was ignored or could not be kept is a warning on the run, never a failure.
+            **({"warnings": self.cache_warnings()} if self.cache_warnings() else {}),
         }
+
+    def cache_warnings(self) -> int:
+        notes = (self.cache.get("restored", ""), self.cache.get("kept", ""))
+        return sum(1 for note in notes if note.startswith(("cache ignored", "cache not kept")))
 
     def usage(self) -> Usage:
         """The trees it stored: their bytes (the requests that stored them are not counted)."""

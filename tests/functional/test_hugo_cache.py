@@ -109,6 +109,7 @@ def test_a_rebuild_restores_the_cache_and_hugo_resizes_no_image_again(site, tmp_
 
     second = build_once(site, tmp_path, edited=True)
     assert second["cache"]["restored"].startswith("cache restored ("), second["cache"]
+    assert "warnings" not in first and "warnings" not in second
     assert second["cache"]["written"].endswith("(0 processed images)"), second["cache"]
     assert second["cache"]["kept"] == "cache unchanged"
     assert "cache restored" in second["summary"]
@@ -120,6 +121,7 @@ def test_a_corrupt_cache_is_ignored_and_replaced(site, tmp_path):
     )
     detail = build_once(site, tmp_path)
     assert detail["cache"]["restored"].startswith("cache ignored: it cannot be read"), detail["cache"]
+    assert detail["warnings"] == 1
     assert "(3 processed images)" in detail["cache"]["written"]
     assert detail["cache"]["kept"].startswith("cache kept (")
     assert build_once(site, tmp_path)["cache"]["restored"].startswith("cache restored (")
