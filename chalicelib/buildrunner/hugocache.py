@@ -76,7 +76,8 @@ def restore(url: str, work: Path, version: str) -> Restored:
     archive = work / "kept-cache.tar.gz"
     try:
         _fetch(url, archive)
-        size = unpack_cache(archive, work, version)
+        size = archive.stat().st_size  # as stored, like "cache kept (N MB)"
+        unpack_cache(archive, work, version)
     except CacheRefused as exc:
         _empty(work)
         return Restored(f"cache ignored: {exc}", snapshot(work))
