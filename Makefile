@@ -46,6 +46,10 @@ bench-codedrop: $(STAMP)  ## EFS code drop vs rsync -a --delete
 bench-search: $(STAMP)  ## Algolia diff sync vs clear-and-add, against the local Algolia server
 	$(PY) -m bench.search.run
 
+.PHONY: bench-hugocache
+bench-hugocache: $(STAMP)  ## a rebuild after a one-post edit with the kept Hugo cache vs a cold build (300 photos)
+	$(PY) -m bench.hugocache.run
+
 .PHONY: bench-review
 bench-review: $(STAMP)  ## the change review of 10 edited posts and a CSS change on 5,000 pages vs diff -r
 	$(PY) -m bench.review.run

@@ -7,6 +7,7 @@ Layout (all keys under the artifacts bucket):
     artifacts/<site>/<run>/<stage>.records.json search records built from that tree
     artifacts/<site>/<run>/review.json          the change review the run's approver sees
     logs/<site>/<run>/<name>.log                build logs, conversion reports
+    caches/<site>/hugo-cache.tar.gz             the site's kept Hugo caches (replaced by each build)
 
 A tree is stored as one gzip'd tarball rather than object by object: the deploy stage needs the whole
 tree on local disk anyway. Tarballs never pass through memory whole: they are packed into a file in the
@@ -67,6 +68,11 @@ def log_key(site: str, run_id: str, name: str) -> str:
 def runner_output_key(site: str, run_id: str, name: str) -> str:
     """Where the build runner PUTs what it rendered, before the build stage checks and stores it."""
     return f"runner/{site}/{run_id}/{name}"
+
+
+def cache_key(site: str) -> str:
+    """The site's kept Hugo caches (`chalicelib.buildrunner.hugocache`): the one object a build replaces."""
+    return f"caches/{site}/hugo-cache.tar.gz"
 
 
 #: Uploads and downloads of tarballs name the S3 checksum they carry: artifacts cross from one function
@@ -155,12 +161,7 @@ class ArtifactStore:
     def _put_folder(self, key: str, folder: Path) -> None:
         with scratch_archive() as archive:
             pack(folder, archive)
-            self._s3.upload_file(
-                str(archive),
-                self.bucket,
-                key,
-                ExtraArgs={"ContentType": "application/gzip", "ChecksumAlgorithm": CHECKSUM},
-            )
+            self.upload_file(key, archive, "application/gzip")
 
     def _get_folder(self, key: str, what: str, into: Path) -> None:
         with scratch_archive() as archive:
@@ -176,6 +177,24 @@ class ArtifactStore:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
                 raise NotFoundError(f"{what} is missing: s3://{self.bucket}/{key}") from exc
             raise
+
+    def object_size(self, key: str) -> int | None:
+        """The object's bytes, or None when there is no such object."""
+        try:
+            return int(self._s3.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                return None
+            raise
+
+    def upload_file(self, key: str, path: Path, content_type: str) -> None:
+        """A file as the object `key` (multipart past 8 MB, checksummed like every tarball)."""
+        self._s3.upload_file(
+            str(path),
+            self.bucket,
+            key,
+            ExtraArgs={"ContentType": content_type, "ChecksumAlgorithm": CHECKSUM},
+        )
 
     def presign_get(self, key: str, seconds: int) -> str:
         """A URL that lets its holder read this one object for `seconds`, and nothing else."""

@@ -25,6 +25,10 @@ from chalicelib.errors import BuildError
 from chalicelib.hugo_policy import SECURITY_ENV, check_source_paths
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
+#: Hugo's cacheDir and resourceDir, as folders of the `work_dir` a build is given (what a site's kept
+#: cache holds: see `chalicelib.buildrunner.hugocache`).
+CACHE_DIR = "hugo-cache"
+RESOURCE_DIR = "hugo-resources"
 _VERSION = re.compile(r"hugo v(\d+\.\d+\.\d+)")
 
 
@@ -77,11 +81,11 @@ def build_site(
     """
     check_source_paths(source)
     binary = find_hugo()
-    cache = work_dir / "hugo-cache"
+    cache = work_dir / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
     hugo_env = {
         "HUGO_CACHEDIR": str(cache),
-        "HUGO_RESOURCEDIR": str(work_dir / "hugo-resources"),
+        "HUGO_RESOURCEDIR": str(work_dir / RESOURCE_DIR),
         "HUGO_ENVIRONMENT": "production",
         # Site params the pipeline sets without touching the site's own config (HUGO_PARAMS_<NAME>).
         **{f"HUGO_PARAMS_{name.upper()}": value for name, value in (params or {}).items()},

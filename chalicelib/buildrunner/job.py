@@ -47,6 +47,8 @@ class BuildJob:
     kind: str = "hugo"  # or "bundle"
     bundle: BundleSettings | None = None
     site: str = ""  # for messages only
+    cache_url: str = ""  # GET: the site's kept Hugo cache ("" when it has none yet)
+    keep_cache_url: str = ""  # PUT: the cache after this build ("" keeps none)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -65,6 +67,8 @@ class BuildJob:
             kind=str(data.get("kind", "hugo")),
             bundle=_bundle(data.get("bundle")),
             site=str(data.get("site", "")),
+            cache_url=str(data.get("cache_url", "")),
+            keep_cache_url=str(data.get("keep_cache_url", "")),
         )
 
 
@@ -93,6 +97,11 @@ class RunnerResult:
     flags: tuple[str, ...] = ()
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     theme_fallback: str = ""  # why the runner built with Presslift's theme ("" when it did not)
+    #: The site's kept Hugo cache: restored ("cache restored (N MB)", "no cache yet", "cache ignored:
+    #: <why>"), what Hugo wrote into it, and whether it was kept ("" when the job keeps none).
+    cache: str = ""
+    cache_written: str = ""
+    cache_kept: str = ""
     #: The runner function's own memory (MB) and how long its caller waited for it, for the run's cost;
     #: 0 for a child process, which the stage's own function pays for.
     memory_mb: int = 0
@@ -114,6 +123,9 @@ class RunnerResult:
             flags=tuple(str(flag) for flag in data.get("flags", ())),
             stages={str(k): dict(v) for k, v in dict(data.get("stages", {})).items()},
             theme_fallback=str(data.get("theme_fallback", ""))[:400],
+            cache=str(data.get("cache", ""))[:400],
+            cache_written=str(data.get("cache_written", ""))[:200],
+            cache_kept=str(data.get("cache_kept", ""))[:400],
             memory_mb=_memory(data.get("memory_mb")),
         )
 

@@ -23,6 +23,7 @@ from typing import Any
 from chalicelib import hugo
 from chalicelib.artifacts import pack, unpack
 from chalicelib.budget import TimeBudget
+from chalicelib.buildrunner import hugocache
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.siteconfig import SiteConfig
@@ -72,6 +73,8 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
             "change hugo_version, or deploy the Hugo layer of that version"
         )
     source = _fetch_source(job, work)
+    cache = hugocache.restore(job.cache_url, work, version)
+    logs.append(f"== {cache.note}")
     public = work / "public"
     flags = job.flags
     stages: dict[str, dict[str, object]] = {}
@@ -82,7 +85,25 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
     trees = work / "trees.tar.gz"
     pack(public, trees)
     _put_file(job.trees_url, trees, TARBALL_TYPE)
-    return RunnerResult(ok=True, hugo=version, flags=flags, stages=stages, theme_fallback=fallback)
+    wrote = hugocache.written(cache.before, hugocache.snapshot(work))
+    kept = hugocache.keep(
+        job.keep_cache_url,
+        work,
+        version,
+        cache,
+        lambda archive: _put_file(job.keep_cache_url, archive, TARBALL_TYPE),
+    )
+    logs.append(f"== {wrote}" + (f"; {kept}" if kept else ""))
+    return RunnerResult(
+        ok=True,
+        hugo=version,
+        flags=flags,
+        stages=stages,
+        theme_fallback=fallback,
+        cache=cache.note,
+        cache_written=wrote,
+        cache_kept=kept,
+    )
 
 
 def _stage_tree(

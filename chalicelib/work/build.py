@@ -9,7 +9,7 @@ must never run repository code itself, nor hand the runner anything but the job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
-from chalicelib.work import artifacts, site_config, work_dir
+from chalicelib.work import artifacts, buildcache, site_config, work_dir
 
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
 STORE_SHARE = 0.25
@@ -43,6 +43,9 @@ class Built:
     artifact_run: str
     summary: str
     runner: Usage = field(default_factory=Usage)  # the runner function's, when it is one
+    #: The site's kept Hugo cache: "cache restored (N MB)", "no cache yet" or "cache ignored: <why>";
+    #: what Hugo wrote into it; and whether it was kept for the next build.
+    cache: dict[str, str] = field(default_factory=dict)
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -51,7 +54,14 @@ class Built:
             "trees": self.trees,
             "artifact_run": self.artifact_run,
             "summary": self.summary,
+            "cache": self.cache,
+            # A cache that was ignored or could not be kept is a warning on the run, never a failure.
+            **({"warnings": self.cache_warnings()} if self.cache_warnings() else {}),
         }
+
+    def cache_warnings(self) -> int:
+        notes = (self.cache.get("restored", ""), self.cache.get("kept", ""))
+        return sum(1 for note in notes if note.startswith(("cache ignored", "cache not kept")))
 
     def usage(self) -> Usage:
         """The trees it stored: their bytes (the requests that stored them are not counted)."""
@@ -81,6 +91,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
             stages=stages,
             flags=tuple(config.build_flags),
             hugo_version=config.hugo_version,
+            keep_cache=True,
         )
         for stage in stages:
             trees[stage.stage] = _store_tree(svc, run, work / "public" / stage.stage, stage)
@@ -91,8 +102,9 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         hugo=result.hugo,
         trees=trees,
         artifact_run=run.id,
-        summary=f"Hugo {result.hugo}: {files}{fallback}",
+        summary=f"Hugo {result.hugo}: {files}{fallback}; {result.cache}",
         runner=runner_usage(result),
+        cache={"restored": result.cache, "written": result.cache_written, "kept": result.cache_kept},
     )
 
 
@@ -106,10 +118,18 @@ def runner_usage(result: RunnerResult) -> Usage:
 
 
 def hand_off(
-    svc: Services, run: Run, source_key: str, budget: TimeBudget, into: Path, **job: Any
+    svc: Services,
+    run: Run,
+    source_key: str,
+    budget: TimeBudget,
+    into: Path,
+    keep_cache: bool = False,
+    **job: Any,
 ) -> RunnerResult:
     """Give the runner a job for this run's source (`job`: what to build), wait for it, and unpack
-    what it returned into `into`; BuildError with the runner's own message when it failed.
+    what it returned into `into`; BuildError with the runner's own message when it failed. With
+    `keep_cache`, the runner also gets the site's kept Hugo cache and leaves the next one
+    (`buildcache`).
 
     The runner function gets presigned URLs; a child process on this machine (no runner function)
     gets files in this stage's scratch folder, and this stage moves them to and from S3 itself.
@@ -132,8 +152,23 @@ def hand_off(
             store.presign_put(output_key, "application/gzip", expires),
             store.presign_put(build_log, "text/plain; charset=utf-8", expires),
         )
-    request = BuildJob(*urls, seconds=seconds, site=run.site, **{"stages": (), **job})
+    cache = (
+        buildcache.offer(store, run.site, into.parent, runner.shares_disk, expires)
+        if keep_cache
+        else buildcache.CacheOffer()
+    )
+    request = BuildJob(
+        *urls,
+        seconds=seconds,
+        site=run.site,
+        cache_url=cache.cache_url,
+        keep_cache_url=cache.keep_cache_url,
+        **{"stages": (), **job},
+    )
     result = runner.run(request)
+    if keep_cache:
+        not_kept = buildcache.store_kept(store, run.site, cache) if result.ok else ""
+        result = replace(result, cache=cache.note or result.cache, cache_kept=not_kept or result.cache_kept)
     if runner.shares_disk:
         source.unlink(missing_ok=True)
         if log.exists():
