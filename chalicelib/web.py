@@ -167,6 +167,7 @@ def run_json(run: Run, run_url: str, *, listed: bool = False) -> dict[str, Any]:
         for stage in data["stages"]:
             stage["detail"].pop("plan_files", None)
     data["links"] = {"self": run_url}
+    data["cost_line"] = runview.cost_line(run)  # what the run's stages used, at list prices
     return data
 
 

@@ -142,6 +142,8 @@ def run_demo(
             console.print(f"[red]The run ended {run['status']}.[/red]")
             return 1
         print(f"\nProd is live: {run['urls']['prod']}", flush=True)
+        if run.get("cost_line"):
+            print(f"This run: {run['cost_line']}", flush=True)
         print_metrics(console)
         if exit_when_live:
             return 0
