@@ -18,7 +18,7 @@ from chalicelib import buildrunner, codemount, logs, pipeline, queues, runpage, 
 from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
-from chalicelib.errors import InputError, PipelineError
+from chalicelib.errors import PipelineError
 from chalicelib.resources import API_URL
 from chalicelib.review.approval import stored_review
 from chalicelib.services import Services, services
@@ -130,20 +130,12 @@ def show_run(run_id: str) -> Response:
     return web.html(page, referrer=web.OPERATOR_REFERRER)
 
 
-def _limit(params: dict[str, str]) -> int:
-    """`?limit=` of a listing: a whole number from 1 (at most 200 are listed), 50 when absent."""
-    raw = params.get("limit", "50")
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise InputError(f"?limit= must be a whole number of runs, 1 or more, not {raw[:40]!r}")
-    return min(int(raw), 200)
-
-
 @app.route("/runs", methods=["GET"], authorizer=operators)
 def list_runs() -> Any:
     params = _query()
     svc = _route_services()
     try:
-        runs = svc.runs.list(limit=_limit(params), site=params.get("site"))
+        runs = svc.runs.list(limit=web.listing_limit(params), site=params.get("site"))
     except PipelineError as exc:
         return web.json_error(exc)
     return {"runs": [web.run_json(run, svc.settings.run_url(run.id), listed=True) for run in runs]}
@@ -185,22 +177,7 @@ def decide_approval(run_id: str) -> Response:
         run = pipeline.decide(svc, run_id, form.get("token"), decision)
     except PipelineError as exc:
         return web.error_page(exc, "This approval cannot be decided")
-    approved = decision.decision == "approve"
-    message = (
-        f"Approved: run {run.id} is being deployed to prod ({run.urls.get('prod')})."
-        if approved
-        else f"Rejected: run {run.id} will not be deployed."
-    )
-    return web.html(
-        web.render(
-            "message.html",
-            title="Approved" if approved else "Rejected",
-            message=message,
-            tone="ok" if approved else "bad",
-            run=run,
-            run_url=None,  # the run's JSON is operators' (it shows approvers' IP and user agent)
-        )
-    )
+    return web.html(web.decided_page(run, approved=decision.decision == "approve"))
 
 
 @app.route(
@@ -256,17 +233,5 @@ def rollback(site: str, stage: str) -> Response:
             return web.error_page(exc, "Rollback refused", home_url=svc.settings.links.dashboard())
         return web.json_error(exc)
     if from_form:
-        message = f"Rollback of {site} {stage} queued as run {run.id}: {run.trigger.summary}."
-        return web.html(
-            web.render(
-                "message.html",
-                title="Rollback queued",
-                message=message,
-                tone="ok",
-                run=run,
-                run_url=svc.settings.links.run_page(run.id),
-                home_url=svc.settings.links.dashboard(),
-            ),
-            202,
-        )
+        return web.html(web.rollback_queued_page(run, site, stage, svc.settings.links), 202)
     return Response(body=web.run_json(run, svc.settings.run_url(run.id)), status_code=202)

@@ -31,7 +31,7 @@ from chalice.app import Response
 
 from chalicelib import runview
 from chalicelib.config import ApiLinks
-from chalicelib.errors import PipelineError
+from chalicelib.errors import InputError, PipelineError
 from chalicelib.runs import Run
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -246,3 +246,41 @@ def rollback_guard(
         )
         return html(page, referrer=OPERATOR_REFERRER)
     return None
+
+
+def listing_limit(params: dict[str, str]) -> int:
+    """`?limit=` of a listing: a whole number from 1 (at most 200 are listed), 50 when absent."""
+    raw = params.get("limit", "50")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise InputError(f"?limit= must be a whole number of runs, 1 or more, not {raw[:40]!r}")
+    return min(int(raw), 200)
+
+
+def decided_page(run: Run, *, approved: bool) -> str:
+    """What an approver sees after deciding (no link to the run's JSON: it is operators')."""
+    message = (
+        f"Approved: run {run.id} is being deployed to prod ({run.urls.get('prod')})."
+        if approved
+        else f"Rejected: run {run.id} will not be deployed."
+    )
+    return render(
+        "message.html",
+        title="Approved" if approved else "Rejected",
+        message=message,
+        tone="ok" if approved else "bad",
+        run=run,
+        run_url=None,  # the run's JSON is operators' (it shows approvers' IP and user agent)
+    )
+
+
+def rollback_queued_page(run: Run, site: str, target: str, links: ApiLinks) -> str:
+    """What the dashboard's rollback form answers once the rollback is queued."""
+    return render(
+        "message.html",
+        title="Rollback queued",
+        message=f"Rollback of {site} {target} queued as run {run.id}: {run.trigger.summary}.",
+        tone="ok",
+        run=run,
+        run_url=links.run_page(run.id),
+        home_url=links.dashboard(),
+    )
