@@ -21,6 +21,7 @@ import pytest
 from botocore.credentials import Credentials
 
 from chalicelib.github.api import API_ENV
+from chalicelib.logs import registered_secrets
 from chalicelib.sitemodel import Site
 from chalicelib.sites import register as register_site
 from presslift.api_client import ApiClient
@@ -54,8 +55,9 @@ def captured_logs() -> Iterator[logsecrets.LogCapture]:
 @pytest.fixture(autouse=True)
 def no_secret_in_logs(request: pytest.FixtureRequest, captured_logs: logsecrets.LogCapture) -> Iterator[None]:
     """Fails a test whose log lines show a known secret, naming it and where (never its value)."""
-    start = len(captured_logs.lines)
+    start, before = len(captured_logs.lines), registered_secrets()
     yield
+    logsecrets.note_reads(before)
     lines = [line for line, _ in captured_logs.lines[start:]]
     leaks = logsecrets.leaks_in(lines, f"the logs of {request.node.nodeid}")
     if leaks:
