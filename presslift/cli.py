@@ -66,7 +66,27 @@ def cmd_up(args: argparse.Namespace) -> int:
     finally:
         cloud.stop()
         console.print("Stopped.")
+    _leave_work_in_flight()
     return 0
+
+
+def _leave_work_in_flight() -> None:
+    """End the process now if a function's work is still running (a build's upload pool, say):
+    Python would otherwise wait for it at exit, retrying against the stopped local AWS. Its queue
+    message was never deleted, so the saved state hands it out again when the local cloud next starts,
+    as SQS does when a Lambda function is cut off."""
+    busy = [
+        t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive() and not t.daemon
+    ]
+    if not busy:
+        return
+    console.print(
+        f"Left {len(busy)} task(s) in flight: their messages are handed out again at the next start."
+    )
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(0)
 
 
 def cmd_push(args: argparse.Namespace) -> int:

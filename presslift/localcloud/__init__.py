@@ -338,8 +338,11 @@ class LocalCloud:
             self.dashboard.stop()
         if self._api:
             self._api.stop()
+        # One grace period for all of them: a function still at work after it is left to the process's
+        # exit (its message was not deleted, so it is handed out again at the next start).
+        grace = time.monotonic() + 5
         for thread in [*self.pollers, *([self.outbox] if self.outbox else [])]:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, grace - time.monotonic()))
         if self._snapshots:
             self._snapshots.stop()
         if self._state_lock is not None:
