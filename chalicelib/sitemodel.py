@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from chalicelib import resources, siteclaims
@@ -66,6 +66,22 @@ class ApprovalPolicy:
 
 
 @dataclass(frozen=True)
+class PreviewPolicy:
+    """Which pushes of a site's repository publish a preview (a target of its own on staging, never
+    prod, no approval), and how long an idle preview stays.
+
+    `forks`: pull requests whose head is in a fork build too (in the keyless build runner, as every
+    build); off, their commit status says why nothing was built. `branches`: branch globs whose pushes
+    publish a branch preview. `idle_days`: a preview with no push for this long is removed.
+    """
+
+    pull_requests: bool = True
+    forks: bool = False
+    branches: tuple[str, ...] = ()
+    idle_days: int = 14
+
+
+@dataclass(frozen=True)
 class SearchBackend:
     """The search service and its credentials. The admin key itself is in SSM, under the stack's
     search keys path; only the parameter's name is here."""
@@ -102,6 +118,7 @@ class Site:
     # hosts its export names only, within the converter's caps): the operator's call, since it makes
     # the pipeline reach out to a server it does not run.
     fetch_media: bool = False
+    previews: PreviewPolicy = field(default_factory=PreviewPolicy)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -144,7 +161,17 @@ class Site:
 
 
 #: The operator-owned settings beside name, repo, kind and source.
-SETTINGS = ("branch", "branches", "tags", "targets", "approval", "code_app", "search", "fetch_media")
+SETTINGS = (
+    "branch",
+    "branches",
+    "tags",
+    "targets",
+    "approval",
+    "code_app",
+    "search",
+    "fetch_media",
+    "previews",
+)
 
 
 def validate(site: Site) -> None:
@@ -154,7 +181,7 @@ def validate(site: Site) -> None:
         if stage not in STAGES:
             raise InputError(f"{where}: targets are for {', '.join(STAGES)}, not {stage!r}")
         _validate_target(site.name, stage, target)
-    for pattern in (*site.branches, *site.tags):
+    for pattern in (*site.branches, *site.tags, *site.previews.branches):
         if not pattern.strip() or any(ch in pattern for ch in " \t\n\x00"):
             raise InputError(f"{where}: {pattern!r} is not a branch or tag pattern")
     if not 1 <= site.approval.ttl_hours <= 24 * 30:
@@ -168,6 +195,10 @@ def validate(site: Site) -> None:
             raise InputError(
                 f"{where}: --code-app must be letters, digits, '.', '_' or '-', not {site.code_app!r}"
             )
+    if not 1 <= site.previews.idle_days <= 365:
+        raise InputError(
+            f"{where}: --preview-idle-days must be between 1 and 365, not {site.previews.idle_days}"
+        )
     _validate_search(where, site.search)
 
 
@@ -340,7 +371,13 @@ def site_from_dict(data: Mapping[str, Any]) -> Site:
         code_app=data.get("code_app"),
         search=SearchBackend(**(data.get("search") or {})),
         fetch_media=bool(data.get("fetch_media", False)),
+        previews=_previews(data.get("previews") or {}),
     )
+
+
+def _previews(data: Mapping[str, Any]) -> PreviewPolicy:
+    known = {key: value for key, value in data.items() if key in PreviewPolicy.__dataclass_fields__}
+    return replace(PreviewPolicy(**known), branches=tuple(known.get("branches") or ()))
 
 
 def check_site_owned(
