@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from chalicelib.approvals import not_approved_because
 from chalicelib.errors import ForbiddenError, NotFoundError
+from chalicelib.previews.naming import PREVIEW
 from chalicelib.runparts import TriggerType
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -88,7 +89,13 @@ def cleared_by_approval(svc: Services, run: Run) -> str:
 
 def check(svc: Services, run: Run, stage: str) -> str:
     """Why `run` may change `stage` (a line for the run record); ForbiddenError naming the run and why
-    not. Only prod is guarded; this reads records and changes nothing."""
+    not. Only prod is guarded; this reads records and changes nothing. A preview's run changes its own
+    preview and nothing else, and only a preview's run changes a preview."""
+    if (run.trigger.type == PREVIEW) != (stage == PREVIEW):
+        what = f"run {run.id} ({run.trigger.type})"
+        if stage == PREVIEW:
+            raise ForbiddenError(f"{what} may not publish a preview: only a pull request's or branch's may")
+        raise ForbiddenError(f"{what} publishes a preview only, never {stage}")
     if stage != GUARDED:
         return f"{stage} needs no approval"
     if not run.trigger.restoring:

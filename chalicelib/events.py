@@ -116,15 +116,30 @@ class CommitStatus:
     state: str
     description: str
     target_url: str
+    #: GitHub shows one status per context: a preview's (`presslift/preview`) beside the staging one.
+    context: str = "presslift"
 
 
-Message = FetchRequest | BuildRequest | DeployRequest | CommitStatus
+@dataclass(frozen=True)
+class PreviewRemoval:
+    """Remove a site's preview at `path` (a pull request closed, its branch deleted), for the deploy
+    function: on the site's FIFO group, after any publish of that preview still queued."""
+
+    site: str
+    path: str
+    reason: str
+    #: What asked for it (the delivery id): one removal per request, a repeat is dropped.
+    requested_by: str
+
+
+Message = FetchRequest | BuildRequest | DeployRequest | CommitStatus | PreviewRemoval
 
 _MESSAGES: dict[str, type[Message]] = {
     "fetch": FetchRequest,
     "build": BuildRequest,
     "deploy": DeployRequest,
     "commit-status": CommitStatus,
+    "remove-preview": PreviewRemoval,
 }
 
 
@@ -132,6 +147,8 @@ def dedup_id(message: Message) -> str:
     """One message per run and step: a repeated send (a retried handler) is dropped by FIFO queues."""
     if isinstance(message, CommitStatus):
         return f"{message.run_id}-status-{message.state}"
+    if isinstance(message, PreviewRemoval):
+        return f"remove-{message.site}-{message.path}-{message.requested_by}"
     step = message.stage if isinstance(message, DeployRequest) else type(message).__name__
     return f"{message.run_id}-{step}"
 

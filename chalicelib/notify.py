@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The commit status contexts: a push's run, and a preview's (GitHub shows one status per context).
+DEFAULT_CONTEXT = "presslift"
+PREVIEW_CONTEXT = "presslift/preview"
+
 
 class Topics(Protocol):
     """Where the SNS client comes from: made on first use, so a function that only hands over statuses
@@ -109,7 +113,7 @@ class Notifier:
         state.
         """
         repository, sha = run.trigger.repository, run.trigger.sha
-        if run.trigger.type != "push" or not repository or not sha:
+        if run.trigger.type not in ("push", "preview") or not repository or not sha:
             return
         message = events.CommitStatus(
             run_id=run.id,
@@ -119,13 +123,21 @@ class Notifier:
             state=state,
             description=description,
             target_url=url or self._settings.links.run_page(run.id),
+            context=PREVIEW_CONTEXT if run.trigger.type == "preview" else DEFAULT_CONTEXT,
         )
+        self.hand_over_status(message)
+
+    def hand_over_status(self, message: events.CommitStatus) -> None:
+        """Queue one commit status for the deploy function to post (see `commit_status`)."""
         try:
             self._queue.send(
-                "deploy", events.encode(message), group=f"{run.site}/statuses", dedup=events.dedup_id(message)
+                "deploy",
+                events.encode(message),
+                group=f"{message.site}/statuses",
+                dedup=events.dedup_id(message),
             )
         except Exception:
-            log.exception("could not hand over the %s status of run %s", state, run.id)
+            log.exception("could not hand over the %s status of run %s", message.state, message.run_id)
 
 
 def post_commit_status(svc: Services, status: events.CommitStatus) -> None:
@@ -143,7 +155,7 @@ def post_commit_status(svc: Services, status: events.CommitStatus) -> None:
             status.state,
             target_url=status.target_url,
             description=status.description,
-            context="presslift",
+            context=status.context,
             token=token,
         )
     except Exception:

@@ -68,9 +68,11 @@ def build(body: str, final_attempt: bool, budget: TimeBudget) -> None:
 
 def deploy(body: str, final_attempt: bool, budget: TimeBudget) -> None:
     # Publishing waits for no step with a timeout of its own (not even the CloudFront invalidation).
-    message = _expect(body, (events.DeployRequest, events.CommitStatus), "deploy")
+    message = _expect(body, (events.DeployRequest, events.CommitStatus, events.PreviewRemoval), "deploy")
     if isinstance(message, events.CommitStatus):
         pipeline.post_commit_status(services(), message)
+    elif isinstance(message, events.PreviewRemoval):
+        pipeline.remove_preview(services(), message)
     else:
         pipeline.deploy(services(), message, final_attempt=final_attempt)
 

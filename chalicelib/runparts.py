@@ -8,14 +8,15 @@ must never talk to a store or decide what a run does next.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
+    from chalicelib.github.pullrequest import PullRequestEvent
     from chalicelib.github.webhook import PushEvent
 
-TriggerType = Literal["import", "push", "rollback", "publish"]
+TriggerType = Literal["import", "push", "rollback", "publish", "preview"]
 TRIGGER_TYPES: tuple[TriggerType, ...] = get_args(TriggerType)
 #: Runs that put back an artifact a target had (or publish one again) instead of building one.
 RESTORING: tuple[TriggerType, ...] = ("rollback", "publish")
@@ -30,6 +31,9 @@ class Trigger:
 
     import: `bucket`, `key` of the export. push: `repository`, `ref`, `branch`, `sha`, `before`,
     `forced`, `pusher`, `message` (the head commit's first line), `compare` (GitHub's URL).
+    preview: as a push (its `ref` is `refs/pull/N/head` for a pull request), and the `preview` path it
+    publishes (`previews/pr-12/`), the pull request's `number` (0 for a branch), `head_repository`
+    (a fork's, where the head lives) and `title`.
     rollback and publish: the `target` they change, `to_run` (the run whose build comes back; a code
     rollback names `to_release` instead, empty for "the previous one"), `by` whom, `allow_deletes`.
     """
@@ -52,6 +56,10 @@ class Trigger:
     to_release: str = ""
     by: str = ""
     allow_deletes: bool = False
+    preview: str = ""
+    number: int = 0
+    head_repository: str = ""
+    title: str = ""
 
     @property
     def restoring(self) -> bool:
@@ -86,6 +94,38 @@ class Trigger:
             pusher=push.pusher or "",
             message=lines[0][:200] if lines else "",
             compare=push.compare_url or "",
+        )
+
+    @classmethod
+    def of_pull_request(cls, event: PullRequestEvent, preview: str) -> Trigger:
+        """The trigger of a pull request's preview (`github.pullrequest.PullRequestEvent`)."""
+        return cls(
+            "preview",
+            f"preview of pull request #{event.number} at {event.short_sha} by {event.author}: "
+            f"{event.title[:80]}",
+            repository=event.repository,
+            ref=event.ref,
+            branch=event.head_ref,
+            sha=event.head_sha,
+            pusher=event.author,
+            message=event.title[:200],
+            compare=event.html_url,
+            preview=preview,
+            number=event.number,
+            head_repository=event.head_repository,
+            title=event.title[:300],
+        )
+
+    @classmethod
+    def of_branch_preview(cls, push: PushEvent, preview: str) -> Trigger:
+        """The trigger of a branch's preview: the push's, publishing to `preview`."""
+        pushed = cls.of_push(push)
+        return replace(
+            pushed,
+            type="preview",
+            summary="preview of " + pushed.summary,
+            preview=preview,
+            head_repository=push.repository,
         )
 
 

@@ -29,6 +29,9 @@ from chalicelib.github import (
     receive_webhook,
     should_build,
 )
+from chalicelib.github.pullrequest import PullRequestEvent
+from chalicelib.previews import decide as preview_decide
+from chalicelib.previews.decide import PreviewDecision
 from chalicelib.secrets import SecretNotFound, webhook_secret_name
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
@@ -54,8 +57,14 @@ def github_webhook(svc: Services, headers: dict[str, str], body: bytes) -> Webho
     if not svc.sites.remember_delivery(webhook.delivery_id, DELIVERY_TTL_SECONDS):
         return WebhookReply(200, {"ignored": f"delivery {webhook.delivery_id} was already handled"})
     try:
-        runs, reasons = [], []
+        runs: list[str] = []
+        reasons: list[str] = []
         for site in sites:
+            preview = _preview_decision(event, site)
+            if preview is not None and isinstance(event, PullRequestEvent | PushEvent):
+                outcome = _preview(svc, site, event, preview, webhook.delivery_id)
+                (runs if outcome.startswith("run ") else reasons).append(outcome.removeprefix("run "))
+                continue
             decision = should_build(event, site, _config_at_push(svc, site, event))
             if not decision.build:
                 reasons.append(f"{site.name}: {decision.reason}")
@@ -78,6 +87,33 @@ def github_webhook(svc: Services, headers: dict[str, str], body: bytes) -> Webho
     return WebhookReply(
         202, {"run_id": runs[0], "runs": runs, "links": [svc.settings.run_url(run_id) for run_id in runs]}
     )
+
+
+def _preview_decision(event: Any, site: Site) -> PreviewDecision | None:
+    """What a delivery means for the site's previews; None when it is no preview's business."""
+    if isinstance(event, PullRequestEvent):
+        return preview_decide.for_pull_request(event, site)
+    if isinstance(event, PushEvent):
+        return preview_decide.for_push(event, site)
+    return None
+
+
+def _preview(
+    svc: Services, site: Site, event: PullRequestEvent | PushEvent, decision: PreviewDecision, delivery: str
+) -> str:
+    """Start, remove or refuse the preview: "run <id>" for a run started, else what happened, in words."""
+    if decision.action == "build":
+        if isinstance(event, PushEvent):
+            stale = svc.sites.accept_push(site.name, event.ref, event.after, event.pushed_at)
+            if stale:
+                return f"{site.name}: {stale}"
+        return "run " + pipeline.start_preview(svc, site, event, decision).id
+    if decision.action == "remove":
+        pipeline.request_preview_removal(svc, site, decision, delivery)
+        return f"{site.name}: {decision.reason}; removing the preview {decision.path}"
+    if decision.action == "refuse" and isinstance(event, PullRequestEvent):
+        pipeline.refuse_preview(svc, site, event, decision)
+    return f"{site.name}: {decision.reason}"
 
 
 def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook, list[Site]]:

@@ -61,6 +61,23 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
         default=None,
         help="an imported export's media missing from its uploads archive are fetched from its old host",
     )
+    parser.add_argument(
+        "--previews",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="pull requests into the site's branches get a preview of their own on staging (on)",
+    )
+    parser.add_argument(
+        "--preview-forks",
+        choices=("allow", "refuse"),
+        help="build pull requests from forks too, in the keyless build runner (refuse)",
+    )
+    parser.add_argument(
+        "--preview-branches", help="comma-separated branch globs whose pushes publish a branch preview (none)"
+    )
+    parser.add_argument(
+        "--preview-idle-days", type=int, help="days without a push before a preview is removed (14)"
+    )
     parser.add_argument("--search", choices=("pagefind", "algolia"), help="the search backend (pagefind)")
     for name in _SEARCH_FIELDS:
         parser.add_argument(f"--algolia-{name.replace('_', '-')}")
@@ -93,6 +110,17 @@ def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[s
         changes["code_app"] = args.code_app or None
     if args.fetch_media is not None and args.fetch_media != base.fetch_media:
         changes["fetch_media"] = args.fetch_media
+    previews = base.previews
+    if args.previews is not None:
+        previews = replace(previews, pull_requests=args.previews)
+    if args.preview_forks is not None:
+        previews = replace(previews, forks=args.preview_forks == "allow")
+    if args.preview_branches is not None:
+        previews = replace(previews, branches=_list(args.preview_branches))
+    if args.preview_idle_days is not None:
+        previews = replace(previews, idle_days=args.preview_idle_days)
+    if previews != base.previews:
+        changes["previews"] = previews
     search = base.search
     if args.search is not None:
         search = replace(search, backend=args.search)
@@ -120,6 +148,18 @@ def _target(args: argparse.Namespace, stage: str, target: Target) -> Target:
     return Target(**values, own_bucket=bool(own and values["bucket"]))
 
 
+def _previews(site: Site) -> str:
+    policy = site.previews
+    if not policy.pull_requests and not policy.branches:
+        return "off"
+    kinds = []
+    if policy.pull_requests:
+        kinds.append("pull requests" + (" (forks too)" if policy.forks else " (not from forks)"))
+    if policy.branches:
+        kinds.append(f"branches {', '.join(policy.branches)}")
+    return f"{' and '.join(kinds)}; removed after {policy.idle_days} idle days"
+
+
 def _list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
@@ -144,6 +184,8 @@ def describe(site: Site) -> str:
     )
     if site.kind == "code":
         lines.append(f"  code app: {site.app}")
+    else:
+        lines.append(f"  previews: {_previews(site)}")
     if site.fetch_media:
         lines.append("  media: fetched from the old host when the uploads archive lacks them")
     if site.search.backend == "algolia":

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.github.paths import matches_name
+from chalicelib.github.pullrequest import PullRequestEvent
 from chalicelib.github.webhook import Event, OtherEvent, PingEvent, PushEvent
 from chalicelib.patterns import Patterns
 from chalicelib.siteconfig import FILE_NAME, SiteConfig
@@ -33,6 +34,8 @@ def should_build(event: Event, site: Site, config: SiteConfig) -> BuildDecision:
     if isinstance(event, OtherEvent):
         action = f" ({event.action})" if event.action else ""
         return BuildDecision(False, f"{event.event}{action} events do not build; only push does")
+    if isinstance(event, PullRequestEvent):
+        return BuildDecision(False, f"pull request #{event.number} builds a preview, not staging")
     return _push(event, site, config)
 
 

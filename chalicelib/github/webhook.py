@@ -5,7 +5,8 @@ Each site has its own secret, so the route first needs to know which sites a del
 for nothing but choosing whose secrets to try. `receive_webhook` then refuses an oversized body, checks
 `X-Hub-Signature-256` (HMAC-SHA256 of the raw body, constant-time compare) with one site's secret
 BEFORE acting on anything else, and only then parses the payload (JSON, or the form-encoded
-`payload=` field) into a `PushEvent`, `PingEvent` or `OtherEvent`.
+`payload=` field) into a `PushEvent`, `PullRequestEvent` (`pullrequest.py`), `PingEvent` or
+`OtherEvent`.
 
 Never: trust the legacy SHA-1 `X-Hub-Signature` alone, act on a body before its signature is checked,
 put the secret or the expected signature in a message, or talk to the network.
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from chalicelib.errors import ConfigError, InputError, UnauthorizedError
+from chalicelib.github.pullrequest import PullRequestEvent, parse_pull_request
 
 # Lambda refuses invocation payloads over 6 MB, so a larger body could never be handled anyway.
 MAX_WEBHOOK_BYTES = 6 * 1024 * 1024
@@ -91,7 +93,7 @@ class OtherEvent:
     repository: str | None
 
 
-Event = PushEvent | PingEvent | OtherEvent
+Event = PushEvent | PingEvent | PullRequestEvent | OtherEvent
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,8 @@ def decode_payload(body: bytes, content_type: str) -> dict[str, Any]:
 def parse_event(event: str, data: Mapping[str, Any]) -> Event:
     if event == "push":
         return parse_push(data)
+    if event == "pull_request":
+        return parse_pull_request(data)
     if event == "ping":
         hook = data.get("hook") if isinstance(data.get("hook"), dict) else {}
         return PingEvent(

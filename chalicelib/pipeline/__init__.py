@@ -32,6 +32,10 @@ from chalicelib.pipeline.flow import (
     start_import,
     start_push,
 )
+from chalicelib.pipeline.previews import refuse as refuse_preview
+from chalicelib.pipeline.previews import remove as remove_preview
+from chalicelib.pipeline.previews import request_removal as request_preview_removal
+from chalicelib.pipeline.previews import start as start_preview
 from chalicelib.pipeline.restore import check_publish, publish, publishable, rollback
 from chalicelib.pipeline.steps import check_known_site
 from chalicelib.pipeline.sweep import dead_letter_runs, fail_dead_lettered, give_up
@@ -54,7 +58,11 @@ __all__ = [
     "post_commit_status",
     "publish",
     "publishable",
+    "refuse_preview",
+    "remove_preview",
+    "request_preview_removal",
     "rollback",
     "start_import",
+    "start_preview",
     "start_push",
 ]

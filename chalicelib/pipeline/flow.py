@@ -19,8 +19,10 @@ from chalicelib.budget import TimeBudget
 from chalicelib.clearance import stage_name
 from chalicelib.errors import ForbiddenError, InputError
 from chalicelib.ingest import Rejected, classify, quarantine_key
+from chalicelib.pipeline import previews
 from chalicelib.pipeline.approval import after_staging
 from chalicelib.pipeline.steps import after_failure, create, enqueue, promote
+from chalicelib.previews.naming import PREVIEW
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, new_run_id
@@ -142,7 +144,7 @@ def fetch(
     """Fetch the pushed commit, keep its presslift.toml with the run, then build it; a push that is no
     longer its branch's head ends `superseded` with the reason, having built nothing."""
     run = svc.runs.get(request.run_id)
-    reason = None if run.finished else fetch_work.stale(svc, run, request)
+    reason = None if run.finished else previews.stale(svc, run) or fetch_work.stale(svc, run, request)
     if reason:
         _end_stale(svc, run.id, reason)
         return None
@@ -158,7 +160,7 @@ def fetch(
         artifact=lambda r, fetched: replace(r.artifact, presslift_toml=fetched.presslift_toml),
     )
     if done is None:
-        after_failure(svc, request.run_id)
+        _failed(svc, request.run_id)
         return None
     run, fetched = done
     return build(
@@ -200,11 +202,22 @@ def build(
         artifact=lambda r, _: replace(r.artifact, artifact_run=r.id),  # from now on, deploys take this build
     )
     if done is None:
-        after_failure(svc, request.run_id)
+        _failed(svc, request.run_id)
         return None
     built, _ = done
-    promote(svc, built, CODE_STAGES[0] if built.kind == "code" else "staging")
+    if built.trigger.type == "preview":
+        promote(svc, built, PREVIEW)
+    else:
+        promote(svc, built, CODE_STAGES[0] if built.kind == "code" else "staging")
     return built
+
+
+def _failed(svc: Services, run_id: str) -> None:
+    """After a failed fetch or build: a preview's failure is told on its pull request only."""
+    if svc.runs.get(run_id).trigger.type == "preview":
+        previews.failed(svc, run_id)
+    else:
+        after_failure(svc, run_id)
 
 
 # --- deploy: publish an artifact's stage tree ------------------------------------------------------
@@ -246,6 +259,8 @@ def _refused(svc: Services, run: Run, stage: str, name: str) -> bool:
 def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool = True) -> Run | None:
     name = f"deploy-{request.stage}"
     run = svc.runs.get(request.run_id)
+    if PREVIEW in (request.stage, run.trigger.type):
+        return previews.deploy(svc, request, final_attempt=final_attempt)
     if run.finished or run.stage(name).status == "succeeded":
         return run
     if _refused(svc, run, request.stage, name):

@@ -22,8 +22,8 @@ def give_up(svc: Reporting, body: str, error: BaseException) -> None:
     no run is left "running" while its message sits in the dead-letter queue."""
     try:
         message = events.decode(body)
-        if isinstance(message, events.CommitStatus):
-            return  # a status belongs to no stage: losing one fails no run
+        if isinstance(message, events.CommitStatus | events.PreviewRemoval):
+            return  # a status or a removal belongs to no run (the idle sweep removes what is left)
         run = svc.runs.get(message.run_id)
     except PipelineError:
         return
@@ -37,6 +37,7 @@ _AGAIN = {
     "push": "push again",
     "rollback": "start the rollback again",
     "publish": "publish again",
+    "preview": "push to the pull request or branch again",
 }
 
 
@@ -45,7 +46,8 @@ def dead_letter_runs(role: str, body: str) -> list[str]:
     try:
         if role == "ingest":
             return [import_run_id(c) for c in events.s3_objects_created(body) if c.sequencer]
-        return [events.decode(body).run_id]
+        message = events.decode(body)
+        return [] if isinstance(message, events.PreviewRemoval) else [message.run_id]
     except PipelineError:
         return []
 

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from chalicelib.services import Services
     from chalicelib.sitemodel import Site
 
+#: The target and tree name of a preview (a run's stage `deploy-preview`).
+PREVIEW = "preview"
 PULL_REQUESTS_FOLDER = "previews/"
 BRANCHES_FOLDER = "branches/"
 MAX_SLUG = 48

@@ -58,7 +58,7 @@ def list_objects(
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(ranges)))) as pool:
         parts = list(pool.map(lambda bounds: list_range(*bounds), ranges))
-    return [obj for part in parts for obj in part]
+    return [obj for part in parts for obj in part if not target.keeps(obj.key)]
 
 
 def _list_range(

@@ -25,6 +25,9 @@ class PublishTarget:
     prefix: str  # "" or "<site>/" (one bucket per stage, a prefix per site, by default)
     distribution_id: str | None
     origin_path: str = ""  # the distribution's origin path, for invalidation paths
+    #: Folders under the prefix that hold others' objects (staging's previews, `previews/pr-`): a publish
+    #: never lists, replaces or deletes anything there.
+    kept: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.bucket:
@@ -39,6 +42,10 @@ class PublishTarget:
 
     def path_of(self, key: str) -> str:
         return key[len(self.prefix) :]
+
+    def keeps(self, key: str) -> bool:
+        """Whether `key` lies in one of the folders this target's publish leaves alone."""
+        return bool(self.kept) and self.path_of(key).startswith(self.kept)
 
     @property
     def record_key(self) -> str:

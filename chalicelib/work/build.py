@@ -17,6 +17,8 @@ from chalicelib.artifacts import build_manifest, log_key, runner_output_key, unp
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError
+from chalicelib.previews.naming import PREVIEW, preview_url
+from chalicelib.previews.noindex import mark_noindex
 from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -75,9 +77,13 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
     """Have the runner render every stage's tree, then store each with its manifest and records."""
     config = site_config(run)
     site = svc.sites.registration(run.site)
-    stages = tuple(
-        StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, site, stage))
-        for stage in SITE_STAGES
+    stages = (
+        preview_stages(svc, site, run)
+        if run.trigger.type == PREVIEW
+        else tuple(
+            StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, site, stage))
+            for stage in SITE_STAGES
+        )
     )
     trees: dict[str, dict[str, Any]] = {}
     with work_dir() as tmp:
@@ -93,8 +99,11 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
             hugo_version=config.hugo_version,
             keep_cache=True,
         )
+        noindex = mark_noindex(work / "public" / PREVIEW) if run.trigger.type == PREVIEW else 0
         for stage in stages:
             trees[stage.stage] = _store_tree(svc, run, work / "public" / stage.stage, stage)
+        if noindex:
+            trees[PREVIEW]["noindex"] = noindex
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
     fallback = f"; theme {THEME_NAME} ({result.theme_fallback})" if result.theme_fallback else ""
     return Built(
@@ -105,6 +114,19 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         summary=f"Hugo {result.hugo}: {files}{fallback}; {result.cache}",
         runner=runner_usage(result),
         cache={"restored": result.cache, "written": result.cache_written, "kept": result.cache_kept},
+    )
+
+
+def preview_stages(svc: Services, site: Site, run: Run) -> tuple[StageRender, ...]:
+    """A preview's trees: the one it publishes (at its own URL, searched with its own Pagefind index,
+    never Algolia), and the one prod would get, which the change review compares with prod's build
+    like for like. The preview run can never deploy it: `clearance` keeps previews off every target
+    but their own."""
+    url = preview_url(svc, run.site, run.trigger.preview)
+    prod = svc.settings.site_url(run.site, "prod")
+    return (
+        StageRender(PREVIEW, url, {"search": "true"}),
+        StageRender("prod", prod, search_params(svc, site, "prod")),
     )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import clearance
 from chalicelib.errors import PipelineError
+from chalicelib.previews.naming import PREVIEW, kept_folders, preview_target, preview_url
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import SiteConfig
@@ -48,6 +49,8 @@ def target(svc: Services, site: Site, stage: str) -> PublishTarget:
         prefix=place.prefix,
         distribution_id=place.distribution or svc.settings.distributions.get(stage) or None,
         origin_path=place.origin_path,
+        # Staging's previews live in folders of its own prefix: the site's publish leaves them alone.
+        kept=kept_folders(site) if stage == "staging" else (),
     )
 
 
@@ -180,7 +183,13 @@ def plan_deploy(
     allow_deletes = restoring and run.trigger.allow_deletes
     site = svc.sites.registration(run.site)
     artifact_run = artifact_run or run.artifact.artifact_run or run.id
-    publish_to = target(svc, site, stage)
+    if stage == PREVIEW:  # the preview's folder on staging, searched by its own Pagefind index only
+        publish_to, url = (
+            preview_target(svc, site, run.trigger.preview),
+            preview_url(svc, run.site, run.trigger.preview),
+        )
+    else:
+        publish_to, url = target(svc, site, stage), svc.settings.site_url(run.site, stage)
     publish_options = options(config, allow_deletes=allow_deletes, verify=verify or restoring)
     manifest = artifacts(svc).get_manifest(run.site, artifact_run, stage)
     reading = read_bucket(svc.s3, manifest, publish_to, publish_options, None)
@@ -189,8 +198,8 @@ def plan_deploy(
         artifact_run=artifact_run,
         target=publish_to,
         publish=reading.plan,
-        search=plan_search(svc, run, stage, site, artifact_run),
-        url=svc.settings.site_url(run.site, stage),
+        search=None if stage == PREVIEW else plan_search(svc, run, stage, site, artifact_run),
+        url=url,
         manifest=manifest,
         options=publish_options,
         reading=reading,

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.config import Settings
+from chalicelib.previews.noindex import X_ROBOTS_TAG, is_preview_path, preview_folder
 from presslift.packaging.security_headers import http_headers
 
 PREFIX = "/sites/"
@@ -54,6 +55,8 @@ def serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
     """The answer for `raw_path`, with the headers CloudFront's policy adds (overriding, as it does)."""
     response = _serve(s3, settings, raw_path)
     response.headers.update(SECURITY_HEADERS)
+    if is_preview_path(unquote(urlsplit(raw_path).path)):  # as the stack's viewer-response function
+        response.headers["X-Robots-Tag"] = X_ROBOTS_TAG
     return response
 
 
@@ -84,7 +87,10 @@ def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
     if obj is not None and obj.get("WebsiteRedirectLocation"):
         return SiteResponse(301, {"Location": obj["WebsiteRedirectLocation"]})
     if obj is None:
-        missing = _get(s3, bucket, f"{site}/404.html")
+        folder = preview_folder(rest)  # a preview's own 404 page, as its folder is a site of its own
+        missing = (_get(s3, bucket, f"{site}/{folder}404.html") if folder else None) or _get(
+            s3, bucket, f"{site}/404.html"
+        )
         if missing is not None:
             return _respond(missing, 404)
         return SiteResponse(

@@ -56,3 +56,22 @@ def test_a_website_redirect_object_becomes_a_permanent_redirect() -> None:
 def test_other_responses_pass_unchanged() -> None:
     event = {"response": {"statusCode": 200, "headers": {"content-type": {"value": "text/html"}}}}
     assert _run("viewer-response.js", event) == event["response"]
+
+
+@pytest.mark.parametrize(
+    ("uri", "noindex"),
+    [
+        ("/quayside/previews/pr-12/index.html", True),
+        ("/quayside/branches/feature-x/posts/a/index.html", True),
+        ("/previews/pr-3/index.html", True),  # a site at its own bucket's root
+        ("/quayside/posts/previews/index.html", False),
+        ("/quayside/index.html", False),
+    ],
+)
+def test_previews_are_served_with_a_noindex_header(uri: str, noindex: bool) -> None:
+    event = {
+        "request": {"uri": uri, "headers": {}},
+        "response": {"statusCode": 200, "headers": {"content-type": {"value": "text/html"}}},
+    }
+    headers = _run("viewer-response.js", event)["headers"]
+    assert (headers.get("x-robots-tag") == {"value": "noindex, nofollow"}) is noindex
