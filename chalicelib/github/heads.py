@@ -25,3 +25,20 @@ def branch_head(
     if not isinstance(sha, str) or not sha:
         raise GitHubUnavailable(f"GitHub's answer for branch {branch} of {repo} has no commit")
     return sha
+
+
+def pull_request_head(
+    api: str | None, repo: str, number: int, *, token: str | None = None, timeout: float = 10.0
+) -> tuple[str, str]:
+    """The head SHA of pull request `number` of `repo` now, and its state (`open`, `closed`);
+    NotFoundError when there is no such pull request."""
+    check_repo(repo)
+    url = f"{(api or api_base()).rstrip('/')}/repos/{repo}/pulls/{int(number)}"
+    answer = request_json(
+        "GET", url, token=token, body=None, timeout=timeout, what=f"pull request #{number} of {repo}"
+    )
+    head = answer.get("head")
+    sha = head.get("sha") if isinstance(head, dict) else None
+    if not isinstance(sha, str) or not sha:
+        raise GitHubUnavailable(f"GitHub's answer for pull request #{number} of {repo} has no head")
+    return sha, str(answer.get("state") or "")

@@ -17,6 +17,7 @@ from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, branch_head, download_tarball
+from chalicelib.github.heads import pull_request_head
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -56,6 +57,8 @@ def stale(svc: Services, run: Run, request: FetchRequest, *, timeout: float = 10
     report as the stage's error; GitHub being unavailable raises, so the message is retried.
     """
     ref = run.trigger.ref
+    if run.trigger.number:
+        return _pull_request_moved(svc, run, request, timeout)
     if not ref.startswith("refs/heads/"):
         return None
     branch = ref.removeprefix("refs/heads/")
@@ -101,3 +104,23 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         presslift_toml=toml,
         summary=f"{request.repository}@{request.sha[:7]}: {source.files} files",
     )
+
+
+def _pull_request_moved(svc: Services, run: Run, request: FetchRequest, timeout: float) -> str | None:
+    """Why a pull request's preview must not build (its head moved on, or it was closed), or None."""
+    number = run.trigger.number
+    try:
+        head, state = pull_request_head(
+            api_base(), request.repository, number, token=svc.github_token(), timeout=timeout
+        )
+    except NotFoundError:
+        return f"pull request #{number} of {request.repository} no longer exists; nothing to build"
+    except PipelineError:
+        return None
+    if state == "closed":
+        return f"pull request #{number} was closed; nothing to build"
+    if head != request.sha:
+        return (
+            f"{request.sha[:7]} is no longer the head of pull request #{number} (GitHub reports {head[:7]})"
+        )
+    return None
