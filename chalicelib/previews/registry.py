@@ -23,6 +23,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
+from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 from chalicelib.errors import ConflictError, InputError, NotFoundError
@@ -42,6 +43,11 @@ SORT_PREFIX = "PREVIEW#"
 #: Items per page of a listing: DynamoDB's own 1 MB page holds thousands of previews, and a sweep
 #: acting on each as it reads should not hold them all.
 PAGE_SIZE = 100
+
+
+def timestamp(moment: datetime) -> str:
+    """`2026-11-30T12:00:00.000Z`: how a preview records a time (as runs do)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class UnreadableRecord(ValueError):
