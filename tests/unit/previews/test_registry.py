@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import replace
 
 import pytest
 
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.previews import registry
-from chalicelib.previews.registry import Preview, PreviewStore, UnreadableRecord
+from chalicelib.previews.registry import Preview, UnreadableRecord
 from chalicelib.services import Services
 from tests.unit.previews.conftest import preview
 
@@ -89,22 +88,6 @@ def test_update_gives_up_with_a_conflict_after_its_attempts(svc: Services) -> No
 
     with pytest.raises(ConflictError, match="changed under us 3 times"):
         svc.previews.update("quayside", "previews/pr-12/", always_beaten, attempts=3)
-
-
-def test_concurrent_updates_lose_nothing(svc: Services) -> None:
-    svc.previews.save(preview(title=""))
-    store = PreviewStore(svc.dynamodb, svc.settings.table)
-
-    def add(letter: str) -> None:
-        store.update("quayside", "previews/pr-12/", lambda p: replace(p, title=p.title + letter))
-
-    threads = [threading.Thread(target=add, args=(letter,)) for letter in "abcdef"]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    stored = svc.previews.get("quayside", "previews/pr-12/")
-    assert stored is not None and sorted(stored.title) == list("abcdef")
 
 
 def test_list_leaves_out_removed_previews_unless_asked(svc: Services) -> None:
