@@ -19,6 +19,7 @@ from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
 from chalicelib.errors import PipelineError
+from chalicelib.previews import listing as previews
 from chalicelib.resources import API_URL
 from chalicelib.review.approval import stored_review
 from chalicelib.services import Services, services
@@ -205,6 +206,16 @@ def github_webhook() -> Response:
 @app.route("/sites", methods=["GET"], authorizer=operators)
 def list_sites() -> Any:
     return {"sites": [site.to_dict() for site in _route_services().sites.list()]}
+
+
+@app.route("/sites/{site}/previews", methods=["GET"], authorizer=operators)
+def list_previews(site: str) -> Any:
+    svc = _route_services()
+    try:
+        found = previews.site_previews(svc, site, include_removed=previews.wants_all(_query()))
+    except PipelineError as exc:
+        return web.json_error(exc)
+    return previews.previews_json(site, found)
 
 
 @app.route(
