@@ -4,11 +4,13 @@ the dashboard list the same previews, newest change first, with the same fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.errors import InputError
 from chalicelib.pipeline.steps import check_known_site
 from chalicelib.previews.registry import Preview
+from chalicelib.runview import parse_time
 from chalicelib.services import Services
 
 _YES = ("1", "true", "yes", "on")
@@ -27,7 +29,12 @@ def site_previews(svc: Services, site: str, *, include_removed: bool = False) ->
     """The site's previews, the most recently changed first; NotFoundError for a site nobody knows."""
     check_known_site(svc, site)
     previews = svc.previews.list(site, include_removed=include_removed)
-    return sorted(previews, key=lambda preview: (preview.updated_at, preview.path), reverse=True)
+    return sorted(previews, key=lambda preview: (_changed(preview), preview.path), reverse=True)
+
+
+def _changed(preview: Preview) -> datetime:
+    """When the preview last changed; a time nobody can read sorts last."""
+    return parse_time(preview.updated_at) or datetime.min.replace(tzinfo=UTC)
 
 
 def previews_json(site: str, previews: list[Preview]) -> dict[str, Any]:

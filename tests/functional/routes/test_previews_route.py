@@ -11,7 +11,7 @@ from chalicelib.sitemodel import Site
 from presslift.localcloud.gateway import Gateway
 from tests.functional.routes.replies import get_json, one_line_error
 from tests.functional.routes.test_operator_access import call, gateway
-from tests.unit.previews.conftest import preview
+from tests.unit.previews.conftest import branch_preview, preview
 from tests.unit.test_iam_gateway import signed, unsigned
 
 __all__ = ["gateway"]  # the fixture, for the tests below
@@ -21,17 +21,11 @@ __all__ = ["gateway"]  # the fixture, for the tests below
 def quayside(provisioned: Services) -> Services:
     provisioned.sites.add(Site("quayside", repo="harbour/quayside"))
     provisioned.previews.save(preview(number=12, updated_at="2026-11-30T09:00:00.000Z"))
-    provisioned.previews.save(
-        preview(
-            kind="branch",
-            path="branches/feature-x/",
-            number=None,
-            branch="feature/x",
-            status="failed",
-            reason="hugo: template error",
-            updated_at="2026-11-30T11:00:00.000Z",
-        )
+    # 11:00 UTC written with another offset: the listing sorts by the moment, not by the text
+    failed = branch_preview(
+        status="failed", reason="hugo: template error", updated_at="2026-11-30T12:00+01:00"
     )
+    provisioned.previews.save(failed)
     provisioned.previews.save(preview(number=3, status="removed", updated_at="2026-11-30T11:30:00.000Z"))
     provisioned.previews.save(preview(site="other", number=12))
     return provisioned

@@ -47,3 +47,11 @@ def preview(site: str = "quayside", number: int = 12, **changes: Any) -> Preview
         "author": "mira",
     }
     return Preview(**{**fields, **changes})
+
+
+def branch_preview(slug: str = "feature-x", branch: str = "feature-x", **changes: Any) -> Preview:
+    """A branch preview at `branches/<slug>/`; `changes` replace any field."""
+    site = changes.pop("site", "quayside")
+    path = f"branches/{slug}/"
+    fields = {"url": f"https://staging.example/{site}/{path}", **changes}
+    return preview(site=site, kind="branch", path=path, number=None, branch=branch, **fields)

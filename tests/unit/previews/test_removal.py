@@ -15,7 +15,7 @@ from chalicelib.publish.target import PublishTarget
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site, Target
 from presslift.localcloud.provision import distribution_config
-from tests.unit.previews.conftest import preview
+from tests.unit.previews.conftest import branch_preview, preview
 
 SITE = Site("quayside", repo="harbour/quayside")
 #: What must stay: sibling previews (one whose number starts like 12), the site's own staging files,
@@ -165,7 +165,7 @@ def test_the_invalidation_path_leaves_out_the_sites_origin_path(svc: Services) -
 
 
 def test_a_branch_preview_is_removed_from_its_own_folder(svc: Services) -> None:
-    branch = preview(kind="branch", path="branches/feature-x/", number=None, branch="feature-x")
+    branch = branch_preview()
     put(svc, *KEPT, "quayside/branches/feature-x/index.html", "quayside/branches/feature-xy/index.html")
     svc.previews.save(branch)
     removed = apply_removal(svc, SITE, branch, "branch deleted")
