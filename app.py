@@ -109,7 +109,8 @@ def show_dashboard() -> Response:
     svc = _route_services()
     runs = svc.runs.list(limit=100)
     guard = web.FormGuard.from_headers(_request().headers)
-    page = web.dashboard(runs, links=svc.settings.links, now=svc.clock(), guard=guard)
+    shown = previews.live_previews(svc, {run.site for run in runs})
+    page = web.dashboard(runs, links=svc.settings.links, now=svc.clock(), guard=guard, previews=shown)
     return web.html(page, cookie=guard.cookie(), referrer=web.OPERATOR_REFERRER)
 
 

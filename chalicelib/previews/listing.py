@@ -3,7 +3,7 @@ the dashboard list the same previews, newest change first, with the same fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +13,8 @@ from chalicelib.previews.registry import Preview
 from chalicelib.runview import parse_time
 from chalicelib.services import Services
 
+#: How each preview status is drawn (the dashboard's tones, as `runview.tone` draws a run's).
+TONES = {"live": "ok", "failed": "bad", "building": "active", "not built": "neutral", "removed": "neutral"}
 _YES = ("1", "true", "yes", "on")
 _NO = ("", "0", "false", "no", "off")
 
@@ -28,13 +30,22 @@ def wants_all(params: Mapping[str, str]) -> bool:
 def site_previews(svc: Services, site: str, *, include_removed: bool = False) -> list[Preview]:
     """The site's previews, the most recently changed first; NotFoundError for a site nobody knows."""
     check_known_site(svc, site)
-    previews = svc.previews.list(site, include_removed=include_removed)
+    return sorted_previews(svc.previews.list(site, include_removed=include_removed))
+
+
+def sorted_previews(previews: Iterable[Preview]) -> list[Preview]:
+    """The most recently changed first."""
     return sorted(previews, key=lambda preview: (_changed(preview), preview.path), reverse=True)
 
 
 def _changed(preview: Preview) -> datetime:
     """When the preview last changed; a time nobody can read sorts last."""
     return parse_time(preview.updated_at) or datetime.min.replace(tzinfo=UTC)
+
+
+def live_previews(svc: Services, sites: Iterable[str]) -> dict[str, list[Preview]]:
+    """The previews still there (not removed) of each of `sites`, newest change first: the dashboard's."""
+    return {site: sorted_previews(svc.previews.list(site)) for site in sorted(set(sites))}
 
 
 def previews_json(site: str, previews: list[Preview]) -> dict[str, Any]:

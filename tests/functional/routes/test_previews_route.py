@@ -9,7 +9,7 @@ from chalice.test import Client
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from presslift.localcloud.gateway import Gateway
-from tests.functional.routes.replies import get_json, one_line_error
+from tests.functional.routes.replies import get_json, one_line_error, text
 from tests.functional.routes.test_operator_access import call, gateway
 from tests.unit.previews.conftest import branch_preview, preview
 from tests.unit.test_iam_gateway import signed, unsigned
@@ -66,3 +66,23 @@ def test_only_a_signed_operator_reaches_the_previews(gateway: Gateway, quayside:
     assert call(gateway, unsigned("GET", "/api/sites/quayside/previews", b""))[::2] == (403, False)
     status, body, ran = call(gateway, signed("GET", "/api/sites/quayside/previews", b""))
     assert (status, ran) == (200, True) and b"previews/pr-12/" in body
+
+
+def test_the_dashboard_lists_each_sites_previews_under_it(api: Client, quayside: Services) -> None:
+    from tests.e2e.test_api_paths import Page
+    from tests.functional.test_runs import make_run
+
+    quayside.runs.create(make_run("quayside"))
+    quayside.previews.save(
+        preview(number=40, title="<script>alert(1)</script>", url="javascript:alert(1)", status="building")
+    )
+    reply = api.http.get("/")
+    html = text(reply)
+    assert reply.status_code == 200 and "<h3>Previews</h3>" in html
+    links = Page(html).links
+    assert "https://staging.example/quayside/previews/pr-12/" in links
+    assert "https://staging.example/quayside/branches/feature-x/" in links
+    assert "hugo: template error" in html and "#12 Fix a typo" in html
+    assert "previews/pr-3/" not in html  # removed
+    assert "javascript:" not in " ".join(links) and "<script>alert" not in html  # stored text is text
+    assert "previews/pr-40/" in html
