@@ -5,6 +5,10 @@ Only previews that stand still are swept: live, failed and not built. A building
 pushed (its run will record it), and a removed one is gone already. The idle time counts from the
 record's `updated_at`, the last push or change.
 
+At most `REMOVALS_PER_SWEEP` previews go per sweep: the sweep function has a minute for everything it
+does, and a removal cut off by that timeout would leave files behind a record that already says
+removed. The rest go 15 minutes later.
+
 Never: let one preview stop the sweep. A preview that cannot be removed (S3 refusing, a site whose
 registration was removed meanwhile) is logged and left for the next sweep; the others go on.
 """
@@ -25,6 +29,9 @@ log = logging.getLogger(__name__)
 
 #: The statuses of a preview nobody is pushing to: these expire.
 IDLE_STATUSES = frozenset({"live", "failed", "not built"})
+#: Removals per sweep: each lists and deletes a folder (about a second for a few thousand files), and
+#: the sweep function has 60 s for expiring approvals and the dead letters as well.
+REMOVALS_PER_SWEEP = 10
 
 
 def is_idle(preview: Preview, idle_days: int, now: datetime) -> bool:
@@ -36,11 +43,15 @@ def is_idle(preview: Preview, idle_days: int, now: datetime) -> bool:
     return updated is None or now - updated > timedelta(days=idle_days)
 
 
-def expire_idle_previews(svc: Services, now: datetime) -> list[Removed]:
-    """Remove every preview idle longer than its site allows; what was removed."""
+def expire_idle_previews(svc: Services, now: datetime, *, limit: int = REMOVALS_PER_SWEEP) -> list[Removed]:
+    """Remove the previews idle longer than their site allows, at most `limit` of them; what was
+    removed (a next sweep removes the rest)."""
     sites: dict[str, Site | None] = {}
     removed: list[Removed] = []
     for preview in svc.previews.every():
+        if len(removed) >= limit:
+            log.info("removed %d idle previews, a sweep's most; any others go in the next sweep", limit)
+            break
         if preview.status not in IDLE_STATUSES:
             continue
         try:

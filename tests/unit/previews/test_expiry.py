@@ -79,6 +79,17 @@ def test_one_preview_that_cannot_be_removed_stops_none_of_the_others(
     assert "could not remove idle preview previews/pr-1/ of site broken" in caplog.text
 
 
+def test_a_sweep_removes_at_most_its_limit_and_the_next_sweep_the_rest(svc: Services) -> None:
+    svc.sites.add(Site("quayside", repo="harbour/quayside"))
+    for number in (1, 2, 3):
+        seed(svc, "quayside", number, "live", 30)
+    first = expire_idle_previews(svc, NOW, limit=2)
+    second = expire_idle_previews(svc, NOW, limit=2)
+    assert (len(first), len(second)) == (2, 1)
+    assert {r.path for r in first + second} == {f"previews/pr-{n}/" for n in (1, 2, 3)}
+    assert expire_idle_previews(svc, NOW, limit=2) == []
+
+
 def test_previews_of_a_site_no_longer_registered_are_left_and_logged(
     svc: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
