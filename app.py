@@ -19,6 +19,7 @@ from chalicelib.approvals import Decision
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import Settings
 from chalicelib.errors import PipelineError
+from chalicelib.previews import listing as previews
 from chalicelib.resources import API_URL
 from chalicelib.review.approval import stored_review
 from chalicelib.services import Services, services
@@ -69,9 +70,16 @@ def codedrop_mount(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
-    """The scheduled sweep: approvals past their time expire; runs whose message reached a DLQ fail."""
+    """The scheduled sweep: approvals past their time expire; runs whose message reached a DLQ fail;
+    previews idle past their site's time are removed."""
+    from chalicelib.previews.expiry import expire_idle_previews
+
     svc = services()
-    return {"expired": pipeline.expire_approvals(svc), "dead_lettered": pipeline.fail_dead_lettered(svc)}
+    return {
+        "expired": pipeline.expire_approvals(svc),
+        "dead_lettered": pipeline.fail_dead_lettered(svc),
+        "previews_removed": [f"{r.site}: {r.summary}" for r in expire_idle_previews(svc, svc.clock())],
+    }
 
 
 def _request() -> Request:
@@ -101,7 +109,8 @@ def show_dashboard() -> Response:
     svc = _route_services()
     runs = svc.runs.list(limit=100)
     guard = web.FormGuard.from_headers(_request().headers)
-    page = web.dashboard(runs, links=svc.settings.links, now=svc.clock(), guard=guard)
+    shown = previews.live_previews(svc, {run.site for run in runs})
+    page = web.dashboard(runs, links=svc.settings.links, now=svc.clock(), guard=guard, previews=shown)
     return web.html(page, cookie=guard.cookie(), referrer=web.OPERATOR_REFERRER)
 
 
@@ -198,6 +207,16 @@ def github_webhook() -> Response:
 @app.route("/sites", methods=["GET"], authorizer=operators)
 def list_sites() -> Any:
     return {"sites": [site.to_dict() for site in _route_services().sites.list()]}
+
+
+@app.route("/sites/{site}/previews", methods=["GET"], authorizer=operators)
+def list_previews(site: str) -> Any:
+    svc = _route_services()
+    try:
+        found = previews.site_previews(svc, site, include_removed=previews.wants_all(_query()))
+    except PipelineError as exc:
+        return web.json_error(exc)
+    return previews.previews_json(site, found)
 
 
 @app.route(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from chalicelib.buildrunner.invoke import FunctionRunner, ProcessRunner
     from chalicelib.codemount.invoke import Mount
     from chalicelib.notify import Notifier
+    from chalicelib.previews.registry import PreviewStore
 
 
 class Services:
@@ -64,6 +65,12 @@ class Services:
     @cached_property
     def sites(self) -> SiteStore:
         return SiteStore(self.dynamodb, self.settings.table)
+
+    @cached_property
+    def previews(self) -> PreviewStore:
+        from chalicelib.previews.registry import PreviewStore
+
+        return PreviewStore(self.dynamodb, self.settings.table)
 
     @cached_property
     def notifier(self) -> Notifier:

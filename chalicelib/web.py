@@ -32,6 +32,8 @@ from chalice.app import Response
 from chalicelib import runview
 from chalicelib.config import ApiLinks
 from chalicelib.errors import InputError, PipelineError
+from chalicelib.previews import listing as preview_listing
+from chalicelib.previews.registry import Preview
 from chalicelib.runs import Run
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -175,10 +177,18 @@ def run_json(run: Run, run_url: str, *, listed: bool = False) -> dict[str, Any]:
 REFRESH_SECONDS = 5
 
 
-def dashboard(runs: list[Run], *, links: ApiLinks, now: datetime, guard: FormGuard | None = None) -> str:
-    """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first;
-    each rollback form carries `guard`'s token for its action. It reloads itself while a run is
-    running (not while one only waits for a person: nothing changes until they decide)."""
+def dashboard(
+    runs: list[Run],
+    *,
+    links: ApiLinks,
+    now: datetime,
+    guard: FormGuard | None = None,
+    previews: Mapping[str, list[Preview]] | None = None,
+) -> str:
+    """The runs page: runs grouped by site (sites ordered by their newest run), pending approvals first,
+    each site's previews (`previews`, by site) above its runs; each rollback form carries `guard`'s
+    token for its action. It reloads itself while a run is running (not while one only waits for a
+    person: nothing changes until they decide)."""
 
     sites: dict[str, list[Run]] = {}
     for run in runs:
@@ -194,6 +204,8 @@ def dashboard(runs: list[Run], *, links: ApiLinks, now: datetime, guard: FormGua
         now=now,
         guard=guard,
         refresh=REFRESH_SECONDS if active else None,
+        previews=previews or {},
+        preview_tones=preview_listing.TONES,
     )
 
 

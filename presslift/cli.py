@@ -306,6 +306,7 @@ def _add_convert(sub: Any) -> None:
 def parser() -> argparse.ArgumentParser:
     from presslift import __version__, costcommand, releasecommands, reviewcommand, runlog, sitecommands
     from presslift.localcloud import LocalCloudOptions
+    from presslift.previewcommand import add_parsers as add_preview_parsers
     from presslift.target import add_target_options
 
     defaults = LocalCloudOptions()
@@ -384,7 +385,8 @@ def parser() -> argparse.ArgumentParser:
     runlog.add_parsers(sub, add_target_options)
     reviewcommand.add_parsers(sub, add_target_options)
     costcommand.add_parsers(sub, add_target_options)
-    for name in ("runs", "show", "logs", "watch", "diff", "cost"):
+    add_preview_parsers(sub, add_target_options)
+    for name in ("runs", "show", "logs", "watch", "diff", "cost", "previews"):
         sub.choices[name].set_defaults(func=cmd_read)
 
     imports = sub.add_parser(

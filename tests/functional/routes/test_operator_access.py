@@ -29,6 +29,7 @@ OPERATOR_ROUTES = {
     "/runs/{run_id}/page": ("GET", "/api/runs/r1/page", b""),
     "/runs/{run_id}/logs/{name}": ("GET", "/api/runs/r1/logs/build.log", b""),
     "/sites": ("GET", "/api/sites", b""),
+    "/sites/{site}/previews": ("GET", "/api/sites/demo/previews", b""),
     "/sites/{site}/{stage}/rollback": ("POST", "/api/sites/demo/prod/rollback", b"{}"),
 }
 OPERATOR_CALLS = list(OPERATOR_ROUTES.values())
