@@ -52,6 +52,13 @@ class PageChange:
     #: The page could not be read on one side (so its text changes are unknown).
     unread: bool = False
 
+    def diff_lines(self) -> list[str]:
+        """The page's text changes as diff lines: `- gone` then `+ new`, change by change."""
+        lines: list[str] = []
+        for change in self.changes:
+            lines += [f"- {line}" for line in change.removed] + [f"+ {line}" for line in change.added]
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "url": self.url, "title": self.title}
         if self.staging_url:
