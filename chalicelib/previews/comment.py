@@ -94,13 +94,14 @@ def comment_body(
     prod_url: str,
     note: str = "",
 ) -> str:
-    """The comment for `preview` as it stands now, with `review` (its build against prod); without a
-    review, one line says why (`note`, else what the preview's status implies)."""
+    """The comment for `preview` as it stands now, with `review` (its build against prod) and `note`
+    (one line, shown under the heading); without a review, the note is the line that says why (else
+    what the preview's status implies)."""
     lines = [*_head(preview, run_url)]
     if preview.reason and preview.status in ("failed", "not built"):
         lines += ["", f"**Why:** {_md(preview.reason)}"]
     if review is None:
-        lines += ["", f"_No change review: {_md(note) if note else _no_review(preview.status)}_"]
+        lines += ["", f"_{_md(note)}_" if note else f"_No change review: {_no_review(preview.status)}_"]
     else:
         if note:
             lines += ["", f"_{_md(note)}_"]

@@ -191,7 +191,11 @@ def test_site_wide_changes_redirects_and_assets_are_told_once() -> None:
     [
         ("building", "", "No change review: it comes when the build is done"),
         ("failed", "", "No change review: the build failed"),
-        ("live", "prod has no build yet", "No change review: prod has no build yet"),
+        (
+            "live",
+            "The change review is unavailable: run r1 has no prod build to review",
+            "The change review is unavailable: run r1 has no prod build to review",
+        ),
     ],
 )
 def test_without_a_review_one_line_says_why(status: str, note: str, why: str) -> None:
@@ -204,7 +208,7 @@ def test_without_a_review_one_line_says_why(status: str, note: str, why: str) ->
             {"building": "Building the preview", "failed": "Preview failed", "live": "Preview live"}[status]
         )
     )
-    assert [p.text_content() for p in tree.xpath("//p") if p.text_content().startswith("No change")] == [why]
+    assert [p.text_content() for p in tree.xpath("//p/em")] == [why]
     assert tree.xpath("//table") == []
     if status == "failed":
         assert "Why: Hugo: template <main> broke" in tree.text_content() and tree.xpath("//main") == []
@@ -245,3 +249,12 @@ def test_a_real_review_renders_its_edited_post(tmp_path: Path) -> None:
     assert alpha.xpath(".//pre/code")[0].text_content() == (
         "- The harbour opens at nine.\n+ The harbour opens at ten.\n"
     )
+
+
+def test_a_note_beside_a_review_is_one_escaped_line_under_the_heading() -> None:
+    review = a_review(changed("posts/a/index.html", "A", ("x",), ("y",)))
+    tree = render(body_of(Preview(), review, note="Compared with *prod* <b>before</b> the rollback"))
+    assert [em.text_content() for em in tree.xpath("//p/em")] == [
+        "Compared with *prod* <b>before</b> the rollback"
+    ]
+    assert tree.xpath("//b") == [] and tree.xpath("//p/em/em") == []
