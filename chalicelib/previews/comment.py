@@ -38,6 +38,8 @@ MAX_PAGES = 20
 MAX_CHARS = 60_000
 #: Diff lines of one page shown in its `<details>` block.
 MAX_DIFF_LINES = 80
+#: Characters of diff lines in one `<details>` block.
+MAX_BLOCK = 5_000
 #: Characters kept of one title, line or reason.
 MAX_TEXT = 300
 #: Room kept for what follows the page diffs (site-wide changes, redirects, assets, the footer).
@@ -200,7 +202,14 @@ def _assets(review: ChangeReview) -> list[str]:
 def _details(summary: str, diff_lines: list[str], truncated: bool) -> str:
     """A collapsed block: `summary` (plain text, entity-escaped here: an HTML block reads no Markdown)
     over a diff fence of `diff_lines`."""
-    kept = [_one_line(line)[: MAX_TEXT * 4] for line in diff_lines[:MAX_DIFF_LINES]]
+    kept: list[str] = []
+    size = 0
+    for line in diff_lines[:MAX_DIFF_LINES]:
+        line = _one_line(line)[: MAX_TEXT * 4]
+        size += len(line) + 1
+        if size > MAX_BLOCK:
+            break
+        kept.append(line)
     if truncated or len(kept) < len(diff_lines):
         kept.append("  ... (more changes on the run page)")
     fence = _fence(kept)

@@ -158,6 +158,8 @@ def test_a_huge_review_stays_under_the_limit_and_sends_the_rest_to_the_run_page(
     assert 0 < len(tree.xpath("//details")) < 20
     assert "more pages are on the run page" in tree.text_content()
     assert len(tree.xpath("//details")) == len(tree.xpath("//details/summary"))
+    shown = tree.xpath("//details//pre/code")[0].text_content().splitlines()
+    assert shown[-1] == "  ... (more changes on the run page)" and len(shown) < 200
 
 
 def test_site_wide_changes_redirects_and_assets_are_told_once() -> None:
