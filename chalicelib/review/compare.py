@@ -45,6 +45,8 @@ _KIND_BY_EXTENSION = {
 }
 # Hugo's fingerprints: `.<sha256 or md5 hex>` before the extension (resources.Fingerprint), and the
 # `_hu…` suffix of processed images. Two names equal without them are one asset in two versions.
+# Hugo's paginated lists: `<list>/page/2/index.html` (paginatePath "page", the default).
+_PAGINATED = re.compile(r"(?:^|/)page/[0-9]+/$")
 _FINGERPRINT = re.compile(r"\.[0-9a-f]{16,}(?=\.[^./]+$)|_hu[_0-9a-f][^/]*?(?=\.[^./]+$)")
 
 
@@ -109,6 +111,28 @@ def unfingerprinted(path: str) -> str:
 
 def is_page(path: str, manifest: Manifest) -> bool:
     return path.endswith((".html", ".htm")) and path not in manifest.redirects
+
+
+def list_pages(manifest: Manifest) -> frozenset[str]:
+    """The pages that list other pages: the home page, sections, taxonomies and their terms, and the
+    pages of a paginated list. Hugo writes an RSS feed (`index.xml`) beside each of these and beside
+    no single page; a build without feeds (RSS turned off) tells them by the pages under their folder.
+    """
+    paths = {entry.path for entry in manifest.files}
+    folders = {
+        path.removesuffix("index.html"): path
+        for path in paths
+        if (path == "index.html" or path.endswith("/index.html")) and is_page(path, manifest)
+    }
+    if any(f"{folder}index.xml" in paths for folder in folders):
+        listing = {folder for folder in folders if f"{folder}index.xml" in paths}
+    else:
+        listing = set()
+        for folder in folders:
+            parts = folder.split("/")[:-1]  # "posts/alpha/" -> the folders above it: "", "posts/"
+            listing.update("".join(f"{part}/" for part in parts[:depth]) for depth in range(len(parts)))
+    listing.update(folder for folder in folders if _PAGINATED.search(folder))
+    return frozenset(path for folder, path in folders.items() if folder in listing)
 
 
 def compare(old: Manifest, new: Manifest) -> ManifestDiff:

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.manifest import Manifest
-from chalicelib.review.compare import SITE_WIDE_KINDS, AssetKind, FileChange, RedirectChange, compare, is_page
+from chalicelib.review.compare import (
+    SITE_WIDE_KINDS,
+    AssetKind,
+    FileChange,
+    RedirectChange,
+    compare,
+    is_page,
+    list_pages,
+)
 from chalicelib.review.pages import PageText, read_page
 from chalicelib.review.sitewide import (
     SiteWidePart,
@@ -51,6 +59,13 @@ class PageChange:
     truncated: bool = False
     #: The page could not be read on one side (so its text changes are unknown).
     unread: bool = False
+
+    def diff_lines(self) -> list[str]:
+        """The page's text changes as diff lines: `- gone` then `+ new`, change by change."""
+        lines: list[str] = []
+        for change in self.changes:
+            lines += [f"- {line}" for line in change.removed] + [f"+ {line}" for line in change.added]
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "url": self.url, "title": self.title}
@@ -221,10 +236,19 @@ def review_builds(
     pages = {path: (read(old_bytes, path), read(new_bytes, path)) for path in diff.pages_changed}
     changes = {path: text_changes(before.lines, after.lines) for path, (before, after) in pages.items()}
     old_pages = {entry.path for entry in old.manifest.files if is_page(entry.path, old.manifest)}
-    in_both = sum(
-        1 for entry in new.manifest.files if entry.path in old_pages and is_page(entry.path, new.manifest)
+    in_both = {
+        entry.path
+        for entry in new.manifest.files
+        if entry.path in old_pages and is_page(entry.path, new.manifest)
+    }
+    lists = list_pages(new.manifest)
+    with_changes = [path for path, change in changes.items() if change]
+    removed_shapes, added_shapes = site_wide_lines(
+        [changes[path] for path in with_changes],
+        pages_in_site=len(in_both),
+        lists=[path in lists for path in with_changes],
+        singles_in_site=len(in_both - lists),
     )
-    removed_shapes, added_shapes = site_wide_lines([c for c in changes.values() if c], pages_in_site=in_both)
     changed: list[PageChange] = []
     only_site_wide = len(diff.pages_markup_only)
     for path, (before, after) in pages.items():

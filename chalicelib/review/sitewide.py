@@ -69,23 +69,44 @@ class SiteWidePart:
 
 
 def site_wide_lines(
-    changes: Sequence[Sequence[TextChange]], *, pages_in_site: int = 0
+    changes: Sequence[Sequence[TextChange]],
+    *,
+    pages_in_site: int = 0,
+    lists: Sequence[bool] = (),
+    singles_in_site: int = 0,
 ) -> tuple[frozenset[str], frozenset[str]]:
     """The shapes of removed and of added lines that are site-wide among these pages' changes: on
     `SHARE` of them and of the `pages_in_site` (so the same paragraph added to a few posts of a large
-    site is listed on each of them, not hidden as site-wide)."""
+    site is listed on each of them, not hidden as site-wide).
+
+    `lists` says which of the pages list others (home, sections, terms): a post's summary changes on
+    its own page and on every list showing it, which in a small site is most pages. So a line must also
+    be on `SHARE` of the single pages (`singles_in_site` of them), and on at least two, to be site-wide:
+    a date or a footer in every page's content is; a post's summary is not."""
     if len(changes) < MIN_PAGES:
         return frozenset(), frozenset()
+    is_list = list(lists) or [False] * len(changes)
     removed: Counter[str] = Counter()
     added: Counter[str] = Counter()
-    for page in changes:
-        removed.update({shape(line) for change in page for line in change.removed})
-        added.update({shape(line) for change in page for line in change.added})
+    removed_on_singles: Counter[str] = Counter()
+    added_on_singles: Counter[str] = Counter()
+    for page, listing in zip(changes, is_list, strict=True):
+        gone = {shape(line) for change in page for line in change.removed}
+        new = {shape(line) for change in page for line in change.added}
+        removed.update(gone)
+        added.update(new)
+        if not listing:
+            removed_on_singles.update(gone)
+            added_on_singles.update(new)
     needed = max(MIN_PAGES, SHARE * max(len(changes), pages_in_site))
-    return (
-        frozenset(s for s, n in removed.items() if n >= needed),
-        frozenset(s for s, n in added.items() if n >= needed),
-    )
+    singles = is_list.count(False)
+    has_singles = singles > 0 or singles_in_site > 0
+    needed_on_singles = max(2, SHARE * max(singles, singles_in_site)) if has_singles else 0
+
+    def wide(counts: Counter[str], on_singles: Counter[str]) -> frozenset[str]:
+        return frozenset(s for s, n in counts.items() if n >= needed and on_singles[s] >= needed_on_singles)
+
+    return wide(removed, removed_on_singles), wide(added, added_on_singles)
 
 
 def without(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.review.compare import SITE_WIDE_KINDS
+from chalicelib.review.compare import SITE_WIDE_KINDS, RedirectChange
 
 if TYPE_CHECKING:
     from chalicelib.review.review import ChangeReview, PageChange
@@ -22,7 +22,7 @@ def review_text(review: ChangeReview, *, max_pages: int | None = None) -> str:
     if review.site_wide_assets:
         lines.append("Site-wide: the theme's stylesheets, scripts or fonts changed (every page loads them):")
         lines += [
-            f"  {_asset_line(change.path, change.change, change.old_path)}"
+            f"  {asset_line(change.path, change.change, change.old_path)}"
             for change in review.site_wide_assets
         ]
     if review.changed_site_wide_only:
@@ -34,20 +34,13 @@ def review_text(review: ChangeReview, *, max_pages: int | None = None) -> str:
     lines += _pages("Removed pages", review.removed, max_pages)
     if review.redirects:
         lines.append(f"Redirects ({len(review.redirects)}):")
-        for change in review.redirects:
-            old_url = "/" + change.path.removesuffix("index.html")
-            if change.old is None:
-                lines.append(f"  + {old_url} -> {change.new}")
-            elif change.new is None:
-                lines.append(f"  - {old_url} (was -> {change.old})")
-            else:
-                lines.append(f"  ~ {old_url} -> {change.new} (was {change.old})")
+        lines += [f"  {redirect_line(change)}" for change in review.redirects]
     for kind, group in review.assets.items():
         if kind in SITE_WIDE_KINDS:
             continue  # listed above, as site-wide
         lines.append(f"{kind.value.capitalize()} ({len(group)}):")
         shown = group if max_pages is None else group[:max_pages]
-        lines += [f"  {_asset_line(c.path, c.change, c.old_path)}" for c in shown]
+        lines += [f"  {asset_line(c.path, c.change, c.old_path)}" for c in shown]
         if len(shown) < len(group):
             lines.append(f"  ... and {len(group) - len(shown)} more")
     read = ", ".join(f"{r.side} from {r.where}: {r.files_read} files" for r in review.read_from)
@@ -68,9 +61,7 @@ def _pages(
         if page.old_title and page.old_title != page.title:
             lines.append(f"    title was: {page.old_title}")
         if with_changes:
-            for change in page.changes:
-                lines += [f"    - {line}" for line in change.removed]
-                lines += [f"    + {line}" for line in change.added]
+            lines += [f"    {line}" for line in page.diff_lines()]
             if page.unread:
                 lines.append("    (could not be read on one side: its text changes are unknown)")
             if page.truncated:
@@ -80,7 +71,18 @@ def _pages(
     return lines
 
 
-def _asset_line(path: str, change: str, old_path: str) -> str:
+def redirect_line(change: RedirectChange) -> str:
+    """`+ /old/ -> new`, `- /old/ (was -> new)` or `~ /old/ -> new (was old)`: one redirect's change."""
+    old_url = "/" + change.path.removesuffix("index.html")
+    if change.old is None:
+        return f"+ {old_url} -> {change.new}"
+    if change.new is None:
+        return f"- {old_url} (was -> {change.old})"
+    return f"~ {old_url} -> {change.new} (was {change.old})"
+
+
+def asset_line(path: str, change: str, old_path: str) -> str:
+    """`+ path`, `- path`, `~ path` or `~ path (replaces old)`: one asset's change."""
     if change == "replaced":
         return f"~ {path} (replaces {old_path})"
     return {"added": "+ ", "removed": "- ", "changed": "~ "}.get(change, "  ") + path

@@ -36,6 +36,35 @@ def page(
 <footer class="site-footer"><p>{footer}</p></footer></body></html>""".encode()
 
 
+def listing(
+    title: str,
+    *entries: tuple[str, str, str],
+    nav: tuple[str, ...] = ("Home", "Posts"),
+    before_content: str = "",
+    base_url: str = BASE_URL,
+) -> bytes:
+    """A built list page (home, a section, a taxonomy term): a summary per entry (url, title, summary),
+    in the shape of Hugo's list templates."""
+    items = "".join(f'<li><a href="{base_url}{name.lower()}/">{name}</a></li>' for name in nav)
+    summaries = "".join(
+        f'<article class="summary"><h2><a href="{base_url}{url}">{name}</a></h2>'
+        f'<time datetime="2026-11-01">1 November 2026</time><p>{summary}</p>'
+        f'<a href="{base_url}{url}">Read more</a></article>'
+        for url, name, summary in entries
+    )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title} · Blog</title><link rel="stylesheet" href="{base_url}{OLD_CSS}"></head>
+<body><header class="site-header"><a href="{base_url}">Blog</a><nav><ul>{items}</ul></nav></header>
+<main id="main"><h1>{title}</h1>{before_content}{summaries}</main>
+<footer class="site-footer"><p>© 2026 Blog</p></footer></body></html>""".encode()
+
+
+def feed(*titles: str) -> bytes:
+    """Hugo's RSS for a list page (`index.xml` beside its `index.html`)."""
+    items = "".join(f"<item><title>{title}</title></item>" for title in titles)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
 def alias(target: str) -> bytes:
     """Hugo's alias page for a redirect."""
     return (

@@ -13,6 +13,7 @@ from chalicelib.review.compare import (
     RedirectChange,
     asset_kind,
     compare,
+    list_pages,
     unfingerprinted,
 )
 from tests.unit.review.builds import NEW_CSS, OLD_CSS, alias, page, write_build
@@ -125,3 +126,31 @@ def test_real_builds_diff_by_text_digest(tmp_path: Path) -> None:
     assert diff.pages_changed == ("b/index.html",)
     assert diff.redirects == (RedirectChange("r/index.html", None, "/a/"),)
     assert "r/index.html" not in new.text_md5
+
+
+def test_list_pages_are_the_ones_with_a_feed_beside_them() -> None:
+    files = dict.fromkeys(
+        [
+            "index.html", "index.xml", "posts/index.html", "posts/index.xml", "posts/a/index.html",
+            "posts/page/2/index.html", "tags/index.html", "tags/index.xml", "tags/sea/index.html",
+            "tags/sea/index.xml", "about/index.html", "about/team/index.html", "404.html",
+            "old/index.html",
+        ],
+        "1",
+    )  # fmt: skip
+    found = list_pages(manifest(files, redirects={"old/index.html": "https://blog.example/"}))
+    assert sorted(found) == [
+        "index.html",
+        "posts/index.html",
+        "posts/page/2/index.html",
+        "tags/index.html",
+        "tags/sea/index.html",
+    ]
+
+
+def test_without_feeds_list_pages_are_the_ones_with_pages_under_them() -> None:
+    files = dict.fromkeys(
+        ["index.html", "posts/index.html", "posts/a/index.html", "posts/b/index.html", "about/index.html"],
+        "1",
+    )
+    assert sorted(list_pages(manifest(files))) == ["index.html", "posts/index.html"]

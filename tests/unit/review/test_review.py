@@ -7,7 +7,7 @@ from pathlib import Path
 
 from chalicelib.review.compare import AssetKind, FileChange, RedirectChange
 from chalicelib.review.review import ChangeReview, Side, review_builds
-from tests.unit.review.builds import NEW_CSS, OLD_CSS, FolderPages, alias, page, write_build
+from tests.unit.review.builds import NEW_CSS, OLD_CSS, FolderPages, alias, feed, listing, page, write_build
 
 SHOP = ("Home", "Posts", "Shop")
 
@@ -206,3 +206,68 @@ def test_a_changed_page_that_cannot_be_read_is_listed_not_dropped(tmp_path: Path
     (alpha,) = result.changed
     assert alpha.unread and alpha.to_dict()["unread"] is True
     assert "could not be read on one side" in result.text()
+
+
+def small_blog(alpha_summary: str, built: str = "") -> dict[str, bytes]:
+    """A small blog as Hugo builds it: two posts, and the home page, the posts section and two terms
+    that list them (each list with its RSS feed); `built` puts a date line in every page's content."""
+    line = f"<p>Built {built}</p>" if built else ""
+    alpha = ("posts/alpha/", "Alpha", alpha_summary)
+    beta = ("posts/beta/", "Beta", "Bread rises slowly.")
+    return {
+        "index.html": listing("Blog", alpha, beta, before_content=line),
+        "index.xml": feed(alpha_summary, "Bread rises slowly."),
+        "posts/index.html": listing("Posts", alpha, beta, before_content=line),
+        "posts/index.xml": feed(alpha_summary, "Bread rises slowly."),
+        "tags/harbour/index.html": listing("Harbour", alpha, before_content=line),
+        "tags/harbour/index.xml": feed(alpha_summary),
+        "categories/news/index.html": listing("News", alpha, before_content=line),
+        "categories/news/index.xml": feed(alpha_summary),
+        "posts/alpha/index.html": page("Alpha", alpha_summary, "Boats leave at noon.", before_content=line),
+        "posts/beta/index.html": page("Beta", "Bread rises slowly.", before_content=line),
+    }
+
+
+LISTS = ["categories/news/index.html", "index.html", "posts/index.html", "tags/harbour/index.html"]
+
+
+def test_a_changed_summary_lists_the_post_and_every_list_page_showing_it(tmp_path: Path) -> None:
+    old = small_blog("The harbour opens at nine.")
+    new = small_blog("The harbour opens at ten.")
+    result, _, _ = review(tmp_path, old, new)
+    assert sorted(p.path for p in result.changed) == sorted([*LISTS, "posts/alpha/index.html"])
+    for changed in result.changed:
+        assert [(c.removed, c.added) for c in changed.changes] == [
+            (("The harbour opens at nine.",), ("The harbour opens at ten.",))
+        ], changed.path
+    assert result.site_wide == () and result.changed_site_wide_only == 0
+
+
+def test_a_date_on_every_page_lists_and_posts_alike_stays_site_wide(tmp_path: Path) -> None:
+    old = small_blog("The harbour opens at nine.", built="2026-11-29 10:04")
+    new = small_blog("The harbour opens at nine.", built="2026-11-30 08:51")
+    new["posts/beta/index.html"] = page(
+        "Beta", "Bread rises fast.", before_content="<p>Built 2026-11-30 08:51</p>"
+    )
+    result, _, _ = review(tmp_path, old, new)
+    assert [p.path for p in result.changed] == ["posts/beta/index.html"]
+    assert [(c.removed, c.added) for c in result.changed[0].changes] == [
+        (("Bread rises slowly.",), ("Bread rises fast.",))
+    ]
+    (date,) = result.site_wide
+    assert date.where == "main content" and date.pages == 6
+    assert result.changed_site_wide_only == 5
+
+
+def test_a_summary_change_under_a_date_change_is_still_listed_on_its_pages(tmp_path: Path) -> None:
+    old = small_blog("The harbour opens at nine.", built="2026-11-29 10:04")
+    new = small_blog("The harbour opens at ten.", built="2026-11-30 08:51")
+    result, _, _ = review(tmp_path, old, new)
+    assert sorted(p.path for p in result.changed) == sorted([*LISTS, "posts/alpha/index.html"])
+    assert all(
+        [(c.removed, c.added) for c in p.changes]
+        == [(("The harbour opens at nine.",), ("The harbour opens at ten.",))]
+        for p in result.changed
+    )
+    (date,) = result.site_wide
+    assert date.added == ("Built 2026-11-30 08:51",) and date.pages == 6

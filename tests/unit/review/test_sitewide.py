@@ -48,3 +48,21 @@ def test_what_sampled_pages_have_in_common_stands_for_them_all() -> None:
     assert part is not None
     assert part.added == ("Shop",) and part.removed == () and part.pages == 3
     assert common_changes([]) is None
+
+
+def test_a_summary_on_its_post_and_on_every_list_is_not_site_wide() -> None:
+    summary = text_changes(["Opens at nine."], ["Opens at ten."])
+    pages = [summary] * 5  # the post, the home page, its section and two terms: 5 of 6 pages
+    lists = [False, True, True, True, True]
+    assert site_wide_lines(pages, pages_in_site=6) == ({"Opens at nine."}, {"Opens at ten."})
+    assert site_wide_lines(pages, pages_in_site=6, lists=lists, singles_in_site=2) == (
+        frozenset(),
+        frozenset(),
+    )
+
+
+def test_a_date_on_lists_and_posts_alike_is_site_wide() -> None:
+    date = text_changes(["Built 2026-11-29"], ["Built 2026-11-30"])
+    lists = [True, True, False, False, False]
+    removed, added = site_wide_lines([date] * 5, pages_in_site=5, lists=lists, singles_in_site=3)
+    assert removed == added == {"Built 0-0-0"}
