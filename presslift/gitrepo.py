@@ -97,6 +97,11 @@ class GitRepo:
         )
         return sha if sha and _SHA.match(sha) else None
 
+    def current_branch(self) -> str | None:
+        """The branch checked out in the repository (None when HEAD is detached)."""
+        branch = self._text("symbolic-ref", "--quiet", "--short", "HEAD")
+        return branch if branch and _REF.match(branch) else None
+
     def has_commit(self, sha: str) -> bool:
         return bool(_SHA.match(sha)) and self.resolve(sha) == sha
 
