@@ -132,9 +132,8 @@ def cmd_pr(args: argparse.Namespace) -> int:
         reopen=args.reopen,
         fork=args.fork,
     )
-    if outcome.delivered is not None and outcome.delivered.status >= 300:
-        reason = outcome.delivered.answer.get("message") or outcome.delivered.answer.get("Message") or ""
-        err.print(f"[red]error:[/red] {outcome.line()}: {outcome.delivered.status} {reason}", highlight=False)
+    if outcome.refused:
+        err.print(f"[red]error:[/red] {escape(outcome.line())}", highlight=False, soft_wrap=True)
         return 1
     console.print(outcome.line(), highlight=False, soft_wrap=True)
     return 0

@@ -45,11 +45,18 @@ class Outcome:
         where = f"pull request #{self.number} {self.head} -> {self.base}"
         if self.action is None or self.delivered is None:
             return f"{where}: no change since the last delivery ({self.sha[:7]}); nothing sent"
-        answer = self.delivered.answer
-        said = " ".join(answer.get("links") or []) or str(
-            answer.get("ignored") or answer.get("message") or ""
-        )
-        return f"{where}: {self.action} (delivery {self.delivered.delivery}): {said or self.delivered.status}"
+        sent, answer = self.delivered, self.delivered.answer
+        reason = str(answer.get("ignored") or answer.get("message") or answer.get("Message") or "")
+        what = f"{where}: {self.action} (delivery {sent.delivery})"
+        if sent.status >= 300:
+            return f"{what}, refused by the API: {sent.status} {reason}"
+        said = " ".join(answer.get("links") or []) or reason
+        return f"{what}: {said or sent.status}"
+
+    @property
+    def refused(self) -> bool:
+        """Whether the API refused the delivery (the pull request changed on the local GitHub anyway)."""
+        return self.delivered is not None and self.delivered.status >= 300
 
 
 class _GitHub:

@@ -242,7 +242,8 @@ def test_a_refused_delivery_is_an_error_and_is_sent_again(
     secret, road.receiver.secret = road.receiver.secret, "not the site's secret"
     code, out, err = road.pr(capsys)
     assert code == 1 and out == ""
-    assert err.startswith("error: pull request #1 local/quayside:feature -> main: opened") and " 401 " in err
+    assert err.startswith("error: pull request #1 local/quayside:feature -> main: opened (delivery ")
+    assert "), refused by the API: 401 " in err and len(err.splitlines()) == 1
     road.receiver.secret = secret
     code, out, _ = road.pr(capsys)  # the pull request is open; its head was never delivered
     assert code == 0 and ": synchronize (delivery " in out
