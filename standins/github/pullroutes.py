@@ -8,6 +8,8 @@
   paged with a `Link` header; `GET .../pulls/{n}`; `PATCH .../pulls/{n}` (`state`, `title`, `body`).
 - `GET|POST .../issues/{n}/comments` (paged, oldest first; 201 on create),
   `GET|PATCH|DELETE .../issues/comments/{id}` (204 on delete).
+- `GET /{o}/{r}/pull/{n}` (the `html_url`): a page with the pull request, its head's statuses and its
+  comments, for an operator to look at.
 
 Writes need a token (401 `Requires authentication`); an unknown token is 401 `Bad credentials`.
 """
@@ -22,6 +24,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 
 from standins.github.api import _bearer, _json
+from standins.github.pullpage import pull_page as render_pull_page
 from standins.github.pulls import comment_json, now
 from standins.github.server import Invalid
 
@@ -167,6 +170,22 @@ def add_pull_routes(app: Flask, github: LocalGitHub, repo_for: Callable[[str, st
                 comment.body = _comment_body(body)
                 comment.updated_at = _later(comment.updated_at)
             return _json(200, comment_json(github.url, comment))
+
+    @app.get("/<owner>/<name>/pull/<int:number>")
+    def pull_page(owner: str, name: str, number: int) -> Response:
+        """The pull request's `html_url`: what GitHub's page would show of it, as HTML."""
+        state = repo_for(owner, name)
+        with github._lock:
+            pr = state.pulls.get(number)
+            if pr is None:
+                return _not_found()
+            answer = github._pull_json(state, pr)
+        page = render_pull_page(
+            answer,
+            reversed(github.statuses(state.full_name, answer["head"]["sha"])),
+            github.comments(state.full_name, number),
+        )
+        return Response(page, content_type="text/html; charset=utf-8")
 
 
 class _Refused(Exception):

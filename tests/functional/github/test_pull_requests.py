@@ -301,3 +301,43 @@ def test_a_git_folder_pull_request_follows_the_branch_on_disk(github: LocalGitHu
     github.close_pull_request("local/quayside", number)
     with pytest.raises(Invalid, match="Validation Failed"):
         github.reopen_pull_request("local/quayside", number)
+
+
+def test_the_html_url_shows_the_pull_request_its_statuses_and_comments_escaped(
+    github: LocalGitHub, shas: dict[str, str]
+) -> None:
+    created, pr, _ = call(
+        github,
+        "POST",
+        f"/repos/{REPO}/pulls",
+        {"title": "<script>x</script>", "head": "feature", "base": "main"},
+    )
+    call(
+        github, "POST", f"/repos/{REPO}/issues/1/comments", {"body": "<!-- marker -->\n<img src=x onerror=y>"}
+    )
+    call(
+        github,
+        "POST",
+        f"/repos/{REPO}/statuses/{shas['feature']}",
+        {
+            "state": "success",
+            "context": "presslift/preview",
+            "target_url": "http://127.0.0.1:9/previews/pr-1/",
+        },
+    )
+    call(
+        github,
+        "POST",
+        f"/repos/{REPO}/statuses/{shas['feature']}",
+        {"state": "failure", "context": "evil", "target_url": "javascript:alert(1)"},
+    )
+    assert created == 201
+    with urllib.request.urlopen(pr["html_url"]) as response:
+        assert response.headers["Content-Type"].startswith("text/html")
+        page = response.read().decode()
+    assert "&lt;script&gt;x&lt;/script&gt; <small>#1</small>" in page and "<script>" not in page
+    assert "&lt;img src=x onerror=y&gt;" in page and "<img" not in page
+    assert '<a href="http://127.0.0.1:9/previews/pr-1/" rel="nofollow">' in page
+    assert 'href="javascript' not in page and "javascript:alert(1)" in page
+    assert f"acme:feature → acme:main, head <code>{shas['feature']}</code>" in page
+    assert call(github, "GET", f"/{REPO}/pull/9")[0] == 404
