@@ -39,6 +39,11 @@ class Change:
     author: str = ""
 
 
+def is_ref_name(ref: str) -> bool:
+    """Whether `ref` may name a branch or tag here (git could not take it for an option or a range)."""
+    return bool(_REF.match(ref))
+
+
 def github_name(folder: Path) -> str:
     """The repository name GitHub would accept for a folder's name (other characters become `-`)."""
     name = _NAME.sub("-", folder.name).strip("-.") or "repo"

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 from chalicelib.errors import InputError, NotFoundError
 from chalicelib.github.api import GitHubUnavailable, request_json
 from chalicelib.services import Services
+from presslift.gitrepo import is_ref_name
 from presslift.localcloud.state import write_atomically
 from presslift.localpush import Delivered, Served, deliver, served_site
 from standins.github.payloads import pull_request_payload
@@ -107,8 +108,8 @@ def pull_request(
             f"{git.path} is on {branch}, the branch site {site.name} publishes: name the branch to "
             "propose with --branch BRANCH"
         )
-    head_sha = git.branch_head(branch)
-    if head_sha is None:
+    head_sha = git.branch_head(branch) or ""
+    if not head_sha and not (close and is_ref_name(branch)):  # a deleted branch's pull request still closes
         raise NotFoundError(f"branch {branch!r} is not in {git.path}")
     owner = fork or repo.partition("/")[0]
     label = f"{owner}:{branch}"

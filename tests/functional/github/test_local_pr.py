@@ -236,6 +236,21 @@ def test_mistakes_are_one_line_and_exit_2(
     assert road.receiver.deliveries == []
 
 
+def test_a_pull_request_whose_branch_was_deleted_still_closes(
+    road: Road, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert road.pr(capsys)[0] == 0
+    git(road.folder, "checkout", "-q", "main")
+    git(road.folder, "branch", "-q", "-D", "feature")
+    code, out, err = road.pr(capsys, "--branch", "feature", "--close")
+    assert code == 0, err
+    assert out.startswith(f"pull request #1 {REPO}:feature -> main: closed (delivery ")
+    _, event, _ = road.receiver.deliveries[-1]
+    assert event.action == "closed" and event.head_sha == road.feature  # the head it had
+    code, _, err = road.pr(capsys, "--branch", "feature", "--reopen")
+    assert code == 2 and "branch 'feature' is not in" in err
+
+
 def test_a_refused_delivery_is_an_error_and_is_sent_again(
     road: Road, capsys: pytest.CaptureFixture[str]
 ) -> None:
