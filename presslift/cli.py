@@ -118,6 +118,27 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pr(args: argparse.Namespace) -> int:
+    from presslift.localpr import pull_request
+    from presslift.target import pipeline_services
+
+    outcome = pull_request(
+        pipeline_services(args),
+        args.state_dir,
+        args.site,
+        branch=args.branch,
+        title=args.title,
+        close=args.close,
+        reopen=args.reopen,
+        fork=args.fork,
+    )
+    if outcome.refused:
+        err.print(f"[red]error:[/red] {escape(outcome.line())}", highlight=False, soft_wrap=True)
+        return 1
+    console.print(outcome.line(), highlight=False, soft_wrap=True)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from presslift.demo import run_demo
 
@@ -350,6 +371,21 @@ def parser() -> argparse.ArgumentParser:
         "--state-dir", type=Path, default=defaults.state_dir, help="the local cloud's state dir"
     )
     push.set_defaults(func=cmd_push, aws_stage=None, profile=None)
+
+    pr = sub.add_parser(
+        "pr",
+        help="open, update, close or reopen a pull request on the local GitHub of presslift up --github, "
+        "and send GitHub's signed pull_request webhook",
+    )
+    pr.add_argument("site", help="the registered site (presslift site add SITE --repo local/<folder>)")
+    pr.add_argument("--branch", help="the branch to propose (default: the repository's current branch)")
+    pr.add_argument("--title", help="the pull request's title (default: the head commit's subject)")
+    change = pr.add_mutually_exclusive_group()
+    change.add_argument("--close", action="store_true", help="close the open pull request from BRANCH")
+    change.add_argument("--reopen", action="store_true", help="reopen the closed pull request from BRANCH")
+    pr.add_argument("--fork", metavar="OWNER", help="make it a pull request from OWNER's fork")
+    pr.add_argument("--state-dir", type=Path, default=defaults.state_dir, help="the local cloud's state dir")
+    pr.set_defaults(func=cmd_pr, aws_stage=None, profile=None)
 
     demo = sub.add_parser("demo", help="run the sample WordPress export through the whole pipeline locally")
     demo.add_argument("--state-dir", type=Path, default=defaults.state_dir)

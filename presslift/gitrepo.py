@@ -39,6 +39,11 @@ class Change:
     author: str = ""
 
 
+def is_ref_name(ref: str) -> bool:
+    """Whether `ref` may name a branch or tag here (git could not take it for an option or a range)."""
+    return bool(_REF.match(ref))
+
+
 def github_name(folder: Path) -> str:
     """The repository name GitHub would accept for a folder's name (other characters become `-`)."""
     name = _NAME.sub("-", folder.name).strip("-.") or "repo"
@@ -96,6 +101,11 @@ class GitRepo:
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"refs/heads/{branch}^{{commit}}"
         )
         return sha if sha and _SHA.match(sha) else None
+
+    def current_branch(self) -> str | None:
+        """The branch checked out in the repository (None when HEAD is detached)."""
+        branch = self._text("symbolic-ref", "--quiet", "--short", "HEAD")
+        return branch if branch and _REF.match(branch) else None
 
     def has_commit(self, sha: str) -> bool:
         return bool(_SHA.match(sha)) and self.resolve(sha) == sha

@@ -20,6 +20,7 @@ from typing import Any
 from chalicelib.errors import InputError, NotFoundError
 from chalicelib.secrets import webhook_secret_name
 from chalicelib.services import Services
+from chalicelib.sitemodel import Site
 from presslift.gitrepo import GitRepo
 from presslift.localcloud.state import write_atomically
 from standins.github.payloads import push_payload, webhook_request
@@ -29,13 +30,19 @@ SERVED_FILE = "github.json"
 
 @dataclass(frozen=True)
 class Served:
-    """What `presslift up --github` serves: the local GitHub's URL and each repository's folder."""
+    """What `presslift up --github` serves: the local GitHub's URL and each repository's folder, and
+    the operator's token for the local GitHub's writes (`presslift pr`), new at each start."""
 
     url: str
     repos: dict[str, Path]
+    token: str = ""
 
     def save(self, state_dir: Path) -> None:
-        body = {"url": self.url, "repos": {name: str(path) for name, path in self.repos.items()}}
+        body = {
+            "url": self.url,
+            "repos": {name: str(path) for name, path in self.repos.items()},
+            "token": self.token,
+        }
         write_atomically(state_dir / SERVED_FILE, json.dumps(body, indent=2).encode())
 
     @classmethod
@@ -43,7 +50,8 @@ class Served:
         path = state_dir / SERVED_FILE
         try:
             body = json.loads(path.read_text(encoding="utf-8"))
-            return cls(str(body["url"]), {str(k): Path(v) for k, v in dict(body["repos"]).items()})
+            repos = {str(k): Path(v) for k, v in dict(body["repos"]).items()}
+            return cls(str(body["url"]), repos, str(body.get("token") or ""))
         except FileNotFoundError:
             raise InputError(
                 f"no local GitHub is serving repositories for {state_dir}: start the local cloud with "
@@ -76,45 +84,51 @@ class Pushed:
     answer: dict[str, Any]
 
 
-def _login(name: str) -> str:
+def login(name: str) -> str:
     """A GitHub-login-shaped pusher from a git author name."""
     return re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-")[:39] or "local"
 
 
-def push(svc: Services, state_dir: Path, site_name: str, commit: str | None = None) -> Pushed:
-    """Send the push webhook for `commit` (default: the head of the site's branch) of `site_name`."""
+@dataclass(frozen=True)
+class ServedSite:
+    """A site that builds from a repository the local GitHub serves, and that repository's folder."""
+
+    served: Served
+    site: Site
+    repo: str  # OWNER/NAME, the site's repository
+    git: GitRepo
+
+
+def served_site(svc: Services, state_dir: Path, site_name: str) -> ServedSite:
+    """The local GitHub (answering), the site and the local repository it builds from."""
     served = Served.load(state_dir)  # first: with no local GitHub, the local cloud is likely down too
     served.check_answering()
     site = svc.sites.get(site_name)  # NotFoundError names an unknown site
     if not site.repo:
-        raise InputError(f"site {site.name} is built from imports, not from a repository: nothing to push")
+        raise InputError(f"site {site.name} is built from imports, not from a repository: it has no pushes")
     folder = next((path for name, path in served.repos.items() if name.lower() == site.repo.lower()), None)
     if folder is None:
         raise InputError(
             f"site {site.name} builds from {site.repo}, which the local GitHub does not serve "
             f"(it serves: {', '.join(sorted(served.repos)) or 'nothing'})"
         )
-    git = GitRepo(folder)
-    head = git.branch_head(site.branch)
-    sha = git.revision(commit) if commit else head
-    if sha is None:
-        what = f"commit {commit!r}" if commit else f"branch {site.branch!r}"
-        raise NotFoundError(f"{what} is not in {folder}")
-    change = git.change(sha)
-    payload = push_payload(
-        site.repo,
-        f"refs/heads/{site.branch}",
-        change.parent,
-        sha,
-        change.modified,
-        added=change.added,
-        removed=change.removed,
-        message=change.message or "(no message)",
-        pusher=_login(change.author),
-    )
-    secret = svc.secrets.get(webhook_secret_name(site.name))
-    body, headers = webhook_request("push", payload, secret)
-    headers["User-Agent"] = "GitHub-Hookshot/presslift-push"
+    return ServedSite(served, site, site.repo, GitRepo(folder))
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The API's answer to a webhook delivery."""
+
+    delivery: str
+    status: int
+    answer: dict[str, Any]
+
+
+def deliver(svc: Services, site_name: str, event: str, payload: dict[str, Any], *, agent: str) -> Delivered:
+    """POST `payload` to the API's webhook as GitHub would, signed with the site's own secret."""
+    secret = svc.secrets.get(webhook_secret_name(site_name))
+    body, headers = webhook_request(event, payload, secret)
+    headers["User-Agent"] = f"GitHub-Hookshot/{agent}"
     request = urllib.request.Request(svc.settings.links.webhook(), data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -125,6 +139,29 @@ def push(svc: Services, state_dir: Path, site_name: str, commit: str | None = No
         answer = json.loads(text or "{}")
     except ValueError:
         answer = {"message": text}
-    return Pushed(
-        site.name, site.repo, site.branch, sha, head, status, answer if isinstance(answer, dict) else {}
+    return Delivered(headers["X-GitHub-Delivery"], status, answer if isinstance(answer, dict) else {})
+
+
+def push(svc: Services, state_dir: Path, site_name: str, commit: str | None = None) -> Pushed:
+    """Send the push webhook for `commit` (default: the head of the site's branch) of `site_name`."""
+    found = served_site(svc, state_dir, site_name)
+    site, git = found.site, found.git
+    head = git.branch_head(site.branch)
+    sha = git.revision(commit) if commit else head
+    if sha is None:
+        what = f"commit {commit!r}" if commit else f"branch {site.branch!r}"
+        raise NotFoundError(f"{what} is not in {git.path}")
+    change = git.change(sha)
+    payload = push_payload(
+        found.repo,
+        f"refs/heads/{site.branch}",
+        change.parent,
+        sha,
+        change.modified,
+        added=change.added,
+        removed=change.removed,
+        message=change.message or "(no message)",
+        pusher=login(change.author),
     )
+    sent = deliver(svc, site.name, "push", payload, agent="presslift-push")
+    return Pushed(site.name, found.repo, site.branch, sha, head, sent.status, sent.answer)

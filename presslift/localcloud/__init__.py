@@ -304,7 +304,7 @@ class LocalCloud:
             self.github.add_git_repo(name, git, tokens=tokens)
         self.github_repos = {name: git.path for name, git in found.items()}
         os.environ[GITHUB_API_ENV] = self.github.url
-        Served(self.github.url, self.github_repos).save(self.state_dir)
+        Served(self.github.url, self.github_repos, self.github.operator_token).save(self.state_dir)
 
     def _start_dashboard(self, port: int) -> Any:
         from botocore.credentials import Credentials

@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from standins.serving import raw_target
 
 if TYPE_CHECKING:
-    from standins.github.server import LocalGitHub, _Repo
+    from standins.github.server import LocalGitHub, Status, _Repo
 
 STATES = ("pending", "success", "failure", "error")
 REPO = "/repos/<owner>/<name>"
@@ -55,10 +55,11 @@ def github_api(github: LocalGitHub) -> Flask:
         token = _bearer(request.headers.get("Authorization"))
         with github._lock:
             state = github._repos.get(f"{owner}/{name}".lower())
-            known_tokens = {t for repo in github._repos.values() for t in repo.tokens}
-        if token is not None and token not in known_tokens:
+            known = token is None or github.may_use(token)
+            readable = state is not None and github.may_read(state, token)
+        if not known:
             abort(_json(401, {"message": "Bad credentials", "status": "401"}))
-        if state is None or (state.private and token not in state.tokens):
+        if state is None or not readable:
             abort(_json(404, {"message": "Not Found", "status": "404"}))
         return state
 
@@ -146,11 +147,46 @@ def github_api(github: LocalGitHub) -> Flask:
         found = github.statuses(state.full_name, sha) if sha else []
         return _json(200, [asdict(s) for s in reversed(found)])
 
+    @app.get(f"{REPO}/commits/<path:ref>/status")
+    def combined_status(owner: str, name: str, ref: str) -> Response:
+        """The newest status of each context and their combined state, as GitHub combines them."""
+        state = repo_for(owner, name)
+        with github._lock:
+            sha = github._resolve(state, ref)
+        if sha is None:
+            return _json(422, {"message": f"No commit found for SHA: {ref}", "status": "422"})
+        newest: dict[str, Status] = {}
+        for status in reversed(github.statuses(state.full_name, sha)):
+            newest.setdefault(status.context, status)
+        states = {s.state for s in newest.values()}
+        combined = (
+            "failure"
+            if states & {"failure", "error"}
+            else "pending"
+            if not states or "pending" in states
+            else "success"
+        )
+        body = {
+            "state": combined,
+            "statuses": [asdict(s) for s in newest.values()],
+            "sha": sha,
+            "total_count": len(newest),
+            "repository": {"full_name": state.full_name},
+            "commit_url": f"{github.url}/repos/{state.full_name}/commits/{sha}",
+            "url": f"{github.url}/repos/{state.full_name}/commits/{sha}/status",
+        }
+        return _json(200, body)
+
+    from standins.github.pullroutes import add_pull_routes
+
+    add_pull_routes(app, github, repo_for)
     return app
 
 
-def _json(code: int, body: Any) -> Response:
-    return Response(json.dumps(body), status=code, content_type="application/json; charset=utf-8")
+def _json(code: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body), status=code, content_type="application/json; charset=utf-8", headers=headers
+    )
 
 
 def _bearer(header: str | None) -> str | None:

@@ -1,5 +1,5 @@
-"""Webhook deliveries shaped like GitHub's (see shared/fixtures/github-webhooks): push and ping
-payloads, the headers GitHub sends, and the `X-Hub-Signature-256` a site's secret gives them. For the
+"""Webhook deliveries shaped like GitHub's (see shared/fixtures/github-webhooks): push, pull_request
+and ping payloads, the headers GitHub sends, and the `X-Hub-Signature-256` a site's secret gives them. For the
 local GitHub road (`presslift push`) and tests; never imported by `chalicelib`.
 """
 
@@ -79,6 +79,49 @@ def push_payload(
         "commits": entries,
         "head_commit": head,
     }
+
+
+#: The `pull_request` actions `pull_request_payload` builds (GitHub has more: edited, labeled ...).
+PULL_REQUEST_ACTIONS = ("opened", "synchronize", "reopened", "closed", "edited")
+
+
+def pull_request_payload(
+    action: str,
+    pr: Mapping[str, Any],
+    repository: str,
+    sender: str,
+    *,
+    private: bool = False,
+    before: str | None = None,
+    after: str | None = None,
+) -> dict[str, Any]:
+    """A `pull_request` event body shaped like GitHub's (shared/fixtures/github-webhooks/
+    pull_request-opened.octokit.json): `pr` is the pull request as the REST API answers it
+    (`GET /repos/{o}/{r}/pulls/{n}`), `repository` the base repository, `sender` who acted.
+
+    `synchronize` carries `before` (the head the pull request had) and `after` (its new head, by
+    default the pull request's head sha), as GitHub sends them.
+    """
+    if action not in PULL_REQUEST_ACTIONS:
+        raise ValueError(
+            f"pull_request action must be one of {', '.join(PULL_REQUEST_ACTIONS)}, not {action!r}"
+        )
+    owner, _, name = repository.partition("/")
+    pull = dict(pr)
+    pull["merged"] = bool(pr.get("merged"))  # `closed` says whether it was merged
+    payload: dict[str, Any] = {
+        "action": action,
+        "number": int(pr["number"]),
+        "pull_request": pull,
+    }
+    if action == "synchronize":
+        if not before:
+            raise ValueError("a synchronize delivery needs `before`, the head the pull request had")
+        payload["before"] = before
+        payload["after"] = after or str(pr["head"]["sha"])
+    payload["repository"] = _repository(owner, name, private)
+    payload["sender"] = {"login": sender, "id": 1, "type": "User", "site_admin": False}
+    return payload
 
 
 def ping_payload(repo: str, *, hook_id: int = 1, events: Iterable[str] = ("push",)) -> dict[str, Any]:

@@ -10,7 +10,14 @@ GitHub does:
   repositories), an unknown token → 401 `Bad credentials`;
 - `GET /repos/{o}/{r}/contents/{path}?ref=` with the raw media type → the file's bytes;
 - `POST /repos/{o}/{r}/statuses/{sha}` → 201 and the status recorded (401 without a token, 422 for
-  a bad state); `GET /repos/{o}/{r}/commits/{ref}/statuses` lists them, newest first.
+  a bad state); `GET /repos/{o}/{r}/commits/{ref}/statuses` lists them, newest first, and
+  `.../commits/{ref}/status` combines the newest of each context;
+- pull requests and their issue comments (`standins.github.pullroutes`): open, read, list (paged with a
+  `Link` header), close and reopen; comments listed, created, edited and deleted. A pull request
+  follows its head branch; `refs/pull/{n}/head` names its head commit in the base repository.
+
+Writes need a token: a repository's own, or `operator_token` (accepted for every repository, for the
+operator's `presslift pr`).
 
 Repositories are either in memory, set by tests (`add_commit`), or local git repositories served as
 they are on disk (`add_git_repo`, `presslift up --github DIR`): a commit made there is served at once.
@@ -23,6 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import secrets
 import tarfile
 import threading
 from collections.abc import Iterable, Mapping
@@ -32,9 +41,26 @@ from typing import Any, Protocol
 
 from chalicelib.github.webhook import NULL_SHA
 from standins.github.api import Request, github_api
+from standins.github.pulls import Comment, PullRequest, now, pull_json
 from standins.serving import Served, StandIn
 
 HOST = "127.0.0.1"
+#: The refs GitHub keeps in the base repository for a pull request's head.
+_PULL_REF = re.compile(r"^(?:refs/)?pull/([1-9][0-9]{0,8})/head$")
+#: Who a token belongs to when nobody said (`set_login`).
+DEFAULT_LOGIN = "octocat"
+
+
+class Invalid(ValueError):
+    """A request GitHub would refuse with 422 `Validation Failed`; `errors` are GitHub's error objects."""
+
+    def __init__(self, errors: list[dict[str, str]], message: str = "Validation Failed") -> None:
+        super().__init__(message)
+        self.message, self.errors = message, errors
+
+
+def custom(resource: str, message: str) -> Invalid:
+    return Invalid([{"resource": resource, "code": "custom", "message": message}])
 
 
 @dataclass
@@ -71,6 +97,7 @@ class _Repo:
     raw_tarballs: dict[str, bytes] = field(default_factory=dict)
     commit_delays: dict[str, float] = field(default_factory=dict)
     git: GitSource | None = None
+    pulls: dict[int, PullRequest] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
@@ -87,6 +114,11 @@ class LocalGitHub(StandIn):
         self._statuses: list[Status] = []
         self.requests: list[Request] = []
         self._codeload_tokens: dict[str, tuple[str, str]] = {}
+        self._comments: dict[int, Comment] = {}
+        self._ids = 0
+        #: Accepted for every repository, reads and writes: what `presslift pr` authenticates with.
+        self.operator_token = secrets.token_urlsafe(24)
+        self._logins: dict[str, str] = {self.operator_token: "local"}
         self._served = Served(github_api(self), host, port, name="local-github")
 
     # Life cycle.
@@ -151,6 +183,143 @@ class LocalGitHub(StandIn):
                 s for s in self._statuses if s.repo.lower() == repo.lower() and (sha is None or s.sha == sha)
             ]
 
+    def set_login(self, token: str, login: str) -> None:
+        """Make `token` belong to `login`: the `user` of what is created with it (default: octocat)."""
+        with self._lock:
+            self._logins[token] = login
+
+    def login_for(self, token: str | None) -> str:
+        return self._logins.get(token or "", DEFAULT_LOGIN)
+
+    def may_use(self, token: str) -> bool:
+        """Whether `token` is one GitHub would know (else: 401 Bad credentials)."""
+        return token == self.operator_token or any(token in r.tokens for r in self._repos.values())
+
+    def may_read(self, state: _Repo, token: str | None) -> bool:
+        return not state.private or token == self.operator_token or token in state.tokens
+
+    # Pull requests and their comments.
+
+    def open_pull_request(
+        self,
+        repo: str,
+        head_branch: str,
+        base: str = "main",
+        *,
+        title: str = "",
+        body: str = "",
+        fork_owner: str | None = None,
+        user: str | None = None,
+    ) -> int:
+        """Open a pull request from `head_branch` (of the fork `fork_owner`'s copy, if given: its commits
+        still come from this repository) into `base`; its number. `Invalid` as GitHub's 422."""
+        with self._lock:
+            pr = self._open(
+                self._repo(repo),
+                head_branch,
+                base,
+                title or head_branch,
+                body,
+                fork_owner,
+                user or fork_owner,
+            )
+        return pr.number
+
+    def close_pull_request(self, repo: str, number: int, *, merged: bool = False) -> None:
+        with self._lock:
+            self._pull(self._repo(repo), number).close(merged=merged)
+
+    def reopen_pull_request(self, repo: str, number: int) -> None:
+        with self._lock:
+            self._reopen(self._repo(repo), self._pull(self._repo(repo), number))
+
+    def pull_request(self, repo: str, number: int) -> dict[str, Any]:
+        """The pull request as `GET /repos/{o}/{r}/pulls/{n}` answers it (KeyError if there is none)."""
+        with self._lock:
+            state = self._repo(repo)
+            return self._pull_json(state, self._pull(state, number))
+
+    def comments(self, repo: str, number: int) -> list[Comment]:
+        """The comments on pull request `number` of `repo`, oldest first."""
+        with self._lock:
+            return [
+                c for c in self._comments.values() if c.repo.lower() == repo.lower() and c.number == number
+            ]
+
+    def _next_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    def _pull(self, state: _Repo, number: int) -> PullRequest:
+        return state.pulls[number]
+
+    def _pull_head(self, state: _Repo, pr: PullRequest) -> str:
+        """The head commit: the branch's head while the pull request is open (kept if it is deleted)."""
+        if pr.state == "open":
+            pr.head_sha = self._branch_head(state, pr.head) or pr.head_sha
+        return pr.head_sha
+
+    def _pull_json(self, state: _Repo, pr: PullRequest) -> dict[str, Any]:
+        head = self._pull_head(state, pr)
+        base = self._branch_head(state, pr.base)
+        return pull_json(self.url, pr, head_sha=head, base_sha=base, private=state.private)
+
+    def _open(
+        self,
+        state: _Repo,
+        head: str,
+        base: str,
+        title: str,
+        body: str,
+        fork_owner: str | None,
+        user: str | None,
+    ) -> PullRequest:
+        head_sha = self._branch_head(state, head)
+        base_sha = self._branch_head(state, base)
+        if base_sha is None:
+            raise Invalid([{"resource": "PullRequest", "field": "base", "code": "invalid"}])
+        if head_sha is None:
+            raise Invalid([{"resource": "PullRequest", "field": "head", "code": "invalid"}])
+        if (fork_owner is None and head == base) or head_sha == base_sha:
+            raise custom("PullRequest", f"No commits between {base} and {head}")
+        pr = PullRequest(
+            repo=state.full_name,
+            number=len(state.pulls) + 1,
+            id=0,
+            title=title,
+            body=body,
+            head=head,
+            base=base,
+            user=user or state.owner,
+            head_sha=head_sha,
+            fork_owner=fork_owner if fork_owner and fork_owner.lower() != state.owner.lower() else None,
+        )
+        self._refuse_duplicate(state, pr)
+        pr.id = self._next_id()
+        pr.created_at = pr.updated_at = now()
+        state.pulls[pr.number] = pr
+        return pr
+
+    def _refuse_duplicate(self, state: _Repo, pr: PullRequest) -> None:
+        for other in state.pulls.values():
+            same = (other.head_label.lower(), other.base) == (pr.head_label.lower(), pr.base)
+            if other is not pr and other.state == "open" and same:
+                raise custom("PullRequest", f"A pull request already exists for {pr.head_label}.")
+
+    def _reopen(self, state: _Repo, pr: PullRequest) -> None:
+        if pr.state == "open":
+            return
+        if self._branch_head(state, pr.head) is None:
+            raise custom("PullRequest", f"state cannot be changed. The {pr.head} branch has been deleted.")
+        self._refuse_duplicate(state, pr)
+        pr.reopen()
+
+    def _add_comment(self, state: _Repo, number: int, body: str, user: str) -> Comment:
+        stamp = now()
+        comment = Comment(self._next_id(), state.full_name, number, body, user, stamp, stamp)
+        self._comments[comment.id] = comment
+        return comment
+
     def _repo(self, repo: str, *, create: bool = False) -> _Repo:
         owner, _, name = repo.partition("/")
         key = repo.lower()
@@ -163,6 +332,10 @@ class LocalGitHub(StandIn):
     # What the handler asks.
 
     def _resolve(self, state: _Repo, ref: str) -> str | None:
+        pull = _PULL_REF.match(ref)
+        if pull:
+            pr = state.pulls.get(int(pull.group(1)))
+            return self._pull_head(state, pr) if pr else None
         if state.git is not None:
             return state.git.resolve(ref)
         ref = ref.removeprefix("refs/heads/")

@@ -64,3 +64,51 @@ def test_any_signed_body_verifies_and_any_changed_byte_does_not(secret: str, bod
         i = flip % len(body)
         changed = body[:i] + bytes([body[i] ^ 1]) + body[i + 1 :]
         assert signature(secret, changed) != header
+
+
+def _pull_request(github_url: str = "http://127.0.0.1:1") -> dict[str, Any]:
+    from standins.github.pulls import PullRequest, pull_json
+
+    pr = PullRequest("acme/site", 7, 70, "New home", "", "feature", "main", "eve", NEW, fork_owner="eve")
+    return pull_json(github_url, pr, head_sha=NEW, base_sha=OLD)
+
+
+def test_pull_request_payload_has_githubs_keys_and_parses(shared_fixtures: Path) -> None:
+    from chalicelib.github.pullrequest import parse_pull_request
+    from standins.github.payloads import pull_request_payload
+
+    real = json.loads((shared_fixtures / "github-webhooks" / "pull_request-opened.octokit.json").read_bytes())
+    ours = pull_request_payload("opened", _pull_request(), "acme/site", "eve")
+    assert set(ours) == set(real) - {"installation"}
+    wanted = {"number", "state", "title", "user", "html_url", "merged", "head", "base", "merged_at", "id"}
+    assert wanted <= set(ours["pull_request"]) <= set(real["pull_request"])
+    for side in ("head", "base"):
+        assert set(ours["pull_request"][side]) == set(real["pull_request"][side])
+        assert {"full_name", "fork", "private"} <= set(ours["pull_request"][side]["repo"])
+    event = parse_pull_request(ours)
+    assert (event.action, event.number, event.head_sha, event.head_ref) == ("opened", 7, NEW, "feature")
+    assert event.fork and event.head_repository == "eve/site" and event.repository == "acme/site"
+    assert event.author == "eve" and ours["sender"]["login"] == "eve"
+
+
+def test_synchronize_carries_before_and_after_and_closed_says_merged() -> None:
+    from standins.github.payloads import pull_request_payload
+
+    synced = pull_request_payload("synchronize", _pull_request(), "acme/site", "eve", before=OLD)
+    assert (synced["before"], synced["after"]) == (OLD, NEW)
+    closed = pull_request_payload("closed", _pull_request(), "acme/site", "eve")
+    assert closed["pull_request"]["merged"] is False and "before" not in closed
+    body, headers = webhook_request("pull_request", closed, "s3cret")
+    assert headers["X-GitHub-Event"] == "pull_request"
+    verify_signature("s3cret", body, headers["X-Hub-Signature-256"])  # raises when it does not match
+
+
+def test_pull_request_payload_refuses_what_github_never_sends() -> None:
+    import pytest
+
+    from standins.github.payloads import pull_request_payload
+
+    with pytest.raises(ValueError, match="action"):
+        pull_request_payload("merged", _pull_request(), "acme/site", "eve")
+    with pytest.raises(ValueError, match="before"):
+        pull_request_payload("synchronize", _pull_request(), "acme/site", "eve")
