@@ -139,6 +139,23 @@ def test_up_github_site_add_commit_push_reaches_staging(tmp_path):
         unknown = cli(env, "push", "nosuchsite", "--state-dir", str(state))
         assert unknown.returncode == 2 and "nosuchsite" in unknown.stderr
         assert "Traceback" not in unknown.stderr
+
+        # A pull request from a branch: `presslift up` keeps it between commands; each change is delivered.
+        git(repo, "checkout", "-q", "-b", "tide-times")
+        write(repo, {"content/posts/news.md": "---\ntitle: Tide Times\ndate: 2026-01-04\n---\nHigh water.\n"})
+        git(repo, "commit", "-q", "-am", "Tide times")
+        opened = cli(env, "pr", "quayside", "--state-dir", str(state))
+        assert opened.returncode == 0, opened.stdout + opened.stderr
+        assert re.match(
+            r"pull request #1 local/quayside:tide-times -> main: opened \(delivery \S+\): ", opened.stdout
+        )
+        again = cli(env, "pr", "quayside", "--state-dir", str(state))
+        assert again.returncode == 0 and "no change since the last delivery" in again.stdout, again.stderr
+        closed = cli(env, "pr", "quayside", "--close", "--state-dir", str(state))
+        assert closed.returncode == 0 and ": closed (delivery " in closed.stdout, closed.stderr
+        github = f"http://127.0.0.1:{env['PRESSLIFT_GITHUB_PORT']}/repos/local/quayside/pulls/1"
+        status, answer = fetch(github)
+        assert status == 200 and '"state": "closed"' in answer
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=60) == 0  # a bound for a hang, not a timing assert
     finally:
