@@ -12,7 +12,7 @@ from dataclasses import replace
 from chalicelib.errors import PipelineError
 from chalicelib.github.api import api_base
 from chalicelib.github.comments import upsert_comment
-from chalicelib.previews.comment import comment_body, removed_body
+from chalicelib.previews.comment import comment_body, marker, removed_body
 from chalicelib.previews.registry import Preview
 from chalicelib.review.builds import review_run
 from chalicelib.review.review import ChangeReview
@@ -20,11 +20,6 @@ from chalicelib.runs import Run
 from chalicelib.services import Services
 
 log = logging.getLogger(__name__)
-
-
-def marker(site: str) -> str:
-    """The hidden line that finds the site's comment among the pull request's others."""
-    return f"<!-- presslift-preview:{site} -->"
 
 
 def post_comment(svc: Services, run: Run, preview: Preview) -> None:

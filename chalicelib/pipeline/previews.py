@@ -55,7 +55,7 @@ def start(svc: Services, site: Site, event: PullRequestEvent | PushEvent, decisi
         ),
         newer_build=False,
     )
-    svc.previews.update(site.name, path, lambda old: _building(old, site, run, url))
+    svc.previews.save(_building(svc.previews.get(site.name, path), site, run, url))
     # The base repository serves a fork's head commit too: the fetch never reaches into the fork.
     enqueue(svc, "build", events.FetchRequest(run.id, site.name, site.repo, sha, branch))
     svc.notifier.commit_status(run, "pending", "Presslift is building the preview")
@@ -88,10 +88,9 @@ def refuse(svc: Services, site: Site, event: PullRequestEvent, decision: Preview
     """A pull request the site does not preview (from a fork, when forks are not allowed): nothing is
     built, and its commit status and the preview's record say why."""
     url = preview_url(svc, site.name, decision.path)
-    svc.previews.update(
-        site.name,
-        decision.path,
-        lambda old: Preview(
+    old = svc.previews.get(site.name, decision.path)
+    svc.previews.save(
+        Preview(
             site=site.name,
             path=decision.path,
             kind="pull_request",
@@ -107,7 +106,7 @@ def refuse(svc: Services, site: Site, event: PullRequestEvent, decision: Preview
             fork=event.fork,
             comment_id=old.comment_id if old is not None else None,
             reason=decision.reason,
-        ),
+        )
     )
     svc.notifier.hand_over_status(
         events.CommitStatus(
@@ -166,12 +165,16 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
     preview = svc.previews.update(
         run.site,
         run.trigger.preview,
-        lambda p: replace(p, status="live", reason="") if p and p.run_id == run.id else None,
+        lambda p: replace(p, status="live", reason="") if p.run_id == run.id else None,
     )
+    published = result.publish
     svc.notifier.commit_status(
-        done, "success", f"Preview live: {result.summary()}"[:140], url=done.urls.get(PREVIEW)
+        done,
+        "success",
+        f"Preview live: {published.uploaded} uploaded, {published.deleted} deleted",
+        url=done.urls.get(PREVIEW),
     )
-    if preview is not None and preview.number:
+    if preview.run_id == run.id and preview.number:
         from chalicelib.pipeline.previewcomment import post_comment
 
         post_comment(svc, done, preview)
@@ -185,11 +188,10 @@ def failed(svc: Services, run_id: str) -> None:
     if run.status != "failed":
         return
     why = next((s.error for s in run.stages if s.status == "failed" and s.error), "") or "the run failed"
-    svc.previews.update(
-        run.site,
-        run.trigger.preview,
-        lambda p: replace(p, status="failed", reason=str(why)[:500]) if p and p.run_id == run.id else None,
-    )
+    if (preview := svc.previews.get(run.site, run.trigger.preview)) is not None and preview.run_id == run.id:
+        svc.previews.update(
+            run.site, run.trigger.preview, lambda p: replace(p, status="failed", reason=str(why)[:500])
+        )
     svc.notifier.commit_status(run, "failure", f"Preview failed: {why}"[:140])
 
 

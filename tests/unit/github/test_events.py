@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib.errors import InputError
 from chalicelib.github import OtherEvent, PingEvent, PushEvent, decode_payload, parse_event, should_build
+from chalicelib.github.pullrequest import PullRequestEvent
 from chalicelib.runparts import Trigger
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.sitemodel import Site
@@ -25,7 +26,7 @@ EXPECTED = {
     "push-branch-deleted.drone.json": (False, "refs/heads/feature-branch was deleted"),
     "push-tag-deleted.octokit.json": (False, "refs/tags/simple-tag was deleted"),
     "ping.octokit.json": (False, "ping"),
-    "pull_request-opened.octokit.json": (False, "pull_request (opened) events do not build"),
+    "pull_request-opened.octokit.json": (False, "pull request #2 builds a preview, not staging"),
 }
 
 
@@ -106,8 +107,10 @@ def test_deletions_have_no_head_commit_and_never_build(webhooks: Path, name: str
 def test_ping_and_other_events_are_typed(webhooks: Path) -> None:
     ping = parse_event(*load(webhooks, "ping.octokit.json"))
     assert isinstance(ping, PingEvent) and ping.zen and ping.hook_id
-    other = parse_event(*load(webhooks, "pull_request-opened.octokit.json"))
-    assert isinstance(other, OtherEvent) and other.action == "opened" and other.repository
+    pull = parse_event(*load(webhooks, "pull_request-opened.octokit.json"))
+    assert isinstance(pull, PullRequestEvent) and pull.action == "opened" and pull.number == 2
+    other = parse_event("issues", {"action": "opened", "repository": {"full_name": "a/b"}})
+    assert isinstance(other, OtherEvent) and other.action == "opened" and other.repository == "a/b"
 
 
 def test_form_encoded_delivery_reads_the_payload_field(webhooks: Path) -> None:
