@@ -88,7 +88,9 @@ def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, gith
     ("event", "payload", "status", "words"),
     [
         ("ping", ping_payload(REPO), 200, "zen"),
-        ("pull_request", {"action": "opened", "repository": {"full_name": REPO}}, 202, "ignored"),
+        ("issues", {"action": "opened", "repository": {"full_name": REPO}}, 202, "ignored"),
+        # A pull request without its pull_request object is refused, naming what is missing.
+        ("pull_request", {"action": "opened", "repository": {"full_name": REPO}}, 400, "pull_request"),
         ("push", push_payload(REPO, "refs/tags/v1.0", NULL_SHA, "c" * 40, ["content/a.md"]), 202, "tag"),
         ("push", push_payload(REPO, "refs/heads/main", "c" * 40, NULL_SHA), 202, "deleted"),
         ("push", push_payload(REPO, "refs/heads/feature", "c" * 40, "d" * 40, ["content/a.md"]), 202, "not"),
