@@ -17,9 +17,14 @@ Classes, after AWS's pricing pages (us-east-1):
   and changing the visibility of a FIFO queue's messages at the FIFO price, the rest at the standard
   one. A message over 64 KB bills as one request per 64 KB (Presslift's messages are a few hundred bytes).
 - SNS: every API request (Publish, and what else a stage may call).
-- DynamoDB: request units of the data plane, estimated as one per item a request reads or writes and two
-  per item of a transaction; items larger than a unit (4 KB read, 1 KB written) cost more, and eventually
-  consistent reads half. Control-plane calls (DescribeTable) are free and not counted.
+- DynamoDB: request units of the data plane, estimated as one per item a request names (one for a Query
+  or a Scan) and two per item of a transaction: a lower bound, since items larger than a unit (4 KB
+  read, 1 KB written) and a Query's every 4 KB cost more (eventually consistent reads cost half).
+  Control-plane calls (DescribeTable) are free and not counted.
+
+Not in any stage: what is sent outside `stages.run_stage`'s work (the hand-off to the next stage's
+queue, approval mails, all after the stage's record is written) and what AWS does on the pipeline's
+behalf (Lambda polling its queues, S3 event notifications).
 """
 
 from __future__ import annotations
