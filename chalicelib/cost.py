@@ -29,6 +29,7 @@ PRICED = {
     "bytes_stored": ("s3_storage_gb_month", "S3 storage (GB-month)"),
     "invalidation_paths": ("cloudfront_invalidation_path", "CloudFront invalidation paths"),
     "sqs_requests": ("sqs_request", "SQS requests"),
+    "sqs_fifo_requests": ("sqs_fifo_request", "SQS FIFO requests"),
     "sns_requests": ("sns_request", "SNS requests"),
     "dynamodb_reads": ("dynamodb_read_request_unit", "DynamoDB reads"),
     "dynamodb_writes": ("dynamodb_write_request_unit", "DynamoDB writes"),

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
+from chalicelib.requestcount import count_requests
 from chalicelib.resources import is_fifo
 from chalicelib.runs import RunStore
 from chalicelib.secrets import Secrets, github_token_name
@@ -145,6 +146,7 @@ def make_client(
     parsing every LastModified of a listing costs five times the rest of the parse (86 ms against 16 ms
     per page of 1,000 keys), which dominates a small publish. Small uploads skip `Expect: 100-continue`
     (see `_send_small_bodies_at_once`), and uploads are checksummed once, not twice (see `_checksum_once`).
+    Each request it sends is counted for the stage sending it (see `requestcount`).
     """
     import boto3  # imported lazily: the API handlers that need no AWS client stay fast
     import botocore.session
@@ -164,7 +166,7 @@ def make_client(
         # presigned URLs signed with SigV4 (botocore would presign S3 URLs with SigV2, which S3 is retiring)
         **({"signature_version": "s3v4"} if name == "s3" else {}),
     )
-    client = session.client(name, config=config, endpoint_url=endpoint)
+    client = count_requests(session.client(name, config=config, endpoint_url=endpoint))
     if name == "s3":
         client.meta.events.register("before-sign.s3.PutObject", _send_small_bodies_at_once)
     return client

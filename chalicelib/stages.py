@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from chalicelib import metrics, usage
+from chalicelib import metrics, requestcount, usage
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.logs import current_context, log_context
 from chalicelib.runparts import ArtifactRef
@@ -60,6 +60,19 @@ def run_stage(
     A PipelineError fails the stage with its message (the user's to fix: no retry). Anything else is a
     fault: re-raised so SQS retries it, and recorded on the run only on the message's last attempt.
     """
+    with requestcount.counting() as requests:
+        return _run_counted(runs, run_id, name, work, requests, final_attempt, artifact)
+
+
+def _run_counted(
+    runs: RunStore,
+    run_id: str,
+    name: str,
+    work: Callable[[Run], R],
+    requests: requestcount.RequestCounts,
+    final_attempt: bool,
+    artifact: Callable[[Run, R], ArtifactRef] | None,
+) -> tuple[Run, R] | None:
     run = begin(runs, run_id, name)
     if run is None:
         return None
@@ -70,18 +83,24 @@ def run_stage(
             result = work(run)
         except PipelineError as exc:
             extra = {"log_tail": exc.log_tail} if isinstance(exc, BuildError) and exc.log_tail else {}
-            fail(runs, run_id, name, str(exc), {**extra, "usage": _used(name, None, started).to_dict()})
+            fail(
+                runs,
+                run_id,
+                name,
+                str(exc),
+                {**extra, "usage": _used(name, None, started, requests).to_dict()},
+            )
             _measure(run, name, "failed", started)
             return None
         except Exception as exc:
             if final_attempt:
                 used = {
-                    "usage": _used(name, None, started).to_dict()
+                    "usage": _used(name, None, started, requests).to_dict()
                 }  # this attempt's; earlier ones are lost
                 fail(runs, run_id, name, f"internal error (gave up after retries): {exc!r}", used)
                 _measure(run, name, "failed", started)
             raise
-        detail = {**result.detail(), "usage": _used(name, result, started).to_dict()}
+        detail = {**result.detail(), "usage": _used(name, result, started, requests).to_dict()}
         done = runs.update(
             run_id,
             lambda r: r.succeed(name, detail, artifact=artifact(r, result) if artifact else None),
@@ -91,9 +110,10 @@ def run_stage(
     return done, result
 
 
-def _used(name: str, result: object, started: float) -> usage.Usage:
-    """What the stage used: its Lambda time and request, and what its result reports (see `usage`)."""
-    return usage.lambda_usage(name, time.monotonic() - started) + usage.of_result(result)
+def _used(name: str, result: object, started: float, requests: requestcount.RequestCounts) -> usage.Usage:
+    """What the stage used: its Lambda time and request, the AWS requests it sent (its begin and its
+    work; the write that records its end comes after), and what its result reports (see `usage`)."""
+    return usage.lambda_usage(name, time.monotonic() - started) + requests.usage() + usage.of_result(result)
 
 
 def _measure(run: Run, name: str, outcome: str, started: float) -> None:

@@ -9,7 +9,8 @@ The Lambda part is measured around the stage's work (`stages.run_stage`): its du
 memory of the function that runs the stage, plus one request. The memory is the running function's
 own (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, which Lambda sets from the template's MemorySize); outside
 Lambda it is read from `.chalice/config.json`, where the template takes it from, for the function
-`FUNCTIONS` names for the stage.
+`FUNCTIONS` names for the stage. Its AWS requests (S3, SQS, SNS, DynamoDB) are counted as they are
+sent, by the class AWS bills them in (`requestcount`); a stage's result reports the rest it knows.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Usage:
     bytes_stored: int | None = None
     invalidation_paths: int | None = None
     sqs_requests: int | None = None
+    sqs_fifo_requests: int | None = None  # a FIFO queue's messages: sent, received, deleted, made visible
     sns_requests: int | None = None
     dynamodb_reads: int | None = None
     dynamodb_writes: int | None = None

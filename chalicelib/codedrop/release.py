@@ -21,7 +21,6 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -31,6 +30,7 @@ from chalicelib.codedrop.layout import AppTree
 from chalicelib.codedrop.plan import DropPlan
 from chalicelib.errors import PublishError
 from chalicelib.manifest import MANIFEST_VERSION, Manifest, ManifestEntry
+from chalicelib.pool import ContextPool
 
 # EFS answers each file operation over the network in about a millisecond; its throughput comes from
 # many operations in flight, so links and copies run on a pool of threads (they wait in the kernel).
@@ -59,7 +59,7 @@ def write_release(tree: AppTree, plan: DropPlan, bundle: Path, manifest: Manifes
         _make_folders(scratch, manifest)
         to_copy = [copy.entry for copy in plan.copies]
         linked = 0
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        with ContextPool(max_workers=WORKERS) as pool:
             if plan.link_from is not None:
                 # Plain strings, not Path objects: these run once per file of the release.
                 source, target = f"{tree.release_dir(plan.link_from)}/", f"{scratch}/"
@@ -86,9 +86,7 @@ def write_release(tree: AppTree, plan: DropPlan, bundle: Path, manifest: Manifes
     )
 
 
-def _in_batches(
-    pool: ThreadPoolExecutor, work: Callable[[Item], Result], items: Sequence[Item]
-) -> list[Result]:
+def _in_batches(pool: ContextPool, work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
     """`work` over `items` on the pool in a few contiguous batches: one task per file would cost more
     than a local link does, while EFS gains from having many operations in flight."""
     size = max(1, -(-len(items) // (WORKERS * 4)))

@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from chalicelib.errors import PublishError
 from chalicelib.manifest import Manifest
+from chalicelib.pool import ContextPool
 from chalicelib.publish import bucket, cloudfront
 from chalicelib.publish.basis import Basis, after_spot_check, choose_basis
 from chalicelib.publish.bucket import S3Client
@@ -107,7 +108,7 @@ def read_bucket(
 
 def _read_state(s3: S3Client, target: PublishTarget) -> tuple[PublishRecord | None, bool]:
     """The publish record, and whether a marker says a publish to the prefix is unfinished."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ContextPool(max_workers=1) as pool:
         # The record and the marker are independent reads: overlapping them saves a round trip.
         unfinished = pool.submit(bucket.publish_unfinished, s3, target)
         record = bucket.read_record(s3, target)
@@ -217,7 +218,7 @@ def apply_reading(
     etags = _upload_in_order(s3, tree, plan, options)
     deleted = bucket.delete(s3, target, list(plan.deletes))
     record = _record_after(plan, etags, reading)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ContextPool(max_workers=1) as pool:
         # The CDN invalidation does not depend on the record, so the two run side by side; the record
         # is rewritten only when it changes, so an idle re-publish writes nothing at all.
         recording = pool.submit(_record, s3, target, plan, record, reading, options)
@@ -302,7 +303,7 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
             stop.set()
             raise
 
-    with ThreadPoolExecutor(max_workers=workers_for(s3, options)) as pool:
+    with ContextPool(max_workers=workers_for(s3, options)) as pool:
         for _group, uploads in plan.in_order():
             futures = {pool.submit(put, upload): upload for upload in uploads}
             wait(futures)

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import PublishError
+from chalicelib.pool import ContextPool
 from chalicelib.publish.direct import DirectPuts
 from chalicelib.publish.plan import Upload
 from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
@@ -56,7 +56,7 @@ def list_objects(
     def list_range(after: str | None, last: str | None) -> list[RemoteObject]:
         return _calling(lambda: _list_range(s3, target, after, last), f"list {target.where(target.prefix)}")
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(ranges)))) as pool:
+    with ContextPool(max_workers=max(1, min(workers, len(ranges)))) as pool:
         parts = list(pool.map(lambda bounds: list_range(*bounds), ranges))
     return [obj for part in parts for obj in part if not target.keeps(obj.key)]
 
@@ -147,7 +147,7 @@ def look_at(
         md5 = meta.get("Metadata", {}).get(MD5_METADATA) or obj.md5
         return RemoteObject(obj.key, obj.size, obj.etag, md5, headers)
 
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+    with ContextPool(max_workers=concurrency) as pool:
         return {obj.key: obj for obj in pool.map(head, objects)}
 
 
@@ -170,7 +170,7 @@ def head_many(
     keys = list(keys)
     if not keys:
         return {}
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(keys)))) as pool:
+    with ContextPool(max_workers=max(1, min(concurrency, len(keys)))) as pool:
         return dict(zip(keys, pool.map(head, keys), strict=True))
 
 

@@ -8,7 +8,7 @@ publish's time. Here the same request is built once per file: the bucket's URL a
 endpoint rules resolve it (virtual-hosted or path style, the client's region), the same headers,
 Content-MD5 included, SigV4-signed by the client's signer with its current credentials, and sent over
 the client's connection pool. Handlers the client has for `before-send` (moto's mock, tests' injected
-answers) still see each request.
+answers, the stage's request count: see `requestcount`) still see each request.
 
 Anything but a plain success (an error, a redirect to another region, a broken connection) ends the
 direct path for the rest of the publish: that upload and every later one go through the client's

@@ -12,11 +12,11 @@ Never: read a file whose checksum did not change, or change anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.manifest import Manifest
+from chalicelib.pool import ContextPool
 from chalicelib.review.compare import (
     SITE_WIDE_KINDS,
     AssetKind,
@@ -221,7 +221,7 @@ def review_builds(
     diff = compare(old.manifest, new.manifest)
     sample = diff.pages_markup_only[:SITE_WIDE_SAMPLE]
     titled_added, titled_removed = diff.pages_added[:MAX_TITLES], diff.pages_removed[:MAX_TITLES]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the two sides are read at the same time
+    with ContextPool(max_workers=2) as pool:  # the two sides are read at the same time
         reading_new = pool.submit(new.source.read_pages, [*diff.pages_changed, *sample, *titled_added])
         reading_old = pool.submit(old.source.read_pages, [*diff.pages_changed, *sample, *titled_removed])
         new_bytes, old_bytes = reading_new.result(), reading_old.result()

@@ -14,13 +14,13 @@ from __future__ import annotations
 import tarfile
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
 from chalicelib.errors import NotFoundError
+from chalicelib.pool import ContextPool
 from chalicelib.publish.bucket import MD5_METADATA
 
 #: Parallel GETs against a published target: small pages, so latency dominates, not bandwidth.
@@ -64,7 +64,7 @@ class PublishedPages:
 
     def read_pages(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = [path for path in paths if path in self.md5s]
-        with ThreadPoolExecutor(max_workers=READ_CONCURRENCY) as pool:
+        with ContextPool(max_workers=READ_CONCURRENCY) as pool:
             found = dict(zip(wanted, pool.map(self._get, wanted), strict=True))
         return {path: body for path, body in found.items() if body is not None}
 

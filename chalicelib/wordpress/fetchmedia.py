@@ -26,12 +26,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from chalicelib.pool import ContextPool
 from chalicelib.units import human_size
 from chalicelib.wordpress.media import MEDIA_SUFFIXES
 
@@ -119,7 +119,7 @@ class MediaFetcher:
         over = items[self.limits.max_files :]
         for url, _ in over:
             result.failed[url] = f"past the cap of {self.limits.max_files:,} fetched files"
-        with ThreadPoolExecutor(max_workers=max(1, self.limits.workers)) as pool:
+        with ContextPool(max_workers=max(1, self.limits.workers)) as pool:
             outcomes = list(pool.map(lambda kv: self._one(*kv), items[: self.limits.max_files]))
         for (url, dest), (why, cached) in zip(items, outcomes, strict=False):
             if why:

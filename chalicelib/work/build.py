@@ -66,7 +66,7 @@ class Built:
         return sum(1 for note in notes if note.startswith(("cache ignored", "cache not kept")))
 
     def usage(self) -> Usage:
-        """The trees it stored: their bytes (the requests that stored them are not counted)."""
+        """The trees it stored: their bytes (the requests that stored them are counted as they are sent)."""
         stored = sum(
             tree.get("bytes", 0) for tree in self.trees.values() if isinstance(tree.get("bytes"), int)
         )

@@ -154,12 +154,11 @@ class DeployResult:
         return detail
 
     def usage(self) -> Usage:
-        """Its uploads (S3 PUTs; deletes are free), the paths it invalidated, the search sync's record
-        operations; the reads that planned it are not counted."""
+        """The paths it invalidated and the search sync's record operations (its S3 requests, uploads
+        and the reads that planned them, are counted as they are sent: see `requestcount`)."""
         publish = self.publish
         paths = len(publish.plan.invalidations) if publish.plan is not None and publish.invalidation_id else 0
         return Usage(
-            s3_puts=0 if publish.dry_run else publish.uploaded,
             invalidation_paths=paths,
             algolia_operations=self.search.plan.operations if self.search is not None else None,
         )

@@ -1,6 +1,7 @@
 """Every stage that runs records what it used on its stage record (its Lambda time at its function's
-memory, and what its result reports), so an import run through the real pipeline functions (moto, the
-real Hugo) ends with a cost on each stage, and `presslift cost` adds them up."""
+memory, the AWS requests it sent, and what its result reports), so an import run through the real
+pipeline functions (moto, the real Hugo) ends with a cost on each stage, nothing in it left unmeasured,
+and `presslift cost` adds them up."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from rich.console import Console
 
-from chalicelib import events, pipeline, runpage, runview, stages
+from chalicelib import events, pipeline, requestcount, runpage, runview, stages
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import ApiLinks
 from chalicelib.errors import BuildError
@@ -54,7 +55,7 @@ def test_a_stage_records_its_lambda_time_and_what_its_result_reports(provisioned
     used = Usage.from_dict(stored["usage"])
     assert (used.s3_puts, used.invalidation_paths, used.lambda_requests) == (7, 2, 1)
     assert used.lambda_gb_seconds is not None and used.lambda_gb_seconds > 0
-    assert used.s3_gets is None  # nothing reported it: left out, not guessed
+    assert used.algolia_operations is None  # nothing reported it: left out, not guessed
 
 
 def test_an_import_run_ends_with_a_cost_on_every_stage_and_presslift_cost_shows_it(provisioned) -> None:
@@ -79,9 +80,16 @@ def test_an_import_run_ends_with_a_cost_on_every_stage_and_presslift_cost_shows_
         stage_cost = runview.stage_cost(stage)
         assert stage_cost is not None and stage_cost.total > 0, stage.name
     assert Usage.from_dict(done.stage("build").detail["usage"]).bytes_stored
-    assert Usage.from_dict(done.stage("deploy-staging").detail["usage"]).s3_puts
+    deployed = done.stage("deploy-staging")
+    uploaded = deployed.detail["publish"]["uploaded"]
+    # Its requests were counted as they were sent: every upload, and the publish's own marker and record.
+    assert uploaded > 0 and (Usage.from_dict(deployed.detail["usage"]).s3_puts or 0) > uploaded
+    for stage in ran:
+        counted = Usage.from_dict(stage.detail["usage"]).to_dict()
+        assert set(requestcount.COUNTED) <= set(counted), stage.name
     priced = runview.run_cost(done)
-    assert priced is not None and priced.total > 0
+    assert priced is not None and priced.total > 0 and priced.unmeasured == ()
+    assert "not measured" not in runview.cost_line(done)
 
     page = runpage.render(
         done,

@@ -78,6 +78,7 @@ def test_a_run_is_priced_item_by_item_at_list_price() -> None:
     assert set(priced.unmeasured) == {
         "s3_lists",
         "sqs_requests",
+        "sqs_fifo_requests",
         "sns_requests",
         "dynamodb_reads",
         "dynamodb_writes",
