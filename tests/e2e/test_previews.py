@@ -15,7 +15,7 @@ import pytest
 from chalicelib.github.webhook import NULL_SHA
 from chalicelib.sitemodel import ApprovalPolicy, PreviewPolicy, Site
 from standins.github.payloads import pull_request_payload, push_payload, webhook_request
-from tests.e2e.conftest import fetch, local_github, register, send_webhook
+from tests.e2e.conftest import GITHUB_TOKEN, fetch, local_github, register, send_webhook
 
 pytestmark = pytest.mark.e2e
 
@@ -183,3 +183,56 @@ def test_a_preview_branch_publishes_and_its_deletion_removes_it(cloud, api, gith
     status, answer = post(api, "push", deleted)
     assert status == 202 and "removing the preview" in answer["ignored"], answer
     wait("the branch preview's removal", lambda: head(url + "posts/gamma/")[0] == 404)
+
+
+REVIEWED = "acme/quay-reviewed"
+REVIEWED_SITE = "quayreviewed"
+
+
+def test_three_edited_posts_are_exactly_the_pages_the_approver_and_the_terminal_see(
+    cloud, api, github, capsys, monkeypatch
+):
+    """The same three-post edit through the approval road: the approval email, the approval page and
+    `presslift diff` name exactly those three pages, with their text changes (the pull request's
+    comment is checked above)."""
+    from presslift.cli import main
+
+    github.add_repo(REVIEWED, tokens=[GITHUB_TOKEN])
+    secret = register(cloud, Site(REVIEWED_SITE, repo=REVIEWED))
+
+    def push_and_await(files: dict[str, bytes]) -> dict[str, Any]:
+        sha = github.add_commit(REVIEWED, files)
+        payload = push_payload(REVIEWED, "refs/heads/main", NULL_SHA, sha, sorted(files))
+        body, headers = webhook_request("push", payload, secret)
+        status, answer = send_webhook(api, body, headers)
+        assert status == 202, answer
+        run = api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=300)
+        assert run["status"] == "awaiting_approval", run
+        return dict(run)
+
+    def approval_email(run_id: str) -> Any:
+        return wait("the approval email", lambda: next((e for e in cloud.emails if run_id in e.body), None))
+
+    first = push_and_await(site_files())
+    link = next(link for link in approval_email(first["id"]).links if "/approvals/" in link)
+    assert api.decide(link, "approve")[0] == 200
+    assert (
+        api.wait_for_run(first["id"], lambda r: r["status"] != "running", timeout=300)["status"]
+        == "succeeded"
+    )
+
+    edits = {"alpha": "High water at nine.", "beta": "The ferry runs hourly.", "gamma": "New lamp."}
+    second = push_and_await(site_files(edits))
+    email = approval_email(second["id"])
+    page = head(next(link for link in email.links if "/approvals/" in link))[2]
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    code = main(["diff", second["id"]])
+    printed = capsys.readouterr()
+    terminal = printed.out
+    assert code == 0, printed.err
+    for where, text in (("email", email.body), ("approval page", page), ("presslift diff", terminal)):
+        for title in ("Alpha Tides", "Beta Ferries", "Gamma Lights"):
+            assert title in text, (where, title)
+        assert "Delta Nets" not in text, where
+        assert "High water at nine." in text, where
+        assert "3 pages changed" in text, where
