@@ -175,7 +175,9 @@ def hand_off(
             store.presign_put(build_log, "text/plain; charset=utf-8", expires),
         )
     cache = (
-        buildcache.offer(store, run.site, into.parent, runner.shares_disk, expires)
+        buildcache.offer(
+            store, run.site, into.parent, runner.shares_disk, expires, keep=run.trigger.type != PREVIEW
+        )
         if keep_cache
         else buildcache.CacheOffer()
     )

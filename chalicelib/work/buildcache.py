@@ -32,8 +32,19 @@ class CacheOffer:
     note: str = ""  # why this stage offered no cache ("" when it did, or there was none)
 
 
-def offer(store: ArtifactStore, site: str, folder: Path, shares_disk: bool, seconds: int) -> CacheOffer:
-    """The site's cache for the runner: presigned URLs, or files in `folder` for a child process."""
+def offer(
+    store: ArtifactStore, site: str, folder: Path, shares_disk: bool, seconds: int, *, keep: bool = True
+) -> CacheOffer:
+    """The site's cache for the runner: presigned URLs, or files in `folder` for a child process.
+    Without `keep` the runner may read the cache but leaves none: a preview's build (a pull request's
+    code, perhaps a fork's) must never write what the site's own builds restore."""
+    found = _offer(store, site, folder, shares_disk, seconds)
+    if keep:
+        return found
+    return CacheOffer(found.cache_url, "", found.fetched_file, None, found.note)
+
+
+def _offer(store: ArtifactStore, site: str, folder: Path, shares_disk: bool, seconds: int) -> CacheOffer:
     key = cache_key(site)
     try:
         size = store.object_size(key)

@@ -70,11 +70,19 @@ def site(provisioned: Any, tmp_path: Path) -> Any:
     return provisioned
 
 
-def build_once(svc: Any, tmp_path: Path, edited: bool = False) -> dict[str, Any]:
+def build_once(
+    svc: Any, tmp_path: Path, edited: bool = False, trigger: Trigger | None = None
+) -> dict[str, Any]:
     source = tmp_path / f"source-{new_run_id()}"
     write_source(source, edited)
     run = svc.runs.create(
-        Run(id=new_run_id(), site=SITE, kind="hugo", trigger=Trigger("push"), stages=[Stage("build")])
+        Run(
+            id=new_run_id(),
+            site=SITE,
+            kind="hugo",
+            trigger=trigger or Trigger("push"),
+            stages=[Stage("build")],
+        )
     )
     key = store(svc).put_source(SITE, run.id, source)
     detail: dict[str, Any] = build(svc, run, key, TimeBudget.starting_now(300)).detail()
@@ -113,6 +121,20 @@ def test_a_rebuild_restores_the_cache_and_hugo_resizes_no_image_again(site, tmp_
     assert second["cache"]["written"].endswith("(0 processed images)"), second["cache"]
     assert second["cache"]["kept"] == "cache unchanged"
     assert "cache restored" in second["summary"]
+
+
+def test_a_preview_reads_the_sites_cache_but_never_writes_it(site, tmp_path):
+    """A pull request's code (perhaps a fork's) builds the preview: what its Hugo wrote must never be
+    restored into the site's own builds, so the kept cache stays the one the site's build left."""
+    build_once(site, tmp_path)
+    kept = site.s3.get_object(Bucket=site.settings.artifacts_bucket, Key=cache_key(SITE))["Body"].read()
+    preview = Trigger("preview", repository="acme/photos", sha="a" * 40, preview="previews/pr-7/", number=7)
+    detail = build_once(site, tmp_path, edited=True, trigger=preview)
+    assert detail["cache"]["restored"].startswith("cache restored ("), detail["cache"]
+    assert detail["cache"]["kept"] == ""  # offered no place to leave one
+    assert set(detail["trees"]) == {"preview", "prod"}
+    after = site.s3.get_object(Bucket=site.settings.artifacts_bucket, Key=cache_key(SITE))["Body"].read()
+    assert after == kept
 
 
 def test_a_corrupt_cache_is_ignored_and_replaced(site, tmp_path):
