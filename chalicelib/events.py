@@ -132,7 +132,17 @@ class PreviewRemoval:
     requested_by: str
 
 
-Message = FetchRequest | BuildRequest | DeployRequest | CommitStatus | PreviewRemoval
+@dataclass(frozen=True)
+class ReviewRequest:
+    """Render a live preview's build as prod would get it and review it against prod (the build queue:
+    rendering is the build function's), then post the pull request's comment."""
+
+    run_id: str
+    site: str
+    source_key: str
+
+
+Message = FetchRequest | BuildRequest | DeployRequest | CommitStatus | PreviewRemoval | ReviewRequest
 
 _MESSAGES: dict[str, type[Message]] = {
     "fetch": FetchRequest,
@@ -140,6 +150,7 @@ _MESSAGES: dict[str, type[Message]] = {
     "deploy": DeployRequest,
     "commit-status": CommitStatus,
     "remove-preview": PreviewRemoval,
+    "review-preview": ReviewRequest,
 }
 
 

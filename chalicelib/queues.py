@@ -59,9 +59,11 @@ def ingest(body: str, final_attempt: bool, budget: TimeBudget) -> None:
 
 
 def build(body: str, final_attempt: bool, budget: TimeBudget) -> None:
-    message = _expect(body, (events.FetchRequest, events.BuildRequest), "build")
+    message = _expect(body, (events.FetchRequest, events.BuildRequest, events.ReviewRequest), "build")
     if isinstance(message, events.FetchRequest):
         pipeline.fetch(services(), message, final_attempt=final_attempt, budget=budget)
+    elif isinstance(message, events.ReviewRequest):
+        pipeline.review_preview(services(), message, final_attempt=final_attempt, budget=budget)
     else:
         pipeline.build(services(), message, final_attempt=final_attempt, budget=budget)
 

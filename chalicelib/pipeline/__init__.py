@@ -35,6 +35,7 @@ from chalicelib.pipeline.flow import (
 from chalicelib.pipeline.previews import refuse as refuse_preview
 from chalicelib.pipeline.previews import remove as remove_preview
 from chalicelib.pipeline.previews import request_removal as request_preview_removal
+from chalicelib.pipeline.previews import review as review_preview
 from chalicelib.pipeline.previews import start as start_preview
 from chalicelib.pipeline.restore import check_publish, publish, publishable, rollback
 from chalicelib.pipeline.steps import check_known_site
@@ -61,6 +62,7 @@ __all__ = [
     "refuse_preview",
     "remove_preview",
     "request_preview_removal",
+    "review_preview",
     "rollback",
     "start_import",
     "start_preview",

@@ -22,14 +22,15 @@ from chalicelib.services import Services
 log = logging.getLogger(__name__)
 
 
-def post_comment(svc: Services, run: Run, preview: Preview) -> None:
-    """Create or edit the preview's comment with its URL and its change review."""
+def post_comment(svc: Services, run: Run, preview: Preview, *, note: str = "") -> None:
+    """Create or edit the preview's comment with its URL and its change review (`note`: why there is
+    none)."""
     review: ChangeReview | None = None
-    note = ""
-    try:
-        review = review_run(svc, run.id)
-    except PipelineError as exc:
-        note = f"The change review is unavailable: {exc}"
+    if not note:
+        try:
+            review = review_run(svc, run.id)
+        except PipelineError as exc:
+            note = f"The change review is unavailable: {exc}"
     body = comment_body(
         preview,
         review,

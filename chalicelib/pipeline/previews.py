@@ -13,11 +13,12 @@ site's FIFO group orders a removal after a publish still queued), the one that r
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib import clearance, events
-from chalicelib.errors import ForbiddenError
+from chalicelib.budget import TimeBudget
+from chalicelib.errors import ForbiddenError, PipelineError
 from chalicelib.github.pullrequest import PullRequestEvent
 from chalicelib.github.webhook import PushEvent
 from chalicelib.notify import PREVIEW_CONTEXT
@@ -30,13 +31,15 @@ from chalicelib.runparts import Trigger
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
-from chalicelib.stages import run_stage
+from chalicelib.stages import StageResult, run_stage
+from chalicelib.work import build as build_work
 from chalicelib.work import deploy as deploy_work
 
 log = logging.getLogger(__name__)
 
 STAGE = f"deploy-{PREVIEW}"
-PREVIEW_STAGES = ("fetch", "build", STAGE)
+REVIEW = "review"
+PREVIEW_STAGES = ("fetch", "build", STAGE, REVIEW)
 
 
 def start(svc: Services, site: Site, event: PullRequestEvent | PushEvent, decision: PreviewDecision) -> Run:
@@ -174,11 +177,55 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
         f"Preview live: {published.uploaded} uploaded, {published.deleted} deleted",
         url=done.urls.get(PREVIEW),
     )
-    if preview.run_id == run.id and preview.number:
+    source_key = str(done.stage("fetch").detail.get("source_key") or "")
+    enqueue(svc, "build", events.ReviewRequest(run.id, run.site, source_key))
+    return done
+
+
+def review(
+    svc: Services,
+    request: events.ReviewRequest,
+    *,
+    final_attempt: bool = True,
+    budget: TimeBudget | None = None,
+) -> Run | None:
+    """With the preview live: render its build as prod would get it, then post the pull request's
+    comment with the change review, and end the run. A render that fails is no failed preview: the
+    comment says the review is unavailable, and why."""
+    run = svc.runs.get(request.run_id)
+    if run.finished or run.stage(REVIEW).status == "succeeded":
+        return run
+    budget = budget or TimeBudget.from_context(None)
+    note = ""
+
+    def work(r: Run) -> StageResult:
+        nonlocal note
+        try:
+            return build_work.render_for_review(svc, r, request.source_key, budget)
+        except PipelineError as exc:
+            note = f"The change review is unavailable: the build for it failed ({exc})"
+            return Unreviewed(note)
+
+    done = run_stage(svc.runs, run.id, REVIEW, work, final_attempt=final_attempt)
+    if done is None:
+        return None
+    reviewed, _ = done
+    preview = svc.previews.get(run.site, run.trigger.preview)
+    if preview is not None and preview.run_id == run.id and preview.number:
         from chalicelib.pipeline.previewcomment import post_comment
 
-        post_comment(svc, done, preview)
+        post_comment(svc, reviewed, preview, note=note)
     return svc.runs.update(run.id, lambda r: r.finish() if r.may("finish") else None)
+
+
+@dataclass(frozen=True)
+class Unreviewed:
+    """The review stage's result when its render failed: the preview stays live; why, in words."""
+
+    reason: str
+
+    def detail(self) -> dict[str, Any]:
+        return {"summary": self.reason, "warnings": 1}
 
 
 def failed(svc: Services, run_id: str) -> None:

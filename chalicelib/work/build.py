@@ -30,6 +30,8 @@ from chalicelib.work import artifacts, buildcache, site_config, work_dir
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
 STORE_SHARE = 0.25
 STORE_MAX_SECONDS = 120
+#: The log of a preview's render for the change review, beside its build.log.
+REVIEW_LOG = "review-build.log"
 # Presigned URLs outlive the runner's time by this much, and no more.
 URL_GRACE_SECONDS = 60
 
@@ -118,16 +120,50 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
 
 
 def preview_stages(svc: Services, site: Site, run: Run) -> tuple[StageRender, ...]:
-    """A preview's trees: the one it publishes (at its own URL, searched with its own Pagefind index,
-    never Algolia), and the one prod would get, which the change review compares with prod's build
-    like for like. The preview run can never deploy it: `clearance` keeps previews off every target
-    but their own."""
-    url = preview_url(svc, run.site, run.trigger.preview)
-    prod = svc.settings.site_url(run.site, "prod")
-    return (
-        StageRender(PREVIEW, url, {"search": "true"}),
-        StageRender("prod", prod, search_params(svc, site, "prod")),
-    )
+    """A preview's tree: at its own URL, searched with its own Pagefind index, never Algolia. The tree
+    prod would get, which the change review needs, is rendered after the preview is live
+    (`render_for_review`), so a pull request waits for one render, as a push waits for staging's."""
+    return (StageRender(PREVIEW, preview_url(svc, run.site, run.trigger.preview), {"search": "true"}),)
+
+
+@dataclass(frozen=True)
+class RenderedForReview:
+    """The review stage's result: the preview's build rendered as prod would get it, stored beside the
+    preview's tree (the preview run can never deploy it: `clearance` keeps it off every target but its
+    own), so the change review compares like with like."""
+
+    tree: dict[str, Any]
+    log_key: str
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "trees": {"prod": self.tree},
+            "log_key": self.log_key,
+            "summary": f"prod tree {self.tree['files']} files",
+        }
+
+
+def render_for_review(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> RenderedForReview:
+    """Render and store `run`'s source as prod would get it (with the site's cache, read only)."""
+    config = site_config(run)
+    site = svc.sites.registration(run.site)
+    stage = StageRender("prod", svc.settings.site_url(run.site, "prod"), search_params(svc, site, "prod"))
+    with work_dir() as tmp:
+        work = Path(tmp)
+        hand_off(
+            svc,
+            run,
+            source_key,
+            budget,
+            work / "public",
+            keep_cache=True,
+            log_name=REVIEW_LOG,
+            stages=(stage,),
+            flags=tuple(config.build_flags),
+            hugo_version=config.hugo_version,
+        )
+        tree = _store_tree(svc, run, work / "public" / "prod", stage)
+    return RenderedForReview(tree, log_key(run.site, run.id, REVIEW_LOG))
 
 
 def runner_usage(result: RunnerResult) -> Usage:
@@ -146,6 +182,7 @@ def hand_off(
     budget: TimeBudget,
     into: Path,
     keep_cache: bool = False,
+    log_name: str = "build.log",
     **job: Any,
 ) -> RunnerResult:
     """Give the runner a job for this run's source (`job`: what to build), wait for it, and unpack
@@ -162,7 +199,7 @@ def hand_off(
     seconds = max(1.0, allowed - min(STORE_MAX_SECONDS, allowed * STORE_SHARE))
     expires = int(seconds) + URL_GRACE_SECONDS
     output_key = runner_output_key(run.site, run.id, "output.tar.gz")
-    build_log = log_key(run.site, run.id, "build.log")
+    build_log = log_key(run.site, run.id, log_name)
     archive = into.parent / f"{into.name}.tar.gz"
     if runner.shares_disk:
         source, log = into.parent / f"{into.name}.source.tar.gz", into.parent / f"{into.name}.log"
@@ -196,7 +233,7 @@ def hand_off(
     if runner.shares_disk:
         source.unlink(missing_ok=True)
         if log.exists():
-            store.put_log(run.site, run.id, "build.log", log.read_text(encoding="utf-8", errors="replace"))
+            store.put_log(run.site, run.id, log_name, log.read_text(encoding="utf-8", errors="replace"))
     if not result.ok:
         raise BuildError(result.error or "the build runner failed", log_tail=result.log_tail)
     if not runner.shares_disk:

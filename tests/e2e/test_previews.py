@@ -102,7 +102,7 @@ def test_a_pull_request_gets_a_preview_a_comment_and_loses_them_when_closed(clou
     assert status == 202, answer
     run = api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=300)
     assert run["status"] == "succeeded", run
-    assert [s["name"] for s in run["stages"]] == ["fetch", "build", "deploy-preview"]
+    assert [s["name"] for s in run["stages"]] == ["fetch", "build", "deploy-preview", "review"]
     url = run["urls"]["preview"]
     assert url.endswith(f"/{SITE}/staging/previews/pr-{number}/")
 
