@@ -22,7 +22,7 @@ def push_run(status: str = "succeeded") -> dict[str, Any]:
     stages = [
         stage("fetch", 0.5, 1.0),
         stage("build", 1.0, 9.0),
-        stage("deploy-staging", 9.0, 10.25, status),
+        {**stage("deploy-staging", 9.0, 10.25, status), "detail": {"summary": "18 uploaded, 8 deleted"}},
         stage("deploy-prod", 10.25, 12.0),
     ]
     return {"id": "run-1", "status": status, "stages": stages}
@@ -37,6 +37,7 @@ def test_a_push_is_timed_to_the_end_of_deploy_staging_not_prod() -> None:
         {"fetch": 0.5, "build": 8.0, "deploy-staging": 1.25, "deploy-prod": 1.75}
     )
     assert figures.to_dict()["load_average_1min_at_delivery"] == 1.5
+    assert figures.to_dict()["stage_summaries"] == {"deploy-staging": "18 uploaded, 8 deleted"}
 
 
 def test_a_preview_is_timed_to_the_end_of_deploy_preview() -> None:
@@ -57,13 +58,14 @@ def test_a_run_that_failed_is_named_with_what_it_said() -> None:
         timing("staging", 1, "push", "p", (SENT, 0.0), run)
 
 
-def sample(road: str, round_: int, latency: float) -> Timing:
-    return Timing(road, round_, "push", "p", f"{road}-{round_}", latency, latency + 1, {"build": latency - 1})
+def sample(road: str, round_: int, latency: float, action: str = "push") -> Timing:
+    return Timing(road, round_, action, "p", f"{road}-{round_}", latency, latency + 1, {"build": latency - 1})
 
 
 def test_the_summary_compares_medians_and_says_whether_the_preview_is_no_later() -> None:
     timings = [sample("staging", n, s) for n, s in enumerate((10.0, 12.0, 30.0), 1)] + [
-        sample("preview", n, s) for n, s in enumerate((11.0, 9.0, 12.0), 1)
+        sample("preview", n, s, "synchronize" if n > 1 else "opened")
+        for n, s in enumerate((11.0, 9.0, 12.0), 1)
     ]
     result = summary(timings)
     assert result["staging"]["latency_seconds_median"] == 12.0
@@ -72,6 +74,8 @@ def test_the_summary_compares_medians_and_says_whether_the_preview_is_no_later()
     assert result["ratios"]["preview_over_staging_latency"] == pytest.approx(11 / 12, abs=1e-3)
     assert result["ratios"]["same_round_preview_over_staging"] == [1.1, 0.75, 0.4]
     assert result["target_met"] is True
+    assert result["preview"]["latency_seconds_median_by_action"] == {"opened": 11.0, "synchronize": 10.5}
+    assert "latency_seconds_median_by_action" not in result["staging"]  # pushes only
     slower = summary([sample("staging", 1, 10.0), sample("preview", 1, 10.5)])
     assert slower["target_met"] is False
 
