@@ -54,6 +54,10 @@ bench-hugocache: $(STAMP)  ## a rebuild after a one-post edit with the kept Hugo
 bench-review: $(STAMP)  ## the change review of 10 edited posts and a CSS change on 5,000 pages vs diff -r
 	$(PY) -m bench.review.run
 
+.PHONY: bench-preview
+bench-preview: $(STAMP)  ## a pull request's preview of a one-post edit vs the same edit pushed to staging (local cloud)
+	$(PY) -m bench.preview.run
+
 clean:
 	rm -rf $(VENV) .presslift .pytest_cache .mypy_cache .ruff_cache
 
