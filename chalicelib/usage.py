@@ -28,6 +28,11 @@ FUNCTIONS = {
     "build": "build",
     "deploy": "deploy",
     "codedrop": "codedrop",
+    # Asking for the approval runs in the function whose staging step ended (a site's deploy); a
+    # person's decision in the API's (`api_handler`). A preview's review renders in the build function.
+    "approval": "deploy",
+    "api": "api_handler",
+    "review": "build",
 }
 CHALICE_CONFIG = Path(__file__).resolve().parents[1] / ".chalice" / "config.json"
 MEMORY_ENV = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"
@@ -103,7 +108,7 @@ class ReportsUsage(Protocol):
 
 
 def function_for(stage: str) -> str | None:
-    """The Lambda function that runs `stage`; None for one no function of ours runs (approval)."""
+    """The Lambda function that runs `stage`; None for one no function of ours runs."""
     return FUNCTIONS.get(stage) or FUNCTIONS.get(stage.split("-", 1)[0])
 
 

@@ -7,10 +7,11 @@ site can be approved.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime
 
-from chalicelib import approvals, clearance, metrics, runview
+from chalicelib import approvals, clearance, metrics, requestcount, runview, usage
 from chalicelib.collaborators import Deciding, Records, RecordsAndClock
 from chalicelib.errors import ConflictError, PipelineError
 from chalicelib.pipeline.steps import after_failure, promote
@@ -56,6 +57,18 @@ def _supersede_waiting(svc: Records, newer: Run) -> None:
 def request_approval(svc: Services, run_id: str, *, final_attempt: bool = True) -> Run | None:
     """After staging: plan prod, review a Hugo site's changes against prod, open an approval, and email
     its link. A review that cannot be made says why on the approval, which opens all the same."""
+    with requestcount.counting() as requests:
+        started = time.monotonic()
+        run = _request_approval(svc, run_id)
+    if run is not None and run.stage("approval").status == "waiting":
+        # What asking used (its Lambda time, its reads, the email), on the step's record: the decision
+        # adds its own when a person answers.
+        used = (usage.lambda_usage("approval", time.monotonic() - started) + requests.usage()).to_dict()
+        run = svc.runs.update(run_id, lambda r: r.stage("approval").detail.update(usage=used))
+    return run
+
+
+def _request_approval(svc: Services, run_id: str) -> Run | None:
     run = begin(svc.runs, run_id, "approval")
     if run is None:
         return None
@@ -96,6 +109,8 @@ def decide(
     emailed token, but the approval must still be pending, unexpired and not superseded.
     """
 
+    started = time.monotonic()
+
     def change(run: Run) -> None:
         now = svc.clock()
         if operator:
@@ -104,11 +119,21 @@ def decide(
             approvals.check_token(run, token, now)
         approvals.record_decision(run, decision, now)
 
-    run = svc.runs.update(run_id, change)
+    with requestcount.counting() as requests:
+        run = svc.runs.update(run_id, change)
+    # The decision's own use (the API function's time and its requests) adds to what asking used, as
+    # a stage's: the write that records it comes after.
+    decided = usage.lambda_usage("decision", time.monotonic() - started, usage.memory_mb("api"))
+    run = svc.runs.update(run_id, lambda r: _add_usage(r, decided + requests.usage()))
     _waited(run, "succeeded" if decision.decision == "approve" else "rejected", svc.clock())
     if decision.decision == "approve":
         promote(svc, run, "prod")
     return run
+
+
+def _add_usage(run: Run, used: usage.Usage) -> None:
+    step = run.stage("approval")
+    step.detail["usage"] = (usage.Usage.from_dict(step.detail.get("usage")) + used).to_dict()
 
 
 def _waited(run: Run, outcome: str, now: datetime) -> None:

@@ -165,7 +165,7 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
         failed(svc, run.id)
         return None
     done, result = deployed
-    preview = svc.previews.update(
+    svc.previews.update(
         run.site,
         run.trigger.preview,
         lambda p: replace(p, status="live", reason="") if p.run_id == run.id else None,

@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.console import Console
 
-from chalicelib import events, pipeline, requestcount, runpage, runview, stages
+from chalicelib import approvals, events, pipeline, requestcount, runpage, runview, stages
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.config import ApiLinks
 from chalicelib.errors import BuildError
@@ -87,6 +87,11 @@ def test_an_import_run_ends_with_a_cost_on_every_stage_and_presslift_cost_shows_
     for stage in ran:
         counted = Usage.from_dict(stage.detail["usage"]).to_dict()
         assert set(requestcount.COUNTED) <= set(counted), stage.name
+    # The approval step is priced too: asking (plan, review, the email) and, later, the decision.
+    asked = Usage.from_dict(done.stage("approval").detail["usage"])
+    assert done.stage("approval").status == "waiting", done.stage("approval")
+    assert asked.lambda_requests == 1 and (asked.lambda_gb_seconds or 0) > 0 and asked.sns_requests == 1
+    assert (asked.s3_gets or 0) > 0 and (asked.dynamodb_writes or 0) > 0  # the manifest; the run's record
     priced = runview.run_cost(done)
     assert priced is not None and priced.total > 0 and priced.unmeasured == ()
     assert "not measured" not in runview.cost_line(done)
@@ -103,6 +108,10 @@ def test_an_import_run_ends_with_a_cost_on_every_stage_and_presslift_cost_shows_
     shown = Namespace(run=run.id, json=False)
     runlog.cmd_show(shown, svc, Console(file=out, width=200))
     assert f"cost {runview.cost_line(done)}" in out.getvalue()
+
+    decided = pipeline.decide(svc, run.id, None, approvals.Decision("approve"), operator=True)
+    both = Usage.from_dict(decided.stage("approval").detail["usage"])
+    assert both.lambda_requests == 2 and (both.dynamodb_writes or 0) > (asked.dynamodb_writes or 0)
 
     printed = io.StringIO()
     console = Console(file=printed, width=200)

@@ -118,18 +118,22 @@ def test_a_hand_edited_usage_drops_what_is_no_figure() -> None:
 
 def test_each_stage_is_priced_with_its_own_function_memory() -> None:
     assert [
-        function_for(s) for s in ("convert", "fetch", "build", "deploy-prod", "codedrop-dev", "approval")
-    ] == [
-        "convert",
-        "build",
-        "build",
-        "deploy",
-        "codedrop",
-        None,
-    ]
+        function_for(s)
+        for s in (
+            "convert",
+            "fetch",
+            "build",
+            "deploy-prod",
+            "codedrop-dev",
+            "approval",
+            "review",
+            "api",
+            "nope",
+        )
+    ] == ["convert", "build", "build", "deploy", "codedrop", "deploy", "build", "api_handler", None]
     assert memory_mb("build") == 3008 and memory_mb("deploy-staging") == 1024  # .chalice/config.json
     assert lambda_usage("deploy-staging", 2.0, memory=1024) == Usage(lambda_gb_seconds=2.0, lambda_requests=1)
-    assert lambda_usage("approval", 2.0) == Usage(lambda_requests=1)  # memory unknown: no GB-seconds
+    assert lambda_usage("nope", 2.0) == Usage(lambda_requests=1)  # memory unknown: no GB-seconds
 
 
 def test_on_lambda_the_running_function_memory_counts(monkeypatch) -> None:
