@@ -70,16 +70,8 @@ def codedrop_mount(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def expire_approvals(event: CloudWatchEvent) -> dict[str, Any]:
-    """The scheduled sweep: approvals past their time expire; runs whose message reached a DLQ fail;
-    previews idle past their site's time are removed."""
-    from chalicelib.previews.expiry import expire_idle_previews
-
-    svc = services()
-    return {
-        "expired": pipeline.expire_approvals(svc),
-        "dead_lettered": pipeline.fail_dead_lettered(svc),
-        "previews_removed": [f"{r.site}: {r.summary}" for r in expire_idle_previews(svc, svc.clock())],
-    }
+    """The scheduled sweep (`pipeline.sweep.scheduled_sweep`)."""
+    return pipeline.scheduled_sweep(services())
 
 
 def _request() -> Request:

@@ -39,7 +39,7 @@ from chalicelib.pipeline.previews import review as review_preview
 from chalicelib.pipeline.previews import start as start_preview
 from chalicelib.pipeline.restore import check_publish, publish, publishable, rollback
 from chalicelib.pipeline.steps import check_known_site
-from chalicelib.pipeline.sweep import dead_letter_runs, fail_dead_lettered, give_up
+from chalicelib.pipeline.sweep import dead_letter_runs, fail_dead_lettered, give_up, scheduled_sweep
 
 __all__ = [
     "after_staging",
@@ -64,6 +64,7 @@ __all__ = [
     "request_preview_removal",
     "review_preview",
     "rollback",
+    "scheduled_sweep",
     "start_import",
     "start_preview",
     "start_push",

@@ -97,3 +97,16 @@ def fail_dead_lettered(svc: Services) -> list[str]:
                 after_failure(svc, run.id)
         deadletters.remove(svc.sqs, letter)
     return failed
+
+
+def scheduled_sweep(svc: Services) -> dict[str, list[str]]:
+    """Every 15 minutes: approvals past their time expire; runs whose message reached a DLQ fail;
+    previews idle past their site's time are removed."""
+    from chalicelib.pipeline.approval import expire_approvals
+    from chalicelib.previews.expiry import expire_idle_previews
+
+    return {
+        "expired": expire_approvals(svc),
+        "dead_lettered": fail_dead_lettered(svc),
+        "previews_removed": [f"{r.site}: {r.summary}" for r in expire_idle_previews(svc, svc.clock())],
+    }
