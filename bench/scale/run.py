@@ -375,6 +375,13 @@ def report(
             "both; the peer builds one tree and searches nothing. push_to_staging_seconds runs from the "
             "webhook call to the end of deploy-staging and includes each stage's cold start.",
             "Push -> staging is measured on a cold first build (no kept Hugo cache), as is the peer's.",
+            "fetch and build run in one invocation of the build function (flow.fetch hands straight on to "
+            "build), so the 900 s apply to their sum: see invocations; stages splits it by the run "
+            "record's stage start and end times.",
+            "The peer's /tmp figure is not comparable: Hugo writes its image cache to the site's "
+            "resources/_gen, outside the peer's TMPDIR.",
+            "Figures are measured at scale_run's size only; nothing here is a full-size figure unless "
+            "measured_at_full_scale is true. The machine is shared (see load_average_at_end).",
         ],
     }
 
