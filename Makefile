@@ -68,6 +68,10 @@ layer: $(STAMP)  ## the Hugo Lambda layer zips in hugo_layer/dist/
 bench-convert: $(STAMP)  ## presslift convert vs wordpress-export-to-markdown (npm), on a 10,000-item export
 	$(PY) -m bench.convert.run
 
+.PHONY: bench-scale
+bench-scale: $(STAMP)  ## each stage (fetch, build, deploy-staging, convert) vs its function's limits, and hugo && hugo deploy (SCALE=small|full)
+	$(PY) -m bench.scale.run --scale $(or $(SCALE),small)
+
 .PHONY: bench-fidelity
 bench-fidelity: $(STAMP)  ## convert and build every shared WXR fixture; items, URLs, dates, media... kept (N/M)
 	$(PY) -m bench.fidelity.run

@@ -1,0 +1,153 @@
+"""Run one command as a child process and measure it: wall time, CPU time (user + system, its children
+included), the peak RSS of its whole process tree (sampled from /proc) and the peak bytes in its own
+scratch folder (sampled by walking it). Linux only (/proc). Benchmark-only code.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
+RSS_EVERY = 0.05
+TMP_EVERY = 0.25
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+    peak_tmp_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+    started: float = 0.0  # time.time() at start
+    #: (time.time(), tree RSS bytes, tree CPU seconds) every RSS_EVERY; (time.time(), bytes) for /tmp.
+    rss_samples: tuple[tuple[float, int, float], ...] = ()
+    tmp_samples: tuple[tuple[float, int], ...] = ()
+
+    def figures(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("stdout", "stderr", "started", "rss_samples", "tmp_samples"):
+            del out[key]
+        return out
+
+    def window(self, start: float, end: float) -> dict[str, Any]:
+        """Peaks and CPU between two instants of the run, from the samples (for a stage inside it)."""
+        inside = [s for s in self.rss_samples if start <= s[0] <= end]
+        tmp = [s[1] for s in self.tmp_samples if start <= s[0] <= end]
+        before = [s for s in self.rss_samples if s[0] < start]
+        cpu_start = before[-1][2] if before else 0.0
+        cpu_end = inside[-1][2] if inside else cpu_start
+        return {
+            "seconds": round(end - start, 2),
+            "cpu_seconds": round(max(0.0, cpu_end - cpu_start), 2),
+            "peak_rss_mb": round(max((s[1] for s in inside), default=0) / 2**20, 1),
+            "peak_tmp_mb": round(max(tmp, default=0) / 2**20, 1),
+            "samples": len(inside),
+        }
+
+
+def tree_usage(root: int) -> tuple[int, float]:
+    """Resident bytes of `root` and every process under it, and their CPU seconds (user + system,
+    with what each has reaped of its own children), now."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total, ticks = 0, 0
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total, ticks / TICKS
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes the files in `folder` take (their sizes; a file removed while walking counts as nothing)."""
+    total = 0
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def run(command: list[str], *, env: dict[str, str], tmp: Path, cwd: Path, timeout: float) -> Measured:
+    """Run `command` with `tmp` as its only scratch folder (TMPDIR), sampling it until it ends."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss_samples: list[tuple[float, int, float]] = []
+    tmp_samples: list[tuple[float, int]] = []
+    wall_start = time.time()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        env={**env, "TMPDIR": str(tmp)},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    done = threading.Event()
+
+    def sample_rss() -> None:
+        while not done.wait(RSS_EVERY):
+            rss, cpu = tree_usage(process.pid)
+            rss_samples.append((time.time(), rss, cpu))
+
+    def sample_tmp() -> None:
+        while not done.wait(TMP_EVERY):
+            tmp_samples.append((time.time(), folder_bytes(tmp)))
+
+    samplers = [threading.Thread(target=sample_rss), threading.Thread(target=sample_tmp)]
+    for sampler in samplers:
+        sampler.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    finally:
+        seconds = time.perf_counter() - started
+        done.set()
+        for sampler in samplers:
+            sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(
+        seconds=round(seconds, 2),
+        cpu_seconds=round(cpu, 2),
+        peak_rss_mb=round(max((s[1] for s in rss_samples), default=0) / 2**20, 1),
+        peak_tmp_mb=round(max((s[1] for s in tmp_samples), default=0) / 2**20, 1),
+        returncode=process.returncode,
+        stdout=stdout,
+        stderr=stderr,
+        started=wall_start,
+        rss_samples=tuple(rss_samples),
+        tmp_samples=tuple(tmp_samples),
+    )
