@@ -119,7 +119,7 @@ def refuse(svc: Services, site: Site, event: PullRequestEvent, decision: Preview
             sha=event.head_sha,
             state="error",
             description=decision.reason,
-            target_url=svc.settings.links.dashboard(),
+            target_url="",  # the operator's dashboard is no page a pull request's author can open
             context=PREVIEW_CONTEXT,
         )
     )
