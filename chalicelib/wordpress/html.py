@@ -21,6 +21,7 @@ from typing import Any
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.markdown import (
+    BLANK_LINES,
     can_convert,
     escape_hugo_shortcodes,
     release,
@@ -59,6 +60,12 @@ URL_ATTRS = {
     "track": ("src",),
 }
 
+# Compiled once: wpautop and convert_body run for every page.
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+PROTECTED_ONLY = re.compile(r"\s*ZQXPRE\d+ZQX\s*")
+PROTECTED_AT = re.compile(r"ZQXPRE(\d+)ZQX")
+LINE_BREAK = re.compile(r"\s*\n\s*")
+
 
 def wpautop(text: str) -> str:
     """WordPress's paragraph rules: blank lines separate paragraphs, a single newline is a line break."""
@@ -74,16 +81,16 @@ def wpautop(text: str) -> str:
     text = BLOCK_OPEN.sub(r"\n\n\1", text)
     text = BLOCK_CLOSE.sub(r"\1\n\n", text)
     out: list[str] = []
-    for chunk in re.split(r"\n\s*\n", text):
+    for chunk in PARAGRAPH_BREAK.split(text):
         chunk = chunk.strip("\n")
         if not chunk.strip():
             continue
-        if STARTS_WITH_BLOCK.match(chunk) or re.fullmatch(r"\s*ZQXPRE\d+ZQX\s*", chunk):
+        if STARTS_WITH_BLOCK.match(chunk) or PROTECTED_ONLY.fullmatch(chunk):
             out.append(chunk)
         else:
-            out.append("<p>" + re.sub(r"\s*\n\s*", "<br />\n", chunk.strip()) + "</p>")
+            out.append("<p>" + LINE_BREAK.sub("<br />\n", chunk.strip()) + "</p>")
     result = "\n\n".join(out)
-    return re.sub(r"ZQXPRE(\d+)ZQX", lambda m: protected[int(m.group(1))], result)
+    return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
 
 
 def markdown_of(root: Any, *, marked: bool = False) -> str:
@@ -183,5 +190,5 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
-    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+    markdown = BLANK_LINES.sub("\n\n", markdown).strip() + "\n"
     return Body(release(markdown), findings, has_more)

@@ -97,6 +97,7 @@ ESCAPE = re.compile(r"([*_^~])")
 MARKS = re.compile(r"[*_^~]")
 NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
+BLANK_LINES = re.compile(r"\n{3,}")
 # Blank lines around block output; collapsed to exactly one blank line at the end.
 BLOCK_GAP = "\n\n"
 # U+FFFF can never come from an export (XML 1.0 forbids the character): it ends each code line that is
@@ -246,7 +247,7 @@ def _list(el: Any, ctx: _Context) -> str:
         bullet = f"{number}." if ordered else "-"
         number += 1
         body = _children(child, ctx).strip()
-        body = re.sub(r"\n{3,}", "\n\n", body)
+        body = BLANK_LINES.sub("\n\n", body)
         indent = " " * (len(bullet) + 1)
         lines = body.split("\n")
         rest = "".join(f"\n{indent}{line}" if line else "\n" for line in lines[1:])
@@ -339,7 +340,7 @@ def _element(el: Any, ctx: _Context) -> str:
         text = " ".join(inner.replace("\\\n", " ").split())
         return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{BLOCK_GAP}" if text else ""
     if tag == "blockquote":
-        text = re.sub(r"\n{3,}", "\n\n", inner.strip())
+        text = BLANK_LINES.sub("\n\n", inner.strip())
         if not text:
             return ""
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
@@ -357,5 +358,5 @@ def to_markdown(root: Any, *, marked: bool = False) -> str:
     """
     text = _children(root, _Context())
     text = TRAILING_SPACE.sub("\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n" if text.strip() else ""
+    text = BLANK_LINES.sub("\n\n", text).strip() + "\n" if text.strip() else ""
     return text if marked else release(text)
