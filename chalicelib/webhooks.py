@@ -62,8 +62,11 @@ def github_webhook(svc: Services, headers: dict[str, str], body: bytes) -> Webho
         for site in sites:
             preview = _preview_decision(event, site)
             if preview is not None and isinstance(event, PullRequestEvent | PushEvent):
-                outcome = _preview(svc, site, event, preview, webhook.delivery_id)
-                (runs if outcome.startswith("run ") else reasons).append(outcome.removeprefix("run "))
+                started, reason = _preview(svc, site, event, preview, webhook.delivery_id)
+                if started:
+                    runs.append(started)
+                else:
+                    reasons.append(reason)
                 continue
             decision = should_build(event, site, _config_at_push(svc, site, event))
             if not decision.build:
@@ -100,20 +103,21 @@ def _preview_decision(event: Any, site: Site) -> PreviewDecision | None:
 
 def _preview(
     svc: Services, site: Site, event: PullRequestEvent | PushEvent, decision: PreviewDecision, delivery: str
-) -> str:
-    """Start, remove or refuse the preview: "run <id>" for a run started, else what happened, in words."""
+) -> tuple[str | None, str]:
+    """Start, remove or refuse the preview: the run it started (or None), and what happened, in words."""
     if decision.action == "build":
         if isinstance(event, PushEvent):
             stale = svc.sites.accept_push(site.name, event.ref, event.after, event.pushed_at)
             if stale:
-                return f"{site.name}: {stale}"
-        return "run " + pipeline.start_preview(svc, site, event, decision).id
+                return None, f"{site.name}: {stale}"
+        run = pipeline.start_preview(svc, site, event, decision)
+        return run.id, f"{site.name}: {decision.reason}"
     if decision.action == "remove":
         pipeline.request_preview_removal(svc, site, decision, delivery)
-        return f"{site.name}: {decision.reason}; removing the preview {decision.path}"
+        return None, f"{site.name}: {decision.reason}; removing the preview {decision.path}"
     if decision.action == "refuse" and isinstance(event, PullRequestEvent):
         pipeline.refuse_preview(svc, site, event, decision)
-    return f"{site.name}: {decision.reason}"
+    return None, f"{site.name}: {decision.reason}"
 
 
 def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook, list[Site]]:

@@ -196,24 +196,22 @@ def review(
     if run.finished or run.stage(REVIEW).status == "succeeded":
         return run
     budget = budget or TimeBudget.from_context(None)
-    note = ""
 
     def work(r: Run) -> StageResult:
-        nonlocal note
         try:
             return build_work.render_for_review(svc, r, request.source_key, budget)
         except PipelineError as exc:
-            note = f"The change review is unavailable: the build for it failed ({exc})"
-            return Unreviewed(note)
+            return Unreviewed(f"The change review is unavailable: the build for it failed ({exc})")
 
     done = run_stage(svc.runs, run.id, REVIEW, work, final_attempt=final_attempt)
     if done is None:
         return None
-    reviewed, _ = done
+    reviewed, result = done
     preview = svc.previews.get(run.site, run.trigger.preview)
     if preview is not None and preview.run_id == run.id and preview.number:
         from chalicelib.pipeline.previewcomment import post_comment
 
+        note = result.reason if isinstance(result, Unreviewed) else ""
         post_comment(svc, reviewed, preview, note=note)
     return svc.runs.update(run.id, lambda r: r.finish() if r.may("finish") else None)
 
