@@ -82,7 +82,7 @@ CHECKSUM = "CRC32"
 
 def pack(folder: Path, archive: Path) -> Path:
     """Write `folder`'s files into the tar.gz file `archive`, streaming (memory does not grow with it)."""
-    with tarfile.open(archive, mode="w:gz", compresslevel=6) as tar:
+    with tarfile.open(archive, mode="w:gz", compresslevel=1) as tar:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 tar.add(path, arcname=path.relative_to(folder).as_posix(), recursive=False)

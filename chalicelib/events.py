@@ -142,7 +142,35 @@ class ReviewRequest:
     source_key: str
 
 
-Message = FetchRequest | BuildRequest | DeployRequest | CommitStatus | PreviewRemoval | ReviewRequest
+@dataclass(frozen=True)
+class ProdBuildRequest:
+    """Staging is live: render the run's source as prod would get it (the build queue), then ask for
+    the approval."""
+
+    run_id: str
+    site: str
+    source_key: str
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """Prod's tree is stored: plan prod, review the change and ask a person, or promote when the site
+    says so (the deploy queue: the deploy function reads the prod target's publish record)."""
+
+    run_id: str
+    site: str
+
+
+Message = (
+    FetchRequest
+    | BuildRequest
+    | DeployRequest
+    | CommitStatus
+    | PreviewRemoval
+    | ReviewRequest
+    | ProdBuildRequest
+    | ApprovalRequest
+)
 
 _MESSAGES: dict[str, type[Message]] = {
     "fetch": FetchRequest,
@@ -151,6 +179,8 @@ _MESSAGES: dict[str, type[Message]] = {
     "commit-status": CommitStatus,
     "remove-preview": PreviewRemoval,
     "review-preview": ReviewRequest,
+    "build-prod": ProdBuildRequest,
+    "ask-approval": ApprovalRequest,
 }
 
 

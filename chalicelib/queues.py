@@ -59,9 +59,15 @@ def ingest(body: str, final_attempt: bool, budget: TimeBudget) -> None:
 
 
 def build(body: str, final_attempt: bool, budget: TimeBudget) -> None:
-    message = _expect(body, (events.FetchRequest, events.BuildRequest, events.ReviewRequest), "build")
+    message = _expect(
+        body,
+        (events.FetchRequest, events.BuildRequest, events.ReviewRequest, events.ProdBuildRequest),
+        "build",
+    )
     if isinstance(message, events.FetchRequest):
         pipeline.fetch(services(), message, final_attempt=final_attempt, budget=budget)
+    elif isinstance(message, events.ProdBuildRequest):
+        pipeline.build_prod(services(), message, final_attempt=final_attempt, budget=budget)
     elif isinstance(message, events.ReviewRequest):
         pipeline.review_preview(services(), message, final_attempt=final_attempt, budget=budget)
     else:
@@ -70,9 +76,15 @@ def build(body: str, final_attempt: bool, budget: TimeBudget) -> None:
 
 def deploy(body: str, final_attempt: bool, budget: TimeBudget) -> None:
     # Publishing waits for no step with a timeout of its own (not even the CloudFront invalidation).
-    message = _expect(body, (events.DeployRequest, events.CommitStatus, events.PreviewRemoval), "deploy")
+    message = _expect(
+        body,
+        (events.DeployRequest, events.CommitStatus, events.PreviewRemoval, events.ApprovalRequest),
+        "deploy",
+    )
     if isinstance(message, events.CommitStatus):
         pipeline.post_commit_status(services(), message)
+    elif isinstance(message, events.ApprovalRequest):
+        pipeline.ask_approval(services(), message, final_attempt=final_attempt)
     elif isinstance(message, events.PreviewRemoval):
         pipeline.remove_preview(services(), message)
     else:

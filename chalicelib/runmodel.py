@@ -155,6 +155,9 @@ class Run:
                 return stage
         raise NotFoundError(f"run {self.id} has no stage {name!r} (stages: {[s.name for s in self.stages]})")
 
+    def has_stage(self, name: str) -> bool:
+        return any(stage.name == name for stage in self.stages)
+
     def stages_after(self, name: str) -> list[Stage]:
         names = [stage.name for stage in self.stages]
         return self.stages[names.index(name) + 1 :]

@@ -25,7 +25,12 @@ from chalicelib.services import Services
 from presslift.functionlogs import function_logs, print_function_lines
 
 #: Which logs belong to which stage, for `presslift logs RUN STAGE`.
-STAGE_LOGS = {"convert": ("conversion-report.json",), "build": ("build.log",)}
+STAGE_LOGS = {
+    "convert": ("conversion-report.json",),
+    "build": ("build.log",),
+    "build-prod": ("build-prod.log",),
+    "review": ("review-build.log",),
+}
 #: Seconds between looks while following a run or watching.
 POLL_SECONDS = 2.0
 #: Width of a table when the output is not a terminal: as wide as its rows need.

@@ -130,7 +130,7 @@ def pack_cache(work: Path, version: str, archive: Path) -> Path:
     """The cache folders and the marker as one tar.gz (modification times kept: `maxAge` reads them)."""
     marker = work / MARKER
     marker.write_text(json.dumps({"hugo": version}), encoding="utf-8")
-    with tarfile.open(archive, mode="w:gz", compresslevel=6) as tar:
+    with tarfile.open(archive, mode="w:gz", compresslevel=1) as tar:
         tar.add(marker, arcname=MARKER, recursive=False)
         for name in snapshot(work):
             tar.add(work / name, arcname=name, recursive=False)

@@ -23,7 +23,9 @@ and `steps`, the moves they share. The handlers call them through this package.
 
 from chalicelib.pipeline.approval import after_staging, check_approvable, decide, expire_approvals
 from chalicelib.pipeline.flow import (
+    ask_approval,
     build,
+    build_prod,
     codedrop,
     deploy,
     fetch,
@@ -43,7 +45,9 @@ from chalicelib.pipeline.sweep import dead_letter_runs, fail_dead_lettered, give
 
 __all__ = [
     "after_staging",
+    "ask_approval",
     "build",
+    "build_prod",
     "check_approvable",
     "check_known_site",
     "check_publish",

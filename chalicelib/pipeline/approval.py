@@ -23,6 +23,9 @@ from chalicelib.stages import begin, fail
 from chalicelib.work import codedrop as codedrop_work
 from chalicelib.work import deploy as deploy_work
 
+#: The stage between staging and the approval: prod's tree, rendered once staging is live.
+BUILD_PROD = "build-prod"
+
 
 def after_staging(svc: Services, run_id: str, *, final_attempt: bool = True) -> Run | None:
     """Staging is live: ask a person (the default for prod), or promote at once when the site says so."""

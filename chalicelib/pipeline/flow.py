@@ -15,12 +15,13 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib import clearance, events, notify
+from chalicelib.artifacts import source_key
 from chalicelib.budget import TimeBudget
 from chalicelib.clearance import stage_name
 from chalicelib.errors import ForbiddenError, InputError
 from chalicelib.ingest import Rejected, classify, quarantine_key
 from chalicelib.pipeline import previews
-from chalicelib.pipeline.approval import after_staging
+from chalicelib.pipeline.approval import BUILD_PROD, after_staging
 from chalicelib.pipeline.steps import after_failure, create, enqueue, promote
 from chalicelib.previews.naming import PREVIEW
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
@@ -37,7 +38,8 @@ from chalicelib.work import fetch as fetch_work
 
 log = logging.getLogger(__name__)
 
-AFTER_SOURCE = ("build", "deploy-staging", "approval", "deploy-prod")
+#: Staging's tree first, live as soon as it is rendered; prod's tree after, before anyone is asked.
+AFTER_SOURCE = ("build", "deploy-staging", BUILD_PROD, "approval", "deploy-prod")
 IMPORT_STAGES = ("convert", *AFTER_SOURCE)
 PUSH_STAGES = ("fetch", *AFTER_SOURCE)
 CODE_PUSH_STAGES = ("fetch", "build", "codedrop-dev", "codedrop-stage", "approval", "codedrop-prod")
@@ -212,6 +214,58 @@ def build(
     return built
 
 
+def build_prod(
+    svc: Services,
+    request: events.ProdBuildRequest,
+    *,
+    final_attempt: bool = True,
+    budget: TimeBudget | None = None,
+) -> Run | None:
+    """Staging is live: render the tree prod would get, then ask for the approval (the deploy function
+    plans prod and reviews the change). A run that staging no longer shows goes no further."""
+    run = svc.runs.get(request.run_id)
+    if run.finished or run.stage(BUILD_PROD).status == "succeeded":
+        return run
+    if _staging_moved_on(svc, run, BUILD_PROD):
+        return None
+    budget = budget or TimeBudget.from_context(None)
+    done = run_stage(
+        svc.runs,
+        run.id,
+        BUILD_PROD,
+        lambda r: build_work.render_prod(svc, r, request.source_key, budget),
+        final_attempt=final_attempt,
+    )
+    if done is None:
+        after_failure(svc, run.id)
+        return None
+    built, _ = done
+    enqueue(svc, "deploy", events.ApprovalRequest(built.id, built.site))
+    return built
+
+
+def ask_approval(svc: Services, request: events.ApprovalRequest, *, final_attempt: bool = True) -> Run | None:
+    """Prod's tree is stored: ask a person, or promote when the site says so (`after_staging`)."""
+    run = svc.runs.get(request.run_id)
+    if run.finished or run.stage("approval").status not in ("pending", "running"):
+        return run
+    if _staging_moved_on(svc, run, "approval"):
+        return None
+    return after_staging(svc, run.id, final_attempt=final_attempt)
+
+
+def _staging_moved_on(svc: Services, run: Run, stage: str) -> bool:
+    """Whether a newer run already deployed staging: this run's staging is gone, so it may not be
+    approved; it ends superseded at `stage`."""
+    newer = svc.sites.deployed_generation(run.site, "staging")
+    if newer <= run.generation:
+        return False
+    reason = f"superseded by a newer run of {run.site}: staging shows generation {newer}"
+    svc.runs.update(run.id, lambda r: r.supersede(stage, reason) if r.may("supersede") else None)
+    log.info("run %s (generation %d): %s", run.id, run.generation, reason)
+    return True
+
+
 def _failed(svc: Services, run_id: str) -> None:
     """After a failed fetch or build: a preview's failure is told on its pull request only."""
     if svc.runs.get(run_id).trigger.type == "preview":
@@ -282,7 +336,10 @@ def deploy(svc: Services, request: events.DeployRequest, *, final_attempt: bool 
     done, _ = deployed
     if request.stage == "staging" and not restoring:
         svc.notifier.commit_status(done, "success", "deployed to staging", url=done.urls.get("staging"))
-        return after_staging(svc, done.id, final_attempt=final_attempt)
+        if not done.has_stage(BUILD_PROD):  # a run recorded before prod's tree was rendered after staging
+            return after_staging(svc, done.id, final_attempt=final_attempt)
+        enqueue(svc, "build", events.ProdBuildRequest(done.id, done.site, source_key(done.site, done.id)))
+        return done
 
     return _finish(svc, done, request.stage)
 

@@ -199,7 +199,7 @@ def review(
 
     def work(r: Run) -> StageResult:
         try:
-            return build_work.render_for_review(svc, r, request.source_key, budget)
+            return build_work.render_prod(svc, r, request.source_key, budget)
         except PipelineError as exc:
             return Unreviewed(f"The change review is unavailable: the build for it failed ({exc})")
 

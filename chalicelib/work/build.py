@@ -1,5 +1,9 @@
 """Build: one tree per stage from the same source (each with its own baseURL), as the run's artifact.
 
+A push or an import waits for one render: the build stage renders staging's tree, and the tree prod
+would get is rendered after staging is live (`render_prod`, the `build-prod` stage; a preview's
+`review` stage renders it the same way), before anyone is asked to approve it.
+
 The rendering itself (Hugo with the repository's config and templates, Pagefind) runs in the build
 runner (`chalicelib/buildrunner`), which holds no key: this stage hands it presigned URLs to fetch the
 source and to return the trees and the log, and then, trusted again, hashes each returned tree into a
@@ -19,7 +23,6 @@ from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError
 from chalicelib.previews.naming import PREVIEW, preview_url
 from chalicelib.previews.noindex import mark_noindex
-from chalicelib.resources import SITE_STAGES
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
@@ -27,11 +30,14 @@ from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
 from chalicelib.work import artifacts, buildcache, site_config, work_dir
 
+STAGING, PROD = "staging", "prod"
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
 STORE_SHARE = 0.25
 STORE_MAX_SECONDS = 120
-#: The log of a preview's render for the change review, beside its build.log.
-REVIEW_LOG = "review-build.log"
+#: The log of prod's render (after staging is live), beside its build.log; a preview's keeps the name
+#: it had when only previews rendered prod after.
+PROD_LOG = {"preview": "review-build.log"}
+PROD_LOG_DEFAULT = "build-prod.log"
 # Presigned URLs outlive the runner's time by this much, and no more.
 URL_GRACE_SECONDS = 60
 
@@ -82,9 +88,8 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
     stages = (
         preview_stages(svc, site, run)
         if run.trigger.type == PREVIEW
-        else tuple(
-            StageRender(stage, svc.settings.site_url(run.site, stage), search_params(svc, site, stage))
-            for stage in SITE_STAGES
+        else (
+            StageRender(STAGING, svc.settings.site_url(run.site, STAGING), search_params(svc, site, STAGING)),
         )
     )
     trees: dict[str, dict[str, Any]] = {}
@@ -127,27 +132,33 @@ def preview_stages(svc: Services, site: Site, run: Run) -> tuple[StageRender, ..
 
 
 @dataclass(frozen=True)
-class RenderedForReview:
-    """The review stage's result: the preview's build rendered as prod would get it, stored beside the
-    preview's tree (the preview run can never deploy it: `clearance` keeps it off every target but its
-    own), so the change review compares like with like."""
+class ProdTree:
+    """The `build-prod` stage's result (and a preview's `review` stage's): the run's source rendered as
+    prod would get it, stored beside staging's tree. What the approval plans and reviews, and what
+    deploy-prod publishes; a preview's run can never deploy it (`clearance` keeps it off every target
+    but its own preview), so its change review compares like with like."""
 
     tree: dict[str, Any]
     log_key: str
 
     def detail(self) -> dict[str, Any]:
         return {
-            "trees": {"prod": self.tree},
+            "trees": {PROD: self.tree},
             "log_key": self.log_key,
             "summary": f"prod tree {self.tree['files']} files",
         }
 
+    def usage(self) -> Usage:
+        return Usage(bytes_stored=int(self.tree.get("bytes", 0)))
 
-def render_for_review(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> RenderedForReview:
-    """Render and store `run`'s source as prod would get it (with the site's cache, read only)."""
+
+def render_prod(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> ProdTree:
+    """Render and store `run`'s source as prod would get it. It reads the site's Hugo cache, which the
+    staging render just left, and keeps none: the same images were processed for staging already."""
     config = site_config(run)
     site = svc.sites.registration(run.site)
-    stage = StageRender("prod", svc.settings.site_url(run.site, "prod"), search_params(svc, site, "prod"))
+    stage = StageRender(PROD, svc.settings.site_url(run.site, PROD), search_params(svc, site, PROD))
+    name = PROD_LOG.get(run.trigger.type, PROD_LOG_DEFAULT)
     with work_dir() as tmp:
         work = Path(tmp)
         hand_off(
@@ -157,13 +168,14 @@ def render_for_review(svc: Services, run: Run, source_key: str, budget: TimeBudg
             budget,
             work / "public",
             keep_cache=True,
-            log_name=REVIEW_LOG,
+            keep_new_cache=False,
+            log_name=name,
             stages=(stage,),
             flags=tuple(config.build_flags),
             hugo_version=config.hugo_version,
         )
-        tree = _store_tree(svc, run, work / "public" / "prod", stage)
-    return RenderedForReview(tree, log_key(run.site, run.id, REVIEW_LOG))
+        tree = _store_tree(svc, run, work / "public" / PROD, stage)
+    return ProdTree(tree, log_key(run.site, run.id, name))
 
 
 def runner_usage(result: RunnerResult) -> Usage:
@@ -182,13 +194,14 @@ def hand_off(
     budget: TimeBudget,
     into: Path,
     keep_cache: bool = False,
+    keep_new_cache: bool = True,
     log_name: str = "build.log",
     **job: Any,
 ) -> RunnerResult:
     """Give the runner a job for this run's source (`job`: what to build), wait for it, and unpack
     what it returned into `into`; BuildError with the runner's own message when it failed. With
-    `keep_cache`, the runner also gets the site's kept Hugo cache and leaves the next one
-    (`buildcache`).
+    `keep_cache`, the runner also gets the site's kept Hugo cache and (with `keep_new_cache`, never
+    for a preview) leaves the next one (`buildcache`).
 
     The runner function gets presigned URLs; a child process on this machine (no runner function)
     gets files in this stage's scratch folder, and this stage moves them to and from S3 itself.
@@ -213,7 +226,12 @@ def hand_off(
         )
     cache = (
         buildcache.offer(
-            store, run.site, into.parent, runner.shares_disk, expires, keep=run.trigger.type != PREVIEW
+            store,
+            run.site,
+            into.parent,
+            runner.shares_disk,
+            expires,
+            keep=keep_new_cache and run.trigger.type != PREVIEW,
         )
         if keep_cache
         else buildcache.CacheOffer()

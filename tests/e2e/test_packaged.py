@@ -278,7 +278,8 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
     jobs = runner_jobs(cloud)
     run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", run
-    assert runner_jobs(cloud) == jobs + 1  # Hugo ran in the runner function, on presigned URLs
+    # Hugo ran in the runner function, on presigned URLs: staging's tree, then prod's once staging is live
+    assert runner_jobs(cloud) == jobs + 2
     assert {r["title"] for r in algolia.records("searchable_staging").values()} >= {
         f"Post {n}" for n in range(4)
     }
@@ -535,9 +536,10 @@ def test_a_replayed_or_stale_push_builds_nothing_in_the_packaged_functions(cloud
 
     jobs = runner_jobs(cloud)
     assert_a_replayed_push_builds_nothing(api, github, repo, site.name, SECRETS[site.name], page)
-    assert runner_jobs(cloud) == jobs + 2  # the first push and the newer one, not the replay
+    # The first push and the newer one (each staging's tree, then prod's), not the replay
+    assert runner_jobs(cloud) == jobs + 4
     assert_a_stale_push_builds_nothing(api, github, repo, SECRETS[site.name], page)
-    assert runner_jobs(cloud) == jobs + 2  # the stale push built nothing
+    assert runner_jobs(cloud) == jobs + 4  # the stale push built nothing
 
 
 def test_a_check_that_prints_the_environment_shows_no_key_in_the_packaged_functions(cloud, api, outside):

@@ -58,6 +58,7 @@ def test_an_export_goes_to_staging_then_prod_after_one_approval_post(cloud, api)
         ("convert", "succeeded"),
         ("build", "succeeded"),
         ("deploy-staging", "succeeded"),
+        ("build-prod", "succeeded"),
         ("approval", "waiting"),
         ("deploy-prod", "pending"),
     ]

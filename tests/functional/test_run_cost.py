@@ -70,10 +70,14 @@ def test_an_import_run_ends_with_a_cost_on_every_stage_and_presslift_cost_shows_
     built = pipeline.build(svc, events.BuildRequest(run.id, "blog", source_key))
     assert built is not None and built.stage("build").status == "succeeded", built.stage("build").error
     pipeline.deploy(svc, events.DeployRequest(run.id, "blog", "staging"))
+    pipeline.build_prod(svc, events.ProdBuildRequest(run.id, "blog", source_key))
+    pipeline.ask_approval(svc, events.ApprovalRequest(run.id, "blog"))
 
     done = svc.runs.get(run.id)
-    ran = [stage for stage in done.stages if stage.name in ("convert", "build", "deploy-staging")]
-    assert [stage.status for stage in ran] == ["succeeded"] * 3, [(s.name, s.error) for s in ran]
+    ran = [
+        stage for stage in done.stages if stage.name in ("convert", "build", "deploy-staging", "build-prod")
+    ]
+    assert [stage.status for stage in ran] == ["succeeded"] * 4, [(s.name, s.error) for s in ran]
     for stage in ran:
         used = Usage.from_dict(stage.detail["usage"])
         assert used.lambda_requests == 1 and (used.lambda_gb_seconds or 0) > 0, stage.name

@@ -36,8 +36,9 @@ def first(kind: str) -> str:
 
 
 def staged(kind: str) -> str:
-    """The stage before the approval: staging's deploy, or the code drop on `stage`."""
-    return "codedrop-stage" if kind == "code" else "deploy-staging"
+    """The stage before the approval: prod's tree rendered once staging is live, or the code drop on
+    `stage`."""
+    return "codedrop-stage" if kind == "code" else "build-prod"
 
 
 def prod(kind: str) -> str:

@@ -50,6 +50,8 @@ def to_staging(svc: Services, name: str, edited: dict[int, str] | None = None) -
     built = pipeline.build(svc, events.BuildRequest(run.id, SITE, source_key))
     assert built is not None and built.stage("build").status == "succeeded", built.stage("build").error
     pipeline.deploy(svc, events.DeployRequest(run.id, SITE, "staging"))
+    pipeline.build_prod(svc, events.ProdBuildRequest(run.id, SITE, source_key))
+    pipeline.ask_approval(svc, events.ApprovalRequest(run.id, SITE))
     waiting = svc.runs.get(run.id)
     assert waiting.status == "awaiting_approval", [(s.name, s.status, s.error) for s in waiting.stages]
     return waiting
