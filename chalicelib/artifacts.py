@@ -38,7 +38,7 @@ _ALIAS = re.compile(
     rb'<meta http-equiv="?refresh"? content="?0; url=([^"\s>]+)"?',
     re.IGNORECASE,
 )
-_ALIAS_MAX_BYTES = 1024
+ALIAS_MAX_BYTES = 1024
 
 
 def source_key(site: str, run_id: str) -> str:
@@ -106,18 +106,23 @@ def scratch_archive() -> Iterator[Path]:
         yield Path(folder) / "artifact.tar.gz"
 
 
+def alias_target(page: bytes) -> str | None:
+    """The URL a Hugo alias page (at most ALIAS_MAX_BYTES) redirects to, or None for any other page."""
+    if b"canonical" not in page:
+        return None
+    match = _ALIAS.search(page)
+    return match.group(1).decode("utf-8", "replace") if match else None
+
+
 def find_redirects(tree: Path, manifest: Manifest) -> dict[str, str]:
     """Hugo alias pages in the tree, as {path: target URL}."""
     redirects: dict[str, str] = {}
     for entry in manifest.files:
-        if not entry.path.endswith(".html") or entry.size > _ALIAS_MAX_BYTES:
+        if not entry.path.endswith(".html") or entry.size > ALIAS_MAX_BYTES:
             continue
-        head = (tree / entry.path).read_bytes()
-        if b"canonical" not in head:
-            continue
-        match = _ALIAS.search(head)
-        if match:
-            redirects[entry.path] = match.group(1).decode("utf-8", "replace")
+        target = alias_target((tree / entry.path).read_bytes())
+        if target is not None:
+            redirects[entry.path] = target
     return redirects
 
 
@@ -223,8 +228,13 @@ class ArtifactStore:
         self._get_folder(key, "site source", into)
 
     def put_tree(self, tree: Path, manifest: Manifest) -> str:
+        with scratch_archive() as archive:
+            return self.put_tree_archive(pack(tree, archive), manifest)
+
+    def put_tree_archive(self, archive: Path, manifest: Manifest) -> str:
+        """A stage tree already packed (`work.treestore`), with its manifest."""
         key = tree_key(manifest.site, manifest.run_id, manifest.stage)
-        self._put_folder(key, tree)
+        self.upload_file(key, archive, "application/gzip")
         self._put(
             manifest_key(manifest.site, manifest.run_id, manifest.stage),
             manifest.to_json().encode(),

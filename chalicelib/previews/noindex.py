@@ -20,25 +20,29 @@ _HTML = re.compile(rb"<html[\s>]", re.IGNORECASE)
 
 
 def mark_noindex(tree: Path) -> int:
-    """Add the robots tag to every HTML page under `tree`; returns how many pages got it. A page with
-    no `<head>` gets it before its content (browsers and crawlers read it there too)."""
+    """Add the robots tag to every HTML page under `tree`; returns how many pages got it."""
     marked = 0
     for page in sorted(tree.rglob("*.html")):
         if page.is_symlink() or not page.is_file():
             continue
         html = page.read_bytes()
-        if ROBOTS_TAG in html:
-            continue
-        head = _HEAD.search(html)
-        if head is not None:
-            html = html[: head.end()] + ROBOTS_TAG + html[head.end() :]
-        else:
-            start = _HTML.search(html)
-            at = html.find(b">", start.start()) + 1 if start is not None else 0
-            html = html[:at] + ROBOTS_TAG + html[at:]
-        page.write_bytes(html)
-        marked += 1
+        if ROBOTS_TAG not in html:
+            page.write_bytes(with_noindex(html))
+            marked += 1
     return marked
+
+
+def with_noindex(html: bytes) -> bytes:
+    """A page with the robots tag (as it was when it has the tag already). A page with no `<head>`
+    gets it before its content (browsers and crawlers read it there too)."""
+    if ROBOTS_TAG in html:
+        return html
+    head = _HEAD.search(html)
+    if head is not None:
+        return html[: head.end()] + ROBOTS_TAG + html[head.end() :]
+    start = _HTML.search(html)
+    at = html.find(b">", start.start()) + 1 if start is not None else 0
+    return html[:at] + ROBOTS_TAG + html[at:]
 
 
 def is_preview_path(path: str) -> bool:

@@ -82,12 +82,18 @@ def searchable_paths(manifest: Manifest) -> list[str]:
     return [
         entry.path
         for entry in manifest.files
-        if entry.path.endswith(".html")
-        and entry.path not in manifest.redirects
-        and entry.path != "404.html"
-        and not entry.path.startswith("pagefind/")
-        and not _PAGINATION.search(entry.path)
+        if entry.path not in manifest.redirects and is_searchable_path(entry.path)
     ]
+
+
+def is_searchable_path(path: str) -> bool:
+    """Whether a page at `path` may hold search records (not a redirect: the caller knows those)."""
+    return (
+        path.endswith(".html")
+        and path != "404.html"
+        and not path.startswith("pagefind/")
+        and not _PAGINATION.search(path)
+    )
 
 
 def content_pages(tree: Path) -> list[str]:
@@ -123,8 +129,13 @@ def page_url(base_url: str, path: str) -> str:
 
 def page_records(file: Path, path: str, base_url: str, max_record_bytes: int) -> list[dict[str, Any]]:
     """The records of one page file, or none when the page is not content (a list, noindex, empty)."""
+    return records_of_page(file.read_bytes(), path, base_url, max_record_bytes)
+
+
+def records_of_page(html: bytes, path: str, base_url: str, max_record_bytes: int) -> list[dict[str, Any]]:
+    """The records of one page's HTML (see `page_records`)."""
     try:
-        root = lxml.html.fromstring(file.read_bytes())
+        root = lxml.html.fromstring(html)
     except (ParserError, ValueError) as exc:
         raise InputError(f"{path}: cannot parse the page for search records: {exc}") from exc
     if not _is_content_page(root):

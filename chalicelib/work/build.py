@@ -13,22 +13,25 @@ must never run repository code itself, nor hand the runner anything but the job.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from chalicelib.artifacts import build_manifest, log_key, runner_output_key, unpack
+from chalicelib.artifacts import log_key, runner_output_key, scratch_archive, unpack
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError
+from chalicelib.manifest import Manifest
 from chalicelib.previews.naming import PREVIEW, preview_url
-from chalicelib.previews.noindex import mark_noindex
+from chalicelib.previews.noindex import with_noindex
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
 from chalicelib.work import artifacts, buildcache, site_config, work_dir
+from chalicelib.work.treestore import store_stream
 
 STAGING, PROD = "staging", "prod"
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
@@ -95,22 +98,22 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
     trees: dict[str, dict[str, Any]] = {}
     with work_dir() as tmp:
         work = Path(tmp)
-        result = hand_off(
+        result, archive = run_runner(
             svc,
             run,
             source_key,
             budget,
-            work / "public",
+            work,
             stages=stages,
             flags=tuple(config.build_flags),
             hugo_version=config.hugo_version,
             keep_cache=True,
         )
-        noindex = mark_noindex(work / "public" / PREVIEW) if run.trigger.type == PREVIEW else 0
+        noindex = _Counted(with_noindex) if run.trigger.type == PREVIEW else None
         for stage in stages:
-            trees[stage.stage] = _store_tree(svc, run, work / "public" / stage.stage, stage)
-        if noindex:
-            trees[PREVIEW]["noindex"] = noindex
+            trees[stage.stage] = _store_tree(svc, run, site, archive, stage, transform=noindex)
+        if noindex is not None:
+            trees[PREVIEW]["noindex"] = noindex.changed
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
     fallback = f"; theme {THEME_NAME} ({result.theme_fallback})" if result.theme_fallback else ""
     return Built(
@@ -160,13 +163,12 @@ def render_prod(svc: Services, run: Run, source_key: str, budget: TimeBudget) ->
     stage = StageRender(PROD, svc.settings.site_url(run.site, PROD), search_params(svc, site, PROD))
     name = PROD_LOG.get(run.trigger.type, PROD_LOG_DEFAULT)
     with work_dir() as tmp:
-        work = Path(tmp)
-        hand_off(
+        _, archive = run_runner(
             svc,
             run,
             source_key,
             budget,
-            work / "public",
+            Path(tmp),
             keep_cache=True,
             keep_new_cache=False,
             log_name=name,
@@ -174,7 +176,7 @@ def render_prod(svc: Services, run: Run, source_key: str, budget: TimeBudget) ->
             flags=tuple(config.build_flags),
             hugo_version=config.hugo_version,
         )
-        tree = _store_tree(svc, run, work / "public" / PROD, stage)
+        tree = _store_tree(svc, run, site, archive, stage)
     return ProdTree(tree, log_key(run.site, run.id, name))
 
 
@@ -193,15 +195,31 @@ def hand_off(
     source_key: str,
     budget: TimeBudget,
     into: Path,
+    **job: Any,
+) -> RunnerResult:
+    """Give the runner a job for this run's source (`run_runner`) and unpack what it returned into
+    `into` (a code site's bundle)."""
+    result, archive = run_runner(svc, run, source_key, budget, into.parent, **job)
+    unpack(archive, into)
+    archive.unlink()
+    return result
+
+
+def run_runner(
+    svc: Services,
+    run: Run,
+    source_key: str,
+    budget: TimeBudget,
+    scratch: Path,
     keep_cache: bool = False,
     keep_new_cache: bool = True,
     log_name: str = "build.log",
     **job: Any,
-) -> RunnerResult:
-    """Give the runner a job for this run's source (`job`: what to build), wait for it, and unpack
-    what it returned into `into`; BuildError with the runner's own message when it failed. With
-    `keep_cache`, the runner also gets the site's kept Hugo cache and (with `keep_new_cache`, never
-    for a preview) leaves the next one (`buildcache`).
+) -> tuple[RunnerResult, Path]:
+    """Give the runner a job for this run's source (`job`: what to build), wait for it, and return
+    its result and the archive it returned (in `scratch`); BuildError with the runner's own message
+    when it failed. With `keep_cache`, the runner also gets the site's kept Hugo cache and (with
+    `keep_new_cache`, never for a preview) leaves the next one (`buildcache`).
 
     The runner function gets presigned URLs; a child process on this machine (no runner function)
     gets files in this stage's scratch folder, and this stage moves them to and from S3 itself.
@@ -213,9 +231,9 @@ def hand_off(
     expires = int(seconds) + URL_GRACE_SECONDS
     output_key = runner_output_key(run.site, run.id, "output.tar.gz")
     build_log = log_key(run.site, run.id, log_name)
-    archive = into.parent / f"{into.name}.tar.gz"
+    archive = scratch / "output.tar.gz"
     if runner.shares_disk:
-        source, log = into.parent / f"{into.name}.source.tar.gz", into.parent / f"{into.name}.log"
+        source, log = scratch / "source.tar.gz", scratch / "runner.log"
         store.get_object_file(source_key, source, "site source")
         urls = (source.as_uri(), archive.as_uri(), log.as_uri())
     else:
@@ -228,7 +246,7 @@ def hand_off(
         buildcache.offer(
             store,
             run.site,
-            into.parent,
+            scratch,
             runner.shares_disk,
             expires,
             keep=keep_new_cache and run.trigger.type != PREVIEW,
@@ -256,23 +274,56 @@ def hand_off(
         raise BuildError(result.error or "the build runner failed", log_tail=result.log_tail)
     if not runner.shares_disk:
         store.get_object_file(output_key, archive, "the build runner's output")
-    unpack(archive, into)
-    archive.unlink()
-    return result
+    return result, archive
 
 
-def _store_tree(svc: Services, run: Run, tree: Path, stage: StageRender) -> dict[str, Any]:
-    """Hash, index and store one returned tree; the runner's output is checked, never trusted."""
-    from chalicelib.search.records import build_records, records_json
+def _store_tree(
+    svc: Services,
+    run: Run,
+    site: Site,
+    archive: Path,
+    stage: StageRender,
+    transform: Callable[[str, bytes], bytes] | None = None,
+) -> dict[str, Any]:
+    """Hash, index and store one stage's tree from the runner's `archive`, in one pass
+    (`treestore`); the runner's output is checked, never trusted. Search records are made for a site
+    that searches with Algolia (Pagefind's index is in the tree already)."""
+    from chalicelib.search.records import DEFAULT_MAX_RECORD_BYTES, is_searchable_path, records_json
+    from chalicelib.search.records import records_of_page as page_records
 
-    if not tree.is_dir() or tree.is_symlink():
-        raise BuildError(f"the build runner returned no {stage.stage} tree")
-    manifest = build_manifest(tree, site=run.site, run_id=run.id, stage=stage.stage, base_url=stage.base_url)
-    records = build_records(tree, manifest)
+    def records(path: str, html: bytes) -> list[dict[str, Any]]:
+        if not is_searchable_path(path):
+            return []
+        return page_records(html, path, stage.base_url, DEFAULT_MAX_RECORD_BYTES)
+
+    manifest = Manifest(site=run.site, run_id=run.id, stage=stage.stage, base_url=stage.base_url)
+    algolia = site.search.backend == "algolia"
     store = artifacts(svc)
-    store.put_tree(tree, manifest)
-    store.put_records(run.site, run.id, stage.stage, records_json(records))
-    return {"files": len(manifest.files), "bytes": manifest.total_bytes, "records": len(records)}
+    with scratch_archive() as tree:
+        stored = store_stream(
+            archive, tree, manifest, transform=transform, page_records=records if algolia else None
+        )
+        store.put_tree_archive(tree, manifest)
+    if algolia:
+        store.put_records(run.site, run.id, stage.stage, records_json(stored.records))
+    return {
+        "files": len(manifest.files),
+        "bytes": manifest.total_bytes,
+        **({"records": len(stored.records)} if algolia else {}),
+    }
+
+
+class _Counted:
+    """A page transform that counts the pages it changed (a preview's noindex tag)."""
+
+    def __init__(self, change: Callable[[bytes], bytes]) -> None:
+        self._change = change
+        self.changed = 0
+
+    def __call__(self, path: str, html: bytes) -> bytes:
+        changed = self._change(html)
+        self.changed += changed != html
+        return changed
 
 
 def search_params(svc: Services, site: Site, stage: str) -> dict[str, str]:

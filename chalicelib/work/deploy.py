@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clearance
-from chalicelib.errors import PipelineError
+from chalicelib.errors import NotFoundError, PipelineError
 from chalicelib.previews.naming import PREVIEW, kept_folders, preview_target, preview_url
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -273,7 +273,13 @@ def plan_search(svc: Services, run: Run, stage: str, site: Site, artifact_run: s
     if site.search.backend != "algolia":
         return None
     store = artifacts(svc)
-    records = load_records(store.get_records(run.site, artifact_run, stage))
+    try:
+        records = load_records(store.get_records(run.site, artifact_run, stage))
+    except NotFoundError as exc:  # built while the site searched with Pagefind only
+        raise PipelineError(
+            f"run {artifact_run} was built before {run.site} searched with Algolia, so it has no search "
+            "records: push again (or import again) to deploy a build that has them"
+        ) from exc
     plan = SearchPlan(algolia_index(site, stage), tuple(records))
     last = next(iter(clearance.live_history(list(svc.runs.each(site=run.site)), stage)), None)
     if last is None:

@@ -1,0 +1,153 @@
+"""The runner's returned archive into a stored stage tree, in one pass and without a file on disk.
+
+The build runner returns one tar.gz of `<stage>/...` trees. Unpacking it, hashing every file, parsing
+every page and packing the tree again cost more than rendering it did (on a 2,000-page site: 4,673
+files created, read twice, and their folders removed one by one). Here each member is read once from
+the stream: hashed into the manifest, its page text digested for the change review, its search records
+made when the site searches with Algolia, and copied into the stored tree's archive. The runner's
+output is checked, never trusted: only regular files under the stage's folder, at normal relative
+paths, each once, are kept; anything else fails the build or (links, which a manifest never lists) is
+left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import posixpath
+import tarfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from chalicelib.artifacts import ALIAS_MAX_BYTES, alias_target
+from chalicelib.contenttypes import content_type_for
+from chalicelib.errors import BuildError
+from chalicelib.manifest import Manifest, ManifestEntry
+from chalicelib.review.pages import read_page
+
+#: Pages up to this size are read whole (for their text digest and search records); a larger one is
+#: hashed and stored like any other file, and reads as changed in a review.
+PAGE_MAX_BYTES = 16 * 1024 * 1024
+_CHUNK = 1 << 20
+
+
+@dataclass
+class StoredTree:
+    """What one pass over a stage's tree made: its manifest and (for Algolia) its search records."""
+
+    manifest: Manifest
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Hashing(io.RawIOBase):
+    """A reader that hashes what passes through it (a member copied into the stored archive)."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self._source = source
+        self.md5 = hashlib.md5(usedforsecurity=False)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        self.md5.update(data)
+        return data
+
+
+def tree_path(name: str, stage: str) -> str | None:
+    """The path within `stage`'s tree of an archive member named `name`, or None when the member is
+    another stage's; BuildError for a name that is not a plain relative path."""
+    prefix = f"{stage}/"
+    if not name.startswith(prefix):
+        return None
+    path = name[len(prefix) :]
+    parts = path.split("/")
+    if (
+        not path
+        or "\x00" in path
+        or "\\" in path
+        or posixpath.normpath(path) != path
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise BuildError(f"the build runner returned an unsafe path in the {stage} tree: {name!r}")
+    return path
+
+
+def store_stream(
+    archive: Path,
+    into: Path,
+    manifest: Manifest,
+    *,
+    transform: Callable[[str, bytes], bytes] | None = None,
+    page_records: Callable[[str, bytes], list[dict[str, Any]]] | None = None,
+) -> StoredTree:
+    """Read the runner's `archive` once and write `manifest.stage`'s tree as the tar.gz `into`, filling
+    `manifest` (files, redirects, page text digests). `transform` may rewrite a page before it is hashed
+    (a preview's noindex tag); `page_records` makes a page's search records (None: the site has none)."""
+    stage = manifest.stage
+    seen: set[str] = set()
+    stored = StoredTree(manifest)
+    pages: dict[str, bytes] = {}
+    try:
+        with (
+            tarfile.open(archive, mode="r|gz") as source,
+            tarfile.open(into, mode="w:gz", compresslevel=1) as out,
+        ):
+            for member in source:
+                path = tree_path(member.name, stage)
+                if path is None or not member.isreg():
+                    if path is not None and not (member.isdir() or member.issym() or member.islnk()):
+                        raise BuildError(
+                            f"the build runner returned a special file in the {stage} tree: {path}"
+                        )
+                    continue
+                if path in seen:
+                    raise BuildError(f"the build runner returned {path} twice in the {stage} tree")
+                seen.add(path)
+                handle = source.extractfile(member)
+                assert handle is not None  # a regular member always has data
+                info = tarfile.TarInfo(path)
+                info.mtime, info.mode = member.mtime, 0o644
+                if path.endswith(".html") and member.size <= PAGE_MAX_BYTES:
+                    data = handle.read()
+                    if transform is not None:
+                        data = transform(path, data)
+                    info.size = len(data)
+                    out.addfile(info, io.BytesIO(data))
+                    digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
+                    pages[path] = data
+                else:
+                    info.size = member.size
+                    hashing = _Hashing(handle)
+                    out.addfile(info, hashing)
+                    digest = hashing.md5.hexdigest()
+                manifest.files.append(ManifestEntry(path, digest, info.size, content_type_for(path)))
+                if path in pages:
+                    _read_page(stored, path, pages.pop(path), page_records)
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise BuildError(f"the build runner's output cannot be read: {exc}") from exc
+    if not seen:
+        raise BuildError(f"the build runner returned no {stage} tree")
+    manifest.files.sort(key=lambda entry: entry.path)
+    stored.records.sort(key=lambda record: str(record["objectID"]))
+    return stored
+
+
+def _read_page(
+    stored: StoredTree,
+    path: str,
+    data: bytes,
+    page_records: Callable[[str, bytes], list[dict[str, Any]]] | None,
+) -> None:
+    """A page's part of the manifest (alias redirect or text digest) and its search records."""
+    manifest = stored.manifest
+    target = alias_target(data) if len(data) <= ALIAS_MAX_BYTES else None
+    if target is not None:
+        manifest.redirects[path] = target
+        return
+    manifest.text_md5[path] = read_page(data).digest
+    if page_records is not None:
+        stored.records.extend(page_records(path, data))

@@ -1,0 +1,145 @@
+"""The runner's archive becomes a stored tree in one pass: the same manifest, redirects and page digests
+as hashing an unpacked tree gives, and nothing the runner should not have returned."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from chalicelib.artifacts import build_manifest, pack, unpack
+from chalicelib.errors import BuildError
+from chalicelib.manifest import Manifest
+from chalicelib.previews.noindex import ROBOTS_TAG, with_noindex
+from chalicelib.work.treestore import store_stream, tree_path
+
+ALIAS = (
+    b'<!DOCTYPE html><html><head><title>/posts/new/</title><link rel="canonical" href="/posts/new/">'
+    b'<meta http-equiv="refresh" content="0; url=/posts/new/"></head></html>'
+)
+PAGE = (
+    b"<html><head><title>Tide</title></head><body><main><h1>Tide</h1><p>High water.</p></main></body></html>"
+)
+
+
+def runner_archive(tmp_path: Path, files: dict[str, bytes], extra: list[tarfile.TarInfo] = ()) -> Path:
+    """A runner's output as it packs it: `<stage>/...` members."""
+    folder = tmp_path / "public"
+    for name, body in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(body)
+    archive = pack(folder, tmp_path / "output.tar.gz")
+    if extra:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = [(m, tar.extractfile(m).read() if m.isreg() else None) for m in tar.getmembers()]
+        with tarfile.open(archive, "w:gz") as tar:
+            for member, data in members:
+                tar.addfile(member, io.BytesIO(data) if data is not None else None)
+            for member in extra:
+                tar.addfile(member, io.BytesIO(b"x" * member.size) if member.isreg() else None)
+    return archive
+
+
+def empty(stage: str = "staging") -> Manifest:
+    return Manifest(site="harbour", run_id="r1", stage=stage, base_url="https://staging.example/")
+
+
+SITE = {
+    "staging/index.html": PAGE,
+    "staging/posts/old/index.html": ALIAS,
+    "staging/posts/tide/index.html": PAGE.replace(b"High", b"Low"),
+    "staging/images/photo.png": bytes(range(256)) * 4000,
+    "staging/pagefind/pagefind.js": b"export default 1;",
+    "prod/index.html": PAGE,  # another stage's tree in the same archive
+}
+
+
+def test_one_pass_gives_the_manifest_an_unpacked_tree_gives_and_the_same_stored_tree(tmp_path: Path) -> None:
+    archive = runner_archive(tmp_path, SITE)
+    stored = store_stream(archive, tmp_path / "tree.tar.gz", empty())
+
+    unpacked = tmp_path / "unpacked"
+    unpack(archive, unpacked)
+    expected = build_manifest(
+        unpacked / "staging",
+        site="harbour",
+        run_id="r1",
+        stage="staging",
+        base_url="https://staging.example/",
+    )
+    assert stored.manifest.files == expected.files
+    assert stored.manifest.redirects == expected.redirects == {"posts/old/index.html": "/posts/new/"}
+    assert stored.manifest.text_md5 == expected.text_md5 and "index.html" in expected.text_md5
+    assert stored.records == []  # no records asked for
+
+    again = tmp_path / "again"
+    unpack(tmp_path / "tree.tar.gz", again)
+    assert sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file()) == sorted(
+        name.removeprefix("staging/") for name in SITE if name.startswith("staging/")
+    )
+    assert (again / "images/photo.png").read_bytes() == SITE["staging/images/photo.png"]
+
+
+def test_a_transform_is_applied_before_hashing_and_records_are_made_per_page(tmp_path: Path) -> None:
+    archive = runner_archive(tmp_path, SITE)
+    seen: list[str] = []
+
+    def records(path: str, html: bytes) -> list[dict[str, str]]:
+        seen.append(path)
+        return [{"objectID": path}]
+
+    stored = store_stream(
+        archive,
+        tmp_path / "tree.tar.gz",
+        empty(),
+        transform=lambda _path, html: with_noindex(html),
+        page_records=records,
+    )
+    out = tmp_path / "out"
+    unpack(tmp_path / "tree.tar.gz", out)
+    assert ROBOTS_TAG in (out / "index.html").read_bytes()
+    size = {entry.path: entry.size for entry in stored.manifest.files}
+    assert size["index.html"] == (out / "index.html").stat().st_size
+    # Alias pages are redirects, never searched; every other page is offered for records.
+    assert sorted(seen) == ["index.html", "posts/tide/index.html"]
+    assert [r["objectID"] for r in stored.records] == ["index.html", "posts/tide/index.html"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["staging/../etc/passwd", "staging//x.html", "staging/./x.html", "staging/a\\b.html", "staging/"],
+)
+def test_a_path_that_is_not_plain_fails_the_build(name: str) -> None:
+    with pytest.raises(BuildError, match="unsafe path"):
+        tree_path(name, "staging")
+
+
+def test_what_the_runner_should_not_return_fails_the_build_or_is_left_out(tmp_path: Path) -> None:
+    link = tarfile.TarInfo("staging/escape.html")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    archive = runner_archive(tmp_path / "a", {"staging/index.html": PAGE}, [link])
+    stored = store_stream(archive, tmp_path / "a.tar.gz", empty())
+    assert [entry.path for entry in stored.manifest.files] == ["index.html"]  # the link is not published
+
+    fifo = tarfile.TarInfo("staging/pipe")
+    fifo.type = tarfile.FIFOTYPE
+    archive = runner_archive(tmp_path / "b", {"staging/index.html": PAGE}, [fifo])
+    with pytest.raises(BuildError, match="special file"):
+        store_stream(archive, tmp_path / "b.tar.gz", empty())
+
+    twice = tarfile.TarInfo("staging/index.html")
+    twice.size = 3
+    archive = runner_archive(tmp_path / "c", {"staging/index.html": PAGE}, [twice])
+    with pytest.raises(BuildError, match="twice"):
+        store_stream(archive, tmp_path / "c.tar.gz", empty())
+
+    archive = runner_archive(tmp_path / "d", {"prod/index.html": PAGE})
+    with pytest.raises(BuildError, match="no staging tree"):
+        store_stream(archive, tmp_path / "d.tar.gz", empty())
+
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(runner_archive(tmp_path / "e", SITE).read_bytes()[:2000])
+    with pytest.raises(BuildError, match="cannot be read"):
+        store_stream(broken, tmp_path / "e.tar.gz", empty())
