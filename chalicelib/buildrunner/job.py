@@ -2,9 +2,10 @@
 
 A job carries only what one build needs: short-lived presigned URLs (GET the source, PUT the output
 and the log), and either (kind "hugo") each stage's base URL and public site params, the site's Hugo
-flags and wanted version, or (kind "bundle") a code site's bundle settings (globs, wheelhouse, check
-command); and the seconds the runner may use. It must never carry a credential, a secret, a resource name or
-anything of another site.
+flags and wanted version (and, for one share of a segmented build, its segment), or (kind "index")
+the stages whose merged trees (its source) get their search index, or (kind "bundle") a code site's
+bundle settings (globs, wheelhouse, check command); and the seconds the runner may use. It must
+never carry a credential, a secret, a resource name or anything of another site.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class BuildJob:
     site: str = ""  # for messages only
     cache_url: str = ""  # GET: the site's kept Hugo cache ("" when it has none yet)
     keep_cache_url: str = ""  # PUT: the cache after this build ("" keeps none)
+    #: A share of a segmented build (`segments.py`): the one segment to render of `segments`, and no
+    #: search index (the "index" job makes it over the merged trees).
+    render_segments: tuple[str, ...] = ()
+    segments: int = 0
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -69,6 +74,8 @@ class BuildJob:
             site=str(data.get("site", "")),
             cache_url=str(data.get("cache_url", "")),
             keep_cache_url=str(data.get("keep_cache_url", "")),
+            render_segments=tuple(str(name) for name in data.get("render_segments", ())),
+            segments=int(data.get("segments", 0)),
         )
 
 

@@ -28,7 +28,7 @@ from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
-from chalicelib.work import artifacts, buildcache, site_config, work_dir
+from chalicelib.work import artifacts, buildcache, segmented, site_config, work_dir
 
 STAGING, PROD = "staging", "prod"
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
@@ -244,7 +244,7 @@ def hand_off(
         keep_cache_url=cache.keep_cache_url,
         **{"stages": (), **job},
     )
-    result = runner.run(request)
+    result = segmented.runner_for(svc, run, runner, store, into.parent, expires).run(request)
     if keep_cache:
         not_kept = buildcache.store_kept(store, run.site, cache) if result.ok else ""
         result = replace(result, cache=cache.note or result.cache, cache_kept=not_kept or result.cache_kept)
