@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +15,7 @@ from chalicelib.siteconfig import parse_site_config
 from chalicelib.sitemodel import Site, site_from_dict
 from chalicelib.work.segmented import merge_tree
 from presslift.siteoptions import add_site_options, describe, settings_from_args
+from tests.conftest import tree_files, write_tree
 
 
 @pytest.mark.parametrize("count", [2, 3, 5, 16])
@@ -64,7 +64,7 @@ def test_a_runner_renders_only_a_segment_of_its_own_split():
 
 @pytest.mark.parametrize("flags", [("--renderSegments", "docs"), ("--renderSegments=docs",)])
 def test_a_repository_picking_its_own_segments_is_refused_in_a_segmented_build(flags):
-    with pytest.raises(BuildError, match="--renderSegments.*--build-segments 1"):
+    with pytest.raises(BuildError, match=r"--renderSegments.*--build-segments 1"):
         segments.refuse_own_segments(("--minify", *flags))
     segments.refuse_own_segments(("--minify", "--renderSegmentsX"))  # not the flag
 
@@ -115,32 +115,21 @@ def test_the_cli_option_sets_and_shows_it():
 
 
 def test_a_repository_cannot_set_it():
-    with pytest.raises(ConfigError, match="build_segments is set by the site.s operator.*--build-segments"):
+    with pytest.raises(ConfigError, match=r"build_segments is set by the site.s operator.*--build-segments"):
         parse_site_config("build_segments = 4\n")
 
 
 # --- merging the segments' trees --------------------------------------------------------------------
 
 
-def _tree(root: Path, files: dict[str, bytes]) -> Path:
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    return root
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def test_segments_trees_merge_into_one_and_a_file_both_wrote_alike_is_kept_once(tmp_path):
     merged, owners = tmp_path / "merged", {}
     merged.mkdir()
-    one = _tree(tmp_path / "one", {"staging/a/index.html": b"A", "staging/css/site.css": b"body{}"})
-    two = _tree(tmp_path / "two", {"staging/b/index.html": b"B", "staging/css/site.css": b"body{}"})
+    one = write_tree(tmp_path / "one", {"staging/a/index.html": b"A", "staging/css/site.css": b"body{}"})
+    two = write_tree(tmp_path / "two", {"staging/b/index.html": b"B", "staging/css/site.css": b"body{}"})
     merge_tree(one, merged, "segment 1 of 2", owners)
     merge_tree(two, merged, "segment 2 of 2", owners)
-    assert _files(merged) == {
+    assert tree_files(merged) == {
         "staging/a/index.html": b"A",
         "staging/b/index.html": b"B",
         "staging/css/site.css": b"body{}",
@@ -152,27 +141,27 @@ def test_a_path_two_segments_wrote_differently_fails_the_build_naming_it(tmp_pat
     merged, owners = tmp_path / "merged", {}
     merged.mkdir()
     merge_tree(
-        _tree(tmp_path / "one", {"staging/index.html": b"built at 10:00"}), merged, "segment 1", owners
+        write_tree(tmp_path / "one", {"staging/index.html": b"built at 10:00"}), merged, "segment 1", owners
     )
     with pytest.raises(BuildError, match=r"^staging/index.html differs between segment 1 and segment 2: "):
-        merge_tree(
-            _tree(tmp_path / "two", {"staging/index.html": b"built at 10:01"}), merged, "segment 2", owners
-        )
+        later = write_tree(tmp_path / "two", {"staging/index.html": b"built at 10:01"})
+        merge_tree(later, merged, "segment 2", owners)
     assert (merged / "staging/index.html").read_bytes() == b"built at 10:00"
 
 
 def test_a_file_where_another_segment_has_a_folder_fails_the_build(tmp_path):
     merged, owners = tmp_path / "merged", {}
     merged.mkdir()
-    merge_tree(_tree(tmp_path / "one", {"staging/feed": b"a file"}), merged, "segment 1", owners)
+    merge_tree(write_tree(tmp_path / "one", {"staging/feed": b"a file"}), merged, "segment 1", owners)
     with pytest.raises(BuildError, match="staging/feed is a file from segment 1 but a folder from segment 2"):
-        merge_tree(_tree(tmp_path / "two", {"staging/feed/index.xml": b"x"}), merged, "segment 2", owners)
+        folder = write_tree(tmp_path / "two", {"staging/feed/index.xml": b"x"})
+        merge_tree(folder, merged, "segment 2", owners)
 
 
 def test_a_link_in_a_segments_tree_fails_the_build(tmp_path):
     merged, owners = tmp_path / "merged", {}
     merged.mkdir()
-    tree = _tree(tmp_path / "one", {"staging/index.html": b"A"})
+    tree = write_tree(tmp_path / "one", {"staging/index.html": b"A"})
     (tree / "staging/passwd").symlink_to("/etc/passwd")
     with pytest.raises(BuildError, match="staging/passwd, which is not a file or a folder"):
         merge_tree(tree, merged, "segment 1", owners)
