@@ -34,6 +34,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.artifacts import ArtifactStore, pack, runner_output_key, segment_cache_key, unpack
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner import segments
@@ -105,16 +107,14 @@ class SegmentedRunner:
             return RunnerResult(ok=False, error=f"{share.title}: {result.error}", log_tail=result.log_tail)
         kept = [self._keep_cache(share, result) for share, result in zip(shares, results, strict=True)]
         try:
-            index = self._index(job, self._merge(shares), budget)
-        except PipelineError as exc:
+            index, index_log = self._index(job, self._merge(shares), budget)
+        except PipelineError as exc:  # a conflict, or a tree that cannot be read: the build's failure
             put_text(job.log_url, "\n".join([*logs, f"== merging the segments failed\n{exc}"]))
-            raise
-        put_text(job.log_url, "\n".join([*logs, f"== search index\n{self._log_of(index[1])}"]))
-        if not index[0].ok:
-            return RunnerResult(
-                ok=False, error=f"the search index: {index[0].error}", log_tail=index[0].log_tail
-            )
-        return _combined(results, index[0], kept)
+            return RunnerResult(ok=False, error=str(exc), log_tail=getattr(exc, "log_tail", ""))
+        put_text(job.log_url, "\n".join([*logs, f"== search index\n{self._log_of(index_log)}"]))
+        if not index.ok:
+            return RunnerResult(ok=False, error=f"the search index: {index.error}", log_tail=index.log_tail)
+        return _combined(results, index, kept)
 
     # --- the segments ---------------------------------------------------------------------------
 
@@ -154,10 +154,7 @@ class SegmentedRunner:
         return Share(number, self.count, name, segment_job, folder, output, log, cache, key)
 
     def _render(self, share: Share) -> RunnerResult:
-        try:
-            return self.runner.run(share.job)
-        except BuildError as exc:  # the runner itself failed (timed out, crashed): the build fails
-            return RunnerResult(ok=False, error=str(exc), log_tail=exc.log_tail)
+        return _outcome(self.runner, share.job)
 
     def _keep_cache(self, share: Share, result: RunnerResult) -> str:
         """What became of the segment's cache; a child process's is stored here."""
@@ -219,10 +216,18 @@ class SegmentedRunner:
             kind="index",
             site=job.site,
         )
-        try:
-            return self.runner.run(index_job), log_where
-        except BuildError as exc:
-            return RunnerResult(ok=False, error=str(exc), log_tail=exc.log_tail), log_where
+        return _outcome(self.runner, index_job), log_where
+
+
+def _outcome(runner: Runner, job: BuildJob) -> RunnerResult:
+    """The runner's result, or its own failure (timed out, crashed, its invocation refused: Lambda
+    throttles invocations past the account's concurrency) as a failed result."""
+    try:
+        return runner.run(job)
+    except BuildError as exc:
+        return RunnerResult(ok=False, error=str(exc), log_tail=exc.log_tail)
+    except (ClientError, BotoCoreError) as exc:
+        return RunnerResult(ok=False, error=f"the build runner could not be invoked: {exc}")
 
 
 def merge_tree(tree: Path, merged: Path, title: str, owners: dict[str, str]) -> None:

@@ -204,3 +204,17 @@ def test_a_failed_segment_fails_the_build_with_its_message_and_log(site, tmp_pat
 def test_on_presigned_urls_as_the_runner_function_gets_them(presigned, tmp_path):
     presigned.sites.add(Site(SITE, repo="acme/almanac"))
     assert_segmented_equals_whole(presigned, tmp_path)
+
+
+def test_segments_that_render_a_path_differently_fail_the_build_naming_it(site, tmp_path):
+    """A home page that prints the time it was rendered: every segment renders it, each differently."""
+    site.sites.update(SITE, build_segments=3)
+    files = site_files()
+    files["layouts/_default/list.html"] = b'{{ define "main" }}rendered {{ now.UnixNano }}{{ end }}'
+    with pytest.raises(
+        BuildError,
+        match=r"^prod/index.html differs between segment 1 of 3 \(presslift-1-of-3\) and segment 2 of 3 ",
+    ):
+        build_once(site, tmp_path, files)
+    log = store(site).get_log(SITE, site.runs.list()[0].id, "build.log")[0]
+    assert "== merging the segments failed\nprod/index.html differs" in log
