@@ -171,7 +171,7 @@ class SegmentedRunner:
             if not self.shares_disk:
                 self.store.get_object_file(where, path, "a segment's log")
             return path.read_text(encoding="utf-8", errors="replace")
-        except (PipelineError, OSError) as exc:
+        except (PipelineError, OSError, ClientError, BotoCoreError) as exc:
             return f"(no log: {exc})"
 
     # --- merging and the index ------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _combined(results: list[RunnerResult], index: RunnerResult, kept: list[str])
     first = results[0]
     stages = {
         stage: {
-            "seconds": max(float(r.stages.get(stage, {}).get("seconds", 0)) for r in results),
+            "seconds": max(_seconds(r.stages.get(stage, {}).get("seconds")) for r in results),
             **summary,
             "segments": len(results),
         }
@@ -282,6 +282,11 @@ def _combined(results: list[RunnerResult], index: RunnerResult, kept: list[str])
         memory_mb=first.memory_mb,
         seconds=sum(r.seconds for r in (*results, index)),
     )
+
+
+def _seconds(value: object) -> float:
+    """A stage's render time as a runner reported it (a number, else 0: its answer is not trusted)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def _worst(notes: list[str]) -> str:

@@ -84,9 +84,12 @@ def test_the_cli_refuses_a_split_into_fewer_than_one_or_more_than_sixteen(cli, g
     code, _, err = cli("site", "update", SITE, "--build-segments", count)
     assert code == 2
     assert err.strip() == f"error: site {SITE}: --build-segments must be between 1 and 16, not {count}"
+    code, _, err = cli("site", "add", "atlas-two", "--repo", "acme/atlas-two", "--build-segments", count)
+    assert code == 2
+    assert err.strip() == f"error: site atlas-two: --build-segments must be between 1 and 16, not {count}"
     code, out, _ = cli("site", "list", "--json")
-    (listed,) = [site for site in json.loads(out) if site["name"] == SITE]
-    assert code == 0 and listed["build_segments"] == 1  # nothing changed
+    sites = {site["name"]: site for site in json.loads(out)}
+    assert code == 0 and sites[SITE]["build_segments"] == 1 and "atlas-two" not in sites  # nothing changed
 
 
 def test_a_site_built_in_three_segments_reaches_staging_as_the_site_built_whole(cloud, api, github, cli):
