@@ -312,6 +312,27 @@ def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     assert mounted == {MOUNT}
 
 
+def test_a_site_split_in_segments_builds_in_concurrent_runner_invocations(cloud, api, outside):
+    """Three runner invocations render a segment each (the pool runs them at once, as Lambda would),
+    a fourth indexes their merge, all on presigned URLs, and no function is refused anything."""
+    from tests.e2e.test_segmented_site import site_files
+
+    github, _ = outside
+    repo = "acme/packaged-atlas"
+    github.add_repo(repo, tokens=[TOKEN])
+    site = Site("pkgatlas", repo=repo, build_segments=3)
+    SECRETS[site.name] = register(cloud.services, site)
+    jobs = runner_jobs(cloud)
+    run = push(api, github, site, site_files())
+    assert run["status"] == "awaiting_approval", errors(run)
+    assert runner_jobs(cloud) == jobs + 4
+    logs = run_logs(api, run)
+    assert all(f"== segment {n} of 3 (presslift-{n}-of-3)" in logs for n in (1, 2, 3)), logs
+    assert "== search index" in logs
+    status, home = http(run["urls"]["staging"])
+    assert status == 200 and "The Harbour" in home
+
+
 def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside, monkeypatch):
     github, _ = outside
     repo = "acme/brochure"
