@@ -113,6 +113,9 @@ class RunnerResult:
     #: 0 for a child process, which the stage's own function pays for.
     memory_mb: int = 0
     seconds: float = 0.0
+    #: How many runner invocations `seconds` sums (a segmented build's, `chalicelib.work.segmented`):
+    #: the build stage's own count, never read from a runner's answer.
+    invocations: int = 1
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

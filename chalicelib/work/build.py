@@ -179,12 +179,13 @@ def render_prod(svc: Services, run: Run, source_key: str, budget: TimeBudget) ->
 
 
 def runner_usage(result: RunnerResult) -> Usage:
-    """The runner function's time at its memory and its one request; nothing for a child process (its
-    time is the stage function's own). A runner that did not say its memory adds only the request."""
+    """The runner function's time at its memory and its requests (one, or a segmented build's several);
+    nothing for a child process (its time is the stage function's own). A runner that did not say its
+    memory adds only the requests."""
     if result.seconds <= 0:
         return Usage()
     gb_seconds = result.seconds * result.memory_mb / 1024 if result.memory_mb else None
-    return Usage(lambda_gb_seconds=gb_seconds, lambda_requests=1)
+    return Usage(lambda_gb_seconds=gb_seconds, lambda_requests=result.invocations)
 
 
 def hand_off(

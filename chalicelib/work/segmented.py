@@ -258,7 +258,7 @@ def merge_tree(tree: Path, merged: Path, title: str, owners: dict[str, str]) -> 
 def _combined(results: list[RunnerResult], index: RunnerResult, kept: list[str]) -> RunnerResult:
     """One result for the whole build, as one runner's would read: the segments' Hugo, flags and
     cache notes (the worst of each), the slowest segment's seconds and the index's search per stage,
-    and the runner functions' time summed (for the run's cost)."""
+    and the runner functions' time summed over their invocations (for the run's cost)."""
     first = results[0]
     stages = {
         stage: {
@@ -281,6 +281,7 @@ def _combined(results: list[RunnerResult], index: RunnerResult, kept: list[str])
         cache_kept=_worst(kept),
         memory_mb=first.memory_mb,
         seconds=sum(r.seconds for r in (*results, index)),
+        invocations=len(results) + 1,
     )
 
 
