@@ -135,8 +135,8 @@ class SegmentedRunner:
             output, log = str(folder / "trees.tar.gz"), str(folder / "build.log")
             urls = (Path(output).as_uri(), Path(log).as_uri())
         else:
-            output = runner_output_key(job.site, self.run_id, f"{name}.tar.gz")
-            log = runner_output_key(job.site, self.run_id, f"{name}.log")
+            output = runner_output_key(job.site, self.run_id, f"{_trees(job)}-{name}.tar.gz")
+            log = runner_output_key(job.site, self.run_id, f"{_trees(job)}-{name}.log")
             urls = (
                 self.store.presign_put(output, TARBALL_TYPE, self.expires),
                 self.store.presign_put(log, LOG_TYPE, self.expires),
@@ -201,11 +201,11 @@ class SegmentedRunner:
             source, log = archive.as_uri(), self.folder / "index.log"
             log_where, log_url = str(log), log.as_uri()
         else:
-            key = runner_output_key(job.site, self.run_id, "merged.tar.gz")
+            key = runner_output_key(job.site, self.run_id, f"{_trees(job)}-merged.tar.gz")
             self.store.upload_file(key, archive, TARBALL_TYPE)
             archive.unlink()
             source = self.store.presign_get(key, self.expires)
-            log_where = runner_output_key(job.site, self.run_id, "index.log")
+            log_where = runner_output_key(job.site, self.run_id, f"{_trees(job)}-index.log")
             log_url = self.store.presign_put(log_where, LOG_TYPE, self.expires)
         index_job = BuildJob(
             source,
@@ -217,6 +217,12 @@ class SegmentedRunner:
             site=job.site,
         )
         return _outcome(self.runner, index_job), log_where
+
+
+def _trees(job: BuildJob) -> str:
+    """The stages a job renders, for its scratch objects' names: a run renders staging's tree and
+    later prod's, each in segments of its own."""
+    return "-".join(stage.stage for stage in job.stages) or "trees"
 
 
 def _outcome(runner: Runner, job: BuildJob) -> RunnerResult:

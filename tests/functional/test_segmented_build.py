@@ -19,7 +19,7 @@ from chalicelib.errors import BuildError
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import Site
-from chalicelib.work.build import build
+from chalicelib.work.build import build, render_prod
 from chalicelib.work.segmented import merge_tree
 from tests.conftest import tree_files, write_tree
 from tests.functional.test_hugo_cache import png
@@ -135,7 +135,9 @@ def build_once(svc: Any, tmp_path: Path, files: dict[str, bytes]) -> tuple[Run, 
         Run(id=new_run_id(), site=SITE, kind="hugo", trigger=Trigger("push"), stages=[Stage("build")])
     )
     key = store(svc).put_source(SITE, run.id, source)
-    return run, build(svc, run, key, TimeBudget.starting_now(600)).detail()
+    detail = build(svc, run, key, TimeBudget.starting_now(600)).detail()
+    prod = render_prod(svc, run, key, TimeBudget.starting_now(600)).detail()  # the build-prod stage
+    return run, {**detail, "trees": {**detail["trees"], **prod["trees"]}}
 
 
 def stored_tree(svc: Any, run: Run, stage: str, into: Path) -> dict[str, bytes]:
@@ -213,8 +215,8 @@ def test_segments_that_render_a_path_differently_fail_the_build_naming_it(site, 
     files["layouts/_default/list.html"] = b'{{ define "main" }}rendered {{ now.UnixNano }}{{ end }}'
     with pytest.raises(
         BuildError,
-        match=r"^prod/index.html differs between segment 1 of 3 \(presslift-1-of-3\) and segment 2 of 3 ",
+        match=r"^staging/index.html differs between segment 1 of 3 \(presslift-1-of-3\) and segment 2 of 3 ",
     ):
         build_once(site, tmp_path, files)
     log = store(site).get_log(SITE, site.runs.list()[0].id, "build.log")[0]
-    assert "== merging the segments failed\nprod/index.html differs" in log
+    assert "== merging the segments failed\nstaging/index.html differs" in log
