@@ -54,6 +54,9 @@ class BuildJob:
     #: search index (the "index" job makes it over the merged trees).
     render_segments: tuple[str, ...] = ()
     segments: int = 0
+    #: Why to render with Presslift's theme from the start ("" to decide by the render): a segmented
+    #: build's other segments, once the one that renders the home page found the site has no layouts.
+    theme_fallback: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -76,6 +79,7 @@ class BuildJob:
             keep_cache_url=str(data.get("keep_cache_url", "")),
             render_segments=tuple(str(name) for name in data.get("render_segments", ())),
             segments=int(data.get("segments", 0)),
+            theme_fallback=str(data.get("theme_fallback", "")),
         )
 
 

@@ -85,8 +85,10 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
     public = work / "public"
     flags = job.flags
     stages: dict[str, dict[str, object]] = {}
-    fallback = ""
+    fallback = job.theme_fallback
     segment = _Segment.of(job)
+    if fallback:  # the segment that renders the home page found the site has no layouts
+        flags = _use_presslift_theme(source, flags, fallback, logs)
     for stage in job.stages:
         stages[stage.stage], flags, why = _stage_tree(
             source, public, work, stage, flags, logs, budget, segment
@@ -146,6 +148,8 @@ class _Segment:
     name: str = ""
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
+    #: Whether it renders the home page, by which the runner tells a site with no layouts.
+    renders_home: bool = True
 
     @classmethod
     def of(cls, job: BuildJob) -> _Segment:
@@ -154,7 +158,12 @@ class _Segment:
         if len(job.render_segments) != 1:
             raise BuildError(f"a build runner renders one segment, not {len(job.render_segments)}")
         (name,) = job.render_segments
-        return cls(name, segments.render_args(name, job.segments), segments.hugo_env(job.segments))
+        return cls(
+            name,
+            segments.render_args(name, job.segments),
+            segments.hugo_env(job.segments),
+            segments.renders_home(name, job.segments),
+        )
 
     def describe(self) -> str:
         return f" segment {self.name}" if self.name else ""
@@ -204,19 +213,26 @@ def _render(
 
     try:
         result = build(flags)
-        if (dest / "index.html").is_file() or "--theme" in flags:
+        if (dest / "index.html").is_file() or "--theme" in flags or not segment.renders_home:
             return result, flags, ""
         reason = "the site rendered no home page (it has no layouts or theme)"
     except BuildError as exc:
         if "--theme" in flags or "failed to load modules" not in exc.log_tail:
             raise
         reason = f"its theme is not in the source ({exc.log_tail.strip().splitlines()[-1][:200]})"
+    flags = _use_presslift_theme(source, flags, reason, logs)
+    return build(flags), flags, reason
+
+
+def _use_presslift_theme(
+    source: Path, flags: tuple[str, ...], reason: str, logs: list[str]
+) -> tuple[str, ...]:
+    """Put Presslift's theme in the source and name it: the flags to render with, and the log says why."""
     logs.append(f"== using the {THEME_NAME} theme: {reason}")
     themes = source / "themes" / THEME_NAME
     if not themes.exists():
         shutil.copytree(theme_dir(), themes)
-    flags = (*flags, "--theme", THEME_NAME)
-    return build(flags), flags, reason
+    return (*flags, "--theme", THEME_NAME)
 
 
 def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:

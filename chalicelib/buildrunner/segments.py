@@ -8,9 +8,10 @@ by every segment. The segments here split the pages on the last character of the
 every page kind and excludes exactly what the others include, so every page (the home page `/`, a
 path ending in `-` or in a letter outside a-z, a kind Hugo adds later) is rendered by exactly one
 segment whatever the site holds. The sets are balanced on how often slugs end in each character;
-the balance is a guess, the completeness is not. The home page (and its RSS and pagination) is
-rendered by every segment, byte for byte the same: the runner tells a site with no layouts by its
-missing home page (`render._render`), and every segment must come to the same answer.
+the balance is a guess, the completeness is not. The home page `/` (with its pagination, which on a
+blog renders every post's summary) is the last segment's alone (`renders_home`): that segment is
+the one that can tell a site with no layouts by its missing home page, and the build hands its
+answer to the others (`BuildJob.theme_fallback`).
 
 The config reaches Hugo as `HUGO_SEGMENTS` (JSON), like Presslift's security settings: Hugo applies
 its environment after every config file and config folder (`hugo.toml`, `config/_default/`,
@@ -68,7 +69,7 @@ def config(count: int) -> dict[str, dict[str, list[dict[str, str]]]]:
     sets = endings(count)
     *firsts, last = names(count)
     segments = {
-        name: {"includes": [{"path": f"**[{chars}]"}, {"kind": "home"}], "excludes": []}
+        name: {"includes": [{"path": f"**[{chars}]"}], "excludes": []}
         for name, chars in zip(firsts, sets, strict=True)
     }
     # Every page has a kind, so `**` includes it; the excludes are the other segments' includes.
@@ -86,6 +87,11 @@ def render_args(name: str, count: int) -> tuple[str, ...]:
     if name not in names(count):
         raise BuildError(f"{name!r} is not one of the {count} segments of this build")
     return ("--renderSegments", name)
+
+
+def renders_home(name: str, count: int) -> bool:
+    """Whether the segment renders the home page (its path `/` ends in no letter or digit)."""
+    return name == names(count)[-1]
 
 
 def refuse_own_segments(flags: Iterable[str]) -> None:

@@ -8,8 +8,8 @@ runner's. Each segment's job is the site's job with its own output and log URLs 
 segments run at once (on AWS, concurrent invocations of the runner function), and all of them finish
 before the build goes on or fails.
 
-- Merging: a path that two segments both wrote (static files, which every segment copies; the home
-  page, which every segment renders; an image two segments' pages resize) must hold the same bytes,
+- Merging: a path that two segments both wrote (static files, which every segment copies; an image
+  two segments' pages resize; an asset their templates publish) must hold the same bytes,
   or the build fails naming the path. A failed segment fails the build with its own message and log.
 - The index: Pagefind reads the site's output, which the repository's templates wrote, so it runs in
   the keyless runner like everything that reads that output, never in this stage; it runs once over
@@ -17,6 +17,9 @@ before the build goes on or fails.
   The index job hands back the whole trees with their index at the job's own output URL: the merged
   trees cross the network once each way, and what is stored went through the same unpacking and
   checks as any build's.
+- Presslift's theme: the runner renders a site with no layouts with it, which it tells by a missing
+  home page; only the last segment renders the home page, so when it finds none, the other segments
+  render again with the theme (`_follow_the_home_page`).
 - Hugo's caches: every segment reads its own kept cache (or, before it has one, the site's whole-build
   cache) and keeps its own (never a preview's). Pages fall into the same segment build after build,
   so each segment's cache holds the images its pages use; one cache kept by every segment at once
@@ -97,8 +100,8 @@ class SegmentedRunner:
         segments.refuse_own_segments(job.flags)
         budget = TimeBudget.starting_now(job.seconds, margin=0)
         shares = [self._share(job, number, name) for number, name in enumerate(segments.names(self.count), 1)]
-        with ContextPool(max_workers=self.count, thread_name_prefix="segment") as pool:
-            results = list(pool.map(self._render, shares))
+        results = self._render_all(shares)
+        shares, results = self._follow_the_home_page(shares, results, budget)
         logs = [f"== {share.title}\n{self._log(share)}" for share in shares]
         failed = next(((s, r) for s, r in zip(shares, results, strict=True) if not r.ok), None)
         if failed:
@@ -153,8 +156,30 @@ class SegmentedRunner:
         )
         return Share(number, self.count, name, segment_job, folder, output, log, cache, key)
 
+    def _render_all(self, shares: list[Share]) -> list[RunnerResult]:
+        with ContextPool(max_workers=len(shares), thread_name_prefix="segment") as pool:
+            return list(pool.map(self._render, shares))
+
     def _render(self, share: Share) -> RunnerResult:
         return _outcome(self.runner, share.job)
+
+    def _follow_the_home_page(
+        self, shares: list[Share], results: list[RunnerResult], budget: TimeBudget
+    ) -> tuple[list[Share], list[RunnerResult]]:
+        """When the segment that renders the home page found the site has no layouts (and so rendered
+        with Presslift's theme, as a whole build would), the segments that kept the site's own (none)
+        render again with Presslift's theme. Only a site with no layouts pays for it."""
+        home = results[-1]
+        again = [n for n, result in enumerate(results[:-1]) if result.ok and not result.theme_fallback]
+        if not (home.ok and home.theme_fallback and again):
+            return shares, results
+        seconds = max(1.0, budget.left() * SEGMENT_SHARE)
+        for n in again:
+            job = replace(shares[n].job, theme_fallback=home.theme_fallback, seconds=seconds)
+            shares[n] = replace(shares[n], job=job)
+        for n, result in zip(again, self._render_all([shares[n] for n in again]), strict=True):
+            results[n] = result
+        return shares, results
 
     def _keep_cache(self, share: Share, result: RunnerResult) -> str:
         """What became of the segment's cache; a child process's is stored here."""

@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.sitemodel import Site
+from chalicelib.theme_path import THEME_NAME
 from tests.e2e.conftest import local_github, push_and_wait, register, run_logs, signed_push
 
 pytestmark = pytest.mark.e2e
@@ -106,6 +107,8 @@ def test_a_site_built_in_three_segments_reaches_staging_as_the_site_built_whole(
     for number in (1, 2, 3):
         assert f"== segment {number} of 3 (presslift-{number}-of-3)" in logs
     assert "== search index" in logs
+    # No layouts: the home page's segment falls back to Presslift's theme, the others follow it.
+    assert logs.count(f"== using the {THEME_NAME} theme: the site rendered no home page") == 2 * 3, logs
     assert staging(cloud) == expected  # the deploy found nothing to change
     store = ArtifactStore(cloud.services.s3, cloud.settings.artifacts_bucket)
     for stage in ("staging", "prod"):  # both trees of the artifact, prod's not yet deployed

@@ -29,8 +29,10 @@ def test_the_first_segments_include_disjoint_endings_and_the_last_excludes_exact
     assert list(config) == list(segments.names(count))
     *firsts, last = config.values()
     for segment, ending in zip(firsts, sets, strict=True):
-        assert segment == {"includes": [{"path": f"**[{ending}]"}, {"kind": "home"}], "excludes": []}
+        assert segment == {"includes": [{"path": f"**[{ending}]"}], "excludes": []}
     assert last == {"includes": [{"kind": "**"}], "excludes": [{"path": f"**[{chars}]"}]}
+    # The home page (`/`) ends in none of the endings: the last segment alone renders it.
+    assert [segments.renders_home(name, count) for name in config] == [False] * (count - 1) + [True]
 
 
 @pytest.mark.parametrize(
@@ -70,7 +72,9 @@ def test_a_repository_picking_its_own_segments_is_refused_in_a_segmented_build(f
 
 
 def test_a_jobs_segment_survives_its_json():
-    job = BuildJob("s", "t", "l", (), render_segments=("presslift-1-of-2",), segments=2)
+    job = BuildJob(
+        "s", "t", "l", (), render_segments=("presslift-1-of-2",), segments=2, theme_fallback="no layouts"
+    )
     assert BuildJob.from_json(job.to_json()) == job
     assert BuildJob.from_json(BuildJob("s", "t", "l", ()).to_json()).segments == 0
 
