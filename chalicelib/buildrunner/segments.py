@@ -3,8 +3,12 @@
 Hugo's segmented rendering (gohugo.io/configuration/segments, Hugo 0.124 and later) loads the whole
 site graph in every build but renders only the pages a named segment includes (`--renderSegments`):
 every page's HTML, RSS and other outputs, its aliases and its page resources; static files are copied
-by every segment. The segments here split the pages on the last character of their logical path
-(`/posts/hello` → `o`): N-1 segments each include a set of characters, and the last segment includes
+by every segment. What a page shows of other pages (a list's summaries, and the images their
+shortcodes resize) is rendered by each segment that renders such a page, so a blog whose lists show
+summaries shares out its writing more than its content rendering.
+
+The segments here split the pages on the last character of their logical path (`/posts/hello` →
+`o`): N-1 segments each include a set of characters, and the last segment includes
 every page kind and excludes exactly what the others include, so every page (the home page `/`, a
 path ending in `-` or in a letter outside a-z, a kind Hugo adds later) is rendered by exactly one
 segment whatever the site holds. The sets are balanced on how often slugs end in each character;
