@@ -75,6 +75,11 @@ def cache_key(site: str) -> str:
     return f"caches/{site}/hugo-cache.tar.gz"
 
 
+def segment_cache_key(site: str, segment: str) -> str:
+    """One segment's kept Hugo caches, for a site built in segments (`chalicelib.work.segmented`)."""
+    return f"caches/{site}/segments/{segment}.tar.gz"
+
+
 #: Uploads and downloads of tarballs name the S3 checksum they carry: artifacts cross from one function
 #: to the next, and S3 checks their bytes (each part's, for multipart uploads) against it.
 CHECKSUM = "CRC32"

@@ -73,6 +73,7 @@ def build_site(
     budget: TimeBudget | None = None,
     extra_args: tuple[str, ...] = (),
     params: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> HugoBuild:
     """Build `source` into `destination` with `base_url`; raise BuildError with Hugo's errors.
 
@@ -89,6 +90,8 @@ def build_site(
         "HUGO_ENVIRONMENT": "production",
         # Site params the pipeline sets without touching the site's own config (HUGO_PARAMS_<NAME>).
         **{f"HUGO_PARAMS_{name.upper()}": value for name, value in (params or {}).items()},
+        # Settings the pipeline gives Hugo over every config file and folder (HUGO_<KEY>): its segments.
+        **(settings or {}),
         # Last, so nothing above can loosen them.
         **SECURITY_ENV,
     }

@@ -67,6 +67,7 @@ OPERATOR_KEYS: dict[str, str] = {
     "search.admin_key": "--algolia-admin-key-parameter (the key itself goes in SSM)",
     "code.app": "--code-app",
     "fetch_media": "--fetch-media",
+    "build_segments": "--build-segments",
 }
 _TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
 
@@ -309,6 +310,7 @@ _OPERATOR_TOP_KEYS = (
     "approval_ttl_hours",
     "search",
     "fetch_media",
+    "build_segments",
 )
 
 

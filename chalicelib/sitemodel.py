@@ -22,6 +22,8 @@ SOURCES = ("github", "import")
 KINDS = ("hugo", "code")
 STAGES = ("staging", "prod")
 SEARCH_BACKENDS = ("pagefind", "algolia")
+#: How many build runners a site's render may be split across (`Site.build_segments`).
+MIN_SEGMENTS, MAX_SEGMENTS = 1, 16
 
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -119,6 +121,9 @@ class Site:
     # the pipeline reach out to a server it does not run.
     fetch_media: bool = False
     previews: PreviewPolicy = field(default_factory=PreviewPolicy)
+    # A site too big for one build function is rendered in this many Hugo segments, each by its own
+    # build runner, at once (`chalicelib.work.segmented`).
+    build_segments: int = 1
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -171,6 +176,7 @@ SETTINGS = (
     "search",
     "fetch_media",
     "previews",
+    "build_segments",
 )
 
 
@@ -199,6 +205,13 @@ def validate(site: Site) -> None:
         raise InputError(
             f"{where}: --preview-idle-days must be between 1 and 365, not {site.previews.idle_days}"
         )
+    segments = site.build_segments
+    if type(segments) is not int or not MIN_SEGMENTS <= segments <= MAX_SEGMENTS:
+        raise InputError(
+            f"{where}: --build-segments must be between {MIN_SEGMENTS} and {MAX_SEGMENTS}, not {segments!r}"
+        )
+    if segments > 1 and site.kind != "hugo":
+        raise InputError(f"{where}: --build-segments is for Hugo sites; a {site.kind} site builds in one job")
     _validate_search(where, site.search)
 
 
@@ -372,6 +385,7 @@ def site_from_dict(data: Mapping[str, Any]) -> Site:
         search=SearchBackend(**(data.get("search") or {})),
         fetch_media=bool(data.get("fetch_media", False)),
         previews=_previews(data.get("previews") or {}),
+        build_segments=int(data.get("build_segments") or 1),
     )
 
 

@@ -78,6 +78,11 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument(
         "--preview-idle-days", type=int, help="days without a push before a preview is removed (14)"
     )
+    parser.add_argument(
+        "--build-segments",
+        type=int,
+        help="render the site in this many Hugo segments, each in its own build runner at once (1 to 16; 1)",
+    )
     parser.add_argument("--search", choices=("pagefind", "algolia"), help="the search backend (pagefind)")
     for name in _SEARCH_FIELDS:
         parser.add_argument(f"--algolia-{name.replace('_', '-')}")
@@ -121,6 +126,8 @@ def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[s
         previews = replace(previews, idle_days=args.preview_idle_days)
     if previews != base.previews:
         changes["previews"] = previews
+    if args.build_segments is not None and args.build_segments != base.build_segments:
+        changes["build_segments"] = args.build_segments
     search = base.search
     if args.search is not None:
         search = replace(search, backend=args.search)
@@ -186,6 +193,8 @@ def describe(site: Site) -> str:
         lines.append(f"  code app: {site.app}")
     else:
         lines.append(f"  previews: {_previews(site)}")
+    if site.build_segments > 1:
+        lines.append(f"  build: {site.build_segments} Hugo segments, each in its own build runner")
     if site.fetch_media:
         lines.append("  media: fetched from the old host when the uploads archive lacks them")
     if site.search.backend == "algolia":

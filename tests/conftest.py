@@ -36,6 +36,19 @@ def shared_fixtures() -> Path:
 SERVER_PORTS = range(20000, 32000)
 
 
+def write_tree(root: Path, files: dict[str, bytes]) -> Path:
+    """`files` ({relative path: bytes}) written under `root`."""
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, {relative path: bytes}, to compare trees byte for byte."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def free_port() -> int:
     """A loopback port nothing listens on, outside the ephemeral range (see SERVER_PORTS)."""
     for _ in range(200):

@@ -2,9 +2,10 @@
 
 A job carries only what one build needs: short-lived presigned URLs (GET the source, PUT the output
 and the log), and either (kind "hugo") each stage's base URL and public site params, the site's Hugo
-flags and wanted version, or (kind "bundle") a code site's bundle settings (globs, wheelhouse, check
-command); and the seconds the runner may use. It must never carry a credential, a secret, a resource name or
-anything of another site.
+flags and wanted version (and, for one share of a segmented build, its segment), or (kind "index")
+the stages whose merged trees (its source) get their search index, or (kind "bundle") a code site's
+bundle settings (globs, wheelhouse, check command); and the seconds the runner may use. It must
+never carry a credential, a secret, a resource name or anything of another site.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class BuildJob:
     site: str = ""  # for messages only
     cache_url: str = ""  # GET: the site's kept Hugo cache ("" when it has none yet)
     keep_cache_url: str = ""  # PUT: the cache after this build ("" keeps none)
+    #: A share of a segmented build (`segments.py`): the one segment to render of `segments`, and no
+    #: search index (the "index" job makes it over the merged trees).
+    render_segments: tuple[str, ...] = ()
+    segments: int = 0
+    #: Why to render with Presslift's theme from the start ("" to decide by the render): a segmented
+    #: build's other segments, once the one that renders the home page found the site has no layouts.
+    theme_fallback: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -69,6 +77,9 @@ class BuildJob:
             site=str(data.get("site", "")),
             cache_url=str(data.get("cache_url", "")),
             keep_cache_url=str(data.get("keep_cache_url", "")),
+            render_segments=tuple(str(name) for name in data.get("render_segments", ())),
+            segments=int(data.get("segments", 0)),
+            theme_fallback=str(data.get("theme_fallback", "")),
         )
 
 
@@ -106,6 +117,9 @@ class RunnerResult:
     #: 0 for a child process, which the stage's own function pays for.
     memory_mb: int = 0
     seconds: float = 0.0
+    #: How many runner invocations `seconds` sums (a segmented build's, `chalicelib.work.segmented`):
+    #: the build stage's own count, never read from a runner's answer.
+    invocations: int = 1
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -1,6 +1,10 @@
 """The runner's work: fetch the source, render each stage's tree with Hugo, index it with Pagefind,
 and hand the trees and the log back, all through the job's presigned URLs.
 
+A job may be one share of a segmented build (`segments.py`): it renders only its Hugo segment and
+makes no search index; the "index" job then runs Pagefind over the merged trees it fetches as its
+source, and hands them back with their index.
+
 A site whose theme is not in its source (GitHub's tarballs leave out git submodules) or that has no
 layouts at all is built with Presslift's default theme, and the log says so. Each Hugo and Pagefind
 run takes what is left of the job's seconds.
@@ -17,13 +21,14 @@ import os
 import shutil
 import tempfile
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from chalicelib import hugo
 from chalicelib.artifacts import pack, unpack
 from chalicelib.budget import TimeBudget
-from chalicelib.buildrunner import hugocache
+from chalicelib.buildrunner import hugocache, segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.siteconfig import SiteConfig
@@ -55,17 +60,19 @@ def run_job(job: BuildJob) -> RunnerResult:
         tail = getattr(exc, "log_tail", "")
         logs.append(f"== failed\n{exc}\n{tail}")
         try:
-            _put_text(job.log_url, "\n".join(logs))
+            put_text(job.log_url, "\n".join(logs))
         except BuildError as lost:
             tail = f"{tail}\n(and the log was lost: {lost})"
         return RunnerResult(ok=False, error=str(exc), log_tail=tail)
-    _put_text(job.log_url, "\n".join(logs))
+    put_text(job.log_url, "\n".join(logs))
     return result
 
 
 def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
     if job.kind == "bundle":
         return _bundle(job, work, logs, budget)
+    if job.kind == "index":
+        return _index(job, work, logs, budget)
     version = hugo.hugo_version()
     if job.hugo_version and not SiteConfig(hugo_version=job.hugo_version).accepts_hugo(version):
         raise BuildError(
@@ -78,20 +85,25 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
     public = work / "public"
     flags = job.flags
     stages: dict[str, dict[str, object]] = {}
-    fallback = ""
+    fallback = job.theme_fallback
+    segment = _Segment.of(job)
+    if fallback:  # the segment that renders the home page found the site has no layouts
+        flags = _use_presslift_theme(source, flags, fallback, logs)
     for stage in job.stages:
-        stages[stage.stage], flags, why = _stage_tree(source, public, work, stage, flags, logs, budget)
+        stages[stage.stage], flags, why = _stage_tree(
+            source, public, work, stage, flags, logs, budget, segment
+        )
         fallback = fallback or why
     trees = work / "trees.tar.gz"
     pack(public, trees)
-    _put_file(job.trees_url, trees, TARBALL_TYPE)
+    put_file(job.trees_url, trees, TARBALL_TYPE)
     wrote = hugocache.written(cache.before, hugocache.snapshot(work))
     kept = hugocache.keep(
         job.keep_cache_url,
         work,
         version,
         cache,
-        lambda archive: _put_file(job.keep_cache_url, archive, TARBALL_TYPE),
+        lambda archive: put_file(job.keep_cache_url, archive, TARBALL_TYPE),
     )
     logs.append(f"== {wrote}" + (f"; {kept}" if kept else ""))
     return RunnerResult(
@@ -114,16 +126,64 @@ def _stage_tree(
     flags: tuple[str, ...],
     logs: list[str],
     budget: TimeBudget,
+    segment: _Segment,
 ) -> tuple[dict[str, object], tuple[str, ...], str]:
     from chalicelib.search.pagefind import index_with_pagefind
 
     dest = public / stage.stage
-    result, flags, fallback = _render(source, dest, stage, work, flags, logs, budget)
+    result, flags, fallback = _render(source, dest, stage, work, flags, logs, budget, segment)
+    heading = f"== {stage.stage} ({stage.base_url}){segment.describe()} in {result.seconds:.2f} s"
+    if segment.name:  # a share of the site: the index job indexes the merged trees
+        logs.append(f"{heading}\n{result.log}")
+        return {"seconds": round(result.seconds, 3)}, flags, fallback
     search = index_with_pagefind(result.destination, budget=budget)
-    logs.append(
-        f"== {stage.stage} ({stage.base_url}) in {result.seconds:.2f} s\n{result.log}\n{search.describe()}"
-    )
+    logs.append(f"{heading}\n{result.log}\n{search.describe()}")
     return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """The one Hugo segment a job renders, and what Hugo needs to render it (nothing for a whole site)."""
+
+    name: str = ""
+    args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    #: Whether it renders the home page, by which the runner tells a site with no layouts.
+    renders_home: bool = True
+
+    @classmethod
+    def of(cls, job: BuildJob) -> _Segment:
+        if not job.render_segments:
+            return cls()
+        if len(job.render_segments) != 1:
+            raise BuildError(f"a build runner renders one segment, not {len(job.render_segments)}")
+        (name,) = job.render_segments
+        return cls(
+            name,
+            segments.render_args(name, job.segments),
+            segments.hugo_env(job.segments),
+            segments.renders_home(name, job.segments),
+        )
+
+    def describe(self) -> str:
+        return f" segment {self.name}" if self.name else ""
+
+
+def _index(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
+    """A segmented build's search index: Pagefind over each stage's merged tree (the job's source),
+    and the trees with their index handed back as a whole build's are."""
+    from chalicelib.search.pagefind import index_with_pagefind
+
+    public = _fetch_source(job, work)
+    stages: dict[str, dict[str, object]] = {}
+    for stage in job.stages:
+        search = index_with_pagefind(public / stage.stage, budget=budget)
+        logs.append(f"== {stage.stage} search index\n{search.describe()}")
+        stages[stage.stage] = {"search": search.summary()}
+    trees = work / "trees.tar.gz"
+    pack(public, trees)
+    put_file(job.trees_url, trees, TARBALL_TYPE)
+    return RunnerResult(ok=True, stages=stages)
 
 
 def _render(
@@ -134,6 +194,7 @@ def _render(
     flags: tuple[str, ...],
     logs: list[str],
     budget: TimeBudget,
+    segment: _Segment,
 ) -> tuple[hugo.HugoBuild, tuple[str, ...], str]:
     """Hugo's render of one stage, the flags it took, and why it fell back to Presslift's theme ("" when
     it did not: a site's own theme, even one named by its own `--theme` flag, is never replaced)."""
@@ -145,25 +206,33 @@ def _render(
             base_url=stage.base_url,
             work_dir=work,
             budget=budget,
-            extra_args=with_flags,
+            extra_args=(*with_flags, *segment.args),
             params=stage.params,
+            settings=segment.env,
         )
 
     try:
         result = build(flags)
-        if (dest / "index.html").is_file() or "--theme" in flags:
+        if (dest / "index.html").is_file() or "--theme" in flags or not segment.renders_home:
             return result, flags, ""
         reason = "the site rendered no home page (it has no layouts or theme)"
     except BuildError as exc:
         if "--theme" in flags or "failed to load modules" not in exc.log_tail:
             raise
         reason = f"its theme is not in the source ({exc.log_tail.strip().splitlines()[-1][:200]})"
+    flags = _use_presslift_theme(source, flags, reason, logs)
+    return build(flags), flags, reason
+
+
+def _use_presslift_theme(
+    source: Path, flags: tuple[str, ...], reason: str, logs: list[str]
+) -> tuple[str, ...]:
+    """Put Presslift's theme in the source and name it: the flags to render with, and the log says why."""
     logs.append(f"== using the {THEME_NAME} theme: {reason}")
     themes = source / "themes" / THEME_NAME
     if not themes.exists():
         shutil.copytree(theme_dir(), themes)
-    flags = (*flags, "--theme", THEME_NAME)
-    return build(flags), flags, reason
+    return (*flags, "--theme", THEME_NAME)
 
 
 def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:
@@ -186,7 +255,7 @@ def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> R
     logs.append(f"== bundle: {len(manifest.files)} files, {manifest.total_bytes} bytes")
     archive = work / "bundle.tar.gz"
     pack(out, archive)
-    _put_file(job.trees_url, archive, TARBALL_TYPE)
+    put_file(job.trees_url, archive, TARBALL_TYPE)
     return RunnerResult(ok=True, stages={"code": {"files": len(manifest.files)}})
 
 
@@ -210,12 +279,12 @@ def _get(url: str, into: Path) -> None:
         raise BuildError(f"the build runner could not fetch its source: {exc}") from exc
 
 
-def _put_file(url: str, path: Path, content_type: str) -> None:
+def put_file(url: str, path: Path, content_type: str) -> None:
     with path.open("rb") as body:
         _put(url, body, path.stat().st_size, content_type)
 
 
-def _put_text(url: str, text: str) -> None:
+def put_text(url: str, text: str) -> None:
     data = text.encode("utf-8")
     _put(url, io.BytesIO(data), len(data), LOG_TYPE)
 

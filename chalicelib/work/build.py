@@ -30,7 +30,7 @@ from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
-from chalicelib.work import artifacts, buildcache, site_config, work_dir
+from chalicelib.work import artifacts, buildcache, segmented, site_config, work_dir
 from chalicelib.work.treestore import store_stream
 
 STAGING, PROD = "staging", "prod"
@@ -181,12 +181,13 @@ def render_prod(svc: Services, run: Run, source_key: str, budget: TimeBudget) ->
 
 
 def runner_usage(result: RunnerResult) -> Usage:
-    """The runner function's time at its memory and its one request; nothing for a child process (its
-    time is the stage function's own). A runner that did not say its memory adds only the request."""
+    """The runner function's time at its memory and its requests (one, or a segmented build's several);
+    nothing for a child process (its time is the stage function's own). A runner that did not say its
+    memory adds only the requests."""
     if result.seconds <= 0:
         return Usage()
     gb_seconds = result.seconds * result.memory_mb / 1024 if result.memory_mb else None
-    return Usage(lambda_gb_seconds=gb_seconds, lambda_requests=1)
+    return Usage(lambda_gb_seconds=gb_seconds, lambda_requests=result.invocations)
 
 
 def hand_off(
@@ -262,7 +263,7 @@ def run_runner(
         keep_cache_url=cache.keep_cache_url,
         **{"stages": (), **job},
     )
-    result = runner.run(request)
+    result = segmented.runner_for(svc, run, runner, store, scratch, expires).run(request)
     if keep_cache:
         not_kept = buildcache.store_kept(store, run.site, cache) if result.ok else ""
         result = replace(result, cache=cache.note or result.cache, cache_kept=not_kept or result.cache_kept)

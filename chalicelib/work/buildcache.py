@@ -33,19 +33,26 @@ class CacheOffer:
 
 
 def offer(
-    store: ArtifactStore, site: str, folder: Path, shares_disk: bool, seconds: int, *, keep: bool = True
+    store: ArtifactStore,
+    site: str,
+    folder: Path,
+    shares_disk: bool,
+    seconds: int,
+    *,
+    keep: bool = True,
+    key: str = "",
 ) -> CacheOffer:
     """The site's cache for the runner: presigned URLs, or files in `folder` for a child process.
     Without `keep` the runner may read the cache but leaves none: a preview's build (a pull request's
-    code, perhaps a fork's) must never write what the site's own builds restore."""
-    found = _offer(store, site, folder, shares_disk, seconds)
+    code, perhaps a fork's) must never write what the site's own builds restore. `key`: another of the
+    site's caches than its whole build's (a segment's, `segment_cache_key`)."""
+    found = _offer(store, key or cache_key(site), folder, shares_disk, seconds)
     if keep:
         return found
     return CacheOffer(found.cache_url, "", found.fetched_file, None, found.note)
 
 
-def _offer(store: ArtifactStore, site: str, folder: Path, shares_disk: bool, seconds: int) -> CacheOffer:
-    key = cache_key(site)
+def _offer(store: ArtifactStore, key: str, folder: Path, shares_disk: bool, seconds: int) -> CacheOffer:
     try:
         size = store.object_size(key)
         if size is not None and size > MAX_BYTES:
@@ -63,8 +70,9 @@ def _offer(store: ArtifactStore, site: str, folder: Path, shares_disk: bool, sec
         return CacheOffer(note=f"cache ignored: it could not be fetched ({exc})")
 
 
-def store_kept(store: ArtifactStore, site: str, offer: CacheOffer) -> str:
-    """Store the cache a child process left (bounded like the runner's own); "" or why it was not."""
+def store_kept(store: ArtifactStore, site: str, offer: CacheOffer, key: str = "") -> str:
+    """Store the cache a child process left (bounded like the runner's own) under `key` (by default
+    the site's); "" or why it was not."""
     if offer.fetched_file:
         offer.fetched_file.unlink(missing_ok=True)
     kept = offer.kept_file
@@ -73,7 +81,7 @@ def store_kept(store: ArtifactStore, site: str, offer: CacheOffer) -> str:
     try:
         if kept.stat().st_size > MAX_BYTES:
             return f"cache not kept: {megabytes(kept.stat().st_size)} is over {megabytes(MAX_BYTES)}"
-        store.upload_file(cache_key(site), kept, CONTENT_TYPE)
+        store.upload_file(key or cache_key(site), kept, CONTENT_TYPE)
         return ""
     except (ClientError, BotoCoreError, OSError) as exc:
         return f"cache not kept: {exc}"

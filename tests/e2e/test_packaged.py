@@ -312,6 +312,31 @@ def test_a_code_site_reaches_efs_prod(cloud, api, outside):
     assert mounted == {MOUNT}
 
 
+def test_a_site_split_in_segments_builds_in_concurrent_runner_invocations(cloud, api, outside):
+    """For each tree (staging's, then prod's), three runner invocations render a segment each (the
+    pool runs them at once, as Lambda would) and a fourth indexes their merge, all on presigned URLs;
+    no function is refused anything."""
+    from tests.e2e.test_segmented_site import site_files
+
+    github, _ = outside
+    repo = "acme/packaged-atlas"
+    github.add_repo(repo, tokens=[TOKEN])
+    site = Site("pkgatlas", repo=repo, build_segments=3)
+    SECRETS[site.name] = register(cloud.services, site)
+    jobs = runner_jobs(cloud)
+    run = push(api, github, site, site_files())
+    assert run["status"] == "awaiting_approval", errors(run)
+    # Staging's tree, then prod's, each: three segments, the two that kept the site's own layouts again
+    # with Presslift's theme (the site has none: the home page's segment found so), and the index.
+    assert runner_jobs(cloud) == jobs + 2 * (3 + 2 + 1)
+    logs = run_logs(api, run)
+    for n in (1, 2, 3):
+        assert logs.count(f"== segment {n} of 3 (presslift-{n}-of-3)") == 2, logs
+    assert "== search index" in logs
+    status, home = http(run["urls"]["staging"])
+    assert status == 200 and "The Harbour" in home
+
+
 def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside, monkeypatch):
     github, _ = outside
     repo = "acme/brochure"

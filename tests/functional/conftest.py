@@ -10,8 +10,10 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
+from chalicelib.buildrunner.invoke import ProcessRunner
 from chalicelib.config import Settings
 from chalicelib.services import Services, use_services
+from tests.conftest import moto_server
 
 
 @pytest.fixture
@@ -41,3 +43,25 @@ def api(provisioned: Services) -> Iterator[Client]:
             yield client
     finally:
         use_services(None)
+
+
+class PresignedRunner(ProcessRunner):
+    """The runner as the runner function gets its job: presigned URLs only (a child process here)."""
+
+    shares_disk = False
+
+
+@pytest.fixture
+def presigned(monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
+    """The pipeline's resources on a moto server (presigned URLs need one to answer them), with the
+    build runner handed presigned URLs as the runner function is."""
+    from presslift.localcloud.provision import provision
+
+    with moto_server() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        settings = Settings.from_env({})
+        svc = Services(settings)
+        names = ("s3", "sqs", "sns", "dynamodb", "cloudfront")
+        provision(settings, {name: getattr(svc, name) for name in names})
+        svc.__dict__["build_runner"] = PresignedRunner()
+        yield svc

@@ -17,16 +17,11 @@ import pytest
 from chalicelib.artifacts import ArtifactStore, cache_key
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner.hugocache import MARKER
-from chalicelib.buildrunner.invoke import ProcessRunner
-from chalicelib.config import Settings
 from chalicelib.hugo import hugo_version
 from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
-from chalicelib.services import Services
 from chalicelib.sitemodel import Site
 from chalicelib.work.build import build
-from presslift.localcloud.provision import provision
-from tests.conftest import moto_server
 
 SITE = "photos"
 LAYOUT = """<html><body>{{ range site.RegularPages }}{{ with .Resources.GetMatch "*.png" }}
@@ -193,25 +188,10 @@ def test_a_cache_from_another_hugo_version_is_discarded(site, tmp_path):
     assert detail["cache"]["kept"].startswith("cache kept (")
 
 
-class PresignedRunner(ProcessRunner):
-    """The runner as the runner function gets its job: presigned URLs only (a child process here)."""
-
-    shares_disk = False
-
-
-def test_the_runner_function_gets_and_leaves_the_cache_by_presigned_urls(tmp_path, monkeypatch):
-    with moto_server() as endpoint:
-        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-        settings = Settings.from_env({})
-        svc = Services(settings)
-        provision(
-            settings, {name: getattr(svc, name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront")}
-        )
-        svc.__dict__["build_runner"] = PresignedRunner()
-        svc.sites.add(Site(SITE, repo="acme/photos", kind="hugo"))
-
-        first = build_once(svc, tmp_path)
-        second = build_once(svc, tmp_path, edited=True)
+def test_the_runner_function_gets_and_leaves_the_cache_by_presigned_urls(presigned, tmp_path):
+    presigned.sites.add(Site(SITE, repo="acme/photos", kind="hugo"))
+    first = build_once(presigned, tmp_path)
+    second = build_once(presigned, tmp_path, edited=True)
     assert first["cache"]["kept"].startswith("cache kept ("), first["cache"]
     assert second["cache"]["restored"].startswith("cache restored ("), second["cache"]
     assert second["cache"]["written"].endswith("(0 processed images)")

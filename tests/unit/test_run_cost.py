@@ -210,6 +210,9 @@ def test_the_runner_function_says_its_memory_and_its_time_counts_at_it(tmp_path,
     waited = replace(result, seconds=10.0)  # FunctionRunner.run sets how long it waited
     assert runner_usage(waited) == Usage(lambda_gb_seconds=10.0 * 3008 / 1024, lambda_requests=1)
     assert runner_usage(result) == Usage()  # a child process: its time is the stage function's own
+    # A build in three segments: four invocations (three segments, one index), their times summed.
+    split = replace(result, seconds=25.0, invocations=4)
+    assert runner_usage(split) == Usage(lambda_gb_seconds=25.0 * 3008 / 1024, lambda_requests=4)
 
 
 @pytest.mark.parametrize("reported", [64, 20000, "3008", True, None])
