@@ -256,6 +256,10 @@ class ArtifactStore:
         self.download_tree(site, run_id, stage, into)
         return manifest
 
+    def download_tree_archive(self, site: str, run_id: str, stage: str, into: Path) -> None:
+        """The tree's archive as it is stored (a tar.gz), into the file `into`."""
+        self.get_object_file(tree_key(site, run_id, stage), into, f"the {stage} tree of run {run_id}")
+
     def download_tree(self, site: str, run_id: str, stage: str, into: Path) -> None:
         """The tree alone, for whoever read its manifest already (a deploy's plan)."""
         self._get_folder(tree_key(site, run_id, stage), f"the {stage} tree of run {run_id}", into)

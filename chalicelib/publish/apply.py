@@ -32,6 +32,7 @@ from chalicelib.publish.plan import PublishPlan, Upload, UploadReason, plan_publ
 from chalicelib.publish.remote import PublishRecord, RecordEntry, RemoteObject, merge_record
 from chalicelib.publish.spotcheck import SpotCheck, compare, keys_to_check, needed_paths
 from chalicelib.publish.target import PublishOptions, PublishTarget
+from chalicelib.publish.treefiles import TreeFiles, files_of
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def current_plan(
     manifest: Manifest,
     target: PublishTarget,
     options: PublishOptions,
-    tree: Path | None = None,
+    tree: Path | TreeFiles | None = None,
 ) -> PublishPlan:
     """The plan for publishing `manifest` to `target` now (reads the bucket, writes nothing); with the
     built `tree`, the spot check also covers what its home page links."""
@@ -78,7 +79,11 @@ class BucketReading:
 
 
 def read_bucket(
-    s3: S3Client, manifest: Manifest, target: PublishTarget, options: PublishOptions, tree: Path | None
+    s3: S3Client,
+    manifest: Manifest,
+    target: PublishTarget,
+    options: PublishOptions,
+    tree: Path | TreeFiles | None,
 ) -> BucketReading:
     """Plan from the record when it can stand in for the bucket and a spot check agrees; else list,
     trusting the record where it still holds, and HEAD only what stays unknown."""
@@ -121,14 +126,14 @@ def _spot_check(
     target: PublishTarget,
     record: PublishRecord,
     options: PublishOptions,
-    tree: Path | None,
+    tree: Path | TreeFiles | None,
     *,
     home_only: bool = False,
 ) -> SpotCheck:
     """HEAD what every visit needs and a sample of the rest (spotcheck.py), against the record; with
     `home_only`, only what the home page links beyond that (a plan read without the tree lacked it)."""
-    home = tree / "index.html" if tree is not None else None
-    home_html = home.read_text(encoding="utf-8", errors="replace") if home and home.is_file() else None
+    home = files_of(tree).read_bytes("index.html") if tree is not None else None
+    home_html = home.decode("utf-8", errors="replace") if home is not None else None
     paths = {entry.path for entry in manifest.files}
     needed = needed_paths(paths, home_html, manifest.base_url)
     sample = options.spot_check_sample
@@ -147,7 +152,7 @@ def recheck(
     manifest: Manifest,
     options: PublishOptions,
     planned: BucketReading,
-    tree: Path,
+    tree: Path | TreeFiles,
 ) -> tuple[BucketReading, str]:
     """Whether `planned` still holds now that the built `tree` is at hand: the same `planned` and "",
     or a fresh reading and why the plan was read again.
@@ -197,7 +202,7 @@ def apply_reading(
     *,
     s3: S3Client,
     cloudfront: CloudFrontClient | None,
-    tree: Path,
+    tree: Path | TreeFiles,
     manifest: Manifest,
     options: PublishOptions,
     reading: BucketReading,
@@ -211,11 +216,12 @@ def apply_reading(
             + "; ".join(plan.refusals)
             + ". Nothing was changed. If this is intended, publish again with force (or allow_deletes)."
         )
-    _check_tree(tree, plan)
+    files = files_of(tree)
+    _check_tree(files, plan)
     if not plan.changes_nothing:
         about = {"site": manifest.site, "run": manifest.run_id, "stage": manifest.stage}
         bucket.mark_unfinished(s3, target, about)
-    etags = _upload_in_order(s3, tree, plan, options)
+    etags = _upload_in_order(s3, files, plan, options)
     deleted = bucket.delete(s3, target, list(plan.deletes))
     record = _record_after(plan, etags, reading)
     with ContextPool(max_workers=1) as pool:
@@ -271,24 +277,26 @@ def _unknown_but_maybe_same(reason: UploadReason, live: RemoteObject | None) -> 
     )
 
 
-def _check_tree(tree: Path, plan: PublishPlan) -> None:
+def _check_tree(files: TreeFiles, plan: PublishPlan) -> None:
     """Refuse before writing anything if the tree does not hold what the manifest promised."""
     for upload in plan.uploads:
         if upload.is_redirect:
             continue
-        path = tree / upload.path
-        if not path.is_file():
+        size = files.size(upload.path)
+        if size is None:
             raise PublishError(
-                f"the tree {tree} lacks {upload.path}, which its manifest lists; nothing was changed"
+                f"the tree lacks {files.where(upload.path)}, which its manifest lists; nothing was changed"
             )
-        if path.stat().st_size != upload.size:
+        if size != upload.size:
             raise PublishError(
-                f"{path} is {path.stat().st_size} bytes but its manifest says {upload.size}; "
+                f"{files.where(upload.path)} is {size} bytes but its manifest says {upload.size}; "
                 "the artifact is damaged, rebuild it; nothing was changed"
             )
 
 
-def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: PublishOptions) -> dict[str, str]:
+def _upload_in_order(
+    s3: S3Client, files: TreeFiles, plan: PublishPlan, options: PublishOptions
+) -> dict[str, str]:
     """Each group completes before the next starts; the first failure stops everything before deletes."""
     etags: dict[str, str] = {}
     stop = threading.Event()
@@ -298,7 +306,7 @@ def _upload_in_order(s3: S3Client, tree: Path, plan: PublishPlan, options: Publi
         if stop.is_set():
             return None
         try:
-            return bucket.put(s3, plan.target, tree, upload, direct)
+            return bucket.put(s3, plan.target, files, upload, direct)
         except BaseException:
             stop.set()
             raise

@@ -15,7 +15,6 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -27,6 +26,7 @@ from chalicelib.publish.plan import Upload
 from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
 from chalicelib.publish.spotcheck import Seen
 from chalicelib.publish.target import PublishTarget
+from chalicelib.publish.treefiles import TreeFiles
 
 S3Client = Any  # a boto3 S3 client; typed loosely because boto3-stubs are not a dependency
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
@@ -175,7 +175,7 @@ def head_many(
 
 
 def put(
-    s3: S3Client, target: PublishTarget, tree: Path, upload: Upload, direct: DirectPuts | None = None
+    s3: S3Client, target: PublishTarget, files: TreeFiles, upload: Upload, direct: DirectPuts | None = None
 ) -> str:
     """Upload one object and return its ETag: through `direct` when it can, else the client's call.
 
@@ -193,7 +193,7 @@ def put(
     if upload.is_redirect:
         params["WebsiteRedirectLocation"] = upload.headers.redirect
 
-    body = b"" if upload.is_redirect else _checked_bytes(target, tree, upload)
+    body = b"" if upload.is_redirect else _checked_bytes(target, files, upload)
     if direct is not None:
         etag = direct.put(upload.key, body, _put_headers(params))
         if etag is not None:
@@ -219,12 +219,12 @@ def _put_headers(params: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
-def _checked_bytes(target: PublishTarget, tree: Path, upload: Upload) -> bytes:
+def _checked_bytes(target: PublishTarget, files: TreeFiles, upload: Upload) -> bytes:
     # Site files are small (pages, images); reading each once keeps retries simple and the hash exact.
-    data = (tree / upload.path).read_bytes()
-    if hashlib.md5(data, usedforsecurity=False).hexdigest() != upload.md5:
+    data = files.read_bytes(upload.path)
+    if data is None or hashlib.md5(data, usedforsecurity=False).hexdigest() != upload.md5:
         raise PublishError(
-            f"{tree / upload.path} differs from its manifest (MD5), so it was not uploaded to "
+            f"{files.where(upload.path)} differs from its manifest (MD5), so it was not uploaded to "
             f"{target.where(upload.key)}; the artifact is damaged, rebuild it"
         )
     return data

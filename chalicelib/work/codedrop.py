@@ -224,7 +224,8 @@ def apply_codedrop(svc: Services, run: Run, plan: CodeDropPlan, *, force: bool =
     from chalicelib.codemount.job import MountJob
 
     cleared = clearance.check(svc, run, plan.target)
-    mount, store = svc.codedrop_mount, artifacts(svc)
+    mount = svc.codedrop_mount  # one name, one value: the grant analysis follows it to the mount function
+    store = artifacts(svc)
     key = tree_key(run.site, plan.artifact_run, BUNDLE)
     with work_dir() as tmp:
         if mount.shares_disk:
@@ -303,7 +304,8 @@ def rollback(svc: Services, run: Run, stage: str, to_run: str | None) -> CodeDro
     from chalicelib.codemount.invoke import checked
     from chalicelib.codemount.job import MountJob
 
-    mount, app = svc.codedrop_mount, app_name(svc, run)
+    mount = svc.codedrop_mount  # one name, one value: the grant analysis follows it to the mount function
+    app = app_name(svc, run)
     if to_run is None:
         found = checked(mount.run(MountJob("releases", stage, app, run_id=run.id))).releases
         to_run = _release_before_current(list(found))

@@ -209,21 +209,25 @@ def apply_deploy(svc: Services, run: Run, plan: DeployPlan) -> DeployResult:
     """Carry out `plan`: download the tree, re-check the target (re-plan, and say so, if it changed
     since planning), upload, delete and invalidate, then sync search. Clearance comes first."""
     from chalicelib.publish import apply_reading, recheck
+    from chalicelib.publish.treefiles import ArchiveFiles
 
     # Before anything is downloaded or written: prod only for a run that may go there.
     cleared = clearance.check(svc, run, plan.stage)
     with work_dir() as tmp:
-        tree = Path(tmp) / "tree"
-        artifacts(svc).download_tree(run.site, plan.artifact_run, plan.stage, tree)
-        reading, replanned = recheck(svc.s3, plan.manifest, plan.options, plan.reading, tree)
-        result = apply_reading(
-            s3=svc.s3,
-            cloudfront=svc.cloudfront if plan.target.distribution_id else None,
-            tree=tree,
-            manifest=plan.manifest,
-            options=plan.options,
-            reading=reading,
-        )
+        packed = Path(tmp) / "tree.tar.gz"
+        artifacts(svc).download_tree_archive(run.site, plan.artifact_run, plan.stage, packed)
+        # Read in place: only what the plan uploads is read, and no file of the tree is written.
+        with ArchiveFiles(packed, Path(tmp) / "tree.tar") as tree:
+            packed.unlink()
+            reading, replanned = recheck(svc.s3, plan.manifest, plan.options, plan.reading, tree)
+            result = apply_reading(
+                s3=svc.s3,
+                cloudfront=svc.cloudfront if plan.target.distribution_id else None,
+                tree=tree,
+                manifest=plan.manifest,
+                options=plan.options,
+                reading=reading,
+            )
     applied = replace(plan, publish=reading.plan, reading=reading) if replanned else plan
     search = None
     if plan.search is not None:
