@@ -28,8 +28,11 @@ from typing import IO, Any
 from chalicelib.errors import DiskFullError, InputError, is_disk_full
 from chalicelib.github.api import GitHubUnavailable, api_base, check_repo, headers, open_url
 
-MAX_SOURCE_BYTES = 512 * 1024 * 1024
-MAX_SOURCE_FILES = 50_000
+# A repository's files, extracted: a 50,000-page site with its theme and a few thousand images fits
+# four times over in files, and the build function's 10 GB of /tmp holds it with its stored archive
+# and the runner's output beside it.
+MAX_SOURCE_BYTES = 2 * 1024 * 1024 * 1024
+MAX_SOURCE_FILES = 200_000
 _CHUNK = 1024 * 1024
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")
 

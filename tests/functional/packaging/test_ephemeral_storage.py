@@ -15,9 +15,9 @@ pytestmark = pytest.mark.xdist_group("packaging")
 
 EXPECTED_MB = {
     "Convert": 10240,  # the export, uploads.zip, the converted site and its tarball
-    "Build": 10240,  # the runner's tarball of every stage's tree, and those trees unpacked
+    "Build": 10240,  # a fetched repository (up to 2 GB), its archive, the runner's and the stored tree's
     "BuildRunner": 10240,  # the source, Hugo's cache, a tree per stage and a tarball
-    "Deploy": 5120,  # one stage's tarball and its unpacked tree
+    "Deploy": 5120,  # one stage's tarball and the plain tar it is read from in place
     "Codedrop": 512,  # hands the mount function a presigned URL: no bundle passes through it
     "CodedropMount": 2048,  # a bundle's tarball and its unpacked tree
     "ExpireApprovals": 512,  # the sweep writes nothing
