@@ -107,7 +107,7 @@ def generate(source: Path, pages: int, images: int, seed: int = 5572) -> None:
     tags = [f"topic-{n}" for n in range(20)]
     categories = [f"section-{n}" for n in range(8)]
     for number in range(pages):
-        day = _date(number)
+        day = _date(number, pages)
         front = (
             f'---\ntitle: "Post {number}: {" ".join(rng.choices(WORDS, k=4))}"\ndate: {day}\n'
             f"tags: [{rng.choice(tags)}]\ncategories: [{rng.choice(categories)}]\n---\n\n"
@@ -178,6 +178,11 @@ def _hugo(source: Path, destination: Path, work: Path, extra: list[str]) -> None
     )
 
 
-def _date(number: int) -> str:
-    # Four posts a day from 2020-01-01, so post order (and so which lists show a post) is fixed.
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1577836800 + number * 6 * 3600))
+SIX_YEARS = 6 * 365 * 24 * 3600
+
+
+def _date(number: int, pages: int) -> str:
+    # Four posts a day from 2020-01-01, so post order (and so which lists show a post) is fixed; more
+    # a day when there are more posts than fit by 2026, so that none is in the future and unbuilt.
+    step = min(6 * 3600, SIX_YEARS // max(pages, 1))
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1577836800 + number * step))
