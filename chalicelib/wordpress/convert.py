@@ -41,7 +41,7 @@ from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
-from chalicelib.wordpress.sitemedia import SiteMedia, plain
+from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
 from chalicelib.wordpress.slugs import hugo_term_path
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
@@ -283,7 +283,7 @@ class Conversion:
             plugin_params(
                 item,
                 title=meta["title"],
-                excerpt=excerpt or plain(item.content)[:300],
+                excerpt=excerpt or plain_start(item.content, 300),
                 site_title=self.report.site.title,
                 site_description=self.report.site.description,
                 author=(meta.get("authors") or [""])[0],

@@ -33,6 +33,22 @@ def plain(text: str) -> str:
     return " ".join(htmllib.unescape(TAG_RE.sub(" ", text)).split())
 
 
+def plain_start(text: str, length: int) -> str:
+    """`plain(text)[:length]`, reading only as much of a long `text` as that needs.
+
+    Cut right after a tag, a text's plain form is the start of the whole text's: the tags before the
+    cut are the same, no entity spans the space a tag becomes, and every word before it is whole.
+    """
+    check = 4 * length
+    for tag in TAG_RE.finditer(text):
+        if tag.end() >= check:
+            start = plain(text[: tag.end()])
+            if len(start) >= length:
+                return start[:length]
+            check *= 2
+    return plain(text)[:length]
+
+
 class SiteMedia:
     def __init__(
         self, work: Path, uploads: UploadsArchive | None, options: ConvertOptions, report: ConversionReport

@@ -6,6 +6,7 @@ This module must never write outside the folder it is given.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -110,6 +111,8 @@ _RESOLVER = yaml.resolver.Resolver()
 _MAX_LINE = 76  # below libyaml's folding width (80): the line is never folded
 
 
+# Keys, tags, categories and author names come back page after page: their answers are remembered.
+@functools.lru_cache(maxsize=4096)
 def _yaml_scalar(text: str, indent: int) -> str | None:
     """A string as libyaml writes it `indent` characters into a line, or None when it is not short and
     simple enough to tell here."""
