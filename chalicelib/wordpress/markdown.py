@@ -357,6 +357,7 @@ def to_markdown(root: Any, *, marked: bool = False) -> str:
     With `marked`, code lines keep their `KEEP` marks for the caller's own clean-ups (see `release`).
     """
     text = _children(root, _Context())
-    text = TRAILING_SPACE.sub("\n", text)
+    if " \n" in text or "\t\n" in text:  # every TRAILING_SPACE match ends in one of these
+        text = TRAILING_SPACE.sub("\n", text)
     text = BLANK_LINES.sub("\n\n", text).strip() + "\n" if text.strip() else ""
     return text if marked else release(text)

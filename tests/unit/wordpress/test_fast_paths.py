@@ -104,3 +104,12 @@ def test_iso_dates_match_strftime_for_every_year():
     )
     assert iso_date("0000-00-00 00:00:00", "0000-00-00 00:00:00") == ""
     assert offset_of("2024-01-02 09:30:00", "2024-01-02 14:00:00") == "-04:30"
+
+
+def test_payload_hint_shortcut_agrees_with_the_patterns_on_generated_texts():
+    rnd = random.Random(19)
+    pieces = ["eval", "atob", "(", " ", "\n", "\u2003", "x", "Zm9v" * 20, "<?php", "str_rot13", "A" * 149]
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        expected = bool(PAYLOAD_HINT.search(text) or LONG_RUN.search(text))
+        assert _may_hold_payload(text) == expected, text
