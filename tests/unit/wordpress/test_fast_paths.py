@@ -4,12 +4,14 @@ Each shortcut is held to the function it stands in for, on hand-picked edge case
 strings made by a seeded generator from the characters that matter to it.
 """
 
+import json
 import random
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
 
+from chalicelib.wordpress.comments import comments_json
 from chalicelib.wordpress.dates import iso_date, offset_of
 from chalicelib.wordpress.links import url_host
 from chalicelib.wordpress.scan import LONG_RUN, PAYLOAD_HINT, _may_hold_payload
@@ -113,3 +115,31 @@ def test_payload_hint_shortcut_agrees_with_the_patterns_on_generated_texts():
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
         expected = bool(PAYLOAD_HINT.search(text) or LONG_RUN.search(text))
         assert _may_hold_payload(text) == expected, text
+
+
+def test_comments_json_is_what_json_dumps_writes():
+    rnd = random.Random(19)
+    values = [
+        "",
+        "plain",
+        'q"uote\\',
+        "é\u2028\x00\n</script>",
+        0,
+        -3,
+        2**70,
+        True,
+        False,
+        None,
+        1.5,
+        [1],
+        {"a": 1},
+    ]
+    for _ in range(2_000):
+        entries = [
+            {
+                rnd.choice(["id", "author", "content", "é"]): rnd.choice(values)
+                for _ in range(rnd.randint(0, 4))
+            }
+            for _ in range(rnd.randint(0, 3))
+        ]
+        assert comments_json(entries) == json.dumps(entries, indent=2, ensure_ascii=False) + "\n", entries
