@@ -67,6 +67,14 @@ PROTECTED_AT = re.compile(r"ZQXPRE(\d+)ZQX")
 LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
+def _blank_line_before(m: re.Match[str]) -> str:
+    return "\n\n" + m.group(0)
+
+
+def _blank_line_after(m: re.Match[str]) -> str:
+    return m.group(0) + "\n\n"
+
+
 def wpautop(text: str) -> str:
     """WordPress's paragraph rules: blank lines separate paragraphs, a single newline is a line break."""
     if not text.strip():
@@ -78,8 +86,9 @@ def wpautop(text: str) -> str:
         return "\n\n" + PROTECTED_TOKEN.format(len(protected) - 1) + "\n\n"
 
     text = PRE.sub(protect, text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = BLOCK_OPEN.sub(r"\n\n\1", text)
-    text = BLOCK_CLOSE.sub(r"\1\n\n", text)
+    # Functions, not "\\1" templates: Python 3.11 expands a template in Python code for every match.
+    text = BLOCK_OPEN.sub(_blank_line_before, text)
+    text = BLOCK_CLOSE.sub(_blank_line_after, text)
     out: list[str] = []
     for chunk in PARAGRAPH_BREAK.split(text):
         chunk = chunk.strip("\n")
