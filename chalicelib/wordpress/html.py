@@ -97,7 +97,8 @@ def wpautop(text: str) -> str:
         if STARTS_WITH_BLOCK.match(chunk) or PROTECTED_ONLY.fullmatch(chunk):
             out.append(chunk)
         else:
-            out.append("<p>" + LINE_BREAK.sub("<br />\n", chunk.strip()) + "</p>")
+            chunk = chunk.strip()
+            out.append("<p>" + (LINE_BREAK.sub("<br />\n", chunk) if "\n" in chunk else chunk) + "</p>")
     result = "\n\n".join(out)
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
 
@@ -179,11 +180,13 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     text = html_text.replace("\r\n", "\n").replace("\r", "\n")
     is_blocks = "<!-- wp:" in text
     text = embed_blocks(text, add_player, pc)
-    text = BLOCK_COMMENT.sub("", text)
-    has_more = bool(MORE.search(text))
-    text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
-    text = MORE.sub("", text)
-    text = NEXTPAGE.sub("", text)
+    has_more = False
+    if "<!--" in text:  # what each of these patterns looks for starts with it
+        text = BLOCK_COMMENT.sub("", text)
+        has_more = bool(MORE.search(text))
+        text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
+        text = MORE.sub("", text)
+        text = NEXTPAGE.sub("", text)
     text = convert_shortcodes(text, sc, placeholders)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:
