@@ -33,9 +33,9 @@ QUERY_KEYS = ("p", "page_id", "attachment_id")
 URL_CACHE = 8192
 
 
-# The common shape, "http(s)://host.name[:port]" then "/", "?", "#" or the end, in lower case and
-# ASCII: its host is read off directly. Anything else (user info, brackets, non-ASCII, controls inside
-# the host) goes through urlsplit.
+# The common shape, "http://" or "https://" (lower case), an ASCII host name, an optional port, then
+# "/", "?", "#" or the end: its host is read off directly. Anything else (user info, brackets,
+# non-ASCII, controls or escapes inside the host) goes through urlsplit.
 PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]*)(?::[0-9]*)?(?:[/?#]|$)")
 
 
