@@ -9,13 +9,13 @@ This module must never keep unapproved comments or any markup outside the allow-
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node, text_content, unwrap
 from chalicelib.wordpress.html import wpautop
 from chalicelib.wordpress.scan import SPAM_WORDS, scan
+from chalicelib.wordpress.writer import records_json
 from chalicelib.wordpress.wxr import Comment
 
 ALLOWED_TAGS = frozenset(
@@ -107,32 +107,4 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
 
 
 def comments_json(entries: list[dict[str, Any]]) -> str:
-    """`json.dumps(entries, indent=2, ensure_ascii=False)` and a newline. With an indent, json writes
-    from Python code; the flat entries a thread holds are written here with its C string encoder."""
-    if entries and all(type(e) is dict and all(_flat(k, v) for k, v in e.items()) for e in entries):
-        objects = [
-            "{}"
-            if not e
-            else "{\n" + ",\n".join(f"    {_STRING(k)}: {_scalar(v)}" for k, v in e.items()) + "\n  }"
-            for e in entries
-        ]
-        return "[\n  " + ",\n  ".join(objects) + "\n]\n"
-    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
-
-
-# What json.dumps(..., ensure_ascii=False) writes a string with.
-_STRING = json.encoder.encode_basestring
-
-
-def _flat(key: object, value: object) -> bool:
-    return type(key) is str and (value is None or type(value) in (str, int, bool))
-
-
-def _scalar(value: object) -> str:
-    if type(value) is str:
-        return str(_STRING(value))
-    if value is None:
-        return "null"
-    if type(value) is bool:
-        return "true" if value else "false"
-    return int.__repr__(value)
+    return records_json(entries)

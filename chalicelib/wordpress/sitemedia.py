@@ -9,7 +9,6 @@ This module must never contact a host the export does not name (`fetchmedia` enf
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import MediaItem, Plan
 from chalicelib.wordpress.players import enclosure
 from chalicelib.wordpress.report import ConversionReport
-from chalicelib.wordpress.writer import safe_path, write_text
+from chalicelib.wordpress.writer import records_json, safe_path, write_text
 from chalicelib.wordpress.wxr import Item
 
 TAG_RE = re.compile(r"<[^>]+>")
@@ -167,4 +166,4 @@ class SiteMedia:
             }
             for m in sorted(plan.media.values(), key=lambda m: m.id)
         ]
-        write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
+        write_text(self.work, "data/media.json", records_json(library))

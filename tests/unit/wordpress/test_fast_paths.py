@@ -11,11 +11,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from chalicelib.wordpress import writer
 from chalicelib.wordpress.comments import comments_json
 from chalicelib.wordpress.dates import iso_date, offset_of
 from chalicelib.wordpress.links import url_host
 from chalicelib.wordpress.scan import LONG_RUN, PAYLOAD_HINT, _may_hold_payload
 from chalicelib.wordpress.sitemedia import plain, plain_start
+from chalicelib.wordpress.writer import records_json
 
 
 def _host_the_long_way(url: str) -> str:
@@ -117,7 +119,7 @@ def test_payload_hint_shortcut_agrees_with_the_patterns_on_generated_texts():
         assert _may_hold_payload(text) == expected, text
 
 
-def test_comments_json_is_what_json_dumps_writes():
+def test_records_json_is_what_json_dumps_writes():
     rnd = random.Random(19)
     values = [
         "",
@@ -142,4 +144,18 @@ def test_comments_json_is_what_json_dumps_writes():
             }
             for _ in range(rnd.randint(0, 3))
         ]
-        assert comments_json(entries) == json.dumps(entries, indent=2, ensure_ascii=False) + "\n", entries
+        expected = json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+        assert records_json(entries) == expected, entries
+        assert comments_json(entries) == expected, entries
+
+
+def test_front_matter_entries_are_what_libyaml_writes_at_any_length():
+    rnd = random.Random(19)
+    alphabet = "abcXYZ019_/().,+!?&%$=;@':#-é "
+    for _ in range(5_000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.choice([1, 5, 70, 74, 75, 77, 80, 150, 300])))
+        if rnd.random() < 0.2:
+            text = rnd.choice(["true", "null", "2024-01-02", "12", "0x1F", "~", "yes"]) + text[:2]
+        for value in (text, [text, "x"]):
+            fast = writer._yaml_entry("featured_image", value)
+            assert fast is None or fast == writer._yaml({"featured_image": value}), value
