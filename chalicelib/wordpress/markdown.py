@@ -132,6 +132,8 @@ def escape_hugo_shortcodes(markdown: str) -> str:
             return "{ {"  # an opening with no end: break it so Hugo does not look for one
         return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
 
+    if "{{" not in markdown:  # every match starts with it
+        return markdown
     return HUGO_SHORTCODE.sub(escape, markdown)
 
 
