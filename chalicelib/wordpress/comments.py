@@ -9,13 +9,13 @@ This module must never keep unapproved comments or any markup outside the allow-
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node, text_content, unwrap
 from chalicelib.wordpress.html import wpautop
 from chalicelib.wordpress.scan import SPAM_WORDS, scan
+from chalicelib.wordpress.writer import records_json
 from chalicelib.wordpress.wxr import Comment
 
 ALLOWED_TAGS = frozenset(
@@ -107,4 +107,4 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
 
 
 def comments_json(entries: list[dict[str, Any]]) -> str:
-    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+    return records_json(entries)

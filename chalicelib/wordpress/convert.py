@@ -41,13 +41,14 @@ from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
-from chalicelib.wordpress.sitemedia import SiteMedia, plain
+from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
 from chalicelib.wordpress.slugs import hugo_term_path
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
 # What hugo.toml's `theme` may say: a folder under themes/ or a Hugo module path.
 THEME_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)*")
+REWRITE_CACHE = 16384
 
 
 def _language(code: str) -> str:
@@ -84,6 +85,7 @@ class Conversion:
         self.titles: dict[int, str] = {}
         self._attached: dict[int, list[int]] | None = None
         self.identities = ItemIdentities()
+        self._rewrites: dict[str, str] = {}  # old URL -> new, while pages are written (_new_url)
         self.media = SiteMedia(work, uploads, options, self.report)
         # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
         self.shortcodes: set[str] = set()
@@ -212,7 +214,7 @@ class Conversion:
             self.report.warn(code, message, label)
 
         def rewrite(url: str) -> str:
-            new = sitemap.rewrite(url) or url
+            new = self._new_url(sitemap, url)
             if is_media_url(url):
                 self.report.media.add("local" if new.startswith(LOCAL_UPLOADS_PREFIX) else "remote")
             return new
@@ -283,7 +285,7 @@ class Conversion:
             plugin_params(
                 item,
                 title=meta["title"],
-                excerpt=excerpt or plain(item.content)[:300],
+                excerpt=excerpt or plain_start(item.content, 300),
                 site_title=self.report.site.title,
                 site_description=self.report.site.description,
                 author=(meta.get("authors") or [""])[0],
@@ -310,6 +312,17 @@ class Conversion:
             self.report.count("comment", "spam", len(spam))
         if len(item.comments) > len(comments) + len(spam):
             self.report.count("comment", "skipped", len(item.comments) - len(comments) - len(spam))
+
+    def _new_url(self, sitemap: SiteMap, url: str) -> str:
+        """`sitemap.rewrite(url) or url`, remembered: the site map is settled before pages are written
+        (what it records while answering, it records once per URL), and a site links the same pages
+        and files over and over."""
+        new = self._rewrites.get(url)
+        if new is None:
+            if len(self._rewrites) >= REWRITE_CACHE:
+                self._rewrites.clear()
+            new = self._rewrites[url] = sitemap.rewrite(url) or url
+        return new
 
     def _referenced_media_url(self, media_id: int) -> str:
         """Where a media item the page uses is served from (see `SiteMedia.src`), or "" when unknown."""

@@ -67,6 +67,14 @@ PROTECTED_AT = re.compile(r"ZQXPRE(\d+)ZQX")
 LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
+def _blank_line_before(m: re.Match[str]) -> str:
+    return "\n\n" + m.group(0)
+
+
+def _blank_line_after(m: re.Match[str]) -> str:
+    return m.group(0) + "\n\n"
+
+
 def wpautop(text: str) -> str:
     """WordPress's paragraph rules: blank lines separate paragraphs, a single newline is a line break."""
     if not text.strip():
@@ -78,8 +86,9 @@ def wpautop(text: str) -> str:
         return "\n\n" + PROTECTED_TOKEN.format(len(protected) - 1) + "\n\n"
 
     text = PRE.sub(protect, text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = BLOCK_OPEN.sub(r"\n\n\1", text)
-    text = BLOCK_CLOSE.sub(r"\1\n\n", text)
+    # Functions, not "\\1" templates: Python 3.11 expands a template in Python code for every match.
+    text = BLOCK_OPEN.sub(_blank_line_before, text)
+    text = BLOCK_CLOSE.sub(_blank_line_after, text)
     out: list[str] = []
     for chunk in PARAGRAPH_BREAK.split(text):
         chunk = chunk.strip("\n")
@@ -88,7 +97,8 @@ def wpautop(text: str) -> str:
         if STARTS_WITH_BLOCK.match(chunk) or PROTECTED_ONLY.fullmatch(chunk):
             out.append(chunk)
         else:
-            out.append("<p>" + LINE_BREAK.sub("<br />\n", chunk.strip()) + "</p>")
+            chunk = chunk.strip()
+            out.append("<p>" + (LINE_BREAK.sub("<br />\n", chunk) if "\n" in chunk else chunk) + "</p>")
     result = "\n\n".join(out)
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
 
@@ -170,11 +180,13 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     text = html_text.replace("\r\n", "\n").replace("\r", "\n")
     is_blocks = "<!-- wp:" in text
     text = embed_blocks(text, add_player, pc)
-    text = BLOCK_COMMENT.sub("", text)
-    has_more = bool(MORE.search(text))
-    text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
-    text = MORE.sub("", text)
-    text = NEXTPAGE.sub("", text)
+    has_more = False
+    if "<!--" in text:  # what each of these patterns looks for starts with it
+        text = BLOCK_COMMENT.sub("", text)
+        has_more = bool(MORE.search(text))
+        text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
+        text = MORE.sub("", text)
+        text = NEXTPAGE.sub("", text)
     text = convert_shortcodes(text, sc, placeholders)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:

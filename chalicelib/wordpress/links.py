@@ -33,8 +33,22 @@ QUERY_KEYS = ("p", "page_id", "attachment_id")
 URL_CACHE = 8192
 
 
-@functools.lru_cache(maxsize=URL_CACHE)
+# The common shape, "http://" or "https://" (lower case), an ASCII host name, an optional port, then
+# "/", "?", "#" or the end: its host is read off directly. Anything else (user info, brackets,
+# non-ASCII, controls or escapes inside the host) goes through urlsplit.
+PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]*)(?::[0-9]*)?(?:[/?#]|$)")
+
+
 def url_host(url: str) -> str:
+    """The host of `url`, lower case, without "www." ("" when it has none or is not a URL)."""
+    plain = PLAIN_HOST.match(url.strip())
+    if plain is not None:
+        return plain.group(1).lower().removeprefix("www.")
+    return _split_host(url)
+
+
+@functools.lru_cache(maxsize=URL_CACHE)
+def _split_host(url: str) -> str:
     try:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
@@ -98,6 +112,7 @@ def upload_urls_in(text: str) -> Iterator[str]:
             yield url
 
 
+@functools.lru_cache(maxsize=URL_CACHE)
 def is_media_url(url: str) -> bool:
     """True for an uploaded file's URL or any URL whose name is a media file's (a.mp3, b.pdf)."""
     if uploads_relative(url):

@@ -132,6 +132,8 @@ def escape_hugo_shortcodes(markdown: str) -> str:
             return "{ {"  # an opening with no end: break it so Hugo does not look for one
         return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
 
+    if "{{" not in markdown:  # every match starts with it
+        return markdown
     return HUGO_SHORTCODE.sub(escape, markdown)
 
 
@@ -357,6 +359,7 @@ def to_markdown(root: Any, *, marked: bool = False) -> str:
     With `marked`, code lines keep their `KEEP` marks for the caller's own clean-ups (see `release`).
     """
     text = _children(root, _Context())
-    text = TRAILING_SPACE.sub("\n", text)
+    if " \n" in text or "\t\n" in text:  # every TRAILING_SPACE match ends in one of these
+        text = TRAILING_SPACE.sub("\n", text)
     text = BLANK_LINES.sub("\n\n", text).strip() + "\n" if text.strip() else ""
     return text if marked else release(text)

@@ -347,6 +347,8 @@ def bare_embeds(text: str, add: Callable[[str], str], ctx: PlayerContext) -> str
             return add(embed_markdown(url, ctx))
         return m.group(0)
 
+    if "://" not in text:  # no URL, nothing to embed
+        return text
     # Code is shown as written: a URL on its own line inside <pre> or <code> stays text.
     parts = CODE.split(text)
     return "".join(part if i % 2 else BARE_LINE.sub(replace, part) for i, part in enumerate(parts))

@@ -9,7 +9,6 @@ This module must never contact a host the export does not name (`fetchmedia` enf
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import MediaItem, Plan
 from chalicelib.wordpress.players import enclosure
 from chalicelib.wordpress.report import ConversionReport
-from chalicelib.wordpress.writer import safe_path, write_text
+from chalicelib.wordpress.writer import records_json, safe_path, write_text
 from chalicelib.wordpress.wxr import Item
 
 TAG_RE = re.compile(r"<[^>]+>")
@@ -31,6 +30,22 @@ def plain(text: str) -> str:
     if "<" not in text and "&" not in text:  # most titles and captions: nothing to take out
         return " ".join(text.split())
     return " ".join(htmllib.unescape(TAG_RE.sub(" ", text)).split())
+
+
+def plain_start(text: str, length: int) -> str:
+    """`plain(text)[:length]`, reading only as much of a long `text` as that needs.
+
+    Cut right after a tag, a text's plain form is the start of the whole text's: the tags before the
+    cut are the same, no entity spans the space a tag becomes, and every word before it is whole.
+    """
+    check = 4 * length
+    for tag in TAG_RE.finditer(text):
+        if tag.end() >= check:
+            start = plain(text[: tag.end()])
+            if len(start) >= length:
+                return start[:length]
+            check *= 2
+    return plain(text)[:length]
 
 
 class SiteMedia:
@@ -151,4 +166,4 @@ class SiteMedia:
             }
             for m in sorted(plan.media.values(), key=lambda m: m.id)
         ]
-        write_text(self.work, "data/media.json", json.dumps(library, indent=2, ensure_ascii=False) + "\n")
+        write_text(self.work, "data/media.json", records_json(library))

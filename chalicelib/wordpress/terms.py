@@ -99,7 +99,12 @@ def _merged(terms: list[Term]) -> dict[tuple[str, str], Term]:
         known = merged.get(key)
         if known is None:
             merged[key] = term
-        else:
+        elif (
+            (not known.name and term.name)
+            or (not known.id and term.id)
+            or (not known.parent and term.parent)
+            or (not known.description and term.description)
+        ):  # most mentions (each post's) add nothing to the term already known
             merged[key] = replace(
                 known,
                 name=known.name or term.name,

@@ -6,6 +6,7 @@ This module must never write outside the folder it is given.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -62,8 +63,47 @@ def write_text(root: Path, relative: str, text: str) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(text.encode("utf-8"))
+    # os.open and os.write: three system calls a file, where open() adds an fstat and a tty check.
+    data = memoryview(text.encode("utf-8"))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)
+
+
+def records_json(records: list[dict[str, Any]]) -> str:
+    """`json.dumps(records, indent=2, ensure_ascii=False)` and a newline. With an indent, json writes
+    from Python code; a list of flat records (comments, the media library) is written here with its C
+    string encoder instead, and anything else by json itself."""
+    if records and all(type(r) is dict and all(_flat(k, v) for k, v in r.items()) for r in records):
+        objects = [
+            "{\n" + ",\n".join(f"    {_JSON_STRING(k)}: {_json_scalar(v)}" for k, v in r.items()) + "\n  }"
+            if r
+            else "{}"
+            for r in records
+        ]
+        return "[\n  " + ",\n  ".join(objects) + "\n]\n"
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+# What json.dumps(..., ensure_ascii=False) writes a string with.
+_JSON_STRING = json.encoder.encode_basestring
+
+
+def _flat(key: object, value: object) -> bool:
+    return type(key) is str and (value is None or type(value) in (str, int, bool))
+
+
+def _json_scalar(value: object) -> str:
+    if type(value) is str:
+        return str(_JSON_STRING(value))
+    if value is None:
+        return "null"
+    if type(value) is bool:
+        return "true" if value else "false"
+    return int.__repr__(value)
 
 
 def content_file(metadata: dict[str, Any], body: str) -> str:
@@ -110,10 +150,14 @@ _RESOLVER = yaml.resolver.Resolver()
 _MAX_LINE = 76  # below libyaml's folding width (80): the line is never folded
 
 
+# Keys, tags, categories and author names come back page after page: their answers are remembered.
+@functools.lru_cache(maxsize=4096)
 def _yaml_scalar(text: str, indent: int) -> str | None:
     """A string as libyaml writes it `indent` characters into a line, or None when it is not short and
-    simple enough to tell here."""
-    if indent + len(text) > _MAX_LINE - 2 or not _SIMPLE.fullmatch(text) or text[-1] == " " or text[0] == "_":
+    simple enough to tell here. libyaml folds a long line at a space only, so a text without one (a
+    URL, say) is written on its line whatever its length."""
+    short = indent + len(text) <= _MAX_LINE - 2 or " " not in text
+    if not short or not _SIMPLE.fullmatch(text) or text[-1] == " " or text[0] == "_":
         return None
     # Plain when it reads back as the same string; single-quoted when it would read as another type
     # (true, 12, 2024-01-02) or holds an indicator.
@@ -121,7 +165,7 @@ def _yaml_scalar(text: str, indent: int) -> str | None:
     if plain and not (": " in text or text.endswith(":") or " #" in text):
         return text
     quoted = "'" + text.replace("'", "''") + "'"
-    return quoted if indent + len(quoted) <= _MAX_LINE else None
+    return quoted if indent + len(quoted) <= _MAX_LINE or " " not in text else None
 
 
 def _yaml_entry(key: str, value: Any) -> str | None:

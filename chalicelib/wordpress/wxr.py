@@ -127,14 +127,27 @@ class Site:
     terms: list[Term] = field(default_factory=list)
 
 
+# An export names a few dozen tags, each thousands of times: their (namespace, name) split is
+# remembered, up to a bound that a hostile export with endless distinct tags cannot pass.
+_LOCAL_NAMES: dict[str, tuple[str, str]] = {}
+_LOCAL_NAMES_MAX = 4096
+
+
 def _local(el: Any) -> tuple[str, str]:
     tag = el.tag
+    known = _LOCAL_NAMES.get(tag)
+    if known is not None:
+        return known
     if not isinstance(tag, str):
         return "", ""
     if tag.startswith("{"):
         ns, _, name = tag[1:].partition("}")
-        return ("" if ns in RSS_NAMESPACES else ns), name
-    return "", tag
+        local = ("" if ns in RSS_NAMESPACES else ns), name
+    else:
+        local = "", tag
+    if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
+        _LOCAL_NAMES[tag] = local
+    return local
 
 
 def _text(el: Any) -> str:

@@ -125,14 +125,18 @@ class StrictXmlStream:
         return done
 
     def _find_real_close(self, buf: bytes, pos: int) -> int | None:
+        if not self._eof:
+            # The first `]]>` that REAL_CLOSE matches, as the loop below finds it: an earlier one near
+            # the end of the buffer, or this one there, waits for more data either way.
+            real = REAL_CLOSE.search(buf, pos)
+            return real.start() if real is not None and real.start() + LOOKAHEAD <= len(buf) else None
+        # At the end of the export, a last `]]>` with only whitespace after it closes too.
         search_from = pos
         while True:
             close = buf.find(CDATA_CLOSE, search_from)
             if close < 0:
                 return None
-            if not self._eof and close + LOOKAHEAD > len(buf):
-                return None
-            if REAL_CLOSE.match(buf, close) or (self._eof and close + 3 >= len(buf.rstrip())):
+            if REAL_CLOSE.match(buf, close) or close + 3 >= len(buf.rstrip()):
                 return close
             search_from = close + 1
 

@@ -86,7 +86,12 @@ def test_the_common_shapes_take_the_direct_path() -> None:
     assert _yaml_entry("draft", False) == "draft: false\n"
     assert _yaml_entry("wordpress_id", 1201) == "wordpress_id: 1201\n"
     assert _yaml_entry("tags", ["news", "yes"]) == "tags:\n- news\n- 'yes'\n"
-    assert _yaml_entry("summary", "x" * 90) is None  # libyaml folds long lines: left to it
+    assert _yaml_entry("summary", "x " * 44 + "x") is None  # libyaml folds long lines at spaces: left to it
+    # With no space to fold at, libyaml writes a long text on its line: a featured image's URL, say.
+    url = "https://example.files.wordpress.com/2013/03/a-rather-long-featured-image-name-horizontal.jpg"
+    assert (
+        _yaml_entry("featured_image", url) == f"featured_image: {url}\n" == libyaml({"featured_image": url})
+    )
     assert _yaml_entry("enclosure", {"url": "a"}) is None
 
 
