@@ -30,15 +30,16 @@ class Measured:
     stdout: str
     stderr: str
     started: float = 0.0  # time.time() at start
-    #: (time.time(), tree RSS bytes, tree CPU seconds) every RSS_EVERY; (time.time(), bytes) for /tmp.
-    rss_samples: tuple[tuple[float, int, float], ...] = ()
+    #: (time.time(), tree RSS bytes, tree CPU seconds, the runner's RSS bytes) every RSS_EVERY;
+    #: (time.time(), bytes) for /tmp.
+    rss_samples: tuple[tuple[float, int, float, int], ...] = ()
     tmp_samples: tuple[tuple[float, int], ...] = ()
 
     def figures(self) -> dict[str, Any]:
         out = asdict(self)
         for key in ("stdout", "stderr", "started", "rss_samples", "tmp_samples"):
             del out[key]
-        return out
+        return out | _split_rss(self.rss_samples)
 
     def window(self, start: float, end: float) -> dict[str, Any]:
         """Peaks and CPU between two instants of the run, from the samples (for a stage inside it)."""
@@ -51,14 +52,17 @@ class Measured:
             "seconds": round(end - start, 2),
             "cpu_seconds": round(max(0.0, cpu_end - cpu_start), 2),
             "peak_rss_mb": round(max((s[1] for s in inside), default=0) / 2**20, 1),
+            **_split_rss(inside),
             "peak_tmp_mb": round(max(tmp, default=0) / 2**20, 1),
             "samples": len(inside),
         }
 
 
-def tree_usage(root: int) -> tuple[int, float]:
-    """Resident bytes of `root` and every process under it, and their CPU seconds (user + system,
-    with what each has reaped of its own children), now."""
+def tree_usage(root: int) -> tuple[int, float, int]:
+    """Resident bytes of `root` and every process under it, their CPU seconds (user + system, with
+    what each has reaped of its own children), and the resident bytes of the build runner's processes
+    among them (`python -m chalicelib.buildrunner` and what it runs: Hugo, Pagefind), now. On AWS the
+    runner is a function of its own, held to its own memory."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -74,15 +78,45 @@ def tree_usage(root: int) -> tuple[int, float]:
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    total, ticks = 0, 0
+    runners = {pid for pid in tree if RUNNER in _cmdline(pid)}
+    in_runner = set(runners)
+    frontier = list(runners)
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child in tree and child not in in_runner:
+                in_runner.add(child)
+                frontier.append(child)
+    total, ticks, runner = 0, 0, 0
     for pid in tree:
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+            resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+            total += resident
+            runner += resident if pid in in_runner else 0
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
         except (OSError, IndexError, ValueError):
             continue
-    return total, ticks / TICKS
+    return total, ticks / TICKS, runner
+
+
+#: How the build runner's child process is started on the local cloud (`buildrunner/invoke.py`).
+RUNNER = "chalicelib.buildrunner"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _split_rss(samples: Any) -> dict[str, float]:
+    """The peaks of the stage's own processes and of the build runner's, apart (0 when no runner ran)."""
+    return {
+        "peak_stage_rss_mb": round(max((s[1] - s[3] for s in samples), default=0) / 2**20, 1),
+        "peak_runner_rss_mb": round(max((s[3] for s in samples), default=0) / 2**20, 1),
+    }
 
 
 def folder_bytes(folder: Path) -> int:
@@ -101,7 +135,7 @@ def run(command: list[str], *, env: dict[str, str], tmp: Path, cwd: Path, timeou
     """Run `command` with `tmp` as its only scratch folder (TMPDIR), sampling it until it ends."""
     tmp.mkdir(parents=True, exist_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    rss_samples: list[tuple[float, int, float]] = []
+    rss_samples: list[tuple[float, int, float, int]] = []
     tmp_samples: list[tuple[float, int]] = []
     wall_start = time.time()
     started = time.perf_counter()
@@ -117,8 +151,8 @@ def run(command: list[str], *, env: dict[str, str], tmp: Path, cwd: Path, timeou
 
     def sample_rss() -> None:
         while not done.wait(RSS_EVERY):
-            rss, cpu = tree_usage(process.pid)
-            rss_samples.append((time.time(), rss, cpu))
+            rss, cpu, runner = tree_usage(process.pid)
+            rss_samples.append((time.time(), rss, cpu, runner))
 
     def sample_tmp() -> None:
         while not done.wait(TMP_EVERY):
