@@ -53,7 +53,7 @@ from standins.github import LocalGitHub
 from standins.github.payloads import push_payload, webhook_request
 
 WORK = ROOT / "bench" / "work" / "scale"
-RESULTS = ROOT / "bench" / "results" / "scale.json"
+RESULTS = ROOT / "bench" / "results" / "scale.json"  # the full size writes scale-full.json beside it
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 WXR_SOURCE = ROOT.parent / "shared" / "fixtures" / "wxr" / "wptrt-themeunittestdata.wordpress.xml"
 LAMBDA_SECONDS = 900
@@ -410,6 +410,12 @@ def report(
     }
 
 
+def results_path(result: dict[str, Any]) -> Path:
+    """Where a run's figures go: each size keeps its own, so a quick small run never hides the full one."""
+    name = str(result["scale_run"]).replace(" (overridden)", "-overridden")
+    return RESULTS if name == "small" else RESULTS.with_name(f"scale-{name}.json")
+
+
 def print_table(result: dict[str, Any]) -> None:
     scale = result["scale"]
     print(
@@ -454,7 +460,7 @@ def print_table(result: dict[str, Any]) -> None:
     for road in ("push_road", "import_road"):
         if result[road].get("failure"):
             print(f"  {road} failure: {result[road]['failure']}")
-    print(f"\ntarget_met: {result['target_met']}  (written to {RESULTS.relative_to(ROOT)})")
+    print(f"\ntarget_met: {result['target_met']}  (written to {results_path(result).relative_to(ROOT)})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -488,8 +494,9 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     result = report(name, scale, push, peer_run, imports)
     result["site"] = {"files": len(files), "bytes": sum(map(len, files.values()))}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1) + "\n")
+    written = results_path(result)
+    written.parent.mkdir(parents=True, exist_ok=True)
+    written.write_text(json.dumps(result, indent=1) + "\n")
     print_table(result)
     return 0
 
