@@ -13,6 +13,9 @@ folder. Each figure is reported against the function's memory size and ephemeral
 Side by side, the script a user would otherwise run: `hugo && hugo deploy` in one shell against the
 same moto server, timed the same way; push -> staging must be no slower.
 
+Then Hugo's kept caches (bench/scale/cacheroad.py): a 2,000-image site pushed cold and again after a
+one-post edit, three rounds; the rebuild's build stage must be at least 3x faster than the cold one.
+
 `--scale small` (2,000 pages, 100 images, 10,000 items) runs here in a few minutes; `--scale full`
 (50,000 pages, 2,000 images, 300,000 items) is issue 19's size. The JSON records which scale ran:
 figures of a small run are measured at that size only and are never the full-size figures.
@@ -39,6 +42,7 @@ from bench.publish import peers
 from bench.publish.run import BenchServer
 from bench.publish.site import HUGO, ROOT
 from bench.scale import measure, site
+from bench.scale.cacheroad import cache_road
 from chalicelib import events, resources, webhooks
 from chalicelib.config import Settings
 from chalicelib.github.api import API_ENV as GITHUB_API_ENV
@@ -352,9 +356,15 @@ def import_road(pipeline: Pipeline, items: int) -> dict[str, Any]:
 
 
 def report(
-    scale_name: str, scale: Scale, push: dict[str, Any], peer_run: dict[str, Any], imports: dict[str, Any]
+    scale_name: str,
+    scale: Scale,
+    push: dict[str, Any],
+    peer_run: dict[str, Any],
+    imports: dict[str, Any],
+    cache: dict[str, Any],
 ) -> dict[str, Any]:
-    stages = push["stages"] + push["invocations"] + imports.get("invocations", [])
+    cache_invocations = [i for r in cache["rounds"] for i in r["invocations"]]
+    stages = push["stages"] + push["invocations"] + imports.get("invocations", []) + cache_invocations
     ratio = round(push["push_to_staging_seconds"] / peer_run["seconds"], 2) if peer_run["seconds"] else None
     targets = {
         "push_road_reached_staging": push["failure"] is None
@@ -362,6 +372,7 @@ def report(
         "import_road_converted": bool(imports.get("invocations")) and imports.get("failure") is None,
         "every_stage_30_percent_headroom": bool(stages) and all(s["headroom_target_met"] for s in stages),
         "push_to_staging_no_slower_than_peer": ratio is not None and ratio <= 1.0,
+        "rebuild_after_one_post_edit_3x_faster": bool(cache["target_met"]),
     }
     return {
         "scale_run": scale_name,
@@ -381,6 +392,7 @@ def report(
         "peer": peer_run,
         "push_to_staging_over_peer": ratio,
         "import_road": imports,
+        "hugo_cache": cache,
         "targets": targets,
         "target_met": all(targets.values()),
         "notes": [
@@ -395,10 +407,13 @@ def report(
             "short-lived peak between samples can be missed.",
             "No limit is enforced on the child (RLIMIT_AS is unreliable with Go binaries): a stage over "
             "its limit shows as negative headroom, where Lambda would have killed it.",
-            "The build stage renders two trees (staging and prod, each with Pagefind) and hashes and stores "
-            "both; the peer builds one tree and searches nothing. push_to_staging_seconds runs from the "
-            "webhook call to the end of deploy-staging and includes each stage's cold start.",
-            "Push -> staging is measured on a cold first build (no kept Hugo cache), as is the peer's.",
+            "The build stage renders staging's tree (with Pagefind's search index) and hashes and stores it; "
+            "build-prod renders prod's once staging is live. The peer builds one tree and indexes nothing "
+            "for search. push_to_staging_seconds runs from the webhook call to the end of deploy-staging "
+            "and includes each stage's cold start.",
+            "Push -> staging is measured on a cold first build (no kept Hugo cache), as is the peer's. "
+            "hugo_cache is a separate site of its own (photos, each resized twice by Hugo): the build "
+            "stage's seconds on a cold build and on a rebuild after a one-post edit with the kept cache.",
             "fetch and build run in one invocation of the build function (flow.fetch hands straight on to "
             "build), so the 900 s apply to their sum: see invocations; stages splits it by the run "
             "record's stage start and end times.",
@@ -427,6 +442,7 @@ def print_table(result: dict[str, Any]) -> None:
         f"{'900s left':>10}  headroom mem/tmp/time"
     )
     rows = [*result["push_road"]["invocations"], *result["import_road"].get("invocations", [])]
+    rows += [i for r in result["hugo_cache"]["rounds"] for i in r["invocations"]]
     rows += [
         {**s, "stage": "  " + s["stage"]}
         for s in result["push_road"]["stages"]
@@ -455,9 +471,15 @@ def print_table(result: dict[str, Any]) -> None:
     )
     for name, met in result["targets"].items():
         print(f"  {'ok  ' if met else 'MISS'} {name}")
+    cache = result["hugo_cache"]
+    print(
+        f"  Hugo cache ({cache['site']['photos']} images): "
+        f"build {cache['cold_build_seconds_median']} s cold, "
+        f"{cache['rebuild_build_seconds_median']} s after a one-post edit ({cache['ratio_cold_to_rebuild']}x)"
+    )
     if result["import_road"].get("convert_summary"):
         print(f"  convert: {result['import_road']['convert_summary']}")
-    for road in ("push_road", "import_road"):
+    for road in ("push_road", "import_road", "hugo_cache"):
         if result[road].get("failure"):
             print(f"  {road} failure: {result[road]['failure']}")
     print(f"\ntarget_met: {result['target_met']}  (written to {results_path(result).relative_to(ROOT)})")
@@ -469,11 +491,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, help="override the scale's page count")
     parser.add_argument("--images", type=int, help="override the scale's image count")
     parser.add_argument("--items", type=int, help="override the scale's export item count")
+    parser.add_argument("--photos", type=int, default=2_000, help="images of the Hugo-cache check's site")
+    parser.add_argument("--cache-rounds", type=int, default=3, help="cold/rebuild rounds of the cache check")
     args = parser.parse_args(argv)
     base = SCALES[args.scale]
     scale = Scale(args.pages or base.pages, args.images or base.images, args.items or base.items)
-    if min(vars(scale).values()) <= 0:
-        parser.error("--pages, --images and --items must be positive")
+    if min(*vars(scale).values(), args.photos, args.cache_rounds) <= 0:
+        parser.error("--pages, --images, --items, --photos and --cache-rounds must be positive")
     name = args.scale if scale == base else f"{args.scale} (overridden)"
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
@@ -487,12 +511,13 @@ def main(argv: list[str] | None = None) -> int:
             github.add_repo(REPO, private=True, tokens=[TOKEN])
             os.environ[GITHUB_API_ENV] = github.url
             push = push_road(pipeline, github, files)
-        print("  peer: hugo && hugo deploy...", file=sys.stderr, flush=True)
-        peer_run = peer(pipeline, WORK / "site")
-        imports = import_road(pipeline, scale.items)
+            print("  peer: hugo && hugo deploy...", file=sys.stderr, flush=True)
+            peer_run = peer(pipeline, WORK / "site")
+            imports = import_road(pipeline, scale.items)
+            cache = cache_road(pipeline, github, TOKEN, args.photos, args.cache_rounds)
     finally:
         server.stop()
-    result = report(name, scale, push, peer_run, imports)
+    result = report(name, scale, push, peer_run, imports, cache)
     result["site"] = {"files": len(files), "bytes": sum(map(len, files.values()))}
     written = results_path(result)
     written.parent.mkdir(parents=True, exist_ok=True)
