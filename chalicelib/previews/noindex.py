@@ -2,34 +2,20 @@
 tag (`noindex, nofollow`) at the top of its head, and the preview's objects are served with an
 `X-Robots-Tag` header (CloudFront's viewer-response function in the stack; the local site server).
 
-This runs in the build stage on the tree the runner returned, before it is hashed: the tag is part of
-the preview's manifest, and a page that already has a robots tag gets a second, stricter one (search
-engines take the most restrictive).
+This runs in the build stage on each page of the runner's archive as it is read (treestore), before
+it is hashed: the tag is part of the preview's manifest, and a page that already has a robots tag
+gets a second, stricter one (search engines take the most restrictive).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 
 ROBOTS_TAG = b'<meta name="robots" content="noindex, nofollow">'
 X_ROBOTS_TAG = "noindex, nofollow"
 _HEAD = re.compile(rb"<head(?:\s[^>]*)?>", re.IGNORECASE)
 _HTML = re.compile(rb"<html[\s>]", re.IGNORECASE)
-
-
-def mark_noindex(tree: Path) -> int:
-    """Add the robots tag to every HTML page under `tree`; returns how many pages got it."""
-    marked = 0
-    for page in sorted(tree.rglob("*.html")):
-        if page.is_symlink() or not page.is_file():
-            continue
-        html = page.read_bytes()
-        if ROBOTS_TAG not in html:
-            page.write_bytes(with_noindex(html))
-            marked += 1
-    return marked
 
 
 def with_noindex(html: bytes) -> bytes:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from chalicelib.errors import InputError
 from chalicelib.previews.naming import branch_path, check_path, kept_folders, pull_request_path
-from chalicelib.previews.noindex import ROBOTS_TAG, is_preview_path, mark_noindex, preview_folder
+from chalicelib.previews.noindex import ROBOTS_TAG, is_preview_path, preview_folder, with_noindex
 from chalicelib.sitemodel import PreviewPolicy, Site
 
 
@@ -54,19 +52,14 @@ def test_staging_keeps_the_preview_folders_the_site_uses() -> None:
     assert kept_folders(site) == ("previews/pr-", "branches/")
 
 
-def test_every_page_of_a_preview_is_marked_noindex(tmp_path: Path) -> None:
-    (tmp_path / "posts").mkdir()
-    (tmp_path / "index.html").write_text(
-        '<!doctype html><html lang="en"><HEAD class="x"><title>t</title></HEAD></html>'
-    )
-    (tmp_path / "posts" / "bare.html").write_text("<p>no head at all</p>")
-    (tmp_path / "style.css").write_text("body{}")
-    assert mark_noindex(tmp_path) == 2
-    index = (tmp_path / "index.html").read_bytes()
-    assert index.startswith(b'<!doctype html><html lang="en"><HEAD class="x">' + ROBOTS_TAG)
-    assert (tmp_path / "posts" / "bare.html").read_bytes().startswith(ROBOTS_TAG)
-    assert (tmp_path / "style.css").read_text() == "body{}"
-    assert mark_noindex(tmp_path) == 0  # marked once only
+def test_every_page_of_a_preview_gets_the_robots_tag_once() -> None:
+    index = b'<!doctype html><html lang="en"><HEAD class="x"><title>t</title></HEAD></html>'
+    marked = with_noindex(index)
+    assert marked.startswith(b'<!doctype html><html lang="en"><HEAD class="x">' + ROBOTS_TAG)
+    assert marked.endswith(b"<title>t</title></HEAD></html>")
+    assert with_noindex(b"<p>no head at all</p>") == ROBOTS_TAG + b"<p>no head at all</p>"
+    assert with_noindex(b"<html><body>x</body></html>") == b"<html>" + ROBOTS_TAG + b"<body>x</body></html>"
+    assert with_noindex(marked) == marked  # marked once only
 
 
 @pytest.mark.parametrize(
