@@ -69,7 +69,7 @@ bench-convert: $(STAMP)  ## presslift convert vs wordpress-export-to-markdown (n
 	$(PY) -m bench.convert.run
 
 .PHONY: bench-scale
-bench-scale: $(STAMP)  ## each stage (fetch, build, deploy-staging, convert) vs its function's limits, and hugo && hugo deploy (SCALE=small|full)
+bench-scale: $(STAMP)  ## each stage (fetch, build, deploy-staging, convert) vs its function's limits, vs hugo && hugo deploy, and a 2,000-image rebuild with the kept Hugo cache (SCALE=small|full)
 	$(PY) -m bench.scale.run --scale $(or $(SCALE),small)
 
 .PHONY: bench-fidelity
