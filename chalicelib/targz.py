@@ -23,7 +23,10 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 #: What the pipeline deflated its archives with before (fast; text still shrinks about 4x).
 TEXT_LEVEL = 1
@@ -91,7 +94,7 @@ class TarGzWriter:
         self._deflate.use_level(level_for(arcname))
         self._tar.add(path, arcname=arcname, recursive=False)
 
-    def add(self, info: tarfile.TarInfo, body: IO[bytes] | None = None) -> None:
+    def add(self, info: tarfile.TarInfo, body: SupportsRead[bytes] | None = None) -> None:
         """A member described by `info`, its `info.size` bytes read from `body`."""
         self._deflate.use_level(level_for(info.name))
         self._tar.addfile(info, body)
