@@ -136,6 +136,9 @@ def _stage_tree(
     if segment.name:  # a share of the site: the index job indexes the merged trees
         logs.append(f"{heading}\n{result.log}")
         return {"seconds": round(result.seconds, 3)}, flags, fallback
+    if not stage.pagefind:  # the site searches with Algolia, which never reads a Pagefind index
+        logs.append(f"{heading}\n{result.log}\nno Pagefind index: the site searches with Algolia")
+        return {"seconds": round(result.seconds, 3)}, flags, fallback
     search = index_with_pagefind(result.destination, budget=budget)
     logs.append(f"{heading}\n{result.log}\n{search.describe()}")
     return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
@@ -177,6 +180,9 @@ def _index(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> Ru
     public = _fetch_source(job, work)
     stages: dict[str, dict[str, object]] = {}
     for stage in job.stages:
+        if not stage.pagefind:  # the site searches with Algolia: its merged trees go back as they are
+            logs.append(f"== {stage.stage}: no Pagefind index, the site searches with Algolia")
+            continue
         search = index_with_pagefind(public / stage.stage, budget=budget)
         logs.append(f"== {stage.stage} search index\n{search.describe()}")
         stages[stage.stage] = {"search": search.summary()}

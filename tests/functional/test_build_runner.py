@@ -114,6 +114,21 @@ def test_the_runner_renders_every_stage_and_hands_back_trees_and_log(bucket, mon
     assert b"runner-test-secret" not in trees + log
 
 
+def test_a_tree_searched_with_algolia_gets_no_pagefind_index(bucket):
+    stages = (
+        StageRender("staging", "https://staging.test/", {"search": "true"}),
+        StageRender("prod", "https://prod.test/", {"search": "true", "algolia_appId": "APP"}, pagefind=False),
+    )
+    result = invoke.ProcessRunner().run(job(bucket, stages=stages))
+    assert result.ok, result
+    assert "search" in result.stages["staging"] and "search" not in result.stages["prod"]
+    with tarfile.open(fileobj=io.BytesIO(bucket.put["trees"][1])) as tar:
+        names = set(tar.getnames())
+    assert "staging/pagefind/pagefind.js" in names and "prod/index.html" in names
+    assert not any(name.startswith("prod/pagefind/") for name in names)
+    assert b"no Pagefind index: the site searches with Algolia" in bucket.put["log"][1]
+
+
 def test_a_failed_render_comes_back_as_a_result_with_hugos_lines(tmp_path):
     served = Bucket(
         source_tarball(tmp_path, {**SITE, "layouts/home.html": '{{ getenv "AWS_SECRET_ACCESS_KEY" }}'})
