@@ -82,13 +82,26 @@ def test_files_from_disk_keep_their_mode_and_time(tmp_path: Path) -> None:
     script = tmp_path / "run.sh"
     script.write_bytes(b"#!/bin/sh\n")
     script.chmod(0o755)
-    os.utime(script, (1_700_000_000, 1_700_000_000))
+    os.utime(script, (1_700_000_000.75, 1_700_000_000.75))
     archive = tmp_path / "a.tar.gz"
     with write_tar_gz(archive) as tar:
         tar.add_file(script, "bin/run.sh")
     with tarfile.open(archive, "r:gz") as opened:
         (member,) = opened.getmembers()
     assert (member.name, member.mode, member.mtime) == ("bin/run.sh", 0o755, 1_700_000_000)
+    assert member.pax_headers == {}  # whole seconds: no extended header per member
+
+
+def test_links_and_folders_from_disk_are_members_without_a_body(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "link").symlink_to("folder")
+    archive = tmp_path / "a.tar.gz"
+    with write_tar_gz(archive) as tar:
+        tar.add_file(tmp_path / "folder", "folder")
+        tar.add_file(tmp_path / "link", "link")
+    with tarfile.open(archive, "r:gz") as opened:
+        folder, link = opened.getmembers()
+    assert folder.isdir() and (link.issym(), link.linkname) == (True, "folder")
 
 
 def test_an_empty_archive_is_a_valid_tar_gz(tmp_path: Path) -> None:
