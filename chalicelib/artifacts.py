@@ -106,6 +106,17 @@ def unpack(archive: Path, into: Path) -> None:
         raise InputError(f"artifact archive cannot be extracted: {exc}") from exc
 
 
+def unpack_stream(stream: Any, into: Path) -> None:
+    """Extract a tarball we wrote as it arrives (`stream`: a download's body, read once and never held
+    whole), with `unpack`'s checks; what `stream.read` raises is the caller's to explain."""
+    into.mkdir(parents=True, exist_ok=True)
+    try:
+        with tarfile.open(fileobj=stream, mode="r|*") as tar:
+            tar.extractall(into, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise InputError(f"artifact archive cannot be extracted: {exc}") from exc
+
+
 @contextmanager
 def scratch_archive() -> Iterator[Path]:
     """A path for one tarball in the temporary directory (Lambda's /tmp), removed afterwards."""
