@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.errors import InputError, NotFoundError
 from chalicelib.manifest import Manifest, scan_tree
+from chalicelib.targz import write_tar_gz
 
 # Hugo's alias pages: a tiny HTML page with a canonical link and a zero-second meta refresh.
 _ALIAS = re.compile(
@@ -86,11 +87,12 @@ CHECKSUM = "CRC32"
 
 
 def pack(folder: Path, archive: Path) -> Path:
-    """Write `folder`'s files into the tar.gz file `archive`, streaming (memory does not grow with it)."""
-    with tarfile.open(archive, mode="w:gz", compresslevel=1) as tar:
+    """Write `folder`'s files into the tar.gz file `archive`, streaming (memory does not grow with it);
+    images and other compressed files are stored, not deflated again (`targz`)."""
+    with write_tar_gz(archive) as tar:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                tar.add(path, arcname=path.relative_to(folder).as_posix(), recursive=False)
+                tar.add_file(path, path.relative_to(folder).as_posix())
     return archive
 
 
@@ -101,6 +103,17 @@ def unpack(archive: Path, into: Path) -> None:
         with tarfile.open(archive, mode="r:*") as tar:
             tar.extractall(into, filter="data")
     except (tarfile.TarError, OSError) as exc:
+        raise InputError(f"artifact archive cannot be extracted: {exc}") from exc
+
+
+def unpack_stream(stream: Any, into: Path) -> None:
+    """Extract a tarball we wrote as it arrives (`stream`: a download's body, read once and never held
+    whole), with `unpack`'s checks; what `stream.read` raises is the caller's to explain."""
+    into.mkdir(parents=True, exist_ok=True)
+    try:
+        with tarfile.open(fileobj=stream, mode="r|*") as tar:
+            tar.extractall(into, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as exc:
         raise InputError(f"artifact archive cannot be extracted: {exc}") from exc
 
 

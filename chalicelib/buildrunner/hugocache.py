@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from chalicelib.errors import PipelineError
 from chalicelib.hugo import CACHE_DIR, RESOURCE_DIR
+from chalicelib.targz import write_tar_gz
 
 #: Past this (unpacked, or as a tarball) a cache is neither restored nor kept.
 MAX_BYTES = 1024 * 1024 * 1024
@@ -130,10 +131,10 @@ def pack_cache(work: Path, version: str, archive: Path) -> Path:
     """The cache folders and the marker as one tar.gz (modification times kept: `maxAge` reads them)."""
     marker = work / MARKER
     marker.write_text(json.dumps({"hugo": version}), encoding="utf-8")
-    with tarfile.open(archive, mode="w:gz", compresslevel=1) as tar:
-        tar.add(marker, arcname=MARKER, recursive=False)
+    with write_tar_gz(archive) as tar:  # processed images are stored, not deflated again
+        tar.add_file(marker, MARKER)
         for name in snapshot(work):
-            tar.add(work / name, arcname=name, recursive=False)
+            tar.add_file(work / name, name)
     marker.unlink()
     return archive
 

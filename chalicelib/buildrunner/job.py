@@ -17,11 +17,13 @@ from typing import Any
 
 @dataclass(frozen=True)
 class StageRender:
-    """One stage's tree: where it will be served, and the public params its pages get."""
+    """One stage's tree: where it will be served, the public params its pages get, and whether Pagefind
+    indexes it (not for a site searched with Algolia: its search page then asks Algolia)."""
 
     stage: str
     base_url: str
     params: dict[str, str] = field(default_factory=dict)
+    pagefind: bool = True
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ AWS client call, and never send anything anywhere but the job's own URLs.
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib import hugo
-from chalicelib.artifacts import pack, unpack
+from chalicelib.artifacts import pack, unpack_stream
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner import hugocache, segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
@@ -136,6 +137,9 @@ def _stage_tree(
     if segment.name:  # a share of the site: the index job indexes the merged trees
         logs.append(f"{heading}\n{result.log}")
         return {"seconds": round(result.seconds, 3)}, flags, fallback
+    if not stage.pagefind:  # the site searches with Algolia, which never reads a Pagefind index
+        logs.append(f"{heading}\n{result.log}\nno Pagefind index: the site searches with Algolia")
+        return {"seconds": round(result.seconds, 3)}, flags, fallback
     search = index_with_pagefind(result.destination, budget=budget)
     logs.append(f"{heading}\n{result.log}\n{search.describe()}")
     return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
@@ -177,6 +181,9 @@ def _index(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> Ru
     public = _fetch_source(job, work)
     stages: dict[str, dict[str, object]] = {}
     for stage in job.stages:
+        if not stage.pagefind:  # the site searches with Algolia: its merged trees go back as they are
+            logs.append(f"== {stage.stage}: no Pagefind index, the site searches with Algolia")
+            continue
         search = index_with_pagefind(public / stage.stage, budget=budget)
         logs.append(f"== {stage.stage} search index\n{search.describe()}")
         stages[stage.stage] = {"search": search.summary()}
@@ -260,23 +267,39 @@ def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> R
 
 
 def _fetch_source(job: BuildJob, work: Path) -> Path:
+    """The job's source, extracted as it downloads: no copy of the archive is written and read back
+    (62 MB for the 2,000-page scale site), and on AWS the download and the extraction overlap."""
     source = work / "source"
-    archive = work / "source.tar.gz"
-    _get(job.source_url, archive)
-    unpack(archive, source)
-    archive.unlink()
+    try:
+        with urllib.request.urlopen(job.source_url, timeout=60) as response:
+            unpack_stream(_Download(response), source)
+    except (OSError, _DownloadFailed) as exc:
+        raise BuildError(f"the build runner could not fetch its source: {exc}") from exc
     return source
 
 
 # --- the job's URLs ------------------------------------------------------------------------------
 
 
-def _get(url: str, into: Path) -> None:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response, into.open("wb") as out:
-            shutil.copyfileobj(response, out, _CHUNK)
-    except OSError as exc:
-        raise BuildError(f"the build runner could not fetch its source: {exc}") from exc
+class _DownloadFailed(Exception):
+    """The source's download broke off: the fetch's failure, not a bad archive's."""
+
+
+class _Download:
+    """A download's body for tarfile, whose read errors stay the download's."""
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data: bytes = self._response.read(size)
+        except (OSError, http.client.HTTPException) as exc:  # a reset, a timeout
+            raise _DownloadFailed(str(exc) or type(exc).__name__) from exc
+        missing = getattr(self._response, "length", None)  # an HTTP body's bytes still to come
+        if not data and size != 0 and missing:
+            raise _DownloadFailed(f"the connection closed {missing} bytes before the end")
+        return data
 
 
 def put_file(url: str, path: Path, content_type: str) -> None:

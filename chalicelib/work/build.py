@@ -89,11 +89,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
     config = site_config(run)
     site = svc.sites.registration(run.site)
     stages = (
-        preview_stages(svc, site, run)
-        if run.trigger.type == PREVIEW
-        else (
-            StageRender(STAGING, svc.settings.site_url(run.site, STAGING), search_params(svc, site, STAGING)),
-        )
+        preview_stages(svc, site, run) if run.trigger.type == PREVIEW else (stage_render(svc, site, STAGING),)
     )
     trees: dict[str, dict[str, Any]] = {}
     with work_dir() as tmp:
@@ -124,6 +120,18 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         summary=f"Hugo {result.hugo}: {files}{fallback}; {result.cache}",
         runner=runner_usage(result),
         cache={"restored": result.cache, "written": result.cache_written, "kept": result.cache_kept},
+    )
+
+
+def stage_render(svc: Services, site: Site, stage: str) -> StageRender:
+    """`stage`'s tree as the runner renders it: the site's URL and search params, and a Pagefind index
+    unless the site searches with Algolia (which never reads one: measured on the 2,000-page scale
+    site, indexing took 1.6 s beside Hugo's 4.8 s)."""
+    return StageRender(
+        stage,
+        svc.settings.site_url(site.name, stage),
+        search_params(svc, site, stage),
+        pagefind=site.search.backend != "algolia",
     )
 
 
@@ -160,7 +168,7 @@ def render_prod(svc: Services, run: Run, source_key: str, budget: TimeBudget) ->
     staging render just left, and keeps none: the same images were processed for staging already."""
     config = site_config(run)
     site = svc.sites.registration(run.site)
-    stage = StageRender(PROD, svc.settings.site_url(run.site, PROD), search_params(svc, site, PROD))
+    stage = stage_render(svc, site, PROD)
     name = PROD_LOG.get(run.trigger.type, PROD_LOG_DEFAULT)
     with work_dir() as tmp:
         _, archive = run_runner(

@@ -26,6 +26,7 @@ from chalicelib.contenttypes import content_type_for
 from chalicelib.errors import BuildError
 from chalicelib.manifest import Manifest, ManifestEntry
 from chalicelib.review.pages import read_page
+from chalicelib.targz import write_tar_gz
 
 #: Pages up to this size are read whole (for their text digest and search records); a larger one is
 #: hashed and stored like any other file, and reads as changed in a review.
@@ -94,7 +95,7 @@ def store_stream(
     try:
         with (
             tarfile.open(archive, mode="r|gz") as source,
-            tarfile.open(into, mode="w:gz", compresslevel=1) as out,
+            write_tar_gz(into) as out,  # images are stored, not deflated again
         ):
             for member in source:
                 path = tree_path(member.name, stage)
@@ -116,13 +117,13 @@ def store_stream(
                     if transform is not None:
                         data = transform(path, data)
                     info.size = len(data)
-                    out.addfile(info, io.BytesIO(data))
+                    out.add(info, io.BytesIO(data))
                     digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
                     pages[path] = data
                 else:
                     info.size = member.size
                     hashing = _Hashing(handle)
-                    out.addfile(info, hashing)
+                    out.add(info, hashing)
                     digest = hashing.md5.hexdigest()
                 manifest.files.append(ManifestEntry(path, digest, info.size, content_type_for(path)))
                 if path in pages:

@@ -26,6 +26,7 @@ class Bucket:
 
     def __init__(self, source: bytes) -> None:
         self.source = source
+        self.cut_source_at: int | None = None  # send only this much of the source, then hang up
         self.put: dict[str, tuple[str, bytes]] = {}
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -48,7 +49,8 @@ class Bucket:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(bucket.source)))
                 self.end_headers()
-                self.wfile.write(bucket.source)
+                self.wfile.write(bucket.source[: bucket.cut_source_at])
+                self.close_connection = True
 
             def do_PUT(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -112,6 +114,37 @@ def test_the_runner_renders_every_stage_and_hands_back_trees_and_log(bucket, mon
     content_type, log = bucket.put["log"]
     assert content_type.startswith("text/plain") and b"== prod (https://prod.test/)" in log
     assert b"runner-test-secret" not in trees + log
+
+
+def test_a_tree_searched_with_algolia_gets_no_pagefind_index(bucket):
+    stages = (
+        StageRender("staging", "https://staging.test/", {"search": "true"}),
+        StageRender("prod", "https://prod.test/", {"search": "true", "algolia_appId": "APP"}, pagefind=False),
+    )
+    result = invoke.ProcessRunner().run(job(bucket, stages=stages))
+    assert result.ok, result
+    assert "search" in result.stages["staging"] and "search" not in result.stages["prod"]
+    with tarfile.open(fileobj=io.BytesIO(bucket.put["trees"][1])) as tar:
+        names = set(tar.getnames())
+    assert "staging/pagefind/pagefind.js" in names and "prod/index.html" in names
+    assert not any(name.startswith("prod/pagefind/") for name in names)
+    assert b"no Pagefind index: the site searches with Algolia" in bucket.put["log"][1]
+
+
+def test_a_source_cut_short_is_a_failed_fetch_not_a_bad_archive(bucket):
+    bucket.cut_source_at = len(bucket.source) // 2
+    result = invoke.ProcessRunner().run(job(bucket))
+    assert not result.ok
+    assert result.error.startswith("the build runner could not fetch its source"), result.error
+    assert "trees" not in bucket.put
+
+
+def test_a_source_that_is_no_archive_is_refused(bucket):
+    bucket.source = b"<html>an error page, not a tarball</html>"
+    result = invoke.ProcessRunner().run(job(bucket))
+    assert not result.ok
+    assert result.error.startswith("artifact archive cannot be extracted"), result.error
+    assert "trees" not in bucket.put
 
 
 def test_a_failed_render_comes_back_as_a_result_with_hugos_lines(tmp_path):
