@@ -21,10 +21,10 @@ from typing import Any
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.markdown import (
-    BLANK_LINES,
     can_convert,
     escape_hugo_shortcodes,
     release,
+    squeeze_blank_lines,
     to_markdown,
 )
 from chalicelib.wordpress.players import (
@@ -202,5 +202,5 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
-    markdown = BLANK_LINES.sub("\n\n", markdown).strip() + "\n"
+    markdown = squeeze_blank_lines(markdown).strip() + "\n"
     return Body(release(markdown), findings, has_more)

@@ -39,6 +39,10 @@ SPAM_WORDS = re.compile(
     r"online pills|escort|hacked by|bitcoin doubler|essay writing service",
     re.I,
 )
+# SPAM_WORDS's own pattern (all lower case) without re.I, for ASCII text lowered first: for ASCII text
+# and an ASCII pattern, case-insensitive matching is exactly that, and re finds the first letters of a
+# case-sensitive alternation several times faster (link texts and URLs are read once per link).
+SPAM_WORDS_LOWER = re.compile(SPAM_WORDS.pattern)
 SCRIPT_URL = re.compile(r"\s*(?:javascript|vbscript|data:text/html)", re.I)
 PLUGIN_TAGS = ("script", "object", "embed", "applet", "base", "meta", "link", "form")
 SPAM_LINKS_THRESHOLD = 2
@@ -48,6 +52,13 @@ SPAM_LINKS_THRESHOLD = 2
 class Finding:
     kind: str  # "script", "iframe", "hidden-link", "event-handler", "payload", "spam-links", ...
     detail: str
+
+
+def has_spam_words(text: str) -> bool:
+    """Whether SPAM_WORDS finds anything in `text`."""
+    if text.isascii():
+        return SPAM_WORDS_LOWER.search(text.lower()) is not None
+    return SPAM_WORDS.search(text) is not None
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -198,9 +209,7 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
         if strip:
             setattr(el, where, None)
     spam = [
-        a
-        for a in root.iter("a")
-        if SPAM_WORDS.search(text_content(a)) or SPAM_WORDS.search(a.get("href") or "")
+        a for a in root.iter("a") if has_spam_words(text_content(a)) or has_spam_words(a.get("href") or "")
     ]
     if len(spam) >= SPAM_LINKS_THRESHOLD:
         hosts = sorted({url_host(a.get("href") or "") for a in spam})

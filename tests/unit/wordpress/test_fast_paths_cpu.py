@@ -1,0 +1,103 @@
+"""Second round of the converter's shortcuts (issue 19: conversion CPU time), each held to the long
+way it replaces on hand-picked edge cases and on strings made by a seeded generator."""
+
+import random
+
+import pytest
+
+from chalicelib.wordpress.markdown import (
+    BLANK_LINES,
+    ESCAPE,
+    MARKS,
+    NEEDS_SPACES,
+    TRAILING_SPACE,
+    WHITESPACE,
+    _Context,
+    _escaped,
+    _text,
+    squeeze_blank_lines,
+    without_trailing_spaces,
+)
+from chalicelib.wordpress.scan import SPAM_WORDS, has_spam_words
+
+
+def _generated(pieces: list[str], count: int = 4000, seed: int = 19, longest: int = 14) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, longest))) for _ in range(count)]
+
+
+SPAM_PIECES = [
+    *"aAcCsSiInNoO \n-/.é",
+    "casino",
+    "CaSiNo",
+    "VIAGRA",
+    "porn",
+    "PORN",
+    "ſ",  # LATIN SMALL LETTER LONG S: re.I matches it to "s"
+    "\u212a",  # KELVIN SIGN: re.I matches it to "k"
+    "\u0130",  # LATIN CAPITAL LETTER I WITH DOT ABOVE
+    "ı",
+    "ß",
+    "hacked by",
+    "HACKED  BY",
+    "replica watches",
+    "essay writing service",
+    "https://",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Casino",
+        "caſino",
+        "ca\u017fino",
+        "e\u017fcort",
+        "x\u212aanax",
+        "PORN",
+        "po rn",
+        "porné",
+        "pOrN\u00e9",
+    ],
+)
+def test_has_spam_words_answers_as_spam_words_does(text):
+    assert has_spam_words(text) == (SPAM_WORDS.search(text) is not None)
+
+
+def test_has_spam_words_agrees_with_spam_words_on_generated_text():
+    texts = _generated(SPAM_PIECES)
+    assert any(has_spam_words(t) for t in texts) and not all(has_spam_words(t) for t in texts)
+    for text in texts:
+        assert has_spam_words(text) == (SPAM_WORDS.search(text) is not None), text
+
+
+WHITE_PIECES = [*" \t\r\n\f\v\xa0\u2003ab*_^~\\", "\n\n", "  ", "\n\n\n", " \n", "\t\n", "\ufffe", "\uffff"]
+
+
+def test_squeeze_blank_lines_is_blank_lines_sub():
+    for text in [*_generated(WHITE_PIECES, longest=20), "\n\n\n", "a\n\n\n\nb", "\n\n"]:
+        assert squeeze_blank_lines(text) == BLANK_LINES.sub("\n\n", text), repr(text)
+
+
+def test_without_trailing_spaces_is_trailing_space_sub():
+    texts = [*_generated(WHITE_PIECES, longest=20), " ", "a \n", "a \t \nb  ", "\t\n\t\n", "x\uffff  \n"]
+    assert any(without_trailing_spaces(t) != t for t in texts)
+    for text in texts:
+        assert without_trailing_spaces(text) == TRAILING_SPACE.sub("\n", text), repr(text)
+
+
+def _text_the_long_way(text: str | None, code: bool) -> str:
+    if not text:
+        return ""
+    if NEEDS_SPACES.search(text):
+        text = WHITESPACE.sub(" ", text)
+    return text if code or not MARKS.search(text) else ESCAPE.sub(_escaped, text)
+
+
+@pytest.mark.parametrize("code", [False, True])
+def test_markdown_text_is_written_as_the_long_way_writes_it(code):
+    ctx = _Context()
+    ctx.code = code
+    for text in [*_generated(WHITE_PIECES, longest=12), None, "", " ", "\n", "\xa0", "\v"]:
+        assert _text(text, ctx) == _text_the_long_way(text, code), repr(text)
