@@ -142,8 +142,7 @@ def _payload_texts(root: Any) -> list[tuple[Any, str]]:
     return found
 
 
-# Elements with a style attribute, and with any attribute, in document order (root included).
-STYLED = etree.XPath("descendant-or-self::*[@style]")
+# Elements with any attribute, in document order (root included).
 WITH_ATTRIBUTES = etree.XPath("descendant-or-self::*[@*]")
 
 
@@ -179,7 +178,10 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
             src = node.get("src") or ""
             if not _allowed_iframe(src, allowed):
                 remove(node, Finding("iframe", f"iframe to a host not on the allow-list: {_short(src)}"))
-    for node in STYLED(root):
+    # One XPath walk serves both passes below: the styled elements are among those with attributes,
+    # and what the first pass removes the second skips (`_attached`), as a second walk would.
+    attributed = WITH_ATTRIBUTES(root)
+    for node in attributed:
         style = node.get("style")
         if style is None or not HIDDEN_STYLE.search(style) or not _attached(node, root):
             continue
@@ -187,7 +189,7 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
         if links:
             hrefs = [a.get("href") or "" for a in links]
             remove(node, Finding("hidden-link", "links hidden with CSS: " + _short(", ".join(hrefs))))
-    for node in WITH_ATTRIBUTES(root):
+    for node in attributed:
         if not _attached(node, root):
             continue
         for attr, text in node.items():

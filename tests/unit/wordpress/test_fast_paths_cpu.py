@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from chalicelib.wordpress.fragment import inner_html, parse_fragment
 from chalicelib.wordpress.markdown import (
     BLANK_LINES,
     ESCAPE,
@@ -18,7 +19,7 @@ from chalicelib.wordpress.markdown import (
     squeeze_blank_lines,
     without_trailing_spaces,
 )
-from chalicelib.wordpress.scan import SPAM_WORDS, has_spam_words
+from chalicelib.wordpress.scan import SPAM_WORDS, has_spam_words, scan
 
 
 def _generated(pieces: list[str], count: int = 4000, seed: int = 19, longest: int = 14) -> list[str]:
@@ -101,3 +102,31 @@ def test_markdown_text_is_written_as_the_long_way_writes_it(code):
     ctx.code = code
     for text in [*_generated(WHITE_PIECES, longest=12), None, "", " ", "\n", "\xa0", "\v"]:
         assert _text(text, ctx) == _text_the_long_way(text, code), repr(text)
+
+
+def test_scan_reports_no_handler_of_a_link_it_removed_as_hidden():
+    # The hidden-link and attribute passes share one list of elements: what the first removes, the
+    # second must skip, as if it had listed the tree again.
+    html = (
+        '<p onclick="a()">x</p><div style="display:none"><a href="http://spam.example/" onclick="b()">'
+        'y</a></div><a href="javascript:c()" style="opacity:0">z</a><img src="javascript:d()">'
+    )
+    root = parse_fragment(html)
+    findings = scan(root, allowed_iframe_hosts=(), strip=True)
+    assert [(f.kind, f.detail) for f in findings] == [
+        ("hidden-link", "links hidden with CSS: http://spam.example/"),
+        ("hidden-link", "links hidden with CSS: javascript:c()"),
+        ("event-handler", "onclick on <p>: a()"),
+        ("script-url", "src on <img>: javascript:d()"),
+    ]
+    assert inner_html(root) == "<p>x</p><img>"
+    kept = parse_fragment(html)
+    findings = scan(kept, allowed_iframe_hosts=(), strip=False)
+    assert [f.kind for f in findings] == [
+        "hidden-link",
+        "hidden-link",
+        "event-handler",
+        "event-handler",
+        "script-url",
+        "script-url",
+    ]
