@@ -1,10 +1,13 @@
 """Second round of the converter's shortcuts (issue 19: conversion CPU time), each held to the long
 way it replaces on hand-picked edge cases and on strings made by a seeded generator."""
 
+import contextlib
 import random
+from urllib.parse import urlsplit
 
 import pytest
 
+from chalicelib.wordpress import writer
 from chalicelib.wordpress.fragment import inner_html, parse_fragment
 from chalicelib.wordpress.markdown import (
     BLANK_LINES,
@@ -19,6 +22,7 @@ from chalicelib.wordpress.markdown import (
     squeeze_blank_lines,
     without_trailing_spaces,
 )
+from chalicelib.wordpress.oldurls import guid_id
 from chalicelib.wordpress.scan import SPAM_WORDS, has_spam_words, scan
 
 
@@ -130,3 +134,66 @@ def test_scan_reports_no_handler_of_a_link_it_removed_as_hidden():
         "script-url",
         "script-url",
     ]
+
+
+def _shared_containers_the_long_way(data):
+    seen = set()
+    pending = list(data.values())
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict | list | tuple | set):
+            if id(value) in seen:
+                return True
+            seen.add(id(value))
+            pending.extend(value.values() if isinstance(value, dict) else value)
+            if isinstance(value, dict):
+                pending.extend(value)
+    return False
+
+
+def test_shared_containers_answers_as_the_long_way_on_generated_front_matter():
+    rnd = random.Random(19)
+    shared = ["a", "b"]
+    pool = [shared, {"url": "x", "n": 1}, ("t",), frozenset({"f"}), "s", 3, True, None]
+
+    def value(depth):
+        kind = rnd.randrange(7)
+        if kind == 0 and depth < 3:
+            return [value(depth + 1) for _ in range(rnd.randrange(4))]
+        if kind == 1 and depth < 3:
+            return {f"k{i}": value(depth + 1) for i in range(rnd.randrange(3))}
+        if kind == 2 and depth < 3:
+            return tuple(value(depth + 1) for _ in range(rnd.randrange(3)))
+        return rnd.choice(pool)
+
+    answers = set()
+    for _ in range(3000):
+        data = {f"key{i}": value(0) for i in range(rnd.randrange(6))}
+        if rnd.random() < 0.05:
+            loop = []
+            loop.append(loop)
+            data["loop"] = loop
+        answers.add(writer._shared_containers(data))
+        assert writer._shared_containers(data) == _shared_containers_the_long_way(data), data
+    assert answers == {True, False}
+
+
+def test_guid_id_skips_only_guids_urlsplit_finds_no_query_in():
+    pieces = [
+        *"?&#=[]:/ \t1",
+        "p=",
+        "page_id=",
+        "attachment_id=",
+        "http://",
+        "https://a.b/",
+        "12",
+        "%31",
+        "x",
+    ]
+    guids = _generated(pieces, longest=8)
+    assert any(guid_id(g) for g in guids)
+    for guid in guids:
+        if "?" not in guid:
+            assert guid_id(guid) == 0
+            with contextlib.suppress(ValueError):  # the long way answers 0 for what urlsplit refuses
+                assert urlsplit(guid.strip()).query == "", repr(guid)
