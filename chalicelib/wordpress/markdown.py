@@ -311,8 +311,15 @@ def _definitions(el: Any, ctx: _Context) -> str:
     return BLOCK_GAP + "\n".join(lines) + BLOCK_GAP if lines else ""
 
 
+def _block(inner: str) -> str:
+    text = inner.strip(" ")
+    return f"{BLOCK_GAP}{text.strip()}{BLOCK_GAP}" if text.strip() else ""
+
+
 def _element(el: Any, ctx: _Context) -> str:
     tag = el.tag
+    if tag == "p" or tag == "div":  # most elements of a body: plain blocks, tested for first
+        return _block(_children(el, ctx))
     if tag == "table":
         return _table(el, ctx)
     if tag == "dl":
@@ -373,8 +380,7 @@ def _element(el: Any, ctx: _Context) -> str:
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
         return f"{BLOCK_GAP}{quoted}{BLOCK_GAP}"
     if tag in BLOCK and tag != "li":
-        text = inner.strip(" ")
-        return f"{BLOCK_GAP}{text.strip()}{BLOCK_GAP}" if text.strip() else ""
+        return _block(inner)
     return inner
 
 

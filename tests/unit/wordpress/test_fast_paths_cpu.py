@@ -11,6 +11,7 @@ from chalicelib.wordpress import writer
 from chalicelib.wordpress.fragment import inner_html, parse_fragment
 from chalicelib.wordpress.markdown import (
     BLANK_LINES,
+    BLOCK,
     ESCAPE,
     MARKS,
     NEEDS_SPACES,
@@ -20,6 +21,7 @@ from chalicelib.wordpress.markdown import (
     _escaped,
     _text,
     squeeze_blank_lines,
+    to_markdown,
     without_trailing_spaces,
 )
 from chalicelib.wordpress.oldurls import guid_id
@@ -197,3 +199,15 @@ def test_guid_id_skips_only_guids_urlsplit_finds_no_query_in():
             assert guid_id(guid) == 0
             with contextlib.suppress(ValueError):  # the long way answers 0 for what urlsplit refuses
                 assert urlsplit(guid.strip()).query == "", repr(guid)
+
+
+@pytest.mark.parametrize("tag", ["p", "div"])
+def test_paragraphs_and_divisions_are_written_as_any_other_block(tag):
+    # _element writes <p> and <div> before its other tests; they must be what its last test handles.
+    assert tag in BLOCK
+    rnd = random.Random(19)
+    inner = ["x", " ", "\n", "*", "<b>b</b>", "<br>", "<em> e </em>", "<a href='/u'>l</a>", "  "]
+    for _ in range(300):
+        body = "".join(rnd.choice(inner) for _ in range(rnd.randrange(6)))
+        written = to_markdown(parse_fragment(f"<{tag}>{body}</{tag}>"))
+        assert written == to_markdown(parse_fragment(f"<section>{body}</section>")), body
