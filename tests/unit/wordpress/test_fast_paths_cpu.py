@@ -2,13 +2,23 @@
 way it replaces on hand-picked edge cases and on strings made by a seeded generator."""
 
 import contextlib
+import itertools
 import random
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
 from chalicelib.wordpress import writer
 from chalicelib.wordpress.fragment import inner_html, parse_fragment
+from chalicelib.wordpress.html import (
+    BLOCK_CLOSE,
+    BLOCK_OPEN,
+    BLOCK_TAG_NAMES,
+    BLOCK_TAGS,
+    STARTS_WITH_BLOCK,
+    prefix_tree,
+)
 from chalicelib.wordpress.markdown import (
     BLANK_LINES,
     BLOCK,
@@ -211,3 +221,29 @@ def test_paragraphs_and_divisions_are_written_as_any_other_block(tag):
         body = "".join(rnd.choice(inner) for _ in range(rnd.randrange(6)))
         written = to_markdown(parse_fragment(f"<{tag}>{body}</{tag}>"))
         assert written == to_markdown(parse_fragment(f"<section>{body}</section>")), body
+
+
+def test_block_tag_patterns_match_as_the_plain_alternation_does():
+    plain_open = re.compile(rf"(<(?:{BLOCK_TAGS})[\s/>])", re.I)
+    plain_close = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.I)
+    plain_start = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})[\s/>]", re.I)
+    names = [*BLOCK_TAG_NAMES, "colx", "h7", "h", "TaBle", "P", "pr", "prex", "ta", "ſcript", "span", "b"]
+    pieces = [*(f"<{n}" for n in names), *(f"</{n}" for n in names), *" >/\n\tx<", "<p/>", "</p >"]
+    texts = _generated(pieces, longest=10)
+    assert any(BLOCK_OPEN.search(t) for t in texts) and any(BLOCK_CLOSE.search(t) for t in texts)
+    for text in texts:
+        assert [m.span() for m in BLOCK_OPEN.finditer(text)] == [m.span() for m in plain_open.finditer(text)]
+        assert [m.span() for m in BLOCK_CLOSE.finditer(text)] == [
+            m.span() for m in plain_close.finditer(text)
+        ]
+        assert bool(STARTS_WITH_BLOCK.match(text)) == bool(plain_start.match(text)), repr(text)
+
+
+def test_prefix_tree_matches_exactly_its_names():
+    rnd = random.Random(19)
+    for _ in range(300):
+        names = sorted({"".join(rnd.choice("abc") for _ in range(rnd.randrange(1, 4))) for _ in range(5)})
+        pattern = re.compile(prefix_tree(names))
+        for length in range(5):
+            for word in ("".join(p) for p in itertools.product("abc", repeat=length)):
+                assert bool(pattern.fullmatch(word)) == (word in names), (names, word)
