@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node, text_content, unwrap
 from chalicelib.wordpress.html import wpautop
-from chalicelib.wordpress.scan import SPAM_WORDS, scan
+from chalicelib.wordpress.scan import has_spam_words, scan
 from chalicelib.wordpress.writer import records_json
 from chalicelib.wordpress.wxr import Comment
 
@@ -56,9 +56,9 @@ def spam_reason(comment: Comment) -> str:
     spammy = [
         a.get("href") or ""
         for a in root.iter("a")
-        if SPAM_WORDS.search(text_content(a)) or SPAM_WORDS.search(a.get("href") or "")
+        if has_spam_words(text_content(a)) or has_spam_words(a.get("href") or "")
     ]
-    if SPAM_WORDS.search(comment.author_url):
+    if has_spam_words(comment.author_url):
         spammy.append(comment.author_url)
     if spammy:
         return "spam links: " + ", ".join(sorted(set(spammy)))[:120]

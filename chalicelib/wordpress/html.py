@@ -21,10 +21,10 @@ from typing import Any
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.markdown import (
-    BLANK_LINES,
     can_convert,
     escape_hugo_shortcodes,
     release,
+    squeeze_blank_lines,
     to_markdown,
 )
 from chalicelib.wordpress.players import (
@@ -46,9 +46,34 @@ BLOCK_TAGS = (
     "blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|"
     "footer|nav|figure|figcaption|details|menu|summary|iframe|audio|video|object|noscript|script"
 )
-BLOCK_OPEN = re.compile(rf"(<(?:{BLOCK_TAGS})[\s/>])", re.I)
-BLOCK_CLOSE = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.I)
-STARTS_WITH_BLOCK = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})[\s/>]", re.I)
+
+
+def prefix_tree(names: list[str]) -> str:
+    """A regex alternation of `names` with shared prefixes factored out ("col|colgroup|caption" as
+    "c(?:aption|ol(?:group)?)"): it matches the same strings, and re tries a handful of branches at
+    each position instead of every name."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        if name:
+            groups.setdefault(name[0], []).append(name[1:])
+    branches = [re.escape(first) + prefix_tree(rests) for first, rests in sorted(groups.items())]
+    if not branches:
+        return ""
+    alternation = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in names:  # one name ends here: what follows is optional
+        return alternation + "?" if alternation.startswith("(?:") else f"(?:{alternation})?"
+    return alternation
+
+
+BLOCK_TAG_NAMES = [
+    name
+    for tag in BLOCK_TAGS.split("|")
+    for name in ([f"h{n}" for n in range(1, 7)] if tag == "h[1-6]" else [tag])
+]
+_BLOCK_NAME = prefix_tree(BLOCK_TAG_NAMES)
+BLOCK_OPEN = re.compile(rf"(<{_BLOCK_NAME}[\s/>])", re.I)
+BLOCK_CLOSE = re.compile(rf"(</{_BLOCK_NAME}>)", re.I)
+STARTS_WITH_BLOCK = re.compile(rf"^\s*</?{_BLOCK_NAME}[\s/>]", re.I)
 PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
 PROTECTED_TOKEN = "ZQXPRE{}ZQX"
 URL_ATTRS = {
@@ -202,5 +227,5 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
-    markdown = BLANK_LINES.sub("\n\n", markdown).strip() + "\n"
+    markdown = squeeze_blank_lines(markdown).strip() + "\n"
     return Body(release(markdown), findings, has_more)

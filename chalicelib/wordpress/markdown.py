@@ -170,6 +170,21 @@ def pre_text(el: Any) -> str:
     return text[1:] if (el.text or "").startswith("\n") else text
 
 
+def squeeze_blank_lines(text: str) -> str:
+    """`BLANK_LINES.sub("\\n\\n", text)`: runs of three or more newlines as one blank line."""
+    return BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text
+
+
+def without_trailing_spaces(text: str) -> str:
+    """`TRAILING_SPACE.sub("\\n", text)`: the spaces and tabs that end a line removed. Line by line:
+    the regex tries a match at every space of the text, which is most of its cost."""
+    if " \n" not in text and "\t\n" not in text:  # every TRAILING_SPACE match ends in one of these
+        return text
+    lines = text.split("\n")
+    last = lines.pop()  # not followed by a newline: left as it is
+    return "\n".join([*(line.rstrip(" \t") for line in lines), last])
+
+
 def can_convert(root: Any) -> bool:
     """True when every element below `root` is one this module writes itself."""
     for el in root.iter():
@@ -187,11 +202,17 @@ def _escaped(m: re.Match[str]) -> str:
     return "\\" + m.group(1)
 
 
+# What WHITESPACE collapses: a text of nothing else (most texts between blocks) is one space.
+COLLAPSED = " \t\r\n\f"
+
+
 def _text(text: str | None, ctx: _Context) -> str:
     if not text:
         return ""
+    if not text.strip(COLLAPSED):
+        return " "
     # Most texts need neither substitution: a search is cheaper than a substitution that finds nothing.
-    if NEEDS_SPACES.search(text):
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text:  # NEEDS_SPACES
         text = WHITESPACE.sub(" ", text)
     return text if ctx.code or not MARKS.search(text) else ESCAPE.sub(_escaped, text)
 
@@ -205,11 +226,15 @@ class _Context:
 
 
 def _children(el: Any, ctx: _Context) -> str:
-    parts = [_text(el.text, ctx)]
+    # Each .text and .tail read makes a new string in lxml: read once, and only written when not empty.
+    text = el.text
+    parts = [_text(text, ctx) if text else ""]
     for child in el:
         if isinstance(child.tag, str):
             parts.append(_element(child, ctx))
-        parts.append(_text(child.tail, ctx))
+        tail = child.tail
+        if tail:
+            parts.append(_text(tail, ctx))
     return "".join(parts)
 
 
@@ -249,7 +274,7 @@ def _list(el: Any, ctx: _Context) -> str:
         bullet = f"{number}." if ordered else "-"
         number += 1
         body = _children(child, ctx).strip()
-        body = BLANK_LINES.sub("\n\n", body)
+        body = squeeze_blank_lines(body)
         indent = " " * (len(bullet) + 1)
         lines = body.split("\n")
         rest = "".join(f"\n{indent}{line}" if line else "\n" for line in lines[1:])
@@ -286,8 +311,15 @@ def _definitions(el: Any, ctx: _Context) -> str:
     return BLOCK_GAP + "\n".join(lines) + BLOCK_GAP if lines else ""
 
 
+def _block(inner: str) -> str:
+    text = inner.strip(" ")
+    return f"{BLOCK_GAP}{text.strip()}{BLOCK_GAP}" if text.strip() else ""
+
+
 def _element(el: Any, ctx: _Context) -> str:
     tag = el.tag
+    if tag == "p" or tag == "div":  # most elements of a body: plain blocks, tested for first
+        return _block(_children(el, ctx))
     if tag == "table":
         return _table(el, ctx)
     if tag == "dl":
@@ -342,14 +374,13 @@ def _element(el: Any, ctx: _Context) -> str:
         text = " ".join(inner.replace("\\\n", " ").split())
         return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{BLOCK_GAP}" if text else ""
     if tag == "blockquote":
-        text = BLANK_LINES.sub("\n\n", inner.strip())
+        text = squeeze_blank_lines(inner.strip())
         if not text:
             return ""
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
         return f"{BLOCK_GAP}{quoted}{BLOCK_GAP}"
     if tag in BLOCK and tag != "li":
-        text = inner.strip(" ")
-        return f"{BLOCK_GAP}{text.strip()}{BLOCK_GAP}" if text.strip() else ""
+        return _block(inner)
     return inner
 
 
@@ -359,7 +390,5 @@ def to_markdown(root: Any, *, marked: bool = False) -> str:
     With `marked`, code lines keep their `KEEP` marks for the caller's own clean-ups (see `release`).
     """
     text = _children(root, _Context())
-    if " \n" in text or "\t\n" in text:  # every TRAILING_SPACE match ends in one of these
-        text = TRAILING_SPACE.sub("\n", text)
-    text = BLANK_LINES.sub("\n\n", text).strip() + "\n" if text.strip() else ""
+    text = squeeze_blank_lines(without_trailing_spaces(text)).strip() + "\n" if text.strip() else ""
     return text if marked else release(text)

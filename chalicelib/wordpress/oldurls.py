@@ -98,6 +98,8 @@ def links_to_file(item: Item) -> bool:
 
 def guid_id(guid: str) -> int:
     """The post id a WordPress guid spells (`https://site/?p=12`), or 0."""
+    if "?" not in guid:  # no query (an attachment's guid is its file's URL): nothing to parse
+        return 0
     try:
         query = parse_qs(urlsplit(guid.strip()).query)
     except ValueError:

@@ -39,6 +39,10 @@ SPAM_WORDS = re.compile(
     r"online pills|escort|hacked by|bitcoin doubler|essay writing service",
     re.I,
 )
+# SPAM_WORDS's own pattern (all lower case) without re.I, for ASCII text lowered first: for ASCII text
+# and an ASCII pattern, case-insensitive matching is exactly that, and re finds the first letters of a
+# case-sensitive alternation several times faster (link texts and URLs are read once per link).
+SPAM_WORDS_LOWER = re.compile(SPAM_WORDS.pattern)
 SCRIPT_URL = re.compile(r"\s*(?:javascript|vbscript|data:text/html)", re.I)
 PLUGIN_TAGS = ("script", "object", "embed", "applet", "base", "meta", "link", "form")
 SPAM_LINKS_THRESHOLD = 2
@@ -48,6 +52,13 @@ SPAM_LINKS_THRESHOLD = 2
 class Finding:
     kind: str  # "script", "iframe", "hidden-link", "event-handler", "payload", "spam-links", ...
     detail: str
+
+
+def has_spam_words(text: str) -> bool:
+    """Whether SPAM_WORDS finds anything in `text`."""
+    if text.isascii():
+        return SPAM_WORDS_LOWER.search(text.lower()) is not None
+    return SPAM_WORDS.search(text) is not None
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -131,8 +142,7 @@ def _payload_texts(root: Any) -> list[tuple[Any, str]]:
     return found
 
 
-# Elements with a style attribute, and with any attribute, in document order (root included).
-STYLED = etree.XPath("descendant-or-self::*[@style]")
+# Elements with any attribute, in document order (root included).
 WITH_ATTRIBUTES = etree.XPath("descendant-or-self::*[@*]")
 
 
@@ -168,7 +178,10 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
             src = node.get("src") or ""
             if not _allowed_iframe(src, allowed):
                 remove(node, Finding("iframe", f"iframe to a host not on the allow-list: {_short(src)}"))
-    for node in STYLED(root):
+    # One XPath walk serves both passes below: the styled elements are among those with attributes,
+    # and what the first pass removes the second skips (`_attached`), as a second walk would.
+    attributed = WITH_ATTRIBUTES(root)
+    for node in attributed:
         style = node.get("style")
         if style is None or not HIDDEN_STYLE.search(style) or not _attached(node, root):
             continue
@@ -176,7 +189,7 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
         if links:
             hrefs = [a.get("href") or "" for a in links]
             remove(node, Finding("hidden-link", "links hidden with CSS: " + _short(", ".join(hrefs))))
-    for node in WITH_ATTRIBUTES(root):
+    for node in attributed:
         if not _attached(node, root):
             continue
         for attr, text in node.items():
@@ -198,9 +211,7 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
         if strip:
             setattr(el, where, None)
     spam = [
-        a
-        for a in root.iter("a")
-        if SPAM_WORDS.search(text_content(a)) or SPAM_WORDS.search(a.get("href") or "")
+        a for a in root.iter("a") if has_spam_words(text_content(a)) or has_spam_words(a.get("href") or "")
     ]
     if len(spam) >= SPAM_LINKS_THRESHOLD:
         hosts = sorted({url_host(a.get("href") or "") for a in spam})

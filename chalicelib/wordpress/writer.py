@@ -127,18 +127,24 @@ def _yaml(data: dict[str, Any]) -> str:
     )
 
 
+_CONTAINERS = (dict, list, tuple, set)
+
+
 def _shared_containers(data: dict[str, Any]) -> bool:
+    """Whether a list, tuple, set or mapping is reached twice (or within itself) from `data`'s values.
+    Only containers are queued: the strings of a page's lists and mappings need no visit."""
     seen: set[int] = set()
-    pending: list[Any] = list(data.values())
+    pending: list[Any] = [value for value in data.values() if isinstance(value, _CONTAINERS)]
     while pending:
         value = pending.pop()
-        if isinstance(value, dict | list | tuple | set):
-            if id(value) in seen:
-                return True
-            seen.add(id(value))
-            pending.extend(value.values() if isinstance(value, dict) else value)
-            if isinstance(value, dict):
-                pending.extend(value)
+        if id(value) in seen:
+            return True
+        seen.add(id(value))
+        if isinstance(value, dict):
+            pending += [v for v in value.values() if isinstance(v, _CONTAINERS)]
+            pending += [k for k in value if isinstance(k, _CONTAINERS)]
+        else:
+            pending += [v for v in value if isinstance(v, _CONTAINERS)]
     return False
 
 
