@@ -97,18 +97,18 @@ def pack(folder: Path, archive: Path) -> Path:
 
 
 def unpack(archive: Path, into: Path) -> None:
-    """Extract a tarball we wrote; the `data` filter refuses absolute paths, `..` and links outward."""
-    into.mkdir(parents=True, exist_ok=True)
+    """Extract the tarball file `archive` (one we wrote), as `unpack_stream` does."""
     try:
-        with tarfile.open(archive, mode="r:*") as tar:
-            tar.extractall(into, filter="data")
-    except (tarfile.TarError, OSError) as exc:
+        with archive.open("rb") as stream:
+            unpack_stream(stream, into)
+    except OSError as exc:  # the file could not be opened: unpack_stream explains the rest
         raise InputError(f"artifact archive cannot be extracted: {exc}") from exc
 
 
 def unpack_stream(stream: Any, into: Path) -> None:
-    """Extract a tarball we wrote as it arrives (`stream`: a download's body, read once and never held
-    whole), with `unpack`'s checks; what `stream.read` raises is the caller's to explain."""
+    """Extract a tarball we wrote as it arrives (`stream`: a file or a download's body, read once and
+    never held whole); the `data` filter refuses absolute paths, `..` and links outward. What
+    `stream.read` raises is the caller's to explain."""
     into.mkdir(parents=True, exist_ok=True)
     try:
         with tarfile.open(fileobj=stream, mode="r|*") as tar:
