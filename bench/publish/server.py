@@ -15,8 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
+
+from presslift.localcloud.motoapp import QuietRequestHandler, moto_app
 
 StartResponse = Callable[..., Any]
 
@@ -63,8 +64,9 @@ class CountingApp:
 
 
 def serve(port: int) -> None:
-    app = CountingApp(DomainDispatcherApplication(create_backend_app))
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+    # The local cloud's moto application, the same for every tool measured.
+    app = CountingApp(moto_app())
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
     print(f"ready {server.server_address[1]}", flush=True)
     server.serve_forever()
 

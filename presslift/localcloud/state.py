@@ -130,15 +130,12 @@ class MotoServer:
     """moto's server on a background thread (as `ThreadedMotoServer`), its requests passing `gate`."""
 
     def __init__(self, host: str, port: int, gate: Gate) -> None:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
         from werkzeug.serving import make_server
 
-        self.app = GatedApp(DomainDispatcherApplication(create_backend_app), gate)
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=MotoRequestHandler)
+        from presslift.localcloud.motoapp import QuietRequestHandler, moto_app
+
+        self.app = GatedApp(moto_app(), gate)
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=QuietRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
 
     def start(self) -> None:
