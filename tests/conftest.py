@@ -68,16 +68,12 @@ def moto_server() -> Iterator[str]:
     in-process state with any earlier test on this worker, so it starts from a reset: what a test
     lists is what it made."""
     from moto.moto_api import _internal
-    from moto.server import ThreadedMotoServer
 
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    _internal.moto_api_backend.reset()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    from presslift.localcloud.motoapp import serving
+
+    with serving("127.0.0.1", free_port()) as endpoint:
+        _internal.moto_api_backend.reset()
+        yield endpoint
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,13 @@ dispatcher remembers the answer per host. Everything else is moto's own code.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
 
 #: Hosts remembered at most; a server that somehow sees more (one per S3 bucket in virtual-hosted
 #: style, at most) starts over rather than grow.
@@ -48,3 +52,18 @@ class QuietRequestHandler(MotoRequestHandler):
 def moto_app() -> RememberingDispatcher:
     """A fresh moto application (moto's backends are process-wide, as with moto's own server)."""
     return RememberingDispatcher()
+
+
+@contextlib.contextmanager
+def serving(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """A moto server on a background thread for the `with` block (as moto's `ThreadedMotoServer`, with
+    this module's application); its endpoint URL."""
+    server = make_server(host, port, moto_app(), threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 
 import boto3
 import moto.backends
 import pytest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import make_server
 
 from presslift.localcloud import motoapp
-from presslift.localcloud.motoapp import QuietRequestHandler, RememberingDispatcher, moto_app
+from presslift.localcloud.motoapp import RememberingDispatcher, serving
 
 HOSTS = [
     None,
@@ -61,15 +59,8 @@ def test_remembers_a_bounded_number_of_hosts(monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.fixture
 def endpoint() -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, moto_app(), threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving() as url:
+        yield url
 
 
 def test_serves_real_requests_to_several_services_over_http(
