@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import http.client
 import logging
+import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import boto3
+import botocore.config
 import moto.backends
 import pytest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -13,6 +18,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from presslift.localcloud import motoapp
 from presslift.localcloud.motoapp import RememberingDispatcher, serving
 
+CREDENTIALS = {"aws_access_key_id": "a", "aws_secret_access_key": "b", "region_name": "us-east-1"}
 HOSTS = [
     None,
     "moto_api",
@@ -67,7 +73,7 @@ def test_serves_real_requests_to_several_services_over_http(
     endpoint: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="werkzeug")
-    creds = {"aws_access_key_id": "a", "aws_secret_access_key": "b", "region_name": "us-east-1"}
+    creds = CREDENTIALS
     s3 = boto3.client("s3", endpoint_url=endpoint, **creds)
     sqs = boto3.client("sqs", endpoint_url=endpoint, **creds)
     s3.create_bucket(Bucket="motoapp-test")
@@ -79,3 +85,117 @@ def test_serves_real_requests_to_several_services_over_http(
     sqs.send_message(QueueUrl=queue, MessageBody="hello")
     assert sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"] == "hello"
     assert not [record for record in caplog.records if record.name == "werkzeug"]  # no line per request
+
+
+class ConnectionsSeen:
+    """WSGI middleware around moto's application: the client ports its requests came from."""
+
+    def __init__(self) -> None:
+        self.app = motoapp.moto_app()
+        self.ports: list[str] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.ports.append(str(environ.get("REMOTE_PORT")))
+        return self.app(environ, start_response)
+
+
+def _connection(endpoint: str) -> http.client.HTTPConnection:
+    host, port = endpoint.rsplit("/", 1)[1].split(":")
+    return http.client.HTTPConnection(host, int(port), timeout=10)
+
+
+def _signed(s3: Any, operation: str, bucket: str, key: str) -> str:
+    """The path and query of a presigned request (moto refuses anonymous ones)."""
+    url = s3.generate_presigned_url(operation, Params={"Bucket": bucket, "Key": key})
+    return str(url).split("/", 3)[3].join(["/", ""])
+
+
+def _answer(connection: http.client.HTTPConnection) -> tuple[int, str | None, bytes]:
+    response = connection.getresponse()
+    return response.status, response.getheader("Connection"), response.read()
+
+
+def test_keeps_a_connection_open_across_requests_and_unread_bodies() -> None:
+    seen = ConnectionsSeen()
+    with serving(app=seen) as url:
+        s3 = boto3.client("s3", endpoint_url=url, **CREDENTIALS)
+        s3.create_bucket(Bucket="keepalive")
+        seen.ports.clear()
+        connection = _connection(url)
+        for number in range(3):
+            put = _signed(s3, "put_object", "keepalive", f"page-{number}.html")
+            connection.request("PUT", put, body=b"<p>%d</p>" % number)
+            assert _answer(connection)[:2] == (200, None)
+            # moto answers 404 without reading this body: the next request must still be read whole.
+            connection.request("PUT", f"/no-such-bucket/page-{number}.html", body=b"x" * 200_000)
+            status, header, body = _answer(connection)
+            assert (status, header) == (404, None) and b"NoSuchBucket" in body
+        connection.request("GET", _signed(s3, "get_object", "keepalive", "page-2.html"))
+        assert _answer(connection) == (200, None, b"<p>2</p>")
+        connection.close()
+    assert len(seen.ports) == 7 and len(set(seen.ports)) == 1  # one connection for all seven
+
+
+def test_a_client_that_publishes_reuses_its_pooled_connections() -> None:
+    seen = ConnectionsSeen()
+    with serving(app=seen) as url:
+        config = botocore.config.Config(max_pool_connections=4)
+        s3 = boto3.client("s3", endpoint_url=url, config=config, **CREDENTIALS)
+        s3.create_bucket(Bucket="pooled")
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda n: s3.put_object(Bucket="pooled", Key=f"p/{n}", Body=b"hi"), range(60)))
+        assert s3.list_objects_v2(Bucket="pooled")["KeyCount"] == 60
+    assert len(seen.ports) == 62
+    assert len(set(seen.ports)) <= 5  # at most the pool's four (and a first one before it filled)
+
+
+def test_a_large_upload_that_asks_to_continue_then_more_requests() -> None:
+    with serving() as url:
+        s3 = boto3.client("s3", endpoint_url=url, **CREDENTIALS)
+        s3.create_bucket(Bucket="large")
+        body = bytes(range(256)) * 40_000  # 10 MB: botocore sends Expect: 100-continue
+        s3.put_object(Bucket="large", Key="big.bin", Body=body)
+        s3.put_object(Bucket="large", Key="small.txt", Body=b"after")
+        assert s3.get_object(Bucket="large", Key="big.bin")["Body"].read() == body
+        assert s3.get_object(Bucket="large", Key="small.txt")["Body"].read() == b"after"
+
+
+@pytest.mark.parametrize(
+    ("version", "headers"),
+    [
+        ("HTTP/1.0", b""),
+        ("HTTP/1.1", b"Connection: close\r\n"),
+        ("HTTP/1.1", b"Transfer-Encoding: chunked\r\n"),
+    ],
+)
+def test_closes_when_the_request_asks_or_its_body_has_no_length(version: str, headers: bytes) -> None:
+    with serving() as url:
+        s3 = boto3.client("s3", endpoint_url=url, **CREDENTIALS)
+        s3.create_bucket(Bucket="closing")
+        host, port = url.rsplit("/", 1)[1].split(":")
+        chunked = b"Transfer-Encoding" in headers
+        body = b"5\r\nhello\r\n0\r\n\r\n" if chunked else b"hello"
+        length = b"" if chunked else b"Content-Length: 5\r\n"
+        request = (
+            b"PUT "
+            + _signed(s3, "put_object", "closing", "k").encode()
+            + b" HTTP/1.1\r\nHost: "
+            + host.encode()
+            + b"\r\n"
+            + headers
+            + length
+        )
+        request = request.replace(b"HTTP/1.1", version.encode(), 1) + b"\r\n" + body
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(request)
+            answer = b""
+            while chunk := sock.recv(65536):  # the server closes: recv ends
+                answer += chunk
+        assert answer.split(b"\r\n", 1)[0].endswith(b"200 OK")
+        assert b"Connection: close" in answer
+        assert (
+            boto3.client("s3", endpoint_url=url, **CREDENTIALS)
+            .get_object(Bucket="closing", Key="k")["Body"]
+            .read()
+            == b"hello"
+        )
