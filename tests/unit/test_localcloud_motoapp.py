@@ -199,3 +199,18 @@ def test_closes_when_the_request_asks_or_its_body_has_no_length(version: str, he
             .read()
             == b"hello"
         )
+
+
+def test_answers_go_out_without_waiting_for_the_clients_acks() -> None:
+    """Status line, headers and body are separate writes: on an open connection, Nagle's algorithm
+    would hold each later one until the client's delayed ACK (measured: aws s3 sync 29.7 s -> 15.4 s)."""
+    options: list[int] = []
+    inner = motoapp.moto_app()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        options.append(environ["werkzeug.socket"].getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        return inner(environ, start_response)
+
+    with serving(app=app) as url:
+        boto3.client("s3", endpoint_url=url, **CREDENTIALS).create_bucket(Bucket="nodelay")
+    assert options and all(options)
