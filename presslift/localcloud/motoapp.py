@@ -148,6 +148,12 @@ class QuietRequestHandler(MotoRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
 
+    def log_error(self, format: str, *args: Any) -> None:
+        # A connection idle for `timeout` seconds is closed: routine, not an error to print.
+        if format.startswith("Request timed out"):
+            return
+        super().log_error(format, *args)
+
 
 def moto_app() -> RememberingDispatcher:
     """A fresh moto application (moto's backends are process-wide, as with moto's own server)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import logging
 import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -214,3 +215,22 @@ def test_answers_go_out_without_waiting_for_the_clients_acks() -> None:
     with serving(app=app) as url:
         boto3.client("s3", endpoint_url=url, **CREDENTIALS).create_bucket(Bucket="nodelay")
     assert options and all(options)
+
+
+def test_an_idle_connection_is_closed_quietly_and_the_client_carries_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(motoapp.QuietRequestHandler, "timeout", 0.5)
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    with serving() as url:
+        s3 = boto3.client("s3", endpoint_url=url, **CREDENTIALS)
+        s3.create_bucket(Bucket="idle")
+        connection = _connection(url)
+        connection.request("GET", _signed(s3, "get_object", "idle", "nothing"))
+        assert _answer(connection)[0] == 404
+        time.sleep(1.5)  # past the idle timeout: the server has closed both connections
+        connection.request("GET", _signed(s3, "get_object", "idle", "nothing"))
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+            connection.getresponse()
+        assert "idle" in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]  # it reconnects
+    assert not [record for record in caplog.records if record.name == "werkzeug"]
