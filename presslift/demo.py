@@ -135,9 +135,15 @@ def run_demo(
                 return 1
         else:
             console.print("Waiting for your click (open the link, press Approve)…")
-        run = follow(
-            api, run["id"], lambda r: r["status"] not in ("running", "awaiting_approval"), console, timeout
-        )
+        try:
+            decided = lambda r: r["status"] not in ("running", "awaiting_approval")  # noqa: E731
+            run = follow(api, run["id"], decided, console, timeout)
+        except TimeoutError:
+            console.print(
+                f"[red]No decision within {timeout:.0f} s; the run still waits: start `presslift up` "
+                "and open the link above, or run `make demo DEMO_ARGS=--approve`.[/red]"
+            )
+            return 1
         if run["status"] != "succeeded":
             console.print(f"[red]The run ended {run['status']}.[/red]")
             return 1
