@@ -64,14 +64,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
-    """A moto server of this process on a free loopback port; its endpoint URL. It shares moto's
-    in-process state with any earlier test on this worker, so it starts from a reset: what a test
-    lists is what it made."""
+    """A moto server of this process on a loopback port the kernel picks as it binds (so nothing else
+    can hold it); its endpoint URL. It shares moto's in-process state with any earlier test on this
+    worker, so it starts from a reset: what a test lists is what it made."""
     from moto.moto_api import _internal
 
     from presslift.localcloud.motoapp import serving
 
-    with serving("127.0.0.1", free_port()) as endpoint:
+    with serving("127.0.0.1") as endpoint:
         _internal.moto_api_backend.reset()
         yield endpoint
 

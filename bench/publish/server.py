@@ -15,9 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.serving import make_server
-
-from presslift.localcloud.motoapp import QuietRequestHandler, moto_app
+from presslift.localcloud.motoapp import moto_app, moto_server
 
 StartResponse = Callable[..., Any]
 
@@ -66,7 +64,7 @@ class CountingApp:
 def serve(port: int) -> None:
     # The local cloud's moto application, the same for every tool measured.
     app = CountingApp(moto_app())
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
+    server = moto_server("127.0.0.1", port, app)
     print(f"ready {server.server_address[1]}", flush=True)
     server.serve_forever()
 

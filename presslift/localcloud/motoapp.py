@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 #: Hosts remembered at most; a server that somehow sees more (one per S3 bucket in virtual-hosted
 #: style, at most) starts over rather than grow.
@@ -160,12 +160,19 @@ def moto_app() -> RememberingDispatcher:
     return RememberingDispatcher()
 
 
+def moto_server(host: str, port: int, app: Any) -> BaseWSGIServer:
+    """A threaded HTTP server for `app` (moto's application, or a WSGI application around it) on
+    `host`:`port` (0: any free port; see `server_address`), answering as S3 does: kept-alive
+    connections, no line per request. Every moto server of the local cloud and the benchmarks is this."""
+    return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+
+
 @contextlib.contextmanager
 def serving(host: str = "127.0.0.1", port: int = 0, app: Any = None) -> Iterator[str]:
     """A moto server on a background thread for the `with` block (as moto's `ThreadedMotoServer`, with
     this module's application or `app`, a WSGI application around it); its endpoint URL."""
     app = moto_app() if app is None else app
-    server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    server = moto_server(host, port, app)
     thread = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
     thread.start()
     try:

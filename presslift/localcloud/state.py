@@ -130,12 +130,10 @@ class MotoServer:
     """moto's server on a background thread (as `ThreadedMotoServer`), its requests passing `gate`."""
 
     def __init__(self, host: str, port: int, gate: Gate) -> None:
-        from werkzeug.serving import make_server
-
-        from presslift.localcloud.motoapp import QuietRequestHandler, moto_app
+        from presslift.localcloud.motoapp import moto_app, moto_server
 
         self.app = GatedApp(moto_app(), gate)
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=QuietRequestHandler)
+        self._server = moto_server(host, port, self.app)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
 
     def start(self) -> None:
