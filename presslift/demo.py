@@ -89,6 +89,11 @@ def print_metrics(console: Console) -> None:
             console.print(f"  {line}", highlight=False)
 
 
+def decided(run: dict[str, Any]) -> bool:
+    """Whether `run` is past its approval step (approved and published, rejected, or failed)."""
+    return run["status"] not in ("running", "awaiting_approval")
+
+
 def run_demo(
     *,
     approve: bool,
@@ -96,7 +101,11 @@ def run_demo(
     state_dir: Path,
     console: Console | None = None,
     timeout: float = 600,
+    decision_timeout: float | None = None,
 ) -> int:
+    """The whole pipeline on the local cloud with the sample export; `timeout` seconds for each stretch
+    the pipeline works, `decision_timeout` (default: `timeout`) for the approval click."""
+    decision_timeout = timeout if decision_timeout is None else decision_timeout
     # Piped or logged, text is never wrapped (approval links stay whole); tables keep 120 columns.
     tty = sys.stdout.isatty()
     console = console or Console(width=None if tty else 120, soft_wrap=not tty)
@@ -136,12 +145,11 @@ def run_demo(
         else:
             console.print("Waiting for your click (open the link, press Approve)…")
         try:
-            decided = lambda r: r["status"] not in ("running", "awaiting_approval")  # noqa: E731
-            run = follow(api, run["id"], decided, console, timeout)
+            run = follow(api, run["id"], decided, console, decision_timeout)
         except TimeoutError:
             console.print(
-                f"[red]No decision within {timeout:.0f} s; the run still waits: start `presslift up` "
-                "and open the link above, or run `make demo DEMO_ARGS=--approve`.[/red]"
+                f"[red]No decision within {decision_timeout:.0f} s; the run still waits: start "
+                "`presslift up` and open the link above, or run `make demo DEMO_ARGS=--approve`.[/red]"
             )
             return 1
         if run["status"] != "succeeded":
