@@ -32,6 +32,7 @@ from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner import hugocache, segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError, PipelineError
+from chalicelib.pool import ContextPool
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.theme_path import THEME_NAME, theme_dir
 
@@ -80,8 +81,7 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
             f"presslift.toml asks for Hugo {job.hugo_version}, but this build has Hugo {version}: "
             "change hugo_version, or deploy the Hugo layer of that version"
         )
-    source = _fetch_source(job, work)
-    cache = hugocache.restore(job.cache_url, work, version)
+    source, cache = _source_and_cache(job, work, version)
     logs.append(f"== {cache.note}")
     public = work / "public"
     flags = job.flags
@@ -264,6 +264,17 @@ def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> R
     pack(out, archive)
     put_file(job.trees_url, archive, TARBALL_TYPE)
     return RunnerResult(ok=True, stages={"code": {"files": len(manifest.files)}})
+
+
+def _source_and_cache(job: BuildJob, work: Path, version: str) -> tuple[Path, hugocache.Restored]:
+    """The job's source and the site's kept Hugo cache, fetched side by side: they go to different
+    folders, and each is mostly waiting on its download or the disk (on the 2,000-image scale site,
+    3.7 s and 4.3 s one after the other). A failed source still waits for the cache before it is
+    raised, so nothing writes into the work folder once it is being removed."""
+    with ContextPool(max_workers=1, thread_name_prefix="hugo-cache") as pool:
+        cache = pool.submit(hugocache.restore, job.cache_url, work, version)
+        source = _fetch_source(job, work)
+        return source, cache.result()
 
 
 def _fetch_source(job: BuildJob, work: Path) -> Path:
