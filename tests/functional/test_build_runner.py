@@ -1,6 +1,7 @@
-"""The build runner as a child process, with the real Hugo: it fetches its source and returns its
-trees and log only through the job's URLs (here a small HTTP server standing in for presigned S3
-URLs), and it is started with nothing of the parent's environment."""
+"""The build runner as a child process, with the real Hugo: it fetches its source (and the site's kept
+Hugo cache, side by side) and returns its trees and log only through the job's URLs (here a small
+HTTP server standing in for presigned S3 URLs), and it is started with nothing of the parent's
+environment."""
 
 from __future__ import annotations
 
@@ -17,16 +18,27 @@ import pytest
 
 from chalicelib.artifacts import pack
 from chalicelib.buildrunner import invoke
+from chalicelib.buildrunner.hugocache import pack_cache
 from chalicelib.buildrunner.job import BuildJob, BundleSettings, RunnerResult, StageRender
+from chalicelib.buildrunner.render import _source_and_cache
 from chalicelib.errors import BuildError
+from chalicelib.hugo import RESOURCE_DIR, hugo_version
+
+#: How long /source waits for /cache to be asked for when it is told to: far longer than a fetch takes.
+PATIENCE = 20.0
 
 
 class Bucket:
-    """GET /source, PUT anything else: what the runner fetched and handed back."""
+    """GET /source (and /cache, when it holds one), PUT anything else: what the runner fetched and
+    handed back."""
 
     def __init__(self, source: bytes) -> None:
         self.source = source
         self.cut_source_at: int | None = None  # send only this much of the source, then hang up
+        self.cache: bytes | None = None
+        self.cache_asked = threading.Event()
+        self.source_waits_for_cache = False
+        self.cache_asked_while_source_waited: bool | None = None
         self.put: dict[str, tuple[str, bytes]] = {}
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -43,9 +55,18 @@ class Bucket:
                 pass
 
             def do_GET(self) -> None:
+                if self.path == "/cache" and bucket.cache is not None:
+                    bucket.cache_asked.set()
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(bucket.cache)))
+                    self.end_headers()
+                    self.wfile.write(bucket.cache)
+                    return
                 if self.path != "/source":
                     self.send_error(404)
                     return
+                if bucket.source_waits_for_cache:
+                    bucket.cache_asked_while_source_waited = bucket.cache_asked.wait(PATIENCE)
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(bucket.source)))
                 self.end_headers()
@@ -137,6 +158,38 @@ def test_a_source_cut_short_is_a_failed_fetch_not_a_bad_archive(bucket):
     assert not result.ok
     assert result.error.startswith("the build runner could not fetch its source"), result.error
     assert "trees" not in bucket.put
+
+
+def kept_cache(tmp_path: Path) -> bytes:
+    """A kept Hugo cache of this Hugo with one processed image."""
+    kept = tmp_path / "kept"
+    image = kept / RESOURCE_DIR / "_gen" / "images" / "photo_hu1.jpg"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"\xff\xd8" + bytes(4096))
+    return pack_cache(kept, hugo_version(), tmp_path / "cache.tar.gz").read_bytes()
+
+
+def test_the_source_and_the_kept_cache_are_fetched_side_by_side(bucket, tmp_path):
+    bucket.cache = kept_cache(tmp_path)
+    bucket.source_waits_for_cache = True
+    result = invoke.ProcessRunner().run(job(bucket, cache_url=bucket.url("cache")))
+    assert bucket.cache_asked_while_source_waited is True, "the source's answer waited in vain for /cache"
+    assert result.ok, result.error
+    assert result.cache.startswith("cache restored ("), result.cache
+    assert "trees" in bucket.put
+
+
+def test_a_source_cut_short_beside_a_cache_fails_once_the_cache_is_restored(bucket, tmp_path):
+    bucket.cache = kept_cache(tmp_path)
+    bucket.source_waits_for_cache = True
+    bucket.cut_source_at = len(bucket.source) // 2
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(BuildError, match="the build runner could not fetch its source"):
+        _source_and_cache(job(bucket, cache_url=bucket.url("cache")), work, hugo_version())
+    assert bucket.cache_asked_while_source_waited is True
+    # The failure is raised only after the cache's restore has finished: nothing writes afterwards.
+    assert (work / RESOURCE_DIR / "_gen" / "images" / "photo_hu1.jpg").read_bytes().startswith(b"\xff\xd8")
 
 
 def test_a_source_that_is_no_archive_is_refused(bucket):
