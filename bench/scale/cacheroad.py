@@ -127,6 +127,8 @@ def _push_and_build(
     run = pipeline.svc.runs.get(run_id)
     stages = {stage.name: stage for stage in run.stages}
     build = stages.get("build")
+    if measured.stopped:
+        return sha, {"failure": f"the build was stopped, over its function's limit of {measured.stopped}"}
     if measured.returncode != 0 or build is None or build.status != "succeeded":
         return sha, {"failure": f"the build did not succeed: {measured.stderr.strip()[-1000:]}"}
     seconds = {

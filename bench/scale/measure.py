@@ -1,12 +1,16 @@
 """Run one command as a child process and measure it: wall time, CPU time (user + system, its children
 included), the peak RSS of its whole process tree (sampled from /proc) and the peak bytes in its own
-scratch folder (sampled by walking it). Linux only (/proc). Benchmark-only code.
+scratch folder (sampled by walking it). Given a function's limits, the child is held to them as Lambda
+holds a function: the whole process tree is stopped at the first sample over its memory or /tmp, or at
+its timeout, and the run says which. Linux only (/proc). Benchmark-only code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
+import signal
 import subprocess
 import threading
 import time
@@ -18,6 +22,28 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 RSS_EVERY = 0.05
 TMP_EVERY = 0.25
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one invocation may use: its function's memory for the stage's own processes, the build
+    runner's function's memory for the runner's processes (a function of its own on AWS), and its
+    function's ephemeral storage for its scratch folder."""
+
+    memory_mb: int
+    runner_memory_mb: int
+    tmp_mb: int
+
+    def over(self, stage_bytes: int, runner_bytes: int, tmp_bytes: int) -> str:
+        """Which limit these figures pass, in words ("" when none)."""
+        for what, used, limit in (
+            ("memory", stage_bytes, self.memory_mb),
+            ("the build runner's memory", runner_bytes, self.runner_memory_mb),
+            ("/tmp", tmp_bytes, self.tmp_mb),
+        ):
+            if used > limit * 2**20:
+                return f"{what}: {used / 2**20:,.0f} MB of its {limit:,} MB"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +60,8 @@ class Measured:
     #: (time.time(), bytes) for /tmp.
     rss_samples: tuple[tuple[float, int, float, int], ...] = ()
     tmp_samples: tuple[tuple[float, int], ...] = ()
+    #: Why the child was stopped before it ended ("" when it ran to its end): the limit it passed.
+    stopped: str = ""
 
     def figures(self) -> dict[str, Any]:
         out = asdict(self)
@@ -131,14 +159,24 @@ def folder_bytes(folder: Path) -> int:
     return total
 
 
-def run(command: list[str], *, env: dict[str, str], tmp: Path, cwd: Path, timeout: float) -> Measured:
-    """Run `command` with `tmp` as its only scratch folder (TMPDIR), sampling it until it ends."""
+def run(
+    command: list[str],
+    *,
+    env: dict[str, str],
+    tmp: Path,
+    cwd: Path,
+    timeout: float,
+    limits: Limits | None = None,
+) -> Measured:
+    """Run `command` with `tmp` as its only scratch folder (TMPDIR), sampling it until it ends, or until
+    it passes `timeout` or one of `limits`: then its whole process tree is stopped."""
     tmp.mkdir(parents=True, exist_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     rss_samples: list[tuple[float, int, float, int]] = []
     tmp_samples: list[tuple[float, int]] = []
     wall_start = time.time()
     started = time.perf_counter()
+    # A session of its own, so that stopping it stops what it started too (the runner, Hugo, Pagefind).
     process = subprocess.Popen(
         command,
         env={**env, "TMPDIR": str(tmp)},
@@ -146,17 +184,30 @@ def run(command: list[str], *, env: dict[str, str], tmp: Path, cwd: Path, timeou
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     done = threading.Event()
+    stopped: list[str] = []
+    latest = {"stage": 0, "runner": 0, "tmp": 0}
+
+    def check() -> None:
+        reason = limits.over(latest["stage"], latest["runner"], latest["tmp"]) if limits else ""
+        if reason and not stopped:
+            stopped.append(reason)
+            _stop(process)
 
     def sample_rss() -> None:
         while not done.wait(RSS_EVERY):
             rss, cpu, runner = tree_usage(process.pid)
             rss_samples.append((time.time(), rss, cpu, runner))
+            latest["stage"], latest["runner"] = rss - runner, runner
+            check()
 
     def sample_tmp() -> None:
         while not done.wait(TMP_EVERY):
-            tmp_samples.append((time.time(), folder_bytes(tmp)))
+            latest["tmp"] = folder_bytes(tmp)
+            tmp_samples.append((time.time(), latest["tmp"]))
+            check()
 
     samplers = [threading.Thread(target=sample_rss), threading.Thread(target=sample_tmp)]
     for sampler in samplers:
@@ -164,8 +215,12 @@ def run(command: list[str], *, env: dict[str, str], tmp: Path, cwd: Path, timeou
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        process.kill()
+        stopped.append(f"time: {timeout:,.0f} s, its timeout")
+        _stop(process)
         stdout, stderr = process.communicate()
+    except BaseException:
+        _stop(process)  # an interrupted benchmark leaves no stage running behind it
+        raise
     finally:
         seconds = time.perf_counter() - started
         done.set()
@@ -184,4 +239,11 @@ def run(command: list[str], *, env: dict[str, str], tmp: Path, cwd: Path, timeou
         started=wall_start,
         rss_samples=tuple(rss_samples),
         tmp_samples=tuple(tmp_samples),
+        stopped=stopped[0] if stopped else "",
     )
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Kill the child's whole session (it leads it), as Lambda ends an invocation's every process."""
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)

@@ -100,13 +100,21 @@ def limits(function: str) -> dict[str, int]:
     }
 
 
+def held_to(function: str) -> measure.Limits:
+    """The limits an invocation of `function` is stopped at (the runner's are build_runner's)."""
+    own = limits(function)
+    return measure.Limits(own["memory_mb"], limits("build_runner")["memory_mb"], own["tmp_mb"])
+
+
 def headroom(used: float, limit: float) -> float:
     return round(1 - used / limit, 3)
 
 
 def stage_figures(name: str, function: str, measured: measure.Measured) -> dict[str, Any]:
     """A whole invocation's figures against its function's limits."""
-    return window_figures(name, function, measured.figures(), ok=measured.returncode == 0)
+    return window_figures(
+        name, function, measured.figures(), ok=measured.returncode == 0 and not measured.stopped
+    )
 
 
 def window_figures(name: str, function: str, figures: dict[str, Any], *, ok: bool) -> dict[str, Any]:
@@ -191,7 +199,8 @@ class Pipeline:
             env=dict(os.environ),
             tmp=tmp,
             cwd=ROOT,
-            timeout=LAMBDA_SECONDS,
+            timeout=limits(function)["timeout_seconds"],
+            limits=held_to(function),
         )
         logs = WORK / "logs"
         logs.mkdir(exist_ok=True)
@@ -255,6 +264,9 @@ def push_road(pipeline: Pipeline, github: LocalGitHub, files: dict[str, bytes]) 
         measured = pipeline.invoke(function, message, WORK / "tmp" / expected)
         invocations.append(stage_figures(" + ".join(covers), function, measured))
         stages.extend(split(pipeline, run_id, covers, function, measured))
+        if measured.stopped:
+            failure = f"{expected} was stopped, over its function's limit of {measured.stopped}"
+            break
         if measured.returncode != 0:
             failure = f"{expected} failed: {measured.stderr.strip()[-1500:]}"
             break
@@ -342,6 +354,8 @@ def import_road(pipeline: Pipeline, items: int) -> dict[str, Any]:
     measured = pipeline.invoke("convert", message, WORK / "tmp" / "convert")
     figures = stage_figures("convert", "convert", measured)
     failure = None if measured.returncode == 0 else measured.stderr.strip()[-1500:]
+    if measured.stopped:
+        failure = f"convert was stopped, over its function's limit of {measured.stopped}"
     runs = pipeline.svc.runs.list(site=IMPORT_SITE)
     converted = [stage for run in runs for stage in run.stages if stage.name == "convert"]
     if not failure and not (converted and converted[0].status == "succeeded"):
@@ -405,8 +419,11 @@ def report(
             "peak_stage_rss_mb (the rest) to the stage's function's.",
             "Peak /tmp is the sampled sum of file sizes in the child's own TMPDIR (every 250 ms): a "
             "short-lived peak between samples can be missed.",
-            "No limit is enforced on the child (RLIMIT_AS is unreliable with Go binaries): a stage over "
-            "its limit shows as negative headroom, where Lambda would have killed it.",
+            "Each invocation is held to its function's limits as Lambda holds it: its whole process tree "
+            "is stopped at the first sample over its memory (the build runner's processes against "
+            "build_runner's) or its /tmp, or at its timeout, and the road reports which limit; a spike "
+            "shorter than the sampling interval can pass unseen (RLIMIT_AS is no substitute: Go binaries "
+            "reserve far more address space than they use).",
             "The build stage renders staging's tree (with Pagefind's search index) and hashes and stores it; "
             "build-prod renders prod's once staging is live. The peer builds one tree and indexes nothing "
             "for search. push_to_staging_seconds runs from the webhook call to the end of deploy-staging "
