@@ -91,21 +91,8 @@ def tree_usage(root: int) -> tuple[int, float, int]:
     what each has reaped of its own children), and the resident bytes of the build runner's processes
     among them (`python -m chalicelib.buildrunner` and what it runs: Hugo, Pagefind), now. On AWS the
     runner is a function of its own, held to its own memory."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in tree:
-                tree.add(child)
-                frontier.append(child)
+    parents = _parents()
+    tree = _tree(root, parents)
     runners = {pid for pid in tree if RUNNER in _cmdline(pid)}
     in_runner = set(runners)
     frontier = list(runners)
@@ -126,6 +113,31 @@ def tree_usage(root: int) -> tuple[int, float, int]:
         except (OSError, IndexError, ValueError):
             continue
     return total, ticks / TICKS, runner
+
+
+def _parents() -> dict[int, int]:
+    """Every process's parent, now."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return parents
+
+
+def _tree(root: int, parents: dict[int, int]) -> set[int]:
+    """`root` and every process under it."""
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return tree
 
 
 #: How the build runner's child process is started on the local cloud (`buildrunner/invoke.py`).
@@ -244,6 +256,11 @@ def run(
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
-    """Kill the child's whole session (it leads it), as Lambda ends an invocation's every process."""
+    """Kill the child's session (it leads it) and every process under it, even one that started a
+    session of its own (a code site's check does), as Lambda ends an invocation's every process."""
+    below = _tree(process.pid, _parents())
     with contextlib.suppress(ProcessLookupError):  # already gone
         os.killpg(process.pid, signal.SIGKILL)
+    for pid in below:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
