@@ -414,7 +414,7 @@ class ExportReader:
                                 if _local(el) != ("", "rss"):
                                     raise self._fail(
                                         "this does not appear to be a WordPress export (WXR): the root "
-                                        f"element is <{etree.QName(el).localname}>, not <rss>",
+                                        f"element is <{_local(el)[1]}>, not <rss>",
                                         el.sourceline,
                                     )
                                 self._aliases = _prefix_aliases(el.nsmap)

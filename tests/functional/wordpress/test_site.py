@@ -82,6 +82,8 @@ def test_theme_unit_test_builds_and_every_published_item_is_reachable(wxr, tmp_p
 BAD_EXPORTS = [
     (b"hello, not xml", "not XML"),
     (b"<?xml version='1.0'?>\n<html><body/></html>", "root element is <html>"),
+    # A prefix the file never declares: named as written (lxml's QName refuses the name outright).
+    (b"<?xml version='1.0'?>\n<wp:post_id>1</wp:post_id>", "root element is <wp:post_id>"),
     (b"<?xml version='1.0'?>\n<rss><channel><title>x</title></channel></rss>", "no <wp:wxr_version>"),
     (
         b"<?xml version='1.0'?>\n<!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;'>]>\n<rss/>",
