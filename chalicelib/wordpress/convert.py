@@ -42,7 +42,7 @@ from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
-from chalicelib.wordpress.slugs import hugo_term_path
+from chalicelib.wordpress.slugs import fit_segment, hugo_term_path, taxonomy_value
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
@@ -345,12 +345,12 @@ class Conversion:
                 key = plan.taxonomies.get(term.taxonomy, "")
                 if not key or key not in plan.taxonomies.values():
                     continue
-            name = plan.term_value(term) or plain(term.name) or term.slug
+            name = plan.term_value(term) or taxonomy_value(plain(term.name) or term.slug)
             if name and name not in values.setdefault(key, []):
                 values[key].append(name)
         if "authors" not in values and item.creator:
             author = plan.site.authors.get(item.creator)
-            values["authors"] = [plain(author.display_name) if author else item.creator]
+            values["authors"] = [taxonomy_value(plain(author.display_name) if author else item.creator)]
         for key in ("tags", "categories", "authors"):
             if values.get(key):
                 meta[key] = values.pop(key)
@@ -432,7 +432,7 @@ class Conversion:
         assert plan is not None
         for login, author in sorted(plan.site.authors.items()):
             name = plain(author.display_name) or login
-            folder = hugo_term_path(name)
+            folder = fit_segment(hugo_term_path(name))
             if not folder or ("authors", folder) in plan.term_pages:
                 continue
             alias = f"/author/{login}/" if re.fullmatch(r"[\w.@-]+", login) else ""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib.wordpress.links import LOCAL_UPLOADS_PREFIX, url_path
-from chalicelib.wordpress.slugs import hugo_term_path, plain_text
+from chalicelib.wordpress.slugs import fit_segment, hugo_term_path, plain_text
 
 if TYPE_CHECKING:
     from chalicelib.wordpress.plan import Plan
@@ -135,7 +135,7 @@ def collides_with_file(path: str, present: set[str], folders: set[str]) -> bool:
 
 def author_url(author: Author) -> str:
     """The author's archive in the new site ("" when the name gives no path)."""
-    folder = hugo_term_path(plain_text(author.display_name) or author.login)
+    folder = fit_segment(hugo_term_path(plain_text(author.display_name) or author.login))
     return f"/authors/{folder}/" if folder else ""
 
 

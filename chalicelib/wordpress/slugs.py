@@ -14,6 +14,9 @@ import unicodedata
 from urllib.parse import unquote
 
 MAX_SLUG_CHARS = 80
+# A file name may take 255 bytes of UTF-8; a taken folder name gets "-N" added. 80 characters of any
+# script but the rarest (4-byte) ones fit.
+MAX_SEGMENT_BYTES = 240
 # Names that a file system or Hugo gives a meaning of their own.
 RESERVED = frozenset(
     {"index", "_index", "con", "prn", "aux", "nul", "static", "themes", "layouts", "data", "assets"}
@@ -40,7 +43,7 @@ def slugify(text: str) -> str:
         elif out and out[-1] != "-":
             out.append("-")
     slug = re.sub(r"-{2,}", "-", "".join(out)).strip("-_")
-    slug = slug[:MAX_SLUG_CHARS].rstrip("-_")
+    slug = fit_segment(slug[:MAX_SLUG_CHARS].rstrip("-_"))
     if slug in RESERVED:
         slug = f"{slug}-page"
     return slug
@@ -67,6 +70,23 @@ def hugo_term_path(name: str) -> str:
     if path.strip(".") == "":
         return ""
     return path
+
+
+def fit_segment(segment: str) -> str:
+    """`segment` cut, between two characters, to at most MAX_SEGMENT_BYTES of UTF-8 (with no hyphen or
+    underscore left at the cut); "" when only dots would be left (a folder named that leaves its parent)."""
+    if len(segment) * 4 > MAX_SEGMENT_BYTES and len(encoded := segment.encode()) > MAX_SEGMENT_BYTES:
+        segment = encoded[:MAX_SEGMENT_BYTES].decode("utf-8", "ignore").rstrip("-_")
+    return "" if segment.strip(".") == "" else segment
+
+
+def taxonomy_value(name: str) -> str:
+    """What a page's front matter calls a term or an author by, so that Hugo's folder for it is one a
+    file system takes: the name itself, or, when Hugo's folder for the name would be too long, that
+    folder cut short (Hugo's folder for such a value is the value itself)."""
+    folder = hugo_term_path(name)
+    fitted = fit_segment(folder)
+    return name if fitted == folder else fitted
 
 
 def plain_text(text: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 from chalicelib.wordpress.oldurls import SAFE_SEGMENT
-from chalicelib.wordpress.slugs import hugo_term_path, plain_text, slugify
+from chalicelib.wordpress.slugs import fit_segment, hugo_term_path, plain_text, slugify
 from chalicelib.wordpress.wxr import Term
 
 TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
@@ -119,7 +119,9 @@ def _folders(terms: dict[tuple[str, str], Term], plurals: dict[str, str]) -> dic
     """A distinct folder for every term: its name's, or its own slug's when another term has that name."""
     by_name: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key, term in sorted(terms.items()):
-        name_folder = hugo_term_path(plain_text(term.name)) or hugo_term_path(key[1])
+        name_folder = fit_segment(hugo_term_path(plain_text(term.name))) or fit_segment(
+            hugo_term_path(key[1])
+        )
         if name_folder:
             by_name.setdefault((plurals[key[0]], name_folder), []).append(key)
     taken = set(by_name)
@@ -129,7 +131,7 @@ def _folders(terms: dict[tuple[str, str], Term], plurals: dict[str, str]) -> dic
         keys.sort(key=lambda k: (hugo_term_path(k[1]) != name_folder, k[1]))
         folders[keys[0]] = name_folder
         for key in keys[1:]:
-            base = hugo_term_path(key[1]) or name_folder
+            base = fit_segment(hugo_term_path(key[1])) or name_folder
             folder, n = base, 2
             while (plural, folder) in taken:
                 folder, n = f"{base}-{n}", n + 1

@@ -1,7 +1,14 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.wordpress.slugs import SlugRegistry, hugo_term_path, slugify
+from chalicelib.wordpress.slugs import (
+    MAX_SEGMENT_BYTES,
+    SlugRegistry,
+    fit_segment,
+    hugo_term_path,
+    slugify,
+    taxonomy_value,
+)
 
 
 def test_keeps_unicode_letters():
@@ -58,3 +65,20 @@ def test_term_path_follows_hugo_urlize():
     assert hugo_term_path("News & Events") == "news-events"
     assert hugo_term_path("C++ tips") == "c++-tips"
     assert hugo_term_path("Snake_Case") == "snake_case"  # Hugo's urlize keeps underscores
+
+
+def test_a_segment_is_cut_between_characters_to_what_a_file_name_takes() -> None:
+    assert fit_segment("café_") == "café_"  # short enough: as it was, trailing underscore and all
+    assert fit_segment("é" * 200) == "é" * (MAX_SEGMENT_BYTES // 2)
+    assert fit_segment("\U00020000" * 70) == "\U00020000" * (MAX_SEGMENT_BYTES // 4)
+    assert fit_segment("a" * (MAX_SEGMENT_BYTES - 1) + "-b") == "a" * (
+        MAX_SEGMENT_BYTES - 1
+    )  # no hyphen at the cut
+    assert fit_segment("." * 300) == "" and fit_segment("..") == ""  # never a folder that leaves its parent
+
+
+def test_a_term_is_named_by_its_name_unless_hugo_s_folder_for_it_would_be_too_long() -> None:
+    assert taxonomy_value("Café au lait_") == "Café au lait_"
+    long = "Café au lait " * 40
+    value = taxonomy_value(long)
+    assert value == fit_segment(hugo_term_path(long)) and hugo_term_path(value) == value
