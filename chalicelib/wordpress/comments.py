@@ -79,31 +79,45 @@ def screen(comments: list[Comment]) -> tuple[list[Comment], list[tuple[Comment, 
 
 
 def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, Any]]:
-    """Approved comments in thread order: each followed by its replies, oldest first."""
+    """Approved comments in thread order: each followed by its replies, oldest first; each once.
+
+    The export's parent ids are not trusted: a comment that names itself, or a loop of comments that
+    name each other, as parent would otherwise be walked forever. A comment whose parent is not shown
+    before it (one of such a loop, or a reply to a comment left out) is shown as a comment of its own.
+    """
     kept = {c.id: c for c in comments if c.approved == "1" and c.type in SHOWN_TYPES}
-    children: dict[int, list[Comment]] = {}
+    # None, not 0, stands for "top level": an export may give a comment the id 0.
+    children: dict[int | None, list[Comment]] = {}
     for c in kept.values():
-        parent = c.parent if c.parent in kept else 0
-        children.setdefault(parent, []).append(c)
+        children.setdefault(c.parent if c.parent in kept and c.parent != c.id else None, []).append(c)
     for replies in children.values():
-        replies.sort(key=lambda c: (c.date_gmt or c.date, c.id))
+        replies.sort(key=_thread_order)
     ordered: list[dict[str, Any]] = []
-    stack = list(reversed(children.get(0, [])))
-    while stack:
-        c = stack.pop()
-        ordered.append(
-            {
-                "id": c.id,
-                "parent": c.parent if c.parent in kept else 0,
-                "author": c.author,
-                "author_url": c.author_url if c.author_url.startswith(("http://", "https://")) else "",
-                "date": iso_date(c.date, c.date_gmt, fallback_offset),
-                "content": sanitise(c.content),
-                **({"type": c.type} if c.type in NOTICES else {}),
-            }
-        )
-        stack.extend(reversed(children.get(c.id, [])))
+    shown: set[int] = set()
+    for root in [*children.get(None, []), *sorted(kept.values(), key=_thread_order)]:
+        stack = [root]
+        while stack:
+            c = stack.pop()
+            if c.id in shown:
+                continue
+            shown.add(c.id)
+            ordered.append(
+                {
+                    "id": c.id,
+                    "parent": c.parent if c.parent in shown and c.parent != c.id else 0,
+                    "author": c.author,
+                    "author_url": c.author_url if c.author_url.startswith(("http://", "https://")) else "",
+                    "date": iso_date(c.date, c.date_gmt, fallback_offset),
+                    "content": sanitise(c.content),
+                    **({"type": c.type} if c.type in NOTICES else {}),
+                }
+            )
+            stack.extend(reversed(children.get(c.id, [])))
     return ordered
+
+
+def _thread_order(c: Comment) -> tuple[str, int]:
+    return (c.date_gmt or c.date, c.id)
 
 
 def comments_json(entries: list[dict[str, Any]]) -> str:

@@ -53,3 +53,30 @@ def test_the_theme_lists_a_pingback_as_wordpress_does(tmp_path):
     assert 'class="comment depth-1 pingback"' in page
     assert 'Pingback: <a href="https://another.example/reply/"' in page
     assert "we wrote about this too" in page
+
+
+def reply(id_: int, parent: int, date: str = "2024-01-02 03:04:05") -> Comment:
+    return Comment(
+        id=id_,
+        author=f"Author {id_}",
+        author_url="",
+        date=date,
+        date_gmt=date,
+        content=f"<p>Text {id_}</p>",
+        approved="1",
+        type="",
+        parent=parent,
+    )
+
+
+def test_replies_follow_their_comment_and_each_comment_is_shown_once_whatever_its_parent_says():
+    # A normal thread: 2 answers 1, 3 answers 2, 4 is a second top-level comment.
+    normal = [reply(4, 0, "2024-01-03 00:00:00"), reply(3, 2), reply(2, 1), reply(1, 0)]
+    assert [(e["id"], e["parent"]) for e in threaded(normal, "+00:00")] == [(1, 0), (2, 1), (3, 2), (4, 0)]
+    # Parents an export should never have: the id 0 named as its own parent (0 is also "no parent"),
+    # a comment answering itself, and two answering each other. Each was walked forever (a 6 KB
+    # export took gigabytes); now each is shown once, at the top level where its parent is not shown.
+    odd = [reply(0, 0), reply(5, 5), reply(6, 7), reply(7, 6, "2024-01-03 00:00:00")]
+    shown = threaded(odd, "+00:00")
+    assert sorted(e["id"] for e in shown) == [0, 5, 6, 7]
+    assert [(e["id"], e["parent"]) for e in shown] == [(0, 0), (5, 0), (6, 0), (7, 6)]
