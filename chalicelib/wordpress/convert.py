@@ -42,7 +42,7 @@ from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
-from chalicelib.wordpress.slugs import fit_segment, hugo_term_path, taxonomy_value
+from chalicelib.wordpress.slugs import fit_segment, fits_as_folder, hugo_term_path, taxonomy_value
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import ExportReader, Item, as_int
 
@@ -134,6 +134,19 @@ class Conversion:
         self.plan = plan
         self.media.gather(plan)
         plan.drop_aliases_over_files(plan.sitemap.local_files or set())
+        plan.drop_aliases_too_long()
+        for alias, whose in plan.long_aliases:
+            self.report.warn(
+                "alias-too-long",
+                f"old URL of {whose} too long for a folder ({len(alias.encode())} bytes); no redirect made",
+                alias[:200],
+            )
+        for page_id, parent_folder in plan.flattened:
+            self.report.warn(
+                "page-too-deep",
+                f"nested too deep for a folder under {parent_folder[:80]}…; placed at the top level",
+                f"page {page_id}",
+            )
         for alias, whose in plan.dropped_aliases:
             self.report.warn(
                 "alias-collides-with-file",
@@ -435,7 +448,9 @@ class Conversion:
             folder = fit_segment(hugo_term_path(name))
             if not folder or ("authors", folder) in plan.term_pages:
                 continue
-            alias = f"/author/{login}/" if re.fullmatch(r"[\w.@-]+", login) else ""
+            alias = f"/author/{login}/"
+            if not (re.fullmatch(r"[\w.@-]+", login) and fits_as_folder(alias)):
+                alias = ""
             write_text(
                 self.work,
                 f"content/authors/{folder}/_index.md",

@@ -30,7 +30,14 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.slugs import SlugRegistry, slugify
+from chalicelib.wordpress.slugs import (
+    MAX_PATH_BYTES,
+    MAX_SEGMENT_BYTES,
+    SUFFIX_BYTES,
+    SlugRegistry,
+    fits_as_folder,
+    slugify,
+)
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
 from chalicelib.wordpress.wxr import Item, Site, Term, as_int
 
@@ -111,11 +118,14 @@ class Plan:
     offset: str = "+00:00"
     counts: Counter[str] = field(default_factory=Counter)
     renamed: list[tuple[int, str, str]] = field(default_factory=list)
+    # (page id, its parent's folder): pages nested too deep for a path, placed at the top level instead
+    flattened: list[tuple[int, str]] = field(default_factory=list)
     password_protected: list[int] = field(default_factory=list)
     # an id that leads to another item's page (a guid's ?p=N, a repeat's own id) -> that item's id
     id_aliases: dict[int, int] = field(default_factory=dict)
     term_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, term id) -> url
     dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
+    long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
 
     def drop_aliases_over_files(self, present: set[str]) -> None:
@@ -132,6 +142,21 @@ class Plan:
         for item_id, placement in self.placements.items():
             placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
         self.home_aliases = kept(self.home_aliases, "the home page")
+
+    def drop_aliases_too_long(self) -> None:
+        """Drops each old URL too long to be a folder (see `fits_as_folder`): Hugo could not write its
+        redirect, and one such alias fails the whole build."""
+
+        def kept(aliases: list[str], whose: str) -> list[str]:
+            over = [a for a in aliases if not fits_as_folder(a)]
+            self.long_aliases += [(alias, whose) for alias in over]
+            return [a for a in aliases if a not in over] if over else aliases
+
+        for item_id, placement in self.placements.items():
+            placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
+        self.home_aliases = kept(self.home_aliases, "the home page")
+        for page in self.term_pages.values():
+            page.aliases = kept(page.aliases, f"{page.taxonomy} {page.folder}")
 
     def term_value(self, term: Term) -> str:
         """What a post's front matter names the term by ("" when it has no page of its own)."""
@@ -339,21 +364,34 @@ class Planner:
             registry.reserve("", reserved)
         folders: dict[int, str] = {}
 
-        def page_folder(light: _Light, trail: tuple[int, ...] = ()) -> str:
-            if light.id in folders:
-                return folders[light.id]
-            parent_folder = ""
-            if (
-                light.parent in written
-                and light.parent not in trail
-                and light.parent != light.id
-                and by_id[light.parent].type == "page"
-            ):
-                parent_folder = page_folder(by_id[light.parent], (*trail, light.id))
-            slug, renamed = registry.claim(parent_folder, light.slug or light.title, f"page-{light.id}")
-            if renamed:
-                plan.renamed.append((light.id, light.slug or light.title, slug))
-            folders[light.id] = f"{parent_folder}/{slug}".lstrip("/")
+        def eligible_parent(light: _Light) -> _Light | None:
+            parent = by_id.get(light.parent) if light.parent in written and light.parent != light.id else None
+            return parent if parent is not None and parent.type == "page" else None
+
+        def page_folder(light: _Light) -> str:
+            """The page's folder, under its parent's: found going up the parents (iteratively: an
+            export can nest pages as deep as it likes) and placed coming down. A loop of parents is
+            cut where it closes; a folder that would pass MAX_PATH_BYTES goes to the top level."""
+            chain = [light]
+            seen = {light.id}
+            while chain[-1].id not in folders:
+                parent = eligible_parent(chain[-1])
+                if parent is None or parent.id in seen:
+                    break
+                chain.append(parent)
+                seen.add(parent.id)
+            for depth in range(len(chain) - 1, -1, -1):
+                page = chain[depth]
+                if page.id in folders:
+                    continue
+                parent_folder = folders[chain[depth + 1].id] if depth + 1 < len(chain) else ""
+                if len(parent_folder.encode()) + 1 + MAX_SEGMENT_BYTES + SUFFIX_BYTES > MAX_PATH_BYTES:
+                    plan.flattened.append((page.id, parent_folder))
+                    parent_folder = ""
+                slug, renamed = registry.claim(parent_folder, page.slug or page.title, f"page-{page.id}")
+                if renamed:
+                    plan.renamed.append((page.id, page.slug or page.title, slug))
+                folders[page.id] = f"{parent_folder}/{slug}".lstrip("/")
             return folders[light.id]
 
         for light in self._items:

@@ -17,6 +17,11 @@ MAX_SLUG_CHARS = 80
 # A file name may take 255 bytes of UTF-8; a taken folder name gets "-N" added. 80 characters of any
 # script but the rarest (4-byte) ones fit.
 MAX_SEGMENT_BYTES = 240
+# Room for the "-N" a taken name gets.
+SUFFIX_BYTES = 8
+# A page's folder, nested pages and all: the site's own folder and Hugo's public/ come before it, and
+# Linux takes 4,096 bytes of path in all.
+MAX_PATH_BYTES = 1024
 # Names that a file system or Hugo gives a meaning of their own.
 RESERVED = frozenset(
     {"index", "_index", "con", "prn", "aux", "nul", "static", "themes", "layouts", "data", "assets"}
@@ -78,6 +83,16 @@ def fit_segment(segment: str) -> str:
     if len(segment) * 4 > MAX_SEGMENT_BYTES and len(encoded := segment.encode()) > MAX_SEGMENT_BYTES:
         segment = encoded[:MAX_SEGMENT_BYTES].decode("utf-8", "ignore").rstrip("-_")
     return "" if segment.strip(".") == "" else segment
+
+
+def fits_as_folder(url_path: str) -> bool:
+    """Whether Hugo can write a page (or an alias's redirect) at the site path `url_path`: no segment
+    over MAX_SEGMENT_BYTES and no more than MAX_PATH_BYTES in all, as written and percent-decoded."""
+    for form in (url_path, unquote(url_path)):
+        data = form.encode("utf-8", "surrogateescape")
+        if len(data) > MAX_PATH_BYTES or any(len(part) > MAX_SEGMENT_BYTES for part in data.split(b"/")):
+            return False
+    return True
 
 
 def taxonomy_value(name: str) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 import frontmatter
 
 from chalicelib.wordpress.convert import convert_export
-from chalicelib.wordpress.slugs import MAX_SEGMENT_BYTES
-from tests.functional.wordpress.wxr_items import item, write_export
+from chalicelib.wordpress.slugs import MAX_PATH_BYTES, MAX_SEGMENT_BYTES
+from tests.functional.wordpress.wxr_items import SITE, item, write_export
 
 LONG_CATEGORY = "Café au lait " * 40  # 520 characters, 560 bytes
 LONG_TAG = "x" * 300
@@ -58,3 +58,45 @@ def test_over_long_names_are_cut_to_folders_hugo_can_write(tmp_path: Path, hugo_
         assert (public / section / folder / "index.html").is_file(), (section, folder)
     (built,) = [p for p in public.rglob("index.html") if p.parent.name == page.parent.name]
     assert "Long names" in built.read_text()
+
+
+def test_pages_nested_deeper_than_a_path_takes_are_placed_at_the_top_and_hugo_builds_them(
+    tmp_path: Path, hugo_build
+) -> None:
+    # 1,200 pages, each the parent of the next, listed deepest first (the walk up is not recursive).
+    pages = [
+        item(f"Page {n}", post_id=n, post_type="page", slug=f"level-{n}-" + "x" * 40, parent=n - 1)
+        for n in range(1200, 0, -1)
+    ]
+    site = tmp_path / "site"
+    report = convert_export(write_export(tmp_path / "export.xml", pages), site)
+    content = site / "content"
+    written = sorted(content.rglob("*.md"))
+    assert all(len(str(p.relative_to(content).parent).encode()) <= MAX_PATH_BYTES for p in written)
+    assert len([p for p in written if p.parent != content and p.name in ("index.md", "_index.md")]) == 1200
+    flattened = [w for w in report.warnings if w.code == "page-too-deep"]
+    assert flattened and all(w.item.startswith("page ") for w in flattened)
+    public = hugo_build(site, tmp_path)
+    assert len([p for p in public.rglob("index.html") if p.parent.name.startswith("level-")]) == 1200
+
+
+def test_an_old_url_too_long_for_a_folder_is_reported_and_the_site_still_builds(
+    tmp_path: Path, hugo_build
+) -> None:
+    long_segment = f"{SITE}/2024/{'s' * 300}/"
+    long_path = f"{SITE}/" + "/".join(["d" * 200] * 25) + "/"
+    fine = f"{SITE}/2024/05/fine/"
+    items = [
+        item("Long segment", post_id=1, slug="one", link=long_segment),
+        item("Long path", post_id=2, slug="two", link=long_path),
+        item("Fine", post_id=3, slug="three", link=fine),
+    ]
+    site = tmp_path / "site"
+    report = convert_export(write_export(tmp_path / "export.xml", items), site)
+    too_long = [w for w in report.warnings if w.code == "alias-too-long"]
+    assert sorted(w.message.split(" too long")[0] for w in too_long) == [
+        "old URL of post 1",
+        "old URL of post 2",
+    ]
+    public = hugo_build(site, tmp_path)
+    assert (public / "2024" / "05" / "fine" / "index.html").is_file()  # the redirect that fits is kept
