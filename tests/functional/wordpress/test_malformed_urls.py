@@ -1,0 +1,38 @@
+"""A URL that Go's url.Parse refuses, in one link of one post, must not stop the whole site's build.
+
+WordPress keeps whatever an author typed: a stray `%` ("50%-off"), a broken IPv6 host, a port that
+is not a number, a control character. Browsers shrug; Hugo's `urls.Parse` fails the build, and every
+link, image, embed and player goes through the theme's site-url partial."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chalicelib.wordpress.convert import convert_export
+from tests.functional.wordpress.wxr_items import item, write_export
+
+MALFORMED = [
+    "http://shop.example/50%-off",
+    "/sale/100%",
+    "http://[::1/x",
+    "http://shop.example:port/",
+    "http://shop.example/a\x7fb",
+]
+
+
+def test_links_images_and_embeds_with_malformed_urls_build_and_keep_their_url(
+    tmp_path: Path, hugo_build
+) -> None:
+    body = "".join(
+        f'<p><a href="{url}">link {n}</a> <img src="{url}" alt="image {n}"></p>\n[embed]{url}[/embed]\n'
+        for n, url in enumerate(MALFORMED)
+    )
+    site = tmp_path / "site"
+    convert_export(
+        write_export(tmp_path / "export.xml", [item("Sale", post_id=1, slug="sale", content=body)]), site
+    )
+    page = (hugo_build(site, tmp_path) / "posts" / "sale" / "index.html").read_text()
+    for n in range(len(MALFORMED)):
+        assert f"link {n}</a>" in page and f'alt="image {n}"' in page
+    # The URL as written, where the page writes it (Go's templates escape the stray "%" to "%25").
+    assert 'href="http://shop.example/50%25-off"' in page and 'href="http://[::1/x"' in page
