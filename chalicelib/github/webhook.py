@@ -201,11 +201,12 @@ def parse_event(event: str, data: Mapping[str, Any]) -> Event:
         return parse_pull_request(data)
     if event == "ping":
         hook = data.get("hook") if isinstance(data.get("hook"), dict) else {}
+        events = (hook or {}).get("events")
         return PingEvent(
             zen=str(data.get("zen") or ""),
             hook_id=data.get("hook_id") if isinstance(data.get("hook_id"), int) else None,
             repository=_repository(data, required=False),
-            events=tuple(str(e) for e in (hook or {}).get("events") or ()),
+            events=tuple(e for e in events if isinstance(e, str)) if isinstance(events, list) else (),
         )
     action = data.get("action")
     return OtherEvent(
@@ -230,11 +231,9 @@ def parse_push(data: Mapping[str, Any]) -> PushEvent:
     for i, commit in enumerate(commits):
         if not isinstance(commit, dict):
             raise InputError(f"push payload: commits[{i}] must be an object")
-        for kind in ("added", "modified", "removed"):
-            paths.update(p for p in commit.get(kind) or () if isinstance(p, str))
+        paths.update(_changed_paths(commit, f"commits[{i}]"))
     if not commits and head is not None:
-        for kind in ("added", "modified", "removed"):
-            paths.update(p for p in head.get(kind) or () if isinstance(p, str))
+        paths.update(_changed_paths(head, "head_commit"))
     pusher = data.get("pusher") if isinstance(data.get("pusher"), dict) else {}
     repo = data.get("repository") if isinstance(data.get("repository"), dict) else {}
     return PushEvent(
@@ -257,6 +256,19 @@ def parse_push(data: Mapping[str, Any]) -> PushEvent:
         private=bool((repo or {}).get("private", False)),
         pushed_at=_pushed_at((repo or {}).get("pushed_at")),
     )
+
+
+def _changed_paths(commit: Mapping[str, Any], where: str) -> list[str]:
+    """A commit's added, modified and removed paths (lists of strings; a missing or null one is empty)."""
+    paths: list[str] = []
+    for kind in ("added", "modified", "removed"):
+        listed = commit.get(kind)
+        if listed is None:
+            continue
+        if not isinstance(listed, list):
+            raise InputError(f"push payload: {where}.{kind} must be a list of paths")
+        paths += [p for p in listed if isinstance(p, str)]
+    return paths
 
 
 def _pushed_at(value: Any) -> int | None:

@@ -137,3 +137,38 @@ def test_unreadable_payloads_are_input_errors(body: bytes, content_type: str, wo
 def test_push_without_a_repository_is_an_input_error() -> None:
     with pytest.raises(InputError, match=r"repository\.full_name"):
         parse_event("push", {"ref": "refs/heads/main", "before": "a" * 40, "after": "b" * 40})
+
+
+PUSH = {
+    "ref": "refs/heads/main",
+    "before": "a" * 40,
+    "after": "b" * 40,
+    "repository": {"full_name": "acme/site"},
+}
+
+
+@pytest.mark.parametrize(
+    ("payload", "where"),
+    [
+        ({**PUSH, "commits": [{"id": "c", "added": 5}]}, r"commits\[0\]\.added"),
+        ({**PUSH, "commits": [{"id": "c", "added": [], "modified": "README.md"}]}, r"commits\[0\]\.modified"),
+        ({**PUSH, "commits": [], "head_commit": {"id": "c", "removed": True}}, r"head_commit\.removed"),
+    ],
+)
+def test_a_push_whose_changed_paths_are_not_lists_is_an_input_error(payload: dict, where: str) -> None:
+    # A signed delivery with these once raised TypeError: a 500 for GitHub to retry, forever.
+    with pytest.raises(InputError, match=where):
+        parse_event("push", payload)
+
+
+def test_a_push_with_null_or_foreign_paths_keeps_the_paths_that_are_strings() -> None:
+    commits = [{"id": "c", "added": None, "modified": ["content/a.md", 7, None], "removed": []}]
+    event = parse_event("push", {**PUSH, "commits": commits})
+    assert isinstance(event, PushEvent) and event.changed_paths == frozenset({"content/a.md"})
+
+
+@pytest.mark.parametrize("events", [5, "push", None, {"push": True}, ["push", 3]])
+def test_a_ping_whose_hook_events_are_not_a_list_of_names_is_still_a_ping(events: object) -> None:
+    event = parse_event("ping", {"zen": "Keep it simple.", "hook_id": 1, "hook": {"events": events}})
+    assert isinstance(event, PingEvent)
+    assert event.events == (("push",) if events == ["push", 3] else ())
