@@ -9,6 +9,7 @@ This module must never keep unapproved comments or any markup outside the allow-
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.wordpress.dates import iso_date
@@ -81,12 +82,19 @@ def screen(comments: list[Comment]) -> tuple[list[Comment], list[tuple[Comment, 
 def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, Any]]:
     """Approved comments in thread order: each followed by its replies, oldest first; each once.
 
-    The export's parent ids are not trusted: a comment that names itself, or a loop of comments that
-    name each other, as parent would otherwise be walked forever. A comment whose parent is not shown
+    The export's ids are not trusted: a comment that names itself, or a loop of comments that name
+    each other, as parent would otherwise be walked forever. A comment whose parent is not shown
     before it (one of such a loop, or a reply to a comment left out) is shown as a comment of its own.
     """
-    kept = {c.id: c for c in comments if c.approved == "1" and c.type in SHOWN_TYPES}
-    # None, not 0, stands for "top level": an export may give a comment the id 0.
+    approved = [c for c in comments if c.approved == "1" and c.type in SHOWN_TYPES]
+    # A comment without an id (0: WordPress's own start at 1) or with one another comment of the post
+    # already has gets a new one, so that none is lost and none answers itself.
+    next_id = max((c.id for c in approved), default=0) + 1
+    kept: dict[int, Comment] = {}
+    for c in approved:
+        if c.id <= 0 or c.id in kept:
+            c, next_id = replace(c, id=next_id), next_id + 1
+        kept[c.id] = c
     children: dict[int | None, list[Comment]] = {}
     for c in kept.values():
         children.setdefault(c.parent if c.parent in kept and c.parent != c.id else None, []).append(c)

@@ -73,10 +73,38 @@ def test_replies_follow_their_comment_and_each_comment_is_shown_once_whatever_it
     # A normal thread: 2 answers 1, 3 answers 2, 4 is a second top-level comment.
     normal = [reply(4, 0, "2024-01-03 00:00:00"), reply(3, 2), reply(2, 1), reply(1, 0)]
     assert [(e["id"], e["parent"]) for e in threaded(normal, "+00:00")] == [(1, 0), (2, 1), (3, 2), (4, 0)]
-    # Parents an export should never have: the id 0 named as its own parent (0 is also "no parent"),
-    # a comment answering itself, and two answering each other. Each was walked forever (a 6 KB
-    # export took gigabytes); now each is shown once, at the top level where its parent is not shown.
-    odd = [reply(0, 0), reply(5, 5), reply(6, 7), reply(7, 6, "2024-01-03 00:00:00")]
+    # Ids an export should never have: 0 (also "no parent"; a comment without an id reads as 0), a
+    # comment answering itself, two answering each other, and one id twice. Each was walked forever or
+    # lost (a 6 KB export took gigabytes); now each is shown once, with an id of its own, at the top
+    # level where its parent is not shown before it.
+    odd = [
+        reply(0, 0),
+        reply(5, 5),
+        reply(6, 7),
+        reply(7, 6, "2024-01-03 00:00:00"),
+        reply(5, 0, "2024-01-04 00:00:00"),
+    ]
     shown = threaded(odd, "+00:00")
-    assert sorted(e["id"] for e in shown) == [0, 5, 6, 7]
-    assert [(e["id"], e["parent"]) for e in shown] == [(0, 0), (5, 0), (6, 0), (7, 6)]
+    assert [(e["id"], e["parent"]) for e in shown] == [(5, 0), (8, 0), (9, 0), (6, 0), (7, 6)]
+    assert [e["content"] for e in shown if e["id"] in (8, 9)] == ["<p>Text 0</p>", "<p>Text 5</p>"]
+
+
+def test_comments_without_ids_are_all_shown_once_and_the_site_builds(tmp_path):
+    from chalicelib.wordpress import convert_export
+    from tests.functional.wordpress.conftest import build
+    from tests.functional.wordpress.exports import Post, write_export
+
+    def no_id(text: str, comment_id: str) -> str:
+        return (
+            f"<wp:comment>{comment_id}<wp:comment_author>Reader</wp:comment_author>"
+            "<wp:comment_date>2024-03-05 01:02:03</wp:comment_date>"
+            f"<wp:comment_content><![CDATA[{text}]]></wp:comment_content>"
+            "<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>"
+        )
+
+    extra = no_id("first words", "") + no_id("second words", "<wp:comment_id>0</wp:comment_id>")
+    export = write_export(tmp_path / "export.xml", [Post(1, "talk", "<p>Body</p>", extra=extra)])
+    convert_export(export, tmp_path / "site")
+    page = (build(tmp_path / "site", tmp_path) / "posts/talk/index.html").read_text()
+    assert page.count("first words") == 1 and page.count("second words") == 1
+    assert 'id="comment-0"' not in page
