@@ -222,7 +222,14 @@ def rollback(site: str, stage: str) -> Response:
     dashboard's form gets a page back, and acts only with its CSRF token and once confirmed."""
     request, svc = _request(), _route_services()
     from_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
-    fields = dict(parse_qsl(web.text(request.raw_body))) if from_form else (request.json_body or {})
+    try:
+        fields = (
+            dict(parse_qsl(web.text(request.raw_body)))
+            if from_form
+            else web.rollback_fields(request.json_body)
+        )
+    except PipelineError as exc:
+        return web.json_error(exc)
     if from_form:
         refused_or_confirm = web.rollback_guard(
             request.headers, fields, site=site, stage=stage, links=svc.settings.links

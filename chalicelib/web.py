@@ -55,7 +55,9 @@ def _environment() -> Any:
 
 
 def text(body: str | bytes | None) -> str:
-    return body.decode("utf-8") if isinstance(body, bytes) else (body or "")
+    """A request body as text. Forms are ASCII (percent-encoded); bytes that are not UTF-8 become
+    U+FFFD, which no token or choice matches, so a mangled form is refused like a wrong one, not a 500."""
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
 
 
 #: Operators' pages with forms: their URLs hold no token, and a POST from them must carry its Origin
@@ -258,6 +260,22 @@ def rollback_guard(
         )
         return html(page, referrer=OPERATOR_REFERRER)
     return None
+
+
+def rollback_fields(body: Any) -> dict[str, str]:
+    """A scripted rollback's JSON body, `{"run": "<run id>", "allow_deletes": true}` (both optional),
+    as the form's fields; InputError (400) for anything else, so a script learns what to send."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise InputError('the rollback body must be a JSON object such as {"run": "<run id>"}')
+    run = body.get("run")
+    if run is not None and not isinstance(run, str):
+        raise InputError(f'"run" must be a run id (a string), not {type(run).__name__}')
+    allow = body.get("allow_deletes", False)
+    if not isinstance(allow, bool | str):
+        raise InputError(f'"allow_deletes" must be true or false, not {type(allow).__name__}')
+    return {"run": run or "", "allow_deletes": str(allow)}
 
 
 def listing_limit(params: dict[str, str]) -> int:

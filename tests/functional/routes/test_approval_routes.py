@@ -98,6 +98,17 @@ def test_a_decision_without_its_token_or_a_known_choice_changes_nothing(
     assert queued(provisioned) == []
 
 
+def test_a_decision_form_that_is_not_utf8_is_refused_like_a_wrong_token(
+    api: Client, provisioned: Services
+) -> None:
+    # The public link's form once answered bytes that are not UTF-8 with a 500.
+    run, token = waiting(provisioned, expires_in=HOUR)
+    body = b"decision=approve&token=" + token.encode() + b"\xff"
+    response = api.http.post(f"/approvals/{run.id}", headers=FORM, body=body)
+    assert response.status_code == 401 and "not valid for this run" in text(response)
+    assert provisioned.runs.get(run.id).status == "awaiting_approval" and queued(provisioned) == []
+
+
 def test_an_expired_approval_cannot_be_decided(api: Client, provisioned: Services) -> None:
     run, token = waiting(provisioned, expires_in=-HOUR)
     status, body = decide(api, run.id, token=token, decision="approve")

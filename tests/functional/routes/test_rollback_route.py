@@ -72,6 +72,27 @@ def test_a_rollback_of_an_unknown_site_target_or_run_is_refused_and_queues_nothi
     assert queued(provisioned) == []
 
 
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"[1]", "must be a JSON object"),
+        (b'"prod"', "must be a JSON object"),
+        (b"5", "must be a JSON object"),
+        (b'{"run": 5}', "must be a run id (a string), not int"),
+        (b'{"run": ["a"]}', "must be a run id (a string), not list"),
+        (b'{"allow_deletes": {"yes": 1}}', '"allow_deletes" must be true or false'),
+    ],
+)
+def test_a_scripted_rollback_with_a_body_of_another_shape_is_a_400_saying_what_to_send(
+    api: Client, provisioned: Services, body: bytes, words: str
+) -> None:
+    # These were 500s (the route called .get on whatever the JSON was).
+    live_on_prod(provisioned), live_on_prod(provisioned)
+    response = api.http.post(f"/sites/{SITE}/prod/rollback", headers=JSON, body=body)
+    one_line_error((response.status_code, json.loads(response.body)), 400, "InputError", words)
+    assert queued(provisioned) == []
+
+
 def test_the_dashboards_form_without_its_token_is_refused_and_changes_nothing(
     api: Client, provisioned: Services
 ) -> None:
