@@ -482,7 +482,8 @@ def convert_export(
             "github.com/owner/theme)"
         )
     if not export.is_file():
-        raise ConversionError("the export file does not exist", source=str(export))
+        what = "is a folder: give the export file (.xml) inside it" if export.is_dir() else "does not exist"
+        raise ConversionError(f"the export file {what}", source=str(export))
     refuse_unless_empty(out_dir, force=force)
     # The work folder goes beside the real folder (out_dir may be a link to it), on its filesystem.
     out_dir = out_dir.resolve()

@@ -169,3 +169,10 @@ def test_spam_comments_are_left_out_and_reported(tmp_path, demo):
         "comment 502 left out: spam links: https://pills.example/"
     ]
     assert report.counts["comment/spam"] == 1
+
+
+def test_a_folder_given_as_the_export_is_named_as_a_folder(tmp_path):
+    with pytest.raises(ConversionError, match="is a folder: give the export file"):
+        convert_export(tmp_path, tmp_path / "out")
+    with pytest.raises(ConversionError, match="does not exist"):
+        convert_export(tmp_path / "missing.xml", tmp_path / "out")
