@@ -42,8 +42,13 @@ def s3_objects_created(body: str) -> list[ObjectCreated]:
         raise InputError("S3 notification is not a JSON object")
     if message.get("Event") == "s3:TestEvent":
         return []
+    records = message.get("Records", [])
+    if not isinstance(records, list):
+        raise InputError("S3 notification's Records is not a list")
     created = []
-    for record in message.get("Records", []):
+    for record in records:
+        if not isinstance(record, dict):
+            raise InputError("S3 notification record is not a JSON object")
         if not str(record.get("eventName", "")).startswith("ObjectCreated"):
             continue
         try:
@@ -59,8 +64,8 @@ def s3_objects_created(body: str) -> list[ObjectCreated]:
                     event_time=_event_time(record.get("eventTime")),
                 )
             )
-        except (KeyError, TypeError) as exc:
-            raise InputError(f"S3 notification record lacks {exc}") from exc
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise InputError(f"S3 notification record lacks or garbles {exc}") from exc
     return created
 
 

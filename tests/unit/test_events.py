@@ -60,3 +60,23 @@ def test_pipeline_messages_round_trip(message):
 def test_unknown_messages_are_input_errors(body):
     with pytest.raises(InputError, match="not a Presslift pipeline message"):
         events.decode(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('{"Records": 5}', "Records is not a list"),
+        ('{"Records": [5]}', "record is not a JSON object"),
+        (
+            '{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, '
+            '"object": {"key": "imports/x.xml", "size": "abc"}}}]}',
+            "lacks or garbles",
+        ),
+        ('{"Records": [{"eventName": "ObjectCreated:Put", "s3": "b"}]}', "lacks or garbles"),
+    ],
+)
+def test_an_s3_notification_of_another_shape_is_an_input_error(body: str, words: str) -> None:
+    # These raised TypeError, AttributeError and ValueError: an ingest message retried to its dead end
+    # without saying what was wrong with it.
+    with pytest.raises(InputError, match=words):
+        events.s3_objects_created(body)
