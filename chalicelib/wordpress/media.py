@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
+import stat
 import tarfile
 import urllib.request
 import zipfile
@@ -139,7 +140,9 @@ class UploadsArchive:
                 self._zip = zipfile.ZipFile(path)
                 for info in self._zip.infolist():
                     self._count(info.file_size)
-                    if not info.is_dir():
+                    if stat.S_ISLNK(info.external_attr >> 16):
+                        self.skipped.append(info.filename)  # a Unix zip's link: its "content" is a path
+                    elif not info.is_dir():
                         self._add(info.filename)
             elif tarfile.is_tarfile(path):
                 self._tar = tarfile.open(path, "r:*")  # noqa: SIM115 - kept open for copy(), closed by close()
@@ -148,6 +151,8 @@ class UploadsArchive:
                     self._count(member.size if member.isfile() else 0)
                     if member.isfile():
                         self._add(member.name)
+                    elif not member.isdir():  # a link, device or pipe is never copied: said, not hidden
+                        self.skipped.append(member.name)
             else:
                 raise ConversionError("the uploads archive is neither a .zip nor a .tar.gz", source=path.name)
         except ConversionError:

@@ -87,3 +87,44 @@ def sitemap() -> SiteMap:
 )
 def test_rewrites_old_site_urls(url, new):
     assert sitemap().rewrite(url) == new
+
+
+def test_links_devices_and_pipes_in_a_tar_are_skipped_and_said_so(tmp_path):
+    path = tmp_path / "uploads.tar.gz"
+    with tarfile.open(path, "w:gz") as tf:
+        photo = tarfile.TarInfo("2025/03/a.png")
+        photo.size = 3
+        tf.addfile(photo, io.BytesIO(b"png"))
+        for name, kind in (
+            ("2025/03/passwd.png", tarfile.SYMTYPE),
+            ("2025/03/hard.png", tarfile.LNKTYPE),
+            ("2025/03/null", tarfile.CHRTYPE),
+            ("2025/03/pipe", tarfile.FIFOTYPE),
+        ):
+            member = tarfile.TarInfo(name)
+            member.type, member.linkname = kind, "/etc/passwd"
+            tf.addfile(member)
+        folder = tarfile.TarInfo("2025/04")
+        folder.type = tarfile.DIRTYPE
+        tf.addfile(folder)
+    archive = UploadsArchive(path)
+    assert archive.files == {"2025/03/a.png"}
+    assert sorted(archive.skipped) == [
+        "2025/03/hard.png",
+        "2025/03/null",
+        "2025/03/passwd.png",
+        "2025/03/pipe",
+    ]
+    archive.close()
+
+
+def test_a_link_in_a_zip_is_skipped_not_copied_as_a_file_holding_its_target(tmp_path):
+    path = tmp_path / "uploads.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("2025/03/a.png", b"png")
+        link = zipfile.ZipInfo("2025/03/passwd.png")
+        link.external_attr = 0o120777 << 16  # S_IFLNK in the high bytes, as Info-ZIP stores a Unix link
+        zf.writestr(link, "/etc/passwd")
+    archive = UploadsArchive(path)
+    assert archive.files == {"2025/03/a.png"} and archive.skipped == ["2025/03/passwd.png"]
+    archive.close()
