@@ -88,8 +88,9 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
     """
     approved = [c for c in comments if c.approved == "1" and c.type in SHOWN_TYPES]
     # A comment without an id (0: WordPress's own start at 1) or with one another comment of the post
-    # already has gets a new one, so that none is lost and none answers itself.
-    next_id = max((c.id for c in approved), default=0) + 1
+    # already has gets a new one, so that none is lost and none answers itself; one no comment has or
+    # names as parent, so no reply to a comment left out lands under it.
+    next_id = max([0, *(c.id for c in comments), *(c.parent for c in comments)]) + 1
     kept: dict[int, Comment] = {}
     for c in approved:
         if c.id <= 0 or c.id in kept:

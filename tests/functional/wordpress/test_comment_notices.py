@@ -108,3 +108,20 @@ def test_comments_without_ids_are_all_shown_once_and_the_site_builds(tmp_path):
     page = (build(tmp_path / "site", tmp_path) / "posts/talk/index.html").read_text()
     assert page.count("first words") == 1 and page.count("second words") == 1
     assert 'id="comment-0"' not in page
+
+
+def test_a_new_id_is_never_one_a_reply_to_a_comment_left_out_names():
+    held = Comment(
+        id=4,
+        author="Held",
+        author_url="",
+        date="2024-01-02 03:04:05",
+        date_gmt="2024-01-02 03:04:05",
+        content="<p>held</p>",
+        approved="0",
+        type="",
+        parent=0,
+    )
+    # 0 needs a new id; 2 answers 4, which is not approved, so 2 stays top level: 0 must not become 4.
+    shown = threaded([reply(0, 0), reply(3, 0), reply(2, 4), held], "+00:00")
+    assert [(e["id"], e["parent"]) for e in shown] == [(2, 0), (3, 0), (5, 0)]
