@@ -5,7 +5,7 @@ lists are written here in one walk of the tree. A body with any other tag (forms
 SVG…) is handed to markdownify whole, so rare markup keeps markdownify's careful handling;
 `can_convert` says which.
 Output follows the same choices as the markdownify set-up in `html.py` (ATX headings, `-` bullets,
-backslash line breaks, `*`/`_`/`^`/`~` escaped in text, `<pre>` through `fenced_code`), so both paths
+backslash line breaks, `*`/`_`/`^`/`~`/`` ` `` escaped in text, `<pre>` through `fenced_code`), so both paths
 give the same Markdown for the markup this module handles, with one difference that renders the
 same: a table row with fewer cells is padded here and left short by markdownify (Goldmark fills it).
 tests/unit/wordpress/test_markdown.py holds both paths to this over its whole table.
@@ -93,8 +93,10 @@ DEFINITIONS = frozenset(["dl", "dt", "dd"])
 TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
 HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
-ESCAPE = re.compile(r"([*_^~])")
-MARKS = re.compile(r"[*_^~]")
+# A backtick too: text is never code, and a line that starts with three of them would open a fenced
+# block (with a "{" after them, one whose attributes Hugo cannot parse: the whole build fails).
+ESCAPE = re.compile(r"([*_^~`])")
+MARKS = re.compile(r"[*_^~`]")
 NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
 BLANK_LINES = re.compile(r"\n{3,}")

@@ -90,9 +90,12 @@ class HugoMarkdown(MarkdownConverter):
         return _script("~", el)
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        # ^ and ~ mark superscript and subscript in the site's Markdown: literal ones are escaped.
+        # ^ and ~ mark superscript and subscript in the site's Markdown, and backticks code: literal
+        # ones are escaped (as the fast path does).
         escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]
-        return re.sub(r"([\^~])", r"\\\1", escaped) if escaped and "_noformat" not in parent_tags else escaped
+        return (
+            re.sub(r"([\^~`])", r"\\\1", escaped) if escaped and "_noformat" not in parent_tags else escaped
+        )
 
 
 _CONVERTER = HugoMarkdown()

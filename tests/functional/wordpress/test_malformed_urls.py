@@ -36,3 +36,17 @@ def test_links_images_and_embeds_with_malformed_urls_build_and_keep_their_url(
         assert f"link {n}</a>" in page and f'alt="image {n}"' in page
     # The URL as written, where the page writes it (Go's templates escape the stray "%" to "%25").
     assert 'href="http://shop.example/50%25-off"' in page and 'href="http://[::1/x"' in page
+
+
+def test_backticks_typed_in_text_stay_text_and_the_site_builds(tmp_path: Path, hugo_build) -> None:
+    # Three backticks at a line's start opened a fenced code block, and with a "{" after them one whose
+    # attributes Goldmark could not parse: the whole build failed.
+    body = "<p>```{config}</p>\n<p>Run `make` then ```python</p>\n<p>after</p>"
+    site = tmp_path / "site"
+    convert_export(
+        write_export(tmp_path / "export.xml", [item("Ticks", post_id=1, slug="ticks", content=body)]), site
+    )
+    page = (hugo_build(site, tmp_path) / "posts" / "ticks" / "index.html").read_text()
+    assert (
+        "<p>```{config}</p>" in page and "<p>Run `make` then ```python</p>" in page and "<p>after</p>" in page
+    )

@@ -18,6 +18,9 @@ COMMON = pytest.mark.parametrize(
         ("<h3>  Title  <em>here</em></h3>", "### Title *here*\n"),
         ("<p><strong>bold </strong>text</p>", "**bold** text\n"),
         ("<p>snake_case and 2*3</p>", "snake\\_case and 2\\*3\n"),
+        # Backticks in text are text: three at a line's start would open a code block (and with a "{"
+        # after them, one whose attributes Hugo cannot parse, failing the whole build).
+        ("<p>```{x} and `y`</p>", "\\`\\`\\`{x} and \\`y\\`\n"),
         ("<p><code>a_b</code></p>", "`a_b`\n"),
         ('<p><a href="/x/" title="T">go</a></p>', '[go](/x/ "T")\n'),
         ('<p><a href="https://a.example/">https://a.example/</a></p>', "<https://a.example/>\n"),
