@@ -119,20 +119,27 @@ def fenced_code(code: str, language: str = "") -> str:
     return f"{fence}{SAFE_LANGUAGE.sub('', language)}\n" + "\n".join(lines) + f"\n{fence}"
 
 
-HUGO_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}|\{\{(?=[<%])", re.S)
+# `{{< … >}}` and `{{% … %}}` with nothing inside that would end Hugo's comment form early or start
+# another shortcode ("*/", "{{"); any other opening is broken instead.
+HUGO_SHORTCODE = re.compile(
+    r"\{\{<((?:(?!\{\{|\*/).)*?)>\}\}|\{\{%((?:(?!\{\{|\*/).)*?)%\}\}|\{\{(?=[<%])", re.S
+)
 
 
 def escape_hugo_shortcodes(markdown: str) -> str:
     """Text that looks like a Hugo shortcode (a post about Hugo, say) is shown, never run.
 
     `{{< x >}}` becomes Hugo's comment form `{{</* x */>}}`, which Hugo shows as `{{< x >}}` (in code
-    blocks too). An opening with no end has no such form and is broken to `{ {<`.
+    blocks too). An opening with no end of its own (none, the other kind, or another opening or a `*/`
+    before it) has no such form and is broken to `{ {<`.
     """
 
     def escape(m: re.Match[str]) -> str:
-        if m.group(1) is None:
-            return "{ {"  # an opening with no end: break it so Hugo does not look for one
-        return f"{{{{{m.group(1)}/*{m.group(2)}*/{m.group(3)}}}}}"
+        if m.group(1) is not None:
+            return f"{{{{</*{m.group(1)}*/>}}}}"
+        if m.group(2) is not None:
+            return f"{{{{%/*{m.group(2)}*/%}}}}"
+        return "{ {"  # an opening with no end of its own: break it so Hugo does not look for one
 
     if "{{" not in markdown:  # every match starts with it
         return markdown

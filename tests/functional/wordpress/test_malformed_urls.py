@@ -1,4 +1,5 @@
-"""A URL that Go's url.Parse refuses, in one link of one post, must not stop the whole site's build.
+"""One odd thing in one post (a URL Go cannot parse, backticks typed as text, braces that half look like
+a Hugo shortcode) must not stop the whole site's build.
 
 WordPress keeps whatever an author typed: a stray `%` ("50%-off"), a broken IPv6 host, a port that
 is not a number, a control character. Browsers shrug; Hugo's `urls.Parse` fails the build, and every
@@ -50,3 +51,16 @@ def test_backticks_typed_in_text_stay_text_and_the_site_builds(tmp_path: Path, h
     assert (
         "<p>```{config}</p>" in page and "<p>Run `make` then ```python</p>" in page and "<p>after</p>" in page
     )
+
+
+def test_text_that_half_looks_like_a_hugo_shortcode_is_shown_and_the_site_builds(
+    tmp_path: Path, hugo_build
+) -> None:
+    # "{{%{{< x >}}" was escaped to a comment form Hugo could not close: the whole build failed.
+    body = "<p>a {{%{{< x >}} b</p>\n<p>c {{< y %}} d</p>\n<p>e {{< z */ w >}} f</p>\n<p>g {{< ok >}} h</p>"
+    site = tmp_path / "site"
+    convert_export(
+        write_export(tmp_path / "export.xml", [item("Braces", post_id=1, slug="b", content=body)]), site
+    )
+    page = (hugo_build(site, tmp_path) / "posts" / "b" / "index.html").read_text()
+    assert "{{&lt; x &gt;}}" in page and "{{&lt; ok &gt;}}" in page and "g " in page

@@ -1,6 +1,7 @@
 import pytest
 
 from chalicelib.wordpress.html import BodyContext, convert_body, wpautop
+from chalicelib.wordpress.markdown import escape_hugo_shortcodes
 from chalicelib.wordpress.shortcodes import GalleryImage
 
 OLD = "https://old.example"
@@ -151,3 +152,19 @@ def test_code_that_shows_eval_is_not_a_payload():
 def test_hugo_shortcodes_written_in_a_post_are_shown_not_run():
     markdown = body("<p>Write {{< youtube abc >}} in Hugo.</p>")[0]
     assert "{{</* youtube abc */>}}" in markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("{{% note %}}", "{{%/* note */%}}"),
+        # Another opening inside, the other kind of end, or a "*/" inside: no comment form would hold
+        # them (Hugo failed the build with "comment must be closed"), so the opening is broken.
+        ("{{%{{< x >}}", "{ {%{{</* x */>}}"),
+        ("{{< x %}}", "{ {< x %}}"),
+        ("{{< a */ b >}}", "{ {< a */ b >}}"),
+        ("a {{< b", "a { {< b"),
+    ],
+)
+def test_text_that_only_half_looks_like_a_shortcode_is_never_run_or_misread(text: str, markdown: str) -> None:
+    assert escape_hugo_shortcodes(text) == markdown
