@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl
+from urllib.parse import parse_qs
 
 from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
@@ -22,6 +22,7 @@ from chalicelib.errors import PipelineError
 from chalicelib.previews import listing as previews
 from chalicelib.resources import API_URL
 from chalicelib.review.approval import stored_review
+from chalicelib.rollbackroute import rollback_route
 from chalicelib.services import Services, services
 
 logs.setup()  # JSON lines with the run id on Lambda, readable lines locally; secrets redacted
@@ -220,36 +221,4 @@ def list_previews(site: str) -> Any:
 def rollback(site: str, stage: str) -> Response:
     """JSON `{"run": id, "allow_deletes": false}` (both optional) from scripts (SigV4-signed); the
     dashboard's form gets a page back, and acts only with its CSRF token and once confirmed."""
-    request, svc = _request(), _route_services()
-    from_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
-    try:
-        fields = (
-            dict(parse_qsl(web.text(request.raw_body)))
-            if from_form
-            else web.rollback_fields(request.json_body)
-        )
-    except PipelineError as exc:
-        return web.json_error(exc)
-    if from_form:
-        refused_or_confirm = web.rollback_guard(
-            request.headers, fields, site=site, stage=stage, links=svc.settings.links
-        )
-        if refused_or_confirm is not None:
-            return refused_or_confirm
-    try:
-        run = pipeline.rollback(
-            svc,
-            site,
-            stage,
-            fields.get("run") or None,
-            who="dashboard" if from_form else "API",
-            # JSON true, or a checked form box ("on")
-            allow_deletes=str(fields.get("allow_deletes", "")).lower() in ("true", "on", "1"),
-        )
-    except PipelineError as exc:
-        if from_form:
-            return web.error_page(exc, "Rollback refused", home_url=svc.settings.links.dashboard())
-        return web.json_error(exc)
-    if from_form:
-        return web.html(web.rollback_queued_page(run, site, stage, svc.settings.links), 202)
-    return Response(body=web.run_json(run, svc.settings.run_url(run.id)), status_code=202)
+    return rollback_route(_request(), _route_services(), site, stage)
