@@ -10,6 +10,7 @@ This module must never write files or keep item bodies: the plan stays small how
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chalicelib.wordpress.dates import offset_of
@@ -133,24 +134,21 @@ class Plan:
         its uploads-relative path in `present`) or a feed. An upload the site lacks keeps its alias,
         so its old URL still leads to the page that showed it."""
         folders = {rel.rsplit("/", n)[0] for rel in present for n in range(1, rel.count("/") + 1)}
-
-        def kept(aliases: list[str], whose: str) -> list[str]:
-            over = [a for a in aliases if collides_with_file(a, present, folders)]
-            self.dropped_aliases += [(alias, whose) for alias in over]
-            return [a for a in aliases if a not in over]
-
-        for item_id, placement in self.placements.items():
-            placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
-        self.home_aliases = kept(self.home_aliases, "the home page")
+        self._drop_aliases(lambda alias: collides_with_file(alias, present, folders), self.dropped_aliases)
 
     def drop_aliases_too_long(self) -> None:
         """Drops each old URL too long to be a folder (see `fits_as_folder`): Hugo could not write its
         redirect, and one such alias fails the whole build."""
+        self._drop_aliases(lambda alias: not fits_as_folder(alias), self.long_aliases)
+
+    def _drop_aliases(self, refused: Callable[[str], bool], dropped: list[tuple[str, str]]) -> None:
+        """Takes every alias `refused` says no to off the pages, the home page and the term pages,
+        recording (alias, whose) in `dropped`."""
 
         def kept(aliases: list[str], whose: str) -> list[str]:
-            over = [a for a in aliases if not fits_as_folder(a)]
-            self.long_aliases += [(alias, whose) for alias in over]
-            return [a for a in aliases if a not in over] if over else aliases
+            over = [alias for alias in aliases if refused(alias)]
+            dropped.extend((alias, whose) for alias in over)
+            return [alias for alias in aliases if alias not in over] if over else aliases
 
         for item_id, placement in self.placements.items():
             placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
