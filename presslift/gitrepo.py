@@ -117,6 +117,16 @@ class GitRepo:
         out = self._git("cat-file", "blob", f"{sha}:{path}", text=False)
         return out if isinstance(out, bytes) else None
 
+    def submodule(self, sha: str, path: str) -> str | None:
+        """The commit the tree of `sha` pins at `path` when it is a submodule (a gitlink), else None."""
+        if not _SHA.match(sha) or not path or path.startswith("/") or ".." in path.split("/"):
+            return None
+        out = self._text("ls-tree", sha, "--", path)
+        fields = out.split(None, 3) if out else []
+        if len(fields) == 4 and fields[0] == "160000" and fields[1] == "commit" and fields[3] == path:
+            return fields[2]
+        return None
+
     def tarball(self, sha: str, top: str) -> bytes:
         """A gzip tarball of commit `sha` under `top/`, as GitHub's (`git archive` writes the commit id
         in the pax header, as GitHub's archives carry it)."""

@@ -7,6 +7,8 @@ token is `Bad credentials` (401), as on github.com.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 import time
@@ -108,13 +110,25 @@ def github_api(github: LocalGitHub) -> Flask:
 
     @app.get(f"{REPO}/contents/<path:path>")
     def contents(owner: str, name: str, path: str) -> Response:
-        """Answers with the raw media type only, which is all that Presslift asks for."""
+        """A file raw (`Accept: application/vnd.github.raw+json`) or as GitHub's object, and a submodule
+        as GitHub's `type: submodule` object with the commit it is pinned to. Folders are not served."""
         state = repo_for(owner, name)
+        ref = request.args.get("ref", "main")
         with github._lock:
-            data = github._file(state, request.args.get("ref", "main"), path)
+            data = github._file(state, ref, path)
+            pinned = github._submodule(state, ref, path) if data is None else None
+            listing = github._file(state, ref, ".gitmodules") if pinned else None
+        if pinned is not None:
+            return _json(
+                200, contents_object(state, path, "submodule", pinned, url=_gitmodules_url(listing, path))
+            )
         if data is None:
             return _json(404, {"message": "Not Found", "status": "404"})
-        return Response(data, content_type="application/vnd.github.raw+json; charset=utf-8")
+        if "raw" in request.headers.get("Accept", ""):
+            return Response(data, content_type="application/vnd.github.raw+json; charset=utf-8")
+        blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+        answer = contents_object(state, path, "file", blob, size=len(data))
+        return _json(200, {**answer, "encoding": "base64", "content": base64.encodebytes(data).decode()})
 
     @app.post(f"{REPO}/statuses/<sha>")
     def post_status(owner: str, name: str, sha: str) -> Response:
@@ -181,6 +195,40 @@ def github_api(github: LocalGitHub) -> Flask:
 
     add_pull_routes(app, github, repo_for)
     return app
+
+
+def contents_object(
+    state: _Repo, path: str, kind: str, sha: str, *, size: int = 0, url: str = ""
+) -> dict[str, Any]:
+    """GitHub's contents object for `path` (a file or a submodule), with its links."""
+    base = f"{request.host_url.rstrip('/')}/repos/{state.full_name}"
+    answer: dict[str, Any] = {
+        "type": kind,
+        "size": size,
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "sha": sha,
+        "url": f"{base}/contents/{path}",
+        "git_url": f"{base}/git/{'trees' if kind == 'submodule' else 'blobs'}/{sha}",
+        "html_url": None,
+        "download_url": None,
+    }
+    if kind == "submodule":
+        answer["submodule_git_url"] = url
+    answer["_links"] = {"self": answer["url"], "git": answer["git_url"], "html": None}
+    return answer
+
+
+def _gitmodules_url(listing: bytes | None, path: str) -> str:
+    """The url .gitmodules gives the submodule at `path` ("" when it names none)."""
+    sections: list[dict[str, str]] = []
+    for line in (listing or b"").decode("utf-8", "replace").splitlines():
+        if line.strip().startswith("["):
+            sections.append({})
+        elif "=" in line and sections:
+            key, _, value = line.partition("=")
+            sections[-1][key.strip().lower()] = value.strip().strip('"')
+    return next((section.get("url", "") for section in sections if section.get("path") == path), "")
 
 
 def _json(code: int, body: Any, headers: dict[str, str] | None = None) -> Response:

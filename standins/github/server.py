@@ -82,6 +82,7 @@ class GitSource(Protocol):
     def branch_head(self, branch: str) -> str | None: ...
     def has_commit(self, sha: str) -> bool: ...
     def file(self, sha: str, path: str) -> bytes | None: ...
+    def submodule(self, sha: str, path: str) -> str | None: ...
     def tarball(self, sha: str, top: str) -> bytes: ...
 
 
@@ -93,6 +94,8 @@ class _Repo:
     tokens: set[str] = field(default_factory=set)
     delay: float = 0.0
     commits: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    #: Per commit, its submodules: path -> the commit pinned there (a gitlink, left out of tarballs).
+    gitlinks: dict[str, dict[str, str]] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)
     raw_tarballs: dict[str, bytes] = field(default_factory=dict)
     commit_delays: dict[str, float] = field(default_factory=dict)
@@ -138,8 +141,16 @@ class LocalGitHub(StandIn):
             state.private = private
             state.tokens.update(tokens)
 
-    def add_commit(self, repo: str, files: Mapping[str, bytes | str], *, branch: str = "main") -> str:
-        """A new commit on `branch` holding exactly `files`; returns its 40-character SHA."""
+    def add_commit(
+        self,
+        repo: str,
+        files: Mapping[str, bytes | str],
+        *,
+        branch: str = "main",
+        submodules: Mapping[str, str] | None = None,
+    ) -> str:
+        """A new commit on `branch` holding exactly `files`, and `submodules` (path: the commit pinned
+        there; name them in a `.gitmodules` of `files` too, as git does); returns its 40-character SHA."""
         tree = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
         with self._lock:
             state = self._repo(repo, create=True)
@@ -150,8 +161,11 @@ class LocalGitHub(StandIn):
                 digest.update(
                     path.encode() + b"\0" + hashlib.sha1(tree[path], usedforsecurity=False).digest()
                 )
+            for path, pinned in sorted((submodules or {}).items()):
+                digest.update(f"{path}\0{pinned}".encode())
             sha = digest.hexdigest()
             state.commits[sha] = tree
+            state.gitlinks[sha] = dict(submodules or {})
             state.branches[branch] = sha
         return sha
 
@@ -363,6 +377,12 @@ class LocalGitHub(StandIn):
         if state.git is not None:
             return state.git.file(sha, path) if sha else None
         return state.commits.get(sha or "", {}).get(path)
+
+    def _submodule(self, state: _Repo, ref: str, path: str) -> str | None:
+        sha = self._resolve(state, ref)
+        if state.git is not None:
+            return state.git.submodule(sha, path) if sha else None
+        return state.gitlinks.get(sha or "", {}).get(path)
 
     def _archive(self, state: _Repo, sha: str) -> bytes:
         if sha in state.raw_tarballs:
