@@ -69,6 +69,9 @@ def log_names(run: Run) -> list[str]:
 
 def gather(store: ArtifactStore, run: Run) -> RunReads:
     reads = RunReads()
+    own = [Warning(w["code"], w["message"], w["item"]) for w in runview.stage_warning_list(run)]
+    reads.warnings.extend(own[:WARNINGS_LISTED])
+    reads.warnings_total += len(own)
     for name in log_names(run):
         try:
             text, _ = store.get_log(run.site, run.id, name)

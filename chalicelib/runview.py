@@ -116,6 +116,25 @@ def warnings(run: Run) -> int:
     return sum(stage_warnings(stage) for stage in run.stages)
 
 
+def stage_warning_list(run: Run) -> list[dict[str, str]]:
+    """Warnings a stage keeps on the run itself (`warning_list` in its detail: code, message, item),
+    for the views to name one by one beside the conversion report's."""
+    found: list[dict[str, str]] = []
+    for stage in run.stages:
+        listed = stage.detail.get("warning_list")
+        for entry in listed if isinstance(listed, list) else []:
+            if isinstance(entry, dict):
+                found.append(
+                    {
+                        "stage": stage.name,
+                        "code": str(entry.get("code", "")),
+                        "message": str(entry.get("message", "")),
+                        "item": str(entry.get("item") or ""),
+                    }
+                )
+    return found
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 

@@ -98,9 +98,10 @@ def cmd_runs(args: argparse.Namespace, svc: Services, console: Console) -> int:
 
 
 def _warnings(svc: Services, run: Run) -> list[dict[str, str]]:
-    """The warnings a run's reports name, one by one (the conversion report's, today)."""
+    """The warnings a run names one by one: its stages' own (a submodule not fetched), then its
+    reports' (the conversion report's)."""
     store = ArtifactStore(svc.s3, svc.settings.artifacts_bucket)
-    found: list[dict[str, str]] = []
+    found: list[dict[str, str]] = runview.stage_warning_list(run)
     for stage, names in STAGE_LOGS.items():
         if not any(runview.stage_warnings(s) for s in run.stages if s.name == stage):
             continue

@@ -5,7 +5,7 @@ A job may be one share of a segmented build (`segments.py`): it renders only its
 makes no search index; the "index" job then runs Pagefind over the merged trees it fetches as its
 source, and hands them back with their index.
 
-A site whose theme is not in its source (GitHub's tarballs leave out git submodules) or that has no
+A site whose theme is not in its source (a theme submodule the fetch stage could not fetch) or that has no
 layouts at all is built with Presslift's default theme, and the log says so. Each Hugo and Pagefind
 run takes what is left of the job's seconds.
 

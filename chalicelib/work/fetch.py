@@ -4,12 +4,14 @@ Before anything is downloaded, `stale` asks GitHub which commit the pushed branc
 push that is no longer the branch's head (overtaken by a newer push, or a captured body replayed)
 builds nothing and says why. The tarball is extracted safely (no path outside the target, no links
 pointing out, caps on size and file count); the site's `presslift.toml` is read and kept with the run,
-so every later stage uses the build settings of exactly this commit.
+so every later stage uses the build settings of exactly this commit. The submodules the tarball left
+out (a theme, most often) are fetched at their pinned commits (`github.submodules`); one that cannot
+be is a warning on the run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, branch_head, download_tarball
 from chalicelib.github.heads import pull_request_head
+from chalicelib.github.submodules import fetch_submodules
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -39,6 +42,13 @@ class Fetched:
     bytes: int
     presslift_toml: str
     summary: str
+    #: Submodules fetched into the source ("themes/ananke from owner/theme@abc1234"), and those that
+    #: could not be, with why: each of those is a warning on the run.
+    submodules: list[str] = field(default_factory=list)
+    not_fetched: list[str] = field(default_factory=list)
+
+    def warning_list(self) -> list[dict[str, str]]:
+        return [{"code": "submodule-not-fetched", "message": note} for note in self.not_fetched]
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -47,6 +57,12 @@ class Fetched:
             "files": self.files,
             "bytes": self.bytes,
             "summary": self.summary,
+            **({"submodules": self.submodules} if self.submodules else {}),
+            **(
+                {"warning_list": self.warning_list(), "warnings": len(self.not_fetched)}
+                if self.not_fetched
+                else {}
+            ),
         }
 
 
@@ -95,14 +111,28 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             )
         config_file = source.root / CONFIG_FILE
         toml = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
+        # GitHub's tarball leaves submodules out: a theme added with `git submodule add` comes next.
+        submodules = fetch_submodules(
+            request.repository,
+            request.sha,
+            source.root,
+            site_root,
+            token=svc.github_token(),
+            seconds=lambda: budget.allow("downloading submodules", cap=DOWNLOAD_SECONDS),
+            used_files=source.files,
+            used_bytes=source.bytes,
+        )
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
+    summary = f"{request.repository}@{request.sha[:7]}: {submodules.files} files"
     return Fetched(
         source_key=source_key,
         commit=request.sha,
-        files=source.files,
-        bytes=source.bytes,
+        files=submodules.files,
+        bytes=submodules.bytes,
         presslift_toml=toml,
-        summary=f"{request.repository}@{request.sha[:7]}: {source.files} files",
+        summary=", ".join(filter(None, [summary, submodules.summary()])),
+        submodules=submodules.fetched,
+        not_fetched=submodules.skipped,
     )
 
 

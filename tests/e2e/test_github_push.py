@@ -72,6 +72,67 @@ def test_a_signed_push_builds_and_reaches_staging(cloud, api, github):
     assert states == ["pending", "success"]
 
 
+THEME_REPO = "acme/harbour-theme"
+THEME_LAYOUTS = {
+    "layouts/index.html": "<html><body><h1>Harbour Theme home</h1></body></html>",
+    "layouts/_default/single.html": "<p>Harbour Theme</p><h1>{{ .Title }}</h1>{{ .Content }}",
+    "layouts/_default/list.html": "<p>Harbour Theme</p>{{ range .Pages }}{{ .Title }}{{ end }}",
+}
+
+
+def push_with_theme_submodule(github, api, url: str, pinned: str):
+    files = {
+        **site_files("Themed By A Submodule"),
+        "hugo.toml": b'title = "Harbour Git Site"\ntheme = "harbour"\n',
+        ".gitmodules": f'[submodule "themes/harbour"]\n\tpath = themes/harbour\n\turl = {url}\n'.encode(),
+    }
+    before = github.add_commit(REPO, site_files("Previous"))
+    after = github.add_commit(REPO, files, submodules={"themes/harbour": pinned})
+    payload = push_payload(REPO, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
+    status, body = post(api, "push", payload)
+    assert status == 202, body
+    return api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+
+
+def test_a_theme_added_as_a_git_submodule_is_fetched_at_its_pinned_commit(cloud, api, github):
+    pinned = github.add_commit(THEME_REPO, THEME_LAYOUTS)
+    github.add_commit(THEME_REPO, {"layouts/index.html": "a newer theme commit the site does not pin"})
+    run = push_with_theme_submodule(github, api, f"https://github.com/{THEME_REPO}.git", pinned)
+    assert run["status"] == "awaiting_approval", run
+    fetch_stage, build_stage = run["stages"][:2]
+    assert fetch_stage["detail"]["submodules"] == [f"themes/harbour from {THEME_REPO}@{pinned[:7]}"]
+    assert "1 submodule fetched" in fetch_stage["detail"]["summary"]
+    assert "theme presslift" not in build_stage["detail"]["summary"]
+    status, page = fetch(run["urls"]["staging"] + "posts/news/")
+    assert status == 200 and "Harbour Theme" in page and "Themed By A Submodule" in page
+
+
+def test_a_submodule_that_cannot_be_fetched_is_a_warning_and_the_default_theme_builds(
+    cloud, api, github, monkeypatch, capsys
+):
+    run = push_with_theme_submodule(github, api, "https://gitlab.com/acme/harbour-theme.git", "a" * 40)
+    assert run["status"] == "awaiting_approval", run
+    fetch_stage, build_stage = run["stages"][:2]
+    assert fetch_stage["detail"]["warnings"] == 1
+    (warning,) = fetch_stage["detail"]["warning_list"]
+    assert warning["code"] == "submodule-not-fetched"
+    assert (
+        "themes/harbour: 'https://gitlab.com/acme/harbour-theme.git' is not a repository on github.com"
+        in (warning["message"])
+    )
+    assert "theme presslift" in build_stage["detail"]["summary"]
+    status, page = fetch(run["urls"]["staging"] + "posts/news/")
+    assert status == 200 and "Themed By A Submodule" in page
+    # `presslift show` names it one by one, as it names a conversion's warnings.
+    from presslift.cli import main
+
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    assert main(["show", run["id"]]) == 0
+    out = capsys.readouterr().out
+    assert "awaiting approval, 1 warning" in out and "submodule-not-fetched: themes/harbour" in out
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))

@@ -165,3 +165,19 @@ def test_a_report_that_is_not_json_is_named(provisioned: Services) -> None:
         "conversion-report.json: not JSON" in html
         and "3 warnings, but their report could not be read" in html
     )
+
+
+def test_a_stages_own_warnings_are_named_without_a_report(provisioned: Services) -> None:
+    run = stored_run_running(provisioned)
+    run.stages[0].detail.update(
+        warnings=1,
+        warning_list=[
+            {
+                "code": "submodule-not-fetched",
+                "message": "themes/x: 'https://gitlab.com/a/<b>x</b>' is not...",
+            }
+        ],
+    )
+    html = page_of(provisioned, run)
+    assert "1 warning" in html and "<code>submodule-not-fetched</code>" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x" not in html

@@ -1,0 +1,223 @@
+"""Submodules fetched into a downloaded repository, against the local GitHub server (contents API for
+the pinned commit, tarball API for its files), and a real git repository's gitlinks as it serves them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from chalicelib.errors import BuildError
+from chalicelib.github import download_tarball
+from chalicelib.github.submodules import MAX_SUBMODULES, fetch_submodules, pinned_commit
+from presslift.gitrepo import GitRepo
+from standins.github import LocalGitHub
+
+SITE = "acme/site"
+THEME = "acme/theme"
+
+
+def gitmodules(*entries: tuple[str, str]) -> str:
+    return "".join(f'[submodule "{path}"]\n\tpath = {path}\n\turl = {url}\n' for path, url in entries)
+
+
+def site_with(github: LocalGitHub, entries: list[tuple[str, str]], pins: dict[str, str], **files: str) -> str:
+    tree = {"hugo.toml": "theme = 'theme'\n", ".gitmodules": gitmodules(*entries), **files}
+    return github.add_commit(SITE, tree, submodules=pins)
+
+
+def fetch_site(github: LocalGitHub, sha: str, dest: Path, within: str = ""):
+    source = download_tarball(github.url, SITE, sha, dest)
+    return source, fetch_submodules(
+        SITE,
+        sha,
+        source.root,
+        source.root / within if within else source.root,
+        token=None,
+        seconds=lambda: 10.0,
+        api=github.url,
+        used_files=source.files,
+        used_bytes=source.bytes,
+    )
+
+
+def test_a_theme_submodule_is_fetched_at_the_commit_the_site_pins(
+    github: LocalGitHub, tmp_path: Path
+) -> None:
+    pinned = github.add_commit(THEME, {"layouts/index.html": "pinned theme", "theme.toml": "name = 't'\n"})
+    github.add_commit(THEME, {"layouts/index.html": "newer theme, not pinned"})
+    sha = site_with(github, [("themes/theme", "https://github.com/acme/theme.git")], {"themes/theme": pinned})
+    source, result = fetch_site(github, sha, tmp_path / "src")
+    assert (source.root / "themes/theme/layouts/index.html").read_text() == "pinned theme"
+    assert result.fetched == [f"themes/theme from {THEME}@{pinned[:7]}"]
+    assert result.skipped == []
+    assert result.files == source.files + 2
+    assert result.summary() == "1 submodule fetched"
+    asked = [r for r in github.requests if "/contents/" in r.path]
+    assert asked[0].path == f"/repos/{SITE}/contents/themes/theme?ref={sha}"
+    assert asked[0].headers["accept"] == "application/vnd.github+json"
+
+
+def test_nested_submodules_are_fetched_as_git_does_recursively(github: LocalGitHub, tmp_path: Path) -> None:
+    icons = github.add_commit("acme/icons", {"icons/star.svg": "<svg/>"})
+    theme = github.add_commit(
+        THEME,
+        {"layouts/index.html": "theme", ".gitmodules": gitmodules(("assets/icons", "../icons.git"))},
+        submodules={"assets/icons": icons},
+    )
+    sha = site_with(github, [("themes/theme", "git@github.com:acme/theme.git")], {"themes/theme": theme})
+    source, result = fetch_site(github, sha, tmp_path / "src")
+    assert (source.root / "themes/theme/assets/icons/icons/star.svg").read_text() == "<svg/>"
+    assert result.fetched == [
+        f"themes/theme from {THEME}@{theme[:7]}",
+        f"themes/theme/assets/icons from acme/icons@{icons[:7]}",
+    ]
+
+
+def test_what_cannot_be_fetched_is_named_and_the_rest_still_comes(
+    github: LocalGitHub, tmp_path: Path
+) -> None:
+    theme = github.add_commit(THEME, {"layouts/index.html": "theme"})
+    entries = [
+        ("themes/theme", "https://github.com/acme/theme"),
+        ("themes/gone", "https://github.com/acme/deleted-theme"),
+        ("themes/elsewhere", "https://gitlab.com/acme/theme.git"),
+        ("../outside", "https://github.com/acme/theme"),
+        (".git/hooks", "https://github.com/acme/theme"),
+        ("themes/stale", "https://github.com/acme/theme"),
+    ]
+    pins = {"themes/theme": theme, "themes/gone": "f" * 40, "themes/elsewhere": theme}
+    sha = site_with(github, entries, pins)
+    source, result = fetch_site(github, sha, tmp_path / "src")
+    assert result.fetched == [f"themes/theme from {THEME}@{theme[:7]}"]
+    assert result.skipped[0].startswith(
+        "themes/gone (acme/deleted-theme): GitHub has no tarball of acme/deleted-theme"
+    )
+    assert result.skipped[1:] == [
+        "themes/elsewhere: 'https://gitlab.com/acme/theme.git' is not a repository on github.com; "
+        "not fetched",
+        "'../outside': not a folder inside the repository; not fetched",
+        "'.git/hooks': not a folder inside the repository; not fetched",
+        f"themes/stale: {SITE} at {sha[:7]} pins no commit there",
+    ]
+    assert result.summary() == "1 submodule fetched, 5 submodules not fetched"
+    assert not (source.root / "themes/gone").exists() or not any((source.root / "themes/gone").iterdir())
+    assert not (tmp_path / "outside").exists()
+
+
+def test_vendored_folders_and_submodules_outside_the_site_are_left_alone(
+    github: LocalGitHub, tmp_path: Path
+) -> None:
+    theme = github.add_commit(THEME, {"layouts/index.html": "fetched"})
+    entries = [
+        ("site/themes/vendored", "https://github.com/acme/theme"),
+        ("tools/lib", "https://github.com/acme/theme"),
+    ]
+    sha = site_with(
+        github,
+        entries,
+        {"tools/lib": theme},
+        **{"site/themes/vendored/layouts/index.html": "vendored"},
+    )
+    source, result = fetch_site(github, sha, tmp_path / "src", within="site")
+    assert (source.root / "site/themes/vendored/layouts/index.html").read_text() == "vendored"
+    assert not (source.root / "tools/lib").exists()
+    assert result.fetched == [] and result.skipped == [] and result.summary() == ""
+    assert not [r for r in github.requests if "/contents/" in r.path]
+
+
+def test_a_folder_reached_through_a_link_is_not_written_into(github: LocalGitHub, tmp_path: Path) -> None:
+    theme = github.add_commit(THEME, {"layouts/index.html": "theme"})
+    sha = site_with(github, [("linked/theme", "https://github.com/acme/theme")], {"linked/theme": theme})
+    source = download_tarball(github.url, SITE, sha, tmp_path / "src")
+    (source.root / "real").mkdir()
+    (source.root / "linked").symlink_to("real")
+    result = fetch_submodules(
+        SITE, sha, source.root, source.root, token=None, seconds=lambda: 10.0, api=github.url
+    )
+    assert result.skipped == ["linked/theme: its folder is reached through a link; not fetched"]
+    assert not any((source.root / "real").iterdir())
+
+
+def test_the_count_and_the_repositorys_caps_hold_across_submodules(
+    github: LocalGitHub, tmp_path: Path
+) -> None:
+    theme = github.add_commit(THEME, {"layouts/index.html": "theme"})
+    entries = [(f"themes/t{n:02}", "https://github.com/acme/theme") for n in range(MAX_SUBMODULES + 1)]
+    sha = site_with(github, entries, {path: theme for path, _ in entries})
+    _, result = fetch_site(github, sha, tmp_path / "src")
+    assert len(result.fetched) == MAX_SUBMODULES
+    assert result.skipped == [f"themes/t{MAX_SUBMODULES:02}: past the limit of {MAX_SUBMODULES} submodules"]
+
+    big = github.add_commit(THEME, {"big.bin": b"x" * 5000})
+    sha = site_with(github, [("themes/big", "https://github.com/acme/theme")], {"themes/big": big})
+    source = download_tarball(github.url, SITE, sha, tmp_path / "src2")
+    result = fetch_submodules(
+        SITE,
+        sha,
+        source.root,
+        source.root,
+        token=None,
+        seconds=lambda: 10.0,
+        api=github.url,
+        used_bytes=2 * 1024**3 - 1000,
+    )
+    assert result.fetched == [] and "limit" in result.skipped[0]
+
+
+def test_running_out_of_time_fails_the_stage_instead_of_skipping(github: LocalGitHub, tmp_path: Path) -> None:
+    theme = github.add_commit(THEME, {"layouts/index.html": "theme"})
+    sha = site_with(github, [("themes/theme", "https://github.com/acme/theme")], {"themes/theme": theme})
+    source = download_tarball(github.url, SITE, sha, tmp_path / "src")
+
+    def no_time() -> float:
+        raise BuildError("no time was left for downloading submodules")
+
+    with pytest.raises(BuildError):
+        fetch_submodules(SITE, sha, source.root, source.root, token=None, seconds=no_time, api=github.url)
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-c", "protocol.file.allow=always", "-c", "user.name=t", "-c", "user.email=t@e", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_real_git_repositorys_submodule_is_served_and_fetched(github: LocalGitHub, tmp_path: Path) -> None:
+    theme_dir, site_dir = tmp_path / "theme", tmp_path / "site"
+    for folder in (theme_dir, site_dir):
+        folder.mkdir()
+        git(folder, "init", "-q", "-b", "main")
+    (theme_dir / "layouts").mkdir()
+    (theme_dir / "layouts/index.html").write_text("from git")
+    git(theme_dir, "add", "-A")
+    git(theme_dir, "commit", "-q", "-m", "theme")
+    (site_dir / "hugo.toml").write_text("theme = 'theme'\n")
+    git(site_dir, "submodule", "add", "-q", str(theme_dir), "themes/theme")
+    # As pushed to GitHub: the URL names the theme's repository there.
+    (site_dir / ".gitmodules").write_text(gitmodules(("themes/theme", "https://github.com/acme/theme.git")))
+    git(site_dir, "add", "-A")
+    git(site_dir, "commit", "-q", "-m", "site")
+    github.add_git_repo(SITE, GitRepo(site_dir))
+    github.add_git_repo(THEME, GitRepo(theme_dir))
+    sha, pinned = git(site_dir, "rev-parse", "HEAD"), git(theme_dir, "rev-parse", "HEAD")
+
+    assert pinned_commit(github.url, SITE, sha, "themes/theme", token=None, timeout=5) == pinned
+    assert pinned_commit(github.url, SITE, sha, "hugo.toml", token=None, timeout=5) is None
+    with urllib.request.urlopen(f"{github.url}/repos/{SITE}/contents/themes/theme?ref={sha}") as answer:
+        body = json.load(answer)
+    assert body["type"] == "submodule" and body["submodule_git_url"] == "https://github.com/acme/theme.git"
+
+    source, result = fetch_site(github, sha, tmp_path / "src")
+    assert (source.root / "themes/theme/layouts/index.html").read_text() == "from git"
+    assert result.fetched == [f"themes/theme from {THEME}@{pinned[:7]}"]
