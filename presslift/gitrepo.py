@@ -117,6 +117,17 @@ class GitRepo:
         out = self._git("cat-file", "blob", f"{sha}:{path}", text=False)
         return out if isinstance(out, bytes) else None
 
+    def tags(self) -> dict[str, str]:
+        """Each tag's name and the commit it names."""
+        out = self._text(
+            "for-each-ref", "--format=%(refname:short) %(objectname) %(*objectname)", "refs/tags"
+        )
+        tags: dict[str, str] = {}
+        for line in (out or "").splitlines():
+            name, sha, *peeled = line.split()
+            tags[name] = peeled[0] if peeled else sha  # an annotated tag names its commit when peeled
+        return tags
+
     def submodule(self, sha: str, path: str) -> str | None:
         """The commit the tree of `sha` pins at `path` when it is a submodule (a gitlink), else None."""
         if not _SHA.match(sha) or not path or path.startswith("/") or ".." in path.split("/"):

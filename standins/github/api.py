@@ -98,6 +98,25 @@ def github_api(github: LocalGitHub) -> Flask:
             archive, content_type="application/x-gzip", headers={"Content-Disposition": disposition}
         )
 
+    @app.get(REPO)
+    def repository(owner: str, name: str) -> Response:
+        """The repository, with what Presslift reads of it (its default branch)."""
+        state = repo_for(owner, name)
+        with github._lock:
+            branch = github._default_branch(state)
+        body = {"name": state.name, "full_name": state.full_name, "private": state.private}
+        return _json(200, {**body, "default_branch": branch})
+
+    @app.get(f"{REPO}/tags")
+    def tags(owner: str, name: str) -> Response:
+        """The repository's tags, newest name first, one page of `per_page` (GitHub's cap: 100)."""
+        state = repo_for(owner, name)
+        with github._lock:
+            found = github._tags(state)
+        per_page = max(1, min(100, request.args.get("per_page", 30, type=int) or 30))
+        listed = sorted(found.items(), reverse=True)[:per_page]
+        return _json(200, [{"name": tag, "commit": {"sha": sha}} for tag, sha in listed])
+
     @app.get(f"{REPO}/branches/<path:branch>")
     def branch(owner: str, name: str, branch: str) -> Response:
         """The branch and its head commit, as GitHub answers."""

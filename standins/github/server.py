@@ -83,6 +83,8 @@ class GitSource(Protocol):
     def has_commit(self, sha: str) -> bool: ...
     def file(self, sha: str, path: str) -> bytes | None: ...
     def submodule(self, sha: str, path: str) -> str | None: ...
+    def tags(self) -> dict[str, str]: ...
+    def current_branch(self) -> str | None: ...
     def tarball(self, sha: str, top: str) -> bytes: ...
 
 
@@ -96,6 +98,7 @@ class _Repo:
     commits: dict[str, dict[str, bytes]] = field(default_factory=dict)
     #: Per commit, its submodules: path -> the commit pinned there (a gitlink, left out of tarballs).
     gitlinks: dict[str, dict[str, str]] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # name -> commit, for commits made here
     branches: dict[str, str] = field(default_factory=dict)
     raw_tarballs: dict[str, bytes] = field(default_factory=dict)
     commit_delays: dict[str, float] = field(default_factory=dict)
@@ -168,6 +171,11 @@ class LocalGitHub(StandIn):
             state.gitlinks[sha] = dict(submodules or {})
             state.branches[branch] = sha
         return sha
+
+    def add_tag(self, repo: str, name: str, sha: str) -> None:
+        """Tag commit `sha` of `repo` (made with `add_commit`) as `name`."""
+        with self._lock:
+            self._repo(repo).tags[name] = sha
 
     def add_git_repo(self, repo: str, git: GitSource, *, tokens: Iterable[str] = ()) -> None:
         """Serve the local git repository `git` as public `repo` (`tokens` are accepted, not needed)."""
@@ -355,6 +363,8 @@ class LocalGitHub(StandIn):
         ref = ref.removeprefix("refs/heads/")
         if ref in state.branches:
             return state.branches[ref]
+        if ref.removeprefix("refs/tags/") in state.tags:
+            return state.tags[ref.removeprefix("refs/tags/")]
         known = list(state.commits) + list(state.raw_tarballs)
         if ref in known:
             return ref
@@ -368,6 +378,14 @@ class LocalGitHub(StandIn):
         if state.git is not None:
             return state.git.has_commit(sha)
         return sha in state.commits or sha in state.raw_tarballs
+
+    def _tags(self, state: _Repo) -> dict[str, str]:
+        return state.git.tags() if state.git is not None else dict(state.tags)
+
+    def _default_branch(self, state: _Repo) -> str:
+        if state.git is not None:
+            return state.git.current_branch() or "main"
+        return "main" if "main" in state.branches or not state.branches else next(iter(state.branches))
 
     def _branch_head(self, state: _Repo, branch: str) -> str | None:
         return state.git.branch_head(branch) if state.git is not None else state.branches.get(branch)
