@@ -123,7 +123,7 @@ def _leaves(root: Path, setting: _Setting) -> str | None:
 
 
 def _settings(root: Path) -> Iterator[_Setting]:
-    project = list(_component_files(root))
+    project = list(component_configs(root))
     yield from _from_files(project, root)
     themes_dir = root / DEFAULT_THEMES_DIR
     for _, config in project:
@@ -137,7 +137,7 @@ def _settings(root: Path) -> Iterator[_Setting]:
     if vendor.is_dir():
         components += [path.parent for path in vendor.rglob("*") if _is_root_config(path)]
     for component in components:
-        yield from _from_files(list(_component_files(component)), component)
+        yield from _from_files(list(component_configs(component)), component)
 
 
 def _absolute(value: str) -> bool:
@@ -148,8 +148,9 @@ def _is_root_config(path: Path) -> bool:
     return path.is_file() and path.stem in CONFIG_NAMES and path.suffix in CONFIG_SUFFIXES
 
 
-def _component_files(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Each config file of one component, as a dict rooted like a whole config."""
+def component_configs(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each config file of one component (project, theme or module), as a dict rooted like a whole
+    config; BuildError names a file that cannot be read."""
     for name in CONFIG_NAMES:
         for suffix in CONFIG_SUFFIXES:
             path = folder / f"{name}{suffix}"

@@ -26,11 +26,12 @@ import json
 import re
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from chalicelib.errors import InputError, NotFoundError, PipelineError
+from chalicelib.github.additions import Additions
 from chalicelib.github.api import api_base, check_repo, headers, open_url
 from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, download_tarball
 
@@ -54,26 +55,6 @@ class Submodule:
     name: str
     path: str
     url: str
-
-
-@dataclass
-class SubmodulesFetched:
-    """What `fetch_submodules` did: one line per submodule fetched, one per submodule left out."""
-
-    fetched: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    files: int = 0
-    bytes: int = 0
-
-    def summary(self) -> str:
-        """For the stage's summary: `2 submodules fetched`, `1 submodule fetched, 1 submodule not
-        fetched`, or nothing when the repository has none."""
-        parts = []
-        if self.fetched:
-            parts.append(f"{_count(len(self.fetched), 'submodule')} fetched")
-        if self.skipped:
-            parts.append(f"{_count(len(self.skipped), 'submodule')} not fetched")
-        return ", ".join(parts)
 
 
 def read_gitmodules(text: str) -> tuple[list[Submodule], list[str]]:
@@ -185,14 +166,14 @@ def fetch_submodules(
     api: str | None = None,
     used_files: int = 0,
     used_bytes: int = 0,
-) -> SubmodulesFetched:
+) -> Additions:
     """Fetch the submodules of `repo` at `commit` (extracted in `checkout`) that lie under `within`.
 
     `seconds()` is how long the next download may take (what is left of the stage's time). Caps are the
     repository's: `used_files` and `used_bytes` are what its own tarball already took.
     """
     api = (api or api_base()).rstrip("/")
-    result = SubmodulesFetched(files=used_files, bytes=used_bytes)
+    result = Additions("submodule", "fetched", files=used_files, bytes=used_bytes)
     queue: list[tuple[str, str, Path, int]] = [(repo, commit, checkout, 1)]
     while queue:
         owner_repo, ref, root, depth = queue.pop(0)
@@ -200,7 +181,7 @@ def fetch_submodules(
             if isinstance(submodule, str):
                 result.skipped.append(submodule)
                 continue
-            if len(result.fetched) >= MAX_SUBMODULES:
+            if len(result.done) >= MAX_SUBMODULES:
                 result.skipped.append(f"{submodule.shown}: past the limit of {MAX_SUBMODULES} submodules")
                 continue
             relative = submodule.folder.relative_to(root).as_posix()
@@ -228,7 +209,7 @@ def fetch_submodules(
                 continue
             result.files += source.files
             result.bytes += source.bytes
-            result.fetched.append(f"{submodule.shown} from {submodule.repo}@{sha[:7]}")
+            result.done.append(f"{submodule.shown} from {submodule.repo}@{sha[:7]}")
             if depth < MAX_DEPTH:
                 queue.append((submodule.repo, sha, submodule.folder, depth + 1))
     return result
@@ -308,10 +289,6 @@ def _hosts(web_host: str) -> set[str]:
 
 def _shown(root: str, path: str) -> str:
     return f"{root}/{path}" if root else path
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _strip_comment(line: str) -> str:

@@ -5,8 +5,9 @@ push that is no longer the branch's head (overtaken by a newer push, or a captur
 builds nothing and says why. The tarball is extracted safely (no path outside the target, no links
 pointing out, caps on size and file count); the site's `presslift.toml` is read and kept with the run,
 so every later stage uses the build settings of exactly this commit. The submodules the tarball left
-out (a theme, most often) are fetched at their pinned commits (`github.submodules`); one that cannot
-be is a warning on the run.
+out (a theme, most often) are fetched at their pinned commits (`github.submodules`), and the Hugo
+modules the site imports from GitHub are vendored into `_vendor` (`github.hugomodules`), since the build
+runner has no Go and no network; one that cannot be is a warning on the run.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, branch_head, download_tarball
 from chalicelib.github.heads import pull_request_head
+from chalicelib.github.hugomodules import vendor_modules
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -42,13 +44,12 @@ class Fetched:
     bytes: int
     presslift_toml: str
     summary: str
-    #: Submodules fetched into the source ("themes/ananke from owner/theme@abc1234"), and those that
-    #: could not be, with why: each of those is a warning on the run.
+    #: Submodules fetched into the source ("themes/ananke from owner/theme@abc1234").
     submodules: list[str] = field(default_factory=list)
-    not_fetched: list[str] = field(default_factory=list)
-
-    def warning_list(self) -> list[dict[str, str]]:
-        return [{"code": "submodule-not-fetched", "message": note} for note in self.not_fetched]
+    #: Hugo modules vendored into `_vendor` ("github.com/owner/theme v1.2.3").
+    modules: list[str] = field(default_factory=list)
+    #: What could not be fetched or vendored, and why: each a warning on the run.
+    warning_list: list[dict[str, str]] = field(default_factory=list)
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -58,9 +59,10 @@ class Fetched:
             "bytes": self.bytes,
             "summary": self.summary,
             **({"submodules": self.submodules} if self.submodules else {}),
+            **({"modules": self.modules} if self.modules else {}),
             **(
-                {"warning_list": self.warning_list(), "warnings": len(self.not_fetched)}
-                if self.not_fetched
+                {"warning_list": self.warning_list, "warnings": len(self.warning_list)}
+                if self.warning_list
                 else {}
             ),
         }
@@ -122,17 +124,30 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             used_files=source.files,
             used_bytes=source.bytes,
         )
+        # Hugo fetches module imports with Go, which the build runner has not: vendor them here.
+        modules = vendor_modules(
+            site_root,
+            hugo=run.kind != "code",
+            token=svc.github_token(),
+            seconds=lambda: budget.allow("downloading Hugo modules", cap=DOWNLOAD_SECONDS),
+            used_files=submodules.files,
+            used_bytes=submodules.bytes,
+        )
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
-    summary = f"{request.repository}@{request.sha[:7]}: {submodules.files} files"
+    summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     return Fetched(
         source_key=source_key,
         commit=request.sha,
-        files=submodules.files,
-        bytes=submodules.bytes,
+        files=modules.files,
+        bytes=modules.bytes,
         presslift_toml=toml,
-        summary=", ".join(filter(None, [summary, submodules.summary()])),
-        submodules=submodules.fetched,
-        not_fetched=submodules.skipped,
+        summary=", ".join(filter(None, [summary, submodules.summary(), modules.summary()])),
+        submodules=submodules.done,
+        modules=modules.done,
+        warning_list=[
+            *({"code": "submodule-not-fetched", "message": note} for note in submodules.skipped),
+            *({"code": "module-not-vendored", "message": note} for note in modules.skipped),
+        ],
     )
 
 

@@ -189,11 +189,12 @@ def signed_push(
     *,
     pushed_at: int | None = None,
     before: dict[str, bytes] | None = None,
+    submodules: dict[str, str] | None = None,
 ) -> tuple[str, bytes, dict[str, str]]:
-    """Two new commits on main (`before`, then `files`) and the push delivery for them, signed with
-    `secret`: the pushed commit, the body and the headers."""
+    """Two new commits on main (`before`, then `files` and `submodules`) and the push delivery for
+    them, signed with `secret`: the pushed commit, the body and the headers."""
     first = github.add_commit(repo, before or {"README.md": b"before"})
-    after = github.add_commit(repo, files)
+    after = github.add_commit(repo, files, submodules=submodules)
     payload = push_payload(repo, "refs/heads/main", first, after, sorted(files), pushed_at=pushed_at)
     body, headers = webhook_request("push", payload, secret)
     return after, body, headers

@@ -80,18 +80,23 @@ THEME_LAYOUTS = {
 }
 
 
+def push_site(github, api, files: dict[str, bytes], submodules: dict[str, str] | None = None):
+    """Push `files` (over the site's own) and wait for the run to stop running."""
+    before = github.add_commit(REPO, site_files("Previous"))
+    after = github.add_commit(REPO, files, submodules=submodules)
+    payload = push_payload(REPO, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
+    status, body = post(api, "push", payload)
+    assert status == 202, body
+    return api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+
+
 def push_with_theme_submodule(github, api, url: str, pinned: str):
     files = {
         **site_files("Themed By A Submodule"),
         "hugo.toml": b'title = "Harbour Git Site"\ntheme = "harbour"\n',
         ".gitmodules": f'[submodule "themes/harbour"]\n\tpath = themes/harbour\n\turl = {url}\n'.encode(),
     }
-    before = github.add_commit(REPO, site_files("Previous"))
-    after = github.add_commit(REPO, files, submodules={"themes/harbour": pinned})
-    payload = push_payload(REPO, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
-    status, body = post(api, "push", payload)
-    assert status == 202, body
-    return api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    return push_site(github, api, files, {"themes/harbour": pinned})
 
 
 def test_a_theme_added_as_a_git_submodule_is_fetched_at_its_pinned_commit(cloud, api, github):
@@ -131,6 +136,25 @@ def test_a_submodule_that_cannot_be_fetched_is_a_warning_and_the_default_theme_b
     assert main(["show", run["id"]]) == 0
     out = capsys.readouterr().out
     assert "awaiting approval, 1 warning" in out and "submodule-not-fetched: themes/harbour" in out
+
+
+def test_a_theme_imported_as_a_hugo_module_is_vendored_and_built_without_go(cloud, api, github):
+    module = "github.com/acme/harbour-module"
+    release = github.add_commit("acme/harbour-module", {**THEME_LAYOUTS, "theme.toml": "name = 'harbour'\n"})
+    github.add_tag("acme/harbour-module", "v1.4.2", release)
+    files = {
+        **site_files("Themed By A Module"),
+        "hugo.toml": f'title = "Harbour"\n[module]\n[[module.imports]]\npath = "{module}"\n'.encode(),
+        "go.mod": f"module github.com/{REPO}\n\ngo 1.21\n\nrequire {module} v1.4.2 // indirect\n".encode(),
+    }
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    fetch_stage, build_stage = run["stages"][:2]
+    assert fetch_stage["detail"]["modules"] == [f"{module} v1.4.2"]
+    assert "1 Hugo module vendored" in fetch_stage["detail"]["summary"]
+    assert "theme presslift" not in build_stage["detail"]["summary"]
+    status, page = fetch(run["urls"]["staging"] + "posts/news/")
+    assert status == 200 and "Harbour Theme" in page and "Themed By A Module" in page
 
 
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])

@@ -187,9 +187,20 @@ def approve_from_email(cloud: PackagedCloud, run_id: str) -> str:
     return answer
 
 
-def push(api: ApiClient, github: LocalGitHub, site: Site, files: dict[str, bytes]) -> dict[str, Any]:
+def push(
+    api: ApiClient,
+    github: LocalGitHub,
+    site: Site,
+    files: dict[str, bytes],
+    submodules: dict[str, str] | None = None,
+) -> dict[str, Any]:
     _, body, headers = signed_push(
-        github, site.repo or "", files, SECRETS[site.name], before={"README.md": b"old"}
+        github,
+        site.repo or "",
+        files,
+        SECRETS[site.name],
+        before={"README.md": b"old"},
+        submodules=submodules,
     )
     status, answer = send_webhook(api, body, headers)
     assert status in (200, 202), answer
@@ -288,6 +299,34 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
     assert {r["title"] for r in algolia.records("searchable").values()} >= {f"Post {n}" for n in range(4)}
     statuses = {s.state for s in github.statuses(repo)}
     assert "success" in statuses
+
+
+def test_a_theme_submodule_and_a_hugo_module_are_fetched_by_the_packaged_fetch_function(cloud, api, outside):
+    github, _ = outside
+    site = Site("themed", repo="acme/themed")
+    SECRETS[site.name] = register(cloud.services, site)
+    github.add_repo(site.repo or "", tokens=[TOKEN])
+    page = "<!doctype html><html><head><title>{{ .Title }}</title></head><body><main>%s</main></body></html>"
+    layouts = {
+        "layouts/index.html": page % "Quay home",
+        "layouts/_default/list.html": page % "Quay list",
+        "layouts/_default/single.html": page % 'Quay theme: {{ .Title }}, {{ partial "icons.html" . }}',
+    }
+    theme = github.add_commit("acme/quay-theme", layouts)
+    icons = github.add_commit("acme/quay-icons", {"layouts/partials/icons.html": "quay icons"})
+    github.add_tag("acme/quay-icons", "v0.2.0", icons)
+    files = {
+        "hugo.toml": b'title = "Themed"\ntheme = ["quay", "github.com/acme/quay-icons"]\n',
+        ".gitmodules": b'[submodule "themes/quay"]\n\tpath = themes/quay\n\turl = ../quay-theme.git\n',
+        "content/posts/hello.md": b"---\ntitle: Hello Quay\n---\nHi.\n",
+    }
+    run = push(api, github, site, files, submodules={"themes/quay": theme})
+    assert run["status"] == "awaiting_approval", errors(run) or run
+    fetched = run["stages"][0]["detail"]
+    assert fetched["submodules"] == [f"themes/quay from acme/quay-theme@{theme[:7]}"]
+    assert fetched["modules"] == ["github.com/acme/quay-icons v0.2.0"]
+    status, page = http(run["urls"]["staging"] + "posts/hello/")
+    assert status == 200 and "Quay theme: Hello Quay, quay icons" in page
 
 
 def test_a_code_site_reaches_efs_prod(cloud, api, outside):

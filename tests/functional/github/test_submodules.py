@@ -53,7 +53,7 @@ def test_a_theme_submodule_is_fetched_at_the_commit_the_site_pins(
     sha = site_with(github, [("themes/theme", "https://github.com/acme/theme.git")], {"themes/theme": pinned})
     source, result = fetch_site(github, sha, tmp_path / "src")
     assert (source.root / "themes/theme/layouts/index.html").read_text() == "pinned theme"
-    assert result.fetched == [f"themes/theme from {THEME}@{pinned[:7]}"]
+    assert result.done == [f"themes/theme from {THEME}@{pinned[:7]}"]
     assert result.skipped == []
     assert result.files == source.files + 2
     assert result.summary() == "1 submodule fetched"
@@ -72,7 +72,7 @@ def test_nested_submodules_are_fetched_as_git_does_recursively(github: LocalGitH
     sha = site_with(github, [("themes/theme", "git@github.com:acme/theme.git")], {"themes/theme": theme})
     source, result = fetch_site(github, sha, tmp_path / "src")
     assert (source.root / "themes/theme/assets/icons/icons/star.svg").read_text() == "<svg/>"
-    assert result.fetched == [
+    assert result.done == [
         f"themes/theme from {THEME}@{theme[:7]}",
         f"themes/theme/assets/icons from acme/icons@{icons[:7]}",
     ]
@@ -93,7 +93,7 @@ def test_what_cannot_be_fetched_is_named_and_the_rest_still_comes(
     pins = {"themes/theme": theme, "themes/gone": "f" * 40, "themes/elsewhere": theme}
     sha = site_with(github, entries, pins)
     source, result = fetch_site(github, sha, tmp_path / "src")
-    assert result.fetched == [f"themes/theme from {THEME}@{theme[:7]}"]
+    assert result.done == [f"themes/theme from {THEME}@{theme[:7]}"]
     assert result.skipped[0].startswith(
         "themes/gone (acme/deleted-theme): GitHub has no tarball of acme/deleted-theme"
     )
@@ -126,7 +126,7 @@ def test_vendored_folders_and_submodules_outside_the_site_are_left_alone(
     source, result = fetch_site(github, sha, tmp_path / "src", within="site")
     assert (source.root / "site/themes/vendored/layouts/index.html").read_text() == "vendored"
     assert not (source.root / "tools/lib").exists()
-    assert result.fetched == [] and result.skipped == [] and result.summary() == ""
+    assert result.done == [] and result.skipped == [] and result.summary() == ""
     assert not [r for r in github.requests if "/contents/" in r.path]
 
 
@@ -150,7 +150,7 @@ def test_the_count_and_the_repositorys_caps_hold_across_submodules(
     entries = [(f"themes/t{n:02}", "https://github.com/acme/theme") for n in range(MAX_SUBMODULES + 1)]
     sha = site_with(github, entries, {path: theme for path, _ in entries})
     _, result = fetch_site(github, sha, tmp_path / "src")
-    assert len(result.fetched) == MAX_SUBMODULES
+    assert len(result.done) == MAX_SUBMODULES
     assert result.skipped == [f"themes/t{MAX_SUBMODULES:02}: past the limit of {MAX_SUBMODULES} submodules"]
 
     big = github.add_commit(THEME, {"big.bin": b"x" * 5000})
@@ -166,7 +166,7 @@ def test_the_count_and_the_repositorys_caps_hold_across_submodules(
         api=github.url,
         used_bytes=2 * 1024**3 - 1000,
     )
-    assert result.fetched == [] and "limit" in result.skipped[0]
+    assert result.done == [] and "limit" in result.skipped[0]
 
 
 def test_running_out_of_time_fails_the_stage_instead_of_skipping(github: LocalGitHub, tmp_path: Path) -> None:
@@ -220,4 +220,4 @@ def test_a_real_git_repositorys_submodule_is_served_and_fetched(github: LocalGit
 
     source, result = fetch_site(github, sha, tmp_path / "src")
     assert (source.root / "themes/theme/layouts/index.html").read_text() == "from git"
-    assert result.fetched == [f"themes/theme from {THEME}@{pinned[:7]}"]
+    assert result.done == [f"themes/theme from {THEME}@{pinned[:7]}"]
