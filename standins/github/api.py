@@ -213,6 +213,9 @@ def github_api(github: LocalGitHub) -> Flask:
     from standins.github.pullroutes import add_pull_routes
 
     add_pull_routes(app, github, repo_for)
+    from standins.github.lfsroutes import add_lfs_routes
+
+    add_lfs_routes(app, github)
     return app
 
 

@@ -99,6 +99,7 @@ class _Repo:
     #: Per commit, its submodules: path -> the commit pinned there (a gitlink, left out of tarballs).
     gitlinks: dict[str, dict[str, str]] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)  # name -> commit, for commits made here
+    lfs: dict[str, bytes] = field(default_factory=dict)  # Git LFS objects by sha256
     branches: dict[str, str] = field(default_factory=dict)
     raw_tarballs: dict[str, bytes] = field(default_factory=dict)
     commit_delays: dict[str, float] = field(default_factory=dict)
@@ -120,6 +121,7 @@ class LocalGitHub(StandIn):
         self._statuses: list[Status] = []
         self.requests: list[Request] = []
         self._codeload_tokens: dict[str, tuple[str, str]] = {}
+        self._lfs_grants: dict[str, tuple[str, str]] = {}  # a download's grant -> (repository, oid)
         self._comments: dict[int, Comment] = {}
         self._ids = 0
         #: Accepted for every repository, reads and writes: what `presslift pr` authenticates with.
@@ -171,6 +173,13 @@ class LocalGitHub(StandIn):
             state.gitlinks[sha] = dict(submodules or {})
             state.branches[branch] = sha
         return sha
+
+    def add_lfs_object(self, repo: str, data: bytes) -> bytes:
+        """Store `data` as a Git LFS object of `repo`; the pointer file a commit holds in its place."""
+        oid = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            self._repo(repo, create=True).lfs[oid] = data
+        return f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {len(data)}\n".encode()
 
     def add_tag(self, repo: str, name: str, sha: str) -> None:
         """Tag commit `sha` of `repo` (made with `add_commit`) as `name`."""
