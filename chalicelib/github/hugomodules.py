@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.errors import BuildError, PipelineError
-from chalicelib.github.additions import Additions
-from chalicelib.github.api import api_base, request_json
+from chalicelib.github.additions import Additions, Reach
+from chalicelib.github.api import request_json
 from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, download_tarball
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, VENDOR_DIR, component_configs
 
@@ -119,16 +118,13 @@ def imports_of(folder: Path) -> list[str]:
 
 def vendor_modules(
     site: Path,
+    reach: Reach,
+    held: tuple[int, int] = (0, 0),
     *,
     hugo: bool = True,
-    token: str | None,
-    seconds: Callable[[], float],
-    api: str | None = None,
-    used_files: int = 0,
-    used_bytes: int = 0,
 ) -> Additions:
     """Vendor the GitHub modules the Hugo project in `site` imports into `site/_vendor` (see above)."""
-    result = Additions("Hugo module", "vendored", files=used_files, bytes=used_bytes)
+    result = Additions("Hugo module", "vendored", files=held[0], bytes=held[1])
     if not hugo:
         return result  # a code site: its config files are not Hugo's
     vendor = site / VENDOR_DIR
@@ -139,7 +135,7 @@ def vendor_modules(
     except BuildError:
         return result  # the build reports the unreadable config itself
     requires, replaced = _go_mod(site)
-    api = (api or api_base()).rstrip("/")
+    api = reach.api_url
     listed: list[tuple[str, str]] = []
     queue = [(path, 1) for path in wanted]
     seen: set[str] = set()
@@ -157,9 +153,9 @@ def vendor_modules(
         if len(listed) >= MAX_MODULES:
             result.skipped.append(f"{path}: past the limit of {MAX_MODULES} modules")
             continue
-        allowed = seconds()  # out of time is the stage's failure, not one module's
+        allowed = reach.seconds("downloading Hugo modules")
         try:
-            version = _vendor_one(module, requires.get(path, ""), vendor, api, token, allowed, result)
+            version = _vendor_one(module, requires.get(path, ""), vendor, api, reach.token, allowed, result)
         except PipelineError as exc:
             result.skipped.append(f"{path}: {exc}")
             continue

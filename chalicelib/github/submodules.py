@@ -25,14 +25,13 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from chalicelib.errors import InputError, NotFoundError, PipelineError
-from chalicelib.github.additions import Additions
-from chalicelib.github.api import api_base, check_repo, headers, open_url
+from chalicelib.github.additions import Additions, Reach
+from chalicelib.github.api import check_repo, headers, open_url
 from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, download_tarball
 
 GITMODULES = ".gitmodules"
@@ -160,20 +159,15 @@ def fetch_submodules(
     commit: str,
     checkout: Path,
     within: Path,
-    *,
-    token: str | None,
-    seconds: Callable[[], float],
-    api: str | None = None,
-    used_files: int = 0,
-    used_bytes: int = 0,
+    reach: Reach,
+    held: tuple[int, int] = (0, 0),
 ) -> Additions:
     """Fetch the submodules of `repo` at `commit` (extracted in `checkout`) that lie under `within`.
 
-    `seconds()` is how long the next download may take (what is left of the stage's time). Caps are the
-    repository's: `used_files` and `used_bytes` are what its own tarball already took.
+    Caps are the repository's: `held` is the files and bytes the source already holds.
     """
-    api = (api or api_base()).rstrip("/")
-    result = Additions("submodule", "fetched", files=used_files, bytes=used_bytes)
+    api = reach.api_url
+    result = Additions("submodule", "fetched", files=held[0], bytes=held[1])
     queue: list[tuple[str, str, Path, int]] = [(repo, commit, checkout, 1)]
     while queue:
         owner_repo, ref, root, depth = queue.pop(0)
@@ -185,9 +179,11 @@ def fetch_submodules(
                 result.skipped.append(f"{submodule.shown}: past the limit of {MAX_SUBMODULES} submodules")
                 continue
             relative = submodule.folder.relative_to(root).as_posix()
-            allowed = seconds()  # out of time is the stage's failure, not one submodule's
+            allowed = reach.seconds("downloading submodules")
             try:
-                sha = pinned_commit(api, owner_repo, ref, relative, token=token, timeout=min(10.0, allowed))
+                sha = pinned_commit(
+                    api, owner_repo, ref, relative, token=reach.token, timeout=min(10.0, allowed)
+                )
                 if sha is None:
                     result.skipped.append(
                         f"{submodule.shown}: {owner_repo} at {ref[:7]} pins no commit there"
@@ -198,7 +194,7 @@ def fetch_submodules(
                     submodule.repo,
                     sha,
                     submodule.folder,
-                    token=token,
+                    token=reach.token,
                     max_bytes=max(0, MAX_SOURCE_BYTES - result.bytes),
                     max_files=max(0, MAX_SOURCE_FILES - result.files),
                     timeout=allowed,

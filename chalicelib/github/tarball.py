@@ -37,6 +37,23 @@ _CHUNK = 1024 * 1024
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")
 
 
+#: A Git LFS pointer file, as git-lfs writes it in place of the file (spec v1): its object id and size.
+_LFS_POINTER = re.compile(
+    rb"\Aversion https://git-lfs\.github\.com/spec/v1\n(?:ext-[^\n]*\n)*"
+    rb"oid sha256:([0-9a-f]{64})\nsize ([0-9]{1,15})\n\Z"
+)
+_LFS_POINTER_MAX = 1024
+
+
+@dataclass(frozen=True)
+class LfsPointer:
+    """A file the archive holds as a Git LFS pointer: its path in the source, and the object it names."""
+
+    path: str
+    oid: str
+    size: int
+
+
 @dataclass(frozen=True)
 class Source:
     """What `extract_tarball` wrote: the tree's root and what it holds."""
@@ -47,6 +64,9 @@ class Source:
     bytes: int
     symlinks: int
     commit: str | None  # the commit id git-archive records in the pax header, when present
+    #: Files that are Git LFS pointers, not their content (GitHub's archives leave LFS objects out
+    #: unless the repository's settings include them).
+    lfs: tuple[LfsPointer, ...] = ()
 
 
 def download_tarball(
@@ -126,6 +146,7 @@ class _Extraction:
         self.files = 0
         self.bytes = 0
         self.links: list[tuple[PurePosixPath, str]] = []
+        self.lfs: list[LfsPointer] = []
         self.folders: set[PurePosixPath] = {PurePosixPath(".")}
 
     def refuse(self, member: str, why: str) -> InputError:
@@ -151,7 +172,7 @@ class _Extraction:
                 raise self.refuse(
                     str(path), f"is a symbolic link that resolves outside the source ({target!r})"
                 )
-        return Source(self.dest, self.top, self.files, self.bytes, len(self.links), commit)
+        return Source(self.dest, self.top, self.files, self.bytes, len(self.links), commit, tuple(self.lfs))
 
     def member(self, tar: tarfile.TarFile, member: tarfile.TarInfo) -> None:
         relative = self.relative(member.name)
@@ -220,6 +241,8 @@ class _Extraction:
         with out:
             source = tar.extractfile(member)
             assert source is not None  # a regular file always has a body
+            if member.size <= _LFS_POINTER_MAX:
+                self.note_lfs_pointer(relative, source.read(_LFS_POINTER_MAX + 1), out)
             while chunk := source.read(_CHUNK):
                 self.bytes += len(chunk)
                 if self.bytes > self.max_bytes:
@@ -229,6 +252,16 @@ class _Extraction:
                 out.write(chunk)
         os.chmod(path, 0o755 if member.mode & 0o111 else 0o644)
         self.files += 1
+
+    def note_lfs_pointer(self, relative: PurePosixPath, data: bytes, out: IO[bytes]) -> None:
+        """Write a small file's bytes, noting it when it is a Git LFS pointer."""
+        self.bytes += len(data)
+        if self.bytes > self.max_bytes:
+            raise self.refuse(str(relative), f"takes the source past the limit of {self.max_bytes} bytes")
+        out.write(data)
+        pointer = _LFS_POINTER.match(data)
+        if pointer:
+            self.lfs.append(LfsPointer(relative.as_posix(), pointer.group(1).decode(), int(pointer.group(2))))
 
     def symlink(self, relative: PurePosixPath, target: str) -> None:
         member = str(relative)

@@ -4,10 +4,11 @@ Before anything is downloaded, `stale` asks GitHub which commit the pushed branc
 push that is no longer the branch's head (overtaken by a newer push, or a captured body replayed)
 builds nothing and says why. The tarball is extracted safely (no path outside the target, no links
 pointing out, caps on size and file count); the site's `presslift.toml` is read and kept with the run,
-so every later stage uses the build settings of exactly this commit. The submodules the tarball left
-out (a theme, most often) are fetched at their pinned commits (`github.submodules`), and the Hugo
-modules the site imports from GitHub are vendored into `_vendor` (`github.hugomodules`), since the build
-runner has no Go and no network; one that cannot be is a warning on the run.
+so every later stage uses the build settings of exactly this commit. What the archive leaves out is
+added next: Git LFS files in place of their pointers (`github.lfs`), submodules at their pinned
+commits (a theme, most often; `github.submodules`), and the Hugo modules the site imports from
+GitHub, vendored into `_vendor` (`github.hugomodules`) since the build runner has no Go and no
+network. What cannot be added is a warning on the run.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from chalicelib.budget import TimeBudget
 from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, branch_head, download_tarball
+from chalicelib.github.additions import Reach
 from chalicelib.github.heads import pull_request_head
 from chalicelib.github.hugomodules import vendor_modules
+from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -113,26 +116,17 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             )
         config_file = source.root / CONFIG_FILE
         toml = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
+        reach = Reach(svc.github_token(), lambda what: budget.allow(what, cap=DOWNLOAD_SECONDS))
+        # GitHub's archive holds Git LFS pointers, not the files: put the files in their place.
+        lfs = fetch_lfs_files(
+            request.repository, source.root, site_root, source.lfs, reach, (source.files, source.bytes)
+        )
         # GitHub's tarball leaves submodules out: a theme added with `git submodule add` comes next.
         submodules = fetch_submodules(
-            request.repository,
-            request.sha,
-            source.root,
-            site_root,
-            token=svc.github_token(),
-            seconds=lambda: budget.allow("downloading submodules", cap=DOWNLOAD_SECONDS),
-            used_files=source.files,
-            used_bytes=source.bytes,
+            request.repository, request.sha, source.root, site_root, reach, lfs.held
         )
         # Hugo fetches module imports with Go, which the build runner has not: vendor them here.
-        modules = vendor_modules(
-            site_root,
-            hugo=run.kind != "code",
-            token=svc.github_token(),
-            seconds=lambda: budget.allow("downloading Hugo modules", cap=DOWNLOAD_SECONDS),
-            used_files=submodules.files,
-            used_bytes=submodules.bytes,
-        )
+        modules = vendor_modules(site_root, reach, submodules.held, hugo=run.kind != "code")
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     return Fetched(
@@ -141,10 +135,11 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         files=modules.files,
         bytes=modules.bytes,
         presslift_toml=toml,
-        summary=", ".join(filter(None, [summary, submodules.summary(), modules.summary()])),
+        summary=", ".join(filter(None, [summary, lfs.summary(), submodules.summary(), modules.summary()])),
         submodules=submodules.done,
         modules=modules.done,
         warning_list=[
+            *({"code": "lfs-file-not-fetched", "message": note} for note in lfs.skipped),
             *({"code": "submodule-not-fetched", "message": note} for note in submodules.skipped),
             *({"code": "module-not-vendored", "message": note} for note in modules.skipped),
         ],

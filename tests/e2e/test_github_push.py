@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import urllib.request
 
 import pytest
 
@@ -155,6 +156,16 @@ def test_a_theme_imported_as_a_hugo_module_is_vendored_and_built_without_go(clou
     assert "theme presslift" not in build_stage["detail"]["summary"]
     status, page = fetch(run["urls"]["staging"] + "posts/news/")
     assert status == 200 and "Harbour Theme" in page and "Themed By A Module" in page
+
+
+def test_an_image_kept_in_git_lfs_is_published_as_the_image_not_its_pointer(cloud, api, github):
+    photo = bytes(range(256)) * 64
+    files = {**site_files("With A Photo"), "static/img/photo.jpg": github.add_lfs_object(REPO, photo)}
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    assert "1 Git LFS file fetched" in run["stages"][0]["detail"]["summary"]
+    with urllib.request.urlopen(run["urls"]["staging"] + "img/photo.jpg", timeout=30) as response:
+        assert response.read() == photo
 
 
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])

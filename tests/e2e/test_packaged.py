@@ -301,7 +301,9 @@ def test_a_github_site_searched_with_algolia_reaches_prod(cloud, api, outside):
     assert "success" in statuses
 
 
-def test_a_theme_submodule_and_a_hugo_module_are_fetched_by_the_packaged_fetch_function(cloud, api, outside):
+def test_lfs_files_a_theme_submodule_and_a_hugo_module_are_fetched_by_the_packaged_fetch_function(
+    cloud, api, outside
+):
     github, _ = outside
     site = Site("themed", repo="acme/themed")
     SECRETS[site.name] = register(cloud.services, site)
@@ -319,6 +321,7 @@ def test_a_theme_submodule_and_a_hugo_module_are_fetched_by_the_packaged_fetch_f
         "hugo.toml": b'title = "Themed"\ntheme = ["quay", "github.com/acme/quay-icons"]\n',
         ".gitmodules": b'[submodule "themes/quay"]\n\tpath = themes/quay\n\turl = ../quay-theme.git\n',
         "content/posts/hello.md": b"---\ntitle: Hello Quay\n---\nHi.\n",
+        "static/img/quay.jpg": github.add_lfs_object("acme/themed", bytes(range(256)) * 8),
     }
     run = push(api, github, site, files, submodules={"themes/quay": theme})
     assert run["status"] == "awaiting_approval", errors(run) or run
@@ -327,6 +330,9 @@ def test_a_theme_submodule_and_a_hugo_module_are_fetched_by_the_packaged_fetch_f
     assert fetched["modules"] == ["github.com/acme/quay-icons v0.2.0"]
     status, page = http(run["urls"]["staging"] + "posts/hello/")
     assert status == 200 and "Quay theme: Hello Quay, quay icons" in page
+    assert "1 Git LFS file fetched" in fetched["summary"]
+    with urllib.request.urlopen(run["urls"]["staging"] + "img/quay.jpg", timeout=30) as image:
+        assert image.read() == bytes(range(256)) * 8
 
 
 def test_a_code_site_reaches_efs_prod(cloud, api, outside):

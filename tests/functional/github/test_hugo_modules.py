@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.errors import BuildError
+from chalicelib.github.additions import Reach
 from chalicelib.github.hugomodules import MODULES_TXT, imports_of, module_of, read_requires, vendor_modules
 from chalicelib.hugo import build_site
 from standins.github import LocalGitHub
@@ -32,7 +33,7 @@ def site(tmp_path: Path, config: str, go_mod: str = "") -> Path:
 
 
 def vendor(github: LocalGitHub, root: Path):
-    return vendor_modules(root, token=None, seconds=lambda: 10.0, api=github.url)
+    return vendor_modules(root, Reach(None, lambda what: 10.0, github.url))
 
 
 def theme_release(github: LocalGitHub, mark: str, tag: str, files: dict[str, str] | None = None) -> str:
@@ -164,11 +165,11 @@ def test_a_site_that_vendors_its_own_modules_is_left_as_it_is(github: LocalGitHu
 def test_running_out_of_time_fails_the_stage(github: LocalGitHub, tmp_path: Path) -> None:
     root = site(tmp_path, f'theme = "{THEME_MODULE}"\n')
 
-    def no_time() -> float:
+    def no_time(what: str) -> float:
         raise BuildError("no time was left for downloading Hugo modules")
 
     with pytest.raises(BuildError):
-        vendor_modules(root, token=None, seconds=no_time, api=github.url)
+        vendor_modules(root, Reach(None, no_time, github.url))
 
 
 @pytest.mark.parametrize(

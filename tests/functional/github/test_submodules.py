@@ -13,6 +13,7 @@ import pytest
 
 from chalicelib.errors import BuildError
 from chalicelib.github import download_tarball
+from chalicelib.github.additions import Reach
 from chalicelib.github.submodules import MAX_SUBMODULES, fetch_submodules, pinned_commit
 from presslift.gitrepo import GitRepo
 from standins.github import LocalGitHub
@@ -37,11 +38,8 @@ def fetch_site(github: LocalGitHub, sha: str, dest: Path, within: str = ""):
         sha,
         source.root,
         source.root / within if within else source.root,
-        token=None,
-        seconds=lambda: 10.0,
-        api=github.url,
-        used_files=source.files,
-        used_bytes=source.bytes,
+        Reach(None, lambda what: 10.0, github.url),
+        (source.files, source.bytes),
     )
 
 
@@ -136,9 +134,7 @@ def test_a_folder_reached_through_a_link_is_not_written_into(github: LocalGitHub
     source = download_tarball(github.url, SITE, sha, tmp_path / "src")
     (source.root / "real").mkdir()
     (source.root / "linked").symlink_to("real")
-    result = fetch_submodules(
-        SITE, sha, source.root, source.root, token=None, seconds=lambda: 10.0, api=github.url
-    )
+    result = fetch_submodules(SITE, sha, source.root, source.root, Reach(None, lambda what: 10.0, github.url))
     assert result.skipped == ["linked/theme: its folder is reached through a link; not fetched"]
     assert not any((source.root / "real").iterdir())
 
@@ -161,10 +157,8 @@ def test_the_count_and_the_repositorys_caps_hold_across_submodules(
         sha,
         source.root,
         source.root,
-        token=None,
-        seconds=lambda: 10.0,
-        api=github.url,
-        used_bytes=2 * 1024**3 - 1000,
+        Reach(None, lambda what: 10.0, github.url),
+        (0, 2 * 1024**3 - 1000),
     )
     assert result.done == [] and "limit" in result.skipped[0]
 
@@ -174,11 +168,11 @@ def test_running_out_of_time_fails_the_stage_instead_of_skipping(github: LocalGi
     sha = site_with(github, [("themes/theme", "https://github.com/acme/theme")], {"themes/theme": theme})
     source = download_tarball(github.url, SITE, sha, tmp_path / "src")
 
-    def no_time() -> float:
+    def no_time(what: str) -> float:
         raise BuildError("no time was left for downloading submodules")
 
     with pytest.raises(BuildError):
-        fetch_submodules(SITE, sha, source.root, source.root, token=None, seconds=no_time, api=github.url)
+        fetch_submodules(SITE, sha, source.root, source.root, Reach(None, no_time, github.url))
 
 
 def git(cwd: Path, *args: str) -> str:
