@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from chalicelib.github.api import api_base
 
+#: What making a folder raises when the repository's own files are in the way (a file where it goes).
+FOLDER_IN_THE_WAY = (FileExistsError, NotADirectoryError, IsADirectoryError)
+
 
 @dataclass(frozen=True)
 class Reach:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.errors import BuildError, PipelineError
-from chalicelib.github.additions import Additions, Reach
+from chalicelib.github.additions import FOLDER_IN_THE_WAY, Additions, Reach
 from chalicelib.github.api import request_json
 from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, download_tarball
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, VENDOR_DIR, component_configs
@@ -158,6 +158,9 @@ def vendor_modules(
             version = _vendor_one(module, requires.get(path, ""), vendor, api, reach.token, allowed, result)
         except PipelineError as exc:
             result.skipped.append(f"{path}: {exc}")
+            continue
+        except FOLDER_IN_THE_WAY as exc:
+            result.skipped.append(f"{path}: its folder in _vendor cannot be made ({exc.strerror})")
             continue
         listed.append((path, version))
         result.done.append(f"{path} {version}")

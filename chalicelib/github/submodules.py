@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from chalicelib.errors import InputError, NotFoundError, PipelineError
-from chalicelib.github.additions import Additions, Reach
+from chalicelib.github.additions import FOLDER_IN_THE_WAY, Additions, Reach
 from chalicelib.github.api import check_repo, headers, open_url
 from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, download_tarball
 
@@ -202,6 +202,9 @@ def fetch_submodules(
             except PipelineError as exc:
                 # Refused, missing, too big: the build goes on without it, and the run says why.
                 result.skipped.append(f"{submodule.shown} ({submodule.repo}): {exc}")
+                continue
+            except FOLDER_IN_THE_WAY as exc:
+                result.skipped.append(f"{submodule.shown}: its folder cannot be made there ({exc.strerror})")
                 continue
             result.files += source.files
             result.bytes += source.bytes

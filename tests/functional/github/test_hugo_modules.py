@@ -219,3 +219,15 @@ def test_imports_come_from_every_config_file_hugo_reads(tmp_path: Path) -> None:
         },
     )
     assert imports_of(root) == ["github.com/a/theme", "github.com/a/extra"]
+
+
+def test_a_file_in_the_way_of_a_modules_folder_is_named(github: LocalGitHub, tmp_path: Path) -> None:
+    theme_release(github, "x", "v1.0.0")
+    root = site(tmp_path, f'theme = "{THEME_MODULE}"\n')
+    write(root, {"_vendor/github.com": "a file"})
+    result = vendor(github, root)
+    assert result.done == []
+    assert result.skipped == [
+        f"{THEME_MODULE}: its folder in _vendor cannot be made (File exists)"
+    ] or result.skipped[0].startswith(f"{THEME_MODULE}: its folder in _vendor cannot be made (")
+    assert not (root / "_vendor/.fetching").exists()

@@ -215,3 +215,13 @@ def test_a_real_git_repositorys_submodule_is_served_and_fetched(github: LocalGit
     source, result = fetch_site(github, sha, tmp_path / "src")
     assert (source.root / "themes/theme/layouts/index.html").read_text() == "from git"
     assert result.done == [f"themes/theme from {THEME}@{pinned[:7]}"]
+
+
+def test_a_file_where_the_submodules_folder_goes_is_named(github: LocalGitHub, tmp_path: Path) -> None:
+    theme = github.add_commit(THEME, {"layouts/index.html": "theme"})
+    sha = site_with(
+        github, [("themes/theme", "https://github.com/acme/theme")], {"themes/theme": theme}, themes="a file"
+    )
+    _, result = fetch_site(github, sha, tmp_path / "src")
+    assert result.done == []
+    assert result.skipped[0].startswith("themes/theme: its folder cannot be made there (")
