@@ -227,7 +227,6 @@ def test_a_file_in_the_way_of_a_modules_folder_is_named(github: LocalGitHub, tmp
     write(root, {"_vendor/github.com": "a file"})
     result = vendor(github, root)
     assert result.done == []
-    assert result.skipped == [
-        f"{THEME_MODULE}: its folder in _vendor cannot be made (File exists)"
-    ] or result.skipped[0].startswith(f"{THEME_MODULE}: its folder in _vendor cannot be made (")
+    (note,) = result.skipped
+    assert note.startswith(f"{THEME_MODULE}: its folder in _vendor cannot be made (")
     assert not (root / "_vendor/.fetching").exists()
