@@ -78,7 +78,8 @@ def build_site(
     """Build `source` into `destination` with `base_url`; raise BuildError with Hugo's errors.
 
     The site's config is checked first (`check_source_paths`: no mount or folder outside `source`),
-    and Hugo runs with an allowlisted environment and Presslift's security settings (`SECURITY_ENV`).
+    and Hugo runs with an allowlisted environment and Presslift's security settings (`SECURITY_ENV`),
+    and with `enableGitInfo` off (it would run git).
     """
     check_source_paths(source)
     binary = find_hugo()
@@ -90,6 +91,9 @@ def build_site(
         "HUGO_ENVIRONMENT": "production",
         # Site params the pipeline sets without touching the site's own config (HUGO_PARAMS_<NAME>).
         **{f"HUGO_PARAMS_{name.upper()}": value for name, value in (params or {}).items()},
+        # GitInfo runs git, an external program the security settings refuse (and a source fetched from
+        # GitHub's archive has no history): on, it fails every page of a site that sets enableGitInfo.
+        "HUGO_ENABLEGITINFO": "false",
         # Settings the pipeline gives Hugo over every config file and folder (HUGO_<KEY>): its segments.
         **(settings or {}),
         # Last, so nothing above can loosen them.

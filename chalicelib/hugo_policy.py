@@ -140,6 +140,20 @@ def _settings(root: Path) -> Iterator[_Setting]:
         yield from _from_files(list(component_configs(component)), component)
 
 
+def asks_for_git_info(source: Path) -> bool:
+    """Whether the project's config turns on `enableGitInfo` (which Presslift's builds turn off: it
+    runs git); False for a config that cannot be read (the build reports that itself)."""
+    try:
+        configs = list(component_configs(source))
+    except BuildError:
+        return False
+    return any(
+        str(key).lower() == "enablegitinfo" and value is True
+        for _, config in configs
+        for key, value in config.items()
+    )
+
+
 def _absolute(value: str) -> bool:
     return value.startswith(("/", "\\", "~"))
 

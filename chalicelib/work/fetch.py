@@ -26,12 +26,18 @@ from chalicelib.github.heads import pull_request_head
 from chalicelib.github.hugomodules import vendor_modules
 from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
+from chalicelib.hugo_policy import asks_for_git_info
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
 from chalicelib.work import artifacts, work_dir
 
 CONFIG_FILE = "presslift.toml"
+GIT_INFO_OFF = {
+    "code": "git-info-off",
+    "message": "the Hugo config sets enableGitInfo, but Presslift builds run no git (and GitHub's archive "
+    "has no history): .GitInfo is empty and lastmod comes from the front matter or the date",
+}
 #: The longest a repository download may take, when the function has that much left.
 DOWNLOAD_SECONDS = 60.0
 
@@ -127,6 +133,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         )
         # Hugo fetches module imports with Go, which the build runner has not: vendor them here.
         modules = vendor_modules(site_root, reach, submodules.held, hugo=run.kind != "code")
+        git_info = run.kind != "code" and asks_for_git_info(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     return Fetched(
@@ -139,6 +146,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         submodules=submodules.done,
         modules=modules.done,
         warning_list=[
+            *([GIT_INFO_OFF] if git_info else []),
             *({"code": "lfs-file-not-fetched", "message": note} for note in lfs.skipped),
             *({"code": "submodule-not-fetched", "message": note} for note in submodules.skipped),
             *({"code": "module-not-vendored", "message": note} for note in modules.skipped),

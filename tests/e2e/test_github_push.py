@@ -168,6 +168,16 @@ def test_an_image_kept_in_git_lfs_is_published_as_the_image_not_its_pointer(clou
         assert response.read() == photo
 
 
+def test_a_site_with_git_info_on_builds_and_the_run_says_it_is_off(cloud, api, github):
+    files = {**site_files("Docs With Git Info"), "hugo.toml": b'title = "Docs"\nenableGitInfo = true\n'}
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    (warning,) = run["stages"][0]["detail"]["warning_list"]
+    assert warning["code"] == "git-info-off"
+    status, page = fetch(run["urls"]["staging"] + "posts/news/")
+    assert status == 200 and "Docs With Git Info" in page
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))
