@@ -1,10 +1,11 @@
 """A WordPress post body (classic or block editor HTML with shortcodes) to Hugo Markdown.
 
 The steps, in order: drop Gutenberg block comments, keep `<!--more-->` as Hugo's summary divider,
-swap shortcodes and bare video URLs for placeholders, apply WordPress's paragraph rules (wpautop) to
-classic-editor bodies, scan for injected content, rewrite links and media to their new homes, turn
-block galleries and footnotes into placeholders too (blocks.py), convert to Markdown, escape text
-that Hugo would read as a shortcode, and put the Hugo shortcodes in place of the placeholders.
+unwrap page builders' layouts (Divi, WPBakery, Avada: `pagebuilders.py`), swap shortcodes and bare
+video URLs for placeholders, apply WordPress's paragraph rules (wpautop) to classic-editor bodies,
+scan for injected content, rewrite links and media to their new homes, turn block galleries and
+footnotes into placeholders too (blocks.py), convert to Markdown, escape text that Hugo would read as
+a shortcode, and put the Hugo shortcodes in place of the placeholders.
 `<pre>` text is kept byte for byte all the way (markdown.KEEP).
 
 This module must never fetch anything or write files; what it finds goes to the callbacks it is given.
@@ -27,6 +28,7 @@ from chalicelib.wordpress.markdown import (
     squeeze_blank_lines,
     to_markdown,
 )
+from chalicelib.wordpress.pagebuilders import has_page_builder, unwrap_page_builders
 from chalicelib.wordpress.players import (
     PlayerContext,
     bare_embeds,
@@ -212,6 +214,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         text = MORE.sub(f"\n\n{MORE_TOKEN}\n\n", text, count=1)
         text = MORE.sub("", text)
         text = NEXTPAGE.sub("", text)
+    if has_page_builder(text):  # Divi, WPBakery, Avada: the page is inside their shortcodes
+        text = unwrap_page_builders(text, ctx.gallery_images, ctx.warn)
     text = convert_shortcodes(text, sc, placeholders)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:

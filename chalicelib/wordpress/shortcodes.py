@@ -2,7 +2,8 @@
 
 `[caption]` and `[gallery]` become the default theme's shortcodes of the same names; `[audio]`,
 `[video]`, `[playlist]`, `[embed]`, `[youtube]` and `[vimeo]` become players (see `players.py`);
-`[code]`/`[sourcecode]` become fenced code blocks. Any other shortcode is kept verbatim and reported.
+`[code]`/`[sourcecode]` become fenced code blocks. Page builders' shortcodes were unwrapped before
+(`pagebuilders.py`); any other shortcode is kept verbatim and reported.
 
 Each shortcode is swapped for a placeholder token before the HTML is converted, and the token for
 the finished Markdown after, so the converter never escapes or reflows them.

@@ -1,0 +1,33 @@
+"""A WordPress page laid out with Divi converts and builds with Hugo: its text, image and button are on
+the page, no shortcode is, and the report names the builder and what was left out."""
+
+from __future__ import annotations
+
+from chalicelib.wordpress import convert_export
+from tests.functional.wordpress.conftest import build
+from tests.functional.wordpress.exports import Post, write_export
+
+LAYOUT = (
+    '[et_pb_section fb_built="1"][et_pb_row][et_pb_column type="4_4"]'
+    "[et_pb_text]<h2>Opening hours</h2><p>Daily from <em>nine</em>.</p>[/et_pb_text]"
+    '[et_pb_image src="https://old.example/wp-content/uploads/2023/05/door.jpg" alt="Our door"][/et_pb_image]'
+    '[et_pb_button button_url="https://old.example/visit/" button_text="Plan a visit"][/et_pb_button]'
+    '[et_pb_contact_form email="desk@old.example"][/et_pb_contact_form]'
+    "[/et_pb_column][/et_pb_row][/et_pb_section]"
+)
+
+
+def test_a_divi_page_builds_with_its_words_image_and_link(tmp_path):
+    export = write_export(
+        tmp_path / "export.xml",
+        [Post(1, "visit", "<p>Come by.</p>", type="page"), Post(2, "hours", LAYOUT, type="page")],
+    )
+    report = convert_export(export, tmp_path / "site")
+    page = (build(tmp_path / "site", tmp_path) / "hours/index.html").read_text()
+    assert "Opening hours" in page and "Daily from <em>nine</em>." in page
+    assert 'alt="Our door"' in page and "door.jpg" in page
+    assert 'href="/visit/"' in page and "Plan a visit" in page
+    assert "et_pb_" not in page
+    (warning,) = [w for w in report.warnings if w.code == "page-builder"]
+    assert warning.message.endswith("left out what only the plugin shows: et_pb_contact_form")
+    assert "hours" in warning.item
