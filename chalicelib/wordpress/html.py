@@ -215,7 +215,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         text = MORE.sub("", text)
         text = NEXTPAGE.sub("", text)
     if has_page_builder(text):  # Divi, WPBakery, Avada: the page is inside their shortcodes
-        text = unwrap_page_builders(text, ctx.gallery_images, ctx.warn)
+        text = unwrap_page_builders(text, ctx.gallery_images, ctx.warn, placeholders)
     text = convert_shortcodes(text, sc, placeholders)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:

@@ -5,8 +5,9 @@ shortcodes nested in `post_content`; without the plugin, WordPress itself shows 
 page's words and pictures are inside them, so each is turned into what it shows: layout wrappers
 (sections, rows, columns, text blocks) give their content; images, buttons, headings, videos, tabs,
 toggles, testimonials and galleries give the HTML (or the `[gallery]`/video URL the rest of the
-conversion already knows) they render; modules that only work with the plugin running (contact forms,
-blog feeds, maps, counters, sidebars, scripts) are left out, and the item gets one `page-builder`
+conversion already knows) they render, and a builder's contact form the theme's own form (as a
+contact-form plugin's shortcode does); modules that only work with the plugin running (blog feeds,
+maps, counters, sign-ups, sidebars, scripts) are left out, and the item gets one `page-builder`
 warning naming the builder and what was left out. Anything else of the builder keeps its content.
 
 Values become HTML through `html.escape`, and the result goes through the same scan as any body, so a
@@ -24,14 +25,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from chalicelib.wordpress.shortcodes import SHORTCODE, GalleryImage, parse_attrs
+from chalicelib.wordpress.shortcodes import (
+    CONTACT_FORM,
+    SHORTCODE,
+    GalleryImage,
+    Placeholders,
+    contact_form_note,
+    parse_attrs,
+)
 
 BUILDERS = {"et_pb_": "Divi", "vc_": "WPBakery", "fusion_": "Avada"}
+#: Builders' own contact forms: the theme's contact form, as a contact-form plugin's shortcode becomes.
+BUILDER_FORMS = frozenset({"et_pb_contact_form", "fusion_form"})
 _HAS_BUILDER = re.compile(r"\[(?:et_pb_|vc_|fusion_)[a-z0-9_]", re.I)
 MAX_DEPTH = 40
 #: Modules that show what only the running plugin or site can (forms, feeds, maps, counters, scripts).
 DYNAMIC = re.compile(
-    r"^(?:et_pb_(?:contact_form|contact_field|signup|search|blog|portfolio|filterable_portfolio|"
+    r"^(?:et_pb_(?:contact_field|signup|search|blog|portfolio|filterable_portfolio|"
     r"fullwidth_portfolio|post_slider|fullwidth_post_slider|map|map_pin|fullwidth_map|countdown_timer|"
     r"number_counter|circle_counter|bar_counters|bar_counter|sidebar|comments|post_nav|login|shop|"
     r"social_media_follow|social_media_follow_network|post_title|fullwidth_post_title|menu|"
@@ -41,7 +51,7 @@ DYNAMIC = re.compile(
     r"googleplus|pinterest|empty_space|icon|zigzag|gitem[a-z_]*)|"
     r"fusion_(?:blog|recent_posts|portfolio|google_map|map|countdown|counters_box|counter_box|"
     r"counters_circle|counter_circle|progress|social_links|sharing|widget_area|woo_[a-z_]+|"
-    r"login|register|lost_password|form|modal|modal_text_link|menu_anchor|postcards|"
+    r"login|register|lost_password|modal|modal_text_link|menu_anchor|postcards|"
     r"fontawesome|events|tb_[a-z_]+))$"
 )
 
@@ -50,8 +60,10 @@ DYNAMIC = re.compile(
 class Unwrapped:
     """What one body's builders were: by builder, the modules left out (a name once each)."""
 
+    placeholders: Placeholders
     builders: set[str] = field(default_factory=set)
     left_out: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)  # the builder's contact forms: the theme's form now
 
     def message(self) -> str:
         names = " and ".join(sorted(self.builders))
@@ -68,15 +80,20 @@ def has_page_builder(text: str) -> bool:
 
 
 def unwrap_page_builders(
-    text: str, images: Callable[[list[int]], list[GalleryImage]], warn: Callable[[str, str], None]
+    text: str,
+    images: Callable[[list[int]], list[GalleryImage]],
+    warn: Callable[[str, str], None],
+    placeholders: Placeholders,
 ) -> str:
     """`text` with every builder shortcode replaced by what it shows (see the module's docstring)."""
     if not has_page_builder(text):
         return text
-    found = Unwrapped()
+    found = Unwrapped(placeholders)
     out = _unwrap(text, images, found, 0)
     if found.builders:
         warn("page-builder", found.message())
+    for form in dict.fromkeys(found.forms):
+        warn("contact-form", contact_form_note(f"[{form}]"))
     return out
 
 
@@ -92,6 +109,9 @@ def _unwrap(
         if builder is None or (match.group("esc") and match.group("esc2")):
             return match.group(0)
         found.builders.add(builder)
+        if name in BUILDER_FORMS:
+            found.forms.append(name)
+            return found.placeholders.add(CONTACT_FORM, block=True)
         if DYNAMIC.match(name):
             found.left_out.append(name)
             return "\n\n"

@@ -8,7 +8,8 @@ theme it names.
 
 Only the shortcodes the content uses, not all of Presslift's: a site's own `layouts/` wins over its
 theme's, so every extra file would silently replace a template the chosen theme ships (Ananke has its
-own `form-contact`, which converted content never calls). The partials go under
+own `form-contact`; content calls Presslift's only where a contact-form plugin's form was, and it takes
+the same `params.contact_form_action`). The partials go under
 `layouts/_partials/presslift/` for the same reason: a theme's own `site-url.html` or `t.html` must
 keep working for the theme.
 

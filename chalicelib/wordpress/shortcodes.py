@@ -2,8 +2,9 @@
 
 `[caption]` and `[gallery]` become the default theme's shortcodes of the same names; `[audio]`,
 `[video]`, `[playlist]`, `[embed]`, `[youtube]` and `[vimeo]` become players (see `players.py`);
-`[code]`/`[sourcecode]` become fenced code blocks. Page builders' shortcodes were unwrapped before
-(`pagebuilders.py`); any other shortcode is kept verbatim and reported.
+`[code]`/`[sourcecode]` become fenced code blocks; contact-form plugins' forms (`CONTACT_FORMS`) become
+the theme's `form-contact`. Page builders' shortcodes were unwrapped before (`pagebuilders.py`); any
+other shortcode is kept verbatim and reported.
 
 Each shortcode is swapped for a placeholder token before the HTML is converted, and the token for
 the finished Markdown after, so the converter never escapes or reflows them.
@@ -41,6 +42,35 @@ KNOWN = (
     "playlist",
     *JETPACK_URLS,
 )
+# Contact-form plugins' shortcodes (Contact Form 7, Jetpack, WPForms, Gravity Forms, Ninja Forms,
+# Formidable, Caldera, Fluent Forms, Forminator, Everest Forms): a static site has no form handler, so
+# each becomes the theme's own plain contact form, which posts where the site's params say.
+CONTACT_FORMS = frozenset(
+    {
+        "contact-form-7",
+        "contact-form",
+        "wpforms",
+        "gravityform",
+        "gravityforms",
+        "ninja_form",
+        "ninja_forms",
+        "formidable",
+        "caldera_form",
+        "fluentform",
+        "forminator_form",
+        "everest_form",
+    }
+)
+CONTACT_FORM = "{{< form-contact >}}"
+
+
+def contact_form_note(what: str) -> str:
+    return (
+        f"{what} became the theme's contact form (name, email, message; its own fields were not kept): "
+        "set params.contact_form_action (a form service's address) or params.email in hugo.toml so it sends"
+    )
+
+
 # A shortcode name as WordPress allows it; the closing form must repeat it.
 SHORTCODE = re.compile(
     r"\[(?P<esc>\[?)(?P<name>[A-Za-z][\w-]*)(?![\w-])(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
@@ -210,6 +240,9 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             return placeholders.add(provider_shortcode(name, attrs, content, ctx.players), block=True)
         if name in ("code", "sourcecode"):
             return placeholders.add(_code(attrs, content), block=True)
+        if name in CONTACT_FORMS:
+            ctx.warn("contact-form", contact_form_note(f"[{name}]"))
+            return placeholders.add(CONTACT_FORM, block=True)
         if not attrs and m.group("content") is None and not m.group("self"):
             # "[note]" with no attributes and no closing tag is ordinary bracketed text.
             return whole

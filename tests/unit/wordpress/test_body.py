@@ -104,8 +104,8 @@ def test_media_and_code_shortcodes_become_hugo_shortcodes(html, expected):
 
 
 def test_unknown_shortcode_is_kept_verbatim_and_reported():
-    markdown, _, warnings = body('Before [contact-form-7 id="5" title="Contact"] after')
-    assert '[contact-form-7 id="5" title="Contact"]' in markdown
+    markdown, _, warnings = body('Before [booking_calendar id="5" title="Rooms"] after')
+    assert '[booking_calendar id="5" title="Rooms"]' in markdown
     assert warnings[0][0] == "unknown-shortcode"
 
 

@@ -69,12 +69,19 @@ def test_a_divi_page_keeps_its_words_pictures_links_and_players() -> None:
     ):
         assert expected in markdown, (expected, markdown)
     assert markdown.index("Welcome aboard") < markdown.index("Book a trip") < markdown.index("Best crew")
+    assert markdown.count("{{< form-contact >}}") == 1  # the Divi form: the theme's own form
     assert warnings == [
         (
             "page-builder",
             "Divi layout unwrapped into its text, images and links; left out what only the plugin shows: "
-            "et_pb_blog, et_pb_contact_form",
-        )
+            "et_pb_blog",
+        ),
+        (
+            "contact-form",
+            "[et_pb_contact_form] became the theme's contact form (name, email, message; its own fields "
+            "were not kept): set params.contact_form_action (a form service's address) or params.email "
+            "in hugo.toml so it sends",
+        ),
     ]
 
 
@@ -152,3 +159,18 @@ def test_deep_or_unclosed_layouts_end() -> None:
     assert "text" in markdown
     markdown, _, _ = body("[et_pb_section][et_pb_text]never closed")
     assert "never closed" in markdown
+
+
+def test_contact_form_plugins_become_the_themes_contact_form() -> None:
+    for shortcode in (
+        '[contact-form-7 id="12" title="Contact form 1"]',
+        '[contact-form to="me@example.org"][contact-field label="Name" type="name"/][/contact-form]',
+        '[wpforms id="7"]',
+        '[gravityform id="1" title="false"]',
+        "[ninja_form id=3]",
+    ):
+        markdown, _, warnings = body(f"<p>Write to us.</p>\n\n{shortcode}\n\n<p>Thanks.</p>")
+        assert "Write to us." in markdown and "Thanks." in markdown
+        assert "{{< form-contact >}}" in markdown and "[" not in markdown, (shortcode, markdown)
+        ((code, message),) = warnings
+        assert code == "contact-form" and "params.contact_form_action" in message
