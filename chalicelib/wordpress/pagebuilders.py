@@ -1,7 +1,9 @@
 """Page-builder layouts (Divi, WPBakery, Avada) unwrapped into the HTML they stand for.
 
 Divi (`[et_pb_*]`), WPBakery (`[vc_*]`) and Avada's Fusion Builder (`[fusion_*]`) store a page as
-shortcodes nested in `post_content`; without the plugin, WordPress itself shows them as raw text. The
+shortcodes nested in `post_content`, as, on a smaller scale, do Shortcodes Ultimate (`[su_*]`) and
+the column shortcodes of many themes (`[one_half]`, `[two_thirds_last]`); without the plugin,
+WordPress itself shows them as raw text. The
 page's words and pictures are inside them, so each is turned into what it shows: layout wrappers
 (sections, rows, columns, text blocks) give their content; images, buttons, headings, videos, tabs,
 toggles, testimonials and galleries give the HTML (or the `[gallery]`/video URL the rest of the
@@ -34,10 +36,17 @@ from chalicelib.wordpress.shortcodes import (
     parse_attrs,
 )
 
-BUILDERS = {"et_pb_": "Divi", "vc_": "WPBakery", "fusion_": "Avada"}
+BUILDERS = {"et_pb_": "Divi", "vc_": "WPBakery", "fusion_": "Avada", "su_": "Shortcodes Ultimate"}
+#: Column shortcodes many themes define (`[one_half]`, `[two_thirds_last]`): layout only.
+THEME_COLUMNS = re.compile(
+    r"^(?:one|two|three|four|five)_(?:half|thirds?|fourths?|fifths?|sixths?)(?:_last)?$"
+)
 #: Builders' own contact forms: the theme's contact form, as a contact-form plugin's shortcode becomes.
 BUILDER_FORMS = frozenset({"et_pb_contact_form", "fusion_form"})
-_HAS_BUILDER = re.compile(r"\[(?:et_pb_|vc_|fusion_)[a-z0-9_]", re.I)
+_HAS_BUILDER = re.compile(
+    r"\[(?:et_pb_|vc_|fusion_|su_)[a-z0-9_]|\[(?:one|two|three|four|five)_(?:half|third|fourth|fifth|sixth)",
+    re.I,
+)
 MAX_DEPTH = 40
 #: Modules that show what only the running plugin or site can (forms, feeds, maps, counters, scripts).
 DYNAMIC = re.compile(
@@ -48,7 +57,10 @@ DYNAMIC = re.compile(
     r"fullwidth_menu|icon)|"
     r"vc_(?:raw_js|widget_sidebar|wp_[a-z_]+|posts_grid|basic_grid|masonry_grid|media_grid|"
     r"masonry_media_grid|gmaps|progress_bar|pie|round_chart|line_chart|flickr|facebook|tweetmeme|"
-    r"googleplus|pinterest|empty_space|icon|zigzag|gitem[a-z_]*)|"
+    r"googleplus|pinterest|icon|zigzag|gitem[a-z_]*)|"
+    r"su_(?:posts|feed|gmap|animate|qrcode|slider|carousel|custom_gallery|menu|siblings|subpages|"
+    r"permalink|user|post|meta|template|members|guests|private|tooltip|lightbox|lightbox_content|"
+    r"frame|expand|scheduler|dummy_text|dummy_image|document|image_carousel)|"
     r"fusion_(?:blog|recent_posts|portfolio|google_map|map|countdown|counters_box|counter_box|"
     r"counters_circle|counter_circle|progress|social_links|sharing|widget_area|woo_[a-z_]+|"
     r"login|register|lost_password|modal|modal_text_link|menu_anchor|postcards|"
@@ -106,6 +118,8 @@ def _unwrap(
     def replace(match: re.Match[str]) -> str:
         name = match.group("name").lower()
         builder = next((label for prefix, label in BUILDERS.items() if name.startswith(prefix)), None)
+        if builder is None and THEME_COLUMNS.match(name):
+            builder = "theme columns"
         if builder is None or (match.group("esc") and match.group("esc2")):
             return match.group(0)
         found.builders.add(builder)
@@ -126,7 +140,7 @@ def _module(
     name: str, attrs: dict[str, str], inner: str, images: Callable[[list[int]], list[GalleryImage]]
 ) -> str:
     """The HTML one builder module shows; its content for a layout wrapper or anything unknown."""
-    short = re.sub(r"^(?:et_pb_|vc_|fusion_)", "", name).removesuffix("_inner")
+    short = re.sub(r"^(?:et_pb_|vc_|fusion_|su_)", "", name).removesuffix("_inner")
     get = attrs.get
     if short in ("image", "fullwidth_image"):
         return _block(_image(get("src", ""), get("alt", ""), get("url", "")))
@@ -145,8 +159,13 @@ def _module(
         level = _heading_level(get("font_container", "") or f"tag:h{get('size', '2')}")
         given = get("text") or get("title")
         return _block(f"<h{level}>{html.escape(_plain(given)) if given else inner.strip()}</h{level}>")
-    if short in ("video", "youtube", "vimeo", "fullwidth_video"):
-        url = get("src") or get("link") or ""
+    if short in ("spacer", "empty_space"):
+        return "\n\n"
+    if short == "quote":
+        cite = f"<p>— {html.escape(_plain(get('cite', '')))}</p>" if get("cite", "").strip() else ""
+        return f"\n\n<blockquote>{inner}{cite}</blockquote>\n\n"
+    if short in ("video", "youtube", "vimeo", "fullwidth_video", "youtube_advanced", "vimeo_advanced"):
+        url = get("src") or get("link") or get("url") or ""
         if name == "fusion_youtube" and get("id"):
             url = f"https://www.youtube.com/watch?v={get('id')}"
         elif name == "fusion_vimeo" and get("id"):
@@ -157,7 +176,8 @@ def _module(
         return f'\n\n[gallery ids="{",".join(ids)}"]\n\n' if ids else inner
     if short == "divider" or short == "separator":
         return "\n\n<hr>\n\n"
-    if short in ("blurb", "cta", "slide", "tab", "tta_section", "toggle", "accordion_item", "team_member"):
+    titled = ("blurb", "cta", "slide", "tab", "tta_section", "toggle", "accordion_item", "team_member")
+    if short in (*titled, "box", "spoiler"):
         title = get("title") or get("heading") or get("name") or get("h2") or ""
         picture = _image(get("image") or get("image_url") or "", get("alt", ""), "")
         target = get("button_url") or get("button_link") or _vc_link(get("btn_link", ""))

@@ -82,6 +82,8 @@ ATTR = re.compile(
     r"""|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)"""
 )
 TOKEN = "ZQXSHORTCODE{}ZQX"
+#: Unknown shortcodes nested in one another whose content is still converted.
+MAX_NESTING = 20
 TOKEN_RE = re.compile(r"ZQXSHORTCODE(\d+)ZQX")
 
 
@@ -211,8 +213,10 @@ def _code(attrs: dict[str, str], content: str) -> str:
     return escape_hugo_shortcodes(fenced_code(html.unescape(content).strip("\n"), language))
 
 
-def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placeholders) -> str:
-    """Replaces every shortcode in `text` with a placeholder token; unknown ones are kept verbatim."""
+def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placeholders, depth: int = 0) -> str:
+    """Replaces every shortcode in `text` with a placeholder token. An unknown one is kept as written,
+    as WordPress shows it without its plugin: its tags as text, and what it encloses converted like
+    the rest of the body (up to `MAX_NESTING` unknown shortcodes deep; deeper, kept whole)."""
 
     def replace(m: re.Match[str]) -> str:
         whole = m.group(0)
@@ -247,6 +251,15 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             # "[note]" with no attributes and no closing tag is ordinary bracketed text.
             return whole
         ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
-        return placeholders.add(escape_hugo_shortcodes(whole), block=False)
+        if m.group("content") is None or depth >= MAX_NESTING:
+            return placeholders.add(escape_hugo_shortcodes(whole), block=False)
+        source = m.string
+        opening = source[m.start() : m.start("content")]
+        closing = source[m.end("content") : m.end()]
+        return (
+            placeholders.add(escape_hugo_shortcodes(opening), block=False)
+            + convert_shortcodes(content, ctx, placeholders, depth + 1)
+            + placeholders.add(escape_hugo_shortcodes(closing), block=False)
+        )
 
     return SHORTCODE.sub(replace, text)

@@ -168,3 +168,14 @@ def test_hugo_shortcodes_written_in_a_post_are_shown_not_run():
 )
 def test_text_that_only_half_looks_like_a_shortcode_is_never_run_or_misread(text: str, markdown: str) -> None:
     assert escape_hugo_shortcodes(text) == markdown
+
+
+def test_an_unknown_enclosing_shortcode_keeps_its_tags_as_text_and_its_content_converted():
+    markdown, _, warnings = body(
+        '[my_widget size="2"]<p>Inside a <strong>widget</strong> with [caption width="30"]'
+        '<img src="https://old.example/a.jpg" alt="A"> An A[/caption]</p>[/my_widget]'
+    )
+    assert '[my_widget size="2"]' in markdown and "[/my_widget]" in markdown
+    assert "Inside a **widget**" in markdown
+    assert '{{< caption src="/a.jpg" alt="A" caption="An A"' in markdown
+    assert [code for code, _ in warnings] == ["unknown-shortcode"]

@@ -114,7 +114,7 @@ def test_a_wpbakery_page_keeps_its_words_and_resolves_attachment_ids() -> None:
         assert expected in markdown, (expected, markdown)
     assert "alert" not in markdown
     ((code, message),) = warnings
-    assert code == "page-builder" and message.endswith("vc_empty_space, vc_raw_js")
+    assert code == "page-builder" and message.endswith("left out what only the plugin shows: vc_raw_js")
 
 
 def test_an_avada_page_keeps_its_words() -> None:
@@ -174,3 +174,27 @@ def test_contact_form_plugins_become_the_themes_contact_form() -> None:
         assert "{{< form-contact >}}" in markdown and "[" not in markdown, (shortcode, markdown)
         ((code, message),) = warnings
         assert code == "contact-form" and "params.contact_form_action" in message
+
+
+def test_shortcodes_ultimate_and_theme_columns_are_unwrapped() -> None:
+    text = (
+        "[one_half]<p>Left</p>[/one_half][one_half_last]<p>Right</p>[/one_half_last]"
+        '[su_box title="Before you go"]<p>Pack light.</p>[/su_box][su_spacer size="20"]'
+        '[su_quote cite="Ana"]Sea air.[/su_quote][su_button url="https://old.example/go/"]Go[/su_button]'
+        '[su_youtube url="https://www.youtube.com/watch?v=dQw4w9WgXcQ"][su_posts posts_per_page="3"]'
+    )
+    markdown, _, warnings = body(text)
+    assert "[su_" not in markdown and "one_half" not in markdown
+    for expected in (
+        "Left",
+        "Right",
+        "### Before you go",
+        "Pack light.",
+        "> Sea air.",
+        "[Go](/go/)",
+        "youtube",
+    ):
+        assert expected in markdown, (expected, markdown)
+    ((code, message),) = warnings
+    assert code == "page-builder" and message.startswith("Shortcodes Ultimate and theme columns layout")
+    assert message.endswith("left out what only the plugin shows: su_posts")
