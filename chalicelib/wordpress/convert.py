@@ -36,6 +36,7 @@ from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.oldurls import feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.outdir import place, refuse_unless_empty
+from chalicelib.wordpress.patterns import Patterns
 from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
@@ -83,6 +84,7 @@ class Conversion:
         self.report = ConversionReport(source=export.name)
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
+        self.patterns = Patterns()  # synced patterns, shown inside the posts that reference them
         self._attached: dict[int, list[int]] | None = None
         self.identities = ItemIdentities()
         self._rewrites: dict[str, str] = {}  # old URL -> new, while pages are written (_new_url)
@@ -106,6 +108,8 @@ class Conversion:
                     planner.add_repeat(item, settled.same_as)
                     continue
                 planner.add(item)
+                if item.type == "wp_block":
+                    self.patterns.keep(item.id, item.status, item.content)
                 if item.type != "attachment":
                     self.titles[item.id] = plain(item.title)
                 if item.type not in ("attachment", "nav_menu_item"):
@@ -243,6 +247,7 @@ class Conversion:
                 strip=policy != "keep",
                 footnotes=item.meta.get("footnotes", ""),
                 remote_player=lambda url: self.report.media.add("remote"),
+                inline_patterns=lambda html: self.patterns.inline(html, warn),
             ),
         )
         markdown = body.markdown

@@ -156,6 +156,8 @@ class BodyContext:
     footnotes: str = ""
     remote_player: Callable[[str], None] = field(default=lambda url: None)
     findings: list[Finding] = field(default_factory=list)
+    #: The body with its synced patterns' content in place of their references (`patterns.py`).
+    inline_patterns: Callable[[str], str] = field(default=lambda html: html)
 
 
 @dataclass
@@ -204,7 +206,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
 
     pc = PlayerContext(ctx.rewrite_url, attached_media, ctx.warn, ctx.remote_player)
     sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn, pc)
-    text = html_text.replace("\r\n", "\n").replace("\r", "\n")
+    text = ctx.inline_patterns(html_text).replace("\r\n", "\n").replace("\r", "\n")
     is_blocks = "<!-- wp:" in text
     text = embed_blocks(text, add_player, pc)
     has_more = False
