@@ -20,6 +20,7 @@ from html import unescape
 from typing import Any
 
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
+from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.markdown import (
     can_convert,
@@ -208,6 +209,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn, pc)
     text = ctx.inline_patterns(html_text).replace("\r\n", "\n").replace("\r", "\n")
     is_blocks = "<!-- wp:" in text
+    if is_blocks and has_attribute_only_blocks(text):  # social links; latest posts and the like
+        text = attribute_only_blocks(text, ctx.warn)
     text = embed_blocks(text, add_player, pc)
     has_more = False
     if "<!--" in text:  # what each of these patterns looks for starts with it

@@ -1,0 +1,94 @@
+"""Block-editor blocks that hold no HTML of their own: social links kept, the rest named.
+
+Most blocks store their HTML between their comments, and dropping the comments keeps it. Some store
+nothing but attributes in a self-closing comment, because WordPress builds them when the page is
+viewed: a social link (`<!-- wp:social-link {"url": ..., "service": "github"} /-->`) keeps its address
+only there, so it becomes a link here; latest posts, archives, category lists, search, query loops,
+a post's own title or date and the like need WordPress running, so they are left out, and the item
+gets one `dynamic-block` warning naming them, instead of losing them without a word.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+
+SELF_CLOSING = re.compile(r"<!--\s*wp:([a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)?)(\s+\{.*?\})?\s*/-->", re.S)
+QUERY = re.compile(r"<!--\s*wp:query\b.*?<!--\s*/wp:query\s*-->", re.S)
+#: Core blocks WordPress renders when a page is viewed, from its database rather than the post's HTML.
+DYNAMIC = frozenset(
+    {
+        "archives",
+        "calendar",
+        "categories",
+        "latest-comments",
+        "latest-posts",
+        "loginout",
+        "page-list",
+        "rss",
+        "search",
+        "tag-cloud",
+        "navigation",
+        "comments",
+        "post-comments-form",
+        "home-link",
+        "avatar",
+    }
+)
+_DYNAMIC_PREFIXES = ("post-", "query-", "comment", "site-", "term-")
+_SERVICE_NAMES = {
+    "x": "X",
+    "github": "GitHub",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "wordpress": "WordPress",
+}
+
+
+def has_attribute_only_blocks(text: str) -> bool:
+    return "/-->" in text or "wp:query" in text
+
+
+def attribute_only_blocks(text: str, warn: Callable[[str, str], None]) -> str:
+    """`text` with social links as links and the blocks only WordPress can build left out (named)."""
+    left_out: list[str] = []
+    if "wp:query" in text:
+        text, loops = QUERY.subn("\n", text)
+        left_out += ["query"] * loops
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1).removeprefix("core/")
+        if name == "social-link":
+            return _social_link(match.group(2) or "")
+        if name in DYNAMIC or name.startswith(_DYNAMIC_PREFIXES):
+            left_out.append(name)
+            return ""
+        return match.group(0)
+
+    text = SELF_CLOSING.sub(replace, text)
+    if left_out:
+        names = ", ".join(dict.fromkeys(left_out))
+        warn("dynamic-block", f"left out what WordPress builds when the page is viewed: {names}")
+    return text
+
+
+def _social_link(attributes: str) -> str:
+    try:
+        data = json.loads(attributes) if attributes.strip() else {}
+    except (json.JSONDecodeError, RecursionError):
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    url, service, label = data.get("url"), data.get("service"), data.get("label")
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    name = label if isinstance(label, str) and label.strip() else _service_name(service)
+    return f'<li><a href="{html.escape(url.strip())}">{html.escape(name)}</a></li>'
+
+
+def _service_name(service: object) -> str:
+    if not isinstance(service, str) or not service:
+        return "Link"
+    return _SERVICE_NAMES.get(service, service.replace("-", " ").title())

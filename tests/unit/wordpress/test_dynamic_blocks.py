@@ -1,0 +1,58 @@
+"""Blocks with no HTML of their own: social links become links, what WordPress builds at view time is
+named in one warning, and everything else is left for the usual block handling."""
+
+from __future__ import annotations
+
+from chalicelib.wordpress.html import BodyContext, convert_body
+
+
+def body(text: str) -> tuple[str, list[tuple[str, str]]]:
+    warnings: list[tuple[str, str]] = []
+    result = convert_body(
+        text,
+        BodyContext(
+            rewrite_url=lambda url: url,
+            gallery_images=lambda ids: [],
+            warn=lambda code, message: warnings.append((code, message)),
+            iframe_hosts=(),
+        ),
+    )
+    return result.markdown, warnings
+
+
+def test_social_links_keep_their_addresses() -> None:
+    markdown, warnings = body(
+        '<!-- wp:social-links --><ul class="wp-block-social-links">'
+        '<!-- wp:social-link {"url":"https://github.com/acme","service":"github"} /-->'
+        '<!-- wp:social-link {"url":"https://example.org/feed","service":"feed","label":"Our feed"} /-->'
+        '<!-- wp:social-link {"service":"x"} /--><!-- wp:social-link {"url":"javascript:alert(1)"} /-->'
+        "</ul><!-- /wp:social-links -->"
+    )
+    assert (
+        "- [GitHub](https://github.com/acme)" in markdown
+        and "- [Our feed](https://example.org/feed)" in markdown
+    )
+    assert "javascript" not in markdown and warnings == []
+
+
+def test_what_wordpress_builds_when_viewed_is_named_once() -> None:
+    markdown, warnings = body(
+        "<!-- wp:paragraph --><p>News</p><!-- /wp:paragraph -->"
+        '<!-- wp:latest-posts {"postsToShow":3} /--><!-- wp:archives /--><!-- wp:latest-posts /-->'
+        '<!-- wp:query {"queryId":1} --><div class="wp-block-query"><!-- wp:post-template -->'
+        "<!-- wp:post-title /--><!-- /wp:post-template --></div><!-- /wp:query -->"
+    )
+    assert markdown.strip() == "News"
+    assert warnings == [
+        (
+            "dynamic-block",
+            "left out what WordPress builds when the page is viewed: query, latest-posts, archives",
+        )
+    ]
+
+
+def test_classic_bodies_and_ordinary_blocks_are_untouched() -> None:
+    markdown, warnings = body("<p>Not a block: a/--> b</p>")
+    assert "Not a block: a/--" in markdown and warnings == []
+    markdown, warnings = body('<!-- wp:separator --><hr class="wp-block-separator"/><!-- /wp:separator -->')
+    assert "---" in markdown and warnings == []
