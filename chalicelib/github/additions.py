@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
 
+from chalicelib.errors import PipelineError
 from chalicelib.github.api import api_base
+from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, Source, download_tarball
+
+T = TypeVar("T")
 
 #: What making a folder raises when the repository's own files are in the way (a file where it goes).
 FOLDER_IN_THE_WAY = (FileExistsError, NotADirectoryError, IsADirectoryError)
@@ -40,6 +46,36 @@ class Additions:
     def held(self) -> tuple[int, int]:
         """The source's files and bytes once these are added: where the next addition's counts start."""
         return self.files, self.bytes
+
+    def tarball(self, reach: Reach, repo: str, ref: str, dest: Path, timeout: float) -> Source:
+        """`repo` at `ref` extracted into `dest`, within what is left of the repository's caps, and
+        counted."""
+        source = download_tarball(
+            reach.api_url,
+            repo,
+            ref,
+            dest,
+            token=reach.token,
+            max_bytes=max(0, MAX_SOURCE_BYTES - self.bytes),
+            max_files=max(0, MAX_SOURCE_FILES - self.files),
+            timeout=timeout,
+        )
+        self.files += source.files
+        self.bytes += source.bytes
+        return source
+
+    def attempt(self, shown: str, action: Callable[[], T]) -> T | None:
+        """`action()`; or None, with a line in `skipped` saying why, when GitHub refused or lacked what
+        it asked for, a cap was reached, or a file of the repository is where a folder must go. (GitHub
+        being unavailable, and the stage running out of time, are not caught: the stage is retried or
+        fails.)"""
+        try:
+            return action()
+        except PipelineError as exc:
+            self.skipped.append(f"{shown}: {exc}")
+        except FOLDER_IN_THE_WAY as exc:
+            self.skipped.append(f"{shown}: its folder cannot be made there ({exc.strerror})")
+        return None
 
     def summary(self) -> str:
         """For the stage's summary: `2 submodules fetched`, `1 Hugo module vendored, 1 Hugo module not

@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from chalicelib.errors import BuildError, PipelineError
-from chalicelib.github.additions import FOLDER_IN_THE_WAY, Additions, Reach
+from chalicelib.errors import BuildError, InputError, PipelineError
+from chalicelib.github.additions import Additions, Reach
 from chalicelib.github.api import request_json
-from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, download_tarball
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, VENDOR_DIR, component_configs
 
 MODULES_TXT = "modules.txt"
@@ -135,7 +135,6 @@ def vendor_modules(
     except BuildError:
         return result  # the build reports the unreadable config itself
     requires, replaced = _go_mod(site)
-    api = reach.api_url
     listed: list[tuple[str, str]] = []
     queue = [(path, 1) for path in wanted]
     seen: set[str] = set()
@@ -153,14 +152,11 @@ def vendor_modules(
         if len(listed) >= MAX_MODULES:
             result.skipped.append(f"{path}: past the limit of {MAX_MODULES} modules")
             continue
-        allowed = reach.seconds("downloading Hugo modules")
-        try:
-            version = _vendor_one(module, requires.get(path, ""), vendor, api, reach.token, allowed, result)
-        except PipelineError as exc:
-            result.skipped.append(f"{path}: {exc}")
-            continue
-        except FOLDER_IN_THE_WAY as exc:
-            result.skipped.append(f"{path}: its folder in _vendor cannot be made ({exc.strerror})")
+        allowed = reach.seconds("downloading Hugo modules")  # out of time fails the stage
+        version = result.attempt(
+            path, partial(_vendor_one, module, requires.get(path, ""), vendor, reach, allowed, result)
+        )
+        if version is None:
             continue
         listed.append((path, version))
         result.done.append(f"{path} {version}")
@@ -180,44 +176,25 @@ def vendor_modules(
 
 
 def _vendor_one(
-    module: _Module,
-    required: str,
-    vendor: Path,
-    api: str,
-    token: str | None,
-    timeout: float,
-    result: Additions,
+    module: _Module, required: str, vendor: Path, reach: Reach, timeout: float, result: Additions
 ) -> str:
     """Extract `module` into `vendor/<its path>`; the version it was vendored at."""
     if required and not _VERSION.match(required):
-        raise PipelineError(f"go.mod requires it at {required[:60]!r}, which is not a version")
-    ref, version = _ref(module, required, api, token, timeout)
+        raise InputError(f"go.mod requires it at {required[:60]!r}, which is not a version")
+    ref, version = _ref(module, required, reach.api_url, reach.token, timeout)
     scratch = vendor / ".fetching" / "module"
     try:
-        source = download_tarball(
-            api,
-            module.repo,
-            ref,
-            scratch,
-            token=token,
-            max_bytes=max(0, MAX_SOURCE_BYTES - result.bytes),
-            max_files=max(0, MAX_SOURCE_FILES - result.files),
-            timeout=timeout,
-        )
+        source = result.tarball(reach, module.repo, ref, scratch, timeout)
         folder = _module_folder(scratch, module)
         if folder is None:
-            raise PipelineError(
-                f"{module.repo} at {ref[:40]} has no folder {module.folder!r} for this module"
-            )
+            raise InputError(f"{module.repo} at {ref[:40]} has no folder {module.folder!r} for this module")
         target = vendor.joinpath(*module.path.split("/"))
         if target.exists():
-            raise PipelineError(f"{target.relative_to(vendor.parent)} is already in the source")
+            raise InputError(f"{target.relative_to(vendor.parent)} is already in the source")
         target.parent.mkdir(parents=True, exist_ok=True)
         folder.rename(target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    result.files += source.files
-    result.bytes += source.bytes
     if not version and source.commit and re.fullmatch(r"[0-9a-f]{40}", source.commit):
         version = f"v0.0.0-00010101000000-{source.commit[:12]}"
     return version or "v0.0.0"

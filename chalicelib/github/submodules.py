@@ -26,13 +26,13 @@ import json
 import re
 import urllib.request
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
-from chalicelib.errors import InputError, NotFoundError, PipelineError
-from chalicelib.github.additions import FOLDER_IN_THE_WAY, Additions, Reach
+from chalicelib.errors import InputError, NotFoundError
+from chalicelib.github.additions import Additions, Reach
 from chalicelib.github.api import check_repo, headers, open_url
-from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, download_tarball
 
 GITMODULES = ".gitmodules"
 #: git's own recursion, bounded: a theme's submodule's submodule is the deepest real sites go.
@@ -168,6 +168,14 @@ def fetch_submodules(
     """
     api = reach.api_url
     result = Additions("submodule", "fetched", files=held[0], bytes=held[1])
+
+    def fetch_one(owner_repo: str, ref: str, submodule: _Wanted, relative: str, allowed: float) -> str:
+        sha = pinned_commit(api, owner_repo, ref, relative, token=reach.token, timeout=min(10.0, allowed))
+        if sha is None:
+            raise InputError(f"{owner_repo} at {ref[:7]} pins no commit there")
+        result.tarball(reach, submodule.repo, sha, submodule.folder, allowed)
+        return sha
+
     queue: list[tuple[str, str, Path, int]] = [(repo, commit, checkout, 1)]
     while queue:
         owner_repo, ref, root, depth = queue.pop(0)
@@ -179,35 +187,11 @@ def fetch_submodules(
                 result.skipped.append(f"{submodule.shown}: past the limit of {MAX_SUBMODULES} submodules")
                 continue
             relative = submodule.folder.relative_to(root).as_posix()
-            allowed = reach.seconds("downloading submodules")
-            try:
-                sha = pinned_commit(
-                    api, owner_repo, ref, relative, token=reach.token, timeout=min(10.0, allowed)
-                )
-                if sha is None:
-                    result.skipped.append(
-                        f"{submodule.shown}: {owner_repo} at {ref[:7]} pins no commit there"
-                    )
-                    continue
-                source = download_tarball(
-                    api,
-                    submodule.repo,
-                    sha,
-                    submodule.folder,
-                    token=reach.token,
-                    max_bytes=max(0, MAX_SOURCE_BYTES - result.bytes),
-                    max_files=max(0, MAX_SOURCE_FILES - result.files),
-                    timeout=allowed,
-                )
-            except PipelineError as exc:
-                # Refused, missing, too big: the build goes on without it, and the run says why.
-                result.skipped.append(f"{submodule.shown} ({submodule.repo}): {exc}")
+            allowed = reach.seconds("downloading submodules")  # out of time fails the stage
+            fetched = partial(fetch_one, owner_repo, ref, submodule, relative, allowed)
+            sha = result.attempt(f"{submodule.shown} ({submodule.repo})", fetched)
+            if sha is None:
                 continue
-            except FOLDER_IN_THE_WAY as exc:
-                result.skipped.append(f"{submodule.shown}: its folder cannot be made there ({exc.strerror})")
-                continue
-            result.files += source.files
-            result.bytes += source.bytes
             result.done.append(f"{submodule.shown} from {submodule.repo}@{sha[:7]}")
             if depth < MAX_DEPTH:
                 queue.append((submodule.repo, sha, submodule.folder, depth + 1))

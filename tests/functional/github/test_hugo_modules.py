@@ -228,5 +228,5 @@ def test_a_file_in_the_way_of_a_modules_folder_is_named(github: LocalGitHub, tmp
     result = vendor(github, root)
     assert result.done == []
     (note,) = result.skipped
-    assert note.startswith(f"{THEME_MODULE}: its folder in _vendor cannot be made (")
+    assert note.startswith(f"{THEME_MODULE}: its folder cannot be made there (")
     assert not (root / "_vendor/.fetching").exists()

@@ -100,7 +100,7 @@ def test_what_cannot_be_fetched_is_named_and_the_rest_still_comes(
         "not fetched",
         "'../outside': not a folder inside the repository; not fetched",
         "'.git/hooks': not a folder inside the repository; not fetched",
-        f"themes/stale: {SITE} at {sha[:7]} pins no commit there",
+        f"themes/stale (acme/theme): {SITE} at {sha[:7]} pins no commit there",
     ]
     assert result.summary() == "1 submodule fetched, 5 submodules not fetched"
     assert not (source.root / "themes/gone").exists() or not any((source.root / "themes/gone").iterdir())
@@ -224,4 +224,4 @@ def test_a_file_where_the_submodules_folder_goes_is_named(github: LocalGitHub, t
     )
     _, result = fetch_site(github, sha, tmp_path / "src")
     assert result.done == []
-    assert result.skipped[0].startswith("themes/theme: its folder cannot be made there (")
+    assert result.skipped[0].startswith("themes/theme (acme/theme): its folder cannot be made there (")
