@@ -13,6 +13,7 @@ network. What cannot be added is a warning on the run.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from chalicelib.github.hugomodules import vendor_modules
 from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info
+from chalicelib.hugosite import find_hugo_site
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -122,6 +124,12 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             )
         config_file = source.root / CONFIG_FILE
         toml = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
+        found_in = ""
+        if run.kind != "code" and "source_dir" not in tomllib.loads(toml or ""):
+            # No source_dir and no Hugo config at the root: the site in docs/ (or the like) is the site.
+            found = find_hugo_site(site_root)
+            if found is not None:
+                site_root, found_in = found.resolve(), found.name
         reach = Reach(svc.github_token(), lambda what: budget.allow(what, cap=DOWNLOAD_SECONDS))
         # GitHub's archive holds Git LFS pointers, not the files: put the files in their place.
         lfs = fetch_lfs_files(
@@ -136,6 +144,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         git_info = run.kind != "code" and asks_for_git_info(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
+    if found_in:
+        summary += f", the Hugo site in {found_in}/ (source_dir in {CONFIG_FILE} chooses another)"
     return Fetched(
         source_key=source_key,
         commit=request.sha,

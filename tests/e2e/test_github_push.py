@@ -178,6 +178,17 @@ def test_a_site_with_git_info_on_builds_and_the_run_says_it_is_off(cloud, api, g
     assert status == 200 and "Docs With Git Info" in page
 
 
+def test_a_site_kept_in_a_docs_folder_is_found_and_built(cloud, api, github):
+    docs = {
+        f"docs/{name}": data for name, data in site_files("Kept In Docs").items() if name != "presslift.toml"
+    }
+    run = push_site(github, api, {"README.md": b"# A project\n", "src/app.py": b"print(1)\n", **docs})
+    assert run["status"] == "awaiting_approval", run
+    assert "the Hugo site in docs/" in run["stages"][0]["detail"]["summary"]
+    status, page = fetch(run["urls"]["staging"] + "posts/news/")
+    assert status == 200 and "Kept In Docs" in page
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))

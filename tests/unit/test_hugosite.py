@@ -1,0 +1,39 @@
+"""Finding a repository's Hugo site when presslift.toml does not name its folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chalicelib.hugosite import find_hugo_site, is_hugo_site
+from tests.conftest import write_tree
+
+
+def repo(tmp_path: Path, *files: str) -> Path:
+    return write_tree(tmp_path / "repo", {name: b"title = 'x'\n" for name in files})
+
+
+def test_a_site_at_the_root_is_the_site(tmp_path: Path) -> None:
+    root = repo(tmp_path, "hugo.toml", "docs/hugo.toml")
+    assert is_hugo_site(root) and find_hugo_site(root) is None
+
+
+def test_the_one_site_in_a_folder_is_found_whatever_its_config(tmp_path: Path) -> None:
+    assert find_hugo_site(repo(tmp_path / "a", "README.md", "docs/config.yaml", "src/main.py")) == (
+        tmp_path / "a/repo/docs"
+    )
+    assert (
+        find_hugo_site(repo(tmp_path / "b", "website/config/_default/hugo.toml"))
+        == tmp_path / "b/repo/website"
+    )
+
+
+def test_several_sites_are_chosen_between_by_usual_name_or_not_at_all(tmp_path: Path) -> None:
+    assert (
+        find_hugo_site(repo(tmp_path / "a", "docs/hugo.toml", "demo/hugo.toml")) == tmp_path / "a/repo/docs"
+    )
+    assert find_hugo_site(repo(tmp_path / "b", "one/hugo.toml", "two/hugo.toml")) is None
+
+
+def test_a_themes_example_site_and_hidden_or_built_folders_are_never_taken(tmp_path: Path) -> None:
+    root = repo(tmp_path, "theme.toml", "exampleSite/hugo.toml", ".github/hugo.toml", "public/hugo.toml")
+    assert find_hugo_site(root) is None
