@@ -68,9 +68,18 @@ class Built:
             "artifact_run": self.artifact_run,
             "summary": self.summary,
             "cache": self.cache,
-            # A cache that was ignored or could not be kept is a warning on the run, never a failure.
-            **({"warnings": self.cache_warnings()} if self.cache_warnings() else {}),
+            # A cache that was ignored or could not be kept is a warning on the run, never a failure;
+            # so is a rule of the site's _redirects file that S3 cannot serve.
+            **({"warnings": self.warnings()} if self.warnings() else {}),
+            **({"warning_list": self.redirect_warnings()} if self.redirect_warnings() else {}),
         }
+
+    def warnings(self) -> int:
+        return self.cache_warnings() + len(self.redirect_warnings())
+
+    def redirect_warnings(self) -> list[dict[str, str]]:
+        notes = {note for tree in self.trees.values() for note in tree.get("redirect_notes", [])}
+        return [{"code": "redirect-rule", "message": note} for note in sorted(notes)]
 
     def cache_warnings(self) -> int:
         notes = (self.cache.get("restored", ""), self.cache.get("kept", ""))
@@ -111,6 +120,8 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         if noindex is not None:
             trees[PREVIEW]["noindex"] = noindex.changed
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
+    redirects = max((tree.get("redirects", 0) for tree in trees.values()), default=0)
+    files += f", {redirects} redirect{'' if redirects == 1 else 's'} from _redirects" if redirects else ""
     fallback = f"; theme {THEME_NAME} ({result.theme_fallback})" if result.theme_fallback else ""
     return Built(
         log_key=log_key(run.site, run.id, "build.log"),
@@ -319,6 +330,8 @@ def _store_tree(
         "files": len(manifest.files),
         "bytes": manifest.total_bytes,
         **({"records": len(stored.records)} if algolia else {}),
+        **({"redirects": stored.redirect_rules} if stored.redirect_rules else {}),
+        **({"redirect_notes": stored.redirect_notes} if stored.redirect_notes else {}),
     }
 
 

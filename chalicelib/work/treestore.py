@@ -25,6 +25,9 @@ from chalicelib.artifacts import ALIAS_MAX_BYTES, alias_target
 from chalicelib.contenttypes import content_type_for
 from chalicelib.errors import BuildError
 from chalicelib.manifest import Manifest, ManifestEntry
+from chalicelib.redirectrules import FILE as REDIRECTS_FILE
+from chalicelib.redirectrules import MAX_BYTES as REDIRECTS_MAX_BYTES
+from chalicelib.redirectrules import read_rules, redirect_page
 from chalicelib.review.pages import read_page
 from chalicelib.targz import write_tar_gz
 
@@ -40,6 +43,9 @@ class StoredTree:
 
     manifest: Manifest
     records: list[dict[str, Any]] = field(default_factory=list)
+    #: From the site's `_redirects` file: the redirects made, and the rules that could not be.
+    redirect_rules: int = 0
+    redirect_notes: list[str] = field(default_factory=list)
 
 
 class _Hashing(io.RawIOBase):
@@ -91,6 +97,7 @@ def store_stream(
     stage = manifest.stage
     seen: set[str] = set()
     stored = StoredTree(manifest)
+    redirects: bytes | None = None
     pages: dict[str, bytes] = {}
     try:
         with (
@@ -110,6 +117,9 @@ def store_stream(
                 seen.add(path)
                 handle = source.extractfile(member)
                 assert handle is not None  # a regular member always has data
+                if path == REDIRECTS_FILE:  # Netlify's rules: redirects below, the file never published
+                    redirects = handle.read(REDIRECTS_MAX_BYTES + 1)
+                    continue
                 info = tarfile.TarInfo(path)
                 info.mtime, info.mode = member.mtime, 0o644
                 if path.endswith(".html") and member.size <= PAGE_MAX_BYTES:
@@ -128,6 +138,8 @@ def store_stream(
                 manifest.files.append(ManifestEntry(path, digest, info.size, content_type_for(path)))
                 if path in pages:
                     _read_page(stored, path, pages.pop(path), page_records)
+            if redirects is not None:
+                _add_redirects(out, stored, redirects, seen)
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise BuildError(f"the build runner's output cannot be read: {exc}") from exc
     if not seen:
@@ -135,6 +147,33 @@ def store_stream(
     manifest.files.sort(key=lambda entry: entry.path)
     stored.records.sort(key=lambda record: str(record["objectID"]))
     return stored
+
+
+def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) -> None:
+    """The site's `_redirects` rules as redirect pages in the tree (see `redirectrules`): a rule for a
+    path the site builds yields to the page (a forced one is named)."""
+    manifest = stored.manifest
+    rules = read_rules(data, manifest.base_url)
+    stored.redirect_notes.extend(rules.skipped)
+    made: set[str] = set()
+    for rule in rules.rules:
+        if rule.path in made:
+            continue  # the first rule for a path wins, as on Netlify
+        if rule.path in seen:  # the site builds that page: it stays, as on Netlify without `!`
+            if rule.forced:
+                stored.redirect_notes.append(
+                    f"{REDIRECTS_FILE}: the forced rule for /{rule.path} is not kept: the site builds it"
+                )
+            continue
+        page = redirect_page(rule.target)
+        info = tarfile.TarInfo(rule.path)
+        info.size, info.mode = len(page), 0o644
+        out.add(info, io.BytesIO(page))
+        digest = hashlib.md5(page, usedforsecurity=False).hexdigest()
+        manifest.files.append(ManifestEntry(rule.path, digest, len(page), content_type_for(rule.path)))
+        manifest.redirects[rule.path] = rule.target
+        made.add(rule.path)
+    stored.redirect_rules = len(made)
 
 
 def _read_page(

@@ -189,6 +189,21 @@ def test_a_site_kept_in_a_docs_folder_is_found_and_built(cloud, api, github):
     assert status == 200 and "Kept In Docs" in page
 
 
+def test_a_sites_netlify_redirects_file_keeps_its_old_addresses(cloud, api, github):
+    rules = b"/old-news  /posts/news/  301\n/blog/*  /posts/:splat  301\n/about  /posts/news/\n"
+    run = push_site(github, api, {**site_files("Moved Here"), "static/_redirects": rules})
+    assert run["status"] == "awaiting_approval", run
+    build_stage = run["stages"][1]
+    assert "1 redirect from _redirects" in build_stage["detail"]["summary"]  # /about is a page: it stays
+    (warning,) = build_stage["detail"]["warning_list"]
+    assert warning["code"] == "redirect-rule" and warning["message"].startswith("_redirects line 2 (/blog/*")
+    staging = run["urls"]["staging"]
+    with urllib.request.urlopen(staging + "old-news/", timeout=30) as response:
+        assert response.geturl().endswith("/posts/news/") and "Moved Here" in response.read().decode()
+    assert fetch(staging + "_redirects")[0] == 404
+    assert "Who we are" in fetch(staging + "about/")[1]
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))

@@ -143,3 +143,26 @@ def test_what_the_runner_should_not_return_fails_the_build_or_is_left_out(tmp_pa
     broken.write_bytes(runner_archive(tmp_path / "e", SITE).read_bytes()[:2000])
     with pytest.raises(BuildError, match="cannot be read"):
         store_stream(broken, tmp_path / "e.tar.gz", empty())
+
+
+def test_a_redirects_file_becomes_redirect_pages_and_is_not_stored(tmp_path: Path) -> None:
+    rules = b"/old /posts/new/ 301\n/index.html /elsewhere/ 301!\n/blog/* /posts/:splat\n"
+    archive = runner_archive(tmp_path, {**SITE, "staging/_redirects": rules})
+    manifest = empty()
+    stored = store_stream(archive, tmp_path / "tree.tar.gz", manifest)
+    paths = {entry.path for entry in manifest.files}
+    assert "_redirects" not in paths and "old/index.html" in paths
+    assert manifest.redirects["old/index.html"] == "https://staging.example/posts/new/"
+    assert "index.html" not in manifest.redirects  # the site's own page stays, even for a forced rule
+    assert stored.redirect_rules == 1
+    assert [note.split(":")[0] for note in stored.redirect_notes] == [
+        "_redirects line 3 (/blog/* /posts/",
+        "_redirects",
+    ]
+    assert (
+        stored.redirect_notes[1]
+        == "_redirects: the forced rule for /index.html is not kept: the site builds it"
+    )
+    unpack(tmp_path / "tree.tar.gz", unpacked := tmp_path / "out")
+    assert not (unpacked / "_redirects").exists()
+    assert (unpacked / "old/index.html").read_bytes().count(b"https://staging.example/posts/new/") == 3
