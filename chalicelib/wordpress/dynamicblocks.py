@@ -15,7 +15,9 @@ import json
 import re
 from collections.abc import Callable
 
-SELF_CLOSING = re.compile(r"<!--\s*wp:([a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)?)(\s+\{.*?\})?\s*/-->", re.S)
+# WordPress writes a block's attributes as JSON with `<`, `>` and `--` escaped, so `[^>]` keeps one match
+# inside one comment (never from an open block's comment to a later self-closing one).
+SELF_CLOSING = re.compile(r"<!--\s*wp:([a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)?)(\s+\{[^>]*?\})?\s*/-->")
 QUERY = re.compile(r"<!--\s*wp:query\b.*?<!--\s*/wp:query\s*-->", re.S)
 #: Core blocks WordPress renders when a page is viewed, from its database rather than the post's HTML.
 DYNAMIC = frozenset(

@@ -56,3 +56,12 @@ def test_classic_bodies_and_ordinary_blocks_are_untouched() -> None:
     assert "Not a block: a/--" in markdown and warnings == []
     markdown, warnings = body('<!-- wp:separator --><hr class="wp-block-separator"/><!-- /wp:separator -->')
     assert "---" in markdown and warnings == []
+
+
+def test_an_open_block_is_never_read_as_one_with_a_later_self_closing_block() -> None:
+    markdown, warnings = body(
+        '<!-- wp:comments {"className":"x"} --><div><p>Kept text</p></div><!-- /wp:comments -->'
+        '<!-- wp:social-link {"url":"https://github.com/acme","service":"github"} /-->'
+    )
+    assert "Kept text" in markdown and "[GitHub](https://github.com/acme)" in markdown
+    assert warnings == []
