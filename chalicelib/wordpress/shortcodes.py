@@ -4,7 +4,8 @@
 `[video]`, `[playlist]`, `[embed]`, `[youtube]` and `[vimeo]` become players (see `players.py`);
 `[code]`/`[sourcecode]` become fenced code blocks; contact-form plugins' forms (`CONTACT_FORMS`) become
 the theme's `form-contact`. Page builders' shortcodes were unwrapped before (`pagebuilders.py`); any
-other shortcode is kept verbatim and reported.
+other shortcode is kept as WordPress shows it without its plugin (its tags as text, what it encloses
+converted) and reported.
 
 Each shortcode is swapped for a placeholder token before the HTML is converted, and the token for
 the finished Markdown after, so the converter never escapes or reflows them.
