@@ -20,6 +20,7 @@ outside the target.
 
 from __future__ import annotations
 
+import html
 import re
 import tarfile
 import tempfile
@@ -129,7 +130,8 @@ def alias_target(page: bytes) -> str | None:
     if b"canonical" not in page:
         return None
     match = _ALIAS.search(page)
-    return match.group(1).decode("utf-8", "replace") if match else None
+    # The URL is an HTML attribute's value: Hugo (and redirectrules) write `&` in it as `&amp;`.
+    return html.unescape(match.group(1).decode("utf-8", "replace")) if match else None
 
 
 def find_redirects(tree: Path, manifest: Manifest) -> dict[str, str]:

@@ -51,6 +51,8 @@ def test_what_needs_a_server_is_named_by_line() -> None:
 
 def test_a_redirect_page_reads_as_a_hugo_alias() -> None:
     assert alias_target(redirect_page(BASE + "posts/news/")) == BASE + "posts/news/"
+    # An address with a query keeps its `&` (the page writes it as `&amp;`, as Hugo's aliases do).
+    assert alias_target(redirect_page("https://shop.example/?a=1&b=2")) == "https://shop.example/?a=1&b=2"
 
 
 def test_an_oversized_file_keeps_no_rule() -> None:
