@@ -3,9 +3,9 @@
 `[caption]` and `[gallery]` become the default theme's shortcodes of the same names; `[audio]`,
 `[video]`, `[playlist]`, `[embed]`, `[youtube]` and `[vimeo]` become players (see `players.py`);
 `[code]`/`[sourcecode]` become fenced code blocks; contact-form plugins' forms (`CONTACT_FORMS`) become
-the theme's `form-contact`. Page builders' shortcodes were unwrapped before (`pagebuilders.py`); any
-other shortcode is kept as WordPress shows it without its plugin (its tags as text, what it encloses
-converted) and reported.
+the theme's `form-contact`, table-of-contents plugins' (`[toc]`, `[ez-toc]`...) its `toc`. Page
+builders' shortcodes were unwrapped before (`pagebuilders.py`); any other shortcode is kept as
+WordPress shows it without its plugin (its tags as text, what it encloses converted) and reported.
 
 Each shortcode is swapped for a placeholder token before the HTML is converted, and the token for
 the finished Markdown after, so the converter never escapes or reflows them.
@@ -63,6 +63,9 @@ CONTACT_FORMS = frozenset(
     }
 )
 CONTACT_FORM = "{{< form-contact >}}"
+# Table-of-contents plugins' shortcodes: the theme's `toc`, Hugo's own from the page's headings.
+TABLES_OF_CONTENTS = frozenset({"toc", "ez-toc", "lwptoc", "table-of-contents", "wp-toc", "simple-toc"})
+TABLE_OF_CONTENTS = "{{< toc >}}"
 
 
 def contact_form_note(what: str) -> str:
@@ -248,6 +251,8 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         if name in CONTACT_FORMS:
             ctx.warn("contact-form", contact_form_note(f"[{name}]"))
             return placeholders.add(CONTACT_FORM, block=True)
+        if name in TABLES_OF_CONTENTS:
+            return placeholders.add(TABLE_OF_CONTENTS, block=True)
         if not attrs and m.group("content") is None and not m.group("self"):
             # "[note]" with no attributes and no closing tag is ordinary bracketed text.
             return whole

@@ -34,3 +34,12 @@ def test_a_divi_page_builds_with_its_words_image_and_link(tmp_path):
     # Its contact form is the theme's: it posts where params.contact_form_action says (here, nowhere yet).
     assert 'class="contact-form"' in page and 'name="email"' in page
     assert [w.code for w in report.warnings if "hours" in w.item] == ["page-builder", "contact-form"]
+
+
+def test_a_table_of_contents_plugins_shortcode_becomes_hugos_table_of_contents(tmp_path):
+    body = "[toc]\n\n<h2>Tides</h2>\n\n<p>High and low.</p>\n\n<h2>Currents</h2>\n\n<p>Fast.</p>"
+    export = write_export(tmp_path / "export.xml", [Post(3, "guide", body, type="page")])
+    convert_export(export, tmp_path / "site")
+    page = (build(tmp_path / "site", tmp_path) / "guide/index.html").read_text()
+    assert '<nav class="toc"' in page and 'href="#tides"' in page and 'href="#currents"' in page
+    assert "[toc]" not in page

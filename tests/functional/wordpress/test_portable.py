@@ -26,7 +26,9 @@ EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
 <wp:wxr_version>1.2</wp:wxr_version>
 <item><title>Everything</title><link>https://old.example/2024/01/02/everything/</link>
 <dc:creator>ann</dc:creator><category domain="category" nicename="news"><![CDATA[News]]></category>
-<content:encoded><![CDATA[<p>Intro.</p>
+<content:encoded><![CDATA[[toc]
+<p>Intro.</p>
+<h2>The media</h2>
 [caption id="attachment_11" align="aligncenter" width="300"]<img src="/wp-content/uploads/2024/01/one.jpg" \
 alt="First" width="300" /> A caption under one[/caption]
 [gallery ids="11,12" columns="2"]
@@ -34,6 +36,7 @@ alt="First" width="300" /> A caption under one[/caption]
 [video width="640" height="360" mp4="https://old.example/wp-content/uploads/2024/01/clip.mp4"][/video]
 [embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]
 [embed]https://example.org/some/thing[/embed]
+[contact-form-7 id="9" title="Contact"]
 <p>Outro.</p>]]></content:encoded>
 <wp:post_id>5</wp:post_id><wp:post_date>2024-01-02 03:04:05</wp:post_date>
 <wp:post_date_gmt>2024-01-02 03:04:05</wp:post_date_gmt>
@@ -78,7 +81,7 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
     convert_export(export, site, options=ConvertOptions(theme="ananke"))
     body = frontmatter.load(site / "content/posts/everything/index.md").content
     called = set(re.findall(r"\{\{< ([\w-]+)", body))
-    assert {"caption", "gallery", "audio", "video", "embed"} <= called
+    assert {"caption", "gallery", "audio", "video", "embed", "toc", "form-contact"} <= called
     assert not (site / "themes").exists()  # Presslift's theme is not written under another's name
 
     public = build_with_ananke(site, ananke, tmp_path)
@@ -93,6 +96,8 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
     assert 'src="https://old.example/wp-content/uploads/2024/01/clip.mp4"' in page
     assert '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in page
     assert '<p class="wp-embed"><a href="https://example.org/some/thing"' in page
+    assert '<nav class="toc" aria-label="Contents">' in page and 'href="#the-media"' in page
+    assert '<form class="contact-form" method="post"' in page
     assert "ananke" in page.lower() or "tachyons" in page.lower() or "ph3 ph5-ns" in page  # Ananke's page
     alias = (public / "2024/01/02/everything/index.html").read_text()
     assert 'http-equiv="refresh"' in alias and "/posts/everything/" in alias
@@ -106,7 +111,13 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
 def test_only_the_shortcodes_the_content_calls_are_written(tmp_path):
     export = tmp_path / "export.xml"
     export.write_text(
-        re.sub(r"\[caption.*?\[/embed\]\n\[embed\][^\n]*\n", "", EXPORT, flags=re.S), encoding="utf-8"
+        re.sub(
+            r"\[toc\]\n|\[caption.*?\[/embed\]\n\[embed\][^\n]*\n\[contact-form-7[^\n]*\n",
+            "",
+            EXPORT,
+            flags=re.S,
+        ),
+        encoding="utf-8",
     )
     site = tmp_path / "site"
     convert_export(export, site)
