@@ -27,6 +27,16 @@ CDATA_CLOSE_ESCAPED = b"]]]]><![CDATA[>"
 REAL_CLOSE = re.compile(rb"\]\]>[ \t\r\n]*(?:</|<!\[CDATA\[)")
 OUTSIDE_TOKEN = re.compile(rb"&|<!--|<!\[CDATA\[|<!(?i:doctype|entity)")
 VALID_REFERENCE = re.compile(rb"&(?:#[0-9]{1,8};|#x[0-9a-fA-F]{1,8};|(?:amp|lt|gt|quot|apos);)")
+# What the loop below would pass on unchanged, matched in one call: text without `&` or `<!`, valid
+# references, and CDATA sections with no `]]>` inside that a real close ends (REAL_CLOSE). Most of an
+# export is this, so the per-token loop runs only where something may need repair. Every lookahead is a
+# positive one: at the end of what is in view, "not followed by" would hold for a `<` whose `!` is
+# still to come.
+CLEAN_RUN = re.compile(
+    rb"(?:[^&<]+|<(?=[^!])"
+    rb"|&(?:#[0-9]{1,8};|#x[0-9a-fA-F]{1,8};|(?:amp|lt|gt|quot|apos);)"
+    rb"|<!\[CDATA\[[^\]]*(?:\](?!\]>)[^\]]*)*\]\]>(?=[ \t\r\n]*(?:</|<!\[CDATA\[)))*"
+)
 LOOKAHEAD = 64
 # Small reads keep the parser's and this module's buffers small (1 MB reads cost 15 MB of peak memory).
 CHUNK = 1 << 16
@@ -84,6 +94,13 @@ class StrictXmlStream:
                 out.append(CDATA_CLOSE)
                 pos = end + len(CDATA_CLOSE)
                 self._in_cdata = False
+                continue
+            # Ends at `limit` like the loop, so a section is only skipped when its close is in view.
+            run = CLEAN_RUN.match(buf, pos, limit)
+            clean = run.end() if run is not None else pos
+            if clean > pos:
+                out.append(buf[pos:clean])
+                pos = clean
                 continue
             match = OUTSIDE_TOKEN.search(buf, pos)
             if match is None or match.start() >= limit:
