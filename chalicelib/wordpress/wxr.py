@@ -133,6 +133,23 @@ _LOCAL_NAMES: dict[str, tuple[str, str]] = {}
 _LOCAL_NAMES_MAX = 4096
 
 
+# The channel's children that are read; everything else in the channel is dropped unread.
+CHANNEL_FIELDS = (
+    "item",
+    "title",
+    "link",
+    "description",
+    "language",
+    "wxr_version",
+    "base_site_url",
+    "base_blog_url",
+    "author",
+    "category",
+    "tag",
+    "term",
+)
+
+
 def _local(el: Any) -> tuple[str, str]:
     tag = el.tag
     known = _LOCAL_NAMES.get(tag)
@@ -195,13 +212,15 @@ def _first_real_error(error: etree.XMLSyntaxError) -> Any:
     return None
 
 
-def _close(parser: Any) -> None:
+def _close(parser: Any) -> Any:
+    """The document's root (None when libxml2 only complained about namespace names at the end)."""
     # libxml2 reports namespace-name complaints when the document closes, after every event was read.
     try:
-        parser.close()
+        return parser.close()
     except etree.XMLSyntaxError as error:
         if _first_real_error(error) is not None or not len(error.error_log):
             raise
+        return None
 
 
 def as_int(value: str) -> int:
@@ -384,7 +403,11 @@ class ExportReader:
 
     def items(self) -> Iterator[Item]:
         parser = etree.XMLPullParser(
-            events=("start", "end"),
+            events=("end",),
+            # Only the channel's fields and items are read: libxml2 skips the events for the rest
+            # (hundreds of thousands of elements inside items), and any namespace matches, so a `wp:`
+            # bound to another URI is still seen (then renamed, see _prefix_aliases).
+            tag=[f"{{*}}{name}" for name in CHANNEL_FIELDS],
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -398,52 +421,69 @@ class ExportReader:
             raise self._fail("the export is empty (0 bytes)", 1)
         etree.clear_error_log()
         stream_line = 1
-        depth = 0
-        saw_root = False
+        root: Any = None
+        checked = False
+        # The root is checked as soon as its start tag is in, so another document is refused before it
+        # is read through: by a parser of its own, as the main one reports no start events.
+        peek = etree.XMLPullParser(
+            events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
+        )
         with self.path.open("rb") as handle:
             stream = StrictXmlStream(utf8_source(handle, name=self.path.name), name=self.path.name)
             try:
                 for chunk in stream.chunks():
+                    if not checked:
+                        checked = self._root_checked_early(peek, chunk)
                     stream_line += chunk.count(b"\n")
                     parser.feed(chunk)
-                    for event, el in parser.read_events():
-                        if event == "start":
-                            depth += 1
-                            if depth == 1:
-                                saw_root = True
-                                if _local(el) != ("", "rss"):
-                                    raise self._fail(
-                                        "this does not appear to be a WordPress export (WXR): the root "
-                                        f"element is <{_local(el)[1]}>, not <rss>",
-                                        el.sourceline,
-                                    )
-                                self._aliases = _prefix_aliases(el.nsmap)
-                            elif depth == 3 and _local(el) == ("", "item"):
-                                self._check_version(el.sourceline)
-                            continue
-                        depth -= 1
-                        if depth == 2:  # only the channel's own children are read (_on_end)
-                            item = self._on_end(el, depth)
+                    for _event, el in parser.read_events():
+                        if root is None:
+                            root = el.getroottree().getroot()
+                            if not checked:
+                                checked = self._check_root(root)
+                        parent = el.getparent()
+                        # Only the channel's own children are read: their parent's parent is the root.
+                        if parent is not None and parent.getparent() is root:
+                            item = self._on_end(el)
                             if item is not None:
                                 yield item
-                _close(parser)
+                ended = _close(parser)
             except etree.XMLSyntaxError as error:
                 raise self._syntax_error(error, stream_line) from None
             self.repairs = stream.repairs
-        if not saw_root:
-            raise self._fail("the export is empty", 1)
+        if not checked:
+            if ended is None:
+                raise self._fail("the export is empty", 1)
+            self._check_root(ended)
         self._check_version(stream_line)
 
-    def _on_end(self, el: Any, depth: int) -> Item | None:
-        # depth is the element's own depth below the root: rss=0, channel=1, channel children=2.
-        if depth != 2:
-            return None
+    def _root_checked_early(self, peek: Any, chunk: bytes) -> bool:
+        """Feeds `peek` until the root's start tag is in, and checks it."""
+        peek.feed(chunk)
+        for _event, el in peek.read_events():
+            return self._check_root(el)
+        return False
+
+    def _check_root(self, root: Any) -> bool:
+        """Refuses a root that is not WXR's `<rss>`; reads its namespaces for aliases."""
+        if _local(root) != ("", "rss"):
+            raise self._fail(
+                "this does not appear to be a WordPress export (WXR): the root "
+                f"element is <{_local(root)[1]}>, not <rss>",
+                root.sourceline,
+            )
+        self._aliases = _prefix_aliases(root.nsmap)
+        return True
+
+    def _on_end(self, el: Any) -> Item | None:
+        """Reads one of the channel's children, then drops it and those before it from the tree."""
         if self._aliases:
             for node in el.iter():
                 _rename(node, self._aliases)
         ns, name = _local(el)
         item: Item | None = None
         if ns == "" and name == "item":
+            self._check_version(el.sourceline)
             item = _item(el)
         elif ns == "":
             if name in ("title", "link", "description", "language"):
