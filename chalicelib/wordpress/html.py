@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 
+from chalicelib.wordpress.anchors import keep_anchors
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
@@ -93,6 +94,7 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 PROTECTED_ONLY = re.compile(r"\s*ZQXPRE\d+ZQX\s*")
 PROTECTED_AT = re.compile(r"ZQXPRE(\d+)ZQX")
 LINE_BREAK = re.compile(r"\s*\n\s*")
+HAS_ANCHOR = re.compile(r"\s(?:id|name)\s*=", re.I)
 
 
 def _blank_line_before(m: re.Match[str]) -> str:
@@ -233,6 +235,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     elements_to_players(root, add_player, pc)
     galleries_to_shortcodes(root, placeholders, markdown_of)
     notes = footnotes_to_markdown(root, ctx.footnotes, placeholders, inline_markdown)
+    if HAS_ANCHOR.search(text):  # an id or a name anywhere (most bodies have neither)
+        keep_anchors(root, lambda markdown: placeholders.add(markdown, block=False))
     markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chalicelib.wordpress.anchors import heading_id
 from chalicelib.wordpress.fragment import text_content
 
 INLINE = frozenset(
@@ -381,7 +382,11 @@ def _element(el: Any, ctx: _Context) -> str:
         return f"[{text}]({href.replace(' ', '%20')}{title_part})"
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         text = " ".join(inner.replace("\\\n", " ").split())
-        return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{BLOCK_GAP}" if text else ""
+        if not text:
+            return ""
+        ident = heading_id(el)  # Goldmark's heading attribute keeps the id links point at
+        attribute = f" {{#{ident}}}" if ident else ""
+        return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{attribute}{BLOCK_GAP}"
     if tag == "blockquote":
         text = squeeze_blank_lines(inner.strip())
         if not text:

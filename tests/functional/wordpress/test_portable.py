@@ -37,7 +37,8 @@ alt="First" width="300" /> A caption under one[/caption]
 [embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]
 [embed]https://example.org/some/thing[/embed]
 [contact-form-7 id="9" title="Contact"]
-<p>Outro.</p>]]></content:encoded>
+<h2 id="last-words">Outro</h2>
+<p><a name="faq"></a>Outro, see <a href="#faq">here</a>.</p>]]></content:encoded>
 <wp:post_id>5</wp:post_id><wp:post_date>2024-01-02 03:04:05</wp:post_date>
 <wp:post_date_gmt>2024-01-02 03:04:05</wp:post_date_gmt>
 <wp:post_name>everything</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
@@ -81,7 +82,7 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
     convert_export(export, site, options=ConvertOptions(theme="ananke"))
     body = frontmatter.load(site / "content/posts/everything/index.md").content
     called = set(re.findall(r"\{\{< ([\w-]+)", body))
-    assert {"caption", "gallery", "audio", "video", "embed", "toc", "form-contact"} <= called
+    assert {"caption", "gallery", "audio", "video", "embed", "toc", "form-contact", "anchor"} <= called
     assert not (site / "themes").exists()  # Presslift's theme is not written under another's name
 
     public = build_with_ananke(site, ananke, tmp_path)
@@ -98,6 +99,9 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
     assert '<p class="wp-embed"><a href="https://example.org/some/thing"' in page
     assert '<nav class="toc" aria-label="Contents">' in page and 'href="#the-media"' in page
     assert '<form class="contact-form" method="post"' in page
+    # In-page anchors: the heading's own id (Goldmark's attribute) and a named anchor's element.
+    assert re.search(r'<h2 id="last-words"[^>]*>Outro</h2>', page)
+    assert '<span id="faq"></span>Outro, see <a href="#faq">here</a>' in page
     assert "ananke" in page.lower() or "tachyons" in page.lower() or "ph3 ph5-ns" in page  # Ananke's page
     alias = (public / "2024/01/02/everything/index.html").read_text()
     assert 'http-equiv="refresh"' in alias and "/posts/everything/" in alias
@@ -112,7 +116,7 @@ def test_only_the_shortcodes_the_content_calls_are_written(tmp_path):
     export = tmp_path / "export.xml"
     export.write_text(
         re.sub(
-            r"\[toc\]\n|\[caption.*?\[/embed\]\n\[embed\][^\n]*\n\[contact-form-7[^\n]*\n",
+            r"\[toc\]\n|\[caption.*?\[/embed\]\n\[embed\][^\n]*\n\[contact-form-7[^\n]*\n|<p><a name=.*?</p>",
             "",
             EXPORT,
             flags=re.S,
@@ -161,6 +165,7 @@ def test_the_default_theme_still_builds_the_same_content(tmp_path, hugo_build):
     public = hugo_build(site, tmp_path)
     page = (public / "posts/everything/index.html").read_text()
     assert page.count('class="wp-gallery-item"') == 2 and '<figure class="wp-caption' in page
+    assert re.search(r'<h2 id="last-words"[^>]*>Outro</h2>', page) and '<span id="faq"></span>' in page
 
 
 @pytest.mark.parametrize("theme", ["", "../outside", "/abs", 'a"b', "x/../../y"])
