@@ -223,7 +223,8 @@ def dates(export: Export, pages: dict[str, Path]) -> Measure:
 
 def old_urls(export: Export, site: BuiltSite) -> Measure:
     """The old URLs of the site answer in the built one: each public item's link, its `?p=ID` (and
-    `?page_id=ID` for pages), its link under each `_wp_old_slug`; attachment pages of public items;
+    `?page_id=ID` for pages), its link under each `_wp_old_slug`, the later pages of a post split into
+    pages; attachment pages of public items;
     the archives and feeds of the categories and tags public items use (at WordPress's default
     bases, /category/ and /tag/), and the site's /feed/ and /comments/feed/. A link to another host
     (an attachment whose link is a CDN file) is not one of the site's URLs."""
@@ -248,6 +249,11 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
                     if item.slug and not query and f"/{item.slug}/" in path + "/":
                         head, _, tail = (path.rstrip("/") + "/").rpartition(f"/{item.slug}/")
                         urls.append((f"{head}/{old}/{tail}", ""))
+                # A post split with <!--nextpage--> (one at the very start does not count) had its
+                # later pages at the permalink plus N/.
+                if not query and path.endswith("/"):
+                    pages = item.content.removeprefix("<!--nextpage-->").count("<!--nextpage-->") + 1
+                    urls += [(f"{path}{number}/", "") for number in range(2, min(pages, 100) + 1)]
             if item.id:
                 urls.append(("/", f"p={item.id}"))
             if item.type == "page" and item.id:

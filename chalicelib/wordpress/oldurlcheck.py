@@ -25,6 +25,7 @@ from chalicelib.wordpress.oldurls import (
     QUERY_FORMS,
     feed_paths,
     links_to_file,
+    page_paths,
     renamed_paths,
     site_base_path,
     site_feed_paths,
@@ -97,6 +98,8 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
         )
         for path in renamed:
             add(path, f"{label} old permalink")
+        for path in page_paths(item.link, item.content):
+            add(path, f"{label} later page")
     site = reader.site
     for term in site.terms:
         terms.add((term.taxonomy, term.slug, term.id))

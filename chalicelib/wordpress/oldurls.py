@@ -73,6 +73,24 @@ def renamed_paths(link: str, slug: str, date: str, old_slugs: list[str], old_dat
     return found[-MAX_RENAMED_PATHS:]
 
 
+# WordPress splits a post into pages at this exact comment (the block editor's Page Break writes it
+# too), after dropping one at the very start and the newlines around each.
+PAGE_BREAK = "<!--nextpage-->"
+MAX_PAGES = 100  # a post split a thousand times keeps addresses for its first hundred pages
+
+
+def page_paths(link: str, content: str) -> list[str]:
+    """The addresses of a split post's later pages: WordPress serves page N at the permalink plus
+    `N/`, and the converted post is one page, so each of them leads to it."""
+    if PAGE_BREAK not in content:
+        return []
+    path = url_path(link)
+    if not path.endswith("/") or "?" in link:  # plain permalinks page with ?page=N, not a path
+        return []
+    pages = content.removeprefix(PAGE_BREAK).count(PAGE_BREAK) + 1
+    return [f"{path}{number}/" for number in range(2, min(pages, MAX_PAGES) + 1)]
+
+
 def site_base_path(site: Site) -> str:
     """The path the old site lived under ("/blog" for https://example.com/blog), "" at the root."""
     url = site.base_blog_url or site.link or site.base_site_url

@@ -26,6 +26,7 @@ from chalicelib.wordpress.oldurls import (
     collides_with_file,
     guid_id,
     links_to_file,
+    page_paths,
     renamed_paths,
     site_base_path,
     site_relative,
@@ -245,7 +246,8 @@ class Planner:
                     item.date,
                     item.meta_values("_wp_old_slug"),
                     item.meta_values("_wp_old_date"),
-                ),
+                )
+                + page_paths(item.link, item.content),
             )
         )
 

@@ -11,7 +11,7 @@ from chalicelib.artifacts import find_redirects, scan_tree
 from chalicelib.manifest import Manifest
 from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.oldurlcheck import OldUrl, answer, check_old_urls, old_urls, unanswered
-from chalicelib.wordpress.oldurls import renamed_paths
+from chalicelib.wordpress.oldurls import page_paths, renamed_paths
 
 from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
 from .wxr_items import SITE, category, item, write_export
@@ -268,3 +268,55 @@ def test_without_its_file_an_attachment_link_to_the_file_still_leads_to_its_page
     page = (public / "wp-content/uploads/2024/05/photo.png/index.html").read_text()
     assert 'url=https://old.example/posts/renamed-twice/"' in page
     assert unanswered(export, public) == []
+
+
+def test_the_later_pages_of_a_split_post_lead_to_it_in_the_build(tmp_path, hugo_build):
+    # WordPress serves page N of a post split with <!--nextpage--> at its permalink plus N/; one break
+    # at the very start splits nothing, and a page's own later pages follow its nested link.
+    split = item(
+        "Long read",
+        post_id=5,
+        link=f"{SITE}/2024/05/06/long-read/",
+        slug="long-read",
+        content="<!--nextpage--><p>One</p><!--nextpage--><p>Two</p>\n<!--nextpage-->\n<p>Three</p>",
+    )
+    guide = item(
+        "Guide",
+        post_id=6,
+        post_type="page",
+        link=f"{SITE}/guide/",
+        slug="guide",
+        content="<!-- wp:nextpage --><!--nextpage--><!-- /wp:nextpage --><p>B</p>",
+    )
+    plain = item(
+        "Plain", post_id=7, link=f"{SITE}/?p=7", slug="plain", content="<p>A</p><!--nextpage--><p>B</p>"
+    )
+    export = write_export(tmp_path / "export.xml", [split, guide, plain])
+    convert_export(export, tmp_path / "site")
+    post = frontmatter.load(tmp_path / "site/content/posts/long-read/index.md")
+    assert {"/2024/05/06/long-read/2/", "/2024/05/06/long-read/3/"} <= set(post["aliases"])
+    assert "/2024/05/06/long-read/4/" not in post["aliases"]
+    assert "One" in post.content and "Three" in post.content  # one page holds them all
+    assert "/guide/2/" in frontmatter.load(tmp_path / "site/content/guide/index.md")["aliases"]
+
+    public = hugo_build(tmp_path / "site", tmp_path)
+    urls = {u.url for u in old_urls(export)}
+    assert {"/2024/05/06/long-read/2/", "/2024/05/06/long-read/3/", "/guide/2/"} <= urls
+    assert unanswered(export, public) == []
+    later = (public / "2024/05/06/long-read/3/index.html").read_text()
+    assert 'http-equiv="refresh"' in later and "/posts/long-read/" in later
+
+
+@pytest.mark.parametrize(
+    ("link", "content", "expected"),
+    [
+        ("https://x/a/", "<p>x</p>", []),
+        ("https://x/a/", "x<!--nextpage-->y<!--nextpage-->z", ["/a/2/", "/a/3/"]),
+        ("https://x/a/", "<!--nextpage-->x", []),
+        ("https://x/a/", "x<!-- nextpage -->y", []),  # WordPress splits at the exact comment only
+        ("https://x/?p=3", "x<!--nextpage-->y", []),
+        ("https://x/a/", "x" + "<!--nextpage-->" * 500, [f"/a/{n}/" for n in range(2, 101)]),
+    ],
+)
+def test_page_paths_follow_wordpress_page_breaks(link, content, expected):
+    assert page_paths(link, content) == expected
