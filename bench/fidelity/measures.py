@@ -224,7 +224,7 @@ def dates(export: Export, pages: dict[str, Path]) -> Measure:
 def old_urls(export: Export, site: BuiltSite) -> Measure:
     """The old URLs of the site answer in the built one: each public item's link, its `?p=ID` (and
     `?page_id=ID` for pages), its link under each `_wp_old_slug`, the later pages of a post split into
-    pages; attachment pages of public items;
+    pages; the year and month archives of public posts; attachment pages of public items;
     the archives and feeds of the categories and tags public items use (at WordPress's default
     bases, /category/ and /tag/), and the site's /feed/ and /comments/feed/. A link to another host
     (an attachment whose link is a CDN file) is not one of the site's URLs."""
@@ -258,6 +258,11 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
                 urls.append(("/", f"p={item.id}"))
             if item.type == "page" and item.id:
                 urls.append(("/", f"page_id={item.id}"))
+            # WordPress's date archives list published posts by year and month.
+            year, month = item.post_date[:4], item.post_date[5:7]
+            if item.type == "post" and year.isdigit() and year != "0000" and month.isdigit():
+                site_urls[(f"/{year}/", "")] = f"archive of {year}"
+                site_urls[(f"/{year}/{month}/", "")] = f"archive of {year}-{month}"
             for taxonomy, slug in item.term_slugs:
                 base = "/category/" if taxonomy == "category" else "/tag/"
                 site_urls[(f"{base}{slug}/", "")] = f"{taxonomy} {slug}"

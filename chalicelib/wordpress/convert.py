@@ -22,6 +22,7 @@ from typing import Any
 
 from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
+from chalicelib.wordpress.datearchives import archive_terms
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
@@ -37,7 +38,7 @@ from chalicelib.wordpress.oldurls import feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.outdir import place, refuse_unless_empty
 from chalicelib.wordpress.patterns import Patterns
-from chalicelib.wordpress.plan import Placement, Plan, Planner
+from chalicelib.wordpress.plan import Placement, Plan, Planner, item_status
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
@@ -366,6 +367,8 @@ class Conversion:
             name = plan.term_value(term) or taxonomy_value(plain(term.name) or term.slug)
             if name and name not in values.setdefault(key, []):
                 values[key].append(name)
+        if plan.date_archives and item.type == "post" and item_status(item) == "published":
+            values[plan.date_archives] = archive_terms(item.date)
         if "authors" not in values and item.creator:
             author = plan.site.authors.get(item.creator)
             values["authors"] = [taxonomy_value(plain(author.display_name) if author else item.creator)]
@@ -392,6 +395,7 @@ class Conversion:
                 theme=self.options.theme,
                 taxonomies=plan.taxonomies,
                 menu_entries=entries,
+                date_archives=plan.date_archives,
             ),
         )
         # Old ?p=ID links all reach the home page of a static site; its script sends them on.

@@ -1,9 +1,10 @@
 """Does a built site answer every old URL of the WordPress export it came from?
 
 `old_urls(export)` lists what the old site answered and a reader may have kept: each published item's
-link and guid (`?p=` forms included), the permalinks before a rename, attachment pages
-(`?attachment_id=` and the attachment's own link), category, tag and author archives with their ID
-queries (`?cat=`, `?tag=`, `?author=`), and the feeds. `check_old_urls(export, public)` checks them
+link and guid (`?p=` forms included), the permalinks before a rename, the later pages of a split post,
+attachment pages (`?attachment_id=` and the attachment's own link), the year and month archives of
+posts, category, tag and author archives with their ID queries (`?cat=`, `?tag=`, `?author=`), and
+the feeds. `check_old_urls(export, public)` checks them
 against a Hugo build (`public/`) and counts them (`N/M`); `unanswered` lists the ones that fail. A
 path answers when the build has a file or an alias page there; a query answers when the home page
 carries the redirect script and its published map sends the query to a page the build has.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
+from chalicelib.wordpress.datearchives import archive_terms
 from chalicelib.wordpress.links import url_host, url_path
 from chalicelib.wordpress.oldurls import (
     QUERY_FORMS,
@@ -100,6 +102,9 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             add(path, f"{label} old permalink")
         for path in page_paths(item.link, item.content):
             add(path, f"{label} later page")
+        if item.type == "post":
+            for archive in archive_terms(item.date):
+                add("/" + archive.replace("-", "/") + "/", f"date archive {archive}")
     site = reader.site
     for term in site.terms:
         terms.add((term.taxonomy, term.slug, term.id))

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from chalicelib.wordpress.datearchives import TAXONOMY as DATE_ARCHIVES
+from chalicelib.wordpress.datearchives import archive_pages, archive_terms
 from chalicelib.wordpress.dates import offset_of
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
@@ -129,6 +131,8 @@ class Plan:
     dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
     long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
+    # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
+    date_archives: str = ""
 
     def drop_aliases_over_files(self, present: set[str]) -> None:
         """Drops each alias that would be written over a file the site serves: an upload it has (by
@@ -200,6 +204,7 @@ class Planner:
         self._offsets: Counter[str] = Counter()
         self._item_terms: list[Term] = []
         self._repeat_links: dict[int, list[str]] = {}
+        self._archive_terms: set[str] = set()  # the years and months published posts were written in
 
     def add_repeat(self, item: Item, same_as: int) -> None:
         """An item left out as a repeat of another: its id and addresses lead to that item's page."""
@@ -227,6 +232,8 @@ class Planner:
         for term in item.terms:
             if term.taxonomy not in SKIPPED_TAXONOMIES and term.slug:
                 self._item_terms.append(term)
+        if item.type == "post" and item_status(item) == "published":
+            self._archive_terms.update(archive_terms(item.date))
         self._items.append(
             _Light(
                 item.id,
@@ -302,9 +309,22 @@ class Planner:
             plan.offset = sorted(self._offsets.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         self._place_items()
         self._place_terms()
+        self._place_date_archives()
         self._place_attachment_pages()
         self._drop_aliases_that_are_pages()
         return plan
+
+    def _place_date_archives(self) -> None:
+        """A term page per year and month of the published posts, unless the export has a taxonomy
+        of that name already (its own terms keep it)."""
+        plan = self.plan
+        singular, plural = DATE_ARCHIVES
+        if not self._archive_terms or singular in plan.taxonomies or plural in plan.taxonomies.values():
+            return
+        plan.taxonomies[singular] = plural
+        plan.date_archives = plural
+        for page in archive_pages(self._archive_terms, plan.site.language):
+            plan.term_pages[(plural, page.folder)] = page
 
     def _drop_aliases_that_are_pages(self) -> None:
         # An alias on a URL that a page lives at would replace that page with a redirect.
@@ -324,6 +344,8 @@ class Planner:
         for placement in plan.placements.values():
             placement.aliases = kept(placement.aliases)
         plan.home_aliases = kept(plan.home_aliases)
+        for term_page in plan.term_pages.values():  # their aliases are the new site's paths already
+            term_page.aliases = [alias for alias in term_page.aliases if alias not in taken]
 
     def _section_for(self, item_type: str) -> str:
         options = self.plan.options

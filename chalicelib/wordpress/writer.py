@@ -199,6 +199,7 @@ def hugo_toml(
     theme: str,
     taxonomies: dict[str, str],
     menu_entries: dict[str, list[dict[str, Any]]],
+    date_archives: str = "",
 ) -> str:
     lines = [
         f"baseURL = {toml_string(base_url)}",
@@ -209,6 +210,10 @@ def hugo_toml(
         "",
         "[params]",
         f"description = {toml_string(description)}",
+    ]
+    if date_archives:  # the taxonomy of the year and month archives, which themes may leave out
+        lines.append(f"date_archives = {toml_string(date_archives)}")
+    lines += [
         "",
         "[taxonomies]",
     ]

@@ -320,3 +320,67 @@ def test_the_later_pages_of_a_split_post_lead_to_it_in_the_build(tmp_path, hugo_
 )
 def test_page_paths_follow_wordpress_page_breaks(link, content, expected):
     assert page_paths(link, content) == expected
+
+
+def test_year_and_month_archives_list_their_posts_in_the_build(tmp_path, hugo_build):
+    # Every WordPress site answers /2024/ and /2024/05/ (its Archives widget links each month).
+    posts = [
+        item("May one", post_id=1, link=f"{SITE}/may-one/", slug="may-one", date="2024-05-06 07:08:09"),
+        item("May two", post_id=2, link=f"{SITE}/may-two/", slug="may-two", date="2024-05-31 23:30:00"),
+        item("June", post_id=3, link=f"{SITE}/june/", slug="june", date="2024-06-01 00:10:00"),
+        item(
+            "Draft",
+            post_id=4,
+            link=f"{SITE}/draft/",
+            slug="draft",
+            date="2023-02-02 00:00:00",
+            status="draft",
+        ),
+        # A page whose address is a year's archive keeps its page.
+        item(
+            "Our 2022",
+            post_id=5,
+            post_type="page",
+            link=f"{SITE}/2022/",
+            slug="2022",
+            date="2022-03-03 00:00:00",
+        ),
+        item("Old", post_id=6, link=f"{SITE}/old/", slug="old", date="2022-03-04 00:00:00"),
+    ]
+    export = write_export(tmp_path / "export.xml", posts)
+    convert_export(export, tmp_path / "site")
+    site = tmp_path / "site"
+    assert frontmatter.load(site / "content/posts/may-two/index.md")["archives"] == ["2024", "2024-05"]
+    assert "archives" not in frontmatter.load(site / "content/posts/draft/index.md").metadata
+    month = frontmatter.load(site / "content/archives/2024-05/_index.md")
+    assert month["title"] == "May 2024" and month["aliases"] == ["/2024/05/"]
+    assert not (site / "content/archives/2023").exists()  # only drafts that year
+    assert "aliases" not in frontmatter.load(site / "content/archives/2022/_index.md").metadata
+
+    public = hugo_build(site, tmp_path)
+    assert unanswered(export, public) == []
+    assert {"/2024/", "/2024/05/", "/2024/06/", "/2022/03/"} <= {u.url for u in old_urls(export)}
+    redirect = (public / "2024/05/index.html").read_text()
+    assert 'http-equiv="refresh"' in redirect and "/archives/2024-05/" in redirect
+    listing = (public / "archives/2024-05/index.html").read_text()
+    assert "May 2024" in listing and "/posts/may-one/" in listing and "/posts/may-two/" in listing
+    assert "/posts/june/" not in listing
+    assert "/posts/june/" in (public / "archives/2024/index.html").read_text()
+    assert "Our 2022" in (public / "2022/index.html").read_text()  # the page, not a redirect
+    # The post's own page names its categories and tags, not its archives (its date says that).
+    assert "terms-archives" not in (public / "posts/may-one/index.html").read_text()
+
+
+def test_an_exports_own_archives_taxonomy_keeps_its_name(tmp_path):
+    post = item(
+        "Filed",
+        post_id=1,
+        link=f"{SITE}/filed/",
+        slug="filed",
+        terms=(("archives", "box-3", "Box 3"),),
+    )
+    export = write_export(tmp_path / "export.xml", [post])
+    convert_export(export, tmp_path / "site")
+    page = frontmatter.load(tmp_path / "site/content/posts/filed/index.md")
+    assert page["archives"] == ["Box 3"]
+    assert not (tmp_path / "site/content/archives/2024-05").exists()

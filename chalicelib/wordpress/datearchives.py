@@ -1,0 +1,64 @@
+"""WordPress's date archives (`/2024/`, `/2024/05/`) as pages of the converted site.
+
+Every WordPress site answers a year's and a month's archive, the sidebar's Archives widget links each
+month, and search engines have them all; a converted site had none, so each was a 404. They become
+terms of one Hugo taxonomy, `archives`: each published post names its year and month
+(`archives: ['2024', '2024-05']`), so Hugo lists them with whatever theme the site uses, newest first
+and paginated like any category, and each term page takes its old address as an alias. Only posts
+are listed, as WordPress's date archives list only posts; day archives (`/2024/05/06/`) are not made.
+
+This module only decides names, titles and addresses; plan.py places the pages, convert.py writes them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.wordpress.terms import TermPage
+
+# (the WordPress-side name the taxonomy is registered under, its Hugo plural)
+TAXONOMY = ("archive", "archives")
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})-\d{2}")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def archive_terms(date: str) -> list[str]:
+    """The year and month archives a post dated `date` (WordPress's local "YYYY-MM-DD hh:mm:ss") is
+    listed in, or none for a date WordPress leaves unset (0000-00-00)."""
+    match = YEAR_MONTH.match(date.strip())
+    if match is None:
+        return []
+    year, month = match.groups()
+    if year == "0000" or not 1 <= int(month) <= 12:
+        return []
+    return [year, f"{year}-{month}"]
+
+
+def archive_pages(terms: set[str], language: str) -> list[TermPage]:
+    """The term page of each year and month in `terms`, with its old address as an alias. A month's
+    title is spelled out for an English site ("May 2024") and numeric for any other ("2024-05"), as
+    the converter knows no other language's month names."""
+    english = not language or language.lower().startswith("en")
+    pages = []
+    for term in sorted(terms):
+        year, _, month = term.partition("-")
+        if month:
+            title = f"{MONTHS[int(month) - 1]} {year}" if english else term
+            alias = f"/{year}/{month}/"
+        else:
+            title, alias = year, f"/{year}/"
+        pages.append(TermPage(TAXONOMY[1], term, title, "", [alias]))
+    return pages
