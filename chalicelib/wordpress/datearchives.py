@@ -6,6 +6,9 @@ terms of one Hugo taxonomy, `archives`: each published post names its year and m
 (`archives: ['2024', '2024-05']`), so Hugo lists them with whatever theme the site uses, newest first
 and paginated like any category, and each term page takes its old address as an alias. Only posts
 are listed, as WordPress's date archives list only posts; day archives (`/2024/05/06/`) are not made.
+WordPress puts them under its permalinks' "front" (`/blog/2024/05/` for `/blog/%postname%/`,
+`/archives/2024/05/` for the numeric `/archives/%post_id%`), which `permalink_front` reads off the
+posts' own links; the root form is kept too.
 
 This module only decides names, titles and addresses; plan.py places the pages, convert.py writes them.
 """
@@ -13,6 +16,7 @@ This module only decides names, titles and addresses; plan.py places the pages, 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from chalicelib.wordpress.terms import TermPage
 
@@ -47,18 +51,41 @@ def archive_terms(date: str) -> list[str]:
     return [year, f"{year}-{month}"]
 
 
-def archive_pages(terms: set[str], language: str) -> list[TermPage]:
-    """The term page of each year and month in `terms`, with its old address as an alias. A month's
-    title is spelled out for an English site ("May 2024") and numeric for any other ("2024-05"), as
-    the converter knows no other language's month names."""
+def permalink_front(path: str, slug: str, item_id: int, date: str) -> list[str] | None:
+    """The segments a post's permalink starts with before the first that spells its year, slug or id
+    (["blog"] for /blog/2024/hello/, [] for /hello/), or None when none does (a ?p= link)."""
+    year = date.strip()[:4]
+    names = {unquote(slug).lower(), str(item_id), year} - {""}
+    segments = [unquote(s).lower() for s in path.split("/") if s]
+    for index, segment in enumerate(segments):
+        if segment in names:
+            return segments[:index]
+    return None
+
+
+def common_front(front: list[str] | None, other: list[str] | None) -> list[str] | None:
+    """What two posts' fronts share (None stands for "not known yet" and yields to the other)."""
+    if front is None or other is None:
+        return other if front is None else front
+    shared = 0
+    while shared < min(len(front), len(other)) and front[shared] == other[shared]:
+        shared += 1
+    return front[:shared]
+
+
+def archive_pages(terms: set[str], language: str, front: str = "/") -> list[TermPage]:
+    """The term page of each year and month in `terms`, with its old addresses as aliases (at the
+    root and under `front`). A month's title is spelled out for an English site ("May 2024") and
+    numeric for any other ("2024-05"), as the converter knows no other language's month names."""
     english = not language or language.lower().startswith("en")
     pages = []
     for term in sorted(terms):
         year, _, month = term.partition("-")
         if month:
             title = f"{MONTHS[int(month) - 1]} {year}" if english else term
-            alias = f"/{year}/{month}/"
+            path = f"{year}/{month}/"
         else:
-            title, alias = year, f"/{year}/"
-        pages.append(TermPage(TAXONOMY[1], term, title, "", [alias]))
+            title, path = year, f"{year}/"
+        aliases = list(dict.fromkeys([f"/{path}", f"{front}{path}"]))
+        pages.append(TermPage(TAXONOMY[1], term, title, "", aliases))
     return pages

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-from chalicelib.wordpress.datearchives import archive_terms
+from chalicelib.wordpress.datearchives import archive_terms, common_front, permalink_front
 from chalicelib.wordpress.links import url_host, url_path
 from chalicelib.wordpress.oldurls import (
     QUERY_FORMS,
@@ -74,6 +74,8 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
         candidates.append((url, source, kind))
 
     terms: set[tuple[str, str, int]] = set()
+    archives: set[str] = set()  # years and months of published posts (datearchives.py)
+    front: list[str] | None = None  # their permalinks' static head
     for item in reader.items():
         if not links_to_file(item):  # as the converter does: every item's page is on the old site
             hosts.add(url_host(item.link))
@@ -103,8 +105,13 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
         for path in page_paths(item.link, item.content):
             add(path, f"{label} later page")
         if item.type == "post":
-            for archive in archive_terms(item.date):
-                add("/" + archive.replace("-", "/") + "/", f"date archive {archive}")
+            archives.update(archive_terms(item.date))
+            if "?" not in item.link:
+                path = site_relative(url_path(item.link), site_base_path(reader.site))
+                front = common_front(front, permalink_front(path, item.slug, item.id, item.date))
+    for archive in sorted(archives):
+        for head in dict.fromkeys(["/", "/" + "".join(f"{segment}/" for segment in front or [])]):
+            add(head + archive.replace("-", "/") + "/", f"date archive {archive}")
     site = reader.site
     for term in site.terms:
         terms.add((term.taxonomy, term.slug, term.id))

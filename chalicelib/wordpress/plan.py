@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chalicelib.wordpress.datearchives import TAXONOMY as DATE_ARCHIVES
-from chalicelib.wordpress.datearchives import archive_pages, archive_terms
+from chalicelib.wordpress.datearchives import archive_pages, archive_terms, common_front, permalink_front
 from chalicelib.wordpress.dates import offset_of
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
@@ -205,6 +205,7 @@ class Planner:
         self._item_terms: list[Term] = []
         self._repeat_links: dict[int, list[str]] = {}
         self._archive_terms: set[str] = set()  # the years and months published posts were written in
+        self._front: list[str] | None = None  # the permalinks' static head, as far as the posts agree
 
     def add_repeat(self, item: Item, same_as: int) -> None:
         """An item left out as a repeat of another: its id and addresses lead to that item's page."""
@@ -234,6 +235,9 @@ class Planner:
                 self._item_terms.append(term)
         if item.type == "post" and item_status(item) == "published":
             self._archive_terms.update(archive_terms(item.date))
+            if item.link and plan.sitemap.is_old_site(item.link) and "?" not in item.link:
+                path = site_relative(url_path(item.link), site_base_path(plan.site))
+                self._front = common_front(self._front, permalink_front(path, item.slug, item.id, item.date))
         self._items.append(
             _Light(
                 item.id,
@@ -323,7 +327,8 @@ class Planner:
             return
         plan.taxonomies[singular] = plural
         plan.date_archives = plural
-        for page in archive_pages(self._archive_terms, plan.site.language):
+        front = "/" + "".join(f"{segment}/" for segment in self._front or [])
+        for page in archive_pages(self._archive_terms, plan.site.language, front):
             plan.term_pages[(plural, page.folder)] = page
 
     def _drop_aliases_that_are_pages(self) -> None:

@@ -384,3 +384,25 @@ def test_an_exports_own_archives_taxonomy_keeps_its_name(tmp_path):
     page = frontmatter.load(tmp_path / "site/content/posts/filed/index.md")
     assert page["archives"] == ["Box 3"]
     assert not (tmp_path / "site/content/archives/2024-05").exists()
+
+
+@pytest.mark.parametrize(
+    ("links", "front"),
+    [
+        (("/archives/1", "/archives/2"), "/archives/"),  # WordPress's numeric permalinks
+        (("/blog/first/", "/blog/second/"), "/blog/"),
+    ],
+)
+def test_date_archives_answer_under_the_permalinks_front(tmp_path, hugo_build, links, front):
+    posts = [
+        item("First", post_id=1, link=SITE + links[0], slug="first", date="2024-05-06 07:08:09"),
+        item("Second", post_id=2, link=SITE + links[1], slug="second", date="2023-01-02 07:08:09"),
+    ]
+    export = write_export(tmp_path / "export.xml", posts)
+    convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    urls = {u.url for u in old_urls(export)}
+    assert {f"{front}2024/05/", f"{front}2023/", "/2024/05/"} <= urls
+    assert unanswered(export, public) == []
+    under_front = (public / f"{front.strip('/')}/2024/05/index.html").read_text()
+    assert 'http-equiv="refresh"' in under_front and "/archives/2024-05/" in under_front

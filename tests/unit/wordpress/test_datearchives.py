@@ -1,6 +1,6 @@
 import pytest
 
-from chalicelib.wordpress.datearchives import archive_pages, archive_terms
+from chalicelib.wordpress.datearchives import archive_pages, archive_terms, common_front, permalink_front
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,36 @@ def test_month_titles_are_spelled_out_for_english_sites_only():
     german = {p.folder: p.title for p in archive_pages({"2024-05"}, "de-DE")}
     assert german == {"2024-05": "2024-05"}
     assert all(p.taxonomy == "archives" for p in archive_pages({"2024"}, ""))
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/2024/05/06/hello/", []),  # day and name
+        ("/hello/", []),  # post name
+        ("/archives/7", ["archives"]),  # numeric
+        ("/blog/hello/", ["blog"]),
+        ("/blog/2024/hello/", ["blog"]),
+        ("/news/hello/", ["news"]),  # a category base, or a front: either way a harmless extra alias
+        ("/?p=7", None),
+        ("/somewhere/else/", None),
+    ],
+)
+def test_a_permalinks_front_is_what_comes_before_its_date_slug_or_id(path, expected):
+    assert permalink_front(path, "hello", 7, "2024-05-06 00:00:00") == expected
+
+
+def test_the_front_is_what_every_post_agrees_on():
+    fronts = [["blog", "news"], None, ["blog", "sport"], ["blog"]]
+    front = None
+    for other in fronts:
+        front = common_front(front, other)
+    assert front == ["blog"]
+    assert common_front(["news"], ["sport"]) == []
+
+
+def test_archives_under_a_front_keep_the_root_form_too():
+    (page,) = archive_pages({"2024-05"}, "en", "/blog/")
+    assert page.aliases == ["/2024/05/", "/blog/2024/05/"]
+    (page,) = archive_pages({"2024-05"}, "en", "/")
+    assert page.aliases == ["/2024/05/"]
