@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -224,7 +225,8 @@ def dates(export: Export, pages: dict[str, Path]) -> Measure:
 def old_urls(export: Export, site: BuiltSite) -> Measure:
     """The old URLs of the site answer in the built one: each public item's link, its `?p=ID` (and
     `?page_id=ID` for pages), its link under each `_wp_old_slug`, the later pages of a post split into
-    pages; the year and month archives of public posts; attachment pages of public items;
+    pages; the year and month archives of public posts; the later pages of every archive (ten posts a
+    page, WordPress's default); attachment pages of public items;
     the archives and feeds of the categories and tags public items use (at WordPress's default
     bases, /category/ and /tag/), and the site's /feed/ and /comments/feed/. A link to another host
     (an attachment whose link is a CDN file) is not one of the site's URLs."""
@@ -235,6 +237,7 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
     def own(url: str) -> bool:
         return bool(url) and urlsplit(url).netloc.casefold() in ("", host)
 
+    listed: Counter[str] = Counter()  # archive path -> public posts it lists
     site_urls: dict[tuple[str, str], str] = {
         ("/feed/", ""): "the site's feed",
         ("/comments/feed/", ""): "comments feed",
@@ -261,10 +264,12 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
             # WordPress's date archives list published posts by year and month.
             year, month = item.post_date[:4], item.post_date[5:7]
             if item.type == "post" and year.isdigit() and year != "0000" and month.isdigit():
-                site_urls[(f"/{year}/", "")] = f"archive of {year}"
-                site_urls[(f"/{year}/{month}/", "")] = f"archive of {year}-{month}"
+                for archive in (f"/{year}/", f"/{year}/{month}/"):
+                    site_urls[(archive, "")] = f"archive {archive}"
+                    listed[archive] += 1
             for taxonomy, slug in item.term_slugs:
                 base = "/category/" if taxonomy == "category" else "/tag/"
+                listed[f"{base}{slug}/"] += 1
                 site_urls[(f"{base}{slug}/", "")] = f"{taxonomy} {slug}"
                 site_urls[(f"{base}{slug}/feed/", "")] = f"{taxonomy} {slug} feed"
         elif item.type == "attachment" and item.parent in public and own(item.link):
@@ -272,6 +277,10 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
         for path, query in dict.fromkeys(urls):
             url = path + (f"?{query}" if query else "")
             m.check(site.answer(path, query) is not None, f"{_label(item)}: {url} does not answer")
+    # An archive's later pages, at WordPress's default ten posts a page.
+    for archive, count in listed.items():
+        for number in range(2, min(-(-count // 10), 100) + 1):
+            site_urls[(f"{archive}page/{number}/", "")] = f"page {number} of {archive}"
     for (path, query), what in sorted(site_urls.items()):
         m.check(site.answer(path, query) is not None, f"{what}: {path} does not answer")
     return m

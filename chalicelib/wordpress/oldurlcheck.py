@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -25,6 +26,7 @@ from chalicelib.wordpress.datearchives import archive_terms, common_front, perma
 from chalicelib.wordpress.links import url_host, url_path
 from chalicelib.wordpress.oldurls import (
     QUERY_FORMS,
+    archive_page_paths,
     feed_paths,
     links_to_file,
     page_paths,
@@ -36,7 +38,7 @@ from chalicelib.wordpress.oldurls import (
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import SKIPPED_TAXONOMIES, item_status
 from chalicelib.wordpress.slugs import slugify
-from chalicelib.wordpress.terms import category_parents, term_archives
+from chalicelib.wordpress.terms import category_parents, term_archives, term_key
 from chalicelib.wordpress.wxr import ExportReader
 
 # quoted as Hugo writes it, or bare as its minifier may leave it
@@ -74,7 +76,8 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
         candidates.append((url, source, kind))
 
     terms: set[tuple[str, str, int]] = set()
-    archives: set[str] = set()  # years and months of published posts (datearchives.py)
+    archives: Counter[str] = Counter()  # published posts by year and month (datearchives.py)
+    term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
     front: list[str] | None = None  # their permalinks' static head
     for item in reader.items():
         if not links_to_file(item):  # as the converter does: every item's page is on the old site
@@ -89,6 +92,7 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             continue
         if item.type in options.skip_types or item_status(item) != "published":
             continue
+        term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
         add(item.link, f"{label} link")
         add(item.guid, f"{label} guid")
         if item.id:
@@ -109,9 +113,11 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             if "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(reader.site))
                 front = common_front(front, permalink_front(path, item.slug, item.id, item.date))
-    for archive in sorted(archives):
+    for archive, posts in sorted(archives.items()):
         for head in dict.fromkeys(["/", "/" + "".join(f"{segment}/" for segment in front or [])]):
-            add(head + archive.replace("-", "/") + "/", f"date archive {archive}")
+            path = head + archive.replace("-", "/") + "/"
+            for later in [path, *archive_page_paths(path, posts)]:
+                add(later, f"date archive {archive}")
     site = reader.site
     for term in site.terms:
         terms.add((term.taxonomy, term.slug, term.id))
@@ -123,6 +129,8 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             continue
         for archive in term_archives(taxonomy, slug, parents):
             add(archive, f"{taxonomy} {slug}")
+            for later in archive_page_paths(archive, term_posts[term_key(taxonomy, slug)]):
+                add(later, f"{taxonomy} {slug} later page")
             for feed in feed_paths(archive):
                 add(feed, f"{taxonomy} {slug} feed", "feed")
         if taxonomy == "category" and term_id:

@@ -91,6 +91,19 @@ def page_paths(link: str, content: str) -> list[str]:
     return [f"{path}{number}/" for number in range(2, min(pages, MAX_PAGES) + 1)]
 
 
+# WordPress's default posts per archive page (Settings > Reading); an export does not carry the site's.
+POSTS_PER_PAGE = 10
+LATER_PAGE = re.compile(r"^(.*/)page/\d+/$")
+
+
+def archive_page_paths(archive: str, posts: int) -> list[str]:
+    """The later pages of an archive that lists `posts` posts: WordPress serves page N at the
+    archive's path plus `page/N/` (at its default ten a page; up to MAX_PAGES)."""
+    pages = min(-(-posts // POSTS_PER_PAGE), MAX_PAGES)
+    base = archive if archive.endswith("/") else archive + "/"
+    return [f"{base}page/{number}/" for number in range(2, pages + 1)]
+
+
 def site_base_path(site: Site) -> str:
     """The path the old site lived under ("/blog" for https://example.com/blog), "" at the root."""
     url = site.base_blog_url or site.link or site.base_site_url

@@ -25,6 +25,9 @@ from chalicelib.wordpress.links import (
     url_path,
 )
 from chalicelib.wordpress.oldurls import (
+    LATER_PAGE,
+    POSTS_PER_PAGE,
+    archive_page_paths,
     collides_with_file,
     guid_id,
     links_to_file,
@@ -204,7 +207,8 @@ class Planner:
         self._offsets: Counter[str] = Counter()
         self._item_terms: list[Term] = []
         self._repeat_links: dict[int, list[str]] = {}
-        self._archive_terms: set[str] = set()  # the years and months published posts were written in
+        self._archive_terms: Counter[str] = Counter()  # published posts by year and by month
+        self._term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
         self._front: list[str] | None = None  # the permalinks' static head, as far as the posts agree
 
     def add_repeat(self, item: Item, same_as: int) -> None:
@@ -233,7 +237,10 @@ class Planner:
         for term in item.terms:
             if term.taxonomy not in SKIPPED_TAXONOMIES and term.slug:
                 self._item_terms.append(term)
-        if item.type == "post" and item_status(item) == "published":
+        published = item_status(item) == "published"
+        if published:
+            self._term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
+        if item.type == "post" and published:
             self._archive_terms.update(archive_terms(item.date))
             if item.link and plan.sitemap.is_old_site(item.link) and "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(plan.site))
@@ -328,7 +335,9 @@ class Planner:
         plan.taxonomies[singular] = plural
         plan.date_archives = plural
         front = "/" + "".join(f"{segment}/" for segment in self._front or [])
-        for page in archive_pages(self._archive_terms, plan.site.language, front):
+        for page in archive_pages(set(self._archive_terms), plan.site.language, front):
+            posts = self._archive_terms[page.folder]
+            page.aliases += [later for alias in page.aliases for later in archive_page_paths(alias, posts)]
             plan.term_pages[(plural, page.folder)] = page
 
     def _drop_aliases_that_are_pages(self) -> None:
@@ -342,15 +351,20 @@ class Planner:
         )
         base = site_base_path(plan.site)
 
+        def free(alias: str) -> bool:
+            # Nor on one of a page's own later pages, which Hugo's pagination writes there.
+            later = LATER_PAGE.match(alias)
+            return alias not in taken and (later is None or later.group(1) not in taken)
+
         def kept(aliases: list[str]) -> list[str]:
             relative = dict.fromkeys(site_relative(a, base) for a in aliases)
-            return [a for a in relative if a not in taken]
+            return [a for a in relative if free(a)]
 
         for placement in plan.placements.values():
             placement.aliases = kept(placement.aliases)
         plan.home_aliases = kept(plan.home_aliases)
         for term_page in plan.term_pages.values():  # their aliases are the new site's paths already
-            term_page.aliases = [alias for alias in term_page.aliases if alias not in taken]
+            term_page.aliases = [alias for alias in term_page.aliases if free(alias)]
 
     def _section_for(self, item_type: str) -> str:
         options = self.plan.options
@@ -463,8 +477,19 @@ class Planner:
         pages, placed, taxonomies = place_terms([*plan.site.terms, *self._item_terms])
         plan.term_pages.update(pages)
         plan.taxonomies.update(taxonomies)
+        by_url = {f"/{page.taxonomy}/{page.folder}/": page for page in pages.values()}
         for term in placed:
             plan.term_values[term_key(term.taxonomy, term.slug)] = term.value
+            page = by_url.get(term.url)
+            posts = self._term_posts[term_key(term.taxonomy, term.slug)]
+            if page is not None and posts > POSTS_PER_PAGE:  # its old archive's later pages lead to it
+                page.aliases += [
+                    later
+                    for archive in page.archives
+                    if archive != term.url
+                    for later in archive_page_paths(archive, posts)
+                    if later not in page.aliases
+                ]
             plan.sitemap.term_urls[(term.taxonomy, term.slug)] = term.url
             plan.sitemap.term_urls.setdefault(term_key(term.taxonomy, term.slug), term.url)
             if term.id:

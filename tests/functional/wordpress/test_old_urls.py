@@ -11,7 +11,7 @@ from chalicelib.artifacts import find_redirects, scan_tree
 from chalicelib.manifest import Manifest
 from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.oldurlcheck import OldUrl, answer, check_old_urls, old_urls, unanswered
-from chalicelib.wordpress.oldurls import page_paths, renamed_paths
+from chalicelib.wordpress.oldurls import archive_page_paths, page_paths, renamed_paths
 
 from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
 from .wxr_items import SITE, category, item, write_export
@@ -406,3 +406,44 @@ def test_date_archives_answer_under_the_permalinks_front(tmp_path, hugo_build, l
     assert unanswered(export, public) == []
     under_front = (public / f"{front.strip('/')}/2024/05/index.html").read_text()
     assert 'http-equiv="refresh"' in under_front and "/archives/2024-05/" in under_front
+
+
+def test_the_later_pages_of_archives_lead_to_them_and_hugos_own_pages_stay(tmp_path, hugo_build):
+    # 25 posts in one category and one month, with numeric permalinks (/archives/N): WordPress listed
+    # them ten a page, at /category/news/page/3/ and /archives/2024/05/page/3/ among others.
+    posts = [
+        item(
+            f"Post {n}",
+            post_id=n,
+            link=f"{SITE}/archives/{n}",
+            slug=f"post-{n}",
+            date=f"2024-05-{n:02d} 07:08:09",
+            terms=(("category", "news", "News"),),
+        )
+        for n in range(1, 26)
+    ]
+    export = write_export(tmp_path / "export.xml", posts)
+    convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    urls = {u.url for u in old_urls(export)}
+    assert {"/category/news/page/3/", "/2024/05/page/3/", "/archives/2024/05/page/2/"} <= urls
+    assert "/category/news/page/4/" not in urls
+    assert unanswered(export, public) == []
+    later = (public / "category/news/page/3/index.html").read_text()
+    assert 'http-equiv="refresh"' in later and "/categories/news/" in later
+    # The year's own archive is the term page at /archives/2024/: its page 2 is Hugo's, not a redirect.
+    own = (public / "archives/2024/page/2/index.html").read_text()
+    assert 'http-equiv="refresh"' not in own and "/posts/post-" in own
+
+
+@pytest.mark.parametrize(
+    ("archive", "posts", "expected"),
+    [
+        ("/category/news/", 10, []),
+        ("/category/news/", 11, ["/category/news/page/2/"]),
+        ("/2024/05", 30, ["/2024/05/page/2/", "/2024/05/page/3/"]),
+        ("/tag/x/", 10_000, [f"/tag/x/page/{n}/" for n in range(2, 101)]),
+    ],
+)
+def test_archive_page_paths_follow_wordpress_paging(archive, posts, expected):
+    assert archive_page_paths(archive, posts) == expected
