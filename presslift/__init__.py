@@ -1,8 +1,15 @@
 """Presslift on an operator's machine: the CLI and the local cloud. Never packaged into Lambda."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("presslift")
-except PackageNotFoundError:  # run from a checkout that was never installed
-    __version__ = "0.1.0+checkout"
+
+def __getattr__(name: str) -> str:
+    # The version is looked up when asked for: importlib.metadata costs every command 20 ms at start.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("presslift")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0.1.0+checkout"

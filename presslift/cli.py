@@ -274,20 +274,32 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return 0
 
 
-def _top_parser(version: str) -> argparse.ArgumentParser:
+class _VersionAction(argparse.Action):
+    """`--version`, looking the version up only when asked (importlib.metadata costs 20 ms a start)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show program's version number and exit")
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from presslift import __version__
+
+        print(f"presslift {__version__}")  # on stdout, as argparse's own version action writes it
+        parser.exit()
+
+
+def _top_parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="presslift", description=__doc__.splitlines()[0] if __doc__ else None)
     top.add_argument("-v", "--verbose", action="store_true", help="log what the pipeline does")
     top.add_argument("--debug", action="store_true", help="show the full traceback when a command fails")
-    top.add_argument("--version", action="version", version=f"presslift {version}")
+    top.add_argument("--version", action=_VersionAction)
     return top
 
 
 def convert_parser() -> argparse.ArgumentParser:
     """`presslift convert` alone: an import runs offline, so it is spared the local cloud's imports
     (half a second and 12 MB before the first item is read)."""
-    from presslift import __version__
-
-    top = _top_parser(__version__)
+    top = _top_parser()
     _add_convert(top.add_subparsers(dest="command", required=True))
     return top
 
@@ -325,13 +337,13 @@ def _add_convert(sub: Any) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    from presslift import __version__, costcommand, releasecommands, reviewcommand, runlog, sitecommands
+    from presslift import costcommand, releasecommands, reviewcommand, runlog, sitecommands
     from presslift.localcloud import LocalCloudOptions
     from presslift.previewcommand import add_parsers as add_preview_parsers
     from presslift.target import add_target_options
 
     defaults = LocalCloudOptions()
-    top = _top_parser(__version__)
+    top = _top_parser()
     sub = top.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="start the local cloud and keep it running until Ctrl-C")
