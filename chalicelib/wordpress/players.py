@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.wordpress.fragment import parse_fragment, remove_node
+from chalicelib.wordpress.links import url_host
 from chalicelib.wordpress.media import AUDIO_SUFFIXES, VIDEO_SUFFIXES
 from chalicelib.wordpress.providers import Player, iframe_player, player_for
 
@@ -297,7 +298,10 @@ def elements_to_players(root: Any, add: Callable[[str], str], ctx: PlayerContext
             ctx.remote_player(src)
             markdown = _provider_embed(player)
         else:
+            # The site loads no frames but known players' (its frame-src): a map, a CodePen or a
+            # chart is a link to what it showed, and the report says so.
             markdown = shortcode("embed", {"url": ctx.rewrite_url(src)})
+            ctx.warn("embed-link", f"an <iframe> of {url_host(src) or src[:80]} is a link to it now")
         _replace(node, add(markdown))
 
 

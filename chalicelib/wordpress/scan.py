@@ -1,6 +1,6 @@
 """The hacked-site scan: finds what an attacker typically injects into WordPress content.
 
-Injected `<script>`, plugin objects, iframes to hosts not on the allow-list, links hidden with CSS,
+Injected `<script>`, plugin objects, hidden iframes to hosts not on the allow-list, links hidden with CSS,
 event-handler attributes and `javascript:` URLs, `eval`/base64 payloads, PHP, and spam link farms.
 Depending on the policy each finding is stripped, stripped and quarantined, or only reported.
 
@@ -87,6 +87,31 @@ def _allowed_iframe(src: str, allowed_hosts: Iterable[str]) -> bool:
     return any(
         host == h.removeprefix("www.") or host.endswith("." + h.removeprefix("www.")) for h in allowed_hosts
     )
+
+
+# A frame a visitor cannot see: no more than 2 pixels high or wide, or no height at all.
+TINY = re.compile(r"\s*[0-2](?:\.\d*)?\s*(?:px)?\s*")
+TINY_HEIGHT = re.compile(
+    r"(?:^|;)\s*(?:max-)?height\s*:\s*[0-2](?:\.\d*)?\s*(?:px)?\s*(?:!important\s*)?(?:;|$)", re.I
+)
+IP_HOST = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9a-f:]*:[0-9a-f:]*\]?")
+
+
+def _looks_injected(node: Any, src: str) -> bool:
+    """Whether an iframe from a host not on the allow-list has the marks of an injected one: hidden
+    (by style, the `hidden` attribute, or a size of a pixel or two), or loading a bare IP address or
+    something other than a web page. A visible frame of another host (a CodePen, a chart, a form) is
+    an author's embed: it is kept, and becomes a link like every frame of a host the site does not
+    play (players.elements_to_players)."""
+    style = node.get("style") or ""
+    if node.get("hidden") is not None or HIDDEN_STYLE.search(style) or TINY_HEIGHT.search(style):
+        return True
+    if any(TINY.fullmatch(node.get(attr) or "x") for attr in ("width", "height")):
+        return True
+    address = src.strip().lower()
+    if not address.startswith(("https://", "http://", "//")):
+        return True
+    return IP_HOST.fullmatch(url_host(address if "//" in address[:8] else "https:" + address)) is not None
 
 
 # What PAYLOAD_HINT's calls start with: each is followed by optional whitespace and "(".
@@ -176,7 +201,7 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
     for node in list(root.iter("iframe")):
         if _attached(node, root):
             src = node.get("src") or ""
-            if not _allowed_iframe(src, allowed):
+            if not _allowed_iframe(src, allowed) and _looks_injected(node, src):
                 remove(node, Finding("iframe", f"iframe to a host not on the allow-list: {_short(src)}"))
     # One XPath walk serves both passes below: the styled elements are among those with attributes,
     # and what the first pass removes the second skips (`_attached`), as a second walk would.

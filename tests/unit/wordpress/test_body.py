@@ -2,6 +2,7 @@ import pytest
 
 from chalicelib.wordpress.html import BodyContext, convert_body, wpautop
 from chalicelib.wordpress.markdown import escape_hugo_shortcodes
+from chalicelib.wordpress.options import DEFAULT_IFRAME_HOSTS
 from chalicelib.wordpress.shortcodes import GalleryImage
 
 OLD = "https://old.example"
@@ -122,7 +123,11 @@ def test_links_to_the_old_site_are_rewritten():
     ("html", "kind", "left_over"),
     [
         ("ok<script>alert(1)</script>", "script", "alert"),
-        ('ok<iframe src="https://evil.example/x"></iframe>', "iframe", "evil"),
+        ('ok<iframe src="https://evil.example/x" width="1" height="1"></iframe>', "iframe", "evil"),
+        ('ok<iframe src="https://evil.example/x" style="display: none"></iframe>', "iframe", "evil"),
+        ('ok<iframe src="https://evil.example/x" style="height:0;width:0"></iframe>', "iframe", "evil"),
+        ('ok<iframe src="http://203.0.113.9/x" width="600" height="400"></iframe>', "iframe", "203.0"),
+        ('ok<iframe src="//evil.example/x" hidden></iframe>', "iframe", "evil"),
         ('ok<div style="display:none"><a href="https://spam.example">cheap</a></div>', "hidden-link", "spam"),
         ('<a href="#" onclick="steal()">ok</a>', "event-handler", "steal"),
         ("<p>ok</p><p>eval(base64_decode('aGVsbG8='))</p>", "payload", "eval"),
@@ -179,3 +184,30 @@ def test_an_unknown_enclosing_shortcode_keeps_its_tags_as_text_and_its_content_c
     assert "Inside a **widget**" in markdown
     assert '{{< caption src="/a.jpg" alt="A" caption="An A"' in markdown
     assert [code for code, _ in warnings] == ["unknown-shortcode"]
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        # CodePen's and Datawrapper's own embed codes, and a form service's
+        '<iframe height="300" style="width: 100%;" scrolling="no" title="Pen" '
+        'src="https://codepen.io/team/codepen/embed/PNaGbb?default-tab=result" frameborder="no"></iframe>',
+        '<iframe title="Chart" src="https://datawrapper.dwcdn.net/abc/1/" scrolling="no" frameborder="0" '
+        'style="width: 0; min-width: 100% !important; border: none;" height="400"></iframe>',
+        '<iframe src="https://form.typeform.com/to/abc" width="100%" height="500"></iframe>',
+    ],
+)
+def test_a_visible_embed_of_another_host_is_a_link_not_hacked_content(frame):
+    warnings: list[tuple[str, str]] = []
+    result = convert_body(
+        f"<p>Before</p>{frame}<p>After</p>",
+        BodyContext(
+            rewrite_url=lambda url: url,
+            gallery_images=lambda ids: [],
+            warn=lambda code, message: warnings.append((code, message)),
+            iframe_hosts=DEFAULT_IFRAME_HOSTS,
+        ),
+    )
+    assert result.findings == []
+    assert '{{< embed url="https://' in result.markdown and "After" in result.markdown
+    assert [code for code, _ in warnings] == ["embed-link"]

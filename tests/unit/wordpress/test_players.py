@@ -102,13 +102,14 @@ def test_the_scan_lets_provider_players_through_and_flags_the_rest():
     root = parse_fragment(
         '<iframe src="https://html5-player.libsyn.com/embed/episode/id/1/"></iframe>'
         '<iframe src="https://player.simplecast.com/abc"></iframe>'
-        '<iframe src="https://ads.evil.example/x"></iframe>'
+        '<iframe src="https://ads.evil.example/x" width="0" height="0"></iframe>'
+        '<iframe src="https://charts.example/c/1" width="600" height="400"></iframe>'
     )
     findings = scan(root, allowed_iframe_hosts=DEFAULT_IFRAME_HOSTS, strip=True)
     assert [f.detail for f in findings] == [
         "iframe to a host not on the allow-list: https://ads.evil.example/x"
     ]
-    assert len(root.findall(".//iframe")) == 2
+    assert len(root.findall(".//iframe")) == 3  # the visible chart stays, to become a link
 
 
 def test_every_player_host_is_a_frame_the_sites_may_load():
