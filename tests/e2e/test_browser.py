@@ -87,7 +87,8 @@ def test_the_dashboards_rollback_button_confirms_then_explains_a_refusal(cloud, 
 
 def test_an_old_wordpress_link_lands_on_the_post_under_the_sites_security_headers(cloud, api, browser):
     """`/?p=11` of the converted demo reaches the post's new URL on the local site server, which sends
-    CloudFront's Content-Security-Policy, and the browser reports no violation of it."""
+    CloudFront's Content-Security-Policy, and the browser reports no violation of it; `/?s=words`
+    reaches the search page, which finds the post."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     known = {run["id"] for run in api.runs("old-links")}
@@ -108,6 +109,18 @@ def test_an_old_wordpress_link_lands_on_the_post_under_the_sites_security_header
 
     browser.get(staging + "?p=999999")  # an ID the map does not know: the home page stays
     assert browser.current_url == staging + "?p=999999"
+    # An old WordPress search lands on the site's search page with the same words, and finds the post.
+    browser.get(staging + "?s=harbour+sourdough")
+    WebDriverWait(browser, 15).until(
+        # the search page writes its query back into the address, as URLSearchParams spells it
+        lambda driver: driver.current_url == staging + "search/?q=harbour+sourdough"
+    )
+    WebDriverWait(browser, 15).until(
+        lambda driver: (
+            "posts/harbour-sourdough-recipe/"
+            in driver.find_element("tag name", "main").get_attribute("innerHTML")
+        )
+    )
     assert [
         e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]
     ] == []

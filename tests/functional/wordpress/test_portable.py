@@ -107,6 +107,7 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
     assert 'http-equiv="refresh"' in alias and "/posts/everything/" in alias
     home = (public / "index.html").read_text()
     assert re.search(r'<script src="/js/wordpress-redirects\.min\.[0-9a-f]+\.js"', home)
+    assert "data-search" not in home  # Ananke has no search page for old /?s= searches to go to
     assert (
         "https://old.example/wp-content/uploads/2024/01/one.jpg" in page
     )  # the featured image, in Ananke's header
@@ -166,6 +167,7 @@ def test_the_default_theme_still_builds_the_same_content(tmp_path, hugo_build):
     page = (public / "posts/everything/index.html").read_text()
     assert page.count('class="wp-gallery-item"') == 2 and '<figure class="wp-caption' in page
     assert re.search(r'<h2 id="last-words"[^>]*>Outro</h2>', page) and '<span id="faq"></span>' in page
+    assert 'data-search="/search/"' in (public / "index.html").read_text()  # where old /?s= searches go
 
 
 @pytest.mark.parametrize("theme", ["", "../outside", "/abs", 'a"b', "x/../../y"])
