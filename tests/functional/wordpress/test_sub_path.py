@@ -87,15 +87,19 @@ def redirect_target(public, query: str) -> str:
     `fetch` answering from the built site; the URL it sends the visitor to, or ""."""
     home = (public / "index.html").read_text()
     tag = re.search(
-        r'<script src="([^"]+)"[^>]*data-map="([^"]+)" data-keys="([^"]+)" data-base="([^"]+)"></script>',
+        r'<script src="([^"]+)"[^>]*data-map="([^"]+)" data-keys="([^"]+)" data-base="([^"]+)"'
+        r'(?: data-search="([^"]+)")?></script>',
         home,
     )
     assert tag, "the home page does not load the redirect script"
-    src, map_url, keys, base = tag.groups()
+    src, map_url, keys, base, search = tag.groups()
     assert src.startswith(BASE_PATH) and map_url.startswith(BASE_PATH) and base == BASE_PATH
+    assert search == f"{BASE_PATH}search/"
     script = (public / src[len(BASE_PATH) :]).read_text()
     mapping = (public / map_url[len(BASE_PATH) :]).read_text()
-    attributes = json.dumps({"data-map": map_url, "data-keys": keys, "data-base": base})
+    attributes = json.dumps(
+        {"data-map": map_url, "data-keys": keys, "data-base": base, "data-search": search}
+    )
     stub = (
         "var sent = null, asked = [];"
         f"var attributes = {attributes};"
@@ -110,8 +114,8 @@ def redirect_target(public, query: str) -> str:
         ["node", "-e", stub + script + ";" + report], capture_output=True, text=True, timeout=30, check=True
     )
     outcome = json.loads(result.stdout)
-    # The map is fetched only for an address that carries an old ID key.
-    assert outcome["asked"] == ([map_url] if query else [])
+    # The map is fetched only for an address that carries an old ID key (a search needs none).
+    assert outcome["asked"] == ([map_url] if query and not query.startswith("?s=") else [])
     return outcome["sent"] or ""
 
 
@@ -129,6 +133,7 @@ def redirect_target(public, query: str) -> str:
         ("?feed=rss2&utm_source=x", f"{BASE_PATH}index.xml#c1"),
         ("?p=999999", ""),
         ("", ""),
+        ("?s=rye+bread", f"{BASE_PATH}search/?q=rye%20bread"),  # an old search: the search page
     ],
 )
 def test_old_id_links_are_sent_on_under_the_sub_path(tmp_path, demo, query, target):
@@ -138,5 +143,5 @@ def test_old_id_links_are_sent_on_under_the_sub_path(tmp_path, demo, query, targ
     sent = redirect_target(public, query)
     assert sent == target
     if sent:
-        path = public / sent[len(BASE_PATH) :].split("#")[0]
+        path = public / sent[len(BASE_PATH) :].split("#")[0].split("?")[0]
         assert path.is_file() or (path / "index.html").is_file()
