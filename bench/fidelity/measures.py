@@ -225,7 +225,7 @@ def dates(export: Export, pages: dict[str, Path]) -> Measure:
 def old_urls(export: Export, site: BuiltSite) -> Measure:
     """The old URLs of the site answer in the built one: each public item's link, its `?p=ID` (and
     `?page_id=ID` for pages), its link under each `_wp_old_slug`, the later pages of a post split into
-    pages; the year and month archives of public posts; the later pages of every archive (ten posts a
+    pages; the year, month and day archives of public posts; the later pages of every archive (ten posts a
     page, WordPress's default); attachment pages of public items;
     the archives and feeds of the categories and tags public items use (at WordPress's default
     bases, /category/ and /tag/), and the site's /feed/ and /comments/feed/. A link to another host
@@ -267,6 +267,9 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
                 for archive in (f"/{year}/", f"/{year}/{month}/"):
                     site_urls[(archive, "")] = f"archive {archive}"
                     listed[archive] += 1
+                day = item.post_date[8:10]
+                if day.isdigit() and day != "00":  # a day's archive (the Calendar widget links them)
+                    site_urls[(f"/{year}/{month}/{day}/", "")] = f"archive /{year}/{month}/{day}/"
             for taxonomy, slug in item.term_slugs:
                 base = "/category/" if taxonomy == "category" else "/tag/"
                 listed[f"{base}{slug}/"] += 1

@@ -5,7 +5,8 @@ month, and search engines have them all; a converted site had none, so each was 
 terms of one Hugo taxonomy, `archives`: each published post names its year and month
 (`archives: ['2024', '2024-05']`), so Hugo lists them with whatever theme the site uses, newest first
 and paginated like any category, and each term page takes its old address as an alias. Only posts
-are listed, as WordPress's date archives list only posts; day archives (`/2024/05/06/`) are not made.
+are listed, as WordPress's date archives list only posts. A day's archive (`/2024/05/06/`, which the
+Calendar widget links) leads to its month's page rather than being a page of its own.
 WordPress puts them under its permalinks' "front" (`/blog/2024/05/` for `/blog/%postname%/`,
 `/archives/2024/05/` for the numeric `/archives/%post_id%`), which `permalink_front` reads off the
 posts' own links; the root form is kept too.
@@ -49,6 +50,20 @@ def archive_terms(date: str) -> list[str]:
     if year == "0000" or not 1 <= int(month) <= 12:
         return []
     return [year, f"{year}-{month}"]
+
+
+def archive_day(date: str) -> str:
+    """The day of the month a post dated `date` is listed under in its day archive ("06"), or ""."""
+    day = date.strip()[8:10]
+    return day if archive_terms(date) and day.isdigit() and 1 <= int(day) <= 31 else ""
+
+
+def day_paths(month: str, days: set[str], front: str = "/") -> list[str]:
+    """The day archives of `month` ("2024-05") that had posts, at the root and under `front`."""
+    year, _, number = month.partition("-")
+    return list(
+        dict.fromkeys(f"{head}{year}/{number}/{day}/" for day in sorted(days) for head in ("/", front))
+    )
 
 
 def permalink_front(path: str, slug: str, item_id: int, date: str) -> list[str] | None:

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-from chalicelib.wordpress.datearchives import archive_terms, common_front, permalink_front
+from chalicelib.wordpress.datearchives import (
+    archive_day,
+    archive_terms,
+    common_front,
+    day_paths,
+    permalink_front,
+)
 from chalicelib.wordpress.links import url_host, url_path
 from chalicelib.wordpress.oldurls import (
     QUERY_FORMS,
@@ -78,6 +84,7 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
     terms: set[tuple[str, str, int]] = set()
     archives: Counter[str] = Counter()  # published posts by year and month (datearchives.py)
     term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
+    days: dict[str, set[str]] = {}  # month -> its days with published posts
     front: list[str] | None = None  # their permalinks' static head
     for item in reader.items():
         if not links_to_file(item):  # as the converter does: every item's page is on the old site
@@ -110,6 +117,8 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             add(path, f"{label} later page")
         if item.type == "post":
             archives.update(archive_terms(item.date))
+            if day := archive_day(item.date):
+                days.setdefault(item.date.strip()[:7], set()).add(day)
             if "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(reader.site))
                 front = common_front(front, permalink_front(path, item.slug, item.id, item.date))
@@ -118,6 +127,9 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
             path = head + archive.replace("-", "/") + "/"
             for later in [path, *archive_page_paths(path, posts)]:
                 add(later, f"date archive {archive}")
+    for month, month_days in sorted(days.items()):
+        for path in day_paths(month, month_days, "/" + "".join(f"{segment}/" for segment in front or [])):
+            add(path, f"date archive of a day in {month}")
     site = reader.site
     for term in site.terms:
         terms.add((term.taxonomy, term.slug, term.id))

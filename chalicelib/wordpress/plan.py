@@ -14,7 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chalicelib.wordpress.datearchives import TAXONOMY as DATE_ARCHIVES
-from chalicelib.wordpress.datearchives import archive_pages, archive_terms, common_front, permalink_front
+from chalicelib.wordpress.datearchives import (
+    archive_day,
+    archive_pages,
+    archive_terms,
+    common_front,
+    day_paths,
+    permalink_front,
+)
 from chalicelib.wordpress.dates import offset_of
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
@@ -208,6 +215,7 @@ class Planner:
         self._item_terms: list[Term] = []
         self._repeat_links: dict[int, list[str]] = {}
         self._archive_terms: Counter[str] = Counter()  # published posts by year and by month
+        self._archive_days: dict[str, set[str]] = {}  # month ("2024-05") -> its days with posts
         self._term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
         self._front: list[str] | None = None  # the permalinks' static head, as far as the posts agree
 
@@ -242,6 +250,8 @@ class Planner:
             self._term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
         if item.type == "post" and published:
             self._archive_terms.update(archive_terms(item.date))
+            if day := archive_day(item.date):
+                self._archive_days.setdefault(item.date.strip()[:7], set()).add(day)
             if item.link and plan.sitemap.is_old_site(item.link) and "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(plan.site))
                 self._front = common_front(self._front, permalink_front(path, item.slug, item.id, item.date))
@@ -338,6 +348,7 @@ class Planner:
         for page in archive_pages(set(self._archive_terms), plan.site.language, front):
             posts = self._archive_terms[page.folder]
             page.aliases += [later for alias in page.aliases for later in archive_page_paths(alias, posts)]
+            page.aliases += day_paths(page.folder, self._archive_days.get(page.folder, set()), front)
             plan.term_pages[(plural, page.folder)] = page
 
     def _drop_aliases_that_are_pages(self) -> None:

@@ -353,7 +353,8 @@ def test_year_and_month_archives_list_their_posts_in_the_build(tmp_path, hugo_bu
     assert frontmatter.load(site / "content/posts/may-two/index.md")["archives"] == ["2024", "2024-05"]
     assert "archives" not in frontmatter.load(site / "content/posts/draft/index.md").metadata
     month = frontmatter.load(site / "content/archives/2024-05/_index.md")
-    assert month["title"] == "May 2024" and month["aliases"] == ["/2024/05/"]
+    assert month["title"] == "May 2024"
+    assert month["aliases"] == ["/2024/05/", "/2024/05/06/", "/2024/05/31/"]  # its days lead to it too
     assert not (site / "content/archives/2023").exists()  # only drafts that year
     assert "aliases" not in frontmatter.load(site / "content/archives/2022/_index.md").metadata
 
@@ -366,6 +367,8 @@ def test_year_and_month_archives_list_their_posts_in_the_build(tmp_path, hugo_bu
     assert "May 2024" in listing and "/posts/may-one/" in listing and "/posts/may-two/" in listing
     assert "/posts/june/" not in listing
     assert "/posts/june/" in (public / "archives/2024/index.html").read_text()
+    day = (public / "2024/05/31/index.html").read_text()  # a day's archive leads to its month
+    assert 'http-equiv="refresh"' in day and "/archives/2024-05/" in day
     assert "Our 2022" in (public / "2022/index.html").read_text()  # the page, not a redirect
     # The post's own page names its categories and tags, not its archives (its date says that).
     assert "terms-archives" not in (public / "posts/may-one/index.html").read_text()

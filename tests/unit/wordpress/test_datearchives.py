@@ -1,6 +1,13 @@
 import pytest
 
-from chalicelib.wordpress.datearchives import archive_pages, archive_terms, common_front, permalink_front
+from chalicelib.wordpress.datearchives import (
+    archive_day,
+    archive_pages,
+    archive_terms,
+    common_front,
+    day_paths,
+    permalink_front,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +64,15 @@ def test_archives_under_a_front_keep_the_root_form_too():
     assert page.aliases == ["/2024/05/", "/blog/2024/05/"]
     (page,) = archive_pages({"2024-05"}, "en", "/")
     assert page.aliases == ["/2024/05/"]
+
+
+def test_a_days_archive_is_named_by_its_month_and_day():
+    assert archive_day("2024-05-06 07:08:09") == "06"
+    assert archive_day("0000-00-00 00:00:00") == "" and archive_day("2024-05-00 00:00:00") == ""
+    assert day_paths("2024-05", {"31", "06"}, "/blog/") == [
+        "/2024/05/06/",
+        "/blog/2024/05/06/",
+        "/2024/05/31/",
+        "/blog/2024/05/31/",
+    ]
+    assert day_paths("2024-05", {"06"}) == ["/2024/05/06/"]
