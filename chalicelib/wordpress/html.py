@@ -3,9 +3,10 @@
 The steps, in order: drop Gutenberg block comments, keep `<!--more-->` as Hugo's summary divider,
 unwrap page builders' layouts (Divi, WPBakery, Avada: `pagebuilders.py`), swap shortcodes and bare
 video URLs for placeholders, apply WordPress's paragraph rules (wpautop) to classic-editor bodies,
-scan for injected content, rewrite links and media to their new homes, turn block galleries and
-footnotes into placeholders too (blocks.py), convert to Markdown, escape text that Hugo would read as
-a shortcode, and put the Hugo shortcodes in place of the placeholders.
+give lazy-loaded images their real address (lazyimages.py), scan for injected content, rewrite links
+and media to their new homes, turn block galleries and footnotes into placeholders too (blocks.py),
+keep in-page anchors (anchors.py), convert to Markdown, escape text that Hugo would read as a
+shortcode, and put the Hugo shortcodes in place of the placeholders.
 `<pre>` text is kept byte for byte all the way (markdown.KEEP).
 
 This module must never fetch anything or write files; what it finds goes to the callbacks it is given.
@@ -23,6 +24,7 @@ from chalicelib.wordpress.anchors import keep_anchors
 from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
+from chalicelib.wordpress.lazyimages import unlazy_images
 from chalicelib.wordpress.markdown import (
     can_convert,
     escape_hugo_shortcodes,
@@ -228,6 +230,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     if not is_blocks:
         text = wpautop(text)
     root = parse_fragment(text)
+    if "data-" in text:  # a lazy-loaded image keeps its address in a data- attribute
+        unlazy_images(root)
     plugin_players(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
     covers_to_images(root)

@@ -5,16 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.wordpress.html import BodyContext, convert_body
+from tests.unit.wordpress.bodies import markdown_of
 
-
-def body(text: str) -> str:
-    return convert_body(
-        text,
-        BodyContext(
-            rewrite_url=lambda url: url, gallery_images=lambda ids: [], warn=lambda *a: None, iframe_hosts=()
-        ),
-    ).markdown
+body = markdown_of
 
 
 def test_a_block_editor_heading_anchor_is_the_headings_id() -> None:
