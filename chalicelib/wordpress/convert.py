@@ -34,7 +34,7 @@ from chalicelib.wordpress.links import (
 )
 from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
-from chalicelib.wordpress.oldurls import feed_map, query_map
+from chalicelib.wordpress.oldurls import archive_page_paths, feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.outdir import place, refuse_unless_empty
 from chalicelib.wordpress.patterns import Patterns
@@ -458,12 +458,13 @@ class Conversion:
             if not folder or ("authors", folder) in plan.term_pages:
                 continue
             alias = f"/author/{login}/"
+            aliases = [alias, *archive_page_paths(alias, plan.author_posts[login])]  # and its later pages
             if not (re.fullmatch(r"[\w.@-]+", login) and fits_as_folder(alias)):
-                alias = ""
+                aliases = []
             write_text(
                 self.work,
                 f"content/authors/{folder}/_index.md",
-                content_file({"title": name, "aliases": [alias] if alias else []}, ""),
+                content_file({"title": name, "aliases": aliases}, ""),
             )
 
 

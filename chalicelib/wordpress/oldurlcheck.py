@@ -85,6 +85,7 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
     archives: Counter[str] = Counter()  # published posts by year and month (datearchives.py)
     term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
     days: dict[str, set[str]] = {}  # month -> its days with published posts
+    author_posts: Counter[str] = Counter()  # published posts by author login
     front: list[str] | None = None  # their permalinks' static head
     for item in reader.items():
         if not links_to_file(item):  # as the converter does: every item's page is on the old site
@@ -100,6 +101,8 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
         if item.type in options.skip_types or item_status(item) != "published":
             continue
         term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
+        if item.type == "post":
+            author_posts[item.creator] += 1
         add(item.link, f"{label} link")
         add(item.guid, f"{label} guid")
         if item.id:
@@ -152,6 +155,8 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
     for author in site.authors.values():
         if re.fullmatch(r"[\w.@-]+", author.login):
             add(f"/author/{author.login}/", f"author {author.login}")
+            for later in archive_page_paths(f"/author/{author.login}/", author_posts[author.login]):
+                add(later, f"author {author.login} later page")
             add(f"/author/{author.login}/feed/", f"author {author.login} feed", "feed")
         if author.id:
             add(f"/?author={author.id}", f"author {author.login} id", "query")

@@ -143,6 +143,8 @@ class Plan:
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
     date_archives: str = ""
+    # Published posts by author login: how many pages of /author/login/ WordPress served.
+    author_posts: Counter[str] = field(default_factory=Counter)
 
     def drop_aliases_over_files(self, present: set[str]) -> None:
         """Drops each alias that would be written over a file the site serves: an upload it has (by
@@ -249,6 +251,7 @@ class Planner:
         if published:
             self._term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
         if item.type == "post" and published:
+            plan.author_posts[item.creator] += 1
             self._archive_terms.update(archive_terms(item.date))
             if day := archive_day(item.date):
                 self._archive_days.setdefault(item.date.strip()[:7], set()).add(day)

@@ -425,12 +425,17 @@ def test_the_later_pages_of_archives_lead_to_them_and_hugos_own_pages_stay(tmp_p
         )
         for n in range(1, 26)
     ]
-    export = write_export(tmp_path / "export.xml", posts)
+    ann = (
+        "<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[ann]]></wp:author_login>"
+        "<wp:author_display_name><![CDATA[Ann]]></wp:author_display_name></wp:author>"
+    )
+    export = write_export(tmp_path / "export.xml", posts, channel=ann)
     convert_export(export, tmp_path / "site")
     public = hugo_build(tmp_path / "site", tmp_path)
     urls = {u.url for u in old_urls(export)}
-    assert {"/category/news/page/3/", "/2024/05/page/3/", "/archives/2024/05/page/2/"} <= urls
-    assert "/category/news/page/4/" not in urls
+    later = {"/category/news/page/3/", "/2024/05/page/3/", "/archives/2024/05/page/2/", "/author/ann/page/3/"}
+    assert later <= urls
+    assert "/category/news/page/4/" not in urls and "/author/ann/page/4/" not in urls
     assert unanswered(export, public) == []
     later = (public / "category/news/page/3/index.html").read_text()
     assert 'http-equiv="refresh"' in later and "/categories/news/" in later
