@@ -88,6 +88,11 @@ def common_front(front: list[str] | None, other: list[str] | None) -> list[str] 
     return front[:shared]
 
 
+def front_path(front: list[str] | None) -> str:
+    """A front's segments as the path archives sit under ("/blog/"; "/" for none)."""
+    return "/" + "".join(f"{segment}/" for segment in front or [])
+
+
 def archive_pages(terms: set[str], language: str, front: str = "/") -> list[TermPage]:
     """The term page of each year and month in `terms`, with its old addresses as aliases (at the
     root and under `front`). A month's title is spelled out for an English site ("May 2024") and

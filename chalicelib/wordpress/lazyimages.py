@@ -30,21 +30,18 @@ def _address(value: str | None) -> str:
     return text
 
 
-def unlazy_images(root: Any) -> int:
-    """Gives every lazy-loaded image below `root` its real address; returns how many there were."""
-    count = 0
+def unlazy_images(root: Any) -> None:
+    """Gives every lazy-loaded image below `root` its real address."""
     for img in list(root.iter("img")):
         real = next((address for name in LAZY_SOURCES if (address := _address(img.get(name)))), "")
         if not real:
             continue
-        count += 1
         img.set("src", real)
         for name in (*LAZY_SOURCES, *LAZY_EXTRAS):
             img.attrib.pop(name, None)
         fallback = img.getnext()
         if fallback is not None and fallback.tag == "noscript" and _only_images(fallback):
             remove_node(fallback)
-    return count
 
 
 def _only_images(node: Any) -> bool:

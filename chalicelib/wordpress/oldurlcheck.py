@@ -27,6 +27,7 @@ from chalicelib.wordpress.datearchives import (
     archive_terms,
     common_front,
     day_paths,
+    front_path,
     permalink_front,
 )
 from chalicelib.wordpress.links import url_host, url_path
@@ -119,19 +120,21 @@ def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl
         for path in page_paths(item.link, item.content):
             add(path, f"{label} later page")
         if item.type == "post":
-            archives.update(archive_terms(item.date))
+            dated = archive_terms(item.date)  # [year, month], or none
+            archives.update(dated)
             if day := archive_day(item.date):
-                days.setdefault(item.date.strip()[:7], set()).add(day)
+                days.setdefault(dated[1], set()).add(day)
             if "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(reader.site))
                 front = common_front(front, permalink_front(path, item.slug, item.id, item.date))
+    under = front_path(front)
     for archive, posts in sorted(archives.items()):
-        for head in dict.fromkeys(["/", "/" + "".join(f"{segment}/" for segment in front or [])]):
+        for head in dict.fromkeys(["/", under]):
             path = head + archive.replace("-", "/") + "/"
             for later in [path, *archive_page_paths(path, posts)]:
                 add(later, f"date archive {archive}")
     for month, month_days in sorted(days.items()):
-        for path in day_paths(month, month_days, "/" + "".join(f"{segment}/" for segment in front or [])):
+        for path in day_paths(month, month_days, under):
             add(path, f"date archive of a day in {month}")
     site = reader.site
     for term in site.terms:

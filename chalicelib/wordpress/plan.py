@@ -20,6 +20,7 @@ from chalicelib.wordpress.datearchives import (
     archive_terms,
     common_front,
     day_paths,
+    front_path,
     permalink_front,
 )
 from chalicelib.wordpress.dates import offset_of
@@ -252,9 +253,10 @@ class Planner:
             self._term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
         if item.type == "post" and published:
             plan.author_posts[item.creator] += 1
-            self._archive_terms.update(archive_terms(item.date))
+            dated = archive_terms(item.date)  # [year, month], or none
+            self._archive_terms.update(dated)
             if day := archive_day(item.date):
-                self._archive_days.setdefault(item.date.strip()[:7], set()).add(day)
+                self._archive_days.setdefault(dated[1], set()).add(day)
             if item.link and plan.sitemap.is_old_site(item.link) and "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(plan.site))
                 self._front = common_front(self._front, permalink_front(path, item.slug, item.id, item.date))
@@ -347,7 +349,7 @@ class Planner:
             return
         plan.taxonomies[singular] = plural
         plan.date_archives = plural
-        front = "/" + "".join(f"{segment}/" for segment in self._front or [])
+        front = front_path(self._front)
         for page in archive_pages(set(self._archive_terms), plan.site.language, front):
             posts = self._archive_terms[page.folder]
             page.aliases += [later for alias in page.aliases for later in archive_page_paths(alias, posts)]
