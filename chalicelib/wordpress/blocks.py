@@ -1,11 +1,10 @@
-"""Block-editor structures that plain HTML-to-Markdown would flatten: galleries, footnotes, covers.
+"""Block-editor structures that plain HTML-to-Markdown would flatten: galleries and footnotes.
 
 A Gutenberg gallery (`<figure class="wp-block-gallery">` with nested image figures, the older
 `<ul class="blocks-gallery-grid">`, or Jetpack's tiled gallery and slideshow blocks) becomes the
 theme's `gallery` shortcode, not a bullet list of images. Block footnotes (`<sup data-fn="…">`
 anchors, their text in the item's `footnotes` meta) become Markdown footnotes `[^n]`, numbered in
-the order WordPress numbers them. A cover block's image, which older blocks carry only as a CSS
-`background-image` (Markdown keeps no styles), becomes an image before the cover's text.
+the order WordPress numbers them. (A cover block's image is `backgrounds`' to keep.)
 
 This module must never fetch anything or emit markup the hacked-content scan has not seen: it runs
 on the scanned, link-rewritten tree and reads only from it and the item's meta.
@@ -23,23 +22,7 @@ from chalicelib.wordpress.markdown import escape_hugo_shortcodes
 from chalicelib.wordpress.shortcodes import GalleryImage, Placeholders, gallery_markdown
 
 COLUMNS = re.compile(r"^columns-(\d+)$")
-BACKGROUND_IMAGE = re.compile(r"background-image\s*:\s*url\(\s*['\"]?([^'\")\s]+)['\"]?\s*\)", re.I)
 JETPACK_GALLERIES = frozenset({"wp-block-jetpack-tiled-gallery", "wp-block-jetpack-slideshow"})
-
-
-def covers_to_images(root: Any) -> None:
-    """Give each cover block whose image is only its `background-image` that image as an `<img>`
-    (before its text); a cover that already has one (newer blocks) is left as it is. Runs before the
-    links are rewritten, so the image is rewritten like any other."""
-    for cover in list(root.iter("div")):
-        if "wp-block-cover" not in _classes(cover) or cover.find(".//img") is not None:
-            continue
-        found = BACKGROUND_IMAGE.search(cover.get("style") or "")
-        url = found.group(1) if found else ""
-        if url.startswith(("https://", "http://", "/")) and not url.startswith("//"):
-            image = cover.makeelement("img", {"src": url, "alt": "", "class": "wp-block-cover__image"})
-            image.tail, cover.text = cover.text, None
-            cover.insert(0, image)
 
 
 def _classes(node: Any) -> list[str]:

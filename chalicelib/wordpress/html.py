@@ -21,7 +21,8 @@ from html import unescape
 from typing import Any
 
 from chalicelib.wordpress.anchors import keep_anchors
-from chalicelib.wordpress.blocks import covers_to_images, footnotes_to_markdown, galleries_to_shortcodes
+from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
+from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.lazyimages import unlazy_images
@@ -234,7 +235,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         unlazy_images(root)
     plugin_players(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
-    covers_to_images(root)
+    if HAS_URL.search(text):  # a style's background image (a cover block's, a section's)
+        backgrounds_to_images(root)
     _rewrite_links(root, ctx.rewrite_url)
     elements_to_players(root, add_player, pc)
     galleries_to_shortcodes(root, placeholders, markdown_of)

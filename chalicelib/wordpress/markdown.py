@@ -98,6 +98,10 @@ WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 # block (with a "{" after them, one whose attributes Hugo cannot parse: the whole build fails).
 ESCAPE = re.compile(r"([*_^~`])")
 MARKS = re.compile(r"[*_^~`]")
+# What a bare Markdown link destination cannot hold as it is: spaces and controls, parentheses (fine
+# when balanced), a backslash (it would escape what follows).
+UNSAFE_IN_DESTINATION = re.compile(r"[\x00-\x20\x7f()\\]")
+CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
 BLANK_LINES = re.compile(r"\n{3,}")
@@ -154,7 +158,24 @@ def script(mark: str, text: str, href: str = "") -> str:
     if not plain:
         return ""
     marked = f"{mark}{plain}{mark}"
-    return f"[{marked}]({href.replace(' ', '%20')})" if href else marked
+    return f"[{marked}]({destination(href)})" if href else marked
+
+
+def destination(url: str) -> str:
+    """`url` as a Markdown link destination that CommonMark reads back as `url`: spaces and controls
+    percent-encoded, a backslash doubled, parentheses escaped unless they pair up."""
+    if not UNSAFE_IN_DESTINATION.search(url):
+        return url
+    url = url.strip(" \t\n\r\f")
+    url = CONTROL_OR_SPACE.sub(lambda found: f"%{ord(found.group()):02X}", url).replace("\\", "\\\\")
+    depth = 0
+    for char in url:
+        depth += 1 if char == "(" else -1 if char == ")" else 0
+        if depth < 0:
+            break
+    if depth != 0:
+        url = url.replace("(", "\\(").replace(")", "\\)")
+    return url
 
 
 def release(markdown: str) -> str:
@@ -341,7 +362,7 @@ def _element(el: Any, ctx: _Context) -> str:
         src = el.get("src") or ""
         title = el.get("title")
         title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
-        return f"![{alt}]({src}{title_part})" if src else ""
+        return f"![{alt}]({destination(src)}{title_part})" if src else ""
     if tag == "hr":
         return f"{BLOCK_GAP}---{BLOCK_GAP}"
     if tag == "pre":
@@ -376,10 +397,11 @@ def _element(el: Any, ctx: _Context) -> str:
             return inner
         title = el.get("title")
         text = inner.strip()
-        if text == ESCAPE.sub(r"\\\1", href) and not title:
+        target = destination(href)
+        if text == ESCAPE.sub(r"\\\1", href) and not title and target == href and "<" not in href:
             return f"<{href}>"
         title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
-        return f"[{text}]({href.replace(' ', '%20')}{title_part})"
+        return f"[{text}]({target}{title_part})"
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         text = " ".join(inner.replace("\\\n", " ").split())
         if not text:
