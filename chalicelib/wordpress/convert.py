@@ -46,7 +46,7 @@ from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
 from chalicelib.wordpress.slugs import fit_segment, fits_as_folder, hugo_term_path, taxonomy_value
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
-from chalicelib.wordpress.wxr import ExportReader, Item, as_int
+from chalicelib.wordpress.wxr import UNTYPED, ExportReader, Item, as_int
 
 # What hugo.toml's `theme` may say: a folder under themes/ or a Hugo module path.
 THEME_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)*")
@@ -166,6 +166,9 @@ class Conversion:
         if not settled.kept:
             self.report.warn("duplicate-item", settled.message, describe(item))
             self.report.count(item.type, "duplicate")
+        elif item.status == UNTYPED:
+            why = "neither <wp:post_type> nor <wp:status>: WordPress would not import it; written as a draft"
+            self.report.warn("untyped-item", f"{why} with the new id {item.id}", describe(item))
         elif settled.message:
             self.report.warn("duplicate-id", settled.message, describe(item))
         elif settled.new_id:
@@ -367,7 +370,7 @@ class Conversion:
             name = plan.term_value(term) or taxonomy_value(plain(term.name) or term.slug)
             if name and name not in values.setdefault(key, []):
                 values[key].append(name)
-        if plan.date_archives and item.type == "post" and item_status(item) == "published":
+        if plan.date_archives and item.type == "post" and item_status(item) in ("published", "future"):
             values[plan.date_archives] = archive_terms(item.date)
         if "authors" not in values and item.creator:
             author = plan.site.authors.get(item.creator)
@@ -421,6 +424,7 @@ class Conversion:
                         "title": plain(page.title),
                         "description": plain(page.description),
                         "aliases": page.aliases,
+                        **({"publishDate": page.publish_date} if page.publish_date else {}),
                     },
                     "",
                 ),

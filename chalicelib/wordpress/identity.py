@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from chalicelib.wordpress.wxr import Item
+from chalicelib.wordpress.wxr import UNTYPED, Item
 
 # wp_posts.ID is a BIGINT; no site reaches 10^15 posts, and JSON, YAML and Hugo keep these exactly.
 SYNTHETIC_BASE = 10**15
@@ -65,11 +65,12 @@ class ItemIdentities:
             message = f"{label} already exists as {other} (same title and date); left out"
             return Settled(False, message=message, same_as=other_id)
         original = item.id
-        if original > 0 and original not in self._by_id:
+        # An item the importer would refuse (no type, no status) never takes an id from one it imports.
+        if original > 0 and original not in self._by_id and item.status != UNTYPED:
             self._hold(item, exists_key, label)
             return Settled(True)
         item.id = self._new_id(item)
-        if original > 0:
+        if original > 0 and item.status != UNTYPED:
             message = f"{label} has the id of {self._by_id[original]}; written with the new id {item.id}"
         else:
             message = ""

@@ -180,7 +180,7 @@ def query_map(plan: Plan, media_present: set[str]) -> dict[str, dict[str, str]]:
     items: dict[str, str] = {}
     pages: dict[str, str] = {}
     for item_id, placement in sorted(plan.placements.items()):
-        if placement.status == "published":
+        if placement.status in ("published", "future"):  # Hugo shows a scheduled post from its date
             items[str(item_id)] = placement.url
             if placement.type == "page":
                 pages[str(item_id)] = placement.url

@@ -23,7 +23,7 @@ from chalicelib.wordpress.datearchives import (
     front_path,
     permalink_front,
 )
-from chalicelib.wordpress.dates import offset_of
+from chalicelib.wordpress.dates import iso_date, offset_of
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
     SiteMap,
@@ -54,7 +54,7 @@ from chalicelib.wordpress.slugs import (
     slugify,
 )
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
-from chalicelib.wordpress.wxr import Item, Site, Term, as_int
+from chalicelib.wordpress.wxr import UNTYPED, Item, Site, Term, as_int
 
 __all__ = [
     "SKIPPED_TAXONOMIES",
@@ -66,7 +66,7 @@ __all__ = [
     "item_status",
 ]
 
-DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
+DRAFT_STATUSES = frozenset({"draft", "pending", "private", UNTYPED})
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 
 
@@ -218,9 +218,23 @@ class Planner:
         self._item_terms: list[Term] = []
         self._repeat_links: dict[int, list[str]] = {}
         self._archive_terms: Counter[str] = Counter()  # published posts by year and by month
+        self._archive_ahead: dict[str, str] = {}  # year or month -> its first scheduled post's date
         self._archive_days: dict[str, set[str]] = {}  # month ("2024-05") -> its days with posts
         self._term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
         self._front: list[str] | None = None  # the permalinks' static head, as far as the posts agree
+
+    def _add_to_archives(self, item: Item, published: bool) -> None:
+        """A post in its year's and month's archives; a scheduled one only from its date, which the
+        archive's page waits for too when no published post has it yet."""
+        dated = archive_terms(item.date)  # [year, month], or none
+        if published:
+            self._archive_terms.update(dated)
+        else:
+            when = iso_date(item.date, item.date_gmt)
+            for term in dated:
+                self._archive_ahead[term] = min(self._archive_ahead.get(term, when), when)
+        if day := archive_day(item.date):
+            self._archive_days.setdefault(dated[1], set()).add(day)
 
     def add_repeat(self, item: Item, same_as: int) -> None:
         """An item left out as a repeat of another: its id and addresses lead to that item's page."""
@@ -248,15 +262,14 @@ class Planner:
         for term in item.terms:
             if term.taxonomy not in SKIPPED_TAXONOMIES and term.slug:
                 self._item_terms.append(term)
-        published = item_status(item) == "published"
+        status = item_status(item)
+        published = status == "published"
         if published:
             self._term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
+        if item.type == "post" and status in ("published", "future"):
+            self._add_to_archives(item, published)
         if item.type == "post" and published:
             plan.author_posts[item.creator] += 1
-            dated = archive_terms(item.date)  # [year, month], or none
-            self._archive_terms.update(dated)
-            if day := archive_day(item.date):
-                self._archive_days.setdefault(dated[1], set()).add(day)
             if item.link and plan.sitemap.is_old_site(item.link) and "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(plan.site))
                 self._front = common_front(self._front, permalink_front(path, item.slug, item.id, item.date))
@@ -345,13 +358,16 @@ class Planner:
         of that name already (its own terms keep it)."""
         plan = self.plan
         singular, plural = DATE_ARCHIVES
-        if not self._archive_terms or singular in plan.taxonomies or plural in plan.taxonomies.values():
+        terms = set(self._archive_terms) | set(self._archive_ahead)
+        if not terms or singular in plan.taxonomies or plural in plan.taxonomies.values():
             return
         plan.taxonomies[singular] = plural
         plan.date_archives = plural
         front = front_path(self._front)
-        for page in archive_pages(set(self._archive_terms), plan.site.language, front):
+        for page in archive_pages(terms, plan.site.language, front):
             posts = self._archive_terms[page.folder]
+            if not posts:  # scheduled posts only: Hugo publishes the page with the first of them
+                page.publish_date = self._archive_ahead[page.folder]
             page.aliases += [later for alias in page.aliases for later in archive_page_paths(alias, posts)]
             page.aliases += day_paths(page.folder, self._archive_days.get(page.folder, set()), front)
             plan.term_pages[(plural, page.folder)] = page

@@ -37,6 +37,7 @@ class TermPage:
     description: str
     aliases: list[str]
     archives: list[str] = field(default_factory=list)  # its WordPress archive paths, its own URL included
+    publish_date: str = ""  # when Hugo may publish it, if later than the build (scheduled posts only)
 
 
 @dataclass

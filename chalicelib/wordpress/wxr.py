@@ -40,6 +40,8 @@ RSS_NAMESPACES = frozenset({"", "http://backend.userland.com/rss2", "http://blog
 TOLERATED_ERRORS = frozenset({"WAR_NS_URI", "WAR_NS_URI_RELATIVE"})
 XML_DOMAINS = frozenset({"PARSER", "NAMESPACE", "IO", "I18N", "MEMORY"})
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
+#: The status of an item with neither `<wp:post_type>` nor `<wp:status>`.
+UNTYPED = "untyped"
 VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
 
 
@@ -358,7 +360,8 @@ def _item(el: Any) -> Item:
         modified=wp("post_modified"),
         modified_gmt=wp("post_modified_gmt"),
         slug=wp("post_name"),
-        status=wp("status") or "publish",
+        # Neither a type nor a status: WordPress's importer refuses it (no such post type); kept as a draft.
+        status=wp("status") or ("publish" if wp("post_type") else UNTYPED),
         parent=as_int(wp("post_parent")),
         menu_order=as_int(wp("menu_order")),
         password=wp("post_password"),

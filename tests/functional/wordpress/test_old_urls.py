@@ -13,6 +13,7 @@ from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.oldurlcheck import OldUrl, answer, check_old_urls, old_urls, unanswered
 from chalicelib.wordpress.oldurls import archive_page_paths, page_paths, renamed_paths
 
+from .conftest import build_with_log
 from .sitecounts import SHARED_WXR, reported_written, shared_exports, written_counts
 from .wxr_items import SITE, category, item, write_export
 
@@ -455,3 +456,39 @@ def test_the_later_pages_of_archives_lead_to_them_and_hugos_own_pages_stay(tmp_p
 )
 def test_archive_page_paths_follow_wordpress_paging(archive, posts, expected):
     assert archive_page_paths(archive, posts) == expected
+
+
+def test_a_scheduled_post_joins_its_archives_and_id_map_from_its_date(tmp_path):
+    # WordPress publishes a scheduled post at its date; so does Hugo (publishDate), so the archives
+    # and the ?p= map must already name it. A month only it has waits for it too.
+    posts = [
+        item("Now", post_id=1, link=f"{SITE}/now/", slug="now", date="2024-05-06 07:08:09"),
+        item(
+            "Later",
+            post_id=2,
+            link=f"{SITE}/later/",
+            slug="later",
+            date="2099-01-02 03:04:05",
+            status="future",
+        ),
+    ]
+    export = write_export(tmp_path / "export.xml", posts)
+    convert_export(export, tmp_path / "site")
+    site = tmp_path / "site"
+    later = frontmatter.load(site / "content/posts/later/index.md")
+    assert later["archives"] == ["2099", "2099-01"] and later["publishDate"] == "2099-01-02T03:04:05+00:00"
+    month = frontmatter.load(site / "content/archives/2099-01/_index.md")
+    assert month["publishDate"] == "2099-01-02T03:04:05+00:00"
+    assert month["aliases"] == ["/2099/01/", "/2099/01/02/"]
+    assert "publishDate" not in frontmatter.load(site / "content/archives/2024-05/_index.md").metadata
+    redirects = json.loads((site / "data/wordpress_redirects.json").read_text())
+    assert redirects["p"]["2"] == "/posts/later/"
+
+    before, _ = build_with_log(site, tmp_path / "before")
+    assert not (before / "posts/later").exists() and not (before / "archives/2099-01").exists()
+    assert not (before / "2099").exists() and "Later" not in (before / "archives/index.html").read_text()
+    after, _ = build_with_log(
+        site, tmp_path / "after", extra_args=("--buildFuture",)
+    )  # a build past its date
+    assert "/posts/later/" in (after / "archives/2099-01/index.html").read_text()
+    assert "/archives/2099-01/" in (after / "2099/01/index.html").read_text()

@@ -116,3 +116,29 @@ def test_private_plugin_records_are_never_published(tmp_path):
     written = "\n".join(p.read_text() for p in (tmp_path / "site/content").rglob("*.md"))
     assert "jane@example.com" not in written and "Order" not in written
     assert reported_written(report.counts) == written_counts(tmp_path / "site")
+
+
+def test_an_item_with_neither_type_nor_status_is_a_draft_with_a_warning(tmp_path):
+    # WordPress's importer refuses such an item (no post type), but nothing of an export is dropped.
+    untyped = (
+        "<item><title>Stray</title><link>https://old.example/stray/</link>"
+        "<content:encoded><![CDATA[<p>Stray text</p>]]></content:encoded>"
+        "<wp:post_id>20</wp:post_id><wp:post_name>stray</wp:post_name></item>"
+    )
+    no_type = (
+        "<item><title>Typeless</title><content:encoded><![CDATA[<p>Typed by default</p>]]></content:encoded>"
+        "<wp:post_id>20</wp:post_id><wp:post_name>typeless</wp:post_name><wp:status>publish</wp:status></item>"
+    )
+    export = write_export(tmp_path / "export.xml", [item("Kept", post_id=1, slug="kept"), untyped, no_type])
+    report = convert_export(export, tmp_path / "site")
+    site = tmp_path / "site"
+    assert reported_written(report.counts) == written_counts(site)
+    assert report.counts["post/published"] == 2 and report.counts["post/draft"] == 1
+    assert frontmatter.load(site / "content/posts/stray/index.md")["draft"] is True
+    assert frontmatter.load(site / "content/posts/typeless/index.md")["draft"] is False
+    warned = [w for w in report.warnings if w.code == "untyped-item"]
+    assert len(warned) == 1 and "Stray" in warned[0].item and "new id" in warned[0].message
+    # the id they share stays with the item WordPress imports
+    assert frontmatter.load(site / "content/posts/typeless/index.md")["wordpress_id"] == 20
+    assert json.loads((site / "data/wordpress_redirects.json").read_text())["p"]["20"] == "/posts/typeless/"
+    assert "duplicate-id" not in report.warning_codes()
