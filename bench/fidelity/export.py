@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,20 +68,29 @@ class ExportItem:
 
     @property
     def public(self) -> bool:
-        """WordPress shows it to anyone: published, not password-protected, a content type."""
-        return self.status == "publish" and not self.password and self.type not in INTERNAL_TYPES
+        """WordPress shows it to anyone: published (or scheduled for a time now past, which WordPress
+        publishes on import and on schedule alike), not password-protected, a content type."""
+        published = self.status == "publish" or (self.status == "future" and not self.scheduled_ahead)
+        return published and not self.password and self.type not in INTERNAL_TYPES
 
     @property
     def hidden(self) -> bool:
-        """WordPress shows it to no visitor (drafts, pending, private, trash, scheduled)."""
+        """WordPress shows it to no visitor (drafts, pending, private, trash, scheduled ahead)."""
+        if self.status == "future":
+            return self.type not in INTERNAL_TYPES and self.scheduled_ahead
         return self.type not in INTERNAL_TYPES and self.status in {
             "draft",
             "pending",
             "private",
             "trash",
-            "future",
             "auto-draft",
         }
+
+    @property
+    def scheduled_ahead(self) -> bool:
+        """Its date is still to come (wp_insert_post's test: the GMT date against now)."""
+        date, _ = gmt_date(self)
+        return not date or date > datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass
@@ -101,6 +111,12 @@ def plain(text: str) -> str:
 def _text(node: etree._Element, name: str, ns: dict[str, str]) -> str:
     found = node.find(name, ns)
     return (found.text or "") if found is not None else ""
+
+
+def _last_text(node: etree._Element, name: str, ns: dict[str, str]) -> str:
+    """The last of several (WordPress's importer keeps the last value it reads)."""
+    found = node.findall(name, ns)
+    return (found[-1].text or "") if found else ""
 
 
 def read_export(path: Path) -> Export:
@@ -128,7 +144,7 @@ def read_export(path: Path) -> Export:
     items = []
     for node in channel.findall("item"):
         item = ExportItem(
-            id=_text(node, "wp:post_id", ns).strip(),
+            id=_last_text(node, "wp:post_id", ns).strip(),
             type=_text(node, "wp:post_type", ns).strip() or "post",
             status=_text(node, "wp:status", ns).strip(),
             password=_text(node, "wp:post_password", ns),
