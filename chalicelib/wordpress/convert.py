@@ -43,6 +43,7 @@ from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
+from chalicelib.wordpress.sitemaps import redirects_file
 from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
 from chalicelib.wordpress.slugs import fit_segment, fits_as_folder, hugo_term_path, taxonomy_value
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
@@ -440,6 +441,8 @@ class Conversion:
                 f"data/{name}.json",
                 json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
             )
+        published = {key.partition("/")[0]: n for key, n in plan.counts.items() if key.endswith("/published")}
+        write_text(self.work, "static/_redirects", redirects_file(published))
         copy_theme(self.work, self.options.theme)
         PortableLayouts().write(self.work, self.shortcodes)
         for key, n in sorted(plan.counts.items()):

@@ -66,6 +66,10 @@ def test_an_export_goes_to_staging_then_prod_after_one_approval_post(cloud, api)
     staging_text = crawl_text(run["urls"]["staging"] + "sitemap.xml")
     for title in titles["publish"]:
         assert title in staging_text
+    # The sitemap addresses search engines were given (WordPress's own, Yoast's) lead to Hugo's.
+    for old in ("wp-sitemap.xml", "sitemap_index.xml", "wp-sitemap-posts-post-1.xml"):
+        status, sitemap = fetch(run["urls"]["staging"] + old)
+        assert status == 200 and "<urlset" in sitemap, old
 
     email_path = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30).path
     email = message_from_bytes(email_path.read_bytes())
