@@ -83,3 +83,46 @@ def from_pubdate(value: str) -> tuple[str, str]:
     offset = parsed.utcoffset()
     local = parsed.strftime(WP_FORMAT) if offset else ""
     return local, gmt
+
+
+# JavaScript's Date.prototype.toString(), which some WXR writers put in <wp:post_date>:
+# "Wed Jul 22 2015 15:05:08 GMT+0200 (Central European Summer Time)".
+_JS_DATE = re.compile(
+    r"(?:[A-Za-z]{3},? )?([A-Za-z]{3}) (\d{1,2}),? (\d{4}),? (\d{1,2}:\d\d(?::\d\d)?)"
+    r" ?(?:GMT|UTC)?([+-]\d{4})?"
+)
+
+
+def _aware(value: str) -> datetime | None:
+    """A date another writer than WordPress spelled (ISO 8601, RFC 822, JavaScript's), or None."""
+    try:
+        return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    except ValueError:
+        pass
+    js = _JS_DATE.match(value)
+    if js is not None:
+        month, day, year, clock, offset = js.groups()
+        value = f"{day} {month} {year} {clock} {offset or '+0000'}"
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def wordpress_dates(local: str, gmt: str) -> tuple[str, str]:
+    """`<wp:post_date>` and `<wp:post_date_gmt>` in WordPress's shape ("YYYY-MM-DD hh:mm:ss"), where
+    a writer other than WordPress used another: a date with an offset gives the local time it names
+    and, when the GMT field is unusable, the GMT one. Dates already in WordPress's shape (all of
+    WordPress's own) and unreadable ones are left as they are."""
+    local, gmt = local.strip(), gmt.strip()
+    if (not local or WP_SHAPE.fullmatch(local)) and (not gmt or WP_SHAPE.fullmatch(gmt)):
+        return local, gmt
+    parsed_gmt = None if not gmt or WP_SHAPE.fullmatch(gmt) else _aware(gmt)
+    if parsed_gmt is not None:
+        gmt = (parsed_gmt.astimezone(UTC) if parsed_gmt.tzinfo else parsed_gmt).strftime(WP_FORMAT)
+    parsed = None if not local or WP_SHAPE.fullmatch(local) else _aware(local)
+    if parsed is not None:
+        local = parsed.strftime(WP_FORMAT)
+        if parsed.tzinfo is not None and (not gmt or gmt.startswith("0000") or _parse(gmt) is None):
+            gmt = parsed.astimezone(UTC).strftime(WP_FORMAT)
+    return local, gmt

@@ -21,7 +21,7 @@ from typing import Any
 from lxml import etree
 
 from chalicelib.errors import ConversionError
-from chalicelib.wordpress.dates import from_pubdate
+from chalicelib.wordpress.dates import from_pubdate, wordpress_dates
 from chalicelib.wordpress.encoding import utf8_source
 from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
@@ -342,9 +342,10 @@ def _item(el: Any) -> Item:
     def wp(name: str) -> str:
         return values.get("wp:" + name, "").strip()
 
-    date, date_gmt = wp("post_date"), wp("post_date_gmt")
+    date, date_gmt = wordpress_dates(wp("post_date"), wp("post_date_gmt"))
     if not date and not date_gmt and values.get("pubDate", "").strip():
         date, date_gmt = from_pubdate(values["pubDate"])
+    modified, modified_gmt = wordpress_dates(wp("post_modified"), wp("post_modified_gmt"))
 
     return Item(
         id=as_int(wp("post_id")),
@@ -357,8 +358,8 @@ def _item(el: Any) -> Item:
         excerpt=values.get("excerpt", ""),
         date=date,
         date_gmt=date_gmt,
-        modified=wp("post_modified"),
-        modified_gmt=wp("post_modified_gmt"),
+        modified=modified,
+        modified_gmt=modified_gmt,
         slug=wp("post_name"),
         # Neither a type nor a status: WordPress's importer refuses it (no such post type); kept as a draft.
         status=wp("status") or ("publish" if wp("post_type") else UNTYPED),
