@@ -11,7 +11,7 @@ wrote there (its `.presslift-convert.json` manifest lists it).
 This package must never import the operator CLI (`presslift`) or the local cloud, and never publish.
 """
 
-from chalicelib.wordpress.convert import convert_export
+from chalicelib.wordpress.converter import convert_export
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.report import ConversionReport, ConversionWarning
 

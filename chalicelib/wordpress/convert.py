@@ -1,4 +1,4 @@
-"""Converting one WordPress export into a Hugo site source: the entry point and its two passes.
+"""Converting one WordPress export into a Hugo site source: its two passes (`converter` runs them).
 
 Pass one reads the export once to plan where everything goes, setting aside each item that becomes a
 page in a spool file beside the site; pass two reads the spool back one item at a time and writes it,
@@ -14,13 +14,10 @@ from __future__ import annotations
 import json
 import pickle
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from chalicelib.errors import ConversionError
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.datearchives import archive_terms
 from chalicelib.wordpress.dates import iso_date
@@ -36,7 +33,6 @@ from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.oldurls import archive_page_paths, feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.outdir import place, refuse_unless_empty
 from chalicelib.wordpress.patterns import Patterns
 from chalicelib.wordpress.plan import Placement, Plan, Planner, item_status
 from chalicelib.wordpress.players import enclosure, enclosure_player
@@ -49,8 +45,6 @@ from chalicelib.wordpress.slugs import fit_segment, fits_as_folder, hugo_term_pa
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import UNTYPED, ExportReader, Item, as_int
 
-# What hugo.toml's `theme` may say: a folder under themes/ or a Hugo module path.
-THEME_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)*")
 REWRITE_CACHE = 16384
 
 
@@ -98,8 +92,7 @@ class Conversion:
         self.spool = work.with_name(work.name + ".items")
 
     # -- pass one -------------------------------------------------------------------------------
-    def make_plan(self) -> Plan:
-        reader = ExportReader(self.export)
+    def make_plan(self, reader: ExportReader) -> Plan:
         planner: Planner | None = None
         with self.spool.open("wb") as spool:
             for item in reader.items():
@@ -473,49 +466,3 @@ class Conversion:
                 f"content/authors/{folder}/_index.md",
                 content_file({"title": name, "aliases": aliases}, ""),
             )
-
-
-def convert_export(
-    export: Path,
-    out_dir: Path,
-    *,
-    uploads: Path | None = None,
-    options: ConvertOptions | None = None,
-    progress: Callable[[int], None] | None = None,
-    force: bool = False,
-) -> ConversionReport:
-    """Converts a WordPress export into a Hugo site source in `out_dir`; see the package docstring."""
-    export = Path(export)
-    out_dir = Path(out_dir)
-    options = options or ConvertOptions()
-    if options.hacked_content not in ("strip", "quarantine", "keep"):
-        raise ConversionError(
-            f"unknown hacked-content policy {options.hacked_content!r} (choose strip, quarantine or keep)",
-            source=export.name,
-        )
-    if not THEME_NAME_RE.fullmatch(options.theme) or ".." in options.theme.split("/"):
-        raise ConversionError(
-            f"{options.theme!r} is not a theme name (a folder in themes/ or a module path such as "
-            "github.com/owner/theme)"
-        )
-    if not export.is_file():
-        what = "is a folder: give the export file (.xml) inside it" if export.is_dir() else "does not exist"
-        raise ConversionError(f"the export file {what}", source=str(export))
-    refuse_unless_empty(out_dir, force=force)
-    # The work folder goes beside the real folder (out_dir may be a link to it), on its filesystem.
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    archive = UploadsArchive(Path(uploads)) if uploads is not None else None
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))
-    try:
-        conversion = Conversion(export, work, archive, options, progress)
-        conversion.make_plan()
-        conversion.write_items()
-        conversion.write_site()
-        place(work, out_dir)
-        return conversion.report
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        work.with_name(work.name + ".items").unlink(missing_ok=True)
-        if archive is not None:
-            archive.close()

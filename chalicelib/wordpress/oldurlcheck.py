@@ -19,6 +19,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -46,7 +47,7 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.plan import SKIPPED_TAXONOMIES, item_status
 from chalicelib.wordpress.slugs import slugify
 from chalicelib.wordpress.terms import category_parents, term_archives, term_key
-from chalicelib.wordpress.wxr import ExportReader
+from chalicelib.wordpress.wxr import ExportReader, read_as_importer
 
 # quoted as Hugo writes it, or bare as its minifier may leave it
 MAP_ATTRIBUTE = re.compile(r'data-map=(?:"([^"]+)"|([^"\s>]+))')
@@ -74,8 +75,10 @@ def _local(url: str, hosts: set[str]) -> str:
 
 def old_urls(export: Path, options: ConvertOptions | None = None) -> list[OldUrl]:
     """Every old URL of the export that the converted site must answer (published items only)."""
-    options = options or ConvertOptions()
-    reader = ExportReader(export)
+    return read_as_importer(export, partial(_old_urls, options=options or ConvertOptions()))
+
+
+def _old_urls(reader: ExportReader, options: ConvertOptions) -> list[OldUrl]:
     candidates: list[tuple[str, str, str]] = []
     hosts: set[str] = set()
 

@@ -13,10 +13,10 @@ This module must never resolve entities, load a DTD, touch the network, or write
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -40,6 +40,7 @@ RSS_NAMESPACES = frozenset({"", "http://backend.userland.com/rss2", "http://blog
 TOLERATED_ERRORS = frozenset({"WAR_NS_URI", "WAR_NS_URI_RELATIVE"})
 XML_DOMAINS = frozenset({"PARSER", "NAMESPACE", "IO", "I18N", "MEMORY"})
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
+T = TypeVar("T")
 #: The status of an item with neither `<wp:post_type>` nor `<wp:status>`.
 UNTYPED = "untyped"
 VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
@@ -383,10 +384,12 @@ class ExportReader:
     (title, version, authors, terms) are therefore known by the time the first item arrives.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, nested_cdata: bool = False) -> None:
         self.path = path
         self.site = Site()
         self.repairs = 0
+        self.nested_cdata = nested_cdata  # see StrictXmlStream
+        self.suspect_closes = 0  # after a failed read: read again with nested_cdata when there are any
         self._aliases: dict[str, str] = {}
 
     def _fail(self, message: str, line: int | None) -> ConversionError:
@@ -433,7 +436,8 @@ class ExportReader:
             events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
         )
         with self.path.open("rb") as handle:
-            stream = StrictXmlStream(utf8_source(handle, name=self.path.name), name=self.path.name)
+            source = utf8_source(handle, name=self.path.name)
+            stream = StrictXmlStream(source, name=self.path.name, nested_cdata=self.nested_cdata)
             try:
                 for chunk in stream.chunks():
                     if not checked:
@@ -453,6 +457,7 @@ class ExportReader:
                                 yield item
                 ended = _close(parser)
             except etree.XMLSyntaxError as error:
+                self.suspect_closes = stream.suspect_closes
                 raise self._syntax_error(error, stream_line) from None
             self.repairs = stream.repairs
         if not checked:
@@ -542,3 +547,16 @@ class ExportReader:
         else:
             reason = f"the export is not well-formed XML ({message})"
         return self._fail(reason, line)
+
+
+def read_as_importer(path: Path, use: Callable[[ExportReader], T]) -> T:
+    """`use(reader)` on the export read as XML, as WordPress's importer reads it first; once more with
+    nested CDATA sections repaired (its last-resort reading) when that failed where a `]]>` had text
+    after it. `use` must start afresh each time: it may be called twice."""
+    reader = ExportReader(path)
+    try:
+        return use(reader)
+    except ConversionError:
+        if not reader.suspect_closes:
+            raise
+    return use(ExportReader(path, nested_cdata=True))

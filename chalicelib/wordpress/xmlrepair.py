@@ -3,6 +3,8 @@
 Real exports are not always strict XML: plugins write raw `&` into URLs, and old exporters nested
 `<![CDATA[` sections inside each other. WordPress's regex parser reads both, so we repair exactly
 those two faults while streaming, never changing the number of lines (error line numbers stay true).
+A raw `&` is always repaired (strict XML refuses it anyway); nested sections only with `nested_cdata`,
+as a second reading of an export that failed as XML where a `]]>` had text after it (`converter`).
 
 It also refuses DOCTYPE and ENTITY declarations outright: a WXR file never needs them and they are
 the door to entity bombs and external fetches.
@@ -23,7 +25,7 @@ CDATA_OPEN = b"<![CDATA["
 CDATA_CLOSE = b"]]>"
 # The escaped form of a `]]>` that belongs to the content, as WordPress's exporter writes it.
 CDATA_CLOSE_ESCAPED = b"]]]]><![CDATA[>"
-# A `]]>` ends a CDATA section only when markup follows: a closing tag or another CDATA section.
+# With nested_cdata, a `]]>` ends a section only when markup follows: a closing tag or another section.
 REAL_CLOSE = re.compile(rb"\]\]>[ \t\r\n]*(?:</|<!\[CDATA\[)")
 OUTSIDE_TOKEN = re.compile(rb"&|<!--|<!\[CDATA\[|<!(?i:doctype|entity)")
 VALID_REFERENCE = re.compile(rb"&(?:#[0-9]{1,8};|#x[0-9a-fA-F]{1,8};|(?:amp|lt|gt|quot|apos);)")
@@ -49,9 +51,15 @@ class ByteSource(Protocol):
 class StrictXmlStream:
     """Yields chunks of repaired XML from a binary export file."""
 
-    def __init__(self, source: ByteSource, *, name: str) -> None:
+    def __init__(self, source: ByteSource, *, name: str, nested_cdata: bool = False) -> None:
         self._source = source
         self._name = name
+        # False: every `]]>` ends its section, as strict XML reads it (and WordPress's importer, whose
+        # first parser is SimpleXML). True: a `]]>` that no markup follows is content, as old exporters
+        # that nested sections meant it and the importer's last-resort regex parser reads it.
+        self._nested_cdata = nested_cdata
+        self.inner_closes = 0  # with nested_cdata: each `]]>` read as part of a section's content
+        self.suspect_closes = 0  # without: each `]]>` that no markup follows (a nested section's?)
         self._buffer = b""
         self._eof = False
         self._in_cdata = False
@@ -142,6 +150,13 @@ class StrictXmlStream:
         return done
 
     def _find_real_close(self, buf: bytes, pos: int) -> int | None:
+        if not self._nested_cdata:
+            close = buf.find(CDATA_CLOSE, pos)
+            if close < 0 or (close + LOOKAHEAD > len(buf) and not self._eof):
+                return None  # what follows the close decides whether it is suspect: wait for it
+            if not REAL_CLOSE.match(buf, close) and buf[close + 3 :].strip():
+                self.suspect_closes += 1
+            return close
         if not self._eof:
             # The first `]]>` that REAL_CLOSE matches, as the loop below finds it: an earlier one near
             # the end of the buffer, or this one there, waits for more data either way.
@@ -161,5 +176,6 @@ class StrictXmlStream:
         count = content.count(CDATA_CLOSE)
         if count:
             self.repairs += count
+            self.inner_closes += count
             return content.replace(CDATA_CLOSE, CDATA_CLOSE_ESCAPED)
         return content

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import frontmatter
 
-from chalicelib.wordpress.convert import convert_export
+from chalicelib.wordpress.converter import convert_export
 from chalicelib.wordpress.slugs import MAX_PATH_BYTES, MAX_SEGMENT_BYTES
 from tests.functional.wordpress.wxr_items import SITE, item, write_export
 

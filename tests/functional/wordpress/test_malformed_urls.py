@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chalicelib.wordpress.convert import convert_export
+from chalicelib.wordpress.converter import convert_export
 from tests.functional.wordpress.wxr_items import item, write_export
 
 MALFORMED = [

@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from chalicelib.errors import ConversionError
-from chalicelib.wordpress.convert import convert_export
+from chalicelib.wordpress.converter import convert_export
 
 WP = "{http://wordpress.org/export/1.2/}"
 VALUES = [

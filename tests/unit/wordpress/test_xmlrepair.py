@@ -7,7 +7,8 @@ from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
 
 def repaired(text: str) -> str:
-    stream = StrictXmlStream(io.BytesIO(text.encode()), name="export.xml")
+    """`text` as the second reading (nested sections repaired) passes it on."""
+    stream = StrictXmlStream(io.BytesIO(text.encode()), name="export.xml", nested_cdata=True)
     return b"".join(stream.chunks()).decode()
 
 
@@ -59,3 +60,28 @@ def test_repairs_the_same_wherever_the_reads_split_the_export(monkeypatch):
     for chunk in [*range(1, 140), 1 << 16]:
         monkeypatch.setattr("chalicelib.wordpress.xmlrepair.CHUNK", chunk)
         assert repaired(raw) == expected, f"reads of {chunk} bytes"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "suspect"),
+    [
+        ("<a><![CDATA[]]> &lt;b&gt;x</a>", "<a><![CDATA[]]> &lt;b&gt;x</a>", 1),
+        ("<a><![CDATA[x ]]> y]]></a>", "<a><![CDATA[x ]]> y]]></a>", 1),  # left for the parser to refuse
+        (
+            "<a><![CDATA[x]]></a><b><![CDATA[y]]><![CDATA[z]]></b>",
+            "<a><![CDATA[x]]></a><b><![CDATA[y]]><![CDATA[z]]></b>",
+            0,
+        ),
+        ("<a>x & y</a>", "<a>x &amp; y</a>", 0),  # raw ampersands are repaired in either reading
+    ],
+)
+def test_the_first_reading_ends_a_section_at_every_close_and_counts_the_suspect_ones(raw, expected, suspect):
+    stream = StrictXmlStream(io.BytesIO(raw.encode()), name="export.xml")
+    assert b"".join(stream.chunks()).decode() == expected
+    assert (stream.suspect_closes, stream.inner_closes) == (suspect, 0)
+
+
+def test_the_second_reading_counts_the_closes_it_read_as_content():
+    stream = StrictXmlStream(io.BytesIO(b"<a><![CDATA[x ]]> y]]></a>"), name="export.xml", nested_cdata=True)
+    b"".join(stream.chunks())
+    assert stream.inner_closes == 1
