@@ -32,6 +32,7 @@ INTERNAL_TYPES = frozenset(
         "wp_navigation",
         "wp_font_family",
         "wp_font_face",
+        "product_variation",  # WooCommerce's: listed on its product's page, never a page of its own
     }
 )
 TAG = re.compile(r"<[^>]+>")

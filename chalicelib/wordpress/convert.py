@@ -42,6 +42,7 @@ from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemaps import redirects_file
 from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
 from chalicelib.wordpress.slugs import fit_segment, fits_as_folder, hugo_term_path, taxonomy_value
+from chalicelib.wordpress.variations import PRODUCT, VARIATION, Variation, listed, read_variation
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import UNTYPED, ExportReader, Item, as_int
 
@@ -83,6 +84,7 @@ class Conversion:
         self.patterns = Patterns()  # synced patterns, shown inside the posts that reference them
         self._attached: dict[int, list[int]] | None = None
         self.identities = ItemIdentities()
+        self.variations: dict[int, list[Variation]] = {}  # product id -> its variations (variations.py)
         self._rewrites: dict[str, str] = {}  # old URL -> new, while pages are written (_new_url)
         self.media = SiteMedia(work, uploads, options, self.report)
         # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
@@ -102,6 +104,12 @@ class Conversion:
                 if not settled.kept:
                     planner.add_repeat(item, settled.same_as)
                     continue
+                if item.type == VARIATION:  # listed on its product's page; its addresses lead there
+                    planner.add_repeat(item, item.parent)
+                    self.variations.setdefault(item.parent, []).append(
+                        read_variation(item, plain(item.title))
+                    )
+                    continue
                 planner.add(item)
                 if item.type == "wp_block":
                     self.patterns.keep(item.id, item.status, item.content)
@@ -113,6 +121,7 @@ class Conversion:
         if planner is None:
             planner = Planner(reader.site, self.options)
         plan = planner.finish()
+        self._settle_variations(plan)
         if self.uploads is not None:
             plan.sitemap.available = self.uploads.files
         site = reader.site
@@ -153,6 +162,24 @@ class Conversion:
                 alias,
             )
         return plan
+
+    def _settle_variations(self, plan: Plan) -> None:
+        """Counts each variation: listed on its product, disabled, or without a product (named)."""
+        for product_id, found in list(self.variations.items()):
+            placement = plan.placements.get(product_id)
+            if placement is not None and placement.type == PRODUCT:
+                for variation in found:
+                    self.report.count(VARIATION, "listed" if variation.enabled else "disabled")
+                continue
+            del self.variations[product_id]
+            for variation in found:
+                self.report.count(VARIATION, "orphan")
+                self.report.warn(
+                    "variation-orphan",
+                    f"its product ({product_id or 'none named'}) is not a published or draft product of "
+                    "the export; left out",
+                    f"{VARIATION} {variation.id} {variation.title!r}",
+                )
 
     def _settle_identity(self, item: Item) -> Settled:
         """Whether the item is converted; an item without an id or with a taken one gets a new id."""
@@ -309,6 +336,10 @@ class Conversion:
                 warn=warn,
             )
         )
+        if item.id in self.variations and isinstance(meta.get("product"), dict):
+            names = {t.slug: t.name for t in item.terms if t.taxonomy.startswith("pa_") and t.slug}
+            if shown := listed(self.variations[item.id], self._referenced_media_url, names):
+                meta["product"]["variations"] = shown
         if item.type not in ("post", "page"):
             meta["wordpress_type"] = item.type
         if item.menu_order and item.type == "page":

@@ -1,8 +1,9 @@
 """What a converted site holds, counted the way the conversion report counts it, and the shared exports.
 
 Content files are counted from their front matter (type from the section or `wordpress_type`, status
-from `draft` and `publishDate`), media from data/media.json and the files under static/, comments
-from each page's comments.json, menu entries from hugo.toml.
+from `draft` and `publishDate`; a product's variations from its `product.variations`), media from
+data/media.json and the files under static/, comments from each page's comments.json, menu entries
+from hugo.toml.
 """
 
 import json
@@ -34,6 +35,9 @@ def written_counts(site: Path) -> Counter[str]:
         else:
             status = "published"
         found[f"{kind}/{status}"] += 1
+        product = post.get("product")
+        if isinstance(product, dict) and product.get("variations"):  # listed on their product's page
+            found["product_variation/listed"] += len(product["variations"])
     assert [i for i, n in ids.items() if n > 1] == [], "two pages share one id"
     media = site / "data/media.json"
     if media.is_file():
@@ -56,7 +60,16 @@ def reported_written(counts: dict[str, int]) -> Counter[str]:
         kind, _, status = key.partition("/")
         if status == "quarantined":
             kept[f"{kind}/draft"] += n
-        elif status in ("published", "draft", "future", "media", "copied", "approved", "menu-entry"):
+        elif status in (
+            "published",
+            "draft",
+            "future",
+            "media",
+            "copied",
+            "approved",
+            "menu-entry",
+            "listed",
+        ):
             kept[key] += n
     return +kept
 

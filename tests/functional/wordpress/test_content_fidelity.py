@@ -160,8 +160,17 @@ POSTS = [
         "scarf-red",
         type="product_variation",
         parent=40,
-        meta={"attribute_pa_color": "red", "_price": "15"},
+        meta={"attribute_pa_color": "red", "_price": "15", "_sku": "SC-1-R", "_thumbnail_id": "30"},
     ),
+    Post(
+        42,
+        "scarf-blue",
+        type="product_variation",
+        parent=40,
+        status="private",  # a disabled variation: the shop did not offer it
+        meta={"attribute_pa_color": "blue", "_price": "15"},
+    ),
+    Post(43, "lost-variation", type="product_variation", parent=999, meta={"_price": "1"}),
     menu_item(50, "taxonomy", "category", 7),
     menu_item(51, "post_type", "page", 5),
     menu_item(52, "custom", "custom", 0, title="Elsewhere &amp; beyond", url="https://elsewhere.example/"),
@@ -283,9 +292,35 @@ def test_woocommerce_products_keep_price_sku_stock_and_attributes(converted):
         "https://old.example/wp-content/uploads/2024/03/pic.jpg"
     ]  # no archive: kept
     assert (product["price_min"], product["price_max"]) == ("9.5", "120")
-    variation = frontmatter.load(site / "content/product_variation/scarf-red/index.md")["product"]
-    assert variation == {"price": "15", "variation_attributes": {"Color": "red"}}
+    # A variation is listed on its product's page, as the shop showed it, never a page of its own.
+    assert product["variations"] == [
+        {
+            "title": "scarf-red",
+            "attributes": {"Color": "Red"},
+            "sku": "SC-1-R",
+            "price": "15",
+            "image": "https://old.example/wp-content/uploads/2024/03/pic.jpg",
+        }
+    ]
+    assert not (site / "content/product_variation").exists()
+    assert (report.counts["product_variation/listed"], report.counts["product_variation/disabled"]) == (1, 1)
+    orphan = [w for w in report.warnings if w.code == "variation-orphan"]
+    assert len(orphan) == 1 and "lost-variation" in orphan[0].item and "999" in orphan[0].message
     # WooCommerce's internal product_type taxonomy is data, not a public archive.
     assert not (site / "content/product_type").exists()
     dropped = [w.message for w in report.warnings if w.code == "product-meta-dropped"]
     assert dropped == ["WooCommerce data not carried over: _upsell_ids, _wc_average_rating, total_sales"]
+
+
+def test_a_products_page_shows_its_price_facts_and_variations(converted):
+    site, public, _ = converted
+    html = (public / "product/scarf/index.html").read_text()
+    section = html.split('<section class="product"', 1)[1].split("</section>", 1)[0]
+    assert '<p class="product-price"><del>20</del> <ins>15</ins></p>' in section
+    assert "SC-1" in section and "In stock" in section
+    assert "<dt>Color</dt><dd>Red, Blue</dd>" in section
+    assert (
+        "Color: Red" in section and "SC-1-R" in section and "blue" not in section.lower().split("<table")[1]
+    )
+    # The variation's id leads to its product.
+    assert json.loads((site / "data/wordpress_redirects.json").read_text())["p"]["41"] == "/product/scarf/"
