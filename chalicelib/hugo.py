@@ -22,7 +22,8 @@ from chalicelib.binaries import find_binary
 from chalicelib.budget import TimeBudget
 from chalicelib.childenv import child_environment
 from chalicelib.errors import BuildError
-from chalicelib.hugo_policy import SECURITY_ENV, check_source_paths
+from chalicelib.hugo_hints import hint
+from chalicelib.hugo_policy import check_source_paths, security_env
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
 #: Hugo's cacheDir and resourceDir, as folders of the `work_dir` a build is given (what a site's kept
@@ -74,11 +75,13 @@ def build_site(
     extra_args: tuple[str, ...] = (),
     params: dict[str, str] | None = None,
     settings: dict[str, str] | None = None,
+    remote_hosts: tuple[str, ...] = (),
 ) -> HugoBuild:
     """Build `source` into `destination` with `base_url`; raise BuildError with Hugo's errors.
 
     The site's config is checked first (`check_source_paths`: no mount or folder outside `source`),
-    and Hugo runs with an allowlisted environment and Presslift's security settings (`SECURITY_ENV`),
+    and Hugo runs with an allowlisted environment and Presslift's security settings (`security_env`:
+    the site operator's `remote_hosts` are the only hosts it may fetch from),
     and with `enableGitInfo` off (it would run git).
     """
     check_source_paths(source)
@@ -96,8 +99,8 @@ def build_site(
         "HUGO_ENABLEGITINFO": "false",
         # Settings the pipeline gives Hugo over every config file and folder (HUGO_<KEY>): its segments.
         **(settings or {}),
-        # Last, so nothing above can loosen them.
-        **SECURITY_ENV,
+        # Last, so nothing above can loosen them; `remote_hosts` is the site operator's, never the site's.
+        **security_env(remote_hosts),
     }
     env = child_environment(work_dir / "hugo-home", hugo_env)
     args = [
@@ -125,7 +128,11 @@ def build_site(
         raise BuildError(budget.exhausted("Hugo", timeout), log_tail=error_lines(log)) from exc
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
+        said = hint(log)
         raise BuildError(
-            f"Hugo failed (exit {proc.returncode}): {error_lines(log, 3)}", log_tail=error_lines(log)
+            f"Hugo failed (exit {proc.returncode}): "
+            + (f"{said}. Hugo said: " if said else "")
+            + error_lines(log, 3),
+            log_tail=error_lines(log),
         )
     return HugoBuild(destination=destination, log=log, seconds=time.monotonic() - started)

@@ -68,6 +68,7 @@ OPERATOR_KEYS: dict[str, str] = {
     "code.app": "--code-app",
     "fetch_media": "--fetch-media",
     "build_segments": "--build-segments",
+    "remote_hosts": "--remote-hosts",
 }
 _TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
 
@@ -311,6 +312,7 @@ _OPERATOR_TOP_KEYS = (
     "search",
     "fetch_media",
     "build_segments",
+    "remote_hosts",
 )
 
 

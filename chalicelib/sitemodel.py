@@ -30,6 +30,9 @@ _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _BRANCH = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)(?!.*@\{)[^\s~^:?*\[\\\x00-\x1f\x7f]+(?<![/.])$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _DISTRIBUTION = re.compile(r"^[A-Z0-9]{10,20}$")
+#: A host name a build may fetch from: lower-case labels, at least two, no wildcard, port or path.
+_HOST = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
+MAX_REMOTE_HOSTS = 20
 _APP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Algolia application ids are upper-case letters and digits; the hosts are derived from them.
 _APP_ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
@@ -124,6 +127,9 @@ class Site:
     # A site too big for one build function is rendered in this many Hugo segments, each by its own
     # build runner, at once (`chalicelib.work.segmented`).
     build_segments: int = 1
+    # Hosts a build may fetch from (Hugo's resources.GetRemote, https and GET only): the operator's call,
+    # never the repository's, since the build then reaches a server the pipeline does not run.
+    remote_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -177,6 +183,7 @@ SETTINGS = (
     "fetch_media",
     "previews",
     "build_segments",
+    "remote_hosts",
 )
 
 
@@ -212,6 +219,14 @@ def validate(site: Site) -> None:
         )
     if segments > 1 and site.kind != "hugo":
         raise InputError(f"{where}: --build-segments is for Hugo sites; a {site.kind} site builds in one job")
+    if len(site.remote_hosts) > MAX_REMOTE_HOSTS:
+        raise InputError(f"{where}: --remote-hosts names at most {MAX_REMOTE_HOSTS} hosts")
+    for host in site.remote_hosts:
+        if not _HOST.match(host):
+            raise InputError(
+                f"{where}: --remote-hosts takes host names (cdn.example.com), not {host!r}: no scheme, "
+                "port, path or wildcard"
+            )
     _validate_search(where, site.search)
 
 
@@ -386,6 +401,7 @@ def site_from_dict(data: Mapping[str, Any]) -> Site:
         fetch_media=bool(data.get("fetch_media", False)),
         previews=_previews(data.get("previews") or {}),
         build_segments=int(data.get("build_segments") or 1),
+        remote_hosts=tuple(data.get("remote_hosts") or ()),
     )
 
 

@@ -83,6 +83,11 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
         type=int,
         help="render the site in this many Hugo segments, each in its own build runner at once (1 to 16; 1)",
     )
+    parser.add_argument(
+        "--remote-hosts",
+        help="comma-separated hosts the site's build may fetch from over https (resources.GetRemote; "
+        "'' for none, the default)",
+    )
     parser.add_argument("--search", choices=("pagefind", "algolia"), help="the search backend (pagefind)")
     for name in _SEARCH_FIELDS:
         parser.add_argument(f"--algolia-{name.replace('_', '-')}")
@@ -128,6 +133,8 @@ def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[s
         changes["previews"] = previews
     if args.build_segments is not None and args.build_segments != base.build_segments:
         changes["build_segments"] = args.build_segments
+    if args.remote_hosts is not None:
+        changes["remote_hosts"] = tuple(host.lower() for host in _list(args.remote_hosts))
     search = base.search
     if args.search is not None:
         search = replace(search, backend=args.search)
@@ -197,6 +204,8 @@ def describe(site: Site) -> str:
         lines.append(f"  build: {site.build_segments} Hugo segments, each in its own build runner")
     if site.fetch_media:
         lines.append("  media: fetched from the old host when the uploads archive lacks them")
+    if site.remote_hosts:
+        lines.append(f"  build may fetch from: {', '.join(site.remote_hosts)} (https, GET)")
     if site.search.backend == "algolia":
         lines.append(
             f"  search: algolia app {site.search.app_id}, index {site.search.index_name}, "

@@ -24,6 +24,8 @@ class StageRender:
     base_url: str
     params: dict[str, str] = field(default_factory=dict)
     pagefind: bool = True
+    #: The hosts its render may fetch from (the site registration's `remote_hosts`).
+    remote_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class BuildJob:
             source_url=str(data["source_url"]),
             trees_url=str(data["trees_url"]),
             log_url=str(data["log_url"]),
-            stages=tuple(StageRender(**stage) for stage in data["stages"]),
+            stages=tuple(_stage(stage) for stage in data["stages"]),
             flags=tuple(str(flag) for flag in data.get("flags", ())),
             hugo_version=data.get("hugo_version"),
             seconds=float(data.get("seconds", 600)),
@@ -83,6 +85,10 @@ class BuildJob:
             segments=int(data.get("segments", 0)),
             theme_fallback=str(data.get("theme_fallback", "")),
         )
+
+
+def _stage(data: dict[str, Any]) -> StageRender:
+    return StageRender(**{**data, "remote_hosts": tuple(str(h) for h in data.get("remote_hosts", ()))})
 
 
 def _bundle(data: dict[str, Any] | None) -> BundleSettings | None:

@@ -216,6 +216,7 @@ def _render(
             extra_args=(*with_flags, *segment.args),
             params=stage.params,
             settings=segment.env,
+            remote_hosts=stage.remote_hosts,
         )
 
     try:

@@ -246,3 +246,54 @@ def test_hugo_is_started_with_the_allowlist_and_presslifts_settings_only(tmp_pat
     assert env["HUGO_SECURITY_EXEC_ALLOW"] == "none"
     assert env["HUGO_SECURITY_HTTP_URLS"] == "none"
     assert env["HOME"].startswith(str(tmp_path / "work"))
+
+
+HINTED = {
+    "js.Babel": ('{{ with resources.Get "a.js" | js.Babel }}{{ .Content }}{{ end }}', "start babel"),
+    "resources.GetRemote": (
+        '{{ with resources.GetRemote "https://data.example.test/a.json" }}{{ .Content }}{{ end }}',
+        "--remote-hosts data.example.test",
+    ),
+    "Dart Sass": (
+        '{{ with resources.Get "a.scss" | css.Sass (dict "transpiler" "dartsass") }}{{ .Content }}{{ end }}',
+        "Dart Sass",
+    ),
+}
+
+
+@pytest.mark.parametrize("template, said", HINTED.values(), ids=HINTED.keys())
+def test_a_failure_the_policy_causes_says_what_the_author_can_do(tmp_path, template, said):
+    files = {"layouts/home.html": template, "assets/a.js": "const f = () => 1;\n", "assets/a.scss": "a{}\n"}
+    with pytest.raises(BuildError) as failed:
+        build(tmp_path, site(tmp_path, files))
+    message = str(failed.value)
+    assert (
+        message.startswith("Hugo failed (exit 1): the site") and said in message and "Hugo said:" in message
+    )
+
+
+def test_a_host_the_operator_allowed_passes_the_policy_and_no_other_does(tmp_path):
+    template = (
+        '{{ with try (resources.GetRemote "https://data.example.test/a.json") }}{{ with .Err }}'
+        "{{ errorf `fetch: %s` . }}{{ end }}{{ end }}"
+    )
+    source = site(tmp_path, {"layouts/home.html": template})
+    public = tmp_path / "public"
+    with pytest.raises(BuildError) as allowed:  # no such host here: the fetch itself fails
+        build_site(
+            source,
+            public,
+            base_url="https://example.test/",
+            work_dir=tmp_path / "w1",
+            remote_hosts=("data.example.test",),
+        )
+    assert "fetch:" in allowed.value.log_tail and "security.http.urls" not in allowed.value.log_tail
+    with pytest.raises(BuildError) as other:
+        build_site(
+            source,
+            public,
+            base_url="https://example.test/",
+            work_dir=tmp_path / "w2",
+            remote_hosts=("cdn.example.test",),
+        )
+    assert 'not whitelisted in policy "security.http.urls"' in other.value.log_tail

@@ -1,0 +1,49 @@
+"""What a site's author can do when Hugo fails on what Presslift's builds do not allow or have.
+
+Hugo's own message names its security policy (`security.exec.allow`, `security.http.urls`) or a tool
+it lacks, which tells an author nothing about the fix: a build here starts no program but Hugo and
+fetches nothing (`hugo_policy`), and has no Dart Sass. `hint(log)` turns those failures into one
+sentence that says what the site asked for and what to do; Hugo's own lines stay in the run's log.
+
+This module only reads a log.
+"""
+
+from __future__ import annotations
+
+import re
+
+_EXEC = re.compile(r'access denied: "([^"]{1,80})" is not whitelisted in policy "security\.exec\.allow"')
+_HTTP = re.compile(r'access denied: "([^"]{1,300})" is not whitelisted in policy "security\.http\.urls"')
+_METHOD = re.compile(r'is not whitelisted in policy "security\.http\.methods"')
+_DART_SASS = re.compile(r"You need to install Dart Sass|TOCSS-DART")
+
+
+def hint(log: str) -> str:
+    """One sentence for the failures Presslift's build policy causes, or ""."""
+    if found := _EXEC.search(log):
+        return (
+            f"the site's templates start {found.group(1)} (css.PostCSS, js.Babel, css.TailwindCSS and "
+            "Dart Sass are programs Hugo runs), and Presslift's builds run no program but Hugo: build "
+            "that file before you push and commit it under assets/ or static/"
+        )
+    if found := _HTTP.search(log):
+        url = found.group(1)
+        return (
+            f"the site fetches {url} while it builds (resources.GetRemote), and Presslift's builds fetch "
+            "nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
+            f"update SITE --remote-hosts {_host(url)}`, or commit the file under assets/"
+        )
+    if _METHOD.search(log):
+        return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
+    if _DART_SASS.search(log):
+        return (
+            'the site asks for Dart Sass (css.Sass with transpiler "dartsass"), which the build runner does '
+            "not have: leave the transpiler option out (Hugo's built-in LibSass) or commit the built CSS "
+            "under static/"
+        )
+    return ""
+
+
+def _host(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0].split("?", 1)[0] or url
