@@ -89,6 +89,7 @@ class Conversion:
         self.media = SiteMedia(work, uploads, options, self.report)
         # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
         self.shortcodes: set[str] = set()
+        self.math = False  # some content has formulas: Hugo's passthrough and its render hook
         # Written items wait here between the passes; it lives in the work folder's parent so a
         # failed run removes it with the rest.
         self.spool = work.with_name(work.name + ".items")
@@ -276,6 +277,7 @@ class Conversion:
             ),
         )
         markdown = body.markdown
+        self.math = self.math or body.formulas > 0
         title, title_findings = clean_title(
             item.title, iframe_hosts=self.options.iframe_hosts, strip=policy != "keep"
         )
@@ -424,6 +426,7 @@ class Conversion:
                 taxonomies=plan.taxonomies,
                 menu_entries=entries,
                 date_archives=plan.date_archives,
+                math=self.math,
             ),
         )
         # Old ?p=ID links all reach the home page of a static site; its script sends them on.
@@ -468,7 +471,7 @@ class Conversion:
         published = {key.partition("/")[0]: n for key, n in plan.counts.items() if key.endswith("/published")}
         write_text(self.work, "static/_redirects", redirects_file(published))
         copy_theme(self.work, self.options.theme)
-        PortableLayouts().write(self.work, self.shortcodes)
+        PortableLayouts().write(self.work, self.shortcodes, hooks=("passthrough",) if self.math else ())
         for key, n in sorted(plan.counts.items()):
             kind, _, status = key.partition("/")
             if n:

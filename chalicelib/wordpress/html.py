@@ -25,6 +25,7 @@ from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
+from chalicelib.wordpress.latex import HAS_MATH, math_to_passthrough
 from chalicelib.wordpress.lazyimages import unlazy_images
 from chalicelib.wordpress.markdown import (
     can_convert,
@@ -171,6 +172,7 @@ class Body:
     markdown: str
     findings: list[Finding]
     has_more: bool
+    formulas: int = 0  # TeX kept for Hugo's passthrough (latex.py)
 
 
 def _rewrite_links(root: Any, rewrite: Callable[[str], str]) -> None:
@@ -213,6 +215,11 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     pc = PlayerContext(ctx.rewrite_url, attached_media, ctx.warn, ctx.remote_player)
     sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn, pc)
     text = ctx.inline_patterns(html_text).replace("\r\n", "\n").replace("\r", "\n")
+    formulas = 0
+    if HAS_MATH.search(text):  # Jetpack's $latex, [latex], MathJax's \( \) and the like
+        text, formulas = math_to_passthrough(
+            text, lambda markdown, block: placeholders.add(markdown, block=block)
+        )
     is_blocks = "<!-- wp:" in text
     if is_blocks and has_attribute_only_blocks(text):  # social links; latest posts and the like
         text = attribute_only_blocks(text, ctx.warn)
@@ -247,4 +254,4 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
     markdown = squeeze_blank_lines(markdown).strip() + "\n"
-    return Body(release(markdown), findings, has_more)
+    return Body(release(markdown), findings, has_more, formulas)

@@ -52,11 +52,19 @@ class PortableLayouts:
                 return path
         return None
 
-    def write(self, site: Path, used: set[str]) -> list[str]:
-        """Writes the shortcodes in `used` that Presslift defines, and what they need; returns the
-        paths written, relative to `site`, sorted."""
+    def write(self, site: Path, used: set[str], hooks: tuple[str, ...] = ()) -> list[str]:
+        """Writes the shortcodes in `used` that Presslift defines and the render `hooks` the content
+        needs ("passthrough": formulas), and what they call; returns the paths written, relative to
+        `site`, sorted."""
         written: set[str] = set()
         partials: list[str] = []
+        for hook in hooks:
+            hook_file = self.theme / "layouts" / "_markup" / f"render-{hook}.html"
+            if hook_file.is_file():
+                relative = f"layouts/_markup/render-{hook}.html"
+                template = self._portable(hook_file.read_text("utf-8"), partials, written, site)
+                write_text(site, relative, template)
+                written.add(relative)
         for name in sorted(used):
             source = self.shortcode(name)
             if source is not None:

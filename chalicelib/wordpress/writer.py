@@ -200,6 +200,7 @@ def hugo_toml(
     taxonomies: dict[str, str],
     menu_entries: dict[str, list[dict[str, Any]]],
     date_archives: str = "",
+    math: bool = False,
 ) -> str:
     lines = [
         f"baseURL = {toml_string(base_url)}",
@@ -226,6 +227,10 @@ def hugo_toml(
     lines += ["", "[markup.goldmark.extensions]", "strikethrough = false"]
     for extra in ("delete", "subscript", "superscript"):
         lines += ["", f"[markup.goldmark.extensions.extras.{extra}]", "enable = true"]
+    if math:  # formulas as \(TeX\) and \[TeX\], for the passthrough render hook (latex.py)
+        lines += ["", "[markup.goldmark.extensions.passthrough]", "enable = true"]
+        lines += ["", "[markup.goldmark.extensions.passthrough.delimiters]"]
+        lines += ["block = [['\\[', '\\]']]", "inline = [['\\(', '\\)']]"]
     for menu in sorted(menu_entries):
         for entry in menu_entries[menu]:
             lines += ["", f"[[menus.{toml_string(menu) if not menu.isidentifier() else menu}]]"]

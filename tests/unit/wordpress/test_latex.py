@@ -1,0 +1,39 @@
+"""Formulas as WordPress sites wrote them (Jetpack, MathJax plugins) are kept as TeX for Hugo."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.wordpress.bodies import markdown_of
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # Jetpack, with the options that were for its image
+        ("<p>So $latex e^{i\\pi}+1=0&amp;fg=ff0000&amp;s=2$ holds.</p>", "So \\(e^{i\\pi}+1=0\\) holds.\n"),
+        ("[latex]a_1^2 &lt; b[/latex]", "\\(a_1^2 < b\\)\n"),
+        # MathJax's delimiters; display math is a paragraph of its own
+        ("<p>Let \\(x_1 * y_2\\) be</p>", "Let \\(x_1 * y_2\\) be\n"),
+        ("<p>\\[\\int_0^1 f\\,dx\\]</p>", "\\[\\int_0^1 f\\,dx\\]\n"),
+        ("<p>$$\\sum_{i=1}^n i$$</p>", "\\[\\sum_{i=1}^n i\\]\n"),
+        # tags an editor put inside a formula do not reach TeX
+        ("<p>$latex a<br />+b$</p>", "\\(a +b\\)\n"),
+    ],
+)
+def test_formulas_become_hugo_passthrough_tex(html, markdown):
+    assert markdown_of(html) == markdown
+
+
+@pytest.mark.parametrize(
+    ("html", "kept"),
+    [
+        ("<p>Prices run from $$ to $$$, and $$ again.</p>", "from $$ to $$$, and $$ again"),  # dollars
+        ("<pre>echo \\(x\\) $latex y$</pre>", "echo \\(x\\) $latex y$"),
+        ("<p>Use <code>$$a_b$$</code> for display math.</p>", "`$$a_b$$`"),
+        ("[code lang='tex']$latex x$[/code]", "$latex x$"),
+    ],
+)
+def test_prices_and_code_stay_as_they_are(html, kept):
+    markdown = markdown_of(html)
+    assert kept in markdown and "\\[" not in markdown
