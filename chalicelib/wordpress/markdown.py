@@ -410,7 +410,8 @@ def _element(el: Any, ctx: _Context) -> str:
         attribute = f" {{#{ident}}}" if ident else ""
         return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{attribute}{BLOCK_GAP}"
     if tag == "blockquote":
-        text = squeeze_blank_lines(inner.strip())
+        # Lines of spaces between its blocks are blank lines: one blank line between paragraphs.
+        text = squeeze_blank_lines("\n".join(line.rstrip(" \t") for line in inner.strip().split("\n")))
         if not text:
             return ""
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))

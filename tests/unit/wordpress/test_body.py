@@ -211,3 +211,16 @@ def test_a_visible_embed_of_another_host_is_a_link_not_hacked_content(frame):
     assert result.findings == []
     assert '{{< embed url="https://' in result.markdown and "After" in result.markdown
     assert [code for code, _ in warnings] == ["embed-link"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<blockquote class="wp-block-quote"><p>Said</p><cite>Someone</cite></blockquote>',  # blocks
+        "<blockquote>Said\n\n<cite>Someone</cite></blockquote>",  # classic, through wpautop
+    ],
+)
+def test_a_quotes_paragraphs_are_one_blank_quoted_line_apart(html):
+    from tests.unit.wordpress.bodies import markdown_of
+
+    assert markdown_of(html) == "> Said\n>\n> *Someone*\n"
