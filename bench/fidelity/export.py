@@ -164,7 +164,7 @@ def read_export(path: Path) -> Export:
         for category in node.findall("category"):
             name = plain(category.text or "")
             slug = (category.get("nicename") or "").strip()
-            if category.get("domain") in ("category", "post_tag") and slug:
+            if category.get("domain") in ("category", "post_tag", "post_format") and slug:
                 item.term_slugs.append((category.get("domain") or "", slug))
             if category.get("domain") == "category" and name:
                 item.categories.append(name)

@@ -231,9 +231,9 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
     `?page_id=ID` for pages), its link under each `_wp_old_slug`, the later pages of a post split into
     pages; the year, month and day archives of public posts; the later pages of every archive (ten posts a
     page, WordPress's default); attachment pages of public items;
-    the archives and feeds of the categories and tags public items use (at WordPress's default
-    bases, /category/ and /tag/), and the site's /feed/ and /comments/feed/. A link to another host
-    (an attachment whose link is a CDN file) is not one of the site's URLs."""
+    the archives and feeds of the categories, tags and post formats public items use (at WordPress's
+    default bases, /category/ and /tag/, and /type/), and the site's /feed/ and /comments/feed/. A link
+    to another host (an attachment whose link is a CDN file) is not one of the site's URLs."""
     m = Measure("old URLs answer")
     public = {i.id for i in export.public_items}
     host = urlsplit(export.base_url).netloc.casefold()
@@ -275,7 +275,9 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
                 if day.isdigit() and day != "00":  # a day's archive (the Calendar widget links them)
                     site_urls[(f"/{year}/{month}/{day}/", "")] = f"archive /{year}/{month}/{day}/"
             for taxonomy, slug in item.term_slugs:
-                base = "/category/" if taxonomy == "category" else "/tag/"
+                base = {"category": "/category/", "post_tag": "/tag/"}.get(taxonomy, "/type/")
+                if taxonomy == "post_format":  # /type/aside/ lists the term post-format-aside
+                    slug = slug.removeprefix("post-format-")
                 listed[f"{base}{slug}/"] += 1
                 site_urls[(f"{base}{slug}/", "")] = f"{taxonomy} {slug}"
                 site_urls[(f"{base}{slug}/feed/", "")] = f"{taxonomy} {slug} feed"

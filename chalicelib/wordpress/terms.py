@@ -20,10 +20,19 @@ from chalicelib.wordpress.oldurls import SAFE_SEGMENT
 from chalicelib.wordpress.slugs import fit_segment, hugo_term_path, plain_text, slugify
 from chalicelib.wordpress.wxr import Term
 
-TAXONOMY_SECTIONS = {"category": "categories", "post_tag": "tags", "author": "authors"}
-SINGULAR = {"category": "category", "post_tag": "tag", "author": "author"}
+TAXONOMY_SECTIONS = {
+    "category": "categories",
+    "post_tag": "tags",
+    "author": "authors",
+    "post_format": "formats",  # Aside, Gallery, Quote...: WordPress's archive of each is /type/aside/
+}
+SINGULAR = {"category": "category", "post_tag": "tag", "author": "author", "post_format": "post_format"}
+# Where a taxonomy's WordPress archives live, where that is not its name (SINGULAR).
+ARCHIVE_BASE = {"post_format": "type"}
+# How WordPress names a post format's term ("post-format-aside") beside its archive's slug ("aside").
+FORMAT_PREFIX = "post-format-"
 SKIPPED_TAXONOMIES = frozenset(
-    {"nav_menu", "post_format", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
+    {"nav_menu", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
     # WooCommerce's internal taxonomies (registered with public => false; products.py reads them).
     | {"product_type", "product_visibility", "product_shipping_class"}
 )
@@ -61,7 +70,10 @@ def category_parents(terms: list[Term]) -> dict[str, str]:
 def archive_paths(taxonomy: str, slug: str, parents: dict[str, str]) -> list[str]:
     """Where WordPress served a term's archive: `/category/child/`, and `/category/parent/child/`
     for a subcategory. `slug` is sanitised; a custom taxonomy's archive base is its name."""
-    paths = [f"/{SINGULAR.get(taxonomy) or slugify(taxonomy)}/{slug}/"]
+    if taxonomy == "post_format":
+        slug = slug.removeprefix(FORMAT_PREFIX)
+    base = ARCHIVE_BASE.get(taxonomy) or SINGULAR.get(taxonomy) or slugify(taxonomy)
+    paths = [f"/{base}/{slug}/"]
     if taxonomy == "category":
         chain, seen = [slug], {slug}
         while parents.get(chain[0]) and parents[chain[0]] not in seen:
