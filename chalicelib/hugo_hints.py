@@ -1,9 +1,10 @@
 """What a site's author can do when Hugo fails on what Presslift's builds do not allow or have.
 
 Hugo's own message names its security policy (`security.exec.allow`, `security.http.urls`) or a tool
-it lacks, which tells an author nothing about the fix: a build here starts no program but Hugo and
-fetches nothing (`hugo_policy`), and has no Dart Sass. `hint(log)` turns those failures into one
-sentence that says what the site asked for and what to do; Hugo's own lines stay in the run's log.
+it lacks, which tells an author nothing about the fix: a build here starts no program but Hugo (so no
+Go to download Hugo Modules with) and fetches nothing (`hugo_policy`), and has no Dart Sass.
+`hint(log)` turns those failures into one sentence that says what the site asked for and what to do;
+Hugo's own lines stay in the run's log.
 
 This module only reads a log.
 """
@@ -15,12 +16,27 @@ import re
 _EXEC = re.compile(r'access denied: "([^"]{1,80})" is not whitelisted in policy "security\.exec\.allow"')
 _HTTP = re.compile(r'access denied: "([^"]{1,300})" is not whitelisted in policy "security\.http\.urls"')
 _METHOD = re.compile(r'is not whitelisted in policy "security\.http\.methods"')
+_MODULE = re.compile(r'module "([^"]{1,200})" not found')
 _DART_SASS = re.compile(r"You need to install Dart Sass|TOCSS-DART")
 
 
 def hint(log: str) -> str:
     """One sentence for the failures Presslift's build policy causes, or ""."""
-    if found := _EXEC.search(log):
+    module = _MODULE.search(log)
+    program = _EXEC.search(log)
+    if module and "/" not in module.group(1):  # `theme = "name"`: a folder, not a module path
+        return (
+            f"the site's theme {module.group(1)} is not in its themes/ folder: commit it there, or add it "
+            "as a git submodule"
+        )
+    if module or (program and program.group(1) in ("go", "git")):
+        named = f" ({module.group(1)})" if module else ""
+        return (
+            f"the site imports Hugo Modules{named}, which Hugo downloads with Go and git, and Presslift's "
+            "builds run neither: run `hugo mod vendor` and commit the _vendor/ folder (Hugo reads modules "
+            "from it), or put the theme under themes/"
+        )
+    if found := program:
         return (
             f"the site's templates start {found.group(1)} (css.PostCSS, js.Babel, css.TailwindCSS and "
             "Dart Sass are programs Hugo runs), and Presslift's builds run no program but Hugo: build "

@@ -91,6 +91,16 @@ def test_the_hosts_reach_the_runner_in_its_job():
             "TOCSS-DART: failed to transform. You need to install Dart Sass, see https://gohugo.io",
             "Dart Sass",
         ),
+        (
+            'ERROR failed to load modules: module "github.com/acme/theme" not found in "/src/themes/'
+            'github.com/acme/theme"; either add it as a Hugo Module or store it in "/src/themes".',
+            "imports Hugo Modules (github.com/acme/theme)",
+        ),
+        ('access denied: "go" is not whitelisted in policy "security.exec.allow"', "hugo mod vendor"),
+        (
+            'failed to load modules: module "ananke" not found in "/src/themes/ananke"',
+            "theme ananke is not in",
+        ),
         ("ERROR template: list.html:1: unexpected EOF", ""),
     ],
 )
