@@ -216,7 +216,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn, pc)
     text = ctx.inline_patterns(html_text).replace("\r\n", "\n").replace("\r", "\n")
     formulas = 0
-    if HAS_MATH.search(text):  # Jetpack's $latex, [latex], MathJax's \( \) and the like
+    if ("$" in text or "\\" in text or "[latex" in text) and HAS_MATH.search(text):  # $latex, \( \), ...
         text, formulas = math_to_passthrough(
             text, lambda markdown, block: placeholders.add(markdown, block=block)
         )
@@ -242,7 +242,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         unlazy_images(root)
     plugin_players(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
-    if HAS_URL.search(text):  # a style's background image (a cover block's, a section's)
+    if ("rl(" in text or "RL(" in text) and HAS_URL.search(text):  # a style's background image
         backgrounds_to_images(root)
     _rewrite_links(root, ctx.rewrite_url)
     elements_to_players(root, add_player, pc)
