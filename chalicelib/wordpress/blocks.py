@@ -67,6 +67,16 @@ def _gallery_roots(root: Any) -> list[Any]:
     return found
 
 
+def spaced_file_blocks(root: Any) -> None:
+    """A file block's link and its Download button, which its CSS set apart, apart in the text too
+    (adjacent, they read as one link: "report.pdfDownload")."""
+    for block in root.iter("div"):
+        if "wp-block-file" in _classes(block):
+            for link in list(block.iter("a"))[:-1]:
+                if not link.tail:
+                    link.tail = " · "
+
+
 def galleries_to_shortcodes(root: Any, placeholders: Placeholders, markdown_of: Callable[[Any], str]) -> None:
     """Replaces each block gallery in `root` with the `gallery` shortcode (and its caption after it)."""
     for gallery in _gallery_roots(root):

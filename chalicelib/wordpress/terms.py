@@ -27,8 +27,9 @@ TAXONOMY_SECTIONS = {
     "post_format": "formats",  # Aside, Gallery, Quote...: WordPress's archive of each is /type/aside/
 }
 SINGULAR = {"category": "category", "post_tag": "tag", "author": "author", "post_format": "post_format"}
-# Where a taxonomy's WordPress archives live, where that is not its name (SINGULAR).
-ARCHIVE_BASE = {"post_format": "type"}
+# Where a taxonomy's WordPress archives live, where that is not its name (SINGULAR): post formats',
+# and WooCommerce's product categories and tags (its default permalink bases).
+ARCHIVE_BASE = {"post_format": "type", "product_cat": "product-category", "product_tag": "product-tag"}
 # How WordPress names a post format's term ("post-format-aside") beside its archive's slug ("aside").
 FORMAT_PREFIX = "post-format-"
 SKIPPED_TAXONOMIES = frozenset(

@@ -104,3 +104,14 @@ def test_a_cover_with_its_own_image_gets_no_second_one():
         "<p>Text</p></div>"
     )
     assert markdown.count("https://old.example/a.jpg") == 1
+
+
+def test_a_file_blocks_link_and_download_button_stay_apart():
+    from tests.unit.wordpress.bodies import markdown_of
+
+    html = (
+        '<!-- wp:file --><div class="wp-block-file"><a id="f" href="/r.pdf">report.pdf</a>'
+        '<a href="/r.pdf" class="wp-block-file__button" download aria-describedby="f">Download</a></div>'
+        "<!-- /wp:file -->"
+    )
+    assert markdown_of(html) == "[report.pdf](/r.pdf) · [Download](/r.pdf)\n"
