@@ -12,6 +12,7 @@ This module only reads a log.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 _EXEC = re.compile(r'access denied: "([^"]{1,80})" is not whitelisted in policy "security\.exec\.allow"')
 _HTTP = re.compile(r'access denied: "([^"]{1,300})" is not whitelisted in policy "security\.http\.urls"')
@@ -47,7 +48,7 @@ def hint(log: str) -> str:
         return (
             f"the site fetches {url} while it builds (resources.GetRemote), and Presslift's builds fetch "
             "nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
-            f"update SITE --remote-hosts {_host(url)}`, or commit the file under assets/"
+            f"update SITE --remote-hosts {urlsplit(url).hostname or url}`, or commit the file under assets/"
         )
     if _METHOD.search(log):
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
@@ -58,8 +59,3 @@ def hint(log: str) -> str:
             "under static/"
         )
     return ""
-
-
-def _host(url: str) -> str:
-    rest = url.split("://", 1)[-1]
-    return rest.split("/", 1)[0].split("?", 1)[0] or url

@@ -2,12 +2,12 @@
 
 Two parts:
 
-- `SECURITY_ENV`: Hugo's `security` settings as `HUGO_SECURITY_*` variables. Hugo applies its
+- `security_env`: Hugo's `security` settings as `HUGO_SECURITY_*` variables. Hugo applies its
   environment over every config file and config folder (`hugo.toml`, `config/_default/`,
   `config/production/`), so a repository cannot loosen them: no program may be run (`exec.allow`
   none, which also refuses Dart Sass, Babel and PostCSS), templates read only `HUGO_*` variables
-  (`getenv`), and no remote resource is fetched (`http.urls` none, until a site's operator allows
-  hosts: `security_env(allowed_hosts)` is the hook).
+  (`getenv`), and no remote resource is fetched (`http.urls` none) but from the hosts the site's
+  operator names (`presslift site update --remote-hosts`), over https with GET.
 - `check_source_paths`: before Hugo runs, every config file Hugo would read (the project's, its config
   folder's, each theme's and vendored module's) is parsed, and any path it gives (module mounts,
   imports, replacements, `staticDir` and the other folder settings, caches) that leaves the source
@@ -74,9 +74,6 @@ def security_env(allowed_hosts: Iterable[str] = ()) -> dict[str, str]:
         "HUGO_SECURITY_HTTP_METHODS": "(?i)GET" if hosts else "none",
         "HUGO_SECURITY_ENABLEINLINESHORTCODES": "false",
     }
-
-
-SECURITY_ENV = security_env()
 
 
 @dataclass(frozen=True)
