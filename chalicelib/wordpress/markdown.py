@@ -26,6 +26,8 @@ from typing import Any
 
 from chalicelib.wordpress.anchors import heading_id
 from chalicelib.wordpress.fragment import text_content
+from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
+from chalicelib.wordpress.mdescape import MAY_NEED, backslashed, image_text, inline, line_start
 
 INLINE = frozenset(
     [
@@ -88,16 +90,13 @@ BLOCK = frozenset(
         "ul",
     ]
 )
+HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"])
 DEFINITIONS = frozenset(["dl", "dt", "dd"])
 # Players with their fallback text inside: the text is what Markdown can keep of them.
 TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
 HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
-# A backtick too: text is never code, and a line that starts with three of them would open a fenced
-# block (with a "{" after them, one whose attributes Hugo cannot parse: the whole build fails).
-ESCAPE = re.compile(r"([*_^~`])")
-MARKS = re.compile(r"[*_^~`]")
 # What a bare Markdown link destination cannot hold as it is: spaces and controls, parentheses (fine
 # when balanced), a backslash (it would escape what follows).
 UNSAFE_IN_DESTINATION = re.compile(r"[\x00-\x20\x7f()\\]")
@@ -154,7 +153,7 @@ def escape_hugo_shortcodes(markdown: str) -> str:
 def script(mark: str, text: str, href: str = "") -> str:
     """`<sup>`/`<sub>` as Hugo's `^x^`/`~x~`, which hold plain text only: inner formatting is dropped,
     and a superscript link (a classic footnote marker) becomes a link around the mark, `[^1^](#fn1)`."""
-    plain = ESCAPE.sub(r"\\\1", " ".join(text.split()))
+    plain = inline(" ".join(text.split()))
     if not plain:
         return ""
     marked = f"{mark}{plain}{mark}"
@@ -229,10 +228,6 @@ def can_convert(root: Any) -> bool:
     return True
 
 
-def _escaped(m: re.Match[str]) -> str:
-    return "\\" + m.group(1)
-
-
 # What WHITESPACE collapses: a text of nothing else (most texts between blocks) is one space.
 COLLAPSED = " \t\r\n\f"
 
@@ -245,14 +240,24 @@ def _text(text: str | None, ctx: _Context) -> str:
     # Most texts need neither substitution: a search is cheaper than a substitution that finds nothing.
     if "\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text:  # NEEDS_SPACES
         text = WHITESPACE.sub(" ", text)
-    return text if ctx.code or not MARKS.search(text) else ESCAPE.sub(_escaped, text)
+    if ctx.code:
+        return text
+    if MAY_NEED.search(text):
+        text = INLINE_MARKUP.sub(backslashed, text)
+    if ctx.line_start:
+        ctx.line_start = False
+        return line_start(text)
+    return text
 
 
 class _Context:
-    __slots__ = ("code", "list_depth")
+    __slots__ = ("code", "line_start", "list_depth")
 
     def __init__(self) -> None:
         self.code = False
+        # Whether the next text begins a line (see mdescape.line_start): set by each block and line
+        # break, cleared by text and by inline output.
+        self.line_start = True
         self.list_depth = 0
 
 
@@ -304,6 +309,7 @@ def _list(el: Any, ctx: _Context) -> str:
             continue
         bullet = f"{number}." if ordered else "-"
         number += 1
+        ctx.line_start = True
         body = _children(child, ctx).strip()
         body = squeeze_blank_lines(body)
         indent = " " * (len(bullet) + 1)
@@ -311,11 +317,13 @@ def _list(el: Any, ctx: _Context) -> str:
         rest = "".join(f"\n{indent}{line}" if line else "\n" for line in lines[1:])
         items.append(f"{bullet} {lines[0]}{rest}")
     ctx.list_depth -= 1
+    ctx.line_start = True
     text = "\n".join(items)
     return f"\n{text}\n" if ctx.list_depth else f"{BLOCK_GAP}{text}{BLOCK_GAP}"
 
 
 def _cell(el: Any, ctx: _Context) -> str:
+    ctx.line_start = False  # a cell's text follows a `|`
     return " ".join(_children(el, ctx).replace("\\\n", " ").split()).replace("|", "\\|")
 
 
@@ -329,16 +337,19 @@ def _table(el: Any, ctx: _Context) -> str:
     lines.insert(1, "| " + " | ".join(["---"] * width) + " |")
     caption = el.find("caption")
     lead = f"{_cell(caption, ctx)}{BLOCK_GAP}" if caption is not None else ""
+    ctx.line_start = True
     return BLOCK_GAP + lead + "\n".join(lines) + BLOCK_GAP
 
 
 def _definitions(el: Any, ctx: _Context) -> str:
     lines: list[str] = []
     for child in el:
+        ctx.line_start = True
         if child.tag == "dt":
             lines.append(("\n" if lines else "") + " ".join(_children(child, ctx).split()))
         elif child.tag == "dd":
             lines.append(":   " + " ".join(_children(child, ctx).replace("\\\n", " ").split()))
+    ctx.line_start = True
     return BLOCK_GAP + "\n".join(lines) + BLOCK_GAP if lines else ""
 
 
@@ -350,22 +361,29 @@ def _block(inner: str) -> str:
 def _element(el: Any, ctx: _Context) -> str:
     tag = el.tag
     if tag == "p" or tag == "div":  # most elements of a body: plain blocks, tested for first
-        return _block(_children(el, ctx))
+        ctx.line_start = True
+        inner = _children(el, ctx)
+        ctx.line_start = True  # whatever follows a block begins a line
+        return _block(inner)
     if tag == "table":
         return _table(el, ctx)
     if tag == "dl":
         return _definitions(el, ctx)
     if tag == "br":
+        ctx.line_start = True
         return "\\\n"
     if tag == "img":
-        alt = " ".join((el.get("alt") or "").split())
+        alt = image_text(" ".join((el.get("alt") or "").split()))
         src = el.get("src") or ""
         title = el.get("title")
         title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
+        ctx.line_start = ctx.line_start and not src
         return f"![{alt}]({destination(src)}{title_part})" if src else ""
     if tag == "hr":
+        ctx.line_start = True
         return f"{BLOCK_GAP}---{BLOCK_GAP}"
     if tag == "pre":
+        ctx.line_start = True
         return f"{BLOCK_GAP}{fenced_code(pre_text(el), _code_language(el))}{BLOCK_GAP}"
     if tag in ("ul", "ol"):
         return _list(el, ctx)
@@ -375,9 +393,15 @@ def _element(el: Any, ctx: _Context) -> str:
         ctx.code = False
         if not inner.strip():
             return inner
+        ctx.line_start = False
         tick = "``" if "`" in inner else "`"
         return _wrap(tick, inner) if tick == "`" else f"`` {inner.strip()} ``"
+    block = tag in BLOCK
+    if block:
+        ctx.line_start = tag not in HEADINGS  # a heading's text follows its `#`s
     inner = _children(el, ctx)
+    if block:
+        ctx.line_start = True
     if tag in ("sup", "sub"):
         children = [c for c in el if isinstance(c.tag, str)]
         outside = (el.text or "").strip() or any((c.tail or "").strip() for c in children)
@@ -398,7 +422,7 @@ def _element(el: Any, ctx: _Context) -> str:
         title = el.get("title")
         text = inner.strip()
         target = destination(href)
-        if text == ESCAPE.sub(r"\\\1", href) and not title and target == href and "<" not in href:
+        if text == inline(href) and not title and target == href and "<" not in href:
             return f"<{href}>"
         title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
         return f"[{text}]({target}{title_part})"

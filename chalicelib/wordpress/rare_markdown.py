@@ -9,13 +9,13 @@ This module must never fetch anything or decide what is safe: the hacked-content
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 from chalicelib.wordpress.markdown import fenced_code, script
+from chalicelib.wordpress.mdescape import every_line_start, image_text, inline
 
 
 def _code_language(el: Any) -> str:
@@ -34,6 +34,10 @@ def _script(mark: str, el: Any) -> str:
     outside = "".join(el.find_all(string=True, recursive=False)).strip()
     link = children[0] if len(children) == 1 and children[0].name == "a" and not outside else None
     return script(mark, el.get_text(), str(link.get("href") or "") if link is not None else "")
+
+
+# Where a text follows other Markdown on its line: a heading's `#`s, a cell's `|`.
+NOT_LINE_STARTS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "td", "th"])
 
 
 class HugoMarkdown(MarkdownConverter):
@@ -70,7 +74,7 @@ class HugoMarkdown(MarkdownConverter):
 
     def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
         if el.get("alt"):
-            el["alt"] = " ".join(str(el["alt"]).split())
+            el["alt"] = image_text(" ".join(str(el["alt"]).split()))
         return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
@@ -90,12 +94,12 @@ class HugoMarkdown(MarkdownConverter):
         return _script("~", el)
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        # ^ and ~ mark superscript and subscript in the site's Markdown, and backticks code: literal
-        # ones are escaped (as the fast path does).
-        escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]
-        return (
-            re.sub(r"([\^~`])", r"\\\1", escaped) if escaped and "_noformat" not in parent_tags else escaped
-        )
+        # The fast path's escapes (mdescape). A text here is not known to begin a line, so the marks of
+        # a block are escaped at the start of every text and line, except in headings and cells.
+        if not text or "_noformat" in parent_tags:
+            return text
+        text = inline(text)
+        return text if parent_tags & NOT_LINE_STARTS else every_line_start(text)
 
 
 _CONVERTER = HugoMarkdown()

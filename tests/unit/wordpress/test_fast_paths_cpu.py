@@ -22,18 +22,16 @@ from chalicelib.wordpress.html import (
 from chalicelib.wordpress.markdown import (
     BLANK_LINES,
     BLOCK,
-    ESCAPE,
-    MARKS,
     NEEDS_SPACES,
     TRAILING_SPACE,
     WHITESPACE,
     _Context,
-    _escaped,
     _text,
     squeeze_blank_lines,
     to_markdown,
     without_trailing_spaces,
 )
+from chalicelib.wordpress.mdescape import INLINE, backslashed, line_start
 from chalicelib.wordpress.oldurls import guid_id
 from chalicelib.wordpress.scan import SPAM_WORDS, has_spam_words, scan
 
@@ -104,20 +102,29 @@ def test_without_trailing_spaces_is_trailing_space_sub():
         assert without_trailing_spaces(text) == TRAILING_SPACE.sub("\n", text), repr(text)
 
 
-def _text_the_long_way(text: str | None, code: bool) -> str:
+def _text_the_long_way(text: str | None, code: bool, first: bool) -> str:
     if not text:
         return ""
     if NEEDS_SPACES.search(text):
         text = WHITESPACE.sub(" ", text)
-    return text if code or not MARKS.search(text) else ESCAPE.sub(_escaped, text)
+    if code or not text.strip():
+        return text
+    text = INLINE.sub(backslashed, text)
+    return line_start(text) if first else text
+
+
+# What `mdescape` escapes, inline and at a line's start.
+MARKUP_PIECES = [*WHITE_PIECES, *"<>&;#[]():-+=.)1", "<a", "&amp;", "1986.", "]("]
 
 
 @pytest.mark.parametrize("code", [False, True])
-def test_markdown_text_is_written_as_the_long_way_writes_it(code):
+@pytest.mark.parametrize("first", [False, True])
+def test_markdown_text_is_written_as_the_long_way_writes_it(code, first):
     ctx = _Context()
     ctx.code = code
-    for text in [*_generated(WHITE_PIECES, longest=12), None, "", " ", "\n", "\xa0", "\v"]:
-        assert _text(text, ctx) == _text_the_long_way(text, code), repr(text)
+    for text in [*_generated(MARKUP_PIECES, longest=12), None, "", " ", "\n", "\xa0", "\v", "- x", " 1. y"]:
+        ctx.line_start = first
+        assert _text(text, ctx) == _text_the_long_way(text, code, first), repr(text)
 
 
 def test_scan_reports_no_handler_of_a_link_it_removed_as_hidden():

@@ -44,6 +44,22 @@ COMMON = pytest.mark.parametrize(
         ),
         ("<pre>\nx  \n\n\n\ty</pre>", "```\nx  \n\n\n\ty\n```\n"),
         ('<pre>a<br>b <span class="k">c</span></pre>', "```\na\nb c\n```\n"),
+        # Text that Markdown would read as markup is escaped (mdescape): at a line's start, a number,
+        # bullet, heading, quote or definition mark; anywhere, what opens raw HTML, an entity or a link.
+        ("<p>1986. A year</p>", "1986\\. A year\n"),
+        (
+            "<p>a<br>- b<br>+ c<br># d<br>&gt; e<br>: f<br>2) g</p>",
+            "a\\\n\\- b\\\n\\+ c\\\n\\# d\\\n\\> e\\\n\\: f\\\n2\\) g\n",
+        ),
+        ("<p>#hashtag, 3.5 and -5</p>", "#hashtag, 3.5 and -5\n"),
+        (
+            "<p>Use &lt;div&gt;, &amp;amp; and [x](y) or [1]: z</p>",
+            "Use \\<div>, \\&amp; and [x\\](y) or [1\\]: z\n",
+        ),
+        ("<p>C:\\*dir a\\b</p>", "C:\\\\\\*dir a\\b\n"),
+        ("<h2>1. Intro</h2>", "## 1. Intro\n"),
+        ("<ul><li>1. x</li></ul>", "- 1\\. x\n"),
+        ('<img src="/a.png" alt="A [b] c\\d">', "![A \\[b\\] c\\\\d](/a.png)\n"),
     ],
 )
 
@@ -62,6 +78,14 @@ def test_rare_markup_goes_to_markdownify(html):
     root = parse_fragment(html)
     assert not can_convert(root)
     assert markdown_of(root).strip()
+
+
+def test_marks_mid_line_are_left_alone_by_the_fast_path():
+    # Only text that begins a line can start a block: "- this" after a word is text as it is.
+    assert (
+        to_markdown(parse_fragment("<p><strong>Note</strong> - this, 1. that</p>"))
+        == "**Note** - this, 1. that\n"
+    )
 
 
 def test_text_before_the_first_tag_is_kept():

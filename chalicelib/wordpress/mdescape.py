@@ -1,0 +1,69 @@
+"""Text that Markdown would read as markup, escaped so that it shows as the text WordPress showed.
+
+A post's text was text in WordPress: a paragraph that starts "1986. A great year." or "- a dash", a
+tutorial that writes about `&lt;div&gt;`, a line "[1]: see below". Goldmark reads each as markup (a
+list numbered from 1986, a bullet, raw HTML that the site drops, a link reference definition that
+swallows the line), so the text was lost or changed. Two sets of escapes, both backslashes, which
+CommonMark removes before any ASCII punctuation (an escape too many is harmless; one too few loses
+text):
+
+- `inline`, anywhere in text: `*`, `_`, `^`, `~` and backticks (emphasis, Hugo's superscript and
+  subscript, code); `<` before what could open a tag, comment or autolink; `&` before what reads as
+  an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
+  punctuation (it would escape it).
+- `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
+  `1.`/`1)` numbers, `:` of a definition, a line of `=` or `-` (a heading's underline).
+
+Both writers (markdown.py, rare_markdown.py) use these, so a body reads the same whichever wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What may need an escape, for one cheap search before the substitution (most texts have none).
+MAY_NEED = re.compile(r"[*_^~`<&\]\\]")
+INLINE = re.compile(
+    r"[*_^~`]"
+    r"|\\(?=[!-/:-@\[-`{-~])"  # a backslash before ASCII punctuation would escape it
+    r"|(?<!\{\{)<(?=[A-Za-z/!?])"  # `{{<` is left for escape_hugo_shortcodes, which shows it as text
+    r"|&(?=#?[A-Za-z0-9]+;)"
+    r"|\](?=[(:])"
+)
+# At a line's start (after at most one space: the writers collapse runs of them).
+LIST_NUMBER = re.compile(r" ?\d{1,9}(?=[.)](?:[ \t]|$))")
+BLOCK_MARK = re.compile(r" ?(?=#{1,6}(?:[ \t]|$)|>|[-+:](?:[ \t]|$)|=+ *$|-+ *$)")
+# The first character of a text that `line_start` may change (after a leading space).
+LINE_MARKS = frozenset("#>-+:=0123456789")
+
+
+def backslashed(found: re.Match[str]) -> str:
+    return "\\" + found.group()
+
+
+def inline(text: str) -> str:
+    """`text` with what Markdown would read as inline markup escaped."""
+    return INLINE.sub(backslashed, text) if MAY_NEED.search(text) else text
+
+
+def line_start(text: str) -> str:
+    """`text`, which begins a line, with what Markdown would read as the start of a block escaped."""
+    first = text[1:2] if text[:1] == " " else text[:1]
+    if first not in LINE_MARKS:
+        return text
+    found = LIST_NUMBER.match(text) or BLOCK_MARK.match(text)
+    return f"{text[: found.end()]}\\{text[found.end() :]}" if found else text
+
+
+def image_text(alt: str) -> str:
+    """An image's alt text for `![...]`: brackets and backslashes escaped, so it ends where it should."""
+    if "[" in alt or "]" in alt or "\\" in alt:
+        return alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return alt
+
+
+def every_line_start(text: str) -> str:
+    """`line_start` for the start of `text` and of each line in it."""
+    if "\n" not in text:
+        return line_start(text)
+    return "\n".join(line_start(line) for line in text.split("\n"))

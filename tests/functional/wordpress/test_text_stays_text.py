@@ -1,0 +1,66 @@
+"""Text that reads as Markdown stays text: what WordPress showed as a paragraph's words is what the
+page Hugo builds shows, never a list, heading, quote, link, definition or dropped raw HTML. Checked on
+each of the writer's roads (block markup, a classic body read through wpautop, and the markdownify
+path a nested table sends a body down) in the page real Hugo builds."""
+
+import pytest
+from lxml import html as lxml_html
+
+from chalicelib.wordpress import convert_export
+from tests.functional.wordpress.exports import Post, write_export
+
+# (HTML as WordPress stored it, the text a reader saw)
+LINES = [
+    ("1986. A great year.", "1986. A great year."),
+    ("2) Second, not a list", "2) Second, not a list"),
+    ("- a dash, not a bullet", "- a dash, not a bullet"),
+    ("+ plus, not a bullet", "+ plus, not a bullet"),
+    ("# of items, not a heading", "# of items, not a heading"),
+    ("&gt; not a quote", "> not a quote"),
+    (": not a definition", ": not a definition"),
+    ("Use the &lt;div&gt; element, or &lt;br&gt;", "Use the <div> element, or <br>"),
+    ("&lt;!DOCTYPE html&gt; starts a page", "<!DOCTYPE html> starts a page"),
+    ("&lt;?xml version=1.0?&gt; heads a file", "<?xml version=1.0?> heads a file"),
+    ("[1]: http://example.com/ref", "[1]: http://example.com/ref"),
+    ("Write [link](/x/) or ![picture](y.png)", "Write [link](/x/) or ![picture](y.png)"),
+    ("The entity &amp;copy; written out", "The entity &copy; written out"),
+    ("A path C:\\*temp\\_dir", "A path C:\\*temp\\_dir"),
+    ("snake_case and 2*3*4", "snake_case and 2*3*4"),
+]
+LINE_HTML = "<br />\n".join(html for html, _ in LINES)
+FORBIDDEN = ["ol", "ul", "h1", "blockquote", "dl", "img"]
+
+
+def _posts() -> list[Post]:
+    block = "".join(f"<!-- wp:paragraph -->\n<p>{html}</p>\n<!-- /wp:paragraph -->\n" for html, _ in LINES)
+    classic = "\n\n".join(html for html, _ in LINES)
+    nested = "<table><tr><td><table><tr><td>cell</td></tr></table></td></tr></table>"
+    return [
+        Post(1, "blocks", block),
+        Post(2, "classic", classic),
+        Post(3, "classic-lines", LINE_HTML),
+        Post(4, "rare-path", f"{nested}\n\n{classic}"),
+        Post(5, "rare-path-lines", f"{nested}\n\n{LINE_HTML}"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from tests.functional.wordpress.conftest import build
+
+    tmp = tmp_path_factory.mktemp("text")
+    site = tmp / "site"
+    convert_export(write_export(tmp / "export.xml", _posts()), site)
+    return build(site, tmp)
+
+
+@pytest.mark.parametrize("slug", ["blocks", "classic", "classic-lines", "rare-path", "rare-path-lines"])
+def test_text_that_looks_like_markdown_is_shown_as_written(built, slug):
+    page = lxml_html.fromstring((built / "posts" / slug / "index.html").read_text())
+    content = page.find_class("entry-content")[0]
+    lines = [line.strip() for line in content.text_content().split("\n") if line.strip()]
+    for _, shown in LINES:
+        assert shown in lines, f"{shown!r} not shown as a line of its own in {slug}: {lines}"
+    made = [el.tag for el in content.iter(*FORBIDDEN)]
+    assert not made, f"text became markup in {slug}: {made}"
+    assert not content.xpath(".//a[@href='/x/']"), "a literal [link](/x/) became a link"
