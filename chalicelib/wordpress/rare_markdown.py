@@ -72,6 +72,18 @@ class HugoMarkdown(MarkdownConverter):
     def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
 
+    def convert_tr(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        footer = el.parent
+        if (
+            footer is not None
+            and footer.name == "tfoot"
+            and footer.find_previous_sibling(["thead", "tbody", "tr"])
+        ):
+            # markdownify takes a footer's first row for a table's first and underlines it as a
+            # header: a `| --- |` row in the middle of the table. A footer row is a row.
+            return f"|{text}\n"
+        return str(super().convert_tr(el, text, parent_tags))  # type: ignore[misc]
+
     def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
         if el.get("alt"):
             el["alt"] = image_text(" ".join(str(el["alt"]).split()))

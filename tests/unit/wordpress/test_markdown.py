@@ -35,6 +35,11 @@ COMMON = pytest.mark.parametrize(
             "<table><tr><th>A</th><th>B|c</th></tr><tr><td>1</td></tr></table>",
             "| A | B\\|c |\n| --- | --- |\n| 1 |  |\n",
         ),
+        (  # a footer's rows are rows (markdownify took the first for a header)
+            "<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody>"
+            "<tfoot><tr><td>F</td></tr><tr><td>G</td></tr></tfoot></table>",
+            "| A |\n| --- |\n| 1 |\n| F |\n| G |\n",
+        ),
         ("<dl><dt>Term</dt><dd>one</dd><dd>two</dd></dl>", "Term\n:   one\n:   two\n"),
         ('<video src="/v.mp4">Get <a href="/v.mp4">the video</a></video>', "Get [the video](/v.mp4)\n"),
         ("<p>H<sub>2</sub>O, x<sup>2 n</sup>, a~b^c</p>", "H~2~O, x^2 n^, a\\~b\\^c\n"),
