@@ -23,6 +23,7 @@ from typing import Any
 from chalicelib.wordpress.anchors import keep_anchors
 from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes, spaced_file_blocks
+from chalicelib.wordpress.details import details_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.latex import HAS_MATH, math_to_passthrough
@@ -247,6 +248,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     _rewrite_links(root, ctx.rewrite_url)
     elements_to_players(root, add_player, pc)
     galleries_to_shortcodes(root, placeholders, markdown_of)
+    if "<details" in text or "<DETAILS" in text:
+        details_to_shortcodes(root, placeholders, markdown_of)
     if "wp-block-file" in text:
         spaced_file_blocks(root)
     notes = footnotes_to_markdown(root, ctx.footnotes, placeholders, inline_markdown)

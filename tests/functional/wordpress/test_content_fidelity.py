@@ -81,6 +81,15 @@ POSTS = [
         meta={"footnotes": FOOTNOTES},
     ),
     Post(3, "nested-gallery", NESTED_GALLERY),
+    Post(
+        9,
+        "faq",
+        '<!-- wp:details {"showContent":true} -->\n<details class="wp-block-details" open>'
+        "<summary>Why <em>us</em>?</summary><!-- wp:paragraph -->\n<p>Because.</p>\n<!-- /wp:paragraph -->"
+        "<details><summary>More</summary>"
+        f'[caption id="attachment_30" width="300"]<img src="{UP}/pic.jpg" alt="Pic"> Deep[/caption]</details>'
+        "</details>\n<!-- /wp:details --><p>After.</p>",
+    ),
     # Its id is the menu's category's term id: a term's entry must never take this post's title.
     Post(7, "seven", "<p>Seven</p>", title="Not The Category"),
     Post(4, "classic-gallery", CLASSIC_GALLERY),
@@ -201,6 +210,20 @@ def test_sup_and_sub_render_and_literal_marks_stay(converted):
     assert "H<sub>2</sub>O" in html and "mc<sup>2</sup>" in html
     assert "a~b c~d and 2^10^" in html and "<del>gone</del>" in html
     assert 'note<a href="#fn1"><sup>1</sup></a>' in html
+
+
+def test_details_blocks_hide_their_content_behind_their_summary(converted):
+    post, html = page(converted, "posts/faq")
+    assert '{{< details-open summary="Why *us*?" open="true" >}}' in post.content
+    content = html[html.index("entry-content") :]
+    # Nested, open as it was, and a caption inside renders (it is the page's own Markdown).
+    assert re.search(
+        r'<details class="details" open>\s*<summary>Why <em>us</em>\?</summary>\s*<p>Because.</p>\s*'
+        r'<details class="details">\s*<summary>More</summary>\s*<figure class="wp-caption[^>]*>.*?'
+        r"<figcaption>Deep</figcaption></figure>\s*</details>\s*</details>\s*<p>After.</p>",
+        content,
+        re.S,
+    ), content[:1500]
 
 
 def test_block_footnotes_become_markdown_footnotes_in_order(converted):

@@ -37,6 +37,7 @@ alt="First" width="300" /> A caption under one[/caption]
 [embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]
 [embed]https://example.org/some/thing[/embed]
 [contact-form-7 id="9" title="Contact"]
+<details><summary>Show <em>more</em></summary><p>Hidden words.</p></details>
 <h2 id="last-words">Outro</h2>
 <p><a name="faq"></a>Outro, see <a href="#faq">here</a>.</p>]]></content:encoded>
 <wp:post_id>5</wp:post_id><wp:post_date>2024-01-02 03:04:05</wp:post_date>
@@ -83,6 +84,7 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
     body = frontmatter.load(site / "content/posts/everything/index.md").content
     called = set(re.findall(r"\{\{< ([\w-]+)", body))
     assert {"caption", "gallery", "audio", "video", "embed", "toc", "form-contact", "anchor"} <= called
+    assert {"details-open", "details-close"} <= called
     assert not (site / "themes").exists()  # Presslift's theme is not written under another's name
 
     public = build_with_ananke(site, ananke, tmp_path)
@@ -99,6 +101,9 @@ def test_every_shortcode_the_converter_writes_renders_with_ananke(tmp_path, anan
     assert '<p class="wp-embed"><a href="https://example.org/some/thing"' in page
     assert '<nav class="toc" aria-label="Contents">' in page and 'href="#the-media"' in page
     assert '<form class="contact-form" method="post"' in page
+    assert re.search(
+        r"<details[^>]*>\s*<summary>Show <em>more</em></summary>\s*<p>Hidden words.</p>\s*</details>", page
+    )
     # In-page anchors: the heading's own id (Goldmark's attribute) and a named anchor's element.
     assert re.search(r'<h2 id="last-words"[^>]*>Outro</h2>', page)
     assert '<span id="faq"></span>Outro, see <a href="#faq">here</a>' in page
@@ -117,7 +122,8 @@ def test_only_the_shortcodes_the_content_calls_are_written(tmp_path):
     export = tmp_path / "export.xml"
     export.write_text(
         re.sub(
-            r"\[toc\]\n|\[caption.*?\[/embed\]\n\[embed\][^\n]*\n\[contact-form-7[^\n]*\n|<p><a name=.*?</p>",
+            r"\[toc\]\n|\[caption.*?\[/embed\]\n\[embed\][^\n]*\n\[contact-form-7[^\n]*\n<details>[^\n]*\n"
+            r"|<p><a name=.*?</p>",
             "",
             EXPORT,
             flags=re.S,

@@ -224,3 +224,14 @@ def test_a_quotes_paragraphs_are_one_blank_quoted_line_apart(html):
     from tests.unit.wordpress.bodies import markdown_of
 
     assert markdown_of(html) == "> Said\n>\n> *Someone*\n"
+
+
+def test_a_details_block_is_its_content_between_the_details_shortcodes():
+    markdown, _, _ = body(
+        '<p>Before</p><details class="wp-block-details" open>lead <summary>Ask "me" <b>x</b></summary>'
+        "<p>Said</p><details><p>deep</p></details></details>tail"
+    )
+    assert markdown == (
+        'Before\n\n{{< details-open summary="Ask \\"me\\" **x**" open="true" >}}\n\nlead\n\nSaid\n\n'
+        "{{< details-open >}}\n\ndeep\n\n{{< details-close >}}\n\n{{< details-close >}}\n\ntail\n"
+    )
