@@ -217,7 +217,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     sc = ShortcodeContext(ctx.rewrite_url, ctx.gallery_images, inline_markdown, ctx.warn, pc)
     text = ctx.inline_patterns(html_text).replace("\r\n", "\n").replace("\r", "\n")
     formulas = 0
-    if ("$" in text or "\\" in text or "[latex" in text) and HAS_MATH.search(text):  # $latex, \( \), ...
+    if ("$" in text or "\\" in text or "[latex" in text or "math" in text) and HAS_MATH.search(text):
         text, formulas = math_to_passthrough(
             text, lambda markdown, block: placeholders.add(markdown, block=block)
         )

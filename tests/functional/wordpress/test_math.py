@@ -16,6 +16,13 @@ BODY = (
     "<p>$$\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}$$</p>"
     "<pre>not math: \\(y\\)</pre>"
 )
+# WordPress 6.9's math block and inline math format, MathML made by the editor with the TeX beside it.
+MATH_BLOCK = (
+    '<!-- wp:math {"latex":"\\\\sqrt{2} \\u003e 1"} -->\n<math class="wp-block-math" display="block">'
+    "<msqrt><mn>2</mn></msqrt><mo>&gt;</mo><mn>1</mn></math>\n<!-- /wp:math -->\n"
+    '<!-- wp:paragraph -->\n<p>Inline <math data-latex="\\alpha_1">'
+    "<msub><mi>α</mi><mn>1</mn></msub></math> too.</p>\n<!-- /wp:paragraph -->"
+)
 
 
 def convert(tmp_path, content: str, theme: str = "presslift"):
@@ -34,6 +41,12 @@ def test_formulas_render_as_mathml_with_presslifts_theme(tmp_path):
     assert "<mi>π</mi>" in html and "<mfrac>" in html
     assert "$latex" not in html and "s=2" not in html
     assert "not math: \\(y\\)" in html  # code stays code
+
+
+def test_wordpress_math_blocks_render_as_mathml_from_their_tex(tmp_path):
+    html = (build(convert(tmp_path, MATH_BLOCK), tmp_path) / "posts/formulas/index.html").read_text()
+    assert html.count("<math") == 2 and html.count('display="block"') == 1
+    assert "<msqrt>" in html and "<mi>α</mi>" in html and "wp-block-math" not in html
 
 
 def test_a_site_with_another_theme_gets_the_render_hook(tmp_path):

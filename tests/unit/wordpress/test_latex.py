@@ -19,6 +19,24 @@ from tests.unit.wordpress.bodies import markdown_of
         ("<p>$$\\sum_{i=1}^n i$$</p>", "\\[\\sum_{i=1}^n i\\]\n"),
         # tags an editor put inside a formula do not reach TeX
         ("<p>$latex a<br />+b$</p>", "\\(a +b\\)\n"),
+        # WordPress 6.9's math block: TeX from the block's JSON (escaped as the editor escapes it),
+        # the MathML it made dropped; and its inline format, TeX in data-latex
+        (
+            '<!-- wp:math {"latex":"\\\\frac{a}{b} \\u003c c \\u0026 d"} -->\n'
+            '<math class="wp-block-math" display="block"><mfrac><mi>a</mi><mi>b</mi></mfrac></math>\n'
+            "<!-- /wp:math -->",
+            "\\[\\frac{a}{b} < c & d\\]\n",
+        ),
+        (
+            '<p>So <math data-latex="x_1 &lt; y"><msub><mi>x</mi><mn>1</mn></msub></math> holds</p>',
+            "So \\(x_1 < y\\) holds\n",
+        ),
+        # MathML with a TeX annotation (MathJax, KaTeX); display="block" is display math
+        (
+            '<math display="block"><semantics><mi>y</mi>'
+            '<annotation encoding="application/x-tex">y^2</annotation></semantics></math>',
+            "\\[y^2\\]\n",
+        ),
     ],
 )
 def test_formulas_become_hugo_passthrough_tex(html, markdown):
