@@ -58,6 +58,15 @@ INLINE = frozenset(
         "tt",
         "u",
         "var",
+        # written as their text, as markdownify writes them (old posts pasted from Word have <font>)
+        "bdi",
+        "bdo",
+        "data",
+        "dfn",
+        "font",
+        "nobr",
+        "time",
+        "wbr",
     ]
 )
 BLOCK = frozenset(
@@ -295,10 +304,44 @@ def _code_language(el: Any) -> str:
     return ""
 
 
+# How a list's style names the numbering that `<ol type>` names.
+LIST_STYLE_TYPES = {
+    "upper-alpha": "A",
+    "upper-latin": "A",
+    "lower-alpha": "a",
+    "lower-latin": "a",
+    "upper-roman": "I",
+    "lower-roman": "i",
+}
+LIST_STYLE = re.compile(rf"list-style(?:-type)?\s*:[^;]*?\b({'|'.join(LIST_STYLE_TYPES)})\b")
+
+
+def list_attributes(el: Any) -> str:
+    """A numbered list's countdown (`reversed`) and letters or Roman numerals (`type`, or the
+    list-style-type the block editor writes) as a Goldmark block attribute line (`{reversed=true
+    type=A}`, which the site's hugo.toml turns on), or "" for a plain list. Markdown has neither."""
+    attributes = ["reversed=true"] if el.get("reversed") is not None else []
+    if attributes and (el.get("start") or "").strip() == "1":
+        attributes.append('start="1"')  # Goldmark writes no start of 1, and a countdown's default differs
+    kind = el.get("type") or ""
+    if kind not in ("A", "a", "I", "i"):
+        found = LIST_STYLE.search(el.get("style") or "")
+        kind = LIST_STYLE_TYPES[found.group(1)] if found else ""
+    if kind:
+        attributes.append(f"type={kind}")
+    return "{" + " ".join(attributes) + "}" if attributes else ""
+
+
 def _list(el: Any, ctx: _Context) -> str:
     ordered = el.tag == "ol"
-    start = el.get("start", "1")
+    start = el.get("start") or ""
     number = int(start) if start.isdigit() else 1
+    attributes = list_attributes(el) if ordered and el.attrib else ""
+    # A countdown is numbered down in the Markdown too (Goldmark reads the first number only); with
+    # no start it counts down from its number of items, as a browser's does.
+    step = -1 if attributes.startswith("{reversed") else 1
+    if step < 0 and not start.isdigit():
+        number = sum(1 for child in el if child.tag == "li")
     ctx.list_depth += 1
     items = []
     for child in el:
@@ -307,8 +350,8 @@ def _list(el: Any, ctx: _Context) -> str:
         if child.tag != "li":
             items.append(_element(child, ctx).strip())
             continue
-        bullet = f"{number}." if ordered else "-"
-        number += 1
+        bullet = f"{max(number, 0)}." if ordered else "-"  # a countdown may pass 0; Markdown can't
+        number += step
         ctx.line_start = True
         body = _children(child, ctx).strip()
         body = squeeze_blank_lines(body)
@@ -318,8 +361,11 @@ def _list(el: Any, ctx: _Context) -> str:
         items.append(f"{bullet} {lines[0]}{rest}")
     ctx.list_depth -= 1
     ctx.line_start = True
-    text = "\n".join(items)
-    return f"\n{text}\n" if ctx.list_depth else f"{BLOCK_GAP}{text}{BLOCK_GAP}"
+    text = "\n".join(items) + (f"\n{attributes}" if attributes else "")
+    if ctx.list_depth:
+        # A bulleted list or one numbered from 1 can interrupt its item's text; another needs a blank line.
+        return f"{BLOCK_GAP}{text}\n" if ordered and not text.startswith("1.") else f"\n{text}\n"
+    return f"{BLOCK_GAP}{text}{BLOCK_GAP}"
 
 
 def _cell(el: Any, ctx: _Context) -> str:

@@ -12,7 +12,8 @@ text):
   an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
   punctuation (it would escape it).
 - `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
-  `1.`/`1)` numbers, `:` of a definition, a line of `=` or `-` (a heading's underline).
+  `1.`/`1)` numbers, `:` of a definition, a line of `=` or `-` (a heading's underline), `{` of a
+  block's attributes (`{.note}` after a paragraph; `{{` is left for escape_hugo_shortcodes).
 
 Both writers (markdown.py, rare_markdown.py) use these, so a body reads the same whichever wrote it.
 """
@@ -32,9 +33,9 @@ INLINE = re.compile(
 )
 # At a line's start (after at most one space: the writers collapse runs of them).
 LIST_NUMBER = re.compile(r" ?\d{1,9}(?=[.)](?:[ \t]|$))")
-BLOCK_MARK = re.compile(r" ?(?=#{1,6}(?:[ \t]|$)|>|[-+:](?:[ \t]|$)|=+ *$|-+ *$)")
+BLOCK_MARK = re.compile(r" ?(?=#{1,6}(?:[ \t]|$)|>|[-+:](?:[ \t]|$)|=+ *$|-+ *$|\{(?!\{))")
 # The first character of a text that `line_start` may change (after a leading space).
-LINE_MARKS = frozenset("#>-+:=0123456789")
+LINE_MARKS = frozenset("#>-+:={0123456789")
 
 
 def backslashed(found: re.Match[str]) -> str:

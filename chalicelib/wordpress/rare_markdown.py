@@ -14,7 +14,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
-from chalicelib.wordpress.markdown import fenced_code, script
+from chalicelib.wordpress.markdown import fenced_code, list_attributes, script
 from chalicelib.wordpress.mdescape import every_line_start, image_text, inline
 
 
@@ -71,6 +71,15 @@ class HugoMarkdown(MarkdownConverter):
 
     def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_ol(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        written = str(super().convert_list(el, text, parent_tags))  # type: ignore[misc]
+        attributes = list_attributes(el)
+        if not attributes:
+            return written
+        # The attribute line right after the list's last item (see markdown.list_attributes).
+        body = written.rstrip("\n")
+        return body + "\n" + attributes + written[len(body) :]
 
     def convert_tr(self, el: Any, text: str, parent_tags: set[str]) -> str:
         footer = el.parent

@@ -222,6 +222,9 @@ def hugo_toml(
         key = singular if singular.isidentifier() else toml_string(singular)
         lines.append(f"{key} = {toml_string(plural)}")
     lines += ["", "[markup.goldmark.renderer]", "unsafe = false"]
+    # Block attributes: a numbered list's countdown and letters, `{reversed=true type=A}` on the line
+    # after it (markdown.list_attributes); text that begins a line with `{` is escaped (mdescape).
+    lines += ["", "[markup.goldmark.parser.attribute]", "block = true"]
     # <sup>/<sub> are written ^x^ and ~x~ (Hugo's Goldmark extras). Subscript needs single tildes, so
     # strikethrough moves to the extras' `delete` (~~x~~ only), as Hugo's documentation prescribes.
     lines += ["", "[markup.goldmark.extensions]", "strikethrough = false"]

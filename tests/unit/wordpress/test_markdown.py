@@ -41,6 +41,12 @@ COMMON = pytest.mark.parametrize(
             "| A |\n| --- |\n| 1 |\n| F |\n| G |\n",
         ),
         ("<dl><dt>Term</dt><dd>one</dd><dd>two</dd></dl>", "Term\n:   one\n:   two\n"),
+        # Letters and Roman numerals as a block attribute (the site's hugo.toml enables them); text
+        # a line begins with "{" is escaped, and old inline tags are their text.
+        ('<ol type="a"><li>x</li></ol>', "1. x\n{type=a}\n"),
+        ('<ol style="list-style-type:upper-roman"><li>x</li></ol>', "1. x\n{type=I}\n"),
+        ("<p>{.x} {{y}}</p>", "\\{.x} {{y}}\n"),
+        ('<p><font color="red">red</font> <time>now</time><wbr>!</p>', "red now!\n"),
         ('<video src="/v.mp4">Get <a href="/v.mp4">the video</a></video>', "Get [the video](/v.mp4)\n"),
         ("<p>H<sub>2</sub>O, x<sup>2 n</sup>, a~b^c</p>", "H~2~O, x^2 n^, a\\~b\\^c\n"),
         (
@@ -91,6 +97,18 @@ def test_marks_mid_line_are_left_alone_by_the_fast_path():
         to_markdown(parse_fragment("<p><strong>Note</strong> - this, 1. that</p>"))
         == "**Note** - this, 1. that\n"
     )
+
+
+def test_a_countdown_is_numbered_down_and_a_nested_one_starts_a_block():
+    countdown = to_markdown(parse_fragment("<ol reversed><li>c</li><li>b</li><li>a</li></ol>"))
+    assert countdown == "3. c\n2. b\n1. a\n{reversed=true}\n"
+    one = to_markdown(parse_fragment('<ol start="1" reversed><li>b</li><li>a</li><li>z</li></ol>'))
+    assert one == '1. b\n0. a\n0. z\n{reversed=true start="1"}\n'  # no -1. in Markdown
+    # Only a list numbered from 1 can interrupt its item's text: another gets a blank line first.
+    nested = to_markdown(
+        parse_fragment('<ul><li>a<ol start="3"><li>x</li></ol></li><li>b<ol><li>y</li></ol></li></ul>')
+    )
+    assert nested == "- a\n\n  3. x\n- b\n  1. y\n"
 
 
 def test_text_before_the_first_tag_is_kept():
