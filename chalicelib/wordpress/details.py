@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib.wordpress.fragment import remove_node
 from chalicelib.wordpress.shortcodes import Placeholders, hugo_shortcode
 
 CLOSING = "{{< details-close >}}"
@@ -29,7 +30,7 @@ def details_to_shortcodes(root: Any, placeholders: Placeholders, markdown_of: Ca
         summary = details.find("summary")
         if summary is not None:
             params["summary"] = " ".join(markdown_of(summary).split())
-            _drop_keeping_tail(summary)
+            remove_node(summary)
         opening = details.makeelement("p", {})
         opening.text = placeholders.add(hugo_shortcode("details-open", params), block=False)
         closing = details.makeelement("p", {})
@@ -45,14 +46,3 @@ def details_to_shortcodes(root: Any, placeholders: Placeholders, markdown_of: Ca
         holder.extend(list(details))
         for offset, node in enumerate((opening, holder, closing)):
             parent.insert(at + offset, node)
-
-
-def _drop_keeping_tail(node: Any) -> None:
-    parent = node.getparent()
-    previous = node.getprevious()
-    if node.tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)

@@ -25,6 +25,7 @@ from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes, spaced_file_blocks
 from chalicelib.wordpress.details import details_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
+from chalicelib.wordpress.emoji import emoji_images_to_text, may_have_emoji_images
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.latex import HAS_MATH, math_to_passthrough
 from chalicelib.wordpress.lazyimages import unlazy_images
@@ -241,6 +242,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     root = parse_fragment(text)
     if "data-" in text:  # a lazy-loaded image keeps its address in a data- attribute
         unlazy_images(root)
+    if may_have_emoji_images(text):
+        emoji_images_to_text(root)
     plugin_players(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
     if ("rl(" in text or "RL(" in text) and HAS_URL.search(text):  # a style's background image

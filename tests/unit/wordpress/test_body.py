@@ -235,3 +235,13 @@ def test_a_details_block_is_its_content_between_the_details_shortcodes():
         'Before\n\n{{< details-open summary="Ask \\"me\\" **x**" open="true" >}}\n\nlead\n\nSaid\n\n'
         "{{< details-open >}}\n\ndeep\n\n{{< details-close >}}\n\n{{< details-close >}}\n\ntail\n"
     )
+
+
+def test_emoji_and_smiley_pictures_become_the_characters_they_picture():
+    markdown, _, _ = body(
+        '<p>Happy <img class="emoji" role="img" alt="😀" src="https://s.w.org/images/core/emoji/15.0.3/svg/'
+        '1f600.svg"> day <img src="https://old.example/wp-includes/images/smilies/icon_smile.gif" alt=":)"'
+        ' class="wp-smiley" style="height: 1em">! <img src="https://old.example/wp-content/uploads/a.png"'
+        ' alt="A picture"></p>'
+    )
+    assert markdown == "Happy 😀 day :)! ![A picture](/wp-content/uploads/a.png)\n"
