@@ -27,7 +27,7 @@ from typing import Any
 from chalicelib.wordpress.anchors import heading_id
 from chalicelib.wordpress.fragment import text_content
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
-from chalicelib.wordpress.mdescape import MAY_NEED, backslashed, image_text, inline, line_start
+from chalicelib.wordpress.mdescape import MAY_NEED, backslashed, heading, image_text, inline, line_start
 
 INLINE = frozenset(
     [
@@ -209,6 +209,18 @@ def pre_text(el: Any) -> str:
     return text[1:] if (el.text or "").startswith("\n") else text
 
 
+# A hard line break that ends its block (a blank line or the end follows; code's blank lines are marked):
+# Markdown shows its backslash. An even run of backslashes before it is escaped ones, kept.
+DANGLING_BREAK = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:\n[ \t]*\\)*(?:\n(?=[ \t]*(?:\n|$))|$)")
+
+
+def without_dangling_breaks(markdown: str) -> str:
+    """`markdown` without the line breaks that end a block (WordPress's `text<br></p>`)."""
+    if "\\\n" not in markdown and not markdown.endswith("\\"):  # most bodies
+        return markdown
+    return DANGLING_BREAK.sub(r"\1\n", markdown)
+
+
 def squeeze_blank_lines(text: str) -> str:
     """`BLANK_LINES.sub("\\n\\n", text)`: runs of three or more newlines as one blank line."""
     return BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text
@@ -283,14 +295,34 @@ def _children(el: Any, ctx: _Context) -> str:
     return "".join(parts)
 
 
+def _ends_in_break(text: str) -> bool:
+    """Whether `text` ends with a hard line break's backslash (an odd run: an even one is escaped)."""
+    return text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def without_final_break(text: str) -> str:
+    """`text`, stripped, without the line breaks that end it: Markdown shows a backslash there."""
+    text = text.strip()
+    while _ends_in_break(text):
+        text = text[:-1].rstrip()
+    return text
+
+
 def _wrap(mark: str, inner: str) -> str:
-    # Goldmark only sees emphasis when the marks touch the text: keep the spaces outside.
+    # Goldmark only sees emphasis when the marks touch the text: keep the spaces outside, and a line
+    # break too (before a closing mark, its backslash would escape the mark).
     stripped = inner.strip()
     if not stripped:
         return inner
     lead = " " if inner[:1].isspace() else ""
     trail = " " if inner[-1:].isspace() else ""
-    return f"{lead}{mark}{stripped}{mark}{trail}"
+    if _ends_in_break(stripped):
+        stripped, trail = without_final_break(stripped), "\\\n"
+    if stripped.startswith("\\\n"):
+        stripped, lead = stripped[2:].lstrip(), "\\\n"
+    if mark == "*" and ((stripped[:1] == "*" != stripped[1:2]) or (stripped[-1:] == "*" != stripped[-2:-1])):
+        mark = "_"  # emphasis around emphasis (<cite><em>x</em></cite>): `**x**` would be bold
+    return f"{lead}{mark}{stripped}{mark}{trail}" if stripped else inner
 
 
 def _code_language(el: Any) -> str:
@@ -353,8 +385,7 @@ def _list(el: Any, ctx: _Context) -> str:
         bullet = f"{max(number, 0)}." if ordered else "-"  # a countdown may pass 0; Markdown can't
         number += step
         ctx.line_start = True
-        body = _children(child, ctx).strip()
-        body = squeeze_blank_lines(body)
+        body = squeeze_blank_lines(without_final_break(_children(child, ctx)))
         indent = " " * (len(bullet) + 1)
         lines = body.split("\n")
         rest = "".join(f"\n{indent}{line}" if line else "\n" for line in lines[1:])
@@ -400,8 +431,8 @@ def _definitions(el: Any, ctx: _Context) -> str:
 
 
 def _block(inner: str) -> str:
-    text = inner.strip(" ")
-    return f"{BLOCK_GAP}{text.strip()}{BLOCK_GAP}" if text.strip() else ""
+    text = without_final_break(inner)
+    return f"{BLOCK_GAP}{text}{BLOCK_GAP}" if text else ""
 
 
 def _element(el: Any, ctx: _Context) -> str:
@@ -473,7 +504,7 @@ def _element(el: Any, ctx: _Context) -> str:
         title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
         return f"[{text}]({target}{title_part})"
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        text = " ".join(inner.replace("\\\n", " ").split())
+        text = heading(" ".join(inner.replace("\\\n", " ").split()))
         if not text:
             return ""
         ident = heading_id(el)  # Goldmark's heading attribute keeps the id links point at
@@ -481,7 +512,8 @@ def _element(el: Any, ctx: _Context) -> str:
         return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{attribute}{BLOCK_GAP}"
     if tag == "blockquote":
         # Lines of spaces between its blocks are blank lines: one blank line between paragraphs.
-        text = squeeze_blank_lines("\n".join(line.rstrip(" \t") for line in inner.strip().split("\n")))
+        text = "\n".join(line.rstrip(" \t") for line in without_final_break(inner).split("\n"))
+        text = squeeze_blank_lines(text)
         if not text:
             return ""
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
@@ -496,6 +528,6 @@ def to_markdown(root: Any, *, marked: bool = False) -> str:
 
     With `marked`, code lines keep their `KEEP` marks for the caller's own clean-ups (see `release`).
     """
-    text = _children(root, _Context())
+    text = without_dangling_breaks(_children(root, _Context()))
     text = squeeze_blank_lines(without_trailing_spaces(text)).strip() + "\n" if text.strip() else ""
     return text if marked else release(text)

@@ -10,7 +10,9 @@ text):
 - `inline`, anywhere in text: `*`, `_`, `^`, `~` and backticks (emphasis, Hugo's superscript and
   subscript, code); `<` before what could open a tag, comment or autolink; `&` before what reads as
   an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
-  punctuation (it would escape it).
+  punctuation or at the text's end (it would escape what follows, or make a line break).
+- `heading`, for a heading's text: a `{...}` that ends it (Goldmark would take it for the
+  heading's attributes).
 - `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
   `1.`/`1)` numbers, `:` of a definition, a line of `=` or `-` (a heading's underline), `{` of a
   block's attributes (`{.note}` after a paragraph; `{{` is left for escape_hugo_shortcodes).
@@ -26,7 +28,7 @@ import re
 MAY_NEED = re.compile(r"[*_^~`<&\]\\]")
 INLINE = re.compile(
     r"[*_^~`]"
-    r"|\\(?=[!-/:-@\[-`{-~])"  # a backslash before ASCII punctuation would escape it
+    r"|\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash before punctuation would escape it (markup may follow)
     r"|(?<!\{\{)<(?=[A-Za-z/!?])"  # `{{<` is left for escape_hugo_shortcodes, which shows it as text
     r"|&(?=#?[A-Za-z0-9]+;)"
     r"|\](?=[(:])"
@@ -54,6 +56,14 @@ def line_start(text: str) -> str:
         return text
     found = LIST_NUMBER.match(text) or BLOCK_MARK.match(text)
     return f"{text[: found.end()]}\\{text[found.end() :]}" if found else text
+
+
+HEADING_ATTRIBUTES = re.compile(r"\{(?=[^{}]*\}\s*$)")
+
+
+def heading(text: str) -> str:
+    """A heading's text with a `{...}` at its end escaped: `## Use {.x}` would lose it."""
+    return HEADING_ATTRIBUTES.sub(r"\\{", text) if text.endswith("}") else text
 
 
 def image_text(alt: str) -> str:

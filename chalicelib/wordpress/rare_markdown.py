@@ -14,8 +14,14 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
-from chalicelib.wordpress.markdown import fenced_code, list_attributes, script
-from chalicelib.wordpress.mdescape import every_line_start, image_text, inline
+from chalicelib.wordpress.markdown import (
+    fenced_code,
+    list_attributes,
+    script,
+    without_dangling_breaks,
+    without_final_break,
+)
+from chalicelib.wordpress.mdescape import every_line_start, heading, image_text, inline
 
 
 def _code_language(el: Any) -> str:
@@ -71,6 +77,13 @@ class HugoMarkdown(MarkdownConverter):
 
     def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_hN(self, n: int, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_hN(n, el, heading(" ".join(text.split())), parent_tags))  # type: ignore[misc]
+
+    def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        # A line break that ends an item would show as a backslash (see markdown.without_final_break).
+        return str(super().convert_li(el, without_final_break(text), parent_tags))  # type: ignore[misc]
 
     def convert_ol(self, el: Any, text: str, parent_tags: set[str]) -> str:
         written = str(super().convert_list(el, text, parent_tags))  # type: ignore[misc]
@@ -128,4 +141,4 @@ _CONVERTER = HugoMarkdown()
 
 def rare_markdown(html_text: str) -> str:
     """The Markdown of an HTML fragment, with code lines still marked (see markdown.release)."""
-    return str(_CONVERTER.convert_soup(BeautifulSoup(html_text, "lxml")))
+    return without_dangling_breaks(str(_CONVERTER.convert_soup(BeautifulSoup(html_text, "lxml"))))
