@@ -99,6 +99,7 @@ BLOCK = frozenset(
         "ul",
     ]
 )
+EMPHASIS = frozenset(["strong", "b", "em", "i", "cite", "var", "del", "s", "strike"])
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"])
 DEFINITIONS = frozenset(["dl", "dt", "dd"])
@@ -486,6 +487,8 @@ def _element(el: Any, ctx: _Context) -> str:
         return script(
             "^" if tag == "sup" else "~", text_content(el), link.get("href") if link is not None else ""
         )
+    if tag in EMPHASIS and inner.lstrip()[:2] in ("![", "[!") and not text_content(el).strip():
+        return inner  # bold pictures: marks around an image only show as text ('**![a](b)**Text')
     if tag in ("strong", "b"):
         return _wrap("**", inner)
     if tag in ("em", "i", "cite", "var"):

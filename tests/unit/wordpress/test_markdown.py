@@ -124,6 +124,8 @@ def test_line_breaks_around_emphasis_and_quotes_stay_outside_the_marks():
         "<p>a<br><br>b</p>": "a\\\n\\\nb\n",  # a blank line inside a paragraph stays
         # emphasis around emphasis is underscored: `**x**` would be bold
         "<p><cite><em>Ann</em></cite> <em><strong>w</strong></em></p>": "_*Ann*_ ***w***\n",
+        # bold around a picture only: its marks would show ('**![a](b)**Text' cannot close)
+        '<p><strong><img src="/a.png" alt="A"></strong>Text</p>': "![A](/a.png)Text\n",
     }
     for html, markdown in cases.items():
         assert to_markdown(parse_fragment(html)) == markdown, html
