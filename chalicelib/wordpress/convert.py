@@ -29,6 +29,7 @@ from chalicelib.wordpress.links import (
     SiteMap,
     is_media_url,
 )
+from chalicelib.wordpress.mdescape import markdown_text
 from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.oldurls import archive_page_paths, feed_map, query_map
@@ -311,7 +312,7 @@ class Conversion:
             meta["sticky"] = True
         excerpt = plain(item.excerpt)
         if excerpt:
-            meta["summary"] = excerpt
+            meta["summary"] = markdown_text(excerpt)  # Hugo renders a front matter summary as Markdown
         if placement.aliases:
             meta["aliases"] = sorted(set(placement.aliases))
         podcast = enclosure(item.meta.get("enclosure", ""))

@@ -73,6 +73,11 @@ def image_text(alt: str) -> str:
     return alt
 
 
+def markdown_text(text: str) -> str:
+    """Plain text (one line: an excerpt) as the Markdown that shows it as it is."""
+    return line_start(inline(text))
+
+
 def every_line_start(text: str) -> str:
     """`line_start` for the start of `text` and of each line in it."""
     if "\n" not in text:

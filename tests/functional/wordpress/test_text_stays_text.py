@@ -29,6 +29,9 @@ LINES = [
 ]
 LINE_HTML = "<br />\n".join(html for html, _ in LINES)
 FORBIDDEN = ["ol", "ul", "h1", "blockquote", "dl", "img"]
+# A hand-written excerpt: Hugo renders a front matter summary as Markdown.
+EXCERPT_HTML = "1986. The &lt;div&gt; element, 2*3*4 and [link](/x/)"
+EXCERPT_SHOWN = "1986. The <div> element, 2*3*4 and [link](/x/)"
 
 
 def _posts() -> list[Post]:
@@ -41,6 +44,7 @@ def _posts() -> list[Post]:
         Post(3, "classic-lines", LINE_HTML),
         Post(4, "rare-path", f"{nested}\n\n{classic}"),
         Post(5, "rare-path-lines", f"{nested}\n\n{LINE_HTML}"),
+        Post(6, "excerpted", "<p>Body</p>", excerpt=EXCERPT_HTML),
     ]
 
 
@@ -64,3 +68,12 @@ def test_text_that_looks_like_markdown_is_shown_as_written(built, slug):
     made = [el.tag for el in content.iter(*FORBIDDEN)]
     assert not made, f"text became markup in {slug}: {made}"
     assert not content.xpath(".//a[@href='/x/']"), "a literal [link](/x/) became a link"
+
+
+def test_an_excerpt_is_shown_as_written_in_lists_and_the_description(built):
+    page = lxml_html.fromstring((built / "posts" / "excerpted" / "index.html").read_text())
+    assert page.xpath("string(//meta[@name='description']/@content)") == EXCERPT_SHOWN
+    assert page.xpath("string(//meta[@property='og:description']/@content)") == EXCERPT_SHOWN
+    listing = lxml_html.fromstring((built / "posts" / "index.html").read_text())
+    summaries = [" ".join(s.text_content().split()) for s in listing.find_class("summary-text")]
+    assert EXCERPT_SHOWN in summaries, summaries
