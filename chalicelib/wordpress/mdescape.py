@@ -15,7 +15,8 @@ text):
   heading's attributes).
 - `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
   `1.`/`1)` numbers, `:` of a definition, a line of `=` or `-` (a heading's underline), `{` of a
-  block's attributes (`{.note}` after a paragraph; `{{` is left for escape_hugo_shortcodes).
+  block's attributes (`{.note}` after a paragraph; `{{` is left for escape_hugo_shortcodes), and a
+  list item's `[ ]` or `[x]` (a task list's checkbox).
 
 Both writers (markdown.py, rare_markdown.py) use these, so a body reads the same whichever wrote it.
 """
@@ -35,9 +36,9 @@ INLINE = re.compile(
 )
 # At a line's start (after at most one space: the writers collapse runs of them).
 LIST_NUMBER = re.compile(r" ?\d{1,9}(?=[.)](?:[ \t]|$))")
-BLOCK_MARK = re.compile(r" ?(?=#{1,6}(?:[ \t]|$)|>|[-+:](?:[ \t]|$)|=+ *$|-+ *$|\{(?!\{))")
+BLOCK_MARK = re.compile(r" ?(?=#{1,6}(?:[ \t]|$)|>|[-+:](?:[ \t]|$)|=+ *$|-+ *$|\{(?!\{)|\[[ xX]\])")
 # The first character of a text that `line_start` may change (after a leading space).
-LINE_MARKS = frozenset("#>-+:={0123456789")
+LINE_MARKS = frozenset("#>-+:={[0123456789")
 
 
 def backslashed(found: re.Match[str]) -> str:
