@@ -100,6 +100,11 @@ BLOCK = frozenset(
     ]
 )
 EMPHASIS = frozenset(["strong", "b", "em", "i", "cite", "var", "del", "s", "strike"])
+# Inline tags whose style can make or unmake emphasis (text pasted from Google Docs or Word).
+STYLED_INLINE = frozenset(["b", "strong", "em", "i", "span", "font"])
+FONT_WEIGHT = re.compile(r"font-weight\s*:\s*([a-z]+|\d+)", re.I)
+FONT_STYLE = re.compile(r"font-style\s*:\s*([a-z]+)", re.I)
+VERTICAL_ALIGN = re.compile(r"vertical-align\s*:\s*(super|sub)\b", re.I)
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"])
 DEFINITIONS = frozenset(["dl", "dt", "dd"])
@@ -243,7 +248,7 @@ def can_convert(root: Any) -> bool:
         tag = el.tag
         if not isinstance(tag, str):
             continue  # comments were removed by the scan; a stray one is skipped when writing
-        if tag not in HANDLED:
+        if tag not in HANDLED and ":" not in tag:  # Word's <o:p>, <st1:city>: their text, as inline
             return False
         if tag == "table" and any(True for _ in el.iterdescendants("table")):
             return False
@@ -347,6 +352,33 @@ LIST_STYLE_TYPES = {
     "lower-roman": "i",
 }
 LIST_STYLE = re.compile(rf"list-style(?:-type)?\s*:[^;]*?\b({'|'.join(LIST_STYLE_TYPES)})\b")
+
+
+def styled_emphasis(tag: str, style: str, inner: str, wrap: Any) -> str:
+    """`inner` with the emphasis a browser shows for `tag` with `style`: what the style says wins.
+
+    Text pasted from Google Docs comes as `<b style="font-weight:normal">` around everything, with
+    `<span style="font-weight:700">` and `font-style:italic` for what the writer made bold or italic:
+    as the tags alone say, a whole post would be bold and its bold words plain.
+    """
+    bold = tag in ("b", "strong")
+    italic = tag in ("em", "i")
+    found = FONT_WEIGHT.search(style)
+    if found:
+        weight = found.group(1).lower()
+        bold = weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
+    found = FONT_STYLE.search(style)
+    if found:
+        italic = found.group(1).lower() in ("italic", "oblique")
+    text = wrap("*", inner) if italic else inner
+    text = wrap("**", text) if bold else text
+    return wrap("~~", text) if "line-through" in style else text
+
+
+def script_tag(style: str) -> str:
+    """ "sup" or "sub" when `style` raises or lowers the text (`vertical-align: super`), else ""."""
+    found = VERTICAL_ALIGN.search(style)
+    return found.group(1).lower().replace("super", "sup") if found else ""
 
 
 def list_attributes(el: Any) -> str:
@@ -480,6 +512,8 @@ def _element(el: Any, ctx: _Context) -> str:
     inner = _children(el, ctx)
     if block:
         ctx.line_start = True
+    if tag in STYLED_INLINE and "vertical-align" in (el.get("style") or ""):
+        tag = script_tag(el.get("style") or "") or tag  # Google Docs' superscripts are styled spans
     if tag in ("sup", "sub"):
         children = [c for c in el if isinstance(c.tag, str)]
         outside = (el.text or "").strip() or any((c.tail or "").strip() for c in children)
@@ -489,6 +523,10 @@ def _element(el: Any, ctx: _Context) -> str:
         )
     if tag in EMPHASIS and inner.lstrip()[:2] in ("![", "[!") and not text_content(el).strip():
         return inner  # bold pictures: marks around an image only show as text ('**![a](b)**Text')
+    if tag in STYLED_INLINE:
+        style = el.get("style")
+        if style and ("font-" in style or "line-through" in style):
+            return styled_emphasis(tag, style, inner, _wrap)
     if tag in ("strong", "b"):
         return _wrap("**", inner)
     if tag in ("em", "i", "cite", "var"):

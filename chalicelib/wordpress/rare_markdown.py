@@ -18,6 +18,8 @@ from chalicelib.wordpress.markdown import (
     fenced_code,
     list_attributes,
     script,
+    script_tag,
+    styled_emphasis,
     without_dangling_breaks,
     without_final_break,
 )
@@ -40,6 +42,16 @@ def _script(mark: str, el: Any) -> str:
     outside = "".join(el.find_all(string=True, recursive=False)).strip()
     link = children[0] if len(children) == 1 and children[0].name == "a" and not outside else None
     return script(mark, el.get_text(), str(link.get("href") or "") if link is not None else "")
+
+
+def _chomped(mark: str, text: str) -> str:
+    """markdownify's way with emphasis: spaces outside the marks, nothing for nothing."""
+    inner = text.strip()
+    if not inner:
+        return text
+    prefix = " " if text[:1] == " " else ""
+    suffix = " " if text[-1:] == " " else ""
+    return f"{prefix}{mark}{inner}{mark}{suffix}"
 
 
 # Where a text follows other Markdown on its line: a heading's `#`s, a cell's `|`.
@@ -84,6 +96,33 @@ class HugoMarkdown(MarkdownConverter):
     def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
         # A line break that ends an item would show as a backslash (see markdown.without_final_break).
         return str(super().convert_li(el, without_final_break(text), parent_tags))  # type: ignore[misc]
+
+    def _styled(self, el: Any, text: str, parent_tags: set[str], tag: str) -> str | None:
+        style = str(el.get("style") or "")
+        if "_noformat" in parent_tags or not ("font-" in style or "line-through" in style):
+            return None
+        return styled_emphasis(tag, style, text, _chomped)
+
+    def convert_b(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        styled = self._styled(el, text, parent_tags, "b")
+        return styled if styled is not None else str(super().convert_b(el, text, parent_tags))  # type: ignore[misc]
+
+    convert_strong = convert_b
+
+    def convert_em(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        styled = self._styled(el, text, parent_tags, "em")
+        return styled if styled is not None else str(super().convert_em(el, text, parent_tags))  # type: ignore[misc]
+
+    convert_i = convert_em
+
+    def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        raised = script_tag(str(el.get("style") or ""))
+        if raised and "_noformat" not in parent_tags:
+            return _script("^" if raised == "sup" else "~", el)
+        styled = self._styled(el, text, parent_tags, "span")
+        return styled if styled is not None else text
+
+    convert_font = convert_span
 
     def convert_ol(self, el: Any, text: str, parent_tags: set[str]) -> str:
         written = str(super().convert_list(el, text, parent_tags))  # type: ignore[misc]

@@ -48,6 +48,20 @@ COMMON = pytest.mark.parametrize(
         ("<ul><li>item<br></li><li>two</li></ul>", "- item\n- two\n"),
         ("<p>end C:\\</p>", "end C:\\\\\n"),
         ("<h3>Set {#x}</h3>", "### Set \\{#x}\n"),
+        # Emphasis as the style shows it: Google Docs wraps a pasted text in <b style="font-weight:
+        # normal"> and marks its bold and italic words with styled spans.
+        (
+            '<p><b style="font-weight:normal" id="docs-internal-guid-1"><span style="font-weight:400">Plain, '
+            '</span><span style="font-weight:700">bold</span>, <span style="font-style:italic">italic</span>'
+            ', <span style="font-weight:bold;font-style:italic">both</span>, <span style="text-decoration:'
+            'line-through">struck</span></b> <strong style="font-size:2em">big</strong></p>',
+            "Plain, **bold**, *italic*, ***both***, ~~struck~~ **big**\n",
+        ),
+        ("<p>In <st1:city>Paris</st1:city> soon<o:p></o:p></p>", "In Paris soon\n"),  # pasted from Word
+        (
+            '<p>x<span style="vertical-align:super">2</span> H<span style="vertical-align:sub">2</span>O</p>',
+            "x^2^ H~2~O\n",
+        ),
         ('<ol type="a"><li>x</li></ol>', "1. x\n{type=a}\n"),
         ('<ol style="list-style-type:upper-roman"><li>x</li></ol>', "1. x\n{type=I}\n"),
         ("<p>{.x} {{y}}</p>", "\\{.x} {{y}}\n"),
