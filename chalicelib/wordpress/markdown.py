@@ -26,6 +26,7 @@ from typing import Any
 
 from chalicelib.wordpress.anchors import heading_id
 from chalicelib.wordpress.fragment import text_content
+from chalicelib.wordpress.htmlstyle import STYLED_INLINE, list_attributes, script_tag, styled_emphasis
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
 from chalicelib.wordpress.mdescape import MAY_NEED, backslashed, heading, image_text, inline, line_start
 
@@ -100,11 +101,6 @@ BLOCK = frozenset(
     ]
 )
 EMPHASIS = frozenset(["strong", "b", "em", "i", "cite", "var", "del", "s", "strike"])
-# Inline tags whose style can make or unmake emphasis (text pasted from Google Docs or Word).
-STYLED_INLINE = frozenset(["b", "strong", "em", "i", "span", "font"])
-FONT_WEIGHT = re.compile(r"font-weight\s*:\s*([a-z]+|\d+)", re.I)
-FONT_STYLE = re.compile(r"font-style\s*:\s*([a-z]+)", re.I)
-VERTICAL_ALIGN = re.compile(r"vertical-align\s*:\s*(super|sub)\b", re.I)
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"])
 DEFINITIONS = frozenset(["dl", "dt", "dd"])
@@ -340,61 +336,6 @@ def _code_language(el: Any) -> str:
                 if cls.startswith(prefix):
                     return cls[len(prefix) :]
     return ""
-
-
-# How a list's style names the numbering that `<ol type>` names.
-LIST_STYLE_TYPES = {
-    "upper-alpha": "A",
-    "upper-latin": "A",
-    "lower-alpha": "a",
-    "lower-latin": "a",
-    "upper-roman": "I",
-    "lower-roman": "i",
-}
-LIST_STYLE = re.compile(rf"list-style(?:-type)?\s*:[^;]*?\b({'|'.join(LIST_STYLE_TYPES)})\b")
-
-
-def styled_emphasis(tag: str, style: str, inner: str, wrap: Any) -> str:
-    """`inner` with the emphasis a browser shows for `tag` with `style`: what the style says wins.
-
-    Text pasted from Google Docs comes as `<b style="font-weight:normal">` around everything, with
-    `<span style="font-weight:700">` and `font-style:italic` for what the writer made bold or italic:
-    as the tags alone say, a whole post would be bold and its bold words plain.
-    """
-    bold = tag in ("b", "strong")
-    italic = tag in ("em", "i")
-    found = FONT_WEIGHT.search(style)
-    if found:
-        weight = found.group(1).lower()
-        bold = weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
-    found = FONT_STYLE.search(style)
-    if found:
-        italic = found.group(1).lower() in ("italic", "oblique")
-    text = wrap("*", inner) if italic else inner
-    text = wrap("**", text) if bold else text
-    return wrap("~~", text) if "line-through" in style else text
-
-
-def script_tag(style: str) -> str:
-    """ "sup" or "sub" when `style` raises or lowers the text (`vertical-align: super`), else ""."""
-    found = VERTICAL_ALIGN.search(style)
-    return found.group(1).lower().replace("super", "sup") if found else ""
-
-
-def list_attributes(el: Any) -> str:
-    """A numbered list's countdown (`reversed`) and letters or Roman numerals (`type`, or the
-    list-style-type the block editor writes) as a Goldmark block attribute line (`{reversed=true
-    type=A}`, which the site's hugo.toml turns on), or "" for a plain list. Markdown has neither."""
-    attributes = ["reversed=true"] if el.get("reversed") is not None else []
-    if attributes and (el.get("start") or "").strip() == "1":
-        attributes.append('start="1"')  # Goldmark writes no start of 1, and a countdown's default differs
-    kind = el.get("type") or ""
-    if kind not in ("A", "a", "I", "i"):
-        found = LIST_STYLE.search(el.get("style") or "")
-        kind = LIST_STYLE_TYPES[found.group(1)] if found else ""
-    if kind:
-        attributes.append(f"type={kind}")
-    return "{" + " ".join(attributes) + "}" if attributes else ""
 
 
 def _list(el: Any, ctx: _Context) -> str:

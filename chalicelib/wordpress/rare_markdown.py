@@ -14,12 +14,10 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
+from chalicelib.wordpress.htmlstyle import list_attributes, script_tag, styled_emphasis
 from chalicelib.wordpress.markdown import (
     fenced_code,
-    list_attributes,
     script,
-    script_tag,
-    styled_emphasis,
     without_dangling_breaks,
     without_final_break,
 )
