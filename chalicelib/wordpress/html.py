@@ -139,13 +139,14 @@ def wpautop(text: str) -> str:
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
 
 
-def markdown_of(root: Any, *, marked: bool = False) -> str:
+def markdown_of(root: Any, *, marked: bool = False, attributes: bool = False) -> str:
     """Markdown of the lxml element `root`: our own fast writer, or markdownify for rare markup.
 
-    With `marked`, code lines keep their marks for the caller's clean-ups (see markdown.release).
+    With `marked`, code lines keep their marks for the caller's clean-ups (see markdown.release);
+    with `attributes`, the fast writer keeps paragraphs' and headings' alignment (see to_markdown).
     """
     if can_convert(root):
-        return to_markdown(root, marked=marked)
+        return to_markdown(root, marked=marked, attributes=attributes)
     # Imported here: BeautifulSoup and markdownify cost a conversion time and memory only when a body
     # needs them.
     from chalicelib.wordpress.rare_markdown import rare_markdown
@@ -258,7 +259,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     notes = footnotes_to_markdown(root, ctx.footnotes, placeholders, inline_markdown)
     if HAS_ANCHOR.search(text):  # an id or a name anywhere (most bodies have neither)
         keep_anchors(root, lambda markdown: placeholders.add(markdown, block=False))
-    markdown = escape_hugo_shortcodes(markdown_of(root, marked=True))
+    markdown = escape_hugo_shortcodes(markdown_of(root, marked=True, attributes=True))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
     markdown = squeeze_blank_lines(markdown).strip() + "\n"

@@ -72,3 +72,40 @@ def list_attributes(el: Any) -> str:
     if kind:
         attributes.append(f"type={kind}")
     return "{" + " ".join(attributes) + "}" if attributes else ""
+
+
+ALIGN_CLASS = re.compile(r"\bhas-text-align-(center|right|justify)\b")
+TEXT_ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify)\b", re.I)
+ALIGNMENTS = frozenset(["center", "right", "justify"])
+
+
+def _centered_image(el: Any) -> bool:
+    """Whether `el` holds nothing but an image (linked or not) that the classic editor centered."""
+    if len(el) != 1 or (el.text or "").strip() or (el[0].tail or "").strip():
+        return False
+    image = el[0]
+    if image.tag == "a" and len(image) == 1 and not (image.text or "").strip():
+        image = image[0]
+    return image.tag == "img" and "aligncenter" in (image.get("class") or "").split()
+
+
+def alignment(el: Any) -> str:
+    """ "center", "right" or "justify" when the block `el` shows its lines so (the block editor's
+    `has-text-align-*` class, the classic editor's `text-align` style, HTML's `align`, a block
+    image's `aligncenter`, a paragraph of one centered image); "" for the default, left."""
+    classes = el.get("class") or ""
+    if "align" in classes:
+        found = ALIGN_CLASS.search(classes)
+        if found:
+            return found.group(1)
+        if el.tag in ("figure", "div") and "aligncenter" in classes.split():
+            return "center"
+    style = el.get("style") or ""
+    if "text-align" in style:
+        found = TEXT_ALIGN.search(style)
+        if found:
+            return found.group(1).lower()
+    align = (el.get("align") or "").lower()
+    if align in ALIGNMENTS:
+        return align
+    return "center" if el.tag == "p" and _centered_image(el) else ""

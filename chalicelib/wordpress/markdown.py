@@ -26,7 +26,13 @@ from typing import Any
 
 from chalicelib.wordpress.anchors import heading_id
 from chalicelib.wordpress.fragment import text_content
-from chalicelib.wordpress.htmlstyle import STYLED_INLINE, list_attributes, script_tag, styled_emphasis
+from chalicelib.wordpress.htmlstyle import (
+    STYLED_INLINE,
+    alignment,
+    list_attributes,
+    script_tag,
+    styled_emphasis,
+)
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
 from chalicelib.wordpress.mdescape import MAY_NEED, backslashed, heading, image_text, inline, line_start
 
@@ -274,9 +280,12 @@ def _text(text: str | None, ctx: _Context) -> str:
 
 
 class _Context:
-    __slots__ = ("code", "line_start", "list_depth")
+    __slots__ = ("attributes", "code", "line_start", "list_depth")
 
-    def __init__(self) -> None:
+    def __init__(self, attributes: bool = False) -> None:
+        # Whether blocks may carry Goldmark attribute lines (alignment): not where the Markdown is
+        # flattened to one line (cells, definitions, captions), nor in list items.
+        self.attributes = attributes
         self.code = False
         # Whether the next text begins a line (see mdescape.line_start): set by each block and line
         # break, cleared by text and by inline output.
@@ -375,7 +384,10 @@ def _list(el: Any, ctx: _Context) -> str:
 
 def _cell(el: Any, ctx: _Context) -> str:
     ctx.line_start = False  # a cell's text follows a `|`
-    return " ".join(_children(el, ctx).replace("\\\n", " ").split()).replace("|", "\\|")
+    ctx.attributes, attributes = False, ctx.attributes
+    text = " ".join(_children(el, ctx).replace("\\\n", " ").split()).replace("|", "\\|")
+    ctx.attributes = attributes
+    return text
 
 
 def _table(el: Any, ctx: _Context) -> str:
@@ -393,6 +405,7 @@ def _table(el: Any, ctx: _Context) -> str:
 
 
 def _definitions(el: Any, ctx: _Context) -> str:
+    ctx.attributes, attributes = False, ctx.attributes  # each term and definition is one line
     lines: list[str] = []
     for child in el:
         ctx.line_start = True
@@ -401,6 +414,7 @@ def _definitions(el: Any, ctx: _Context) -> str:
         elif child.tag == "dd":
             lines.append(":   " + " ".join(_children(child, ctx).replace("\\\n", " ").split()))
     ctx.line_start = True
+    ctx.attributes = attributes
     return BLOCK_GAP + "\n".join(lines) + BLOCK_GAP if lines else ""
 
 
@@ -415,6 +429,8 @@ def _element(el: Any, ctx: _Context) -> str:
         ctx.line_start = True
         inner = _children(el, ctx)
         ctx.line_start = True  # whatever follows a block begins a line
+        if ctx.attributes and not ctx.list_depth and (el.attrib or len(el) == 1) and (align := alignment(el)):
+            return _aligned(_block(inner), align)
         return _block(inner)
     if tag == "table":
         return _table(el, ctx)
@@ -490,7 +506,9 @@ def _element(el: Any, ctx: _Context) -> str:
         if not text:
             return ""
         ident = heading_id(el)  # Goldmark's heading attribute keeps the id links point at
-        attribute = f" {{#{ident}}}" if ident else ""
+        align = alignment(el) if ctx.attributes and el.attrib else ""
+        names = ([f"#{ident}"] if ident else []) + ([f".has-text-align-{align}"] if align else [])
+        attribute = f" {{{' '.join(names)}}}" if names else ""
         return f"{BLOCK_GAP}{'#' * int(tag[1])} {text}{attribute}{BLOCK_GAP}"
     if tag == "blockquote":
         # Lines of spaces between its blocks are blank lines: one blank line between paragraphs.
@@ -501,15 +519,34 @@ def _element(el: Any, ctx: _Context) -> str:
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
         return f"{BLOCK_GAP}{quoted}{BLOCK_GAP}"
     if tag in BLOCK and tag != "li":
+        if ctx.attributes and not ctx.list_depth and (el.attrib or len(el) == 1) and (align := alignment(el)):
+            return _aligned(_block(inner), align)
         return _block(inner)
     return inner
 
 
-def to_markdown(root: Any, *, marked: bool = False) -> str:
+# What starts a block other than a paragraph (a list, quote, heading, table, fence, token, rule...).
+NOT_A_PARAGRAPH = re.compile(r"[#>|`{*_=~]|[-+](?:\s|$)|\d{1,9}[.)](?:\s|$)|.*ZQX", re.S)
+
+
+def _aligned(block: str, align: str) -> str:
+    """`block` (paragraphs between blank lines) with each paragraph's alignment as a Goldmark block
+    attribute (`{.has-text-align-center}`, the block editor's own class, which the theme styles);
+    left as it is when it holds anything but paragraphs, which an attribute line could not follow."""
+    paragraphs = block.strip("\n").split("\n\n")
+    if not paragraphs[0] or any(NOT_A_PARAGRAPH.match(p) for p in paragraphs):
+        return block
+    line = f"{{.has-text-align-{align}}}"
+    return BLOCK_GAP + "\n\n".join(f"{p}\n{line}" for p in paragraphs) + BLOCK_GAP
+
+
+def to_markdown(root: Any, *, marked: bool = False, attributes: bool = False) -> str:
     """The Markdown of everything inside `root` (the element itself is a container).
 
-    With `marked`, code lines keep their `KEEP` marks for the caller's own clean-ups (see `release`).
+    With `marked`, code lines keep their `KEEP` marks for the caller's own clean-ups (see `release`);
+    with `attributes`, aligned paragraphs and headings carry their alignment (a body's own Markdown,
+    not one flattened to a line).
     """
-    text = without_dangling_breaks(_children(root, _Context()))
+    text = without_dangling_breaks(_children(root, _Context(attributes)))
     text = squeeze_blank_lines(without_trailing_spaces(text)).strip() + "\n" if text.strip() else ""
     return text if marked else release(text)
