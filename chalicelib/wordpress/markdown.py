@@ -299,11 +299,21 @@ def _children(el: Any, ctx: _Context) -> str:
     parts = [_text(text, ctx) if text else ""]
     for child in el:
         if isinstance(child.tag, str):
-            parts.append(_element(child, ctx))
+            written = _element(child, ctx)
+            if written == "\\\n" and parts[-1][-1:] == "\\":
+                parts[-1] = _literal_backslashes(parts[-1])
+            parts.append(written)
         tail = child.tail
         if tail:
             parts.append(_text(tail, ctx))
     return "".join(parts)
+
+
+def _literal_backslashes(text: str) -> str:
+    """`text`, whose escaped backslashes (`\\\\`) end it, with those as `&#92;`: before a line break's
+    backslash Goldmark reads neither (`a\\\\\\` + newline shows `a\\\\` and breaks no line)."""
+    kept = text.rstrip("\\")
+    return kept + "&#92;" * ((len(text) - len(kept)) // 2)
 
 
 def _ends_in_break(text: str) -> bool:

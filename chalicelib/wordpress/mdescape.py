@@ -8,7 +8,8 @@ CommonMark removes before any ASCII punctuation (an escape too many is harmless;
 text):
 
 - `inline`, anywhere in text: `*`, `_`, `^`, `~` and backticks (emphasis, Hugo's superscript and
-  subscript, code); `<` before what could open a tag, comment or autolink; `&` before what reads as
+  subscript, code); `<` before what could open a tag, comment or autolink, and the `<` or `%` of a
+  Hugo shortcode's opening (`{{<`, which Hugo would run); `&` before what reads as
   an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
   punctuation or at the text's end (it would escape what follows, or make a line break).
 - `heading`, for a heading's text: a `{...}` that ends it (Goldmark would take it for the
@@ -26,11 +27,14 @@ from __future__ import annotations
 import re
 
 # What may need an escape, for one cheap search before the substitution (most texts have none).
-MAY_NEED = re.compile(r"[*_^~`<&\]\\]")
+MAY_NEED = re.compile(r"[*_^~`<&\]\\{]")
 INLINE = re.compile(
     r"[*_^~`]"
     r"|\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash before punctuation would escape it (markup may follow)
-    r"|(?<!\{\{)<(?=[A-Za-z/!?])"  # `{{<` is left for escape_hugo_shortcodes, which shows it as text
+    r"|<(?=[A-Za-z/!?])"
+    # and a shortcode's opening, `{{<` or `{{%`, which Hugo would run (code is left to
+    # escape_hugo_shortcodes' comment form, which Hugo writes out as it is: `{{<b>}}` would be a tag)
+    r"|(?<=\{\{)[<%]"
     r"|&(?=#?[A-Za-z0-9]+;)"
     r"|\](?=[(:])"
 )
@@ -60,11 +64,15 @@ def line_start(text: str) -> str:
 
 
 HEADING_ATTRIBUTES = re.compile(r"\{(?=[^{}]*\}\s*$)")
+CLOSING_HASHES = re.compile(r"(?:^|(?<=\s))(?=#+\s*$)")
 
 
 def heading(text: str) -> str:
-    """A heading's text with a `{...}` at its end escaped: `## Use {.x}` would lose it."""
-    return HEADING_ATTRIBUTES.sub(r"\\{", text) if text.endswith("}") else text
+    """A heading's text with what Goldmark would take from its end escaped: a `{...}` (attributes,
+    `## Use {.x}`) and a run of `#` after a space (the closing sequence, `## Issue #`)."""
+    if text.endswith("}"):
+        return HEADING_ATTRIBUTES.sub(r"\\{", text)
+    return CLOSING_HASHES.sub(r"\\", text, count=1) if text.endswith("#") else text
 
 
 def image_text(alt: str) -> str:
@@ -84,3 +92,26 @@ def every_line_start(text: str) -> str:
     if "\n" not in text:
         return line_start(text)
     return "\n".join(line_start(line) for line in text.split("\n"))
+
+
+def inert(text: str) -> str:
+    """Text for a shortcode parameter or gallery line: Hugo ends a shortcode at the first `>}}` even
+    inside quotes and has no escape there, so braces pairs get an invisible zero-width space."""
+    return text.replace("{{", "{\u200b{").replace("}}", "}\u200b}") if "{{" in text or "}}" in text else text
+
+
+def shortcode_param(value: str) -> str:
+    """`value` as a Hugo shortcode parameter that `.Get` returns exactly (measured with Hugo 0.168).
+
+    In double quotes Hugo keeps every backslash as it is, unless the value has an escaped quote, when
+    it reads them all as escapes (`\\*` turns into `*`): so a value with a quote is a raw string in
+    backticks instead, which Hugo takes as it is. A value with both (rare) has its quotes as `&quot;`,
+    which Markdown reads back. A backslash that would end a quoted value (and escape its closing
+    quote) gets a zero-width space after it.
+    """
+    value = inert(" ".join(value.split()))
+    if '"' in value:
+        if "`" not in value:
+            return f"`{value}`"
+        value = value.replace('"', "&quot;")
+    return f'"{value}\u200b"' if value.endswith("\\") else f'"{value}"'

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from chalicelib.wordpress.fragment import parse_fragment, remove_node
 from chalicelib.wordpress.links import url_host
+from chalicelib.wordpress.mdescape import shortcode_param
 from chalicelib.wordpress.media import AUDIO_SUFFIXES, VIDEO_SUFFIXES
 from chalicelib.wordpress.providers import Player, iframe_player, player_for
 
@@ -87,11 +88,6 @@ def _mime(url: str) -> str:
         return ""
 
 
-def _quote(value: str) -> str:
-    value = " ".join(value.split())
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _field(value: str) -> str:
     return " ".join(value.split()).replace("|", "/")
 
@@ -102,7 +98,7 @@ WITH_INNER = ("audio", "video", "playlist")
 
 def shortcode(name: str, params: dict[str, str], lines: list[str] | None = None) -> str:
     """A theme shortcode: closed around `lines`, self-closed when it reads inner lines but has none."""
-    args = "".join(f" {k}={_quote(v)}" for k, v in params.items() if v)
+    args = "".join(f" {k}={shortcode_param(v)}" for k, v in params.items() if v)
     if not lines:
         return "{{< " + name + args + (" />}}" if name in WITH_INNER else " >}}")
     return "{{< " + name + args + " >}}\n" + "\n".join(lines) + "\n{{< /" + name + " >}}"

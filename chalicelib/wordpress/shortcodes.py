@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
 from chalicelib.wordpress.markdown import escape_hugo_shortcodes, fenced_code
+from chalicelib.wordpress.mdescape import inert, shortcode_param
 from chalicelib.wordpress.players import (
     JETPACK_URLS,
     PlayerContext,
@@ -147,20 +148,8 @@ def parse_attrs(text: str) -> dict[str, str]:
     return attrs
 
 
-def inert(text: str) -> str:
-    """Text for a shortcode parameter or gallery line: Hugo ends a shortcode at the first `>}}` even
-    inside quotes and has no escape there, so braces pairs get an invisible zero-width space."""
-    return text.replace("{{", "{\u200b{").replace("}}", "}\u200b}") if "{{" in text or "}}" in text else text
-
-
-def quote(value: str) -> str:
-    """A Hugo shortcode parameter value, double-quoted."""
-    value = inert(" ".join(value.split()))
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def hugo_shortcode(name: str, params: dict[str, str], inner: str | None = None) -> str:
-    args = " ".join(f"{k}={quote(v)}" for k, v in params.items() if v)
+    args = " ".join(f"{k}={shortcode_param(v)}" for k, v in params.items() if v)
     opening = "{{< " + name + (" " + args if args else "") + " >}}"
     if inner is None:
         return opening
@@ -257,15 +246,13 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             # "[note]" with no attributes and no closing tag is ordinary bracketed text.
             return whole
         ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
+        # Its tags stay in the body's HTML as the text WordPress shows, for the Markdown writer to
+        # escape like any text (as a token, a tag spanning paragraphs kept their markup as source).
         if m.group("content") is None or depth >= MAX_NESTING:
-            return placeholders.add(escape_hugo_shortcodes(whole), block=False)
+            return whole
         source = m.string
         opening = source[m.start() : m.start("content")]
         closing = source[m.end("content") : m.end()]
-        return (
-            placeholders.add(escape_hugo_shortcodes(opening), block=False)
-            + convert_shortcodes(content, ctx, placeholders, depth + 1)
-            + placeholders.add(escape_hugo_shortcodes(closing), block=False)
-        )
+        return opening + convert_shortcodes(content, ctx, placeholders, depth + 1) + closing
 
     return SHORTCODE.sub(replace, text)

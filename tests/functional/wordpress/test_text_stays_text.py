@@ -3,6 +3,8 @@ page Hugo builds shows, never a list, heading, quote, link, definition or droppe
 each of the writer's roads (block markup, a classic body read through wpautop, and the markdownify
 path a nested table sends a body down) in the page real Hugo builds."""
 
+from html import escape
+
 import pytest
 from lxml import html as lxml_html
 
@@ -29,6 +31,13 @@ LINES = [
 ]
 LINE_HTML = "<br />\n".join(html for html, _ in LINES)
 FORBIDDEN = ["ol", "ul", "h1", "blockquote", "dl", "img"]
+# Captions are shortcode parameters, which Hugo reads by rules of its own (see mdescape.shortcode_param).
+CAPTION_SHOWN = ['my_file, 2*3*4 and C:\\dir say "hi"', "plain C:\\temp\\ and snake_case"]
+CAPTIONS = "".join(
+    f'[caption id="c{n}" width="50"]<img src="https://old.example/wp-content/uploads/{n}.png" alt="A">'
+    f" {escape(text)}[/caption]\n\n"
+    for n, text in enumerate(CAPTION_SHOWN)
+)
 # A hand-written excerpt: Hugo renders a front matter summary as Markdown.
 EXCERPT_HTML = "1986. The &lt;div&gt; element, 2*3*4 and [link](/x/)"
 EXCERPT_SHOWN = "1986. The <div> element, 2*3*4 and [link](/x/)"
@@ -45,6 +54,7 @@ def _posts() -> list[Post]:
         Post(4, "rare-path", f"{nested}\n\n{classic}"),
         Post(5, "rare-path-lines", f"{nested}\n\n{LINE_HTML}"),
         Post(6, "excerpted", "<p>Body</p>", excerpt=EXCERPT_HTML),
+        Post(7, "captioned", CAPTIONS),
     ]
 
 
@@ -77,3 +87,9 @@ def test_an_excerpt_is_shown_as_written_in_lists_and_the_description(built):
     listing = lxml_html.fromstring((built / "posts" / "index.html").read_text())
     summaries = [" ".join(s.text_content().split()) for s in listing.find_class("summary-text")]
     assert EXCERPT_SHOWN in summaries, summaries
+
+
+def test_captions_are_shown_as_written(built):
+    page = lxml_html.fromstring((built / "posts" / "captioned" / "index.html").read_text())
+    shown = [" ".join(c.text_content().split()) for c in page.iter("figcaption")]
+    assert shown == [text.replace('"', "\u201c", 1).replace('"', "\u201d", 1) for text in CAPTION_SHOWN]

@@ -48,6 +48,8 @@ COMMON = pytest.mark.parametrize(
         ("<ul><li>item<br></li><li>two</li></ul>", "- item\n- two\n"),
         ("<p>end C:\\</p>", "end C:\\\\\n"),
         ("<h3>Set {#x}</h3>", "### Set \\{#x}\n"),
+        ("<h3>Issue #</h3>", "### Issue \\#\n"),  # a closing sequence otherwise
+        ("<p>{{&lt;b&gt;}} and {{% y %}}</p>", "{{\\<b>}} and {{\\% y %}}\n"),  # a shortcode otherwise
         # Emphasis as the style shows it: Google Docs wraps a pasted text in <b style="font-weight:
         # normal"> and marks its bold and italic words with styled spans.
         (
@@ -137,6 +139,8 @@ def test_line_breaks_around_emphasis_and_quotes_stay_outside_the_marks():
         "<blockquote>q<br></blockquote>": "> q\n",
         "<div>a<br> <br>\n<p>b</p></div>": "a\n\nb\n",
         "<p>a<br><br>b</p>": "a\\\n\\\nb\n",  # a blank line inside a paragraph stays
+        # a backslash right before a line break: Goldmark reads neither escape (see _literal_backslashes)
+        "<p>C:\\<br>D:</p>": "C:&#92;\\\nD:\n",
         # emphasis around emphasis is underscored: `**x**` would be bold
         "<p><cite><em>Ann</em></cite> <em><strong>w</strong></em></p>": "_*Ann*_ ***w***\n",
         # bold around a picture only: its marks would show ('**![a](b)**Text' cannot close)
