@@ -34,7 +34,15 @@ from chalicelib.wordpress.htmlstyle import (
     styled_emphasis,
 )
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
-from chalicelib.wordpress.mdescape import MAY_NEED, backslashed, heading, image_text, inline, line_start
+from chalicelib.wordpress.mdescape import (
+    LINK_TEXT,
+    MAY_NEED,
+    backslashed,
+    heading,
+    image_text,
+    inline,
+    line_start,
+)
 
 INLINE = frozenset(
     [
@@ -271,7 +279,9 @@ def _text(text: str | None, ctx: _Context) -> str:
         text = WHITESPACE.sub(" ", text)
     if ctx.code:
         return text
-    if MAY_NEED.search(text):
+    if ctx.link and ("[" in text or "]" in text):  # brackets in a link's text would end it early
+        text = LINK_TEXT.sub(backslashed, text)
+    elif MAY_NEED.search(text):
         text = INLINE_MARKUP.sub(backslashed, text)
     if ctx.line_start:
         ctx.line_start = False
@@ -280,13 +290,14 @@ def _text(text: str | None, ctx: _Context) -> str:
 
 
 class _Context:
-    __slots__ = ("attributes", "code", "line_start", "list_depth")
+    __slots__ = ("attributes", "code", "line_start", "link", "list_depth")
 
     def __init__(self, attributes: bool = False) -> None:
         # Whether blocks may carry Goldmark attribute lines (alignment): not where the Markdown is
         # flattened to one line (cells, definitions, captions), nor in list items.
         self.attributes = attributes
         self.code = False
+        self.link = False  # inside a link's text
         # Whether the next text begins a line (see mdescape.line_start): set by each block and line
         # break, cleared by text and by inline output.
         self.line_start = True
@@ -476,7 +487,12 @@ def _element(el: Any, ctx: _Context) -> str:
     block = tag in BLOCK
     if block:
         ctx.line_start = tag not in HEADINGS  # a heading's text follows its `#`s
-    inner = _children(el, ctx)
+    if tag == "a":
+        ctx.link = True
+        inner = _children(el, ctx)
+        ctx.link = False
+    else:
+        inner = _children(el, ctx)
     if block:
         ctx.line_start = True
     if tag in STYLED_INLINE and "vertical-align" in (el.get("style") or ""):

@@ -38,6 +38,8 @@ INLINE = re.compile(
     r"|&(?=#?[A-Za-z0-9]+;)"
     r"|\](?=[(:])"
 )
+# In a link's text, every bracket too: an unpaired one would end the text or open another link.
+LINK_TEXT = re.compile(f"{INLINE.pattern}|[\\[\\]]")
 # At a line's start (after at most one space: the writers collapse runs of them).
 LIST_NUMBER = re.compile(r" ?\d{1,9}(?=[.)](?:[ \t]|$))")
 BLOCK_MARK = re.compile(r" ?(?=#{1,6}(?:[ \t]|$)|>|[-+:](?:[ \t]|$)|=+ *$|-+ *$|\{(?!\{)|\[[ xX]\])")

@@ -21,7 +21,14 @@ from chalicelib.wordpress.markdown import (
     without_dangling_breaks,
     without_final_break,
 )
-from chalicelib.wordpress.mdescape import every_line_start, heading, image_text, inline
+from chalicelib.wordpress.mdescape import (
+    LINK_TEXT,
+    backslashed,
+    every_line_start,
+    heading,
+    image_text,
+    inline,
+)
 
 
 def _code_language(el: Any) -> str:
@@ -169,7 +176,7 @@ class HugoMarkdown(MarkdownConverter):
         # a block are escaped at the start of every text and line, except in headings and cells.
         if not text or "_noformat" in parent_tags:
             return text
-        text = inline(text)
+        text = LINK_TEXT.sub(backslashed, text) if "a" in parent_tags else inline(text)
         return text if parent_tags & NOT_LINE_STARTS else every_line_start(text)
 
 

@@ -32,6 +32,8 @@ WRAPPERS = [
     "<p><em>{}</em></p>",
     "<h2>{}</h2>",
     "<p>{}</p><fieldset></fieldset>",  # a tag the fast writer leaves to markdownify
+    '<p><a href="/x">{}</a></p>',
+    '<p><a href="/x">{}</a></p><fieldset></fieldset>',
 ]
 REWRITTEN = re.compile(r"--|<<|>>|\.\.\.")
 

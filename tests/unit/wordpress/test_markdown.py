@@ -49,6 +49,8 @@ COMMON = pytest.mark.parametrize(
         ("<p>end C:\\</p>", "end C:\\\\\n"),
         ("<h3>Set {#x}</h3>", "### Set \\{#x}\n"),
         ("<h3>Issue #</h3>", "### Issue \\#\n"),  # a closing sequence otherwise
+        # brackets in a link's text would end it early or open another link
+        ('<p><a href="/x">see [1</a> <a href="/y">[x] y]</a></p>', "[see \\[1](/x) [\\[x\\] y\\]](/y)\n"),
         ("<p>{{&lt;b&gt;}} and {{% y %}}</p>", "{{\\<b>}} and {{\\% y %}}\n"),  # a shortcode otherwise
         # Emphasis as the style shows it: Google Docs wraps a pasted text in <b style="font-weight:
         # normal"> and marks its bold and italic words with styled spans.
