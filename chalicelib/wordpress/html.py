@@ -259,7 +259,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     notes = footnotes_to_markdown(root, ctx.footnotes, placeholders, inline_markdown)
     if HAS_ANCHOR.search(text):  # an id or a name anywhere (most bodies have neither)
         keep_anchors(root, lambda markdown: placeholders.add(markdown, block=False))
-    markdown = escape_hugo_shortcodes(markdown_of(root, marked=True, attributes=True))
+    # Alignment is looked for only where the body names one (every form WordPress writes says "align").
+    markdown = escape_hugo_shortcodes(markdown_of(root, marked=True, attributes="align" in text))
     markdown = markdown.replace(MORE_TOKEN, "<!--more-->")
     markdown = placeholders.restore(markdown + (f"\n\n{notes}\n" if notes else ""))
     markdown = squeeze_blank_lines(markdown).strip() + "\n"

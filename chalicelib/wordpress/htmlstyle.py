@@ -81,7 +81,7 @@ ALIGNMENTS = frozenset(["center", "right", "justify"])
 
 def _centered_image(el: Any) -> bool:
     """Whether `el` holds nothing but an image (linked or not) that the classic editor centered."""
-    if len(el) != 1 or (el.text or "").strip() or (el[0].tail or "").strip():
+    if len(el) != 1 or el[0].tag not in ("img", "a") or (el.text or "").strip() or (el[0].tail or "").strip():
         return False
     image = el[0]
     if image.tag == "a" and len(image) == 1 and not (image.text or "").strip():
@@ -93,19 +93,19 @@ def alignment(el: Any) -> str:
     """ "center", "right" or "justify" when the block `el` shows its lines so (the block editor's
     `has-text-align-*` class, the classic editor's `text-align` style, HTML's `align`, a block
     image's `aligncenter`, a paragraph of one centered image); "" for the default, left."""
-    classes = el.get("class") or ""
-    if "align" in classes:
+    classes = el.get("class")
+    if classes and "align" in classes:
         found = ALIGN_CLASS.search(classes)
         if found:
             return found.group(1)
         if el.tag in ("figure", "div") and "aligncenter" in classes.split():
             return "center"
-    style = el.get("style") or ""
-    if "text-align" in style:
+    style = el.get("style")
+    if style and "text-align" in style:
         found = TEXT_ALIGN.search(style)
         if found:
             return found.group(1).lower()
-    align = (el.get("align") or "").lower()
+    align = str(el.get("align") or "").lower()
     if align in ALIGNMENTS:
         return align
-    return "center" if el.tag == "p" and _centered_image(el) else ""
+    return "center" if el.tag == "p" and len(el) == 1 and _centered_image(el) else ""

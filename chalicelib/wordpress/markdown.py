@@ -35,6 +35,7 @@ from chalicelib.wordpress.htmlstyle import (
 )
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
 from chalicelib.wordpress.mdescape import (
+    LINE_MARKS,
     LINK_TEXT,
     MAY_NEED,
     backslashed,
@@ -225,16 +226,25 @@ def pre_text(el: Any) -> str:
     return text[1:] if (el.text or "").startswith("\n") else text
 
 
-# A hard line break that ends its block (a blank line or the end follows; code's blank lines are marked):
-# Markdown shows its backslash. An even run of backslashes before it is escaped ones, kept.
-DANGLING_BREAK = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:\n[ \t]*\\)*(?:\n(?=[ \t]*(?:\n|$))|$)")
+def _break_count(line: str) -> int:
+    """1 when `line` ends with a hard line break's backslash (an odd run), else 0."""
+    return (len(line) - len(line.rstrip("\\"))) % 2
 
 
 def without_dangling_breaks(markdown: str) -> str:
-    """`markdown` without the line breaks that end a block (WordPress's `text<br></p>`)."""
+    """`markdown` without the line breaks that end a block (WordPress's `text<br></p>`): a break
+    followed by a blank line or the end, or by lines of nothing but breaks before those, shows its
+    backslash in Markdown. Code's blank lines are marked (`KEEP`), so a code line keeps its own."""
     if "\\\n" not in markdown and not markdown.endswith("\\"):  # most bodies
         return markdown
-    return DANGLING_BREAK.sub(r"\1\n", markdown)
+    lines = markdown.split("\n")
+    blank_after = True  # the end
+    for n in range(len(lines) - 1, -1, -1):
+        line = lines[n]
+        if blank_after and line[-1:] == "\\" and _break_count(line):
+            line = lines[n] = line[:-1].rstrip(" \t")
+        blank_after = not line.strip(" \t")
+    return "\n".join(lines)
 
 
 def squeeze_blank_lines(text: str) -> str:
@@ -285,7 +295,8 @@ def _text(text: str | None, ctx: _Context) -> str:
         text = INLINE_MARKUP.sub(backslashed, text)
     if ctx.line_start:
         ctx.line_start = False
-        return line_start(text)
+        first = text[0] if text[0] != " " else text[1:2]
+        return line_start(text) if first in LINE_MARKS else text
     return text
 
 
@@ -335,6 +346,8 @@ def _ends_in_break(text: str) -> bool:
 def without_final_break(text: str) -> str:
     """`text`, stripped, without the line breaks that end it: Markdown shows a backslash there."""
     text = text.strip()
+    if text[-1:] != "\\":  # most texts
+        return text
     while _ends_in_break(text):
         text = text[:-1].rstrip()
     return text
@@ -348,9 +361,9 @@ def _wrap(mark: str, inner: str) -> str:
         return inner
     lead = " " if inner[:1].isspace() else ""
     trail = " " if inner[-1:].isspace() else ""
-    if _ends_in_break(stripped):
+    if stripped[-1] == "\\" and _ends_in_break(stripped):
         stripped, trail = without_final_break(stripped), "\\\n"
-    if stripped.startswith("\\\n"):
+    if stripped[0] == "\\" and stripped.startswith("\\\n"):
         stripped, lead = stripped[2:].lstrip(), "\\\n"
     if mark == "*" and ((stripped[:1] == "*" != stripped[1:2]) or (stripped[-1:] == "*" != stripped[-2:-1])):
         mark = "_"  # emphasis around emphasis (<cite><em>x</em></cite>): `**x**` would be bold
@@ -450,7 +463,7 @@ def _element(el: Any, ctx: _Context) -> str:
         ctx.line_start = True
         inner = _children(el, ctx)
         ctx.line_start = True  # whatever follows a block begins a line
-        if ctx.attributes and not ctx.list_depth and (el.attrib or len(el) == 1) and (align := alignment(el)):
+        if ctx.attributes and not ctx.list_depth and (align := alignment(el)):
             return _aligned(_block(inner), align)
         return _block(inner)
     if tag == "table":
@@ -495,8 +508,9 @@ def _element(el: Any, ctx: _Context) -> str:
         inner = _children(el, ctx)
     if block:
         ctx.line_start = True
-    if tag in STYLED_INLINE and "vertical-align" in (el.get("style") or ""):
-        tag = script_tag(el.get("style") or "") or tag  # Google Docs' superscripts are styled spans
+    style = el.get("style") if tag in STYLED_INLINE else None
+    if style and "vertical-align" in style:
+        tag = script_tag(style) or tag  # Google Docs' superscripts are styled spans
     if tag in ("sup", "sub"):
         children = [c for c in el if isinstance(c.tag, str)]
         outside = (el.text or "").strip() or any((c.tail or "").strip() for c in children)
@@ -504,12 +518,15 @@ def _element(el: Any, ctx: _Context) -> str:
         return script(
             "^" if tag == "sup" else "~", text_content(el), link.get("href") if link is not None else ""
         )
-    if tag in EMPHASIS and inner.lstrip()[:2] in ("![", "[!") and not text_content(el).strip():
+    if (
+        tag in EMPHASIS
+        and "![" in inner
+        and inner.lstrip()[:2] in ("![", "[!")
+        and not text_content(el).strip()
+    ):
         return inner  # bold pictures: marks around an image only show as text ('**![a](b)**Text')
-    if tag in STYLED_INLINE:
-        style = el.get("style")
-        if style and ("font-" in style or "line-through" in style):
-            return styled_emphasis(tag, style, inner, _wrap)
+    if style and ("font-" in style or "line-through" in style):
+        return styled_emphasis(tag, style, inner, _wrap)
     if tag in ("strong", "b"):
         return _wrap("**", inner)
     if tag in ("em", "i", "cite", "var"):
@@ -545,7 +562,7 @@ def _element(el: Any, ctx: _Context) -> str:
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
         return f"{BLOCK_GAP}{quoted}{BLOCK_GAP}"
     if tag in BLOCK and tag != "li":
-        if ctx.attributes and not ctx.list_depth and (el.attrib or len(el) == 1) and (align := alignment(el)):
+        if ctx.attributes and not ctx.list_depth and (align := alignment(el)):
             return _aligned(_block(inner), align)
         return _block(inner)
     return inner
