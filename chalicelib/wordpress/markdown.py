@@ -43,6 +43,7 @@ from chalicelib.wordpress.mdescape import (
     image_text,
     inline,
     line_start,
+    title_text,
 )
 
 INLINE = frozenset(
@@ -125,8 +126,10 @@ HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 # What a bare Markdown link destination cannot hold as it is: spaces and controls, parentheses (fine
 # when balanced), a backslash (it would escape what follows).
-UNSAFE_IN_DESTINATION = re.compile(r"[\x00-\x20\x7f()\\]")
-CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+UNSAFE_IN_DESTINATION = re.compile(r"[\x00-\x20\x7f()\\{}<>]")
+# Percent-encoded in a destination: what ends it (spaces, controls), and what Hugo or Markdown would read
+# there (`{{<` opens a shortcode; `<` and `>` are not URL characters, browsers send them encoded).
+CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f{}<>]")
 NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
 BLANK_LINES = re.compile(r"\n{3,}")
@@ -187,8 +190,9 @@ def script(mark: str, text: str, href: str = "") -> str:
 
 
 def destination(url: str) -> str:
-    """`url` as a Markdown link destination that CommonMark reads back as `url`: spaces and controls
-    percent-encoded, a backslash doubled, parentheses escaped unless they pair up."""
+    """`url` as a Markdown link destination that CommonMark reads back as `url`: spaces, controls,
+    braces and angle brackets percent-encoded, a backslash doubled, parentheses escaped unless they
+    pair up."""
     if not UNSAFE_IN_DESTINATION.search(url):
         return url
     url = url.strip(" \t\n\r\f")
@@ -477,7 +481,7 @@ def _element(el: Any, ctx: _Context) -> str:
         alt = image_text(" ".join((el.get("alt") or "").split()))
         src = el.get("src") or ""
         title = el.get("title")
-        title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
+        title_part = f' "{title_text(title)}"' if title else ""
         ctx.line_start = ctx.line_start and not src
         return f"![{alt}]({destination(src)}{title_part})" if src else ""
     if tag == "hr":
@@ -542,7 +546,7 @@ def _element(el: Any, ctx: _Context) -> str:
         target = destination(href)
         if text == inline(href) and not title and target == href and "<" not in href:
             return f"<{href}>"
-        title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
+        title_part = f' "{title_text(title)}"' if title else ""
         return f"[{text}]({target}{title_part})"
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         text = heading(" ".join(inner.replace("\\\n", " ").split()))

@@ -78,10 +78,18 @@ def heading(text: str) -> str:
 
 
 def image_text(alt: str) -> str:
-    """An image's alt text for `![...]`: brackets and backslashes escaped, so it ends where it should."""
-    if "[" in alt or "]" in alt or "\\" in alt:
-        return alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return alt
+    """An image's alt text for `![...]`, which Markdown reads as inline text (entities, escapes,
+    brackets): escaped like a link's text, so the alt attribute is the text as written."""
+    return LINK_TEXT.sub(backslashed, alt)
+
+
+# In a link or image title ("..."): Markdown reads backslash escapes and entities there, not markup.
+TITLE = re.compile(r'"|\\(?=[!-/:-@\[-`{-~]|$)|&(?=#?[A-Za-z0-9]+;)|(?<=\{\{)[<%]')
+
+
+def title_text(title: str) -> str:
+    """A link's or image's title for `"..."`, read back by Markdown as written."""
+    return TITLE.sub(backslashed, title)
 
 
 def markdown_text(text: str) -> str:

@@ -70,6 +70,7 @@ def site(tmp_path_factory):
         rewrite_url=lambda u: u, gallery_images=lambda ids: [], warn=lambda c, m: None, iframe_hosts=()
     )
     cases = []
+    attributes: list[tuple[str, str, str]] = []
     for w, wrapper in enumerate(WRAPPERS):
         for n, line in enumerate(_lines(seed=w, count=60)):
             # the line's spaces become line breaks: each piece begins a line of its own
@@ -79,6 +80,14 @@ def site(tmp_path_factory):
             (root / "content").mkdir(exist_ok=True)
             (root / "content" / f"{name}.md").write_text(f"---\ntitle: t\n---\n\n{markdown}")
             cases.append((name, line, markdown))
+    for n, line in enumerate(_lines(seed=len(WRAPPERS), count=60)):
+        # the same text as an image's alt and title, a link's title and part of its address
+        quoted = html.escape(line, quote=True)
+        image = f'<img src="/a.png" alt="{quoted}" title="{quoted}">'
+        body = f'<p>{image} <a href="/x?q={quoted}" title="{quoted}">t</a></p>'
+        markdown = convert_body(body, ctx).markdown
+        (root / "content" / f"attributes-{n}.md").write_text(f"---\ntitle: t\n---\n\n{markdown}")
+        attributes.append((f"attributes-{n}", line, markdown))
     result = subprocess.run(
         [str(binary), "--source", str(root), "--destination", str(root / "public"), "--quiet"],
         capture_output=True,
@@ -87,11 +96,11 @@ def site(tmp_path_factory):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return root / "public", cases
+    return root / "public", cases, attributes
 
 
 def test_every_line_is_shown_as_written(site):
-    public, cases = site
+    public, cases, _ = site
     wrong = []
     for name, line, markdown in cases:
         page = lxml_html.fromstring((public / name / "index.html").read_text())
@@ -99,3 +108,15 @@ def test_every_line_is_shown_as_written(site):
         if shown != " ".join(line.split()):
             wrong.append((line, shown, markdown))
     assert not wrong, f"{len(wrong)} of {len(cases)} lines changed, e.g. {wrong[:3]}"
+
+
+def test_alt_texts_titles_and_addresses_are_read_back_as_written(site):
+    public, _, attributes = site
+    wrong = []
+    for name, line, markdown in attributes:
+        page = lxml_html.fromstring((public / name / "index.html").read_text())
+        image, link = page.xpath("//img"), page.xpath("//a")
+        read = (image[0].get("alt"), image[0].get("title"), link[0].get("title")) if image and link else ()
+        if read != (" ".join(line.split()), line, line):
+            wrong.append((line, read, markdown))
+    assert not wrong, f"{len(wrong)} of {len(attributes)} changed, e.g. {wrong[:3]}"

@@ -94,7 +94,7 @@ COMMON = pytest.mark.parametrize(
         ("<h2>1. Intro</h2>", "## 1. Intro\n"),
         ("<ul><li>1. x</li></ul>", "- 1\\. x\n"),
         ("<ul><li>[ ] no checkbox</li><li>[x] nor this</li></ul>", "- \\[ ] no checkbox\n- \\[x] nor this\n"),
-        ('<img src="/a.png" alt="A [b] c\\d">', "![A \\[b\\] c\\\\d](/a.png)\n"),
+        ('<img src="/a.png" alt="A [b] c\\d">', "![A \\[b\\] c\\d](/a.png)\n"),
     ],
 )
 
