@@ -2,8 +2,9 @@
 
 Markdown has tags' meanings only, but WordPress posts often say it with style: text pasted from Google
 Docs or Word is bold, italic, struck, raised or lowered by its spans' style, not its tags; the block
-editor numbers a list in letters or counts it down with attributes and a list-style. The writers
-(markdown.py, rare_markdown.py) ask here, so both read an element the same way.
+editor numbers a list in letters or counts it down with attributes and a list-style, and centers
+text with a class where the classic editor used a style. The writers (markdown.py, rare_markdown.py)
+ask here, so both read an element the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ FONT_WEIGHT = re.compile(r"font-weight\s*:\s*([a-z]+|\d+)", re.I)
 FONT_STYLE = re.compile(r"font-style\s*:\s*([a-z]+)", re.I)
 VERTICAL_ALIGN = re.compile(r"vertical-align\s*:\s*(super|sub)\b", re.I)
 
+
+# How a block is aligned: the block editor's class, the classic editor's style, HTML's attribute.
+ALIGN_CLASS = re.compile(r"\bhas-text-align-(center|right|justify)\b")
+TEXT_ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify)\b", re.I)
+ALIGNMENTS = frozenset(["center", "right", "justify"])
 
 # How a list's style names the numbering that `<ol type>` names.
 LIST_STYLE_TYPES = {
@@ -72,11 +78,6 @@ def list_attributes(el: Any) -> str:
     if kind:
         attributes.append(f"type={kind}")
     return "{" + " ".join(attributes) + "}" if attributes else ""
-
-
-ALIGN_CLASS = re.compile(r"\bhas-text-align-(center|right|justify)\b")
-TEXT_ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify)\b", re.I)
-ALIGNMENTS = frozenset(["center", "right", "justify"])
 
 
 def _centered_image(el: Any) -> bool:

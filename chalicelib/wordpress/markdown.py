@@ -230,11 +230,6 @@ def pre_text(el: Any) -> str:
     return text[1:] if (el.text or "").startswith("\n") else text
 
 
-def _break_count(line: str) -> int:
-    """1 when `line` ends with a hard line break's backslash (an odd run), else 0."""
-    return (len(line) - len(line.rstrip("\\"))) % 2
-
-
 def without_dangling_breaks(markdown: str) -> str:
     """`markdown` without the line breaks that end a block (WordPress's `text<br></p>`): a break
     followed by a blank line or the end, or by lines of nothing but breaks before those, shows its
@@ -245,7 +240,7 @@ def without_dangling_breaks(markdown: str) -> str:
     blank_after = True  # the end
     for n in range(len(lines) - 1, -1, -1):
         line = lines[n]
-        if blank_after and line[-1:] == "\\" and _break_count(line):
+        if blank_after and _ends_in_break(line):
             line = lines[n] = line[:-1].rstrip(" \t")
         blank_after = not line.strip(" \t")
     return "\n".join(lines)
@@ -365,9 +360,9 @@ def _wrap(mark: str, inner: str) -> str:
         return inner
     lead = " " if inner[:1].isspace() else ""
     trail = " " if inner[-1:].isspace() else ""
-    if stripped[-1] == "\\" and _ends_in_break(stripped):
+    if _ends_in_break(stripped):
         stripped, trail = without_final_break(stripped), "\\\n"
-    if stripped[0] == "\\" and stripped.startswith("\\\n"):
+    if stripped.startswith("\\\n"):
         stripped, lead = stripped[2:].lstrip(), "\\\n"
     if mark == "*" and ((stripped[:1] == "*" != stripped[1:2]) or (stripped[-1:] == "*" != stripped[-2:-1])):
         mark = "_"  # emphasis around emphasis (<cite><em>x</em></cite>): `**x**` would be bold

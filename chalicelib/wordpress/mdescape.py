@@ -13,11 +13,16 @@ text):
   an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
   punctuation or at the text's end (it would escape what follows, or make a line break).
 - `heading`, for a heading's text: a `{...}` that ends it (Goldmark would take it for the
-  heading's attributes).
+  heading's attributes) and a closing run of `#`.
 - `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
   `1.`/`1)` numbers, `:` of a definition, a line of `=` or `-` (a heading's underline), `{` of a
   block's attributes (`{.note}` after a paragraph; `{{` is left for escape_hugo_shortcodes), and a
   list item's `[ ]` or `[x]` (a task list's checkbox).
+
+Text in other places Markdown or Hugo reads has its own rules here: a link's text and an image's alt
+(`LINK_TEXT`: brackets too), a link's or image's title (`title_text`), an excerpt written to front
+matter (`markdown_text`: Hugo renders a summary as Markdown), and a shortcode parameter
+(`shortcode_param`, which follows how Hugo reads quoted values, measured).
 
 Both writers (markdown.py, rare_markdown.py) use these, so a body reads the same whichever wrote it.
 """
