@@ -26,6 +26,7 @@ from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shor
 from chalicelib.wordpress.details import details_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.emoji import emoji_images_to_text, may_have_emoji_images
+from chalicelib.wordpress.figures import captioned_images_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.latex import HAS_MATH, math_to_passthrough
 from chalicelib.wordpress.lazyimages import unlazy_images
@@ -252,6 +253,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     _rewrite_links(root, ctx.rewrite_url)
     elements_to_players(root, add_player, pc)
     galleries_to_shortcodes(root, placeholders, markdown_of)
+    if "<figcaption" in text:
+        captioned_images_to_shortcodes(root, placeholders, markdown_of)
     if "<details" in text or "<DETAILS" in text:
         details_to_shortcodes(root, placeholders, markdown_of)
     if "wp-block-file" in text:

@@ -258,3 +258,19 @@ def test_shortcode_parameters_reach_the_template_as_written():
     )[0]
     assert 'caption=`my\\_file say "hi" C:\\dir`' in markdown
     assert 'alt="C:\\b" caption="2\\*3\\*4"' in markdown
+
+
+def test_a_captioned_block_image_is_the_caption_shortcode():
+    markdown = body(
+        '<!-- wp:image {"id":5} --><figure class="wp-block-image size-large aligncenter">'
+        '<a href="https://old.example/wp-content/uploads/big.jpg"><img src="https://old.example/wp-content/'
+        'uploads/a.jpg" alt="Alt" width="640"/></a><figcaption class="wp-element-caption">Cap <em>it</em>'
+        "</figcaption></figure><!-- /wp:image -->"
+        '<figure class="wp-block-video"><video src="https://old.example/v.mp4"></video><figcaption>Vid'
+        "</figcaption></figure>"
+    )[0]
+    assert markdown.startswith(
+        '{{< caption src="/wp-content/uploads/a.jpg" alt="Alt" link="/wp-content/uploads/big.jpg" '
+        'caption="Cap *it*" class="aligncenter" width="640" >}}\n'
+    )
+    assert "Vid" in markdown and markdown.count("caption src") == 1  # a player's figure is left alone
