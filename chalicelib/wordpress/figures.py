@@ -25,16 +25,14 @@ ALIGN_CLASSES = ("alignleft", "alignright", "aligncenter")
 def _picture_and_caption(figure: Any) -> tuple[Any, Any] | None:
     """The figure's one image and its caption, when it holds those and nothing else but a link."""
     caption = next((child for child in figure if child.tag == "figcaption"), None)
-    images = list(figure.iter("img"))
-    if caption is None or len(images) != 1 or not images[0].get("src"):
-        return None
-    image = images[0]
-    if any(
-        el.tag not in ("img", "a", "figcaption")
-        for el in figure.iterdescendants()
-        if el is not caption and caption not in el.iterancestors()
-    ):
+    others = [child for child in figure if child is not caption]
+    if caption is None or len(others) != 1:
         return None  # other content (a player, a second block) stays as Markdown writes it
+    image = others[0]
+    if image.tag == "a" and len(image) == 1:
+        image = image[0]
+    if image.tag != "img" or not image.get("src"):
+        return None
     if " ".join(text_content(figure).split()) != " ".join(text_content(caption).split()):
         return None
     return image, caption
