@@ -27,7 +27,7 @@ from chalicelib.errors import BuildError
 from chalicelib.manifest import Manifest, ManifestEntry
 from chalicelib.redirectrules import FILE as REDIRECTS_FILE
 from chalicelib.redirectrules import MAX_BYTES as REDIRECTS_MAX_BYTES
-from chalicelib.redirectrules import read_rules, redirect_page
+from chalicelib.redirectrules import MAX_PATTERN_PAGES, PatternRule, Rule, expand, read_rules, redirect_page
 from chalicelib.review.pages import read_page
 from chalicelib.targz import write_tar_gz
 
@@ -151,29 +151,49 @@ def store_stream(
 
 def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) -> None:
     """The site's `_redirects` rules as redirect pages in the tree (see `redirectrules`): a rule for a
-    path the site builds yields to the page (a forced one is named)."""
+    path the site builds yields to the page (a forced one is named); the first rule for a path wins."""
     manifest = stored.manifest
     rules = read_rules(data, manifest.base_url)
     stored.redirect_notes.extend(rules.skipped)
+    built = sorted(seen - {REDIRECTS_FILE})
     made: set[str] = set()
     for rule in rules.rules:
-        if rule.path in made:
-            continue  # the first rule for a path wins, as on Netlify
-        if rule.path in seen:  # the site builds that page: it stays, as on Netlify without `!`
-            if rule.forced:
+        if isinstance(rule, PatternRule):
+            if len(made) >= MAX_PATTERN_PAGES:
                 stored.redirect_notes.append(
-                    f"{REDIRECTS_FILE}: the forced rule for /{rule.path} is not kept: the site builds it"
+                    f"{rule.line}: not kept, {MAX_PATTERN_PAGES} redirects made already"
                 )
-            continue
-        page = redirect_page(rule.target)
-        info = tarfile.TarInfo(rule.path)
-        info.size, info.mode = len(page), 0o644
-        out.add(info, io.BytesIO(page))
-        digest = hashlib.md5(page, usedforsecurity=False).hexdigest()
-        manifest.files.append(ManifestEntry(rule.path, digest, len(page), content_type_for(rule.path)))
-        manifest.redirects[rule.path] = rule.target
-        made.add(rule.path)
+                continue
+            before = len(made)
+            for page in expand(rule, built, manifest.base_url):
+                _add_redirect(out, stored, page, seen, made)
+                if len(made) >= MAX_PATTERN_PAGES:
+                    stored.redirect_notes.append(f"{rule.line}: stopped at {MAX_PATTERN_PAGES} redirects")
+                    break
+            if len(made) == before:
+                stored.redirect_notes.append(f"{rule.line}: no file the site builds matches its new address")
+        else:
+            _add_redirect(out, stored, rule, seen, made)
     stored.redirect_rules = len(made)
+
+
+def _add_redirect(out: Any, stored: StoredTree, rule: Rule, seen: set[str], made: set[str]) -> None:
+    if rule.path in made:
+        return
+    if rule.path in seen:  # the site builds that page: it stays, as on Netlify without `!`
+        if rule.forced:
+            stored.redirect_notes.append(
+                f"{REDIRECTS_FILE}: the forced rule for /{rule.path} is not kept: the site builds it"
+            )
+        return
+    page = redirect_page(rule.target)
+    info = tarfile.TarInfo(rule.path)
+    info.size, info.mode = len(page), 0o644
+    out.add(info, io.BytesIO(page))
+    digest = hashlib.md5(page, usedforsecurity=False).hexdigest()
+    stored.manifest.files.append(ManifestEntry(rule.path, digest, len(page), content_type_for(rule.path)))
+    stored.manifest.redirects[rule.path] = rule.target
+    made.add(rule.path)
 
 
 def _read_page(

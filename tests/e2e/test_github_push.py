@@ -190,16 +190,25 @@ def test_a_site_kept_in_a_docs_folder_is_found_and_built(cloud, api, github):
 
 
 def test_a_sites_netlify_redirects_file_keeps_its_old_addresses(cloud, api, github):
-    rules = b"/old-news  /posts/news/  301\n/blog/*  /posts/:splat  301\n/about  /posts/news/\n"
+    rules = (
+        b"/old-news  /posts/news/  301\n/blog/*  /posts/:splat  301\n/about  /posts/news/\n"
+        b"/shop/*  https://shop.example/:splat  301\n"
+    )
     run = push_site(github, api, {**site_files("Moved Here"), "static/_redirects": rules})
     assert run["status"] == "awaiting_approval", run
     build_stage = run["stages"][1]
-    assert "1 redirect from _redirects" in build_stage["detail"]["summary"]  # /about is a page: it stays
+    # /old-news, and /blog/... for each file Hugo writes under /posts/ (the list, its feed, the post);
+    # /about is a page of the site: it stays.
+    made = int(build_stage["detail"]["summary"].split(" redirects from _redirects")[0].rsplit(" ", 1)[-1])
+    assert made >= 4
     (warning,) = build_stage["detail"]["warning_list"]
-    assert warning["code"] == "redirect-rule" and warning["message"].startswith("_redirects line 2 (/blog/*")
+    assert warning["code"] == "redirect-rule" and warning["message"].startswith("_redirects line 4 (/shop/*")
     staging = run["urls"]["staging"]
-    with urllib.request.urlopen(staging + "old-news/", timeout=30) as response:
-        assert response.geturl().endswith("/posts/news/") and "Moved Here" in response.read().decode()
+    for old in ("old-news/", "blog/news/", "blog/news"):
+        with urllib.request.urlopen(staging + old, timeout=30) as response:
+            assert response.geturl().endswith("/posts/news/") and "Moved Here" in response.read().decode()
+    with urllib.request.urlopen(staging + "blog/index.xml", timeout=30) as response:
+        assert response.geturl().endswith("/posts/index.xml") and b"Moved Here" in response.read()
     assert fetch(staging + "_redirects")[0] == 404
     assert "Who we are" in fetch(staging + "about/")[1]
 

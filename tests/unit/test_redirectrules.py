@@ -4,7 +4,7 @@ named line by line."""
 from __future__ import annotations
 
 from chalicelib.artifacts import alias_target
-from chalicelib.redirectrules import Rule, read_rules, redirect_page
+from chalicelib.redirectrules import PatternRule, Rule, expand, read_rules, redirect_page
 
 BASE = "https://d1.cloudfront.net/harbour/"
 
@@ -29,24 +29,86 @@ def test_plain_rules_become_redirects_under_the_stages_base_url() -> None:
 
 def test_what_needs_a_server_is_named_by_line() -> None:
     rules = read_rules(
-        b"/blog/*  /posts/:splat  301\n"
+        b"/blog/*  https://blog.example.org/:splat  301\n"
         b"/news/:year/:slug  /posts/:slug  301\n"
         b"/api/*  https://api.example.org/:splat  200\n"
         b"/store  /shop  302  Country=us\n"
         b"/  /en/  301\n"
         b"/gone  /  404\n"
         b"/lonely\n"
-        b"/x  javascript:alert(1)\n",
+        b"/x  javascript:alert(1)\n"
+        b"/docs/*/old  /d/:splat  301\n"
+        b"/a/pre-:slug  /b/:slug\n"
+        b"/a/*  /b/:splat?x=1\n"
+        b"/a/../*  /b/:splat\n",
         BASE,
     )
     assert rules.rules == []
-    assert len(rules.skipped) == 8
+    assert len(rules.skipped) == 12
     for number, note in enumerate(rules.skipped, start=1):
         assert note.startswith(f"_redirects line {number} (")
-    assert "splats" in rules.skipped[0] and "splats" in rules.skipped[1]
+    assert "another host" in rules.skipped[0]
+    assert ":year is not on both sides" in rules.skipped[1]
     assert "home page" in rules.skipped[4] and "status 404" in rules.skipped[5]
     assert "needs an old path and a new one" in rules.skipped[6] and "http(s) URL" in rules.skipped[7]
     assert "status 200" in rules.skipped[2] and "conditions" in rules.skipped[3]
+    assert "before the end" in rules.skipped[8] and "inside a path segment" in rules.skipped[9]
+    assert "query or fragment" in rules.skipped[10] and "'..'" in rules.skipped[11]
+
+
+BUILT = [
+    "index.html",
+    "posts/index.html",
+    "posts/harbour-day/index.html",
+    "posts/harbour-day/boats.jpg",
+    "posts/v1.2/index.html",
+    "posts/café/index.html",
+    "posts/2024/05/tide/index.html",
+    "about/index.html",
+]
+
+
+def _expanded(line: bytes) -> list[Rule]:
+    rules = read_rules(line, BASE)
+    assert rules.skipped == []
+    (rule,) = rules.rules
+    assert isinstance(rule, PatternRule)
+    return list(expand(rule, BUILT, BASE))
+
+
+def test_a_splat_rule_is_kept_for_each_file_its_new_address_matches() -> None:
+    assert _expanded(b"/blog/*  /posts/:splat  301\n") == [
+        Rule("blog/index.html", BASE + "posts/", False),
+        Rule("blog/harbour-day/index.html", BASE + "posts/harbour-day/", False),
+        Rule("blog/harbour-day/boats.jpg", BASE + "posts/harbour-day/boats.jpg", False),
+        Rule("blog/v1.2/index.html", BASE + "posts/v1.2/", False),
+        Rule("blog/café/index.html", BASE + "posts/caf%C3%A9/", False),
+        Rule("blog/2024/05/tide/index.html", BASE + "posts/2024/05/tide/", False),
+    ]
+    # The site was in a folder and is now at the root: /old/ leads home, /old/about/ to /about/.
+    assert [(rule.path, rule.target) for rule in _expanded(b"/old/* /:splat 302!")][:2] == [
+        ("old/index.html", BASE),
+        ("old/posts/index.html", BASE + "posts/"),
+    ]
+    assert all(rule.forced for rule in _expanded(b"/old/* /:splat 302!"))
+
+
+def test_placeholders_match_one_segment_each_and_move_as_named() -> None:
+    assert _expanded(b"/archive/:month/:year/:slug  /posts/:year/:month/:slug/\n") == [
+        Rule("archive/05/2024/tide/index.html", BASE + "posts/2024/05/tide/", False),
+    ]
+    # A new address ending in a slash names pages only, not the files beside them.
+    assert [rule.path for rule in _expanded(b"/news/:slug /posts/:slug/")] == [
+        "news/harbour-day/index.html",
+        "news/v1.2/index.html",
+        "news/café/index.html",
+    ]
+    # Without the slash, files match too, as on Netlify.
+    assert [rule.path for rule in _expanded(b"/news/:slug /posts/harbour-day/:slug")] == ["news/boats.jpg"]
+
+
+def test_a_rule_that_leads_to_itself_makes_nothing() -> None:
+    assert _expanded(b"/posts/* /posts/:splat") == []
 
 
 def test_a_redirect_page_reads_as_a_hugo_alias() -> None:

@@ -146,7 +146,10 @@ def test_what_the_runner_should_not_return_fails_the_build_or_is_left_out(tmp_pa
 
 
 def test_a_redirects_file_becomes_redirect_pages_and_is_not_stored(tmp_path: Path) -> None:
-    rules = b"/old /posts/new/ 301\n/index.html /elsewhere/ 301!\n/blog/* /posts/:splat\n"
+    rules = (
+        b"/old /posts/new/ 301\n/index.html /elsewhere/ 301!\n"
+        b"/blog/tide /posts/tide-tables/\n/blog/* /posts/:splat\n/news/* /articles/:splat\n"
+    )
     archive = runner_archive(tmp_path, {**SITE, "staging/_redirects": rules})
     manifest = empty()
     stored = store_stream(archive, tmp_path / "tree.tar.gz", manifest)
@@ -154,15 +157,14 @@ def test_a_redirects_file_becomes_redirect_pages_and_is_not_stored(tmp_path: Pat
     assert "_redirects" not in paths and "old/index.html" in paths
     assert manifest.redirects["old/index.html"] == "https://staging.example/posts/new/"
     assert "index.html" not in manifest.redirects  # the site's own page stays, even for a forced rule
-    assert stored.redirect_rules == 1
-    assert [note.split(":")[0] for note in stored.redirect_notes] == [
-        "_redirects line 3 (/blog/* /posts/",
-        "_redirects",
+    # The splat rule: a redirect for each file under /posts/, after the rule for /blog/tide before it.
+    assert manifest.redirects["blog/tide/index.html"] == "https://staging.example/posts/tide-tables/"
+    assert manifest.redirects["blog/old/index.html"] == "https://staging.example/posts/old/"
+    assert stored.redirect_rules == 3
+    assert stored.redirect_notes == [
+        "_redirects: the forced rule for /index.html is not kept: the site builds it",
+        "_redirects line 5 (/news/* /articles/:splat): no file the site builds matches its new address",
     ]
-    assert (
-        stored.redirect_notes[1]
-        == "_redirects: the forced rule for /index.html is not kept: the site builds it"
-    )
     unpack(tmp_path / "tree.tar.gz", unpacked := tmp_path / "out")
     assert not (unpacked / "_redirects").exists()
     assert (unpacked / "old/index.html").read_bytes().count(b"https://staging.example/posts/new/") == 3
