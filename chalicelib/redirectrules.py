@@ -74,7 +74,7 @@ def read_rules(data: bytes, base_url: str) -> Rules:
         if len(found.rules) >= MAX_RULES:
             found.skipped.append(f"{FILE}: past {MAX_RULES} rules; line {number} and later were left out")
             break
-        why, rule = _rule(line.split(), base_url, f"{FILE} line {number} ({line[:120]})")
+        why, rule = read_rule(line.split(), base_url, f"{FILE} line {number} ({line[:120]})")
         if rule is not None:
             found.rules.append(rule)
         else:
@@ -82,7 +82,8 @@ def read_rules(data: bytes, base_url: str) -> Rules:
     return found
 
 
-def _rule(fields: list[str], base_url: str, where: str) -> tuple[str, Rule | PatternRule | None]:
+def read_rule(fields: list[str], base_url: str, where: str) -> tuple[str, Rule | PatternRule | None]:
+    """One rule (`/old /new 301`, split on spaces): the rule, or why S3 cannot serve it."""
     if len(fields) < 2:
         return "needs an old path and a new one", None
     old, new, rest = fields[0], fields[1], fields[2:]
@@ -100,6 +101,8 @@ def _rule(fields: list[str], base_url: str, where: str) -> tuple[str, Rule | Pat
             f"status {status} (a rewrite, proxy or error page) needs a server; only redirects are kept",
             None,
         )
+    if not old.startswith("/"):
+        return "an old address on another host (or not a path) needs a server", None
     if "*" in old or ":" in old:
         return _pattern_rule(old, new, forced, where)
     if old == "/":

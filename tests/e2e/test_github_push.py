@@ -213,6 +213,28 @@ def test_a_sites_netlify_redirects_file_keeps_its_old_addresses(cloud, api, gith
     assert "Who we are" in fetch(staging + "about/")[1]
 
 
+def test_a_sites_netlify_toml_redirects_are_kept_after_its_redirects_file(cloud, api, github):
+    netlify = (
+        b'[build]\ncommand = "hugo"\n\n'
+        b'[[redirects]]\nfrom = "/articles/*"\nto = "/posts/:splat"\n\n'
+        b'[[redirects]]\nfrom = "/old-news"\nto = "/about/"\n\n'
+        b'[[redirects]]\nfrom = "/api/*"\nto = "https://api.example.org/:splat"\nstatus = 200\n'
+    )
+    files = {**site_files("Kept From Netlify"), "static/_redirects": b"/old-news /posts/news/\n"}
+    run = push_site(github, api, {**files, "netlify.toml": netlify})
+    assert run["status"] == "awaiting_approval", run
+    fetch_stage = run["stages"][0]
+    assert "2 redirects from netlify.toml" in fetch_stage["detail"]["summary"]
+    (warning,) = fetch_stage["detail"]["warning_list"]
+    assert warning["code"] == "redirect-rule" and "[[redirects]] 3" in warning["message"]
+    staging = run["urls"]["staging"]
+    # The _redirects file's rule for /old-news comes first, as on Netlify.
+    for old in ("articles/news/", "old-news/"):
+        with urllib.request.urlopen(staging + old, timeout=30) as response:
+            assert response.geturl().endswith("/posts/news/")
+            assert "Kept From Netlify" in response.read().decode()
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))
