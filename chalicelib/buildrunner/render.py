@@ -33,6 +33,7 @@ from chalicelib.buildrunner import hugocache, segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.pool import ContextPool
+from chalicelib.rootlinks import base_path_of, fix_root_links
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.theme_path import THEME_NAME, theme_dir
 
@@ -134,15 +135,22 @@ def _stage_tree(
     dest = public / stage.stage
     result, flags, fallback = _render(source, dest, stage, work, flags, logs, budget, segment)
     heading = f"== {stage.stage} ({stage.base_url}){segment.describe()} in {result.seconds:.2f} s"
-    if segment.name:  # a share of the site: the index job indexes the merged trees
+    if segment.name:  # a share of the site: the index job fixes and indexes the merged trees
         logs.append(f"{heading}\n{result.log}")
         return {"seconds": round(result.seconds, 3)}, flags, fallback
+    heading += _root_links(result.destination, stage.base_url)
     if not stage.pagefind:  # the site searches with Algolia, which never reads a Pagefind index
         logs.append(f"{heading}\n{result.log}\nno Pagefind index: the site searches with Algolia")
         return {"seconds": round(result.seconds, 3)}, flags, fallback
     search = index_with_pagefind(result.destination, budget=budget)
     logs.append(f"{heading}\n{result.log}\n{search.describe()}")
     return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
+
+
+def _root_links(tree: Path, base_url: str) -> str:
+    """Root-relative addresses made to lead inside a site served below a path (see `rootlinks`)."""
+    fixed = fix_root_links(tree, base_url)
+    return f"; {fixed.describe(base_path_of(base_url))}" if fixed.addresses else ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,8 @@ def _index(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> Ru
     public = _fetch_source(job, work)
     stages: dict[str, dict[str, object]] = {}
     for stage in job.stages:
+        if fixed := _root_links(public / stage.stage, stage.base_url):
+            logs.append(f"== {stage.stage}{fixed}")
         if not stage.pagefind:  # the site searches with Algolia: its merged trees go back as they are
             logs.append(f"== {stage.stage}: no Pagefind index, the site searches with Algolia")
             continue

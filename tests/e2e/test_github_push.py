@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import urllib.request
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -233,6 +235,29 @@ def test_a_sites_netlify_toml_redirects_are_kept_after_its_redirects_file(cloud,
         with urllib.request.urlopen(staging + old, timeout=30) as response:
             assert response.geturl().endswith("/posts/news/")
             assert "Kept From Netlify" in response.read().decode()
+
+
+def test_a_theme_that_writes_root_relative_addresses_works_below_the_sites_path(cloud, api, github):
+    # As hugo-coder and many themes do: relURL keeps a leading slash, so the address leaves the site.
+    theme = {
+        "layouts/home.html": b'<html><head><link rel="icon" href="{{ "/img/icon.svg" | relURL }}">'
+        b'<link rel="stylesheet" href="/css/site.css"></head><body>{{ .Content }}</body></html>',
+        "layouts/single.html": b"<html><body>{{ .Content }}</body></html>",
+        "static/img/icon.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        "static/css/site.css": b"body{background:url(/img/icon.svg)}",
+        "content/_index.md": b"---\ntitle: Home\n---\nSee [who we are](/about/).\n",
+    }
+    run = push_site(github, api, {**site_files("Root Relative"), **theme})
+    assert run["status"] == "awaiting_approval", run
+    staging = run["urls"]["staging"]
+    home = fetch(staging)[1]
+    addresses = re.findall(r'(?:href|src)="([^"]+)"', home)
+    assert len(addresses) == 3 and all(address.startswith(urlsplit(staging).path) for address in addresses)
+    for address in addresses:
+        assert fetch(urljoin(staging, address))[0] == 200, address
+    assert "Who we are" in fetch(urljoin(staging, addresses[-1]))[1]
+    css = fetch(urljoin(staging, addresses[1]))[1]
+    assert f"url({urlsplit(staging).path}img/icon.svg)" in css
 
 
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])

@@ -1,0 +1,171 @@
+"""Root-relative addresses in a site served below a path, made to lead inside the site.
+
+A stage is served below a path when the site shares the pipeline's distribution
+(`https://d1.cloudfront.net/<site>/`) and for every preview (`.../previews/pr-7/`). A theme or a post
+that writes an address from the root then leads out of the site, to a 404: `{{ "/fonts/icons.woff2" |
+relURL }}` (relURL keeps a leading slash as written, the commonest theme bug of all), a hand-written
+`<link href="/favicon.svg">`, `[About](/about/)` in Markdown, `url(/fonts/x.woff2)` in a stylesheet.
+
+After Hugo renders, each such address in a page's `href`, `src`, `srcset` or `poster`, or in a
+stylesheet's `url(...)`, that names a file the site built gets the site's path in front. Nothing else
+is touched: addresses already under the site's path, other hosts, addresses of files the site lacks,
+and scripts. (Hugo's `canonifyURLs` would rewrite these too, but it also drops the path from every
+relURL that is not an `href` or `src`, such as a search script's data attribute, which breaks themes
+that work today: measured with this project's own theme.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+_ATTRIBUTE = re.compile(
+    rb"""(?P<lead>\s(?:href|src|poster|srcset)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+))""",
+    re.IGNORECASE,
+)
+# A script's or inline style's content (the opening tag's own attributes are fixed like any other).
+_SCRIPT_OR_STYLE = re.compile(
+    rb"<(?P<tag>script|style)\b[^>]*>(?P<content>.*?)</(?P=tag)\s*>", re.IGNORECASE | re.DOTALL
+)
+_CSS_URL = re.compile(rb"""url\(\s*(?P<q>["']?)(?P<url>/[^)"'\s]*)(?P=q)\s*\)""")
+#: Files larger than this are left alone (no page or stylesheet is; an archive named .html might be).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RootLinks:
+    """What `fix_root_links` changed: the addresses, and the files they were in."""
+
+    addresses: int = 0
+    files: int = 0
+
+    def describe(self, base_path: str) -> str:
+        if not self.addresses:
+            return ""
+        return (
+            f"{self.addresses} root-relative address{'es' * (self.addresses != 1)} in {self.files} "
+            f"file{'s' * (self.files != 1)} now lead{'s' * (self.addresses == 1)} inside {base_path}"
+        )
+
+
+def base_path_of(base_url: str) -> str:
+    """The path a stage is served below ("/harbour/"), or "/" at a root."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def fix_root_links(tree: Path, base_url: str) -> RootLinks:
+    """Give each root-relative address in `tree`'s pages and stylesheets that names a file of `tree`
+    the site's path (`/fonts/x.woff2` -> `/harbour/fonts/x.woff2`); nothing at all for a site at a root."""
+    base_path = base_path_of(base_url)
+    if base_path == "/":
+        return RootLinks()
+    files = _files(tree)
+    fix = _fixer(base_path, files)
+    addresses = changed = 0
+    for path in sorted(files):
+        if not path.endswith((".html", ".htm", ".css")):
+            continue
+        file = tree / path
+        if file.is_symlink() or file.stat().st_size > MAX_FILE_BYTES:
+            continue
+        data = file.read_bytes()
+        if path.endswith(".css"):
+            new, count = _in_stylesheet(data, fix)
+        else:
+            new, count = _in_page(data, fix)
+        if count:
+            file.write_bytes(new)
+            addresses += count
+            changed += 1
+    return RootLinks(addresses, changed)
+
+
+def _files(tree: Path) -> set[str]:
+    found: set[str] = set()
+    for folder, _, names in os.walk(tree):
+        relative = os.path.relpath(folder, tree)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
+def _fixer(base_path: str, files: set[str]) -> Callable[[bytes], bytes | None]:
+    """The address with the site's path in front, or None when it needs none (or leads nowhere)."""
+    base = base_path.encode()
+
+    def fix(address: bytes) -> bytes | None:
+        if not address.startswith(b"/") or address.startswith((b"//", base)):
+            return None
+        try:
+            path = unquote(urlsplit(address.decode("utf-8")).path, errors="strict").lstrip("/")
+        except (UnicodeDecodeError, ValueError):
+            return None
+        folder = path.rstrip("/")
+        if path in files or (folder + "/index.html" if folder else "index.html") in files:
+            return base + address[1:]
+        return None
+
+    return fix
+
+
+def _in_page(data: bytes, fix: Callable[[bytes], bytes | None]) -> tuple[bytes, int]:
+    """Fix the page's attributes and inline stylesheets; scripts are left as written."""
+    count = 0
+
+    def attribute(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        name = match.group("lead")
+        quote = b'"' if match.group("dq") is not None else b"'" if match.group("sq") is not None else b""
+        value = next(group for group in match.group("dq", "sq", "bare") if group is not None)
+        if name.strip().lower().startswith(b"srcset"):
+            parts = []
+            for candidate in value.split(b","):
+                url = (candidate.split() or [b""])[0]
+                fixed = fix(url)
+                if fixed is not None:
+                    count += 1
+                    candidate = candidate.replace(url, fixed, 1)
+                parts.append(candidate)
+            new = b",".join(parts)
+        else:
+            fixed = fix(value)
+            if fixed is None:
+                return match.group(0)
+            count += 1
+            new = fixed
+        return name + quote + new + quote
+
+    out: list[bytes] = []
+    last = 0
+    for block in _SCRIPT_OR_STYLE.finditer(data):
+        start, end = block.span("content")
+        out.append(_ATTRIBUTE.sub(attribute, data[last:start]))
+        content = data[start:end]
+        if block.group("tag").lower() == b"style":
+            content, fixed = _in_stylesheet(content, fix)
+            count += fixed
+        out.append(content)
+        last = end
+    out.append(_ATTRIBUTE.sub(attribute, data[last:]))
+    return (b"".join(out), count) if count else (data, 0)
+
+
+def _in_stylesheet(data: bytes, fix: Callable[[bytes], bytes | None]) -> tuple[bytes, int]:
+    count = 0
+
+    def url(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        fixed = fix(match.group("url"))
+        if fixed is None:
+            return match.group(0)
+        count += 1
+        quote = match.group("q")
+        return b"url(" + quote + fixed + quote + b")"
+
+    new = _CSS_URL.sub(url, data) if b"url(" in data else data
+    return new, count

@@ -1,0 +1,68 @@
+"""A site served below a path: root-relative addresses of files it built are made to lead inside it;
+everything else is left byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chalicelib.rootlinks import RootLinks, fix_root_links
+from tests.conftest import write_tree
+
+BASE = "https://d111.cloudfront.net/harbour/"
+BUILT = {
+    "index.html": b"",
+    "about/index.html": b"",
+    "fonts/icons.woff2": b"font",
+    "img/a b.png": b"png",
+    "img/a-2x.png": b"png",
+    "js/app.js": b"1",
+}
+
+
+def _fixed(tmp_path: Path, page: bytes, name: str = "posts/p/index.html", base: str = BASE) -> bytes:
+    tree = write_tree(tmp_path / "tree", {**BUILT, name: page})
+    fix_root_links(tree, base)
+    return (tree / name).read_bytes()
+
+
+def test_attributes_quoted_or_not_and_srcsets_lead_inside_the_site(tmp_path: Path) -> None:
+    page = (
+        b"<link rel=preload href=\"/fonts/icons.woff2\"><a href=/about/>About</a><a HREF='/about'>x</a>"
+        b'<img src="/img/a%20b.png" srcset="/img/a%20b.png 1x, /img/a-2x.png 2x, https://cdn.example/c.png 3x">'
+        b'<a href="/">home</a><script src="/js/app.js"></script>'
+    )
+    assert _fixed(tmp_path, page) == (
+        b'<link rel=preload href="/harbour/fonts/icons.woff2"><a href=/harbour/about/>About</a>'
+        b"<a HREF='/harbour/about'>x</a>"
+        b'<img src="/harbour/img/a%20b.png" srcset="/harbour/img/a%20b.png 1x, /harbour/img/a-2x.png 2x, '
+        b'https://cdn.example/c.png 3x"><a href="/harbour/">home</a><script src="/harbour/js/app.js"></script>'
+    )
+
+
+def test_what_already_works_or_leads_nowhere_is_left_as_written(tmp_path: Path) -> None:
+    page = (
+        b'<a href="/harbour/about/">in</a><a href="//cdn.example/x.js">cdn</a><a href="/missing/">404</a>'
+        b'<a href="about/">relative</a><a href="https://d111.cloudfront.net/about/">host</a>'
+        b'<script>var a = \'<a href="/about/">\'; fetch("/fonts/icons.woff2")</script>'
+        b"<p>href=/about/ in text</p>"
+    )
+    assert _fixed(tmp_path, page).replace(b"href=/harbour/about/ in text", b"href=/about/ in text") == page
+
+
+def test_stylesheets_and_inline_styles_have_their_urls_fixed(tmp_path: Path) -> None:
+    css = b"@font-face{src:url(/fonts/icons.woff2) format('woff2'),url('/missing.woff')}a{b:url(\"/img/a-2x.png\")}"
+    assert _fixed(tmp_path, css, "css/site.css") == (
+        b"@font-face{src:url(/harbour/fonts/icons.woff2) format('woff2'),url('/missing.woff')}"
+        b'a{b:url("/harbour/img/a-2x.png")}'
+    )
+    page = b"<style>.x{background:url(/img/a-2x.png)}</style><p>x</p>"
+    assert _fixed(tmp_path, page) == b"<style>.x{background:url(/harbour/img/a-2x.png)}</style><p>x</p>"
+
+
+def test_a_site_at_a_root_is_not_read_at_all(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", {**BUILT, "p.html": b'<a href="/about/">x</a>'})
+    assert fix_root_links(tree, "https://www.example.org/") == RootLinks()
+    assert (tree / "p.html").read_bytes() == b'<a href="/about/">x</a>'
+    counted = fix_root_links(tree, BASE)
+    assert counted == RootLinks(1, 1)
+    assert counted.describe("/harbour/") == "1 root-relative address in 1 file now leads inside /harbour/"
