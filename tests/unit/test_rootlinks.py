@@ -28,14 +28,16 @@ def _fixed(tmp_path: Path, page: bytes, name: str = "posts/p/index.html", base: 
 def test_attributes_quoted_or_not_and_srcsets_lead_inside_the_site(tmp_path: Path) -> None:
     page = (
         b"<link rel=preload href=\"/fonts/icons.woff2\"><a href=/about/>About</a><a HREF='/about'>x</a>"
-        b'<img src="/img/a%20b.png" srcset="/img/a%20b.png 1x, /img/a-2x.png 2x, https://cdn.example/c.png 3x">'
+        b'<img src="/img/a%20b.png" srcset="/img/a%20b.png 1x, /img/a-2x.png 2x, '
+        b'https://cdn.example/c.png 3x">'
         b'<a href="/">home</a><script src="/js/app.js"></script>'
     )
     assert _fixed(tmp_path, page) == (
         b'<link rel=preload href="/harbour/fonts/icons.woff2"><a href=/harbour/about/>About</a>'
         b"<a HREF='/harbour/about'>x</a>"
         b'<img src="/harbour/img/a%20b.png" srcset="/harbour/img/a%20b.png 1x, /harbour/img/a-2x.png 2x, '
-        b'https://cdn.example/c.png 3x"><a href="/harbour/">home</a><script src="/harbour/js/app.js"></script>'
+        b'https://cdn.example/c.png 3x"><a href="/harbour/">home</a>'
+        b'<script src="/harbour/js/app.js"></script>'
     )
 
 
@@ -50,7 +52,10 @@ def test_what_already_works_or_leads_nowhere_is_left_as_written(tmp_path: Path) 
 
 
 def test_stylesheets_and_inline_styles_have_their_urls_fixed(tmp_path: Path) -> None:
-    css = b"@font-face{src:url(/fonts/icons.woff2) format('woff2'),url('/missing.woff')}a{b:url(\"/img/a-2x.png\")}"
+    css = (
+        b"@font-face{src:url(/fonts/icons.woff2) format('woff2'),url('/missing.woff')}"
+        b'a{b:url("/img/a-2x.png")}'
+    )
     assert _fixed(tmp_path, css, "css/site.css") == (
         b"@font-face{src:url(/harbour/fonts/icons.woff2) format('woff2'),url('/missing.woff')}"
         b'a{b:url("/harbour/img/a-2x.png")}'
