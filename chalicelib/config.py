@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from chalicelib import resources
 from chalicelib.errors import ConfigError
+
+if TYPE_CHECKING:
+    from chalicelib.sitemodel import Site
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,14 @@ class Settings:
             ),
         )
 
-    def site_url(self, site: str, stage: str) -> str:
-        """The public URL of `site` on `stage`, always ending with a slash."""
+    def site_url(self, site: Site, stage: str) -> str:
+        """The public URL of `site` on `stage`, always ending with a slash: the one its registration
+        gives the stage (its own domain), else the pipeline's distribution's, under `<site>/`."""
+        own = site.target(stage).url
+        return own if own else self.shared_site_url(site.name, stage)
+
+    def shared_site_url(self, site: str, stage: str) -> str:
+        """Where the pipeline's own distribution for `stage` serves `site`."""
         url = self.site_urls[stage].replace("{site}", site)
         return url if url.endswith("/") else url + "/"
 

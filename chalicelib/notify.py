@@ -56,7 +56,7 @@ class Notifier:
         subject, body = approvals.email(
             run,
             approval_url=approval_url,
-            staging_url=self._settings.site_url(run.site, "staging"),
+            staging_url=self._url(run, "staging"),
             plan_text=run.approval.plan_text if run.approval else "",
             run_page_url=self._settings.links.run_page(run.id),
         )
@@ -91,8 +91,12 @@ class Notifier:
         )
         self._quietly(f"[Presslift] {run.site}: {where} failed", body)
 
+    def _url(self, run: Run, stage: str) -> str:
+        """The stage's URL as the run recorded it (the site's own domain, when it has one)."""
+        return run.urls.get(stage) or self._settings.shared_site_url(run.site, stage)
+
     def deployed(self, run: Run, stage: str) -> None:
-        url = self._settings.site_url(run.site, stage)
+        url = self._url(run, stage)
         body = "\n".join(
             [f"Run {run.id} of site {run.site} is live on {stage}: {url}", "", *self._story(run)]
         )

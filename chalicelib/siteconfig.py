@@ -52,7 +52,9 @@ KINDS = ("hugo", "code")
 OPERATOR_KEYS: dict[str, str] = {
     "branches": "--branches",
     "tags": "--tags",
-    "targets": "--staging-bucket/--prod-bucket (and -prefix, -distribution, -origin-path, --own-bucket)",
+    "targets": (
+        "--staging-bucket/--prod-bucket (and -prefix, -distribution, -origin-path, -url, --own-bucket)"
+    ),
     "approval": "--prod-approval/--no-prod-approval, --auto-promote",
     "approval.prod": "--prod-approval/--no-prod-approval",
     "approval.auto_promote": "--auto-promote",
@@ -70,7 +72,7 @@ OPERATOR_KEYS: dict[str, str] = {
     "build_segments": "--build-segments",
     "remote_hosts": "--remote-hosts",
 }
-_TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path)$")
+_TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path|url)$")
 
 # Hugo build flags a site may add. Anything else is refused: flags that take a path could read or
 # write outside the source tree (--destination, --cacheDir, --config ...), the pipeline owns

@@ -30,6 +30,10 @@ _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _BRANCH = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)(?!.*@\{)[^\s~^:?*\[\\\x00-\x1f\x7f]+(?<![/.])$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _DISTRIBUTION = re.compile(r"^[A-Z0-9]{10,20}$")
+# A stage's public URL: a scheme, a host (a port at most), a path ending in '/'; no user, query or '..'.
+_SITE_URL = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/(?:(?!\.\./)[A-Za-z0-9._~!$&'()*+,;=:@%-]+/)*$"
+)
 #: A host name a build may fetch from: lower-case labels, at least two, no wildcard, port or path.
 _HOST = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 MAX_REMOTE_HOSTS = 20
@@ -45,6 +49,8 @@ class Target:
 
     `own_bucket`: the operator says the bucket is this site's alone, so the site may publish at its root
     (an empty prefix) and no other site may use the bucket.
+    `url`: where the stage is served (`https://www.example.org/`, a domain of the site's own distribution),
+    the base URL Hugo builds with; unset, the pipeline's distribution serves it under `<site>/`.
     """
 
     bucket: str | None = None
@@ -52,6 +58,7 @@ class Target:
     distribution: str | None = None
     origin_path: str | None = None
     own_bucket: bool = False
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +254,11 @@ def _validate_target(site: str, stage: str, target: Target) -> None:
         raise InputError(
             f"site {site}: {option}-origin-path must start with '/' and not end with one, "
             f"not {target.origin_path!r}"
+        )
+    if target.url is not None and not _SITE_URL.match(target.url):
+        raise InputError(
+            f"site {site}: {option}-url must be the https URL the {stage} site is served at, like "
+            f"https://www.example.org/ (no query, fragment or user), not {target.url!r}"
         )
     prefix = target.prefix
     if prefix is not None and (prefix.startswith("/") or ".." in prefix.split("/") or "//" in prefix):

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.sitemodel import STAGES, ApprovalPolicy, SearchBackend, Site, Target, placement
 
-_TARGET_FIELDS = ("bucket", "prefix", "distribution", "origin_path")
+_TARGET_FIELDS = ("bucket", "prefix", "distribution", "origin_path", "url")
 _SEARCH_FIELDS = ("app_id", "index_name", "search_key", "admin_key_parameter")
 
 
@@ -35,6 +35,11 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
             f"--{stage}-distribution", help=f"the site's own {stage} CloudFront distribution id"
         )
         parser.add_argument(f"--{stage}-origin-path", help=f"the {stage} distribution's origin path")
+        parser.add_argument(
+            f"--{stage}-url",
+            help=f"where {stage} is served, e.g. https://www.example.org/ (its own domain; the base URL "
+            "the site is built with); '' for the pipeline's distribution",
+        )
     parser.add_argument(
         "--own-bucket",
         action=argparse.BooleanOptionalAction,
@@ -158,6 +163,8 @@ def _target(args: argparse.Namespace, stage: str, target: Target) -> Target:
             continue
         # An empty prefix is a bucket's root (it needs --own-bucket); empty elsewhere means "the default".
         values[name] = given if name == "prefix" else (given or None)
+        if name == "url" and given and not given.endswith("/"):
+            values[name] = given + "/"
     own = target.own_bucket if args.own_bucket is None else args.own_bucket
     return Target(**values, own_bucket=bool(own and values["bucket"]))
 
@@ -190,7 +197,9 @@ def describe(site: Site) -> str:
         bucket = place.bucket or "(the pipeline's bucket)"
         own = " (its own)" if place.own_bucket else ""
         cdn = f", distribution {place.distribution}" if place.distribution else ""
-        lines.append(f"  {stage}: s3://{bucket}/{place.prefix}{own}{cdn}")
+        url = site.target(stage).url
+        served = f", served at {url}" if url else ""
+        lines.append(f"  {stage}: s3://{bucket}/{place.prefix}{own}{cdn}{served}")
     policy: ApprovalPolicy = site.approval
     lines.append(
         f"  prod approval: {'a person decides' if policy.prod_needs_approval else 'none (auto-promote)'}, "

@@ -79,6 +79,7 @@ def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt:
 
 
 def _import_run(svc: Services, created: events.ObjectCreated, site: str, name: str) -> Run:
+    registered = svc.sites.registration(site)
     return create(
         svc,
         Run.for_import(
@@ -86,7 +87,7 @@ def _import_run(svc: Services, created: events.ObjectCreated, site: str, name: s
             site,
             Trigger.of_import(created.bucket, created.key, name),
             IMPORT_STAGES,
-            urls={stage: svc.settings.site_url(site, stage) for stage in SITE_STAGES},
+            urls={stage: svc.settings.site_url(registered, stage) for stage in SITE_STAGES},
         ),
     )
 
@@ -128,7 +129,7 @@ def start_push(svc: Services, site: Site, push: Any) -> Run:
             CODE_PUSH_STAGES if site.kind == "code" else PUSH_STAGES,
             urls={}
             if site.kind == "code"
-            else {stage: svc.settings.site_url(site.name, stage) for stage in SITE_STAGES},
+            else {stage: svc.settings.site_url(site, stage) for stage in SITE_STAGES},
         ),
     )
     request = events.FetchRequest(run.id, site.name, push.repository, push.after, push.branch or site.branch)

@@ -31,12 +31,13 @@ def post_comment(svc: Services, run: Run, preview: Preview, *, note: str = "") -
             review = review_run(svc, run.id)
         except PipelineError as exc:
             note = f"The change review is unavailable: {exc}"
+    site = svc.sites.registration(run.site)
     body = comment_body(
         preview,
         review,
         run_url=svc.settings.links.run_page(run.id),
-        staging_url=svc.settings.site_url(run.site, "staging"),
-        prod_url=svc.settings.site_url(run.site, "prod"),
+        staging_url=svc.settings.site_url(site, "staging"),
+        prod_url=svc.settings.site_url(site, "prod"),
         note=note,
     )
     _upsert(svc, preview, body)

@@ -46,7 +46,7 @@ def start(svc: Services, site: Site, event: PullRequestEvent | PushEvent, decisi
     """Record the preview's run and queue its fetch; the preview's record now names this run."""
     assert site.repo, "previews are of a repository's commits"
     path = decision.path
-    url = preview_url(svc, site.name, path)
+    url = preview_url(svc, site, path)
     if isinstance(event, PullRequestEvent):
         trigger, sha, branch = Trigger.of_pull_request(event, path), event.head_sha, event.head_ref
     else:
@@ -90,7 +90,7 @@ def _building(old: Preview | None, site: Site, run: Run, url: str) -> Preview:
 def refuse(svc: Services, site: Site, event: PullRequestEvent, decision: PreviewDecision) -> None:
     """A pull request the site does not preview (from a fork, when forks are not allowed): nothing is
     built, and its commit status and the preview's record say why."""
-    url = preview_url(svc, site.name, decision.path)
+    url = preview_url(svc, site, decision.path)
     old = svc.previews.get(site.name, decision.path)
     svc.previews.save(
         Preview(

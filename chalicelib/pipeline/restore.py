@@ -157,7 +157,7 @@ def _restore(
             restore,
             f"deploy-{stage}",
             artifact_run=artifact_run,
-            urls={stage: svc.settings.site_url(target.site, stage)},
+            urls={stage: svc.settings.site_url(svc.sites.registration(target.site), stage)},
         ),
         newer_build=False,
     )

@@ -68,6 +68,6 @@ def preview_target(svc: Services, site: Site, path: str) -> PublishTarget:
     return replace(staging, prefix=staging.prefix + check_path(path))
 
 
-def preview_url(svc: Services, site: str, path: str) -> str:
+def preview_url(svc: Services, site: Site, path: str) -> str:
     """The preview's public URL: the site's staging URL and the preview's path."""
     return svc.settings.site_url(site, "staging") + check_path(path)

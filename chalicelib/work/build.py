@@ -140,7 +140,7 @@ def stage_render(svc: Services, site: Site, stage: str) -> StageRender:
     site, indexing took 1.6 s beside Hugo's 4.8 s)."""
     return StageRender(
         stage,
-        svc.settings.site_url(site.name, stage),
+        svc.settings.site_url(site, stage),
         search_params(svc, site, stage),
         pagefind=site.search.backend != "algolia",
         remote_hosts=site.remote_hosts,
@@ -151,7 +151,7 @@ def preview_stages(svc: Services, site: Site, run: Run) -> tuple[StageRender, ..
     """A preview's tree: at its own URL, searched with its own Pagefind index, never Algolia. The tree
     prod would get, which the change review needs, is rendered after the preview is live
     (`render_for_review`), so a pull request waits for one render, as a push waits for staging's."""
-    url = preview_url(svc, run.site, run.trigger.preview)
+    url = preview_url(svc, site, run.trigger.preview)
     return (StageRender(PREVIEW, url, {"search": "true"}, remote_hosts=site.remote_hosts),)
 
 

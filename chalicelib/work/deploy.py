@@ -185,10 +185,10 @@ def plan_deploy(
     if stage == PREVIEW:  # the preview's folder on staging, searched by its own Pagefind index only
         publish_to, url = (
             preview_target(svc, site, run.trigger.preview),
-            preview_url(svc, run.site, run.trigger.preview),
+            preview_url(svc, site, run.trigger.preview),
         )
     else:
-        publish_to, url = target(svc, site, stage), svc.settings.site_url(run.site, stage)
+        publish_to, url = target(svc, site, stage), svc.settings.site_url(site, stage)
     publish_options = options(config, allow_deletes=allow_deletes, verify=verify or restoring)
     manifest = artifacts(svc).get_manifest(run.site, artifact_run, stage)
     reading = read_bucket(svc.s3, manifest, publish_to, publish_options, None)

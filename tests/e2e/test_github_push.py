@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from chalicelib.github.webhook import NULL_SHA
-from chalicelib.sitemodel import Site
+from chalicelib.sitemodel import Site, Target
 from standins.github.payloads import ping_payload, push_payload, webhook_request
 from tests.e2e.conftest import fetch, local_github, register, send_webhook, wait_for_commit_states
 
@@ -258,6 +258,35 @@ def test_a_theme_that_writes_root_relative_addresses_works_below_the_sites_path(
     assert "Who we are" in fetch(urljoin(staging, addresses[-1]))[1]
     css = fetch(urljoin(staging, addresses[1]))[1]
     assert f"url({urlsplit(staging).path}img/icon.svg)" in css
+
+
+def test_a_site_served_at_its_own_domain_is_built_for_that_address(cloud, api, github):
+    repo, own = (
+        "acme/own-domain",
+        {"staging": "https://staging.harbour.example/", "prod": "https://harbour.example/"},
+    )
+    secret = register(
+        cloud,
+        Site("owndomain", repo=repo, targets={stage: Target(url=url) for stage, url in own.items()}),
+    )
+    theme = {
+        "layouts/home.html": b'<html><body><a href="/about/">About</a> <a href="{{ .Permalink }}">here</a>'
+        b"</body></html>"
+    }
+    before = github.add_commit(repo, site_files("Own Domain"))
+    after = github.add_commit(repo, {**site_files("Own Domain"), **theme})
+    payload = push_payload(repo, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
+    status, body = send_webhook(api, *webhook_request("push", payload, secret))
+    assert status == 202, body
+    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+    assert run["urls"] == own
+    # Published where the site's own distribution reads (here, the local site server's staging folder),
+    # with the addresses of its own domain; at a root, root-relative addresses stay as written.
+    assert cloud.services is not None
+    shared = cloud.services.settings.shared_site_url("owndomain", "staging")
+    home = fetch(shared)[1]
+    assert '<a href="/about/">About</a> <a href="https://staging.harbour.example/">here</a>' in home
 
 
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])

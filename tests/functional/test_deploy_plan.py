@@ -54,7 +54,7 @@ def built(
         (tree / path).parent.mkdir(parents=True, exist_ok=True)
         (tree / path).write_text(text, encoding="utf-8")
     manifest = build_manifest(
-        tree, site=SITE, run_id=run.id, stage=stage, base_url=svc.settings.site_url(SITE, stage)
+        tree, site=SITE, run_id=run.id, stage=stage, base_url=svc.settings.shared_site_url(SITE, stage)
     )
     artifacts(svc).put_tree(tree, manifest)
     return svc.runs.create(run)
@@ -182,7 +182,7 @@ def test_the_deploy_step_records_what_the_run_page_reads(provisioned: Services, 
 
     assert {"publish", "plan_text", "plan_files", "artifact_run", "url", "summary", "cleared"} <= set(detail)
     assert detail["publish"]["dry_run"] is False and detail["publish"]["uploaded"] == len(BASE)
-    assert detail["url"] == provisioned.settings.site_url(SITE, STAGE)
+    assert detail["url"] == provisioned.settings.shared_site_url(SITE, STAGE)
     assert detail["summary"].startswith("4 uploaded, 0 deleted, 0 unchanged")
     assert "replanned" not in detail
 

@@ -53,7 +53,7 @@ def test_staging_goes_live_from_one_render_and_prod_is_rendered_before_the_appro
     rendered = pipeline.build_prod(svc, events.ProdBuildRequest(run.id, SITE, source_key))
     assert rendered is not None and rendered.stage("build-prod").status == "succeeded"
     prod = store(svc).get_manifest(SITE, run.id, "prod")
-    assert prod.base_url == svc.settings.site_url(SITE, "prod") and prod.files
+    assert prod.base_url == svc.settings.shared_site_url(SITE, "prod") and prod.files
     assert rendered.stage("build-prod").detail["trees"]["prod"]["files"] == len(prod.files)
     assert rendered.status == "running"  # the approval is asked by the deploy function, next
 

@@ -95,8 +95,8 @@ def test_an_edited_post_is_the_one_page_the_approver_sees_with_its_change_and_li
     assert brief["key"] == review_key(SITE, second.id)
     stored = svc.s3.get_object(Bucket=svc.settings.artifacts_bucket, Key=brief["key"])["Body"].read()
     (changed,) = json.loads(stored)["pages"]["changed"]
-    prod_url = svc.settings.site_url(SITE, "prod") + "posts/post-2/"
-    staging_url = svc.settings.site_url(SITE, "staging") + "posts/post-2/"
+    prod_url = svc.settings.shared_site_url(SITE, "prod") + "posts/post-2/"
+    staging_url = svc.settings.shared_site_url(SITE, "staging") + "posts/post-2/"
     assert (changed["url"], changed["staging_url"]) == (prod_url, staging_url)
     assert changed["title"].startswith("Post 2")
 

@@ -80,6 +80,7 @@ OPERATOR_OWNED = [
     ("tags = true", "tags", "--tags"),
     ('[targets.prod]\nbucket = "other-site"\nprefix = ""', "targets.prod.bucket", "--prod-bucket"),
     ('[targets.staging]\nprefix = ""', "targets.staging.prefix", "--staging-prefix"),
+    ('[targets.prod]\nurl = "https://evil.example/"', "targets.prod.url", "--prod-url"),
     ("[approval]\nprod = false", "approval.prod", "--prod-approval/--no-prod-approval"),
     ("[approval]\nauto_promote = true", "approval.auto_promote", "--auto-promote"),
     ("approval_ttl_hours = 720", "approval_ttl_hours", "--approval-ttl-hours"),
