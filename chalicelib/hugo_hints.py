@@ -3,6 +3,8 @@
 Hugo's own message names its security policy (`security.exec.allow`, `security.http.urls`) or a tool
 it lacks, which tells an author nothing about the fix: a build here starts no program but Hugo (so no
 Go to download Hugo Modules with) and fetches nothing (`hugo_policy`), and has no Dart Sass.
+The same goes for a theme written for an older Hugo than the build's: Hugo names the field or
+function it no longer has (`.Site.Author`, `getJSON`), not that it was removed or what replaced it.
 `hint(log)` turns those failures into one sentence that says what the site asked for and what to do;
 Hugo's own lines stay in the run's log.
 
@@ -19,6 +21,23 @@ _HTTP = re.compile(r'access denied: "([^"]{1,300})" is not whitelisted in policy
 _METHOD = re.compile(r'is not whitelisted in policy "security\.http\.methods"')
 _MODULE = re.compile(r'module "([^"]{1,200})" not found')
 _DART_SASS = re.compile(r"You need to install Dart Sass|TOCSS-DART")
+_GONE_FIELD = re.compile(r"can't evaluate field (\w{1,40}) in type (page\.Site|\*resources\.Namespace)")
+_GONE_FUNCTION = re.compile(r'function "(\w{1,40})" not defined')
+_GONE_TEMPLATE = re.compile(r'no such template "(_internal/[\w./-]{1,80})"')
+#: What Hugo removed that older themes still use, and what to write instead.
+REPLACED = {
+    ".Site.Author": ".Site.Params.author",
+    ".Site.Authors": ".Site.Params.authors",
+    ".Site.Social": ".Site.Params.social",
+    ".Site.IsServer": "hugo.IsServer",
+    ".Site.DisqusShortname": ".Site.Config.Services.Disqus.Shortname",
+    ".Site.GoogleAnalytics": ".Site.Config.Services.GoogleAnalytics.ID",
+    ".Site.RSSLink": '(.OutputFormats.Get "rss").Permalink',
+    ".Site.LanguagePrefix": ".Site.Home.RelPermalink",
+    "resources.ToCSS": "css.Sass",
+    "getJSON": "resources.GetRemote with transform.Unmarshal",
+    "getCSV": "resources.GetRemote with transform.Unmarshal",
+}
 
 
 def hint(log: str) -> str:
@@ -52,6 +71,8 @@ def hint(log: str) -> str:
         )
     if _METHOD.search(log):
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
+    if gone := _removed(log):
+        return gone
     if _DART_SASS.search(log):
         return (
             'the site asks for Dart Sass (css.Sass with transpiler "dartsass"), which the build runner does '
@@ -59,3 +80,27 @@ def hint(log: str) -> str:
             "under static/"
         )
     return ""
+
+
+def _removed(log: str) -> str:
+    """A theme older than the build's Hugo: what it uses that Hugo no longer has, and its replacement."""
+    used = ""
+    if found := _GONE_FIELD.search(log):
+        used = (".Site." if found.group(2) == "page.Site" else "resources.") + found.group(1)
+        used = used if used in REPLACED else ""  # anything else may be the theme's own mistake
+    elif found := _GONE_FUNCTION.search(log):
+        used = found.group(1) if found.group(1) in REPLACED else ""
+    elif found := _GONE_TEMPLATE.search(log):
+        used = f'template "{found.group(1)}"'
+    if not used:
+        return ""
+    instead = REPLACED.get(used)
+    do = (
+        f"write {instead} instead of {used}"
+        if instead
+        else "call Hugo's own shortcode or partial by its name"
+    )
+    return (
+        f"the site's theme uses {used}, which the Hugo this build runs no longer has (the theme was written "
+        f"for an older Hugo): update the theme to a release for this Hugo, or {do}"
+    )

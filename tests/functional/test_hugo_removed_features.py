@@ -1,0 +1,51 @@
+"""A theme written for an older Hugo than the build's fails on what Hugo removed; the build's error
+says what it used, that Hugo no longer has it, and what to write instead (built with the real Hugo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chalicelib.errors import BuildError
+from chalicelib.hugo import build_site
+from tests.conftest import write_tree
+
+CASES = [
+    ("{{ .Site.Author.name }}", "uses .Site.Author, which the Hugo", "write .Site.Params.author instead"),
+    ("{{ .Site.Social.twitter }}", "uses .Site.Social", ".Site.Params.social"),
+    ("{{ if .Site.IsServer }}dev{{ end }}", "uses .Site.IsServer", "hugo.IsServer"),
+    ('{{ getJSON "https://example.org/a.json" }}', "uses getJSON", "resources.GetRemote"),
+    ('{{ (resources.Get "a.scss" | resources.ToCSS).RelPermalink }}', "uses resources.ToCSS", "css.Sass"),
+    (
+        '{{ template "_internal/shortcodes/figure.html" . }}',
+        'uses template "_internal/shortcodes/figure.html"',
+        "",
+    ),
+    ("{{ .Site.Titel }}", "", ""),  # the theme's own mistake: Hugo's words only
+]
+
+
+@pytest.mark.parametrize(("template", "used", "instead"), CASES, ids=[case[0] for case in CASES])
+def test_a_removed_feature_is_named_with_its_replacement(
+    tmp_path: Path, template: str, used: str, instead: str
+) -> None:
+    files = {
+        "hugo.toml": b'title = "Old Theme"\n',
+        "assets/a.scss": b"a { b: c }",
+        "layouts/home.html": f"<html><body>{template}</body></html>".encode(),
+    }
+    if "_internal" in template:  # as Congo's own figure shortcode wraps Hugo's, which Hugo 0.146 moved
+        files["layouts/home.html"] = b"<html><body>{{ .Content }}</body></html>"
+        files["layouts/_shortcodes/figure.html"] = template.encode()
+        files["content/_index.md"] = b'---\ntitle: Home\n---\n{{< figure src="a.png" >}}\n'
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "work")
+    message = str(failed.value)
+    assert message.startswith("Hugo failed (exit 1): ")
+    if used:
+        assert f"the site's theme {used}" in message and "update the theme" in message
+        assert instead in message
+    else:
+        assert "Hugo said" not in message and "can't evaluate field Titel" in message
