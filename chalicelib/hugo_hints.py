@@ -21,6 +21,10 @@ _HTTP = re.compile(r'access denied: "([^"]{1,300})" is not whitelisted in policy
 _METHOD = re.compile(r'is not whitelisted in policy "security\.http\.methods"')
 _MODULE = re.compile(r'module "([^"]{1,200})" not found')
 _DART_SASS = re.compile(r"You need to install Dart Sass|TOCSS-DART")
+_JS_PACKAGE = re.compile(r'JSBUILD: .{0,400}?Could not resolve "([^".\/][^"]{0,100})"')
+_SCSS_IMPORT = re.compile(
+    r"TOCSS: .{0,400}?File to import not found or unreadable: ([^\s]{1,120}?)\.?(?:\s|$)"
+)
 _GONE_FIELD = re.compile(r"can't evaluate field (\w{1,40}) in type (page\.Site|\*resources\.Namespace)")
 _GONE_FUNCTION = re.compile(r'function "(\w{1,40})" not defined')
 _GONE_TEMPLATE = re.compile(r'no such template "(_internal/[\w./-]{1,80})"')
@@ -73,6 +77,18 @@ def hint(log: str) -> str:
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
     if gone := _removed(log):
         return gone
+    if found := _JS_PACKAGE.search(log):
+        return (
+            f"the site's JavaScript imports {found.group(1)}, an npm package, and Presslift's builds run no "
+            "npm install (node_modules/ is not in the repository): bundle the script before you push and "
+            "commit it under assets/ or static/, or commit the package's files under assets/"
+        )
+    if found := _SCSS_IMPORT.search(log):
+        return (
+            f"the site's stylesheet imports {found.group(1)}, which is not in the repository (where the site "
+            "was built before, npm install or a module mount of node_modules/ put it there, and Presslift's "
+            "builds run no npm): commit those files under assets/, or commit the built CSS under static/"
+        )
     if _DART_SASS.search(log):
         return (
             'the site asks for Dart Sass (css.Sass with transpiler "dartsass"), which the build runner does '

@@ -101,6 +101,17 @@ def test_the_hosts_reach_the_runner_in_its_job():
             'failed to load modules: module "ananke" not found in "/src/themes/ananke"',
             "theme ananke is not in",
         ),
+        (
+            'error calling RelPermalink: JSBUILD: failed to transform "/js/x.js" (text/javascript): '
+            '"/src/assets/js/x.js:1:7": Could not resolve "bootstrap"',
+            "imports bootstrap, an npm package",
+        ),
+        ('JSBUILD: failed to transform "/js/x.js": "/src/x.js:2:7": Could not resolve "./missing"', ""),
+        (
+            'TOCSS: failed to transform "/scss/main.scss" (text/x-scss): "/src/assets/scss/main.scss:1:1": '
+            "File to import not found or unreadable: vendor/bootstrap/bootstrap.",
+            "stylesheet imports vendor/bootstrap/bootstrap, which is not in the repository",
+        ),
         ("ERROR template: list.html:1: unexpected EOF", ""),
     ],
 )
