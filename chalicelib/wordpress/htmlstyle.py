@@ -110,3 +110,12 @@ def alignment(el: Any) -> str:
     if align in ALIGNMENTS:
         return align
     return "center" if el.tag == "p" and len(el) == 1 and _centered_image(el) else ""
+
+
+def quoted(inner: str) -> str:
+    """`<q>`: browsers show its text between quotation marks, which Markdown has no mark for."""
+    text = inner.strip()
+    if not text:
+        return inner
+    start = inner.index(text[0])
+    return f"{inner[:start]}“{text}”{inner[start + len(text) :]}"

@@ -30,6 +30,7 @@ from chalicelib.wordpress.htmlstyle import (
     STYLED_INLINE,
     alignment,
     list_attributes,
+    quoted,
     script_tag,
     styled_emphasis,
 )
@@ -532,6 +533,8 @@ def _element(el: Any, ctx: _Context) -> str:
         return _wrap("*", inner)
     if tag in ("del", "s", "strike"):
         return _wrap("~~", inner)
+    if tag == "q":
+        return quoted(inner)
     if tag == "a":
         href = el.get("href") or ""
         if not href:
@@ -558,8 +561,8 @@ def _element(el: Any, ctx: _Context) -> str:
         text = squeeze_blank_lines(text)
         if not text:
             return ""
-        quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
-        return f"{BLOCK_GAP}{quoted}{BLOCK_GAP}"
+        lines = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+        return f"{BLOCK_GAP}{lines}{BLOCK_GAP}"
     if tag in BLOCK and tag != "li":
         if ctx.attributes and not ctx.list_depth and (align := alignment(el)):
             return _aligned(_block(inner), align)

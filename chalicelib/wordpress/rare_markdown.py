@@ -14,7 +14,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
-from chalicelib.wordpress.htmlstyle import list_attributes, script_tag, styled_emphasis
+from chalicelib.wordpress.htmlstyle import list_attributes, quoted, script_tag, styled_emphasis
 from chalicelib.wordpress.markdown import (
     fenced_code,
     script,
@@ -86,6 +86,9 @@ class HugoMarkdown(MarkdownConverter):
         return f"\n\n{fenced_code(code, _code_language(el))}\n\n" if code.strip("\n") else ""
 
     # The fast path's choices for the same tags, so a body reads the same whichever path wrote it.
+    def convert_q(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return quoted(text)
+
     def convert_tt(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return str(self.convert_code(el, text, parent_tags))  # type: ignore[attr-defined]
 

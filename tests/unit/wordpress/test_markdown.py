@@ -16,6 +16,11 @@ COMMON = pytest.mark.parametrize(
         ("<p>a<br />b</p>", "a\\\nb\n"),
         ("<h3>  Title  <em>here</em></h3>", "### Title *here*\n"),
         ("<p><strong>bold </strong>text</p>", "**bold** text\n"),
+        # <q> shows its text between quotation marks, which no Markdown mark writes
+        (
+            "<p>He said <q>ahoy <b>there</b></q>, and <q> </q>left.</p>",
+            "He said “ahoy **there**”, and  left.\n",
+        ),
         ("<p>snake_case and 2*3</p>", "snake\\_case and 2\\*3\n"),
         # Backticks in text are text: three at a line's start would open a code block (and with a "{"
         # after them, one whose attributes Hugo cannot parse, failing the whole build).
