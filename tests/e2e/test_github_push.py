@@ -239,6 +239,10 @@ def test_a_sites_netlify_toml_redirects_are_kept_after_its_redirects_file(cloud,
 
 def test_a_theme_that_writes_root_relative_addresses_works_below_the_sites_path(cloud, api, github):
     # As hugo-coder and many themes do: relURL keeps a leading slash, so the address leaves the site.
+    # A site of its own: its layouts replace the default theme's pages, which on gitsite's staging
+    # would be a deploy deleting most of the site.
+    repo = "acme/root-relative"
+    secret = register(cloud, Site("rootrelative", repo=repo))
     theme = {
         "layouts/home.html": b'<html><head><link rel="icon" href="{{ "/img/icon.svg" | relURL }}">'
         b'<link rel="stylesheet" href="/css/site.css"></head><body>{{ .Content }}</body></html>',
@@ -247,7 +251,12 @@ def test_a_theme_that_writes_root_relative_addresses_works_below_the_sites_path(
         "static/css/site.css": b"body{background:url(/img/icon.svg)}",
         "content/_index.md": b"---\ntitle: Home\n---\nSee [who we are](/about/).\n",
     }
-    run = push_site(github, api, {**site_files("Root Relative"), **theme})
+    before = github.add_commit(repo, site_files("Previous"))
+    after = github.add_commit(repo, {**site_files("Root Relative"), **theme})
+    payload = push_payload(repo, "refs/heads/main", before, after, ["content/_index.md"], private=True)
+    status, body = send_webhook(api, *webhook_request("push", payload, secret))
+    assert status == 202, body
+    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
     assert run["status"] == "awaiting_approval", run
     staging = run["urls"]["staging"]
     home = fetch(staging)[1]

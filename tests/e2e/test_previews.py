@@ -112,7 +112,7 @@ def test_a_pull_request_gets_a_preview_a_comment_and_loses_them_when_closed(clou
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert url in page or f"previews/pr-{number}/" in page  # its own base URL
     assert head(url + "pagefind/pagefind.js")[0] == 200  # its own search index
-    staging = fetch(cloud.services.settings.site_url(SITE, "staging") + "posts/alpha/")
+    staging = fetch(cloud.services.settings.shared_site_url(SITE, "staging") + "posts/alpha/")
     assert staging[0] == 200 and "High water" not in staging[1]  # staging is untouched
 
     posted = wait(
@@ -154,7 +154,7 @@ def test_a_pull_request_gets_a_preview_a_comment_and_loses_them_when_closed(clou
         lambda: cloud.services.previews.get(SITE, f"previews/pr-{number}/").status == "removed",
     )
     wait("the comment saying removed", lambda: "removed" in github.comments(REPO, number)[0].body.lower())
-    assert fetch(cloud.services.settings.site_url(SITE, "staging") + "posts/alpha/")[0] == 200
+    assert fetch(cloud.services.settings.shared_site_url(SITE, "staging") + "posts/alpha/")[0] == 200
 
 
 def test_a_fork_is_refused_and_its_status_says_why(cloud, api, github):
