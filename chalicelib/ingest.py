@@ -1,6 +1,8 @@
 """The ingest bucket's contract: where exports are dropped, what rides beside them, where failures go.
 
-    imports/<site>/<name>.xml           a WordPress export (WXR) for site <site>
+    imports/<site>/<name>.xml           a WordPress export (WXR) for site <site>; also <name>.xml.gz,
+                                        or <name>.zip holding its file or the parts `wp export` split
+                                        it into (WordPress.com's export is such a zip)
     imports/<site>/uploads.zip|.tar.gz  the site's wp-content/uploads, optional, put before the export
     imports-failed/<site>/<name>.xml    an export that could not be converted, with
     imports-failed/<site>/<name>.xml.error.txt   the error beside it
@@ -26,6 +28,9 @@ from chalicelib.errors import InputError
 IMPORTS = "imports/"
 FAILED = "imports-failed/"
 UPLOADS_NAMES = ("uploads.zip", "uploads.tar.gz", "uploads.tgz")
+EXPORT_SUFFIXES = (".xml", ".xml.gz", ".zip")
+# A later part of a split export (`wp export` numbers them .000.xml, .001.xml, ...): never a whole site.
+LATER_PART = re.compile(r"\.(?!000)\d{3}\.xml(?:\.gz)?$", re.IGNORECASE)
 SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -83,20 +88,29 @@ def classify(key: str) -> ExportKey | Rejected | None:
     except InputError as exc:
         return Rejected(key, str(exc), site)
     if export is not None:
+        if LATER_PART.search(export.name):
+            return Rejected(
+                key,
+                f"{export.name!r} is one part of an export that `wp export` split, and alone it would "
+                "replace the site with that part's posts: put all the parts in one .zip and drop that "
+                f"(imports/{export.site}/<name>.zip)",
+                site,
+            )
         return export
     if parts[1] in UPLOADS_NAMES:
         return None
     return Rejected(
         key,
-        f"{parts[1]!r} is neither a WordPress export (.xml) nor a media archive "
-        f"({', '.join(UPLOADS_NAMES)}): {expected}",
+        f"{parts[1]!r} is neither a WordPress export (.xml, .xml.gz, or a .zip of them) nor a media "
+        f"archive ({', '.join(UPLOADS_NAMES)}): {expected}",
         site,
     )
 
 
 def parse_export_key(key: str) -> ExportKey | None:
     """The export a key names, or None for keys that are not exports (uploads archives, other files)."""
-    if not key.startswith(IMPORTS) or not key.lower().endswith(".xml"):
+    name = key.rsplit("/", 1)[-1]
+    if not key.startswith(IMPORTS) or name in UPLOADS_NAMES or not name.lower().endswith(EXPORT_SUFFIXES):
         return None
     parts = key[len(IMPORTS) :].split("/")
     if len(parts) != 2 or not parts[1]:

@@ -164,7 +164,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         console=err,
         transient=True,
     ) as progress:
-        task = progress.add_task(args.export.name, total=None)
+        task = progress.add_task(args.export[0].name, total=None)
         report = convert_export(
             args.export,
             args.out,
@@ -308,7 +308,13 @@ def _add_convert(sub: Any) -> None:
     convert = sub.add_parser(
         "convert", help="import a WordPress export (WXR) as a Hugo site, offline (no pipeline, no AWS)"
     )
-    convert.add_argument("export", type=Path, help="the WXR file (WordPress: Tools > Export)")
+    convert.add_argument(
+        "export",
+        type=Path,
+        nargs="+",
+        help="the WXR file (WordPress: Tools > Export), or all the parts `wp export` split it into "
+        "(site.wordpress.*.000.xml, .001.xml, ...), a .zip of them (WordPress.com's export) or an .xml.gz",
+    )
     convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
     convert.add_argument("--report", type=Path, help="also write the import report as JSON here")

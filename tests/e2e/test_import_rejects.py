@@ -33,7 +33,8 @@ def test_a_txt_under_imports_becomes_a_failed_run_with_the_reason(cloud, api):
     run = api.wait_for_run(listed["id"], lambda r: r["status"] != "running", timeout=60)
     assert run["status"] == "failed" and run["trigger"]["key"] == "imports/harbour/readme.txt"
     convert = next(stage for stage in run["stages"] if stage["name"] == "convert")
-    assert "'readme.txt' is neither a WordPress export (.xml) nor a media archive" in convert["error"]
+    said = "'readme.txt' is neither a WordPress export (.xml, .xml.gz, or a .zip of them) nor a media archive"
+    assert said in convert["error"]
     assert f"moved to s3://{bucket}/imports-failed/harbour/readme.txt" in convert["error"]
     assert s3.list_objects_v2(Bucket=bucket, Prefix="imports/harbour/").get("KeyCount", 0) == 0
 

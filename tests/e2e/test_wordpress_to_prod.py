@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 import time
 import xml.etree.ElementTree as ET
+import zipfile
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -254,3 +256,38 @@ def test_an_export_under_a_bad_site_name_waits_in_imports_failed_with_the_reason
     reason = s3.get_object(Bucket=bucket, Key="imports-failed/Bad_Site/export.xml.error.txt")["Body"].read()
     assert b"site name 'Bad_Site' is not valid" in reason
     assert s3.list_objects_v2(Bucket=bucket, Prefix="imports/Bad_Site/").get("KeyCount", 0) == 0
+
+
+def test_wordpress_coms_zip_of_a_split_export_becomes_one_site(cloud, api):
+    """WordPress.com mails a .zip; `wp export` splits a big site into numbered parts: all of them make
+    the site, and a later part dropped on its own is refused before it could replace the site."""
+    from tests.functional.wordpress.wxr_builder import Post, export
+
+    parts = {
+        f"export/quay.wordpress.2026-05-01.00{number}.xml": export(
+            "https://quay.example", [Post(number + 1, slug, f"<p>{slug} news.</p>", slug.title())]
+        )
+        for number, slug in enumerate(["tide-tables", "boat-show"])
+    }
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, text in parts.items():
+            zipped.writestr(name, text)
+    s3, bucket = cloud.services.s3, cloud.settings.ingest_bucket
+    known = {run["id"] for run in api.runs("quay")}
+    s3.put_object(
+        Bucket=bucket, Key="imports/quay/quay.wordpress.com-2026-05-01.zip", Body=archive.getvalue()
+    )
+    run = api.wait_for_new_run("quay", known, timeout=60)
+    run = api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=300)
+    assert run["status"] == "awaiting_approval", run
+    for slug in ("tide-tables", "boat-show"):
+        status, page = fetch(run["urls"]["staging"] + f"{slug}/")
+        assert status == 200 and f"{slug} news." in page, slug
+
+    known.add(run["id"])
+    s3.put_object(Bucket=bucket, Key="imports/quay/quay.wordpress.2026-05-01.001.xml", Body=b"<rss/>")
+    refused = api.wait_for_new_run("quay", known, timeout=60)
+    refused = api.wait_for_run(refused["id"], lambda r: r["status"] != "running", timeout=60)
+    assert refused["status"] == "failed" and "put all the parts in one .zip" in refused["stages"][0]["error"]
+    assert fetch(run["urls"]["staging"] + "tide-tables/")[0] == 200  # the site stays as it was
