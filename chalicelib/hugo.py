@@ -92,8 +92,10 @@ def build_site(
         "HUGO_CACHEDIR": str(cache),
         "HUGO_RESOURCEDIR": str(work_dir / RESOURCE_DIR),
         "HUGO_ENVIRONMENT": "production",
-        # Site params the pipeline sets without touching the site's own config (HUGO_PARAMS_<NAME>).
-        **{f"HUGO_PARAMS_{name.upper()}": value for name, value in (params or {}).items()},
+        # Site params the pipeline sets, under params.presslift (HUGO_PARAMS_PRESSLIFT_<NAME>): a theme's
+        # own params keep their values (beautifulhugo's and Hextra's `params.search` is a table, which a
+        # bare HUGO_PARAMS_SEARCH=true replaced, failing their builds).
+        **{f"HUGO_PARAMS_PRESSLIFT_{name.upper()}": value for name, value in (params or {}).items()},
         # GitInfo runs git, an external program the security settings refuse (and a source fetched from
         # GitHub's archive has no history): on, it fails every page of a site that sets enableGitInfo.
         "HUGO_ENABLEGITINFO": "false",

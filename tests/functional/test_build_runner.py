@@ -93,7 +93,8 @@ def source_tarball(tmp_path: Path, files: dict[str, str]) -> bytes:
 
 SITE = {
     "hugo.toml": 'title = "Runner"\n',
-    "layouts/home.html": "<html><body><h1>{{ site.Title }} {{ site.Params.search }}</h1></body></html>",
+    "layouts/home.html": "<html><body><h1>{{ site.Title }} {{ site.Params.presslift.search }}</h1>"
+    "</body></html>",
 }
 
 
@@ -305,3 +306,26 @@ def test_a_check_in_the_runner_sees_no_key(tmp_path, monkeypatch):
     assert not result.ok and "the check command" in result.error
     assert "PYTHONPATH=" in result.log_tail
     assert "runner-test-secret" not in result.log_tail and "AWS_" not in result.log_tail
+
+
+def test_the_pipelines_params_leave_a_themes_own_params_alone(tmp_path: Path) -> None:
+    """beautifulhugo and Hextra keep a table in `params.search`; the pipeline's search params go under
+    `params.presslift`, so such a theme builds and reads its own values (a bare HUGO_PARAMS_SEARCH
+    replaced the table with a string and failed the build)."""
+    from chalicelib.hugo import build_site
+
+    source = tmp_path / "site"
+    (source / "layouts").mkdir(parents=True)
+    (source / "hugo.toml").write_text('title = "Theirs"\n[params.search]\nprovider = "fuse"\n')
+    (source / "layouts/home.html").write_text(
+        "<html>{{ site.Params.search.provider }} {{ site.Params.presslift.search }}"
+        " {{ site.Params.presslift.algolia.appId }}</html>"
+    )
+    built = build_site(
+        source,
+        tmp_path / "public",
+        base_url="https://example.org/",
+        work_dir=tmp_path / "work",
+        params={"search": "true", "algolia_appId": "APP"},
+    )
+    assert (built.destination / "index.html").read_text() == "<html>fuse true APP</html>"
