@@ -26,6 +26,10 @@ class StageRender:
     pagefind: bool = True
     #: The hosts its render may fetch from (the site registration's `remote_hosts`).
     remote_hosts: tuple[str, ...] = ()
+    #: Served below a path Presslift chose (the shared distribution's `/<site>/`, a preview's folder):
+    #: root-relative addresses are made to lead inside it (`rootlinks`). Not below the path of a URL
+    #: the operator gave, where an address from the root may mean the domain's other site.
+    fix_root_links: bool = True
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def _stage_tree(
     if segment.name:  # a share of the site: the index job fixes and indexes the merged trees
         logs.append(f"{heading}\n{result.log}")
         return {"seconds": round(result.seconds, 3)}, flags, fallback
-    heading += _root_links(result.destination, stage.base_url)
+    heading += _root_links(result.destination, stage)
     if not stage.pagefind:  # the site searches with Algolia, which never reads a Pagefind index
         logs.append(f"{heading}\n{result.log}\nno Pagefind index: the site searches with Algolia")
         return {"seconds": round(result.seconds, 3)}, flags, fallback
@@ -147,10 +147,12 @@ def _stage_tree(
     return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
 
 
-def _root_links(tree: Path, base_url: str) -> str:
+def _root_links(tree: Path, stage: StageRender) -> str:
     """Root-relative addresses made to lead inside a site served below a path (see `rootlinks`)."""
-    fixed = fix_root_links(tree, base_url)
-    return f"; {fixed.describe(base_path_of(base_url))}" if fixed.addresses else ""
+    if not stage.fix_root_links:
+        return ""
+    fixed = fix_root_links(tree, stage.base_url)
+    return f"; {fixed.describe(base_path_of(stage.base_url))}" if fixed.addresses else ""
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def _index(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> Ru
     public = _fetch_source(job, work)
     stages: dict[str, dict[str, object]] = {}
     for stage in job.stages:
-        if fixed := _root_links(public / stage.stage, stage.base_url):
+        if fixed := _root_links(public / stage.stage, stage):
             logs.append(f"== {stage.stage}{fixed}")
         if not stage.pagefind:  # the site searches with Algolia: its merged trees go back as they are
             logs.append(f"== {stage.stage}: no Pagefind index, the site searches with Algolia")

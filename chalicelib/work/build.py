@@ -144,6 +144,7 @@ def stage_render(svc: Services, site: Site, stage: str) -> StageRender:
         search_params(svc, site, stage),
         pagefind=site.search.backend != "algolia",
         remote_hosts=site.remote_hosts,
+        fix_root_links=site.target(stage).url is None,
     )
 
 

@@ -71,3 +71,16 @@ def test_a_site_at_a_root_is_not_read_at_all(tmp_path: Path) -> None:
     counted = fix_root_links(tree, BASE)
     assert counted == RootLinks(1, 1)
     assert counted.describe("/harbour/") == "1 root-relative address in 1 file now leads inside /harbour/"
+
+
+def test_a_path_the_operator_chose_is_left_alone(tmp_path: Path) -> None:
+    """Below the path of the operator's own URL (https://example.org/blog/) an address from the root may
+    mean the domain's other site: only paths Presslift chose are fixed."""
+    from chalicelib.buildrunner.job import StageRender
+    from chalicelib.buildrunner.render import _root_links
+
+    tree = write_tree(tmp_path / "tree", {**BUILT, "p.html": b'<a href="/about/">x</a>'})
+    own = StageRender("prod", "https://example.org/blog/", fix_root_links=False)
+    assert _root_links(tree, own) == "" and (tree / "p.html").read_bytes() == b'<a href="/about/">x</a>'
+    shared = StageRender("prod", BASE)
+    assert _root_links(tree, shared) == "; 1 root-relative address in 1 file now leads inside /harbour/"
