@@ -45,6 +45,7 @@ class Manifest:
     files: list[ManifestEntry] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)
     text_md5: dict[str, str] = field(default_factory=dict)
+    cache_rules: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def total_bytes(self) -> int:
@@ -63,7 +64,8 @@ class Manifest:
         data = json.loads(text)
         data.pop("version", None)
         files = [ManifestEntry(**entry) for entry in data.pop("files")]
-        return cls(files=files, **data)
+        rules = [(str(pattern), str(value)) for pattern, value in data.pop("cache_rules", [])]
+        return cls(files=files, cache_rules=rules, **data)
 
 
 def file_md5(path: Path) -> str:

@@ -69,7 +69,7 @@ class Built:
             "summary": self.summary,
             "cache": self.cache,
             # A cache that was ignored or could not be kept is a warning on the run, never a failure;
-            # so is a rule of the site's _redirects file that S3 cannot serve.
+            # so is a rule of the site's _redirects or _headers file that S3 cannot serve.
             **({"warnings": self.warnings()} if self.warnings() else {}),
             **({"warning_list": self.redirect_warnings()} if self.redirect_warnings() else {}),
         }
@@ -78,8 +78,12 @@ class Built:
         return self.cache_warnings() + len(self.redirect_warnings())
 
     def redirect_warnings(self) -> list[dict[str, str]]:
-        notes = {note for tree in self.trees.values() for note in tree.get("redirect_notes", [])}
-        return [{"code": "redirect-rule", "message": note} for note in sorted(notes)]
+        """What the site's _redirects and _headers files asked for that could not be kept."""
+        found: list[dict[str, str]] = []
+        for key, code in (("redirect_notes", "redirect-rule"), ("header_notes", "header-rule")):
+            notes = {note for tree in self.trees.values() for note in tree.get(key, [])}
+            found += [{"code": code, "message": note} for note in sorted(notes)]
+        return found
 
     def cache_warnings(self) -> int:
         notes = (self.cache.get("restored", ""), self.cache.get("kept", ""))
@@ -335,6 +339,7 @@ def _store_tree(
         **({"records": len(stored.records)} if algolia else {}),
         **({"redirects": stored.redirect_rules} if stored.redirect_rules else {}),
         **({"redirect_notes": stored.redirect_notes} if stored.redirect_notes else {}),
+        **({"header_notes": stored.header_notes} if stored.header_notes else {}),
     }
 
 

@@ -13,6 +13,7 @@ Never: change prod before `clearance.check` has read, from the run record, that 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,12 +56,19 @@ def target(svc: Services, site: Site, stage: str) -> PublishTarget:
 
 
 def options(
-    config: SiteConfig, *, force: bool = False, allow_deletes: bool = False, verify: bool = False
+    config: SiteConfig,
+    *,
+    force: bool = False,
+    allow_deletes: bool = False,
+    verify: bool = False,
+    site_rules: Sequence[tuple[str, str]] = (),
 ) -> PublishOptions:
-    """The site's Cache-Control rules (globs in presslift.toml) first, then the defaults."""
+    """The site's Cache-Control rules (globs in presslift.toml), then its `_headers` file's
+    (`site_rules`, from the manifest), then the defaults."""
     from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions
 
     rules = tuple(CacheRule(rule.regex(), rule.cache_control) for rule in config.cache)
+    rules += tuple(CacheRule(pattern, value) for pattern, value in site_rules)
     return PublishOptions(
         force=force, allow_deletes=allow_deletes, verify=verify, cache_rules=rules + DEFAULT_CACHE_RULES
     )
@@ -189,8 +197,10 @@ def plan_deploy(
         )
     else:
         publish_to, url = target(svc, site, stage), svc.settings.site_url(site, stage)
-    publish_options = options(config, allow_deletes=allow_deletes, verify=verify or restoring)
     manifest = artifacts(svc).get_manifest(run.site, artifact_run, stage)
+    publish_options = options(
+        config, allow_deletes=allow_deletes, verify=verify or restoring, site_rules=manifest.cache_rules
+    )
     reading = read_bucket(svc.s3, manifest, publish_to, publish_options, None)
     return DeployPlan(
         stage=stage,

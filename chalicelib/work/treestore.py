@@ -24,6 +24,9 @@ from typing import IO, Any
 from chalicelib.artifacts import ALIAS_MAX_BYTES, alias_target
 from chalicelib.contenttypes import content_type_for
 from chalicelib.errors import BuildError
+from chalicelib.headerrules import FILE as HEADERS_FILE
+from chalicelib.headerrules import MAX_BYTES as HEADERS_MAX_BYTES
+from chalicelib.headerrules import read_header_rules
 from chalicelib.manifest import Manifest, ManifestEntry
 from chalicelib.redirectrules import FILE as REDIRECTS_FILE
 from chalicelib.redirectrules import MAX_BYTES as REDIRECTS_MAX_BYTES
@@ -46,6 +49,8 @@ class StoredTree:
     #: From the site's `_redirects` file: the redirects made, and the rules that could not be.
     redirect_rules: int = 0
     redirect_notes: list[str] = field(default_factory=list)
+    #: From its `_headers` file: what was not kept (its Cache-Control rules go into the manifest).
+    header_notes: list[str] = field(default_factory=list)
 
 
 class _Hashing(io.RawIOBase):
@@ -119,6 +124,11 @@ def store_stream(
                 assert handle is not None  # a regular member always has data
                 if path == REDIRECTS_FILE:  # Netlify's rules: redirects below, the file never published
                     redirects = handle.read(REDIRECTS_MAX_BYTES + 1)
+                    continue
+                if path == HEADERS_FILE:  # Netlify's headers: Cache-Control rules, the file never published
+                    headers = read_header_rules(handle.read(HEADERS_MAX_BYTES + 1))
+                    manifest.cache_rules = headers.cache
+                    stored.header_notes.extend(headers.notes)
                     continue
                 info = tarfile.TarInfo(path)
                 info.mtime, info.mode = member.mtime, 0o644

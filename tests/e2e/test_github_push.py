@@ -298,6 +298,22 @@ def test_a_site_served_at_its_own_domain_is_built_for_that_address(cloud, api, g
     assert '<a href="/about/">About</a> <a href="https://staging.harbour.example/">here</a>' in home
 
 
+def test_a_sites_netlify_headers_file_sets_cache_control_and_is_not_published(cloud, api, github):
+    headers = b"/*\n  X-Frame-Options: DENY\n/img/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+    files = {**site_files("Headers Kept"), "static/_headers": headers, "static/img/logo.svg": b"<svg/>"}
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    (warning,) = run["stages"][1]["detail"]["warning_list"]
+    assert warning["code"] == "header-rule" and warning["message"].startswith("_headers: X-Frame-Options")
+    assert cloud.services is not None
+    s3, bucket = cloud.services.s3, cloud.settings.site_buckets["staging"]
+    logo = s3.head_object(Bucket=bucket, Key="gitsite/img/logo.svg")
+    assert logo["CacheControl"] == "public, max-age=31536000, immutable"
+    page = s3.head_object(Bucket=bucket, Key="gitsite/posts/news/index.html")
+    assert page["CacheControl"] == "public, max-age=0, must-revalidate"  # the default for pages
+    assert fetch(run["urls"]["staging"] + "_headers")[0] == 404
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))
