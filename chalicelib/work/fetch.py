@@ -29,7 +29,7 @@ from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info
 from chalicelib.hugosite import find_hugo_site
-from chalicelib.netlifyredirects import NetlifyRedirects, add_netlify_redirects
+from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -143,8 +143,9 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # Hugo fetches module imports with Go, which the build runner has not: vendor them here.
         modules = vendor_modules(site_root, reach, submodules.held, hugo=run.kind != "code")
         git_info = run.kind != "code" and asks_for_git_info(site_root)
-        # A site from Netlify may keep its redirects in netlify.toml: they join static/_redirects.
-        netlify = add_netlify_redirects(site_root, source.root) if run.kind != "code" else NetlifyRedirects()
+        # A site from Netlify may keep redirects and headers in netlify.toml: they join static/_redirects
+        # and static/_headers.
+        netlify = add_netlify_rules(site_root, source.root) if run.kind != "code" else NetlifyRules()
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:
@@ -166,6 +167,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "submodule-not-fetched", "message": note} for note in submodules.skipped),
             *({"code": "module-not-vendored", "message": note} for note in modules.skipped),
             *({"code": "redirect-rule", "message": note} for note in netlify.skipped),
+            *({"code": "header-rule", "message": note} for note in netlify.header_notes),
         ],
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chalicelib.netlifyredirects import add_netlify_redirects
+from chalicelib.netlifytoml import add_netlify_rules
 
 NETLIFY = b"""
 [build]
@@ -66,7 +66,7 @@ def _site(tmp_path: Path, netlify: bytes | None = NETLIFY, own: bytes | None = N
 
 def test_what_s3_can_serve_follows_the_sites_own_rules(tmp_path: Path) -> None:
     site = _site(tmp_path, own=b"/blog/moved /posts/elsewhere/ 301")
-    found = add_netlify_redirects(site, tmp_path)
+    found = add_netlify_rules(site, tmp_path)
     assert found.written == 2 and found.summary() == "2 redirects from netlify.toml"
     assert (site / "static/_redirects").read_text() == (
         "/blog/moved /posts/elsewhere/ 301\n"
@@ -85,11 +85,11 @@ def test_what_s3_can_serve_follows_the_sites_own_rules(tmp_path: Path) -> None:
 
 def test_the_sites_own_netlify_toml_comes_first_and_none_is_nothing(tmp_path: Path) -> None:
     site = _site(tmp_path, netlify=None)
-    assert add_netlify_redirects(site, tmp_path).summary() == ""
+    assert add_netlify_rules(site, tmp_path).summary() == ""
     assert not (site / "static").exists()
     (site / "netlify.toml").write_bytes(b'[[redirects]]\nfrom = "/x"\nto = "/y/"\n')
     (tmp_path / "netlify.toml").write_bytes(NETLIFY)
-    assert add_netlify_redirects(site, tmp_path).written == 1
+    assert add_netlify_rules(site, tmp_path).written == 1
     assert (site / "static/_redirects").read_text() == "# from netlify.toml\n/x /y/ 301\n"
 
 
@@ -99,7 +99,7 @@ def test_a_hostile_or_broken_file_writes_nothing(tmp_path: Path) -> None:
     site = _site(tmp_path, netlify=b'[[redirects]]\nfrom = "/x"\nto = "/y/"\n')
     (site / "static").symlink_to(tmp_path)  # static/_redirects would be a file outside the site
     (tmp_path / "_redirects").write_bytes(b"keep\n")
-    found = add_netlify_redirects(site, tmp_path)
+    found = add_netlify_rules(site, tmp_path)
     assert found.written == 0 and "is a link" in found.skipped[0]
     assert (tmp_path / "_redirects").read_bytes() == b"keep\n"
 
@@ -111,6 +111,41 @@ def test_a_hostile_or_broken_file_writes_nothing(tmp_path: Path) -> None:
         folder = tmp_path / why.replace(" ", "-")
         folder.mkdir()
         site = _site(folder, netlify=data)
-        found = add_netlify_redirects(site, folder)
+        found = add_netlify_rules(site, folder)
         assert found.written == 0 and why in found.skipped[0], found.skipped
         assert not (site / "static").exists()
+
+
+def test_header_tables_join_the_sites_headers_file(tmp_path: Path) -> None:
+    netlify = b"""
+[[headers]]
+  for = "/assets/*"
+  [headers.values]
+    Cache-Control = "public, max-age=31536000, immutable"
+    Content-Security-Policy = '''
+      default-src 'self';
+      img-src *'''
+
+[[headers]]
+  for = "no path"
+  [headers.values]
+    X-Frame-Options = "DENY"
+
+[[headers]]
+  for = "/x"
+  values = "DENY"
+"""
+    site = _site(tmp_path, netlify=netlify)
+    (site / "static").mkdir()
+    (site / "static/_headers").write_text("/*\n  X-Frame-Options: DENY\n")
+    found = add_netlify_rules(site, tmp_path)
+    assert found.headers == 1 and found.summary() == "1 header rule from netlify.toml"
+    assert (site / "static/_headers").read_text() == (
+        "/*\n  X-Frame-Options: DENY\n# from netlify.toml\n/assets/*\n"
+        "  Cache-Control: public, max-age=31536000, immutable\n"
+        "  Content-Security-Policy: default-src 'self'; img-src *\n"
+    )
+    assert [note.split(":")[0] for note in found.header_notes] == [
+        "netlify.toml [[headers]] 2",
+        "netlify.toml [[headers]] 3",
+    ]

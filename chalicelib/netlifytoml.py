@@ -1,0 +1,170 @@
+"""A site's `netlify.toml` redirects and headers (`[[redirects]]`, `[[headers]]`), kept as its
+`_redirects` and `_headers` files are.
+
+Netlify reads redirects from the `_redirects` file the site publishes and from the `[[redirects]]`
+tables of `netlify.toml`, the file's rules first, and headers from `_headers` and `[[headers]]` alike.
+A Hugo site that moves here from Netlify often has only the tables. The fetch stage turns each table
+into lines of the files, after the site's own lines in `static/_redirects` and `static/_headers`,
+which Hugo copies into the built site and the build reads (`redirectrules`, `headerrules`). A
+redirect S3 cannot serve (a query or conditions, a 200 rewrite, a signed proxy, custom headers) and a
+malformed table are named, not written. The file is read as data, never trusted: size capped, every
+value type-checked, no symlink followed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chalicelib.headerrules import FILE as HEADERS_FILE
+from chalicelib.redirectrules import FILE, MAX_BYTES, MAX_RULES, read_rule
+
+NETLIFY_TOML = "netlify.toml"
+#: Any base URL: lines are only checked here; the build resolves them against the stage's own.
+_CHECK_BASE = "https://site.invalid/"
+
+
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,100}$")
+
+
+@dataclass
+class NetlifyRules:
+    """What `add_netlify_rules` wrote (redirects and header paths) and a note for each table it did not."""
+
+    written: int = 0
+    headers: int = 0
+    skipped: list[str] = field(default_factory=list)
+    header_notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        said = [f"{self.written} redirect{'s' * (self.written != 1)}"] if self.written else []
+        said += [f"{self.headers} header rule{'s' * (self.headers != 1)}"] if self.headers else []
+        return f"{' and '.join(said)} from {NETLIFY_TOML}" if said else ""
+
+
+def add_netlify_rules(site_root: Path, repo_root: Path) -> NetlifyRules:
+    """Append the `[[redirects]]` of the site's netlify.toml (in `site_root`, else the repository's
+    root) that S3 can serve to `site_root/static/_redirects`, and its `[[headers]]` to `_headers`."""
+    found = NetlifyRules()
+    config = next(
+        (root / NETLIFY_TOML for root in (site_root, repo_root) if _plain_file(root / NETLIFY_TOML)), None
+    )
+    if config is None:
+        return found
+    data = config.read_bytes()[: MAX_BYTES + 1]
+    if len(data) > MAX_BYTES:
+        found.skipped.append(
+            f"{NETLIFY_TOML} is over {MAX_BYTES // 1024} KB; none of its redirects were kept"
+        )
+        return found
+    try:
+        config_data = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        found.skipped.append(f"{NETLIFY_TOML} cannot be read ({exc}); none of its redirects were kept")
+        return found
+    _add_headers(config_data.get("headers", []), site_root, found)
+    tables = config_data.get("redirects", [])
+    if not isinstance(tables, list):
+        found.skipped.append(
+            f"{NETLIFY_TOML}: redirects is not a list of [[redirects]] tables; none were kept"
+        )
+        return found
+    lines = []
+    for number, table in enumerate(tables[:MAX_RULES], start=1):
+        where = f"{NETLIFY_TOML} [[redirects]] {number}"
+        why, line = _line(table, where)
+        if line is not None:
+            lines.append(line)
+        else:
+            found.skipped.append(f"{where}: {why}")
+    if len(tables) > MAX_RULES:
+        found.skipped.append(f"{NETLIFY_TOML}: past {MAX_RULES} redirects; the rest were left out")
+    if lines:
+        why = _append(site_root, FILE, lines)
+        if why:
+            found.skipped.append(f"{NETLIFY_TOML}: its redirects were not kept: {why}")
+        else:
+            found.written = len(lines)
+    return found
+
+
+def _add_headers(tables: Any, site_root: Path, found: NetlifyRules) -> None:
+    """`[[headers]]` (`for` a path, `[headers.values]` its headers) as `_headers` lines."""
+    if not isinstance(tables, list):
+        found.header_notes.append(
+            f"{NETLIFY_TOML}: headers is not a list of [[headers]] tables; none were kept"
+        )
+        return
+    lines: list[str] = []
+    paths = 0
+    for number, table in enumerate(tables[:MAX_RULES], start=1):
+        path = table.get("for") if isinstance(table, dict) else None
+        values = table.get("values") if isinstance(table, dict) else None
+        if not isinstance(path, str) or not path.startswith("/") or any(c.isspace() for c in path):
+            found.header_notes.append(
+                f"{NETLIFY_TOML} [[headers]] {number}: needs `for`, a path like /assets/*"
+            )
+            continue
+        if not isinstance(values, dict) or not all(
+            isinstance(name, str) and _HEADER_NAME.match(name) and isinstance(value, str)
+            for name, value in values.items()
+        ):
+            found.header_notes.append(
+                f"{NETLIFY_TOML} [[headers]] {number}: needs [headers.values] of names and texts"
+            )
+            continue
+        lines.append(path)
+        lines += [f"  {name}: {' '.join(value.split())}" for name, value in values.items()]
+        paths += 1
+    if lines:
+        why = _append(site_root, HEADERS_FILE, lines)
+        if why:
+            found.header_notes.append(f"{NETLIFY_TOML}: its headers were not kept: {why}")
+        else:
+            found.headers = paths
+
+
+def _line(table: Any, where: str) -> tuple[str, str | None]:
+    """The `_redirects` line of one `[[redirects]]` table, or why it has none."""
+    if not isinstance(table, dict):
+        return "not a table", None
+    old, new = table.get("from"), table.get("to")
+    if not isinstance(old, str) or not isinstance(new, str) or not old or not new:
+        return "needs `from` and `to`, each a text", None
+    if any(char.isspace() for char in old + new):
+        return "an address with a space in it is no address", None
+    if any(table.get(key) for key in ("query", "conditions", "headers", "signed")):
+        return "query, conditions, headers or a signed proxy need a server; S3 redirects cannot", None
+    status, force = table.get("status", 301), table.get("force", False)
+    if not isinstance(status, int) or isinstance(status, bool) or not isinstance(force, bool):
+        return "`status` must be a number and `force` true or false", None
+    line = f"{old} {new} {status}{'!' if force else ''}"
+    why, rule = read_rule(line.split(), _CHECK_BASE, f"{where} ({line[:120]})")
+    return (f"({line[:120]}) {why}", None) if rule is None else ("", line)
+
+
+def _append(site_root: Path, file: str, lines: list[str]) -> str:
+    """Add `lines` after the site's own `static/<file>` lines; why not, or ""."""
+    static = site_root / "static"
+    target = static / file
+    if static.is_symlink() or (static.exists() and not static.is_dir()) or target.is_symlink():
+        return f"static/{file} is a link or static/ is not a folder"
+    if target.exists() and not target.is_file():
+        return f"static/{file} is not a file"
+    before = target.read_bytes() if target.is_file() else b""
+    if len(before) > MAX_BYTES:
+        return f"static/{file} is over {MAX_BYTES // 1024} KB already"
+    joined = before + (b"" if not before or before.endswith(b"\n") else b"\n")
+    joined += f"# from {NETLIFY_TOML}\n".encode() + "\n".join(lines).encode() + b"\n"
+    if len(joined) > MAX_BYTES:
+        return f"with static/{file}'s own lines they are over {MAX_BYTES // 1024} KB"
+    static.mkdir(exist_ok=True)
+    target.write_bytes(joined)
+    return ""
+
+
+def _plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
