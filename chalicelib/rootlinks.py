@@ -66,14 +66,22 @@ def fix_root_links(tree: Path, base_url: str) -> RootLinks:
         return RootLinks()
     files = _files(tree)
     fix = _fixer(base_path, files)
+    # Most pages write every address under the site's path already: one search in C finds whether a
+    # page has another root-relative one (`="/x`, `=/x`, `url(/x`); only those pages are rewritten.
+    suspect = re.compile(
+        rb"""(?:=\s*["']?|url\(\s*["']?)/(?!/|""" + re.escape(base_path[1:].encode()) + rb")"
+    )
     addresses = changed = 0
     for path in sorted(files):
         if not path.endswith((".html", ".htm", ".css")):
             continue
         file = tree / path
-        if file.is_symlink() or file.stat().st_size > MAX_FILE_BYTES:
+        if file.is_symlink():
             continue
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES or suspect.search(data) is None:
+            continue
         if path.endswith(".css"):
             new, count = _in_stylesheet(data, fix)
         else:
