@@ -63,7 +63,13 @@ def convert_export(
         )
     for part in exports:
         if not part.is_file():
-            what = "is a folder: give the export file (.xml) inside it" if part.is_dir() else "does not exist"
+            what = (
+                "is a folder: give the export file (.xml) inside it"
+                if part.is_dir()
+                else "is not a regular file"
+                if part.exists()
+                else "does not exist"
+            )
             raise ConversionError(f"the export file {what}", source=str(part))
     refuse_unless_empty(out_dir, force=force)
     # The work folder goes beside the real folder (out_dir may be a link to it), on its filesystem.
