@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 
 FILE = "_headers"
 MAX_BYTES = 1024 * 1024
-MAX_RULES = 1_000
+#: Each rule is a regex tried on every file a deploy publishes: a real file has a few dozen.
+MAX_RULES = 200
+#: Splats a path may have: each is a `.*`, and several in one pattern backtrack without bound.
+MAX_SPLATS = 2
 _HEADER = re.compile(r"^([A-Za-z0-9-]+)\s*:\s*(.*)$")
 _NAMED = re.compile(r"^:[A-Za-z_]\w*$")
 
@@ -52,7 +55,7 @@ def read_header_rules(data: bytes) -> HeaderRules:
             path = _path_regex(line.split()[0]) or ""  # "": a path whose headers are left out
             if not path:
                 found.notes.append(
-                    f"{FILE} line {number} ({line[:120]}): a path with '..' or a query; "
+                    f"{FILE} line {number} ({line[:120]}): a path with '..', a query or over two splats; "
                     "its headers were not kept"
                 )
             continue
@@ -67,6 +70,8 @@ def read_header_rules(data: bytes) -> HeaderRules:
         name, value = header.group(1), header.group(2).strip()
         if name.lower() == "cache-control" and value and len(rules) < MAX_RULES:
             rules.append((path, value))
+        elif name.lower() == "cache-control" and value:
+            found.notes.append(f"{FILE} line {number}: past {MAX_RULES} Cache-Control rules; left out")
         elif name.lower() != "cache-control":
             other.add(name)
     found.cache = rules[::-1]
@@ -81,7 +86,7 @@ def read_header_rules(data: bytes) -> HeaderRules:
 def _path_regex(pattern: str) -> str | None:
     """Netlify's path (`/blog/*`, `/:lang/about`, `/about`) as a regex over a file's path in the tree:
     a folder's address names its index.html, and an address without a slash or suffix its page too."""
-    if "?" in pattern or "#" in pattern:
+    if "?" in pattern or "#" in pattern or pattern.count("*") > MAX_SPLATS:
         return None
     parts = pattern.lstrip("/").split("/")
     if any(part in (".", "..") for part in parts):

@@ -28,9 +28,7 @@ _ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 # A script's or inline style's content (the opening tag's own attributes are fixed like any other).
-_SCRIPT_OR_STYLE = re.compile(
-    rb"<(?P<tag>script|style)\b[^>]*>(?P<content>.*?)</(?P=tag)\s*>", re.IGNORECASE | re.DOTALL
-)
+_SCRIPT_OR_STYLE = re.compile(rb"<(script|style)\b[^>]*>", re.IGNORECASE)
 _CSS_URL = re.compile(rb"""url\(\s*(?P<q>["']?)(?P<url>/[^)"'\s]*)(?P=q)\s*\)""")
 #: Files larger than this are left alone (no page or stylesheet is; an archive named .html might be).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -150,11 +148,16 @@ def _in_page(data: bytes, fix: Callable[[bytes], bytes | None]) -> tuple[bytes, 
 
     out: list[bytes] = []
     last = 0
-    for block in _SCRIPT_OR_STYLE.finditer(data):
-        start, end = block.span("content")
+    lower = data.lower()
+    # Each block's end is found with one find, so a page of unclosed <script> tags costs one pass.
+    while (block := _SCRIPT_OR_STYLE.search(data, last)) is not None:
+        tag = block.group(1).lower()
+        start = block.end()
+        end = lower.find(b"</" + tag, start)
+        end = len(data) if end < 0 else end
         out.append(_ATTRIBUTE.sub(attribute, data[last:start]))
         content = data[start:end]
-        if block.group("tag").lower() == b"style":
+        if tag == b"style":
             content, fixed = _in_stylesheet(content, fix)
             count += fixed
         out.append(content)

@@ -76,3 +76,8 @@ def test_the_file_is_read_not_stored(tmp_path: Path) -> None:
     assert "_headers" not in {entry.path for entry in manifest.files}
     assert manifest.cache_rules == read_header_rules(FILE).cache
     assert len(stored.header_notes) == 3
+
+
+def test_a_path_that_would_backtrack_without_bound_is_refused() -> None:
+    found = read_header_rules(b"/*a*a*a*b\n  Cache-Control: no-store\n")
+    assert found.cache == [] and "over two splats" in found.notes[0]

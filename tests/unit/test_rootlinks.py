@@ -84,3 +84,11 @@ def test_a_path_the_operator_chose_is_left_alone(tmp_path: Path) -> None:
     assert _root_links(tree, own) == "" and (tree / "p.html").read_bytes() == b'<a href="/about/">x</a>'
     shared = StageRender("prod", BASE)
     assert _root_links(tree, shared) == "; 1 root-relative address in 1 file now leads inside /harbour/"
+
+
+def test_a_page_of_unclosed_scripts_is_read_in_one_pass(tmp_path: Path) -> None:
+    # Everything after an unclosed <script> is script, as browsers read it: left alone.
+    page = b"<script>" * 50_000 + b'<img src="/img/a-2x.png">'
+    assert _fixed(tmp_path, page) == page
+    closed = b'<script>var a = "<img src=/img/a-2x.png>"</script><img src=/img/a-2x.png>'
+    assert _fixed(tmp_path, closed) == closed[:-23] + b"<img src=/harbour/img/a-2x.png>"
