@@ -33,6 +33,8 @@ _PLACEHOLDER = re.compile(r"\*|/:[A-Za-z]")  # :splat, :slug, a splat itself
 _NAMED = re.compile(r"^:([A-Za-z_][A-Za-z0-9_]*)$")
 #: Redirect pages one file's patterns may make: each is an object to publish.
 MAX_PATTERN_PAGES = 20_000
+#: Pattern rules one file may have: each is matched against every file the site builds.
+MAX_PATTERN_RULES = 100
 _STATUS = re.compile(r"^(\d{3})(!?)$")
 REDIRECT_STATUSES = frozenset({"301", "302", "303", "307", "308"})
 

@@ -30,7 +30,15 @@ from chalicelib.headerrules import read_header_rules
 from chalicelib.manifest import Manifest, ManifestEntry
 from chalicelib.redirectrules import FILE as REDIRECTS_FILE
 from chalicelib.redirectrules import MAX_BYTES as REDIRECTS_MAX_BYTES
-from chalicelib.redirectrules import MAX_PATTERN_PAGES, PatternRule, Rule, expand, read_rules, redirect_page
+from chalicelib.redirectrules import (
+    MAX_PATTERN_PAGES,
+    MAX_PATTERN_RULES,
+    PatternRule,
+    Rule,
+    expand,
+    read_rules,
+    redirect_page,
+)
 from chalicelib.review.pages import read_page
 from chalicelib.targz import write_tar_gz
 
@@ -167,8 +175,13 @@ def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) ->
     stored.redirect_notes.extend(rules.skipped)
     built = sorted(seen - {REDIRECTS_FILE})
     made: set[str] = set()
+    patterns = 0
     for rule in rules.rules:
         if isinstance(rule, PatternRule):
+            patterns += 1
+            if patterns > MAX_PATTERN_RULES:
+                stored.redirect_notes.append(f"{rule.line}: not kept, past {MAX_PATTERN_RULES} pattern rules")
+                continue
             if len(made) >= MAX_PATTERN_PAGES:
                 stored.redirect_notes.append(
                     f"{rule.line}: not kept, {MAX_PATTERN_PAGES} redirects made already"

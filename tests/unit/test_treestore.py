@@ -168,3 +168,12 @@ def test_a_redirects_file_becomes_redirect_pages_and_is_not_stored(tmp_path: Pat
     unpack(tmp_path / "tree.tar.gz", unpacked := tmp_path / "out")
     assert not (unpacked / "_redirects").exists()
     assert (unpacked / "old/index.html").read_bytes().count(b"https://staging.example/posts/new/") == 3
+
+
+def test_a_redirects_file_of_many_patterns_matches_at_most_a_hundred(tmp_path: Path) -> None:
+    rules = b"".join(f"/old{n}/* /nothing{n}/:splat\n".encode() for n in range(150))
+    archive = runner_archive(tmp_path, {**SITE, "staging/_redirects": rules})
+    stored = store_stream(archive, tmp_path / "tree.tar.gz", empty())
+    assert stored.redirect_rules == 0
+    assert sum("past 100 pattern rules" in note for note in stored.redirect_notes) == 50
+    assert sum("no file the site builds matches" in note for note in stored.redirect_notes) == 100
