@@ -399,7 +399,7 @@ class LocalCloud:
             f"  Sites           {self.options.base_url}/sites/<site>/<stage>/"
             f"   (stages: {', '.join(s.site_buckets)})",
             f"  Drop an export  s3://{s.ingest_bucket}/imports/<site>/<name>.xml"
-            f"  (media: imports/<site>/uploads.zip, put first)",
+            " (or .xml.gz, or a .zip of its parts)  (media: imports/<site>/uploads.zip, put first)",
             f"  Buckets         {', '.join(self.provisioned.buckets)}",
             f"  Queues          {', '.join(s.queues.values())} (each with a -dlq)",
             f"  Table           {s.table}",
