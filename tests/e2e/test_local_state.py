@@ -180,7 +180,10 @@ def test_piped_up_keeps_urls_whole_and_a_kill_9_keeps_what_was_saved(tmp_path):
         assert proc.poll() is None, banner
         dashboard = f"http://127.0.0.1:{env['PRESSLIFT_DASHBOARD_PORT']}/"
         assert dashboard in banner
-        drop = "imports/<site>/<name>.xml  (media: imports/<site>/uploads.zip, put first)"
+        drop = (
+            "imports/<site>/<name>.xml (or .xml.gz, or a .zip of its parts)"
+            "  (media: imports/<site>/uploads.zip, put first)"
+        )
         assert any(drop in line for line in banner.splitlines()), banner
         cloudfront = next(line for line in banner.splitlines() if "CloudFront" in line)
 
