@@ -3,7 +3,7 @@
     imports/<site>/<name>.xml           a WordPress export (WXR) for site <site>; also <name>.xml.gz,
                                         or <name>.zip holding its file or the parts `wp export` split
                                         it into (WordPress.com's export is such a zip)
-    imports/<site>/uploads.zip|.tar.gz  the site's wp-content/uploads, optional, put before the export
+    imports/<site>/uploads.zip|.tar.gz|.tar  the site's wp-content/uploads, optional, put before the export
     imports-failed/<site>/<name>.xml    an export that could not be converted, with
     imports-failed/<site>/<name>.xml.error.txt   the error beside it
 
@@ -27,7 +27,7 @@ from chalicelib.errors import InputError
 
 IMPORTS = "imports/"
 FAILED = "imports-failed/"
-UPLOADS_NAMES = ("uploads.zip", "uploads.tar.gz", "uploads.tgz")
+UPLOADS_NAMES = ("uploads.zip", "uploads.tar.gz", "uploads.tgz", "uploads.tar")
 EXPORT_SUFFIXES = (".xml", ".xml.gz", ".zip")
 # A later part of a split export (`wp export` numbers them .000.xml, .001.xml, ...): never a whole site.
 LATER_PART = re.compile(r"\.(?!000)\d{3}\.xml(?:\.gz)?$", re.IGNORECASE)

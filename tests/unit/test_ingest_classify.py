@@ -18,6 +18,7 @@ def test_an_export_is_an_export():
     [
         "imports/demo/uploads.zip",  # waits for its export
         "imports/demo/uploads.tar.gz",
+        "imports/demo/uploads.tar",  # WordPress.com's media export is a plain tar
         "imports-failed/demo/notes.txt",  # Presslift's own: rejecting it again would loop
         "imports-failed/demo/notes.txt.error.txt",
         "imports/demo/",  # a folder made in the S3 console

@@ -35,7 +35,12 @@ def test_reads_zip_and_tar_archives(tmp_path):
         info = tarfile.TarInfo("wp-content/uploads/2025/03/a.png")
         info.size = 3
         tf.addfile(info, io.BytesIO(b"png"))
-    for path in (zpath, tpath):
+    plain = tmp_path / "uploads.tar"  # WordPress.com's media export: a tar, not compressed
+    with tarfile.open(plain, "w") as tf:
+        info = tarfile.TarInfo("2025/03/a.png")
+        info.size = 3
+        tf.addfile(info, io.BytesIO(b"png"))
+    for path in (zpath, tpath, plain):
         archive = UploadsArchive(path)
         assert archive.files == {"2025/03/a.png"}
         archive.copy("2025/03/a.png", tmp_path / "out" / path.name / "a.png")
