@@ -151,6 +151,23 @@ def asks_for_git_info(source: Path) -> bool:
     )
 
 
+def static_folder(source: Path) -> str:
+    """The folder Hugo copies as the site's root files: the project's first `staticDir` ("static" when
+    it sets none, or one that cannot be read or leaves the project)."""
+    try:
+        configs = list(component_configs(source))
+    except BuildError:
+        return "static"
+    for _, config in configs:
+        for key, value in config.items():
+            if str(key).lower() != "staticdir":
+                continue
+            first = value[0] if isinstance(value, list) and value else value
+            if isinstance(first, str) and first and not _absolute(first) and ".." not in first.split("/"):
+                return first.strip("/")
+    return "static"
+
+
 def _absolute(value: str) -> bool:
     return value.startswith(("/", "\\", "~"))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.headerrules import FILE as HEADERS_FILE
+from chalicelib.hugo_policy import static_folder
 from chalicelib.redirectrules import FILE, MAX_BYTES, MAX_RULES, read_rule
 
 NETLIFY_TOML = "netlify.toml"
@@ -147,13 +148,15 @@ def _line(table: Any, where: str) -> tuple[str, str | None]:
 
 
 def _append(site_root: Path, file: str, lines: list[str]) -> str:
-    """Add `lines` after the site's own `static/<file>` lines; why not, or ""."""
-    static = site_root / "static"
+    """Add `lines` after the site's own `<static folder>/<file>` lines; why not, or ""."""
+    static = site_root / static_folder(site_root)
     target = static / file
     if static.is_symlink() or (static.exists() and not static.is_dir()) or target.is_symlink():
-        return f"static/{file} is a link or static/ is not a folder"
+        return f"{file} in the static folder is a link, or the folder is not one"
+    if not static.resolve().is_relative_to(site_root.resolve()):
+        return "the static folder leaves the site"
     if target.exists() and not target.is_file():
-        return f"static/{file} is not a file"
+        return f"{file} in the static folder is not a file"
     before = target.read_bytes() if target.is_file() else b""
     if len(before) > MAX_BYTES:
         return f"static/{file} is over {MAX_BYTES // 1024} KB already"
@@ -161,7 +164,7 @@ def _append(site_root: Path, file: str, lines: list[str]) -> str:
     joined += f"# from {NETLIFY_TOML}\n".encode() + "\n".join(lines).encode() + b"\n"
     if len(joined) > MAX_BYTES:
         return f"with static/{file}'s own lines they are over {MAX_BYTES // 1024} KB"
-    static.mkdir(exist_ok=True)
+    static.mkdir(parents=True, exist_ok=True)
     target.write_bytes(joined)
     return ""
 

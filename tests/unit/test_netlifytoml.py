@@ -149,3 +149,11 @@ def test_header_tables_join_the_sites_headers_file(tmp_path: Path) -> None:
         "netlify.toml [[headers]] 2",
         "netlify.toml [[headers]] 3",
     ]
+
+
+def test_the_lines_go_into_the_folder_hugo_copies(tmp_path: Path) -> None:
+    site = _site(tmp_path, netlify=b'[[redirects]]\nfrom = "/x"\nto = "/y/"\n')
+    (site / "hugo.toml").write_text('staticDir = ["files", "static"]\n')
+    assert add_netlify_rules(site, tmp_path).written == 1
+    assert (site / "files/_redirects").read_text() == "# from netlify.toml\n/x /y/ 301\n"
+    assert not (site / "static").exists()
