@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from chalicelib.headerrules import FILE as HEADERS_FILE
 from chalicelib.hugo_policy import static_folder
-from chalicelib.redirectrules import FILE, MAX_BYTES, MAX_RULES, read_rule
+from chalicelib.redirectrules import FILE, MAX_BYTES, MAX_RULES, checked_line
 
 NETLIFY_TOML = "netlify.toml"
-#: Any base URL: lines are only checked here; the build resolves them against the stage's own.
-_CHECK_BASE = "https://site.invalid/"
 
 
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,100}$")
@@ -50,9 +49,7 @@ def add_netlify_rules(site_root: Path, repo_root: Path) -> NetlifyRules:
     """Append the `[[redirects]]` of the site's netlify.toml (in `site_root`, else the repository's
     root) that S3 can serve to `site_root/static/_redirects`, and its `[[headers]]` to `_headers`."""
     found = NetlifyRules()
-    config = next(
-        (root / NETLIFY_TOML for root in (site_root, repo_root) if _plain_file(root / NETLIFY_TOML)), None
-    )
+    config = site_file(site_root, repo_root, NETLIFY_TOML)
     if config is None:
         return found
     data = config.read_bytes()[: MAX_BYTES + 1]
@@ -73,23 +70,33 @@ def add_netlify_rules(site_root: Path, repo_root: Path) -> NetlifyRules:
             f"{NETLIFY_TOML}: redirects is not a list of [[redirects]] tables; none were kept"
         )
         return found
+    entries = [(f"{NETLIFY_TOML} [[redirects]] {number}", table) for number, table in enumerate(tables, 1)]
+    found.written = write_redirects(site_root, NETLIFY_TOML, entries, _line, found.skipped)
+    return found
+
+
+def write_redirects(
+    site_root: Path,
+    source: str,
+    entries: list[tuple[str, Any]],
+    line_of: Callable[[Any, str], tuple[str, str | None]],
+    skipped: list[str],
+) -> int:
+    """Each of `source`'s redirect entries (where it is, the entry) as a `_redirects` line after the
+    site's own (`line_of` gives the line or why there is none); how many were written."""
     lines = []
-    for number, table in enumerate(tables[:MAX_RULES], start=1):
-        where = f"{NETLIFY_TOML} [[redirects]] {number}"
-        why, line = _line(table, where)
+    for where, entry in entries[:MAX_RULES]:
+        why, line = line_of(entry, where)
         if line is not None:
             lines.append(line)
         else:
-            found.skipped.append(f"{where}: {why}")
-    if len(tables) > MAX_RULES:
-        found.skipped.append(f"{NETLIFY_TOML}: past {MAX_RULES} redirects; the rest were left out")
-    if lines:
-        why = _append(site_root, FILE, lines)
-        if why:
-            found.skipped.append(f"{NETLIFY_TOML}: its redirects were not kept: {why}")
-        else:
-            found.written = len(lines)
-    return found
+            skipped.append(f"{where}: {why}")
+    if len(entries) > MAX_RULES:
+        skipped.append(f"{source}: past {MAX_RULES} redirects; the rest were left out")
+    why = append_to_static(site_root, FILE, lines, source) if lines else ""
+    if why:
+        skipped.append(f"{source}: its redirects were not kept: {why}")
+    return 0 if why else len(lines)
 
 
 def _add_headers(tables: Any, site_root: Path, found: NetlifyRules) -> None:
@@ -121,7 +128,7 @@ def _add_headers(tables: Any, site_root: Path, found: NetlifyRules) -> None:
         lines += [f"  {name}: {' '.join(value.split())}" for name, value in values.items()]
         paths += 1
     if lines:
-        why = _append(site_root, HEADERS_FILE, lines)
+        why = append_to_static(site_root, HEADERS_FILE, lines)
         if why:
             found.header_notes.append(f"{NETLIFY_TOML}: its headers were not kept: {why}")
         else:
@@ -142,13 +149,11 @@ def _line(table: Any, where: str) -> tuple[str, str | None]:
     status, force = table.get("status", 301), table.get("force", False)
     if not isinstance(status, int) or isinstance(status, bool) or not isinstance(force, bool):
         return "`status` must be a number and `force` true or false", None
-    line = f"{old} {new} {status}{'!' if force else ''}"
-    why, rule = read_rule(line.split(), _CHECK_BASE, f"{where} ({line[:120]})")
-    return (f"({line[:120]}) {why}", None) if rule is None else ("", line)
+    return checked_line(f"{old} {new} {status}{'!' if force else ''}", where)
 
 
-def _append(site_root: Path, file: str, lines: list[str]) -> str:
-    """Add `lines` after the site's own `<static folder>/<file>` lines; why not, or ""."""
+def append_to_static(site_root: Path, file: str, lines: list[str], source: str = NETLIFY_TOML) -> str:
+    """Add `lines` (from `source`) after the site's own `<static folder>/<file>` lines; why not, or ""."""
     static = site_root / static_folder(site_root)
     target = static / file
     if static.is_symlink() or (static.exists() and not static.is_dir()) or target.is_symlink():
@@ -161,7 +166,7 @@ def _append(site_root: Path, file: str, lines: list[str]) -> str:
     if len(before) > MAX_BYTES:
         return f"static/{file} is over {MAX_BYTES // 1024} KB already"
     joined = before + (b"" if not before or before.endswith(b"\n") else b"\n")
-    joined += f"# from {NETLIFY_TOML}\n".encode() + "\n".join(lines).encode() + b"\n"
+    joined += f"# from {source}\n".encode() + "\n".join(lines).encode() + b"\n"
     if len(joined) > MAX_BYTES:
         return f"with static/{file}'s own lines they are over {MAX_BYTES // 1024} KB"
     static.mkdir(parents=True, exist_ok=True)
@@ -169,5 +174,10 @@ def _append(site_root: Path, file: str, lines: list[str]) -> str:
     return ""
 
 
-def _plain_file(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink()
+def site_file(site_root: Path, repo_root: Path, name: str) -> Path | None:
+    """The host's config file `name` in the site's folder, else at the repository's root; never a link."""
+    for root in (site_root, repo_root):
+        path = root / name
+        if path.is_file() and not path.is_symlink():
+            return path
+    return None

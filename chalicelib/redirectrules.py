@@ -84,6 +84,13 @@ def read_rules(data: bytes, base_url: str) -> Rules:
     return found
 
 
+def checked_line(line: str, where: str) -> tuple[str, str | None]:
+    """A `_redirects` line made from another host's config: the line when the build can keep it, else
+    why not (checked against a stand-in base URL; the build resolves it against the stage's own)."""
+    why, rule = read_rule(line.split(), "https://site.invalid/", f"{where} ({line[:120]})")
+    return (f"({line[:120]}) {why}", None) if rule is None else ("", line)
+
+
 def read_rule(fields: list[str], base_url: str, where: str) -> tuple[str, Rule | PatternRule | None]:
     """One rule (`/old /new 301`, split on spaces): the rule, or why S3 cannot serve it."""
     if len(fields) < 2:

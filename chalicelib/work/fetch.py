@@ -33,6 +33,7 @@ from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
+from chalicelib.vercelconfig import VercelRules, add_vercel_rules
 from chalicelib.work import artifacts, work_dir
 
 CONFIG_FILE = "presslift.toml"
@@ -146,6 +147,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # A site from Netlify may keep redirects and headers in netlify.toml: they join static/_redirects
         # and static/_headers.
         netlify = add_netlify_rules(site_root, source.root) if run.kind != "code" else NetlifyRules()
+        vercel = add_vercel_rules(site_root, source.root) if run.kind != "code" else VercelRules()
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:
@@ -157,7 +159,17 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         bytes=modules.bytes,
         presslift_toml=toml,
         summary=", ".join(
-            filter(None, [summary, lfs.summary(), submodules.summary(), modules.summary(), netlify.summary()])
+            filter(
+                None,
+                [
+                    summary,
+                    lfs.summary(),
+                    submodules.summary(),
+                    modules.summary(),
+                    netlify.summary(),
+                    vercel.summary(),
+                ],
+            )
         ),
         submodules=submodules.done,
         modules=modules.done,
@@ -168,6 +180,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "module-not-vendored", "message": note} for note in modules.skipped),
             *({"code": "redirect-rule", "message": note} for note in netlify.skipped),
             *({"code": "header-rule", "message": note} for note in netlify.header_notes),
+            *({"code": "redirect-rule", "message": note} for note in vercel.skipped),
         ],
     )
 

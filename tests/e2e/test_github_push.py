@@ -314,6 +314,17 @@ def test_a_sites_netlify_headers_file_sets_cache_control_and_is_not_published(cl
     assert fetch(run["urls"]["staging"] + "_headers")[0] == 404
 
 
+def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
+    vercel = json.dumps(
+        {"redirects": [{"source": "/articles/:path*", "destination": "/posts/:path*", "permanent": True}]}
+    )
+    run = push_site(github, api, {**site_files("Kept From Vercel"), "vercel.json": vercel.encode()})
+    assert run["status"] == "awaiting_approval", run
+    assert "1 redirect from vercel.json" in run["stages"][0]["detail"]["summary"]
+    with urllib.request.urlopen(run["urls"]["staging"] + "articles/news/", timeout=30) as response:
+        assert response.geturl().endswith("/posts/news/") and "Kept From Vercel" in response.read().decode()
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))
