@@ -142,7 +142,11 @@ def _stage_tree(
     if not stage.pagefind:  # the site searches with Algolia, which never reads a Pagefind index
         logs.append(f"{heading}\n{result.log}\nno Pagefind index: the site searches with Algolia")
         return {"seconds": round(result.seconds, 3)}, flags, fallback
-    search = index_with_pagefind(result.destination, budget=budget)
+    try:
+        search = index_with_pagefind(result.destination, budget=budget)
+    except BuildError as exc:  # the site still works without its search index: a warning, not a failure
+        logs.append(f"{heading}\n{result.log}\nno Pagefind index: {exc}")
+        return {"seconds": round(result.seconds, 3), "search_error": str(exc)}, flags, fallback
     logs.append(f"{heading}\n{result.log}\n{search.describe()}")
     return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
 
@@ -196,7 +200,12 @@ def _index(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> Ru
         if not stage.pagefind:  # the site searches with Algolia: its merged trees go back as they are
             logs.append(f"== {stage.stage}: no Pagefind index, the site searches with Algolia")
             continue
-        search = index_with_pagefind(public / stage.stage, budget=budget)
+        try:
+            search = index_with_pagefind(public / stage.stage, budget=budget)
+        except BuildError as exc:  # the site still works without its search index
+            logs.append(f"== {stage.stage}: no Pagefind index: {exc}")
+            stages[stage.stage] = {"search_error": str(exc)}
+            continue
         logs.append(f"== {stage.stage} search index\n{search.describe()}")
         stages[stage.stage] = {"search": search.summary()}
     trees = work / "trees.tar.gz"

@@ -325,6 +325,23 @@ def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
         assert response.geturl().endswith("/posts/news/") and "Kept From Vercel" in response.read().decode()
 
 
+def test_a_site_pagefind_cannot_index_is_published_without_a_search_index(cloud, api, github):
+    # Pages without an <html> element: Pagefind finds nothing to index and stops with an error.
+    repo = "acme/bare-pages"
+    secret = register(cloud, Site("barepages", repo=repo))
+    bare = {"layouts/home.html": b"<p>{{ .Title }} bare</p>", "layouts/single.html": b"<p>{{ .Title }}</p>"}
+    before = github.add_commit(repo, site_files("Previous"))
+    after = github.add_commit(repo, {**site_files("Bare Pages"), **bare})
+    payload = push_payload(repo, "refs/heads/main", before, after, ["content/_index.md"], private=True)
+    status, body = send_webhook(api, *webhook_request("push", payload, secret))
+    assert status == 202, body
+    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    assert run["status"] == "awaiting_approval", run
+    (warning,) = run["stages"][1]["detail"]["warning_list"]
+    assert warning["code"] == "search-index-failed" and warning["message"].startswith("staging has no search")
+    assert fetch(run["urls"]["staging"])[1] == "<p>Home bare</p>"
+
+
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
 def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, github, signature):
     before = len(api.runs("gitsite"))
