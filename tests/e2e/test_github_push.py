@@ -93,6 +93,18 @@ def push_site(github, api, files: dict[str, bytes], submodules: dict[str, str] |
     return api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
 
 
+def push_own_site(cloud, api, github, site: Site, files: dict[str, bytes]):
+    """Register `site` (its own repository), push `files` over a first commit, and wait for the run."""
+    assert site.repo is not None
+    secret = register(cloud, site)
+    before = github.add_commit(site.repo, site_files("Previous"))
+    after = github.add_commit(site.repo, files)
+    payload = push_payload(site.repo, "refs/heads/main", before, after, ["content/_index.md"], private=True)
+    status, body = send_webhook(api, *webhook_request("push", payload, secret))
+    assert status == 202, body
+    return api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+
+
 def push_with_theme_submodule(github, api, url: str, pinned: str):
     files = {
         **site_files("Themed By A Submodule"),
@@ -241,8 +253,6 @@ def test_a_theme_that_writes_root_relative_addresses_works_below_the_sites_path(
     # As hugo-coder and many themes do: relURL keeps a leading slash, so the address leaves the site.
     # A site of its own: its layouts replace the default theme's pages, which on gitsite's staging
     # would be a deploy deleting most of the site.
-    repo = "acme/root-relative"
-    secret = register(cloud, Site("rootrelative", repo=repo))
     theme = {
         "layouts/home.html": b'<html><head><link rel="icon" href="{{ "/img/icon.svg" | relURL }}">'
         b'<link rel="stylesheet" href="/css/site.css"></head><body>{{ .Content }}</body></html>',
@@ -251,12 +261,8 @@ def test_a_theme_that_writes_root_relative_addresses_works_below_the_sites_path(
         "static/css/site.css": b"body{background:url(/img/icon.svg)}",
         "content/_index.md": b"---\ntitle: Home\n---\nSee [who we are](/about/).\n",
     }
-    before = github.add_commit(repo, site_files("Previous"))
-    after = github.add_commit(repo, {**site_files("Root Relative"), **theme})
-    payload = push_payload(repo, "refs/heads/main", before, after, ["content/_index.md"], private=True)
-    status, body = send_webhook(api, *webhook_request("push", payload, secret))
-    assert status == 202, body
-    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    site = Site("rootrelative", repo="acme/root-relative")
+    run = push_own_site(cloud, api, github, site, {**site_files("Root Relative"), **theme})
     assert run["status"] == "awaiting_approval", run
     staging = run["urls"]["staging"]
     home = fetch(staging)[1]
@@ -274,20 +280,12 @@ def test_a_site_served_at_its_own_domain_is_built_for_that_address(cloud, api, g
         "acme/own-domain",
         {"staging": "https://staging.harbour.example/", "prod": "https://harbour.example/"},
     )
-    secret = register(
-        cloud,
-        Site("owndomain", repo=repo, targets={stage: Target(url=url) for stage, url in own.items()}),
-    )
     theme = {
         "layouts/home.html": b'<html><body><a href="/about/">About</a> <a href="{{ .Permalink }}">here</a>'
         b"</body></html>"
     }
-    before = github.add_commit(repo, site_files("Own Domain"))
-    after = github.add_commit(repo, {**site_files("Own Domain"), **theme})
-    payload = push_payload(repo, "refs/heads/main", before, after, ["content/posts/news.md"], private=True)
-    status, body = send_webhook(api, *webhook_request("push", payload, secret))
-    assert status == 202, body
-    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    site = Site("owndomain", repo=repo, targets={stage: Target(url=url) for stage, url in own.items()})
+    run = push_own_site(cloud, api, github, site, {**site_files("Own Domain"), **theme})
     assert run["status"] == "awaiting_approval", run
     assert run["urls"] == own
     # Published where the site's own distribution reads (here, the local site server's staging folder),
@@ -327,15 +325,9 @@ def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
 
 def test_a_site_pagefind_cannot_index_is_published_without_a_search_index(cloud, api, github):
     # Pages without an <html> element: Pagefind finds nothing to index and stops with an error.
-    repo = "acme/bare-pages"
-    secret = register(cloud, Site("barepages", repo=repo))
     bare = {"layouts/home.html": b"<p>{{ .Title }} bare</p>", "layouts/single.html": b"<p>{{ .Title }}</p>"}
-    before = github.add_commit(repo, site_files("Previous"))
-    after = github.add_commit(repo, {**site_files("Bare Pages"), **bare})
-    payload = push_payload(repo, "refs/heads/main", before, after, ["content/_index.md"], private=True)
-    status, body = send_webhook(api, *webhook_request("push", payload, secret))
-    assert status == 202, body
-    run = api.wait_for_run(body["run_id"], lambda r: r["status"] != "running", timeout=240)
+    site = Site("barepages", repo="acme/bare-pages")
+    run = push_own_site(cloud, api, github, site, {**site_files("Bare Pages"), **bare})
     assert run["status"] == "awaiting_approval", run
     (warning,) = run["stages"][1]["detail"]["warning_list"]
     assert warning["code"] == "search-index-failed" and warning["message"].startswith("staging has no search")
