@@ -28,7 +28,6 @@ from chalicelib.errors import ConversionError
 #: An archive may hold at most this many exports, and this many bytes of them in all (decompressed).
 MAX_PARTS = 200
 MAX_BYTES = 8_000_000_000
-ARCHIVE_SUFFIXES = (".zip", ".xml.gz")
 _CHUNK = 1 << 20
 _TAIL = 1 << 16
 _ITEM_OPEN = re.compile(rb"<item[\s>]")
@@ -59,14 +58,11 @@ class Parts:
         return found[1], found[2] + line - found[0]
 
 
-def is_export_archive(name: str) -> bool:
-    return name.lower().endswith(ARCHIVE_SUFFIXES)
-
-
 @contextmanager
 def gathered(sources: Sequence[Path], scratch: Path) -> Iterator[tuple[Path, Parts]]:
-    """One export file from `sources` (written in `scratch` when it takes more than one file), and the
-    parts it was gathered from; the scratch files go when the block ends."""
+    """One export file from `sources` (files the caller has checked exist: see `convert_export`),
+    written in `scratch` when it takes more than one file, and the parts it was gathered from; the
+    scratch files go when the block ends."""
     made: list[Path] = []
     try:
         parts = _parts(sources, scratch, made)
@@ -86,11 +82,6 @@ def _parts(sources: Sequence[Path], scratch: Path, made: list[Path]) -> list[tup
     parts: list[tuple[str, Path]] = []
     total = 0
     for source in sources:
-        if not source.is_file():
-            what = (
-                "is a folder: give the export files (.xml) inside it" if source.is_dir() else "does not exist"
-            )
-            raise ConversionError(f"the export file {what}", source=str(source))
         lower = source.name.lower()
         if lower.endswith(".zip"):
             parts += _from_zip(source, scratch, made, MAX_BYTES - total)

@@ -173,7 +173,7 @@ def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) ->
     manifest = stored.manifest
     rules = read_rules(data, manifest.base_url)
     stored.redirect_notes.extend(rules.skipped)
-    built = sorted(seen - {REDIRECTS_FILE})
+    built = sorted(seen - {REDIRECTS_FILE, HEADERS_FILE})
     made: set[str] = set()
     patterns = 0
     for rule in rules.rules:
