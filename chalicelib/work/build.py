@@ -23,6 +23,7 @@ from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError
 from chalicelib.manifest import Manifest
+from chalicelib.notes import listed
 from chalicelib.previews.naming import PREVIEW, preview_url
 from chalicelib.previews.noindex import with_noindex
 from chalicelib.runs import Run
@@ -347,8 +348,8 @@ def _store_tree(
         "bytes": manifest.total_bytes,
         **({"records": len(stored.records)} if algolia else {}),
         **({"redirects": stored.redirect_rules} if stored.redirect_rules else {}),
-        **({"redirect_notes": stored.redirect_notes} if stored.redirect_notes else {}),
-        **({"header_notes": stored.header_notes} if stored.header_notes else {}),
+        **({"redirect_notes": listed(stored.redirect_notes)} if stored.redirect_notes else {}),
+        **({"header_notes": listed(stored.header_notes)} if stored.header_notes else {}),
     }
 
 

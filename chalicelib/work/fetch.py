@@ -30,6 +30,7 @@ from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info
 from chalicelib.hugosite import find_hugo_site
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
+from chalicelib.notes import listed
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -178,9 +179,9 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "lfs-file-not-fetched", "message": note} for note in lfs.skipped),
             *({"code": "submodule-not-fetched", "message": note} for note in submodules.skipped),
             *({"code": "module-not-vendored", "message": note} for note in modules.skipped),
-            *({"code": "redirect-rule", "message": note} for note in netlify.skipped),
-            *({"code": "header-rule", "message": note} for note in netlify.header_notes),
-            *({"code": "redirect-rule", "message": note} for note in vercel.skipped),
+            *({"code": "redirect-rule", "message": note} for note in listed(netlify.skipped)),
+            *({"code": "header-rule", "message": note} for note in listed(netlify.header_notes)),
+            *({"code": "redirect-rule", "message": note} for note in listed(vercel.skipped)),
         ],
     )
 

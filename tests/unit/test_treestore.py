@@ -177,3 +177,13 @@ def test_a_redirects_file_of_many_patterns_matches_at_most_a_hundred(tmp_path: P
     assert stored.redirect_rules == 0
     assert sum("past 100 pattern rules" in note for note in stored.redirect_notes) == 50
     assert sum("no file the site builds matches" in note for note in stored.redirect_notes) == 100
+
+
+def test_a_stage_lists_at_most_fifty_notes_of_a_kind() -> None:
+    """The run record is one DynamoDB item: 10,000 rules S3 cannot serve must not all ride in it."""
+    from chalicelib.notes import listed
+
+    notes = [f"_redirects line {n} (/a?x={n} /b): a query or fragment needs a server" for n in range(10_000)]
+    kept = listed(notes)
+    assert kept[:50] == notes[:50] and kept[50] == "... and 9950 more like these" and len(kept) == 51
+    assert listed(notes[:3]) == notes[:3]
