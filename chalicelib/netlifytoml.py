@@ -49,10 +49,9 @@ def add_netlify_rules(site_root: Path, repo_root: Path) -> NetlifyRules:
     """Append the `[[redirects]]` of the site's netlify.toml (in `site_root`, else the repository's
     root) that S3 can serve to `site_root/static/_redirects`, and its `[[headers]]` to `_headers`."""
     found = NetlifyRules()
-    config = site_file(site_root, repo_root, NETLIFY_TOML)
-    if config is None:
+    data = site_file(site_root, repo_root, NETLIFY_TOML)
+    if data is None:
         return found
-    data = config.read_bytes()[: MAX_BYTES + 1]
     if len(data) > MAX_BYTES:
         found.skipped.append(
             f"{NETLIFY_TOML} is over {MAX_BYTES // 1024} KB; none of its redirects were kept"
@@ -164,20 +163,22 @@ def append_to_static(site_root: Path, file: str, lines: list[str], source: str =
         return f"{file} in the static folder is not a file"
     before = target.read_bytes() if target.is_file() else b""
     if len(before) > MAX_BYTES:
-        return f"static/{file} is over {MAX_BYTES // 1024} KB already"
+        return f"{file} in the static folder is over {MAX_BYTES // 1024} KB already"
     joined = before + (b"" if not before or before.endswith(b"\n") else b"\n")
     joined += f"# from {source}\n".encode() + "\n".join(lines).encode() + b"\n"
     if len(joined) > MAX_BYTES:
-        return f"with static/{file}'s own lines they are over {MAX_BYTES // 1024} KB"
+        return f"with the static folder's own {file} they are over {MAX_BYTES // 1024} KB"
     static.mkdir(parents=True, exist_ok=True)
     target.write_bytes(joined)
     return ""
 
 
-def site_file(site_root: Path, repo_root: Path, name: str) -> Path | None:
-    """The host's config file `name` in the site's folder, else at the repository's root; never a link."""
+def site_file(site_root: Path, repo_root: Path, name: str) -> bytes | None:
+    """The host's config file `name` in the site's folder, else at the repository's root (never a link):
+    at most one byte over the cap is read, so an oversized file is known without reading it all."""
     for root in (site_root, repo_root):
         path = root / name
         if path.is_file() and not path.is_symlink():
-            return path
+            with path.open("rb") as handle:
+                return handle.read(MAX_BYTES + 1)
     return None

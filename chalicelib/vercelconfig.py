@@ -42,10 +42,9 @@ def add_vercel_rules(site_root: Path, repo_root: Path) -> VercelRules:
     """Append the redirects of the site's vercel.json (in `site_root`, else the repository's root) that
     S3 can serve to the site's `_redirects`."""
     found = VercelRules()
-    config = site_file(site_root, repo_root, VERCEL_JSON)
-    if config is None:
+    data = site_file(site_root, repo_root, VERCEL_JSON)
+    if data is None:
         return found
-    data = config.read_bytes()[: MAX_BYTES + 1]
     try:
         parsed = json.loads(data) if len(data) <= MAX_BYTES else None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
