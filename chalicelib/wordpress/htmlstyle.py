@@ -18,6 +18,13 @@ STYLED_INLINE = frozenset(["b", "strong", "em", "i", "span", "font"])
 FONT_WEIGHT = re.compile(r"font-weight\s*:\s*([a-z]+|\d+)", re.I)
 FONT_STYLE = re.compile(r"font-style\s*:\s*([a-z]+)", re.I)
 VERTICAL_ALIGN = re.compile(r"vertical-align\s*:\s*(super|sub)\b", re.I)
+UNDERLINE = re.compile(r"text-decoration(?:-line)?\s*:[^;]*\bunderline\b", re.I)
+# A background a browser does not show: `transparent`, an rgba/hsla of alpha 0, #rgb0 or #rrggbb00.
+TRANSPARENT_BACKGROUND = re.compile(
+    r"background(?:-color)?\s*:\s*(?:transparent|(?:rgba|hsla)\([^)]*[,/]\s*0(?:\.0*)?%?\s*\)"
+    r"|#(?:[0-9a-f]{3}0|[0-9a-f]{6}00))\s*(?:;|$|!)",
+    re.I,
+)
 
 
 # How a block is aligned: the block editor's class, the classic editor's style, HTML's attribute.
@@ -55,7 +62,27 @@ def styled_emphasis(tag: str, style: str, inner: str, wrap: Callable[[str, str],
         italic = found.group(1).lower() in ("italic", "oblique")
     text = wrap("*", inner) if italic else inner
     text = wrap("**", text) if bold else text
-    return wrap("~~", text) if "line-through" in style else text
+    text = wrap("~~", text) if "line-through" in style else text
+    return wrap("++", text) if UNDERLINE.search(style) else text  # the classic editor's underline
+
+
+def says_emphasis(style: str) -> bool:
+    """Whether an inline element's style may make or unmake emphasis (see `styled_emphasis`)."""
+    return "font-" in style or "line-through" in style or "underline" in style
+
+
+def inline_mark(tag: str, style: str, classes: str) -> str:
+    """Hugo's `==` (mark) or `++` (insert) for a `<mark>`, `<ins>` or `<u>` (Goldmark extras, which the
+    site's hugo.toml enables; browsers show `<u>` underlined, as `<ins>`), or "" for none.
+
+    The block editor's text colour is a `<mark>` too, with a transparent background: that one is only
+    coloured text, which Markdown cannot keep, so it is written as its text. Its highlight has a
+    background of its own (a colour in its style, or a `has-*-background-color` class)."""
+    if tag != "mark":
+        return "++" if tag in ("ins", "u") else ""
+    if TRANSPARENT_BACKGROUND.search(style) and "-background-color" not in classes:
+        return ""
+    return "=="
 
 
 def script_tag(style: str) -> str:

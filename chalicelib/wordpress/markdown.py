@@ -12,8 +12,9 @@ tests/unit/wordpress/test_markdown.py holds both paths to this over its whole ta
 
 `<pre>` text survives byte for byte: blank-line runs, trailing spaces and tabs are marked with `KEEP`
 so no clean-up (here or in `html.py`) touches them, and `release` removes the marks last.
-`<sup>`/`<sub>` become `^x^`/`~x~` (Hugo's Goldmark extras, enabled by the site's hugo.toml), so a
-literal `^` or `~` in text is escaped.
+`<sup>`/`<sub>` become `^x^`/`~x~`, `<mark>` `==x==`, `<ins>`/`<u>` `++x++` (Hugo's Goldmark extras,
+enabled by the site's hugo.toml), so a literal `^` or `~`, or a `==`/`++` that could open one, is
+escaped.
 
 This module must never change the tree it is given, fetch anything, or decide what is safe: the
 hacked-content scan has already run.
@@ -29,11 +30,14 @@ from chalicelib.wordpress.fragment import text_content
 from chalicelib.wordpress.htmlstyle import (
     STYLED_INLINE,
     alignment,
+    inline_mark,
     list_attributes,
     quoted,
+    says_emphasis,
     script_tag,
     styled_emphasis,
 )
+from chalicelib.wordpress.htmltags import BLOCK, EMPHASIS, HANDLED, HEADINGS, MARKED
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
 from chalicelib.wordpress.mdescape import (
     LINE_MARKS,
@@ -47,83 +51,6 @@ from chalicelib.wordpress.mdescape import (
     title_text,
 )
 
-INLINE = frozenset(
-    [
-        "a",
-        "abbr",
-        "acronym",
-        "b",
-        "big",
-        "br",
-        "cite",
-        "code",
-        "del",
-        "em",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strike",
-        "strong",
-        "sub",
-        "sup",
-        "tt",
-        "u",
-        "var",
-        # written as their text, as markdownify writes them (old posts pasted from Word have <font>)
-        "bdi",
-        "bdo",
-        "data",
-        "dfn",
-        "font",
-        "nobr",
-        "time",
-        "wbr",
-    ]
-)
-BLOCK = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "center",
-        "div",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "ul",
-    ]
-)
-EMPHASIS = frozenset(["strong", "b", "em", "i", "cite", "var", "del", "s", "strike"])
-HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
-TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"])
-DEFINITIONS = frozenset(["dl", "dt", "dd"])
-# Players with their fallback text inside: the text is what Markdown can keep of them.
-TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
-HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 # What a bare Markdown link destination cannot hold as it is: spaces and controls, parentheses (fine
 # when balanced), a backslash (it would escape what follows).
@@ -525,8 +452,11 @@ def _element(el: Any, ctx: _Context) -> str:
         and not text_content(el).strip()
     ):
         return inner  # bold pictures: marks around an image only show as text ('**![a](b)**Text')
-    if style and ("font-" in style or "line-through" in style):
+    if style and says_emphasis(style):
         return styled_emphasis(tag, style, inner, _wrap)
+    if tag in MARKED:
+        mark = inline_mark(tag, el.get("style") or "", el.get("class") or "")
+        return _wrap(mark, inner) if mark else inner
     if tag in ("strong", "b"):
         return _wrap("**", inner)
     if tag in ("em", "i", "cite", "var"):

@@ -8,10 +8,12 @@ CommonMark removes before any ASCII punctuation (an escape too many is harmless;
 text):
 
 - `inline`, anywhere in text: `*`, `_`, `^`, `~` and backticks (emphasis, Hugo's superscript and
-  subscript, code); `<` before what could open a tag, comment or autolink, and the `<` or `%` of a
-  Hugo shortcode's opening (`{{<`, which Hugo would run); `&` before what reads as
-  an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
-  punctuation or at the text's end (it would escape what follows, or make a line break).
+  subscript, code); a run of `=` or `+` that could open Hugo's `==mark==` or `++insert++` (`x==y`,
+  `++i`: all but its first character; `C++` and `a == b` can only close one, and stay as written);
+  `<` before what could open a tag, comment or autolink, and the `<` or `%` of a Hugo shortcode's
+  opening (`{{<`, which Hugo would run); `&` before what reads as an entity; `]` before `(` or `:`
+  (a link, a link reference definition); a backslash before punctuation or at the text's end (it
+  would escape what follows, or make a line break).
 - `heading`, for a heading's text: a `{...}` that ends it (Goldmark would take it for the
   heading's attributes) and a closing run of `#`.
 - `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
@@ -32,7 +34,7 @@ from __future__ import annotations
 import re
 
 # What may need an escape, for one cheap search before the substitution (most texts have none).
-MAY_NEED = re.compile(r"[*_^~`<&\]\\{]")
+MAY_NEED = re.compile(r"[*_^~`<&\]\\{]|==|\+\+")
 INLINE = re.compile(
     r"[*_^~`]"
     r"|\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash before punctuation would escape it (markup may follow)
@@ -42,6 +44,7 @@ INLINE = re.compile(
     r"|(?<=\{\{)[<%]"
     r"|&(?=#?[A-Za-z0-9]+;)"
     r"|\](?=[(:])"
+    r"|={2,}|\+{2,}"  # Hugo's ==mark== and ++insert++ (see `backslashed`)
 )
 # In a link's text, every bracket too: an unpaired one would end the text or open another link.
 LINK_TEXT = re.compile(f"{INLINE.pattern}|[\\[\\]]")
@@ -53,7 +56,24 @@ LINE_MARKS = frozenset("#>-+:={[0123456789")
 
 
 def backslashed(found: re.Match[str]) -> str:
-    return "\\" + found.group()
+    text = found.group()
+    return "\\" + text if len(text) == 1 else _doubled(found)
+
+
+def _doubled(found: re.Match[str]) -> str:
+    """A run of `=` or `+` (Hugo's `==mark==`, `++insert++`), with all but its first character escaped
+    where it could open one. By CommonMark's rule for such runs (left-flanking), it cannot when a space
+    follows it, or punctuation (or the text's end) follows it right after a letter or digit: `a == b`,
+    `C++`, `C++.`; a mark needs an opening run, so those are left as written."""
+    run, text = found.group(), found.string
+    after = text[found.end() : found.end() + 1]
+    before = text[found.start() - 1 : found.start()] if found.start() else ""
+    if after.isspace() or (before.isalnum() and (not after or after in ASCII_PUNCTUATION)):
+        return run
+    return run[0] + "".join("\\" + char for char in run[1:])
+
+
+ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def inline(text: str) -> str:

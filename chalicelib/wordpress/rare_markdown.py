@@ -14,7 +14,14 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
-from chalicelib.wordpress.htmlstyle import list_attributes, quoted, script_tag, styled_emphasis
+from chalicelib.wordpress.htmlstyle import (
+    inline_mark,
+    list_attributes,
+    quoted,
+    says_emphasis,
+    script_tag,
+    styled_emphasis,
+)
 from chalicelib.wordpress.markdown import (
     fenced_code,
     script,
@@ -107,7 +114,7 @@ class HugoMarkdown(MarkdownConverter):
 
     def _styled(self, el: Any, text: str, parent_tags: set[str], tag: str) -> str | None:
         style = str(el.get("style") or "")
-        if "_noformat" in parent_tags or not ("font-" in style or "line-through" in style):
+        if "_noformat" in parent_tags or not says_emphasis(style):
             return None
         return styled_emphasis(tag, style, text, _chomped)
 
@@ -131,6 +138,13 @@ class HugoMarkdown(MarkdownConverter):
         return styled if styled is not None else text
 
     convert_font = convert_span
+
+    def convert_mark(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        classes = el.get("class") or []
+        mark = inline_mark(el.name, str(el.get("style") or ""), " ".join(classes))
+        return _chomped(mark, text) if mark and "_noformat" not in parent_tags else text
+
+    convert_ins = convert_u = convert_mark
 
     def convert_ol(self, el: Any, text: str, parent_tags: set[str]) -> str:
         written = str(super().convert_list(el, text, parent_tags))  # type: ignore[misc]

@@ -228,7 +228,8 @@ def hugo_toml(
     # <sup>/<sub> are written ^x^ and ~x~ (Hugo's Goldmark extras). Subscript needs single tildes, so
     # strikethrough moves to the extras' `delete` (~~x~~ only), as Hugo's documentation prescribes.
     lines += ["", "[markup.goldmark.extensions]", "strikethrough = false"]
-    for extra in ("delete", "subscript", "superscript"):
+    # <mark> is written ==x==, <ins> and <u> ++x++ (markdown.py).
+    for extra in ("delete", "insert", "mark", "subscript", "superscript"):
         lines += ["", f"[markup.goldmark.extensions.extras.{extra}]", "enable = true"]
     if math:  # formulas as \(TeX\) and \[TeX\], for the passthrough render hook (latex.py)
         lines += ["", "[markup.goldmark.extensions.passthrough]", "enable = true"]

@@ -69,7 +69,11 @@ POSTS = [
         1,
         "marks",
         "<p>H<sub>2</sub>O and E = mc<sup>2</sup>, a~b c~d and 2^10^ <del>gone</del></p>"
-        '<p>Classic note<sup><a href="#fn1">1</a></sup></p>',
+        '<p>Classic note<sup><a href="#fn1">1</a></sup></p>'
+        '<!-- wp:paragraph --><p><mark style="background-color:#fcb900" class="has-inline-color">Lit'
+        '</mark> and <mark style="background-color:rgba(0, 0, 0, 0)" class="has-inline-color has-vivid-'
+        'red-color">red</mark>, <span style="text-decoration: underline;">under</span>; if x==y and z==w'
+        " then C++ and ++i.</p><!-- /wp:paragraph -->",
     ),
     Post(
         2,
@@ -210,6 +214,11 @@ def test_sup_and_sub_render_and_literal_marks_stay(converted):
     assert "H<sub>2</sub>O" in html and "mc<sup>2</sup>" in html
     assert "a~b c~d and 2^10^" in html and "<del>gone</del>" in html
     assert 'note<a href="#fn1"><sup>1</sup></a>' in html
+
+
+def test_highlights_and_underlines_render_and_literal_runs_stay(converted):
+    _, html = page(converted, "posts/marks")
+    assert "<mark>Lit</mark> and red, <ins>under</ins>; if x==y and z==w then C++ and ++i." in html
 
 
 def test_details_blocks_hide_their_content_behind_their_summary(converted):

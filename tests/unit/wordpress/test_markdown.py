@@ -77,6 +77,17 @@ COMMON = pytest.mark.parametrize(
         ('<p><font color="red">red</font> <time>now</time><wbr>!</p>', "red now!\n"),
         ('<video src="/v.mp4">Get <a href="/v.mp4">the video</a></video>', "Get [the video](/v.mp4)\n"),
         ("<p>H<sub>2</sub>O, x<sup>2 n</sup>, a~b^c</p>", "H~2~O, x^2 n^, a\\~b\\^c\n"),
+        # A highlight is Hugo's ==mark== and an underline its ++insert++; the block editor's text colour
+        # (a <mark> with a transparent background) is only coloured text, which Markdown cannot keep.
+        (
+            '<p><mark style="background-color:#fcb900" class="has-inline-color">lit</mark>, <mark '
+            'style="background-color:rgba(0, 0, 0, 0)" class="has-inline-color has-vivid-red-color">red'
+            '</mark>, <mark>plain</mark>, <u>under</u>, <ins>added</ins> and <span style="text-'
+            'decoration: underline;">classic</span></p>',
+            "==lit==, red, ==plain==, ++under++, ++added++ and ++classic++\n",
+        ),
+        # A run of = or + that could open one is escaped; one that can only close is left as written.
+        ("<p>x==y, a == b, C++ and ++i or ===</p>", "x=\\=y, a == b, C++ and +\\+i or =\\=\\=\n"),
         (
             '<p>Claim<sup><a href="#fn1">1</a></sup> x<sup><em>e</em>_2</sup></p>',
             "Claim[^1^](#fn1) x^e\\_2^\n",
