@@ -82,7 +82,14 @@ def runs_table(runs: list[Run], now: datetime) -> Table:
 
 def cmd_runs(args: argparse.Namespace, svc: Services, console: Console) -> int:
     if getattr(args, "run", None):
-        return cmd_show(args, svc, console)
+        try:
+            return cmd_show(args, svc, console)
+        except NotFoundError:
+            # `presslift runs SITE`, as people type it: no run has that id, and a site has that name
+            known = svc.runs.list(site=args.run, limit=1) or args.run in {s.name for s in svc.sites.list()}
+            if args.site or not known:
+                raise
+            args.site = args.run
     if args.site:
         pipeline.check_known_site(svc, args.site)
     runs = svc.runs.list(limit=args.limit, site=args.site)
@@ -233,7 +240,9 @@ def cmd_watch(
 
 def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser], None]) -> None:
     runs = sub.add_parser("runs", help="list runs, newest first; `runs RUN` shows one run's story")
-    runs.add_argument("run", nargs="?", help="a run id: show its stages, times, errors and warnings")
+    runs.add_argument(
+        "run", nargs="?", help="a run id: show its stages, times, errors and warnings (a site name: its runs)"
+    )
     runs.add_argument("--site", help="only this site's runs")
     runs.add_argument("--limit", type=int, default=20)
     show = sub.add_parser("show", help="one run's story: every stage, its times, error and warnings")

@@ -70,6 +70,7 @@ def cli(cloud, monkeypatch, capsys):
 def test_runs_lists_each_run_with_its_trigger_status_age_and_warnings(cli, imported) -> None:
     code, out, _ = cli(["runs", "--site", SITE])
     assert code == 0
+    assert cli(["runs", SITE]) == (0, out, "")  # a site's name where a run id goes: the site's runs
     line = next(line for line in out.splitlines() if imported["id"] in line)
     assert "import of export.xml" in line
     assert "awaiting approval" in line
