@@ -6,9 +6,10 @@ A site that moves here from Vercel lists its old addresses in `vercel.json`:
                    {"source": "/docs/:path*", "destination": "/guide/:path*"}]}
 
 The fetch stage writes each one an S3 redirect can serve as a `_redirects` line after the site's own
-(a `:name*` at the end of both addresses is the splat, `/docs/*  /guide/:splat`), where the build
-keeps it like any rule (`redirectrules`). A rule with conditions (`has`, `missing`), a regular
-expression group, or a malformed value is named, not written. The file is read as data: size capped,
+(a `:name*` at the end of both addresses is the splat, `/docs/*  /guide/:splat`; so is a source that
+ends in the group `(.*)` or `:name(.*)`, its new address ending in `$1` or `:name*`), where the build
+keeps it like any rule (`redirectrules`). A rule with conditions (`has`, `missing`), any other
+regular expression, or a malformed value is named, not written. The file is read as data: size capped,
 every value type-checked, no symlink followed.
 """
 
@@ -25,6 +26,8 @@ from chalicelib.redirectrules import MAX_BYTES, checked_line
 
 VERCEL_JSON = "vercel.json"
 _SPLAT = re.compile(r"/:([A-Za-z_]\w*)\*$")
+# A source that ends in a group of everything: `/blog/(.*)`, `/blog/:rest(.*)`.
+_GROUP_SPLAT = re.compile(r"/(?::([A-Za-z_]\w*))?\(\.\*\)$")
 
 
 @dataclass
@@ -69,8 +72,9 @@ def _line(rule: Any, where: str) -> tuple[str, str | None]:
         return "needs `source` and `destination`, each a text", None
     if rule.get("has") or rule.get("missing"):
         return "`has` and `missing` conditions need a server; S3 redirects cannot test them", None
-    if any(char in old + new for char in "()") or any(char.isspace() for char in old + new):
-        return "a regular expression group or a space needs a server", None
+    old, new = _group_as_splat(old, new)
+    if any(char in old + new for char in "()$") or any(char.isspace() for char in old + new):
+        return "a regular expression (other than a last `(.*)`) or a space needs a server", None
     status = rule.get("statusCode", 308 if rule.get("permanent", True) is not False else 307)
     if not isinstance(status, int) or isinstance(status, bool):
         return "`statusCode` must be a number", None
@@ -80,3 +84,16 @@ def _line(rule: Any, where: str) -> tuple[str, str | None]:
         if new_splat and new_splat.group(1) == old_splat.group(1):
             new = new[: new_splat.start()] + "/:splat"
     return checked_line(f"{old} {new} {status}", where)
+
+
+def _group_as_splat(old: str, new: str) -> tuple[str, str]:
+    """A source ending in `(.*)` (or `:name(.*)`) as the splat, and its new address's `$1` (or
+    `:name*`, `:name`) at the end as `:splat`; anything else as it is."""
+    found = _GROUP_SPLAT.search(old)
+    if found is None:
+        return old, new
+    name = found.group(1)
+    for reference in ("$1", *((f":{name}*", f":{name}") if name else ())):
+        if new.endswith("/" + reference):
+            return old[: found.start()] + "/*", new[: -len(reference)] + ":splat"
+    return old[: found.start()] + "/*", new
