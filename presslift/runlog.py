@@ -228,6 +228,8 @@ def cmd_watch(
     from rich.live import Live
 
     keep_going = rounds or (lambda: True)
+    if args.site:  # a typo'd name would watch an empty table forever
+        pipeline.check_known_site(svc, args.site)
     with Live(console=console, auto_refresh=False) as live:
         while keep_going():
             runs = svc.runs.list(limit=args.limit, site=args.site)

@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from chalicelib.config import Settings
+from chalicelib.errors import NotFoundError
 from chalicelib.services import Services
 
 
@@ -33,8 +34,8 @@ def stage_environment(stage: str) -> dict[str, str]:
 
     try:
         return dict(load_stage(stage).names)
-    except StageError as exc:
-        raise SystemExit(str(exc)) from exc
+    except StageError as exc:  # the one-line error every command gives (exit 2, `--debug` for more)
+        raise NotFoundError(str(exc)) from exc
 
 
 def stack_names(stack: str, cloudformation: Any = None) -> dict[str, str]:

@@ -131,6 +131,7 @@ def test_unknown_runs_sites_and_stages_are_one_line_errors(cli, imported) -> Non
     for argv, words in (
         (["runs", "20990101-000000-000-nope"], "no run"),
         (["runs", "--site", "no-such-site"], "unknown site 'no-such-site'"),
+        (["watch", "--site", "no-such-site", "--until-idle"], "unknown site 'no-such-site'"),
         (["logs", imported["id"], "compile"], "has no stage 'compile'"),
     ):
         code, out, err = cli(argv)

@@ -28,3 +28,12 @@ def test_stage_names_carry_the_stage():
     names = stage_environment("prod")
     assert names["PRESSLIFT_TABLE"] == "presslift-prod-runs"
     assert names["PRESSLIFT_DEPLOY_QUEUE"] == "presslift-prod-deploy.fifo"
+
+
+def test_an_unknown_deployment_is_the_one_line_error_of_every_command(capsys):
+    from presslift.cli import main
+
+    assert main(["runs", "--stage", "qa"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no stage 'qa' in .chalice/config.json (stages: dev, prod)")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
