@@ -64,6 +64,40 @@ def menu_item(item_id, kind, obj, object_id, title="", url=""):
     )
 
 
+def widget(kind: str, **settings: object) -> dict[str, object]:
+    return {"id": kind, "elType": "widget", "widgetType": kind, "settings": settings, "elements": []}
+
+
+ELEMENTOR = json.dumps(
+    [
+        {
+            "elType": "section",
+            "elements": [
+                {
+                    "elType": "column",
+                    "elements": [
+                        widget("heading", title="Launch day", header_size="h1"),
+                        widget(
+                            "text-editor",
+                            editor="<p>We build <strong>rockets</strong>.</p><script>x()</script>",
+                        ),
+                        widget("video", youtube_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+                        widget("form", form_name="Contact"),
+                    ],
+                }
+            ],
+        },
+        {
+            "elType": "container",
+            "elements": [
+                widget("accordion", tabs=[{"tab_title": "Is it safe?", "tab_content": "<p>Mostly.</p>"}]),
+                widget("icon-list", icon_list=[{"text": "Fast"}, {"text": "Cheap"}]),
+                widget("google_maps", address="Berlin"),
+            ],
+        },
+    ]
+)
+
 POSTS = [
     Post(
         1,
@@ -184,6 +218,10 @@ POSTS = [
         meta={"attribute_pa_color": "blue", "_price": "15"},
     ),
     Post(43, "lost-variation", type="product_variation", parent=999, meta={"_price": "1"}),
+    # A page of an imported Elementor demo: post_content empty, the page in Elementor's data only.
+    Post(
+        50, "launch", "", type="page", meta={"_elementor_edit_mode": "builder", "_elementor_data": ELEMENTOR}
+    ),
     menu_item(50, "taxonomy", "category", 7),
     menu_item(51, "post_type", "page", 5),
     menu_item(52, "custom", "custom", 0, title="Elsewhere &amp; beyond", url="https://elsewhere.example/"),
@@ -356,3 +394,13 @@ def test_a_products_page_shows_its_price_facts_and_variations(converted):
     )
     # The variation's id leads to its product.
     assert json.loads((site / "data/wordpress_redirects.json").read_text())["p"]["41"] == "/product/scarf/"
+
+
+def test_an_elementor_page_with_no_post_content_is_written_from_its_data(converted):
+    _, html = page(converted, "launch")
+    assert "<h1" in html and "Launch day</h1>" in html and "We build <strong>rockets</strong>." in html
+    assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in html and "<li>Fast</li>" in html
+    assert "<summary>Is it safe?</summary>" in html and "Mostly." in html
+    assert "x()" not in html  # its text goes through the same scan as any body
+    notes = [w.message for w in converted[2].warnings if w.code == "page-builder"]
+    assert notes == ["Elementor page written from its data; left out: form, map (they need Elementor)"]
