@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from chalicelib.wordpress.builderdata import builder_body
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.datearchives import archive_terms
 from chalicelib.wordpress.dates import iso_date
-from chalicelib.wordpress.elementor import elementor_body
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
@@ -266,7 +266,7 @@ class Conversion:
 
         policy = self.options.hacked_content
         body = convert_body(
-            elementor_body(item.content, item.meta, warn),
+            builder_body(item.content, item.meta, warn),
             BodyContext(
                 rewrite_url=rewrite,
                 gallery_images=self._gallery_images(item),

@@ -4,12 +4,12 @@ Elementor keeps a page as a JSON tree of sections, columns, containers and widge
 `_elementor_data` meta, and writes a plain rendition of it into `post_content` when the page is
 saved. Pages made by importing a theme's demo content, or saved by an Elementor that did not, have an
 empty `post_content`: converted from it, they came out blank, with no word of warning. For those (and
-only those: a rendition Elementor wrote is what WordPress shows without Elementor) the tree is walked
-here and each widget gives the HTML it shows: headings, text, images, buttons, videos (as their URL,
-which the conversion makes a player), lists, boxes, testimonials, toggles and tabs (as `<details>`),
-galleries (as `[gallery]`), raw HTML and shortcodes. Widgets that only work with Elementor running
-(forms, maps, post lists, menus, counters' animations...) are left out, and the item gets one
-`page-builder` warning naming them.
+only those: a rendition Elementor wrote is what WordPress shows without Elementor; `builderdata`
+decides) the tree is walked and each widget gives the HTML it shows: headings, text, images,
+buttons, videos (as their URL, which the conversion makes a player), lists, boxes, testimonials,
+toggles and tabs (as `<details>`), galleries (as `[gallery]`), raw HTML and shortcodes. Widgets
+that only work with Elementor running (forms, maps, post lists, menus, countdowns...) are left out,
+and the item gets one `page-builder` warning naming them.
 
 Values become HTML through `html.escape` where Elementor keeps text, and are taken as they are where
 it keeps HTML (a text editor's, a heading's title); either way the result goes through the same scan
@@ -25,12 +25,10 @@ from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
-DATA_KEY = "_elementor_data"
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 LAYOUT = frozenset(["section", "column", "container"])
 HEADING_SIZE = re.compile(r"h[1-6]")
-TAG = re.compile(r"<[^>]*>")
 # Widgets that need Elementor (or a server) running, by the name the warning gives them.
 LEFT_OUT = {
     "form": "form",
@@ -49,20 +47,17 @@ LEFT_OUT = {
 }
 
 
-def elementor_body(content: str, meta: Mapping[str, str], warn: Callable[[str, str], None]) -> str:
-    """`content`, or, when it holds no text and the item is an Elementor page, the HTML its
-    `_elementor_data` shows (see the module's docstring)."""
-    data = meta.get(DATA_KEY, "")
-    if not data or TAG.sub("", content).strip():
-        return content
+def elementor_html(data: str, warn: Callable[[str, str], None]) -> str:
+    """The HTML an Elementor page's `_elementor_data` shows (see the module's docstring); "" (and a
+    `page-builder` warning) for data that cannot be read."""
     if len(data) > MAX_BYTES:
         warn("page-builder", f"Elementor's data is over {MAX_BYTES // 2**20} MB; the page is left empty")
-        return content
+        return ""
     try:
         tree = json.loads(data)
     except ValueError:
         warn("page-builder", "Elementor's data cannot be read (not JSON); the page is left empty")
-        return content
+        return ""
     left_out: dict[str, None] = {}
     out: list[str] = []
     _walk(tree, out, left_out, 0)

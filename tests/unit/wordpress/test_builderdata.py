@@ -1,4 +1,5 @@
-"""Elementor pages whose post_content is empty, written from `_elementor_data`; any other page as it is."""
+"""Pages a builder keeps in its own data: Elementor's written from `_elementor_data`, the others named;
+any page with content of its own as it is."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import json
 
 import pytest
 
-from chalicelib.wordpress.elementor import MAX_DEPTH, elementor_body
+from chalicelib.wordpress.builderdata import builder_body
+from chalicelib.wordpress.elementor import MAX_DEPTH
 
 
 def widget(kind: str, **settings: object) -> dict[str, object]:
@@ -16,13 +18,16 @@ def widget(kind: str, **settings: object) -> dict[str, object]:
 def body(tree: object, content: str = "") -> tuple[str, list[tuple[str, str]]]:
     notes: list[tuple[str, str]] = []
     data = tree if isinstance(tree, str) else json.dumps(tree)
-    html = elementor_body(content, {"_elementor_data": data}, lambda code, text: notes.append((code, text)))
+    meta = {"_elementor_edit_mode": "builder", "_elementor_data": data}
+    html = builder_body(content, meta, lambda code, text: notes.append((code, text)))
     return html, notes
 
 
 def test_a_rendition_elementor_wrote_is_kept() -> None:
     assert body([widget("heading", title="Data")], "<p>Rendition</p>") == ("<p>Rendition</p>", [])
-    assert elementor_body("", {}, lambda *_: None) == ""
+    assert builder_body("", {}, lambda *_: None) == ""
+    # its data without Elementor's edit mode: the page was switched back to WordPress's editor
+    assert builder_body("", {"_elementor_data": "[]"}, lambda *_: None) == ""
 
 
 @pytest.mark.parametrize(
@@ -71,3 +76,18 @@ def test_nesting_past_the_cap_is_not_followed() -> None:
     assert body(tree) == ("", [])
     settings_not_an_object = [{"elType": "widget", "widgetType": "heading", "settings": ["x"]}]
     assert body(settings_not_an_object) == ("", [])
+
+
+@pytest.mark.parametrize(
+    ("meta", "builder"),
+    [({"ct_builder_shortcodes": "[ct_section]"}, "Oxygen"), ({"_bricks_page_content_2": "a:1:{}"}, "Bricks")],
+)
+def test_a_blank_page_another_builder_holds_is_named_not_published_silently(meta, builder) -> None:
+    notes: list[tuple[str, str]] = []
+    assert builder_body("<p>&nbsp;</p>\n", meta, lambda code, text: notes.append((code, text))) == (
+        "<p>&nbsp;</p>\n"
+    )
+    ((code, said),) = notes
+    assert code == "page-builder" and said.startswith(f"laid out with {builder}, which keeps this page")
+    assert builder_body('<img src="/a.jpg">', meta, lambda *_: notes.append(("", ""))) == '<img src="/a.jpg">'
+    assert len(notes) == 1  # a page that shows something is its own
