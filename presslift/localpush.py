@@ -110,7 +110,8 @@ def served_site(svc: Services, state_dir: Path, site_name: str) -> ServedSite:
     if folder is None:
         raise InputError(
             f"site {site.name} builds from {site.repo}, which the local GitHub does not serve "
-            f"(it serves: {', '.join(sorted(served.repos)) or 'nothing'})"
+            f"(it serves: {', '.join(sorted(served.repos)) or 'nothing'}): put the repository in the "
+            "folder presslift up --github serves (one added there is served within a second)"
         )
     return ServedSite(served, site, site.repo, GitRepo(folder))
 

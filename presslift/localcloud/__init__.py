@@ -289,6 +289,7 @@ class LocalCloud:
     def _start_github(self, folder: Path) -> None:
         """The local GitHub serving `folder`'s repositories; the pipeline's GitHub API from now on."""
         from presslift.gitrepo import GitError, repositories
+        from presslift.localcloud.githubfolder import FolderWatch
         from presslift.localpush import Served
         from standins.github import LocalGitHub
 
@@ -304,7 +305,14 @@ class LocalCloud:
             self.github.add_git_repo(name, git, tokens=tokens)
         self.github_repos = {name: git.path for name, git in found.items()}
         os.environ[GITHUB_API_ENV] = self.github.url
-        Served(self.github.url, self.github_repos, self.github.operator_token).save(self.state_dir)
+        github = self.github
+
+        def save(_added: list[str] | None = None) -> None:
+            if not self._stop.is_set():  # stop() removes the file: a last scan must not write it back
+                Served(github.url, self.github_repos, github.operator_token).save(self.state_dir)
+
+        save()
+        FolderWatch(folder, github, self.github_repos, self._stop, tokens=tokens, on_added=save).start()
 
     def _start_dashboard(self, port: int) -> Any:
         from botocore.credentials import Credentials

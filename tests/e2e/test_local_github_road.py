@@ -140,6 +140,21 @@ def test_up_github_site_add_commit_push_reaches_staging(tmp_path):
         assert unknown.returncode == 2 and "nosuchsite" in unknown.stderr
         assert "Traceback" not in unknown.stderr
 
+        # A second site's repository, put in the folder while the local cloud runs, is served too.
+        harbour = repos / "harbour"
+        harbour.mkdir()
+        git(harbour, "init", "-q", "-b", "main")
+        write(harbour, hugo_site("Harbour"))
+        git(harbour, "add", "-A")
+        git(harbour, "commit", "-q", "-m", "Harbour")
+        assert cli(env, "site", "add", "harbour", "--repo", "local/harbour").returncode == 0
+        served = state / "github.json"
+        deadline = time.monotonic() + 30  # a bound for a hang: the folder is looked at every second
+        while "local/harbour" not in served.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        second = cli(env, "push", "harbour", "--state-dir", str(state))
+        assert second.returncode == 0 and "local/harbour@" in second.stdout, second.stderr
+
         # A pull request from a branch: `presslift up` keeps it between commands; each change is delivered.
         git(repo, "checkout", "-q", "-b", "tide-times")
         write(repo, {"content/posts/news.md": "---\ntitle: Tide Times\ndate: 2026-01-04\n---\nHigh water.\n"})
