@@ -103,10 +103,10 @@ def _link(html: str, url: str) -> str:
     return f'<a href="{escape(url)}">{html}</a>' if url else html
 
 
-def _image(settings: Mapping[str, Any], key: str = "image", alt: str = "") -> str:
-    src = _url(settings, key)
-    image = settings.get(key)
-    alt = alt or (str(image.get("alt") or "") if isinstance(image, dict) else "")
+def _image(settings: Mapping[str, Any]) -> str:
+    src = _url(settings, "image")
+    image = settings.get("image")
+    alt = str(image.get("alt") or "") if isinstance(image, dict) else ""
     return f'<img src="{escape(src)}" alt="{escape(alt)}">' if src else ""
 
 
