@@ -22,6 +22,7 @@ from chalicelib.wordpress.builderdata import builder_body
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.datearchives import archive_terms
 from chalicelib.wordpress.dates import iso_date
+from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
@@ -84,6 +85,7 @@ class Conversion:
         self.plan: Plan | None = None
         self.titles: dict[int, str] = {}
         self.patterns = Patterns()  # synced patterns, shown inside the posts that reference them
+        self.events = EventPlaces()  # venues and organizers, which events name
         self._attached: dict[int, list[int]] | None = None
         self.identities = ItemIdentities()
         self.variations: dict[int, list[Variation]] = {}  # product id -> its variations (variations.py)
@@ -118,6 +120,7 @@ class Conversion:
                     self.patterns.keep(item.id, item.status, item.content)
                 if item.type != "attachment":
                     self.titles[item.id] = plain(item.title)
+                    self.events.note(item, self.titles[item.id])
                 if item.type not in ("attachment", "nav_menu_item"):
                     pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
                     self.media.note(item)
@@ -338,6 +341,7 @@ class Conversion:
                 author=(meta.get("authors") or [""])[0],
                 media_url=self._referenced_media_url,
                 warn=warn,
+                events=self.events,
             )
         )
         if item.id in self.variations and isinstance(meta.get("product"), dict):

@@ -1,7 +1,8 @@
-"""Front matter that plugins kept in an item's meta: SEO titles and descriptions, WooCommerce products.
+"""Front matter that plugins kept in an item's meta: SEO titles and descriptions, WooCommerce products,
+The Events Calendar's events.
 
-One call from the writer gathers them (see `seo` and `products` for the rules of each); what a
-product loses on the way is reported through `warn`, key by key.
+One call from the writer gathers them (see `seo`, `products` and `events` for the rules of each); what
+a product loses on the way is reported through `warn`, key by key.
 
 This module must never write files or read anything but the item and the facts it is given.
 """
@@ -12,6 +13,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.products import product_params
 from chalicelib.wordpress.seo import SeoFacts, seo_params
 from chalicelib.wordpress.wxr import Item
@@ -27,8 +29,10 @@ def plugin_params(
     author: str,
     media_url: Callable[[int], str],
     warn: Callable[[str, str], None],
+    events: EventPlaces | None = None,
 ) -> dict[str, Any]:
-    """The `seo_title`, `description`, `noindex` and `product` parameters of `item` (those it has)."""
+    """The `seo_title`, `description`, `noindex`, `product` and `event` parameters of `item` (those it
+    has); `events`: the export's venues and organizers, which an event names."""
     category = next((t.name for t in item.terms if t.taxonomy == "category" and t.name), "")
     facts = SeoFacts(title, site_title, site_description, excerpt, html.unescape(category), author)
     params = seo_params(item.meta, facts)
@@ -37,4 +41,7 @@ def plugin_params(
         params["product"] = product.params
         if product.dropped:
             warn("product-meta-dropped", "WooCommerce data not carried over: " + ", ".join(product.dropped))
+    event = events.event(item, warn) if events is not None else None
+    if event is not None:
+        params["event"] = event
     return params

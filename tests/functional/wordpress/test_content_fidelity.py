@@ -218,6 +218,26 @@ POSTS = [
         meta={"attribute_pa_color": "blue", "_price": "15"},
     ),
     Post(43, "lost-variation", type="product_variation", parent=999, meta={"_price": "1"}),
+    # The Events Calendar: an event names its venue and organizer, items of their own (after it here)
+    Post(
+        60,
+        "summer-fair",
+        "<p>Come along.</p>",
+        title="Summer Fair",
+        type="tribe_events",
+        meta={
+            "_EventStartDate": "2024-07-01 10:00:00",
+            "_EventEndDate": "2024-07-01 16:30:00",
+            "_EventTimezone": "Europe/Berlin",
+            "_EventCost": "5",
+            "_EventCurrencySymbol": "€",
+            "_EventCurrencyPosition": "suffix",
+            "_EventVenueID": "61",
+            "_EventOrganizerID": "62",
+        },
+    ),
+    Post(61, "town-hall", "", title="Town Hall", type="tribe_venue", meta={"_VenueCity": "Leipzig"}),
+    Post(62, "friends", "", title="Friends of the Park", type="tribe_organizer"),
     # A page of an imported Elementor demo: post_content empty, the page in Elementor's data only.
     Post(
         50, "launch", "", type="page", meta={"_elementor_edit_mode": "builder", "_elementor_data": ELEMENTOR}
@@ -404,3 +424,20 @@ def test_an_elementor_page_with_no_post_content_is_written_from_its_data(convert
     assert "x()" not in html  # its text goes through the same scan as any body
     notes = [w.message for w in converted[2].warnings if w.code == "page-builder"]
     assert notes == ["Elementor page written from its data; left out: form, map (they need Elementor)"]
+
+
+def test_an_events_page_says_when_where_and_for_how_much(converted):
+    site, public, _ = converted
+    event = frontmatter.load(site / "content/tribe_events/summer-fair/index.md")["event"]
+    assert event["start"] == "2024-07-01T10:00:00+02:00" and event["venue"] == {
+        "name": "Town Hall",
+        "address": "Leipzig",
+    }
+    html = (public / "tribe_events/summer-fair/index.html").read_text()
+    section = html.split('<section class="event"', 1)[1].split("</section>", 1)[0]
+    # in the event's own zone, as the plugin showed it (Hugo writes the offset's + as &#43;, and the
+    # locale's short time with a narrow no-break space before "am")
+    assert '<time datetime="2024-07-01T10:00:00&#43;02:00">July 1, 2024 10:00\u202fam</time>' in section
+    assert '– <time datetime="2024-07-01T16:30:00&#43;02:00">4:30\u202fpm</time>' in section
+    assert "(Europe/Berlin)" in section and "<dd>Town Hall<br>Leipzig</dd>" in section
+    assert "<dd>5 €</dd>" in section and "<dd>Friends of the Park</dd>" in section
