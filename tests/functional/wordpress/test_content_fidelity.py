@@ -237,6 +237,21 @@ POSTS = [
         },
     ),
     Post(61, "town-hall", "", title="Town Hall", type="tribe_venue", meta={"_VenueCity": "Leipzig"}),
+    *(
+        Post(slug_id, slug, "<p>All day.</p>", type="tribe_events", meta={"_EventAllDay": "yes", **when})
+        for slug_id, slug, when in (
+            (
+                63,
+                "open-day",
+                {"_EventStartDate": "2024-12-24 00:00:00", "_EventEndDate": "2024-12-24 23:59:59"},
+            ),
+            (
+                64,
+                "festival",
+                {"_EventStartDate": "2024-12-27 00:00:00", "_EventEndDate": "2024-12-29 23:59:59"},
+            ),
+        )
+    ),
     Post(62, "friends", "", title="Friends of the Park", type="tribe_organizer"),
     # A page of an imported Elementor demo: post_content empty, the page in Elementor's data only.
     Post(
@@ -441,3 +456,16 @@ def test_an_events_page_says_when_where_and_for_how_much(converted):
     assert '– <time datetime="2024-07-01T16:30:00&#43;02:00">4:30\u202fpm</time>' in section
     assert "(Europe/Berlin)" in section and "<dd>Town Hall<br>Leipzig</dd>" in section
     assert "<dd>5 €</dd>" in section and "<dd>Friends of the Park</dd>" in section
+
+
+@pytest.mark.parametrize(
+    ("slug", "shown"),
+    [
+        ("open-day", '<time datetime="2024-12-24">December 24, 2024</time></dd>'),
+        ("festival", '<time datetime="2024-12-27">December 27, 2024</time> – <time datetime="2024-12-29">'
+         "December 29, 2024</time></dd>"),
+    ],
+)  # fmt: skip
+def test_an_all_day_event_shows_its_days_only(converted, slug, shown):
+    html = (converted[1] / f"tribe_events/{slug}/index.html").read_text()
+    assert shown in html
