@@ -20,7 +20,12 @@ _EXEC = re.compile(r'access denied: "([^"]{1,80})" is not whitelisted in policy 
 _HTTP = re.compile(r'access denied: "([^"]{1,300})" is not whitelisted in policy "security\.http\.urls"')
 _METHOD = re.compile(r'is not whitelisted in policy "security\.http\.methods"')
 _MODULE = re.compile(r'module "([^"]{1,200})" not found')
-_DART_SASS = re.compile(r"You need to install Dart Sass|TOCSS-DART")
+_DART_SASS = re.compile(r"You need to install Dart Sass")
+# Dart Sass names the importing file and line, not what it could not find.
+_DART_IMPORT = re.compile(
+    r'TOCSS-DART: failed to transform "([^"]{1,300})".{0,100}?"([^"]{1,300}?):(\d+):\d+": '
+    r"Can't find stylesheet to import"
+)
 _JS_PACKAGE = re.compile(r'JSBUILD: .{0,400}?Could not resolve "([^".\/][^"]{0,100})"')
 _SCSS_IMPORT = re.compile(
     r"TOCSS: .{0,400}?File to import not found or unreadable: ([^\s]{1,120}?)\.?(?:\s|$)"
@@ -88,6 +93,16 @@ def hint(log: str) -> str:
             f"the site's stylesheet imports {found.group(1)}, which is not in the repository (where the site "
             "was built before, npm install or a module mount of node_modules/ put it there, and Presslift's "
             "builds run no npm): commit those files under assets/, or commit the built CSS under static/"
+        )
+    if found := _DART_IMPORT.search(log):
+        # the file Dart Sass names, or (its "<stream>": the stylesheet Hugo gave it) the asset's path
+        path = found.group(2) if not found.group(2).startswith("<") else "assets" + found.group(1)
+        shown = path.split("/source/", 1)[1] if "/source/" in path else path
+        return (
+            f"the site's stylesheet {shown} (line {found.group(3)}) imports one that is not in the "
+            "repository (where the site was built before, npm install or a module mount of node_modules/ "
+            "put it there, and Presslift's builds run no npm): commit those files under assets/, or "
+            "commit the built CSS under static/"
         )
     if _DART_SASS.search(log):
         return (

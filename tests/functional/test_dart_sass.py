@@ -75,3 +75,25 @@ def test_other_programs_stay_refused_with_dart_sass_allowed(tmp_path: Path, temp
     with pytest.raises(BuildError) as failed:
         build(tmp_path, site(tmp_path, files))
     assert "Presslift's builds run no program but Hugo and Dart Sass" in str(failed.value)
+
+
+def test_an_import_npm_would_have_put_there_says_so_and_a_sass_error_is_dart_sass_own(tmp_path: Path) -> None:
+    template = (
+        '{{ with resources.Get "main.scss" | css.Sass (dict "transpiler" "dartsass" "includePaths" '
+        '(slice "node_modules")) }}{{ .Content }}{{ end }}'
+    )
+    files = {"layouts/home.html": template, "assets/main.scss": '@use "bootstrap/scss/bootstrap";\n'}
+    with pytest.raises(BuildError) as failed:
+        build(tmp_path / "a", site(tmp_path / "a", files))
+    said = str(failed.value)
+    assert said.startswith(
+        "Hugo failed (exit 1): the site's stylesheet assets/main.scss (line 1) imports one"
+    )
+    assert "npm" in said and "does not have" not in said  # Dart Sass is there: no advice to drop it
+    files["assets/main.scss"] = ".a { color: ; }\n"
+    with pytest.raises(BuildError) as broken:
+        build(tmp_path / "b", site(tmp_path / "b", files))
+    assert (
+        "Expected expression" in str(broken.value)
+        and "Dart Sass" not in str(broken.value).split("Hugo said")[0]
+    )
