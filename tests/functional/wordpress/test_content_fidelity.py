@@ -469,3 +469,10 @@ def test_an_events_page_says_when_where_and_for_how_much(converted):
 def test_an_all_day_event_shows_its_days_only(converted, slug, shown):
     html = (converted[1] / f"tribe_events/{slug}/index.html").read_text()
     assert shown in html
+
+
+def test_a_list_of_events_is_in_the_order_they_happen_with_their_dates(converted):
+    html = (converted[1] / "tribe_events/index.html").read_text()
+    order = [html.index(f'href="/tribe_events/{slug}/"') for slug in ("festival", "open-day", "summer-fair")]
+    assert order == sorted(order)  # latest first, by when each happens, not when it was posted
+    assert '<time datetime="2024-07-01T10:00:00&#43;02:00">July 1, 2024</time> · Town Hall</p>' in html
