@@ -54,6 +54,7 @@ from chalicelib.wordpress.slugs import (
     slugify,
 )
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
+from chalicelib.wordpress.typesections import type_sections
 from chalicelib.wordpress.wxr import UNTYPED, Item, Site, Term, as_int
 
 __all__ = [
@@ -222,6 +223,7 @@ class Planner:
         self._archive_days: dict[str, set[str]] = {}  # month ("2024-05") -> its days with posts
         self._term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
         self._front: list[str] | None = None  # the permalinks' static head, as far as the posts agree
+        self._type_sections: dict[str, str] = {}  # custom type -> its old addresses' section
 
     def _add_to_archives(self, item: Item, published: bool) -> None:
         """A post in its year's and month's archives; a scheduled one only from its date, which the
@@ -402,7 +404,8 @@ class Planner:
         options = self.plan.options
         if item_type == "post":
             return options.posts_section
-        return options.custom_types.get(item_type) or slugify(item_type) or "items"
+        found = options.custom_types.get(item_type) or self._type_sections.get(item_type)
+        return found or slugify(item_type) or "items"
 
     def _place_items(self) -> None:
         plan = self.plan
@@ -428,6 +431,13 @@ class Planner:
                 and by_id[light.parent].type == "page"
             ):
                 plan.children_by_parent.setdefault(light.parent, []).append(light.id)
+        self._type_sections = type_sections(
+            ((light.type, light.link) for light in self._items if light.id in written),
+            is_old_site=plan.sitemap.is_old_site,
+            base=site_base_path(plan.site),
+            taken={plan.options.posts_section, DATE_ARCHIVES[1], *TAXONOMY_SECTIONS.values()}
+            | set(plan.options.custom_types.values()),
+        )
         # Top-level names that belong to sections and taxonomies are not free for pages.
         for reserved in {
             plan.options.posts_section,

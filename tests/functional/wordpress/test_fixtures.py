@@ -104,9 +104,11 @@ def test_a_site_split_across_exports_converts_each_part(wxr, tmp_path):
     assert json.loads((tmp_path / "attachments-only/data/media.json").read_text())[0]["id"]
 
 
-def test_custom_post_types_get_their_own_section(wxr, tmp_path):
+def test_custom_post_types_keep_the_section_their_old_addresses_had(wxr, tmp_path):
+    # customcpt's item was at /mycpt/amazing-article: its section is mycpt, not the type's name
     convert_export(wxr / "ghost-sample.xml", tmp_path / "site")
-    assert list((tmp_path / "site/content/customcpt").glob("*/index.md"))
+    assert (tmp_path / "site/content/mycpt/amazing-article/index.md").is_file()
+    assert not (tmp_path / "site/content/customcpt").exists()
 
 
 def test_custom_post_type_section_is_configurable(wxr, tmp_path):
