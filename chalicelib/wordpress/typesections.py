@@ -33,6 +33,9 @@ def type_sections(
     """type -> section for the custom types whose old addresses share a first segment (see above);
     `links` are (type, old address) of the written items, `base` the old site's base path, `taken`
     the new site's sections and taxonomies."""
+    links = list(links)
+    if all(kind in BUILT_IN for kind, _ in links):
+        return {}  # most exports: no address to read
     firsts: dict[str, set[str]] = {}
     elsewhere: set[str] = set()
     for kind, link in links:
