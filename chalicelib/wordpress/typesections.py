@@ -40,9 +40,7 @@ def type_sections(
     elsewhere: set[str] = set()
     for kind, link in links:
         if not link or "?" in link or not is_old_site(link):
-            if kind not in BUILT_IN:
-                firsts.setdefault(kind, set()).add("")  # an address elsewhere: no section to keep
-            continue
+            continue  # a draft's ?post_type=...&p=N, an address elsewhere: no section either way
         parts = site_relative(url_path(link), base).strip("/").split("/")
         if kind in ("post", "page"):
             elsewhere.add(parts[0])
@@ -51,7 +49,7 @@ def type_sections(
     taken = {*taken, *(slugify(kind) for kind in firsts)}  # the sections named after types
     found: dict[str, str] = {}
     for kind, segments in firsts.items():
-        (segment,) = segments if len(segments) == 1 else ("",)
+        (segment,) = segments if len(segments) == 1 else ("",)  # none, or several: no one section
         if SLUG.fullmatch(segment) and not segment.isdigit() and segment not in elsewhere | taken:
             found[kind] = segment
     shared = {segment for segment in found.values() if list(found.values()).count(segment) > 1}
