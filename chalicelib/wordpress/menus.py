@@ -39,6 +39,14 @@ def _target(item: MenuItem, plan: Plan, sitemap: SiteMap) -> tuple[str, str, str
     if item.kind == "taxonomy":
         url = sitemap.term_urls.get((item.object, str(item.object_id)))
         return ("pageRef", url.rstrip("/"), "") if url else None
+    if item.kind == "post_type_archive":  # a custom type's archive (Events, Portfolio): its section's list
+        shown = (
+            p.section for p in plan.placements.values() if p.type == item.object and p.status == "published"
+        )
+        section = next(shown, "")
+        if not section or item.object in ("post", "page"):
+            return None
+        return "pageRef", "/" + section, section.replace("-", " ").capitalize()  # its label is not exported
     if not item.url:
         return None
     rewritten = sitemap.rewrite(item.url)
@@ -59,17 +67,17 @@ def menu_entries(plan: Plan, titles: dict[int, str]) -> dict[str, list[dict[str,
     main = main_menu_slug(plan.menu_items, plan.options.main_menu)
     entries: dict[str, list[dict[str, Any]]] = {}
     kept: set[int] = set()
-    resolved: list[tuple[MenuItem, str, str]] = []
+    resolved: list[tuple[MenuItem, str, str, str]] = []
     term_names = {(t.taxonomy, t.id): t.name for t in plan.site.terms if t.id}
     for item in plan.menu_items:
         target = _target(item, plan, plan.sitemap)
         if target is None:
             continue
-        key, value, _ = target
-        resolved.append((item, key, value))
+        resolved.append((item, *target))
         kept.add(item.id)
-    for item, key, value in sorted(resolved, key=lambda r: (r[0].menu, r[0].order, r[0].id)):
-        name = " ".join(html.unescape(item.title).split()) or _linked_name(item, term_names, titles) or value
+    for item, key, value, fallback in sorted(resolved, key=lambda r: (r[0].menu, r[0].order, r[0].id)):
+        title = " ".join(html.unescape(item.title).split())
+        name = title or _linked_name(item, term_names, titles) or fallback or value
         entry: dict[str, Any] = {
             "name": name,
             key: value,

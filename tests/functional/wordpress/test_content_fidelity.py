@@ -255,11 +255,12 @@ POSTS = [
     Post(62, "friends", "", title="Friends of the Park", type="tribe_organizer"),
     # A page of an imported Elementor demo: post_content empty, the page in Elementor's data only.
     Post(
-        50, "launch", "", type="page", meta={"_elementor_edit_mode": "builder", "_elementor_data": ELEMENTOR}
+        70, "launch", "", type="page", meta={"_elementor_edit_mode": "builder", "_elementor_data": ELEMENTOR}
     ),
     menu_item(50, "taxonomy", "category", 7),
     menu_item(51, "post_type", "page", 5),
     menu_item(52, "custom", "custom", 0, title="Elsewhere &amp; beyond", url="https://elsewhere.example/"),
+    menu_item(53, "post_type_archive", "tribe_events", 0),  # the events' archive, saved without a title
 ]
 
 
@@ -349,6 +350,9 @@ def test_menu_entries_without_titles_take_the_linked_name(converted):
     assert 'name = "Elsewhere & beyond"' in config and "Not The Category" not in config
     home = (public / "index.html").read_text()
     assert "News &amp; Views" in home and "About Us" in home
+    # a post type's archive: its section's list, named as the section is
+    assert 'name = "Tribe_events"\npageRef = "/tribe_events"' in config  # event, where it was at /event/
+    assert 'href="/tribe_events/">Tribe_events</a>' in home
 
 
 def test_an_item_with_only_a_pubdate_takes_it(converted):
