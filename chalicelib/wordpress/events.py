@@ -16,6 +16,7 @@ This module must never run PHP, fetch anything, or invent a value the export doe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -58,7 +59,7 @@ class EventPlaces:
                 **{k: v.strip() for k, v in found.items() if v.strip()},
             }
 
-    def event(self, item: Item, warn: Any) -> dict[str, Any] | None:
+    def event(self, item: Item, warn: Callable[[str, str], None]) -> dict[str, Any] | None:
         """The `event` front matter of a `tribe_events` item; None for any other item."""
         if item.type != EVENT:
             return None

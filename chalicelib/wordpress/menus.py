@@ -40,13 +40,13 @@ def _target(item: MenuItem, plan: Plan, sitemap: SiteMap) -> tuple[str, str, str
         url = sitemap.term_urls.get((item.object, str(item.object_id)))
         return ("pageRef", url.rstrip("/"), "") if url else None
     if item.kind == "post_type_archive":  # a custom type's archive (Events, Portfolio): its section's list
+        if item.object in ("post", "page"):
+            return None
         shown = (
             p.section for p in plan.placements.values() if p.type == item.object and p.status == "published"
         )
         section = next(shown, "")
-        if not section or item.object in ("post", "page"):
-            return None
-        return "pageRef", "/" + section, section.replace("-", " ").capitalize()  # its label is not exported
+        return ("pageRef", "/" + section, section.replace("-", " ").capitalize()) if section else None
     if not item.url:
         return None
     rewritten = sitemap.rewrite(item.url)
