@@ -46,6 +46,7 @@ class Manifest:
     redirects: dict[str, str] = field(default_factory=dict)
     text_md5: dict[str, str] = field(default_factory=dict)
     cache_rules: list[tuple[str, str]] = field(default_factory=list)
+    header_rules: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def total_bytes(self) -> int:
@@ -65,7 +66,10 @@ class Manifest:
         data.pop("version", None)
         files = [ManifestEntry(**entry) for entry in data.pop("files")]
         rules = [(str(pattern), str(value)) for pattern, value in data.pop("cache_rules", [])]
-        return cls(files=files, cache_rules=rules, **data)
+        headers = [
+            (str(pattern), str(name), str(value)) for pattern, name, value in data.pop("header_rules", [])
+        ]
+        return cls(files=files, cache_rules=rules, header_rules=headers, **data)
 
 
 def file_md5(path: Path) -> str:

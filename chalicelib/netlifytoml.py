@@ -13,7 +13,6 @@ value type-checked, no symlink followed.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,13 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.headerrules import FILE as HEADERS_FILE
+from chalicelib.headerrules import HEADER_NAME
 from chalicelib.hugo_policy import static_folder
 from chalicelib.redirectrules import FILE, MAX_BYTES, MAX_RULES, checked_line
 
 NETLIFY_TOML = "netlify.toml"
-
-
-_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,100}$")
 
 
 @dataclass
@@ -116,7 +113,7 @@ def _add_headers(tables: Any, site_root: Path, found: NetlifyRules) -> None:
             )
             continue
         if not isinstance(values, dict) or not all(
-            isinstance(name, str) and _HEADER_NAME.match(name) and isinstance(value, str)
+            isinstance(name, str) and HEADER_NAME.match(name) and isinstance(value, str)
             for name, value in values.items()
         ):
             found.header_notes.append(

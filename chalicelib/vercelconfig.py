@@ -1,4 +1,4 @@
-"""A site's `vercel.json` redirects, kept as its `_redirects` rules are.
+"""A site's `vercel.json` redirects and headers, kept as its `_redirects` and `_headers` rules are.
 
 A site that moves here from Vercel lists its old addresses in `vercel.json`:
 
@@ -9,8 +9,10 @@ The fetch stage writes each one an S3 redirect can serve as a `_redirects` line 
 (a `:name*` at the end of both addresses is the splat, `/docs/*  /guide/:splat`; so is a source that
 ends in the group `(.*)` or `:name(.*)`, its new address ending in `$1` or `:name*`), where the build
 keeps it like any rule (`redirectrules`). A rule with conditions (`has`, `missing`), any other
-regular expression, or a malformed value is named, not written. The file is read as data: size capped,
-every value type-checked, no symlink followed.
+regular expression, or a malformed value is named, not written. Its `headers` become `_headers` lines
+the same way (`{"source": "/fonts/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value":
+"*"}]}` is `/fonts/*`), served as that file's are (`headerrules`). The file is read as data: size
+capped, every value type-checked, no symlink followed.
 """
 
 from __future__ import annotations
@@ -21,24 +23,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chalicelib.netlifytoml import site_file, write_redirects
+from chalicelib.headerrules import FILE as HEADERS_FILE
+from chalicelib.headerrules import HEADER_NAME
+from chalicelib.netlifytoml import append_to_static, site_file, write_redirects
 from chalicelib.redirectrules import MAX_BYTES, checked_line
 
 VERCEL_JSON = "vercel.json"
 _SPLAT = re.compile(r"/:([A-Za-z_]\w*)\*$")
 # A source that ends in a group of everything: `/blog/(.*)`, `/blog/:rest(.*)`.
 _GROUP_SPLAT = re.compile(r"/(?::([A-Za-z_]\w*))?\(\.\*\)$")
+MAX_HEADER_RULES = 200
 
 
 @dataclass
 class VercelRules:
     written: int = 0
     skipped: list[str] = field(default_factory=list)
+    headers: int = 0
+    header_notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
-            f"{self.written} redirect{'s' * (self.written != 1)} from {VERCEL_JSON}" if self.written else ""
-        )
+        said = [f"{self.written} redirect{'s' * (self.written != 1)}"] if self.written else []
+        said += [f"{self.headers} header rule{'s' * (self.headers != 1)}"] if self.headers else []
+        return f"{' and '.join(said)} from {VERCEL_JSON}" if said else ""
 
 
 def add_vercel_rules(site_root: Path, repo_root: Path) -> VercelRules:
@@ -53,15 +60,72 @@ def add_vercel_rules(site_root: Path, repo_root: Path) -> VercelRules:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         found.skipped.append(f"{VERCEL_JSON} cannot be read ({exc}); none of its redirects were kept")
         return found
-    rules = parsed.get("redirects", []) if isinstance(parsed, dict) else None
-    if not isinstance(rules, list):
-        found.skipped.append(
-            f"{VERCEL_JSON}: over {MAX_BYTES // 1024} KB or no list of redirects; none were kept"
-        )
+    if not isinstance(parsed, dict):
+        found.skipped.append(f"{VERCEL_JSON}: over {MAX_BYTES // 1024} KB or not an object; nothing was kept")
         return found
-    entries = [(f"{VERCEL_JSON} redirects[{index}]", rule) for index, rule in enumerate(rules)]
-    found.written = write_redirects(site_root, VERCEL_JSON, entries, _line, found.skipped)
+    rules = parsed.get("redirects", [])
+    if isinstance(rules, list):
+        entries = [(f"{VERCEL_JSON} redirects[{index}]", rule) for index, rule in enumerate(rules)]
+        found.written = write_redirects(site_root, VERCEL_JSON, entries, _line, found.skipped)
+    else:
+        found.skipped.append(f"{VERCEL_JSON}: redirects is not a list; none were kept")
+    _add_headers(parsed.get("headers", []), site_root, found)
     return found
+
+
+def _add_headers(rules: Any, site_root: Path, found: VercelRules) -> None:
+    """`headers` (`source`, a list of `key` and `value`) as `_headers` lines after the site's own."""
+    if not isinstance(rules, list):
+        found.header_notes.append(f"{VERCEL_JSON}: headers is not a list; none were kept")
+        return
+    lines: list[str] = []
+    for index, rule in enumerate(rules[:MAX_HEADER_RULES]):
+        where = f"{VERCEL_JSON} headers[{index}]"
+        path, why = _header_path(rule)
+        pairs = _header_pairs(rule)
+        if path and pairs is None:
+            why = "needs `headers`, a list of `key` and `value` texts"
+        if why or pairs is None:
+            found.header_notes.append(f"{where}: {why}")
+            continue
+        lines.append(path)
+        lines += [f"  {name}: {' '.join(value.split())}" for name, value in pairs]
+        found.headers += 1
+    if len(rules) > MAX_HEADER_RULES:
+        found.header_notes.append(
+            f"{VERCEL_JSON}: past {MAX_HEADER_RULES} header rules; the rest were left out"
+        )
+    why = append_to_static(site_root, HEADERS_FILE, lines, VERCEL_JSON) if lines else ""
+    if why:
+        found.header_notes.append(f"{VERCEL_JSON}: its headers were not kept: {why}")
+        found.headers = 0
+
+
+def _header_pairs(rule: Any) -> list[tuple[str, str]] | None:
+    """A header rule's `headers` as (name, value) pairs; None unless each is a `key` and `value` text."""
+    pairs = rule.get("headers") if isinstance(rule, dict) else None
+    if not isinstance(pairs, list) or not pairs:
+        return None
+    found = [(pair.get("key"), pair.get("value")) for pair in pairs if isinstance(pair, dict)]
+    if len(found) != len(pairs) or not all(
+        isinstance(name, str) and HEADER_NAME.match(name) and isinstance(value, str) for name, value in found
+    ):
+        return None
+    return [(str(name), str(value)) for name, value in found]
+
+
+def _header_path(rule: Any) -> tuple[str, str]:
+    """A header rule's `source` as a `_headers` path (`/fonts/(.*)` and `/fonts/:path*` as `/fonts/*`),
+    or why it has none."""
+    source = rule.get("source") if isinstance(rule, dict) else None
+    if not isinstance(source, str) or not source.startswith("/") or any(c.isspace() for c in source):
+        return "", "needs `source`, a path like /fonts/(.*)"
+    if rule.get("has") or rule.get("missing"):
+        return "", "`has` and `missing` conditions need a server; headers by path cannot test them"
+    path = _SPLAT.sub("/*", _GROUP_SPLAT.sub("/*", source))
+    if any(char in path for char in "()[]{}?+$^|\\"):
+        return "", "a regular expression (other than a last `(.*)` or `:name*`) needs a server"
+    return path, ""
 
 
 def _line(rule: Any, where: str) -> tuple[str, str | None]:

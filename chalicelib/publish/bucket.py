@@ -22,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.errors import PublishError
 from chalicelib.pool import ContextPool
 from chalicelib.publish.direct import DirectPuts
+from chalicelib.publish.headers import SITE_HEADER_PREFIX
 from chalicelib.publish.plan import Upload
 from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
 from chalicelib.publish.spotcheck import Seen
@@ -141,10 +142,20 @@ def look_at(
             lambda: s3.head_object(Bucket=target.bucket, Key=obj.key),
             f"read the headers of {target.where(obj.key)}",
         )
+        metadata = meta.get("Metadata", {})
         headers = ObjectHeaders(
-            meta.get("ContentType", ""), meta.get("CacheControl", ""), meta.get("WebsiteRedirectLocation", "")
+            meta.get("ContentType", ""),
+            meta.get("CacheControl", ""),
+            meta.get("WebsiteRedirectLocation", ""),
+            tuple(
+                sorted(
+                    (name.lower().removeprefix(SITE_HEADER_PREFIX), value)
+                    for name, value in metadata.items()
+                    if name.lower().startswith(SITE_HEADER_PREFIX)
+                )
+            ),
         )
-        md5 = meta.get("Metadata", {}).get(MD5_METADATA) or obj.md5
+        md5 = metadata.get(MD5_METADATA) or obj.md5
         return RemoteObject(obj.key, obj.size, obj.etag, md5, headers)
 
     with ContextPool(max_workers=concurrency) as pool:
@@ -187,7 +198,10 @@ def put(
         "Key": upload.key,
         "ContentType": upload.headers.content_type,
         "CacheControl": upload.headers.cache_control,
-        "Metadata": {MD5_METADATA: upload.md5},
+        "Metadata": {
+            MD5_METADATA: upload.md5,
+            **{SITE_HEADER_PREFIX + name: value for name, value in upload.headers.extra},
+        },
         "ContentMD5": base64.b64encode(bytes.fromhex(upload.md5)).decode(),
     }
     if upload.is_redirect:

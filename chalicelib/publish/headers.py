@@ -1,4 +1,5 @@
-"""HTTP headers for published files: Content-Type by extension, Cache-Control by configured rules.
+"""HTTP headers for published files: Content-Type by extension, Cache-Control by configured rules,
+and the site's own headers per path (its `_headers` file, see chalicelib/headerrules.py).
 
 Pure functions only: no I/O. The manifest records the content type at build time, so the publish
 plan can compare it with what the bucket holds.
@@ -14,7 +15,19 @@ from dataclasses import dataclass
 from chalicelib.contenttypes import content_type_for
 from chalicelib.errors import ConfigError
 
-__all__ = ["DEFAULT_CACHE_RULES", "CacheRule", "cache_control_for", "content_type_for"]
+__all__ = [
+    "DEFAULT_CACHE_RULES",
+    "CacheRule",
+    "HeaderRule",
+    "cache_control_for",
+    "content_type_for",
+    "site_headers_for",
+]
+
+#: S3 keeps 2 KB of user metadata per object (names and values); our MD5 takes 35 bytes of it.
+METADATA_BUDGET = 1900
+#: The metadata name prefix of a site's own header (`x-amz-meta-h-access-control-allow-origin`).
+SITE_HEADER_PREFIX = "h-"
 
 
 @functools.cache
@@ -69,3 +82,48 @@ def cache_control_for(path: str, rules: Sequence[CacheRule] = DEFAULT_CACHE_RULE
         if rule.matches(path):
             return rule.cache_control
     return REVALIDATE
+
+
+@dataclass(frozen=True)
+class HeaderRule:
+    """One header of the site's own for the files whose path `pattern` matches (lower-case `name`)."""
+
+    pattern: str
+    name: str
+    value: str
+
+    def matches(self, path: str) -> bool:
+        return _compiled(self.pattern).search(path) is not None
+
+
+@dataclass(frozen=True)
+class SiteHeaders:
+    """What a file's matching rules set: its Content-Type ("" for the one its suffix gives), the other
+    headers as sorted (name, value) pairs, and the names left out for S3's metadata budget."""
+
+    content_type: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+    left_out: tuple[str, ...] = ()
+
+
+def site_headers_for(path: str, rules: Sequence[HeaderRule]) -> SiteHeaders:
+    """The site's own headers of `path`: every matching rule applies, a later one replacing an earlier
+    one's value for the same name (as Netlify does); headers past S3's metadata budget are left out."""
+    if not rules:
+        return SiteHeaders()
+    found: dict[str, str] = {}
+    for rule in rules:
+        if rule.matches(path):
+            found[rule.name] = rule.value
+    content_type = found.pop("content-type", "")
+    extra: list[tuple[str, str]] = []
+    left_out: list[str] = []
+    spent = 0
+    for name, value in sorted(found.items()):
+        cost = len(SITE_HEADER_PREFIX) + len(name) + len(value.encode())
+        if spent + cost > METADATA_BUDGET:
+            left_out.append(name)
+            continue
+        spent += cost
+        extra.append((name, value))
+    return SiteHeaders(content_type, tuple(extra), tuple(left_out))

@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.errors import PublishError
 from chalicelib.manifest import Manifest, ManifestEntry
-from chalicelib.publish.headers import cache_control_for, content_type_for
+from chalicelib.publish.headers import cache_control_for, content_type_for, site_headers_for
 from chalicelib.publish.invalidation import invalidation_paths
 from chalicelib.publish.remote import ObjectHeaders, RemoteObject
 from chalicelib.publish.target import STATE_FOLDER, PublishOptions, PublishTarget
@@ -219,7 +219,12 @@ def _wanted_objects(manifest: Manifest, target: PublishTarget, options: PublishO
 
 
 def _file_upload(entry: ManifestEntry, target: PublishTarget, options: PublishOptions) -> Upload:
-    headers = ObjectHeaders(entry.content_type, cache_control_for(entry.path, options.cache_rules))
+    own = site_headers_for(entry.path, options.header_rules)
+    headers = ObjectHeaders(
+        own.content_type or entry.content_type,
+        cache_control_for(entry.path, options.cache_rules),
+        extra=own.extra,
+    )
     return Upload(
         entry.path,
         target.key_for(entry.path),

@@ -14,6 +14,7 @@ import gzip
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 # Version 2 added each object's size and the time of the last full listing (so the record can stand in
 # for a listing); a version 1 record reads as none, which costs one listing.
@@ -22,11 +23,13 @@ RECORD_VERSION = 2
 
 @dataclass(frozen=True)
 class ObjectHeaders:
-    """The headers publish controls; `redirect` is the S3 website redirect location, "" for none."""
+    """The headers publish controls; `redirect` is the S3 website redirect location, "" for none;
+    `extra` the site's own headers (sorted name, value pairs), kept as metadata for CloudFront to send."""
 
     content_type: str
     cache_control: str
     redirect: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def merge_record(listing: Iterable[RemoteObject], record: Mapping[str, RecordEnt
 def encode_record(record: PublishRecord) -> bytes:
     objects = {
         key: [e.etag, e.md5, e.headers.content_type, e.headers.cache_control, e.headers.redirect, e.size]
+        + ([[list(pair) for pair in e.headers.extra]] if e.headers.extra else [])
         for key, e in sorted(record.entries.items())
     }
     data = {"version": RECORD_VERSION, "verified_at": record.verified_at, "objects": objects}
@@ -100,10 +104,15 @@ def decode_record(blob: bytes) -> PublishRecord | None:
         if data.get("version") != RECORD_VERSION:
             return None
         verified_at = data.get("verified_at")
-        entries = {
-            key: RecordEntry(etag, md5, ObjectHeaders(content_type, cache_control, redirect), int(size))
-            for key, (etag, md5, content_type, cache_control, redirect, size) in data["objects"].items()
-        }
+        entries = {key: _entry(*fields) for key, fields in data["objects"].items()}
         return PublishRecord(entries, float(verified_at) if verified_at is not None else None)
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def _entry(
+    etag: str, md5: str, content_type: str, cache_control: str, redirect: str, size: int, extra: Any = ()
+) -> RecordEntry:
+    """One record entry; `extra` (the site's own headers) is written only when there are some."""
+    pairs = tuple((str(name), str(value)) for name, value in extra)
+    return RecordEntry(etag, md5, ObjectHeaders(content_type, cache_control, redirect, pairs), int(size))

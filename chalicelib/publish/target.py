@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.errors import ConfigError
-from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule
+from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule, HeaderRule
 
 # Publish state lives outside every site's prefix, so a site's listing never shows it: the record of
 # each prefix's last complete publish, and a marker that a publish is changing the prefix right now.
@@ -83,6 +83,7 @@ class PublishOptions:
     spot_check_sample: int = 16
     max_deletes: int = 256
     cache_rules: tuple[CacheRule, ...] = DEFAULT_CACHE_RULES
+    header_rules: tuple[HeaderRule, ...] = ()
     concurrency: int = 16
     allow_deletes: bool = False
     wait_for_invalidation: bool = False

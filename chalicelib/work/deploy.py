@@ -62,15 +62,21 @@ def options(
     allow_deletes: bool = False,
     verify: bool = False,
     site_rules: Sequence[tuple[str, str]] = (),
+    site_headers: Sequence[tuple[str, str, str]] = (),
 ) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml), then its `_headers` file's
-    (`site_rules`, from the manifest), then the defaults."""
+    (`site_rules`, from the manifest), then the defaults; and the file's other headers (`site_headers`)."""
     from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions
+    from chalicelib.publish.headers import HeaderRule
 
     rules = tuple(CacheRule(rule.regex(), rule.cache_control) for rule in config.cache)
     rules += tuple(CacheRule(pattern, value) for pattern, value in site_rules)
     return PublishOptions(
-        force=force, allow_deletes=allow_deletes, verify=verify, cache_rules=rules + DEFAULT_CACHE_RULES
+        force=force,
+        allow_deletes=allow_deletes,
+        verify=verify,
+        cache_rules=rules + DEFAULT_CACHE_RULES,
+        header_rules=tuple(HeaderRule(*rule) for rule in site_headers),
     )
 
 
@@ -199,7 +205,11 @@ def plan_deploy(
         publish_to, url = target(svc, site, stage), svc.settings.site_url(site, stage)
     manifest = artifacts(svc).get_manifest(run.site, artifact_run, stage)
     publish_options = options(
-        config, allow_deletes=allow_deletes, verify=verify or restoring, site_rules=manifest.cache_rules
+        config,
+        allow_deletes=allow_deletes,
+        verify=verify or restoring,
+        site_rules=manifest.cache_rules,
+        site_headers=manifest.header_rules,
     )
     reading = read_bucket(svc.s3, manifest, publish_to, publish_options, None)
     return DeployPlan(

@@ -182,6 +182,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "redirect-rule", "message": note} for note in listed(netlify.skipped)),
             *({"code": "header-rule", "message": note} for note in listed(netlify.header_notes)),
             *({"code": "redirect-rule", "message": note} for note in listed(vercel.skipped)),
+            *({"code": "header-rule", "message": note} for note in listed(vercel.header_notes)),
         ],
     )
 

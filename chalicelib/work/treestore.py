@@ -28,6 +28,7 @@ from chalicelib.headerrules import FILE as HEADERS_FILE
 from chalicelib.headerrules import MAX_BYTES as HEADERS_MAX_BYTES
 from chalicelib.headerrules import read_header_rules
 from chalicelib.manifest import Manifest, ManifestEntry
+from chalicelib.publish.headers import HeaderRule, site_headers_for
 from chalicelib.redirectrules import FILE as REDIRECTS_FILE
 from chalicelib.redirectrules import MAX_BYTES as REDIRECTS_MAX_BYTES
 from chalicelib.redirectrules import (
@@ -135,7 +136,7 @@ def store_stream(
                     continue
                 if path == HEADERS_FILE:  # Netlify's headers: Cache-Control rules, the file never published
                     headers = read_header_rules(handle.read(HEADERS_MAX_BYTES + 1))
-                    manifest.cache_rules = headers.cache
+                    manifest.cache_rules, manifest.header_rules = headers.cache, headers.headers
                     stored.header_notes.extend(headers.notes)
                     continue
                 info = tarfile.TarInfo(path)
@@ -162,9 +163,27 @@ def store_stream(
         raise BuildError(f"the build runner's output cannot be read: {exc}") from exc
     if not seen:
         raise BuildError(f"the build runner returned no {stage} tree")
+    stored.header_notes.extend(_over_budget(manifest))
     manifest.files.sort(key=lambda entry: entry.path)
     stored.records.sort(key=lambda record: str(record["objectID"]))
     return stored
+
+
+def _over_budget(manifest: Manifest) -> list[str]:
+    """A note naming the files whose own headers pass S3's metadata budget (the publish leaves the
+    last ones by name out, see `site_headers_for`)."""
+    if not manifest.header_rules:
+        return []
+    rules = [HeaderRule(*rule) for rule in manifest.header_rules]
+    over = {entry.path: site_headers_for(entry.path, rules).left_out for entry in manifest.files}
+    over = {path: names for path, names in over.items() if names}
+    if not over:
+        return []
+    first, names = next(iter(sorted(over.items())))
+    return [
+        f"{HEADERS_FILE}: {len(over)} file{'s' * (len(over) != 1)} (first {first}) set more headers than "
+        f"the 2 KB S3 keeps with a file; {', '.join(names)} left out"
+    ]
 
 
 def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) -> None:

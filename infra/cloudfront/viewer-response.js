@@ -3,12 +3,27 @@
 // needs the REST endpoint, so the redirect is made here from the header S3 returns with the object.
 // Previews (a pull request's under <site>/previews/pr-N/, a branch's under <site>/branches/<slug>/)
 // are for people, not search engines: S3 cannot set X-Robots-Tag on an object, so it is set here.
+// A site's own headers (its _headers file: CORS, Permissions-Policy, Link, ...) are kept with each
+// object as S3 metadata, x-amz-meta-h-<name>, and sent here as <name>; other metadata is not sent.
+// The publish step never writes a header the stack's response headers policy sets (HSTS, CSP, ...).
 var PREVIEW = /\/(previews\/pr-[0-9]+|branches\/[^\/]+)\//;
+var METADATA = 'x-amz-meta-';
+var SITE_HEADER = 'x-amz-meta-h-';
 
 function handler(event) {
     var response = event.response;
     var target = response.headers['x-amz-website-redirect-location'];
     if (!target || !target.value) {
+        var names = Object.keys(response.headers);
+        for (var i = 0; i < names.length; i++) {
+            var name = names[i];
+            if (name.indexOf(SITE_HEADER) === 0 && name.length > SITE_HEADER.length) {
+                response.headers[name.slice(SITE_HEADER.length)] = response.headers[name];
+            }
+            if (name.indexOf(METADATA) === 0) {
+                delete response.headers[name];
+            }
+        }
         if (event.request && PREVIEW.test(event.request.uri)) {
             response.headers['x-robots-tag'] = { value: 'noindex, nofollow' };
         }

@@ -4,7 +4,8 @@ moto has no S3 website endpoint, so this reads objects with boto3 and answers li
 `/sites/<site>/<stage>/<path>` maps to `s3://<stage bucket>/<site>/<path>`; a folder serves its
 `index.html`, a folder without its trailing slash redirects to it, an object with a website redirect
 location answers 301, a missing key serves the site's `404.html` with status 404. Stored
-Content-Type, Cache-Control and ETag are sent as they are, and every answer carries the security headers
+Content-Type, Cache-Control and ETag are sent as they are, the site's own headers (`x-amz-meta-h-*`)
+as the stack's viewer-response function sends them, and every answer carries the security headers
 of the distributions' response headers policy (`presslift.packaging.security_headers`), so a page that
 CloudFront's Content-Security-Policy would break breaks here too.
 """
@@ -17,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from chalicelib.config import Settings
 from chalicelib.previews.noindex import X_ROBOTS_TAG, is_preview_path, preview_folder
+from chalicelib.publish.headers import SITE_HEADER_PREFIX
 from presslift.packaging.security_headers import http_headers
 
 PREFIX = "/sites/"
@@ -48,6 +50,10 @@ def _respond(obj: dict[str, Any], status: int = 200) -> SiteResponse:
         headers["Cache-Control"] = obj["CacheControl"]
     if obj.get("ETag"):
         headers["ETag"] = obj["ETag"]
+    # The site's own headers, as the viewer-response function sends them (CloudFront runs it below 400).
+    for name, value in (obj.get("Metadata") or {}).items() if status < 400 else ():
+        if name.lower().startswith(SITE_HEADER_PREFIX) and len(name) > len(SITE_HEADER_PREFIX):
+            headers[name[len(SITE_HEADER_PREFIX) :].title()] = value
     return SiteResponse(status, headers, body)
 
 

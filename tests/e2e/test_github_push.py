@@ -296,13 +296,28 @@ def test_a_site_served_at_its_own_domain_is_built_for_that_address(cloud, api, g
     assert '<a href="/about/">About</a> <a href="https://staging.harbour.example/">here</a>' in home
 
 
-def test_a_sites_netlify_headers_file_sets_cache_control_and_is_not_published(cloud, api, github):
-    headers = b"/*\n  X-Frame-Options: DENY\n/img/*\n  Cache-Control: public, max-age=31536000, immutable\n"
-    files = {**site_files("Headers Kept"), "static/_headers": headers, "static/img/logo.svg": b"<svg/>"}
+def test_a_sites_netlify_headers_file_sets_its_headers_and_is_not_published(cloud, api, github):
+    headers = (
+        b"/*\n  X-Frame-Options: SAMEORIGIN\n  Permissions-Policy: camera=()\n  Basic-Auth: editor:secret\n"
+        b"/img/*\n  Cache-Control: public, max-age=31536000, immutable\n  Access-Control-Allow-Origin: *\n"
+        b"/.well-known/apple-app-site-association\n  Content-Type: application/json\n"
+    )
+    files = {
+        **site_files("Headers Kept"),
+        "static/_headers": headers,
+        "static/img/logo.svg": b"<svg/>",
+        "static/.well-known/apple-app-site-association": b'{"applinks": {}}',
+    }
     run = push_site(github, api, files)
     assert run["status"] == "awaiting_approval", run
-    (warning,) = run["stages"][1]["detail"]["warning_list"]
-    assert warning["code"] == "header-rule" and warning["message"].startswith("_headers: X-Frame-Options")
+    warnings = [
+        w["message"] for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "header-rule"
+    ]
+    assert sorted(warnings) == [
+        "_headers: Basic-Auth not applied: it is Netlify's password protection; these pages are public here",
+        "_headers: X-Frame-Options not applied: the stack's CloudFront response headers policy sets it for "
+        "every site",
+    ]
     assert cloud.services is not None
     s3, bucket = cloud.services.s3, cloud.settings.site_buckets["staging"]
     logo = s3.head_object(Bucket=bucket, Key="gitsite/img/logo.svg")
@@ -310,6 +325,18 @@ def test_a_sites_netlify_headers_file_sets_cache_control_and_is_not_published(cl
     page = s3.head_object(Bucket=bucket, Key="gitsite/posts/news/index.html")
     assert page["CacheControl"] == "public, max-age=0, must-revalidate"  # the default for pages
     assert fetch(run["urls"]["staging"] + "_headers")[0] == 404
+    # Served as the stack's viewer-response function sends them: the site's own headers, by path.
+    with urllib.request.urlopen(run["urls"]["staging"] + "img/logo.svg", timeout=30) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert response.headers["Permissions-Policy"] == "camera=()"
+        assert response.headers["X-Frame-Options"] == "DENY"  # the stack's, not the repository's
+        assert not [name for name in response.headers if name.lower().startswith("x-amz-meta")]
+    with urllib.request.urlopen(run["urls"]["staging"] + "posts/news/", timeout=30) as response:
+        assert response.headers["Permissions-Policy"] == "camera=()"
+        assert response.headers["Access-Control-Allow-Origin"] is None
+    association = run["urls"]["staging"] + ".well-known/apple-app-site-association"
+    with urllib.request.urlopen(association, timeout=30) as response:
+        assert response.headers["Content-Type"] == "application/json"
 
 
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):

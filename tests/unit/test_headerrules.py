@@ -1,13 +1,21 @@
 """A site's `_headers` file (Netlify's format): its Cache-Control rules go to the publish step, after
-presslift.toml's and before the defaults; other headers are named once; the file is not published."""
+presslift.toml's and before the defaults; its other headers ride with each file it names, except those
+the stack or the server owns, which are named once; the file is not published."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from chalicelib.headerrules import read_header_rules
+from chalicelib.headerrules import STACK_HEADERS, read_header_rules
 from chalicelib.manifest import Manifest
-from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule, cache_control_for
+from chalicelib.publish.headers import (
+    DEFAULT_CACHE_RULES,
+    CacheRule,
+    HeaderRule,
+    SiteHeaders,
+    cache_control_for,
+    site_headers_for,
+)
 
 FILE = b"""# Netlify headers
 Cache-Control: stray
@@ -45,17 +53,89 @@ def test_cache_control_follows_the_last_matching_path() -> None:
     assert cache_control_for("index.html", rules) == "public, max-age=60"
 
 
-def test_what_s3_cannot_set_is_named_once_and_bad_lines_by_number() -> None:
+def test_what_a_site_may_not_set_is_named_once_and_bad_lines_by_number() -> None:
     notes = read_header_rules(FILE).notes
     assert notes[0].startswith("_headers line 2 (Cache-Control: stray): not a path")
     assert notes[1].startswith("_headers line 15 (/../secret)") and "'..'" in notes[1]
     assert notes[2] == (
-        "_headers: Access-Control-Allow-Origin, X-Frame-Options not applied: S3 keeps only Cache-Control "
-        "per file; other response headers come from the stack's CloudFront response headers policy"
+        "_headers: X-Frame-Options not applied: the stack's CloudFront response headers policy sets it "
+        "for every site"
     )
     assert read_header_rules(b"#" * (1024 * 1024 + 1)).notes == [
         "_headers is over 1024 KB; none of its headers were kept"
     ]
+
+
+OWN = (
+    b"""/*
+  Permissions-Policy: camera=()
+  Link: </css/site.css>; rel=preload; as=style
+  Link: </js/app.js>; rel=preload; as=script
+  Basic-Auth: editor:hunter2
+  Set-Cookie: seen=1
+  x-amz-meta-md5: 0
+  Content-Security-Policy: default-src *
+  X-Note: caf\xc3\xa9
+/fonts/*
+  Access-Control-Allow-Origin: *
+  cache-control: public, max-age=600
+  Cache-Control: immutable
+/fonts/old/*
+  Access-Control-Allow-Origin: https://example.org
+/.well-known/apple-app-site-association
+  Content-Type: application/json
+/big
+  X-Big: """
+    + b"a" * 1025
+    + b"\n"
+)
+
+
+def test_other_headers_apply_by_path_a_later_path_winning_and_repeats_joined() -> None:
+    found = read_header_rules(OWN)
+    rules = [HeaderRule(*rule) for rule in found.headers]
+    assert site_headers_for("fonts/a.woff2", rules) == SiteHeaders(
+        extra=(
+            ("access-control-allow-origin", "*"),
+            ("link", "</css/site.css>; rel=preload; as=style, </js/app.js>; rel=preload; as=script"),
+            ("permissions-policy", "camera=()"),
+        )
+    )
+    assert dict(site_headers_for("fonts/old/a.woff", rules).extra)["access-control-allow-origin"] == (
+        "https://example.org"
+    )
+    association = site_headers_for(".well-known/apple-app-site-association", rules)
+    assert association.content_type == "application/json" and "content-type" not in dict(association.extra)
+    assert "access-control-allow-origin" not in dict(site_headers_for("index.html", rules).extra)
+    cache = [CacheRule(pattern, value) for pattern, value in found.cache]
+    assert cache_control_for("fonts/a.woff2", cache) == "public, max-age=600, immutable"
+
+
+def test_headers_the_stack_the_server_or_netlify_own_are_refused_with_the_reason() -> None:
+    notes = read_header_rules(OWN).notes
+    assert notes == [
+        "_headers: Basic-Auth not applied: it is Netlify's password protection; these pages are public here",
+        "_headers: Set-Cookie, x-amz-meta-md5 not applied: the server or CloudFront sets it",
+        "_headers: Content-Security-Policy not applied: the stack's CloudFront response headers policy sets "
+        "it for every site",
+        "_headers: X-Note not applied: an empty value or one with characters other than printable ASCII",
+        "_headers: x-big not applied: a value over 1024 bytes, more than S3 keeps with a file",
+    ]
+
+
+def test_the_stacks_own_headers_are_the_policys() -> None:
+    from presslift.packaging.security_headers import http_headers
+
+    assert {name.lower() for name in http_headers()} == STACK_HEADERS
+
+
+def test_headers_past_s3s_metadata_budget_are_left_out_by_name() -> None:
+    rules = [HeaderRule("^", f"x-h{i}", "v" * 500) for i in range(5)]
+    found = site_headers_for("a.html", rules)
+    assert [name for name, _ in found.extra] == ["x-h0", "x-h1", "x-h2"] and found.left_out == (
+        "x-h3",
+        "x-h4",
+    )
 
 
 def test_the_rules_ride_in_the_manifest_and_older_manifests_have_none() -> None:
@@ -75,6 +155,7 @@ def test_the_file_is_read_not_stored(tmp_path: Path) -> None:
     stored = store_stream(archive, tmp_path / "tree.tar.gz", manifest)
     assert "_headers" not in {entry.path for entry in manifest.files}
     assert manifest.cache_rules == read_header_rules(FILE).cache
+    assert manifest.header_rules == read_header_rules(FILE).headers
     assert len(stored.header_notes) == 3
 
 

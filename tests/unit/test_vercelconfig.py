@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from chalicelib.headerrules import read_header_rules
 from chalicelib.redirectrules import PatternRule, expand, read_rules
 from chalicelib.vercelconfig import add_vercel_rules
 
@@ -61,3 +62,43 @@ def test_no_file_or_a_broken_one_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "vercel.json").write_text("{not json")
     found = add_vercel_rules(tmp_path / "site", tmp_path)
     assert "cannot be read" in found.skipped[0] and not (tmp_path / "site/static").exists()
+
+
+HEADERS = {
+    "headers": [
+        {"source": "/fonts/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]},
+        {
+            "source": "/:path*",
+            "headers": [
+                {"key": "Permissions-Policy", "value": "camera=(), microphone=()"},
+                {"key": "X-Frame-Options", "value": "DENY"},
+            ],
+        },
+        {"source": "/docs/:version/print", "headers": [{"key": "X-Robots-Tag", "value": "noindex"}]},
+        {"source": "/(.*)", "has": [{"type": "query", "key": "x"}], "headers": [{"key": "A", "value": "b"}]},
+        {"source": "/img/(.*)\\.png", "headers": [{"key": "A", "value": "b"}]},
+        {"source": "/x", "headers": [{"key": "Bad Name", "value": "b"}]},
+        {"source": "/y"},
+    ]
+}
+
+
+def test_its_headers_become_headers_file_lines_and_what_needs_a_server_is_named(tmp_path: Path) -> None:
+    (tmp_path / "vercel.json").write_text(json.dumps(HEADERS))
+    found = add_vercel_rules(tmp_path / "site", tmp_path)
+    assert found.summary() == "3 header rules from vercel.json"
+    assert (tmp_path / "site/static/_headers").read_text() == (
+        "# from vercel.json\n/fonts/*\n  Access-Control-Allow-Origin: *\n"
+        "/*\n  Permissions-Policy: camera=(), microphone=()\n  X-Frame-Options: DENY\n"
+        "/docs/:version/print\n  X-Robots-Tag: noindex\n"
+    )
+    assert found.header_notes == [
+        "vercel.json headers[3]: `has` and `missing` conditions need a server; "
+        "headers by path cannot test them",
+        "vercel.json headers[4]: a regular expression (other than a last `(.*)` or `:name*`) needs a server",
+        "vercel.json headers[5]: needs `headers`, a list of `key` and `value` texts",
+        "vercel.json headers[6]: needs `headers`, a list of `key` and `value` texts",
+    ]
+    rules = read_header_rules((tmp_path / "site/static/_headers").read_bytes())
+    assert [(name, value) for _, name, value in rules.headers][:1] == [("access-control-allow-origin", "*")]
+    assert "X-Frame-Options not applied" in rules.notes[0]

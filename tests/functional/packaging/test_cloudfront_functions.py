@@ -75,3 +75,30 @@ def test_previews_are_served_with_a_noindex_header(uri: str, noindex: bool) -> N
     }
     headers = _run("viewer-response.js", event)["headers"]
     assert (headers.get("x-robots-tag") == {"value": "noindex, nofollow"}) is noindex
+
+
+def test_a_sites_own_headers_are_sent_from_their_metadata_and_other_metadata_is_not() -> None:
+    event = {
+        "request": {"uri": "/quayside/fonts/a.woff2", "headers": {}},
+        "response": {
+            "statusCode": 200,
+            "headers": {
+                "content-type": {"value": "font/woff2"},
+                "x-amz-meta-md5": {"value": "0123"},
+                "x-amz-meta-h-access-control-allow-origin": {"value": "*"},
+                "x-amz-meta-h-": {"value": "nameless"},
+            },
+        },
+    }
+    assert _run("viewer-response.js", event)["headers"] == {
+        "content-type": {"value": "font/woff2"},
+        "access-control-allow-origin": {"value": "*"},
+    }
+
+
+def test_a_previews_noindex_wins_over_a_sites_own_robots_header() -> None:
+    event = {
+        "request": {"uri": "/quayside/previews/pr-4/index.html", "headers": {}},
+        "response": {"statusCode": 200, "headers": {"x-amz-meta-h-x-robots-tag": {"value": "all"}}},
+    }
+    assert _run("viewer-response.js", event)["headers"] == {"x-robots-tag": {"value": "noindex, nofollow"}}

@@ -12,6 +12,7 @@ from botocore.config import Config
 from chalicelib.errors import PublishError
 from chalicelib.publish import PublishOptions, publish_tree
 from chalicelib.publish.apply import workers_for
+from chalicelib.publish.headers import HeaderRule
 from tests.functional.publish.conftest import BUCKET, SITE_V1, bucket_contents, publish, target, write_tree
 
 
@@ -95,3 +96,34 @@ def test_workers_never_outnumber_the_clients_connections(
     s3 = boto3.client("s3", region_name="us-east-1", config=config)
 
     assert workers_for(s3, PublishOptions(concurrency=concurrency)) == workers
+
+
+def test_a_sites_own_headers_ride_as_metadata_and_a_change_to_one_is_an_upload(
+    clients: dict[str, Any], tmp_path: Path
+) -> None:
+    s3 = clients["s3"]
+    manifest = write_tree(tmp_path / "site", SITE_V1)
+    cors = HeaderRule(r"^images/", "access-control-allow-origin", "*")
+    typed = HeaderRule(r"^index\.html$", "content-type", "text/html; charset=iso-8859-1")
+    publish(s3, tmp_path / "site", manifest, header_rules=(cors, typed))
+    logo = s3.head_object(Bucket=BUCKET, Key="blog/images/logo.png")
+    assert logo["Metadata"] == {
+        "md5": manifest.by_path()["images/logo.png"].md5,
+        "h-access-control-allow-origin": "*",
+    }
+    home = s3.head_object(Bucket=BUCKET, Key="blog/index.html")
+    assert home["ContentType"] == "text/html; charset=iso-8859-1" and set(home["Metadata"]) == {"md5"}
+
+    again = publish(s3, tmp_path / "site", manifest, header_rules=(cors, typed))
+    assert again.uploaded == 0
+
+    # Without the record, each object's headers are read back from the bucket (HEAD): still unchanged.
+    s3.delete_object(Bucket=BUCKET, Key=target().record_key)
+    assert publish(s3, tmp_path / "site", manifest, header_rules=(cors, typed)).uploaded == 0
+
+    narrower = HeaderRule(r"^images/", "access-control-allow-origin", "https://example.org")
+    changed = publish(s3, tmp_path / "site", manifest, header_rules=(narrower,))
+    assert changed.summary["uploads_by_reason"] == {"headers": 2}  # the image and the home page's type
+    logo = s3.head_object(Bucket=BUCKET, Key="blog/images/logo.png")
+    assert logo["Metadata"]["h-access-control-allow-origin"] == "https://example.org"
+    assert s3.head_object(Bucket=BUCKET, Key="blog/index.html")["ContentType"] == "text/html; charset=utf-8"

@@ -30,11 +30,18 @@ def test_record_round_trips(verified_at: float | None) -> None:
         {
             "blog/a.html": RecordEntry("e1", "m1", HTML, 12),
             "blog/old/index.html": RecordEntry("e2", "m2", ObjectHeaders("t", "c", "/new/"), 0),
+            "blog/font.woff2": RecordEntry("e3", "m3", ObjectHeaders("t", "c", extra=(("x-a", "1"),)), 3),
         },
         verified_at,
     )
 
     assert decode_record(encode_record(record)) == record
+
+
+def test_a_record_written_before_a_sites_own_headers_reads_as_having_none() -> None:
+    blob = gzip.compress(b'{"version": 2, "objects": {"a": ["e", "m", "t", "c", "", 4]}}', mtime=0)
+    record = decode_record(blob)
+    assert record is not None and record.entries["a"] == RecordEntry("e", "m", ObjectHeaders("t", "c"), 4)
 
 
 def test_a_record_stands_for_the_objects_it_lists() -> None:
