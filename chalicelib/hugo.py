@@ -81,6 +81,32 @@ def error_lines(log: str, limit: int = 20) -> str:
     return "\n".join(lines[:limit])
 
 
+#: Hugo's warnings kept on a run (the build log keeps them all), each at most this long.
+WARNINGS_KEPT = 20
+WARNING_CHARS = 300
+
+
+def warning_lines(log: str, source: Path) -> list[str]:
+    """Hugo's WARN lines, each once and without the runner's folder (`content/posts/a.md`, not
+    `/tmp/presslift-runner-x/source/content/posts/a.md`); past `WARNINGS_KEPT`, how many more."""
+    root = str(source.resolve()).rstrip("/") + "/"
+    found: list[str] = []
+    for line in log.splitlines():
+        if not line.startswith("WARN "):
+            continue
+        said = line[5:].strip().replace(root, "").replace(str(source).rstrip("/") + "/", "")
+        said = said if len(said) <= WARNING_CHARS else said[: WARNING_CHARS - 1] + "…"
+        if said and said not in found:
+            found.append(said)
+    if len(found) > WARNINGS_KEPT:
+        more = len(found) - WARNINGS_KEPT
+        found = [
+            *found[:WARNINGS_KEPT],
+            f"and {more} more Hugo warning{'s' * (more != 1)} (see the build log)",
+        ]
+    return found
+
+
 def build_site(
     source: Path,
     destination: Path,

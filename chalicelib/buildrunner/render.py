@@ -135,20 +135,23 @@ def _stage_tree(
     dest = public / stage.stage
     result, flags, fallback = _render(source, dest, stage, work, flags, logs, budget, segment)
     heading = f"== {stage.stage} ({stage.base_url}){segment.describe()} in {result.seconds:.2f} s"
+    said: dict[str, object] = {"seconds": round(result.seconds, 3)}
+    if warnings := hugo.warning_lines(result.log, source):  # on the run, not only in the build log
+        said["hugo_warnings"] = warnings
     if segment.name:  # a share of the site: the index job fixes and indexes the merged trees
         logs.append(f"{heading}\n{result.log}")
-        return {"seconds": round(result.seconds, 3)}, flags, fallback
+        return said, flags, fallback
     heading += _root_links(result.destination, stage)
     if not stage.pagefind:  # the site searches with Algolia, which never reads a Pagefind index
         logs.append(f"{heading}\n{result.log}\nno Pagefind index: the site searches with Algolia")
-        return {"seconds": round(result.seconds, 3)}, flags, fallback
+        return said, flags, fallback
     try:
         search = index_with_pagefind(result.destination, budget=budget)
     except BuildError as exc:  # the site still works without its search index: a warning, not a failure
         logs.append(f"{heading}\n{result.log}\nno Pagefind index: {exc}")
-        return {"seconds": round(result.seconds, 3), "search_error": str(exc)}, flags, fallback
+        return {**said, "search_error": str(exc)}, flags, fallback
     logs.append(f"{heading}\n{result.log}\n{search.describe()}")
-    return {"seconds": round(result.seconds, 3), "search": search.summary()}, flags, fallback
+    return {**said, "search": search.summary()}, flags, fallback
 
 
 def _root_links(tree: Path, stage: StageRender) -> str:

@@ -79,13 +79,15 @@ class Built:
         return self.cache_warnings() + len(self.redirect_warnings())
 
     def redirect_warnings(self) -> list[dict[str, str]]:
-        """What the site's _redirects and _headers files asked for that could not be kept, and a search
-        index Pagefind could not make."""
+        """What the site's _redirects and _headers files asked for that could not be kept, a search
+        index Pagefind could not make, and Hugo's own warnings (a page's raw HTML it left out, a
+        deprecated setting, a missing layout)."""
         found: list[dict[str, str]] = []
         for key, code in (
             ("redirect_notes", "redirect-rule"),
             ("header_notes", "header-rule"),
             ("search_notes", "search-index-failed"),
+            ("hugo_notes", "hugo-warning"),
         ):
             notes = {note for tree in self.trees.values() for note in tree.get(key, [])}
             found += [{"code": code, "message": note} for note in sorted(notes)]
@@ -127,6 +129,8 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         noindex = _Counted(with_noindex) if run.trigger.type == PREVIEW else None
         for stage in stages:
             trees[stage.stage] = _store_tree(svc, run, site, archive, stage, transform=noindex)
+            if warned := result.stages.get(stage.stage, {}).get("hugo_warnings"):
+                trees[stage.stage]["hugo_notes"] = [str(warning) for warning in warned]
             if failed := result.stages.get(stage.stage, {}).get("search_error"):
                 trees[stage.stage]["search_notes"] = [
                     f"{stage.stage} has no search index (its pages are published without one): {failed}"

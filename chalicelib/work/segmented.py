@@ -296,6 +296,7 @@ def _combined(results: list[RunnerResult], index: RunnerResult, kept: list[str])
             "seconds": max(_seconds(r.stages.get(stage, {}).get("seconds")) for r in results),
             **summary,
             "segments": len(results),
+            **_warnings(results, stage),
         }
         for stage, summary in index.stages.items()
     }
@@ -338,3 +339,13 @@ def runner_for(
     if count < 2:
         return runner
     return SegmentedRunner(runner, store, run.id, count, folder, expires)
+
+
+def _warnings(results: list[RunnerResult], stage: str) -> dict[str, list[str]]:
+    """The segments' Hugo warnings for `stage`, each once."""
+    said: list[str] = []
+    for result in results:
+        for warning in result.stages.get(stage, {}).get("hugo_warnings", []):
+            if isinstance(warning, str) and warning not in said:
+                said.append(warning)
+    return {"hugo_warnings": said} if said else {}
