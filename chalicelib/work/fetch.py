@@ -31,6 +31,7 @@ from chalicelib.hugo_policy import asks_for_git_info
 from chalicelib.hugosite import find_hugo_site
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
+from chalicelib.removedshortcodes import add_removed_shortcodes
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -149,6 +150,9 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # and static/_headers.
         netlify = add_netlify_rules(site_root, source.root) if run.kind != "code" else NetlifyRules()
         vercel = add_vercel_rules(site_root, source.root) if run.kind != "code" else VercelRules()
+        # A site written for an older Hugo may use built-in shortcodes Hugo removed: links stand in.
+        if run.kind != "code":
+            add_removed_shortcodes(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:

@@ -1,0 +1,91 @@
+"""Hugo's removed built-in shortcodes, kept working as links.
+
+Hugo 0.156 turned its built-in `gist`, `tweet`, `twitter` and `twitter_simple` shortcodes into
+templates that fail the build ("... removed in v0.156.0"), as 0.123 did `instagram_simple`; a site
+written for an older Hugo that uses one does not build at all. The fetch stage writes each such
+shortcode that neither the site, its themes nor its vendored modules define as
+`layouts/_shortcodes/<name>.html` in the site, showing a link to the gist or post where the embed
+was (the embeds ran scripts from github.com and x.com, which the sites' Content-Security-Policy
+refuses anyway). Each use is a Hugo warning naming the page and line (`warnf`), which the build stage
+puts on the run. A site that defines its own keeps it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FOLDERS = ("_shortcodes", "shortcodes")
+
+_GIST = """{{- /* Presslift: Hugo 0.156 removed its gist shortcode; the gist is a link instead. */ -}}
+{{- $user := cond .IsNamedParams (.Get "user") (.Get 0) }}
+{{- $id := cond .IsNamedParams (.Get "id") (.Get 1) }}
+{{- $file := cond .IsNamedParams (.Get "file") (.Get 2) }}
+{{- warnf "%s: Hugo removed its gist shortcode; the gist is shown as a link" .Position }}
+<p class="gist"><a href="https://gist.github.com/{{ $user }}/{{ $id }}">
+{{- with $file }}{{ . }}{{ else }}Gist {{ $id }}{{ end }}
+{{- with $user }} by {{ . }}{{ end }} on GitHub</a></p>
+"""
+
+_POST = """{{- /* Presslift: Hugo 0.156 removed its tweet, twitter and twitter_simple shortcodes;
+the post is a link instead. */ -}}
+{{- $user := cond .IsNamedParams (.Get "user") "" }}
+{{- $id := cond .IsNamedParams (.Get "id") (.Get 0) }}
+{{- warnf "%s: Hugo removed its %s shortcode; the post is shown as a link" .Position .Name }}
+<p class="tweet"><a href="https://x.com/{{ or $user "i" }}/status/{{ $id }}">
+{{- with $user }}Post by @{{ . }}{{ else }}Post {{ $id }}{{ end }} on X</a></p>
+"""
+
+_INSTAGRAM = """{{- /* Presslift: Hugo 0.123 removed its instagram_simple shortcode; the post is a
+link instead. */ -}}
+{{- $id := cond .IsNamedParams (.Get "id") (.Get 0) }}
+{{- warnf "%s: Hugo removed its instagram_simple shortcode; the post is shown as a link" .Position }}
+<p class="instagram"><a href="https://www.instagram.com/p/{{ $id }}/">Post {{ $id }} on Instagram</a></p>
+"""
+
+#: Each removed shortcode and the template that stands in for it.
+REMOVED: dict[str, str] = {
+    "gist": _GIST,
+    "tweet": _POST,
+    "twitter": _POST,
+    "twitter_simple": _POST,
+    "instagram_simple": _INSTAGRAM,
+}
+
+
+def add_removed_shortcodes(site_root: Path) -> list[str]:
+    """Write the stand-in of each removed shortcode nobody defines into the site's layouts; the names
+    written (none when the site's layouts folder is a link or not a folder)."""
+    layouts = site_root / "layouts"
+    target = layouts / "_shortcodes"
+    for folder in (layouts, target):
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            return []
+    defined = _defined(site_root)
+    written = []
+    for name, template in REMOVED.items():
+        if name in defined:
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{name}.html").write_text(template, encoding="utf-8")
+        written.append(name)
+    return written
+
+
+def _defined(site_root: Path) -> set[str]:
+    """The removed shortcodes' names that the site, a theme or a vendored module has a template for
+    (`gist.html`, `gist.en.html`, `gist.html.html`)."""
+    roots = [site_root, *_children(site_root / "themes")]
+    vendor = site_root / "_vendor"
+    if vendor.is_dir() and not vendor.is_symlink():
+        roots += [path.parent for path in vendor.rglob("layouts") if path.is_dir()]
+    found: set[str] = set()
+    for root in roots:
+        for folder in FOLDERS:
+            shortcodes = root / "layouts" / folder
+            if shortcodes.is_dir():
+                found |= {path.name.split(".")[0] for path in shortcodes.iterdir()} & set(REMOVED)
+    return found
+
+
+def _children(folder: Path) -> list[Path]:
+    return [child for child in folder.iterdir() if child.is_dir()] if folder.is_dir() else []
