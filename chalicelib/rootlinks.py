@@ -7,7 +7,9 @@ relURL }}` (relURL keeps a leading slash as written, the commonest theme bug of 
 `<link href="/favicon.svg">`, `[About](/about/)` in Markdown, `url(/fonts/x.woff2)` in a stylesheet.
 
 After Hugo renders, each such address in a page's `href`, `src`, `srcset` or `poster`, or in a
-stylesheet's `url(...)`, that names a file the site built gets the site's path in front. Nothing else
+stylesheet's `url(...)`, that names a file the site built gets the site's path in front; so does one
+written absolute on the stage's own host (`{{ absLangURL "/" }}`: Hugo gives a leading slash the
+host's root, not the site's). Nothing else
 is touched: addresses already under the site's path, other hosts, addresses of files the site lacks,
 and scripts. (Hugo's `canonifyURLs` would rewrite these too, but it also drops the path from every
 relURL that is not an `href` or `src`, such as a search script's data attribute, which breaks themes
@@ -63,11 +65,17 @@ def fix_root_links(tree: Path, base_url: str) -> RootLinks:
     if base_path == "/":
         return RootLinks()
     files = _files(tree)
-    fix = _fixer(base_path, files)
+    origin = _origin(base_url)
+    fix = _fixer(base_path, files, origin)
     # Most pages write every address under the site's path already: one search in C finds whether a
-    # page has another root-relative one (`="/x`, `=/x`, `url(/x`); only those pages are rewritten.
+    # page has another root-relative one (`="/x`, `=/x`, `url(/x`, `="https://host/x`); only those
+    # pages are rewritten.
     suspect = re.compile(
-        rb"""(?:=\s*["']?|url\(\s*["']?)/(?!/|""" + re.escape(base_path[1:].encode()) + rb")"
+        rb"""(?:=\s*["']?|url\(\s*["']?)(?:"""
+        + re.escape(origin)
+        + rb""")?/(?!/|"""
+        + re.escape(base_path[1:].encode())
+        + rb")"
     )
     addresses = changed = 0
     for path in sorted(files):
@@ -100,11 +108,21 @@ def _files(tree: Path) -> set[str]:
     return found
 
 
-def _fixer(base_path: str, files: set[str]) -> Callable[[bytes], bytes | None]:
-    """The address with the site's path in front, or None when it needs none (or leads nowhere)."""
+def _origin(base_url: str) -> bytes:
+    """The stage's scheme and host (`https://d1.cloudfront.net`), as an absolute address begins."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}".encode()
+
+
+def _fixer(base_path: str, files: set[str], origin: bytes = b"") -> Callable[[bytes], bytes | None]:
+    """The address with the site's path in front, or None when it needs none (or leads nowhere). An
+    absolute address on the stage's own host (`absURL "/x"` writes one) is fixed as its path is."""
     base = base_path.encode()
 
     def fix(address: bytes) -> bytes | None:
+        if origin and address.startswith(origin + b"/"):
+            fixed = fix(address[len(origin) :])
+            return None if fixed is None else origin + fixed
         if not address.startswith(b"/") or address.startswith((b"//", base)):
             return None
         try:

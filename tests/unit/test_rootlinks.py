@@ -44,11 +44,23 @@ def test_attributes_quoted_or_not_and_srcsets_lead_inside_the_site(tmp_path: Pat
 def test_what_already_works_or_leads_nowhere_is_left_as_written(tmp_path: Path) -> None:
     page = (
         b'<a href="/harbour/about/">in</a><a href="//cdn.example/x.js">cdn</a><a href="/missing/">404</a>'
-        b'<a href="about/">relative</a><a href="https://d111.cloudfront.net/about/">host</a>'
+        b'<a href="about/">relative</a><a href="https://d111.cloudfront.net/missing/">host</a>'
+        b'<a href="https://other.example/about/">other</a><a href="http://d111.cloudfront.net/about/">http</a>'
         b'<script>var a = \'<a href="/about/">\'; fetch("/fonts/icons.woff2")</script>'
         b"<p>href=/about/ in text</p>"
     )
     assert _fixed(tmp_path, page).replace(b"href=/harbour/about/ in text", b"href=/about/ in text") == page
+
+
+def test_an_absolute_address_on_the_stages_own_host_leads_inside_the_site(tmp_path: Path) -> None:
+    # `{{ absLangURL "/" }}` and `{{ "/about/" | absURL }}`: Hugo gives a leading slash the host's root.
+    page = (
+        b'<a href="https://d111.cloudfront.net/">Harbour</a><a href=https://d111.cloudfront.net/about>x</a>'
+    )
+    assert _fixed(tmp_path, page) == (
+        b'<a href="https://d111.cloudfront.net/harbour/">Harbour</a>'
+        b"<a href=https://d111.cloudfront.net/harbour/about>x</a>"
+    )
 
 
 def test_stylesheets_and_inline_styles_have_their_urls_fixed(tmp_path: Path) -> None:
