@@ -339,6 +339,18 @@ def test_a_sites_netlify_headers_file_sets_its_headers_and_is_not_published(clou
         assert response.headers["Content-Type"] == "application/json"
 
 
+def test_a_site_using_a_shortcode_hugo_removed_builds_with_a_link_and_a_warning(cloud, api, github):
+    body = 'Our launch:\n\n{{< tweet user="harbour" id="1453110110599868418" >}}\n'
+    run = push_site(github, api, site_files("Launch Day", body))
+    assert run["status"] == "awaiting_approval", run
+    (warning,) = [w for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "hugo-warning"]
+    assert warning["message"] == (
+        '"content/posts/news.md:7:1": Hugo removed its tweet shortcode; the post is shown as a link'
+    )
+    page = fetch(run["urls"]["staging"] + "posts/news/")[1]
+    assert '<a href="https://x.com/harbour/status/1453110110599868418">Post by @harbour on X</a>' in page
+
+
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
     vercel = json.dumps(
         {"redirects": [{"source": "/articles/:path*", "destination": "/posts/:path*", "permanent": True}]}
@@ -356,9 +368,13 @@ def test_a_site_pagefind_cannot_index_is_published_without_a_search_index(cloud,
     site = Site("barepages", repo="acme/bare-pages")
     run = push_own_site(cloud, api, github, site, {**site_files("Bare Pages"), **bare})
     assert run["status"] == "awaiting_approval", run
-    (warning,) = run["stages"][1]["detail"]["warning_list"]
-    assert warning["code"] == "search-index-failed" and warning["message"].startswith("staging has no search")
+    warnings = run["stages"][1]["detail"]["warning_list"]
+    (warning,) = [w for w in warnings if w["code"] == "search-index-failed"]
+    assert warning["message"].startswith("staging has no search")
     assert fetch(run["urls"]["staging"])[1] == "<p>Home bare</p>"
+    # Hugo's own warnings are on the run too, not only in the build log: here, the layouts it lacks.
+    hugo_said = [w["message"] for w in warnings if w["code"] == "hugo-warning"]
+    assert hugo_said and all("found no layout file" in said for said in hugo_said), hugo_said
 
 
 @pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "wrong-secret"])
