@@ -23,6 +23,7 @@ from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.datearchives import archive_terms
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.events import EventPlaces
+from chalicelib.wordpress.eventsarchive import events_archive_aliases
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
@@ -464,6 +465,8 @@ class Conversion:
                 ),
             )
         self._author_pages()
+        if archive := events_archive_aliases(plan):  # The Events Calendar's list, at /events/
+            write_text(self.work, "content/event/_index.md", content_file({"aliases": archive}, ""))
         self.media.write(self.plan)
         for name, data in (
             ("wordpress_redirects", query_map(plan, plan.sitemap.local_files or set())),
