@@ -140,6 +140,8 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
     redirects = max((tree.get("redirects", 0) for tree in trees.values()), default=0)
     files += f", {redirects} redirect{'' if redirects == 1 else 's'} from _redirects" if redirects else ""
+    headers = max((tree.get("header_rules", 0) for tree in trees.values()), default=0)
+    files += f", {headers} header rule{'' if headers == 1 else 's'} from _headers" if headers else ""
     fallback = f"; theme {THEME_NAME} ({result.theme_fallback})" if result.theme_fallback else ""
     return Built(
         log_key=log_key(run.site, run.id, "build.log"),
@@ -347,11 +349,13 @@ def _store_tree(
         store.put_tree_archive(tree, manifest)
     if algolia:
         store.put_records(run.site, run.id, stage.stage, records_json(stored.records))
+    header_rules = len(manifest.cache_rules) + len(manifest.header_rules)  # kept from the site's _headers
     return {
         "files": len(manifest.files),
         "bytes": manifest.total_bytes,
         **({"records": len(stored.records)} if algolia else {}),
         **({"redirects": stored.redirect_rules} if stored.redirect_rules else {}),
+        **({"header_rules": header_rules} if header_rules else {}),
         **({"redirect_notes": listed(stored.redirect_notes)} if stored.redirect_notes else {}),
         **({"header_notes": listed(stored.header_notes)} if stored.header_notes else {}),
     }

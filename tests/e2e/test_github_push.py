@@ -310,6 +310,8 @@ def test_a_sites_netlify_headers_file_sets_its_headers_and_is_not_published(clou
     }
     run = push_site(github, api, files)
     assert run["status"] == "awaiting_approval", run
+    # Cache-Control for /img/*, Permissions-Policy for /*, CORS for /img/*, a Content-Type for one file
+    assert ", 4 header rules from _headers" in run["stages"][1]["detail"]["summary"]
     warnings = [
         w["message"] for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "header-rule"
     ]
