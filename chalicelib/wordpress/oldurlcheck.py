@@ -35,6 +35,7 @@ from chalicelib.wordpress.links import url_host, url_path
 from chalicelib.wordpress.oldurls import (
     QUERY_FORMS,
     archive_page_paths,
+    comment_page_paths,
     feed_paths,
     links_to_file,
     page_paths,
@@ -122,6 +123,8 @@ def _old_urls(reader: ExportReader, options: ConvertOptions) -> list[OldUrl]:
             add(path, f"{label} old permalink")
         for path in page_paths(item.link, item.content):
             add(path, f"{label} later page")
+        for path in comment_page_paths(item.link, item.comments):
+            add(path, f"{label} comment page")
         if item.type == "post":
             dated = archive_terms(item.date)  # [year, month], or none
             archives.update(dated)

@@ -1,7 +1,8 @@
 """The old URLs of a WordPress site that the new site must still answer, beyond each item's own link.
 
 WordPress answers more addresses than an item's permalink: the permalinks it had before a rename
-(`_wp_old_slug`, `_wp_old_date`, which `wp_old_slug_redirect` still sends on), ID queries (`?p=`,
+(`_wp_old_slug`, `_wp_old_date`, which `wp_old_slug_redirect` still sends on), a post's later pages
+and comment pages (`/post/2/`, `/post/comment-page-2/`), ID queries (`?p=`,
 `?page_id=`, `?attachment_id=`, `?cat=`, `?tag=`, `?author=`, `?feed=`) and feeds (`/feed/`,
 `/category/x/feed/`, `/comments/feed/` and their `rss2`/`atom` variants). A static site answers the
 paths with Hugo aliases and the feeds with redirect pages to Hugo's RSS; the query forms all reach the
@@ -22,7 +23,7 @@ from chalicelib.wordpress.slugs import fit_segment, hugo_term_path, plain_text
 
 if TYPE_CHECKING:
     from chalicelib.wordpress.plan import Plan
-    from chalicelib.wordpress.wxr import Author, Item, Site
+    from chalicelib.wordpress.wxr import Author, Comment, Item, Site
 
 # the query keys the home page's script sends on; the map has one table per key
 QUERY_FORMS = ("p", "page_id", "attachment_id", "cat", "tag", "author", "feed")
@@ -89,6 +90,23 @@ def page_paths(link: str, content: str) -> list[str]:
         return []
     pages = content.removeprefix(PAGE_BREAK).count(PAGE_BREAK) + 1
     return [f"{path}{number}/" for number in range(2, min(pages, MAX_PAGES) + 1)]
+
+
+# WordPress's default top-level comments per page (Settings > Discussion); an export does not carry
+# the site's.
+COMMENTS_PER_PAGE = 50
+
+
+def comment_page_paths(link: str, comments: list[Comment]) -> list[str]:
+    """The addresses of a post's comment pages: with comments broken into pages, WordPress serves page
+    N of them at the permalink plus `comment-page-N/` and links each comment there (`#comment-12`);
+    the converted post shows all its comments, so each page leads to it."""
+    top = sum(1 for comment in comments if comment.approved == "1" and comment.parent == 0)
+    path = url_path(link)
+    if not top or not path.endswith("/") or "?" in link:  # plain permalinks page with ?cpage=N
+        return []
+    pages = min(-(-top // COMMENTS_PER_PAGE), MAX_PAGES)
+    return [f"{path}comment-page-{number}/" for number in range(1, pages + 1)]
 
 
 # WordPress's default posts per archive page (Settings > Reading); an export does not carry the site's.

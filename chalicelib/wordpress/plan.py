@@ -37,6 +37,7 @@ from chalicelib.wordpress.oldurls import (
     POSTS_PER_PAGE,
     archive_page_paths,
     collides_with_file,
+    comment_page_paths,
     guid_id,
     links_to_file,
     page_paths,
@@ -295,7 +296,8 @@ class Planner:
                     item.meta_values("_wp_old_slug"),
                     item.meta_values("_wp_old_date"),
                 )
-                + page_paths(item.link, item.content),
+                + page_paths(item.link, item.content)
+                + comment_page_paths(item.link, item.comments),
             )
         )
 

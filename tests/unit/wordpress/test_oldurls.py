@@ -3,8 +3,15 @@
 import pytest
 
 from chalicelib.wordpress.oldurlcheck import OldUrl, answer, published_query_map
-from chalicelib.wordpress.oldurls import feed_paths, guid_id, site_base_path, site_feed_paths, site_relative
-from chalicelib.wordpress.wxr import Site
+from chalicelib.wordpress.oldurls import (
+    comment_page_paths,
+    feed_paths,
+    guid_id,
+    site_base_path,
+    site_feed_paths,
+    site_relative,
+)
+from chalicelib.wordpress.wxr import Comment, Site
 
 
 @pytest.mark.parametrize(
@@ -49,3 +56,21 @@ def test_the_checker_finds_the_published_query_map(tmp_path, attribute):
     query_map = published_query_map(tmp_path)
     assert answer(OldUrl("/?p=5", "post 5 id", "query"), tmp_path, query_map) == "/posts/x/"
     assert answer(OldUrl("/?p=6", "post 6 id", "query"), tmp_path, query_map) == ""
+
+
+def _comment(comment_id: int, parent: int = 0, approved: str = "1") -> Comment:
+    return Comment(comment_id, parent, "Ann", "", "2024-01-01 00:00:00", "", "Hi", approved, "comment")
+
+
+def test_a_posts_comment_pages_lead_to_it_by_its_top_level_approved_comments() -> None:
+    link = "https://old.example/2024/01/hello/"
+    comments = [_comment(n) for n in range(1, 52)]  # 51 top-level: two pages of fifty
+    comments += [_comment(100, parent=1), _comment(101, approved="0"), _comment(102, approved="spam")]
+    assert comment_page_paths(link, comments) == [
+        "/2024/01/hello/comment-page-1/",
+        "/2024/01/hello/comment-page-2/",
+    ]
+    assert comment_page_paths(link, comments[:3]) == ["/2024/01/hello/comment-page-1/"]
+    assert comment_page_paths(link, []) == []
+    assert comment_page_paths(link, [_comment(5, approved="0")]) == []
+    assert comment_page_paths("https://old.example/?p=12", comments) == []  # plain permalinks: ?cpage=N
