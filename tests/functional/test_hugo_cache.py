@@ -49,6 +49,7 @@ def write_source(root: Path, edited: bool = False) -> None:
         "hugo.toml": b'title = "Photos"\n',
         "layouts/home.html": LAYOUT.encode(),
         "layouts/page.html": b"<html><body>{{ .Content }}</body></html>",
+        "layouts/list.html": b"<html><body>{{ .Title }}</body></html>",  # or Hugo warns of its lists
     }
     for n in range(3):
         body = f"---\ntitle: Post {n}\n---\nText {n}{' edited' if edited and n == 0 else ''}\n"
