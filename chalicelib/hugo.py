@@ -24,7 +24,7 @@ from chalicelib.binaries import find_binary
 from chalicelib.budget import TimeBudget
 from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
-from chalicelib.hugo_hints import hint
+from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import check_source_paths, security_env
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
@@ -95,7 +95,9 @@ def warning_lines(log: str, source: Path) -> list[str]:
         if not line.startswith("WARN "):
             continue
         said = line[5:].strip().replace(root, "").replace(str(source).rstrip("/") + "/", "")
+        what_to_do = warning_hint(said)
         said = said if len(said) <= WARNING_CHARS else said[: WARNING_CHARS - 1] + "…"
+        said += f" ({what_to_do})" if what_to_do else ""
         if said and said not in found:
             found.append(said)
     if len(found) > WARNINGS_KEPT:

@@ -49,6 +49,15 @@ REPLACED = {
 }
 
 
+def warning_hint(line: str) -> str:
+    """What to do about one of Hugo's warnings, "" for most: a remote fetch the security policy refused
+    (a shortcode's or theme's, which Hugo only warns of) names the host to allow."""
+    if found := _HTTP.search(line):
+        host = urlsplit(found.group(1)).hostname or found.group(1)
+        return f"the site's operator allows that host with `presslift site update SITE --remote-hosts {host}`"
+    return ""
+
+
 def hint(log: str) -> str:
     """One sentence for the failures Presslift's build policy causes, or ""."""
     module = _MODULE.search(log)

@@ -33,3 +33,18 @@ def test_many_warnings_are_counted_past_the_first_twenty_and_long_ones_cut(tmp_p
     assert len(found) == WARNINGS_KEPT + 1
     assert found[-1] == "and 6 more Hugo warnings (see the build log)"
     assert warning_lines("WARN  " + "x" * 500, tmp_path) == ["x" * 299 + "…"]
+
+
+def test_a_remote_fetch_the_policy_refused_names_the_host_to_allow(tmp_path: Path) -> None:
+    line = (
+        'WARN  The "x" shortcode was unable to retrieve the remote data: template: _shortcodes/x.html:20:23: '
+        'executing "render-x" at <resources.GetRemote>: error calling GetRemote: access denied: '
+        '"https://publish.x.com/oembed?dnt=false&url=https%3A%2F%2Fx.com%2FSanDiegoZoo%2Fstatus%2F1" is not '
+        'whitelisted in policy "security.http.urls"; the current security configuration is: ...'
+    )
+    (said,) = warning_lines(line, tmp_path)
+    assert said.startswith('The "x" shortcode was unable to retrieve the remote data')
+    assert said.endswith(
+        "… (the site's operator allows that host with "
+        "`presslift site update SITE --remote-hosts publish.x.com`)"
+    )
