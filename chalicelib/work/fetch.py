@@ -150,9 +150,10 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # and static/_headers.
         netlify = add_netlify_rules(site_root, source.root) if run.kind != "code" else NetlifyRules()
         vercel = add_vercel_rules(site_root, source.root) if run.kind != "code" else VercelRules()
-        # A site written for an older Hugo may use built-in shortcodes Hugo removed: links stand in.
+        # A site written for an older Hugo may use built-in shortcodes Hugo removed, and Hugo's x and
+        # vimeo_simple fetch from hosts the operator may not have allowed: links stand in.
         if run.kind != "code":
-            add_removed_shortcodes(site_root)
+            add_removed_shortcodes(site_root, svc.sites.registration(run.site).remote_hosts)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:

@@ -53,7 +53,7 @@ def test_a_site_using_them_fails_as_it_is(tmp_path: Path) -> None:
 
 def test_with_the_stand_ins_each_use_is_a_link_and_a_warning(tmp_path: Path) -> None:
     source = site(tmp_path, {})
-    assert add_removed_shortcodes(source) == list(REMOVED)
+    assert add_removed_shortcodes(source) == [*REMOVED, "x", "vimeo_simple"]
     page, warnings = build(tmp_path, source)
     assert '<a href="https://gist.github.com/spf13/7896402">Gist 7896402 by spf13 on GitHub</a>' in page
     assert '<a href="https://gist.github.com/spf13/7896402">img.html by spf13 on GitHub</a>' in page
@@ -71,7 +71,7 @@ def test_a_shortcode_the_site_or_its_theme_defines_is_its_own(tmp_path: Path) ->
         "_vendor/github.com/a/b/layouts/shortcodes/instagram_simple.html": "VENDORED",
     }
     source = site(tmp_path, own)
-    assert add_removed_shortcodes(source) == ["twitter", "twitter_simple"]
+    assert add_removed_shortcodes(source, ("publish.x.com",)) == ["twitter", "twitter_simple", "vimeo_simple"]
     assert not (source / "layouts/_shortcodes/gist.html").exists()
 
 
@@ -82,3 +82,35 @@ def test_a_layouts_folder_that_is_a_link_gets_nothing(tmp_path: Path) -> None:
     (source / "layouts").symlink_to(tmp_path / "elsewhere")
     assert add_removed_shortcodes(source) == []
     assert not list((tmp_path / "elsewhere").iterdir())
+
+
+FETCHING = """---
+title: Fetching
+---
+{{< x user="SanDiegoZoo" id="1453110110599868418" >}}
+
+{{< vimeo_simple 48912912 >}}
+"""
+
+
+def test_shortcodes_that_fetch_from_a_host_not_allowed_are_links_with_a_warning(tmp_path: Path) -> None:
+    source = site(tmp_path, {"content/embeds.md": "---\ntitle: None\n---\n", "content/fetching.md": FETCHING})
+    # As the pipeline builds: no host allowed. Without the stand-ins, Hugo renders nothing for either.
+    public = tmp_path / "public"
+    done = build_site(source, public, base_url="https://example.test/", work_dir=tmp_path / "work")
+    assert "SanDiegoZoo" not in (public / "fetching/index.html").read_text()
+    assert any("access denied" in said for said in warning_lines(done.log, source))
+    add_removed_shortcodes(source)
+    done = build_site(source, public, base_url="https://example.test/", work_dir=tmp_path / "work")
+    page = (public / "fetching/index.html").read_text()
+    assert (
+        '<a href="https://x.com/SanDiegoZoo/status/1453110110599868418">Post by @SanDiegoZoo on X</a>' in page
+    )
+    assert '<a href="https://vimeo.com/48912912">Video 48912912 on Vimeo</a>' in page
+    said = warning_lines(done.log, source)
+    assert (
+        '"content/fetching.md:4:1": the x shortcode fetches from publish.x.com, which this site\'s builds '
+        "may not; the post is shown as a link (the site's operator allows it: `presslift site update "
+        "SITE --remote-hosts publish.x.com`)"
+    ) in said
+    assert not [line for line in said if "access denied" in line]
