@@ -45,6 +45,7 @@ from chalicelib.buildrunner import segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult
 from chalicelib.buildrunner.render import LOG_TYPE, TARBALL_TYPE, put_text
 from chalicelib.errors import BuildError, PipelineError
+from chalicelib.hugo import WARNINGS_KEPT
 from chalicelib.pool import ContextPool
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -342,10 +343,12 @@ def runner_for(
 
 
 def _warnings(results: list[RunnerResult], stage: str) -> dict[str, list[str]]:
-    """The segments' Hugo warnings for `stage`, each once."""
+    """The segments' Hugo warnings for `stage`, each once, as many as one build's."""
     said: list[str] = []
     for result in results:
         for warning in result.stages.get(stage, {}).get("hugo_warnings", []):
             if isinstance(warning, str) and warning not in said:
                 said.append(warning)
+    if len(said) > WARNINGS_KEPT + 1:
+        said = [*said[:WARNINGS_KEPT], "and more Hugo warnings (see the build log)"]
     return {"hugo_warnings": said} if said else {}
