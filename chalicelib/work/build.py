@@ -130,7 +130,7 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         for stage in stages:
             trees[stage.stage] = _store_tree(svc, run, site, archive, stage, transform=noindex)
             if warned := result.stages.get(stage.stage, {}).get("hugo_warnings"):
-                trees[stage.stage]["hugo_notes"] = [str(warning) for warning in warned]
+                trees[stage.stage]["hugo_notes"] = [named(str(warning), run.site) for warning in warned]
             if failed := result.stages.get(stage.stage, {}).get("search_error"):
                 trees[stage.stage]["search_notes"] = [
                     f"{stage.stage} has no search index (its pages are published without one): {failed}"
@@ -314,7 +314,8 @@ def run_runner(
         if log.exists():
             store.put_log(run.site, run.id, log_name, log.read_text(encoding="utf-8", errors="replace"))
     if not result.ok:
-        raise BuildError(result.error or "the build runner failed", log_tail=result.log_tail)
+        said = named(result.error or "the build runner failed", run.site)
+        raise BuildError(said, log_tail=result.log_tail)
     if not runner.shares_disk:
         store.get_object_file(output_key, archive, "the build runner's output")
     return result, archive
@@ -359,6 +360,12 @@ def _store_tree(
         **({"redirect_notes": listed(stored.redirect_notes)} if stored.redirect_notes else {}),
         **({"header_notes": listed(stored.header_notes)} if stored.header_notes else {}),
     }
+
+
+def named(said: str, site: str) -> str:
+    """A runner's message with the site's name where its advice says SITE (the runner's hints cannot
+    know it): `presslift site update harbour --remote-hosts cdn.example`."""
+    return said.replace("presslift site update SITE ", f"presslift site update {site} ")
 
 
 class _Counted:

@@ -342,15 +342,24 @@ def test_a_sites_netlify_headers_file_sets_its_headers_and_is_not_published(clou
 
 
 def test_a_site_using_a_shortcode_hugo_removed_builds_with_a_link_and_a_warning(cloud, api, github):
-    body = 'Our launch:\n\n{{< tweet user="harbour" id="1453110110599868418" >}}\n'
+    body = (
+        'Our launch:\n\n{{< tweet user="harbour" id="1453110110599868418" >}}\n\n'
+        'And again:\n\n{{< x user="harbour" id="1453110110599868419" >}}\n'
+    )
     run = push_site(github, api, site_files("Launch Day", body))
     assert run["status"] == "awaiting_approval", run
-    (warning,) = [w for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "hugo-warning"]
-    assert warning["message"] == (
-        '"content/posts/news.md:7:1": Hugo removed its tweet shortcode; the post is shown as a link'
-    )
+    warnings = [
+        w["message"] for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "hugo-warning"
+    ]
+    assert warnings == [
+        '"content/posts/news.md:11:1": the x shortcode fetches from publish.x.com, which this site\'s builds '
+        "may not; the post is shown as a link (the site's operator allows it: `presslift site update "
+        "gitsite --remote-hosts publish.x.com`)",
+        '"content/posts/news.md:7:1": Hugo removed its tweet shortcode; the post is shown as a link',
+    ]
     page = fetch(run["urls"]["staging"] + "posts/news/")[1]
     assert '<a href="https://x.com/harbour/status/1453110110599868418">Post by @harbour on X</a>' in page
+    assert '<a href="https://x.com/harbour/status/1453110110599868419">Post by @harbour on X</a>' in page
 
 
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
