@@ -117,7 +117,7 @@ def read_header_rules(data: bytes) -> HeaderRules:
                 f"{FILE} line {number} ({line[:120]}): not a path or a `Name: value` under one"
             )
             continue
-        name, value = header.group(1), header.group(2).strip()
+        name, value = header.group(1), " ".join(header.group(2).split())  # as S3 would store it
         key = name.lower()
         why = _refused(key, value)
         if why:
