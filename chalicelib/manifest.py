@@ -47,6 +47,8 @@ class Manifest:
     text_md5: dict[str, str] = field(default_factory=dict)
     cache_rules: list[tuple[str, str]] = field(default_factory=list)
     header_rules: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Each page with inline scripts -> their digests (`sha256-...`, chalicelib/scripthashes.py).
+    script_hashes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def total_bytes(self) -> int:

@@ -22,7 +22,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.errors import PublishError
 from chalicelib.pool import ContextPool
 from chalicelib.publish.direct import DirectPuts
-from chalicelib.publish.headers import SITE_HEADER_PREFIX
 from chalicelib.publish.plan import Upload
 from chalicelib.publish.remote import ObjectHeaders, PublishRecord, RemoteObject, decode_record, encode_record
 from chalicelib.publish.spotcheck import Seen
@@ -148,11 +147,7 @@ def look_at(
             meta.get("CacheControl", ""),
             meta.get("WebsiteRedirectLocation", ""),
             tuple(
-                sorted(
-                    (name.lower().removeprefix(SITE_HEADER_PREFIX), value)
-                    for name, value in metadata.items()
-                    if name.lower().startswith(SITE_HEADER_PREFIX)
-                )
+                sorted((key.lower(), value) for key, value in metadata.items() if key.lower() != MD5_METADATA)
             ),
         )
         md5 = metadata.get(MD5_METADATA) or obj.md5
@@ -198,10 +193,7 @@ def put(
         "Key": upload.key,
         "ContentType": upload.headers.content_type,
         "CacheControl": upload.headers.cache_control,
-        "Metadata": {
-            MD5_METADATA: upload.md5,
-            **{SITE_HEADER_PREFIX + name: value for name, value in upload.headers.extra},
-        },
+        "Metadata": {MD5_METADATA: upload.md5, **dict(upload.headers.extra)},
         "ContentMD5": base64.b64encode(bytes.fromhex(upload.md5)).decode(),
     }
     if upload.is_redirect:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from chalicelib.contenttypes import content_type_for
 from chalicelib.errors import ConfigError
+from chalicelib.scripthashes import METADATA_KEY
 
 __all__ = [
     "DEFAULT_CACHE_RULES",
@@ -28,6 +29,8 @@ __all__ = [
 METADATA_BUDGET = 1900
 #: The metadata name prefix of a site's own header (`x-amz-meta-h-access-control-allow-origin`).
 SITE_HEADER_PREFIX = "h-"
+#: The metadata key of a page's inline scripts' digests (chalicelib/scripthashes.py).
+SCRIPT_HASHES = METADATA_KEY
 
 
 @functools.cache
@@ -98,18 +101,23 @@ class HeaderRule:
 
 @dataclass(frozen=True)
 class SiteHeaders:
-    """What a file's matching rules set: its Content-Type ("" for the one its suffix gives), the other
-    headers as sorted (name, value) pairs, and the names left out for S3's metadata budget."""
+    """What a file is published with beyond its suffix's defaults: its Content-Type ("" for the one its
+    suffix gives), its metadata as sorted (key, value) pairs, and the header names left out for S3's
+    metadata budget."""
 
     content_type: str = ""
     extra: tuple[tuple[str, str], ...] = ()
     left_out: tuple[str, ...] = ()
 
 
-def site_headers_for(path: str, rules: Sequence[HeaderRule]) -> SiteHeaders:
-    """The site's own headers of `path`: every matching rule applies, a later one replacing an earlier
-    one's value for the same name (as Netlify does); headers past S3's metadata budget are left out."""
-    if not rules:
+def site_headers_for(
+    path: str, rules: Sequence[HeaderRule], script_hashes: Sequence[str] = ()
+) -> SiteHeaders:
+    """The metadata that `path` is published with beyond its MD5: the site's own headers (every matching
+    rule applies, a later one replacing an earlier one's value for the same name, as Netlify does) as
+    `h-<name>`, and its inline scripts' digests (`script-hashes`, see chalicelib/scripthashes.py),
+    which come first; headers past S3's metadata budget are left out."""
+    if not rules and not script_hashes:
         return SiteHeaders()
     found: dict[str, str] = {}
     for rule in rules:
@@ -117,13 +125,17 @@ def site_headers_for(path: str, rules: Sequence[HeaderRule]) -> SiteHeaders:
             found[rule.name] = rule.value
     content_type = found.pop("content-type", "")
     extra: list[tuple[str, str]] = []
-    left_out: list[str] = []
     spent = 0
+    if script_hashes:
+        value = " ".join(script_hashes)
+        extra.append((SCRIPT_HASHES, value))
+        spent = len(SCRIPT_HASHES) + len(value)
+    left_out: list[str] = []
     for name, value in sorted(found.items()):
         cost = len(SITE_HEADER_PREFIX) + len(name) + len(value.encode())
         if spent + cost > METADATA_BUDGET:
             left_out.append(name)
             continue
         spent += cost
-        extra.append((name, value))
-    return SiteHeaders(content_type, tuple(extra), tuple(left_out))
+        extra.append((SITE_HEADER_PREFIX + name, value))
+    return SiteHeaders(content_type, tuple(sorted(extra)), tuple(left_out))

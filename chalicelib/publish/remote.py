@@ -24,7 +24,8 @@ RECORD_VERSION = 2
 @dataclass(frozen=True)
 class ObjectHeaders:
     """The headers publish controls; `redirect` is the S3 website redirect location, "" for none;
-    `extra` the site's own headers (sorted name, value pairs), kept as metadata for CloudFront to send."""
+    `extra` the object's metadata beyond our MD5, as sorted (key, value) pairs: the site's own headers
+    (`h-<name>`) and a page's script digests, which the stack's viewer-response function reads."""
 
     content_type: str
     cache_control: str

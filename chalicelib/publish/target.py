@@ -5,7 +5,8 @@ Plain, frozen data only: no AWS calls and no reading of configuration files here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from chalicelib.errors import ConfigError
 from chalicelib.publish.headers import DEFAULT_CACHE_RULES, CacheRule, HeaderRule
@@ -84,6 +85,7 @@ class PublishOptions:
     max_deletes: int = 256
     cache_rules: tuple[CacheRule, ...] = DEFAULT_CACHE_RULES
     header_rules: tuple[HeaderRule, ...] = ()
+    script_hashes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # page -> its inline scripts'
     concurrency: int = 16
     allow_deletes: bool = False
     wait_for_invalidation: bool = False

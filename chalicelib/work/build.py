@@ -88,6 +88,7 @@ class Built:
             ("header_notes", "header-rule"),
             ("search_notes", "search-index-failed"),
             ("hugo_notes", "hugo-warning"),
+            ("script_notes", "inline-script"),
         ):
             notes = {note for tree in self.trees.values() for note in tree.get(key, [])}
             found += [{"code": code, "message": note} for note in sorted(notes)]
@@ -359,6 +360,7 @@ def _store_tree(
         **({"header_rules": header_rules} if header_rules else {}),
         **({"redirect_notes": listed(stored.redirect_notes)} if stored.redirect_notes else {}),
         **({"header_notes": listed(stored.header_notes)} if stored.header_notes else {}),
+        **({"script_notes": listed(stored.script_notes)} if stored.script_notes else {}),
     }
 
 

@@ -13,7 +13,7 @@ Never: change prod before `clearance.check` has read, from the run record, that 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,7 @@ def options(
     verify: bool = False,
     site_rules: Sequence[tuple[str, str]] = (),
     site_headers: Sequence[tuple[str, str, str]] = (),
+    script_hashes: Mapping[str, Sequence[str]] | None = None,
 ) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml), then its `_headers` file's
     (`site_rules`, from the manifest), then the defaults; and the file's other headers (`site_headers`)."""
@@ -77,6 +78,7 @@ def options(
         verify=verify,
         cache_rules=rules + DEFAULT_CACHE_RULES,
         header_rules=tuple(HeaderRule(*rule) for rule in site_headers),
+        script_hashes=script_hashes or {},
     )
 
 
@@ -210,6 +212,7 @@ def plan_deploy(
         verify=verify or restoring,
         site_rules=manifest.cache_rules,
         site_headers=manifest.header_rules,
+        script_hashes=manifest.script_hashes,
     )
     reading = read_bucket(svc.s3, manifest, publish_to, publish_options, None)
     return DeployPlan(

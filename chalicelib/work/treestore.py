@@ -41,6 +41,7 @@ from chalicelib.redirectrules import (
     redirect_page,
 )
 from chalicelib.review.pages import read_page
+from chalicelib.scripthashes import MAX_HASHES, inline_script_hashes
 from chalicelib.targz import write_tar_gz
 
 #: Pages up to this size are read whole (for their text digest and search records); a larger one is
@@ -60,6 +61,7 @@ class StoredTree:
     redirect_notes: list[str] = field(default_factory=list)
     #: From its `_headers` file: what was not kept (its Cache-Control rules go into the manifest).
     header_notes: list[str] = field(default_factory=list)
+    script_notes: list[str] = field(default_factory=list)
 
 
 class _Hashing(io.RawIOBase):
@@ -156,34 +158,58 @@ def store_stream(
                     digest = hashing.md5.hexdigest()
                 manifest.files.append(ManifestEntry(path, digest, info.size, content_type_for(path)))
                 if path in pages:
-                    _read_page(stored, path, pages.pop(path), page_records)
+                    page = pages.pop(path)
+                    if hashes := inline_script_hashes(page):
+                        manifest.script_hashes[path] = hashes
+                    _read_page(stored, path, page, page_records)
             if redirects is not None:
                 _add_redirects(out, stored, redirects, seen)
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise BuildError(f"the build runner's output cannot be read: {exc}") from exc
     if not seen:
         raise BuildError(f"the build runner returned no {stage} tree")
+    stored.script_notes.extend(_too_many_scripts(manifest))
     stored.header_notes.extend(_over_budget(manifest))
     manifest.files.sort(key=lambda entry: entry.path)
     stored.records.sort(key=lambda record: str(record["objectID"]))
     return stored
 
 
+def _too_many_scripts(manifest: Manifest) -> list[str]:
+    """A note naming the pages whose inline scripts are too many to allow by digest: they keep the
+    stack's policy as it is, so their inline scripts do not run."""
+    crowded = sorted(path for path, hashes in manifest.script_hashes.items() if len(hashes) > MAX_HASHES)
+    for path in crowded:
+        del manifest.script_hashes[path]
+    if not crowded:
+        return []
+    return [
+        f"{len(crowded)} page{'s' * (len(crowded) != 1)} (first {crowded[0]}) "
+        f"{'has' if len(crowded) == 1 else 'have'} more than {MAX_HASHES} "
+        "inline scripts, more than the Content-Security-Policy can allow by digest: they do not run; "
+        "move them into script files"
+    ]
+
+
 def _over_budget(manifest: Manifest) -> list[str]:
     """A note naming the files whose own headers pass S3's metadata budget (the publish leaves the
     last ones by name out, see `site_headers_for`)."""
+    notes: list[str] = []
     if not manifest.header_rules:
-        return []
+        return notes
     rules = [HeaderRule(*rule) for rule in manifest.header_rules]
-    over = {entry.path: site_headers_for(entry.path, rules).left_out for entry in manifest.files}
+    over = {
+        entry.path: site_headers_for(entry.path, rules, manifest.script_hashes.get(entry.path, ())).left_out
+        for entry in manifest.files
+    }
     over = {path: names for path, names in over.items() if names}
-    if not over:
-        return []
-    first, names = next(iter(sorted(over.items())))
-    return [
-        f"{HEADERS_FILE}: {len(over)} file{'s' * (len(over) != 1)} (first {first}) set more headers than "
-        f"the 2 KB S3 keeps with a file; {', '.join(names)} left out"
-    ]
+    if over:
+        first, names = next(iter(sorted(over.items())))
+        notes.append(
+            f"{HEADERS_FILE}: {len(over)} file{'s' * (len(over) != 1)} (first {first}) set more headers than "
+            f"the 2 KB S3 keeps with a file; {', '.join(names)} left out"
+        )
+    return notes
 
 
 def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) -> None:

@@ -6,14 +6,38 @@
 // A site's own headers (its _headers file: CORS, Permissions-Policy, Link, ...) are kept with each
 // object as S3 metadata, x-amz-meta-h-<name>, and sent here as <name>; other metadata is not sent.
 // The publish step never writes a header the stack's response headers policy sets (HSTS, CSP, ...).
+// A page's inline scripts run by their digests: the build keeps them in x-amz-meta-script-hashes, and
+// they join the script-src of the Content-Security-Policy the response headers policy has added
+// (CloudFront adds a policy's headers before the viewer-response function runs) for that page alone.
 var PREVIEW = /\/(previews\/pr-[0-9]+|branches\/[^\/]+)\//;
 var METADATA = 'x-amz-meta-';
 var SITE_HEADER = 'x-amz-meta-h-';
+var DIGEST = /^sha256-[A-Za-z0-9+\/]{43}=$/;
+var SCRIPT_SRC = /(^|;\s*)script-src(?=[\s;]|$)/;
+
+function withScriptHashes(policy, hashes) {
+    var digests = hashes.split(' ').filter(function (d) { return d.length > 0; });
+    if (digests.length === 0) {
+        return policy;
+    }
+    for (var i = 0; i < digests.length; i++) {
+        if (!DIGEST.test(digests[i])) {
+            return policy;
+        }
+    }
+    var quoted = digests.map(function (d) { return "'" + d + "'"; }).join(' ');
+    return policy.replace(SCRIPT_SRC, function (match, lead) { return lead + 'script-src ' + quoted; });
+}
 
 function handler(event) {
     var response = event.response;
     var target = response.headers['x-amz-website-redirect-location'];
     if (!target || !target.value) {
+        var hashes = response.headers['x-amz-meta-script-hashes'];
+        var policy = response.headers['content-security-policy'];
+        if (hashes && hashes.value && policy && policy.value) {
+            policy.value = withScriptHashes(policy.value, hashes.value);
+        }
         var names = Object.keys(response.headers);
         for (var i = 0; i < names.length; i++) {
             var name = names[i];

@@ -6,8 +6,9 @@ moto has no S3 website endpoint, so this reads objects with boto3 and answers li
 location answers 301, a missing key serves the site's `404.html` with status 404. Stored
 Content-Type, Cache-Control and ETag are sent as they are, the site's own headers (`x-amz-meta-h-*`)
 as the stack's viewer-response function sends them, and every answer carries the security headers
-of the distributions' response headers policy (`presslift.packaging.security_headers`), so a page that
-CloudFront's Content-Security-Policy would break breaks here too.
+of the distributions' response headers policy (`presslift.packaging.security_headers`), a page's
+inline-script digests added to its script-src as the function adds them, so a page that CloudFront's
+Content-Security-Policy would break breaks here too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from chalicelib.config import Settings
 from chalicelib.previews.noindex import X_ROBOTS_TAG, is_preview_path, preview_folder
-from chalicelib.publish.headers import SITE_HEADER_PREFIX
+from chalicelib.publish.headers import SCRIPT_HASHES, SITE_HEADER_PREFIX
+from chalicelib.scripthashes import with_script_hashes
 from presslift.packaging.security_headers import http_headers
 
 PREFIX = "/sites/"
@@ -30,6 +32,8 @@ class SiteResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    #: What the stack's viewer-response function sets, after the response headers policy's.
+    function_headers: dict[str, str] = field(default_factory=dict)
 
 
 def _get(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
@@ -50,17 +54,23 @@ def _respond(obj: dict[str, Any], status: int = 200) -> SiteResponse:
         headers["Cache-Control"] = obj["CacheControl"]
     if obj.get("ETag"):
         headers["ETag"] = obj["ETag"]
-    # The site's own headers, as the viewer-response function sends them (CloudFront runs it below 400).
+    # The site's own headers and its scripts' digests, as the viewer-response function reads them
+    # (CloudFront runs it below 400, after adding the policy's headers: `serve` applies them last).
+    function: dict[str, str] = {}
     for name, value in (obj.get("Metadata") or {}).items() if status < 400 else ():
         if name.lower().startswith(SITE_HEADER_PREFIX) and len(name) > len(SITE_HEADER_PREFIX):
-            headers[name[len(SITE_HEADER_PREFIX) :].title()] = value
-    return SiteResponse(status, headers, body)
+            function[name[len(SITE_HEADER_PREFIX) :].title()] = value
+        elif name.lower() == SCRIPT_HASHES:
+            policy = SECURITY_HEADERS["Content-Security-Policy"]
+            function["Content-Security-Policy"] = with_script_hashes(policy, value)
+    return SiteResponse(status, headers, body, function)
 
 
 def serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
     """The answer for `raw_path`, with the headers CloudFront's policy adds (overriding, as it does)."""
     response = _serve(s3, settings, raw_path)
     response.headers.update(SECURITY_HEADERS)
+    response.headers.update(response.function_headers)
     if is_preview_path(unquote(urlsplit(raw_path).path)):  # as the stack's viewer-response function
         response.headers["X-Robots-Tag"] = X_ROBOTS_TAG
     return response

@@ -587,3 +587,41 @@ def test_publish_dry_run_prints_the_plan_from_the_record_or_a_listing_and_change
     assert "upload 0 objects" in to_staging and "delete 0" in to_staging  # staging has it already
     assert "compared with the bucket's listing (verification asked for)" in to_staging
     assert len(api.runs("gitsite")) == runs_before
+
+
+THEME_WITH_INLINE_SCRIPTS = {
+    # As PaperMod and Stack do: the colour scheme is set by an inline script before the page paints.
+    "layouts/home.html": b"<!doctype html><html><head><title>{{ .Title }}</title>"
+    b"<script>document.documentElement.dataset.theme = localStorage.getItem('theme') || 'dark'</script>"
+    b"</head><body><h1>{{ .Title }}</h1><p id=out>waiting</p>"
+    b"<script>document.getElementById('out').textContent = 'ran'</script></body></html>",
+    "layouts/single.html": b"<!doctype html><html><body>{{ .Content }}</body></html>",
+}
+
+
+@pytest.mark.chromium
+def test_a_themes_inline_scripts_run_under_the_sites_security_policy(cloud, api, github, browser):
+    run = push_site(github, api, {**site_files("Inline Scripts"), **THEME_WITH_INLINE_SCRIPTS})
+    assert run["status"] == "awaiting_approval", run
+    staging = run["urls"]["staging"]
+    with urllib.request.urlopen(staging, timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert (
+        policy.count("'sha256-") == 2 and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    with urllib.request.urlopen(staging + "posts/news/", timeout=30) as response:  # no inline script
+        assert "'sha256-" not in response.headers["Content-Security-Policy"]
+
+    browser.get_log("browser")  # start from an empty console
+    browser.get(staging)
+    assert browser.find_element("id", "out").text == "ran"
+    assert browser.execute_script("return document.documentElement.dataset.theme") == "dark"
+    assert [
+        e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]
+    ] == []
+    # A script that was not in the page when it was built still does not run.
+    browser.execute_script(
+        "var s = document.createElement('script'); s.textContent = \"document.title = 'injected'\";"
+        "document.body.appendChild(s)"
+    )
+    assert browser.title != "injected"

@@ -102,3 +102,27 @@ def test_a_previews_noindex_wins_over_a_sites_own_robots_header() -> None:
         "response": {"statusCode": 200, "headers": {"x-amz-meta-h-x-robots-tag": {"value": "all"}}},
     }
     assert _run("viewer-response.js", event)["headers"] == {"x-robots-tag": {"value": "noindex, nofollow"}}
+
+
+def test_a_pages_script_digests_join_the_policys_script_src_as_the_local_server_adds_them() -> None:
+    from chalicelib.scripthashes import with_script_hashes
+    from presslift.packaging.security_headers import content_security_policy
+
+    digests = "sha256-" + "A" * 43 + "= sha256-" + "b/+9" * 10 + "xyz="
+    policy = content_security_policy()
+    event = {
+        "request": {"uri": "/quayside/index.html", "headers": {}},
+        "response": {
+            "statusCode": 200,
+            "headers": {
+                "content-security-policy": {"value": policy},  # the response headers policy's, added first
+                "x-amz-meta-script-hashes": {"value": digests},
+            },
+        },
+    }
+    headers = _run("viewer-response.js", event)["headers"]
+    assert headers == {"content-security-policy": {"value": with_script_hashes(policy, digests)}}
+    assert f"script-src 'sha256-{'A' * 43}=' 'sha256-" in headers["content-security-policy"]["value"]
+    # A malformed digest, or one smuggled with another source, leaves the policy as it is.
+    event["response"]["headers"]["x-amz-meta-script-hashes"] = {"value": "'unsafe-inline'"}
+    assert _run("viewer-response.js", event)["headers"]["content-security-policy"] == {"value": policy}

@@ -127,3 +127,18 @@ def test_a_sites_own_headers_ride_as_metadata_and_a_change_to_one_is_an_upload(
     logo = s3.head_object(Bucket=BUCKET, Key="blog/images/logo.png")
     assert logo["Metadata"]["h-access-control-allow-origin"] == "https://example.org"
     assert s3.head_object(Bucket=BUCKET, Key="blog/index.html")["ContentType"] == "text/html; charset=utf-8"
+
+
+def test_a_pages_script_digests_ride_as_its_metadata(clients: dict[str, Any], tmp_path: Path) -> None:
+    s3 = clients["s3"]
+    manifest = write_tree(tmp_path / "site", SITE_V1)
+    digest = "sha256-" + "A" * 43 + "="
+    publish(s3, tmp_path / "site", manifest, script_hashes={"index.html": [digest]})
+    home = s3.head_object(Bucket=BUCKET, Key="blog/index.html")
+    assert home["Metadata"] == {"md5": manifest.by_path()["index.html"].md5, "script-hashes": digest}
+    assert "script-hashes" not in s3.head_object(Bucket=BUCKET, Key="blog/posts/index.html")["Metadata"]
+    # the script changed: only that page goes up again
+    again = publish(
+        s3, tmp_path / "site", manifest, script_hashes={"index.html": ["sha256-" + "B" * 43 + "="]}
+    )
+    assert again.summary["uploads_by_reason"] == {"headers": 1}

@@ -1,0 +1,55 @@
+"""A page's own inline scripts, allowed to run by their hashes and nothing else.
+
+Every site is served with the stack's Content-Security-Policy, whose `script-src 'self'` runs only
+the site's script files: an inline `<script>` does not run. Many themes have one (PaperMod's theme
+toggle, Stack's colour scheme, Book's menu state), and on the published site they silently did
+nothing. The build reads each page's inline scripts and keeps their SHA-256 digests with the page
+(S3 metadata `x-amz-meta-script-hashes`); the stack's viewer-response function adds them to the
+policy's `script-src` for that page alone (`'sha256-...'`), as the local site server does
+(`with_script_hashes`). A script injected later, or changed by one byte, still does not run; nothing
+else in the policy changes, and `unsafe-inline` is never added.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+#: The metadata key (x-amz-meta-script-hashes) the viewer-response function reads.
+METADATA_KEY = "script-hashes"
+#: A page with more inline scripts than this keeps the stack's policy as it is (S3 keeps 2 KB of
+#: metadata per object; each digest takes 52 bytes of it).
+MAX_HASHES = 20
+_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_SRC = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
+_TYPE = re.compile(rb"""\stype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_DIGEST = re.compile(r"^sha256-[A-Za-z0-9+/]{43}=$")
+_SCRIPT_SRC = re.compile(r"(^|;\s*)script-src(?=[\s;]|$)")
+
+
+def inline_script_hashes(page: bytes) -> list[str]:
+    """The digests (`sha256-...`) of the page's inline scripts, each once, in page order; a data block
+    (`application/ld+json`, any JSON type) is not run, so it needs none."""
+    found: list[str] = []
+    if b"<script" not in page and b"<SCRIPT" not in page:
+        return found
+    for match in _SCRIPT.finditer(page):
+        attributes, body = match.group(1), match.group(2)
+        kind = _TYPE.search(attributes)
+        if _SRC.search(attributes) or (kind and kind.group(1).lower().endswith(b"json")):
+            continue
+        digest = "sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
+        if digest not in found:
+            found.append(digest)
+    return found
+
+
+def with_script_hashes(policy: str, hashes: str) -> str:
+    """The Content-Security-Policy `policy` with the page's digests (space-separated, as kept in its
+    metadata) in its `script-src`; unchanged when it has none, or any digest is malformed."""
+    digests = hashes.split()
+    if not digests or not all(_DIGEST.match(digest) for digest in digests):
+        return policy
+    quoted = " ".join(f"'{digest}'" for digest in digests)
+    return _SCRIPT_SRC.sub(lambda m: f"{m.group(1)}script-src {quoted}", policy, count=1)
