@@ -6,7 +6,9 @@ toggle, Stack's colour scheme, Book's menu state), and on the published site the
 nothing. The build reads each page's inline scripts and keeps their SHA-256 digests with the page
 (S3 metadata `x-amz-meta-script-hashes`); the stack's viewer-response function adds them to the
 policy's `script-src` for that page alone (`'sha256-...'`), as the local site server does
-(`with_script_hashes`). A script injected later, or changed by one byte, still does not run; nothing
+(`with_script_hashes`). An event handler attribute (`<link onload="this.rel='stylesheet'">`) is
+allowed the same way, by its code's digest after `'unsafe-hashes'`, which lets CSP run exactly the
+handlers it lists. A script injected later, or changed by one byte, still does not run; nothing
 else in the policy changes, and `unsafe-inline` is never added.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 
 #: The metadata key (x-amz-meta-script-hashes) the viewer-response function reads.
@@ -25,31 +28,51 @@ _SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.
 _SRC = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
 _TYPE = re.compile(rb"""\stype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _DIGEST = re.compile(r"^sha256-[A-Za-z0-9+/]{43}=$")
+_TAG = re.compile(rb"<[a-zA-Z][^<>]*>")
+_ANY_HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
+_HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+#: The keyword that lets CSP run an event handler attribute whose digest it lists (and no other).
+UNSAFE_HASHES = "unsafe-hashes"
 _SCRIPT_SRC = re.compile(r"(^|;\s*)script-src(?=[\s;]|$)")
 
 
 def inline_script_hashes(page: bytes) -> list[str]:
-    """The digests (`sha256-...`) of the page's inline scripts, each once, in page order; a data block
-    (`application/ld+json`, any JSON type) is not run, so it needs none."""
+    """The digests (`sha256-...`) of the page's inline scripts, each once, in page order, then those
+    of its event handler attributes (`onload="this.rel='stylesheet'"`) after `unsafe-hashes`, which
+    CSP needs before it runs a handler by digest; a data block (`application/ld+json`, any JSON type)
+    is not run, so it needs none."""
     found: list[str] = []
-    if b"<script" not in page and b"<SCRIPT" not in page:
-        return found
-    for match in _SCRIPT.finditer(page):
-        attributes, body = match.group(1), match.group(2)
-        kind = _TYPE.search(attributes)
-        if _SRC.search(attributes) or (kind and kind.group(1).lower().endswith(b"json")):
-            continue
-        digest = "sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
-        if digest not in found:
-            found.append(digest)
+    lower = page.lower()
+    if b"<script" in lower:
+        for match in _SCRIPT.finditer(page):
+            attributes, body = match.group(1), match.group(2)
+            kind = _TYPE.search(attributes)
+            if _SRC.search(attributes) or (kind and kind.group(1).lower().endswith(b"json")):
+                continue
+            _add(found, body)
+    if _ANY_HANDLER.search(page):
+        handlers: list[str] = []
+        outside = _SCRIPT.sub(b"", page)  # a script's own text is not markup
+        for tag in _TAG.finditer(outside):
+            for handler in _HANDLER.finditer(tag.group(0)):
+                code = handler.group(1) if handler.group(1) is not None else handler.group(2)
+                _add(handlers, html.unescape(code.decode("utf-8", "replace")).encode())
+        handlers = [digest for digest in handlers if digest not in found]
+        found += [UNSAFE_HASHES, *handlers] if handlers else []
     return found
+
+
+def _add(found: list[str], code: bytes) -> None:
+    digest = "sha256-" + base64.b64encode(hashlib.sha256(code).digest()).decode("ascii")
+    if digest not in found:
+        found.append(digest)
 
 
 def with_script_hashes(policy: str, hashes: str) -> str:
     """The Content-Security-Policy `policy` with the page's digests (space-separated, as kept in its
     metadata) in its `script-src`; unchanged when it has none, or any digest is malformed."""
     digests = hashes.split()
-    if not digests or not all(_DIGEST.match(digest) for digest in digests):
+    if not digests or not all(_DIGEST.match(digest) or digest == UNSAFE_HASHES for digest in digests):
         return policy
     quoted = " ".join(f"'{digest}'" for digest in digests)
     return _SCRIPT_SRC.sub(lambda m: f"{m.group(1)}script-src {quoted}", policy, count=1)

@@ -71,6 +71,7 @@ OPERATOR_KEYS: dict[str, str] = {
     "fetch_media": "--fetch-media",
     "build_segments": "--build-segments",
     "remote_hosts": "--remote-hosts",
+    "page_hosts": "--page-hosts",
 }
 _TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path|url)$")
 
@@ -315,6 +316,7 @@ _OPERATOR_TOP_KEYS = (
     "fetch_media",
     "build_segments",
     "remote_hosts",
+    "page_hosts",
 )
 
 

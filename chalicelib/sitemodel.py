@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib import resources, siteclaims
 from chalicelib.errors import ConfigError, InputError
+from chalicelib.pagehosts import HOST as PAGE_HOST
 from chalicelib.runs import utc_now
 
 SOURCES = ("github", "import")
@@ -137,6 +138,9 @@ class Site:
     # Hosts a build may fetch from (Hugo's resources.GetRemote, https and GET only): the operator's call,
     # never the repository's, since the build then reaches a server the pipeline does not run.
     remote_hosts: tuple[str, ...] = ()
+    # Hosts the site's pages may load scripts, styles, fonts, frames and requests from, added to their
+    # Content-Security-Policy (`chalicelib.pagehosts`): the operator's call, never the repository's.
+    page_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -191,7 +195,22 @@ SETTINGS = (
     "previews",
     "build_segments",
     "remote_hosts",
+    "page_hosts",
 )
+
+
+def _check_hosts(
+    where: str, option: str, hosts: tuple[str, ...], pattern: re.Pattern[str], example: str, nor: str
+) -> None:
+    """InputError unless `hosts` are at most MAX_REMOTE_HOSTS names that `pattern` takes."""
+    if len(hosts) > MAX_REMOTE_HOSTS:
+        raise InputError(f"{where}: {option} names at most {MAX_REMOTE_HOSTS} hosts")
+    for host in hosts:
+        if not pattern.match(host):
+            raise InputError(
+                f"{where}: {option} takes host names ({example}), not {host!r}: "
+                f"no scheme, port, path or {nor}"
+            )
 
 
 def validate(site: Site) -> None:
@@ -226,14 +245,10 @@ def validate(site: Site) -> None:
         )
     if segments > 1 and site.kind != "hugo":
         raise InputError(f"{where}: --build-segments is for Hugo sites; a {site.kind} site builds in one job")
-    if len(site.remote_hosts) > MAX_REMOTE_HOSTS:
-        raise InputError(f"{where}: --remote-hosts names at most {MAX_REMOTE_HOSTS} hosts")
-    for host in site.remote_hosts:
-        if not _HOST.match(host):
-            raise InputError(
-                f"{where}: --remote-hosts takes host names (cdn.example.com), not {host!r}: no scheme, "
-                "port, path or wildcard"
-            )
+    _check_hosts(where, "--remote-hosts", site.remote_hosts, _HOST, "cdn.example.com", "wildcard")
+    _check_hosts(
+        where, "--page-hosts", site.page_hosts, PAGE_HOST, "fonts.gstatic.com, *.example.com", "keyword"
+    )
     _validate_search(where, site.search)
 
 
@@ -414,6 +429,7 @@ def site_from_dict(data: Mapping[str, Any]) -> Site:
         previews=_previews(data.get("previews") or {}),
         build_segments=int(data.get("build_segments") or 1),
         remote_hosts=tuple(data.get("remote_hosts") or ()),
+        page_hosts=tuple(data.get("page_hosts") or ()),
     )
 
 

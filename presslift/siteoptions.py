@@ -93,6 +93,11 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
         help="comma-separated hosts the site's build may fetch from over https (resources.GetRemote; "
         "'' for none, the default)",
     )
+    parser.add_argument(
+        "--page-hosts",
+        help="comma-separated hosts the site's pages may load scripts, styles, fonts, frames and requests "
+        "from, added to their Content-Security-Policy ('' for none, the default)",
+    )
     parser.add_argument("--search", choices=("pagefind", "algolia"), help="the search backend (pagefind)")
     for name in _SEARCH_FIELDS:
         parser.add_argument(f"--algolia-{name.replace('_', '-')}")
@@ -140,6 +145,8 @@ def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[s
         changes["build_segments"] = args.build_segments
     if args.remote_hosts is not None:
         changes["remote_hosts"] = tuple(host.lower() for host in _list(args.remote_hosts))
+    if args.page_hosts is not None:
+        changes["page_hosts"] = tuple(host.lower() for host in _list(args.page_hosts))
     search = base.search
     if args.search is not None:
         search = replace(search, backend=args.search)
@@ -215,6 +222,8 @@ def describe(site: Site) -> str:
         lines.append("  media: fetched from the old host when the uploads archive lacks them")
     if site.remote_hosts:
         lines.append(f"  build may fetch from: {', '.join(site.remote_hosts)} (https, GET)")
+    if site.page_hosts:
+        lines.append(f"  pages may load from: {', '.join(site.page_hosts)} (https)")
     if site.search.backend == "algolia":
         lines.append(
             f"  search: algolia app {site.search.app_id}, index {site.search.index_name}, "

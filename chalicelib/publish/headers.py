@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from chalicelib.contenttypes import content_type_for
 from chalicelib.errors import ConfigError
+from chalicelib.pagehosts import METADATA_KEY as PAGE_HOSTS_KEY
 from chalicelib.scripthashes import METADATA_KEY
 
 __all__ = [
@@ -29,8 +30,9 @@ __all__ = [
 METADATA_BUDGET = 1900
 #: The metadata name prefix of a site's own header (`x-amz-meta-h-access-control-allow-origin`).
 SITE_HEADER_PREFIX = "h-"
-#: The metadata key of a page's inline scripts' digests (chalicelib/scripthashes.py).
+#: The metadata keys of a page's inline scripts' digests and of the hosts it may load from.
 SCRIPT_HASHES = METADATA_KEY
+PAGE_HOSTS = PAGE_HOSTS_KEY
 
 
 @functools.cache
@@ -111,13 +113,16 @@ class SiteHeaders:
 
 
 def site_headers_for(
-    path: str, rules: Sequence[HeaderRule], script_hashes: Sequence[str] = ()
+    path: str, rules: Sequence[HeaderRule], script_hashes: Sequence[str] = (), page_hosts: Sequence[str] = ()
 ) -> SiteHeaders:
     """The metadata that `path` is published with beyond its MD5: the site's own headers (every matching
     rule applies, a later one replacing an earlier one's value for the same name, as Netlify does) as
     `h-<name>`, and its inline scripts' digests (`script-hashes`, see chalicelib/scripthashes.py),
-    which come first; headers past S3's metadata budget are left out."""
-    if not rules and not script_hashes:
+    which come first, and for a page the hosts the operator lets it load from (`page-hosts`, see
+    chalicelib/pagehosts.py); headers past S3's metadata budget are left out."""
+    if not page_hosts or not path.lower().endswith((".html", ".htm")):
+        page_hosts = ()
+    if not rules and not script_hashes and not page_hosts:
         return SiteHeaders()
     found: dict[str, str] = {}
     for rule in rules:
@@ -126,10 +131,11 @@ def site_headers_for(
     content_type = found.pop("content-type", "")
     extra: list[tuple[str, str]] = []
     spent = 0
-    if script_hashes:
-        value = " ".join(script_hashes)
-        extra.append((SCRIPT_HASHES, value))
-        spent = len(SCRIPT_HASHES) + len(value)
+    for key, values in ((SCRIPT_HASHES, script_hashes), (PAGE_HOSTS, page_hosts)):
+        if values:
+            value = " ".join(values)
+            extra.append((key, value))
+            spent += len(key) + len(value)
     left_out: list[str] = []
     for name, value in sorted(found.items()):
         cost = len(SITE_HEADER_PREFIX) + len(name) + len(value.encode())

@@ -219,7 +219,8 @@ def _wanted_objects(manifest: Manifest, target: PublishTarget, options: PublishO
 
 
 def _file_upload(entry: ManifestEntry, target: PublishTarget, options: PublishOptions) -> Upload:
-    own = site_headers_for(entry.path, options.header_rules, options.script_hashes.get(entry.path, ()))
+    hashes = options.script_hashes.get(entry.path, ())
+    own = site_headers_for(entry.path, options.header_rules, hashes, options.page_hosts)
     headers = ObjectHeaders(
         own.content_type or entry.content_type,
         cache_control_for(entry.path, options.cache_rules),

@@ -86,6 +86,7 @@ class PublishOptions:
     cache_rules: tuple[CacheRule, ...] = DEFAULT_CACHE_RULES
     header_rules: tuple[HeaderRule, ...] = ()
     script_hashes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # page -> its inline scripts'
+    page_hosts: tuple[str, ...] = ()  # the operator's: hosts the pages may load from
     concurrency: int = 16
     allow_deletes: bool = False
     wait_for_invalidation: bool = False

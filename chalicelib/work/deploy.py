@@ -64,6 +64,7 @@ def options(
     site_rules: Sequence[tuple[str, str]] = (),
     site_headers: Sequence[tuple[str, str, str]] = (),
     script_hashes: Mapping[str, Sequence[str]] | None = None,
+    page_hosts: tuple[str, ...] = (),
 ) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml), then its `_headers` file's
     (`site_rules`, from the manifest), then the defaults; and the file's other headers (`site_headers`)."""
@@ -79,6 +80,7 @@ def options(
         cache_rules=rules + DEFAULT_CACHE_RULES,
         header_rules=tuple(HeaderRule(*rule) for rule in site_headers),
         script_hashes=script_hashes or {},
+        page_hosts=page_hosts,
     )
 
 
@@ -213,6 +215,7 @@ def plan_deploy(
         site_rules=manifest.cache_rules,
         site_headers=manifest.header_rules,
         script_hashes=manifest.script_hashes,
+        page_hosts=site.page_hosts,
     )
     reading = read_bucket(svc.s3, manifest, publish_to, publish_options, None)
     return DeployPlan(

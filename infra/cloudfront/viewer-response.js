@@ -8,7 +8,8 @@
 // The publish step never writes a header the stack's response headers policy sets (HSTS, CSP, ...).
 // A page's inline scripts run by their digests: the build keeps them in x-amz-meta-script-hashes, and
 // they join the script-src of the Content-Security-Policy the response headers policy has added
-// (CloudFront adds a policy's headers before the viewer-response function runs) for that page alone.
+// (CloudFront adds a policy's headers before the viewer-response function runs) for that page alone;
+// an event handler's digest comes after the unsafe-hashes keyword, which CSP needs to run it.
 var PREVIEW = /\/(previews\/pr-[0-9]+|branches\/[^\/]+)\//;
 var METADATA = 'x-amz-meta-';
 var SITE_HEADER = 'x-amz-meta-h-';
@@ -21,12 +22,41 @@ function withScriptHashes(policy, hashes) {
         return policy;
     }
     for (var i = 0; i < digests.length; i++) {
-        if (!DIGEST.test(digests[i])) {
+        if (!DIGEST.test(digests[i]) && digests[i] !== 'unsafe-hashes') {
             return policy;
         }
     }
     var quoted = digests.map(function (d) { return "'" + d + "'"; }).join(' ');
     return policy.replace(SCRIPT_SRC, function (match, lead) { return lead + 'script-src ' + quoted; });
+}
+
+// The hosts a site's operator lets its pages load from (presslift site update --page-hosts) come in
+// x-amz-meta-page-hosts and join these directives; one the policy lacks is added with 'self'.
+var HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+var PAGE_DIRECTIVES = ['script-src', 'style-src', 'font-src', 'connect-src', 'frame-src'];
+
+function withPageHosts(policy, hosts) {
+    var names = hosts.split(' ').filter(function (h) { return h.length > 0; });
+    if (names.length === 0 || names.length > 20) {
+        return policy;
+    }
+    for (var i = 0; i < names.length; i++) {
+        if (names[i].length > 253 || !HOST.test(names[i])) {
+            return policy;
+        }
+    }
+    var sources = names.map(function (h) { return 'https://' + h; }).join(' ');
+    var parts = policy.split(';').map(function (p) { return p.trim(); }).filter(function (p) { return p.length > 0; });
+    PAGE_DIRECTIVES.forEach(function (directive) {
+        for (var j = 0; j < parts.length; j++) {
+            if (parts[j] === directive || parts[j].indexOf(directive + ' ') === 0) {
+                parts[j] = parts[j] + ' ' + sources;
+                return;
+            }
+        }
+        parts.push(directive + " 'self' " + sources);
+    });
+    return parts.join('; ');
 }
 
 function handler(event) {
@@ -37,6 +67,10 @@ function handler(event) {
         var policy = response.headers['content-security-policy'];
         if (hashes && hashes.value && policy && policy.value) {
             policy.value = withScriptHashes(policy.value, hashes.value);
+        }
+        var hosts = response.headers['x-amz-meta-page-hosts'];
+        if (hosts && hosts.value && policy && policy.value) {
+            policy.value = withPageHosts(policy.value, hosts.value);
         }
         var names = Object.keys(response.headers);
         for (var i = 0; i < names.length; i++) {

@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.config import Settings
+from chalicelib.pagehosts import with_page_hosts
 from chalicelib.previews.noindex import X_ROBOTS_TAG, is_preview_path, preview_folder
-from chalicelib.publish.headers import SCRIPT_HASHES, SITE_HEADER_PREFIX
+from chalicelib.publish.headers import PAGE_HOSTS, SCRIPT_HASHES, SITE_HEADER_PREFIX
 from chalicelib.scripthashes import with_script_hashes
 from presslift.packaging.security_headers import http_headers
 
@@ -57,12 +58,14 @@ def _respond(obj: dict[str, Any], status: int = 200) -> SiteResponse:
     # The site's own headers and its scripts' digests, as the viewer-response function reads them
     # (CloudFront runs it below 400, after adding the policy's headers: `serve` applies them last).
     function: dict[str, str] = {}
-    for name, value in (obj.get("Metadata") or {}).items() if status < 400 else ():
-        if name.lower().startswith(SITE_HEADER_PREFIX) and len(name) > len(SITE_HEADER_PREFIX):
+    metadata = {name.lower(): value for name, value in (obj.get("Metadata") or {}).items()}
+    for name, value in metadata.items() if status < 400 else ():
+        if name.startswith(SITE_HEADER_PREFIX) and len(name) > len(SITE_HEADER_PREFIX):
             function[name[len(SITE_HEADER_PREFIX) :].title()] = value
-        elif name.lower() == SCRIPT_HASHES:
-            policy = SECURITY_HEADERS["Content-Security-Policy"]
-            function["Content-Security-Policy"] = with_script_hashes(policy, value)
+    policy = SECURITY_HEADERS["Content-Security-Policy"]
+    if status < 400 and (SCRIPT_HASHES in metadata or PAGE_HOSTS in metadata):
+        policy = with_script_hashes(policy, metadata.get(SCRIPT_HASHES, ""))
+        function["Content-Security-Policy"] = with_page_hosts(policy, metadata.get(PAGE_HOSTS, ""))
     return SiteResponse(status, headers, body, function)
 
 

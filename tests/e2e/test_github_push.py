@@ -594,6 +594,7 @@ THEME_WITH_INLINE_SCRIPTS = {
     "layouts/home.html": b"<!doctype html><html><head><title>{{ .Title }}</title>"
     b"<script>document.documentElement.dataset.theme = localStorage.getItem('theme') || 'dark'</script>"
     b"</head><body><h1>{{ .Title }}</h1><p id=out>waiting</p>"
+    b"<p id=handler onclick=\"this.textContent = 'clicked'\">click me</p>"
     b"<script>document.getElementById('out').textContent = 'ran'</script></body></html>",
     "layouts/single.html": b"<!doctype html><html><body>{{ .Content }}</body></html>",
 }
@@ -607,7 +608,9 @@ def test_a_themes_inline_scripts_run_under_the_sites_security_policy(cloud, api,
     with urllib.request.urlopen(staging, timeout=30) as response:
         policy = response.headers["Content-Security-Policy"]
     assert (
-        policy.count("'sha256-") == 2 and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        policy.count("'sha256-") == 3
+        and "'unsafe-hashes'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     )
     with urllib.request.urlopen(staging + "posts/news/", timeout=30) as response:  # no inline script
         assert "'sha256-" not in response.headers["Content-Security-Policy"]
@@ -616,6 +619,8 @@ def test_a_themes_inline_scripts_run_under_the_sites_security_policy(cloud, api,
     browser.get(staging)
     assert browser.find_element("id", "out").text == "ran"
     assert browser.execute_script("return document.documentElement.dataset.theme") == "dark"
+    browser.find_element("id", "handler").click()  # an event handler, allowed by its digest
+    assert browser.find_element("id", "handler").text == "clicked"
     assert [
         e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]
     ] == []

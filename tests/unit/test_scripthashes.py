@@ -54,3 +54,22 @@ def test_the_build_keeps_each_pages_digests_and_names_a_page_with_too_many(tmp_p
         "1 page (first crowded/index.html) has more than 20 inline scripts, more than the "
         "Content-Security-Policy can allow by digest: they do not run; move them into script files"
     ]
+
+
+def test_an_event_handler_runs_by_its_digest_after_unsafe_hashes() -> None:
+    # Stack's font loading: the stylesheet is preloaded, and its onload handler makes it one.
+    page = (
+        b"<link rel=preload as=style href=/css/fonts.css onload=\"this.rel='stylesheet'\">"
+        b"<button onclick='go(&quot;a&quot;)'>Go</button>"
+        b"<script>var s = '<a onclick=\"never()\">'</script>"
+    )
+    found = inline_script_hashes(page)
+    assert found == [
+        digest(b"var s = '<a onclick=\"never()\">'"),
+        "unsafe-hashes",
+        digest(b"this.rel='stylesheet'"),
+        digest(b'go("a")'),  # the attribute's value as the browser reads it
+    ]
+    assert "script-src 'sha256-" in with_script_hashes(POLICY, " ".join(found))
+    assert "'unsafe-hashes' 'sha256-" in with_script_hashes(POLICY, " ".join(found))
+    assert with_script_hashes(POLICY, "unsafe-inline") == POLICY

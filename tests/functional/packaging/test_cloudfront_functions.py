@@ -104,25 +104,49 @@ def test_a_previews_noindex_wins_over_a_sites_own_robots_header() -> None:
     assert _run("viewer-response.js", event)["headers"] == {"x-robots-tag": {"value": "noindex, nofollow"}}
 
 
+def _page_event(policy: str, metadata: dict[str, str]) -> dict[str, Any]:
+    """A page's viewer-response event: the response headers policy's CSP (added before the function
+    runs) and the page's metadata."""
+    headers = {"content-security-policy": {"value": policy}, **{k: {"value": v} for k, v in metadata.items()}}
+    return {
+        "request": {"uri": "/quayside/index.html", "headers": {}},
+        "response": {"statusCode": 200, "headers": headers},
+    }
+
+
 def test_a_pages_script_digests_join_the_policys_script_src_as_the_local_server_adds_them() -> None:
     from chalicelib.scripthashes import with_script_hashes
     from presslift.packaging.security_headers import content_security_policy
 
-    digests = "sha256-" + "A" * 43 + "= sha256-" + "b/+9" * 10 + "xyz="
+    digests = "sha256-" + "A" * 43 + "= unsafe-hashes sha256-" + "b/+9" * 10 + "xyz="
     policy = content_security_policy()
-    event = {
-        "request": {"uri": "/quayside/index.html", "headers": {}},
-        "response": {
-            "statusCode": 200,
-            "headers": {
-                "content-security-policy": {"value": policy},  # the response headers policy's, added first
-                "x-amz-meta-script-hashes": {"value": digests},
-            },
-        },
-    }
+    event = _page_event(policy, {"x-amz-meta-script-hashes": digests})
     headers = _run("viewer-response.js", event)["headers"]
     assert headers == {"content-security-policy": {"value": with_script_hashes(policy, digests)}}
-    assert f"script-src 'sha256-{'A' * 43}=' 'sha256-" in headers["content-security-policy"]["value"]
+    assert (
+        f"script-src 'sha256-{'A' * 43}=' 'unsafe-hashes' 'sha256-"
+        in headers["content-security-policy"]["value"]
+    )
     # A malformed digest, or one smuggled with another source, leaves the policy as it is.
     event["response"]["headers"]["x-amz-meta-script-hashes"] = {"value": "'unsafe-inline'"}
     assert _run("viewer-response.js", event)["headers"]["content-security-policy"] == {"value": policy}
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    ["fonts.googleapis.com fonts.gstatic.com", "*.giscus.app", "'unsafe-inline'", "https://x.example"],
+)
+def test_the_hosts_an_operator_allows_join_the_policy_as_the_local_server_adds_them(hosts: str) -> None:
+    from chalicelib.pagehosts import with_page_hosts
+    from chalicelib.scripthashes import with_script_hashes
+    from presslift.packaging.security_headers import content_security_policy
+
+    digest = "sha256-" + "A" * 43 + "="
+    policy = content_security_policy()
+    event = _page_event(policy, {"x-amz-meta-script-hashes": digest, "x-amz-meta-page-hosts": hosts})
+    served = _run("viewer-response.js", event)["headers"]["content-security-policy"]["value"]
+    assert served == with_page_hosts(with_script_hashes(policy, digest), hosts)
+    if "'" in hosts or "/" in hosts:  # not host names: the page keeps the policy and its digests only
+        assert served == with_script_hashes(policy, digest)
+    else:
+        assert f"font-src 'self' https://{hosts.split()[0]}" in served

@@ -142,3 +142,14 @@ def test_a_pages_script_digests_ride_as_its_metadata(clients: dict[str, Any], tm
         s3, tmp_path / "site", manifest, script_hashes={"index.html": ["sha256-" + "B" * 43 + "="]}
     )
     assert again.summary["uploads_by_reason"] == {"headers": 1}
+
+
+def test_the_hosts_pages_may_load_from_ride_with_each_page_only(
+    clients: dict[str, Any], tmp_path: Path
+) -> None:
+    s3 = clients["s3"]
+    manifest = write_tree(tmp_path / "site", SITE_V1)
+    publish(s3, tmp_path / "site", manifest, page_hosts=("fonts.googleapis.com", "fonts.gstatic.com"))
+    home = s3.head_object(Bucket=BUCKET, Key="blog/index.html")["Metadata"]
+    assert home["page-hosts"] == "fonts.googleapis.com fonts.gstatic.com"
+    assert "page-hosts" not in s3.head_object(Bucket=BUCKET, Key="blog/css/main.css")["Metadata"]
