@@ -630,3 +630,15 @@ def test_a_themes_inline_scripts_run_under_the_sites_security_policy(cloud, api,
         "document.body.appendChild(s)"
     )
     assert browser.title != "injected"
+
+
+def test_the_hosts_a_sites_operator_names_join_its_pages_security_policy(cloud, api, github):
+    site = Site("pagehosts", repo="acme/page-hosts", page_hosts=("fonts.googleapis.com", "fonts.gstatic.com"))
+    run = push_own_site(cloud, api, github, site, site_files("Fonts"))
+    assert run["status"] == "awaiting_approval", run
+    with urllib.request.urlopen(run["urls"]["staging"], timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "font-src 'self' https://fonts.googleapis.com https://fonts.gstatic.com" in policy
+    assert "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com https://fonts.gstatic.com" in policy
+    with urllib.request.urlopen(run["urls"]["staging"] + "index.xml", timeout=30) as response:
+        assert "fonts.gstatic.com" not in response.headers["Content-Security-Policy"]  # pages only
