@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalicelib.artifacts import log_key, runner_output_key, scratch_archive, unpack
 from chalicelib.budget import TimeBudget
@@ -89,6 +90,7 @@ class Built:
             ("search_notes", "search-index-failed"),
             ("hugo_notes", "hugo-warning"),
             ("script_notes", "inline-script"),
+            ("load_notes", "page-host-refused"),
         ):
             notes = {note for tree in self.trees.values() for note in tree.get(key, [])}
             found += [{"code": code, "message": note} for note in sorted(notes)]
@@ -352,6 +354,7 @@ def _store_tree(
     if algolia:
         store.put_records(run.site, run.id, stage.stage, records_json(stored.records))
     header_rules = len(manifest.cache_rules) + len(manifest.header_rules)  # kept from the site's _headers
+    load_notes = _refused_loads(run.site, site, stage, stored.loads)
     return {
         "files": len(manifest.files),
         "bytes": manifest.total_bytes,
@@ -361,7 +364,26 @@ def _store_tree(
         **({"redirect_notes": listed(stored.redirect_notes)} if stored.redirect_notes else {}),
         **({"header_notes": listed(stored.header_notes)} if stored.header_notes else {}),
         **({"script_notes": listed(stored.script_notes)} if stored.script_notes else {}),
+        **({"load_notes": load_notes} if load_notes else {}),
     }
+
+
+def _refused_loads(name: str, site: Site, stage: StageRender, loads: set[str]) -> list[str]:
+    """A note naming the hosts the pages load from that the sites' policy refuses, and the command
+    that allows them (see `pageloads`)."""
+    from chalicelib.pageloads import MAX_HOSTS, allow_command, refused_hosts
+
+    refused = refused_hosts(loads, site.page_hosts, urlsplit(stage.base_url).hostname or "")
+    if not refused:
+        return []
+    named_here = ", ".join(refused[:MAX_HOSTS]) + (
+        f" and {len(refused) - MAX_HOSTS} more" if len(refused) > MAX_HOSTS else ""
+    )
+    return [
+        f"pages load scripts, stylesheets or frames from {named_here}, which the sites' "
+        f"Content-Security-Policy refuses (they do not load there); the site's operator allows them "
+        f"with `{allow_command(name, site.page_hosts, refused)}`"
+    ]
 
 
 def named(said: str, site: str) -> str:

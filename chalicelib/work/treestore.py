@@ -28,6 +28,7 @@ from chalicelib.headerrules import FILE as HEADERS_FILE
 from chalicelib.headerrules import MAX_BYTES as HEADERS_MAX_BYTES
 from chalicelib.headerrules import read_header_rules
 from chalicelib.manifest import Manifest, ManifestEntry
+from chalicelib.pageloads import external_hosts
 from chalicelib.publish.headers import HeaderRule, site_headers_for
 from chalicelib.redirectrules import FILE as REDIRECTS_FILE
 from chalicelib.redirectrules import MAX_BYTES as REDIRECTS_MAX_BYTES
@@ -50,6 +51,10 @@ PAGE_MAX_BYTES = 16 * 1024 * 1024
 _CHUNK = 1 << 20
 
 
+#: Other hosts collected from a tree's pages, at most (a warning names the first twenty).
+MAX_LOADS = 200
+
+
 @dataclass
 class StoredTree:
     """What one pass over a stage's tree made: its manifest and (for Algolia) its search records."""
@@ -62,6 +67,8 @@ class StoredTree:
     #: From its `_headers` file: what was not kept (its Cache-Control rules go into the manifest).
     header_notes: list[str] = field(default_factory=list)
     script_notes: list[str] = field(default_factory=list)
+    #: The other hosts its pages load scripts, stylesheets and frames from (`pageloads`).
+    loads: set[str] = field(default_factory=set)
 
 
 class _Hashing(io.RawIOBase):
@@ -161,6 +168,8 @@ def store_stream(
                     page = pages.pop(path)
                     if hashes := inline_script_hashes(page):
                         manifest.script_hashes[path] = hashes
+                    if len(stored.loads) < MAX_LOADS:
+                        stored.loads |= external_hosts(page)
                     _read_page(stored, path, page, page_records)
             if redirects is not None:
                 _add_redirects(out, stored, redirects, seen)

@@ -634,8 +634,21 @@ def test_a_themes_inline_scripts_run_under_the_sites_security_policy(cloud, api,
 
 def test_the_hosts_a_sites_operator_names_join_its_pages_security_policy(cloud, api, github):
     site = Site("pagehosts", repo="acme/page-hosts", page_hosts=("fonts.googleapis.com", "fonts.gstatic.com"))
-    run = push_own_site(cloud, api, github, site, site_files("Fonts"))
+    theme = {
+        "layouts/home.html": b'<!doctype html><html><head><link rel="stylesheet" '
+        b'href="https://fonts.googleapis.com/css2?family=Lato"><script src="https://cdn.jsdelivr.net/npm/x.js">'
+        b"</script></head><body>{{ .Title }}</body></html>"
+    }
+    run = push_own_site(cloud, api, github, site, {**site_files("Fonts"), **theme})
     assert run["status"] == "awaiting_approval", run
+    # The host not allowed yet is named, with the command that allows it beside those allowed now.
+    (warning,) = [w for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "page-host-refused"]
+    assert warning["message"] == (
+        "pages load scripts, stylesheets or frames from cdn.jsdelivr.net, which the sites' "
+        "Content-Security-Policy refuses (they do not load there); the site's operator allows them with "
+        "`presslift site update pagehosts --page-hosts "
+        "fonts.googleapis.com,fonts.gstatic.com,cdn.jsdelivr.net`"
+    )
     with urllib.request.urlopen(run["urls"]["staging"], timeout=30) as response:
         policy = response.headers["Content-Security-Policy"]
     assert "font-src 'self' https://fonts.googleapis.com https://fonts.gstatic.com" in policy
