@@ -29,6 +29,7 @@ _SRC = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
 _TYPE = re.compile(rb"""\stype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _DIGEST = re.compile(r"^sha256-[A-Za-z0-9+/]{43}=$")
 _TAG = re.compile(rb"<[a-zA-Z][^<>]*>")
+_ANY_SCRIPT = re.compile(rb"<script", re.IGNORECASE)
 _ANY_HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
 _HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 #: The keyword that lets CSP run an event handler attribute whose digest it lists (and no other).
@@ -42,8 +43,7 @@ def inline_script_hashes(page: bytes) -> list[str]:
     CSP needs before it runs a handler by digest; a data block (`application/ld+json`, any JSON type)
     is not run, so it needs none."""
     found: list[str] = []
-    lower = page.lower()
-    if b"<script" in lower:
+    if _ANY_SCRIPT.search(page):
         for match in _SCRIPT.finditer(page):
             attributes, body = match.group(1), match.group(2)
             kind = _TYPE.search(attributes)
