@@ -23,8 +23,12 @@ _ATTRIBUTE = re.compile(rb"""\s(src|href|rel|as)\s*=\s*(?:"([^"]*)"|'([^']*)'|([
 _LOADED = {b"stylesheet", b"preload", b"modulepreload"}
 #: Hosts one page may name in the warning; more are counted, not named.
 MAX_HOSTS = 20
-#: A stylesheet from this host loads its fonts from that one.
-COMPANIONS = {"fonts.googleapis.com": "fonts.gstatic.com"}
+#: What a page loading from the first host also needs: Google Fonts' stylesheet loads its fonts from
+#: fonts.gstatic.com, and Google's tag sends to Google Analytics' regional hosts.
+COMPANIONS = {
+    "fonts.googleapis.com": "fonts.gstatic.com",
+    "www.googletagmanager.com": "*.google-analytics.com",
+}
 
 
 def external_hosts(page: bytes) -> set[str]:
@@ -79,7 +83,7 @@ def _allowed(host: str, allowed: tuple[str, ...]) -> bool:
 
 def allow_command(site: str, allowed: Iterable[str], refused: Iterable[str]) -> str:
     """The command that allows `refused` beside what is allowed now (the option replaces the list),
-    with the font host a Google Fonts stylesheet needs."""
+    with the hosts those need in turn (`COMPANIONS`)."""
     hosts = list(dict.fromkeys([*allowed, *refused]))
     hosts += [COMPANIONS[h] for h in refused if h in COMPANIONS and COMPANIONS[h] not in hosts]
     return f"presslift site update {site} --page-hosts {','.join(hosts)}"

@@ -32,5 +32,5 @@ def test_the_refused_are_neither_the_sites_own_nor_allowed_nor_a_known_player() 
     assert refused == ["fonts.googleapis.com", "maps.example.com", "www.googletagmanager.com"]
     assert allow_command("harbour", ("*.jsdelivr.net",), refused) == (
         "presslift site update harbour --page-hosts *.jsdelivr.net,fonts.googleapis.com,maps.example.com,"
-        "www.googletagmanager.com,fonts.gstatic.com"
+        "www.googletagmanager.com,fonts.gstatic.com,*.google-analytics.com"
     )
