@@ -86,15 +86,22 @@ WARNINGS_KEPT = 20
 WARNING_CHARS = 300
 
 
+def site_relative(log: str, source: Path) -> str:
+    """Hugo's `log` with the site's paths as they are in the repository (`content/posts/a.md`, not
+    `/tmp/presslift-runner-x/source/content/posts/a.md`)."""
+    for root in dict.fromkeys((str(source.resolve()), str(source))):
+        log = log.replace(root.rstrip("/") + "/", "")
+    return log
+
+
 def warning_lines(log: str, source: Path) -> list[str]:
     """Hugo's WARN lines, each once and without the runner's folder (`content/posts/a.md`, not
     `/tmp/presslift-runner-x/source/content/posts/a.md`); past `WARNINGS_KEPT`, how many more."""
-    root = str(source.resolve()).rstrip("/") + "/"
     found: list[str] = []
-    for line in log.splitlines():
+    for line in site_relative(log, source).splitlines():
         if not line.startswith("WARN "):
             continue
-        said = line[5:].strip().replace(root, "").replace(str(source).rstrip("/") + "/", "")
+        said = line[5:].strip()
         what_to_do = warning_hint(said)
         said = said if len(said) <= WARNING_CHARS else said[: WARNING_CHARS - 1] + "…"
         said += f" ({what_to_do})" if what_to_do else ""
@@ -182,10 +189,11 @@ def build_site(
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         said = hint(log)
+        shown = site_relative(log, source)  # the site's paths, not the runner's folder
         raise BuildError(
             f"Hugo failed (exit {proc.returncode}): "
             + (f"{said}. Hugo said: " if said else "")
-            + error_lines(log, 3),
-            log_tail=error_lines(log),
+            + error_lines(shown, 3),
+            log_tail=error_lines(shown),
         )
     return HugoBuild(destination=destination, log=log, seconds=time.monotonic() - started)

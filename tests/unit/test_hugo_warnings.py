@@ -48,3 +48,14 @@ def test_a_remote_fetch_the_policy_refused_names_the_host_to_allow(tmp_path: Pat
         "… (the site's operator allows that host with "
         "`presslift site update SITE --remote-hosts publish.x.com`)"
     )
+
+
+def test_a_failed_builds_error_names_the_sites_paths_not_the_runners(tmp_path: Path) -> None:
+    from chalicelib.hugo import site_relative
+
+    source = tmp_path / "source"
+    source.mkdir()
+    log = f'ERROR error building site: "{source}/themes/t/layouts/_partials/logo.html:1:16": execute failed'
+    assert site_relative(log, source) == (
+        'ERROR error building site: "themes/t/layouts/_partials/logo.html:1:16": execute failed'
+    )
