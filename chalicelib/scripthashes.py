@@ -63,6 +63,9 @@ def inline_script_hashes(page: bytes) -> list[str]:
 
 
 def _add(found: list[str], code: bytes) -> None:
+    # The browser hashes the script as its HTML parser reads it: every CR LF, and any other CR, is LF
+    # (a theme's templates saved with Windows line ends would not match otherwise).
+    code = code.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     digest = "sha256-" + base64.b64encode(hashlib.sha256(code).digest()).decode("ascii")
     if digest not in found:
         found.append(digest)

@@ -592,7 +592,9 @@ def test_publish_dry_run_prints_the_plan_from_the_record_or_a_listing_and_change
 THEME_WITH_INLINE_SCRIPTS = {
     # As PaperMod and Stack do: the colour scheme is set by an inline script before the page paints.
     "layouts/home.html": b"<!doctype html><html><head><title>{{ .Title }}</title>"
-    b"<script>document.documentElement.dataset.theme = localStorage.getItem('theme') || 'dark'</script>"
+    # (saved with Windows line ends, as Hugo Profile's are: the browser hashes it with LF)
+    b"<script>\r\ndocument.documentElement.dataset.theme = localStorage.getItem('theme') || 'dark'"
+    b"\r\n</script>"
     b"</head><body><h1>{{ .Title }}</h1><p id=out>waiting</p>"
     b"<p id=handler onclick=\"this.textContent = 'clicked'\">click me</p>"
     b"<script>document.getElementById('out').textContent = 'ran'</script></body></html>",

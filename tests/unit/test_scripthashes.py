@@ -73,3 +73,9 @@ def test_an_event_handler_runs_by_its_digest_after_unsafe_hashes() -> None:
     assert "script-src 'sha256-" in with_script_hashes(POLICY, " ".join(found))
     assert "'unsafe-hashes' 'sha256-" in with_script_hashes(POLICY, " ".join(found))
     assert with_script_hashes(POLICY, "unsafe-inline") == POLICY
+
+
+def test_a_script_with_windows_line_ends_is_hashed_as_the_browser_reads_it() -> None:
+    # Hugo Profile's templates are saved with CR LF; the HTML parser makes each a LF before hashing.
+    page = b"<script>\r\n  let a = 1;\r\n  go(a);\r</script>"
+    assert inline_script_hashes(page) == [digest(b"\n  let a = 1;\n  go(a);\n")]
