@@ -24,12 +24,12 @@ METADATA_KEY = "script-hashes"
 #: A page with more inline scripts than this keeps the stack's policy as it is (S3 keeps 2 KB of
 #: metadata per object; each digest takes 52 bytes of it).
 MAX_HASHES = 20
-_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_OPEN = re.compile(rb"<script\b([^<>]*)>", re.IGNORECASE)
+_CLOSE = re.compile(rb"</script\s*>", re.IGNORECASE)
 _SRC = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
 _TYPE = re.compile(rb"""\stype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _DIGEST = re.compile(r"^sha256-[A-Za-z0-9+/]{43}=$")
 _TAG = re.compile(rb"<[a-zA-Z][^<>]*>")
-_ANY_SCRIPT = re.compile(rb"<script", re.IGNORECASE)
 _ANY_HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
 _HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 #: The keyword that lets CSP run an event handler attribute whose digest it lists (and no other).
@@ -43,17 +43,27 @@ def inline_script_hashes(page: bytes) -> list[str]:
     CSP needs before it runs a handler by digest; a data block (`application/ld+json`, any JSON type)
     is not run, so it needs none."""
     found: list[str] = []
-    if _ANY_SCRIPT.search(page):
-        for match in _SCRIPT.finditer(page):
-            attributes, body = match.group(1), match.group(2)
-            kind = _TYPE.search(attributes)
-            if _SRC.search(attributes) or (kind and kind.group(1).lower().endswith(b"json")):
-                continue
-            _add(found, body)
+    outside: list[bytes] = []  # the page without its scripts' text, which is not markup
+    at = 0
+    # Each script's end is found with one search from its start, so a page of unclosed script tags
+    # costs one pass, not one per tag.
+    while (opening := _OPEN.search(page, at)) is not None:
+        closing = _CLOSE.search(page, opening.end())
+        if closing is None:  # the rest of the page is that script's text
+            outside.append(page[at : opening.start()])
+            at = len(page)
+            break
+        outside.append(page[at : opening.start()])
+        at = closing.end()
+        attributes, body = opening.group(1), page[opening.end() : closing.start()]
+        kind = _TYPE.search(attributes)
+        if _SRC.search(attributes) or (kind and kind.group(1).lower().endswith(b"json")):
+            continue
+        _add(found, body)
+    outside.append(page[at:])
     if _ANY_HANDLER.search(page):
         handlers: list[str] = []
-        outside = _SCRIPT.sub(b"", page)  # a script's own text is not markup
-        for tag in _TAG.finditer(outside):
+        for tag in _TAG.finditer(b"".join(outside)):
             for handler in _HANDLER.finditer(tag.group(0)):
                 code = handler.group(1) if handler.group(1) is not None else handler.group(2)
                 _add(handlers, html.unescape(code.decode("utf-8", "replace")).encode())

@@ -79,3 +79,10 @@ def test_a_script_with_windows_line_ends_is_hashed_as_the_browser_reads_it() -> 
     # Hugo Profile's templates are saved with CR LF; the HTML parser makes each a LF before hashing.
     page = b"<script>\r\n  let a = 1;\r\n  go(a);\r</script>"
     assert inline_script_hashes(page) == [digest(b"\n  let a = 1;\n  go(a);\n")]
+
+
+def test_hostile_pages_of_unclosed_tags_are_read_in_one_pass() -> None:
+    # Each script's end is searched for once from its start (no timing is asserted: the pages finish).
+    assert inline_script_hashes(b"<script>" * 100_000) == []
+    assert inline_script_hashes(b"<script" * 100_000) == []
+    assert inline_script_hashes(b"<script>a()</script>" + b"<script>" * 100_000) == [digest(b"a()")]
