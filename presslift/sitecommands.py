@@ -47,6 +47,12 @@ def cmd_site_update(args: argparse.Namespace) -> int:
     site = update(svc, args.name, **changes)
     console.print(f"Site {site.name} updated:", highlight=False)
     console.print(describe(site), highlight=False)
+    if "page_hosts" in changes:  # published with each page: live pages change when they are published
+        console.print(
+            f"The pages' hosts apply from the next deploy; `presslift publish {site.name} staging` (and "
+            "prod) applies them to the live pages now.",
+            highlight=False,
+        )
     return 0
 
 

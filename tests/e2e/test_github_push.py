@@ -634,7 +634,9 @@ def test_a_themes_inline_scripts_run_under_the_sites_security_policy(cloud, api,
     assert browser.title != "injected"
 
 
-def test_the_hosts_a_sites_operator_names_join_its_pages_security_policy(cloud, api, github):
+def test_the_hosts_a_sites_operator_names_join_its_pages_security_policy(
+    cloud, api, github, monkeypatch, capsys
+):
     site = Site("pagehosts", repo="acme/page-hosts", page_hosts=("fonts.googleapis.com", "fonts.gstatic.com"))
     theme = {
         "layouts/home.html": b'<!doctype html><html><head><link rel="stylesheet" '
@@ -657,3 +659,20 @@ def test_the_hosts_a_sites_operator_names_join_its_pages_security_policy(cloud, 
     assert "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com https://fonts.gstatic.com" in policy
     with urllib.request.urlopen(run["urls"]["staging"] + "index.xml", timeout=30) as response:
         assert "fonts.gstatic.com" not in response.headers["Content-Security-Policy"]  # pages only
+    # The operator runs the command the warning gave, and publishes again: the live pages follow.
+    from presslift.cli import main
+
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+
+    hosts = warning["message"].split("--page-hosts ")[1].rstrip("`")
+    assert main(["site", "update", "pagehosts", "--page-hosts", hosts]) == 0
+    assert "`presslift publish pagehosts staging` (and prod) applies them" in capsys.readouterr().out
+    assert main(["publish", "pagehosts", "staging", "--yes"]) == 0
+    queued = capsys.readouterr().out.split("Publish queued as run ")[1].split(":")[0]
+    published = api.wait_for_run(queued, lambda r: r["status"] != "running", timeout=120)
+    assert published["status"] == "succeeded", published
+    with urllib.request.urlopen(run["urls"]["staging"], timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval' https://fonts.googleapis.com" in policy
+    assert policy.endswith("https://cdn.jsdelivr.net") or "https://cdn.jsdelivr.net;" in policy
