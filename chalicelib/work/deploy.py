@@ -67,7 +67,9 @@ def options(
     page_hosts: tuple[str, ...] = (),
 ) -> PublishOptions:
     """The site's Cache-Control rules (globs in presslift.toml), then its `_headers` file's
-    (`site_rules`, from the manifest), then the defaults; and the file's other headers (`site_headers`)."""
+    (`site_rules`, from the manifest), then the defaults; the file's other headers (`site_headers`),
+    each page's inline-script digests (`script_hashes`, from the manifest too) and the hosts the
+    site's operator lets its pages load from (`page_hosts`, from its registration)."""
     from chalicelib.publish import DEFAULT_CACHE_RULES, CacheRule, PublishOptions
     from chalicelib.publish.headers import HeaderRule
 
