@@ -237,6 +237,7 @@ def apply_deploy(svc: Services, run: Run, plan: DeployPlan) -> DeployResult:
     """Carry out `plan`: download the tree, re-check the target (re-plan, and say so, if it changed
     since planning), upload, delete and invalidate, then sync search. Clearance comes first."""
     from chalicelib.publish import apply_reading, recheck
+    from chalicelib.publish.notfound import ensure_not_found_page
     from chalicelib.publish.treefiles import ArchiveFiles
 
     # Before anything is downloaded or written: prod only for a run that may go there.
@@ -256,6 +257,9 @@ def apply_deploy(svc: Services, run: Run, plan: DeployPlan) -> DeployResult:
                 options=plan.options,
                 reading=reading,
             )
+    if plan.target.prefix and plan.target.bucket in svc.settings.site_buckets.values():
+        # The stack's distribution answers a missing address with the bucket's root page (notfound).
+        ensure_not_found_page(svc.s3, plan.target.bucket)
     applied = replace(plan, publish=reading.plan, reading=reading) if replanned else plan
     search = None
     if plan.search is not None:

@@ -3,7 +3,8 @@
 moto has no S3 website endpoint, so this reads objects with boto3 and answers like one:
 `/sites/<site>/<stage>/<path>` maps to `s3://<stage bucket>/<site>/<path>`; a folder serves its
 `index.html`, a folder without its trailing slash redirects to it, an object with a website redirect
-location answers 301, a missing key serves the site's `404.html` with status 404. Stored
+location answers 301, a missing key serves the bucket's root `404.html` with status 404, as the
+stack's distributions do (the deploy stage writes it; before that, the site's own). Stored
 Content-Type, Cache-Control and ETag are sent as they are, the site's own headers (`x-amz-meta-h-*`)
 as the stack's viewer-response function sends them, and every answer carries the security headers
 of the distributions' response headers policy (`presslift.packaging.security_headers`), a page's
@@ -21,6 +22,7 @@ from chalicelib.config import Settings
 from chalicelib.pagehosts import with_page_hosts
 from chalicelib.previews.noindex import X_ROBOTS_TAG, is_preview_path, preview_folder
 from chalicelib.publish.headers import PAGE_HOSTS, SCRIPT_HASHES, SITE_HEADER_PREFIX
+from chalicelib.publish.notfound import KEY as NOT_FOUND_KEY
 from chalicelib.scripthashes import with_script_hashes
 from presslift.packaging.security_headers import http_headers
 
@@ -106,9 +108,13 @@ def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
     if obj is not None and obj.get("WebsiteRedirectLocation"):
         return SiteResponse(301, {"Location": obj["WebsiteRedirectLocation"]})
     if obj is None:
-        folder = preview_folder(rest)  # a preview's own 404 page, as its folder is a site of its own
-        missing = (_get(s3, bucket, f"{site}/{folder}404.html") if folder else None) or _get(
-            s3, bucket, f"{site}/404.html"
+        # As the stack's distribution answers: the bucket's root page, which the deploy stage writes
+        # (chalicelib/publish/notfound.py); before any deploy, the site's own.
+        folder = preview_folder(rest)
+        missing = (
+            _get(s3, bucket, NOT_FOUND_KEY)
+            or (_get(s3, bucket, f"{site}/{folder}404.html") if folder else None)
+            or _get(s3, bucket, f"{site}/404.html")
         )
         if missing is not None:
             return _respond(missing, 404)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import resources
+from chalicelib.publish.notfound import KEY as NOT_FOUND_KEY
 from chalicelib.publish.target import STATE_FOLDER
 from presslift.packaging import logical, security_headers
 from presslift.packaging.logical import DELETE, RETAIN, arn, ref, sub
@@ -150,6 +151,17 @@ def _distribution(site_stage: str, bucket_id: str) -> dict[str, Any]:
                         "S3OriginConfig": {"OriginAccessIdentity": ""},
                         "OriginAccessControlId": {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]},
                     }
+                ],
+                # Origin access control grants GetObject only: a missing key is S3's 403. Both it and
+                # a 404 get the bucket's root 404.html (chalicelib/publish/notfound.py) as a 404.
+                "CustomErrorResponses": [
+                    {
+                        "ErrorCode": code,
+                        "ResponseCode": 404,
+                        "ResponsePagePath": "/" + NOT_FOUND_KEY,
+                        "ErrorCachingMinTTL": 60,
+                    }
+                    for code in (403, 404)
                 ],
                 "DefaultCacheBehavior": {
                     "TargetOriginId": origin,

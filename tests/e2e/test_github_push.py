@@ -71,6 +71,9 @@ def test_a_signed_push_builds_and_reaches_staging(cloud, api, github):
     assert "theme presslift" in run["stages"][1]["detail"]["summary"]  # the repo has no theme of its own
     status, page = fetch(run["urls"]["staging"] + "posts/news/")
     assert status == 200 and "Harbour News From Git" in page
+    # An address the site lacks: the bucket's page for it, as a 404 (not S3's AccessDenied).
+    status, page = fetch(run["urls"]["staging"] + "posts/no-such-post/")
+    assert status == 404 and "<h1>Page not found</h1>" in page
     states = wait_for_commit_states(github, REPO, sha, lambda states: "success" in states)
     assert states == ["pending", "success"]
 

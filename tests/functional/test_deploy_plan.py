@@ -15,6 +15,7 @@ import pytest
 from chalicelib.artifacts import build_manifest, manifest_key, records_key, tree_key
 from chalicelib.errors import NotFoundError
 from chalicelib.pipeline.approval import request_approval
+from chalicelib.publish.notfound import PAGE as NOT_FOUND_PAGE
 from chalicelib.runparts import Approval, ArtifactRef, Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.services import Services
@@ -105,6 +106,13 @@ def test_planning_reads_the_manifest_and_downloads_no_tarball(provisioned: Servi
     assert set(reads[1:]) == {tree_key(SITE, run.id, STAGE)}  # applying downloads the tree alone
     assert result.replanned == ""
     assert live_files(provisioned) == BASE
+    # The bucket's root page, which the distribution gives a missing address (put once, then left).
+    bucket = provisioned.settings.site_buckets[STAGE]
+    page = provisioned.s3.get_object(Bucket=bucket, Key="404.html")
+    assert page["Body"].read() == NOT_FOUND_PAGE and page["ContentType"] == "text/html; charset=utf-8"
+    provisioned.s3.put_object(Bucket=bucket, Key="404.html", Body=b"the operator's own")
+    apply_deploy(provisioned, run, plan_deploy(provisioned, run, STAGE))
+    assert provisioned.s3.get_object(Bucket=bucket, Key="404.html")["Body"].read() == b"the operator's own"
 
 
 def test_a_plan_works_without_the_tarball_and_applying_it_says_what_is_missing(

@@ -158,6 +158,13 @@ def test_distributions_use_oac_an_index_document_redirects_and_security_headers(
     assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SiteSecurityHeaders"}
     events = {a["EventType"]: a["FunctionARN"]["Fn::GetAtt"][0] for a in behaviour["FunctionAssociations"]}
     assert events == {"viewer-request": "IndexDocumentFunction", "viewer-response": "WebsiteRedirectFunction"}
+    # With OAC a missing key is S3's 403: both it and a 404 are the bucket's root page, as a 404.
+    assert [
+        (e["ErrorCode"], e["ResponseCode"], e["ResponsePagePath"]) for e in config["CustomErrorResponses"]
+    ] == [
+        (403, 404, "/404.html"),
+        (404, 404, "/404.html"),
+    ]
 
 
 def test_the_security_headers_policy_sets_hsts_csp_nosniff_and_frame_options(cfn: dict[str, Any]) -> None:
