@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib import hugorun
 from chalicelib.binaries import find_binary
 from chalicelib.budget import TimeBudget
 from chalicelib.childenv import DEFAULT_PATH, child_environment
@@ -181,19 +182,21 @@ def build_site(
     budget = budget or TimeBudget.from_context(None)
     timeout = budget.allow("Hugo")
     started = time.monotonic()
+    # Hugo may hang after a page fails to render, before it says why; on one CPU it does not.
+    idle = hugorun.NETWORK_IDLE_SECONDS if remote_hosts else hugorun.IDLE_SECONDS
     try:
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, check=False)
-    except subprocess.TimeoutExpired as exc:
-        log = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        raise BuildError(budget.exhausted("Hugo", timeout), log_tail=error_lines(log)) from exc
-    log = proc.stdout + proc.stderr
+        proc = hugorun.run(args, env, timeout, idle_seconds=idle)
+        if proc.hung:
+            proc = hugorun.run(args, {**env, **hugorun.ONE_CPU}, budget.allow("Hugo"), idle_seconds=idle)
+    except hugorun.TimedOut as exc:
+        raise BuildError(budget.exhausted("Hugo", timeout), log_tail=error_lines(exc.log)) from exc
+    log = proc.log
     if proc.returncode != 0:
         said = hint(log)
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
+        how = f"it hung twice, stopped after {idle:.0f} s idle" if proc.hung else f"exit {proc.returncode}"
         raise BuildError(
-            f"Hugo failed (exit {proc.returncode}): "
-            + (f"{said}. Hugo said: " if said else "")
-            + error_lines(shown, 3),
+            f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),
             log_tail=error_lines(shown),
         )
     return HugoBuild(destination=destination, log=log, seconds=time.monotonic() - started)

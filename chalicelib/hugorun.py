@@ -1,0 +1,110 @@
+"""One Hugo process, stopped when it hangs.
+
+Hugo 0.168 can hang for good after a page fails to render: its error collector and its page walker
+wait on each other on a channel (a goroutine dump shows both in `chan send`), before it has printed
+the error. Cactus' example site does so about one build in four on two CPUs, plain `hugo` as much as
+here, and never in 42 builds with one (GOMAXPROCS=1); unwatched, such a build holds the function
+until its 900 s run out and says nothing of why.
+
+`run` watches for that: a Hugo that writes nothing and whose processes (Hugo and Dart Sass, its process
+group) use no CPU for `idle_seconds` has hung, and is stopped. The caller gives a longer idle time
+where Hugo may wait on the network (a site whose operator allowed remote hosts) and, on a hang, runs
+Hugo again on one CPU (`ONE_CPU`), where it reports its error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+#: How long Hugo may write nothing and use no CPU before it is taken to have hung.
+IDLE_SECONDS = 30.0
+#: The same where Hugo may wait on a remote host (Hugo's own timeout for a fetch is 60 s).
+NETWORK_IDLE_SECONDS = 120.0
+#: Hugo's environment for a run that must not hang: Go scheduling on one CPU.
+ONE_CPU = {"GOMAXPROCS": "1"}
+#: More CPU than this since Hugo last did anything is work, not Go's runtime ticking over.
+_BUSY_CPU_SECONDS = 0.05
+_POLL_SECONDS = 0.25
+_CPU_EVERY_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    log: str
+    hung: bool = False
+
+
+class TimedOut(Exception):
+    """Hugo did not finish within the time it was allowed; `log` is what it wrote until then."""
+
+    def __init__(self, log: str) -> None:
+        super().__init__("Hugo timed out")
+        self.log = log
+
+
+def run(
+    args: list[str], env: dict[str, str], timeout: float, *, idle_seconds: float = IDLE_SECONDS
+) -> Finished:
+    """Run Hugo with its output (both streams, in order) kept; stop it when it has hung (`hung`) or
+    when `timeout` runs out (`TimedOut`)."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=out, env=env, start_new_session=True)
+        started = active_at = looked_at = time.monotonic()
+        cpu_then, written = 0.0, 0
+        try:
+            while True:
+                try:
+                    return Finished(proc.wait(timeout=_POLL_SECONDS), _text(out))
+                except subprocess.TimeoutExpired:
+                    pass
+                now = time.monotonic()
+                size = out.seek(0, os.SEEK_END)
+                if size != written:
+                    written, active_at = size, now
+                if now - looked_at >= _CPU_EVERY_SECONDS:
+                    looked_at, cpu = now, group_cpu_seconds(proc.pid)
+                    if cpu - cpu_then > _BUSY_CPU_SECONDS:
+                        cpu_then, active_at = cpu, now
+                if now - active_at > idle_seconds:
+                    _stop(proc)
+                    return Finished(proc.returncode, _text(out), hung=True)
+                if now - started > timeout:
+                    _stop(proc)
+                    raise TimedOut(_text(out))
+        finally:
+            if proc.poll() is None:
+                _stop(proc)
+
+
+def group_cpu_seconds(group: int) -> float:
+    """The CPU time the live processes of process group `group` have used, from Linux's /proc; where
+    there is no /proc it reads as none, and output alone shows Hugo at work."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _text(out: IO[bytes]) -> str:
+    out.seek(0)
+    return out.read().decode("utf-8", errors="replace")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
