@@ -103,12 +103,8 @@ def add_removed_shortcodes(site_root: Path, allowed_hosts: tuple[str, ...] = ())
 def _defined(site_root: Path) -> set[str]:
     """The removed shortcodes' names that the site, a theme or a vendored module has a template for
     (`gist.html`, `gist.en.html`, `gist.html.html`)."""
-    roots = [site_root, *_children(site_root / "themes")]
-    vendor = site_root / "_vendor"
-    if vendor.is_dir() and not vendor.is_symlink():
-        roots += [path.parent for path in vendor.rglob("layouts") if path.is_dir()]
     found: set[str] = set()
-    for root in roots:
+    for root in layout_roots(site_root):
         for folder in FOLDERS:
             shortcodes = root / "layouts" / folder
             if shortcodes.is_dir():
@@ -116,6 +112,16 @@ def _defined(site_root: Path) -> set[str]:
                     set(REMOVED) | set(REMOTE)
                 )
     return found
+
+
+def layout_roots(site_root: Path) -> list[Path]:
+    """The folders whose `layouts/` Hugo reads for the site: the site's, each theme's and each vendored
+    module's."""
+    roots = [site_root, *_children(site_root / "themes")]
+    vendor = site_root / "_vendor"
+    if vendor.is_dir() and not vendor.is_symlink():
+        roots += [path.parent for path in vendor.rglob("layouts") if path.is_dir()]
+    return roots
 
 
 def _children(folder: Path) -> list[Path]:

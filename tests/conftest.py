@@ -7,7 +7,9 @@ import json
 import os
 import random
 import socket
+import struct
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,6 +36,22 @@ def shared_fixtures() -> Path:
 #: connections draw their local ports from. A port taken from that range by binding port 0 can be
 #: handed to some client's connection before the server binds it ("Address already in use").
 SERVER_PORTS = range(20000, 32000)
+
+
+def png(width: int, height: int, shade: int) -> bytes:
+    """A tiny valid grey PNG (no imaging library needed)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes([shade]) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def write_tree(root: Path, files: dict[str, bytes]) -> Path:

@@ -243,6 +243,7 @@ def _render(
             remote_hosts=stage.remote_hosts,
         )
 
+    missing: BuildError | None = None
     try:
         result = build(flags)
         if (dest / "index.html").is_file() or "--theme" in flags or not segment.renders_home:
@@ -251,9 +252,19 @@ def _render(
     except BuildError as exc:
         if "--theme" in flags or "failed to load modules" not in exc.log_tail:
             raise
+        missing = exc
         reason = f"its theme is not in the source ({exc.log_tail.strip().splitlines()[-1][:200]})"
     flags = _use_presslift_theme(source, flags, reason, logs)
-    return build(flags), flags, reason
+    try:
+        return build(flags), flags, reason
+    except BuildError as exc:
+        if missing is None:
+            raise
+        # The site needs its own theme (its shortcodes, its layouts): the missing theme is what to fix.
+        raise BuildError(
+            f"{missing} (with Presslift's theme in its place the build failed too: {exc})",
+            log_tail=exc.log_tail,
+        ) from exc
 
 
 def _use_presslift_theme(

@@ -29,6 +29,7 @@ from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info
 from chalicelib.hugosite import find_hugo_site
+from chalicelib.internaltemplates import add_internal_templates
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
 from chalicelib.removedshortcodes import add_removed_shortcodes
@@ -150,9 +151,10 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # and static/_headers.
         netlify = add_netlify_rules(site_root, source.root) if run.kind != "code" else NetlifyRules()
         vercel = add_vercel_rules(site_root, source.root) if run.kind != "code" else VercelRules()
-        # A site written for an older Hugo may use built-in shortcodes Hugo removed, and Hugo's x and
-        # vimeo_simple fetch from hosts the operator may not have allowed: links stand in.
+        # A site written for an older Hugo may use built-in shortcodes and templates Hugo removed, and
+        # Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed: stand-ins.
         if run.kind != "code":
+            add_internal_templates(site_root)
             add_removed_shortcodes(site_root, svc.sites.registration(run.site).remote_hosts)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"

@@ -365,6 +365,31 @@ def test_a_site_using_a_shortcode_hugo_removed_builds_with_a_link_and_a_warning(
     assert '<a href="https://x.com/harbour/status/1453110110599868419">Post by @harbour on X</a>' in page
 
 
+def test_a_theme_calling_hugos_old_internal_templates_builds(cloud, api, github):
+    # As Cactus' head partial and Congo's figure: Hugo 0.168 fails both as they are.
+    theme = {
+        "themes/old/layouts/_default/baseof.html": (
+            b'<html><head>{{ template "_internal/google_analytics_async.html" . }}</head>'
+            b'<body>{{ block "main" . }}{{ end }}</body></html>'
+        ),
+        "themes/old/layouts/_default/single.html": b'{{ define "main" }}{{ .Content }}{{ end }}',
+        "themes/old/layouts/_default/list.html": b'{{ define "main" }}{{ .Content }}{{ end }}',
+        "themes/old/layouts/shortcodes/figure.html": (
+            b'{{ if .Get "default" }}{{ template "_internal/shortcodes/figure.html" . }}{{ end }}'
+        ),
+    }
+    body = '{{< figure default=true src="/harbour.png" caption="The *harbour*" >}}'
+    files = {**site_files("Old Theme", body), **theme}
+    files["hugo.toml"] = (
+        b'title = "Harbour Git Site"\ntheme = "old"\n[services.googleAnalytics]\nid = "G-HARB0UR"\n'
+    )
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    page = fetch(run["urls"]["staging"] + "posts/news/")[1]
+    assert "googletagmanager.com/gtag/js?id=G-HARB0UR" in page
+    assert '<figure><img src="/harbour.png"' in page and "<p>The <em>harbour</em></p>" in page
+
+
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
     vercel = json.dumps(
         {"redirects": [{"source": "/articles/:path*", "destination": "/posts/:path*", "permanent": True}]}

@@ -228,6 +228,28 @@ def test_the_runner_says_when_and_why_it_used_presslifts_theme(tmp_path):
     assert result.theme_fallback == "the site rendered no home page (it has no layouts or theme)"
 
 
+def test_a_missing_theme_the_site_cannot_do_without_is_what_the_failure_names(tmp_path):
+    # The theme left out of the repository (a .gitignore'd themes/), its shortcodes used by the content.
+    site = {
+        "hugo.toml": 'title = "Gone"\ntheme = "tranquil"\n',
+        "content/posts/code.md": (
+            "---\ntitle: Code\n---\n{{< tabbed-codeblock >}}x{{< /tabbed-codeblock >}}\n"
+        ),
+    }
+    served = Bucket(source_tarball(tmp_path, site))
+    try:
+        result = invoke.ProcessRunner().run(job(served))
+    finally:
+        served.server.shutdown()
+    assert not result.ok
+    assert result.error.startswith(
+        "Hugo failed (exit 1): the site's theme tranquil is not in its themes/ folder: commit it there, "
+        "or add it as a git submodule."
+    ), result.error
+    assert "with Presslift's theme in its place the build failed too: " in result.error
+    assert 'shortcode "tabbed-codeblock" not found' in result.error
+
+
 def test_a_site_that_names_its_own_theme_keeps_it_and_hears_of_no_fallback(tmp_path):
     own = {
         "hugo.toml": 'title = "Own Theme"\n',

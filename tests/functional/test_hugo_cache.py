@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import tarfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,26 +20,11 @@ from chalicelib.runparts import Trigger
 from chalicelib.runs import Run, Stage, new_run_id
 from chalicelib.sitemodel import Site
 from chalicelib.work.build import build
+from tests.conftest import png
 
 SITE = "photos"
 LAYOUT = """<html><body>{{ range site.RegularPages }}{{ with .Resources.GetMatch "*.png" }}
 {{ $small := .Resize "8x" }}<img src="{{ $small.RelPermalink }}">{{ end }}{{ end }}</body></html>"""
-
-
-def png(width: int, height: int, shade: int) -> bytes:
-    """A tiny valid grey PNG (no imaging library needed)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + bytes([shade]) * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def write_source(root: Path, edited: bool = False) -> None:

@@ -1,0 +1,153 @@
+"""Hugo's `_internal/` templates an older theme calls and this Hugo no longer has, written in.
+
+Themes written before Hugo 0.146 reach Hugo's own templates by their old `_internal/` names, and two
+kinds of those calls now fail the whole build ("no such template"), as they do with plain Hugo:
+- templates Hugo removed: `_internal/google_analytics_async.html` (Cactus, Hermit, Tranquilpeak
+  call it) and `_internal/google_news.html`;
+- `_internal/shortcodes/<name>.html` from a theme's own shortcode of that name, to fall back on
+  Hugo's (Congo's and Blowfish's `figure` do): Hugo now reaches its built-in shortcodes by that name
+  only where no site or theme shortcode shadows them.
+
+The fetch stage writes each one a site's templates call, that neither the site, its themes nor its
+vendored modules define, into the site's `layouts/_internal/`: Google Analytics' async snippet is Hugo's
+`google_analytics.html` (the one it has: Universal Analytics' async tag stopped collecting in 2023),
+Google News' keywords tag nothing (Google News has not read it since 2017), `figure` a template that
+does what Hugo's built-in does (documented parameters, the image found among the page's or the site's
+resources), and a removed shortcode its link stand-in (`removedshortcodes`). Other `_internal/` names
+stay as they are; the build's failure says what replaces them (`hugo_hints`).
+
+This module reads a site's templates and writes only below its `layouts/_internal/`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from chalicelib.removedshortcodes import FOLDERS, REMOVED, layout_roots
+
+_CALL = re.compile(rb'template\s+"_internal/([\w./-]{1,80}\.html)"')
+#: A template larger than this is not a theme's and is not read.
+MAX_TEMPLATE_BYTES = 512 * 1024
+#: The most template files read in one site (a hostile repository's layouts can be any size).
+MAX_TEMPLATES = 20_000
+
+_FIGURE = """{{- /* Presslift: the theme calls Hugo's built-in figure shortcode by its old _internal name,
+which Hugo no longer has where the theme defines its own figure; this does what Hugo's does. */ -}}
+{{- $src := .Get "src" }}
+{{- $u := urls.Parse $src }}
+{{- if and $src (not $u.IsAbs) }}
+  {{- $path := strings.TrimPrefix "./" $u.Path }}
+  {{- with or (.Page.Resources.Get $path) (resources.Get $path) }}
+    {{- $src = .RelPermalink }}
+    {{- with $u.RawQuery }}{{ $src = printf "%s?%s" $src . }}{{ end }}
+    {{- with $u.Fragment }}{{ $src = printf "%s#%s" $src . }}{{ end }}
+  {{- end }}
+{{- end -}}
+<figure{{ with .Get "class" }} class="{{ . }}"{{ end }}>
+  {{- with .Get "link" }}<a href="{{ . }}"{{ with $.Get "target" }} target="{{ . }}"{{ end }}
+  {{- with $.Get "rel" }} rel="{{ . }}"{{ end }}>{{ end -}}
+  <img src="{{ $src }}"
+    {{- if or (.Get "alt") (.Get "caption") }}
+    alt="{{ with .Get "alt" }}{{ . }}{{ else }}{{ .Get "caption" | markdownify | plainify }}{{ end }}"
+    {{- end }}
+    {{- with .Get "width" }} width="{{ . }}"{{ end }}
+    {{- with .Get "height" }} height="{{ . }}"{{ end }}
+    {{- with .Get "loading" }} loading="{{ . }}"{{ end }}>
+  {{- if .Get "link" }}</a>{{ end -}}
+  {{- if or (.Get "title") (.Get "caption") (.Get "attr") -}}
+    <figcaption>
+      {{- with .Get "title" }}<h4>{{ . }}</h4>{{ end -}}
+      {{- if or (.Get "caption") (.Get "attr") -}}<p>
+        {{- .Get "caption" | markdownify -}}
+        {{- with .Get "attrlink" }}<a href="{{ . }}">{{ end -}}
+        {{- .Get "attr" | markdownify -}}
+        {{- if .Get "attrlink" }}</a>{{ end -}}
+      </p>{{- end -}}
+    </figcaption>
+  {{- end -}}
+</figure>
+"""
+
+#: Each `_internal/` template a theme may call that this Hugo lacks, and what stands in for it.
+GONE: dict[str, str] = {
+    "google_analytics_async.html": (
+        "{{- /* Presslift: Hugo removed google_analytics_async.html; its google_analytics.html is the tag "
+        'Google Analytics reads now. */ -}}\n{{ template "_internal/google_analytics.html" . }}\n'
+    ),
+    "google_news.html": (
+        "{{- /* Presslift: Hugo removed google_news.html (a news_keywords tag Google News no longer "
+        "reads). */ -}}\n"
+    ),
+}
+#: Hugo's built-in shortcodes a theme's own shortcode of the same name may fall back on.
+SHORTCODES: dict[str, str] = {"figure": _FIGURE, **REMOVED}
+
+
+def add_internal_templates(site_root: Path) -> list[str]:
+    """Write the stand-in of each `_internal/` template the site's templates call that this Hugo
+    lacks and nobody defines; the names written, as called (`shortcodes/figure.html`)."""
+    target = site_root / "layouts" / "_internal"
+    for folder in (site_root / "layouts", target, target / "shortcodes"):
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            return []
+    roots = layout_roots(site_root)
+    called = _called(roots)
+    if not called:
+        return []
+    shadowed = _shortcodes(roots)
+    written = []
+    for name in sorted(called):
+        kind, _, short = name.partition("/")
+        if short and kind == "shortcodes":
+            stem = short.removesuffix(".html")
+            template = SHORTCODES.get(stem) if stem in shadowed else None
+        else:
+            template = GONE.get(name)
+        if template is None or any((root / "layouts" / "_internal" / name).exists() for root in roots):
+            continue
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(template, encoding="utf-8")
+        written.append(name)
+    return written
+
+
+def _called(roots: list[Path]) -> set[str]:
+    """The `_internal/` template names the templates below `roots` call."""
+    names: set[str] = set()
+    for path in _templates(roots):
+        try:
+            if path.stat().st_size <= MAX_TEMPLATE_BYTES:
+                names |= {match.decode() for match in _CALL.findall(path.read_bytes())}
+        except OSError:
+            continue
+    return names
+
+
+def _templates(roots: list[Path]) -> Iterator[Path]:
+    seen = 0
+    for root in roots:
+        layouts = root / "layouts"
+        if not layouts.is_dir() or layouts.is_symlink():
+            continue
+        for path in layouts.rglob("*"):
+            if path.is_symlink() or not path.is_file():
+                continue
+            seen += 1
+            if seen > MAX_TEMPLATES:
+                return
+            yield path
+
+
+def _shortcodes(roots: list[Path]) -> set[str]:
+    """The shortcode names the site, a theme or a vendored module defines (`figure.html`,
+    `figure.en.html`)."""
+    found: set[str] = set()
+    for root in roots:
+        for folder in FOLDERS:
+            shortcodes = root / "layouts" / folder
+            if shortcodes.is_dir():
+                found |= {path.name.split(".")[0] for path in shortcodes.iterdir()}
+    return found
