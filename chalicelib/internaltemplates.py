@@ -114,26 +114,39 @@ def add_internal_templates(site_root: Path) -> list[str]:
     return written
 
 
+def note(name: str) -> str:
+    """The run's warning for a stand-in written for `name` (as `add_internal_templates` returns it)."""
+    instead = {
+        "google_analytics_async.html": "Hugo's google_analytics.html stands in",
+        "google_news.html": "nothing stands in (Google News no longer reads its keywords tag)",
+    }.get(name, "a template that does what Hugo's did stands in")
+    return (
+        f'the theme calls template "_internal/{name}", which Hugo no longer has: {instead} '
+        "(update the theme to a release for this Hugo)"
+    )
+
+
 def _called(roots: list[Path]) -> set[str]:
     """The `_internal/` template names the templates below `roots` call."""
     names: set[str] = set()
-    for path in _templates(roots):
+    for path in templates(roots):
         try:
-            if path.stat().st_size <= MAX_TEMPLATE_BYTES:
-                names |= {match.decode() for match in _CALL.findall(path.read_bytes())}
+            names |= {match.decode() for match in _CALL.findall(path.read_bytes())}
         except OSError:
             continue
     return names
 
 
-def _templates(roots: list[Path]) -> Iterator[Path]:
+def templates(roots: list[Path]) -> Iterator[Path]:
+    """The template files below each root's `layouts/` (no links, none over `MAX_TEMPLATE_BYTES`, at
+    most `MAX_TEMPLATES` in all)."""
     seen = 0
     for root in roots:
         layouts = root / "layouts"
         if not layouts.is_dir() or layouts.is_symlink():
             continue
         for path in layouts.rglob("*"):
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TEMPLATE_BYTES:
                 continue
             seen += 1
             if seen > MAX_TEMPLATES:

@@ -30,8 +30,10 @@ from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info
 from chalicelib.hugosite import find_hugo_site
 from chalicelib.internaltemplates import add_internal_templates
+from chalicelib.internaltemplates import note as stand_in_note
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
+from chalicelib.removedfeatures import replace_removed_features
 from chalicelib.removedshortcodes import add_removed_shortcodes
 from chalicelib.runs import Run
 from chalicelib.services import Services
@@ -130,6 +132,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         config_file = source.root / CONFIG_FILE
         toml = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
         found_in = ""
+        old_hugo: list[str] = []
         if run.kind != "code" and "source_dir" not in tomllib.loads(toml or ""):
             # No source_dir and no Hugo config at the root: the site in docs/ (or the like) is the site.
             found = find_hugo_site(site_root)
@@ -154,7 +157,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # A site written for an older Hugo may use built-in shortcodes and templates Hugo removed, and
         # Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed: stand-ins.
         if run.kind != "code":
-            add_internal_templates(site_root)
+            old_hugo = [stand_in_note(name) for name in add_internal_templates(site_root)]
+            old_hugo += replace_removed_features(site_root)
             add_removed_shortcodes(site_root, svc.sites.registration(run.site).remote_hosts)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
@@ -190,6 +194,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "header-rule", "message": note} for note in listed(netlify.header_notes)),
             *({"code": "redirect-rule", "message": note} for note in listed(vercel.skipped)),
             *({"code": "header-rule", "message": note} for note in listed(vercel.header_notes)),
+            *({"code": "old-hugo-theme", "message": note} for note in old_hugo),
         ],
     )
 

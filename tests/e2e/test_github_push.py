@@ -365,12 +365,12 @@ def test_a_site_using_a_shortcode_hugo_removed_builds_with_a_link_and_a_warning(
     assert '<a href="https://x.com/harbour/status/1453110110599868419">Post by @harbour on X</a>' in page
 
 
-def test_a_theme_calling_hugos_old_internal_templates_builds(cloud, api, github):
+def test_a_theme_using_what_hugo_removed_builds_and_the_run_says_what_stood_in(cloud, api, github):
     # As Cactus' head partial and Congo's figure: Hugo 0.168 fails both as they are.
     theme = {
         "themes/old/layouts/_default/baseof.html": (
             b'<html><head>{{ template "_internal/google_analytics_async.html" . }}</head>'
-            b'<body>{{ block "main" . }}{{ end }}</body></html>'
+            b'<body>{{ if not .Site.IsServer }}{{ block "main" . }}{{ end }}{{ end }}</body></html>'
         ),
         "themes/old/layouts/_default/single.html": b'{{ define "main" }}{{ .Content }}{{ end }}',
         "themes/old/layouts/_default/list.html": b'{{ define "main" }}{{ .Content }}{{ end }}',
@@ -388,6 +388,17 @@ def test_a_theme_calling_hugos_old_internal_templates_builds(cloud, api, github)
     page = fetch(run["urls"]["staging"] + "posts/news/")[1]
     assert "googletagmanager.com/gtag/js?id=G-HARB0UR" in page
     assert '<figure><img src="/harbour.png"' in page and "<p>The <em>harbour</em></p>" in page
+    notes = [
+        w["message"] for w in run["stages"][0]["detail"]["warning_list"] if w["code"] == "old-hugo-theme"
+    ]
+    assert notes == [
+        'the theme calls template "_internal/google_analytics_async.html", which Hugo no longer has: '
+        "Hugo's google_analytics.html stands in (update the theme to a release for this Hugo)",
+        'the theme calls template "_internal/shortcodes/figure.html", which Hugo no longer has: a template '
+        "that does what Hugo's did stands in (update the theme to a release for this Hugo)",
+        "themes/old/layouts/_default/baseof.html uses .Site.IsServer, which Hugo no longer has: built with "
+        "hugo.IsServer, which does the same (update the theme to a release for this Hugo)",
+    ]
 
 
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):

@@ -1,0 +1,86 @@
+"""Hugo's removed template features that have an exact replacement (resources.ToCSS, .Site.IsServer,
+.Site.DisqusShortname, .Site.GoogleAnalytics), through the real Hugo: a theme using them fails as it
+is, and builds once the fetch stage has written the replacements into its copy, with the same values
+and a note naming each file; what has no exact replacement is left for the build's hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chalicelib.errors import BuildError
+from chalicelib.hugo import build_site
+from chalicelib.removedfeatures import replace_removed_features
+from tests.conftest import write_tree
+
+HEAD = b"""<head>{{ $style := resources.Get "main.scss" | resources.ToCSS }}
+<link rel="stylesheet" href="{{ $style.RelPermalink }}">{{ $alt := resources.Get "alt.scss" | toCSS }}
+<link rel="stylesheet" href="{{ $alt.RelPermalink }}">
+{{ if .Site.GoogleAnalytics }}<meta name="ga" content="{{ .Site.GoogleAnalytics }}">{{ end }}
+{{ if not .Site.IsServer }}<meta name="live">{{ end }}
+{{ if not $.Site.IsServer }}<meta name="dollar">{{ end }}
+{{ if not .Page.Site.IsServer }}<meta name="page">{{ end }}{{ if not site.IsServer }}<meta name="fn">{{ end }}
+</head>"""
+SITE = {
+    "hugo.toml": b'title = "Old"\ntheme = "old"\ndisqusShortname = "harbour"\ngoogleAnalytics = "G-OLD1"\n',
+    "themes/old/assets/main.scss": b"$c: #123456;\nbody { color: $c; }\n",
+    "themes/old/assets/alt.scss": b"a { b { color: red; } }\n",
+    "themes/old/layouts/partials/head.html": HEAD,
+    "themes/old/layouts/home.html": (
+        b'<html>{{ partial "head.html" . }}<body data-disqus="{{ site.DisqusShortname }}"'
+        b' data-d2="{{ $.Site.DisqusShortname }}">home</body></html>'
+    ),
+}
+
+
+def build(source: Path, public: Path) -> str:
+    build_site(source, public, base_url="https://example.org/", work_dir=public.parent / f"{public.name}-w")
+    return (public / "index.html").read_text()
+
+
+def test_a_theme_using_them_fails_as_it_is(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="which the Hugo this build runs no longer has"):
+        build(write_tree(tmp_path / "site", SITE), tmp_path / "public")
+
+
+def test_with_the_replacements_it_builds_with_the_same_values_and_notes(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "site", SITE)
+    notes = replace_removed_features(source)
+    assert sorted(notes) == sorted(
+        [
+            f"themes/old/layouts/{file} uses {old}, which Hugo no longer has: built with {new}, which "
+            "does the same (update the theme to a release for this Hugo)"
+            for file, old, new in [
+                ("partials/head.html", "resources.ToCSS", "css.Sass"),
+                ("partials/head.html", ".Site.GoogleAnalytics", ".Site.Config.Services.GoogleAnalytics.ID"),
+                ("partials/head.html", ".Site.IsServer", "hugo.IsServer"),
+                ("home.html", ".Site.DisqusShortname", ".Site.Config.Services.Disqus.Shortname"),
+            ]
+        ]
+    )
+    home = build(source, tmp_path / "public")
+    assert '<meta name="ga" content="G-OLD1">' in home
+    for name in ("live", "dollar", "page", "fn"):
+        assert f'<meta name="{name}">' in home
+    assert 'data-disqus="harbour" data-d2="harbour"' in home
+    css = [" ".join(path.read_text().split()) for path in sorted((tmp_path / "public").glob("*.css"))]
+    assert css == ["a b { color: red; }", "body { color: #123456; }"]  # Sass compiled, both ways
+    assert replace_removed_features(source) == []  # nothing left to replace
+
+
+def test_what_has_no_exact_replacement_is_left_alone(tmp_path: Path) -> None:
+    text = b"{{ .Site.Author.name }} {{ .Site.Params.GoogleAnalytics }} {{ .Site.GoogleAnalyticsAsync }}"
+    source = write_tree(tmp_path / "site", {"layouts/home.html": text})
+    assert replace_removed_features(source) == []
+    assert (source / "layouts/home.html").read_bytes() == text
+
+
+def test_a_linked_template_is_not_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(b"{{ .Site.IsServer }}")
+    source = write_tree(tmp_path / "site", {"hugo.toml": b""})
+    (source / "layouts").mkdir()
+    (source / "layouts/home.html").symlink_to(outside)
+    assert replace_removed_features(source) == []
+    assert outside.read_bytes() == b"{{ .Site.IsServer }}"
