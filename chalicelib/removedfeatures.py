@@ -14,12 +14,18 @@ This module reads and rewrites only the templates below a site's layout folders.
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from pathlib import Path
 
 from chalicelib.internaltemplates import templates
 from chalicelib.removedshortcodes import layout_roots
 
+#: The config files Hugo reads first at a site's root (TOML: what the copied tables are written into).
+CONFIG_FILES = ("hugo.toml", "config.toml")
+#: The site's config tables Hugo once gave templates as `.Site.<Name>` and now reads no more.
+TABLES = ("Author", "Authors", "Social")
 #: Each removed feature's pattern, what it becomes, and its name in the warning.
 REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     (re.compile(rb"\bresources\.ToCSS\b|(?<![\w.])toCSS\b"), b"css.Sass", "resources.ToCSS", "css.Sass"),
@@ -41,8 +47,17 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         ".Site.IsServer",
         "hugo.IsServer",
     ),
+    *(
+        (
+            re.compile(rb"\b([Ss]ite)\." + name.encode() + rb"\b"),
+            rb"\1.Params." + name.lower().encode(),
+            f".Site.{name}",
+            f".Site.Params.{name.lower()}, given the config's [{name.lower()}] table",
+        )
+        for name in TABLES
+    ),
 ]
-_ANY = re.compile(rb"ToCSS|toCSS|DisqusShortname|GoogleAnalytics\b|IsServer")
+_ANY = re.compile(rb"ToCSS|toCSS|DisqusShortname|GoogleAnalytics\b|IsServer|\.Author|\.Social")
 
 
 def replace_removed_features(site_root: Path) -> list[str]:
@@ -65,13 +80,71 @@ def replace_removed_features(site_root: Path) -> list[str]:
                 used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
         if changed != text:
             path.write_bytes(changed)
-    return [_note(name, files) for name, files in used.items()]
+    tables = [name.lower() for name in TABLES if f".Site.{name}" in used]
+    given = _give_tables(site_root, tables) if tables else []
+    return [_note(name, files, given) for name, files in used.items()]
 
 
-def _note(name: str, files: list[str]) -> str:
+def _give_tables(site_root: Path, tables: list[str]) -> list[str]:
+    """Copy each of `tables` the root TOML config has at its top level, and not under `params`, to
+    `params` (appended as `[params.<name>]`: simple values only); the tables copied."""
+    config = next((path for path in CONFIG_FILES if (site_root / path).is_file()), None)
+    if config is None or (site_root / config).is_symlink():
+        return []
+    text = (site_root / config).read_text(encoding="utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return []  # Hugo says what is wrong with it
+    top: dict[str, object] = {}
+    for key, value in data.items():  # Hugo's keys ignore case: [Author] and [author.links] are one
+        had = top.get(key.lower())
+        top[key.lower()] = {**had, **value} if isinstance(had, dict) and isinstance(value, dict) else value
+    params = top.get("params")
+    taken = {key.lower() for key in params} if isinstance(params, dict) else set()
+    added, given = [], []
+    for name in tables:
+        table = top.get(name)
+        if not isinstance(table, dict) or name in taken:
+            continue
+        lines = [f"{json.dumps(key)} = {_toml(value)}" for key, value in table.items() if _toml(value)]
+        added.append(
+            f"\n[params.{name}]  # Presslift: the [{name}] table, for .Site.Params.{name}\n"
+            + "\n".join(lines)
+        )
+        given.append(name)
+    written = text + "\n" + "\n".join(added) + "\n"
+    try:
+        tomllib.loads(written)
+    except tomllib.TOMLDecodeError:  # a file TOML reads only as it is (a [Params] table beside it...)
+        return []
+    if added:
+        (site_root / config).write_text(written, encoding="utf-8")
+    return given
+
+
+def _toml(value: object) -> str:
+    """`value` as TOML, "" for what is not a string, number, boolean or list of those."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string: JSON's escapes are TOML's
+    if isinstance(value, list) and all(_toml(item) for item in value):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return ""
+
+
+def _note(name: str, files: list[str], given: list[str]) -> str:
     instead = next(new for _, _, old, new in REPLACEMENTS if old == name)
+    table = name.removeprefix(".Site.").lower()
+    if table in [t.lower() for t in TABLES] and table not in given:
+        instead = f".Site.Params.{table} (empty: the config has no [{table}] table to give it)"
     where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    same = "" if name.removeprefix(".Site.") in TABLES else ", which does the same"
+    uses = "uses" if len(files) == 1 else "use"
     return (
-        f"{where} uses {name}, which Hugo no longer has: built with {instead}, which does the same "
+        f"{where} {uses} {name}, which Hugo no longer has: built with {instead}{same} "
         "(update the theme to a release for this Hugo)"
     )

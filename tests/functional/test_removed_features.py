@@ -70,7 +70,7 @@ def test_with_the_replacements_it_builds_with_the_same_values_and_notes(tmp_path
 
 
 def test_what_has_no_exact_replacement_is_left_alone(tmp_path: Path) -> None:
-    text = b"{{ .Site.Author.name }} {{ .Site.Params.GoogleAnalytics }} {{ .Site.GoogleAnalyticsAsync }}"
+    text = b'{{ getJSON "x.json" }} {{ .Site.Params.GoogleAnalytics }} {{ .Site.GoogleAnalyticsAsync }}'
     source = write_tree(tmp_path / "site", {"layouts/home.html": text})
     assert replace_removed_features(source) == []
     assert (source / "layouts/home.html").read_bytes() == text
@@ -84,3 +84,45 @@ def test_a_linked_template_is_not_written_through(tmp_path: Path) -> None:
     (source / "layouts/home.html").symlink_to(outside)
     assert replace_removed_features(source) == []
     assert outside.read_bytes() == b"{{ .Site.IsServer }}"
+
+
+AUTHOR_SITE = {
+    "config.toml": (
+        b'title = "Old"\ntheme = "old"\n[Author]\nname = "Jane \\"JD\\" Doe"\n'
+        b'gravatarEmail = "jane@example.org"\ntags = ["a", "b"]\nage = 41\n[author.links]\nx = "y"\n'
+        b'[social]\ntwitter = "jdoe"\n[params]\ncolor = "blue"\n'
+    ),
+    "themes/old/layouts/home.html": (
+        b"<html><body>{{ .Site.Author.name }}|{{ $.Site.Author.gravatarEmail }}|{{ site.Author.age }}"
+        b"|{{ .Site.Social.twitter }}|{{ .Site.Params.color }}</body></html>"
+    ),
+}
+
+
+def test_the_author_and_social_tables_reach_their_templates_through_params(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "site", AUTHOR_SITE)
+    with pytest.raises(BuildError, match=r"uses \.Site\.Author"):
+        build(source, tmp_path / "before")
+    notes = replace_removed_features(source)
+    update = "(update the theme to a release for this Hugo)"
+    assert notes == [
+        "themes/old/layouts/home.html uses .Site.Author, which Hugo no longer has: built with "
+        f".Site.Params.author, given the config's [author] table {update}",
+        "themes/old/layouts/home.html uses .Site.Social, which Hugo no longer has: built with "
+        f".Site.Params.social, given the config's [social] table {update}",
+    ]
+    home = build(source, tmp_path / "public")
+    assert "<body>Jane &#34;JD&#34; Doe|jane@example.org|41|jdoe|blue</body>" in home
+
+
+def test_without_the_table_the_replacement_is_empty_and_says_so(tmp_path: Path) -> None:
+    site = {**AUTHOR_SITE, "config.toml": b'title = "Old"\ntheme = "old"\n[params.social]\ntwitter = "own"\n'}
+    source = write_tree(tmp_path / "site", site)
+    notes = replace_removed_features(source)
+    assert notes[0].endswith(
+        "built with .Site.Params.author (empty: the config has no [author] table to give it) "
+        "(update the theme to a release for this Hugo)"
+    )
+    assert "given the config's [social] table" not in notes[1]
+    assert (source / "config.toml").read_bytes() == site["config.toml"]  # the site's own params.social kept
+    assert "<body>||||</body>" in build(source, tmp_path / "public").replace("own", "")
