@@ -53,6 +53,11 @@ class Served:
             repos = {str(k): Path(v) for k, v in dict(body["repos"]).items()}
             return cls(str(body["url"]), repos, str(body.get("token") or ""))
         except FileNotFoundError:
+            if not state_dir.is_dir():  # run from another folder than `presslift up`'s
+                raise InputError(
+                    f"no local cloud keeps its state in {state_dir} (it is not there): run this from the "
+                    "folder presslift up --github DIR runs in, or pass --state-dir with the one it uses"
+                ) from None
             raise InputError(
                 f"no local GitHub is serving repositories for {state_dir}: start the local cloud with "
                 "presslift up --github DIR (DIR: a git repository, or a folder of them)"

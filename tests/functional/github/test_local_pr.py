@@ -262,3 +262,17 @@ def test_a_refused_delivery_is_an_error_and_is_sent_again(
     road.receiver.secret = secret
     code, out, _ = road.pr(capsys)  # the pull request is open; its head was never delivered
     assert code == 0 and ": synchronize (delivery " in out
+
+
+def test_run_from_another_folder_it_says_where_to_run_it(
+    road: Road, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(["pr", "quayside", "--state-dir", str(tmp_path / "elsewhere" / ".presslift")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"error: no local cloud keeps its state in {tmp_path / 'elsewhere' / '.presslift'} (it is not "
+        "there): run this from the folder presslift up --github DIR runs in, or pass --state-dir with "
+        "the one it uses"
+    )
+    assert road.receiver.deliveries == []
