@@ -1,13 +1,16 @@
 """What Hugo removed from its templates and has an exact replacement for, replaced in a build's copy.
 
 A theme written for an older Hugo that uses `resources.ToCSS`, `.Site.DisqusShortname`,
-`.Site.GoogleAnalytics` or `.Site.IsServer` fails every build on Hugo 0.168 ("can't evaluate field"),
-as it does with plain Hugo; Cactus, Hermit, Ink and Tranquilpeak each use one. Hugo names the
-replacement of each, which does the same: `css.Sass` (ToCSS was its old name), the services settings
-the same config keys still fill, `hugo.IsServer`. The fetch stage writes those into the copy of the
-site it stores for the build (never the repository), and each replaced use is a warning naming the
-file, so the theme can be updated. What has no exact replacement (`.Site.Author`: its config table is
-no longer read; `getJSON`) is left as it is, and the failed build says what to write (`hugo_hints`).
+`.Site.GoogleAnalytics`, `.Site.IsServer`, `.Hugo`, `.UniqueID` or `.NextPage` fails every build on
+Hugo 0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit, Ink and Tranquilpeak
+each use one. Hugo names the replacement of each, which does the same: `css.Sass` (ToCSS was its old
+name), the services settings the same config keys still fill, `hugo`, the page's `.File`, `.Next`.
+`.Site.Author` and `.Site.Social` become `.Site.Params.author` and `.social`, given the config's
+top-level tables (which Hugo no longer reads) where the root config is TOML. The fetch stage writes
+those into the copy of the site it stores for the build (never the repository), and each replaced use
+is a warning naming the files, so the theme can be updated. What has no exact replacement (`.URL`,
+which menu entries still have; `getJSON`) is left as it is, and the failed build says what to write
+(`hugo_hints`).
 
 This module reads and rewrites only the templates below a site's layout folders.
 """
@@ -28,7 +31,8 @@ CONFIG_FILES = ("hugo.toml", "config.toml")
 TABLES = ("Author", "Authors", "Social")
 #: Each removed feature's pattern, what it becomes, and its name in the warning.
 REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
-    (re.compile(rb"\bresources\.ToCSS\b|(?<![\w.])toCSS\b"), b"css.Sass", "resources.ToCSS", "css.Sass"),
+    # Only the namespaced name: its `toCSS` alias is still Hugo's (Stack and Coder use it).
+    (re.compile(rb"\bresources\.ToCSS\b"), b"css.Sass", "resources.ToCSS", "css.Sass"),
     (
         re.compile(rb"\b([Ss]ite)\.DisqusShortname\b"),
         rb"\1.Config.Services.Disqus.Shortname",
@@ -42,11 +46,25 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         ".Site.Config.Services.GoogleAnalytics.ID",
     ),
     (
-        re.compile(rb"(?:\$\w*|(?<![\w)])(?:\.\w+)*)\.Site\.IsServer\b|(?<![\w.])site\.IsServer\b"),
+        re.compile(
+            rb"(?:\$\w*(?:\.\w+)*|(?<![\w)$])(?:\.\w+)*)\.Site\.IsServer\b|(?<![\w.])site\.IsServer\b"
+        ),
         b"hugo.IsServer",
         ".Site.IsServer",
         "hugo.IsServer",
     ),
+    (
+        # A page's .Hugo; the site's (.Site.Hugo, site.Hugo) is still Hugo's.
+        re.compile(rb"(?:\$\w*|(?<![\w)$]))(?:\.(?!Params\b|Data\b)\w+)*(?<!\.Site)(?<!\bsite)\.Hugo\b"),
+        b"hugo",
+        ".Hugo",
+        "hugo",
+    ),
+    (re.compile(rb"(?<!\.File)\.UniqueID\b"), b".File.UniqueID", ".UniqueID", ".File.UniqueID"),
+    (re.compile(rb"(?<!\.File)\.LogicalName\b"), b".File.LogicalName", ".LogicalName", ".File.LogicalName"),
+    (re.compile(rb"\b([Ss]ite)\.LastChange\b"), rb"\1.Lastmod", ".Site.LastChange", ".Site.Lastmod"),
+    (re.compile(rb"\.NextPage\b"), b".Next", ".NextPage", ".Next"),
+    (re.compile(rb"\.PrevPage\b"), b".Prev", ".PrevPage", ".Prev"),
     *(
         (
             re.compile(rb"\b([Ss]ite)\." + name.encode() + rb"\b"),
@@ -57,7 +75,10 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         for name in TABLES
     ),
 ]
-_ANY = re.compile(rb"ToCSS|toCSS|DisqusShortname|GoogleAnalytics\b|IsServer|\.Author|\.Social")
+_ANY = re.compile(
+    rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
+    rb"|LastChange|NextPage|PrevPage"
+)
 
 
 def replace_removed_features(site_root: Path) -> list[str]:

@@ -20,6 +20,7 @@ HEAD = b"""<head>{{ $style := resources.Get "main.scss" | resources.ToCSS }}
 {{ if .Site.GoogleAnalytics }}<meta name="ga" content="{{ .Site.GoogleAnalytics }}">{{ end }}
 {{ if not .Site.IsServer }}<meta name="live">{{ end }}
 {{ if not $.Site.IsServer }}<meta name="dollar">{{ end }}
+{{ if not $.Page.Site.IsServer }}<meta name="dp">{{ end }}
 {{ if not .Page.Site.IsServer }}<meta name="page">{{ end }}{{ if not site.IsServer }}<meta name="fn">{{ end }}
 </head>"""
 SITE = {
@@ -61,11 +62,12 @@ def test_with_the_replacements_it_builds_with_the_same_values_and_notes(tmp_path
     )
     home = build(source, tmp_path / "public")
     assert '<meta name="ga" content="G-OLD1">' in home
-    for name in ("live", "dollar", "page", "fn"):
+    for name in ("live", "dollar", "dp", "page", "fn"):
         assert f'<meta name="{name}">' in home
     assert 'data-disqus="harbour" data-d2="harbour"' in home
     css = [" ".join(path.read_text().split()) for path in sorted((tmp_path / "public").glob("*.css"))]
-    assert css == ["a b { color: red; }", "body { color: #123456; }"]  # Sass compiled, both ways
+    assert css == ["a b { color: red; }", "body { color: #123456; }"]  # toCSS, still Hugo's, kept
+    assert b"| toCSS }}" in (source / "themes/old/layouts/partials/head.html").read_bytes()
     assert replace_removed_features(source) == []  # nothing left to replace
 
 
@@ -126,3 +128,42 @@ def test_without_the_table_the_replacement_is_empty_and_says_so(tmp_path: Path) 
     assert "given the config's [social] table" not in notes[1]
     assert (source / "config.toml").read_bytes() == site["config.toml"]  # the site's own params.social kept
     assert "<body>||||</body>" in build(source, tmp_path / "public").replace("own", "")
+
+
+PAGE_SITE = {
+    "hugo.toml": b'title = "Old"\ntheme = "old"\n',
+    "content/posts/a.md": b"---\ntitle: A\ndate: 2026-01-01\n---\nA.\n",
+    "content/posts/b.md": b"---\ntitle: B\ndate: 2026-01-02\nparams:\n  Hugo: mine\n---\nB.\n",
+    "themes/old/layouts/_default/single.html": (
+        b"<html><head>{{ .Hugo.Generator }}</head>"
+        b'<body data-id="{{ .UniqueID }}" data-f="{{ .File.UniqueID }}"'
+        b' data-n="{{ .LogicalName }}" data-l="{{ .Site.LastChange.Year }}" data-p="{{ .Params.Hugo }}">'
+        b"{{ with .NextPage }}next:{{ .Title }}{{ end }}{{ with .PrevPage }}prev:{{ .Title }}{{ end }}"
+        b"|{{ $.Page.Hugo.Environment }}|{{ site.Hugo.Environment }}</body></html>"
+    ),
+    "themes/old/layouts/_default/list.html": b"<html><body>{{ .Title }}</body></html>",
+}
+
+
+def test_removed_page_fields_become_what_replaced_them(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "site", PAGE_SITE)
+    with pytest.raises(BuildError):
+        build(source, tmp_path / "before")
+    notes = replace_removed_features(source)
+    assert [note.split(" uses ")[1].split(",")[0] for note in notes] == [
+        ".Hugo",
+        ".UniqueID",
+        ".LogicalName",
+        ".Site.LastChange",
+        ".NextPage",
+        ".PrevPage",
+    ]
+    build(source, tmp_path / "public")
+    page = (tmp_path / "public/posts/a/index.html").read_text()
+    uid = page.split('data-id="')[1].split('"')[0]
+    assert len(uid) == 32 and f'data-f="{uid}"' in page  # the file's id, as .File.UniqueID gives it
+    assert '<meta name="generator" content="Hugo 0.168.0">' in page
+    assert 'data-n="a.md" data-l="2026" data-p=""' in page
+    assert ">next:B|production|production</body>" in page  # Hugo's Next: the newer page
+    other = (tmp_path / "public/posts/b/index.html").read_text()
+    assert 'data-p="mine"' in other and "prev:A|" in other  # a page's own param named Hugo is its own
