@@ -1,12 +1,29 @@
 // Viewer request: S3 behind origin access control has no index documents, so a request for a
-// folder ("/site/posts/") or an extension-less path ("/site/about") asks for its index.html.
+// folder ("/site/posts/") asks for its index.html. An extension-less path ("/site/about") is a
+// folder asked for without its slash: it is redirected there (301), as S3 website hosting and the
+// local site server do, so the page's relative links resolve from its folder, not its parent. Files
+// under /.well-known/ (apple-app-site-association, security.txt) are served as they are.
 function handler(event) {
     var request = event.request;
     var uri = request.uri;
     if (uri.endsWith('/')) {
         request.uri = uri + 'index.html';
-    } else if (uri.split('/').pop().indexOf('.') === -1) {
-        request.uri = uri + '/index.html';
+        return request;
     }
-    return request;
+    if (uri.split('/').pop().indexOf('.') !== -1 || uri.indexOf('/.well-known/') !== -1) {
+        return request;
+    }
+    var query = [];
+    var params = request.querystring || {};
+    for (var name in params) {
+        var values = params[name].multiValue || [params[name]];
+        for (var i = 0; i < values.length; i++) {
+            query.push(values[i].value === '' ? name : name + '=' + values[i].value);
+        }
+    }
+    return {
+        statusCode: 301,
+        statusDescription: 'Moved Permanently',
+        headers: { location: { value: uri + '/' + (query.length ? '?' + query.join('&') : '') } },
+    };
 }

@@ -104,7 +104,10 @@ def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
         key += "index.html"
     obj = _get(s3, bucket, key)
     if obj is None and not rest.endswith("/") and _get_head(s3, bucket, key + "/index.html"):
-        return SiteResponse(301, {"Location": f"{PREFIX}{site}/{stage}/{rest}/"})
+        query = urlsplit(raw_path).query  # kept, as the stack's viewer-request function keeps it
+        return SiteResponse(
+            301, {"Location": f"{PREFIX}{site}/{stage}/{rest}/" + (f"?{query}" if query else "")}
+        )
     if obj is not None and obj.get("WebsiteRedirectLocation"):
         return SiteResponse(301, {"Location": obj["WebsiteRedirectLocation"]})
     if obj is None:

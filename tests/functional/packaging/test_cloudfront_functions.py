@@ -1,5 +1,5 @@
 """The CloudFront Functions, run with Node on CloudFront-shaped events: folders get their
-index.html, and S3's website redirect header becomes a 301."""
+index.html (without their slash, a 301 to it), and S3's website redirect header becomes a 301."""
 
 from __future__ import annotations
 
@@ -30,15 +30,37 @@ def _run(function: str, event: dict[str, Any]) -> dict[str, Any]:
     [
         ("/", "/index.html"),
         ("/mysite/", "/mysite/index.html"),
-        ("/mysite/posts/hello", "/mysite/posts/hello/index.html"),
         ("/mysite/posts/hello/", "/mysite/posts/hello/index.html"),
         ("/mysite/css/site.css", "/mysite/css/site.css"),
         ("/mysite/pagefind/pagefind.js", "/mysite/pagefind/pagefind.js"),
+        ("/mysite/.well-known/apple-app-site-association", "/mysite/.well-known/apple-app-site-association"),
     ],
 )
 def test_folders_ask_for_their_index_document(uri: str, expected: str) -> None:
     request = _run("viewer-request.js", {"request": {"uri": uri, "headers": {}}})
     assert request["uri"] == expected
+
+
+@pytest.mark.parametrize(
+    ("uri", "querystring", "location"),
+    [
+        ("/mysite/posts/hello", {}, "/mysite/posts/hello/"),
+        ("/mysite/categories", {"page": {"value": "2"}}, "/mysite/categories/?page=2"),
+        (
+            "/mysite/search",
+            {"q": {"value": "a%20b", "multiValue": [{"value": "a%20b"}, {"value": "c"}]}, "x": {"value": ""}},
+            "/mysite/search/?q=a%20b&q=c&x",
+        ),
+    ],
+)
+def test_a_folder_asked_for_without_its_slash_is_redirected_to_it(
+    uri: str, querystring: dict[str, Any], location: str
+) -> None:
+    # Served at /categories, the page's relative links (`href="tranquilpeak"`) would leave its folder.
+    event = {"request": {"uri": uri, "querystring": querystring, "headers": {}}}
+    response = _run("viewer-request.js", event)
+    assert response["statusCode"] == 301
+    assert response["headers"] == {"location": {"value": location}}
 
 
 def test_a_website_redirect_object_becomes_a_permanent_redirect() -> None:

@@ -65,3 +65,18 @@ def test_the_local_site_server_sends_the_packaged_policys_headers(
     assert response.status == status
     expected = security_headers.http_headers(packaged_policy)
     assert {name: response.headers.get(name) for name in expected} == expected
+
+
+def test_the_local_site_server_redirects_a_folder_to_its_slash_keeping_the_query(
+    provisioned: Services,
+) -> None:
+    # As the stack's viewer-request function does (test_cloudfront_functions).
+    s3, bucket = provisioned.s3, provisioned.settings.site_buckets["staging"]
+    s3.put_object(
+        Bucket=bucket, Key="demo/categories/index.html", Body=b"<a href=news>", ContentType="text/html"
+    )
+    response = sites.serve(s3, provisioned.settings, "/sites/demo/staging/categories?page=2")
+    assert (response.status, response.headers["Location"]) == (301, "/sites/demo/staging/categories/?page=2")
+    assert sites.serve(s3, provisioned.settings, "/sites/demo/staging/categories").headers["Location"] == (
+        "/sites/demo/staging/categories/"
+    )
