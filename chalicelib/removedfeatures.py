@@ -161,7 +161,10 @@ def _note(name: str, files: list[str], given: list[str]) -> str:
     instead = next(new for _, _, old, new in REPLACEMENTS if old == name)
     table = name.removeprefix(".Site.").lower()
     if table in [t.lower() for t in TABLES] and table not in given:
-        instead = f".Site.Params.{table} (empty: the config has no [{table}] table to give it)"
+        instead = (
+            f".Site.Params.{table} (empty: no [{table}] table in a root hugo.toml or config.toml to "
+            f"give it; set params.{table} in the site's config)"
+        )
     where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
     same = "" if name.removeprefix(".Site.") in TABLES else ", which does the same"
     uses = "uses" if len(files) == 1 else "use"

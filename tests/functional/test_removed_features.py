@@ -122,7 +122,8 @@ def test_without_the_table_the_replacement_is_empty_and_says_so(tmp_path: Path) 
     source = write_tree(tmp_path / "site", site)
     notes = replace_removed_features(source)
     assert notes[0].endswith(
-        "built with .Site.Params.author (empty: the config has no [author] table to give it) "
+        "built with .Site.Params.author (empty: no [author] table in a root hugo.toml or config.toml to "
+        "give it; set params.author in the site's config) "
         "(update the theme to a release for this Hugo)"
     )
     assert "given the config's [social] table" not in notes[1]
