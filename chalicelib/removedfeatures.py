@@ -6,7 +6,7 @@ Hugo 0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit,
 each use one. Hugo names the replacement of each, which does the same: `css.Sass` (ToCSS was its old
 name), the services settings the same config keys still fill, `hugo`, the page's `.File`, `.Next`.
 `.Site.Author` and `.Site.Social` become `.Site.Params.author` and `.social`, given the config's
-top-level tables (which Hugo no longer reads) where the root config is TOML. The fetch stage writes
+top-level tables (which Hugo no longer reads). The fetch stage writes
 those into the copy of the site it stores for the build (never the repository), and each replaced use
 is a warning naming the files, so the theme can be updated. What has no exact replacement (`.URL`,
 which menu entries still have; `getJSON`) is left as it is, and the failed build says what to write
@@ -22,11 +22,11 @@ import re
 import tomllib
 from pathlib import Path
 
+from chalicelib.errors import BuildError
+from chalicelib.hugo_policy import CONFIG_DIR, component_configs
 from chalicelib.internaltemplates import templates
 from chalicelib.removedshortcodes import layout_roots
 
-#: The config files Hugo reads first at a site's root (TOML: what the copied tables are written into).
-CONFIG_FILES = ("hugo.toml", "config.toml")
 #: The site's config tables Hugo once gave templates as `.Site.<Name>` and now reads no more.
 TABLES = ("Author", "Authors", "Social")
 #: Each removed feature's pattern, what it becomes, and its name in the warning.
@@ -107,40 +107,41 @@ def replace_removed_features(site_root: Path) -> list[str]:
 
 
 def _give_tables(site_root: Path, tables: list[str]) -> list[str]:
-    """Copy each of `tables` the root TOML config has at its top level, and not under `params`, to
-    `params` (appended as `[params.<name>]`: simple values only); the tables copied."""
-    config = next((path for path in CONFIG_FILES if (site_root / path).is_file()), None)
-    if config is None or (site_root / config).is_symlink():
-        return []
-    text = (site_root / config).read_text(encoding="utf-8", errors="replace")
+    """Give each of `tables` the site's config has at its top level (in any of its files and formats),
+    and not under `params`, to `params`, in `config/_default/params.toml` (which Hugo merges with the
+    rest: simple values only); the tables given."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        configs = list(component_configs(site_root))
+    except BuildError:
         return []  # Hugo says what is wrong with it
-    top: dict[str, object] = {}
-    for key, value in data.items():  # Hugo's keys ignore case: [Author] and [author.links] are one
-        had = top.get(key.lower())
-        top[key.lower()] = {**had, **value} if isinstance(had, dict) and isinstance(value, dict) else value
-    params = top.get("params")
-    taken = {key.lower() for key in params} if isinstance(params, dict) else set()
-    added, given = [], []
-    for name in tables:
-        table = top.get(name)
-        if not isinstance(table, dict) or name in taken:
-            continue
-        lines = [f"{json.dumps(key)} = {_toml(value)}" for key, value in table.items() if _toml(value)]
-        added.append(
-            f"\n[params.{name}]  # Presslift: the [{name}] table, for .Site.Params.{name}\n"
-            + "\n".join(lines)
-        )
-        given.append(name)
+    top: dict[str, dict[str, object]] = {}
+    taken: set[str] = set()
+    for _, config in configs:
+        for key, value in config.items():  # Hugo's keys ignore case: [Author] and [author.links] are one
+            if str(key).lower() == "params" and isinstance(value, dict):
+                taken |= {str(name).lower() for name in value}
+            elif isinstance(value, dict):
+                top[str(key).lower()] = {**top.get(str(key).lower(), {}), **value}
+    given = [name for name in tables if name in top and name not in taken]
+    folder = site_root / CONFIG_DIR / "_default"
+    target = folder / "params.toml"
+    if not given or any(path.is_symlink() for path in (site_root / CONFIG_DIR, folder, target)):
+        return []
+    if any((folder / f"params{suffix}").exists() for suffix in (".yaml", ".yml", ".json")):
+        return []  # a params file TOML cannot be appended to
+    text = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else ""
+    added = [
+        f"\n[{name}]  # Presslift: the config's [{name}] table, for .Site.Params.{name}\n"
+        + "\n".join(f"{json.dumps(key)} = {_toml(value)}" for key, value in top[name].items() if _toml(value))
+        for name in given
+    ]
     written = text + "\n" + "\n".join(added) + "\n"
     try:
         tomllib.loads(written)
-    except tomllib.TOMLDecodeError:  # a file TOML reads only as it is (a [Params] table beside it...)
+    except tomllib.TOMLDecodeError:  # a params.toml that already has such a table, or is not TOML
         return []
-    if added:
-        (site_root / config).write_text(written, encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(written, encoding="utf-8")
     return given
 
 
@@ -162,8 +163,8 @@ def _note(name: str, files: list[str], given: list[str]) -> str:
     table = name.removeprefix(".Site.").lower()
     if table in [t.lower() for t in TABLES] and table not in given:
         instead = (
-            f".Site.Params.{table} (empty: no [{table}] table in a root hugo.toml or config.toml to "
-            f"give it; set params.{table} in the site's config)"
+            f".Site.Params.{table} (empty: the site's config has no [{table}] table to give it; set "
+            f"params.{table} there)"
         )
     where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
     same = "" if name.removeprefix(".Site.") in TABLES else ", which does the same"

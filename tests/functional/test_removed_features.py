@@ -122,8 +122,8 @@ def test_without_the_table_the_replacement_is_empty_and_says_so(tmp_path: Path) 
     source = write_tree(tmp_path / "site", site)
     notes = replace_removed_features(source)
     assert notes[0].endswith(
-        "built with .Site.Params.author (empty: no [author] table in a root hugo.toml or config.toml to "
-        "give it; set params.author in the site's config) "
+        "built with .Site.Params.author (empty: the site's config has no [author] table to give it; set "
+        "params.author there) "
         "(update the theme to a release for this Hugo)"
     )
     assert "given the config's [social] table" not in notes[1]
@@ -168,3 +168,17 @@ def test_removed_page_fields_become_what_replaced_them(tmp_path: Path) -> None:
     assert ">next:B|production|production</body>" in page  # Hugo's Next: the newer page
     other = (tmp_path / "public/posts/b/index.html").read_text()
     assert 'data-p="mine"' in other and "prev:A|" in other  # a page's own param named Hugo is its own
+
+
+def test_a_yaml_config_and_a_params_file_of_its_own_work_alike(tmp_path: Path) -> None:
+    site = {
+        "config.yaml": b"title: Old\ntheme: old\nauthor:\n  name: Jane\n",
+        "config/_default/params.toml": b'color = "green"\n',
+        "themes/old/layouts/home.html": (
+            b"<html><body>{{ .Site.Author.name }}|{{ .Site.Params.color }}</body></html>"
+        ),
+    }
+    source = write_tree(tmp_path / "site", site)
+    assert "given the config's [author] table" in replace_removed_features(source)[0]
+    assert "<body>Jane|green</body>" in build(source, tmp_path / "public")
+    assert (source / "config.yaml").read_bytes() == site["config.yaml"]
