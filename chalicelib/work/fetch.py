@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.budget import TimeBudget
+from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, branch_head, download_tarball
@@ -158,7 +159,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed: stand-ins.
         if run.kind != "code":
             old_hugo = [stand_in_note(name) for name in add_internal_templates(site_root)]
-            old_hugo += replace_removed_features(site_root)
+            old_hugo += replace_removed_features(site_root) + rename_dotted_views(site_root)
             add_removed_shortcodes(site_root, svc.sites.registration(run.site).remote_hosts)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"

@@ -373,7 +373,10 @@ def test_a_theme_using_what_hugo_removed_builds_and_the_run_says_what_stood_in(c
             b'<body>{{ if not .Site.IsServer }}{{ block "main" . }}{{ end }}{{ end }}</body></html>'
         ),
         "themes/old/layouts/_default/single.html": b'{{ define "main" }}{{ .Content }}{{ end }}',
-        "themes/old/layouts/_default/list.html": b'{{ define "main" }}{{ .Content }}{{ end }}',
+        "themes/old/layouts/_default/list.html": (
+            b'{{ define "main" }}{{ .Content }}{{ range .Pages }}{{ .Render "li.old" }}{{ end }}{{ end }}'
+        ),
+        "themes/old/layouts/_default/li.old.html": b"<li>listed: {{ .Title }}</li>",
         "themes/old/layouts/shortcodes/figure.html": (
             b'{{ if .Get "default" }}{{ template "_internal/shortcodes/figure.html" . }}{{ end }}'
         ),
@@ -398,7 +401,10 @@ def test_a_theme_using_what_hugo_removed_builds_and_the_run_says_what_stood_in(c
         "that does what Hugo's did stands in (update the theme to a release for this Hugo)",
         "themes/old/layouts/_default/baseof.html uses .Site.IsServer, which Hugo no longer has: built with "
         "hugo.IsServer, which does the same (update the theme to a release for this Hugo)",
+        'themes/old/layouts/_default/list.html renders the view "li.old", which this Hugo\'s template lookup '
+        'does not find by a dotted name: built as "li-old" (update the theme to a release for this Hugo)',
     ]
+    assert "<li>listed: Old Theme</li>" in fetch(run["urls"]["staging"] + "posts/")[1]
 
 
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
