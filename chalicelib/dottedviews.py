@@ -20,8 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from chalicelib.internaltemplates import templates
-from chalicelib.removedshortcodes import layout_roots
+from chalicelib.themelayouts import layout_roots, templates
 
 _RENDER = re.compile(rb'(\.Render\s+")([\w-]{1,60}(?:\.[\w-]{1,60}){1,3})(")')
 

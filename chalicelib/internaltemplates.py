@@ -22,16 +22,12 @@ This module reads a site's templates and writes only below its `layouts/_interna
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-from chalicelib.removedshortcodes import FOLDERS, REMOVED, layout_roots
+from chalicelib.removedshortcodes import REMOVED
+from chalicelib.themelayouts import defined_shortcodes, layout_roots, templates
 
 _CALL = re.compile(rb'template\s+"_internal/([\w./-]{1,80}\.html)"')
-#: A template larger than this is not a theme's and is not read.
-MAX_TEMPLATE_BYTES = 512 * 1024
-#: The most template files read in one site (a hostile repository's layouts can be any size).
-MAX_TEMPLATES = 20_000
 
 _FIGURE = """{{- /* Presslift: the theme calls Hugo's built-in figure shortcode by its old _internal name,
 which Hugo no longer has where the theme defines its own figure; this does what Hugo's does. */ -}}
@@ -96,7 +92,7 @@ def add_internal_templates(site_root: Path) -> list[str]:
     called = _called(roots)
     if not called:
         return []
-    shadowed = _shortcodes(roots)
+    shadowed = defined_shortcodes(roots)
     written = []
     for name in sorted(called):
         kind, _, short = name.partition("/")
@@ -135,32 +131,3 @@ def _called(roots: list[Path]) -> set[str]:
         except OSError:
             continue
     return names
-
-
-def templates(roots: list[Path]) -> Iterator[Path]:
-    """The template files below each root's `layouts/` (no links, none over `MAX_TEMPLATE_BYTES`, at
-    most `MAX_TEMPLATES` in all)."""
-    seen = 0
-    for root in roots:
-        layouts = root / "layouts"
-        if not layouts.is_dir() or layouts.is_symlink():
-            continue
-        for path in layouts.rglob("*"):
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TEMPLATE_BYTES:
-                continue
-            seen += 1
-            if seen > MAX_TEMPLATES:
-                return
-            yield path
-
-
-def _shortcodes(roots: list[Path]) -> set[str]:
-    """The shortcode names the site, a theme or a vendored module defines (`figure.html`,
-    `figure.en.html`)."""
-    found: set[str] = set()
-    for root in roots:
-        for folder in FOLDERS:
-            shortcodes = root / "layouts" / folder
-            if shortcodes.is_dir():
-                found |= {path.name.split(".")[0] for path in shortcodes.iterdir()}
-    return found

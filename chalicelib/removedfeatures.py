@@ -24,8 +24,7 @@ from pathlib import Path
 
 from chalicelib.errors import BuildError
 from chalicelib.hugo_policy import CONFIG_DIR, component_configs
-from chalicelib.internaltemplates import templates
-from chalicelib.removedshortcodes import layout_roots
+from chalicelib.themelayouts import layout_roots, templates
 
 #: The site's config tables Hugo once gave templates as `.Site.<Name>` and now reads no more.
 TABLES = ("Author", "Authors", "Social")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FOLDERS = ("_shortcodes", "shortcodes")
+from chalicelib.themelayouts import defined_shortcodes, layout_roots
 
 _GIST = """{{- /* Presslift: Hugo 0.156 removed its gist shortcode; the gist is a link instead. */ -}}
 {{- $user := cond .IsNamedParams (.Get "user") (.Get 0) }}
@@ -88,7 +88,7 @@ def add_removed_shortcodes(site_root: Path, allowed_hosts: tuple[str, ...] = ())
     for folder in (layouts, target):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             return []
-    defined = _defined(site_root)
+    defined = defined_shortcodes(layout_roots(site_root))
     standing_in = {**REMOVED, **{name: t for name, (host, t) in REMOTE.items() if host not in allowed_hosts}}
     written = []
     for name, template in standing_in.items():
@@ -98,31 +98,3 @@ def add_removed_shortcodes(site_root: Path, allowed_hosts: tuple[str, ...] = ())
         (target / f"{name}.html").write_text(template, encoding="utf-8")
         written.append(name)
     return written
-
-
-def _defined(site_root: Path) -> set[str]:
-    """The removed shortcodes' names that the site, a theme or a vendored module has a template for
-    (`gist.html`, `gist.en.html`, `gist.html.html`)."""
-    found: set[str] = set()
-    for root in layout_roots(site_root):
-        for folder in FOLDERS:
-            shortcodes = root / "layouts" / folder
-            if shortcodes.is_dir():
-                found |= {path.name.split(".")[0] for path in shortcodes.iterdir()} & (
-                    set(REMOVED) | set(REMOTE)
-                )
-    return found
-
-
-def layout_roots(site_root: Path) -> list[Path]:
-    """The folders whose `layouts/` Hugo reads for the site: the site's, each theme's and each vendored
-    module's."""
-    roots = [site_root, *_children(site_root / "themes")]
-    vendor = site_root / "_vendor"
-    if vendor.is_dir() and not vendor.is_symlink():
-        roots += [path.parent for path in vendor.rglob("layouts") if path.is_dir()]
-    return roots
-
-
-def _children(folder: Path) -> list[Path]:
-    return [child for child in folder.iterdir() if child.is_dir()] if folder.is_dir() else []

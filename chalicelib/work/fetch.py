@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.budget import TimeBudget
-from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, branch_head, download_tarball
@@ -30,12 +29,9 @@ from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info
 from chalicelib.hugosite import find_hugo_site
-from chalicelib.internaltemplates import add_internal_templates
-from chalicelib.internaltemplates import note as stand_in_note
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
-from chalicelib.removedfeatures import replace_removed_features
-from chalicelib.removedshortcodes import add_removed_shortcodes
+from chalicelib.oldhugo import adapt
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -155,12 +151,10 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # and static/_headers.
         netlify = add_netlify_rules(site_root, source.root) if run.kind != "code" else NetlifyRules()
         vercel = add_vercel_rules(site_root, source.root) if run.kind != "code" else VercelRules()
-        # A site written for an older Hugo may use built-in shortcodes and templates Hugo removed, and
-        # Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed: stand-ins.
+        # A site written for an older Hugo may use what Hugo removed or renamed (shortcodes, templates,
+        # fields), and Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed.
         if run.kind != "code":
-            old_hugo = [stand_in_note(name) for name in add_internal_templates(site_root)]
-            old_hugo += replace_removed_features(site_root) + rename_dotted_views(site_root)
-            add_removed_shortcodes(site_root, svc.sites.registration(run.site).remote_hosts)
+            old_hugo = adapt(site_root, svc.sites.registration(run.site).remote_hosts)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:

@@ -1,0 +1,28 @@
+"""A site written for an older Hugo, made to build on this one: everything the fetch stage writes into
+the build's copy of the site (never the repository) for what Hugo removed or renamed.
+
+- `removedshortcodes`: built-in shortcodes Hugo removed (gist, tweet), and those that fetch from a host
+  the operator has not allowed (x, vimeo_simple), as links with a Hugo warning at each use;
+- `internaltemplates`: the `_internal/` templates an old theme calls that Hugo no longer has;
+- `removedfeatures`: template features Hugo removed that have an exact replacement (ToCSS, IsServer);
+- `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds.
+
+`adapt(site_root, allowed_hosts)` runs them all and returns the run's `old-hugo-theme` notes (the
+shortcodes' warnings come from Hugo, at each use).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chalicelib.dottedviews import rename_dotted_views
+from chalicelib.internaltemplates import add_internal_templates, note
+from chalicelib.removedfeatures import replace_removed_features
+from chalicelib.removedshortcodes import add_removed_shortcodes
+
+
+def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
+    """Write what the site needs to build on this Hugo; one note per stand-in or replacement."""
+    notes = [note(name) for name in add_internal_templates(site_root)]
+    add_removed_shortcodes(site_root, allowed_hosts)
+    return notes + replace_removed_features(site_root) + rename_dotted_views(site_root)

@@ -1,0 +1,63 @@
+"""The template files Hugo reads for a site: its own layouts, each theme's, each vendored module's.
+
+What the fetch stage does for a site written for an older Hugo (`oldhugo`) starts here: which folders
+hold layouts, which template files are in them (within bounds: a hostile repository's layouts can be
+any size, and links are never followed), and which shortcodes they define.
+
+This module only reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+#: The folders a layouts folder keeps shortcodes in (Hugo 0.146's name, and the one before).
+SHORTCODE_FOLDERS = ("_shortcodes", "shortcodes")
+#: A template larger than this is not a theme's and is not read.
+MAX_TEMPLATE_BYTES = 512 * 1024
+#: The most template files read in one site.
+MAX_TEMPLATES = 20_000
+
+
+def layout_roots(site_root: Path) -> list[Path]:
+    """The folders whose `layouts/` Hugo reads for the site: the site's, each theme's and each vendored
+    module's."""
+    roots = [site_root, *_children(site_root / "themes")]
+    vendor = site_root / "_vendor"
+    if vendor.is_dir() and not vendor.is_symlink():
+        roots += [path.parent for path in vendor.rglob("layouts") if path.is_dir()]
+    return roots
+
+
+def templates(roots: list[Path]) -> Iterator[Path]:
+    """The template files below each root's `layouts/` (no links, none over `MAX_TEMPLATE_BYTES`, at
+    most `MAX_TEMPLATES` in all)."""
+    seen = 0
+    for root in roots:
+        layouts = root / "layouts"
+        if not layouts.is_dir() or layouts.is_symlink():
+            continue
+        for path in layouts.rglob("*"):
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TEMPLATE_BYTES:
+                continue
+            seen += 1
+            if seen > MAX_TEMPLATES:
+                return
+            yield path
+
+
+def defined_shortcodes(roots: list[Path]) -> set[str]:
+    """The shortcode names the layouts below `roots` define (`figure.html`, `figure.en.html`,
+    `figure.html.html` all define `figure`)."""
+    found: set[str] = set()
+    for root in roots:
+        for folder in SHORTCODE_FOLDERS:
+            shortcodes = root / "layouts" / folder
+            if shortcodes.is_dir():
+                found |= {path.name.split(".")[0] for path in shortcodes.iterdir()}
+    return found
+
+
+def _children(folder: Path) -> list[Path]:
+    return [child for child in folder.iterdir() if child.is_dir()] if folder.is_dir() else []
