@@ -38,13 +38,14 @@ from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.oldurls import archive_page_paths, feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.patterns import Patterns
+from chalicelib.wordpress.plaintext import plain, plain_start
 from chalicelib.wordpress.plan import Placement, Plan, Planner, item_status
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemaps import redirects_file
-from chalicelib.wordpress.sitemedia import SiteMedia, plain, plain_start
+from chalicelib.wordpress.sitemedia import SiteMedia
 from chalicelib.wordpress.slugs import fit_segment, fits_as_folder, hugo_term_path, taxonomy_value
 from chalicelib.wordpress.variations import PRODUCT, VARIATION, Variation, listed, read_variation
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
@@ -486,11 +487,14 @@ class Conversion:
             if n:
                 self.report.count(kind, status, n)
         self.report.count("attachment", "media", len(plan.media))
-        menu_count = sum(len(v) for v in entries.values())
+        written = [e["identifier"] for menu in entries.values() for e in menu]
+        menu_count = sum(1 for identifier in written if identifier.startswith("wp-"))
         if plan.menu_items:
             self.report.count("nav_menu_item", "menu-entry", menu_count)
             if len(plan.menu_items) > menu_count:
                 self.report.count("nav_menu_item", "skipped", len(plan.menu_items) - menu_count)
+        if plan.navigations:
+            self.report.count("wp_navigation", "menu-entry", len(written) - menu_count)
 
     def _author_pages(self) -> None:
         plan = self.plan

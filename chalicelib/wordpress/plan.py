@@ -32,6 +32,8 @@ from chalicelib.wordpress.links import (
     url_host,
     url_path,
 )
+from chalicelib.wordpress.menuitem import MenuItem
+from chalicelib.wordpress.navblocks import Navigation, navigation_items, navigation_refs
 from chalicelib.wordpress.oldurls import (
     LATER_PAGE,
     POSTS_PER_PAGE,
@@ -46,6 +48,7 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
+from chalicelib.wordpress.plaintext import plain
 from chalicelib.wordpress.slugs import (
     MAX_PATH_BYTES,
     MAX_SEGMENT_BYTES,
@@ -61,6 +64,7 @@ from chalicelib.wordpress.wxr import UNTYPED, Item, Site, Term, as_int
 __all__ = [
     "SKIPPED_TAXONOMIES",
     "TAXONOMY_SECTIONS",
+    "MenuItem",
     "Placement",
     "Plan",
     "Planner",
@@ -70,6 +74,8 @@ __all__ = [
 
 DRAFT_STATUSES = frozenset({"draft", "pending", "private", UNTYPED})
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
+# Items only a block theme has: its templates and template parts, and its global styles.
+BLOCK_THEME_TYPES = frozenset({"wp_template", "wp_template_part", "wp_global_styles"})
 
 
 @dataclass
@@ -106,20 +112,6 @@ class MediaItem:
 
 
 @dataclass
-class MenuItem:
-    id: int
-    menu: str
-    menu_name: str
-    title: str
-    order: int
-    parent: int
-    kind: str  # custom, post_type, taxonomy
-    object: str
-    object_id: int
-    url: str
-
-
-@dataclass
 class Plan:
     site: Site
     options: ConvertOptions
@@ -128,6 +120,10 @@ class Plan:
     skipped: dict[int, str] = field(default_factory=dict)  # id -> why
     media: dict[int, MediaItem] = field(default_factory=dict)
     menu_items: list[MenuItem] = field(default_factory=list)
+    navigations: list[Navigation] = field(default_factory=list)  # published wp_navigation posts
+    navigation_refs: list[int] = field(default_factory=list)  # those the templates show, header's first
+    block_theme: bool = False  # the export has a block theme's templates or styles
+    page_order: dict[int, tuple[int, int]] = field(default_factory=dict)  # page id -> (menu_order, parent)
     term_pages: dict[tuple[str, str], TermPage] = field(default_factory=dict)
     taxonomies: dict[str, str] = field(default_factory=dict)  # singular -> plural
     children_by_parent: dict[int, list[int]] = field(default_factory=dict)
@@ -262,6 +258,13 @@ class Planner:
         if item.type == "nav_menu_item":
             self._add_menu_item(item)
             return
+        if item.type == "wp_navigation":
+            self._add_navigation(item)
+            return
+        if item.type in BLOCK_THEME_TYPES:
+            self._add_block_theme_part(item)
+        if item.type == "page":
+            plan.page_order[item.id] = (item.menu_order, item.parent)
         for term in item.terms:
             if term.taxonomy not in SKIPPED_TAXONOMIES and term.slug:
                 self._item_terms.append(term)
@@ -340,6 +343,24 @@ class Planner:
                 url=item.meta.get("_menu_item_url", "").strip(),
             )
         )
+
+    def _add_navigation(self, item: Item) -> None:
+        if item.status != "publish" or item.password:
+            self.plan.counts["wp_navigation/skipped"] += 1
+            return
+        menu = slugify(item.slug) or f"navigation-{item.id}"
+        items = navigation_items(item.content, menu, item.id)
+        self.plan.navigations.append(
+            Navigation(item.id, menu, plain(item.title), item.date_gmt or item.date, items)
+        )
+
+    def _add_block_theme_part(self, item: Item) -> None:
+        self.plan.block_theme = True
+        refs = navigation_refs(item.content)
+        if item.type == "wp_template_part" and "header" in item.slug:
+            self.plan.navigation_refs[:0] = refs
+        else:
+            self.plan.navigation_refs.extend(refs)
 
     def finish(self) -> Plan:
         plan = self.plan

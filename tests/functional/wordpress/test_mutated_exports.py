@@ -27,7 +27,8 @@ VALUES = [
     "a/b",
     "CON", "ñandú", "\u202e", "x" * 3000, "\U00020000" * 100, "0000-00-00 00:00:00", "9999-99-99 99:99:99",
     "2020-02-30 25:61:61", "publish", "draft", "private", "inherit", "trash", "future", "page", "attachment",
-    "nav_menu_item", "wp_block", "revision", "custom type", "javascript:alert(1)", "//evil.example/x.png",
+    "nav_menu_item", "wp_navigation", "wp_template_part", "wp_block", "revision", "custom type",
+    "javascript:alert(1)", "//evil.example/x.png",
     "http://[::1", "http://a.b/wp-content/uploads/2020/01/x.jpg", 'a:2:{i:0;s:3:"abc";',
     'O:8:"stdClass":0:{}',
     '{"a":',
@@ -40,6 +41,10 @@ MARKUP = [
     "<pre><code>{{< x >}}</code></pre>", "{{< shortcode >}}", "<ul><li><ol><li>deep" * 30, "[/caption]",
     '<img src="http://a.b/wp-content/uploads/../../../x.jpg">', '<a href="?p=99999999999999999999">x</a>',
     "<p>" * 500,
+    '<!-- wp:navigation-submenu {"label":"<b>x","id":"1","kind":"post-type"} -->',
+    '<!-- wp:page-list {"parentPageID":1} /-->', '<!-- wp:navigation {"ref":1} /-->',
+    '<!-- wp:navigation-link {"url":"javascript:alert(1)","label":"x"} /-->',
+    "<!-- /wp:navigation-submenu -->",
 ]  # fmt: skip
 META_KEYS = [
     "_thumbnail_id", "_wp_attachment_metadata", "_wp_old_slug", "_wp_attached_file", "footnotes", "enclosure",

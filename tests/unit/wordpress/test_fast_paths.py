@@ -15,8 +15,8 @@ from chalicelib.wordpress import writer
 from chalicelib.wordpress.comments import comments_json
 from chalicelib.wordpress.dates import iso_date, offset_of
 from chalicelib.wordpress.links import url_host
+from chalicelib.wordpress.plaintext import plain, plain_start
 from chalicelib.wordpress.scan import LONG_RUN, PAYLOAD_HINT, _may_hold_payload
-from chalicelib.wordpress.sitemedia import plain, plain_start
 from chalicelib.wordpress.writer import records_json
 
 
