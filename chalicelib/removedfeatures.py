@@ -1,16 +1,17 @@
 """What Hugo removed from its templates and has an exact replacement for, replaced in a build's copy.
 
 A theme written for an older Hugo that uses `resources.ToCSS`, `.Site.DisqusShortname`,
-`.Site.GoogleAnalytics`, `.Site.IsServer`, `.Hugo`, `.UniqueID` or `.NextPage` fails every build on
-Hugo 0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit, Ink and Tranquilpeak
-each use one. Hugo names the replacement of each, which does the same: `css.Sass` (ToCSS was its old
-name), the services settings the same config keys still fill, `hugo`, the page's `.File`, `.Next`.
+`.Site.GoogleAnalytics`, `.Site.IsServer`, `.Hugo`, `.UniqueID` or `.NextPage` fails every build on Hugo
+0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit, Ink and Tranquilpeak each
+use one. Hugo names the replacement of each, which does the same: `css.Sass` (ToCSS was its old name),
+the services settings the same config keys still fill, `hugo`, the page's `.File`, `.Next`.
 `.Site.Author` and `.Site.Social` become `.Site.Params.author` and `.social`, given the config's
-top-level tables (which Hugo no longer reads). The fetch stage writes
-those into the copy of the site it stores for the build (never the repository), and each replaced use
-is a warning naming the files, so the theme can be updated. What has no exact replacement (`.URL`,
-which menu entries still have; `getJSON`) is left as it is, and the failed build says what to write
-(`hugo_hints`).
+top-level tables (which Hugo no longer reads); `.Site.Language.Get "disableKinds"` (Hermit) becomes
+`site.Params.presslift_config.disablekinds`, given the config's value of each key asked for. The fetch
+stage writes those into the copy of the site it stores for the build (never the repository), and each
+replaced use is a warning naming the files, so the theme can be updated. What has no exact replacement
+(`.URL`, which menu entries still have; `getJSON`) is left as it is, and the failed build says what to
+write (`hugo_hints`).
 
 This module reads and rewrites only the templates below a site's layout folders.
 """
@@ -74,9 +75,14 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         for name in TABLES
     ),
 ]
+#: A language's (or a page's language's) `.Get "key"`: the site config's value of `key`.
+LANGUAGE_GET = re.compile(rb'(?:\$\w*|(?<![\w)$])|(?<![\w.$])site)(?:\.\w+)*\.Language\.Get\s+"(\w{1,64})"')
+LANGUAGE_GET_NAME = '.Language.Get "key"'
+CONFIG_TABLE = "presslift_config"
+PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
     rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
-    rb"|LastChange|NextPage|PrevPage"
+    rb"|LastChange|NextPage|PrevPage|Language\.Get"
 )
 
 
@@ -86,6 +92,12 @@ def replace_removed_features(site_root: Path) -> list[str]:
     if (site_root / "layouts").is_symlink():
         return []
     used: dict[str, list[str]] = {}
+    keys: set[str] = set()  # the config keys a .Language.Get asks for
+
+    def config_value(found: re.Match[bytes]) -> bytes:
+        keys.add(found.group(1).decode().lower())
+        return b"site.Params." + CONFIG_TABLE.encode() + b"." + found.group(1).lower()
+
     for path in templates(layout_roots(site_root)):
         try:
             text = path.read_bytes()
@@ -98,22 +110,28 @@ def replace_removed_features(site_root: Path) -> list[str]:
             changed, count = pattern.subn(replacement, changed)
             if count:
                 used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
+        changed, count = LANGUAGE_GET.subn(config_value, changed)
+        if count:
+            used.setdefault(LANGUAGE_GET_NAME, []).append(path.relative_to(site_root).as_posix())
         if changed != text:
             path.write_bytes(changed)
     tables = [name.lower() for name in TABLES if f".Site.{name}" in used]
-    given = _give_tables(site_root, tables) if tables else []
+    given = _give_tables(site_root, tables, sorted(keys)) if tables or keys else []
     return [_note(name, files, given) for name, files in used.items()]
 
 
-def _give_tables(site_root: Path, tables: list[str]) -> list[str]:
+def _give_tables(site_root: Path, tables: list[str], keys: list[str]) -> list[str]:
     """Give each of `tables` the site's config has at its top level (in any of its files and formats),
     and not under `params`, to `params`, in `config/_default/params.toml` (which Hugo merges with the
-    rest: simple values only); the tables given."""
+    rest: simple values only), and the top-level value of each of `keys` in its `presslift_config`
+    table (a key the config lacks is left out: the template reads nothing, as `.Get` did); the tables
+    given."""
     try:
         configs = list(component_configs(site_root))
     except BuildError:
         return []  # Hugo says what is wrong with it
     top: dict[str, dict[str, object]] = {}
+    values: dict[str, object] = {}
     taken: set[str] = set()
     for _, config in configs:
         for key, value in config.items():  # Hugo's keys ignore case: [Author] and [author.links] are one
@@ -121,7 +139,12 @@ def _give_tables(site_root: Path, tables: list[str]) -> list[str]:
                 taken |= {str(name).lower() for name in value}
             elif isinstance(value, dict):
                 top[str(key).lower()] = {**top.get(str(key).lower(), {}), **value}
+            else:
+                values[str(key).lower()] = value
     given = [name for name in tables if name in top and name not in taken]
+    if keys and CONFIG_TABLE not in taken:
+        top[CONFIG_TABLE] = {key: values[key] for key in keys if key in values}
+        given.append(CONFIG_TABLE)
     folder = site_root / CONFIG_DIR / "_default"
     target = folder / "params.toml"
     if not given or any(path.is_symlink() for path in (site_root / CONFIG_DIR, folder, target)):
@@ -130,7 +153,13 @@ def _give_tables(site_root: Path, tables: list[str]) -> list[str]:
         return []  # a params file TOML cannot be appended to
     text = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else ""
     added = [
-        f"\n[{name}]  # Presslift: the config's [{name}] table, for .Site.Params.{name}\n"
+        f"\n[{name}]  # Presslift: "
+        + (
+            "the config's values .Language.Get asked for"
+            if name == CONFIG_TABLE
+            else f"the config's [{name}] table, for .Site.Params.{name}"
+        )
+        + "\n"
         + "\n".join(f"{json.dumps(key)} = {_toml(value)}" for key, value in top[name].items() if _toml(value))
         for name in given
     ]
@@ -158,7 +187,14 @@ def _toml(value: object) -> str:
 
 
 def _note(name: str, files: list[str], given: list[str]) -> str:
-    instead = next(new for _, _, old, new in REPLACEMENTS if old == name)
+    if name == LANGUAGE_GET_NAME:
+        instead = (
+            f"site.Params.{CONFIG_TABLE}.key, given the config's value"
+            if CONFIG_TABLE in given
+            else f"site.Params.{CONFIG_TABLE}.key (empty: it could not be added to {PARAMS_FILE})"
+        )
+    else:
+        instead = next(new for _, _, old, new in REPLACEMENTS if old == name)
     table = name.removeprefix(".Site.").lower()
     if table in [t.lower() for t in TABLES] and table not in given:
         instead = (
@@ -166,7 +202,9 @@ def _note(name: str, files: list[str], given: list[str]) -> str:
             f"params.{table} there)"
         )
     where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
-    same = "" if name.removeprefix(".Site.") in TABLES else ", which does the same"
+    same = (
+        "" if name.removeprefix(".Site.") in TABLES or name == LANGUAGE_GET_NAME else ", which does the same"
+    )
     uses = "uses" if len(files) == 1 else "use"
     return (
         f"{where} {uses} {name}, which Hugo no longer has: built with {instead}{same} "

@@ -182,3 +182,30 @@ def test_a_yaml_config_and_a_params_file_of_its_own_work_alike(tmp_path: Path) -
     assert "given the config's [author] table" in replace_removed_features(source)[0]
     assert "<body>Jane|green</body>" in build(source, tmp_path / "public")
     assert (source / "config.yaml").read_bytes() == site["config.yaml"]
+
+
+LANGUAGE_SITE = {
+    "hugo.toml": b'title = "Old"\ntheme = "old"\ndisableKinds = ["taxonomy", "term"]\ncopyright = "(c) A"\n',
+    "themes/old/layouts/home.html": (
+        # As Hermit's footer asks whether RSS is disabled; a page's language and a key the config lacks too.
+        b'<html><body>{{ with (not (in (.Site.Language.Get "disableKinds") "RSS")) }}rss{{ end }}'
+        b'|{{ in ($.Site.Language.Get "disableKinds") "term" }}|{{ .Language.Get "Copyright" }}'
+        b'|{{ site.Language.Get "missing" }}|{{ .Site.Language.Lang }}</body></html>'
+    ),
+}
+
+
+def test_a_languages_get_reads_the_configs_value(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "site", LANGUAGE_SITE)
+    with pytest.raises(BuildError, match=r"Language\.Get|can't evaluate field Get"):
+        build(source, tmp_path / "before")
+    notes = replace_removed_features(source)
+    assert notes == [
+        'themes/old/layouts/home.html uses .Language.Get "key", which Hugo no longer has: built with '
+        "site.Params.presslift_config.key, given the config's value "
+        "(update the theme to a release for this Hugo)"
+    ]
+    params = (source / "config" / "_default" / "params.toml").read_text()
+    assert '"disablekinds" = ["taxonomy", "term"]' in params and "missing" not in params
+    assert "<body>rss|true|(c) A||en</body>" in build(source, tmp_path / "public")
+    assert (source / "hugo.toml").read_bytes() == LANGUAGE_SITE["hugo.toml"]
