@@ -58,6 +58,13 @@ def warning_hint(line: str) -> str:
     return ""
 
 
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
+
+
 def hint(log: str) -> str:
     """One sentence for the failures Presslift's build policy causes, or ""."""
     module = _MODULE.search(log)
@@ -80,12 +87,18 @@ def hint(log: str) -> str:
             "programs Hugo runs), and Presslift's builds run no program but Hugo and Dart Sass: build "
             "that file before you push and commit it under assets/ or static/"
         )
-    if found := _HTTP.search(log):
-        url = found.group(1)
+    if urls := _HTTP.findall(log):
+        # Every host Hugo was refused, so that one change of the site's settings lets it all through.
+        hosts = list(dict.fromkeys(_host(url) for url in urls))
+        more = (
+            f" (and files from {len(hosts) - 1} more host{'s' if len(hosts) > 2 else ''})"
+            if len(hosts) > 1
+            else ""
+        )
         return (
-            f"the site fetches {url} while it builds (resources.GetRemote), and Presslift's builds fetch "
-            "nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
-            f"update SITE --remote-hosts {urlsplit(url).hostname or url}`, or commit the file under assets/"
+            f"the site fetches {urls[0]}{more} while it builds (resources.GetRemote), and Presslift's builds "
+            "fetch nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
+            f"update SITE --remote-hosts {','.join(hosts)}`, or commit the files under assets/"
         )
     if _METHOD.search(log):
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"

@@ -88,6 +88,16 @@ def test_the_hosts_reach_the_runner_in_its_job():
             "--remote-hosts data.example.com",
         ),
         (
+            # Every host refused, in the order Hugo met them, once each: one settings change lets all through.
+            'WARN access denied: "https://octodex.github.com/images/a.png" is not whitelisted in policy '
+            '"security.http.urls"\nERROR access denied: "https://embed.bsky.app/oembed?url=x" is not '
+            'whitelisted in policy "security.http.urls"\naccess denied: "https://octodex.github.com/b.png" '
+            'is not whitelisted in policy "security.http.urls"',
+            "(and files from 1 more host) while it builds (resources.GetRemote), and Presslift's builds "
+            "fetch nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
+            "update SITE --remote-hosts octodex.github.com,embed.bsky.app`",
+        ),
+        (
             "TOCSS-DART: failed to transform. You need to install Dart Sass, see https://gohugo.io",
             "Dart Sass",
         ),
