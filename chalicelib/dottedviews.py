@@ -20,7 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from chalicelib.themelayouts import layout_roots, templates
+from chalicelib.themelayouts import callers, layout_roots, templates
 
 _RENDER = re.compile(rb'(\.Render\s+")([\w-]{1,60}(?:\.[\w-]{1,60}){1,3})(")')
 
@@ -31,17 +31,10 @@ def rename_dotted_views(site_root: Path) -> list[str]:
     if (site_root / "layouts").is_symlink():
         return []
     files = list(templates(layout_roots(site_root)))
-    callers: dict[str, set[Path]] = {}
-    for path in files:
-        try:
-            text = path.read_bytes()
-        except OSError:
-            continue
-        for found in _RENDER.finditer(text):
-            callers.setdefault(found[2].decode(), set()).add(path)
+    calling_files = callers(files, _RENDER, 2)
     renamed: dict[bytes, bytes] = {}
     notes = []
-    for view, calling in sorted(callers.items()):
+    for view, calling in sorted(calling_files.items()):
         hyphenated = view.replace(".", "-")
         views = [path for path in files if path.name == f"{view}.html"]
         copies = [path.with_name(f"{hyphenated}.html") for path in views]
@@ -57,7 +50,7 @@ def rename_dotted_views(site_root: Path) -> list[str]:
             f'lookup does not find by a dotted name: built as "{hyphenated}" (update the theme to a '
             "release for this Hugo)"
         )
-    for path in set().union(*callers.values()) if renamed else ():
+    for path in set().union(*calling_files.values()) if renamed else ():
         text = path.read_bytes()
         changed = _RENDER.sub(lambda m: m[1] + renamed.get(m[2], m[2]) + m[3], text)
         if changed != text:

@@ -13,8 +13,9 @@ vendored modules define, into the site's `layouts/_internal/`: Google Analytics'
 `google_analytics.html` (the one it has: Universal Analytics' async tag stopped collecting in 2023),
 Google News' keywords tag nothing (Google News has not read it since 2017), `figure` a template that
 does what Hugo's built-in does (documented parameters, the image found among the page's or the site's
-resources), and a removed shortcode its link stand-in (`removedshortcodes`). Other `_internal/` names
-stay as they are; the build's failure says what replaces them (`hugo_hints`).
+resources), and a removed shortcode its link stand-in (`removedshortcodes`). A built-in partial
+hidden by a theme's own of its name is `shadowedpartials`'; other `_internal/` names stay as they are,
+and the build's failure says what replaces them (`hugo_hints`).
 
 This module reads a site's templates and writes only below its `layouts/_internal/`.
 """

@@ -9,6 +9,7 @@ This module only reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,19 @@ def templates(roots: list[Path]) -> Iterator[Path]:
             if seen > MAX_TEMPLATES:
                 return
             yield path
+
+
+def callers(files: list[Path], call: re.Pattern[bytes], group: int = 1) -> dict[str, set[Path]]:
+    """What each of `files` calls, by `call`'s `group`: name -> the files that call it."""
+    found: dict[str, set[Path]] = {}
+    for path in files:
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        for match in call.finditer(text):
+            found.setdefault(match[group].decode(), set()).add(path)
+    return found
 
 
 def defined_shortcodes(roots: list[Path]) -> set[str]:
