@@ -5,13 +5,13 @@ A theme written for an older Hugo that uses `resources.ToCSS`, `.Site.DisqusShor
 0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit, Ink and Tranquilpeak each
 use one. Hugo names the replacement of each, which does the same: `css.Sass` (ToCSS was its old name),
 the services settings the same config keys still fill, `hugo`, the page's `.File`, `.Next`.
-`.Site.Author` and `.Site.Social` become `.Site.Params.author` and `.social`, given the config's
-top-level tables (which Hugo no longer reads); `.Site.Language.Get "disableKinds"` (Hermit) becomes
-`site.Params.presslift_config.disablekinds`, given the config's value of each key asked for. The fetch
-stage writes those into the copy of the site it stores for the build (never the repository), and each
-replaced use is a warning naming the files, so the theme can be updated. What has no exact replacement
-(`.URL`, which menu entries still have; `getJSON`) is left as it is, and the failed build says what to
-write (`hugo_hints`).
+`.Site.Author` and `.Site.Social` become `.Site.Params.presslift_config.author` and `.social`, given the
+config's top-level tables (which Hugo no longer reads); `.Site.Language.Get "disableKinds"` (Hermit)
+becomes `site.Params.presslift_config.disablekinds`, given the config's value of each key asked for. The
+fetch stage writes those into the copy of the site it stores for the build (never the repository), and
+each replaced use is a warning naming the files, so the theme can be updated. What has no exact
+replacement (`.URL`, which menu entries still have; `getJSON`) is left as it is, and the failed build
+says what to write (`hugo_hints`).
 
 This module reads and rewrites only the templates below a site's layout folders.
 """
@@ -68,9 +68,9 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     *(
         (
             re.compile(rb"\b([Ss]ite)\." + name.encode() + rb"\b"),
-            rb"\1.Params." + name.lower().encode(),
+            rb"\1.Params.presslift_config." + name.lower().encode(),
             f".Site.{name}",
-            f".Site.Params.{name.lower()}, given the config's [{name.lower()}] table",
+            f".Site.Params.presslift_config.{name.lower()}",
         )
         for name in TABLES
     ),
@@ -116,65 +116,64 @@ def replace_removed_features(site_root: Path) -> list[str]:
         if changed != text:
             path.write_bytes(changed)
     tables = [name.lower() for name in TABLES if f".Site.{name}" in used]
-    given = _give_tables(site_root, tables, sorted(keys)) if tables or keys else []
+    given = _give_config(site_root, tables, sorted(keys)) if tables or keys else None
     return [_note(name, files, given) for name, files in used.items()]
 
 
-def _give_tables(site_root: Path, tables: list[str], keys: list[str]) -> list[str]:
-    """Give each of `tables` the site's config has at its top level (in any of its files and formats),
-    and not under `params`, to `params`, in `config/_default/params.toml` (which Hugo merges with the
-    rest: simple values only), and the top-level value of each of `keys` in its `presslift_config`
-    table (a key the config lacks is left out: the template reads nothing, as `.Get` did); the tables
-    given."""
+def _give_config(site_root: Path, tables: list[str], keys: list[str]) -> dict[str, str] | None:
+    """Write the `presslift_config` table of `params`, in `config/_default/params.toml` (which Hugo
+    merges with the rest): the top-level value of each of `keys` in the site's config (in any of its
+    files and formats; a key it lacks is left out, and the template reads nothing, as `.Get` did), and
+    each of `tables` as a table of its own: the config's top-level table of that name, as old Hugo gave
+    it, else the site's own `params.<name>` where that is a table (as Hugo's deprecation advised), else
+    empty, as old Hugo's was. Its own name, so that a site's `params.author` string is never read as
+    one. Returns where each table came from ("" for empty), or None where it could not be written."""
     try:
         configs = list(component_configs(site_root))
     except BuildError:
-        return []  # Hugo says what is wrong with it
+        return None  # Hugo says what is wrong with it
     top: dict[str, dict[str, object]] = {}
+    params: dict[str, object] = {}
     values: dict[str, object] = {}
-    taken: set[str] = set()
     for _, config in configs:
         for key, value in config.items():  # Hugo's keys ignore case: [Author] and [author.links] are one
-            if str(key).lower() == "params" and isinstance(value, dict):
-                taken |= {str(name).lower() for name in value}
+            name = str(key).lower()
+            if name == "params" and isinstance(value, dict):
+                params.update({str(k).lower(): v for k, v in value.items()})
             elif isinstance(value, dict):
-                top[str(key).lower()] = {**top.get(str(key).lower(), {}), **value}
+                top[name] = {**top.get(name, {}), **value}
             else:
-                values[str(key).lower()] = value
-    given = [name for name in tables if name in top and name not in taken]
-    if keys and CONFIG_TABLE not in taken:
-        top[CONFIG_TABLE] = {key: values[key] for key in keys if key in values}
-        given.append(CONFIG_TABLE)
+                values[name] = value
+    sources: dict[str, str] = {}
+    lines = [f"\n[{CONFIG_TABLE}]  # Presslift: what templates written for an older Hugo read"]
+    lines += [f"{json.dumps(key)} = {_toml(values[key])}" for key in keys if _toml(values.get(key))]
+    for name in tables:
+        own = params.get(name)
+        table = top.get(name) or (own if isinstance(own, dict) else {})
+        sources[name] = (
+            f"the config's [{name}] table" if name in top else f"the site's params.{name}" if table else ""
+        )
+        lines.append(f"[{CONFIG_TABLE}.{name}]")
+        lines += [f"{json.dumps(str(k))} = {_toml(v)}" for k, v in table.items() if _toml(v)]
     folder = site_root / CONFIG_DIR / "_default"
     target = folder / "params.toml"
-    if not given or any(path.is_symlink() for path in (site_root / CONFIG_DIR, folder, target)):
-        return []
+    if any(path.is_symlink() for path in (site_root / CONFIG_DIR, folder, target)):
+        return None
     if any((folder / f"params{suffix}").exists() for suffix in (".yaml", ".yml", ".json")):
-        return []  # a params file TOML cannot be appended to
+        return None  # a params file TOML cannot be appended to
     text = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else ""
-    added = [
-        f"\n[{name}]  # Presslift: "
-        + (
-            "the config's values .Language.Get asked for"
-            if name == CONFIG_TABLE
-            else f"the config's [{name}] table, for .Site.Params.{name}"
-        )
-        + "\n"
-        + "\n".join(f"{json.dumps(key)} = {_toml(value)}" for key, value in top[name].items() if _toml(value))
-        for name in given
-    ]
-    written = text + "\n" + "\n".join(added) + "\n"
+    written = text + "\n" + "\n".join(lines) + "\n"
     try:
         tomllib.loads(written)
-    except tomllib.TOMLDecodeError:  # a params.toml that already has such a table, or is not TOML
-        return []
+    except tomllib.TOMLDecodeError:  # a params.toml that is not TOML, or has such a table already
+        return None
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(written, encoding="utf-8")
-    return given
+    return sources
 
 
 def _toml(value: object) -> str:
-    """`value` as TOML, "" for what is not a string, number, boolean or list of those."""
+    """`value` as TOML, "" for what is not a string, number, boolean, or list or table of those."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -183,28 +182,26 @@ def _toml(value: object) -> str:
         return json.dumps(value)  # a TOML basic string: JSON's escapes are TOML's
     if isinstance(value, list) and all(_toml(item) for item in value):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{" + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items() if _toml(v)) + "}"
+        )
     return ""
 
 
-def _note(name: str, files: list[str], given: list[str]) -> str:
-    if name == LANGUAGE_GET_NAME:
-        instead = (
-            f"site.Params.{CONFIG_TABLE}.key, given the config's value"
-            if CONFIG_TABLE in given
-            else f"site.Params.{CONFIG_TABLE}.key (empty: it could not be added to {PARAMS_FILE})"
-        )
-    else:
-        instead = next(new for _, _, old, new in REPLACEMENTS if old == name)
+def _note(name: str, files: list[str], given: dict[str, str] | None) -> str:
     table = name.removeprefix(".Site.").lower()
-    if table in [t.lower() for t in TABLES] and table not in given:
-        instead = (
-            f".Site.Params.{table} (empty: the site's config has no [{table}] table to give it; set "
-            f"params.{table} there)"
-        )
+    from_config = name == LANGUAGE_GET_NAME or table in {t.lower() for t in TABLES}
+    instead = next((new for _, _, old, new in REPLACEMENTS if old == name), f"site.Params.{CONFIG_TABLE}.key")
+    if from_config and given is None:
+        instead += f" (empty: it could not be added to {PARAMS_FILE})"
+    elif name == LANGUAGE_GET_NAME:
+        instead += ", given the config's value"
+    elif from_config and given is not None:
+        source = given.get(table, "")
+        instead += f", given {source}" if source else f" (empty: the site's config has no [{table}] table)"
     where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
-    same = (
-        "" if name.removeprefix(".Site.") in TABLES or name == LANGUAGE_GET_NAME else ", which does the same"
-    )
+    same = "" if from_config else ", which does the same"
     uses = "uses" if len(files) == 1 else "use"
     return (
         f"{where} {uses} {name}, which Hugo no longer has: built with {instead}{same} "

@@ -109,12 +109,26 @@ def test_the_author_and_social_tables_reach_their_templates_through_params(tmp_p
     update = "(update the theme to a release for this Hugo)"
     assert notes == [
         "themes/old/layouts/home.html uses .Site.Author, which Hugo no longer has: built with "
-        f".Site.Params.author, given the config's [author] table {update}",
+        f".Site.Params.presslift_config.author, given the config's [author] table {update}",
         "themes/old/layouts/home.html uses .Site.Social, which Hugo no longer has: built with "
-        f".Site.Params.social, given the config's [social] table {update}",
+        f".Site.Params.presslift_config.social, given the config's [social] table {update}",
     ]
     home = build(source, tmp_path / "public")
     assert "<body>Jane &#34;JD&#34; Doe|jane@example.org|41|jdoe|blue</body>" in home
+
+
+def test_a_sites_own_author_string_is_not_read_as_the_old_table(tmp_path: Path) -> None:
+    # Anubis' feed reads .Site.Author.email; its example site sets params.author to a name.
+    site = {
+        "hugo.toml": b'title = "Old"\ntheme = "old"\n[params]\nauthor = "Jane"\n',
+        "themes/old/layouts/home.html": (
+            b"<html><body>{{ with .Site.Author.email }}mail:{{ . }}{{ end }}"
+            b"|{{ .Site.Params.author }}</body></html>"
+        ),
+    }
+    source = write_tree(tmp_path / "site", site)
+    replace_removed_features(source)
+    assert "<body>|Jane</body>" in build(source, tmp_path / "public")
 
 
 def test_without_the_table_the_replacement_is_empty_and_says_so(tmp_path: Path) -> None:
@@ -122,11 +136,10 @@ def test_without_the_table_the_replacement_is_empty_and_says_so(tmp_path: Path) 
     source = write_tree(tmp_path / "site", site)
     notes = replace_removed_features(source)
     assert notes[0].endswith(
-        "built with .Site.Params.author (empty: the site's config has no [author] table to give it; set "
-        "params.author there) "
+        "built with .Site.Params.presslift_config.author (empty: the site's config has no [author] table) "
         "(update the theme to a release for this Hugo)"
     )
-    assert "given the config's [social] table" not in notes[1]
+    assert "given the site's params.social" in notes[1]  # moved there, as Hugo's deprecation advised
     assert (source / "config.toml").read_bytes() == site["config.toml"]  # the site's own params.social kept
     assert "<body>||||</body>" in build(source, tmp_path / "public").replace("own", "")
 
