@@ -30,7 +30,10 @@ _JS_PACKAGE = re.compile(r'JSBUILD: .{0,400}?Could not resolve "([^".\/][^"]{0,1
 _SCSS_IMPORT = re.compile(
     r"TOCSS: .{0,400}?File to import not found or unreadable: ([^\s]{1,120}?)\.?(?:\s|$)"
 )
-_GONE_FIELD = re.compile(r"can't evaluate field (\w{1,40}) in type (page\.Site|\*resources\.Namespace)")
+_GONE_FIELD = re.compile(
+    r"can't evaluate field (\w{1,40}) in type (page\.Site|\*resources\.Namespace|\*hugolib\.pageState)"
+)
+_RECEIVERS = {"page.Site": ".Site.", "*resources.Namespace": "resources.", "*hugolib.pageState": "."}
 _GONE_FUNCTION = re.compile(r'function "(\w{1,40})" not defined')
 _GONE_TEMPLATE = re.compile(r'no such template "(_internal/[\w./-]{1,80})"')
 #: What Hugo removed that older themes still use, and what to write instead.
@@ -44,6 +47,14 @@ REPLACED = {
     ".Site.RSSLink": '(.OutputFormats.Get "rss").Permalink',
     ".Site.LanguagePrefix": ".Site.Home.RelPermalink",
     "resources.ToCSS": "css.Sass",
+    # a page's
+    ".Author": ".Params.author",
+    ".Authors": ".Params.authors",
+    ".RSSLink": '(.OutputFormats.Get "rss").Permalink',
+    ".URL": ".RelPermalink",
+    ".GetParam": ".Param",
+    ".IsDraft": ".Draft",
+    ".Dir": ".File.Dir",
     "getJSON": "resources.GetRemote with transform.Unmarshal",
     "getCSV": "resources.GetRemote with transform.Unmarshal",
 }
@@ -140,7 +151,7 @@ def _removed(log: str) -> str:
     """A theme older than the build's Hugo: what it uses that Hugo no longer has, and its replacement."""
     used = ""
     if found := _GONE_FIELD.search(log):
-        used = (".Site." if found.group(2) == "page.Site" else "resources.") + found.group(1)
+        used = _RECEIVERS[found.group(2)] + found.group(1)
         used = used if used in REPLACED else ""  # anything else may be the theme's own mistake
     elif found := _GONE_FUNCTION.search(log):
         used = found.group(1) if found.group(1) in REPLACED else ""
