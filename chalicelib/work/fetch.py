@@ -32,6 +32,8 @@ from chalicelib.hugosite import find_hugo_site
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
 from chalicelib.oldhugo import adapt
+from chalicelib.repeatedkeys import drop_repeated_keys
+from chalicelib.repeatedkeys import note as repeated_note
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -130,6 +132,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         toml = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
         found_in = ""
         old_hugo: list[str] = []
+        repeated: list[str] = []
         if run.kind != "code" and "source_dir" not in tomllib.loads(toml or ""):
             # No source_dir and no Hugo config at the root: the site in docs/ (or the like) is the site.
             found = find_hugo_site(site_root)
@@ -155,6 +158,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # fields), and Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed.
         if run.kind != "code":
             old_hugo = adapt(site_root, svc.sites.registration(run.site).remote_hosts)
+            # Hugo 0.152 refuses a YAML key written twice, which it used to read as the last one.
+            repeated = drop_repeated_keys(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:
@@ -190,6 +195,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "redirect-rule", "message": note} for note in listed(vercel.skipped)),
             *({"code": "header-rule", "message": note} for note in listed(vercel.header_notes)),
             *({"code": "old-hugo-theme", "message": note} for note in old_hugo),
+            *([{"code": "repeated-yaml-key", "message": repeated_note(repeated)}] if repeated else []),
         ],
     )
 

@@ -407,6 +407,23 @@ def test_a_theme_using_what_hugo_removed_builds_and_the_run_says_what_stood_in(c
     assert "<li>listed: Old Theme</li>" in fetch(run["urls"]["staging"] + "posts/")[1]
 
 
+def test_front_matter_that_repeats_a_key_builds_with_the_last_and_the_run_says_where(cloud, api, github):
+    files = site_files("Repeated")
+    files["content/posts/news.md"] = (
+        b"---\ntitle: Draft title\ndraft: true\ndate: 2026-01-02\ntitle: Twice\ndraft: false\n---\nNews.\n"
+    )
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    assert "<h1" in (page := fetch(run["urls"]["staging"] + "posts/news/")[1]) and "Twice" in page
+    notes = [
+        w["message"] for w in run["stages"][0]["detail"]["warning_list"] if w["code"] == "repeated-yaml-key"
+    ]
+    assert notes == [
+        "content/posts/news.md repeats a YAML key, which Hugo refuses since 0.152: built with the last "
+        "occurrence, as Hugo read it before (remove the others)"
+    ]
+
+
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
     vercel = json.dumps(
         {"redirects": [{"source": "/articles/:path*", "destination": "/posts/:path*", "permanent": True}]}
