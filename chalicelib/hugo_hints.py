@@ -42,6 +42,7 @@ REPLACED = {
     ".Site.Authors": ".Site.Params.authors",
     ".Site.Social": ".Site.Params.social",
     ".Site.IsServer": "hugo.IsServer",
+    ".Site.IsMultiLingual": "hugo.IsMultilingual",
     ".Site.DisqusShortname": ".Site.Config.Services.Disqus.Shortname",
     ".Site.GoogleAnalytics": ".Site.Config.Services.GoogleAnalytics.ID",
     ".Site.RSSLink": '(.OutputFormats.Get "rss").Permalink',

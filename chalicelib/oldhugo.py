@@ -6,7 +6,8 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `internaltemplates`: the `_internal/` templates an old theme calls that Hugo no longer has;
 - `shadowedpartials`: a theme's partial that hides Hugo's of the same name, which it calls as `_internal/`;
 - `removedfeatures`: template features Hugo removed that have an exact replacement (ToCSS, IsServer);
-- `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds.
+- `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds;
+- `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`).
 
 `adapt(site_root, allowed_hosts)` runs them all and returns the run's `old-hugo-theme` notes (the
 shortcodes' warnings come from Hugo, at each use).
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.internaltemplates import add_internal_templates, note
+from chalicelib.oldsettings import give_renamed_settings
 from chalicelib.removedfeatures import replace_removed_features
 from chalicelib.removedshortcodes import add_removed_shortcodes
 from chalicelib.shadowedpartials import rename_shadowing_partials
@@ -27,4 +29,5 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     """Write what the site needs to build on this Hugo; one note per stand-in or replacement."""
     notes = [note(name) for name in add_internal_templates(site_root)] + rename_shadowing_partials(site_root)
     add_removed_shortcodes(site_root, allowed_hosts)
-    return notes + replace_removed_features(site_root) + rename_dotted_views(site_root)
+    notes += replace_removed_features(site_root) + rename_dotted_views(site_root)
+    return notes + give_renamed_settings(site_root)

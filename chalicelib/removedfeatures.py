@@ -1,17 +1,17 @@
 """What Hugo removed from its templates and has an exact replacement for, replaced in a build's copy.
 
 A theme written for an older Hugo that uses `resources.ToCSS`, `.Site.DisqusShortname`,
-`.Site.GoogleAnalytics`, `.Site.IsServer`, `.Hugo`, `.UniqueID` or `.NextPage` fails every build on Hugo
-0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit, Ink and Tranquilpeak each
-use one. Hugo names the replacement of each, which does the same: `css.Sass` (ToCSS was its old name),
-the services settings the same config keys still fill, `hugo`, the page's `.File`, `.Next`.
-`.Site.Author` and `.Site.Social` become `.Site.Params.presslift_config.author` and `.social`, given the
-config's top-level tables (which Hugo no longer reads); `.Site.Language.Get "disableKinds"` (Hermit)
-becomes `site.Params.presslift_config.disablekinds`, given the config's value of each key asked for. The
-fetch stage writes those into the copy of the site it stores for the build (never the repository), and
-each replaced use is a warning naming the files, so the theme can be updated. What has no exact
-replacement (`.URL`, which menu entries still have; `getJSON`) is left as it is, and the failed build
-says what to write (`hugo_hints`).
+`.Site.GoogleAnalytics`, `.Site.IsServer`, `.Site.IsMultiLingual`, `.Hugo`, `.UniqueID` or `.NextPage`
+fails every build on Hugo 0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit,
+Ink and Tranquilpeak each use one. Hugo names the replacement of each, which does the same: `css.Sass`
+(ToCSS was its old name), the services settings the same config keys still fill, `hugo`, the page's
+`.File`, `.Next`. `.Site.Author` and `.Site.Social` become `.Site.Params.presslift_config.author` and
+`.social`, given the config's top-level tables (which Hugo no longer reads); `.Site.Language.Get
+"disableKinds"` (Hermit) becomes `site.Params.presslift_config.disablekinds`, given the config's value
+of each key asked for. The fetch stage writes those into the copy of the site it stores for the build
+(never the repository), and each replaced use is a warning naming the files, so the theme can be
+updated. What has no exact replacement (`.URL`, which menu entries still have; `getJSON`) is left as it
+is, and the failed build says what to write (`hugo_hints`).
 
 This module reads and rewrites only the templates below a site's layout folders.
 """
@@ -54,6 +54,15 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         "hugo.IsServer",
     ),
     (
+        re.compile(
+            rb"(?:\$\w*(?:\.\w+)*|(?<![\w)$])(?:\.\w+)*)\.Site\.IsMultiLingual\b"
+            rb"|(?<![\w.])site\.IsMultiLingual\b"
+        ),
+        b"hugo.IsMultilingual",
+        ".Site.IsMultiLingual",
+        "hugo.IsMultilingual",
+    ),
+    (
         # A page's .Hugo; the site's (.Site.Hugo, site.Hugo) is still Hugo's.
         re.compile(rb"(?:\$\w*|(?<![\w)$]))(?:\.(?!Params\b|Data\b)\w+)*(?<!\.Site)(?<!\bsite)\.Hugo\b"),
         b"hugo",
@@ -81,7 +90,7 @@ LANGUAGE_GET_NAME = '.Language.Get "key"'
 CONFIG_TABLE = "presslift_config"
 PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
-    rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
+    rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
     rb"|LastChange|NextPage|PrevPage|Language\.Get"
 )
 

@@ -34,7 +34,9 @@ _KEY = re.compile(
     r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"\[\]{},&*!|>%@`-][^#]*?|-[^\s#]+?))\s*:(?:\s|$)"""
 )
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
-_ANY_KEY = re.compile(r"""^[ \t-]*("[^"\n]*"|'[^'\n]*'|[^\s#:'"][^:\n]*?)[ \t]*:(?=[ \t\r\n]|$)""", re.M)
+_ANY_KEY = re.compile(r"""^[ \t-]*("[^"\n]*"|'[^'\n]*'|[^\s#'"][^\n]*?)[ \t]*:(?=[ \t\r\n]|$)""", re.M)
+#: YAML's line breaks, which its marks count lines by (str.splitlines knows more).
+_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029]|$)")
 _FENCE = re.compile(rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n")
 _CLOSE = re.compile(rb"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
@@ -135,7 +137,7 @@ def _fixed_yaml(raw: bytes) -> bytes | None:
         return None
     if not drop:
         return None
-    lines = text.splitlines(keepends=True)
+    lines = _LINE.findall(text)
     gone = {line for first, end in drop for line in range(first, end)}
     fixed = "".join(line for number, line in enumerate(lines) if number not in gone)
     try:

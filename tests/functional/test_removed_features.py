@@ -22,6 +22,7 @@ HEAD = b"""<head>{{ $style := resources.Get "main.scss" | resources.ToCSS }}
 {{ if not $.Site.IsServer }}<meta name="dollar">{{ end }}
 {{ if not $.Page.Site.IsServer }}<meta name="dp">{{ end }}
 {{ if not .Page.Site.IsServer }}<meta name="page">{{ end }}{{ if not site.IsServer }}<meta name="fn">{{ end }}
+{{ if not $.Site.IsMultiLingual }}<meta name="mono">{{ end }}
 </head>"""
 SITE = {
     "hugo.toml": b'title = "Old"\ntheme = "old"\ndisqusShortname = "harbour"\ngoogleAnalytics = "G-OLD1"\n',
@@ -56,13 +57,14 @@ def test_with_the_replacements_it_builds_with_the_same_values_and_notes(tmp_path
                 ("partials/head.html", "resources.ToCSS", "css.Sass"),
                 ("partials/head.html", ".Site.GoogleAnalytics", ".Site.Config.Services.GoogleAnalytics.ID"),
                 ("partials/head.html", ".Site.IsServer", "hugo.IsServer"),
+                ("partials/head.html", ".Site.IsMultiLingual", "hugo.IsMultilingual"),
                 ("home.html", ".Site.DisqusShortname", ".Site.Config.Services.Disqus.Shortname"),
             ]
         ]
     )
     home = build(source, tmp_path / "public")
     assert '<meta name="ga" content="G-OLD1">' in home
-    for name in ("live", "dollar", "dp", "page", "fn"):
+    for name in ("live", "dollar", "dp", "page", "fn", "mono"):
         assert f'<meta name="{name}">' in home
     assert 'data-disqus="harbour" data-d2="harbour"' in home
     css = [" ".join(path.read_text().split()) for path in sorted((tmp_path / "public").glob("*.css"))]
