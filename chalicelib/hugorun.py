@@ -3,13 +3,15 @@
 Hugo 0.168 can hang for good after a page fails to render: its error collector and its page walker
 wait on each other on a channel (a goroutine dump shows both in `chan send`), before it has printed
 the error. Cactus' example site does so about one build in four on two CPUs, plain `hugo` as much as
-here, and never in 42 builds with one (GOMAXPROCS=1); unwatched, such a build holds the function
-until its 900 s run out and says nothing of why.
+here, and never in 42 builds with one (GOMAXPROCS=1); Future Imperfect Slim's in 8 of 18 on two CPUs
+and 5 of 9 on one, and never in 36 with one worker per CPU (HUGO_NUMWORKERMULTIPLIER=1, which makes
+a sound build about a fifth slower, so only the second run has it). Unwatched, such a build holds
+the function until its 900 s run out and says nothing of why.
 
 `run` watches for that: a Hugo that writes nothing and whose processes (Hugo and Dart Sass, its process
 group) use no CPU for `idle_seconds` has hung, and is stopped. The caller gives a longer idle time
 where Hugo may wait on the network (a site whose operator allowed remote hosts) and, on a hang, runs
-Hugo again on one CPU (`ONE_CPU`), where it reports its error.
+Hugo again on one CPU with one worker (`ONE_CPU`), where it reports its error.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from typing import IO
 IDLE_SECONDS = 30.0
 #: The same where Hugo may wait on a remote host (Hugo's own timeout for a fetch is 60 s).
 NETWORK_IDLE_SECONDS = 120.0
-#: Hugo's environment for a run that must not hang: Go scheduling on one CPU.
-ONE_CPU = {"GOMAXPROCS": "1"}
+#: Hugo's environment for a run that must not hang: Go scheduling on one CPU, one Hugo worker per CPU.
+ONE_CPU = {"GOMAXPROCS": "1", "HUGO_NUMWORKERMULTIPLIER": "1"}
 #: More CPU than this since Hugo last did anything is work, not Go's runtime ticking over.
 _BUSY_CPU_SECONDS = 0.05
 _POLL_SECONDS = 0.25

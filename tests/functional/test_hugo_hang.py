@@ -30,9 +30,10 @@ def hanging_hugo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, always: boo
     runs = tmp_path / "runs"
     script = tmp_path / "bin" / "hugo"
     script.parent.mkdir()
-    hang = "true" if always else '[ "$GOMAXPROCS" != 1 ]'
+    hang = "true" if always else '[ "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" != 1/1 ]'
     script.write_text(
-        f'#!/bin/sh\necho "$GOMAXPROCS" >> {runs}\nif {hang}; then exec sleep 120; fi\n'
+        f'#!/bin/sh\necho "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" >> {runs}\n'
+        f"if {hang}; then exec sleep 120; fi\n"
         f'exec {hugo.find_hugo()} "$@"\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -50,7 +51,10 @@ def test_a_hung_build_is_run_again_on_one_cpu_and_says_what_failed(tmp_path, mon
     runs = hanging_hugo(tmp_path, monkeypatch, always=False)
     with pytest.raises(BuildError) as failed:
         build(tmp_path)
-    assert runs.read_text().splitlines() == ["", "1"]  # Go's own choice, then one CPU
+    assert runs.read_text().splitlines() == [
+        "/",
+        "1/1",
+    ]  # Go's and Hugo's own choice, then one CPU and worker
     message = str(failed.value)
     assert message.startswith("Hugo failed (exit 1): the site's theme uses .Site.DisqusShortname")
 
