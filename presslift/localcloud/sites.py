@@ -14,6 +14,7 @@ Content-Security-Policy would break breaks here too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -96,6 +97,12 @@ def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
     if len(parts) == 2:
         return SiteResponse(301, {"Location": f"{PREFIX}{site}/{stage}/"})
     rest = parts[2]
+    query = urlsplit(raw_path).query  # kept on a redirect, as the stack's viewer-request function keeps it
+    if "//" in f"/{rest}":  # as the function answers: S3 has no key with a doubled slash
+        single = _single_slashes(rest).lstrip("/")
+        return SiteResponse(
+            301, {"Location": f"{PREFIX}{site}/{stage}/{single}" + (f"?{query}" if query else "")}
+        )
     if ".." in rest.split("/"):
         return SiteResponse(400, {"Content-Type": "text/plain"}, b"Bad path\n")
     bucket = settings.site_buckets[stage]
@@ -104,7 +111,6 @@ def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
         key += "index.html"
     obj = _get(s3, bucket, key)
     if obj is None and not rest.endswith("/") and _get_head(s3, bucket, key + "/index.html"):
-        query = urlsplit(raw_path).query  # kept, as the stack's viewer-request function keeps it
         return SiteResponse(
             301, {"Location": f"{PREFIX}{site}/{stage}/{rest}/" + (f"?{query}" if query else "")}
         )
@@ -125,6 +131,10 @@ def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
             404, {"Content-Type": "text/plain; charset=utf-8"}, f"Not found: {path}\n".encode()
         )
     return _respond(obj)
+
+
+def _single_slashes(path: str) -> str:
+    return re.sub(r"/{2,}", "/", path)
 
 
 def _get_head(s3: Any, bucket: str, key: str) -> bool:

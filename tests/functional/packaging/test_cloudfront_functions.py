@@ -63,6 +63,22 @@ def test_a_folder_asked_for_without_its_slash_is_redirected_to_it(
     assert response["headers"] == {"location": {"value": location}}
 
 
+@pytest.mark.parametrize(
+    ("uri", "querystring", "location"),
+    [
+        ("/mysite/tags//index.xml", {}, "/mysite/tags/index.xml"),  # Zzo joins a permalink and a name
+        ("//mysite///posts//", {"page": {"value": "2"}}, "/mysite/posts/?page=2"),
+    ],
+)
+def test_doubled_slashes_are_redirected_to_single_ones(
+    uri: str, querystring: dict[str, Any], location: str
+) -> None:
+    # S3 has no key with a doubled slash, where nginx, Netlify and `hugo server` read the two as one.
+    event = {"request": {"uri": uri, "querystring": querystring, "headers": {}}}
+    response = _run("viewer-request.js", event)
+    assert (response["statusCode"], response["headers"]) == (301, {"location": {"value": location}})
+
+
 def test_a_website_redirect_object_becomes_a_permanent_redirect() -> None:
     event = {
         "response": {

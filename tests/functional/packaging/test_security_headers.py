@@ -80,3 +80,21 @@ def test_the_local_site_server_redirects_a_folder_to_its_slash_keeping_the_query
     assert sites.serve(s3, provisioned.settings, "/sites/demo/staging/categories").headers["Location"] == (
         "/sites/demo/staging/categories/"
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/sites/demo/staging/tags//index.xml", "/sites/demo/staging/tags/index.xml"),
+        ("/sites/demo/staging//tags///a/?x=1", "/sites/demo/staging/tags/a/?x=1"),
+    ],
+)
+def test_the_local_site_server_redirects_doubled_slashes_to_single_ones(
+    provisioned: Services, path: str, location: str
+) -> None:
+    # As the stack's viewer-request function does (test_cloudfront_functions): Zzo links tags//index.xml.
+    s3, bucket = provisioned.s3, provisioned.settings.site_buckets["staging"]
+    s3.put_object(Bucket=bucket, Key="demo/tags/index.xml", Body=b"<rss/>", ContentType="application/rss+xml")
+    response = sites.serve(s3, provisioned.settings, path)
+    assert (response.status, response.headers["Location"]) == (301, location)
+    assert sites.serve(s3, provisioned.settings, location).status == (200 if "xml" in location else 404)
