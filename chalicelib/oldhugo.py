@@ -7,6 +7,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `shadowedpartials`: a theme's partial that hides Hugo's of the same name, which it calls as `_internal/`;
 - `removedfeatures`: template features Hugo removed that have an exact replacement (ToCSS, IsServer);
 - `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds;
+- `remotedata`: getJSON and getCSV as resources.GetRemote and transform.Unmarshal;
 - `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`).
 
 `adapt(site_root, allowed_hosts)` runs them all and returns the run's `old-hugo-theme` notes (the
@@ -20,6 +21,7 @@ from pathlib import Path
 from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.internaltemplates import add_internal_templates, note
 from chalicelib.oldsettings import give_renamed_settings
+from chalicelib.remotedata import replace_remote_data
 from chalicelib.removedfeatures import replace_removed_features
 from chalicelib.removedshortcodes import add_removed_shortcodes
 from chalicelib.shadowedpartials import rename_shadowing_partials
@@ -29,5 +31,7 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     """Write what the site needs to build on this Hugo; one note per stand-in or replacement."""
     notes = [note(name) for name in add_internal_templates(site_root)] + rename_shadowing_partials(site_root)
     add_removed_shortcodes(site_root, allowed_hosts)
-    notes += replace_removed_features(site_root) + rename_dotted_views(site_root)
+    notes += (
+        replace_removed_features(site_root) + replace_remote_data(site_root) + rename_dotted_views(site_root)
+    )
     return notes + give_renamed_settings(site_root)

@@ -10,8 +10,8 @@ Ink and Tranquilpeak each use one. Hugo names the replacement of each, which doe
 "disableKinds"` (Hermit) becomes `site.Params.presslift_config.disablekinds`, given the config's value
 of each key asked for. The fetch stage writes those into the copy of the site it stores for the build
 (never the repository), and each replaced use is a warning naming the files, so the theme can be
-updated. What has no exact replacement (`.URL`, which menu entries still have; `getJSON`) is left as it
-is, and the failed build says what to write (`hugo_hints`).
+updated. What has no exact replacement (`.URL`, which menu entries still have) is left as it is, and the
+failed build says what to write (`hugo_hints`); `getJSON` is `remotedata`'s.
 
 This module reads and rewrites only the templates below a site's layout folders.
 """

@@ -1,0 +1,151 @@
+"""`getJSON` and `getCSV`, which Hugo removed, written as the calls Hugo names to replace them.
+
+An older theme or site reads remote data with `getJSON "https://api.github.com/repos/" $repo` (Learn's
+example site lists its GitHub contributors so) or `getCSV ";" $url`; Hugo 0.168 has neither, and the
+template does not even parse ("function "getJSON" not defined"), as with plain Hugo. Hugo's
+replacement does the same: the parts joined into one URL, fetched with `resources.GetRemote` (cached
+as getJSON was, an error failing the build as getJSON's did) and parsed with `transform.Unmarshal`
+(CSV with its delimiter). The fetch stage writes that into the build's copy (never the repository):
+
+    getJSON A B  ->  (transform.Unmarshal (resources.GetRemote (delimit (slice A B) "")))
+    getCSV S A   ->  (transform.Unmarshal (dict "delimiter" S) (resources.GetRemote (delimit (slice A) "")))
+
+so the site builds once its operator allows the host (Presslift's builds fetch from no other), and the
+failure names the host until then. A call this cannot read (a headers map as the last argument, a
+local file's name, markup it does not follow) is left as it is, for the build's hint to name.
+
+This module reads and rewrites only the templates below a site's layout folders.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from chalicelib.themelayouts import layout_roots, templates
+
+_CALL = re.compile(rb"(?<![\w.$])(getJSON|getCSV)(?=[\s(])")
+_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
+_WORD = re.compile(rb"[^\s()|`\"}]+")
+_NAMES = {"getJSON": "getJSON", "getCSV": "getCSV"}
+
+
+def replace_remote_data(site_root: Path) -> list[str]:
+    """Rewrite each getJSON and getCSV call the site's templates make; one note per function."""
+    if (site_root / "layouts").is_symlink():
+        return []
+    used: dict[str, list[str]] = {}
+    for path in templates(layout_roots(site_root)):
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        if b"getJSON" not in text and b"getCSV" not in text:
+            continue
+        changed, names = rewrite(text)
+        for name in names:
+            used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
+        if changed != text:
+            path.write_bytes(changed)
+    return [_note(name, files) for name, files in sorted(used.items())]
+
+
+def rewrite(text: bytes) -> tuple[bytes, list[str]]:
+    """`text` with each call it can read rewritten; the functions rewritten."""
+    out = bytearray()
+    done: list[str] = []
+    position = 0
+    for call in _CALL.finditer(text):
+        if call.start() < position or not _in_action(text, call.start()):
+            continue
+        args, end = _arguments(text, call.end())
+        name = call.group(1).decode()
+        if args is None or not args or (name == "getCSV" and len(args) < 2):
+            continue
+        if any(arg.startswith(b"(dict") or arg.startswith(b"dict") for arg in args):
+            continue  # a headers map: GetRemote takes it another way
+        first_url = args[1] if name == "getCSV" else args[0]
+        if first_url.startswith((b'"', b"`")) and not re.match(rb'["`]https?://', first_url):
+            continue  # a local file's name, which GetRemote cannot read
+        parts = args[1:] if name == "getCSV" else args
+        fetched = b"(resources.GetRemote (delimit (slice " + b" ".join(parts) + b') ""))'
+        options = b'(dict "delimiter" ' + args[0] + b") " if name == "getCSV" else b""
+        out += text[position : call.start()] + b"(transform.Unmarshal " + options + fetched + b")"
+        position = end
+        if name not in done:
+            done.append(name)
+    out += text[position:]
+    return bytes(out), done
+
+
+def _in_action(text: bytes, at: int) -> bool:
+    """Whether `at` is inside a template action (`{{ ... }}`), not in markup or a comment."""
+    opened = text.rfind(b"{{", 0, at)
+    return opened != -1 and text.rfind(b"}}", 0, at) < opened and not text.startswith(b"{{/*", opened)
+
+
+def _arguments(text: bytes, at: int) -> tuple[list[bytes] | None, int]:
+    """The arguments after a call at `at`, up to the end of its pipeline stage, and where they end;
+    None for what this does not follow."""
+    args: list[bytes] = []
+    i = at
+    while True:
+        while i < len(text) and text[i : i + 1] in (b" ", b"\t", b"\n", b"\r"):
+            i += 1
+        rest = text[i : i + 3]
+        if not rest or rest.startswith((b")", b"|", b"}}", b"-}}")) or rest == b"- }":
+            # the argument list ends before the space that led here
+            return args, _back_over_space(text, i, at)
+        if text[i : i + 1] == b"(":
+            close = _matching_paren(text, i)
+            if close is None:
+                return None, at
+            args.append(text[i : close + 1])
+            i = close + 1
+            continue
+        found = _STRING.match(text, i) or _WORD.match(text, i)
+        if found is None:
+            return None, at
+        args.append(found.group(0))
+        i = found.end()
+        if len(args) > 32:
+            return None, at
+
+
+def _back_over_space(text: bytes, i: int, floor: int) -> int:
+    while i > floor and text[i - 1 : i] in (b" ", b"\t", b"\n", b"\r"):
+        i -= 1
+    return i
+
+
+def _matching_paren(text: bytes, start: int) -> int | None:
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i : i + 1]
+        if char in (b'"', b"`"):
+            found = _STRING.match(text, i)
+            if found is None:
+                return None
+            i = found.end()
+            continue
+        if char == b"}" and text[i : i + 2] == b"}}":
+            return None
+        if char == b"(":
+            depth += 1
+        elif char == b")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _note(name: str, files: list[str]) -> str:
+    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    uses = "uses" if len(files) == 1 else "use"
+    return (
+        f"{where} {uses} {name}, which Hugo no longer has: built with resources.GetRemote and "
+        "transform.Unmarshal, which do the same (the site's operator allows the hosts it reads from; "
+        "update the theme to a release for this Hugo)"
+    )
