@@ -56,6 +56,8 @@ REPLACED = {
     ".GetParam": ".Param",
     ".IsDraft": ".Draft",
     ".Dir": ".File.Dir",
+    ".UniqueID": ".File.UniqueID",
+    ".LogicalName": ".File.LogicalName",
     "getJSON": "resources.GetRemote with transform.Unmarshal",
     "getCSV": "resources.GetRemote with transform.Unmarshal",
 }

@@ -69,8 +69,6 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         ".Hugo",
         "hugo",
     ),
-    (re.compile(rb"(?<!\.File)\.UniqueID\b"), b".File.UniqueID", ".UniqueID", ".File.UniqueID"),
-    (re.compile(rb"(?<!\.File)\.LogicalName\b"), b".File.LogicalName", ".LogicalName", ".File.LogicalName"),
     (re.compile(rb"\b([Ss]ite)\.LastChange\b"), rb"\1.Lastmod", ".Site.LastChange", ".Site.Lastmod"),
     (re.compile(rb"\.NextPage\b"), b".Next", ".NextPage", ".Next"),
     (re.compile(rb"\.PrevPage\b"), b".Prev", ".PrevPage", ".Prev"),
@@ -84,6 +82,11 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         for name in TABLES
     ),
 ]
+#: A page's `.UniqueID` and `.LogicalName` (its file's now): read by the dot, `$`, or a `.Page`. A File
+#: has both still, so neither is touched where the dot is a file (`{{ with .File }}`, Learn's menu) or
+#: the receiver is some other variable.
+PAGE_FILE_FIELD = re.compile(rb"((?:\$\w*|(?<![\w)\]]))(?:\.\w+)*)\.(UniqueID|LogicalName)\b")
+_DOT_ACTION = re.compile(rb"\{\{-?\s*(with|range|define|block|end|else\s+with|else)\b([^}]*)\}\}")
 #: A language's (or a page's language's) `.Get "key"`: the site config's value of `key`.
 LANGUAGE_GET = re.compile(rb'(?:\$\w*|(?<![\w)$])|(?<![\w.$])site)(?:\.\w+)*\.Language\.Get\s+"(\w{1,64})"')
 LANGUAGE_GET_NAME = '.Language.Get "key"'
@@ -119,6 +122,9 @@ def replace_removed_features(site_root: Path) -> list[str]:
             changed, count = pattern.subn(replacement, changed)
             if count:
                 used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
+        changed, names = _page_file_fields(changed)
+        for name in names:
+            used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
         changed, count = LANGUAGE_GET.subn(config_value, changed)
         if count:
             used.setdefault(LANGUAGE_GET_NAME, []).append(path.relative_to(site_root).as_posix())
@@ -127,6 +133,50 @@ def replace_removed_features(site_root: Path) -> list[str]:
     tables = [name.lower() for name in TABLES if f".Site.{name}" in used]
     given = _give_config(site_root, tables, sorted(keys)) if tables or keys else None
     return [_note(name, files, given) for name, files in used.items()]
+
+
+def _file_dot_spans(text: bytes) -> list[tuple[int, int]]:
+    """Where the dot is a page's file: inside `{{ with X.File }}` or `{{ range ... .File }}`."""
+    spans: list[tuple[int, int]] = []
+    open_blocks: list[tuple[int, bool]] = []  # (start, dot is a File)
+    for action in _DOT_ACTION.finditer(text):
+        keyword, rest = action.group(1), action.group(2).strip().rstrip(b"-").strip()
+        if keyword == b"end" and open_blocks:
+            start, is_file = open_blocks.pop()
+            if is_file:
+                spans.append((start, action.start()))
+        elif keyword.startswith(b"else") and open_blocks:
+            start, is_file = open_blocks.pop()
+            if is_file:
+                spans.append((start, action.start()))
+            open_blocks.append((action.end(), keyword != b"else" and rest.endswith(b".File")))
+        elif keyword in (b"with", b"range", b"define", b"block"):
+            open_blocks.append((action.end(), keyword in (b"with", b"range") and rest.endswith(b".File")))
+    return spans
+
+
+def _rewritten_page_field(found: re.Match[bytes], spans: list[tuple[int, int]]) -> bool:
+    receiver = found.group(1)
+    if receiver.endswith(b".File"):
+        return False
+    if receiver == b"":
+        return not any(start <= found.start() < end for start, end in spans)
+    return receiver in (b"$", b"$.Page", b".Page") or receiver.endswith(b".Page")
+
+
+def _page_file_fields(text: bytes) -> tuple[bytes, list[str]]:
+    """`text` with a page's `.UniqueID` and `.LogicalName` read from its file; the fields replaced."""
+    spans = _file_dot_spans(text)
+    names: list[str] = []
+
+    def replace(found: re.Match[bytes]) -> bytes:
+        if not _rewritten_page_field(found, spans):
+            return found.group(0)
+        if (name := "." + found.group(2).decode()) not in names:
+            names.append(name)
+        return found.group(1) + b".File." + found.group(2)
+
+    return PAGE_FILE_FIELD.sub(replace, text), names
 
 
 def _give_config(site_root: Path, tables: list[str], keys: list[str]) -> dict[str, str] | None:
@@ -201,7 +251,10 @@ def _toml(value: object) -> str:
 def _note(name: str, files: list[str], given: dict[str, str] | None) -> str:
     table = name.removeprefix(".Site.").lower()
     from_config = name == LANGUAGE_GET_NAME or table in {t.lower() for t in TABLES}
-    instead = next((new for _, _, old, new in REPLACEMENTS if old == name), f"site.Params.{CONFIG_TABLE}.key")
+    instead = next(
+        (new for _, _, old, new in REPLACEMENTS if old == name),
+        f".File{name}" if name in (".UniqueID", ".LogicalName") else f"site.Params.{CONFIG_TABLE}.key",
+    )
     if from_config and given is None:
         instead += f" (empty: it could not be added to {PARAMS_FILE})"
     elif name == LANGUAGE_GET_NAME:

@@ -155,7 +155,9 @@ PAGE_SITE = {
         b'<body data-id="{{ .UniqueID }}" data-f="{{ .File.UniqueID }}"'
         b' data-n="{{ .LogicalName }}" data-l="{{ .Site.LastChange.Year }}" data-p="{{ .Params.Hugo }}">'
         b"{{ with .NextPage }}next:{{ .Title }}{{ end }}{{ with .PrevPage }}prev:{{ .Title }}{{ end }}"
-        b"|{{ $.Page.Hugo.Environment }}|{{ site.Hugo.Environment }}</body></html>"
+        b"|{{ $.Page.Hugo.Environment }}|{{ site.Hugo.Environment }}"
+        # Learn's menu: inside `with .File` the dot is the file, which has its UniqueID still.
+        b"|{{ with .File }}f:{{ .UniqueID }}{{ end }}|{{ $f := .File }}{{ $f.LogicalName }}</body></html>"
     ),
     "themes/old/layouts/_default/list.html": b"<html><body>{{ .Title }}</body></html>",
 }
@@ -168,19 +170,20 @@ def test_removed_page_fields_become_what_replaced_them(tmp_path: Path) -> None:
     notes = replace_removed_features(source)
     assert [note.split(" uses ")[1].split(",")[0] for note in notes] == [
         ".Hugo",
-        ".UniqueID",
-        ".LogicalName",
         ".Site.LastChange",
         ".NextPage",
         ".PrevPage",
+        ".UniqueID",
+        ".LogicalName",
     ]
     build(source, tmp_path / "public")
     page = (tmp_path / "public/posts/a/index.html").read_text()
     uid = page.split('data-id="')[1].split('"')[0]
     assert len(uid) == 32 and f'data-f="{uid}"' in page  # the file's id, as .File.UniqueID gives it
+    assert f"|f:{uid}|a.md</body>" in page  # a file's own fields, left as they were
     assert '<meta name="generator" content="Hugo 0.168.0">' in page
     assert 'data-n="a.md" data-l="2026" data-p=""' in page
-    assert ">next:B|production|production</body>" in page  # Hugo's Next: the newer page
+    assert ">next:B|production|production|f:" in page  # Hugo's Next: the newer page
     other = (tmp_path / "public/posts/b/index.html").read_text()
     assert 'data-p="mine"' in other and "prev:A|" in other  # a page's own param named Hugo is its own
 
