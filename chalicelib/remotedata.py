@@ -19,11 +19,14 @@ This module reads and rewrites only the templates below a site's layout folders.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
 from chalicelib.themelayouts import layout_roots, templates
 
+# Template actions, comments left out (`{{/* getJSON */}}` stays a comment).
+_ACTION = re.compile(rb"\{\{(?!-?\s*/\*).*?\}\}", re.S)
 _CALL = re.compile(rb"(?<![\w.$])(getJSON|getCSV)(?=[\s(])")
 _STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
 _WORD = re.compile(rb"[^\s()|`\"}]+")
@@ -55,8 +58,10 @@ def rewrite(text: bytes) -> tuple[bytes, list[str]]:
     out = bytearray()
     done: list[str] = []
     position = 0
+    actions = [(m.start(), m.end()) for m in _ACTION.finditer(text)]
+    starts = [start for start, _ in actions]
     for call in _CALL.finditer(text):
-        if call.start() < position or not _in_action(text, call.start()):
+        if call.start() < position or not _in_action(actions, starts, call.start()):
             continue
         args, end = _arguments(text, call.end())
         name = call.group(1).decode()
@@ -78,10 +83,10 @@ def rewrite(text: bytes) -> tuple[bytes, list[str]]:
     return bytes(out), done
 
 
-def _in_action(text: bytes, at: int) -> bool:
+def _in_action(actions: list[tuple[int, int]], starts: list[int], at: int) -> bool:
     """Whether `at` is inside a template action (`{{ ... }}`), not in markup or a comment."""
-    opened = text.rfind(b"{{", 0, at)
-    return opened != -1 and text.rfind(b"}}", 0, at) < opened and not text.startswith(b"{{/*", opened)
+    index = bisect.bisect_right(starts, at) - 1
+    return index >= 0 and actions[index][0] < at < actions[index][1]
 
 
 def _arguments(text: bytes, at: int) -> tuple[list[bytes] | None, int]:

@@ -12,13 +12,15 @@ as before; anything else (a repeated key in a flow mapping `{a: 1, a: 2}`, or st
 left for Hugo to report.
 
 Reading every content file's front matter must stay cheap for a large site: a line scan finds the
-files that may repeat a key (it may see more than there are, never fewer), and only those are parsed.
+files that may repeat a key (it may see more than there are, never fewer, for keys up to 256
+characters), and only those are parsed.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,13 +30,27 @@ import yaml
 MAX_FRONT_MATTER = 256 * 1024
 MAX_YAML_FILE = 2 * 1024 * 1024
 MAX_FILES = 200_000
+#: The most the scan and the fixes may take for one site; 50,000 plain pages take about 1 s.
+MAX_SECONDS = 20.0
+#: Flow collections this deep are no front matter: PyYAML would take seconds to refuse them.
+MAX_BRACKETS = 512
 HEAD_BYTES = 4096
 YAML_SUFFIXES = (".yaml", ".yml", ".YAML", ".YML")
+# Keys of at most MAX_KEY characters (a longer one repeated is left for Hugo to report): every
+# repetition below is bounded, so a hostile line of spaces costs a linear scan, never a quadratic one.
+MAX_KEY = 256
+#: Lists opened on one line (`- - - a: 1`) read as such; YAML nested deeper is left to Hugo.
+MAX_ITEMS_ON_A_LINE = 32
 _KEY = re.compile(
-    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"\[\]{},&*!|>%@`-][^#]*?|-[^\s#]+?))\s*:(?:\s|$)"""
+    r"""(?:"((?:[^"\\\n]|\\.){0,256}+)"|'((?:[^'\n]|''){0,256}+)'"""
+    r"""|([^\s#'"\[\]{},&*!|>%@`-][^#\n]{0,256}?|-[^\s#]{1,256}?))[ \t]{0,64}:(?:\s|$)"""
 )
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
-_ANY_KEY = re.compile(r"""^[ \t-]*("[^"\n]*"|'[^'\n]*'|[^\s#'"][^\n]*?)[ \t]*:(?=[ \t\r\n]|$)""", re.M)
+_ANY_KEY = re.compile(
+    r"""^[ \t-]{0,1024}+("[^"\n]{0,256}+"|'[^'\n]{0,256}+'|[^\s#'"][^\n]{0,256}?)"""
+    r"""[ \t]{0,64}:(?=[ \t\r\n]|$)""",
+    re.M,
+)
 #: YAML's line breaks, which its marks count lines by (str.splitlines knows more).
 _LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029]|$)")
 _FENCE = re.compile(rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n")
@@ -45,7 +61,10 @@ def drop_repeated_keys(site_root: Path) -> list[str]:
     """Drop each earlier occurrence of a repeated YAML key in the site's content front matter, data and
     config files (and its themes'); the files changed, relative to the site."""
     changed = []
+    started = time.monotonic()
     for path, is_front_matter in _yaml_files(site_root):
+        if time.monotonic() - started > MAX_SECONDS:
+            break  # a hostile repository's files are Hugo's to refuse, not this stage's to hold up
         try:
             with open(path, "rb", buffering=0) as file:
                 raw = file.read(HEAD_BYTES if is_front_matter else MAX_YAML_FILE + 1)
@@ -130,10 +149,12 @@ def _fixed_yaml(raw: bytes) -> bytes | None:
         return None
     if not _some_key_twice(text) or not may_repeat(text):
         return None
+    if text.count("[") + text.count("{") > MAX_BRACKETS:
+        return None
     try:
         before = yaml.safe_load(text)
         drop = sorted(_earlier_occurrences(yaml.compose(text, Loader=yaml.SafeLoader)))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML recurses once per level of nesting
         return None
     if not drop:
         return None
@@ -144,7 +165,7 @@ def _fixed_yaml(raw: bytes) -> bytes | None:
         same = yaml.safe_load(fixed) == before and not _earlier_occurrences(
             yaml.compose(fixed, Loader=yaml.SafeLoader)
         )
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     return fixed.encode("utf-8") if same else None
 
@@ -169,12 +190,15 @@ def may_repeat(text: str) -> bool:
         if scalar_indent is not None and indent > scalar_indent:
             continue
         scalar_indent = None
-        while stripped.startswith("- ") or stripped == "-":  # a list item: a new mapping starts in it
+        items = 0
+        while (stripped.startswith("- ") or stripped == "-") and items < MAX_ITEMS_ON_A_LINE:
+            # a list item: a new mapping starts in it
             rest = stripped[1:].lstrip(" ")
             indent += len(stripped) - len(rest)
             stripped = rest
             open_maps = [m for m in open_maps if m[0] < indent]
             open_maps.append((indent, set()))
+            items += 1
         found = _KEY.match(stripped)
         if found is None:
             continue

@@ -125,3 +125,10 @@ def test_under_presslifts_policy_the_build_names_the_host_to_allow(tmp_path: Pat
 )
 def test_what_it_cannot_read_is_left_for_the_builds_hint(call: str) -> None:
     assert rewrite(call.encode()) == (call.encode(), [])
+
+
+@pytest.mark.parametrize(
+    "text", [b"getJSON " * 100_000, b"{{ getJSON " + b"(" * 100_000 + b"}}", b"{{ getJSON " + b'"' * 100_000]
+)
+def test_hostile_templates_are_left_as_they_are(text: bytes) -> None:
+    assert rewrite(text) == (text, [])

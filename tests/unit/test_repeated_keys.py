@@ -89,3 +89,16 @@ def test_front_matter_only_is_read_and_the_body_kept() -> None:
     assert _fixed_front_matter(b"+++\ntitle = 'A'\n+++\n") is None
     assert _fixed_front_matter(b"---\ntitle: A\n---\n") is None
     assert _fixed_front_matter(b"---\ntitle: A\ntitle: B\n") is None  # never closed: Hugo says so
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + " " * 300_000 + "b\n",  # a key-like start, then spaces: the scan stays linear
+        "- " * 100_000 + "a: 1\n",  # lists opened on one line
+        "a: 1\na: 2\nb: " + "[" * 5_000 + "\n",  # nesting PyYAML would recurse into
+        '"' + "x" * 300_000 + '": 1\n',
+    ],
+)
+def test_hostile_yaml_is_left_to_hugo(text: str) -> None:
+    assert _fixed_yaml(text.encode()) is None
