@@ -33,7 +33,13 @@ from chalicelib.wordpress.links import (
     url_path,
 )
 from chalicelib.wordpress.menuitem import MenuItem
-from chalicelib.wordpress.navblocks import Navigation, navigation_items, navigation_refs
+from chalicelib.wordpress.menureading import (
+    BLOCK_THEME_TYPES,
+    read_block_theme_part,
+    read_menu_item,
+    read_navigation,
+)
+from chalicelib.wordpress.navblocks import Navigation
 from chalicelib.wordpress.oldurls import (
     LATER_PAGE,
     POSTS_PER_PAGE,
@@ -48,7 +54,6 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.plaintext import plain
 from chalicelib.wordpress.slugs import (
     MAX_PATH_BYTES,
     MAX_SEGMENT_BYTES,
@@ -59,7 +64,7 @@ from chalicelib.wordpress.slugs import (
 )
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
 from chalicelib.wordpress.typesections import type_sections
-from chalicelib.wordpress.wxr import UNTYPED, Item, Site, Term, as_int
+from chalicelib.wordpress.wxr import UNTYPED, Item, Site, Term
 
 __all__ = [
     "SKIPPED_TAXONOMIES",
@@ -74,8 +79,6 @@ __all__ = [
 
 DRAFT_STATUSES = frozenset({"draft", "pending", "private", UNTYPED})
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
-# Items only a block theme has: its templates and template parts, and its global styles.
-BLOCK_THEME_TYPES = frozenset({"wp_template", "wp_template_part", "wp_global_styles"})
 
 
 @dataclass
@@ -256,13 +259,13 @@ class Planner:
             self._add_media(item)
             return
         if item.type == "nav_menu_item":
-            self._add_menu_item(item)
+            read_menu_item(plan, item)
             return
         if item.type == "wp_navigation":
-            self._add_navigation(item)
+            read_navigation(plan, item)
             return
         if item.type in BLOCK_THEME_TYPES:
-            self._add_block_theme_part(item)
+            read_block_theme_part(plan, item)
         if item.type == "page":
             plan.page_order[item.id] = (item.menu_order, item.parent)
         for term in item.terms:
@@ -324,43 +327,6 @@ class Planner:
         host = url_host(url)
         if host:
             self.plan.sitemap.hosts.add(host)
-
-    def _add_menu_item(self, item: Item) -> None:
-        menu = next((t for t in item.terms if t.taxonomy == "nav_menu"), None)
-        if menu is None:
-            return
-        self.plan.menu_items.append(
-            MenuItem(
-                id=item.id,
-                menu=slugify(menu.slug) or "main",
-                menu_name=menu.name,
-                title=item.title,
-                order=item.menu_order,
-                parent=as_int(item.meta.get("_menu_item_menu_item_parent", "0")),
-                kind=item.meta.get("_menu_item_type", "custom"),
-                object=item.meta.get("_menu_item_object", ""),
-                object_id=as_int(item.meta.get("_menu_item_object_id", "0")),
-                url=item.meta.get("_menu_item_url", "").strip(),
-            )
-        )
-
-    def _add_navigation(self, item: Item) -> None:
-        if item.status != "publish" or item.password:
-            self.plan.counts["wp_navigation/skipped"] += 1
-            return
-        menu = slugify(item.slug) or f"navigation-{item.id}"
-        items = navigation_items(item.content, menu, item.id)
-        self.plan.navigations.append(
-            Navigation(item.id, menu, plain(item.title), item.date_gmt or item.date, items)
-        )
-
-    def _add_block_theme_part(self, item: Item) -> None:
-        self.plan.block_theme = True
-        refs = navigation_refs(item.content)
-        if item.type == "wp_template_part" and "header" in item.slug:
-            self.plan.navigation_refs[:0] = refs
-        else:
-            self.plan.navigation_refs.extend(refs)
 
     def finish(self) -> Plan:
         plan = self.plan
