@@ -53,6 +53,17 @@ _LITERALS = (
     ast.JoinedStr,
     ast.Constant,
 )
+#: Nodes that bind a local name (`CodeBase._locals`), and nodes that carry values out (`_flow`).
+_BINDINGS = (
+    ast.Assign,
+    ast.AnnAssign,
+    ast.NamedExpr,
+    ast.withitem,
+    ast.ExceptHandler,
+    ast.For,
+    ast.comprehension,
+)
+_CARRIERS = (ast.Return, ast.Assign, ast.AnnAssign, ast.Call)
 #: Values whose attributes resolve without guessing (external: a type from outside the code base).
 _TYPED = ("module", "class", "classref", "client", "external")
 
@@ -108,6 +119,16 @@ class CodeBase(CodeIndex):
         self.params: dict[tuple[str, str], set[str]] = {}
         self.returns: dict[str, set[str]] = {}
         self.attributes: dict[tuple[str, str], set[str]] = {}
+        # The classes with a field or assigned attribute of each name (for untyped receivers).
+        self._owners: dict[str, set[str]] = {}
+        for cls_name, cls in self.classes.items():
+            for attr in cls.fields:
+                self._owners.setdefault(attr, set()).add(cls_name)
+        # Each function's nodes that bind a local, and that carry values elsewhere, walked once:
+        # the solver visits every function up to a dozen times.
+        self._bindings: dict[str, list[ast.AST]] = {}
+        self._carriers: dict[str, list[ast.AST]] = {}
+        self._edges: dict[str, tuple[set[str], set[Call], set[str], set[str]]] = {}
         self._solve()
 
     def _attribute(self, qual: str, attr: str, *, instance: bool) -> set[str]:
@@ -153,7 +174,7 @@ class CodeBase(CodeIndex):
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             env[arg.arg] |= self._annotation(function.module, arg.annotation)
         for _ in range(2):  # flow-insensitive: every assignment of a name joins its value
-            for node in ast.walk(function.node):
+            for node in self._nodes(function)[0]:
                 if isinstance(node, ast.Assign):
                     value = self._eval(function, node.value, env)
                     for target in node.targets:
@@ -184,6 +205,15 @@ class CodeBase(CodeIndex):
                         if isinstance(bound, ast.Name):
                             env.setdefault(bound.id, set()).add("external:")
         return env
+
+    def _nodes(self, function: Function) -> tuple[list[ast.AST], list[ast.AST]]:
+        """The nodes of `function` that bind a local name, and those that return, assign or call."""
+        qual = function.qualname
+        if qual not in self._bindings:
+            walked = list(ast.walk(function.node))
+            self._bindings[qual] = [node for node in walked if isinstance(node, _BINDINGS)]
+            self._carriers[qual] = [node for node in walked if isinstance(node, _CARRIERS)]
+        return self._bindings[qual], self._carriers[qual]
 
     def _plain_data(self, function: Function, node: ast.expr, env: dict[str, set[str]]) -> bool:
         """Whether `node` takes a container out of plain data (`message.get("Records", [])`,
@@ -223,9 +253,8 @@ class CodeBase(CodeIndex):
                 # untyped value those are a dict's or a str's, and resolving them to every `get` of
                 # the code base made any JSON read reach the secrets store.
                 found |= {f"func:{m}" for m in self.by_method_name.get(node.attr, ())}
-                for cls in self.classes:
-                    if node.attr in self.classes[cls].fields or (cls, node.attr) in self.attributes:
-                        found |= self._attribute(cls, node.attr, instance=True)
+                for cls in self._owners.get(node.attr, ()):
+                    found |= self._attribute(cls, node.attr, instance=True)
             return found
         if isinstance(node, ast.Call):
             service = _client_literal(node)
@@ -280,7 +309,7 @@ class CodeBase(CodeIndex):
     def _flow(self, function: Function) -> bool:
         env = self._locals(function)
         changed = False
-        for node in ast.walk(function.node):
+        for node in self._nodes(function)[1]:
             if (
                 isinstance(node, ast.Return)
                 and node.value is not None
@@ -298,6 +327,7 @@ class CodeBase(CodeIndex):
                     ):
                         value = self._eval(function, node.value, env)
                         changed |= self._join(self.attributes, (function.cls, target.attr), value)
+                        self._owners.setdefault(target.attr, set()).add(function.cls)
             elif isinstance(node, ast.Call):
                 changed |= self._arguments(function, node, env)
         return changed
@@ -415,7 +445,9 @@ class CodeBase(CodeIndex):
             seen.add(qual)
             current = self.functions[qual]
             todo.append(current.module)  # its module's top-level code ran when it was imported
-            callees, calls, names, unresolved = self.edges(current)
+            if qual not in self._edges:  # the same for every entry point that reaches it
+                self._edges[qual] = self.edges(current)
+            callees, calls, names, unresolved = self._edges[qual]
             found.calls |= calls
             found.names |= names
             found.unresolved |= unresolved
