@@ -8,6 +8,7 @@ dependencies never enter: only `requirements.txt` is read.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -66,9 +67,29 @@ def _wanted(wheels: list[Path]) -> list[Path]:
     return sorted(newest.values())
 
 
+def _resolution(requirements: Path, cache: Path) -> Path:
+    """Where the wheels chosen for this exact requirements file (and platform) are named."""
+    wanted = requirements.read_bytes() + repr((PLATFORMS, ABI)).encode()
+    return cache / f"resolved-{hashlib.sha256(wanted).hexdigest()[:16]}.txt"
+
+
+def wheels_for(requirements: Path, cache: Path) -> list[Path]:
+    """The wheels `requirements` resolves to: from the cache when this same file was resolved before
+    and its wheels are all still there (every line is pinned, so the answer cannot have changed; pip
+    took 14 s to say so again), else downloaded by pip and remembered."""
+    record = _resolution(requirements, cache)
+    if record.is_file():
+        names = record.read_text().split()
+        if names and all((cache / name).is_file() for name in names):
+            return [cache / name for name in names]
+    wheels = _wanted(download_wheels(requirements, cache))
+    record.write_text("".join(f"{wheel.name}\n" for wheel in wheels))
+    return wheels
+
+
 def vendor(requirements: Path, project_dir: Path, cache: Path) -> list[str]:
     """Unpack the wheels into `project_dir/vendor`; returns the wheel file names."""
-    wheels = _wanted(download_wheels(requirements, cache))
+    wheels = wheels_for(requirements, cache)
     target = project_dir / "vendor"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
