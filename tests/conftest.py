@@ -67,6 +67,30 @@ def tree_files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def packaged_once(tmp_path_factory: pytest.TempPathFactory, stage: str = "prod") -> Any:
+    """`make package`'s output for `stage`, built once per test run, whichever worker asks first.
+
+    The packaging tests and the packaged local cloud read the same package, and building it takes most
+    of a minute: the first worker to ask builds it under a lock in the run's temporary folder (shared
+    by pytest-xdist's workers), the others wait and read it. Readers never change it."""
+    import fcntl
+    import pickle
+
+    from presslift.packaging.package import package
+
+    base = tmp_path_factory.getbasetemp()
+    run_dir = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out, done = run_dir / "shared-package" / stage, run_dir / "shared-package" / f"{stage}.pickle"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(run_dir / "shared-package" / f"{stage}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.is_file():
+            return pickle.loads(done.read_bytes())
+        packaged = package(stage, out)
+        done.write_bytes(pickle.dumps(packaged))
+        return packaged
+
+
 def free_port() -> int:
     """A loopback port nothing listens on, outside the ephemeral range (see SERVER_PORTS)."""
     for _ in range(200):

@@ -44,7 +44,7 @@ from presslift.packaging.bytecode import find_python312
 from standins.algolia import LocalAlgolia
 from standins.github import LocalGitHub
 from standins.github.payloads import push_payload, webhook_request
-from tests.conftest import free_port
+from tests.conftest import free_port, packaged_once
 from tests.e2e.conftest import (
     PRINTS_ITS_ENVIRONMENT,
     assert_a_replayed_push_builds_nothing,
@@ -70,9 +70,8 @@ def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if os.environ.get("CI") == "true":
             pytest.fail("packaged mode needs a Python 3.12 (Lambda's runtime); CI must provide one")
         pytest.skip("packaged mode needs a Python 3.12 (Lambda's runtime): none found (pyenv install 3.12)")
-    from presslift.packaging.package import package
 
-    packaged = package("prod", tmp_path_factory.mktemp("package") / "prod")
+    packaged = packaged_once(tmp_path_factory)
     assert packaged.ok, packaged.findings
     return packaged.out
 

@@ -14,16 +14,17 @@ from chalice.app import Chalice
 
 from presslift.packaging import appmodel
 from presslift.packaging.lambda_runtime import LambdaRuntime, RuntimeMissing, lambda_runtime
-from presslift.packaging.package import Packaged, package
+from presslift.packaging.package import Packaged
 from presslift.packaging.stage import Stage, load_stage
+from tests.conftest import packaged_once
 
-# One worker packages; the wheel cache and the layer build are shared on disk.
+# The package is built once per run (packaged_once); the wheel cache and the layer are shared on disk.
 pytestmark = pytest.mark.xdist_group("packaging")
 
 
 @pytest.fixture(scope="session")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
-    return package("prod", tmp_path_factory.mktemp("package") / "prod")
+    return packaged_once(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
