@@ -145,9 +145,9 @@ def _error(exc: Exception, what: str) -> Exception:
 
 
 def _boto3_client(service: str) -> Any:
-    import boto3  # imported lazily: most handlers never read a secret
+    from chalicelib.services import aws_session  # imported lazily: most handlers never read a secret
 
-    return boto3.session.Session().client(service)
+    return aws_session().client(service)
 
 
 def webhook_secret_name(site: str, env: dict[str, str] | None = None) -> str:

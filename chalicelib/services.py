@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
@@ -149,10 +149,9 @@ def make_client(
     Each request it sends is counted for the stage sending it (see `requestcount`).
     """
     import boto3  # imported lazily: the API handlers that need no AWS client stay fast
-    import botocore.session
     from botocore.config import Config
 
-    core = botocore.session.get_session()
+    core = botocore_session()
     if name == "s3":
         core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=str)
     endpoint = session_args.pop("endpoint_url", None)
@@ -170,6 +169,33 @@ def make_client(
     if name == "s3":
         client.meta.events.register("before-sign.s3.PutObject", _send_small_bodies_at_once)
     return client
+
+
+def botocore_session() -> Any:
+    """A new botocore session that reads botocore's data through the process's shared loader."""
+    import botocore.session
+
+    core = botocore.session.get_session()
+    core.register_component("data_loader", shared_data_loader())
+    return core
+
+
+def aws_session(**session_args: Any) -> Any:
+    """A new boto3 session (`session_args`: region, credentials, profile) on `botocore_session()`."""
+    import boto3
+
+    return boto3.session.Session(botocore_session=botocore_session(), **session_args)
+
+
+@cache
+def shared_data_loader() -> Any:
+    """One botocore data loader for every client this process makes: it caches the service models and
+    endpoint rules it has read, which each new botocore session would otherwise parse again (about
+    0.1 s of JSON per client; a run's stages and the local cloud make dozens). Only botocore's own
+    read-only data passes through it; credentials and settings stay per session."""
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
 
 
 def _checksum_once(config: Any) -> dict[str, str]:

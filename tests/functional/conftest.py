@@ -5,21 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib.buildrunner.invoke import ProcessRunner
 from chalicelib.config import Settings
-from chalicelib.services import Services, use_services
+from chalicelib.services import Services, aws_session, use_services
 from tests.conftest import moto_server
 
 
 @pytest.fixture
 def aws() -> Iterator[dict[str, Any]]:
     with mock_aws():
-        session = boto3.session.Session(region_name="us-east-1")
+        session = aws_session(region_name="us-east-1")  # botocore's models read once per worker
         yield {name: session.client(name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront")}
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from chalicelib.errors import ConfigError
 from chalicelib.secrets import SecretNotFound, Secrets, webhook_secret_name
+from chalicelib.services import aws_session
 
 VALUE = "s3cr3t-webhook-value"
 
@@ -18,7 +18,7 @@ VALUE = "s3cr3t-webhook-value"
 @pytest.fixture
 def clients() -> Iterator[dict[str, Any]]:
     with mock_aws():
-        session = boto3.session.Session(region_name="us-east-1")
+        session = aws_session(region_name="us-east-1")
         yield {"ssm": session.client("ssm")}
 
 

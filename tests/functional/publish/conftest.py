@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from chalicelib.manifest import Manifest, scan_tree
 from chalicelib.publish import PublishOptions, PublishResult, PublishTarget, publish_tree
-from chalicelib.services import make_client
+from chalicelib.services import aws_session, make_client
 from presslift.localcloud.provision import distribution_config
 
 BUCKET = "presslift-staging"
@@ -21,7 +20,7 @@ BUCKET = "presslift-staging"
 @pytest.fixture
 def clients() -> Iterator[dict[str, Any]]:
     with mock_aws():
-        session = boto3.session.Session(region_name="us-east-1")
+        session = aws_session(region_name="us-east-1")
         s3 = make_client("s3", region_name="us-east-1")  # the pipeline's own client: its retry policy
         s3.create_bucket(Bucket=BUCKET)
         yield {"s3": s3, "cloudfront": session.client("cloudfront")}

@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from chalicelib.config import Settings
 from chalicelib.previews.registry import Preview
-from chalicelib.services import Services
+from chalicelib.services import Services, aws_session
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -23,7 +22,7 @@ def svc() -> Iterator[Services]:
     from presslift.localcloud.provision import provision
 
     with mock_aws():
-        session = boto3.session.Session(region_name="us-east-1")
+        session = aws_session(region_name="us-east-1")
         clients = {name: session.client(name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront")}
         settings = Settings.from_env({})
         provision(settings, clients)
