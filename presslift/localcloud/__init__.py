@@ -26,7 +26,7 @@ from chalicelib.config import Settings
 from chalicelib.github import api_base
 from chalicelib.github.api import API_ENV as GITHUB_API_ENV
 from chalicelib.secrets import WEBHOOK_SECRETS_PATH, github_token_name
-from chalicelib.services import Services, use_services
+from chalicelib.services import Services, aws_session, use_services
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
 from presslift.localcloud.functionlogs import FunctionLogCapture
 from presslift.localcloud.gateway import STAGE as API_STAGE
@@ -237,9 +237,7 @@ class LocalCloud:
         os.environ["TMPDIR"] = str(self.state_dir / "tmp")
         os.environ[resources.EFS_MOUNT.name] = str(self.efs_dir)
         base = Settings.from_env()
-        import boto3
-
-        session = boto3.session.Session()
+        session = aws_session()  # the pipeline's own clients read the same service models
         clients = {
             name: session.client(name) for name in ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm")
         }
