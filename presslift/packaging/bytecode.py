@@ -45,6 +45,8 @@ def add_bytecode(deployment_zip: Path, python: str) -> int:
                 "-m",
                 "compileall",
                 "-q",
+                "-j",
+                "0",  # one worker per CPU: the same files, compiled side by side
                 "--invalidation-mode",
                 "unchecked-hash",
                 "-s",
