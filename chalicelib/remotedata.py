@@ -11,8 +11,11 @@ as getJSON was, an error failing the build as getJSON's did) and parsed with `tr
     getCSV S A   ->  (transform.Unmarshal (dict "delimiter" S) (resources.GetRemote (delimit (slice A) "")))
 
 so the site builds once its operator allows the host (Presslift's builds fetch from no other), and the
-failure names the host until then. A call this cannot read (a headers map as the last argument, a
-local file's name, markup it does not follow) is left as it is, for the build's hint to name.
+failure names the host until then. A map of HTTP headers as the last argument (Hugo's documented
+`{{ $opts := dict "Authorization" "Bearer ..." }}{{ getJSON $url $opts }}`, or a `(dict ...)` in
+place) becomes GetRemote's `headers` option, not part of the URL; a variable counts as a map only when
+the same template sets it from `dict`. A call this cannot read (a local file's name, markup it does
+not follow) is left as it is, for the build's hint to name.
 
 This module reads and rewrites only the templates below a site's layout folders.
 """
@@ -31,6 +34,8 @@ _CALL = re.compile(rb"(?<![\w.$])(getJSON|getCSV)(?=[\s(])")
 _STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
 _WORD = re.compile(rb"[^\s()|`\"}]+")
 _NAMES = {"getJSON": "getJSON", "getCSV": "getCSV"}
+# `$opts := dict ...`, `$opts = (dict ...)`: a variable the template sets to a map.
+_MAP_VARIABLE = re.compile(rb"(\$\w+)[ \t]*:?=[ \t]*\(?dict\b")
 
 
 def replace_remote_data(site_root: Path) -> list[str]:
@@ -60,20 +65,24 @@ def rewrite(text: bytes) -> tuple[bytes, list[str]]:
     position = 0
     actions = [(m.start(), m.end()) for m in _ACTION.finditer(text)]
     starts = [start for start, _ in actions]
+    maps = set(_MAP_VARIABLE.findall(text))
     for call in _CALL.finditer(text):
         if call.start() < position or not _in_action(actions, starts, call.start()):
             continue
         args, end = _arguments(text, call.end())
         name = call.group(1).decode()
+        headers = b""
+        if args and (args[-1].startswith(b"(dict") or args[-1] in maps):
+            headers, args = b' (dict "headers" ' + args[-1] + b")", args[:-1]
         if args is None or not args or (name == "getCSV" and len(args) < 2):
             continue
-        if any(arg.startswith(b"(dict") or arg.startswith(b"dict") for arg in args):
-            continue  # a headers map: GetRemote takes it another way
+        if any(arg.startswith((b"(dict", b"dict")) for arg in args):
+            continue  # a map anywhere else: not a call this reads
         first_url = args[1] if name == "getCSV" else args[0]
         if first_url.startswith((b'"', b"`")) and not re.match(rb'["`]https?://', first_url):
             continue  # a local file's name, which GetRemote cannot read
         parts = args[1:] if name == "getCSV" else args
-        fetched = b"(resources.GetRemote (delimit (slice " + b" ".join(parts) + b') ""))'
+        fetched = b"(resources.GetRemote (delimit (slice " + b" ".join(parts) + b') "")' + headers + b")"
         options = b'(dict "delimiter" ' + args[0] + b") " if name == "getCSV" else b""
         out += text[position : call.start()] + b"(transform.Unmarshal " + options + fetched + b")"
         position = end

@@ -33,13 +33,17 @@ HOME = (
 )
 
 
+#: Answered only to a request with this header (as a private API or a rate-limited one's token).
+PRIVATE = ("/private.json", "Bearer abcd")
+
+
 class _Data(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         body = DATA.get(self.path)
+        if self.path == PRIVATE[0]:
+            body = b'{"secret": "kept"}' if self.headers.get("Authorization") == PRIVATE[1] else None
         self.send_response(200 if body else 404)
-        self.send_header(
-            "Content-Type", "application/json" if self.path.endswith("contributors") else "text/csv"
-        )
+        self.send_header("Content-Type", "text/csv" if self.path.endswith(".csv") else "application/json")
         self.end_headers()
         self.wfile.write(body or b"")
 
@@ -114,11 +118,28 @@ def test_under_presslifts_policy_the_build_names_the_host_to_allow(tmp_path: Pat
         hugo.build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
 
 
+def test_a_headers_map_as_the_last_argument_is_sent_as_headers(tmp_path: Path, api: str) -> None:
+    """Hugo's documented form (a variable set from dict) and a dict in place: the header reaches the
+    server, and the map is not joined into the address."""
+    source = site(tmp_path, api)
+    (source / "layouts/home.html").write_text(
+        '<body>{{ $opts := dict "Authorization" "Bearer abcd" }}'
+        '{{ with getJSON $.Site.Params.api "/private.json" $opts }}{{ .secret }}{{ end }}'
+        '|{{ with getJSON (print $.Site.Params.api "/private.json") (dict "Authorization" "Bearer abcd") }}'
+        "{{ .secret }}{{ end }}</body>"
+    )
+    adapt(source, ())
+    done = plain_hugo(source, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "<body>kept|kept</body>" in (tmp_path / "public/index.html").read_text()
+
+
 @pytest.mark.parametrize(
     "call",
     [
         '{{ $d := getJSON "data/local.json" }}',  # a local file: GetRemote reads none
-        '{{ $d := getJSON $u (dict "Authorization" "x") }}',  # headers: GetRemote takes them another way
+        '{{ $d := getJSON (dict "Authorization" "x") }}',  # a map and no address
+        '{{ $d := getJSON $u (dict "A" "x") "/more" }}',  # a map that is not the last argument
         "<p>getJSON in text</p>",
         '{{ $d := getJSON ("unclosed" }}',
     ],
