@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+#: Where the local cloud keeps its state unless told otherwise (`presslift up --state-dir`).
+LOCAL_STATE_DIR = Path(".presslift")
+
 
 def __getattr__(name: str) -> str:
     # The version is looked up when asked for: importlib.metadata costs every command 20 ms at start.

@@ -19,6 +19,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from presslift import LOCAL_STATE_DIR
 from presslift.terminal import console, err
 
 
@@ -242,7 +243,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     else:
         from botocore.credentials import Credentials
 
-        from presslift.localcloud import LocalCloudOptions, local_identity
+        from presslift.localoptions import LocalCloudOptions, local_identity
 
         ((key_id, secret),) = local_identity().items()
         credentials, upstream, region = (
@@ -344,16 +345,14 @@ def _add_convert(sub: Any) -> None:
 
 def parser() -> argparse.ArgumentParser:
     from presslift import costcommand, releasecommands, reviewcommand, runlog, sitecommands
-    from presslift.localcloud import LocalCloudOptions
     from presslift.previewcommand import add_parsers as add_preview_parsers
     from presslift.target import add_target_options
 
-    defaults = LocalCloudOptions()
     top = _top_parser()
     sub = top.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="start the local cloud and keep it running until Ctrl-C")
-    up.add_argument("--state-dir", type=Path, default=defaults.state_dir, help="where local state lives")
+    up.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR, help="where local state lives")
     up.add_argument(
         "--packaged",
         action="store_true",
@@ -385,9 +384,7 @@ def parser() -> argparse.ArgumentParser:
     )
     push.add_argument("site", help="the registered site (presslift site add SITE --repo local/<folder>)")
     push.add_argument("--commit", help="the commit, branch or tag to push (default: the site's branch head)")
-    push.add_argument(
-        "--state-dir", type=Path, default=defaults.state_dir, help="the local cloud's state dir"
-    )
+    push.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR, help="the local cloud's state dir")
     push.set_defaults(func=cmd_push, aws_stage=None, profile=None)
 
     pr = sub.add_parser(
@@ -402,11 +399,11 @@ def parser() -> argparse.ArgumentParser:
     change.add_argument("--close", action="store_true", help="close the open pull request from BRANCH")
     change.add_argument("--reopen", action="store_true", help="reopen the closed pull request from BRANCH")
     pr.add_argument("--fork", metavar="OWNER", help="make it a pull request from OWNER's fork")
-    pr.add_argument("--state-dir", type=Path, default=defaults.state_dir, help="the local cloud's state dir")
+    pr.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR, help="the local cloud's state dir")
     pr.set_defaults(func=cmd_pr, aws_stage=None, profile=None)
 
     demo = sub.add_parser("demo", help="run the sample WordPress export through the whole pipeline locally")
-    demo.add_argument("--state-dir", type=Path, default=defaults.state_dir)
+    demo.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR)
     demo.add_argument(
         "--approve", action="store_true", help="approve the prod deploy without waiting for a click"
     )

@@ -12,8 +12,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from chalicelib import cost, pipeline, sitecost
+from chalicelib import cost, sitecost
 from chalicelib.errors import InputError
+from chalicelib.knownsites import check_known_site
 from chalicelib.runs import Run
 from chalicelib.runview import parse_time
 from chalicelib.services import Services
@@ -34,7 +35,7 @@ def cmd_cost(args: argparse.Namespace, svc: Services, console: Console) -> int:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     if args.site:
-        pipeline.check_known_site(svc, args.site)
+        check_known_site(svc, args.site)
     found = sitecost.report(_runs(svc, args.site, within), within, cost.table())
     if args.json:
         print(json.dumps(found.to_dict(), indent=2))

@@ -49,7 +49,7 @@ def explain(exc: BaseException) -> Failure | None:
     """The one line for `exc`, or None when it is not an error an operator can fix (a bug)."""
     from botocore import exceptions as boto
 
-    from presslift.localcloud import LocalCloudError
+    from presslift.localoptions import LocalCloudError
 
     if isinstance(exc, (PipelineError, LocalCloudError)):
         return Failure(str(exc))

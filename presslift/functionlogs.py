@@ -134,8 +134,8 @@ def function_logs(args: argparse.Namespace, run: Run, console: Console) -> Funct
     (or `--profile` and `PRESSLIFT_STACK`), else the local cloud's file. None, saying why, when no
     stack is named."""
     if not (getattr(args, "aws_stage", None) or getattr(args, "profile", None)):
-        from presslift.localcloud import LocalCloudOptions
         from presslift.localcloud.functionlogs import LocalFunctionLogs
+        from presslift.localoptions import LocalCloudOptions
 
         return LocalFunctionLogs(LocalCloudOptions().state_dir, run.id)
     stack = os.environ.get("PRESSLIFT_STACK") or (f"presslift-{args.aws_stage}" if args.aws_stage else "")

@@ -17,9 +17,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from chalicelib import pipeline, runview
+from chalicelib import runview
 from chalicelib.artifacts import ArtifactStore
 from chalicelib.errors import NotFoundError
+from chalicelib.knownsites import check_known_site
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from presslift.functionlogs import function_logs, print_function_lines
@@ -91,7 +92,7 @@ def cmd_runs(args: argparse.Namespace, svc: Services, console: Console) -> int:
                 raise
             args.site = args.run
     if args.site:
-        pipeline.check_known_site(svc, args.site)
+        check_known_site(svc, args.site)
     runs = svc.runs.list(limit=args.limit, site=args.site)
     now = _now()
     if args.json:
@@ -229,7 +230,7 @@ def cmd_watch(
 
     keep_going = rounds or (lambda: True)
     if args.site:  # a typo'd name would watch an empty table forever
-        pipeline.check_known_site(svc, args.site)
+        check_known_site(svc, args.site)
     with Live(console=console, auto_refresh=False) as live:
         while keep_going():
             runs = svc.runs.list(limit=args.limit, site=args.site)

@@ -67,7 +67,7 @@ def pipeline_services(args: argparse.Namespace) -> Services:
             env.update(stage_environment(args.aws_stage))
             env.update(stack_names(os.environ.get("PRESSLIFT_STACK", f"presslift-{args.aws_stage}")))
         return Services(Settings.from_env(env))
-    from presslift.localcloud import LocalCloudOptions, client_environment
+    from presslift.localoptions import LocalCloudOptions, client_environment
 
     os.environ.update(client_environment(LocalCloudOptions()))
     return Services(Settings.from_env())

@@ -21,6 +21,7 @@ staging and prod), `restore` (rollback and publish), `sweep` (runs that could no
 and `steps`, the moves they share. The handlers call them through this package.
 """
 
+from chalicelib.knownsites import check_known_site
 from chalicelib.pipeline.approval import after_staging, check_approvable, decide, expire_approvals
 from chalicelib.pipeline.flow import (
     ask_approval,
@@ -40,7 +41,6 @@ from chalicelib.pipeline.previews import request_removal as request_preview_remo
 from chalicelib.pipeline.previews import review as review_preview
 from chalicelib.pipeline.previews import start as start_preview
 from chalicelib.pipeline.restore import check_publish, publish, publishable, rollback
-from chalicelib.pipeline.steps import check_known_site
 from chalicelib.pipeline.sweep import dead_letter_runs, fail_dead_lettered, give_up, scheduled_sweep
 
 __all__ = [

@@ -10,7 +10,8 @@ from __future__ import annotations
 from chalicelib import clearance, events
 from chalicelib.clearance import stage_name
 from chalicelib.errors import ForbiddenError, InputError, NotFoundError
-from chalicelib.pipeline.steps import check_known_site, create, enqueue, promote
+from chalicelib.knownsites import check_known_site
+from chalicelib.pipeline.steps import create, enqueue, promote
 from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runparts import Trigger, TriggerType
 from chalicelib.runs import Run, new_run_id

@@ -62,11 +62,3 @@ def end_unfinished(svc: Records, run_id: str, reason: str, detail: dict[str, Any
     except IllegalTransition:  # it ended meanwhile, as it ended
         return False
     return True
-
-
-def check_known_site(svc: Records, site: str, history: list[Run] | None = None) -> None:
-    """NotFoundError for a site with no run and no registration: a typo, not an empty history.
-    `history`: the site's runs when the caller has them."""
-    runs = svc.runs.list(site=site, limit=1) if history is None else history
-    if not runs and site not in {known.name for known in svc.sites.list()}:
-        raise NotFoundError(f"unknown site {site!r}: `presslift site list` shows the registered sites")

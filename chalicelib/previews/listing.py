@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.errors import InputError
-from chalicelib.pipeline.steps import check_known_site
+from chalicelib.knownsites import check_known_site
 from chalicelib.previews.registry import Preview
 from chalicelib.runview import parse_time
 from chalicelib.services import Services

@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,6 @@ from chalicelib.secrets import WEBHOOK_SECRETS_PATH, github_token_name
 from chalicelib.services import Services, aws_session, use_services
 from presslift.localcloud.dispatcher import QueuePoller, Schedule, scheduled_wiring, sqs_wiring
 from presslift.localcloud.functionlogs import FunctionLogCapture
-from presslift.localcloud.gateway import STAGE as API_STAGE
 from presslift.localcloud.outbox import Email, Outbox
 from presslift.localcloud.provision import Provisioned, provision
 from presslift.localcloud.server import ApiServer, app_routes, in_process
@@ -43,87 +41,16 @@ from presslift.localcloud.state import (
     load_backends,
     start_fresh,
 )
+from presslift.localoptions import DASHBOARD_PORT as DASHBOARD_PORT
+from presslift.localoptions import HOST as HOST
+from presslift.localoptions import REGION as REGION
+from presslift.localoptions import LocalCloudError as LocalCloudError
+from presslift.localoptions import LocalCloudOptions as LocalCloudOptions
+from presslift.localoptions import client_environment as client_environment
+from presslift.localoptions import local_identity as local_identity
+from presslift.localoptions import port_setting
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-REGION = "us-east-1"
-DASHBOARD_PORT = 8001
-
-
-class LocalCloudError(RuntimeError):
-    """The local cloud cannot start (a port in use, a missing file); the message says what to do."""
-
-
-def _port(env_name: str, default: int) -> int:
-    value = os.environ.get(env_name, "")
-    try:
-        return int(value) if value else default
-    except ValueError as exc:
-        raise LocalCloudError(f"{env_name}={value!r} is not a port number") from exc
-
-
-@dataclass
-class LocalCloudOptions:
-    state_dir: Path = field(default_factory=lambda: Path(".presslift"))
-    aws_port: int = field(default_factory=lambda: _port("PRESSLIFT_AWS_PORT", 4566))
-    api_port: int = field(default_factory=lambda: _port("PRESSLIFT_API_PORT", 8000))
-    #: A GitHub token for private repositories and commit statuses (optional).
-    github_token: str = field(default_factory=lambda: os.environ.get("PRESSLIFT_GITHUB_TOKEN", ""))
-    #: How often scheduled functions (the approval expiry sweep) run locally.
-    schedule_seconds: float = field(
-        default_factory=lambda: float(os.environ.get("PRESSLIFT_SCHEDULE_SECONDS", "60"))
-    )
-    #: Seconds before each retry of a failed message (`PRESSLIFT_RETRY_BACKOFF`): short locally, so a
-    #: failing stage is retried while you watch; the stack's default is minutes.
-    retry_backoff: str = field(default_factory=lambda: os.environ.get(resources.RETRY_BACKOFF.name, "2"))
-    #: Keep moto's state in `<state dir>/cloud.state` across restarts (`presslift up`); off, every
-    #: start is empty and nothing is written.
-    keep_state: bool = True
-    #: Start empty, setting any saved state aside (`presslift up --fresh`).
-    fresh: bool = False
-    #: Serve the dashboard through a proxy that signs as the local operator on this port (0: a free
-    #: one; None: no dashboard, `presslift dashboard` serves it on demand).
-    dashboard_port: int | None = None
-    #: Serve the git repositories in this folder (or this repository) through the local GitHub
-    #: (`presslift up --github DIR`), for `presslift push`.
-    github_dir: Path | None = None
-    github_port: int = field(default_factory=lambda: _port("PRESSLIFT_GITHUB_PORT", 0))
-
-    @property
-    def aws_url(self) -> str:
-        return f"http://{HOST}:{self.aws_port}"
-
-    @property
-    def base_url(self) -> str:
-        """The front door: the API under `/api/`, the published sites under `/sites/`."""
-        return f"http://{HOST}:{self.api_port}"
-
-    @property
-    def api_url(self) -> str:
-        """The API's URL with its stage, as API Gateway serves it: every route lives under it."""
-        return f"{self.base_url}/{API_STAGE}"
-
-
-def local_identity() -> dict[str, str]:
-    """The local cloud's operator identity (access key id -> secret): its own test keys, the only ones
-    its front door accepts on operator routes."""
-    return {os.environ.get("PRESSLIFT_LOCAL_KEY_ID", "testing"): "testing"}
-
-
-def client_environment(options: LocalCloudOptions) -> dict[str, str]:
-    """What a process needs in its environment to talk to this local cloud (boto3, the AWS CLI)."""
-    ((key_id, secret),) = local_identity().items()
-    return {
-        "AWS_ENDPOINT_URL": options.aws_url,
-        "AWS_ACCESS_KEY_ID": key_id,
-        "AWS_SECRET_ACCESS_KEY": secret,
-        "AWS_DEFAULT_REGION": REGION,
-        resources.API_URL.name: options.api_url,
-        **{
-            var.name: f"{options.base_url}/sites/{{site}}/{stage}/"
-            for stage, var in resources.SITE_URLS.items()
-        },
-    }
 
 
 def _check_free(port: int, what: str, env_name: str) -> None:
@@ -149,7 +76,7 @@ def _is_free(port: int) -> bool:
 def dashboard_port() -> int:
     """`presslift up`'s dashboard port: PRESSLIFT_DASHBOARD_PORT if set (it must be free), else 8001,
     or any free port when 8001 is taken (the banner says which)."""
-    port = _port("PRESSLIFT_DASHBOARD_PORT", 0)
+    port = port_setting("PRESSLIFT_DASHBOARD_PORT", 0)
     return port or (DASHBOARD_PORT if _is_free(DASHBOARD_PORT) else 0)
 
 

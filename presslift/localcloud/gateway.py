@@ -31,8 +31,9 @@ from urllib.parse import unquote, urlsplit
 from chalice.local import RouteMatcher
 
 from presslift import signing
+from presslift.localoptions import API_STAGE
 
-STAGE = "api"
+STAGE = API_STAGE
 #: The account and API id that local events carry (moto's default account; an id in API Gateway's form).
 ACCOUNT_ID = "123456789012"
 API_ID = "presslift1"
