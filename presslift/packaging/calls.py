@@ -30,11 +30,10 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from presslift.packaging.aws_actions import SERVICES, TRANSFERS, iam_actions, operations
+from presslift.packaging.awscalls import Call, Reach, client_literal, distinctive, link_calls, operations_at
 from presslift.packaging.codeindex import CodeIndex, Function, last_name, top_level_nodes
 from presslift.packaging.stage import PROJECT_ROOT
 
@@ -68,45 +67,10 @@ _CARRIERS = (ast.Return, ast.Assign, ast.AnnAssign, ast.Call)
 _TYPED = ("module", "class", "classref", "client", "external")
 
 
-@dataclass(frozen=True, order=True)
-class Call:
-    """One AWS operation a function may send, with where in the code."""
-
-    service: str
-    operation: str  # botocore's name: PutObject
-    where: str  # module:line
-
-    @property
-    def actions(self) -> tuple[str, ...]:
-        return iam_actions(self.service, self.operation)
-
-
-@dataclass
-class Reach:
-    """What one Lambda function's code can reach."""
-
-    function: str  # Chalice's function name (the handler's name, or api_handler)
-    calls: set[Call] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)  # every name and attribute its reachable code reads
-    unresolved: set[str] = field(default_factory=set)
-
-    @property
-    def actions(self) -> frozenset[str]:
-        return frozenset(action for call in self.calls for action in call.actions)
-
-    def services(self) -> frozenset[str]:
-        return frozenset(call.service for call in self.calls)
-
-
 #: Methods of Python's containers and strings (see `CodeBase._eval`).
 _BUILTIN_METHODS: frozenset[str] = frozenset(
     name for kind in (dict, list, set, str, bytes, tuple) for name in dir(kind) if not name.startswith("_")
 )
-
-
-def _distinctive(name: str) -> bool:
-    """An operation name that no ordinary object would have (`put_object`, not `copy` or `publish`)."""
-    return "_" in name.strip("_") and any(name in operations(s) for s in SERVICES)
 
 
 class CodeBase(CodeIndex):
@@ -257,7 +221,7 @@ class CodeBase(CodeIndex):
                     found |= self._attribute(cls, node.attr, instance=True)
             return found
         if isinstance(node, ast.Call):
-            service = _client_literal(node)
+            service = client_literal(node)
             if service:
                 return {f"client:{service}"}
             if isinstance(node.func, ast.Name) and node.func.id == "super" and function.cls:
@@ -402,8 +366,8 @@ class CodeBase(CodeIndex):
                 where = f"{function.module}:{node.lineno}"
                 clients = [v.removeprefix("client:") for v in receiver if v.startswith("client:")]
                 for service in clients:
-                    calls |= _operations_at(service, node, where)
-                if not receiver and _distinctive(node.attr):
+                    calls |= operations_at(service, node, where)
+                if not receiver and distinctive(node.attr):
                     unresolved.add(f"{where}: .{node.attr} on a value the analysis cannot type")
             else:
                 continue
@@ -455,41 +419,12 @@ class CodeBase(CodeIndex):
         return found
 
 
-def _client_literal(call: ast.Call) -> str | None:
-    if "client" not in last_name(call.func).lower() or not call.args:
-        return None
-    first = call.args[0]
-    if isinstance(first, ast.Constant) and first.value in SERVICES:
-        return str(first.value)
-    return None
-
-
-def _operations_at(service: str, node: ast.Attribute, where: str) -> set[Call]:
-    ops = operations(service)
-    if node.attr in ops:
-        return {Call(service, ops[node.attr], where)}
-    if service == "s3" and node.attr in TRANSFERS:
-        return {Call(service, op, where) for op in TRANSFERS[node.attr]}
-    parent = getattr(node, "parent_call", None)
-    if node.attr == "get_paginator" and isinstance(parent, ast.Call) and parent.args:
-        name = parent.args[0]
-        if isinstance(name, ast.Constant) and name.value in ops:
-            return {Call(service, ops[name.value], where)}
-    return set()
-
-
-def _link_calls(tree: ast.AST) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            node.func.parent_call = node  # type: ignore[attr-defined]
-
-
 @functools.cache
 def analyse(root: Path = PROJECT_ROOT) -> dict[str, Reach]:
     """Chalice function name -> what its code can reach, for the app in `root`."""
     code = CodeBase(root)
     for module in code.modules.values():
-        _link_calls(module.tree)
+        link_calls(module.tree)
     return {name: code.reach(name, handlers) for name, handlers in code.entry_points().items()}
 
 

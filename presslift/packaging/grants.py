@@ -21,6 +21,7 @@ from typing import Any
 from chalicelib import buildrunner, codemount, resources
 from presslift.packaging import calls, logical, tracing
 from presslift.packaging.appmodel import Function
+from presslift.packaging.awscalls import Reach
 from presslift.packaging.logical import arn, ref, sub
 
 Statement = dict[str, Any]
@@ -241,7 +242,7 @@ class GrantError(ValueError):
     """A function calls a service on no resource the stack knows: the message says which and where."""
 
 
-def _from_calls(function: Function, reach: calls.Reach) -> list[Statement]:
+def _from_calls(function: Function, reach: Reach) -> list[Statement]:
     """One statement per set of resources; a site-owned list gets its own statement, present only
     when its parameter is not empty."""
     by_resources: dict[str, tuple[list[Resource], set[str]]] = {}
@@ -318,13 +319,13 @@ def runtime_statements(function: Function) -> list[Statement]:
     return found
 
 
-def policy(function: Function, reach: calls.Reach | None = None) -> list[Statement]:
+def policy(function: Function, reach: Reach | None = None) -> list[Statement]:
     """The statements of `function`'s role: what Lambda does for it, then what its code calls."""
     reach = calls.reach_of(function.name) if reach is None else reach
     return [*runtime_statements(function), *_from_calls(function, reach)]
 
 
-def role(function: Function, reach: calls.Reach | None = None) -> dict[str, Any]:
+def role(function: Function, reach: Reach | None = None) -> dict[str, Any]:
     """The function's own IAM role resource."""
     return {
         "Type": "AWS::IAM::Role",
