@@ -192,8 +192,8 @@ def build_site(
         raise BuildError(budget.exhausted("Hugo", timeout), log_tail=error_lines(exc.log)) from exc
     log = proc.log
     if proc.returncode != 0:
-        said = hint(log)
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
+        said = hint(shown)
         how = f"it hung twice, stopped after {idle:.0f} s idle" if proc.hung else f"exit {proc.returncode}"
         raise BuildError(
             f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),

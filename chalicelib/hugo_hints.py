@@ -36,6 +36,10 @@ _GONE_FIELD = re.compile(
 _RECEIVERS = {"page.Site": ".Site.", "*resources.Namespace": "resources.", "*hugolib.pageState": "."}
 _GONE_FUNCTION = re.compile(r'function "(\w{1,40})" not defined')
 _GONE_TEMPLATE = re.compile(r'no such template "(_internal/[\w./-]{1,80})"')
+_NO_PAGER = re.compile(
+    r'render of "([^"]{1,200})" failed: "([^"]{1,300}?):(\d+):\d+": execute of template failed: .{0,400}?'
+    r"error calling (Paginat(?:e|or)): pagination not supported for this page"
+)
 #: What Hugo removed that older themes still use, and what to write instead.
 REPLACED = {
     ".Site.Author": ".Site.Params.author",
@@ -118,6 +122,13 @@ def hint(log: str) -> str:
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
     if gone := _removed(log):
         return gone
+    if found := _NO_PAGER.search(log):
+        page, template, line, call = found.groups()
+        return (
+            f"the site's theme calls .{call} on {page}, a page without a list of pages to paginate "
+            f"({template}, line {line}), which the Hugo this build runs refuses where older Hugo let it "
+            f"pass: update the theme, or list them without paging there (`range first 10 site.RegularPages`)"
+        )
     if found := _JS_PACKAGE.search(log):
         return (
             f"the site's JavaScript imports {found.group(1)}, an npm package, and Presslift's builds run no "

@@ -1,17 +1,18 @@
 """What Hugo removed from its templates and has an exact replacement for, replaced in a build's copy.
 
 A theme written for an older Hugo that uses `resources.ToCSS`, `.Site.DisqusShortname`,
-`.Site.GoogleAnalytics`, `.Site.IsServer`, `.Site.IsMultiLingual`, `.Hugo`, `.UniqueID` or `.NextPage`
-fails every build on Hugo 0.168 ("can't evaluate field"), as it does with plain Hugo; Cactus, Hermit,
-Ink and Tranquilpeak each use one. Hugo names the replacement of each, which does the same: `css.Sass`
-(ToCSS was its old name), the services settings the same config keys still fill, `hugo`, the page's
-`.File`, `.Next`. `.Site.Author` and `.Site.Social` become `.Site.Params.presslift_config.author` and
-`.social`, given the config's top-level tables (which Hugo no longer reads); `.Site.Language.Get
-"disableKinds"` (Hermit) becomes `site.Params.presslift_config.disablekinds`, given the config's value
-of each key asked for. The fetch stage writes those into the copy of the site it stores for the build
-(never the repository), and each replaced use is a warning naming the files, so the theme can be
-updated. What has no exact replacement (`.URL`, which menu entries still have) is left as it is, and the
-failed build says what to write (`hugo_hints`); `getJSON` is `remotedata`'s.
+`.Site.GoogleAnalytics`, `.Site.IsServer`, `.Site.IsMultiLingual`, `.Hugo`, `.UniqueID`, `.NextPage`,
+`.RSSLink` or `.IsDraft` fails every build on Hugo 0.168 ("can't evaluate field"), as it does with plain
+Hugo; Cactus, Hermit, Ink, Mini and Tranquilpeak each use one. Hugo names the replacement of each, which
+does the same: `css.Sass` (ToCSS was its old name), the services settings the same config keys still
+fill, `hugo`, the page's `.File`, `.Next`, the RSS output format's permalink, `.Draft`. `.Site.Author`
+and `.Site.Social` become `.Site.Params.presslift_config.author` and `.social`, given the config's
+top-level tables (which Hugo no longer reads); `.Site.Language.Get "disableKinds"` (Hermit) becomes
+`site.Params.presslift_config.disablekinds`, given the config's value of each key asked for. The fetch
+stage writes those into the copy of the site it stores for the build (never the repository), and each
+replaced use is a warning naming the files, so the theme can be updated. What has no exact replacement
+(`.URL`, which menu entries still have) is left as it is, and the failed build says what to write
+(`hugo_hints`); `getJSON` is `remotedata`'s.
 
 This module reads and rewrites only the templates below a site's layout folders.
 """
@@ -69,6 +70,22 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         ".Hugo",
         "hugo",
     ),
+    (
+        # The site's feed as old Hugo gave it: the home page's RSS, or where it would be when the site
+        # has none (the old field never failed; a missing output format would).
+        re.compile(rb"(?:\$\w*(?:\.\w+)*|(?<![\w)$])(?:\.\w+)*)\.Site\.RSSLink\b|(?<![\w.])site\.RSSLink\b"),
+        rb'(or (site.Home.OutputFormats.Get "rss") (dict "Permalink" (absLangURL "index.xml"))).Permalink',
+        ".Site.RSSLink",
+        '(.OutputFormats.Get "rss").Permalink',
+    ),
+    (
+        # A page's feed ("" for a page without one, as the old field said), by the same receiver.
+        re.compile(rb"((?:\$\w*|(?<![\w)\]$]))(?:\.(?!Params\b|Data\b|Site\b)\w+)*)\.RSSLink\b"),
+        rb'(or (\1.OutputFormats.Get "rss") (dict "Permalink" "")).Permalink',
+        ".RSSLink",
+        '(.OutputFormats.Get "rss").Permalink',
+    ),
+    (re.compile(rb"(?<!Params)(?<!Data)\.IsDraft\b"), b".Draft", ".IsDraft", ".Draft"),
     (re.compile(rb"\b([Ss]ite)\.LastChange\b"), rb"\1.Lastmod", ".Site.LastChange", ".Site.Lastmod"),
     (re.compile(rb"\.NextPage\b"), b".Next", ".NextPage", ".Next"),
     (re.compile(rb"\.PrevPage\b"), b".Prev", ".PrevPage", ".Prev"),
@@ -94,7 +111,7 @@ CONFIG_TABLE = "presslift_config"
 PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
     rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
-    rb"|LastChange|NextPage|PrevPage|Language\.Get"
+    rb"|LastChange|NextPage|PrevPage|Language\.Get|RSSLink|IsDraft"
 )
 
 

@@ -55,3 +55,25 @@ def test_a_removed_feature_is_named_with_its_replacement(
     else:
         assert "Hugo said" not in message and "can't evaluate field Titel" in message
         assert "update the theme" not in message
+
+
+def test_a_404_page_that_paginates_is_named_with_what_to_do(tmp_path: Path) -> None:
+    # As hugo-theme-mini's 404.html lists the latest posts with .Paginate.
+    files = {
+        "hugo.toml": b'title = "Old Theme"\n',
+        "content/posts/a.md": b"---\ntitle: A\n---\nA.\n",
+        "layouts/home.html": b"<html><body>home</body></html>",
+        "layouts/404.html": (
+            b"<html><body>{{ $p := .Paginate site.RegularPages }}\n"
+            b"{{ range $p.Pages }}{{ .Title }}{{ end }}</body></html>"
+        ),
+    }
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "work")
+    message = str(failed.value)
+    assert message.startswith(
+        "Hugo failed (exit 1): the site's theme calls .Paginate on /404, a page without a list of pages to "
+        "paginate (layouts/404.html, line 1), which the Hugo this build runs refuses"
+    )
+    assert "range first 10 site.RegularPages" in message and "Hugo said" in message

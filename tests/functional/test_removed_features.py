@@ -227,3 +227,59 @@ def test_a_languages_get_reads_the_configs_value(tmp_path: Path) -> None:
     assert '"disablekinds" = ["taxonomy", "term"]' in params and "missing" not in params
     assert "<body>rss|true|(c) A||en</body>" in build(source, tmp_path / "public")
     assert (source / "hugo.toml").read_bytes() == LANGUAGE_SITE["hugo.toml"]
+
+
+FEED_SITE = {
+    "hugo.toml": b'title = "Old"\ntheme = "old"\n[params]\nRSSLink = "own"\n',
+    "content/posts/a.md": b"---\ntitle: A\ndraft: true\n---\nA.\n",
+    "content/posts/b.md": b"---\ntitle: B\nparams:\n  IsDraft: mine\n---\nB.\n",
+    # As Mini's navigation and many old heads link the feed.
+    "themes/old/layouts/partials/head.html": (
+        b'<head><link rel="alternate" href="{{ .Site.RSSLink }}">'
+        b"{{ if .RSSLink }}<link rel=feed href='{{ .RSSLink }}'>{{ end }}</head>"
+    ),
+    "themes/old/layouts/_default/single.html": (
+        b'<html>{{ partial "head.html" . }}<body data-s="{{ $.Site.RSSLink }}" data-f="{{ site.RSSLink }}"'
+        b' data-p="{{ $.Page.RSSLink }}" data-d="{{ .IsDraft }}" data-o="{{ .Params.IsDraft }}"'
+        b' data-own="{{ .Site.Params.RSSLink }}"></body></html>'
+    ),
+    "themes/old/layouts/_default/list.html": (
+        b'<html>{{ partial "head.html" . }}<body>{{ range .Pages }}{{ .Title }}{{ end }}</body></html>'
+    ),
+}
+
+
+def test_feed_links_and_is_draft_become_what_replaced_them(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "site", FEED_SITE)
+    with pytest.raises(BuildError):
+        build(source, tmp_path / "before")
+    notes = replace_removed_features(source)
+    assert sorted(note.split(" use")[1].split(" ")[1].rstrip(",") for note in notes) == [
+        ".IsDraft",
+        ".RSSLink",
+        ".Site.RSSLink",
+    ]
+    build_site(
+        source,
+        tmp_path / "public",
+        base_url="https://example.org/",
+        work_dir=tmp_path / "w",
+        extra_args=("--buildDrafts",),
+    )
+    single = (tmp_path / "public/posts/a/index.html").read_text()
+    feed = "https://example.org/index.xml"
+    assert f'<head><link rel="alternate" href="{feed}"></head>' in single  # a page has no feed of its own
+    assert f'data-s="{feed}" data-f="{feed}" data-p="" data-d="true" data-o="" data-own="own"' in single
+    assert 'data-d="false" data-o="mine"' in (tmp_path / "public/posts/b/index.html").read_text()
+    section = (tmp_path / "public/posts/index.html").read_text()
+    assert "<link rel=feed href='https://example.org/posts/index.xml'>" in section
+    assert replace_removed_features(source) == []
+
+
+def test_a_site_without_feeds_still_gets_the_old_feed_address(tmp_path: Path) -> None:
+    site = {**FEED_SITE, "hugo.toml": b'title = "Old"\ntheme = "old"\ndisableKinds = ["rss"]\n'}
+    source = write_tree(tmp_path / "site", site)
+    replace_removed_features(source)
+    home = build(source, tmp_path / "public")
+    assert '<head><link rel="alternate" href="https://example.org/index.xml">' in home
+    assert "rel=feed" not in home  # the home page has no feed now: its .RSSLink is empty
