@@ -113,6 +113,7 @@ def run_demo(
     cloud = LocalCloud(LocalCloudOptions(state_dir=state_dir), on_email=emails.append)
     console.print("Starting the local cloud…")
     cloud.start()
+    stopped = "Stopped before staging was live; run `make demo` again to start over."
     try:
         print(cloud.banner(), flush=True)
         assert cloud.services is not None and cloud.settings is not None
@@ -144,6 +145,10 @@ def run_demo(
                 return 1
         else:
             console.print("Waiting for your click (open the link, press Approve)…")
+        stopped = (
+            "Stopped while the run waited for approval; it still waits: start `presslift up` and open "
+            "the link above, or run `make demo DEMO_ARGS=--approve`."
+        )
         try:
             run = follow(api, run["id"], decided, console, decision_timeout)
         except TimeoutError:
@@ -161,10 +166,14 @@ def run_demo(
         print_metrics(console)
         if exit_when_live:
             return 0
+        stopped = ""  # Ctrl-C is how a finished demo ends
         console.print("Serving until Ctrl-C.")
         threading.Event().wait()
         return 0
     except KeyboardInterrupt:
+        if stopped:
+            console.print(f"\n[yellow]{stopped}[/yellow]")
+            return 130
         return 0
     finally:
         cloud.stop()
