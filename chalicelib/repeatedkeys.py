@@ -1,8 +1,8 @@
 """YAML with a key written twice in one mapping, as Hugo read it before 0.152: the last one counts.
 
 Hugo 0.152 moved to a YAML library that refuses a repeated key ("mapping key "draft" already defined"),
-where the one before kept the last occurrence without a word. A site whose front matter, data file or
-YAML config repeats a key (a hand-edited `draft:`, a `description:` pasted twice; the Zzo theme's
+where the one before kept the last occurrence without a word. A site whose front matter, data file,
+translation or YAML config repeats a key (a hand-edited `draft:`, a `description:` pasted twice; the Zzo theme's
 example content, Linode's and Dapr's docs had them) fails every build on this Hugo, as with plain Hugo.
 
 The fetch stage drops each earlier occurrence from the build's copy of the site (never the repository),
@@ -58,8 +58,8 @@ _CLOSE = re.compile(rb"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
 
 def drop_repeated_keys(site_root: Path) -> list[str]:
-    """Drop each earlier occurrence of a repeated YAML key in the site's content front matter, data and
-    config files (and its themes'); the files changed, relative to the site."""
+    """Drop each earlier occurrence of a repeated YAML key in the site's content front matter, data,
+    translation and config files (and its themes'); the files changed, relative to the site."""
     changed = []
     started = time.monotonic()
     for path, is_front_matter in _yaml_files(site_root):
@@ -103,6 +103,8 @@ def _yaml_files(site_root: Path) -> Iterator[tuple[str, bool]]:
                     yield str(path), False
         yield from ((path, False) for path in _files(root / "config", budget) if path.endswith(YAML_SUFFIXES))
         yield from ((path, False) for path in _files(root / "data", budget) if path.endswith(YAML_SUFFIXES))
+        # Translations (the Pure theme's i18n/en.yaml says `other:` twice for one message).
+        yield from ((path, False) for path in _files(root / "i18n", budget) if path.endswith(YAML_SUFFIXES))
         yield from ((path, True) for path in _files(root / "content", budget))
 
 
