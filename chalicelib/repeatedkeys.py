@@ -2,8 +2,9 @@
 
 Hugo 0.152 moved to a YAML library that refuses a repeated key ("mapping key "draft" already defined"),
 where the one before kept the last occurrence without a word. A site whose front matter, data file,
-translation or YAML config repeats a key (a hand-edited `draft:`, a `description:` pasted twice; the Zzo theme's
-example content, Linode's and Dapr's docs had them) fails every build on this Hugo, as with plain Hugo.
+translation or YAML config repeats a key (a hand-edited `draft:`, a `description:` pasted twice; the
+Zzo theme's example content, Pure's translations, Linode's and Dapr's docs had them) fails every build
+on this Hugo, as with plain Hugo.
 
 The fetch stage drops each earlier occurrence from the build's copy of the site (never the repository),
 so the build reads what older Hugo did, and names the files in one warning so they can be fixed. A file

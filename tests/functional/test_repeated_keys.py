@@ -17,7 +17,9 @@ SITE = {
     "hugo.yaml": b"title: First\nparams:\n  color: red\n  color: blue\ntitle: Harbour\ntheme: pure\n",
     "data/boats.yaml": b"name: Ada\nlength: 9\nname: Grace\n",
     # As the Pure theme's translations: a message's `other` twice.
-    "themes/pure/i18n/en.yaml": b"total_link:\n  other: Total {{ .Count }} link\n  other: Total {{ .Count }} links\n",
+    "themes/pure/i18n/en.yaml": (
+        b"total_link:\n  other: Total {{ .Count }} link\n  other: Total {{ .Count }} links\n"
+    ),
     "content/_index.md": b"---\ntitle: Home\n---\nHome.\n",
     # As the arberia theme's example contact page: draft written twice.
     "content/posts/a.md": b"---\ntitle: A\ndraft: true\ndate: 2026-01-01\ndraft: false\n---\nA body.\n",
