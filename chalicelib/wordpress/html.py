@@ -55,7 +55,7 @@ MORE_TOKEN = "ZQXMOREZQX"
 BLOCK_TAGS = (
     "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|"
     "blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|"
-    "footer|nav|figure|figcaption|details|menu|summary|iframe|audio|video|object|noscript|script"
+    "footer|nav|figure|figcaption|details|menu|summary|iframe|audio|video|object|script"
 )
 
 
@@ -102,6 +102,12 @@ PROTECTED_ONLY = re.compile(r"\s*ZQXPRE\d+ZQX\s*")
 PROTECTED_AT = re.compile(r"ZQXPRE(\d+)ZQX")
 LINE_BREAK = re.compile(r"\s*\n\s*")
 HAS_ANCHOR = re.compile(r"\s(?:id|name)\s*=", re.I)
+#: A tag or comment written over several lines (`<img class="thumb"\n data-src=...>`, as Squarespace and
+#: hand-formatted HTML have): WordPress keeps its newlines out of the paragraph rules.
+TAG_OVER_LINES = re.compile(r"<(?:!--(?:(?!-->).)*?\n.*?-->|[A-Za-z/!?][^>\n]*\n[^>]*>)", re.S)
+#: What a newline inside a tag is while the rules run: whitespace to them (`<div\x1fclass=...>` still
+#: opens a block), never in an export's text (XML 1.0 has no such character).
+NEWLINE_IN_TAG = "\x1f"
 
 
 def _blank_line_before(m: re.Match[str]) -> str:
@@ -113,7 +119,8 @@ def _blank_line_after(m: re.Match[str]) -> str:
 
 
 def wpautop(text: str) -> str:
-    """WordPress's paragraph rules: blank lines separate paragraphs, a single newline is a line break."""
+    """WordPress's paragraph rules: blank lines separate paragraphs, a single newline is a line break
+    (but not inside a tag, nor inside <pre>)."""
     if not text.strip():
         return ""
     protected: list[str] = []
@@ -123,6 +130,8 @@ def wpautop(text: str) -> str:
         return "\n\n" + PROTECTED_TOKEN.format(len(protected) - 1) + "\n\n"
 
     text = PRE.sub(protect, text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "<" in text and "\n" in text:
+        text = TAG_OVER_LINES.sub(_newlines_kept, text)
     # Functions, not "\\1" templates: Python 3.11 expands a template in Python code for every match.
     text = BLOCK_OPEN.sub(_blank_line_before, text)
     text = BLOCK_CLOSE.sub(_blank_line_after, text)
@@ -136,8 +145,12 @@ def wpautop(text: str) -> str:
         else:
             chunk = chunk.strip()
             out.append("<p>" + (LINE_BREAK.sub("<br />\n", chunk) if "\n" in chunk else chunk) + "</p>")
-    result = "\n\n".join(out)
+    result = "\n\n".join(out).replace(NEWLINE_IN_TAG, "\n")
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
+
+
+def _newlines_kept(m: re.Match[str]) -> str:
+    return m.group(0).replace("\n", NEWLINE_IN_TAG)
 
 
 def markdown_of(root: Any, *, marked: bool = False, attributes: bool = False) -> str:

@@ -5,7 +5,8 @@ builder plugins keeps the real image in an attribute that a script swaps in (`da
 `data-lazy-src`, `data-original`, ...) and a placeholder in `src`: a one-pixel `data:` GIF or a
 spinner. A converted page has no such script, so it showed the placeholder, and the real image was
 neither fetched nor counted. The real address becomes `src`; the `<noscript>` copy such plugins put
-beside the image for browsers without scripts is dropped, as it would show the image twice.
+beside the image for browsers without scripts is dropped, as it would show the image twice (after the
+image, as WP Rocket writes it; before it, as Squarespace does, when it shows the same address).
 
 This module must never add an image or take an address from anything but those attributes.
 """
@@ -41,6 +42,15 @@ def unlazy_images(root: Any) -> None:
             img.attrib.pop(name, None)
         fallback = img.getnext()
         if fallback is not None and fallback.tag == "noscript" and _only_images(fallback):
+            remove_node(fallback)
+        # Squarespace puts its copy before the image: dropped when it shows the same image.
+        fallback = img.getprevious()
+        if (
+            fallback is not None
+            and fallback.tag == "noscript"
+            and _only_images(fallback)
+            and all(_address(copy.get("src")) == real for copy in fallback)
+        ):
             remove_node(fallback)
 
 

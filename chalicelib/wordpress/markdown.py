@@ -63,6 +63,7 @@ TRAILING_SPACE = re.compile(r"[ \t]+\n")
 BLANK_LINES = re.compile(r"\n{3,}")
 # Blank lines around block output; collapsed to exactly one blank line at the end.
 BLOCK_GAP = "\n\n"
+HEADING_MARK = re.compile(r"^#{1,6} ")
 # U+FFFF can never come from an export (XML 1.0 forbids the character): it ends each code line that is
 # blank or ends in whitespace, so the clean-ups that squeeze blank lines and trailing spaces leave
 # code alone. `release` takes the marks out once the Markdown is final.
@@ -379,6 +380,14 @@ def _definitions(el: Any, ctx: _Context) -> str:
     return BLOCK_GAP + "\n".join(lines) + BLOCK_GAP if lines else ""
 
 
+def _one_line(text: str) -> str:
+    """A link's text written over blocks (a link around an image block, a heading and its text: Markdown
+    link text cannot hold a blank line) as one line: its lines joined, headings' marks and line breaks'
+    backslashes left out."""
+    lines = (HEADING_MARK.sub("", line.strip()).removesuffix("\\").rstrip() for line in text.split("\n"))
+    return " ".join(line for line in lines if line)
+
+
 def _block(inner: str) -> str:
     text = without_final_break(inner)
     return f"{BLOCK_GAP}{text}{BLOCK_GAP}" if text else ""
@@ -471,6 +480,8 @@ def _element(el: Any, ctx: _Context) -> str:
             return inner
         title = el.get("title")
         text = inner.strip()
+        if "\n" in text:
+            text = _one_line(text)
         target = destination(href)
         if text == inline(href) and not title and target == href and "<" not in href:
             return f"<{href}>"

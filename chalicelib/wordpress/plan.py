@@ -62,6 +62,7 @@ from chalicelib.wordpress.slugs import (
     fits_as_folder,
     slugify,
 )
+from chalicelib.wordpress.squarespace import written_text
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
 from chalicelib.wordpress.typesections import type_sections
 from chalicelib.wordpress.wxr import UNTYPED, Item, Site, Term
@@ -320,7 +321,7 @@ class Planner:
             url,
             item.title,
             item.meta.get("_wp_attachment_image_alt", "").strip(),
-            item.excerpt.strip(),
+            written_text(item.excerpt.strip()),
             item.parent,
             item.link,
         )

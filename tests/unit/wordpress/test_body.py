@@ -35,6 +35,46 @@ def test_wpautop_leaves_preformatted_text_alone():
     assert "<pre>a\n\n  b</pre>" in wpautop("x\n<pre>a\n\n  b</pre>")
 
 
+def test_wpautop_keeps_newlines_inside_a_tag_out_of_its_rules():
+    # A tag written over several lines (Squarespace's image blocks), even over a blank line, stays one tag.
+    html = '<div class="image"\n  data-x="1">\n<img class="thumb"\n  data-src="/a.jpg"\n\n  alt="A">\n</div>'
+    assert wpautop(html) == html  # one block: kept as it is, its tags whole
+    assert wpautop("one <b\nclass=x>two</b>\nthree") == "<p>one <b\nclass=x>two</b><br />\nthree</p>"
+    assert wpautop("a <!-- note\nmore -->\nb") == "<p>a <!-- note\nmore --><br />\nb</p>"
+    assert wpautop("1 < 2\nand 3 > 2") == "<p>1 < 2<br />\nand 3 > 2</p>"  # no tag: text
+
+
+def test_a_lazy_image_written_over_several_lines_is_one_image():
+    html = (
+        '<figure class="sqs-block-image-figure">\n  <a href="https://elsewhere.example/">\n'
+        '    <noscript><img src="https://img.example/p.jpg" /></noscript>\n'
+        '    <img class="thumb-image"\n      data-src="https://img.example/p.jpg"\n'
+        '      data-image-dimensions="2765x2081"\n      alt="Pumpkin">\n  </a>\n</figure>\n<p>Text.</p>'
+    )
+    markdown, _, _ = body(html)
+    assert "data-src" not in markdown and "data-image" not in markdown
+    # the <noscript> copy before it is the same image: one image, linked as the block linked it
+    assert markdown.split("\n\n")[0] == "[![Pumpkin](https://img.example/p.jpg)](https://elsewhere.example/)"
+    assert markdown.rstrip().endswith("Text.")
+
+
+def test_a_noscript_before_an_image_that_shows_another_image_is_kept():
+    html = '<noscript><img src="https://img.example/other.jpg"></noscript><img data-src="https://img.example/p.jpg">'
+    markdown, _, _ = body(html)
+    assert "other.jpg" in markdown and "p.jpg" in markdown
+
+
+def test_a_link_around_blocks_is_one_link_of_their_text():
+    # block editor content (no paragraph rules): a custom HTML block's linked card
+    html = (
+        '<!-- wp:html --><a href="https://elsewhere.example/">'
+        "<div><h3>Title</h3><p>Line one<br>two</p></div></a>"
+        "<!-- /wp:html --><!-- wp:paragraph --><p>After</p><!-- /wp:paragraph -->"
+    )
+    markdown, _, _ = body(html)
+    assert markdown == "[Title Line one two](https://elsewhere.example/)\n\nAfter\n"
+
+
 @pytest.mark.parametrize(
     ("html", "markdown"),
     [
