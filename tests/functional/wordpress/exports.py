@@ -39,6 +39,7 @@ class Post:
     meta: dict[str, str] = field(default_factory=dict)
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, nicename, name)
     extra: str = ""  # raw XML inside <item>, e.g. a <pubDate> or a repeated <wp:postmeta>
+    link: str = ""  # the item's <link>; https://old.example/<slug>/ when not given
 
     def xml(self) -> str:
         meta = "".join(
@@ -58,7 +59,8 @@ class Post:
         )
         return (
             f"<item><title>{cdata(self.title or self.slug)}</title>"
-            f"<link>https://old.example/{self.slug}/</link><dc:creator>ann</dc:creator>{self.extra}"
+            f"<link>{escape(self.link or f'https://old.example/{self.slug}/')}</link>"
+            f"<dc:creator>ann</dc:creator>{self.extra}"
             f"<content:encoded>{cdata(self.content)}</content:encoded>"
             f"<excerpt:encoded>{cdata(self.excerpt)}</excerpt:encoded>"
             f"<wp:post_id>{self.id}</wp:post_id>{date}<wp:post_name>{self.slug}</wp:post_name>"

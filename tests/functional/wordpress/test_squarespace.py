@@ -36,6 +36,7 @@ POSTS = [
         status="inherit",
         parent=4,
         attachment_url=IMG,
+        link=IMG,  # Squarespace's attachment links are their files
         content="img-5134cbefe4b0c6fb04df8065",
         excerpt="exc-5134cbefe4b0c6fb04df8065",
     ),
