@@ -8,7 +8,8 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `removedfeatures`: template features Hugo removed that have an exact replacement (ToCSS, IsServer);
 - `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds;
 - `remotedata`: getJSON and getCSV as resources.GetRemote and transform.Unmarshal;
-- `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`).
+- `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`);
+- `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built.
 
 `adapt(site_root, allowed_hosts)` runs them all and returns the run's `old-hugo-theme` notes (the
 shortcodes' warnings come from Hugo, at each use).
@@ -21,6 +22,7 @@ from pathlib import Path
 from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.internaltemplates import add_internal_templates, note
 from chalicelib.oldsettings import give_renamed_settings
+from chalicelib.paged404 import first_pager_on_404
 from chalicelib.remotedata import replace_remote_data
 from chalicelib.removedfeatures import replace_removed_features
 from chalicelib.removedshortcodes import add_removed_shortcodes
@@ -34,4 +36,4 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     notes += (
         replace_removed_features(site_root) + replace_remote_data(site_root) + rename_dotted_views(site_root)
     )
-    return notes + give_renamed_settings(site_root)
+    return notes + first_pager_on_404(site_root) + give_renamed_settings(site_root)
