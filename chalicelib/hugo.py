@@ -27,6 +27,7 @@ from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import check_source_paths, security_env
+from chalicelib.removedauthor import MAX_FIXES, give_empty_author
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
 SASS_ENV_BINARY = "PRESSLIFT_SASS_BIN"
@@ -184,13 +185,21 @@ def build_site(
     started = time.monotonic()
     # Hugo may hang after a page fails to render, before it says why; on one CPU it does not.
     idle = hugorun.NETWORK_IDLE_SECONDS if remote_hosts else hugorun.IDLE_SECONDS
+    given: list[str] = []  # a page's .Author, given as old Hugo did where this Hugo failed on it
     try:
-        proc = hugorun.run(args, env, timeout, idle_seconds=idle)
-        if proc.hung:
-            proc = hugorun.run(args, {**env, **hugorun.ONE_CPU}, budget.allow("Hugo"), idle_seconds=idle)
+        while True:
+            proc = hugorun.run(args, env, timeout, idle_seconds=idle)
+            if proc.hung:
+                proc = hugorun.run(args, {**env, **hugorun.ONE_CPU}, budget.allow("Hugo"), idle_seconds=idle)
+            if proc.returncode == 0 or proc.hung or len(given) >= MAX_FIXES:
+                break
+            if not (note := give_empty_author(site_relative(proc.log, source), source)):
+                break
+            given.append(note)
+            timeout = budget.allow("Hugo")
     except hugorun.TimedOut as exc:
         raise BuildError(budget.exhausted("Hugo", timeout), log_tail=error_lines(exc.log)) from exc
-    log = proc.log
+    log = "".join(f"WARN  {note}\n" for note in given) + proc.log
     if proc.returncode != 0:
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
         said = hint(shown)

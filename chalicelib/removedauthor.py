@@ -1,0 +1,68 @@
+"""A page's `.Author`, which Hugo removed, as the Hugo before its removal gave it: an empty author.
+
+Hugo deprecated a page's `.Author` in 0.98; from 0.112 it gave an empty author (every field "", no
+social links) until it was removed, and a theme that still reads it (Future Imperfect Slim's head)
+fails every build on Hugo 0.168. Unlike the site's removed fields (`removedfeatures`), the text
+`.Author` does not say whose it is: a data file's or a map's `Author` reads the same way and still
+works. So nothing is rewritten before the build. When Hugo fails saying a page has no field Author,
+the file, line and column it names are where a page's `.Author` is, and only that use becomes the
+empty author; the build then runs again (`hugo.build_site`, at most `MAX_FIXES` times), and each use
+replaced is a warning on the run.
+
+This module reads Hugo's log and rewrites one line of one template below the site's folder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+#: Uses replaced in one build at most: each costs a Hugo run up to the failure.
+MAX_FIXES = 5
+#: What a page's `.Author` gave from Hugo 0.112 until its removal: page.Author{} (a map's fields read
+#: the same as the struct's, and a non-empty map is true in an `if`, as a struct was).
+EMPTY_AUTHOR = (
+    '(dict "GivenName" "" "FamilyName" "" "DisplayName" "" "Thumbnail" "" "Image" "" "ShortBio" "" '
+    '"LongBio" "" "Email" "" "Social" (dict))'
+)
+_USE = re.compile(
+    r"at <((?:\$\w*|\.\w+)?(?:\.\w+)*?\.Author(?:\.\w+)*)>: "
+    r"can't evaluate field Author in type (?:\*hugolib\.pageState|page\.Page)\b"
+)
+#: Where a template failed; the last one before the use is its own (the others are its callers).
+_WHERE = re.compile(r'"([^"\n]{1,300}):(\d{1,6}):(\d{1,5})": execute of template failed')
+MAX_LINE = 10_000
+
+
+def give_empty_author(log: str, source: Path) -> str:
+    """Replace the use of a page's `.Author` that `log` (Hugo's, with the site's own paths) failed on
+    with the empty author; the warning naming it, or "" when there is none to replace."""
+    use = _USE.search(log)
+    places = list(_WHERE.finditer(log, max(0, use.start() - 4000), use.start())) if use else []
+    if not use or not places:
+        return ""
+    where, used = places[-1], use.group(1)
+    name, line_number, column = where.group(1), int(where.group(2)), int(where.group(3))
+    path = source / name
+    root = source.resolve()
+    if path.is_symlink() or not path.resolve().is_relative_to(root) or not path.resolve().is_file():
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    if not 0 < line_number <= len(lines) or len(lines[line_number - 1]) > MAX_LINE:
+        return ""
+    line = lines[line_number - 1]
+    starts = [m.start() for m in re.finditer(re.escape(used) + r"(?![\w])", line)]
+    if not starts:
+        return ""
+    start = min(starts, key=lambda at: abs(at - (column - 1)))
+    rest = used[used.index(".Author") + len(".Author") :]
+    lines[line_number - 1] = line[:start] + EMPTY_AUTHOR + rest + line[start + len(used) :]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return (
+        f"{name}:{line_number}:{column} uses a page's .Author, which Hugo no longer has: built with an "
+        "empty author, as the Hugo before its removal gave (update the theme to a release for this Hugo, "
+        "or write .Params.author)"
+    )
