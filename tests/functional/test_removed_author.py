@@ -62,3 +62,16 @@ def test_past_the_most_uses_it_fails_with_the_hint(tmp_path: Path) -> None:
         build(source, tmp_path / "public")
     rewritten = (source / "themes/old/layouts/_default/single.html").read_bytes()
     assert rewritten.count(b"GivenName") == MAX_FIXES
+
+
+def test_a_template_that_cannot_be_written_keeps_hugos_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_tree(tmp_path / "site", SITE)
+
+    def read_only(self: Path, *_: object, **__: object) -> int:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_text", read_only)
+    with pytest.raises(BuildError, match=r"uses \.Author"):
+        build(source, tmp_path / "public")
