@@ -103,8 +103,9 @@ PROTECTED_AT = re.compile(r"ZQXPRE(\d+)ZQX")
 LINE_BREAK = re.compile(r"\s*\n\s*")
 HAS_ANCHOR = re.compile(r"\s(?:id|name)\s*=", re.I)
 #: A tag or comment written over several lines (`<img class="thumb"\n data-src=...>`, as Squarespace and
-#: hand-formatted HTML have): WordPress keeps its newlines out of the paragraph rules.
-TAG_OVER_LINES = re.compile(r"<(?:!--(?:(?!-->).)*?\n.*?-->|[A-Za-z/!?][^>\n]*\n[^>]*>)", re.S)
+#: hand-formatted HTML have): WordPress keeps its newlines out of the paragraph rules. Neither part
+#: runs past the next "<", so a body of unclosed tags costs a linear scan, never a quadratic one.
+TAG_OVER_LINES = re.compile(r"<(?:!--[^<]{0,8000}?-->|[A-Za-z/!?][^<>\n]{0,2000}\n[^<>]{0,4000}>)")
 #: What a newline inside a tag is while the rules run: whitespace to them (`<div\x1fclass=...>` still
 #: opens a block), never in an export's text (XML 1.0 has no such character).
 NEWLINE_IN_TAG = "\x1f"

@@ -44,6 +44,13 @@ def test_wpautop_keeps_newlines_inside_a_tag_out_of_its_rules():
     assert wpautop("1 < 2\nand 3 > 2") == "<p>1 < 2<br />\nand 3 > 2</p>"  # no tag: text
 
 
+def test_wpautop_reads_a_body_of_unclosed_tags_in_one_pass():
+    # Hostile: tags and comments that never close; each look stops at the next "<" (linear, not n^2).
+    for body_text, lines in (("<a\n" * 50_000, 50_000), ("<!--\n" * 50_000, 50_000)):
+        result = wpautop(body_text)
+        assert result.startswith("<p>") and result.count("<br />") == lines - 1
+
+
 def test_a_lazy_image_written_over_several_lines_is_one_image():
     html = (
         '<figure class="sqs-block-image-figure">\n  <a href="https://elsewhere.example/">\n'
