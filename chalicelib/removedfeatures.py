@@ -30,6 +30,21 @@ from chalicelib.themelayouts import layout_roots, templates
 
 #: The site's config tables Hugo once gave templates as `.Site.<Name>` and now reads no more.
 TABLES = ("Author", "Authors", "Social")
+
+
+def _site_field(name: str) -> re.Pattern[bytes]:
+    """The site's field `name` by any receiver (`.Site.X`, `$.Site.X`, `$.Page.Site.X`, `site.X`), the
+    receiver included, so that the replacement stands for the whole."""
+    field = name.encode()
+    return re.compile(
+        rb"(?:\$\w*(?:\.\w+)*|(?<![\w)$])(?:\.\w+)*)\.Site\."
+        + field
+        + rb"\b|(?<![\w.])site\."
+        + field
+        + rb"\b"
+    )
+
+
 #: Each removed feature's pattern, what it becomes, and its name in the warning.
 REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     # Only the namespaced name: its `toCSS` alias is still Hugo's (Stack and Coder use it).
@@ -47,18 +62,13 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
         ".Site.Config.Services.GoogleAnalytics.ID",
     ),
     (
-        re.compile(
-            rb"(?:\$\w*(?:\.\w+)*|(?<![\w)$])(?:\.\w+)*)\.Site\.IsServer\b|(?<![\w.])site\.IsServer\b"
-        ),
+        _site_field("IsServer"),
         b"hugo.IsServer",
         ".Site.IsServer",
         "hugo.IsServer",
     ),
     (
-        re.compile(
-            rb"(?:\$\w*(?:\.\w+)*|(?<![\w)$])(?:\.\w+)*)\.Site\.IsMultiLingual\b"
-            rb"|(?<![\w.])site\.IsMultiLingual\b"
-        ),
+        _site_field("IsMultiLingual"),
         b"hugo.IsMultilingual",
         ".Site.IsMultiLingual",
         "hugo.IsMultilingual",
@@ -73,7 +83,7 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     (
         # The site's feed as old Hugo gave it: the home page's RSS, or where it would be when the site
         # has none (the old field never failed; a missing output format would).
-        re.compile(rb"(?:\$\w*(?:\.\w+)*|(?<![\w)$])(?:\.\w+)*)\.Site\.RSSLink\b|(?<![\w.])site\.RSSLink\b"),
+        _site_field("RSSLink"),
         rb'(or (site.Home.OutputFormats.Get "rss") (dict "Permalink" (absLangURL "index.xml"))).Permalink',
         ".Site.RSSLink",
         '(.OutputFormats.Get "rss").Permalink',
