@@ -9,7 +9,8 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds;
 - `remotedata`: getJSON and getCSV as resources.GetRemote and transform.Unmarshal;
 - `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`);
-- `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built.
+- `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built;
+- `buildoptions`: front matter and cascades that set `_build`, which Hugo renamed `build` and refuses.
 
 `adapt(site_root, allowed_hosts)` runs them all and returns the run's `old-hugo-theme` notes (the
 shortcodes' warnings come from Hugo, at each use).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chalicelib.buildoptions import rename_build_options
 from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.internaltemplates import add_internal_templates, note
 from chalicelib.oldsettings import give_renamed_settings
@@ -36,4 +38,5 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     notes += (
         replace_removed_features(site_root) + replace_remote_data(site_root) + rename_dotted_views(site_root)
     )
-    return notes + first_pager_on_404(site_root) + give_renamed_settings(site_root)
+    notes += first_pager_on_404(site_root) + give_renamed_settings(site_root)
+    return notes + rename_build_options(site_root)

@@ -102,14 +102,20 @@ def _yaml_files(site_root: Path) -> Iterator[tuple[str, bool]]:
                 path = root / f"{name}{suffix}"
                 if path.is_file() and not path.is_symlink():
                     yield str(path), False
-        yield from ((path, False) for path in _files(root / "config", budget) if path.endswith(YAML_SUFFIXES))
-        yield from ((path, False) for path in _files(root / "data", budget) if path.endswith(YAML_SUFFIXES))
+        yield from (
+            (path, False) for path in regular_files(root / "config", budget) if path.endswith(YAML_SUFFIXES)
+        )
+        yield from (
+            (path, False) for path in regular_files(root / "data", budget) if path.endswith(YAML_SUFFIXES)
+        )
         # Translations (the Pure theme's i18n/en.yaml says `other:` twice for one message).
-        yield from ((path, False) for path in _files(root / "i18n", budget) if path.endswith(YAML_SUFFIXES))
-        yield from ((path, True) for path in _files(root / "content", budget))
+        yield from (
+            (path, False) for path in regular_files(root / "i18n", budget) if path.endswith(YAML_SUFFIXES)
+        )
+        yield from ((path, True) for path in regular_files(root / "content", budget))
 
 
-def _files(folder: Path, budget: list[int]) -> Iterator[str]:
+def regular_files(folder: Path, budget: list[int]) -> Iterator[str]:
     """The regular files below `folder`, never through a link; `budget[0]` counts down the files
     a site may have read."""
     if folder.is_symlink() or not folder.is_dir():
