@@ -31,9 +31,19 @@ _SCSS_IMPORT = re.compile(
     r"TOCSS: .{0,400}?File to import not found or unreadable: ([^\s]{1,120}?)\.?(?:\s|$)"
 )
 _GONE_FIELD = re.compile(
-    r"can't evaluate field (\w{1,40}) in type (page\.Site|\*resources\.Namespace|\*hugolib\.pageState)"
+    r"can't evaluate field (\w{1,40}) in type "
+    r"(page\.Site|\*page\.siteWrapper|\*resources\.Namespace|\*hugolib\.pageState)"
 )
-_RECEIVERS = {"page.Site": ".Site.", "*resources.Namespace": "resources.", "*hugolib.pageState": "."}
+_RECEIVERS = {
+    "page.Site": ".Site.",
+    "*page.siteWrapper": ".Site.",  # the site as `site` or a partial's context gives it
+    "*resources.Namespace": "resources.",
+    "*hugolib.pageState": ".",
+}
+_CONTENT_TYPE = re.compile(
+    r'"([^"\n]{1,300}?):\d+:\d+": access denied: "([\w.+-]{1,40}/[\w.+-]{1,60})" is not whitelisted in '
+    r'policy "security\.allowContent"'
+)
 _GONE_FUNCTION = re.compile(r'function "(\w{1,40})" not defined')
 _GONE_TEMPLATE = re.compile(r'no such template "(_internal/[\w./-]{1,80})"')
 _NO_PAGER = re.compile(
@@ -117,6 +127,15 @@ def hint(log: str) -> str:
             f"the site fetches {urls[0]}{more} while it builds (resources.GetRemote), and Presslift's builds "
             "fetch nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
             f"update SITE --remote-hosts {','.join(hosts)}`, or commit the files under assets/"
+        )
+    if found := _CONTENT_TYPE.search(log):
+        path, media = found.groups()
+        shown = path.split("/source/", 1)[1] if "/source/" in path else path
+        return (
+            f"the site has {media} content ({shown}), which Hugo refuses by default since 0.162 (a fix for "
+            "cross-site scripting through HTML content files): rewrite it as Markdown, or, where everyone "
+            "who writes the site's content is trusted, allow it in the site's config with "
+            "`[security] allowContent = ['.*']`"
         )
     if _METHOD.search(log):
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"

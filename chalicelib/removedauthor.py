@@ -9,13 +9,22 @@ the file, line and column it names are where a page's `.Author` is, and only tha
 empty author; the build then runs again (`hugo.build_site`, at most `MAX_FIXES` times), and each use
 replaced is a warning on the run.
 
+The site's `.Author`, `.Authors` and `.Social` read through `.Site` are `removedfeatures`' before the
+build; read on a site given as a partial's context (Congo: `partial "functions/warnings.html" .Site`,
+then `{{ if .Author }}`), they are found the same way as a page's, and that use becomes what old Hugo
+gave: the config's table of that name (`removedfeatures.SiteConfig.old_table`), written into the
+template as a literal, or an empty one.
+
 This module reads Hugo's log and rewrites one line of one template below the site's folder.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+from chalicelib.removedfeatures import site_config
 
 #: Uses replaced in one build at most: each costs a Hugo run up to the failure.
 MAX_FIXES = 5
@@ -29,6 +38,12 @@ _USE = re.compile(
     r"at <((?:\$\w*|\.\w+)?(?:\.\w+)*?\.Author(?:\.\w+)*)>: "
     r"can't evaluate field Author in type (?:\*hugolib\.pageState|page\.Page)\b"
 )
+_SITE_USE = re.compile(
+    r"at <((?:\$\w*|\.\w+)?(?:\.\w+)*?\.(Author|Authors|Social)(?:\.\w+)*)>: "
+    r"can't evaluate field (?:Author|Authors|Social) in type \*?page\.(?:siteWrapper|Site)\b"
+)
+#: Nesting of a config table written as a template literal; deeper is left to Hugo's failure.
+MAX_DEPTH = 8
 #: Where a template failed; the last one before the use is its own (the others are its callers).
 _WHERE = re.compile(r'"([^"\n]{1,300}):(\d{1,6}):(\d{1,5})": execute of template failed')
 MAX_LINE = 10_000
@@ -37,11 +52,15 @@ MAX_LINE = 10_000
 def give_empty_author(log: str, source: Path) -> str:
     """Replace the use of a page's `.Author` that `log` (Hugo's, with the site's own paths) failed on
     with the empty author; the warning naming it, or "" when there is none to replace."""
-    use = _USE.search(log)
+    use = _USE.search(log) or _SITE_USE.search(log)
     places = list(_WHERE.finditer(log, max(0, use.start() - 4000), use.start())) if use else []
     if not use or not places:
         return ""
     where, used = places[-1], use.group(1)
+    field = "Author" if use.re is _USE else use.group(2)
+    given = EMPTY_AUTHOR if use.re is _USE else _site_table(source, field)
+    if given is None:
+        return ""
     name, line_number, column = where.group(1), int(where.group(2)), int(where.group(3))
     path = source / name
     root = source.resolve()
@@ -58,14 +77,47 @@ def give_empty_author(log: str, source: Path) -> str:
     if not starts:
         return ""
     start = min(starts, key=lambda at: abs(at - (column - 1)))
-    rest = used[used.index(".Author") + len(".Author") :]
-    lines[line_number - 1] = line[:start] + EMPTY_AUTHOR + rest + line[start + len(used) :]
+    rest = used[used.index(f".{field}") + len(field) + 1 :]
+    lines[line_number - 1] = line[:start] + given + rest + line[start + len(used) :]
     try:
         path.write_text("\n".join(lines), encoding="utf-8")
     except OSError:  # a copy Presslift may not write: Hugo's failure stands, with its hint
         return ""
+    if use.re is _SITE_USE:
+        return (
+            f"{name}:{line_number}:{column} uses the site's .{field}, which Hugo no longer has: built with "
+            f"the config's [{field.lower()}] table as old Hugo gave it (update the theme to a release for "
+            f"this Hugo, or write .Site.Params.{field.lower()})"
+        )
     return (
         f"{name}:{line_number}:{column} uses a page's .Author, which Hugo no longer has: built with an "
         "empty author, as the Hugo before its removal gave (update the theme to a release for this Hugo, "
         "or write .Params.author)"
     )
+
+
+def _site_table(source: Path, field: str) -> str | None:
+    """The site's old `.<field>` as a template literal, or None where it cannot be written as one."""
+    config = site_config(source)
+    return None if config is None else literal(config.old_table(field.lower())[0])
+
+
+def literal(value: object, depth: int = 0) -> str | None:
+    """`value` (a config's) as a Go template expression, or None for what has none (dates, deep nests)."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, str):
+        return json.dumps(value)  # a Go string literal: JSON's escapes are Go's
+    if isinstance(value, list):
+        items = [literal(item, depth + 1) for item in value]
+        return None if None in items else "(slice " + " ".join(map(str, items)) + ")"
+    if isinstance(value, dict):
+        pairs = [(json.dumps(str(key)), literal(item, depth + 1)) for key, item in value.items()]
+        if any(item is None for _, item in pairs):
+            return None
+        return "(dict" + "".join(f" {key} {item}" for key, item in pairs) + ")"
+    return None

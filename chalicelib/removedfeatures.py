@@ -22,12 +22,15 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.errors import BuildError
 from chalicelib.hugo_policy import CONFIG_DIR, component_configs
 from chalicelib.themelayouts import layout_roots, templates
 
+PREFIXED_PARTIAL = 'partial "partials/NAME"'
+PREFIX_WRITTEN = re.compile(rb"[\"`]partials/")
 #: The site's config tables Hugo once gave templates as `.Site.<Name>` and now reads no more.
 TABLES = ("Author", "Authors", "Social")
 
@@ -98,6 +101,21 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     (re.compile(rb"(?<!Params)(?<!Data)\.IsDraft\b"), b".Draft", ".IsDraft", ".Draft"),
     (re.compile(rb"\b([Ss]ite)\.LastChange\b"), rb"\1.Lastmod", ".Site.LastChange", ".Site.Lastmod"),
     (re.compile(rb"\.NextPage\b"), b".Next", ".NextPage", ".Next"),
+    (
+        # A partial named with its folder: Hugo before 0.146 dropped the "partials/" it found there.
+        re.compile(rb"\b(partial(?:Cached)?\s+)([\"`])partials/"),
+        rb"\1\2",
+        PREFIXED_PARTIAL,
+        'partial "NAME"',
+    ),
+    (
+        # The same name built in a variable (Congo: `$header := print "partials/header/" ...`, then
+        # `partial $header .`), in a template that writes "partials/" (PREFIX_WRITTEN).
+        re.compile(rb"\b(partial(?:Cached)?\s+)(\$\w+(?:\.\w+)*)"),
+        rb'\1(strings.TrimPrefix "partials/" \2)',
+        PREFIXED_PARTIAL,
+        'partial "NAME"',
+    ),
     (re.compile(rb"\.PrevPage\b"), b".Prev", ".PrevPage", ".Prev"),
     *(
         (
@@ -121,7 +139,7 @@ CONFIG_TABLE = "presslift_config"
 PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
     rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
-    rb"|LastChange|NextPage|PrevPage|Language\.Get|RSSLink|IsDraft"
+    rb"|LastChange|NextPage|PrevPage|Language\.Get|RSSLink|IsDraft|[\"`]partials/"
 )
 
 
@@ -146,9 +164,12 @@ def replace_removed_features(site_root: Path) -> list[str]:
             continue
         changed = text
         for pattern, replacement, name, _ in REPLACEMENTS:
+            if name == PREFIXED_PARTIAL and not PREFIX_WRITTEN.search(text):
+                continue
             changed, count = pattern.subn(replacement, changed)
-            if count:
-                used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
+            where = path.relative_to(site_root).as_posix()
+            if count and where not in used.setdefault(name, []):
+                used[name].append(where)
         changed, names = _page_file_fields(changed)
         for name in names:
             used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
@@ -214,31 +235,16 @@ def _give_config(site_root: Path, tables: list[str], keys: list[str]) -> dict[st
     it, else the site's own `params.<name>` where that is a table (as Hugo's deprecation advised), else
     empty, as old Hugo's was. Its own name, so that a site's `params.author` string is never read as
     one. Returns where each table came from ("" for empty), or None where it could not be written."""
-    try:
-        configs = list(component_configs(site_root))
-    except BuildError:
+    config = site_config(site_root)
+    if config is None:
         return None  # Hugo says what is wrong with it
-    top: dict[str, dict[str, object]] = {}
-    params: dict[str, object] = {}
-    values: dict[str, object] = {}
-    for _, config in configs:
-        for key, value in config.items():  # Hugo's keys ignore case: [Author] and [author.links] are one
-            name = str(key).lower()
-            if name == "params" and isinstance(value, dict):
-                params.update({str(k).lower(): v for k, v in value.items()})
-            elif isinstance(value, dict):
-                top[name] = {**top.get(name, {}), **value}
-            else:
-                values[name] = value
     sources: dict[str, str] = {}
     lines = [f"\n[{CONFIG_TABLE}]  # Presslift: what templates written for an older Hugo read"]
-    lines += [f"{json.dumps(key)} = {_toml(values[key])}" for key in keys if _toml(values.get(key))]
+    lines += [
+        f"{json.dumps(key)} = {_toml(config.values[key])}" for key in keys if _toml(config.values.get(key))
+    ]
     for name in tables:
-        own = params.get(name)
-        table = top.get(name) or (own if isinstance(own, dict) else {})
-        sources[name] = (
-            f"the config's [{name}] table" if name in top else f"the site's params.{name}" if table else ""
-        )
+        table, sources[name] = config.old_table(name)
         lines.append(f"[{CONFIG_TABLE}.{name}]")
         lines += [f"{json.dumps(str(k))} = {_toml(v)}" for k, v in table.items() if _toml(v)]
     folder = site_root / CONFIG_DIR / "_default"
@@ -256,6 +262,52 @@ def _give_config(site_root: Path, tables: list[str], keys: list[str]) -> dict[st
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(written, encoding="utf-8")
     return sources
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The site's config as old Hugo gave templates its parts: top-level tables, params, other values
+    (keys lower case: Hugo's ignore case, so [Author] and [author.links] are one)."""
+
+    top: dict[str, dict[str, object]]
+    params: dict[str, object]
+    values: dict[str, object]
+
+    def old_table(self, name: str) -> tuple[dict[str, object], str]:
+        """What `.Site.<Name>` gave, and where it came from ("" for empty): the config's top-level table
+        of that name, else the site's own `params.<name>` where that is a table (as Hugo's deprecation
+        advised), else empty, as old Hugo's was."""
+        own = self.params.get(name)
+        table = self.top.get(name) or (own if isinstance(own, dict) else {})
+        source = (
+            f"the config's [{name}] table"
+            if name in self.top
+            else f"the site's params.{name}"
+            if table
+            else ""
+        )
+        return table, source
+
+
+def site_config(site_root: Path) -> SiteConfig | None:
+    """The site's config, merged from all its files and formats; None where Hugo will say what is wrong."""
+    try:
+        configs = list(component_configs(site_root))
+    except BuildError:
+        return None
+    top: dict[str, dict[str, object]] = {}
+    params: dict[str, object] = {}
+    values: dict[str, object] = {}
+    for _, config in configs:
+        for key, value in config.items():
+            name = str(key).lower()
+            if name == "params" and isinstance(value, dict):
+                params.update({str(k).lower(): v for k, v in value.items()})
+            elif isinstance(value, dict):
+                top[name] = {**top.get(name, {}), **value}
+            else:
+                values[name] = value
+    return SiteConfig(top, params, values)
 
 
 def _toml(value: object) -> str:
