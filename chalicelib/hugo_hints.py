@@ -44,6 +44,14 @@ _CONTENT_TYPE = re.compile(
     r'"([^"\n]{1,300}?):\d+:\d+": access denied: "([\w.+-]{1,40}/[\w.+-]{1,60})" is not whitelisted in '
     r'policy "security\.allowContent"'
 )
+#: A theme reading a param as a table whose value in the config (or front matter) is not one.
+_PARAM_SHAPE = re.compile(
+    r"at <((?:\$|\$?\.\w+)?(?:\.\w+)*?\.Params)((?:\.\w{1,60}){2,9})>: "
+    r"can't evaluate field (\w{1,60}) in type (string|\[\]interface \{\}|bool|int|int64|float64)(?!\w)"
+)
+#: Where a template failed; the last one before what failed is its own (the others are its callers).
+_PLACE = re.compile(r'"([^"\n]{1,300}?):(\d{1,6}):\d{1,5}": execute of template failed')
+_KINDS = {"string": "a string", "[]interface {}": "a list", "bool": "true or false"}
 _GONE_FUNCTION = re.compile(r'function "(\w{1,40})" not defined')
 _GONE_TEMPLATE = re.compile(r'no such template "(_internal/[\w./-]{1,80})"')
 _NO_PAGER = re.compile(
@@ -141,6 +149,8 @@ def hint(log: str) -> str:
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
     if gone := _removed(log):
         return gone
+    if (found := _PARAM_SHAPE.search(log)) and (shape := _param_shape(found, log)):
+        return shape
     if found := _NO_PAGER.search(log):
         page, template, line, call = found.groups()
         return (
@@ -201,4 +211,23 @@ def _removed(log: str) -> str:
     return (
         f"the site's theme uses {used}, which the Hugo this build runs no longer has (the theme was written "
         f"for an older Hugo): update the theme to a release for this Hugo, or {do}"
+    )
+
+
+def _param_shape(found: re.Match[str], log: str) -> str:
+    params, after, field, kind = found.groups()
+    places = list(_PLACE.finditer(log, max(0, found.start() - 4000), found.start()))
+    keys = after.lstrip(".").split(".")
+    if field not in keys[1:] or not places:
+        return ""
+    template, line = places[-1].groups()
+    path = ".".join(keys[: len(keys) - 1 - keys[::-1].index(field)])
+    used = f"{params}.{path}.{field}"
+    site = "Site." in params  # .Site.Params, .Site.Language.Params, $.Page.Site.Params: the config's
+    where = f"the site's config sets params.{path}" if site else f"the page's front matter sets {path}"
+    table = f"[params.{path}]" if site else f"{path}:"
+    return (
+        f"the site's theme reads {used} ({template}, line {line}) as a table with the key {field}, and "
+        f"{where} to {_KINDS.get(kind, 'a number')}: write it as a table ({table} with {field} = ...), as "
+        "the theme's documentation or example config shows"
     )

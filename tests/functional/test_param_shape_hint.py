@@ -1,0 +1,50 @@
+"""A theme that reads a param as a table (`.Site.Params.author.email`) where the site's config sets it
+to a string, a list or a boolean (a theme's README asks for a table; the site wrote a name): plain Hugo
+says it "can't evaluate field email in type string", and the build's error says which setting to
+write as a table, through the real Hugo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chalicelib.errors import BuildError
+from chalicelib.hugo import build_site
+from tests.conftest import write_tree
+
+CONFIG = b'title = "x"\n[params]\nauthor = "Jane"\nlogo = ["a"]\nflag = true\n[params.social]\nname = "s"\n'
+CASES = [
+    (
+        "{{ .Site.Params.author.email }}",
+        "reads .Site.Params.author.email (layouts/_partials/head.html, line 2) as a table with the key "
+        "email, and the site's config sets params.author to a string: write it as a table ([params.author] "
+        "with email",
+    ),
+    ("{{ $.Site.Params.logo.text }}", "the site's config sets params.logo to a list"),
+    ("{{ .Page.Site.Params.flag.on }}", "the site's config sets params.flag to true or false"),
+    ("{{ .Site.Params.social.name.first }}", "sets params.social.name to a string"),
+    ("{{ .Site.Language.Params.author.name }}", "the site's config sets params.author to a string"),
+    ("{{ .Params.extra.x }}", "the page's front matter sets extra to a string: write it as a table (extra:"),
+    ("{{ site.Params.author.email }}", ""),  # Hugo names the function only: its own words stand
+    ("{{ .Site.Titel.x }}", ""),
+]
+
+
+@pytest.mark.parametrize(("template", "said"), CASES, ids=[case[0] for case in CASES])
+def test_a_param_read_as_a_table_names_the_setting(tmp_path: Path, template: str, said: str) -> None:
+    files = {
+        "hugo.toml": CONFIG,
+        "content/_index.md": b'---\ntitle: Home\nextra: "s"\n---\n',
+        "layouts/home.html": b'{{ partial "head.html" . }}',
+        "layouts/_partials/head.html": b"<head>\n" + template.encode() + b"</head>",
+    }
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    message = str(failed.value)
+    if said:
+        assert message.startswith("Hugo failed (exit 1): the site's theme reads ") and said in message
+        assert "Hugo said" in message
+    else:
+        assert "the site's theme reads" not in message and "can't evaluate field" in message
