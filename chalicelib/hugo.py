@@ -28,6 +28,7 @@ from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import check_source_paths, security_env
 from chalicelib.removedauthor import MAX_FIXES, give_empty_author
+from chalicelib.siteofsite import give_site_itself
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
 SASS_ENV_BINARY = "PRESSLIFT_SASS_BIN"
@@ -185,7 +186,7 @@ def build_site(
     started = time.monotonic()
     # Hugo may hang after a page fails to render, before it says why; on one CPU it does not.
     idle = hugorun.NETWORK_IDLE_SECONDS if remote_hosts else hugorun.IDLE_SECONDS
-    given: list[str] = []  # a page's .Author, given as old Hugo did where this Hugo failed on it
+    given: list[str] = []  # a page's .Author, a site's .Site: given as old Hugo did where this one failed
     try:
         while True:
             proc = hugorun.run(args, env, timeout, idle_seconds=idle)
@@ -193,7 +194,8 @@ def build_site(
                 proc = hugorun.run(args, {**env, **hugorun.ONE_CPU}, budget.allow("Hugo"), idle_seconds=idle)
             if proc.returncode == 0 or proc.hung or len(given) >= MAX_FIXES:
                 break
-            if not (note := give_empty_author(site_relative(proc.log, source), source)):
+            shown = site_relative(proc.log, source)
+            if not (note := give_empty_author(shown, source) or give_site_itself(shown, source)):
                 break
             given.append(note)
             timeout = budget.allow("Hugo")

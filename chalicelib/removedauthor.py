@@ -45,7 +45,7 @@ _SITE_USE = re.compile(
 #: Nesting of a config table written as a template literal; deeper is left to Hugo's failure.
 MAX_DEPTH = 8
 #: Where a template failed; the last one before the use is its own (the others are its callers).
-_WHERE = re.compile(r'"([^"\n]{1,300}):(\d{1,6}):(\d{1,5})": execute of template failed')
+WHERE = re.compile(r'"([^"\n]{1,300}):(\d{1,6}):(\d{1,5})": execute of template failed')
 MAX_LINE = 10_000
 
 
@@ -53,7 +53,7 @@ def give_empty_author(log: str, source: Path) -> str:
     """Replace the use of a page's `.Author` that `log` (Hugo's, with the site's own paths) failed on
     with the empty author; the warning naming it, or "" when there is none to replace."""
     use = _USE.search(log) or _SITE_USE.search(log)
-    places = list(_WHERE.finditer(log, max(0, use.start() - 4000), use.start())) if use else []
+    places = list(WHERE.finditer(log, max(0, use.start() - 4000), use.start())) if use else []
     if not use or not places:
         return ""
     where, used = places[-1], use.group(1)
@@ -62,26 +62,8 @@ def give_empty_author(log: str, source: Path) -> str:
     if given is None:
         return ""
     name, line_number, column = where.group(1), int(where.group(2)), int(where.group(3))
-    path = source / name
-    root = source.resolve()
-    if path.is_symlink() or not path.resolve().is_relative_to(root) or not path.resolve().is_file():
-        return ""
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return ""
-    if not 0 < line_number <= len(lines) or len(lines[line_number - 1]) > MAX_LINE:
-        return ""
-    line = lines[line_number - 1]
-    starts = [m.start() for m in re.finditer(re.escape(used) + r"(?![\w])", line)]
-    if not starts:
-        return ""
-    start = min(starts, key=lambda at: abs(at - (column - 1)))
     rest = used[used.index(f".{field}") + len(field) + 1 :]
-    lines[line_number - 1] = line[:start] + given + rest + line[start + len(used) :]
-    try:
-        path.write_text("\n".join(lines), encoding="utf-8")
-    except OSError:  # a copy Presslift may not write: Hugo's failure stands, with its hint
+    if not replace_use(source / name, source, line_number, column, used, given + rest):
         return ""
     if use.re is _SITE_USE:
         return (
@@ -94,6 +76,31 @@ def give_empty_author(log: str, source: Path) -> str:
         "empty author, as the Hugo before its removal gave (update the theme to a release for this Hugo, "
         "or write .Params.author)"
     )
+
+
+def replace_use(path: Path, source: Path, line_number: int, column: int, used: str, given: str) -> bool:
+    """Replace the `used` text nearest `column` of line `line_number` of `path` (a template in `source`,
+    never through a link or outside it) with `given`; whether it was."""
+    root = source.resolve()
+    if path.is_symlink() or not path.resolve().is_relative_to(root) or not path.resolve().is_file():
+        return False
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not 0 < line_number <= len(lines) or len(lines[line_number - 1]) > MAX_LINE:
+        return False
+    line = lines[line_number - 1]
+    starts = [m.start() for m in re.finditer(re.escape(used) + r"(?![\w])", line)]
+    if not starts:
+        return False
+    start = min(starts, key=lambda at: abs(at - (column - 1)))
+    lines[line_number - 1] = line[:start] + given + line[start + len(used) :]
+    try:
+        path.write_text("\n".join(lines), encoding="utf-8")
+    except OSError:  # a copy Presslift may not write: Hugo's failure stands, with its hint
+        return False
+    return True
 
 
 def _site_table(source: Path, field: str) -> str | None:
