@@ -10,6 +10,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `remotedata`: getJSON and getCSV as resources.GetRemote and transform.Unmarshal;
 - `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`);
 - `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built;
+- `htmlviews`: a content view a JSON or RSS template renders, which Hugo now finds only by its format;
 - `buildoptions`: front matter and cascades that set `_build`, which Hugo renamed `build` and refuses.
 
 `adapt(site_root, allowed_hosts)` runs them all and returns the run's `old-hugo-theme` notes (the
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from chalicelib.buildoptions import rename_build_options
 from chalicelib.dottedviews import rename_dotted_views
+from chalicelib.htmlviews import render_html_views
 from chalicelib.internaltemplates import add_internal_templates, note
 from chalicelib.oldsettings import give_renamed_settings
 from chalicelib.paged404 import first_pager_on_404
@@ -39,4 +41,4 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
         replace_removed_features(site_root) + replace_remote_data(site_root) + rename_dotted_views(site_root)
     )
     notes += first_pager_on_404(site_root) + give_renamed_settings(site_root)
-    return notes + rename_build_options(site_root)
+    return notes + render_html_views(site_root) + rename_build_options(site_root)
