@@ -52,13 +52,16 @@ def render_html_views(site_root: Path) -> list[str]:
     given: set[bytes] = set()
     for view, paths in sorted(calling.items()):
         variants = _variants(files, view)
+        picker = layouts / FOLDER / f"{view}.html"
+        copies = {layouts / FOLDER / _copy_name(view, *key): path for key, path in variants.items()}
         if ("_default", "") not in variants or _has_other_format(files, view):
             continue
-        for (folder, lang), path in variants.items():
-            copy = layouts / FOLDER / _copy_name(view, folder, lang)
+        if any(_through_link(site_root, target) for target in (picker, *copies)):
+            continue  # never written through a link the repository put there
+        for copy, path in copies.items():
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(path.read_bytes())
-        (layouts / FOLDER / f"{view}.html").write_text(_picker(view, variants), encoding="utf-8")
+        picker.write_text(_picker(view, variants), encoding="utf-8")
         given.add(view.encode())
         callers = sorted({p.relative_to(site_root).as_posix() for p in paths})
         more = f" and {len(callers) - 1} more" if len(callers) > 1 else ""
@@ -90,6 +93,10 @@ def _variants(files: list[Path], view: str) -> dict[tuple[str, str], Path]:
             continue
         found.setdefault((path.parent.name, (name[2] or "").lower()), path)
     return {key: path for key, path in found.items() if re.fullmatch(r"[\w-]{1,60}", key[0])}
+
+
+def _through_link(site_root: Path, target: Path) -> bool:
+    return any(part.is_symlink() for part in (target, *target.parents) if part.is_relative_to(site_root))
 
 
 def _copy_name(view: str, folder: str, lang: str) -> str:

@@ -76,3 +76,14 @@ def test_a_view_the_format_has_or_without_a_default_is_left_alone(tmp_path: Path
     source = write_tree(tmp_path / "site", site)
     assert render_html_views(source) == []
     assert not (source / "layouts").exists()
+
+
+def test_a_link_in_the_way_is_never_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    source = write_tree(tmp_path / "site", SITE)
+    (source / "layouts/_partials").mkdir(parents=True)
+    (source / "layouts/_partials/presslift").symlink_to(outside)
+    assert render_html_views(source) == []
+    assert list(outside.iterdir()) == []
+    assert b'.Render "date"' in (source / "themes/slim/layouts/_default/index.json.json").read_bytes()
