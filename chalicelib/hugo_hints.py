@@ -52,6 +52,12 @@ _PARAM_SHAPE = re.compile(
 #: Where a template failed; the last one before what failed is its own (the others are its callers).
 _PLACE = re.compile(r'"([^"\n]{1,300}?):(\d{1,6}):\d{1,5}": execute of template failed')
 _KINDS = {"string": "a string", "[]interface {}": "a list", "bool": "true or false"}
+#: Content in a markup Hugo renders with an external program (AsciiDoc, Pandoc, reStructuredText).
+_MARKUP_PROGRAM = re.compile(
+    r'"([^"\n]{1,300}?):\d+:\d+": (?:access denied: "(asciidoctor|pandoc|rst2html(?:\.py)?)" is not '
+    r"whitelisted|(asciidoctor|pandoc|rst2html(?:\.py)?) not found in \$PATH)"
+)
+_MARKUPS = {"asciidoctor": "AsciiDoc", "pandoc": "Pandoc", "rst2html": "reStructuredText"}
 _GONE_FUNCTION = re.compile(r'function "(\w{1,40})" not defined')
 _GONE_TEMPLATE = re.compile(r'no such template "(_internal/[\w./-]{1,80})"')
 _NO_PAGER = re.compile(
@@ -109,6 +115,14 @@ def hint(log: str) -> str:
         return (
             f"the site's theme {module.group(1)} is not in its themes/ folder: commit it there, or add it "
             "as a git submodule"
+        )
+    if found := _MARKUP_PROGRAM.search(log):
+        path, tool = found.group(1), found.group(2) or found.group(3)
+        markup = _MARKUPS[tool.removesuffix(".py")]
+        return (
+            f"the site has {markup} content ({path}), which Hugo renders by running {tool}, and "
+            "Presslift's builds run no program but Hugo and Dart Sass: convert it to Markdown (or commit "
+            "it rendered, as HTML under static/)"
         )
     if module or (program and program.group(1) in ("go", "git")):
         named = f" ({module.group(1)})" if module else ""

@@ -102,6 +102,13 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     (re.compile(rb"\b([Ss]ite)\.LastChange\b"), rb"\1.Lastmod", ".Site.LastChange", ".Site.Lastmod"),
     (re.compile(rb"\.NextPage\b"), b".Next", ".NextPage", ".Next"),
     (
+        # The first of the sites (Hugo's own replacement, .Sites.Default, is the default language's).
+        re.compile(rb"((?:\$\w*|(?<![\w)\]$]))(?:\.\w+)*\.Sites|(?<![\w.$])hugo\.Sites)\.First\b"),
+        rb"(index \1 0)",
+        ".Sites.First",
+        "(index .Sites 0)",
+    ),
+    (
         # A partial named with its folder: Hugo before 0.146 dropped the "partials/" it found there.
         re.compile(rb"\b(partial(?:Cached)?\s+)([\"`])partials/"),
         rb"\1\2",
@@ -139,7 +146,7 @@ CONFIG_TABLE = "presslift_config"
 PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
     rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
-    rb"|LastChange|NextPage|PrevPage|Language\.Get|RSSLink|IsDraft|[\"`]partials/"
+    rb"|LastChange|NextPage|PrevPage|Language\.Get|RSSLink|IsDraft|[\"`]partials/|Sites\.First"
 )
 
 

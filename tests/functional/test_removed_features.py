@@ -283,3 +283,26 @@ def test_a_site_without_feeds_still_gets_the_old_feed_address(tmp_path: Path) ->
     home = build(source, tmp_path / "public")
     assert '<head><link rel="alternate" href="https://example.org/index.xml">' in home
     assert "rel=feed" not in home  # the home page has no feed now: its .RSSLink is empty
+
+
+def test_the_first_site_is_the_first_of_the_sites(tmp_path: Path) -> None:
+    # CodeIT's init.html: `if eq .Site .Sites.First`; .Sites.First was removed.
+    site = {
+        "hugo.toml": (
+            b'title = "Old"\ntheme = "old"\n[languages.fr]\nweight = 1\n[languages.en]\nweight = 2\n'
+        ),
+        "themes/old/layouts/home.html": (
+            b"<html>{{ if eq .Site .Sites.First }}first{{ else }}other{{ end }}"
+            b"|{{ $.Site.Sites.First.Language.Lang }}|{{ hugo.Sites.First.Language.Lang }}</html>"
+        ),
+    }
+    source = write_tree(tmp_path / "site", site)
+    with pytest.raises(BuildError, match="can't evaluate field First"):
+        build(source, tmp_path / "before")
+    (note,) = replace_removed_features(source)
+    assert note.startswith(
+        "themes/old/layouts/home.html uses .Sites.First, which Hugo no longer has: built with"
+    )
+    build(source, tmp_path / "public")
+    assert "<html>first|fr|fr</html>" in (tmp_path / "public/fr/index.html").read_text()
+    assert "<html>other|fr|fr</html>" in (tmp_path / "public/index.html").read_text()  # en, the default

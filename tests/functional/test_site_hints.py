@@ -1,7 +1,7 @@
-"""A theme that reads a param as a table (`.Site.Params.author.email`) where the site's config sets it
-to a string, a list or a boolean (a theme's README asks for a table; the site wrote a name): plain Hugo
-says it "can't evaluate field email in type string", and the build's error says which setting to
-write as a table, through the real Hugo."""
+"""What a site asks of the build that it cannot give, said in one sentence through the real Hugo: a
+theme that reads a param as a table (`.Site.Params.author.email`) where the site's config sets a string,
+a list or a boolean (plain Hugo says it "can't evaluate field email in type string"), and content in a
+markup Hugo renders by running a program (AsciiDoc, Pandoc, reStructuredText)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,30 @@ def test_a_param_read_as_a_table_names_the_setting(tmp_path: Path, template: str
         assert "Hugo said" in message
     else:
         assert "the site's theme reads" not in message and "can't evaluate field" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "guide.adoc",
+            "the site has AsciiDoc content (content/docs/guide.adoc), which Hugo renders by running ",
+        ),
+        (
+            "guide.pdc",
+            "the site has Pandoc content (content/docs/guide.pdc), which Hugo renders by running pandoc",
+        ),
+        ("guide.rst", "the site has reStructuredText content (content/docs/guide.rst)"),
+    ],
+)
+def test_content_hugo_renders_with_a_program_says_so(tmp_path: Path, name: str, said: str) -> None:
+    files = {
+        "hugo.toml": b'title = "x"\n',
+        "layouts/single.html": b"{{ .Content }}",
+        f"content/docs/{name}": b"---\ntitle: Guide\n---\nText.\n",
+    }
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert str(failed.value).startswith("Hugo failed (exit 1): " + said), str(failed.value)
+    assert "convert it to Markdown" in str(failed.value)
