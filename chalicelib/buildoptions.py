@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES
-from chalicelib.repeatedkeys import regular_files
+from chalicelib.repeatedkeys import NoAliasLoader, regular_files
 
 #: Old name -> Hugo's name now: a page's own, and a cascade entry's (its `_target` too, which a
 #: language's cascade no longer reads: the cascade would apply to every page of the language).
@@ -196,7 +196,7 @@ def _load(text: str, kind: str) -> Any:
         return tomllib.loads(text)
     if kind == "json":
         return json.loads(text)
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=NoAliasLoader)
 
 
 def _page_expected(data: Any) -> Any:

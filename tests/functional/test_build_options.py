@@ -14,6 +14,7 @@ from chalicelib.errors import BuildError
 from chalicelib.hugo import build_site
 from chalicelib.oldhugo import adapt
 from tests.conftest import write_tree
+from tests.unit.test_repeated_keys import ALIAS_BOMB
 
 LIST = b"<html><body>{{ range site.RegularPages }}[{{ .Title }}]{{ end }}</body></html>"
 SITE = {
@@ -78,6 +79,8 @@ def test_old_build_options_fail_and_build_as_they_say_once_renamed(tmp_path: Pat
         # Not front matter Presslift can read, so Hugo's to report.
         b"---\ntitle: [broken\n_build:\n  list: never\n---\n",
         b"---\ntitle: Open\n_build:\n  list: never\n",
+        # Aliases: nine nested nine deep stand for 387 million values to compare; Hugo's to read.
+        b"---\n_build:\n  list: never\n" + ALIAS_BOMB.encode() + b"---\n",
     ],
 )
 def test_what_cannot_be_renamed_exactly_is_left_as_it_is(tmp_path: Path, page: bytes) -> None:

@@ -91,6 +91,11 @@ def test_front_matter_only_is_read_and_the_body_kept() -> None:
     assert _fixed_front_matter(b"---\ntitle: A\ntitle: B\n") is None  # never closed: Hugo says so
 
 
+ALIAS_BOMB = 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 9)
+)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -98,6 +103,7 @@ def test_front_matter_only_is_read_and_the_body_kept() -> None:
         "- " * 100_000 + "a: 1\n",  # lists opened on one line
         "a: 1\na: 2\nb: " + "[" * 5_000 + "\n",  # nesting PyYAML would recurse into
         '"' + "x" * 300_000 + '": 1\n',
+        ALIAS_BOMB + "title: a\ntitle: b\n",  # 9 aliases 9 deep: 387 million values to compare
     ],
 )
 def test_hostile_yaml_is_left_to_hugo(text: str) -> None:
