@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 _EXEC = re.compile(r'access denied: "([^"]{1,80})" is not whitelisted in policy "security\.exec\.allow"')
 _HTTP = re.compile(r'access denied: "([^"]{1,300})" is not whitelisted in policy "security\.http\.urls"')
 _METHOD = re.compile(r'is not whitelisted in policy "security\.http\.methods"')
-_MODULE = re.compile(r'module "([^"]{1,200})" not found')
+_MODULE = re.compile(r'module "([^"]{1,200})" not found(?: in "([^"\n]{1,300})")?')
 _DART_SASS = re.compile(r"You need to install Dart Sass")
 # Dart Sass names the importing file and line, not what it could not find.
 _DART_IMPORT = re.compile(
@@ -111,6 +111,12 @@ def hint(log: str) -> str:
     """One sentence for the failures Presslift's build policy causes, or ""."""
     module = _MODULE.search(log)
     program = _EXEC.search(log)
+    if module and "/" not in module.group(1) and (module.group(2) or "").startswith("node_modules/"):
+        return (
+            f"the site's theme {module.group(1)} is one npm installs (the site's themesDir is node_modules), "
+            "and Presslift's builds run no npm: commit the theme under themes/ (or as a git submodule there) "
+            "and set themesDir to themes"
+        )
     if module and "/" not in module.group(1):  # `theme = "name"`: a folder, not a module path
         return (
             f"the site's theme {module.group(1)} is not in its themes/ folder: commit it there, or add it "

@@ -75,3 +75,15 @@ def test_content_hugo_renders_with_a_program_says_so(tmp_path: Path, name: str, 
         build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
     assert str(failed.value).startswith("Hugo failed (exit 1): " + said), str(failed.value)
     assert "convert it to Markdown" in str(failed.value)
+
+
+def test_a_theme_npm_installs_is_named_as_such(tmp_path: Path) -> None:
+    # etcd's site: `theme = "docsy"` with `themesDir = "node_modules"`, filled by npm install.
+    files = {"hugo.toml": b'title = "x"\ntheme = "docsy"\nthemesDir = "node_modules"\n'}
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert str(failed.value).startswith(
+        "Hugo failed (exit 1): the site's theme docsy is one npm installs (the site's themesDir is "
+        "node_modules), and Presslift's builds run no npm: commit the theme under themes/"
+    ), str(failed.value)
