@@ -27,6 +27,7 @@ from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import check_source_paths, security_env
+from chalicelib.pagefilefields import give_file_field
 from chalicelib.removedauthor import MAX_FIXES, give_empty_author
 from chalicelib.siteofsite import give_site_itself
 
@@ -195,7 +196,8 @@ def build_site(
             if proc.returncode == 0 or proc.hung or len(given) >= MAX_FIXES:
                 break
             shown = site_relative(proc.log, source)
-            if not (note := give_empty_author(shown, source) or give_site_itself(shown, source)):
+            fixes = (give_empty_author, give_site_itself, give_file_field)
+            if not (note := next((n for fix in fixes if (n := fix(shown, source))), "")):
                 break
             given.append(note)
             timeout = budget.allow("Hugo")
