@@ -9,7 +9,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds;
 - `remotedata`: getJSON and getCSV as resources.GetRemote and transform.Unmarshal;
 - `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`);
-- `removedcaches`: the getJSON and getCSV caches' settings, which Hugo now refuses;
+- `removedsettings`: config settings Hugo removed and now refuses (getJSON's cache, old minifier keys);
 - `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built;
 - `htmlviews`: a content view a JSON or RSS template renders, which Hugo now finds only by its format;
 - `buildoptions`: front matter and cascades that set `_build`, which Hugo renamed `build` and refuses.
@@ -29,8 +29,8 @@ from chalicelib.internaltemplates import add_internal_templates, note
 from chalicelib.oldsettings import give_renamed_settings
 from chalicelib.paged404 import first_pager_on_404
 from chalicelib.remotedata import replace_remote_data
-from chalicelib.removedcaches import drop_removed_caches
 from chalicelib.removedfeatures import replace_removed_features
+from chalicelib.removedsettings import drop_removed_settings
 from chalicelib.removedshortcodes import add_removed_shortcodes
 from chalicelib.shadowedpartials import rename_shadowing_partials
 
@@ -42,5 +42,7 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     notes += (
         replace_removed_features(site_root) + replace_remote_data(site_root) + rename_dotted_views(site_root)
     )
-    notes += first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_caches(site_root)
+    notes += (
+        first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_settings(site_root)
+    )
     return notes + render_html_views(site_root) + rename_build_options(site_root)

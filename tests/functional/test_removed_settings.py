@@ -1,7 +1,7 @@
-"""getJSON's and getCSV's cache settings (`[caches.getjson]`, as Hugo's docs once showed and sites
-copied), which Hugo removed with those functions and now refuses, through the real Hugo: the site fails
-as it is, and builds once the fetch stage has left them out of its config copy, with the other caches'
-settings kept and a note naming the file; what cannot be taken out exactly is left for Hugo."""
+"""Config settings Hugo removed and now refuses (getJSON's and getCSV's caches, as Hugo's docs once
+showed and sites copied; the minifier settings Hugo 0.150 removed), through the real Hugo: the site
+fails as it is, and builds once the fetch stage has left them out of its config copy, with everything
+else kept and a note naming the file; what cannot be taken out exactly is left for Hugo."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import yaml
 from chalicelib.errors import BuildError
 from chalicelib.hugo import build_site
 from chalicelib.oldhugo import adapt
-from chalicelib.removedcaches import drop_removed_caches
+from chalicelib.removedsettings import drop_removed_settings
 from tests.conftest import write_tree
 
 TOML = (
@@ -30,12 +30,37 @@ def build(source: Path, public: Path) -> str:
     return (public / "index.html").read_text()
 
 
+def test_minifier_settings_hugo_removed_fail_and_build_without_them(tmp_path: Path) -> None:
+    # A blog's config from before Hugo 0.150 (gopherine's): both fail the build.
+    config = (
+        b'title = "Old"\n[minify]\nminifyOutput = true\n[minify.tdewolff.html]\n'
+        b"keepConditionalComments = false\nkeepWhitespace = false\n[minify.tdewolff.css]\nkeepCSS2 = true\n"
+        b"decimals = 2\n[params]\nkept = true\n"
+    )
+    source = write_tree(tmp_path / "site", {"hugo.toml": config, **PAGES})
+    with pytest.raises(BuildError, match=r"keepconditionalcomments was deprecated in Hugo v0\.150\.0"):
+        build(source, tmp_path / "before")
+    (note,) = drop_removed_settings(source)
+    assert (
+        "minify.tdewolff.html.keepconditionalcomments (set minify.tdewolff.html.keepSpecialComments)" in note
+    )
+    assert tomllib.loads((source / "hugo.toml").read_text()) == {
+        "title": "Old",
+        "minify": {"minifyOutput": True, "tdewolff": {"html": {"keepWhitespace": False}, "css": {}}},
+        "params": {"kept": True},
+    }
+    assert build(source, tmp_path / "public") == "<html>true</html>"
+
+
 def test_a_getjson_cache_fails_and_builds_without_it(tmp_path: Path) -> None:
     source = write_tree(tmp_path / "site", {"hugo.toml": TOML, **PAGES})
     with pytest.raises(BuildError, match='"getjson" is not a valid cache name'):
         build(source, tmp_path / "before")
-    (note,) = [n for n in adapt(source, ()) if "getJSON or getCSV" in n]
-    assert note.startswith("hugo.toml sets caches.getjson, caches.getCSV, the cache of getJSON or getCSV")
+    (note,) = [n for n in adapt(source, ()) if "Hugo removed and now refuses" in n]
+    assert note.startswith(
+        "hugo.toml sets what Hugo removed and now refuses, so it is built without it: caches.getjson (set "
+        "nothing: resources.GetRemote, which replaced getJSON, is cached as getresource); caches.getcsv"
+    )
     assert tomllib.loads((source / "hugo.toml").read_text()) == {
         "title": "Old",
         "caches": {"images": {"maxAge": "24h"}},
@@ -73,7 +98,7 @@ def test_a_getjson_cache_fails_and_builds_without_it(tmp_path: Path) -> None:
 )
 def test_each_format_keeps_everything_else(tmp_path: Path, name: str, text: str, expected: object) -> None:
     source = write_tree(tmp_path / "site", {name: text.encode(), **PAGES})
-    assert len(drop_removed_caches(source)) == 1
+    assert len(drop_removed_settings(source)) == 1
     written = (source / name).read_text()
     loaded = (
         tomllib.loads(written)
@@ -93,5 +118,5 @@ def test_each_format_keeps_everything_else(tmp_path: Path, name: str, text: str,
 )
 def test_what_cannot_be_taken_out_exactly_is_left(tmp_path: Path, text: bytes) -> None:
     source = write_tree(tmp_path / "site", {"hugo.toml": text})
-    assert drop_removed_caches(source) == []
+    assert drop_removed_settings(source) == []
     assert (source / "hugo.toml").read_bytes() == text
