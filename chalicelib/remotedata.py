@@ -14,8 +14,13 @@ so the site builds once its operator allows the host (Presslift's builds fetch f
 failure names the host until then. A map of HTTP headers as the last argument (Hugo's documented
 `{{ $opts := dict "Authorization" "Bearer ..." }}{{ getJSON $url $opts }}`, or a `(dict ...)` in
 place) becomes GetRemote's `headers` option, not part of the URL; a variable counts as a map only when
-the same template sets it from `dict`. A call this cannot read (a local file's name, markup it does
-not follow) is left as it is, for the build's hint to name.
+the same template sets it from `dict`. A call this cannot read (markup it does
+not follow, headers for a local file) is left as it is, for the build's hint to name.
+
+A file of the site's own (`getCSV "," "data/douban/movie.csv"`: a name, not a web address) is read as
+those functions read it, from the project's folder, with `os.ReadFile`, and given to
+transform.Unmarshal as a resource named for its format (`resources.FromString`), since Unmarshal
+guesses a string's format and a CSV file can read as YAML.
 
 This module reads and rewrites only the templates below a site's layout folders.
 """
@@ -79,10 +84,14 @@ def rewrite(text: bytes) -> tuple[bytes, list[str]]:
         if any(arg.startswith((b"(dict", b"dict")) for arg in args):
             continue  # a map anywhere else: not a call this reads
         first_url = args[1] if name == "getCSV" else args[0]
-        if first_url.startswith((b'"', b"`")) and not re.match(rb'["`]https?://', first_url):
-            continue  # a local file's name, which GetRemote cannot read
         parts = args[1:] if name == "getCSV" else args
-        fetched = b"(resources.GetRemote (delimit (slice " + b" ".join(parts) + b') "")' + headers + b")"
+        joined = b"(delimit (slice " + b" ".join(parts) + b') "")'
+        if first_url.startswith((b'"', b"`")) and not re.match(rb'["`]https?://', first_url):
+            if headers:
+                continue  # headers for a file of the site's own: not a call this reads
+            fetched = _local_file(name, joined)
+        else:
+            fetched = b"(resources.GetRemote " + joined + headers + b")"
         options = b'(dict "delimiter" ' + args[0] + b") " if name == "getCSV" else b""
         out += text[position : call.start()] + b"(transform.Unmarshal " + options + fetched + b")"
         position = end
@@ -90,6 +99,14 @@ def rewrite(text: bytes) -> tuple[bytes, list[str]]:
             done.append(name)
     out += text[position:]
     return bytes(out), done
+
+
+def _local_file(name: str, joined: bytes) -> bytes:
+    """A file of the site's own, read as getJSON and getCSV read it (from the project's folder), given
+    a name whose extension says its format: transform.Unmarshal guesses a string's format."""
+    kind = b"json" if name == "getJSON" else b"csv"
+    resource_name = b'(printf "presslift/' + name.lower().encode() + b"/%s." + kind + b'" ' + joined + b")"
+    return b"(resources.FromString " + resource_name + b" (os.ReadFile " + joined + b"))"
 
 
 def _in_action(actions: list[tuple[int, int]], starts: list[int], at: int) -> bool:
@@ -159,7 +176,8 @@ def _note(name: str, files: list[str]) -> str:
     where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
     uses = "uses" if len(files) == 1 else "use"
     return (
-        f"{where} {uses} {name}, which Hugo no longer has: built with resources.GetRemote and "
-        "transform.Unmarshal, which do the same (the site's operator allows the hosts it reads from; "
+        f"{where} {uses} {name}, which Hugo no longer has: built with resources.GetRemote (os.ReadFile for "
+        "a file of the site's own) and transform.Unmarshal, which do the same (the site's operator allows "
+        "the hosts it reads from; "
         "update the theme to a release for this Hugo)"
     )

@@ -96,12 +96,10 @@ def test_as_it_is_the_template_does_not_parse(tmp_path: Path, api: str) -> None:
 def test_rewritten_it_reads_the_same_data_over_http(tmp_path: Path, api: str) -> None:
     source = site(tmp_path, api)
     assert adapt(source, ()) == [
-        "layouts/home.html uses getCSV, which Hugo no longer has: built with resources.GetRemote and "
-        "transform.Unmarshal, which do the same (the site's operator allows the hosts it reads from; update "
-        "the theme to a release for this Hugo)",
-        "layouts/home.html uses getJSON, which Hugo no longer has: built with resources.GetRemote and "
-        "transform.Unmarshal, which do the same (the site's operator allows the hosts it reads from; update "
-        "the theme to a release for this Hugo)",
+        f"layouts/home.html uses {name}, which Hugo no longer has: built with resources.GetRemote "
+        "(os.ReadFile for a file of the site's own) and transform.Unmarshal, which do the same (the site's "
+        "operator allows the hosts it reads from; update the theme to a release for this Hugo)"
+        for name in ("getCSV", "getJSON")
     ]
     done = plain_hugo(source, tmp_path)
     assert done.returncode == 0, done.stderr
@@ -137,7 +135,7 @@ def test_a_headers_map_as_the_last_argument_is_sent_as_headers(tmp_path: Path, a
 @pytest.mark.parametrize(
     "call",
     [
-        '{{ $d := getJSON "data/local.json" }}',  # a local file: GetRemote reads none
+        '{{ $d := getJSON "data/local.json" (dict "A" "x") }}',  # headers for a local file
         '{{ $d := getJSON (dict "Authorization" "x") }}',  # a map and no address
         '{{ $d := getJSON $u (dict "A" "x") "/more" }}',  # a map that is not the last argument
         "<p>getJSON in text</p>",
@@ -153,3 +151,25 @@ def test_what_it_cannot_read_is_left_for_the_builds_hint(call: str) -> None:
 )
 def test_hostile_templates_are_left_as_they_are(text: bytes) -> None:
     assert rewrite(text) == (text, [])
+
+
+def test_a_file_of_the_sites_own_is_read_from_the_project(tmp_path: Path) -> None:
+    # A PaperMod fork's shortcodes list a blog's films from its own CSV: `getCSV "," "data/douban/movie.csv"`.
+    files = {
+        "hugo.toml": b'title = "Own"\n',
+        "data/douban/movie.csv": b'name,year\nAlien,1979\n"A, B",2000\n',
+        "assets/own.json": b'{"a": [1, 2], "b": "x"}',
+        "layouts/home.html": (
+            b'<body>{{ range getCSV "," "data/douban/movie.csv" }}[{{ index . 0 }}|{{ index . 1 }}]{{ end }}'
+            b'|{{ $j := getJSON "assets/" "own.json" }}{{ $j.b }}{{ index $j.a 1 }}</body>'
+        ),
+    }
+    source = write_tree(tmp_path / "site", files)
+    assert [n.split(",")[0] for n in adapt(source, ())] == [
+        "layouts/home.html uses getCSV",
+        "layouts/home.html uses getJSON",
+    ]
+    hugo.build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    page = (tmp_path / "public/index.html").read_text()
+    assert "<body>[name|year][Alien|1979][A, B|2000]|x2</body>" in page
+    assert not list((tmp_path / "public").rglob("presslift"))  # nothing of the reading is published
