@@ -7,6 +7,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `shadowedpartials`: a theme's partial that hides Hugo's of the same name, which it calls as `_internal/`;
 - `removedfeatures`: template features Hugo removed that have an exact replacement (ToCSS, IsServer);
 - `dottedviews`: content views with a dot in their name, which Hugo's template lookup no longer finds;
+- `dottedpartials`: partials with a dot in their name, which that lookup reads as another partial;
 - `remotedata`: getJSON and getCSV as resources.GetRemote and transform.Unmarshal;
 - `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`);
 - `removedsettings`: config settings Hugo removed and now refuses (getJSON's cache, old minifier keys);
@@ -23,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chalicelib.buildoptions import rename_build_options
+from chalicelib.dottedpartials import rename_dotted_partials
 from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.htmlviews import render_html_views
 from chalicelib.internaltemplates import add_internal_templates, note
@@ -40,7 +42,10 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     notes = [note(name) for name in add_internal_templates(site_root)] + rename_shadowing_partials(site_root)
     add_removed_shortcodes(site_root, allowed_hosts)
     notes += (
-        replace_removed_features(site_root) + replace_remote_data(site_root) + rename_dotted_views(site_root)
+        replace_removed_features(site_root)
+        + replace_remote_data(site_root)
+        + rename_dotted_views(site_root)
+        + rename_dotted_partials(site_root)
     )
     notes += (
         first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_settings(site_root)
