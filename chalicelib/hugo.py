@@ -71,6 +71,15 @@ def hugo_version(binary: Path | None = None) -> str:
     return match.group(1)
 
 
+#: What a build that hung says: Hugo stops while it renders pages after some template errors (a
+#: template that calls itself, for one), before it reports them, even on one CPU.
+HUNG = (
+    "Hugo stopped while it rendered the site's pages, as it does after some template errors before it "
+    "names them (a partial that calls itself, for one): build the site with the same Hugo on your "
+    "machine to see the error"
+)
+
+
 @dataclass(frozen=True)
 class HugoBuild:
     destination: Path
@@ -206,7 +215,7 @@ def build_site(
     log = "".join(f"WARN  {note}\n" for note in given) + proc.log
     if proc.returncode != 0:
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
-        said = hint(shown)
+        said = hint(shown) or (HUNG if proc.hung else "")
         how = f"it hung twice, stopped after {idle:.0f} s idle" if proc.hung else f"exit {proc.returncode}"
         raise BuildError(
             f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),

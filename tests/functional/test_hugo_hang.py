@@ -64,4 +64,7 @@ def test_a_build_that_hangs_both_times_says_so(tmp_path, monkeypatch):
     with pytest.raises(BuildError) as failed:
         build(tmp_path)
     assert len(runs.read_text().splitlines()) == 2
-    assert str(failed.value).startswith("Hugo failed (it hung twice, stopped after 2 s idle): ")
+    assert str(failed.value).startswith(
+        "Hugo failed (it hung twice, stopped after 2 s idle): Hugo stopped while it rendered the site's "
+        "pages, as it does after some template errors before it names them"
+    ), str(failed.value)
