@@ -29,6 +29,7 @@ from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import check_source_paths, security_env
 from chalicelib.pagefilefields import give_file_field
 from chalicelib.removedauthor import MAX_FIXES, give_empty_author
+from chalicelib.shortcodehint import shortcode_hint
 from chalicelib.siteofsite import give_site_itself
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
@@ -215,7 +216,7 @@ def build_site(
     log = "".join(f"WARN  {note}\n" for note in given) + proc.log
     if proc.returncode != 0:
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
-        said = hint(shown) or (HUNG if proc.hung else "")
+        said = hint(shown) or shortcode_hint(shown, source) or (HUNG if proc.hung else "")
         how = f"it hung twice, stopped after {idle:.0f} s idle" if proc.hung else f"exit {proc.returncode}"
         raise BuildError(
             f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),

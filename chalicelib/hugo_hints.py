@@ -51,6 +51,7 @@ _PARAM_SHAPE = re.compile(
 )
 #: Where a template failed; the last one before what failed is its own (the others are its callers).
 _PLACE = re.compile(r'"([^"\n]{1,300}?):(\d{1,6}):\d{1,5}": execute of template failed')
+_NOT_A_DATE = re.compile(r'the "(\w{1,40})" front matter field is not a parsable date: see ([^\s"]{1,300})')
 _KINDS = {"string": "a string", "[]interface {}": "a list", "bool": "true or false"}
 #: Content in a markup Hugo renders with an external program (AsciiDoc, Pandoc, reStructuredText).
 _MARKUP_PROGRAM = re.compile(
@@ -169,6 +170,17 @@ def hint(log: str) -> str:
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
     if gone := _removed(log):
         return gone
+    if found := _NOT_A_DATE.search(log):
+        field, path = found.groups()
+        jekyll = (
+            " (Jekyll's published: true or false is not Hugo's: leave it out, or write draft: true)"
+            if field.lower() == "published"
+            else ""
+        )
+        return (
+            f"{path} sets {field}, which Hugo reads as a date, to something that is not one{jekyll}: write "
+            "a date there (2024-05-01, or with a time)"
+        )
     if (found := _PARAM_SHAPE.search(log)) and (shape := _param_shape(found, log)):
         return shape
     if found := _NO_PAGER.search(log):
