@@ -161,8 +161,9 @@ def hint(log: str) -> str:
         path, media = found.groups()
         shown = path.split("/source/", 1)[1] if "/source/" in path else path
         return (
-            f"the site has {media} content ({shown}), which Hugo refuses by default since 0.162 (a fix for "
-            "cross-site scripting through HTML content files): rewrite it as Markdown, or, where everyone "
+            f"the site has {media} content ({shown}), which recent Hugo refuses by default (a fix for "
+            "cross-site scripting through content that passes HTML through): rewrite it as Markdown, or, "
+            "where everyone "
             "who writes the site's content is trusted, allow it in the site's config with "
             "`[security] allowContent = ['.*']`"
         )

@@ -78,11 +78,26 @@ def test_html_content_is_refused_with_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as failed:
         build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
     assert str(failed.value).startswith(
-        "Hugo failed (exit 1): the site has text/html content (content/docs/page.html), which Hugo refuses "
-        "by default since 0.162"
+        "Hugo failed (exit 1): the site has text/html content (content/docs/page.html), which recent Hugo "
+        "refuses by default"
     )
     assert "allowContent = ['.*']" in str(failed.value)
     # The site's own choice is Hugo's to honour: Presslift's policy does not override it.
     (source / "hugo.toml").write_bytes(b"title = \"x\"\n[security]\nallowContent = ['.*']\n")
     build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
     assert "<p>Hand-written HTML</p>" in (tmp_path / "public/docs/page/index.html").read_text()
+
+
+def test_org_content_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    # Org export blocks pass HTML through, so Hugo refuses text/org content by default too.
+    files = {
+        "hugo.toml": b'title = "x"\n',
+        "layouts/single.html": b"{{ .Content }}",
+        "content/notes/a.org": b"#+title: A\n\nText.\n",
+    }
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert str(failed.value).startswith(
+        "Hugo failed (exit 1): the site has text/org content (content/notes/a.org), which recent Hugo refuses"
+    ), str(failed.value)
