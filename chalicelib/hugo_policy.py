@@ -205,8 +205,8 @@ def _read(path: Path) -> dict[str, Any]:
             data: Any = tomllib.loads(text)
         elif path.suffix == ".json":
             data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
+        else:  # the first document, as Hugo reads a YAML config that has several
+            data = next(yaml.safe_load_all(text), None)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise BuildError(f"{path.name}: Presslift cannot read this Hugo config file: {exc}") from exc
     return data if isinstance(data, dict) else {}
@@ -214,12 +214,15 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _from_files(files: list[tuple[Path, dict[str, Any]]], base: Path) -> Iterator[_Setting]:
     for path, config in files:
-        yield from _walk(config, path, base, "")
+        yield from _walk(config, path, base, "", set())
 
 
-def _walk(node: Any, file: Path, base: Path, where: str) -> Iterator[_Setting]:
-    if not isinstance(node, dict):
+def _walk(node: Any, file: Path, base: Path, where: str, seen: set[int]) -> Iterator[_Setting]:
+    """The path settings below `node`; a table YAML aliases (the same object at many places) is read
+    once, so nine aliases nested nine deep are nine tables, not 387 million."""
+    if not isinstance(node, dict) or id(node) in seen:
         return
+    seen.add(id(node))
     for raw_key, value in node.items():
         key = str(raw_key).lower()
         here = f"{where}.{key}" if where else key
@@ -240,7 +243,7 @@ def _walk(node: Any, file: Path, base: Path, where: str) -> Iterator[_Setting]:
                 if isinstance(item, str):
                     yield _Setting(file, here, item, base / DEFAULT_THEMES_DIR)
         elif isinstance(value, dict):
-            yield from _walk(value, file, base, here)
+            yield from _walk(value, file, base, here, seen)
 
 
 def _module(module: dict[str, Any], file: Path, base: Path, where: str) -> Iterator[_Setting]:

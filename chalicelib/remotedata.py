@@ -13,7 +13,8 @@ as getJSON was, an error failing the build as getJSON's did) and parsed with `tr
 so the site builds once its operator allows the host (Presslift's builds fetch from no other), and the
 failure names the host until then. A map of HTTP headers as the last argument (Hugo's documented
 `{{ $opts := dict "Authorization" "Bearer ..." }}{{ getJSON $url $opts }}`, or a `(dict ...)` in
-place) becomes GetRemote's `headers` option, not part of the URL; a variable counts as a map only when
+place) becomes GetRemote's `headers` option, not part of the URL; an address piped in (`$url |
+getJSON`, `$url | getCSV ";"`) is piped on to GetRemote; a variable counts as a map only when
 the same template sets it from `dict`. A call this cannot read (markup it does
 not follow, headers for a local file) is left as it is, for the build's hint to name.
 
@@ -79,6 +80,13 @@ def rewrite(text: bytes) -> tuple[bytes, list[str]]:
         headers = b""
         if args and (args[-1].startswith(b"(dict") or args[-1] in maps):
             headers, args = b' (dict "headers" ' + args[-1] + b")", args[:-1]
+        if args is not None and _piped(text, call.start()) and len(args) == (1 if name == "getCSV" else 0):
+            # `$url | getJSON`: the address is the pipeline's, given last, as it is to the replacement
+            options = b' (dict "delimiter" ' + args[0] + b")" if name == "getCSV" else b""
+            out += text[position : call.start()] + b"resources.GetRemote | transform.Unmarshal" + options
+            position = end
+            done += [] if name in done else [name]
+            continue
         if args is None or not args or (name == "getCSV" and len(args) < 2):
             continue
         if any(arg.startswith((b"(dict", b"dict")) for arg in args):
@@ -107,6 +115,12 @@ def _local_file(name: str, joined: bytes) -> bytes:
     kind = b"json" if name == "getJSON" else b"csv"
     resource_name = b'(printf "presslift/' + name.lower().encode() + b"/%s." + kind + b'" ' + joined + b")"
     return b"(resources.FromString " + resource_name + b" (os.ReadFile " + joined + b"))"
+
+
+def _piped(text: bytes, at: int) -> bool:
+    """Whether the call at `at` is a later stage of a pipeline (`... | getJSON`)."""
+    before = text[max(0, at - 64) : at].rstrip()
+    return before.endswith(b"|")
 
 
 def _in_action(actions: list[tuple[int, int]], starts: list[int], at: int) -> bool:

@@ -24,7 +24,7 @@ import json
 import re
 from pathlib import Path
 
-from chalicelib.removedfeatures import site_config
+from chalicelib.removedfeatures import site_config, small
 
 #: Uses replaced in one build at most: each costs a Hugo run up to the failure.
 MAX_FIXES = 5
@@ -106,7 +106,8 @@ def replace_use(path: Path, source: Path, line_number: int, column: int, used: s
 def _site_table(source: Path, field: str) -> str | None:
     """The site's old `.<field>` as a template literal, or None where it cannot be written as one."""
     config = site_config(source)
-    return None if config is None else literal(config.old_table(field.lower())[0])
+    table = config.old_table(field.lower())[0] if config is not None else None
+    return literal(table) if table is not None and small(table) else None
 
 
 def literal(value: object, depth: int = 0) -> str | None:

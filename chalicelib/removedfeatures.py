@@ -317,20 +317,45 @@ def site_config(site_root: Path) -> SiteConfig | None:
     return SiteConfig(top, params, values)
 
 
+#: The most values (counted at each place they appear) a config value written out may hold: a YAML
+#: config's aliases can make a small file stand for millions.
+MAX_VALUES = 10_000
+
+
+def small(value: object, budget: int = MAX_VALUES) -> bool:
+    """Whether `value` holds at most `budget` values, counting one shared by aliases at each place."""
+    stack = [value]
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return False
+        current = stack.pop()
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return True
+
+
 def _toml(value: object) -> str:
-    """`value` as TOML, "" for what is not a string, number, boolean, or list or table of those."""
+    """`value` as TOML, "" for what is not a string, number, boolean, or list or table of those, or is
+    too large to write (`small`)."""
+    return _toml_value(value) if small(value) else ""
+
+
+def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value)  # a TOML basic string: JSON's escapes are TOML's
-    if isinstance(value, list) and all(_toml(item) for item in value):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, list):
+        items = [_toml_value(item) for item in value]
+        return "[" + ", ".join(items) + "]" if all(items) else ""
     if isinstance(value, dict):
-        return (
-            "{" + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items() if _toml(v)) + "}"
-        )
+        pairs = [(json.dumps(str(k)), _toml_value(v)) for k, v in value.items()]
+        return "{" + ", ".join(f"{k} = {v}" for k, v in pairs if v) + "}"
     return ""
 
 

@@ -151,6 +151,30 @@ def test_mounts_and_folders_inside_the_tree_still_build(tmp_path):
     assert (public / "notes" / "a.txt").read_text() == "note\n"
 
 
+def alias_bomb(leaf: str) -> str:
+    """YAML whose nine tables nested nine deep by aliases stand for 387 million values."""
+    lines = ["a0: &a0 {" + ", ".join(f"k{i}: {leaf}" for i in range(9)) + "}"]
+    lines += [f"a{n}: &a{n} {{" + ", ".join(f"k{i}: *a{n - 1}" for i in range(9)) + "}" for n in range(1, 9)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_config_of_aliases_is_read_once_per_table(tmp_path):
+    # Each table is read once however often aliases repeat it; a path in it is still refused.
+    params = "params:\n  " + alias_bomb("v").replace("\n", "\n  ").rstrip() + "\n"
+    bomb = 'title: "Hostile"\n' + params + 'author:\n  links: *a8\nstaticDir: "../outside"\n'
+    source = site(tmp_path, {"hugo.yaml": bomb})
+    (source / "hugo.toml").unlink()
+    with pytest.raises(BuildError, match=r"staticdir = '\.\./outside' leaves the source tree"):
+        build(tmp_path, source)
+
+
+def test_a_yaml_config_of_several_documents_is_read_as_hugo_reads_it(tmp_path):
+    # Hugo reads the first document of a YAML config; a second one is no reason to refuse the site.
+    source = site(tmp_path, {"hugo.yaml": 'title: "First"\n---\ntitle: "Second"\n'})
+    (source / "hugo.toml").unlink()
+    assert "<h1>First</h1>" in (build(tmp_path, source) / "index.html").read_text()
+
+
 def test_an_unreadable_config_file_is_refused(tmp_path):
     source = site(tmp_path, {"config/_default/module.toml": "[[mounts]\nsource = "})
     with pytest.raises(BuildError, match=r"module\.toml: Presslift cannot read this Hugo config file"):

@@ -27,8 +27,11 @@ DATA = {
 HOME = (
     '<body>{{ range getJSON $.Site.Params.api "/repos/" "acme/site" "/contributors" }}'
     "{{ .login }} {{ end }}"
+    '{{ $piped := printf "%s/repos/acme/site/contributors" $.Site.Params.api | getJSON }}'
+    "{{ range $piped }}{{ .login }}. {{ end }}"
     '|{{ range getCSV ";" (printf "%s/boats.csv" $.Site.Params.api) }}'
     "{{ index . 0 }}={{ index . 1 }} {{ end }}"
+    '{{ range printf "%s/boats.csv" $.Site.Params.api | getCSV ";" }}{{ index . 1 }}. {{ end }}'
     '|{{/* getJSON "kept" */}}</body>'
 )
 
@@ -104,7 +107,8 @@ def test_rewritten_it_reads_the_same_data_over_http(tmp_path: Path, api: str) ->
     done = plain_hugo(source, tmp_path)
     assert done.returncode == 0, done.stderr
     assert (
-        "<body>ann bob |name=length Ada=9 Grace=12 |</body>" in (tmp_path / "public/index.html").read_text()
+        "<body>ann bob ann. bob. |name=length Ada=9 Grace=12 length. 9. 12. |</body>"
+        in (tmp_path / "public/index.html").read_text()
     )
     assert b'{{/* getJSON "kept" */}}' in (source / "layouts/home.html").read_bytes()
 
