@@ -46,6 +46,7 @@ def rename_dotted_partials(site_root: Path) -> list[str]:
     reserved = OUTPUT_FORMATS | _site_identifiers(site_root)
     calls = callers(files, _CALL, 4)
     renamed: dict[bytes, bytes] = {}
+    copying: list[tuple[Path, Path]] = []
     notes = []
     for name, calling in sorted(calls.items()):
         folder, _, base = name.rpartition("/")
@@ -57,8 +58,7 @@ def rename_dotted_partials(site_root: Path) -> list[str]:
         copies = [path.with_name(f"{base.replace('.', '-')}.html") for path in partials]
         if not partials or any(copy.exists() or copy.is_symlink() for copy in copies):
             continue
-        for original, copy in zip(partials, copies, strict=True):
-            shutil.copyfile(original, copy)
+        copying += zip(partials, copies, strict=True)
         renamed[name.encode()] = hyphenated.encode()
         first = min(calling).relative_to(site_root).as_posix()
         more = f" and {len(calling) - 1} more" if len(calling) > 1 else ""
@@ -72,6 +72,8 @@ def rename_dotted_partials(site_root: Path) -> list[str]:
         changed = _CALL.sub(lambda m: m[1] + renamed.get(m[4], m[4]) + b".html" + (m[2] or m[3]), text)
         if changed != text:
             path.write_bytes(changed)
+    for original, copy in copying:  # after the calls: a dotted partial's copy calls the others' copies
+        shutil.copyfile(original, copy)
     return notes
 
 

@@ -33,6 +33,7 @@ def rename_dotted_views(site_root: Path) -> list[str]:
     files = list(templates(layout_roots(site_root)))
     calling_files = callers(files, _RENDER, 2)
     renamed: dict[bytes, bytes] = {}
+    copying: list[tuple[Path, Path]] = []
     notes = []
     for view, calling in sorted(calling_files.items()):
         hyphenated = view.replace(".", "-")
@@ -40,8 +41,7 @@ def rename_dotted_views(site_root: Path) -> list[str]:
         copies = [path.with_name(f"{hyphenated}.html") for path in views]
         if not views or any(copy.exists() or copy.is_symlink() for copy in copies):
             continue
-        for original, copy in zip(views, copies, strict=True):
-            shutil.copyfile(original, copy)
+        copying += zip(views, copies, strict=True)
         renamed[view.encode()] = hyphenated.encode()
         first = min(calling).relative_to(site_root).as_posix()
         more = f" and {len(calling) - 1} more" if len(calling) > 1 else ""
@@ -50,9 +50,13 @@ def rename_dotted_views(site_root: Path) -> list[str]:
             f'lookup does not find by a dotted name: built as "{hyphenated}" (update the theme to a '
             "release for this Hugo)"
         )
+    # The calls first, then the copies: a dotted view may call another (Bootstrap's section.li renders
+    # summary.hat), and its copy must call the other's copy too.
     for path in set().union(*calling_files.values()) if renamed else ():
         text = path.read_bytes()
         changed = _RENDER.sub(lambda m: m[1] + renamed.get(m[2], m[2]) + m[3], text)
         if changed != text:
             path.write_bytes(changed)
+    for original, copy in copying:
+        shutil.copyfile(original, copy)
     return notes

@@ -13,6 +13,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `removedsettings`: config settings Hugo removed and now refuses (getJSON's cache, old minifier keys);
 - `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built;
 - `htmlviews`: a content view a JSON or RSS template renders, which Hugo now finds only by its format;
+- `htmlcontent`: HTML and Org content, which Hugo 0.162 refuses unless the site allows it;
 - `buildoptions`: front matter and cascades that set `_build`, which Hugo renamed `build` and refuses.
 
 `adapt(site_root, allowed_hosts)` runs them all and returns the run's `old-hugo-theme` notes (the
@@ -26,6 +27,7 @@ from pathlib import Path
 from chalicelib.buildoptions import rename_build_options
 from chalicelib.dottedpartials import rename_dotted_partials
 from chalicelib.dottedviews import rename_dotted_views
+from chalicelib.htmlcontent import allow_old_content
 from chalicelib.htmlviews import render_html_views
 from chalicelib.internaltemplates import add_internal_templates, note
 from chalicelib.oldsettings import give_renamed_settings
@@ -50,4 +52,5 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     notes += (
         first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_settings(site_root)
     )
-    return notes + render_html_views(site_root) + rename_build_options(site_root)
+    notes += render_html_views(site_root) + rename_build_options(site_root)
+    return notes + allow_old_content(site_root)

@@ -18,7 +18,8 @@ from tests.conftest import write_tree
 SITE = {
     "hugo.toml": b'title = "Old"\ntheme = "rapid"\n',
     "themes/rapid/layouts/partials/head.html": b'<head>{{ partial "head.meta.html" . }}</head>',
-    "themes/rapid/layouts/partials/head.meta.html": b"<meta name=x>",
+    "themes/rapid/layouts/partials/head.meta.html": b'<meta name=x>{{ partial "head.icons.html" . }}',
+    "themes/rapid/layouts/partials/head.icons.html": b"<link rel=icon>",
     "themes/rapid/layouts/partials/post.html": b"POST",
     "themes/rapid/layouts/partials/post/info.card.html": b"CARD",
     "themes/rapid/layouts/partials/post.info.html": b"INFO",
@@ -44,12 +45,13 @@ def test_renamed_each_call_renders_its_own_partial(tmp_path: Path) -> None:
     source = write_tree(tmp_path / "site", SITE)
     notes = rename_dotted_partials(source)
     assert [note.split(", which")[0] for note in notes] == [
+        'themes/rapid/layouts/partials/head.meta.html calls the partial "head.icons.html"',
         'themes/rapid/layouts/partials/head.html calls the partial "head.meta.html"',
         'themes/rapid/layouts/home.html calls the partial "post.info.html"',
         'themes/rapid/layouts/home.html calls the partial "post/info.card.html"',
     ]
     page = build(source, tmp_path / "public")  # (Hugo adds its generator tag to the head)
-    assert page.startswith("<head><meta name=x>") and page.endswith("</head>|INFO|CARD|POST")
+    assert page.startswith("<head><meta name=x><link rel=icon>") and page.endswith("</head>|INFO|CARD|POST")
 
 
 def test_a_dot_naming_a_language_is_hugos(tmp_path: Path) -> None:

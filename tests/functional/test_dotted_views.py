@@ -61,3 +61,18 @@ def test_a_link_in_the_copys_place_is_not_written_through(tmp_path: Path) -> Non
     (source / "themes/old/layouts/_default/li-archive.html").symlink_to(outside)
     assert rename_dotted_views(source) == []
     assert not outside.exists()
+
+
+def test_a_dotted_view_that_renders_another_renders_its_copy(tmp_path: Path) -> None:
+    # Bootstrap's section.li renders summary.hat: the copy section-li must render summary-hat.
+    site = {
+        "hugo.toml": b'title = "Views"\ntheme = "old"\n',
+        "content/posts/a.md": b"---\ntitle: A post\n---\nA.\n",
+        "themes/old/layouts/home.html": b'{{ range .Site.RegularPages }}{{ .Render "section.li" }}{{ end }}',
+        "themes/old/layouts/_default/section.li.html": b'<li>{{ .Render "summary.hat" }}</li>',
+        "themes/old/layouts/_default/summary.hat.html": b"hat: {{ .Title }}",
+        "themes/old/layouts/_default/single.html": b"{{ .Content }}",
+    }
+    source = write_tree(tmp_path / "site", site)
+    assert len(rename_dotted_views(source)) == 2
+    assert build(source, tmp_path / "public") == "<li>hat: A post</li>"

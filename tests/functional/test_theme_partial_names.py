@@ -1,7 +1,8 @@
 """What a theme of Congo's time (2024) meets on this Hugo, through the real Hugo: a partial named with
 its `partials/` folder (a literal, or a name built in a variable after `templates.Exists`), which Hugo
 before 0.146 found and this one does not; the site's `.Author` read on a site given as a partial's
-context; and HTML content files, which Hugo refuses since 0.162 and the build's error explains."""
+context; and HTML and Org content files, which Hugo refuses since 0.162: the build's error explains,
+and once adapted they build as before unless the site's config decides."""
 
 from __future__ import annotations
 
@@ -101,3 +102,32 @@ def test_org_content_is_refused_with_what_to_do(tmp_path: Path) -> None:
     assert str(failed.value).startswith(
         "Hugo failed (exit 1): the site has text/org content (content/notes/a.org), which recent Hugo refuses"
     ), str(failed.value)
+
+
+def test_once_adapted_html_content_builds_as_older_hugo_built_it(tmp_path: Path) -> None:
+    files = {
+        "hugo.toml": b'title = "x"\n',
+        "layouts/single.html": b"{{ .Content }}",
+        "content/cv/index.html": b"---\ntitle: CV\n---\n<p>Hand-written HTML</p>\n",
+        "content/notes/a.org": b"#+title: A\n\nText.\n",
+    }
+    source = write_tree(tmp_path / "site", files)
+    (note,) = [n for n in adapt(source, ()) if "refuse by default" in n]
+    assert note.endswith("(set security.allowContent in the site's config to decide otherwise)")
+    build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert "<p>Hand-written HTML</p>" in (tmp_path / "public/cv/index.html").read_text()
+    assert "Text." in (tmp_path / "public/notes/a/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "decided",
+    [
+        {"hugo.toml": b"title = \"x\"\n[security]\nallowContent = ['^text/markdown$']\n"},
+        {"hugo.toml": b'title = "x"\n', "config/_default/security.yaml": b"enableInlineShortcodes: false\n"},
+    ],
+)
+def test_a_site_that_decides_keeps_its_choice(tmp_path: Path, decided: dict[str, bytes]) -> None:
+    files = {"layouts/single.html": b"{{ .Content }}", "content/a.html": b"<p>x</p>\n", **decided}
+    source = write_tree(tmp_path / "site", files)
+    assert not [n for n in adapt(source, ()) if "refuse by default" in n]
+    assert not (source / "config/_default/security.toml").exists()
