@@ -4,7 +4,7 @@ Hugo 0.162 refuses content files of the media types `text/html` and (later) `tex
 site's config allows them (`security.allowContent`): they pass HTML through as written, which is
 cross-site scripting where the people who write content are trusted less than those who write
 templates. A site with one such page (a CV kept as `content/cv/index.html`, a page exported from
-another tool) fails every build, as with plain Hugo: four of the 39 real blogs this pipeline was tried
+another tool) fails every build, as with plain Hugo: four of the 37 real blogs this pipeline was tried
 on did.
 
 In a repository Presslift builds, content and templates come from the same pushes, and the
