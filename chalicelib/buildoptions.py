@@ -14,6 +14,10 @@ only when, read again, it holds exactly what it held with those keys renamed at 
 nowhere else; anything else (a page that sets both names, `_build` as a parameter's own key) is left
 for Hugo to report. One note names the files.
 
+A page that sets `markup: mmark` (Mmark, a Markdown dialect Hugo removed; CorrelAid's event pages)
+fails the same way ('failed to resolve media type for "mmark"'): the same pass writes it as
+`markdown`, which renders most Mmark alike, with a note of its own.
+
 Reading every content file must stay cheap for a large site: a file whose first bytes end its front
 matter without `_build` or `_target` in it is not parsed.
 """
@@ -37,7 +41,12 @@ from chalicelib.repeatedkeys import NoAliasLoader, regular_files
 #: language's cascade no longer reads: the cascade would apply to every page of the language).
 PAGE_KEYS = {"_build": "build"}
 CASCADE_KEYS = {"_build": "build", "_target": "target"}
-_MARK = re.compile(rb"_(?:build|target)\b")
+_OLD_KEY = re.compile(rb"_(?:build|target)\b")
+_MARK = re.compile(rb"_(?:build|target)\b|\bmmark\b", re.I)
+#: `markup: mmark`: Mmark, the Markdown dialect Hugo removed; its pages are Markdown to this Hugo.
+_YAML_MMARK = re.compile(r"""^(markup[ \t]*:[ \t]*)(["']?)mmark\2(?=[ \t]*(?:#.*)?$)""", re.M | re.I)
+_TOML_MMARK = re.compile(r"""^(markup[ \t]*=[ \t]*)(["'])mmark\2""", re.M | re.I)
+_JSON_MMARK = re.compile(r'("markup"\s*:\s*)"mmark"', re.I)
 HEAD_BYTES = 4096
 #: How much of a content file the front matter may take; a longer one is left to Hugo.
 MAX_FRONT_MATTER = 256 * 1024
@@ -78,18 +87,33 @@ _JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\{")
 def rename_build_options(site_root: Path) -> list[str]:
     """Rename `_build` (and a cascade's `_target`) in the site's front matter and config; the note."""
     changed: list[str] = []
+    mmark: list[str] = []
     started = time.monotonic()
     for path, fix in _files(site_root):
         if time.monotonic() - started > MAX_SECONDS:
             break  # a hostile repository's files are Hugo's to refuse, not this stage's to hold up
         try:
             fixed = fix(path)
-            if fixed is not None:
-                path.write_bytes(fixed)
-                changed.append(path.relative_to(site_root).as_posix())
+            if fixed is None:
+                continue
+            before = path.read_bytes()
+            path.write_bytes(fixed)
         except OSError:
             continue
-    return [note(changed)] if changed else []
+        shown = path.relative_to(site_root).as_posix()
+        if _OLD_KEY.search(before):
+            changed.append(shown)
+        if re.search(rb"(?i)\bmmark\b", before):
+            mmark.append(shown)
+    return ([note(changed)] if changed else []) + ([mmark_note(mmark)] if mmark else [])
+
+
+def mmark_note(files: list[str]) -> str:
+    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    return (
+        f"{where} set{'s' if len(files) == 1 else ''} markup: mmark, the Markdown dialect Hugo removed (this "
+        "Hugo fails on it): built as Markdown, which most Mmark reads the same as (set markup: markdown)"
+    )
 
 
 def note(files: list[str]) -> str:
@@ -183,6 +207,9 @@ def _renamed_text(raw: bytes, kind: str, expected: Callable[[Any], Any]) -> byte
         "json": lambda m: f'"{m.group(1)}"',
     }[kind]
     fixed = pattern.sub(replace, text)
+    mmark = {"yaml": _YAML_MMARK, "toml": _TOML_MMARK, "json": _JSON_MMARK}[kind]
+    quote = (lambda m: '"') if kind == "json" else (lambda m: m.group(2))
+    fixed = mmark.sub(lambda m: m.group(1) + quote(m) + "markdown" + quote(m), fixed)
     try:
         if _load(fixed, kind) != want:
             return None
@@ -247,6 +274,8 @@ def _at_page_places(data: Any) -> Any:
     renamed = _renamed_keys(data, PAGE_KEYS)
     if renamed is None:
         return None
+    if isinstance(renamed.get("markup"), str) and renamed["markup"].lower() == "mmark":
+        renamed = {**renamed, "markup": "markdown"}
     if "cascade" in data:
         cascade = _in_cascade(data["cascade"])
         if cascade is None:

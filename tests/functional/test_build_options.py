@@ -114,3 +114,25 @@ def test_config_folder_and_theme_cascades_are_renamed_and_resources_are_not_read
         b'build:\n  render: never\ntarget:\n  path: "/notes/**"\n'
     )
     assert (source / "content/bundle/data.json").read_bytes() == files["content/bundle/data.json"]
+
+
+def test_mmark_pages_fail_and_build_as_markdown(tmp_path: Path) -> None:
+    # CorrelAid's site wrote its event pages in Mmark, which Hugo removed.
+    site = {
+        "hugo.toml": b'title = "x"\n',
+        "layouts/home.html": b"home",
+        "layouts/single.html": b"{{ .Content }}",
+        "content/a.md": b"---\ntitle: A\nmarkup: mmark\n---\n*Mmark* text.\n",
+        "content/b.md": b'+++\ntitle = "B"\nmarkup = "MMARK"\n+++\nMore.\n',
+    }
+    source = write_tree(tmp_path / "site", site)
+    with pytest.raises(BuildError, match='failed to resolve media type for "mmark"'):
+        build(source, tmp_path / "before")
+    (note,) = rename_build_options(source)
+    assert note.endswith(
+        " and 1 more set markup: mmark, the Markdown dialect Hugo removed (this Hugo fails on it): built "
+        "as Markdown, which most Mmark reads the same as (set markup: markdown)"
+    )
+    build(source, tmp_path / "public")
+    assert "<em>Mmark</em> text." in (tmp_path / "public/a/index.html").read_text()
+    assert b'markup = "markdown"' in (source / "content/b.md").read_bytes()
