@@ -101,6 +101,11 @@ def warning_hint(line: str) -> str:
     return ""
 
 
+def _shown(path: str) -> str:
+    """A path as the site's author knows it: below the site's source, not the runner's folder."""
+    return path.split("/source/", 1)[1] if "/source/" in path else path
+
+
 def _host(url: str) -> str:
     try:
         return urlsplit(url).hostname or url
@@ -159,13 +164,11 @@ def hint(log: str) -> str:
         )
     if found := _CONTENT_TYPE.search(log):
         path, media = found.groups()
-        shown = path.split("/source/", 1)[1] if "/source/" in path else path
         return (
-            f"the site has {media} content ({shown}), which recent Hugo refuses by default (a fix for "
-            "cross-site scripting through content that passes HTML through): rewrite it as Markdown, or, "
-            "where everyone "
-            "who writes the site's content is trusted, allow it in the site's config with "
-            "`[security] allowContent = ['.*']`"
+            f"the site has {media} content ({_shown(path)}), which recent Hugo refuses by default (a fix "
+            "for cross-site scripting through content that passes HTML through): rewrite it as Markdown, "
+            "or, where everyone who writes the site's content is trusted, allow it in the site's config "
+            "with `[security] allowContent = ['.*']`"
         )
     if _METHOD.search(log):
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
@@ -206,9 +209,8 @@ def hint(log: str) -> str:
     if found := _DART_IMPORT.search(log):
         # the file Dart Sass names, or (its "<stream>": the stylesheet Hugo gave it) the asset's path
         path = found.group(2) if not found.group(2).startswith("<") else "assets" + found.group(1)
-        shown = path.split("/source/", 1)[1] if "/source/" in path else path
         return (
-            f"the site's stylesheet {shown} (line {found.group(3)}) imports one that is not in the "
+            f"the site's stylesheet {_shown(path)} (line {found.group(3)}) imports one that is not in the "
             "repository (where the site was built before, npm install or a module mount of node_modules/ "
             "put it there, and Presslift's builds run no npm): commit those files under assets/, or "
             "commit the built CSS under static/"
