@@ -195,14 +195,16 @@ def build_site(
     budget = budget or TimeBudget.from_context(None)
     timeout = budget.allow("Hugo")
     started = time.monotonic()
-    # Hugo may hang after a page fails to render, before it says why; on one CPU it does not.
+    # Hugo may hang after a page fails to render, before it says why; with other workers it does not.
     idle = hugorun.NETWORK_IDLE_SECONDS if remote_hosts else hugorun.IDLE_SECONDS
     given: list[str] = []  # a page's .Author, a site's .Site: given as old Hugo did where this one failed
     try:
         while True:
             proc = hugorun.run(args, env, timeout, idle_seconds=idle)
-            if proc.hung:
-                proc = hugorun.run(args, {**env, **hugorun.ONE_CPU}, budget.allow("Hugo"), idle_seconds=idle)
+            for retry in hugorun.RETRIES if proc.hung else ():
+                proc = hugorun.run(args, {**env, **retry}, budget.allow("Hugo"), idle_seconds=idle)
+                if not proc.hung:
+                    break
             if proc.returncode == 0 or proc.hung or len(given) >= MAX_FIXES:
                 break
             shown = site_relative(proc.log, source)
@@ -217,7 +219,12 @@ def build_site(
     if proc.returncode != 0:
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
         said = hint(shown) or shortcode_hint(shown, source) or (HUNG if proc.hung else "")
-        how = f"it hung twice, stopped after {idle:.0f} s idle" if proc.hung else f"exit {proc.returncode}"
+        runs = len(hugorun.RETRIES) + 1
+        how = (
+            f"it hung {runs} times, each stopped after {idle:.0f} s idle"
+            if proc.hung
+            else f"exit {proc.returncode}"
+        )
         raise BuildError(
             f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),
             log_tail=error_lines(shown),

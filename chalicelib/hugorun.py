@@ -5,13 +5,17 @@ wait on each other on a channel (a goroutine dump shows both in `chan send`), be
 the error. Cactus' example site does so about one build in four on two CPUs, plain `hugo` as much as
 here, and never in 42 builds with one (GOMAXPROCS=1); Future Imperfect Slim's in 8 of 18 on two CPUs
 and 5 of 9 on one, and never in 36 with one worker per CPU (HUGO_NUMWORKERMULTIPLIER=1, which makes
-a sound build about a fifth slower, so only the second run has it). Unwatched, such a build holds
-the function until its 900 s run out and says nothing of why.
+a sound build about a fifth slower, so only the second run has it). A real blog (Bryce Wray's, whose
+every page fails on a missing image) hangs in every build with one worker and in none of 8 with 64
+workers per CPU (HUGO_NUMWORKERMULTIPLIER=64) or with Hugo's own count: with one worker, the first
+error stops the only one. Unwatched, such a build holds the function until its 900 s run out and says
+nothing of why.
 
 `run` watches for that: a Hugo that writes nothing and whose processes (Hugo and Dart Sass, its process
 group) use no CPU for `idle_seconds` has hung, and is stopped. The caller gives a longer idle time
 where Hugo may wait on the network (a site whose operator allowed remote hosts) and, on a hang, runs
-Hugo again on one CPU with one worker (`ONE_CPU`), where it reports its error.
+Hugo again on one CPU with one worker (`ONE_CPU`), then with many (`MANY_WORKERS`), until one run
+reports its error (`RETRIES`).
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ IDLE_SECONDS = 30.0
 NETWORK_IDLE_SECONDS = 120.0
 #: Hugo's environment for a run that must not hang: Go scheduling on one CPU, one Hugo worker per CPU.
 ONE_CPU = {"GOMAXPROCS": "1", "HUGO_NUMWORKERMULTIPLIER": "1"}
+#: And where that hangs too: many workers, so that some still take pages after others stopped on an error.
+MANY_WORKERS = {"HUGO_NUMWORKERMULTIPLIER": "64"}
+#: The environments a hung build is run again with, in order.
+RETRIES = (ONE_CPU, MANY_WORKERS)
 #: More CPU than this since Hugo last did anything is work, not Go's runtime ticking over.
 _BUSY_CPU_SECONDS = 0.05
 _POLL_SECONDS = 0.25

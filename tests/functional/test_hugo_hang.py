@@ -26,11 +26,13 @@ SITE = {
 }
 
 
-def hanging_hugo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, always: bool) -> Path:
+def hanging_hugo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, always: bool, works_with: str = "1/1"
+) -> Path:
     runs = tmp_path / "runs"
     script = tmp_path / "bin" / "hugo"
     script.parent.mkdir()
-    hang = "true" if always else '[ "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" != 1/1 ]'
+    hang = "true" if always else f'[ "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" != {works_with} ]'
     script.write_text(
         f'#!/bin/sh\necho "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" >> {runs}\n'
         f"if {hang}; then exec sleep 120; fi\n"
@@ -63,8 +65,17 @@ def test_a_build_that_hangs_both_times_says_so(tmp_path, monkeypatch):
     runs = hanging_hugo(tmp_path, monkeypatch, always=True)
     with pytest.raises(BuildError) as failed:
         build(tmp_path)
-    assert len(runs.read_text().splitlines()) == 2
+    assert runs.read_text().splitlines() == ["/", "1/1", "/64"]  # its own choice, one worker, many
     assert str(failed.value).startswith(
-        "Hugo failed (it hung twice, stopped after 2 s idle): Hugo stopped while it rendered the site's "
-        "pages, as it does after some template errors before it names them"
+        "Hugo failed (it hung 3 times, each stopped after 2 s idle): Hugo stopped while it rendered the "
+        "site's pages, as it does after some template errors before it names them"
     ), str(failed.value)
+
+
+def test_a_build_that_hangs_with_one_worker_too_is_run_with_many(tmp_path, monkeypatch):
+    # As a blog whose every page fails: one worker stops at the first error and Hugo waits for it.
+    runs = hanging_hugo(tmp_path, monkeypatch, always=False, works_with="/64")
+    with pytest.raises(BuildError) as failed:
+        build(tmp_path)
+    assert runs.read_text().splitlines() == ["/", "1/1", "/64"]
+    assert str(failed.value).startswith("Hugo failed (exit 1): the site's theme uses .Site.DisqusShortname")
