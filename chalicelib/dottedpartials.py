@@ -18,12 +18,11 @@ This module reads the templates below a site's layout folders and writes only th
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from chalicelib.errors import BuildError
 from chalicelib.hugo_policy import component_configs
-from chalicelib.themelayouts import callers, layout_roots, templates
+from chalicelib.themelayouts import callers, layout_roots, rewrite_then_copy, templates
 
 PARTIAL_FOLDERS = ("partials", "_partials")
 #: Hugo's own output formats: a dot naming one of these (or a language of the site) is Hugo's.
@@ -67,13 +66,13 @@ def rename_dotted_partials(site_root: Path) -> list[str]:
             f'template lookup reads as another by its dotted name: built as "{hyphenated}.html" (update the '
             "theme to a release for this Hugo)"
         )
-    for path in set().union(*calls.values()) if renamed else ():
-        text = path.read_bytes()
-        changed = _CALL.sub(lambda m: m[1] + renamed.get(m[4], m[4]) + b".html" + (m[2] or m[3]), text)
-        if changed != text:
-            path.write_bytes(changed)
-    for original, copy in copying:  # after the calls: a dotted partial's copy calls the others' copies
-        shutil.copyfile(original, copy)
+    if renamed:
+        rewrite_then_copy(
+            set().union(*calls.values()),
+            _CALL,
+            lambda m: m[1] + renamed.get(m[4], m[4]) + b".html" + (m[2] or m[3]),
+            copying,
+        )
     return notes
 
 

@@ -17,10 +17,9 @@ This module reads the templates below a site's layout folders and writes only th
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-from chalicelib.themelayouts import callers, layout_roots, templates
+from chalicelib.themelayouts import callers, layout_roots, rewrite_then_copy, templates
 
 _RENDER = re.compile(rb'(\.Render\s+")([\w-]{1,60}(?:\.[\w-]{1,60}){1,3})(")')
 
@@ -50,13 +49,7 @@ def rename_dotted_views(site_root: Path) -> list[str]:
             f'lookup does not find by a dotted name: built as "{hyphenated}" (update the theme to a '
             "release for this Hugo)"
         )
-    # The calls first, then the copies: a dotted view may call another (Bootstrap's section.li renders
-    # summary.hat), and its copy must call the other's copy too.
-    for path in set().union(*calling_files.values()) if renamed else ():
-        text = path.read_bytes()
-        changed = _RENDER.sub(lambda m: m[1] + renamed.get(m[2], m[2]) + m[3], text)
-        if changed != text:
-            path.write_bytes(changed)
-    for original, copy in copying:
-        shutil.copyfile(original, copy)
+    if renamed:
+        calling = set().union(*calling_files.values())
+        rewrite_then_copy(calling, _RENDER, lambda m: m[1] + renamed.get(m[2], m[2]) + m[3], copying)
     return notes

@@ -4,13 +4,14 @@ What the fetch stage does for a site written for an older Hugo (`oldhugo`) start
 hold layouts, which template files are in them (within bounds: a hostile repository's layouts can be
 any size, and links are never followed), and which shortcodes they define.
 
-This module only reads.
+This module only reads, but for `rewrite_then_copy`, which the renaming steps share.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 #: The folders a layouts folder keeps shortcodes in (Hugo 0.146's name, and the one before).
@@ -59,6 +60,24 @@ def callers(files: list[Path], call: re.Pattern[bytes], group: int = 1) -> dict[
         for match in call.finditer(text):
             found.setdefault(match[group].decode(), set()).add(path)
     return found
+
+
+def rewrite_then_copy(
+    calling: set[Path],
+    call: re.Pattern[bytes],
+    replace: Callable[[re.Match[bytes]], bytes],
+    copying: list[tuple[Path, Path]],
+) -> None:
+    """Rewrite `call` in each of `calling`, then make each (original, copy): in that order, a template
+    that calls another and is itself copied (a dotted view rendering a dotted view) gets a copy that
+    calls the other's copy too."""
+    for path in calling:
+        text = path.read_bytes()
+        changed = call.sub(replace, text)
+        if changed != text:
+            path.write_bytes(changed)
+    for original, copy in copying:
+        shutil.copyfile(original, copy)
 
 
 def defined_shortcodes(roots: list[Path]) -> set[str]:
