@@ -163,6 +163,12 @@ def fetch(
         artifact=lambda r, fetched: replace(r.artifact, presslift_toml=fetched.presslift_toml),
     )
     if done is None:
+        if (key := _fetched_but_not_built(svc.runs.get(request.run_id))) is not None:
+            # This message's first delivery fetched, then its build crashed (a fault SQS retries):
+            # the fetch is not repeated, the build it handed on to is. Without this the retry found
+            # fetch done, stopped, and left the run running with its build never tried again.
+            again = events.BuildRequest(request.run_id, request.site, key)
+            return build(svc, again, final_attempt=final_attempt, budget=budget)
         _failed(svc, request.run_id)
         return None
     run, fetched = done
@@ -172,6 +178,14 @@ def fetch(
         final_attempt=final_attempt,
         budget=budget,
     )
+
+
+def _fetched_but_not_built(run: Run) -> str | None:
+    """The source the run's fetch stored, when its fetch has succeeded and its build may still run."""
+    if run.finished or run.stage("fetch").status != "succeeded" or not run.may_begin("build"):
+        return None
+    key = run.stage("fetch").detail.get("source_key")
+    return key if isinstance(key, str) and key else source_key(run.site, run.id)
 
 
 def _end_stale(svc: Services, run_id: str, reason: str) -> None:

@@ -118,6 +118,50 @@ def test_a_stage_that_crashed_runs_again_on_the_retried_message_and_records_once
     assert len(attempts) == 2 and provisioned.runs.get(run.id).stage("fetch").status == "succeeded"
 
 
+def test_a_build_that_crashed_after_its_fetch_runs_again_on_the_retried_fetch_message(
+    provisioned, monkeypatch
+) -> None:
+    """fetch hands straight on to build in the same invocation, so a fault in the build retries the
+    fetch's message: the fetch, done, is not repeated and the build is (the retry used to stop at the
+    finished fetch and leave the run running for good)."""
+    from chalicelib.work import build as build_work
+    from chalicelib.work import fetch as fetch_work
+
+    provisioned.sites.add(Site("blog", repo="acme/blog"))
+    run = blog_push(provisioned, *flow.PUSH_STAGES)
+    fetched = Fetched("sources/blog/kept.tar.gz", "a" * 40, 3, 300, "", "acme/blog@aaaaaaa: 3 files")
+    fetches: list[str] = []
+    builds: list[str] = []
+
+    def fetch_once(_svc: Any, r: Run, _request: Any, **_: Any) -> Fetched:
+        fetches.append(r.id)
+        return fetched
+
+    def build_crashing_once(_svc: Any, r: Run, source_key: str, _budget: Any) -> Any:
+        builds.append(source_key)
+        if len(builds) == 1:
+            raise ValueError("All strings must be XML compatible")  # a fault: SQS retries the message
+        return build_work.Built("logs/blog/build.log", "0.168.0", {}, r.id, "Hugo 0.168.0: staging 3 files")
+
+    monkeypatch.setattr(fetch_work, "fetch", fetch_once)
+    monkeypatch.setattr(fetch_work, "stale", lambda *_a, **_k: None)
+    monkeypatch.setattr(build_work, "build", build_crashing_once)
+    request = events.FetchRequest(run.id, "blog", "acme/blog", "a" * 40)
+
+    with pytest.raises(ValueError):
+        flow.fetch(provisioned, request, final_attempt=False)
+    crashed = provisioned.runs.get(run.id)
+    assert (crashed.stage("fetch").status, crashed.stage("build").status) == ("succeeded", "running")
+
+    built = flow.fetch(provisioned, request, final_attempt=False)  # the same message, delivered again
+    assert built is not None and built.stage("build").status == "succeeded"
+    assert fetches == [run.id] and builds == ["sources/blog/kept.tar.gz"] * 2
+    assert provisioned.runs.get(run.id).stage("deploy-staging").status == "pending"  # handed on
+
+    assert flow.fetch(provisioned, request, final_attempt=True) is None  # once more: nothing runs again
+    assert fetches == [run.id] and len(builds) == 2
+
+
 def test_a_crash_on_the_last_attempt_fails_the_stage_saying_so(provisioned) -> None:
     run = blog_push(provisioned, "fetch", "build")
 
