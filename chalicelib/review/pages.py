@@ -13,6 +13,7 @@ Pure functions of the page's bytes: nothing here reads files or talks to AWS.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -102,11 +103,22 @@ def visible_lines(element: _Element, *, skip: frozenset[str]) -> list[str]:
         hidden.drop_tree()  # keeps its tail, which is the text after it
     etree.strip_elements(element, *skip, with_tail=False)
     for img in element.iter("img"):
-        img.tail = f"\n{_image(img)}\n{img.tail or ''}"
+        img.tail = _settable(f"\n{_image(img)}\n{img.tail or ''}")
     for block in element.iter(*BLOCKS):
-        block.text = "\n" + (block.text or "")
-        block.tail = "\n" + (block.tail or "")
-    return [line for line in (_clean(text) for text in element.text_content().split("\n")) if line]
+        block.text = "\n" + _settable(block.text or "")
+        block.tail = "\n" + _settable(block.tail or "")
+    text = _settable(element.text_content())  # what inline elements hold, as the blocks' text is
+    return [line for line in (_clean(line) for line in text.split("\n")) if line]
+
+
+#: What lxml parses out of a page but refuses to be given back: the control characters XML 1.0 does
+#: not allow. A Japanese blog's pages carry backspaces its writers' input method left in the text.
+_NOT_SETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _settable(text: str) -> str:
+    """`text` as an element's text or tail may be set to (the characters above are invisible)."""
+    return _NOT_SETTABLE.sub("", text)
 
 
 def _image(img: _Element) -> str:

@@ -49,3 +49,14 @@ def test_hidden_parts_are_not_visible_text() -> None:
 
 def test_a_page_that_cannot_be_parsed_reads_as_empty() -> None:
     assert read_page(b"").lines == ()
+
+
+def test_control_characters_in_a_pages_text_are_left_out_not_a_crash() -> None:
+    """A Japanese blog's posts hold backspaces (U+0008) its writers' input method typed; lxml parses
+    them but refuses them as an element's text, and the whole build failed on reading its pages."""
+    image = "<img src='/a\x08.png' alt='x\x1fy'>"
+    html = page("Alpha", "設定\x08は <code>max\x08Limit</code>", f"Form\x0cfeed {image}")
+    text = read_page(html, whole_page=True)
+    assert "設定は maxLimit" in text.lines and "Formfeed" in text.lines
+    assert "[image: x y (a.png)]" in text.lines
+    assert not any(c in line for line in text.lines + text.page_lines for c in "\x08\x0c\x1f")
