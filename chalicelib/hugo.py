@@ -89,10 +89,37 @@ class HugoBuild:
 
 
 def error_lines(log: str, limit: int = 20) -> str:
-    """Hugo's ERROR lines (or the log's tail when there are none), for a run record."""
-    errors = [line for line in log.splitlines() if "ERROR" in line or line.startswith("Error:")]
-    lines = errors or log.splitlines()[-limit:]
-    return "\n".join(lines[:limit])
+    """Hugo's ERROR lines and, when it crashed, what Go's panic said (or the log's tail when there is
+    neither), for a run record."""
+    lines = log.splitlines()
+    errors = [line for line in lines if "ERROR" in line or line.startswith("Error:")]
+    found = errors + _panic_lines(lines) or lines[-limit:]
+    return "\n".join(found[:limit])
+
+
+#: How many frames of the crashed goroutine's stack a run record keeps (each is two lines).
+PANIC_FRAMES = 2
+
+
+def _panic_lines(lines: list[str]) -> list[str]:
+    """Go's report of a crash: the panic's message (`panic: ...`, `fatal error: ...`) and the crashed
+    goroutine's first frames, without the other goroutines' stacks that follow it (the log's tail,
+    shown before, was the last of those: Hugo's PostCSS failing was reported as errgroup's frames)."""
+    start = next((n for n, line in enumerate(lines) if line.startswith(("panic: ", "fatal error: "))), None)
+    if start is None:
+        return []
+    kept: list[str] = []
+    frames = 0
+    for line in lines[start:]:
+        if line.startswith("goroutine ") and frames:
+            break  # the next goroutine's stack
+        if not line.strip() or line.startswith(("goroutine ", "[signal ")):
+            continue
+        kept.append(line)
+        frames += line.startswith("\t")
+        if frames >= PANIC_FRAMES:
+            break
+    return kept
 
 
 #: Hugo's warnings kept on a run (the build log keeps them all), each at most this long.

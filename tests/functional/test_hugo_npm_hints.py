@@ -48,3 +48,26 @@ def test_what_npm_would_have_installed_is_named(tmp_path: Path, files: dict[str,
     with pytest.raises(BuildError) as failed:
         build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "work")
     assert said in str(failed.value) and "Hugo said:" in str(failed.value)
+
+
+def test_a_crash_is_reported_by_its_panic_not_by_the_last_goroutines_frames(tmp_path: Path) -> None:
+    """PostCSS under resources.PostProcess (a common theme's stylesheet) crashes Hugo rather than
+    failing a page: Go prints the panic and then every goroutine's stack, and the record once showed
+    the last of those (errgroup's frames), which said nothing."""
+    source = write_tree(
+        tmp_path / "site",
+        {
+            "hugo.toml": b'title = "Blog"\n',
+            "assets/css/main.css": b"body { color: red }\n",
+            "layouts/home.html": b'{{ $css := resources.Get "css/main.css" | css.PostCSS'
+            b" | resources.PostProcess }}"
+            b'<html><link rel="stylesheet" href="{{ $css.RelPermalink }}"></html>',
+        },
+    )
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "work")
+    said = str(failed.value).split("Hugo said: ", 1)[1]
+    assert said.startswith("panic: POSTCSS: failed to transform")
+    assert "errgroup" not in said and "goroutine" not in said
+    assert "the site's templates start postcss" in str(failed.value)
+    assert failed.value.log_tail.startswith("panic: POSTCSS") and "errgroup" not in failed.value.log_tail
