@@ -7,6 +7,7 @@ How a run reads (status line, ages, durations) comes from `chalicelib.runview`, 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import time
 from collections.abc import Callable
@@ -55,11 +56,16 @@ def _print_json(console: Console, data: Any) -> None:
 
 
 def _print_table(console: Console, table: Table) -> None:
-    """On a terminal, fitted to it; piped or logged, never folded (a line per row, whole ids and URLs)."""
+    """On a terminal, fitted to it; piped or logged, never folded (a line per row, whole ids and URLs)
+    and without the padding that would fill every row out to the longest one (a stage's error can be
+    a thousand characters wide)."""
     if console.is_terminal:
         console.print(table)
-    else:
-        Console(file=console.file, width=UNFOLDED_WIDTH, color_system=None).print(table)
+        return
+    plain = Console(file=io.StringIO(), width=UNFOLDED_WIDTH, color_system=None)
+    with plain.capture() as captured:
+        plain.print(table)
+    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def runs_table(runs: list[Run], now: datetime) -> Table:
