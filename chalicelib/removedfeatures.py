@@ -85,15 +85,15 @@ REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     ),
     (
         # The site's feed as old Hugo gave it: the home page's RSS, or where it would be when the site
-        # has none (the old field never failed; a missing output format would).
-        _site_field("RSSLink"),
+        # has none (the old field never failed; a missing output format would). RSSlink: its older name.
+        _site_field("RSS[Ll]ink"),
         rb'(or (site.Home.OutputFormats.Get "rss") (dict "Permalink" (absLangURL "index.xml"))).Permalink',
         ".Site.RSSLink",
         '(.OutputFormats.Get "rss").Permalink',
     ),
     (
         # A page's feed ("" for a page without one, as the old field said), by the same receiver.
-        re.compile(rb"((?:\$\w*|(?<![\w)\]$]))(?:\.(?!Params\b|Data\b|Site\b)\w+)*)\.RSSLink\b"),
+        re.compile(rb"((?:\$\w*|(?<![\w)\]$]))(?:\.(?!Params\b|Data\b|Site\b)\w+)*)\.RSS[Ll]ink\b"),
         rb'(or (\1.OutputFormats.Get "rss") (dict "Permalink" "")).Permalink',
         ".RSSLink",
         '(.OutputFormats.Get "rss").Permalink',
@@ -146,7 +146,7 @@ CONFIG_TABLE = "presslift_config"
 PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
     rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
-    rb"|LastChange|NextPage|PrevPage|Language\.Get|RSSLink|IsDraft|[\"`]partials/|Sites\.First"
+    rb"|LastChange|NextPage|PrevPage|Language\.Get|RSS[Ll]ink|IsDraft|[\"`]partials/|Sites\.First"
 )
 
 

@@ -241,7 +241,7 @@ FEED_SITE = {
     "themes/old/layouts/_default/single.html": (
         b'<html>{{ partial "head.html" . }}<body data-s="{{ $.Site.RSSLink }}" data-f="{{ site.RSSLink }}"'
         b' data-p="{{ $.Page.RSSLink }}" data-d="{{ .IsDraft }}" data-o="{{ .Params.IsDraft }}"'
-        b' data-own="{{ .Site.Params.RSSLink }}"></body></html>'
+        b' data-own="{{ .Site.Params.RSSLink }}" data-older="{{ .RSSlink }}|{{ .Site.RSSlink }}"></body></html>'
     ),
     "themes/old/layouts/_default/list.html": (
         b'<html>{{ partial "head.html" . }}<body>{{ range .Pages }}{{ .Title }}{{ end }}</body></html>'
@@ -270,6 +270,7 @@ def test_feed_links_and_is_draft_become_what_replaced_them(tmp_path: Path) -> No
     feed = "https://example.org/index.xml"
     assert f'<head><link rel="alternate" href="{feed}"></head>' in single  # a page has no feed of its own
     assert f'data-s="{feed}" data-f="{feed}" data-p="" data-d="true" data-o="" data-own="own"' in single
+    assert f'data-older="|{feed}"' in single  # .RSSlink, the name before .RSSLink (Skeleton's header)
     assert 'data-d="false" data-o="mine"' in (tmp_path / "public/posts/b/index.html").read_text()
     section = (tmp_path / "public/posts/index.html").read_text()
     assert "<link rel=feed href='https://example.org/posts/index.xml'>" in section
