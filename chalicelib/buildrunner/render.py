@@ -24,7 +24,7 @@ import tempfile
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from chalicelib import hugo
 from chalicelib.artifacts import pack, unpack_stream
@@ -32,6 +32,7 @@ from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner import hugocache, segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError, PipelineError
+from chalicelib.onlytheme import only_theme
 from chalicelib.pool import ContextPool
 from chalicelib.rootlinks import base_path_of, fix_root_links
 from chalicelib.siteconfig import SiteConfig
@@ -85,17 +86,7 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
     source, cache = _source_and_cache(job, work, version)
     logs.append(f"== {cache.note}")
     public = work / "public"
-    flags = job.flags
-    stages: dict[str, dict[str, object]] = {}
-    fallback = job.theme_fallback
-    segment = _Segment.of(job)
-    if fallback:  # the segment that renders the home page found the site has no layouts
-        flags = _use_presslift_theme(source, flags, fallback, logs)
-    for stage in job.stages:
-        stages[stage.stage], flags, why = _stage_tree(
-            source, public, work, stage, flags, logs, budget, segment
-        )
-        fallback = fallback or why
+    stages, flags, fallback = _render_stages(job, source, public, work, logs, budget)
     trees = work / "trees.tar.gz"
     pack(public, trees)
     put_file(job.trees_url, trees, TARBALL_TYPE)
@@ -118,6 +109,44 @@ def _render_all(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) 
         cache_written=wrote,
         cache_kept=kept,
     )
+
+
+def _render_stages(
+    job: BuildJob, source: Path, public: Path, work: Path, logs: list[str], budget: TimeBudget
+) -> tuple[dict[str, dict[str, object]], tuple[str, ...], str]:
+    """Each stage's tree under `public`: what each stage's render said, the flags the last render
+    took, and why Presslift's theme was used ("" when it was not)."""
+    flags = job.flags
+    stages: dict[str, dict[str, object]] = {}
+    fallback = job.theme_fallback
+    segment = _Segment.of(job)
+    theme = None if fallback else only_theme(source, flags)  # one the site names only in a script
+    if fallback:  # the segment that renders the home page found the site has no layouts
+        flags = _use_presslift_theme(source, flags, fallback, logs)
+    elif theme is not None:
+        flags = (*flags, *theme.flags)
+        logs.append(f"== {theme.note()}")
+    for stage in job.stages:
+        try:
+            stages[stage.stage], flags, why = _stage_tree(
+                source, public, work, stage, flags, logs, budget, segment
+            )
+        except BuildError as exc:
+            if theme is None:
+                raise
+            # A theme nothing names may not be the one meant: the site is published in Presslift's,
+            # and the run says why (a site whose config names its theme gets that theme's failure).
+            failed = str(exc).splitlines()[0][:300]
+            why = f"themes/{theme.name}, the only theme in its themes/ folder, failed: {failed}"
+            flags, theme = _use_presslift_theme(source, job.flags, why, logs), None
+            stages[stage.stage], flags, _ = _stage_tree(
+                source, public, work, stage, flags, logs, budget, segment
+            )
+        fallback = fallback or why
+        if theme is not None:  # on the run, with Hugo's own warnings
+            said = stages[stage.stage]
+            said["hugo_warnings"] = [theme.note(), *cast(list[str], said.get("hugo_warnings", []))]
+    return stages, flags, fallback
 
 
 def _stage_tree(

@@ -267,6 +267,68 @@ def test_a_site_that_names_its_own_theme_keeps_it_and_hears_of_no_fallback(tmp_p
         assert home is not None and b"Own Theme by plain" in home.read()
 
 
+def run_site(tmp_path: Path, files: dict[str, str], **extra: Any) -> tuple[RunnerResult, Bucket]:
+    served = Bucket(source_tarball(tmp_path, files))
+    try:
+        return invoke.ProcessRunner().run(job(served, **extra)), served
+    finally:
+        served.server.shutdown()
+
+
+def home_page(served: Bucket, stage: str = "prod") -> bytes:
+    with tarfile.open(fileobj=io.BytesIO(served.put["trees"][1])) as tar:
+        home = tar.extractfile(f"{stage}/index.html")
+        assert home is not None
+        return home.read()
+
+
+SKELETON = {"themes/skeleton/layouts/home.html": "<html><body>{{ site.Title }} by skeleton</body></html>"}
+
+
+def test_the_one_theme_a_build_script_named_is_built_with_and_the_run_says_where_to_name_it(tmp_path):
+    """A blog built by release.sh's `hugo --theme=skeleton`: its config names no theme, its layouts/
+    has no home page, and themes/ holds that one theme. It was published in Presslift's theme."""
+    site = {"config.toml": 'title = "Scripted"\n', "layouts/partials/extra.html": "", **SKELETON}
+    result, served = run_site(tmp_path, site)
+    assert result.ok, result
+    assert result.theme_fallback == "" and result.flags == ("--theme", "skeleton")
+    assert b"Scripted by skeleton" in home_page(served) and b"Scripted by skeleton" in home_page(
+        served, "staging"
+    )
+    for stage in ("staging", "prod"):
+        note = result.stages[stage]["hugo_warnings"][0]
+        assert note.startswith("the site's config names no theme: built with themes/skeleton, the only theme")
+        assert 'theme = "skeleton"' in note and 'build_flags = ["-t", "skeleton"]' in note
+
+
+def test_a_theme_nothing_names_that_fails_gives_way_to_presslifts_theme_saying_why(tmp_path):
+    broken = {"themes/skeleton/layouts/home.html": "<html>{{ .NoSuchField }}</html>"}
+    result, served = run_site(tmp_path, {"config.toml": 'title = "Scripted"\n', **broken})
+    assert result.ok, result
+    assert result.flags[-2:] == ("--theme", "presslift")
+    assert result.theme_fallback.startswith(
+        "themes/skeleton, the only theme in its themes/ folder, failed: Hugo failed (exit 1)"
+    )
+    assert b"Scripted" in home_page(served)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"themes/other/layouts/home.html": "<html><body>other</body></html>"},  # two themes: no guess
+        {"hugo.toml": 'title = "Scripted"\ntheme = []\n'},  # the config decides, even if oddly
+        {"layouts/index.html": "<html><body>{{ site.Title }} by its own layouts</body></html>"},
+    ],
+    ids=["two-themes", "config-names-theme", "own-home-layout"],
+)
+def test_no_theme_is_guessed_where_the_site_decides_or_several_could_be_meant(tmp_path, files):
+    result, served = run_site(tmp_path, {"hugo.toml": 'title = "Scripted"\n', **SKELETON, **files})
+    assert result.ok, result
+    assert "--theme" not in result.flags or result.flags[-1] != "skeleton"
+    assert not any("names no theme" in w for s in result.stages.values() for w in s.get("hugo_warnings", []))
+    assert b"by skeleton" not in home_page(served)
+
+
 def test_a_wrong_hugo_version_is_refused_by_the_runner(bucket):
     result = invoke.ProcessRunner().run(job(bucket, hugo_version="0.99"))
     assert not result.ok and "asks for Hugo 0.99" in result.error
