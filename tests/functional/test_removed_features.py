@@ -241,7 +241,8 @@ FEED_SITE = {
     "themes/old/layouts/_default/single.html": (
         b'<html>{{ partial "head.html" . }}<body data-s="{{ $.Site.RSSLink }}" data-f="{{ site.RSSLink }}"'
         b' data-p="{{ $.Page.RSSLink }}" data-d="{{ .IsDraft }}" data-o="{{ .Params.IsDraft }}"'
-        b' data-own="{{ .Site.Params.RSSLink }}" data-older="{{ .RSSlink }}|{{ .Site.RSSlink }}"></body></html>'
+        b' data-own="{{ .Site.Params.RSSLink }}"'
+        b' data-older="{{ .RSSlink }}|{{ .Site.RSSlink }}"></body></html>'
     ),
     "themes/old/layouts/_default/list.html": (
         b'<html>{{ partial "head.html" . }}<body>{{ range .Pages }}{{ .Title }}{{ end }}</body></html>'
