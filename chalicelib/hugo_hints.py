@@ -5,8 +5,8 @@ it lacks, which tells an author nothing about the fix: a build here starts no pr
 Dart Sass (so no Go to download Hugo Modules with, no PostCSS) and fetches nothing (`hugo_policy`).
 The same goes for a theme written for an older Hugo than the build's: Hugo names the field or
 function it no longer has (`.Site.Author`, `getJSON`), not that it was removed or what replaced it.
-`hint(log)` turns those failures into one sentence that says what the site asked for and what to do;
-Hugo's own lines stay in the run's log.
+`hint(log)` turns each of those failures into a sentence that says what the site asked for and what to
+do (a build can fail on two at once); Hugo's own lines stay in the run's log.
 
 This module only reads a log.
 """
@@ -113,8 +113,21 @@ def _host(url: str) -> str:
         return url
 
 
+#: At most this many of the hints below for one failed build, in their order.
+MAX_HINTS = 3
+
+
 def hint(log: str) -> str:
-    """One sentence for the failures Presslift's build policy causes, or ""."""
+    """A sentence for each failure in the log that Presslift's build policy causes (or that a theme
+    for an older Hugo does), in the order of `_CHECKS`, or "": one build can fail on two at once (a
+    theme's PostCSS and a Jekyll post's date), and naming only the first left the other for the next
+    push to find."""
+    found = [said for check in _CHECKS if (said := check(log))]
+    return "; also, ".join(found[:MAX_HINTS])
+
+
+def _program_hint(log: str) -> str:
+    """What a theme or module Presslift does not fetch, or a program it does not run, needs."""
     module = _MODULE.search(log)
     program = _EXEC.search(log)
     if module and "/" not in module.group(1) and (module.group(2) or "").startswith("node_modules/"):
@@ -149,6 +162,11 @@ def hint(log: str) -> str:
             "programs Hugo runs), and Presslift's builds run no program but Hugo and Dart Sass: build "
             "that file before you push and commit it under assets/ or static/"
         )
+    return ""
+
+
+def _remote_hint(log: str) -> str:
+    """A file fetched from a host the operator has not allowed."""
     if urls := _HTTP.findall(log):
         # Every host Hugo was refused, so that one change of the site's settings lets it all through.
         hosts = list(dict.fromkeys(_host(url) for url in urls))
@@ -162,6 +180,11 @@ def hint(log: str) -> str:
             "fetch nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
             f"update SITE --remote-hosts {','.join(hosts)}`, or commit the files under assets/"
         )
+    return ""
+
+
+def _content_hint(log: str) -> str:
+    """Content in a format recent Hugo refuses by default."""
     if found := _CONTENT_TYPE.search(log):
         path, media = found.groups()
         return (
@@ -170,10 +193,18 @@ def hint(log: str) -> str:
             "or, where everyone who writes the site's content is trusted, allow it in the site's config "
             "with `[security] allowContent = ['.*']`"
         )
+    return ""
+
+
+def _method_hint(log: str) -> str:
+    """A fetch with another method than GET."""
     if _METHOD.search(log):
         return "the site fetches with a method other than GET while it builds; Presslift's builds only GET"
-    if gone := _removed(log):
-        return gone
+    return ""
+
+
+def _date_hint(log: str) -> str:
+    """A date field holding something else."""
     if found := _NOT_A_DATE.search(log):
         field, path = found.groups()
         jekyll = (
@@ -185,8 +216,18 @@ def hint(log: str) -> str:
             f"{path} sets {field}, which Hugo reads as a date, to something that is not one{jekyll}: write "
             "a date there (2024-05-01, or with a time)"
         )
+    return ""
+
+
+def _shape_hint(log: str) -> str:
+    """A param the theme reads as a table that the site set as a value."""
     if (found := _PARAM_SHAPE.search(log)) and (shape := _param_shape(found, log)):
         return shape
+    return ""
+
+
+def _pager_hint(log: str) -> str:
+    """Paging on a page with nothing to page."""
     if found := _NO_PAGER.search(log):
         page, template, line, call = found.groups()
         return (
@@ -194,12 +235,22 @@ def hint(log: str) -> str:
             f"({template}, line {line}), which the Hugo this build runs refuses where older Hugo let it "
             f"pass: update the theme, or list them without paging there (`range first 10 site.RegularPages`)"
         )
+    return ""
+
+
+def _js_hint(log: str) -> str:
+    """A script that imports an npm package."""
     if found := _JS_PACKAGE.search(log):
         return (
             f"the site's JavaScript imports {found.group(1)}, an npm package, and Presslift's builds run no "
             "npm install (node_modules/ is not in the repository): bundle the script before you push and "
             "commit it under assets/ or static/, or commit the package's files under assets/"
         )
+    return ""
+
+
+def _stylesheet_hint(log: str) -> str:
+    """A stylesheet that needs npm's files, or Dart Sass where there is none."""
     if found := _SCSS_IMPORT.search(log):
         return (
             f"the site's stylesheet imports {found.group(1)}, which is not in the repository (where the site "
@@ -266,3 +317,17 @@ def _param_shape(found: re.Match[str], log: str) -> str:
         f"{where} to {_KINDS.get(kind, 'a number')}: write it as a table ({table} with {field} = ...), as "
         "the theme's documentation or example config shows"
     )
+
+
+_CHECKS = (
+    _program_hint,
+    _remote_hint,
+    _content_hint,
+    _method_hint,
+    _removed,
+    _date_hint,
+    _shape_hint,
+    _pager_hint,
+    _js_hint,
+    _stylesheet_hint,
+)

@@ -122,3 +122,20 @@ def test_a_date_field_that_is_not_a_date_names_the_page(tmp_path: Path) -> None:
         "Hugo failed (exit 1): content/diary/a.md sets published, which Hugo reads as a date, to something "
         "that is not one (Jekyll's published: true or false is not Hugo's"
     ), message
+
+
+def test_two_failures_at_once_are_both_named(tmp_path: Path) -> None:
+    """A blog whose theme runs PostCSS and whose Jekyll posts keep published: true: the run named only
+    PostCSS, while the lines it quoted from Hugo were about the dates."""
+    files = {
+        "hugo.toml": b'title = "x"\n',
+        "assets/css/main.css": b"body { color: red }\n",
+        "layouts/home.html": b'{{ with resources.Get "css/main.css" | css.PostCSS }}{{ .RelPermalink }}'
+        b"{{ end }}",
+        "layouts/single.html": b"{{ .Title }}",
+        "content/diary/a.md": b"---\ntitle: A\ndate: 2017-04-09\npublished: true\n---\nA.\n",
+    }
+    message = failure(tmp_path, files)
+    said = message.split(". Hugo said: ", 1)[0]
+    assert "the site's templates start postcss" in said, message
+    assert "; also, content/diary/a.md sets published, which Hugo reads as a date" in said, message
