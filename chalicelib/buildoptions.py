@@ -1,4 +1,7 @@
-"""A page's build options under their old name `_build`, given by the name Hugo reads now: `build`.
+"""Front matter this Hugo refuses, written as it reads it now: `_build` as `build`, Mmark as Markdown,
+and Jekyll's `published` switch.
+
+A page's build options under their old name `_build`, given by the name Hugo reads now: `build`.
 
 Hugo 0.145 renamed the front matter key `_build` (render, list, publishResources: how a page is built,
 the way headless bundles and external-link pages were made for years) to `build`, and the Hugo this
@@ -17,6 +20,11 @@ for Hugo to report. One note names the files.
 A page that sets `markup: mmark` (Mmark, a Markdown dialect Hugo removed; CorrelAid's event pages)
 fails the same way ('failed to resolve media type for "mmark"'): the same pass writes it as
 `markdown`, which renders most Mmark alike, with a note of its own.
+
+A page brought from Jekyll keeps `published: true` or `published: false` (Jekyll's switch), which
+Hugo reads as the page's publish date and fails on ('the "published" front matter field is not a
+parsable date'). The same pass drops `published: true` and writes `published: false` as `draft: true`
+(where the page sets no `draft`), which is what Jekyll did with them, with a note of its own.
 
 Reading every content file must stay cheap for a large site: a file whose first bytes end its front
 matter without `_build` or `_target` in it is not parsed.
@@ -42,7 +50,13 @@ from chalicelib.repeatedkeys import NoAliasLoader, regular_files
 PAGE_KEYS = {"_build": "build"}
 CASCADE_KEYS = {"_build": "build", "_target": "target"}
 _OLD_KEY = re.compile(rb"_(?:build|target)\b")
-_MARK = re.compile(rb"_(?:build|target)\b|\bmmark\b", re.I)
+_MARK = re.compile(rb"_(?:build|target)\b|\bmmark\b|^published[ \t]*[:=]", re.I | re.M)
+#: Jekyll's `published: true|false` (YAML 1.1's yes and no too): a switch to Jekyll, a date to Hugo.
+_YAML_PUBLISHED = re.compile(
+    r"^published[ \t]*:[ \t]*(true|false|yes|no)[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)", re.M | re.I
+)
+_TOML_PUBLISHED = re.compile(r"^published[ \t]*=[ \t]*(true|false)[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)", re.M)
+_SETS_PUBLISHED = re.compile(rb"^published[ \t]*[:=][ \t]*(?:true|false|yes|no)\b", re.M | re.I)
 #: `markup: mmark`: Mmark, the Markdown dialect Hugo removed; its pages are Markdown to this Hugo.
 _YAML_MMARK = re.compile(r"""^(markup[ \t]*:[ \t]*)(["']?)mmark\2(?=[ \t]*(?:#.*)?$)""", re.M | re.I)
 _TOML_MMARK = re.compile(r"""^(markup[ \t]*=[ \t]*)(["'])mmark\2""", re.M | re.I)
@@ -88,6 +102,7 @@ def rename_build_options(site_root: Path) -> list[str]:
     """Rename `_build` (and a cascade's `_target`) in the site's front matter and config; the note."""
     changed: list[str] = []
     mmark: list[str] = []
+    jekyll: list[str] = []
     started = time.monotonic()
     for path, fix in _files(site_root):
         if time.monotonic() - started > MAX_SECONDS:
@@ -105,7 +120,19 @@ def rename_build_options(site_root: Path) -> list[str]:
             changed.append(shown)
         if re.search(rb"(?i)\bmmark\b", before):
             mmark.append(shown)
-    return ([note(changed)] if changed else []) + ([mmark_note(mmark)] if mmark else [])
+        if _SETS_PUBLISHED.search(before) and not _SETS_PUBLISHED.search(fixed):
+            jekyll.append(shown)
+    notes = [note(changed)] if changed else []
+    return notes + ([mmark_note(mmark)] if mmark else []) + ([published_note(jekyll)] if jekyll else [])
+
+
+def published_note(files: list[str]) -> str:
+    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    return (
+        f"{where} set{'s' if len(files) == 1 else ''} published: true or false, Jekyll's switch, which Hugo "
+        "reads as a publish date (this Hugo fails on it): built with published: true left out and "
+        "published: false as draft: true (write them so there)"
+    )
 
 
 def mmark_note(files: list[str]) -> str:
@@ -207,6 +234,10 @@ def _renamed_text(raw: bytes, kind: str, expected: Callable[[Any], Any]) -> byte
         "json": lambda m: f'"{m.group(1)}"',
     }[kind]
     fixed = pattern.sub(replace, text)
+    if kind in ("yaml", "toml") and isinstance(want, dict) and "published" not in want:
+        published = _YAML_PUBLISHED if kind == "yaml" else _TOML_PUBLISHED
+        draft = "draft: true\n" if kind == "yaml" else "draft = true\n"
+        fixed = published.sub(lambda m: "" if m.group(1).lower() in ("true", "yes") else draft, fixed)
     mmark = {"yaml": _YAML_MMARK, "toml": _TOML_MMARK, "json": _JSON_MMARK}[kind]
     quote = (lambda m: '"') if kind == "json" else (lambda m: m.group(2))
     fixed = mmark.sub(lambda m: m.group(1) + quote(m) + "markdown" + quote(m), fixed)
@@ -276,6 +307,12 @@ def _at_page_places(data: Any) -> Any:
         return None
     if isinstance(renamed.get("markup"), str) and renamed["markup"].lower() == "mmark":
         renamed = {**renamed, "markup": "markdown"}
+    if isinstance(renamed.get("published"), bool) and not (
+        renamed["published"] is False and "draft" in renamed
+    ):
+        shown = renamed["published"]
+        renamed = {key: value for key, value in renamed.items() if key != "published"}
+        renamed = renamed if shown else {**renamed, "draft": True}
     if "cascade" in data:
         cascade = _in_cascade(data["cascade"])
         if cascade is None:

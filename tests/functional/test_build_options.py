@@ -136,3 +136,39 @@ def test_mmark_pages_fail_and_build_as_markdown(tmp_path: Path) -> None:
     build(source, tmp_path / "public")
     assert "<em>Mmark</em> text." in (tmp_path / "public/a/index.html").read_text()
     assert b'markup = "markdown"' in (source / "content/b.md").read_bytes()
+
+
+def test_jekylls_published_switch_builds_as_jekyll_read_it(tmp_path: Path) -> None:
+    """A blog brought from Jekyll keeps published: true|false, which Hugo reads as a date and fails on."""
+    site = {
+        "hugo.toml": b'title = "x"\n',
+        "layouts/home.html": b"home",
+        "layouts/single.html": b"{{ .Title }}|{{ .Draft }}",
+        "content/shown.md": b"---\ntitle: Shown\ndate: 2017-04-09\npublished: true\n---\nA.\n",
+        "content/held.md": b"---\ntitle: Held\ndate: 2017-04-09\npublished: false # not yet\n---\nB.\n",
+        "content/toml.md": b'+++\ntitle = "Toml"\npublished = false\n+++\nC.\n',
+        # Both switches: not guessed between, left for Hugo (and the hint) to name.
+        "content/both.md": b"---\ntitle: Both\ndraft: false\npublished: false\n---\nD.\n",
+        "content/dated.md": b"---\ntitle: Dated\npublished: 2017-04-09\n---\nE.\n",  # Hugo's own meaning
+    }
+    source = write_tree(tmp_path / "site", site)
+    with pytest.raises(BuildError, match='the "published" front matter field is not a parsable date'):
+        build(source, tmp_path / "before")
+    (note,) = rename_build_options(source)
+    assert note.startswith("content/")
+    assert (
+        " and 2 more set published: true or false, Jekyll's switch, which Hugo reads as a publish date"
+        in note
+    )
+    assert (source / "content/shown.md").read_bytes() == b"---\ntitle: Shown\ndate: 2017-04-09\n---\nA.\n"
+    assert (
+        source / "content/held.md"
+    ).read_bytes() == b"---\ntitle: Held\ndate: 2017-04-09\ndraft: true\n---\nB.\n"
+    assert (source / "content/toml.md").read_bytes() == b'+++\ntitle = "Toml"\ndraft = true\n+++\nC.\n'
+    assert (source / "content/both.md").read_bytes() == site["content/both.md"]
+    assert (source / "content/dated.md").read_bytes() == site["content/dated.md"]
+    (source / "content/both.md").unlink()
+    build(source, tmp_path / "public")
+    assert (tmp_path / "public/shown/index.html").read_text() == "Shown|false"
+    assert (tmp_path / "public/dated/index.html").read_text() == "Dated|false"
+    assert not (tmp_path / "public/held").exists() and not (tmp_path / "public/toml").exists()
