@@ -32,6 +32,7 @@ from chalicelib.hugosite import find_hugo_site
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
 from chalicelib.oldhugo import adapt
+from chalicelib.postcsspass import pass_over_postcss
 from chalicelib.repeatedkeys import drop_repeated_keys
 from chalicelib.repeatedkeys import note as repeated_note
 from chalicelib.runs import Run
@@ -132,6 +133,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         toml = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
         found_in = ""
         old_hugo: list[str] = []
+        postcss: list[str] = []
         repeated: list[str] = []
         if run.kind != "code" and "source_dir" not in tomllib.loads(toml or ""):
             # No source_dir and no Hugo config at the root: the site in docs/ (or the like) is the site.
@@ -158,6 +160,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # fields), and Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed.
         if run.kind != "code":
             old_hugo = adapt(site_root, svc.sites.registration(run.site).remote_hosts)
+            # A theme's PostCSS for autoprefixer alone (an npm package, which builds here do not run).
+            postcss = pass_over_postcss(site_root)
             # Hugo 0.152 refuses a YAML key written twice, which it used to read as the last one.
             repeated = drop_repeated_keys(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
@@ -195,6 +199,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "redirect-rule", "message": note} for note in listed(vercel.skipped)),
             *({"code": "header-rule", "message": note} for note in listed(vercel.header_notes)),
             *({"code": "old-hugo-theme", "message": note} for note in old_hugo),
+            *({"code": "postcss-passed-over", "message": note} for note in postcss),
             *([{"code": "repeated-yaml-key", "message": repeated_note(repeated)}] if repeated else []),
         ],
     )
