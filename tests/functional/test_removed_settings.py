@@ -54,7 +54,7 @@ def test_minifier_settings_hugo_removed_fail_and_build_without_them(tmp_path: Pa
 
 def test_a_getjson_cache_fails_and_builds_without_it(tmp_path: Path) -> None:
     source = write_tree(tmp_path / "site", {"hugo.toml": TOML, **PAGES})
-    with pytest.raises(BuildError, match='"get(json|csv)" is not a valid cache name'):
+    with pytest.raises(BuildError, match=r'"get(json|csv)" is not a valid cache name'):
         build(source, tmp_path / "before")
     (note,) = [n for n in adapt(source, ()) if "Hugo removed and now refuses" in n]
     assert note.startswith(
