@@ -234,7 +234,8 @@ def _renamed_text(raw: bytes, kind: str, expected: Callable[[Any], Any]) -> byte
         "json": lambda m: f'"{m.group(1)}"',
     }[kind]
     fixed = pattern.sub(replace, text)
-    if kind in ("yaml", "toml") and isinstance(want, dict) and "published" not in want:
+    page = expected is _page_expected  # Jekyll's switch is a page's, never a config's
+    if page and kind in ("yaml", "toml") and isinstance(want, dict) and "published" not in want:
         published = _YAML_PUBLISHED if kind == "yaml" else _TOML_PUBLISHED
         draft = "draft: true\n" if kind == "yaml" else "draft = true\n"
         fixed = published.sub(lambda m: "" if m.group(1).lower() in ("true", "yes") else draft, fixed)
