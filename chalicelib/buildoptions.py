@@ -43,6 +43,7 @@ from typing import Any
 import yaml
 
 from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES
+from chalicelib.notes import named_files
 from chalicelib.repeatedkeys import NoAliasLoader, regular_files
 
 #: Old name -> Hugo's name now: a page's own, and a cascade entry's (its `_target` too, which a
@@ -127,7 +128,7 @@ def rename_build_options(site_root: Path) -> list[str]:
 
 
 def published_note(files: list[str]) -> str:
-    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    where = named_files(files)
     return (
         f"{where} set{'s' if len(files) == 1 else ''} published: true or false, Jekyll's switch, which Hugo "
         "reads as a publish date (this Hugo fails on it): built with published: true left out and "
@@ -136,7 +137,7 @@ def published_note(files: list[str]) -> str:
 
 
 def mmark_note(files: list[str]) -> str:
-    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    where = named_files(files)
     return (
         f"{where} set{'s' if len(files) == 1 else ''} markup: mmark, the Markdown dialect Hugo removed (this "
         "Hugo fails on it): built as Markdown, which most Mmark reads the same as (set markup: markdown)"
@@ -144,7 +145,7 @@ def mmark_note(files: list[str]) -> str:
 
 
 def note(files: list[str]) -> str:
-    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    where = named_files(files)
     return (
         f"{where} set{'s' if len(files) == 1 else ''} build options as _build (or a cascade's target as "
         "_target), which Hugo renamed build and target in 0.145 (it refuses _build since, and a language's "

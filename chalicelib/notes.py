@@ -16,3 +16,8 @@ def listed(notes: list[str], limit: int = MAX_LISTED) -> list[str]:
     if len(notes) <= limit:
         return notes
     return [*notes[:limit], f"... and {len(notes) - limit} more like these"]
+
+
+def named_files(files: list[str]) -> str:
+    """How a note names the files it is about: the first, and how many more ("a.md and 3 more")."""
+    return files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")

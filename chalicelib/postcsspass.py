@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from chalicelib.notes import named_files
 from chalicelib.themelayouts import layout_roots, templates
 
 #: Plugins whose output is their input's rules: prefixes for older browsers, newer syntax written for
@@ -215,7 +216,7 @@ def _top_level_keys(text: str, start: int) -> set[str] | None:
 
 
 def _note(files: list[str], plugins: list[str]) -> str:
-    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    where = named_files(files)
     named = f"its plugins ({', '.join(plugins)})" if plugins else "no plugin"
     return (
         f"{where} pipe{'s' if len(files) == 1 else ''} the stylesheet through PostCSS with {named}, an "

@@ -32,6 +32,7 @@ import bisect
 import re
 from pathlib import Path
 
+from chalicelib.notes import named_files
 from chalicelib.themelayouts import layout_roots, templates
 
 # Template actions, comments left out (`{{/* getJSON */}}` stays a comment).
@@ -187,7 +188,7 @@ def _matching_paren(text: bytes, start: int) -> int | None:
 
 
 def _note(name: str, files: list[str]) -> str:
-    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    where = named_files(files)
     uses = "uses" if len(files) == 1 else "use"
     return (
         f"{where} {uses} {name}, which Hugo no longer has: built with resources.GetRemote (os.ReadFile for "

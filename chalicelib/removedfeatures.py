@@ -27,6 +27,7 @@ from pathlib import Path
 
 from chalicelib.errors import BuildError
 from chalicelib.hugo_policy import CONFIG_DIR, component_configs
+from chalicelib.notes import named_files
 from chalicelib.themelayouts import layout_roots, templates
 
 PREFIXED_PARTIAL = 'partial "partials/NAME"'
@@ -373,7 +374,7 @@ def _note(name: str, files: list[str], given: dict[str, str] | None) -> str:
     elif from_config and given is not None:
         source = given.get(table, "")
         instead += f", given {source}" if source else f" (empty: the site's config has no [{table}] table)"
-    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    where = named_files(files)
     same = "" if from_config else ", which does the same"
     uses = "uses" if len(files) == 1 else "use"
     return (

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from chalicelib.notes import named_files
+
 #: How much of a content file the front matter may take; a longer one is left to Hugo.
 MAX_FRONT_MATTER = 256 * 1024
 MAX_YAML_FILE = 2 * 1024 * 1024
@@ -95,7 +97,7 @@ def drop_repeated_keys(site_root: Path) -> list[str]:
 
 
 def note(files: list[str]) -> str:
-    where = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    where = named_files(files)
     return (
         f"{where} repeat{'s' if len(files) == 1 else ''} a YAML key, which Hugo refuses since 0.152: built "
         "with the last occurrence, as Hugo read it before (remove the others)"
