@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.budget import TimeBudget
+from chalicelib.codefences import mark_highlighted_lines
 from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
 from chalicelib.github import api_base, branch_head, download_tarball
@@ -134,6 +135,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         found_in = ""
         old_hugo: list[str] = []
         postcss: list[str] = []
+        fences: list[str] = []
         repeated: list[str] = []
         if run.kind != "code" and "source_dir" not in tomllib.loads(toml or ""):
             # No source_dir and no Hugo config at the root: the site in docs/ (or the like) is the site.
@@ -162,6 +164,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             old_hugo = adapt(site_root, svc.sites.registration(run.site).remote_hosts)
             # A theme's PostCSS for autoprefixer alone (an npm package, which builds here do not run).
             postcss = pass_over_postcss(site_root)
+            # Posts from Gatsby or Docusaurus mark highlighted lines as ```jsx{3}, which Hugo refuses.
+            fences = mark_highlighted_lines(site_root)
             # Hugo 0.152 refuses a YAML key written twice, which it used to read as the last one.
             repeated = drop_repeated_keys(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
@@ -200,6 +204,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": "header-rule", "message": note} for note in listed(vercel.header_notes)),
             *({"code": "old-hugo-theme", "message": note} for note in old_hugo),
             *({"code": "postcss-passed-over", "message": note} for note in postcss),
+            *({"code": "code-fence-lines", "message": note} for note in fences),
             *([{"code": "repeated-yaml-key", "message": repeated_note(repeated)}] if repeated else []),
         ],
     )
