@@ -20,6 +20,7 @@ from pathlib import Path
 
 from chalicelib.errors import BuildError
 from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_SUFFIXES, component_configs
+from chalicelib.removedfeatures import quoted
 
 #: Old top-level name (lower case) -> its name in [pagination].
 RENAMED = {"paginate": "pagerSize", "paginatepath": "path"}
@@ -47,7 +48,7 @@ def give_renamed_settings(site_root: Path) -> list[str]:
         targets = [folder / f"pagination{suffix}" for suffix in CONFIG_SUFFIXES]
         if any(t.exists() or t.is_symlink() for t in targets) or folder.is_symlink():
             continue
-        lines = [f"{new} = {json.dumps(value)}" for new, (_, value) in sorted(found.items())]
+        lines = [f"{new} = {quoted(value)}" for new, (_, value) in sorted(found.items())]
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "pagination.toml").write_text(
             "# Presslift: the site's old pagination settings, by the names Hugo reads now\n"

@@ -20,11 +20,10 @@ This module reads Hugo's log and rewrites one line of one template below the sit
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-from chalicelib.removedfeatures import site_config, small
+from chalicelib.removedfeatures import quoted, site_config, small
 
 #: Uses replaced in one build at most: each costs a Hugo run up to the failure.
 MAX_FIXES = 5
@@ -119,12 +118,12 @@ def literal(value: object, depth: int = 0) -> str | None:
     if isinstance(value, (int, float)):
         return repr(value) if value == value and abs(value) != float("inf") else None
     if isinstance(value, str):
-        return json.dumps(value)  # a Go string literal: JSON's escapes are Go's
+        return quoted(value)  # a Go string literal
     if isinstance(value, list):
         items = [literal(item, depth + 1) for item in value]
         return None if None in items else "(slice " + " ".join(map(str, items)) + ")"
     if isinstance(value, dict):
-        pairs = [(json.dumps(str(key)), literal(item, depth + 1)) for key, item in value.items()]
+        pairs = [(quoted(str(key)), literal(item, depth + 1)) for key, item in value.items()]
         if any(item is None for _, item in pairs):
             return None
         return "(dict" + "".join(f" {key} {item}" for key, item in pairs) + ")"

@@ -248,13 +248,11 @@ def _give_config(site_root: Path, tables: list[str], keys: list[str]) -> dict[st
         return None  # Hugo says what is wrong with it
     sources: dict[str, str] = {}
     lines = [f"\n[{CONFIG_TABLE}]  # Presslift: what templates written for an older Hugo read"]
-    lines += [
-        f"{json.dumps(key)} = {_toml(config.values[key])}" for key in keys if _toml(config.values.get(key))
-    ]
+    lines += [f"{quoted(key)} = {_toml(config.values[key])}" for key in keys if _toml(config.values.get(key))]
     for name in tables:
         table, sources[name] = config.old_table(name)
         lines.append(f"[{CONFIG_TABLE}.{name}]")
-        lines += [f"{json.dumps(str(k))} = {_toml(v)}" for k, v in table.items() if _toml(v)]
+        lines += [f"{quoted(str(k))} = {_toml(v)}" for k, v in table.items() if _toml(v)]
     folder = site_root / CONFIG_DIR / "_default"
     target = folder / "params.toml"
     if any(path.is_symlink() for path in (site_root / CONFIG_DIR, folder, target)):
@@ -338,6 +336,13 @@ def small(value: object, budget: int = MAX_VALUES) -> bool:
     return True
 
 
+def quoted(value: object) -> str:
+    """`value` as a TOML basic string, which is also a Go string literal: JSON's escapes are both's,
+    but for characters beyond the BMP, which JSON writes as UTF-16 surrogates (an emoji in a site's
+    [author] bio: "\\ud83d\\ude0e") and TOML and Go refuse; those are written as they are."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _toml(value: object) -> str:
     """`value` as TOML, "" for what is not a string, number, boolean, or list or table of those, or is
     too large to write (`small`)."""
@@ -350,12 +355,12 @@ def _toml_value(value: object) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string: JSON's escapes are TOML's
+        return quoted(value)
     if isinstance(value, list):
         items = [_toml_value(item) for item in value]
         return "[" + ", ".join(items) + "]" if all(items) else ""
     if isinstance(value, dict):
-        pairs = [(json.dumps(str(k)), _toml_value(v)) for k, v in value.items()]
+        pairs = [(quoted(str(k)), _toml_value(v)) for k, v in value.items()]
         return "{" + ", ".join(f"{k} = {v}" for k, v in pairs if v) + "}"
     return ""
 

@@ -202,6 +202,18 @@ def test_a_yaml_config_and_a_params_file_of_its_own_work_alike(tmp_path: Path) -
     assert (source / "config.yaml").read_bytes() == site["config.yaml"]
 
 
+def test_an_author_table_with_characters_beyond_the_bmp_is_given_as_written(tmp_path: Path) -> None:
+    """A Korean blog's [author] bio ends with an emoji, which JSON escapes as UTF-16 surrogates that
+    TOML refuses: the table was not written and every template read an empty author."""
+    site = {
+        "hugo.toml": 'title = "Old"\ntheme = "old"\n[author]\nbio = "하늘입니다. 😎<br>"\n'.encode(),
+        "themes/old/layouts/home.html": b"<html><body>{{ .Site.Author.bio }}</body></html>",
+    }
+    source = write_tree(tmp_path / "site", site)
+    assert "given the config's [author] table" in replace_removed_features(source)[0]
+    assert "<body>하늘입니다. 😎&lt;br&gt;</body>" in build(source, tmp_path / "public")
+
+
 LANGUAGE_SITE = {
     "hugo.toml": b'title = "Old"\ntheme = "old"\ndisableKinds = ["taxonomy", "term"]\ncopyright = "(c) A"\n',
     "themes/old/layouts/home.html": (
