@@ -28,6 +28,7 @@ from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import check_source_paths, security_env
 from chalicelib.pagefilefields import give_file_field
+from chalicelib.pageurl import give_page_url
 from chalicelib.removedauthor import MAX_FIXES, give_empty_author
 from chalicelib.shortcodehint import shortcode_hint
 from chalicelib.siteofsite import give_site_itself
@@ -235,7 +236,7 @@ def build_site(
             if proc.returncode == 0 or proc.hung or len(given) >= MAX_FIXES:
                 break
             shown = site_relative(proc.log, source)
-            fixes = (give_empty_author, give_site_itself, give_file_field)
+            fixes = (give_empty_author, give_site_itself, give_file_field, give_page_url)
             if not (note := next((n for fix in fixes if (n := fix(shown, source))), "")):
                 break
             given.append(note)
