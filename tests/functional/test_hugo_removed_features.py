@@ -25,8 +25,8 @@ CASES = [
         "",
     ),
     ("{{ .Site.Titel }}", "", ""),  # the theme's own mistake: Hugo's words only
-    # (a page's .Author builds now, as the empty author: tests/functional/test_removed_author.py)
-    ("{{ .URL }}", "uses .URL", "write .RelPermalink instead"),
+    # (a page's .Author builds now, as the empty author: tests/functional/test_removed_author.py; a
+    # page's .URL as its .RelPermalink: tests/functional/test_page_url.py)
     ('{{ .GetParam "x" }}', "uses .GetParam", "write .Param instead"),
     ("{{ .Titel }}", "", ""),
 ]
