@@ -88,7 +88,8 @@ def download_tarball(
     if not _REF.match(sha) or ".." in sha:
         raise InputError(f"commit must be a SHA or a ref name, not {sha!r}")
     url = f"{(api or api_base()).rstrip('/')}/repos/{repo}/tarball/{sha}"
-    what = f"tarball of {repo} at {sha[:12]}"
+    # A commit by its first 12 hex digits; a ref (a module's tag, modules/wowchemy/v5.7.1) whole.
+    what = f"tarball of {repo} at {sha[:12] if re.fullmatch(r'[0-9a-f]{40}', sha) else sha}"
     request = urllib.request.Request(url, headers=headers(token), method="GET")
     deadline = time.monotonic() + timeout
     with open_url(request, timeout=timeout, what=what) as response:

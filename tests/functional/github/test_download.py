@@ -77,8 +77,12 @@ def test_private_repositories_answer_as_github_does(
 
 def test_an_unknown_commit_is_not_found(github: LocalGitHub, tmp_path: Path) -> None:
     github.add_commit(REPO, FILES)
-    with pytest.raises(NotFoundError, match=f"tarball of {REPO} at 000000"):
+    with pytest.raises(NotFoundError, match=f"tarball of {REPO} at 000000000000 "):
         download_tarball(github.url, REPO, "0" * 40, tmp_path / "src")
+    # A ref is named whole: a module's tag in a folder of its repository was cut to "modules/wowc".
+    tag = "modules/wowchemy-plugin-netlify/v1.0.0"
+    with pytest.raises(NotFoundError, match=f"tarball of {REPO} at {tag} "):
+        download_tarball(github.url, REPO, tag, tmp_path / "src2")
 
 
 def test_a_malicious_archive_is_refused_over_http(github: LocalGitHub, tmp_path: Path) -> None:
