@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 from chalicelib.removedauthor import WHERE
+from chalicelib.themelayouts import ACTION, MAX_TEMPLATE_BYTES
 
 PARTIAL = "presslift/url.html"
 PARTIAL_FILE = Path("layouts/_partials") / PARTIAL
@@ -38,10 +39,8 @@ _FAILED = re.compile(
     r"at <(?:\$\w*|\.\w+)?(?:\.\w+)*?\.URL(?:\.\w+)*>: "
     r"can't evaluate field URL in type (?:\*hugolib\.pageState|page\.Page)\b"
 )
-_ACTION = re.compile(r"\{\{(?!-?\s*/\*).*?\}\}", re.S)
 #: `.URL` by any receiver: the dot, `$`, a variable, a field chain (`$.Page.URL`, `$element.URL`).
-_USE = re.compile(r"((?:\$\w*|(?<![\w)\]$]))(?:\.\w+)*)\.URL\b")
-MAX_TEMPLATE_BYTES = 512 * 1024
+_USE = re.compile(rb"((?:\$\w*|(?<![\w)\]$]))(?:\.\w+)*)\.URL\b")
 
 
 def give_page_url(log: str, source: Path) -> str:
@@ -60,13 +59,13 @@ def give_page_url(log: str, source: Path) -> str:
     )
 
 
-def rewrite(text: str) -> str:
+def rewrite(text: bytes) -> bytes:
     """`text` with every `.URL` inside a template action given by the partial."""
 
-    def action(found: re.Match[str]) -> str:
-        return _USE.sub(lambda use: f'(partial "{PARTIAL}" {use.group(1) or "."})', found.group(0))
+    def use(found: re.Match[bytes]) -> bytes:
+        return b'(partial "' + PARTIAL.encode() + b'" ' + (found.group(1) or b".") + b")"
 
-    return _ACTION.sub(action, text)
+    return ACTION.sub(lambda action: _USE.sub(use, action.group(0)), text)
 
 
 def _rewrite(path: Path, source: Path) -> bool:
@@ -76,12 +75,12 @@ def _rewrite(path: Path, source: Path) -> bool:
     try:
         if path.stat().st_size > MAX_TEMPLATE_BYTES:
             return False
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes()
         fixed = rewrite(text)
         if fixed == text:
             return False
-        path.write_text(fixed, encoding="utf-8")
-    except (OSError, UnicodeDecodeError):  # Hugo's failure stands, with its hint
+        path.write_bytes(fixed)
+    except OSError:  # Hugo's failure stands, with its hint
         return False
     return True
 

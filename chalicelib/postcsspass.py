@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from chalicelib.notes import named_files
-from chalicelib.themelayouts import layout_roots, templates
+from chalicelib.themelayouts import ACTION, layout_roots, templates
 
 #: Plugins whose output is their input's rules: prefixes for older browsers, newer syntax written for
 #: them, minified, comments or unused rules dropped, browser bugs worked around.
@@ -62,7 +62,6 @@ CONFIG_FILES = (
 MAX_CONFIG_BYTES = 64 * 1024
 MAX_ASSET_FILES = 5000
 MAX_PLUGINS = 50
-_ACTION = re.compile(rb"\{\{(?!-?\s*/\*).*?\}\}", re.S)
 _PIPED = re.compile(rb"\|(\s*)(?:css\.PostCSS|resources\.PostCSS|postCSS)\b(?![.\w])")
 _CALLED = re.compile(rb"\b(?:css\.PostCSS|resources\.PostCSS|postCSS)\b")
 _REQUIRED = re.compile(r"""\brequire\(\s*['"]([^'"]{1,200})['"]\s*\)""")
@@ -78,15 +77,14 @@ def pass_over_postcss(site_root: Path) -> list[str]:
     if (site_root / "layouts").is_symlink():
         return []
     roots = layout_roots(site_root)
-    calling = [path for path in templates(roots) if _calls_postcss(path)]
+    calling = [(path, text) for path in templates(roots) if _CALLED.search(text := _read(path))]
     if not calling:
         return []
     plugins = _plugins(roots)
     if plugins is None:
         return []
     changed: list[str] = []
-    for path in calling:
-        text = path.read_bytes()
+    for path, text in calling:
         fixed = rewrite(text)
         if fixed != text:
             path.write_bytes(fixed)
@@ -107,14 +105,14 @@ def rewrite(text: bytes) -> bytes:
 
         return _PIPED.sub(call, body)
 
-    return _ACTION.sub(action, text)
+    return ACTION.sub(action, text)
 
 
-def _calls_postcss(path: Path) -> bool:
+def _read(path: Path) -> bytes:
     try:
-        return _CALLED.search(path.read_bytes()) is not None
+        return path.read_bytes()
     except OSError:
-        return False
+        return b""
 
 
 def _plugins(roots: list[Path]) -> list[str] | None:

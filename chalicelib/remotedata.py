@@ -33,10 +33,8 @@ import re
 from pathlib import Path
 
 from chalicelib.notes import named_files
-from chalicelib.themelayouts import layout_roots, templates
+from chalicelib.themelayouts import ACTION, layout_roots, templates
 
-# Template actions, comments left out (`{{/* getJSON */}}` stays a comment).
-_ACTION = re.compile(rb"\{\{(?!-?\s*/\*).*?\}\}", re.S)
 _CALL = re.compile(rb"(?<![\w.$])(getJSON|getCSV)(?=[\s(])")
 _STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
 _WORD = re.compile(rb"[^\s()|`\"}]+")
@@ -70,7 +68,7 @@ def rewrite(text: bytes) -> tuple[bytes, list[str]]:
     out = bytearray()
     done: list[str] = []
     position = 0
-    actions = [(m.start(), m.end()) for m in _ACTION.finditer(text)]
+    actions = [(m.start(), m.end()) for m in ACTION.finditer(text)]
     starts = [start for start, _ in actions]
     maps = set(_MAP_VARIABLE.findall(text))
     for call in _CALL.finditer(text):

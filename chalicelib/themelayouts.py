@@ -18,6 +18,8 @@ from pathlib import Path
 SHORTCODE_FOLDERS = ("_shortcodes", "shortcodes")
 #: A template larger than this is not a theme's and is not read.
 MAX_TEMPLATE_BYTES = 512 * 1024
+#: A template action (`{{ ... }}`), comments left out (`{{/* getJSON */}}` stays a comment).
+ACTION = re.compile(rb"\{\{(?!-?\s*/\*).*?\}\}", re.S)
 #: The most template files read in one site.
 MAX_TEMPLATES = 20_000
 

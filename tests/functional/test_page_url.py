@@ -45,9 +45,9 @@ def test_failing_templates_read_each_url_by_what_it_belongs_to_and_are_named(tmp
 
 
 def test_only_url_fields_inside_actions_are_rewritten() -> None:
-    text = "{{ .URL }} {{ $.URL }} {{ $e.URL | safeURL }} {{ .Params.URL }} {{/* .URL */}} .URL {{ .URLs }}"
+    text = b"{{ .URL }} {{ $.URL }} {{ $e.URL | safeURL }} {{ .Params.URL }} {{/* .URL */}} .URL {{ .URLs }}"
     assert rewrite(text) == (
-        '{{ (partial "presslift/url.html" .) }} {{ (partial "presslift/url.html" $) }} '
-        '{{ (partial "presslift/url.html" $e) | safeURL }} {{ (partial "presslift/url.html" .Params) }} '
-        "{{/* .URL */}} .URL {{ .URLs }}"
+        b'{{ (partial "presslift/url.html" .) }} {{ (partial "presslift/url.html" $) }} '
+        b'{{ (partial "presslift/url.html" $e) | safeURL }} {{ (partial "presslift/url.html" .Params) }} '
+        b"{{/* .URL */}} .URL {{ .URLs }}"
     )
