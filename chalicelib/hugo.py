@@ -26,7 +26,7 @@ from chalicelib.budget import TimeBudget
 from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
-from chalicelib.hugo_policy import check_source_paths, security_env
+from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, check_source_paths, security_env, unused_themes_dir
 from chalicelib.pagefilefields import give_file_field
 from chalicelib.pageurl import give_page_url
 from chalicelib.removedauthor import MAX_FIXES, give_empty_author
@@ -177,7 +177,9 @@ def build_site(
     the site operator's `remote_hosts` are the only hosts it may fetch from),
     and with `enableGitInfo` off (it would run git).
     """
-    check_source_paths(source)
+    # An example site's themesDir that no theme is read from: the source's themes/ in its place.
+    unused = unused_themes_dir(source)
+    check_source_paths(source, themes_dir_replaced=bool(unused))
     binary = find_hugo()
     cache = work_dir / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
@@ -201,6 +203,7 @@ def build_site(
         "HUGO_ENABLEGITINFO": "false",
         # Settings the pipeline gives Hugo over every config file and folder (HUGO_<KEY>): its segments.
         **(settings or {}),
+        **({"HUGO_THEMESDIR": DEFAULT_THEMES_DIR} if unused else {}),
         # Last, so nothing above can loosen them; `remote_hosts` is the site operator's, never the site's.
         **security_env(remote_hosts, programs=("sass",) if sass else ()),
     }
@@ -243,7 +246,7 @@ def build_site(
             timeout = budget.allow("Hugo")
     except hugorun.TimedOut as exc:
         raise BuildError(budget.exhausted("Hugo", timeout), log_tail=error_lines(exc.log)) from exc
-    log = "".join(f"WARN  {note}\n" for note in given) + proc.log
+    log = "".join(f"WARN  {note}\n" for note in [unused, *given] if note) + proc.log
     if proc.returncode != 0:
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
         said = hint(shown) or shortcode_hint(shown, source) or (HUNG if proc.hung else "")

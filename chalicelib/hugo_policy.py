@@ -39,6 +39,7 @@ CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 CONFIG_DIR = "config"
 VENDOR_DIR = "_vendor"
 DEFAULT_THEMES_DIR = "themes"
+THEMES_DIR_KEY = "themesdir"
 # Settings (lower-case: Hugo's keys are case-insensitive) whose value is a folder Hugo reads or writes.
 FOLDER_KEYS = frozenset(
     {
@@ -89,10 +90,14 @@ class _Setting:
     base: Path  # the folder a relative value is read from
 
 
-def check_source_paths(source: Path) -> None:
-    """Refuse (BuildError) any config setting under `source` that points Hugo outside `source`."""
+def check_source_paths(source: Path, *, themes_dir_replaced: bool = False) -> None:
+    """Refuse (BuildError) any config setting under `source` that points Hugo outside `source`; with
+    `themes_dir_replaced`, the build gives Hugo `themes/` over the config's themesDir (see
+    `unused_themes_dir`), which is then not the config's to decide."""
     root = source.resolve()
-    for setting in _settings(root):
+    for setting in _settings(root, themes_dir_replaced):
+        if themes_dir_replaced and setting.key == THEMES_DIR_KEY:
+            continue
         problem = _leaves(root, setting)
         if problem:
             shown = setting.file.relative_to(root) if setting.file.is_relative_to(root) else setting.file
@@ -122,13 +127,36 @@ def _leaves(root: Path, setting: _Setting) -> str | None:
     return None
 
 
-def _settings(root: Path) -> Iterator[_Setting]:
+def unused_themes_dir(source: Path) -> str:
+    """A note when the project's config sets a themesDir outside `source` that no theme is read from
+    ("" otherwise): an example site's config copied whole (`themesDir: ../..`, where the theme's own
+    repository keeps it) with its theme taken out, which Hugo builds with the site's own layouts.
+    The build then gives Hugo `themes/` (HUGO_THEMESDIR), so a theme named by a flag, or Presslift's
+    own, is found in the source, and nothing outside it is read. A config that names a theme, or
+    imports a module (looked for in themesDir too), keeps its setting, and the build is refused."""
+    root = source.resolve()
+    try:
+        settings = list(_from_files(list(component_configs(root)), root))
+    except BuildError:
+        return ""  # the build's own check names the file it cannot read
+    if any(s.key == "theme" or s.key.endswith((".theme", "module.imports.path")) for s in settings):
+        return ""
+    outside = next((s for s in settings if s.key == THEMES_DIR_KEY and _leaves(root, s)), None)
+    if outside is None:
+        return ""
+    return (
+        f"{outside.file.relative_to(root)} sets themesDir = {outside.value!r}, outside the repository, "
+        "and names no theme: built with the repository's themes/ folder instead (remove the setting)"
+    )
+
+
+def _settings(root: Path, themes_dir_replaced: bool = False) -> Iterator[_Setting]:
     project = list(component_configs(root))
     yield from _from_files(project, root)
     themes_dir = root / DEFAULT_THEMES_DIR
-    for _, config in project:
+    for _, config in [] if themes_dir_replaced else project:
         for key, value in config.items():
-            if key.lower() == "themesdir" and isinstance(value, str) and not _absolute(value):
+            if key.lower() == THEMES_DIR_KEY and isinstance(value, str) and not _absolute(value):
                 themes_dir = root / value
     components: list[Path] = []
     if themes_dir.resolve().is_relative_to(root) and themes_dir.is_dir():

@@ -95,6 +95,10 @@ REFUSED = {
         {"hugo.toml": 'theme = "../../../etc"\n'},
         "hugo.toml: theme = '../../../etc' leaves the source tree",
     ),
+    "a themesDir outside for the theme it names": (
+        {"hugo.yaml": "theme: mini\nthemesDir: ../../\n", "hugo.toml": ""},
+        "hugo.yaml: themesdir = '../../' leaves the source tree with '..'",
+    ),
     "an import's mount": (
         {
             "hugo.toml": '[[module.imports]]\npath = "x"\n'
@@ -149,6 +153,37 @@ def test_mounts_and_folders_inside_the_tree_still_build(tmp_path):
     assert "A post" in (public / "index.html").read_text()
     assert (public / "robots.txt").is_file()
     assert (public / "notes" / "a.txt").read_text() == "note\n"
+
+
+def test_an_example_sites_themes_dir_that_names_no_theme_builds_from_the_source_and_says_so(tmp_path):
+    # A theme's exampleSite config copied whole, its theme taken out: Hugo reads nothing there, and a
+    # theme named by a flag (a build_flags `-t`, Presslift's own fallback) is found in the source.
+    write(tmp_path / "a", {"plain/layouts/home.html": "outside {{ site.Title }}"})  # ../../plain
+    source = site(
+        tmp_path / "a" / "b",
+        {
+            "config.yaml": "title: Example\n# theme: plain\nthemesDir: ../../\n",
+            "themes/plain/layouts/home.html": "inside {{ site.Title }}",
+        },
+    )
+    (source / "hugo.toml").unlink()  # Hugo reads one project config file, and hugo.toml comes first
+    public = tmp_path / "public"
+    built = build_site(source, public, base_url="https://example.test/", work_dir=tmp_path / "work")
+    assert "A post" in (public / "index.html").read_text()
+    note = (
+        "config.yaml sets themesDir = '../../', outside the repository, and names no theme: built with "
+        "the repository's themes/ folder instead (remove the setting)"
+    )
+    assert hugo.warning_lines(built.log, source)[0] == note
+    (source / "layouts" / "home.html").unlink()
+    build_site(
+        source,
+        public,
+        base_url="https://example.test/",
+        work_dir=tmp_path / "work",
+        extra_args=("-t", "plain"),
+    )
+    assert (public / "index.html").read_text() == "inside Example"
 
 
 def alias_bomb(leaf: str) -> str:
