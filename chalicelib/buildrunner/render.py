@@ -290,8 +290,12 @@ def _render(
         if missing is None:
             raise
         # The site needs its own theme (its shortcodes, its layouts): the missing theme is what to fix.
+        # Failing the same way (a module import, which a theme in its place does not take away), once.
+        same = str(exc).split("Hugo said:")[0] == str(missing).split("Hugo said:")[0]
         raise BuildError(
-            f"{missing} (with Presslift's theme in its place the build failed too: {exc})",
+            f"{missing} (Presslift's theme in its place failed the same way)"
+            if same
+            else f"{missing} (with Presslift's theme in its place the build failed too: {exc})",
             log_tail=exc.log_tail,
         ) from exc
 

@@ -250,6 +250,23 @@ def test_a_missing_theme_the_site_cannot_do_without_is_what_the_failure_names(tm
     assert 'shortcode "tabbed-codeblock" not found' in result.error
 
 
+def test_a_fallback_that_fails_the_same_way_is_said_once(tmp_path):
+    # A module import that cannot be downloaded fails with Presslift's theme as well: one message.
+    site = {
+        "hugo.toml": 'title = "Modules"\n[[module.imports]]\npath = "github.com/example/theme"\n',
+        "content/post.md": "---\ntitle: Post\n---\nHi\n",
+    }
+    served = Bucket(source_tarball(tmp_path, site))
+    try:
+        result = invoke.ProcessRunner().run(job(served))
+    finally:
+        served.server.shutdown()
+    assert not result.ok
+    assert result.error.startswith("Hugo failed (exit 1): the site imports Hugo Modules"), result.error
+    assert result.error.count("the site imports Hugo Modules") == 1, result.error
+    assert result.error.endswith("(Presslift's theme in its place failed the same way)"), result.error
+
+
 def test_a_site_that_names_its_own_theme_keeps_it_and_hears_of_no_fallback(tmp_path):
     own = {
         "hugo.toml": 'title = "Own Theme"\n',
