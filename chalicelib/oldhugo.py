@@ -11,6 +11,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `remotedata`: getJSON and getCSV as resources.GetRemote and transform.Unmarshal;
 - `oldsettings`: config settings Hugo renamed and ignores by their old names (`paginate`);
 - `removedsettings`: config settings Hugo removed and now refuses (getJSON's cache, old minifier keys);
+- `mountfiles`: module mounts' includeFiles and excludeFiles, which Hugo refuses, written as `files`;
 - `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built;
 - `htmlviews`: a content view a JSON or RSS template renders, which Hugo now finds only by its format;
 - `htmlcontent`: HTML and Org content, which Hugo 0.162 refuses unless the site allows it;
@@ -30,6 +31,7 @@ from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.htmlcontent import allow_old_content
 from chalicelib.htmlviews import render_html_views
 from chalicelib.internaltemplates import add_internal_templates, note
+from chalicelib.mountfiles import give_mount_files
 from chalicelib.oldsettings import give_renamed_settings
 from chalicelib.paged404 import first_pager_on_404
 from chalicelib.remotedata import replace_remote_data
@@ -52,5 +54,5 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     notes += (
         first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_settings(site_root)
     )
-    notes += render_html_views(site_root) + rename_build_options(site_root)
+    notes += render_html_views(site_root) + rename_build_options(site_root) + give_mount_files(site_root)
     return notes + allow_old_content(site_root)
