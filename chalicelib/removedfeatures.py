@@ -53,6 +53,11 @@ def _site_field(name: str) -> re.Pattern[bytes]:
 REPLACEMENTS: list[tuple[re.Pattern[bytes], bytes, str, str]] = [
     # Only the namespaced name: its `toCSS` alias is still Hugo's (Stack and Coder use it).
     (re.compile(rb"\bresources\.ToCSS\b"), b"css.Sass", "resources.ToCSS", "css.Sass"),
+    # Their namespaced old names too (the `postCSS` and `babel` aliases are still Hugo's); Hugo runs
+    # neither program here, but PostCSS for autoprefixer alone is passed over (`postcsspass`), and
+    # for anything else the build fails with what to do, not "can't evaluate field PostCSS".
+    (re.compile(rb"\bresources\.PostCSS\b"), b"css.PostCSS", "resources.PostCSS", "css.PostCSS"),
+    (re.compile(rb"\bresources\.Babel\b"), b"js.Babel", "resources.Babel", "js.Babel"),
     (
         re.compile(rb"\b([Ss]ite)\.DisqusShortname\b"),
         rb"\1.Config.Services.Disqus.Shortname",
@@ -146,7 +151,7 @@ LANGUAGE_GET_NAME = '.Language.Get "key"'
 CONFIG_TABLE = "presslift_config"
 PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
-    rb"ToCSS|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
+    rb"ToCSS|PostCSS|Babel|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
     rb"|LastChange|NextPage|PrevPage|Language\.Get|RSS[Ll]ink|IsDraft|[\"`]partials/|Sites\.First"
 )
 

@@ -11,6 +11,8 @@ import pytest
 
 from chalicelib.errors import BuildError
 from chalicelib.hugo import build_site
+from chalicelib.oldhugo import adapt
+from chalicelib.postcsspass import pass_over_postcss
 from chalicelib.removedfeatures import replace_removed_features
 from tests.conftest import write_tree
 
@@ -337,3 +339,23 @@ def test_an_author_table_of_aliases_is_not_written_out(tmp_path: Path) -> None:
     assert "[presslift_config.author]\n" in (source / "config/_default/params.toml").read_text()
     with pytest.raises(BuildError, match="too many YAML aliases"):  # and Hugo refuses such a config
         build(source, tmp_path / "public")
+
+
+def test_postcss_by_its_old_name_is_passed_over_like_its_new_one(tmp_path: Path) -> None:
+    # A theme's `resources.PostCSS` for autoprefixer: the name is gone from Hugo, and so is the page.
+    source = write_tree(
+        tmp_path / "site",
+        {
+            "hugo.toml": b'title = "Old"\n',
+            "postcss.config.js": b"module.exports = { plugins: { autoprefixer: {} } };\n",
+            "assets/main.css": b"body { color: #123456; }\n",
+            "layouts/home.html": b'{{ (resources.Get "main.css" | resources.PostCSS).RelPermalink }}',
+        },
+    )
+    with pytest.raises(BuildError, match="can't evaluate field PostCSS"):
+        build(source, tmp_path / "before")
+    notes = adapt(source, ())
+    assert any("uses resources.PostCSS, which Hugo no longer has: built with css.PostCSS" in n for n in notes)
+    assert pass_over_postcss(source)
+    assert build(source, tmp_path / "public") == "/main.css"
+    assert " ".join((tmp_path / "public" / "main.css").read_text().split()) == "body { color: #123456; }"
