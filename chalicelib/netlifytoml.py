@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from chalicelib.errors import BuildError
 from chalicelib.headerrules import FILE as HEADERS_FILE
 from chalicelib.headerrules import HEADER_NAME
-from chalicelib.hugo_policy import static_folder
+from chalicelib.hugo_policy import component_configs, static_folder
 from chalicelib.redirectrules import FILE, MAX_BYTES, MAX_RULES, checked_line
 
 NETLIFY_TOML = "netlify.toml"
@@ -67,8 +69,39 @@ def add_netlify_rules(site_root: Path, repo_root: Path) -> NetlifyRules:
         )
         return found
     entries = [(f"{NETLIFY_TOML} [[redirects]] {number}", table) for number, table in enumerate(tables, 1)]
-    found.written = write_redirects(site_root, NETLIFY_TOML, entries, _line, found.skipped)
+    hosts = own_hosts(site_root)
+    found.written = write_redirects(
+        site_root, NETLIFY_TOML, entries, lambda table, where: _line(table, where, hosts), found.skipped
+    )
     return found
+
+
+def own_hosts(site_root: Path) -> frozenset[str]:
+    """The host of the site's own address (its Hugo config's baseURL) and its www. twin; none when the
+    config names no absolute address or cannot be read."""
+    try:
+        configs = [config for _, config in component_configs(site_root)]
+    except BuildError:
+        return frozenset()
+    for config in configs:
+        for key, value in config.items():
+            if str(key).lower() == "baseurl" and isinstance(value, str):
+                host = (urlsplit(value.strip()).hostname or "").lower()
+                if "." in host:
+                    bare = host.removeprefix("www.")
+                    return frozenset({bare, f"www.{bare}"})
+    return frozenset()
+
+
+def _own_path(address: str, hosts: frozenset[str]) -> str:
+    """`address` as a path when it is an http(s) URL on one of the site's own hosts, else as it is:
+    Netlify matches a `from` with a host only on that host, which the site is served on."""
+    if not hosts or not address.startswith(("https://", "http://")):
+        return address
+    parts = urlsplit(address)
+    if (parts.hostname or "").lower() not in hosts or parts.port or parts.username or parts.fragment:
+        return address
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def write_redirects(
@@ -131,8 +164,17 @@ def _add_headers(tables: Any, site_root: Path, found: NetlifyRules) -> None:
             found.headers = paths
 
 
-def _line(table: Any, where: str) -> tuple[str, str | None]:
-    """The `_redirects` line of one `[[redirects]]` table, or why it has none."""
+def _moves_host(old: str, new: str, hosts: frozenset[str]) -> bool:
+    """Whether a redirect leads from one of the site's own hosts to the other (www. to the bare one)."""
+    if _own_path(new, hosts) == new:
+        return False
+    return (urlsplit(old).hostname or "").lower() != (urlsplit(new).hostname or "").lower()
+
+
+def _line(table: Any, where: str, hosts: frozenset[str] = frozenset()) -> tuple[str, str | None]:
+    """The `_redirects` line of one `[[redirects]]` table, or why it has none. A `from` on the site's
+    own host (`hosts`) is its path, and so is a `to` there; one that only moves between those hosts
+    (www. to the bare domain) is left, as it needs a server."""
     if not isinstance(table, dict):
         return "not a table", None
     old, new = table.get("from"), table.get("to")
@@ -142,6 +184,8 @@ def _line(table: Any, where: str) -> tuple[str, str | None]:
         return "an address with a space in it is no address", None
     if any(table.get(key) for key in ("query", "conditions", "headers", "signed")):
         return "query, conditions, headers or a signed proxy need a server; S3 redirects cannot", None
+    if (path := _own_path(old, hosts)) != old and not _moves_host(old, new, hosts):
+        old, new = path, _own_path(new, hosts)
     status, force = table.get("status", 301), table.get("force", False)
     if not isinstance(status, int) or isinstance(status, bool) or not isinstance(force, bool):
         return "`status` must be a number and `force` true or false", None

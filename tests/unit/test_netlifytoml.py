@@ -157,3 +157,43 @@ def test_the_lines_go_into_the_folder_hugo_copies(tmp_path: Path) -> None:
     assert add_netlify_rules(site, tmp_path).written == 1
     assert (site / "files/_redirects").read_text() == "# from netlify.toml\n/x /y/ 301\n"
     assert not (site / "static").exists()
+
+
+def test_an_address_on_the_sites_own_host_is_its_path(tmp_path: Path) -> None:
+    # Posts moved on the site's own domain (ansin218's blog: www. beside a bare baseURL); a move of the
+    # whole host, another site's host and a query still need a server.
+    netlify = b"""
+[[redirects]]
+  from = "https://www.ankuroh.com/programming/old-post/"
+  to = "https://www.ankuroh.com/programming/automation/old-post/"
+  status = 301
+  force = true
+[[redirects]]
+  from = "https://ankuroh.com/feed"
+  to = "https://feeds.example.org/ankuroh"
+[[redirects]]
+  from = "https://www.ankuroh.com/*"
+  to = "https://ankuroh.com/:splat"
+[[redirects]]
+  from = "https://ankuroh.netlify.app/about/"
+  to = "/about-me/"
+[[redirects]]
+  from = "https://ankuroh.com/find?q=1"
+  to = "/search/"
+"""
+    site = _site(tmp_path, netlify=netlify)
+    (site / "config.toml").write_bytes(b'baseurl = "https://ankuroh.com/"\ntitle = "Ankur"\n')
+    found = add_netlify_rules(site, tmp_path)
+    assert (site / "static/_redirects").read_text() == (
+        "# from netlify.toml\n"
+        "/programming/old-post/ /programming/automation/old-post/ 301!\n"
+        "/feed https://feeds.example.org/ankuroh 301\n"
+    )
+    assert [note.split(":")[0] for note in found.skipped] == [
+        f"netlify.toml [[redirects]] {n}" for n in (3, 4, 5)
+    ]
+    assert all("another host" in note for note in found.skipped[:2])
+    assert "a query" in found.skipped[2]
+    (site / "config.toml").write_bytes(b'title = "No address"\n')  # no own host: nothing is taken as one
+    (site / "static/_redirects").unlink()
+    assert add_netlify_rules(site, tmp_path).written == 0
