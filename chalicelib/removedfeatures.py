@@ -149,9 +149,12 @@ _DOT_ACTION = re.compile(rb"\{\{-?\s*(with|range|define|block|end|else\s+with|el
 LANGUAGE_GET = re.compile(rb'(?:\$\w*|(?<![\w)$])|(?<![\w.$])site)(?:\.\w+)*\.Language\.Get\s+"(\w{1,64})"')
 LANGUAGE_GET_NAME = '.Language.Get "key"'
 CONFIG_TABLE = "presslift_config"
+#: `{{ return X | f }}`, which Hugo now refuses to parse (see `_parenthesize_returns`).
+_RETURN = re.compile(rb"\{\{(-?\s*)return\s+([^{}\n]*?\|[^{}\n]*?)(\s*-?)\}\}")
+RETURN_PIPE, RETURN_PIPE_NEW = "return X | f", "return (X | f)"
 PARAMS_FILE = "config/_default/params.toml"
 _ANY = re.compile(
-    rb"ToCSS|PostCSS|Babel|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
+    rb"return|ToCSS|PostCSS|Babel|DisqusShortname|GoogleAnalytics\b|IsServer|IsMultiLingual|\.Author|\.Social|Hugo\b|UniqueID|LogicalName"
     rb"|LastChange|NextPage|PrevPage|Language\.Get|RSS[Ll]ink|IsDraft|[\"`]partials/|Sites\.First"
 )
 
@@ -186,6 +189,9 @@ def replace_removed_features(site_root: Path) -> list[str]:
         changed, names = _page_file_fields(changed)
         for name in names:
             used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
+        changed, count = _parenthesize_returns(changed)
+        if count:
+            used.setdefault(RETURN_PIPE, []).append(path.relative_to(site_root).as_posix())
         changed, count = LANGUAGE_GET.subn(config_value, changed)
         if count:
             used.setdefault(LANGUAGE_GET_NAME, []).append(path.relative_to(site_root).as_posix())
@@ -194,6 +200,40 @@ def replace_removed_features(site_root: Path) -> list[str]:
     tables = [name.lower() for name in TABLES if f".Site.{name}" in used]
     given = _give_config(site_root, tables, sorted(keys)) if tables or keys else None
     return [_note(name, files, given) for name, files in used.items()]
+
+
+def _parenthesize_returns(text: bytes) -> tuple[bytes, int]:
+    """Each `{{ return X | f }}` as `{{ return (X | f) }}`: Hugo once returned the whole pipeline, and
+    now refuses to parse the template ("return must be the last command in a pipeline"; DoIt's
+    isUrlRemote.html). A pipe inside parentheses or a string is no pipe of the return's."""
+    count = 0
+
+    def parenthesize(found: re.Match[bytes]) -> bytes:
+        nonlocal count
+        if not _top_level_pipe(found.group(2)):
+            return found.group(0)
+        count += 1
+        return b"{{" + found.group(1) + b"return (" + found.group(2).rstrip() + b")" + found.group(3) + b"}}"
+
+    return _RETURN.sub(parenthesize, text), count
+
+
+def _top_level_pipe(pipeline: bytes) -> bool:
+    depth, quote = 0, b""
+    for at in range(len(pipeline)):
+        char = pipeline[at : at + 1]
+        if quote:
+            if char == quote and (quote == b"`" or pipeline[at - 1 : at] != b"\\"):
+                quote = b""
+        elif char in (b'"', b"`"):
+            quote = char
+        elif char == b"(":
+            depth += 1
+        elif char == b")":
+            depth -= 1
+        elif char == b"|" and depth == 0:
+            return True
+    return False
 
 
 def _file_dot_spans(text: bytes) -> list[tuple[int, int]]:
@@ -373,9 +413,13 @@ def _toml_value(value: object) -> str:
 def _note(name: str, files: list[str], given: dict[str, str] | None) -> str:
     table = name.removeprefix(".Site.").lower()
     from_config = name == LANGUAGE_GET_NAME or table in {t.lower() for t in TABLES}
-    instead = next(
-        (new for _, _, old, new in REPLACEMENTS if old == name),
-        f".File{name}" if name in (".UniqueID", ".LogicalName") else f"site.Params.{CONFIG_TABLE}.key",
+    instead = (
+        RETURN_PIPE_NEW
+        if name == RETURN_PIPE
+        else next(
+            (new for _, _, old, new in REPLACEMENTS if old == name),
+            f".File{name}" if name in (".UniqueID", ".LogicalName") else f"site.Params.{CONFIG_TABLE}.key",
+        )
     )
     if from_config and given is None:
         instead += f" (empty: it could not be added to {PARAMS_FILE})"

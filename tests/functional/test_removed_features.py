@@ -359,3 +359,31 @@ def test_postcss_by_its_old_name_is_passed_over_like_its_new_one(tmp_path: Path)
     assert pass_over_postcss(source)
     assert build(source, tmp_path / "public") == "/main.css"
     assert " ".join((tmp_path / "public" / "main.css").read_text().split()) == "body { color: #123456; }"
+
+
+def test_a_return_of_a_whole_pipeline_is_parenthesized(tmp_path: Path) -> None:
+    # DoIt's isUrlRemote.html: Hugo returned the whole pipeline, and now refuses to parse it.
+    remote = b'{{- return .Host | and .Path | and (strings.HasSuffix .Path "/" | not) -}}\n'
+    kept = b'{{ return (.Path | strings.ToUpper) }}{{/* x */}}{{ return "a|b" }}\n'
+    source = write_tree(
+        tmp_path / "site",
+        {
+            "hugo.toml": b'title = "Return"\n',
+            "themes/doit/layouts/partials/function/isUrlRemote.html": remote,
+            "themes/doit/layouts/partials/upper.html": kept,
+            "themes/doit/layouts/home.html": (
+                b'{{ partial "function/isUrlRemote.html" (urls.Parse "https://a.example/c.png") }}|'
+                b'{{ partial "function/isUrlRemote.html" (urls.Parse "/c/") }}|'
+                b'{{ partial "upper.html" (urls.Parse "/x/") }}'
+            ),
+        },
+    )
+    (source / "hugo.toml").write_bytes(b'title = "Return"\ntheme = "doit"\n')
+    with pytest.raises(BuildError, match="return must be the last command in a pipeline"):
+        build(source, tmp_path / "before")
+    assert replace_removed_features(source) == [
+        "themes/doit/layouts/partials/function/isUrlRemote.html uses return X | f, which Hugo no longer "
+        "has: built with return (X | f), which does the same (update the theme to a release for this Hugo)"
+    ]
+    assert (source / "themes/doit/layouts/partials/upper.html").read_bytes() == kept
+    assert build(source, tmp_path / "public") == "a.example|false|/X/"
