@@ -13,6 +13,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `removedsettings`: config settings Hugo removed and now refuses (getJSON's cache, old minifier keys);
 - `mountfiles`: module mounts' includeFiles and excludeFiles, which Hugo refuses, written as `files`;
 - `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built;
+- `kindviews`: content views kept in a page kind's folder (FixIt's `layouts/taxonomy/terms/`);
 - `htmlviews`: a content view a JSON or RSS template renders, which Hugo now finds only by its format;
 - `htmlcontent`: HTML and Org content, which Hugo 0.162 refuses unless the site allows it;
 - `buildoptions`: front matter and cascades that set `_build`, which Hugo renamed `build` and refuses.
@@ -31,6 +32,7 @@ from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.htmlcontent import allow_old_content
 from chalicelib.htmlviews import render_html_views
 from chalicelib.internaltemplates import add_internal_templates, note
+from chalicelib.kindviews import copy_kind_views
 from chalicelib.mountfiles import give_mount_files
 from chalicelib.oldsettings import give_renamed_settings
 from chalicelib.paged404 import first_pager_on_404
@@ -50,6 +52,7 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
         + replace_remote_data(site_root)
         + rename_dotted_views(site_root)
         + rename_dotted_partials(site_root)
+        + copy_kind_views(site_root)
     )
     notes += (
         first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_settings(site_root)
