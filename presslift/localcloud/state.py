@@ -17,10 +17,13 @@ process; a file that cannot be read is refused with the way out (`presslift up -
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
 import pickle
+import re
+import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +40,13 @@ SERVICES = ("s3", "sqs", "sns", "dynamodb", "cloudfront", "ssm")
 STATE_FILE = "cloud.state"
 LOCK_FILE = "cloud.lock"
 FORMAT = 1
+#: Beside the state file: S3 object bodies of this size or more, one file each (`Blobs`).
+BLOB_DIR = "objects"
+BLOB_MIN_BYTES = 4096
+BLOB_FIELD = "presslift_blob"
+BLOB_NAME = re.compile(r"[0-9a-f]{64}")
+#: The blob folder of the state being loaded (`load_backends`), read by `_set_key_state`.
+_LOADING: Path | None = None
 READ_PREFIXES = ("Get", "List", "Describe", "Scan", "Query", "Receive", "Head", "BatchGet")
 
 
@@ -158,11 +168,94 @@ def _new_defaultdict(cls: type[defaultdict[Any, Any]], factory: Any) -> defaultd
     return made
 
 
+class Blobs:
+    """The S3 object bodies of a state, one file each in `folder`, named by their content's SHA-256.
+
+    A snapshot names them instead of holding them, so it costs the objects that changed, not the
+    whole store: a local cloud with a few sites holds gigabytes (their trees, their published files),
+    which were pickled again, in memory and under the gate, within a second of every change. A body is
+    read and hashed once per S3 object (`FakeKey`; moto makes a new one for every write): the object is
+    known again by identity, size, etag and time, as long as it lives. Bodies no snapshot names are
+    removed once a newer snapshot is on disk (`prune`). Small bodies stay in the pickle.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._known: dict[int, tuple[Any, tuple[Any, ...], str]] = {}
+        self._named: set[str] = set()
+        self._seen: set[int] = set()
+
+    def begin(self) -> None:
+        self._named, self._seen = set(), set()
+
+    def name_of(self, key: Any) -> str | None:
+        """The blob holding `key`'s body (written now if new), or None for a body kept inline."""
+        mark = (
+            getattr(key, "contentsize", None),
+            key.__dict__.get("_etag"),
+            key.__dict__.get("last_modified"),
+        )
+        known = self._known.get(id(key))
+        if known is not None and known[0] is key and known[1] == mark:
+            name = known[2]
+        else:
+            value = key.value
+            if len(value) < BLOB_MIN_BYTES:
+                return None
+            name = hashlib.sha256(value).hexdigest()
+            path = self.folder / name
+            if not path.is_file():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
+                temporary.write_bytes(value)
+                os.replace(temporary, path)
+            self._known[id(key)] = (key, mark, name)
+        self._named.add(name)
+        self._seen.add(id(key))
+        return name
+
+    def prune(self) -> None:
+        """After a snapshot is on disk: forget objects it did not hold, remove bodies it does not name."""
+        self._known = {ident: known for ident, known in self._known.items() if ident in self._seen}
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name not in self._named and not path.name.startswith("."):
+                path.unlink(missing_ok=True)
+
+
+def _new_key(cls: Any) -> Any:
+    return object.__new__(cls)
+
+
+def _set_key_state(key: Any, state: dict[str, Any]) -> None:
+    """A saved S3 object with its body read back from the blob its state names."""
+    name = state.pop(BLOB_FIELD)
+    try:
+        if _LOADING is None or not BLOB_NAME.fullmatch(name):
+            raise OSError(name)
+        state["value"] = (_LOADING / name).read_bytes()
+    except OSError as exc:
+        key.disposed = True  # a shell moto's finaliser must not mistake for a live object
+        raise StateError(f"an S3 object's body ({name!r}) is not in the state's {BLOB_DIR}/ folder") from exc
+    key.__setstate__(state)
+
+
 class _Pickler(pickle.Pickler):
     """Pickles moto's backends: locks and conditions are made anew, defaultdicts are rebuilt whatever
-    their __init__ takes, and SSM's lambda-made factory is replaced by `_ssm_tags`."""
+    their __init__ takes, SSM's lambda-made factory is replaced by `_ssm_tags`, and with `blobs` an S3
+    object's body is kept as a file of its own (`Blobs`)."""
+
+    def __init__(self, file: IO[bytes], blobs: Blobs | None = None) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._blobs = blobs
 
     def reducer_override(self, obj: Any) -> Any:
+        if self._blobs is not None and type(obj).__name__ == "FakeKey" and hasattr(obj, "_value_buffer"):
+            name = self._blobs.name_of(obj)
+            if name is not None:
+                state = {k: v for k, v in obj.__dict__.items() if k not in ("_value_buffer", "lock")}
+                return _new_key, (type(obj),), {**state, BLOB_FIELD: name}, None, None, _set_key_state
         if isinstance(obj, type(threading.Lock())):
             return threading.Lock, ()
         if isinstance(obj, type(threading.RLock())):
@@ -181,8 +274,9 @@ class _Pickler(pickle.Pickler):
         return _new_defaultdict, (type(obj), factory), getattr(obj, "__dict__", None), None, iter(obj.items())
 
 
-def dump_backends() -> bytes:
-    """Every kept service's backends (all accounts and regions) as one pickle."""
+def dump_backends(blobs: Blobs | None = None) -> bytes:
+    """Every kept service's backends (all accounts and regions) as one pickle; with `blobs`, large S3
+    object bodies are files of their own that it names."""
     from moto.backends import get_backend
 
     backends = {
@@ -195,7 +289,9 @@ def dump_backends() -> bytes:
     # Bucket names are global: moto keeps which account owns each beside the backends.
     owners = dict(get_backend("s3").bucket_accounts)  # type: ignore[attr-defined]
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
+    if blobs is not None:
+        blobs.begin()
+    _Pickler(buffer, blobs).dump(
         {"format": FORMAT, "moto": version("moto"), "backends": backends, "bucket_owners": owners}
     )
     return buffer.getvalue()
@@ -205,6 +301,8 @@ def load_backends(path: Path) -> int:
     """Put the backends saved in `path` into moto; the number of service backends restored."""
     from moto.backends import get_backend
 
+    global _LOADING
+    _LOADING = path.parent / BLOB_DIR
     try:
         saved = pickle.loads(path.read_bytes())  # the operator's own state file
     except Exception as exc:
@@ -212,6 +310,8 @@ def load_backends(path: Path) -> int:
             f"cannot read the saved local cloud state {path}: {exc}. Move it away to keep it, "
             "or start empty with presslift up --fresh"
         ) from exc
+    finally:
+        _LOADING = None
     if not isinstance(saved, dict) or saved.get("format") != FORMAT or "backends" not in saved:
         raise StateError(
             f"{path} is not a Presslift local cloud state; start empty with presslift up --fresh"
@@ -260,6 +360,7 @@ class Snapshots(threading.Thread):
         self._gate = gate
         self._changed = changed
         self._seconds = seconds
+        self._blobs = Blobs(path.parent / BLOB_DIR)
         self._halt = threading.Event()
         self._write_lock = threading.Lock()
         self.saved = 0
@@ -276,7 +377,7 @@ class Snapshots(threading.Thread):
             try:
                 with self._gate.exclusive():
                     self._changed.clear()
-                    data = dump_backends()
+                    data = dump_backends(self._blobs)
             except Exception as exc:
                 self._changed.set()  # try again next time; the previous snapshot stays as it was
                 if self.failing != repr(exc):  # once per cause, not every second
@@ -284,6 +385,7 @@ class Snapshots(threading.Thread):
                 self.failing = repr(exc)
                 return
             write_atomically(self.path, data)
+            self._blobs.prune()  # bodies only an older snapshot named
             self.failing = ""
             self.saved += 1
 
@@ -312,11 +414,16 @@ def hold_state_lock(state_dir: Path) -> IO[bytes]:
 
 
 def start_fresh(state_dir: Path) -> Path | None:
-    """`presslift up --fresh`: set the saved state aside (as `cloud.state.previous`, so a mistaken
-    --fresh can be undone by renaming it back); the path it was moved to, if there was one."""
+    """`presslift up --fresh`: set the saved state aside (as `cloud.state.previous`, its object bodies
+    as `objects.previous/`, so a mistaken --fresh can be undone by renaming both back); the path it
+    was moved to, if there was one."""
     current = state_dir / STATE_FILE
     if not current.exists():
         return None
     previous = state_dir / f"{STATE_FILE}.previous"
     os.replace(current, previous)
+    bodies, kept = state_dir / BLOB_DIR, state_dir / f"{BLOB_DIR}.previous"
+    if bodies.is_dir():
+        shutil.rmtree(kept, ignore_errors=True)
+        os.replace(bodies, kept)
     return previous

@@ -22,7 +22,7 @@ from chalicelib.runs import Run, Stage
 from chalicelib.secrets import webhook_secret_name
 from chalicelib.sitemodel import Site
 from presslift.localcloud import LocalCloud, LocalCloudError, LocalCloudOptions
-from presslift.localcloud.state import STATE_FILE
+from presslift.localcloud.state import BLOB_DIR, STATE_FILE
 from tests.conftest import free_port
 from tests.e2e.conftest import presslift_up, register
 
@@ -87,6 +87,10 @@ def test_restart_keeps_sites_secrets_runs_objects_messages_and_distributions(tmp
             Body=b"kept",
             ContentType="text/plain",
         )
+        page = b"<html>" + b"kept as a file of its own " * 400  # over BLOB_MIN_BYTES
+        boto3.client("s3").put_object(
+            Bucket=first.settings.artifacts_bucket, Key="keeper/page.html", Body=page
+        )
         boto3.client("sqs").send_message(
             QueueUrl=first.provisioned.dead_letter_urls["build"], MessageBody="a message that failed"
         )
@@ -105,6 +109,9 @@ def test_restart_keeps_sites_secrets_runs_objects_messages_and_distributions(tmp
         assert second.services.runs.get("20260101-000000-000-abcdef").site == "keeper"
         stored = boto3.client("s3").get_object(Bucket=second.settings.artifacts_bucket, Key="keeper/note.txt")
         assert stored["Body"].read() == b"kept" and stored["ContentType"] == "text/plain"
+        large = boto3.client("s3").get_object(Bucket=second.settings.artifacts_bucket, Key="keeper/page.html")
+        assert large["Body"].read() == page
+        assert len(list((state / BLOB_DIR).iterdir())) == 1
         assert _dead_letters(second) == ["a message that failed"]
         assert "restored" in second.banner()
     finally:
@@ -115,6 +122,7 @@ def test_restart_keeps_sites_secrets_runs_objects_messages_and_distributions(tmp
         assert fresh.services is not None
         assert fresh.restored == 0
         assert (state / f"{STATE_FILE}.previous").is_file()  # set aside, not deleted
+        assert len(list((state / f"{BLOB_DIR}.previous").iterdir())) == 1  # with its object bodies
         assert fresh.services.sites.list() == []
         with pytest.raises(NotFoundError):
             fresh.services.runs.get("20260101-000000-000-abcdef")

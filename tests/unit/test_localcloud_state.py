@@ -8,6 +8,8 @@ import pytest
 from moto import mock_aws
 
 from presslift.localcloud.state import (
+    BLOB_DIR,
+    Blobs,
     StateError,
     changes_state,
     dump_backends,
@@ -82,3 +84,46 @@ def test_a_foreign_file_is_refused(tmp_path):
     path.write_bytes(b"\x80\x05K\x01.")  # a pickle of the number 1
     with pytest.raises(StateError, match="not a Presslift local cloud state"):
         load_backends(path)
+
+
+def test_large_object_bodies_are_files_of_their_own_written_once_and_pruned(tmp_path):
+    # A few sites' trees are gigabytes: a snapshot names their bodies instead of pickling them again.
+    saved, folder = tmp_path / "cloud.state", tmp_path / BLOB_DIR
+    blobs = Blobs(folder)
+    big, other = b"<html>" + b"x" * 20_000, b"y" * 50_000
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="site")
+        for key in ("staging/index.html", "prod/index.html"):  # the same page twice: one file
+            s3.put_object(Bucket="site", Key=key, Body=big)
+        s3.put_object(Bucket="site", Key="old.tar.gz", Body=other)
+        s3.put_object(Bucket="site", Key="small.txt", Body=b"kept inline")
+        saved.write_bytes(dump_backends(blobs))
+        blobs.prune()
+        assert len(saved.read_bytes()) < 20_000
+        assert sorted(p.stat().st_size for p in folder.iterdir()) == [20_006, 50_000]
+        page = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.stat().st_size == 20_006}
+        s3.delete_object(Bucket="site", Key="old.tar.gz")
+        saved.write_bytes(dump_backends(blobs))
+        blobs.prune()
+        # The page's file is not written again, and the deleted object's body is gone.
+        assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == page
+    with mock_aws():
+        assert load_backends(saved) > 0
+        s3 = boto3.client("s3", region_name="us-east-1")
+        assert s3.get_object(Bucket="site", Key="prod/index.html")["Body"].read() == big
+        assert s3.get_object(Bucket="site", Key="small.txt")["Body"].read() == b"kept inline"
+        assert "Contents" not in s3.list_objects_v2(Bucket="site", Prefix="old")
+
+
+def test_a_body_missing_from_the_blob_folder_is_refused_with_the_way_out(tmp_path):
+    saved = tmp_path / "cloud.state"
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="site")
+        s3.put_object(Bucket="site", Key="page.html", Body=b"z" * 10_000)
+        saved.write_bytes(dump_backends(Blobs(tmp_path / BLOB_DIR)))
+    for path in (tmp_path / BLOB_DIR).iterdir():
+        path.unlink()
+    with mock_aws(), pytest.raises(StateError, match="presslift up --fresh"):
+        load_backends(saved)
