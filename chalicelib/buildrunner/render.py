@@ -277,7 +277,7 @@ def _render(
         result = build(flags)
         if (dest / "index.html").is_file() or "--theme" in flags or not segment.renders_home:
             return result, flags, ""
-        reason = "the site rendered no home page (it has no layouts or theme)"
+        reason = NO_LAYOUTS
     except BuildError as exc:
         if "--theme" in flags or "failed to load modules" not in exc.log_tail:
             raise
@@ -300,15 +300,45 @@ def _render(
         ) from exc
 
 
+#: Why the site is rendered with Presslift's theme when it has no theme and no layouts of its own.
+NO_LAYOUTS = "the site rendered no home page (it has no layouts or theme)"
+#: What of the site's own layouts a render in Presslift's theme keeps: what its content calls.
+KEPT_LAYOUTS = frozenset({"shortcodes", "_shortcodes", "_markup"})
+SET_ASIDE = ".presslift-layouts-set-aside"
+
+
 def _use_presslift_theme(
     source: Path, flags: tuple[str, ...], reason: str, logs: list[str]
 ) -> tuple[str, ...]:
-    """Put Presslift's theme in the source and name it: the flags to render with, and the log says why."""
+    """Put Presslift's theme in the source and name it: the flags to render with, and the log says why.
+
+    In place of a theme the site has (missing, or failing), the site's own layouts are set aside but
+    for its shortcodes and render hooks, which its content needs: they were written over that theme
+    (its head partial, its page layouts), and over Presslift's they replaced its head and pages with
+    ones that call what is not there (a real blog's head.html failed on the missing theme's CSS)."""
     logs.append(f"== using the {THEME_NAME} theme: {reason}")
     themes = source / "themes" / THEME_NAME
     if not themes.exists():
         shutil.copytree(theme_dir(), themes)
+    if reason != NO_LAYOUTS and (left := _set_aside_own_layouts(source)):
+        logs.append(f"== the site's own layouts for its theme were left out: {', '.join(left[:10])}")
     return (*flags, "--theme", THEME_NAME)
+
+
+def _set_aside_own_layouts(source: Path) -> list[str]:
+    """Move the site's layouts but its shortcodes and render hooks out of Hugo's sight; their names."""
+    layouts = source / "layouts"
+    if not layouts.is_dir() or layouts.is_symlink():
+        return []
+    aside = source / SET_ASIDE
+    left = []
+    for entry in sorted(layouts.iterdir()):
+        if entry.name in KEPT_LAYOUTS:
+            continue
+        aside.mkdir(exist_ok=True)
+        shutil.move(str(entry), str(aside / entry.name))
+        left.append(entry.name + ("/" if (aside / entry.name).is_dir() else ""))
+    return left
 
 
 def _bundle(job: BuildJob, work: Path, logs: list[str], budget: TimeBudget) -> RunnerResult:

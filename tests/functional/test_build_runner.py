@@ -228,6 +228,29 @@ def test_the_runner_says_when_and_why_it_used_presslifts_theme(tmp_path):
     assert result.theme_fallback == "the site rendered no home page (it has no layouts or theme)"
 
 
+def test_in_place_of_a_missing_theme_the_sites_layouts_for_it_are_left_out_but_its_shortcodes(tmp_path):
+    # A real blog's head.html override, written over its theme (gokarna), read that theme's CSS.
+    site = {
+        "hugo.toml": 'title = "Overrides"\ntheme = "gokarna"\n',
+        "layouts/partials/head.html": '{{ (resources.Get "css/gokarna.css").RelPermalink }}',
+        "layouts/_default/single.html": '{{ partial "gokarna-only.html" . }}',
+        "layouts/shortcodes/note.html": '<aside class="note">{{ .Inner }}</aside>',
+        "content/posts/a.md": "---\ntitle: A\n---\n{{< note >}}kept{{< /note >}}\n",
+    }
+    served = Bucket(source_tarball(tmp_path, site))
+    try:
+        result = invoke.ProcessRunner().run(job(served))
+    finally:
+        served.server.shutdown()
+    assert result.ok, result
+    assert result.theme_fallback.startswith("its theme is not in the source"), result.theme_fallback
+    log = served.put["log"][1].decode()
+    assert "the site's own layouts for its theme were left out: _default/, partials/" in log
+    with tarfile.open(fileobj=io.BytesIO(served.put["trees"][1])) as trees:
+        page = trees.extractfile("staging/posts/a/index.html").read().decode()  # type: ignore[union-attr]
+    assert '<aside class="note">kept</aside>' in page and 'class="site-footer"' in page
+
+
 def test_a_missing_theme_the_site_cannot_do_without_is_what_the_failure_names(tmp_path):
     # The theme left out of the repository (a .gitignore'd themes/), its shortcodes used by the content.
     site = {
