@@ -237,11 +237,7 @@ def test_in_place_of_a_missing_theme_the_sites_layouts_for_it_are_left_out_but_i
         "layouts/shortcodes/note.html": '<aside class="note">{{ .Inner }}</aside>',
         "content/posts/a.md": "---\ntitle: A\n---\n{{< note >}}kept{{< /note >}}\n",
     }
-    served = Bucket(source_tarball(tmp_path, site))
-    try:
-        result = invoke.ProcessRunner().run(job(served))
-    finally:
-        served.server.shutdown()
+    result, served = run_site(tmp_path, site)
     assert result.ok, result
     assert result.theme_fallback.startswith("its theme is not in the source"), result.theme_fallback
     log = served.put["log"][1].decode()
@@ -259,11 +255,7 @@ def test_a_missing_theme_the_site_cannot_do_without_is_what_the_failure_names(tm
             "---\ntitle: Code\n---\n{{< tabbed-codeblock >}}x{{< /tabbed-codeblock >}}\n"
         ),
     }
-    served = Bucket(source_tarball(tmp_path, site))
-    try:
-        result = invoke.ProcessRunner().run(job(served))
-    finally:
-        served.server.shutdown()
+    result, served = run_site(tmp_path, site)
     assert not result.ok
     assert result.error.startswith(
         "Hugo failed (exit 1): the site's theme tranquil is not in its themes/ folder: commit it there, "
@@ -279,11 +271,7 @@ def test_a_fallback_that_fails_the_same_way_is_said_once(tmp_path):
         "hugo.toml": 'title = "Modules"\n[[module.imports]]\npath = "github.com/example/theme"\n',
         "content/post.md": "---\ntitle: Post\n---\nHi\n",
     }
-    served = Bucket(source_tarball(tmp_path, site))
-    try:
-        result = invoke.ProcessRunner().run(job(served))
-    finally:
-        served.server.shutdown()
+    result, served = run_site(tmp_path, site)
     assert not result.ok
     assert result.error.startswith("Hugo failed (exit 1): the site imports Hugo Modules"), result.error
     assert result.error.count("the site imports Hugo Modules") == 1, result.error
