@@ -255,7 +255,7 @@ def test_a_missing_theme_the_site_cannot_do_without_is_what_the_failure_names(tm
             "---\ntitle: Code\n---\n{{< tabbed-codeblock >}}x{{< /tabbed-codeblock >}}\n"
         ),
     }
-    result, served = run_site(tmp_path, site)
+    result, _ = run_site(tmp_path, site)
     assert not result.ok
     assert result.error.startswith(
         "Hugo failed (exit 1): the site's theme tranquil is not in its themes/ folder: commit it there, "
@@ -271,7 +271,7 @@ def test_a_fallback_that_fails_the_same_way_is_said_once(tmp_path):
         "hugo.toml": 'title = "Modules"\n[[module.imports]]\npath = "github.com/example/theme"\n',
         "content/post.md": "---\ntitle: Post\n---\nHi\n",
     }
-    result, served = run_site(tmp_path, site)
+    result, _ = run_site(tmp_path, site)
     assert not result.ok
     assert result.error.startswith("Hugo failed (exit 1): the site imports Hugo Modules"), result.error
     assert result.error.count("the site imports Hugo Modules") == 1, result.error
