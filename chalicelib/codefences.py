@@ -18,12 +18,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from chalicelib.buildoptions import CONTENT_SUFFIXES
+from chalicelib.contentfiles import content_texts
 from chalicelib.notes import named_files
-from chalicelib.repeatedkeys import regular_files
 
-MAX_FILES = 200_000
-MAX_FILE_BYTES = 4 * 1024 * 1024
 #: An opening fence (up to three spaces in, as CommonMark allows) whose language has a line list.
 _FENCE = re.compile(
     rb"^([ \t]{0,3}(?:`{3,}|~{3,})[ \t]*[\w+#.-]{1,40})[ \t]*\{([\d ,-]{1,200})\}[ \t]*$", re.M
@@ -34,22 +31,13 @@ _RANGE = re.compile(r"^(\d{1,6})(?:-(\d{1,6}))?$")
 def mark_highlighted_lines(site_root: Path) -> list[str]:
     """Write each fence's line list as Hugo's hl_lines in the site's content; the note."""
     changed: list[str] = []
-    for found in regular_files(site_root / "content", [MAX_FILES]):
-        if not found.lower().endswith(CONTENT_SUFFIXES):
+    for path, text in content_texts(site_root):
+        if b"{" not in text or not _FENCE.search(text):
             continue
-        path = Path(found)
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                continue
-            text = path.read_bytes()
-            if b"{" not in text or not _FENCE.search(text):
-                continue
-            fixed = _FENCE.sub(_hugo_fence, text)
-            if fixed != text:
-                path.write_bytes(fixed)
-                changed.append(path.relative_to(site_root).as_posix())
-        except OSError:
-            continue
+        fixed = _FENCE.sub(_hugo_fence, text)
+        if fixed != text:
+            path.write_bytes(fixed)
+            changed.append(path.relative_to(site_root).as_posix())
     return [_note(changed)] if changed else []
 
 

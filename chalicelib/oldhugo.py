@@ -13,6 +13,7 @@ the build's copy of the site (never the repository) for what Hugo removed or ren
 - `removedsettings`: config settings Hugo removed and now refuses (getJSON's cache, old minifier keys);
 - `mountfiles`: module mounts' includeFiles and excludeFiles, which Hugo refuses, written as `files`;
 - `paged404`: a 404 template that paginates, which Hugo now refuses, given the first page it built;
+- `openshortcodes`: calls left open of a shortcode that reads `.Inner`, which Hugo now refuses;
 - `kindviews`: content views kept in a page kind's folder (FixIt's `layouts/taxonomy/terms/`);
 - `htmlviews`: a content view a JSON or RSS template renders, which Hugo now finds only by its format;
 - `htmlcontent`: HTML and Org content, which Hugo 0.162 refuses unless the site allows it;
@@ -35,6 +36,7 @@ from chalicelib.internaltemplates import add_internal_templates, note
 from chalicelib.kindviews import copy_kind_views
 from chalicelib.mountfiles import give_mount_files
 from chalicelib.oldsettings import give_renamed_settings
+from chalicelib.openshortcodes import self_close_open_calls
 from chalicelib.paged404 import first_pager_on_404
 from chalicelib.remotedata import replace_remote_data
 from chalicelib.removedfeatures import replace_removed_features
@@ -58,4 +60,5 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
         first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_settings(site_root)
     )
     notes += render_html_views(site_root) + rename_build_options(site_root) + give_mount_files(site_root)
+    notes += self_close_open_calls(site_root)
     return notes + allow_old_content(site_root)
