@@ -229,12 +229,14 @@ def build_site(
     # Hugo may hang after a page fails to render, before it says why; with other workers it does not.
     idle = hugorun.NETWORK_IDLE_SECONDS if remote_hosts else hugorun.IDLE_SECONDS
     given: list[str] = []  # a page's .Author, a site's .Site: given as old Hugo did where this one failed
+    run_env = env  # once a run hangs, the next (after a fix) goes as the retry that did not
     try:
         while True:
-            proc = hugorun.run(args, env, timeout, idle_seconds=idle)
+            proc = hugorun.run(args, run_env, timeout, idle_seconds=idle)
             for retry in hugorun.RETRIES if proc.hung else ():
                 proc = hugorun.run(args, {**env, **retry}, budget.allow("Hugo"), idle_seconds=idle)
                 if not proc.hung:
+                    run_env = {**env, **retry}
                     break
             if proc.returncode == 0 or proc.hung or len(given) >= MAX_FIXES:
                 break
