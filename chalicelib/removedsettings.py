@@ -8,7 +8,9 @@ else, and the calls the fetch stage writes instead (`remotedata`: resources.GetR
 `getresource` cache. Hugo 0.150 removed four of its minifier's settings the same way ("was deprecated
 in Hugo v0.150.0 and subsequently removed"): `minify.tdewolff.html.keepConditionalComments`,
 `css.keepCSS2`, `css.decimals` and `svg.decimals`, whose replacements do not mean quite the same, so
-the minifier's defaults stand in. Each is dropped from the build's copy of the site's config (never the
+the minifier's defaults stand in. A top-level `menu` or `menus` that is not a table (`menu: "main"`,
+the name of the menu a theme's templates read, which older Hugo passed over) fails with 'failed to
+decode "menus"' and is dropped too. Each is dropped from the build's copy of the site's config (never the
 repository), with a note naming the file and what to set instead.
 
 A file is changed only when it reads back as the same config without those settings: a TOML table or
@@ -41,6 +43,12 @@ REMOVED: dict[tuple[str, ...], str] = {
     ("minify", "tdewolff", "css", "decimals"): "minify.tdewolff.css.precision",
     ("minify", "tdewolff", "svg", "decimals"): "minify.tdewolff.svg.precision",
 }
+#: Settings this Hugo refuses unless they are tables, which older Hugo passed over: `menu: "main"`
+#: (a theme's docs named the menu its templates read) fails with 'failed to decode "menus"'.
+NOT_A_TABLE: dict[tuple[str, ...], str] = {
+    ("menu",): "[menu.main] entries; a menu's name alone set nothing",
+    ("menus",): "[menus.main] entries; a menu's name alone set nothing",
+}
 MAX_CONFIG_FILE = 2 * 1024 * 1024
 _HEADER = re.compile(r"^\s*\[\[?([^\]\n]*)\]\]?\s*(?:#.*)?$")
 _DOTTED = re.compile(r"""^\s*((?:["']?[\w-]+["']?\s*\.\s*)*["']?[\w-]+["']?)\s*[.=]""")
@@ -55,14 +63,16 @@ def drop_removed_settings(site_root: Path) -> list[str]:
     notes = []
     for path, config in configs:
         found = [removed for removed in REMOVED if _get(config, removed) is not _MISSING]
+        found += [key for key in NOT_A_TABLE if _not_a_table(_get(config, key))]
         if not found or path.is_symlink() or path.stat().st_size > MAX_CONFIG_FILE:
             continue
         root = None if path.stem in ("hugo", "config") else path.stem.lower()
-        fixed = _without(path.read_text(encoding="utf-8"), path.suffix, root)
+        fixed = _without(path.read_text(encoding="utf-8"), path.suffix, root, found)
         if fixed is None:
             continue
         path.write_text(fixed, encoding="utf-8")
-        shown = "; ".join(f"{'.'.join(removed)} (set {REMOVED[removed]})" for removed in found)
+        instead = {**REMOVED, **NOT_A_TABLE}
+        shown = "; ".join(f"{'.'.join(removed)} (set {instead[removed]})" for removed in found)
         notes.append(
             f"{path.relative_to(site_root).as_posix()} sets what Hugo removed and now refuses, so it is "
             f"built without it: {shown}"
@@ -71,6 +81,10 @@ def drop_removed_settings(site_root: Path) -> list[str]:
 
 
 _MISSING = object()
+
+
+def _not_a_table(value: Any) -> bool:
+    return value is not _MISSING and not isinstance(value, dict)
 
 
 def _get(data: Any, path: tuple[str, ...]) -> Any:
@@ -84,11 +98,11 @@ def _get(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
-def _expected(data: Any, root: str | None) -> Any:
+def _expected(data: Any, root: str | None, found: list[tuple[str, ...]]) -> Any:
     """`data` (a whole config, or the table a config folder's file named `root` holds) without the
     removed settings."""
     whole = copy.deepcopy(data if root is None else {root: data})
-    for removed in REMOVED:
+    for removed in found:
         parent = _get(whole, removed[:-1])
         if isinstance(parent, dict):
             for key in [k for k in parent if str(k).lower() == removed[-1]]:
@@ -96,21 +110,21 @@ def _expected(data: Any, root: str | None) -> Any:
     return whole if root is None else whole[root]
 
 
-def _without(text: str, suffix: str, root: str | None) -> str | None:
+def _without(text: str, suffix: str, root: str | None, found: list[tuple[str, ...]]) -> str | None:
     """`text` without the removed settings, or None where that cannot be done exactly."""
     try:
         if suffix == ".json":
             data = json.loads(text)
-            return json.dumps(_expected(data, root), indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(_expected(data, root, found), indent=2, ensure_ascii=False) + "\n"
         load = tomllib.loads if suffix == ".toml" else lambda t: yaml.load(t, Loader=NoAliasLoader)
         before = load(text)
-        fixed = _toml_without(text, root) if suffix == ".toml" else _yaml_without(text, root)
-        return fixed if fixed is not None and load(fixed) == _expected(before, root) else None
+        fixed = _toml_without(text, root, found) if suffix == ".toml" else _yaml_without(text, root, found)
+        return fixed if fixed is not None and load(fixed) == _expected(before, root, found) else None
     except (ValueError, yaml.YAMLError, RecursionError):
         return None
 
 
-def _toml_without(text: str, root: str | None) -> str:
+def _toml_without(text: str, root: str | None, found: list[tuple[str, ...]]) -> str:
     """The TOML text without the tables and keys at caches.getjson / caches.getcsv."""
     table: list[str] = [] if root is None else [root]
     skipping = False
@@ -118,8 +132,8 @@ def _toml_without(text: str, root: str | None) -> str:
     for line in text.splitlines(keepends=True):
         if header := _HEADER.match(line):
             table = ([] if root is None else [root]) + _path(header.group(1))
-            skipping = _removed(table)
-        elif not skipping and (key := _DOTTED.match(line)) and _removed(table + _path(key.group(1))):
+            skipping = _removed(table, found)
+        elif not skipping and (key := _DOTTED.match(line)) and _removed(table + _path(key.group(1)), found):
             continue
         if not skipping:
             kept.append(line)
@@ -130,16 +144,16 @@ def _path(dotted: str) -> list[str]:
     return [part.strip().strip("\"'").lower() for part in dotted.split(".")]
 
 
-def _removed(path: list[str]) -> bool:
-    return any(tuple(path[: len(removed)]) == removed for removed in REMOVED)
+def _removed(path: list[str], found: list[tuple[str, ...]]) -> bool:
+    return any(tuple(path[: len(removed)]) == removed for removed in found)
 
 
-def _yaml_without(text: str, root: str | None) -> str | None:
+def _yaml_without(text: str, root: str | None, found: list[tuple[str, ...]]) -> str | None:
     """The YAML text without the block mapping entries at the removed settings' paths."""
     node = yaml.compose(text, Loader=NoAliasLoader)
     lines = text.splitlines(keepends=True)
     gone: set[int] = set()
-    for removed in REMOVED:
+    for removed in found:
         if root is not None and removed[0] != root:
             continue
         parent = node

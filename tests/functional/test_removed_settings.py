@@ -120,3 +120,39 @@ def test_what_cannot_be_taken_out_exactly_is_left(tmp_path: Path, text: bytes) -
     source = write_tree(tmp_path / "site", {"hugo.toml": text})
     assert drop_removed_settings(source) == []
     assert (source / "hugo.toml").read_bytes() == text
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        # A theme's docs named the menu its templates read (jag10's blog); older Hugo passed it over.
+        (
+            "config.yaml",
+            'DefaultContentLanguage: "en"\nmenu:                   "main"\nparams:\n  kept: true\n',
+            {"DefaultContentLanguage": "en", "params": {"kept": True}},
+        ),
+        (
+            "hugo.toml",
+            'title = "Old"\nmenus = ["main"]\n[params]\nkept = true\n',
+            {"title": "Old", "params": {"kept": True}},
+        ),
+    ],
+)
+def test_a_menu_setting_that_is_not_a_table_fails_and_builds_without_it(
+    tmp_path: Path, name: str, text: str, expected: object
+) -> None:
+    source = write_tree(tmp_path / "site", {name: text.encode(), **PAGES})
+    with pytest.raises(BuildError, match='failed to decode "menus"'):
+        build(source, tmp_path / "before")
+    (note,) = drop_removed_settings(source)
+    assert note.startswith(f"{name} sets what Hugo removed and now refuses, so it is built without it: menu")
+    written = (source / name).read_text()
+    assert (tomllib.loads(written) if name.endswith(".toml") else yaml.safe_load(written)) == expected
+    assert build(source, tmp_path / "public") == "<html>true</html>"
+
+
+def test_a_menu_table_is_kept(tmp_path: Path) -> None:
+    text = b'title = "Menus"\n[[menu.main]]\nname = "Home"\nurl = "/"\n[params]\nkept = true\n'
+    source = write_tree(tmp_path / "site", {"hugo.toml": text, **PAGES})
+    assert drop_removed_settings(source) == []
+    assert (source / "hugo.toml").read_bytes() == text
