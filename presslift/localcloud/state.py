@@ -199,7 +199,10 @@ class Blobs:
         if known is not None and known[0] is key and known[1] == mark:
             name = known[2]
         else:
-            value = key.value
+            try:
+                value = key.value
+            except ValueError:  # its buffer is closed (moto disposed of it): pickled as moto does
+                return None
             if len(value) < BLOB_MIN_BYTES:
                 return None
             name = hashlib.sha256(value).hexdigest()
