@@ -43,7 +43,7 @@ from typing import Any
 import yaml
 
 from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES
-from chalicelib.notes import named_files
+from chalicelib.notes import files_that
 from chalicelib.repeatedkeys import NoAliasLoader, regular_files
 
 #: Old name -> Hugo's name now: a page's own, and a cascade entry's (its `_target` too, which a
@@ -128,26 +128,23 @@ def rename_build_options(site_root: Path) -> list[str]:
 
 
 def published_note(files: list[str]) -> str:
-    where = named_files(files)
     return (
-        f"{where} set{'s' if len(files) == 1 else ''} published: true or false, Jekyll's switch, which Hugo "
+        f"{files_that(files, 'set')} published: true or false, Jekyll's switch, which Hugo "
         "reads as a publish date (this Hugo fails on it): built with published: true left out and "
         "published: false as draft: true (write them so there)"
     )
 
 
 def mmark_note(files: list[str]) -> str:
-    where = named_files(files)
     return (
-        f"{where} set{'s' if len(files) == 1 else ''} markup: mmark, the Markdown dialect Hugo removed (this "
+        f"{files_that(files, 'set')} markup: mmark, the Markdown dialect Hugo removed (this "
         "Hugo fails on it): built as Markdown, which most Mmark reads the same as (set markup: markdown)"
     )
 
 
 def note(files: list[str]) -> str:
-    where = named_files(files)
     return (
-        f"{where} set{'s' if len(files) == 1 else ''} build options as _build (or a cascade's target as "
+        f"{files_that(files, 'set')} build options as _build (or a cascade's target as "
         "_target), which Hugo renamed build and target in 0.145 (it refuses _build since, and a language's "
         "cascade no longer reads _target): built with the new names (rename them there)"
     )

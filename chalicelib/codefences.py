@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from chalicelib.contentfiles import content_texts
-from chalicelib.notes import named_files
+from chalicelib.notes import files_that
 
 #: An opening fence (up to three spaces in, as CommonMark allows) whose language has a line list.
 _FENCE = re.compile(
@@ -61,9 +61,8 @@ def hl_lines(listed: str) -> str | None:
 
 
 def _note(files: list[str]) -> str:
-    where = named_files(files)
     return (
-        f"{where} mark{'s' if len(files) == 1 else ''} highlighted lines in a code fence as ```jsx{{3}} "
+        f"{files_that(files, 'mark')} highlighted lines in a code fence as ```jsx{{3}} "
         "(Gatsby's and Docusaurus's way), which Hugo reads as attributes and fails on: built as ```jsx "
         "{hl_lines=[3]}, Hugo's way (write them so)"
     )

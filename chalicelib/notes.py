@@ -21,3 +21,8 @@ def listed(notes: list[str], limit: int = MAX_LISTED) -> list[str]:
 def named_files(files: list[str]) -> str:
     """How a note names the files it is about: the first, and how many more ("a.md and 3 more")."""
     return files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+
+
+def files_that(files: list[str], verb: str) -> str:
+    """The files a note is about and what they do: "a.md sets", "a.md and 3 more set"."""
+    return f"{named_files(files)} {verb}{'s' if len(files) == 1 else ''}"

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from chalicelib.contentfiles import content_texts
-from chalicelib.notes import named_files
+from chalicelib.notes import files_that
 from chalicelib.themelayouts import layout_roots
 
 MAX_TEMPLATE_BYTES = 256 * 1024
@@ -45,9 +45,9 @@ def self_close_open_calls(site_root: Path) -> list[str]:
             names |= closed
     if not changed:
         return []
-    shown, verb = ", ".join(sorted(names)), "calls" if len(changed) == 1 else "call"
+    shown = ", ".join(sorted(names))
     return [
-        f"{named_files(changed)} {verb} the shortcode {shown} without closing it, which reads what it "
+        f"{files_that(changed, 'call')} the shortcode {shown} without closing it, which reads what it "
         "wraps (.Inner): Hugo now refuses such a page ('must be closed or self-closed'), so the calls "
         "were built self-closed, as older Hugo rendered them (write them with /%}} or />}} there)"
     ]

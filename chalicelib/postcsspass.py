@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from chalicelib.notes import named_files
+from chalicelib.notes import files_that
 from chalicelib.themelayouts import ACTION, layout_roots, templates
 
 #: Plugins whose output is their input's rules: prefixes for older browsers, newer syntax written for
@@ -214,10 +214,9 @@ def _top_level_keys(text: str, start: int) -> set[str] | None:
 
 
 def _note(files: list[str], plugins: list[str]) -> str:
-    where = named_files(files)
     named = f"its plugins ({', '.join(plugins)})" if plugins else "no plugin"
     return (
-        f"{where} pipe{'s' if len(files) == 1 else ''} the stylesheet through PostCSS with {named}, an "
+        f"{files_that(files, 'pipe')} the stylesheet through PostCSS with {named}, an "
         "npm package Presslift's builds do not run: built with the stylesheet as Hugo made it, every rule "
         "in it, without what those plugins add for older browsers or take away for size (commit the "
         "built CSS under static/ to keep them)"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from chalicelib.notes import named_files
+from chalicelib.notes import files_that
 
 #: How much of a content file the front matter may take; a longer one is left to Hugo.
 MAX_FRONT_MATTER = 256 * 1024
@@ -97,9 +97,8 @@ def drop_repeated_keys(site_root: Path) -> list[str]:
 
 
 def note(files: list[str]) -> str:
-    where = named_files(files)
     return (
-        f"{where} repeat{'s' if len(files) == 1 else ''} a YAML key, which Hugo refuses since 0.152: built "
+        f"{files_that(files, 'repeat')} a YAML key, which Hugo refuses since 0.152: built "
         "with the last occurrence, as Hugo read it before (remove the others)"
     )
 
