@@ -1,5 +1,6 @@
 """Any export a conforming XML 1.0 + Namespaces parser accepts is read: elements are matched by namespace
-URI, whatever the prefix, and namespace names libxml2 calls "not a valid URI" are still names."""
+URI, whatever the prefix, and namespace names libxml2 calls "not a valid URI" are still names. So is an
+export with a prefix it never declares, as WordPress's importer reads one (WordPress.com's older exports)."""
 
 from pathlib import Path
 
@@ -112,7 +113,6 @@ def test_namespace_names_that_libxml2_calls_invalid_are_still_names(tmp_path, ur
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        ("<wp:post_id>1</wp:post_id><undeclared:x>1</undeclared:x>", "not well-formed"),
         ("<wp:post_id>1</wp:post_id><a></b>", "not well-formed"),
         ('<wp:post_id>1</wp:post_id><a b="1" b="2"/>', "not well-formed"),
     ],
@@ -170,3 +170,49 @@ def test_an_unknown_uri_under_another_prefix_is_not_wordpress(tmp_path):
     )
     _, item = read_one(path)
     assert item.slug == "hello"
+
+
+# The head of a WordPress.com export of 2011: `atom:` is used in the channel and never declared.
+WORDPRESS_COM_2011 = """<?xml version="1.0" encoding="UTF-8"?>
+<!-- generator="WordPress.com" created="2011-05-23 09:08"-->
+<rss version="2.0"
+	xmlns:excerpt="http://wordpress.org/export/1.0/excerpt/"
+	xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+	xmlns:dc="http://purl.org/dc/elements/1.1/"
+	xmlns:wp="http://wordpress.org/export/1.0/"
+>
+<channel>
+	<title>Site</title>
+	<link>http://site.wordpress.com</link>
+	<wp:wxr_version>1.0</wp:wxr_version>
+	<wp:base_blog_url>http://site.wordpress.com</wp:base_blog_url>
+	<atom:link rel="search" type="application/opensearchdescription+xml" href="http://x/osd.xml" />
+	<atom:link rel='hub' href='http://site.wordpress.com/?pushpress=hub'/>
+{item}
+</channel>
+</rss>
+"""
+
+
+def test_a_prefix_nothing_declares_is_passed_over_as_the_importer_does(tmp_path):
+    item = ITEM.format(wp="wp:", content="content:", excerpt="excerpt:", dc="dc:")
+    item = item.replace("<title>Hello", "<media:thumbnail url='http://x/y.jpg'/><title>Hello")
+    path = tmp_path / "export.xml"
+    path.write_text(WORDPRESS_COM_2011.format(item=item), encoding="utf-8")
+    reader, read = read_one(path)
+    assert (reader.site.wxr_version, reader.site.title) == ("1.0", "Site")
+    assert_read(read)
+
+
+def test_an_undeclared_wp_prefix_fails_as_it_fails_the_importer_and_says_how_to_mend_it(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_text(
+        '<rss version="2.0"><channel><title>S</title><wp:wxr_version>1.2</wp:wxr_version>'
+        "<item><title>x</title><wp:post_id>3</wp:post_id></item></channel></rss>",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConversionError) as caught:
+        list(ExportReader(path).items())
+    assert "no <wp:wxr_version> (it writes wp: without declaring it: " in str(caught.value)
+    assert 'xmlns:wp="http://wordpress.org/export/1.2/"' in str(caught.value)
