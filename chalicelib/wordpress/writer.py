@@ -21,11 +21,18 @@ from chalicelib.theme_path import THEME_NAME, theme_dir
 # libyaml's dumper writes the same YAML as the pure-Python one, several times faster.
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 THEME_SOURCE = theme_dir()
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # what TOML takes as a key without quotes
 
 
 def toml_string(value: str) -> str:
     # JSON string escaping is valid TOML basic-string escaping.
     return json.dumps(value, ensure_ascii=False)
+
+
+def toml_key(key: str) -> str:
+    """`key` as TOML writes it: bare when it is ASCII letters, digits, `_` and `-`, else quoted (a
+    menu named 相册 is a key Python calls an identifier and TOML refuses bare: Hugo read no config)."""
+    return key if BARE_KEY.fullmatch(key) else toml_string(key)
 
 
 def toml_value(value: Any) -> str:
@@ -219,8 +226,7 @@ def hugo_toml(
         "[taxonomies]",
     ]
     for singular, plural in sorted(taxonomies.items()):
-        key = singular if singular.isidentifier() else toml_string(singular)
-        lines.append(f"{key} = {toml_string(plural)}")
+        lines.append(f"{toml_key(singular)} = {toml_string(plural)}")
     lines += ["", "[markup.goldmark.renderer]", "unsafe = false"]
     # Block attributes: a numbered list's countdown and letters, `{reversed=true type=A}` on the line
     # after it (markdown.list_attributes); text that begins a line with `{` is escaped (mdescape).
@@ -237,7 +243,7 @@ def hugo_toml(
         lines += ["block = [['\\[', '\\]']]", "inline = [['\\(', '\\)']]"]
     for menu in sorted(menu_entries):
         for entry in menu_entries[menu]:
-            lines += ["", f"[[menus.{toml_string(menu) if not menu.isidentifier() else menu}]]"]
+            lines += ["", f"[[menus.{toml_key(menu)}]]"]
             lines += [f"{key} = {toml_value(value)}" for key, value in entry.items()]
     return "\n".join(lines) + "\n"
 

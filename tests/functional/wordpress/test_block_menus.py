@@ -167,3 +167,21 @@ def test_the_operator_can_name_the_header_menu(tmp_path):
     convert_export(export, tmp_path / "site", options=ConvertOptions(main_menu="side"))
     menus = tomllib.loads((tmp_path / "site" / "hugo.toml").read_text())["menus"]
     assert shown(menus["main"])[0] == ("Contact", "/contact", "") and "primary" in menus
+
+
+def test_a_menu_named_in_another_script_is_a_key_toml_and_hugo_read(tmp_path, hugo_build):
+    # A Chinese blog's second menu, as its WordPress.com export has it: Hugo refused the bare key
+    # (`[[menus.呃呃呃]]`, "invalid character at start of key") and read no config at all.
+    terms = TERMS + (
+        "<wp:term><wp:term_id>6</wp:term_id><wp:term_taxonomy>nav_menu</wp:term_taxonomy>"
+        "<wp:term_slug>%e5%91%83%e5%91%83</wp:term_slug><wp:term_name><![CDATA[呃呃]]></wp:term_name></wp:term>"
+    )
+    item = classic_item()
+    item.id, item.slug, item.terms = 41, "menu-41", [("nav_menu", "%e5%91%83%e5%91%83", "呃呃")]
+    export = write_export(tmp_path / "export.xml", [*pages(), classic_item(), item], channel=terms)
+    convert_export(export, tmp_path / "site")
+    config = (tmp_path / "site" / "hugo.toml").read_text()
+    menus = tomllib.loads(config)["menus"]
+    assert [key for key in menus if key != "main"] == ["呃呃"]
+    assert shown(menus["呃呃"]) == [("Classic contact", "/contact", "")]
+    assert (hugo_build(tmp_path / "site", tmp_path) / "index.html").is_file()
