@@ -46,7 +46,13 @@ from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemaps import redirects_file
 from chalicelib.wordpress.sitemedia import SiteMedia
-from chalicelib.wordpress.slugs import fit_segment, fits_as_folder, hugo_term_path, taxonomy_value
+from chalicelib.wordpress.slugs import (
+    fit_segment,
+    fits_as_folder,
+    hugo_term_path,
+    renamed_slug_note,
+    taxonomy_value,
+)
 from chalicelib.wordpress.variations import PRODUCT, VARIATION, Variation, listed, read_variation
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import UNTYPED, ExportReader, Item, as_int
@@ -144,9 +150,7 @@ class Conversion:
                 "the way WordPress's importer reads them",
             )
         for item_id, wanted, slug in plan.renamed:
-            self.report.warn(
-                "duplicate-slug", f"slug {wanted!r} was taken; written as {slug!r}", f"{item_id}"
-            )
+            self.report.warn("duplicate-slug", renamed_slug_note(wanted, slug), f"{item_id}")
         self.plan = plan
         self.media.gather(plan)
         plan.drop_aliases_over_files(plan.sitemap.local_files or set())

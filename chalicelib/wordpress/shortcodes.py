@@ -2,8 +2,10 @@
 
 `[caption]` and `[gallery]` become the default theme's shortcodes of the same names; `[audio]`,
 `[video]`, `[playlist]`, `[embed]`, `[youtube]` and `[vimeo]` become players (see `players.py`);
-`[code]`/`[sourcecode]` become fenced code blocks; contact-form plugins' forms (`CONTACT_FORMS`) become
-the theme's `form-contact`, table-of-contents plugins' (`[toc]`, `[ez-toc]`...) its `toc`. Page
+`[code]`, `[sourcecode]` and SyntaxHighlighter's language shortcodes (`[bash]...[/bash]`, see
+`syntaxshortcodes.py`) become fenced code blocks; contact-form plugins' forms (`CONTACT_FORMS`) become
+the theme's `form-contact`, table-of-contents plugins' (`[toc]`, `[ez-toc]`...) its `toc`; Jetpack's
+embeds (`[gist]`, `[slideshare]`...) links or players (`embedshortcodes.py`). Page
 builders' shortcodes were unwrapped before (`pagebuilders.py`); any other shortcode is kept as
 WordPress shows it without its plugin (its tags as text, what it encloses converted) and reported.
 
@@ -20,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from chalicelib.wordpress.embedshortcodes import EMBED_SHORTCODES, embed_url
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
 from chalicelib.wordpress.markdown import escape_hugo_shortcodes, fenced_code
 from chalicelib.wordpress.mdescape import inert, shortcode_param
@@ -31,6 +34,7 @@ from chalicelib.wordpress.players import (
     provider_shortcode,
     shortcode_player,
 )
+from chalicelib.wordpress.syntaxshortcodes import CODE_SHORTCODES, fence_language
 
 KNOWN = (
     "caption",
@@ -200,10 +204,20 @@ def gallery_markdown(images: list[GalleryImage], columns: str = "3", link: str =
     return hugo_shortcode("gallery", {"columns": columns, "link": link}, "\n".join(lines))
 
 
-def _code(attrs: dict[str, str], content: str) -> str:
-    language = attrs.get("language") or attrs.get("lang") or attrs.get("0", "")
-    language = re.sub(r"[^\w+#-]", "", language)
+def _code(name: str, attrs: dict[str, str], content: str) -> str:
+    language = fence_language(name, attrs)
     return escape_hugo_shortcodes(fenced_code(html.unescape(content).strip("\n"), language))
+
+
+def _embed(name: str, attrs: dict[str, str], content: str, raw_attrs: str, ctx: ShortcodeContext) -> str:
+    url = embed_url(name, attrs, content, raw_attrs)
+    if not url:
+        ctx.warn("lost-media", f"a [{name}] shortcode names nothing this can show; left out")
+        return ""
+    if name == "dewplayer":
+        return shortcode_player("audio", {"src": url}, "", ctx.players)
+    ctx.warn("embed-link", f"a [{name}] shortcode is a link to what it showed now ({url[:120]})")
+    return embed_markdown(url, ctx.players)
 
 
 def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placeholders, depth: int = 0) -> str:
@@ -217,9 +231,8 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         if m.group("esc") and m.group("esc2"):
             # [[name]] is WordPress's way of writing a literal [name], but only for a registered
             # shortcode: any other [[text]] (a wiki link, a Bash test) is left exactly as written.
-            return placeholders.add(
-                escape_hugo_shortcodes(whole[1:-1] if name in KNOWN else whole), block=False
-            )
+            known = name in KNOWN or name in CODE_SHORTCODES
+            return placeholders.add(escape_hugo_shortcodes(whole[1:-1] if known else whole), block=False)
         attrs = parse_attrs(m.group("attrs") or "")
         content = m.group("content") or ""
         if name in ("caption", "wp_caption"):
@@ -235,8 +248,10 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             return placeholders.add(embed_markdown(url, ctx.players), block=True)
         if name in JETPACK_URLS:
             return placeholders.add(provider_shortcode(name, attrs, content, ctx.players), block=True)
-        if name in ("code", "sourcecode"):
-            return placeholders.add(_code(attrs, content), block=True)
+        if name in ("code", "sourcecode") or (name in CODE_SHORTCODES and m.group("content") is not None):
+            return placeholders.add(_code(name, attrs, content), block=True)
+        if name in EMBED_SHORTCODES:
+            return placeholders.add(_embed(name, attrs, content, m.group("attrs") or "", ctx), block=True)
         if name in CONTACT_FORMS:
             ctx.warn("contact-form", contact_form_note(f"[{name}]"))
             return placeholders.add(CONTACT_FORM, block=True)

@@ -109,6 +109,17 @@ def plain_text(text: str) -> str:
     return " ".join(html.unescape(TAG.sub(" ", text)).split())
 
 
+def renamed_slug_note(wanted: str, slug: str) -> str:
+    """Why an item was written under `slug` rather than the `wanted` one (see SlugRegistry.claim)."""
+    base = slugify(wanted)
+    if len(wanted) > MAX_SLUG_CHARS and len(base) < len(wanted) and wanted.startswith(base):
+        # WordPress takes 200 characters; a long slug cut here may meet another's ("...-sp1-2" cut to
+        # "...-sp1", which the first post has): said so, or the note read "'x' taken; written as 'x'".
+        cut = f"is cut to {len(base)} characters ({base!r}), which is taken"
+        return f"slug {wanted!r} {cut}; written as {slug!r}"
+    return f"slug {wanted!r} was taken; written as {slug!r}"
+
+
 class SlugRegistry:
     """Hands out slugs unique within each section, first come first served."""
 

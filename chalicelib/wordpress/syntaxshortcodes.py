@@ -1,0 +1,91 @@
+"""The code shortcodes of SyntaxHighlighter Evolved, the plugin WordPress.com runs on every blog.
+
+Besides `[code]`, `[sourcecode]` and `[source]` (with `language="..."`), it registers one shortcode per
+language alias, so `[bash]...[/bash]` or `[php]...[/php]` is a code block on those blogs; without it,
+the code was kept as text and every `array[i]` in it reported as a shortcode. Each alias is written as
+the fence language Hugo's highlighter (Chroma) knows it by.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Each alias SyntaxHighlighter Evolved takes (its `syntaxhighlighter_brushes`), as a fence's language.
+LANGUAGES = {
+    "as3": "actionscript3",
+    "actionscript3": "actionscript3",
+    "arduino": "arduino",
+    "bash": "bash",
+    "shell": "bash",
+    "coldfusion": "cfm",
+    "cf": "cfm",
+    "clojure": "clojure",
+    "clj": "clojure",
+    "cpp": "cpp",
+    "c": "c",
+    "c-sharp": "csharp",
+    "csharp": "csharp",
+    "css": "css",
+    "delphi": "pascal",
+    "pas": "pascal",
+    "pascal": "pascal",
+    "diff": "diff",
+    "patch": "diff",
+    "erl": "erlang",
+    "erlang": "erlang",
+    "fsharp": "fsharp",
+    "go": "go",
+    "golang": "go",
+    "groovy": "groovy",
+    "haskell": "haskell",
+    "java": "java",
+    "jfx": "javafx",
+    "javafx": "javafx",
+    "js": "javascript",
+    "jscript": "javascript",
+    "javascript": "javascript",
+    "latex": "latex",
+    "tex": "latex",
+    "matlab": "matlab",
+    "matlabkey": "matlab",
+    "objc": "objective-c",
+    "obj-c": "objective-c",
+    "perl": "perl",
+    "pl": "perl",
+    "php": "php",
+    "plain": "text",
+    "text": "text",
+    "ps": "powershell",
+    "powershell": "powershell",
+    "py": "python",
+    "python": "python",
+    "r": "r",
+    "splus": "r",
+    "rails": "ruby",
+    "rb": "ruby",
+    "ror": "ruby",
+    "ruby": "ruby",
+    "scala": "scala",
+    "sql": "sql",
+    "swift": "swift",
+    "vb": "vb.net",
+    "vbnet": "vb.net",
+    "xml": "xml",
+    "xhtml": "xml",
+    "xslt": "xml",
+    "html": "html",
+    "yaml": "yaml",
+    "yml": "yaml",
+}
+#: The shortcodes that hold code: the plugin's own three and every alias but `latex` and `r` (which it
+#: leaves out as shortcodes: one collides with LaTeX plugins, the other is too short).
+CODE_SHORTCODES = frozenset({"code", "sourcecode", "source", *LANGUAGES}) - {"latex", "r"}
+_NOT_A_LANGUAGE = re.compile(r"[^\w+#.-]")
+
+
+def fence_language(name: str, attrs: dict[str, str]) -> str:
+    """The fence language of the code shortcode `name`: its own for an alias, else its `language`
+    (or `lang`, or first bare) attribute, read as the plugin reads aliases."""
+    given = name if name in LANGUAGES else attrs.get("language") or attrs.get("lang") or attrs.get("0", "")
+    given = given.strip().lower()
+    return LANGUAGES.get(given) or _NOT_A_LANGUAGE.sub("", given)

@@ -1,0 +1,133 @@
+"""Shortcodes of the plugins every WordPress.com blog runs (SyntaxHighlighter Evolved's code blocks,
+Jetpack's embeds) and Dewplayer's player: what each showed, not its tags kept as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.wordpress.html import BodyContext, convert_body
+from chalicelib.wordpress.slugs import SlugRegistry, renamed_slug_note
+
+
+def body(html: str) -> tuple[str, list[tuple[str, str]]]:
+    warnings: list[tuple[str, str]] = []
+    context = BodyContext(
+        rewrite_url=lambda url: url,
+        gallery_images=lambda ids: [],
+        warn=lambda code, message: warnings.append((code, message)),
+        iframe_hosts=(),
+    )
+    return convert_body(html, context).markdown, warnings
+
+
+# As a WordPress.com export has them: the code HTML-escaped, brackets of its own inside.
+BASH = (
+    "I wanted one in bash, and tada,\n\n"
+    "[bash]\ndeclare -A aa\naa[hello]=world\necho &quot;${aa[ab]}&quot;\n[/bash]\n\nWell."
+)
+
+
+def test_a_language_shortcode_is_a_code_block_in_that_language():
+    markdown, warnings = body(BASH)
+    assert '```bash\ndeclare -A aa\naa[hello]=world\necho "${aa[ab]}"\n```' in markdown
+    assert markdown.startswith("I wanted one in bash, and tada,\n\n```bash")
+    assert warnings == []  # neither [bash] nor the [hello] inside is called unknown
+
+
+@pytest.mark.parametrize(
+    ("shortcode", "language"),
+    [
+        ("php", "php"),
+        ("c", "c"),
+        ("js", "javascript"),
+        ("jscript", "javascript"),
+        ("py", "python"),
+        ("xhtml", "xml"),
+        ("obj-c", "objective-c"),
+        ("c-sharp", "csharp"),
+        ("shell", "bash"),
+        ("rb", "ruby"),
+        ("vbnet", "vb.net"),
+        ("plain", "text"),
+        ("source", ""),
+        ("HTML", "html"),
+    ],
+)
+def test_each_alias_of_the_plugin_is_its_language(shortcode, language):
+    markdown, warnings = body(f"[{shortcode}]\nif (a &lt; b) {{ x[i] = 1; }}\n[/{shortcode}]")
+    assert markdown == f"```{language}\nif (a < b) {{ x[i] = 1; }}\n```\n"
+    assert warnings == []
+
+
+def test_code_shortcodes_name_their_language_by_alias_too():
+    assert body('[code language="js"]var a = 1;[/code]')[0] == "```javascript\nvar a = 1;\n```\n"
+    assert body('[sourcecode language="Python"]x = 1[/sourcecode]')[0] == "```python\nx = 1\n```\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Index it as array[c] and go on.",  # a bare [c] with no closing tag is text
+        "He said [the workman] was late.",
+    ],
+)
+def test_a_language_name_in_brackets_without_its_closing_tag_is_text(text):
+    assert "```" not in body(text)[0]
+
+
+def test_latex_and_r_are_not_code_shortcodes_as_in_the_plugin():
+    markdown, _ = body("[r]x[/r]")
+    assert "```" not in markdown
+
+
+@pytest.mark.parametrize(
+    ("html", "url"),
+    [
+        ("[gist id=5035560 file=canvas.js]", "https://gist.github.com/5035560#file-canvas-js"),
+        ("[gist]8703067[/gist]", "https://gist.github.com/8703067"),
+        ("[gist https://gist.github.com/ann/8703067]", "https://gist.github.com/ann/8703067"),
+        (
+            "[slideshare id=1870859&amp;style=border-width: 1px 1px 0; border: 1px solid #CCC;&amp;sc=no]",
+            "https://www.slideshare.net/slideshow/embed_code/1870859",
+        ),
+        (
+            '[jsfiddle url="http://jsfiddle.net/ann/TseUq/" height="210px" include="js"]',
+            "http://jsfiddle.net/ann/TseUq/",
+        ),
+        (
+            '[googleapps domain="docs" dir="file/d/0B04KfPV/preview" query="" width="640" height="480" /]',
+            "https://docs.google.com/file/d/0B04KfPV/preview",
+        ),
+    ],
+)
+def test_an_embed_shortcode_is_a_link_to_what_it_showed(html, url):
+    markdown, warnings = body(f"Before\n\n{html}\n\nAfter")
+    assert f'{{{{< embed url="{url}" >}}}}' in markdown
+    name = html[1:].split("]")[0].split()[0]
+    assert f"[{name}" not in markdown and f"\\[{name}" not in markdown  # its tags are not left as text
+    assert [code for code, _ in warnings] == ["embed-link"]
+
+
+@pytest.mark.parametrize("html", ["[gist]not a gist[/gist]", '[googleapps domain="docs" dir="../../x"]'])
+def test_an_embed_shortcode_naming_nothing_readable_is_left_out_and_reported(html):
+    markdown, warnings = body(html)
+    assert markdown.strip() == ""
+    assert [code for code, _ in warnings] == ["lost-media"]
+
+
+def test_a_dewplayer_mp3_is_the_sites_audio_player():
+    markdown, warnings = body("Listen: [dewplayer:http://www.example.ch/podcast/show_003.mp3]")
+    assert '{{< audio src="http://www.example.ch/podcast/show_003.mp3" type="audio/mpeg" />}}' in markdown
+    assert warnings == []
+
+
+def test_a_long_slug_cut_onto_anothers_says_so():
+    first = "connecting-a-p2000-g3-storage-array-to-system-center-virtual-machine-manager-sp1"
+    second = first + "-2"  # WordPress's own second post of that title: 82 characters, cut to 80
+    registry = SlugRegistry()
+    registry.claim("posts", first, "post-1")
+    slug, renamed = registry.claim("posts", second, "post-2")
+    assert renamed
+    note = renamed_slug_note(second, slug)
+    assert note == f"slug {second!r} is cut to 80 characters ({first!r}), which is taken; written as {slug!r}"
+    assert renamed_slug_note("hello", "hello-2") == "slug 'hello' was taken; written as 'hello-2'"
