@@ -50,6 +50,7 @@ from chalicelib.wordpress.mdescape import (
     line_start,
     title_text,
 )
+from chalicelib.wordpress.syntaxshortcodes import class_language, pre_language
 
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 # What a bare Markdown link destination cannot hold as it is: spaces and controls, parentheses (fine
@@ -69,6 +70,8 @@ HEADING_MARK = re.compile(r"^#{1,6} ")
 # code alone. `release` takes the marks out once the Markdown is final.
 KEEP = "\uffff"
 SAFE_LANGUAGE = re.compile(r"[^\w+#.-]")
+# SyntaxHighlighter's `<pre class="brush: php; gutter: false">` (with or without the space).
+BRUSH = re.compile(r"(?:^|[\s;])brush:\s*([\w+#.-]+)")
 
 
 def fenced_code(code: str, language: str = "") -> str:
@@ -299,14 +302,19 @@ def _wrap(mark: str, inner: str) -> str:
 
 
 def _code_language(el: Any) -> str:
+    """The language a `<pre>` names: its or its `<code>`'s class (`language-x`, `lang-x`, Crayon's
+    `lang:x`, SyntaxHighlighter's `brush: x; gutter: false`), else WP-Syntax's `lang` attribute."""
     for node in (el, el.find("code")):
         if node is None:
             continue
-        for cls in (node.get("class") or "").split():
-            for prefix in ("language-", "lang-", "brush:"):
-                if cls.startswith(prefix):
-                    return cls[len(prefix) :]
-    return ""
+        classes = node.get("class") or ""
+        if brush := BRUSH.search(classes):
+            return class_language(brush.group(1))
+        for cls in classes.split():
+            for prefix in ("language-", "lang-", "lang:"):
+                if cls.startswith(prefix) and len(cls) > len(prefix):
+                    return class_language(cls[len(prefix) :])
+    return pre_language(el.get("lang") or "")
 
 
 def _list(el: Any, ctx: _Context) -> str:

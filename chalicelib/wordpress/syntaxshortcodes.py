@@ -77,6 +77,11 @@ LANGUAGES = {
     "yaml": "yaml",
     "yml": "yaml",
 }
+#: GeSHi's names that WP-Syntax's `<pre lang="...">` takes and Chroma spells otherwise.
+GESHI_NAMES = {"java5": "java", "html4strict": "html", "html5": "html", "txt": "text", "lisp": "common-lisp"}
+#: Short `lang` values that are code, not a natural language (`<pre lang="en">` is English text).
+SHORT_CODE_NAMES = frozenset({*LANGUAGES, "ini", "lua", "tcl", "vim", "sql", "txt", "css", "json", "ocaml"})
+_NATURAL_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 #: The shortcodes that hold code: the plugin's own three and every alias but `latex` and `r` (which it
 #: leaves out as shortcodes: one collides with LaTeX plugins, the other is too short).
 CODE_SHORTCODES = frozenset({"code", "sourcecode", "source", *LANGUAGES}) - {"latex", "r"}
@@ -89,3 +94,18 @@ def fence_language(name: str, attrs: dict[str, str]) -> str:
     given = name if name in LANGUAGES else attrs.get("language") or attrs.get("lang") or attrs.get("0", "")
     given = given.strip().lower()
     return LANGUAGES.get(given) or _NOT_A_LANGUAGE.sub("", given)
+
+
+def pre_language(value: str) -> str:
+    """The fence language of a `<pre lang="...">` (WP-Syntax's form), or "" when the attribute names a
+    natural language (`en`, `zh-CN`) rather than code."""
+    value = value.strip().lower()
+    if not value or (value not in SHORT_CODE_NAMES and _NATURAL_LANGUAGE.match(value)):
+        return ""
+    return class_language(value)
+
+
+def class_language(value: str) -> str:
+    """A language as a code block's class or attribute names it (`js`, `java5`), as Chroma knows it."""
+    value = value.strip().lower()
+    return LANGUAGES.get(value) or GESHI_NAMES.get(value) or _NOT_A_LANGUAGE.sub("", value)

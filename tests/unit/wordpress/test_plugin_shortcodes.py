@@ -131,3 +131,20 @@ def test_a_long_slug_cut_onto_anothers_says_so():
     note = renamed_slug_note(second, slug)
     assert note == f"slug {second!r} is cut to 80 characters ({first!r}), which is taken; written as {slug!r}"
     assert renamed_slug_note("hello", "hello-2") == "slug 'hello' was taken; written as 'hello-2'"
+
+
+@pytest.mark.parametrize(
+    ("html", "language"),
+    [
+        ('<pre lang="python">x = 1</pre>', "python"),  # WP-Syntax, GeSHi's names
+        ('<pre lang="java5" line="1">x = 1</pre>', "java"),
+        ('<pre class="brush: bash; gutter: false; first-line: 1;">x = 1</pre>', "bash"),  # SyntaxHighlighter
+        ('<pre class="brush:js">x = 1</pre>', "javascript"),
+        ('<pre class="lang:php decode:true">x = 1</pre>', "php"),  # Crayon
+        ('<pre><code class="language-go">x = 1</code></pre>', "go"),
+        ('<pre lang="en">x = 1</pre>', ""),  # the HTML attribute: the text is in English
+        ('<pre lang="zh-CN">x = 1</pre>', ""),
+    ],
+)
+def test_a_pre_names_its_language_in_each_plugins_form(html, language):
+    assert body(html)[0] == f"```{language}\nx = 1\n```\n"
