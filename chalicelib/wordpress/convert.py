@@ -173,6 +173,17 @@ class Conversion:
                 f"old URL {alias} of {whose} is a file of the site; no redirect made",
                 alias,
             )
+        nested: dict[str, list[str]] = {}
+        for alias, whose in plan.nested_aliases:  # attachment pages below a post's .html: one note a page
+            nested.setdefault(whose, []).append(alias)
+        for whose, aliases in nested.items():
+            more = f" and {len(aliases) - 1} more" if len(aliases) > 1 else ""
+            self.report.warn(
+                "alias-collides-with-file",
+                f"old URL {aliases[0]}{more} of {whose} lie inside an old URL ending in .html, which "
+                "answers as a page of its own; no redirect made there",
+                aliases[0],
+            )
         return plan
 
     def _settle_variations(self, plan: Plan) -> None:

@@ -15,6 +15,7 @@ This module must never touch the file system; it only computes paths and maps.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -180,6 +181,19 @@ def collides_with_file(path: str, present: set[str], folders: set[str]) -> bool:
         return False
     rel = path[len(LOCAL_UPLOADS_PREFIX) :].rstrip("/")
     return rel == "" or rel in present or rel in folders
+
+
+def under_a_file(aliases: Iterable[str]) -> Callable[[str], bool]:
+    """Whether an alias lies inside another that Hugo writes as a file of its name (one ending in
+    `.html`): a post's `/2012/02/post.html` and its attachment page's `/2012/02/post.html/photo/`
+    cannot both be written, and Hugo failed the whole build on them ("not a directory")."""
+    files = {alias.strip("/") for alias in aliases if alias.endswith(".html")}
+
+    def inside(alias: str) -> bool:
+        parts = alias.strip("/").split("/")
+        return any("/".join(parts[:n]) in files for n in range(1, len(parts)))
+
+    return inside
 
 
 def author_url(author: Author) -> str:

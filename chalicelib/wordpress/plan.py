@@ -52,6 +52,7 @@ from chalicelib.wordpress.oldurls import (
     renamed_paths,
     site_base_path,
     site_relative,
+    under_a_file,
 )
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.slugs import (
@@ -142,6 +143,7 @@ class Plan:
     id_aliases: dict[int, int] = field(default_factory=dict)
     term_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, term id) -> url
     dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
+    nested_aliases: list[tuple[str, str]] = field(default_factory=list)  # inside a .html alias
     long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
@@ -155,6 +157,9 @@ class Plan:
         so its old URL still leads to the page that showed it."""
         folders = {rel.rsplit("/", n)[0] for rel in present for n in range(1, rel.count("/") + 1)}
         self._drop_aliases(lambda alias: collides_with_file(alias, present, folders), self.dropped_aliases)
+        pages: list[Placement | TermPage] = [*self.placements.values(), *self.term_pages.values()]
+        inside = under_a_file([*self.home_aliases, *(alias for p in pages for alias in p.aliases)])
+        self._drop_aliases(inside, self.nested_aliases)
 
     def drop_aliases_too_long(self) -> None:
         """Drops each old URL too long to be a folder (see `fits_as_folder`): Hugo could not write its

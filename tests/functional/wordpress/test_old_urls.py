@@ -492,3 +492,37 @@ def test_a_scheduled_post_joins_its_archives_and_id_map_from_its_date(tmp_path):
     )  # a build past its date
     assert "/posts/later/" in (after / "archives/2099-01/index.html").read_text()
     assert "/archives/2099-01/" in (after / "2099/01/index.html").read_text()
+
+
+def test_attachment_pages_below_a_posts_html_address_leave_the_build_whole(tmp_path, hugo_build):
+    # Permalinks ending in .html (/%year%/%monthnum%/%postname%.html): the post's old address is a file
+    # of Hugo's, and its attachment pages' (/2012/01/scar.html/loading/) would be folders inside it.
+    # Hugo failed the whole build on them ("not a directory"); a Chinese blog's 56 posts had such pages.
+    post = f"{SITE}/2012/01/scar.html"
+    items = [item("Scar", post_id=176, link=post, guid=f"{SITE}/?p=176", slug="scar")]
+    for n, name in enumerate(("loading", "photo-2"), start=1):
+        items.append(
+            item(
+                name,
+                post_id=176 + n,
+                post_type="attachment",
+                status="inherit",
+                parent=176,
+                link=f"{post}/{name}/",
+                slug=name,
+                attachment_url=f"{SITE}/wp-content/uploads/2012/01/{name}.png",
+            )
+        )
+    export = write_export(tmp_path / "export.xml", items)
+    report = convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert 'url=https://old.example/posts/scar/"' in (public / "2012/01/scar.html").read_text()
+    notes = [w.message for w in report.warnings if w.code == "alias-collides-with-file"]
+    assert notes == [
+        "old URL /2012/01/scar.html/loading/ and 1 more of post 176 lie inside an old URL ending in "
+        ".html, which answers as a page of its own; no redirect made there"
+    ]
+    assert {u.url for u in unanswered(export, public)} == {
+        "/2012/01/scar.html/loading/",
+        "/2012/01/scar.html/photo-2/",
+    }
