@@ -133,9 +133,7 @@ def _folders(terms: dict[tuple[str, str], Term], plurals: dict[str, str]) -> dic
     """A distinct folder for every term: its name's, or its own slug's when another term has that name."""
     by_name: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key, term in sorted(terms.items()):
-        name_folder = fit_segment(hugo_term_path(plain_text(term.name))) or fit_segment(
-            hugo_term_path(key[1])
-        )
+        name_folder = _shown_folder(plain_text(term.name)) or _shown_folder(key[1])
         if name_folder:
             by_name.setdefault((plurals[key[0]], name_folder), []).append(key)
     taken = set(by_name)
@@ -145,13 +143,21 @@ def _folders(terms: dict[tuple[str, str], Term], plurals: dict[str, str]) -> dic
         keys.sort(key=lambda k: (hugo_term_path(k[1]) != name_folder, k[1]))
         folders[keys[0]] = name_folder
         for key in keys[1:]:
-            base = fit_segment(hugo_term_path(key[1])) or name_folder
+            base = _shown_folder(key[1]) or name_folder
             folder, n = base, 2
             while (plural, folder) in taken:
                 folder, n = f"{base}-{n}", n + 1
             taken.add((plural, folder))
             folders[key] = folder
     return folders
+
+
+def _shown_folder(name: str) -> str:
+    """Hugo's folder for a term named `name`, or "" when it cannot be one: too long to cut, or hidden
+    (a tag ".bat" or ".NET": Hugo passes over a content folder whose name starts with a dot, so the
+    term's title and its old addresses were lost, and a hidden folder is one servers refuse)."""
+    folder = fit_segment(hugo_term_path(name))
+    return "" if folder.startswith(".") else folder
 
 
 def place_terms(
