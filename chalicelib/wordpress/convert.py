@@ -146,7 +146,7 @@ class Conversion:
         if reader.repairs:
             self.report.warn(
                 "repaired-xml",
-                f"{reader.repairs} raw '&' or nested CDATA sections were read "
+                f"{reader.repairs} raw '&', nested CDATA sections or control characters were read "
                 "the way WordPress's importer reads them",
             )
         for item_id, wanted, slug in plan.renamed:

@@ -539,7 +539,8 @@ class ExportReader:
             line, message = entry.line or stream_line, entry.message.strip()
         else:
             line, message = error.lineno or stream_line, str(error.msg or error)
-        message = re.sub(r",? line \d+, column \d+$", "", message)
+        # libxml2 quotes what it could not read, text of a post and its newlines included: one line.
+        message = re.sub(r",? line \d+, column \d+$", "", message.splitlines()[0] if message else "")[:200]
         lowered = message.lower()
         if "encoding" in lowered or "utf-8" in lowered or "char out of range" in lowered:
             reason = f"the export is not valid in its declared encoding ({message})"
@@ -547,6 +548,7 @@ class ExportReader:
             "premature end" in lowered
             or "end of data" in lowered
             or "not closed" in lowered
+            or "not finished" in lowered
             or ("extra content" not in lowered and "eof" in lowered)
         ):
             reason = f"the export is truncated or unfinished ({message})"

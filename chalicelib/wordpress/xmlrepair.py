@@ -1,8 +1,9 @@
 """Make a WordPress export strict XML on the fly, the way WordPress's own importer would read it.
 
-Real exports are not always strict XML: plugins write raw `&` into URLs, and old exporters nested
-`<![CDATA[` sections inside each other. WordPress's regex parser reads both, so we repair exactly
-those two faults while streaming, never changing the number of lines (error line numbers stay true).
+Real exports are not always strict XML: plugins write raw `&` into URLs, old exporters nested
+`<![CDATA[` sections inside each other, and pasted text brings control characters (a ^P in a post)
+that XML cannot hold. WordPress's regex parser reads all three, so we repair exactly those faults while
+streaming, never changing the number of lines (error line numbers stay true).
 A raw `&` is always repaired (strict XML refuses it anyway); nested sections only with `nested_cdata`,
 as a second reading of an export that failed as XML where a `]]>` had text after it (`converter`).
 
@@ -10,7 +11,7 @@ It also refuses DOCTYPE and ENTITY declarations outright: a WXR file never needs
 the door to entity bombs and external fetches.
 
 This module must never buffer the whole export, add or remove newlines, or touch bytes inside a
-well-formed CDATA section.
+well-formed CDATA section (but the control characters no XML can hold).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ CLEAN_RUN = re.compile(
     rb"|&(?:#[0-9]{1,8};|#x[0-9a-fA-F]{1,8};|(?:amp|lt|gt|quot|apos);)"
     rb"|<!\[CDATA\[[^\]]*(?:\](?!\]>)[^\]]*)*\]\]>(?=[ \t\r\n]*(?:</|<!\[CDATA\[)))*"
 )
+# C0 control characters, which XML cannot hold even as references (tab, newline and return it can).
+# WordPress's importer reads an export that has them with its regex parser, which takes them as text;
+# they show as nothing in a browser, so they are dropped. No byte of a multi-byte UTF-8 sequence is one.
+CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r")
 LOOKAHEAD = 64
 # Small reads keep the parser's and this module's buffers small (1 MB reads cost 15 MB of peak memory).
 CHUNK = 1 << 16
@@ -74,6 +79,9 @@ class StrictXmlStream:
                 data = self._source.read(CHUNK)
                 if not data:
                     self._eof = True
+                kept = data.translate(None, CONTROL_BYTES)
+                self.repairs += len(data) - len(kept)
+                data = kept
                 self._buffer += data
             before = len(self._buffer)
             out = self._process()

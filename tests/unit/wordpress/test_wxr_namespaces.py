@@ -205,14 +205,30 @@ def test_a_prefix_nothing_declares_is_passed_over_as_the_importer_does(tmp_path)
     assert_read(read)
 
 
-def test_an_undeclared_wp_prefix_fails_as_it_fails_the_importer_and_says_how_to_mend_it(tmp_path):
+def refusal(tmp_path, text: str) -> str:
+    """Why reading the export `text` was refused."""
     path = tmp_path / "export.xml"
-    path.write_text(
-        '<rss version="2.0"><channel><title>S</title><wp:wxr_version>1.2</wp:wxr_version>'
-        "<item><title>x</title><wp:post_id>3</wp:post_id></item></channel></rss>",
-        encoding="utf-8",
-    )
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ConversionError) as caught:
         list(ExportReader(path).items())
-    assert "no <wp:wxr_version> (it writes wp: without declaring it: " in str(caught.value)
-    assert 'xmlns:wp="http://wordpress.org/export/1.2/"' in str(caught.value)
+    return str(caught.value)
+
+
+def test_an_undeclared_wp_prefix_fails_as_it_fails_the_importer_and_says_how_to_mend_it(tmp_path):
+    message = refusal(
+        tmp_path,
+        '<rss version="2.0"><channel><title>S</title><wp:wxr_version>1.2</wp:wxr_version>'
+        "<item><title>x</title><wp:post_id>3</wp:post_id></item></channel></rss>",
+    )
+    assert "no <wp:wxr_version> (it writes wp: without declaring it: " in message
+    assert 'xmlns:wp="http://wordpress.org/export/1.2/"' in message
+
+
+def test_a_refusal_quotes_libxml2_on_one_line_whatever_text_it_quotes(tmp_path):
+    message = refusal(
+        tmp_path,
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        "<item><title>x</title><description><![CDATA[题目描述:\n\n<blockquote>Consider the string <c",
+    )
+    assert "\n" not in message
+    assert "the export is truncated or unfinished (CData section not finished" in message

@@ -21,6 +21,8 @@ REPAIRS = [
     ("<a><![CDATA[x ]]> y]]></a>", "<a><![CDATA[x ]]]]><![CDATA[> y]]></a>"),
     ("<a><![CDATA[x ]]]]><![CDATA[> y]]></a>", "<a><![CDATA[x ]]]]><![CDATA[> y]]></a>"),
     ("<!-- a & b --><a/>", "<!-- a & b --><a/>"),
+    # control characters XML cannot hold (a ^P pasted into a post): dropped, tab and newlines kept
+    ("<a><![CDATA[in string \x10s.\tok\r\n]]>\x00\x1f</a>", "<a><![CDATA[in string s.\tok\r\n]]></a>"),
 ]
 
 
@@ -85,3 +87,9 @@ def test_the_second_reading_counts_the_closes_it_read_as_content():
     stream = StrictXmlStream(io.BytesIO(b"<a><![CDATA[x ]]> y]]></a>"), name="export.xml", nested_cdata=True)
     b"".join(stream.chunks())
     assert stream.inner_closes == 1
+
+
+def test_each_control_character_dropped_counts_as_a_repair():
+    stream = StrictXmlStream(io.BytesIO("<a>\x01é\x02\n\x0b</a>".encode()), name="export.xml")
+    assert b"".join(stream.chunks()).decode() == "<a>é\n</a>"
+    assert stream.repairs == 3
