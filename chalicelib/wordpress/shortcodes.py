@@ -257,8 +257,11 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             return placeholders.add(CONTACT_FORM, block=True)
         if name in TABLES_OF_CONTENTS:
             return placeholders.add(TABLE_OF_CONTENTS, block=True)
-        if not attrs and m.group("content") is None and not m.group("self"):
-            # "[note]" with no attributes and no closing tag is ordinary bracketed text.
+        named = "=" in (m.group("attrs") or "") or "://" in (m.group("attrs") or "")
+        if m.group("content") is None and not m.group("self") and not named:
+            # Neither a closing tag nor a named attribute nor an address: "[note]", "[sic]", an editor's
+            # "[the master]", a Markdown link's "[the nice progress][6]", code's "dp[i - 1]". Ordinary
+            # bracketed text, kept as written and not reported (one Markdown blog had 694 such notes).
             return whole
         ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
         # Its tags stay in the body's HTML as the text WordPress shows, for the Markdown writer to

@@ -148,3 +148,27 @@ def test_a_long_slug_cut_onto_anothers_says_so():
 )
 def test_a_pre_names_its_language_in_each_plugins_form(html, language):
     assert body(html)[0] == f"```{language}\nx = 1\n```\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Catching up with [the nice progress classes][6] Michael committed.",  # a Markdown reference link
+        "and “[The master] resembles more and more the administrator”",  # an editor's brackets
+        "<code>dp[i][j]=dp[i - 1][j] || dp[i - 1][j - nums[i]]</code>",  # code
+    ],
+)
+def test_bracketed_text_with_no_closing_tag_or_named_attribute_is_not_reported(text):
+    markdown, warnings = body(text)
+    assert warnings == []
+    assert "[" in markdown
+
+
+def test_an_unknown_shortcode_with_a_named_attribute_or_address_is_still_reported():
+    for text in (
+        '[booking_calendar id="5"]',
+        "[podcast http://example.com/a.mp3]",
+        "[foo]x[/foo]",
+        "[foo /]",
+    ):
+        assert [code for code, _ in body(text)[1]] == ["unknown-shortcode"], text
