@@ -1,8 +1,9 @@
 """Mathematics as WordPress sites wrote it, kept as TeX that Hugo renders to MathML when it builds.
 
 Math blogs wrote formulas in Jetpack's `$latex e^{i\\pi}+1=0$` (with its `&bg=`, `&fg=` and `&s=`
-options, which were for the image it made) or `[latex]...[/latex]`, or for the MathJax plugins
-between `\\(` `\\)`, `\\[` `\\]` or `$$` `$$`. As text they would come out as stray dollar signs and
+options, which were for the image it made) or `[latex]...[/latex]` (WP LaTeX's `display="true"` a
+display formula), or for the MathJax plugins between `\\(` `\\)`, `\\[` `\\]` or `$$` `$$`.
+As text they would come out as stray dollar signs and
 backslashes, with the Markdown writer escaping their `_` and `^`. Each becomes Hugo's passthrough
 `\\(TeX\\)` (inline) or `\\[TeX\\]` (display, a paragraph of its own), set aside from the Markdown
 writer like a player; the site's hugo.toml turns on Goldmark's passthrough for these delimiters, and
@@ -26,11 +27,11 @@ import json
 import re
 from collections.abc import Callable
 
-HAS_MATH = re.compile(r"\$latex\s|\[latex\]|\\\(|\\\[|\$\$|<math\b|wp:math\s")
+HAS_MATH = re.compile(r"\$latex\s|\[latex[\]\s]|\\\(|\\\[|\$\$|<math\b|wp:math\s")
 _CODE = re.compile(r"(<pre\b.*?</pre\s*>|<code\b.*?</code\s*>|\[(code|sourcecode)\b.*?\[/\2\])", re.S | re.I)
 _SPAN = re.compile(
     r"\$latex\s+(?P<jetpack>[^$]+?)\$"
-    r"|\[latex\](?P<short>.*?)\[/latex\]"
+    r"|\[latex(?P<short_attrs>\s[^\]]*)?\](?P<short>.*?)\[/latex\]"
     r"|\\\((?P<inline>.+?)\\\)"
     r"|\\\[(?P<display>.+?)\\\]"
     r"|\$\$(?P<dollars>[^$]*?[\\^_{][^$]*?)\$\$"
@@ -41,6 +42,7 @@ _SPAN = re.compile(
 _JETPACK_OPTIONS = re.compile(r"(?:&(?:amp;)?(?:bg|fg|s)=[^&$]*)+\s*$", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _DATA_LATEX = re.compile(r"""\bdata-latex\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_DISPLAY_TRUE = re.compile(r"""\bdisplay\s*=\s*["']?(?:true|block|yes|1)\b""", re.I)
 _DISPLAY_BLOCK = re.compile(r"""\bdisplay\s*=\s*["']?block\b""", re.I)
 _TEX_ANNOTATION = re.compile(
     r"<annotation\b[^>]*encoding\s*=\s*[\"']application/x-tex[\"'][^>]*>(.*?)</annotation", re.S | re.I
@@ -85,8 +87,8 @@ def math_to_passthrough(text: str, add: Callable[[str, bool], str]) -> tuple[str
             tex = html.unescape(tex).strip()
         elif found.group("jetpack") is not None:
             tex, block = _JETPACK_OPTIONS.sub("", found.group("jetpack")), False
-        elif found.group("short") is not None:
-            tex, block = found.group("short"), False
+        elif found.group("short") is not None:  # WP LaTeX's `[latex display="true"]` is a display formula
+            tex, block = found.group("short"), bool(_DISPLAY_TRUE.search(found.group("short_attrs") or ""))
         elif found.group("inline") is not None:
             tex, block = found.group("inline"), False
         else:

@@ -31,6 +31,12 @@ from tests.unit.wordpress.bodies import markdown_of
             '<p>So <math data-latex="x_1 &lt; y"><msub><mi>x</mi><mn>1</mn></msub></math> holds</p>',
             "So \\(x_1 < y\\) holds\n",
         ),
+        # WP LaTeX's attributes: display="true" is a display formula; [latexpage] is not a formula
+        (
+            '<div>m\n[latex display="true"] \\frac{m(m+1)}{2} [/latex]\nthen [latex size="2"]n[/latex]</div>',
+            "m\n\n\\[\\frac{m(m+1)}{2}\\]\n\nthen \\(n\\)\n",
+        ),
+        ("<p>[latexpage] and [latex][a_1,a_3][/latex]</p>", "[latexpage] and \\([a_1,a_3]\\)\n"),
         # MathML with a TeX annotation (MathJax, KaTeX); display="block" is display math
         (
             '<math display="block"><semantics><mi>y</mi>'
