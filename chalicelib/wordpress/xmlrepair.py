@@ -26,8 +26,12 @@ CDATA_OPEN = b"<![CDATA["
 CDATA_CLOSE = b"]]>"
 # The escaped form of a `]]>` that belongs to the content, as WordPress's exporter writes it.
 CDATA_CLOSE_ESCAPED = b"]]]]><![CDATA[>"
-# With nested_cdata, a `]]>` ends a section only when markup follows: a closing tag or another section.
-REAL_CLOSE = re.compile(rb"\]\]>[ \t\r\n]*(?:</|<!\[CDATA\[)")
+# What follows the `]]>` that ends a section: another section, or an end tag, whole and in view, that
+# is not a script's or a style's. Ad and analytics snippets pasted into posts wrap their code in
+# `// <![CDATA[ ... // ]]></script>`: that `]]>` is the post's, inside the export's own section.
+CLOSE_FOLLOWS = rb"[ \t\r\n]*(?:<!\[CDATA\[|</(?!(?i:script|style)[ \t\r\n>])[\w.:-]+[ \t\r\n]*>)"
+# With nested_cdata, a `]]>` ends a section only when one of those follows it.
+REAL_CLOSE = re.compile(rb"\]\]>" + CLOSE_FOLLOWS)
 OUTSIDE_TOKEN = re.compile(rb"&|<!--|<!\[CDATA\[|<!(?i:doctype|entity)")
 VALID_REFERENCE = re.compile(rb"&(?:#[0-9]{1,8};|#x[0-9a-fA-F]{1,8};|(?:amp|lt|gt|quot|apos);)")
 # What the loop below would pass on unchanged, matched in one call: text without `&` or `<!`, valid
@@ -38,7 +42,7 @@ VALID_REFERENCE = re.compile(rb"&(?:#[0-9]{1,8};|#x[0-9a-fA-F]{1,8};|(?:amp|lt|g
 CLEAN_RUN = re.compile(
     rb"(?:[^&<]+|<(?=[^!])"
     rb"|&(?:#[0-9]{1,8};|#x[0-9a-fA-F]{1,8};|(?:amp|lt|gt|quot|apos);)"
-    rb"|<!\[CDATA\[[^\]]*(?:\](?!\]>)[^\]]*)*\]\]>(?=[ \t\r\n]*(?:</|<!\[CDATA\[)))*"
+    rb"|<!\[CDATA\[[^\]]*(?:\](?!\]>)[^\]]*)*\]\]>(?=" + CLOSE_FOLLOWS + rb"))*"
 )
 # C0 control characters, which XML cannot hold even as references (tab, newline and return it can).
 # WordPress's importer reads an export that has them with its regex parser, which takes them as text;

@@ -64,6 +64,12 @@ def test_repairs_the_same_wherever_the_reads_split_the_export(monkeypatch):
         assert repaired(raw) == expected, f"reads of {chunk} bytes"
 
 
+SNIPPET = (
+    '<c:e><![CDATA[<script type="text/javascript">// <![CDATA[\nad_slot = "71";\n// ]]></script>\n'
+    "<p>Post</p>]]></c:e>"
+)
+
+
 @pytest.mark.parametrize(
     ("raw", "expected", "suspect"),
     [
@@ -75,6 +81,8 @@ def test_repairs_the_same_wherever_the_reads_split_the_export(monkeypatch):
             0,
         ),
         ("<a>x & y</a>", "<a>x &amp; y</a>", 0),  # raw ampersands are repaired in either reading
+        # an ad snippet's own CDATA inside the post's section: its close before </script> is suspect
+        (SNIPPET, SNIPPET, 1),
     ],
 )
 def test_the_first_reading_ends_a_section_at_every_close_and_counts_the_suspect_ones(raw, expected, suspect):
@@ -93,3 +101,11 @@ def test_each_control_character_dropped_counts_as_a_repair():
     stream = StrictXmlStream(io.BytesIO("<a>\x01é\x02\n\x0b</a>".encode()), name="export.xml")
     assert b"".join(stream.chunks()).decode() == "<a>é\n</a>"
     assert stream.repairs == 3
+
+
+def test_the_second_reading_keeps_an_ad_snippets_cdata_in_the_posts_section():
+    stream = StrictXmlStream(io.BytesIO(SNIPPET.encode()), name="export.xml", nested_cdata=True)
+    assert b"".join(stream.chunks()).decode() == SNIPPET.replace(
+        "// ]]></script>", "// ]]]]><![CDATA[></script>"
+    )
+    assert stream.inner_closes == 1
