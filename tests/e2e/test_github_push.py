@@ -552,7 +552,7 @@ def test_a_broken_presslift_toml_fails_the_run_with_the_key_named(cloud, api, gi
         run["stages"][0]["name"] == "fetch" and "hugo_version must be a string" in run["stages"][0]["error"]
     )
     # The failure is posted after the run is marked failed (a loaded machine showed "pending" still).
-    states = wait_for_commit_states(github, REPO, after, lambda states: states[-1:] != ["pending"])
+    states = wait_for_commit_states(github, REPO, after, lambda seen: bool(seen) and seen[-1] != "pending")
     assert states[-1] == "failure"
 
 
