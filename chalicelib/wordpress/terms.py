@@ -153,11 +153,12 @@ def _folders(terms: dict[tuple[str, str], Term], plurals: dict[str, str]) -> dic
 
 
 def _shown_folder(name: str) -> str:
-    """Hugo's folder for a term named `name`, or "" when it cannot be one: too long to cut, or hidden
-    (a tag ".bat" or ".NET": Hugo passes over a content folder whose name starts with a dot, so the
-    term's title and its old addresses were lost, and a hidden folder is one servers refuse)."""
+    """Hugo's folder for a term named `name`, or "" when it cannot be one: too long to cut, hidden (a
+    tag ".bat" or ".NET": Hugo passes over a content folder whose name starts with a dot, so the term's
+    title and its old addresses were lost, and servers refuse hidden folders), or with a `#` (a tag
+    "#parkrun": its address /tags/#parkrun/ is the tags page and a fragment)."""
     folder = fit_segment(hugo_term_path(name))
-    return "" if folder.startswith(".") else folder
+    return "" if folder.startswith(".") or "#" in folder else folder
 
 
 def place_terms(

@@ -528,7 +528,9 @@ def test_attachment_pages_below_a_posts_html_address_leave_the_build_whole(tmp_p
     }
 
 
-def test_a_term_whose_name_starts_with_a_dot_has_a_page_and_its_old_address(tmp_path, hugo_build):
+def test_a_term_whose_name_starts_with_a_dot_or_has_a_hash_has_a_page_and_its_old_address(
+    tmp_path, hugo_build
+):
     # Tags ".NET" and ".bat" (slugs net, bat): Hugo's folder for the name is hidden (/tags/.net/), and
     # Hugo passes over a content folder that starts with a dot: the term lost its title and /tag/net/.
     post = item(
@@ -536,12 +538,13 @@ def test_a_term_whose_name_starts_with_a_dot_has_a_page_and_its_old_address(tmp_
         post_id=5,
         link=f"{SITE}/2024/05/06/batch-files/",
         slug="batch-files",
-        terms=(("post_tag", "net", ".NET"), ("post_tag", "bat", ".bat")),
+        terms=(("post_tag", "net", ".NET"), ("post_tag", "bat", ".bat"), ("post_tag", "parkrun", "#parkrun")),
     )
     export = write_export(tmp_path / "export.xml", [post])
     convert_export(export, tmp_path / "site")
     public = hugo_build(tmp_path / "site", tmp_path)
     assert "<title>.NET" in (public / "tags/net/index.html").read_text()
     assert "Batch files" in (public / "tags/bat/index.html").read_text()
+    assert "<title>#parkrun" in (public / "tags/parkrun/index.html").read_text()  # not /tags/#parkrun/
     assert not list(public.rglob(".*"))  # no hidden file or folder anywhere
     assert unanswered(export, public) == []
