@@ -538,7 +538,12 @@ def test_a_term_whose_name_starts_with_a_dot_or_has_a_hash_has_a_page_and_its_ol
         post_id=5,
         link=f"{SITE}/2024/05/06/batch-files/",
         slug="batch-files",
-        terms=(("post_tag", "net", ".NET"), ("post_tag", "bat", ".bat"), ("post_tag", "parkrun", "#parkrun")),
+        terms=(
+            ("post_tag", "net", ".NET"),
+            ("post_tag", "bat", ".bat"),
+            ("post_tag", "parkrun", "#parkrun"),
+            ("category", "schema-org", "schema.org"),  # named like an Org file: its feed was lost
+        ),
     )
     export = write_export(tmp_path / "export.xml", [post])
     convert_export(export, tmp_path / "site")
@@ -546,5 +551,7 @@ def test_a_term_whose_name_starts_with_a_dot_or_has_a_hash_has_a_page_and_its_ol
     assert "<title>.NET" in (public / "tags/net/index.html").read_text()
     assert "Batch files" in (public / "tags/bat/index.html").read_text()
     assert "<title>#parkrun" in (public / "tags/parkrun/index.html").read_text()  # not /tags/#parkrun/
+    feed = (public / "category/schema-org/feed/index.html").read_text()
+    assert 'url=https://old.example/categories/schema.org/index.xml"' in feed
     assert not list(public.rglob(".*"))  # no hidden file or folder anywhere
     assert unanswered(export, public) == []
