@@ -2,11 +2,12 @@
 
 `[caption]` and `[gallery]` become the default theme's shortcodes of the same names; `[audio]`,
 `[video]`, `[playlist]`, `[embed]`, `[youtube]` and `[vimeo]` become players (see `players.py`);
-`[code]`, `[sourcecode]` and SyntaxHighlighter's language shortcodes (`[bash]...[/bash]`, see
-`syntaxshortcodes.py`) become fenced code blocks; contact-form plugins' forms (`CONTACT_FORMS`) become
-the theme's `form-contact`, table-of-contents plugins' (`[toc]`, `[ez-toc]`...) its `toc`; Jetpack's
-embeds (`[gist]`, `[slideshare]`...) links or players (`embedshortcodes.py`). Page
-builders' shortcodes were unwrapped before (`pagebuilders.py`); any other shortcode is kept as
+`[code]`, `[sourcecode]`, SyntaxHighlighter's language shortcodes (`[bash]...[/bash]`) and
+CodeColorer's (`[cc lang="php"]`, `[ccnLe_java]`; see `syntaxshortcodes.py`) become fenced code
+blocks; contact-form plugins' forms (`CONTACT_FORMS`) become the theme's `form-contact`,
+table-of-contents plugins' (`[toc]`, `[ez-toc]`...) its `toc`; Jetpack's embeds (`[gist]`,
+`[slideshare]`...) links or players (`embedshortcodes.py`). Page builders' shortcodes were
+unwrapped before (`pagebuilders.py`); any other shortcode is kept as
 WordPress shows it without its plugin (its tags as text, what it encloses converted) and reported.
 
 Each shortcode is swapped for a placeholder token before the HTML is converted, and the token for
@@ -34,7 +35,7 @@ from chalicelib.wordpress.players import (
     provider_shortcode,
     shortcode_player,
 )
-from chalicelib.wordpress.syntaxshortcodes import CODE_SHORTCODES, fence_language
+from chalicelib.wordpress.syntaxshortcodes import CODE_SHORTCODES, code_span, codecolorer, fence_language
 
 KNOWN = (
     "caption",
@@ -250,6 +251,13 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             return placeholders.add(provider_shortcode(name, attrs, content, ctx.players), block=True)
         if name in ("code", "sourcecode") or (name in CODE_SHORTCODES and m.group("content") is not None):
             return placeholders.add(_code(name, attrs, content), block=True)
+        if m.group("content") is not None and (colorer := codecolorer(m.group("name"), attrs)) is not None:
+            language, escaped, inline = colorer
+            code = html.unescape(content) if escaped else content
+            if inline:
+                return placeholders.add(escape_hugo_shortcodes(code_span(code)), block=False)
+            block = fenced_code(code.strip("\n"), language)
+            return placeholders.add(escape_hugo_shortcodes(block), block=True)
         if name in EMBED_SHORTCODES:
             return placeholders.add(_embed(name, attrs, content, m.group("attrs") or "", ctx), block=True)
         if name in CONTACT_FORMS:

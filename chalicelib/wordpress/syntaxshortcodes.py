@@ -109,3 +109,32 @@ def class_language(value: str) -> str:
     """A language as a code block's class or attribute names it (`js`, `java5`), as Chroma knows it."""
     value = value.strip().lower()
     return LANGUAGES.get(value) or GESHI_NAMES.get(value) or _NOT_A_LANGUAGE.sub("", value)
+
+
+# CodeColorer's shortcodes: `[cc lang="php"]`, or `cc` with its modes and a language, `[ccnLe_php]`
+# (n: line numbers, L: no links, e: the code is HTML-escaped, i: inline; upper case turns one off).
+CODECOLORER = re.compile(r"cc(?P<modes>[iesnbwlIESNBWL]*)(?:_(?P<lang>[^\s\]]+))?")
+CODECOLORER_LANGUAGES = {"c#": "csharp", "cs": "csharp", "c++": "cpp", "f#": "fsharp", "fs": "fsharp"}
+_ON = ("true", "1", "yes", "on")
+
+
+def codecolorer(name: str, attrs: dict[str, str]) -> tuple[str, bool, bool] | None:
+    """The fence language of a CodeColorer shortcode named `name` (as written: its modes' case
+    matters), whether its code is HTML-escaped and whether it is inline; None for another shortcode.
+    Without `e` the code is the post's text as written, which CodeColorer shows as it is."""
+    found = CODECOLORER.fullmatch(name)
+    if found is None:
+        return None
+    modes = found.group("modes")
+    escaped = "e" in modes or attrs.get("escaped", "").strip().lower() in _ON
+    inline = "i" in modes or attrs.get("inline", "").strip().lower() in _ON
+    given = (found.group("lang") or attrs.get("lang", "")).strip().lower()
+    return class_language(CODECOLORER_LANGUAGES.get(given, given)) if given else "", escaped, inline
+
+
+def code_span(code: str) -> str:
+    """`code` as one Markdown code span: fenced by more backticks than any run inside it."""
+    code = " ".join(code.strip("\n").split("\n"))
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{'`' * (longest + 1)}{pad}{code}{pad}{'`' * (longest + 1)}"

@@ -172,3 +172,32 @@ def test_an_unknown_shortcode_with_a_named_attribute_or_address_is_still_reporte
         "[foo /]",
     ):
         assert [code for code, _ in body(text)[1]] == ["unknown-shortcode"], text
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # CodeColorer, as a security blog wrote its samples: e = escaped, n/L line numbers and links
+        (
+            "[ccnLe_php]\n$url = preg_replace('|[^a-z0-9&amp;;]|i', '', $url);\n"
+            "<?php echo $x; ?>\n[/ccnLe_php]",
+            "```php\n$url = preg_replace('|[^a-z0-9&;]|i', '', $url);\n<?php echo $x; ?>\n```\n",
+        ),
+        ('[cce lang="diff"]\n- a &lt; b\n+ a &gt; b\n[/cce]', "```diff\n- a < b\n+ a > b\n```\n"),
+        # without e the code is the post's text as written, entities and all
+        ('[cc lang="html"]&amp;nbsp;[/cc]', "```html\n&amp;nbsp;\n```\n"),
+        ('[cc lang="c#"]var a = 1;[/cc]', "```csharp\nvar a = 1;\n```\n"),
+        ("Call [cci_php]strlen($s)[/cci_php] first.", "Call `strlen($s)` first.\n"),
+    ],
+)
+def test_codecolorer_shortcodes_are_code_as_the_plugin_showed_it(html, markdown):
+    converted, warnings = body(html)
+    assert converted == markdown
+    assert warnings == []
+
+
+def test_a_hash_in_brackets_is_not_a_codecolorer_shortcode():
+    assert (
+        body("See [ccb753a36c97b8a039149c7e995dd662] here.")[0]
+        == "See [ccb753a36c97b8a039149c7e995dd662] here.\n"
+    )
