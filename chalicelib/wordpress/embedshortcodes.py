@@ -1,5 +1,5 @@
-"""Shortcodes that embed another site's content: Jetpack's (`[gist]`, `[slideshare]`, `[googleapps]`,
-on every WordPress.com blog), `[jsfiddle]`, and the Dewplayer plugin's `[dewplayer:FILE.mp3]`.
+"""Shortcodes that embed another site's content: Jetpack's (`[gist]`, `[slideshare]`, `[scribd]`,
+`[googleapps]`, on every WordPress.com blog), `[jsfiddle]`, and the Dewplayer plugin's `[dewplayer:FILE.mp3]`.
 
 The site loads no third-party frames or scripts but the players it chose, so each becomes what it
 showed: a link to the gist, the slides, the fiddle or the document (the report says so, as for a
@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 import re
 
-EMBED_SHORTCODES = frozenset({"gist", "slideshare", "jsfiddle", "googleapps", "dewplayer"})
+EMBED_SHORTCODES = frozenset({"gist", "slideshare", "scribd", "jsfiddle", "googleapps", "dewplayer"})
 _GIST_ID = re.compile(r"^(?:[\w-]+/)?[0-9a-f]+$", re.I)
-_SLIDESHARE_ID = re.compile(r"^\d+")
+_DOCUMENT_ID = re.compile(r"^\d+")  # SlideShare's and Scribd's
 _GOOGLE_DOMAIN = re.compile(r"^[a-z]+$")
 _GOOGLE_PATH = re.compile(r"^[\w./-]+$")
 
@@ -29,10 +29,13 @@ def embed_url(name: str, attrs: dict[str, str], content: str, raw_attrs: str) ->
     given = content or attrs.get("url", "") or attrs.get("id", "") or attrs.get("0", "")
     given = html.unescape(given).strip()
     if name == "gist":
-        return _gist(given, attrs.get("file", ""))
+        return gist_url(given, attrs.get("file", ""))
     if name == "slideshare":
-        found = _SLIDESHARE_ID.match(html.unescape(attrs.get("id", "")))
+        found = _DOCUMENT_ID.match(html.unescape(attrs.get("id", "")))
         return f"https://www.slideshare.net/slideshow/embed_code/{found.group(0)}" if found else ""
+    if name == "scribd":  # [scribd id=80196960 key=key-1yf mode=list]
+        found = _DOCUMENT_ID.match(attrs.get("id", "").strip())
+        return f"https://www.scribd.com/doc/{found.group(0)}" if found else ""
     if name == "jsfiddle":
         return given if given.startswith(("http://", "https://")) else ""
     if name == "googleapps":
@@ -43,7 +46,8 @@ def embed_url(name: str, attrs: dict[str, str], content: str, raw_attrs: str) ->
     return ""
 
 
-def _gist(given: str, file: str) -> str:
+def gist_url(given: str, file: str = "") -> str:
+    """The gist a shortcode or script names by URL or id (`ann/123`, `123`), at `file` if given; "" else."""
     if given.startswith(("http://", "https://")):
         return given
     if not _GIST_ID.match(given):

@@ -43,6 +43,7 @@ from chalicelib.wordpress.players import (
     bare_embeds,
     elements_to_players,
     embed_blocks,
+    gist_scripts,
     plugin_players,
 )
 from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
@@ -261,6 +262,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     if may_have_emoji_images(text):
         emoji_images_to_text(root)
     plugin_players(root, add_player, pc)
+    if "gist.github" in text:
+        gist_scripts(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
     if ("rl(" in text or "RL(" in text) and HAS_URL.search(text):  # a style's background image
         backgrounds_to_images(root)

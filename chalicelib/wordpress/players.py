@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from chalicelib.wordpress.embedshortcodes import gist_url
 from chalicelib.wordpress.fragment import parse_fragment, remove_node
 from chalicelib.wordpress.links import url_host
 from chalicelib.wordpress.mdescape import shortcode_param
@@ -94,6 +95,11 @@ def _field(value: str) -> str:
 
 # The theme's shortcodes that read inner lines: Hugo wants those closed (or self-closed), the others not.
 WITH_INNER = ("audio", "video", "playlist")
+
+
+GIST_SCRIPT = re.compile(
+    r"(?:https?:)?//gist\.github\.com/(?P<gist>(?:[\w-]+/)?[0-9a-f]+)\.js(?:\?file=(?P<file>[^&#]+))?$", re.I
+)
 
 
 def shortcode(name: str, params: dict[str, str], lines: list[str] | None = None) -> str:
@@ -299,6 +305,18 @@ def elements_to_players(root: Any, add: Callable[[str], str], ctx: PlayerContext
             markdown = shortcode("embed", {"url": ctx.rewrite_url(src)})
             ctx.warn("embed-link", f"an <iframe> of {url_host(src) or src[:80]} is a link to it now")
         _replace(node, add(markdown))
+
+
+def gist_scripts(root: Any, add: Callable[[str], str], ctx: PlayerContext) -> None:
+    """A gist embedded by its script (`<script src="https://gist.github.com/ann/123.js">`, as GitHub's
+    "Embed" button gives it) becomes a link to the gist, before the scan strips scripts: the site runs
+    no third-party script, and the code was lost with nothing said but "script stripped"."""
+    for node in list(root.iter("script")):
+        found = GIST_SCRIPT.match((node.get("src") or "").strip())
+        url = gist_url(found.group("gist"), unquote(found.group("file") or "")) if found else ""
+        if url:
+            ctx.warn("embed-link", f"a gist's <script> is a link to the gist now ({url})")
+            _replace(node, add(shortcode("embed", {"url": url})))
 
 
 def plugin_players(root: Any, add: Callable[[str], str], ctx: PlayerContext) -> None:

@@ -91,6 +91,10 @@ def test_latex_and_r_are_not_code_shortcodes_as_in_the_plugin():
             "https://www.slideshare.net/slideshow/embed_code/1870859",
         ),
         (
+            "[scribd id=80196960 key=key-1yffi5v6ak30dnss6ck1 mode=slideshow]",
+            "https://www.scribd.com/doc/80196960",
+        ),
+        (
             '[jsfiddle url="http://jsfiddle.net/ann/TseUq/" height="210px" include="js"]',
             "http://jsfiddle.net/ann/TseUq/",
         ),
@@ -201,3 +205,24 @@ def test_a_hash_in_brackets_is_not_a_codecolorer_shortcode():
         body("See [ccb753a36c97b8a039149c7e995dd662] here.")[0]
         == "See [ccb753a36c97b8a039149c7e995dd662] here.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("script", "url"),
+    [
+        (
+            "https://gist.github.com/ann/b68baba50db63f2d9f40.js",
+            "https://gist.github.com/ann/b68baba50db63f2d9f40",
+        ),
+        ("//gist.github.com/1234abc.js?file=a.py", "https://gist.github.com/1234abc#file-a-py"),
+    ],
+)
+def test_a_gist_embedded_by_its_script_is_a_link_to_the_gist(script, url):
+    markdown, warnings = body(f'<p>Here:</p><script src="{script}"></script><p>After</p>')
+    assert markdown == f'Here:\n\n{{{{< embed url="{url}" >}}}}\n\nAfter\n'
+    assert [code for code, _ in warnings] == ["embed-link"]
+
+
+def test_any_other_script_is_still_stripped():
+    markdown, _ = body('<p>x</p><script src="https://gist.github.com.evil.example/a.js"></script>')
+    assert markdown == "x\n"
