@@ -91,6 +91,12 @@ ATTR = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)"""
     r"""|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)"""
 )
+# A `<pre>` that a code plugin highlights (WP-Syntax's `lang="python"`, SyntaxHighlighter's
+# `class="brush: php"`, Crayon's `lang:php`): the plugin sets its text aside before shortcodes run, so
+# `re.sub(r'\[code.*?\]', ...)` in a post's Python is code, never a [code] shortcode.
+PLUGIN_PRE = re.compile(
+    r"(<pre\b[^>]*?(?:\slang\s*=|\sclass\s*=\s*[\"'][^\"']*(?:brush:|lang:))[^>]*>.*?</pre\s*>)", re.S | re.I
+)
 TOKEN = "ZQXSHORTCODE{}ZQX"
 #: Unknown shortcodes nested in one another whose content is still converted.
 MAX_NESTING = 20
@@ -281,4 +287,7 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         closing = source[m.end("content") : m.end()]
         return opening + convert_shortcodes(content, ctx, placeholders, depth + 1) + closing
 
+    if depth == 0 and "<pre" in text:  # a code plugin's own block is code, whatever it holds
+        parts = PLUGIN_PRE.split(text)
+        return "".join(part if n % 2 else SHORTCODE.sub(replace, part) for n, part in enumerate(parts))
     return SHORTCODE.sub(replace, text)

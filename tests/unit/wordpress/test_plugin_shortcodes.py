@@ -226,3 +226,19 @@ def test_a_gist_embedded_by_its_script_is_a_link_to_the_gist(script, url):
 def test_any_other_script_is_still_stripped():
     markdown, _ = body('<p>x</p><script src="https://gist.github.com.evil.example/a.js"></script>')
     assert markdown == "x\n"
+
+
+def test_shortcodes_in_a_code_plugins_pre_are_code():
+    # A post about migrating between code plugins: its Python names [code] and [/code] in a
+    # WP-Syntax block, which the plugin sets aside before shortcodes run. They matched as a [code]
+    # shortcode spanning two lines, and the block fell apart into fences and raw HTML.
+    html = (
+        "<pre lang=\"python\">sql = sub(r'\\[code.*?\\]', sql, '&lt;pre lang=\"text\"&gt;')\n"
+        "sql = sub(r'\\[/code\\]', sql, '&lt;/pre&gt;')</pre>\n\n<p>Then [code]a[/code]</p>"
+    )
+    markdown, warnings = body(html)
+    assert markdown == (
+        "```python\nsql = sub(r'\\[code.*?\\]', sql, '<pre lang=\"text\">')\n"
+        "sql = sub(r'\\[/code\\]', sql, '</pre>')\n```\n\nThen\n\n```\na\n```\n"
+    )
+    assert warnings == []
