@@ -173,16 +173,15 @@ class Conversion:
                 f"old URL {alias} of {whose} is a file of the site; no redirect made",
                 alias,
             )
-        nested: dict[str, list[str]] = {}
-        for alias, whose in plan.nested_aliases:  # attachment pages below a post's .html: one note a page
-            nested.setdefault(whose, []).append(alias)
-        for whose, aliases in nested.items():
-            more = f" and {len(aliases) - 1} more" if len(aliases) > 1 else ""
+        if nested := plan.nested_aliases:  # attachment pages below posts' .html addresses: one note
+            (first, whose), pages = nested[0], len({page for _, page in nested})
+            of = "1 page" if pages == 1 else f"{pages} pages"
+            where = f"{len(nested)} old URLs of {of} (the first {first}, of {whose}) lie"
             self.report.warn(
                 "alias-collides-with-file",
-                f"old URL {aliases[0]}{more} of {whose} lie inside an old URL ending in .html, which "
-                "answers as a page of its own; no redirect made there",
-                aliases[0],
+                (where if len(nested) > 1 else f"old URL {first} of {whose} lies")
+                + " inside an old URL ending in .html, which answers as a page of its own; no redirect made",
+                first,
             )
         return plan
 

@@ -519,8 +519,8 @@ def test_attachment_pages_below_a_posts_html_address_leave_the_build_whole(tmp_p
     assert 'url=https://old.example/posts/scar/"' in (public / "2012/01/scar.html").read_text()
     notes = [w.message for w in report.warnings if w.code == "alias-collides-with-file"]
     assert notes == [
-        "old URL /2012/01/scar.html/loading/ and 1 more of post 176 lie inside an old URL ending in "
-        ".html, which answers as a page of its own; no redirect made there"
+        "2 old URLs of 1 page (the first /2012/01/scar.html/loading/, of post 176) lie inside an old URL "
+        "ending in .html, which answers as a page of its own; no redirect made"
     ]
     assert {u.url for u in unanswered(export, public)} == {
         "/2012/01/scar.html/loading/",
