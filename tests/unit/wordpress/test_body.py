@@ -192,6 +192,18 @@ def test_injected_content_is_stripped_and_reported(html, kind, left_over):
     assert "ok" in markdown
 
 
+def test_a_sentence_that_names_a_payloads_call_is_prose_and_kept():
+    # A security blog explains an XSS: the call is named in a sentence, not injected.
+    text = (
+        "The attacker supplied values are then used in a document.write() statement, giving the "
+        "attacker control of the page."
+    )
+    markdown, findings, _ = body(f"<p>{text}</p><p>eval(base64_decode('aGVsbG8='))</p>")
+    assert "used in a document.write() statement, giving" in markdown
+    assert "base64_decode" not in markdown  # code alone is still a payload
+    assert [f.kind for f in findings] == ["payload"]
+
+
 def test_report_only_policy_keeps_the_content():
     markdown, findings, _ = body("ok eval(x)", strip=False)
     assert findings and "eval(x)" in markdown
