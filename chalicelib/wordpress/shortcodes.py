@@ -101,6 +101,9 @@ TOKEN = "ZQXSHORTCODE{}ZQX"
 #: Unknown shortcodes nested in one another whose content is still converted.
 MAX_NESTING = 20
 TOKEN_RE = re.compile(r"ZQXSHORTCODE(\d+)ZQX")
+# What may stand before a block's token on its line: quote marks, list markers and their spaces.
+CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$)[ \t]?)*[ \t]*")
+LIST_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
 
 
 @dataclass
@@ -138,7 +141,22 @@ class Placeholders:
     def restore(self, text: str) -> str:
         if "ZQXSHORTCODE" not in text:  # no token to put back
             return text
-        return TOKEN_RE.sub(lambda m: self.values[int(m.group(1))], text)
+
+        def value(m: re.Match[str]) -> str:
+            markdown = self.values[int(m.group(1))]
+            if "\n" not in markdown:
+                return markdown
+            # A block inside a quote or a list item ("> " or "- " before its token) continues there:
+            # each of its lines gets the quote's marks and the item's indent, or a code block in a
+            # quote ended at its first line and its code came out as text and raw HTML.
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            prefix = CONTAINER_PREFIX.fullmatch(text, line_start, m.start())
+            if prefix is None or not prefix.group(0):
+                return markdown
+            going_on = LIST_MARKER.sub(lambda marker: " " * len(marker.group(0)), prefix.group(0))
+            return markdown.replace("\n", "\n" + going_on)
+
+        return TOKEN_RE.sub(value, text)
 
 
 def parse_attrs(text: str) -> dict[str, str]:

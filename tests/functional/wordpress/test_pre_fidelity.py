@@ -41,6 +41,16 @@ HUGO_TEXT = (
 )
 
 
+# A code shortcode inside a quote (a security blog's epigraph, then its sample) and inside a list item:
+# the block's lines after the first lost the quote's marks, the code fence ended at once, and the
+# sample came out as text and raw HTML that Hugo omits.
+CODE_IN_CONTAINERS = (
+    '<blockquote><strong>Money</strong> <br><strong> - Bill\n</strong>\n[sourcecode language="php"]\n'
+    "&lt;?php\n...snip...\n\ninclude '../config.inc.php';\n[/sourcecode]\n</blockquote>\n"
+    '<ul><li>Step one:\n[code lang="bash"]\nls\n\ncd x\n[/code]\n</li><li>Step two</li></ul>'
+)
+
+
 def built_page(site, public, item_id):
     for index in (site / "content").rglob("*index.md"):
         if frontmatter.load(index).get("wordpress_id") == item_id:
@@ -56,6 +66,7 @@ def pre_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pre")
     posts = [Post(10 + n, name, content) for n, (name, content) in enumerate(PRE_CASES.items())]
     posts.append(Post(99, "hugo-text", HUGO_TEXT))
+    posts.append(Post(98, "code-in-containers", CODE_IN_CONTAINERS))
     export = write_export(tmp / "export.xml", posts)
     site = tmp / "site"
     convert_export(export, site)
@@ -125,3 +136,13 @@ def test_hugo_looking_text_outside_pre_is_shown_never_run(pre_site):
     text = " ".join(page.text_content().replace("\u200b", "").split())
     for shown in ("t := `{{< hi >}}`", '[mystery a="{{<b>}}"]', "Cap {{< x >}} tion", "Text {{% y %}} here"):
         assert shown in text
+
+
+def test_a_code_shortcode_in_a_quote_or_a_list_item_stays_inside_it(pre_site):
+    site, public, _ = pre_site
+    page = lxml_html.fromstring(built_page(site, public, 98))
+    quoted = page.xpath("//blockquote//pre")
+    listed = page.xpath("//li//pre")
+    assert [pre.text_content() for pre in quoted] == ["<?php\n...snip...\n\ninclude '../config.inc.php';\n"]
+    assert [pre.text_content() for pre in listed] == ["ls\n\ncd x\n"]
+    assert "Step two" in page.xpath("//li")[-1].text_content()
