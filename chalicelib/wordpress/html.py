@@ -87,6 +87,13 @@ BLOCK_OPEN = re.compile(rf"(<{_BLOCK_NAME}[\s/>])", re.I)
 BLOCK_CLOSE = re.compile(rf"(</{_BLOCK_NAME}>)", re.I)
 STARTS_WITH_BLOCK = re.compile(rf"^\s*</?{_BLOCK_NAME}[\s/>]", re.I)
 PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
+# WordPress's line breaks around block tags: none just after one, nor just before these.
+BR_AFTER_BLOCK = re.compile(rf"(</?{_BLOCK_NAME}(?:[\s/][^>]*)?>)<br />\n", re.I)
+BR_BEFORE_BLOCK = re.compile(r"<br />\n(?=</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[\s/>])", re.I)
+TEXT_BLOCK_START = re.compile(
+    r"\s*<(?:p|li|h[1-6]|td|th|dd|dt|blockquote|address|caption|figcaption|summary|legend)[\s>]", re.I
+)
+SCRIPT_OR_STYLE = re.compile(r"<(?:script|style|svg|math)[\s>]", re.I)
 PROTECTED_TOKEN = "ZQXPRE{}ZQX"
 URL_ATTRS = {
     "a": ("href",),
@@ -142,13 +149,31 @@ def wpautop(text: str) -> str:
         chunk = chunk.strip("\n")
         if not chunk.strip():
             continue
-        if STARTS_WITH_BLOCK.match(chunk) or PROTECTED_ONLY.fullmatch(chunk):
+        if PROTECTED_ONLY.fullmatch(chunk):
             out.append(chunk)
+        elif STARTS_WITH_BLOCK.match(chunk):
+            # A newline inside a block of text is a line break too (`<p>one\ntwo</p>` shows two lines),
+            # but not next to a block's own tag, nor inside a script or a style: as WordPress's $br
+            # rules. Layout blocks (div, figure, section...) keep theirs: there a newline is the
+            # markup's own indentation, whose breaks would only scatter empty lines around images.
+            text_block = "\n" in chunk.strip() and TEXT_BLOCK_START.match(chunk)
+            out.append(_block_line_breaks(chunk) if text_block else chunk)
         else:
             chunk = chunk.strip()
             out.append("<p>" + (LINE_BREAK.sub("<br />\n", chunk) if "\n" in chunk else chunk) + "</p>")
     result = "\n\n".join(out).replace(NEWLINE_IN_TAG, "\n")
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
+
+
+def _block_line_breaks(chunk: str) -> str:
+    if SCRIPT_OR_STYLE.search(chunk):
+        return chunk
+    chunk = LINE_BREAK.sub("<br />\n", chunk.strip())
+    return BR_BEFORE_BLOCK.sub("\n", BR_AFTER_BLOCK.sub(_tag_then_newline, chunk))
+
+
+def _tag_then_newline(m: re.Match[str]) -> str:
+    return m.group(1) + "\n"
 
 
 def _newlines_kept(m: re.Match[str]) -> str:

@@ -333,3 +333,18 @@ def test_a_captioned_block_image_is_the_caption_shortcode():
         'caption="Cap *it*" class="aligncenter" width="640" >}}\n'
     )
     assert "Vid" in markdown and markdown.count("caption src") == 1  # a player's figure is left alone
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # WordPress's wpautop breaks the lines of an existing paragraph too: a list of addresses
+        ("<h1>Sources</h1>\n<p>http://a.example/one\nhttp://b.example/two</p>", "http://a.example/one\\\n"),
+        ("<ul>\n<li>first line\nsecond line</li>\n</ul>", "- first line\\\n"),
+        # but not next to a block's own tags, nor in a layout block's indentation
+        ("<blockquote>\nquote text\n</blockquote>", "> quote text\n"),
+        ("<div>\n<img src='https://img.example/a.png' alt='A'>\n</div>", "![A](https://img.example/a.png)\n"),
+    ],
+)
+def test_newlines_inside_a_block_of_text_are_line_breaks_as_in_wordpress(html, markdown):
+    assert markdown in body(html)[0]
