@@ -26,6 +26,7 @@ MAX_FAILURES = 25
 PUBLISHED_TIME = re.compile(r'<meta property="article:published_time" content="([^"]+)"')
 TIME_TAG = re.compile(r'<time[^>]+datetime="([^"]+)"')
 H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S | re.I)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{2,6}) ?")
 ATTR_URL = re.compile(r'\b(?:src|href|poster|srcset|data-src)="([^"]+)"', re.I)
 MEDIA_URL = re.compile(
@@ -320,8 +321,10 @@ def media_named(item: ExportItem, export: Export) -> dict[str, str]:
     attachments = {i.id: i for i in export.items if i.type == "attachment" and i.attachment_url}
     known = {_media_key(a.attachment_url) for a in attachments.values()}
     # A style's url() may spell a character as a CSS escape (pattern\\28 2\\29.png is pattern(2).png).
+    # What an HTML comment holds shows nowhere (VimPress writes its Markdown source's URL in one).
     content = CSS_ESCAPE.sub(
-        lambda found: chr(min(int(found.group(1), 16), 0x10FFFF)), html.unescape(item.content)
+        lambda found: chr(min(int(found.group(1), 16), 0x10FFFF)),
+        html.unescape(HTML_COMMENT.sub("", item.content)),
     )
     named = {}
     for url in MEDIA_URL.findall(content):
