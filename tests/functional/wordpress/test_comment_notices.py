@@ -125,3 +125,26 @@ def test_a_new_id_is_never_one_a_reply_to_a_comment_left_out_names():
     # 0 needs a new id; 2 answers 4, which is not approved, so 2 stays top level: 0 must not become 4.
     shown = threaded([reply(0, 0), reply(3, 0), reply(2, 4), held], "+00:00")
     assert [(e["id"], e["parent"]) for e in shown] == [(2, 0), (3, 0), (5, 0)]
+
+
+def test_a_page_with_child_pages_shows_its_comments(tmp_path):
+    # A page with pages below it is a section in Hugo, listed by the section layout: its comments
+    # (a French blog's "A propos" had 18) were in its bundle but shown nowhere.
+    from chalicelib.wordpress import convert_export
+    from tests.functional.wordpress.conftest import build
+    from tests.functional.wordpress.exports import Post, write_export
+
+    said = (
+        "<wp:comment><wp:comment_id>86</wp:comment_id><wp:comment_author>Lionel</wp:comment_author>"
+        "<wp:comment_date>2012-02-15 01:00:00</wp:comment_date>"
+        "<wp:comment_content><![CDATA[Superbe, votre site]]></wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>"
+    )
+    pages = [
+        Post(2, "about", "<p>Bienvenue</p>", title="A propos", type="page", extra=said),
+        Post(3, "wedding", "<p>Child</p>", title="Wedding", type="page", parent=2),
+    ]
+    convert_export(write_export(tmp_path / "export.xml", pages), tmp_path / "site")
+    page = (build(tmp_path / "site", tmp_path) / "about/index.html").read_text()
+    assert "Bienvenue" in page and "Wedding" in page
+    assert page.count("Superbe, votre site") == 1
