@@ -165,6 +165,14 @@ def wpautop(text: str) -> str:
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
 
 
+def images_in_pre_as_paragraphs(root: Any) -> None:
+    """A `<pre>` holding an image is a paragraph: a code block shows text alone, and the image was
+    lost (Windows Live Writer wrapped each paragraph of a post in one, images and all)."""
+    for pre in list(root.iter("pre")):
+        if pre.find(".//img") is not None:
+            pre.tag = "p"
+
+
 def _block_line_breaks(chunk: str) -> str:
     if SCRIPT_OR_STYLE.search(chunk):
         return chunk
@@ -282,6 +290,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     if not is_blocks:
         text = wpautop(text)
     root = parse_fragment(text)
+    if "<pre" in text and "<img" in text:
+        images_in_pre_as_paragraphs(root)
     if "data-" in text:  # a lazy-loaded image keeps its address in a data- attribute
         unlazy_images(root)
     if may_have_emoji_images(text):

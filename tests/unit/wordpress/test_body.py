@@ -348,3 +348,17 @@ def test_a_captioned_block_image_is_the_caption_shortcode():
 )
 def test_newlines_inside_a_block_of_text_are_line_breaks_as_in_wordpress(html, markdown):
     assert markdown in body(html)[0]
+
+
+def test_an_image_in_a_pre_is_kept_as_a_paragraph():
+    # Windows Live Writer wrapped each paragraph of a post in a <pre>, images included: as a code
+    # block the image was text, and gone.
+    html = (
+        '<pre><a href="https://img.example/capture.png"><img title="Capture" '
+        'src="https://img.example/capture_thumb.png" alt="Capture" /></a></pre>\n<pre>So it was</pre>'
+    )
+    markdown, _, _ = body(html)
+    assert markdown == (
+        '[![Capture](https://img.example/capture_thumb.png "Capture")](https://img.example/capture.png)'
+        "\n\n```\nSo it was\n```\n"
+    )
