@@ -3,6 +3,8 @@ lists them; unapproved ones are not."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chalicelib.wordpress.comments import threaded
 from chalicelib.wordpress.wxr import Comment
 
@@ -148,3 +150,18 @@ def test_a_page_with_child_pages_shows_its_comments(tmp_path):
     page = (build(tmp_path / "site", tmp_path) / "about/index.html").read_text()
     assert "Bienvenue" in page and "Wedding" in page
     assert page.count("Superbe, votre site") == 1
+
+
+def test_a_comment_with_an_old_flash_player_is_kept_without_the_player():
+    # The site's author answering with a video (2008): the <object> made the whole comment spam.
+    from chalicelib.wordpress.comments import screen, threaded
+
+    video = (
+        'une petite vidéo\n<object width="437" height="370"><param name="movie" '
+        'value="http://www.viddler.com/player/df7fecf6/" />'
+        '<embed src="http://www.viddler.com/player/df7fecf6/" type="application/x-shockwave-flash"></embed></object>'
+    )
+    injected = "nice<script>document.location='https://evil.example/'</script>"
+    kept, spam = screen([replace(comment(1), content=video), replace(comment(2), content=injected)])
+    assert [c.id for c in kept] == [1] and [c.id for c, _ in spam] == [2]
+    assert [e["content"] for e in threaded(kept, "+00:00")] == ["<p>une petite vidéo</p>"]
