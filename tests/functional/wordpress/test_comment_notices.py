@@ -159,7 +159,8 @@ def test_a_comment_with_an_old_flash_player_is_kept_without_the_player():
     video = (
         'une petite vidéo\n<object width="437" height="370"><param name="movie" '
         'value="http://www.viddler.com/player/df7fecf6/" />'
-        '<embed src="http://www.viddler.com/player/df7fecf6/" type="application/x-shockwave-flash"></embed></object>'
+        '<embed src="http://www.viddler.com/player/df7fecf6/" type="application/x-shockwave-flash">'
+        "</embed></object>"
     )
     injected = "nice<script>document.location='https://evil.example/'</script>"
     kept, spam = screen([replace(comment(1), content=video), replace(comment(2), content=injected)])
