@@ -381,6 +381,18 @@ def _definitions(el: Any, ctx: _Context) -> str:
         ctx.line_start = True
         if child.tag == "dt":
             lines.append(("\n" if lines else "") + " ".join(_children(child, ctx).split()))
+        elif child.tag == "dd" and child.find(".//pre") is not None:
+            # A definition holding a code block (an online judge's sample input) keeps its lines: the
+            # block is indented under the ":", as Goldmark's definition lists read continued blocks.
+            first, *rest = _children(child, ctx).strip().split("\n")
+            lines.append(
+                "\n".join(
+                    [
+                        f":   {first}",
+                        *(f"    {line}" if line.replace(KEEP, "").strip() else line for line in rest),
+                    ]
+                )
+            )
         elif child.tag == "dd":
             lines.append(":   " + " ".join(_children(child, ctx).replace("\\\n", " ").split()))
     ctx.line_start = True
@@ -462,6 +474,8 @@ def _element(el: Any, ctx: _Context) -> str:
         return script(
             "^" if tag == "sup" else "~", text_content(el), link.get("href") if link is not None else ""
         )
+    if ctx.code and tag in EMPHASIS:
+        return inner  # a code span holds no emphasis: `**Input:**` showed its asterisks
     if (
         tag in EMPHASIS
         and "![" in inner

@@ -362,3 +362,16 @@ def test_an_image_in_a_pre_is_kept_as_a_paragraph():
         '[![Capture](https://img.example/capture_thumb.png "Capture")](https://img.example/capture.png)'
         "\n\n```\nSo it was\n```\n"
     )
+
+
+def test_a_definition_holding_a_code_block_keeps_its_lines():
+    # An online judge's problem, as a blog copied it: sample input and output in <dd><pre>. The
+    # definition was written on one line, the code as an inline span: "``` 1 2 3 -1 ```".
+    html = (
+        "<dl><dt><code><b>Input:</b></code></dt><dd>\n<pre><code>1\n2\n\n-1\n</code></pre>\n</dd></dl>"
+        "<dl><dt>Output:</dt><dd>\n<pre><code>5\n4</code></pre>\n</dd></dl><p>after</p>"
+    )
+    assert body(html)[0] == (
+        "`Input:`\n:   ```\n    1\n    2\n\n    -1\n    ```\n\n"
+        "Output:\n:   ```\n    5\n    4\n    ```\n\nafter\n"
+    )
