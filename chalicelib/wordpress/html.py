@@ -23,6 +23,7 @@ from typing import Any
 from chalicelib.wordpress.anchors import keep_anchors
 from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes, spaced_file_blocks
+from chalicelib.wordpress.codetables import code_tables_as_definitions
 from chalicelib.wordpress.details import details_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
 from chalicelib.wordpress.emoji import emoji_images_to_text, may_have_emoji_images
@@ -292,6 +293,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     root = parse_fragment(text)
     if "<pre" in text and "<img" in text:
         images_in_pre_as_paragraphs(root)
+    if "<table" in text and "<pre" in text:
+        code_tables_as_definitions(root)
     if "data-" in text:  # a lazy-loaded image keeps its address in a data- attribute
         unlazy_images(root)
     if may_have_emoji_images(text):

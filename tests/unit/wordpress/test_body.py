@@ -375,3 +375,18 @@ def test_a_definition_holding_a_code_block_keeps_its_lines():
         "`Input:`\n:   ```\n    1\n    2\n\n    -1\n    ```\n\n"
         "Output:\n:   ```\n    5\n    4\n    ```\n\nafter\n"
     )
+
+
+def test_a_table_of_multi_line_code_samples_keeps_their_lines():
+    # An online judge's samples in a table: a Markdown cell holds one line, and the samples' lines
+    # ran together ("``` 8 2 0 1 6 2 ```"). Row by row, each column's name is the term of its cell.
+    html = (
+        '<table border="1"><thead><tr><th><p>bomb.in</p></th><th><p>bomb.out</p></th></tr></thead>'
+        "<tbody><tr><td><pre>8 2\n0 1</pre></td><td><pre>202</pre></td></tr></tbody></table><p>Hint</p>"
+    )
+    assert (
+        body(html)[0]
+        == "bomb.in\n:   ```\n    8 2\n    0 1\n    ```\n\nbomb.out\n:   ```\n    202\n    ```\n\nHint\n"
+    )
+    # a table of one-line cells stays a table
+    assert body("<table><tr><th>a</th></tr><tr><td><pre>1</pre></td></tr></table>")[0].startswith("| a |")
