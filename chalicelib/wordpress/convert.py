@@ -40,6 +40,7 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.patterns import Patterns
 from chalicelib.wordpress.plaintext import plain, plain_start
 from chalicelib.wordpress.plan import Placement, Plan, Planner, item_status
+from chalicelib.wordpress.plannotes import report_placement_notes
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
@@ -155,34 +156,7 @@ class Conversion:
         self.media.gather(plan)
         plan.drop_aliases_over_files(plan.sitemap.local_files or set())
         plan.drop_aliases_too_long()
-        for alias, whose in plan.long_aliases:
-            self.report.warn(
-                "alias-too-long",
-                f"old URL of {whose} too long for a folder ({len(alias.encode())} bytes); no redirect made",
-                alias[:200],
-            )
-        for page_id, parent_folder in plan.flattened:
-            self.report.warn(
-                "page-too-deep",
-                f"nested too deep for a folder under {parent_folder[:80]}…; placed at the top level",
-                f"page {page_id}",
-            )
-        for alias, whose in plan.dropped_aliases:
-            self.report.warn(
-                "alias-collides-with-file",
-                f"old URL {alias} of {whose} is a file of the site; no redirect made",
-                alias,
-            )
-        if nested := plan.nested_aliases:  # attachment pages below posts' .html addresses: one note
-            (first, whose), pages = nested[0], len({page for _, page in nested})
-            of = "1 page" if pages == 1 else f"{pages} pages"
-            where = f"{len(nested)} old URLs of {of} (the first {first}, of {whose}) lie"
-            self.report.warn(
-                "alias-collides-with-file",
-                (where if len(nested) > 1 else f"old URL {first} of {whose} lies")
-                + " inside an old URL ending in .html, which answers as a page of its own; no redirect made",
-                first,
-            )
+        report_placement_notes(plan, self.report)
         return plan
 
     def _settle_variations(self, plan: Plan) -> None:

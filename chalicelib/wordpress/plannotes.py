@@ -1,0 +1,44 @@
+"""What the plan had to leave out or move, as the import report's warnings.
+
+The plan records each old URL it could not give a redirect (too long for a folder, over a file of the
+site, inside another old URL ending in `.html`) and each page it moved up for want of depth; this
+module words them for the report, in the order the report has always listed them.
+"""
+
+from __future__ import annotations
+
+from chalicelib.wordpress.plan import Plan
+from chalicelib.wordpress.report import ConversionReport
+
+
+def report_placement_notes(plan: Plan, report: ConversionReport) -> None:
+    """One warning for each alias the plan dropped and each page it flattened; one for all the
+    attachment pages below posts' `.html` addresses (a real blog had 56, one line each)."""
+    for alias, whose in plan.long_aliases:
+        report.warn(
+            "alias-too-long",
+            f"old URL of {whose} too long for a folder ({len(alias.encode())} bytes); no redirect made",
+            alias[:200],
+        )
+    for page_id, parent_folder in plan.flattened:
+        report.warn(
+            "page-too-deep",
+            f"nested too deep for a folder under {parent_folder[:80]}…; placed at the top level",
+            f"page {page_id}",
+        )
+    for alias, whose in plan.dropped_aliases:
+        report.warn(
+            "alias-collides-with-file",
+            f"old URL {alias} of {whose} is a file of the site; no redirect made",
+            alias,
+        )
+    if nested := plan.nested_aliases:
+        (first, whose), pages = nested[0], len({page for _, page in nested})
+        of = "1 page" if pages == 1 else f"{pages} pages"
+        where = f"{len(nested)} old URLs of {of} (the first {first}, of {whose}) lie"
+        report.warn(
+            "alias-collides-with-file",
+            (where if len(nested) > 1 else f"old URL {first} of {whose} lies")
+            + " inside an old URL ending in .html, which answers as a page of its own; no redirect made",
+            first,
+        )
