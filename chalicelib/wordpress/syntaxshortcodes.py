@@ -91,9 +91,9 @@ _NOT_A_LANGUAGE = re.compile(r"[^\w+#.-]")
 def fence_language(name: str, attrs: dict[str, str]) -> str:
     """The fence language of the code shortcode `name`: its own for an alias, else its `language`
     (or `lang`, or first bare) attribute, read as the plugin reads aliases."""
-    given = name if name in LANGUAGES else attrs.get("language") or attrs.get("lang") or attrs.get("0", "")
-    given = given.strip().lower()
-    return LANGUAGES.get(given) or _NOT_A_LANGUAGE.sub("", given)
+    return class_language(
+        name if name in LANGUAGES else attrs.get("language") or attrs.get("lang") or attrs.get("0", "")
+    )
 
 
 def pre_language(value: str) -> str:
