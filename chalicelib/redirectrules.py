@@ -23,7 +23,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, unquote, urljoin
 
 FILE = "_redirects"
 MAX_BYTES = 1024 * 1024
@@ -122,9 +122,11 @@ def read_rule(fields: list[str], base_url: str, where: str) -> tuple[str, Rule |
         return "the new address must be a path (/…) or an http(s) URL", None
     if _PLACEHOLDER.search(new):
         return "a target with :splat or :placeholders needs a server", None
-    if ".." in old.split("/"):
-        return "an old path with '..' is no path of the site", None
-    return "", Rule(_file_of(old), urljoin(base_url, new.lstrip("/")) if new.startswith("/") else new, forced)
+    # The bucket's key is the decoded path (S3 decodes a request's path): `/caf%C3%A9` is `café`.
+    path = _file_of(unquote(old))
+    if ".." in path.split("/") or "//" in path or any(ord(c) < 0x20 for c in path):
+        return "an old path with '..', '//' or a control character is no path of the site", None
+    return "", Rule(path, urljoin(base_url, new.lstrip("/")) if new.startswith("/") else new, forced)
 
 
 def _pattern_rule(old: str, new: str, forced: bool, where: str) -> tuple[str, PatternRule | None]:

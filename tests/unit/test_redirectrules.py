@@ -27,6 +27,21 @@ def test_plain_rules_become_redirects_under_the_stages_base_url() -> None:
     ]
 
 
+def test_an_old_path_is_kept_as_the_key_s3_finds_for_it() -> None:
+    # S3 decodes a request's path before it looks the key up: `/caf%C3%A9/` is served by `café/...`.
+    rules = read_rules(
+        b"/caf%C3%A9/ /cafe/\n/2012/01/post.html/photo/ /posts/post/\n/a%2F..%2Fb /x/\n/a%00b /x/\n",
+        BASE,
+    )
+    assert rules.rules == [
+        Rule("café/index.html", BASE + "cafe/", False),
+        Rule("2012/01/post.html/photo/index.html", BASE + "posts/post/", False),
+    ]
+    assert [line.split(": ")[1] for line in rules.skipped] == [
+        "an old path with '..', '//' or a control character is no path of the site"
+    ] * 2
+
+
 def test_what_needs_a_server_is_named_by_line() -> None:
     rules = read_rules(
         b"/blog/*  https://blog.example.org/:splat  301\n"
