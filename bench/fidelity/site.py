@@ -1,6 +1,7 @@
 """A built site (Hugo's public/ folder) as a visitor meets it: URLs answer with a page, a redirect
-(Hugo's alias pages: a meta refresh), or nothing; old `?p=ID` style links go through the home page's
-redirect script and the map it fetches. Benchmark-only code: never imported by chalicelib.
+(Hugo's alias pages: a meta refresh; a plain rule of its `_redirects` file, which the publish step
+makes an S3 redirect), or nothing; old `?p=ID` style links go through the home page's redirect script
+and the map it fetches. Benchmark-only code: never imported by chalicelib.
 """
 
 from __future__ import annotations
@@ -41,12 +42,34 @@ class BuiltSite:
     def read(self, path: Path) -> str:
         return path.read_text("utf-8", errors="replace")
 
+    @cached_property
+    def rules(self) -> dict[str, str]:
+        """The plain rules of the build's `_redirects` file ({old path without its trailing slash: new
+        path}); a rule with a splat, placeholder, condition or non-redirect status is not counted."""
+        rules: dict[str, str] = {}
+        source = self.public / "_redirects"
+        lines = source.read_text("utf-8", errors="replace").splitlines() if source.is_file() else []
+        for line in lines:
+            fields = line.split("#", 1)[0].split()
+            if len(fields) not in (2, 3) or fields[2:] not in ([], ["301"], ["302"], ["307"], ["308"]):
+                continue
+            old, new = fields[0], fields[1]
+            plain = old.startswith("/") and not any(c in old for c in "*:?")
+            if plain and "*" not in new and "/:" not in new:
+                rules.setdefault(unquote(old).rstrip("/"), new)
+        return rules
+
     def follow(self, path: str) -> Path | None:
         """The page `path` ends at after the site's redirects, or None when nothing answers."""
         for _ in range(HOPS):
             found = self.file_for(path)
             if found is None:
-                return None
+                plain = unquote(path).rstrip("/")
+                rule = self.rules.get(plain) or self.rules.get(plain.removeprefix(self.prefix))
+                if rule is None:
+                    return None
+                path = urlsplit(rule).path or "/"
+                continue
             match = REFRESH.search(self.read(found)[:2000]) if found.suffix == ".html" else None
             if match is None:
                 return found

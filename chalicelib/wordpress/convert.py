@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from chalicelib.wordpress.aliasdrops import drop_aliases_over_files, drop_aliases_too_long, nested_block
 from chalicelib.wordpress.builderdata import builder_body
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.datearchives import archive_terms
@@ -154,8 +155,8 @@ class Conversion:
             self.report.warn("duplicate-slug", renamed_slug_note(wanted, slug), f"{item_id}")
         self.plan = plan
         self.media.gather(plan)
-        plan.drop_aliases_over_files(plan.sitemap.local_files or set())
-        plan.drop_aliases_too_long()
+        drop_aliases_over_files(plan, plan.sitemap.local_files or set())
+        drop_aliases_too_long(plan)
         report_placement_notes(plan, self.report)
         return plan
 
@@ -467,7 +468,7 @@ class Conversion:
                 json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
             )
         published = {key.partition("/")[0]: n for key, n in plan.counts.items() if key.endswith("/published")}
-        write_text(self.work, "static/_redirects", redirects_file(published))
+        write_text(self.work, "static/_redirects", redirects_file(published) + nested_block(plan))
         copy_theme(self.work, self.options.theme)
         PortableLayouts().write(self.work, self.shortcodes, hooks=("passthrough",) if self.math else ())
         for key, n in sorted(plan.counts.items()):

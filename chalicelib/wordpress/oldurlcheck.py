@@ -6,8 +6,9 @@ attachment pages (`?attachment_id=` and the attachment's own link), the year and
 posts, category, tag and author archives with their ID queries (`?cat=`, `?tag=`, `?author=`), and
 the feeds. `check_old_urls(export, public)` checks them
 against a Hugo build (`public/`) and counts them (`N/M`); `unanswered` lists the ones that fail. A
-path answers when the build has a file or an alias page there; a query answers when the home page
-carries the redirect script and its published map sends the query to a page the build has.
+path answers when the build has a file or an alias page there, or its `_redirects` file a plain rule
+for it (Presslift publishes each as an S3 redirect); a query answers when the home page carries the
+redirect script and its published map sends the query to a page the build has.
 `make bench-fidelity` and the tests call these.
 
 This module only reads the export and the build; it never writes or fetches anything.
@@ -23,6 +24,8 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
+from chalicelib.redirectrules import FILE as REDIRECTS_FILE
+from chalicelib.redirectrules import Rule, read_rules
 from chalicelib.wordpress.datearchives import (
     archive_day,
     archive_terms,
@@ -184,14 +187,26 @@ def _old_urls(reader: ExportReader, options: ConvertOptions) -> list[OldUrl]:
     return sorted(found.values(), key=lambda u: u.url)
 
 
-def _serves(public: Path, path: str) -> bool:
+def _serves(public: Path, path: str, redirects: frozenset[str] = frozenset()) -> bool:
     relative = path.lstrip("/")
     if relative.startswith("..") or "/../" in relative:
         return False
+    if relative in redirects or f"{relative.rstrip('/')}/index.html" in redirects:
+        return True
     candidate = public / relative
     if relative == "" or relative.endswith("/") or candidate.is_dir():
         candidate = candidate / "index.html"
     return candidate.is_file()
+
+
+def published_redirects(public: Path) -> frozenset[str]:
+    """The paths the build's `_redirects` file redirects with a plain rule, as the publish step keeps
+    them (the object each is published at: `old/index.html` for `/old/`)."""
+    rules = public / REDIRECTS_FILE
+    if not rules.is_file():
+        return frozenset()
+    found = read_rules(rules.read_bytes(), "https://site.invalid/").rules
+    return frozenset(rule.path for rule in found if isinstance(rule, Rule))
 
 
 def published_query_map(public: Path) -> dict[str, dict[str, str]]:
@@ -205,8 +220,11 @@ def published_query_map(public: Path) -> dict[str, dict[str, str]]:
     return json.loads(published.read_text()) if published.is_file() else {}
 
 
-def answer(url: OldUrl, public: Path, query_map: dict[str, dict[str, str]]) -> str:
-    """Where the build answers `url` ("" when it does not): a path of the build, or the map's target."""
+def answer(
+    url: OldUrl, public: Path, query_map: dict[str, dict[str, str]], redirects: frozenset[str] = frozenset()
+) -> str:
+    """Where the build answers `url` ("" when it does not): a path of the build (or of its
+    `redirects`, see `published_redirects`), or the map's target."""
     path, _, query = url.url.partition("?")
     if query:
         params = parse_qs(query)
@@ -217,7 +235,7 @@ def answer(url: OldUrl, public: Path, query_map: dict[str, dict[str, str]]) -> s
         if path == "/" and not any(key in QUERY_FORMS for key in params) and _serves(public, path):
             return path  # a query the old site ignored, such as ?utm_source=
         return ""
-    return path if _serves(public, path) else ""
+    return path if _serves(public, path, redirects) else ""
 
 
 @dataclass(frozen=True)
@@ -243,9 +261,9 @@ def check_old_urls(
 
     `with_files=False` leaves out uploads (kind "file"), for a site converted without its media.
     """
-    query_map = published_query_map(public)
+    query_map, redirects = published_query_map(public), published_redirects(public)
     checked = tuple(u for u in old_urls(export, options) if with_files or u.kind != "file")
-    return OldUrlCheck(checked, tuple(u for u in checked if not answer(u, public, query_map)))
+    return OldUrlCheck(checked, tuple(u for u in checked if not answer(u, public, query_map, redirects)))
 
 
 def unanswered(

@@ -10,7 +10,6 @@ This module must never write files or keep item bodies: the plan stays small how
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chalicelib.wordpress.datearchives import TAXONOMY as DATE_ARCHIVES
@@ -44,7 +43,6 @@ from chalicelib.wordpress.oldurls import (
     LATER_PAGE,
     POSTS_PER_PAGE,
     archive_page_paths,
-    collides_with_file,
     comment_page_paths,
     guid_id,
     links_to_file,
@@ -52,7 +50,6 @@ from chalicelib.wordpress.oldurls import (
     renamed_paths,
     site_base_path,
     site_relative,
-    under_a_file,
 )
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.slugs import (
@@ -60,7 +57,6 @@ from chalicelib.wordpress.slugs import (
     MAX_SEGMENT_BYTES,
     SUFFIX_BYTES,
     SlugRegistry,
-    fits_as_folder,
     slugify,
 )
 from chalicelib.wordpress.squarespace import written_text
@@ -143,43 +139,13 @@ class Plan:
     id_aliases: dict[int, int] = field(default_factory=dict)
     term_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, term id) -> url
     dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
-    nested_aliases: list[tuple[str, str]] = field(default_factory=list)  # inside a .html alias
+    nested_aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (alias, whose, url)
     long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
     date_archives: str = ""
     # Published posts by author login: how many pages of /author/login/ WordPress served.
     author_posts: Counter[str] = field(default_factory=Counter)
-
-    def drop_aliases_over_files(self, present: set[str]) -> None:
-        """Drops each alias that would be written over a file the site serves: an upload it has (by
-        its uploads-relative path in `present`) or a feed. An upload the site lacks keeps its alias,
-        so its old URL still leads to the page that showed it."""
-        folders = {rel.rsplit("/", n)[0] for rel in present for n in range(1, rel.count("/") + 1)}
-        self._drop_aliases(lambda alias: collides_with_file(alias, present, folders), self.dropped_aliases)
-        pages: list[Placement | TermPage] = [*self.placements.values(), *self.term_pages.values()]
-        inside = under_a_file([*self.home_aliases, *(alias for p in pages for alias in p.aliases)])
-        self._drop_aliases(inside, self.nested_aliases)
-
-    def drop_aliases_too_long(self) -> None:
-        """Drops each old URL too long to be a folder (see `fits_as_folder`): Hugo could not write its
-        redirect, and one such alias fails the whole build."""
-        self._drop_aliases(lambda alias: not fits_as_folder(alias), self.long_aliases)
-
-    def _drop_aliases(self, refused: Callable[[str], bool], dropped: list[tuple[str, str]]) -> None:
-        """Takes every alias `refused` says no to off the pages, the home page and the term pages,
-        recording (alias, whose) in `dropped`."""
-
-        def kept(aliases: list[str], whose: str) -> list[str]:
-            over = [alias for alias in aliases if refused(alias)]
-            dropped.extend((alias, whose) for alias in over)
-            return [alias for alias in aliases if alias not in over] if over else aliases
-
-        for item_id, placement in self.placements.items():
-            placement.aliases = kept(placement.aliases, f"{placement.type} {item_id}")
-        self.home_aliases = kept(self.home_aliases, "the home page")
-        for page in self.term_pages.values():
-            page.aliases = kept(page.aliases, f"{page.taxonomy} {page.folder}")
 
     def term_value(self, term: Term) -> str:
         """What a post's front matter names the term by ("" when it has no page of its own)."""

@@ -1,12 +1,14 @@
 """What the plan had to leave out or move, as the import report's warnings.
 
 The plan records each old URL it could not give a redirect (too long for a folder, over a file of the
-site, inside another old URL ending in `.html`) and each page it moved up for want of depth; this
-module words them for the report, in the order the report has always listed them.
+site, inside another old URL ending in `.html` where no `_redirects` rule can hold it) and each page
+it moved up for want of depth; this module words them for the report, in the order the report has
+always listed them.
 """
 
 from __future__ import annotations
 
+from chalicelib.wordpress.aliasdrops import nested_rules
 from chalicelib.wordpress.plan import Plan
 from chalicelib.wordpress.report import ConversionReport
 
@@ -32,13 +34,14 @@ def report_placement_notes(plan: Plan, report: ConversionReport) -> None:
             f"old URL {alias} of {whose} is a file of the site; no redirect made",
             alias,
         )
-    if nested := plan.nested_aliases:
+    if nested := nested_rules(plan)[1]:
         (first, whose), pages = nested[0], len({page for _, page in nested})
         of = "1 page" if pages == 1 else f"{pages} pages"
         where = f"{len(nested)} old URLs of {of} (the first {first}, of {whose}) lie"
         report.warn(
             "alias-collides-with-file",
             (where if len(nested) > 1 else f"old URL {first} of {whose} lies")
-            + " inside an old URL ending in .html, which answers as a page of its own; no redirect made",
+            + " inside an old URL ending in .html and cannot be a _redirects rule (a space, ':' or '*', or"
+            " its page is not published); no redirect made",
             first,
         )

@@ -223,12 +223,14 @@ def _over_budget(manifest: Manifest) -> list[str]:
 
 def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) -> None:
     """The site's `_redirects` rules as redirect pages in the tree (see `redirectrules`): a rule for a
-    path the site builds yields to the page (a forced one is named); the first rule for a path wins."""
+    path the site builds yields to the page (a forced one is named); the first rule for a path wins.
+    A rule for a path no folder can hold (below a file of the tree) is a redirect of the manifest only."""
     manifest = stored.manifest
     rules = read_rules(data, manifest.base_url)
     stored.redirect_notes.extend(rules.skipped)
     built = sorted(seen - {REDIRECTS_FILE, HEADERS_FILE})
     made: set[str] = set()
+    folders = {path.rsplit("/", n)[0] for path in seen for n in range(1, path.count("/") + 1)}
     patterns = 0
     for rule in rules.rules:
         if isinstance(rule, PatternRule):
@@ -243,18 +245,20 @@ def _add_redirects(out: Any, stored: StoredTree, data: bytes, seen: set[str]) ->
                 continue
             before = len(made)
             for page in expand(rule, built, manifest.base_url):
-                _add_redirect(out, stored, page, seen, made)
+                _add_redirect(out, stored, page, seen, made, folders)
                 if len(made) >= MAX_PATTERN_PAGES:
                     stored.redirect_notes.append(f"{rule.line}: stopped at {MAX_PATTERN_PAGES} redirects")
                     break
             if len(made) == before:
                 stored.redirect_notes.append(f"{rule.line}: no file the site builds matches its new address")
         else:
-            _add_redirect(out, stored, rule, seen, made)
+            _add_redirect(out, stored, rule, seen, made, folders)
     stored.redirect_rules = len(made)
 
 
-def _add_redirect(out: Any, stored: StoredTree, rule: Rule, seen: set[str], made: set[str]) -> None:
+def _add_redirect(
+    out: Any, stored: StoredTree, rule: Rule, seen: set[str], made: set[str], folders: set[str]
+) -> None:
     if rule.path in made:
         return
     if rule.path in seen:  # the site builds that page: it stays, as on Netlify without `!`
@@ -263,14 +267,22 @@ def _add_redirect(out: Any, stored: StoredTree, rule: Rule, seen: set[str], made
                 f"{REDIRECTS_FILE}: the forced rule for /{rule.path} is not kept: the site builds it"
             )
         return
+    made.add(rule.path)
+    stored.manifest.redirects[rule.path] = rule.target
+    parts = rule.path.split("/")
+    above = ["/".join(parts[:n]) for n in range(1, len(parts))]
+    if rule.path in folders or any(path in seen or path in made for path in above):
+        # A folder of the tree, or inside one of its files (`post.html/photo/index.html` below a
+        # post's `post.html`): no folder can hold it, a bucket can (a key is not a folder). The
+        # publish step makes the redirect from the manifest alone; the tree has no file for it.
+        return
     page = redirect_page(rule.target)
     info = tarfile.TarInfo(rule.path)
     info.size, info.mode = len(page), 0o644
     out.add(info, io.BytesIO(page))
     digest = hashlib.md5(page, usedforsecurity=False).hexdigest()
     stored.manifest.files.append(ManifestEntry(rule.path, digest, len(page), content_type_for(rule.path)))
-    stored.manifest.redirects[rule.path] = rule.target
-    made.add(rule.path)
+    folders.update(above)
 
 
 def _read_page(

@@ -170,6 +170,33 @@ def test_a_redirects_file_becomes_redirect_pages_and_is_not_stored(tmp_path: Pat
     assert (unpacked / "old/index.html").read_bytes().count(b"https://staging.example/posts/new/") == 3
 
 
+def test_a_redirect_no_folder_can_hold_is_published_from_the_manifest_alone(tmp_path: Path) -> None:
+    # A post's old address `2012/01/scar.html` is a file (Hugo's alias page); its attachment pages'
+    # `2012/01/scar.html/photo/` would be folders inside it. A bucket holds both keys; a tree cannot.
+    site = {**SITE, "staging/2012/01/scar.html": ALIAS, "staging/v1.0/index.html": PAGE}
+    rules = (
+        "/2012/01/scar.html/photo/ /posts/scar/ 301\n/2012/01/scar.html/类图/ /posts/scar/\n"
+        "/v1.0 /posts/new/ 301\n/2012/01/scar.html/ok.png/x /posts/scar/\n"
+    )
+    archive = runner_archive(tmp_path, {**site, "staging/_redirects": rules.encode()})
+    manifest = empty()
+    stored = store_stream(archive, tmp_path / "tree.tar.gz", manifest)
+    nested = {
+        "2012/01/scar.html/photo/index.html",
+        "2012/01/scar.html/类图/index.html",
+        "v1.0",  # a folder of the tree
+        "2012/01/scar.html/ok.png/x/index.html",
+    }
+    assert {path: manifest.redirects[path] for path in nested} == dict.fromkeys(
+        nested - {"v1.0"}, "https://staging.example/posts/scar/"
+    ) | {"v1.0": "https://staging.example/posts/new/"}
+    assert stored.redirect_rules == 4 and not stored.redirect_notes
+    assert not nested & {entry.path for entry in manifest.files}
+    unpack(tmp_path / "tree.tar.gz", unpacked := tmp_path / "out")
+    assert (unpacked / "2012/01/scar.html").read_bytes() == ALIAS
+    assert (unpacked / "v1.0/index.html").read_bytes() == PAGE
+
+
 def test_a_redirects_file_of_many_patterns_matches_at_most_a_hundred(tmp_path: Path) -> None:
     rules = b"".join(f"/old{n}/* /nothing{n}/:splat\n".encode() for n in range(150))
     archive = runner_archive(tmp_path, {**SITE, "staging/_redirects": rules})

@@ -494,38 +494,43 @@ def test_a_scheduled_post_joins_its_archives_and_id_map_from_its_date(tmp_path):
     assert "/archives/2099-01/" in (after / "2099/01/index.html").read_text()
 
 
-def test_attachment_pages_below_a_posts_html_address_leave_the_build_whole(tmp_path, hugo_build):
+def test_attachment_pages_below_a_posts_html_address_are_kept_as_redirect_rules(tmp_path, hugo_build):
     # Permalinks ending in .html (/%year%/%monthnum%/%postname%.html): the post's old address is a file
     # of Hugo's, and its attachment pages' (/2012/01/scar.html/loading/) would be folders inside it.
-    # Hugo failed the whole build on them ("not a directory"); a Chinese blog's 56 posts had such pages.
+    # Hugo failed the whole build on them ("not a directory"); a Chinese blog's 56 posts had such pages
+    # (292 old URLs). A bucket holds both keys: they become `_redirects` rules, published as S3 redirects.
     post = f"{SITE}/2012/01/scar.html"
     items = [item("Scar", post_id=176, link=post, guid=f"{SITE}/?p=176", slug="scar")]
-    for n, name in enumerate(("loading", "photo-2"), start=1):
+    for n, name in enumerate(("loading", "%e7%b1%bb%e5%9b%be", "has space", "draft-photo"), start=1):
         items.append(
             item(
                 name,
                 post_id=176 + n,
                 post_type="attachment",
                 status="inherit",
-                parent=176,
-                link=f"{post}/{name}/",
+                parent=176 if name != "draft-photo" else 190,
+                link=f"{post}/{name}/" if name != "draft-photo" else f"{SITE}/2012/01/draft.html/{name}/",
                 slug=name,
-                attachment_url=f"{SITE}/wp-content/uploads/2012/01/{name}.png",
+                attachment_url=f"{SITE}/wp-content/uploads/2012/01/{n}.png",
             )
         )
+    items.append(item("Draft", post_id=190, link=f"{SITE}/2012/01/draft.html", slug="draft", status="draft"))
     export = write_export(tmp_path / "export.xml", items)
     report = convert_export(export, tmp_path / "site")
     public = hugo_build(tmp_path / "site", tmp_path)
     assert 'url=https://old.example/posts/scar/"' in (public / "2012/01/scar.html").read_text()
+    rules = (public / "_redirects").read_text().split("\n")
+    assert "/2012/01/scar.html/loading/ /posts/scar/ 301" in rules
+    assert "/2012/01/scar.html/类图/ /posts/scar/ 301" in rules
+    # An attachment of a draft goes home, as every such attachment page does.
+    assert "/2012/01/draft.html/draft-photo/ / 301" in rules
+    assert not any("has space" in rule for rule in rules)
     notes = [w.message for w in report.warnings if w.code == "alias-collides-with-file"]
     assert notes == [
-        "2 old URLs of 1 page (the first /2012/01/scar.html/loading/, of post 176) lie inside an old URL "
-        "ending in .html, which answers as a page of its own; no redirect made"
+        "old URL /2012/01/scar.html/has space/ of post 176 lies inside an old URL ending in .html and "
+        "cannot be a _redirects rule (a space, ':' or '*', or its page is not published); no redirect made"
     ]
-    assert {u.url for u in unanswered(export, public)} == {
-        "/2012/01/scar.html/loading/",
-        "/2012/01/scar.html/photo-2/",
-    }
+    assert {u.url for u in unanswered(export, public)} == {"/2012/01/scar.html/has space/"}
 
 
 def test_a_term_whose_name_starts_with_a_dot_or_has_a_hash_has_a_page_and_its_old_address(
