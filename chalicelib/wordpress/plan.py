@@ -438,6 +438,7 @@ class Planner:
                 folders[page.id] = f"{parent_folder}/{slug}".lstrip("/")
             return folders[light.id]
 
+        links: dict[str, str] = {}  # a published item's own old address -> its new URL
         for light in self._items:
             if light.id not in written:
                 continue
@@ -464,6 +465,8 @@ class Planner:
             )
             plan.placements[light.id] = placement
             target = Target(url, "/" + folder, statuses[light.id] == "published")
+            if target.published and plan.sitemap.is_old_site(light.link) and "?" not in light.link:
+                links.setdefault(url_path(light.link), url)
             plan.sitemap.by_id[light.id] = target
             for old in (light.link, light.guid, *self._repeat_links.get(light.id, ())):
                 if old and plan.sitemap.is_old_site(old) and "?" not in old:
@@ -474,6 +477,10 @@ class Planner:
             for old_path in light.renamed_paths:
                 if old_path != url and old_path not in placement.aliases:
                     placement.aliases.append(old_path)
+        # A published item's own address stays its own when another item was renamed away from it or
+        # began there (WordPress gave the freed slug to a new post and answers the address with it).
+        for placement in plan.placements.values():
+            placement.aliases = [a for a in placement.aliases if links.get(a, placement.url) == placement.url]
 
     def _place_terms(self) -> None:
         plan = self.plan

@@ -238,6 +238,26 @@ def test_a_site_that_lived_under_a_path_keeps_its_urls_below_the_new_base(tmp_pa
     assert unanswered(export, public) == []
 
 
+def test_an_address_a_renamed_post_left_stays_with_the_post_that_has_it_now(tmp_path, hugo_build):
+    # A real WordPress.com blog: a post was renamed to `...-2` (its `_wp_old_slug` the first name) and a
+    # new post took the freed slug an hour earlier by date. WordPress answers the address with the post
+    # that has it; the renamed one's old-slug alias had overwritten it with a redirect to itself.
+    day = f"{SITE}/2012/07/31"
+    posts = [
+        item("Dinosaurs", post_id=272, link=f"{day}/dinosaurs-2/", slug="dinosaurs-2",
+             meta=(("_wp_old_slug", "dinosaurs"),), date="2012-07-31 14:26:18"),
+        item("Dinosaurs", post_id=213, link=f"{day}/dinosaurs/", slug="dinosaurs",
+             date="2012-07-31 15:22:07"),
+    ]  # fmt: skip
+    export = write_export(tmp_path / "export.xml", posts)
+    convert_export(export, tmp_path / "site")
+    renamed = frontmatter.load(tmp_path / "site/content/posts/dinosaurs-2/index.md")
+    assert renamed["aliases"] == ["/2012/07/31/dinosaurs-2/"]
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert "/posts/dinosaurs/" in (public / "2012/07/31/dinosaurs/index.html").read_text()
+    assert unanswered(export, public) == []
+
+
 def test_a_term_whose_name_has_an_underscore_or_an_entity_gets_its_own_page(tmp_path, hugo_build):
     export = write_export(
         tmp_path / "export.xml",
