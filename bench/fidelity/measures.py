@@ -27,6 +27,7 @@ PUBLISHED_TIME = re.compile(r'<meta property="article:published_time" content="(
 TIME_TAG = re.compile(r'<time[^>]+datetime="([^"]+)"')
 H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S | re.I)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+TITLE_SEPARATOR = re.compile(r"\s*(?:$|[|:·•»–—-]\s)")
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{2,6}) ?")
 ATTR_URL = re.compile(r'\b(?:src|href|poster|srcset|data-src)="([^"]+)"', re.I)
 MEDIA_URL = re.compile(
@@ -141,10 +142,12 @@ def items_built(export: Export, pages: dict[str, Path]) -> Measure:
 
 def unpublished_leaked(export: Export, site: BuiltSite) -> Measure:
     """Passed = hidden items that do not appear: not at `?p=ID`, not by their body text, not as a
-    page titled like them (text shared with a public item proves nothing and is not used)."""
+    page titled like them: their title alone or before the site's name (text or a title shared with a
+    public item or a public item's category or tag proves nothing and is not used)."""
     m = Measure("unpublished not leaked")
     public_text = " ".join(loose(plain(i.content)) for i in export.public_items)
     public_titles = {loose(i.title) for i in export.public_items}
+    public_titles |= {loose(name) for i in export.public_items for name in (*i.categories, *i.tags)}
     pages = site.pages()
     titles = {p: _title(p) for p in pages}
     for item in export.items:
@@ -162,10 +165,16 @@ def unpublished_leaked(export: Export, site: BuiltSite) -> Measure:
                 break
             if snippet and snippet in page_text(page):
                 where = f"its text is in {page.relative_to(site.public)}"
-            elif title and title not in public_titles and titles[page].startswith(title):
+            elif title and title not in public_titles and _titled(titles[page], title):
                 where = f"{page.relative_to(site.public)} is titled like it"
         m.check(not where, f"{item.status} {_label(item)}: {where}")
     return m
+
+
+def _titled(shown: str, title: str) -> bool:
+    """A page's title is `title`, alone or followed by a separator and the site's name ("Vectorian"
+    is not "Vectorian.net", nor "Some" "Some cool things")."""
+    return shown.startswith(title) and TITLE_SEPARATOR.match(shown[len(title) :]) is not None
 
 
 def _title(page: Path) -> str:
