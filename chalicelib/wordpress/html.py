@@ -51,6 +51,10 @@ from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
 from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, convert_shortcodes
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
+PRE_AROUND_BLOCK = re.compile(
+    r"<pre\b[^>]*>\s*(?:<code\b[^>]*>)?\s*(?:<div>)?\s*(ZQXSHORTCODE\d+ZQX)\s*(?:</div>)?\s*(?:</code\s*>)?\s*</pre\s*>",
+    re.I,
+)
 MORE = re.compile(r"<!--\s*more\b.*?-->", re.S)
 NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->")
 MORE_TOKEN = "ZQXMOREZQX"
@@ -287,6 +291,11 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     if has_page_builder(text):  # Divi, WPBakery, Avada: the page is inside their shortcodes
         text = unwrap_page_builders(text, ctx.gallery_images, ctx.warn, placeholders)
     text = convert_shortcodes(text, sc, placeholders)
+    if "ZQXSHORTCODE" in text:
+        # A code shortcode alone in a <pre> (Windows Live Writer's code plugin wrote them so) is that
+        # code block: fenced by the <pre> too, its fences crossed and the rest of the post swapped
+        # code for text (a real post's six screenshots were shown as code).
+        text = PRE_AROUND_BLOCK.sub(r"\n\n<div>\1</div>\n\n", text)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:
         text = wpautop(text)

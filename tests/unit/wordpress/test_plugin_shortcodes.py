@@ -64,6 +64,21 @@ def test_code_shortcodes_name_their_language_by_alias_too():
     assert body('[sourcecode language="Python"]x = 1[/sourcecode]')[0] == "```python\nx = 1\n```\n"
 
 
+def test_a_code_shortcode_alone_in_a_pre_is_one_code_block_and_the_text_after_it_stays_text():
+    # Windows Live Writer's code plugin wrapped each [sourcecode] in its own <pre>: fenced twice, the
+    # fences crossed and every paragraph after the first swapped places with code.
+    html = (
+        '<p>Start:</p>\n<div class="wlWriterEditableSmartContent"><pre style="white-space:normal;">\n'
+        '[sourcecode language="csharp"]\nvar a = 1;\n[/sourcecode]\n</pre>\n</div>\n\n'
+        '<p>Then <img src="https://example.com/a.png" alt="diagram"></p>\n'
+        "<pre><code>[code]x = 2[/code]</code></pre>"
+    )
+    markdown = body(html)[0]
+    assert markdown.count("```") == 4
+    assert "```csharp\nvar a = 1;\n```" in markdown and "```\nx = 2\n```" in markdown
+    assert "\nThen ![diagram](https://example.com/a.png)\n" in markdown
+
+
 @pytest.mark.parametrize(
     "text",
     [
