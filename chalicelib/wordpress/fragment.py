@@ -6,6 +6,7 @@ This module must never fetch anything, resolve entities from a DTD, or change wh
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree
@@ -14,6 +15,10 @@ from lxml import etree
 # class lookup ran for every element a conversion touched, and nothing here needs their methods.
 HTML_PARSER = etree.HTMLParser()
 _STRING = etree.XPath("string()")
+# Void elements in HTML5 that libxml2's HTML 4 parser reads as containers: `<embed ...>text` put the
+# text (a whole post, under a browser plugin's injected `<embed>`) inside the element.
+NESTING_VOIDS = ("embed", "source", "track", "wbr", "keygen")
+_NESTING_VOID = re.compile(r"<(?:embed|source|track|wbr|keygen)\b", re.I)
 
 
 def text_content(el: Any) -> str:
@@ -34,7 +39,24 @@ def parse_fragment(html_text: str) -> Any:
     if body is not None:
         root.text = body.text
         root.extend(list(body))
+        if _NESTING_VOID.search(html_text):
+            _empty_voids(root)
     return root
+
+
+def _empty_voids(root: Any) -> None:
+    """What libxml2 put inside a void element goes after it, where a browser puts it."""
+    for element in list(root.iter(*NESTING_VOIDS)):
+        children = list(element)
+        if not children and not element.text:
+            continue
+        parent, tail = element.getparent(), element.tail
+        element.tail, element.text = element.text, None
+        at = parent.index(element)
+        for offset, child in enumerate(children, start=1):
+            parent.insert(at + offset, child)  # with its own tail
+        last = children[-1] if children else element
+        last.tail = (last.tail or "") + (tail or "")
 
 
 def remove_node(node: Any) -> None:

@@ -390,3 +390,21 @@ def test_a_table_of_multi_line_code_samples_keeps_their_lines():
     )
     # a table of one-line cells stays a table
     assert body("<table><tr><th>a</th></tr><tr><td><pre>1</pre></td></tr></table>")[0].startswith("| a |")
+
+
+def test_a_post_inside_a_browser_plugins_embed_keeps_its_text():
+    # A download manager's browser plugin (Xunlei Thunder) wrote `<embed ...>` into the editor around a
+    # whole post. <embed> is void: a browser shows what follows it; libxml2 read it as the embed's
+    # content, and the post was stripped with the plugin tag, body and all.
+    html = (
+        '<p><embed height="0" id="thunder_helper" type="application/thunder_download_plugin" width="0">'
+        "Back again.<br />\n</embed></p>\n"
+        '<p><embed height="0" type="application/thunder_download_plugin" width="0">\n'
+        "<p>First I searched:</p>\n<pre>find -name &quot;*.js&quot;</pre>\n"
+        '<p><img alt="Result" src="https://old.example/a.png" /></p></embed></p>'
+        "<p>Then a <wbr>long <b>word</b>.</p>"
+    )
+    markdown = body(html)[0]
+    assert "Back again." in markdown and "First I searched:" in markdown
+    assert '```\nfind -name "*.js"\n```' in markdown and "![Result](/a.png)" in markdown
+    assert "Then a long **word**." in markdown
