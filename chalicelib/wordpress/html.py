@@ -253,6 +253,24 @@ def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) ->
     return " ".join(text_content(root).split()), findings
 
 
+def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:
+    """Says what no Markdown can hold: a drawing written into the post (an inline `<svg>`, a
+    `<canvas>` a script drew on), which Hugo's Markdown leaves out."""
+    drawings = [
+        el for el in root.iter("svg", "canvas") if not any(up.tag == "svg" for up in el.iterancestors())
+    ]
+    if not drawings:
+        return
+    names = ", ".join(sorted({f"<{el.tag}>" for el in drawings}))
+    several = len(drawings) > 1
+    warn(
+        "drawing-not-kept",
+        f"{f'{len(drawings)} drawings' if several else 'a drawing'} written into the post ({names}) "
+        f"cannot be Markdown and {'are' if several else 'is'} left out; "
+        f"save {'each' if several else 'it'} as an image file and add that instead",
+    )
+
+
 def convert_body(html_text: str, ctx: BodyContext) -> Body:
     placeholders = Placeholders()
     findings: list[Finding] = []
@@ -312,6 +330,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     if "gist.github" in text:
         gist_scripts(root, add_player, pc)
     findings.extend(scan(root, allowed_iframe_hosts=ctx.iframe_hosts, strip=ctx.strip))
+    if "<svg" in text or "<canvas" in text or "<SVG" in text or "<CANVAS" in text:
+        _name_drawings(root, ctx.warn)
     if ("rl(" in text or "RL(" in text) and HAS_URL.search(text):  # a style's background image
         backgrounds_to_images(root)
     _rewrite_links(root, ctx.rewrite_url)

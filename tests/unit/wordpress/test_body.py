@@ -408,3 +408,23 @@ def test_a_post_inside_a_browser_plugins_embed_keeps_its_text():
     assert "Back again." in markdown and "First I searched:" in markdown
     assert '```\nfind -name "*.js"\n```' in markdown and "![Result](/a.png)" in markdown
     assert "Then a long **word**." in markdown
+
+
+def test_a_drawing_written_into_a_post_is_named_as_left_out():
+    # A post's inline <svg> animation (the scripts and handlers around it stripped as ever): Hugo's
+    # Markdown cannot hold it, and it used to vanish without a word.
+    html = (
+        '<p>Result:</p><p class="img-holder"><svg width="600"><path d="M 1,2 L 3,4">'
+        '<animate dur="2s" attributeName="d" values="M 1,2; M 3,4"/></path><svg><rect/></svg></svg></p>'
+        '<canvas id="c"></canvas><p>Done.</p>'
+    )
+    markdown, _, warnings = body(html)
+    assert "Result:" in markdown and "Done." in markdown
+    assert warnings == [
+        (
+            "drawing-not-kept",
+            "2 drawings written into the post (<canvas>, <svg>) cannot be Markdown and are left out; "
+            "save each as an image file and add that instead",
+        )
+    ]
+    assert body("<p>No drawing, only the word svg and <code>&lt;svg&gt;</code>.</p>")[2] == []
