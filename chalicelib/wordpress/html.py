@@ -51,6 +51,8 @@ from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
 from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, convert_shortcodes
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
+PRE_PARTS = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre\s*>)", re.I | re.S)
+BLOCK_IN_PRE = re.compile(r"\n\n<div>(ZQXSHORTCODE\d+ZQX)</div>\n\n")
 PRE_AROUND_BLOCK = re.compile(
     r"<pre\b[^>]*>\s*(?:<code\b[^>]*>)?\s*(?:<div>)?\s*(ZQXSHORTCODE\d+ZQX)\s*(?:</div>)?\s*(?:</code\s*>)?\s*</pre\s*>",
     re.I,
@@ -253,6 +255,19 @@ def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) ->
     return " ".join(text_content(root).split()), findings
 
 
+def _pre_split_at_blocks(m: re.Match[str]) -> str:
+    """A `<pre>` of text and code shortcodes (a style guide's prose with `[c]` samples in one `<pre>`)
+    as its texts' `<pre>`s with the code blocks between them, not blocks fenced inside a fence."""
+    start, inner, end = m.groups()
+    if "ZQXSHORTCODE" not in inner:
+        return m.group(0)
+    parts = BLOCK_IN_PRE.split(inner)
+    return "".join(
+        f"\n\n<div>{part}</div>\n\n" if odd else f"{start}{part}{end}" if part.strip() else ""
+        for odd, part in ((n % 2 == 1, part) for n, part in enumerate(parts))
+    )
+
+
 def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:
     """Says what no Markdown can hold: a drawing written into the post (an inline `<svg>`, a
     `<canvas>` a script drew on), which Hugo's Markdown leaves out."""
@@ -314,6 +329,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         # code block: fenced by the <pre> too, its fences crossed and the rest of the post swapped
         # code for text (a real post's six screenshots were shown as code).
         text = PRE_AROUND_BLOCK.sub(r"\n\n<div>\1</div>\n\n", text)
+        text = PRE_PARTS.sub(_pre_split_at_blocks, text)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:
         text = wpautop(text)

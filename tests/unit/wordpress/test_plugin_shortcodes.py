@@ -79,6 +79,19 @@ def test_a_code_shortcode_alone_in_a_pre_is_one_code_block_and_the_text_after_it
     assert "\nThen ![diagram](https://example.com/a.png)\n" in markdown
 
 
+def test_a_pre_of_prose_and_code_shortcodes_is_split_into_its_texts_and_the_code_blocks():
+    # A style guide written in one <pre> per section, its samples as [c] shortcodes inside it.
+    html = (
+        "<h3>Commenting</h3>\n<pre>Comment prolifically.\n[c]\n/** DocBlock */\nclass A\n[/c]\n"
+        "As stated above, say why.</pre>\n<p>Next.</p>"
+    )
+    markdown = body(html)[0]
+    assert markdown.count("```") == 6
+    assert "```\nComment prolifically.\n```" in markdown
+    assert "```c\n/** DocBlock */\nclass A\n```" in markdown
+    assert "```\nAs stated above, say why.\n```\n\nNext.\n" in markdown
+
+
 @pytest.mark.parametrize(
     "text",
     [
