@@ -52,6 +52,18 @@ from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, conv
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
 PRE_PARTS = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre\s*>)", re.I | re.S)
+# A code plugin that highlights on the server (WP-Syntax's `<pre lang="java">`, Crayon's `lang:`) reads
+# what is inside as code: a sample's `<?php`, `<!--`, `<form>`, `<script>` or `</body>` is code, not
+# markup to parse (a `</body>` ended the <pre>, the rest of the code came out as escaped text). The
+# inline formatting a tool wrapped the code in (`<code>`, `<span>`, `<br>`) stays markup.
+SERVER_PRE = re.compile(
+    r"(<pre\b[^>]*?(?:\slang\s*=|\sclass\s*=\s*[\"'][^\"']*lang:)[^>]*>)(.*?)(</pre\s*>)", re.S | re.I
+)
+RAW_TAG = re.compile(
+    r"<(?=[!?]|/?(?!(?:code|span|b|strong|i|em|br|a|font|u|tt|kbd|samp|var|sup|sub|s|strike|del|ins|small"
+    r"|big|mark|abbr|cite|q|wbr)\b)[A-Za-z])",
+    re.I,
+)
 BLOCK_IN_PRE = re.compile(r"\n\n<div>(ZQXSHORTCODE\d+ZQX)</div>\n\n")
 PRE_AROUND_BLOCK = re.compile(
     r"<pre\b[^>]*>\s*(?:<code\b[^>]*>)?\s*(?:<div>)?\s*(ZQXSHORTCODE\d+ZQX)\s*(?:</div>)?\s*(?:</code\s*>)?\s*</pre\s*>",
@@ -268,6 +280,10 @@ def _pre_split_at_blocks(m: re.Match[str]) -> str:
     )
 
 
+def _raw_tags_as_text(m: re.Match[str]) -> str:
+    return m.group(1) + RAW_TAG.sub("&lt;", m.group(2)) + m.group(3)
+
+
 def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:
     """Says what no Markdown can hold: a drawing written into the post (an inline `<svg>`, a
     `<canvas>` a script drew on), which Hugo's Markdown leaves out."""
@@ -330,6 +346,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         # code for text (a real post's six screenshots were shown as code).
         text = PRE_AROUND_BLOCK.sub(r"\n\n<div>\1</div>\n\n", text)
         text = PRE_PARTS.sub(_pre_split_at_blocks, text)
+    if "lang" in text:
+        text = SERVER_PRE.sub(_raw_tags_as_text, text)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:
         text = wpautop(text)

@@ -428,3 +428,19 @@ def test_a_drawing_written_into_a_post_is_named_as_left_out():
         )
     ]
     assert body("<p>No drawing, only the word svg and <code>&lt;svg&gt;</code>.</p>")[2] == []
+
+
+def test_markup_inside_a_server_highlighted_pre_is_code():
+    # WP-Syntax reads a <pre lang="..."> as code on the server: a login page's sample holds </form>,
+    # a <script> and </body>, which ended the block and left the rest as escaped text.
+    html = (
+        '<p>Look:</p>\n<code>\n<pre lang="java">   \n  /**\n  * a &lt;b&gt; tag\n  */\n'
+        '<form action="/login">\n<script>\nfocus();\n</script>\n</form>\n</body>\n</html>\n'
+        "</pre>\ufeff</code><p>After.</p>"
+    )
+    markdown, findings, _ = body(html)
+    assert (
+        '```java\n   \n  /**\n  * a <b> tag\n  */\n<form action="/login">\n<script>\nfocus();\n</script>\n'
+        "</form>\n</body>\n</html>\n```" in markdown
+    )
+    assert markdown.rstrip().endswith("After.") and not findings
