@@ -501,7 +501,7 @@ def _element(el: Any, ctx: _Context) -> str:
         if not href:
             return inner
         title = el.get("title")
-        text = inner.strip()
+        text = without_final_break(inner)
         if "\n" in text:
             text = _one_line(text)
         target = destination(href)

@@ -444,3 +444,14 @@ def test_markup_inside_a_server_highlighted_pre_is_code():
         "</form>\n</body>\n</html>\n```" in markdown
     )
     assert markdown.rstrip().endswith("After.") and not findings
+
+
+def test_a_line_break_at_the_end_of_a_link_does_not_escape_its_bracket():
+    # `<a><img />\n</a>`: wpautop's <br /> before </a> ended the link text with a backslash, which
+    # escaped the `]`: the image was shown as text.
+    html = (
+        'Text\n<a href="https://old.example/a.jpg" title="a.jpg"><img src="https://old.example/a.thumbnail.jpg"'
+        ' alt="a.jpg" />\n</a>\nMore text.'
+    )
+    markdown = body(html)[0]
+    assert '[![a.jpg](/a.thumbnail.jpg)](/a.jpg "a.jpg")' in markdown and "\\]" not in markdown
