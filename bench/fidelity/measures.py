@@ -262,10 +262,13 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
             if own(item.link):
                 path, query = old_path(item.link, export.base_url)
                 urls.append((path, query))
-                for old in item.old_slugs:
-                    if item.slug and not query and f"/{item.slug}/" in path + "/":
-                        head, _, tail = (path.rstrip("/") + "/").rpartition(f"/{item.slug}/")
-                        urls.append((f"{head}/{old}/{tail}", ""))
+                # WordPress follows an old slug where the permalink's last segment has the slug, alone
+                # or before a suffix of the structure's (`%postname%.html`).
+                head, _, last = path.rstrip("/").rpartition("/")
+                suffix = last[len(item.slug) :] if item.slug and last.startswith(item.slug) else None
+                for old in item.old_slugs if not query and suffix in ("", ".html", ".htm", ".php") else ():
+                    if old:
+                        urls.append((f"{head}/{old}{suffix}" + ("/" if path.endswith("/") else ""), ""))
                 # A post split with <!--nextpage--> (one at the very start does not count) had its
                 # later pages at the permalink plus N/.
                 if not query and path.endswith("/"):

@@ -37,6 +37,8 @@ FEED_TYPES = ("rss2", "rss", "atom", "rdf", "comments-rss2", "comments-atom")
 HUGO_FILES = frozenset({"/index.xml", "/sitemap.xml", "/robots.txt", "/404.html"})
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # one path segment that cannot climb out of its folder (an old slug is text from the export)
+#: What a permalink structure may add after `%postname%` (`%postname%.html`, as Blogger's were).
+PERMALINK_SUFFIXES = (".html", ".htm", ".php", ".aspx", ".asp")
 SAFE_SEGMENT = re.compile(r"(?!\.{1,2}$)[^/\\?#\x00-\x1f]{1,200}")
 MAX_RENAMED_PATHS = 64  # a post renamed a hundred times keeps its most recent names
 
@@ -51,7 +53,11 @@ def renamed_paths(link: str, slug: str, date: str, old_slugs: list[str], old_dat
     path = url_path(link)
     segments = path.strip("/").split("/")
     current = unquote(slug).lower()
-    if not current or not segments or segments[-1].lower() != current or not path.endswith("/"):
+    # The slug is the last segment, alone (`/2024/05/hello/`) or before a suffix the permalink
+    # structure adds (`/scala/hello.html`, `%postname%.html`): an old slug takes the same suffix.
+    last = segments[-1].lower() if segments else ""
+    suffix = last[len(current) :] if current and last.startswith(current) and not path.endswith("/") else "/"
+    if not current or last != current + suffix.rstrip("/") or suffix not in ("/", *PERMALINK_SUFFIXES):
         return []
     match = DATE.match(date)
     slots: dict[int, int] = {}  # segment index -> date group (1 year, 2 month, 3 day)
@@ -69,7 +75,7 @@ def renamed_paths(link: str, slug: str, date: str, old_slugs: list[str], old_dat
     for when in dates:
         for name in slugs:
             parts = [when.group(slots[i]) if i in slots else s for i, s in enumerate(segments[:-1])]
-            candidate = "/" + "/".join([*parts, name]) + "/"
+            candidate = "/" + "/".join([*parts, name]) + suffix
             if candidate != path and candidate not in found and SAFE_SEGMENT.fullmatch(name):
                 found.append(candidate)
     return found[-MAX_RENAMED_PATHS:]

@@ -179,8 +179,15 @@ def test_old_slug_aliases_keep_the_date_path(tmp_path):
         ("https://x/?p=5", "new", "2024-05-06", ["old"], [], []),
         ("https://x/2024/new/", "new", "2024-05-06", [], ["2021-02-03"], ["/2021/new/"]),
         ("https://x/%e6%97%a5/", "%e6%97%a5", "2024-05-06", ["%e6%9c%88"], [], ["/月/"]),
+        # %category%/%postname%.html (a blog moved from Blogger): the old slug keeps the suffix.
+        ("https://x/scala/scala.html", "scala", "2012-03-02", ["whats-scala"], [],
+         ["/scala/whats-scala.html"]),
+        ("https://x/2012/03/new.html", "new", "2012-03-02", ["old"], ["2011-01-01"], ["/2012/03/old.html",
+         "/2011/01/new.html", "/2011/01/old.html"]),
+        ("https://x/2012/03/newer.html", "new", "2012-03-02", ["old"], [], []),  # not the slug
+        ("https://x/2012/03/new.cgi", "new", "2012-03-02", ["old"], [], []),  # no permalink suffix
     ],
-)
+)  # fmt: skip
 def test_renamed_paths_follow_the_permalink_structure(link, slug, date, old_slugs, old_dates, expected):
     assert renamed_paths(link, slug, date, old_slugs, old_dates) == expected
 
