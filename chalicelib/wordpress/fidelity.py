@@ -6,8 +6,8 @@ browser shows for each source `<pre>` (entities decoded, `<br>` as a newline, th
 newlines are not compared: a browser does not show them and Hugo always ends a code block with one.
 `[[gallery]]`-style escapes of registered shortcodes are compared as WordPress shows them (`[gallery]`).
 A `<pre>` a code plugin highlights on the server (`<pre lang="xml">`, WP-Syntax's) shows its markup as
-code: an XML sample's `<property>` is text there, not an element to leave out; the inline formatting
-wrapped around the code (`<code>`, `<span>`) is not.
+code, read as the converter reads it (`server_highlighted_as_code`): an XML sample's `<property>` is
+text there; the inline formatting wrapped around the code (`<code>`, `<span>`) is not.
 
 This module must never fetch, write or change anything: it reads two strings.
 """
@@ -23,17 +23,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from chalicelib.wordpress.fragment import parse_fragment
+from chalicelib.wordpress.html import server_highlighted_as_code
 from chalicelib.wordpress.markdown import pre_text
 from chalicelib.wordpress.shortcodes import KNOWN
 
-# A server-highlighted <pre> (WP-Syntax's lang="...", Crayon's class "lang:...") and what in it is
-# markup all the same: inline formatting around or inside the code.
-SERVER_HIGHLIGHTED = re.compile(
-    r"(<pre\b[^>]*?\b(?:lang\s*=|class\s*=\s*[\"'][^\"']*lang:)[^>]*>)(.*?)(</pre)", re.S | re.I
-)
-SAMPLE_MARKUP = re.compile(
-    r"<(?![/]?(?:code|span|b|strong|i|em|br|a|font|u|tt|kbd|sup|sub)\b)(?=[/!?A-Za-z])", re.I
-)
 # WordPress shows [[name ...]] as [name ...] when `name` is a registered shortcode, and only then.
 LITERAL_SHORTCODE = re.compile(r"\[(\[(?:" + "|".join(KNOWN) + r")(?![\w-])[^\[\]]*\])\]", re.I)
 
@@ -59,8 +52,10 @@ def pre_blocks(item_html: str, page_html: str) -> list[PreBlock]:
 
     A page `<pre>` matches at most one source block, so two identical source blocks need two on the page.
     """
-    item_html = SERVER_HIGHLIGHTED.sub(lambda m: m[1] + SAMPLE_MARKUP.sub("&lt;", m[2]) + m[3], item_html)
-    source = [LITERAL_SHORTCODE.sub(r"\1", _shown(pre)) for pre in _outer_pres(parse_fragment(item_html))]
+    source = [
+        LITERAL_SHORTCODE.sub(r"\1", _shown(pre))
+        for pre in _outer_pres(parse_fragment(server_highlighted_as_code(item_html)))
+    ]
     try:
         page = lxml_html.document_fromstring(page_html) if page_html.strip() else None
     except (etree.ParserError, ValueError):

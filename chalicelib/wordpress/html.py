@@ -51,7 +51,6 @@ from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
 from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, convert_shortcodes
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
-PRE_PARTS = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre\s*>)", re.I | re.S)
 # A code plugin that highlights on the server (WP-Syntax's `<pre lang="java">`, Crayon's `lang:`) reads
 # what is inside as code: a sample's `<?php`, `<!--`, `<form>`, `<script>` or `</body>` is code, not
 # markup to parse (a `</body>` ended the <pre>, the rest of the code came out as escaped text). The
@@ -65,10 +64,7 @@ RAW_TAG = re.compile(
     re.I,
 )
 BLOCK_IN_PRE = re.compile(r"\n\n<div>(ZQXSHORTCODE\d+ZQX)</div>\n\n")
-PRE_AROUND_BLOCK = re.compile(
-    r"<pre\b[^>]*>\s*(?:<code\b[^>]*>)?\s*(?:<div>)?\s*(ZQXSHORTCODE\d+ZQX)\s*(?:</div>)?\s*(?:</code\s*>)?\s*</pre\s*>",
-    re.I,
-)
+CODE_TAG = re.compile(r"</?code\b[^>]*>", re.I)
 MORE = re.compile(r"<!--\s*more\b.*?-->", re.S)
 NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->")
 MORE_TOKEN = "ZQXMOREZQX"
@@ -105,7 +101,7 @@ _BLOCK_NAME = prefix_tree(BLOCK_TAG_NAMES)
 BLOCK_OPEN = re.compile(rf"(<{_BLOCK_NAME}[\s/>])", re.I)
 BLOCK_CLOSE = re.compile(rf"(</{_BLOCK_NAME}>)", re.I)
 STARTS_WITH_BLOCK = re.compile(rf"^\s*</?{_BLOCK_NAME}[\s/>]", re.I)
-PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
+PRE = re.compile(r"(<pre(?:\s[^>]*)?>)(.*?)(</pre\s*>)", re.I | re.S)  # opening tag, content, closing tag
 # WordPress's line breaks around block tags: none just after one, nor just before these.
 BR_AFTER_BLOCK = re.compile(rf"(</?{_BLOCK_NAME}(?:[\s/][^>]*)?>)<br />\n", re.I)
 BR_BEFORE_BLOCK = re.compile(r"<br />\n(?=</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[\s/>])", re.I)
@@ -268,20 +264,27 @@ def clean_title(title_html: str, *, iframe_hosts: Iterable[str], strip: bool) ->
 
 
 def _pre_split_at_blocks(m: re.Match[str]) -> str:
-    """A `<pre>` of text and code shortcodes (a style guide's prose with `[c]` samples in one `<pre>`)
-    as its texts' `<pre>`s with the code blocks between them, not blocks fenced inside a fence."""
+    """A `<pre>` holding code shortcodes as its texts' `<pre>`s with the code blocks between them:
+    fenced inside its fence, the fences crossed and the rest of the post swapped code for text. One
+    alone in a `<pre>` (Windows Live Writer's code plugin, `<code>` around it or not) is just its
+    block; prose with `[c]` samples in one `<pre>` (a style guide's) is split around them."""
     start, inner, end = m.groups()
     if "ZQXSHORTCODE" not in inner:
         return m.group(0)
-    parts = BLOCK_IN_PRE.split(inner)
-    return "".join(
-        f"\n\n<div>{part}</div>\n\n" if odd else f"{start}{part}{end}" if part.strip() else ""
-        for odd, part in ((n % 2 == 1, part) for n, part in enumerate(parts))
-    )
+    out = []
+    for n, part in enumerate(BLOCK_IN_PRE.split(inner)):  # text, block token, text, ...
+        if n % 2:
+            out.append(f"\n\n<div>{part}</div>\n\n")
+        elif CODE_TAG.sub("", part).strip():  # not just the `<code>` tags around the block
+            out.append(f"{start}{part}{end}")
+    return "".join(out)
 
 
-def _raw_tags_as_text(m: re.Match[str]) -> str:
-    return m.group(1) + RAW_TAG.sub("&lt;", m.group(2)) + m.group(3)
+def server_highlighted_as_code(text: str) -> str:
+    """`text` with the markup inside each server-highlighted `<pre>` (see `SERVER_PRE`) as text."""
+    if "lang" not in text:
+        return text
+    return SERVER_PRE.sub(lambda m: m.group(1) + RAW_TAG.sub("&lt;", m.group(2)) + m.group(3), text)
 
 
 def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:
@@ -341,13 +344,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         text = unwrap_page_builders(text, ctx.gallery_images, ctx.warn, placeholders)
     text = convert_shortcodes(text, sc, placeholders)
     if "ZQXSHORTCODE" in text:
-        # A code shortcode alone in a <pre> (Windows Live Writer's code plugin wrote them so) is that
-        # code block: fenced by the <pre> too, its fences crossed and the rest of the post swapped
-        # code for text (a real post's six screenshots were shown as code).
-        text = PRE_AROUND_BLOCK.sub(r"\n\n<div>\1</div>\n\n", text)
-        text = PRE_PARTS.sub(_pre_split_at_blocks, text)
-    if "lang" in text:
-        text = SERVER_PRE.sub(_raw_tags_as_text, text)
+        text = PRE.sub(_pre_split_at_blocks, text)
+    text = server_highlighted_as_code(text)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:
         text = wpautop(text)

@@ -55,8 +55,8 @@ def renamed_paths(link: str, slug: str, date: str, old_slugs: list[str], old_dat
     current = unquote(slug).lower()
     # The slug is the last segment, alone (`/2024/05/hello/`) or before a suffix the permalink
     # structure adds (`/scala/hello.html`, `%postname%.html`): an old slug takes the same suffix.
-    last = segments[-1].lower() if segments else ""
-    suffix = last[len(current) :] if current and last.startswith(current) and not path.endswith("/") else "/"
+    last = segments[-1].lower()
+    suffix = "/" if path.endswith("/") else last[len(current) :]
     if not current or last != current + suffix.rstrip("/") or suffix not in ("/", *PERMALINK_SUFFIXES):
         return []
     match = DATE.match(date)
