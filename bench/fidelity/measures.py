@@ -105,7 +105,11 @@ def find_pages(export: Export, site: BuiltSite) -> dict[str, Path]:
                 continue
             if page == home and not (path in ("", "/") and not query):
                 continue
-            if not item.title or compact(item.title) in page_compact(page):
+            if (
+                not item.title
+                or compact(item.title) in page_compact(page)
+                or _front_page_on(item, page, home)
+            ):
                 found[item.id] = page
                 break
         else:
@@ -113,6 +117,14 @@ def find_pages(export: Export, site: BuiltSite) -> dict[str, Path]:
             if len(same) == 1:
                 found[item.id] = same[0]
     return found
+
+
+def _front_page_on(item: ExportItem, page: Path, home: Path | None) -> bool:
+    """A static front page (its link is the site's address) shows at the home page with its text (an
+    empty one is its template's); WordPress's themes show its title there or not (Twenty Twenty-One
+    does not)."""
+    snippet = compact(plain(item.content))[:60]
+    return page == home and (len(snippet) < 20 or snippet in page_compact(page))
 
 
 def _pages_by_heading(site: BuiltSite) -> dict[str, list[Path]]:
@@ -323,7 +335,12 @@ def taxonomies(export: Export, pages: dict[str, Path]) -> Measure:
 def _media_key(url: str) -> str:
     """A medium's name without WordPress's resized-copy suffix (photo-300x200.jpg is photo.jpg)."""
     # A page may spell the name percent-encoded (bg%28special%29.jpg): the same file to fetch.
-    return SIZE_SUFFIX.sub("", unquote(PurePosixPath(urlsplit(url).path).name)).casefold()
+    return SIZE_SUFFIX.sub("", _media_name(url))
+
+
+def _media_name(url: str) -> str:
+    """A medium's file name as written, decoded and case folded."""
+    return unquote(PurePosixPath(urlsplit(url).path).name).casefold()
 
 
 def media_named(item: ExportItem, export: Export) -> dict[str, str]:
@@ -371,8 +388,10 @@ def media_kept(export: Export, site: BuiltSite, pages: dict[str, Path]) -> Measu
                 url = url.strip().split(" ")[0]
                 if url:
                     links.setdefault(_media_key(url), []).append(url)
+                    # A name that ends like a size itself (portrait-1000x1000.jpg) is its own key too.
+                    links.setdefault(_media_name(url), []).append(url)
         for key, source in sorted(named.items()):
-            urls = links.get(key, [])
+            urls = links.get(key, []) or links.get(_media_name(source), [])
             ok = any(_served(site, url) for url in urls)
             why = "not on its page" if not urls else f"{urls[0]} is not served"
             m.check(ok, f"{_label(item)}: {source} {why}")

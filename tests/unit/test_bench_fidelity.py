@@ -207,3 +207,36 @@ def test_the_measure_reads_an_export_with_control_characters_as_wordpress_does(t
         ).encode()
     )
     assert [item.id for item in read_export(path).public_items] == ["1", "2", "3"]
+
+
+FRONT_EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>S</title><link>https://old.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Home</title><link>https://old.example/</link>
+<content:encoded><![CDATA[<p>Welcome to the bakery on the harbour.</p>
+<img src="https://old.example/wp-content/uploads/2019/09/portrait-1000x1000.jpg">]]></content:encoded>
+<wp:post_id>12</wp:post_id><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+</item>
+</channel></rss>
+"""
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_a_static_front_page_is_found_at_home_by_its_text_not_its_title(tmp_path, shown):
+    """WordPress's themes may leave the front page's title off the home page (Twenty Twenty-One does)."""
+    path = tmp_path / "export.xml"
+    path.write_text(FRONT_EXPORT)
+    export = read_export(path)
+    public = tmp_path / "public"
+    public.mkdir()
+    text = "<p>Welcome to the bakery on the harbour.</p>" if shown else "<p>Recent posts</p>"
+    image = '<img src="https://old.example/wp-content/uploads/2019/09/portrait-1000x1000-500x500.jpg">'
+    (public / "index.html").write_text(
+        f"<html><head><title>S</title></head><body>{text}{image}</body></html>"
+    )
+    site = BuiltSite(public, "https://new.example/")
+    pages = measures.find_pages(export, site)
+    assert pages == ({"12": public / "index.html"} if shown else {})
+    if shown:  # a resized copy of a file whose own name ends like a size is that file
+        assert measures.media_kept(export, site, pages).met
