@@ -26,6 +26,7 @@ from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.eventsarchive import events_archive_aliases
 from chalicelib.wordpress.frontmatter_meta import plugin_params
+from chalicelib.wordpress.frontpage import home_front_matter
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
 from chalicelib.wordpress.links import (
@@ -40,7 +41,7 @@ from chalicelib.wordpress.oldurls import archive_page_paths, feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.patterns import Patterns
 from chalicelib.wordpress.plaintext import plain, plain_start
-from chalicelib.wordpress.plan import Placement, Plan, Planner, item_status
+from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.plannotes import report_placement_notes
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
@@ -55,7 +56,8 @@ from chalicelib.wordpress.slugs import (
     renamed_slug_note,
     taxonomy_value,
 )
-from chalicelib.wordpress.variations import PRODUCT, VARIATION, Variation, listed, read_variation
+from chalicelib.wordpress.statuses import item_status, unknown_status_note
+from chalicelib.wordpress.variations import VARIATION, Variation, listed, read_variation, settle_variations
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import UNTYPED, ExportReader, Item, as_int
 
@@ -104,6 +106,7 @@ class Conversion:
         # The shortcodes the written content calls: the site gets its own copy of each (portable.py).
         self.shortcodes: set[str] = set()
         self.math = False  # some content has formulas: Hugo's passthrough and its render hook
+        self.front_page: tuple[dict[str, Any], str] | None = None  # its front matter and body
         # Written items wait here between the passes; it lives in the work folder's parent so a
         # failed run removes it with the rest.
         self.spool = work.with_name(work.name + ".items")
@@ -137,7 +140,7 @@ class Conversion:
         if planner is None:
             planner = Planner(reader.site, self.options)
         plan = planner.finish()
-        self._settle_variations(plan)
+        settle_variations(self.variations, plan, self.report)
         if self.uploads is not None:
             plan.sitemap.available = self.uploads.files
         site = reader.site
@@ -160,24 +163,6 @@ class Conversion:
         report_placement_notes(plan, self.report)
         return plan
 
-    def _settle_variations(self, plan: Plan) -> None:
-        """Counts each variation: listed on its product, disabled, or without a product (named)."""
-        for product_id, found in list(self.variations.items()):
-            placement = plan.placements.get(product_id)
-            if placement is not None and placement.type == PRODUCT:
-                for variation in found:
-                    self.report.count(VARIATION, "listed" if variation.enabled else "disabled")
-                continue
-            del self.variations[product_id]
-            for variation in found:
-                self.report.count(VARIATION, "orphan")
-                self.report.warn(
-                    "variation-orphan",
-                    f"its product ({product_id or 'none named'}) is not a published or draft product of "
-                    "the export; left out",
-                    f"{VARIATION} {variation.id} {variation.title!r}",
-                )
-
     def _settle_identity(self, item: Item) -> Settled:
         """Whether the item is converted; an item without an id or with a taken one gets a new id."""
         settled = self.identities.settle(item)
@@ -193,6 +178,10 @@ class Conversion:
             self.report.warn(
                 "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
             )
+        if item.type not in ("attachment", *self.options.skip_types) and (
+            note := unknown_status_note(item.status)
+        ):
+            self.report.warn("unknown-status", note, describe(item))
         return settled
 
     # -- pass two -------------------------------------------------------------------------------
@@ -346,13 +335,17 @@ class Conversion:
         meta["wordpress_id"] = item.id
         name = "_index.md" if placement.branch else "index.md"
         self.shortcodes |= shortcodes_called(markdown)
-        write_text(self.work, f"content/{placement.folder}/{name}", content_file(meta, markdown))
+        folder = "" if placement.front else f"{placement.folder}/"
+        if placement.front:  # the home page's file, written with the site's own fields (write_site)
+            self.front_page = (meta, markdown)
+        else:
+            write_text(self.work, f"content/{folder}{name}", content_file(meta, markdown))
         clean_comments, spam = screen(item.comments)
         for comment, reason in spam:
             self.report.warn("spam-comment", f"comment {comment.id} left out: {reason}", label)
         comments = threaded(clean_comments, plan.offset)
         if comments:
-            write_text(self.work, f"content/{placement.folder}/comments.json", comments_json(comments))
+            write_text(self.work, f"content/{folder}comments.json", comments_json(comments))
         self.report.count("comment", "approved", len(comments))
         if spam:
             self.report.count("comment", "spam", len(spam))
@@ -428,18 +421,13 @@ class Conversion:
         )
         # Old ?p=ID links all reach the home page of a static site; its script sends them on.
         self.shortcodes.add("wordpress-redirects")
-        write_text(
-            self.work,
-            "content/_index.md",
-            content_file(
-                {
-                    "title": site.title or "Home",
-                    "description": site.description,
-                    "aliases": sorted(set(plan.home_aliases)),
-                },
-                "{{< wordpress-redirects >}}\n",
-            ),
-        )
+        home: dict[str, Any] = {"title": site.title or "Home", "description": site.description}
+        body = ""
+        if self.front_page is not None:
+            home = home_front_matter(home, self.front_page[0], plan.taxonomies.values())
+            body = self.front_page[1].rstrip() + "\n\n" if self.front_page[1].strip() else ""
+        home["aliases"] = sorted(set(plan.home_aliases))
+        write_text(self.work, "content/_index.md", content_file(home, body + "{{< wordpress-redirects >}}\n"))
         for page in sorted(plan.term_pages.values(), key=lambda p: (p.taxonomy, p.folder)):
             write_text(
                 self.work,
@@ -482,8 +470,8 @@ class Conversion:
             self.report.count("nav_menu_item", "menu-entry", menu_count)
             if len(plan.menu_items) > menu_count:
                 self.report.count("nav_menu_item", "skipped", len(plan.menu_items) - menu_count)
-        if plan.navigations:
-            self.report.count("wp_navigation", "menu-entry", len(written) - menu_count)
+        if plan.navigations:  # one post holds a whole menu: it is counted once, as the export has it
+            self.report.count("wp_navigation", "menu", len(plan.navigations))
 
     def _author_pages(self) -> None:
         plan = self.plan

@@ -43,7 +43,7 @@ def _target(item: MenuItem, plan: Plan, sitemap: SiteMap) -> tuple[str, str, str
         placement = plan.placements.get(item.object_id)
         if placement is None or placement.status != "published":
             return None
-        return "pageRef", "/" + placement.folder, ""
+        return "pageRef", placement.page_ref, ""
     if item.kind == "taxonomy":
         url = sitemap.term_urls.get((item.object, str(item.object_id)))
         return ("pageRef", url.rstrip("/"), "") if url else None
@@ -159,9 +159,9 @@ def _navigation_entries(
             if len(entries) >= MAX_ENTRIES or depth > MAX_PAGE_DEPTH:
                 return
             identifier = f"{key}-{page_id}"
-            folder = plan.placements[page_id].folder
+            ref = plan.placements[page_id].page_ref
             name = titles.get(page_id) or "(no title)"
-            entries.append(_entry(name, "pageRef", "/" + folder, len(entries) + 1, identifier, under))
+            entries.append(_entry(name, "pageRef", ref, len(entries) + 1, identifier, under))
             add_pages(page_id, identifier, key, depth + 1)
 
     for item in navigation.items:

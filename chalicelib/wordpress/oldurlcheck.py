@@ -48,8 +48,9 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.plan import SKIPPED_TAXONOMIES, item_status
+from chalicelib.wordpress.plan import SKIPPED_TAXONOMIES
 from chalicelib.wordpress.slugs import slugify
+from chalicelib.wordpress.statuses import item_status
 from chalicelib.wordpress.terms import category_parents, term_archives, term_key
 from chalicelib.wordpress.wxr import ExportReader, read_as_importer
 
@@ -228,11 +229,12 @@ def answer(
     path, _, query = url.url.partition("?")
     if query:
         params = parse_qs(query)
+        keys = {*QUERY_FORMS, *query_map}  # WordPress's forms and custom types' query vars
         for key, values in params.items():
-            target = query_map.get(key, {}).get(values[0]) if key in QUERY_FORMS else None
+            target = query_map.get(key, {}).get(values[0]) if key in keys else None
             if target and (target.startswith(("http://", "https://")) or _serves(public, target)):
                 return target
-        if path == "/" and not any(key in QUERY_FORMS for key in params) and _serves(public, path):
+        if path == "/" and not any(key in keys for key in params) and _serves(public, path):
             return path  # a query the old site ignored, such as ?utm_source=
         return ""
     return path if _serves(public, path, redirects) else ""

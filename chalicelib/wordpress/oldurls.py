@@ -129,6 +129,31 @@ def archive_page_paths(archive: str, posts: int) -> list[str]:
     return [f"{base}page/{number}/" for number in range(2, pages + 1)]
 
 
+#: A custom post type's query var (WordPress's default is the type's name, at most 20 characters).
+QUERY_VAR = re.compile(r"[a-z0-9_-]{1,32}")
+#: Query keys that name no item: WordPress's own forms (QUERY_FORMS, searches, previews, post types
+#: listed by type) and trackers.
+NOT_ITEM_QUERIES = frozenset(
+    {*QUERY_FORMS, "s", "preview", "post_type", "name", "pagename", "paged", "page", "cpage", "amp"}
+)
+
+
+def item_query(link: str, base: str) -> tuple[str, str] | None:
+    """The (query var, value) of an item's link of the form `/?testimonial=jane-doe`, as WordPress
+    links an item of a custom type registered without rewrite rules; None for any other link."""
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    params = parse_qs(parts.query)
+    if site_relative(url_path(parts.path or "/"), base) != "/" or len(params) != 1:
+        return None
+    ((key, values),) = params.items()
+    if key in NOT_ITEM_QUERIES or key.startswith("utm_") or not QUERY_VAR.fullmatch(key) or len(values) != 1:
+        return None
+    return key, values[0]
+
+
 def site_base_path(site: Site) -> str:
     """The path the old site lived under ("/blog" for https://example.com/blog), "" at the root."""
     url = site.base_blog_url or site.link or site.base_site_url
@@ -251,6 +276,8 @@ def query_map(plan: Plan, media_present: set[str]) -> dict[str, dict[str, str]]:
         "feed": dict.fromkeys(FEED_TYPES, "/index.xml"),
     }
     assert tuple(tables) == QUERY_FORMS
+    for key, table in sorted(plan.item_queries.items()):  # custom types' own (/?testimonial=jane-doe)
+        tables.setdefault(key, dict(sorted(table.items())))
     return tables
 
 

@@ -23,6 +23,7 @@ from chalicelib.wordpress.datearchives import (
     permalink_front,
 )
 from chalicelib.wordpress.dates import iso_date, offset_of
+from chalicelib.wordpress.frontpage import front_page_id
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
     SiteMap,
@@ -45,6 +46,7 @@ from chalicelib.wordpress.oldurls import (
     archive_page_paths,
     comment_page_paths,
     guid_id,
+    item_query,
     links_to_file,
     page_paths,
     renamed_paths,
@@ -60,9 +62,10 @@ from chalicelib.wordpress.slugs import (
     slugify,
 )
 from chalicelib.wordpress.squarespace import written_text
+from chalicelib.wordpress.statuses import item_status
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
 from chalicelib.wordpress.typesections import type_sections
-from chalicelib.wordpress.wxr import UNTYPED, Item, Site, Term
+from chalicelib.wordpress.wxr import Item, Site, Term
 
 __all__ = [
     "SKIPPED_TAXONOMIES",
@@ -74,9 +77,6 @@ __all__ = [
     "TermPage",
     "item_status",
 ]
-
-DRAFT_STATUSES = frozenset({"draft", "pending", "private", UNTYPED})
-SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 
 
 @dataclass
@@ -92,6 +92,13 @@ class Placement:
     status: str  # "published", "draft", "future"
     branch: bool = False  # has child pages: written as _index.md
     aliases: list[str] = field(default_factory=list)
+    front: bool = False  # the static front page: written as the home page (frontpage.py)
+
+    @property
+    def page_ref(self) -> str:
+        """Hugo's path of the page (a menu's pageRef); the front page is the home page."""
+        return "/" if self.front else "/" + self.folder
+
     renamed_from: str = ""
 
 
@@ -138,6 +145,7 @@ class Plan:
     # an id that leads to another item's page (a guid's ?p=N, a repeat's own id) -> that item's id
     id_aliases: dict[int, int] = field(default_factory=dict)
     term_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, term id) -> url
+    item_queries: dict[str, dict[str, str]] = field(default_factory=dict)  # query var -> value -> url
     dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
     nested_aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (alias, whose, url)
     long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
@@ -166,19 +174,6 @@ class _Light:
     date: str
     date_gmt: str
     renamed_paths: list[str]
-
-
-def item_status(item: Item | _Light) -> str:
-    """published, draft, future or skipped (trash, auto-drafts, revisions' inherit)."""
-    if item.status in SKIPPED_STATUSES and item.type != "attachment":
-        return "skipped"
-    if item.password:
-        return "draft"
-    if item.status in DRAFT_STATUSES:
-        return "draft"
-    if item.status == "future":
-        return "future"
-    return "published"
 
 
 class Planner:
@@ -313,6 +308,7 @@ class Planner:
         self._place_terms()
         self._place_date_archives()
         self._place_attachment_pages()
+        self._front_page_aliases()
         self._drop_aliases_that_are_pages()
         return plan
 
@@ -334,6 +330,16 @@ class Planner:
             page.aliases += [later for alias in page.aliases for later in archive_page_paths(alias, posts)]
             page.aliases += day_paths(page.folder, self._archive_days.get(page.folder, set()), front)
             plan.term_pages[(plural, page.folder)] = page
+
+    def _front_page_aliases(self) -> None:
+        """The front page's addresses lead home: its own (`/home/`, unless its children's section is
+        there) and every alias it gathered."""
+        plan = self.plan
+        for placement in plan.placements.values():
+            if placement.front:
+                own = [] if placement.branch else [f"/{placement.folder}/"]
+                plan.home_aliases += [a for a in (*own, *placement.aliases) if a not in plan.home_aliases]
+                placement.aliases = []
 
     def _drop_aliases_that_are_pages(self) -> None:
         # An alias on a URL that a page lives at would replace that page with a redirect.
@@ -439,6 +445,11 @@ class Planner:
             return folders[light.id]
 
         links: dict[str, str] = {}  # a published item's own old address -> its new URL
+        front = front_page_id(
+            ((i.id, i.link) for i in self._items if i.type == "page" and statuses[i.id] == "published"),
+            plan.sitemap.is_old_site,
+            site_base_path(plan.site),
+        )
         for light in self._items:
             if light.id not in written:
                 continue
@@ -452,7 +463,7 @@ class Planner:
                 if renamed:
                     plan.renamed.append((light.id, light.slug or light.title, slug))
                 folder = f"{section}/{slug}"
-            url = f"/{folder}/"
+            url = "/" if light.id == front else f"/{folder}/"
             placement = Placement(
                 light.id,
                 light.type,
@@ -462,12 +473,23 @@ class Planner:
                 url,
                 statuses[light.id],
                 branch=light.id in plan.children_by_parent,
+                front=light.id == front,
             )
+            if placement.front:  # its folder's name is no section of its own (unless its children's)
+                placement.section = ""
             plan.placements[light.id] = placement
             target = Target(url, "/" + folder, statuses[light.id] == "published")
             if target.published and plan.sitemap.is_old_site(light.link) and "?" not in light.link:
                 links.setdefault(url_path(light.link), url)
+            elif (
+                target.published
+                and plan.sitemap.is_old_site(light.link)
+                and (query := item_query(light.link, site_base_path(plan.site)))
+            ):
+                plan.item_queries.setdefault(query[0], {}).setdefault(query[1], url)
             plan.sitemap.by_id[light.id] = target
+            if placement.front and not placement.branch:  # its own address, which WordPress sent home
+                plan.sitemap.by_path.setdefault(f"{site_base_path(plan.site)}/{folder}/", target)
             for old in (light.link, light.guid, *self._repeat_links.get(light.id, ())):
                 if old and plan.sitemap.is_old_site(old) and "?" not in old:
                     old_path = url_path(old)

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.wordpress.products import product_params
 from chalicelib.wordpress.wxr import Item, as_int
+
+if TYPE_CHECKING:
+    from chalicelib.wordpress.plan import Plan
+    from chalicelib.wordpress.report import ConversionReport
 
 VARIATION = "product_variation"
 PRODUCT = "product"
@@ -86,3 +90,23 @@ def listed(
             entry["image"] = url
         shown.append(entry)
     return shown
+
+
+def settle_variations(variations: dict[int, list[Variation]], plan: Plan, report: ConversionReport) -> None:
+    """Counts each variation: listed on its product, disabled, or without a product (named, and its
+    product's entry removed from `variations`)."""
+    for product_id, found in list(variations.items()):
+        placement = plan.placements.get(product_id)
+        if placement is not None and placement.type == PRODUCT:
+            for variation in found:
+                report.count(VARIATION, "listed" if variation.enabled else "disabled")
+            continue
+        del variations[product_id]
+        for variation in found:
+            report.count(VARIATION, "orphan")
+            report.warn(
+                "variation-orphan",
+                f"its product ({product_id or 'none named'}) is not a published or draft product of "
+                "the export; left out",
+                f"{VARIATION} {variation.id} {variation.title!r}",
+            )
