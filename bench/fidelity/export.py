@@ -62,6 +62,7 @@ class Comment:
     id: str
     content: str
     approved: bool
+    type: str = ""  # "" or comment, pingback, trackback; a plugin's own (ActivityPub's like, repost)
 
 
 @dataclass
@@ -198,6 +199,7 @@ def read_export(path: Path) -> Export:
                     _text(comment, "wp:comment_id", ns).strip(),
                     _text(comment, "wp:comment_content", ns),
                     _text(comment, "wp:comment_approved", ns).strip() == "1",
+                    _text(comment, "wp:comment_type", ns).strip(),
                 )
             )
         items.append(item)

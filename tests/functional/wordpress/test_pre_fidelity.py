@@ -14,6 +14,10 @@ PRE_CASES = {
     "blank-runs": "<pre>first\n\n\n\nafter three blank lines\n\n</pre>",
     "trailing-spaces": "<pre>two spaces  \ntab\t\n   \nend</pre>",
     "tabs": "<pre>\tindented\n\t\tmore\tinside</pre>",
+    # Windows Live Writer's code plugin: one code shortcode in a <pre>, its markup double-escaped
+    "shortcode-in-pre": (
+        '<pre>[sourcecode language="xml"]\n&amp;lt;customUI onLoad="OnLoad"/&amp;gt;\n[/sourcecode]</pre>'
+    ),
     "brackets": "<pre>[[ -f x ]] &amp;&amp; [[wiki link]] [[gallery]] [not-a-shortcode] a[i][j]</pre>",
     "entities": "<pre>&lt;div class=&quot;x&quot;&gt;&amp;nbsp;&#169;&lt;/div&gt; &amp;amp;</pre>",
     "hugo-looking": (
@@ -86,6 +90,10 @@ def test_the_measure_sees_a_changed_block():
     assert [b.identical for b in pre_blocks("<pre>a\n\n\nb</pre><pre>a\n\nb</pre>", page)] == [False, True]
     assert [b.identical for b in pre_blocks("<pre>x</pre><pre>x</pre>", "<pre>x\n</pre>")] == [True, False]
     assert pre_blocks("<p>no code</p>", "") == []
+    # a <pre> that holds one code shortcode shows the plugin's code, not the shortcode's tags
+    code = '<pre>[sourcecode language="csharp"]\nvar x = 1;\n[/sourcecode]</pre>'
+    assert [b.identical for b in pre_blocks(code, "<pre><code>var x = 1;\n</code></pre>")] == [True]
+    assert [b.identical for b in pre_blocks(code, "<pre><code>var x = 2;\n</code></pre>")] == [False]
 
 
 def test_wptrt_pre_blocks_are_identical(wxr, tmp_path, hugo_build):
