@@ -556,9 +556,32 @@ class ExportReader:
             reason = f"the export is not XML ({message})"
         elif "entity" in lowered:
             reason = f"the export uses an undeclared or refused entity ({message})"
+        elif marker := _merge_conflict_line(self.path, line):
+            reason = (
+                f"the export holds a Git merge conflict marker ({marker!r}): it was saved in the middle "
+                "of a merge; resolve the conflict, or export the site again"
+            )
         else:
             reason = f"the export is not well-formed XML ({message})"
         return self._fail(reason, line)
+
+
+MERGE_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
+
+
+def _merge_conflict_line(path: Path, line: int | None) -> str:
+    """The Git conflict marker that starts line `line` of the file at `path` ("" when none is there)."""
+    if not line or not path.is_file():
+        return ""
+    try:
+        with path.open("rb") as stream:
+            for number, text in enumerate(stream, start=1):
+                if number == line:
+                    shown = text.decode("utf-8", "replace").rstrip("\r\n")
+                    return shown[:40] if shown.startswith(MERGE_MARKERS) or shown == "<<<<<<<" else ""
+    except OSError:
+        return ""
+    return ""
 
 
 def read_as_importer(path: Path, use: Callable[[ExportReader], T]) -> T:

@@ -232,3 +232,14 @@ def test_a_refusal_quotes_libxml2_on_one_line_whatever_text_it_quotes(tmp_path):
     )
     assert "\n" not in message
     assert "the export is truncated or unfinished (CData section not finished" in message
+
+
+def test_a_git_merge_conflict_in_the_export_is_named_with_its_line(tmp_path):
+    body = (
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
+        "<item><title>x</title>\n<<<<<<< HEAD\n<wp:post_id>3</wp:post_id>\n=======\n"
+        "<wp:post_id>4</wp:post_id>\n>>>>>>> theirs\n</item></channel></rss>"
+    )
+    message = refusal(tmp_path, body)
+    assert "line 3: the export holds a Git merge conflict marker ('<<<<<<< HEAD')" in message
+    assert "resolve the conflict, or export the site again" in message
