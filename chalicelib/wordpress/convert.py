@@ -151,8 +151,8 @@ class Conversion:
         if reader.repairs:
             self.report.warn(
                 "repaired-xml",
-                f"{reader.repairs} raw '&', nested CDATA sections or control characters were read "
-                "the way WordPress's importer reads them",
+                f"{reader.repairs} raw '&', nested CDATA sections, control characters or blank lines before "
+                "the XML declaration were read the way WordPress's importer reads them",
             )
         for item_id, wanted, slug in plan.renamed:
             self.report.warn("duplicate-slug", renamed_slug_note(wanted, slug), f"{item_id}")

@@ -2,8 +2,9 @@
 
 Real exports are not always strict XML: plugins write raw `&` into URLs, old exporters nested
 `<![CDATA[` sections inside each other, and pasted text brings control characters (a ^P in a post)
-that XML cannot hold. WordPress's regex parser reads all three, so we repair exactly those faults while
-streaming, never changing the number of lines (error line numbers stay true).
+that XML cannot hold, and a theme's stray newline lands before the XML declaration. WordPress's
+importer reads all four, so we repair exactly those faults while streaming, never changing the number
+of lines (error line numbers stay true).
 A raw `&` is always repaired (strict XML refuses it anyway); nested sections only with `nested_cdata`,
 as a second reading of an export that failed as XML where a `]]>` had text after it (`converter`).
 
@@ -48,6 +49,11 @@ CLEAN_RUN = re.compile(
 # WordPress's importer reads an export that has them with its regex parser, which takes them as text;
 # they show as nothing in a browser, so they are dropped. No byte of a multi-byte UTF-8 sequence is one.
 CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r")
+# Blank lines before the XML declaration (a theme's or plugin's file that ends in a newline after its
+# `?>` prints one before every export WordPress writes): strict XML refuses them, and WordPress's
+# importer reads the file with its fallback parsers. The declaration is moved before them, so every line
+# after it keeps its number.
+LEADING_BLANKS = re.compile(rb"\A(\xef\xbb\xbf)?([ \t\r\n]+)(<\?xml[^<>]{0,200}\?>)")
 LOOKAHEAD = 64
 # Small reads keep the parser's and this module's buffers small (1 MB reads cost 15 MB of peak memory).
 CHUNK = 1 << 16
@@ -73,6 +79,7 @@ class StrictXmlStream:
         self._eof = False
         self._in_cdata = False
         self._line = 1
+        self._first = True  # the first read: where blank lines before the declaration are
         self.repairs = 0
 
     def chunks(self) -> Iterator[bytes]:
@@ -83,6 +90,11 @@ class StrictXmlStream:
                 data = self._source.read(CHUNK)
                 if not data:
                     self._eof = True
+                elif self._first and (blanks := LEADING_BLANKS.match(data)):
+                    bom, space, declaration = blanks.groups()
+                    data = (bom or b"") + declaration + space + data[blanks.end() :]
+                    self.repairs += 1
+                self._first = False
                 kept = data.translate(None, CONTROL_BYTES)
                 self.repairs += len(data) - len(kept)
                 data = kept

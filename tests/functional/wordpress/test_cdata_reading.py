@@ -39,3 +39,13 @@ def test_an_export_neither_reading_accepts_is_refused_with_its_line_and_leaves_n
         convert_export(export, out)
     assert "line 9" in str(caught.value)  # where the cut is, past the nested section
     assert not out.exists() and list((tmp_path / "site").iterdir()) == []
+
+
+def test_an_export_with_a_blank_line_before_its_declaration_converts(tmp_path):
+    """A theme's file ending in a newline after `?>` prints it before every export; WordPress's importer
+    reads such a file, so the conversion does too, and says it repaired it."""
+    export = write_export(tmp_path / "export.xml", [item("Hello", post_id=5, slug="hello")])
+    export.write_text("\n" + export.read_text())
+    report = convert_export(export, tmp_path / "site")
+    assert report.counts["post/published"] == 1
+    assert [w.code for w in report.warnings] == ["repaired-xml"]

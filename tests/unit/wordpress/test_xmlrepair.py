@@ -109,3 +109,22 @@ def test_the_second_reading_keeps_an_ad_snippets_cdata_in_the_posts_section():
         "// ]]></script>", "// ]]]]><![CDATA[></script>"
     )
     assert stream.inner_closes == 1
+
+
+@pytest.mark.parametrize("lead", ["\n", "\r\n\r\n  ", "\ufeff\n"])
+def test_blank_lines_before_the_declaration_go_after_it_and_every_later_line_keeps_its_number(lead):
+    """A theme's stray newline before WordPress's export: strict XML refuses the declaration after it."""
+    raw = f'{lead}<?xml version="1.0" encoding="UTF-8" ?>\n<rss>\n<a>x</a>\n</rss>\n'
+    stream = StrictXmlStream(io.BytesIO(raw.encode()), name="export.xml")
+    out = b"".join(stream.chunks()).decode()
+    assert out.lstrip("\ufeff").startswith('<?xml version="1.0" encoding="UTF-8" ?>')
+    assert out.count("\n") == raw.count("\n")
+    assert out.splitlines()[-2:] == raw.splitlines()[-2:]  # "<a>x</a>" and "</rss>" on their old lines
+    assert out.splitlines().index("<a>x</a>") == raw.splitlines().index("<a>x</a>")
+    assert stream.repairs == 1
+
+
+def test_text_before_the_declaration_is_not_moved():
+    raw = 'junk\n<?xml version="1.0"?>\n<rss/>\n'
+    stream = StrictXmlStream(io.BytesIO(raw.encode()), name="export.xml")
+    assert b"".join(stream.chunks()).decode() == raw and stream.repairs == 0
