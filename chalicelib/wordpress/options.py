@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chalicelib.wordpress.fetchmedia import FetchLimits
+from chalicelib.wordpress.privatetypes import NEVER_PAGES
 from chalicelib.wordpress.providers import PLAYER_HOSTS
 
 # The media providers' players (shown as players), and maps and documents (shown as links).
@@ -38,37 +39,7 @@ class ConvertOptions:
     hacked_content: str = "strip"
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
     custom_types: dict[str, str] = field(default_factory=dict)
-    skip_types: tuple[str, ...] = (
-        "revision",
-        "nav_menu_item",
-        "customize_changeset",
-        "custom_css",
-        "oembed_cache",
-        "user_request",
-        "wp_block",
-        "wp_template",
-        "wp_template_part",
-        "wp_global_styles",
-        "wp_navigation",
-        "wp_font_family",
-        "wp_font_face",
-        "attachment",
-        # private records that plugins keep as published posts: contact form responses (Jetpack,
-        # Flamingo), WooCommerce orders, refunds, coupons and webhooks, queued jobs, form and field
-        # definitions. Publishing them would put visitors' names, addresses and messages on the web.
-        "feedback",
-        "flamingo_contact",
-        "flamingo_inbound",
-        "shop_order",
-        "shop_order_refund",
-        "shop_coupon",
-        "shop_webhook",
-        "scheduled-action",
-        "wpcf7_contact_form",
-        "acf-field-group",
-        "acf-field",
-        "jp_pay_order",
-    )
+    skip_types: tuple[str, ...] = NEVER_PAGES  # WordPress internals and plugins' records (privatetypes.py)
     posts_section: str = "posts"
     main_menu: str = ""
     fetch_missing_media: bool = False

@@ -142,3 +142,39 @@ def test_an_item_with_neither_type_nor_status_is_a_draft_with_a_warning(tmp_path
     assert frontmatter.load(site / "content/posts/typeless/index.md")["wordpress_id"] == 20
     assert json.loads((site / "data/wordpress_redirects.json").read_text())["p"]["20"] == "/posts/typeless/"
     assert "duplicate-id" not in report.warning_codes()
+
+
+@pytest.mark.parametrize(
+    ("post_type", "content"),
+    [
+        ("ap_follower", '{"preferredUsername":"jane","inbox":"https://social.example/users/jane/inbox"}'),
+        ("ap_outbox", '{"type":"Create","object":{"content":"Private draft of an activity"}}'),
+        ("nf_sub", "jane@example.com, 12 Harbour Road"),
+        ("tribe_rsvp_attendees", "Jane Doe, jane@example.com, 2 tickets"),
+        ("elementor_library", "<p>Header template</p>"),
+        ("et_pb_layout", "[et_pb_section]Saved section[/et_pb_section]"),
+    ],
+)
+def test_plugins_records_definitions_and_builder_libraries_are_never_pages(tmp_path, post_type, content):
+    """Found in real exports (an ActivityPub blog's outbox, an Elementor site's kit), or named by their
+    plugins as not public: a visitor's data, or a part the plugin renders inside other pages."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "Record",
+                post_id=30,
+                post_type=post_type,
+                link=f"https://old.example/?{post_type}=x",
+                content=content,
+            ),
+            item("A post", post_id=31, slug="a-post"),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    assert report.counts[f"{post_type}/skipped"] == 1 and report.counts["post/published"] == 1
+    written = "\n".join(
+        p.read_text() for p in (tmp_path / "site").rglob("*") if p.is_file() and p.suffix in (".md", ".json")
+    )
+    assert content not in written and "Record" not in written
+    assert reported_written(report.counts) == written_counts(tmp_path / "site")

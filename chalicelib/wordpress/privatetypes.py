@@ -1,0 +1,134 @@
+"""Post types a WordPress site kept as posts but never showed as pages of their own.
+
+WordPress's internals, and what plugins store as posts: visitors' records (form entries, orders,
+payments, event attendees, ActivityPub followers and activities), definitions the plugin renders
+elsewhere (forms, fields, popups, tables), and page builders' libraries (a template, a header, a
+saved section, which the builder puts inside other pages). Plugins register them as not public: no
+address answers them. Publishing the first group would put visitors' names, addresses and messages
+on the web; the others are a plugin's parts, not pages. A type not listed here is content (portfolio
+items, testimonials, events, products, forums), as its plugin showed it.
+
+This module only names types; `ConvertOptions.skip_types` is where a conversion reads them.
+"""
+
+from __future__ import annotations
+
+WORDPRESS = (
+    "revision",
+    "nav_menu_item",
+    "customize_changeset",
+    "custom_css",
+    "oembed_cache",
+    "user_request",
+    "wp_block",
+    "wp_template",
+    "wp_template_part",
+    "wp_global_styles",
+    "wp_navigation",
+    "wp_font_family",
+    "wp_font_face",
+    "attachment",
+)
+VISITORS_RECORDS = (
+    "feedback",  # Jetpack's contact form responses
+    "flamingo_contact",
+    "flamingo_inbound",
+    "nf_sub",  # Ninja Forms' submissions
+    "otter_form_record",
+    "shop_order",  # WooCommerce
+    "shop_order_refund",
+    "shop_order_placehold",
+    "shop_coupon",
+    "shop_webhook",
+    "shop_subscription",
+    "wc_user_membership",
+    "wc_booking",
+    "jp_pay_order",  # Jetpack's payments
+    "edd_payment",  # Easy Digital Downloads
+    "edd_log",
+    "edd_discount",
+    "give_payment",  # GiveWP
+    "give_log",
+    "llms_order",  # LifterLMS
+    "llms_transaction",
+    "tribe_rsvp_attendees",  # The Events Calendar's tickets and their attendees
+    "tribe_tpp_attendees",
+    "tribe_tpp_orders",
+    "tec_tc_attendee",
+    "tec_tc_order",
+    "tribe_wooticket",
+    "tribe_eddticket",
+    "ap_follower",  # ActivityPub: followers, activities sent and received, actors
+    "ap_outbox",
+    "ap_inbox",
+    "ap_actor",
+    "ap_extrafield",
+    "ap_extrafield_blog",
+    "scheduled-action",  # Action Scheduler's queued jobs
+    "wp_log",
+)
+DEFINITIONS = (
+    "wpcf7_contact_form",
+    "acf-field-group",
+    "acf-field",
+    "acf-post-type",
+    "acf-taxonomy",
+    "acf-ui-options-page",
+    "wpforms",
+    "wpforms_log",
+    "forminator_forms",
+    "forminator_polls",
+    "forminator_quizzes",
+    "frm_form_actions",
+    "frm_styles",
+    "mc4wp-form",
+    "sureforms_form",
+    "um_form",  # Ultimate Member
+    "um_directory",
+    "um_role",
+    "jp_pay_product",
+    "popup",  # Popup Maker
+    "popup_theme",
+    "tablepress_table",
+    "wpcode",
+    "custom-css-js",
+    "amp_validated_url",
+    "amp_validation_error",
+    "jp_sitemap",  # Jetpack's sitemaps, kept as posts
+    "jp_sitemap_master",
+    "jp_img_sitemap",
+    "jp_vid_sitemap",
+    "bp-email",
+)
+BUILDER_LIBRARIES = (
+    "elementor_library",
+    "elementor_snippet",
+    "elementor_font",
+    "elementor_icons",
+    "et_pb_layout",  # Divi
+    "et_template",
+    "et_header_layout",
+    "et_body_layout",
+    "et_footer_layout",
+    "et_theme_builder",
+    "et_code_snippet",
+    "fl-builder-template",  # Beaver Builder
+    "fl-theme-layout",
+    "ct_template",  # Oxygen
+    "oceanwp_library",
+    "astra-advanced-hook",
+    "gp_elements",  # GeneratePress
+    "kadence_element",
+    "kadence_form",
+    "vc_grid_item",  # WPBakery
+    "templatera",
+    "fusion_template",  # Avada
+    "fusion_element",
+    "fusion_tb_layout",
+    "fusion_tb_section",
+    "fusion_form",
+    "gblocks_templates",  # GenerateBlocks
+    "gblocks_global_style",
+    "brizy_template",
+)
+NEVER_PAGES = (*WORDPRESS, *VISITORS_RECORDS, *DEFINITIONS, *BUILDER_LIBRARIES)
