@@ -12,10 +12,13 @@ becomes an alias of the home page. The list of posts stays at the posts section'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.wordpress.links import url_path
 from chalicelib.wordpress.oldurls import site_relative
+
+if TYPE_CHECKING:
+    from chalicelib.wordpress.plan import Plan
 
 #: The home page's front matter param that tells a theme it shows a page, not a list of posts.
 FRONT_PAGE_PARAM = "front_page"
@@ -37,6 +40,16 @@ def front_page_id(pages: Iterable[tuple[int, str]], is_old_site: Callable[[str],
         if is_front_page_link(link, is_old_site, base):
             return page_id
     return 0
+
+
+def front_page_aliases(plan: Plan) -> None:
+    """The front page's addresses lead home: its own (`/home/`, unless its children's section is
+    there) and every alias it gathered (attachment pages, old slugs)."""
+    for placement in plan.placements.values():
+        if placement.front:
+            own = [] if placement.branch else [f"/{placement.folder}/"]
+            plan.home_aliases += [a for a in (*own, *placement.aliases) if a not in plan.home_aliases]
+            placement.aliases = []
 
 
 def home_front_matter(

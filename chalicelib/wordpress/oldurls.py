@@ -257,7 +257,12 @@ def query_map(plan: Plan, media_present: set[str]) -> dict[str, dict[str, str]]:
         else:
             attachments[str(media_id)] = "/"
         items.setdefault(str(media_id), attachments[str(media_id)])
+    # An id a guid spells (an older site's `?p=416`) never takes over the id of an item of this export:
+    # WordPress answers `?p=416` with its item 416 (or with nothing, when that one is a draft).
+    own_ids = {*plan.placements, *plan.skipped, *plan.media}
     for old_id, item_id in sorted(plan.id_aliases.items()):
+        if old_id in own_ids:
+            continue
         for table in (items, pages, attachments):
             if str(item_id) in table:
                 table.setdefault(str(old_id), table[str(item_id)])

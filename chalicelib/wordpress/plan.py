@@ -23,7 +23,7 @@ from chalicelib.wordpress.datearchives import (
     permalink_front,
 )
 from chalicelib.wordpress.dates import iso_date, offset_of
-from chalicelib.wordpress.frontpage import front_page_id
+from chalicelib.wordpress.frontpage import front_page_aliases, front_page_id
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
     SiteMap,
@@ -308,7 +308,7 @@ class Planner:
         self._place_terms()
         self._place_date_archives()
         self._place_attachment_pages()
-        self._front_page_aliases()
+        front_page_aliases(self.plan)
         self._drop_aliases_that_are_pages()
         return plan
 
@@ -331,16 +331,6 @@ class Planner:
             page.aliases += day_paths(page.folder, self._archive_days.get(page.folder, set()), front)
             plan.term_pages[(plural, page.folder)] = page
 
-    def _front_page_aliases(self) -> None:
-        """The front page's addresses lead home: its own (`/home/`, unless its children's section is
-        there) and every alias it gathered."""
-        plan = self.plan
-        for placement in plan.placements.values():
-            if placement.front:
-                own = [] if placement.branch else [f"/{placement.folder}/"]
-                plan.home_aliases += [a for a in (*own, *placement.aliases) if a not in plan.home_aliases]
-                placement.aliases = []
-
     def _drop_aliases_that_are_pages(self) -> None:
         # An alias on a URL that a page lives at would replace that page with a redirect.
         plan = self.plan
@@ -348,6 +338,7 @@ class Planner:
             {p.url for p in plan.placements.values()}
             | {f"/{t.taxonomy}/{t.folder}/" for t in plan.term_pages.values()}
             | {f"/{p.section}/" for p in plan.placements.values()}
+            | {f"/{plural}/" for plural in plan.taxonomies.values()}  # a taxonomy's list of its terms
             | {"/"}
         )
         base = site_base_path(plan.site)
@@ -410,6 +401,7 @@ class Planner:
             plan.options.posts_section,
             *TAXONOMY_SECTIONS.values(),
             *(self._section_for(i.type) for i in self._items if i.type not in ("post", "page")),
+            *((DATE_ARCHIVES[1],) if self._archive_terms or self._archive_ahead else ()),
         }:
             registry.reserve("", reserved)
         folders: dict[int, str] = {}

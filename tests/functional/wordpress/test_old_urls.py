@@ -587,3 +587,73 @@ def test_a_term_whose_name_starts_with_a_dot_or_has_a_hash_has_a_page_and_its_ol
     assert 'url=https://old.example/categories/schema.org/index.xml"' in feed
     assert not list(public.rglob(".*"))  # no hidden file or folder anywhere
     assert unanswered(export, public) == []
+
+
+def test_a_page_named_archives_leaves_the_date_archives_their_folder(tmp_path, hugo_build):
+    """Many WordPress sites have an "Archives" page (/archives/). Written as content/archives/index.md,
+    a leaf bundle, it swallowed the date archives' term pages below it: no /2024/05/ answered."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "Archives", post_id=2, post_type="page", link=f"{SITE}/archives/", slug="archives", content=""
+            ),
+            item("Hello", post_id=3, link=f"{SITE}/2024/05/06/hello/", slug="hello"),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    assert not (content / "archives" / "index.md").exists()
+    assert (content / "archives" / "2024-05" / "_index.md").is_file()
+    assert "duplicate-slug" in report.warning_codes()
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert (public / "2024" / "05" / "index.html").is_file()  # the month's old archive, an alias
+    assert "2024" in (public / "archives" / "index.html").read_text()  # the old page's address: the archives
+    check = check_old_urls(export, public)
+    assert [f"{u.url} ({u.source})" for u in check.unanswered] == []
+
+
+def test_an_id_a_guid_spells_never_takes_over_an_items_own_id(tmp_path):
+    """Real exports carry guids of an older site (`?p=416` on post 706) whose number is another item's
+    own id here (a draft 416): WordPress answers `?p=416` with that draft, which no visitor sees."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item("Kept draft", post_id=416, status="draft", link=f"{SITE}/?p=416", slug="kept-draft"),
+            item(
+                "Live",
+                post_id=706,
+                link=f"{SITE}/2012/07/13/live/",
+                guid="http://older.example/?p=416",
+                slug="live",
+            ),
+            item(
+                "Sample",
+                post_id=2,
+                post_type="page",
+                status="trash",
+                link=f"{SITE}/?page_id=2",
+                slug="sample",
+            ),
+            item(
+                "Info",
+                post_id=756,
+                post_type="page",
+                link=f"{SITE}/info/",
+                guid="http://demo.example/?page_id=2",
+                slug="info",
+            ),
+            item(
+                "Moved",
+                post_id=800,
+                link=f"{SITE}/2012/08/01/moved/",
+                guid="http://older.example/?p=77",
+                slug="moved",
+            ),
+        ],
+    )
+    convert_export(export, tmp_path / "site")
+    redirects = json.loads((tmp_path / "site" / "data" / "wordpress_redirects.json").read_text())
+    assert "416" not in redirects["p"] and redirects["p"]["706"] == "/posts/live/"
+    assert "2" not in redirects["p"] and "2" not in redirects["page_id"]
+    assert redirects["p"]["77"] == "/posts/moved/"  # an id no item here has still leads on
