@@ -45,6 +45,7 @@ from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.plannotes import report_placement_notes
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
+from chalicelib.wordpress.postspage import POSTS_PAGE_NOTE, posts_page_file
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemaps import redirects_file
@@ -338,6 +339,10 @@ class Conversion:
         folder = "" if placement.front else f"{placement.folder}/"
         if placement.front:  # the home page's file, written with the site's own fields (write_site)
             self.front_page = (meta, markdown)
+        elif placement.posts_page:  # the posts section's list, at the page's address
+            section, terms = self.options.posts_section, plan.taxonomies.values()
+            write_text(self.work, *posts_page_file(meta, markdown, placement, section, terms))
+            self.report.warn("posts-page", POSTS_PAGE_NOTE, label)
         else:
             write_text(self.work, f"content/{folder}{name}", content_file(meta, markdown))
         clean_comments, spam = screen(item.comments)

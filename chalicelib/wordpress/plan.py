@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from chalicelib.wordpress.attachmentpages import place_attachment_pages
 from chalicelib.wordpress.datearchives import TAXONOMY as DATE_ARCHIVES
 from chalicelib.wordpress.datearchives import (
     archive_day,
@@ -54,6 +55,7 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
+from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate
 from chalicelib.wordpress.slugs import (
     MAX_PATH_BYTES,
     MAX_SEGMENT_BYTES,
@@ -93,11 +95,13 @@ class Placement:
     branch: bool = False  # has child pages: written as _index.md
     aliases: list[str] = field(default_factory=list)
     front: bool = False  # the static front page: written as the home page (frontpage.py)
+    posts_page: bool = False  # the page that listed the posts: the posts section's list (postspage.py)
+    ref: str = ""  # Hugo's path of the page when not its folder's: "/" for the front page
 
     @property
     def page_ref(self) -> str:
-        """Hugo's path of the page (a menu's pageRef); the front page is the home page."""
-        return "/" if self.front else "/" + self.folder
+        """Hugo's path of the page (a menu's pageRef)."""
+        return self.ref or "/" + self.folder
 
     renamed_from: str = ""
 
@@ -191,6 +195,7 @@ class Planner:
         self._term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
         self._front: list[str] | None = None  # the permalinks' static head, as far as the posts agree
         self._type_sections: dict[str, str] = {}  # custom type -> its old addresses' section
+        self._posts_pages: list[int] = []  # published pages that may be the posts page (postspage.py)
 
     def _add_to_archives(self, item: Item, published: bool) -> None:
         """A post in its year's and month's archives; a scheduled one only from its date, which the
@@ -240,6 +245,8 @@ class Planner:
                 self._item_terms.append(term)
         status = item_status(item)
         published = status == "published"
+        if published and is_posts_page_candidate(item):
+            self._posts_pages.append(item.id)
         if published:
             self._term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
         if item.type == "post" and status in ("published", "future"):
@@ -307,7 +314,7 @@ class Planner:
         self._place_items()
         self._place_terms()
         self._place_date_archives()
-        self._place_attachment_pages()
+        place_attachment_pages(plan)
         front_page_aliases(self.plan)
         self._drop_aliases_that_are_pages()
         return plan
@@ -468,7 +475,7 @@ class Planner:
                 front=light.id == front,
             )
             if placement.front:  # its folder's name is no section of its own (unless its children's)
-                placement.section = ""
+                placement.section, placement.ref = "", "/"
             plan.placements[light.id] = placement
             target = Target(url, "/" + folder, statuses[light.id] == "published")
             if target.published and plan.sitemap.is_old_site(light.link) and "?" not in light.link:
@@ -491,6 +498,9 @@ class Planner:
             for old_path in light.renamed_paths:
                 if old_path != url and old_path not in placement.aliases:
                     placement.aliases.append(old_path)
+        if posts_page := choose_posts_page(plan, self._posts_pages, front, sum(plan.author_posts.values())):
+            plan.placements[posts_page].posts_page = True
+            plan.placements[posts_page].ref = "/" + plan.options.posts_section
         # A published item's own address stays its own when another item was renamed away from it or
         # began there (WordPress gave the freed slug to a new post and answers the address with it).
         for placement in plan.placements.values():
@@ -522,17 +532,3 @@ class Planner:
         plan.taxonomies.setdefault("category", "categories")
         plan.taxonomies.setdefault("tag", "tags")
         plan.taxonomies.setdefault("author", "authors")
-
-    def _place_attachment_pages(self) -> None:
-        plan = self.plan
-        for media in plan.media.values():
-            aliases = []
-            if media.link and plan.sitemap.is_old_site(media.link) and "?" not in media.link:
-                aliases.append(url_path(media.link))
-            parent = plan.placements.get(media.parent)
-            target = (
-                parent.aliases if parent is not None and parent.status == "published" else plan.home_aliases
-            )
-            for alias in aliases:
-                if alias not in target and alias != "/" and (parent is None or alias != parent.url):
-                    target.append(alias)

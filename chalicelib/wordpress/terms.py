@@ -36,6 +36,14 @@ SKIPPED_TAXONOMIES = frozenset(
     {"nav_menu", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
     # WooCommerce's internal taxonomies (registered with public => false; products.py reads them).
     | {"product_type", "product_visibility", "product_shipping_class"}
+    # Plugins' own, for their records and snippets (privatetypes.py): WPCode's, Elementor's library.
+    | {
+        "wpcode_type",
+        "wpcode_location",
+        "wpcode_tags",
+        "elementor_library_type",
+        "elementor_library_category",
+    }
 )
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import frontmatter
+import pytest
 
 from chalicelib.wordpress import convert_export
 from chalicelib.wordpress.oldurlcheck import check_old_urls
@@ -14,6 +15,23 @@ from chalicelib.wordpress.oldurlcheck import check_old_urls
 from .wxr_items import SITE, item, write_export
 
 FRONT_TEXT = "Welcome to the bakery on the harbour, open every morning."
+
+
+def menu_entry(entry_id: int, page_id: int) -> str:
+    """An entry of the classic menu `main` that links the page `page_id`."""
+    return item(
+        "",
+        post_id=entry_id,
+        post_type="nav_menu_item",
+        slug=str(entry_id),
+        terms=(("nav_menu", "main", "Main"),),
+        meta=(
+            ("_menu_item_type", "post_type"),
+            ("_menu_item_object", "page"),
+            ("_menu_item_object_id", str(page_id)),
+            ("_menu_item_menu_item_parent", "0"),
+        ),
+    )
 
 
 def front_page_export(path: Path, *, with_child: bool = False) -> Path:
@@ -64,19 +82,8 @@ def front_page_export(path: Path, *, with_child: bool = False) -> Path:
             slug="",
             content="<p>Draft of the new home page, not ready.</p>",
         ),
-        item(
-            "",
-            post_id=19,
-            post_type="nav_menu_item",
-            slug="19",
-            terms=(("nav_menu", "main", "Main"),),
-            meta=(
-                ("_menu_item_type", "post_type"),
-                ("_menu_item_object", "page"),
-                ("_menu_item_object_id", "12"),
-                ("_menu_item_menu_item_parent", "0"),
-            ),
-        ),
+        menu_entry(19, 12),
+        menu_entry(20, 14),
     ]
     if with_child:
         items.append(
@@ -113,8 +120,15 @@ def test_the_front_page_is_the_home_page_and_its_old_addresses_lead_there(tmp_pa
     page = (public / "index.html").read_text()
     assert FRONT_TEXT in page and 'data-wordpress-id="12"' in page
     assert re.search(r'<a[^>]+href="/"[^>]*>\s*Home\s*</a>', page)  # the menu entry, titled as the page
-    assert "Fresh rye" not in page  # WordPress's static front page lists no posts; the section does
-    assert "Fresh rye" in (public / "posts" / "index.html").read_text()
+    assert re.search(r'<a[^>]+href="/news/"[^>]*>\s*News\s*</a>', page)  # the posts page's entry
+    assert "Fresh rye" not in page  # WordPress's static front page lists no posts; its posts page does
+    # the empty News page was the posts page: the list of posts is at its address, titled as it was
+    news = (public / "news" / "index.html").read_text()
+    assert "Fresh rye" in news and "<title>News" in news
+    assert re.search(
+        r'http-equiv="refresh" content="0; url=[^"]*/news/"', (public / "posts" / "index.html").read_text()
+    )
+    assert [w.item for w in report.warnings if w.code == "posts-page"] == ["page 14 'News'"]
     for alias in ("home", "home/oven"):
         assert re.search(
             r'http-equiv="refresh" content="0; url=[^"]*/"', (public / alias / "index.html").read_text()
@@ -157,3 +171,26 @@ def test_an_item_in_a_plugins_status_stays_a_draft_with_a_warning(tmp_path):
     assert report.counts["page/draft"] == 1
     warned = [w for w in report.warnings if w.code == "unknown-status"]
     assert len(warned) == 1 and "dp-rewrite-republish" in warned[0].message and "17" in warned[0].item
+
+
+@pytest.mark.parametrize(
+    ("front", "news_text", "taken"),
+    [(True, "", True), (True, "<p>Our press releases, by hand.</p>", False), (False, "", False)],
+)
+def test_only_an_empty_posts_page_named_so_on_a_site_with_a_front_page_lists_the_posts(
+    tmp_path, front, news_text, taken
+):
+    items = [
+        item(
+            "Start", post_id=1, post_type="page", link=f"{SITE}/" if front else f"{SITE}/start/", slug="start"
+        ),
+        item("News", post_id=2, post_type="page", link=f"{SITE}/news/", slug="news", content=news_text),
+        item("Fresh rye", post_id=3, link=f"{SITE}/2024/05/06/fresh-rye/", slug="fresh-rye"),
+    ]
+    convert_export(write_export(tmp_path / "export.xml", items), tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    assert (content / "posts" / "_index.md").is_file() is taken
+    assert (content / "news" / "index.md").is_file() is not taken
+    if taken:
+        listing = frontmatter.load(content / "posts" / "_index.md")
+        assert (listing["title"], listing["url"], listing["aliases"]) == ("News", "/news/", ["/posts/"])
