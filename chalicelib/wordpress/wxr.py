@@ -406,6 +406,11 @@ class ExportReader:
         if not version:
             writes_wp = item is not None and any(str(child.tag).startswith("wp:") for child in item)
             undeclared = f" (it writes wp: without declaring it: {DECLARE_WP})" if writes_wp else ""
+            if item is not None and not writes_wp and any(str(child.tag) == "pubDate" for child in item):
+                undeclared = (
+                    " (it reads like the site's RSS feed, which holds only its latest posts: export the "
+                    "whole site with Tools > Export in WordPress's admin)"
+                )
             raise self._fail(
                 f"this does not appear to be a WordPress export (WXR): no <wp:wxr_version>{undeclared}", line
             )

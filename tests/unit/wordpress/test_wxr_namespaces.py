@@ -243,3 +243,15 @@ def test_a_git_merge_conflict_in_the_export_is_named_with_its_line(tmp_path):
     message = refusal(tmp_path, body)
     assert "line 3: the export holds a Git merge conflict marker ('<<<<<<< HEAD')" in message
     assert "resolve the conflict, or export the site again" in message
+
+
+def test_a_sites_rss_feed_given_as_the_export_is_named_so_with_the_way_out(tmp_path):
+    message = refusal(
+        tmp_path,
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>S</title><link>https://old.example</link>\n<item><title>Hello</title>"
+        "<link>https://old.example/hello/</link><pubDate>Mon, 06 May 2024 07:08:09 +0000</pubDate>"
+        '<guid isPermaLink="false">https://old.example/?p=5</guid></item></channel></rss>',
+    )
+    assert "no <wp:wxr_version> (it reads like the site's RSS feed" in message
+    assert "Tools > Export" in message
