@@ -152,7 +152,7 @@ class Conversion:
         if reader.repairs:
             self.report.warn(
                 "repaired-xml",
-                f"{reader.repairs} raw '&', nested CDATA sections, control characters or blank lines before "
+                f"{reader.repairs} raw '&', nested CDATA sections, control characters or text printed before "
                 "the XML declaration were read the way WordPress's importer reads them",
             )
         for item_id, wanted, slug in plan.renamed:

@@ -2,7 +2,7 @@
 
 Real exports are not always strict XML: plugins write raw `&` into URLs, old exporters nested
 `<![CDATA[` sections inside each other, and pasted text brings control characters (a ^P in a post)
-that XML cannot hold, and a theme's stray newline lands before the XML declaration. WordPress's
+that XML cannot hold, and what PHP printed lands before the XML declaration. WordPress's
 importer reads all four, so we repair exactly those faults while streaming, never changing the number
 of lines (error line numbers stay true).
 A raw `&` is always repaired (strict XML refuses it anyway); nested sections only with `nested_cdata`,
@@ -49,11 +49,13 @@ CLEAN_RUN = re.compile(
 # WordPress's importer reads an export that has them with its regex parser, which takes them as text;
 # they show as nothing in a browser, so they are dropped. No byte of a multi-byte UTF-8 sequence is one.
 CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r")
-# Blank lines before the XML declaration (a theme's or plugin's file that ends in a newline after its
-# `?>` prints one before every export WordPress writes): strict XML refuses them, and WordPress's
-# importer reads the file with its fallback parsers. The declaration is moved before them, so every line
+# What PHP printed before the XML declaration: blank lines (a theme's or plugin's file that ends in a
+# newline after its `?>` prints one before every export WordPress writes), a plugin's admin notice
+# (`<div class="updated">`), or a static site generator's front matter (`---`) added after. Strict XML
+# refuses the declaration after them; WordPress's importer reads the file with its fallback parsers.
+# The declaration is moved to the start and what was before it dropped but its newlines, so every line
 # after it keeps its number.
-LEADING_BLANKS = re.compile(rb"\A(\xef\xbb\xbf)?([ \t\r\n]+)(<\?xml[^<>]{0,200}\?>)")
+LEADING_DEBRIS = re.compile(rb"\A(\xef\xbb\xbf)?(.{1,16384}?)(<\?xml[^<>]{0,200}\?>)", re.S)
 LOOKAHEAD = 64
 # Small reads keep the parser's and this module's buffers small (1 MB reads cost 15 MB of peak memory).
 CHUNK = 1 << 16
@@ -90,9 +92,9 @@ class StrictXmlStream:
                 data = self._source.read(CHUNK)
                 if not data:
                     self._eof = True
-                elif self._first and (blanks := LEADING_BLANKS.match(data)):
-                    bom, space, declaration = blanks.groups()
-                    data = (bom or b"") + declaration + space + data[blanks.end() :]
+                elif self._first and (debris := LEADING_DEBRIS.match(data)) and b"<rss" not in debris[2]:
+                    bom, before, declaration = debris.groups()
+                    data = (bom or b"") + declaration + b"\n" * before.count(b"\n") + data[debris.end() :]
                     self.repairs += 1
                 self._first = False
                 kept = data.translate(None, CONTROL_BYTES)

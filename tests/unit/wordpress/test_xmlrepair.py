@@ -124,7 +124,24 @@ def test_blank_lines_before_the_declaration_go_after_it_and_every_later_line_kee
     assert stream.repairs == 1
 
 
-def test_text_before_the_declaration_is_not_moved():
-    raw = 'junk\n<?xml version="1.0"?>\n<rss/>\n'
+@pytest.mark.parametrize(
+    "debris",
+    [
+        # a plugin's admin notice, printed into a real export
+        '<div class="updated fade"><p>Your <strong>Share Buttons</strong> need setup</p></div>',
+        "---\n---\n",  # a static site generator's front matter, added to a real one
+    ],
+)
+def test_what_php_printed_before_the_declaration_is_dropped_but_its_newlines(debris):
+    raw = f'{debris}<?xml version="1.0" encoding="UTF-8" ?>\n<rss>\n<a>x</a>\n</rss>\n'
+    stream = StrictXmlStream(io.BytesIO(raw.encode()), name="export.xml")
+    out = b"".join(stream.chunks()).decode()
+    assert out.startswith('<?xml version="1.0" encoding="UTF-8" ?>') and "Share Buttons" not in out
+    assert out.count("\n") == raw.count("\n") and stream.repairs == 1
+    assert out.splitlines().index("<a>x</a>") == raw.splitlines().index("<a>x</a>")
+
+
+def test_a_document_before_a_second_declaration_is_not_cut():
+    raw = '<rss><channel/></rss>\n<?xml version="1.0"?>\n<rss/>\n'
     stream = StrictXmlStream(io.BytesIO(raw.encode()), name="export.xml")
     assert b"".join(stream.chunks()).decode() == raw and stream.repairs == 0
