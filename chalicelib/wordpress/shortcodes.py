@@ -69,6 +69,9 @@ CONTACT_FORMS = frozenset(
     }
 )
 CONTACT_FORM = "{{< form-contact >}}"
+# Video quicktags plugins' shortcodes for a file of the site's (Viper's Video Quicktags, Embedded Video):
+# [quicktime]/wp-content/uploads/talk.mov[/quicktime], as WordPress's own [video].
+VIDEO_FILE_SHORTCODES = frozenset({"quicktime", "videofile", "flv", "mp4", "webm"})
 # Table-of-contents plugins' shortcodes: the theme's `toc`, Hugo's own from the page's headings.
 TABLES_OF_CONTENTS = frozenset({"toc", "ez-toc", "lwptoc", "table-of-contents", "wp-toc", "simple-toc"})
 TABLE_OF_CONTENTS = "{{< toc >}}"
@@ -266,6 +269,10 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             return placeholders.add(_gallery(attrs, ctx), block=True)
         if name in ("audio", "video"):
             return placeholders.add(shortcode_player(name, attrs, content, ctx.players), block=True)
+        if name in VIDEO_FILE_SHORTCODES and content.strip().startswith(("http://", "https://", "/")):
+            file: dict[str, str] = {key: attrs[key] for key in ("width", "height") if key in attrs}
+            file["src"] = html.unescape(content.strip())
+            return placeholders.add(shortcode_player("video", file, "", ctx.players), block=True)
         if name == "playlist":
             return placeholders.add(playlist(attrs, ctx.players), block=True)
         if name == "embed":

@@ -238,3 +238,17 @@ def test_a_ted_talk_by_number_is_a_link():
 def test_a_video_element_naming_a_provider_page_becomes_its_player():
     markdown, _, _ = body('<video src="https://www.youtube.com/watch?v=dQw4w9WgXcQ" controls></video>')
     assert 'player="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in markdown
+
+
+@pytest.mark.parametrize(
+    "shortcode",
+    [
+        "[quicktime]https://old.example/wp-content/uploads/2009/04/talk.mov[/quicktime]",
+        '[videofile width="640" height="360"]https://old.example/wp-content/uploads/2009/04/talk.mov[/videofile]',
+        "[flv]https://old.example/wp-content/uploads/2009/04/talk.mov[/flv]",
+    ],
+)
+def test_video_quicktags_for_a_file_become_the_video_player(shortcode):
+    markdown, _, warnings = body(shortcode)
+    assert '{{< video src="/wp-content/uploads/2009/04/talk.mov"' in markdown  # the site's own file
+    assert 'type="video/quicktime"' in markdown and "[quicktime]" not in markdown and not warnings
