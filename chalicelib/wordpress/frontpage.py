@@ -6,7 +6,8 @@ the site's home URL as its permalink (`_get_page_link` returns `home_url('/')` f
 so its `<link>` is the site's address. That page is the new site's home page: its content and fields
 go into `content/_index.md`, marked `front_page` so a theme shows it as WordPress did (the page, not a
 list of posts), and its own address (`/home/`), which WordPress redirected to `/` (redirect_canonical),
-becomes an alias of the home page. The list of posts stays at the posts section's own page.
+becomes an alias of the home page. The list of posts is at the posts page's address when the export
+shows which page that was (postspage.py), else at the posts section's own.
 """
 
 from __future__ import annotations

@@ -13,9 +13,11 @@ below it, is never taken; the report says which page was.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from chalicelib.wordpress.writer import content_file
 
@@ -56,7 +58,8 @@ def is_posts_page_candidate(item: Item) -> bool:
         return False
     if any(item.meta.get(key, "").strip() for key in _BUILDER_META):
         return False
-    names = {_NUMBERED.sub("", item.slug.strip().casefold()), item.title.strip().casefold()}
+    slug = unquote(item.slug.strip()).casefold()  # WordPress stores a non-Latin slug percent-encoded
+    names = {_NUMBERED.sub("", slug), html.unescape(item.title).strip().casefold()}
     return bool(names & POSTS_PAGE_NAMES)
 
 

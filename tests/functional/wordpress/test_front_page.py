@@ -194,3 +194,21 @@ def test_only_an_empty_posts_page_named_so_on_a_site_with_a_front_page_lists_the
     if taken:
         listing = frontmatter.load(content / "posts" / "_index.md")
         assert (listing["title"], listing["url"], listing["aliases"]) == ("News", "/news/", ["/posts/"])
+
+
+def test_a_posts_page_is_known_by_its_percent_encoded_slug_too(tmp_path):
+    items = [
+        item("首页", post_id=1, post_type="page", link=f"{SITE}/", slug="%e9%a6%96%e9%a1%b5"),
+        item(
+            "我的博客",
+            post_id=2,
+            post_type="page",
+            link=f"{SITE}/%e5%8d%9a%e5%ae%a2/",
+            slug="%e5%8d%9a%e5%ae%a2",
+            content="",
+        ),
+        item("你好", post_id=3, link=f"{SITE}/2024/05/06/hello/", slug="hello"),
+    ]
+    convert_export(write_export(tmp_path / "export.xml", items), tmp_path / "site")
+    listing = frontmatter.load(tmp_path / "site" / "content" / "posts" / "_index.md")
+    assert (listing["title"], listing["url"]) == ("我的博客", "/博客/")
