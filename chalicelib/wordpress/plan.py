@@ -55,7 +55,7 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
-from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate
+from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
 from chalicelib.wordpress.slugs import (
     MAX_PATH_BYTES,
     MAX_SEGMENT_BYTES,
@@ -499,8 +499,7 @@ class Planner:
                 if old_path != url and old_path not in placement.aliases:
                     placement.aliases.append(old_path)
         if posts_page := choose_posts_page(plan, self._posts_pages, front, sum(plan.author_posts.values())):
-            plan.placements[posts_page].posts_page = True
-            plan.placements[posts_page].ref = "/" + plan.options.posts_section
+            take_posts_page(plan, posts_page, by_id[posts_page].slug)
         # A published item's own address stays its own when another item was renamed away from it or
         # began there (WordPress gave the freed slug to a new post and answers the address with it).
         for placement in plan.placements.values():

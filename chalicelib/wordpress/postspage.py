@@ -79,6 +79,18 @@ def choose_posts_page(plan: Plan, candidates: list[int], front: int, posts: int)
     return left[0] if len(left) == 1 else 0
 
 
+def take_posts_page(plan: Plan, page_id: int, slug: str) -> None:
+    """Makes the page the posts page: Hugo's path of it is the posts section's. A page that was at
+    the section's own address (`/posts/`, renamed `posts-2` since the section has that folder) keeps
+    it: the section's list is already there."""
+    page = plan.placements[page_id]
+    section = plan.options.posts_section
+    page.posts_page, page.ref = True, "/" + section
+    if _NUMBERED.sub("", unquote(slug.strip()).casefold()) == section:
+        page.url = plan.sitemap.by_id[page_id].url = f"/{section}/"
+        plan.renamed = [renamed for renamed in plan.renamed if renamed[0] != page_id]
+
+
 def posts_page_file(
     meta: dict[str, Any], markdown: str, page: Placement, section: str, taxonomies: Iterable[str]
 ) -> tuple[str, str]:
@@ -87,6 +99,7 @@ def posts_page_file(
     address leading there."""
     skipped = {"slug", "aliases", "draft", "weight", *taxonomies}
     fields = {key: value for key, value in meta.items() if key not in skipped}
-    fields["url"] = page.url
-    fields["aliases"] = sorted({f"/{section}/", *page.aliases})
+    if page.url != f"/{section}/":  # the list moves to the page's address; the section's leads there
+        fields["url"] = page.url
+    fields["aliases"] = sorted({f"/{section}/", *page.aliases} - {page.url})
     return f"content/{section}/_index.md", content_file(fields, markdown)

@@ -212,3 +212,19 @@ def test_a_posts_page_is_known_by_its_percent_encoded_slug_too(tmp_path):
     convert_export(write_export(tmp_path / "export.xml", items), tmp_path / "site")
     listing = frontmatter.load(tmp_path / "site" / "content" / "posts" / "_index.md")
     assert (listing["title"], listing["url"]) == ("我的博客", "/博客/")
+
+
+def test_a_posts_page_at_the_posts_sections_own_address_leaves_the_list_there(tmp_path):
+    """A real site's posts page was "Posts" at /posts/, where the posts section's list already is."""
+    items = [
+        item("Start", post_id=1, post_type="page", link=f"{SITE}/", slug="start"),
+        item("Posts", post_id=2, post_type="page", link=f"{SITE}/posts/", slug="posts", content=""),
+        item("Fresh rye", post_id=3, link=f"{SITE}/2024/05/06/fresh-rye/", slug="fresh-rye"),
+    ]
+    export = write_export(tmp_path / "export.xml", items)
+    report = convert_export(export, tmp_path / "site")
+    listing = frontmatter.load(tmp_path / "site" / "content" / "posts" / "_index.md")
+    assert listing["title"] == "Posts" and "url" not in listing and "aliases" not in listing
+    assert "duplicate-slug" not in report.warning_codes()
+    redirects = json.loads((tmp_path / "site" / "data" / "wordpress_redirects.json").read_text())
+    assert redirects["page_id"]["2"] == "/posts/"
