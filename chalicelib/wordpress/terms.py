@@ -36,6 +36,8 @@ SKIPPED_TAXONOMIES = frozenset(
     {"nav_menu", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
     # WooCommerce's internal taxonomies (registered with public => false; products.py reads them).
     | {"product_type", "product_visibility", "product_shipping_class"}
+    # Polylang's bookkeeping: which posts and terms translate which (public => false).
+    | {"post_translations", "term_language", "term_translations"}
     # Plugins' own, for their records and snippets (privatetypes.py): WPCode's, Elementor's library.
     | {
         "wpcode_type",

@@ -178,3 +178,29 @@ def test_plugins_records_definitions_and_builder_libraries_are_never_pages(tmp_p
     )
     assert content not in written and "Record" not in written
     assert reported_written(report.counts) == written_counts(tmp_path / "site")
+
+
+def test_plugins_bookkeeping_taxonomies_get_no_pages(tmp_path):
+    """Polylang records which posts translate which as terms (a real Persian/English blog's export):
+    `post_translations` terms named pll_5f8a..., never shown to a visitor; its `language` stays."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "A post",
+                post_id=40,
+                slug="a-post",
+                terms=(
+                    ("language", "fa", "فارسی"),
+                    ("post_translations", "pll_5f8a2b", "pll_5f8a2b"),
+                    ("category", "news", "News"),
+                ),
+            )
+        ],
+    )
+    convert_export(export, tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    assert not (content / "post_translations").exists()
+    assert "post_translations" not in (tmp_path / "site" / "hugo.toml").read_text()
+    assert "pll_5f8a2b" not in (content / "posts" / "a-post" / "index.md").read_text()
+    assert (content / "categories").is_dir()
