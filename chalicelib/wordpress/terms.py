@@ -38,6 +38,9 @@ SKIPPED_TAXONOMIES = frozenset(
     | {"product_type", "product_visibility", "product_shipping_class"}
     # Polylang's bookkeeping: which posts and terms translate which (public => false).
     | {"post_translations", "term_language", "term_translations"}
+    # Other plugins' internal groupings: AVH Extended Categories' widget groups, WooCommerce's coupon
+    # categories, MetaSlider's slideshows.
+    | {"avhec_catgroup", "shop_coupon_cat", "ml-slider"}
     # Plugins' own, for their records and snippets (privatetypes.py): WPCode's, Elementor's library.
     | {
         "wpcode_type",

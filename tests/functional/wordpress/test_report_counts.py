@@ -193,6 +193,7 @@ def test_plugins_bookkeeping_taxonomies_get_no_pages(tmp_path):
                 terms=(
                     ("language", "fa", "فارسی"),
                     ("post_translations", "pll_5f8a2b", "pll_5f8a2b"),
+                    ("avhec_catgroup", "all-categories", "All Categories"),
                     ("category", "news", "News"),
                 ),
             )
@@ -200,7 +201,7 @@ def test_plugins_bookkeeping_taxonomies_get_no_pages(tmp_path):
     )
     convert_export(export, tmp_path / "site")
     content = tmp_path / "site" / "content"
-    assert not (content / "post_translations").exists()
+    assert not (content / "post_translations").exists() and not (content / "avhec_catgroup").exists()
     assert "post_translations" not in (tmp_path / "site" / "hugo.toml").read_text()
     assert "pll_5f8a2b" not in (content / "posts" / "a-post" / "index.md").read_text()
     assert (content / "categories").is_dir()
