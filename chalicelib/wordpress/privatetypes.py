@@ -99,6 +99,13 @@ DEFINITIONS = (
     "jp_img_sitemap",
     "jp_vid_sitemap",
     "bp-email",
+    "wpcf",  # Contact Form 7's forms in an older export
+    "optionsframework",  # Options Framework's theme settings
+    "rm_content_editor",  # RegistrationMagic
+    "wafs",  # WooCommerce Advanced Free Shipping's rules
+    "aipkit_ai_form",  # AI Power's forms and chatbots
+    "aipkit_chatbot",
+    "intergeo",  # Intergeo Maps' maps
 )
 BUILDER_LIBRARIES = (
     "elementor_library",

@@ -153,6 +153,7 @@ def test_an_item_with_neither_type_nor_status_is_a_draft_with_a_warning(tmp_path
         ("tribe_rsvp_attendees", "Jane Doe, jane@example.com, 2 tickets"),
         ("elementor_library", "<p>Header template</p>"),
         ("et_pb_layout", "[et_pb_section]Saved section[/et_pb_section]"),
+        ("wafs", "Free delivery for all orders shipped to Greece over 50 EUR"),  # a real shop's rule
     ],
 )
 def test_plugins_records_definitions_and_builder_libraries_are_never_pages(tmp_path, post_type, content):
