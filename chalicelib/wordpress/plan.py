@@ -216,6 +216,8 @@ class Planner:
             if old_id > 0 and old_id != same_as:
                 self.plan.id_aliases.setdefault(old_id, same_as)
         self._repeat_links.setdefault(same_as, []).extend(link for link in (item.link, item.guid) if link)
+        old_slugs = item.meta_values("_wp_old_slug")  # the repeat's names before a rename answered too
+        self._repeat_links[same_as] += renamed_paths(item.link, item.slug, item.date, old_slugs, [])
 
     def add(self, item: Item) -> None:
         plan = self.plan

@@ -657,3 +657,23 @@ def test_an_id_a_guid_spells_never_takes_over_an_items_own_id(tmp_path):
     assert "416" not in redirects["p"] and redirects["p"]["706"] == "/posts/live/"
     assert "2" not in redirects["p"] and "2" not in redirects["page_id"]
     assert redirects["p"]["77"] == "/posts/moved/"  # an id no item here has still leads on
+
+
+def test_a_repeated_posts_old_slug_leads_to_the_post_it_repeats(tmp_path):
+    """WordPress's importer skips a repeat (same type, title, date and status); on the old site it had
+    its own address and names before a rename (a real blog's `_wp_old_slug` 296), which led to it."""
+    kept = item("Release party", post_id=704, link=f"{SITE}/2010/07/19/release-party/", slug="release-party")
+    repeat = item(
+        "Release party",
+        post_id=705,
+        link=f"{SITE}/2010/07/19/release-party-2/",
+        slug="release-party-2",
+        meta=(("_wp_old_slug", "296"),),
+    )
+    export = write_export(tmp_path / "export.xml", [kept, repeat])
+    report = convert_export(export, tmp_path / "site")
+    assert "duplicate-item" in report.warning_codes()
+    aliases = frontmatter.load(tmp_path / "site" / "content" / "posts" / "release-party" / "index.md")[
+        "aliases"
+    ]
+    assert {"/2010/07/19/release-party-2/", "/2010/07/19/296/"} <= set(aliases)
