@@ -338,11 +338,12 @@ class Conversion:
         self.shortcodes |= shortcodes_called(markdown)
         folder = "" if placement.front else f"{placement.folder}/"
         if placement.front:  # the home page's file, written with the site's own fields (write_site)
-            self.front_page = (meta, markdown)
+            self.front_page, self.report.home_page = (meta, markdown), label
         elif placement.posts_page:  # the posts section's list, at the page's address
             section, terms = self.options.posts_section, plan.taxonomies.values()
             write_text(self.work, *posts_page_file(meta, markdown, placement, section, terms))
             self.report.warn("posts-page", POSTS_PAGE_NOTE, label)
+            self.report.posts_page = label
         else:
             write_text(self.work, f"content/{folder}{name}", content_file(meta, markdown))
         clean_comments, spam = screen(item.comments)

@@ -61,6 +61,9 @@ class ConversionReport:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[ConversionWarning] = field(default_factory=list)
     media: MediaTally = field(default_factory=MediaTally)
+    # The pages WordPress showed at the site's home and listed the posts on (frontpage.py, postspage.py)
+    home_page: str = ""
+    posts_page: str = ""
 
     def count(self, kind: str, status: str, n: int = 1) -> None:
         key = f"{kind}/{status}"
@@ -86,6 +89,10 @@ class ConversionReport:
             by_kind.setdefault(kind, []).append(f"{n} {status}")
         for kind, parts in by_kind.items():
             lines.append(f"  {kind}: {', '.join(parts)}")
+        if self.home_page:
+            lines.append(f"  home page: {self.home_page} (the site's static front page)")
+        if self.posts_page:
+            lines.append(f"  posts page: {self.posts_page} (the list of posts is at its address)")
         tally = self.media
         if tally.found:
             lines.append(

@@ -129,6 +129,10 @@ def test_the_front_page_is_the_home_page_and_its_old_addresses_lead_there(tmp_pa
         r'http-equiv="refresh" content="0; url=[^"]*/news/"', (public / "posts" / "index.html").read_text()
     )
     assert [w.item for w in report.warnings if w.code == "posts-page"] == ["page 14 'News'"]
+    summary = report.summary()
+    assert "  home page: page 12 'Home' (the site's static front page)" in summary
+    assert "  posts page: page 14 'News' (the list of posts is at its address)" in summary
+    assert json.loads(report.to_json())["home_page"] == "page 12 'Home'"
     for alias in ("home", "home/oven"):
         assert re.search(
             r'http-equiv="refresh" content="0; url=[^"]*/"', (public / alias / "index.html").read_text()
