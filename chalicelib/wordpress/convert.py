@@ -179,7 +179,7 @@ class Conversion:
             self.report.warn(
                 "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
             )
-        if item.type not in ("attachment", *self.options.skip_types) and (
+        if item.type not in self.options.skip_types and (  # attachments are among them
             note := unknown_status_note(item.status)
         ):
             self.report.warn("unknown-status", note, describe(item))
