@@ -398,10 +398,11 @@ class Planner:
                 and by_id[light.parent].type == "page"
             ):
                 plan.children_by_parent.setdefault(light.parent, []).append(light.id)
+        base = site_base_path(plan.site)  # the old site's path, as the new site's root
         self._type_sections = type_sections(
             ((light.type, light.link) for light in self._items if light.id in written),
             is_old_site=plan.sitemap.is_old_site,
-            base=site_base_path(plan.site),
+            base=base,
             taken={plan.options.posts_section, DATE_ARCHIVES[1], *TAXONOMY_SECTIONS.values()}
             | set(plan.options.custom_types.values()),
         )
@@ -449,7 +450,7 @@ class Planner:
         front = front_page_id(
             ((i.id, i.link) for i in self._items if i.type == "page" and statuses[i.id] == "published"),
             plan.sitemap.is_old_site,
-            site_base_path(plan.site),
+            base,
         )
         for light in self._items:
             if light.id not in written:
@@ -485,12 +486,12 @@ class Planner:
             elif (
                 target.published
                 and plan.sitemap.is_old_site(light.link)
-                and (query := item_query(light.link, site_base_path(plan.site)))
+                and (query := item_query(light.link, base))
             ):
                 plan.item_queries.setdefault(query[0], {}).setdefault(query[1], url)
             plan.sitemap.by_id[light.id] = target
             if placement.front and not placement.branch:  # its own address, which WordPress sent home
-                plan.sitemap.by_path.setdefault(f"{site_base_path(plan.site)}/{folder}/", target)
+                plan.sitemap.by_path.setdefault(f"{base}/{folder}/", target)
             for old in (light.link, light.guid, *self._repeat_links.get(light.id, ())):
                 if old and plan.sitemap.is_old_site(old) and "?" not in old:
                     old_path = url_path(old)

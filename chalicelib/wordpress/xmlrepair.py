@@ -81,7 +81,7 @@ class StrictXmlStream:
         self._eof = False
         self._in_cdata = False
         self._line = 1
-        self._first = True  # the first read: where blank lines before the declaration are
+        self._first = True  # the first read: where what PHP printed before the declaration is
         self.repairs = 0
 
     def chunks(self) -> Iterator[bytes]:
