@@ -234,3 +234,82 @@ def test_an_idle_connection_is_closed_quietly_and_the_client_carries_on(
             connection.getresponse()
         assert "idle" in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]  # it reconnects
     assert not [record for record in caplog.records if record.name == "werkzeug"]
+
+
+class PiecesOrFailure:
+    """A WSGI application that answers in two pieces without a length, fails on /fail, and sends no
+    body to HEAD; with the ports its requests came from."""
+
+    def __init__(self) -> None:
+        self.ports: list[str] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.ports.append(str(environ.get("REMOTE_PORT")))
+        if environ["PATH_INFO"] == "/fail":
+            raise RuntimeError("the application broke")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [b"first ", b"second"]
+
+
+def _counting_writes(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    writes: list[bytes] = []
+    setup = motoapp.QuietRequestHandler.setup
+
+    def counted_setup(handler: Any) -> None:
+        setup(handler)
+        write = handler.wfile.write
+
+        def counted(data: bytes) -> int:
+            writes.append(bytes(data))
+            return int(write(data))
+
+        handler.wfile.write = counted
+
+    monkeypatch.setattr(motoapp.QuietRequestHandler, "setup", counted_setup)
+    return writes
+
+
+def test_an_answer_goes_out_whole_in_one_write_with_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    writes = _counting_writes(monkeypatch)
+    app = PiecesOrFailure()
+    with serving(app=app) as url:
+        connection = _connection(url)
+        connection.request("GET", "/pieces")
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Length")) == (200, "12")
+        assert response.getheader("Transfer-Encoding") is None and response.read() == b"first second"
+        connection.request("HEAD", "/pieces")
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Length"), response.read()) == (200, None, b"")
+        connection.close()
+    assert len(writes) == 2 and writes[0].endswith(b"\r\n\r\nfirst second")  # one write per answer
+    assert len(app.ports) == 2 and len(set(app.ports)) == 1  # and the connection stayed open
+
+
+def test_a_large_answer_is_not_copied_to_go_out_in_one_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    writes = _counting_writes(monkeypatch)
+    monkeypatch.setattr(motoapp, "ONE_WRITE_AT_MOST", 8)
+    with serving(app=PiecesOrFailure()) as url:
+        connection = _connection(url)
+        connection.request("GET", "/pieces")
+        assert _answer(connection) == (200, None, b"first second")
+        connection.close()
+    assert [write[-12:] for write in writes][1:] == [b"first second"]  # headers, then the body
+
+
+def test_an_application_that_fails_answers_500_and_the_connection_carries_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    app = PiecesOrFailure()
+    with serving(app=app) as url:
+        connection = _connection(url)
+        connection.request("GET", "/fail")
+        status, _, body = _answer(connection)
+        assert status == 500 and b"Internal Server Error" in body
+        connection.request("GET", "/pieces")
+        assert _answer(connection) == (200, None, b"first second")
+        connection.close()
+    assert len(set(app.ports)) == 1
+    errors = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert len(errors) == 1 and "RuntimeError: the application broke" in errors[0]
