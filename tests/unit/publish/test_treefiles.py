@@ -56,3 +56,14 @@ def test_a_damaged_archive_is_an_error_that_names_it(tmp_path: Path) -> None:
     garbage.write_bytes(gzip.compress(b"not a tar at all" * 100))
     with pytest.raises(InputError, match="artifact archive cannot be read"):
         ArchiveFiles(garbage, tmp_path / "garbage.tar")
+
+
+def test_a_folder_reads_only_its_regular_files(tmp_path: Path) -> None:
+    folder = tree(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"key")
+    (folder / "leak.txt").symlink_to(secret)
+    files = FolderFiles(folder)
+    for path in ("leak.txt", "posts", "index.html/under-a-file", "missing.html", "nul\0byte"):
+        assert files.read_bytes(path) is None and files.size(path) is None, path
+    assert files.size("img/photo.png") == len(FILES["img/photo.png"])
