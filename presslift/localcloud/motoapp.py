@@ -138,6 +138,8 @@ class QuietRequestHandler(MotoRequestHandler):
 
         try:
             _run(self.server.app, environ, start_response, body)
+            if not answer:
+                raise AssertionError("the application answered without starting a response")
         except Exception as error:
             if self.server.passthrough_errors:
                 raise

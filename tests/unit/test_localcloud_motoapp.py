@@ -237,8 +237,8 @@ def test_an_idle_connection_is_closed_quietly_and_the_client_carries_on(
 
 
 class PiecesOrFailure:
-    """A WSGI application that answers in two pieces without a length, fails on /fail, and sends no
-    body to HEAD; with the ports its requests came from."""
+    """A WSGI application that answers in two pieces without a length, fails on /fail, never starts a
+    response on /silent, and sends no body to HEAD; with the ports its requests came from."""
 
     def __init__(self) -> None:
         self.ports: list[str] = []
@@ -247,6 +247,8 @@ class PiecesOrFailure:
         self.ports.append(str(environ.get("REMOTE_PORT")))
         if environ["PATH_INFO"] == "/fail":
             raise RuntimeError("the application broke")
+        if environ["PATH_INFO"] == "/silent":
+            return [b"a body without a status"]
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [b"first ", b"second"]
 
@@ -307,9 +309,12 @@ def test_an_application_that_fails_answers_500_and_the_connection_carries_on(
         connection.request("GET", "/fail")
         status, _, body = _answer(connection)
         assert status == 500 and b"Internal Server Error" in body
+        connection.request("GET", "/silent")
+        assert _answer(connection)[0] == 500
         connection.request("GET", "/pieces")
         assert _answer(connection) == (200, None, b"first second")
         connection.close()
     assert len(set(app.ports)) == 1
     errors = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
-    assert len(errors) == 1 and "RuntimeError: the application broke" in errors[0]
+    assert len(errors) == 2 and "RuntimeError: the application broke" in errors[0]
+    assert "without starting a response" in errors[1]
