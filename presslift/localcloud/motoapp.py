@@ -22,6 +22,8 @@ from werkzeug.debug.tbtools import DebugTraceback
 from werkzeug.exceptions import InternalServerError
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from presslift.localcloud import requesthead
+
 #: Hosts remembered at most; a server that somehow sees more (one per S3 bucket in virtual-hosted
 #: style, at most) starts over rather than grow.
 MAX_REMEMBERED_HOSTS = 4096
@@ -98,6 +100,10 @@ class QuietRequestHandler(MotoRequestHandler):
         # out in separate writes: without this, on an open connection each later write waits for the
         # client's delayed ACK (~40 ms).
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def parse_request(self) -> bool:
+        parsed = requesthead.parse_request(self)  # a plain head without http.server's email parser
+        return super().parse_request() if parsed is None else parsed
 
     def run_wsgi(self) -> None:
         chunked = "chunked" in str(self.headers.get("Transfer-Encoding", "")).lower()

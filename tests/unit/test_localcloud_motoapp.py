@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import http.server
 import logging
 import socket
 import time
@@ -103,6 +104,10 @@ class ConnectionsSeen:
 def _connection(endpoint: str) -> http.client.HTTPConnection:
     host, port = endpoint.rsplit("/", 1)[1].split(":")
     return http.client.HTTPConnection(host, int(port), timeout=10)
+
+
+class OldClient(http.client.HTTPConnection):
+    _http_vsn_str = "HTTP/1.0"
 
 
 def _signed(s3: Any, operation: str, bucket: str, key: str) -> str:
@@ -318,3 +323,34 @@ def test_an_application_that_fails_answers_500_and_the_connection_carries_on(
     errors = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
     assert len(errors) == 2 and "RuntimeError: the application broke" in errors[0]
     assert "without starting a response" in errors[1]
+
+
+def test_the_server_reads_request_heads_itself_and_leaves_the_odd_ones_to_http_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    base = http.server.BaseHTTPRequestHandler.parse_request
+
+    def counted(handler: Any) -> bool:
+        parsed = bool(base(handler))
+        asked.append(handler.requestline)
+        return parsed
+
+    monkeypatch.setattr(http.server.BaseHTTPRequestHandler, "parse_request", counted)
+    with serving() as url:
+        s3 = boto3.client("s3", endpoint_url=url, **CREDENTIALS)
+        s3.create_bucket(Bucket="heads")
+        meta = {"CacheControl": "max-age=0", "Metadata": {"md5": "x"}}
+        s3.put_object(Bucket="heads", Key="a.html", Body=b"<p>a</p>", **meta)
+        got = s3.get_object(Bucket="heads", Key="a.html")
+        assert (got["Body"].read(), got["CacheControl"], got["Metadata"]) == (b"<p>a</p>", *meta.values())
+        connection = _connection(url)
+        connection.putrequest("GET", _signed(s3, "get_object", "heads", "a.html"))
+        connection.putheader("X-Folded", "one", "two")  # a continued line: read by the email parser
+        connection.endheaders()
+        assert _answer(connection)[::2] == (200, b"<p>a</p>")
+        assert asked == []  # every request so far was read here
+        connection = OldClient(*connection.sock.getpeername())  # HTTP/1.0: http.server's to read
+        connection.request("GET", _signed(s3, "get_object", "heads", "a.html"))
+        assert _answer(connection)[::2] == (200, b"<p>a</p>")
+        assert len(asked) == 1 and asked[0].endswith(" HTTP/1.0")
