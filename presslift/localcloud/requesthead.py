@@ -26,7 +26,7 @@ MAX_LINE = 65536
 MAX_HEADERS = 100
 
 # A header line the email parser would read as one field: a name of printable ASCII without a colon,
-# then anything but a CR or LF, ending in CRLF or LF.
+# then anything but a CR or LF, ending in CRLF or LF; its groups are the field as the parser keeps it.
 _PLAIN_FIELD = re.compile(rb"([!-9;-~]+):[ \t]*([^\r\n]*)\r?\n")
 _END_OF_HEAD = (b"\r\n", b"\n", b"")
 
@@ -48,7 +48,7 @@ def parse_request(handler: BaseHTTPRequestHandler) -> bool | None:
     handler.path = "/" + path.lstrip("/") if path.startswith("//") else path
     handler.close_connection = handler.protocol_version < "HTTP/1.1"
     lines: list[bytes] = []  # with the line that ends the head, which counts towards the limit
-    plain = True
+    fields: list[re.Match[bytes]] | None = []  # None once a line is not a plain field
     while True:
         line = handler.rfile.readline(MAX_LINE + 1)
         if len(line) > MAX_LINE:
@@ -62,12 +62,16 @@ def parse_request(handler: BaseHTTPRequestHandler) -> bool | None:
             return False
         if line in _END_OF_HEAD:
             break
-        plain = plain and _PLAIN_FIELD.fullmatch(line) is not None
+        if fields is not None:
+            field = _PLAIN_FIELD.fullmatch(line)
+            if field is None:
+                fields = None
+            else:
+                fields.append(field)
     headers = handler.MessageClass()
-    if plain:
-        for line in lines[:-1]:
-            name, _, value = line.decode("iso-8859-1").partition(":")
-            headers.set_raw(name, value.lstrip(" \t").rstrip("\r\n"))
+    if fields is not None:
+        for field in fields:
+            headers.set_raw(field[1].decode("ascii"), field[2].decode("iso-8859-1"))
     else:
         text = b"".join(lines).decode("iso-8859-1")
         headers = email.parser.Parser(_class=handler.MessageClass).parsestr(text)
