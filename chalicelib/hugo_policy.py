@@ -14,6 +14,9 @@ Two parts:
   imports, replacements, `staticDir` and the other folder settings, caches) that leaves the source
   tree, absolutely, by `..` or through a symbolic link, is refused with an error naming the file and
   the setting. Hugo would otherwise mount `/proc/self/environ` or `../..` into the published site.
+  The folders the build itself gives Hugo (`SET_BY_THE_BUILD`: where it publishes, its cache and
+  resource folders) are not the config's to decide and are not checked: a `publishDir =
+  "../user.github.io"` kept from deploying with GitHub Pages is never read.
 
 This module must never run Hugo, never loosen a setting for a repository, and never accept a config
 file it cannot read (a file Hugo would read but this module cannot parse is refused, not skipped).
@@ -58,6 +61,10 @@ FOLDER_KEYS = frozenset(
         *(f"staticdir{n}" for n in range(11)),
     }
 )
+#: Top-level folder settings the build gives Hugo over any config file (`hugo.build_site`: publishDir
+#: by --destination, cacheDir and resourceDir by HUGO_CACHEDIR and HUGO_RESOURCEDIR), so what a config
+#: says for them is never read. A language's setting of the same name is still checked.
+SET_BY_THE_BUILD = frozenset({"publishdir", "cachedir", "resourcedir"})
 # Subtrees that hold the site's own data, never paths Hugo opens.
 _DATA_KEYS = frozenset({"params", "menus", "menu", "taxonomies", "outputformats", "mediatypes"})
 _CACHE_PLACEHOLDER = re.compile(r"^:(cacheDir|resourceDir|project)\b", re.IGNORECASE)
@@ -96,7 +103,7 @@ def check_source_paths(source: Path, *, themes_dir_replaced: bool = False) -> No
     `unused_themes_dir`), which is then not the config's to decide."""
     root = source.resolve()
     for setting in _settings(root, themes_dir_replaced):
-        if themes_dir_replaced and setting.key == THEMES_DIR_KEY:
+        if (themes_dir_replaced and setting.key == THEMES_DIR_KEY) or setting.key in SET_BY_THE_BUILD:
             continue
         problem = _leaves(root, setting)
         if problem:

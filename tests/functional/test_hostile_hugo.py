@@ -3,6 +3,7 @@ or publishes nothing secret. The function's environment holds the secrets a buil
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from chalicelib import hugo
 from chalicelib.errors import BuildError
 from chalicelib.hugo import build_site
+from tests.conftest import png
 
 SECRETS = {
     "AWS_ACCESS_KEY_ID": "AKIAHOSTILETESTKEY01",
@@ -184,6 +186,37 @@ def test_an_example_sites_themes_dir_that_names_no_theme_builds_from_the_source_
         extra_args=("-t", "plain"),
     )
     assert (public / "index.html").read_text() == "inside Example"
+
+
+def test_the_folders_the_build_gives_hugo_are_not_the_configs_and_nothing_lands_outside(tmp_path):
+    # A publishDir kept from deploying with GitHub Pages (a real blog: '../user.github.io'), and cache
+    # and resource folders outside: the build gives Hugo its own, so the site builds and Hugo writes
+    # nothing where the config said, not even the resources it processed.
+    processed = '{{ with resources.Get "p.png" }}{{ (.Resize "2x").RelPermalink }}{{ end }}'
+    source = site(
+        tmp_path,
+        {
+            "hugo.toml": 'title = "Pages"\npublishDir = "../outside-public"\n'
+            'cacheDir = "../outside-cache"\nresourceDir = "../outside-resources"\n',
+            "layouts/home.html": HOME + processed,
+        },
+    )
+    (source / "assets").mkdir()
+    (source / "assets" / "p.png").write_bytes(png(4, 4, 128))
+    public = build(tmp_path, source)
+    assert "A post" in (public / "index.html").read_text()
+    assert list(public.glob("p_*.png"))  # the resized image, processed in the build's resource folder
+    assert (tmp_path / "work" / hugo.RESOURCE_DIR / "_gen").is_dir()
+    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith("outside")]
+    assert not (source / "public").exists()
+
+
+def test_a_languages_publish_dir_is_still_checked(tmp_path):
+    # Only the top-level settings are the build's; one of the same name in a language's table is not.
+    source = site(tmp_path, {"config/_default/languages.toml": '[fr]\npublishDir = "../../fr"\n'})
+    refused = "languages.fr.publishdir = '../../fr' leaves the source tree"
+    with pytest.raises(BuildError, match=re.escape(refused)):
+        build(tmp_path, source)
 
 
 def alias_bomb(leaf: str) -> str:
