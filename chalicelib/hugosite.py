@@ -6,6 +6,10 @@ repositories are one at their root. Many keep the site in a folder beside other 
 so the folder is found instead, when exactly one folder at the top holds a site (or exactly one of
 the usual names does), and the fetch stage's summary says which. A theme's `exampleSite` is never
 taken: it reaches for its theme outside itself, which a build never may.
+
+A folder with neither a config nor `content/` or `layouts/` has nothing Hugo would make a page of:
+built anyway, it published an empty site in Presslift's theme over the last one (a real repository
+of an Astro site did). `not_a_site` says so, and what the repository looks like instead.
 """
 
 from __future__ import annotations
@@ -44,3 +48,42 @@ def find_hugo_site(root: Path) -> Path | None:
         return found[0]
     usual = [child for name in USUAL for child in found if child.name == name]
     return usual[0] if usual else None
+
+
+#: Folders Hugo makes pages from when a site has no config (its defaults).
+PAGE_FOLDERS = ("content", "layouts")
+#: What a folder at a repository's root says the site is built with, when it is not Hugo: a name's
+#: start (astro.config.mjs, .ts, ...) and the generator.
+OTHER_GENERATORS = (
+    ("astro.config.", "an Astro site"),
+    ("gatsby-config.", "a Gatsby site"),
+    ("next.config.", "a Next.js site"),
+    ("nuxt.config.", "a Nuxt site"),
+    ("svelte.config.", "a SvelteKit site"),
+    ("docusaurus.config.", "a Docusaurus site"),
+    ("eleventy.config.", "an Eleventy site"),
+    (".eleventy.", "an Eleventy site"),
+    ("mkdocs.yml", "an MkDocs site"),
+    ("pelicanconf.py", "a Pelican site"),
+    ("_config.yml", "a Jekyll or Hexo site"),
+    ("index.html", "plain HTML (Hugo publishes such files as they are from static/)"),
+)
+
+
+def not_a_site(folder: Path) -> str | None:
+    """Why `folder` is no Hugo site (None when it is one, or holds content or layouts Hugo builds
+    without a config): no config, no content/ and no layouts/, and what it looks like instead."""
+    if is_hugo_site(folder) or any((folder / name).is_dir() for name in PAGE_FOLDERS):
+        return None
+    names = sorted(child.name for child in folder.iterdir() if child.is_file())
+    looks = next(
+        (
+            f" ({name}: {what})"
+            for start, what in OTHER_GENERATORS
+            for name in names
+            if name.startswith(start)
+        ),
+        "",
+    )
+    config = "no Hugo config (hugo.toml, hugo.yaml, config.toml or config/_default/)"
+    return f"{config}, no content/ and no layouts/{looks}"

@@ -29,7 +29,7 @@ from chalicelib.github.hugomodules import vendor_modules
 from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info
-from chalicelib.hugosite import find_hugo_site
+from chalicelib.hugosite import find_hugo_site, not_a_site
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
 from chalicelib.oldhugo import adapt
@@ -142,6 +142,17 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             found = find_hugo_site(site_root)
             if found is not None:
                 site_root, found_in = found.resolve(), found.name
+        if run.kind != "code" and (why := not_a_site(site_root)):
+            # Built anyway, nothing of it would be published but an empty site in Presslift's theme.
+            where = (
+                f"source_dir {config.source_dir!r}"
+                if site_root != source.root.resolve()
+                else "the repository"
+            )
+            raise ConfigError(
+                f"{request.repository}@{request.sha[:7]} is not a Hugo site: {where} has {why}; Presslift "
+                f"builds Hugo sites (a site in a folder is named by source_dir in {CONFIG_FILE})"
+            )
         reach = Reach(svc.github_token(), lambda what: budget.allow(what, cap=DOWNLOAD_SECONDS))
         # GitHub's archive holds Git LFS pointers, not the files: put the files in their place.
         lfs = fetch_lfs_files(

@@ -206,6 +206,22 @@ def test_a_site_kept_in_a_docs_folder_is_found_and_built(cloud, api, github):
     assert status == 200 and "Kept In Docs" in page
 
 
+def test_a_repository_that_is_no_hugo_site_fails_its_fetch_and_publishes_nothing(cloud, api, github):
+    # A real repository of an Astro site, built anyway, published an empty site in Presslift's theme.
+    astro = {
+        "astro.config.mjs": b"export default {}\n",
+        "package.json": b'{"name": "site"}\n',
+        "src/content/blog/hello.md": b"---\ntitle: Hello\n---\nHi\n",
+    }
+    run = push_site(github, api, astro)
+    assert run["status"] == "failed", run
+    fetch_stage, *later = run["stages"]
+    assert fetch_stage["status"] == "failed"
+    assert "is not a Hugo site: the repository has no Hugo config" in fetch_stage["error"]
+    assert "(astro.config.mjs: an Astro site)" in fetch_stage["error"]
+    assert {stage["status"] for stage in later} == {"skipped"}
+
+
 def test_a_sites_netlify_redirects_file_keeps_its_old_addresses(cloud, api, github):
     rules = (
         b"/old-news  /posts/news/  301\n/blog/*  /posts/:splat  301\n/about  /posts/news/\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chalicelib.hugosite import find_hugo_site, is_hugo_site
+from chalicelib.hugosite import find_hugo_site, is_hugo_site, not_a_site
 from tests.conftest import write_tree
 
 
@@ -37,3 +37,25 @@ def test_several_sites_are_chosen_between_by_usual_name_or_not_at_all(tmp_path: 
 def test_a_themes_example_site_and_hidden_or_built_folders_are_never_taken(tmp_path: Path) -> None:
     root = repo(tmp_path, "theme.toml", "exampleSite/hugo.toml", ".github/hugo.toml", "public/hugo.toml")
     assert find_hugo_site(root) is None
+
+
+def test_a_folder_hugo_would_make_no_page_of_is_no_site_and_says_what_it_looks_like(tmp_path: Path) -> None:
+    astro = repo(tmp_path / "a", "astro.config.mjs", "package.json", "src/content/blog/one.md")
+    assert not_a_site(astro) == (
+        "no Hugo config (hugo.toml, hugo.yaml, config.toml or config/_default/), no content/ and no "
+        "layouts/ (astro.config.mjs: an Astro site)"
+    )
+    hexo = repo(tmp_path / "b", "_config.yml", "scaffolds/post.md", "source/_posts/one.md")
+    assert str(not_a_site(hexo)).endswith("(_config.yml: a Jekyll or Hexo site)")
+    html = repo(tmp_path / "c", "index.html", "style.css")
+    assert str(not_a_site(html)).endswith(
+        "(index.html: plain HTML (Hugo publishes such files as they are from static/))"
+    )
+    assert str(not_a_site(repo(tmp_path / "d", "README.md"))).endswith("no content/ and no layouts/")
+
+
+def test_a_folder_with_content_or_layouts_is_built_without_a_config(tmp_path: Path) -> None:
+    # Hugo builds its default folders with no config file (Presslift's theme when there are no layouts).
+    assert not_a_site(repo(tmp_path / "a", "content/posts/one.md", "package.json")) is None
+    assert not_a_site(repo(tmp_path / "b", "layouts/index.html")) is None
+    assert not_a_site(repo(tmp_path / "c", "config.toml", "_config.yml")) is None
