@@ -43,6 +43,9 @@ STORE_MAX_SECONDS = 120
 #: it had when only previews rendered prod after.
 PROD_LOG = {"preview": "review-build.log"}
 PROD_LOG_DEFAULT = "build-prod.log"
+#: The fetch stage's warnings for what it could not add to the source, named when the build then fails.
+UNFETCHED = ("submodule-not-fetched", "module-not-vendored", "lfs-file-not-fetched")
+MAX_UNFETCHED = 3
 # Presigned URLs outlive the runner's time by this much, and no more.
 URL_GRACE_SECONDS = 60
 
@@ -118,17 +121,20 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
     trees: dict[str, dict[str, Any]] = {}
     with work_dir() as tmp:
         work = Path(tmp)
-        result, archive = run_runner(
-            svc,
-            run,
-            source_key,
-            budget,
-            work,
-            stages=stages,
-            flags=tuple(config.build_flags),
-            hugo_version=config.hugo_version,
-            keep_cache=True,
-        )
+        try:
+            result, archive = run_runner(
+                svc,
+                run,
+                source_key,
+                budget,
+                work,
+                stages=stages,
+                flags=tuple(config.build_flags),
+                hugo_version=config.hugo_version,
+                keep_cache=True,
+            )
+        except BuildError as refused:
+            raise with_unfetched(refused, run) from refused
         noindex = _Counted(with_noindex) if run.trigger.type == PREVIEW else None
         for stage in stages:
             trees[stage.stage] = _store_tree(svc, run, site, archive, stage, transform=noindex)
@@ -154,6 +160,26 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         summary=f"Hugo {result.hugo}: {files}{fallback}; {result.cache}",
         runner=runner_usage(result),
         cache={"restored": result.cache, "written": result.cache_written, "kept": result.cache_kept},
+    )
+
+
+def with_unfetched(failed: BuildError, run: Run) -> BuildError:
+    """`failed`, led by what the fetch stage could not add to the source (a theme's submodule, a Hugo
+    module), most often the reason: the runner sees only that a theme is missing and advises adding it
+    as a submodule, which it already is (a real blog's theme submodule on a host the token cannot read)."""
+    fetched = run.stage("fetch").detail if run.has_stage("fetch") else {}
+    notes = [
+        str(warning.get("message"))
+        for warning in fetched.get("warning_list", [])
+        if isinstance(warning, dict) and warning.get("code") in UNFETCHED
+    ]
+    if not notes:
+        return failed
+    more = f" and {len(notes) - MAX_UNFETCHED} more" if len(notes) > MAX_UNFETCHED else ""
+    said = "; ".join(notes[:MAX_UNFETCHED]) + more
+    return BuildError(
+        f"the fetch stage could not add {said}; the build failed without it: {failed}",
+        log_tail=failed.log_tail,
     )
 
 

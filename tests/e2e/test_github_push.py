@@ -156,6 +156,30 @@ def test_a_submodule_that_cannot_be_fetched_is_a_warning_and_the_default_theme_b
     assert "awaiting approval, 1 warning" in out and "submodule-not-fetched: themes/harbour" in out
 
 
+def test_a_build_that_fails_without_a_submodule_names_the_submodule_the_fetch_could_not_add(
+    cloud, api, github
+):
+    # A real blog's theme submodule could not be fetched and its posts use the theme's shortcodes: the
+    # build's own advice ("add it as a git submodule") could not say that it is one already.
+    url = "https://gitlab.com/acme/harbour-theme.git"
+    files = {
+        **site_files("Themed By A Submodule"),
+        "hugo.toml": b'title = "Harbour Git Site"\ntheme = "harbour"\n',
+        ".gitmodules": f'[submodule "themes/harbour"]\n\tpath = themes/harbour\n\turl = {url}\n'.encode(),
+        "content/posts/noted.md": b"---\ntitle: Noted\n---\n{{< harbour-note >}}Hi{{< /harbour-note >}}\n",
+    }
+    run = push_site(github, api, files, {"themes/harbour": "a" * 40})
+    assert run["status"] == "failed", run
+    build_stage = run["stages"][1]
+    assert build_stage["status"] == "failed"
+    assert "shortcode harbour-note" in build_stage["error"]
+    assert build_stage["error"].startswith(
+        "the fetch stage could not add themes/harbour: 'https://gitlab.com/acme/harbour-theme.git' is not "
+        "a repository on github.com"
+    )
+    assert "; the build failed without it: Hugo failed" in build_stage["error"]
+
+
 def test_a_theme_imported_as_a_hugo_module_is_vendored_and_built_without_go(cloud, api, github):
     module = "github.com/acme/harbour-module"
     release = github.add_commit("acme/harbour-module", {**THEME_LAYOUTS, "theme.toml": "name = 'harbour'\n"})
