@@ -41,6 +41,7 @@ CONFIG_NAMES = ("hugo", "config")
 CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 CONFIG_DIR = "config"
 VENDOR_DIR = "_vendor"
+MODULES_TXT = "modules.txt"  # Hugo's list of the modules a _vendor folder holds
 DEFAULT_THEMES_DIR = "themes"
 THEMES_DIR_KEY = "themesdir"
 # Settings (lower-case: Hugo's keys are case-insensitive) whose value is a folder Hugo reads or writes.
@@ -168,11 +169,38 @@ def _settings(root: Path, themes_dir_replaced: bool = False) -> Iterator[_Settin
     components: list[Path] = []
     if themes_dir.resolve().is_relative_to(root) and themes_dir.is_dir():
         components += [child for child in themes_dir.iterdir() if child.is_dir()]
-    vendor = root / VENDOR_DIR
-    if vendor.is_dir():
-        components += [path.parent for path in vendor.rglob("*") if _is_root_config(path)]
+    components += _vendored_modules(root, [root, *components])
     for component in components:
         yield from _from_files(list(component_configs(component)), component)
+
+
+def _vendored_modules(root: Path, owners: list[Path]) -> list[Path]:
+    """The folders of every vendored module Hugo may read a config from: each one listed in an owner's
+    `_vendor/modules.txt` (the project's, a theme's, a vendored module's own, in turn), as Hugo's module
+    collector finds them. Nothing else under `_vendor` is a module's root: a theme's own docs site or
+    exampleSite there is never read (Hextra's docs/hugo.yaml sets a Go workspace)."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    while owners:
+        listing = owners.pop() / VENDOR_DIR / MODULES_TXT
+        if not listing.is_file():
+            continue
+        for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+            fields = line.strip("# ").split()
+            if len(fields) != 2:
+                continue  # Hugo refuses the whole list ("invalid modules list"); it reads nothing here
+            folder = (listing.parent / fields[0]).resolve()
+            if not folder.is_relative_to(root):
+                shown = listing.relative_to(root) if listing.is_relative_to(root) else listing
+                raise BuildError(
+                    f"{shown}: module {fields[0]!r} leaves the source tree; Presslift builds only from "
+                    "the repository's own files, so mounts and folders must stay inside the source tree"
+                )
+            if folder not in seen and folder.is_dir():
+                seen.add(folder)
+                found.append(folder)
+                owners.append(folder)
+    return found
 
 
 def asks_for_git_info(source: Path) -> bool:
@@ -208,10 +236,6 @@ def static_folder(source: Path) -> str:
 
 def _absolute(value: str) -> bool:
     return value.startswith(("/", "\\", "~"))
-
-
-def _is_root_config(path: Path) -> bool:
-    return path.is_file() and path.stem in CONFIG_NAMES and path.suffix in CONFIG_SUFFIXES
 
 
 def component_configs(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:

@@ -32,9 +32,8 @@ from pathlib import Path
 from chalicelib.errors import BuildError, InputError, PipelineError
 from chalicelib.github.additions import Additions, Reach
 from chalicelib.github.api import request_json
-from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, VENDOR_DIR, component_configs
+from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, MODULES_TXT, VENDOR_DIR, component_configs
 
-MODULES_TXT = "modules.txt"
 MAX_DEPTH = 5
 MAX_MODULES = 32
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"

@@ -219,6 +219,53 @@ def test_a_languages_publish_dir_is_still_checked(tmp_path):
         build(tmp_path, source)
 
 
+VENDORED = {
+    "hugo.toml": 'title = "Vendored"\n[[module.imports]]\npath = "github.com/acme/theme"\n',
+    "_vendor/modules.txt": "# github.com/acme/theme v1.2.0\n",
+    "_vendor/github.com/acme/theme/layouts/home.html": "<h1>Theme {{ site.Title }}</h1>",
+}
+
+
+def test_a_vendored_themes_own_docs_site_is_not_read_and_the_site_builds(tmp_path):
+    # Hextra's starter imports Hextra, whose repository keeps its docs site in docs/ with a Go
+    # workspace and a mount of the theme above it: Hugo reads only the module's root config.
+    docs = "module:\n  workspace: hugo.work\n  mounts:\n    - source: ../../../..\n      target: static\n"
+    source = site(tmp_path, {**VENDORED, "_vendor/github.com/acme/theme/docs/hugo.yaml": docs})
+    (source / "layouts" / "home.html").unlink()
+    assert "<h1>Theme Vendored</h1>" in (build(tmp_path, source) / "index.html").read_text()
+
+
+UP_AND_OUT = '[[module.mounts]]\nsource = "../../../../.."\ntarget = "static"\n'
+LEAVES = "module.mounts.source = '../../../../..' leaves the source tree"
+VENDOR_REFUSED = {
+    "a vendored module's mount": (
+        {"_vendor/github.com/acme/theme/hugo.toml": UP_AND_OUT},
+        f"_vendor/github.com/acme/theme/hugo.toml: {LEAVES}",
+    ),
+    "a module a theme vendors": (
+        {
+            "hugo.toml": 'theme = "plain"\n',
+            "themes/plain/hugo.toml": '[[module.imports]]\npath = "evil"\n',
+            "themes/plain/_vendor/modules.txt": "# evil v1.0.0\n",
+            "themes/plain/_vendor/evil/config.toml": UP_AND_OUT,
+        },
+        f"themes/plain/_vendor/evil/config.toml: {LEAVES}",
+    ),
+    "a module listed outside _vendor": (
+        {"_vendor/modules.txt": "# ../../../outside v1.0.0\n"},
+        "_vendor/modules.txt: module '../../../outside' leaves the source tree",
+    ),
+}
+
+
+@pytest.mark.parametrize("files, message", VENDOR_REFUSED.values(), ids=VENDOR_REFUSED.keys())
+def test_a_module_hugo_would_read_from_a_vendor_folder_is_checked(tmp_path, files, message):
+    (tmp_path / "outside").mkdir()
+    with pytest.raises(BuildError) as refused:
+        build(tmp_path, site(tmp_path, {**VENDORED, **files}))
+    assert message in str(refused.value)
+
+
 def alias_bomb(leaf: str) -> str:
     """YAML whose nine tables nested nine deep by aliases stand for 387 million values."""
     lines = ["a0: &a0 {" + ", ".join(f"k{i}: {leaf}" for i in range(9)) + "}"]
