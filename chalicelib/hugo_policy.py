@@ -25,6 +25,7 @@ file it cannot read (a file Hugo would read but this module cannot parse is refu
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -169,16 +170,17 @@ def _settings(root: Path, themes_dir_replaced: bool = False) -> Iterator[_Settin
     components: list[Path] = []
     if themes_dir.resolve().is_relative_to(root) and themes_dir.is_dir():
         components += [child for child in themes_dir.iterdir() if child.is_dir()]
-    components += _vendored_modules(root, [root, *components])
+    components += vendored_modules(root, [root, *components])
     for component in components:
         yield from _from_files(list(component_configs(component)), component)
 
 
-def _vendored_modules(root: Path, owners: list[Path]) -> list[Path]:
-    """The folders of every vendored module Hugo may read a config from: each one listed in an owner's
-    `_vendor/modules.txt` (the project's, a theme's, a vendored module's own, in turn), as Hugo's module
-    collector finds them. Nothing else under `_vendor` is a module's root: a theme's own docs site or
-    exampleSite there is never read (Hextra's docs/hugo.yaml sets a Go workspace)."""
+def vendored_modules(root: Path, owners: list[Path], *, strict: bool = True) -> list[Path]:
+    """The folders of every vendored module Hugo may read (its config, its layouts): each one listed in
+    an owner's `_vendor/modules.txt` (the project's, a theme's, a vendored module's own, in turn), as
+    Hugo's module collector finds them. Nothing else under `_vendor` is a module's root: a theme's own
+    docs site or exampleSite there is never read (Hextra's docs/hugo.yaml sets a Go workspace). An entry
+    that leaves `root` (resolved) is refused (BuildError), or passed over when not `strict`."""
     found: list[Path] = []
     seen: set[Path] = set()
     while owners:
@@ -189,8 +191,11 @@ def _vendored_modules(root: Path, owners: list[Path]) -> list[Path]:
             fields = line.strip("# ").split()
             if len(fields) != 2:
                 continue  # Hugo refuses the whole list ("invalid modules list"); it reads nothing here
-            folder = (listing.parent / fields[0]).resolve()
-            if not folder.is_relative_to(root):
+            # Found as the owners were given (a note names it from the site's folder), checked resolved.
+            folder = Path(os.path.normpath(listing.parent / fields[0]))
+            if not folder.resolve().is_relative_to(root):
+                if not strict:
+                    continue
                 shown = listing.relative_to(root) if listing.is_relative_to(root) else listing
                 raise BuildError(
                     f"{shown}: module {fields[0]!r} leaves the source tree; Presslift builds only from "

@@ -14,6 +14,8 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from chalicelib.hugo_policy import vendored_modules
+
 #: The folders a layouts folder keeps shortcodes in (Hugo 0.146's name, and the one before).
 SHORTCODE_FOLDERS = ("_shortcodes", "shortcodes")
 #: A template larger than this is not a theme's and is not read.
@@ -26,12 +28,9 @@ MAX_TEMPLATES = 20_000
 
 def layout_roots(site_root: Path) -> list[Path]:
     """The folders whose `layouts/` Hugo reads for the site: the site's, each theme's and each vendored
-    module's."""
+    module's (those a `_vendor/modules.txt` lists: not a vendored theme's exampleSite or docs site)."""
     roots = [site_root, *_children(site_root / "themes")]
-    vendor = site_root / "_vendor"
-    if vendor.is_dir() and not vendor.is_symlink():
-        roots += [path.parent for path in vendor.rglob("layouts") if path.is_dir()]
-    return roots
+    return roots + vendored_modules(site_root.resolve(), list(roots), strict=False)
 
 
 def templates(roots: list[Path]) -> Iterator[Path]:

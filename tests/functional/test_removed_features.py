@@ -387,3 +387,23 @@ def test_a_return_of_a_whole_pipeline_is_parenthesized(tmp_path: Path) -> None:
     ]
     assert (source / "themes/doit/layouts/partials/upper.html").read_bytes() == kept
     assert build(source, tmp_path / "public") == "a.example|false|/X/"
+
+
+def test_a_vendored_modules_own_example_site_is_neither_rewritten_nor_noted(tmp_path: Path) -> None:
+    # Hugo reads a vendored module's root (what _vendor/modules.txt lists), never its exampleSite: a
+    # real site's build noted the ToCSS of hugo-mod-bootstrap-scss's example page.
+    old = '{{ (resources.Get "a.scss" | resources.ToCSS).RelPermalink }}'
+    module = "_vendor/github.com/gohugoio/hugo-mod-bootstrap-scss/v5"
+    source = write_tree(
+        tmp_path / "site",
+        {
+            "hugo.toml": b'title = "Vendored"\n',
+            "_vendor/modules.txt": b"# github.com/gohugoio/hugo-mod-bootstrap-scss/v5 v5.20200.20101\n",
+            f"{module}/layouts/partials/style.html": old.encode(),
+            f"{module}/exampleSite/layouts/index.html": old.encode(),
+        },
+    )
+    (note,) = replace_removed_features(source)
+    assert note.startswith(f"{module}/layouts/partials/style.html uses resources.ToCSS")
+    assert (source / module / "exampleSite/layouts/index.html").read_text() == old
+    assert "css.Sass" in (source / module / "layouts/partials/style.html").read_text()

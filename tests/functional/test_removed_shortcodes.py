@@ -68,6 +68,7 @@ def test_a_shortcode_the_site_or_its_theme_defines_is_its_own(tmp_path: Path) ->
     own = {
         "layouts/shortcodes/gist.html": "MY GIST {{ .Get 1 }}",
         "themes/old/layouts/_shortcodes/tweet.en.html": "THEIRS",
+        "_vendor/modules.txt": "# github.com/a/b v1.0.0\n",
         "_vendor/github.com/a/b/layouts/shortcodes/instagram_simple.html": "VENDORED",
     }
     source = site(tmp_path, own)
