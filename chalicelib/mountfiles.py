@@ -1,4 +1,5 @@
-"""Module mounts' `includeFiles` and `excludeFiles`, which Hugo replaced by `files`, written as `files`.
+"""Module mounts' `includeFiles` and `excludeFiles`, which Hugo replaced by `files`, written as `files`;
+and a mount's `lang`, which Hugo replaced by `sites.matrix`, written as `sites.matrix.languages`.
 
 Hugo 0.153 replaced a mount's two file filters with one glob slice, `files` (a pattern to leave out
 starts with "! "), and this Hugo refuses the old keys: "module.mounts.excludeFiles was deprecated in
@@ -8,7 +9,10 @@ content folder of drafts or playgrounds, or a theme's file a site overrides, is 
 from (the project's, each theme's under themes/ and each module's under _vendor/; never the repository)
 has them written as `files`: the excluded patterns first, negated, then the included ones, which
 keeps their meaning (a negated match ends the slice's evaluation, and a slice of only negated patterns
-keeps every other file). A mount that already has `files` is left for Hugo to report.
+keeps every other file). A mount that already has `files` is left for Hugo to report. The same release
+replaced a mount's `lang` (content mounted for one language: `content/en` as English, the pattern of
+Hugo 0.96's release notes) by `sites.matrix`, and this Hugo refuses it the same way; it is written as
+`sites = {matrix = {languages = [...]}}` unless the mount has `sites` already.
 
 A file is changed only when it reads back as the same config with `files` in place of the old keys:
 a TOML key line (or a multi-line array) is rewritten in place, a YAML mapping entry by its position,
@@ -28,14 +32,15 @@ from typing import Any
 import yaml
 
 from chalicelib.errors import BuildError
-from chalicelib.hugo_policy import CONFIG_NAMES, CONFIG_SUFFIXES, VENDOR_DIR, component_configs
+from chalicelib.hugo_policy import CONFIG_NAMES, CONFIG_SUFFIXES, component_configs, vendored_modules
 from chalicelib.repeatedkeys import NoAliasLoader
 
 OLD_KEYS = ("excludefiles", "includefiles")  # in the order their patterns go into `files`
+LANG = "lang"  # a mount's one language, now `sites.matrix.languages`
 MAX_CONFIG_FILE = 2 * 1024 * 1024
 MAX_COMPONENTS = 200
 MAX_VALUE_LINES = 200
-_TOML_KEY = re.compile(r"""^\s*["']?(includeFiles|excludeFiles)["']?\s*=""", re.IGNORECASE)
+_TOML_KEY = re.compile(r"""^\s*["']?(includeFiles|excludeFiles|lang)["']?\s*=""", re.IGNORECASE)
 _TOML_HEADER = re.compile(r"^\s*\[")
 #: A mount's table: [[module.mounts]], [[mounts]] in config/_default/module.toml, an import's mounts.
 _TOML_MOUNT = re.compile(r"""^\s*\[\[\s*(?:["']?[\w-]+["']?\s*\.\s*)*["']?mounts["']?\s*\]\]""", re.I)
@@ -59,28 +64,34 @@ def give_mount_files(site_root: Path) -> list[str]:
             if written is None:
                 continue
             path.write_text(written, encoding="utf-8")
-            notes.append(
-                f"{path.relative_to(site_root).as_posix()} filters a module mount with includeFiles or "
-                "excludeFiles, which Hugo removed in 0.153 and now refuses: built with files, the glob "
-                'slice that replaced them (excluded patterns start with "! "; set files there instead)'
-            )
+            shown = path.relative_to(site_root).as_posix()
+            if _has(config, OLD_KEYS):
+                notes.append(
+                    f"{shown} filters a module mount with includeFiles or excludeFiles, which Hugo removed "
+                    "in 0.153 and now refuses: built with files, the glob slice that replaced them (excluded "
+                    'patterns start with "! "; set files there instead)'
+                )
+            if _has(config, (LANG,)):
+                notes.append(
+                    f"{shown} gives a module mount a lang, which Hugo removed in 0.153 and now refuses: "
+                    "built with sites.matrix.languages, which replaced it (set that there instead)"
+                )
     return notes
 
 
 def _components(site_root: Path) -> Iterator[Path]:
-    """The project, each theme under themes/, each module under _vendor/ (folders, no symlinks)."""
-    yield site_root
-    found = 0
-    for parent in (site_root / "themes", site_root / VENDOR_DIR):
-        if not parent.is_dir() or parent.is_symlink():
-            continue
-        configs = parent.glob("*/*") if parent.name == "themes" else parent.rglob("*")
-        for path in configs:
-            if path.stem in CONFIG_NAMES and path.suffix in CONFIG_SUFFIXES and not path.is_symlink():
-                found += 1
-                if found > MAX_COMPONENTS:
-                    return
-                yield path.parent
+    """The project, each theme under themes/ that has a config, each vendored module Hugo reads (folders,
+    no symlinks)."""
+    themes = site_root / "themes"
+    found = [site_root]
+    if themes.is_dir() and not themes.is_symlink():
+        found += [
+            path.parent
+            for path in themes.glob("*/*")
+            if path.stem in CONFIG_NAMES and path.suffix in CONFIG_SUFFIXES and not path.is_symlink()
+        ]
+    found += vendored_modules(site_root.resolve(), list(found), strict=False)
+    yield from (folder for folder in found[: MAX_COMPONENTS + 1] if not folder.is_symlink())
 
 
 def converted(config: Any) -> Any:
@@ -92,7 +103,11 @@ def converted(config: Any) -> Any:
 
 
 def _mounts_with_old_keys(config: Any) -> bool:
-    return any(str(key).lower() in OLD_KEYS for mount in _mounts(config) for key in mount)
+    return _has(config, (*OLD_KEYS, LANG))
+
+
+def _has(config: Any, keys: tuple[str, ...]) -> bool:
+    return any(str(key).lower() in keys for mount in _mounts(config) for key in mount)
 
 
 def _mounts(node: Any) -> Iterator[dict[str, Any]]:
@@ -112,10 +127,17 @@ def _mounts(node: Any) -> Iterator[dict[str, Any]]:
 
 def _convert(mount: dict[str, Any]) -> None:
     keys = {str(key).lower(): key for key in mount}
+    if LANG in keys and "sites" not in keys:
+        mount["sites"] = _sites(mount.pop(keys[LANG]))
     if "files" in keys or not any(old in keys for old in OLD_KEYS):
         return
     excluded, included = (mount.pop(keys[old]) if old in keys else None for old in OLD_KEYS)
     mount["files"] = _files(excluded, included)
+
+
+def _sites(lang: Any) -> dict[str, Any]:
+    """What replaced a mount's `lang`: the sites it is mounted for, by language."""
+    return {"matrix": {"languages": [str(item) for item in (lang if isinstance(lang, list) else [lang])]}}
 
 
 def _files(excluded: Any, included: Any) -> list[str]:
@@ -168,11 +190,15 @@ def _toml_rewritten(text: str) -> str | None:
     for entries in tables.values():
         values = {key: value for _, _, key, value in entries}
         files = _files(values.get("excludefiles"), values.get("includefiles"))
-        indent = lines[entries[0][0]][: len(lines[entries[0][0]]) - len(lines[entries[0][0]].lstrip())]
-        for n, (start, end, _, _) in enumerate(entries):
+        filters = [entry for entry in entries if entry[2] in OLD_KEYS]
+        for start, end, key, value in entries:
+            indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
             for at in range(start, end):
                 replaced[at] = ""
-            if n == 0:
+            if key == LANG:
+                languages = json.dumps(_sites(value)["matrix"]["languages"], ensure_ascii=False)
+                replaced[start] = f"{indent}sites = {{ matrix = {{ languages = {languages} }} }}\n"
+            elif start == filters[0][0]:
                 replaced[start] = f"{indent}files = {json.dumps(files, ensure_ascii=False)}\n"
     return "".join(replaced.get(n, line) for n, line in enumerate(lines))
 
@@ -194,16 +220,23 @@ def _yaml_rewritten(text: str) -> str | None:
     document = next(yaml.compose_all(text, Loader=NoAliasLoader), None)
     edits: list[tuple[int, int, str]] = []
     for mapping in _yaml_mounts(document):
-        entries = [(k, v) for k, v in mapping.value if str(k.value).lower() in OLD_KEYS]
-        if not entries or any(str(k.value).lower() == "files" for k, _ in mapping.value):
+        names = {str(k.value).lower() for k, _ in mapping.value}
+        wanted = (OLD_KEYS if "files" not in names else ()) + ((LANG,) if "sites" not in names else ())
+        entries = [(k, v) for k, v in mapping.value if str(k.value).lower() in wanted]
+        if not entries:
             continue
         loader = yaml.SafeLoader("")
         values = {str(k.value).lower(): loader.construct_object(v, deep=True) for k, v in entries}
         files = "files: " + json.dumps(_files(values.get("excludefiles"), values.get("includefiles")))
-        for n, (key, value) in enumerate(entries):
+        first_filter = next((k for k, _ in entries if str(k.value).lower() in OLD_KEYS), None)
+        for key, value in entries:
             span = text[key.start_mark.index : value.end_mark.index]
             tail = span[len(span.rstrip()) :]  # a block value's end is the next line's indentation
-            edits.append((key.start_mark.index, value.end_mark.index, (files if n == 0 else "") + tail))
+            if str(key.value).lower() == LANG:
+                written = "sites: " + json.dumps(_sites(values[LANG]), ensure_ascii=False)
+            else:
+                written = files if key is first_filter else ""
+            edits.append((key.start_mark.index, value.end_mark.index, written + tail))
     if not edits:
         return None
     for start, end, replacement in sorted(edits, reverse=True):

@@ -128,3 +128,58 @@ def test_what_cannot_be_written_exactly_is_left(tmp_path: Path, text: bytes) -> 
     source = write_tree(tmp_path / "site", {"hugo.toml": text})
     assert give_mount_files(source) == []
     assert (source / "hugo.toml").read_bytes() == text
+
+
+LANG_NOTE = (
+    "gives a module mount a lang, which Hugo removed in 0.153 and now refuses: built with "
+    "sites.matrix.languages, which replaced it (set that there instead)"
+)
+# Content mounted per language, as Hugo 0.96's release notes showed it: English from content/en, the
+# rest of content/ (without en/) as Chinese, which a real blog's config.yml does.
+LANGUAGES = {
+    "layouts/home.html": b"{{ range site.RegularPages }}[{{ .Title }}]{{ end }}",
+    "layouts/single.html": b"{{ .Title }}",
+    "content/en/hello.md": b"---\ntitle: Hello\n---\n",
+    "content/ni-hao.md": b"---\ntitle: Ni hao\n---\n",
+}
+LANGUAGES_YAML = (
+    "defaultContentLanguage: en\nlanguages:\n  en:\n    weight: 1\n  zh:\n    weight: 2\n"
+    "module:\n  mounts:\n    - source: content/en\n      target: content\n      lang: en\n"
+    "    - source: content\n      target: content\n      lang: zh\n      excludeFiles: 'en/**'\n"
+)
+
+
+@pytest.mark.parametrize("name", ["config.yml", "hugo.toml"])
+def test_a_mounts_lang_fails_and_builds_as_the_sites_it_is_for(tmp_path: Path, name: str) -> None:
+    config = LANGUAGES_YAML
+    if name == "hugo.toml":
+        config = (
+            'defaultContentLanguage = "en"\n[languages.en]\nweight = 1\n[languages.zh]\nweight = 2\n'
+            '[[module.mounts]]\nsource = "content/en"\ntarget = "content"\nlang = "en"\n'
+            "[[module.mounts]]\nsource = 'content'\ntarget = 'content'\n"
+            "  lang = 'zh'\nexcludeFiles = 'en/**'\n"
+        )
+    source = write_tree(tmp_path / "site", {**LANGUAGES, name: config.encode()})
+    with pytest.raises(BuildError, match=r"module\.mounts\.lang was deprecated in Hugo v0\.153\.0"):
+        build(source, tmp_path / "before")
+    assert give_mount_files(source) == [f"{name} {NOTE}", f"{name} {LANG_NOTE}"]
+    text = (source / name).read_text()
+    mounts = (tomllib.loads(text) if name == "hugo.toml" else yaml.safe_load(text))["module"]["mounts"]
+    assert [mount["sites"] for mount in mounts] == [
+        {"matrix": {"languages": ["en"]}},
+        {"matrix": {"languages": ["zh"]}},
+    ]
+    assert mounts[1]["files"] == ["! en/**"]
+    public = tmp_path / "public"
+    assert build(source, public) == "[Hello]"
+    assert (public / "zh" / "index.html").read_text() == "[Ni hao]"
+
+
+def test_a_mount_that_has_sites_already_keeps_its_lang_for_hugo_to_report(tmp_path: Path) -> None:
+    text = (
+        b'[[module.mounts]]\nsource = "content"\ntarget = "content"\nlang = "en"\n'
+        b'[module.mounts.sites.matrix]\nlanguages = ["en"]\n'
+    )
+    source = write_tree(tmp_path / "site", {"hugo.toml": text})
+    assert give_mount_files(source) == []
+    assert (source / "hugo.toml").read_bytes() == text
