@@ -272,7 +272,11 @@ def _read(path: Path) -> dict[str, Any]:
         else:  # the first document, as Hugo reads a YAML config that has several
             data = next(yaml.safe_load_all(text), None)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path.name}: Presslift cannot read this Hugo config file: {exc}") from exc
+        kind = {".toml": "TOML", ".json": "JSON"}.get(path.suffix, "YAML")
+        raise BuildError(
+            f"{path.name}: this Hugo config file is not valid {kind} ({exc}); fix it in the repository: "
+            "Presslift reads every config file Hugo would read before it builds"
+        ) from exc
     return data if isinstance(data, dict) else {}
 
 

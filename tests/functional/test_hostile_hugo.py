@@ -292,8 +292,18 @@ def test_a_yaml_config_of_several_documents_is_read_as_hugo_reads_it(tmp_path):
 
 def test_an_unreadable_config_file_is_refused(tmp_path):
     source = site(tmp_path, {"config/_default/module.toml": "[[mounts]\nsource = "})
-    with pytest.raises(BuildError, match=r"module\.toml: Presslift cannot read this Hugo config file"):
+    with pytest.raises(BuildError, match=r"module\.toml: this Hugo config file is not valid TOML \("):
         build(tmp_path, source)
+
+
+def test_a_control_character_in_a_config_string_is_the_repositorys_to_fix(tmp_path):
+    # A real blog's subtitle held a pasted backspace; Hugo refuses the file too ("basic strings cannot
+    # have control characters"), so the message says where and that the file is to be fixed.
+    source = site(tmp_path, {"hugo.toml": 'title = "B"\n[params]\n  subtitle = "abc\x08def"\n'})
+    with pytest.raises(BuildError) as refused:
+        build(tmp_path, source)
+    assert str(refused.value).startswith("hugo.toml: this Hugo config file is not valid TOML (")
+    assert "(at line 3, column 18)" in str(refused.value) and "fix it in the repository" in str(refused.value)
 
 
 FAILING_TEMPLATES = {
