@@ -8,6 +8,11 @@ contents API for the commit the repository pins it to (`type: submodule`, `sha`)
 commit's tarball into its folder; then the same for its own submodules, as `git submodule update
 --init --recursive` would, up to `MAX_DEPTH` levels and `MAX_SUBMODULES` in all.
 
+A submodule in the site's output folder (`public/`, or the config's publishDir) is not fetched: it is
+where a site deployed to GitHub Pages kept its built pages (Hugo's own old advice was `git submodule
+add ...github.io.git public`), which a build here never reads (it writes its own), so nothing is
+missing without it.
+
 A submodule that cannot be fetched (another host, a repository the token cannot read, a pin the
 repository no longer has) is a warning the run shows, never a silent gap: the build then goes on
 without it (a missing theme is built with Presslift's default theme, and the build log says so).
@@ -30,9 +35,10 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
-from chalicelib.errors import InputError, NotFoundError
+from chalicelib.errors import BuildError, InputError, NotFoundError
 from chalicelib.github.additions import Additions, Reach
 from chalicelib.github.api import check_repo, headers, open_url
+from chalicelib.hugo_policy import component_configs
 
 GITMODULES = ".gitmodules"
 #: git's own recursion, bounded: a theme's submodule's submodule is the deepest real sites go.
@@ -168,6 +174,7 @@ def fetch_submodules(
     """
     api = reach.api_url
     result = Additions("submodule", "fetched", files=held[0], bytes=held[1])
+    output = _output_folder(within)
 
     def fetch_one(owner_repo: str, ref: str, submodule: _Wanted, relative: str, allowed: float) -> str:
         sha = pinned_commit(api, owner_repo, ref, relative, token=reach.token, timeout=min(10.0, allowed))
@@ -179,7 +186,7 @@ def fetch_submodules(
     queue: list[tuple[str, str, Path, int]] = [(repo, commit, checkout, 1)]
     while queue:
         owner_repo, ref, root, depth = queue.pop(0)
-        for submodule in _pending(owner_repo, root, within, api):
+        for submodule in _pending(owner_repo, root, within, api, output):
             if isinstance(submodule, str):
                 result.skipped.append(submodule)
                 continue
@@ -205,10 +212,25 @@ class _Wanted:
     shown: str  # its path below the site's folder, as the run shows it
 
 
-def _pending(repo: str, root: Path, within: Path, api: str) -> list[_Wanted | str]:
+def _output_folder(site: Path) -> Path:
+    """Where the site's config says Hugo publishes (publishDir, `public` when it says nothing usable)."""
+    try:
+        configs = list(component_configs(site))
+    except BuildError:
+        configs = []  # the build says what is wrong with the config
+    for _, config in configs:
+        for key, value in config.items():
+            if str(key).lower() == "publishdir" and isinstance(value, str):
+                folder = _folder(site, value.strip().strip("/"))
+                if folder is not None:
+                    return folder
+    return site / "public"
+
+
+def _pending(repo: str, root: Path, within: Path, api: str, output: Path) -> list[_Wanted | str]:
     """The submodules of the checkout at `root` to fetch, in `.gitmodules` order, with a line saying
-    why for each that cannot be. Those already present (vendored) or outside `within` are left alone,
-    without a word."""
+    why for each that cannot be. Those already present (vendored), outside `within` or in the site's
+    `output` folder are left alone, without a word."""
     listing = root / GITMODULES
     if listing.is_symlink() or not listing.is_file():
         return []
@@ -224,7 +246,7 @@ def _pending(repo: str, root: Path, within: Path, api: str) -> list[_Wanted | st
         folder = _folder(root, submodule.path)
         if folder is None:
             out.append(f"{shown[:120]!r}: not a folder inside the repository; not fetched")
-        elif not folder.is_relative_to(within) or _present(folder):
+        elif not folder.is_relative_to(within) or _present(folder) or folder == output:
             continue
         elif _through_link(root, folder):
             out.append(f"{shown}: its folder is reached through a link; not fetched")

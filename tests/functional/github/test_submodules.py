@@ -107,6 +107,29 @@ def test_what_cannot_be_fetched_is_named_and_the_rest_still_comes(
     assert not (tmp_path / "outside").exists()
 
 
+@pytest.mark.parametrize(
+    "config, output",
+    [("theme = 'theme'\n", "public"), ("theme = 'theme'\npublishDir = 'docs/'\n", "docs")],
+)
+def test_the_sites_output_folder_is_not_fetched_and_not_missed(
+    github: LocalGitHub, tmp_path: Path, config: str, output: str
+) -> None:
+    # Hugo's old advice for GitHub Pages: the user.github.io repository as a submodule at public/,
+    # where the built pages went. A build writes its own, so it is neither fetched nor warned about.
+    theme = github.add_commit(THEME, {"layouts/index.html": "theme"})
+    pages = github.add_commit("acme/acme.github.io", {"index.html": "old built pages"})
+    entries = [
+        ("themes/theme", "https://github.com/acme/theme"),
+        (output, "git@github.com:acme/acme.github.io"),
+    ]
+    sha = site_with(github, entries, {"themes/theme": theme, output: pages}, **{"hugo.toml": config})
+    source, result = fetch_site(github, sha, tmp_path / "src")
+    assert result.done == [f"themes/theme from {THEME}@{theme[:7]}"]
+    assert result.skipped == []
+    assert not (source.root / output / "index.html").exists()
+    assert not [r for r in github.requests if "acme.github.io" in r.path]
+
+
 def test_vendored_folders_and_submodules_outside_the_site_are_left_alone(
     github: LocalGitHub, tmp_path: Path
 ) -> None:
