@@ -249,8 +249,10 @@ def test_an_export_under_a_bad_site_name_waits_in_imports_failed_with_the_reason
     s3.put_object(Bucket=bucket, Key="imports/Bad_Site/export.xml", Body=b"<rss/>")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        # The move copies first and removes the export last (nothing is lost): wait for all of it.
         listed = s3.list_objects_v2(Bucket=bucket, Prefix="imports-failed/Bad_Site/").get("Contents", [])
-        if len(listed) == 2:
+        left = s3.list_objects_v2(Bucket=bucket, Prefix="imports/Bad_Site/").get("KeyCount", 0)
+        if len(listed) == 2 and left == 0:
             break
         time.sleep(0.3)
     reason = s3.get_object(Bucket=bucket, Key="imports-failed/Bad_Site/export.xml.error.txt")["Body"].read()
