@@ -58,15 +58,18 @@ def base_path_of(base_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def fix_root_links(tree: Path, base_url: str) -> RootLinks:
+def fix_root_links(tree: Path, base_url: str, coming: tuple[str, ...] = ()) -> RootLinks:
     """Give each root-relative address in `tree`'s pages and stylesheets that names a file of `tree`
-    the site's path (`/fonts/x.woff2` -> `/harbour/fonts/x.woff2`); nothing at all for a site at a root."""
+    the site's path (`/fonts/x.woff2` -> `/harbour/fonts/x.woff2`); nothing at all for a site at a root.
+    `coming` are folders (`pagefind/`) a later step of the build fills: an address into one counts as
+    a file of the site (a theme's own `<script src="/pagefind/pagefind-ui.js">`, written before
+    Pagefind runs)."""
     base_path = base_path_of(base_url)
     if base_path == "/":
         return RootLinks()
     files = _files(tree)
     origin = _origin(base_url)
-    fix = _fixer(base_path, files, origin)
+    fix = _fixer(base_path, files, origin, coming)
     # Most pages write every address under the site's path already: one search in C finds whether a
     # page has another root-relative one (`="/x`, `=/x`, `url(/x`, `="https://host/x`); only those
     # pages are rewritten.
@@ -114,7 +117,9 @@ def _origin(base_url: str) -> bytes:
     return f"{parts.scheme}://{parts.netloc}".encode()
 
 
-def _fixer(base_path: str, files: set[str], origin: bytes = b"") -> Callable[[bytes], bytes | None]:
+def _fixer(
+    base_path: str, files: set[str], origin: bytes = b"", coming: tuple[str, ...] = ()
+) -> Callable[[bytes], bytes | None]:
     """The address with the site's path in front, or None when it needs none (or leads nowhere). An
     absolute address on the stage's own host (`absURL "/x"` writes one) is fixed as its path is."""
     base = base_path.encode()
@@ -131,6 +136,8 @@ def _fixer(base_path: str, files: set[str], origin: bytes = b"") -> Callable[[by
             return None
         folder = path.rstrip("/")
         if path in files or (folder + "/index.html" if folder else "index.html") in files:
+            return base + address[1:]
+        if coming and path.startswith(coming) and ".." not in path.split("/"):
             return base + address[1:]
         return None
 

@@ -187,7 +187,10 @@ def _root_links(tree: Path, stage: StageRender) -> str:
     """Root-relative addresses made to lead inside a site served below a path (see `rootlinks`)."""
     if not stage.fix_root_links:
         return ""
-    fixed = fix_root_links(tree, stage.base_url)
+    from chalicelib.search.pagefind import OUTPUT_FOLDER
+
+    coming = (f"{OUTPUT_FOLDER}/",) if stage.pagefind else ()  # Pagefind writes its bundle next
+    fixed = fix_root_links(tree, stage.base_url, coming)
     return f"; {fixed.describe(base_path_of(stage.base_url))}" if fixed.addresses else ""
 
 

@@ -153,6 +153,37 @@ def test_a_tree_searched_with_algolia_gets_no_pagefind_index(bucket):
     assert b"no Pagefind index: the site searches with Algolia" in bucket.put["log"][1]
 
 
+def test_a_themes_own_pagefind_ui_address_leads_inside_a_site_served_below_a_path(tmp_path):
+    # A real site's partials write <script src="/pagefind/pagefind-ui.js">: the root links are fixed
+    # before Pagefind writes its bundle, so the address was left leading out of /harbour/, to a 404.
+    page = (
+        '<html><head><link href="/pagefind/pagefind-ui.css" rel="stylesheet"></head><body>'
+        "<h1>{{ site.Title }}</h1><p>Harbour news of the week.</p>"
+        '<script src="/pagefind/pagefind-ui.js"></script></body></html>'
+    )
+    served = Bucket(source_tarball(tmp_path, {**SITE, "layouts/home.html": page}))
+    stages = (
+        StageRender("staging", "https://d1.test/harbour/", {"search": "true"}),
+        StageRender(
+            "prod", "https://d2.test/harbour/", {"search": "true", "algolia_appId": "A"}, pagefind=False
+        ),
+    )
+    try:
+        result = invoke.ProcessRunner().run(job(served, stages=stages))
+    finally:
+        served.server.shutdown()
+    assert result.ok, result
+    with tarfile.open(fileobj=io.BytesIO(served.put["trees"][1])) as tar:
+        names = {name.removeprefix("./") for name in tar.getnames()}
+        staging = tar.extractfile("staging/index.html").read()  # type: ignore[union-attr]
+        prod = tar.extractfile("prod/index.html").read()  # type: ignore[union-attr]
+    assert b'src="/harbour/pagefind/pagefind-ui.js"' in staging
+    assert b'href="/harbour/pagefind/pagefind-ui.css"' in staging
+    assert {"staging/pagefind/pagefind-ui.js", "staging/pagefind/pagefind-ui.css"} <= names
+    # No index on prod (Algolia): nothing will be there, so its address is left as written.
+    assert b'src="/pagefind/pagefind-ui.js"' in prod
+
+
 def test_a_source_cut_short_is_a_failed_fetch_not_a_bad_archive(bucket):
     bucket.cut_source_at = len(bucket.source) // 2
     result = invoke.ProcessRunner().run(job(bucket))

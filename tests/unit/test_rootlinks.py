@@ -104,3 +104,13 @@ def test_a_page_of_unclosed_scripts_is_read_in_one_pass(tmp_path: Path) -> None:
     assert _fixed(tmp_path, page) == page
     closed = b'<script>var a = "<img src=/img/a-2x.png>"</script><img src=/img/a-2x.png>'
     assert _fixed(tmp_path, closed) == closed[:-23] + b"<img src=/harbour/img/a-2x.png>"
+
+
+def test_an_address_into_a_folder_a_later_step_fills_leads_inside_the_site(tmp_path: Path) -> None:
+    page = b'<script src="/pagefind/pagefind-ui.js"></script><a href="/pagefind/../secret">x</a>'
+    tree = write_tree(tmp_path / "tree", {**BUILT, "index.html": page})
+    fix_root_links(tree, BASE, coming=("pagefind/",))
+    assert (tree / "index.html").read_bytes() == (
+        b'<script src="/harbour/pagefind/pagefind-ui.js"></script><a href="/pagefind/../secret">x</a>'
+    )
+    assert _fixed(tmp_path / "without", page, name="index.html") == page
