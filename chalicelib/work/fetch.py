@@ -69,6 +69,8 @@ class Fetched:
     modules: list[str] = field(default_factory=list)
     #: What could not be fetched or vendored, and why: each a warning on the run.
     warning_list: list[dict[str, str]] = field(default_factory=list)
+    #: How many warnings there were, when the list names only the first of a kind.
+    warnings_total: int = 0
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -80,7 +82,10 @@ class Fetched:
             **({"submodules": self.submodules} if self.submodules else {}),
             **({"modules": self.modules} if self.modules else {}),
             **(
-                {"warning_list": self.warning_list, "warnings": len(self.warning_list)}
+                {
+                    "warning_list": self.warning_list,
+                    "warnings": max(self.warnings_total, len(self.warning_list)),
+                }
                 if self.warning_list
                 else {}
             ),
@@ -180,6 +185,10 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             # Hugo 0.152 refuses a YAML key written twice, which it used to read as the last one.
             repeated = drop_repeated_keys(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
+    # Each kind listed up to notes.MAX_LISTED: a repository over its LFS quota can lack thousands of
+    # files, and the run record is one DynamoDB item (the summary and the count say how many in all).
+    capped = [lfs.skipped, submodules.skipped, modules.skipped, netlify.skipped, netlify.header_notes]
+    capped += [vercel.skipped, vercel.header_notes]
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:
         summary += f", the Hugo site in {found_in}/ (source_dir in {CONFIG_FILE} chooses another)"
@@ -204,11 +213,12 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         ),
         submodules=submodules.done,
         modules=modules.done,
+        warnings_total=sum(map(len, [old_hugo, postcss, fences, *capped])) + git_info + bool(repeated),
         warning_list=[
             *([GIT_INFO_OFF] if git_info else []),
-            *({"code": "lfs-file-not-fetched", "message": note} for note in lfs.skipped),
-            *({"code": "submodule-not-fetched", "message": note} for note in submodules.skipped),
-            *({"code": "module-not-vendored", "message": note} for note in modules.skipped),
+            *({"code": "lfs-file-not-fetched", "message": note} for note in listed(lfs.skipped)),
+            *({"code": "submodule-not-fetched", "message": note} for note in listed(submodules.skipped)),
+            *({"code": "module-not-vendored", "message": note} for note in listed(modules.skipped)),
             *({"code": "redirect-rule", "message": note} for note in listed(netlify.skipped)),
             *({"code": "header-rule", "message": note} for note in listed(netlify.header_notes)),
             *({"code": "redirect-rule", "message": note} for note in listed(vercel.skipped)),

@@ -209,6 +209,22 @@ def test_an_image_kept_in_git_lfs_is_published_as_the_image_not_its_pointer(clou
         assert response.read() == photo
 
 
+def test_thousands_of_missing_lfs_files_are_counted_and_the_first_fifty_named(cloud, api, github):
+    # A repository over its Git LFS quota: every pointer's object is missing. The run record is one
+    # DynamoDB item, so the warnings name the first of the kind and count them all.
+    def pointer(n: int) -> bytes:
+        return f"version https://git-lfs.github.com/spec/v1\noid sha256:{n:064x}\nsize 12\n".encode()
+
+    photos = {f"static/img/{n:03d}.jpg": pointer(n + 1) for n in range(60)}
+    run = push_site(github, api, {**site_files("Over Quota"), **photos})
+    assert run["status"] == "awaiting_approval", run
+    fetch_stage = run["stages"][0]["detail"]
+    assert "60 Git LFS files not fetched" in fetch_stage["summary"]
+    assert fetch_stage["warnings"] == 60
+    listed = [w for w in fetch_stage["warning_list"] if w["code"] == "lfs-file-not-fetched"]
+    assert len(listed) == 51 and listed[-1]["message"] == "... and 10 more like these"
+
+
 def test_a_site_with_git_info_on_builds_and_the_run_says_it_is_off(cloud, api, github):
     files = {**site_files("Docs With Git Info"), "hugo.toml": b'title = "Docs"\nenableGitInfo = true\n'}
     run = push_site(github, api, files)
