@@ -114,3 +114,20 @@ def test_an_address_into_a_folder_a_later_step_fills_leads_inside_the_site(tmp_p
         b'<script src="/harbour/pagefind/pagefind-ui.js"></script><a href="/pagefind/../secret">x</a>'
     )
     assert _fixed(tmp_path / "without", page, name="index.html") == page
+
+
+def test_svg_sprites_lazy_loaded_images_and_forms_lead_inside_the_site(tmp_path: Path) -> None:
+    # A real site's header: <use xlink:href="/img/symbol.svg#symbol">; LoveIt, FixIt and DoIt write
+    # every image as data-src and data-srcset, which their script moves into src.
+    page = (
+        b'<svg><use xlink:href="/fonts/icons.woff2#i"/><use href="#local"/></svg>'
+        b'<img class="lazyload" src="/js/app.js" data-src="/img/a-2x.png" '
+        b'data-srcset="/img/a-2x.png, /img/a%20b.png 1.5x, /missing.png 2x">'
+        b'<form action="/about/"><input name="q"></form><img data-src="/missing.png">'
+    )
+    assert _fixed(tmp_path, page) == (
+        b'<svg><use xlink:href="/harbour/fonts/icons.woff2#i"/><use href="#local"/></svg>'
+        b'<img class="lazyload" src="/harbour/js/app.js" data-src="/harbour/img/a-2x.png" '
+        b'data-srcset="/harbour/img/a-2x.png, /harbour/img/a%20b.png 1.5x, /missing.png 2x">'
+        b'<form action="/harbour/about/"><input name="q"></form><img data-src="/missing.png">'
+    )
