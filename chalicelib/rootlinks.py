@@ -7,13 +7,13 @@ relURL }}` (relURL keeps a leading slash as written, the commonest theme bug of 
 `<link href="/favicon.svg">`, `[About](/about/)` in Markdown, `url(/fonts/x.woff2)` in a stylesheet.
 
 After Hugo renders, each such address in a page's `href`, `src`, `srcset`, `poster`, `action`,
-`xlink:href`, `data-src` or `data-srcset`, or in a stylesheet's `url(...)`, that names a file the
-site built gets the site's path in front; so does one written absolute on the stage's own host
-(`{{ absLangURL "/" }}`: Hugo gives a leading slash the host's root, not the site's). Nothing else is
-touched: addresses already under the site's path, other hosts, addresses of files the site lacks, and
-scripts. (Hugo's `canonifyURLs` would rewrite these too, but it also drops the path from every
-relURL that is not an `href` or `src`, such as a search script's data attribute, which breaks themes
-that work today: measured with this project's own theme.)
+`xlink:href`, `data-src` or `data-srcset`, or in a stylesheet's or a `style` attribute's `url(...)`,
+that names a file the site built gets the site's path in front; so does one written absolute on the
+stage's own host (`{{ absLangURL "/" }}`: Hugo gives a leading slash the host's root, not the
+site's). Nothing else is touched: addresses already under the site's path, other hosts, addresses of
+files the site lacks, and scripts. (Hugo's `canonifyURLs` would rewrite these too, but it also drops
+the path from every relURL that is not an `href` or `src`, such as a search script's data attribute,
+which breaks themes that work today: measured with this project's own theme.)
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from urllib.parse import unquote, urlsplit
 
 #: Attributes that hold an address: HTML's own, an SVG sprite's `xlink:href` (`<use
 #: xlink:href="/icons.svg#x">`), and the `data-src`/`data-srcset` lazy loaders move into `src` (LoveIt,
-#: FixIt and DoIt write every image so).
+#: FixIt and DoIt write every image so); and `style`, whose `url(...)`s are a stylesheet's (a theme's
+#: hero, `style="background-image: url('{{ .Params.image }}')"`).
 _ATTRIBUTE = re.compile(
-    rb"""(?P<lead>\s(?P<name>(?:xlink:)?href|src|poster|srcset|action|data-src|data-srcset)\s*=\s*)"""
+    rb"""(?P<lead>\s(?P<name>(?:xlink:)?href|src|poster|srcset|action|data-src|data-srcset|style)\s*=\s*)"""
     rb"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+))""",
     re.IGNORECASE,
 )
@@ -158,7 +159,12 @@ def _in_page(data: bytes, fix: Callable[[bytes], bytes | None]) -> tuple[bytes, 
         name = match.group("lead")
         quote = b'"' if match.group("dq") is not None else b"'" if match.group("sq") is not None else b""
         value = next(group for group in match.group("dq", "sq", "bare") if group is not None)
-        if match.group("name").lower() in _SRCSETS:
+        if match.group("name").lower() == b"style":
+            new, fixed_urls = _in_stylesheet(value, fix)
+            if not fixed_urls:
+                return match.group(0)
+            count += fixed_urls
+        elif match.group("name").lower() in _SRCSETS:
             parts = []
             for candidate in value.split(b","):
                 url = (candidate.split() or [b""])[0]

@@ -131,3 +131,17 @@ def test_svg_sprites_lazy_loaded_images_and_forms_lead_inside_the_site(tmp_path:
         b'data-srcset="/harbour/img/a-2x.png, /harbour/img/a%20b.png 1.5x, /missing.png 2x">'
         b'<form action="/harbour/about/"><input name="q"></form><img data-src="/missing.png">'
     )
+
+
+def test_a_style_attributes_urls_lead_inside_the_site(tmp_path: Path) -> None:
+    # A theme's hero: style="background-image: url('{{ .Params.image }}')", the image "/img/a b.png".
+    page = (
+        b"<div style=\"background-image: url('/img/a%20b.png'); color: red\"></div>"
+        b"<div style='background: url(/img/a-2x.png) no-repeat, url(\"/missing.png\")'></div>"
+        b'<div style="color: blue"></div>'
+    )
+    assert _fixed(tmp_path, page) == (
+        b"<div style=\"background-image: url('/harbour/img/a%20b.png'); color: red\"></div>"
+        b"<div style='background: url(/harbour/img/a-2x.png) no-repeat, url(\"/missing.png\")'></div>"
+        b'<div style="color: blue"></div>'
+    )
