@@ -52,6 +52,9 @@ def find_hugo_site(root: Path) -> Path | None:
 
 #: Folders Hugo makes pages from when a site has no config (its defaults).
 PAGE_FOLDERS = ("content", "layouts")
+#: Hugo's folder of files it publishes as they are: a site of only these is one, unless the repository
+#: says it is another generator's (Gatsby keeps a static/ folder too).
+STATIC_FOLDER = "static"
 #: What a folder at a repository's root says the site is built with, when it is not Hugo: a name's
 #: start (astro.config.mjs, .ts, ...) and the generator.
 OTHER_GENERATORS = (
@@ -72,11 +75,12 @@ OTHER_GENERATORS = (
 
 def not_a_site(folder: Path) -> str | None:
     """Why `folder` is no Hugo site (None when it is one, or holds content or layouts Hugo builds
-    without a config): no config, no content/ and no layouts/, and what it looks like instead."""
+    without a config, or only static files): no config, no content/ and no layouts/, and what it
+    looks like instead."""
     if is_hugo_site(folder) or any((folder / name).is_dir() for name in PAGE_FOLDERS):
         return None
     names = sorted(child.name for child in folder.iterdir() if child.is_file())
-    looks = next(
+    other = next(
         (
             f" ({name}: {what})"
             for start, what in OTHER_GENERATORS
@@ -85,5 +89,7 @@ def not_a_site(folder: Path) -> str | None:
         ),
         "",
     )
+    if not other and (folder / STATIC_FOLDER).is_dir():
+        return None  # files Hugo publishes as they are, and nothing says another generator's
     config = "no Hugo config (hugo.toml, hugo.yaml, config.toml or config/_default/)"
-    return f"{config}, no content/ and no layouts/{looks}"
+    return f"{config}, no content/ and no layouts/{other}"

@@ -59,3 +59,9 @@ def test_a_folder_with_content_or_layouts_is_built_without_a_config(tmp_path: Pa
     assert not_a_site(repo(tmp_path / "a", "content/posts/one.md", "package.json")) is None
     assert not_a_site(repo(tmp_path / "b", "layouts/index.html")) is None
     assert not_a_site(repo(tmp_path / "c", "config.toml", "_config.yml")) is None
+
+
+def test_static_files_alone_are_a_site_unless_another_generator_is_named(tmp_path: Path) -> None:
+    assert not_a_site(repo(tmp_path / "a", "static/index.html", "static/style.css")) is None
+    gatsby = repo(tmp_path / "b", "gatsby-config.js", "static/favicon.ico", "src/pages/index.js")
+    assert str(not_a_site(gatsby)).endswith("(gatsby-config.js: a Gatsby site)")
