@@ -6,7 +6,7 @@ starts with "! "), and this Hugo refuses the old keys: "module.mounts.excludeFil
 Hugo v0.153.0 and subsequently removed", an error, so no site is published. A mount that left out a
 content folder of drafts or playgrounds, or a theme's file a site overrides, is common in real configs
 (a third of Doks-based sites' mounts have one). The build's copy of each config file Hugo reads mounts
-from (the project's, each theme's under themes/ and each module's under _vendor/; never the repository)
+from (the project's, each theme's under themes/ and each vendored module's Hugo reads; never the repository)
 has them written as `files`: the excluded patterns first, negated, then the included ones, which
 keeps their meaning (a negated match ends the slice's evaluation, and a slice of only negated patterns
 keeps every other file). A mount that already has `files` is left for Hugo to report. The same release
