@@ -225,18 +225,24 @@ def asks_for_git_info(source: Path) -> bool:
 def static_folder(source: Path) -> str:
     """The folder Hugo copies as the site's root files: the project's first `staticDir` ("static" when
     it sets none, or one that cannot be read or leaves the project)."""
+    return project_folder(source, "staticdir", "static")
+
+
+def project_folder(source: Path, key: str, default: str) -> str:
+    """A folder the project's config sets (`key`, lower-case; a list's first), relative to `source`:
+    `default` when it sets none, or one that cannot be read or leaves the project."""
     try:
         configs = list(component_configs(source))
     except BuildError:
-        return "static"
+        return default
     for _, config in configs:
-        for key, value in config.items():
-            if str(key).lower() != "staticdir":
+        for name, value in config.items():
+            if str(name).lower() != key:
                 continue
             first = value[0] if isinstance(value, list) and value else value
             if isinstance(first, str) and first and not _absolute(first) and ".." not in first.split("/"):
                 return first.strip("/")
-    return "static"
+    return default
 
 
 def _absolute(value: str) -> bool:

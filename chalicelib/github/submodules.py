@@ -35,10 +35,10 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
-from chalicelib.errors import BuildError, InputError, NotFoundError
+from chalicelib.errors import InputError, NotFoundError
 from chalicelib.github.additions import Additions, Reach
 from chalicelib.github.api import check_repo, headers, open_url
-from chalicelib.hugo_policy import component_configs
+from chalicelib.hugo_policy import project_folder
 
 GITMODULES = ".gitmodules"
 #: git's own recursion, bounded: a theme's submodule's submodule is the deepest real sites go.
@@ -174,7 +174,7 @@ def fetch_submodules(
     """
     api = reach.api_url
     result = Additions("submodule", "fetched", files=held[0], bytes=held[1])
-    output = _output_folder(within)
+    output = within / project_folder(within, "publishdir", "public")  # the build writes its own
 
     def fetch_one(owner_repo: str, ref: str, submodule: _Wanted, relative: str, allowed: float) -> str:
         sha = pinned_commit(api, owner_repo, ref, relative, token=reach.token, timeout=min(10.0, allowed))
@@ -210,21 +210,6 @@ class _Wanted:
     repo: str  # owner/name on GitHub
     folder: Path
     shown: str  # its path below the site's folder, as the run shows it
-
-
-def _output_folder(site: Path) -> Path:
-    """Where the site's config says Hugo publishes (publishDir, `public` when it says nothing usable)."""
-    try:
-        configs = list(component_configs(site))
-    except BuildError:
-        configs = []  # the build says what is wrong with the config
-    for _, config in configs:
-        for key, value in config.items():
-            if str(key).lower() == "publishdir" and isinstance(value, str):
-                folder = _folder(site, value.strip().strip("/"))
-                if folder is not None:
-                    return folder
-    return site / "public"
 
 
 def _pending(repo: str, root: Path, within: Path, api: str, output: Path) -> list[_Wanted | str]:

@@ -185,10 +185,21 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             # Hugo 0.152 refuses a YAML key written twice, which it used to read as the last one.
             repeated = drop_repeated_keys(site_root)
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
-    # Each kind listed up to notes.MAX_LISTED: a repository over its LFS quota can lack thousands of
-    # files, and the run record is one DynamoDB item (the summary and the count say how many in all).
-    capped = [lfs.skipped, submodules.skipped, modules.skipped, netlify.skipped, netlify.header_notes]
-    capped += [vercel.skipped, vercel.header_notes]
+    # The run's warnings by code; each source is listed up to notes.MAX_LISTED (a repository over its
+    # LFS quota can lack thousands of files, and the run record is one DynamoDB item), all counted.
+    warned: list[tuple[str, list[str]]] = [
+        ("lfs-file-not-fetched", lfs.skipped),
+        ("submodule-not-fetched", submodules.skipped),
+        ("module-not-vendored", modules.skipped),
+        ("redirect-rule", netlify.skipped),
+        ("header-rule", netlify.header_notes),
+        ("redirect-rule", vercel.skipped),
+        ("header-rule", vercel.header_notes),
+        ("old-hugo-theme", old_hugo),
+        ("postcss-passed-over", postcss),
+        ("code-fence-lines", fences),
+        ("repeated-yaml-key", [repeated_note(repeated)] if repeated else []),
+    ]
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:
         summary += f", the Hugo site in {found_in}/ (source_dir in {CONFIG_FILE} chooses another)"
@@ -213,20 +224,10 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         ),
         submodules=submodules.done,
         modules=modules.done,
-        warnings_total=sum(map(len, [old_hugo, postcss, fences, *capped])) + git_info + bool(repeated),
+        warnings_total=bool(git_info) + sum(len(notes) for _, notes in warned),
         warning_list=[
             *([GIT_INFO_OFF] if git_info else []),
-            *({"code": "lfs-file-not-fetched", "message": note} for note in listed(lfs.skipped)),
-            *({"code": "submodule-not-fetched", "message": note} for note in listed(submodules.skipped)),
-            *({"code": "module-not-vendored", "message": note} for note in listed(modules.skipped)),
-            *({"code": "redirect-rule", "message": note} for note in listed(netlify.skipped)),
-            *({"code": "header-rule", "message": note} for note in listed(netlify.header_notes)),
-            *({"code": "redirect-rule", "message": note} for note in listed(vercel.skipped)),
-            *({"code": "header-rule", "message": note} for note in listed(vercel.header_notes)),
-            *({"code": "old-hugo-theme", "message": note} for note in old_hugo),
-            *({"code": "postcss-passed-over", "message": note} for note in postcss),
-            *({"code": "code-fence-lines", "message": note} for note in fences),
-            *([{"code": "repeated-yaml-key", "message": repeated_note(repeated)}] if repeated else []),
+            *({"code": code, "message": note} for code, notes in warned for note in listed(notes)),
         ],
     )
 
