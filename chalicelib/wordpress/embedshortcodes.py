@@ -1,5 +1,6 @@
 """Shortcodes that embed another site's content: Jetpack's (`[gist]`, `[slideshare]`, `[scribd]`,
-`[googleapps]`, on every WordPress.com blog), `[jsfiddle]`, and the Dewplayer plugin's `[dewplayer:FILE.mp3]`.
+`[googleapps]`, `[googlemaps]`, on every WordPress.com blog), `[jsfiddle]`, and the Dewplayer plugin's
+`[dewplayer:FILE.mp3]`.
 
 The site loads no third-party frames or scripts but the players it chose, so each becomes what it
 showed: a link to the gist, the slides, the fiddle or the document (the report says so, as for a
@@ -11,12 +12,20 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-EMBED_SHORTCODES = frozenset({"gist", "slideshare", "scribd", "jsfiddle", "googleapps", "dewplayer"})
+EMBED_SHORTCODES = frozenset(
+    {"gist", "slideshare", "scribd", "jsfiddle", "googleapps", "googlemaps", "dewplayer"}
+)
 _GIST_ID = re.compile(r"^(?:[\w-]+/)?[0-9a-f]+$", re.I)
 _DOCUMENT_ID = re.compile(r"^\d+")  # SlideShare's and Scribd's
 _GOOGLE_DOMAIN = re.compile(r"^[a-z]+$")
 _GOOGLE_PATH = re.compile(r"^[\w./-]+$")
+# The maps Jetpack's [googlemaps] frames (its own test of the address, modules/shortcodes/googlemaps.php).
+_GOOGLE_MAPS = re.compile(
+    r"^https?://(?:www|maps|mapsengine)\.google(?:\.co|\.com)?(?:\.[a-z]+)?/[^?#\s]*\?\S+$", re.I
+)
+_MAP_SIZE_KEYS = frozenset({"w", "h", "hq"})  # the frame's width and height, and a key Jetpack drops
 
 
 def embed_url(name: str, attrs: dict[str, str], content: str, raw_attrs: str) -> str:
@@ -40,6 +49,8 @@ def embed_url(name: str, attrs: dict[str, str], content: str, raw_attrs: str) ->
         return given if given.startswith(("http://", "https://")) else ""
     if name == "googleapps":
         return _google_apps(attrs)
+    if name == "googlemaps":  # [googlemaps https://www.google.com/maps/d/embed?mid=...&w=640&h=480]
+        return google_map_url(html.unescape(attrs.get("0", "")).lstrip("="))
     if name == "dewplayer":
         first = html.unescape(raw_attrs).strip().lstrip(":").split("|")[0].strip()
         return first if first.startswith(("http://", "https://", "/")) else ""
@@ -64,3 +75,17 @@ def _google_apps(attrs: dict[str, str]) -> str:
         return ""
     query = html.unescape(attrs.get("query", "")).strip().lstrip("?")
     return f"https://{domain}.google.com/{path}" + (f"?{query}" if query else "")
+
+
+def google_map_url(embed: str) -> str:
+    """The page of the map a `[googlemaps]` frame showed ("" for any other address): the frame's size
+    taken off, a My Maps frame's `/embed` as its `/viewer`, a classic map without `output=embed`
+    (which shows it bare, as in the frame)."""
+    embed = embed.strip().replace("&amp;", "&")
+    if not _GOOGLE_MAPS.match(embed):
+        return ""
+    parts = urlsplit(embed)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _MAP_SIZE_KEYS]
+    query = [(k, v) for k, v in query if (k, v) != ("output", "embed")]
+    path = re.sub(r"^(/maps/d/(?:u/\d+/)?)embed$", r"\1viewer", parts.path)
+    return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query, safe=":/,!"), ""))

@@ -289,9 +289,13 @@ def server_highlighted_as_code(text: str) -> str:
 
 def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:
     """Says what no Markdown can hold: a drawing written into the post (an inline `<svg>`, a
-    `<canvas>` a script drew on), which Hugo's Markdown leaves out."""
+    `<canvas>` a script drew on), which Hugo's Markdown leaves out. An icon its author hid from
+    screen readers (aria-hidden, role=presentation: a page builder's list bullet, the logo beside
+    "Facebook") is decoration, not content, and is left out unreported."""
     drawings = [
-        el for el in root.iter("svg", "canvas") if not any(up.tag == "svg" for up in el.iterancestors())
+        el
+        for el in root.iter("svg", "canvas")
+        if not any(up.tag == "svg" for up in el.iterancestors()) and not _decoration(el)
     ]
     if not drawings:
         return
@@ -303,6 +307,16 @@ def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:
         f"cannot be Markdown and {'are' if several else 'is'} left out; "
         f"save {'each' if several else 'it'} as an image file and add that instead",
     )
+
+
+def _decoration(el: Any) -> bool:
+    """Whether `el`, or an element around it, is hidden from assistive technology as decoration."""
+    for node in (el, *el.iterancestors()):
+        if str(node.get("aria-hidden", "")).strip().lower() == "true":
+            return True
+        if str(node.get("role", "")).strip().lower() in ("presentation", "none"):
+            return node is el
+    return False
 
 
 def convert_body(html_text: str, ctx: BodyContext) -> Body:

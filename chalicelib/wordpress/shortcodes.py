@@ -248,6 +248,17 @@ def _embed(name: str, attrs: dict[str, str], content: str, raw_attrs: str, ctx: 
     return embed_markdown(url, ctx.players)
 
 
+def _inside_code(text: str, at: int) -> bool:
+    """Whether position `at` of `text` is inside a `<pre>` or `<code>` element (C#'s
+    `[HtmlTargetElement("time")]` in a code sample is no shortcode to report)."""
+    before = text[:at].lower()
+    for tag in ("pre", "code"):
+        opened = max(before.rfind(f"<{tag}>"), before.rfind(f"<{tag} "))
+        if opened != -1 and before.find(f"</{tag}", opened) == -1:
+            return True
+    return False
+
+
 def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placeholders, depth: int = 0) -> str:
     """Replaces every shortcode in `text` with a placeholder token. An unknown one is kept as written,
     as WordPress shows it without its plugin: its tags as text, and what it encloses converted like
@@ -289,7 +300,8 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
                 return placeholders.add(escape_hugo_shortcodes(code_span(code)), block=False)
             block = fenced_code(code.strip("\n"), language)
             return placeholders.add(escape_hugo_shortcodes(block), block=True)
-        if name in EMBED_SHORTCODES:
+        bare = m.group("content") is None and not m.group("self") and not (m.group("attrs") or "").strip()
+        if name in EMBED_SHORTCODES and not bare:
             return placeholders.add(_embed(name, attrs, content, m.group("attrs") or "", ctx), block=True)
         if name in CONTACT_FORMS:
             ctx.warn("contact-form", contact_form_note(f"[{name}]"))
@@ -299,10 +311,12 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         named = "=" in (m.group("attrs") or "") or "://" in (m.group("attrs") or "")
         if m.group("content") is None and not m.group("self") and not named:
             # Neither a closing tag nor a named attribute nor an address: "[note]", "[sic]", an editor's
-            # "[the master]", a Markdown link's "[the nice progress][6]", code's "dp[i - 1]". Ordinary
-            # bracketed text, kept as written and not reported (one Markdown blog had 694 such notes).
+            # "[the master]", a Markdown link's "[the nice progress][6]", code's "dp[i - 1]", a link
+            # whose text is "[gist]". Ordinary bracketed text, kept as written and not reported (one
+            # Markdown blog had 694 such notes).
             return whole
-        ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
+        if not _inside_code(m.string, m.start()):  # in a <pre> or <code>: code's own brackets
+            ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
         # Its tags stay in the body's HTML as the text WordPress shows, for the Markdown writer to
         # escape like any text (as a token, a tag spanning paragraphs kept their markup as source).
         if m.group("content") is None or depth >= MAX_NESTING:

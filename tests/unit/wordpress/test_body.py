@@ -430,6 +430,23 @@ def test_a_drawing_written_into_a_post_is_named_as_left_out():
     assert body("<p>No drawing, only the word svg and <code>&lt;svg&gt;</code>.</p>")[2] == []
 
 
+def test_an_icon_hidden_from_screen_readers_is_decoration_left_out_unreported():
+    # A page builder's list with a check-mark icon per item, and the logos beside a contact page's
+    # "Facebook": marked aria-hidden by their authors, they are no content of the post.
+    html = (
+        '<ul class="kt-svg-icon-list"><li><div class="icon"><svg aria-hidden="true" viewbox="0 0 24 24">'
+        '<path d="M22 11"></path></svg></div><span><a href="/heart/">A healthy heart</a></span></li>'
+        '<li><span aria-hidden="true"><svg viewBox="0 0 5 5"><path d="M0 0"/></svg></span>Facebook</li>'
+        '<li><svg role="presentation"><path d="M0 0"/></svg>Email</li></ul>'
+    )
+    markdown, _, warnings = body(html)
+    assert "[A healthy heart](/heart/)" in markdown and "Facebook" in markdown and "Email" in markdown
+    assert warnings == []
+    # A drawing shown to every reader is still named.
+    named = body('<p><svg role="img" aria-label="Sales by year"><rect/></svg></p>')[2]
+    assert [code for code, _ in named] == ["drawing-not-kept"]
+
+
 def test_markup_inside_a_server_highlighted_pre_is_code():
     # WP-Syntax reads a <pre lang="..."> as code on the server: a login page's sample holds </form>,
     # a <script> and </body>, which ended the block and left the rest as escaped text.

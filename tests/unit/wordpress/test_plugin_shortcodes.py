@@ -130,6 +130,14 @@ def test_latex_and_r_are_not_code_shortcodes_as_in_the_plugin():
             '[googleapps domain="docs" dir="file/d/0B04KfPV/preview" query="" width="640" height="480" /]',
             "https://docs.google.com/file/d/0B04KfPV/preview",
         ),
+        (  # a My Maps frame, as a 2020 travel blog has it: its viewer, without the frame's size
+            "[googlemaps https://www.google.com/maps/d/u/1/embed?mid=19z-i_9Fd1Jo&amp;w=640&amp;h=480]",
+            "https://www.google.com/maps/d/u/1/viewer?mid=19z-i_9Fd1Jo",
+        ),
+        (  # the classic map Jetpack made of a pasted frame, on a national Google domain
+            "[googlemaps http://maps.google.co.uk/maps?f=q&amp;hl=en&amp;q=Leeds&amp;output=embed&amp;w=425&amp;h=350]",
+            "https://maps.google.co.uk/maps?f=q&hl=en&q=Leeds",
+        ),
     ],
 )
 def test_an_embed_shortcode_is_a_link_to_what_it_showed(html, url):
@@ -140,11 +148,38 @@ def test_an_embed_shortcode_is_a_link_to_what_it_showed(html, url):
     assert [code for code, _ in warnings] == ["embed-link"]
 
 
-@pytest.mark.parametrize("html", ["[gist]not a gist[/gist]", '[googleapps domain="docs" dir="../../x"]'])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "[gist]not a gist[/gist]",
+        '[googleapps domain="docs" dir="../../x"]',
+        "[googlemaps https://maps.example.com/maps?q=Leeds]",  # Jetpack frames Google's maps only
+        "[googlemaps /]",
+    ],
+)
 def test_an_embed_shortcode_naming_nothing_readable_is_left_out_and_reported(html):
     markdown, warnings = body(html)
     assert markdown.strip() == ""
     assert [code for code, _ in warnings] == ["lost-media"]
+
+
+def test_a_bare_embed_name_in_brackets_is_text_as_written():
+    # A .NET blog's "solved in this [gist]:" is the text of its link to the gist, not a shortcode
+    # (which would name a gist); it stays the link's text, unreported.
+    markdown, warnings = body('My attempt is in this <a href="https://gist.github.com/1236106">[gist]</a>:')
+    assert markdown.strip() == "My attempt is in this [\\[gist\\]](https://gist.github.com/1236106):"
+    assert warnings == []
+
+
+def test_bracketed_code_in_a_code_sample_is_not_called_an_unknown_shortcode():
+    sample = '<pre>[HtmlTargetElement(<span class="pl-s">"time"</span>)]\npublic class TimeTagHelper {}</pre>'
+    markdown, warnings = body(f'My tag helper:\n{sample}\n<p>Inline: <code>[Route("api/[x]")]</code></p>')
+    assert '```\n[HtmlTargetElement("time")]\npublic class TimeTagHelper {}\n```' in markdown
+    assert warnings == []
+    # The same brackets in prose are still reported: a plugin's shortcode may look like that.
+    assert [code for code, _ in body('<p>[HtmlTargetElement(<span class="x">"t"</span>)]</p>')[1]] == [
+        "unknown-shortcode"
+    ]
 
 
 def test_a_dewplayer_mp3_is_the_sites_audio_player():
