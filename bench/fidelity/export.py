@@ -162,7 +162,7 @@ def read_export(path: Path) -> Export:
             id=_last_text(node, "wp:post_id", ns).strip(),
             type=_text(node, "wp:post_type", ns).strip() or "post",
             status=_text(node, "wp:status", ns).strip(),
-            password=_text(node, "wp:post_password", ns),
+            password=_text(node, "wp:post_password", ns).strip(),
             title=plain(_text(node, "title", ns)),
             link=_text(node, "link", ns).strip(),
             slug=_text(node, "wp:post_name", ns).strip(),
@@ -178,8 +178,10 @@ def read_export(path: Path) -> Export:
         for category in node.findall("category"):
             name = plain(category.text or "")
             slug = (category.get("nicename") or "").strip()
-            if category.get("domain") in ("category", "post_tag", "post_format") and slug:
-                item.term_slugs.append((category.get("domain") or "", slug))
+            term = (category.get("domain") or "", slug)
+            # A term listed twice on one post is one term of it, as WordPress keeps it (one row).
+            if term[0] in ("category", "post_tag", "post_format") and slug and term not in item.term_slugs:
+                item.term_slugs.append(term)
             if category.get("domain") == "category" and name:
                 item.categories.append(name)
             elif category.get("domain") == "post_tag" and name:
@@ -209,8 +211,14 @@ def old_path(url: str, base_url: str) -> tuple[str, str]:
 
 def gmt_date(item: ExportItem) -> tuple[str, bool]:
     """The item's date as WordPress stored it, and whether it is UTC (else local time)."""
+    # MySQL, where WordPress keeps them, reads a "T" between date and time as the space it writes
+    # (an export another tool wrote from WordPress's REST API has ISO 8601's).
     if item.post_date_gmt not in NO_DATE:
-        return item.post_date_gmt, True
+        return _mysql_datetime(item.post_date_gmt), True
     if item.post_date not in NO_DATE:
-        return item.post_date, False
+        return _mysql_datetime(item.post_date), False
     return "", False
+
+
+def _mysql_datetime(value: str) -> str:
+    return value[:10] + " " + value[11:] if len(value) > 10 and value[10] == "T" else value

@@ -238,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             "per-item measures": "dates, taxonomies, media, <pre> and comments are counted on items whose "
             "page was found (items built counts the rest)",
             "builds with Ananke": "needs ../shared/fixtures/hugo-themes/ananke; 0/0 without it",
+            "<pre> identical": "an empty <pre> (no text to show) is not counted (not_counted)",
         },
         "side_by_side": {view: {**VIEWS[view], "measures": views[view]} for view in VIEWS},
         "peer": {

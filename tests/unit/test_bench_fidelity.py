@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bench.fidelity import measures
-from bench.fidelity.export import read_export
+from bench.fidelity.export import gmt_date, read_export
 from bench.fidelity.site import BuiltSite
 
 EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
@@ -240,3 +240,38 @@ def test_a_static_front_page_is_found_at_home_by_its_text_not_its_title(tmp_path
     assert pages == ({"12": public / "index.html"} if shown else {})
     if shown:  # a resized copy of a file whose own name ends like a size is that file
         assert measures.media_kept(export, site, pages).met
+
+
+def test_the_measure_reads_an_export_another_tool_wrote_as_wordpress_stores_it(tmp_path):
+    # A 2025 export run through a pretty-printer (every CDATA on its own line, spaces inside: an empty
+    # password is " "), and one a REST-API tool wrote (ISO 8601 "T" dates, a category twice): the
+    # measure called every post password-protected, every date wrong and the category's archive a
+    # page longer than WordPress's.
+    path = tmp_path / "export.xml"
+    item = (
+        "<item><title>P</title><link>https://old.example/blog/2024/01/02/p/</link>\n"
+        '<category domain="category" nicename="news"><![CDATA[News]]></category>'
+        '<category domain="category" nicename="news"><![CDATA[News]]></category>\n'
+        "<wp:post_id>\n<![CDATA[ 9 ]]>\n</wp:post_id><wp:post_password>\n<![CDATA[ ]]>\n</wp:post_password>\n"
+        "<wp:post_date>2024-01-02T05:04:05</wp:post_date><wp:post_date_gmt>2024-01-02T03:04:05</wp:post_date_gmt>\n"
+        "<wp:status>\n<![CDATA[ publish ]]>\n</wp:status>"
+        "<wp:post_type>\n<![CDATA[ post ]]>\n</wp:post_type>\n<content:encoded>"
+        '<![CDATA[<p>Text</p><pre class="wp-block-code"><code></code></pre>]]></content:encoded>'
+        "</item>"
+    )
+    path.write_text(EXPORT.replace("</channel>", item + "</channel>"))
+    read = read_export(path)
+    (post,) = [i for i in read.public_items if i.id == "9"]
+    assert gmt_date(post) == ("2024-01-02 03:04:05", True)
+    assert post.term_slugs == [("category", "news")]
+    public = tmp_path / "public"
+    (public / "posts/p").mkdir(parents=True)
+    (public / "posts/p/index.html").write_text(
+        '<html><head><meta property="article:published_time" content="2024-01-02T05:04:05+02:00"></head>'
+        "<body><h1>P</h1><p>Text</p></body></html>"
+    )
+    pages = measures.find_pages(read, BuiltSite(public, "https://new.example/"))
+    only = type(read)(read.path, read.base_url, [post])
+    assert measures.dates(only, pages).met
+    blocks = measures.pre_identical(only, pages)
+    assert blocks.met and blocks.not_counted == 1  # the empty code block is nothing to keep
