@@ -320,8 +320,9 @@ def gist_scripts(root: Any, add: Callable[[str], str], ctx: PlayerContext) -> No
 
 
 def plugin_players(root: Any, add: Callable[[str], str], ctx: PlayerContext) -> None:
-    """Old `<object>`/`<embed>` video code of a known provider (YouTube's before 2010) becomes its player,
-    before the scan strips plugin tags; any other plugin content is left for the scan."""
+    """Old `<object>`/`<embed>` video code of a known provider (YouTube's and Vimeo's before 2010)
+    becomes its player, or a link to it for a provider the site links to (Bandcamp), before the scan
+    strips plugin tags; any other plugin content is left for the scan."""
     for node in list(root.iter("object", "embed")):
         if node.getparent() is None:
             continue
@@ -332,10 +333,14 @@ def plugin_players(root: Any, add: Callable[[str], str], ctx: PlayerContext) -> 
             if (p.get("name") or "").lower() in ("movie", "src")
         ]
         urls += [e.get("src") or "" for e in node.iter("embed")]
-        player = next((p for p in map(player_for, filter(None, urls)) if p is not None and p.player), None)
+        known = [p for p in map(player_for, filter(None, urls)) if p is not None]
+        player = next((p for p in known if p.player), None)
         if player is not None:
             ctx.remote_player(player.url)
             _replace(node, add(embed_markdown(player.url, ctx)))
+        elif known:  # a provider the site shows as a link (Bandcamp's Flash player of 2010)
+            ctx.warn("embed-link", f"an <{node.tag}> of {known[0].provider.name} is a link to it now")
+            _replace(node, add(shortcode("embed", {"url": ctx.rewrite_url(known[0].url)})))
 
 
 def embed_blocks(text: str, add: Callable[[str], str], ctx: PlayerContext) -> str:

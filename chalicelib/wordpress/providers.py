@@ -54,6 +54,9 @@ def youtube_id(url: str) -> str:
         candidate = path.split("/")[2]
     else:
         candidate = query.get("v", [""])[0]
+    # YouTube's Flash player before 2010 took its options after an "&" with no "?" before it:
+    # www.youtube.com/v/dABo_DCIdpM&hl=ro_RO&fs=1.
+    candidate = candidate.split("&", 1)[0]
     return candidate if re.fullmatch(r"[\w-]{6,20}", candidate) else ""
 
 
@@ -64,6 +67,9 @@ def _youtube(url: str) -> str:
 
 def _vimeo(url: str) -> str:
     _, path, query = _parts(url)
+    clip = query.get("clip_id", [""])[0]  # its Flash player before 2011: vimeo.com/moogaloop.swf?clip_id=
+    if path.endswith("/moogaloop.swf") and re.fullmatch(r"\d{3,12}", clip):
+        return f"https://player.vimeo.com/video/{clip}"
     m = re.search(
         r"/(?:video/|channels/[\w-]+/|groups/[\w-]+/videos/)?(\d{5,12})(?:/([0-9a-f]{6,}))?/?$", path
     )
@@ -191,7 +197,19 @@ def player_for(url: str) -> Player | None:
     provider = provider_of(url)
     if provider is None or not url.lower().startswith(("http://", "https://", "//")):
         return None
-    return Player(provider, url, provider.player(url))
+    return Player(provider, _flash_page(provider.slug, url) or url, provider.player(url))
+
+
+def _flash_page(slug: str, url: str) -> str:
+    """The page of the video an old Flash player's URL plays (its own URL is no page a reader can
+    open any more): YouTube's /v/ID, Vimeo's moogaloop.swf?clip_id=ID; "" for any other URL."""
+    _, path, query = _parts(url)
+    if slug == "youtube" and path.startswith("/v/") and (video := youtube_id(url)):
+        return f"https://www.youtube.com/watch?v={video}"
+    clip = query.get("clip_id", [""])[0]
+    if slug == "vimeo" and path.endswith("/moogaloop.swf") and clip.isdigit():
+        return f"https://vimeo.com/{clip}"
+    return ""
 
 
 def iframe_player(src: str) -> Player | None:

@@ -77,6 +77,23 @@ TABLES_OF_CONTENTS = frozenset({"toc", "ez-toc", "lwptoc", "table-of-contents", 
 TABLE_OF_CONTENTS = "{{< toc >}}"
 
 
+# Newsletter sign-up forms: Jetpack's (every WordPress.com blog's "Subscribe"), Mailchimp for WP's,
+# MailPoet's (3, and 2 as Wysija), The Newsletter Plugin's, Brevo's and Kit's (ConvertKit).
+SIGNUP_FORMS = frozenset(
+    {
+        "jetpack_subscription_form",
+        "blog_subscription_form",
+        "mc4wp_form",
+        "mailpoet_form",
+        "wysija_form",
+        "newsletter_form",
+        "sibwp_form",
+        "convertkit",
+        "convertkit_form",
+    }
+)
+
+
 def contact_form_note(what: str) -> str:
     return (
         f"{what} became the theme's contact form (name, email, message; its own fields were not kept): "
@@ -306,6 +323,13 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         if name in CONTACT_FORMS:
             ctx.warn("contact-form", contact_form_note(f"[{name}]"))
             return placeholders.add(CONTACT_FORM, block=True)
+        if name in SIGNUP_FORMS:
+            ctx.warn(
+                "signup-form",
+                f"[{name}] (a newsletter sign-up form) is left out: a static site keeps no list of "
+                "subscribers; link to your mailing service's sign-up page instead",
+            )
+            return placeholders.add("", block=True)
         if name in TABLES_OF_CONTENTS:
             return placeholders.add(TABLE_OF_CONTENTS, block=True)
         named = "=" in (m.group("attrs") or "") or "://" in (m.group("attrs") or "")

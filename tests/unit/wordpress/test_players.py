@@ -185,6 +185,21 @@ def test_multisite_archive_entries_are_uploads(entry, rel):
             '<object><param name="movie" value="http://www.youtube.com/v/dQw4w9WgXcQ"></object>',
             "youtube-nocookie.com/embed/dQw4w9WgXcQ",
         ),
+        (  # as YouTube's "embed" code gave it in 2009: the player's options after "&", no "?"
+            '<object width="540" height="290"><param name="movie" value="http://www.youtube.com/v/'
+            'dABo_DCIdpM&hl=ro_RO&feature=player_embedded&version=3"></param><embed src="http://www.'
+            'youtube.com/v/dABo_DCIdpM&hl=ro_RO&feature=player_embedded&version=3" type="application/'
+            'x-shockwave-flash" width="540" height="290"></embed></object>',
+            'url="https://www.youtube.com/watch?v=dABo_DCIdpM" provider="youtube"',
+        ),
+        (
+            '<object width="400" height="225"><param name="movie" value="http://vimeo.com/moogaloop.swf?'
+            'clip_id=8709313&amp;server=vimeo.com&amp;show_title=0"><embed src="http://vimeo.com/moogaloop'
+            '.swf?clip_id=8709313&amp;server=vimeo.com" type="application/x-shockwave-flash"></embed>'
+            "</object>",
+            'url="https://vimeo.com/8709313" provider="vimeo" title="Vimeo" '
+            'player="https://player.vimeo.com/video/8709313"',
+        ),
         ('[video src="https://youtu.be/dQw4w9WgXcQ"]', 'provider="youtube"'),
         ("[embed]https://example.org/some/page[/embed]", '{{< embed url="https://example.org/some/page" >}}'),
     ],
@@ -252,3 +267,14 @@ def test_video_quicktags_for_a_file_become_the_video_player(shortcode):
     markdown, _, warnings = body(shortcode)
     assert '{{< video src="/wp-content/uploads/2009/04/talk.mov"' in markdown  # the site's own file
     assert 'type="video/quicktime"' in markdown and "[quicktime]" not in markdown and not warnings
+
+
+def test_an_old_object_of_a_provider_shown_as_a_link_is_a_link_to_it():
+    # Bandcamp's 2010 Flash player: the song was stripped with the plugin tags and nothing kept.
+    markdown, _, warnings = body(
+        '<p>Rough mix:</p><object data="http://bandcamp.com/EmbeddedPlayer/track=1479657139/size=venti//" '
+        'type="text/html" width="400" height="100"><param name="movie" value="http://bandcamp.com/'
+        'EmbeddedPlayer/track=1479657139/size=venti//"></object>'
+    )
+    assert '{{< embed url="http://bandcamp.com/EmbeddedPlayer/track=1479657139/size=venti//" >}}' in markdown
+    assert [code for code, _ in warnings] == ["embed-link"]

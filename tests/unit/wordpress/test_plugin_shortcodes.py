@@ -305,3 +305,15 @@ def test_shortcodes_in_a_code_plugins_pre_are_code():
         "sql = sub(r'\\[/code\\]', sql, '</pre>')\n```\n\nThen\n\n```\na\n```\n"
     )
     assert warnings == []
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["[jetpack_subscription_form]", '[jetpack_subscription_form title="Follow"]', '[mc4wp_form id="7"]'],
+)
+def test_a_newsletter_signup_form_is_left_out_and_said(html):
+    # A WordPress.com blog's home and blog pages ended with "[jetpack_subscription_form]" as text.
+    markdown, warnings = body(f"<p>Welcome.</p>\n{html}\n<p>Thanks.</p>")
+    assert "subscription" not in markdown and "mc4wp" not in markdown
+    assert "Welcome." in markdown and "Thanks." in markdown
+    assert [code for code, _ in warnings] == ["signup-form"]
