@@ -31,6 +31,8 @@ OUTPUT_FOLDER = "pagefind"
 EXCLUDE_SELECTORS = (".site-header", ".site-footer", ".skip-link", "nav", "[data-search-ignore]")
 _PAGES = re.compile(r"Indexed (\d+) pages?")
 _WORDS = re.compile(r"Indexed (\d+) words?")
+# What Pagefind says when no page had text it indexes (every page's text in excluded elements).
+_NOTHING_TO_INDEX = "Pagefind was not able to build an index"
 
 
 @dataclass(frozen=True)
@@ -124,5 +126,11 @@ def _run(args: list[str], tree: Path, budget: TimeBudget, home: Path) -> tuple[s
     log = done.stdout + done.stderr
     if done.returncode != 0:
         tail = "\n".join(log.strip().splitlines()[-5:])
+        if _NOTHING_TO_INDEX in log:
+            raise BuildError(
+                f"Pagefind found no page with text to index on {tree.name}: its pages hold text only in "
+                "their header, navigation and footer, which search leaves out",
+                log_tail=tail,
+            )
         raise BuildError(f"Pagefind failed (exit {done.returncode}) on {tree.name}: {tail}", log_tail=tail)
     return log, time.monotonic() - started

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from chalicelib.errors import BuildError
 from chalicelib.search.pagefind import index_with_pagefind
 from chalicelib.search.records import build_records
 from tests.functional.search.conftest import ADMIN_KEY
@@ -52,3 +55,21 @@ def test_only_the_search_key_reaches_the_site(tmp_path: Path) -> None:
     for file in blog.tree.rglob("*"):
         if file.is_file():
             assert ADMIN_KEY.encode() not in file.read_bytes(), file
+
+
+def test_a_site_whose_pages_hold_text_only_in_header_and_footer_is_told_so(tmp_path: Path) -> None:
+    # A landing page whose only words are its navigation and copyright: Pagefind indexes nothing and
+    # printed its error twice; the run says what it means.
+    tree = tmp_path / "public"
+    tree.mkdir()
+    (tree / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>Landing</title></head><body>'
+        '<nav><a href="/">Home</a> <a href="https://cal.example/book">Book a call</a></nav>'
+        '<footer class="site-footer">&copy; 2026 Landing</footer></body></html>'
+    )
+    with pytest.raises(BuildError) as raised:
+        index_with_pagefind(tree, pages=["index.html"])
+    assert str(raised.value) == (
+        "Pagefind found no page with text to index on public: its pages hold text only in their header, "
+        "navigation and footer, which search leaves out"
+    )
