@@ -261,3 +261,37 @@ def test_aliases_redirect_to_the_post(blog: Built) -> None:
 
 def test_no_search_link_unless_enabled(blog: Built) -> None:
     assert blog.html("").select_one("a.search-link") is None
+
+
+def test_no_search_link_where_hugo_built_no_search_page(
+    tmp_path: Path, build_with_theme: Callable[..., Built]
+) -> None:
+    # A real site's content/index.md makes its whole content one bundle, the theme's search page with
+    # it: the header linked to a /search/ that was never built.
+    site = tmp_path / "one-bundle"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text('title = "One bundle"\nbaseURL = "https://example.org/"\n')
+    (site / "content" / "index.md").write_text("---\ntitle: Home\n---\nWelcome.\n")
+    (site / "content" / "about.md").write_text("---\ntitle: About\n---\nAbout us.\n")
+    built = build_with_theme(site, None, "[params]\nsearch = true")
+    assert not (built.out / "search" / "index.html").exists()
+    assert built.html("").select_one("a.search-link") is None
+
+
+def test_every_language_gets_the_search_page_its_header_links_to(
+    tmp_path: Path, build_with_theme: Callable[..., Built]
+) -> None:
+    site = tmp_path / "two-languages"
+    for lang, title in (("en", "Hello"), ("fr", "Bonjour")):
+        (site / "content" / lang).mkdir(parents=True)
+        (site / "content" / lang / "hello.md").write_text(f"---\ntitle: {title}\n---\n{title}.\n")
+    (site / "hugo.toml").write_text(
+        'title = "Two"\nbaseURL = "https://example.org/"\ndefaultContentLanguage = "en"\n'
+        '[languages.en]\ncontentDir = "content/en"\nweight = 1\n'
+        '[languages.fr]\ncontentDir = "content/fr"\nweight = 2\n'
+    )
+    built = build_with_theme(site, None, "[params]\nsearch = true")
+    for home, search in (("", "/search/"), ("fr/", "/fr/search/")):
+        assert built.html(home).select_one("a.search-link")["href"] == search
+        assert (built.out / search.strip("/") / "index.html").is_file()
+    assert built.problems() == []
