@@ -310,13 +310,13 @@ def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:
 
 
 def _decoration(el: Any) -> bool:
-    """Whether `el`, or an element around it, is hidden from assistive technology as decoration."""
-    for node in (el, *el.iterancestors()):
-        if str(node.get("aria-hidden", "")).strip().lower() == "true":
-            return True
-        if str(node.get("role", "")).strip().lower() in ("presentation", "none"):
-            return node is el
-    return False
+    """Whether `el` is hidden from assistive technology as decoration: it or an element around it is
+    aria-hidden, or it has the role presentation (which, unlike aria-hidden, is not inherited)."""
+    if str(el.get("role", "")).strip().lower() in ("presentation", "none"):
+        return True
+    return any(
+        str(node.get("aria-hidden", "")).strip().lower() == "true" for node in (el, *el.iterancestors())
+    )
 
 
 def convert_body(html_text: str, ctx: BodyContext) -> Body:

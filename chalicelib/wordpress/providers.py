@@ -65,10 +65,15 @@ def _youtube(url: str) -> str:
     return f"https://www.youtube-nocookie.com/embed/{video}" if video else ""
 
 
+def _moogaloop_clip(path: str, query: dict[str, list[str]]) -> str:
+    """The video Vimeo's Flash player before 2011 played (vimeo.com/moogaloop.swf?clip_id=ID), or ""."""
+    clip = query.get("clip_id", [""])[0]
+    return clip if path.endswith("/moogaloop.swf") and re.fullmatch(r"\d{3,12}", clip) else ""
+
+
 def _vimeo(url: str) -> str:
     _, path, query = _parts(url)
-    clip = query.get("clip_id", [""])[0]  # its Flash player before 2011: vimeo.com/moogaloop.swf?clip_id=
-    if path.endswith("/moogaloop.swf") and re.fullmatch(r"\d{3,12}", clip):
+    if clip := _moogaloop_clip(path, query):
         return f"https://player.vimeo.com/video/{clip}"
     m = re.search(
         r"/(?:video/|channels/[\w-]+/|groups/[\w-]+/videos/)?(\d{5,12})(?:/([0-9a-f]{6,}))?/?$", path
@@ -206,8 +211,7 @@ def _flash_page(slug: str, url: str) -> str:
     _, path, query = _parts(url)
     if slug == "youtube" and path.startswith("/v/") and (video := youtube_id(url)):
         return f"https://www.youtube.com/watch?v={video}"
-    clip = query.get("clip_id", [""])[0]
-    if slug == "vimeo" and path.endswith("/moogaloop.swf") and clip.isdigit():
+    if slug == "vimeo" and (clip := _moogaloop_clip(path, query)):
         return f"https://vimeo.com/{clip}"
     return ""
 

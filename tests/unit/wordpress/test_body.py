@@ -437,7 +437,9 @@ def test_an_icon_hidden_from_screen_readers_is_decoration_left_out_unreported():
         '<ul class="kt-svg-icon-list"><li><div class="icon"><svg aria-hidden="true" viewbox="0 0 24 24">'
         '<path d="M22 11"></path></svg></div><span><a href="/heart/">A healthy heart</a></span></li>'
         '<li><span aria-hidden="true"><svg viewBox="0 0 5 5"><path d="M0 0"/></svg></span>Facebook</li>'
-        '<li><svg role="presentation"><path d="M0 0"/></svg>Email</li></ul>'
+        '<li><svg role="presentation"><path d="M0 0"/></svg>Email</li>'
+        '<li><div aria-hidden="true"><span role="presentation"><svg><path d="M0 0"/></svg></span></div>'
+        "X</li></ul>"
     )
     markdown, _, warnings = body(html)
     assert "[A healthy heart](/heart/)" in markdown and "Facebook" in markdown and "Email" in markdown
