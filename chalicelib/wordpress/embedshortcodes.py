@@ -1,6 +1,7 @@
 """Shortcodes that embed another site's content: Jetpack's (`[gist]`, `[slideshare]`, `[scribd]`,
-`[googleapps]`, `[googlemaps]`, on every WordPress.com blog), `[jsfiddle]`, and the Dewplayer plugin's
-`[dewplayer:FILE.mp3]`.
+`[googleapps]`, `[googlemaps]`, `[tweet]`, `[instagram]`, `[facebook]`, `[pinterest]`, `[flickr]`,
+`[kickstarter]`, `[twitchtv]`, `[polldaddy]`/`[crowdsignal]` polls, on every WordPress.com blog),
+`[jsfiddle]`, and the Dewplayer plugin's `[dewplayer:FILE.mp3]`.
 
 The site loads no third-party frames or scripts but the players it chose, so each becomes what it
 showed: a link to the gist, the slides, the fiddle or the document (the report says so, as for a
@@ -14,9 +15,31 @@ import html
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+# Jetpack's shortcodes for another site's post, poll or video, by the hosts its address may be on.
+SOCIAL_HOSTS = {
+    "tweet": ("twitter.com", "x.com"),
+    "instagram": ("instagram.com", "instagr.am"),
+    "facebook": ("facebook.com",),
+    "pinterest": ("pinterest.com",),
+    "kickstarter": ("kickstarter.com",),
+    "flickr": ("flickr.com", "flic.kr"),
+    "twitchtv": ("twitch.tv",),
+}
+POLLS = frozenset({"polldaddy", "crowdsignal"})
 EMBED_SHORTCODES = frozenset(
-    {"gist", "slideshare", "scribd", "jsfiddle", "googleapps", "googlemaps", "dewplayer"}
+    {
+        "gist",
+        "slideshare",
+        "scribd",
+        "jsfiddle",
+        "googleapps",
+        "googlemaps",
+        "dewplayer",
+        *SOCIAL_HOSTS,
+        *POLLS,
+    }
 )
+_TWEET = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:#!/)?(\w{1,20})/status(?:es)?/(\d+)")
 _GIST_ID = re.compile(r"^(?:[\w-]+/)?[0-9a-f]+$", re.I)
 _DOCUMENT_ID = re.compile(r"^\d+")  # SlideShare's and Scribd's
 _GOOGLE_DOMAIN = re.compile(r"^[a-z]+$")
@@ -51,6 +74,11 @@ def embed_url(name: str, attrs: dict[str, str], content: str, raw_attrs: str) ->
         return _google_apps(attrs)
     if name == "googlemaps":  # [googlemaps https://www.google.com/maps/d/embed?mid=...&w=640&h=480]
         return google_map_url(html.unescape(attrs.get("0", "")).lstrip("="))
+    if name in SOCIAL_HOSTS:
+        return _social_url(name, attrs)
+    if name in POLLS:  # [polldaddy poll=9541291]: Crowdsignal's page of the poll
+        poll = attrs.get("poll", "").strip()
+        return f"https://poll.fm/{poll}" if poll.isdigit() else ""
     if name == "dewplayer":
         first = html.unescape(raw_attrs).strip().lstrip(":").split("|")[0].strip()
         return first if first.startswith(("http://", "https://", "/")) else ""
@@ -89,3 +117,21 @@ def google_map_url(embed: str) -> str:
     query = [(k, v) for k, v in query if (k, v) != ("output", "embed")]
     path = re.sub(r"^(/maps/d/(?:u/\d+/)?)embed$", r"\1viewer", parts.path)
     return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query, safe=":/,!"), ""))
+
+
+def _social_url(name: str, attrs: dict[str, str]) -> str:
+    """`[tweet https://twitter.com/jack/status/20]` (or its id alone), `[instagram url=...]`,
+    `[flickr photo=...]`, `[twitchtv channel=...]`...: the post's address, on its site's hosts only."""
+    if name == "twitchtv" and re.fullmatch(r"\w{1,40}", channel := attrs.get("channel", "").strip()):
+        return f"https://www.twitch.tv/{channel}"
+    keys = {"tweet": ("tweet", "0"), "flickr": ("photo", "video", "0")}.get(name, ("url", "0"))
+    given = html.unescape(next((attrs[k] for k in keys if attrs.get(k, "").strip()), "")).strip().lstrip("=")
+    if name == "tweet":
+        if given.isdigit():
+            return f"https://twitter.com/i/status/{given}"
+        found = _TWEET.match(given)
+        return f"https://twitter.com/{found.group(1)}/status/{found.group(2)}" if found else ""
+    parts = urlsplit(given)
+    host = (parts.hostname or "").lower()
+    on_site = any(host == h or host.endswith("." + h) for h in SOCIAL_HOSTS[name])
+    return given if parts.scheme in ("http", "https") and on_site else ""

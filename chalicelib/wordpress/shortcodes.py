@@ -293,7 +293,7 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         content = m.group("content") or ""
         if name in ("caption", "wp_caption"):
             return placeholders.add(_caption(attrs, content, ctx), block=True)
-        if name == "gallery":
+        if name in ("gallery", "slideshow"):  # Jetpack's slideshow: the same images, one at a time
             return placeholders.add(_gallery(attrs, ctx), block=True)
         if name in ("audio", "video"):
             return placeholders.add(shortcode_player(name, attrs, content, ctx.players), block=True)

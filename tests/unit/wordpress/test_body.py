@@ -124,6 +124,14 @@ def test_gallery_lists_its_images():
     assert markdown.rstrip().endswith("{{< /gallery >}}")
 
 
+def test_a_jetpack_slideshow_is_its_images_as_a_gallery():
+    # WordPress.com's [slideshow] shows the post's images one at a time: they were kept as text.
+    attached = lambda ids: [GalleryImage(f"/wp-content/uploads/{i}.png", f"alt {i}") for i in ids or [7, 8]]  # noqa: E731
+    for html in ("[slideshow]", '[slideshow ids="7,8"]'):
+        markdown = body(html, gallery=attached)[0]
+        assert markdown.startswith('{{< gallery columns="3" >}}\n/wp-content/uploads/7.png | alt 7 | ')
+
+
 @pytest.mark.parametrize(
     ("html", "expected"),
     [

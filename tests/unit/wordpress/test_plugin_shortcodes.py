@@ -138,6 +138,24 @@ def test_latex_and_r_are_not_code_shortcodes_as_in_the_plugin():
             "[googlemaps http://maps.google.co.uk/maps?f=q&amp;hl=en&amp;q=Leeds&amp;output=embed&amp;w=425&amp;h=350]",
             "https://maps.google.co.uk/maps?f=q&hl=en&q=Leeds",
         ),
+        # Jetpack's shortcodes for another site's post, as WordPress.com blogs have them
+        ('[tweet https://twitter.com/jack/statuses/20 width="350"]', "https://twitter.com/jack/status/20"),
+        ('[tweet tweet="https://x.com/jack/status/20" align="left"]', "https://twitter.com/jack/status/20"),
+        ("[tweet 20]", "https://twitter.com/i/status/20"),
+        (
+            "[instagram url=https://www.instagram.com/p/BnMOk_FFsxg width=400]",
+            "https://www.instagram.com/p/BnMOk_FFsxg",
+        ),
+        (
+            "[flickr photo=https://www.flickr.com/photos/ann/123/ w=400 h=300]",
+            "https://www.flickr.com/photos/ann/123/",
+        ),
+        (
+            '[kickstarter url="https://www.kickstarter.com/projects/ann/a-book"]',
+            "https://www.kickstarter.com/projects/ann/a-book",
+        ),
+        ("[polldaddy poll=9541291]", "https://poll.fm/9541291"),
+        ("[crowdsignal poll=9541291]", "https://poll.fm/9541291"),
     ],
 )
 def test_an_embed_shortcode_is_a_link_to_what_it_showed(html, url):
@@ -155,6 +173,9 @@ def test_an_embed_shortcode_is_a_link_to_what_it_showed(html, url):
         '[googleapps domain="docs" dir="../../x"]',
         "[googlemaps https://maps.example.com/maps?q=Leeds]",  # Jetpack frames Google's maps only
         "[googlemaps /]",
+        "[facebook url=https://facebook.example.net/post/1]",  # Jetpack's hosts only
+        "[tweet https://twitter.com/jack]",  # no post
+        "[polldaddy survey=C1A2B3]",
     ],
 )
 def test_an_embed_shortcode_naming_nothing_readable_is_left_out_and_reported(html):
