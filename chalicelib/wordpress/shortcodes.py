@@ -94,6 +94,10 @@ SIGNUP_FORMS = frozenset(
 )
 
 
+#: What Jetpack's [archives] lists: posts, or its weekly, daily, monthly or yearly archive pages.
+ARCHIVE_TYPES = frozenset({"postbypost", "monthly", "yearly", "weekly", "daily"})
+
+
 def contact_form_note(what: str) -> str:
     return (
         f"{what} became the theme's contact form (name, email, message; its own fields were not kept): "
@@ -323,6 +327,11 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
         if name in CONTACT_FORMS:
             ctx.warn("contact-form", contact_form_note(f"[{name}]"))
             return placeholders.add(CONTACT_FORM, block=True)
+        if name == "archives":  # Jetpack's list of the blog's posts (or of its month archives)
+            kept = {key: attrs.get(key, "") for key in ("type", "limit", "showcount")}
+            kept["type"] = kept["type"].lower() if kept["type"].lower() in ARCHIVE_TYPES else ""
+            kept["limit"] = kept["limit"] if kept["limit"].isdigit() else ""
+            return placeholders.add(hugo_shortcode("archives", kept), block=True)
         if name in SIGNUP_FORMS:
             ctx.warn(
                 "signup-form",

@@ -295,3 +295,33 @@ def test_every_language_gets_the_search_page_its_header_links_to(
         assert built.html(home).select_one("a.search-link")["href"] == search
         assert (built.out / search.strip("/") / "index.html").is_file()
     assert built.problems() == []
+
+
+def test_the_archives_shortcode_lists_posts_or_month_and_year_archives(
+    tmp_path: Path, build_with_theme: Callable[..., Built]
+) -> None:
+    site = tmp_path / "archives"
+    (site / "content" / "posts").mkdir(parents=True)
+    for day, title in (("2024-01-05", "First"), ("2024-02-07", "Second"), ("2025-03-09", "Third")):
+        (site / "content" / "posts" / f"{title.lower()}.md").write_text(
+            f"---\ntitle: {title}\ndate: {day}\narchives: ['{day[:4]}', '{day[:7]}']\n---\n{title}.\n"
+        )
+    (site / "content" / "archive.md").write_text(
+        '---\ntitle: Archive\n---\n{{< archives limit="2" >}}\n\n'
+        '{{< archives type="monthly" showcount="1" >}}\n\n{{< archives type="yearly" >}}\n'
+    )
+    (site / "hugo.toml").write_text(
+        'title = "A"\nbaseURL = "https://example.org/"\n[params]\ndate_archives = "archives"\n'
+        '[taxonomies]\narchive = "archives"\ntag = "tags"\n'
+    )
+    built = build_with_theme(site, None)
+    posts, months, years = built.html("archive/").select("ul.archives")
+    assert [a.get_text() for a in posts.select("a")] == ["Third", "Second"]
+    assert [li.get_text(" ", strip=True) for li in months.select("li")] == [
+        "March 2025 (1)",
+        "February 2024 (1)",
+        "January 2024 (1)",
+    ]
+    assert months.select_one("a")["href"] == "/archives/2025-03/"
+    assert [a["href"] for a in years.select("a")] == ["/archives/2025/", "/archives/2024/"]
+    assert built.problems() == []

@@ -338,3 +338,21 @@ def test_a_newsletter_signup_form_is_left_out_and_said(html):
     assert "subscription" not in markdown and "mc4wp" not in markdown
     assert "Welcome." in markdown and "Thanks." in markdown
     assert [code for code, _ in warnings] == ["signup-form"]
+
+
+@pytest.mark.parametrize(
+    ("html", "shortcode"),
+    [
+        ("[archives]", "{{< archives >}}"),
+        (
+            '[archives type="monthly" showcount="1" limit=12]',
+            '{{< archives type="monthly" limit="12" showcount="1" >}}',
+        ),
+        ('[archives type="alpha" limit="all"]', "{{< archives >}}"),  # Jetpack's types and a number only
+    ],
+)
+def test_jetpacks_archives_list_is_the_themes(html, shortcode):
+    # A WordPress.com blog's Archives page holds only "[archives]": it was shown as that text.
+    markdown, warnings = body(f"<p>Everything I wrote:</p>\n{html}")
+    assert markdown == f"Everything I wrote:\n\n{shortcode}\n"
+    assert warnings == []
