@@ -63,6 +63,10 @@ RAW_TAG = re.compile(
     r"|big|mark|abbr|cite|q|wbr)\b)[A-Za-z])",
     re.I,
 )
+# CodeColorer's other form beside `[cc]`: `<code lang="php">` holds the code as typed, markup and all
+# (a sample's `<?php`, `<form>`, `echo '<b>hi</b>'`), and shows it as a block where it runs over lines.
+CODECOLORER = re.compile(r"<code\b([^>]*?\slang\s*=[^>]*)>(.*?)</code\s*>", re.S | re.I)
+WHOLE_PRE = re.compile(r"(<pre\b.*?</pre\s*>)", re.S | re.I)
 BLOCK_IN_PRE = re.compile(r"\n\n<div>(ZQXSHORTCODE\d+ZQX)</div>\n\n")
 CODE_TAG = re.compile(r"</?code\b[^>]*>", re.I)
 MORE = re.compile(r"<!--\s*more\b.*?-->", re.S)
@@ -281,10 +285,26 @@ def _pre_split_at_blocks(m: re.Match[str]) -> str:
 
 
 def server_highlighted_as_code(text: str) -> str:
-    """`text` with the markup inside each server-highlighted `<pre>` (see `SERVER_PRE`) as text."""
+    """`text` with the markup inside each server-highlighted `<pre>` (see `SERVER_PRE`) as text, and
+    each of CodeColorer's `<code lang>` as code (see `CODECOLORER`)."""
     if "lang" not in text:
         return text
-    return SERVER_PRE.sub(lambda m: m.group(1) + RAW_TAG.sub("&lt;", m.group(2)) + m.group(3), text)
+    text = SERVER_PRE.sub(lambda m: m.group(1) + RAW_TAG.sub("&lt;", m.group(2)) + m.group(3), text)
+    if "<code" not in text and "<CODE" not in text:
+        return text
+    # A `<code lang>` inside a `<pre>` is that `<pre>`'s, and stays as it is.
+    parts = WHOLE_PRE.split(text)
+    parts[::2] = [CODECOLORER.sub(_codecolorer, part) for part in parts[::2]]
+    return "".join(parts)
+
+
+def _codecolorer(match: re.Match[str]) -> str:
+    """One of CodeColorer's `<code lang=...>`: a `<pre>` naming its language where the code runs over
+    lines (read as WP-Syntax's), else inline code; every `<` inside is the code's."""
+    attributes, code = match.group(1), match.group(2).replace("<", "&lt;")
+    if "\n" not in code.strip("\n"):
+        return f"<code>{code}</code>"
+    return f"<pre{attributes}>{code.strip(chr(10))}</pre>"
 
 
 def _name_drawings(root: Any, warn: Callable[[str, str], None]) -> None:

@@ -375,10 +375,30 @@ def _table(el: Any, ctx: _Context) -> str:
 
 
 def _definitions(el: Any, ctx: _Context) -> str:
+    """A `<dl>` as Goldmark's definition list; what a browser shows in it that is neither term nor
+    definition (an old WordPress gallery's `<dl class=gallery-item><a><img></a></dl>`, text) as
+    paragraphs between, in its place."""
     ctx.attributes, attributes = False, ctx.attributes  # each term and definition is one line
-    lines: list[str] = []
-    for child in el:
+    blocks: list[str] = []
+    lines: list[str] = []  # the terms and definitions since the last loose paragraph
+    loose: list[str] = []
+
+    def end_loose() -> None:
+        text = "".join(loose).strip()
+        loose.clear()
+        if text:
+            if lines:
+                blocks.append("\n".join(lines))
+                lines.clear()
+            blocks.append(text)
+
+    if el.text and el.text.strip():
         ctx.line_start = True
+        loose.append(_text(el.text, ctx))
+    for child in el:
+        if child.tag in ("dt", "dd"):
+            end_loose()
+        ctx.line_start = ctx.line_start if loose else True
         if child.tag == "dt":
             lines.append(("\n" if lines else "") + " ".join(_children(child, ctx).split()))
         elif child.tag == "dd" and child.find(".//pre") is not None:
@@ -395,9 +415,16 @@ def _definitions(el: Any, ctx: _Context) -> str:
             )
         elif child.tag == "dd":
             lines.append(":   " + " ".join(_children(child, ctx).replace("\\\n", " ").split()))
+        elif isinstance(child.tag, str):
+            loose.append(_element(child, ctx))
+        if child.tail and child.tail.strip():
+            loose.append(_text(child.tail, ctx))
+    end_loose()
+    if lines:
+        blocks.append("\n".join(lines))
     ctx.line_start = True
     ctx.attributes = attributes
-    return BLOCK_GAP + "\n".join(lines) + BLOCK_GAP if lines else ""
+    return BLOCK_GAP + BLOCK_GAP.join(blocks) + BLOCK_GAP if blocks else ""
 
 
 def _one_line(text: str) -> str:

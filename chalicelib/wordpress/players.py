@@ -217,6 +217,9 @@ def provider_shortcode(name: str, attrs: dict[str, str], content: str, ctx: Play
     value = value.lstrip("=").strip()
     if name == "youtube" and value.startswith("http"):
         value = value.split("&w=", 1)[0].split("&amp;w=", 1)[0]
+        # As Jetpack reads it: any "?" after the first is an "&" (watch?v=p6K4iIMlouI?html5=1).
+        head, mark, rest = value.partition("?")
+        value = head + mark + rest.replace("?", "&")
     if name == "spotify" and value.startswith("spotify:"):
         value = "/".join(value.split(":")[1:3])
     if not value:

@@ -54,9 +54,10 @@ def youtube_id(url: str) -> str:
         candidate = path.split("/")[2]
     else:
         candidate = query.get("v", [""])[0]
-    # YouTube's Flash player before 2010 took its options after an "&" with no "?" before it:
-    # www.youtube.com/v/dABo_DCIdpM&hl=ro_RO&fs=1.
-    candidate = candidate.split("&", 1)[0]
+    # YouTube's Flash player before 2010 took its options after an "&" with no "?" before it
+    # (www.youtube.com/v/dABo_DCIdpM&hl=ro_RO&fs=1), and WordPress.com's [youtube] after a second "?"
+    # (watch?v=p6K4iIMlouI?html5=1), which Jetpack reads as "&".
+    candidate = re.split(r"[&?]", candidate, maxsplit=1)[0]
     return candidate if re.fullmatch(r"[\w-]{6,20}", candidate) else ""
 
 

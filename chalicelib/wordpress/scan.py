@@ -1,7 +1,7 @@
 """The hacked-site scan: finds what an attacker typically injects into WordPress content.
 
 Injected `<script>`, plugin objects, hidden iframes to hosts not on the allow-list, links hidden with CSS,
-event-handler attributes and `javascript:` URLs, `eval`/base64 payloads, PHP, and spam link farms.
+event-handler attributes and `javascript:` URLs, obfuscated `eval`/base64 payloads, PHP, and spam link farms.
 Depending on the policy each finding is stripped, stripped and quarantined, or only reported.
 
 This module must never execute, fetch or decode a payload; it only looks at the markup.
@@ -34,6 +34,20 @@ PAYLOAD_HINT = re.compile(
     r"(?:eval|base64_decode|atob|String\.fromCharCode|document\.write|unescape|gzinflate|str_rot13)\s*\(|<\?php"
 )
 LONG_RUN = re.compile(r"[A-Za-z0-9+/]{300}")
+# What makes a text that names PAYLOAD's calls a payload: the obfuscated data it carries, which is a
+# decoder given a string, eval of a decoder or of JavaScript's packer, a string built from character
+# codes, or a long run of base64. A text is inert (a raw `<?php` is a processing instruction, found
+# apart), so a call on a variable (`eval($filterdata);`) or PHP written out (`&lt;?php echo $q; ?&gt;`),
+# a security blog's samples, is the author's text, and was being cut.
+OBFUSCATED = re.compile(
+    r"(?:base64_decode|\batob|\bunescape|gzinflate|str_rot13)\s*\(\s*['\"]"
+    r"|\beval\s*\(\s*(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|atob|unescape|"
+    r"function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k)"
+    r"|String\.fromCharCode\s*\(\s*\d+\s*,\s*\d+"
+    r"|[A-Za-z0-9+/]{300,}"
+)
+#: Elements whose text the author set apart as quoted or as code: never a payload.
+QUOTED = frozenset({"pre", "code", "blockquote", "q", "kbd", "samp", "tt", "var"})
 WORD = re.compile(r"[^\W\d_]{2,}")
 PROSE_WORDS = 8
 SPAM_WORDS = re.compile(
@@ -76,9 +90,10 @@ def _attached(node: Any, root: Any) -> bool:
     return False
 
 
-def _in_code(node: Any) -> bool:
+def _quoted(node: Any) -> bool:
+    """Whether `node` is in an element the author set apart as quoted or as code (`QUOTED`)."""
     while node is not None:
-        if node.tag in ("pre", "code"):
+        if node.tag in QUOTED:
             return True
         node = node.getparent()
     return False
@@ -162,9 +177,10 @@ def _payload_texts(root: Any) -> list[tuple[Any, str]]:
         return []
     found = []
     for el in root.iter():
-        if el.text and PAYLOAD.search(el.text) and isinstance(el.tag, str) and not _reads_as_prose(el.text):
+        text = el.text
+        if text and OBFUSCATED.search(text) and isinstance(el.tag, str) and not _reads_as_prose(text):
             found.append((el, "text"))
-        if el is not root and el.tail and PAYLOAD.search(el.tail) and not _reads_as_prose(el.tail):
+        if el is not root and el.tail and OBFUSCATED.search(el.tail) and not _reads_as_prose(el.tail):
             found.append((el, "tail"))
     return found
 
@@ -238,7 +254,7 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
                     del node.attrib[attr]
     for el, where in _payload_texts(root):
         holder = el if where == "text" else el.getparent()
-        if holder is None or _in_code(holder) or not _attached(el, root):
+        if holder is None or _quoted(holder) or not _attached(el, root):
             continue
         text = el.text if where == "text" else el.tail
         findings.append(Finding("payload", "script or encoded payload in the text: " + _short(text or "")))

