@@ -24,8 +24,11 @@ MAX_TEMPLATE_BYTES = 256 * 1024
 SHORTCODE_FOLDERS = ("shortcodes", "_shortcodes")
 _INNER = re.compile(rb"\.Inner(?:Deindent)?\b")
 #: A shortcode call's opening tag (`{{< name ... >}}` or `{{% name ... %}}`, not a comment, not
-#: self-closed) and a closing one; the name as Hugo reads it.
-_CALL = re.compile(rb"\{\{([<%])(\s*)([\w./-]{1,100})((?:(?![<%]\}\}).){0,2000}?)(\s*)([>%])\}\}", re.S)
+#: self-closed) and a closing one, with or without space after its slash (`{{</ name >}}`, which Hugo
+#: reads too); the name as Hugo reads it.
+_CALL = re.compile(
+    rb"\{\{([<%])(\s*)((?:/\s*)?[\w./-]{1,100})((?:(?![<%]\}\}).){0,2000}?)(\s*)([>%])\}\}", re.S
+)
 
 
 def self_close_open_calls(site_root: Path) -> list[str]:
@@ -60,7 +63,7 @@ def _self_closed(text: bytes, wrapping: set[str]) -> tuple[bytes, set[str]]:
     for call in calls:
         name, rest = call.group(3).decode(), call.group(4)
         if name.startswith("/"):
-            closed.add(name[1:])
+            closed.add(name[1:].lstrip())
         elif name in wrapping and not rest.rstrip().endswith(b"/") and not rest.lstrip().startswith(b"/*"):
             opened.setdefault(name, []).append(call)
     fix = {name: found for name, found in opened.items() if name not in closed}

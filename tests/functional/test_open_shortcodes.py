@@ -56,6 +56,8 @@ def test_an_open_call_fails_and_builds_self_closed(tmp_path: Path) -> None:
     "index",
     [
         b"{{< children >}}wrapped{{< /children >}}\n",  # closed: as written
+        b"{{< children >}}wrapped{{</ children >}}\n",  # closed with a space after the slash
+        b"{{% children %}}wrapped{{% / children %}}\n",  # and before it
         b"{{< children />}}\n{{</* children */>}}\n",  # self-closed, and a call shown as text
         b"{{< children >}}\n{{< children >}}x{{< /children >}}\n",  # some closed: for Hugo to say
     ],
@@ -64,3 +66,14 @@ def test_closed_and_self_closed_calls_are_left(tmp_path: Path, index: bytes) -> 
     source = site(tmp_path, b"---\ntitle: Blogs\n---\n" + index)
     assert self_close_open_calls(source) == []
     assert (source / "content/blogs/_index.md").read_bytes() == b"---\ntitle: Blogs\n---\n" + index
+
+
+def test_a_call_closed_with_a_space_after_its_slash_builds_as_written(tmp_path: Path) -> None:
+    """`{{</ button >}}` closes a call for Hugo as `{{< /button >}}` does (a real bilingual site on
+    hugo-book): it was read as a shortcode named "/", its opening calls were self-closed, and the
+    build failed on the closing tag left over, where plain Hugo built the site."""
+    source = site(tmp_path, b"---\ntitle: Blogs\n---\n{{< children >}}wrapped{{</ children >}}\n")
+    assert not [n for n in adapt(source, ()) if "without closing it" in n]
+    public = tmp_path / "public"
+    build_site(source, public, base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert '<ul class=""><li>One</li></ul>wrapped' in (public / "blogs" / "index.html").read_text()
