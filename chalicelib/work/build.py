@@ -34,6 +34,7 @@ from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
 from chalicelib.work import artifacts, buildcache, segmented, site_config, work_dir
 from chalicelib.work.treestore import store_stream
+from chalicelib.work.unfetched import with_unfetched
 
 STAGING, PROD = "staging", "prod"
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
@@ -44,8 +45,6 @@ STORE_MAX_SECONDS = 120
 PROD_LOG = {"preview": "review-build.log"}
 PROD_LOG_DEFAULT = "build-prod.log"
 #: The fetch stage's warnings for what it could not add to the source, named when the build then fails.
-UNFETCHED = ("submodule-not-fetched", "module-not-vendored", "lfs-file-not-fetched")
-MAX_UNFETCHED = 3
 # Presigned URLs outlive the runner's time by this much, and no more.
 URL_GRACE_SECONDS = 60
 
@@ -160,26 +159,6 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         summary=f"Hugo {result.hugo}: {files}{fallback}; {result.cache}",
         runner=runner_usage(result),
         cache={"restored": result.cache, "written": result.cache_written, "kept": result.cache_kept},
-    )
-
-
-def with_unfetched(failed: BuildError, run: Run) -> BuildError:
-    """`failed`, led by what the fetch stage could not add to the source (a theme's submodule, a Hugo
-    module), most often the reason: the runner sees only that a theme is missing and advises adding it
-    as a submodule, which it already is (a real blog's theme submodule on a host the token cannot read)."""
-    fetched = run.stage("fetch").detail if run.has_stage("fetch") else {}
-    notes = [
-        str(warning.get("message"))
-        for warning in fetched.get("warning_list", [])
-        if isinstance(warning, dict) and warning.get("code") in UNFETCHED
-    ]
-    if not notes:
-        return failed
-    more = f" and {len(notes) - MAX_UNFETCHED} more" if len(notes) > MAX_UNFETCHED else ""
-    said = "; ".join(notes[:MAX_UNFETCHED]) + more
-    return BuildError(
-        f"the fetch stage could not add {said}; the build failed without it: {failed}",
-        log_tail=failed.log_tail,
     )
 
 

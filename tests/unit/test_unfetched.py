@@ -1,0 +1,42 @@
+"""A failed build's error leads with what the fetch stage could not add only where it is about
+something missing: a real site whose `.gitmodules` still names a theme it now takes as a vendored
+module failed on its front matter dates, and the error blamed the theme."""
+
+from __future__ import annotations
+
+from chalicelib.errors import BuildError
+from chalicelib.runparts import Trigger
+from chalicelib.runs import Run, Stage
+from chalicelib.work.unfetched import with_unfetched
+
+STALE = "themes/ananke (theNewDynamic/gohugo-theme-ananke): Farzy/farzy.org at d2a9604 pins no commit there"
+UNREADABLE = "themes/harbour: 'https://gitlab.com/acme/harbour-theme.git' is not a repository on github.com"
+
+
+def run_with(*notes: str) -> Run:
+    warnings = [{"code": "submodule-not-fetched", "message": note} for note in notes]
+    warnings.append({"code": "git-info-off", "message": "enableGitInfo is off"})
+    fetch = Stage("fetch", "succeeded", detail={"warning_list": warnings})
+    return Run("r1", "blog", "hugo", Trigger("push"), [fetch, Stage("build", "failed")])
+
+
+def test_an_error_about_something_else_is_hugos_with_the_note_after_it():
+    dates = "Hugo failed (exit 1): content/misc/_index.fr.md sets date ... not a parsable date"
+    told = with_unfetched(BuildError(dates, log_tail="ERROR date"), run_with(STALE))
+    assert str(told) == f"{dates} (the fetch stage could not add {STALE})"
+    assert told.log_tail == "ERROR date"
+
+
+def test_an_error_about_something_missing_leads_with_what_was_not_added():
+    for error in (
+        "Hugo failed (exit 1): template for shortcode harbour-note not found",  # Hugo's words
+        "Hugo failed (exit 1): render of page failed in layouts/partials/harbour-card.html",  # its name
+        "Hugo failed: the site's theme harbour is not in its themes/ folder",
+    ):
+        told = str(with_unfetched(BuildError(error), run_with(UNREADABLE)))
+        assert told == f"the fetch stage could not add {UNREADABLE}; the build failed without it: {error}"
+
+
+def test_a_build_whose_fetch_added_everything_fails_as_it_did():
+    failed = BuildError("Hugo failed (exit 1): a template not found")
+    assert with_unfetched(failed, run_with()) is failed
