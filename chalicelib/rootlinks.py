@@ -75,7 +75,9 @@ def fix_root_links(tree: Path, base_url: str, coming: tuple[str, ...] = ()) -> R
         return RootLinks()
     files = _files(tree)
     origin = _origin(base_url)
-    fix = _fixer(base_path, files, origin, coming)
+    # A site with relativeURLs: Hugo writes each address from the page to the root, and relURL's
+    # include the site's path, which then comes twice (`../../harbour/book/` from /harbour/post/a/).
+    doubled = re.compile(rb"""=\s*["']?(?:\./|(?:\.\./)+)""" + re.escape(base_path[1:].encode()))
     # Most pages write every address under the site's path already: one search in C finds whether a
     # page has another root-relative one (`="/x`, `=/x`, `url(/x`, `="https://host/x`); only those
     # pages are rewritten.
@@ -95,8 +97,9 @@ def fix_root_links(tree: Path, base_url: str, coming: tuple[str, ...] = ()) -> R
             continue
         with file.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES or suspect.search(data) is None:
+        if len(data) > MAX_FILE_BYTES or (suspect.search(data) is None and doubled.search(data) is None):
             continue
+        fix = _fixer(base_path, files, origin, coming, depth=path.count("/"))
         if path.endswith(".css"):
             new, count = _in_stylesheet(data, fix)
         else:
@@ -124,13 +127,25 @@ def _origin(base_url: str) -> bytes:
 
 
 def _fixer(
-    base_path: str, files: set[str], origin: bytes = b"", coming: tuple[str, ...] = ()
+    base_path: str,
+    files: set[str],
+    origin: bytes = b"",
+    coming: tuple[str, ...] = (),
+    *,
+    depth: int = 0,
 ) -> Callable[[bytes], bytes | None]:
     """The address with the site's path in front, or None when it needs none (or leads nowhere). An
-    absolute address on the stage's own host (`absURL "/x"` writes one) is fixed as its path is."""
+    absolute address on the stage's own host (`absURL "/x"` writes one) is fixed as its path is. In a
+    page `depth` folders down, an address that climbs to the root and names the site's path (Hugo's
+    relativeURLs of a relURL) loses that path, which the climb already left it in."""
     base = base_path.encode()
+    climb = b"../" * depth if depth else b"./"
 
     def fix(address: bytes) -> bytes | None:
+        if address.startswith(climb + base[1:]):
+            rest = address[len(climb) + len(base) - 1 :]
+            target = rest.split(b"?", 1)[0].split(b"#", 1)[0]
+            return climb + rest if fix(b"/" + target) is not None or not target else None
         if origin and address.startswith(origin + b"/"):
             fixed = fix(address[len(origin) :])
             return None if fixed is None else origin + fixed

@@ -145,3 +145,22 @@ def test_a_style_attributes_urls_lead_inside_the_site(tmp_path: Path) -> None:
         b"<div style='background: url(/harbour/img/a-2x.png) no-repeat, url(\"/missing.png\")'></div>"
         b'<div style="color: blue"></div>'
     )
+
+
+def test_relative_urls_that_name_the_sites_path_twice_lead_inside_it(tmp_path: Path) -> None:
+    # Hugo's relativeURLs climbs from the page to the root and keeps relURL's path (a real site on
+    # hyde-x: 80 of its 108 staged pages linked /harbour/harbour/...).
+    page = (
+        b'<a href="../../harbour/about/">a</a><a href="../../harbour/">home</a>'
+        b'<img src="../../harbour/img/a%20b.png?v=1"><a href="../../img/a-2x.png">kept</a>'
+        b'<a href="../harbour/about/">not this page\'s climb</a><a href="../../harbour/gone/">nowhere</a>'
+    )
+    assert _fixed(tmp_path, page) == (
+        b'<a href="../../about/">a</a><a href="../../">home</a>'
+        b'<img src="../../img/a%20b.png?v=1"><a href="../../img/a-2x.png">kept</a>'
+        b'<a href="../harbour/about/">not this page\'s climb</a><a href="../../harbour/gone/">nowhere</a>'
+    )
+    home = b'<a href="./harbour/about/">a</a><link href="./harbour/fonts/icons.woff2">'
+    assert _fixed(tmp_path / "home", home, name="index.html") == (
+        b'<a href="./about/">a</a><link href="./fonts/icons.woff2">'
+    )
