@@ -325,3 +325,12 @@ def test_the_archives_shortcode_lists_posts_or_month_and_year_archives(
     assert months.select_one("a")["href"] == "/archives/2025-03/"
     assert [a["href"] for a in years.select("a")] == ["/archives/2025/", "/archives/2024/"]
     assert built.problems() == []
+
+
+def test_a_lists_intro_is_on_its_first_page_only(blog: Built) -> None:
+    # A section's _index.md text with a relative link (a real docs site built with this theme):
+    # repeated on page/2/, a folder deeper, its links led nowhere.
+    first = blog.html("posts/").select_one(".page-header .intro")
+    assert first is not None and first.select_one("a")["href"] == "../about/"
+    assert blog.html("posts/page/2/").select_one(".page-header .intro") is None
+    assert blog.html("posts/page/2/").select_one(".page-header .page-title").get_text(strip=True) == "Posts"
