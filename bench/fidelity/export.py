@@ -45,6 +45,15 @@ INTERNAL_TYPES = frozenset(
     | set(BUILDER_LIBRARIES)
 )
 TAG = re.compile(r"<[^>]+>")
+# WooCommerce's cart, checkout, account and order tracking, as a shortcode or a block: a page that is
+# one of them and nothing else works only on WordPress's server, and no static site has it.
+SHOP_ONLY = re.compile(
+    r"\s*(?:\[woocommerce_(?:cart|checkout|my_account|order_tracking)\]"
+    r"|<!--\s*wp:woocommerce/(cart|checkout)\b.*<!--\s*/wp:woocommerce/\1\s*-->"
+    r'|<!--\s*wp:woocommerce/classic-shortcode\s+\{[^}]*"shortcode"\s*:\s*"(?:cart|checkout|my-account|'
+    r'order-tracking)"[^}]*\}\s*/-->)\s*',
+    re.S,
+)
 NO_DATE = ("", "0000-00-00 00:00:00")
 
 
@@ -82,7 +91,8 @@ class ExportItem:
         """WordPress shows it to anyone: published (or scheduled for a time now past, which WordPress
         publishes on import and on schedule alike), not password-protected, a content type."""
         published = self.status == "publish" or (self.status == "future" and not self.scheduled_ahead)
-        return published and not self.password and self.type not in INTERNAL_TYPES
+        shop_only = self.type == "page" and SHOP_ONLY.fullmatch(self.content) is not None
+        return published and not self.password and self.type not in INTERNAL_TYPES and not shop_only
 
     @property
     def hidden(self) -> bool:

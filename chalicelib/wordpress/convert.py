@@ -47,6 +47,7 @@ from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.postspage import POSTS_PAGE_NOTE, posts_page_file
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
+from chalicelib.wordpress.shoppages import SHOP_PAGE
 from chalicelib.wordpress.shortcodes import GalleryImage
 from chalicelib.wordpress.sitemaps import redirects_file
 from chalicelib.wordpress.sitemedia import SiteMedia
@@ -237,9 +238,12 @@ class Conversion:
         label = f"{item.type} {item.id} {plain(item.title)!r}"
         sitemap: SiteMap = plan.sitemap
 
+        warned: set[str] = set()
+
         def warn(code: str, message: str) -> None:
             if code == "lost-media":
                 self.report.media.add("lost")
+            warned.add(code)
             self.report.warn(code, message, label)
 
         def rewrite(url: str) -> str:
@@ -279,6 +283,13 @@ class Conversion:
                 plan.counts[f"{item.type}/{placement.status}"] -= 1
                 plan.counts[f"{item.type}/quarantined"] += 1
                 placement.status = "quarantined"
+        if SHOP_PAGE in warned and not markdown.strip() and not draft:
+            # WooCommerce's cart or checkout and nothing else: a page that would show a title alone.
+            draft = True
+            warn(SHOP_PAGE, "nothing else is on the page: written as a draft, not published")
+            plan.counts[f"{item.type}/{placement.status}"] -= 1
+            plan.counts[f"{item.type}/shop-draft"] += 1
+            placement.status = "shop-draft"
         if item.password:
             warn("password-protected", "password-protected in WordPress; written as a draft, not published")
         date = iso_date(item.date, item.date_gmt, plan.offset)

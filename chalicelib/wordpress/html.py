@@ -48,6 +48,7 @@ from chalicelib.wordpress.players import (
     plugin_players,
 )
 from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
+from chalicelib.wordpress.shoppages import without_shop_blocks
 from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, convert_shortcodes
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
@@ -367,6 +368,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     if is_blocks and has_attribute_only_blocks(text):  # social links; latest posts and the like
         text = attribute_only_blocks(text, ctx.warn)
     text = embed_blocks(text, add_player, pc)
+    if is_blocks:
+        text = without_shop_blocks(text, ctx.warn)
     has_more = False
     if "<!--" in text:  # what each of these patterns looks for starts with it
         text = BLOCK_COMMENT.sub("", text)

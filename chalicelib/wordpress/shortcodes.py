@@ -35,6 +35,7 @@ from chalicelib.wordpress.players import (
     provider_shortcode,
     shortcode_player,
 )
+from chalicelib.wordpress.shoppages import SHOP_PAGE, SHOP_PAGES, shop_note
 from chalicelib.wordpress.syntaxshortcodes import CODE_SHORTCODES, code_span, codecolorer, fence_language
 
 KNOWN = (
@@ -332,6 +333,9 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             kept["type"] = kept["type"].lower() if kept["type"].lower() in ARCHIVE_TYPES else ""
             kept["limit"] = kept["limit"] if kept["limit"].isdigit() else ""
             return placeholders.add(hugo_shortcode("archives", kept), block=True)
+        if name in SHOP_PAGES:
+            ctx.warn(SHOP_PAGE, shop_note(name))
+            return placeholders.add("", block=True)
         if name in SIGNUP_FORMS:
             ctx.warn(
                 "signup-form",
