@@ -147,6 +147,11 @@ def read_export(path: Path) -> Export:
     data = path.read_bytes().translate(None, bytes(b for b in range(0x20) if b not in b"\t\n\r"))
     root = etree.fromstring(data, parser) if data.strip() else None
     root = root.getroottree().getroot() if root is not None else None
+    # Text before the root (a real export's, typed among WordPress's comments) stops libxml2's
+    # recovery; WordPress's regex parser reads from the items. So does this reading (from `<rss`).
+    if (root is None or root.find("channel") is None) and (root_at := data.find(b"<rss", 0, 65536)) > 0:
+        root = etree.fromstring(data[root_at:], parser)
+        root = root.getroottree().getroot() if root is not None else None
     if root is None:
         return Export(path, "", [])
     ns = {k: v for k, v in root.nsmap.items() if k}

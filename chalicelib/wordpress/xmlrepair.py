@@ -2,9 +2,9 @@
 
 Real exports are not always strict XML: plugins write raw `&` into URLs, old exporters nested
 `<![CDATA[` sections inside each other, and pasted text brings control characters (a ^P in a post)
-that XML cannot hold, and what PHP printed lands before the XML declaration. WordPress's
-importer reads all four, so we repair exactly those faults while streaming, never changing the number
-of lines (error line numbers stay true).
+that XML cannot hold, what PHP printed lands before the XML declaration, and stray text sits between
+the declaration and the root. WordPress's importer reads all five, so we repair exactly those faults
+while streaming, never changing the number of lines (error line numbers stay true).
 A raw `&` is always repaired (strict XML refuses it anyway); nested sections only with `nested_cdata`,
 as a second reading of an export that failed as XML where a `]]>` had text after it (`converter`).
 
@@ -56,6 +56,14 @@ CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r")
 # The declaration is moved to the start and what was before it dropped but its newlines, so every line
 # after it keeps its number.
 LEADING_DEBRIS = re.compile(rb"\A(\xef\xbb\xbf)?(.{1,16384}?)(<\?xml[^<>]{0,200}\?>)", re.S)
+# What the prolog (between the declaration and the root element) may hold: space, comments and processing
+# instructions; a declaration (`<!DOCTYPE`, `<!ENTITY`) ends the walk (each is refused below). Other text
+# there (a real export's "adgeagaegww" typed before one of WordPress's comments) strict XML refuses;
+# WordPress's importer reads the file with its regex parser, which looks only at the items. It is dropped
+# but its newlines.
+PROLOG_PART = re.compile(rb"[ \t\r\n]+|<!--.*?-->|<\?.*?\?>", re.S)
+PROLOG_END = re.compile(rb"<(?:[A-Za-z_]|!(?!--))")
+MAX_PROLOG = 16384
 LOOKAHEAD = 64
 # Small reads keep the parser's and this module's buffers small (1 MB reads cost 15 MB of peak memory).
 CHUNK = 1 << 16
@@ -96,6 +104,9 @@ class StrictXmlStream:
                     bom, before, declaration = debris.groups()
                     data = (bom or b"") + declaration + b"\n" * before.count(b"\n") + data[debris.end() :]
                     self.repairs += 1
+                if self._first:
+                    data, dropped = _without_prolog_text(data)
+                    self.repairs += dropped
                 self._first = False
                 kept = data.translate(None, CONTROL_BYTES)
                 self.repairs += len(data) - len(kept)
@@ -205,3 +216,28 @@ class StrictXmlStream:
             self.inner_closes += count
             return content.replace(CDATA_CLOSE, CDATA_CLOSE_ESCAPED)
         return content
+
+
+def _without_prolog_text(data: bytes) -> tuple[bytes, int]:
+    """`data` (an export's first read) without the text between its declaration and its root element
+    that is neither space, a comment nor a processing instruction (see `PROLOG_PART`), but its
+    newlines; and how many runs of it were dropped. Only where the root starts within `MAX_PROLOG`
+    bytes of the declaration's end, all in `data`."""
+    declaration = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^<>]{0,200}\?>", data)
+    if declaration is None:
+        return data, 0
+    out, pos, dropped = [data[: declaration.end()]], declaration.end(), 0
+    end = min(len(data), pos + MAX_PROLOG)
+    while pos < end:
+        if PROLOG_END.match(data, pos):
+            return b"".join(out) + data[pos:], dropped
+        if part := PROLOG_PART.match(data, pos):
+            out.append(part.group(0))
+            pos = part.end()
+            continue
+        text_end = data.find(b"<", pos + 1, end)
+        if text_end < 0:
+            break
+        out.append(b"\n" * data.count(b"\n", pos, text_end))
+        pos, dropped = text_end, dropped + 1
+    return data, 0
