@@ -352,7 +352,10 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             # whose text is "[gist]". Ordinary bracketed text, kept as written and not reported (one
             # Markdown blog had 694 such notes).
             return whole
-        if not _inside_code(m.string, m.start()):  # in a <pre> or <code>: code's own brackets
+        attributes = m.group("attrs") or ""
+        # In a <pre> or <code>: code's own brackets; so is a name run into a tag or with tags among
+        # its "attributes" (highlighted code outside a <pre>: `nf_hooks[reg</span><span style=...>`).
+        if not _inside_code(m.string, m.start()) and not attributes[:1].strip() and "<" not in attributes:
             ctx.warn("unknown-shortcode", f"[{name}] is not a shortcode Presslift knows; kept as written")
         # Its tags stay in the body's HTML as the text WordPress shows, for the Markdown writer to
         # escape like any text (as a token, a tag spanning paragraphs kept their markup as source).
