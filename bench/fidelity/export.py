@@ -54,6 +54,8 @@ SHOP_ONLY = re.compile(
     r'order-tracking)"[^}]*\}\s*/-->)\s*',
     re.S,
 )
+# The block a shortcode is written in: `<!-- wp:shortcode -->[woocommerce_cart]<!-- /wp:shortcode -->`.
+SHORTCODE_BLOCK = re.compile(r"<!--\s*/?wp:shortcode\s*-->")
 NO_DATE = ("", "0000-00-00 00:00:00")
 
 
@@ -91,7 +93,9 @@ class ExportItem:
         """WordPress shows it to anyone: published (or scheduled for a time now past, which WordPress
         publishes on import and on schedule alike), not password-protected, a content type."""
         published = self.status == "publish" or (self.status == "future" and not self.scheduled_ahead)
-        shop_only = self.type == "page" and SHOP_ONLY.fullmatch(self.content) is not None
+        shop_only = (
+            self.type == "page" and SHOP_ONLY.fullmatch(SHORTCODE_BLOCK.sub("", self.content)) is not None
+        )
         return published and not self.password and self.type not in INTERNAL_TYPES and not shop_only
 
     @property

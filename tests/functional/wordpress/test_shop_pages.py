@@ -28,6 +28,13 @@ ITEMS = [
         content="<!-- wp:paragraph --><p>Welcome back.</p><!-- /wp:paragraph -->\n"
         '<!-- wp:woocommerce/classic-shortcode {"shortcode":"my-account"} /-->',
     ),
+    item(
+        "Checkout",
+        post_id=9,
+        post_type="page",
+        slug="checkout",
+        content="<!-- wp:shortcode -->\n[woocommerce_checkout]\n<!-- /wp:shortcode -->",
+    ),
     item("Help", post_id=8, post_type="page", slug="help", content="Ask us.\n[woocommerce_order_tracking]"),
 ]
 
@@ -36,7 +43,7 @@ def test_shop_pages_are_left_out_and_named(tmp_path):
     export = write_export(tmp_path / "export.xml", ITEMS)
     report = convert_export(export, tmp_path / "site")
     content = tmp_path / "site" / "content"
-    for slug in ("cart", "basket"):
+    for slug in ("cart", "basket", "checkout"):
         page = frontmatter.load(content / slug / "index.md")
         assert page["draft"] is True and page.content.strip() == "", slug
     for slug, kept in (("my-account", "Welcome back."), ("help", "Ask us.")):
@@ -47,9 +54,9 @@ def test_shop_pages_are_left_out_and_named(tmp_path):
     assert any(
         message.startswith("[woocommerce_cart] (WooCommerce's cart) is left out") for _, message in said
     )
-    assert sum("written as a draft" in message for _, message in said) == 2
+    assert sum("written as a draft" in message for _, message in said) == 3
     assert {w.code for w in report.warnings} == {"shop-page"}
-    assert report.counts["page/shop-draft"] == 2 and report.counts["page/published"] == 2
+    assert report.counts["page/shop-draft"] == 3 and report.counts["page/published"] == 2
     # The benchmark's own reading: a page that is a shop page alone is not one WordPress's site had
     # for a static copy to keep.
     public = {i.slug for i in read_export(export).public_items}
