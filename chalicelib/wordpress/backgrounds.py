@@ -44,6 +44,7 @@ BLOCKS = frozenset(
 )
 HOLDS_BLOCKS = frozenset({"div", "section", "article", "aside", "header", "footer", "main", "blockquote"})
 COVER = "wp-block-cover"
+COVER_IMAGE = "wp-block-cover__image-background"
 
 
 def _unescape(value: str) -> str:
@@ -82,6 +83,13 @@ def _images_shown(node: Any) -> set[str]:
     return {(img.get("src") or "").strip() for img in node.iter("img")}
 
 
+def _cover_image_shown(cover: Any) -> bool:
+    """Whether a cover block shows its image as an `<img>` of its own (WordPress 5.7's), not only as
+    its background: another image inside it (a picture in its text) does not count, and a cover
+    holding one lost its background image."""
+    return any(COVER_IMAGE in (img.get("class") or "") for img in cover.iter("img"))
+
+
 def backgrounds_to_images(root: Any) -> None:
     """Each background image of an element under `root` (not `root` itself) as an `<img>` beside it."""
     for node in list(root.iter()):
@@ -90,7 +98,7 @@ def backgrounds_to_images(root: Any) -> None:
             continue
         is_cover = COVER in (node.get("class") or "").split()
         shown = _images_shown(node)
-        if is_cover and shown:
+        if is_cover and _cover_image_shown(node):
             continue  # a newer cover block: its image is an <img> already
         found = dict.fromkeys(background_urls(style))
         urls = [url for url in found if _web_address(url) and url not in shown]

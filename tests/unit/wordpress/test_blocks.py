@@ -106,6 +106,19 @@ def test_a_cover_with_its_own_image_gets_no_second_one():
     assert markdown.count("https://old.example/a.jpg") == 1
 
 
+def test_a_cover_with_a_picture_in_its_text_keeps_its_background_image():
+    # A theme demo's "Featured work" covers (webmandesign's michelle): the picture inside the cover
+    # was taken for the cover's own image, and the background was dropped on eight pages.
+    markdown = convert(
+        '<div class="wp-block-cover" style="background-image:url(https://old.example/bg.jpg)">'
+        '<div class="wp-block-cover__inner-container"><h2>Featured work</h2>'
+        '<figure class="wp-block-image"><img src="https://old.example/inner.jpg" alt="Work"/></figure>'
+        "</div></div>"
+    )
+    assert markdown.index("![](https://old.example/bg.jpg)") < markdown.index("Featured work")
+    assert "![Work](https://old.example/inner.jpg)" in markdown
+
+
 def test_a_file_blocks_link_and_download_button_stay_apart():
     from tests.unit.wordpress.bodies import markdown_of
 
