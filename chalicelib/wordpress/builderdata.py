@@ -30,13 +30,22 @@ BUILDER_META = {
     "vcv-pageContent": "Visual Composer",
 }
 TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+# A builder's data that holds no page: an empty PHP array, JSON list or object, an empty string.
+EMPTY_DATA = frozenset({"a:0:{}", "[]", "{}", 's:0:"";', "null"})
+# Where a builder says whether it is on for the page (Beaver Builder's "1"): off, its data is left behind.
+ENABLED_META = {"Beaver Builder": "_fl_builder_enabled"}
 SHOWS_SOMETHING = re.compile(r"<(?:img|video|audio|iframe|object|embed|svg)\b|\[", re.I)
 
 
 def builder_body(content: str, meta: Mapping[str, str], warn: Callable[[str, str], None]) -> str:
     """`content`, unless it shows nothing and a page builder holds the page (see the docstring)."""
     # The builder first (a few lookups): most items have none, and their bodies are not read twice.
-    key, builder = next(((k, b) for k, b in BUILDER_META.items() if meta.get(k, "").strip()), ("", ""))
+    key, builder = next(
+        ((k, b) for k, b in BUILDER_META.items() if meta.get(k, "").strip() not in ("", *EMPTY_DATA)),
+        ("", ""),
+    )
+    if builder in ENABLED_META and meta.get(ENABLED_META[builder], "1").strip() != "1":
+        return content  # switched off for the page (a theme demo's staff pages: '' with a:0:{})
     if not builder or TAG.sub("", content).replace("&nbsp;", "").strip() or SHOWS_SOMETHING.search(content):
         return content
     if builder == "Elementor":

@@ -91,3 +91,22 @@ def test_a_blank_page_another_builder_holds_is_named_not_published_silently(meta
     assert code == "page-builder" and said.startswith(f"laid out with {builder}, which keeps this page")
     assert builder_body('<img src="/a.jpg">', meta, lambda *_: notes.append(("", ""))) == '<img src="/a.jpg">'
     assert len(notes) == 1  # a page that shows something is its own
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        # A theme demo's staff pages: Beaver Builder off for them, its data an empty array.
+        {"_fl_builder_data": "a:0:{}", "_fl_builder_enabled": ""},
+        {"_fl_builder_data": 'a:1:{s:4:"node";s:1:"x";}', "_fl_builder_enabled": "0"},
+        {"_bricks_page_content_2": "[]"},
+        {"panels_data": "a:0:{}"},
+    ],
+)
+def test_a_builder_that_holds_nothing_or_is_off_is_not_named(meta) -> None:
+    notes: list[tuple[str, str]] = []
+    assert builder_body("", meta, lambda code, text: notes.append((code, text))) == ""
+    assert notes == []
+    on = {"_fl_builder_data": 'a:1:{s:4:"node";s:1:"x";}', "_fl_builder_enabled": "1"}
+    builder_body("", on, lambda code, text: notes.append((code, text)))
+    assert [code for code, _ in notes] == ["page-builder"]
