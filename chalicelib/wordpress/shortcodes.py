@@ -107,8 +107,11 @@ def contact_form_note(what: str) -> str:
 
 
 # A shortcode name as WordPress allows it; the closing form must repeat it.
+# Attributes hold no "[": WordPress matches only the names of registered shortcodes, so the text
+# "[CRL is not yet valid for /CN" before a post's [text] code block is no shortcode, and must not take
+# the "[text" that follows as its attributes (the block came out as paragraphs).
 SHORTCODE = re.compile(
-    r"\[(?P<esc>\[?)(?P<name>[A-Za-z][\w-]*)(?![\w-])(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
+    r"\[(?P<esc>\[?)(?P<name>[A-Za-z][\w-]*)(?![\w-])(?P<attrs>[^\]/\[]*(?:/(?!\])[^\]/\[]*)*?)"
     r"(?:(?P<self>/)\]|\](?:(?P<content>[^\[]*+(?:\[(?!/(?P=name)\])[^\[]*+)*+)\[/(?P=name)\])?)"
     r"(?P<esc2>\]?)"
 )

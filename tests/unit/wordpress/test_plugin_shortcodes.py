@@ -358,3 +358,14 @@ def test_jetpacks_archives_list_is_the_themes(html, shortcode):
     markdown, warnings = body(f"<p>Everything I wrote:</p>\n{html}")
     assert markdown == f"Everything I wrote:\n\n{shortcode}\n"
     assert warnings == []
+
+
+def test_a_bracket_left_open_in_the_text_does_not_take_the_next_shortcode():
+    # A Puppet manual's heading "certificate verify failed: [CRL is not yet valid for /CN" before its
+    # [text] block (agenge's blog): the text's "[CRL" read the "[text" as its attributes.
+    markdown, warnings = body(
+        "<strong>7.9 certificate verify failed: [CRL is not yet valid for /CN</strong>"
+        "\n[text]\nerr: a_b\n[/text]"
+    )
+    assert markdown.endswith("```text\nerr: a_b\n```\n") and "[CRL is not yet valid" in markdown
+    assert warnings == []
