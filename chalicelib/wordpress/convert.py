@@ -44,6 +44,7 @@ from chalicelib.wordpress.plaintext import plain, plain_start
 from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.plannotes import report_placement_notes
 from chalicelib.wordpress.players import enclosure, enclosure_player
+from chalicelib.wordpress.polylang import multilingual_note, page_language
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.postspage import POSTS_PAGE_NOTE, posts_page_file
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
@@ -154,8 +155,10 @@ class Conversion:
             self.report.warn(
                 "repaired-xml",
                 f"{reader.repairs} raw '&', nested CDATA sections, control characters or text printed before "
-                "the XML declaration were read the way WordPress's importer reads them",
+                "the XML declaration or typed before <rss> were read the way WordPress's importer reads them",
             )
+        if plan.languages:
+            self.report.warn("multilingual", multilingual_note(plan.languages))
         for item_id, wanted, slug in plan.renamed:
             self.report.warn("duplicate-slug", renamed_slug_note(wanted, slug), f"{item_id}")
         self.plan = plan
@@ -304,6 +307,7 @@ class Conversion:
         if placement.status == "future" and date:
             meta["publishDate"] = date
         self._taxonomy_params(item, meta)
+        meta.update(page_language(item.terms, plan.languages))
         if item.sticky:
             meta["sticky"] = True
         excerpt = plain(item.excerpt)

@@ -55,6 +55,8 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
+from chalicelib.wordpress.polylang import TAXONOMY as LANGUAGE_TAXONOMY
+from chalicelib.wordpress.polylang import Language, polylang_languages
 from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
 from chalicelib.wordpress.slugs import (
     MAX_PATH_BYTES,
@@ -154,6 +156,7 @@ class Plan:
     nested_aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (alias, whose, url)
     long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
+    languages: dict[str, Language] = field(default_factory=dict)  # Polylang's, by slug (polylang.py)
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
     date_archives: str = ""
     # Published posts by author login: how many pages of /author/login/ WordPress served.
@@ -510,7 +513,11 @@ class Planner:
 
     def _place_terms(self) -> None:
         plan = self.plan
-        pages, placed, taxonomies = place_terms([*plan.site.terms, *self._item_terms])
+        terms = [*plan.site.terms, *self._item_terms]
+        plan.languages = polylang_languages(plan.site.terms)
+        if plan.languages:  # Polylang's: on each page (polylang.py), not a taxonomy of its own
+            terms = [term for term in terms if term.taxonomy != LANGUAGE_TAXONOMY]
+        pages, placed, taxonomies = place_terms(terms)
         plan.term_pages.update(pages)
         plan.taxonomies.update(taxonomies)
         by_url = {f"/{page.taxonomy}/{page.folder}/": page for page in pages.values()}

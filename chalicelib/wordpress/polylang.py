@@ -1,0 +1,70 @@
+"""Polylang's languages: each post's language and its writing direction, kept on the page.
+
+Polylang keeps a site's languages as terms of its `language` taxonomy, each term's description its
+PHP-serialized settings (`a:3:{s:6:"locale";s:5:"fa_IR";s:3:"rtl";i:1;...}`), and gives each post one
+of them. The taxonomy has no archive of its own (Polylang registers it without rewrites: a
+language's posts are at `/fa/...`), so it was written as a taxonomy whose pages never existed, each
+describing itself in serialized PHP, while a Persian post was published as left-to-right English.
+
+Now, where the export's `language` terms carry Polylang's settings, that taxonomy is not written;
+each page gets its language's locale and direction (`locale: fa-IR`, `direction: rtl`), which the
+theme puts on `<html lang dir>`; and one `multilingual` warning says what is not made: one site per
+language, each with its own home page, and links between a post's translations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from chalicelib.wordpress.phpdata import NotPhpData, php_unserialize
+from chalicelib.wordpress.wxr import Term
+
+#: Polylang's taxonomy of languages.
+TAXONOMY = "language"
+
+
+@dataclass(frozen=True)
+class Language:
+    slug: str  # "fa"
+    name: str  # "فارسی"
+    locale: str  # "fa-IR", as HTML's lang attribute writes it
+    rtl: bool
+
+
+def polylang_languages(terms: Iterable[Term]) -> dict[str, Language]:
+    """The export's Polylang languages by slug; none where its `language` terms are not Polylang's (a
+    site's own taxonomy of that name, a bookshop's languages, stays a taxonomy)."""
+    found: dict[str, Language] = {}
+    for term in terms:
+        if term.taxonomy != TAXONOMY or not term.description.startswith("a:"):
+            continue
+        try:
+            settings = php_unserialize(term.description)
+        except NotPhpData:
+            continue
+        locale = settings.get("locale") if isinstance(settings, dict) else None
+        if isinstance(locale, str) and locale.strip():
+            rtl = settings.get("rtl") if isinstance(settings, dict) else 0
+            found[term.slug] = Language(
+                term.slug, term.name, locale.strip().replace("_", "-"), str(rtl) in ("1", "True")
+            )
+    return found
+
+
+def page_language(terms: Iterable[Term], languages: dict[str, Language]) -> dict[str, str]:
+    """A page's front matter for its Polylang language: its locale and, right to left, its direction."""
+    for term in terms:
+        if term.taxonomy == TAXONOMY and (language := languages.get(term.slug)):
+            return {"locale": language.locale, **({"direction": "rtl"} if language.rtl else {})}
+    return {}
+
+
+def multilingual_note(languages: dict[str, Language]) -> str:
+    """The site's `multilingual` warning."""
+    named = ", ".join(f"{lang.name} ({lang.locale})" for lang in languages.values())
+    return (
+        f"a Polylang site in {len(languages)} languages, {named}: each page keeps its language and "
+        "direction, and its old address, but the site is built as one, with no home page per language "
+        "and no links between a post's translations"
+    )

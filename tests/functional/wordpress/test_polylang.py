@@ -1,0 +1,56 @@
+"""A Polylang site (a real Persian and English blog's export): each page keeps its language and
+direction on <html>, its language is not written as a taxonomy of pages that never existed (each
+described in serialized PHP), and one `multilingual` warning says what is not made. A site's own
+taxonomy named `language` (a bookshop's) stays a taxonomy."""
+
+from __future__ import annotations
+
+import frontmatter
+
+from chalicelib.wordpress import convert_export
+from tests.functional.wordpress.wxr_items import item, write_export
+
+
+def language_term(slug: str, name: str, description: str) -> str:
+    return (
+        f"<wp:term><wp:term_id>{len(slug)}</wp:term_id><wp:term_taxonomy>language</wp:term_taxonomy>"
+        f"<wp:term_slug>{slug}</wp:term_slug><wp:term_name><![CDATA[{name}]]></wp:term_name>"
+        f"<wp:term_description><![CDATA[{description}]]></wp:term_description></wp:term>"
+    )
+
+
+POLYLANG = language_term(
+    "fa", "فارسی", 'a:3:{s:6:"locale";s:5:"fa_IR";s:3:"rtl";i:1;s:9:"flag_code";s:2:"ir";}'
+)
+POLYLANG += language_term(
+    "en", "English", 'a:3:{s:6:"locale";s:5:"en_US";s:3:"rtl";i:0;s:9:"flag_code";s:2:"us";}'
+)
+ITEMS = [
+    item("سلام", post_id=1, slug="salam", terms=(("language", "fa", "فارسی"),)),
+    item("Hello", post_id=2, slug="hello", terms=(("language", "en", "English"),)),
+]
+
+
+def test_each_page_keeps_its_language_and_direction(tmp_path, hugo_build):
+    export = write_export(tmp_path / "export.xml", ITEMS, channel=POLYLANG)
+    report = convert_export(export, tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    persian = frontmatter.load(content / "posts" / "salam" / "index.md")
+    english = frontmatter.load(content / "posts" / "hello" / "index.md")
+    assert (persian["locale"], persian["direction"]) == ("fa-IR", "rtl") and "language" not in persian
+    assert english["locale"] == "en-US" and "direction" not in english
+    assert not (content / "language").exists() and "language" not in (tmp_path / "site/hugo.toml").read_text()
+    (note,) = [w.message for w in report.warnings if w.code == "multilingual"]
+    assert note.startswith("a Polylang site in 2 languages, فارسی (fa-IR), English (en-US)")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert '<html lang="fa-IR" dir="rtl">' in (public / "posts/salam/index.html").read_text()
+    assert '<html lang="en-US" dir="ltr">' in (public / "posts/hello/index.html").read_text()
+
+
+def test_a_sites_own_language_taxonomy_stays_one(tmp_path):
+    channel = language_term("fr", "French", "Books written in French")
+    items = [item("Candide", post_id=1, slug="candide", terms=(("language", "fr", "French"),))]
+    report = convert_export(write_export(tmp_path / "export.xml", items, channel=channel), tmp_path / "site")
+    post = frontmatter.load(tmp_path / "site/content/posts/candide/index.md")
+    assert "locale" not in post and post.get("language") == ["French"]
+    assert "multilingual" not in {w.code for w in report.warnings}
