@@ -42,7 +42,6 @@ from chalicelib.wordpress.menureading import (
 )
 from chalicelib.wordpress.navblocks import Navigation
 from chalicelib.wordpress.oldurls import (
-    LATER_PAGE,
     POSTS_PER_PAGE,
     archive_page_paths,
     comment_page_paths,
@@ -55,6 +54,7 @@ from chalicelib.wordpress.oldurls import (
     site_relative,
 )
 from chalicelib.wordpress.options import ConvertOptions
+from chalicelib.wordpress.pagealiases import drop_aliases_that_are_pages
 from chalicelib.wordpress.polylang import TAXONOMY as LANGUAGE_TAXONOMY
 from chalicelib.wordpress.polylang import Language, polylang_languages
 from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
@@ -157,6 +157,7 @@ class Plan:
     long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
     languages: dict[str, Language] = field(default_factory=dict)  # Polylang's, by slug (polylang.py)
+    list_pages: dict[int, str] = field(default_factory=dict)  # page id -> the taxonomy list it is
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
     date_archives: str = ""
     # Published posts by author login: how many pages of /author/login/ WordPress served.
@@ -321,7 +322,7 @@ class Planner:
         self._place_date_archives()
         place_attachment_pages(plan)
         front_page_aliases(self.plan)
-        self._drop_aliases_that_are_pages()
+        drop_aliases_that_are_pages(self.plan)
         return plan
 
     def _place_date_archives(self) -> None:
@@ -342,33 +343,6 @@ class Planner:
             page.aliases += [later for alias in page.aliases for later in archive_page_paths(alias, posts)]
             page.aliases += day_paths(page.folder, self._archive_days.get(page.folder, set()), front)
             plan.term_pages[(plural, page.folder)] = page
-
-    def _drop_aliases_that_are_pages(self) -> None:
-        # An alias on a URL that a page lives at would replace that page with a redirect.
-        plan = self.plan
-        taken = (
-            {p.url for p in plan.placements.values()}
-            | {f"/{t.taxonomy}/{t.folder}/" for t in plan.term_pages.values()}
-            | {f"/{p.section}/" for p in plan.placements.values()}
-            | {f"/{plural}/" for plural in plan.taxonomies.values()}  # a taxonomy's list of its terms
-            | {"/"}
-        )
-        base = site_base_path(plan.site)
-
-        def free(alias: str) -> bool:
-            # Nor on one of a page's own later pages, which Hugo's pagination writes there.
-            later = LATER_PAGE.match(alias)
-            return alias not in taken and (later is None or later.group(1) not in taken)
-
-        def kept(aliases: list[str]) -> list[str]:
-            relative = dict.fromkeys(site_relative(a, base) for a in aliases)
-            return [a for a in relative if free(a)]
-
-        for placement in plan.placements.values():
-            placement.aliases = kept(placement.aliases)
-        plan.home_aliases = kept(plan.home_aliases)
-        for term_page in plan.term_pages.values():  # their aliases are the new site's paths already
-            term_page.aliases = [alias for alias in term_page.aliases if free(alias)]
 
     def _section_for(self, item_type: str) -> str:
         options = self.plan.options
@@ -409,7 +383,10 @@ class Planner:
             taken={plan.options.posts_section, DATE_ARCHIVES[1], *TAXONOMY_SECTIONS.values()}
             | set(plan.options.custom_types.values()),
         )
-        # Top-level names that belong to sections and taxonomies are not free for pages.
+        # Top-level names of sections and taxonomies are not free for pages; a published page named
+        # like a taxonomy's list, with none below it, is that list's page (an "Archives" page's address
+        # showed the list of months, its text renamed away).
+        lists = {*TAXONOMY_SECTIONS.values(), DATE_ARCHIVES[1]}
         for reserved in {
             plan.options.posts_section,
             *TAXONOMY_SECTIONS.values(),
@@ -417,6 +394,7 @@ class Planner:
             *((DATE_ARCHIVES[1],) if self._archive_terms or self._archive_ahead else ()),
         }:
             registry.reserve("", reserved)
+        lists -= {plan.options.posts_section, *(self._section_for(i.type) for i in self._items)}
         folders: dict[int, str] = {}
 
         def eligible_parent(light: _Light) -> _Light | None:
@@ -443,6 +421,16 @@ class Planner:
                 if len(parent_folder.encode()) + 1 + MAX_SEGMENT_BYTES + SUFFIX_BYTES > MAX_PATH_BYTES:
                     plan.flattened.append((page.id, parent_folder))
                     parent_folder = ""
+                wanted = slugify(page.slug or page.title)
+                if (
+                    not parent_folder
+                    and wanted in lists
+                    and page.id not in plan.children_by_parent
+                    and statuses[page.id] == "published"
+                ):
+                    lists.discard(wanted)
+                    plan.list_pages[page.id] = folders[page.id] = wanted
+                    continue
                 slug, renamed = registry.claim(parent_folder, page.slug or page.title, f"page-{page.id}")
                 if renamed:
                     plan.renamed.append((page.id, page.slug or page.title, slug))
@@ -477,7 +465,7 @@ class Planner:
                 folder,
                 url,
                 statuses[light.id],
-                branch=light.id in plan.children_by_parent,
+                branch=light.id in plan.children_by_parent or light.id in plan.list_pages,
                 front=light.id == front,
             )
             if placement.front:  # its folder's name is no section of its own (unless its children's)
