@@ -1,5 +1,5 @@
-"""Front matter that plugins kept in an item's meta: SEO titles and descriptions, WooCommerce products,
-The Events Calendar's events.
+"""Front matter that plugins kept in an item's meta: SEO titles and descriptions, WooCommerce products
+(and Jetpack food menu prices), The Events Calendar's events.
 
 One call from the writer gathers them (see `seo`, `products` and `events` for the rules of each); what
 a product loses on the way is reported through `warn`, key by key.
@@ -17,6 +17,9 @@ from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.products import product_params
 from chalicelib.wordpress.seo import SeoFacts, seo_params
 from chalicelib.wordpress.wxr import Item
+
+#: Jetpack's food menu item, whose `nova_price` is its price as the menu showed it ("€24").
+FOOD_MENU_ITEM = "nova_menu_item"
 
 
 def plugin_params(
@@ -41,6 +44,9 @@ def plugin_params(
         params["product"] = product.params
         if product.dropped:
             warn("product-meta-dropped", "WooCommerce data not carried over: " + ", ".join(product.dropped))
+    elif item.type == FOOD_MENU_ITEM and (price := " ".join(item.meta.get("nova_price", "").split())):
+        # Jetpack's food menu (a restaurant theme's dishes): its price, shown as a product's is.
+        params["product"] = {"price": html.unescape(price)}
     event = events.event(item, warn) if events is not None else None
     if event is not None:
         params["event"] = event

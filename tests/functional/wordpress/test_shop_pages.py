@@ -9,7 +9,7 @@ import frontmatter
 
 from bench.fidelity.export import read_export
 from chalicelib.wordpress import convert_export
-from tests.functional.wordpress.wxr_items import item, write_export
+from tests.functional.wordpress.wxr_items import SITE, item, write_export
 
 CART_BLOCKS = (
     '<!-- wp:woocommerce/cart -->\n<div class="wp-block-woocommerce-cart alignwide is-loading">'
@@ -61,3 +61,21 @@ def test_shop_pages_are_left_out_and_named(tmp_path):
     # for a static copy to keep.
     public = {i.slug for i in read_export(export).public_items}
     assert public == {"my-account", "help"}
+
+
+def test_a_food_menu_items_price_is_shown_as_a_products(tmp_path, hugo_build):
+    # Jetpack's food menu (a restaurant theme's demo): 28 dishes lost their prices, with nothing said.
+    dish = item(
+        "Langoustine",
+        post_id=290,
+        post_type="nova_menu_item",
+        slug="langoustine",
+        link=f"{SITE}/item/langoustine/",
+        meta=(("nova_price", "€24"),),
+        content="Courgette flower",
+    )
+    convert_export(write_export(tmp_path / "export.xml", [dish]), tmp_path / "site")
+    written = frontmatter.load(tmp_path / "site/content/item/langoustine/index.md")
+    assert written["product"] == {"price": "€24"}
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert '<p class="product-price">€24</p>' in (public / "item/langoustine/index.html").read_text()
