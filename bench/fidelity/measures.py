@@ -286,9 +286,11 @@ def old_urls(export: Export, site: BuiltSite) -> Measure:
                 if not query and path.endswith("/"):
                     pages = item.content.removeprefix("<!--nextpage-->").count("<!--nextpage-->") + 1
                     urls += [(f"{path}{number}/", "") for number in range(2, min(pages, 100) + 1)]
-            if item.id:
+            # WordPress's ids are numbers: another tool's WXR with a slug for an id (a Jekyll blog's)
+            # had no such address.
+            if item.id.isdigit():
                 urls.append(("/", f"p={item.id}"))
-            if item.type == "page" and item.id:
+            if item.type == "page" and item.id.isdigit():
                 urls.append(("/", f"page_id={item.id}"))
             # WordPress's date archives list published posts by year and month.
             year, month = item.post_date[:4], item.post_date[5:7]
