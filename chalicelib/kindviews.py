@@ -9,6 +9,13 @@ layouts for that kind directly in it, so a file in a subfolder of one can only b
 copied to the same path below `layouts/_default/`, where `.Render` finds a view for every page, unless
 a file is there already. The copies are made in the build's copy of the site (never the repository),
 in the site's own layouts, each theme's and each vendored module's, each one's to its own.
+
+Hugo before 0.73 called a term's page (the posts tagged "go") a "taxonomy" page, and themes of then
+(LoveIt, DoIt before 1.0, hugo-book) keep its layout as `layouts/taxonomy/list.html`; Hugo went on
+finding it there for a term until 0.156, and now finds none: every tag and category page of such a
+site is left out ('found no layout file for "html" for kind "term"'), and every link to one breaks.
+Where a layouts folder has that file and no layout for a term, and the file lists pages (not
+`.Data.Terms`, the terms list's), it is copied to `layouts/term/list.html`.
 """
 
 from __future__ import annotations
@@ -60,4 +67,37 @@ def copy_kind_views(site_root: Path) -> list[str]:
                 "looks for them: built with copies in _default/, where .Render finds them (update the "
                 "theme to a release for this Hugo)"
             )
+    return notes
+
+
+#: A terms list's template reads the taxonomy's terms; a term page's lists the term's pages.
+TERMS_LIST = ".Data.Terms"
+#: Where this Hugo finds a term page's layout in a layouts folder (any of these, and it has one).
+TERM_LAYOUTS = ("term", "_default/term.html", "term.html", "taxonomy/term.html")
+
+
+def copy_old_term_layouts(site_root: Path) -> list[str]:
+    """Copy an old theme's term layout (`taxonomy/list.html`) to `term/list.html`; one note each."""
+    notes = []
+    roots = layout_roots(site_root)
+    if any((root / "layouts" / name).exists() for root in roots for name in TERM_LAYOUTS):
+        return []  # the site or a theme has a term layout of this Hugo's
+    for root in roots:
+        layouts = root / "layouts"
+        old, new = layouts / "taxonomy" / "list.html", layouts / "term" / "list.html"
+        if not old.is_file() or old.is_symlink() or layouts.is_symlink():
+            continue
+        try:
+            if old.stat().st_size > 512 * 1024 or TERMS_LIST in old.read_text(errors="replace"):
+                continue
+        except OSError:
+            continue
+        new.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(old, new)
+        where = layouts.relative_to(site_root).as_posix()
+        notes.append(
+            f"{where}/taxonomy/list.html is a term's page as Hugo before 0.73 named it, where this Hugo no "
+            "longer looks for one: built with a copy as term/list.html, so the tag and category pages are "
+            "published (update the theme to a release for this Hugo)"
+        )
     return notes

@@ -33,7 +33,7 @@ from chalicelib.dottedviews import rename_dotted_views
 from chalicelib.htmlcontent import allow_old_content
 from chalicelib.htmlviews import render_html_views
 from chalicelib.internaltemplates import add_internal_templates, note
-from chalicelib.kindviews import copy_kind_views
+from chalicelib.kindviews import copy_kind_views, copy_old_term_layouts
 from chalicelib.mountfiles import give_mount_files
 from chalicelib.oldsettings import give_renamed_settings
 from chalicelib.openshortcodes import self_close_open_calls
@@ -55,6 +55,7 @@ def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
         + rename_dotted_views(site_root)
         + rename_dotted_partials(site_root)
         + copy_kind_views(site_root)
+        + copy_old_term_layouts(site_root)
     )
     notes += (
         first_pager_on_404(site_root) + give_renamed_settings(site_root) + drop_removed_settings(site_root)
