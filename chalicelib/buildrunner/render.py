@@ -32,6 +32,7 @@ from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner import hugocache, segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError, PipelineError
+from chalicelib.hugo_policy import DEFAULT_THEMES_DIR
 from chalicelib.onlytheme import only_theme
 from chalicelib.pool import ContextPool
 from chalicelib.rootlinks import base_path_of, fix_root_links
@@ -263,6 +264,7 @@ def _render(
     it did not: a site's own theme, even one named by its own `--theme` flag, is never replaced)."""
 
     def build(with_flags: tuple[str, ...]) -> hugo.HugoBuild:
+        ours = with_flags[-2:] == ("--theme", THEME_NAME)
         return hugo.build_site(
             source,
             dest,
@@ -271,7 +273,11 @@ def _render(
             budget=budget,
             extra_args=(*with_flags, *segment.args),
             params=stage.params,
-            settings=segment.env,
+            # Presslift's theme is where it was put, whatever the site's themesDir says (node_modules/,
+            # where npm put a docs site's theme: Hugo looked for Presslift's there, and the error told
+            # the operator to commit a theme named "presslift"). Hugo 0.168's build reads this setting
+            # from its environment, not from its --themesDir flag.
+            settings={**segment.env, **({"HUGO_THEMESDIR": DEFAULT_THEMES_DIR} if ours else {})},
             remote_hosts=stage.remote_hosts,
         )
 

@@ -296,6 +296,20 @@ def test_a_missing_theme_the_site_cannot_do_without_is_what_the_failure_names(tm
     assert 'shortcode "tabbed-codeblock" not found' in result.error
 
 
+def test_a_theme_npm_installs_is_replaced_from_the_sources_themes_folder(tmp_path):
+    # A real docs site (etcd's) takes Docsy from node_modules/ (themesDir), which no build here fills:
+    # Presslift's theme in its place was looked for there too, and the error told the operator to
+    # commit a theme named "presslift".
+    site = {
+        "hugo.toml": 'title = "Npm"\ntheme = "docsy"\nthemesDir = "node_modules"\n',
+        "content/_index.md": "---\ntitle: Home\n---\nWelcome.\n",
+    }
+    result, _ = run_site(tmp_path, site)
+    assert result.ok, result
+    assert result.theme_fallback.startswith("its theme is not in the source"), result.theme_fallback
+    assert "presslift" not in (result.error or "")
+
+
 def test_a_fallback_that_fails_the_same_way_is_said_once(tmp_path):
     # A module import that cannot be downloaded fails with Presslift's theme as well: one message.
     site = {
