@@ -27,6 +27,7 @@ from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, check_source_paths, security_env, unused_themes_dir
+from chalicelib.npmmounts import NO_LAYOUT, npm_mounts_note
 from chalicelib.pagefilefields import give_file_field
 from chalicelib.pageurl import give_page_url
 from chalicelib.postprocessleft import (
@@ -155,6 +156,8 @@ def warning_lines(log: str, source: Path) -> list[str]:
         said += f" ({what_to_do})" if what_to_do else ""
         if said and said not in found:
             found.append(said)
+    if NO_LAYOUT in log and (npm := npm_mounts_note(source)):
+        found.insert(0, npm)
     if len(found) > WARNINGS_KEPT:
         more = len(found) - WARNINGS_KEPT
         found = [
