@@ -113,6 +113,8 @@ def _preview(
         run = pipeline.start_preview(svc, site, event, decision)
         return run.id, f"{site.name}: {decision.reason}"
     if decision.action == "remove":
+        if svc.previews.get(site.name, decision.path) is None:  # closed where none was previewed
+            return None, f"{site.name}: {decision.reason}; it has no preview"
         pipeline.request_preview_removal(svc, site, decision, delivery)
         return None, f"{site.name}: {decision.reason}; removing the preview {decision.path}"
     if decision.action == "refuse" and isinstance(event, PullRequestEvent):

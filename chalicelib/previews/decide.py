@@ -36,16 +36,18 @@ def for_pull_request(event: PullRequestEvent, site: Site) -> PreviewDecision:
         return PreviewDecision("ignore", f"{where}: previews are for Hugo sites; {site.name} is {site.kind}")
     if not site.previews.pull_requests:
         return PreviewDecision("ignore", f"{where}: pull request previews are off for {site.name}")
+    path = pull_request_path(event.number)
+    # Closed, its preview goes whatever branch it goes into now: one opened into a previewed branch
+    # and retargeted to another kept its preview public after it was closed.
+    if event.action in REMOVES:
+        how = "merged" if event.merged else "closed"
+        return PreviewDecision("remove", f"{where} was {how}", path)
     if not any(matches_name(pattern, event.base_ref) for pattern in site.allowed_branches):
         return PreviewDecision(
             "ignore",
             f"{where} goes into {event.base_ref}; {site.name} previews pull requests into "
             + ", ".join(site.allowed_branches),
         )
-    path = pull_request_path(event.number)
-    if event.action in REMOVES:
-        how = "merged" if event.merged else "closed"
-        return PreviewDecision("remove", f"{where} was {how}", path)
     if event.action not in BUILDS:
         return PreviewDecision("ignore", f"{where} {event.action}: nothing a preview shows changed")
     if event.fork and not site.previews.forks:

@@ -169,6 +169,20 @@ def test_a_fork_is_refused_and_its_status_says_why(cloud, api, github):
     assert all(run["trigger"].get("number") != number for run in api.runs(SITE))
 
 
+def test_a_pull_request_closed_with_no_preview_queues_no_removal(cloud, api, github):
+    # Closed pull requests remove their preview whatever branch they go into now (one retargeted
+    # away from main kept its preview public); one that never had a preview has nothing to remove.
+    github.add_commit(REPO, site_files({"epsilon": "Release notes."}), branch="release")
+    github.add_commit(REPO, site_files({"epsilon": "Harbour notes."}), branch="notes")
+    number = github.open_pull_request(REPO, "notes", "release", title="Into release")
+    status, answer = deliver_pull_request(api, github, number, "opened")
+    assert status == 202 and "goes into release" in answer["ignored"], answer
+    github.close_pull_request(REPO, number)
+    status, answer = deliver_pull_request(api, github, number, "closed")
+    assert status == 202 and answer["ignored"].endswith("was closed; it has no preview"), answer
+    assert cloud.services.previews.get(SITE, f"previews/pr-{number}/") is None
+
+
 def test_a_preview_branch_publishes_and_its_deletion_removes_it(cloud, api, github):
     sha = github.add_commit(REPO, site_files({"gamma": "A brighter lamp."}), branch="preview/lamps")
     payload = push_payload(REPO, "refs/heads/preview/lamps", NULL_SHA, sha, ["content/posts/gamma.md"])

@@ -74,6 +74,8 @@ SITE = Site("www", repo=REPO)
         ),
         ("code site", payload(), Site("app", repo=REPO, kind="code"), "ignore", "Hugo sites"),
         ("closed fork still removed", payload("closed", fork="eve/site"), SITE, "remove", "closed"),
+        # Opened into main, retargeted to release, then closed: its preview of main goes too.
+        ("closed after retargeting", payload("closed", base="release"), SITE, "remove", "was closed"),
     ],
 )
 def test_pull_request_decisions(name: str, body: dict[str, Any], site: Site, action: str, words: str) -> None:
