@@ -152,6 +152,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     from chalicelib.wordpress import ConvertOptions, convert_export
 
+    if args.report:
+        check_report_path(args.report, args.export)
     options = ConvertOptions(
         fetch_missing_media=args.fetch_media,
         fetch_cache_dir=str(args.media_cache) if args.fetch_media else "",
@@ -184,6 +186,26 @@ def cmd_convert(args: argparse.Namespace) -> int:
             "or add it as a Hugo module."
         )
     return 0
+
+
+def check_report_path(report: Path, exports: list[Path]) -> None:
+    """Refuse a `--report` path before anything is converted: one naming an export (the report written
+    over the export was the export lost), a folder, or a file in a folder that does not exist."""
+    from chalicelib.errors import InputError
+
+    if any(report.resolve() == export.resolve() for export in exports):
+        raise InputError(f"--report {report} is the export itself: give the report another file name")
+    if report.is_dir():
+        raise InputError(f"--report {report} is a folder: give a file name, such as {report / 'report.json'}")
+    if not report.resolve().parent.is_dir():
+        raise InputError(f"--report {report}: the folder {report.parent} does not exist; create it first")
+
+
+def port_number(text: str) -> int:
+    """A TCP port from the command line (0: a free one)."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
 
 
 def cmd_read(args: argparse.Namespace) -> int:
@@ -419,7 +441,7 @@ def parser() -> argparse.ArgumentParser:
     dash.add_argument("--local", action="store_true", help="the local cloud's API (the default)")
     dash.add_argument("--api-url", help="the API's URL with its stage (default: the stack's EndpointURL)")
     dash.add_argument("--region", help="the API's region (default: us-east-1)")
-    dash.add_argument("--port", type=int, default=0, help="the local port (default: a free one)")
+    dash.add_argument("--port", type=port_number, default=0, help="the local port (default: a free one)")
     add_target_options(dash)
     dash.set_defaults(func=cmd_dashboard)
 
@@ -462,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted")
         return 130
+    except BrokenPipeError:  # the reader stopped early (`| head -1`): nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:
         failure = explain(exc)
         if failure is None or args.debug:

@@ -6,6 +6,7 @@ command shows the traceback.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -93,4 +94,10 @@ def explain(exc: BaseException) -> Failure | None:
         return Failure(f"no such file or folder: {exc.filename}")
     if isinstance(exc, PermissionError):
         return Failure(f"permission denied: {exc.filename}")
+    if isinstance(exc, IsADirectoryError):
+        return Failure(f"{exc.filename} is a folder, where a file was wanted")
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return Failure(f"{exc.filename}: {exc.strerror.lower() if exc.strerror else exc}; give another path")
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return Failure("that port is in use by another program: give another --port (or 0 for a free one)")
     return None

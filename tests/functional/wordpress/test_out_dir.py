@@ -151,3 +151,24 @@ def test_a_folder_where_a_file_goes_is_refused_before_anything_moves(tmp_path, o
     with pytest.raises(ConversionError, match=r"hugo\.toml is a folder"):
         convert_export(export_of(tmp_path, "one"), owned, force=True)
     assert listing(owned) == before
+
+
+@pytest.mark.parametrize(
+    ("report", "said"),
+    [
+        ("export.xml", "is the export itself: give the report another file name"),
+        (".", "is a folder: give a file name"),
+        ("nowhere/report.json", "the folder nowhere does not exist; create it first"),
+    ],
+)
+def test_a_report_path_that_cannot_be_written_is_refused_before_converting(
+    tmp_path, capsys, monkeypatch, report, said
+):
+    """A CLI sweep: --report naming the export overwrote it with JSON; a folder or a missing folder
+    failed after the site was written (a traceback for the folder)."""
+    export = export_of(tmp_path, "one")
+    before = export.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", "export.xml", "--out", str(tmp_path / "site"), "--report", report]) == 2
+    assert said in capsys.readouterr().err
+    assert export.read_bytes() == before and not (tmp_path / "site").exists()

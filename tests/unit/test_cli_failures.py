@@ -1,0 +1,43 @@
+"""An operator sees one line and an exit code, never a traceback, for what a CLI sweep met: a file
+where a folder was wanted (and the reverse), a port in use or out of range, and a reader that stopped
+early (`presslift runs --json | head -1`)."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+
+import pytest
+
+from presslift import cli
+from presslift.failures import explain
+
+
+@pytest.mark.parametrize(
+    ("exc", "said"),
+    [
+        (IsADirectoryError(errno.EISDIR, "Is a directory", "out/r.json"), "out/r.json is a folder"),
+        (FileExistsError(errno.EEXIST, "File exists", "state"), "state: file exists; give another path"),
+        (NotADirectoryError(errno.ENOTDIR, "Not a directory", "a/b"), "a/b: not a directory"),
+        (OSError(errno.EADDRINUSE, "Address already in use"), "that port is in use by another program"),
+    ],
+)
+def test_file_and_port_errors_are_one_line(exc: OSError, said: str) -> None:
+    failure = explain(exc)
+    assert failure is not None and failure.message.startswith(said) and failure.exit_code == 2
+
+
+def test_a_port_out_of_range_is_refused_by_the_parser() -> None:
+    assert cli.port_number("8001") == 8001
+    for text in ("99999", "-1", "http"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            cli.port_number(text)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    def stopped(args: argparse.Namespace) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(cli, "cmd_read", stopped)  # the parser is built inside main
+    monkeypatch.setattr(cli.os, "dup2", lambda *_: None)
+    assert cli.main(["runs"]) == 141
