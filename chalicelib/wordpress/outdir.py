@@ -119,6 +119,20 @@ def _refuse_unsafe_targets(out_dir: Path, relatives: list[str]) -> None:
                 )
 
 
+def _refuse_owners_files(out_dir: Path, relatives: list[str], previous: list[str]) -> None:
+    """No new file may replace one the previous conversion did not write: the owner's own (a
+    `hugo.toml` of theirs was replaced under --force, which promises to replace only what an earlier
+    conversion wrote)."""
+    ours = set(previous)
+    theirs = [r for r in relatives if r not in ours and (out_dir / r).is_file()]
+    if theirs:
+        shown = ", ".join(theirs[:5]) + (f" and {len(theirs) - 5} more" if len(theirs) > 5 else "")
+        raise ConversionError(
+            f"{out_dir} holds files of its own that this conversion would write over ({shown}); "
+            "move them away, or convert into another folder"
+        )
+
+
 def place(work: Path, out_dir: Path) -> list[str]:
     """Moves every file of the finished conversion in `work` into `out_dir`, removes the files the
     previous conversion wrote that this one did not, records the new manifest; returns its list."""
@@ -133,6 +147,7 @@ def place(work: Path, out_dir: Path) -> list[str]:
             shutil.move(work / entry, out_dir / entry)
     else:
         _refuse_unsafe_targets(out_dir, written)
+        _refuse_owners_files(out_dir, written, old)
         out_dir.mkdir(parents=True, exist_ok=True)
         for relative in written:
             dest = out_dir / relative

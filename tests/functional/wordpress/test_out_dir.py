@@ -172,3 +172,22 @@ def test_a_report_path_that_cannot_be_written_is_refused_before_converting(
     assert main(["convert", "export.xml", "--out", str(tmp_path / "site"), "--report", report]) == 2
     assert said in capsys.readouterr().err
     assert export.read_bytes() == before and not (tmp_path / "site").exists()
+
+
+def test_force_never_replaces_a_file_of_the_owners(tmp_path, owned):
+    """A CLI sweep: the owner's own hugo.toml in the folder was replaced under --force, which
+    promises to replace only what an earlier conversion wrote; nothing moves, and the file is named."""
+    (owned / "hugo.toml").write_text('title = "MY OWN"\n')
+    before = {p: p.read_bytes() for p in owned.rglob("*") if p.is_file()}
+    with pytest.raises(ConversionError) as error:
+        convert_export(export_of(tmp_path, "one"), owned, force=True)
+    assert str(error.value) == (
+        f"{owned} holds files of its own that this conversion would write over (hugo.toml); "
+        "move them away, or convert into another folder"
+    )
+    assert {p: p.read_bytes() for p in owned.rglob("*") if p.is_file()} == before
+    # What an earlier conversion wrote is replaced as before.
+    (owned / "hugo.toml").unlink()
+    convert_export(export_of(tmp_path, "one"), owned, force=True)
+    convert_export(export_of(tmp_path, "one", "two"), owned, force=True)
+    assert (owned / "content/posts/two/index.md").is_file()
