@@ -73,6 +73,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from chalicelib.work import deploy as deploy_work
     from presslift.target import pipeline_services
 
+    if args.json and not args.dry_run:  # a script asking for the plan must not publish by it
+        from chalicelib.errors import InputError
+
+        raise InputError("--json prints the plan of a --dry-run and publishes nothing: add --dry-run")
     svc = pipeline_services(args)
     source, artifact = pipeline.publishable(svc, args.site, args.stage, args.run)
     what = f"run {source.id}'s build" + ("" if args.run else f" (what {args.stage} holds now)")

@@ -41,3 +41,12 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch: pytest.
     monkeypatch.setattr(cli, "cmd_read", stopped)  # the parser is built inside main
     monkeypatch.setattr(cli.os, "dup2", lambda *_: None)
     assert cli.main(["runs"]) == 141
+
+
+def test_publish_json_without_dry_run_publishes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    # A CLI sweep: `publish SITE staging --json` queued a publish and printed no JSON.
+    assert cli.main(["publish", "harbour", "staging", "--json"]) == 2
+    assert (
+        "--json prints the plan of a --dry-run and publishes nothing: add --dry-run"
+        in capsys.readouterr().err
+    )
