@@ -12,6 +12,7 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
+from chalicelib.errors import InputError
 from chalicelib.sitemodel import STAGES, ApprovalPolicy, SearchBackend, Site, Target, placement
 
 _TARGET_FIELDS = ("bucket", "prefix", "distribution", "origin_path", "url")
@@ -118,8 +119,15 @@ def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[s
     if targets != dict(base.targets):
         changes["targets"] = targets
     approval = base.approval
+    # One question, two flags: prod waits for a person, or staging goes on to it. Asked both ways at
+    # once is refused (it was settled silently on the side that asks no one); --prod-approval on a site
+    # that auto-promotes turns auto-promotion off (it said "nothing to change", and prod stayed open).
+    if args.prod_approval and args.auto_promote:
+        raise InputError("--prod-approval and --auto-promote ask opposite things: give one")
     if args.prod_approval is not None:
         approval = replace(approval, prod=args.prod_approval)
+        if args.prod_approval:
+            approval = replace(approval, auto_promote=False)
     if args.auto_promote is not None:
         approval = replace(approval, auto_promote=args.auto_promote)
     if args.approval_ttl_hours is not None:
