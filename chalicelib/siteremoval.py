@@ -62,10 +62,18 @@ class RemovalPlan:
 def plan_removal(svc: Services, name: str, *, delete_files: bool) -> RemovalPlan:
     """What removing `name` would do; NotFoundError for an unknown site, ConflictError while it runs."""
     site = svc.sites.get(name)
-    running = [run.id for run in svc.runs.open_runs(site=name) if run.status == "running"]
+    # A run awaiting approval is in progress too: approved after the site was removed, it deployed
+    # to prod for a site that no longer existed.
+    open_runs = list(svc.runs.open_runs(site=name))
+    running = [run.id for run in open_runs if run.status == "running"]
     if running:
         raise ConflictError(
             f"site {name} has a run in progress ({', '.join(running)}): wait for it to end, then remove"
+        )
+    if waiting := [run.id for run in open_runs]:
+        raise ConflictError(
+            f"site {name} has a run awaiting approval ({', '.join(waiting)}): reject it "
+            f"(presslift reject {waiting[0]}), then remove"
         )
     left = ["its runs and their artifacts (the history stays readable)"]
     files: list[PublishedFiles] = []

@@ -75,6 +75,22 @@ def test_a_site_with_a_run_in_progress_is_not_removed(two_sites) -> None:
         plan_removal(two_sites, "blog", delete_files=True)
 
 
+def test_a_site_with_a_run_awaiting_approval_is_not_removed(two_sites) -> None:
+    # A CLI sweep: removed while its run awaited approval, the run was then approved and deployed to
+    # prod for a site that no longer existed.
+    run = Run(
+        id=new_run_id(),
+        site="blog",
+        kind="hugo",
+        trigger=Trigger("import"),
+        stages=[Stage("build", "succeeded"), Stage("approval")],
+        status="awaiting_approval",
+    )
+    two_sites.runs.create(run)
+    with pytest.raises(ConflictError, match=f"has a run awaiting approval \\({run.id}\\): reject it"):
+        plan_removal(two_sites, "blog", delete_files=True)
+
+
 def test_a_code_sites_releases_are_named_not_deleted(provisioned) -> None:
     register(provisioned, Site("worker", repo="acme/worker", kind="code"))
     assert (
