@@ -8,9 +8,13 @@ import argparse
 import json
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presslift.terminal import confirm, console, err
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
+    from chalicelib.sitemodel import Site
 
 
 def cmd_site_add(args: argparse.Namespace) -> int:
@@ -44,6 +48,7 @@ def cmd_site_update(args: argparse.Namespace) -> int:
             "[red]error:[/red] nothing to change: give at least one option (see presslift site update -h)"
         )
         return 2
+    refuse_moving_prod_under_approval(svc, current, changes)
     site = update(svc, args.name, **changes)
     console.print(f"Site {site.name} updated:", highlight=False)
     console.print(describe(site), highlight=False)
@@ -165,3 +170,19 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     listing.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_target_options(listing)
     listing.set_defaults(func=cmd_site_list)
+
+
+def refuse_moving_prod_under_approval(svc: Services, current: Site, changes: dict[str, Any]) -> None:
+    """ConflictError for a change of where prod publishes while a run awaits approval to publish
+    there: its approver was shown the plan for prod where it is, and the approved deploy went where
+    nobody had looked (a CLI sweep)."""
+    from chalicelib.errors import ConflictError
+
+    if "targets" not in changes or changes["targets"].get("prod") == current.targets.get("prod"):
+        return
+    waiting = [run.id for run in svc.runs.open_runs(site=current.name) if run.status == "awaiting_approval"]
+    if waiting:
+        raise ConflictError(
+            f"run {waiting[0]} awaits approval to publish to prod where it is now: approve or reject it "
+            f"first (presslift reject {waiting[0]}), then change where prod publishes"
+        )

@@ -104,3 +104,28 @@ def test_a_code_sites_releases_are_named_not_deleted(provisioned) -> None:
 def test_an_unknown_site_is_named(provisioned) -> None:
     with pytest.raises(NotFoundError, match="no site named 'ghost'"):
         plan_removal(provisioned, "ghost", delete_files=False)
+
+
+def test_prod_does_not_move_under_a_run_awaiting_approval(two_sites) -> None:
+    """A CLI sweep: `site update --prod-bucket` while a run awaited approval, and the approved deploy
+    went to the new bucket, not where the approver was shown it would."""
+    from chalicelib.sitemodel import Target
+    from presslift.sitecommands import refuse_moving_prod_under_approval
+
+    site = two_sites.sites.get("blog")
+    moved = {"targets": {**site.targets, "prod": Target(bucket="elsewhere", prefix="")}}
+    refuse_moving_prod_under_approval(two_sites, site, moved)  # nothing waits: it may move
+    run = Run(
+        id=new_run_id(),
+        site="blog",
+        kind="hugo",
+        trigger=Trigger("import"),
+        stages=[Stage("build", "succeeded"), Stage("approval")],
+        status="awaiting_approval",
+    )
+    two_sites.runs.create(run)
+    with pytest.raises(
+        ConflictError, match=f"run {run.id} awaits approval to publish to prod where it is now"
+    ):
+        refuse_moving_prod_under_approval(two_sites, site, moved)
+    refuse_moving_prod_under_approval(two_sites, site, {"branch": "trunk"})  # anything else may change
