@@ -75,9 +75,8 @@ def test_a_site_with_a_run_in_progress_is_not_removed(two_sites) -> None:
         plan_removal(two_sites, "blog", delete_files=True)
 
 
-def test_a_site_with_a_run_awaiting_approval_is_not_removed(two_sites) -> None:
-    # A CLI sweep: removed while its run awaited approval, the run was then approved and deployed to
-    # prod for a site that no longer existed.
+def waiting_run(services) -> Run:
+    """A run of blog's that awaits approval to publish to prod."""
     run = Run(
         id=new_run_id(),
         site="blog",
@@ -86,7 +85,14 @@ def test_a_site_with_a_run_awaiting_approval_is_not_removed(two_sites) -> None:
         stages=[Stage("build", "succeeded"), Stage("approval")],
         status="awaiting_approval",
     )
-    two_sites.runs.create(run)
+    services.runs.create(run)
+    return run
+
+
+def test_a_site_with_a_run_awaiting_approval_is_not_removed(two_sites) -> None:
+    # A CLI sweep: removed while its run awaited approval, the run was then approved and deployed to
+    # prod for a site that no longer existed.
+    run = waiting_run(two_sites)
     with pytest.raises(ConflictError, match=f"has a run awaiting approval \\({run.id}\\): reject it"):
         plan_removal(two_sites, "blog", delete_files=True)
 
@@ -115,15 +121,7 @@ def test_prod_does_not_move_under_a_run_awaiting_approval(two_sites) -> None:
     site = two_sites.sites.get("blog")
     moved = {"targets": {**site.targets, "prod": Target(bucket="elsewhere", prefix="")}}
     refuse_moving_prod_under_approval(two_sites, site, moved)  # nothing waits: it may move
-    run = Run(
-        id=new_run_id(),
-        site="blog",
-        kind="hugo",
-        trigger=Trigger("import"),
-        stages=[Stage("build", "succeeded"), Stage("approval")],
-        status="awaiting_approval",
-    )
-    two_sites.runs.create(run)
+    run = waiting_run(two_sites)
     with pytest.raises(
         ConflictError, match=f"run {run.id} awaits approval to publish to prod where it is now"
     ):
