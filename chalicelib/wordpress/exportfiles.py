@@ -30,6 +30,7 @@ MAX_PARTS = 200
 MAX_BYTES = 8_000_000_000
 _CHUNK = 1 << 20
 _TAIL = 1 << 16
+_DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
 _ITEM_OPEN = re.compile(rb"<item[\s>]")
 _PART_NUMBER = re.compile(r"\.\d{3}(?=\.xml$)")
 
@@ -211,6 +212,14 @@ def _span(path: Path, name: str, *, first: bool) -> tuple[int, int, int]:
         while chunk := source.read(_CHUNK):
             window = carry + chunk
             match = _ITEM_OPEN.search(window)
+            # What comes before the items is not taken, so a declaration there is refused here, as in a
+            # first part (it was dropped, and its entities read as text).
+            if _DECLARATION.search(window, 0, len(window) if match is None else match.start()):
+                raise ConversionError(
+                    "the export declares a DOCTYPE or ENTITY; WordPress exports never do, and entity "
+                    "declarations are refused (they can expand without bound or fetch remote files)",
+                    source=name,
+                )
             if match is not None:
                 start = offset - len(carry) + match.start()
                 return (

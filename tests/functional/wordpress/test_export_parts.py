@@ -93,3 +93,17 @@ def test_hostile_or_broken_archives_are_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(ConversionError, match="cut short"), gathered([cut, second], tmp_path):
         pass
     assert not list(tmp_path.glob(".part-*")) and not list(tmp_path.glob(".gathered-*"))
+
+
+def test_a_later_part_that_declares_entities_is_refused_as_a_first_part_is(tmp_path: Path) -> None:
+    """A CLI sweep: refused on its own, an export declaring a DOCTYPE was taken as a later part, its
+    declaration dropped with the part's header and its entities written as text."""
+    parts = _parts(tmp_path)
+    text = parts[1].read_text()
+    head, rest = text.split("?>", 1)
+    parts[1].write_text(f'{head}?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>{rest}')
+    for order in (parts, [parts[1], parts[0], parts[2]]):
+        with pytest.raises(ConversionError, match="declares a DOCTYPE or ENTITY") as failed:
+            convert_export(order, tmp_path / "out")
+        assert failed.value.source == parts[1].name
+    assert not (tmp_path / "out").exists()
