@@ -201,6 +201,19 @@ def check_report_path(report: Path, exports: list[Path]) -> None:
         raise InputError(f"--report {report}: the folder {report.parent} does not exist; create it first")
 
 
+def api_url(text: str) -> str:
+    """An API's https (or local http) URL from the command line: a dashboard started on anything else
+    answered every request with an empty reply and a traceback on the terminal."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not the API's URL: give it whole, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/api/"
+        )
+    return text
+
+
 def port_number(text: str) -> int:
     """A TCP port from the command line (0: a free one)."""
     if not text.isdigit() or int(text) > 65535:
@@ -439,7 +452,9 @@ def parser() -> argparse.ArgumentParser:
         help="serve the dashboard on 127.0.0.1 through a local proxy that signs as you (kubectl proxy-style)",
     )
     dash.add_argument("--local", action="store_true", help="the local cloud's API (the default)")
-    dash.add_argument("--api-url", help="the API's URL with its stage (default: the stack's EndpointURL)")
+    dash.add_argument(
+        "--api-url", type=api_url, help="the API's URL with its stage (default: the stack's EndpointURL)"
+    )
     dash.add_argument("--region", help="the API's region (default: us-east-1)")
     dash.add_argument("--port", type=port_number, default=0, help="the local port (default: a free one)")
     add_target_options(dash)

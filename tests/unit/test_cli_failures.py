@@ -50,3 +50,11 @@ def test_publish_json_without_dry_run_publishes_nothing(capsys: pytest.CaptureFi
         "--json prints the plan of a --dry-run and publishes nothing: add --dry-run"
         in capsys.readouterr().err
     )
+
+
+def test_the_dashboards_api_url_is_checked_before_it_starts() -> None:
+    # A CLI sweep: `dashboard --api-url notaurl` started, and every request through it failed.
+    assert cli.api_url("https://abc.execute-api.eu-west-1.amazonaws.com/api/").startswith("https://")
+    for text in ("notaurl", "ftp://x/", "https://"):
+        with pytest.raises(argparse.ArgumentTypeError, match="is not the API's URL"):
+            cli.api_url(text)
