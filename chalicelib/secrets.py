@@ -73,6 +73,21 @@ class Secrets:
             self._cache[name] = (now, value)
         return value
 
+    def reread(self, name: str, *, older_than: float) -> str | None:
+        """The secret read again when the cached value is older than `older_than` seconds and the
+        stored one differs (a webhook secret rotated a moment ago, which the cache would have refused
+        for up to its TTL); None otherwise, so a flood of forged deliveries costs at most one read per
+        `older_than` seconds."""
+        now = self._clock()
+        with self._lock:
+            cached = self._cache.get(name)
+        if cached is None or now - cached[0] < older_than:
+            return None
+        value = self._read(name)
+        with self._lock:
+            self._cache[name] = (now, value)
+        return value if value != cached[1] else None
+
     def store(self, name: str, value: str) -> None:
         """Write `name` as a SecureString (operators only: `presslift site add/rotate-secret`)."""
         refuse_secrets_manager(name)

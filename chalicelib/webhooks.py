@@ -122,6 +122,10 @@ def _preview(
     return None, f"{site.name}: {decision.reason}"
 
 
+#: How often a webhook secret that refused a delivery is read again, at most.
+REREAD_SECONDS = 5.0
+
+
 def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook, list[Site]]:
     """The delivery, checked, and the sites whose own secret signed it; UnauthorizedError if none did.
 
@@ -142,7 +146,14 @@ def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook
         try:
             verified.append((receive_webhook(headers, body, secret), site))
         except UnauthorizedError:
-            continue  # another site of the same repository may have signed it
+            # Signed with a secret rotated since this instance read it: read again (at most every
+            # REREAD_SECONDS), or a new secret was refused for up to the cache's five minutes.
+            fresh = svc.secrets.reread(webhook_secret_name(site.name), older_than=REREAD_SECONDS)
+            try:
+                if fresh is not None:
+                    verified.append((receive_webhook(headers, body, fresh), site))
+            except UnauthorizedError:
+                continue  # another site of the same repository may have signed it
     if not verified:
         raise UnauthorizedError(
             "the X-Hub-Signature-256 signature matches no secret of a site registered for this repository"

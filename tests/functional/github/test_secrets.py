@@ -89,3 +89,22 @@ def test_clients_are_made_lazily(clients: dict[str, Any]) -> None:
     reader.get("/p")
     reader.get("/p")
     assert made == ["ssm"]
+
+
+def test_a_secret_rotated_elsewhere_is_read_again_on_a_refusal_at_most_every_few_seconds(
+    clients: dict[str, Any],
+) -> None:
+    """A CLI sweep: a rotated webhook secret was refused for up to the cache's five minutes on an API
+    instance that had read the old one. A refused delivery reads it again, but not more often than
+    `older_than` seconds, so forged deliveries cannot turn each request into a read."""
+    clients["ssm"].put_parameter(Name="/p", Value="one", Type="SecureString")
+    ssm, now = CountingSSM(clients["ssm"]), [0.0]
+    reader = Secrets(ssm=ssm, ttl_seconds=300, clock=lambda: now[0])
+    assert reader.get("/p") == "one"
+    clients["ssm"].put_parameter(Name="/p", Value="two", Type="SecureString", Overwrite=True)
+    now[0] = 2
+    assert reader.reread("/p", older_than=5) is None and ssm.calls == 1  # too soon: no read
+    now[0] = 6
+    assert reader.reread("/p", older_than=5) == "two" and reader.get("/p") == "two"
+    now[0] = 12
+    assert reader.reread("/p", older_than=5) is None and ssm.calls == 3  # read, unchanged
