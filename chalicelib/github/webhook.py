@@ -29,9 +29,10 @@ from chalicelib.github.pullrequest import PullRequestEvent, parse_pull_request
 MAX_WEBHOOK_BYTES = 6 * 1024 * 1024
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 NULL_SHA = "0" * 40
-# GitHub documents the `commits` array of a push as holding at most 20 entries in some payloads;
-# a push that reaches the cap may have changed paths we are not told about.
-COMMITS_CAP = 20
+# GitHub's push payload lists at most 2,048 commits in a webhook delivery (its documented cap of 20
+# is the timeline's, 'not applied to webhook deliveries'): a push that reaches the cap may have changed
+# paths we are not told about. At 20, every push of 20 commits or more built past its watch paths.
+COMMITS_CAP = 2048
 
 
 class PayloadTooLargeError(InputError):

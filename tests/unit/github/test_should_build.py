@@ -73,8 +73,10 @@ CASES = [
         "content/old.md",
     ),
     ("forced push", push(files=("README.md",), forced=True), (SITE, WATCH), True, "building everything"),
-    ("20 commits", push(files=("README.md",), commits=20), (SITE, WATCH), True, "may have truncated"),
-    ("19 commits", push(files=("README.md",), commits=19), (SITE, WATCH), False, "no watched path"),
+    ("2048 commits", push(files=("README.md",), commits=2048), (SITE, WATCH), True, "may have truncated"),
+    ("2047 commits", push(files=("README.md",), commits=2047), (SITE, WATCH), False, "no watched path"),
+    # GitHub's cap of 20 is the timeline's, not a webhook's: 20 commits of README alone build nothing.
+    ("20 commits", push(files=("README.md",), commits=20), (SITE, WATCH), False, "no watched path"),
     ("new branch", push(files=("README.md",), before=NULL_SHA), (SITE, WATCH), True, "new branch"),
 ]
 
