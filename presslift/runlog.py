@@ -237,6 +237,20 @@ def cmd_watch(
     keep_going = rounds or (lambda: True)
     if args.site:  # a typo'd name would watch an empty table forever
         check_known_site(svc, args.site)
+    if args.json or not console.is_terminal:
+        # Piped or asked for JSON: one document (a line of JSON, or the unfolded table) per round, as
+        # `runs` prints them; a live view there printed the folded text table, whatever --json said.
+        while keep_going():
+            runs = svc.runs.list(limit=args.limit, site=args.site)
+            if args.json:
+                console.file.write(json.dumps([runview.as_json(r, _now()) for r in runs], default=str) + "\n")
+                console.file.flush()
+            else:
+                _print_table(console, runs_table(runs, _now()))
+            if args.until_idle and not any(r.status == "running" for r in runs):
+                return 0
+            time.sleep(POLL_SECONDS)
+        return 0
     with Live(console=console, auto_refresh=False) as live:
         while keep_going():
             runs = svc.runs.list(limit=args.limit, site=args.site)

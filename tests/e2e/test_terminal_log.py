@@ -125,6 +125,11 @@ def test_watch_until_idle_shows_the_table_and_returns(cli, imported) -> None:
     code, out, _ = cli(["watch", "--site", SITE, "--until-idle"])
     assert code == 0
     assert imported["id"] in out and "awaiting approval" in out
+    # Piped, a row is one line; with --json, a JSON document per round (it printed the table).
+    assert any(line.startswith(imported["id"]) and "awaiting approval" in line for line in out.splitlines())
+    code, out, _ = cli(["watch", "--site", SITE, "--until-idle", "--json"])
+    (document,) = out.splitlines()
+    assert code == 0 and json.loads(document)[0]["id"] == imported["id"]
 
 
 def test_unknown_runs_sites_and_stages_are_one_line_errors(cli, imported) -> None:
