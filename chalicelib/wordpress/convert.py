@@ -21,7 +21,6 @@ from typing import Any
 from chalicelib.wordpress.aliasdrops import drop_aliases_over_files, drop_aliases_too_long, nested_block
 from chalicelib.wordpress.builderdata import builder_body
 from chalicelib.wordpress.comments import comments_json, screen, threaded
-from chalicelib.wordpress.datearchives import archive_terms
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.eventsarchive import events_archive_aliases
@@ -29,6 +28,7 @@ from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.frontpage import home_front_matter
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
+from chalicelib.wordpress.itemterms import taxonomy_params
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
     SiteMap,
@@ -57,9 +57,8 @@ from chalicelib.wordpress.slugs import (
     fits_as_folder,
     hugo_term_path,
     renamed_slug_note,
-    taxonomy_value,
 )
-from chalicelib.wordpress.statuses import item_status, unknown_status_note
+from chalicelib.wordpress.statuses import unknown_status_note
 from chalicelib.wordpress.variations import VARIATION, Variation, listed, read_variation, settle_variations
 from chalicelib.wordpress.writer import content_file, copy_theme, hugo_toml, write_text
 from chalicelib.wordpress.wxr import UNTYPED, ExportReader, Item, as_int
@@ -306,7 +305,7 @@ class Conversion:
         }
         if placement.status == "future" and date:
             meta["publishDate"] = date
-        self._taxonomy_params(item, meta)
+        meta.update(taxonomy_params(plan, item))
         meta.update(page_language(item.terms, plan.languages))
         if item.sticky:
             meta["sticky"] = True
@@ -389,35 +388,6 @@ class Conversion:
         assert self.plan is not None
         media = self.plan.media.get(media_id)
         return "" if media is None else self.media.src(media)
-
-    def _taxonomy_params(self, item: Item, meta: dict[str, Any]) -> None:
-        plan = self.plan
-        assert plan is not None
-        values: dict[str, list[str]] = {}
-        for term in item.terms:
-            if term.taxonomy == "category":
-                key = "categories"
-            elif term.taxonomy == "post_tag":
-                key = "tags"
-            elif term.taxonomy == "author":
-                key = "authors"
-            else:
-                key = plan.taxonomies.get(term.taxonomy, "")
-                if not key or key not in plan.taxonomies.values():
-                    continue
-            name = plan.term_value(term) or taxonomy_value(plain(term.name) or term.slug)
-            if name and name not in values.setdefault(key, []):
-                values[key].append(name)
-        if plan.date_archives and item.type == "post" and item_status(item) in ("published", "future"):
-            values[plan.date_archives] = archive_terms(item.date)
-        if "authors" not in values and item.creator:
-            author = plan.site.authors.get(item.creator)
-            values["authors"] = [taxonomy_value(plain(author.display_name) if author else item.creator)]
-        for key in ("tags", "categories", "authors"):
-            if values.get(key):
-                meta[key] = values.pop(key)
-        for key in sorted(values):
-            meta[key] = values[key]
 
     # -- site-wide files ------------------------------------------------------------------------
     def write_site(self) -> None:

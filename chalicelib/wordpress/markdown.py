@@ -50,6 +50,13 @@ from chalicelib.wordpress.mdescape import (
     line_start,
     title_text,
 )
+from chalicelib.wordpress.mdtidy import (
+    ends_in_break,
+    squeeze_blank_lines,
+    without_dangling_breaks,
+    without_final_break,
+    without_trailing_spaces,
+)
 from chalicelib.wordpress.syntaxshortcodes import class_language, pre_language
 
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
@@ -60,8 +67,6 @@ UNSAFE_IN_DESTINATION = re.compile(r"[\x00-\x20\x7f()\\{}<>]")
 # there (`{{<` opens a shortcode; `<` and `>` are not URL characters, browsers send them encoded).
 CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f{}<>]")
 NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
-TRAILING_SPACE = re.compile(r"[ \t]+\n")
-BLANK_LINES = re.compile(r"\n{3,}")
 # Blank lines around block output; collapsed to exactly one blank line at the end.
 BLOCK_GAP = "\n\n"
 HEADING_MARK = re.compile(r"^#{1,6} ")
@@ -162,37 +167,6 @@ def pre_text(el: Any) -> str:
     return text[1:] if (el.text or "").startswith("\n") else text
 
 
-def without_dangling_breaks(markdown: str) -> str:
-    """`markdown` without the line breaks that end a block (WordPress's `text<br></p>`): a break
-    followed by a blank line or the end, or by lines of nothing but breaks before those, shows its
-    backslash in Markdown. Code's blank lines are marked (`KEEP`), so a code line keeps its own."""
-    if "\\\n" not in markdown and not markdown.endswith("\\"):  # most bodies
-        return markdown
-    lines = markdown.split("\n")
-    blank_after = True  # the end
-    for n in range(len(lines) - 1, -1, -1):
-        line = lines[n]
-        if blank_after and _ends_in_break(line):
-            line = lines[n] = line[:-1].rstrip(" \t")
-        blank_after = not line.strip(" \t")
-    return "\n".join(lines)
-
-
-def squeeze_blank_lines(text: str) -> str:
-    """`BLANK_LINES.sub("\\n\\n", text)`: runs of three or more newlines as one blank line."""
-    return BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text
-
-
-def without_trailing_spaces(text: str) -> str:
-    """`TRAILING_SPACE.sub("\\n", text)`: the spaces and tabs that end a line removed. Line by line:
-    the regex tries a match at every space of the text, which is most of its cost."""
-    if " \n" not in text and "\t\n" not in text:  # every TRAILING_SPACE match ends in one of these
-        return text
-    lines = text.split("\n")
-    last = lines.pop()  # not followed by a newline: left as it is
-    return "\n".join([*(line.rstrip(" \t") for line in lines), last])
-
-
 def can_convert(root: Any) -> bool:
     """True when every element below `root` is one this module writes itself."""
     for el in root.iter():
@@ -269,21 +243,6 @@ def _literal_backslashes(text: str) -> str:
     return kept + "&#92;" * ((len(text) - len(kept)) // 2)
 
 
-def _ends_in_break(text: str) -> bool:
-    """Whether `text` ends with a hard line break's backslash (an odd run: an even one is escaped)."""
-    return text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2 == 1
-
-
-def without_final_break(text: str) -> str:
-    """`text`, stripped, without the line breaks that end it: Markdown shows a backslash there."""
-    text = text.strip()
-    if text[-1:] != "\\":  # most texts
-        return text
-    while _ends_in_break(text):
-        text = text[:-1].rstrip()
-    return text
-
-
 def _wrap(mark: str, inner: str) -> str:
     # Goldmark only sees emphasis when the marks touch the text: keep the spaces outside, and a line
     # break too (before a closing mark, its backslash would escape the mark).
@@ -292,7 +251,7 @@ def _wrap(mark: str, inner: str) -> str:
         return inner
     lead = " " if inner[:1].isspace() else ""
     trail = " " if inner[-1:].isspace() else ""
-    if _ends_in_break(stripped):
+    if ends_in_break(stripped):
         stripped, trail = without_final_break(stripped), "\\\n"
     if stripped.startswith("\\\n"):
         stripped, lead = stripped[2:].lstrip(), "\\\n"

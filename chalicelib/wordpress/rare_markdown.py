@@ -22,12 +22,7 @@ from chalicelib.wordpress.htmlstyle import (
     script_tag,
     styled_emphasis,
 )
-from chalicelib.wordpress.markdown import (
-    fenced_code,
-    script,
-    without_dangling_breaks,
-    without_final_break,
-)
+from chalicelib.wordpress.markdown import fenced_code, script
 from chalicelib.wordpress.mdescape import (
     LINK_TEXT,
     backslashed,
@@ -36,6 +31,7 @@ from chalicelib.wordpress.mdescape import (
     image_text,
     inline,
 )
+from chalicelib.wordpress.mdtidy import without_dangling_breaks, without_final_break
 
 
 def _code_language(el: Any) -> str:
@@ -109,7 +105,7 @@ class HugoMarkdown(MarkdownConverter):
         return str(super().convert_hN(n, el, heading(" ".join(text.split())), parent_tags))  # type: ignore[misc]
 
     def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        # A line break that ends an item would show as a backslash (see markdown.without_final_break).
+        # A line break that ends an item would show as a backslash (see mdtidy.without_final_break).
         return str(super().convert_li(el, without_final_break(text), parent_tags))  # type: ignore[misc]
 
     def _styled(self, el: Any, text: str, parent_tags: set[str], tag: str) -> str | None:

@@ -19,19 +19,14 @@ from chalicelib.wordpress.html import (
     STARTS_WITH_BLOCK,
     prefix_tree,
 )
-from chalicelib.wordpress.markdown import (
+from chalicelib.wordpress.markdown import BLOCK, NEEDS_SPACES, WHITESPACE, _Context, _text, to_markdown
+from chalicelib.wordpress.mdescape import INLINE, backslashed, line_start
+from chalicelib.wordpress.mdtidy import (
     BLANK_LINES,
-    BLOCK,
-    NEEDS_SPACES,
     TRAILING_SPACE,
-    WHITESPACE,
-    _Context,
-    _text,
     squeeze_blank_lines,
-    to_markdown,
     without_trailing_spaces,
 )
-from chalicelib.wordpress.mdescape import INLINE, backslashed, line_start
 from chalicelib.wordpress.oldurls import guid_id
 from chalicelib.wordpress.scan import SPAM_WORDS, has_spam_words, scan
 

@@ -1,0 +1,60 @@
+"""Clean-ups of written Markdown: line breaks that would show their backslash (at the end of a block
+or of a text), runs of blank lines, and spaces that end a line.
+
+Each is a plain text pass, cheap where there is nothing to do (most bodies), used by both writers
+(`markdown`, `rare_markdown`) and the body's last step (`html`). Code's blank lines carry `KEEP`
+marks (see `markdown`) until the body is released, so a code line keeps its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+TRAILING_SPACE = re.compile(r"[ \t]+\n")
+BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def without_dangling_breaks(markdown: str) -> str:
+    """`markdown` without the line breaks that end a block (WordPress's `text<br></p>`): a break
+    followed by a blank line or the end, or by lines of nothing but breaks before those, shows its
+    backslash in Markdown. Code's blank lines are marked (`KEEP`), so a code line keeps its own."""
+    if "\\\n" not in markdown and not markdown.endswith("\\"):  # most bodies
+        return markdown
+    lines = markdown.split("\n")
+    blank_after = True  # the end
+    for n in range(len(lines) - 1, -1, -1):
+        line = lines[n]
+        if blank_after and ends_in_break(line):
+            line = lines[n] = line[:-1].rstrip(" \t")
+        blank_after = not line.strip(" \t")
+    return "\n".join(lines)
+
+
+def squeeze_blank_lines(text: str) -> str:
+    """`BLANK_LINES.sub("\\n\\n", text)`: runs of three or more newlines as one blank line."""
+    return BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text
+
+
+def without_trailing_spaces(text: str) -> str:
+    """`TRAILING_SPACE.sub("\\n", text)`: the spaces and tabs that end a line removed. Line by line:
+    the regex tries a match at every space of the text, which is most of its cost."""
+    if " \n" not in text and "\t\n" not in text:  # every TRAILING_SPACE match ends in one of these
+        return text
+    lines = text.split("\n")
+    last = lines.pop()  # not followed by a newline: left as it is
+    return "\n".join([*(line.rstrip(" \t") for line in lines), last])
+
+
+def ends_in_break(text: str) -> bool:
+    """Whether `text` ends with a hard line break's backslash (an odd run: an even one is escaped)."""
+    return text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def without_final_break(text: str) -> str:
+    """`text`, stripped, without the line breaks that end it: Markdown shows a backslash there."""
+    text = text.strip()
+    if text[-1:] != "\\":  # most texts
+        return text
+    while ends_in_break(text):
+        text = text[:-1].rstrip()
+    return text
