@@ -345,6 +345,8 @@ class Conversion:
                 meta["product"]["variations"] = shown
         if item.type not in ("post", "page"):
             meta["wordpress_type"] = item.type
+        if placement.layout:
+            meta["layout"] = placement.layout
         if item.menu_order and item.type == "page":
             meta["weight"] = item.menu_order
         meta["wordpress_id"] = item.id
@@ -432,6 +434,12 @@ class Conversion:
                     },
                     "",
                 ),
+            )
+        for plural in plan.unlisted:  # an old item's address, which its alias leads to (pagealiases.py)
+            write_text(
+                self.work,
+                f"content/{plural}/_index.md",
+                content_file({"title": plural.title(), "build": {"render": "never"}}, ""),
             )
         self._author_pages()
         if archive := events_archive_aliases(plan):  # The Events Calendar's list, at /events/

@@ -83,6 +83,9 @@ __all__ = [
 ]
 
 
+SEARCH_PAGE = "/search/"  # where the theme's search page is (theme/content/search.md)
+
+
 @dataclass
 class Placement:
     """Where one content item goes and how it is published."""
@@ -99,6 +102,8 @@ class Placement:
     front: bool = False  # the static front page: written as the home page (frontpage.py)
     posts_page: bool = False  # the page that listed the posts: the posts section's list (postspage.py)
     ref: str = ""  # Hugo's path of the page when not its folder's: "/" for the front page
+    old_path: str = ""  # its own address on the old site (its link's path), when it had one there
+    layout: str = ""  # the theme's layout it is shown with, when not its kind's ("search")
 
     @property
     def page_ref(self) -> str:
@@ -158,6 +163,7 @@ class Plan:
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
     languages: dict[str, Language] = field(default_factory=dict)  # Polylang's, by slug (polylang.py)
     list_pages: dict[int, str] = field(default_factory=dict)  # page id -> the taxonomy list it is
+    unlisted: dict[str, int] = field(default_factory=dict)  # a list not built -> the item at its address
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
     date_archives: str = ""
     # Published posts by author login: how many pages of /author/login/ WordPress served.
@@ -470,10 +476,18 @@ class Planner:
             )
             if placement.front:  # its folder's name is no section of its own (unless its children's)
                 placement.section, placement.ref = "", "/"
+            if (
+                url == SEARCH_PAGE
+                and light.type == "page"
+                and not placement.branch
+                and statuses[light.id] == "published"
+            ):
+                placement.layout = "search"  # the site's search page, its text above the search form
             plan.placements[light.id] = placement
             target = Target(url, "/" + folder, statuses[light.id] == "published")
             if target.published and plan.sitemap.is_old_site(light.link) and "?" not in light.link:
                 links.setdefault(url_path(light.link), url)
+                placement.old_path = url_path(light.link)
             elif (
                 target.published
                 and plan.sitemap.is_old_site(light.link)

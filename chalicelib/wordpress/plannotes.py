@@ -28,6 +28,14 @@ def report_placement_notes(plan: Plan, report: ConversionReport) -> None:
             f"nested too deep for a folder under {parent_folder[:80]}…; placed at the top level",
             f"page {page_id}",
         )
+    for plural, item_id in plan.unlisted.items():
+        placement = plan.placements[item_id]
+        report.warn(
+            "list-not-built",
+            f"the list of all {plural} is not built: its address /{plural}/ was {placement.type} {item_id}'s"
+            f" on the old site, and leads to it ({placement.url})",
+            f"/{plural}/",
+        )
     for alias, whose in plan.dropped_aliases:
         report.warn(
             "alias-collides-with-file",
