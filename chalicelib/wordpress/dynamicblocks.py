@@ -3,7 +3,8 @@
 Most blocks store their HTML between their comments, and dropping the comments keeps it. Some store
 nothing but attributes in a self-closing comment, because WordPress builds them when the page is
 viewed: a social link (`<!-- wp:social-link {"url": ..., "service": "github"} /-->`) keeps its address
-only there, so it becomes a link here; latest posts, archives, category lists, search, query loops,
+only there, so it becomes a link here; archives, latest posts, category lists, tag clouds and search
+forms become the theme's shortcodes, which build them from the new site (listblocks.py); query loops,
 a post's own title or date and the like need WordPress running, so they are left out, and the item
 gets one `dynamic-block` warning naming them, instead of losing them without a word.
 """
@@ -14,6 +15,8 @@ import html
 import json
 import re
 from collections.abc import Callable
+
+from chalicelib.wordpress.listblocks import LIST_BLOCKS, list_block
 
 # WordPress writes a block's attributes as JSON with `<`, `>` and `--` escaped, so `[^>]` keeps one match
 # inside one comment (never from an open block's comment to a later self-closing one).
@@ -53,8 +56,11 @@ def has_attribute_only_blocks(text: str) -> bool:
     return "/-->" in text or "wp:query" in text
 
 
-def attribute_only_blocks(text: str, warn: Callable[[str, str], None]) -> str:
-    """`text` with social links as links and the blocks only WordPress can build left out (named)."""
+def attribute_only_blocks(
+    text: str, warn: Callable[[str, str], None], add_block: Callable[[str], str]
+) -> str:
+    """`text` with social links as links, the lists the theme builds as its shortcodes (`add_block`
+    holds one out of the HTML's way), and the blocks only WordPress can build left out (named)."""
     left_out: list[str] = []
     if "wp:query" in text:
         text, loops = QUERY.subn("\n", text)
@@ -64,6 +70,8 @@ def attribute_only_blocks(text: str, warn: Callable[[str, str], None]) -> str:
         name = match.group(1).removeprefix("core/")
         if name == "social-link":
             return _social_link(match.group(2) or "")
+        if name in LIST_BLOCKS and (shortcode := list_block(name, match.group(2) or "", warn)) is not None:
+            return add_block(shortcode)
         if name in DYNAMIC or name.startswith(_DYNAMIC_PREFIXES):
             left_out.append(name)
             return ""

@@ -361,7 +361,9 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         )
     is_blocks = "<!-- wp:" in text
     if is_blocks and has_attribute_only_blocks(text):  # social links; latest posts and the like
-        text = attribute_only_blocks(text, ctx.warn)
+        text = attribute_only_blocks(
+            text, ctx.warn, lambda shortcode: placeholders.add(shortcode, block=True)
+        )
     text = embed_blocks(text, add_player, pc)
     if is_blocks:
         text = without_shop_blocks(text, ctx.warn)

@@ -38,7 +38,7 @@ def test_social_links_keep_their_addresses() -> None:
 def test_what_wordpress_builds_when_viewed_is_named_once() -> None:
     markdown, warnings = body(
         "<!-- wp:paragraph --><p>News</p><!-- /wp:paragraph -->"
-        '<!-- wp:latest-posts {"postsToShow":3} /--><!-- wp:archives /--><!-- wp:latest-posts /-->'
+        '<!-- wp:calendar /--><!-- wp:rss {"feedURL":"https://example.org/feed"} /--><!-- wp:calendar /-->'
         '<!-- wp:query {"queryId":1} --><div class="wp-block-query"><!-- wp:post-template -->'
         "<!-- wp:post-title /--><!-- /wp:post-template --></div><!-- /wp:query -->"
     )
@@ -46,8 +46,45 @@ def test_what_wordpress_builds_when_viewed_is_named_once() -> None:
     assert warnings == [
         (
             "dynamic-block",
-            "left out what WordPress builds when the page is viewed: query, latest-posts, archives",
+            "left out what WordPress builds when the page is viewed: query, calendar, rss",
         )
+    ]
+
+
+def test_the_lists_the_theme_builds_become_its_shortcodes() -> None:
+    """Archives, Latest Posts, Categories, Tag Cloud and Search are built from the new site's own
+    posts and terms, with the block's settings or WordPress's defaults."""
+    markdown, warnings = body(
+        "<!-- wp:paragraph --><p>News</p><!-- /wp:paragraph -->"
+        '<!-- wp:latest-posts {"postsToShow":3,"displayPostDate":true,"displayPostContent":true,'
+        '"excerptLength":20,"categories":[{"id":8,"value":"Articles"},{"id":9,"name":"Long reads"}]} /-->'
+        '<!-- wp:archives {"type":"yearly","showPostCounts":true} /--><!-- wp:archives /-->'
+        '<!-- wp:categories {"showPostCounts":true} /--><!-- wp:tag-cloud {"numberOfTags":10} /-->'
+        '<!-- wp:search {"label":"Find \\"it\\"","buttonPosition":"no-button","showLabel":false} /-->'
+    )
+    assert markdown.strip().split("\n\n") == [
+        "News",
+        '{{< latest-posts count="3" orderby="date" order="desc" categories="Articles|Long reads" date="true"'
+        ' content="excerpt" words="20" >}}',
+        '{{< archives type="yearly" showcount="true" >}}',
+        '{{< archives type="monthly" >}}',
+        '{{< terms taxonomy="categories" showcount="true" >}}',
+        '{{< terms taxonomy="tags" cloud="true" limit="10" >}}',
+        '{{< search-form label=`Find "it"` >}}',
+    ]
+    assert warnings == []
+
+
+def test_a_list_the_theme_cannot_build_as_wordpress_did_is_said() -> None:
+    markdown, warnings = body(
+        '<!-- wp:latest-posts {"categories":"3","postsToShow":"lots"} /-->'
+        '<!-- wp:tag-cloud {"taxonomy":"genre"} /--><!-- wp:archives {"type":5} /-->'
+    )
+    assert '{{< latest-posts count="5" orderby="date" order="desc" >}}' in markdown
+    assert '{{< archives type="monthly" >}}' in markdown and "terms" not in markdown
+    assert warnings == [
+        ("dynamic-block", "latest posts: lists every post, not its categories by id alone as WordPress did"),
+        ("dynamic-block", "left out what WordPress builds when the page is viewed: tag-cloud"),
     ]
 
 

@@ -1,0 +1,116 @@
+"""WordPress's list blocks (Latest Posts, Archives, Categories, Tag Cloud, Search) are built by the
+theme from the new site's own posts and terms, as WordPress built them from its database. Before,
+they were left out with a warning: a "Blog" page of latest posts was a title alone."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.wordpress import convert_export
+from tests.functional.wordpress.wxr_items import SITE, item, write_export
+
+LATEST = (
+    '<!-- wp:latest-posts {"postsToShow":2,"displayPostDate":true,"displayPostContent":true,'
+    '"excerptLength":4} /-->'
+)
+ITEMS = [
+    item(
+        "Harbour day",
+        post_id=1,
+        slug="harbour-day",
+        date="2021-03-04 05:06:07",
+        terms=(("category", "news", "News"), ("post_tag", "boats", "Boats")),
+        content="<p>The boats came in early and the market opened at six.</p>",
+    ),
+    item(
+        "Market hours",
+        post_id=2,
+        slug="market-hours",
+        date="2022-05-06 07:08:09",
+        terms=(
+            ("category", "notices", "Notices"),
+            ("post_tag", "boats", "Boats"),
+            ("post_tag", "fish", "Fish"),
+        ),
+        content=f"<p>Open from six until noon, every day.</p>{LATEST}",
+    ),
+    item(
+        "Old news",
+        post_id=3,
+        slug="old-news",
+        date="2020-01-02 03:04:05",
+        terms=(("category", "news", "News"),),
+        content=f"<p>Nothing new here at all.</p>{LATEST}",
+    ),
+    item(
+        "Blog",
+        post_id=4,
+        post_type="page",
+        slug="blog-lists",
+        content=(
+            f"<p>What we wrote.</p>{LATEST}"
+            '<!-- wp:latest-posts {"categories":[{"id":1,"value":"News"}],'
+            '"orderBy":"title","order":"asc"} /-->'
+            '<!-- wp:archives {"type":"yearly","showPostCounts":true} /-->'
+            '<!-- wp:categories {"showPostCounts":true} /--><!-- wp:tag-cloud /-->'
+            '<!-- wp:search {"label":"Find a post","buttonText":"Go"} /-->'
+        ),
+    ),
+    item(
+        "Search",
+        post_id=5,
+        post_type="page",
+        slug="search",
+        link=f"{SITE}/search/",
+        content='<p>Type a word.</p><!-- wp:search {"label":"Search"} /-->',
+    ),
+]
+
+
+def test_the_list_blocks_are_built_from_the_new_sites_posts(tmp_path, hugo_build):
+    report = convert_export(write_export(tmp_path / "export.xml", ITEMS), tmp_path / "site")
+    assert [w for w in report.warnings if w.code == "dynamic-block"] == []
+    public = hugo_build(tmp_path / "site", tmp_path)
+    page = (public / "blog-lists" / "index.html").read_text()
+    lists = re.findall(r'<ul class="(latest-posts|archives|term-list|term-cloud)">(.*?)</ul>', page, re.S)
+    links = [
+        (kind, re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>( \(\d+\))?', inner)) for kind, inner in lists
+    ]
+    assert links == [
+        (
+            "latest-posts",
+            [("/posts/market-hours/", "Market hours", ""), ("/posts/harbour-day/", "Harbour day", "")],
+        ),
+        ("latest-posts", [("/posts/harbour-day/", "Harbour day", ""), ("/posts/old-news/", "Old news", "")]),
+        (
+            "archives",
+            [
+                ("/archives/2022/", "2022", " (1)"),
+                ("/archives/2021/", "2021", " (1)"),
+                ("/archives/2020/", "2020", " (1)"),
+            ],
+        ),
+        ("term-list", [("/categories/news/", "News", " (2)"), ("/categories/notices/", "Notices", " (1)")]),
+        ("term-cloud", [("/tags/boats/", "Boats", ""), ("/tags/fish/", "Fish", "")]),
+    ]
+    assert "<p>The boats came in…</p>" in page and '<time datetime="2022-05-06T07:08:09' in page
+    cloud = re.findall(r'font-size: ([\d.]+)em">(\w+)', page)
+    assert cloud == [("1.80", "Boats"), ("0.80", "Fish")]  # used twice and once
+    assert '<form class="search-form" role="search" method="get" action="/search/">' in page
+    assert (
+        ">Find a post</label>" in page and '<button type="submit" class="search-submit">Go</button>' in page
+    )
+    # Posts that list each other build: each list is read from the posts' source, not their rendering.
+    market = (public / "posts" / "market-hours" / "index.html").read_text()
+    assert (
+        '<a href="/posts/harbour-day/">Harbour day</a>' in market
+        and 'href="/posts/market-hours/"' not in market.split("latest-posts", 1)[1].split("</ul>", 1)[0]
+    )
+
+
+def test_the_search_page_shows_one_form_its_own(tmp_path, hugo_build):
+    convert_export(write_export(tmp_path / "export.xml", ITEMS), tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    search = (public / "search" / "index.html").read_text()
+    assert "Type a word." in search and search.count('<form class="search-form"') == 1
+    assert 'id="search-input"' in search  # the search layout's form, which its script answers
