@@ -410,6 +410,7 @@ class Conversion:
                 menu_entries=entries,
                 date_archives=plan.date_archives,
                 math=self.math,
+                posts_section=self.options.posts_section,
             ),
         )
         # Old ?p=ID links all reach the home page of a static site; its script sends them on.

@@ -1,7 +1,8 @@
 """WordPress's list blocks as the theme's shortcodes, which build the same lists from the new site.
 
-WordPress renders Archives, Latest Posts, Categories, Tag Cloud and Search when a page is viewed, from
-its database: the export holds only the block's settings (`<!-- wp:archives {"type":"yearly"} /-->`).
+WordPress renders Archives, Latest Posts, Categories, Tag Cloud, Search and Page List when a page is
+viewed, from its database: the export holds only the block's settings (`<!-- wp:archives {"type":
+"yearly"} /-->`).
 A static site has the same posts and terms, so Hugo can build the same lists, each time the site is
 built; this module reads each block's settings (WordPress's defaults where one is not given) and
 calls the theme's shortcode that builds it. What a shortcode cannot do is said: a block that lists
@@ -17,7 +18,7 @@ from typing import Any
 from chalicelib.wordpress.shortcodes import hugo_shortcode
 
 #: The blocks this module builds.
-LIST_BLOCKS = frozenset({"archives", "latest-posts", "categories", "tag-cloud", "search"})
+LIST_BLOCKS = frozenset({"archives", "latest-posts", "categories", "tag-cloud", "search", "page-list"})
 #: WordPress's taxonomies, as the site's lists name them (terms.TAXONOMY_SECTIONS; theirs alone here:
 #: a custom taxonomy's list is named by the export, which a block does not see).
 _TAXONOMIES = {"category": "categories", "post_tag": "tags"}
@@ -49,6 +50,10 @@ def list_block(name: str, attributes: str, warn: Callable[[str, str], None]) -> 
         if cloud:
             params |= {"cloud": "true", "limit": str(_number(settings, "numberOfTags", 45))}
         return hugo_shortcode("terms", params)
+    if name == "page-list":  # every page, nested, or those below `parentPageID` (its WordPress id)
+        parent = settings.get("parentPageID")
+        below = isinstance(parent, int) and not isinstance(parent, bool) and parent > 0
+        return hugo_shortcode("page-list", {"parent": str(parent) if below else ""})
     if name == "latest-posts":
         return hugo_shortcode("latest-posts", _latest_posts(settings, warn))
     if name == "search":

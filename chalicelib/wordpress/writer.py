@@ -208,6 +208,7 @@ def hugo_toml(
     menu_entries: dict[str, list[dict[str, Any]]],
     date_archives: str = "",
     math: bool = False,
+    posts_section: str = "posts",
 ) -> str:
     lines = [
         f"baseURL = {toml_string(base_url)}",
@@ -218,6 +219,10 @@ def hugo_toml(
         "",
         "[params]",
         f"description = {toml_string(description)}",
+        # The posts are the site's main section, as WordPress's loop is: left to Hugo, it is the
+        # section with the most pages, and a page with more pages below it than the blog has posts
+        # took the home page's list.
+        f"mainSections = [{toml_string(posts_section)}]",
     ]
     if date_archives:  # the taxonomy of the year and month archives, which themes may leave out
         lines.append(f"date_archives = {toml_string(date_archives)}")

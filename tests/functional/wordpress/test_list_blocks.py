@@ -114,3 +114,37 @@ def test_the_search_page_shows_one_form_its_own(tmp_path, hugo_build):
     search = (public / "search" / "index.html").read_text()
     assert "Type a word." in search and search.count('<form class="search-form"') == 1
     assert 'id="search-input"' in search  # the search layout's form, which its script answers
+
+
+PAGES = [
+    item("Zoo", post_id=10, post_type="page", slug="zoo", content="<p>Animals.</p>"),
+    item("About", post_id=11, post_type="page", slug="about", content="<p>Us.</p>"),
+    item("Team", post_id=12, post_type="page", slug="team", parent=11, content="<p>Who.</p>"),
+    item("Board", post_id=13, post_type="page", slug="board", parent=11, content="<p>Them.</p>"),
+    item("Hello", post_id=14, slug="hello", content="<p>A post.</p>"),
+    item("Sitemap", post_id=15, post_type="page", slug="sitemap", content="<!-- wp:page-list /-->"),
+    item(
+        "Inside",
+        post_id=16,
+        post_type="page",
+        slug="inside",
+        content='<!-- wp:page-list {"parentPageID":11} /-->',
+    ),
+]
+
+
+def test_a_page_list_lists_the_pages_nested_in_wordpress_order(tmp_path, hugo_build):
+    convert_export(write_export(tmp_path / "export.xml", PAGES), tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    sitemap = (public / "sitemap" / "index.html").read_text()
+    shown = re.sub(r"\s+", "", sitemap.split('<ul class="page-list">', 1)[1].rsplit("</ul>", 1)[0])
+    assert shown == (
+        '<li><ahref="/about/">About</a><ulclass="page-list"><li><ahref="/about/board/">Board</a></li>'
+        '<li><ahref="/about/team/">Team</a></li></ul></li><li><ahref="/inside/">Inside</a></li>'
+        '<li><ahref="/sitemap/">Sitemap</a></li><li><ahref="/zoo/">Zoo</a></li>'
+    )
+    inside = (public / "inside" / "index.html").read_text().split('<ul class="page-list">', 1)[1]
+    assert re.findall(r'<a href="([^"]*)"', inside.split("</ul>", 1)[0]) == ["/about/board/", "/about/team/"]
+    # The posts are the site's main section: the home page lists them, not About's two pages.
+    home = (public / "index.html").read_text()
+    assert re.findall(r'summary-title"><a href="([^"]+)"', home) == ["/posts/hello/"]

@@ -61,6 +61,7 @@ def test_the_lists_the_theme_builds_become_its_shortcodes() -> None:
         '<!-- wp:archives {"type":"yearly","showPostCounts":true} /--><!-- wp:archives /-->'
         '<!-- wp:categories {"showPostCounts":true} /--><!-- wp:tag-cloud {"numberOfTags":10} /-->'
         '<!-- wp:search {"label":"Find \\"it\\"","buttonPosition":"no-button","showLabel":false} /-->'
+        '<!-- wp:page-list /--><!-- wp:page-list {"parentPageID":1234,"isNested":true} /-->'
     )
     assert markdown.strip().split("\n\n") == [
         "News",
@@ -71,6 +72,8 @@ def test_the_lists_the_theme_builds_become_its_shortcodes() -> None:
         '{{< terms taxonomy="categories" showcount="true" >}}',
         '{{< terms taxonomy="tags" cloud="true" limit="10" >}}',
         '{{< search-form label=`Find "it"` >}}',
+        "{{< page-list >}}",
+        '{{< page-list parent="1234" >}}',
     ]
     assert warnings == []
 
