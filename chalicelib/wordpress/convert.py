@@ -266,6 +266,7 @@ class Conversion:
                 footnotes=item.meta.get("footnotes", ""),
                 remote_player=lambda url: self.report.media.add("remote"),
                 inline_patterns=lambda html: self.patterns.inline(html, warn),
+                term_value=lambda taxonomy, term_id: plan.term_values_by_id.get((taxonomy, term_id), ""),
             ),
         )
         markdown = body.markdown

@@ -16,12 +16,12 @@ import json
 import re
 from collections.abc import Callable
 
-from chalicelib.wordpress.listblocks import LIST_BLOCKS, list_block
+from chalicelib.wordpress.listblocks import LIST_BLOCKS, TermValue, list_block, query_loop
 
 # WordPress writes a block's attributes as JSON with `<`, `>` and `--` escaped, so `[^>]` keeps one match
 # inside one comment (never from an open block's comment to a later self-closing one).
 SELF_CLOSING = re.compile(r"<!--\s*wp:([a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)?)(\s+\{[^>]*?\})?\s*/-->")
-QUERY = re.compile(r"<!--\s*wp:query\b.*?<!--\s*/wp:query\s*-->", re.S)
+QUERY = re.compile(r"<!--\s*wp:query(\s+\{.*?\})?\s*-->(.*?)<!--\s*/wp:query\s*-->", re.S)
 #: Core blocks WordPress renders when a page is viewed, from its database rather than the post's HTML.
 DYNAMIC = frozenset(
     {
@@ -57,20 +57,31 @@ def has_attribute_only_blocks(text: str) -> bool:
 
 
 def attribute_only_blocks(
-    text: str, warn: Callable[[str, str], None], add_block: Callable[[str], str]
+    text: str,
+    warn: Callable[[str, str], None],
+    add_block: Callable[[str], str],
+    term_value: TermValue = lambda taxonomy, term_id: "",
 ) -> str:
     """`text` with social links as links, the lists the theme builds as its shortcodes (`add_block`
-    holds one out of the HTML's way), and the blocks only WordPress can build left out (named)."""
+    holds one out of the HTML's way; `term_value` names a term by its id), and the blocks only
+    WordPress can build left out (named)."""
     left_out: list[str] = []
+
+    def loop(match: re.Match[str]) -> str:
+        shortcode = query_loop(match.group(1) or "", match.group(2), warn, term_value)
+        if shortcode is None:
+            left_out.append("query")
+            return "\n"
+        return add_block(shortcode)
+
     if "wp:query" in text:
-        text, loops = QUERY.subn("\n", text)
-        left_out += ["query"] * loops
+        text = QUERY.sub(loop, text)
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1).removeprefix("core/")
         if name == "social-link":
             return _social_link(match.group(2) or "")
-        if name in LIST_BLOCKS and (shortcode := list_block(name, match.group(2) or "", warn)) is not None:
+        if name in LIST_BLOCKS and (shortcode := list_block(name, match.group(2) or "", warn, term_value)):
             return add_block(shortcode)
         if name in DYNAMIC or name.startswith(_DYNAMIC_PREFIXES):
             left_out.append(name)

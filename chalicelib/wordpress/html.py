@@ -232,6 +232,8 @@ class BodyContext:
     findings: list[Finding] = field(default_factory=list)
     #: The body with its synced patterns' content in place of their references (`patterns.py`).
     inline_patterns: Callable[[str], str] = field(default=lambda html: html)
+    #: A term's name as the posts' front matter has it, by taxonomy and WordPress id ("" if unknown).
+    term_value: Callable[[str, int], str] = field(default=lambda taxonomy, term_id: "")
 
 
 @dataclass
@@ -362,7 +364,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     is_blocks = "<!-- wp:" in text
     if is_blocks and has_attribute_only_blocks(text):  # social links; latest posts and the like
         text = attribute_only_blocks(
-            text, ctx.warn, lambda shortcode: placeholders.add(shortcode, block=True)
+            text, ctx.warn, lambda shortcode: placeholders.add(shortcode, block=True), ctx.term_value
         )
     text = embed_blocks(text, add_player, pc)
     if is_blocks:

@@ -5,17 +5,22 @@ viewed, from its database: the export holds only the block's settings (`<!-- wp:
 "yearly"} /-->`).
 A static site has the same posts and terms, so Hugo can build the same lists, each time the site is
 built; this module reads each block's settings (WordPress's defaults where one is not given) and
-calls the theme's shortcode that builds it. What a shortcode cannot do is said: a block that lists
-one author's posts lists everyone's.
+calls the theme's shortcode that builds it. A Query Loop of posts is a Latest Posts list, showing
+what its post template shows. What a shortcode cannot do is said: a block that lists one author's
+posts lists everyone's.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from chalicelib.wordpress.shortcodes import hugo_shortcode
+
+#: A term's front matter value by its taxonomy and WordPress id ("" when the export has no such term).
+TermValue = Callable[[str, int], str]
 
 #: The blocks this module builds.
 LIST_BLOCKS = frozenset({"archives", "latest-posts", "categories", "tag-cloud", "search", "page-list"})
@@ -25,7 +30,9 @@ _TAXONOMIES = {"category": "categories", "post_tag": "tags"}
 _ARCHIVE_TYPES = frozenset({"monthly", "yearly", "weekly", "daily", "postbypost"})
 
 
-def list_block(name: str, attributes: str, warn: Callable[[str, str], None]) -> str | None:
+def list_block(
+    name: str, attributes: str, warn: Callable[[str, str], None], term_value: TermValue
+) -> str | None:
     """The shortcode call standing for the block `name` with its JSON `attributes`; None when this
     module does not build it (a block it does not know, a taxonomy it cannot name)."""
     settings = _settings(attributes)
@@ -55,7 +62,7 @@ def list_block(name: str, attributes: str, warn: Callable[[str, str], None]) -> 
         below = isinstance(parent, int) and not isinstance(parent, bool) and parent > 0
         return hugo_shortcode("page-list", {"parent": str(parent) if below else ""})
     if name == "latest-posts":
-        return hugo_shortcode("latest-posts", _latest_posts(settings, warn))
+        return hugo_shortcode("latest-posts", _latest_posts(settings, warn, term_value))
     if name == "search":
         return hugo_shortcode(
             "search-form",
@@ -71,14 +78,23 @@ def list_block(name: str, attributes: str, warn: Callable[[str, str], None]) -> 
     return None
 
 
-def _latest_posts(settings: dict[str, Any], warn: Callable[[str, str], None]) -> dict[str, str]:
+def _latest_posts(
+    settings: dict[str, Any], warn: Callable[[str, str], None], term_value: TermValue
+) -> dict[str, str]:
     content = ""
     if settings.get("displayPostContent") is True:
         content = "full" if settings.get("displayPostContentRadio") == "full_post" else "excerpt"
-    categories, unnamed = _category_names(settings.get("categories"))
-    if unnamed or settings.get("selectedAuthor"):
-        what = "its categories by id alone" if unnamed else "one author's posts"
-        warn("dynamic-block", f"latest posts: lists every post, not {what} as WordPress did")
+    categories, unnamed = _category_names(settings.get("categories"), term_value)
+    if unnamed:
+        warn(
+            "dynamic-block",
+            "latest posts: its categories are not in the export; it lists every category's posts",
+        )
+    if settings.get("selectedAuthor"):
+        warn(
+            "dynamic-block",
+            "latest posts: lists every author's posts, not only one author's as WordPress did",
+        )
     order = _text(settings, "order", "desc").lower()
     return {
         "count": str(_number(settings, "postsToShow", 5)),
@@ -94,20 +110,67 @@ def _latest_posts(settings: dict[str, Any], warn: Callable[[str, str], None]) ->
     }
 
 
-def _category_names(value: object) -> tuple[list[str], bool]:
-    """The category names a Latest Posts block is limited to, and whether some were given by id
-    alone (an old block's `"categories":"3"`), which the site's pages do not carry."""
-    if isinstance(value, (str, int)) and str(value).strip():
-        return [], True
-    if not isinstance(value, list):
+def query_loop(
+    attributes: str, template: str, warn: Callable[[str, str], None], term_value: TermValue
+) -> str | None:
+    """A Query Loop of posts (`<!-- wp:query {"query":{...}} -->` and its post template) as the
+    latest-posts shortcode; None for one WordPress fills from the page being viewed (`inherit`) or
+    that lists pages or another type."""
+    query = _settings(attributes).get("query")
+    query = query if isinstance(query, dict) else {}
+    if query.get("inherit") is True or _text(query, "postType", "post") != "post":
+        return None
+    categories: list[str] = []
+    unnamed = False
+    tax_query = query.get("taxQuery")
+    if isinstance(tax_query, dict):
+        categories, unnamed = _category_names(tax_query.get("category"), term_value)
+        if tax_query.get("post_tag") or set(tax_query) - {"category", "post_tag"}:
+            unnamed = True
+    narrowed = [key for key in ("author", "search", "exclude", "offset", "sticky") if query.get(key)]
+    if unnamed or narrowed:
+        what = ", ".join([*(["its terms"] if unnamed else []), *narrowed])
+        warn("dynamic-block", f"query loop: lists the newest posts, not narrowed by {what} as WordPress did")
+    excerpt = re.search(r"<!--\s*wp:post-excerpt(\s+\{[^>]*?\})?\s*/-->", template)
+    content = "full" if "wp:post-content" in template else "excerpt" if excerpt else ""
+    excerpt = excerpt if content == "excerpt" else None
+    order = _text(query, "order", "desc").lower()
+    layout = _settings(attributes).get("displayLayout")
+    columns = layout.get("columns") if isinstance(layout, dict) and layout.get("type") == "flex" else None
+    return hugo_shortcode(
+        "latest-posts",
+        {
+            "count": str(_number(query, "perPage", 10)),
+            "orderby": "title" if _text(query, "orderBy", "date") == "title" else "date",
+            "order": "asc" if order == "asc" else "desc",
+            "categories": "|".join(categories),
+            "date": "true" if "wp:post-date" in template else "",
+            "author": "true" if "wp:post-author" in template else "",
+            "image": "true" if "wp:post-featured-image" in template else "",
+            "content": content,
+            "words": str(_number(_settings(excerpt.group(1) or ""), "excerptLength", 55)) if excerpt else "",
+            "grid": str(_number({"columns": columns}, "columns", 3)) if columns else "",
+        },
+    )
+
+
+def _category_names(value: object, term_value: TermValue) -> tuple[list[str], bool]:
+    """The category names a list is limited to, and whether some could not be named: given by id
+    (`"categories":"3"`, a Query Loop's `[3, 5]`, the editor's `{"id": 8, "value": "Articles"}`, the
+    REST API's category with its "name"), each is the export's term of that id, else the name given."""
+    entries = [value] if isinstance(value, (str, int)) and str(value).strip() else value
+    if not isinstance(entries, list):
         return [], False
     names: list[str] = []
     unnamed = False
-    for entry in value:
-        # {"id": 8, "value": "Articles"} (the editor's), or the REST API's category with its "name"
-        name = (entry.get("value") or entry.get("name")) if isinstance(entry, dict) else None
-        if isinstance(name, str) and name.strip() and "|" not in name:
-            names.append(name.strip())
+    for entry in entries:
+        term_id = entry.get("id") if isinstance(entry, dict) else entry
+        name = term_value("category", int(str(term_id))) if str(term_id).strip().isdigit() else ""
+        if not name and isinstance(entry, dict):
+            given = entry.get("value") or entry.get("name")
+            name = given.strip() if isinstance(given, str) else ""
+        if name and "|" not in name:
+            names.append(name)
         else:
             unnamed = True
     return names, unnamed

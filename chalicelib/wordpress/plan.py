@@ -161,6 +161,7 @@ class Plan:
     nested_aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (alias, whose, url)
     long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
+    term_values_by_id: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, id) -> value
     languages: dict[str, Language] = field(default_factory=dict)  # Polylang's, by slug (polylang.py)
     list_pages: dict[int, str] = field(default_factory=dict)  # page id -> the taxonomy list it is
     unlisted: dict[str, int] = field(default_factory=dict)  # a list not built -> the item at its address
@@ -540,6 +541,7 @@ class Planner:
             if term.id:
                 plan.sitemap.term_urls[(term.taxonomy, str(term.id))] = term.url
                 plan.term_ids[(term.taxonomy, term.id)] = term.url
+                plan.term_values_by_id[(term.taxonomy, term.id)] = term.value
         plan.taxonomies.setdefault("category", "categories")
         plan.taxonomies.setdefault("tag", "tags")
         plan.taxonomies.setdefault("author", "authors")

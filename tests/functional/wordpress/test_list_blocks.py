@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from chalicelib.wordpress import convert_export
-from tests.functional.wordpress.wxr_items import SITE, item, write_export
+from tests.functional.wordpress.wxr_items import SITE, category, item, write_export
 
 LATEST = (
     '<!-- wp:latest-posts {"postsToShow":2,"displayPostDate":true,"displayPostContent":true,'
@@ -148,3 +148,23 @@ def test_a_page_list_lists_the_pages_nested_in_wordpress_order(tmp_path, hugo_bu
     # The posts are the site's main section: the home page lists them, not About's two pages.
     home = (public / "index.html").read_text()
     assert re.findall(r'summary-title"><a href="([^"]+)"', home) == ["/posts/hello/"]
+
+
+def test_a_query_loop_names_its_categories_by_the_exports_term_ids(tmp_path, hugo_build):
+    """A Query Loop keeps only term ids (`"taxQuery":{"category":[7]}`); the export's channel says
+    which category each id is."""
+    loop = (
+        '<!-- wp:query {"query":{"perPage":5,"postType":"post","taxQuery":{"category":[7]}}} -->'
+        "<div><!-- wp:post-template --><!-- wp:post-title /--><!-- /wp:post-template --></div>"
+        "<!-- /wp:query -->"
+    )
+    items = [*ITEMS[:3], item("News page", post_id=6, post_type="page", slug="news-page", content=loop)]
+    channel = category(7, "news", "News") + category(8, "notices", "Notices")
+    report = convert_export(write_export(tmp_path / "export.xml", items, channel), tmp_path / "site")
+    assert [w for w in report.warnings if w.code == "dynamic-block"] == []
+    public = hugo_build(tmp_path / "site", tmp_path)
+    page = (public / "news-page" / "index.html").read_text().split('<ul class="latest-posts">', 1)[1]
+    assert re.findall(r'<a href="([^"]+)"', page.split("</ul>", 1)[0]) == [
+        "/posts/harbour-day/",
+        "/posts/old-news/",
+    ]

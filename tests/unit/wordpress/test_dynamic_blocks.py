@@ -6,8 +6,9 @@ from __future__ import annotations
 from chalicelib.wordpress.html import BodyContext, convert_body
 
 
-def body(text: str) -> tuple[str, list[tuple[str, str]]]:
+def body(text: str, terms: dict[int, str] | None = None) -> tuple[str, list[tuple[str, str]]]:
     warnings: list[tuple[str, str]] = []
+    categories = terms or {}
     result = convert_body(
         text,
         BodyContext(
@@ -15,6 +16,9 @@ def body(text: str) -> tuple[str, list[tuple[str, str]]]:
             gallery_images=lambda ids: [],
             warn=lambda code, message: warnings.append((code, message)),
             iframe_hosts=(),
+            term_value=lambda taxonomy, term_id: (
+                categories.get(term_id, "") if taxonomy == "category" else ""
+            ),
         ),
     )
     return result.markdown, warnings
@@ -39,8 +43,8 @@ def test_what_wordpress_builds_when_viewed_is_named_once() -> None:
     markdown, warnings = body(
         "<!-- wp:paragraph --><p>News</p><!-- /wp:paragraph -->"
         '<!-- wp:calendar /--><!-- wp:rss {"feedURL":"https://example.org/feed"} /--><!-- wp:calendar /-->'
-        '<!-- wp:query {"queryId":1} --><div class="wp-block-query"><!-- wp:post-template -->'
-        "<!-- wp:post-title /--><!-- /wp:post-template --></div><!-- /wp:query -->"
+        '<!-- wp:query {"queryId":1,"query":{"inherit":true}} --><div class="wp-block-query">'
+        "<!-- wp:post-template --><!-- wp:post-title /--><!-- /wp:post-template --></div><!-- /wp:query -->"
     )
     assert markdown.strip() == "News"
     assert warnings == [
@@ -86,7 +90,10 @@ def test_a_list_the_theme_cannot_build_as_wordpress_did_is_said() -> None:
     assert '{{< latest-posts count="5" orderby="date" order="desc" >}}' in markdown
     assert '{{< archives type="monthly" >}}' in markdown and "terms" not in markdown
     assert warnings == [
-        ("dynamic-block", "latest posts: lists every post, not its categories by id alone as WordPress did"),
+        (
+            "dynamic-block",
+            "latest posts: its categories are not in the export; it lists every category's posts",
+        ),
         ("dynamic-block", "left out what WordPress builds when the page is viewed: tag-cloud"),
     ]
 
@@ -105,3 +112,33 @@ def test_an_open_block_is_never_read_as_one_with_a_later_self_closing_block() ->
     )
     assert "Kept text" in markdown and "[GitHub](https://github.com/acme)" in markdown
     assert warnings == []
+
+
+def test_a_query_loop_of_posts_is_a_latest_posts_list_showing_what_its_template_shows() -> None:
+    loop = (
+        '<!-- wp:query {"queryId":3,"query":{"perPage":4,"postType":"post","order":"asc","orderBy":"title",'
+        '"inherit":false,"taxQuery":{"category":[7,8]}},"displayLayout":{"type":"flex","columns":2}} -->'
+        '<div class="wp-block-query"><!-- wp:post-template --><!-- wp:post-featured-image /-->'
+        '<!-- wp:post-title {"isLink":true} /--><!-- wp:post-date /-->'
+        '<!-- wp:post-excerpt {"excerptLength":12} /-->'
+        "<!-- /wp:post-template --><!-- wp:query-pagination --><!-- wp:query-pagination-next /-->"
+        "<!-- /wp:query-pagination --></div><!-- /wp:query -->"
+    )
+    markdown, warnings = body(loop, {7: "News", 8: "Long reads"})
+    assert markdown.strip() == (
+        '{{< latest-posts count="4" orderby="title" order="asc" categories="News|Long reads" date="true"'
+        ' image="true" content="excerpt" words="12" grid="2" >}}'
+    )
+    assert warnings == []
+    markdown, warnings = body(loop.replace('"query":{', '"query":{"author":"3","search":"x",'), {7: "News"})
+    assert 'categories="News"' in markdown
+    assert warnings == [
+        (
+            "dynamic-block",
+            "query loop: lists the newest posts, not narrowed by its terms, author, search as WordPress did",
+        )
+    ]
+    markdown, warnings = body(loop.replace('"postType":"post"', '"postType":"page"'))
+    assert "latest-posts" not in markdown and warnings == [
+        ("dynamic-block", "left out what WordPress builds when the page is viewed: query")
+    ]
