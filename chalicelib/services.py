@@ -28,16 +28,24 @@ if TYPE_CHECKING:
 
 
 class Services:
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
         self._queue_urls: dict[str, str] = {}
+        # make_client's read_timeout and max_attempts: an operator's command waits less than a function
+        self._client_options = client_options or {}
 
     def _client(self, name: str) -> Any:
         # boto3's default session is not thread-safe to create clients from concurrently.
         with self._lock:
-            return make_client(name)
+            return make_client(name, **self._client_options)
 
     @cached_property
     def s3(self) -> Any:

@@ -51,6 +51,7 @@ def explain(exc: BaseException) -> Failure | None:
     from botocore import exceptions as boto
 
     from presslift.localoptions import LocalCloudError
+    from presslift.target import OPERATOR_ATTEMPTS, OPERATOR_READ_TIMEOUT, READ_TIMEOUT_ENV
 
     if isinstance(exc, (PipelineError, LocalCloudError)):
         return Failure(str(exc))
@@ -61,6 +62,12 @@ def explain(exc: BaseException) -> Failure | None:
                 f"the local cloud is not running (nothing answers at {url}): start it with `presslift up`"
             )
         return Failure(f"cannot reach {url}: check your network and the region (AWS_DEFAULT_REGION)")
+    if isinstance(exc, (boto.ReadTimeoutError, boto.ConnectTimeoutError)):
+        url = str(exc.kwargs.get("endpoint_url", ""))
+        return Failure(
+            f"no answer from {url} in time (tried {OPERATOR_ATTEMPTS} times): is it the right endpoint? "
+            f"On a slow link, set {READ_TIMEOUT_ENV} (seconds, {OPERATOR_READ_TIMEOUT:.0f} by default)"
+        )
     if isinstance(exc, boto.ProfileNotFound):
         profile = exc.kwargs.get("profile")
         return Failure(f"unknown AWS profile {profile!r}: `aws configure list-profiles` lists yours")

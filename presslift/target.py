@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from chalicelib.config import Settings
-from chalicelib.errors import NotFoundError
+from chalicelib.errors import NotFoundError, PipelineError
 from chalicelib.services import Services
 
 
@@ -57,6 +57,25 @@ def stack_names(stack: str, cloudformation: Any = None) -> dict[str, str]:
     }
 
 
+#: How long an operator's command waits for each AWS answer, and how many tries it makes: a function's
+#: clients wait 60 s, five times, which kept an operator at an endpoint that never answers for five
+#: minutes. PRESSLIFT_AWS_READ_TIMEOUT (seconds) sets it for a slow link.
+READ_TIMEOUT_ENV = "PRESSLIFT_AWS_READ_TIMEOUT"
+OPERATOR_READ_TIMEOUT = 20.0
+OPERATOR_ATTEMPTS = 3
+
+
+def operator_client_options() -> dict[str, Any]:
+    raw = os.environ.get(READ_TIMEOUT_ENV, "").strip()
+    try:
+        seconds = float(raw) if raw else OPERATOR_READ_TIMEOUT
+    except ValueError:
+        raise PipelineError(f"{READ_TIMEOUT_ENV}={raw!r} is not a number of seconds") from None
+    if not 0 < seconds <= 900:
+        raise PipelineError(f"{READ_TIMEOUT_ENV}={raw!r}: give between 0 and 900 seconds")
+    return {"read_timeout": seconds, "max_attempts": OPERATOR_ATTEMPTS}
+
+
 def pipeline_services(args: argparse.Namespace) -> Services:
     if getattr(args, "aws_stage", None) or getattr(args, "profile", None):
         if args.profile:
@@ -66,8 +85,8 @@ def pipeline_services(args: argparse.Namespace) -> Services:
         if args.aws_stage:
             env.update(stage_environment(args.aws_stage))
             env.update(stack_names(os.environ.get("PRESSLIFT_STACK", f"presslift-{args.aws_stage}")))
-        return Services(Settings.from_env(env))
+        return Services(Settings.from_env(env), client_options=operator_client_options())
     from presslift.localoptions import LocalCloudOptions, client_environment
 
     os.environ.update(client_environment(LocalCloudOptions()))
-    return Services(Settings.from_env())
+    return Services(Settings.from_env(), client_options=operator_client_options())
