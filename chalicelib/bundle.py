@@ -35,6 +35,7 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from packaging.version import Version
 
 from chalicelib.budget import TimeBudget
+from chalicelib.buildrunner.reaper import kill_strays
 from chalicelib.childenv import child_environment
 from chalicelib.errors import BuildError, InputError
 from chalicelib.manifest import Manifest, scan_tree
@@ -356,6 +357,8 @@ def run_check(command: tuple[str, ...], bundle: Path, check_timeout: float, budg
                 else budget.exhausted(f"the check command `{shown}`", timeout)
             )
             raise BuildError(message, log_tail=_tail(log)) from None
+        finally:
+            kill_strays()  # nothing the check started outlives it (reaper.py): not even `setsid cmd &`
         if code != 0:
             raise BuildError(f"the check command `{shown}` failed with exit code {code}", log_tail=_tail(log))
 

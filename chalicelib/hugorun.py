@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from chalicelib.buildrunner.reaper import kill_strays
+
 #: How long Hugo may write nothing and use no CPU before it is taken to have hung. A sound build is
 #: never so quiet for long: the longest such gap measured was 0.16 s, over a 2,000-page site (5.8 s),
 #: a 300-photo site whose every image Hugo resizes (21 s) and a real blog; a failing one that hangs
@@ -96,6 +98,7 @@ def run(
         finally:
             if proc.poll() is None:
                 _stop(proc)
+            kill_strays()  # what the site's PostCSS, Babel or npm left running (runner only: reaper.py)
 
 
 def group_cpu_seconds(group: int) -> float:

@@ -10,12 +10,17 @@ from __future__ import annotations
 import sys
 
 from chalicelib.buildrunner.job import BuildJob
+from chalicelib.buildrunner.reaper import arm, kill_strays
 from chalicelib.buildrunner.render import run_job
 
 
 def main() -> int:
+    arm()  # nothing the job starts outlives the command that started it (reaper.py)
     job = BuildJob.from_json(sys.stdin.read())
-    sys.stdout.write(run_job(job).to_json())
+    try:
+        sys.stdout.write(run_job(job).to_json())
+    finally:
+        kill_strays()
     return 0
 
 

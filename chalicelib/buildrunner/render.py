@@ -31,6 +31,7 @@ from chalicelib.artifacts import pack, unpack_stream
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner import hugocache, segments
 from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
+from chalicelib.buildrunner.reaper import arm, kill_strays
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR
 from chalicelib.onlytheme import only_theme
@@ -48,7 +49,11 @@ MARGIN_SECONDS = 5.0
 
 def handle(event: dict[str, Any]) -> dict[str, Any]:
     """The runner function's handler: the job as its event, the result as its answer."""
-    result: dict[str, Any] = json.loads(run_job(BuildJob.from_json(json.dumps(event))).to_json())
+    arm()  # the runner function's own process: nothing a job starts outlives it (reaper.py)
+    try:
+        result: dict[str, Any] = json.loads(run_job(BuildJob.from_json(json.dumps(event))).to_json())
+    finally:
+        kill_strays()
     memory = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "")  # Lambda's, from its MemorySize
     result["memory_mb"] = int(memory) if memory.isdigit() else 0
     return result
@@ -58,6 +63,7 @@ def run_job(job: BuildJob) -> RunnerResult:
     """Carry out `job`; failures a repository can cause come back as a result, never as a crash."""
     budget = TimeBudget.starting_now(job.seconds, margin=MARGIN_SECONDS)
     logs: list[str] = []
+    kill_strays()  # a warm environment's last job ended them; a crash or a timeout may not have
     try:
         with tempfile.TemporaryDirectory(prefix="presslift-runner-") as tmp:
             result = _render_all(job, Path(tmp), logs, budget)
