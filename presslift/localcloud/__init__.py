@@ -39,6 +39,7 @@ from presslift.localcloud.state import (
     StateError,
     hold_state_lock,
     load_backends,
+    private_folder,
     start_fresh,
 )
 from presslift.localoptions import DASHBOARD_PORT as DASHBOARD_PORT
@@ -149,6 +150,7 @@ class LocalCloud:
             _check_free(self.options.dashboard_port, "the dashboard", "PRESSLIFT_DASHBOARD_PORT")
         for folder in (self.state_dir, self.outbox_dir, self.efs_dir, self.state_dir / "tmp"):
             folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.state_dir)
         if self.options.keep_state:
             try:
                 self._state_lock = hold_state_lock(self.state_dir)

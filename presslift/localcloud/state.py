@@ -336,10 +336,17 @@ def load_backends(path: Path) -> int:
     return restored
 
 
+def private_folder(folder: Path) -> None:
+    """Make `folder` (the local cloud's state: webhook secrets, the GitHub token, approval emails with
+    their tokens) readable by its owner alone, as `~/.aws` is."""
+    os.chmod(folder, 0o700)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves the old file or the new one, whole."""
+    """Write `data` to `path` so that a crash leaves the old file or the new one, whole; its owner's
+    to read alone (the state holds the pipeline's secrets)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
+    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

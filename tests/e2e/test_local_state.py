@@ -98,6 +98,8 @@ def test_restart_keeps_sites_secrets_runs_objects_messages_and_distributions(tmp
     finally:
         first.stop()
     assert (state / STATE_FILE).is_file()
+    # Secrets, the token and approval emails inside: no one but its owner may enter the folder.
+    assert state.stat().st_mode & 0o777 == 0o700 and (state / STATE_FILE).stat().st_mode & 0o777 == 0o600
 
     second = _start(state)
     try:

@@ -51,6 +51,8 @@ def test_a_write_replaces_the_file_whole_and_leaves_no_temporary_file(tmp_path):
     write_atomically(target, b"new state")
     assert target.read_bytes() == b"new state"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cloud.state"]
+    # It holds the webhook secrets and the GitHub token: its owner's alone, as ~/.aws/credentials is.
+    assert target.stat().st_mode & 0o777 == 0o600
 
 
 def test_ssm_parameters_tags_and_buckets_survive_a_dump_and_a_load(tmp_path):

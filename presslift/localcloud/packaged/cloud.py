@@ -45,6 +45,7 @@ from presslift.localcloud.packaged.stack import FunctionSpec, LocalStack, deploy
 from presslift.localcloud.packaged.stack import update as stack_update
 from presslift.localcloud.provision import OUTBOX_QUEUE, Provisioned
 from presslift.localcloud.server import ApiServer
+from presslift.localcloud.state import private_folder
 from presslift.packaging.lambda_runtime import LambdaRuntime, RuntimeMissing, lambda_runtime
 
 PACKAGED_STAGE = "prod"
@@ -159,6 +160,7 @@ class PackagedCloud(LocalCloud):
         _check_free(self.options.api_port, "the API", "PRESSLIFT_API_PORT")
         for folder in (self.state_dir, self.outbox_dir, self.efs_dir, self.packaged_dir, self.logs_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.state_dir)
         template, task, opt = self._files()
         try:
             self.runtime = lambda_runtime()
