@@ -49,6 +49,9 @@ class Manifest:
     header_rules: list[tuple[str, str, str]] = field(default_factory=list)
     #: Each page with inline scripts -> their digests (`sha256-...`, chalicelib/scripthashes.py).
     script_hashes: dict[str, list[str]] = field(default_factory=dict)
+    #: The other hosts its pages load scripts, stylesheets and frames from; None where not recorded
+    #: (a manifest written before it was).
+    loads: list[str] | None = None
 
     @property
     def total_bytes(self) -> int:

@@ -33,6 +33,7 @@ from chalicelib.sitemodel import Site
 from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
 from chalicelib.work import artifacts, buildcache, segmented, site_config, work_dir
+from chalicelib.work.parity import ProdParity
 from chalicelib.work.treestore import store_stream
 from chalicelib.work.unfetched import with_unfetched
 
@@ -226,7 +227,11 @@ def render_prod(svc: Services, run: Run, source_key: str, budget: TimeBudget) ->
             flags=tuple(config.build_flags),
             hugo_version=config.hugo_version,
         )
-        tree = _store_tree(svc, run, site, archive, stage)
+        parity = None
+        if run.trigger.type != PREVIEW:  # a preview's prod tree is reviewed, never deployed
+            staging = artifacts(svc).get_manifest(run.site, run.id, STAGING)
+            parity = ProdParity(staging, stage.base_url)
+        tree = _store_tree(svc, run, site, archive, stage, parity=parity)
     return ProdTree(tree, log_key(run.site, run.id, name))
 
 
@@ -336,10 +341,12 @@ def _store_tree(
     archive: Path,
     stage: StageRender,
     transform: Callable[[str, bytes], bytes] | None = None,
+    parity: ProdParity | None = None,
 ) -> dict[str, Any]:
     """Hash, index and store one stage's tree from the runner's `archive`, in one pass
     (`treestore`); the runner's output is checked, never trusted. Search records are made for a site
-    that searches with Algolia (Pagefind's index is in the tree already)."""
+    that searches with Algolia (Pagefind's index is in the tree already). Prod's tree is held to
+    staging's (`parity`): one that differs fails once stored."""
     from chalicelib.search.records import DEFAULT_MAX_RECORD_BYTES, is_searchable_path, records_json
     from chalicelib.search.records import records_of_page as page_records
 
@@ -353,9 +360,17 @@ def _store_tree(
     store = artifacts(svc)
     with scratch_archive() as tree:
         stored = store_stream(
-            archive, tree, manifest, transform=transform, page_records=records if algolia else None
+            archive,
+            tree,
+            manifest,
+            transform=transform,
+            page_records=records if algolia else None,
+            each_page=parity.page if parity is not None else None,
         )
+        manifest.loads = sorted(stored.loads)
         store.put_tree_archive(tree, manifest)
+    if parity is not None:
+        parity.check(manifest, stored.loads)
     if algolia:
         store.put_records(run.site, run.id, stage.stage, records_json(stored.records))
     header_rules = len(manifest.cache_rules) + len(manifest.header_rules)  # kept from the site's _headers

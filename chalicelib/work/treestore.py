@@ -113,10 +113,12 @@ def store_stream(
     *,
     transform: Callable[[str, bytes], bytes] | None = None,
     page_records: Callable[[str, bytes], list[dict[str, Any]]] | None = None,
+    each_page: Callable[[str, bytes, str], None] | None = None,
 ) -> StoredTree:
     """Read the runner's `archive` once and write `manifest.stage`'s tree as the tar.gz `into`, filling
     `manifest` (files, redirects, page text digests). `transform` may rewrite a page before it is hashed
-    (a preview's noindex tag); `page_records` makes a page's search records (None: the site has none)."""
+    (a preview's noindex tag); `page_records` makes a page's search records (None: the site has none);
+    `each_page` is given each page (not an alias) with its text digest (prod's, checked against staging's)."""
     stage = manifest.stage
     seen: set[str] = set()
     stored = StoredTree(manifest)
@@ -171,6 +173,8 @@ def store_stream(
                     if len(stored.loads) < MAX_LOADS:
                         stored.loads |= external_hosts(page)
                     _read_page(stored, path, page, page_records)
+                    if each_page is not None and path in manifest.text_md5:
+                        each_page(path, page, manifest.text_md5[path])
             if redirects is not None:
                 _add_redirects(out, stored, redirects, seen)
     except (tarfile.TarError, OSError, EOFError) as exc:
