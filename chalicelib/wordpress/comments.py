@@ -9,6 +9,7 @@ This module must never keep unapproved comments or any markup outside the allow-
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from typing import Any
 
@@ -24,9 +25,15 @@ ALLOWED_TAGS = frozenset(
 )
 DROPPED_TAGS = frozenset(["script", "style", "iframe", "object", "embed", "form"])
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "/")
-#: What the scan reports that a comment may hold without being spam: an old Flash player (a site
-#: author's reply with a video, 2008), which `sanitise` takes out like any tag off the allow-list.
-PLAYER_KINDS = frozenset({"object", "embed", "applet"})
+#: What the scan reports that makes an approved comment spam or injected, outside code the visitor
+#: quoted (`pre`, `code`): links to spam or hidden ones, an obfuscated payload, a script, frame or form.
+#: The rest (an event handler, a `javascript:` link, an old Flash player) `sanitise` takes out, and
+#: the comment is kept: a blog's jQuery tips lost five approved comments whose code had `onChange`.
+SPAM_KINDS = frozenset(
+    {"spam-links", "hidden-link", "payload", "script", "iframe", "form", "base", "meta", "link"}
+)
+#: Where a comment quotes code: WordPress shows its text, and so does `sanitise`.
+QUOTED_CODE = frozenset({"pre", "code"})
 #: Comment types a WordPress theme shows with the comments: the notices other sites sent, and comments.
 NOTICES = frozenset({"pingback", "trackback"})
 SHOWN_TYPES = frozenset({"", "comment"}) | NOTICES
@@ -35,8 +42,14 @@ SHOWN_TYPES = frozenset({"", "comment"}) | NOTICES
 def sanitise(html_text: str) -> str:
     root = parse_fragment(wpautop(html_text))
     for node in list(root.iterdescendants()):
-        if not isinstance(node.tag, str) or node.tag in DROPPED_TAGS:
-            remove_node(node)  # comments and PHP included; children of a removed node go with it
+        if not isinstance(node.tag, str):
+            remove_node(node)  # comments and PHP
+            continue
+        if node.tag in DROPPED_TAGS:
+            if _in_quoted_code(node):  # a code sample's <script>: its text is the sample
+                unwrap(node)
+            else:
+                remove_node(node)  # children of a removed node go with it
             continue
         if node.tag not in ALLOWED_TAGS:
             unwrap(node)
@@ -56,6 +69,8 @@ def spam_reason(comment: Comment) -> str:
     Comments are held to a stricter rule than posts: one link about pills or casinos is enough.
     """
     root = parse_fragment(comment.content)
+    for code in [node for node in root.iter(*QUOTED_CODE) if not _in_quoted_code(node)]:
+        remove_node(code)  # quoted code is text to read, whatever tags it spells
     findings = scan(root, allowed_iframe_hosts=(), strip=False)
     spammy = [
         a.get("href") or ""
@@ -66,7 +81,11 @@ def spam_reason(comment: Comment) -> str:
         spammy.append(comment.author_url)
     if spammy:
         return "spam links: " + ", ".join(sorted(set(spammy)))[:120]
-    return "; ".join(f"{f.kind}: {f.detail}" for f in findings if f.kind not in PLAYER_KINDS)
+    return "; ".join(f"{f.kind}: {f.detail}" for f in findings if f.kind in SPAM_KINDS)
+
+
+def _in_quoted_code(node: Any) -> bool:
+    return any(parent.tag in QUOTED_CODE for parent in node.iterancestors())
 
 
 def screen(comments: list[Comment]) -> tuple[list[Comment], list[tuple[Comment, str]]]:
@@ -117,7 +136,9 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
                 {
                     "id": c.id,
                     "parent": c.parent if c.parent in shown and c.parent != c.id else 0,
-                    "author": c.author,
+                    # WordPress keeps a pingback's title as HTML (`&#8211;`) and shows it so: the theme
+                    # escapes it once more, so it is read here.
+                    "author": html.unescape(c.author),
                     "author_url": c.author_url if c.author_url.startswith(("http://", "https://")) else "",
                     "date": iso_date(c.date, c.date_gmt, fallback_offset),
                     "content": sanitise(c.content),

@@ -123,7 +123,10 @@ URL_ATTRS = {
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 PROTECTED_ONLY = re.compile(r"\s*ZQXPRE\d+ZQX\s*")
 PROTECTED_AT = re.compile(r"ZQXPRE(\d+)ZQX")
-LINE_BREAK = re.compile(r"\s*\n\s*")
+#: A newline that is a line break: not one right after a `<br />`, which is one already (WordPress's
+#: rule, after it writes every `<br>` and `<br/>` as `<br />`; `BR`).
+LINE_BREAK = re.compile(r"(?<!<br />)\s*\n\s*")
+BR = re.compile(r"<br\s*/?>", re.I)
 HAS_ANCHOR = re.compile(r"\s(?:id|name)\s*=", re.I)
 #: A tag or comment written over several lines (`<img class="thumb"\n data-src=...>`, as Squarespace and
 #: hand-formatted HTML have): WordPress keeps its newlines out of the paragraph rules. Neither part
@@ -175,7 +178,11 @@ def wpautop(text: str) -> str:
             out.append(_block_line_breaks(chunk) if text_block else chunk)
         else:
             chunk = chunk.strip()
-            out.append("<p>" + (LINE_BREAK.sub("<br />\n", chunk) if "\n" in chunk else chunk) + "</p>")
+            out.append(
+                "<p>"
+                + (LINE_BREAK.sub("<br />\n", BR.sub("<br />", chunk)) if "\n" in chunk else chunk)
+                + "</p>"
+            )
     result = "\n\n".join(out).replace(NEWLINE_IN_TAG, "\n")
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
 
@@ -191,7 +198,7 @@ def images_in_pre_as_paragraphs(root: Any) -> None:
 def _block_line_breaks(chunk: str) -> str:
     if SCRIPT_OR_STYLE.search(chunk):
         return chunk
-    chunk = LINE_BREAK.sub("<br />\n", chunk.strip())
+    chunk = LINE_BREAK.sub("<br />\n", BR.sub("<br />", chunk.strip()))
     return BR_BEFORE_BLOCK.sub("\n", BR_AFTER_BLOCK.sub(_tag_then_newline, chunk))
 
 

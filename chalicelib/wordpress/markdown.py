@@ -200,8 +200,9 @@ def _text(text: str | None, ctx: _Context) -> str:
         text = INLINE_MARKUP.sub(backslashed, text)
     if ctx.line_start:
         ctx.line_start = False
-        first = text[0] if text[0] != " " else text[1:2]
-        return line_start(text) if first in LINE_MARKS else text
+        if text[:1] == " " and text.strip():  # the newline after a <br>, say: no line begins with a space
+            text = text.lstrip(" ")
+        return line_start(text) if text[:1] in LINE_MARKS else text
     return text
 
 

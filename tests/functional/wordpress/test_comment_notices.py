@@ -166,3 +166,32 @@ def test_a_comment_with_an_old_flash_player_is_kept_without_the_player():
     kept, spam = screen([replace(comment(1), content=video), replace(comment(2), content=injected)])
     assert [c.id for c in kept] == [1] and [c.id for c, _ in spam] == [2]
     assert [e["content"] for e in threaded(kept, "+00:00")] == ["<p>une petite vidéo</p>"]
+
+
+def test_a_pingbacks_title_is_shown_as_wordpress_shows_it():
+    """WordPress keeps a pingback's author (the linking post's title) as HTML: `&#8211;` is a dash on
+    its page, not the text "&#8211;" that the theme's escaping made of it."""
+    notice = replace(comment(1, "pingback"), author="Setting up a Lab &#8211; Tools &laquo; Jeff")
+    plain = replace(comment(2), author="Tom & Jerry")
+    kept = threaded([notice, plain], "+00:00")
+    assert [entry["author"] for entry in kept] == ["Setting up a Lab – Tools « Jeff", "Tom & Jerry"]
+
+
+def test_approved_comments_with_code_samples_are_kept_and_their_code_shown():
+    """A jQuery tips blog lost five approved comments whose code (`<select onChange=...>`, a
+    `<script>` inside `<pre>`) was read as injected; WordPress shows them, their code as text."""
+    from chalicelib.wordpress.comments import screen
+
+    sample = replace(
+        comment(1),
+        content='<pre lang="html">\n<select id="s1"><option>One</option></select>\n'
+        '<script>\n$("#s1").val("4");\n</script>\n</pre>\nWorks for me.',
+    )
+    handler = replace(comment(2), content='Try <select onChange="javascript:document.info.submit()">.')
+    injected = replace(comment(3), content='Nice post<script src="https://evil.example/x.js"></script>')
+    kept, spam = screen([sample, handler, injected])
+    assert [c.id for c in kept] == [1, 2]
+    assert [(c.id, reason) for c, reason in spam] == [(3, "script: https://evil.example/x.js")]
+    shown = threaded(kept, "+00:00")
+    assert '$("#s1").val("4");' in shown[0]["content"] and "<script" not in shown[0]["content"]
+    assert "onChange" not in shown[1]["content"] and "javascript" not in shown[1]["content"]

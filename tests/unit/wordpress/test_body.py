@@ -31,6 +31,18 @@ def test_wpautop_makes_paragraphs_and_line_breaks():
     assert wpautop("one\ntwo\n\nthree") == "<p>one<br />\ntwo</p>\n\n<p>three</p>"
 
 
+def test_a_newline_after_a_line_break_is_no_second_break():
+    """WordPress makes a newline a line break only where no `<br>` is already: a theme demo's address
+    (`<strong>Icelander</strong><br />` then a newline) showed a blank line between each of its lines,
+    and a blog's `<br><br>` then CRLF three breaks."""
+    assert wpautop("line1<br />\nline2\n\nPara two") == "<p>line1<br />\nline2</p>\n\n<p>Para two</p>"
+    assert wpautop("<address>Icelander<br/>\nStreet 123<BR>\nTown</address>") == (
+        "<address>Icelander<br />\nStreet 123<br />\nTown</address>"
+    )
+    markdown, _, _ = body("From here<br><br>\r\nTo there")
+    assert markdown.strip() == "From here\\\n\\\nTo there"
+
+
 def test_wpautop_leaves_preformatted_text_alone():
     assert "<pre>a\n\n  b</pre>" in wpautop("x\n<pre>a\n\n  b</pre>")
 

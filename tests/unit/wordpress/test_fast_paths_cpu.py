@@ -105,7 +105,7 @@ def _text_the_long_way(text: str | None, code: bool, first: bool) -> str:
     if code or not text.strip():
         return text
     text = INLINE.sub(backslashed, text)
-    return line_start(text) if first else text
+    return line_start(text.lstrip(" ")) if first else text  # no space begins a line
 
 
 # What `mdescape` escapes, inline and at a line's start.
