@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.navblocks import MAX_ENTRIES, Navigation, header_navigation
+from chalicelib.wordpress.plaintext import plain
 from chalicelib.wordpress.plan import MenuItem, Plan
 
 MAX_PAGE_DEPTH = 16
@@ -123,7 +124,8 @@ def _classic_entries(plan: Plan, titles: dict[int, str], main: str) -> dict[str,
         resolved.append((item, *target))
         kept.add(item.key)
     for item, key, value, fallback in sorted(resolved, key=lambda r: (r[0].menu, r[0].order, r[0].id)):
-        title = " ".join(html.unescape(item.title).split())
+        # WordPress shows a menu item's title as HTML (a theme demo's icon `<span>`s): its text, here.
+        title = plain(item.title)
         name = title or _linked_name(item, term_names, titles) or fallback or value
         parent = item.parent_key if item.parent_key in kept else ""
         menu = "main" if item.menu == main else item.menu

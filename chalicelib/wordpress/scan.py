@@ -195,6 +195,15 @@ def _reads_as_prose(text: str) -> bool:
 WITH_ATTRIBUTES = etree.XPath("descendant-or-self::*[@*]")
 
 
+def _microdata(node: Any) -> bool:
+    """A `<meta itemprop content>` or `<link itemprop href>`: a product card's price currency or
+    stock, read by search engines, shown to no one and running nothing (48 false warnings on one
+    Elementor shop page). One that also refreshes the page or loads a stylesheet is not."""
+    if node.tag == "meta":
+        return node.get("itemprop") is not None and node.get("http-equiv") is None
+    return node.tag == "link" and node.get("itemprop") is not None and node.get("rel") is None
+
+
 def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list[Finding]:
     """Finds injected content below the lxml element `root`, removing it when `strip` is true."""
     findings: list[Finding] = []
@@ -214,7 +223,7 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
     # Each pass lists what is still in the tree when it starts; what an earlier step of the same pass
     # removed (with its descendants) is skipped by `_attached`.
     for node in list(root.iter(*PLUGIN_TAGS)):
-        if _attached(node, root):
+        if _attached(node, root) and not _microdata(node):
             detail = (
                 node.get("src")
                 or node.get("data")

@@ -187,3 +187,14 @@ def test_a_menu_named_in_another_script_is_a_key_toml_and_hugo_read(tmp_path, hu
     assert [key for key in menus if key != "main"] == ["呃呃"]
     assert shown(menus["呃呃"]) == [("Classic contact", "/contact", "")]
     assert (hugo_build(tmp_path / "site", tmp_path) / "index.html").is_file()
+
+
+def test_a_menu_items_title_written_in_html_is_its_text(tmp_path, hugo_build):
+    """WordPress shows a menu item's title as HTML: a theme demo's social menu had icon spans
+    (`<span class="icon-ion-social-facebook"></span> Facebook`), shown as that markup on every page."""
+    item = classic_item()
+    item.title = '<span class="icon-ion-social-facebook" aria-hidden="true"></span> Face&amp;book'
+    site, _, menus = convert(tmp_path, [*pages(), item])
+    assert shown(menus["main"]) == [("Face&book", "/contact", "")]
+    page = (hugo_build(site, tmp_path) / "index.html").read_text()
+    assert ">Face&amp;book<" in page and "icon-ion" not in page

@@ -574,3 +574,17 @@ def test_a_line_break_at_the_end_of_a_link_does_not_escape_its_bracket():
     )
     markdown = body(html)[0]
     assert '[![a.jpg](/a.thumbnail.jpg)](/a.jpg "a.jpg")' in markdown and "\\]" not in markdown
+
+
+def test_microdata_in_a_product_card_is_no_injected_content():
+    """An Elementor shop page's cards carry `<meta itemprop>` and `<link itemprop>` for search engines:
+    48 `stripped-content` warnings for markup no one sees; one that refreshes the page still counts."""
+    markdown, findings, _ = body(
+        '<div itemscope><p>Lamp</p><meta itemprop="priceCurrency" content="USD"/>'
+        '<link itemprop="availability" href="https://schema.org/InStock"/></div>'
+    )
+    assert markdown.strip() == "Lamp" and findings == []
+    _, findings, _ = body(
+        '<p>Lamp</p><meta itemprop="x" http-equiv="refresh" content="0;url=https://evil.example/">'
+    )
+    assert [f.kind for f in findings] == ["meta"]
