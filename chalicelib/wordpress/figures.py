@@ -1,4 +1,5 @@
-"""A block-editor image with a caption as the theme's `caption` shortcode.
+"""A block-editor image with a caption, and any image aligned left, right or centre, as the theme's
+`caption` shortcode.
 
 The image block saves `<figure class="wp-block-image"><img><figcaption>…</figcaption></figure>` (the
 image linked or not, the figure aligned by an `alignleft`/`alignright`/`aligncenter` class): as
@@ -6,6 +7,10 @@ Markdown alone the caption would be a paragraph of its own under the picture, no
 Such a figure, one image and its caption with nothing else in it, becomes the same `caption` shortcode
 the classic editor's `[caption]` does (src, alt, link, caption as inline Markdown, alignment class,
 width), so both render as one figure with its figcaption. Galleries are converted before this runs.
+
+An image aligned without a caption (a block `<figure class="wp-block-image alignleft">`, a classic
+`<img class="alignright">` at the start of a paragraph) becomes the same shortcode with no caption:
+as Markdown alone its alignment was lost, and with it the text wrapping around the picture.
 
 This module must never fetch anything or emit markup the hacked-content scan has not seen: it runs
 on the scanned, link-rewritten tree.
@@ -66,3 +71,52 @@ def captioned_images_to_shortcodes(
         paragraph.text = placeholders.add(hugo_shortcode("caption", params), block=False)
         paragraph.tail, figure.tail = figure.tail, None
         figure.getparent().replace(figure, paragraph)
+    for image in list(root.iter("img")):
+        aligned = _aligned_image(image)
+        if aligned is not None:
+            _replace_with_text(
+                aligned[0], placeholders.add(hugo_shortcode("caption", aligned[1]), block=False)
+            )
+
+
+def _aligned_image(image: Any) -> tuple[Any, dict[str, str]] | None:
+    """An image aligned without a caption (see the module's docstring): what stands for it (the image,
+    its link, or the figure holding them and nothing else) and the shortcode's parameters."""
+    if image.getparent() is None or not image.get("src"):
+        return None
+    link = image.getparent() if image.getparent().tag == "a" and len(image.getparent()) == 1 else None
+    outer = link if link is not None else image
+    holder = outer.getparent()
+    figure = holder if holder is not None and holder.tag == "figure" and len(holder) == 1 else None
+    if holder is not None and holder.tag == "figure" and figure is None:
+        return None  # a figure with more in it (a caption the pass above did not take): as it is
+    classes = set((image.get("class") or "").split()) | set(
+        ((figure if figure is not None else image).get("class") or "").split()
+    )
+    align = next((name for name in ALIGN_CLASSES if name in classes), "")
+    if (
+        not align
+        or (link is not None and (link.text or "").strip())
+        or (figure is not None and (figure.text or "").strip())
+    ):
+        return None
+    width = image.get("width") or ""
+    params = {
+        "src": image.get("src") or "",
+        "alt": " ".join((image.get("alt") or "").split()),
+        "link": link.get("href") or "" if link is not None else "",
+        "class": align,
+        "width": width if width.isdigit() else "",
+    }
+    return (figure if figure is not None else outer), params
+
+
+def _replace_with_text(node: Any, text: str) -> None:
+    """`node` out of the tree, `text` (and its tail) where it was."""
+    parent, previous = node.getparent(), node.getprevious()
+    joined = text + (node.tail or "")
+    if previous is not None:
+        previous.tail = (previous.tail or "") + joined
+    else:
+        parent.text = (parent.text or "") + joined
+    parent.remove(node)

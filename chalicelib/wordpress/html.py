@@ -412,7 +412,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     _rewrite_links(root, ctx.rewrite_url)
     elements_to_players(root, add_player, pc)
     galleries_to_shortcodes(root, placeholders, markdown_of)
-    if "<figcaption" in text:
+    if "<figcaption" in text or "align" in text:  # captioned images, and aligned ones (figures.py)
         captioned_images_to_shortcodes(root, placeholders, markdown_of)
     if "<details" in text or "<DETAILS" in text:
         details_to_shortcodes(root, placeholders, markdown_of)

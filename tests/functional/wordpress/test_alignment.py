@@ -1,7 +1,8 @@
-"""Centered and right-aligned text stays so: the block editor's `has-text-align-*` classes, the classic
-editor's `text-align` style and its centered images reach the page Hugo builds as the block editor's
-own classes, which the theme styles; where Markdown flattens a block to a line (a table cell) or an
-attribute line could not follow it (a list item), nothing is added, and no attribute shows as text."""
+"""Centered and right-aligned text stays so: the block editor's `has-text-align-*` classes and the
+classic editor's `text-align` style reach the page Hugo builds as the block editor's own classes, and
+its centered images as the theme's figure with WordPress's class, which the theme styles; where
+Markdown flattens a block to a line (a table cell) or an attribute line could not follow it (a list
+item), nothing is added, and no attribute shows as text."""
 
 import pytest
 from lxml import html as lxml_html
@@ -46,7 +47,8 @@ def test_aligned_blocks_keep_their_alignment(page):
     assert aligned("Right heading") == "has-text-align-right"
     assert content.xpath("//h2[@id='h']")  # the heading keeps its id beside its class
     picture = content.xpath(".//img[@alt='Pic']")[0]
-    assert picture.getparent().getparent().get("class") == "has-text-align-center"
+    # an aligned image is the theme's figure with WordPress's class, as a captioned one is
+    assert picture.getparent().getparent().get("class") == "wp-caption aligncenter"
     assert aligned("Left as it was") is None
     assert "{" not in content.text_content()  # no attribute line shows as text (cell, list item)
     css = "".join(p.read_text() for p in (public / "css").glob("main*.css"))

@@ -588,3 +588,29 @@ def test_microdata_in_a_product_card_is_no_injected_content():
         '<p>Lamp</p><meta itemprop="x" http-equiv="refresh" content="0;url=https://evil.example/">'
     )
     assert [f.kind for f in findings] == ["meta"]
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        (  # the block editor's image, aligned, no caption (the theme test data's "Image Alignment")
+            '<figure class="wp-block-image alignleft"><img src="https://old.example/a-150x150.jpg" alt="A"/>'
+            "</figure><p>Text wraps.</p>",
+            '{{< caption src="/a-150x150.jpg" alt="A" class="alignleft" >}}\n\nText wraps.',
+        ),
+        (  # the classic editor's, at the start of the text that wraps around it (a theme demo's)
+            '<img class="alignright wp-image-649" src="https://old.example/p.jpg" width="420" height="420" />'
+            "Lorem ipsum.",
+            '{{< caption src="/p.jpg" class="alignright" width="420" >}}Lorem ipsum.',
+        ),
+        (
+            '<p><a href="https://old.example/big.jpg"><img class="aligncenter" src="https://old.example/c.jpg"></a></p>',
+            '{{< caption src="/c.jpg" link="/big.jpg" class="aligncenter" >}}',
+        ),
+        ('<p>Plain <img src="https://old.example/x.jpg"> image</p>', "Plain ![](/x.jpg) image"),
+    ],
+)
+def test_an_aligned_image_without_a_caption_keeps_its_alignment(html, markdown):
+    """Only captioned images kept `alignleft`/`alignright`: as Markdown alone, an aligned picture lost
+    its float and the text no longer wrapped around it."""
+    assert body(html)[0].strip() == markdown
