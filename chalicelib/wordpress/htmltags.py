@@ -43,6 +43,10 @@ INLINE = frozenset(
         "nobr",
         "time",
         "wbr",
+        # a form's controls: their text (the form cannot be sent from a static page); see FORM_CHOICES
+        "button",
+        "label",
+        "textarea",
     ]
 )
 BLOCK = frozenset(
@@ -54,6 +58,7 @@ BLOCK = frozenset(
         "body",
         "center",
         "div",
+        "fieldset",
         "figcaption",
         "figure",
         "footer",
@@ -66,6 +71,7 @@ BLOCK = frozenset(
         "header",
         "hr",
         "html",
+        "legend",
         "li",
         "main",
         "ol",
@@ -83,4 +89,6 @@ TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfo
 DEFINITIONS = frozenset(["dl", "dt", "dd"])
 # Players with their fallback text inside: the text is what Markdown can keep of them.
 TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
-HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY
+# A drop-down is the choice it shows; a button input its label; another input nothing (markdown.py).
+FORM_CHOICES = frozenset(["select", "option", "optgroup", "input"])
+HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY | FORM_CHOICES

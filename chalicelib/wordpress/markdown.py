@@ -37,7 +37,7 @@ from chalicelib.wordpress.htmlstyle import (
     script_tag,
     styled_emphasis,
 )
-from chalicelib.wordpress.htmltags import BLOCK, EMPHASIS, HANDLED, HEADINGS, MARKED
+from chalicelib.wordpress.htmltags import BLOCK, EMPHASIS, FORM_CHOICES, HANDLED, HEADINGS, MARKED
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
 from chalicelib.wordpress.mdescape import (
     LINE_MARKS,
@@ -187,8 +187,8 @@ COLLAPSED = " \t\r\n\f"
 def _text(text: str | None, ctx: _Context) -> str:
     if not text:
         return ""
-    if not text.strip(COLLAPSED):
-        return " "
+    if not text.strip(COLLAPSED):  # between two elements: a space, but none to begin a line with
+        return "" if ctx.line_start and not ctx.code else " "
     # Most texts need neither substitution: a search is cheaper than a substitution that finds nothing.
     if "\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text:  # NEEDS_SPACES
         text = WHITESPACE.sub(" ", text)
@@ -235,6 +235,17 @@ def _children(el: Any, ctx: _Context) -> str:
         if tail:
             parts.append(_text(tail, ctx))
     return "".join(parts)
+
+
+def _form_choice(el: Any) -> str:
+    """What a reader sees of a form's drop-down (its chosen option, else its first) or input (a
+    button's label): a shop page's "Sort by" list ran all its options together as one word."""
+    if el.tag == "input":
+        button = (el.get("type") or "").lower() in ("submit", "button", "reset")
+        return " " + " ".join((el.get("value") or "").split()) + " " if button else ""
+    options = list(el.iter("option"))
+    shown = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
+    return " " + " ".join(text_content(shown).split()) + " " if shown is not None else ""
 
 
 def _literal_backslashes(text: str) -> str:
@@ -391,8 +402,9 @@ def _one_line(text: str) -> str:
     """A link's text written over blocks (a link around an image block, a heading and its text: Markdown
     link text cannot hold a blank line) as one line: its lines joined, headings' marks and line breaks'
     backslashes left out."""
-    lines = (HEADING_MARK.sub("", line.strip()).removesuffix("\\").rstrip() for line in text.split("\n"))
-    return " ".join(line for line in lines if line)
+    lines = (HEADING_MARK.sub("", line.strip()) for line in text.split("\n"))
+    # a break's backslash ends its line; an escaped one (`\\\\`, an even run) is the text's own
+    return " ".join(kept for line in lines if (kept := line[:-1].rstrip() if ends_in_break(line) else line))
 
 
 def _block(inner: str) -> str:
@@ -440,6 +452,8 @@ def _element(el: Any, ctx: _Context) -> str:
         ctx.line_start = False
         tick = "``" if "`" in inner else "`"
         return _wrap(tick, inner) if tick == "`" else f"`` {inner.strip()} ``"
+    if tag in FORM_CHOICES:
+        return _text(_form_choice(el), ctx)
     block = tag in BLOCK
     if block:
         ctx.line_start = tag not in HEADINGS  # a heading's text follows its `#`s

@@ -614,3 +614,16 @@ def test_an_aligned_image_without_a_caption_keeps_its_alignment(html, markdown):
     """Only captioned images kept `alignleft`/`alignright`: as Markdown alone, an aligned picture lost
     its float and the text no longer wrapped around it."""
     assert body(html)[0].strip() == markdown
+
+
+def test_a_forms_controls_are_their_text_and_a_link_beside_them_stays_a_link():
+    """An Elementor shop page: a label beside a link sent the whole body to the slow writer, which
+    wrote the link's line breaks as `[\\` ... `\\](#)` (no link, its brackets as text), and its "Sort by"
+    drop-down as every option run together."""
+    markdown, _, _ = body('<label>L</label> Total\n<a href="https://x.test/">\nBUY NOW\n</a>')
+    assert markdown.strip() == "L Total\\\n[BUY NOW](https://x.test/)"
+    markdown, _, _ = body(
+        "<p>Sort: <select><option>By price</option><option selected>By title</option></select>"
+        ' Total <input type="text" name="q"><input type="button" value="Go"></p>'
+    )
+    assert " ".join(markdown.split()) == "Sort: By title Total Go"

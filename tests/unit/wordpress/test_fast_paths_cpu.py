@@ -100,6 +100,8 @@ def test_without_trailing_spaces_is_trailing_space_sub():
 def _text_the_long_way(text: str | None, code: bool, first: bool) -> str:
     if not text:
         return ""
+    if first and not code and not text.strip(" \t\r\n\f"):
+        return ""  # no line begins with a space
     if NEEDS_SPACES.search(text):
         text = WHITESPACE.sub(" ", text)
     if code or not text.strip():
