@@ -18,6 +18,7 @@ which breaks themes that work today: measured with this project's own theme.)
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Callable
@@ -152,7 +153,10 @@ def _fixer(
         if not address.startswith(b"/") or address.startswith((b"//", base)):
             return None
         try:
-            path = unquote(urlsplit(address.decode("utf-8")).path, errors="strict").lstrip("/")
+            written = address.decode("utf-8")
+            # An attribute's value is HTML: `fbm&amp;ylh.jpg` names the file fbm&ylh.jpg.
+            written = html.unescape(written) if "&" in written else written
+            path = unquote(urlsplit(written).path, errors="strict").lstrip("/")
         except (UnicodeDecodeError, ValueError):
             return None
         folder = path.rstrip("/")

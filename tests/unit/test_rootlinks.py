@@ -41,6 +41,19 @@ def test_attributes_quoted_or_not_and_srcsets_lead_inside_the_site(tmp_path: Pat
     )
 
 
+def test_an_address_written_with_entities_names_its_file(tmp_path: Path) -> None:
+    """A real blog's `src="/post_img/fbm&amp;ylh.jpg"` (the file fbm&ylh.jpg) was left at the domain's
+    root on staging, beside its neighbours that were fixed: 21 broken images on two pages."""
+    tree = write_tree(tmp_path / "tree", {"img/fbm&ylh.jpg": b"jpg", "p/index.html": b""})
+    (tree / "p/index.html").write_bytes(
+        b'<img src="/img/fbm&amp;ylh.jpg"><a href="/img/fbm&#38;ylh.jpg">x</a>'
+    )
+    fix_root_links(tree, BASE)
+    assert (tree / "p/index.html").read_bytes() == (
+        b'<img src="/harbour/img/fbm&amp;ylh.jpg"><a href="/harbour/img/fbm&#38;ylh.jpg">x</a>'
+    )
+
+
 def test_what_already_works_or_leads_nowhere_is_left_as_written(tmp_path: Path) -> None:
     page = (
         b'<a href="/harbour/about/">in</a><a href="//cdn.example/x.js">cdn</a><a href="/missing/">404</a>'
