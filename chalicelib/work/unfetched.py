@@ -6,7 +6,7 @@ submodule") cannot say the theme is one already. So where the build's error name
 (its folder's or file's name, or Hugo's words for a missing theme, module, template or file), the
 error leads with what the fetch stage could not add. Where it does not (a real site's bad front
 matter dates, beside a `.gitmodules` entry left over from a theme it now takes as a module), the
-error is Hugo's, and what was not added follows it, for what it is.
+error is Hugo's, and what was not added follows it, said to be unrelated (an operator read it as the cause).
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def with_unfetched(failed: BuildError, run: Run) -> BuildError:
     more = f" and {len(notes) - MAX_UNFETCHED} more" if len(notes) > MAX_UNFETCHED else ""
     said = "; ".join(notes[:MAX_UNFETCHED]) + more
     if not _names_what_is_missing(str(failed), notes):
-        return BuildError(f"{failed} (the fetch stage could not add {said})", log_tail=failed.log_tail)
+        return BuildError(
+            f"{failed} (unrelated to it, the fetch stage could not add {said})", log_tail=failed.log_tail
+        )
     return BuildError(
         f"the fetch stage could not add {said}; the build failed without it: {failed}",
         log_tail=failed.log_tail,

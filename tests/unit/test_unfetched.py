@@ -23,7 +23,7 @@ def run_with(*notes: str) -> Run:
 def test_an_error_about_something_else_is_hugos_with_the_note_after_it():
     dates = "Hugo failed (exit 1): content/misc/_index.fr.md sets date ... not a parsable date"
     told = with_unfetched(BuildError(dates, log_tail="ERROR date"), run_with(STALE))
-    assert str(told) == f"{dates} (the fetch stage could not add {STALE})"
+    assert str(told) == f"{dates} (unrelated to it, the fetch stage could not add {STALE})"
     assert told.log_tail == "ERROR date"
 
 
