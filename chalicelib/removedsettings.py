@@ -8,7 +8,8 @@ else, and the calls the fetch stage writes instead (`remotedata`: resources.GetR
 `getresource` cache. Hugo 0.150 removed four of its minifier's settings the same way ("was deprecated
 in Hugo v0.150.0 and subsequently removed"): `minify.tdewolff.html.keepConditionalComments`,
 `css.keepCSS2`, `css.decimals` and `svg.decimals`, whose replacements do not mean quite the same, so
-the minifier's defaults stand in. A top-level `menu` or `menus` that is not a table (`menu: "main"`,
+the minifier's defaults stand in; Hugo 0.148 the render hooks' `enableDefault` (`useEmbedded`
+now). A top-level `menu` or `menus` that is not a table (`menu: "main"`,
 the name of the menu a theme's templates read, which older Hugo passed over) fails with 'failed to
 decode "menus"' and is dropped too. Each is dropped from the build's copy of the site's config (never the
 repository), with a note naming the file and what to set instead.
@@ -42,6 +43,13 @@ REMOVED: dict[tuple[str, ...], str] = {
     ("minify", "tdewolff", "css", "keepcss2"): "minify.tdewolff.css.version",
     ("minify", "tdewolff", "css", "decimals"): "minify.tdewolff.css.precision",
     ("minify", "tdewolff", "svg", "decimals"): "minify.tdewolff.svg.precision",
+    # removed in Hugo 0.148 (a real site's hugo.json: `"renderHooks": {"image": {"enableDefault": true}}`)
+    ("markup", "goldmark", "renderhooks", "image", "enabledefault"): (
+        'markup.goldmark.renderHooks.image.useEmbedded ("fallback" is what true did)'
+    ),
+    ("markup", "goldmark", "renderhooks", "link", "enabledefault"): (
+        'markup.goldmark.renderHooks.link.useEmbedded ("fallback" is what true did)'
+    ),
 }
 #: Settings this Hugo refuses unless they are tables, which older Hugo passed over: `menu: "main"`
 #: (a theme's docs named the menu its templates read) fails with 'failed to decode "menus"'.

@@ -52,6 +52,27 @@ def test_minifier_settings_hugo_removed_fail_and_build_without_them(tmp_path: Pa
     assert build(source, tmp_path / "public") == "<html>true</html>"
 
 
+def test_render_hooks_enable_default_fails_and_builds_without_it(tmp_path: Path) -> None:
+    # A real site's hugo.json: Hugo 0.148 removed `enableDefault` (`useEmbedded` replaced it).
+    config = {
+        "title": "Old",
+        "markup": {
+            "goldmark": {"renderHooks": {"image": {"enableDefault": True}, "link": {"enableDefault": True}}}
+        },
+        "params": {"kept": True},
+    }
+    source = write_tree(tmp_path / "site", {"hugo.json": json.dumps(config).encode(), **PAGES})
+    with pytest.raises(BuildError, match=r"enableDefault|enabledefault"):
+        build(source, tmp_path / "before")
+    (note,) = drop_removed_settings(source)
+    assert (
+        "markup.goldmark.renderhooks.image.enabledefault (set markup.goldmark.renderHooks.image.useEmbedded"
+        in note
+    )
+    assert json.loads((source / "hugo.json").read_text())["params"] == {"kept": True}
+    assert build(source, tmp_path / "public") == "<html>true</html>"
+
+
 def test_a_getjson_cache_fails_and_builds_without_it(tmp_path: Path) -> None:
     source = write_tree(tmp_path / "site", {"hugo.toml": TOML, **PAGES})
     with pytest.raises(BuildError, match=r'"get(json|csv)" is not a valid cache name'):
