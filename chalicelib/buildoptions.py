@@ -42,7 +42,8 @@ from typing import Any
 
 import yaml
 
-from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES
+from chalicelib.errors import BuildError
+from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES, component_configs
 from chalicelib.notes import files_that
 from chalicelib.repeatedkeys import NoAliasLoader, regular_files
 
@@ -166,9 +167,47 @@ def _files(site_root: Path) -> Iterator[tuple[Path, Callable[[Path], bytes | Non
                 if found.endswith(CONFIG_SUFFIXES):
                     yield Path(found), _fixed_config
     budget = [MAX_FILES]
-    for found in regular_files(site_root / "content", budget):
-        if found.lower().endswith(CONTENT_SUFFIXES):  # pages, not their resources (images, data)
-            yield Path(found), _fixed_content
+    for folder in _content_folders(site_root, components[1:]):
+        for found in regular_files(folder, budget):
+            if found.lower().endswith(CONTENT_SUFFIXES):  # pages, not their resources (images, data)
+                yield Path(found), _fixed_content
+
+
+def _content_folders(site_root: Path, themes: list[Path]) -> list[Path]:
+    """Where Hugo reads pages from: `content/`, or the folders the site's config names (`contentDir`,
+    a language's own), and each theme's `content/` (relearn keeps its search page there, with
+    `_build`: the build failed naming no file). Only folders inside the site, never through a link."""
+    root = site_root.resolve()
+    folders = [site_root / "content"]
+    try:
+        configs = [config for _, config in component_configs(site_root)]
+    except BuildError:
+        configs = []  # the build's own check names the file it cannot read
+    for value in (value for config in configs for value in _content_dirs(config)):
+        folder = site_root / value
+        try:
+            inside = folder.resolve().is_relative_to(root) and not folder.is_symlink()
+        except (OSError, RuntimeError):
+            inside = False
+        if inside and not any(folder.is_relative_to(seen) for seen in folders):
+            folders.append(folder)
+    return [*folders, *(theme / "content" for theme in themes)]
+
+
+def _content_dirs(config: dict[str, Any]) -> Iterator[str]:
+    """The `contentDir` settings of one config: its own and each language's."""
+    for key, value in config.items():
+        name = str(key).lower()
+        if name == "contentdir" and isinstance(value, str):
+            yield value
+        elif name == "languages" and isinstance(value, dict):
+            for language in value.values():
+                if isinstance(language, dict):
+                    yield from (
+                        v
+                        for k, v in language.items()
+                        if str(k).lower() == "contentdir" and isinstance(v, str)
+                    )
 
 
 def _fixed_content(path: Path) -> bytes | None:

@@ -116,6 +116,30 @@ def test_config_folder_and_theme_cascades_are_renamed_and_resources_are_not_read
     assert (source / "content/bundle/data.json").read_bytes() == files["content/bundle/data.json"]
 
 
+def test_a_themes_content_and_the_configured_content_folders_are_renamed_too(tmp_path: Path) -> None:
+    """The relearn theme keeps its search page in its own content/, with `_build`: the build failed on
+    it naming no file, the site's own content having none. So did a site whose pages are in
+    `contentDir = "pages"` and a language's own contentDir."""
+    headless = b'+++\ntitle = "Search"\n[_build]\nrender = "never"\n+++\n'
+    files = {
+        "hugo.toml": (
+            b'title = "x"\ntheme = "relearn"\ncontentDir = "pages"\n'
+            b'[languages.en]\nweight = 1\n[languages.fr]\ncontentDir = "french"\nweight = 2\n'
+        ),
+        "themes/relearn/content/_relearn/_index.md": headless,
+        "pages/notes/index.md": headless,
+        "french/notes.md": headless,
+        "elsewhere/notes.md": headless,  # read by no one: left as it is
+    }
+    source = write_tree(tmp_path / "site", files)
+    (note,) = rename_build_options(source)
+    assert note.startswith("pages/notes/index.md and 2 more set build options as _build"), note
+    renamed = headless.replace(b"[_build]", b"[build]")
+    for path in ("themes/relearn/content/_relearn/_index.md", "pages/notes/index.md", "french/notes.md"):
+        assert (source / path).read_bytes() == renamed, path
+    assert (source / "elsewhere/notes.md").read_bytes() == headless
+
+
 def test_mmark_pages_fail_and_build_as_markdown(tmp_path: Path) -> None:
     # CorrelAid's site wrote its event pages in Mmark, which Hugo removed.
     site = {
