@@ -14,6 +14,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+#: How a result's `theme_fallback` begins when the site's own theme was missing from the source (the
+#: build stage warns of it), not merely absent (a site of content alone, which Presslift's theme serves).
+THEME_MISSING = "its theme is not in the source"
+
 
 @dataclass(frozen=True)
 class StageRender:

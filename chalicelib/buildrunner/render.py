@@ -30,7 +30,7 @@ from chalicelib import hugo
 from chalicelib.artifacts import pack, unpack_stream
 from chalicelib.budget import TimeBudget
 from chalicelib.buildrunner import hugocache, segments
-from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
+from chalicelib.buildrunner.job import THEME_MISSING, BuildJob, RunnerResult, StageRender
 from chalicelib.buildrunner.reaper import arm, kill_strays
 from chalicelib.errors import BuildError, PipelineError
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR
@@ -297,7 +297,7 @@ def _render(
         if "--theme" in flags or "failed to load modules" not in exc.log_tail:
             raise
         missing = exc
-        reason = f"its theme is not in the source ({exc.log_tail.strip().splitlines()[-1][:200]})"
+        reason = f"{THEME_MISSING} ({exc.log_tail.strip().splitlines()[-1][:200]})"
     flags = _use_presslift_theme(source, flags, reason, logs)
     try:
         return build(flags), flags, reason

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from chalicelib.artifacts import log_key, runner_output_key, scratch_archive, unpack
 from chalicelib.budget import TimeBudget
-from chalicelib.buildrunner.job import BuildJob, RunnerResult, StageRender
+from chalicelib.buildrunner.job import THEME_MISSING, BuildJob, RunnerResult, StageRender
 from chalicelib.errors import BuildError
 from chalicelib.manifest import Manifest
 from chalicelib.notes import listed
@@ -94,6 +94,7 @@ class Built:
             ("hugo_notes", "hugo-warning"),
             ("script_notes", "inline-script"),
             ("load_notes", "page-host-refused"),
+            ("theme_notes", "theme-replaced"),
         ):
             notes = {note for tree in self.trees.values() for note in tree.get(key, [])}
             found += [{"code": code, "message": note} for note in sorted(notes)]
@@ -146,6 +147,12 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
                 ]
         if noindex is not None:
             trees[PREVIEW]["noindex"] = noindex.changed
+        if result.theme_fallback.startswith(THEME_MISSING):  # said in the summary alone, it went unseen
+            trees[stages[0].stage]["theme_notes"] = [
+                f"built with Presslift's theme in place of the site's own: {result.theme_fallback}; commit "
+                "the theme under themes/, or list its git submodule in .gitmodules (a folder GitHub keeps "
+                "as a submodule link with no .gitmodules entry is not fetched)"
+            ]
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
     redirects = max((tree.get("redirects", 0) for tree in trees.values()), default=0)
     files += f", {redirects} redirect{'' if redirects == 1 else 's'} from _redirects" if redirects else ""

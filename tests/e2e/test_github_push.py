@@ -482,6 +482,19 @@ def test_front_matter_that_repeats_a_key_builds_with_the_last_and_the_run_says_w
     ]
 
 
+def test_a_site_whose_theme_is_missing_is_built_with_presslifts_and_warned_of(cloud, api, github):
+    """A real blog names the theme mainroad, kept as a submodule link with no .gitmodules entry, which
+    is never fetched: it went live in Presslift's theme with only the build summary saying so."""
+    files = {**site_files("Themeless"), "hugo.toml": b'title = "Harbour Git Site"\ntheme = "mainroad"\n'}
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    (warning,) = [
+        w["message"] for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "theme-replaced"
+    ]
+    assert warning.startswith("built with Presslift's theme in place of the site's own: its theme is not in")
+    assert warning.endswith("a submodule link with no .gitmodules entry is not fetched)")
+
+
 def test_a_sites_vercel_redirects_are_kept(cloud, api, github):
     vercel = json.dumps(
         {"redirects": [{"source": "/articles/:path*", "destination": "/posts/:path*", "permanent": True}]}
