@@ -175,12 +175,32 @@ def _remote_hint(log: str) -> str:
             if len(hosts) > 1
             else ""
         )
+        others = _other_errors(log)
+        besides = (
+            f" (Hugo reports {others} other error{'s' * (others != 1)} as well, below: allowing the host "
+            "alone will not make the build pass)"
+            if others
+            else ""
+        )
         return (
             f"the site fetches {urls[0]}{more} while it builds (resources.GetRemote), and Presslift's builds "
             "fetch nothing from hosts the site's operator has not allowed: ask them to run `presslift site "
-            f"update SITE --remote-hosts {','.join(hosts)}`, or commit the files under assets/"
+            f"update SITE --remote-hosts {','.join(hosts)}`, or commit the files under assets/{besides}"
         )
     return ""
+
+
+def _other_errors(log: str) -> int:
+    """Hugo's ERROR lines that are not about a refused fetch, nor its closing count: a real site's
+    first line named the host to allow, and two more errors stopped its build after that."""
+    return sum(
+        1
+        for line in log.splitlines()
+        if "ERROR" in line
+        and "security.http" not in line
+        and "resources.GetRemote" not in line
+        and "error building site: logged" not in line
+    )
 
 
 def _content_hint(log: str) -> str:

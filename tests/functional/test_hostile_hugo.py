@@ -432,6 +432,20 @@ def test_a_failure_the_policy_causes_says_what_the_author_can_do(tmp_path, monke
     )
 
 
+def test_a_refused_fetch_beside_other_errors_does_not_read_as_the_only_cause(tmp_path):
+    """A real site's first line named the host to allow, and allowing it would have left two more
+    errors stopping the build: the hint says there are others."""
+    fetch = '{{ with resources.GetRemote "https://data.example.test/a.json" }}{{ .Content }}{{ end }}'
+    files = {"layouts/home.html": fetch, "layouts/single.html": '{{ errorf "template title not found" }}'}
+    with pytest.raises(BuildError) as failed:
+        build(tmp_path, site(tmp_path, files))
+    assert "--remote-hosts data.example.test" in str(failed.value)
+    assert "as well, below: allowing the host alone will not make the build pass)" in str(failed.value)
+    with pytest.raises(BuildError) as alone:
+        build(tmp_path / "alone", site(tmp_path / "alone", {"layouts/home.html": fetch}))
+    assert "--remote-hosts data.example.test" in str(alone.value) and "as well" not in str(alone.value)
+
+
 def test_a_host_the_operator_allowed_passes_the_policy_and_no_other_does(tmp_path):
     template = (
         '{{ with try (resources.GetRemote "https://data.example.test/a.json") }}{{ with .Err }}'
