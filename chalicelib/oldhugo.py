@@ -43,10 +43,12 @@ from chalicelib.removedfeatures import replace_removed_features
 from chalicelib.removedsettings import drop_removed_settings
 from chalicelib.removedshortcodes import add_removed_shortcodes
 from chalicelib.shadowedpartials import rename_shadowing_partials
+from chalicelib.sitefolders import use_default_folders
 
 
 def adapt(site_root: Path, allowed_hosts: tuple[str, ...]) -> list[str]:
     """Write what the site needs to build on this Hugo; one note per stand-in or replacement."""
+    use_default_folders(site_root)  # where the passes below look (sitefolders.py)
     notes = [note(name) for name in add_internal_templates(site_root)] + rename_shadowing_partials(site_root)
     add_removed_shortcodes(site_root, allowed_hosts)
     notes += (

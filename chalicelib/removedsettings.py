@@ -75,7 +75,7 @@ def drop_removed_settings(site_root: Path) -> list[str]:
         if not found or path.is_symlink() or path.stat().st_size > MAX_CONFIG_FILE:
             continue
         root = None if path.stem in ("hugo", "config") else path.stem.lower()
-        fixed = _without(path.read_text(encoding="utf-8"), path.suffix, root, found)
+        fixed = without_settings(path.read_text(encoding="utf-8"), path.suffix, root, found)
         if fixed is None:
             continue
         path.write_text(fixed, encoding="utf-8")
@@ -118,8 +118,9 @@ def _expected(data: Any, root: str | None, found: list[tuple[str, ...]]) -> Any:
     return whole if root is None else whole[root]
 
 
-def _without(text: str, suffix: str, root: str | None, found: list[tuple[str, ...]]) -> str | None:
-    """`text` without the removed settings, or None where that cannot be done exactly."""
+def without_settings(text: str, suffix: str, root: str | None, found: list[tuple[str, ...]]) -> str | None:
+    """`text` (a config file's, `suffix` its format, `root` the key a config folder's file stands for)
+    without the settings at the paths `found`, or None where that cannot be done exactly."""
     try:
         if suffix == ".json":
             data = json.loads(text)
