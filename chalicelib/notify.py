@@ -13,6 +13,7 @@ statuses in order, and only the deploy function's role reads the GitHub token.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib import approvals, events, runview
@@ -49,7 +50,7 @@ class Notifier:
 
     def _publish(self, subject: str, body: str) -> None:
         self._topics.sns.publish(
-            TopicArn=self._settings.approvals_topic_arn, Subject=subject[:100], Message=body
+            TopicArn=self._settings.approvals_topic_arn, Subject=sns_subject(subject), Message=body
         )
 
     def approval_requested(self, run: Run, approval_url: str) -> None:
@@ -164,3 +165,15 @@ def post_commit_status(svc: Services, status: events.CommitStatus) -> None:
         )
     except Exception:
         log.exception("could not post the %s status of run %s", status.state, status.run_id)
+
+
+#: SNS refuses a subject of 100 characters or more, or with a line break or control character in it.
+SUBJECT_MAX = 99
+
+
+def sns_subject(subject: str) -> str:
+    """`subject` as SNS takes it: a commit message's first line may hold a tab, a carriage return or
+    an escape character, and SNS would refuse the approval email over it (the run would wait for an
+    approval no one was asked for)."""
+    shown = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in subject)
+    return " ".join(shown.split())[:SUBJECT_MAX]

@@ -76,3 +76,18 @@ def test_the_failure_email_names_the_stage_and_its_error(provisioned: Services) 
         and "Status:       failed at deploy-staging, 39 warnings" in body
     )
     assert f"{svc.settings.api_url}/runs/r1/page" in body and "Took:         1 m 12 s" in body
+
+
+def test_a_subject_sns_would_refuse_is_made_one_it_takes(provisioned: Services) -> None:
+    """SNS refuses a subject of 100 characters or more, or with a control character: a commit message's
+    first line with a tab or an escape character would have cost the run its approval email."""
+    from chalicelib.notify import sns_subject
+
+    svc = Services(provisioned.settings, clock=lambda: NOW)
+    url = mailbox(svc)
+    run = finished_run("failed", "deploy-staging")
+    run.site = "demo\tsite\x1b[31m"
+    svc.notifier.run_failed(run)
+    subject, _ = received(svc, url)
+    assert subject == "[Presslift] demo site [31m: deploy-staging failed"
+    assert len(sns_subject("x" * 300)) == 99 and sns_subject("a\u2028b\r\nc") == "a b c"
