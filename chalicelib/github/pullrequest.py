@@ -55,6 +55,10 @@ class PullRequestEvent:
         return f"refs/pull/{self.number}/head"
 
 
+#: Whose head a pull request from a deleted fork has (GitHub sends `head.repo: null`).
+DELETED_FORK = "(a deleted fork)"
+
+
 def parse_pull_request(data: Mapping[str, Any]) -> PullRequestEvent:
     action = _text(data, "action")
     pr = _object(data, "pull_request")
@@ -64,10 +68,13 @@ def parse_pull_request(data: Mapping[str, Any]) -> PullRequestEvent:
     head, base = _object(pr, "head", "pull_request."), _object(pr, "base", "pull_request.")
     repository = _repo_name(_object(data, "repository"), "repository")
     head_repo = head.get("repo")
-    # A fork that was deleted leaves `head.repo` null: the head still lives in the base repository.
-    head_repository = (
-        _repo_name(head_repo, "pull_request.head.repo") if isinstance(head_repo, dict) else repository
-    )
+    # A fork that was deleted leaves `head.repo` null. Closing such a pull request removes its preview,
+    # read as the base repository's; anything else is taken for a fork's, whose it cannot tell, so a
+    # site that builds no forks' pull requests never builds its code.
+    if isinstance(head_repo, dict):
+        head_repository = _repo_name(head_repo, "pull_request.head.repo")
+    else:
+        head_repository = repository if action == "closed" else DELETED_FORK
     sha = _text(head, "sha", "pull_request.head.")
     if not _SHA.match(sha):
         raise InputError(f"pull_request payload: pull_request.head.sha {sha[:60]!r} is not a commit SHA")

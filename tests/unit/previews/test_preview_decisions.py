@@ -86,9 +86,15 @@ def test_pull_request_decisions(name: str, body: dict[str, Any], site: Site, act
         assert decision.path == "previews/pr-12/"
 
 
-def test_a_deleted_fork_reads_as_the_base_repository() -> None:
+def test_a_deleted_forks_pull_request_is_a_forks_until_it_is_closed() -> None:
+    """GitHub sends `head.repo: null` once the fork is gone: closing the pull request removes its
+    preview, as the base repository's; any other action is a fork's, whose code a site that builds no
+    forks' pull requests never builds."""
     body = payload()
     body["pull_request"]["head"]["repo"] = None
+    event = parse_pull_request(body)
+    assert event.head_repository == "(a deleted fork)" and event.fork
+    body["action"] = "closed"
     event = parse_pull_request(body)
     assert event.head_repository == REPO and not event.fork
 
