@@ -8,8 +8,10 @@ before they are packed: a real proof of concept put a script in another site's p
 So the runner's process is Linux's child subreaper (`prctl(PR_SET_CHILD_SUBREAPER)`): a process that
 leaves its parent, however it detaches, becomes the runner's child instead of init's, and
 `kill_strays` kills every process below the runner after each command of a repository's and at the
-start and end of each job. Only the runner's own process is armed (`arm`): elsewhere, as in a test
-run or the local cloud's own process, `kill_strays` does nothing.
+start and end of each job. Only the runner's own process is armed (`arm`: `python -m
+chalicelib.buildrunner`, and the runner function's process where Lambda names the function):
+elsewhere, as in a test run that calls the handler or the local cloud's own process, whose other
+children are not the job's, `kill_strays` does nothing.
 """
 
 from __future__ import annotations

@@ -47,9 +47,15 @@ _CHUNK = 1024 * 1024
 MARGIN_SECONDS = 5.0
 
 
+#: Set by Lambda (and the local cloud's packaged mode) in a function's own process. Where the handler is
+#: called by another program (a test), that program's other children are not the job's to kill.
+LAMBDA_FUNCTION_ENV = "AWS_LAMBDA_FUNCTION_NAME"
+
+
 def handle(event: dict[str, Any]) -> dict[str, Any]:
     """The runner function's handler: the job as its event, the result as its answer."""
-    arm()  # the runner function's own process: nothing a job starts outlives it (reaper.py)
+    if os.environ.get(LAMBDA_FUNCTION_ENV):  # Lambda's process for the runner function alone (reaper.py)
+        arm()
     try:
         result: dict[str, Any] = json.loads(run_job(BuildJob.from_json(json.dumps(event))).to_json())
     finally:

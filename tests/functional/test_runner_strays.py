@@ -88,3 +88,35 @@ def test_only_the_runners_own_process_kills(tmp_path):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_the_runner_functions_handler_arms_only_in_lambdas_process(tmp_path, monkeypatch):
+    """A test that called the handler in its own process armed that process, and the next Hugo run
+    killed the test's browser: the handler arms where Lambda names the function, and nowhere else."""
+    import json
+
+    from chalicelib.buildrunner import render
+    from chalicelib.buildrunner.job import BuildJob
+
+    monkeypatch.delenv(render.LAMBDA_FUNCTION_ENV, raising=False)
+    missing = (tmp_path / "source.tar.gz").as_uri()
+    job = BuildJob(missing, (tmp_path / "out.tgz").as_uri(), (tmp_path / "log").as_uri(), (), seconds=30)
+    assert render.handle(json.loads(job.to_json()))["ok"] is False and not reaper.armed()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys\nfrom chalicelib.buildrunner import reaper, render\n"
+            "render.handle(json.loads(sys.argv[1]))\nprint(reaper.armed())",
+            job.to_json(),
+        ],
+        env={
+            **os.environ,
+            "PYTHONPATH": str(CODE_ROOT),
+            render.LAMBDA_FUNCTION_ENV: "presslift-build-runner",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "True", done.stderr
