@@ -35,7 +35,7 @@ from chalicelib.usage import Usage
 from chalicelib.work import artifacts, buildcache, segmented, site_config, work_dir
 from chalicelib.work.parity import ProdParity
 from chalicelib.work.treestore import store_stream
-from chalicelib.work.unfetched import with_unfetched
+from chalicelib.work.unfetched import fetch_left_out, with_unfetched
 
 STAGING, PROD = "staging", "prod"
 # Of the time left, what the runner may not use: this stage still unpacks, hashes and stores every tree.
@@ -147,7 +147,9 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
                 ]
         if noindex is not None:
             trees[PREVIEW]["noindex"] = noindex.changed
-        if result.theme_fallback.startswith(THEME_MISSING):  # said in the summary alone, it went unseen
+        if result.theme_fallback.startswith(THEME_MISSING) and not fetch_left_out(run):
+            # said in the summary alone, it went unseen (where the fetch stage could not add something,
+            # its own warning names it already)
             trees[stages[0].stage]["theme_notes"] = [
                 f"built with Presslift's theme in place of the site's own: {result.theme_fallback}; commit "
                 "the theme under themes/, or list its git submodule in .gitmodules (a folder GitHub keeps "

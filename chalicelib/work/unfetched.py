@@ -29,15 +29,21 @@ MISSING = re.compile(
 NAMED = re.compile(r"[^\s:(]+")
 
 
-def with_unfetched(failed: BuildError, run: Run) -> BuildError:
-    """`failed`, led by what the fetch stage could not add to the source where its error names
-    something missing, else followed by it."""
+def fetch_left_out(run: Run) -> list[str]:
+    """The fetch stage's warnings of what it could not add to the source (a submodule, a module, an
+    LFS file)."""
     fetched = run.stage("fetch").detail if run.has_stage("fetch") else {}
-    notes = [
+    return [
         str(warning.get("message"))
         for warning in fetched.get("warning_list", [])
         if isinstance(warning, dict) and warning.get("code") in UNFETCHED
     ]
+
+
+def with_unfetched(failed: BuildError, run: Run) -> BuildError:
+    """`failed`, led by what the fetch stage could not add to the source where its error names
+    something missing, else followed by it."""
+    notes = fetch_left_out(run)
     if not notes:
         return failed
     more = f" and {len(notes) - MAX_UNFETCHED} more" if len(notes) > MAX_UNFETCHED else ""
