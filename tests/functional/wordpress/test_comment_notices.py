@@ -189,9 +189,16 @@ def test_approved_comments_with_code_samples_are_kept_and_their_code_shown():
     )
     handler = replace(comment(2), content='Try <select onChange="javascript:document.info.submit()">.')
     injected = replace(comment(3), content='Nice post<script src="https://evil.example/x.js"></script>')
-    kept, spam = screen([sample, handler, injected])
-    assert [c.id for c in kept] == [1, 2]
+    form = replace(
+        comment(4),
+        content='<pre lang=\'html\'>\n<form method="get" action="javascript:go()">\n<select name="n">'
+        "<option>Pick one:</option><option>20</option></select>\n</form>\n</pre>",
+    )
+    kept, spam = screen([sample, handler, injected, form])
+    assert [c.id for c in kept] == [1, 2, 4]
     assert [(c.id, reason) for c, reason in spam] == [(3, "script: https://evil.example/x.js")]
     shown = threaded(kept, "+00:00")
     assert '$("#s1").val("4");' in shown[0]["content"] and "<script" not in shown[0]["content"]
     assert "onChange" not in shown[1]["content"] and "javascript" not in shown[1]["content"]
+    assert "Pick one:" in shown[2]["content"] and "<form" not in shown[2]["content"]
+    assert "javascript" not in shown[2]["content"]
