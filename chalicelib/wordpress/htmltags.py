@@ -5,6 +5,8 @@ A body with any tag outside `HANDLED` goes to markdownify whole (see `markdown.c
 
 from __future__ import annotations
 
+from chalicelib.wordpress.formchoice import FORM_CHOICES
+
 INLINE = frozenset(
     [
         "a",
@@ -43,7 +45,7 @@ INLINE = frozenset(
         "nobr",
         "time",
         "wbr",
-        # a form's controls: their text (the form cannot be sent from a static page); see FORM_CHOICES
+        # a form's controls: their text (the form cannot be sent from a static page); see formchoice.py
         "button",
         "label",
         "textarea",
@@ -89,6 +91,4 @@ TABLE = frozenset(["table", "caption", "colgroup", "col", "thead", "tbody", "tfo
 DEFINITIONS = frozenset(["dl", "dt", "dd"])
 # Players with their fallback text inside: the text is what Markdown can keep of them.
 TEXT_ONLY = frozenset(["video", "audio", "source", "track", "picture"])
-# A drop-down is the choice it shows; a button input its label; another input nothing (markdown.py).
-FORM_CHOICES = frozenset(["select", "option", "optgroup", "input"])
 HANDLED = INLINE | BLOCK | TABLE | DEFINITIONS | TEXT_ONLY | FORM_CHOICES

@@ -95,11 +95,9 @@ def _latest_posts(
             "dynamic-block",
             "latest posts: lists every author's posts, not only one author's as WordPress did",
         )
-    order = _text(settings, "order", "desc").lower()
     return {
         "count": str(_number(settings, "postsToShow", 5)),
-        "orderby": "title" if _text(settings, "orderBy", "date") == "title" else "date",
-        "order": "asc" if order == "asc" else "desc",
+        **_ordering(settings),
         "categories": "|".join(categories),
         "date": _flag(settings, "displayPostDate"),
         "author": _flag(settings, "displayAuthor"),
@@ -134,15 +132,13 @@ def query_loop(
     excerpt = re.search(r"<!--\s*wp:post-excerpt(\s+\{[^>]*?\})?\s*/-->", template)
     content = "full" if "wp:post-content" in template else "excerpt" if excerpt else ""
     excerpt = excerpt if content == "excerpt" else None
-    order = _text(query, "order", "desc").lower()
     layout = _settings(attributes).get("displayLayout")
     columns = layout.get("columns") if isinstance(layout, dict) and layout.get("type") == "flex" else None
     return hugo_shortcode(
         "latest-posts",
         {
             "count": str(_number(query, "perPage", 10)),
-            "orderby": "title" if _text(query, "orderBy", "date") == "title" else "date",
-            "order": "asc" if order == "asc" else "desc",
+            **_ordering(query),
             "categories": "|".join(categories),
             "date": "true" if "wp:post-date" in template else "",
             "author": "true" if "wp:post-author" in template else "",
@@ -174,6 +170,14 @@ def _category_names(value: object, term_value: TermValue) -> tuple[list[str], bo
         else:
             unnamed = True
     return names, unnamed
+
+
+def _ordering(settings: dict[str, Any]) -> dict[str, str]:
+    """A list's order as the shortcode takes it: by date (or title), newest first (or "asc")."""
+    return {
+        "orderby": "title" if _text(settings, "orderBy", "date") == "title" else "date",
+        "order": "asc" if _text(settings, "order", "desc").lower() == "asc" else "desc",
+    }
 
 
 def _settings(attributes: str) -> dict[str, Any]:

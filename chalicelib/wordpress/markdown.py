@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from chalicelib.wordpress.anchors import heading_id
+from chalicelib.wordpress.formchoice import FORM_CHOICES, form_choice
 from chalicelib.wordpress.fragment import text_content
 from chalicelib.wordpress.htmlstyle import (
     STYLED_INLINE,
@@ -37,7 +38,7 @@ from chalicelib.wordpress.htmlstyle import (
     script_tag,
     styled_emphasis,
 )
-from chalicelib.wordpress.htmltags import BLOCK, EMPHASIS, FORM_CHOICES, HANDLED, HEADINGS, MARKED
+from chalicelib.wordpress.htmltags import BLOCK, EMPHASIS, HANDLED, HEADINGS, MARKED
 from chalicelib.wordpress.mdescape import INLINE as INLINE_MARKUP
 from chalicelib.wordpress.mdescape import (
     LINE_MARKS,
@@ -235,17 +236,6 @@ def _children(el: Any, ctx: _Context) -> str:
         if tail:
             parts.append(_text(tail, ctx))
     return "".join(parts)
-
-
-def _form_choice(el: Any) -> str:
-    """What a reader sees of a form's drop-down (its chosen option, else its first) or input (a
-    button's label): a shop page's "Sort by" list ran all its options together as one word."""
-    if el.tag == "input":
-        button = (el.get("type") or "").lower() in ("submit", "button", "reset")
-        return " " + " ".join((el.get("value") or "").split()) + " " if button else ""
-    options = list(el.iter("option"))
-    shown = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
-    return " " + " ".join(text_content(shown).split()) + " " if shown is not None else ""
 
 
 def _literal_backslashes(text: str) -> str:
@@ -453,7 +443,7 @@ def _element(el: Any, ctx: _Context) -> str:
         tick = "``" if "`" in inner else "`"
         return _wrap(tick, inner) if tick == "`" else f"`` {inner.strip()} ``"
     if tag in FORM_CHOICES:
-        return _text(_form_choice(el), ctx)
+        return _text(form_choice(el), ctx)
     block = tag in BLOCK
     if block:
         ctx.line_start = tag not in HEADINGS  # a heading's text follows its `#`s

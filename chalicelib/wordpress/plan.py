@@ -55,13 +55,11 @@ from chalicelib.wordpress.oldurls import (
 )
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.pagealiases import drop_aliases_that_are_pages
+from chalicelib.wordpress.pagefolders import PageFolders
 from chalicelib.wordpress.polylang import TAXONOMY as LANGUAGE_TAXONOMY
 from chalicelib.wordpress.polylang import Language, polylang_languages
 from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
 from chalicelib.wordpress.slugs import (
-    MAX_PATH_BYTES,
-    MAX_SEGMENT_BYTES,
-    SUFFIX_BYTES,
     SlugRegistry,
     slugify,
 )
@@ -402,47 +400,7 @@ class Planner:
         }:
             registry.reserve("", reserved)
         lists -= {plan.options.posts_section, *(self._section_for(i.type) for i in self._items)}
-        folders: dict[int, str] = {}
-
-        def eligible_parent(light: _Light) -> _Light | None:
-            parent = by_id.get(light.parent) if light.parent in written and light.parent != light.id else None
-            return parent if parent is not None and parent.type == "page" else None
-
-        def page_folder(light: _Light) -> str:
-            """The page's folder, under its parent's: found going up the parents (iteratively: an
-            export can nest pages as deep as it likes) and placed coming down. A loop of parents is
-            cut where it closes; a folder that would pass MAX_PATH_BYTES goes to the top level."""
-            chain = [light]
-            seen = {light.id}
-            while chain[-1].id not in folders:
-                parent = eligible_parent(chain[-1])
-                if parent is None or parent.id in seen:
-                    break
-                chain.append(parent)
-                seen.add(parent.id)
-            for depth in range(len(chain) - 1, -1, -1):
-                page = chain[depth]
-                if page.id in folders:
-                    continue
-                parent_folder = folders[chain[depth + 1].id] if depth + 1 < len(chain) else ""
-                if len(parent_folder.encode()) + 1 + MAX_SEGMENT_BYTES + SUFFIX_BYTES > MAX_PATH_BYTES:
-                    plan.flattened.append((page.id, parent_folder))
-                    parent_folder = ""
-                wanted = slugify(page.slug or page.title)
-                if (
-                    not parent_folder
-                    and wanted in lists
-                    and page.id not in plan.children_by_parent
-                    and statuses[page.id] == "published"
-                ):
-                    lists.discard(wanted)
-                    plan.list_pages[page.id] = folders[page.id] = wanted
-                    continue
-                slug, renamed = registry.claim(parent_folder, page.slug or page.title, f"page-{page.id}")
-                if renamed:
-                    plan.renamed.append((page.id, page.slug or page.title, slug))
-                folders[page.id] = f"{parent_folder}/{slug}".lstrip("/")
-            return folders[light.id]
+        page_folders = PageFolders(plan, registry, dict(by_id), statuses, lists)
 
         links: dict[str, str] = {}  # a published item's own old address -> its new URL
         front = front_page_id(
@@ -454,7 +412,7 @@ class Planner:
             if light.id not in written:
                 continue
             if light.type == "page":
-                folder = page_folder(light)
+                folder = page_folders.folder(light)
                 section = folder.split("/", 1)[0]
                 slug = folder.rsplit("/", 1)[-1]
             else:
