@@ -33,6 +33,13 @@ class Reach:
     calls: set[Call] = field(default_factory=set)
     names: set[str] = field(default_factory=set)  # every name and attribute its reachable code reads
     unresolved: set[str] = field(default_factory=set)
+    #: Per call, the names read by the code that leads to it: the function that sends it and every
+    #: function of this reach on a path to that one (a secret's name is read where the secret is asked
+    #: for, not in the code beside it that only validates a site's settings).
+    leading: dict[Call, frozenset[str]] = field(default_factory=dict)
+
+    def names_leading_to(self, call: Call) -> frozenset[str]:
+        return self.leading.get(call, frozenset(self.names))
 
     @property
     def actions(self) -> frozenset[str]:

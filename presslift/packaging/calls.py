@@ -401,6 +401,7 @@ class CodeBase(CodeIndex):
     def reach(self, function: str, handlers: list[str]) -> Reach:
         found = Reach(function)
         seen: set[str] = set()
+        callers: dict[str, set[str]] = {}  # within this reach: who may call each function
         todo = list(handlers)
         while todo:
             qual = todo.pop()
@@ -415,8 +416,27 @@ class CodeBase(CodeIndex):
             found.calls |= calls
             found.names |= names
             found.unresolved |= unresolved
+            for callee in callees:
+                callers.setdefault(callee, set()).add(qual)
             todo.extend(callees - seen)
+        for qual in seen:
+            sent = self._edges[qual][1]
+            if sent:
+                leading = frozenset(n for a in _upstream(qual, callers) for n in self._edges[a][2])
+                found.leading.update((call, leading) for call in sent)
         return found
+
+
+def _upstream(qual: str, callers: dict[str, set[str]]) -> set[str]:
+    """`qual` and every function on a path to it (by the callers recorded in one reach)."""
+    found = {qual}
+    todo = [qual]
+    while todo:
+        for caller in callers.get(todo.pop(), ()):
+            if caller not in found:
+                found.add(caller)
+                todo.append(caller)
+    return found
 
 
 @functools.cache

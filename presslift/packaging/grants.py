@@ -4,7 +4,9 @@ one of the stack's own ARNs (or one the operator allowed through a stack paramet
 The actions come from the code (`calls.py`: the AWS operations each handler can reach); the
 resources from `RESOURCES`, which says which of the stack's resources each service's actions apply
 to, selected by the setting a function's code reads to find them (a function that never reads
-`artifacts_bucket` gets no grant on the artifacts bucket, whatever it calls). Nothing here says which
+`artifacts_bucket` gets no grant on the artifacts bucket, whatever it calls). Each call selects from
+the names that concern it (`_selecting_names`): an S3 call from the buckets its module works on
+(`BUCKETS_OF_MODULE`), an SSM call from the names read on the way to it. Nothing here says which
 actions a function has. What Lambda itself does for a function follows from its trigger and
 placement: its log group, polling its own queue, and for the code-drop mount function mounting EFS in
 the VPC. The only `Resource: "*"` grants are the ones AWS requires: for Lambda's VPC networking
@@ -21,7 +23,7 @@ from typing import Any
 from chalicelib import buildrunner, codemount, resources
 from presslift.packaging import calls, logical, tracing
 from presslift.packaging.appmodel import Function
-from presslift.packaging.awscalls import Reach
+from presslift.packaging.awscalls import Call, Reach
 from presslift.packaging.logical import arn, ref, sub
 
 Statement = dict[str, Any]
@@ -151,6 +153,30 @@ def _buckets(names: frozenset[str]) -> list[tuple[Any, bool]]:
     return found
 
 
+#: The buckets each module's S3 calls work on, by the settings that name them (a package: its modules).
+#: A function's code may name a bucket for other reasons (a site's URL names its stage's bucket): only
+#: the buckets of the module that sends a call are granted for it, so the build function, which
+#: reads the site buckets' names and stores artifacts, may not write to a site.
+BUCKETS_OF_MODULE: dict[str, frozenset[str]] = {
+    "chalicelib.artifacts": frozenset({"artifacts_bucket"}),
+    "chalicelib.ingest": frozenset({"ingest_bucket", "parse_export_key"}),
+    "chalicelib.work.convert": frozenset({"ingest_bucket", "parse_export_key"}),
+    "chalicelib.publish": frozenset({"site_buckets"}),
+}
+
+
+def buckets_of_module(call: Call) -> frozenset[str]:
+    """The settings naming the buckets `call`'s module works on (GrantError for an unlisted module)."""
+    module = call.where.split(":", 1)[0]
+    for prefix in sorted(BUCKETS_OF_MODULE, key=len, reverse=True):
+        if module == prefix or module.startswith(prefix + "."):
+            return BUCKETS_OF_MODULE[prefix]
+    raise GrantError(
+        f"{module} calls s3:{call.operation} at {call.where}, but grants.py BUCKETS_OF_MODULE does not "
+        "say which buckets its S3 calls work on"
+    )
+
+
 def _s3(names: frozenset[str], function: Function, action: str) -> list[Resource]:
     found: list[Resource] = []
     for bucket, owned in _buckets(names):
@@ -242,6 +268,18 @@ class GrantError(ValueError):
     """A function calls a service on no resource the stack knows: the message says which and where."""
 
 
+def _selecting_names(call: Call, reach: Reach) -> frozenset[str]:
+    """The names that select `call`'s resources: for S3, the function's reads of the buckets the call's
+    module works on; for SSM, the names read by the code leading to the call (a parameter's name is
+    made where it is asked for: tests/unit/test_grant_scope.py holds every read to that); for the
+    others, every name the function reads."""
+    if call.service == "s3":
+        return frozenset(reach.names) & buckets_of_module(call)
+    if call.service == "ssm":
+        return reach.names_leading_to(call)
+    return frozenset(reach.names)
+
+
 def _from_calls(function: Function, reach: Reach) -> list[Statement]:
     """One statement per set of resources; a site-owned list gets its own statement, present only
     when its parameter is not empty."""
@@ -253,8 +291,9 @@ def _from_calls(function: Function, reach: Reach) -> list[Statement]:
                 f"{function.name} calls {call.service}:{call.operation} at {call.where}, a service the stack "
                 "grants nothing of (presslift/packaging/grants.py RESOURCES)"
             )
+        names = _selecting_names(call, reach)
         for action in call.actions:
-            targets = select(frozenset(reach.names), function, action)
+            targets = select(names, function, action)
             if not targets:
                 raise GrantError(
                     f"{function.name} calls {call.service}:{call.operation} at {call.where}, but its code "
