@@ -135,6 +135,10 @@ class PreviewRemoval:
     reason: str
     #: What asked for it (the delivery id): one removal per request, a repeat is dropped.
     requested_by: str
+    #: The scheduled sweep's request for a preview idle this many days: removed only if it still is
+    #: when the deploy function gets to it (a push since keeps it). 0: remove it whatever (a closed
+    #: pull request, a deleted branch).
+    idle_days: int = 0
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,16 @@ def remove(svc: Services, request: events.PreviewRemoval) -> None:
     if preview is None:
         log.info("no preview %s of %s to remove (%s)", request.path, request.site, request.reason)
         return
+    if request.idle_days:
+        from chalicelib.previews.expiry import is_idle
+
+        if not is_idle(preview, request.idle_days, svc.clock()):
+            log.info(
+                "preview %s of %s is kept: it changed after the sweep found it idle",
+                request.path,
+                request.site,
+            )
+            return
     site = svc.sites.registration(request.site)
     removed = apply_removal(svc, site, preview, request.reason)
     log.info("preview %s of %s: %s", request.path, request.site, removed.summary)

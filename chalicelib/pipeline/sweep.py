@@ -10,7 +10,7 @@ from chalicelib import deadletters, events
 from chalicelib.collaborators import Reporting
 from chalicelib.errors import NotFoundError, PipelineError
 from chalicelib.pipeline.flow import import_run_id
-from chalicelib.pipeline.steps import after_failure, end_unfinished
+from chalicelib.pipeline.steps import after_failure, end_unfinished, enqueue
 from chalicelib.runs import Run
 from chalicelib.services import Services
 
@@ -101,12 +101,31 @@ def fail_dead_lettered(svc: Services) -> list[str]:
 
 def scheduled_sweep(svc: Services) -> dict[str, list[str]]:
     """Every 15 minutes: approvals past their time expire; runs whose message reached a DLQ fail;
-    previews idle past their site's time are removed."""
+    previews idle past their site's time are queued for removal by the deploy function."""
     from chalicelib.pipeline.approval import expire_approvals
-    from chalicelib.previews.expiry import expire_idle_previews
 
     return {
         "expired": expire_approvals(svc),
         "dead_lettered": fail_dead_lettered(svc),
-        "previews_removed": [f"{r.site}: {r.summary}" for r in expire_idle_previews(svc, svc.clock())],
+        "previews_to_remove": queue_idle_removals(svc),
     }
+
+
+def queue_idle_removals(svc: Services) -> list[str]:
+    """Queue the removal of each preview idle past its site's time (`previews.expiry`): the deploy
+    function removes it in the site's FIFO group, after any publish of it still queued, if it is still
+    idle then. One removal per idle spell: a later sweep's repeat is dropped by the queue."""
+    from chalicelib.previews.expiry import idle_previews
+
+    queued: list[str] = []
+    for idle in idle_previews(svc, svc.clock()):
+        request = events.PreviewRemoval(
+            idle.site,
+            idle.path,
+            idle.reason,
+            requested_by=f"idle-since-{idle.updated_at}",
+            idle_days=idle.idle_days,
+        )
+        enqueue(svc, "deploy", request)
+        queued.append(f"{idle.site}: {idle.path} ({idle.reason})")
+    return queued

@@ -1,26 +1,25 @@
-"""The scheduled sweep's part for previews: a preview with no push for its site's `previews.idle_days`
-is removed (`removal.apply_removal`), as a closed pull request's is.
+"""The scheduled sweep's part for previews: which previews have had no push for their site's
+`previews.idle_days` (`idle_previews`). The sweep queues each one's removal for the deploy function
+(`pipeline.sweep`), which removes it as it removes a closed pull request's: in the site's FIFO group,
+after any publish of that preview still queued, and only if it is still idle then (a push since
+keeps it). So the sweep's own role may delete nothing from a site's bucket.
 
 Only previews that stand still are swept: live, failed and not built. A building one has just been
 pushed (its run will record it), and a removed one is gone already. The idle time counts from the
 record's `updated_at`, the last push or change.
 
-At most `REMOVALS_PER_SWEEP` previews go per sweep: the sweep function has a minute for everything it
-does, and a removal cut off by that timeout would leave files behind a record that already says
-removed. The rest go 15 minutes later.
-
-Never: let one preview stop the sweep. A preview that cannot be removed (S3 refusing, a site whose
-registration was removed meanwhile) is logged and left for the next sweep; the others go on.
+At most `REMOVALS_PER_SWEEP` removals are queued per sweep; the rest are queued 15 minutes later.
+A preview whose site is no longer registered is logged and left.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.errors import NotFoundError
 from chalicelib.previews.registry import Preview
-from chalicelib.previews.removal import Removed, apply_removal
 from chalicelib.runview import parse_time
 from chalicelib.services import Services
 from chalicelib.sitemodel import Site
@@ -29,9 +28,22 @@ log = logging.getLogger(__name__)
 
 #: The statuses of a preview nobody is pushing to: these expire.
 IDLE_STATUSES = frozenset({"live", "failed", "not built"})
-#: Removals per sweep: each lists and deletes a folder (about a second for a few thousand files), and
-#: the sweep function has 60 s for expiring approvals and the dead letters as well.
-REMOVALS_PER_SWEEP = 10
+#: Removals queued per sweep: each is one message (the deploy function does the removing).
+REMOVALS_PER_SWEEP = 100
+
+
+@dataclass(frozen=True)
+class Idle:
+    """A preview idle past its site's time: whose, where, and for how long it may stand still."""
+
+    site: str
+    path: str
+    idle_days: int
+    updated_at: str
+
+    @property
+    def reason(self) -> str:
+        return idle_reason(self.idle_days)
 
 
 def is_idle(preview: Preview, idle_days: int, now: datetime) -> bool:
@@ -43,34 +55,26 @@ def is_idle(preview: Preview, idle_days: int, now: datetime) -> bool:
     return updated is None or now - updated > timedelta(days=idle_days)
 
 
-def expire_idle_previews(svc: Services, now: datetime, *, limit: int = REMOVALS_PER_SWEEP) -> list[Removed]:
-    """Remove the previews idle longer than their site allows, at most `limit` of them; what was
-    removed (a next sweep removes the rest)."""
+def idle_previews(svc: Services, now: datetime, *, limit: int = REMOVALS_PER_SWEEP) -> list[Idle]:
+    """The previews idle longer than their site allows at `now`, at most `limit` of them."""
     sites: dict[str, Site | None] = {}
-    removed: list[Removed] = []
+    found: list[Idle] = []
     for preview in svc.previews.every():
-        if len(removed) >= limit:
-            log.info("removed %d idle previews, a sweep's most; any others go in the next sweep", limit)
+        if len(found) >= limit:
+            log.info("%d idle previews queued for removal, a sweep's most; the next queues the rest", limit)
             break
         if preview.status not in IDLE_STATUSES:
             continue
-        try:
-            if preview.site not in sites:
+        if preview.site not in sites:
+            try:
                 sites[preview.site] = _registered(svc, preview.site)
-            site = sites[preview.site]
-            if site is None or not is_idle(preview, site.previews.idle_days, now):
-                continue
-            result = apply_removal(svc, site, preview, idle_reason(site.previews.idle_days))
-        except Exception:  # one preview must not stop the sweep: the next runs again in 15 minutes
-            log.exception(
-                "could not remove idle preview %s of site %s; left for the next sweep",
-                preview.path,
-                preview.site,
-            )
-            continue
-        log.info("site %s: %s (%s)", preview.site, result.summary, result.reason)
-        removed.append(result)
-    return removed
+            except Exception:  # one site must not stop the sweep: the next runs again in 15 minutes
+                log.exception("previews of site %s are not swept this time", preview.site)
+                sites[preview.site] = None
+        site = sites[preview.site]
+        if site is not None and is_idle(preview, site.previews.idle_days, now):
+            found.append(Idle(preview.site, preview.path, site.previews.idle_days, preview.updated_at))
+    return found
 
 
 def idle_reason(days: int) -> str:

@@ -100,4 +100,4 @@ def test_the_scheduled_function_runs_the_sweep(provisioned):
         result = app.expire_approvals(scheduled_event("expire_approvals", "us-east-1"), None)
     finally:
         use_services(None)
-    assert result == {"expired": [], "dead_lettered": [run.id], "previews_removed": []}
+    assert result == {"expired": [], "dead_lettered": [run.id], "previews_to_remove": []}

@@ -152,3 +152,11 @@ def test_every_module_that_sends_s3_calls_says_which_buckets() -> None:
                 reached.add(call.where.split(":", 1)[0])
                 assert grants.buckets_of_module(call)
     assert {"chalicelib.artifacts", "chalicelib.ingest"} <= reached
+
+
+def test_the_scheduled_sweep_may_change_no_site() -> None:
+    """It queues an idle preview's removal for the deploy function instead of removing it."""
+    sweep = Function("expire_approvals", "schedule")
+    actions = {a for statement in grants.policy(sweep) for a in statement.get("Action", [])}
+    assert not any(a.startswith(("s3:", "cloudfront:")) for a in actions), sorted(actions)
+    assert not any("Fn::If" in statement for statement in grants.policy(sweep))

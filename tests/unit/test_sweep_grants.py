@@ -6,8 +6,6 @@ from presslift.packaging.appmodel import Function
 
 
 def test_the_sweep_may_receive_and_delete_on_every_dead_letter_queue_only():
-    # The conditional grants (`Fn::If`: a site's own buckets and distributions, for removing previews)
-    # name no queue.
     statements = [s for s in grants.policy(Function("expire_approvals", "schedule")) if "Action" in s]
     dead = [logical.arn(logical.dead_letter_queue(role)) for role in QUEUE_ROLES]
     dlq_statements = [s for s in statements if "sqs:ReceiveMessage" in s["Action"]]
