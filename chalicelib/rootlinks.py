@@ -18,6 +18,8 @@ which breaks themes that work today: measured with this project's own theme.)
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import os
 import re
@@ -65,32 +67,54 @@ def base_path_of(base_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def fix_root_links(tree: Path, base_url: str, coming: tuple[str, ...] = ()) -> RootLinks:
+def fix_root_links(
+    tree: Path, base_url: str, coming: tuple[str, ...] = (), *, below_path: bool = True
+) -> RootLinks:
     """Give each root-relative address in `tree`'s pages and stylesheets that names a file of `tree`
-    the site's path (`/fonts/x.woff2` -> `/harbour/fonts/x.woff2`); nothing at all for a site at a root.
+    the site's path (`/fonts/x.woff2` -> `/harbour/fonts/x.woff2`); nothing of that for a site at a
+    root, or with `below_path` off (a URL the operator gave, where the root may be another site's).
     `coming` are folders (`pagefind/`) a later step of the build fills: an address into one counts as
     a file of the site (a theme's own `<script src="/pagefind/pagefind-ui.js">`, written before
-    Pagefind runs)."""
-    base_path = base_path_of(base_url)
-    if base_path == "/":
-        return RootLinks()
+    Pagefind runs).
+
+    Always, wherever the site is served: an address that doubles the slash after the site's path
+    (`{{ .Site.BaseURL }}/css/x.css` writes `https://host/harbour//css/x.css`) loses the extra slash
+    when the file it then names is the site's. A web server may fold the two slashes; S3 never does,
+    and the stylesheet would not load. And a stylesheet changed here keeps its pages' Subresource
+    Integrity: the `integrity` values that named its old bytes name the new ones, or the browser would
+    refuse it."""
+    base_path = base_path_of(base_url) if below_path else "/"
     files = _files(tree)
     origin = _origin(base_url)
+    own_path = base_path_of(base_url).encode()
+    # Most pages write every address under the site's path already: one search in C finds whether a
+    # page has another root-relative one (`="/x`, `=/x`, `url(/x`, `="https://host/x`), or a doubled
+    # slash after the site's path; only those pages are rewritten.
+    doubled_slash = re.escape(own_path) + b"/(?!/)"
+    if base_path == "/":
+        suspect = re.compile(rb"(?:" + re.escape(origin) + rb"|=\s*[\"']?|url\(\s*[\"']?)" + doubled_slash)
+        if own_path == b"/":
+            suspect = re.compile(re.escape(origin) + doubled_slash)  # `//x` alone is another host's
+    else:
+        suspect = re.compile(
+            rb"""(?:=\s*["']?|url\(\s*["']?)(?:"""
+            + re.escape(origin)
+            + rb""")?/(?!/|"""
+            + re.escape(base_path[1:].encode())
+            + rb")|"
+            + doubled_slash
+        )
     # A site with relativeURLs: Hugo writes each address from the page to the root, and relURL's
     # include the site's path, which then comes twice (`../../harbour/book/` from /harbour/post/a/).
-    doubled = re.compile(rb"""=\s*["']?(?:\./|(?:\.\./)+)""" + re.escape(base_path[1:].encode()))
-    # Most pages write every address under the site's path already: one search in C finds whether a
-    # page has another root-relative one (`="/x`, `=/x`, `url(/x`, `="https://host/x`); only those
-    # pages are rewritten.
-    suspect = re.compile(
-        rb"""(?:=\s*["']?|url\(\s*["']?)(?:"""
-        + re.escape(origin)
-        + rb""")?/(?!/|"""
-        + re.escape(base_path[1:].encode())
-        + rb")"
+    climbing = (
+        re.compile(rb"""=\s*["']?(?:\./|(?:\.\./)+)""" + re.escape(base_path[1:].encode()))
+        if base_path != "/"
+        else None
     )
     addresses = changed = 0
-    for path in sorted(files):
+    integrity: dict[bytes, bytes] = {}  # a changed stylesheet's old SRI values -> its new ones
+    # Stylesheets first: the pages that link them then get their new integrity values.
+    for path in sorted(files, key=lambda name: not name.endswith(".css")):
         if not path.endswith((".html", ".htm", ".css")):
             continue
         file = tree / path
@@ -98,18 +122,55 @@ def fix_root_links(tree: Path, base_url: str, coming: tuple[str, ...] = ()) -> R
             continue
         with file.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES or (suspect.search(data) is None and doubled.search(data) is None):
+        if len(data) > MAX_FILE_BYTES:
             continue
-        fix = _fixer(base_path, files, origin, coming, depth=path.count("/"))
+        linked = bool(integrity) and b"integrity" in data  # a page that may link a changed stylesheet
+        if (
+            not linked
+            and suspect.search(data) is None
+            and (climbing is None or climbing.search(data) is None)
+        ):
+            continue
+        fix = _fixer(base_path, files, origin, coming, depth=path.count("/"), own_path=own_path)
         if path.endswith(".css"):
             new, count = _in_stylesheet(data, fix)
+            if count:
+                integrity.update(sri_values(data, new))
         else:
             new, count = _in_page(data, fix)
-        if count:
+            if integrity and b"integrity" in new:
+                new = _with_integrity(new, integrity)
+        if count or new != data:
             file.write_bytes(new)
             addresses += count
             changed += 1
     return RootLinks(addresses, changed)
+
+
+#: The hash functions Subresource Integrity names (`sha384-<base64>`).
+SRI_HASHES = ("sha256", "sha384", "sha512")
+
+
+def sri_values(old: bytes, new: bytes) -> dict[bytes, bytes]:
+    """Each SRI value of a file's `old` bytes -> the same hash's value of its `new` bytes."""
+    return {_sri(name, old): _sri(name, new) for name in SRI_HASHES}
+
+
+def _sri(name: str, data: bytes) -> bytes:
+    return name.encode() + b"-" + base64.b64encode(hashlib.new(name, data).digest())
+
+
+_INTEGRITY = re.compile(rb"""(\sintegrity\s*=\s*["']?)([^"'\s>]+(?:\s+[^"'\s>]+)*)""", re.IGNORECASE)
+
+
+def _with_integrity(page: bytes, values: dict[bytes, bytes]) -> bytes:
+    """The page with each `integrity` value that names a changed file's old bytes naming its new ones."""
+
+    def value(match: re.Match[bytes]) -> bytes:
+        tokens = [values.get(token, token) for token in match.group(2).split()]
+        return match.group(1) + b" ".join(tokens)
+
+    return _INTEGRITY.sub(value, page)
 
 
 def _files(tree: Path) -> set[str]:
@@ -134,37 +195,50 @@ def _fixer(
     coming: tuple[str, ...] = (),
     *,
     depth: int = 0,
+    own_path: bytes | None = None,
 ) -> Callable[[bytes], bytes | None]:
     """The address with the site's path in front, or None when it needs none (or leads nowhere). An
     absolute address on the stage's own host (`absURL "/x"` writes one) is fixed as its path is. In a
     page `depth` folders down, an address that climbs to the root and names the site's path (Hugo's
     relativeURLs of a relURL) loses that path, which the climb already left it in."""
     base = base_path.encode()
+    own = base if own_path is None else own_path  # where the site is served (base: where it is moved)
     climb = b"../" * depth if depth else b"./"
 
-    def fix(address: bytes) -> bytes | None:
-        if address.startswith(climb + base[1:]):
-            rest = address[len(climb) + len(base) - 1 :]
-            target = rest.split(b"?", 1)[0].split(b"#", 1)[0]
-            return climb + rest if fix(b"/" + target) is not None or not target else None
-        if origin and address.startswith(origin + b"/"):
-            fixed = fix(address[len(origin) :])
-            return None if fixed is None else origin + fixed
-        if not address.startswith(b"/") or address.startswith((b"//", base)):
-            return None
+    def names_file(address: bytes) -> bool:
         try:
             written = address.decode("utf-8")
             # An attribute's value is HTML: `fbm&amp;ylh.jpg` names the file fbm&ylh.jpg.
             written = html.unescape(written) if "&" in written else written
             path = unquote(urlsplit(written).path, errors="strict").lstrip("/")
         except (UnicodeDecodeError, ValueError):
-            return None
+            return False
         folder = path.rstrip("/")
         if path in files or (folder + "/index.html" if folder else "index.html") in files:
-            return base + address[1:]
-        if coming and path.startswith(coming) and ".." not in path.split("/"):
-            return base + address[1:]
-        return None
+            return True
+        return bool(coming and path.startswith(coming) and ".." not in path.split("/"))
+
+    def undoubled(address: bytes, *, absolute: bool) -> bytes | None:
+        """`/harbour//css/x.css` -> `/harbour/css/x.css` (at a root only after the host: `//css/...`
+        alone is an address on the host `css`)."""
+        if not address.startswith(own + b"/") or (own == b"/" and not absolute):
+            return None
+        rest = address[len(own) :].lstrip(b"/")
+        return own + rest if rest and names_file(b"/" + rest) else None
+
+    def fix(address: bytes, *, absolute: bool = False) -> bytes | None:
+        if (collapsed := undoubled(address, absolute=absolute)) is not None:
+            return collapsed
+        if address.startswith(climb + base[1:]) and base != b"/":
+            rest = address[len(climb) + len(base) - 1 :]
+            target = rest.split(b"?", 1)[0].split(b"#", 1)[0]
+            return climb + rest if fix(b"/" + target) is not None or not target else None
+        if origin and address.startswith(origin + b"/"):
+            fixed = fix(address[len(origin) :], absolute=True)
+            return None if fixed is None else origin + fixed
+        if base == b"/" or not address.startswith(b"/") or address.startswith((b"//", base)):
+            return None
+        return base + address[1:] if names_file(address) else None
 
     return fix
 

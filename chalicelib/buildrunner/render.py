@@ -197,13 +197,12 @@ def _stage_tree(
 
 
 def _root_links(tree: Path, stage: StageRender) -> str:
-    """Root-relative addresses made to lead inside a site served below a path (see `rootlinks`)."""
-    if not stage.fix_root_links:
-        return ""
+    """Root-relative addresses made to lead inside a site served below a path Presslift chose, and
+    on every site a slash doubled after the site's path taken out (see `rootlinks`)."""
     from chalicelib.search.pagefind import OUTPUT_FOLDER
 
     coming = (f"{OUTPUT_FOLDER}/",) if stage.pagefind else ()  # Pagefind writes its bundle next
-    fixed = fix_root_links(tree, stage.base_url, coming)
+    fixed = fix_root_links(tree, stage.base_url, coming, below_path=stage.fix_root_links)
     return f"; {fixed.describe(base_path_of(stage.base_url))}" if fixed.addresses else ""
 
 

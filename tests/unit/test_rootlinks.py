@@ -177,3 +177,67 @@ def test_relative_urls_that_name_the_sites_path_twice_lead_inside_it(tmp_path: P
     assert _fixed(tmp_path / "home", home, name="index.html") == (
         b'<a href="./about/">a</a><link href="./fonts/icons.woff2">'
     )
+
+
+def test_a_stylesheet_changed_here_keeps_its_pages_subresource_integrity(tmp_path: Path) -> None:
+    """Blowfish links its Tailwind bundle with `integrity="sha512-..."`: a stylesheet whose font URLs
+    were moved under the site's path has new bytes, and a browser refuses it under the old digest."""
+    import base64
+    import hashlib
+
+    css = b"@font-face{src:url(/fonts/icons.woff2)}body{color:red}"
+
+    def sri(name: str, data: bytes) -> str:
+        return f"{name}-{base64.b64encode(hashlib.new(name, data).digest()).decode()}"
+
+    page = (
+        f'<link rel="stylesheet" href="/css/main.css" integrity="{sri("sha512", css)}" crossorigin>'
+        f"<link rel=stylesheet href=/css/other.css integrity='{sri('sha256', css)} {sri('sha384', css)}'>"
+        f'<script src="/js/app.js" integrity="{sri("sha384", b"1")}"></script>'
+    ).encode()
+    tree = write_tree(
+        tmp_path / "tree", {**BUILT, "css/main.css": css, "css/other.css": css, "posts/p/index.html": page}
+    )
+    fix_root_links(tree, BASE)
+    moved = (tree / "css/main.css").read_bytes()
+    assert moved == b"@font-face{src:url(/harbour/fonts/icons.woff2)}body{color:red}"
+    fixed = (tree / "posts/p/index.html").read_bytes().decode()
+    assert f'integrity="{sri("sha512", moved)}"' in fixed
+    assert f"integrity='{sri('sha256', moved)} {sri('sha384', moved)}'" in fixed
+    assert f'integrity="{sri("sha384", b"1")}"' in fixed  # the script's bytes did not change
+    assert sri("sha512", css) not in fixed
+
+
+def test_a_slash_doubled_after_the_sites_path_is_taken_out(tmp_path: Path) -> None:
+    """`{{ .Site.BaseURL }}/css/x.css` writes a double slash, which S3 never folds: the stylesheet
+    would not load. Only addresses that then name a file of the site change."""
+    page = (
+        b'<link href="/harbour//fonts/icons.woff2"><script src="https://d111.cloudfront.net/harbour//js/app.js">'
+        b'</script><a href="/harbour//missing.css">x</a><a href="//cdn.example/x.js">cdn</a>'
+    )
+    assert _fixed(tmp_path, page) == (
+        b'<link href="/harbour/fonts/icons.woff2"><script src="https://d111.cloudfront.net/harbour/js/app.js">'
+        b'</script><a href="/harbour//missing.css">x</a><a href="//cdn.example/x.js">cdn</a>'
+    )
+
+
+def test_at_a_root_or_an_operators_url_only_the_doubled_slash_changes(tmp_path: Path) -> None:
+    page = (
+        b'<link href="https://www.example.org//fonts/icons.woff2"><a href="/about/">About</a>'
+        b'<img src="//img/a-2x.png">'  # at a root, //img/... is an address on the host "img"
+    )
+    tree = write_tree(tmp_path / "tree", {**BUILT, "posts/p/index.html": page})
+    fix_root_links(tree, "https://www.example.org/", below_path=False)
+    assert (tree / "posts/p/index.html").read_bytes() == (
+        b'<link href="https://www.example.org/fonts/icons.woff2"><a href="/about/">About</a>'
+        b'<img src="//img/a-2x.png">'
+    )
+    # an operator's URL with a path: its addresses from the root are left (the domain's other site)
+    tree = write_tree(
+        tmp_path / "other",
+        {**BUILT, "posts/p/index.html": b'<a href="/blog//about/">a</a><a href="/about/">b</a>'},
+    )
+    fix_root_links(tree, "https://www.example.org/blog/", below_path=False)
+    assert (
+        tree / "posts/p/index.html"
+    ).read_bytes() == b'<a href="/blog/about/">a</a><a href="/about/">b</a>'
