@@ -3,7 +3,7 @@
 Real exports are not always strict XML: plugins write raw `&` into URLs, old exporters nested
 `<![CDATA[` sections inside each other, and pasted text brings control characters (a ^P in a post)
 that XML cannot hold, what PHP printed lands before the XML declaration, and stray text sits between
-the declaration and the root. WordPress's importer reads all five, so we repair exactly those faults
+the declaration and the root (a theme's `<meta>` tag too). WordPress's importer reads all five, so we repair exactly those faults
 while streaming, never changing the number of lines (error line numbers stay true).
 A raw `&` is always repaired (strict XML refuses it anyway); nested sections only with `nested_cdata`,
 as a second reading of an export that failed as XML where a `]]>` had text after it (`converter`).
@@ -63,6 +63,9 @@ LEADING_DEBRIS = re.compile(rb"\A(\xef\xbb\xbf)?(.{1,16384}?)(<\?xml[^<>]{0,200}
 # but its newlines.
 PROLOG_PART = re.compile(rb"[ \t\r\n]+|<!--.*?-->|<\?.*?\?>", re.S)
 PROLOG_END = re.compile(rb"<(?:[A-Za-z_]|!(?!--))")
+#: A WXR file's root element; and a start or empty tag before it that is not (see `_without_prolog_text`).
+ROOT = re.compile(rb"<rss[ \t\r\n>]")
+STRAY_TAG = re.compile(rb"<[A-Za-z_][\w.:-]*(?:[ \t\r\n][^<>]{0,2000})?/?>")
 MAX_PROLOG = 16384
 LOOKAHEAD = 64
 # Small reads keep the parser's and this module's buffers small (1 MB reads cost 15 MB of peak memory).
@@ -230,7 +233,13 @@ def _without_prolog_text(data: bytes) -> tuple[bytes, int]:
     end = min(len(data), pos + MAX_PROLOG)
     while pos < end:
         if PROLOG_END.match(data, pos):
-            return b"".join(out) + data[pos:], dropped
+            if ROOT.match(data, pos) or (tag := STRAY_TAG.match(data, pos)) is None:
+                return b"".join(out) + data[pos:], dropped
+            # A tag a theme printed before <rss> (Equity's `<meta name="generator" ...>`): WordPress's
+            # importer reads past it with its regex parser; dropped, but its newlines.
+            out.append(b"\n" * tag.group(0).count(b"\n"))
+            pos, dropped = tag.end(), dropped + 1
+            continue
         if part := PROLOG_PART.match(data, pos):
             out.append(part.group(0))
             pos = part.end()

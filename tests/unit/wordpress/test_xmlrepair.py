@@ -152,6 +152,9 @@ def test_a_document_before_a_second_declaration_is_not_cut():
     [
         "adgeagaegww",  # a real export's, typed before one of WordPress's comments
         "Notice: Undefined index: page in /var/www/wp-content/plugins/x.php on line 12\n",
+        # the Equity theme framework's generator tag, printed into a real export before <rss>
+        '<meta name="generator" content="Equity 1.5.10" />\n',
+        '<meta name="generator"\n content="x">',
     ],
 )
 def test_text_between_the_declaration_and_the_root_is_dropped_but_its_newlines(junk):
