@@ -7,13 +7,13 @@ swallows the line), so the text was lost or changed. Two sets of escapes, both b
 CommonMark removes before any ASCII punctuation (an escape too many is harmless; one too few loses
 text):
 
-- `inline`, anywhere in text: `*`, `_`, `^`, `~` and backticks (emphasis, Hugo's superscript and
-  subscript, code); a run of `=` or `+` that could open Hugo's `==mark==` or `++insert++` (`x==y`,
-  `++i`: all but its first character; `C++` and `a == b` can only close one, and stay as written);
-  `<` before what could open a tag, comment or autolink, and the `<` or `%` of a Hugo shortcode's
-  opening (`{{<`, which Hugo would run); `&` before what reads as an entity; `]` before `(` or `:`
-  (a link, a link reference definition); a backslash before punctuation or at the text's end (it
-  would escape what follows, or make a line break).
+- `inline`, anywhere in text: `*`, `_` (but between two letters or digits, where it is no emphasis),
+  `^`, `~` and backticks (emphasis, Hugo's superscript and subscript, code); a run of `=` or `+` that
+  could open Hugo's `==mark==` or `++insert++` (`x==y`, `++i`: all but its first character; `C++` and `a
+  == b` can only close one, and stay as written); `<` before what could open a tag, comment or autolink,
+  and the `<` or `%` of a Hugo shortcode's opening (`{{<`, which Hugo would run); `&` before what reads
+  as an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
+  punctuation or at the text's end (it would escape what follows, or make a line break).
 - `heading`, for a heading's text: a `{...}` that ends it (Goldmark would take it for the
   heading's attributes) and a closing run of `#`.
 - `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
@@ -57,7 +57,18 @@ LINE_MARKS = frozenset("#>-+:={[0123456789")
 
 def backslashed(found: re.Match[str]) -> str:
     text = found.group()
+    if text == "_" and _intraword(found):
+        return text
     return "\\" + text if len(text) == 1 else _doubled(found)
+
+
+def _intraword(found: re.Match[str]) -> bool:
+    """Whether the `_` found has a letter or digit on both sides: by CommonMark's flanking rules it
+    can then neither open nor close emphasis (`snake_case`, `x86_64`), and it is left as written. An
+    escape there also cut a bare URL short: Hugo's linkify ends the link at the backslash
+    (an escaped `LarKC_Platform.pdf` linked only `.../LarKC`)."""
+    text, start = found.string, found.start()
+    return 0 < start < len(text) - 1 and text[start - 1].isalnum() and text[start + 1].isalnum()
 
 
 def _doubled(found: re.Match[str]) -> str:

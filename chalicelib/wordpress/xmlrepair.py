@@ -1,10 +1,10 @@
 """Make a WordPress export strict XML on the fly, the way WordPress's own importer would read it.
 
 Real exports are not always strict XML: plugins write raw `&` into URLs, old exporters nested
-`<![CDATA[` sections inside each other, and pasted text brings control characters (a ^P in a post)
-that XML cannot hold, what PHP printed lands before the XML declaration, and stray text sits between
-the declaration and the root (a theme's `<meta>` tag too). WordPress's importer reads all five, so we repair exactly those faults
-while streaming, never changing the number of lines (error line numbers stay true).
+`<![CDATA[` sections inside each other, and pasted text brings control characters (a ^P in a post) that
+XML cannot hold, what PHP printed lands before the XML declaration, and stray text sits between the
+declaration and the root (a theme's `<meta>` tag too). WordPress's importer reads all five, so we repair
+exactly those faults while streaming, never changing the number of lines (error line numbers stay true).
 A raw `&` is always repaired (strict XML refuses it anyway); nested sections only with `nested_cdata`,
 as a second reading of an export that failed as XML where a `]]>` had text after it (`converter`).
 
