@@ -231,6 +231,8 @@ def _children(el: Any, ctx: _Context) -> str:
             written = _element(child, ctx)
             if written == "\\\n" and parts[-1][-1:] == "\\":
                 parts[-1] = _literal_backslashes(parts[-1])
+            elif written[:1] == "[" and parts[-1][-1:] == "!" and parts[-1][-2:-1] != "\\":
+                parts[-1] = parts[-1][:-1] + "\\!"  # "Much better!" before a link: no image
             parts.append(written)
         tail = child.tail
         if tail:

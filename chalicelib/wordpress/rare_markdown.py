@@ -184,6 +184,13 @@ class HugoMarkdown(MarkdownConverter):
     def convert_sub(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
         return _script("~", el)
 
+    def process_text(self, el: Any, parent_tags: set[str] | None = None) -> str:
+        text = str(super().process_text(el, parent_tags))
+        following = el.next_sibling
+        if text.endswith("!") and not text.endswith("\\!") and getattr(following, "name", None) == "a":
+            return text[:-1] + "\\!"  # "Much better!" before a link: no image (as the fast path)
+        return text
+
     def escape(self, text: str, parent_tags: set[str]) -> str:
         # The fast path's escapes (mdescape). A text here is not known to begin a line, so the marks of
         # a block are escaped at the start of every text and line, except in headings and cells.
