@@ -200,7 +200,10 @@ def test_a_bare_url_with_underscores_is_written_whole_for_linkify() -> None:
 def test_an_exclamation_mark_before_a_link_stays_text_on_both_roads() -> None:
     """`Much better!` right before a linked thumbnail became `![...](...)`: Hugo showed the full-size
     image in place of the thumbnail, and the "!" and the link were gone (a real export's post)."""
-    html = '<p>Much better!<a href="http://x.org/big.png"><img src="http://x.org/thumb.png" alt="image"></a> Wow!</p>'
+    html = (
+        '<p>Much better!<a href="http://x.org/big.png"><img src="http://x.org/thumb.png" alt="image"></a>'
+        " Wow!</p>"
+    )
     expected = "Much better\\![![image](http://x.org/thumb.png)](http://x.org/big.png) Wow!"
     assert to_markdown(parse_fragment(html)).strip() == expected
     assert rare_markdown(html).strip() == expected
