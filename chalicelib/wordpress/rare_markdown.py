@@ -185,7 +185,7 @@ class HugoMarkdown(MarkdownConverter):
         return _script("~", el)
 
     def process_text(self, el: Any, parent_tags: set[str] | None = None) -> str:
-        text = str(super().process_text(el, parent_tags))
+        text = str(super().process_text(el, parent_tags))  # type: ignore[misc]  # not in its stub
         following = el.next_sibling
         if text.endswith("!") and not text.endswith("\\!") and getattr(following, "name", None) == "a":
             return text[:-1] + "\\!"  # "Much better!" before a link: no image (as the fast path)
