@@ -27,7 +27,7 @@ from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, check_source_paths, security_env, unused_themes_dir
-from chalicelib.npmmounts import NO_LAYOUT, npm_mounts_note
+from chalicelib.npmmounts import NO_LAYOUT, npm_cause, npm_mounts_note
 from chalicelib.pagefilefields import give_file_field
 from chalicelib.pageurl import give_page_url
 from chalicelib.postprocessleft import (
@@ -269,6 +269,10 @@ def build_site(
     if proc.returncode != 0:
         shown = site_relative(log, source)  # the site's paths, not the runner's folder
         said = hint(shown) or shortcode_hint(shown, source) or (HUNG if proc.hung else "")
+        if npm := npm_cause(source):  # the root cause of a missing layout or shortcode: said first
+            said = f"{npm}; {said}" if said else npm
+        elif theme := _a_theme(source):
+            said = f"{theme}; {said}" if said else theme
         runs = len(hugorun.RETRIES) + 1
         how = (
             f"it hung {runs} times, each stopped after {idle:.0f} s idle"
@@ -279,4 +283,25 @@ def build_site(
             f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),
             log_tail=error_lines(shown),
         )
+    if NO_LAYOUT in log and _blank(destination / "index.html") and (npm := npm_cause(source)):
+        raise BuildError(f"the site's home page rendered empty: {npm}", log_tail=error_lines(log))
     return HugoBuild(destination=destination, log=log, seconds=time.monotonic() - started)
+
+
+def _a_theme(source: Path) -> str:
+    """Why a repository that is a theme (its theme.toml beside an exampleSite/) fails as a site: a
+    theme's templates read what its example site's config sets; "" for a site."""
+    if (source / "theme.toml").is_file() and (source / "exampleSite").is_dir():
+        return (
+            "this repository is a Hugo theme (theme.toml, exampleSite/), not a site: register a site "
+            "that uses the theme (under its themes/, or as a module) instead"
+        )
+    return ""
+
+
+def _blank(page: Path) -> bool:
+    """Whether `page` was written with nothing but white space in it (Hugo found no layout for it)."""
+    try:
+        return page.is_file() and page.stat().st_size < 4096 and not page.read_bytes().strip()
+    except OSError:
+        return False

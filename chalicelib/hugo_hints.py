@@ -86,6 +86,8 @@ REPLACED = {
     ".IsDraft": ".Draft",
     ".Dir": ".File.Dir",
     ".UniqueID": ".File.UniqueID",
+    ".Now": "now",
+    ".Site.Now": "now",
     ".LogicalName": ".File.LogicalName",
     "getJSON": "resources.GetRemote with transform.Unmarshal",
     "getCSV": "resources.GetRemote with transform.Unmarshal",

@@ -38,13 +38,23 @@ def missing_npm_mounts(source: Path) -> list[str]:
     return missing
 
 
+#: How the warning below begins (the run gives it a code of its own, `npm-not-run`).
+NOTE_START = "pages with no layout were left out: "
+
+
 def npm_mounts_note(source: Path) -> str:
     """The warning for a build whose pages had no layout because npm's folders were not there; ""."""
+    cause = npm_cause(source)
+    return f"{NOTE_START}{cause}" if cause else ""
+
+
+def npm_cause(source: Path) -> str:
+    """Why a build that mounts what npm installs lacks it ("" when it mounts none that is missing)."""
     missing = missing_npm_mounts(source)
     if not missing:
         return ""
     shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
     return (
-        f"pages with no layout were left out: the site mounts {shown}, which npm installs, and "
-        "Presslift's builds run no npm; commit what npm installed there (or the theme under themes/)"
+        f"the site mounts {shown}, which npm installs, and Presslift's builds run no npm; commit what "
+        "npm installed there (or the theme under themes/)"
     )

@@ -8,7 +8,8 @@ did not have. So, in the build's copy (never the repository), each such folder i
 default name and its setting left out of the config, where the default folder is free and the
 setting can be taken out exactly; Hugo then reads the same files from where the passes look.
 A language's own contentDir, a folder outside the repository (refused by `hugo_policy`), or a site
-that mounts its folders itself (`[module.mounts]`) is left as it is.
+that mounts its folders itself (`[module.mounts]`) is left as it is. An empty `theme` setting is
+left out too (it names no theme).
 """
 
 from __future__ import annotations
@@ -45,10 +46,18 @@ def use_default_folders(site_root: Path) -> None:
                 inside = False
             if inside and folder.is_dir() and not folder.is_symlink() and not target.exists():
                 moves.append(((key,), folder, target))
-        if not moves or path.is_symlink() or path.stat().st_size > MAX_CONFIG_FILE:
+        # `theme = ""` names no theme, as no setting does; but once themesDir is given Hugo's default
+        # (hugo_policy.unused_themes_dir: an example site's `../..`), Hugo looks for a module named "".
+        empty = (
+            [("theme",)]
+            if any(str(k).lower() == "theme" and v in ("", []) for k, v in config.items())
+            else []
+        )
+        if not (moves or empty) or path.is_symlink() or path.stat().st_size > MAX_CONFIG_FILE:
             continue
         part = None if path.stem in ("hugo", "config") else path.stem.lower()
-        fixed = without_settings(path.read_text(encoding="utf-8"), path.suffix, part, [m[0] for m in moves])
+        removed = [m[0] for m in moves] + empty
+        fixed = without_settings(path.read_text(encoding="utf-8"), path.suffix, part, removed)
         if fixed is None:
             continue
         for _, folder, target in moves:

@@ -25,6 +25,7 @@ from chalicelib.buildrunner.job import THEME_MISSING, BuildJob, RunnerResult, St
 from chalicelib.errors import BuildError
 from chalicelib.manifest import Manifest
 from chalicelib.notes import listed
+from chalicelib.npmmounts import NOTE_START as NPM_NOTE_START
 from chalicelib.previews.naming import PREVIEW, preview_url
 from chalicelib.previews.noindex import with_noindex
 from chalicelib.runs import Run
@@ -96,8 +97,10 @@ class Built:
             ("load_notes", "page-host-refused"),
             ("theme_notes", "theme-replaced"),
         ):
-            notes = {note for tree in self.trees.values() for note in tree.get(key, [])}
-            found += [{"code": code, "message": note} for note in sorted(notes)]
+            # in the order the build said them (its first is often the cause of the others), once each
+            notes = dict.fromkeys(note for tree in self.trees.values() for note in tree.get(key, []))
+            found += [{"code": _code(code, note), "message": note} for note in notes]
+        found.sort(key=lambda warning: warning["code"] != "npm-not-run")  # the cause of pages missing
         return found
 
     def cache_warnings(self) -> int:
@@ -170,6 +173,15 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
         runner=runner_usage(result),
         cache={"restored": result.cache, "written": result.cache_written, "kept": result.cache_kept},
     )
+
+
+def _code(code: str, note: str) -> str:
+    """A warning's code: Hugo's own warnings by what they ask of the site's owner."""
+    if code != "hugo-warning":
+        return code
+    if note.startswith(NPM_NOTE_START):
+        return "npm-not-run"  # pages left out, and what to commit: before Hugo's deprecation notices
+    return "hugo-deprecation" if "deprecated" in note.lower() else code
 
 
 def stage_render(svc: Services, site: Site, stage: str) -> StageRender:

@@ -28,6 +28,7 @@ CASES = [
     # (a page's .Author builds now, as the empty author: tests/functional/test_removed_author.py; a
     # page's .URL as its .RelPermalink: tests/functional/test_page_url.py)
     ('{{ .GetParam "x" }}', "uses .GetParam", "write .Param instead"),
+    ("{{ .Now.Year }}", "uses .Now", "write now instead"),  # hyde's sidebar (hypriot's blog)
     ("{{ .Titel }}", "", ""),
 ]
 
@@ -78,3 +79,21 @@ def test_a_404_page_that_paginates_is_named_with_what_to_do(tmp_path: Path) -> N
         "paginate (layouts/404.html, line 1), which the Hugo this build runs refuses"
     )
     assert "range first 10 site.RegularPages" in message and "Hugo said" in message
+
+
+def test_a_theme_pushed_as_a_site_is_told_it_is_a_theme(tmp_path: Path) -> None:
+    """ANSSI's hackropole theme, registered as a site: its header sorts a taxonomy its example site's
+    config declares, and the error named only the template."""
+    source = write_tree(
+        tmp_path / "theme",
+        {
+            "theme.toml": b'name = "Hackropole"\n',
+            "exampleSite/hugo.toml": b'title = "Example"\n[taxonomies]\nfcsc = "fcsc"\n',
+            "layouts/home.html": b"<html>{{ range sort .Site.Taxonomies.fcsc }}x{{ end }}</html>",
+        },
+    )
+    with pytest.raises(BuildError) as failed:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "work")
+    assert str(failed.value).startswith(
+        "Hugo failed (exit 1): this repository is a Hugo theme (theme.toml, exampleSite/), not a site"
+    )

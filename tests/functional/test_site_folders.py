@@ -59,3 +59,24 @@ def test_a_folder_the_default_name_holds_already_is_left_as_it_is(tmp_path: Path
     assert (source / "tpl/index.html").read_bytes() == b"a" and "layoutDir" in (
         source / "hugo.toml"
     ).read_text()
+
+
+def test_an_example_sites_empty_theme_and_themes_dir_outside_build_with_its_own_layouts(
+    tmp_path: Path,
+) -> None:
+    """docco's example config, copied whole: `theme = ""` and `themesdir = "../.."`. It was refused as a
+    themesDir outside the repository; the empty theme names no theme, so the site builds with its
+    own layouts and themesDir replaced by themes/ (Hugo looked for a module named "" otherwise)."""
+    source = write_tree(
+        tmp_path / "site",
+        {
+            "config.toml": b'title = "Docs"\ntheme = ""\nthemesdir = "../.."\n',
+            "layouts/index.html": b"<html>{{ range site.RegularPages }}[{{ .Title }}]{{ end }}</html>",
+            "content/guide.md": b"---\ntitle: Guide\n---\nText.\n",
+        },
+    )
+    with pytest.raises(BuildError, match="themesdir"):
+        build(source, tmp_path / "before")
+    adapt(source, ())
+    assert "[Guide]" in build(source, tmp_path / "public")
+    assert tomllib.loads((source / "config.toml").read_text()) == {"title": "Docs", "themesdir": "../.."}
