@@ -79,7 +79,8 @@ class Trigger:
     def of_push(cls, push: PushEvent) -> Trigger:
         """The trigger of a GitHub push (`github.webhook.PushEvent`): what a run keeps of the payload."""
         lines = (push.head_commit_message or "").strip().splitlines()
-        summary = f"push {push.short_sha} to {push.branch} by {push.pusher}" + (
+        where = push.branch if push.branch is not None else f"tag {push.tag}"
+        summary = f"push {push.short_sha} to {where} by {push.pusher}" + (
             f": {lines[0][:80]}" if lines else ""
         )
         return cls(

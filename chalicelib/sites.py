@@ -259,6 +259,29 @@ class SiteStore:
         wanted = repo.lower()
         return [_site(item) for item in self._sites() if item.get("repo_key", {}).get("S") == wanted]
 
+    def find_by_repo_id(self, repo_id: int) -> builtins.list[Site]:
+        """The sites whose webhook deliveries came from GitHub's repository `repo_id` (`remember_repo_id`):
+        a repository keeps its id when it is renamed or transferred, and its webhook with it."""
+        found = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"REPOID#{repo_id}"}},
+        ).get("Items", [])
+        sites: builtins.list[Site] = []
+        for item in found:
+            try:
+                sites.append(self.get(item["sk"]["S"].removeprefix("SITE#")))
+            except NotFoundError:
+                continue  # removed since
+        return sites
+
+    def remember_repo_id(self, site: str, repo_id: int) -> None:
+        """That `site`'s deliveries come from GitHub's repository `repo_id` (see `find_by_repo_id`)."""
+        self._db.put_item(
+            TableName=self._table,
+            Item={"pk": {"S": f"REPOID#{repo_id}"}, "sk": {"S": f"SITE#{site}"}, "seen_at": {"S": utc_now()}},
+        )
+
     def _sites(self) -> Iterable[dict[str, Any]]:
         pages = self._db.get_paginator("query").paginate(
             TableName=self._table,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from chalicelib import pipeline
@@ -59,16 +60,19 @@ def github_webhook(svc: Services, headers: dict[str, str], body: bytes) -> Webho
     try:
         runs: list[str] = []
         reasons: list[str] = []
+        done: dict[str, list[str]] = {}  # what was done instead of a run: "removing", "refused"
         for site in sites:
             preview = _preview_decision(event, site)
             if preview is not None and isinstance(event, PullRequestEvent | PushEvent):
                 started, reason = _preview(svc, site, event, preview, webhook.delivery_id)
                 if started:
                     runs.append(started)
+                elif preview.action in ANSWERS and not reason.endswith(NO_PREVIEW):
+                    done.setdefault(ANSWERS[preview.action], []).append(reason)
                 else:
                     reasons.append(reason)
                 continue
-            decision = should_build(event, site, _config_at_push(svc, site, event))
+            decision = should_build(event, site, partial(_config_at_push, svc, site, event))
             if not decision.build:
                 reasons.append(f"{site.name}: {decision.reason}")
                 continue
@@ -86,7 +90,10 @@ def github_webhook(svc: Services, headers: dict[str, str], body: bytes) -> Webho
         svc.sites.forget_delivery(webhook.delivery_id)  # GitHub's retry must not be dropped as a repeat
         raise
     if not runs:
-        return WebhookReply(202, {"ignored": "; ".join(reasons)})
+        answer = {key: "; ".join(said) for key, said in done.items()}
+        return WebhookReply(
+            202, {**answer, **({"ignored": "; ".join(reasons)} if reasons or not answer else {})}
+        )
     return WebhookReply(
         202, {"run_id": runs[0], "runs": runs, "links": [svc.settings.run_url(run_id) for run_id in runs]}
     )
@@ -114,7 +121,7 @@ def _preview(
         return run.id, f"{site.name}: {decision.reason}"
     if decision.action == "remove":
         if svc.previews.get(site.name, decision.path) is None:  # closed where none was previewed
-            return None, f"{site.name}: {decision.reason}; it has no preview"
+            return None, f"{site.name}: {decision.reason}{NO_PREVIEW}"
         pipeline.request_preview_removal(svc, site, decision, delivery)
         return None, f"{site.name}: {decision.reason}; removing the preview {decision.path}"
     if decision.action == "refuse" and isinstance(event, PullRequestEvent):
@@ -122,6 +129,10 @@ def _preview(
     return None, f"{site.name}: {decision.reason}"
 
 
+#: The answer's key for a delivery that started no run but did something (GitHub's delivery log shows
+#: it): a preview's removal queued, a fork's pull request refused with an error status.
+ANSWERS = {"remove": "removing", "refuse": "refused"}
+NO_PREVIEW = "; it has no preview"
 #: How often a webhook secret that refused a delivery is read again, at most.
 REREAD_SECONDS = 5.0
 
@@ -132,8 +143,15 @@ def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook
     The answer is the same for a repository nobody registered as for a bad signature, so the webhook
     tells an anonymous caller nothing about which repositories are registered.
     """
-    repo = claimed_repository(headers, body)
-    candidates = svc.sites.find_by_repo(repo) if repo else []
+    claimed = claimed_repository(headers, body)
+    candidates = svc.sites.find_by_repo(claimed.repository) if claimed.repository else []
+    known, known_by_id = {site.name for site in candidates}, set()
+    if claimed.repository_id is not None:
+        # A renamed or transferred repository keeps its id and its webhook: its deliveries, signed
+        # with the site's own secret, still start the site (it was refused as a bad signature).
+        by_id = svc.sites.find_by_repo_id(claimed.repository_id)
+        known_by_id = {site.name for site in by_id}
+        candidates += [site for site in by_id if site.name not in known]
     verified: list[tuple[Webhook, Site]] = []
     for site in candidates:
         try:
@@ -158,6 +176,17 @@ def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook
         raise UnauthorizedError(
             "the X-Hub-Signature-256 signature matches no secret of a site registered for this repository"
         )
+    if claimed.repository_id is not None:
+        for _, site in verified:
+            if site.name not in known_by_id:
+                svc.sites.remember_repo_id(site.name, claimed.repository_id)
+            elif site.name not in known:
+                log.warning(
+                    "site %s: its repository %s is now %s (renamed or transferred); built from the new name",
+                    site.name,
+                    site.repo,
+                    claimed.repository,
+                )
     return verified[0][0], [site for _, site in verified]
 
 

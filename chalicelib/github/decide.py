@@ -9,6 +9,7 @@ Never: read the network, the table or the clock here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.github.paths import matches_name
@@ -28,7 +29,10 @@ class BuildDecision:
         return self.build
 
 
-def should_build(event: Event, site: Site, config: SiteConfig) -> BuildDecision:
+def should_build(event: Event, site: Site, config: SiteConfig | Callable[[], SiteConfig]) -> BuildDecision:
+    """Whether `event` builds `site`, and why. `config` is the repository's presslift.toml at the push,
+    or how to read it: it is read only for a push to a branch or tag the site builds, whose watch paths
+    then decide (reading it means asking GitHub, which a push that cannot build must not wait for)."""
     if isinstance(event, PingEvent):
         return BuildDecision(False, "ping: the webhook works; nothing to build")
     if isinstance(event, OtherEvent):
@@ -39,7 +43,7 @@ def should_build(event: Event, site: Site, config: SiteConfig) -> BuildDecision:
     return _push(event, site, config)
 
 
-def _push(push: PushEvent, site: Site, config: SiteConfig) -> BuildDecision:
+def _push(push: PushEvent, site: Site, config: SiteConfig | Callable[[], SiteConfig]) -> BuildDecision:
     if push.deleted:
         return BuildDecision(False, f"{push.ref} was deleted; there is nothing to build")
     if push.tag is not None:
@@ -56,6 +60,8 @@ def _push(push: PushEvent, site: Site, config: SiteConfig) -> BuildDecision:
     else:
         return BuildDecision(False, f"{push.ref} is neither a branch nor a tag")
     at = f"{where} at {push.short_sha}"
+    if not isinstance(config, SiteConfig):
+        config = config()
     if not config.watch_paths:
         return BuildDecision(True, f"push to {at}")
     if not push.paths_complete:

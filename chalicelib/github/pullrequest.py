@@ -39,6 +39,8 @@ class PullRequestEvent:
     html_url: str
     merged: bool = False
     private: bool = False
+    #: An `edited` delivery that moved the pull request to another base branch (`changes.base`).
+    base_changed: bool = False
 
     @property
     def fork(self) -> bool:
@@ -92,6 +94,9 @@ def parse_pull_request(data: Mapping[str, Any]) -> PullRequestEvent:
         html_url=str(pr.get("html_url") or ""),
         merged=pr.get("merged") is True,
         private=bool(_object(data, "repository").get("private", False)),
+        base_changed=action == "edited"
+        and isinstance(data.get("changes"), dict)
+        and isinstance(data["changes"].get("base"), dict),
     )
 
 

@@ -1,10 +1,10 @@
 """GitHub webhook deliveries: the signature check and the typed events a delivery carries.
 
 Each site has its own secret, so the route first needs to know which sites a delivery may be for:
-`claimed_repository` reads only `repository.full_name` from the unverified body, and that name is used
-for nothing but choosing whose secrets to try. `receive_webhook` then refuses an oversized body, checks
-`X-Hub-Signature-256` (HMAC-SHA256 of the raw body, constant-time compare) with one site's secret
-BEFORE acting on anything else, and only then parses the payload (JSON, or the form-encoded
+`claimed_repository` reads only `repository.full_name` and `repository.id` from the unverified body, and
+uses them for nothing but choosing whose secrets to try. `receive_webhook` then refuses an oversized
+body, checks `X-Hub-Signature-256` (HMAC-SHA256 of the raw body, constant-time compare) with one site's
+secret BEFORE acting on anything else, and only then parses the payload (JSON, or the form-encoded
 `payload=` field) into a `PushEvent`, `PullRequestEvent` (`pullrequest.py`), `PingEvent` or
 `OtherEvent`.
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -158,10 +159,19 @@ def receive_webhook(
     return Webhook(event=event, delivery_id=delivery, payload=parse_event(event, data))
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """Which repository a delivery says it is from, unverified: its OWNER/REPO and GitHub's id for it
+    (which stays when the repository is renamed or transferred)."""
+
+    repository: str | None
+    repository_id: int | None = None
+
+
 def claimed_repository(
     headers: Mapping[str, str], body: bytes, *, max_bytes: int = MAX_WEBHOOK_BYTES
-) -> str | None:
-    """The OWNER/REPO a delivery says it is from, unverified: only to choose whose secrets to try.
+) -> Claimed:
+    """The repository a delivery says it is from, unverified: only to choose whose secrets to try.
     Refuses an oversized or unsigned delivery first (the same answer whoever it claims to be from)."""
     if len(body) > max_bytes:
         raise PayloadTooLargeError(f"the webhook body is {len(body)} bytes; the limit is {max_bytes}")
@@ -170,8 +180,11 @@ def claimed_repository(
     try:
         data = decode_payload(body, lower.get("content-type", "application/json"))
     except InputError:
-        return None
-    return _repository(data, required=False)
+        return Claimed(None)
+    repo = data.get("repository")
+    number = repo.get("id") if isinstance(repo, dict) else None
+    valid = isinstance(number, int) and not isinstance(number, bool) and 0 < number < 2**63
+    return Claimed(_repository(data, required=False), number if valid else None)
 
 
 def decode_payload(body: bytes, content_type: str) -> dict[str, Any]:
@@ -219,11 +232,12 @@ def parse_event(event: str, data: Mapping[str, Any]) -> Event:
 
 def parse_push(data: Mapping[str, Any]) -> PushEvent:
     ref = _field(data, "ref", str)
-    before = _field(data, "before", str)
-    after = _field(data, "after", str)
-    created = bool(data.get("created", before == NULL_SHA))
-    deleted = bool(data.get("deleted", after == NULL_SHA))
-    forced = bool(data.get("forced", False))
+    before = _commit_sha(data, "before")
+    after = _commit_sha(data, "after")
+    created = _flag(data, "created", before == NULL_SHA)
+    # all zeros is no commit to build, whatever `deleted` says
+    deleted = _flag(data, "deleted", after == NULL_SHA) or after == NULL_SHA
+    forced = _flag(data, "forced", False)
     commits = data.get("commits") or []
     if not isinstance(commits, list):
         raise InputError("push payload: commits must be a list")
@@ -257,6 +271,29 @@ def parse_push(data: Mapping[str, Any]) -> PushEvent:
         private=bool((repo or {}).get("private", False)),
         pushed_at=_pushed_at((repo or {}).get("pushed_at")),
     )
+
+
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _commit_sha(data: Mapping[str, Any], name: str) -> str:
+    """A push's `before` or `after`: a commit's SHA (40 hex digits; 64 in a SHA-256 repository), or
+    all zeros for none. Anything else would name a run after it and fetch it from GitHub."""
+    value = _field(data, name, str)
+    if not _SHA.fullmatch(value):
+        raise InputError(f"push payload: {name} is not a commit SHA (40 hex digits): {value[:60]!r}")
+    return value
+
+
+def _flag(data: Mapping[str, Any], name: str, default: bool) -> bool:
+    """A push's true-or-false field (`deleted`, `forced`, `created`); `default` when absent or null.
+    The string "false" is not false: it was read as true."""
+    value = data.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise InputError(f"push payload: {name} must be true or false, not {str(value)[:40]!r}")
+    return value
 
 
 def _changed_paths(commit: Mapping[str, Any], where: str) -> list[str]:

@@ -42,18 +42,18 @@ def for_pull_request(event: PullRequestEvent, site: Site) -> PreviewDecision:
     if event.action in REMOVES:
         how = "merged" if event.merged else "closed"
         return PreviewDecision("remove", f"{where} was {how}", path)
+    into = f"{site.name} previews pull requests into " + ", ".join(site.allowed_branches)
     if not any(matches_name(pattern, event.base_ref) for pattern in site.allowed_branches):
-        return PreviewDecision(
-            "ignore",
-            f"{where} goes into {event.base_ref}; {site.name} previews pull requests into "
-            + ", ".join(site.allowed_branches),
-        )
-    if event.action not in BUILDS:
+        if event.base_changed:  # moved away from a previewed branch: its preview goes
+            return PreviewDecision("remove", f"{where} now goes into {event.base_ref}; {into}", path)
+        return PreviewDecision("ignore", f"{where} goes into {event.base_ref}; {into}")
+    if event.action not in BUILDS and not event.base_changed:  # moved into one: previewed from now
         return PreviewDecision("ignore", f"{where} {event.action}: nothing a preview shows changed")
     if event.fork and not site.previews.forks:
         return PreviewDecision(
             "refuse",
-            f"not built: {site.name} does not build pull requests from forks ({event.head_repository}); "
+            f"not built: {site.name} does not build pull requests from forks "
+            f"({event.head_repository.strip('()')}); "
             f"its operator can allow them with presslift site update {site.name} --preview-forks allow",
             path,
         )

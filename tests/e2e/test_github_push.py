@@ -412,11 +412,11 @@ def test_a_site_using_a_shortcode_hugo_removed_builds_with_a_link_and_a_warning(
     warnings = [
         w["message"] for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "hugo-warning"
     ]
-    assert warnings == [
+    assert warnings == [  # in the page's order, as Hugo said them
+        '"content/posts/news.md:7:1": Hugo removed its tweet shortcode; the post is shown as a link',
         '"content/posts/news.md:11:1": the x shortcode fetches from publish.x.com, which this site\'s builds '
         "may not; the post is shown as a link (the site's operator allows it: `presslift site update "
         "gitsite --remote-hosts publish.x.com`)",
-        '"content/posts/news.md:7:1": Hugo removed its tweet shortcode; the post is shown as a link',
     ]
     page = fetch(run["urls"]["staging"] + "posts/news/")[1]
     assert '<a href="https://x.com/harbour/status/1453110110599868418">Post by @harbour on X</a>' in page

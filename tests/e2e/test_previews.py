@@ -147,7 +147,7 @@ def test_a_pull_request_gets_a_preview_a_comment_and_loses_them_when_closed(clou
     # Closed: the preview's objects go, its record says removed, the comment says so; staging stays.
     github.close_pull_request(REPO, number)
     status, answer = deliver_pull_request(api, github, number, "closed")
-    assert status == 202 and "removing the preview" in answer["ignored"], answer
+    assert status == 202 and "removing the preview" in answer["removing"], answer
     wait("the preview's removal", lambda: head(url + "posts/alpha/")[0] == 404)
     wait(
         "the removed record",
@@ -161,7 +161,7 @@ def test_a_fork_is_refused_and_its_status_says_why(cloud, api, github):
     sha = github.add_commit(REPO, site_files({"delta": "Eve's edit."}), branch="eve-edit")
     number = github.open_pull_request(REPO, "eve-edit", "main", title="From a fork", fork_owner="eve")
     status, answer = deliver_pull_request(api, github, number, "opened")
-    assert status == 202 and "does not build pull requests from forks" in answer["ignored"], answer
+    assert status == 202 and "does not build pull requests from forks" in answer["refused"], answer
     posted = wait("the fork's status", lambda: preview_status(github, sha))
     assert posted.state == "error" and "forks" in (posted.description or "")
     record = cloud.services.previews.get(SITE, f"previews/pr-{number}/")
@@ -195,7 +195,7 @@ def test_a_preview_branch_publishes_and_its_deletion_removes_it(cloud, api, gith
     assert "A brighter lamp." in head(url + "posts/gamma/")[2]
     deleted = push_payload(REPO, "refs/heads/preview/lamps", sha, NULL_SHA, [])
     status, answer = post(api, "push", deleted)
-    assert status == 202 and "removing the preview" in answer["ignored"], answer
+    assert status == 202 and "removing the preview" in answer["removing"], answer
     wait("the branch preview's removal", lambda: head(url + "posts/gamma/")[0] == 404)
 
 

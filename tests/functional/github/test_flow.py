@@ -182,3 +182,26 @@ def test_two_quick_pushes_deploy_in_order(
         thread.join()
     assert deployed == [(2, True), (1, False)]
     assert sites.deployed_generation("www", "staging") == 2
+
+
+def test_a_renamed_repository_keeps_building_its_site_and_a_forgery_of_its_id_does_not(
+    route: Client, github: LocalGitHub, sites: SiteStore
+) -> None:
+    """GitHub keeps a repository's id and its webhook through a rename or a transfer. The site is
+    registered under the old name: the new name's deliveries were refused as a bad signature, and the
+    operator was told to look at secrets."""
+    _, body, headers = push(github, {"content/a.md": b"a"})
+    assert handle(route, headers, body).build  # the first delivery: the site learns the repository's id
+    repository_id = json.loads(body)["repository"]["id"]
+
+    renamed = "acme-labs/site"  # the repository's tarballs are at its new name
+    after = github.add_commit(renamed, {"content/b.md": b"b"})
+    payload = push_payload(renamed, "refs/heads/main", NULL_SHA, after, ["content/b.md"])
+    payload["repository"]["id"] = repository_id
+    body, headers = webhook_request("push", payload, SECRET)
+    moved = handle(route, headers, body)
+    assert moved.build, moved.reply
+
+    body, headers = webhook_request("push", {**payload, "after": "c" * 40}, "someone-elses-secret")
+    forged = handle(route, headers, body)
+    assert forged.status == 401 and not forged.build

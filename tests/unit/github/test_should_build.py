@@ -102,3 +102,42 @@ def test_many_watched_paths_are_summarised() -> None:
     files = tuple(f"content/{i}.md" for i in range(10))
     reason = should_build(push(files=files), SITE, WATCH).reason
     assert reason.endswith("and 7 more")
+
+
+def test_the_repositorys_config_is_read_only_for_a_push_that_may_build() -> None:
+    """Reading presslift.toml asks GitHub (up to 5 s): a push to a branch, tag or deletion the site
+    does not build is answered without it."""
+    asked: list[str] = []
+
+    def config() -> SiteConfig:
+        asked.append("presslift.toml")
+        return WATCH
+
+    for refused in (push("refs/heads/feature"), push("refs/tags/v1"), push(after=NULL_SHA)):
+        assert not should_build(refused, SITE, config).build
+    assert asked == []
+    assert should_build(push(), SITE, config).build and asked == ["presslift.toml"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("after", "not-a-sha", "after is not a commit SHA"),
+        ("after", "../../../etc", "after is not a commit SHA"),
+        ("before", "HEAD", "before is not a commit SHA"),
+        ("deleted", "false", "deleted must be true or false"),
+        ("forced", "false", "forced must be true or false"),
+        ("created", 1, "created must be true or false"),
+    ],
+)
+def test_a_push_field_of_the_wrong_kind_is_refused(field: str, value: object, said: str) -> None:
+    from chalicelib.errors import InputError
+
+    data = push_payload(REPO, "refs/heads/main", OLD, NEW, ("content/a.md",))
+    with pytest.raises(InputError, match=said):
+        parse_push({**data, field: value})
+
+
+def test_a_push_to_no_commit_builds_nothing_whatever_deleted_says() -> None:
+    data = push_payload(REPO, "refs/heads/main", OLD, NULL_SHA, ())
+    assert not should_build(parse_push({**data, "deleted": False}), SITE, SiteConfig()).build

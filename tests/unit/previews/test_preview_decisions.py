@@ -57,6 +57,29 @@ SITE = Site("www", repo=REPO)
         ("merged removes", payload("closed", merged=True), SITE, "remove", "was merged"),
         ("labeled is ignored", payload("labeled"), SITE, "ignore", "nothing a preview shows"),
         ("into another branch", payload(base="release"), SITE, "ignore", "goes into release"),
+        # retargeted (an `edited` delivery with `changes.base`): into a previewed branch, it is
+        # previewed from now; out of one, its preview goes (it stayed live and out of date)
+        (
+            "moved into main",
+            {**payload("edited"), "changes": {"base": {"ref": {"from": "dev"}}}},
+            SITE,
+            "build",
+            "edited at aaaaaaa",
+        ),
+        (
+            "moved out of main",
+            {**payload("edited", base="dev"), "changes": {"base": {"ref": {"from": "main"}}}},
+            SITE,
+            "remove",
+            "now goes into dev",
+        ),
+        (
+            "edited title",
+            {**payload("edited"), "changes": {"title": {"from": "x"}}},
+            SITE,
+            "ignore",
+            "edited",
+        ),
         ("fork refused", payload(fork="eve/site"), SITE, "refuse", "--preview-forks allow"),
         (
             "fork allowed",
