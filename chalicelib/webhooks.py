@@ -172,6 +172,11 @@ def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook
                     verified.append((receive_webhook(headers, body, fresh), site))
             except UnauthorizedError:
                 continue  # another site of the same repository may have signed it
+    if not verified and claimed.repository is None:  # says nothing of which repositories are registered
+        raise UnauthorizedError(
+            "the delivery names no repository (repository.full_name), so no site's secret can check it: "
+            "Presslift takes a repository's webhook (not an organisation's or an app's), with a JSON body"
+        )
     if not verified:
         raise UnauthorizedError(
             "the X-Hub-Signature-256 signature matches no secret of a site registered for this repository"

@@ -549,6 +549,13 @@ def test_missing_or_wrong_signatures_get_401_and_change_nothing(cloud, api, gith
             401,
             "matches no secret",
         ),
+        # an organisation's webhook: its ping names no repository, so no site's secret can check it
+        (
+            "ping",
+            {"zen": "Keep it simple.", "hook_id": 7, "organization": {"login": "acme"}},
+            401,
+            "names no",
+        ),
     ],
 )
 def test_pings_other_events_tags_deletions_and_strangers_build_nothing(
