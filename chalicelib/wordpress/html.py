@@ -23,6 +23,7 @@ from typing import Any
 from chalicelib.wordpress.anchors import keep_anchors
 from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes, spaced_file_blocks
+from chalicelib.wordpress.codeblocklang import with_code_languages
 from chalicelib.wordpress.codetables import code_tables_as_definitions
 from chalicelib.wordpress.details import details_to_shortcodes
 from chalicelib.wordpress.dynamicblocks import attribute_only_blocks, has_attribute_only_blocks
@@ -375,7 +376,7 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
         )
     text = embed_blocks(text, add_player, pc)
     if is_blocks:
-        text = without_shop_blocks(text, ctx.warn)
+        text = with_code_languages(without_shop_blocks(text, ctx.warn))
     has_more = False
     if "<!--" in text:  # what each of these patterns looks for starts with it
         text = BLOCK_COMMENT.sub("", text)
