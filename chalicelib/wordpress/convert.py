@@ -24,6 +24,7 @@ from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.eventsarchive import events_archive_aliases
+from chalicelib.wordpress.customfields import custom_fields, fields_note
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.frontpage import home_front_matter
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
@@ -340,6 +341,9 @@ class Conversion:
                 events=self.events,
             )
         )
+        if fields := custom_fields(item.meta):
+            meta["custom_fields"] = fields
+            warn("custom-fields", fields_note(fields))
         if item.id in self.variations and isinstance(meta.get("product"), dict):
             names = {t.slug: t.name for t in item.terms if t.taxonomy.startswith("pa_") and t.slug}
             if shown := listed(self.variations[item.id], self._referenced_media_url, names):
