@@ -21,10 +21,10 @@ from typing import Any
 from chalicelib.wordpress.aliasdrops import drop_aliases_over_files, drop_aliases_too_long, nested_block
 from chalicelib.wordpress.builderdata import builder_body
 from chalicelib.wordpress.comments import comments_json, screen, threaded
+from chalicelib.wordpress.customfields import custom_fields, fields_note
 from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.eventsarchive import events_archive_aliases
-from chalicelib.wordpress.customfields import custom_fields, fields_note
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.frontpage import home_front_matter
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
