@@ -242,8 +242,12 @@ class Conversion:
         sitemap: SiteMap = plan.sitemap
 
         warned: set[str] = set()
+        said: set[tuple[str, str]] = set()
 
         def warn(code: str, message: str) -> None:
+            if (code, message) in said and code != "lost-media":
+                return  # the same words again for the same item (a theme's [spacing], 465 times)
+            said.add((code, message))
             if code == "lost-media":
                 self.report.media.add("lost")
             warned.add(code)

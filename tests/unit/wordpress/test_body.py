@@ -657,3 +657,13 @@ def test_a_code_block_plugins_language_reaches_the_fence(block, fence):
     """The plugins keep the language in the block's settings (or a data-mode), not in its HTML: the
     fences of 49 blocks in two real exports named none."""
     assert fence in body(f"<!-- wp:paragraph -->\n<p>Run:</p>\n<!-- /wp:paragraph -->\n{block}")[0]
+
+
+def test_a_themes_spacing_and_divider_shortcodes_leave_no_code_on_the_page():
+    markdown, _, warnings = body(
+        '<p>Intro</p>[spacing desktop_height="90" mobile_height="60"][divider color="#ebebeb"]'
+        "[spacing]<p>After</p>"
+    )
+    assert "[spacing" not in markdown and "[divider" not in markdown
+    assert markdown.split() == ["Intro", "---", "After"]
+    assert {code for code, _ in warnings} == {"theme-layout"}
