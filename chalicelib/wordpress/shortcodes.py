@@ -354,12 +354,12 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             return placeholders.add("", block=True)
         if name in TABLES_OF_CONTENTS:
             return placeholders.add(TABLE_OF_CONTENTS, block=True)
-        if name in THEME_SPACING or name in THEME_DIVIDERS:  # a theme's layout, without its content
-            if not (m.group("content") or "").strip():
-                divider = name in THEME_DIVIDERS
-                said = "divider) is drawn as a plain rule" if divider else "spacing) is left out"
-                ctx.warn("theme-layout", f"[{name}] (the old theme's {said}")
-                return placeholders.add("---" if divider else "", block=True)
+        layout = name in THEME_SPACING or name in THEME_DIVIDERS
+        if layout and not (m.group("content") or "").strip():  # a theme's layout, without content
+            divider = name in THEME_DIVIDERS
+            said = "divider) is drawn as a plain rule" if divider else "spacing) is left out"
+            ctx.warn("theme-layout", f"[{name}] (the old theme's {said}")
+            return placeholders.add("---" if divider else "", block=True)
         named = "=" in (m.group("attrs") or "") or "://" in (m.group("attrs") or "")
         if m.group("content") is None and not m.group("self") and not named:
             # Neither a closing tag nor a named attribute nor an address: "[note]", "[sic]", an editor's
