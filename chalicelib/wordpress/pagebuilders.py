@@ -199,8 +199,22 @@ def _module(
         return _block(head) + inner + _block(buttons)
     if short in ("raw_html", "code") and name != "et_pb_code":
         return _block(_decoded(inner))
-    # Layout wrappers (sections, rows, columns, text blocks) and anything else: what they hold.
-    return f"\n\n{inner.strip()}\n\n" if inner.strip() else "\n\n"
+    # Layout wrappers (sections, rows, columns, text blocks) and anything else: what they hold, after
+    # their background image (an author's picture, as backgrounds.py keeps a style's).
+    picture = _block(_image(background, "", "")) if (background := _background(attrs)) else ""
+    return picture + (f"\n\n{inner.strip()}\n\n" if inner.strip() else "\n\n")
+
+
+#: WPBakery's design options (`css=".vc_custom_1{background-image: url(…?id=1919) !important;}"`).
+_CSS_BACKGROUND = re.compile(r"""background(?:-image)?\s*:[^;{}]*?url\(\s*['"]?([^'")\s]+)""", re.I)
+
+
+def _background(attrs: dict[str, str]) -> str:
+    """A wrapper's background image: Divi's and Avada's `background_image`, WPBakery's in its `css`."""
+    url = attrs.get("background_image") or attrs.get("bg_image") or ""
+    if not url and (found := _CSS_BACKGROUND.search(attrs.get("css", ""))):
+        url = re.sub(r"\?id=\d+$", "", found.group(1))  # WPBakery's attachment id after the address
+    return url.strip() if url.strip().startswith(("http://", "https://", "/")) else ""
 
 
 def _image(src: str, alt: str, link: str) -> str:

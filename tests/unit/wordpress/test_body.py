@@ -667,3 +667,21 @@ def test_a_themes_spacing_and_divider_shortcodes_leave_no_code_on_the_page():
     assert "[spacing" not in markdown and "[divider" not in markdown
     assert markdown.split() == ["Intro", "---", "After"]
     assert {code for code, _ in warnings} == {"theme-layout"}
+
+
+def test_a_page_builders_background_image_is_kept_as_an_image():
+    """WPBakery keeps a row's or column's background in its design options (`css`), Divi and Avada in
+    `background_image`: 16 pages of one theme's demo lost theirs without a word."""
+    markdown = body(
+        '[vc_row][vc_column width="1/2" css=".vc_custom_1{background-image: '
+        'url(https://old.example/wp-content/uploads/2017/09/s.jpg?id=1919) !important;}"]'
+        "[vc_column_text]Hello[/vc_column_text][/vc_column][/vc_row]"
+        '[et_pb_section background_image="https://old.example/wp-content/uploads/hero.jpg"]'
+        "[et_pb_text]World[/et_pb_text][/et_pb_section]"
+    )[0]
+    assert markdown.split("\n\n")[:4] == [
+        "![](/wp-content/uploads/2017/09/s.jpg)",  # the old site's uploads, kept at their path
+        "Hello",
+        "![](/wp-content/uploads/hero.jpg)",
+        "World\n",
+    ]
