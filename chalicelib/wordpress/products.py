@@ -67,6 +67,14 @@ def _attribute_label(name: str) -> str:
     return " ".join(bare.replace("-", " ").replace("_", " ").split()).capitalize() or name
 
 
+def _no_attributes(meta: dict[str, str]) -> bool:
+    """Whether `_product_attributes` is readable and holds none (`a:0:{}`, a simple product's)."""
+    try:
+        return php_unserialize(meta.get("_product_attributes", "")) in ({}, [], None, "")
+    except NotPhpData:
+        return False
+
+
 def _attributes(meta: dict[str, str], terms: list[Term]) -> list[dict[str, Any]]:
     raw = meta.get("_product_attributes", "").strip()
     if not raw:
@@ -159,7 +167,7 @@ def product_params(
     ]
     if gallery:
         params["gallery"] = gallery
-    if meta.get("_product_attributes", "").strip() and not attributes:
+    if meta.get("_product_attributes", "").strip() and not attributes and not _no_attributes(meta):
         product.dropped.append("_product_attributes (not readable PHP data)")
     product.dropped += sorted(
         key

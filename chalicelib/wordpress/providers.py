@@ -63,7 +63,26 @@ def youtube_id(url: str) -> str:
 
 def _youtube(url: str) -> str:
     video = youtube_id(url)
-    return f"https://www.youtube-nocookie.com/embed/{video}" if video else ""
+    return f"https://www.youtube-nocookie.com/embed/{video}{_youtube_times(url)}" if video else ""
+
+
+_SECONDS = re.compile(r"(?:(\d{1,2})h)?(?:(\d{1,3})m)?(?:(\d{1,5})s?)?")
+
+
+def _youtube_times(url: str) -> str:
+    """Where the player starts and ends (`?start=39&end=72`): YouTube's `start`/`end`, or `t` (`t=90`,
+    `t=1m30s`), also in WordPress.com's `watch?v=ID?start=39&end=72`; "" for neither."""
+    _, _, query = _parts(url.replace("?", "&").replace("&", "?", 1))
+    found: dict[str, int] = {}
+    for name in ("start", "t", "end"):
+        value = query.get(name, [""])[0].strip()
+        if not value or not (parts := _SECONDS.fullmatch(value)) or not any(parts.groups()):
+            continue
+        hours, minutes, seconds = (int(part or 0) for part in parts.groups())
+        key = "end" if name == "end" else "start"
+        found.setdefault(key, hours * 3600 + minutes * 60 + seconds)
+    shown = [f"{key}={found[key]}" for key in ("start", "end") if found.get(key)]
+    return "?" + "&".join(shown) if shown else ""
 
 
 def _moogaloop_clip(path: str, query: dict[str, list[str]]) -> str:

@@ -27,7 +27,7 @@ from tests.unit.wordpress.test_body import body
         (
             "https://youtu.be/dQw4w9WgXcQ?t=42",
             "youtube",
-            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=42",  # where the link started it
         ),
         (
             "https://www.youtube.com/shorts/abcdefghijk",
@@ -284,3 +284,23 @@ def test_an_old_object_of_a_provider_shown_as_a_link_is_a_link_to_it():
     )
     assert '{{< embed url="http://bandcamp.com/EmbeddedPlayer/track=1479657139/size=venti//" >}}' in markdown
     assert [code for code, _ in warnings] == ["embed-link"]
+
+
+@pytest.mark.parametrize(
+    ("url", "player"),
+    [
+        # WordPress.com's [youtube] writes the options after a second "?" (a real blog's post)
+        (
+            "https://www.youtube.com/watch?v=tak2JxBsjLM?start=39&end=72&controls=0",
+            "tak2JxBsjLM?start=39&end=72",
+        ),
+        ("https://youtu.be/dQw4w9WgXcQ?t=1m30s", "dQw4w9WgXcQ?start=90"),
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=90", "dQw4w9WgXcQ?start=90"),
+        ("https://www.youtube.com/embed/dQw4w9WgXcQ?start=5", "dQw4w9WgXcQ?start=5"),
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=soon", "dQw4w9WgXcQ"),
+    ],
+)
+def test_a_youtube_players_start_and_end_are_kept(url: str, player: str) -> None:
+    from chalicelib.wordpress.providers import _youtube
+
+    assert _youtube(url) == f"https://www.youtube-nocookie.com/embed/{player}"
