@@ -23,6 +23,7 @@ hacked-content scan has already run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.wordpress.anchors import heading_id
@@ -78,6 +79,17 @@ KEEP = "\uffff"
 SAFE_LANGUAGE = re.compile(r"[^\w+#.-]")
 # SyntaxHighlighter's `<pre class="brush: php; gutter: false">` (with or without the space).
 BRUSH = re.compile(r"(?:^|[\s;])brush:\s*([\w+#.-]+)")
+
+
+def pre_links(links: Iterable[tuple[str, str]]) -> str:
+    """The links of a `<pre>` (href, text), as a line under its code block, which holds no links: a
+    blog that set prose in a `<pre>` lost every link in it. "" for a `<pre>` with none."""
+    shown = [
+        f"[{LINK_TEXT.sub(backslashed, ' '.join(text.split()) or href)}]({destination(href)})"
+        for href, text in links
+        if href.strip() and not href.startswith(("#", "javascript:"))
+    ]
+    return f"→ {' · '.join(dict.fromkeys(shown))}{BLOCK_GAP}" if shown else ""
 
 
 def fenced_code(code: str, language: str = "") -> str:
@@ -432,7 +444,8 @@ def _element(el: Any, ctx: _Context) -> str:
         return f"{BLOCK_GAP}---{BLOCK_GAP}"
     if tag == "pre":
         ctx.line_start = True
-        return f"{BLOCK_GAP}{fenced_code(pre_text(el), _code_language(el))}{BLOCK_GAP}"
+        links = pre_links((a.get("href") or "", "".join(a.itertext())) for a in el.iter("a"))
+        return f"{BLOCK_GAP}{fenced_code(pre_text(el), _code_language(el))}{BLOCK_GAP}{links}"
     if tag in ("ul", "ol"):
         return _list(el, ctx)
     if tag in ("code", "kbd", "samp", "tt"):

@@ -22,7 +22,7 @@ from chalicelib.wordpress.htmlstyle import (
     script_tag,
     styled_emphasis,
 )
-from chalicelib.wordpress.markdown import fenced_code, script
+from chalicelib.wordpress.markdown import fenced_code, pre_links, script
 from chalicelib.wordpress.mdescape import (
     LINK_TEXT,
     backslashed,
@@ -86,7 +86,8 @@ class HugoMarkdown(MarkdownConverter):
     def convert_pre(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
         # The same block as the fast path writes, so code survives byte for byte on both paths.
         code = text[1:] if text.startswith("\n") else text
-        return f"\n\n{fenced_code(code, _code_language(el))}\n\n" if code.strip("\n") else ""
+        links = pre_links((str(a.get("href") or ""), a.get_text()) for a in el.find_all("a"))
+        return f"\n\n{fenced_code(code, _code_language(el))}\n\n{links}" if code.strip("\n") else ""
 
     # The fast path's choices for the same tags, so a body reads the same whichever path wrote it.
     def convert_q(self, el: Any, text: str, parent_tags: set[str]) -> str:

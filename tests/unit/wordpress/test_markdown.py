@@ -207,3 +207,19 @@ def test_an_exclamation_mark_before_a_link_stays_text_on_both_roads() -> None:
     expected = "Much better\\![![image](http://x.org/thumb.png)](http://x.org/big.png) Wow!"
     assert to_markdown(parse_fragment(html)).strip() == expected
     assert rare_markdown(html).strip() == expected
+
+
+def test_a_preformatted_blocks_links_are_listed_under_it_on_both_roads() -> None:
+    """A code block holds no links: a blog that set prose in <pre> lost every link in it, silently
+    (5 items of 3 real exports). Its text stays byte for byte; its links follow it."""
+    html = (
+        '<pre><strong>easier than <a href="http://mkweb.bcgsc.ca/circos/">Circos</a> and '
+        '<a href="https://x.org/a_b">x_[1]</a></strong></pre><p>After</p>'
+    )
+    expected = (
+        "```\neasier than Circos and x_[1]\n```\n\n"
+        "→ [Circos](http://mkweb.bcgsc.ca/circos/) · [x\\_\\[1\\]](https://x.org/a_b)\n\nAfter"
+    )
+    assert to_markdown(parse_fragment(html)).strip() == expected
+    assert rare_markdown(html).strip() == expected
+    assert "→" not in to_markdown(parse_fragment("<pre>no links</pre>"))
