@@ -685,3 +685,12 @@ def test_a_page_builders_background_image_is_kept_as_an_image():
         "![](/wp-content/uploads/hero.jpg)",
         "World\n",
     ]
+
+
+def test_a_stray_less_than_sign_is_no_event_handler():
+    """`0<f<20), the number of farmers ... one line ...`: the "<" opens a tag, as in a browser, whose
+    words become attributes; "one" was reported as an event handler."""
+    _, findings, _ = body("<p>an integer f (0<f<20), the number of farmers on one line.</p><h1>Output</h1>")
+    assert not any(f.kind == "event-handler" for f in findings)
+    _, findings, _ = body('<p onclick="steal()">x</p>')
+    assert [f.kind for f in findings] == ["event-handler"]
