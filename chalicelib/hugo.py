@@ -26,7 +26,14 @@ from chalicelib.budget import TimeBudget
 from chalicelib.childenv import DEFAULT_PATH, child_environment
 from chalicelib.errors import BuildError
 from chalicelib.hugo_hints import hint, warning_hint
-from chalicelib.hugo_policy import DEFAULT_THEMES_DIR, check_source_paths, security_env, unused_themes_dir
+from chalicelib.hugo_policy import (
+    DEFAULT_THEMES_DIR,
+    check_source_paths,
+    security_env,
+    site_configs,
+    unused_themes_dir,
+)
+from chalicelib.hugogetenv import getenv_policy
 from chalicelib.npmmounts import NO_LAYOUT, npm_cause, npm_mounts_note
 from chalicelib.pagefilefields import give_file_field
 from chalicelib.pageurl import give_page_url
@@ -214,7 +221,7 @@ def build_site(
         **(settings or {}),
         **({"HUGO_THEMESDIR": DEFAULT_THEMES_DIR} if unused else {}),
         # Last, so nothing above can loosen them; `remote_hosts` is the site operator's, never the site's.
-        **security_env(remote_hosts, programs=("sass",) if sass else ()),
+        **security_env(remote_hosts, programs=("sass",) if sass else (), getenv=_getenv(source)),
     }
     env = child_environment(work_dir / "hugo-home", hugo_env)
     args = [
@@ -286,6 +293,14 @@ def build_site(
     if NO_LAYOUT in log and _blank(destination / "index.html") and (npm := npm_cause(source)):
         raise BuildError(f"the site's home page rendered empty: {npm}", log_tail=error_lines(log))
     return HugoBuild(destination=destination, log=log, seconds=time.monotonic() - started)
+
+
+def _getenv(source: Path) -> str:
+    """The environment variables the site's templates may read (see `hugogetenv`)."""
+    try:
+        return getenv_policy(site_configs(source))
+    except BuildError:
+        return getenv_policy([])  # the source check names the file it cannot read
 
 
 def _a_theme(source: Path) -> str:

@@ -6,8 +6,9 @@ Two parts:
   environment over every config file and config folder (`hugo.toml`, `config/_default/`,
   `config/production/`), so a repository cannot loosen them: no program may be run but Dart Sass,
   and that only where the pipeline has it (`exec.allow`; so no Babel, PostCSS or Tailwind, and none
-  gets the environment: `exec.osEnv` none), templates read only `HUGO_*` variables
-  (`getenv`), and no remote resource is fetched (`http.urls` none) but from the hosts the site's
+  gets the environment: `exec.osEnv` none), templates read only `HUGO_*` variables and the names
+  the site's config allows that no secret goes by (`getenv`, `hugogetenv.py`; the environment holds
+  no secret anyway), and no remote resource is fetched (`http.urls` none) but from the hosts the site's
   operator names (`presslift site update --remote-hosts`), over https with GET.
 - `check_source_paths`: before Hugo runs, every config file Hugo would read (the project's, its config
   folder's, each theme's and vendored module's) is parsed, and any path it gives (module mounts,
@@ -72,17 +73,21 @@ _DATA_KEYS = frozenset({"params", "menus", "menu", "taxonomies", "outputformats"
 _CACHE_PLACEHOLDER = re.compile(r"^:(cacheDir|resourceDir|project)\b", re.IGNORECASE)
 
 
-def security_env(allowed_hosts: Iterable[str] = (), programs: Iterable[str] = ()) -> dict[str, str]:
+def security_env(
+    allowed_hosts: Iterable[str] = (), programs: Iterable[str] = (), getenv: str = "^HUGO_"
+) -> dict[str, str]:
     """Hugo's security settings as environment variables; `allowed_hosts` (an operator's, never a
-    repository's) opens `resources.GetRemote` to exactly those https hosts, and `programs` (the
-    pipeline's: Dart Sass where it has it) are the only names Hugo may start."""
+    repository's) opens `resources.GetRemote` to exactly those https hosts, `programs` (the
+    pipeline's: Dart Sass where it has it) are the only names Hugo may start, and `getenv` the names
+    templates may read (`hugogetenv.getenv_policy`: `HUGO_*` and what the site allows that is no
+    secret's name)."""
     hosts = [re.escape(host) for host in allowed_hosts]
     urls = rf"^https://({'|'.join(hosts)})(/|$)" if hosts else "none"
     names = [re.escape(name) for name in programs]
     return {
         "HUGO_SECURITY_EXEC_ALLOW": f"^({'|'.join(names)})$" if names else "none",
         "HUGO_SECURITY_EXEC_OSENV": "none",
-        "HUGO_SECURITY_FUNCS_GETENV": "^HUGO_",
+        "HUGO_SECURITY_FUNCS_GETENV": getenv,
         "HUGO_SECURITY_HTTP_URLS": urls,
         "HUGO_SECURITY_HTTP_METHODS": "(?i)GET" if hosts else "none",
         "HUGO_SECURITY_ENABLEINLINESHORTCODES": "false",
@@ -160,8 +165,21 @@ def unused_themes_dir(source: Path) -> str:
 
 
 def _settings(root: Path, themes_dir_replaced: bool = False) -> Iterator[_Setting]:
+    for folder, configs in _config_files(root, themes_dir_replaced):
+        yield from _from_files(configs, folder)
+
+
+def site_configs(root: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Every config file Hugo would read for the site at `root`: its own, its themes' and its
+    vendored modules' (BuildError for one that cannot be read)."""
+    return [config for _, configs in _config_files(root.resolve()) for config in configs]
+
+
+def _config_files(
+    root: Path, themes_dir_replaced: bool = False
+) -> Iterator[tuple[Path, list[tuple[Path, dict[str, Any]]]]]:
     project = list(component_configs(root))
-    yield from _from_files(project, root)
+    yield root, project
     themes_dir = root / DEFAULT_THEMES_DIR
     for _, config in [] if themes_dir_replaced else project:
         for key, value in config.items():
@@ -172,7 +190,7 @@ def _settings(root: Path, themes_dir_replaced: bool = False) -> Iterator[_Settin
         components += [child for child in themes_dir.iterdir() if child.is_dir()]
     components += vendored_modules(root, [root, *components])
     for component in components:
-        yield from _from_files(list(component_configs(component)), component)
+        yield component, list(component_configs(component))
 
 
 def vendored_modules(root: Path, owners: list[Path], *, strict: bool = True) -> list[Path]:

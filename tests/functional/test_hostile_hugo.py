@@ -471,3 +471,30 @@ def test_a_host_the_operator_allowed_passes_the_policy_and_no_other_does(tmp_pat
             remote_hosts=("cdn.example.test",),
         )
     assert 'not whitelisted in policy "security.http.urls"' in other.value.log_tail
+
+
+def test_a_theme_that_allows_its_own_variable_builds_but_never_a_secrets_name(tmp_path):
+    """HugoBlox Academic v5's module allows `^WC_` and reads `getenv "WC_POST_CSS"`: every such site
+    failed, as Presslift's policy allowed `HUGO_*` alone. A name the site allows reads as unset here
+    (the environment holds no secret); a pattern that would allow a secret's name is not taken."""
+    module = "themes/blox/"
+    source = site(
+        tmp_path,
+        {
+            "hugo.toml": 'theme = "blox"\n[security.funcs]\ngetenv = ["^HUGO_", ".*", "^AWS_"]\n',
+            module + "hugo.yaml": "security:\n  funcs:\n    getenv:\n      - ^HUGO_\n      - ^WC_\n",
+            "layouts/home.html": '<p>[{{ getenv "WC_POST_CSS" }}]</p>',
+        },
+    )
+    build(tmp_path, source)
+    assert "<p>[]</p>" in (tmp_path / "public" / "index.html").read_text()
+    hostile = site(
+        tmp_path / "second",
+        {
+            "hugo.toml": '[security.funcs]\ngetenv = [".*", "^AWS_SECRET"]\n',
+            "layouts/home.html": '{{ getenv "AWS_SECRET_ACCESS_KEY" }}',
+        },
+    )
+    with pytest.raises(BuildError) as failed:
+        build(tmp_path / "second", hostile)
+    assert "security.funcs.getenv" in failed.value.log_tail
