@@ -341,7 +341,21 @@ def _param_shape(found: re.Match[str], log: str) -> str:
     )
 
 
+_NO_GIT_INFO = re.compile(r'"([^"\n]{1,300}?):(\d+):\d+": .{0,300}?nil pointer evaluating \*gitmap\.GitInfo')
+
+
+def _git_info_hint(log: str) -> str:
+    """A template that reads `.GitInfo` where it is nil: a build here has no git history."""
+    if not (found := _NO_GIT_INFO.search(log)):
+        return ""
+    return (
+        f"{_shown(found.group(1))}:{found.group(2)} reads .GitInfo, which is empty in Presslift's builds (a "
+        "repository's archive has no git history): wrap it in {{ with .GitInfo }}...{{ end }}"
+    )
+
+
 _CHECKS = (
+    _git_info_hint,
     _program_hint,
     _remote_hint,
     _content_hint,

@@ -58,9 +58,20 @@ def with_unfetched(failed: BuildError, run: Run) -> BuildError:
     )
 
 
+def _hidden(note: str) -> bool:
+    """Whether the note names a path under a hidden top folder (`.github/vale`, `.vale`), which Hugo
+    does not read."""
+    named = NAMED.match(note)
+    return bool(named) and named.group(0).startswith(".") and not named.group(0).startswith("./")
+
+
 def _names_what_is_missing(error: str, notes: list[str]) -> bool:
     """Whether `error` is about something missing: Hugo's words for it, or the name of a folder or
     file a note says was not added (its last part: a theme's `ananke`, an image's `hero.png`)."""
+    # A folder Hugo never reads (`.github/vale`, a linter's submodule) is no build's cause.
+    notes = [note for note in notes if not _hidden(note)]
+    if not notes:
+        return False
     if MISSING.search(error):
         return True
     lowered = error.lower()

@@ -40,3 +40,24 @@ def test_an_error_about_something_missing_leads_with_what_was_not_added():
 def test_a_build_whose_fetch_added_everything_fails_as_it_did():
     failed = BuildError("Hugo failed (exit 1): a template not found")
     assert with_unfetched(failed, run_with()) is failed
+
+
+def test_a_hidden_folder_hugo_never_reads_is_never_the_cause():
+    """Velociraptor's docs: a Vale linter config under .github/ could not be added, and a template's nil
+    .GitInfo was told as 'the build failed without it'."""
+    vale = ".github/vale (Velocidex/velociraptor-vale): GitHub has no tarball of it"
+    error = 'Hugo failed (exit 1): "layouts/partials/menu.html:28:47": template not found in theme learn'
+    assert str(with_unfetched(BuildError(error), run_with(vale))).startswith(f"{error} (unrelated to it")
+
+
+def test_a_nil_git_info_is_named_with_what_to_write() -> None:
+    from chalicelib.hugo_hints import hint
+
+    log = (
+        'ERROR render of "page" failed: "/tmp/r/source/layouts/partials/menu.html:28:47": execute of template '
+        'failed: template: partials/menu.html:28:47: executing "partials/menu.html" at <.GitInfo.AbbreviatedHash>: '
+        "nil pointer evaluating *gitmap.GitInfo.AbbreviatedHash"
+    )
+    assert hint(log).startswith(
+        "layouts/partials/menu.html:28 reads .GitInfo, which is empty in Presslift's builds"
+    )
