@@ -54,7 +54,8 @@ def test_a_nil_git_info_is_named_with_what_to_write() -> None:
     from chalicelib.hugo_hints import hint
 
     log = (
-        'ERROR render of "page" failed: "/tmp/r/source/layouts/partials/menu.html:28:47": execute of template '
+        'ERROR render of "page" failed: "/tmp/r/source/layouts/partials/menu.html:28:47": '
+        "execute of template "
         'failed: template: partials/menu.html:28:47: executing "partials/menu.html" at <.GitInfo.AbbreviatedHash>: '
         "nil pointer evaluating *gitmap.GitInfo.AbbreviatedHash"
     )
