@@ -56,7 +56,8 @@ def test_a_nil_git_info_is_named_with_what_to_write() -> None:
     log = (
         'ERROR render of "page" failed: "/tmp/r/source/layouts/partials/menu.html:28:47": '
         "execute of template "
-        'failed: template: partials/menu.html:28:47: executing "partials/menu.html" at <.GitInfo.AbbreviatedHash>: '
+        'failed: template: partials/menu.html:28:47: executing "partials/menu.html" '
+        "at <.GitInfo.AbbreviatedHash>: "
         "nil pointer evaluating *gitmap.GitInfo.AbbreviatedHash"
     )
     assert hint(log).startswith(
