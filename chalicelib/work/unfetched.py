@@ -62,7 +62,8 @@ def _hidden(note: str) -> bool:
     """Whether the note names a path under a hidden top folder (`.github/vale`, `.vale`), which Hugo
     does not read."""
     named = NAMED.match(note)
-    return bool(named) and named.group(0).startswith(".") and not named.group(0).startswith("./")
+    path = named.group(0) if named else ""
+    return path.startswith(".") and not path.startswith("./")
 
 
 def _names_what_is_missing(error: str, notes: list[str]) -> bool:
