@@ -181,6 +181,8 @@ def _code(code: str, note: str) -> str:
         return code
     if note.startswith(NPM_NOTE_START):
         return "npm-not-run"  # pages left out, and what to commit: before Hugo's deprecation notices
+    if "--remote-hosts" in note:  # a theme's fetch refused (hextra's search script): what the page lacks
+        return "remote-refused"
     return "hugo-deprecation" if "deprecated" in note.lower() else code
 
 

@@ -15,6 +15,8 @@ def test_the_npm_warning_comes_first_and_deprecations_have_their_own_code() -> N
         'found no layout file for "html" for kind "page"',
         NPM,
         'found no layout file for "html" for kind "page"',  # the prod tree's, the same: said once
+        "Could not retrieve FlexSearch js file from https://cdn.jsdelivr.net/x.js. Search may not work. "
+        "(the site's operator allows that host with `presslift site update www --remote-hosts cdn.jsdelivr.net`)",
     ]
     built = Built(
         log_key="k",
@@ -35,4 +37,5 @@ def test_the_npm_warning_comes_first_and_deprecations_have_their_own_code() -> N
         ("header-rule", "a _headers rule S3 c"),
         ("hugo-deprecation", said[0][:20]),
         ("hugo-warning", said[1][:20]),
+        ("remote-refused", said[4][:20]),
     ]
