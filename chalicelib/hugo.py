@@ -109,7 +109,9 @@ def error_lines(log: str, limit: int = 20) -> str:
     lines = log.splitlines()
     errors = [line for line in lines if "ERROR" in line or line.startswith("Error:")]
     found = errors + _panic_lines(lines) or lines[-limit:]
-    return "\n".join(found[:limit])
+    more = len(errors) - limit
+    # the rest are in the build log: said, so a push does not fix one batch and find the next
+    return "\n".join(found[:limit]) + (f"\n(and {more} more errors: see the build log)" if more > 0 else "")
 
 
 #: How many frames of the crashed goroutine's stack a run record keeps (each is two lines).

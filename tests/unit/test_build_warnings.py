@@ -16,7 +16,8 @@ def test_the_npm_warning_comes_first_and_deprecations_have_their_own_code() -> N
         NPM,
         'found no layout file for "html" for kind "page"',  # the prod tree's, the same: said once
         "Could not retrieve FlexSearch js file from https://cdn.jsdelivr.net/x.js. Search may not work. "
-        "(the site's operator allows that host with `presslift site update www --remote-hosts cdn.jsdelivr.net`)",
+        "(the site's operator allows that host with "
+        "`presslift site update www --remote-hosts cdn.jsdelivr.net`)",
     ]
     built = Built(
         log_key="k",
@@ -39,3 +40,15 @@ def test_the_npm_warning_comes_first_and_deprecations_have_their_own_code() -> N
         ("hugo-warning", said[1][:20]),
         ("remote-refused", said[4][:20]),
     ]
+
+
+def test_a_failure_shown_in_part_says_how_many_errors_it_leaves_out() -> None:
+    """19 drafts with dates Hugo cannot read: the error showed 3 and said nothing of the 16 others."""
+    from chalicelib.hugo import error_lines
+
+    log = "\n".join(
+        f'ERROR the "date" front matter field is not a parsable date: content/p{n}.md' for n in range(19)
+    )
+    shown = error_lines(log, 3).splitlines()
+    assert len(shown) == 4 and shown[-1] == "(and 16 more errors: see the build log)"
+    assert "more errors" not in error_lines(log)  # 20 at most: all 19 shown
