@@ -96,6 +96,7 @@ class Built:
             ("script_notes", "inline-script"),
             ("load_notes", "page-host-refused"),
             ("theme_notes", "theme-replaced"),
+            ("name_notes", "file-name-refused"),
         ):
             # in the order the build said them (its first is often the cause of the others), once each
             notes = dict.fromkeys(note for tree in self.trees.values() for note in tree.get(key, []))
@@ -407,6 +408,7 @@ def _store_tree(
         **({"redirect_notes": listed(stored.redirect_notes)} if stored.redirect_notes else {}),
         **({"header_notes": listed(stored.header_notes)} if stored.header_notes else {}),
         **({"script_notes": listed(stored.script_notes)} if stored.script_notes else {}),
+        **({"name_notes": listed(stored.name_notes)} if stored.name_notes else {}),
         **({"load_notes": load_notes} if load_notes else {}),
     }
 

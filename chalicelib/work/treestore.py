@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import posixpath
+import re
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ class StoredTree:
     #: From its `_headers` file: what was not kept (its Cache-Control rules go into the manifest).
     header_notes: list[str] = field(default_factory=list)
     script_notes: list[str] = field(default_factory=list)
+    #: Files left out for a name no address can hold as written (a line break in a static file's name).
+    name_notes: list[str] = field(default_factory=list)
     #: The other hosts its pages load scripts, stylesheets and frames from (`pageloads`).
     loads: set[str] = field(default_factory=set)
 
@@ -85,6 +88,10 @@ class _Hashing(io.RawIOBase):
         data = self._source.read(size)
         self.md5.update(data)
         return data
+
+
+#: Characters a published file's name may not hold: C0 controls and DEL (a line break above all).
+UNPUBLISHABLE = re.compile(r"[\x01-\x1f\x7f]")
 
 
 def tree_path(name: str, stage: str) -> str | None:
@@ -136,6 +143,14 @@ def store_stream(
                         raise BuildError(
                             f"the build runner returned a special file in the {stage} tree: {path}"
                         )
+                    continue
+                if UNPUBLISHABLE.search(path):
+                    # a line break or another control character: no link can name it, and the deploy
+                    # failed on it halfway (a real site's static note, its title over three lines)
+                    stored.name_notes.append(
+                        f"{path!r} is left out: its name holds a line break or a control character, which "
+                        "no address can hold (rename the file)"
+                    )
                     continue
                 if path in seen:
                     raise BuildError(f"the build runner returned {path} twice in the {stage} tree")

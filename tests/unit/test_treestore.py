@@ -214,3 +214,18 @@ def test_a_stage_lists_at_most_fifty_notes_of_a_kind() -> None:
     kept = listed(notes)
     assert kept[:50] == notes[:50] and kept[50] == "... and 9950 more like these" and len(kept) == 51
     assert listed(notes[:3]) == notes[:3]
+
+
+def test_a_file_whose_name_holds_a_line_break_is_left_out_and_named(tmp_path: Path) -> None:
+    """A real site's static note was named with its title over three lines: the deploy failed on it
+    after 635 of 1,679 uploads. No address can hold the name as written."""
+    odd = tarfile.TarInfo("staging/notes/137_a\nb\nc.md")
+    odd.size = 3
+    archive = runner_archive(tmp_path, {"staging/index.html": PAGE}, [odd])
+    manifest = empty()
+    stored = store_stream(archive, tmp_path / "tree.tar.gz", manifest)
+    assert [entry.path for entry in manifest.files] == ["index.html"]
+    assert stored.name_notes == [
+        "'notes/137_a\\nb\\nc.md' is left out: its name holds a line break or a control character, which "
+        "no address can hold (rename the file)"
+    ]
