@@ -14,8 +14,8 @@ from typing import Any
 
 from lxml import etree
 
+from chalicelib.wordpress.codeblock import pre_text
 from chalicelib.wordpress.fragment import text_content
-from chalicelib.wordpress.markdown import pre_text
 
 
 def code_tables_as_definitions(root: Any) -> None:

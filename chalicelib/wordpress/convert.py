@@ -22,20 +22,18 @@ from chalicelib.wordpress.aliasdrops import drop_aliases_over_files, drop_aliase
 from chalicelib.wordpress.builderdata import builder_body
 from chalicelib.wordpress.comments import comments_json, screen, threaded
 from chalicelib.wordpress.customfields import custom_fields, fields_note
-from chalicelib.wordpress.dates import iso_date
 from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.eventsarchive import events_archive_aliases
 from chalicelib.wordpress.frontmatter_meta import plugin_params
 from chalicelib.wordpress.frontpage import home_front_matter
 from chalicelib.wordpress.html import BodyContext, clean_title, convert_body
 from chalicelib.wordpress.identity import ItemIdentities, Settled, describe
-from chalicelib.wordpress.itemterms import taxonomy_params
+from chalicelib.wordpress.itemfields import own_fields, wordpress_fields
 from chalicelib.wordpress.links import (
     LOCAL_UPLOADS_PREFIX,
     SiteMap,
     is_media_url,
 )
-from chalicelib.wordpress.mdescape import markdown_text
 from chalicelib.wordpress.media import UploadsArchive
 from chalicelib.wordpress.menus import menu_entries
 from chalicelib.wordpress.oldurls import archive_page_paths, feed_map, query_map
@@ -45,7 +43,7 @@ from chalicelib.wordpress.plaintext import plain, plain_start
 from chalicelib.wordpress.plan import Placement, Plan, Planner
 from chalicelib.wordpress.plannotes import report_placement_notes
 from chalicelib.wordpress.players import enclosure, enclosure_player
-from chalicelib.wordpress.polylang import multilingual_note, page_language
+from chalicelib.wordpress.polylang import multilingual_note
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
 from chalicelib.wordpress.postspage import POSTS_PAGE_NOTE, posts_page_file
 from chalicelib.wordpress.report import ConversionReport, SiteInfo
@@ -300,26 +298,8 @@ class Conversion:
             placement.status = "shop-draft"
         if item.password:
             warn("password-protected", "password-protected in WordPress; written as a draft, not published")
-        date = iso_date(item.date, item.date_gmt, plan.offset)
-        lastmod = iso_date(item.modified, item.modified_gmt, plan.offset)
-        meta: dict[str, Any] = {
-            "title": title or placement.slug,
-            "date": date,
-            "lastmod": lastmod if lastmod and date and lastmod > date else "",
-            "slug": placement.slug,
-            "draft": draft,
-        }
-        if placement.status == "future" and date:
-            meta["publishDate"] = date
-        meta.update(taxonomy_params(plan, item))
-        meta.update(page_language(item.terms, plan.languages))
-        if item.sticky:
-            meta["sticky"] = True
+        meta = own_fields(item, placement, plan, title=title, draft=draft)
         excerpt = plain(item.excerpt)
-        if excerpt:
-            meta["summary"] = markdown_text(excerpt)  # Hugo renders a front matter summary as Markdown
-        if placement.aliases:
-            meta["aliases"] = sorted(set(placement.aliases))
         podcast = enclosure(item.meta.get("enclosure", ""))
         if podcast is not None:
             player, meta["enclosure"] = enclosure_player(podcast, rewrite)
@@ -352,13 +332,7 @@ class Conversion:
             names = {t.slug: t.name for t in item.terms if t.taxonomy.startswith("pa_") and t.slug}
             if shown := listed(self.variations[item.id], self._referenced_media_url, names):
                 meta["product"]["variations"] = shown
-        if item.type not in ("post", "page"):
-            meta["wordpress_type"] = item.type
-        if placement.layout:
-            meta["layout"] = placement.layout
-        if item.menu_order and item.type == "page":
-            meta["weight"] = item.menu_order
-        meta["wordpress_id"] = item.id
+        meta.update(wordpress_fields(item, placement))
         name = "_index.md" if placement.branch else "index.md"
         self.shortcodes |= shortcodes_called(markdown)
         folder = "" if placement.front else f"{placement.folder}/"

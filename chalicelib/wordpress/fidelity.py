@@ -23,9 +23,9 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from chalicelib.wordpress.codeblock import pre_text
 from chalicelib.wordpress.fragment import parse_fragment
 from chalicelib.wordpress.html import server_highlighted_as_code
-from chalicelib.wordpress.markdown import pre_text
 from chalicelib.wordpress.shortcodes import KNOWN
 from chalicelib.wordpress.syntaxshortcodes import CODE_SHORTCODES
 

@@ -7,7 +7,7 @@ give lazy-loaded images their real address (lazyimages.py), scan for injected co
 and media to their new homes, turn block galleries and footnotes into placeholders too (blocks.py),
 keep in-page anchors (anchors.py), convert to Markdown, escape text that Hugo would read as a
 shortcode, and put the Hugo shortcodes in place of the placeholders.
-`<pre>` text is kept byte for byte all the way (markdown.KEEP).
+`<pre>` text is kept byte for byte all the way (codeblock.KEEP).
 
 This module must never fetch anything or write files; what it finds goes to the callbacks it is given.
 """
@@ -23,6 +23,7 @@ from typing import Any
 from chalicelib.wordpress.anchors import keep_anchors
 from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes, spaced_file_blocks
+from chalicelib.wordpress.codeblock import release
 from chalicelib.wordpress.codeblocklang import with_code_languages
 from chalicelib.wordpress.codetables import code_tables_as_definitions
 from chalicelib.wordpress.details import details_to_shortcodes
@@ -32,7 +33,7 @@ from chalicelib.wordpress.figures import captioned_images_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.latex import HAS_MATH, math_to_passthrough
 from chalicelib.wordpress.lazyimages import unlazy_images
-from chalicelib.wordpress.markdown import can_convert, escape_hugo_shortcodes, release, to_markdown
+from chalicelib.wordpress.markdown import can_convert, escape_hugo_shortcodes, to_markdown
 from chalicelib.wordpress.mdtidy import squeeze_blank_lines
 from chalicelib.wordpress.pagebuilders import has_page_builder, unwrap_page_builders
 from chalicelib.wordpress.players import (

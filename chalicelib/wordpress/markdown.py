@@ -10,8 +10,9 @@ give the same Markdown for the markup this module handles, with one difference t
 same: a table row with fewer cells is padded here and left short by markdownify (Goldmark fills it).
 tests/unit/wordpress/test_markdown.py holds both paths to this over its whole table.
 
-`<pre>` text survives byte for byte: blank-line runs, trailing spaces and tabs are marked with `KEEP`
-so no clean-up (here or in `html.py`) touches them, and `release` removes the marks last.
+`<pre>` text survives byte for byte (codeblock.py): blank-line runs, trailing spaces and tabs are
+marked with `KEEP` so no clean-up (here or in `html.py`) touches them, and `release` removes the marks
+last; a `<pre>`'s links, which a code block cannot hold, follow it (`pre_links`).
 `<sup>`/`<sub>` become `^x^`/`~x~`, `<mark>` `==x==`, `<ins>`/`<u>` `++x++` (Hugo's Goldmark extras,
 enabled by the site's hugo.toml), so a literal `^` or `~`, or a `==`/`++` that could open one, is
 escaped.
@@ -27,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.wordpress.anchors import heading_id
+from chalicelib.wordpress.codeblock import KEEP, code_language, fenced_code, pre_text, release
 from chalicelib.wordpress.formchoice import FORM_CHOICES, form_choice
 from chalicelib.wordpress.fragment import text_content
 from chalicelib.wordpress.htmlstyle import (
@@ -59,7 +61,6 @@ from chalicelib.wordpress.mdtidy import (
     without_final_break,
     without_trailing_spaces,
 )
-from chalicelib.wordpress.syntaxshortcodes import class_language, pre_language
 
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 # What a bare Markdown link destination cannot hold as it is: spaces and controls, parentheses (fine
@@ -72,13 +73,6 @@ NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
 # Blank lines around block output; collapsed to exactly one blank line at the end.
 BLOCK_GAP = "\n\n"
 HEADING_MARK = re.compile(r"^#{1,6} ")
-# U+FFFF can never come from an export (XML 1.0 forbids the character): it ends each code line that is
-# blank or ends in whitespace, so the clean-ups that squeeze blank lines and trailing spaces leave
-# code alone. `release` takes the marks out once the Markdown is final.
-KEEP = "\uffff"
-SAFE_LANGUAGE = re.compile(r"[^\w+#.-]")
-# SyntaxHighlighter's `<pre class="brush: php; gutter: false">` (with or without the space).
-BRUSH = re.compile(r"(?:^|[\s;])brush:\s*([\w+#.-]+)")
 
 
 def pre_links(links: Iterable[tuple[str, str]]) -> str:
@@ -90,16 +84,6 @@ def pre_links(links: Iterable[tuple[str, str]]) -> str:
         if href.strip() and not href.startswith(("#", "javascript:"))
     ]
     return f"→ {' · '.join(dict.fromkeys(shown))}{BLOCK_GAP}" if shown else ""
-
-
-def fenced_code(code: str, language: str = "") -> str:
-    """A fenced code block that renders exactly `code` (trailing newlines are invisible in a <pre>)."""
-    code = code.replace(KEEP, "").rstrip("\n")
-    fence = "```"
-    while fence in code:
-        fence += "`"
-    lines = [line + KEEP if not line.strip() or line[-1].isspace() else line for line in code.split("\n")]
-    return f"{fence}{SAFE_LANGUAGE.sub('', language)}\n" + "\n".join(lines) + f"\n{fence}"
 
 
 # `{{< … >}}` and `{{% … %}}` with nothing inside that would end Hugo's comment form early or start
@@ -155,29 +139,6 @@ def destination(url: str) -> str:
     if depth != 0:
         url = url.replace("(", "\\(").replace(")", "\\)")
     return url
-
-
-def release(markdown: str) -> str:
-    """The Markdown without the `KEEP` marks that protected code lines from clean-ups."""
-    return markdown.replace(KEEP, "")
-
-
-def pre_text(el: Any) -> str:
-    """The text a browser shows for a `<pre>`: `<br>` as a newline, a newline right after `<pre>` dropped."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            if child.tag == "br":
-                parts.append("\n")
-            elif isinstance(child.tag, str):
-                walk(child)
-            parts.append(child.tail or "")
-
-    walk(el)
-    text = "".join(parts)
-    return text[1:] if (el.text or "").startswith("\n") else text
 
 
 def can_convert(root: Any) -> bool:
@@ -274,22 +235,6 @@ def _wrap(mark: str, inner: str) -> str:
     if mark == "*" and ((stripped[:1] == "*" != stripped[1:2]) or (stripped[-1:] == "*" != stripped[-2:-1])):
         mark = "_"  # emphasis around emphasis (<cite><em>x</em></cite>): `**x**` would be bold
     return f"{lead}{mark}{stripped}{mark}{trail}" if stripped else inner
-
-
-def _code_language(el: Any) -> str:
-    """The language a `<pre>` names: its or its `<code>`'s class (`language-x`, `lang-x`, Crayon's
-    `lang:x`, SyntaxHighlighter's `brush: x; gutter: false`), else WP-Syntax's `lang` attribute."""
-    for node in (el, el.find("code")):
-        if node is None:
-            continue
-        classes = node.get("class") or ""
-        if brush := BRUSH.search(classes):
-            return class_language(brush.group(1))
-        for cls in classes.split():
-            for prefix in ("language-", "lang-", "lang:"):
-                if cls.startswith(prefix) and len(cls) > len(prefix):
-                    return class_language(cls[len(prefix) :])
-    return pre_language(el.get("lang") or "")
 
 
 def _list(el: Any, ctx: _Context) -> str:
@@ -445,7 +390,7 @@ def _element(el: Any, ctx: _Context) -> str:
     if tag == "pre":
         ctx.line_start = True
         links = pre_links((a.get("href") or "", "".join(a.itertext())) for a in el.iter("a"))
-        return f"{BLOCK_GAP}{fenced_code(pre_text(el), _code_language(el))}{BLOCK_GAP}{links}"
+        return f"{BLOCK_GAP}{fenced_code(pre_text(el), code_language(el))}{BLOCK_GAP}{links}"
     if tag in ("ul", "ol"):
         return _list(el, ctx)
     if tag in ("code", "kbd", "samp", "tt"):

@@ -14,6 +14,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
+from chalicelib.wordpress.codeblock import fenced_code
 from chalicelib.wordpress.htmlstyle import (
     inline_mark,
     list_attributes,
@@ -22,7 +23,7 @@ from chalicelib.wordpress.htmlstyle import (
     script_tag,
     styled_emphasis,
 )
-from chalicelib.wordpress.markdown import fenced_code, pre_links, script
+from chalicelib.wordpress.markdown import pre_links, script
 from chalicelib.wordpress.mdescape import (
     LINK_TEXT,
     backslashed,

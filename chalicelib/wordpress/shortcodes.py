@@ -23,9 +23,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from chalicelib.wordpress.codeblock import fenced_code
 from chalicelib.wordpress.embedshortcodes import EMBED_SHORTCODES, embed_url
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
-from chalicelib.wordpress.markdown import escape_hugo_shortcodes, fenced_code
+from chalicelib.wordpress.markdown import escape_hugo_shortcodes
 from chalicelib.wordpress.mdescape import inert, shortcode_param
 from chalicelib.wordpress.players import (
     JETPACK_URLS,

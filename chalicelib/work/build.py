@@ -184,7 +184,8 @@ def _code(code: str, note: str) -> str:
         return "npm-not-run"  # pages left out, and what to commit: before Hugo's deprecation notices
     if "--remote-hosts" in note:  # a theme's fetch refused (hextra's search script): what the page lacks
         return "remote-refused"
-    return "hugo-deprecation" if "deprecated" in note.lower() else code
+    deprecation = note.startswith("deprecated:") or " was deprecated in Hugo" in note  # Hugo's own words
+    return "hugo-deprecation" if deprecation else code
 
 
 def stage_render(svc: Services, site: Site, stage: str) -> StageRender:
