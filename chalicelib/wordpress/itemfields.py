@@ -15,7 +15,7 @@ from chalicelib.wordpress.itemterms import taxonomy_params
 from chalicelib.wordpress.mdescape import markdown_text
 from chalicelib.wordpress.plaintext import plain
 from chalicelib.wordpress.plan import Placement, Plan
-from chalicelib.wordpress.polylang import page_language
+from chalicelib.wordpress.polylang import page_language, page_translations
 from chalicelib.wordpress.wxr import Item
 
 
@@ -34,6 +34,14 @@ def own_fields(item: Item, placement: Placement, plan: Plan, *, title: str, draf
         meta["publishDate"] = date
     meta.update(taxonomy_params(plan, item))
     meta.update(page_language(item.terms, plan.languages))
+    if plan.languages and (group := plan.translations.get(item.id)):
+        published = [
+            (slug, placed.page_ref)
+            for slug, member in group
+            if (placed := plan.placements.get(member)) is not None and placed.status == "published"
+        ]
+        if translations := page_translations(published, plan.languages):
+            meta["translations"] = translations
     if item.sticky:
         meta["sticky"] = True
     if excerpt := plain(item.excerpt):

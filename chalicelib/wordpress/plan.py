@@ -57,7 +57,7 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.pagealiases import drop_aliases_that_are_pages
 from chalicelib.wordpress.pagefolders import PageFolders
 from chalicelib.wordpress.polylang import TAXONOMY as LANGUAGE_TAXONOMY
-from chalicelib.wordpress.polylang import Language, polylang_languages
+from chalicelib.wordpress.polylang import Language, polylang_languages, translation_group
 from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
 from chalicelib.wordpress.slugs import (
     SlugRegistry,
@@ -161,6 +161,8 @@ class Plan:
     term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
     term_values_by_id: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, id) -> value
     languages: dict[str, Language] = field(default_factory=dict)  # Polylang's, by slug (polylang.py)
+    # Polylang's groups of translations: item id -> its group's (language slug, item id), itself included
+    translations: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     list_pages: dict[int, str] = field(default_factory=dict)  # page id -> the taxonomy list it is
     unlisted: dict[str, int] = field(default_factory=dict)  # a list not built -> the item at its address
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
@@ -197,6 +199,7 @@ class Planner:
         self._items: list[_Light] = []
         self._offsets: Counter[str] = Counter()
         self._item_terms: list[Term] = []
+        self._translation_groups: dict[str, list[tuple[str, int]]] = {}
         self._repeat_links: dict[int, list[str]] = {}
         self._archive_terms: Counter[str] = Counter()  # published posts by year and by month
         self._archive_ahead: dict[str, str] = {}  # year or month -> its first scheduled post's date
@@ -254,6 +257,11 @@ class Planner:
         for term in item.terms:
             if term.taxonomy not in SKIPPED_TAXONOMIES and term.slug:
                 self._item_terms.append(term)
+        if group := translation_group(item.terms):
+            members = self._translation_groups.setdefault(group, [])
+            language = next((t.slug for t in item.terms if t.taxonomy == LANGUAGE_TAXONOMY), "")
+            members.append((language, item.id))
+            plan.translations[item.id] = members
         status = item_status(item)
         published = status == "published"
         if published and is_posts_page_candidate(item):

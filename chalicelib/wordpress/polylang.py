@@ -9,7 +9,13 @@ describing itself in serialized PHP, while a Persian post was published as left-
 Now, where the export's `language` terms carry Polylang's settings, that taxonomy is not written;
 each page gets its language's locale and direction (`locale: fa-IR`, `direction: rtl`), which the
 theme puts on `<html lang dir>`; and one `multilingual` warning says what is not made: one site per
-language, each with its own home page, and links between a post's translations.
+language, each with its own home page.
+
+A post's translations share a term of Polylang's `post_translations` taxonomy (`pll_68f7a70a13708`).
+Each published page of such a group lists the group's published pages as `translations` (language,
+locale, Hugo's path of the page), which the theme shows as WordPress's language switcher did, and
+puts in `<link rel="alternate" hreflang>` as Polylang did. The group is read from the items' own
+terms, not the term's serialized description, so a partial export (one post type) still links.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from chalicelib.wordpress.wxr import Term
 
 #: Polylang's taxonomy of languages.
 TAXONOMY = "language"
+#: Polylang's groups of posts that translate each other, one term a group.
+TRANSLATIONS = "post_translations"
 
 
 @dataclass(frozen=True)
@@ -60,11 +68,27 @@ def page_language(terms: Iterable[Term], languages: dict[str, Language]) -> dict
     return {}
 
 
+def translation_group(terms: Iterable[Term]) -> str:
+    """The slug of the item's group of translations, "" for none."""
+    return next((t.slug for t in terms if t.taxonomy == TRANSLATIONS and t.slug), "")
+
+
+def page_translations(members: list[tuple[str, str]], languages: dict[str, Language]) -> list[dict[str, str]]:
+    """A page's `translations`: its group's published pages, `(language slug, Hugo path)`, in the
+    site's order of languages; none when the page has no translation to lead to."""
+    order = list(languages)
+    pages = {slug: ref for slug, ref in members if slug in languages}
+    known = sorted(pages.items(), key=lambda pair: order.index(pair[0]))
+    if len(known) < 2:
+        return []
+    return [{"language": languages[s].name, "locale": languages[s].locale, "page": ref} for s, ref in known]
+
+
 def multilingual_note(languages: dict[str, Language]) -> str:
     """The site's `multilingual` warning."""
     named = ", ".join(f"{lang.name} ({lang.locale})" for lang in languages.values())
     return (
         f"a Polylang site in {len(languages)} languages, {named}: each page keeps its language and "
-        "direction, and its old address, but the site is built as one, with no home page per language "
-        "and no links between a post's translations"
+        "direction, its old address and links to its translations, but the site is built as one, "
+        "with no home page per language"
     )

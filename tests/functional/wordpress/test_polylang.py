@@ -1,9 +1,12 @@
 """A Polylang site (a real Persian and English blog's export): each page keeps its language and
 direction on <html>, its language is not written as a taxonomy of pages that never existed (each
-described in serialized PHP), and one `multilingual` warning says what is not made. A site's own
-taxonomy named `language` (a bookshop's) stays a taxonomy."""
+described in serialized PHP), each post leads to its translations as Polylang's switcher and
+hreflang links did, and one `multilingual` warning says what is not made. A site's own taxonomy
+named `language` (a bookshop's) stays a taxonomy."""
 
 from __future__ import annotations
+
+import re
 
 import frontmatter
 
@@ -54,3 +57,38 @@ def test_a_sites_own_language_taxonomy_stays_one(tmp_path):
     post = frontmatter.load(tmp_path / "site/content/posts/candide/index.md")
     assert "locale" not in post and post.get("language") == ["French"]
     assert "multilingual" not in {w.code for w in report.warnings}
+
+
+def translated(title: str, post_id: int, slug: str, lang: str, group: str, status: str = "publish") -> str:
+    names = {"fa": "فارسی", "en": "English"}
+    terms = (("language", lang, names[lang]), ("post_translations", group, group))
+    return item(title, post_id=post_id, slug=slug, status=status, terms=terms)
+
+
+def test_a_post_leads_to_its_translations(tmp_path, hugo_build):
+    items = [
+        translated("سلام", 1, "salam", "fa", "pll_68f7a70a13708"),
+        translated("Hello", 2, "hello", "en", "pll_68f7a70a13708"),
+        translated("درباره", 3, "darbare", "fa", "pll_6a7ac31a978ec"),
+        translated("About (draft)", 4, "about", "en", "pll_6a7ac31a978ec", status="draft"),
+    ]
+    report = convert_export(write_export(tmp_path / "export.xml", items, channel=POLYLANG), tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    persian = frontmatter.load(content / "posts" / "salam" / "index.md")
+    assert persian["translations"] == [
+        {"language": "فارسی", "locale": "fa-IR", "page": "/posts/salam"},
+        {"language": "English", "locale": "en-US", "page": "/posts/hello"},
+    ]
+    # A translation that is not published is no translation to lead to.
+    assert "translations" not in frontmatter.load(content / "posts" / "darbare" / "index.md")
+    (note,) = [w.message for w in report.warnings if w.code == "multilingual"]
+    assert "links to its translations" in note and "no home page per language" in note
+    public = hugo_build(tmp_path / "site", tmp_path)
+    page = (public / "posts/salam/index.html").read_text()
+    alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="[a-z]+://[^/]+([^"]+)">', page)
+    assert alternates == [("fa-IR", "/posts/salam/"), ("en-US", "/posts/hello/")]
+    assert '<a href="/posts/hello/" hreflang="en-US" lang="en-US" rel="alternate">English</a>' in page
+    assert '<span aria-current="true" lang="fa-IR">فارسی</span>' in page
+    english = (public / "posts/hello/index.html").read_text()
+    assert '<a href="/posts/salam/" hreflang="fa-IR" lang="fa-IR" rel="alternate">فارسی</a>' in english
+    assert "language-switcher" not in (public / "posts/darbare/index.html").read_text()
