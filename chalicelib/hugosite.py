@@ -91,5 +91,7 @@ def not_a_site(folder: Path) -> str | None:
     )
     if not other and (folder / STATIC_FOLDER).is_dir():
         return None  # files Hugo publishes as they are, and nothing says another generator's
+    if not other and (folder / "public" / "index.html").is_file():
+        other = " (public/ holds a built site, without the Hugo sources it was built from)"
     config = "no Hugo config (hugo.toml, hugo.yaml, config.toml or config/_default/)"
     return f"{config}, no content/ and no layouts/{other}"

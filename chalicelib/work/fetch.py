@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.budget import TimeBudget
+from chalicelib.builtsite import built_site_only
 from chalicelib.codefences import mark_highlighted_lines
 from chalicelib.errors import ConfigError, NotFoundError, PipelineError
 from chalicelib.events import FetchRequest
@@ -142,6 +143,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         postcss: list[str] = []
         fences: list[str] = []
         repeated: list[str] = []
+        built_only: list[str] = []
         if run.kind != "code" and "source_dir" not in tomllib.loads(toml or ""):
             # No source_dir and no Hugo config at the root: the site in docs/ (or the like) is the site.
             found = find_hugo_site(site_root)
@@ -184,6 +186,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             fences = mark_highlighted_lines(site_root)
             # Hugo 0.152 refuses a YAML key written twice, which it used to read as the last one.
             repeated = drop_repeated_keys(site_root)
+            # A repository of a built public/ without the content/ it came from builds the theme alone.
+            built_only = [note] if (note := built_site_only(site_root)) else []
         source_key = artifacts(svc).put_source(run.site, run.id, site_root)
     # The run's warnings by code; each source is listed up to notes.MAX_LISTED (a repository over its
     # LFS quota can lack thousands of files, and the run record is one DynamoDB item), all counted.
@@ -199,6 +203,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         ("postcss-passed-over", postcss),
         ("code-fence-lines", fences),
         ("repeated-yaml-key", [repeated_note(repeated)] if repeated else []),
+        ("built-site-only", built_only),
     ]
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:

@@ -484,6 +484,25 @@ def test_front_matter_that_repeats_a_key_builds_with_the_last_and_the_run_says_w
     ]
 
 
+def test_a_repository_of_a_built_site_without_its_content_is_told_what_to_commit(cloud, api, github):
+    """A repository that commits Hugo's public/ but keeps its posts elsewhere built the theme's home
+    page alone, and the run said succeeded over a site that had lost every page."""
+    files = {
+        "presslift.toml": CONFIG,
+        "hugo.toml": b'title = "Harbour Git Site"\n',
+        "public/index.html": b"<html><body>Built elsewhere</body></html>",
+        "public/posts/news/index.html": b"<html><body>News</body></html>",
+    }
+    run = push_site(github, api, files)
+    (warning,) = [
+        w["message"] for w in run["stages"][0]["detail"]["warning_list"] if w["code"] == "built-site-only"
+    ]
+    assert warning.startswith(
+        "content/ holds no pages, but the repository commits a built site in public/ (2 HTML"
+    )
+    assert "Built elsewhere" not in fetch(run["urls"]["staging"])[1]
+
+
 def test_a_site_whose_theme_is_missing_is_built_with_presslifts_and_warned_of(cloud, api, github):
     """A real blog names the theme mainroad, kept as a submodule link with no .gitmodules entry, which
     is never fetched: it went live in Presslift's theme with only the build summary saying so."""

@@ -65,3 +65,10 @@ def test_static_files_alone_are_a_site_unless_another_generator_is_named(tmp_pat
     assert not_a_site(repo(tmp_path / "a", "static/index.html", "static/style.css")) is None
     gatsby = repo(tmp_path / "b", "gatsby-config.js", "static/favicon.ico", "src/pages/index.js")
     assert str(not_a_site(gatsby)).endswith("(gatsby-config.js: a Gatsby site)")
+
+
+def test_a_built_public_folder_alone_is_named_as_such(tmp_path: Path) -> None:
+    built = repo(tmp_path / "a", "public/index.html", "public/posts/one/index.html", "README.md")
+    assert str(not_a_site(built)).endswith(
+        "no content/ and no layouts/ (public/ holds a built site, without the Hugo sources it was built from)"
+    )
