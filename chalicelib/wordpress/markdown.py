@@ -149,8 +149,6 @@ def can_convert(root: Any) -> bool:
             continue  # comments were removed by the scan; a stray one is skipped when writing
         if tag not in HANDLED and ":" not in tag:  # Word's <o:p>, <st1:city>: their text, as inline
             return False
-        if tag == "table" and any(True for _ in el.iterdescendants("table")):
-            return False
     return True
 
 
@@ -248,8 +246,20 @@ def _list(el: Any, ctx: _Context) -> str:
     if step < 0 and not start.isdigit():
         number = sum(1 for child in el if child.tag == "li")
     ctx.list_depth += 1
-    items = []
-    for child in el:
+    items: list[str] = []
+    # Text written in the list outside any item (`<ol>1/ one, 2/ two</ol>`), which a browser shows: a
+    # paragraph between the list's parts, each part numbered on from the last.
+    parts: list[str] = []
+    loose = el.text
+    for child in [*el, None]:
+        if loose and loose.strip(COLLAPSED):
+            ctx.line_start = True
+            if paragraph := _text(loose, ctx).strip():
+                parts += ["\n".join(items), paragraph] if items else [paragraph]
+                items = []
+        if child is None:
+            break
+        loose = child.tail
         if not isinstance(child.tag, str):
             continue
         if child.tag != "li":
@@ -265,7 +275,9 @@ def _list(el: Any, ctx: _Context) -> str:
         items.append(f"{bullet} {lines[0]}{rest}")
     ctx.list_depth -= 1
     ctx.line_start = True
-    text = "\n".join(items) + (f"\n{attributes}" if attributes else "")
+    text = "\n".join(items) + (f"\n{attributes}" if attributes and items else "")
+    if parts:
+        text = BLOCK_GAP.join([*parts, text] if text else parts)
     if ctx.list_depth:
         # A bulleted list or one numbered from 1 can interrupt its item's text; another needs a blank line.
         return f"{BLOCK_GAP}{text}\n" if ordered and not text.startswith("1.") else f"\n{text}\n"
@@ -281,6 +293,8 @@ def _cell(el: Any, ctx: _Context) -> str:
 
 
 def _table(el: Any, ctx: _Context) -> str:
+    if any(True for _ in el.iterdescendants("table")):
+        return _layout_table(el, ctx)
     rows = [[_cell(c, ctx) for c in tr if c.tag in ("th", "td")] for tr in el.iter("tr")]
     rows = [r for r in rows if r]
     if not rows:
@@ -292,6 +306,26 @@ def _table(el: Any, ctx: _Context) -> str:
     lead = f"{_cell(caption, ctx)}{BLOCK_GAP}" if caption is not None else ""
     ctx.line_start = True
     return BLOCK_GAP + lead + "\n".join(lines) + BLOCK_GAP
+
+
+# A table's own caption and cells, not those of the tables in them.
+_LAYOUT_CELLS = (
+    "./caption|./tr/*[self::td or self::th]"
+    "|./*[self::thead or self::tbody or self::tfoot]/tr/*[self::td or self::th]"
+)
+
+
+def _layout_table(el: Any, ctx: _Context) -> str:
+    """A table with a table in a cell, which lays a page out (a book's cover beside its details)
+    rather than holding data, and which no Markdown table can hold: each cell's content as blocks,
+    in reading order; a table inside is written as one when it is data."""
+    blocks = []
+    for cell in el.xpath(_LAYOUT_CELLS):  # in document order, the caption's text first
+        ctx.line_start = True
+        if text := _children(cell, ctx).strip():
+            blocks.append(text)
+    ctx.line_start = True
+    return BLOCK_GAP + BLOCK_GAP.join(blocks) + BLOCK_GAP if blocks else ""
 
 
 def _definitions(el: Any, ctx: _Context) -> str:

@@ -1,6 +1,6 @@
 """markdownify, set up for Hugo's Goldmark: the writer for the rare markup `markdown.py` does not handle.
 
-`html.markdown_of` sends a body here only when `markdown.can_convert` says no (forms, nested tables,
+`html.markdown_of` sends a body here only when `markdown.can_convert` says no (forms,
 SVG…); the choices match markdown.py's, so a body reads the same whichever path wrote it. This module
 is imported only when such a body comes: BeautifulSoup and markdownify cost time and memory.
 

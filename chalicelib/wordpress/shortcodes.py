@@ -298,7 +298,12 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
 
     def replace(m: re.Match[str]) -> str:
         whole = m.group(0)
-        name = m.group("name").lower()
+        # As WordPress matches names, exactly: "[Video: a caption][1]" and "[Flickr announced][2]" (a
+        # Markdown reference link's text) are no [video] or [flickr], which took the text away. Code
+        # shortcodes are read in any case, as SyntaxHighlighter reads them ([HTML]...[/HTML]).
+        name = m.group("name")
+        if (lower := name.lower()) in CODE_SHORTCODES:
+            name = lower
         if m.group("esc") and m.group("esc2"):
             # [[name]] is WordPress's way of writing a literal [name], but only for a registered
             # shortcode: any other [[text]] (a wiki link, a Bash test) is left exactly as written.

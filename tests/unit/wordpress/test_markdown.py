@@ -122,13 +122,29 @@ def test_common_markup(html, markdown):
     assert to_markdown(root) == markdown
 
 
-@pytest.mark.parametrize(
-    "html", ["<table><tr><td><table><tr><td>1</td></tr></table></td></tr></table>", "<form>Name</form>"]
-)
-def test_rare_markup_goes_to_markdownify(html):
-    root = parse_fragment(html)
+def test_rare_markup_goes_to_markdownify():
+    root = parse_fragment("<form>Name</form>")
     assert not can_convert(root)
     assert markdown_of(root).strip()
+
+
+def test_a_table_that_lays_out_a_page_is_written_as_its_cells_content():
+    """A Daum book box (a table in a table: the cover beside the title) was a header row of escaped
+    pipes, its cover a text link; each cell's content is now a block, the inner table a table."""
+    html = (
+        "<table><caption>Book</caption><tbody><tr><td><table><tr><td><a href='/c.jpg'><img alt='cover' "
+        "src='/c.jpg'></a></td><td><b>Title</b> text</td></tr></table></td><td>Loose</td></tr></tbody></table>"
+    )
+    root = parse_fragment(html)
+    assert can_convert(root)
+    assert to_markdown(root) == "Book\n\n| [![cover](/c.jpg)](/c.jpg) | **Title** text |\n| --- | --- |\n\nLoose\n"
+
+
+def test_text_in_a_list_outside_its_items_is_kept_between_its_parts():
+    """A French post's `<ol>1/ one, 2/ two</ol>` (no <li>): a browser shows the text; it was dropped."""
+    root = parse_fragment("<p>Steps: <ol>\n1/ save offline,\n2/ keep little</ol>\nEnd.</p>")
+    assert to_markdown(root) == "Steps:\n\n1/ save offline, 2/ keep little\n\nEnd.\n"
+    assert to_markdown(parse_fragment("<ol><li>a</li>between<li>b</li></ol>")) == "1. a\n\nbetween\n\n2. b\n"
 
 
 def test_marks_mid_line_are_left_alone_by_the_fast_path():

@@ -369,3 +369,12 @@ def test_a_bracket_left_open_in_the_text_does_not_take_the_next_shortcode():
     )
     assert markdown.endswith("```text\nerr: a_b\n```\n") and "[CRL is not yet valid" in markdown
     assert warnings == []
+
+
+def test_a_name_in_another_case_is_no_shortcode_but_text():
+    """WordPress matches shortcode names exactly: a Posterous post's Markdown reference links
+    "[Video: the radios][1]" and "[Flickr just announced][2]" lost their text as a [video] and a
+    [flickr] that "named no file" (with two lost-media warnings)."""
+    markdown, warnings = body("<p>[Video: the radios][1]. But [Flickr just announced][2] they will.</p>")
+    assert markdown == "[Video: the radios][1]. But [Flickr just announced][2] they will.\n"
+    assert warnings == []
