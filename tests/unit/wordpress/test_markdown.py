@@ -132,12 +132,16 @@ def test_a_table_that_lays_out_a_page_is_written_as_its_cells_content():
     """A Daum book box (a table in a table: the cover beside the title) was a header row of escaped
     pipes, its cover a text link; each cell's content is now a block, the inner table a table."""
     html = (
-        "<table><caption>Book</caption><tbody><tr><td><table><tr><td><a href='/c.jpg'><img alt='cover' "
-        "src='/c.jpg'></a></td><td><b>Title</b> text</td></tr></table></td><td>Loose</td></tr></tbody></table>"
+        "<table><caption>Book</caption><tbody><tr><td><table><tr><td><a href='/c.jpg'>"
+        "<img alt='cover' src='/c.jpg'></a></td><td><b>Title</b> text</td></tr></table></td>"
+        "<td>Loose</td></tr></tbody></table>"
     )
     root = parse_fragment(html)
     assert can_convert(root)
-    assert to_markdown(root) == "Book\n\n| [![cover](/c.jpg)](/c.jpg) | **Title** text |\n| --- | --- |\n\nLoose\n"
+    assert (
+        to_markdown(root)
+        == "Book\n\n| [![cover](/c.jpg)](/c.jpg) | **Title** text |\n| --- | --- |\n\nLoose\n"
+    )
 
 
 def test_text_in_a_list_outside_its_items_is_kept_between_its_parts():
