@@ -65,6 +65,8 @@ VISITORS_RECORDS = (
     "ap_extrafield",
     "ap_extrafield_blog",
     "scheduled-action",  # Action Scheduler's queued jobs
+    "private-messages",  # WP Job Manager's private messages between employers and candidates
+    "job_application",  # WP Job Manager Applications: candidates' applications
     "wp_log",
 )
 DEFINITIONS = (
@@ -106,6 +108,14 @@ DEFINITIONS = (
     "aipkit_ai_form",  # AI Power's forms and chatbots
     "aipkit_chatbot",
     "intergeo",  # Intergeo Maps' maps
+    "jmfe_custom_fields",  # WP Job Manager Field Editor's fields
+    "visibility_groups",  # WP Job Manager Visibility's groups and defaults
+    "default_visibilities",
+    "acf",  # Advanced Custom Fields 4's field groups
+    "wp-types-group",  # Toolset Types' field groups
+    "wp-types-user-group",
+    "wp-types-term-group",
+    "wpdiscuz_form",
 )
 BUILDER_LIBRARIES = (
     "elementor_library",

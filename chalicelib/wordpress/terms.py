@@ -41,6 +41,8 @@ SKIPPED_TAXONOMIES = frozenset(
     # Other plugins' internal groupings: AVH Extended Categories' widget groups, WooCommerce's coupon
     # categories, MetaSlider's slideshows.
     | {"avhec_catgroup", "shop_coupon_cat", "ml-slider"}
+    # Action Scheduler's groups of queued jobs (its scheduled-action type is never a page either).
+    | {"action-group"}
     # Plugins' own, for their records and snippets (privatetypes.py): WPCode's, Elementor's library.
     | {
         "wpcode_type",

@@ -118,6 +118,27 @@ def test_private_plugin_records_are_never_published(tmp_path):
     assert reported_written(report.counts) == written_counts(tmp_path / "site")
 
 
+def test_a_job_boards_private_messages_and_field_settings_are_never_published(tmp_path):
+    """A job board's export (WP Job Manager and its add-ons) published 11 private messages between
+    employers and candidates, with their senders, and its field editor's settings as pages."""
+    queued = (("action-group", "woocommerce-db-updates", "woocommerce-db-updates"),)
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item("Appointment letter", post_id=30, post_type="private-messages", content="Dear candidate"),
+            item("candidate_age", post_id=31, post_type="jmfe_custom_fields"),
+            item("Employers only", post_id=32, post_type="visibility_groups"),
+            item("A job post", post_id=33, slug="a-job-post", terms=queued),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    for kind in ("private-messages", "jmfe_custom_fields", "visibility_groups"):
+        assert report.counts[f"{kind}/skipped"] == 1
+    written = "\n".join(p.read_text() for p in (tmp_path / "site/content").rglob("*.md"))
+    assert "Dear candidate" not in written and "Appointment" not in written and "candidate_age" not in written
+    assert "action-group" not in written and not (tmp_path / "site/content/action-group").exists()
+
+
 def test_an_item_with_neither_type_nor_status_is_a_draft_with_a_warning(tmp_path):
     # WordPress's importer refuses such an item (no post type), but nothing of an export is dropped.
     untyped = (
