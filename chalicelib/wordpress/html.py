@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 
+from chalicelib.wordpress.adjacentmarks import join_adjacent_marks
 from chalicelib.wordpress.anchors import keep_anchors
 from chalicelib.wordpress.backgrounds import HAS_URL, backgrounds_to_images
 from chalicelib.wordpress.blocks import footnotes_to_markdown, galleries_to_shortcodes, spaced_file_blocks
@@ -218,6 +219,7 @@ def markdown_of(root: Any, *, marked: bool = False, attributes: bool = False) ->
     With `marked`, code lines keep their marks for the caller's clean-ups (see markdown.release);
     with `attributes`, the fast writer keeps paragraphs' and headings' alignment (see to_markdown).
     """
+    join_adjacent_marks(root)  # `<b>Friday</b><b>, May 1</b>` is one run of bold
     if can_convert(root):
         return to_markdown(root, marked=marked, attributes=attributes)
     # Imported here: BeautifulSoup and markdownify cost a conversion time and memory only when a body

@@ -54,8 +54,10 @@ from chalicelib.wordpress.mdescape import (
     line_start,
     title_text,
 )
+from chalicelib.wordpress.mdflank import MARKS, flanked
 from chalicelib.wordpress.mdtidy import (
     ends_in_break,
+    literal_backslashes,
     squeeze_blank_lines,
     without_dangling_breaks,
     without_final_break,
@@ -198,24 +200,19 @@ def _children(el: Any, ctx: _Context) -> str:
     text = el.text
     parts = [_text(text, ctx) if text else ""]
     for child in el:
+        tail = child.tail
         if isinstance(child.tag, str):
             written = _element(child, ctx)
+            if written[-1:] in MARKS and written[:1] in MARKS:  # `**Note:**Text`: see mdflank
+                written = flanked(parts[-1], written, tail or "")
             if written == "\\\n" and parts[-1][-1:] == "\\":
-                parts[-1] = _literal_backslashes(parts[-1])
+                parts[-1] = literal_backslashes(parts[-1])
             elif written[:1] == "[" and parts[-1][-1:] == "!" and parts[-1][-2:-1] != "\\":
                 parts[-1] = parts[-1][:-1] + "\\!"  # "Much better!" before a link: no image
             parts.append(written)
-        tail = child.tail
         if tail:
             parts.append(_text(tail, ctx))
     return "".join(parts)
-
-
-def _literal_backslashes(text: str) -> str:
-    """`text`, whose escaped backslashes (`\\\\`) end it, with those as `&#92;`: before a line break's
-    backslash Goldmark reads neither (`a\\\\\\` + newline shows `a\\\\` and breaks no line)."""
-    kept = text.rstrip("\\")
-    return kept + "&#92;" * ((len(text) - len(kept)) // 2)
 
 
 def _wrap(mark: str, inner: str) -> str:
@@ -489,11 +486,15 @@ def _element(el: Any, ctx: _Context) -> str:
         text = without_final_break(inner)
         if "\n" in text:
             text = _one_line(text)
+        # A space that ends (or begins) the link's text stays between its words and the next:
+        # `<a>proof-of-concept </a>engagements` lost it.
+        lead = " " if inner[:1] == " " else ""
+        trail = " " if inner[-1:] == " " else ""
         target = destination(href)
         if text == inline(href) and not title and target == href and "<" not in href:
-            return f"<{href}>"
+            return f"{lead}<{href}>{trail}"
         title_part = f' "{title_text(title)}"' if title else ""
-        return f"[{text}]({target}{title_part})"
+        return f"{lead}[{text}]({target}{title_part}){trail}"
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         text = heading(" ".join(inner.replace("\\\n", " ").split()))
         if not text:

@@ -13,7 +13,8 @@ text):
   == b` can only close one, and stay as written); `<` before what could open a tag, comment or autolink,
   and the `<` or `%` of a Hugo shortcode's opening (`{{<`, which Hugo would run); `&` before what reads
   as an entity; `]` before `(` or `:` (a link, a link reference definition); a backslash before
-  punctuation or at the text's end (it would escape what follows, or make a line break).
+  punctuation, a space or at the text's end (it would escape what follows, show nothing with the
+  space (mdflank.py), or make a line break).
 - `heading`, for a heading's text: a `{...}` that ends it (Goldmark would take it for the
   heading's attributes) and a closing run of `#`.
 - `line_start`, for text that begins a line: `#` of a heading, `>` of a quote, `-`/`+` bullets,
@@ -37,7 +38,9 @@ import re
 MAY_NEED = re.compile(r"[*_^~`<&\]\\{]|==|\+\+")
 INLINE = re.compile(
     r"[*_^~`]"
-    r"|\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash before punctuation would escape it (markup may follow)
+    # a backslash before punctuation would escape it (markup may follow); before a space it is the
+    # converted site's escaped space, which shows nothing (mdflank.py)
+    r"|\\(?=[!-/:-@\[-`{-~ ]|$)"
     r"|<(?=[A-Za-z/!?])"
     # and a shortcode's opening, `{{<` or `{{%`, which Hugo would run (code is left to
     # escape_hugo_shortcodes' comment form, which Hugo writes out as it is: `{{<b>}}` would be a tag)

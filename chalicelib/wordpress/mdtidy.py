@@ -58,3 +58,23 @@ def without_final_break(text: str) -> str:
     while ends_in_break(text):
         text = text[:-1].rstrip()
     return text
+
+
+def breaks_outside(text: str) -> tuple[str, str, str]:
+    """`text` as (the line break it begins with, the rest, the line break it ends with), each break ""
+    when there is none: a mark around a break shows its backslash (`**\\` + newline + `Bold\\**`, an
+    Elementor button's `[\\` + newline + `Join\\](...)`), so the breaks go outside the marks."""
+    inner = text.strip()
+    lead = trail = ""
+    if ends_in_break(inner):
+        inner, trail = without_final_break(inner), "\\\n"
+    if inner.startswith("\\\n"):
+        inner, lead = inner[2:].lstrip(), "\\\n"
+    return lead, inner, trail
+
+
+def literal_backslashes(text: str) -> str:
+    """`text`, whose escaped backslashes (`\\\\`) end it, with those as `&#92;`: before a line break's
+    backslash Goldmark reads neither (`a\\\\\\` + newline shows `a\\\\` and breaks no line)."""
+    kept = text.rstrip("\\")
+    return kept + "&#92;" * ((len(text) - len(kept)) // 2)

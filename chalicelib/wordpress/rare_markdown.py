@@ -9,6 +9,7 @@ This module must never fetch anything or decide what is safe: the hacked-content
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -32,7 +33,7 @@ from chalicelib.wordpress.mdescape import (
     image_text,
     inline,
 )
-from chalicelib.wordpress.mdtidy import without_dangling_breaks, without_final_break
+from chalicelib.wordpress.mdtidy import breaks_outside, without_dangling_breaks, without_final_break
 
 
 def _code_language(el: Any) -> str:
@@ -61,6 +62,24 @@ def _chomped(mark: str, text: str) -> str:
     prefix = " " if text[:1] == " " else ""
     suffix = " " if text[-1:] == " " else ""
     return f"{prefix}{mark}{inner}{mark}{suffix}"
+
+
+Convert = Callable[[Any, Any, str, set[str]], str]
+
+
+def _breaks_outside(convert: Convert) -> Convert:
+    """`convert` (a link's or emphasis's), with the line breaks that begin or end its text written
+    outside its marks, as markdown.py writes them (see mdtidy.breaks_outside)."""
+
+    def converted(self: Any, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "\\\n" not in text or "_noformat" in parent_tags:
+            return convert(self, el, text, parent_tags)
+        lead, inner, trail = breaks_outside(text)
+        if not inner:
+            return lead or trail
+        return lead + convert(self, el, inner, parent_tags) + trail
+
+    return converted
 
 
 # Where a text follows other Markdown on its line: a heading's `#`s, a cell's `|`.
@@ -116,17 +135,23 @@ class HugoMarkdown(MarkdownConverter):
             return None
         return styled_emphasis(tag, style, text, _chomped)
 
+    @_breaks_outside
     def convert_b(self, el: Any, text: str, parent_tags: set[str]) -> str:
         styled = self._styled(el, text, parent_tags, "b")
         return styled if styled is not None else str(super().convert_b(el, text, parent_tags))  # type: ignore[misc]
 
     convert_strong = convert_b
 
+    @_breaks_outside
     def convert_em(self, el: Any, text: str, parent_tags: set[str]) -> str:
         styled = self._styled(el, text, parent_tags, "em")
         return styled if styled is not None else str(super().convert_em(el, text, parent_tags))  # type: ignore[misc]
 
     convert_i = convert_em
+
+    @_breaks_outside
+    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
         raised = script_tag(str(el.get("style") or ""))

@@ -242,6 +242,8 @@ def hugo_toml(
     # <mark> is written ==x==, <ins> and <u> ++x++ (markdown.py).
     for extra in ("delete", "insert", "mark", "subscript", "superscript"):
         lines += ["", f"[markup.goldmark.extensions.extras.{extra}]", "enable = true"]
+    # `\ ` is a space to the emphasis rules and nothing on the page: `**Note:**\ Text` (mdflank.py).
+    lines += ["", "[markup.goldmark.extensions.cjk]", "enable = true", "escapedSpace = true"]
     if math:  # formulas as \(TeX\) and \[TeX\], for the passthrough render hook (latex.py)
         lines += ["", "[markup.goldmark.extensions.passthrough]", "enable = true"]
         lines += ["", "[markup.goldmark.extensions.passthrough.delimiters]"]

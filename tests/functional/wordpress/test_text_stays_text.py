@@ -1,7 +1,8 @@
 """Text that reads as Markdown stays text: what WordPress showed as a paragraph's words is what the
 page Hugo builds shows, never a list, heading, quote, link, definition or dropped raw HTML. Checked on
 each of the writer's roads (block markup, a classic body read through wpautop, and the markdownify
-path a nested table sends a body down) in the page real Hugo builds."""
+path an inline drawing sends a body down) in the page real Hugo builds. Emphasis shows as emphasis,
+never as asterisks, where it ends in punctuation right before a letter or an editor split it in two."""
 
 from html import escape
 
@@ -28,6 +29,7 @@ LINES = [
     ("The entity &amp;copy; written out", "The entity &copy; written out"),
     ("A path C:\\*temp\\_dir", "A path C:\\*temp\\_dir"),
     ("snake_case and 2*3*4", "snake_case and 2*3*4"),
+    ("A folder C:\\temp\\ and its file", "A folder C:\\temp\\ and its file"),
 ]
 LINE_HTML = "<br />\n".join(html for html, _ in LINES)
 FORBIDDEN = ["ol", "ul", "h1", "blockquote", "dl", "img"]
@@ -43,10 +45,31 @@ EXCERPT_HTML = "1986. The &lt;div&gt; element, 2*3*4 and [link](/x/)"
 EXCERPT_SHOWN = "1986. The <div> element, 2*3*4 and [link](/x/)"
 
 
+# (HTML as WordPress stored it, the emphasised text, the text of the paragraph): a closing mark after
+# punctuation and before a letter (Korean puts no space after a sentence), marks split in two by an
+# editor, a link's text that ends in the space before the next word.
+EMPHASIS_LINES = [
+    ("A <strong>Note:</strong>Text here.", "Note:", "A Note:Text here."),
+    ("B <b>의미한다.</b>방을", "의미한다.", "B 의미한다.방을"),
+    ("C word<em>(aside)</em>word", "(aside)", "C word(aside)word"),
+    (
+        "D <strong>Friday</strong><strong>, Sept 20th</strong>, then",
+        "Friday, Sept 20th",
+        "D Friday, Sept 20th, then",
+    ),
+    (
+        "E <strong><a href='/x/'>proof-of-concept </a></strong>engagements",
+        "proof-of-concept",
+        "E proof-of-concept engagements",
+    ),
+]
+EMPHASIS = "".join(f"<p>{html}</p>\n" for html, _, _ in EMPHASIS_LINES)
+
+
 def _posts() -> list[Post]:
     block = "".join(f"<!-- wp:paragraph -->\n<p>{html}</p>\n<!-- /wp:paragraph -->\n" for html, _ in LINES)
     classic = "\n\n".join(html for html, _ in LINES)
-    nested = "<table><tr><td><table><tr><td>cell</td></tr></table></td></tr></table>"
+    nested = '<p>Share <svg viewBox="0 0 1 1"><path d="M0"></path></svg></p>'  # markdownify's
     return [
         Post(1, "blocks", block),
         Post(2, "classic", classic),
@@ -55,6 +78,7 @@ def _posts() -> list[Post]:
         Post(5, "rare-path-lines", f"{nested}\n\n{LINE_HTML}"),
         Post(6, "excerpted", "<p>Body</p>", excerpt=EXCERPT_HTML),
         Post(7, "captioned", CAPTIONS),
+        Post(8, "emphasis", EMPHASIS),
     ]
 
 
@@ -93,3 +117,12 @@ def test_captions_are_shown_as_written(built):
     page = lxml_html.fromstring((built / "posts" / "captioned" / "index.html").read_text())
     shown = [" ".join(c.text_content().split()) for c in page.iter("figcaption")]
     assert shown == [text.replace('"', "\u201c", 1).replace('"', "\u201d", 1) for text in CAPTION_SHOWN]
+
+
+def test_emphasis_is_shown_as_emphasis_not_asterisks(built):
+    page = lxml_html.fromstring((built / "posts" / "emphasis" / "index.html").read_text())
+    content = page.find_class("entry-content")[0]
+    paragraphs = [" ".join(p.text_content().split()) for p in content.iter("p")]
+    assert paragraphs == [shown for _, _, shown in EMPHASIS_LINES]
+    marked = [" ".join(el.text_content().split()) for el in content.iter("strong", "em", "b", "i")]
+    assert marked == [text for _, text, _ in EMPHASIS_LINES]

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from chalicelib.wordpress.fragment import inner_html, parse_fragment
-from chalicelib.wordpress.html import markdown_of
+from chalicelib.wordpress.html import markdown_of, wpautop
 from chalicelib.wordpress.markdown import can_convert, to_markdown
 from chalicelib.wordpress.rare_markdown import rare_markdown
 
@@ -177,7 +177,7 @@ def test_line_breaks_around_emphasis_and_quotes_stay_outside_the_marks():
         "<blockquote>q<br></blockquote>": "> q\n",
         "<div>a<br> <br>\n<p>b</p></div>": "a\n\nb\n",
         "<p>a<br><br>b</p>": "a\\\n\\\nb\n",  # a blank line inside a paragraph stays
-        # a backslash right before a line break: Goldmark reads neither escape (see _literal_backslashes)
+        # a backslash right before a line break: Goldmark reads neither escape (mdtidy.literal_backslashes)
         "<p>C:\\<br>D:</p>": "C:&#92;\\\nD:\n",
         # emphasis around emphasis is underscored: `**x**` would be bold
         "<p><cite><em>Ann</em></cite> <em><strong>w</strong></em></p>": "_*Ann*_ ***w***\n",
@@ -243,3 +243,19 @@ def test_a_preformatted_blocks_links_are_listed_under_it_on_both_roads() -> None
     assert to_markdown(parse_fragment(html)).strip() == expected
     assert rare_markdown(html).strip() == expected
     assert "→" not in to_markdown(parse_fragment("<pre>no links</pre>"))
+
+
+@pytest.mark.parametrize("drawing", ["", '<p>Share <svg viewBox="0 0 1 1"><path d="M0"></path></svg></p>'])
+def test_line_breaks_at_a_links_or_emphasis_edge_go_outside_its_marks(drawing):
+    """An Elementor button's `<a>` + newline + `Join Today` + newline + `</a>` (line breaks, after
+    wpautop) came out as `[\\` + newline + `Join Today\\](...)` where an <svg> sent the body to
+    markdownify: the link shown as text."""
+    html = wpautop(
+        '<p><a href="https://ex.com/signup">\n   Join Today\n</a></p>\n'
+        "<p><strong>\n   Bold text\n</strong> and <em>\n  it \n</em> end</p>\n" + drawing
+    )
+    root = parse_fragment(html)
+    assert can_convert(root) == (not drawing)
+    markdown = markdown_of(root)
+    assert "[Join Today](https://ex.com/signup)" in markdown
+    assert "\\\n**Bold text**\\\n" in markdown and "\\\n*it*\\\n" in markdown
