@@ -219,8 +219,8 @@ def _wrap(mark: str, inner: str) -> str:
     # Goldmark only sees emphasis when the marks touch the text: keep the spaces outside, and a line
     # break too (before a closing mark, its backslash would escape the mark).
     stripped = inner.strip()
-    if not stripped:
-        return inner
+    if not stripped or (inner[:2] == BLOCK_GAP and stripped[:12] == "ZQXSHORTCODE"):
+        return inner  # a shortcode's block (code, a gallery) in bold: marks cannot hold a block
     lead = " " if inner[:1].isspace() else ""
     trail = " " if inner[-1:].isspace() else ""
     if ends_in_break(stripped):

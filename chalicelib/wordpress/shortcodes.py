@@ -266,7 +266,20 @@ def gallery_markdown(images: list[GalleryImage], columns: str = "3", link: str =
 
 def _code(name: str, attrs: dict[str, str], content: str) -> str:
     language = fence_language(name, attrs)
-    return escape_hugo_shortcodes(fenced_code(html.unescape(content).strip("\n"), language))
+    return escape_hugo_shortcodes(fenced_code(html.unescape(_unwrapped(content)).strip("\n"), language))
+
+
+# A code shortcode whose tags an editor made bold line by line (`<strong>[sourcecode]</strong>` and
+# `<strong>$a = 1;</strong>`): its content begins by closing that element and ends by opening it.
+_WRAPPED = re.compile(r"\s*</(strong|b|em|i|span|u|code)>.*<\1(?:\s[^>]*)?>\s*", re.S)
+
+
+def _unwrapped(content: str) -> str:
+    """The code of a code shortcode, without the formatting an editor put around its lines (see
+    _WRAPPED): those tags were not the code's, and the code block swallowed the rest of the post."""
+    if (found := _WRAPPED.fullmatch(content)) is None:
+        return content
+    return re.sub(rf"</?{found.group(1)}(?:\s[^>]*)?>", "", content).rstrip()
 
 
 def _embed(name: str, attrs: dict[str, str], content: str, raw_attrs: str, ctx: ShortcodeContext) -> str:

@@ -378,3 +378,18 @@ def test_a_name_in_another_case_is_no_shortcode_but_text():
     markdown, warnings = body("<p>[Video: the radios][1]. But [Flickr just announced][2] they will.</p>")
     assert markdown == "[Video: the radios][1]. But [Flickr just announced][2] they will.\n"
     assert warnings == []
+
+
+def test_a_code_shortcode_an_editor_made_bold_line_by_line_is_a_code_block():
+    """A real post's `<strong>[sourcecode language='php']</strong>`, each code line in <strong>: the
+    fence opened inside `**` and the rest of the post (a 12-item list) came out as code."""
+    markdown, _ = body(
+        "<blockquote><strong> [sourcecode language='php']</strong>\n<strong> $name = 1;</strong>\n"
+        "<strong> [/sourcecode]</strong></blockquote>\n<ul><li>one</li><li>two</li></ul>"
+    )
+    assert markdown == "> ```php\n>  $name = 1;\n> ```\n\n- one\n- two\n"
+
+
+def test_html_in_a_code_shortcode_is_its_code():
+    markdown, _ = body("[sourcecode language='html']<strong>bold</strong> and <em>x</em>[/sourcecode]")
+    assert markdown == "```html\n<strong>bold</strong> and <em>x</em>\n```\n"
