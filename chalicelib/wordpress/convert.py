@@ -152,8 +152,8 @@ class Conversion:
         if reader.repairs:
             self.report.warn(
                 "repaired-xml",
-                f"{reader.repairs} raw '&', nested CDATA sections, control characters or text printed before "
-                "the XML declaration or typed before <rss> were read the way WordPress's importer reads them",
+                "the export is not well-formed XML where WordPress's importer reads past it: "
+                f"{reader.repaired}; read the way the importer reads them",
             )
         if plan.languages:
             self.report.warn("multilingual", multilingual_note(plan.languages))

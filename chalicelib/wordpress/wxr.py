@@ -393,6 +393,7 @@ class ExportReader:
         self.path = path
         self.site = Site()
         self.repairs = 0
+        self.repaired = ""  # what the repairs were, by kind (StrictXmlStream.describe)
         self.nested_cdata = nested_cdata  # see StrictXmlStream
         self.suspect_closes = 0  # after a failed read: read again with nested_cdata when there are any
         self._aliases: dict[str, str] = {}
@@ -474,7 +475,7 @@ class ExportReader:
             except etree.XMLSyntaxError as error:
                 self.suspect_closes = stream.suspect_closes
                 raise self._syntax_error(error, stream_line) from None
-            self.repairs = stream.repairs
+            self.repairs, self.repaired = stream.repairs, stream.describe()
         if not checked:
             if ended is None:
                 raise self._fail("the export is empty", 1)

@@ -18,6 +18,7 @@ well-formed CDATA section (but the control characters no XML can hold).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -49,13 +50,15 @@ CLEAN_RUN = re.compile(
 # WordPress's importer reads an export that has them with its regex parser, which takes them as text;
 # they show as nothing in a browser, so they are dropped. No byte of a multi-byte UTF-8 sequence is one.
 CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r")
+CONTROL = re.compile(b"[" + re.escape(CONTROL_BYTES) + b"]")
 # What PHP printed before the XML declaration: blank lines (a theme's or plugin's file that ends in a
 # newline after its `?>` prints one before every export WordPress writes), a plugin's admin notice
 # (`<div class="updated">`), or a static site generator's front matter (`---`) added after. Strict XML
 # refuses the declaration after them; WordPress's importer reads the file with its fallback parsers.
 # The declaration is moved to the start and what was before it dropped but its newlines, so every line
 # after it keeps its number.
-LEADING_DEBRIS = re.compile(rb"\A(\xef\xbb\xbf)?(.{1,16384}?)(<\?xml[^<>]{0,200}\?>)", re.S)
+# (A byte order mark alone is no debris: the mark is taken whole first, possessively.)
+LEADING_DEBRIS = re.compile(rb"\A(\xef\xbb\xbf)?+(.{1,16384}?)(<\?xml[^<>]{0,200}\?>)", re.S)
 # What the prolog (between the declaration and the root element) may hold: space, comments and processing
 # instructions; a declaration (`<!DOCTYPE`, `<!ENTITY`) ends the walk (each is refused below). Other text
 # there (a real export's "adgeagaegww" typed before one of WordPress's comments) strict XML refuses;
@@ -93,7 +96,28 @@ class StrictXmlStream:
         self._in_cdata = False
         self._line = 1
         self._first = True  # the first read: where what PHP printed before the declaration is
-        self.repairs = 0
+        self.repaired: Counter[str] = Counter()  # what was repaired (see KINDS), how many times
+        self.first_line: dict[str, int] = {}  # the line each kind was first repaired on, where known
+
+    @property
+    def repairs(self) -> int:
+        return sum(self.repaired.values())
+
+    def _repair(self, kind: str, count: int = 1, line: int = 0) -> None:
+        self.repaired[kind] += count
+        if line and kind not in self.first_line:
+            self.first_line[kind] = line
+
+    def describe(self) -> str:
+        """What was repaired, by kind in the order of their first lines, each with that line where
+        known: `2 raw '&' (the first on line 12), 1 control characters (the first on line 2433)`."""
+        return ", ".join(
+            f"{count} {kind}"
+            + (f" (the first on line {self.first_line[kind]})" if kind in self.first_line else "")
+            for kind, count in sorted(
+                self.repaired.items(), key=lambda kc: self.first_line.get(kc[0], 1 << 62)
+            )
+        )
 
     def chunks(self) -> Iterator[bytes]:
         stalled = False
@@ -106,13 +130,19 @@ class StrictXmlStream:
                 elif self._first and (debris := LEADING_DEBRIS.match(data)) and b"<rss" not in debris[2]:
                     bom, before, declaration = debris.groups()
                     data = (bom or b"") + declaration + b"\n" * before.count(b"\n") + data[debris.end() :]
-                    self.repairs += 1
+                    self._repair("text printed before the XML declaration", line=1)
                 if self._first:
                     data, dropped = _without_prolog_text(data)
-                    self.repairs += dropped
+                    if dropped:
+                        self._repair("text or tags typed before <rss>", dropped)
                 self._first = False
                 kept = data.translate(None, CONTROL_BYTES)
-                self.repairs += len(data) - len(kept)
+                if len(kept) != len(data):
+                    at = CONTROL.search(data)
+                    line = (
+                        self._line + self._buffer.count(b"\n") + data.count(b"\n", 0, at.start() if at else 0)
+                    )
+                    self._repair("control characters", len(data) - len(kept), line)
                 data = kept
                 self._buffer += data
             before = len(self._buffer)
@@ -163,7 +193,8 @@ class StrictXmlStream:
                     out.append(b"&")
                 else:
                     out.append(b"&amp;")
-                    self.repairs += 1
+                    line = 0 if "raw '&'" in self.first_line else self._line + buf.count(b"\n", 0, start)
+                    self._repair("raw '&'", line=line)
                 pos = start + 1
             elif token == b"<!--":
                 end = buf.find(b"-->", match.end())
@@ -215,7 +246,7 @@ class StrictXmlStream:
     def _escape_inner_closes(self, content: bytes) -> bytes:
         count = content.count(CDATA_CLOSE)
         if count:
-            self.repairs += count
+            self._repair("nested CDATA sections", count)
             self.inner_closes += count
             return content.replace(CDATA_CLOSE, CDATA_CLOSE_ESCAPED)
         return content

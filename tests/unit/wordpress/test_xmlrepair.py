@@ -178,3 +178,18 @@ def test_a_prolog_of_space_and_comments_is_passed_on_as_it_is():
 def test_a_doctype_after_prolog_text_is_still_refused():
     with pytest.raises(ConversionError, match="DOCTYPE"):
         repaired("<?xml version='1.0'?>\njunk\n<!DOCTYPE rss [<!ENTITY a 'b'>]>\n<rss/>")
+
+
+def test_a_byte_order_mark_alone_is_no_repair():
+    """A UTF-8 byte order mark before the declaration is legal XML: it was reported as repaired."""
+    raw = '\ufeff<?xml version="1.0" encoding="UTF-8" ?>\n<rss>\n<a>x</a>\n</rss>\n'
+    stream = StrictXmlStream(io.BytesIO(raw.encode()), name="export.xml")
+    assert b"".join(stream.chunks()).decode() == raw
+    assert stream.repairs == 0 and stream.describe() == ""
+
+
+def test_what_was_repaired_is_told_by_kind_with_its_first_line():
+    raw = '<?xml version="1.0"?>\n<rss>\n<a>Tom & Jerry</a>\n<b>x\x01\x02</b>\n<c>A & B</c>\n</rss>\n'
+    stream = StrictXmlStream(io.BytesIO(raw.encode()), name="export.xml")
+    b"".join(stream.chunks())
+    assert stream.describe() == "2 raw '&' (the first on line 3), 2 control characters (the first on line 4)"
