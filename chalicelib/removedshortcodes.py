@@ -15,9 +15,10 @@ defines its own keeps it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from chalicelib.themelayouts import defined_shortcodes, layout_roots
+from chalicelib.themelayouts import callers, defined_shortcodes, layout_roots, templates
 
 _GIST = """{{- /* Presslift: Hugo 0.156 removed its gist shortcode; the gist is a link instead. */ -}}
 {{- $user := cond .IsNamedParams (.Get "user") (.Get 0) }}
@@ -77,6 +78,7 @@ REMOVED: dict[str, str] = {
 #: template that stands in for it where the site's operator has not allowed that host.
 REMOTE: dict[str, tuple[str, str]] = {"x": ("publish.x.com", _X), "vimeo_simple": ("vimeo.com", _VIMEO)}
 STANDS_IN = set(REMOVED) | set(REMOTE)
+INTERNAL_CALL = re.compile(rb"_internal/shortcodes/([\w-]+)\.html")
 
 
 def add_removed_shortcodes(site_root: Path, allowed_hosts: tuple[str, ...] = ()) -> list[str]:
@@ -88,7 +90,11 @@ def add_removed_shortcodes(site_root: Path, allowed_hosts: tuple[str, ...] = ())
     for folder in (layouts, target):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             return []
-    defined = defined_shortcodes(layout_roots(site_root))
+    roots = layout_roots(site_root)
+    # A template that calls Hugo's own (`{{ template "_internal/shortcodes/twitter.html" . }}`, in a
+    # theme's unused partial or a site's tweet.html) fails once the site defines that name: Hugo then
+    # has no such internal template. Such a name gets no stand-in; Hugo's own removal notice stays.
+    defined = defined_shortcodes(roots) | set(callers(list(templates(roots)), INTERNAL_CALL))
     standing_in = {**REMOVED, **{name: t for name, (host, t) in REMOTE.items() if host not in allowed_hosts}}
     written = []
     for name, template in standing_in.items():

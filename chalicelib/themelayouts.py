@@ -26,6 +26,11 @@ ACTION = re.compile(rb"\{\{(?!-?\s*/\*).*?\}\}", re.S)
 MAX_TEMPLATES = 20_000
 
 
+#: A file kept in layouts/ that is no template: a README, LICENSE or CLAUDE.md (Hugo's template names
+#: are lower-case; these are written in capitals).
+NOT_A_TEMPLATE = re.compile(r"[A-Z][A-Z0-9_-]+(?:\.(?:md|markdown|txt|rst))?$")
+
+
 def layout_roots(site_root: Path) -> list[Path]:
     """The folders whose `layouts/` Hugo reads for the site: the site's, each theme's and each vendored
     module's (those a `_vendor/modules.txt` lists: not a vendored theme's exampleSite or docs site)."""
@@ -43,6 +48,8 @@ def templates(roots: list[Path]) -> Iterator[Path]:
             continue
         for path in layouts.rglob("*"):
             if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_TEMPLATE_BYTES:
+                continue
+            if NOT_A_TEMPLATE.match(path.name):  # a README or CLAUDE.md kept beside the templates
                 continue
             seen += 1
             if seen > MAX_TEMPLATES:

@@ -115,3 +115,14 @@ def test_shortcodes_that_fetch_from_a_host_not_allowed_are_links_with_a_warning(
         "SITE --remote-hosts publish.x.com`)"
     ) in said
     assert not [line for line in said if "access denied" in line]
+
+
+def test_a_name_a_template_calls_as_hugos_own_gets_no_stand_in(tmp_path: Path) -> None:
+    """LoveIt keeps an unused partial that calls Hugo's `_internal/shortcodes/twitter.html`: Hugo builds
+    it, until the site defines its own `twitter`, which the stand-in did (the 493-page site failed)."""
+    unused = '{{ template "_internal/shortcodes/twitter.html" . }}'
+    plain = {"content/embeds.md": "---\ntitle: Embeds\n---\nNo embeds.\n", "layouts/_partials/x.html": unused}
+    source = site(tmp_path, {**plain, "layouts/README.md": "Uses .Site.IsMultiLingual"})
+    assert "twitter" not in add_removed_shortcodes(source)
+    page, _ = build(tmp_path, source)
+    assert "No embeds." in page
