@@ -23,6 +23,7 @@ count against the repository's caps. Only the API's own host is contacted.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -129,6 +130,10 @@ def vendor_modules(
     vendor = site / VENDOR_DIR
     if (vendor / MODULES_TXT).exists() or vendor.is_symlink() or (vendor.exists() and not vendor.is_dir()):
         return result  # the site vendors its own modules (or has something else by that name)
+    if vendor.is_dir():
+        # A _vendor/ without modules.txt, which Hugo never reads (a partial copy committed by hand):
+        # its folders refused each module vendored over them, and Hugo then asked for Go.
+        shutil.rmtree(vendor)
     try:
         wanted = imports_of(site)
     except BuildError:
@@ -190,6 +195,7 @@ def _vendor_one(
         target = vendor.joinpath(*module.path.split("/"))
         if target.exists():
             raise InputError(f"{target.relative_to(vendor.parent)} is already in the source")
+        _drop_nested_modules(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
         folder.rename(target)
     finally:
@@ -197,6 +203,16 @@ def _vendor_one(
     if not version and source.commit and re.fullmatch(r"[0-9a-f]{40}", source.commit):
         version = f"v0.0.0-00010101000000-{source.commit[:12]}"
     return version or "v0.0.0"
+
+
+def _drop_nested_modules(folder: Path) -> None:
+    """Removes each folder below `folder` that holds a go.mod of its own: another module, which Go
+    leaves out of this one (Docsy's dependencies/ is imported as a module of its own, and vendoring it
+    inside docsy first refused it as "already in the source")."""
+    for path, dirs, files in os.walk(folder):
+        if path != str(folder) and "go.mod" in files:
+            shutil.rmtree(path)
+            dirs.clear()
 
 
 def _ref(module: _Module, required: str, api: str, token: str | None, timeout: float) -> tuple[str, str]:

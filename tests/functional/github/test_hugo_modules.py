@@ -221,12 +221,31 @@ def test_imports_come_from_every_config_file_hugo_reads(tmp_path: Path) -> None:
     assert imports_of(root) == ["github.com/a/theme", "github.com/a/extra"]
 
 
-def test_a_file_in_the_way_of_a_modules_folder_is_named(github: LocalGitHub, tmp_path: Path) -> None:
-    theme_release(github, "x", "v1.0.0")
+def test_a_vendor_folder_hugo_never_reads_is_replaced(github: LocalGitHub, tmp_path: Path) -> None:
+    """A site committed part of Docsy under _vendor/ by hand, without modules.txt, which Hugo ignores:
+    each module was refused as "already in the source", and Hugo then asked for Go."""
+    theme_release(github, "vendored now", "v1.0.0")
     root = site(tmp_path, f'theme = "{THEME_MODULE}"\n')
-    write(root, {"_vendor/github.com": "a file"})
+    write(root, {f"_vendor/{THEME_MODULE}/layouts/index.html": "stale", "_vendor/github.com/x": "a file"})
     result = vendor(github, root)
-    assert result.done == []
-    (note,) = result.skipped
-    assert note.startswith(f"{THEME_MODULE}: its folder cannot be made there (")
-    assert not (root / "_vendor/.fetching").exists()
+    assert result.done == [f"{THEME_MODULE} v1.0.0"] and result.skipped == []
+    assert not (root / "_vendor/github.com/x").exists()
+    assert "home vendored now" in build(root, tmp_path)
+
+
+def test_a_module_in_a_folder_of_another_is_vendored_apart(github: LocalGitHub, tmp_path: Path) -> None:
+    """Docsy and its dependencies/ (a module of its own, with its own go.mod), both imported: Go leaves
+    a nested module out of the one around it, so the second was refused as already vendored."""
+    dependency = {"dependencies/go.mod": "module github.com/acme/hugo-theme/dependencies\n"}
+    dependency["dependencies/layouts/partials/dep.html"] = "dependency"
+    theme_release(github, "theme", "v1.0.0", dependency)
+    config = f'[module]\n[[module.imports]]\npath = "{THEME_MODULE}"\n'
+    config += f'[[module.imports]]\npath = "{THEME_MODULE}/dependencies"\n'
+    root = site(tmp_path, config)
+    result = vendor(github, root)
+    assert [line.split()[0] for line in result.done] == [THEME_MODULE, f"{THEME_MODULE}/dependencies"]
+    assert result.skipped == []
+    assert (root / "_vendor" / THEME_MODULE / "dependencies/layouts/partials/dep.html").is_file()
+    listed = (root / "_vendor" / MODULES_TXT).read_text()
+    assert f"# {THEME_MODULE}/dependencies " in listed
+    assert "home theme" in build(root, tmp_path)
