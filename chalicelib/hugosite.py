@@ -14,6 +14,7 @@ of an Astro site did). `not_a_site` says so, and what the repository looks like 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES
@@ -77,6 +78,8 @@ def not_a_site(folder: Path) -> str | None:
     """Why `folder` is no Hugo site (None when it is one, or holds content or layouts Hugo builds
     without a config, or only static files): no config, no content/ and no layouts/, and what it
     looks like instead."""
+    if _zola(folder):
+        return "a Zola config (config.toml sets base_url, and its templates are in templates/): a Zola site"
     if is_hugo_site(folder) or any((folder / name).is_dir() for name in PAGE_FOLDERS):
         return None
     names = sorted(child.name for child in folder.iterdir() if child.is_file())
@@ -95,3 +98,21 @@ def not_a_site(folder: Path) -> str | None:
         other = " (public/ holds a built site, without the Hugo sources it was built from)"
     config = "no Hugo config (hugo.toml, hugo.yaml, config.toml or config/_default/)"
     return f"{config}, no content/ and no layouts/{other}"
+
+
+_ZOLA_BASE_URL = re.compile(r"^base_url\s*=", re.M)
+_HUGO_BASE_URL = re.compile(r"^baseurl\s*=", re.M | re.I)
+
+
+def _zola(folder: Path) -> bool:
+    """Whether `folder` is a Zola site: its config.toml (a name Hugo reads too) sets Zola's `base_url`
+    and no `baseURL`, and Zola's templates/ folder is there. A real one went live as a Hugo site in
+    Presslift's theme, 158 pages without titles."""
+    config = folder / "config.toml"
+    if not (folder / "templates").is_dir() or not config.is_file() or config.is_symlink():
+        return False
+    try:
+        text = config.read_text(encoding="utf-8", errors="replace")[:65536]
+    except OSError:
+        return False
+    return bool(_ZOLA_BASE_URL.search(text)) and not _HUGO_BASE_URL.search(text)

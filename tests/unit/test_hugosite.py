@@ -72,3 +72,22 @@ def test_a_built_public_folder_alone_is_named_as_such(tmp_path: Path) -> None:
     assert str(not_a_site(built)).endswith(
         "no content/ and no layouts/ (public/ holds a built site, without the Hugo sources it was built from)"
     )
+
+
+def test_a_zola_site_is_no_hugo_site_though_hugo_reads_its_config_name(tmp_path: Path) -> None:
+    zola = write_tree(
+        tmp_path / "z",
+        {
+            "config.toml": b'base_url = "https://x.example"\ntitle = "Z"\n',
+            "templates/index.html": b"",
+            "content/a.md": b"",
+        },
+    )
+    assert not_a_site(zola) == (
+        "a Zola config (config.toml sets base_url, and its templates are in templates/): a Zola site"
+    )
+    hugo = write_tree(
+        tmp_path / "h",
+        {"config.toml": b'baseURL = "https://x.example"\nbase_url = "x"\n', "templates/a.html": b""},
+    )
+    assert not_a_site(hugo) is None
