@@ -256,22 +256,32 @@ def _file_dot_spans(text: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _rewritten_page_field(found: re.Match[bytes], spans: list[tuple[int, int]]) -> bool:
+def _rewritten_page_field(found: re.Match[bytes], spans: list[tuple[int, int]], files: set[bytes]) -> bool:
     receiver = found.group(1)
     if receiver.endswith(b".File"):
         return False
     if receiver == b"":
         return not any(start <= found.start() < end for start, end in spans)
-    return receiver in (b"$", b"$.Page", b".Page") or receiver.endswith(b".Page")
+    if receiver in (b"$", b"$.Page", b".Page") or receiver.endswith(b".Page"):
+        return True
+    # A page in a variable (Learn's menu compares `.File.UniqueID` with `$currentNode.UniqueID`): one
+    # side rewritten and the other not failed the build. A variable that holds a file is left alone.
+    name = receiver[1:]
+    return receiver[:1] == b"$" and name.isalnum() and name not in files and b"file" not in name.lower()
+
+
+#: A variable given a page's file (`{{ $f := .File }}`): its `.UniqueID` is the file's own.
+FILE_VARIABLE = re.compile(rb"\$(\w+)\s*:?=\s*[$\w.]*\.File\b(?!\.)")
 
 
 def _page_file_fields(text: bytes) -> tuple[bytes, list[str]]:
     """`text` with a page's `.UniqueID` and `.LogicalName` read from its file; the fields replaced."""
     spans = _file_dot_spans(text)
+    files = {found.group(1) for found in FILE_VARIABLE.finditer(text)}
     names: list[str] = []
 
     def replace(found: re.Match[bytes]) -> bytes:
-        if not _rewritten_page_field(found, spans):
+        if not _rewritten_page_field(found, spans, files):
             return found.group(0)
         if (name := "." + found.group(2).decode()) not in names:
             names.append(name)

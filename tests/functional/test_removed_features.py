@@ -159,7 +159,9 @@ PAGE_SITE = {
         b"{{ with .NextPage }}next:{{ .Title }}{{ end }}{{ with .PrevPage }}prev:{{ .Title }}{{ end }}"
         b"|{{ $.Page.Hugo.Environment }}|{{ site.Hugo.Environment }}"
         # Learn's menu: inside `with .File` the dot is the file, which has its UniqueID still.
-        b"|{{ with .File }}f:{{ .UniqueID }}{{ end }}|{{ $f := .File }}{{ $f.LogicalName }}</body></html>"
+        b"|{{ with .File }}f:{{ .UniqueID }}{{ end }}|{{ $f := .File }}{{ $f.LogicalName }}"
+        # and its menu's comparison of the page with each page in a variable, both sides rewritten
+        b"|{{ $currentNode := . }}{{ if eq .UniqueID $currentNode.UniqueID }}same{{ end }}</body></html>"
     ),
     "themes/old/layouts/_default/list.html": b"<html><body>{{ .Title }}</body></html>",
 }
@@ -182,7 +184,7 @@ def test_removed_page_fields_become_what_replaced_them(tmp_path: Path) -> None:
     page = (tmp_path / "public/posts/a/index.html").read_text()
     uid = page.split('data-id="')[1].split('"')[0]
     assert len(uid) == 32 and f'data-f="{uid}"' in page  # the file's id, as .File.UniqueID gives it
-    assert f"|f:{uid}|a.md</body>" in page  # a file's own fields, left as they were
+    assert f"|f:{uid}|a.md|same</body>" in page  # a file's own fields, left as they were
     assert '<meta name="generator" content="Hugo 0.168.0">' in page
     assert 'data-n="a.md" data-l="2026" data-p=""' in page
     assert ">next:B|production|production|f:" in page  # Hugo's Next: the newer page
