@@ -51,7 +51,10 @@ _PARAM_SHAPE = re.compile(
 )
 #: Where a template failed; the last one before what failed is its own (the others are its callers).
 _PLACE = re.compile(r'"([^"\n]{1,300}?):(\d{1,6}):\d{1,5}": execute of template failed')
-_NOT_A_DATE = re.compile(r'the "(\w{1,40})" front matter field is not a parsable date: see ([^\s"]{1,300})')
+# The file's path runs to the line's end or a quote: it may hold spaces ("2021.4 Release.md").
+_NOT_A_DATE = re.compile(
+    r'the "(\w{1,40})" front matter field is not a parsable date: see ([^"\n]{1,300}?)[ \t]*(?:"|$)', re.M
+)
 _KINDS = {"string": "a string", "[]interface {}": "a list", "bool": "true or false"}
 #: Content in a markup Hugo renders with an external program (AsciiDoc, Pandoc, reStructuredText).
 _MARKUP_PROGRAM = re.compile(
@@ -235,8 +238,8 @@ def _date_hint(log: str) -> str:
             else ""
         )
         return (
-            f"{path} sets {field}, which Hugo reads as a date, to something that is not one{jekyll}: write "
-            "a date there (2024-05-01, or with a time)"
+            f"{_shown(path)} sets {field}, which Hugo reads as a date, to something that is not one{jekyll}: "
+            "write a date there (2024-05-01, or with a time)"
         )
     return ""
 

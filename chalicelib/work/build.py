@@ -426,7 +426,7 @@ def _refused_loads(name: str, site: Site, stage: StageRender, loads: set[str]) -
         f" and {len(refused) - MAX_HOSTS} more" if len(refused) > MAX_HOSTS else ""
     )
     return [
-        f"pages load scripts, stylesheets or frames from {named_here}, which the sites' "
+        f"pages load scripts, stylesheets or frames from {named_here}, which the site's "
         f"Content-Security-Policy refuses (they do not load there); the site's operator allows them "
         f"with `{allow_command(name, site.page_hosts, refused)}`"
     ]

@@ -811,7 +811,7 @@ def test_the_hosts_a_sites_operator_names_join_its_pages_security_policy(
     # The host not allowed yet is named, with the command that allows it beside those allowed now.
     (warning,) = [w for w in run["stages"][1]["detail"]["warning_list"] if w["code"] == "page-host-refused"]
     assert warning["message"] == (
-        "pages load scripts, stylesheets or frames from cdn.jsdelivr.net, which the sites' "
+        "pages load scripts, stylesheets or frames from cdn.jsdelivr.net, which the site's "
         "Content-Security-Policy refuses (they do not load there); the site's operator allows them with "
         "`presslift site update pagehosts --page-hosts "
         "fonts.googleapis.com,fonts.gstatic.com,cdn.jsdelivr.net`"
