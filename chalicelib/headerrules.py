@@ -112,6 +112,15 @@ def read_header_rules(data: bytes) -> HeaderRules:
         if skipping:
             continue
         header = _HEADER.match(line)
+        if header is None and not raw[:1].isspace():
+            # A path line another host reads (`*`, a full URL): one note, and its headers are skipped
+            # with it (each was told "not a path" in turn).
+            skipping, block = True, None
+            found.notes.append(
+                f"{FILE} line {number} ({line[:120]}): not a path (a path begins with /); "
+                "its headers were not kept"
+            )
+            continue
         if header is None or block is None:
             found.notes.append(
                 f"{FILE} line {number} ({line[:120]}): not a path or a `Name: value` under one"

@@ -160,3 +160,15 @@ def test_the_file_is_read_not_stored(tmp_path: Path) -> None:
 def test_a_path_that_would_backtrack_without_bound_is_refused() -> None:
     found = read_header_rules(b"/*a*a*a*b\n  Cache-Control: no-store\n")
     assert found.cache == [] and "over two splats" in found.notes[0]
+
+
+def test_a_path_line_of_another_hosts_form_is_one_note_with_its_headers() -> None:
+    """A site's `*` path line (another host's form) was followed by a "not a path" note for each of
+    its seven header lines, while the summary said one rule was kept."""
+    rules = read_header_rules(
+        b"*\n  X-Robots-Tag: noindex\n  Referrer-Policy: no-referrer\n/a/*\n  X-Robots-Tag: all\n"
+    )
+    assert rules.notes == [
+        "_headers line 1 (*): not a path (a path begins with /); its headers were not kept"
+    ]
+    assert [(key, value) for _, key, value in rules.headers] == [("x-robots-tag", "all")]
