@@ -44,6 +44,7 @@ from chalicelib.postprocessleft import (
     uses_post_process,
 )
 from chalicelib.removedauthor import MAX_FIXES, give_empty_author
+from chalicelib.repofolders import repository_of
 from chalicelib.shortcodehint import shortcode_hint
 from chalicelib.siteofsite import give_site_itself
 
@@ -197,7 +198,7 @@ def build_site(
     """
     # An example site's themesDir that no theme is read from: the source's themes/ in its place.
     unused = unused_themes_dir(source)
-    check_source_paths(source, themes_dir_replaced=bool(unused))
+    check_source_paths(source, themes_dir_replaced=bool(unused), within=repository_of(source))
     binary = find_hugo()
     cache = work_dir / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)

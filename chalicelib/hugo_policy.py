@@ -104,21 +104,45 @@ class _Setting:
     base: Path  # the folder a relative value is read from
 
 
-def check_source_paths(source: Path, *, themes_dir_replaced: bool = False) -> None:
-    """Refuse (BuildError) any config setting under `source` that points Hugo outside `source`; with
+def check_source_paths(
+    source: Path, *, themes_dir_replaced: bool = False, within: Path | None = None
+) -> None:
+    """Refuse (BuildError) any config setting under `source` that points Hugo outside `within` (the
+    repository the site is a folder of, `repofolders.py`; `source` itself by default); with
     `themes_dir_replaced`, the build gives Hugo `themes/` over the config's themesDir (see
     `unused_themes_dir`), which is then not the config's to decide."""
     root = source.resolve()
+    allowed = within.resolve() if within is not None else root
     for setting in _settings(root, themes_dir_replaced):
         if (themes_dir_replaced and setting.key == THEMES_DIR_KEY) or setting.key in SET_BY_THE_BUILD:
             continue
-        problem = _leaves(root, setting)
+        problem = _leaves(allowed, setting)
         if problem:
             shown = setting.file.relative_to(root) if setting.file.is_relative_to(root) else setting.file
             raise BuildError(
                 f"{shown}: {setting.key} = {setting.value!r} {problem}; Presslift builds only from the "
                 "repository's own files, so mounts and folders must stay inside the source tree"
             )
+
+
+def paths_outside(source: Path) -> list[Path]:
+    """Where the settings of the config files under `source` point outside it, by `..` (what
+    `check_source_paths` would refuse, but absolute paths); none where a config cannot be read."""
+    root = source.resolve()
+    try:
+        settings = list(_settings(root))
+    except BuildError:
+        return []  # the build names the file it cannot read
+    found = []
+    for setting in settings:
+        value = setting.value.strip()
+        if setting.key.endswith("replacements"):
+            value = value.split("->", 1)[-1].strip()
+        if setting.key in SET_BY_THE_BUILD or setting.key.startswith("caches.") or not value:
+            continue
+        if _leaves(root, setting) and ".." in PurePosixPath(value).parts and not _absolute(value):
+            found.append((setting.base / value).resolve())
+    return found
 
 
 def _leaves(root: Path, setting: _Setting) -> str | None:

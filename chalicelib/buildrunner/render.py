@@ -36,6 +36,7 @@ from chalicelib.errors import BuildError, PipelineError
 from chalicelib.hugo_policy import DEFAULT_THEMES_DIR
 from chalicelib.onlytheme import only_theme
 from chalicelib.pool import ContextPool
+from chalicelib.repofolders import marked_site
 from chalicelib.rootlinks import base_path_of, fix_root_links
 from chalicelib.siteconfig import SiteConfig
 from chalicelib.theme_path import THEME_NAME, theme_dir
@@ -405,7 +406,7 @@ def _fetch_source(job: BuildJob, work: Path) -> Path:
             unpack_stream(_Download(response), source)
     except (OSError, _DownloadFailed) as exc:
         raise BuildError(f"the build runner could not fetch its source: {exc}") from exc
-    return source
+    return marked_site(source)  # a site in a folder of the repository sent whole (repofolders.py)
 
 
 # --- the job's URLs ------------------------------------------------------------------------------

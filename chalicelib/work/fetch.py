@@ -29,7 +29,7 @@ from chalicelib.github.heads import pull_request_head
 from chalicelib.github.hugomodules import vendor_modules
 from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
-from chalicelib.hugo_policy import asks_for_git_info
+from chalicelib.hugo_policy import asks_for_git_info, paths_outside
 from chalicelib.hugosite import find_hugo_site, not_a_site
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
@@ -37,6 +37,7 @@ from chalicelib.oldhugo import adapt
 from chalicelib.postcsspass import pass_over_postcss
 from chalicelib.repeatedkeys import drop_repeated_keys
 from chalicelib.repeatedkeys import note as repeated_note
+from chalicelib.repofolders import mark_site, unmark
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from chalicelib.siteconfig import load_site_config
@@ -188,7 +189,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             repeated = drop_repeated_keys(site_root)
             # A repository of a built public/ without the content/ it came from builds the theme alone.
             built_only = [note] if (note := built_site_only(site_root)) else []
-        source_key = artifacts(svc).put_source(run.site, run.id, site_root)
+        sent, reached = folder_to_send(source.root, site_root) if run.kind != "code" else (site_root, "")
+        source_key = artifacts(svc).put_source(run.site, run.id, sent)
     # The run's warnings by code; each source is listed up to notes.MAX_LISTED (a repository over its
     # LFS quota can lack thousands of files, and the run record is one DynamoDB item), all counted.
     warned: list[tuple[str, list[str]]] = [
@@ -208,6 +210,8 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
     summary = f"{request.repository}@{request.sha[:7]}: {modules.files} files"
     if found_in:
         summary += f", the Hugo site in {found_in}/ (source_dir in {CONFIG_FILE} chooses another)"
+    if reached:
+        summary += f", the whole repository sent for the site's mounts of {reached}"
     return Fetched(
         source_key=source_key,
         commit=request.sha,
@@ -235,6 +239,21 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             *({"code": code, "message": note} for code, notes in warned for note in listed(notes)),
         ],
     )
+
+
+def folder_to_send(repository: Path, site_root: Path) -> tuple[Path, str]:
+    """The folder to send to the build: the site's, or the whole repository with a marker naming the
+    site's folder where its config reaches the repository's other folders (`repofolders.py`); and
+    those folders, as the summary names them ("" when only the site's is sent)."""
+    unmark(site_root)
+    top = repository.resolve()
+    outside = paths_outside(site_root)
+    if not outside or site_root == top or not all(path.is_relative_to(top) for path in outside):
+        return site_root, ""  # nothing outside it, or something outside the repository: the build refuses
+    unmark(top)
+    mark_site(top, site_root)
+    named = sorted({path.relative_to(top).as_posix() + ("/" if path.is_dir() else "") for path in outside})
+    return top, ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
 
 
 def _pull_request_moved(svc: Services, run: Run, request: FetchRequest, timeout: float) -> str | None:

@@ -248,6 +248,33 @@ def test_a_site_kept_in_a_docs_folder_is_found_and_built(cloud, api, github):
     assert status == 200 and "Kept In Docs" in page
 
 
+def test_a_site_in_a_folder_that_mounts_the_repositorys_docs_builds_them(cloud, api, github):
+    """A real docs site in website/ mounts the repository's docs/ (`source = "../docs"`): only its
+    folder was sent to the build, which refused the mount as leaving the source tree."""
+    config = (
+        b'title = "Harbour Git Site"\n[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
+        b'[[module.mounts]]\nsource = "../docs"\ntarget = "content/docs"\n'
+    )
+    files = {
+        "presslift.toml": CONFIG,
+        "website/hugo.toml": config,
+        "website/content/_index.md": b"---\ntitle: Home\n---\nWelcome.\n",
+        "docs/guide.md": b"---\ntitle: The Mounted Guide\n---\nFrom the repository's docs.\n",
+        "src/app.py": b"print(1)\n",
+    }
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    summary = run["stages"][0]["detail"]["summary"]
+    assert (
+        "the Hugo site in website/" in summary
+        and "the whole repository sent for the site's mounts of docs/" in summary
+    )
+    status, page = fetch(run["urls"]["staging"] + "docs/guide/")
+    assert status == 200 and "The Mounted Guide" in page
+    status, _ = fetch(run["urls"]["staging"] + "src/app.py")
+    assert status == 404  # the repository's other files are read only where a mount names them
+
+
 def test_a_repository_that_is_no_hugo_site_fails_its_fetch_and_publishes_nothing(cloud, api, github):
     # A real repository of an Astro site, built anyway, published an empty site in Presslift's theme.
     astro = {
