@@ -48,7 +48,8 @@ class ItemIdentities:
         self._by_id: dict[int, str] = {}  # id -> description of the item that holds it
         # (type, title, date, status, attachment file) -> description. The status and the file go
         # beyond `post_exists`: a trashed copy never hides the published post, nor one image another.
-        self._existing: dict[tuple[str, ...], tuple[str, int]] = {}
+        # With the hash of its text, to say when a left-out repeat's text was not the same.
+        self._existing: dict[tuple[str, ...], tuple[str, int, int]] = {}
 
     def settle(self, item: Item) -> Settled:
         """Decides the item's identity; sets `item.id` when it needs a new one."""
@@ -61,8 +62,10 @@ class ItemIdentities:
             item.attachment_url.strip(),
         )
         if item.type != "nav_menu_item" and all(exists_key[:3]) and exists_key in self._existing:
-            other, other_id = self._existing[exists_key]
+            other, other_id, text = self._existing[exists_key]
             message = f"{label} already exists as {other} (same title and date); left out"
+            if hash(item.content) != text:  # as the importer drops it, but its text was not the same
+                message += "; its text differs from that item's: compare the two in the export"
             return Settled(False, message=message, same_as=other_id)
         original = item.id
         # An item the importer would refuse (no type, no status) never takes an id from one it imports.
@@ -80,7 +83,7 @@ class ItemIdentities:
     def _hold(self, item: Item, exists_key: tuple[str, ...], label: str) -> None:
         self._by_id[item.id] = label
         if item.type != "nav_menu_item" and all(exists_key[:3]):
-            self._existing.setdefault(exists_key, (label, item.id))
+            self._existing.setdefault(exists_key, (label, item.id, hash(item.content)))
 
     def _new_id(self, item: Item) -> int:
         source = item.guid or item.link or f"{item.type}\n{item.title}\n{item.date}\n{item.slug}"

@@ -230,6 +230,9 @@ class Planner:
         self._repeat_links.setdefault(same_as, []).extend(link for link in (item.link, item.guid) if link)
         old_slugs = item.meta_values("_wp_old_slug")  # the repeat's names before a rename answered too
         self._repeat_links[same_as] += renamed_paths(item.link, item.slug, item.date, old_slugs, [])
+        # and its comment pages and its pages (<!--nextpage-->), which WordPress served as its own
+        self._repeat_links[same_as] += comment_page_paths(item.link, item.comments)
+        self._repeat_links[same_as] += page_paths(item.link, item.content)
 
     def add(self, item: Item) -> None:
         plan = self.plan
@@ -504,10 +507,10 @@ class Planner:
                 ]
             plan.sitemap.term_urls[(term.taxonomy, term.slug)] = term.url
             plan.sitemap.term_urls.setdefault(term_key(term.taxonomy, term.slug), term.url)
-            if term.id:
-                plan.sitemap.term_urls[(term.taxonomy, str(term.id))] = term.url
-                plan.term_ids[(term.taxonomy, term.id)] = term.url
-                plan.term_values_by_id[(term.taxonomy, term.id)] = term.value
+            for term_id in (term.id, *term.other_ids) if term.id else term.other_ids:
+                plan.sitemap.term_urls.setdefault((term.taxonomy, str(term_id)), term.url)
+                plan.term_ids.setdefault((term.taxonomy, term_id), term.url)
+                plan.term_values_by_id.setdefault((term.taxonomy, term_id), term.value)
         plan.taxonomies.setdefault("category", "categories")
         plan.taxonomies.setdefault("tag", "tags")
         plan.taxonomies.setdefault("author", "authors")

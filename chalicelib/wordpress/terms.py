@@ -72,6 +72,9 @@ class PlacedTerm:
     id: int
     url: str
     value: str  # what a post's front matter names it by
+    # the ids of other terms of the same slug (two categories both "risk-management"): `?cat=51`
+    # leads to the same page as `?cat=50`
+    other_ids: tuple[int, ...] = ()
 
 
 def term_key(taxonomy: str, slug: str) -> tuple[str, str]:
@@ -118,14 +121,18 @@ def term_archives(taxonomy: str, raw_slug: str, parents: dict[str, str]) -> list
     return paths
 
 
-def _merged(terms: list[Term]) -> dict[tuple[str, str], Term]:
-    """One term per key; a later mention fills what an earlier one lacked (name, id, parent)."""
+def _merged(terms: list[Term]) -> tuple[dict[tuple[str, str], Term], dict[tuple[str, str], set[int]]]:
+    """One term per key; a later mention fills what an earlier one lacked (name, id, parent). And by
+    key, the ids of the other terms of that key."""
     merged: dict[tuple[str, str], Term] = {}
+    ids: dict[tuple[str, str], set[int]] = {}
     for term in terms:
         if term.taxonomy in SKIPPED_TAXONOMIES or not term.slug:
             continue
         key = term_key(term.taxonomy, term.slug)
         known = merged.get(key)
+        if term.id:
+            ids.setdefault(key, set()).add(term.id)
         if known is None:
             merged[key] = term
         elif (
@@ -141,7 +148,7 @@ def _merged(terms: list[Term]) -> dict[tuple[str, str], Term]:
                 parent=known.parent or term.parent,
                 description=known.description or term.description,
             )
-    return merged
+    return merged, ids
 
 
 def _folders(terms: dict[tuple[str, str], Term], plurals: dict[str, str]) -> dict[tuple[str, str], str]:
@@ -180,7 +187,7 @@ def place_terms(
     terms: list[Term],
 ) -> tuple[dict[tuple[str, str], TermPage], list[PlacedTerm], dict[str, str]]:
     """The term pages by (plural, folder), every placed term, and the taxonomies (singular -> plural)."""
-    merged = _merged(terms)
+    merged, ids = _merged(terms)
     plurals = {tax: TAXONOMY_SECTIONS.get(tax) or slugify(tax) for tax, _ in merged}
     merged = {key: term for key, term in merged.items() if plurals[key[0]]}
     folders = _folders(merged, plurals)
@@ -201,5 +208,6 @@ def place_terms(
         aliases = [a for a in archives if a != url]
         pages[(plural, folder)] = TermPage(plural, folder, name, term.description, aliases, archives)
         value = name if hugo_term_path(name) == folder else folder
-        placed.append(PlacedTerm(taxonomy, term.slug, term.id, url, value))
+        others = tuple(sorted(ids.get(key, set()) - {term.id}))
+        placed.append(PlacedTerm(taxonomy, term.slug, term.id, url, value, others))
     return pages, placed, taxonomies

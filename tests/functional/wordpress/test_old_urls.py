@@ -679,3 +679,26 @@ def test_a_repeated_posts_old_slug_leads_to_the_post_it_repeats(tmp_path):
         "aliases"
     ]
     assert {"/2010/07/19/release-party-2/", "/2010/07/19/296/"} <= set(aliases)
+
+
+def test_two_categories_of_one_slug_each_keep_their_id(tmp_path, hugo_build):
+    """A real export has two categories `risk-management` (ids 50 and 51): one page, and `?cat=51`
+    answered nothing."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "Risk",
+                post_id=1,
+                link=f"{SITE}/risk/",
+                slug="risk",
+                terms=(("category", "risk-management", "Risk"),),
+            )
+        ],
+        channel=category(50, "risk-management", "Risk Management") + category(51, "risk-management", "Risk"),
+    )
+    convert_export(export, tmp_path / "site")
+    public = hugo_build(tmp_path / "site", tmp_path)
+    query_map = json.loads(next(public.glob("wordpress-redirects.*.json")).read_text())
+    assert query_map["cat"]["50"] == query_map["cat"]["51"] == "/categories/risk-management/"
+    assert unanswered(export, public) == []

@@ -227,3 +227,28 @@ def test_plugins_bookkeeping_taxonomies_get_no_pages(tmp_path):
     assert "post_translations" not in (tmp_path / "site" / "hugo.toml").read_text()
     assert "pll_5f8a2b" not in (content / "posts" / "a-post" / "index.md").read_text()
     assert (content / "categories").is_dir()
+
+
+def test_a_left_out_repeats_comment_pages_lead_to_the_post_and_a_different_text_is_told(tmp_path):
+    """A real blog's 19 repeated posts, each with comments: their comment-page-1/ addresses answered
+    nothing; and one repeat showed another image than the copy kept, which the warning did not say."""
+    base = "https://old.example/2006/10/02/back-in-germany/"
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item("Back in Germany", post_id=353, slug="back-in-germany", link=base, comments=2),
+            item(
+                "Back in Germany",
+                post_id=354,
+                slug="back-in-germany-2",
+                link=base.replace("germany/", "germany-2/"),
+                comments=2,
+                content="<p>Body</p><p><img src='https://old.example/other.jpg'></p>",
+            ),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    (warning,) = [w.message for w in report.warnings if w.code == "duplicate-item"]
+    assert warning.endswith("left out; its text differs from that item's: compare the two in the export")
+    kept = frontmatter.load(tmp_path / "site/content/posts/back-in-germany/index.md")
+    assert "/2006/10/02/back-in-germany-2/comment-page-1/" in kept["aliases"]
