@@ -4,7 +4,8 @@ A Markdown table cell holds one line, so an online judge's problem copied into a
 sample inputs and outputs, each a `<pre>` in its cell) came out with each sample's lines run together
 in one code span. Such a table is written row by row instead: under a header, each cell's column name
 as a term and the cell as its definition (a definition keeps a code block's lines); without one, each
-cell as a block of its own.
+cell as a block of its own. A highlighter's gutter of line numbers beside the code (WP-Syntax's) is
+left out: it was a code block of the numbers 1 to 74 above the code.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lxml import etree
 
 from chalicelib.wordpress.codeblock import pre_text
 from chalicelib.wordpress.fragment import text_content
+from chalicelib.wordpress.syntaxshortcodes import SHORT_CODE_NAMES
 
 
 def code_tables_as_definitions(root: Any) -> None:
@@ -32,6 +34,9 @@ def code_tables_as_definitions(root: Any) -> None:
             holder.append(_as(caption, "p" if holder.tag == "div" else "dt"))
         for row in rows[1:] if header is not None else rows:
             for n, cell in enumerate(row):
+                if len(row) > 1 and _line_numbers(cell):
+                    _name_languages(row)
+                    continue  # a highlighter's gutter (WP-Syntax's `line_numbers` cell): not the code's
                 if holder.tag == "dl":
                     term = etree.SubElement(holder, "dt")
                     term.text = names[n] if n < len(names) else ""
@@ -49,3 +54,18 @@ def _as(cell: Any, tag: str) -> Any:
     copied.attrib.clear()
     copied.tail = None
     return copied
+
+
+def _line_numbers(cell: Any) -> bool:
+    """Whether `cell` holds nothing but line numbers, one a line (a code highlighter's gutter)."""
+    lines = text_content(cell).split()
+    return len(lines) > 1 and all(line.isdigit() for line in lines) and lines[0] in ("0", "1")
+
+
+def _name_languages(row: list[Any]) -> None:
+    """Beside a gutter, GeSHi's `<pre class="bash">` (WP-Syntax's output) names the code's language:
+    given as WP-Syntax's `lang`, which the writers read."""
+    for pre in (pre for cell in row for pre in cell.iter("pre")):
+        classes = (pre.get("class") or "").split()
+        if len(classes) == 1 and classes[0].lower() in SHORT_CODE_NAMES and not pre.get("lang"):
+            pre.set("lang", classes[0].lower())

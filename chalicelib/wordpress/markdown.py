@@ -56,6 +56,7 @@ from chalicelib.wordpress.mdescape import (
 )
 from chalicelib.wordpress.mdflank import MARKS, flanked
 from chalicelib.wordpress.mdtidy import (
+    bold_headings,
     ends_in_break,
     literal_backslashes,
     squeeze_blank_lines,
@@ -284,7 +285,8 @@ def _list(el: Any, ctx: _Context) -> str:
 def _cell(el: Any, ctx: _Context) -> str:
     ctx.line_start = False  # a cell's text follows a `|`
     ctx.attributes, attributes = False, ctx.attributes
-    text = " ".join(_children(el, ctx).replace("\\\n", " ").split()).replace("|", "\\|")
+    inner = bold_headings(_children(el, ctx))
+    text = " ".join(inner.replace("\\\n", " ").split()).replace("|", "\\|")
     ctx.attributes = attributes
     return text
 

@@ -78,3 +78,12 @@ def literal_backslashes(text: str) -> str:
     backslash Goldmark reads neither (`a\\\\\\` + newline shows `a\\\\` and breaks no line)."""
     kept = text.rstrip("\\")
     return kept + "&#92;" * ((len(text) - len(kept)) // 2)
+
+
+CELL_HEADING = re.compile(r"^#{1,6} (.+?)(?: \{[^{}\n]*\})?$", re.M)
+
+
+def bold_headings(text: str) -> str:
+    """`text`, a table cell's Markdown, with each heading's line as bold text: a cell holds no heading
+    (a film blog's cell of two <h3> titles showed `### HAPPY VALENTINE'S DAY! ###`)."""
+    return CELL_HEADING.sub(r"**\1**", text) if "#" in text else text

@@ -472,6 +472,15 @@ def test_a_table_of_multi_line_code_samples_keeps_their_lines():
     assert body("<table><tr><th>a</th></tr><tr><td><pre>1</pre></td></tr></table>")[0].startswith("| a |")
 
 
+def test_a_highlighters_gutter_of_line_numbers_is_left_out():
+    # WP-Syntax's table: the line numbers in a cell beside the code came out as a code block of 1 to 74.
+    html = (
+        '<table><tr><td class="line_numbers"><pre>1\n2\n3\n</pre></td>'
+        '<td class="code"><pre class="bash">#!/bin/sh\necho hi\nexit 0</pre></td></tr></table>'
+    )
+    assert body(html)[0] == "```bash\n#!/bin/sh\necho hi\nexit 0\n```\n"
+
+
 def test_a_post_inside_a_browser_plugins_embed_keeps_its_text():
     # A download manager's browser plugin (Xunlei Thunder) wrote `<embed ...>` into the editor around a
     # whole post. <embed> is void: a browser shows what follows it; libxml2 read it as the embed's

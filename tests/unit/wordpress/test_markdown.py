@@ -259,3 +259,12 @@ def test_line_breaks_at_a_links_or_emphasis_edge_go_outside_its_marks(drawing):
     markdown = markdown_of(root)
     assert "[Join Today](https://ex.com/signup)" in markdown
     assert "\\\n**Bold text**\\\n" in markdown and "\\\n*it*\\\n" in markdown
+
+
+def test_a_heading_in_a_table_cell_is_bold_text():
+    """A film blog's cell of two <h3> titles showed `### HAPPY VALENTINE'S DAY! ###` in the cell and
+    the page's description."""
+    root = parse_fragment(
+        "<table><tr><td><h3>Happy day!</h3><h3 id='x'>Just a story</h3></td><td>b</td></tr></table>"
+    )
+    assert to_markdown(root) == "| **Happy day!** **Just a story** | b |\n| --- | --- |\n"
