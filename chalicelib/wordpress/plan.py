@@ -233,6 +233,11 @@ class Planner:
         # and its comment pages and its pages (<!--nextpage-->), which WordPress served as its own
         self._repeat_links[same_as] += comment_page_paths(item.link, item.comments)
         self._repeat_links[same_as] += page_paths(item.link, item.content)
+        if item.type == "post" and item_status(item) == "published":
+            # WordPress listed it in its archives, which had as many more pages: those lead on too
+            self._archive_terms.update(archive_terms(item.date))
+            self._term_posts.update({term_key(term.taxonomy, term.slug) for term in item.terms if term.slug})
+            self.plan.author_posts[item.creator] += 1
 
     def add(self, item: Item) -> None:
         plan = self.plan

@@ -252,3 +252,32 @@ def test_a_left_out_repeats_comment_pages_lead_to_the_post_and_a_different_text_
     assert warning.endswith("left out; its text differs from that item's: compare the two in the export")
     kept = frontmatter.load(tmp_path / "site/content/posts/back-in-germany/index.md")
     assert "/2006/10/02/back-in-germany-2/comment-page-1/" in kept["aliases"]
+
+
+def test_a_left_out_repeats_archive_pages_lead_on(tmp_path):
+    """WordPress listed the repeats in their month's archive: with them it had more pages, and
+    /2006/10/page/2/ answered nothing once they were left out."""
+    posts = [
+        item(
+            f"Post {n}",
+            post_id=n,
+            slug=f"post-{n}",
+            link=f"https://old.example/2006/10/0{n % 9 + 1}/post-{n}/",
+            date=f"2006-10-0{n % 9 + 1} 10:00:00",
+        )
+        for n in range(1, 9)
+    ]
+    repeats = [
+        item(
+            f"Post {n}",
+            post_id=100 + n,
+            slug=f"post-{n}-2",
+            link=f"https://old.example/2006/10/0{n % 9 + 1}/post-{n}-2/",
+            date=f"2006-10-0{n % 9 + 1} 10:00:00",
+        )
+        for n in range(1, 5)
+    ]
+    report = convert_export(write_export(tmp_path / "export.xml", posts + repeats), tmp_path / "site")
+    assert report.counts["post/duplicate"] == 4
+    month = next((tmp_path / "site/content").rglob("2006-10/_index.md"))
+    assert "/2006/10/page/2/" in frontmatter.load(month)["aliases"]
