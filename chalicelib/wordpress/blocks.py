@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.wordpress.fragment import remove_node, text_content
-from chalicelib.wordpress.markdown import escape_hugo_shortcodes
+from chalicelib.wordpress.mdinline import escape_hugo_shortcodes
 from chalicelib.wordpress.shortcodes import GalleryImage, Placeholders, gallery_markdown
 
 COLUMNS = re.compile(r"^columns-(\d+)$")

@@ -34,7 +34,8 @@ from chalicelib.wordpress.figures import captioned_images_to_shortcodes
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, text_content
 from chalicelib.wordpress.latex import HAS_MATH, math_to_passthrough
 from chalicelib.wordpress.lazyimages import unlazy_images
-from chalicelib.wordpress.markdown import can_convert, escape_hugo_shortcodes, to_markdown
+from chalicelib.wordpress.markdown import can_convert, to_markdown
+from chalicelib.wordpress.mdinline import escape_hugo_shortcodes
 from chalicelib.wordpress.mdtidy import squeeze_blank_lines
 from chalicelib.wordpress.pagebuilders import has_page_builder, unwrap_page_builders
 from chalicelib.wordpress.players import (

@@ -24,7 +24,6 @@ hacked-content scan has already run.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.wordpress.anchors import heading_id
@@ -55,6 +54,7 @@ from chalicelib.wordpress.mdescape import (
     title_text,
 )
 from chalicelib.wordpress.mdflank import MARKS, flanked
+from chalicelib.wordpress.mdinline import destination, pre_links, script
 from chalicelib.wordpress.mdtidy import (
     bold_headings,
     ends_in_break,
@@ -66,82 +66,13 @@ from chalicelib.wordpress.mdtidy import (
 )
 
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")
-# What a bare Markdown link destination cannot hold as it is: spaces and controls, parentheses (fine
-# when balanced), a backslash (it would escape what follows).
-UNSAFE_IN_DESTINATION = re.compile(r"[\x00-\x20\x7f()\\{}<>]")
-# Percent-encoded in a destination: what ends it (spaces, controls), and what Hugo or Markdown would read
-# there (`{{<` opens a shortcode; `<` and `>` are not URL characters, browsers send them encoded).
-CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f{}<>]")
 NEEDS_SPACES = re.compile(r"[\t\r\n\f]|  ")
 # Blank lines around block output; collapsed to exactly one blank line at the end.
 BLOCK_GAP = "\n\n"
 HEADING_MARK = re.compile(r"^#{1,6} ")
-
-
-def pre_links(links: Iterable[tuple[str, str]]) -> str:
-    """The links of a `<pre>` (href, text), as a line under its code block, which holds no links: a
-    blog that set prose in a `<pre>` lost every link in it. "" for a `<pre>` with none."""
-    shown = [
-        f"[{LINK_TEXT.sub(backslashed, ' '.join(text.split()) or href)}]({destination(href)})"
-        for href, text in links
-        if href.strip() and not href.startswith(("#", "javascript:"))
-    ]
-    return f"→ {' · '.join(dict.fromkeys(shown))}{BLOCK_GAP}" if shown else ""
-
-
-# `{{< … >}}` and `{{% … %}}` with nothing inside that would end Hugo's comment form early or start
-# another shortcode ("*/", "{{"); any other opening is broken instead.
-HUGO_SHORTCODE = re.compile(
-    r"\{\{<((?:(?!\{\{|\*/).)*?)>\}\}|\{\{%((?:(?!\{\{|\*/).)*?)%\}\}|\{\{(?=[<%])", re.S
-)
-
-
-def escape_hugo_shortcodes(markdown: str) -> str:
-    """Text that looks like a Hugo shortcode (a post about Hugo, say) is shown, never run.
-
-    `{{< x >}}` becomes Hugo's comment form `{{</* x */>}}`, which Hugo shows as `{{< x >}}` (in code
-    blocks too). An opening with no end of its own (none, the other kind, or another opening or a `*/`
-    before it) has no such form and is broken to `{ {<`.
-    """
-
-    def escape(m: re.Match[str]) -> str:
-        if m.group(1) is not None:
-            return f"{{{{</*{m.group(1)}*/>}}}}"
-        if m.group(2) is not None:
-            return f"{{{{%/*{m.group(2)}*/%}}}}"
-        return "{ {"  # an opening with no end of its own: break it so Hugo does not look for one
-
-    if "{{" not in markdown:  # every match starts with it
-        return markdown
-    return HUGO_SHORTCODE.sub(escape, markdown)
-
-
-def script(mark: str, text: str, href: str = "") -> str:
-    """`<sup>`/`<sub>` as Hugo's `^x^`/`~x~`, which hold plain text only: inner formatting is dropped,
-    and a superscript link (a classic footnote marker) becomes a link around the mark, `[^1^](#fn1)`."""
-    plain = inline(" ".join(text.split()))
-    if not plain:
-        return ""
-    marked = f"{mark}{plain}{mark}"
-    return f"[{marked}]({destination(href)})" if href else marked
-
-
-def destination(url: str) -> str:
-    """`url` as a Markdown link destination that CommonMark reads back as `url`: spaces, controls,
-    braces and angle brackets percent-encoded, a backslash doubled, parentheses escaped unless they
-    pair up."""
-    if not UNSAFE_IN_DESTINATION.search(url):
-        return url
-    url = url.strip(" \t\n\r\f")
-    url = CONTROL_OR_SPACE.sub(lambda found: f"%{ord(found.group()):02X}", url).replace("\\", "\\\\")
-    depth = 0
-    for char in url:
-        depth += 1 if char == "(" else -1 if char == ")" else 0
-        if depth < 0:
-            break
-    if depth != 0:
-        url = url.replace("(", "\\(").replace(")", "\\)")
-    return url
+# What CommonMark reads as an autolink, `<https://x>`: a scheme first (`<www.x.com>` and `</about>`
+# showed as text or were dropped as raw HTML).
+AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 
 
 def can_convert(root: Any) -> bool:
@@ -261,7 +192,15 @@ def _list(el: Any, ctx: _Context) -> str:
         if not isinstance(child.tag, str):
             continue
         if child.tag != "li":
-            items.append(_element(child, ctx).strip())
+            written = _element(child, ctx).strip()
+            if child.tag in BLOCK and child.tag not in ("ul", "ol") and written:  # a <p> in a <ul>:
+                parts += ["\n".join(items), written] if items else [written]  # between the parts too
+                items = []
+            elif written and items and child.tag in ("ul", "ol"):  # a list in a list: the last item's
+                pad = " " * (items[-1].find(" ") + 1)
+                items[-1] += "\n" + "\n".join(pad + line if line else line for line in written.split("\n"))
+            elif written:
+                items.append(written)
             continue
         bullet = f"{max(number, 0)}." if ordered else "-"  # a countdown may pass 0; Markdown can't
         number += step
@@ -432,6 +371,10 @@ def _element(el: Any, ctx: _Context) -> str:
         ctx.code = False
         if not inner.strip():
             return inner
+        if "\\\n" in inner:  # lines (a <br> in a <code>, as wpautop writes them): a span holds one
+            ctx.line_start = True
+            code = inner.replace("\\\n", "\n").strip("\n")
+            return f"{BLOCK_GAP}{fenced_code(code, '')}{BLOCK_GAP}"
         ctx.line_start = False
         tick = "``" if "`" in inner else "`"
         return _wrap(tick, inner) if tick == "`" else f"`` {inner.strip()} ``"
@@ -493,7 +436,7 @@ def _element(el: Any, ctx: _Context) -> str:
         lead = " " if inner[:1] == " " else ""
         trail = " " if inner[-1:] == " " else ""
         target = destination(href)
-        if text == inline(href) and not title and target == href and "<" not in href:
+        if text == inline(href) and not title and target == href and "<" not in href and AUTOLINK.match(href):
             return f"{lead}<{href}>{trail}"
         title_part = f' "{title_text(title)}"' if title else ""
         return f"{lead}[{text}]({target}{title_part}){trail}"
@@ -514,7 +457,10 @@ def _element(el: Any, ctx: _Context) -> str:
             return ""
         lines = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
         return f"{BLOCK_GAP}{lines}{BLOCK_GAP}"
-    if tag in BLOCK and tag != "li":
+    if tag == "li":  # an item outside a list (`<ul><blockquote><li>`): a browser shows it as one
+        text = without_final_break(inner)
+        return f"{BLOCK_GAP}- {text}{BLOCK_GAP}" if text else ""
+    if tag in BLOCK:
         if ctx.attributes and not ctx.list_depth and (align := alignment(el)):
             return _aligned(_block(inner), align)
         return _block(inner)

@@ -27,7 +27,13 @@ def without_dangling_breaks(markdown: str) -> str:
         if blank_after and ends_in_break(line):
             line = lines[n] = line[:-1].rstrip(" \t")
         blank_after = not line.strip(" \t")
-    return "\n".join(lines)
+    # and a break that begins a block (after a code block a <code> of lines became: "\" alone)
+    kept, blank_before = [], True
+    for line in lines:
+        if not (blank_before and line.strip(" \t") == "\\"):
+            kept.append(line)
+            blank_before = not line.strip(" \t")
+    return "\n".join(kept)
 
 
 def squeeze_blank_lines(text: str) -> str:

@@ -24,7 +24,6 @@ from chalicelib.wordpress.htmlstyle import (
     script_tag,
     styled_emphasis,
 )
-from chalicelib.wordpress.markdown import pre_links, script
 from chalicelib.wordpress.mdescape import (
     LINK_TEXT,
     backslashed,
@@ -33,6 +32,7 @@ from chalicelib.wordpress.mdescape import (
     image_text,
     inline,
 )
+from chalicelib.wordpress.mdinline import pre_links, script
 from chalicelib.wordpress.mdtidy import breaks_outside, without_dangling_breaks, without_final_break
 
 
@@ -114,7 +114,7 @@ class HugoMarkdown(MarkdownConverter):
         return quoted(text)
 
     def convert_tt(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        return str(self.convert_code(el, text, parent_tags))  # type: ignore[attr-defined]
+        return self.convert_code(el, text, parent_tags)
 
     def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
@@ -194,6 +194,12 @@ class HugoMarkdown(MarkdownConverter):
         if el.get("alt"):
             el["alt"] = image_text(" ".join(str(el["alt"]).split()))
         return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_code(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "pre" not in parent_tags and "\\\n" in text:  # lines in a <code>: a block, as markdown.py
+            code = text.replace("\\\n", "\n").strip("\n")
+            return f"\n\n{fenced_code(code, '')}\n\n"
+        return str(super().convert_code(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
         if "pre" in parent_tags:

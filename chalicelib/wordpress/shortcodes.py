@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from chalicelib.wordpress.codeblock import fenced_code
 from chalicelib.wordpress.embedshortcodes import EMBED_SHORTCODES, embed_url
 from chalicelib.wordpress.fragment import inner_html, parse_fragment, remove_node
-from chalicelib.wordpress.markdown import escape_hugo_shortcodes
 from chalicelib.wordpress.mdescape import inert, shortcode_param
+from chalicelib.wordpress.mdinline import escape_hugo_shortcodes
 from chalicelib.wordpress.players import (
     JETPACK_URLS,
     PlayerContext,

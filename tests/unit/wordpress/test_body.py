@@ -1,7 +1,7 @@
 import pytest
 
 from chalicelib.wordpress.html import BodyContext, convert_body, wpautop
-from chalicelib.wordpress.markdown import escape_hugo_shortcodes
+from chalicelib.wordpress.mdinline import escape_hugo_shortcodes
 from chalicelib.wordpress.options import DEFAULT_IFRAME_HOSTS
 from chalicelib.wordpress.shortcodes import GalleryImage
 
