@@ -6,7 +6,8 @@ viewed: a social link (`<!-- wp:social-link {"url": ..., "service": "github"} /-
 only there, so it becomes a link here; archives, latest posts, category lists, tag clouds and search
 forms become the theme's shortcodes, which build them from the new site (listblocks.py); query loops,
 a post's own title or date and the like need WordPress running, so they are left out, and the item
-gets one `dynamic-block` warning naming them, instead of losing them without a word.
+gets one `dynamic-block` warning naming them, instead of losing them without a word; so do plugins'
+blocks that saved no HTML (`a8c/blog-posts`, `jetpack/related-posts`), which their plugins build.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ DYNAMIC = frozenset(
     }
 )
 _DYNAMIC_PREFIXES = ("post-", "query-", "comment", "site-", "term-")
+#: Plugins' blocks a later pass reads (shoppages.py names the shop's pages it leaves out).
+_LATER = frozenset({"woocommerce/cart", "woocommerce/checkout", "woocommerce/classic-shortcode"})
 _SERVICE_NAMES = {
     "x": "X",
     "github": "GitHub",
@@ -84,6 +87,11 @@ def attribute_only_blocks(
         if name in LIST_BLOCKS and (shortcode := list_block(name, match.group(2) or "", warn, term_value)):
             return add_block(shortcode)
         if name in DYNAMIC or name.startswith(_DYNAMIC_PREFIXES):
+            left_out.append(name)
+            return ""
+        if "/" in name and name not in _LATER:
+            # A plugin's block that saved no HTML (WordPress.com's `a8c/blog-posts`): its plugin builds
+            # it when the page is viewed. It was left out without a word.
             left_out.append(name)
             return ""
         return match.group(0)

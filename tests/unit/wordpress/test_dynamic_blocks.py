@@ -142,3 +142,20 @@ def test_a_query_loop_of_posts_is_a_latest_posts_list_showing_what_its_template_
     assert "latest-posts" not in markdown and warnings == [
         ("dynamic-block", "left out what WordPress builds when the page is viewed: query")
     ]
+
+
+def test_a_plugins_block_that_saved_no_html_is_named_too() -> None:
+    """WordPress.com's `a8c/blog-posts` (a "Related Post" section, a timeline's entries) vanished from
+    seven pages without a word."""
+    markdown, warnings = body(
+        "<!-- wp:paragraph --><p>Living the dream</p><!-- /wp:paragraph -->"
+        '<!-- wp:a8c/blog-posts {"specificPosts":["1338"],"sectionHeader":"\\u003cstrong\\u003eRelated\\u003c/strong\\u003e"} /-->'
+        "<!-- wp:jetpack/related-posts /-->"
+    )
+    assert markdown.strip() == "Living the dream"
+    assert warnings == [
+        (
+            "dynamic-block",
+            "left out what WordPress builds when the page is viewed: a8c/blog-posts, jetpack/related-posts",
+        )
+    ]
