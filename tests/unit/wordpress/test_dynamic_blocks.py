@@ -149,7 +149,8 @@ def test_a_plugins_block_that_saved_no_html_is_named_too() -> None:
     seven pages without a word."""
     markdown, warnings = body(
         "<!-- wp:paragraph --><p>Living the dream</p><!-- /wp:paragraph -->"
-        '<!-- wp:a8c/blog-posts {"specificPosts":["1338"],"sectionHeader":"\\u003cstrong\\u003eRelated\\u003c/strong\\u003e"} /-->'
+        '<!-- wp:a8c/blog-posts {"specificPosts":["1338"],'
+        '"sectionHeader":"\\u003cstrong\\u003eRelated\\u003c/strong\\u003e"} /-->'
         "<!-- wp:jetpack/related-posts /-->"
     )
     assert markdown.strip() == "Living the dream"
