@@ -57,7 +57,7 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.pagealiases import drop_aliases_that_are_pages
 from chalicelib.wordpress.pagefolders import PageFolders
 from chalicelib.wordpress.polylang import TAXONOMY as LANGUAGE_TAXONOMY
-from chalicelib.wordpress.polylang import Language, polylang_languages, translation_group
+from chalicelib.wordpress.polylang import Language, item_languages, polylang_languages, translation_group
 from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
 from chalicelib.wordpress.slugs import (
     SlugRegistry,
@@ -492,6 +492,8 @@ class Planner:
         plan = self.plan
         terms = [*plan.site.terms, *self._item_terms]
         plan.languages = polylang_languages(plan.site.terms)
+        if not plan.languages and self._translation_groups:  # a partial export: the items' own terms
+            plan.languages = item_languages(self._item_terms)
         if plan.languages:  # Polylang's: on each page (polylang.py), not a taxonomy of its own
             terms = [term for term in terms if term.taxonomy != LANGUAGE_TAXONOMY]
         pages, placed, taxonomies = place_terms(terms)

@@ -20,6 +20,7 @@ terms, not the term's serialized description, so a partial export (one post type
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,6 +41,37 @@ class Language:
     rtl: bool
 
 
+#: Languages written right to left, as WordPress's locales for them are (`is_rtl()`): their primary
+#: subtags (`fa` of `fa-IR`).
+RIGHT_TO_LEFT = frozenset(
+    {
+        "ar",
+        "arq",
+        "ary",
+        "azb",
+        "ckb",
+        "dv",
+        "fa",
+        "haz",
+        "he",
+        "iw",
+        "ks",
+        "ps",
+        "sd",
+        "skr",
+        "syr",
+        "ug",
+        "ur",
+        "yi",
+    }
+)
+
+
+def right_to_left(locale: str) -> bool:
+    """Whether the language of `locale` (`fa-IR`, `he_IL`, `ar`) is written right to left."""
+    return locale.replace("_", "-").split("-", 1)[0].strip().lower() in RIGHT_TO_LEFT
+
+
 def polylang_languages(terms: Iterable[Term]) -> dict[str, Language]:
     """The export's Polylang languages by slug; none where its `language` terms are not Polylang's (a
     site's own taxonomy of that name, a bookshop's languages, stays a taxonomy)."""
@@ -57,6 +89,21 @@ def polylang_languages(terms: Iterable[Term]) -> dict[str, Language]:
             found[term.slug] = Language(
                 term.slug, term.name, locale.strip().replace("_", "-"), str(rtl) in ("1", "True")
             )
+    return found
+
+
+_LANGUAGE_SLUG = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$", re.I)
+
+
+def item_languages(terms: Iterable[Term]) -> dict[str, Language]:
+    """Polylang's languages from the items' own `language` terms, for an export that holds no term
+    definitions (WordPress exports none for one post type) but whose items Polylang grouped into
+    translations: each language's slug (`fa`, `pt-br`) is its locale."""
+    found: dict[str, Language] = {}
+    for term in terms:
+        if term.taxonomy == TAXONOMY and term.slug not in found and _LANGUAGE_SLUG.match(term.slug):
+            locale = term.slug.replace("_", "-")
+            found[term.slug] = Language(term.slug, term.name or term.slug, locale, right_to_left(locale))
     return found
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from chalicelib.theme_path import THEME_NAME, theme_dir
+from chalicelib.wordpress.polylang import right_to_left
 
 # libyaml's dumper writes the same YAML as the pure-Python one, several times faster.
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -224,6 +225,8 @@ def hugo_toml(
         # took the home page's list.
         f"mainSections = [{toml_string(posts_section)}]",
     ]
+    if right_to_left(language):  # an Arabic, Hebrew or Persian site: its pages right to left (baseof)
+        lines.append('direction = "rtl"')
     if date_archives:  # the taxonomy of the year and month archives, which themes may leave out
         lines.append(f"date_archives = {toml_string(date_archives)}")
     lines += [

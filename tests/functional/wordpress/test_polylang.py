@@ -92,3 +92,26 @@ def test_a_post_leads_to_its_translations(tmp_path, hugo_build):
     english = (public / "posts/hello/index.html").read_text()
     assert '<a href="/posts/salam/" hreflang="fa-IR" lang="fa-IR" rel="alternate">فارسی</a>' in english
     assert "language-switcher" not in (public / "posts/darbare/index.html").read_text()
+
+
+def test_a_partial_export_of_a_polylang_site_keeps_languages_and_translations(tmp_path):
+    """WordPress exports no term definitions for one post type: the items still carry their language
+    and translation group, and the Persian page was published as left-to-right English with a
+    /language/fa/ taxonomy page."""
+    items = [translated("سلام", 1, "salam", "fa", "pll_1"), translated("Hello", 2, "hello", "en", "pll_1")]
+    report = convert_export(write_export(tmp_path / "export.xml", items), tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    persian = frontmatter.load(content / "posts" / "salam" / "index.md")
+    assert (persian["locale"], persian["direction"]) == ("fa", "rtl") and "language" not in persian
+    assert [t["locale"] for t in persian["translations"]] == ["fa", "en"]
+    assert not (content / "language").exists()
+    assert "multilingual" in {w.code for w in report.warnings}
+
+
+def test_a_site_in_a_right_to_left_language_is_built_right_to_left(tmp_path, hugo_build):
+    export = write_export(tmp_path / "export.xml", [item("مرحبا", post_id=1, slug="marhaba")])
+    export.write_text(export.read_text().replace("<language>en-US</language>", "<language>ar</language>"))
+    convert_export(export, tmp_path / "site")
+    assert 'direction = "rtl"' in (tmp_path / "site/hugo.toml").read_text()
+    public = hugo_build(tmp_path / "site", tmp_path)
+    assert '<html lang="ar" dir="rtl">' in (public / "posts/marhaba/index.html").read_text()
