@@ -155,6 +155,12 @@ class Conversion:
                 "the export is not well-formed XML where WordPress's importer reads past it: "
                 f"{reader.repaired}; read the way the importer reads them",
             )
+        if reader.version_assumed:
+            self.report.warn(
+                "no-wxr-version",
+                "the export names no WXR version (<wp:wxr_version>), which WordPress's importer requires; "
+                "its items are WordPress's (<wp:post_id>, <wp:post_type>), so it was read as WXR 1.2",
+            )
         if plan.languages:
             self.report.warn("multilingual", multilingual_note(plan.languages))
         for item_id, wanted, slug in plan.renamed:
@@ -178,9 +184,8 @@ class Conversion:
         elif settled.message:
             self.report.warn("duplicate-id", settled.message, describe(item))
         elif settled.new_id:
-            self.report.warn(
-                "missing-id", f"no <wp:post_id>; written with the new id {item.id}", describe(item)
-            )
+            why = f"<wp:post_id> {item.raw_id[:60]!r} is not a number" if item.raw_id else "no <wp:post_id>"
+            self.report.warn("missing-id", f"{why}; written with the new id {item.id}", describe(item))
         if item.type not in self.options.skip_types and (  # attachments are among them
             note := unknown_status_note(item.status)
         ):

@@ -16,6 +16,7 @@ This module must never fetch anything, and never build a player URL except throu
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -358,7 +359,9 @@ def embed_blocks(text: str, add: Callable[[str], str], ctx: PlayerContext) -> st
         if not isinstance(url, str) or not url.strip():
             return m.group(0)
         caption = FIGCAPTION.search(m.group(2))
-        return add(embed_markdown(url, ctx)) + (caption.group(0) if caption else "")
+        # The editor may keep the address HTML-escaped (`\u0026amp;t=1s`): a link to `&amp;t=1s` lost
+        # the video's start time.
+        return add(embed_markdown(html.unescape(url), ctx)) + (caption.group(0) if caption else "")
 
     return EMBED_BLOCK.sub(replace, text)
 

@@ -114,6 +114,7 @@ class Item:
     # single form would); WooCommerce writes one `_price` row per price of a variable product.
     repeated_meta: dict[str, list[str]] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
+    raw_id: str = ""  # a `<wp:post_id>` that is not a number, as written (the item gets a new id)
 
     def meta_values(self, key: str) -> list[str]:
         """Every value of a meta key, in export order (`_wp_old_slug` has one per rename)."""
@@ -156,6 +157,11 @@ CHANNEL_FIELDS = (
     "tag",
     "term",
 )
+
+
+def _wp_fields(item: Any) -> set[str]:
+    """The names of an item's children in WordPress's namespace (`post_id`, `post_type`)."""
+    return {name for ns, name in map(_local, item) if ns in WP_NAMESPACES}
 
 
 def _local(el: Any) -> tuple[str, str]:
@@ -336,8 +342,8 @@ def _item(el: Any) -> Item:
                     meta[key] = value
             elif name == "comment":
                 comments.append(_comment(child))
-            else:
-                values["wp:" + name] = _text(child)
+            else:  # the first, as WordPress's importer reads it (SimpleXML), where one is written twice
+                values.setdefault("wp:" + name, _text(child))
         elif ns == CONTENT_NS and name == "encoded":
             values["content"] = _text(child)
         elif ns in EXCERPT_NAMESPACES and name == "encoded":
@@ -379,6 +385,7 @@ def _item(el: Any) -> Item:
         meta=meta,
         repeated_meta=repeated_meta,
         comments=comments,
+        raw_id="" if as_int(wp("post_id")) else wp("post_id"),
     )
 
 
@@ -396,6 +403,7 @@ class ExportReader:
         self.repaired = ""  # what the repairs were, by kind (StrictXmlStream.describe)
         self.nested_cdata = nested_cdata  # see StrictXmlStream
         self.suspect_closes = 0  # after a failed read: read again with nested_cdata when there are any
+        self.version_assumed = False  # no <wp:wxr_version>, but items in WordPress's namespace
         self._aliases: dict[str, str] = {}
 
     def _fail(self, message: str, line: int | None) -> ConversionError:
@@ -404,6 +412,11 @@ class ExportReader:
     def _check_version(self, line: int | None, item: Any = None) -> None:
         """Refuses an export without a supported `<wp:wxr_version>` (`item`: the first item, if any)."""
         version = self.site.wxr_version
+        if not version and item is not None and {"post_id", "post_type"} <= _wp_fields(item):
+            # Its items are WordPress's, in WordPress's namespace: only the version line is missing (a
+            # real export cut by hand). Read as 1.2, with a warning; the importer refuses it.
+            self.site.wxr_version, self.version_assumed = "1.2", True
+            return
         if not version:
             writes_wp = item is not None and any(str(child.tag).startswith("wp:") for child in item)
             undeclared = f" (it writes wp: without declaring it: {DECLARE_WP})" if writes_wp else ""

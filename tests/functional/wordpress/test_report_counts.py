@@ -281,3 +281,29 @@ def test_a_left_out_repeats_archive_pages_lead_on(tmp_path):
     assert report.counts["post/duplicate"] == 4
     month = next((tmp_path / "site/content").rglob("2006-10/_index.md"))
     assert "/2006/10/page/2/" in frontmatter.load(month)["aliases"]
+
+
+def test_an_export_without_its_version_line_but_with_wordpress_items_is_read(tmp_path):
+    """A real export cut by hand lost its <wp:wxr_version>, and was refused as "like the site's RSS
+    feed" though every item has <wp:post_id> and <wp:post_type>."""
+    export = write_export(tmp_path / "export.xml", [item("Kept", post_id=1, slug="kept")])
+    export.write_text(export.read_text().replace("<wp:wxr_version>1.2</wp:wxr_version>", ""))
+    report = convert_export(export, tmp_path / "site")
+    assert report.counts["post/published"] == 1
+    (note,) = [w.message for w in report.warnings if w.code == "no-wxr-version"]
+    assert note.endswith("so it was read as WXR 1.2")
+
+
+def test_an_id_that_is_no_number_is_named_and_the_first_of_two_ids_is_the_items(tmp_path):
+    """A Jekyll-made export wrote each post's slug as its <wp:post_id>: the warning said there was no
+    id. And WordPress's importer reads the first of two <wp:post_id>s; the last was taken."""
+    slugged = item("Docker", post_id=None, slug="docker").replace(
+        "<wp:post_date>", "<wp:post_id>how-i-started-docker</wp:post_id><wp:post_date>"
+    )
+    twice = item("Twice", post_id=7, slug="twice").replace(
+        "</wp:post_id>", "</wp:post_id><wp:post_id>999</wp:post_id>"
+    )
+    report = convert_export(write_export(tmp_path / "export.xml", [slugged, twice]), tmp_path / "site")
+    (note,) = [w.message for w in report.warnings if w.code == "missing-id"]
+    assert note.startswith("<wp:post_id> 'how-i-started-docker' is not a number; written with the new id")
+    assert frontmatter.load(tmp_path / "site/content/posts/twice/index.md")["wordpress_id"] == 7

@@ -304,3 +304,17 @@ def test_a_youtube_players_start_and_end_are_kept(url: str, player: str) -> None
     from chalicelib.wordpress.providers import _youtube
 
     assert _youtube(url) == f"https://www.youtube-nocookie.com/embed/{player}"
+
+
+def test_an_embed_blocks_escaped_address_is_read_as_its_address():
+    """A WordPress.com page's `wp:embed {"url":"...\\u0026amp;t=1s"}`: the link led to `&amp;t=1s`,
+    and the video's start time was lost."""
+    block = (
+        '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=yrwyYvR9XEA\\u0026amp;t=90s","type":"video",'
+        '"providerNameSlug":"youtube"} --><figure class="wp-block-embed">'
+        '<div class="wp-block-embed__wrapper">'
+        "https://www.youtube.com/watch?v=yrwyYvR9XEA&amp;t=90s</div></figure><!-- /wp:embed -->"
+    )
+    markdown, _, _ = body(block)
+    assert 'url="https://www.youtube.com/watch?v=yrwyYvR9XEA&t=90s"' in markdown
+    assert "embed/yrwyYvR9XEA?start=90" in markdown
