@@ -55,7 +55,7 @@ def check_pending(run: Run, now: datetime) -> None:
     status = approval.status
     if status == "pending" and run.status == "superseded":
         newer = approval.superseded_by or "a newer run"
-        raise ConflictError(f"run {run.id} was superseded by {newer}; approve that run instead")
+        raise ConflictError(f"run {run.id} was superseded by {newer}; decide on that run instead")
     if status == "pending" and run.finished:
         # Approving a run that has ended would answer "being deployed" and deploy nothing.
         ended = next((s for s in run.stages if s.error), None)

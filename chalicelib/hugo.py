@@ -194,8 +194,11 @@ def build_site(
     The site's config is checked first (`check_source_paths`: no mount or folder outside `source`),
     and Hugo runs with an allowlisted environment and Presslift's security settings (`security_env`:
     the site operator's `remote_hosts` are the only hosts it may fetch from),
-    and with `enableGitInfo` off (it would run git).
+    and with `enableGitInfo` off (it would run git). Hugo runs in the site's folder, as a user runs
+    it: LibSass reads a bare `@import 'themes/x/assets/scss/vars'` from there.
     """
+    # Absolute, as Hugo runs in `source` (no link is resolved: the paths stay the ones given).
+    source, destination, work_dir = (Path(os.path.abspath(p)) for p in (source, destination, work_dir))
     # An example site's themesDir that no theme is read from: the source's themes/ in its place.
     unused = unused_themes_dir(source)
     check_source_paths(source, themes_dir_replaced=bool(unused), within=repository_of(source))
@@ -252,11 +255,12 @@ def build_site(
     reruns = 0  # of a build that left PostProcess placeholders
     try:
         while True:
-            proc = hugorun.run(args, run_env, timeout, idle_seconds=idle)
+            proc = hugorun.run(args, run_env, timeout, idle_seconds=idle, cwd=source)
             for retry in hugorun.RETRIES if proc.hung else ():
-                proc = hugorun.run(args, {**env, **retry}, budget.allow("Hugo"), idle_seconds=idle)
+                retried = {**env, **retry}
+                proc = hugorun.run(args, retried, budget.allow("Hugo"), idle_seconds=idle, cwd=source)
                 if not proc.hung:
-                    run_env = {**env, **retry}
+                    run_env = retried
                     break
             if proc.returncode == 0 and uses_post_process(proc.log):
                 if (left := files_with_placeholders(destination)) and reruns == postprocessleft.RERUNS:

@@ -67,12 +67,17 @@ class TimedOut(Exception):
 
 
 def run(
-    args: list[str], env: dict[str, str], timeout: float, *, idle_seconds: float = IDLE_SECONDS
+    args: list[str],
+    env: dict[str, str],
+    timeout: float,
+    *,
+    idle_seconds: float = IDLE_SECONDS,
+    cwd: Path | None = None,
 ) -> Finished:
-    """Run Hugo with its output (both streams, in order) kept; stop it when it has hung (`hung`) or
-    when `timeout` runs out (`TimedOut`)."""
+    """Run Hugo (in `cwd`: the site's folder, as a user runs it) with its output (both streams, in
+    order) kept; stop it when it has hung (`hung`) or when `timeout` runs out (`TimedOut`)."""
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=out, env=env, start_new_session=True)
+        proc = subprocess.Popen(args, stdout=out, stderr=out, env=env, start_new_session=True, cwd=cwd)
         started = active_at = looked_at = time.monotonic()
         cpu_then, written = 0.0, 0
         try:

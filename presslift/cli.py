@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -37,10 +38,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     from presslift.localcloud import LocalCloud, LocalCloudOptions, dashboard_port
     from presslift.localcloud.outbox import Email
 
-    def show(email: Email) -> None:
-        console.print(f"[bold]✉ {email.subject}[/bold]  ({email.path})")
+    def show(email: Email) -> None:  # its text is the pipeline's, from names a repository or upload chose
+        console.print(f"[bold]✉ {escape(email.subject)}[/bold]  ({escape(str(email.path))})")
         for link in email.links:
-            console.print(f"   {link}")
+            console.print(f"   {escape(link)}", highlight=False)
 
     _stop_on_signals()
     if args.packaged:
@@ -176,16 +177,36 @@ def cmd_convert(args: argparse.Namespace) -> int:
             progress=lambda done: progress.update(task, completed=done),
             force=args.force,
         )
-    console.print(report.summary())
+    console.print(escape(report.summary()), highlight=False)  # names an export chose: shown as written
     if args.report:
-        args.report.write_text(report.to_json(), encoding="utf-8")
-    console.print(f"Hugo site written to {args.out} (build it with: hugo --source {args.out})")
+        try:
+            args.report.write_text(report.to_json(), encoding="utf-8")
+        except OSError as exc:
+            from chalicelib.errors import InputError
+
+            raise InputError(
+                f"--report {args.report}: {(exc.strerror or str(exc)).lower()}; the site was written to "
+                f"{args.out}, convert again with another --report"
+            ) from exc
+    shown = shlex.quote(str(args.out))
+    console.print(
+        f"Hugo site written to {escape(shown)} (build it with: hugo --source {escape(shown)})",
+        highlight=False,
+    )
     if args.theme != "presslift":
         console.print(
             f"It names the theme {args.theme!r}: put it in {args.out / 'themes' / args.theme} "
             "or add it as a Hugo module."
         )
     return 0
+
+
+def a_path(value: str) -> Path:
+    """A path given on the command line; an empty one (`--out ""`) is refused: it meant the current
+    folder, where a conversion wrote its site."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path: give a folder or file name")
+    return Path(value)
 
 
 def check_report_path(report: Path, exports: list[Path]) -> None:
@@ -247,11 +268,14 @@ def cmd_imports(args: argparse.Namespace) -> int:
         return 0
     console.print(f"Waiting under s3://{bucket}/imports/: {len(pending) or 'nothing'}", highlight=False)
     for item in pending:
-        console.print(f"  {item.modified[:16]}  {item.key}  ({item.size} bytes)", highlight=False)
+        # Keys are what an uploader chose: as written, never as markup (`[link=...]` hid the real one).
+        console.print(
+            f"  {item.modified[:16]}  {item.key}  ({item.size} bytes)", highlight=False, markup=False
+        )
     console.print(f"Rejected, in s3://{bucket}/imports-failed/: {len(failed) or 'nothing'}", highlight=False)
     for item in failed:
-        console.print(f"  {item.modified[:16]}  {item.key}", highlight=False)
-        console.print(f"      {item.reason}", highlight=False)
+        console.print(f"  {item.modified[:16]}  {item.key}", highlight=False, markup=False)
+        console.print(f"      {item.reason}", highlight=False, markup=False)
     return 0
 
 
@@ -351,9 +375,9 @@ def _add_convert(sub: Any) -> None:
         help="the WXR file (WordPress: Tools > Export), or all the parts `wp export` split it into "
         "(site.wordpress.*.000.xml, .001.xml, ...), a .zip of them (WordPress.com's export) or an .xml.gz",
     )
-    convert.add_argument("--out", type=Path, required=True, help="the folder to write the Hugo site into")
+    convert.add_argument("--out", type=a_path, required=True, help="the folder to write the Hugo site into")
     convert.add_argument("--uploads", type=Path, help="a .zip or .tar.gz of wp-content/uploads")
-    convert.add_argument("--report", type=Path, help="also write the import report as JSON here")
+    convert.add_argument("--report", type=a_path, help="also write the import report as JSON here")
     convert.add_argument(
         "--fetch-media",
         action="store_true",
@@ -387,7 +411,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="start the local cloud and keep it running until Ctrl-C")
-    up.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR, help="where local state lives")
+    up.add_argument("--state-dir", type=a_path, default=LOCAL_STATE_DIR, help="where local state lives")
     up.add_argument(
         "--packaged",
         action="store_true",
@@ -419,7 +443,7 @@ def parser() -> argparse.ArgumentParser:
     )
     push.add_argument("site", help="the registered site (presslift site add SITE --repo local/<folder>)")
     push.add_argument("--commit", help="the commit, branch or tag to push (default: the site's branch head)")
-    push.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR, help="the local cloud's state dir")
+    push.add_argument("--state-dir", type=a_path, default=LOCAL_STATE_DIR, help="the local cloud's state dir")
     push.set_defaults(func=cmd_push, aws_stage=None, profile=None)
 
     pr = sub.add_parser(
@@ -434,11 +458,11 @@ def parser() -> argparse.ArgumentParser:
     change.add_argument("--close", action="store_true", help="close the open pull request from BRANCH")
     change.add_argument("--reopen", action="store_true", help="reopen the closed pull request from BRANCH")
     pr.add_argument("--fork", metavar="OWNER", help="make it a pull request from OWNER's fork")
-    pr.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR, help="the local cloud's state dir")
+    pr.add_argument("--state-dir", type=a_path, default=LOCAL_STATE_DIR, help="the local cloud's state dir")
     pr.set_defaults(func=cmd_pr, aws_stage=None, profile=None)
 
     demo = sub.add_parser("demo", help="run the sample WordPress export through the whole pipeline locally")
-    demo.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR)
+    demo.add_argument("--state-dir", type=a_path, default=LOCAL_STATE_DIR)
     demo.add_argument(
         "--approve", action="store_true", help="approve the prod deploy without waiting for a click"
     )

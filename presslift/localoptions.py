@@ -28,9 +28,24 @@ class LocalCloudError(RuntimeError):
 def port_setting(env_name: str, default: int) -> int:
     value = os.environ.get(env_name, "")
     try:
-        return int(value) if value else default
+        port = int(value) if value else default
     except ValueError as exc:
         raise LocalCloudError(f"{env_name}={value!r} is not a port number") from exc
+    if value and not 1 <= port <= 65535:
+        raise LocalCloudError(f"{env_name}={value!r} is not a port number (1 to 65535)")
+    return port
+
+
+def seconds_setting(env_name: str, default: float) -> float:
+    """A positive number of seconds from the environment (the sweep ran in a busy loop at 0)."""
+    value = os.environ.get(env_name, "")
+    try:
+        seconds = float(value) if value else default
+    except ValueError as exc:
+        raise LocalCloudError(f"{env_name}={value!r} is not a number of seconds") from exc
+    if not 0.1 <= seconds <= 86400:
+        raise LocalCloudError(f"{env_name}={value!r} is not a number of seconds from 0.1 to 86400")
+    return seconds
 
 
 @dataclass
@@ -42,7 +57,7 @@ class LocalCloudOptions:
     github_token: str = field(default_factory=lambda: os.environ.get("PRESSLIFT_GITHUB_TOKEN", ""))
     #: How often scheduled functions (the approval expiry sweep) run locally.
     schedule_seconds: float = field(
-        default_factory=lambda: float(os.environ.get("PRESSLIFT_SCHEDULE_SECONDS", "60"))
+        default_factory=lambda: seconds_setting("PRESSLIFT_SCHEDULE_SECONDS", 60.0)
     )
     #: Seconds before each retry of a failed message (`PRESSLIFT_RETRY_BACKOFF`): short locally, so a
     #: failing stage is retried while you watch; the stack's default is minutes.

@@ -21,16 +21,17 @@ ALLOW_DELETES_HELP = (
 def cmd_decide(args: argparse.Namespace) -> int:
     import getpass
 
-    from chalicelib import pipeline
+    from chalicelib import approvals, pipeline
     from chalicelib.approvals import Decision
     from presslift.target import pipeline_services
 
     svc = pipeline_services(args)
     if args.decision == "approve" and not args.yes:
         run = svc.runs.get(args.run)
+        approvals.check_pending(run, svc.clock())  # before asking: a run with nothing to approve says so
         plan = (run.approval.plan_text if run.approval else "") or "(no plan recorded)"
         console.print(f"Approving run {run.id} of {run.site} puts this on prod:", highlight=False)
-        console.print(plan, highlight=False, soft_wrap=True)
+        console.print(plan, highlight=False, soft_wrap=True, markup=False)
         if not confirm(f"Approve run {run.id} for prod?"):
             return 2
     who = f"operator {getpass.getuser()} (presslift CLI)"
@@ -44,10 +45,12 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     import getpass
 
     from chalicelib import pipeline
+    from chalicelib.knownsites import check_known_site
     from presslift.target import pipeline_services
 
     svc = pipeline_services(args)
     if args.stage == "prod" and not args.yes:
+        check_known_site(svc, args.site, svc.runs.list(site=args.site, limit=1))  # before asking
         target = f"run {args.run}'s build" if args.run else "the build it had before the current one"
         deletes = "; the delete limits are lifted" if args.allow_deletes else ""
         console.print(f"Roll {args.site} prod back to {target}{deletes}.", highlight=False)
@@ -73,10 +76,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from chalicelib.work import deploy as deploy_work
     from presslift.target import pipeline_services
 
-    if args.json and not args.dry_run:  # a script asking for the plan must not publish by it
+    if (args.json or args.list) and not args.dry_run:  # asking for the plan must not publish by it
         from chalicelib.errors import InputError
 
-        raise InputError("--json prints the plan of a --dry-run and publishes nothing: add --dry-run")
+        flag = "--json" if args.json else "--list"
+        raise InputError(f"{flag} prints the plan of a --dry-run and publishes nothing: add --dry-run")
     svc = pipeline_services(args)
     source, artifact = pipeline.publishable(svc, args.site, args.stage, args.run)
     what = f"run {source.id}'s build" + ("" if args.run else f" (what {args.stage} holds now)")
@@ -135,13 +139,17 @@ def _print_plan(detail: dict[str, Any], *, listing: bool) -> None:
     """The plan's lines; with `listing`, every file it changes and why (as `hugo deploy --dryRun`)."""
     from chalicelib.units import human_size
 
-    console.print(detail["plan_text"], highlight=False, soft_wrap=True)
+    # File names are the repository's: shown as written, never read as markup (`[b]x.txt` showed `x.txt`).
+    console.print(detail["plan_text"], highlight=False, soft_wrap=True, markup=False)
     if listing:
         for row in detail.get("all_files", {}).get("files", []):
             size = human_size(row["size"]) if "size" in row else ""
             target = f" -> {row['redirect']}" if row.get("redirect") else ""
             console.print(
-                f"  {row['reason']:<8} {size:>9}  {row['path']}{target}", highlight=False, soft_wrap=True
+                f"  {row['reason']:<8} {size:>9}  {row['path']}{target}",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
             )
 
 

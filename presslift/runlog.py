@@ -205,6 +205,14 @@ def cmd_logs(args: argparse.Namespace, svc: Services, console: Console) -> int:
                 shown[name] = len(body)
         if not args.follow or run.finished:
             return 0
+        if run.status == "awaiting_approval":  # nothing more until a person decides (up to 72 h)
+            if not args.json:
+                console.print(
+                    f"Run {run.id} waits for approval: `presslift approve {run.id}` (or reject); "
+                    f"`presslift logs {run.id} -f` follows it again after that.",
+                    highlight=False,
+                )
+            return 0
         time.sleep(POLL_SECONDS)
 
 
@@ -261,13 +269,24 @@ def cmd_watch(
     return 0
 
 
+def how_many(value: str) -> int:
+    """A count of at least 1 (`--limit 0` showed one run)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a count of 1 or more")
+    return number
+
+
 def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser], None]) -> None:
     runs = sub.add_parser("runs", help="list runs, newest first; `runs RUN` shows one run's story")
     runs.add_argument(
         "run", nargs="?", help="a run id: show its stages, times, errors and warnings (a site name: its runs)"
     )
     runs.add_argument("--site", help="only this site's runs")
-    runs.add_argument("--limit", type=int, default=20)
+    runs.add_argument("--limit", type=how_many, default=20, help="how many runs to list, newest first (20)")
     show = sub.add_parser("show", help="one run's story: every stage, its times, error and warnings")
     show.add_argument("run", help="the run id (see `presslift runs`)")
     logs = sub.add_parser(
@@ -279,7 +298,7 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     logs.add_argument("-f", "--follow", action="store_true", help="keep printing until the run ends")
     watch = sub.add_parser("watch", help="live runs, refreshed every two seconds, until Ctrl-C")
     watch.add_argument("--site", help="only this site's runs")
-    watch.add_argument("--limit", type=int, default=15)
+    watch.add_argument("--limit", type=how_many, default=15, help="how many runs to show (15)")
     watch.add_argument("--until-idle", action="store_true", help="stop when no run is active")
     for parser, handler in ((runs, cmd_runs), (show, cmd_show), (logs, cmd_logs), (watch, cmd_watch)):
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")

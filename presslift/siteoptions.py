@@ -19,6 +19,19 @@ _TARGET_FIELDS = ("bucket", "prefix", "distribution", "origin_path", "url")
 _SEARCH_FIELDS = ("app_id", "index_name", "search_key", "admin_key_parameter")
 
 
+class OneSide(argparse.BooleanOptionalAction):
+    """`--x` / `--no-x`, refusing both at once: the last one given used to win without a word, and
+    `--prod-approval --no-prod-approval` turned prod approval off."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: str | None = None) -> None:
+        before = getattr(namespace, self.dest, None)
+        super().__call__(parser, namespace, values, option_string)
+        if before is not None and getattr(namespace, self.dest) != before:
+            parser.error(
+                f"{self.option_strings[0]} and {self.option_strings[1]} ask opposite things: give one"
+            )
+
+
 def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument(
         "--branch", default="main" if adding else None, help="the branch a push fetches by default (main)"
@@ -43,19 +56,19 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
         )
     parser.add_argument(
         "--own-bucket",
-        action=argparse.BooleanOptionalAction,
+        action=OneSide,
         default=None,
         help="the site's buckets are its alone: it may publish at their root and no other site may use them",
     )
     parser.add_argument(
         "--prod-approval",
-        action=argparse.BooleanOptionalAction,
+        action=OneSide,
         default=None,
         help="prod waits for a person (the default)",
     )
     parser.add_argument(
         "--auto-promote",
-        action=argparse.BooleanOptionalAction,
+        action=OneSide,
         default=None,
         help="staging goes on to prod with no one asked",
     )
@@ -63,13 +76,13 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--code-app", help="a code site's folder on the EFS mount points (default: its name)")
     parser.add_argument(
         "--fetch-media",
-        action=argparse.BooleanOptionalAction,
+        action=OneSide,
         default=None,
         help="an imported export's media missing from its uploads archive are fetched from its old host",
     )
     parser.add_argument(
         "--previews",
-        action=argparse.BooleanOptionalAction,
+        action=OneSide,
         default=None,
         help="pull requests into the site's branches get a preview of their own on staging (on)",
     )

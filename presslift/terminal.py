@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -24,10 +26,15 @@ def confirm(question: str) -> bool:
     """Ask on the terminal; without one (a script, CI), refuse: prod changes only when someone says so."""
     if not sys.stdin.isatty():
         err.print(
-            f"[red]error:[/red] {question} needs a yes: run it in a terminal, or pass --yes", soft_wrap=True
+            f"[red]error:[/red] {escape(question)} needs a yes: run it in a terminal, or pass --yes",
+            soft_wrap=True,
         )
         return False
-    answer = console.input(f"{question} [y/N] ").strip().lower()
+    try:
+        answer = console.input(Text(f"{question} [y/N] ")).strip().lower()  # as written: no markup
+    except EOFError:  # Ctrl-D: no answer is no
+        answer = ""
+        console.print()
     if answer not in ("y", "yes"):
         err.print("Nothing changed.")
         return False

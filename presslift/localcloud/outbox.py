@@ -7,6 +7,7 @@ subject and links. What would reach a mailbox in AWS reaches this folder, byte f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -63,12 +64,23 @@ class Outbox(threading.Thread):
         )
         written = []
         for message in response.get("Messages", []):
-            envelope = json.loads(message["Body"])
-            written.append(
-                self._write(envelope.get("Subject") or "(no subject)", envelope.get("Message", ""))
-            )
+            try:
+                envelope = json.loads(message["Body"])
+                email = self._write(envelope.get("Subject") or "(no subject)", envelope.get("Message", ""))
+            except (ValueError, AttributeError):
+                email = None  # not an SNS envelope: nothing to deliver
+            # Delivered once, whatever showing it did: a failing display wrote the same email again
+            # every half minute, forever (the message came back after its visibility timeout).
             self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
+            if email is not None:
+                written.append(email)
+                self._show(email)
         return written
+
+    def _show(self, email: Email) -> None:
+        # The terminal's trouble is not the email's: it is in the outbox folder either way.
+        with contextlib.suppress(Exception):
+            self._on_email(email)
 
     def _write(self, subject: str, body: str) -> Email:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -82,6 +94,4 @@ class Outbox(threading.Thread):
         slug = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:60]
         path = self.folder / f"{self._count:04d}-{slug}.eml"
         path.write_bytes(bytes(message))
-        email = Email(path, subject, body)
-        self._on_email(email)
-        return email
+        return Email(path, subject, body)
