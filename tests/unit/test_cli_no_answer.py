@@ -3,14 +3,13 @@ few short waits with one line saying so; it used to wait 60 s five times (the fu
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 
 import pytest
+
+from tests.unit.clirun import presslift
 
 
 @pytest.fixture
@@ -38,16 +37,6 @@ def silent_endpoint() -> Iterator[int]:
     for connection in held:
         connection.close()
     server.close()
-
-
-def presslift(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "presslift.cli", *argv],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_an_endpoint_that_never_answers_is_given_up_on_in_one_line(silent_endpoint: int) -> None:

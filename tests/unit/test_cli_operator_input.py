@@ -5,9 +5,6 @@ chose are shown as written, not as markup; an email is delivered once however it
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,16 +14,7 @@ import pytest
 from presslift import terminal
 from presslift.localcloud.outbox import Email, Outbox
 from tests.functional.wordpress.wxr_items import item, write_export
-
-
-def presslift(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "presslift.cli", *argv],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.unit.clirun import presslift
 
 
 @pytest.mark.parametrize(
