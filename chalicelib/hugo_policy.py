@@ -42,6 +42,8 @@ from chalicelib.errors import BuildError
 CONFIG_NAMES = ("hugo", "config")
 CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 CONFIG_DIR = "config"
+#: The folders of config/ that a build reads: the defaults and its environment's.
+BUILT_ENVIRONMENTS = ("_default", "production")
 VENDOR_DIR = "_vendor"
 MODULES_TXT = "modules.txt"  # Hugo's list of the modules a _vendor folder holds
 DEFAULT_THEMES_DIR = "themes"
@@ -302,7 +304,9 @@ def component_configs(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
     config_dir = folder / CONFIG_DIR
     if not config_dir.is_dir():
         return
-    for path in sorted(config_dir.rglob("*")):
+    # Hugo reads config/_default/ and the environment's folder (the builds' is production), never
+    # another environment's: a config/examples/ file with an error failed a site Hugo builds.
+    for path in sorted(p for env in BUILT_ENVIRONMENTS for p in (config_dir / env).rglob("*")):
         if not path.is_file() or path.suffix not in CONFIG_SUFFIXES:
             continue
         data = _read(path)
