@@ -31,19 +31,21 @@ NAMED = re.compile(r"[^\s:(]+")
 
 def fetch_left_out(run: Run) -> list[str]:
     """The fetch stage's warnings of what it could not add to the source (a submodule, a module, an
-    LFS file)."""
+    LFS file), themes before files."""
     fetched = run.stage("fetch").detail if run.has_stage("fetch") else {}
-    return [
-        str(warning.get("message"))
+    found = [
+        (UNFETCHED.index(str(warning.get("code"))), str(warning.get("message")))
         for warning in fetched.get("warning_list", [])
         if isinstance(warning, dict) and warning.get("code") in UNFETCHED
     ]
+    return [message for _, message in sorted(found, key=lambda found: found[0])]
 
 
 def with_unfetched(failed: BuildError, run: Run) -> BuildError:
     """`failed`, led by what the fetch stage could not add to the source where its error names
-    something missing, else followed by it."""
-    notes = fetch_left_out(run)
+    something missing, else followed by it; the notes whose names the error holds come first (a
+    theme's submodule was "and 16 more" after a site's LFS images)."""
+    notes = sorted(fetch_left_out(run), key=lambda note: not _named_in(note, str(failed).lower()))
     if not notes:
         return failed
     more = f" and {len(notes) - MAX_UNFETCHED} more" if len(notes) > MAX_UNFETCHED else ""
@@ -76,9 +78,11 @@ def _names_what_is_missing(error: str, notes: list[str]) -> bool:
     if MISSING.search(error):
         return True
     lowered = error.lower()
-    for note in notes:
-        named = NAMED.match(note)
-        name = PurePosixPath(named.group(0)).name.lower() if named else ""
-        if len(name) >= 3 and name in lowered:
-            return True
-    return False
+    return any(_named_in(note, lowered) for note in notes)
+
+
+def _named_in(note: str, lowered: str) -> bool:
+    """Whether the lower-cased error `lowered` holds the last part of what `note` names (`perplex`)."""
+    named = NAMED.match(note)
+    name = PurePosixPath(named.group(0)).name.lower() if named else ""
+    return len(name) >= 3 and name in lowered

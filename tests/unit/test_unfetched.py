@@ -63,3 +63,23 @@ def test_a_nil_git_info_is_named_with_what_to_write() -> None:
     assert hint(log).startswith(
         "layouts/partials/menu.html:28 reads .GitInfo, which is empty in Presslift's builds"
     )
+
+
+def test_what_the_error_names_leads_and_themes_come_before_files():
+    """A site's theme submodule, which Hugo's error names, was "and 16 more" after its LFS images."""
+    images = [f"assets/img/p{n}.png: GitHub has no Git LFS object for it" for n in range(4)]
+    theme = "themes/github.com/kariton/perplex (kariton/perplex): GitHub has no tarball of kariton/perplex"
+    fetch = Stage(
+        "fetch",
+        "succeeded",
+        detail={
+            "warning_list": [
+                *({"code": "lfs-file-not-fetched", "message": note} for note in images),
+                {"code": "submodule-not-fetched", "message": theme},
+            ]
+        },
+    )
+    run = Run("r1", "blog", "hugo", Trigger("push"), [fetch, Stage("build", "failed")])
+    error = 'Hugo failed (exit 1): module "github.com/kariton/perplex" not found'
+    told = str(with_unfetched(BuildError(error), run))
+    assert told.startswith(f"the fetch stage could not add {theme}; {images[0]}; {images[1]} and 2 more;")
