@@ -47,6 +47,7 @@ from chalicelib.removedauthor import MAX_FIXES, give_empty_author
 from chalicelib.repofolders import repository_of
 from chalicelib.shortcodehint import shortcode_hint
 from chalicelib.siteofsite import give_site_itself
+from chalicelib.theme_path import THEME_NAME
 
 ENV_BINARY = "PRESSLIFT_HUGO_BIN"
 SASS_ENV_BINARY = "PRESSLIFT_SASS_BIN"
@@ -161,6 +162,8 @@ def warning_lines(log: str, source: Path) -> list[str]:
         if not line.startswith("WARN "):
             continue
         said = line[5:].strip()
+        if said.startswith("Template ") and f'source "themes/{THEME_NAME}/' in said:
+            continue  # printUnusedTemplates over Presslift's own theme, where it stands in: not the site's
         what_to_do = warning_hint(said)
         said = said if len(said) <= WARNING_CHARS else said[: WARNING_CHARS - 1] + "…"
         said += f" ({what_to_do})" if what_to_do else ""

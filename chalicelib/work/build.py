@@ -151,13 +151,18 @@ def build(svc: Services, run: Run, source_key: str, budget: TimeBudget) -> Built
                 ]
         if noindex is not None:
             trees[PREVIEW]["noindex"] = noindex.changed
-        if result.theme_fallback.startswith(THEME_MISSING) and not fetch_left_out(run):
-            # said in the summary alone, it went unseen (where the fetch stage could not add something,
-            # its own warning names it already)
+        if result.theme_fallback.startswith(THEME_MISSING):
+            # said in the summary alone, it went unseen; where the fetch stage could not add it, its own
+            # warning says why, and this one says what became of the site
+            left_out = fetch_left_out(run)
+            fix = (
+                "the fetch stage's warning says what it could not add"
+                if left_out
+                else "commit the theme under themes/, or list its git submodule in .gitmodules (a folder "
+                "GitHub keeps as a submodule link with no .gitmodules entry is not fetched)"
+            )
             trees[stages[0].stage]["theme_notes"] = [
-                f"built with Presslift's theme in place of the site's own: {result.theme_fallback}; commit "
-                "the theme under themes/, or list its git submodule in .gitmodules (a folder GitHub keeps "
-                "as a submodule link with no .gitmodules entry is not fetched)"
+                f"built with Presslift's theme in place of the site's own: {result.theme_fallback}; {fix}"
             ]
     files = ", ".join(f"{stage} {tree['files']} files" for stage, tree in trees.items())
     redirects = max((tree.get("redirects", 0) for tree in trees.values()), default=0)

@@ -144,16 +144,19 @@ def test_a_submodule_that_cannot_be_fetched_is_a_warning_and_the_default_theme_b
         in (warning["message"])
     )
     assert "theme presslift" in build_stage["detail"]["summary"]
+    # and the build says what became of the site, pointing at the fetch stage's warning for why
+    (replaced,) = [w for w in build_stage["detail"]["warning_list"] if w["code"] == "theme-replaced"]
+    assert replaced["message"].endswith("the fetch stage's warning says what it could not add")
     status, page = fetch(run["urls"]["staging"] + "posts/news/")
     assert status == 200 and "Themed By A Submodule" in page
-    # `presslift show` names it one by one, as it names a conversion's warnings.
+    # `presslift show` names them one by one, as it names a conversion's warnings.
     from presslift.cli import main
 
     monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
     monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
     assert main(["show", run["id"]]) == 0
     out = capsys.readouterr().out
-    assert "awaiting approval, 1 warning" in out and "submodule-not-fetched: themes/harbour" in out
+    assert "awaiting approval, 2 warnings" in out and "submodule-not-fetched: themes/harbour" in out
 
 
 def test_a_build_that_fails_without_a_submodule_names_the_submodule_the_fetch_could_not_add(
