@@ -112,9 +112,10 @@ def cmd_push(args: argparse.Namespace) -> int:
         )
         return 1
     if pushed.answer.get("run_id"):
-        console.print(f"Pushed {where}: run {pushed.answer['run_id']}", highlight=False)
-        for link in pushed.answer.get("links") or []:
-            console.print(f"  {link}", highlight=False)
+        run_id = pushed.answer["run_id"]
+        console.print(f"Pushed {where}: run {run_id}", highlight=False)
+        # The webhook's answer links the API, which wants a signed request: what an operator runs instead.
+        console.print(f"  follow it: presslift watch, or presslift show {run_id}", highlight=False)
     else:
         console.print(f"Pushed {where}: nothing builds ({pushed.answer.get('ignored', '')})", highlight=False)
     return 0
@@ -218,6 +219,8 @@ def check_report_path(report: Path, exports: list[Path]) -> None:
         raise InputError(f"--report {report} is the export itself: give the report another file name")
     if report.is_dir():
         raise InputError(f"--report {report} is a folder: give a file name, such as {report / 'report.json'}")
+    if report.resolve().parent.exists() and not report.resolve().parent.is_dir():
+        raise InputError(f"--report {report}: {report.parent} is a file, not a folder")
     if not report.resolve().parent.is_dir():
         raise InputError(f"--report {report}: the folder {report.parent} does not exist; create it first")
 

@@ -68,7 +68,9 @@ def cmd_cost(args: argparse.Namespace, svc: Services, console: Console) -> int:
 
 
 def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    parser = sub.add_parser("cost", help="what each site's runs cost this month, with a monthly estimate")
+    parser = sub.add_parser(
+        "cost", help="what each site's runs cost (the last 30 days, or --month), with a monthly estimate"
+    )
     parser.add_argument("site", nargs="?", help="only this site")
     parser.add_argument("--month", help="a calendar month, YYYY-MM (UTC); default: the last 30 days")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")

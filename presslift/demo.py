@@ -113,7 +113,7 @@ def run_demo(
     cloud = LocalCloud(LocalCloudOptions(state_dir=state_dir), on_email=emails.append)
     console.print("Starting the local cloud…")
     cloud.start()
-    stopped = "Stopped before staging was live; run `make demo` again to start over."
+    stopped = "Stopped before staging was live; run the demo again to start over."
     try:
         print(cloud.banner(), flush=True)
         assert cloud.services is not None and cloud.settings is not None
@@ -124,9 +124,7 @@ def run_demo(
         run = api.wait_for_new_run(SITE, known, timeout=60)
         run = follow(api, run["id"], lambda r: r["status"] != "running", console, timeout)
         if run["status"] != "awaiting_approval":
-            console.print(
-                f"[red]The run ended {run['status']}.[/red] Details: {api.base_url}/runs/{run['id']}"
-            )
+            console.print(f"[red]The run ended {run['status']}.[/red] Details: presslift show {run['id']}")
             return 1
         email = cloud.wait_for_email(lambda e: run["id"] in e.body, timeout=30)
         link = next(link for link in email.links if "/approvals/" in link)

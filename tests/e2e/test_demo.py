@@ -97,7 +97,7 @@ def test_ctrl_c_before_prod_says_where_it_stopped_and_fails(
         "Stopped while the run waited for approval; it still waits: start `presslift up` and open the link "
         "above, or run `make demo DEMO_ARGS=--approve`."
         if approve
-        else "Stopped before staging was live; run `make demo` again to start over."
+        else "Stopped before staging was live; run the demo again to start over."
     )
     assert [line for line in shown.splitlines() if line.startswith("Stopped")] == [expected]
     assert "Traceback" not in shown
