@@ -250,6 +250,7 @@ def build_site(
     ]
     budget = budget or TimeBudget.from_context(None)
     timeout = budget.allow("Hugo")
+    in_folder = source if source.is_dir() else None  # Hugo says what is wrong with a missing one
     started = time.monotonic()
     # Hugo may hang after a page fails to render, before it says why; with other workers it does not.
     idle = hugorun.NETWORK_IDLE_SECONDS if remote_hosts else hugorun.IDLE_SECONDS
@@ -258,10 +259,10 @@ def build_site(
     reruns = 0  # of a build that left PostProcess placeholders
     try:
         while True:
-            proc = hugorun.run(args, run_env, timeout, idle_seconds=idle, cwd=source)
+            proc = hugorun.run(args, run_env, timeout, idle_seconds=idle, cwd=in_folder)
             for retry in hugorun.RETRIES if proc.hung else ():
                 retried = {**env, **retry}
-                proc = hugorun.run(args, retried, budget.allow("Hugo"), idle_seconds=idle, cwd=source)
+                proc = hugorun.run(args, retried, budget.allow("Hugo"), idle_seconds=idle, cwd=in_folder)
                 if not proc.hung:
                     run_env = retried
                     break
