@@ -357,8 +357,39 @@ def _git_info_hint(log: str) -> str:
     )
 
 
+#: A template that uses a resource (an image, a file) that resources.Get or .Resources.Get did not find.
+_NIL_RESOURCE = re.compile(
+    r'"([^"\n]{1,300}?):(\d+):\d+": execute of template failed: [^\n]{0,300}?at <([^>\n]{1,80})>: '
+    r"nil pointer evaluating resource\.Resource\.\w+"
+)
+#: A template that reads a privacy setting Hugo removed with the service's shortcodes.
+_GONE_PRIVACY = re.compile(
+    r'"([^"\n]{1,300}?):(\d+):\d+": execute of template failed: [^\n]{0,300}?'
+    r"can't evaluate field (\w+) in type privacy\.Config"
+)
+
+
+def _resource_hint(log: str) -> str:
+    """A template that uses a missing image or file, or a privacy setting Hugo no longer has."""
+    if found := _NIL_RESOURCE.search(log):
+        return (
+            f"{_shown(found.group(1))}:{found.group(2)} uses a resource that is not there "
+            f"({found.group(3)}): an image or file it names is missing from the page's folder or assets/; "
+            "commit it, or wrap "
+            "the use in {{ with ... }}...{{ end }}"
+        )
+    if found := _GONE_PRIVACY.search(log):
+        return (
+            f"{_shown(found.group(1))}:{found.group(2)} reads the privacy setting {found.group(3)}, which "
+            "Hugo removed with that service's shortcodes: the template is a theme's copy of an old Hugo "
+            "shortcode; delete it or update the theme"
+        )
+    return ""
+
+
 _CHECKS = (
     _git_info_hint,
+    _resource_hint,
     _program_hint,
     _remote_hint,
     _content_hint,
