@@ -513,11 +513,24 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+#: The options of `presslift` itself, taken wherever they are given: `presslift show RUN --debug` was
+#: refused as an unrecognized argument.
+GLOBAL_FLAGS = frozenset({"-v", "--verbose", "--debug"})
+
+
+def _global_flags_first(words: list[str]) -> list[str]:
+    """`words` with `GLOBAL_FLAGS` moved before the command (none after a `--`)."""
+    cut = words.index("--") if "--" in words else len(words)
+    flags = [word for word in words[:cut] if word in GLOBAL_FLAGS]
+    return [*flags, *(word for word in words[:cut] if word not in GLOBAL_FLAGS), *words[cut:]]
+
+
 def main(argv: list[str] | None = None) -> int:
     from presslift.failures import explain
 
-    words = sys.argv[1:] if argv is None else argv
-    args = (convert_parser() if words[:1] == ["convert"] else parser()).parse_args(words)
+    words = _global_flags_first(sys.argv[1:] if argv is None else argv)
+    command = next((word for word in words if word not in GLOBAL_FLAGS), None)
+    args = (convert_parser() if command == "convert" else parser()).parse_args(words)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )

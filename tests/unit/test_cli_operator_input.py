@@ -101,3 +101,12 @@ def test_an_email_is_delivered_once_however_its_display_goes(tmp_path: Path) -> 
     outbox = Outbox(queue, "q", tmp_path / "outbox", threading.Event(), on_email=broken_display)
     assert len(outbox.poll_once()) == 1 and outbox.poll_once() == []
     assert queue.deleted == ["h1"] and len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_debug_may_follow_the_command(tmp_path: Path) -> None:
+    """`presslift show RUN --debug` was refused as an unrecognized argument."""
+    missing = str(tmp_path / "missing.xml")
+    quiet = presslift("convert", missing, "--out", str(tmp_path / "site"))
+    loud = presslift("convert", missing, "--out", str(tmp_path / "site"), "--debug")
+    assert quiet.returncode == 2 and "Traceback" not in quiet.stderr and "does not exist" in quiet.stderr
+    assert loud.returncode == 1 and "Traceback" in loud.stderr
