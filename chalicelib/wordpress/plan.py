@@ -10,7 +10,7 @@ This module must never write files or keep item bodies: the plan stays small how
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chalicelib.wordpress.attachmentpages import place_attachment_pages
 from chalicelib.wordpress.datearchives import TAXONOMY as DATE_ARCHIVES
@@ -26,8 +26,6 @@ from chalicelib.wordpress.datearchives import (
 from chalicelib.wordpress.dates import iso_date, offset_of
 from chalicelib.wordpress.frontpage import front_page_aliases, front_page_id
 from chalicelib.wordpress.links import (
-    LOCAL_UPLOADS_PREFIX,
-    SiteMap,
     Target,
     uploads_relative,
     url_host,
@@ -40,7 +38,6 @@ from chalicelib.wordpress.menureading import (
     read_menu_item,
     read_navigation,
 )
-from chalicelib.wordpress.navblocks import Navigation
 from chalicelib.wordpress.oldurls import (
     POSTS_PER_PAGE,
     archive_page_paths,
@@ -56,8 +53,9 @@ from chalicelib.wordpress.oldurls import (
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.pagealiases import drop_aliases_that_are_pages
 from chalicelib.wordpress.pagefolders import PageFolders
+from chalicelib.wordpress.planrecords import MediaItem, Placement, Plan
 from chalicelib.wordpress.polylang import TAXONOMY as LANGUAGE_TAXONOMY
-from chalicelib.wordpress.polylang import Language, item_languages, polylang_languages, translation_group
+from chalicelib.wordpress.polylang import item_languages, polylang_languages, translation_group
 from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
 from chalicelib.wordpress.slugs import (
     SlugRegistry,
@@ -72,6 +70,7 @@ from chalicelib.wordpress.wxr import Item, Site, Term
 __all__ = [
     "SKIPPED_TAXONOMIES",
     "TAXONOMY_SECTIONS",
+    "MediaItem",
     "MenuItem",
     "Placement",
     "Plan",
@@ -82,97 +81,6 @@ __all__ = [
 
 
 SEARCH_PAGE = "/search/"  # where the theme's search page is (theme/content/search.md)
-
-
-@dataclass
-class Placement:
-    """Where one content item goes and how it is published."""
-
-    id: int
-    type: str
-    section: str
-    slug: str
-    folder: str  # content-relative: "posts/harbour-day", "about/team"
-    url: str
-    status: str  # "published", "draft", "future"
-    branch: bool = False  # has child pages: written as _index.md
-    aliases: list[str] = field(default_factory=list)
-    front: bool = False  # the static front page: written as the home page (frontpage.py)
-    posts_page: bool = False  # the page that listed the posts: the posts section's list (postspage.py)
-    ref: str = ""  # Hugo's path of the page when not its folder's: "/" for the front page
-    old_path: str = ""  # its own address on the old site (its link's path), when it had one there
-    layout: str = ""  # the theme's layout it is shown with, when not its kind's ("search")
-
-    @property
-    def page_ref(self) -> str:
-        """Hugo's path of the page (a menu's pageRef)."""
-        return self.ref or "/" + self.folder
-
-    renamed_from: str = ""
-
-
-@dataclass
-class MediaItem:
-    id: int
-    rel: str
-    url: str
-    title: str
-    alt: str
-    caption: str
-    parent: int
-    link: str
-
-    @property
-    def local_url(self) -> str:
-        """Where the file is served from in the new site (its old URL when it was not an upload)."""
-        return LOCAL_UPLOADS_PREFIX + self.rel if self.rel else self.url
-
-
-@dataclass
-class Plan:
-    site: Site
-    options: ConvertOptions
-    sitemap: SiteMap = field(default_factory=SiteMap)
-    placements: dict[int, Placement] = field(default_factory=dict)
-    skipped: dict[int, str] = field(default_factory=dict)  # id -> why
-    media: dict[int, MediaItem] = field(default_factory=dict)
-    menu_items: list[MenuItem] = field(default_factory=list)
-    navigations: list[Navigation] = field(default_factory=list)  # published wp_navigation posts
-    navigation_refs: list[int] = field(default_factory=list)  # those the templates show, header's first
-    block_theme: bool = False  # the export has a block theme's templates or styles
-    page_order: dict[int, tuple[int, int]] = field(default_factory=dict)  # page id -> (menu_order, parent)
-    term_pages: dict[tuple[str, str], TermPage] = field(default_factory=dict)
-    taxonomies: dict[str, str] = field(default_factory=dict)  # singular -> plural
-    children_by_parent: dict[int, list[int]] = field(default_factory=dict)
-    home_aliases: list[str] = field(default_factory=list)
-    offset: str = "+00:00"
-    counts: Counter[str] = field(default_factory=Counter)
-    renamed: list[tuple[int, str, str]] = field(default_factory=list)
-    # (page id, its parent's folder): pages nested too deep for a path, placed at the top level instead
-    flattened: list[tuple[int, str]] = field(default_factory=list)
-    password_protected: list[int] = field(default_factory=list)
-    # an id that leads to another item's page (a guid's ?p=N, a repeat's own id) -> that item's id
-    id_aliases: dict[int, int] = field(default_factory=dict)
-    term_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, term id) -> url
-    item_queries: dict[str, dict[str, str]] = field(default_factory=dict)  # query var -> value -> url
-    dropped_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose)
-    nested_aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (alias, whose, url)
-    long_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, whose): too long for a path
-    term_values: dict[tuple[str, str], str] = field(default_factory=dict)  # term_key -> front matter value
-    term_values_by_id: dict[tuple[str, int], str] = field(default_factory=dict)  # (taxonomy, id) -> value
-    languages: dict[str, Language] = field(default_factory=dict)  # Polylang's, by slug (polylang.py)
-    # Polylang's groups of translations: item id -> its group's (language slug, item id), itself included
-    translations: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
-    list_pages: dict[int, str] = field(default_factory=dict)  # page id -> the taxonomy list it is
-    unlisted: dict[str, int] = field(default_factory=dict)  # a list not built -> the item at its address
-    # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
-    date_archives: str = ""
-    # Published posts by author login: how many pages of /author/login/ WordPress served.
-    author_posts: Counter[str] = field(default_factory=Counter)
-
-    def term_value(self, term: Term) -> str:
-        """What a post's front matter names the term by ("" when it has no page of its own)."""
-        return self.term_values.get(term_key(term.taxonomy, term.slug), "")
 
 
 @dataclass

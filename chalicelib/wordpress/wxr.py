@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +22,11 @@ from lxml import etree
 from chalicelib.errors import ConversionError
 from chalicelib.wordpress.dates import from_pubdate, wordpress_dates
 from chalicelib.wordpress.encoding import utf8_source
+from chalicelib.wordpress.wxrrecords import Author as Author
+from chalicelib.wordpress.wxrrecords import Comment as Comment
+from chalicelib.wordpress.wxrrecords import Item as Item
+from chalicelib.wordpress.wxrrecords import Site as Site
+from chalicelib.wordpress.wxrrecords import Term as Term
 from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
 # WordPress.com writes its namespaces with https; both spellings name the same vocabulary.
@@ -49,91 +53,6 @@ T = TypeVar("T")
 #: The status of an item with neither `<wp:post_type>` nor `<wp:status>`.
 UNTYPED = "untyped"
 VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
-
-
-@dataclass(frozen=True)
-class Author:
-    login: str
-    display_name: str
-    email: str = ""
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class Term:
-    """A category, tag, or term of another taxonomy (nav menus included)."""
-
-    taxonomy: str
-    slug: str
-    name: str
-    parent: str = ""
-    description: str = ""
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: int
-    parent: int
-    author: str
-    author_url: str
-    date: str
-    date_gmt: str
-    content: str
-    approved: str
-    type: str
-
-
-@dataclass
-class Item:
-    """One `<item>` of the export, whatever its post type."""
-
-    id: int
-    type: str
-    title: str
-    link: str
-    guid: str
-    creator: str
-    content: str
-    excerpt: str
-    date: str
-    date_gmt: str
-    modified: str
-    modified_gmt: str
-    slug: str
-    status: str
-    parent: int
-    menu_order: int
-    password: str
-    sticky: bool
-    attachment_url: str
-    line: int
-    terms: list[Term] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)
-    # Every value of a meta key written more than once (`meta` holds the last, as get_post_meta's
-    # single form would); WooCommerce writes one `_price` row per price of a variable product.
-    repeated_meta: dict[str, list[str]] = field(default_factory=dict)
-    comments: list[Comment] = field(default_factory=list)
-    raw_id: str = ""  # a `<wp:post_id>` that is not a number, as written (the item gets a new id)
-
-    def meta_values(self, key: str) -> list[str]:
-        """Every value of a meta key, in export order (`_wp_old_slug` has one per rename)."""
-        if key in self.repeated_meta:
-            return self.repeated_meta[key]
-        return [self.meta[key]] if key in self.meta else []
-
-
-@dataclass
-class Site:
-    title: str = ""
-    link: str = ""
-    description: str = ""
-    language: str = ""
-    base_site_url: str = ""
-    base_blog_url: str = ""
-    wxr_version: str = ""
-    authors: dict[str, Author] = field(default_factory=dict)
-    terms: list[Term] = field(default_factory=list)
 
 
 # An export names a few dozen tags, each thousands of times: their (namespace, name) split is
