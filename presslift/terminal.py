@@ -4,6 +4,7 @@ change that cannot be taken back.
 
 from __future__ import annotations
 
+import errno
 import sys
 
 from rich.console import Console
@@ -11,11 +12,20 @@ from rich.markup import escape
 from rich.text import Text
 
 
+class PipedConsole(Console):
+    """A console whose reader may stop early (`presslift logs RUN | head -1`): that ends the command
+    as any other write to a closed pipe does, with exit code 141 (rich's own default exits 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "the reader stopped early")
+
+
 def make_console(stderr: bool = False) -> Console:
     """Rich output that a terminal may wrap, but piped or logged output never does (nohup, CI): there,
     a URL, an approval link or a token stays whole on its line."""
     stream = sys.stderr if stderr else sys.stdout
-    return Console(stderr=stderr, soft_wrap=not stream.isatty())
+    return PipedConsole(stderr=stderr, soft_wrap=not stream.isatty())
 
 
 console = make_console()

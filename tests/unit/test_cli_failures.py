@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
+import os
 
 import pytest
 
 from presslift import cli
 from presslift.failures import explain
+from presslift.terminal import make_console
 
 
 @pytest.mark.parametrize(
@@ -39,8 +42,25 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch: pytest.
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
     monkeypatch.setattr(cli, "cmd_read", stopped)  # the parser is built inside main
-    monkeypatch.setattr(cli.os, "dup2", lambda *_: None)
+    monkeypatch.setattr(os, "dup2", lambda *_: None)
     assert cli.main(["runs"]) == 141
+
+
+def test_rich_output_to_a_closed_pipe_ends_as_other_output_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `presslift logs RUN | head -1` exited 1 (rich's own choice) where `runs | head -1` exited 141.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+
+    def printing(args: argparse.Namespace) -> int:
+        with io.TextIOWrapper(io.FileIO(write_end, "w"), write_through=True) as stream:  # no buffer
+            console = make_console()
+            console.file = stream
+            console.print("a log line")
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_read", printing)
+    monkeypatch.setattr(os, "dup2", lambda *_: None)
+    assert cli.main(["logs", "20261130-140600-000-b00006"]) == 141
 
 
 def test_publish_json_without_dry_run_publishes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
