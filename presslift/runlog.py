@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.table import Table
 
@@ -25,6 +25,7 @@ from chalicelib.knownsites import check_known_site
 from chalicelib.runs import Run
 from chalicelib.services import Services
 from presslift.functionlogs import function_logs, print_function_lines
+from presslift.runstable import STYLES, runs_table
 
 #: Which logs belong to which stage, for `presslift logs RUN STAGE`.
 STAGE_LOGS = {
@@ -37,8 +38,6 @@ STAGE_LOGS = {
 POLL_SECONDS = 2.0
 #: Width of a table when the output is not a terminal: as wide as its rows need.
 UNFOLDED_WIDTH = 1000
-#: How each tone of `runview.tone` is drawn on a terminal.
-STYLES = {"ok": "green", "bad": "red", "active": "yellow", "neutral": "dim"}
 
 
 def _now() -> datetime:
@@ -49,13 +48,18 @@ def _style(status: str) -> str:
     return STYLES[runview.tone(status)]
 
 
+def _fitted_width(console: Console) -> int | None:
+    """The width a list is fitted to: the terminal's; piped or logged, none (whole lines)."""
+    return console.width if console.is_terminal else None
+
+
 def _print_json(console: Console, data: Any) -> None:
     console.print_json(json.dumps(data, default=str)) if console.is_terminal else print(
         json.dumps(data, default=str, indent=2)
     )
 
 
-def _print_table(console: Console, table: Table) -> None:
+def _print_table(console: Console, table: RenderableType) -> None:
     """On a terminal, fitted to it; piped or logged, never folded (a line per row, whole ids and URLs)
     and without the padding that would fill every row out to the longest one (a stage's error can be
     a thousand characters wide)."""
@@ -66,25 +70,6 @@ def _print_table(console: Console, table: Table) -> None:
     with plain.capture() as captured:
         plain.print(table)
     console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
-
-
-def runs_table(runs: list[Run], now: datetime) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("RUN", "SITE", "TRIGGER", "STATUS", "AGE", "TOOK", "WARNINGS"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("RUN", "STATUS"))
-    for run in runs:
-        status = runview.status_line(run).split(",")[0]
-        style = _style(run.status)
-        table.add_row(
-            run.id,
-            run.site,
-            escape(runview.trigger_text(run)[:60]),
-            f"[{style}]{escape(status)}[/]",
-            runview.ago(runview.run_started(run), now) or "-",
-            runview.run_took(run, now) or "-",
-            str(runview.warnings(run) or ""),
-        )
-    return table
 
 
 def cmd_runs(args: argparse.Namespace, svc: Services, console: Console) -> int:
@@ -107,7 +92,7 @@ def cmd_runs(args: argparse.Namespace, svc: Services, console: Console) -> int:
     if not runs:
         console.print(f"No runs yet{' for ' + args.site if args.site else ''}.")
         return 0
-    _print_table(console, runs_table(runs, now))
+    _print_table(console, runs_table(runs, now, _fitted_width(console)))
     return 0
 
 
@@ -254,7 +239,7 @@ def cmd_watch(
                 console.file.write(json.dumps([runview.as_json(r, _now()) for r in runs], default=str) + "\n")
                 console.file.flush()
             else:
-                _print_table(console, runs_table(runs, _now()))
+                _print_table(console, runs_table(runs, _now()))  # piped: whole lines
             if args.until_idle and not any(r.status == "running" for r in runs):
                 return 0
             time.sleep(POLL_SECONDS)
@@ -262,7 +247,7 @@ def cmd_watch(
     with Live(console=console, auto_refresh=False) as live:
         while keep_going():
             runs = svc.runs.list(limit=args.limit, site=args.site)
-            live.update(runs_table(runs, _now()), refresh=True)
+            live.update(runs_table(runs, _now(), console.width), refresh=True)
             if args.until_idle and not any(r.status == "running" for r in runs):
                 return 0
             time.sleep(POLL_SECONDS)
