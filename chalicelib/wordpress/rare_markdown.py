@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString
 from markdownify import MarkdownConverter
 
 from chalicelib.wordpress.codeblock import fenced_code
@@ -32,6 +33,7 @@ from chalicelib.wordpress.mdescape import (
     image_text,
     inline,
 )
+from chalicelib.wordpress.mdflank import MARKS, flanked
 from chalicelib.wordpress.mdinline import pre_links, script
 from chalicelib.wordpress.mdtidy import breaks_outside, without_dangling_breaks, without_final_break
 
@@ -81,6 +83,17 @@ def _breaks_outside(convert: Convert) -> Convert:
 
     return converted
 
+
+def _beside(node: Any, after: bool) -> str:
+    """The text right before (or after) `node` among its siblings; empty at its parent's edge."""
+    sibling = node.next_sibling if after else node.previous_sibling
+    if sibling is None or isinstance(sibling, Comment):
+        return ""
+    return str(sibling) if isinstance(sibling, NavigableString) else str(sibling.get_text())
+
+
+#: The inline tags whose Markdown is text between marks (`**Note:**`), as the fast path's are.
+MARKED = frozenset(["b", "strong", "em", "i", "mark", "ins", "u", "del", "s", "strike", "sup", "sub", "span"])
 
 # Where a text follows other Markdown on its line: a heading's `#`s, a cell's `|`.
 NOT_LINE_STARTS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "td", "th"])
@@ -216,6 +229,14 @@ class HugoMarkdown(MarkdownConverter):
 
     def convert_sub(self, el: Any, text: str, parent_tags: set[str] | None = None) -> str:
         return _script("~", el)
+
+    def process_tag(self, node: Any, parent_tags: set[str] | None = None) -> str:
+        written = str(super().process_tag(node, parent_tags))  # type: ignore[misc]
+        if node.name not in MARKED or written[:1] not in MARKS or written[-1:] not in MARKS:
+            return written
+        if parent_tags and "_noformat" in parent_tags:
+            return written
+        return flanked(_beside(node, after=False), written, _beside(node, after=True))  # see mdflank
 
     def process_text(self, el: Any, parent_tags: set[str] | None = None) -> str:
         text = str(super().process_text(el, parent_tags))  # type: ignore[misc]  # not in its stub
