@@ -420,6 +420,7 @@ class Conversion:
                         "description": plain(page.description),
                         "aliases": page.aliases,
                         **({"publishDate": page.publish_date} if page.publish_date else {}),
+                        **page.params,
                     },
                     "",
                 ),

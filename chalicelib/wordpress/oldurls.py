@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 # the query keys the home page's script sends on; the map has one table per key
 QUERY_FORMS = ("p", "page_id", "attachment_id", "cat", "tag", "author", "feed")
+# Polylang's language in a query (`/?lang=fa`, `/?p=5&lang=fa`): the theme's script reads it last, as
+# it names only the language of an address another key may name
+LANGUAGE_QUERY = "lang"
 # WordPress serves each feed at these paths below the archive (`feed/` is RSS 2.0); the site's own
 # feed is also linked as RSS 0.92 and RDF by old themes. Each is one small redirect object.
 FEED_SUFFIXES = ("feed/", "feed/rss2/", "feed/atom/")
@@ -283,6 +286,9 @@ def query_map(plan: Plan, media_present: set[str]) -> dict[str, dict[str, str]]:
     assert tuple(tables) == QUERY_FORMS
     for key, table in sorted(plan.item_queries.items()):  # custom types' own (/?testimonial=jane-doe)
         tables.setdefault(key, dict(sorted(table.items())))
+    if plan.language_lists:  # Polylang's language set from a query (`/?lang=fa`): its posts' list
+        lists = sorted(slug for plural, slug in plan.term_pages if plural == plan.language_lists)
+        tables.setdefault(LANGUAGE_QUERY, {slug: f"/{plan.language_lists}/{slug}/" for slug in lists})
     return tables
 
 

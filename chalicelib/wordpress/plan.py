@@ -54,8 +54,15 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.pagealiases import drop_aliases_that_are_pages
 from chalicelib.wordpress.pagefolders import PageFolders
 from chalicelib.wordpress.planrecords import MediaItem, Placement, Plan
+from chalicelib.wordpress.polylang import LISTS as LANGUAGE_LISTS
 from chalicelib.wordpress.polylang import TAXONOMY as LANGUAGE_TAXONOMY
-from chalicelib.wordpress.polylang import item_languages, polylang_languages, translation_group
+from chalicelib.wordpress.polylang import (
+    item_language,
+    item_languages,
+    language_lists,
+    polylang_languages,
+    translation_group,
+)
 from chalicelib.wordpress.postspage import choose_posts_page, is_posts_page_candidate, take_posts_page
 from chalicelib.wordpress.slugs import (
     SlugRegistry,
@@ -114,6 +121,8 @@ class Planner:
         self._archive_days: dict[str, set[str]] = {}  # month ("2024-05") -> its days with posts
         self._term_posts: Counter[tuple[str, str]] = Counter()  # published items by term_key
         self._front: list[str] | None = None  # the permalinks' static head, as far as the posts agree
+        self._language_posts: Counter[str] = Counter()  # published posts by Polylang language slug
+        self._language_homes: set[str] = set()  # languages whose posts' paths begin `/slug/`
         self._type_sections: dict[str, str] = {}  # custom type -> its old addresses' section
         self._posts_pages: list[int] = []  # published pages that may be the posts page (postspage.py)
 
@@ -188,9 +197,13 @@ class Planner:
             self._add_to_archives(item, published)
         if item.type == "post" and published:
             plan.author_posts[item.creator] += 1
+            language = item_language(item.terms)
+            self._language_posts[language] += 1
             if item.link and plan.sitemap.is_old_site(item.link) and "?" not in item.link:
                 path = site_relative(url_path(item.link), site_base_path(plan.site))
                 self._front = common_front(self._front, permalink_front(path, item.slug, item.id, item.date))
+                if language and path.lower().startswith(f"/{language.lower()}/"):
+                    self._language_homes.add(language)
         self._items.append(
             _Light(
                 item.id,
@@ -248,11 +261,25 @@ class Planner:
             plan.offset = sorted(self._offsets.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         self._place_items()
         self._place_terms()
+        self._place_language_lists()
         self._place_date_archives()
         place_attachment_pages(plan)
         front_page_aliases(self.plan)
         drop_aliases_that_are_pages(self.plan)
         return plan
+
+    def _place_language_lists(self) -> None:
+        """A page per Polylang language listing its published posts, unless the export has a
+        taxonomy of that name already (polylang.language_lists)."""
+        plan = self.plan
+        singular, plural = LANGUAGE_LISTS
+        if not plan.languages or singular in plan.taxonomies or plural in plan.taxonomies.values():
+            return
+        pages = language_lists(plan.languages, self._language_posts, self._language_homes)
+        if pages:
+            plan.taxonomies[singular] = plural
+            plan.language_lists = plural
+            plan.term_pages.update({(plural, page.folder): page for page in pages})
 
     def _place_date_archives(self) -> None:
         """A term page per year and month of the published posts, unless the export has a taxonomy

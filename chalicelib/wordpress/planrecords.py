@@ -100,6 +100,8 @@ class Plan:
     unlisted: dict[str, int] = field(default_factory=dict)  # a list not built -> the item at its address
     # The Hugo taxonomy that lists published posts by year and month (datearchives.py), "" for none.
     date_archives: str = ""
+    # The Hugo taxonomy that lists published posts by Polylang language (polylang.py), "" for none.
+    language_lists: str = ""
     # Published posts by author login: how many pages of /author/login/ WordPress served.
     author_posts: Counter[str] = field(default_factory=Counter)
 

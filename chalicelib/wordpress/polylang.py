@@ -8,8 +8,12 @@ describing itself in serialized PHP, while a Persian post was published as left-
 
 Now, where the export's `language` terms carry Polylang's settings, that taxonomy is not written;
 each page gets its language's locale and direction (`locale: fa-IR`, `direction: rtl`), which the
-theme puts on `<html lang dir>`; and one `multilingual` warning says what is not made: one site per
-language, each with its own home page.
+theme puts on `<html lang dir>`. Each language's posts are listed on a page of their own, in that
+language's direction (`/languages/fa/`, Hugo's taxonomy `languages`, posts only, as Polylang's
+language home lists the blog's posts in it), and where the posts' addresses began with the language
+(`/fa/سلام/`, Polylang's "language in a directory"), that page takes Polylang's home of the language
+(`/fa/`, with its later pages) as its alias: it answered nothing. One `multilingual` warning says
+what is not made: one site per language, with its menus and title translated.
 
 A post's translations share a term of Polylang's `post_translations` taxonomy (`pll_68f7a70a13708`).
 Each published page of such a group lists the group's published pages as `translations` (language,
@@ -24,13 +28,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from chalicelib.wordpress.oldurls import archive_page_paths
 from chalicelib.wordpress.phpdata import NotPhpData, php_unserialize
+from chalicelib.wordpress.terms import TermPage
 from chalicelib.wordpress.wxr import Term
 
 #: Polylang's taxonomy of languages.
 TAXONOMY = "language"
 #: Polylang's groups of posts that translate each other, one term a group.
 TRANSLATIONS = "post_translations"
+#: Hugo's taxonomy that lists each language's posts: (singular, plural).
+LISTS = ("language", "languages")
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,26 @@ def page_language(terms: Iterable[Term], languages: dict[str, Language]) -> dict
     return {}
 
 
+def item_language(terms: Iterable[Term]) -> str:
+    """The slug of the item's Polylang language, "" for none."""
+    return next((t.slug for t in terms if t.taxonomy == TAXONOMY and t.slug), "")
+
+
+def language_lists(languages: dict[str, Language], posts: dict[str, int], homes: set[str]) -> list[TermPage]:
+    """The page of each language's `posts` (published posts by language slug), in its language and
+    direction; with Polylang's home of the language (`/fa/`, from the site's root) as an alias where
+    the posts' addresses began with it (`homes`), its later pages too."""
+    pages = []
+    for slug, language in languages.items():
+        if not posts.get(slug):
+            continue
+        home = f"/{slug}/"
+        aliases = [home, *archive_page_paths(home, posts[slug])] if slug in homes else []
+        params = {"locale": language.locale, **({"direction": "rtl"} if language.rtl else {})}
+        pages.append(TermPage(LISTS[1], slug, language.name, "", aliases, params=params))
+    return pages
+
+
 def translation_group(terms: Iterable[Term]) -> str:
     """The slug of the item's group of translations, "" for none."""
     return next((t.slug for t in terms if t.taxonomy == TRANSLATIONS and t.slug), "")
@@ -136,6 +164,7 @@ def multilingual_note(languages: dict[str, Language]) -> str:
     named = ", ".join(f"{lang.name} ({lang.locale})" for lang in languages.values())
     return (
         f"a Polylang site in {len(languages)} languages, {named}: each page keeps its language and "
-        "direction, its old address and links to its translations, but the site is built as one, "
-        "with no home page per language"
+        "direction, its old address and links to its translations, and each language's posts are "
+        "listed at /languages/SLUG/ (Polylang's /SLUG/ leads there); but the site is built as one, "
+        "with one menu and one site title for every language"
     )

@@ -63,6 +63,7 @@ class TermPage:
     aliases: list[str]
     archives: list[str] = field(default_factory=list)  # its WordPress archive paths, its own URL included
     publish_date: str = ""  # when Hugo may publish it, if later than the build (scheduled posts only)
+    params: dict[str, str] = field(default_factory=dict)  # more front matter (a language's locale)
 
 
 @dataclass

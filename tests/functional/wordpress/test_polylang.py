@@ -1,17 +1,25 @@
 """A Polylang site (a real Persian and English blog's export): each page keeps its language and
-direction on <html>, its language is not written as a taxonomy of pages that never existed (each
-described in serialized PHP), each post leads to its translations as Polylang's switcher and
+direction on <html>, its language is not written as a taxonomy of pages described in serialized PHP,
+each language's posts are listed on a page in that language (at Polylang's `/fa/` too, where the
+posts' addresses began with it), each post leads to its translations as Polylang's switcher and
 hreflang links did, and one `multilingual` warning says what is not made. A site's own taxonomy
 named `language` (a bookshop's) stays a taxonomy."""
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import frontmatter
+import pytest
+from selenium.webdriver.support.wait import WebDriverWait
 
 from chalicelib.wordpress import convert_export
-from tests.functional.wordpress.wxr_items import item, write_export
+from tests.functional.wordpress.conftest import build
+from tests.functional.wordpress.wxr_items import SITE, item, write_export
 
 
 def language_term(slug: str, name: str, description: str) -> str:
@@ -42,7 +50,9 @@ def test_each_page_keeps_its_language_and_direction(tmp_path, hugo_build):
     english = frontmatter.load(content / "posts" / "hello" / "index.md")
     assert (persian["locale"], persian["direction"]) == ("fa-IR", "rtl") and "language" not in persian
     assert english["locale"] == "en-US" and "direction" not in english
-    assert not (content / "language").exists() and "language" not in (tmp_path / "site/hugo.toml").read_text()
+    assert (persian["languages"], english["languages"]) == (["fa"], ["en"])
+    assert not (content / "language").exists()
+    assert "a:3:" not in "".join(p.read_text() for p in (content / "languages").rglob("*.md"))
     (note,) = [w.message for w in report.warnings if w.code == "multilingual"]
     assert note.startswith("a Polylang site in 2 languages, فارسی (fa-IR), English (en-US)")
     public = hugo_build(tmp_path / "site", tmp_path)
@@ -82,7 +92,7 @@ def test_a_post_leads_to_its_translations(tmp_path, hugo_build):
     # A translation that is not published is no translation to lead to.
     assert "translations" not in frontmatter.load(content / "posts" / "darbare" / "index.md")
     (note,) = [w.message for w in report.warnings if w.code == "multilingual"]
-    assert "links to its translations" in note and "no home page per language" in note
+    assert "links to its translations" in note and "listed at /languages/SLUG/" in note
     public = hugo_build(tmp_path / "site", tmp_path)
     page = (public / "posts/salam/index.html").read_text()
     alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="[a-z]+://[^/]+([^"]+)">', page)
@@ -115,3 +125,71 @@ def test_a_site_in_a_right_to_left_language_is_built_right_to_left(tmp_path, hug
     assert 'direction = "rtl"' in (tmp_path / "site/hugo.toml").read_text()
     public = hugo_build(tmp_path / "site", tmp_path)
     assert '<html lang="ar" dir="rtl">' in (public / "posts/marhaba/index.html").read_text()
+
+
+def test_each_languages_posts_are_listed_in_that_language_at_its_old_home(tmp_path, hugo_build):
+    """Polylang's "language in a directory": the Persian posts were at /fa/..., and /fa/, the Persian
+    home listing them, answered nothing. English, the default language, had no directory."""
+    items = [
+        item("سلام", post_id=1, slug="salam", link=f"{SITE}/fa/salam/", terms=(("language", "fa", "فارسی"),)),
+        item("دوم", post_id=2, slug="dovom", link=f"{SITE}/fa/dovom/", terms=(("language", "fa", "فارسی"),)),
+        item("Hello", post_id=3, slug="hello", link=f"{SITE}/hello/", terms=(("language", "en", "English"),)),
+        item(
+            "About",
+            post_id=4,
+            post_type="page",
+            slug="about",
+            link=f"{SITE}/about/",
+            terms=(("language", "en", "English"),),
+        ),
+    ]
+    convert_export(write_export(tmp_path / "export.xml", items, channel=POLYLANG), tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    persian = frontmatter.load(content / "languages" / "fa" / "_index.md")
+    assert (persian["title"], persian["locale"], persian["direction"]) == ("فارسی", "fa-IR", "rtl")
+    assert persian["aliases"] == ["/fa/"]
+    english = frontmatter.load(content / "languages" / "en" / "_index.md")
+    assert english["locale"] == "en-US" and "aliases" not in english and "direction" not in english
+    assert "languages" not in frontmatter.load(content / "about" / "index.md")  # posts only
+    public = hugo_build(tmp_path / "site", tmp_path)
+    listing = (public / "languages" / "fa" / "index.html").read_text()
+    assert '<html lang="fa-IR" dir="rtl">' in listing
+    assert set(re.findall(r'href="(/posts/[^"]+)"', listing)) == {"/posts/dovom/", "/posts/salam/"}
+    assert 'http-equiv="refresh" content="0; url=' in (public / "fa" / "index.html").read_text()
+    assert "/languages/fa/" in (public / "fa" / "index.html").read_text()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The built site of a Polylang export whose languages were set from the query (`/?lang=fa`),
+    served on loopback."""
+    items = [
+        translated("سلام", 1, "salam", "fa", "pll_1"),
+        translated("Hello", 2, "hello", "en", "pll_1"),
+    ]
+    convert_export(write_export(tmp_path / "export.xml", items, channel=POLYLANG), tmp_path / "site")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "public"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    build(tmp_path / "site", tmp_path, base_url=origin)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield origin, tmp_path / "public"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_language_set_from_the_query_leads_to_its_posts_and_never_before_a_post(served, browser):
+    """Polylang's other way to name a language, `/?lang=fa`, reached the home page and stayed there;
+    `/?p=1&lang=fa` must still reach the post, not the language's list."""
+    origin, public = served
+    data = json.loads(next(public.glob("wordpress-redirects.*.json")).read_text())
+    assert data["lang"] == {"en": "/languages/en/", "fa": "/languages/fa/"}
+    keys = re.search(r'data-keys="([^"]+)"', (public / "index.html").read_text())
+    assert keys is not None and keys.group(1).split()[-1] == "lang"
+    for query, landing in (("?lang=fa", "languages/fa/"), ("?p=2&lang=en", "posts/hello/")):
+        asked = origin + query
+        browser.get(asked)
+        WebDriverWait(browser, 10).until(lambda driver, asked=asked: driver.current_url != asked)
+        assert browser.current_url == origin + landing
