@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib.wordpress.links import SiteMap
 from chalicelib.wordpress.navblocks import MAX_ENTRIES, Navigation, header_navigation
+from chalicelib.wordpress.oldurls import site_base_path, site_relative
 from chalicelib.wordpress.plaintext import plain
 from chalicelib.wordpress.plan import MenuItem, Plan
 
@@ -59,6 +60,12 @@ def _target(item: MenuItem, plan: Plan, sitemap: SiteMap) -> tuple[str, str, str
     if not item.url or _scheme(item.url) not in LINK_SCHEMES:  # javascript:, data: and the like
         return None
     rewritten = sitemap.rewrite(item.url)
+    if rewritten is None and item.url.startswith("/") and not item.url.startswith("//"):
+        # A path on the old site's host that no page here answers by name (a post format's archive):
+        # from the new site's root, as Hugo puts the baseURL's own path before a menu's `url` (a site
+        # at /qtron linked /qtron/qtron/type/audio/).
+        path, mark, rest = item.url.partition("?") if "?" in item.url else item.url.partition("#")
+        rewritten = site_relative(path, site_base_path(plan.site)) + mark + rest
     return "url", rewritten or item.url, ""
 
 

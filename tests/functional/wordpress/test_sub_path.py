@@ -15,6 +15,7 @@ import pytest
 from chalicelib.wordpress import convert_export
 from tests.functional.wordpress.conftest import build_with_log
 from tests.functional.wordpress.linkcheck import broken_links
+from tests.functional.wordpress.wxr_items import item, write_export
 
 BASE_URL = "http://127.0.0.1:8000/sites/demo/staging/"
 BASE_PATH = urlsplit(BASE_URL).path
@@ -145,3 +146,25 @@ def test_old_id_links_are_sent_on_under_the_sub_path(tmp_path, demo, query, targ
     if sent:
         path = public / sent[len(BASE_PATH) :].split("#")[0].split("?")[0]
         assert path.is_file() or (path / "index.html").is_file()
+
+
+def test_a_menus_own_path_on_the_old_site_is_served_below_the_sub_path(tmp_path):
+    """A custom link `/blog/type/audio/` on a site at /blog (a post format's archive, which no page
+    here answers by name) was written as is, and Hugo put the baseURL's path before it again:
+    `/blog/blog/type/audio/`, a 404 in the header of twelve real theme demos."""
+    meta = (
+        ("_menu_item_type", "custom"),
+        ("_menu_item_object", "custom"),
+        ("_menu_item_object_id", "9"),
+        ("_menu_item_menu_item_parent", "0"),
+        ("_menu_item_url", "/blog/type/audio/#top"),
+    )
+    items = [
+        item("Audio", post_id=9, post_type="nav_menu_item", terms=(("nav_menu", "main", "Main"),), meta=meta),
+        item("Hello", post_id=1, slug="hello", link="https://old.example/blog/hello/"),
+    ]
+    site = tmp_path / "site"
+    convert_export(write_export(tmp_path / "export.xml", items, site="https://old.example/blog"), site)
+    assert 'url = "/type/audio/#top"' in (site / "hugo.toml").read_text()
+    public, _ = build_with_log(site, tmp_path, BASE_URL)
+    assert f'href="{BASE_PATH}type/audio/#top"' in (public / "index.html").read_text()
