@@ -46,6 +46,7 @@ from chalicelib.wordpress.players import (
     gist_scripts,
     plugin_players,
 )
+from chalicelib.wordpress.preimages import code_markup_as_text, images_in_pre_as_paragraphs
 from chalicelib.wordpress.scan import PAYLOAD, Finding, scan
 from chalicelib.wordpress.shoppages import without_shop_blocks
 from chalicelib.wordpress.shortcodes import Placeholders, ShortcodeContext, convert_shortcodes
@@ -189,14 +190,6 @@ def wpautop(text: str) -> str:
             )
     result = "\n\n".join(out).replace(NEWLINE_IN_TAG, "\n")
     return PROTECTED_AT.sub(lambda m: protected[int(m.group(1))], result)
-
-
-def images_in_pre_as_paragraphs(root: Any) -> None:
-    """A `<pre>` holding an image is a paragraph: a code block shows text alone, and the image was
-    lost (Windows Live Writer wrapped each paragraph of a post in one, images and all)."""
-    for pre in list(root.iter("pre")):
-        if pre.find(".//img") is not None:
-            pre.tag = "p"
 
 
 def _block_line_breaks(chunk: str) -> str:
@@ -393,6 +386,8 @@ def convert_body(html_text: str, ctx: BodyContext) -> Body:
     text = convert_shortcodes(text, sc, placeholders)
     if "ZQXSHORTCODE" in text:
         text = PRE.sub(_pre_split_at_blocks, text)
+    if "<pre" in text and "<img" in text:  # HTML in code's strings (`"<img src=x>"`): the code's text
+        text = code_markup_as_text(text)
     text = server_highlighted_as_code(text)
     text = bare_embeds(text, add_player, pc)
     if not is_blocks:

@@ -426,6 +426,24 @@ def test_an_image_in_a_pre_is_kept_as_a_paragraph():
     )
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        'var a = 1;\nvar b = "<img src=x.png />";\nvar c = 3;',
+        # a real post's jQuery (bmisljen's blog): HTML built in strings, images and blocks alike
+        "function f(user) {\n var li = $(\n '<div class=\"image\">' +\n '<img src=' + imgg + ' />' +\n"
+        " '</div>');\n return li;\n}",
+        "x = '<img src=a.png>' + <b>name</b>",  # one line: an image tag right after a quote is a string's
+    ],
+)
+def test_html_written_in_codes_strings_stays_the_codes_text(code):
+    # Unescaped, the parser read `<img>` as an image: the code block became one paragraph, its quotes
+    # curled and its string an image.
+    markdown, _, _ = body(f"<pre>{code}</pre>\n<p>After.</p>")
+    shown = code.replace("<b>", "").replace("</b>", "")  # a highlighter's markup stays markup
+    assert markdown == f"```\n{shown}\n```\n\nAfter.\n"
+
+
 def test_what_a_dl_shows_besides_terms_and_definitions_is_kept_in_its_place():
     # An Elementor demo's gallery page (micare's demo content) is six <dl class=gallery-item><a><img>
     # with no <dt>: every image was dropped, and nothing said so.
