@@ -2,7 +2,8 @@
 
 Approved pingbacks and trackbacks are kept too, marked with their `type`: WordPress lists them with
 the comments ("Pingback: <the linking post>"), so a migration that dropped them would lose what the
-old page showed. Comment bodies are visitor input from a site that may have been attacked: they are
+old page showed. WooCommerce's product reviews are comments of type `review`: kept as comments, with
+their stars (`rating`), as the product page showed them (a shop's 27 approved reviews were dropped). Comment bodies are visitor input from a site that may have been attacked: they are
 reduced to a small allow-list of tags and attributes, and their links are marked `nofollow ugc`.
 This module must never keep unapproved comments or any markup outside the allow-list.
 """
@@ -36,7 +37,7 @@ SPAM_KINDS = frozenset({"spam-links", "hidden-link", "payload", "script", "ifram
 QUOTED_CODE = frozenset({"pre", "code"})
 #: Comment types a WordPress theme shows with the comments: the notices other sites sent, and comments.
 NOTICES = frozenset({"pingback", "trackback"})
-SHOWN_TYPES = frozenset({"", "comment"}) | NOTICES
+SHOWN_TYPES = frozenset({"", "comment", "review"}) | NOTICES
 
 
 def sanitise(html_text: str) -> str:
@@ -143,6 +144,7 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
                     "date": iso_date(c.date, c.date_gmt, fallback_offset),
                     "content": sanitise(c.content),
                     **({"type": c.type} if c.type in NOTICES else {}),
+                    **({"rating": c.rating} if c.rating else {}),
                 }
             )
             stack.extend(reversed(children.get(c.id, [])))

@@ -198,12 +198,18 @@ def _term_from_channel(el: Any, kind: str) -> Term | None:
     )
 
 
-def _author(el: Any) -> Author:
+def _fields(el: Any) -> dict[str, str]:
+    """The WordPress fields of `el` by name, stripped (`author_login`, `meta_key`...)."""
     values: dict[str, str] = {}
     for child in el:
         ns, name = _local(child)
         if ns in WP_NAMESPACES:
             values[name] = _text(child).strip()
+    return values
+
+
+def _author(el: Any) -> Author:
+    values = _fields(el)
     login = values.get("author_login", "")
     return Author(
         login,
@@ -215,9 +221,12 @@ def _author(el: Any) -> Author:
 
 def _comment(el: Any) -> Comment:
     values: dict[str, str] = {}
+    rating = 0
     for child in el:
         ns, name = _local(child)
-        if ns in WP_NAMESPACES:
+        if ns in WP_NAMESPACES and name == "commentmeta":
+            rating = rating or _rating(child)
+        elif ns in WP_NAMESPACES:
             values[name] = _text(child)
     return Comment(
         id=as_int(values.get("comment_id", "0")),
@@ -229,7 +238,15 @@ def _comment(el: Any) -> Comment:
         content=values.get("comment_content", ""),
         approved=values.get("comment_approved", "").strip(),
         type=values.get("comment_type", "").strip(),
+        rating=rating,
     )
+
+
+def _rating(meta: Any) -> int:
+    """The stars of a `<wp:commentmeta>` that is WooCommerce's `rating` (1 to 5), else 0."""
+    pair = _fields(meta)
+    value = pair.get("meta_value", "")
+    return int(value) if pair.get("meta_key") == "rating" and value in ("1", "2", "3", "4", "5") else 0
 
 
 def _item(el: Any) -> Item:

@@ -38,6 +38,7 @@ class Comment:
     content: str
     approved: str
     type: str
+    rating: int = 0  # a WooCommerce review's stars (its `rating` comment meta, 1 to 5); 0 for none
 
 
 @dataclass

@@ -202,3 +202,34 @@ def test_approved_comments_with_code_samples_are_kept_and_their_code_shown():
     assert "onChange" not in shown[1]["content"] and "javascript" not in shown[1]["content"]
     assert "Pick one:" in shown[2]["content"] and "<form" not in shown[2]["content"]
     assert "javascript" not in shown[2]["content"]
+
+
+def test_a_products_approved_reviews_are_shown_with_their_stars(tmp_path):
+    """WooCommerce keeps product reviews as comments of type `review`, their stars in a `rating`
+    comment meta: a shop's 27 approved reviews were counted as skipped and shown nowhere."""
+    from chalicelib.wordpress import convert_export
+    from tests.functional.wordpress.conftest import build
+    from tests.functional.wordpress.exports import Post, write_export
+
+    def review(review_id: int, approved: str, stars: str) -> str:
+        return (
+            f"<wp:comment><wp:comment_id>{review_id}</wp:comment_id>"
+            "<wp:comment_author><![CDATA[Oliver]]></wp:comment_author>"
+            "<wp:comment_date>2024-03-05 01:02:03</wp:comment_date>"
+            "<wp:comment_date_gmt>2024-03-05 01:02:03</wp:comment_date_gmt>"
+            f"<wp:comment_content><![CDATA[Review {review_id} text]]></wp:comment_content>"
+            f"<wp:comment_approved>{approved}</wp:comment_approved><wp:comment_type>review</wp:comment_type>"
+            "<wp:comment_parent>0</wp:comment_parent>"
+            "<wp:commentmeta><wp:meta_key>verified</wp:meta_key><wp:meta_value>0</wp:meta_value></wp:commentmeta>"
+            f"<wp:commentmeta><wp:meta_key>rating</wp:meta_key><wp:meta_value>{stars}</wp:meta_value>"
+            "</wp:commentmeta></wp:comment>"
+        )
+
+    reviews = review(1, "1", "3") + review(2, "0", "5") + review(3, "1", "9")
+    export = write_export(tmp_path / "export.xml", [Post(1, "mug", "<p>A mug</p>", extra=reviews)])
+    report = convert_export(export, tmp_path / "site")
+    assert (report.counts["comment/approved"], report.counts["comment/skipped"]) == (2, 1)
+    page = (build(tmp_path / "site", tmp_path) / "posts/mug/index.html").read_text()
+    assert "Review 1 text" in page and "Review 3 text" in page and "Review 2 text" not in page
+    assert 'role="img" aria-label="Rated 3 out of 5">★★★☆☆</span>' in page
+    assert page.count("comment-rating") == 1  # a rating out of range is no stars
