@@ -144,9 +144,12 @@ def test_partials_are_kept_apart_from_the_themes_own(tmp_path):
     site = tmp_path / "site"
     convert_export(export, site)
     assert not (site / "layouts/_partials/site-url.html").exists()
+    # what a copied partial calls is copied too, and called by its copy's name
     assert (site / "layouts/_partials/presslift/site-url.html").is_file()
     gallery = (site / "layouts/_shortcodes/gallery.html").read_text()
-    assert 'partial "presslift/site-url.html"' in gallery and 'partial "site-url.html"' not in gallery
+    assert 'partial "presslift/image-url.html"' in gallery and 'partial "image-url.html"' not in gallery
+    image_url = (site / "layouts/_partials/presslift/image-url.html").read_text()
+    assert 'partial "presslift/site-url.html"' in image_url
 
 
 def test_the_theme_unit_test_data_builds_with_ananke(tmp_path, ananke, wxr):
