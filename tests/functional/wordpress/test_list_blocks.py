@@ -96,6 +96,7 @@ def test_the_list_blocks_are_built_from_the_new_sites_posts(tmp_path, hugo_build
     assert "<p>The boats came in…</p>" in page and '<time datetime="2022-05-06T07:08:09' in page
     cloud = re.findall(r'font-size: ([\d.]+)em">(\w+)', page)
     assert cloud == [("1.80", "Boats"), ("0.80", "Fish")]  # used twice and once
+    assert "ZgotmplZ" not in page and '<a href="/categories/news/">News</a> (2)' in page  # a plain list
     assert '<form class="search-form" role="search" method="get" action="/search/">' in page
     assert (
         ">Find a post</label>" in page and '<button type="submit" class="search-submit">Go</button>' in page
