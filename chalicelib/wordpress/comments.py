@@ -3,8 +3,9 @@
 Approved pingbacks and trackbacks are kept too, marked with their `type`: WordPress lists them with
 the comments ("Pingback: <the linking post>"), so a migration that dropped them would lose what the
 old page showed. WooCommerce's product reviews are comments of type `review`: kept as comments, with
-their stars (`rating`), as the product page showed them (a shop's 27 approved reviews were dropped). Comment bodies are visitor input from a site that may have been attacked: they are
-reduced to a small allow-list of tags and attributes, and their links are marked `nofollow ugc`.
+their stars (`rating`), as the product page showed them (a shop's 27 approved reviews were dropped).
+Comment bodies are visitor input from a site that may have been attacked: they are reduced to a
+small allow-list of tags and attributes, and their links are marked `nofollow ugc`.
 This module must never keep unapproved comments or any markup outside the allow-list.
 """
 

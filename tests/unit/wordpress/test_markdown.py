@@ -323,3 +323,23 @@ def test_marks_after_punctuation_before_a_letter_get_an_escaped_space_on_both_ro
     markdownify's road (a body with a drawing or a form) left the asterisks showing."""
     assert to_markdown(parse_fragment(html)).strip() == markdown
     assert rare_markdown(html).strip() == markdown
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        (
+            "<p><strong>Personal Development<strong>/Inspirational:</strong></strong>: books</p>",
+            "**Personal Development/Inspirational:**: books",
+        ),
+        ("<p>Also <em>one <i>two</i> three</em> end</p>", "Also *one two three* end"),
+        ("<p><b>bold <em>and italic</em></b></p>", "**bold *and italic***"),
+    ],
+)
+def test_bold_in_bold_is_the_outer_bold_alone_on_both_roads(html, markdown):
+    """A real export's `<strong>a<strong>b:</strong></strong>:` showed `**a**/b:****:` on the page."""
+    assert markdown_of(parse_fragment(html)).strip() == markdown
+    drawing = '<p>Share <svg viewBox="0 0 1 1"><path d="M0"></path></svg></p>'  # markdownify's road
+    rare = markdown_of(parse_fragment(html + drawing)).strip().splitlines()[0]
+    # markdownify's own choices: underscores for italic in bold, a text's leading `:` escaped
+    assert rare.replace("_and italic_", "*and italic*").replace("**\\:", "**:") == markdown
