@@ -139,13 +139,16 @@ class SiteStore:
         return site
 
     def update(self, name: str, *, shared_buckets: Iterable[str] = (), **changes: Any) -> Site:
-        """Change operator-owned settings (`SETTINGS`) of a registered site, checked as `add` checks;
-        ConflictError if someone changed it at the same time (nothing is written then)."""
-        unknown = set(changes) - set(SETTINGS)
+        """Change operator-owned settings (`SETTINGS`, and a GitHub site's `repo`: renamed or
+        transferred) of a registered site, checked as `add` checks; ConflictError if someone changed it
+        at the same time (nothing is written then)."""
+        unknown = set(changes) - {*SETTINGS, "repo"}
         if unknown:
             raise InputError(f"site {name}: {', '.join(sorted(unknown))} cannot be changed by update")
         item = self._item_of(name)
         current = _site(item)
+        if "repo" in changes and current.source != "github":
+            raise InputError(f"site {name} is built from WordPress exports, not a repository: no --repo")
         site = replace(current, **changes)
         self._check(site, shared_buckets)
         version = int(item.get("version", {}).get("N", "0"))

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from chalicelib import pipeline
-from chalicelib.errors import PipelineError, UnauthorizedError
+from chalicelib.errors import ConflictError, PipelineError, UnauthorizedError
 from chalicelib.github import (
     GitHubUnavailable,
     PingEvent,
@@ -148,7 +148,8 @@ def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook
     known, known_by_id = {site.name for site in candidates}, set()
     if claimed.repository_id is not None:
         # A renamed or transferred repository keeps its id and its webhook: its deliveries, signed
-        # with the site's own secret, still start the site (it was refused as a bad signature).
+        # with the site's own secret, are recognised and refused with what to do (409), where they
+        # were refused as a bad signature and the operator looked at secrets.
         by_id = svc.sites.find_by_repo_id(claimed.repository_id)
         known_by_id = {site.name for site in by_id}
         candidates += [site for site in by_id if site.name not in known]
@@ -181,18 +182,22 @@ def verify(svc: Services, headers: dict[str, str], body: bytes) -> tuple[Webhook
         raise UnauthorizedError(
             "the X-Hub-Signature-256 signature matches no secret of a site registered for this repository"
         )
+    # Only the registered repository builds a site. Its id is the signer's word, as is its name: built
+    # "from the new name" of a rename, one site's secret published any repository the pipeline's token
+    # can read. A rename is the operator's to register (`presslift site update NAME --repo NEW`).
+    named = [(webhook, site) for webhook, site in verified if site.name in known]
+    if not named:
+        moved = verified[0][1]
+        raise ConflictError(
+            f"site {moved.name} is registered for {moved.repo}, but this delivery, signed with its secret, "
+            f"comes from {claimed.repository}; if the repository was renamed or transferred, register its "
+            f"new name: presslift site update {moved.name} --repo {claimed.repository}"
+        )
     if claimed.repository_id is not None:
-        for _, site in verified:
+        for _, site in named:
             if site.name not in known_by_id:
                 svc.sites.remember_repo_id(site.name, claimed.repository_id)
-            elif site.name not in known:
-                log.warning(
-                    "site %s: its repository %s is now %s (renamed or transferred); built from the new name",
-                    site.name,
-                    site.repo,
-                    claimed.repository,
-                )
-    return verified[0][0], [site for _, site in verified]
+    return named[0][0], [site for _, site in named]
 
 
 def _config_at_push(svc: Services, site: Site, event: Any) -> SiteConfig:

@@ -43,6 +43,8 @@ def cmd_site_update(args: argparse.Namespace) -> int:
     svc = pipeline_services(args)
     current = svc.sites.get(args.name)
     changes = settings_from_args(args, current)
+    if args.repo is not None and args.repo != current.repo:  # renamed or transferred on GitHub
+        changes["repo"] = args.repo
     if not changes:
         err.print(
             "[red]error:[/red] nothing to change: give at least one option (see presslift site update -h)"
@@ -147,6 +149,7 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     add.set_defaults(func=cmd_site_add)
     update = site_sub.add_parser("update", help="change a site's operator-owned settings")
     update.add_argument("name", help="the registered site")
+    update.add_argument("--repo", help="OWNER/REPO on GitHub: its new name, once renamed or transferred")
     add_site_options(update, adding=False)
     add_target_options(update)
     update.set_defaults(func=cmd_site_update)

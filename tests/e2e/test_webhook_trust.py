@@ -108,6 +108,10 @@ def test_the_cli_adds_updates_and_refuses_as_an_operator(cloud, github, monkeypa
     site = cloud.services.sites.get("brochure")
     assert not site.approval.prod_needs_approval and site.approval.ttl_hours == 8
     assert site.target("prod") == Target(bucket="acme-brochure", own_bucket=True)
+    # renamed on GitHub: the new name is the operator's to register (a delivery from it answers 409)
+    assert main(["site", "update", "brochure", "--repo", "acme-labs/brochure"]) == 0
+    assert cloud.services.sites.get("brochure").repo == "acme-labs/brochure"
+    assert cloud.services.sites.find_by_repo("ACME-LABS/brochure")[0].name == "brochure"
     assert main(["site", "add", "leaflet", "--repo", "acme/leaflet", "--prod-bucket", "acme-brochure",
                  "--prod-prefix", "leaflet"]) == 2  # fmt: skip
     assert "site brochure owns it (--own-bucket)" in capsys.readouterr().err

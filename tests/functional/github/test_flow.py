@@ -184,12 +184,13 @@ def test_two_quick_pushes_deploy_in_order(
     assert sites.deployed_generation("www", "staging") == 2
 
 
-def test_a_renamed_repository_keeps_building_its_site_and_a_forgery_of_its_id_does_not(
+def test_a_renamed_repository_is_recognised_and_its_new_name_is_the_operators_to_register(
     route: Client, github: LocalGitHub, sites: SiteStore
 ) -> None:
-    """GitHub keeps a repository's id and its webhook through a rename or a transfer. The site is
-    registered under the old name: the new name's deliveries were refused as a bad signature, and the
-    operator was told to look at secrets."""
+    """GitHub keeps a repository's id and its webhook through a rename or a transfer. A delivery from
+    the new name, signed with the site's secret, is answered with what to do (it was refused as a bad
+    signature, and the operator looked at secrets); it builds nothing until the operator registers
+    the new name, then it does."""
     _, body, headers = push(github, {"content/a.md": b"a"})
     assert handle(route, headers, body).build  # the first delivery: the site learns the repository's id
     repository_id = json.loads(body)["repository"]["id"]
@@ -200,8 +201,30 @@ def test_a_renamed_repository_keeps_building_its_site_and_a_forgery_of_its_id_do
     payload["repository"]["id"] = repository_id
     body, headers = webhook_request("push", payload, SECRET)
     moved = handle(route, headers, body)
-    assert moved.build, moved.reply
+    assert moved.status == 409 and not moved.build
+    assert f"presslift site update www --repo {renamed}" in moved.reply["message"]
+
+    sites.update("www", repo=renamed)
+    body, headers = webhook_request("push", {**payload, "after": after}, SECRET)
+    assert handle(route, headers, body).build
 
     body, headers = webhook_request("push", {**payload, "after": "c" * 40}, "someone-elses-secret")
     forged = handle(route, headers, body)
     assert forged.status == 401 and not forged.build
+
+
+def test_one_sites_secret_cannot_build_another_repository_by_claiming_its_id(
+    route: Client, github: LocalGitHub, sites: SiteStore
+) -> None:
+    """The id and the name of a delivery are both the signer's word: a ping naming the site's own
+    repository with a made-up id, then a push with that id naming a repository nobody registered,
+    built that repository (any the pipeline's token can read) on the site's staging."""
+    ping = {"zen": "x", "hook_id": 1, "repository": {"id": 4242, "full_name": REPO}}
+    body, headers = webhook_request("ping", ping, SECRET)
+    assert handle(route, headers, body).status == 200
+    secret_sha = github.add_commit("acme/payroll", {"content/salaries.md": b"PAYROLL"})
+    payload = push_payload("acme/payroll", "refs/heads/main", NULL_SHA, secret_sha, ["content/salaries.md"])
+    payload["repository"]["id"] = 4242
+    body, headers = webhook_request("push", payload, SECRET)
+    taken = handle(route, headers, body)
+    assert taken.status == 409 and not taken.build
