@@ -92,7 +92,9 @@ def security_env(
         "HUGO_SECURITY_FUNCS_GETENV": getenv,
         "HUGO_SECURITY_HTTP_URLS": urls,
         "HUGO_SECURITY_HTTP_METHODS": "(?i)GET" if hosts else "none",
-        "HUGO_SECURITY_ENABLEINLINESHORTCODES": "false",
+        # Inline shortcodes are left to the site (Hugo's default is off): they run as its templates
+        # do, under the same policy, and a site that turns them on lost their output without a word
+        # (a release list's cards). A converted WordPress site never turns them on.
     }
 
 
