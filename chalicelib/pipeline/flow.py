@@ -62,6 +62,18 @@ def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt:
         return None
     if isinstance(export, Rejected):
         return reject(svc, created, export, final_attempt=final_attempt)
+    registered = svc.sites.registration(export.site)
+    if registered.source == "github":
+        # Where a site comes from is its registration's: an uploader who can write under imports/
+        # replaced a GitHub site's pages and cancelled the push waiting for its approval. No run is
+        # recorded under the site (its next generation would supersede that run all the same).
+        reason = (
+            f"site {export.site} is built from its GitHub repository {registered.repo}, not from WordPress "
+            "exports: upload the export under the name of a site registered for imports (or a new name)"
+        )
+        moved = quarantine_key(svc.s3, created.bucket, created.key, reason)
+        log.warning("s3://%s/%s rejected (%s); moved to %s", created.bucket, created.key, reason, moved)
+        return None
     run = _import_run(svc, created, export.site, export.name)
     done = run_stage(
         svc.runs,

@@ -99,3 +99,26 @@ def test_a_zip_bomb_beside_the_export_fails_the_run_and_moves_the_export_aside(
     assert error.startswith("uploads.zip: the uploads archive was refused: it expands to more than 100 times")
     assert "imports-failed/demo/export.xml" in error
     assert "compression ratio" in error_beside(provisioned)
+
+
+def test_an_export_for_a_site_built_from_github_is_refused_and_changes_nothing(
+    provisioned: Services,
+) -> None:
+    """An uploader who can write under imports/ replaced a GitHub site's staging pages with an export's
+    and cancelled the push run waiting for its approval: where a site comes from is its registration's."""
+    from chalicelib.sitemodel import Site
+    from chalicelib.sites import register
+
+    register(provisioned, Site("demo", repo="acme/demo"))
+    generation = provisioned.sites.current_generation("demo")
+    bucket = put_export(provisioned)
+
+    assert pipeline.start_import(provisioned, ObjectCreated(bucket, EXPORT_KEY)) is None
+
+    assert provisioned.runs.list(site="demo") == []
+    assert provisioned.sites.current_generation("demo") == generation  # no waiting run superseded
+    assert keys(provisioned, "imports/") == []
+    assert "imports-failed/demo/export.xml" in keys(provisioned, "imports-failed/")
+    assert error_beside(provisioned).startswith(
+        "site demo is built from its GitHub repository acme/demo, not from WordPress exports"
+    )
