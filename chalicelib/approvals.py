@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib import runview
-from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
+from chalicelib.errors import ConflictError, ForbiddenError, InputError, NotFoundError, UnauthorizedError
 from chalicelib.runparts import Approval
 from chalicelib.runs import Run
 
@@ -112,7 +112,8 @@ class Decision:
 def record_decision(run: Run, decision: Decision, now: datetime) -> None:
     """Approve or reject the run (call inside a run update, after `check_token`)."""
     if decision.decision not in DECISIONS:
-        raise UnauthorizedError(f"decision must be one of {', '.join(DECISIONS)}, not {decision.decision!r}")
+        # The link is genuine; the form is not: 400, never the 401 a forged link gets.
+        raise InputError(f"decision must be one of {', '.join(DECISIONS)}, not {decision.decision!r}")
     decide = run.approve if decision.decision == "approve" else run.reject
     decide(now, decision.source_ip, decision.user_agent[:300])
 

@@ -63,6 +63,10 @@ def review_key(site: str, run_id: str) -> str:
     return f"artifacts/{site}/{run_id}/review.json"
 
 
+#: The names the pipeline gives its logs and reports (`build.log`, `conversion-report.json`).
+LOG_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
+
+
 def log_key(site: str, run_id: str, name: str) -> str:
     return f"logs/{site}/{run_id}/{name}"
 
@@ -297,7 +301,7 @@ class ArtifactStore:
 
     def get_log(self, site: str, run_id: str, name: str) -> tuple[str, str]:
         """A run's log or report by file name (no folders), with its content type."""
-        if "/" in name or name.startswith("."):
+        if not LOG_NAME.fullmatch(name):  # no folders, no control characters (a 500 from S3 for `\n`)
             raise NotFoundError(f"no log named {name!r}")
         body = self._get(log_key(site, run_id, name), f"log {name} of run {run_id}")
         content_type = "application/json" if name.endswith(".json") else "text/plain; charset=utf-8"

@@ -83,7 +83,7 @@ def test_rejecting_with_the_token_ends_the_run(api: Client, provisioned: Service
     [
         ({"decision": "approve"}, 401, "this approval link has no token"),
         ({"token": "forged", "decision": "approve"}, 401, "not valid for this run"),
-        ({"decision": "maybe"}, 401, "decision must be one of"),
+        ({"decision": "maybe"}, 400, "decision must be one of"),  # a genuine link, a bad form
     ],
 )
 def test_a_decision_without_its_token_or_a_known_choice_changes_nothing(

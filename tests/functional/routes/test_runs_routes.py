@@ -92,6 +92,10 @@ def test_a_missing_log_or_run_is_a_404_naming_it(api: Client, provisioned: Servi
         "NotFoundError",
         "20990101-000000-nope",
     )
+    # a name with a newline or a NUL answered 500 (S3 refused the key)
+    for name in ("build.log%0a", "build.log%00", "%2e%2e", ".env"):
+        status, body = get_json(api, f"/runs/{run.id}/logs/{name}")
+        assert status == 404 and body["error"] == "NotFoundError", (name, status, body)
 
 
 def test_a_log_name_that_climbs_out_of_the_runs_folder_is_refused(api: Client, provisioned: Services) -> None:
