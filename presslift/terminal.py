@@ -5,16 +5,36 @@ change that cannot be taken back.
 from __future__ import annotations
 
 import errno
+import re
 import sys
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+#: Control characters but tab and newline: an S3 key, a commit message or a log line could move the
+#: cursor, erase the lines an operator reads or recolour them (`a\x1b[2KB.xml`).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with its control characters written out (`\\x1b`), never sent to the terminal; a line
+    that ends in CR LF (Windows) just ends."""
+    return CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text.replace("\r\n", "\n"))
+
 
 class PipedConsole(Console):
-    """A console whose reader may stop early (`presslift logs RUN | head -1`): that ends the command
-    as any other write to a closed pipe does, with exit code 141 (rich's own default exits 1)."""
+    """The operator's console. Text given to it shows its control characters written out (`visible`):
+    names and messages come from outside. Its reader may stop early (`presslift logs RUN | head -1`):
+    that ends the command as any other write to a closed pipe does, with exit code 141 (rich's own
+    default exits 1)."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **options)
+
+    def out(self, *objects: Any, **options: Any) -> None:
+        super().out(*(visible(o) if isinstance(o, str) else o for o in objects), **options)
 
     def on_broken_pipe(self) -> None:
         self.quiet = True

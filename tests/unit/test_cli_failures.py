@@ -78,3 +78,16 @@ def test_the_dashboards_api_url_is_checked_before_it_starts() -> None:
     for text in ("notaurl", "ftp://x/", "https://"):
         with pytest.raises(argparse.ArgumentTypeError, match="is not the API's URL"):
             cli.api_url(text)
+
+
+def test_names_from_outside_cannot_drive_the_operators_terminal() -> None:
+    # An uploaded key `a\x1b[31mRED\x1b[1A\x1b[2KB.xml` recoloured, moved and erased lines of
+    # `presslift imports`, `runs` and `show`.
+    out = io.StringIO()
+    console = make_console()
+    console.file = out
+    console.print("imports/a\x1b[31mRED\x1b[1A\x1b[2KB.xml\x9b1m", highlight=False)
+    console.out("build line\r\nnext\x07")
+    assert "\x1b" not in out.getvalue() and "\x9b" not in out.getvalue() and "\x07" not in out.getvalue()
+    assert "imports/a\\x1b[31mRED\\x1b[1A\\x1b[2KB.xml\\x9b1m" in out.getvalue()
+    assert "build line\nnext\\x07" in out.getvalue()
