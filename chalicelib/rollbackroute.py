@@ -2,7 +2,9 @@
 
 A script (SigV4-signed) sends `{"run": "<run id>", "allow_deletes": false}`, both optional, and gets
 the run as JSON or a one-line JSON error; the dashboard's form acts only with its CSRF token and once
-confirmed (web.rollback_guard), and gets a page back either way.
+confirmed (web.rollback_guard), and gets a page back either way. The confirmation names the build it
+puts back, and the confirmed form carries it: a form sent again (a double click, a browser's "resend")
+put back the build before that one each time, moving staging or prod to builds nobody confirmed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ def rollback_route(request: Request, svc: Services, site: str, stage: str) -> Re
         )
     except PipelineError as exc:
         return web.json_error(exc)
+    if from_form and not fields.get("run"):
+        target = pipeline.rollback_target(svc, site, stage)
+        if target is not None:  # confirm this build by name, whatever the form said
+            fields = {**fields, "run": target, "confirm": ""}
     if from_form:
         refused_or_confirm = web.rollback_guard(
             request.headers, fields, site=site, stage=stage, links=svc.settings.links

@@ -40,7 +40,7 @@ from chalicelib.pipeline.previews import remove as remove_preview
 from chalicelib.pipeline.previews import request_removal as request_preview_removal
 from chalicelib.pipeline.previews import review as review_preview
 from chalicelib.pipeline.previews import start as start_preview
-from chalicelib.pipeline.restore import check_publish, publish, publishable, rollback
+from chalicelib.pipeline.restore import check_publish, publish, publishable, rollback, rollback_target
 from chalicelib.pipeline.sweep import dead_letter_runs, fail_dead_lettered, give_up, scheduled_sweep
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "request_preview_removal",
     "review_preview",
     "rollback",
+    "rollback_target",
     "scheduled_sweep",
     "start_import",
     "start_preview",

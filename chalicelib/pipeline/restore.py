@@ -57,6 +57,19 @@ def rollback(
     return _restore(svc, "rollback", target, artifact_run, stage, summary, who, allow_deletes)
 
 
+def rollback_target(svc: Services, site: str, stage: str) -> str | None:
+    """The run whose build a rollback of `stage` without a run would put back (the one before the
+    current build), so a confirmation can name it; None where there is none or it is not known
+    before the rollback runs (a code site's previous release, switched on its mount)."""
+    history = svc.runs.list(site=site, limit=None)
+    if not history or history[0].kind == "code" or stage not in SITE_STAGES:
+        return None
+    try:
+        return _before_current(site, stage, history)[0].id
+    except NotFoundError:
+        return None
+
+
 def publishable(svc: Services, site: str, stage: str, to_run: str | None = None) -> tuple[Run, str]:
     """What `presslift publish` puts on `stage`, with that artifact: by default the build the stage holds
     now (publishing it again repairs drift: hand edits, deleted files); with `to_run`, that run's build

@@ -102,13 +102,27 @@ def test_the_dashboards_form_without_its_token_is_refused_and_changes_nothing(
     assert queued(provisioned) == []
 
 
-def test_the_dashboards_form_asks_for_confirmation_then_queues(api: Client, provisioned: Services) -> None:
-    live_on_prod(provisioned), live_on_prod(provisioned)
+def test_the_dashboards_form_confirms_the_build_it_puts_back_then_queues_that_one(
+    api: Client, provisioned: Services
+) -> None:
+    first, _ = live_on_prod(provisioned), live_on_prod(provisioned)
     status, page = post_form(api, provisioned, {})
     assert status == 200 and 'name="confirm" value="yes"' in page
+    assert f'name="run" value="{first.id}"' in page and f"the artifact of run {first.id}" in page
     assert queued(provisioned) == []
-    status, page = post_form(api, provisioned, {"confirm": "yes"})
+    status, page = post_form(api, provisioned, {"confirm": "yes", "run": first.id})
     assert status == 202 and "Rollback queued" in page
     (message,) = queued(provisioned)
     assert provisioned.runs.get(message["run_id"]).trigger.type == "rollback"
     assert message["run_id"] in page
+
+
+def test_a_confirmed_form_that_names_no_build_is_confirmed_again_and_changes_nothing(
+    api: Client, provisioned: Services
+) -> None:
+    """A form sent again (a double click, "resend", a replay) put back the build before the one it
+    had put back, each time: one confirmation moved prod to builds nobody confirmed."""
+    first, _ = live_on_prod(provisioned), live_on_prod(provisioned)
+    status, page = post_form(api, provisioned, {"confirm": "yes"})
+    assert status == 200 and f'name="run" value="{first.id}"' in page
+    assert queued(provisioned) == []
