@@ -72,6 +72,7 @@ OPERATOR_KEYS: dict[str, str] = {
     "build_segments": "--build-segments",
     "remote_hosts": "--remote-hosts",
     "page_hosts": "--page-hosts",
+    "private_sources": "--private-sources",
 }
 _TARGET_KEY = re.compile(r"^targets\.(staging|prod)\.(bucket|prefix|distribution|origin_path|url)$")
 
@@ -317,6 +318,7 @@ _OPERATOR_TOP_KEYS = (
     "build_segments",
     "remote_hosts",
     "page_hosts",
+    "private_sources",
 )
 
 

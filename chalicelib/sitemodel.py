@@ -28,6 +28,7 @@ MIN_SEGMENTS, MAX_SEGMENTS = 1, 16
 
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_PRIVATE_SOURCE = re.compile(r"^[A-Za-z0-9_.-]+/(?:\*|[A-Za-z0-9_.-]+)$")
 _BRANCH = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)(?!.*@\{)[^\s~^:?*\[\\\x00-\x1f\x7f]+(?<![/.])$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _DISTRIBUTION = re.compile(r"^[A-Z0-9]{10,20}$")
@@ -141,6 +142,10 @@ class Site:
     # Hosts the site's pages may load scripts, styles, fonts, frames and requests from, added to their
     # Content-Security-Policy (`chalicelib.pagehosts`): the operator's call, never the repository's.
     page_hosts: tuple[str, ...] = ()
+    # Private repositories the fetch may read with the pipeline's token for this site's submodules and
+    # Hugo modules (OWNER/REPO, or OWNER/* for all of an owner's), beside its own repository: the
+    # operator's call, never the repository's (`github.additions.Reach`).
+    private_sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -196,6 +201,7 @@ SETTINGS = (
     "build_segments",
     "remote_hosts",
     "page_hosts",
+    "private_sources",
 )
 
 
@@ -249,6 +255,11 @@ def validate(site: Site) -> None:
     _check_hosts(
         where, "--page-hosts", site.page_hosts, PAGE_HOST, "fonts.gstatic.com, *.example.com", "keyword"
     )
+    for source in site.private_sources:
+        if not _PRIVATE_SOURCE.match(source) or ".." in source:
+            raise InputError(
+                f"{where}: --private-sources takes OWNER/REPO or OWNER/* (comma-separated), not {source!r}"
+            )
     _validate_search(where, site.search)
 
 
@@ -430,6 +441,7 @@ def site_from_dict(data: Mapping[str, Any]) -> Site:
         build_segments=int(data.get("build_segments") or 1),
         remote_hosts=tuple(data.get("remote_hosts") or ()),
         page_hosts=tuple(data.get("page_hosts") or ()),
+        private_sources=tuple(data.get("private_sources") or ()),
     )
 
 

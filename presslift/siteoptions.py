@@ -112,6 +112,12 @@ def add_site_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
         help="comma-separated hosts the site's pages may load scripts, styles, fonts, frames and requests "
         "from, added to their Content-Security-Policy ('' for none, the default)",
     )
+    parser.add_argument(
+        "--private-sources",
+        help="comma-separated private repositories (OWNER/REPO, or OWNER/* for all of an owner's) the "
+        "fetch may read with the pipeline's token for the site's submodules and Hugo modules, beside "
+        "its own ('' for none, the default: others are fetched as public)",
+    )
     parser.add_argument("--search", choices=("pagefind", "algolia"), help="the search backend (pagefind)")
     for name in _SEARCH_FIELDS:
         parser.add_argument(f"--algolia-{name.replace('_', '-')}")
@@ -168,6 +174,8 @@ def settings_from_args(args: argparse.Namespace, current: Site | None) -> dict[s
         changes["remote_hosts"] = tuple(host.lower() for host in _list(args.remote_hosts))
     if args.page_hosts is not None:
         changes["page_hosts"] = tuple(host.lower() for host in _list(args.page_hosts))
+    if args.private_sources is not None:
+        changes["private_sources"] = tuple(_list(args.private_sources))
     search = base.search
     if args.search is not None:
         search = replace(search, backend=args.search)
@@ -245,6 +253,8 @@ def describe(site: Site) -> str:
         lines.append(f"  build may fetch from: {', '.join(site.remote_hosts)} (https, GET)")
     if site.page_hosts:
         lines.append(f"  pages may load from: {', '.join(site.page_hosts)} (https)")
+    if site.private_sources:
+        lines.append(f"  private submodules and modules from: {', '.join(site.private_sources)}")
     if site.search.backend == "algolia":
         lines.append(
             f"  search: algolia app {site.search.app_id}, index {site.search.index_name}, "

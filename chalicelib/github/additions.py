@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from chalicelib.errors import PipelineError
+from chalicelib.errors import NotFoundError, PipelineError, UnauthorizedError
 from chalicelib.github.api import api_base
 from chalicelib.github.tarball import MAX_SOURCE_BYTES, MAX_SOURCE_FILES, Source, download_tarball
 
@@ -18,19 +18,45 @@ T = TypeVar("T")
 FOLDER_IN_THE_WAY = (FileExistsError, NotADirectoryError, IsADirectoryError)
 
 
+#: Said when a repository the token was not sent for could not be read.
+WITHHELD = (
+    "the pipeline's GitHub token is sent only for the site's own repository and those its operator "
+    "allows (presslift site update SITE --private-sources OWNER/REPO); a public one needs none"
+)
+
+
 @dataclass(frozen=True)
 class Reach:
     """How the fetch stage reaches GitHub for what it adds: the token, the REST API ("" for
     `api_base()`), and `seconds(what)`, how long the next download for `what` may take (it raises when
-    the stage has no time left: that fails the stage, never just one addition)."""
+    the stage has no time left: that fails the stage, never just one addition).
+
+    `trusted` names the repositories the token is sent for (OWNER/REPO, or OWNER/* for all of an
+    owner's, any case): the site's own and those its operator allows. A submodule or a module a pushed
+    repository names elsewhere is fetched without it: public ones still come, and a pusher cannot
+    publish a private repository the token reads (an organisation's token reads all of them). None
+    sends it for every repository (tools, tests)."""
 
     token: str | None
     seconds: Callable[[str], float]
     api: str = ""
+    trusted: tuple[str, ...] | None = None
 
     @property
     def api_url(self) -> str:
         return (self.api or api_base()).rstrip("/")
+
+    def token_for(self, repo: str) -> str | None:
+        """The token, if it may be sent to read `repo` (OWNER/REPO)."""
+        if self.token is None or self.trusted is None:
+            return self.token
+        wanted = repo.strip("/").lower()
+        owner_all = wanted.split("/", 1)[0] + "/*"
+        return self.token if any(p.lower() in (wanted, owner_all) for p in self.trusted) else None
+
+    def withheld(self, repo: str) -> bool:
+        """Whether a token exists that is not sent for `repo`."""
+        return self.token is not None and self.token_for(repo) is None
 
 
 @dataclass
@@ -50,16 +76,21 @@ class Additions:
     def tarball(self, reach: Reach, repo: str, ref: str, dest: Path, timeout: float) -> Source:
         """`repo` at `ref` extracted into `dest`, within what is left of the repository's caps, and
         counted."""
-        source = download_tarball(
-            reach.api_url,
-            repo,
-            ref,
-            dest,
-            token=reach.token,
-            max_bytes=max(0, MAX_SOURCE_BYTES - self.bytes),
-            max_files=max(0, MAX_SOURCE_FILES - self.files),
-            timeout=timeout,
-        )
+        try:
+            source = download_tarball(
+                reach.api_url,
+                repo,
+                ref,
+                dest,
+                token=reach.token_for(repo),
+                max_bytes=max(0, MAX_SOURCE_BYTES - self.bytes),
+                max_files=max(0, MAX_SOURCE_FILES - self.files),
+                timeout=timeout,
+            )
+        except (NotFoundError, UnauthorizedError) as exc:
+            if reach.withheld(repo):
+                raise type(exc)(f"{exc} ({WITHHELD})") from exc
+            raise
         self.files += source.files
         self.bytes += source.bytes
         return source

@@ -185,7 +185,7 @@ def _vendor_one(
     """Extract `module` into `vendor/<its path>`; the version it was vendored at."""
     if required and not _VERSION.match(required):
         raise InputError(f"go.mod requires it at {required[:60]!r}, which is not a version")
-    ref, version = _ref(module, required, reach.api_url, reach.token, timeout)
+    ref, version = _ref(module, required, reach.api_url, reach.token_for(module.repo), timeout)
     scratch = vendor / ".fetching" / "module"
     try:
         source = result.tarball(reach, module.repo, ref, scratch, timeout)

@@ -75,7 +75,7 @@ def fetch_lfs_files(
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
         allowed = reach.seconds("downloading Git LFS files")
-        actions = _batch(endpoint, chunk, reach.token, allowed, repo)
+        actions = _batch(endpoint, chunk, reach.token_for(repo), allowed, repo)
         jobs: list[tuple[LfsPointer, dict[str, Any]]] = []
         for pointer in chunk:
             answer = actions.get(pointer.oid)

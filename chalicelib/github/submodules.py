@@ -177,7 +177,9 @@ def fetch_submodules(
     output = within / project_folder(within, "publishdir", "public")  # the build writes its own
 
     def fetch_one(owner_repo: str, ref: str, submodule: _Wanted, relative: str, allowed: float) -> str | None:
-        sha = pinned_commit(api, owner_repo, ref, relative, token=reach.token, timeout=min(10.0, allowed))
+        sha = pinned_commit(
+            api, owner_repo, ref, relative, token=reach.token_for(owner_repo), timeout=min(10.0, allowed)
+        )
         if sha is None:
             # A .gitmodules entry left behind when its submodule was removed: git ignores it, and so
             # does the fetch (it was a warning on three real sites, of nothing missing).

@@ -161,7 +161,12 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
                 f"{request.repository}@{request.sha[:7]} is not a Hugo site: {where} has {why}; Presslift "
                 f"builds Hugo sites (a site in a folder is named by source_dir in {CONFIG_FILE})"
             )
-        reach = Reach(svc.github_token(), lambda what: budget.allow(what, cap=DOWNLOAD_SECONDS))
+        # The token reads the site's own repository and what its operator allows, never what a pushed
+        # .gitmodules or go.mod names elsewhere (an organisation's token reads all its repositories).
+        trusted = (request.repository, *svc.sites.registration(run.site).private_sources)
+        reach = Reach(
+            svc.github_token(), lambda what: budget.allow(what, cap=DOWNLOAD_SECONDS), trusted=trusted
+        )
         # GitHub's archive holds Git LFS pointers, not the files: put the files in their place.
         lfs = fetch_lfs_files(
             request.repository, source.root, site_root, source.lfs, reach, (source.files, source.bytes)

@@ -112,6 +112,11 @@ def test_the_cli_adds_updates_and_refuses_as_an_operator(cloud, github, monkeypa
     assert main(["site", "update", "brochure", "--repo", "acme-labs/brochure"]) == 0
     assert cloud.services.sites.get("brochure").repo == "acme-labs/brochure"
     assert cloud.services.sites.find_by_repo("ACME-LABS/brochure")[0].name == "brochure"
+    # which private repositories the token may read for its submodules is the operator's call
+    assert main(["site", "update", "brochure", "--private-sources", "acme/theme,acme-labs/*"]) == 0
+    assert cloud.services.sites.get("brochure").private_sources == ("acme/theme", "acme-labs/*")
+    assert main(["site", "update", "brochure", "--private-sources", "acme/../x"]) == 2
+    assert "--private-sources takes OWNER/REPO or OWNER/*" in capsys.readouterr().err
     assert main(["site", "add", "leaflet", "--repo", "acme/leaflet", "--prod-bucket", "acme-brochure",
                  "--prod-prefix", "leaflet"]) == 2  # fmt: skip
     assert "site brochure owns it (--own-bucket)" in capsys.readouterr().err

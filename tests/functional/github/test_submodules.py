@@ -247,3 +247,30 @@ def test_a_file_where_the_submodules_folder_goes_is_named(github: LocalGitHub, t
     _, result = fetch_site(github, sha, tmp_path / "src")
     assert result.done == []
     assert result.skipped[0].startswith("themes/theme (acme/theme): its folder cannot be made there (")
+
+
+@pytest.mark.parametrize(
+    ("trusted", "fetched"),
+    [
+        ((SITE,), False),  # another private repository a pushed .gitmodules names: not with the token
+        ((SITE, THEME), True),  # the operator allowed it (--private-sources acme/theme)
+        ((SITE, "ACME/*"), True),  # or all of its owner's
+        (None, True),  # tools and tests: the token for every repository
+    ],
+)
+def test_the_token_reads_only_the_sites_own_repository_and_what_its_operator_allows(
+    github: LocalGitHub, tmp_path: Path, trusted: tuple[str, ...] | None, fetched: bool
+) -> None:
+    """Whoever could push to one site's repository published any private repository the pipeline's
+    token reads (an organisation's reads them all) by naming it as a submodule."""
+    github.add_repo(SITE, private=True, tokens=["t0ken"])
+    github.add_repo(THEME, private=True, tokens=["t0ken"])
+    pinned = github.add_commit(THEME, {"content/secret.md": "PAYROLL"})
+    sha = site_with(github, [("themes/theme", "../theme.git")], {"themes/theme": pinned})
+    source = download_tarball(github.url, SITE, sha, tmp_path / "src", token="t0ken")
+    reach = Reach("t0ken", lambda what: 10.0, github.url, trusted=trusted)
+    result = fetch_submodules(SITE, sha, source.root, source.root, reach, (source.files, source.bytes))
+    assert (source.root / "themes/theme/content/secret.md").exists() is fetched
+    if not fetched:
+        (skipped,) = result.skipped
+        assert "--private-sources OWNER/REPO" in skipped and "PAYROLL" not in skipped
