@@ -67,6 +67,7 @@ VISITORS_RECORDS = (
     "scheduled-action",  # Action Scheduler's queued jobs
     "private-messages",  # WP Job Manager's private messages between employers and candidates
     "job_application",  # WP Job Manager Applications: candidates' applications
+    "listing-enquiry",  # Auto Listings: a visitor's enquiry, name, email and message in its fields
     "wp_log",
 )
 DEFINITIONS = (
@@ -116,6 +117,16 @@ DEFINITIONS = (
     "wp-types-user-group",
     "wp-types-term-group",
     "wpdiscuz_form",
+    "soliloquy",  # Soliloquy's sliders, which pages show through a shortcode
+    "envira",  # Envira Gallery's galleries, likewise
+    "sidebar",  # a theme's custom sidebars (WebMan's), widget areas
+    "google_maps",  # a maps plugin's maps
+    # Taxonomies' names, never post types: WordPress's importer refuses an item of a type not
+    # registered, and a hand-made export's `category` items took the category archives' addresses.
+    "category",
+    "post_tag",
+    "nav_menu",
+    "post_format",
 )
 BUILDER_LIBRARIES = (
     "elementor_library",

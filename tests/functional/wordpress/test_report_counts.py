@@ -139,6 +139,29 @@ def test_a_job_boards_private_messages_and_field_settings_are_never_published(tm
     assert "action-group" not in written and not (tmp_path / "site/content/action-group").exists()
 
 
+def test_plugin_records_and_taxonomy_named_items_are_never_pages(tmp_path):
+    """A listings plugin's visitor enquiry (name, email, message in its fields), a slider's and a
+    theme's sidebar records were published as empty public pages in the sitemap; a hand-made export's
+    `category` items took the category archives' addresses."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item("Enquiry on listing #5", post_id=40, post_type="listing-enquiry", slug="enquiry"),
+            item("Home Page Slider", post_id=41, post_type="soliloquy", slug="home-page-slider"),
+            item("Empty, no sidebar", post_id=42, post_type="sidebar", slug="no-sidebar"),
+            item("News", post_id=43, post_type="category", slug="news"),
+            item("Real post", post_id=44, slug="real-post", terms=(("category", "news", "News"),)),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    for kind in ("listing-enquiry", "soliloquy", "sidebar", "category"):
+        assert report.counts[f"{kind}/skipped"] == 1
+    content = tmp_path / "site/content"
+    assert sorted(p.parent.name for p in content.rglob("index.md")) == ["real-post"]
+    news = frontmatter.load(content / "categories/news/_index.md")
+    assert "/category/news/" in news["aliases"]  # the archive's address is the category's again
+
+
 def test_an_item_with_neither_type_nor_status_is_a_draft_with_a_warning(tmp_path):
     # WordPress's importer refuses such an item (no post type), but nothing of an export is dropped.
     untyped = (
