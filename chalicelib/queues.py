@@ -54,8 +54,16 @@ def _expect(body: str, kinds: tuple[type, ...], queue: str) -> Any:
 
 def ingest(body: str, final_attempt: bool, budget: TimeBudget) -> None:
     # Converting is Python work in this process: no external step to bound.
+    svc = services()
     for created in events.s3_objects_created(body):
-        pipeline.start_import(services(), created, final_attempt=final_attempt)
+        if created.bucket != svc.settings.ingest_bucket:
+            # Only the ingest bucket's own notifications start an import: a message naming the
+            # artifacts bucket imported an object from it (a permanent error: no retry).
+            raise InputError(
+                f"the ingest queue takes notifications of s3://{svc.settings.ingest_bucket} only, "
+                f"not of s3://{created.bucket}"
+            )
+        pipeline.start_import(svc, created, final_attempt=final_attempt)
 
 
 def build(body: str, final_attempt: bool, budget: TimeBudget) -> None:

@@ -122,3 +122,27 @@ def test_an_export_for_a_site_built_from_github_is_refused_and_changes_nothing(
     assert error_beside(provisioned).startswith(
         "site demo is built from its GitHub repository acme/demo, not from WordPress exports"
     )
+
+
+def test_the_ingest_queue_imports_from_the_ingest_bucket_only(provisioned: Services) -> None:
+    """A notification naming the artifacts bucket imported `imports/<site>/x.xml` from it."""
+    import json
+
+    from chalicelib import queues
+    from chalicelib.budget import TimeBudget
+    from chalicelib.errors import InputError
+    from chalicelib.services import use_services
+
+    other = provisioned.settings.artifacts_bucket
+    provisioned.s3.put_object(Bucket=other, Key=EXPORT_KEY, Body=DEMO_EXPORT.read_bytes())
+    record = {
+        "eventName": "ObjectCreated:Put",
+        "s3": {"bucket": {"name": other}, "object": {"key": EXPORT_KEY}},
+    }
+    use_services(provisioned)
+    try:
+        with pytest.raises(InputError, match=f"not of s3://{other}"):
+            queues.ingest(json.dumps({"Records": [record]}), True, TimeBudget.from_context(None))
+    finally:
+        use_services(None)
+    assert provisioned.runs.list(site="demo") == []
