@@ -38,6 +38,12 @@ _ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 _SRCSETS = (b"srcset", b"data-srcset")
+#: A tag, its quoted values whole (`title="a > b"`): attributes are read inside tags only, never in a
+#: page's text (`<pre>&lt;img src="/img/logo.png"&gt;</pre>`, a textarea's sample, which changed).
+_TAG = re.compile(rb"""<[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
+#: A refresh's address (`<meta http-equiv="refresh" content="0; url=/about/">`, Hugo's alias pages'
+#: form), which led out of a site served below a path.
+_REFRESH = re.compile(rb"""(\scontent\s*=\s*["']\s*\d+\s*;\s*url\s*=\s*)(/[^"'\s>]*)""", re.IGNORECASE)
 # A script's or inline style's content (the opening tag's own attributes are fixed like any other).
 _SCRIPT_OR_STYLE = re.compile(rb"<(script|style)\b[^>]*>", re.IGNORECASE)
 _CSS_URL = re.compile(rb"""url\(\s*(?P<q>["']?)(?P<url>/[^)"'\s]*)(?P=q)\s*\)""")
@@ -275,6 +281,20 @@ def _in_page(data: bytes, fix: Callable[[bytes], bytes | None]) -> tuple[bytes, 
             new = fixed
         return name + quote + new + quote
 
+    def refresh(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        fixed = fix(match.group(2))
+        if fixed is None:
+            return match.group(0)
+        count += 1
+        return match.group(1) + fixed
+
+    def in_tag(match: re.Match[bytes]) -> bytes:
+        tag = _ATTRIBUTE.sub(attribute, match.group(0))
+        if tag[:5].lower() == b"<meta" and b"refresh" in tag.lower():
+            tag = _REFRESH.sub(refresh, tag)
+        return tag
+
     out: list[bytes] = []
     last = 0
     lower = data.lower()
@@ -284,14 +304,14 @@ def _in_page(data: bytes, fix: Callable[[bytes], bytes | None]) -> tuple[bytes, 
         start = block.end()
         end = lower.find(b"</" + tag, start)
         end = len(data) if end < 0 else end
-        out.append(_ATTRIBUTE.sub(attribute, data[last:start]))
+        out.append(_TAG.sub(in_tag, data[last:start]))
         content = data[start:end]
         if tag == b"style":
             content, fixed = _in_stylesheet(content, fix)
             count += fixed
         out.append(content)
         last = end
-    out.append(_ATTRIBUTE.sub(attribute, data[last:]))
+    out.append(_TAG.sub(in_tag, data[last:]))
     return (b"".join(out), count) if count else (data, 0)
 
 

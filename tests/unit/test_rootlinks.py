@@ -241,3 +241,24 @@ def test_at_a_root_or_an_operators_url_only_the_doubled_slash_changes(tmp_path: 
     assert (
         tree / "posts/p/index.html"
     ).read_bytes() == b'<a href="/blog/about/">a</a><a href="/about/">b</a>'
+
+
+def test_only_tags_attributes_change_never_the_pages_text(tmp_path: Path) -> None:
+    """A code sample's `&lt;img src="/img/a-2x.png"&gt;` and a textarea's text were rewritten as
+    if they were attributes: the page showed the staging path in its samples."""
+    page = (
+        b'<pre>&lt;img src="/img/a-2x.png"&gt; and src="/about/"</pre>'
+        b'<textarea>href="/about/"</textarea>'
+        b'<a title="a > b" href="/about/">x</a>'
+    )
+    assert _fixed(tmp_path, page) == (
+        b'<pre>&lt;img src="/img/a-2x.png"&gt; and src="/about/"</pre>'
+        b'<textarea>href="/about/"</textarea>'
+        b'<a title="a > b" href="/harbour/about/">x</a>'
+    )
+
+
+def test_a_refresh_to_a_root_address_leads_inside_the_site(tmp_path: Path) -> None:
+    other = b'<meta name="x" content="0; url=/about/">'  # no refresh: no address
+    page = b'<meta http-equiv="refresh" content="0; url=/about/">' + other
+    assert _fixed(tmp_path, page) == b'<meta http-equiv="refresh" content="0; url=/harbour/about/">' + other
