@@ -171,7 +171,10 @@ def replace_removed_features(site_root: Path) -> list[str]:
         keys.add(found.group(1).decode().lower())
         return b"site.Params." + CONFIG_TABLE.encode() + b"." + found.group(1).lower()
 
-    for path in templates(layout_roots(site_root)):
+    roots = layout_roots(site_root)
+    nested = _nested_partials(roots)
+    data = _data_fields(roots)
+    for path in templates(roots):
         try:
             text = path.read_bytes()
         except OSError:
@@ -180,13 +183,15 @@ def replace_removed_features(site_root: Path) -> list[str]:
             continue
         changed = text
         for pattern, replacement, name, _ in REPLACEMENTS:
-            if name == PREFIXED_PARTIAL and not PREFIX_WRITTEN.search(text):
+            if name == PREFIXED_PARTIAL and (nested or not PREFIX_WRITTEN.search(text)):
+                continue
+            if name.lstrip(".") in data:  # a data file's own field (`{{ range hugo.Data.x }}{{ .IsDraft }}`)
                 continue
             changed, count = pattern.subn(replacement, changed)
             where = path.relative_to(site_root).as_posix()
             if count and where not in used.setdefault(name, []):
                 used[name].append(where)
-        changed, names = _page_file_fields(changed)
+        changed, names = _page_file_fields(changed, skip=data)
         for name in names:
             used.setdefault(name, []).append(path.relative_to(site_root).as_posix())
         changed, count = _parenthesize_returns(changed)
@@ -200,6 +205,44 @@ def replace_removed_features(site_root: Path) -> list[str]:
     tables = [name.lower() for name in TABLES if f".Site.{name}" in used]
     given = _give_config(site_root, tables, sorted(keys)) if tables or keys else None
     return [_note(name, files, given) for name, files in used.items()]
+
+
+#: The removed fields a data file may hold under the same name: none of them is rewritten then.
+DATA_FIELDS = ("IsDraft", "UniqueID", "LogicalName")
+#: How much of the data files is read to find them.
+MAX_DATA_BYTES = 4 * 1024 * 1024
+
+
+def _nested_partials(roots: list[Path]) -> bool:
+    """Whether a partial is kept in a `partials/` folder of the partials (`partials/partials/box.html`):
+    `partial "partials/box.html"` then names it, as Hugo reads it now, and is no old form."""
+    return any(
+        (root / "layouts" / folder / "partials").is_dir()
+        for root in roots
+        for folder in ("partials", "_partials")
+    )
+
+
+def _data_fields(roots: list[Path]) -> frozenset[str]:
+    """The `DATA_FIELDS` the site's (or its themes') data files name as keys of their own."""
+    found: set[str] = set()
+    budget = MAX_DATA_BYTES
+    for root in roots:
+        data = root / "data"
+        if not data.is_dir() or data.is_symlink():
+            continue
+        for path in data.rglob("*"):
+            if budget <= 0 or len(found) == len(DATA_FIELDS):
+                return frozenset(found)
+            if path.is_symlink() or not path.is_file():
+                continue
+            try:
+                text = path.read_bytes()[:budget]
+            except OSError:
+                continue
+            budget -= len(text)
+            found.update(name for name in DATA_FIELDS if name.encode() in text)
+    return frozenset(found)
 
 
 def _parenthesize_returns(text: bytes) -> tuple[bytes, int]:
@@ -274,14 +317,15 @@ def _rewritten_page_field(found: re.Match[bytes], spans: list[tuple[int, int]], 
 FILE_VARIABLE = re.compile(rb"\$(\w+)\s*:?=\s*[$\w.]*\.File\b(?!\.)")
 
 
-def _page_file_fields(text: bytes) -> tuple[bytes, list[str]]:
-    """`text` with a page's `.UniqueID` and `.LogicalName` read from its file; the fields replaced."""
+def _page_file_fields(text: bytes, skip: frozenset[str] = frozenset()) -> tuple[bytes, list[str]]:
+    """`text` with a page's `.UniqueID` and `.LogicalName` read from its file (but the fields in
+    `skip`, a data file's own); the fields replaced."""
     spans = _file_dot_spans(text)
     files = {found.group(1) for found in FILE_VARIABLE.finditer(text)}
     names: list[str] = []
 
     def replace(found: re.Match[bytes]) -> bytes:
-        if not _rewritten_page_field(found, spans, files):
+        if found.group(2).decode() in skip or not _rewritten_page_field(found, spans, files):
             return found.group(0)
         if (name := "." + found.group(2).decode()) not in names:
             names.append(name)

@@ -409,3 +409,26 @@ def test_a_vendored_modules_own_example_site_is_neither_rewritten_nor_noted(tmp_
     assert note.startswith(f"{module}/layouts/partials/style.html uses resources.ToCSS")
     assert (source / module / "exampleSite/layouts/index.html").read_text() == old
     assert "css.Sass" in (source / module / "layouts/partials/style.html").read_text()
+
+
+def test_what_works_on_hugo_today_is_left_as_written(tmp_path: Path) -> None:
+    """A data file's own `UniqueID`, `IsDraft` and `LogicalName` were read as a page's removed fields
+    (and came out empty), and `partial "partials/box.html"` lost its folder where the site keeps a
+    partial in `partials/partials/` (a different partial was shown); each with a false note."""
+    home = (
+        b'<ul id="data">{{ range hugo.Data.items }}<li>{{ .UniqueID }}|{{ .IsDraft }}|{{ .LogicalName }}</li>'
+        b'{{ end }}</ul><div id="nested">{{ partial "partials/box.html" . }}</div>'
+    )
+    files = {
+        "hugo.toml": b'title = "x"\n',
+        "data/items.yaml": b"- UniqueID: abc123\n  IsDraft: 'no'\n  LogicalName: logo.png\n",
+        "layouts/home.html": home,
+        "layouts/_partials/box.html": b"outer box",
+        "layouts/_partials/partials/box.html": b"nested box",
+    }
+    source = write_tree(tmp_path / "site", files)
+    assert replace_removed_features(source) == []
+    assert (source / "layouts/home.html").read_bytes() == home
+    build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    page = (tmp_path / "public/index.html").read_text()
+    assert "<li>abc123|no|logo.png</li>" in page and '<div id="nested">nested box</div>' in page
