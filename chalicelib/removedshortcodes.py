@@ -51,8 +51,10 @@ this site's builds may not; the post is a link instead. */ -}}
 {{- $user := cond .IsNamedParams (.Get "user") "" }}
 {{- $id := cond .IsNamedParams (.Get "id") (.Get 0) }}
 {{- $allow := "the site's operator allows it: `presslift site update SITE --remote-hosts publish.x.com`" }}
-{{- warnf "%s: the x shortcode fetches from publish.x.com, which this site's builds may not; %s (%s)"
-  .Position "the post is shown as a link" $allow }}
+{{- /* One warning for the site, the same words at every use, which Hugo prints once: each use's own
+     (20 on linkerd.io) said the same. */}}
+{{- warnf "the x shortcode fetches from publish.x.com, which this site's builds may not; %s (%s)"
+  "each post is shown as a link" $allow }}
 <p class="tweet"><a href="https://x.com/{{ or $user "i" }}/status/{{ $id }}">
 {{- with $user }}Post by @{{ . }}{{ else }}Post {{ $id }}{{ end }} on X</a></p>
 """
@@ -61,8 +63,8 @@ _VIMEO = """{{- /* Presslift: Hugo's vimeo_simple shortcode fetches the video's 
 it builds, which this site's builds may not; the video is a link instead. */ -}}
 {{- $id := cond .IsNamedParams (.Get "id") (.Get 0) }}
 {{- $allow := "the site's operator allows it: `presslift site update SITE --remote-hosts vimeo.com`" }}
-{{- warnf "%s: the vimeo_simple shortcode fetches from vimeo.com, which this site's builds may not; %s (%s)"
-  .Position "the video is shown as a link" $allow }}
+{{- warnf "the vimeo_simple shortcode fetches from vimeo.com, which this site's builds may not; %s (%s)"
+  "each video is shown as a link" $allow }}
 <p class="vimeo"><a href="https://vimeo.com/{{ $id }}">Video {{ $id }} on Vimeo</a></p>
 """
 

@@ -446,9 +446,9 @@ def test_a_site_using_a_shortcode_hugo_removed_builds_with_a_link_and_a_warning(
     ]
     assert warnings == [  # in the page's order, as Hugo said them
         '"content/posts/news.md:7:1": Hugo removed its tweet shortcode; the post is shown as a link',
-        '"content/posts/news.md:11:1": the x shortcode fetches from publish.x.com, which this site\'s builds '
-        "may not; the post is shown as a link (the site's operator allows it: `presslift site update "
-        "gitsite --remote-hosts publish.x.com`)",
+        "the x shortcode fetches from publish.x.com, which this site's builds may not; each post is shown "
+        "as a link (the site's operator allows it: `presslift site update gitsite --remote-hosts "
+        "publish.x.com`)",
     ]
     page = fetch(run["urls"]["staging"] + "posts/news/")[1]
     assert '<a href="https://x.com/harbour/status/1453110110599868418">Post by @harbour on X</a>' in page

@@ -110,11 +110,24 @@ def test_shortcodes_that_fetch_from_a_host_not_allowed_are_links_with_a_warning(
     assert '<a href="https://vimeo.com/48912912">Video 48912912 on Vimeo</a>' in page
     said = warning_lines(done.log, source)
     assert (
-        '"content/fetching.md:4:1": the x shortcode fetches from publish.x.com, which this site\'s builds '
-        "may not; the post is shown as a link (the site's operator allows it: `presslift site update "
-        "SITE --remote-hosts publish.x.com`)"
+        "the x shortcode fetches from publish.x.com, which this site's builds may not; each post is shown "
+        "as a link (the site's operator allows it: `presslift site update SITE --remote-hosts publish.x.com`)"
     ) in said
     assert not [line for line in said if "access denied" in line]
+
+
+def test_a_host_not_allowed_is_one_warning_however_many_posts_use_it(tmp_path: Path) -> None:
+    """Twenty posts on X were twenty warnings saying the same (linkerd.io's), before the site's own."""
+    posts = "".join(f'{{{{< x user="harbour" id="14531101105998684{n:02}" >}}}}\n' for n in range(20))
+    source = site(
+        tmp_path, {"content/many.md": f"---\ntitle: Many\n---\n{posts}", "content/other.md": FETCHING}
+    )
+    add_removed_shortcodes(source)
+    done = build_site(source, tmp_path / "public", base_url="https://example.test/", work_dir=tmp_path / "w")
+    said = warning_lines(done.log, source)
+    assert len([line for line in said if "the x shortcode fetches" in line]) == 1
+    assert done.log.count("the x shortcode fetches") == 1  # Hugo prints the same words once
+    assert (tmp_path / "public/many/index.html").read_text().count("on X</a>") == 20
 
 
 def test_a_name_a_template_calls_as_hugos_own_gets_no_stand_in(tmp_path: Path) -> None:
