@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chalicelib.wordpress.churchevents import EVENT as CHURCH_EVENT
+from chalicelib.wordpress.churchevents import church_event, sermon_media_note
 from chalicelib.wordpress.wxr import Item
 
 EVENT = "tribe_events"
@@ -60,7 +62,11 @@ class EventPlaces:
             }
 
     def event(self, item: Item, warn: Callable[[str, str], None]) -> dict[str, Any] | None:
-        """The `event` front matter of a `tribe_events` item; None for any other item."""
+        """The `event` front matter of a `tribe_events` item (or Church Theme Content's `ctc_event`);
+        None for any other item."""
+        if item.type == CHURCH_EVENT:
+            return church_event(item, warn)
+        sermon_media_note(item, warn)
         if item.type != EVENT:
             return None
         meta = item.meta

@@ -93,3 +93,50 @@ def test_a_recurring_event_is_named_and_other_items_have_no_event(places: EventP
     }
     assert notes == [("event-recurrence", "a recurring event: its page keeps its first date only")]
     assert places.event(item("post", 2, meta), lambda *n: None) is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        (
+            {
+                "_ctc_event_start_date": "2023-07-02",
+                "_ctc_event_start_time": "09:30",
+                "_ctc_event_end_date": "2023-07-02",
+                "_ctc_event_end_time": "11:00",
+                "_ctc_event_venue": "Cathedral",
+                "_ctc_event_address": "Street 123, Reykjavik",
+            },
+            {
+                "start": "2023-07-02T09:30:00",
+                "end": "2023-07-02T11:00:00",
+                "venue": {"name": "Cathedral", "address": "Street 123, Reykjavik"},
+            },
+        ),
+        (
+            {"_ctc_event_start_date": "2023-12-24", "_ctc_event_end_date": "2023-12-26"},
+            {"start": "2023-12-24", "end": "2023-12-26", "all_day": True},
+        ),
+        ({"_ctc_event_start_date": "someday", "_ctc_event_venue": "Hall"}, None),
+    ],
+)
+def test_a_church_theme_contents_event_keeps_when_and_where(
+    meta: dict[str, str], expected: dict[str, object] | None
+) -> None:
+    """A church theme's demo lost every event's date, time, venue and address, without a word."""
+    warned: list[tuple[str, str]] = []
+    found = EventPlaces().event(
+        item("ctc_event", 380, meta), lambda code, message: warned.append((code, message))
+    )
+    assert found == expected and warned == []
+
+
+def test_a_recurring_church_event_and_a_sermons_media_are_named() -> None:
+    warned: list[tuple[str, str]] = []
+    places = EventPlaces()
+    meta = {"_ctc_event_start_date": "2023-07-02", "_ctc_event_recurrence": "weekly"}
+    assert places.event(item("ctc_event", 1, meta), lambda c, m: warned.append((c, m))) is not None
+    sermon = {"_ctc_sermon_pdf": "https://old.example/wp-content/uploads/s.pdf", "_ctc_sermon_audio": ""}
+    assert places.event(item("ctc_sermon", 2, sermon), lambda c, m: warned.append((c, m))) is None
+    assert [code for code, _ in warned] == ["event-recurrence", "sermon-media"]
+    assert "pdf https://old.example/wp-content/uploads/s.pdf" in warned[1][1] and "audio" not in warned[1][1]
