@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 from chalicelib.wordpress.wxr import Item
 
+T = TypeVar("T")
 EVENT = "ctc_event"
 SERMON = "ctc_sermon"
 SERMON_MEDIA = ("audio", "video", "pdf")
@@ -59,21 +60,22 @@ def church_event(item: Item, warn: Callable[[str, str], None]) -> dict[str, Any]
 
 def _date(text: str) -> date | None:
     text = text.strip()
-    if not _DATE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    return _parsed(date.fromisoformat, text) if _DATE.fullmatch(text) else None
 
 
 def _time(text: str) -> time | None:
     text = text.strip()
-    if not _TIME.fullmatch(text):
-        return None
+    return (
+        _parsed(time.fromisoformat, text.zfill(len(text) + 1) if len(text) == 4 else text)
+        if _TIME.fullmatch(text)
+        else None
+    )
+
+
+def _parsed(parse: Callable[[str], T], text: str) -> T | None:
     try:
-        return time.fromisoformat(text.zfill(5) if len(text) == 4 else text)
-    except ValueError:
+        return parse(text)
+    except ValueError:  # a month 13, an hour 25
         return None
 
 
