@@ -123,7 +123,11 @@ def test_a_refusal_is_not_retried(clients: dict[str, Any], no_backoff: list[floa
     ("files", "options", "message"),
     [
         ({}, {}, r"no index\.html"),
-        ({"index.html": "gutted"}, {}, r"would delete 7 of the 8 live objects"),
+        (
+            {"index.html": "gutted"},
+            {},
+            r"would delete 7 of the 8 live objects",
+        ),
         (
             dict(SITE_V1, **{"index.html": "x"}) | {f"new{i}.css": "" for i in range(0)},
             {"max_deletes": -0},
@@ -147,7 +151,7 @@ def test_empty_or_gutted_builds_are_refused_and_the_site_is_untouched(
     if message is None:
         assert publish(s3, tmp_path / "next", manifest, **options).summary["refusals"] == []
         return
-    with pytest.raises(PublishError, match=rf"{message}.*Nothing was changed.*force"):
+    with pytest.raises(PublishError, match=rf"{message}.*Nothing was changed.*--allow-deletes"):
         publish(s3, tmp_path / "next", manifest, **options)
     assert bucket_contents(s3) == before
 
