@@ -43,6 +43,16 @@ def cmd_up(args: argparse.Namespace) -> int:
         for link in email.links:
             console.print(f"   {escape(link)}", highlight=False)
 
+    unused = [name for name, given in (("--fresh", args.fresh), ("--github", args.github)) if given]
+    if args.packaged and unused:
+        # They were dropped without a word: no local GitHub started, and the banner named GitHub's own.
+        what = f"{unused[0]} is an option" if len(unused) == 1 else f"{' and '.join(unused)} are options"
+        err.print(
+            f"[red]error:[/red] {what} of the local cloud, which --packaged does not run: "
+            "start the local cloud without --packaged to use them",
+            highlight=False,
+        )
+        return 2
     _stop_on_signals()
     if args.packaged:
         from presslift.localcloud.packaged.cloud import PackagedCloud, PackagedOptions

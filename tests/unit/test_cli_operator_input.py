@@ -44,6 +44,8 @@ def test_a_bad_setting_is_one_line(env: dict[str, str], said: str) -> None:
         (["site", "update", "x", "--previews", "--no-previews"], "ask opposite things: give one"),
         (["publish", "x", "prod", "--list"], "--list prints the plan of a --dry-run and publishes nothing"),
         (["convert", "export.xml", "--out", ""], "argument --out: an empty path"),
+        # dropped without a word: no local GitHub started
+        (["up", "--packaged", "--github", "."], "--github is an option of the local cloud, which --packaged"),
     ],
 )
 def test_a_flag_that_cannot_mean_what_it_says_is_refused(argv: list[str], said: str) -> None:
