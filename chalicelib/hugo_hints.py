@@ -387,8 +387,28 @@ def _resource_hint(log: str) -> str:
     return ""
 
 
+_GETENV = re.compile(
+    r'access denied: "([^"\n]{1,100})" is not whitelisted in policy "security\.funcs\.getenv"'
+)
+
+
+def _getenv_hint(log: str) -> str:
+    """A template that reads an environment variable the build does not allow (a Netlify `CONTEXT`)."""
+    if found := _GETENV.search(log):
+        name = found.group(1)
+        return (
+            f"a template reads the environment variable {name} (getenv), which Presslift's builds allow "
+            "only for HUGO_* names and those the site's config allows under security.funcs.getenv (never "
+            f"a secret's), and where the build has no {name}: allow it in the site's config (getenv = "
+            f"['^HUGO_', '^{name}$'] under [security.funcs]), where it reads as empty, or give the "
+            "template a default"
+        )
+    return ""
+
+
 _CHECKS = (
     _git_info_hint,
+    _getenv_hint,
     _resource_hint,
     _program_hint,
     _remote_hint,

@@ -1,6 +1,8 @@
-"""A site that turns Hugo's inline shortcodes on keeps their output (linkerd.io's release list was
+"""What the site's templates may do under the build's security policy, and what it says when they may
+not. A site that turns Hugo's inline shortcodes on keeps their output (linkerd.io's release list was
 published empty, without a word); one that does not, as Hugo's default, shows none. They run under
-the same security policy as the site's templates: no programs, no remote hosts, no secrets."""
+the same policy as the site's templates: no programs, no remote hosts, no secrets. An environment
+variable the policy does not allow is explained, with what to write in the site's config."""
 
 from __future__ import annotations
 
@@ -48,3 +50,21 @@ def test_an_inline_shortcode_reads_no_secret(tmp_path: Path, monkeypatch: pytest
         assert "do-not-show" not in str(exc)
         return
     assert "do-not-show" not in (tmp_path / "public/leak/index.html").read_text()
+
+
+def test_an_environment_variable_the_build_does_not_allow_is_explained(tmp_path: Path) -> None:
+    """A Netlify site's `getenv "CONTEXT"` failed with Hugo's line alone, cut at "the current security
+    configuration is:"; allowed in the site's own config, it reads as empty and the site builds."""
+    files = {
+        "hugo.toml": b'title = "x"\n',
+        "layouts/home.html": b'<p>{{ getenv "CONTEXT" | default "local" }}</p>',
+        "content/_index.md": b"---\ntitle: Home\n---\n",
+    }
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as refused:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert "reads the environment variable CONTEXT (getenv)" in str(refused.value)
+    assert "getenv = ['^HUGO_', '^CONTEXT$'] under [security.funcs]" in str(refused.value)
+    (source / "hugo.toml").write_bytes(b"title = \"x\"\n[security.funcs]\ngetenv = ['^HUGO_', '^CONTEXT$']\n")
+    build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert "<p>local</p>" in (tmp_path / "public/index.html").read_text()
