@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -26,6 +27,9 @@ BAD_CREDENTIALS = frozenset(
         "InvalidToken",
     }
 )
+#: An error's code and message in an XML body (`<Code>InvalidClientTokenId</Code>`).
+XML_CODE = re.compile(r"<Code>([^<]{1,100})</Code>")
+XML_MESSAGE = re.compile(r"<Message>([^<]{0,300})</Message>")
 MISSING = frozenset(
     {
         "ResourceNotFoundException",
@@ -81,6 +85,12 @@ def explain(exc: BaseException) -> Failure | None:
     if isinstance(exc, boto.ClientError):
         error = exc.response.get("Error", {})
         code, message = str(error.get("Code", "")), str(error.get("Message", ""))
+        if code.isdigit() and (inner := XML_CODE.search(message)):
+            # An error body botocore could not read (XML to a JSON service, as IAM refusals come from
+            # the packaged local cloud): its code and message, never the raw XML over two lines.
+            code = inner.group(1)
+            said = XML_MESSAGE.search(message)
+            message = said.group(1) if said else ""
         operation = exc.operation_name
         if code in REFUSED:
             who = os.environ.get("AWS_PROFILE") or "your credentials"
@@ -89,7 +99,10 @@ def explain(exc: BaseException) -> Failure | None:
                 "(README, Security model)"
             )
         if code in BAD_CREDENTIALS:
-            return Failure(f"AWS did not accept your credentials ({code}): check --profile or renew them")
+            return Failure(
+                f"AWS did not accept your credentials ({code}): check --profile or renew them (against "
+                "`presslift up --packaged`, export the operator keys its banner printed)"
+            )
         if code in MISSING:
             return Failure(
                 f"{operation}: {message or code}; is the stack deployed (`make deploy`), the --stage right?"

@@ -91,3 +91,19 @@ def test_names_from_outside_cannot_drive_the_operators_terminal() -> None:
     assert "\x1b" not in out.getvalue() and "\x9b" not in out.getvalue() and "\x07" not in out.getvalue()
     assert "imports/a\\x1b[31mRED\\x1b[1A\\x1b[2KB.xml\\x9b1m" in out.getvalue()
     assert "build line\nnext\\x07" in out.getvalue()
+
+
+def test_an_error_body_botocore_could_not_read_is_one_line_with_what_to_do() -> None:
+    # The packaged local cloud's IAM refusal is XML to DynamoDB's JSON protocol: the operator saw
+    # "AWS Query failed (403): <?xml ...>" over two lines, and nothing about what to do.
+    from botocore.exceptions import ClientError
+
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Code>InvalidClientTokenId</Code>'
+        "<Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>"
+    )
+    exc = ClientError({"Error": {"Code": "403", "Message": body}}, "Query")
+    failure = explain(exc)
+    assert failure is not None and "\n" not in failure.message and "<" not in failure.message
+    assert failure.message.startswith("AWS did not accept your credentials (InvalidClientTokenId)")
+    assert "presslift up --packaged" in failure.message
