@@ -53,6 +53,8 @@ T = TypeVar("T")
 #: The status of an item with neither `<wp:post_type>` nor `<wp:status>`.
 UNTYPED = "untyped"
 VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
+#: WordPress's item fields, as a tool that dropped their `wp:` prefix writes them.
+WP_FIELDS_BARE = frozenset({"post_id", "post_type", "post_name", "post_date", "status", "post_parent"})
 
 
 # An export names a few dozen tags, each thousands of times: their (namespace, name) split is
@@ -356,7 +358,15 @@ class ExportReader:
         if not version:
             writes_wp = item is not None and any(str(child.tag).startswith("wp:") for child in item)
             undeclared = f" (it writes wp: without declaring it: {DECLARE_WP})" if writes_wp else ""
-            if item is not None and not writes_wp and any(str(child.tag) == "pubDate" for child in item):
+            bare = {str(child.tag) for child in item} & WP_FIELDS_BARE if item is not None else set()
+            if bare:
+                # Re-serialized by a tool that dropped the prefixes: `<post_type>`, `<wxr_version>`.
+                first = sorted(bare)[0]
+                undeclared = (
+                    f" (its items have WordPress's fields without their wp: prefix, <{first}>: a tool "
+                    "rewrote the file; export it again with Tools > Export in WordPress's admin)"
+                )
+            elif item is not None and not writes_wp and any(str(child.tag) == "pubDate" for child in item):
                 undeclared = (
                     " (it reads like the site's RSS feed, which holds only its latest posts: export the "
                     "whole site with Tools > Export in WordPress's admin)"

@@ -255,3 +255,16 @@ def test_a_sites_rss_feed_given_as_the_export_is_named_so_with_the_way_out(tmp_p
     )
     assert "no <wp:wxr_version> (it reads like the site's RSS feed" in message
     assert "Tools > Export" in message
+
+
+def test_an_export_a_tool_stripped_of_its_wp_prefixes_is_named_so(tmp_path):
+    """A real export re-serialized without its `wp:` prefixes (`<post_type>`) was refused as "like the
+    site's RSS feed, which holds only its latest posts": the advice was right, the diagnosis not."""
+    message = refusal(
+        tmp_path,
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>S</title>'
+        "<wxr_version>1.2</wxr_version>\n<item><title>Hello</title><pubDate>Mon, 06 May 2024</pubDate>"
+        "<post_id>5</post_id><post_type>post</post_type><status>publish</status></item></channel></rss>",
+    )
+    assert "without their wp: prefix, <post_id>: a tool rewrote the file" in message
+    assert "RSS feed" not in message and "Tools > Export" in message
