@@ -41,7 +41,7 @@ from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.patterns import Patterns
 from chalicelib.wordpress.plaintext import plain, plain_start
 from chalicelib.wordpress.plan import Placement, Plan, Planner
-from chalicelib.wordpress.plannotes import report_placement_notes
+from chalicelib.wordpress.plannotes import report_placement_notes, report_renamed_slugs
 from chalicelib.wordpress.players import enclosure, enclosure_player
 from chalicelib.wordpress.polylang import multilingual_note
 from chalicelib.wordpress.portable import PortableLayouts, shortcodes_called
@@ -55,7 +55,6 @@ from chalicelib.wordpress.slugs import (
     fit_segment,
     fits_as_folder,
     hugo_term_path,
-    renamed_slug_note,
 )
 from chalicelib.wordpress.statuses import unknown_status_note
 from chalicelib.wordpress.variations import VARIATION, Variation, listed, read_variation, settle_variations
@@ -163,8 +162,7 @@ class Conversion:
             )
         if plan.languages:
             self.report.warn("multilingual", multilingual_note(plan.languages))
-        for item_id, wanted, slug in plan.renamed:
-            self.report.warn("duplicate-slug", renamed_slug_note(wanted, slug), f"{item_id}")
+        report_renamed_slugs(plan, self.report)
         self.plan = plan
         self.media.gather(plan)
         drop_aliases_over_files(plan, plan.sitemap.local_files or set())

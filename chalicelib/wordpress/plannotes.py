@@ -11,6 +11,7 @@ from __future__ import annotations
 from chalicelib.wordpress.aliasdrops import nested_rules
 from chalicelib.wordpress.plan import Plan
 from chalicelib.wordpress.report import ConversionReport
+from chalicelib.wordpress.slugs import renamed_slug_note, slugify
 
 
 def report_placement_notes(plan: Plan, report: ConversionReport) -> None:
@@ -53,3 +54,23 @@ def report_placement_notes(plan: Plan, report: ConversionReport) -> None:
             " its page is not published); no redirect made",
             first,
         )
+
+
+def report_renamed_slugs(plan: Plan, report: ConversionReport) -> None:
+    """One `duplicate-slug` warning per item written under another slug, naming it as other warnings
+    name items (`post 235`) and the item that has its slug (it was a bare id, and said only "taken")."""
+    for item_id, wanted, slug in plan.renamed:
+        placed = plan.placements.get(item_id)
+        holder = next(
+            (
+                other
+                for other in plan.placements.values()
+                if placed is not None
+                and other.id != item_id
+                and other.section == placed.section
+                and other.slug == slugify(wanted)
+            ),
+            None,
+        )
+        note = renamed_slug_note(wanted, slug) + (f" ({holder.type} {holder.id} has it)" if holder else "")
+        report.warn("duplicate-slug", note, f"{placed.type} {item_id}" if placed else str(item_id))

@@ -330,3 +330,14 @@ def test_an_id_that_is_no_number_is_named_and_the_first_of_two_ids_is_the_items(
     (note,) = [w.message for w in report.warnings if w.code == "missing-id"]
     assert note.startswith("<wp:post_id> 'how-i-started-docker' is not a number; written with the new id")
     assert frontmatter.load(tmp_path / "site/content/posts/twice/index.md")["wordpress_id"] == 7
+
+
+def test_a_renamed_slug_names_its_item_and_the_one_that_has_the_slug(tmp_path):
+    export = write_export(
+        tmp_path / "export.xml",
+        [item("First", post_id=235, slug="news"), item("Second", post_id=1317, slug="news")],
+    )
+    report = convert_export(export, tmp_path / "site")
+    (warning,) = [w for w in report.warnings if w.code == "duplicate-slug"]
+    assert warning.item == "post 1317"
+    assert warning.message == "slug 'news' was taken; written as 'news-2' (post 235 has it)"
