@@ -359,7 +359,10 @@ class Planner:
             plan.sitemap.is_old_site,
             base,
         )
-        for light in self._items:
+        # Published items claim their slugs first: a draft has none in WordPress (an empty post_name,
+        # its title's slug here) and took a published page's, whose old address then answered nothing.
+        claiming = sorted(self._items, key=lambda light: statuses[light.id] not in ("published", "future"))
+        for light in claiming:
             if light.id not in written:
                 continue
             if light.type == "page":
@@ -416,6 +419,7 @@ class Planner:
             for old_path in light.renamed_paths:
                 if old_path != url and old_path not in placement.aliases:
                     placement.aliases.append(old_path)
+        plan.placements = {item.id: plan.placements[item.id] for item in self._items if item.id in written}
         if posts_page := choose_posts_page(plan, self._posts_pages, front, sum(plan.author_posts.values())):
             take_posts_page(plan, posts_page, by_id[posts_page].slug)
         # A published item's own address stays its own when another item was renamed away from it or

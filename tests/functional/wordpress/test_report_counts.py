@@ -341,3 +341,21 @@ def test_a_renamed_slug_names_its_item_and_the_one_that_has_the_slug(tmp_path):
     (warning,) = [w for w in report.warnings if w.code == "duplicate-slug"]
     assert warning.item == "post 1317"
     assert warning.message == "slug 'news' was taken; written as 'news-2' (post 235 has it)"
+
+
+def test_a_published_page_keeps_its_slug_from_a_draft_before_it(tmp_path):
+    """A draft page titled "About" (no post_name, as WordPress keeps drafts) came first in the export
+    and took /about/; the published page went to /about-2/ and its old address answered nothing."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item("About", post_id=30, post_type="page", status="draft"),
+            item("About", post_id=31, post_type="page", slug="about", link="https://old.example/about/"),
+        ],
+    )
+    report = convert_export(export, tmp_path / "site")
+    content = tmp_path / "site/content"
+    assert frontmatter.load(content / "about/index.md")["wordpress_id"] == 31
+    assert frontmatter.load(content / "about-2/index.md")["draft"] is True
+    (warning,) = [w for w in report.warnings if w.code == "duplicate-slug"]
+    assert warning.item == "page 30"
