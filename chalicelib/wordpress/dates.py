@@ -85,6 +85,25 @@ def from_pubdate(value: str) -> tuple[str, str]:
     return local, gmt
 
 
+#: The widest UTC offsets there are (Kiribati's +14, Baker Island's -12), as hours.
+MAX_OFFSET_HOURS = 14
+
+
+def gmt_from_pubdate(local: str, pubdate: str) -> str:
+    """The GMT field of an item that has `<wp:post_date>` (`local`) but no `<wp:post_date_gmt>`, read
+    off its `<pubDate>`: WordPress writes the instant there in GMT (+0000), and other writers in the
+    site's own offset (`+0900`), either of which names it. "" when the pubDate is unreadable or not
+    within a UTC offset of `local` (a draft's `-0001` year)."""
+    _, gmt = from_pubdate(pubdate)
+    if not gmt or not local:
+        return ""
+    try:
+        apart = datetime.strptime(local, WP_FORMAT) - datetime.strptime(gmt, WP_FORMAT)
+    except ValueError:
+        return ""
+    return gmt if abs(apart.total_seconds()) <= MAX_OFFSET_HOURS * 3600 else ""
+
+
 # JavaScript's Date.prototype.toString(), which some WXR writers put in <wp:post_date>:
 # "Wed Jul 22 2015 15:05:08 GMT+0200 (Central European Summer Time)".
 _JS_DATE = re.compile(

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from chalicelib.errors import ConversionError
-from chalicelib.wordpress.dates import from_pubdate, wordpress_dates
+from chalicelib.wordpress.dates import from_pubdate, gmt_from_pubdate, wordpress_dates
 from chalicelib.wordpress.encoding import utf8_source
 from chalicelib.wordpress.wxrrecords import Author as Author
 from chalicelib.wordpress.wxrrecords import Comment as Comment
@@ -295,6 +295,9 @@ def _item(el: Any) -> Item:
     date, date_gmt = wordpress_dates(wp("post_date"), wp("post_date_gmt"))
     if not date and not date_gmt and values.get("pubDate", "").strip():
         date, date_gmt = from_pubdate(values["pubDate"])
+    elif date and not date_gmt and values.get("pubDate", "").strip():
+        # A writer that left out post_date_gmt (a Jekyll export's: 22 Korean posts went out 9 h off)
+        date_gmt = gmt_from_pubdate(date, values["pubDate"])
     modified, modified_gmt = wordpress_dates(wp("post_modified"), wp("post_modified_gmt"))
 
     return Item(

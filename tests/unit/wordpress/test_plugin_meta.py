@@ -2,7 +2,7 @@
 
 import pytest
 
-from chalicelib.wordpress.dates import from_pubdate, iso_date
+from chalicelib.wordpress.dates import from_pubdate, gmt_from_pubdate, iso_date
 from chalicelib.wordpress.phpdata import NotPhpData, php_unserialize
 from chalicelib.wordpress.products import product_params
 from chalicelib.wordpress.seo import SeoFacts, expand, seo_params
@@ -126,3 +126,17 @@ def test_a_simple_products_empty_attributes_are_no_loss():
 
 def test_other_types_are_not_products():
     assert product_params("post", {"_sku": "X"}, [Term("pa_color", "red", "Red")], lambda _: "") is None
+
+
+@pytest.mark.parametrize(
+    ("local", "pubdate", "gmt"),
+    [
+        ("2017-06-14 09:00:00", "Wed, 14 Jun 2017 09:00:00 +0900", "2017-06-14 00:00:00"),  # a Jekyll export
+        ("2017-06-14 09:00:00", "Wed, 14 Jun 2017 07:00:00 +0000", "2017-06-14 07:00:00"),  # WordPress's
+        ("2017-06-14 09:00:00", "Mon, 30 Nov -0001 00:00:00 +0000", ""),  # a draft's
+        ("2017-06-14 09:00:00", "Fri, 14 Jun 2019 09:00:00 +0000", ""),  # no offset is two years
+    ],
+)
+def test_an_item_without_its_gmt_date_takes_it_from_its_pubdate(local: str, pubdate: str, gmt: str) -> None:
+    """Twenty-two Korean posts whose export left out post_date_gmt went out nine hours off."""
+    assert gmt_from_pubdate(local, pubdate) == gmt
