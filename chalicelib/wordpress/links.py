@@ -138,6 +138,11 @@ class Target:
     published: bool
 
 
+#: The old site's own pages the new one answers at the same path: the home's later pages and the
+#: feeds (redirect pages to Hugo's RSS, oldurls.site_feed_paths).
+SITE_PATHS = re.compile(r"^/(?:page/\d{1,5}/|(?:comments/)?feed/(?:rss2/|rss/|atom/|rdf/)?)$")
+
+
 @dataclass
 class SiteMap:
     hosts: set[str] = field(default_factory=set)
@@ -154,6 +159,9 @@ class SiteMap:
     origin: str = ""  # the old site's root URL: where a site-root media path it lacks still lives
     # Referenced uploads the new site lacks, kept at their old URL: rel -> that URL (each is reported).
     kept_remote: dict[str, str] = field(default_factory=dict)
+    # The old site's own path ("/blog" for a site at https://ex.com/blog): its home and its archives
+    # are below it, and the new site's root takes its place.
+    base: str = ""
 
     def add_host(self, url: str) -> None:
         host = url_host(url)
@@ -227,12 +235,16 @@ class SiteMap:
                 if target is not None and target.published:
                     return target.url + fragment
         path = url_path(url)
-        if path == "/" and not parts.query:
-            return "/" + fragment
+        base = self.base
+        below = path[len(base) :] or "/" if base and (path == base or path.startswith(base + "/")) else path
+        if below == "/" and (not parts.query or set(query) == {"s"}):  # the old home, or its search
+            return "/" + (f"?{parts.query}" if parts.query else "") + fragment
         target = self.by_path.get(path)
         if target is not None and target.published:
             return target.url + fragment
-        return self._archive_url(path, fragment)
+        if SITE_PATHS.match(below) and not parts.query:  # the new site answers them too
+            return below + fragment
+        return self._archive_url(below, fragment)
 
     def _archive_url(self, path: str, fragment: str) -> str | None:
         segments = [s for s in path.split("/") if s]

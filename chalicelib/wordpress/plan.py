@@ -259,6 +259,7 @@ class Planner:
             plan.sitemap.add_host(site.base_site_url)
         if self._offsets:
             plan.offset = sorted(self._offsets.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        plan.sitemap.base = site_base_path(site)
         self._place_items()
         self._place_terms()
         self._place_language_lists()
@@ -299,6 +300,9 @@ class Planner:
             page.aliases += [later for alias in page.aliases for later in archive_page_paths(alias, posts)]
             page.aliases += day_paths(page.folder, self._archive_days.get(page.folder, set()), front)
             plan.term_pages[(plural, page.folder)] = page
+            listed = Target(f"/{plural}/{page.folder}/", f"/{plural}/{page.folder}", True)
+            for alias in page.aliases:  # a link to /2024/05/ leads to the month's page, as its alias does
+                plan.sitemap.by_path.setdefault(plan.sitemap.base + alias, listed)
 
     def _section_for(self, item_type: str) -> str:
         options = self.plan.options

@@ -168,3 +168,20 @@ def test_a_menus_own_path_on_the_old_site_is_served_below_the_sub_path(tmp_path)
     assert 'url = "/type/audio/#top"' in (site / "hugo.toml").read_text()
     public, _ = build_with_log(site, tmp_path, BASE_URL)
     assert f'href="{BASE_PATH}type/audio/#top"' in (public / "index.html").read_text()
+
+
+def test_links_to_the_old_home_archives_and_feeds_of_a_site_at_a_path_lead_to_the_new_ones(tmp_path):
+    """A site at https://old.example/blog: its home, month archives, feed, later pages and searches,
+    linked in posts and menus, stayed links to the old site (its posts' links were rewritten)."""
+    old = "https://old.example/blog"
+    links = [("", "home"), ("2024/05/", "May"), ("feed/", "feed"), ("page/2/", "older"), ("?s=rye", "search")]
+    body = "<p>" + " ".join(f'<a href="{old}/{path}">{text}</a>' for path, text in links)
+    body += ' <a href="https://old.example/other/">other</a></p>'
+    items = [item("Hello", post_id=1, slug="hello", link="https://old.example/blog/hello/", content=body)]
+    site = tmp_path / "site"
+    convert_export(write_export(tmp_path / "export.xml", items, site="https://old.example/blog"), site)
+    written = (site / "content/posts/hello/index.md").read_text()
+    for link in ("[home](/)", "[May](/archives/2024-05/)", "[feed](/feed/)", "[older](/page/2/)"):
+        assert link in written, link
+    assert "[search](/?s=rye)" in written
+    assert "[other](https://old.example/other/)" in written  # outside the site: as written
