@@ -90,7 +90,9 @@ def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt:
     return converted
 
 
-def _import_run(svc: Services, created: events.ObjectCreated, site: str, name: str) -> Run:
+def _import_run(
+    svc: Services, created: events.ObjectCreated, site: str, name: str, *, newer: bool = True
+) -> Run:
     registered = svc.sites.registration(site)
     return create(
         svc,
@@ -101,6 +103,7 @@ def _import_run(svc: Services, created: events.ObjectCreated, site: str, name: s
             IMPORT_STAGES,
             urls={stage: svc.settings.site_url(registered, stage) for stage in SITE_STAGES},
         ),
+        newer_build=newer,
     )
 
 
@@ -110,8 +113,13 @@ def reject(
     """Move an object that is no export to imports-failed/ with the reason beside it; when its key
     names a site, also record a failed import run for that site, so `presslift runs`, the dashboard
     and the failure email show it. Nothing that arrives vanishes without a trace."""
-    # The run first: by the time the file has left imports/, the run that explains it is there.
-    run = _import_run(svc, created, rejected.site, created.key.rsplit("/", 1)[-1]) if rejected.site else None
+    # The run first: by the time the file has left imports/, the run that explains it is there. It is
+    # no newer build of the site: a stray .txt under imports/SITE/ superseded the site's push or import
+    # in flight. A GitHub site's uploads get no run at all (the reason waits in imports-failed/).
+    named = (
+        rejected.site if rejected.site and svc.sites.registration(rejected.site).source != "github" else None
+    )
+    run = _import_run(svc, created, named, created.key.rsplit("/", 1)[-1], newer=False) if named else None
     moved = quarantine_key(svc.s3, created.bucket, created.key, rejected.reason)
     log.warning("s3://%s/%s rejected (%s); moved to %s", created.bucket, created.key, rejected.reason, moved)
     if run is None:

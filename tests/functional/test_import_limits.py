@@ -146,3 +146,22 @@ def test_the_ingest_queue_imports_from_the_ingest_bucket_only(provisioned: Servi
     finally:
         use_services(None)
     assert provisioned.runs.list(site="demo") == []
+
+
+def test_a_refused_upload_supersedes_nothing_and_a_github_sites_gets_no_run(provisioned: Services) -> None:
+    """A `.txt` dropped under imports/SITE/ made a run of a newer generation, which superseded the
+    site's push or import in flight: anyone who can upload could cancel every build."""
+    from chalicelib.sitemodel import Site
+    from chalicelib.sites import register
+
+    bucket = provisioned.settings.ingest_bucket
+    generation = provisioned.sites.current_generation("demo")
+    provisioned.s3.put_object(Bucket=bucket, Key="imports/demo/notes.txt", Body=b"hi")
+    run = pipeline.start_import(provisioned, ObjectCreated(bucket, "imports/demo/notes.txt"))
+    assert run is not None and run.status == "failed"  # the trace the operator sees, as before
+    assert provisioned.sites.current_generation("demo") == generation
+    register(provisioned, Site("harbour", repo="acme/harbour"))
+    provisioned.s3.put_object(Bucket=bucket, Key="imports/harbour/notes.txt", Body=b"hi")
+    assert pipeline.start_import(provisioned, ObjectCreated(bucket, "imports/harbour/notes.txt")) is None
+    assert provisioned.runs.list(site="harbour") == []
+    assert "imports-failed/harbour/notes.txt" in keys(provisioned, "imports-failed/")
