@@ -17,6 +17,7 @@ from chalicelib.previews import listing
 from chalicelib.previews.registry import Preview
 from chalicelib.services import Services
 from presslift.runlog import _print_json, _print_table
+from presslift.terminal import shown
 
 #: How each preview status is drawn on a terminal.
 STYLES = {"live": "green", "failed": "red", "building": "yellow", "not built": "dim", "removed": "dim"}
@@ -32,11 +33,11 @@ def previews_table(previews: list[Preview], now: datetime) -> Table:
         table.add_row(
             preview.path,
             KINDS.get(preview.kind, preview.kind),
-            escape(f"#{preview.number}" if preview.number is not None else preview.branch),
-            f"[{style}]{escape(preview.status)}[/]",
-            escape(preview.short_sha) or "-",
+            shown(f"#{preview.number}" if preview.number is not None else preview.branch),
+            f"[{style}]{shown(preview.status)}[/]",
+            shown(preview.short_sha) or "-",
             runview.ago(preview.updated_at, now) or "-",
-            escape(preview.url),
+            shown(preview.url),
         )
     return table
 

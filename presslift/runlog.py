@@ -26,6 +26,7 @@ from chalicelib.runs import Run
 from chalicelib.services import Services
 from presslift.functionlogs import function_logs, print_function_lines
 from presslift.runstable import STYLES, runs_table
+from presslift.terminal import shown
 
 #: Which logs belong to which stage, for `presslift logs RUN STAGE`.
 STAGE_LOGS = {
@@ -147,7 +148,7 @@ def cmd_show(args: argparse.Namespace, svc: Services, console: Console) -> int:
             runview.when(stage.started_at) or "-",
             runview.took(stage.started_at, stage.finished_at, now) or "-",
             str(runview.stage_warnings(stage) or ""),
-            escape(what),
+            shown(what),  # a build's error quotes a pushed file's name
         )
     _print_table(console, table)
     if warnings:

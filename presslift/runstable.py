@@ -18,6 +18,7 @@ from rich.text import Text
 
 from chalicelib import runview
 from chalicelib.runs import Run
+from presslift.terminal import visible
 
 COLUMNS = ("RUN", "SITE", "TRIGGER", "STATUS", "AGE", "TOOK", "WARNINGS")
 #: Blank cells between two columns (rich's padding on a table without a box).
@@ -76,7 +77,7 @@ def _table(rows: list[tuple[str, ...]], styles: list[str], shown: tuple[str, ...
         else:
             table.add_column(name, no_wrap=True)
     for row, style in zip(rows, styles, strict=True):
-        cells = {name: Text(cell) for name, cell in zip(COLUMNS, row, strict=True)}
+        cells = {name: Text(visible(cell)) for name, cell in zip(COLUMNS, row, strict=True)}
         cells["STATUS"].stylize(style)
         table.add_row(*(cells[name] for name in shown))
     return table
@@ -86,10 +87,10 @@ def _stacked(rows: list[tuple[str, ...]], styles: list[str]) -> Group:
     """Each run on three lines: its id and status; site, age, time taken, warnings; its trigger."""
     lines: list[Text] = []
     for (run_id, site, trigger, status, age, took, warnings), style in zip(rows, styles, strict=True):
-        lines.append(Text.assemble(run_id, "  ", (status, style)))
+        lines.append(Text.assemble(run_id, "  ", (visible(status), style)))
         facts = [site, age, f"took {took}"]
         if warnings:
             facts.append(f"{warnings} warning{'' if warnings == '1' else 's'}")
-        lines.append(Text("  " + " · ".join(facts)))
-        lines.append(Text("  " + trigger, style="dim"))
+        lines.append(Text("  " + visible(" · ".join(facts))))
+        lines.append(Text("  " + visible(trigger), style="dim"))
     return Group(*lines)

@@ -24,6 +24,12 @@ def visible(text: str) -> str:
     return CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text.replace("\r\n", "\n"))
 
 
+def shown(text: str) -> str:
+    """`text` from outside, for a table cell or any markup: its control characters written out
+    (`visible`; a table's cells never pass through `PipedConsole.print`) and its markup escaped."""
+    return escape(visible(text))
+
+
 class PipedConsole(Console):
     """The operator's console. Text given to it shows its control characters written out (`visible`):
     names and messages come from outside. Its reader may stop early (`presslift logs RUN | head -1`):

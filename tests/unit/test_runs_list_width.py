@@ -65,3 +65,16 @@ def test_piped_output_is_the_whole_table() -> None:
     lines = _shown(None)
     assert lines[0].split() == ["RUN", "SITE", "TRIGGER", "STATUS", "AGE", "TOOK", "WARNINGS"]
     assert len(lines) == len(_runs()) + 1
+
+
+@pytest.mark.parametrize("width", [None, 60, 140])
+def test_a_commit_message_cannot_drive_the_terminal(width: int | None) -> None:
+    """A pushed commit's message `News \\x1b[31mRED` and an uploaded key's OSC title sequence reached
+    the terminal raw from `runs` and `watch` (table cells never pass through the console's print)."""
+    data = json.loads((RECORDS / "push-approved.json").read_text())
+    data["trigger"]["message"] = data["trigger"]["summary"] = "News \x1b[31mRED\x1b]0;t\x07"
+    console = Console(width=width or 400, force_terminal=True, color_system=None)
+    with console.capture() as captured:
+        console.print(runs_table([Run.from_dict(data)], NOW, width))
+    assert "\x1b" not in captured.get() and "\x07" not in captured.get()
+    assert "\\x1b[31mRED" in captured.get()
