@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qs
 
 from chalice.app import Chalice, CloudWatchEvent, IAMAuthorizer, Rate, Request, Response, SQSEvent
 
@@ -169,7 +168,7 @@ def show_approval(run_id: str) -> Response:
 @app.route("/approvals/{run_id}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def decide_approval(run_id: str) -> Response:
     request = _request()
-    form = {key: values[0] for key, values in parse_qs(web.text(request.raw_body)).items()}
+    form = web.form_fields(web.text(request.raw_body))
     identity = (request.context or {}).get("identity", {})
     decision = Decision(
         form.get("decision", ""), identity.get("sourceIp", ""), request.headers.get("user-agent", "")

@@ -9,8 +9,6 @@ put back the build before that one each time, moving staging or prod to builds n
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from chalice.app import Request, Response
 
 from chalicelib import pipeline, web
@@ -22,7 +20,7 @@ def rollback_route(request: Request, svc: Services, site: str, stage: str) -> Re
     from_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
     try:
         fields = (
-            dict(parse_qsl(web.text(request.raw_body)))
+            web.form_fields(web.text(request.raw_body))
             if from_form
             else web.rollback_fields(request.json_body)
         )

@@ -26,6 +26,7 @@ from functools import cache
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from chalice.app import Response
 
@@ -115,6 +116,12 @@ class FormGuard:
         # No Path (the page's own directory covers /api/... and a proxy's /...), no Secure: the browser
         # reaches the dashboard over the loopback proxy's plain http.
         return f"{CSRF_COOKIE}={self.secret}; HttpOnly; SameSite=Strict; Max-Age=43200"
+
+
+def form_fields(body: str) -> dict[str, str]:
+    """A form's fields by name. A field sent twice (`decision=approve&decision=maybe`) is its values
+    joined, which no check accepts: an approval was decided by whichever came first."""
+    return {key: ", ".join(values) for key, values in parse_qs(body).items()}
 
 
 def csrf_valid(headers: Mapping[str, str], action: str, token: str | None) -> bool:

@@ -122,3 +122,15 @@ def test_a_second_decision_is_refused_naming_the_first(api: Client, provisioned:
     status, body = decide(api, run.id, token=token, decision="approve")
     assert status == 409 and "rejected" in body
     assert provisioned.runs.get(run.id).status == "rejected" and queued(provisioned) == []
+
+
+@pytest.mark.parametrize("order", [("approve", "maybe"), ("reject", "approve")])
+def test_a_decision_given_twice_decides_nothing(
+    api: Client, provisioned: Services, order: tuple[str, str]
+) -> None:
+    # `decision=approve&decision=maybe` approved the run: the first of them counted.
+    run, token = waiting(provisioned, expires_in=HOUR)
+    body = urlencode([("token", token), ("decision", order[0]), ("decision", order[1])])
+    response = api.http.post(f"/approvals/{run.id}", headers=FORM, body=body)
+    assert response.status_code == 400 and "decision must be one of" in text(response)
+    assert provisioned.runs.get(run.id).status == "awaiting_approval" and queued(provisioned) == []
