@@ -78,6 +78,17 @@ def has_spam_words(text: str) -> bool:
     return SPAM_WORDS.search(text) is not None
 
 
+def _plugin_movie(node: Any) -> str:
+    """The file an `<object>` plays: its `<param name="movie">` or its inner `<embed src>`, or ""."""
+    for child in node.iter("param", "embed"):
+        if child.tag == "embed" and child.get("src"):
+            return str(child.get("src"))
+        named = (child.get("name") or "").lower()
+        if child.tag == "param" and named in ("movie", "src") and child.get("value"):
+            return str(child.get("value"))
+    return ""
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -227,7 +238,8 @@ def scan(root: Any, *, allowed_iframe_hosts: Iterable[str], strip: bool) -> list
             detail = (
                 node.get("src")
                 or node.get("data")
-                or text_content(node)
+                or _plugin_movie(node)  # an <object>'s Flash file, in its <param> or inner <embed>
+                or text_content(node).strip()  # a line break alone named nothing ("object: ")
                 or etree.tostring(node, encoding="unicode", with_tail=False)[:80]
             )
             remove(node, Finding("script" if node.tag == "script" else node.tag, _short(str(detail))))

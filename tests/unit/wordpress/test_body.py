@@ -721,3 +721,15 @@ def test_a_stray_less_than_sign_is_no_event_handler():
     assert not any(f.kind == "event-handler" for f in findings)
     _, findings, _ = body('<p onclick="steal()">x</p>')
     assert [f.kind for f in findings] == ["event-handler"]
+
+
+@pytest.mark.parametrize("gap", ["&#13;\n", "\n"])
+def test_a_flash_object_taken_out_is_named_by_its_file(gap):
+    # A Tumblr post's game: the warning said "object: ", naming nothing.
+    html = (
+        f'<p>Play:</p><object width="550" height="400">{gap}<param name="movie" '
+        'value="http://www.gunblood.com/game.swf">'
+        '<embed src="http://www.gunblood.com/game.swf" width="550"></embed></object>'
+    )
+    _, findings, _ = body(html)
+    assert [(f.kind, f.detail) for f in findings] == [("object", "http://www.gunblood.com/game.swf")]
