@@ -359,3 +359,23 @@ def test_a_published_page_keeps_its_slug_from_a_draft_before_it(tmp_path):
     assert frontmatter.load(content / "about-2/index.md")["draft"] is True
     (warning,) = [w for w in report.warnings if w.code == "duplicate-slug"]
     assert warning.item == "page 30"
+
+
+def test_a_post_without_a_title_is_named_by_its_first_words(tmp_path):
+    """Tumblr's untitled posts (18 of a real export's 35) were titled by their slug, post-1002799257266009,
+    on the page, in lists and in the browser's tab."""
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            item(
+                "",
+                post_id=7,
+                content="<p>Had a <b>great</b> day at the harbour with the whole crew today</p>",
+            ),
+            item("", post_id=8, content="<p>[caption]<img src='https://img.example/a.png'>[/caption]</p>"),
+        ],
+    )
+    convert_export(export, tmp_path / "site")
+    posts = tmp_path / "site/content/posts"
+    titles = sorted(frontmatter.load(path)["title"] for path in posts.rglob("index.md"))
+    assert titles == ["Had a great day at the harbour with…", "post-8"]  # no text: its slug still
