@@ -109,7 +109,14 @@ def check_restore(svc: Services, trigger: TriggerType, source: Run, artifact: st
 
     A rollback may restore only what `source` made live on `stage`; a publish may also put `source`'s
     own build there when that build is cleared for prod (approved, or promoted by the site's policy).
+    A preview's build goes nowhere but its preview: `publish --run` of one was queued for staging,
+    then failed there for want of a staging manifest.
     """
+    if source.trigger.type == "preview":
+        raise ForbiddenError(
+            f"run {source.id} built a preview ({source.trigger.preview or 'of a pull request'}), which is "
+            f"never published to {stage}: merge it, and its push builds {stage}"
+        )
     if stage != GUARDED:
         return f"{stage} needs no approval"
     if artifact and live_artifact(source, stage) == artifact:

@@ -337,3 +337,17 @@ def test_a_publish_is_recorded_and_shown_as_a_publish_not_a_rollback(provisioned
     assert runview.as_json(published, now)["trigger"]["type"] == "publish"
     letter = deadletters.DeadLetter("deploy", "deploy-dlq", "m1", "h1", "{}")
     assert gave_up_reason(provisioned, published, letter).endswith("then publish again")
+
+
+@pytest.mark.parametrize("stage", ["staging", "prod"])
+def test_a_previews_build_is_never_published_to_a_stage(provisioned, stage):
+    """`publish harbour staging --run <a preview's run>` was queued, then failed for want of a staging
+    manifest; it is refused at once, saying where that build goes."""
+    live_on_prod(provisioned)
+    trigger = Trigger("preview", branch="feature", preview="previews/pr-7/")
+    preview = stored(
+        provisioned, "succeeded", stages={"fetch": "succeeded", "build": "succeeded"}, trigger=trigger
+    )
+    with pytest.raises(ForbiddenError, match=f"run {preview.id} built a preview \\(previews/pr-7/\\)"):
+        pipeline.publish(provisioned, SITE, stage, preview.id)
+    assert queued(provisioned) == []
