@@ -211,6 +211,7 @@ def _fetched_but_not_built(run: Run) -> str | None:
 def _end_stale(svc: Services, run_id: str, reason: str) -> None:
     svc.runs.update(run_id, lambda r: r.supersede("fetch", reason) if r.may("supersede") else None)
     log.info("run %s builds nothing: %s", run_id, reason)
+    previews.ended_unbuilt(svc, run_id, reason)
 
 
 # --- build: one tree per stage from the same source ----------------------------------------------

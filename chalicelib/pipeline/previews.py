@@ -12,13 +12,14 @@ site's FIFO group orders a removal after a publish still queued), the one that r
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib import clearance, events
 from chalicelib.budget import TimeBudget
-from chalicelib.errors import ForbiddenError, PipelineError
+from chalicelib.errors import ForbiddenError, NotFoundError, PipelineError
 from chalicelib.github.pullrequest import PullRequestEvent
 from chalicelib.github.webhook import PushEvent
 from chalicelib.notify import PREVIEW_CONTEXT
@@ -238,6 +239,25 @@ def failed(svc: Services, run_id: str) -> None:
             run.site, run.trigger.preview, lambda p: replace(p, status="failed", reason=str(why)[:500])
         )
     svc.notifier.commit_status(run, "failure", f"Preview failed: {why}"[:140])
+
+
+def ended_unbuilt(svc: Services, run_id: str, reason: str) -> None:
+    """A preview's run ended before building (its pull request gone, its head moved on): its record
+    says so, unless a newer run of the same preview has taken it over. It was left `building`, and
+    listed so until the idle sweep, two weeks on."""
+    run = svc.runs.get(run_id)
+    if run.trigger.type != "preview" or not run.trigger.preview:
+        return
+    with contextlib.suppress(NotFoundError):  # removed meanwhile (closed): nothing listed to put right
+        svc.previews.update(
+            run.site,
+            run.trigger.preview,
+            lambda p: (
+                replace(p, status="not built", reason=reason[:500])
+                if p.run_id == run.id and p.status == "building"
+                else None
+            ),
+        )
 
 
 def remove(svc: Services, request: events.PreviewRemoval) -> None:

@@ -250,3 +250,19 @@ def test_three_edited_posts_are_exactly_the_pages_the_approver_and_the_terminal_
         assert "Delta Nets" not in text, where
         assert "High water at nine." in text, where
         assert "3 pages changed" in text, where
+
+
+def test_a_preview_whose_pull_request_is_gone_by_its_fetch_is_listed_as_not_built(cloud, api, github):
+    """Its run ended superseded, and the preview stayed listed as `building` until the idle sweep,
+    two weeks on (25 such deliveries listed 25 previews building)."""
+    github.add_commit(REPO, site_files({"epsilon": "Gone soon."}), branch="gone")
+    number = github.open_pull_request(REPO, "gone", "main", title="Gone before its build")
+    github.close_pull_request(REPO, number)  # closed on GitHub; the webhook says "opened" late
+    status, answer = deliver_pull_request(api, github, number, "opened")
+    assert status == 202 and "run_id" in answer, answer
+    run = api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=120)
+    assert run["status"] == "superseded", run
+    preview = wait(
+        "the preview's record", lambda: cloud.services.previews.get(SITE, f"previews/pr-{number}/")
+    )
+    assert preview.status == "not built" and "was closed" in preview.reason
