@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.wordpress.events import EventPlaces
+from chalicelib.wordpress.pluginfields import plugin_fields, plugin_fields_note
 from chalicelib.wordpress.products import product_params
 from chalicelib.wordpress.seo import SeoFacts, seo_params
 from chalicelib.wordpress.wxr import Item
@@ -50,4 +51,6 @@ def plugin_params(
     event = events.event(item, warn) if events is not None else None
     if event is not None:
         params["event"] = event
+    if fields := plugin_fields(item.type, item.meta):
+        warn("plugin-fields", plugin_fields_note(item.type, fields))
     return params
