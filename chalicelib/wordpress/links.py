@@ -138,6 +138,16 @@ class Target:
     published: bool
 
 
+def _other_spelling(host: str) -> set[str]:
+    """A host's other spelling: its ASCII (punycode) form for a Unicode name, and the other way."""
+    try:
+        if host.isascii():
+            return {host.encode("ascii").decode("idna")} if "xn--" in host else set()
+        return {host.encode("idna").decode("ascii")}
+    except UnicodeError:  # a label IDNA refuses (too long, a disallowed character)
+        return set()
+
+
 #: The old site's own pages the new one answers at the same path: the home's later pages and the
 #: feeds (redirect pages to Hugo's RSS, oldurls.site_feed_paths).
 SITE_PATHS = re.compile(r"^/(?:page/\d{1,5}/|(?:comments/)?feed/(?:rss2/|rss/|atom/|rdf/)?)$")
@@ -167,6 +177,7 @@ class SiteMap:
         host = url_host(url)
         if host:
             self.hosts.add(host)
+            self.hosts.update(_other_spelling(host))  # bücher.example is xn--bcher-kva.example
 
     def is_old_site(self, url: str) -> bool:
         stripped = url.strip()

@@ -133,3 +133,19 @@ def test_a_link_in_a_zip_is_skipped_not_copied_as_a_file_holding_its_target(tmp_
     archive = UploadsArchive(path)
     assert archive.files == {"2025/03/a.png"} and archive.skipped == ["2025/03/passwd.png"]
     archive.close()
+
+
+@pytest.mark.parametrize(
+    ("site", "link"),
+    [
+        ("https://bücher.example/", "https://xn--bcher-kva.example/hello/"),
+        ("https://xn--bcher-kva.example/", "https://BÜCHER.example/hello/"),
+    ],
+)
+def test_a_sites_unicode_host_is_the_same_site_spelled_in_punycode(site, link):
+    """A link written with the ASCII form of the site's own Unicode host stayed a link to the old
+    site, and its upload was counted as kept elsewhere without a missing-media warning."""
+    sm = SiteMap()
+    sm.add_host(site)
+    sm.by_path["/hello/"] = Target("/posts/hello/", "/posts/hello", True)
+    assert sm.is_old_site(link) and sm.rewrite(link) == "/posts/hello/"
