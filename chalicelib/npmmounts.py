@@ -10,6 +10,7 @@ is not in the source, the run's warning says so and what to do.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from chalicelib.errors import BuildError
@@ -48,9 +49,28 @@ def npm_mounts_note(source: Path) -> str:
     return f"{NOTE_START}{cause}" if cause else ""
 
 
+def npm_links(source: Path) -> list[str]:
+    """The site's themes that are links into a `node_modules/` npm did not fill here (Jaeger's docs
+    commit `themes/docsy` as a link to `../node_modules/docsy`, which npm's postinstall fills)."""
+    themes = source / "themes"
+    if not themes.is_dir() or themes.is_symlink():
+        return []
+    found = []
+    for entry in sorted(themes.iterdir()):
+        if entry.is_symlink() and NPM_FOLDER.rstrip("/") in os.readlink(entry) and not entry.exists():
+            found.append(f"themes/{entry.name} (a link to {os.readlink(entry)})")
+    return found
+
+
 def npm_cause(source: Path) -> str:
-    """Why a build that mounts what npm installs lacks it ("" when it mounts none that is missing)."""
+    """Why a build that mounts (or links) what npm installs lacks it ("" when nothing of it is
+    missing)."""
     missing = missing_npm_mounts(source)
+    if not missing and (linked := npm_links(source)):
+        return (
+            f"the site's theme is {', '.join(linked[:3])}, which npm fills, and Presslift's builds run no "
+            "npm; commit the theme there instead of the link (or as a git submodule)"
+        )
     if not missing:
         return ""
     shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")

@@ -68,3 +68,16 @@ def test_an_environment_variable_the_build_does_not_allow_is_explained(tmp_path:
     (source / "hugo.toml").write_bytes(b"title = \"x\"\n[security.funcs]\ngetenv = ['^HUGO_', '^CONTEXT$']\n")
     build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
     assert "<p>local</p>" in (tmp_path / "public/index.html").read_text()
+
+
+def test_a_theme_linked_into_node_modules_is_named_as_npms(tmp_path: Path) -> None:
+    """Jaeger's docs commit themes/docsy as a link to ../node_modules/docsy, which npm fills: the build
+    said to commit the theme under themes/, where it is, as a link."""
+    import os
+
+    source = write_tree(tmp_path / "site", {"hugo.toml": b'title = "x"\ntheme = "docsy"\n'})
+    (source / "themes").mkdir()
+    os.symlink("../node_modules/docsy", source / "themes/docsy")
+    with pytest.raises(BuildError) as refused:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert str(refused.value).count("themes/docsy (a link to ../node_modules/docsy), which npm fills") == 1
