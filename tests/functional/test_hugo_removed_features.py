@@ -97,3 +97,8 @@ def test_a_theme_pushed_as_a_site_is_told_it_is_a_theme(tmp_path: Path) -> None:
     assert str(failed.value).startswith(
         "Hugo failed (exit 1): this repository is a Hugo theme (theme.toml, exampleSite/), not a site"
     )
+    # a site made from a theme's template (Hugoplate's) keeps its own pages in exampleSite/
+    assert (
+        'or, if its site is the one in exampleSite/, set source_dir = "exampleSite" in presslift.toml'
+        in str(failed.value)
+    )
