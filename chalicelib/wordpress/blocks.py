@@ -30,7 +30,11 @@ def _classes(node: Any) -> list[str]:
 
 
 def _text(node: Any) -> str:
-    return " ".join(text_content(node).split()) if node is not None else ""
+    if node is None:
+        return ""
+    for br in node.iter("br"):  # a line break parts words ("Cargo, transportationVisit" ran on)
+        br.tail = " " + (br.tail or "")
+    return " ".join(text_content(node).split())
 
 
 def _own_caption(node: Any) -> Any:

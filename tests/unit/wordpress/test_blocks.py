@@ -128,3 +128,13 @@ def test_a_file_blocks_link_and_download_button_stay_apart():
         "<!-- /wp:file -->"
     )
     assert markdown_of(html) == "[report.pdf](/r.pdf) · [Download](/r.pdf)\n"
+
+
+def test_a_gallery_captions_line_break_parts_its_words():
+    # A theme demo's "Cargo, transportation<br><em><a>Visit →</a></em>" read "Cargo, transportationVisit →".
+    html = (
+        '<figure class="wp-block-gallery"><figure class="wp-block-image"><img src="/a.jpg" alt="Truck"/>'
+        '<figcaption>Cargo, transportation<br /><em><a href="/home-2/">Visit →</a></em></figcaption></figure>'
+        "</figure>"
+    )
+    assert "/a.jpg | Truck | Cargo, transportation Visit →" in convert(html)
