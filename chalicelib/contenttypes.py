@@ -41,10 +41,22 @@ _TYPES = {
 }
 
 
+#: The type of a file compressed whole (`.tar.gz`, `.svgz`), by what `mimetypes` says compressed it.
+ENCODED = {
+    "gzip": "application/gzip",
+    "bzip2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "br": "application/x-brotli",
+}
+
+
 def content_type_for(path: str) -> str:
     """The Content-Type to serve `path` with (a key or file name; only its extension counts)."""
     ext = posixpath.splitext(path.lower())[1]
     if ext in _TYPES:
         return _TYPES[ext]
-    guessed, _ = mimetypes.guess_type(path, strict=False)
+    guessed, encoding = mimetypes.guess_type(path, strict=False)
+    if encoding and not (guessed or "").startswith("image/"):  # `.svgz` is an image, served as one
+        # `x.tar.gz` is a gzip file to download: served as a tar, with no Content-Encoding, it lied
+        return ENCODED.get(encoding, "application/octet-stream")
     return guessed or "application/octet-stream"

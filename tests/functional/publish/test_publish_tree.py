@@ -80,7 +80,7 @@ def test_an_empty_build_is_refused_and_nothing_is_deleted(clients: dict[str, Any
     publish(clients["s3"], tmp_path / "site", write_tree(tmp_path / "site", SITE_V1))
     empty = write_tree(tmp_path / "empty", {})
 
-    with pytest.raises(PublishError, match=r"no index\.html.*force"):
+    with pytest.raises(PublishError, match=r"no index\.html.*--allow-deletes"):
         publish(clients["s3"], tmp_path / "empty", empty)
 
     assert len(bucket_contents(clients["s3"])) == len(SITE_V1)

@@ -33,6 +33,10 @@ FINGERPRINT = "a3f1" * 16
         ("images/a.webp", "image/webp"),
         ("video/intro.mp4", "video/mp4"),
         ("files/cv.pdf", "application/pdf"),
+        # a compressed archive to download is a gzip file (it was "a tar", with no Content-Encoding)
+        ("files/release.tar.gz", "application/gzip"),
+        ("files/release.tgz", "application/gzip"),
+        ("files/data.csv.gz", "application/gzip"),
     ],
 )
 def test_content_type_of_what_hugo_emits(path: str, content_type: str) -> None:
