@@ -172,6 +172,9 @@ class SiteMap:
     # The old site's own path ("/blog" for a site at https://ex.com/blog): its home and its archives
     # are below it, and the new site's root takes its place.
     base: str = ""
+    # The permalinks' front below it ("/blog/" for /blog/%postname%/), which WordPress also puts before
+    # the category, tag and author archives: /blog/category/news/.
+    front: str = "/"
 
     def add_host(self, url: str) -> None:
         host = url_host(url)
@@ -258,6 +261,8 @@ class SiteMap:
         return self._archive_url(below, fragment)
 
     def _archive_url(self, path: str, fragment: str) -> str | None:
+        if self.front != "/" and path.startswith(self.front):
+            path = path[len(self.front) - 1 :]
         segments = [s for s in path.split("/") if s]
         if len(segments) >= 2:
             kind = {"category": "category", "tag": "post_tag", "author": "author"}.get(segments[0])

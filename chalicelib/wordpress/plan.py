@@ -41,6 +41,7 @@ from chalicelib.wordpress.menureading import (
 from chalicelib.wordpress.oldurls import (
     POSTS_PER_PAGE,
     archive_page_paths,
+    author_url,
     comment_page_paths,
     guid_id,
     item_query,
@@ -72,7 +73,7 @@ from chalicelib.wordpress.squarespace import written_text
 from chalicelib.wordpress.statuses import item_status
 from chalicelib.wordpress.terms import SKIPPED_TAXONOMIES, TAXONOMY_SECTIONS, TermPage, place_terms, term_key
 from chalicelib.wordpress.typesections import type_sections
-from chalicelib.wordpress.wxr import Item, Site, Term
+from chalicelib.wordpress.wxr import Author, Item, Site, Term
 
 __all__ = [
     "SKIPPED_TAXONOMIES",
@@ -440,6 +441,12 @@ class Planner:
         if plan.languages:  # Polylang's: on each page (polylang.py), not a taxonomy of its own
             terms = [term for term in terms if term.taxonomy != LANGUAGE_TAXONOMY]
         pages, placed, taxonomies = place_terms(terms)
+        front = front_path(self._front)
+        if front != "/":  # WordPress puts the permalinks' front before the archives: /blog/category/x/
+            plan.sitemap.front = front
+            for term_page in pages.values():
+                fronted = [front + archive.lstrip("/") for archive in term_page.archives]
+                term_page.aliases += [alias for alias in fronted if alias not in term_page.aliases]
         plan.term_pages.update(pages)
         plan.taxonomies.update(taxonomies)
         by_url = {f"/{page.taxonomy}/{page.folder}/": page for page in pages.values()}
@@ -461,6 +468,11 @@ class Planner:
                 plan.sitemap.term_urls.setdefault((term.taxonomy, str(term_id)), term.url)
                 plan.term_ids.setdefault((term.taxonomy, term_id), term.url)
                 plan.term_values_by_id.setdefault((term.taxonomy, term_id), term.value)
+        for login, posts in plan.author_posts.items():  # a link to /author/ann/ leads to her new page
+            author = plan.site.authors.get(login) or Author(login, login, "", 0)
+            if posts and (url := author_url(author)):
+                for name in {login.lower(), slugify(login)}:
+                    plan.sitemap.term_urls.setdefault(("author", name), url)
         plan.taxonomies.setdefault("category", "categories")
         plan.taxonomies.setdefault("tag", "tags")
         plan.taxonomies.setdefault("author", "authors")

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from urllib.parse import urlsplit
 
+import frontmatter
 import pytest
 
 from chalicelib.wordpress import convert_export
@@ -185,3 +186,24 @@ def test_links_to_the_old_home_archives_and_feeds_of_a_site_at_a_path_lead_to_th
         assert link in written, link
     assert "[search](/?s=rye)" in written
     assert "[other](https://old.example/other/)" in written  # outside the site: as written
+
+
+def test_archives_under_the_permalinks_front_answer_and_are_linked_to(tmp_path):
+    """With /blog/%postname%/ WordPress puts the front before the archives too (/blog/category/x/,
+    /blog/tag/x/, /blog/author/x/): a theme's 8 categories, 16 tags and 2 authors answered nothing
+    there, and links to them stayed links to the old host."""
+    old = "https://old.example"
+    links = [("blog/category/news/", "news"), ("blog/tag/foo/", "foo"), ("blog/author/ann/", "ann")]
+    body = "<p>" + " ".join(f'<a href="{old}/{path}">{text}</a>' for path, text in links) + "</p>"
+    terms = (("category", "news", "News"), ("post_tag", "foo", "Foo"))
+    items = [
+        item("Hello", post_id=1, slug="hello", link=f"{old}/blog/hello/", content=body, terms=terms),
+        item("Two", post_id=2, slug="two", link=f"{old}/blog/two/"),
+    ]
+    site = tmp_path / "site"
+    convert_export(write_export(tmp_path / "export.xml", items), site)
+    written = (site / "content/posts/hello/index.md").read_text()
+    for link in ("[news](/categories/news/)", "[foo](/tags/foo/)", "[ann](/authors/ann/)"):
+        assert link in written, link
+    news = frontmatter.load(site / "content/categories/news/_index.md")
+    assert {"/category/news/", "/blog/category/news/"} <= set(news["aliases"])
