@@ -182,9 +182,36 @@ def _yaml_scalar(text: str, indent: int) -> str | None:
     return quoted if indent + len(quoted) <= _MAX_LINE or " " not in text else None
 
 
+#: Characters YAML reads as line breaks, which libyaml writes as they are: read back, a slug or file name
+#: holding one (`free-\u2028t-shirt`) came out folded, with spaces in it (a dead alias, a broken image).
+LINE_SEPARATORS = ("\u2028", "\u2029", "\x85")
+
+
+def _escaped(text: str) -> str:
+    """`text` as a double-quoted YAML scalar, its line separators and control characters escaped."""
+    out = []
+    for char in text:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char in LINE_SEPARATORS or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _separated(value: Any) -> bool:
+    return isinstance(value, str) and any(char in value for char in LINE_SEPARATORS)
+
+
 def _yaml_entry(key: str, value: Any) -> str | None:
     if _yaml_scalar(key, 0) != key:
         return None
+    if _separated(value):
+        return f"{key}: {_escaped(value)}\n"
+    strings = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+    if strings and any(map(_separated, value)):
+        return f"{key}:\n" + "".join(f"- {_escaped(v)}\n" for v in value)
     if isinstance(value, bool):
         return f"{key}: {'true' if value else 'false'}\n"
     if isinstance(value, int):

@@ -64,8 +64,7 @@ TRICKY = [
     "combining e\u0301",
     "nbsp\u00a0here",
     "bom\ufeff",
-    "sep\u2028arator",
-]
+]  # a line separator (U+2028) is the one exception: see the last test
 
 
 def libyaml(data: dict[str, object]) -> str:
@@ -130,3 +129,20 @@ def test_a_content_file_is_the_front_matter_between_rules_and_the_body() -> None
     text = content_file({"title": "One", "summary": "", "tags": [], "draft": False}, "Body text.\n\n")
     assert text == "---\ntitle: One\ndraft: false\n---\n\nBody text.\n"
     assert content_file({}, "") == "---\n{}\n---\n"
+
+
+def test_line_separators_in_a_value_read_back_as_written() -> None:
+    """A slug and a file name holding U+2028 (an editor's invisible line separator) were written as
+    libyaml writes them, and read back folded, with spaces in: a dead alias and a broken image."""
+    import yaml
+
+    from chalicelib.wordpress.writer import front_matter
+
+    data = {
+        "aliases": ["/free-\u2028t-shirt/", '/plain/"quoted"\t'],
+        "featured_image": "https://x.example/Free-\u2029shirt.jpg",
+        "title": 'a "b" \\ c\x85d',
+    }
+    written = front_matter(data)
+    assert "\u2028" not in written and "\u2029" not in written and "\x85" not in written
+    assert yaml.safe_load(written) == data
