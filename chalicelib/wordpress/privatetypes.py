@@ -69,6 +69,7 @@ VISITORS_RECORDS = (
     "job_application",  # WP Job Manager Applications: candidates' applications
     "listing-enquiry",  # Auto Listings: a visitor's enquiry, name, email and message in its fields
     "wp_log",
+    "deprecated_log",  # Log Deprecated Notices: the admin's log of the server's configuration
 )
 DEFINITIONS = (
     "wpcf7_contact_form",
