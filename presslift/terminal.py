@@ -14,14 +14,20 @@ from rich.markup import escape
 from rich.text import Text
 
 #: Control characters but tab and newline: an S3 key, a commit message or a log line could move the
-#: cursor, erase the lines an operator reads or recolour them (`a\x1b[2KB.xml`).
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: cursor, erase the lines an operator reads or recolour them (`a\x1b[2KB.xml`); and the bidi
+#: overrides and line separators, which reorder or break what is shown.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:
     """`text` with its control characters written out (`\\x1b`), never sent to the terminal; a line
     that ends in CR LF (Windows) just ends."""
-    return CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text.replace("\r\n", "\n"))
+    return CONTROL.sub(_written_out, text.replace("\r\n", "\n"))
+
+
+def _written_out(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def shown(text: str) -> str:

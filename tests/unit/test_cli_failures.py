@@ -107,3 +107,13 @@ def test_an_error_body_botocore_could_not_read_is_one_line_with_what_to_do() -> 
     assert failure is not None and "\n" not in failure.message and "<" not in failure.message
     assert failure.message.startswith("AWS did not accept your credentials (InvalidClientTokenId)")
     assert "presslift up --packaged" in failure.message
+
+
+def test_bidi_overrides_from_outside_are_written_out() -> None:
+    # A commit message's U+202E reversed what followed it in `presslift show`.
+    out = io.StringIO()
+    console = make_console()
+    console.file = out
+    console.print("fix \u202etxt.exe\u2066 and a\u2028b", highlight=False)
+    assert "\u202e" not in out.getvalue() and "\u2028" not in out.getvalue()
+    assert "fix \\u202etxt.exe\\u2066 and a\\u2028b" in out.getvalue()
