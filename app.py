@@ -168,13 +168,13 @@ def show_approval(run_id: str) -> Response:
 @app.route("/approvals/{run_id}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def decide_approval(run_id: str) -> Response:
     request = _request()
-    form = web.form_fields(web.text(request.raw_body))
     identity = (request.context or {}).get("identity", {})
-    decision = Decision(
-        form.get("decision", ""), identity.get("sourceIp", ""), request.headers.get("user-agent", "")
-    )
     svc = _route_services()
     try:
+        form = web.form_fields(web.text(request.raw_body))
+        decision = Decision(
+            form.get("decision", ""), identity.get("sourceIp", ""), request.headers.get("user-agent", "")
+        )
         run = pipeline.decide(svc, run_id, form.get("token"), decision)
     except PipelineError as exc:
         return web.error_page(exc, "This approval cannot be decided")

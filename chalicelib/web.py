@@ -119,9 +119,12 @@ class FormGuard:
 
 
 def form_fields(body: str) -> dict[str, str]:
-    """A form's fields by name. A field sent twice (`decision=approve&decision=maybe`) is its values
-    joined, which no check accepts: an approval was decided by whichever came first."""
-    return {key: ", ".join(values) for key, values in parse_qs(body).items()}
+    """A form's fields by name; InputError (400) for a field sent twice, empty or not: an approval was
+    decided by whichever of `decision=approve&decision=maybe` (or `&decision=`) came first."""
+    fields = parse_qs(body, keep_blank_values=True)
+    if twice := sorted(key for key, values in fields.items() if len(values) > 1):
+        raise InputError(f"the form sends {', '.join(twice)} more than once: nothing was decided or changed")
+    return {key: values[0] for key, values in fields.items()}
 
 
 def csrf_valid(headers: Mapping[str, str], action: str, token: str | None) -> bool:
