@@ -59,10 +59,15 @@ def rollback(
 
 def rollback_target(svc: Services, site: str, stage: str) -> str | None:
     """The run whose build a rollback of `stage` without a run would put back (the one before the
-    current build), so a confirmation can name it; None where there is none or it is not known
-    before the rollback runs (a code site's previous release, switched on its mount)."""
+    current build), or a code site's release, so a confirmation can name it; None where there is
+    none."""
     history = svc.runs.list(site=site, limit=None)
-    if not history or history[0].kind == "code" or stage not in SITE_STAGES:
+    if not history:
+        return None
+    if history[0].kind == "code":  # a code site's: the release before the current one, by its id
+        live = clearance.live_history(history, stage) if stage in CODE_STAGES else []
+        return next((release for _, release in live[1:] if release != live[0][1]), None) if live else None
+    if stage not in SITE_STAGES:
         return None
     try:
         return _before_current(site, stage, history)[0].id

@@ -351,3 +351,18 @@ def test_a_previews_build_is_never_published_to_a_stage(provisioned, stage):
     with pytest.raises(ForbiddenError, match=f"run {preview.id} built a preview \\(previews/pr-7/\\)"):
         pipeline.publish(provisioned, SITE, stage, preview.id)
     assert queued(provisioned) == []
+
+
+def test_a_code_sites_rollback_names_the_release_before_the_current_one(provisioned):
+    """The dashboard's confirmation named no release for a code site, so a form sent again switched
+    one release further back each time."""
+    releases = []
+    for n in range(3):
+        run = stored(provisioned, "succeeded", stages={"build": "succeeded"}, kind="code")
+        finished = f"2026-12-04T10:0{n}:00.000Z"
+        stage = Stage(
+            "codedrop-dev", "succeeded", finished_at=finished, detail={"drop": {"run_id": run.id}}
+        )
+        provisioned.runs.update(run.id, lambda r, stage=stage: r.stages.append(stage))
+        releases.append(run.id)
+    assert pipeline.rollback_target(provisioned, SITE, "dev") == releases[1]

@@ -108,7 +108,7 @@ def test_the_dashboards_form_confirms_the_build_it_puts_back_then_queues_that_on
     first, _ = live_on_prod(provisioned), live_on_prod(provisioned)
     status, page = post_form(api, provisioned, {})
     assert status == 200 and 'name="confirm" value="yes"' in page
-    assert f'name="run" value="{first.id}"' in page and f"the artifact of run {first.id}" in page
+    assert f'name="run" value="{first.id}"' in page and f"the build of {first.id} on prod" in page
     assert queued(provisioned) == []
     status, page = post_form(api, provisioned, {"confirm": "yes", "run": first.id})
     assert status == 202 and "Rollback queued" in page
