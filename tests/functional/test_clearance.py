@@ -360,9 +360,7 @@ def test_a_code_sites_rollback_names_the_release_before_the_current_one(provisio
     for n in range(3):
         run = stored(provisioned, "succeeded", stages={"build": "succeeded"}, kind="code")
         finished = f"2026-12-04T10:0{n}:00.000Z"
-        stage = Stage(
-            "codedrop-dev", "succeeded", finished_at=finished, detail={"drop": {"run_id": run.id}}
-        )
+        stage = Stage("codedrop-dev", "succeeded", finished_at=finished, detail={"drop": {"run_id": run.id}})
         provisioned.runs.update(run.id, lambda r, stage=stage: r.stages.append(stage))
         releases.append(run.id)
     assert pipeline.rollback_target(provisioned, SITE, "dev") == releases[1]
