@@ -406,9 +406,26 @@ def _getenv_hint(log: str) -> str:
     return ""
 
 
+_UNKNOWN_IMAGE = re.compile(
+    r'failed to (?:resize|process|decode) image "([^"\n]{1,300})"[^\n]{0,400}?image: unknown format'
+)
+
+
+def _image_hint(log: str) -> str:
+    """An image whose bytes are not of the kind its name says (a WebP named `.jpg`), which Hugo cannot
+    resize; plain Hugo fails on it too."""
+    if found := _UNKNOWN_IMAGE.search(log):
+        return (
+            f"{found.group(1)} is not the image its name says (a WebP or HEIC file named .jpg, say), so "
+            "Hugo cannot resize it: save it in the format of its extension, or rename it to its own"
+        )
+    return ""
+
+
 _CHECKS = (
     _git_info_hint,
     _getenv_hint,
+    _image_hint,
     _resource_hint,
     _program_hint,
     _remote_hint,

@@ -81,3 +81,18 @@ def test_a_theme_linked_into_node_modules_is_named_as_npms(tmp_path: Path) -> No
     with pytest.raises(BuildError) as refused:
         build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
     assert str(refused.value).count("themes/docsy (a link to ../node_modules/docsy), which npm fills") == 1
+
+
+def test_an_image_that_is_not_what_its_name_says_is_explained(tmp_path: Path) -> None:
+    """A recipe site's WebP photos named .jpg failed with Hugo's "image: unknown format" alone, deep in
+    a template's error (plain Hugo fails the same)."""
+    files = {
+        "hugo.toml": b'title = "x"\n',
+        "layouts/single.html": b'{{ with .Resources.Get "photo.jpg" }}{{ (.Resize "9x").Width }}{{ end }}',
+        "content/dish/index.md": b"---\ntitle: Dish\n---\n",
+        "content/dish/photo.jpg": b"RIFF\x00\x00\x00\x00WEBPVP8 not really a jpeg",
+    }
+    source = write_tree(tmp_path / "site", files)
+    with pytest.raises(BuildError) as refused:
+        build_site(source, tmp_path / "public", base_url="https://example.org/", work_dir=tmp_path / "w")
+    assert "photo.jpg is not the image its name says" in str(refused.value)
