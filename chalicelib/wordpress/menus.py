@@ -66,6 +66,10 @@ def _target(item: MenuItem, plan: Plan, sitemap: SiteMap) -> tuple[str, str, str
         # at /qtron linked /qtron/qtron/type/audio/).
         path, mark, rest = item.url.partition("?") if "?" in item.url else item.url.partition("#")
         rewritten = site_relative(path, site_base_path(plan.site)) + mark + rest
+    if rewritten is None and item.url.startswith("index.php"):
+        # WordPress's front controller, named in a link to the home page's parts (`index.php/#about`):
+        # the new site's home; as written it led to /index.php/ on every page of the new site.
+        rewritten = "/" + item.url.removeprefix("index.php").lstrip("/")
     return "url", rewritten or item.url, ""
 
 

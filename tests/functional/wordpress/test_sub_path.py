@@ -207,3 +207,20 @@ def test_archives_under_the_permalinks_front_answer_and_are_linked_to(tmp_path):
         assert link in written, link
     news = frontmatter.load(site / "content/categories/news/_index.md")
     assert {"/category/news/", "/blog/category/news/"} <= set(news["aliases"])
+
+
+def test_a_menus_link_to_the_front_controller_leads_to_the_new_home(tmp_path):
+    """`index.php/#about` (a one-page theme's menu) led to /index.php/ on every page of the new site."""
+    meta = (
+        ("_menu_item_type", "custom"),
+        ("_menu_item_object", "custom"),
+        ("_menu_item_object_id", "9"),
+        ("_menu_item_menu_item_parent", "0"),
+        ("_menu_item_url", "index.php/#about"),
+    )
+    items = [
+        item("About", post_id=9, post_type="nav_menu_item", terms=(("nav_menu", "main", "Main"),), meta=meta)
+    ]
+    site = tmp_path / "site"
+    convert_export(write_export(tmp_path / "export.xml", items), site)
+    assert 'url = "/#about"' in (site / "hugo.toml").read_text()
