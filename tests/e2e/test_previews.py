@@ -262,7 +262,11 @@ def test_a_preview_whose_pull_request_is_gone_by_its_fetch_is_listed_as_not_buil
     assert status == 202 and "run_id" in answer, answer
     run = api.wait_for_run(answer["run_id"], lambda r: r["status"] != "running", timeout=120)
     assert run["status"] == "superseded", run
-    preview = wait(
-        "the preview's record", lambda: cloud.services.previews.get(SITE, f"previews/pr-{number}/")
-    )
+    path = f"previews/pr-{number}/"
+
+    def settled():  # the record is put right just after the run ends: wait for it, not for the run
+        found = cloud.services.previews.get(SITE, path)
+        return found if found is not None and found.status != "building" else None
+
+    preview = wait("the preview's record settled", settled)
     assert preview.status == "not built" and "was closed" in preview.reason
