@@ -20,8 +20,21 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from chalicelib.errors import ConversionError
-from chalicelib.wordpress.dates import from_pubdate, gmt_from_pubdate, wordpress_dates
 from chalicelib.wordpress.encoding import utf8_source
+from chalicelib.wordpress.wxrelements import CONTENT_NS as CONTENT_NS
+from chalicelib.wordpress.wxrelements import (
+    EXCERPT_NAMESPACES,
+    WP_NAMESPACES,
+    element_text,
+    local_name,
+    read_author,
+    read_item,
+    read_term,
+    wp_fields,
+)
+from chalicelib.wordpress.wxrelements import RSS_NAMESPACES as RSS_NAMESPACES
+from chalicelib.wordpress.wxrelements import UNTYPED as UNTYPED
+from chalicelib.wordpress.wxrelements import as_int as as_int
 from chalicelib.wordpress.wxrrecords import Author as Author
 from chalicelib.wordpress.wxrrecords import Comment as Comment
 from chalicelib.wordpress.wxrrecords import Item as Item
@@ -29,16 +42,7 @@ from chalicelib.wordpress.wxrrecords import Site as Site
 from chalicelib.wordpress.wxrrecords import Term as Term
 from chalicelib.wordpress.xmlrepair import StrictXmlStream
 
-# WordPress.com writes its namespaces with https; both spellings name the same vocabulary.
-WP_NAMESPACES = frozenset(
-    f"{scheme}://wordpress.org/export/1.{n}/" for n in range(3) for scheme in ("http", "https")
-)
-EXCERPT_NAMESPACES = frozenset(ns + "excerpt/" for ns in WP_NAMESPACES)
 CANONICAL_WP = "http://wordpress.org/export/1.2/"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-# RSS 2.0 has no namespace, but some writers put its elements under one of these as a default namespace.
-RSS_NAMESPACES = frozenset({"", "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss"})
 # libxml2 reports a namespace name that is not a valid (or not an absolute) URI as an error; XML
 # Namespaces 1.0 treats namespace names as strings compared character by character, so these are not.
 # A prefix nothing declares is read as part of the element's name, as WordPress's importer reads it
@@ -50,17 +54,9 @@ XML_DOMAINS = frozenset({"PARSER", "NAMESPACE", "IO", "I18N", "MEMORY"})
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
 DECLARE_WP = 'add xmlns:wp="http://wordpress.org/export/1.2/" to its <rss> tag'  # WordPress's own binding
 T = TypeVar("T")
-#: The status of an item with neither `<wp:post_type>` nor `<wp:status>`.
-UNTYPED = "untyped"
 VERSION_SHAPE = re.compile(r"^\d+\.\d+$")
 #: WordPress's item fields, as a tool that dropped their `wp:` prefix writes them.
 WP_FIELDS_BARE = frozenset({"post_id", "post_type", "post_name", "post_date", "status", "post_parent"})
-
-
-# An export names a few dozen tags, each thousands of times: their (namespace, name) split is
-# remembered, up to a bound that a hostile export with endless distinct tags cannot pass.
-_LOCAL_NAMES: dict[str, tuple[str, str]] = {}
-_LOCAL_NAMES_MAX = 4096
 
 
 # The channel's children that are read; everything else in the channel is dropped unread.
@@ -78,32 +74,6 @@ CHANNEL_FIELDS = (
     "tag",
     "term",
 )
-
-
-def _wp_fields(item: Any) -> set[str]:
-    """The names of an item's children in WordPress's namespace (`post_id`, `post_type`)."""
-    return {name for ns, name in map(_local, item) if ns in WP_NAMESPACES}
-
-
-def _local(el: Any) -> tuple[str, str]:
-    tag = el.tag
-    known = _LOCAL_NAMES.get(tag)
-    if known is not None:
-        return known
-    if not isinstance(tag, str):
-        return "", ""
-    if tag.startswith("{"):
-        ns, _, name = tag[1:].partition("}")
-        local = ("" if ns in RSS_NAMESPACES else ns), name
-    else:
-        local = "", tag
-    if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
-        _LOCAL_NAMES[tag] = local
-    return local
-
-
-def _text(el: Any) -> str:
-    return "".join(el.itertext()) if len(el) else (el.text or "")
 
 
 def _prefix_aliases(nsmap: dict[str | None, str]) -> dict[str, str]:
@@ -158,178 +128,6 @@ def _close(parser: Any) -> Any:
         return None
 
 
-def as_int(value: str) -> int:
-    """A WXR number field, 0 when it is empty or not a number."""
-    try:
-        return int(value.strip() or 0)
-    except ValueError:
-        return 0
-
-
-def _term_from_channel(el: Any, kind: str) -> Term | None:
-    values: dict[str, str] = {}
-    for child in el:
-        ns, name = _local(child)
-        if ns in WP_NAMESPACES:
-            values[name] = _text(child).strip()
-    if kind == "category":
-        return Term(
-            "category",
-            values.get("category_nicename", ""),
-            values.get("cat_name", ""),
-            values.get("category_parent", ""),
-            values.get("category_description", ""),
-            as_int(values.get("term_id", "0")),
-        )
-    if kind == "tag":
-        return Term(
-            "post_tag",
-            values.get("tag_slug", ""),
-            values.get("tag_name", ""),
-            "",
-            values.get("tag_description", ""),
-            as_int(values.get("term_id", "0")),
-        )
-    return Term(
-        values.get("term_taxonomy", ""),
-        values.get("term_slug", ""),
-        values.get("term_name", ""),
-        values.get("term_parent", ""),
-        values.get("term_description", ""),
-        as_int(values.get("term_id", "0")),
-    )
-
-
-def _fields(el: Any) -> dict[str, str]:
-    """The WordPress fields of `el` by name, stripped (`author_login`, `meta_key`...)."""
-    values: dict[str, str] = {}
-    for child in el:
-        ns, name = _local(child)
-        if ns in WP_NAMESPACES:
-            values[name] = _text(child).strip()
-    return values
-
-
-def _author(el: Any) -> Author:
-    values = _fields(el)
-    login = values.get("author_login", "")
-    return Author(
-        login,
-        values.get("author_display_name", "") or login,
-        values.get("author_email", ""),
-        as_int(values.get("author_id", "0")),
-    )
-
-
-def _comment(el: Any) -> Comment:
-    values: dict[str, str] = {}
-    rating = 0
-    for child in el:
-        ns, name = _local(child)
-        if ns in WP_NAMESPACES and name == "commentmeta":
-            rating = rating or _rating(child)
-        elif ns in WP_NAMESPACES:
-            values[name] = _text(child)
-    return Comment(
-        id=as_int(values.get("comment_id", "0")),
-        parent=as_int(values.get("comment_parent", "0")),
-        author=values.get("comment_author", "").strip(),
-        author_url=values.get("comment_author_url", "").strip(),
-        date=values.get("comment_date", "").strip(),
-        date_gmt=values.get("comment_date_gmt", "").strip(),
-        content=values.get("comment_content", ""),
-        approved=values.get("comment_approved", "").strip(),
-        type=values.get("comment_type", "").strip(),
-        rating=rating,
-    )
-
-
-def _rating(meta: Any) -> int:
-    """The stars of a `<wp:commentmeta>` that is WooCommerce's `rating` (1 to 5), else 0."""
-    pair = _fields(meta)
-    value = pair.get("meta_value", "")
-    return int(value) if pair.get("meta_key") == "rating" and value in ("1", "2", "3", "4", "5") else 0
-
-
-def _item(el: Any) -> Item:
-    values: dict[str, str] = {}
-    terms: list[Term] = []
-    meta: dict[str, str] = {}
-    repeated_meta: dict[str, list[str]] = {}
-    comments: list[Comment] = []
-    for child in el:
-        ns, name = _local(child)
-        if ns == "":
-            if name == "category":
-                domain = child.get("domain", "category")
-                terms.append(Term(domain, (child.get("nicename") or "").strip(), _text(child).strip()))
-            else:
-                values[name] = _text(child)
-        elif ns in WP_NAMESPACES:
-            if name == "postmeta":
-                key = value = ""
-                for sub in child:
-                    sub_ns, sub_name = _local(sub)
-                    if sub_ns in WP_NAMESPACES and sub_name == "meta_key":
-                        key = _text(sub).strip()
-                    elif sub_ns in WP_NAMESPACES and sub_name == "meta_value":
-                        value = _text(sub)
-                if key:
-                    if key in meta:
-                        repeated_meta.setdefault(key, [meta[key]]).append(value)
-                    meta[key] = value
-            elif name == "comment":
-                comments.append(_comment(child))
-            else:  # the first, as WordPress's importer reads it (SimpleXML), where one is written twice
-                values.setdefault("wp:" + name, _text(child))
-        elif ns == CONTENT_NS and name == "encoded":
-            values["content"] = _text(child)
-        elif ns in EXCERPT_NAMESPACES and name == "encoded":
-            values["excerpt"] = _text(child)
-        elif ns == DC_NS and name == "creator":
-            values["creator"] = _text(child)
-
-    def wp(name: str) -> str:
-        return values.get("wp:" + name, "").strip()
-
-    date, date_gmt = wordpress_dates(wp("post_date"), wp("post_date_gmt"))
-    if not date and not date_gmt and values.get("pubDate", "").strip():
-        date, date_gmt = from_pubdate(values["pubDate"])
-    elif date and not date_gmt and values.get("pubDate", "").strip():
-        # A writer that left out post_date_gmt (a Jekyll export's: 22 Korean posts went out 9 h off)
-        date_gmt = gmt_from_pubdate(date, values["pubDate"])
-    modified, modified_gmt = wordpress_dates(wp("post_modified"), wp("post_modified_gmt"))
-
-    return Item(
-        id=as_int(wp("post_id")),
-        type=wp("post_type") or "post",
-        title=values.get("title", "").strip(),
-        link=values.get("link", "").strip(),
-        guid=values.get("guid", "").strip(),
-        creator=values.get("creator", "").strip(),
-        content=values.get("content", ""),
-        excerpt=values.get("excerpt", ""),
-        date=date,
-        date_gmt=date_gmt,
-        modified=modified,
-        modified_gmt=modified_gmt,
-        slug=wp("post_name"),
-        # Neither a type nor a status: WordPress's importer refuses it (no such post type); kept as a draft.
-        status=wp("status") or ("publish" if wp("post_type") else UNTYPED),
-        parent=as_int(wp("post_parent")),
-        menu_order=as_int(wp("menu_order")),
-        password=wp("post_password"),
-        sticky=wp("is_sticky") == "1",
-        attachment_url=wp("attachment_url"),
-        line=el.sourceline or 0,
-        terms=terms,
-        meta=meta,
-        repeated_meta=repeated_meta,
-        comments=comments,
-        raw_id="" if as_int(wp("post_id")) else wp("post_id"),
-    )
-
-
 class ExportReader:
     """Reads one export: `site` fills in as the channel is read, `items()` yields each item once.
 
@@ -353,7 +151,7 @@ class ExportReader:
     def _check_version(self, line: int | None, item: Any = None) -> None:
         """Refuses an export without a supported `<wp:wxr_version>` (`item`: the first item, if any)."""
         version = self.site.wxr_version
-        if not version and item is not None and {"post_id", "post_type"} <= _wp_fields(item):
+        if not version and item is not None and {"post_id", "post_type"} <= wp_fields(item):
             # Its items are WordPress's, in WordPress's namespace: only the version line is missing (a
             # real export cut by hand). Read as 1.2, with a warning; the importer refuses it.
             self.site.wxr_version, self.version_assumed = "1.2", True
@@ -453,10 +251,10 @@ class ExportReader:
 
     def _check_root(self, root: Any) -> bool:
         """Refuses a root that is not WXR's `<rss>`; reads its namespaces for aliases."""
-        if _local(root) != ("", "rss"):
+        if local_name(root) != ("", "rss"):
             raise self._fail(
                 "this does not appear to be a WordPress export (WXR): the root "
-                f"element is <{_local(root)[1]}>, not <rss>",
+                f"element is <{local_name(root)[1]}>, not <rss>",
                 root.sourceline,
             )
         self._aliases = _prefix_aliases(root.nsmap)
@@ -467,14 +265,14 @@ class ExportReader:
         if self._aliases:
             for node in el.iter():
                 _rename(node, self._aliases)
-        ns, name = _local(el)
+        ns, name = local_name(el)
         item: Item | None = None
         if ns == "" and name == "item":
             self._check_version(el.sourceline, el)
-            item = _item(el)
+            item = read_item(el)
         elif ns == "":
             if name in ("title", "link", "description", "language"):
-                setattr(self.site, name, _text(el).strip())
+                setattr(self.site, name, element_text(el).strip())
         elif ns in WP_NAMESPACES:
             self._on_wp_channel_field(el, name)
         el.clear(keep_tail=False)
@@ -487,17 +285,17 @@ class ExportReader:
 
     def _on_wp_channel_field(self, el: Any, name: str) -> None:
         if name == "wxr_version":
-            self.site.wxr_version = _text(el).strip()
+            self.site.wxr_version = element_text(el).strip()
         elif name == "base_site_url":
-            self.site.base_site_url = _text(el).strip()
+            self.site.base_site_url = element_text(el).strip()
         elif name == "base_blog_url":
-            self.site.base_blog_url = _text(el).strip()
+            self.site.base_blog_url = element_text(el).strip()
         elif name == "author":
-            author = _author(el)
+            author = read_author(el)
             if author.login:
                 self.site.authors[author.login] = author
         elif name in ("category", "tag", "term"):
-            term = _term_from_channel(el, name)
+            term = read_term(el, name)
             if term is not None and term.slug:
                 self.site.terms.append(term)
 
