@@ -9,8 +9,9 @@ Same DynamoDB table as the runs (keys `pk`/`sk`), other item kinds:
 
 - `SITE#<name>` / `SITE`: the site (`Site`; its settings as JSON, with a version for conditional
   updates), also on the `runs-by-time` index under `SITES` so listing is one query;
-- `SITE#<name>` / `GENERATION`: a counter bumped atomically (`ADD`) for every push; a run remembers the
-  generation it got;
+- `SITE#<name>` / `GENERATION`: a counter bumped atomically (`ADD`) for every push and import; a run
+  remembers the generation it got. `released` is the set of generations whose import ended before it
+  built (a file named like an export that is none): they supersede nobody;
 - `SITE#<name>` / `DEPLOYED#<stage>`: the newest generation that deployed to a stage. `claim_deploy` is
   a conditional write that succeeds only when no newer generation has deployed there, so an older run
   that finishes late never overwrites a newer one;
@@ -373,11 +374,28 @@ class SiteStore:
         return int(response["Attributes"]["generation"]["N"])
 
     def current_generation(self, site: str) -> int:
-        """The newest generation handed out (0 before the first); a run with a lower one is superseded."""
+        """The newest generation handed out and not released (0 before the first); a run with a lower
+        one is superseded."""
         item = self._db.get_item(
             TableName=self._table, Key=self._key(site, "GENERATION"), ConsistentRead=True
         ).get("Item")
-        return int(item["generation"]["N"]) if item else 0
+        if not item:
+            return 0
+        newest = int(item["generation"]["N"])
+        released = {int(n) for n in item.get("released", {}).get("NS", [])}
+        while newest in released:
+            newest -= 1
+        return newest
+
+    def release_generation(self, site: str, generation: int) -> None:
+        """The run that took `generation` ended before it built anything: it no longer supersedes the
+        older runs in flight (a refused file named like an export cancelled the import before it)."""
+        self._db.update_item(
+            TableName=self._table,
+            Key=self._key(site, "GENERATION"),
+            UpdateExpression="ADD released :g",
+            ExpressionAttributeValues={":g": {"NS": [str(generation)]}},
+        )
 
     def claim_deploy(self, site: str, stage: str, generation: int) -> bool:
         """Record that `generation` deploys to `stage`; False if a newer generation already did.

@@ -83,6 +83,7 @@ def start_import(svc: Services, created: events.ObjectCreated, *, final_attempt:
         final_attempt=final_attempt,
     )
     if done is None:
+        _release_unbuilt(svc, run.id)
         after_failure(svc, run.id)
         return svc.runs.get(run.id)
     converted, result = done
@@ -307,7 +308,18 @@ def _failed(svc: Services, run_id: str) -> None:
     if svc.runs.get(run_id).trigger.type == "preview":
         previews.failed(svc, run_id)
     else:
+        _release_unbuilt(svc, run_id)
         after_failure(svc, run_id)
+
+
+def _release_unbuilt(svc: Services, run_id: str) -> None:
+    """An import that failed before it built takes back its generation: each export is the whole site,
+    so the import before it, still in flight, is what staging should show. A file named like an export
+    that is none (an RSS feed, a zip with no export) cancelled the import before it. A push keeps its
+    generation: the newest commit is the branch, and an older one is not staged in its place."""
+    run = svc.runs.get(run_id)
+    if run.trigger.type == "import" and run.status == "failed":
+        svc.sites.release_generation(run.site, run.generation)
 
 
 # --- deploy: publish an artifact's stage tree ------------------------------------------------------

@@ -165,3 +165,52 @@ def test_a_refused_upload_supersedes_nothing_and_a_github_sites_gets_no_run(prov
     assert pipeline.start_import(provisioned, ObjectCreated(bucket, "imports/harbour/notes.txt")) is None
     assert provisioned.runs.list(site="harbour") == []
     assert "imports-failed/harbour/notes.txt" in keys(provisioned, "imports-failed/")
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("junk.xml", b"hello, not xml"),
+        ("feed.xml", b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'),
+    ],
+)
+def test_an_import_that_fails_before_it_builds_supersedes_nothing(
+    provisioned: Services, name: str, body: bytes
+) -> None:
+    """A file named like an export that is none took the site's next generation and failed in its
+    conversion; the real import before it, still in flight, was then superseded at staging."""
+    from chalicelib import events
+
+    bucket = put_export(provisioned)
+    real = pipeline.start_import(provisioned, ObjectCreated(bucket, EXPORT_KEY))
+    assert real is not None and real.stage("convert").status == "succeeded"
+    junk_key = f"imports/demo/{name}"
+    provisioned.s3.put_object(Bucket=bucket, Key=junk_key, Body=body)
+    junk = pipeline.start_import(provisioned, ObjectCreated(bucket, junk_key))
+    assert junk is not None and junk.status == "failed" and junk.generation > real.generation
+    assert provisioned.sites.current_generation("demo") == real.generation
+
+    source_key = str(real.stage("convert").detail["source_key"])
+    assert pipeline.build(provisioned, events.BuildRequest(real.id, "demo", source_key)) is not None
+    pipeline.deploy(provisioned, events.DeployRequest(real.id, "demo", "staging"))
+    deployed = provisioned.runs.get(real.id)
+    assert deployed.stage("deploy-staging").status == "succeeded", deployed.stage("deploy-staging").error
+    assert deployed.status == "running"
+
+    # A later import takes the next generation all the same, and the earlier one is older than it.
+    provisioned.s3.put_object(Bucket=bucket, Key=EXPORT_KEY, Body=DEMO_EXPORT.read_bytes())
+    later = pipeline.start_import(provisioned, ObjectCreated(bucket, EXPORT_KEY, sequencer="2"))
+    assert later is not None and later.generation > junk.generation
+    assert provisioned.sites.current_generation("demo") == later.generation
+
+
+def test_a_released_generation_below_the_newest_changes_nothing(provisioned: Services) -> None:
+    """The current generation steps down past released ones at the top only: a live newer run still
+    supersedes an older one when a run between them was released."""
+    provisioned.sites.next_generation("demo")
+    newest = provisioned.sites.next_generation("demo")
+    assert provisioned.sites.current_generation("demo") == newest
+    provisioned.sites.release_generation("demo", newest - 1)  # a released generation below the newest
+    assert provisioned.sites.current_generation("demo") == newest
+    provisioned.sites.release_generation("demo", newest)
+    assert provisioned.sites.current_generation("demo") == newest - 2
