@@ -343,3 +343,23 @@ def test_bold_in_bold_is_the_outer_bold_alone_on_both_roads(html, markdown):
     rare = markdown_of(parse_fragment(html + drawing)).strip().splitlines()[0]
     # markdownify's own choices: underscores for italic in bold, a text's leading `:` escaped
     assert rare.replace("_and italic_", "*and italic*").replace("**\\:", "**:") == markdown
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            '<h2><a href="http://x.org/full.jpg"><img src="http://x.org/thumb.jpg" alt="Photo"></a></h2>',
+            "## [![Photo](http://x.org/thumb.jpg)](http://x.org/full.jpg)",
+        ),
+        (
+            '<table><tr><td><img src="http://x.org/route.jpg" alt="Route"></td><td>Day 1</td></tr></table>',
+            "| ![Route](http://x.org/route.jpg) | Day 1 |\n| --- | --- |",
+        ),
+    ],
+)
+def test_an_image_in_a_heading_or_a_cell_is_kept_on_both_roads(html: str, expected: str) -> None:
+    """On markdownify's road (a body with any tag the fast path does not know, `IQueryable<Book>`),
+    an image in a heading or a table cell was written as its alt text only, and counted as kept."""
+    assert to_markdown(parse_fragment(html)).strip() == expected
+    assert rare_markdown(html).strip() == expected
