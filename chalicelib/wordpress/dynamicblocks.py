@@ -44,6 +44,8 @@ DYNAMIC = frozenset(
     }
 )
 _DYNAMIC_PREFIXES = ("post-", "query-", "comment", "site-", "term-")
+#: Core blocks that stand for a theme's own markup, named by their `slug`.
+THEME_PARTS = frozenset({"pattern", "template-part"})
 #: Plugins' blocks a later pass reads (shoppages.py names the shop's pages it leaves out).
 _LATER = frozenset({"woocommerce/cart", "woocommerce/checkout", "woocommerce/classic-shortcode"})
 _SERVICE_NAMES = {
@@ -89,6 +91,11 @@ def attribute_only_blocks(
         if name in DYNAMIC or name.startswith(_DYNAMIC_PREFIXES):
             left_out.append(name)
             return ""
+        if name in THEME_PARTS:
+            # A theme's pattern or template part: its HTML is in the theme's files, not the export.
+            slug = _attribute(match.group(2) or "", "slug")
+            left_out.append(f"{name} {slug} (the theme's)" if slug else f"{name} (the theme's)")
+            return ""
         if "/" in name and name not in _LATER:
             # A plugin's block that saved no HTML (WordPress.com's `a8c/blog-posts`): its plugin builds
             # it when the page is viewed. It was left out without a word.
@@ -101,6 +108,16 @@ def attribute_only_blocks(
         names = ", ".join(dict.fromkeys(left_out))
         warn("dynamic-block", f"left out what WordPress builds when the page is viewed: {names}")
     return text
+
+
+def _attribute(attributes: str, key: str) -> str:
+    """A block's string attribute `key`, or "" (no attributes, bad JSON, not a string)."""
+    try:
+        data = json.loads(attributes) if attributes.strip() else {}
+    except (json.JSONDecodeError, RecursionError):
+        return ""
+    value = data.get(key) if isinstance(data, dict) else None
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _social_link(attributes: str) -> str:

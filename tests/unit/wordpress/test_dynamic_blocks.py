@@ -160,3 +160,22 @@ def test_a_plugins_block_that_saved_no_html_is_named_too() -> None:
             "left out what WordPress builds when the page is viewed: a8c/blog-posts, jetpack/related-posts",
         )
     ]
+
+
+def test_a_themes_pattern_or_template_part_is_named_with_its_slug() -> None:
+    """A block theme's `wp:pattern` (12 on a real site's home and service pages) and `wp:template-part`
+    hold only a slug: their HTML is in the theme's files. They vanished with "no warnings"."""
+    markdown, warnings = body(
+        "<!-- wp:paragraph --><p>Intro</p><!-- /wp:paragraph -->"
+        '<!-- wp:pattern {"slug":"alvaro-ia-theme/hero"} /-->'
+        '<!-- wp:template-part {"slug":"cta-banner","theme":"mytheme"} /-->'
+        "<!-- wp:pattern /-->"
+    )
+    assert markdown.strip() == "Intro"
+    assert warnings == [
+        (
+            "dynamic-block",
+            "left out what WordPress builds when the page is viewed: pattern alvaro-ia-theme/hero "
+            "(the theme's), template-part cta-banner (the theme's), pattern (the theme's)",
+        )
+    ]
