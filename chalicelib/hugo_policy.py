@@ -208,14 +208,19 @@ def _config_files(
 ) -> Iterator[tuple[Path, list[tuple[Path, dict[str, Any]]]]]:
     project = list(component_configs(root))
     yield root, project
-    themes_dir = root / DEFAULT_THEMES_DIR
+    # Every themesDir a config gives (two spellings of the key, two files), and the default: the
+    # themes of each are read, whichever one Hugo takes.
+    themes_dirs = [root / DEFAULT_THEMES_DIR]
     for _, config in [] if themes_dir_replaced else project:
-        for key, value in config.items():
-            if key.lower() == THEMES_DIR_KEY and isinstance(value, str) and not _absolute(value):
-                themes_dir = root / value
+        for value in _every(config, THEMES_DIR_KEY):
+            if isinstance(value, str) and not _absolute(value):
+                themes_dirs.append(root / value)
     components: list[Path] = []
-    if themes_dir.resolve().is_relative_to(root) and themes_dir.is_dir():
-        components += [child for child in themes_dir.iterdir() if child.is_dir()]
+    for themes_dir in dict.fromkeys(themes_dirs):
+        if themes_dir.resolve().is_relative_to(root) and themes_dir.is_dir():
+            components += [
+                child for child in themes_dir.iterdir() if child.is_dir() and child not in components
+            ]
     components += vendored_modules(root, [root, *components])
     for component in components:
         yield component, list(component_configs(component))
@@ -298,35 +303,38 @@ def _absolute(value: str) -> bool:
 def component_configs(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Each config file of one component (project, theme or module), as a dict rooted like a whole
     config; BuildError names a file that cannot be read."""
-    for name in CONFIG_NAMES:
-        for suffix in CONFIG_SUFFIXES:
-            path = folder / f"{name}{suffix}"
-            if path.is_file():
-                yield path, _read(path)
+    # Read whatever the case of a name (Hugo takes `config/_default/module.TOML`, and a check that
+    # passed over it let the file mount the local cloud's state into a published site), in Hugo's order.
+    order = [f"{name}{suffix}" for name in CONFIG_NAMES for suffix in CONFIG_SUFFIXES]
+    found = [p for p in folder.iterdir() if p.name.lower() in order] if folder.is_dir() else []
+    for path in sorted(found, key=lambda p: (order.index(p.name.lower()), p.name)):
+        if path.is_file():
+            yield path, _read(path)
     config_dir = folder / CONFIG_DIR
     if not config_dir.is_dir():
         return
     # Hugo reads config/_default/ and the environment's folder (the builds' is production), never
     # another environment's: a config/examples/ file with an error failed a site Hugo builds.
     for path in sorted(p for env in BUILT_ENVIRONMENTS for p in (config_dir / env).rglob("*")):
-        if not path.is_file() or path.suffix not in CONFIG_SUFFIXES:
+        if not path.is_file() or path.suffix.lower() not in CONFIG_SUFFIXES:
             continue
         data = _read(path)
         # config/_default/module.toml holds what hugo.toml's [module] would; hugo.toml the whole config.
-        yield path, (data if path.stem in CONFIG_NAMES else {path.stem: data})
+        yield path, (data if path.stem.lower() in CONFIG_NAMES else {path.stem: data})
 
 
 def _read(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8", errors="replace")
+    suffix = path.suffix.lower()
     try:
-        if path.suffix == ".toml":
+        if suffix == ".toml":
             data: Any = tomllib.loads(text)
-        elif path.suffix == ".json":
+        elif suffix == ".json":
             data = json.loads(text)
         else:  # the first document, as Hugo reads a YAML config that has several
             data = next(yaml.safe_load_all(text), None)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = {".toml": "TOML", ".json": "JSON"}.get(path.suffix, "YAML")
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError, RecursionError) as exc:
+        kind = {".toml": "TOML", ".json": "JSON"}.get(suffix, "YAML")
         raise BuildError(
             f"{path.name}: this Hugo config file is not valid {kind} ({exc}); fix it in the repository: "
             "Presslift reads every config file Hugo would read before it builds"
@@ -348,6 +356,12 @@ def _walk(node: Any, file: Path, base: Path, where: str, seen: set[int]) -> Iter
     for raw_key, value in node.items():
         key = str(raw_key).lower()
         here = f"{where}.{key}" if where else key
+        if key == "languages" and isinstance(value, dict):
+            # Its keys are language codes, whatever they spell: a language named `params` is one
+            # Hugo reads settings from (its staticDir published the local cloud's approval emails).
+            for code, table in value.items():
+                yield from _walk(table, file, base, f"{here}.{str(code).lower()}", seen)
+            continue
         if key in _DATA_KEYS:
             continue
         if key in FOLDER_KEYS:
@@ -369,36 +383,38 @@ def _walk(node: Any, file: Path, base: Path, where: str, seen: set[int]) -> Iter
 
 
 def _module(module: dict[str, Any], file: Path, base: Path, where: str) -> Iterator[_Setting]:
-    lowered = {str(key).lower(): value for key, value in module.items()}
-    for mount in _items(lowered.get("mounts")):
-        if isinstance(mount, dict):
-            source = {str(k).lower(): v for k, v in mount.items()}.get("source")
+    for mount in _every(module, "mounts"):
+        for source in _every(mount, "source"):
             if isinstance(source, str):
                 yield _Setting(file, f"{where}.mounts.source", source, base)
-    for item in _items(lowered.get("imports")):
-        if not isinstance(item, dict):
-            continue
-        imported = {str(k).lower(): v for k, v in item.items()}
-        path = imported.get("path")
-        if isinstance(path, str):
-            yield _Setting(file, f"{where}.imports.path", path, base / DEFAULT_THEMES_DIR)
-        for mount in _items(imported.get("mounts")):
-            if isinstance(mount, dict):
-                source = {str(k).lower(): v for k, v in mount.items()}.get("source")
+    for item in _every(module, "imports"):
+        for path in _every(item, "path"):
+            if isinstance(path, str):
+                yield _Setting(file, f"{where}.imports.path", path, base / DEFAULT_THEMES_DIR)
+        for mount in _every(item, "mounts"):
+            for source in _every(mount, "source"):
                 if isinstance(source, str):
                     # Relative to the imported module, which lives inside the tree (themes/, _vendor/).
                     yield _Setting(file, f"{where}.imports.mounts.source", source, base / DEFAULT_THEMES_DIR)
-    replacements = lowered.get("replacements")
-    for item in _items(replacements):
+    for item in _every(module, "replacements"):
         if isinstance(item, str):
             for part in item.split(","):
                 yield _Setting(file, f"{where}.replacements", part, base)
-    workspace = lowered.get("workspace")
-    if isinstance(workspace, str) and workspace.strip().lower() not in ("", "off"):
-        raise BuildError(
-            f"{file.name}: {where}.workspace = {workspace!r}: Presslift builds without Go workspaces; "
-            'remove the setting (or set it to "off")'
-        )
+    for workspace in _every(module, "workspace"):
+        if isinstance(workspace, str) and workspace.strip().lower() not in ("", "off"):
+            raise BuildError(
+                f"{file.name}: {where}.workspace = {workspace!r}: Presslift builds without Go workspaces; "
+                'remove the setting (or set it to "off")'
+            )
+
+
+def _every(table: Any, key: str) -> list[Any]:
+    """Every value `table` (a mapping) gives `key` under any spelling of its case, lists flattened:
+    Hugo's keys are case-insensitive, and a mount with both `Source` and `source` had only the last
+    one checked while Hugo used the other."""
+    if not isinstance(table, dict):
+        return []
+    return [item for name, value in table.items() if str(name).lower() == key for item in _items(value)]
 
 
 def _items(value: Any) -> list[Any]:

@@ -112,6 +112,37 @@ REFUSED = {
         {"hugo.toml": '[module]\nreplacements = "github.com/a/b -> /proc/self"\n'},
         "hugo.toml: module.replacements = 'github.com/a/b -> /proc/self' is an absolute path",
     ),
+    # A pusher's ways around the check (a tester's, all built and published before): a file name's
+    # case, a key given in two cases, and a language named like a table of data.
+    "an upper-case suffix in the config folder": (
+        {"config/_default/module.TOML": '[[mounts]]\nsource = "/proc/self/environ"\ntarget = "static/e"\n'},
+        "config/_default/module.TOML: module.mounts.source = '/proc/self/environ' is an absolute path",
+    ),
+    "a mount's source given in two cases": (
+        {
+            "hugo.toml": '[[module.mounts]]\nSource = "/proc/self/environ"\nsource = "static"\n'
+            'target = "static/e"\n'
+        },
+        "hugo.toml: module.mounts.source = '/proc/self/environ' is an absolute path",
+    ),
+    "mounts given in two cases": (
+        {
+            "hugo.toml": '[[module.Mounts]]\nsource = "/proc/self/environ"\ntarget = "static/e"\n'
+            '[[module.mounts]]\nsource = "static"\ntarget = "static"\n'
+        },
+        "hugo.toml: module.mounts.source = '/proc/self/environ' is an absolute path",
+    ),
+    "a language named params": (
+        {"hugo.toml": '[languages.params]\nstaticDir = ["static", "/etc"]\n'},
+        "hugo.toml: languages.params.staticdir = '/etc' is an absolute path",
+    ),
+    "a theme in a second spelling of themesDir": (
+        {
+            "hugo.toml": 'theme = "evil"\nThemesDir = "other"\nthemesDir = "themes"\n',
+            "other/evil/hugo.toml": ENVIRON_MOUNT,
+        },
+        "other/evil/hugo.toml: module.mounts.source = '/proc/self/environ' is an absolute path",
+    ),
     "a cache folder outside": (
         {"hugo.toml": '[caches.images]\ndir = ":cacheDir/../../../tmp/x"\n'},
         "caches.images.dir = ':cacheDir/../../../tmp/x' climbs out of Presslift's cache folder",
