@@ -19,7 +19,8 @@ reads it into rules for the publish step instead; the file itself is not publish
 - The security headers the stack's response headers policy sets for every site (HSTS, CSP, ...) are
   not a repository's to weaken, and a header the server or CloudFront owns (Content-Length, Location,
   Set-Cookie, ...) is not a file's to set: each is named once, not applied. So is Netlify's Basic-Auth,
-  which would have kept pages private: here they are public.
+  which would have kept pages private: here they are public; and so are the headers whose reach is
+  the whole origin that sites share (`Service-Worker-Allowed`, `Clear-Site-Data`).
 
 As on Netlify, headers of every path that matches a file apply, a later path's replacing an earlier
 one's for the same name, and a header given twice under one path is one comma-separated value.
@@ -68,6 +69,10 @@ SERVER_HEADERS = frozenset(
     }
 )  # fmt: skip
 SERVER_PREFIXES = ("x-amz-", "x-amzn-", "x-edge-", "x-accel-", "x-forwarded-", "x-nf-", "netlify-")
+#: Headers that reach past the site's own pages: sites share an origin (a path each, with staging,
+#: previews and, locally, the approval pages), so one site's service worker given a wider scope
+#: answered another site's approval link, and Clear-Site-Data clears every site's storage.
+ORIGIN_WIDE = frozenset({"service-worker-allowed", "clear-site-data"})
 #: Netlify's password protection for the paths it is under.
 BASIC_AUTH = "basic-auth"
 
@@ -158,6 +163,8 @@ def _refused(key: str, value: str) -> str:
         return "the stack's CloudFront response headers policy sets it for every site"
     if key == BASIC_AUTH:
         return "it is Netlify's password protection; these pages are public here"
+    if key in ORIGIN_WIDE:
+        return "it would reach other sites' pages, which share the origin"
     if key in SERVER_HEADERS or key.startswith(SERVER_PREFIXES):
         return "the server or CloudFront sets it"
     if not value or not _PRINTABLE.match(value):

@@ -172,3 +172,14 @@ def test_a_path_line_of_another_hosts_form_is_one_note_with_its_headers() -> Non
         "_headers line 1 (*): not a path (a path begins with /); its headers were not kept"
     ]
     assert [(key, value) for _, key, value in rules.headers] == [("x-robots-tag", "all")]
+
+
+def test_headers_that_reach_other_sites_on_the_shared_origin_are_refused() -> None:
+    """A pusher's `_headers` gave its `/sw.js` `Service-Worker-Allowed: /`: the worker, registered from
+    the site's staging page, answered another site's approval link in the approver's browser."""
+    found = read_header_rules(b'/sw.js\n  Service-Worker-Allowed: /\n/*\n  Clear-Site-Data: "*"\n')
+    assert found.headers == []
+    assert found.notes == [
+        "_headers: Clear-Site-Data, Service-Worker-Allowed not applied: it would reach other sites' pages, "
+        "which share the origin"
+    ]
