@@ -203,6 +203,8 @@ def decode_payload(body: bytes, content_type: str) -> dict[str, Any]:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"the webhook payload is not JSON: {exc}") from exc
+    except RecursionError as exc:  # read before the signature is checked: anyone can send one
+        raise InputError("the webhook payload is not GitHub's: its JSON is nested too deeply") from exc
     if not isinstance(data, dict):
         raise InputError(f"the webhook payload must be a JSON object, not {type(data).__name__}")
     return data

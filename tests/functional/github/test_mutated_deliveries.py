@@ -82,3 +82,25 @@ def test_a_signed_delivery_of_any_shape_gets_an_answer_not_a_500(
         if response.status_code >= 500:
             failures.append((entry["file"], json.dumps(payload)[:300]))
     assert failures == []
+
+
+@pytest.mark.parametrize("signature", ["sha256=" + "0" * 64, None])
+def test_json_nested_past_the_parsers_depth_is_refused_not_a_500(
+    route: Client,  # noqa: F811
+    sites: SiteStore,  # noqa: F811
+    signature: str | None,
+) -> None:
+    """The body is read for its repository before the signature is checked (to find whose secret it
+    is): 200 KB of nested arrays from anyone was a RecursionError and a 500, which GitHub retries."""
+    body = b"[" * 100_000 + b"]" * 100_000
+    if signature is None:  # signed with the site's secret: the same answer
+        signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": "push",
+        "X-GitHub-Delivery": str(uuid.uuid4()),
+        "X-Hub-Signature-256": signature,
+    }
+    response = route.http.post("/webhooks/github", headers=headers, body=body)
+    assert response.status_code == 401, response.body  # whose secret to check it with is unknown
+    assert b"names no repository" in response.body
