@@ -16,7 +16,7 @@ from rich.text import Text
 #: Control characters but tab and newline: an S3 key, a commit message or a log line could move the
 #: cursor, erase the lines an operator reads or recolour them (`a\x1b[2KB.xml`); and the bidi
 #: overrides and line separators, which reorder or break what is shown.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:

@@ -114,6 +114,6 @@ def test_bidi_overrides_from_outside_are_written_out() -> None:
     out = io.StringIO()
     console = make_console()
     console.file = out
-    console.print("fix \u202etxt.exe\u2066 and a\u2028b", highlight=False)
+    console.print("fix \u202etxt.exe\u2066 and a\u2028b \u061c", highlight=False)
     assert "\u202e" not in out.getvalue() and "\u2028" not in out.getvalue()
-    assert "fix \\u202etxt.exe\\u2066 and a\\u2028b" in out.getvalue()
+    assert "fix \\u202etxt.exe\\u2066 and a\\u2028b \\u061c" in out.getvalue()  # every bidi control
