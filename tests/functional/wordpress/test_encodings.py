@@ -28,6 +28,10 @@ EXPORT = """<?xml version="1.0" encoding="{encoding}"?>
         ("UTF-32", "utf-32", TITLE),
         ("ISO-8859-1", "latin-1", "Crème brûlée"),
         ("windows-1252", "cp1252", "Crème brûlée — €"),
+        # An old ISO-8859-1 site stored Word's punctuation as windows-1252's bytes 0x80-0x9F, which
+        # browsers showed as such; they came out as invisible control characters.
+        ("ISO-8859-1", "cp1252", "Déjà vu “quoted” – …"),
+        ("us-ascii", "cp1252", "Crème “brûlée”"),
     ],
 )
 def test_declared_encodings_convert(tmp_path, declared, codec, title):
@@ -54,3 +58,12 @@ def test_broken_utf16_fails_with_the_encoding_named(tmp_path):
     with pytest.raises(ConversionError, match="not valid in its declared encoding"):
         convert_export(export, tmp_path / "site")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.xml"]
+
+
+def test_the_bytes_windows_1252_leaves_undefined_are_read_as_browsers_read_them(tmp_path):
+    export = tmp_path / "export.xml"
+    body = EXPORT.format(encoding="ISO-8859-1", title="Caf\xe9 TITLE").encode("latin-1")
+    export.write_bytes(body.replace(b"TITLE", b"\x81\x93x\x94"))
+    convert_export(export, tmp_path / "site")
+    post = frontmatter.load(tmp_path / "site/content/posts/creme/index.md")
+    assert post["title"] == "Café \x81“x”"
