@@ -440,6 +440,10 @@ def _element(el: Any, ctx: _Context) -> str:
             return f"{lead}<{href}>{trail}"
         title_part = f' "{title_text(title)}"' if title else ""
         return f"{lead}[{text}]({target}{title_part}){trail}"
+    if tag in HEADINGS and next(el.iter("pre"), None) is not None:
+        # Code pasted into a heading (`<h1><pre>`, 60 lines of Java): a heading is one line, so its
+        # blocks are written as blocks, the code a code block, not a heading of fences and joined lines.
+        return _block(inner)
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         text = heading(" ".join(inner.replace("\\\n", " ").split()))
         if not text:

@@ -136,6 +136,8 @@ class HugoMarkdown(MarkdownConverter):
         return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
 
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: set[str]) -> str:
+        if el.find("pre") is not None:  # code pasted into a heading: its blocks, as markdown.py writes
+            return f"\n\n{text.strip(chr(10))}\n\n"
         return str(super().convert_hN(n, el, heading(" ".join(text.split())), parent_tags))  # type: ignore[misc]
 
     def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:

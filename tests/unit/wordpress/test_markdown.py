@@ -363,3 +363,12 @@ def test_an_image_in_a_heading_or_a_cell_is_kept_on_both_roads(html: str, expect
     an image in a heading or a table cell was written as its alt text only, and counted as kept."""
     assert to_markdown(parse_fragment(html)).strip() == expected
     assert rare_markdown(html).strip() == expected
+
+
+def test_code_pasted_into_a_heading_is_a_code_block_on_both_roads() -> None:
+    """A CSDN paste, `<h1><pre class="java">` and 60 lines of Java, was one heading line of fences and
+    joined code, with a 2,000-character id."""
+    html = "<h2><pre>int a = 1;\nreturn a;</pre></h2><p>After</p>"
+    expected = "```\nint a = 1;\nreturn a;\n```\n\nAfter"
+    assert to_markdown(parse_fragment(html)).strip() == expected
+    assert rare_markdown(html).strip() == expected
