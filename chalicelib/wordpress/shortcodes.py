@@ -158,6 +158,8 @@ class ShortcodeContext:
     warn: Callable[[str, str], None]
     players: PlayerContext
     parent_id: int = 0
+    #: Names called from the block editor's Shortcode blocks: shortcodes even when bare (`[name]`).
+    named: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -379,7 +381,7 @@ def convert_shortcodes(text: str, ctx: ShortcodeContext, placeholders: Placehold
             said = "divider) is drawn as a plain rule" if divider else "spacing) is left out"
             ctx.warn("theme-layout", f"[{name}] (the old theme's {said}")
             return placeholders.add("---" if divider else "", block=True)
-        named = "=" in (m.group("attrs") or "") or "://" in (m.group("attrs") or "")
+        named = "=" in (m.group("attrs") or "") or "://" in (m.group("attrs") or "") or name in ctx.named
         if m.group("content") is None and not m.group("self") and not named:
             # Neither a closing tag nor a named attribute nor an address: "[note]", "[sic]", an editor's
             # "[the master]", a Markdown link's "[the nice progress][6]", code's "dp[i - 1]", a link

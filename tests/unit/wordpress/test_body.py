@@ -733,3 +733,19 @@ def test_a_flash_object_taken_out_is_named_by_its_file(gap):
     )
     _, findings, _ = body(html)
     assert [(f.kind, f.detail) for f in findings] == [("object", "http://www.gunblood.com/game.swf")]
+
+
+def test_a_shortcode_block_is_its_own_paragraph_and_a_bare_name_in_it_is_reported():
+    """`<!-- wp:shortcode -->[sticky_cta]<!-- /wp:shortcode -->` on seven pages showed its text without a
+    word, and two such blocks in a row ran into one line: `[wpforms_form][sticky_cta]`."""
+    markdown, _, warnings = body(
+        "<!-- wp:paragraph --><p>Intro</p><!-- /wp:paragraph -->\n"
+        "<!-- wp:shortcode -->[wpforms_form]<!-- /wp:shortcode -->\n"
+        "<!-- wp:shortcode -->[sticky_cta]<!-- /wp:shortcode -->\n"
+        "<!-- wp:paragraph --><p>Outro [note] stays text</p><!-- /wp:paragraph -->"
+    )
+    assert markdown.strip() == "Intro\n\n[wpforms_form]\n\n[sticky_cta]\n\nOutro [note] stays text"
+    assert [(code, message.split(" is ")[0]) for code, message, *_ in warnings] == [
+        ("unknown-shortcode", "[wpforms_form]"),
+        ("unknown-shortcode", "[sticky_cta]"),
+    ]
