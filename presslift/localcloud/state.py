@@ -141,9 +141,10 @@ class MotoServer:
 
     def __init__(self, host: str, port: int, gate: Gate) -> None:
         from presslift.localcloud.motoapp import moto_app, moto_server
+        from presslift.localcloud.motoguard import LocalCallersOnly
 
         self.app = GatedApp(moto_app(), gate)
-        self._server = moto_server(host, port, self.app)
+        self._server = moto_server(host, port, LocalCallersOnly(self.app))
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
 
     def start(self) -> None:
