@@ -182,7 +182,10 @@ class Conversion:
         elif settled.message:
             self.report.warn("duplicate-id", settled.message, describe(item))
         elif settled.new_id:
-            why = f"<wp:post_id> {item.raw_id[:60]!r} is not a number" if item.raw_id else "no <wp:post_id>"
+            raw = item.raw_id[:60]
+            why = (
+                f"<wp:post_id> {raw!r} is not a post id (a whole number from 1)" if raw else "no <wp:post_id>"
+            )
             self.report.warn("missing-id", f"{why}; written with the new id {item.id}", describe(item))
         if item.type not in self.options.skip_types and (  # attachments are among them
             note := unknown_status_note(item.status)

@@ -77,7 +77,7 @@ class PageFolders:
                 continue
             name = placing.slug or placing.title
             slug, renamed = self._registry.claim(parent_folder, name, f"page-{placing.id}")
-            if renamed:
-                plan.renamed.append((placing.id, name, slug))
+            if renamed:  # the slug it wanted, made from its title when it has none
+                plan.renamed.append((placing.id, placing.slug or wanted, slug))
             folders[placing.id] = f"{parent_folder}/{slug}".lstrip("/")
         return folders[page.id]

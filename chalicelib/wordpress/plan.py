@@ -378,7 +378,8 @@ class Planner:
                 section = self._section_for(light.type)
                 slug, renamed = registry.claim(section, light.slug or light.title, f"{light.type}-{light.id}")
                 if renamed:
-                    plan.renamed.append((light.id, light.slug or light.title, slug))
+                    # The slug it wanted, made from its title when it has none (the note quoted the title).
+                    plan.renamed.append((light.id, light.slug or slugify(light.title), slug))
                 folder = f"{section}/{slug}"
             url = "/" if light.id == front else f"/{folder}/"
             placement = Placement(

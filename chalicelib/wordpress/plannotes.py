@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from chalicelib.wordpress.aliasdrops import nested_rules
 from chalicelib.wordpress.plan import Plan
+from chalicelib.wordpress.planrecords import Placement
 from chalicelib.wordpress.report import ConversionReport
 from chalicelib.wordpress.slugs import renamed_slug_note, slugify
 
@@ -67,10 +68,18 @@ def report_renamed_slugs(plan: Plan, report: ConversionReport) -> None:
                 for other in plan.placements.values()
                 if placed is not None
                 and other.id != item_id
-                and other.section == placed.section
+                and _siblings(other, placed)
                 and other.slug == slugify(wanted)
             ),
             None,
         )
         note = renamed_slug_note(wanted, slug) + (f" ({holder.type} {holder.id} has it)" if holder else "")
         report.warn("duplicate-slug", note, f"{placed.type} {item_id}" if placed else str(item_id))
+
+
+def _siblings(one: Placement, other: Placement) -> bool:
+    """Whether two items claim slugs from the same registry: a section's posts, or a folder's pages (a
+    top-level page's section is its own slug, so the page holding a draft's slug was never named)."""
+    if one.type == "page" or other.type == "page":
+        return one.type == other.type and one.folder.rpartition("/")[0] == other.folder.rpartition("/")[0]
+    return one.section == other.section

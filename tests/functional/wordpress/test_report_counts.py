@@ -328,7 +328,9 @@ def test_an_id_that_is_no_number_is_named_and_the_first_of_two_ids_is_the_items(
     )
     report = convert_export(write_export(tmp_path / "export.xml", [slugged, twice]), tmp_path / "site")
     (note,) = [w.message for w in report.warnings if w.code == "missing-id"]
-    assert note.startswith("<wp:post_id> 'how-i-started-docker' is not a number; written with the new id")
+    assert note.startswith(
+        "<wp:post_id> 'how-i-started-docker' is not a post id (a whole number from 1); written with the new id"
+    )
     assert frontmatter.load(tmp_path / "site/content/posts/twice/index.md")["wordpress_id"] == 7
 
 
@@ -359,6 +361,8 @@ def test_a_published_page_keeps_its_slug_from_a_draft_before_it(tmp_path):
     assert frontmatter.load(content / "about-2/index.md")["draft"] is True
     (warning,) = [w for w in report.warnings if w.code == "duplicate-slug"]
     assert warning.item == "page 30"
+    # The slug it wanted, made from its title: the note quoted the title ("slug 'About' was taken").
+    assert warning.message == "slug 'about' was taken; written as 'about-2' (page 31 has it)"
 
 
 def test_a_post_without_a_title_is_named_by_its_first_words(tmp_path):
