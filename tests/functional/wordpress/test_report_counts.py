@@ -329,7 +329,8 @@ def test_an_id_that_is_no_number_is_named_and_the_first_of_two_ids_is_the_items(
     report = convert_export(write_export(tmp_path / "export.xml", [slugged, twice]), tmp_path / "site")
     (note,) = [w.message for w in report.warnings if w.code == "missing-id"]
     assert note.startswith(
-        "<wp:post_id> 'how-i-started-docker' is not a post id (a whole number from 1); written with the new id"
+        "<wp:post_id> 'how-i-started-docker' is not a post id (a whole number from 1); "
+        "written with the new id"
     )
     assert frontmatter.load(tmp_path / "site/content/posts/twice/index.md")["wordpress_id"] == 7
 
