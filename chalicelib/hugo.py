@@ -34,7 +34,7 @@ from chalicelib.hugo_policy import (
     unused_themes_dir,
 )
 from chalicelib.hugogetenv import getenv_policy
-from chalicelib.hugosite import is_hugo_site
+from chalicelib.hugosite import a_theme
 from chalicelib.npmmounts import NO_LAYOUT, npm_cause, npm_mounts_note
 from chalicelib.pagefilefields import give_file_field
 from chalicelib.pageurl import give_page_url
@@ -290,7 +290,7 @@ def build_site(
         said = hint(shown) or shortcode_hint(shown, source) or (HUNG if proc.hung else "")
         if npm := npm_cause(source):  # the root cause of a missing layout or shortcode: said first
             said = f"{npm}; {said}" if said else npm
-        elif theme := _a_theme(source):
+        elif theme := a_theme(source):
             said = f"{theme}; {said}" if said else theme
         runs = len(hugorun.RETRIES) + 1
         how = (
@@ -313,22 +313,6 @@ def _getenv(source: Path) -> str:
         return getenv_policy(site_configs(source))
     except BuildError:
         return getenv_policy([])  # the source check names the file it cannot read
-
-
-def _a_theme(source: Path) -> str:
-    """Why a repository that is a theme (its theme.toml beside an exampleSite/) fails as a site: a
-    theme's templates read what its example site's config sets; "" for a site."""
-    if (source / "theme.toml").is_file() and (source / "exampleSite").is_dir():
-        said = (
-            "this repository is a Hugo theme (theme.toml, exampleSite/), not a site: register a site "
-            "that uses the theme (under its themes/, or as a module) instead"
-        )
-        if is_hugo_site(source / "exampleSite"):
-            # A site made from a theme's template (Hugoplate's) keeps its pages there, as the theme did.
-            said += '; or, if its site is the one in exampleSite/, set source_dir = "exampleSite" in '
-            said += "presslift.toml"
-        return said
-    return ""
 
 
 def _blank(page: Path) -> bool:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES
+from chalicelib.errors import BuildError
+from chalicelib.hugo_policy import CONFIG_DIR, CONFIG_NAMES, CONFIG_SUFFIXES, FOLDER_KEYS, component_configs
 
 #: Folder names a repository's site usually has, in the order one is preferred when several are sites.
 USUAL = ("site", "docs", "website", "hugo", "web", "www", "blog")
@@ -32,9 +33,11 @@ def is_hugo_site(folder: Path) -> bool:
 
 
 def find_hugo_site(root: Path) -> Path | None:
-    """The one folder at the top of `root` that is a Hugo site, when `root` itself is not; None when
-    there is none, or several with no usual name to choose by."""
-    if is_hugo_site(root):
+    """The one folder at the top of `root` that is a Hugo site, when `root` itself is not (or holds a
+    config and nothing else Hugo reads, a starter's placeholder); None when there is none, or several
+    with no usual name to choose by."""
+    placeholder = is_hugo_site(root)
+    if placeholder and not only_a_config(root):
         return None
     found = sorted(
         child
@@ -45,10 +48,43 @@ def find_hugo_site(root: Path) -> Path | None:
         and child.name not in NEVER
         and is_hugo_site(child)
     )
+    if placeholder:  # a site in a folder is taken over the root's config only if it has more than one
+        found = [child for child in found if not only_a_config(child)]
     if len(found) == 1:
         return found[0]
     usual = [child for name in USUAL for child in found if child.name == name]
     return usual[0] if usual else None
+
+
+#: What a project's folder holds for Hugo beside its config: its folders, and a module's go.mod.
+SITE_PARTS = (
+    "content",
+    "layouts",
+    "themes",
+    "static",
+    "assets",
+    "data",
+    "i18n",
+    "archetypes",
+    "_vendor",
+    "go.mod",
+)
+#: Settings that make a config the whole site: a theme, modules and mounts, folders of other names.
+SITE_SETTINGS = frozenset({"theme", "module", *FOLDER_KEYS})
+
+
+def only_a_config(folder: Path) -> bool:
+    """Whether `folder`'s Hugo config is all it has for Hugo: no folder Hugo reads, and a config that
+    names no theme, module or folder. Netlify's Victor Hugo starter keeps such a placeholder at the root
+    (`title = "My New Netlify Victor Hugo Site"`) and the real site in site/, built with `hugo -s site`:
+    the root went live as an empty site in Presslift's theme, and the run said it succeeded."""
+    if any((folder / name).exists() for name in SITE_PARTS):
+        return False
+    try:
+        configs = list(component_configs(folder))
+    except BuildError:
+        return False  # the build names the file it cannot read
+    return not any(str(key).lower() in SITE_SETTINGS for _, config in configs for key in config)
 
 
 #: Folders Hugo makes pages from when a site has no config (its defaults).
@@ -116,3 +152,23 @@ def _zola(folder: Path) -> bool:
     except OSError:
         return False
     return bool(_ZOLA_BASE_URL.search(text)) and not _HUGO_BASE_URL.search(text)
+
+
+def a_theme(folder: Path) -> str:
+    """Why a repository that is a Hugo theme (a theme.toml and no content/ of its own) is no site to
+    build; "" for a site. A theme's templates read what a site's config sets:
+    built as a site, seven themes went live as blank, untitled pages, and their runs succeeded."""
+    if not (folder / "theme.toml").is_file() or (folder / "content").is_dir():
+        return ""  # a site, or a theme's own demo site with its content beside the theme
+    example = (folder / "exampleSite").is_dir()
+    said = (
+        "this repository is a Hugo theme (theme.toml"
+        + (", exampleSite/" if example else ", no content/")
+        + "), not a site: register a site that uses the theme (under its themes/, or as a module) instead"
+    )
+    if example and is_hugo_site(folder / "exampleSite"):
+        # A site made from a theme's template (Hugoplate's) keeps its pages there, as the theme did.
+        said += (
+            '; or, if its site is the one in exampleSite/, set source_dir = "exampleSite" in presslift.toml'
+        )
+    return said

@@ -91,3 +91,22 @@ def test_a_zola_site_is_no_hugo_site_though_hugo_reads_its_config_name(tmp_path:
         {"config.toml": b'baseURL = "https://x.example"\nbase_url = "x"\n', "templates/a.html": b""},
     )
     assert not_a_site(hugo) is None
+
+
+def test_a_placeholder_config_at_the_root_gives_way_to_the_site_in_a_folder(tmp_path: Path) -> None:
+    """Netlify's Victor Hugo starter: a root config.toml with a title only, and the site in site/,
+    built with `hugo -s site`. The root went live, an empty site in Presslift's theme, "succeeded"."""
+    root = repo(tmp_path / "a", "config.toml", "netlify.toml", "site/config.toml", "site/content/posts/a.md")
+    assert find_hugo_site(root) == root / "site"
+    # A root with anything more for Hugo (a folder, a theme, a module) is the site, as before.
+    for more in ("content/a.md", "static/robots.txt", "go.mod"):
+        assert (
+            find_hugo_site(
+                repo(tmp_path / more.replace("/", "-"), "config.toml", more, "site/layouts/a.html")
+            )
+            is None
+        )
+    themed = write_tree(
+        tmp_path / "t", {"hugo.toml": b'theme = "x"\n', "site/hugo.toml": b"", "site/content/a.md": b""}
+    )
+    assert find_hugo_site(themed) is None
