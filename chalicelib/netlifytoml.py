@@ -93,7 +93,7 @@ def own_hosts(site_root: Path) -> frozenset[str]:
     return frozenset()
 
 
-def _own_path(address: str, hosts: frozenset[str]) -> str:
+def own_path(address: str, hosts: frozenset[str]) -> str:
     """`address` as a path when it is an http(s) URL on one of the site's own hosts, else as it is:
     Netlify matches a `from` with a host only on that host, which the site is served on."""
     if not hosts or not address.startswith(("https://", "http://")):
@@ -166,7 +166,7 @@ def _add_headers(tables: Any, site_root: Path, found: NetlifyRules) -> None:
 
 def _moves_host(old: str, new: str, hosts: frozenset[str]) -> bool:
     """Whether a redirect leads from one of the site's own hosts to the other (www. to the bare one)."""
-    if _own_path(new, hosts) == new:
+    if own_path(new, hosts) == new:
         return False
     return (urlsplit(old).hostname or "").lower() != (urlsplit(new).hostname or "").lower()
 
@@ -184,8 +184,8 @@ def _line(table: Any, where: str, hosts: frozenset[str] = frozenset()) -> tuple[
         return "an address with a space in it is no address", None
     if any(table.get(key) for key in ("query", "conditions", "headers", "signed")):
         return "query, conditions, headers or a signed proxy need a server; S3 redirects cannot", None
-    if (path := _own_path(old, hosts)) != old and not _moves_host(old, new, hosts):
-        old, new = path, _own_path(new, hosts)
+    if (path := own_path(old, hosts)) != old and not _moves_host(old, new, hosts):
+        old, new = path, own_path(new, hosts)
     status, force = table.get("status", 301), table.get("force", False)
     if not isinstance(status, int) or isinstance(status, bool) or not isinstance(force, bool):
         return "`status` must be a number and `force` true or false", None

@@ -35,7 +35,7 @@ from chalicelib.theme_path import THEME_NAME
 from chalicelib.usage import Usage
 from chalicelib.work import artifacts, buildcache, segmented, site_config, work_dir
 from chalicelib.work.parity import ProdParity
-from chalicelib.work.treestore import store_stream
+from chalicelib.work.treestore import server_note, store_stream
 from chalicelib.work.unfetched import fetch_left_out, with_unfetched
 
 STAGING, PROD = "staging", "prod"
@@ -97,6 +97,7 @@ class Built:
             ("load_notes", "page-host-refused"),
             ("theme_notes", "theme-replaced"),
             ("name_notes", "file-name-refused"),
+            ("server_notes", "server-file"),
         ):
             # in the order the build said them (its first is often the cause of the others), once each
             notes = dict.fromkeys(note for tree in self.trees.values() for note in tree.get(key, []))
@@ -415,6 +416,7 @@ def _store_tree(
         **({"header_notes": listed(stored.header_notes)} if stored.header_notes else {}),
         **({"script_notes": listed(stored.script_notes)} if stored.script_notes else {}),
         **({"name_notes": listed(stored.name_notes)} if stored.name_notes else {}),
+        **({"server_notes": [note]} if (note := server_note(stored.server_files)) else {}),
         **({"load_notes": load_notes} if load_notes else {}),
     }
 

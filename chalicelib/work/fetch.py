@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chalicelib.apacheconfig import ApacheRules, add_htaccess_rules
 from chalicelib.budget import TimeBudget
 from chalicelib.builtsite import built_site_only
 from chalicelib.codefences import mark_highlighted_lines
@@ -30,7 +31,7 @@ from chalicelib.github.hugomodules import vendor_modules
 from chalicelib.github.lfs import fetch_lfs_files
 from chalicelib.github.submodules import fetch_submodules
 from chalicelib.hugo_policy import asks_for_git_info, paths_outside
-from chalicelib.hugosite import find_hugo_site, not_a_site
+from chalicelib.hugosite import a_theme, find_hugo_site, not_a_site
 from chalicelib.netlifytoml import NetlifyRules, add_netlify_rules
 from chalicelib.notes import listed
 from chalicelib.oldhugo import adapt
@@ -150,6 +151,12 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
             found = find_hugo_site(site_root)
             if found is not None:
                 site_root, found_in = found.resolve(), found.name
+        if (
+            run.kind != "code"
+            and "source_dir" not in tomllib.loads(toml or "")
+            and (theme := a_theme(site_root))
+        ):
+            raise ConfigError(f"{request.repository}@{request.sha[:7]}: {theme}")
         if run.kind != "code" and (why := not_a_site(site_root)):
             # Built anyway, nothing of it would be published but an empty site in Presslift's theme.
             where = (
@@ -182,6 +189,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         # and static/_headers.
         netlify = add_netlify_rules(site_root, source.root) if run.kind != "code" else NetlifyRules()
         vercel = add_vercel_rules(site_root, source.root) if run.kind != "code" else VercelRules()
+        apache = add_htaccess_rules(site_root) if run.kind != "code" else ApacheRules()
         # A site written for an older Hugo may use what Hugo removed or renamed (shortcodes, templates,
         # fields), and Hugo's x and vimeo_simple fetch from hosts the operator may not have allowed.
         if run.kind != "code":
@@ -206,6 +214,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         ("header-rule", netlify.header_notes),
         ("redirect-rule", vercel.skipped),
         ("header-rule", vercel.header_notes),
+        ("redirect-rule", apache.skipped),
         ("old-hugo-theme", old_hugo),
         ("postcss-passed-over", postcss),
         ("code-fence-lines", fences),
@@ -233,6 +242,7 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
                     modules.summary(),
                     netlify.summary(),
                     vercel.summary(),
+                    apache.summary(),
                 ],
             )
         ),

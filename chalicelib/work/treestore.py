@@ -70,6 +70,8 @@ class StoredTree:
     script_notes: list[str] = field(default_factory=list)
     #: Files left out for a name no address can hold as written (a line break in a static file's name).
     name_notes: list[str] = field(default_factory=list)
+    #: Files a web server runs or reads (PHP, .htaccess), left out: S3 would serve their source.
+    server_files: list[str] = field(default_factory=list)
     #: The other hosts its pages load scripts, stylesheets and frames from (`pageloads`).
     loads: set[str] = field(default_factory=set)
 
@@ -92,6 +94,11 @@ class _Hashing(io.RawIOBase):
 
 #: Characters a published file's name may not hold: C0 controls and DEL (a line break above all).
 UNPUBLISHABLE = re.compile(r"[\x01-\x1f\x7f]")
+#: What a web server runs or reads, never a visitor: published, S3 served a contact form's PHP (and its
+#: mail password) as a download, and an .htpasswd's hashes. Left out, and named (`server_note`).
+SERVER_FILE = re.compile(
+    r"(^|/)(\.htaccess|\.htpasswd|\.user\.ini|web\.config)$|\.(php\d?|phtml|phps)$", re.I
+)
 
 
 def tree_path(name: str, stage: str) -> str | None:
@@ -151,6 +158,9 @@ def store_stream(
                         f"{path!r} is left out: its name holds a line break or a control character, which "
                         "no address can hold (rename the file)"
                     )
+                    continue
+                if SERVER_FILE.search(path):
+                    stored.server_files.append(path)
                     continue
                 if path in seen:
                     raise BuildError(f"the build runner returned {path} twice in the {stage} tree")
@@ -319,3 +329,16 @@ def _read_page(
     manifest.text_md5[path] = read_page(data).digest
     if page_records is not None:
         stored.records.extend(page_records(path, data))
+
+
+def server_note(paths: list[str]) -> str:
+    """The warning for the server's files a tree left out ("" for none)."""
+    if not paths:
+        return ""
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    return (
+        f"left out of the published site: {shown}. S3 serves files as they are, so PHP would not run and "
+        "its source (a form's mail password too) would be public: a form needs a form service; "
+        ".htaccess Redirect lines are kept as redirects, other server settings go in static/_redirects "
+        "and static/_headers"
+    )

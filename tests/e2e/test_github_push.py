@@ -251,6 +251,59 @@ def test_a_site_kept_in_a_docs_folder_is_found_and_built(cloud, api, github):
     assert status == 200 and "Kept In Docs" in page
 
 
+def test_a_placeholder_config_at_the_root_gives_way_to_the_site_in_site(cloud, api, github):
+    """Netlify's Victor Hugo starter: a root config.toml with a title only, the real site in site/ (built
+    with `hugo -s site`). The root went live, an empty site in Presslift's theme, and "succeeded"."""
+    inner = {
+        f"site/{name}": data for name, data in site_files("From Site").items() if name != "presslift.toml"
+    }
+    run = push_site(github, api, {"config.toml": b'title = "My New Netlify Victor Hugo Site"\n', **inner})
+    assert run["status"] == "awaiting_approval", run
+    assert "the Hugo site in site/" in run["stages"][0]["detail"]["summary"]
+    status, page = fetch(run["urls"]["staging"] + "posts/news/")
+    assert status == 200 and "From Site" in page
+
+
+def test_a_themes_own_repository_fails_its_fetch_saying_so(cloud, api, github):
+    """Seven theme repositories registered as sites went live as blank, untitled pages, "succeeded"."""
+    theme = {
+        "theme.toml": b'name = "Plain"\n',
+        "layouts/index.html": b"<title>{{ .Site.Title }}</title>{{ .Site.Params.hero }}",
+        "exampleSite/hugo.toml": b'title = "Demo"\ntheme = "plain"\nthemesDir = "../.."\n',
+        "exampleSite/content/_index.md": b"---\ntitle: Demo\n---\n",
+    }
+    run = push_site(github, api, theme)
+    assert run["status"] == "failed", run
+    fetch_stage, *later = run["stages"]
+    assert "this repository is a Hugo theme (theme.toml, exampleSite/), not a site" in fetch_stage["error"]
+    assert 'set source_dir = "exampleSite"' in fetch_stage["error"]
+    assert {stage["status"] for stage in later} == {"skipped"}
+
+
+def test_an_apache_sites_redirects_are_kept_and_its_server_files_never_published(cloud, api, github):
+    """A real site's static/.htaccess (six Redirect 301 lines) and the PHP of its contact form went out
+    as downloads, the redirects lost, with no warning."""
+    files = {
+        **site_files("Apache Moved"),
+        "static/.htaccess": b"Redirect 301 /old-news /posts/news/\nErrorDocument 404 /404.html\n",
+        "static/email-handler/index.php": b"<?php mail('a@example.org', 'x', 'y'); // password: hunter2 ?>",
+    }
+    run = push_site(github, api, files)
+    assert run["status"] == "awaiting_approval", run
+    fetch_stage, build_stage = run["stages"][:2]
+    assert "1 redirect from .htaccess" in fetch_stage["detail"]["summary"]
+    assert any(
+        w["message"].startswith(".htaccess: ErrorDocument (1)") for w in fetch_stage["detail"]["warning_list"]
+    )
+    (server,) = [w for w in build_stage["detail"]["warning_list"] if w["code"] == "server-file"]
+    assert server["message"].startswith("left out of the published site: .htaccess, email-handler/index.php.")
+    staging = run["urls"]["staging"]
+    with urllib.request.urlopen(staging + "old-news/", timeout=30) as response:
+        assert response.geturl().endswith("/posts/news/") and "Apache Moved" in response.read().decode()
+    assert fetch(staging + "email-handler/index.php")[0] == 404
+    assert fetch(staging + ".htaccess")[0] == 404
+
+
 def test_a_site_in_a_folder_that_mounts_the_repositorys_docs_builds_them(cloud, api, github):
     """A real docs site in website/ mounts the repository's docs/ (`source = "../docs"`): only its
     folder was sent to the build, which refused the mount as leaving the source tree."""

@@ -13,7 +13,7 @@ from chalicelib.artifacts import build_manifest, pack, unpack
 from chalicelib.errors import BuildError
 from chalicelib.manifest import Manifest
 from chalicelib.previews.noindex import ROBOTS_TAG, with_noindex
-from chalicelib.work.treestore import store_stream, tree_path
+from chalicelib.work.treestore import server_note, store_stream, tree_path
 
 ALIAS = (
     b'<!DOCTYPE html><html><head><title>/posts/new/</title><link rel="canonical" href="/posts/new/">'
@@ -229,3 +229,23 @@ def test_a_file_whose_name_holds_a_line_break_is_left_out_and_named(tmp_path: Pa
         "'notes/137_a\\nb\\nc.md' is left out: its name holds a line break or a control character, which "
         "no address can hold (rename the file)"
     ]
+
+
+def test_what_a_web_server_runs_or_reads_is_left_out_and_named(tmp_path: Path) -> None:
+    """A real site's contact form (static/email-handler/index.php) and its .htaccess went out as
+    downloads: S3 runs no PHP, so its source, and the mail password in it, were public."""
+    files = {
+        "staging/index.html": PAGE,
+        "staging/.htaccess": b"Redirect 301 /a /b\n",
+        "staging/email-handler/index.php": b"<?php $password = 'x'; ?>",
+        "staging/admin/.htpasswd": b"ann:$apr1$x",
+        "staging/docs/php-guide.html": PAGE,  # a page about PHP is a page
+    }
+    manifest = empty()
+    stored = store_stream(runner_archive(tmp_path, files), tmp_path / "tree.tar.gz", manifest)
+    assert [entry.path for entry in manifest.files] == ["docs/php-guide.html", "index.html"]
+    assert sorted(stored.server_files) == [".htaccess", "admin/.htpasswd", "email-handler/index.php"]
+    note = server_note(stored.server_files)
+    assert note.startswith("left out of the published site: ")
+    assert "PHP would not run and its source (a form's mail password too) would be public" in note
+    assert server_note([]) == ""
