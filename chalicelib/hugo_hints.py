@@ -362,6 +362,12 @@ _NIL_RESOURCE = re.compile(
     r'"([^"\n]{1,300}?):(\d+):\d+": execute of template failed: [^\n]{0,300}?at <([^>\n]{1,80})>: '
     r"nil pointer evaluating resource\.Resource\.\w+"
 )
+#: A template that passes a missing resource on (`resources.Get "app.css" | fingerprint`): Hugo's own
+#: words say nothing of what is missing (a stylesheet vite builds into assets/dist, not committed).
+_NIL_TRANSFORMED = re.compile(
+    r'"([^"\n]{1,300}?):(\d+):\d+": execute of template failed: [^\n]{0,300}?'
+    r"error calling (\w+): <nil> can not be transformed"
+)
 #: A template that reads a privacy setting Hugo removed with the service's shortcodes.
 _GONE_PRIVACY = re.compile(
     r'"([^"\n]{1,300}?):(\d+):\d+": execute of template failed: [^\n]{0,300}?'
@@ -377,6 +383,13 @@ def _resource_hint(log: str) -> str:
             f"({found.group(3)}): an image or file it names is missing from the page's folder or assets/; "
             "commit it, or wrap "
             "the use in {{ with ... }}...{{ end }}"
+        )
+    if found := _NIL_TRANSFORMED.search(log):
+        return (
+            f"{_shown(found.group(1))}:{found.group(2)} passes a resource that is not there to "
+            f"{found.group(3)}: resources.Get found no such file under assets/ (one an npm or vite build "
+            "makes, and .gitignore keeps out of the repository, is never there: Presslift's builds run no "
+            "npm); commit it, or wrap the use in {{ with resources.Get ... }}...{{ end }}"
         )
     if found := _GONE_PRIVACY.search(log):
         return (

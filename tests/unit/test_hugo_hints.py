@@ -38,3 +38,19 @@ def test_a_missing_resource_and_a_removed_privacy_setting_are_named() -> None:
     assert hint(privacy).startswith(
         "themes/t/layouts/shortcodes/tweet-single.html:1 reads the privacy setting Twitter, which Hugo"
     )
+
+
+def test_a_missing_resource_passed_on_to_fingerprint_is_named() -> None:
+    """A real blog's `resources.Get "app.css" | fingerprint` (vite builds app.css, .gitignore keeps it
+    out) failed with Hugo's bare "error calling fingerprint: <nil> can not be transformed"."""
+    log = (
+        "ERROR error building site: render: failed to render pages: render of "
+        '"/tmp/w/source/content/_index.md" failed: '
+        '"/tmp/w/source/layouts/partials/head.html:83:37": execute of template failed: '
+        'template: head.html:83:37: executing "head.html" at <fingerprint>: '
+        "error calling fingerprint: <nil> can not be transformed\n"
+    )
+    assert hint(log).startswith(
+        "layouts/partials/head.html:83 passes a resource that is not there to fingerprint: resources.Get "
+        "found no such file under assets/"
+    )
