@@ -9,10 +9,10 @@ else, and the calls the fetch stage writes instead (`remotedata`: resources.GetR
 in Hugo v0.150.0 and subsequently removed"): `minify.tdewolff.html.keepConditionalComments`,
 `css.keepCSS2`, `css.decimals` and `svg.decimals`, whose replacements do not mean quite the same, so
 the minifier's defaults stand in; Hugo 0.148 the render hooks' `enableDefault` (`useEmbedded`
-now). A top-level `menu` or `menus` that is not a table (`menu: "main"`,
-the name of the menu a theme's templates read, which older Hugo passed over) fails with 'failed to
-decode "menus"' and is dropped too. Each is dropped from the build's copy of the site's config (never the
-repository), with a note naming the file and what to set instead.
+now). A `minify = true` (Hugo 0.150 removed it too) and a top-level `menu` or `menus` that is not a
+table (`menu: "main"`, the name of the menu a theme's templates read, which older Hugo passed over)
+fail ('failed to decode "menus"') and are dropped too. Each is dropped from the build's copy of the
+site's config (never the repository), with a note naming the file and what to set instead.
 
 A file is changed only when it reads back as the same config without those settings: a TOML table or
 key line, or a YAML block mapping entry, is taken out as whole lines; a JSON file is written again
@@ -56,6 +56,8 @@ REMOVED: dict[tuple[str, ...], str] = {
 NOT_A_TABLE: dict[tuple[str, ...], str] = {
     ("menu",): "[menu.main] entries; a menu's name alone set nothing",
     ("menus",): "[menus.main] entries; a menu's name alone set nothing",
+    # Hugo 0.150 removed `minify = true` ("Use minify.minifyOutput instead"): built unminified.
+    ("minify",): "minify.minifyOutput = true to minify the output, which this build does not",
 }
 MAX_CONFIG_FILE = 2 * 1024 * 1024
 _HEADER = re.compile(r"^\s*\[\[?([^\]\n]*)\]\]?\s*(?:#.*)?$")

@@ -177,3 +177,18 @@ def test_a_menu_table_is_kept(tmp_path: Path) -> None:
     source = write_tree(tmp_path / "site", {"hugo.toml": text, **PAGES})
     assert drop_removed_settings(source) == []
     assert (source / "hugo.toml").read_bytes() == text
+
+
+@pytest.mark.parametrize(("name", "text"), [("config.yaml", "minify: true\nparams:\n  kept: true\n")])
+def test_a_boolean_minify_fails_and_builds_without_it(tmp_path: Path, name: str, text: str) -> None:
+    """A real site's `minify: true`: "project config minify was deprecated in Hugo v0.150.0 and
+    subsequently removed. Use minify.minifyOutput instead"."""
+    source = write_tree(tmp_path / "site", {name: text.encode(), **PAGES})
+    with pytest.raises(BuildError, match="minify was deprecated"):
+        build(source, tmp_path / "before")
+    (note,) = drop_removed_settings(source)
+    assert note.endswith(
+        "minify (set minify.minifyOutput = true to minify the output, which this build does not)"
+    )
+    assert yaml.safe_load((source / name).read_text()) == {"params": {"kept": True}}
+    assert build(source, tmp_path / "public") == "<html>true</html>"
