@@ -28,6 +28,7 @@ must be a full SHA; and every submodule's files count against the repository's o
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.request
 from dataclasses import dataclass
@@ -206,7 +207,37 @@ def fetch_submodules(
             result.done.append(f"{submodule.shown} from {submodule.repo}@{sha[:7]}")
             if depth < MAX_DEPTH:
                 queue.append((submodule.repo, sha, submodule.folder, depth + 1))
+    result.skipped += unlisted_links(within, output, result)
     return result
+
+
+#: Unlisted submodule links named at most (a warning each).
+MAX_UNLISTED = 10
+
+
+def unlisted_links(within: Path, output: Path, fetched: Additions) -> list[str]:
+    """A note for each empty folder still under `within`: git keeps no empty folder, so in GitHub's
+    archive one is a submodule link, and one that .gitmodules does not list is never fetched. A blog's
+    two theme links went that way, and it went live in Presslift's theme without a word."""
+    said = [*fetched.skipped, *fetched.done]
+    notes: list[str] = []
+    for folder, folders, files in os.walk(within):
+        empty = not folders and not files
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and name != "node_modules")
+        here = Path(folder)
+        if not empty or here in (output, within):
+            continue
+        shown = here.relative_to(within).as_posix()
+        if any(note.startswith(shown) for note in said):
+            continue  # listed, and fetched or named already
+        notes.append(
+            f"{shown}: an empty folder, where the repository holds a submodule link that {GITMODULES} does "
+            f"not list (GitHub's archive leaves its files out); list it in {GITMODULES} (git submodule "
+            "add URL PATH) or commit its files"
+        )
+    return notes[:MAX_UNLISTED] + (
+        [f"and {len(notes) - MAX_UNLISTED} more empty folders"] if len(notes) > MAX_UNLISTED else []
+    )
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ class _Repo:
     tokens: set[str] = field(default_factory=set)
     delay: float = 0.0
     commits: dict[str, dict[str, bytes]] = field(default_factory=dict)
-    #: Per commit, its submodules: path -> the commit pinned there (a gitlink, left out of tarballs).
+    #: Per commit, its submodules: path -> the commit pinned there (a gitlink: an empty folder in tarballs).
     gitlinks: dict[str, dict[str, str]] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)  # name -> commit, for commits made here
     lfs: dict[str, bytes] = field(default_factory=dict)  # Git LFS objects by sha256
@@ -416,7 +416,10 @@ class LocalGitHub(StandIn):
             return state.raw_tarballs[sha]
         if state.git is not None:
             return state.git.tarball(sha, f"{state.owner}-{state.name}-{sha[:7]}")
-        return build_tarball(f"{state.owner}-{state.name}-{sha[:7]}", state.commits[sha], commit=sha)
+        links = state.gitlinks.get(sha, {})
+        return build_tarball(
+            f"{state.owner}-{state.name}-{sha[:7]}", state.commits[sha], commit=sha, links=links
+        )
 
     def _record_status(self, repo: _Repo, sha: str, body: dict[str, Any]) -> Status:
         with self._lock:
@@ -434,8 +437,11 @@ class LocalGitHub(StandIn):
         return status
 
 
-def build_tarball(top: str, files: Mapping[str, bytes], *, commit: str | None = None) -> bytes:
-    """A gzip tarball laid out as GitHub's: `top/` then every file below it, folders included. Deflated
+def build_tarball(
+    top: str, files: Mapping[str, bytes], *, commit: str | None = None, links: Iterable[str] = ()
+) -> bytes:
+    """A gzip tarball laid out as GitHub's: `top/` then every file below it, folders included, and each
+    submodule link (`links`) an empty folder, as `git archive` writes a gitlink. Deflated
     at gzip's default level 6, as `git archive` (GitHub's archives; its tar.gz runs `gzip -cn`) does:
     tarfile's own default, level 9, made the stand-in spend seconds of the caller's CPU on a large
     repository."""
@@ -444,8 +450,10 @@ def build_tarball(top: str, files: Mapping[str, bytes], *, commit: str | None = 
     with tarfile.open(
         fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers=pax, compresslevel=6
     ) as tar:
-        folders = {top}
-        for path in sorted(files):
+        # A path can hold a file or a link, not both (a test may pin a link where a file is: left out).
+        links = [link for link in links if not any(link == f or link.startswith(f"{f}/") for f in files)]
+        folders = {top, *(f"{top}/{link}" for link in links)}
+        for path in [*files, *links]:
             parts = path.split("/")
             for depth in range(1, len(parts)):
                 folders.add("/".join([top, *parts[:depth]]))

@@ -145,7 +145,7 @@ def test_vendored_folders_and_submodules_outside_the_site_are_left_alone(
     )
     source, result = fetch_site(github, sha, tmp_path / "src", within="site")
     assert (source.root / "site/themes/vendored/layouts/index.html").read_text() == "vendored"
-    assert not (source.root / "tools/lib").exists()
+    assert not any((source.root / "tools/lib").iterdir())  # GitHub's empty folder for the link, as it was
     assert result.done == [] and result.skipped == [] and result.summary() == ""
     assert not [r for r in github.requests if "/contents/" in r.path]
 
@@ -155,10 +155,12 @@ def test_a_folder_reached_through_a_link_is_not_written_into(github: LocalGitHub
     sha = site_with(github, [("linked/theme", "https://github.com/acme/theme")], {"linked/theme": theme})
     source = download_tarball(github.url, SITE, sha, tmp_path / "src")
     (source.root / "real").mkdir()
+    (source.root / "real/README").write_text("the link's target")
+    shutil.rmtree(source.root / "linked")  # the archive's empty folder for the link, made a link instead
     (source.root / "linked").symlink_to("real")
     result = fetch_submodules(SITE, sha, source.root, source.root, Reach(None, lambda what: 10.0, github.url))
     assert result.skipped == ["linked/theme: its folder is reached through a link; not fetched"]
-    assert not any((source.root / "real").iterdir())
+    assert [path.name for path in (source.root / "real").iterdir()] == ["README"]
 
 
 def test_the_count_and_the_repositorys_caps_hold_across_submodules(
@@ -274,3 +276,20 @@ def test_the_token_reads_only_the_sites_own_repository_and_what_its_operator_all
     if not fetched:
         (skipped,) = result.skipped
         assert "--private-sources OWNER/REPO" in skipped and "PAYROLL" not in skipped
+
+
+def test_a_submodule_link_that_gitmodules_does_not_list_is_named(github: LocalGitHub, tmp_path: Path) -> None:
+    """A blog's two theme links had no .gitmodules entry: GitHub's archive holds an empty folder for
+    each, nothing fetched them, and the site went live in Presslift's theme without a word."""
+    theme = github.add_commit(THEME, {"layouts/index.html": "theme"})
+    tree = {"hugo.toml": "title = 'Blog'\n", "content/post/a.md": "# A\n"}
+    sha = github.add_commit(SITE, tree, submodules={"themes/zen": theme, "themes/blueberry": theme})
+    source, result = fetch_site(github, sha, tmp_path / "src")
+    assert (source.root / "themes/zen").is_dir() and not any((source.root / "themes/zen").iterdir())
+    assert result.done == []
+    assert result.skipped == [
+        f"themes/{name}: an empty folder, where the repository holds a submodule link that .gitmodules "
+        "does not list (GitHub's archive leaves its files out); list it in .gitmodules (git submodule add "
+        "URL PATH) or commit its files"
+        for name in ("blueberry", "zen")
+    ]
