@@ -85,7 +85,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     source, artifact = pipeline.publishable(svc, args.site, args.stage, args.run)
     what = f"run {source.id}'s build" + ("" if args.run else f" (what {args.stage} holds now)")
     if args.dry_run:
-        plan = deploy_work.plan_deploy(svc, source, args.stage, artifact_run=artifact, verify=args.verify)
+        plan = deploy_work.plan_deploy(
+            svc,
+            source,
+            args.stage,
+            artifact_run=artifact,
+            verify=args.verify,
+            allow_deletes=args.allow_deletes,
+        )
         detail = plan.to_dict() | {"all_files": plan.files()}
         try:
             allowed: str | None = pipeline.check_publish(svc, source, artifact, args.stage)
@@ -116,7 +123,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 0
     why = pipeline.check_publish(svc, source, artifact, args.stage)  # refused before anything is asked
     if not args.yes:
-        plan = deploy_work.plan_deploy(svc, source, args.stage, artifact_run=artifact, verify=True)
+        plan = deploy_work.plan_deploy(
+            svc, source, args.stage, artifact_run=artifact, verify=True, allow_deletes=args.allow_deletes
+        )
         detail = plan.to_dict() | {"all_files": plan.files()}
         if args.stage == "prod" or detail["publish"]["summary"].get("deletes"):
             console.print(f"Publish {what} to {args.stage} ({why}):", highlight=False, soft_wrap=True)

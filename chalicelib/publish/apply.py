@@ -214,8 +214,9 @@ def apply_reading(
         raise PublishError(
             f"refusing to publish {manifest.site} ({manifest.stage}) to {target.where(target.prefix)}: "
             + "; ".join(plan.refusals)
-            + ". Nothing was changed. If this is intended, publish it again allowing deletes: `presslift "
-            + f"publish {manifest.site} {manifest.stage} --allow-deletes` (`allow_deletes` in the API)"
+            + ". Nothing was changed. If this is intended, publish this build again allowing deletes: "
+            + f"`presslift publish {manifest.site} {manifest.stage} --run {manifest.run_id} --allow-deletes` "
+            + "(`allow_deletes` in the API)"
         )
     files = files_of(tree)
     _check_tree(files, plan)

@@ -185,7 +185,13 @@ class DeployResult:
 
 
 def plan_deploy(
-    svc: Services, run: Run, stage: str, *, artifact_run: str | None = None, verify: bool = False
+    svc: Services,
+    run: Run,
+    stage: str,
+    *,
+    artifact_run: str | None = None,
+    verify: bool = False,
+    allow_deletes: bool | None = None,
 ) -> DeployPlan:
     """The plan for deploying `artifact_run`'s tree for `stage` (by default the run's own build), from
     its manifest and the target's state: reads, never writes, and downloads no tarball.
@@ -193,13 +199,15 @@ def plan_deploy(
     `verify` lists the bucket instead of trusting the record of the last publish; rollbacks and
     publishes always do, so a restore is exact even after someone edited the bucket by hand. The delete
     limits (at most so many deletes, no gutting the site) hold for them too, unless the operator who
-    asked passed `allow_deletes` (recorded on the run's trigger).
+    asked passed `allow_deletes` (recorded on the run's trigger; given here, it is what a publish the
+    operator is about to ask for would carry: the dry run of `publish --allow-deletes` said REFUSED).
     """
     from chalicelib.publish import read_bucket
 
     config = site_config(run)
     restoring = run.trigger.restoring
-    allow_deletes = restoring and run.trigger.allow_deletes
+    if allow_deletes is None:
+        allow_deletes = restoring and run.trigger.allow_deletes
     site = svc.sites.registration(run.site)
     artifact_run = artifact_run or run.artifact.artifact_run or run.id
     if stage == PREVIEW:  # the preview's folder on staging, searched by its own Pagefind index only

@@ -209,7 +209,7 @@ def test_publish_refuses_a_build_awaiting_approval_and_asks_before_changing_prod
     assert api.run(waiting["id"])["status"] == "awaiting_approval"
 
 
-def test_a_rollback_keeps_the_delete_limits_unless_the_operator_lifts_them(cloud, api, github, cli):
+def test_a_rollback_keeps_the_delete_limits_unless_the_operator_lifts_them(cloud, api, github, cli, capsys):
     # Last: the big build stays on staging, and a smaller push would meet the same limits there.
     small = next(r for r in api.runs(SITE) if r["trigger"]["type"] == "push" and r["status"] == "succeeded")
     assert "Newer Edition" in prod_page(cloud)  # `small` put it there
@@ -222,6 +222,15 @@ def test_a_rollback_keeps_the_delete_limits_unless_the_operator_lifts_them(cloud
     assert refused["status"] == "failed"
     assert "most of the site" in stage(refused, "deploy-prod")["error"]
     assert "Big Edition" in prod_page(cloud)
+
+    # The dry run of what the operator would ask for plans it with the limits lifted (it said REFUSED).
+    capsys.readouterr()
+    dry = ["publish", SITE, "prod", "--run", small["id"], "--dry-run", "--json"]
+    assert cli(dry) == 0
+    assert json.loads(capsys.readouterr().out)["publish"]["summary"]["refusals"]
+    assert cli([*dry, "--allow-deletes"]) == 0
+    lifted_plan = json.loads(capsys.readouterr().out)["publish"]["summary"]
+    assert lifted_plan["refusals"] == [] and lifted_plan["overridden"]
 
     assert cli(["rollback", SITE, "prod", small["id"], "--allow-deletes", "--yes"]) == 0
     lifted = ended(api, api.runs(SITE)[0]["id"])

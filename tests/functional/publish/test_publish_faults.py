@@ -151,9 +151,11 @@ def test_empty_or_gutted_builds_are_refused_and_the_site_is_untouched(
     if message is None:
         assert publish(s3, tmp_path / "next", manifest, **options).summary["refusals"] == []
         return
-    with pytest.raises(PublishError, match=rf"{message}.*Nothing was changed.*--allow-deletes"):
+    with pytest.raises(PublishError, match=rf"{message}.*Nothing was changed.*--allow-deletes") as refused:
         publish(s3, tmp_path / "next", manifest, **options)
     assert bucket_contents(s3) == before
+    # The command names this build: without --run, `publish` put back what the stage held before.
+    assert f"--run {manifest.run_id} --allow-deletes`" in str(refused.value)
 
 
 def test_deletes_over_the_cap_are_refused_unless_allowed(clients: dict[str, Any], tmp_path: Path) -> None:
