@@ -60,7 +60,7 @@ class ProcessRunner:
                 raise BuildError(f"the build runner did not finish within {job.seconds:.0f} s") from exc
         if done.returncode != 0:
             tail = "\n".join(done.stderr.strip().splitlines()[-10:])
-            raise BuildError(f"the build runner failed (exit {done.returncode})", log_tail=tail)
+            raise BuildError(f"the build runner failed (exit {done.returncode}){_cause(tail)}", log_tail=tail)
         return _parse(done.stdout)
 
 
@@ -86,6 +86,17 @@ class FunctionRunner:
             detail = _error_message(payload)
             raise BuildError(f"the build runner failed ({reply['FunctionError']}): {detail}")
         return replace(_parse(payload), seconds=time.monotonic() - started)
+
+
+def _cause(tail: str) -> str:
+    """What the runner's last words say went wrong, for the stage's one line ("" when it said nothing):
+    "the build runner failed (exit 1)" alone left a full disk to be found in the run's JSON."""
+    last = next((line.strip() for line in reversed(tail.splitlines()) if line.strip()), "")
+    if not last:
+        return ""
+    if "No space left on device" in last or "Errno 28" in last:
+        return ": the build ran out of disk space in /tmp (the function's ephemeral storage): " + last[:300]
+    return f": {last[:300]}"
 
 
 def _error_message(payload: bytes) -> str:
