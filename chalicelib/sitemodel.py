@@ -235,7 +235,7 @@ def validate(site: Site) -> None:
         )
     if site.code_app is not None:
         if site.kind != "code":
-            raise InputError(f"{where}: --code-app is only for kind code sites")
+            raise InputError(f"{where}: --code-app is only for code sites: add --kind code")
         if not _APP_NAME.match(site.code_app):
             raise InputError(
                 f"{where}: --code-app must be letters, digits, '.', '_' or '-', not {site.code_app!r}"

@@ -91,12 +91,14 @@ def _print_webhook(args: argparse.Namespace, svc: Any, site: str, secret: str) -
         )
     console.print(f"Point the repository's webhook at POST {webhook}", highlight=False, soft_wrap=True)
     console.print(
-        "(content type application/json, the push event) with this secret, shown once and kept as the SSM "
+        "(content type application/json; the push event, and pull requests for previews) with this "
+        "secret, shown once and kept as the SSM "
         f"SecureString {webhook_secret_name(site)} (`presslift site rotate-secret {site}` makes a new one):",
         highlight=False,
         soft_wrap=True,
     )
-    console.print(f"  {secret}", highlight=False)
+    # Never folded: a secret copied off two lines of a narrow terminal is another secret (a 401 on push).
+    console.print(f"  {secret}", highlight=False, soft_wrap=True)
 
 
 def cmd_site_remove(args: argparse.Namespace) -> int:
@@ -143,7 +145,13 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     )
     add.add_argument("name", help="the site's name: lower-case letters, digits and dashes")
     add.add_argument("--repo", required=True, help="OWNER/REPO on GitHub")
-    add.add_argument("--kind", choices=("hugo", "code"), default="hugo")
+    add.add_argument(
+        "--kind",
+        choices=("hugo", "code"),
+        default="hugo",
+        help="hugo (default): a Hugo site built and published to S3; code: a bundle dropped onto EFS "
+        "(dev, stage, prod), with --code-app naming its app",
+    )
     add_site_options(add, adding=True)
     add_target_options(add)
     add.set_defaults(func=cmd_site_add)
