@@ -51,8 +51,10 @@ class Outcome:
         what = f"{where}: {self.action} (delivery {sent.delivery})"
         if sent.status >= 300:
             return f"{what}, refused by the API: {sent.status} {reason}"
-        said = " ".join(answer.get("links") or []) or reason
-        return f"{what}: {said or sent.status}"
+        if isinstance(run := answer.get("run_id"), str) and run:
+            # The run's API address answers only signed calls (a browser got 403): the commands do.
+            return f"{what}: preview run {run} (follow it: presslift watch, or presslift show {run})"
+        return f"{what}: {reason or 'accepted'}"
 
     @property
     def refused(self) -> bool:

@@ -145,7 +145,7 @@ def test_open_synchronize_close_and_reopen_deliver_signed_pull_request_events(
     ((delivery, event, payload),) = road.receiver.deliveries
     assert out == (
         f"pull request #1 {REPO}:feature -> main: opened (delivery {delivery}): "
-        f"{road.receiver.url}/api/runs/run-1"
+        "preview run run-1 (follow it: presslift watch, or presslift show run-1)"
     )
     assert (event.action, event.number, event.head_sha, event.head_ref) == (
         "opened",
