@@ -197,6 +197,10 @@ def _rollback_code(svc: Services, history: list[Run], stage: str, to_run: str | 
             f"cannot roll {latest.site} {stage} back to release {to_run}: no run made it live on {stage}; "
             f"a rollback goes back only to a release {stage} has had"
         )
+    if not to_run:
+        # Said before anything is queued, as for a Hugo site: queued, it failed at the mount, a failed
+        # run and a failure email for an operator's mistake.
+        _before_current(latest.site, stage, history)
     switch = Trigger(
         "rollback", f"rollback of {stage} to {target}", target=stage, to_release=to_run or "", by=who
     )

@@ -91,6 +91,10 @@ def test_a_push_drops_dev_and_stage_then_prod_after_approval_and_rolls_back(clou
     first = api.wait_for_run(first["id"], lambda r: r["status"] != "running", timeout=120)
     assert first["status"] == "succeeded", first
     assert '"1.0"' in live_version(cloud, "prod")
+    # One release on prod: refused before anything is queued (it was queued, then failed at the mount).
+    runs_before = len(api.runs("worker"))
+    assert main(["rollback", "worker", "prod", "--yes"]) == 2
+    assert len(api.runs("worker")) == runs_before
 
     second = push(api, github, "2.0")
     assert main(["approve", second["id"], "--yes"]) == 0
