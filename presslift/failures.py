@@ -120,7 +120,10 @@ def explain(exc: BaseException) -> Failure | None:
         return Failure(f"{exc.filename}: {exc.strerror.lower() if exc.strerror else exc}; give another path")
     if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
         return Failure("that port is in use by another program: give another --port (or 0 for a free one)")
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS):
+    if isinstance(exc, OSError) and exc.errno == errno.EROFS:
+        where = f" {exc.filename}" if exc.filename else ""
+        return Failure(f"the file system of{where} is read-only: give a path on a writable one")
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
         where = f" writing {exc.filename}" if exc.filename else ""
         return Failure(f"{(exc.strerror or str(exc)).lower()}{where}: free space or give another path")
     return None

@@ -23,6 +23,9 @@ from presslift.terminal import make_console
         (FileExistsError(errno.EEXIST, "File exists", "state"), "state: file exists; give another path"),
         (NotADirectoryError(errno.ENOTDIR, "Not a directory", "a/b"), "a/b: not a directory"),
         (OSError(errno.EADDRINUSE, "Address already in use"), "that port is in use by another program"),
+        (OSError(errno.ENOSPC, "No space left on device", "s/x"), "no space left on device writing s/x"),
+        # A read-only mount was told to free space.
+        (OSError(errno.EROFS, "Read-only file system", "s"), "the file system of s is read-only: give"),
     ],
 )
 def test_file_and_port_errors_are_one_line(exc: OSError, said: str) -> None:
