@@ -50,6 +50,23 @@ def test_the_trigger_is_cut_with_an_ellipsis_and_the_least_needed_columns_go_fir
     assert any("…" in line for line in _shown(80)[1:])
 
 
+@pytest.mark.parametrize("width", [80, 90, 100, 120, 160])
+def test_a_runs_warnings_are_shown_at_every_width(width: int) -> None:
+    """At 80 columns the WARNINGS column was left out, and a run with 60 warnings looked clean."""
+    from chalicelib import runview
+
+    runs = _runs()
+    lines = _shown(width)
+    for run in runs:
+        count = runview.warnings(run)
+        line = next(line for line in lines if line.startswith(run.id))
+        if count and "WARNINGS" not in lines[0]:
+            assert f", {count} warning" in line, line
+        elif count:
+            assert line.rstrip().endswith(str(count)), line
+    assert any(runview.warnings(run) for run in runs)
+
+
 def test_a_narrow_terminal_gets_each_run_on_its_own_lines() -> None:
     lines = _shown(60)
     runs = _runs()
