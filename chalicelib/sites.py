@@ -240,7 +240,8 @@ class SiteStore:
         item = self._db.get_item(TableName=self._table, Key=self._key(name), ConsistentRead=True).get("Item")
         if not item:
             raise NotFoundError(
-                f"no site named {name!r}; register it with `presslift site add {name} --repo ...`"
+                f"no site named {name!r}; register it with `presslift site add {name} --repo OWNER/REPO` "
+                f"(built from GitHub) or `presslift site add {name}` (fed by WordPress exports)"
             )
         return dict(item)
 

@@ -25,13 +25,42 @@ def cmd_site_add(args: argparse.Namespace) -> int:
 
     svc = pipeline_services(args)
     settings = settings_from_args(args, None)
+    if args.repo is None:
+        return _add_import_site(svc, Site(args.name, source="import", kind=args.kind, **settings))
     site = Site(args.name, repo=args.repo, kind=args.kind, **settings)
+    if imported := svc.runs.list(site=site.name, limit=1):
+        # A GitHub site under an imported site's name replaced its pages and refused its next export.
+        from chalicelib.errors import InputError
+
+        raise InputError(
+            f"site {site.name} already has runs from WordPress exports (the newest {imported[0].id}): "
+            "a site built from GitHub under its name would replace its pages; choose another name"
+        )
     secret = register(svc, site)
     console.print(
         f"Site {site.name} added: pushes to {site.repo} ({', '.join(site.allowed_branches)}) build it.",
         highlight=False,
     )
     _print_webhook(args, svc, site.name, secret)
+    return 0
+
+
+def _add_import_site(svc: Services, site: Site) -> int:
+    """Register a site fed by WordPress exports (no repository, no webhook secret), so its settings
+    (`--fetch-media`, its targets, its approval) are the operator's to set; an unregistered one runs
+    with the defaults."""
+    from chalicelib.errors import InputError
+
+    if site.kind == "code":
+        raise InputError(f"site {site.name}: a code site is built from its repository: add --repo OWNER/REPO")
+    svc.sites.add(site, shared_buckets=svc.settings.site_buckets.values())
+    console.print(
+        f"Site {site.name} added for WordPress imports: drop its export under "
+        f"s3://{svc.settings.ingest_bucket}/imports/{site.name}/ (`presslift site update {site.name}` "
+        "changes its settings).",
+        highlight=False,
+        soft_wrap=True,
+    )
     return 0
 
 
@@ -141,10 +170,14 @@ def add_parsers(sub: Any, add_target_options: Callable[[argparse.ArgumentParser]
     site = sub.add_parser("site", help="register and list sites built from GitHub")
     site_sub = site.add_subparsers(dest="site_command", required=True)
     add = site_sub.add_parser(
-        "add", help="register a site whose pushes build it; prints its own webhook secret, once"
+        "add",
+        help="register a site whose pushes build it (prints its own webhook secret, once), or, without "
+        "--repo, one fed by WordPress exports",
     )
     add.add_argument("name", help="the site's name: lower-case letters, digits and dashes")
-    add.add_argument("--repo", required=True, help="OWNER/REPO on GitHub")
+    add.add_argument(
+        "--repo", help="OWNER/REPO on GitHub; without it, a site fed by WordPress exports (its settings only)"
+    )
     add.add_argument(
         "--kind",
         choices=("hugo", "code"),

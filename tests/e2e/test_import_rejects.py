@@ -62,3 +62,36 @@ def test_an_object_at_the_bucket_root_waits_in_imports_failed_and_is_listed(clou
     (root,) = [item for item in listing["rejected"] if item["key"] == "imports-failed/export.xml"]
     assert "is outside imports/" in root["reason"]
     assert "imports/quay/uploads.zip" in [item["key"] for item in listing["waiting"]]
+
+
+def test_a_site_fed_by_exports_is_registered_and_its_settings_are_the_operators(
+    cloud, api, capsys, monkeypatch
+):
+    """`site update SITE --fetch-media` (as the README and the missing-media warning say) answered "no
+    site named" for every WordPress site: nothing registered one, and `site add` wanted --repo."""
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    assert main(["site", "update", "wharf", "--fetch-media"]) == 2
+    assert "`presslift site add wharf` (fed by WordPress exports)" in capsys.readouterr().err
+    assert main(["site", "add", "wharf"]) == 0
+    assert "Site wharf added for WordPress imports: drop its export under s3://" in capsys.readouterr().out
+    assert main(["site", "update", "wharf", "--fetch-media"]) == 0
+    site = cloud.services.sites.get("wharf")
+    assert site.source == "import" and site.fetch_media and site.repo is None
+    assert main(["site", "add", "dock", "--kind", "code"]) == 2
+    assert "a code site is built from its repository: add --repo" in capsys.readouterr().err
+    assert main(["site", "remove", "wharf", "--yes"]) == 0
+
+
+def test_a_github_site_cannot_take_an_imported_sites_name(cloud, api, capsys, monkeypatch):
+    """`site add NAME --repo ...` over a site made from exports replaced its pages and refused its next
+    export, without a word."""
+    s3, bucket = cloud.services.s3, cloud.settings.ingest_bucket
+    s3.put_object(Bucket=bucket, Key="imports/pier/notes.txt", Body=b"not an export")  # a run of pier
+    deadline = time.monotonic() + 60
+    while not api.runs("pier") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    monkeypatch.setenv("PRESSLIFT_AWS_PORT", str(cloud.options.aws_port))
+    monkeypatch.setenv("PRESSLIFT_API_PORT", str(cloud.options.api_port))
+    assert main(["site", "add", "pier", "--repo", "acme/pier"]) == 2
+    assert "site pier already has runs from WordPress exports" in capsys.readouterr().err
