@@ -134,6 +134,7 @@ def email(
             f"Run details:  {run_page_url}",
             "              (operators: open it through `presslift dashboard`)",
             "",
+            *_warning_lines(run),
             *_review_lines(run),
             "What will change on prod:",
             plan_text,
@@ -145,6 +146,12 @@ def email(
         ]
     )
     return subject, body
+
+
+def _warning_lines(run: Run) -> list[str]:
+    """The run's warnings, in brief (`runview.warning_brief`), before the change; nothing without."""
+    brief = runview.warning_brief(run)
+    return [f"Warnings:     {brief[0]}", *(f"  - {line}" for line in brief[1:]), ""] if brief else []
 
 
 def _review_lines(run: Run) -> list[str]:

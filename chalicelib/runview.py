@@ -116,6 +116,29 @@ def warnings(run: Run) -> int:
     return sum(stage_warnings(stage) for stage in run.stages)
 
 
+def warning_brief(run: Run, listed: int = 5) -> list[str]:
+    """What an approver reads of the run's warnings before deciding: how many by stage, the conversion's
+    summary, and the first warnings kept on the run ([] for none). The approval email and page said
+    nothing of 60 warnings (images still on the old site, a post not published); the approver is often
+    no operator, who would read them with `presslift show`."""
+    total = warnings(run)
+    if not total:
+        return []
+    by_stage = ", ".join(
+        f"{stage.name} {stage_warnings(stage)}" for stage in run.stages if stage_warnings(stage)
+    )
+    lines = [f"{plural(total, 'warning')} ({by_stage}); the run's page lists them all:"]
+    for stage in run.stages:
+        summary = stage.detail.get("summary")
+        if stage.name == "convert" and stage_warnings(stage) and isinstance(summary, str):
+            lines.append(f"convert: {summary}")
+    kept = stage_warning_list(run)
+    lines += [f"{w['code']}: {w['message'][:300]}" for w in kept[:listed]]
+    if len(kept) > listed:
+        lines.append(f"and {len(kept) - listed} more")
+    return lines
+
+
 def stage_warning_list(run: Run) -> list[dict[str, str]]:
     """Warnings a stage keeps on the run itself (`warning_list` in its detail: code, message, item),
     for the views to name one by one beside the conversion report's."""

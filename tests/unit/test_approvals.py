@@ -82,3 +82,34 @@ def test_the_email_carries_the_links_and_the_expiry():
         f"expires at {expires[:10]} {expires[11:16]} UTC.",
     ):
         assert text in body
+
+
+def test_the_email_and_the_page_name_the_runs_warnings():
+    """The person deciding saw nothing of 60 warnings (images still at the old site, a post left out)."""
+    from chalicelib.web import approval_page
+
+    run, token = waiting_run()
+    summary = "48 posts, 21 pages published; 2 drafts; 60 warnings; 39 media files left at the old site's URL"
+    run.stages = [
+        Stage("convert", "succeeded", detail={"warnings": 60, "summary": summary}),
+        Stage(
+            "build",
+            "succeeded",
+            detail={
+                "warnings": 1,
+                "warning_list": [{"code": "hugo-warning", "message": "a raw HTML left out"}],
+            },
+        ),
+        *run.stages,
+    ]
+    _, body = approvals.email(run, approval_url="u", staging_url="s", plan_text="p", run_page_url="r")
+    assert "Warnings:     61 warnings (convert 60, build 1); the run's page lists them all:" in body
+    assert f"  - convert: {summary}" in body and "  - hugo-warning: a raw HTML left out" in body
+    page = approval_page(run, token=token, action="/a", now=NOW)
+    assert "<dt>Warnings</dt><dd>61 warnings (convert 60, build 1)" in page
+    assert "39 media files left at the old site&#39;s URL" in page
+    clean, _ = waiting_run()
+    assert (
+        "Warnings"
+        not in approvals.email(clean, approval_url="u", staging_url="s", plan_text="p", run_page_url="r")[1]
+    )
