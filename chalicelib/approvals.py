@@ -62,11 +62,16 @@ def check_pending(run: Run, now: datetime) -> None:
         why = f" at {ended.name}: {ended.error}" if ended else ""
         raise ConflictError(f"run {run.id} has ended ({run.status}{why}); it can no longer be approved")
     if status == "expired":
-        raise ForbiddenError(f"this approval expired at {approval.expires_at}")
+        raise ForbiddenError(f"this approval expired at {_at(approval.expires_at)}")
     if status != "pending":
-        raise ConflictError(f"this approval was already decided: {status} at {approval.decided_at}")
+        raise ConflictError(f"this approval was already decided: {status} at {_at(approval.decided_at)}")
     if approval.is_expired(now):
-        raise ForbiddenError(f"this approval expired at {approval.expires_at}")
+        raise ForbiddenError(f"this approval expired at {_at(approval.expires_at)}")
+
+
+def _at(moment: str | None) -> str:
+    """A time as people read it (`2026-12-04 22:42 UTC`), never Python's `...T22:42:40.143555+00:00`."""
+    return runview.when(moment) or str(moment or "an unknown time")
 
 
 def check_token(run: Run, token: str | None, now: datetime) -> None:

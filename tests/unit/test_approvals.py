@@ -51,8 +51,10 @@ def test_an_approval_decides_once():
     approvals.record_decision(run, approvals.Decision("approve", "127.0.0.1", "pytest"), NOW)
     assert run.approval.status == "approved"
     assert run.approval.source_ip == "127.0.0.1"
-    with pytest.raises(ConflictError, match="already decided"):
+    with pytest.raises(ConflictError, match="already decided") as decided:
         approvals.check_token(run, token, NOW)
+    # A time as people read it, not Python's 2026-11-29T12:00:00.143555+00:00.
+    assert str(decided.value) == "this approval was already decided: approved at 2026-11-29 12:00 UTC"
 
 
 def test_a_superseded_run_names_the_newer_run():
