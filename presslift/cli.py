@@ -279,11 +279,17 @@ def cmd_imports(args: argparse.Namespace) -> int:
         }
         print(json.dumps(listing, indent=2))
         return 0
-    console.print(f"Waiting under s3://{bucket}/imports/: {len(pending) or 'nothing'}", highlight=False)
+    taken = sum(1 for item in pending if item.run)
+    console.print(
+        f"Under s3://{bucket}/imports/: {len(pending) or 'nothing'}"
+        + (f" ({len(pending) - taken} waiting, {taken} imported by a run)" if pending else ""),
+        highlight=False,
+    )
     for item in pending:
         # Keys are what an uploader chose: as written, never as markup (`[link=...]` hid the real one).
+        state = f"imported by run {item.run} ({item.run_status})" if item.run else "waiting"
         console.print(
-            f"  {item.modified[:16]}  {item.key}  ({item.size} bytes)", highlight=False, markup=False
+            f"  {item.modified[:16]}  {item.key}  ({item.size} bytes)  {state}", highlight=False, markup=False
         )
     console.print(f"Rejected, in s3://{bucket}/imports-failed/: {len(failed) or 'nothing'}", highlight=False)
     for item in failed:

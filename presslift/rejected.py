@@ -8,7 +8,7 @@ no run can show (their key names no site).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.ingest import FAILED, IMPORTS
@@ -27,6 +27,9 @@ class Dropped:
     modified: str
     #: Why it was rejected (imports-failed/), or "" for a file still under imports/.
     reason: str = ""
+    #: The run that imported a file still under imports/ ("" while none has): exports stay there.
+    run: str = ""
+    run_status: str = ""
 
 
 def _objects(s3: Any, bucket: str, prefix: str) -> list[dict[str, Any]]:
@@ -45,13 +48,26 @@ def _reason(s3: Any, bucket: str, key: str) -> str:
 
 
 def waiting(svc: Services) -> list[Dropped]:
-    """What is under imports/ now (uploads archives waiting for their export, exports in progress)."""
+    """What is under imports/ now (uploads archives waiting for their export, exports in progress,
+    and exports imported already, each with the run that imported it: listed alike, four exports long
+    converted read as four waiting)."""
     bucket = svc.settings.ingest_bucket
-    return [
+    found = [
         Dropped(item["Key"], int(item.get("Size", 0)), str(item["LastModified"]))
         for item in _objects(svc.s3, bucket, IMPORTS)
         if not item["Key"].endswith("/")
     ]
+    by_key: dict[str, tuple[str, str]] = {}
+    for site in {item.key.split("/")[1] for item in found if item.key.count("/") >= 2}:
+        for run in svc.runs.list(site=site, limit=200):
+            trigger = run.trigger
+            if trigger.type == "import" and trigger.bucket == bucket and trigger.key:
+                by_key.setdefault(trigger.key, (run.id, run.status.replace("_", " ")))
+    taken = []
+    for item in found:
+        run_id, status = by_key.get(item.key, ("", ""))
+        taken.append(replace(item, run=run_id, run_status=status))
+    return taken
 
 
 def rejected(svc: Services) -> list[Dropped]:

@@ -214,3 +214,17 @@ def test_a_released_generation_below_the_newest_changes_nothing(provisioned: Ser
     assert provisioned.sites.current_generation("demo") == newest
     provisioned.sites.release_generation("demo", newest)
     assert provisioned.sites.current_generation("demo") == newest - 2
+
+
+def test_presslift_imports_names_the_run_that_imported_an_export(provisioned: Services) -> None:
+    """Exports stay under imports/ once imported: `presslift imports` listed four long-converted ones as
+    waiting."""
+    from presslift.rejected import waiting
+
+    bucket = put_export(provisioned)
+    run = pipeline.start_import(provisioned, ObjectCreated(bucket, EXPORT_KEY))
+    provisioned.s3.put_object(Bucket=bucket, Key="imports/quay/uploads.zip", Body=b"PK")  # waits
+    assert run is not None
+    listed = {item.key: (item.run, item.run_status) for item in waiting(provisioned)}
+    assert listed[EXPORT_KEY] == (run.id, run.status.replace("_", " "))
+    assert listed["imports/quay/uploads.zip"] == ("", "")
