@@ -12,6 +12,7 @@ This module must never keep unapproved comments or any markup outside the allow-
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -39,6 +40,24 @@ QUOTED_CODE = frozenset({"pre", "code"})
 #: Comment types a WordPress theme shows with the comments: the notices other sites sent, and comments.
 NOTICES = frozenset({"pingback", "trackback"})
 SHOWN_TYPES = frozenset({"", "comment", "review"}) | NOTICES
+#: A plugin's own type of visitors' reviews (a booking theme's `ts_reviews`, a listing's, a course's):
+#: shown on the page like comments, and kept; any other type of a plugin's may be private (an order's
+#: notes, an action log, an editor's notes), never published, and named in a warning instead.
+REVIEW_TYPE = re.compile(r"review|rating|testimonial", re.IGNORECASE)
+
+
+def is_shown_type(comment_type: str) -> bool:
+    """Whether an approved comment of `comment_type` is one visitors saw on the page."""
+    return comment_type in SHOWN_TYPES or bool(REVIEW_TYPE.search(comment_type))
+
+
+def unshown_types(comments: list[Comment]) -> dict[str, int]:
+    """Approved comments of a plugin's own types that are not kept, counted by type."""
+    found: dict[str, int] = {}
+    for c in comments:
+        if c.approved == "1" and not is_shown_type(c.type):
+            found[c.type] = found.get(c.type, 0) + 1
+    return found
 
 
 def sanitise(html_text: str) -> str:
@@ -110,7 +129,7 @@ def threaded(comments: list[Comment], fallback_offset: str) -> list[dict[str, An
     each other, as parent would otherwise be walked forever. A comment whose parent is not shown
     before it (one of such a loop, or a reply to a comment left out) is shown as a comment of its own.
     """
-    approved = [c for c in comments if c.approved == "1" and c.type in SHOWN_TYPES]
+    approved = [c for c in comments if c.approved == "1" and is_shown_type(c.type)]
     # A comment without an id (0: WordPress's own start at 1) or with one another comment of the post
     # already has gets a new one, so that none is lost and none answers itself; one no comment has or
     # names as parent, so no reply to a comment left out lands under it.

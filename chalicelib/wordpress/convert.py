@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.wordpress.aliasdrops import drop_aliases_over_files, drop_aliases_too_long, nested_block
 from chalicelib.wordpress.builderdata import builder_body
-from chalicelib.wordpress.comments import comments_json, screen, threaded
+from chalicelib.wordpress.comments import comments_json, screen, threaded, unshown_types
 from chalicelib.wordpress.customfields import custom_fields, fields_note
 from chalicelib.wordpress.events import EventPlaces
 from chalicelib.wordpress.eventsarchive import events_archive_aliases
@@ -357,6 +357,13 @@ class Conversion:
         comments = threaded(clean_comments, plan.offset)
         if comments:
             write_text(self.work, f"content/{folder}comments.json", comments_json(comments))
+        for kind, count in unshown_types(clean_comments).items():
+            warn(
+                "comment-type",
+                f"{count} approved comment{'s' * (count != 1)} of the plugin type {kind[:60]!r} not kept: "
+                "a plugin's own comments may be private (an order's notes, a log), so only reviews and "
+                "comments are published",
+            )
         self.report.count("comment", "approved", len(comments))
         if spam:
             self.report.count("comment", "spam", len(spam))

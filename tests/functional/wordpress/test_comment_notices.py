@@ -233,3 +233,30 @@ def test_a_products_approved_reviews_are_shown_with_their_stars(tmp_path):
     assert "Review 1 text" in page and "Review 3 text" in page and "Review 2 text" not in page
     assert 'role="img" aria-label="Rated 3 out of 5">★★★☆☆</span>' in page
     assert page.count("comment-rating") == 1  # a rating out of range is no stars
+
+
+def test_a_plugins_reviews_are_kept_and_its_other_approved_comments_named(tmp_path):
+    """A booking theme's approved `ts_reviews` (shown under its rooms) were dropped, counted as skipped
+    with trashed ones, and the summary said "no warnings". A plugin's other types may be private."""
+    from chalicelib.wordpress import convert_export
+    from tests.functional.wordpress.exports import Post, write_export
+
+    both = [comment(1, "ts_reviews"), comment(2, "order_note")]
+    assert [entry["id"] for entry in threaded(both, "")] == [1]
+
+    def typed(id_: int, type_: str) -> str:
+        return (
+            f"<wp:comment><wp:comment_id>{id_}</wp:comment_id><wp:comment_author>Ann</wp:comment_author>"
+            "<wp:comment_date>2024-03-05 01:02:03</wp:comment_date>"
+            f"<wp:comment_content><![CDATA[Text {id_}]]></wp:comment_content>"
+            f"<wp:comment_approved>1</wp:comment_approved><wp:comment_type>{type_}</wp:comment_type>"
+            "<wp:comment_parent>0</wp:comment_parent></wp:comment>"
+        )
+
+    extra = typed(1, "ts_reviews") + typed(2, "order_note") + typed(3, "order_note")
+    export = write_export(tmp_path / "export.xml", [Post(1, "room", "<p>Body</p>", extra=extra)])
+    report = convert_export(export, tmp_path / "site")
+    kept = (tmp_path / "site/content/posts/room/comments.json").read_text()
+    assert "Text 1" in kept and "Text 2" not in kept
+    (named,) = [w.message for w in report.warnings if w.code == "comment-type"]
+    assert named.startswith("2 approved comments of the plugin type 'order_note' not kept")
