@@ -68,6 +68,21 @@ def url_path(url: str) -> str:
     return path + "/" if "." not in path.rsplit("/", 1)[-1] else path
 
 
+#: Where an address starts in a media item's URL written with junk before it (`=https://...`).
+_WEB_ADDRESS = re.compile(r"(?i)https?://")
+
+
+def media_address(url: str) -> str:
+    """A media item's URL as written, less anything before its address: a machine-made export wrote
+    `=https://raw.githubusercontent.com/.../beanie-2.jpg` for 18 products, and Hugo showed each
+    featured image as `#ZgotmplZ`. A URL with no address in it stays as it is."""
+    text = url.strip()
+    if not text or text.startswith("/") or text.lower().startswith(("http://", "https://")):
+        return text
+    found = _WEB_ADDRESS.search(text)
+    return text[found.start() :] if found else text
+
+
 @functools.lru_cache(maxsize=URL_CACHE)
 def uploads_relative(url: str) -> str:
     """The path of an uploaded file below the uploads folder ("2025/03/x.png"), or ""."""

@@ -27,6 +27,7 @@ from chalicelib.wordpress.dates import iso_date, offset_of
 from chalicelib.wordpress.frontpage import front_page_aliases, front_page_id
 from chalicelib.wordpress.links import (
     Target,
+    media_address,
     uploads_relative,
     url_host,
     url_path,
@@ -231,7 +232,7 @@ class Planner:
         )
 
     def _add_media(self, item: Item) -> None:
-        url = item.attachment_url or item.guid
+        url = media_address(item.attachment_url or item.guid)
         # Media kept on another host (a CDN, Unsplash) has no uploads path; it stays where it is.
         rel = uploads_relative(url)
         if rel:

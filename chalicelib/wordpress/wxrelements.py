@@ -9,6 +9,7 @@ touch the network, or write anything.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalicelib.wordpress.dates import from_pubdate, gmt_from_pubdate, wordpress_dates
@@ -204,7 +205,7 @@ def read_item(el: Any) -> Item:
         id=as_int(wp("post_id")),
         type=wp("post_type") or "post",
         title=values.get("title", "").strip(),
-        link=values.get("link", "").strip(),
+        link=rooted(values.get("link", "").strip()),
         guid=values.get("guid", "").strip(),
         creator=values.get("creator", "").strip(),
         content=values.get("content", ""),
@@ -228,3 +229,16 @@ def read_item(el: Any) -> Item:
         comments=comments,
         raw_id="" if as_int(wp("post_id")) else wp("post_id"),
     )
+
+
+#: A hand-written item link that is a path without its leading slash (`miscellaneous/wiki/`).
+_BARE_PATH = re.compile(r"[\w%.~-]+(?:/[\w%.~-]*)+")
+
+
+def rooted(link: str) -> str:
+    """An item's `<link>` as the site's address: a hand-edited export's `miscellaneous/wiki/` (no host,
+    no leading slash) is the site's `/miscellaneous/wiki/`. WordPress writes whole URLs; read as they
+    were, such a page's old address answered nothing while its old slug's did."""
+    first = link.split("/", 1)[0]
+    # A first part with a dot is a host written without its scheme (`www.example.org/a/`): left alone.
+    return f"/{link}" if _BARE_PATH.fullmatch(link) and "." not in first else link
