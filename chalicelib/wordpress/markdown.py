@@ -53,7 +53,7 @@ from chalicelib.wordpress.mdescape import (
     line_start,
     title_text,
 )
-from chalicelib.wordpress.mdflank import MARKS, flanked
+from chalicelib.wordpress.mdflank import ESCAPED_SPACE, MARKS, flanked
 from chalicelib.wordpress.mdinline import destination, pre_links, script
 from chalicelib.wordpress.mdtidy import (
     bold_headings,
@@ -137,6 +137,10 @@ def _children(el: Any, ctx: _Context) -> str:
             written = _element(child, ctx)
             if written[-1:] in MARKS and written[:1] in MARKS:  # `**Note:**Text`: see mdflank
                 written = flanked(parts[-1], written, tail or "")
+                if written[:1] in MARKS and parts[-1][-1:] and parts[-1][-1] in MARKS:
+                    # Two runs of marks side by side (`<strong>Quote.</strong><cite>Name</cite>`):
+                    # `**Quote.***Name*` shows its asterisks; an escaped space parts them, unseen.
+                    written = ESCAPED_SPACE + written
             if written == "\\\n" and parts[-1][-1:] == "\\":
                 parts[-1] = literal_backslashes(parts[-1])
             elif written[:1] == "[" and parts[-1][-1:] == "!" and parts[-1][-2:-1] != "\\":

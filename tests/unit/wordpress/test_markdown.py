@@ -372,3 +372,20 @@ def test_code_pasted_into_a_heading_is_a_code_block_on_both_roads() -> None:
     expected = "```\nint a = 1;\nreturn a;\n```\n\nAfter"
     assert to_markdown(parse_fragment(html)).strip() == expected
     assert rare_markdown(html).strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            "<blockquote><strong>Details matter.</strong><cite>Steve Jobs</cite></blockquote>",
+            "> **Details matter.**\\ *Steve Jobs*",
+        ),
+        ("<p><em>Note:</em><strong>Bold</strong></p>", "*Note:*\\ **Bold**"),
+        ("<p><strong>a</strong> <em>b</em></p>", "**a** *b*"),
+    ],
+)
+def test_two_runs_of_marks_side_by_side_are_parted_by_an_escaped_space(html: str, expected: str) -> None:
+    """A theme's pull quotes, `<strong>Quote.</strong><cite>Name</cite>` on six posts, showed
+    `**Quote.***Name*` with its asterisks; Goldmark's escaped space parts the runs and shows nothing."""
+    assert to_markdown(parse_fragment(html)).strip() == expected
