@@ -267,7 +267,7 @@ def asks_for_git_info(source: Path) -> bool:
     except BuildError:
         return False
     return any(
-        str(key).lower() == "enablegitinfo" and value is True
+        _lower(key) == "enablegitinfo" and value is True
         for _, config in configs
         for key, value in config.items()
     )
@@ -288,12 +288,19 @@ def project_folder(source: Path, key: str, default: str) -> str:
         return default
     for _, config in configs:
         for name, value in config.items():
-            if str(name).lower() != key:
+            if _lower(name) != key:
                 continue
             first = value[0] if isinstance(value, list) and value else value
             if isinstance(first, str) and first and not _absolute(first) and ".." not in first.split("/"):
                 return first.strip("/")
     return default
+
+
+def _lower(key: object) -> str:
+    """A key (or a file name) in lower case as Hugo compares it, with Go's strings.ToLower: a letter at
+    a time, so `İ` (U+0130) is `i`, where Python writes `i̇` (two characters). A pusher's
+    `"staticDİr" = "/tmp/..."` passed the check as no folder setting, and Hugo published the folder."""
+    return str(key).replace("\u0130", "i").lower()
 
 
 def _absolute(value: str) -> bool:
@@ -306,8 +313,8 @@ def component_configs(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
     # Read whatever the case of a name (Hugo takes `config/_default/module.TOML`, and a check that
     # passed over it let the file mount the local cloud's state into a published site), in Hugo's order.
     order = [f"{name}{suffix}" for name in CONFIG_NAMES for suffix in CONFIG_SUFFIXES]
-    found = [p for p in folder.iterdir() if p.name.lower() in order] if folder.is_dir() else []
-    for path in sorted(found, key=lambda p: (order.index(p.name.lower()), p.name)):
+    found = [p for p in folder.iterdir() if _lower(p.name) in order] if folder.is_dir() else []
+    for path in sorted(found, key=lambda p: (order.index(_lower(p.name)), p.name)):
         if path.is_file():
             yield path, _read(path)
     config_dir = folder / CONFIG_DIR
@@ -316,23 +323,23 @@ def component_configs(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
     # Hugo reads config/_default/ and the environment's folder (the builds' is production), never
     # another environment's: a config/examples/ file with an error failed a site Hugo builds.
     for path in sorted(p for env in BUILT_ENVIRONMENTS for p in (config_dir / env).rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in CONFIG_SUFFIXES:
+        if not path.is_file() or _lower(path.suffix) not in CONFIG_SUFFIXES:
             continue
         data = _read(path)
         # config/_default/module.toml holds what hugo.toml's [module] would; hugo.toml the whole config.
-        yield path, (data if path.stem.lower() in CONFIG_NAMES else {path.stem: data})
+        yield path, (data if _lower(path.stem) in CONFIG_NAMES else {path.stem: data})
 
 
 def _read(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8", errors="replace")
-    suffix = path.suffix.lower()
+    suffix = _lower(path.suffix)
     try:
         if suffix == ".toml":
             data: Any = tomllib.loads(text)
         elif suffix == ".json":
             data = json.loads(text)
         else:  # the first document, as Hugo reads a YAML config that has several
-            data = next(yaml.safe_load_all(text), None)
+            data = next(yaml.load_all(text, Loader=_MergesKept), None)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError, RecursionError) as exc:
         kind = {".toml": "TOML", ".json": "JSON"}.get(suffix, "YAML")
         raise BuildError(
@@ -340,6 +347,34 @@ def _read(path: Path) -> dict[str, Any]:
             "Presslift reads every config file Hugo would read before it builds"
         ) from exc
     return data if isinstance(data, dict) else {}
+
+
+#: Where a YAML config's merges (`<<: *anchor`) are kept, as a list of the tables merged in.
+MERGED = "<<"
+
+
+class _MergesKept(yaml.SafeLoader):
+    """PyYAML's safe loader, but a mapping's merge keys (`<<: *a`) keep the tables they merge under
+    `MERGED` instead of being merged: PyYAML lets the mapping's own key win, Hugo's YAML the later
+    merge, so `assetDir: assets` then `<<: *a` (an anchor under params, which is not checked) read
+    `assets` here while Hugo read the anchor's folder outside the source. Both are checked now."""
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        merged: list[yaml.Node] = []
+        kept = []
+        for key, value in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":
+                merged += value.value if isinstance(value, yaml.SequenceNode) else [value]
+            else:
+                kept.append((key, value))
+        if merged:
+            kept.append(
+                (
+                    yaml.ScalarNode("tag:yaml.org,2002:str", MERGED),
+                    yaml.SequenceNode("tag:yaml.org,2002:seq", merged),
+                )
+            )
+        node.value = kept
 
 
 def _from_files(files: list[tuple[Path, dict[str, Any]]], base: Path) -> Iterator[_Setting]:
@@ -354,13 +389,17 @@ def _walk(node: Any, file: Path, base: Path, where: str, seen: set[int]) -> Iter
         return
     seen.add(id(node))
     for raw_key, value in node.items():
-        key = str(raw_key).lower()
+        key = _lower(raw_key)
+        if key == MERGED and isinstance(value, list):  # tables merged in: their keys are this table's
+            for table in value:
+                yield from _walk(table, file, base, where, seen)
+            continue
         here = f"{where}.{key}" if where else key
         if key == "languages" and isinstance(value, dict):
             # Its keys are language codes, whatever they spell: a language named `params` is one
             # Hugo reads settings from (its staticDir published the local cloud's approval emails).
             for code, table in value.items():
-                yield from _walk(table, file, base, f"{here}.{str(code).lower()}", seen)
+                yield from _walk(table, file, base, f"{here}.{_lower(code)}", seen)
             continue
         if key in _DATA_KEYS:
             continue
@@ -414,7 +453,7 @@ def _every(table: Any, key: str) -> list[Any]:
     one checked while Hugo used the other."""
     if not isinstance(table, dict):
         return []
-    return [item for name, value in table.items() if str(name).lower() == key for item in _items(value)]
+    return [item for name, value in table.items() if _lower(name) == key for item in _items(value)]
 
 
 def _items(value: Any) -> list[Any]:

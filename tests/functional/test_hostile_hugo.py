@@ -143,6 +143,24 @@ REFUSED = {
         },
         "other/evil/hugo.toml: module.mounts.source = '/proc/self/environ' is an absolute path",
     ),
+    # The second round's: a key with U+0130, which Go lower-cases to `i` and Python to `i̇`, and a YAML
+    # merge after the key, which Hugo's YAML lets win and PyYAML does not (its anchor under params).
+    "a folder key spelt with a dotted capital I": (
+        {"hugo.toml": '"staticD\u0130r" = ["static", "/etc"]\n'},
+        "hugo.toml: staticdir = '/etc' is an absolute path",
+    ),
+    "a folder key spelt with a dotted capital I in JSON": (
+        {"hugo.toml": "", "hugo.json": '{"assetD\\u0130r": "/etc"}'},
+        "hugo.json: assetdir = '/etc' is an absolute path",
+    ),
+    "a YAML merge after the key": (
+        {"hugo.toml": "", "hugo.yaml": "params:\n  x: &a {assetDir: /etc}\nassetDir: assets\n<<: *a\n"},
+        "hugo.yaml: assetdir = '/etc' is an absolute path",
+    ),
+    "a YAML merge of a list of anchors": (
+        {"hugo.toml": "", "hugo.yaml": "params:\n  a: &a {x: 1}\n  b: &b {contentDir: /etc}\n<<: [*a, *b]\n"},
+        "hugo.yaml: contentdir = '/etc' is an absolute path",
+    ),
     "a cache folder outside": (
         {"hugo.toml": '[caches.images]\ndir = ":cacheDir/../../../tmp/x"\n'},
         "caches.images.dir = ':cacheDir/../../../tmp/x' climbs out of Presslift's cache folder",
