@@ -201,7 +201,7 @@ def decode_payload(body: bytes, content_type: str) -> dict[str, Any]:
         text = body
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:  # a 5,000-digit number is a ValueError of its own
         raise InputError(f"the webhook payload is not JSON: {exc}") from exc
     except RecursionError as exc:  # read before the signature is checked: anyone can send one
         raise InputError("the webhook payload is not GitHub's: its JSON is nested too deeply") from exc

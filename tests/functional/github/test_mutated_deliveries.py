@@ -93,6 +93,17 @@ def test_json_nested_past_the_parsers_depth_is_refused_not_a_500(
     """The body is read for its repository before the signature is checked (to find whose secret it
     is): 200 KB of nested arrays from anyone was a RecursionError and a 500, which GitHub retries."""
     body = b"[" * 100_000 + b"]" * 100_000
+    for other in (b'{"zen": ' + b"9" * 5000 + b"}",):  # past Python's 4,300 digits: a ValueError, a 500
+        answer = route.http.post(
+            "/webhooks/github",
+            headers={
+                "Content-Type": "application/json",
+                "X-GitHub-Event": "push",
+                "X-Hub-Signature-256": "sha256=0",
+            },
+            body=other,
+        )
+        assert answer.status_code == 401, answer.body
     if signature is None:  # signed with the site's secret: the same answer
         signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
     headers = {
