@@ -97,7 +97,10 @@ UNPUBLISHABLE = re.compile(r"[\x01-\x1f\x7f]")
 #: What a web server runs or reads, never a visitor: published, S3 served a contact form's PHP (and its
 #: mail password) as a download, and an .htpasswd's hashes. Left out, and named (`server_note`).
 SERVER_FILE = re.compile(
-    r"(^|/)(\.htaccess|\.htpasswd|\.user\.ini|web\.config)$|\.(php\d?|phtml|phps)$", re.I
+    r"(^|/)(\.ht(access|passwd|digest|group|dbm)|\.user\.ini|web\.config)$"  # Apache's files
+    r"|\.(php\d*|phtml|pht|phps|phar|inc)$"  # what PHP runs, and its includes
+    r"|\.(php\d*|inc)(\.(bak|old|orig|save|swp|dist|txt)|~)$",  # and their copies: wp-config.php.orig
+    re.IGNORECASE,
 )
 
 

@@ -239,12 +239,27 @@ def test_what_a_web_server_runs_or_reads_is_left_out_and_named(tmp_path: Path) -
         "staging/.htaccess": b"Redirect 301 /a /b\n",
         "staging/email-handler/index.php": b"<?php $password = 'x'; ?>",
         "staging/admin/.htpasswd": b"ann:$apr1$x",
+        # The second round's: includes, archives PHP runs, copies of PHP files, Apache's other files.
+        "staging/inc/db.inc": b"<?php $db = 'x';",
+        "staging/app.phar": b"x",
+        "staging/wp-config.php.orig": b"<?php define('DB_PASSWORD', 'x');",
+        "staging/contact.php~": b"<?php",
+        "staging/.htdigest": b"x",
         "staging/docs/php-guide.html": PAGE,  # a page about PHP is a page
     }
     manifest = empty()
     stored = store_stream(runner_archive(tmp_path, files), tmp_path / "tree.tar.gz", manifest)
     assert [entry.path for entry in manifest.files] == ["docs/php-guide.html", "index.html"]
-    assert sorted(stored.server_files) == [".htaccess", "admin/.htpasswd", "email-handler/index.php"]
+    assert sorted(stored.server_files) == [
+        ".htaccess",
+        ".htdigest",
+        "admin/.htpasswd",
+        "app.phar",
+        "contact.php~",
+        "email-handler/index.php",
+        "inc/db.inc",
+        "wp-config.php.orig",
+    ]
     note = server_note(stored.server_files)
     assert note.startswith("left out of the published site: ")
     assert "PHP would not run and its source (a form's mail password too) would be public" in note
