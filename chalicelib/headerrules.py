@@ -72,7 +72,9 @@ SERVER_PREFIXES = ("x-amz-", "x-amzn-", "x-edge-", "x-accel-", "x-forwarded-", "
 #: Headers that reach past the site's own pages: sites share an origin (a path each, with staging,
 #: previews and, locally, the approval pages), so one site's service worker given a wider scope
 #: answered another site's approval link, and Clear-Site-Data clears every site's storage.
-ORIGIN_WIDE = frozenset({"service-worker-allowed", "clear-site-data"})
+ORIGIN_WIDE = frozenset(
+    {"service-worker-allowed", "clear-site-data", "nel", "report-to", "reporting-endpoints"}
+)  # NEL's policy is the whole origin's: one site would have every site's visits reported where it says
 #: Netlify's password protection for the paths it is under.
 BASIC_AUTH = "basic-auth"
 

@@ -177,9 +177,12 @@ def test_a_path_line_of_another_hosts_form_is_one_note_with_its_headers() -> Non
 def test_headers_that_reach_other_sites_on_the_shared_origin_are_refused() -> None:
     """A pusher's `_headers` gave its `/sw.js` `Service-Worker-Allowed: /`: the worker, registered from
     the site's staging page, answered another site's approval link in the approver's browser."""
-    found = read_header_rules(b'/sw.js\n  Service-Worker-Allowed: /\n/*\n  Clear-Site-Data: "*"\n')
+    found = read_header_rules(
+        b'/sw.js\n  Service-Worker-Allowed: /\n/*\n  Clear-Site-Data: "*"\n  NEL: {"report_to": "x"}\n'
+        b'  Report-To: {"group": "x"}\n'
+    )
     assert found.headers == []
     assert found.notes == [
-        "_headers: Clear-Site-Data, Service-Worker-Allowed not applied: it would reach other sites' pages, "
-        "which share the origin"
+        "_headers: Clear-Site-Data, NEL, Report-To, Service-Worker-Allowed not applied: it would reach other "
+        "sites' pages, which share the origin"
     ]
