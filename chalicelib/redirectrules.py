@@ -122,6 +122,9 @@ def read_rule(fields: list[str], base_url: str, where: str) -> tuple[str, Rule |
         return "the new address must be a path (/…) or an http(s) URL", None
     if _PLACEHOLDER.search(new):
         return "a target with :splat or :placeholders needs a server", None
+    if new.startswith("/") and ".." in unquote(new.split("?", 1)[0].split("#", 1)[0]).split("/"):
+        # `/../../harbour/staging/` (or its %2e%2e) led out of the site to another one on the origin.
+        return "a new path with '..' leaves the site; name the page from the site's own root", None
     # The bucket's key is the decoded path (S3 decodes a request's path): `/caf%C3%A9` is `café`.
     path = _file_of(unquote(old))
     if ".." in path.split("/") or "//" in path or any(ord(c) < 0x20 for c in path):
@@ -140,7 +143,7 @@ def _pattern_rule(old: str, new: str, forced: bool, where: str) -> tuple[str, Pa
         return "a splat (*) or :placeholder inside a path segment needs a server", None
     if ":splat" in old_parts[:-1] or ":splat" in new_parts[:-1]:
         return "a splat (*) before the end of a path needs a server", None
-    if any(part in (".", "..") for part in old_parts + new_parts):
+    if any(unquote(part) in (".", "..") for part in old_parts + new_parts):
         return "a path with '.' or '..' is no path of the site", None
     names_old = {part for part in old_parts if part.startswith(":")}
     names_new = {part for part in new_parts if part.startswith(":")}

@@ -55,11 +55,15 @@ def test_what_needs_a_server_is_named_by_line() -> None:
         b"/docs/*/old  /d/:splat  301\n"
         b"/a/pre-:slug  /b/:slug\n"
         b"/a/*  /b/:splat?x=1\n"
-        b"/a/../*  /b/:splat\n",
+        b"/a/../*  /b/:splat\n"
+        b"/plain  /../../harbour/staging/  302\n"  # out of the site, to another on the shared origin
+        b"/go  /%2e%2e/%2e%2e/harbour/staging/\n"
+        b"/c/*  /%2E%2E/:splat\n",
         BASE,
     )
     assert rules.rules == []
-    assert len(rules.skipped) == 12
+    assert len(rules.skipped) == 15
+    assert all("'..'" in note for note in rules.skipped[12:])
     for number, note in enumerate(rules.skipped, start=1):
         assert note.startswith(f"_redirects line {number} (")
     assert "another host" in rules.skipped[0]
