@@ -6,9 +6,14 @@
 // slashes doubled ("/site/tags//index.xml", which a theme writes joining a permalink and a name) is
 // redirected to it with single ones: S3 has no such key, where nginx, Netlify and `hugo server` read
 // the two as one.
+// Presslift's own record of each publish (/.presslift/, beside the sites' prefixes) is never served:
+// it lists every file of every site, those no page links too.
 function handler(event) {
     var request = event.request;
     var uri = request.uri;
+    if (uri.indexOf('/.presslift/') === 0 || uri === '/.presslift') {
+        return { statusCode: 404, statusDescription: 'Not Found' };
+    }
     if (uri.indexOf('//') !== -1) {
         return redirect(uri.replace(/\/{2,}/g, '/'), request);
     }

@@ -85,7 +85,9 @@ def serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
 def _serve(s3: Any, settings: Settings, raw_path: str) -> SiteResponse:
     path = unquote(urlsplit(raw_path).path)
     parts = path[len(PREFIX) :].split("/", 2)
-    if len(parts) < 2 or parts[1] not in settings.site_buckets or not parts[0]:
+    # A site's name never starts with a dot: /sites/.presslift/ served the publish records, which list
+    # every site's files (CloudFront's viewer-request function refuses them too).
+    if len(parts) < 2 or parts[1] not in settings.site_buckets or not parts[0] or parts[0][0] == ".":
         return SiteResponse(
             404,
             {"Content-Type": "text/plain; charset=utf-8"},

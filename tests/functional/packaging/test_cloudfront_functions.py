@@ -41,6 +41,13 @@ def test_folders_ask_for_their_index_document(uri: str, expected: str) -> None:
     assert request["uri"] == expected
 
 
+@pytest.mark.parametrize("uri", ["/.presslift/published/mysite.json.gz", "/.presslift"])
+def test_presslifts_own_publish_records_are_never_served(uri: str) -> None:
+    # They list every file of every site, those no page links too.
+    response = _run("viewer-request.js", {"request": {"uri": uri, "headers": {}}})
+    assert response["statusCode"] == 404
+
+
 @pytest.mark.parametrize(
     ("uri", "querystring", "location"),
     [

@@ -98,3 +98,11 @@ def test_the_local_site_server_redirects_doubled_slashes_to_single_ones(
     response = sites.serve(s3, provisioned.settings, path)
     assert (response.status, response.headers["Location"]) == (301, location)
     assert sites.serve(s3, provisioned.settings, location).status == (200 if "xml" in location else 404)
+
+
+def test_the_local_site_server_never_serves_presslifts_publish_records(provisioned: Services) -> None:
+    """/sites/.presslift/staging/published/<site>.json.gz listed every site's files, unlinked ones too."""
+    s3, bucket = provisioned.s3, provisioned.settings.site_buckets["staging"]
+    s3.put_object(Bucket=bucket, Key=".presslift/published/demo.json.gz", Body=b"{}")
+    response = sites.serve(s3, provisioned.settings, "/sites/.presslift/staging/published/demo.json.gz")
+    assert response.status == 404
