@@ -296,6 +296,7 @@ def elements_to_players(root: Any, add: Callable[[str], str], ctx: PlayerContext
         _replace(node, add(markdown) if markdown else "")
     for node in list(root.iter("iframe")):
         src = (node.get("src") or "").strip()
+        _swallowed(node, src, ctx)
         if not src:
             _replace(node, "")
             continue
@@ -309,6 +310,24 @@ def elements_to_players(root: Any, add: Callable[[str], str], ctx: PlayerContext
             markdown = shortcode("embed", {"url": ctx.rewrite_url(src)})
             ctx.warn("embed-link", f"an <iframe> of {url_host(src) or src[:80]} is a link to it now")
         _replace(node, add(markdown))
+
+
+#: Words inside an <iframe> past which they are the post's own text, taken in by an unclosed tag.
+SWALLOWED_WORDS = 12
+
+
+def _swallowed(node: Any, src: str, ctx: PlayerContext) -> None:
+    """Warn when an `<iframe>` holds the post's text: left unclosed (a code sample's `<iframe src=...>`
+    written as HTML), it takes everything after it, which browsers hid too; the embed replaces it
+    with the text inside. Eight pages of a docs site kept 70 of 967 words, said only "a link now"."""
+    words = len(" ".join(node.itertext()).split())
+    if words > SWALLOWED_WORDS:
+        ctx.warn(
+            "iframe-text",
+            f"an <iframe> of {url_host(src) or src[:80] or 'no address'} held {words} words of the post "
+            "(an unclosed <iframe> takes in all that follows it): they are left out; close the <iframe>, "
+            "or write a code sample's tags as &lt;iframe&gt;",
+        )
 
 
 def gist_scripts(root: Any, add: Callable[[str], str], ctx: PlayerContext) -> None:

@@ -749,3 +749,15 @@ def test_a_shortcode_block_is_its_own_paragraph_and_a_bare_name_in_it_is_reporte
         ("unknown-shortcode", "[wpforms_form]"),
         ("unknown-shortcode", "[sticky_cta]"),
     ]
+
+
+def test_an_unclosed_iframe_that_took_in_the_posts_text_is_named():
+    """A docs site's code sample wrote `<iframe src="https://playground.wordpress.net/">` as HTML, left
+    unclosed: the rest of eight pages became its fallback text, and the report said only "a link now"."""
+    rest = "<h2>Second section</h2><p>" + "word " * 30 + "</p>"
+    markdown, _, warnings = body(f'<p>Intro</p><iframe src="https://playground.wordpress.net/">{rest}')
+    assert "Second section" not in markdown  # as browsers showed it: the frame's fallback text
+    (named,) = [message for code, message, *_ in warnings if code == "iframe-text"]
+    assert named.startswith("an <iframe> of playground.wordpress.net held 33 words of the post")
+    _, _, closed = body('<p>Intro</p><iframe src="https://playground.wordpress.net/"></iframe><p>After</p>')
+    assert "iframe-text" not in [code for code, *_ in closed]
