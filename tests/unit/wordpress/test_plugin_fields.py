@@ -24,7 +24,16 @@ def test_a_custom_types_data_is_named_and_its_settings_are_not() -> None:
     }
     assert plugin_fields("coupon", meta) == ["_subtitle", "_wpc_coupon_type_code", "_wpc_expires"]
     note = plugin_fields_note("coupon", plugin_fields("coupon", meta))
-    assert note.startswith("this coupon's plugin kept its data in fields the page does not show (_subtitle")
+    assert note.startswith(
+        "items of the type 'coupon' keep their plugin's data in fields the page does not show (_subtitle"
+    )
+
+
+def test_acfs_reference_beside_a_field_carried_over_is_not_named() -> None:
+    """146 items of a Hebrew site were warned of `_year` (= field_5ad5cd8d24509, ACF's reference to the
+    field's definition) while `year` itself was carried over."""
+    meta = {"year": "שניה", "_year": "field_5ad5cd8d24509", "_orphan": "field_5ad5cd8d24510"}
+    assert plugin_fields("students", meta) == ["_orphan"]
 
 
 def test_types_the_converter_reads_itself_are_not_named() -> None:
