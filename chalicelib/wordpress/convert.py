@@ -35,7 +35,7 @@ from chalicelib.wordpress.links import (
     is_media_url,
 )
 from chalicelib.wordpress.media import UploadsArchive
-from chalicelib.wordpress.menus import menu_entries
+from chalicelib.wordpress.menus import left_out_note, menu_entries
 from chalicelib.wordpress.oldurls import archive_page_paths, feed_map, query_map
 from chalicelib.wordpress.options import ConvertOptions
 from chalicelib.wordpress.patterns import Patterns
@@ -467,6 +467,7 @@ class Conversion:
             self.report.count("nav_menu_item", "menu-entry", menu_count)
             if len(plan.menu_items) > menu_count:
                 self.report.count("nav_menu_item", "skipped", len(plan.menu_items) - menu_count)
+                self.report.warn("menu-entry-left-out", left_out_note(plan.menu_items, set(written)), "menus")
         if plan.navigations:  # one post holds a whole menu: it is counted once, as the export has it
             self.report.count("wp_navigation", "menu", len(plan.navigations))
 

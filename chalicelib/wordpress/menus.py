@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -214,3 +215,19 @@ def menu_entries(plan: Plan, titles: dict[int, str]) -> dict[str, list[dict[str,
             name = navigation.slug
         entries[name] = _navigation_entries(navigation, plan, titles, pages)
     return {name: found for name, found in entries.items() if found}
+
+
+def left_out_note(items: Iterable[MenuItem], written: set[str]) -> str:
+    """The warning for menu entries left out (their page, term or address is not in the export): each
+    named by its menu and title or what it linked, so the operator can add it by hand. Six entries under
+    a "Post formats" item went with a count alone, and their parent opened nothing."""
+    gone = [item for item in items if item.key not in written]
+    named = [
+        f"{item.menu_name or item.menu}: {item.title or f'{item.object} {item.object_id}'}"
+        for item in gone[:8]
+    ]
+    more = f" and {len(gone) - 8} more" if len(gone) > 8 else ""
+    return (
+        f"{len(gone)} menu entr{'y' if len(gone) == 1 else 'ies'} left out, linking to what the export does "
+        f"not have: {'; '.join(named)}{more}"
+    )

@@ -480,3 +480,21 @@ def test_a_list_of_events_is_in_the_order_they_happen_with_their_dates(converted
     order = [html.index(f'href="/tribe_events/{slug}/"') for slug in ("festival", "open-day", "summer-fair")]
     assert order == sorted(order)  # latest first, by when each happens, not when it was posted
     assert '<time datetime="2024-07-01T10:00:00&#43;02:00">July 1, 2024</time> · Town Hall</p>' in html
+
+
+def test_menu_entries_left_out_are_named(tmp_path):
+    """A theme demo's six Primary entries linked post formats the export has no terms for: they went
+    with a count alone ("6 skipped"), under a parent that then opened nothing."""
+    from chalicelib.wordpress import convert_export
+
+    items = [
+        menu_item(60, "taxonomy", "category", 7),
+        menu_item(61, "taxonomy", "post_format", 15),
+        menu_item(62, "taxonomy", "post_format", 16, title="Galleries"),
+    ]
+    report = convert_export(write_export(tmp_path / "export.xml", items, CHANNEL), tmp_path / "site")
+    (note,) = [w.message for w in report.warnings if w.code == "menu-entry-left-out"]
+    assert note == (
+        "2 menu entries left out, linking to what the export does not have: Main: post_format 15; "
+        "Main: Galleries"
+    )
