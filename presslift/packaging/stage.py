@@ -76,11 +76,25 @@ def stage_name(default: str, stage: str) -> str:
     return f"{prefix}{stage}-{default.removeprefix(prefix)}" if default.startswith(prefix) else default
 
 
+#: A run's stages, which `--stage` (the deployment: dev, prod) is mistaken for.
+RUN_STAGE_NAMES = frozenset(
+    {"convert", "fetch", "build", "deploy-staging", "build-prod", "approval", "deploy-prod", "staging"}
+)
+
+
 def load_stage(name: str, config: Mapping[str, Any] | None = None) -> Stage:
     config = read_config() if config is None else config
     stages = config.get("stages", {})
     if name not in stages:
-        raise StageError(f"no stage {name!r} in .chalice/config.json (stages: {', '.join(stages)})")
+        # `--stage` picks the deployment; a run's stage (`logs RUN build`) is written without it.
+        run_stage = (
+            "; a run's stage is named without --stage (`presslift logs RUN build`)"
+            if name in RUN_STAGE_NAMES
+            else ""
+        )
+        raise StageError(
+            f"no stage {name!r} in .chalice/config.json (stages: {', '.join(stages)}){run_stage}"
+        )
     configured: Mapping[str, str] = stages[name].get("environment_variables", {})
     names: dict[str, str] = {}
     notes: list[str] = []

@@ -37,3 +37,12 @@ def test_an_unknown_deployment_is_the_one_line_error_of_every_command(capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: no stage 'qa' in .chalice/config.json (stages: dev, prod)")
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_runs_stage_given_as_the_deployment_says_how_to_name_it(capsys):
+    """`presslift logs RUN --stage build` answered with the deployments alone."""
+    from presslift.cli import main
+
+    assert main(["runs", "--stage", "build"]) == 2
+    err = capsys.readouterr().err
+    assert "a run's stage is named without --stage (`presslift logs RUN build`)" in err
