@@ -34,6 +34,7 @@ from chalicelib.hugo_policy import (
     unused_themes_dir,
 )
 from chalicelib.hugogetenv import getenv_policy
+from chalicelib.hugomounts import check_hugo_mounts
 from chalicelib.hugosite import a_theme
 from chalicelib.npmmounts import NO_LAYOUT, npm_cause, npm_mounts_note
 from chalicelib.pagefilefields import give_file_field
@@ -250,6 +251,9 @@ def build_site(
         *extra_args,
     ]
     budget = budget or TimeBudget.from_context(None)
+    # Hugo's own reading of the mounts, as the build will have them: no parser of ours can be fooled.
+    allowed = (repository_of(source), work_dir)
+    check_hugo_mounts(binary, source, env, extra_args, allowed, seconds=budget.allow("Hugo's config"))
     timeout = budget.allow("Hugo")
     in_folder = source if source.is_dir() else None  # Hugo says what is wrong with a missing one
     started = time.monotonic()

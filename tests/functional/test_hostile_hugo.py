@@ -547,3 +547,41 @@ def test_a_theme_that_allows_its_own_variable_builds_but_never_a_secrets_name(tm
     with pytest.raises(BuildError) as failed:
         build(tmp_path / "second", hostile)
     assert "security.funcs.getenv" in failed.value.log_tail
+
+
+#: Settings Hugo reads (each in the one root config file Hugo takes, or its config folder), by name; a
+#: theme's absolute mount Hugo refuses itself ("mount source must be a local path for modules/themes").
+HUGO_READS = {
+    "an absolute mount": REFUSED["an absolute mount in hugo.toml"][0],
+    "a mount of ../..": REFUSED["a mount of ../.. in hugo.toml"][0],
+    "config/_default/module.toml": REFUSED["a mount in config/_default/module.toml"][0],
+    "an upper-case suffix": REFUSED["an upper-case suffix in the config folder"][0],
+    "Source and source": REFUSED["a mount's source given in two cases"][0],
+    "a language named params": {"hugo.toml": '[languages.params]\nstaticDir = ["static", "/etc"]\n'},
+    "a YAML merge after the key": {
+        "hugo.toml": None,
+        "hugo.yaml": "params:\n  x: &a {staticDir: [static, /etc]}\nstaticDir: [static]\n<<: *a\n",
+    },
+}
+
+
+@pytest.mark.parametrize("files", HUGO_READS.values(), ids=HUGO_READS.keys())
+def test_hugos_own_reading_of_the_mounts_refuses_what_a_parser_might_miss(tmp_path, monkeypatch, files):
+    """With the parsing check out of the way (as a parser differential took it, twice), `hugo config
+    mounts` still finds what Hugo would mount from outside the repository, and nothing is built."""
+    monkeypatch.setattr(hugo, "check_source_paths", lambda *args, **kwargs: None)
+    source = site(tmp_path, {name: text for name, text in files.items() if text is not None})
+    for name in [name for name, text in files.items() if text is None]:
+        (source / name).unlink()
+    with pytest.raises(BuildError, match="outside the repository"):
+        build(tmp_path, source)
+    assert not (tmp_path / "public").exists()
+
+
+def test_hugos_reading_refuses_a_key_spelt_with_a_dotted_capital_i(tmp_path, monkeypatch):
+    monkeypatch.setattr(hugo, "check_source_paths", lambda *args, **kwargs: None)
+    outside = write(tmp_path / "outside", {"secret.txt": "the secret"})
+    source = site(tmp_path, {"hugo.toml": f'"staticD\u0130r" = ["static", "{outside}"]\n'})
+    with pytest.raises(BuildError, match="outside the repository"):
+        build(tmp_path, source)
+    assert not (tmp_path / "public").exists()

@@ -34,7 +34,8 @@ def hanging_hugo(
     script.parent.mkdir()
     hang = "true" if always else f'[ "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" != {works_with} ]'
     script.write_text(
-        f'#!/bin/sh\necho "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" >> {runs}\n'
+        f'#!/bin/sh\n[ "$1" = config ] && exec {hugo.find_hugo()} "$@"  # the mounts check: Hugo itself\n'
+        f'echo "$GOMAXPROCS/$HUGO_NUMWORKERMULTIPLIER" >> {runs}\n'
         f"if {hang}; then exec sleep 120; fi\n"
         f'exec {hugo.find_hugo()} "$@"\n'
     )

@@ -40,6 +40,7 @@ def racing_hugo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, leaves: int)
     script.parent.mkdir()
     script.write_text(
         "#!/bin/sh\n"
+        f'[ "$1" = config ] && exec {hugo.find_hugo()} "$@"  # the mounts check: Hugo itself, not a build\n'
         f"echo run >> {runs}\n"
         f'{hugo.find_hugo()} "$@"; rc=$?\n'
         'dest=""; prev=""\n'
