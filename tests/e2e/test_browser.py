@@ -42,6 +42,12 @@ def test_a_person_reviews_approves_and_then_searches_prod(cloud, api, browser, d
     browser.get(link)
     button = by_css(browser, "button.approve")
     save_screenshot(browser, "approval-confirm.png")
+    # Opened on a phone (the email's usual reader): nothing scrolls sideways, long addresses wrap.
+    width = browser.get_window_size()
+    browser.set_window_size(375, 800)
+    wide = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    browser.set_window_size(width["width"], width["height"])
+    assert wide <= 0, f"the approval page is {wide} px wider than a phone"
     text = browser.find_element("tag name", "body").text
     assert "Opening this page changed nothing" in text and "What will change on prod" in text
     assert "upload" in browser.find_element("css selector", "pre").text
