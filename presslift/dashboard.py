@@ -101,7 +101,12 @@ class SigningProxy:
         except urllib.error.HTTPError as exc:
             status, reply_headers, data = exc.code, exc.headers, exc.read()
         except (urllib.error.URLError, OSError) as exc:
-            message = f"The API at {self.upstream} did not answer: {exc}\n"
+            # A refused connection's error reads as nothing ("did not answer: "): say what it was.
+            why = getattr(exc, "reason", None) or exc
+            said = str(why) or type(why).__name__
+            local = "127.0.0.1" in self.upstream or "localhost" in self.upstream
+            hint = " (is the local cloud running? start it with `presslift up`)" if local else ""
+            message = f"The API at {self.upstream} did not answer: {said}{hint}\n"
             return 502, [("Content-Type", "text/plain; charset=utf-8")], message.encode()
         out = [
             (name, self.rewrite(value) if name.lower() == "location" else value)
