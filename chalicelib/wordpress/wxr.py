@@ -327,6 +327,12 @@ class ExportReader:
                 f"the export holds a Git merge conflict marker ({marker!r}): it was saved in the middle "
                 "of a merge; resolve the conflict, or export the site again"
             )
+        elif re.search(r"tag mismatch: channel line \d+ and item", message):
+            # A hand-edited export with an item's <item> start tag gone: its </item> closes nothing.
+            reason = (
+                f"the export is not well-formed XML ({message}): the item that ends here with </item> "
+                "has lost its <item> start tag; put it back before the item's <title>"
+            )
         else:
             reason = f"the export is not well-formed XML ({message})"
         return self._fail(reason, line)

@@ -245,6 +245,18 @@ def test_a_git_merge_conflict_in_the_export_is_named_with_its_line(tmp_path):
     assert "resolve the conflict, or export the site again" in message
 
 
+def test_an_item_that_lost_its_start_tag_is_named_with_what_to_put_back(tmp_path):
+    """A migration tool's fixture had its first `<item>` gone; the refusal quoted libxml2 alone."""
+    body = (
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
+        "<title>First</title>\n<wp:post_id>1</wp:post_id>\n</item>\n"
+        "<item><title>Second</title></item></channel></rss>"
+    )
+    message = refusal(tmp_path, body)
+    assert "line 4: the export is not well-formed XML (Opening and ending tag mismatch: channel" in message
+    assert "has lost its <item> start tag; put it back before the item's <title>" in message
+
+
 def test_a_sites_rss_feed_given_as_the_export_is_named_so_with_the_way_out(tmp_path):
     message = refusal(
         tmp_path,
