@@ -81,6 +81,10 @@ def test_a_rollback_of_an_unknown_site_target_or_run_is_refused_and_queues_nothi
         (b'{"run": 5}', "must be a run id (a string), not int"),
         (b'{"run": ["a"]}', "must be a run id (a string), not list"),
         (b'{"allow_deletes": {"yes": 1}}', '"allow_deletes" must be true or false'),
+        (
+            b'{"allow_deletes": "yes"}',
+            "\"allow_deletes\" must be true or false, not 'yes'",
+        ),  # was false, quietly
     ],
 )
 def test_a_scripted_rollback_with_a_body_of_another_shape_is_a_400_saying_what_to_send(
