@@ -82,7 +82,7 @@ def cmd_site_update(args: argparse.Namespace) -> int:
     refuse_moving_prod_under_approval(svc, current, changes)
     site = update(svc, args.name, **changes)
     console.print(f"Site {site.name} updated:", highlight=False)
-    console.print(describe(site), highlight=False)
+    console.print(describe(site, svc.settings.site_buckets), highlight=False)
     if "page_hosts" in changes:  # published with each page: live pages change when they are published
         console.print(
             f"The pages' hosts apply from the next deploy; `presslift publish {site.name} staging` (and "

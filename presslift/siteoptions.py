@@ -9,6 +9,7 @@ and its credentials, and the branches and tags that build. The checks themselves
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -221,8 +222,9 @@ def _list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
-def describe(site: Site) -> str:
-    """The registration as an operator reads it (never a secret: the admin key is a parameter name)."""
+def describe(site: Site, shared_buckets: Mapping[str, str] | None = None) -> str:
+    """The registration as an operator reads it (never a secret: the admin key is a parameter name);
+    `shared_buckets`, the pipeline's bucket of each stage, named where the site publishes to it."""
     lines = [
         f"  repo {site.repo or '(imports)'}, kind {site.kind}, branches {', '.join(site.allowed_branches)}"
     ]
@@ -230,16 +232,18 @@ def describe(site: Site) -> str:
         lines.append(f"  tags {', '.join(site.tags)}")
     for stage in STAGES:
         place = placement(site, stage)
-        bucket = place.bucket or "(the pipeline's bucket)"
+        bucket = place.bucket or (shared_buckets or {}).get(stage) or "(the pipeline's bucket)"
         own = " (its own)" if place.own_bucket else ""
         cdn = f", distribution {place.distribution}" if place.distribution else ""
         url = site.target(stage).url
         served = f", served at {url}" if url else ""
         lines.append(f"  {stage}: s3://{bucket}/{place.prefix}{own}{cdn}{served}")
     policy: ApprovalPolicy = site.approval
+    # Links only open when a person decides: "none (auto-promote), links open 72 h" said both.
     lines.append(
-        f"  prod approval: {'a person decides' if policy.prod_needs_approval else 'none (auto-promote)'}, "
-        f"links open {policy.ttl_hours} h"
+        f"  prod approval: a person decides, links open {policy.ttl_hours} h"
+        if policy.prod_needs_approval
+        else "  prod approval: none (auto-promote)"
     )
     if site.kind == "code":
         lines.append(f"  code app: {site.app}")

@@ -5,6 +5,7 @@ distribution under `<site>/`."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 import pytest
 
@@ -66,5 +67,16 @@ def test_the_option_sets_normalises_clears_and_shows_it() -> None:
     served = Site("www", repo="acme/www", targets=changes["targets"])
     assert "prod: s3://(the pipeline's bucket)/www/, served at https://www.example.org/blog/" in describe(
         served
+    )
+    # With the pipeline's buckets known, the bucket is named (it said "(the pipeline's bucket)").
+    shown = describe(served, {"staging": "presslift-site-staging", "prod": "presslift-site-prod"})
+    assert "prod: s3://presslift-site-prod/www/, served at https://www.example.org/blog/" in shown
+    assert "prod approval: a person decides, links open" in shown
+    assert (
+        "prod approval: none (auto-promote)\n"
+        in describe(
+            Site("www", repo="acme/www", approval=replace(served.approval, auto_promote=True))
+        )
+        + "\n"
     )
     assert settings_from_args(parse("--prod-url", ""), served) == {"targets": {}}
