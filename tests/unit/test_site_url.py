@@ -74,9 +74,6 @@ def test_the_option_sets_normalises_clears_and_shows_it() -> None:
     assert "prod approval: a person decides, links open" in shown
     assert (
         "prod approval: none (auto-promote)\n"
-        in describe(
-            Site("www", repo="acme/www", approval=replace(served.approval, auto_promote=True))
-        )
-        + "\n"
+        in describe(Site("www", repo="acme/www", approval=replace(served.approval, auto_promote=True))) + "\n"
     )
     assert settings_from_args(parse("--prod-url", ""), served) == {"targets": {}}
