@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from chalicelib.errors import InputError
 from chalicelib.manifest import Manifest, ManifestEntry
+from chalicelib.runview import plural
 from chalicelib.units import human_size
 
 # "Far smaller": the new bundle has less than this share of the current release's files or bytes.
@@ -69,10 +70,12 @@ class DropPlan:
         new = sum(1 for copy in self.copies if copy.reason is CopyReason.NEW)
         changed = sum(1 for copy in self.copies if copy.reason is CopyReason.CHANGED)
         lines = [
-            f"release {self.run_id}: {self.total_files} files, {human_size(self.total_bytes)}",
-            f"  copy {len(self.copies)} files ({human_size(self.copy_bytes)}): {new} new, {changed} changed",
-            f"  link {len(self.links)} unchanged files from {self.link_from or '(no current release)'}",
-            f"  leave out {len(self.removed)} files the current release has",
+            f"release {self.run_id}: {plural(self.total_files, 'file')}, {human_size(self.total_bytes)}",
+            f"  copy {plural(len(self.copies), 'file')} ({human_size(self.copy_bytes)}): "
+            f"{new} new, {changed} changed",
+            f"  link {plural(len(self.links), 'unchanged file')} from "
+            f"{self.link_from or '(no current release)'}",
+            f"  leave out {plural(len(self.removed), 'file')} the current release has",
         ]
         for copy in self.copies[:sample]:
             lines.append(f"    + {copy.entry.path} ({copy.reason})")

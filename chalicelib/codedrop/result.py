@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.runview import plural
 from chalicelib.units import human_size
 
 
@@ -59,9 +60,9 @@ class DropResult:
             head = f"{self.app} on {self.stage}: dropped {self.run_id}, current {before} -> {self.run_id}"
         lines = [
             head,
-            f"  release: {self.release} ({self.files} files)",
-            f"  copied {self.files_copied} files ({human_size(self.bytes_written)}), "
-            f"hard-linked {self.files_linked} unchanged files",
+            f"  release: {self.release} ({plural(self.files, 'file')})",
+            f"  copied {plural(self.files_copied, 'file')} ({human_size(self.bytes_written)}), "
+            f"hard-linked {plural(self.files_linked, 'unchanged file')}",
             f"  switch: {self.switch_seconds * 1000:.2f} ms; all: {self.seconds:.2f} s",
         ]
         if self.pruned:

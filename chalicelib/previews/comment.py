@@ -27,6 +27,7 @@ from urllib.parse import quote
 from chalicelib.errors import InputError
 from chalicelib.github.comments import fit_body
 from chalicelib.review.text import asset_line, redirect_line
+from chalicelib.runview import plural
 from chalicelib.search.records import page_url
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def _title(page: PageChange, *, markdown: bool = True) -> str:
 def _site_wide(review: ChangeReview) -> list[str]:
     diff: list[str] = []
     for where in review.site_wide:
-        diff.append(f"  {where.where}, on {where.pages} pages:")
+        diff.append(f"  {where.where}, on {plural(where.pages, 'page')}:")
         diff += [f"- {line}" for line in where.removed] + [f"+ {line}" for line in where.added]
     if review.site_wide_assets:
         diff.append("  the theme's stylesheets, scripts or fonts (every page loads them):")

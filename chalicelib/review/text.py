@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.review.compare import SITE_WIDE_KINDS, RedirectChange
+from chalicelib.runview import plural
 
 if TYPE_CHECKING:
     from chalicelib.review.review import ChangeReview, PageChange
@@ -17,7 +18,7 @@ def review_text(review: ChangeReview, *, max_pages: int | None = None) -> str:
     """The review, section by section; with `max_pages`, only the first pages of each list."""
     lines = [f"Changes in run {review.run} of {review.site} against {review.against}: {review.summary()}"]
     for where in review.site_wide:
-        lines.append(f"Site-wide, {where.where}, on {where.pages} pages:")
+        lines.append(f"Site-wide, {where.where}, on {plural(where.pages, 'page')}:")
         lines += [f"  - {line}" for line in where.removed] + [f"  + {line}" for line in where.added]
     if review.site_wide_assets:
         lines.append("Site-wide: the theme's stylesheets, scripts or fonts changed (every page loads them):")

@@ -252,7 +252,7 @@ def test_the_plan_and_the_result_describe_the_release(mount, make_bundle):
     drop_release(mount, "dev", "app", "r1", *make_bundle("r1", BASE))
     bundle, manifest = make_bundle("r2", dict(BASE, **{"pkg/mod1.py": b"x\n"}))
     plan = plan_drop(mount, "dev", "app", "r2", manifest)
-    assert "copy 1 files" in plan.describe() and "link 29 unchanged files from r1" in plan.describe()
+    assert "copy 1 file " in plan.describe() and "link 29 unchanged files from r1" in plan.describe()
     result = drop_release(mount, "dev", "app", "r2", bundle, manifest)
     summary = result.summary()
     assert summary["files_copied"] == 1 and summary["files_linked"] == 29 and summary["previous"] == "r1"

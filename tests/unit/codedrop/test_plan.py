@@ -87,6 +87,6 @@ def test_a_path_that_is_both_a_file_and_a_folder_is_refused():
 def test_describe_names_what_is_copied_linked_and_left_out():
     current = manifest("r1", {"same.py": "x", "old.py": "o"})
     text = plan_release("r2", manifest("r2", {"same.py": "x", "new.py": "n"}), current, "r1").describe()
-    assert "copy 1 files" in text and "+ new.py (new)" in text
-    assert "link 1 unchanged files from r1" in text
+    assert "copy 1 file (" in text and "+ new.py (new)" in text
+    assert "link 1 unchanged file from r1" in text
     assert "- old.py" in text
