@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -55,6 +56,15 @@ class FunctionLogFile(logging.FileHandler):
         super().__init__(path, encoding="utf-8", delay=True)
         self.setFormatter(_FunctionLineFormatter(dict(functions)))
         self.addFilter(_has_run)
+        self.failing = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A line that cannot be written (a full disk) is said once, in one line: logging printed a
+        traceback for every line the functions logged."""
+        if not self.failing:
+            self.failing = True
+            error = sys.exc_info()[1]
+            sys.stderr.write(f"presslift: cannot write the function log {self.baseFilename}: {error}\n")
 
 
 class FunctionLogCapture:

@@ -17,6 +17,7 @@ process; a file that cannot be read is refused with the way out (`presslift up -
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import logging
@@ -389,13 +390,22 @@ class Snapshots(threading.Thread):
                 with self._gate.exclusive():
                     self._changed.clear()
                     data = dump_backends(self._blobs)
+                write_atomically(self.path, data)
             except Exception as exc:
                 self._changed.set()  # try again next time; the previous snapshot stays as it was
                 if self.failing != repr(exc):  # once per cause, not every second
-                    log.exception("could not snapshot the local cloud's state to %s", self.path)
+                    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                        # One line, not a traceback: a full disk is the operator's to free.
+                        log.warning(
+                            "cannot save the local cloud's state to %s: %s; free space (what changed "
+                            "since the last save is lost if it stops before then)",
+                            self.path,
+                            (exc.strerror or str(exc)).lower(),
+                        )
+                    else:
+                        log.exception("could not snapshot the local cloud's state to %s", self.path)
                 self.failing = repr(exc)
                 return
-            write_atomically(self.path, data)
             self._blobs.prune()  # bodies only an older snapshot named
             self.failing = ""
             self.saved += 1

@@ -231,3 +231,27 @@ def test_the_local_file_gets_the_pipeline_info_lines_while_the_terminal_keeps_sh
     kept = LocalFunctionLogs(tmp_path, "20261130-000000-000-bbbbbb").new_lines()
     assert [line["message"] for line in kept] == ["stage build started", "hugo warned"]
     assert "hugo warned" in terminal_text.getvalue() and "started" not in terminal_text.getvalue()
+
+
+def test_a_function_log_that_cannot_be_written_is_said_once_in_one_line(tmp_path: Path, capsys) -> None:
+    """With the state dir's disk full, logging printed a traceback for every line a function logged."""
+    import errno
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    handler = FunctionLogFile(tmp_path / ".presslift", {})
+    handler.stream = Full()
+    log = logging.getLogger("chalicelib.test_function_logs_full")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        with log_context(run_id="20261130-000000-000-cccccc", site="blog"):
+            log.info("one")
+            log.info("two")
+    finally:
+        log.removeHandler(handler)
+    err = capsys.readouterr().err
+    assert err.count("presslift: cannot write the function log") == 1 and "Traceback" not in err
+    assert "No space left on device" in err

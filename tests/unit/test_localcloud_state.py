@@ -149,3 +149,26 @@ def test_an_object_moto_disposed_of_but_still_holds_does_not_stop_the_snapshot(t
         load_backends(saved)
         s3 = boto3.client("s3", region_name="us-east-1")
         assert s3.get_object(Bucket="site", Key="kept.html")["Body"].read() == b"k" * 10_000
+
+
+def test_a_full_disk_is_one_line_once_and_the_snapshot_is_tried_again(tmp_path, monkeypatch, caplog):
+    """With the state dir's disk full, `up` printed a traceback per snapshot and per function log line."""
+    import errno
+    import threading
+
+    from presslift.localcloud import state
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "cloud.state"))
+
+    monkeypatch.setattr(state, "write_atomically", full)
+    changed = threading.Event()
+    changed.set()
+    snapshots = state.Snapshots(tmp_path / "cloud.state", state.Gate(), changed)
+    with mock_aws():
+        snapshots.save()
+        snapshots.save()
+    said = [r for r in caplog.records if "cannot save the local cloud's state" in r.getMessage()]
+    assert len(said) == 1 and said[0].exc_info is None
+    assert "no space left on device; free space" in said[0].getMessage()
+    assert changed.is_set() and snapshots.saved == 0  # tried again next time
