@@ -253,7 +253,9 @@ def build_site(
     budget = budget or TimeBudget.from_context(None)
     # Hugo's own reading of the mounts, as the build will have them: no parser of ours can be fooled.
     allowed = (repository_of(source), work_dir)
-    check_hugo_mounts(binary, source, env, extra_args, allowed, seconds=budget.allow("Hugo's config"))
+    seconds = budget.allow("Hugo's config")
+    if unread := check_hugo_mounts(binary, source, env, args[2:], allowed, seconds=seconds):
+        raise _failure(unread[1], source, f"exit {unread[0]}")  # never built unchecked
     timeout = budget.allow("Hugo")
     in_folder = source if source.is_dir() else None  # Hugo says what is wrong with a missing one
     started = time.monotonic()
@@ -290,25 +292,30 @@ def build_site(
     again = rerun_note(reruns) if reruns else ""
     log = "".join(f"WARN  {note}\n" for note in [unused, *given, again] if note) + proc.log
     if proc.returncode != 0:
-        shown = site_relative(log, source)  # the site's paths, not the runner's folder
-        said = hint(shown) or shortcode_hint(shown, source) or (HUNG if proc.hung else "")
-        if npm := npm_cause(source):  # the root cause of a missing layout or shortcode: said first
-            said = f"{npm}; {said}" if said else npm
-        elif theme := a_theme(source):
-            said = f"{theme}; {said}" if said else theme
         runs = len(hugorun.RETRIES) + 1
         how = (
             f"it hung {runs} times, each stopped after {idle:.0f} s idle"
             if proc.hung
             else f"exit {proc.returncode}"
         )
-        raise BuildError(
-            f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),
-            log_tail=error_lines(shown),
-        )
+        raise _failure(log, source, how, hung=proc.hung)
     if NO_LAYOUT in log and _blank(destination / "index.html") and (npm := npm_cause(source)):
         raise BuildError(f"the site's home page rendered empty: {npm}", log_tail=error_lines(log))
     return HugoBuild(destination=destination, log=log, seconds=time.monotonic() - started)
+
+
+def _failure(log: str, source: Path, how: str, *, hung: bool = False) -> BuildError:
+    """Hugo's failure as the run shows it: what to do when a hint knows, then Hugo's own words."""
+    shown = site_relative(log, source)  # the site's paths, not the runner's folder
+    said = hint(shown) or shortcode_hint(shown, source) or (HUNG if hung else "")
+    if npm := npm_cause(source):  # the root cause of a missing layout or shortcode: said first
+        said = f"{npm}; {said}" if said else npm
+    elif theme := a_theme(source):
+        said = f"{theme}; {said}" if said else theme
+    return BuildError(
+        f"Hugo failed ({how}): " + (f"{said}. Hugo said: " if said else "") + error_lines(shown, 3),
+        log_tail=error_lines(shown),
+    )
 
 
 def _getenv(source: Path) -> str:

@@ -297,10 +297,11 @@ def project_folder(source: Path, key: str, default: str) -> str:
 
 
 def _lower(key: object) -> str:
-    """A key (or a file name) in lower case as Hugo compares it, with Go's strings.ToLower: a letter at
-    a time, so `İ` (U+0130) is `i`, where Python writes `i̇` (two characters). A pusher's
-    `"staticDİr" = "/tmp/..."` passed the check as no folder setting, and Hugo published the folder."""
-    return str(key).replace("\u0130", "i").lower()
+    """A key (or a file name) as Hugo matches it, folded: Go's strings.ToLower makes `İ` (U+0130) an
+    `i`, where Python writes `i̇`, and Go's EqualFold matches `ſ` (U+017F) with `s`, which Python's
+    lower() keeps. A pusher's `"staticDİr"`, then `"ſource"`, passed as no folder setting and Hugo
+    published the folder. Folding more than Hugo does only checks more."""
+    return str(key).replace("\u0130", "i").casefold()
 
 
 def _absolute(value: str) -> bool:
@@ -411,8 +412,9 @@ def _walk(node: Any, file: Path, base: Path, where: str, seen: set[int]) -> Iter
             yield from _module(value, file, base, here)
         elif key == "caches" and isinstance(value, dict):
             for name, cache in value.items():
-                if isinstance(cache, dict) and isinstance(cache.get("dir"), str):
-                    yield _Setting(file, f"caches.{name}.dir", cache["dir"], base)
+                for folder in _every(cache, "dir"):  # any spelling: `DIR` wrote caches outside
+                    if isinstance(folder, str):
+                        yield _Setting(file, f"caches.{name}.dir", folder, base)
         elif key == "theme":
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, str):

@@ -9,8 +9,8 @@ Each module's folder and each mount's source, resolved through any link, must be
 repository the site is a folder of, or the build's own work folder (its module cache). The check
 runs Hugo's config command only: no template runs, nothing is fetched.
 
-When Hugo cannot print its mounts, the build fails the same way and says why, and the parsing check
-has already run: this module does not refuse a site Hugo cannot read.
+When Hugo cannot print its mounts, the site is not built: it fails with Hugo's words, as the build
+would. It is never built unchecked (a tester's site made the listing fail where the build did not).
 """
 
 from __future__ import annotations
@@ -25,8 +25,14 @@ from chalicelib.errors import BuildError
 
 #: Seconds `hugo config mounts` may take (it reads the config and the modules' own, nothing else).
 CONFIG_SECONDS = 60
-#: The build's flags that change what Hugo mounts, passed on to the config command.
-MOUNT_FLAGS = ("--theme", "--themesDir", "--config", "--environment", "--contentDir")
+#: The build's flags the config command takes too (`hugo config mounts --help`): given as the build
+#: gives them, so both read the same config (a bad `baseURL` the build's flag overrides failed only one).
+MOUNT_FLAGS = (
+    "--baseURL", "--cacheDir", "--contentDir", "--renderSegments", "--theme", "--clock", "--config",
+    "--configDir", "--destination", "--environment", "--ignoreVendorPaths", "--themesDir", "--noBuildLock",
+)  # fmt: skip
+#: Of those, the ones that take no value.
+SWITCHES = frozenset({"--noBuildLock"})
 
 
 def check_hugo_mounts(
@@ -37,25 +43,34 @@ def check_hugo_mounts(
     allowed: Sequence[Path],
     *,
     seconds: float = CONFIG_SECONDS,
-) -> None:
-    """Refuse (BuildError) a site whose mounts, as Hugo reads them, reach outside `allowed`."""
+) -> tuple[int, str] | None:
+    """Refuse (BuildError) a site whose mounts, as Hugo reads them, reach outside `allowed`; `flags`,
+    the build's own (its --baseURL among them). Returns Hugo's exit code and log when it cannot list
+    the mounts, for
+    the caller to fail the build with, as the build itself would have failed: never built unchecked (a
+    config `baseURL` the build overrides but the listing did not get made it fail, and pass)."""
+    if not source.is_dir():
+        return None  # nothing to mount from: the build says the folder is missing
     args = [str(binary), "config", "mounts", "--source", str(source), *_mount_flags(flags)]
     try:
         done = subprocess.run(
             args,
             env=dict(env),
-            cwd=source if source.is_dir() else None,
+            cwd=source,
             capture_output=True,
             text=True,
             timeout=min(CONFIG_SECONDS, seconds),
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return  # the build runs Hugo next, and says what is wrong
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError(f"Hugo could not list the site's mounts, so it is not built: {exc}") from exc
     if done.returncode != 0:
-        return
+        return done.returncode, done.stderr + done.stdout
     roots = [root.resolve() for root in allowed]
-    for module in modules(done.stdout):
+    listed = list(modules(done.stdout))
+    if not listed:
+        raise BuildError("Hugo listed no mounts for the site, so it is not built (its config is not Hugo's)")
+    for module in listed:
         folder = Path(str(module.get("dir") or source))
         where = str(module.get("path") or "project")
         if not _inside(folder.resolve(), roots):
@@ -68,6 +83,7 @@ def check_hugo_mounts(
                 raise BuildError(
                     _refusal(where, f"a mount of {written!r} on {mount.get('target')!r}", written)
                 )
+    return None
 
 
 def modules(output: str) -> Iterator[dict[str, Any]]:
@@ -93,7 +109,7 @@ def _mount_flags(flags: Sequence[str]) -> list[str]:
         name = flag.split("=", 1)[0]
         if name in MOUNT_FLAGS:
             kept.append(flag)
-            if "=" not in flag and index + 1 < len(flags):
+            if "=" not in flag and name not in SWITCHES and index + 1 < len(flags):
                 kept.append(flags[index + 1])
     return kept
 

@@ -161,6 +161,15 @@ REFUSED = {
         {"hugo.toml": "", "hugo.yaml": "params:\n  a: &a {x: 1}\n  b: &b {contentDir: /etc}\n<<: [*a, *b]\n"},
         "hugo.yaml: contentdir = '/etc' is an absolute path",
     ),
+    # The third round's: `ſ` (U+017F), which Go's EqualFold matches with `s`, and a cache's `DIR`.
+    "a mount's source spelt with a long s": (
+        {"hugo.toml": '[[module.mounts]]\n"\u017fource" = "/etc"\ntarget = "static/e"\n'},
+        "hugo.toml: module.mounts.source = '/etc' is an absolute path",
+    ),
+    "a cache folder spelt DIR": (
+        {"hugo.toml": '[caches.images]\nDIR = "/tmp/elsewhere"\n'},
+        "caches.images.dir = '/tmp/elsewhere' is an absolute path",
+    ),
     "a cache folder outside": (
         {"hugo.toml": '[caches.images]\ndir = ":cacheDir/../../../tmp/x"\n'},
         "caches.images.dir = ':cacheDir/../../../tmp/x' climbs out of Presslift's cache folder",
@@ -439,7 +448,8 @@ def test_hugo_is_started_with_the_allowlist_and_presslifts_settings_only(tmp_pat
     # A stand-in Hugo that writes the environment it was started with into its destination.
     script = tmp_path / "hugo"
     script.write_text(
-        '#!/bin/sh\nwhile [ "$1" != "--destination" ]; do shift; done\nmkdir -p "$2"\nenv > "$2/env.txt"\n'
+        f'#!/bin/sh\n[ "$1" = config ] && exec {hugo.find_hugo()} "$@"  # the mounts check: Hugo itself\n'
+        'while [ "$1" != "--destination" ]; do shift; done\nmkdir -p "$2"\nenv > "$2/env.txt"\n'
     )
     script.chmod(0o755)
     monkeypatch.setenv(hugo.ENV_BINARY, str(script))
@@ -582,6 +592,24 @@ def test_hugos_reading_refuses_a_key_spelt_with_a_dotted_capital_i(tmp_path, mon
     monkeypatch.setattr(hugo, "check_source_paths", lambda *args, **kwargs: None)
     outside = write(tmp_path / "outside", {"secret.txt": "the secret"})
     source = site(tmp_path, {"hugo.toml": f'"staticD\u0130r" = ["static", "{outside}"]\n'})
+    with pytest.raises(BuildError, match="outside the repository"):
+        build(tmp_path, source)
+    assert not (tmp_path / "public").exists()
+
+
+def test_a_config_hugo_cannot_list_the_mounts_of_is_not_built(tmp_path, monkeypatch):
+    """A tester chained two tricks: a key the parsing check did not fold (`ſource`), and a config
+    `baseURL` that made `hugo config mounts` fail while the build (which overrides it) succeeded; the
+    listing's failure let the site build unchecked. It now gets the build's flags, and a listing that
+    fails fails the build."""
+    monkeypatch.setattr(hugo, "check_source_paths", lambda *args, **kwargs: None)
+    outside = write(tmp_path / "outside", {"secret.txt": "the secret"})
+    config = (
+        f'baseURL = "http://[::1"\n[[module.mounts]]\n"\u017fource" = "{outside}"\ntarget = "static/leak"\n'
+    )
+    source = site(
+        tmp_path, {"hugo.toml": config + '[[module.mounts]]\nsource = "static"\ntarget = "static"\n'}
+    )
     with pytest.raises(BuildError, match="outside the repository"):
         build(tmp_path, source)
     assert not (tmp_path / "public").exists()
