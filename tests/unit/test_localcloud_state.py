@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -151,7 +153,7 @@ def test_an_object_moto_disposed_of_but_still_holds_does_not_stop_the_snapshot(t
         assert s3.get_object(Bucket="site", Key="kept.html")["Body"].read() == b"k" * 10_000
 
 
-def test_a_full_disk_is_one_line_once_and_the_snapshot_is_tried_again(tmp_path, monkeypatch, caplog):
+def test_a_full_disk_is_one_line_once_and_the_snapshot_is_tried_again(tmp_path, monkeypatch):
     """With the state dir's disk full, `up` printed a traceback per snapshot and per function log line."""
     import errno
     import threading
@@ -165,10 +167,17 @@ def test_a_full_disk_is_one_line_once_and_the_snapshot_is_tried_again(tmp_path, 
     changed = threading.Event()
     changed.set()
     snapshots = state.Snapshots(tmp_path / "cloud.state", state.Gate(), changed)
-    with mock_aws():
-        snapshots.save()
-        snapshots.save()
-    said = [r for r in caplog.records if "cannot save the local cloud's state" in r.getMessage()]
+    records: list[logging.LogRecord] = []
+    kept = logging.Handler()
+    kept.emit = records.append  # type: ignore[method-assign]  # another test may stop propagation
+    state.log.addHandler(kept)
+    try:
+        with mock_aws():
+            snapshots.save()
+            snapshots.save()
+    finally:
+        state.log.removeHandler(kept)
+    said = [r for r in records if "cannot save the local cloud's state" in r.getMessage()]
     assert len(said) == 1 and said[0].exc_info is None
     assert "no space left on device; free space" in said[0].getMessage()
     assert changed.is_set() and snapshots.saved == 0  # tried again next time
