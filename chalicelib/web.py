@@ -31,12 +31,10 @@ from urllib.parse import parse_qs
 from chalice.app import Response
 
 from chalicelib import runview
-from chalicelib.clearance import live_history
 from chalicelib.config import ApiLinks
 from chalicelib.errors import InputError, PipelineError
 from chalicelib.previews import listing as preview_listing
 from chalicelib.previews.registry import Preview
-from chalicelib.resources import CODE_STAGES, SITE_STAGES
 from chalicelib.runs import Run
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -212,7 +210,6 @@ def dashboard(
     active = any(run.status == "running" for run in runs)
     return render(
         "dashboard.html",
-        rollback_targets={site: rollback_targets(site_runs) for site, site_runs in sites.items()},
         sites=list(sites.items()),
         pending=pending,
         links=links,
@@ -241,13 +238,6 @@ def approval_page(
     return render(
         "approval.html", run=run, token=token, action=action, now=now, plan=plan, review=review, note=note
     )
-
-
-def rollback_targets(runs: list[Run]) -> list[str]:
-    """The targets of a site (its `runs`, newest first) that have had two builds, so a rollback has one
-    to put back: offered on every target, one that never deployed was refused after its confirm page."""
-    targets = CODE_STAGES if runs and runs[0].kind == "code" else SITE_STAGES
-    return [stage for stage in targets if len({artifact for _, artifact in live_history(runs, stage)}) >= 2]
 
 
 def rollback_guard(

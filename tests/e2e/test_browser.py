@@ -70,37 +70,25 @@ def test_a_person_reviews_approves_and_then_searches_prod(cloud, api, browser, d
     assert result.get_attribute("href").startswith(run["urls"]["prod"])
 
 
-def test_the_dashboards_rollback_button_shows_once_there_is_a_build_to_put_back(
-    cloud, api, browser, dashboard
-):
-    """A target with one build offers no rollback (it was offered, then refused after its confirm page);
-    with two, the button confirms first, naming nothing changed yet, and then queues the rollback."""
-
-    def deployed() -> dict:
-        known = {run["id"] for run in api.runs("two-deploys")}
-        drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site="two-deploys")
-        run = api.wait_for_new_run("two-deploys", known, timeout=60)
-        return api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
-
-    form = f'form[action="{dashboard.origin}/sites/two-deploys/staging/rollback"] button'
-    deployed()
+def test_the_dashboards_rollback_button_confirms_then_explains_a_refusal(cloud, api, browser, dashboard):
+    known = {run["id"] for run in api.runs("one-deploy")}
+    drop_sample(cloud.services.s3, cloud.settings.ingest_bucket, site="one-deploy")
+    run = api.wait_for_new_run("one-deploy", known, timeout=60)
+    api.wait_for_run(run["id"], lambda r: r["status"] != "running", timeout=240)
     browser.set_window_size(420, 900)  # a phone
     browser.get(dashboard.url)
-    by_css(browser, "section.site")
-    assert not browser.find_elements("css selector", form)
-    deployed()
-    browser.get(dashboard.url)
-    button = by_css(browser, form)
+    button = by_css(browser, f'form[action="{dashboard.origin}/sites/one-deploy/staging/rollback"] button')
     save_screenshot(browser, "dashboard-phone.png")
     button.click()
     confirm = by_css(browser, 'input[name="confirm"][value="yes"] ~ .actions button')
     save_screenshot(browser, "rollback-confirm.png")
     assert "Nothing has changed yet" in browser.find_element("tag name", "body").text
-    assert [r["trigger"]["type"] for r in api.runs("two-deploys")] == ["import", "import"]
+    assert [r["trigger"]["type"] for r in api.runs("one-deploy")] == ["import"]
     confirm.click()
-    by_css(browser, ".notice.ok")
-    save_screenshot(browser, "rollback-queued.png")
-    assert "Rollback of two-deploys staging queued as run" in browser.find_element("tag name", "body").text
+    by_css(browser, ".notice.bad")
+    save_screenshot(browser, "rollback-refused.png")
+    assert "nothing earlier to roll back to" in browser.find_element("tag name", "body").text
+    assert [r["trigger"]["type"] for r in api.runs("one-deploy")] == ["import"]
 
 
 def test_an_old_wordpress_link_lands_on_the_post_under_the_sites_security_headers(cloud, api, browser):

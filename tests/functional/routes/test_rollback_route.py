@@ -130,18 +130,3 @@ def test_a_confirmed_form_that_names_no_build_is_confirmed_again_and_changes_not
     status, page = post_form(api, provisioned, {"confirm": "yes"})
     assert status == 200 and f'name="run" value="{first.id}"' in page
     assert queued(provisioned) == []
-
-
-def test_a_target_with_one_build_offers_no_rollback_and_refuses_one(
-    api: Client, provisioned: Services
-) -> None:
-    """The dashboard offered "Roll back" on every target, and one with a single build (or none) was
-    refused only after its confirm page; the API refuses it saying why."""
-    from chalicelib.web import rollback_targets
-
-    live_on_prod(provisioned)
-    assert rollback_targets(provisioned.runs.list(site=SITE)) == []
-    status, body = post_json(api, SITE, "prod", {})
-    assert status == 404 and "nothing earlier to roll back to" in str(body["message"])
-    live_on_prod(provisioned)
-    assert "prod" in rollback_targets(provisioned.runs.list(site=SITE))
