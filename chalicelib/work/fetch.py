@@ -146,17 +146,14 @@ def fetch(svc: Services, run: Run, request: FetchRequest, *, budget: TimeBudget 
         fences: list[str] = []
         repeated: list[str] = []
         built_only: list[str] = []
+        # Where the site is, when presslift.toml does not say: found, and refused when it is a theme.
         if run.kind != "code" and "source_dir" not in tomllib.loads(toml or ""):
             # No source_dir and no Hugo config at the root: the site in docs/ (or the like) is the site.
             found = find_hugo_site(site_root)
             if found is not None:
                 site_root, found_in = found.resolve(), found.name
-        if (
-            run.kind != "code"
-            and "source_dir" not in tomllib.loads(toml or "")
-            and (theme := a_theme(site_root))
-        ):
-            raise ConfigError(f"{request.repository}@{request.sha[:7]}: {theme}")
+            if theme := a_theme(site_root):
+                raise ConfigError(f"{request.repository}@{request.sha[:7]}: {theme}")
         if run.kind != "code" and (why := not_a_site(site_root)):
             # Built anyway, nothing of it would be published but an empty site in Presslift's theme.
             where = (
